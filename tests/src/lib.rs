@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod openapi_jsonschema;
+
 /// The workspace root (the directory holding `spec/`, `generated/`, `tests/`).
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,0 +1,424 @@
+//! Turn OpenAPI 3.0 schema objects into JSON Schema (draft 2020-12), so that the
+//! `jsonschema` crate can check example payloads against the document.
+//!
+//! OpenAPI 3.0 schemas are a dialect of JSON Schema draft 4/5 with a few keywords of
+//! their own. The conversion is small:
+//!
+//! * `nullable: true` becomes an explicit `null`:
+//!   - `{type: T, nullable: true}` → `{type: [T, "null"]}`, and an `enum` gains `null`;
+//!   - a nullable schema built from `$ref`/`allOf`/`anyOf`/`oneOf` (the usual
+//!     `{nullable: true, allOf: [{$ref: …}]}` wrapper) → `{anyOf: [<schema>, {type: "null"}]}`,
+//!     because the referenced schema itself does not accept `null`.
+//! * `#/components/schemas/X` references become `#/$defs/X`; [`standalone_schema`]
+//!   embeds every component schema under `$defs` so they resolve.
+//! * `format: int32` / `int64` become `minimum`/`maximum` bounds (JSON Schema has no
+//!   such formats); `float`/`double` are dropped. Other formats (`date-time`…) stay.
+//! * Draft-4 style boolean `exclusiveMinimum`/`exclusiveMaximum` become numbers.
+//! * OpenAPI-only keywords are dropped: `example`, `examples`, `discriminator`, `xml`,
+//!   `externalDocs`, `readOnly`, `writeOnly` and every `x-*` extension.
+//! * In OpenAPI 3.0 the siblings of a `$ref` are ignored, so they are dropped too.
+//!
+//! Anything else (`type`, `properties`, `required`, `items`, `enum`, `minimum`…) means
+//! the same in both languages and is copied as is.
+
+use serde_json::{json, Map, Value};
+
+/// Prefix of a reference to a component schema in an OpenAPI document.
+pub const COMPONENT_SCHEMA_PREFIX: &str = "#/components/schemas/";
+/// Prefix of the same reference once converted.
+pub const DEFS_PREFIX: &str = "#/$defs/";
+/// The JSON Schema dialect produced.
+pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// Keywords that only mean something to OpenAPI and are removed.
+const OPENAPI_ONLY: &[&str] = &[
+    "example",
+    "examples",
+    "discriminator",
+    "xml",
+    "externalDocs",
+    "readOnly",
+    "writeOnly",
+];
+
+/// Keywords whose value is a map of name → schema.
+const SCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "$defs"];
+/// Keywords whose value is a single schema.
+const SCHEMA_VALUES: &[&str] = &["items", "additionalProperties", "not"];
+/// Keywords whose value is a list of schemas.
+const SCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf"];
+
+/// Convert one OpenAPI 3.0 schema object into a JSON Schema.
+///
+/// Fails on a `$ref` that does not point at `#/components/schemas/…`, since nothing
+/// else could resolve it once the schema leaves the document.
+pub fn convert_schema(schema: &Value) -> Result<Value, String> {
+    let Value::Object(object) = schema else {
+        // `true`, `false` (and anything odd) mean the same in JSON Schema.
+        return Ok(schema.clone());
+    };
+
+    if let Some(reference) = object.get("$ref") {
+        return convert_ref(reference).map(|r| json!({ "$ref": r }));
+    }
+
+    let nullable = object.get("nullable") == Some(&Value::Bool(true));
+    let mut out = Map::new();
+    for (key, value) in object {
+        if key == "nullable" || key.starts_with("x-") || OPENAPI_ONLY.contains(&key.as_str()) {
+            continue;
+        }
+        let converted = if SCHEMA_MAPS.contains(&key.as_str()) {
+            convert_schema_map(value)?
+        } else if SCHEMA_VALUES.contains(&key.as_str()) {
+            convert_schema(value)?
+        } else if SCHEMA_LISTS.contains(&key.as_str()) {
+            convert_schema_list(value)?
+        } else {
+            value.clone()
+        };
+        out.insert(key.clone(), converted);
+    }
+
+    convert_integer_format(&mut out);
+    convert_exclusive_bounds(&mut out);
+
+    if nullable {
+        Ok(make_nullable(out))
+    } else {
+        Ok(Value::Object(out))
+    }
+}
+
+/// Build a self-contained JSON Schema document for `schema`, a schema object taken
+/// from `document` (an OpenAPI document as JSON). All of the document's component
+/// schemas are converted and placed under `$defs`, so `#/$defs/…` references resolve.
+pub fn standalone_schema(document: &Value, schema: &Value) -> Result<Value, String> {
+    let mut defs = Map::new();
+    if let Some(Value::Object(components)) = document.pointer("/components/schemas") {
+        for (name, component) in components {
+            let converted =
+                convert_schema(component).map_err(|e| format!("components/schemas/{name}: {e}"))?;
+            defs.insert(name.clone(), converted);
+        }
+    }
+
+    let mut root = Map::new();
+    root.insert("$schema".into(), Value::String(DIALECT.into()));
+    match convert_schema(schema)? {
+        Value::Object(converted) => root.extend(converted),
+        // A boolean schema cannot carry `$defs`; wrap it.
+        other => {
+            root.insert("allOf".into(), Value::Array(vec![other]));
+        }
+    }
+    root.insert("$defs".into(), Value::Object(defs));
+    Ok(Value::Object(root))
+}
+
+/// Close every object schema that lists `properties` (and says nothing about
+/// `additionalProperties`) by adding `additionalProperties: false`, in a converted
+/// JSON Schema. Object schemas without `properties` stay free-form.
+///
+/// OpenAPI documents normally leave objects open, so that a client keeps working when
+/// the server adds fields. Closing them is a test-time tool: a sample that still
+/// validates has no property the document forgot to describe. (Closed objects do not
+/// combine with `allOf` siblings adding properties; this document uses `allOf` only to
+/// wrap a single `$ref`.)
+pub fn close_objects(schema: &mut Value) {
+    let Value::Object(object) = schema else {
+        return;
+    };
+    if object.contains_key("properties") && !object.contains_key("additionalProperties") {
+        object.insert("additionalProperties".into(), Value::Bool(false));
+    }
+    for (key, value) in object.iter_mut() {
+        let key = key.as_str();
+        if SCHEMA_MAPS.contains(&key) {
+            value
+                .as_object_mut()
+                .into_iter()
+                .flatten()
+                .for_each(|(_, s)| close_objects(s));
+        } else if SCHEMA_VALUES.contains(&key) {
+            close_objects(value);
+        } else if SCHEMA_LISTS.contains(&key) {
+            value
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+                .for_each(close_objects);
+        }
+    }
+}
+
+fn convert_ref(reference: &Value) -> Result<String, String> {
+    let text = reference
+        .as_str()
+        .ok_or_else(|| format!("$ref is not a string: {reference}"))?;
+    text.strip_prefix(COMPONENT_SCHEMA_PREFIX)
+        .map(|name| format!("{DEFS_PREFIX}{name}"))
+        .ok_or_else(|| {
+            format!("unsupported $ref {text:?}: only {COMPONENT_SCHEMA_PREFIX}… is handled")
+        })
+}
+
+fn convert_schema_map(value: &Value) -> Result<Value, String> {
+    let Value::Object(map) = value else {
+        return Ok(value.clone());
+    };
+    map.iter()
+        .map(|(name, schema)| {
+            convert_schema(schema)
+                .map(|s| (name.clone(), s))
+                .map_err(|e| format!("{name}: {e}"))
+        })
+        .collect::<Result<Map<_, _>, _>>()
+        .map(Value::Object)
+}
+
+fn convert_schema_list(value: &Value) -> Result<Value, String> {
+    let Value::Array(list) = value else {
+        return Ok(value.clone());
+    };
+    list.iter()
+        .map(convert_schema)
+        .collect::<Result<Vec<_>, _>>()
+        .map(Value::Array)
+}
+
+/// Replace OpenAPI's numeric formats by what they mean: bounds for the integer ones,
+/// nothing for `float`/`double`. Existing bounds are kept when they are stricter.
+fn convert_integer_format(schema: &mut Map<String, Value>) {
+    let (lowest, highest) = match schema.get("format").and_then(Value::as_str) {
+        Some("int32") => (i64::from(i32::MIN), i64::from(i32::MAX)),
+        Some("int64") => (i64::MIN, i64::MAX),
+        Some("float" | "double") => {
+            schema.remove("format");
+            return;
+        }
+        _ => return,
+    };
+    schema.remove("format");
+    schema.entry("minimum").or_insert_with(|| json!(lowest));
+    schema.entry("maximum").or_insert_with(|| json!(highest));
+}
+
+/// Draft 4 (and so OpenAPI 3.0) writes `exclusiveMinimum: true` next to `minimum`;
+/// draft 2020-12 writes `exclusiveMinimum: <number>` instead.
+fn convert_exclusive_bounds(schema: &mut Map<String, Value>) {
+    for (exclusive, inclusive) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        match schema.get(exclusive) {
+            Some(Value::Bool(true)) => {
+                let bound = schema.remove(inclusive).unwrap_or(Value::Null);
+                schema.insert(exclusive.into(), bound);
+            }
+            Some(Value::Bool(false)) => {
+                schema.remove(exclusive);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Let an already converted schema also accept `null`.
+fn make_nullable(mut schema: Map<String, Value>) -> Value {
+    let composed = ["$ref", "allOf", "anyOf", "oneOf"]
+        .iter()
+        .any(|k| schema.contains_key(*k));
+    if composed {
+        return json!({ "anyOf": [Value::Object(schema), { "type": "null" }] });
+    }
+    if let Some(kind) = schema.get_mut("type") {
+        match kind {
+            Value::String(single) => *kind = json!([single.clone(), "null"]),
+            Value::Array(kinds) if !kinds.contains(&json!("null")) => kinds.push(json!("null")),
+            _ => {}
+        }
+    }
+    if let Some(Value::Array(values)) = schema.get_mut("enum") {
+        if !values.contains(&Value::Null) {
+            values.push(Value::Null);
+        }
+    }
+    Value::Object(schema)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn validator(document: &Value, schema: &Value) -> jsonschema::Validator {
+        let converted = standalone_schema(document, schema).expect("converts");
+        jsonschema::draft202012::options()
+            .should_validate_formats(true)
+            .build(&converted)
+            .expect("builds")
+    }
+
+    #[test]
+    fn nullable_type_accepts_null() {
+        let converted = convert_schema(&json!({"type": "string", "nullable": true})).unwrap();
+        assert_eq!(converted, json!({"type": ["string", "null"]}));
+    }
+
+    #[test]
+    fn nullable_enum_gains_null() {
+        let converted =
+            convert_schema(&json!({"type": "string", "enum": ["a", "b"], "nullable": true}))
+                .unwrap();
+        assert_eq!(
+            converted,
+            json!({"type": ["string", "null"], "enum": ["a", "b", null]})
+        );
+    }
+
+    #[test]
+    fn not_nullable_rejects_null() {
+        let document = json!({});
+        let v = validator(&document, &json!({"type": "integer"}));
+        assert!(!v.is_valid(&Value::Null));
+        let v = validator(&document, &json!({"type": "integer", "nullable": false}));
+        assert!(!v.is_valid(&Value::Null));
+    }
+
+    #[test]
+    fn nullable_ref_wrapper_becomes_any_of_null() {
+        let wrapper = json!({
+            "type": "object",
+            "nullable": true,
+            "description": "kept",
+            "allOf": [{"$ref": "#/components/schemas/Thing"}]
+        });
+        assert_eq!(
+            convert_schema(&wrapper).unwrap(),
+            json!({"anyOf": [
+                {"type": "object", "description": "kept", "allOf": [{"$ref": "#/$defs/Thing"}]},
+                {"type": "null"}
+            ]})
+        );
+
+        let document = json!({"components": {"schemas": {
+            "Thing": {"type": "object", "required": ["a"]}
+        }}});
+        let v = validator(&document, &wrapper);
+        assert!(v.is_valid(&Value::Null));
+        assert!(v.is_valid(&json!({"a": 1})));
+        assert!(!v.is_valid(&json!({})));
+    }
+
+    #[test]
+    fn refs_point_into_defs_and_siblings_are_dropped() {
+        let converted = convert_schema(&json!({
+            "$ref": "#/components/schemas/Speed",
+            "description": "ignored by OpenAPI 3.0"
+        }))
+        .unwrap();
+        assert_eq!(converted, json!({"$ref": "#/$defs/Speed"}));
+        assert!(convert_schema(&json!({"$ref": "#/components/parameters/X"})).is_err());
+    }
+
+    #[test]
+    fn openapi_only_keywords_are_dropped_everywhere() {
+        let converted = convert_schema(&json!({
+            "type": "object",
+            "x-inferred": "why",
+            "example": {"a": "b"},
+            "discriminator": {"propertyName": "kind"},
+            "externalDocs": {"url": "https://example.org"},
+            "properties": {
+                "a": {"type": "string", "readOnly": true, "xml": {"name": "a"}, "x-other": 1}
+            },
+            "items": {"example": 1}
+        }))
+        .unwrap();
+        assert_eq!(
+            converted,
+            json!({"type": "object", "properties": {"a": {"type": "string"}}, "items": {}})
+        );
+    }
+
+    #[test]
+    fn integer_formats_become_bounds() {
+        let converted = convert_schema(&json!({"type": "integer", "format": "int32"})).unwrap();
+        assert_eq!(
+            converted,
+            json!({"type": "integer", "minimum": i32::MIN, "maximum": i32::MAX})
+        );
+        let v = validator(
+            &json!({}),
+            &json!({"type": "integer", "format": "int32", "minimum": 100}),
+        );
+        assert!(v.is_valid(&json!(100)));
+        assert!(!v.is_valid(&json!(99)));
+        assert!(!v.is_valid(&json!(4_200_099_007_i64)));
+        let v = validator(&json!({}), &json!({"type": "integer", "format": "int64"}));
+        assert!(v.is_valid(&json!(4_200_099_007_i64)));
+    }
+
+    #[test]
+    fn boolean_exclusive_bounds_become_numbers() {
+        let converted =
+            convert_schema(&json!({"type": "number", "minimum": 0, "exclusiveMinimum": true}))
+                .unwrap();
+        assert_eq!(converted, json!({"type": "number", "exclusiveMinimum": 0}));
+    }
+
+    #[test]
+    fn date_time_format_is_checked() {
+        let v = validator(
+            &json!({}),
+            &json!({"type": "string", "format": "date-time"}),
+        );
+        assert!(v.is_valid(&json!("1970-01-01T00:00:00.000Z")));
+        assert!(!v.is_valid(&json!("yesterday")));
+    }
+
+    #[test]
+    fn closed_objects_reject_undeclared_properties() {
+        let document = json!({"components": {"schemas": {
+            "Inner": {"type": "object", "properties": {"a": {"type": "integer"}}},
+            "Free": {"type": "object"}
+        }}});
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "inner": {"allOf": [{"$ref": "#/components/schemas/Inner"}]},
+                "free": {"$ref": "#/components/schemas/Free"}
+            }
+        });
+        let mut converted = standalone_schema(&document, &schema).unwrap();
+        close_objects(&mut converted);
+        let v = jsonschema::validator_for(&converted).unwrap();
+        assert!(v.is_valid(&json!({"inner": {"a": 1}, "free": {"anything": true}})));
+        assert!(!v.is_valid(&json!({"inner": {"a": 1, "b": 2}})));
+        assert!(!v.is_valid(&json!({"other": 1})));
+    }
+
+    #[test]
+    fn standalone_schema_embeds_components() {
+        let document = json!({"components": {"schemas": {
+            "Speed": {
+                "type": "object",
+                "properties": {"value": {"type": "integer", "format": "int32"}},
+                "x-inferred": "dropped"
+            },
+            "Order": {
+                "type": "object",
+                "properties": {"speed": {"allOf": [{"$ref": "#/components/schemas/Speed"}]}}
+            }
+        }}});
+        let schema = json!({"$ref": "#/components/schemas/Order"});
+        let converted = standalone_schema(&document, &schema).unwrap();
+        assert_eq!(converted["$schema"], json!(DIALECT));
+        assert_eq!(converted["$ref"], json!("#/$defs/Order"));
+        assert!(converted["$defs"]["Speed"].get("x-inferred").is_none());
+
+        let v = validator(&document, &schema);
+        assert!(v.is_valid(&json!({"speed": {"value": 1000}})));
+        assert!(!v.is_valid(&json!({"speed": {"value": "1000"}})));
+    }
+}
