@@ -1,1 +1,262 @@
-//! OpenAPI → Rust.
+//! OpenAPI 3 document in, Rust client crate out.
+//!
+//! Data flows one way: parse ([`load`]) → resolve every schema once into a type
+//! space ([`types`]) and every operation ([`operations`]) → emit tokens
+//! ([`types::TypeEmitter`], [`client`], [`runtime`]) → format and assemble
+//! ([`output`]). Nothing here knows about any particular API.
+
+pub mod client;
+pub mod diagnostics;
+pub mod docs;
+pub mod load;
+pub mod names;
+mod normalize;
+pub mod operations;
+pub mod output;
+pub mod runtime;
+pub mod types;
+
+use diagnostics::{Diagnostic, Diagnostics};
+pub use output::GeneratedFile;
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::path::PathBuf;
+
+/// How to generate.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Package name of the generated crate (`consoleconnect`).
+    pub crate_name: String,
+    /// Package version of the generated crate; the document's `info.version` is the
+    /// API's version, not the crate's, and is often not semver.
+    pub crate_version: String,
+    /// The command that writes the output, named in every file's header.
+    pub command: String,
+    /// The document's path as shown in headers.
+    pub source_label: String,
+    pub layout: Layout,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// A crate directory: `Cargo.toml`, `src/lib.rs`, `src/types.rs`, …
+    Crate {
+        /// Adds an empty `[workspace]` so the crate builds on its own anywhere.
+        standalone: bool,
+        publish: bool,
+    },
+    /// One `.rs` file with every module inline (snapshots, trybuild).
+    SingleFile { deny_warnings: bool },
+}
+
+impl Settings {
+    pub fn new(crate_name: impl Into<String>, command: impl Into<String>, source_label: impl Into<String>) -> Self {
+        Self {
+            crate_name: crate_name.into(),
+            crate_version: "0.1.0".into(),
+            command: command.into(),
+            source_label: source_label.into(),
+            layout: Layout::Crate { standalone: true, publish: true },
+        }
+    }
+}
+
+/// What generation produced.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub files: Vec<GeneratedFile>,
+    /// Warnings (errors stop generation and come back as `Err`).
+    pub diagnostics: Vec<Diagnostic>,
+    pub stats: Stats,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    pub operations: usize,
+    pub types: usize,
+    /// Places where a sound fallback (`serde_json::Value`, …) stands in for a type.
+    pub fallbacks: usize,
+    pub timings: Timings,
+}
+
+/// Wall time of each stage, for the benchmarks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    pub parse: std::time::Duration,
+    pub resolve: std::time::Duration,
+    pub emit: std::time::Duration,
+    pub format: std::time::Duration,
+}
+
+/// Checks a document without generating: every problem, errors and warnings.
+pub fn validate(source: &str) -> Vec<Diagnostic> {
+    let mut diags = Diagnostics::default();
+    let Some(doc) = load::parse(source, &mut diags) else {
+        return diags.into_vec();
+    };
+    let (_, _, resolve_diags) = resolve(&doc);
+    diags.into_vec().into_iter().chain(resolve_diags.into_vec()).collect()
+}
+
+fn resolve(doc: &load::Document) -> (types::TypeSpace, operations::Built, Diagnostics) {
+    let mut resolver = types::Resolver::new(doc);
+    resolver.resolve_components();
+    let built = operations::build(doc, &mut resolver);
+    let (space, diags) = resolver.finish();
+    (space, built, diags)
+}
+
+/// Generates the files for a document, or returns every problem that stops it.
+pub fn generate(source: &str, settings: &Settings) -> Result<Output, Vec<Diagnostic>> {
+    let t0 = std::time::Instant::now();
+    let mut diags = Diagnostics::default();
+    let Some(doc) = load::parse(source, &mut diags) else {
+        return Err(diags.into_vec());
+    };
+    let t1 = std::time::Instant::now();
+    let (space, built, resolve_diags) = resolve(&doc);
+    let mut all: Vec<Diagnostic> = diags.into_vec();
+    all.extend(resolve_diags.into_vec());
+    if all.iter().any(Diagnostic::is_error) {
+        return Err(all);
+    }
+    let t2 = std::time::Instant::now();
+
+    let emitter = types::TypeEmitter::new(&space);
+    let types_tokens = emitter.emit_all();
+    let info = &doc.api.info;
+    let crate_ident = settings.crate_name.replace('-', "_");
+    let env_prefix = crate_ident.to_ascii_uppercase();
+    let has_client = !built.operations.is_empty();
+    let client_emitter = client::ClientEmitter::new(
+        &space,
+        &emitter,
+        &built,
+        client::ClientSettings {
+            crate_ident: &crate_ident,
+            env_prefix: &env_prefix,
+            title: &info.title,
+            default_server: default_server(&doc.api),
+        },
+    );
+    let client_tokens = has_client.then(|| client_emitter.emit());
+    let client_uses = if has_client { client_emitter.uses() } else { runtime::ClientUses::default() };
+    let uses = emitter.uses();
+    let runtime_tokens = runtime::runtime(uses, client_uses);
+    let t3 = std::time::Instant::now();
+
+    let types_module = quote! {
+        //! Models: one type per schema of the API description.
+        #![allow(clippy::large_enum_variant, clippy::enum_variant_names, clippy::type_complexity, clippy::too_many_arguments)]
+        #types_tokens
+    };
+    let reexports = reexports(uses, has_client);
+    let crate_doc = crate_doc(&doc.api, has_client);
+    let header = output::rust_header(&settings.command, &settings.source_label);
+    let mut files = Vec::new();
+    let fmt = |tokens: TokenStream, what: &str| output::format_file(tokens, &header, what).map_err(|d| vec![d]);
+    match settings.layout {
+        Layout::Crate { standalone, publish } => {
+            let client_mod = has_client.then(|| quote!(pub mod client;));
+            let lib = quote! {
+                #crate_doc
+                #![forbid(unsafe_code)]
+                pub mod types;
+                #client_mod
+                mod runtime;
+                #reexports
+            };
+            files.push(GeneratedFile { path: "src/lib.rs".into(), contents: fmt(lib, "lib.rs")? });
+            files.push(GeneratedFile { path: "src/types.rs".into(), contents: fmt(types_module, "types module")? });
+            if let Some(c) = client_tokens {
+                files.push(GeneratedFile { path: "src/client.rs".into(), contents: fmt(c, "client module")? });
+            }
+            files.push(GeneratedFile { path: "src/runtime.rs".into(), contents: fmt(runtime_tokens, "runtime module")? });
+            let description = format!("Client for the {} {}, generated from its OpenAPI description.", info.title.trim(), info.version.trim());
+            let manifest = output::manifest(
+                &output::Manifest {
+                    name: &settings.crate_name,
+                    version: &settings.crate_version,
+                    description: description.trim(),
+                    standalone,
+                    publish,
+                    uses,
+                    client: client_uses,
+                },
+                &settings.command,
+                &settings.source_label,
+            );
+            files.push(GeneratedFile { path: "Cargo.toml".into(), contents: manifest });
+        }
+        Layout::SingleFile { deny_warnings } => {
+            let deny = deny_warnings.then(|| quote!(#![deny(warnings)]));
+            let client_mod = client_tokens.map(|c| quote!(pub mod client { #c }));
+            let file = quote! {
+                #deny
+                #![forbid(unsafe_code)]
+                pub mod types { #types_module }
+                #client_mod
+                mod runtime { #runtime_tokens }
+                #reexports
+                fn main() {}
+            };
+            let path = PathBuf::from(format!("{crate_ident}.rs"));
+            files.push(GeneratedFile { path, contents: fmt(file, "single-file output")? });
+        }
+    }
+    let t4 = std::time::Instant::now();
+    Ok(Output {
+        files,
+        stats: Stats {
+            operations: built.operations.len(),
+            types: space.defs.len(),
+            fallbacks: all.iter().filter(|d| d.code == "fallback").count(),
+            timings: Timings { parse: t1 - t0, resolve: t2 - t1, emit: t3 - t2, format: t4 - t3 },
+        },
+        diagnostics: all,
+    })
+}
+
+/// The first server with an absolute URL, its variables set to their defaults.
+fn default_server(api: &openapiv3::OpenAPI) -> Option<String> {
+    let server = api.servers.first()?;
+    let mut url = server.url.clone();
+    if let Some(vars) = &server.variables {
+        for (name, var) in vars {
+            url = url.replace(&format!("{{{name}}}"), &var.default);
+        }
+    }
+    (url.starts_with("http://") || url.starts_with("https://")).then(|| url.trim_end_matches('/').to_string())
+}
+
+fn reexports(uses: types::Uses, has_client: bool) -> TokenStream {
+    let mut out = TokenStream::new();
+    if has_client {
+        out.extend(quote! {
+            pub use client::{Client, ClientBuilder};
+            pub use runtime::{ConfigError, DecodeError, Error, OperationInfo, RawResponse, RequestError, ResponseValue, Secret};
+        });
+    }
+    if uses.base64 {
+        out.extend(quote!(pub use runtime::Base64;));
+    }
+    out
+}
+
+fn crate_doc(api: &openapiv3::OpenAPI, has_client: bool) -> TokenStream {
+    let info = &api.info;
+    let mut lines = vec![format!("# {} (API version {})", info.title.trim(), info.version.trim()), String::new()];
+    if let Some(d) = info.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        lines.extend(docs::markdown(d).into_iter().map(|l| if l.starts_with('#') { format!("#{l}") } else { l }));
+        lines.push(String::new());
+    }
+    lines.push("Models are in [`types`]".to_string() + if has_client { "; the client is [`Client`], with one method per operation." } else { "." });
+    let attrs: TokenStream = lines
+        .iter()
+        .map(|l| {
+            let text = if l.is_empty() { String::new() } else { format!(" {l}") };
+            quote!(#![doc = #text])
+        })
+        .collect();
+    attrs
+}

@@ -1,1 +1,168 @@
-fn main() {}
+//! `cargo xtask …`: the maintainers' commands.
+//!
+//! - `codegen [--check]` regenerates `generated/` from `spec/consoleconnect.yaml`
+//! - `generate --spec PATH --out DIR [--name CRATE]` makes a standalone crate from any document
+//! - `validate PATH [--deny-warnings]` reports a document's problems
+
+mod fsutil;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use codegen::diagnostics::Diagnostic;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Maintainer commands for the OpenAPI → Rust generator")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate `generated/` from `spec/consoleconnect.yaml`.
+    Codegen {
+        /// Write nothing; fail listing every stale or missing file.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Generate a standalone crate from any OpenAPI document.
+    Generate {
+        #[arg(long)]
+        spec: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        /// Package name (default: derived from the document's file name).
+        #[arg(long)]
+        name: Option<String>,
+        /// Package version of the generated crate.
+        #[arg(long, default_value = "0.1.0")]
+        version: String,
+    },
+    /// Report a document's problems without generating.
+    Validate {
+        path: PathBuf,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+}
+
+pub const SPEC: &str = "spec/consoleconnect.yaml";
+pub const GENERATED: &str = "generated";
+pub const CRATE_NAME: &str = "consoleconnect";
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Codegen { check } => codegen(check),
+        Command::Generate { spec, out, name, version } => generate(&spec, &out, name, version),
+        Command::Validate { path, deny_warnings } => validate(&path, deny_warnings),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn read_spec(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn report(file: &str, diagnostics: &[Diagnostic]) {
+    for d in diagnostics {
+        eprintln!("{}\n", codegen::diagnostics::render(d, file));
+    }
+}
+
+fn codegen(check: bool) -> Result<()> {
+    let root = workspace_root();
+    let text = read_spec(&root.join(SPEC))?;
+    let mut settings = codegen::Settings::new(CRATE_NAME, "cargo xtask codegen", SPEC);
+    settings.layout = codegen::Layout::Crate { standalone: false, publish: false };
+    let output = match codegen::generate(&text, &settings) {
+        Ok(o) => o,
+        Err(diags) => {
+            report(SPEC, &diags);
+            bail!("{SPEC} has errors; nothing was generated");
+        }
+    };
+    report(SPEC, &output.diagnostics);
+    let dir = root.join(GENERATED);
+    let changes = fsutil::sync_dir(&dir, &output.files, check)?;
+    if check {
+        if changes.is_empty() {
+            println!("{GENERATED}/ is fresh ({} files)", output.files.len());
+            return Ok(());
+        }
+        for c in &changes {
+            eprintln!("  {c}");
+        }
+        bail!("{GENERATED}/ is stale: {} file(s) differ from what {SPEC} generates; run `cargo xtask codegen` and commit the result", changes.len());
+    }
+    if changes.is_empty() {
+        println!("{GENERATED}/ was already fresh; nothing written");
+    } else {
+        for c in &changes {
+            println!("  {c}");
+        }
+    }
+    Ok(())
+}
+
+fn generate(spec: &Path, out: &Path, name: Option<String>, version: String) -> Result<()> {
+    let text = read_spec(spec)?;
+    let name = name.unwrap_or_else(|| crate_name_for(spec));
+    let label = spec.display().to_string();
+    let mut settings = codegen::Settings::new(&name, format!("cargo xtask generate --spec {label}"), &label);
+    settings.crate_version = version;
+    let output = match codegen::generate(&text, &settings) {
+        Ok(o) => o,
+        Err(diags) => {
+            report(&label, &diags);
+            bail!("{label} has errors; nothing was generated");
+        }
+    };
+    report(&label, &output.diagnostics);
+    let changes = fsutil::sync_dir(out, &output.files, false)?;
+    println!(
+        "generated crate `{name}` in {} ({} operations, {} types, {} files changed)",
+        out.display(),
+        output.stats.operations,
+        output.stats.types,
+        changes.len()
+    );
+    Ok(())
+}
+
+/// A package name from a file name: `my api.v2.yaml` → `my_api_v2`.
+fn crate_name_for(spec: &Path) -> String {
+    let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
+    let mut name: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name.insert_str(0, "api_");
+    }
+    name
+}
+
+fn validate(path: &Path, deny_warnings: bool) -> Result<()> {
+    let text = read_spec(path)?;
+    let label = path.display().to_string();
+    let diags = codegen::validate(&text);
+    report(&label, &diags);
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    if errors > 0 || (deny_warnings && warnings > 0) {
+        bail!("{label}: {errors} error(s), {warnings} warning(s)");
+    }
+    println!("{label}: no errors, {warnings} warning(s)");
+    Ok(())
+}

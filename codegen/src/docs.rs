@@ -1,0 +1,287 @@
+//! Rustdoc from descriptions written for other renderers.
+//!
+//! Descriptions are Markdown meant for Redoc or Swagger UI. Pasted into rustdoc
+//! as-is they break the build of the docs: indented or unlabelled code blocks
+//! become doctests, `[foo]` becomes a broken intra-doc link, `<id>` an unclosed
+//! HTML tag, bare URLs and lazy list continuations trip lints. This module
+//! rewrites them into Markdown rustdoc and clippy accept, keeping the meaning.
+
+use crate::types::Doc;
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+/// `#[doc]` attributes for the given lines (prettyplease prints them as `///`).
+pub fn attrs(lines: &[String]) -> TokenStream {
+    let mut out = TokenStream::new();
+    // Trailing blank lines would print as empty `///` lines.
+    let end = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(0, |i| i + 1);
+    for line in &lines[..end] {
+        let text = if line.is_empty() { String::new() } else { format!(" {line}") };
+        out.extend(quote!(#[doc = #text]));
+    }
+    out
+}
+
+/// The lines of a type's or field's documentation.
+pub fn lines(doc: &Doc, fallback: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let para = |out: &mut Vec<String>, text: Vec<String>| {
+        if text.is_empty() {
+            return;
+        }
+        if !out.is_empty() {
+            out.push(String::new());
+        }
+        out.extend(text);
+    };
+    let title = doc.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let description = doc.description.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    if let Some(t) = title {
+        // A title that merely repeats the start of the description adds nothing.
+        if !description.is_some_and(|d| d.starts_with(t)) {
+            para(&mut out, markdown(t));
+        }
+    }
+    if let Some(d) = description {
+        para(&mut out, markdown(d));
+    }
+    if out.is_empty() {
+        para(&mut out, vec![fallback.to_string()]);
+    }
+    let mut facts = Vec::new();
+    if doc.deprecated {
+        facts.push("**Deprecated** in the API description.".to_string());
+    }
+    if doc.read_only {
+        facts.push("Read-only: set by the server, not sent in requests.".to_string());
+    }
+    if doc.write_only {
+        facts.push("Write-only: sent in requests, not returned by the server.".to_string());
+    }
+    facts.extend(doc.notes.iter().cloned());
+    if let Some(d) = &doc.default {
+        facts.extend(value_lines("Default", d));
+    }
+    if let Some(e) = &doc.example {
+        facts.extend(value_lines("Example", e));
+    }
+    para(&mut out, facts);
+    out
+}
+
+/// `Label: `value`` for short values, a fenced JSON block for long ones.
+pub fn value_lines(label: &str, value: &Value) -> Vec<String> {
+    let compact = serde_json::to_string(value).unwrap_or_default();
+    if compact.len() <= 80 && !compact.contains('`') {
+        return vec![format!("{label}: `{compact}`")];
+    }
+    let pretty = serde_json::to_string_pretty(value).unwrap_or(compact);
+    let fence = if pretty.contains("```") { "~~~~" } else { "```" };
+    let mut out = vec![format!("{label}:"), String::new(), format!("{fence}json")];
+    out.extend(pretty.lines().map(str::to_string));
+    out.push(fence.to_string());
+    out
+}
+
+/// Rewrites Markdown so that rustdoc and clippy accept it.
+pub fn markdown(text: &str) -> Vec<String> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    ");
+    let mut out = Vec::new();
+    let mut fence: Option<String> = None;
+    let mut list_indent: Option<usize> = None;
+    let mut in_quote = false;
+    for raw in text.lines() {
+        let trimmed = raw.trim_start();
+        if let Some(open) = &fence {
+            if trimmed.starts_with(open.as_str()) {
+                out.push(open.clone());
+                fence = None;
+            } else {
+                out.push(raw.trim_end().to_string());
+            }
+            continue;
+        }
+        if let Some(marker) = ["```", "~~~"].iter().find(|m| trimmed.starts_with(**m)) {
+            let len = trimmed.chars().take_while(|c| *c == marker.chars().next().unwrap_or('`')).count();
+            let open: String = trimmed.chars().take(len).collect();
+            let info = trimmed[len..].trim();
+            // Unlabelled and Rust blocks would run as doctests; descriptions are not Rust.
+            let lang = if info.is_empty() || info.starts_with("rust") || info.contains(',') { "text" } else { info };
+            out.push(format!("{open}{lang}"));
+            fence = Some(open);
+            list_indent = None;
+            continue;
+        }
+        if trimmed.is_empty() {
+            out.push(String::new());
+            list_indent = None;
+            in_quote = false;
+            continue;
+        }
+        let body = inline(trimmed);
+        if let Some(indent) = list_item_indent(trimmed) {
+            list_indent = Some(indent);
+            in_quote = false;
+            out.push(body);
+        } else if trimmed.starts_with('>') {
+            in_quote = true;
+            out.push(body);
+        } else if in_quote {
+            out.push(format!("> {body}"));
+        } else if let Some(indent) = list_indent {
+            out.push(format!("{}{body}", " ".repeat(indent)));
+        } else {
+            out.push(body);
+        }
+    }
+    if let Some(open) = fence {
+        out.push(open);
+    }
+    while out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    out
+}
+
+/// Width of a list marker plus its space, if the line starts a list item.
+fn list_item_indent(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    if bytes.len() >= 2 && matches!(bytes[0], b'-' | b'*' | b'+') && bytes[1] == b' ' {
+        return Some(2);
+    }
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits > 0 && digits < 10 && bytes.len() > digits + 1 && matches!(bytes[digits], b'.' | b')') && bytes[digits + 1] == b' ' {
+        return Some(digits + 2);
+    }
+    None
+}
+
+/// Escapes what rustdoc would misread, outside inline code spans.
+fn inline(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            // Copy an inline code span untouched (up to the matching run of backticks).
+            let run = chars[i..].iter().take_while(|c| **c == '`').count();
+            let close = (i + run..chars.len()).find(|&j| {
+                chars[j..].iter().take_while(|c| **c == '`').count() == run && (j == 0 || chars[j - 1] != '`')
+            });
+            match close {
+                Some(j) => {
+                    out.extend(&chars[i..j + run]);
+                    i = j + run;
+                }
+                None => {
+                    // A lone backtick: escape it so the rest is not swallowed.
+                    for _ in 0..run {
+                        out.push_str("\\`");
+                    }
+                    i += run;
+                }
+            }
+            continue;
+        }
+        if c == '[' {
+            // Keep real Markdown links `[text](url)`; escape everything else.
+            let close = chars[i + 1..].iter().position(|c| *c == ']').map(|p| p + i + 1);
+            match close {
+                Some(j) if chars.get(j + 1) == Some(&'(') => {
+                    out.extend(&chars[i..=j]);
+                    i = j + 1;
+                }
+                _ => {
+                    out.push_str("\\[");
+                    i += 1;
+                }
+            }
+            continue;
+        }
+        if c == ']' {
+            out.push_str("\\]");
+            i += 1;
+            continue;
+        }
+        if c == '<' {
+            // Autolinks stay; anything else could be read as an HTML tag.
+            let rest: String = chars[i + 1..].iter().collect();
+            if rest.starts_with("http://") || rest.starts_with("https://") {
+                if let Some(end) = rest.find('>') {
+                    if !rest[..end].contains(' ') {
+                        out.push('<');
+                        out.push_str(&rest[..=end]);
+                        i += end + 2;
+                        continue;
+                    }
+                }
+            }
+            out.push_str("&lt;");
+            i += 1;
+            continue;
+        }
+        if c == 'h' && (i == 0 || !chars[i - 1].is_alphanumeric()) {
+            let rest: String = chars[i..].iter().collect();
+            let after_link = i >= 2 && chars[i - 1] == '(' && chars[i - 2] == ']';
+            if !after_link && (rest.starts_with("http://") || rest.starts_with("https://")) {
+                let len = rest.find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"').unwrap_or(rest.len());
+                let mut url = &rest[..len];
+                while url.ends_with(['.', ',', ';', ':', ')', '\'', '!', '?']) {
+                    url = &url[..url.len() - 1];
+                }
+                if url.len() > "https://".len() {
+                    out.push('<');
+                    out.push_str(url);
+                    out.push('>');
+                    i += url.chars().count();
+                    continue;
+                }
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unlabelled_code_blocks_are_not_doctests() {
+        assert_eq!(markdown("x\n```\nfoo()\n```"), vec!["x", "```text", "foo()", "```"]);
+        assert_eq!(markdown("```json\n{}\n```"), vec!["```json", "{}", "```"]);
+        assert_eq!(markdown("```\nunterminated"), vec!["```text", "unterminated", "```"]);
+    }
+
+    #[test]
+    fn indentation_cannot_start_a_code_block() {
+        assert_eq!(markdown("para\n\n    indented"), vec!["para", "", "indented"]);
+    }
+
+    #[test]
+    fn brackets_html_and_urls_are_escaped() {
+        assert_eq!(inline("see [docs](https://x.io) and [foo]"), "see [docs](https://x.io) and \\[foo\\]");
+        assert_eq!(inline("a <id> b"), "a &lt;id> b");
+        assert_eq!(inline("go to https://example.com."), "go to <https://example.com>.");
+        assert_eq!(inline("keep <https://example.com>"), "keep <https://example.com>");
+        assert_eq!(inline("code `Vec<[u8]>` stays"), "code `Vec<[u8]>` stays");
+    }
+
+    #[test]
+    fn list_continuations_are_indented() {
+        assert_eq!(markdown("- one\ncontinued\n- two"), vec!["- one", "  continued", "- two"]);
+        assert_eq!(markdown("> quote\nlazy"), vec!["> quote", "> lazy"]);
+    }
+
+    #[test]
+    fn long_examples_are_fenced() {
+        let v = serde_json::json!({"a": "x".repeat(100)});
+        let lines = value_lines("Example", &v);
+        assert_eq!(lines[2], "```json");
+        assert_eq!(value_lines("Default", &serde_json::json!("y")), vec!["Default: `\"y\"`"]);
+    }
+}

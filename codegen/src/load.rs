@@ -1,0 +1,191 @@
+//! Reading a document: bytes → JSON value → normalised OpenAPI 3.0 model.
+//!
+//! Everything goes through a `serde_json::Value` first. That keeps YAML quirks
+//! (integer keys, tags) out of the model, lets us repair what `openapiv3` cannot
+//! represent (numbers beyond `i64`), and is where OpenAPI 3.1 is lowered to 3.0.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use openapiv3::OpenAPI;
+use serde_json::{Map, Value};
+
+/// A parsed document and the raw value it came from (kept for `$ref`s that point
+/// somewhere `openapiv3` does not model).
+pub struct Document {
+    pub api: OpenAPI,
+    pub raw: Value,
+}
+
+/// Parses `text` (YAML or JSON) into a document, or explains why it cannot.
+pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Document> {
+    let mut raw = match parse_value(text) {
+        Ok(v) => v,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    check_version(&raw, diags)?;
+    crate::normalize::normalize(&mut raw, diags);
+    let api = match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {
+        Ok(api) => api,
+        Err(e) => {
+            let pointer = path_to_pointer(e.path());
+            diags.push(
+                Diagnostic::error(
+                    pointer,
+                    format!("this is not a valid OpenAPI 3.0 object: {}", e.inner()),
+                )
+                .with_help("compare the object with the OpenAPI 3.0 specification's schema for it"),
+            );
+            return None;
+        }
+    };
+    Some(Document { api, raw })
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::from("#");
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => pointer = crate::diagnostics::pointer_push(&pointer, &index.to_string()),
+            Segment::Map { key } => pointer = crate::diagnostics::pointer_push(&pointer, key),
+            Segment::Enum { variant } => pointer = crate::diagnostics::pointer_push(&pointer, variant),
+            Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+/// YAML or JSON text to a JSON value. JSON is tried first when the text looks like it,
+/// because `serde_json` is several times faster on multi-megabyte documents.
+pub fn parse_value(text: &str) -> Result<Value, Diagnostic> {
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with('{') {
+        if let Ok(v) = serde_json::from_str::<Value>(trimmed) {
+            return Ok(v);
+        }
+    }
+    match serde_yaml::from_str::<serde_yaml::Value>(trimmed) {
+        Ok(v) => Ok(yaml_to_json(v)),
+        Err(e) => {
+            let at = e
+                .location()
+                .map(|l| format!(" (line {}, column {})", l.line(), l.column()))
+                .unwrap_or_default();
+            Err(Diagnostic::error(
+                "#",
+                format!("the document is neither valid JSON nor valid YAML{at}: {e}"),
+            )
+            .with_help("fix the syntax error; a YAML linter points at the exact spot"))
+        }
+    }
+}
+
+fn yaml_to_json(v: serde_yaml::Value) -> Value {
+    use serde_yaml::Value as Y;
+    match v {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map(Value::Number)
+                    .unwrap_or(Value::Null)
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
+        Y::Mapping(map) => {
+            let mut out = Map::with_capacity(map.len());
+            for (k, v) in map {
+                out.insert(yaml_key(k), yaml_to_json(v));
+            }
+            Value::Object(out)
+        }
+        Y::Tagged(tagged) => yaml_to_json(tagged.value),
+    }
+}
+
+/// Mapping keys become strings: response codes are often written as bare `200:`.
+fn yaml_key(k: serde_yaml::Value) -> String {
+    use serde_yaml::Value as Y;
+    match k {
+        Y::String(s) => s,
+        Y::Number(n) => n.to_string(),
+        Y::Bool(b) => b.to_string(),
+        Y::Null => "null".to_string(),
+        other => serde_json::to_string(&yaml_to_json(other)).unwrap_or_default(),
+    }
+}
+
+fn check_version(raw: &Value, diags: &mut Diagnostics) -> Option<()> {
+    let Some(obj) = raw.as_object() else {
+        diags.push(
+            Diagnostic::error("#", "the document is not an object, so it cannot be an OpenAPI document")
+                .with_help("an OpenAPI document starts with `openapi: 3.0.3` and has `info` and `paths`"),
+        );
+        return None;
+    };
+    if obj.contains_key("swagger") {
+        diags.push(
+            Diagnostic::error("#/swagger", "Swagger 2.0 documents are not supported")
+                .with_help("convert the document to OpenAPI 3.0 first (for example with swagger2openapi)"),
+        );
+        return None;
+    }
+    match obj.get("openapi") {
+        Some(Value::String(v)) if v.starts_with("3.0") || v.starts_with("3.1") => Some(()),
+        Some(Value::String(v)) => {
+            diags.push(
+                Diagnostic::error("#/openapi", format!("unsupported OpenAPI version `{v}`"))
+                    .with_help("this generator reads OpenAPI 3.0.x and 3.1.x documents"),
+            );
+            None
+        }
+        Some(_) => {
+            diags.push(
+                Diagnostic::error("#/openapi", "`openapi` must be a version string such as \"3.0.3\"")
+                    .with_help("quote the version: `openapi: \"3.0.3\"`"),
+            );
+            None
+        }
+        None => {
+            diags.push(
+                Diagnostic::error("#", "this is not an OpenAPI document: it has no `openapi` field")
+                    .with_help("add `openapi: 3.0.3` at the top of the document"),
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_integer_keys_become_strings() {
+        let v = parse_value("responses:\n  200:\n    description: ok\n").unwrap();
+        assert!(v["responses"]["200"].is_object());
+    }
+
+    #[test]
+    fn swagger_is_refused_with_a_reason() {
+        let mut d = Diagnostics::default();
+        assert!(parse("swagger: '2.0'\ninfo: {}\n", &mut d).is_none());
+        let all = d.into_vec();
+        assert_eq!(all[0].pointer, "#/swagger");
+    }
+
+    #[test]
+    fn bad_yaml_reports_line() {
+        let err = parse_value("openapi: 3.0.0\ninfo: [\n").unwrap_err();
+        assert!(err.message.contains("line"), "{}", err.message);
+    }
+}

@@ -1,0 +1,270 @@
+//! Lowering a document to the OpenAPI 3.0 shape `openapiv3` can read.
+//!
+//! OpenAPI 3.1 documents are rewritten in place (type arrays with `null` become
+//! `nullable`, `const` becomes a one-value `enum`, numeric `exclusiveMinimum`
+//! becomes `minimum` + flag, …), and so are the few 3.0 constructs `openapiv3`
+//! rejects (integer bounds beyond `i64`). Each rewrite keeps the meaning.
+
+use crate::diagnostics::Diagnostics;
+use serde_json::{json, Map, Value};
+
+pub fn normalize(doc: &mut Value, _diags: &mut Diagnostics) {
+    let is_31 = doc
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("3.1"));
+    let Some(root) = doc.as_object_mut() else {
+        return;
+    };
+    if is_31 {
+        root.insert("openapi".into(), Value::String("3.0.3".into()));
+        root.entry("paths").or_insert_with(|| json!({}));
+        // Webhooks are server-to-client calls; a client has nothing to call.
+        root.remove("webhooks");
+    }
+    if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
+        info.entry("version").or_insert_with(|| json!("0.0.0"));
+        info.entry("title").or_insert_with(|| json!("API"));
+    }
+    if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut() {
+            let Some(item) = item.as_object_mut() else { continue };
+            for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+                if let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) {
+                    // 3.1 allows operations without responses; 3.0 requires the key.
+                    op.entry("responses").or_insert_with(|| json!({}));
+                }
+            }
+        }
+    }
+    walk(doc, is_31);
+}
+
+/// Walks the whole document, normalising every schema found in a schema position.
+fn walk(v: &mut Value, is_31: bool) {
+    match v {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                match key.as_str() {
+                    // Example payloads are data: their `$ref`/`schema` keys are not ours.
+                    "example" | "examples" => {}
+                    "schema" => schema(child, is_31),
+                    "schemas" => {
+                        if let Some(all) = child.as_object_mut() {
+                            for s in all.values_mut() {
+                                schema(s, is_31);
+                            }
+                        }
+                    }
+                    _ => walk(child, is_31),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| walk(i, is_31)),
+        _ => {}
+    }
+}
+
+fn schema(v: &mut Value, is_31: bool) {
+    if let Value::Bool(b) = v {
+        // JSON Schema boolean schemas: `true` accepts anything, `false` nothing.
+        *v = if *b { json!({}) } else { json!({"not": {}}) };
+        return;
+    }
+    let Some(obj) = v.as_object_mut() else { return };
+    if is_31 {
+        lower_31(obj);
+    }
+    clamp_integer_bounds(obj);
+    for key in ["items", "not", "additionalProperties"] {
+        if let Some(child) = obj.get_mut(key) {
+            if !(key == "additionalProperties" && child.is_boolean()) {
+                schema(child, is_31);
+            }
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf", "prefixItems"] {
+        if let Some(Value::Array(items)) = obj.get_mut(key) {
+            items.iter_mut().for_each(|i| schema(i, is_31));
+        }
+    }
+    for key in ["properties", "patternProperties", "$defs", "definitions"] {
+        if let Some(Value::Object(props)) = obj.get_mut(key) {
+            props.values_mut().for_each(|p| schema(p, is_31));
+        }
+    }
+    if is_31 {
+        fold_null_alternatives(obj);
+    }
+}
+
+/// 3.1 keywords that 3.0 spells differently.
+fn lower_31(obj: &mut Map<String, Value>) {
+    if let Some(Value::Array(types)) = obj.get("type").cloned() {
+        let non_null: Vec<Value> = types.iter().filter(|t| t.as_str() != Some("null")).cloned().collect();
+        if non_null.len() < types.len() {
+            obj.insert("nullable".into(), Value::Bool(true));
+        }
+        match non_null.len() {
+            0 => {
+                obj.remove("type");
+            }
+            1 => {
+                obj.insert("type".into(), non_null[0].clone());
+            }
+            _ => {
+                // Several types: one alternative per type, each keeping the keywords.
+                obj.remove("type");
+                let base = obj.clone();
+                let alternatives: Vec<Value> = non_null
+                    .into_iter()
+                    .map(|t| {
+                        let mut alt = base.clone();
+                        alt.remove("nullable");
+                        alt.remove("description");
+                        alt.insert("type".into(), t);
+                        Value::Object(alt)
+                    })
+                    .collect();
+                for k in ["properties", "items", "enum", "format", "minimum", "maximum", "required", "additionalProperties"] {
+                    obj.remove(k);
+                }
+                obj.insert("anyOf".into(), Value::Array(alternatives));
+            }
+        }
+    } else if obj.get("type").and_then(Value::as_str) == Some("null") {
+        obj.remove("type");
+        obj.insert("nullable".into(), Value::Bool(true));
+        obj.insert("enum".into(), json!([null]));
+    }
+    if let Some(c) = obj.remove("const") {
+        obj.insert("enum".into(), Value::Array(vec![c]));
+    }
+    if let Some(Value::Array(examples)) = obj.remove("examples") {
+        if let Some(first) = examples.into_iter().next() {
+            obj.entry("example").or_insert(first);
+        }
+    }
+    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(n @ Value::Number(_)) = obj.get(exclusive).cloned() {
+            obj.insert(bound.into(), n);
+            obj.insert(exclusive.into(), Value::Bool(true));
+        }
+    }
+    if let Some(Value::String(media)) = obj.get("contentMediaType") {
+        if media == "application/octet-stream" && !obj.contains_key("format") {
+            obj.insert("format".into(), json!("binary"));
+        }
+    }
+    if obj.get("contentEncoding").and_then(Value::as_str) == Some("base64") && !obj.contains_key("format") {
+        obj.insert("format".into(), json!("byte"));
+    }
+    // `$ref` with siblings is legal in 3.1; in 3.0 the siblings would be ignored,
+    // so move the reference into an `allOf` to keep `nullable`, `description`, ….
+    if obj.contains_key("$ref") && obj.len() > 1 {
+        let r = obj.remove("$ref").expect("checked above");
+        obj.insert("allOf".into(), json!([{ "$ref": r }]));
+    }
+}
+
+/// `anyOf: [X, {type: null}]` is how 3.1 documents say "nullable X".
+fn fold_null_alternatives(obj: &mut Map<String, Value>) {
+    for key in ["anyOf", "oneOf"] {
+        let Some(Value::Array(items)) = obj.get_mut(key) else { continue };
+        let before = items.len();
+        items.retain(|i| !is_null_schema(i));
+        if items.len() == before {
+            continue;
+        }
+        obj.insert("nullable".into(), Value::Bool(true));
+        let Some(Value::Array(items)) = obj.get(key) else { continue };
+        if items.len() == 1 {
+            let only = items[0].clone();
+            obj.remove(key);
+            obj.insert("allOf".into(), json!([only]));
+        } else if items.is_empty() {
+            obj.remove(key);
+        }
+    }
+}
+
+fn is_null_schema(v: &Value) -> bool {
+    let Some(o) = v.as_object() else { return false };
+    let null_type = o.get("type").and_then(Value::as_str) == Some("null");
+    let null_enum = o.get("enum") == Some(&json!([null])) && o.get("nullable") == Some(&Value::Bool(true));
+    (null_type || null_enum) && o.keys().all(|k| matches!(k.as_str(), "type" | "enum" | "nullable" | "description" | "title"))
+}
+
+/// `openapiv3` stores integer bounds as `i64`; documents sometimes write bounds just
+/// beyond it (OpenAI's `seed`: ±9223372036854776000). Clamping keeps the meaning.
+fn clamp_integer_bounds(obj: &mut Map<String, Value>) {
+    if obj.get("type").and_then(Value::as_str) != Some("integer") {
+        return;
+    }
+    for key in ["minimum", "maximum", "multipleOf"] {
+        if let Some(Value::Number(n)) = obj.get(key) {
+            if n.as_i64().is_none() {
+                let clamped = match n.as_f64() {
+                    Some(f) if f <= i64::MIN as f64 => Value::from(i64::MIN),
+                    Some(f) if f >= i64::MAX as f64 => Value::from(i64::MAX),
+                    Some(f) if key != "multipleOf" => Value::from(f.round() as i64),
+                    _ => Value::Null,
+                };
+                if clamped.is_null() {
+                    obj.remove(key);
+                } else {
+                    obj.insert(key.into(), clamped);
+                }
+            }
+        }
+    }
+    if let Some(Value::Array(values)) = obj.get("enum") {
+        if values.iter().any(|v| v.is_number() && v.as_i64().is_none()) {
+            obj.remove("enum");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(v: Value) -> Value {
+        let mut doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "components": {"schemas": {"S": v}}});
+        normalize(&mut doc, &mut Diagnostics::default());
+        doc["components"]["schemas"]["S"].clone()
+    }
+
+    #[test]
+    fn type_arrays_with_null_become_nullable() {
+        assert_eq!(norm(json!({"type": ["string", "null"]})), json!({"type": "string", "nullable": true}));
+    }
+
+    #[test]
+    fn const_and_examples_are_lowered() {
+        assert_eq!(norm(json!({"const": "a", "examples": ["a"]})), json!({"enum": ["a"], "example": "a"}));
+    }
+
+    #[test]
+    fn numeric_exclusive_bounds_are_lowered() {
+        assert_eq!(
+            norm(json!({"type": "number", "exclusiveMinimum": 0})),
+            json!({"type": "number", "minimum": 0, "exclusiveMinimum": true})
+        );
+    }
+
+    #[test]
+    fn any_of_null_becomes_nullable_all_of() {
+        assert_eq!(
+            norm(json!({"anyOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}]})),
+            json!({"allOf": [{"$ref": "#/components/schemas/X"}], "nullable": true})
+        );
+    }
+
+    #[test]
+    fn integer_bounds_beyond_i64_are_clamped() {
+        let mut doc = json!({"openapi": "3.0.0", "paths": {}, "components": {"schemas": {"S": {"type": "integer", "minimum": -9223372036854776000.0_f64}}}});
+        normalize(&mut doc, &mut Diagnostics::default());
+        assert_eq!(doc["components"]["schemas"]["S"]["minimum"], json!(i64::MIN));
+    }
+}

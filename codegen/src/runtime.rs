@@ -1,0 +1,581 @@
+//! The support code every generated crate carries in its `runtime` module.
+//!
+//! A consumer needs nothing but the generated crate and crates.io, so the small
+//! runtime travels with it instead of living in a crate of ours. Only the pieces
+//! a document needs are emitted, so no dead code reaches the output.
+
+use crate::types::Uses;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// What the client part of the runtime must support.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ClientUses {
+    pub any: bool,
+    pub text_bodies: bool,
+    pub byte_bodies: bool,
+    pub form_bodies: bool,
+    pub multipart: bool,
+    pub headers: bool,
+    pub query: bool,
+    pub path_params: bool,
+}
+
+pub fn runtime(uses: Uses, client: ClientUses) -> TokenStream {
+    let mut out = quote! {
+        //! Support code shared by the models and the client.
+        #![allow(dead_code, clippy::result_large_err)]
+    };
+    if uses.double_option {
+        out.extend(quote! {
+            /// Tells a member sent as `null` (`Some(None)`) from an absent one (`None`).
+            pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+            where
+                T: serde::Deserialize<'de>,
+                D: serde::Deserializer<'de>,
+            {
+                <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+            }
+        });
+    }
+    if uses.str_enum {
+        out.extend(quote! {
+            /// Reads a string enum without allocating for known values.
+            pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+            where
+                T: for<'a> From<&'a str>,
+                D: serde::Deserializer<'de>,
+            {
+                struct Visitor<T>(std::marker::PhantomData<T>);
+
+                impl<'de, T: for<'a> From<&'a str>> serde::de::Visitor<'de> for Visitor<T> {
+                    type Value = T;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("a string")
+                    }
+
+                    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+                        Ok(T::from(value))
+                    }
+                }
+
+                deserializer.deserialize_str(Visitor(std::marker::PhantomData))
+            }
+        });
+    }
+    if uses.int_enum {
+        out.extend(quote! {
+            /// Reads an integer enum; values beyond the listed ones are kept.
+            pub fn deserialize_int_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+            where
+                T: From<i64>,
+                D: serde::Deserializer<'de>,
+            {
+                <i64 as serde::Deserialize>::deserialize(deserializer).map(T::from)
+            }
+        });
+    }
+    if uses.base64 {
+        out.extend(base64_type());
+    }
+    if client.any {
+        out.extend(client_runtime(client));
+    }
+    out
+}
+
+fn base64_type() -> TokenStream {
+    quote! {
+        /// Bytes carried in JSON as a base64 string (`format: byte`).
+        ///
+        /// Reading accepts the standard and URL-safe alphabets, padded or not;
+        /// writing uses the standard padded form.
+        #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+        pub struct Base64(pub Vec<u8>);
+
+        impl std::ops::Deref for Base64 {
+            type Target = Vec<u8>;
+
+            fn deref(&self) -> &Vec<u8> {
+                &self.0
+            }
+        }
+
+        impl From<Vec<u8>> for Base64 {
+            fn from(bytes: Vec<u8>) -> Self {
+                Self(bytes)
+            }
+        }
+
+        impl serde::Serialize for Base64 {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use base64::Engine as _;
+                serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for Base64 {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use base64::Engine as _;
+                let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                let trimmed = text.trim_end_matches('=');
+                let engines = [
+                    &base64::engine::general_purpose::STANDARD_NO_PAD,
+                    &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+                ];
+                engines
+                    .iter()
+                    .find_map(|engine| engine.decode(trimmed).ok())
+                    .map(Self)
+                    .ok_or_else(|| serde::de::Error::custom("invalid base64 data"))
+            }
+        }
+    }
+}
+
+fn client_runtime(uses: ClientUses) -> TokenStream {
+    let mut out = quote! {
+        use std::fmt;
+
+        /// A credential. Its `Debug` output is redacted, and the header it becomes is
+        /// marked sensitive, so it never shows up in logs or error messages.
+        #[derive(Clone)]
+        pub struct Secret(String);
+
+        impl Secret {
+            pub fn new(value: impl Into<String>) -> Self {
+                Self(value.into())
+            }
+
+            /// The credential itself; handle with care.
+            pub fn expose(&self) -> &str {
+                &self.0
+            }
+
+            pub(crate) fn header_value(&self, prefix: &str) -> Result<reqwest::header::HeaderValue, RequestError> {
+                let mut value = reqwest::header::HeaderValue::from_str(&format!("{prefix}{}", self.0))
+                    .map_err(|_| RequestError("a credential contains characters not allowed in an HTTP header".into()))?;
+                value.set_sensitive(true);
+                Ok(value)
+            }
+        }
+
+        impl fmt::Debug for Secret {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("Secret([redacted])")
+            }
+        }
+
+        /// A successful response: the decoded body (reachable through `Deref`), plus
+        /// the status and headers it came with.
+        #[derive(Debug, Clone)]
+        pub struct ResponseValue<T> {
+            value: T,
+            status: reqwest::StatusCode,
+            headers: reqwest::header::HeaderMap,
+        }
+
+        impl<T> ResponseValue<T> {
+            pub(crate) fn new(value: T, status: reqwest::StatusCode, headers: reqwest::header::HeaderMap) -> Self {
+                Self { value, status, headers }
+            }
+
+            /// The decoded body.
+            pub fn into_inner(self) -> T {
+                self.value
+            }
+
+            pub fn status(&self) -> reqwest::StatusCode {
+                self.status
+            }
+
+            pub fn headers(&self) -> &reqwest::header::HeaderMap {
+                &self.headers
+            }
+
+            /// Converts the body, keeping status and headers.
+            pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
+                ResponseValue { value: f(self.value), status: self.status, headers: self.headers }
+            }
+        }
+
+        impl<T> std::ops::Deref for ResponseValue<T> {
+            type Target = T;
+
+            fn deref(&self) -> &T {
+                &self.value
+            }
+        }
+
+        impl<T> std::ops::DerefMut for ResponseValue<T> {
+            fn deref_mut(&mut self) -> &mut T {
+                &mut self.value
+            }
+        }
+
+        /// A response exactly as it arrived: nothing the server sent is dropped.
+        #[derive(Debug, Clone)]
+        pub struct RawResponse {
+            pub status: reqwest::StatusCode,
+            pub headers: reqwest::header::HeaderMap,
+            pub body: bytes::Bytes,
+        }
+
+        impl RawResponse {
+            /// The body as text (invalid UTF-8 replaced), handy in error reports.
+            pub fn text(&self) -> std::borrow::Cow<'_, str> {
+                String::from_utf8_lossy(&self.body)
+            }
+
+            pub(crate) fn json<T: serde::de::DeserializeOwned, E>(self) -> Result<ResponseValue<T>, Error<E>> {
+                match serde_json::from_slice(&self.body) {
+                    Ok(value) => Ok(ResponseValue::new(value, self.status, self.headers)),
+                    Err(source) => Err(Error::Decode { response: self, source: DecodeError::Json(source) }),
+                }
+            }
+
+            pub(crate) fn empty<E>(self) -> Result<ResponseValue<()>, Error<E>> {
+                Ok(ResponseValue::new((), self.status, self.headers))
+            }
+
+            pub(crate) fn text_body<E>(self) -> Result<ResponseValue<String>, Error<E>> {
+                match String::from_utf8(self.body.to_vec()) {
+                    Ok(text) => Ok(ResponseValue::new(text, self.status, self.headers)),
+                    Err(source) => Err(Error::Decode { response: self, source: DecodeError::Utf8(source.utf8_error()) }),
+                }
+            }
+
+            pub(crate) fn bytes_body<E>(self) -> Result<ResponseValue<bytes::Bytes>, Error<E>> {
+                let body = self.body.clone();
+                Ok(ResponseValue::new(body, self.status, self.headers))
+            }
+
+            /// A documented error status: decode its body into the operation's error type.
+            pub(crate) fn error_json<T: serde::de::DeserializeOwned, E>(self, wrap: impl FnOnce(T) -> E) -> Error<E> {
+                match serde_json::from_slice(&self.body) {
+                    Ok(value) => Error::Api { body: wrap(value), response: self },
+                    Err(source) => Error::Decode { response: self, source: DecodeError::Json(source) },
+                }
+            }
+
+            pub(crate) fn error_text<E>(self, wrap: impl FnOnce(String) -> E) -> Error<E> {
+                let text = self.text().into_owned();
+                Error::Api { body: wrap(text), response: self }
+            }
+
+            pub(crate) fn error_empty<E>(self, body: E) -> Error<E> {
+                Error::Api { body, response: self }
+            }
+        }
+
+        /// Why a body did not decode.
+        #[derive(Debug)]
+        pub enum DecodeError {
+            Json(serde_json::Error),
+            Utf8(std::str::Utf8Error),
+        }
+
+        impl fmt::Display for DecodeError {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    Self::Json(e) => write!(f, "invalid JSON for the documented type: {e}"),
+                    Self::Utf8(e) => write!(f, "the body is not UTF-8 text: {e}"),
+                }
+            }
+        }
+
+        /// A request that could not be built (a parameter value no HTTP request can carry).
+        #[derive(Debug, Clone)]
+        pub struct RequestError(pub(crate) String);
+
+        impl fmt::Display for RequestError {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        /// Everything that can go wrong calling an operation. `E` is the operation's
+        /// own enum of documented error responses.
+        #[derive(Debug)]
+        pub enum Error<E> {
+            /// The server answered with an error status the API description documents;
+            /// `body` is decoded, `response` keeps status, headers and raw bytes.
+            Api { body: E, response: RawResponse },
+            /// The server answered with a status the API description does not list.
+            UnexpectedStatus(RawResponse),
+            /// The body did not decode as the documented type.
+            Decode { response: RawResponse, source: DecodeError },
+            /// The request could not be built.
+            InvalidRequest(RequestError),
+            /// No usable response: connection refused or reset, TLS failure, body cut short.
+            Transport(reqwest::Error),
+        }
+
+        impl<E> Error<E> {
+            /// The response, when there was one.
+            pub fn response(&self) -> Option<&RawResponse> {
+                match self {
+                    Self::Api { response, .. } | Self::Decode { response, .. } | Self::UnexpectedStatus(response) => Some(response),
+                    Self::InvalidRequest(_) | Self::Transport(_) => None,
+                }
+            }
+
+            /// The HTTP status, when a response arrived.
+            pub fn status(&self) -> Option<reqwest::StatusCode> {
+                self.response().map(|r| r.status)
+            }
+
+            /// The documented error body, when the status was a documented one.
+            pub fn api_error(&self) -> Option<&E> {
+                match self {
+                    Self::Api { body, .. } => Some(body),
+                    _ => None,
+                }
+            }
+        }
+
+        impl<E> From<RequestError> for Error<E> {
+            fn from(e: RequestError) -> Self {
+                Self::InvalidRequest(e)
+            }
+        }
+
+        impl<E: fmt::Debug> fmt::Display for Error<E> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    Self::Api { body, response } => write!(f, "error response {}: {body:?}", response.status),
+                    Self::UnexpectedStatus(response) => write!(f, "unexpected response status {}", response.status),
+                    Self::Decode { response, source } => write!(f, "response {} could not be decoded: {source}", response.status),
+                    Self::InvalidRequest(e) => write!(f, "invalid request: {e}"),
+                    Self::Transport(e) => write!(f, "request failed: {e}"),
+                }
+            }
+        }
+
+        impl<E: fmt::Debug> std::error::Error for Error<E> {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    Self::Decode { source: DecodeError::Json(e), .. } => Some(e),
+                    Self::Decode { source: DecodeError::Utf8(e), .. } => Some(e),
+                    Self::Transport(e) => Some(e),
+                    _ => None,
+                }
+            }
+        }
+
+        /// A problem with the client's configuration.
+        #[derive(Debug, Clone)]
+        pub struct ConfigError(pub(crate) String);
+
+        impl fmt::Display for ConfigError {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl std::error::Error for ConfigError {}
+
+        /// Static facts about an operation, for logs and errors.
+        #[derive(Debug, Clone, Copy)]
+        pub struct OperationInfo {
+            pub operation_id: &'static str,
+            pub method: &'static str,
+            pub path: &'static str,
+        }
+
+        /// Sends a request and reads the whole response.
+        pub(crate) async fn execute<E>(
+            http: &reqwest::Client,
+            request: reqwest::RequestBuilder,
+            _operation: &'static OperationInfo,
+        ) -> Result<RawResponse, Error<E>> {
+            let request = request.build().map_err(|e| Error::InvalidRequest(RequestError(e.to_string())))?;
+            let response = http.execute(request).await.map_err(Error::Transport)?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.bytes().await.map_err(Error::Transport)?;
+            Ok(RawResponse { status, headers, body })
+        }
+
+        /// Text of a parameter value in the `simple` style (path and header parameters).
+        pub(crate) fn simple_text<T: serde::Serialize>(value: &T, explode: bool) -> Result<String, RequestError> {
+            let value = serde_json::to_value(value).map_err(|e| RequestError(format!("a parameter could not be serialised: {e}")))?;
+            Ok(match value {
+                serde_json::Value::Array(items) => items.iter().map(scalar_text).collect::<Vec<_>>().join(","),
+                serde_json::Value::Object(members) => members
+                    .iter()
+                    .map(|(k, v)| if explode { format!("{k}={}", scalar_text(v)) } else { format!("{k},{}", scalar_text(v)) })
+                    .collect::<Vec<_>>()
+                    .join(","),
+                other => scalar_text(&other),
+            })
+        }
+
+        fn scalar_text(value: &serde_json::Value) -> String {
+            match value {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            }
+        }
+    };
+    if uses.path_params {
+        out.extend(quote! {
+            /// Characters left as they are in a path segment (RFC 3986 unreserved).
+            const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+                .remove(b'-')
+                .remove(b'.')
+                .remove(b'_')
+                .remove(b'~');
+
+            /// A path parameter, percent-encoded so it stays one segment.
+            pub(crate) fn path_param<T: serde::Serialize>(value: &T) -> Result<String, RequestError> {
+                let text = simple_text(value, false)?;
+                Ok(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT).to_string())
+            }
+        });
+    }
+    if uses.query || uses.form_bodies {
+        out.extend(quote! {
+            /// How a query parameter is spelled (OpenAPI `style`).
+            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+            pub(crate) enum Style {
+                Form,
+                SpaceDelimited,
+                PipeDelimited,
+                DeepObject,
+            }
+
+            /// Appends one parameter to a query string in the document's style.
+            pub(crate) fn query_param<T: serde::Serialize>(
+                pairs: &mut Vec<(String, String)>,
+                name: &str,
+                value: &T,
+                style: Style,
+                explode: bool,
+            ) -> Result<(), RequestError> {
+                let value = serde_json::to_value(value).map_err(|e| RequestError(format!("parameter `{name}` could not be serialised: {e}")))?;
+                match value {
+                    serde_json::Value::Null => {}
+                    serde_json::Value::Array(items) => {
+                        let separator = match style {
+                            Style::SpaceDelimited => " ",
+                            Style::PipeDelimited => "|",
+                            _ => ",",
+                        };
+                        if style == Style::DeepObject {
+                            deep(pairs, name, &serde_json::Value::Array(items));
+                        } else if explode && style == Style::Form {
+                            pairs.extend(items.iter().map(|i| (name.to_string(), scalar_text(i))));
+                        } else {
+                            pairs.push((name.to_string(), items.iter().map(scalar_text).collect::<Vec<_>>().join(separator)));
+                        }
+                    }
+                    serde_json::Value::Object(members) => match style {
+                        Style::DeepObject => deep(pairs, name, &serde_json::Value::Object(members)),
+                        _ if explode => pairs.extend(members.iter().map(|(k, v)| (k.clone(), scalar_text(v)))),
+                        _ => pairs.push((
+                            name.to_string(),
+                            members.iter().flat_map(|(k, v)| [k.clone(), scalar_text(v)]).collect::<Vec<_>>().join(","),
+                        )),
+                    },
+                    scalar => pairs.push((name.to_string(), scalar_text(&scalar))),
+                }
+                Ok(())
+            }
+
+            /// `name[key][sub]=value`, with array items indexed.
+            fn deep(pairs: &mut Vec<(String, String)>, prefix: &str, value: &serde_json::Value) {
+                match value {
+                    serde_json::Value::Object(members) => {
+                        for (k, v) in members {
+                            deep(pairs, &format!("{prefix}[{k}]"), v);
+                        }
+                    }
+                    serde_json::Value::Array(items) => {
+                        for (i, v) in items.iter().enumerate() {
+                            deep(pairs, &format!("{prefix}[{i}]"), v);
+                        }
+                    }
+                    serde_json::Value::Null => {}
+                    scalar => pairs.push((prefix.to_string(), scalar_text(scalar))),
+                }
+            }
+
+            /// A parameter whose value is JSON text (`content: application/json`).
+            pub(crate) fn query_json<T: serde::Serialize>(pairs: &mut Vec<(String, String)>, name: &str, value: &T) -> Result<(), RequestError> {
+                let text = serde_json::to_string(value).map_err(|e| RequestError(format!("parameter `{name}` could not be serialised: {e}")))?;
+                pairs.push((name.to_string(), text));
+                Ok(())
+            }
+        });
+    }
+    if uses.form_bodies {
+        out.extend(quote! {
+            /// An `application/x-www-form-urlencoded` body: members as form fields,
+            /// nested objects and arrays in bracket notation.
+            pub(crate) fn form_body<T: serde::Serialize>(value: &T) -> Result<String, RequestError> {
+                let value = serde_json::to_value(value).map_err(|e| RequestError(format!("the body could not be serialised: {e}")))?;
+                let mut pairs = Vec::new();
+                match value {
+                    serde_json::Value::Object(members) => {
+                        for (k, v) in &members {
+                            match v {
+                                serde_json::Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+                                    pairs.extend(items.iter().map(|i| (k.clone(), scalar_text(i))));
+                                }
+                                _ => deep(&mut pairs, k, v),
+                            }
+                        }
+                    }
+                    other => return Err(RequestError(format!("a form body must be an object, not {other}"))),
+                }
+                let mut encoder = url::form_urlencoded::Serializer::new(String::new());
+                for (k, v) in &pairs {
+                    encoder.append_pair(k, v);
+                }
+                Ok(encoder.finish())
+            }
+        });
+    }
+    if uses.headers {
+        out.extend(quote! {
+            /// A header parameter's value.
+            pub(crate) fn header_value<T: serde::Serialize>(name: &str, value: &T) -> Result<reqwest::header::HeaderValue, RequestError> {
+                let text = simple_text(value, false)?;
+                reqwest::header::HeaderValue::from_str(&text)
+                    .map_err(|_| RequestError(format!("header `{name}` has characters not allowed in an HTTP header")))
+            }
+        });
+    }
+    if uses.multipart {
+        out.extend(quote! {
+            /// A `multipart/form-data` body: each member a part; strings as text,
+            /// other values as JSON.
+            pub(crate) fn multipart_body<T: serde::Serialize>(value: &T) -> Result<reqwest::multipart::Form, RequestError> {
+                let value = serde_json::to_value(value).map_err(|e| RequestError(format!("the body could not be serialised: {e}")))?;
+                let serde_json::Value::Object(members) = value else {
+                    return Err(RequestError("a multipart body must be an object".into()));
+                };
+                let mut form = reqwest::multipart::Form::new();
+                for (k, v) in members {
+                    form = match v {
+                        serde_json::Value::Null => form,
+                        serde_json::Value::String(s) => form.text(k, s),
+                        serde_json::Value::Array(items) => {
+                            let mut form = form;
+                            for item in items {
+                                form = form.text(k.clone(), scalar_text(&item));
+                            }
+                            form
+                        }
+                        other => form.text(k, other.to_string()),
+                    };
+                }
+                Ok(form)
+            }
+        });
+    }
+    out
+}

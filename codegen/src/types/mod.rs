@@ -1,0 +1,232 @@
+//! The type space: every schema of a document resolved once into a Rust type.
+//!
+//! Resolution (`resolve`) decides names and shapes; emission (`emit`) only prints.
+//! A [`TypeId`] is stable for the whole run, so operations can point at types
+//! before they are finished (needed for recursive schemas).
+
+mod cycles;
+mod emit;
+pub mod resolve;
+mod shape;
+
+pub use emit::{TypeEmitter, Uses};
+pub use resolve::Resolver;
+
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub usize);
+
+/// A Rust type expression at a use site.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    Named(TypeId),
+    String,
+    Bool,
+    Int(IntKind),
+    Float,
+    DateTime,
+    Date,
+    Uuid,
+    Base64,
+    /// Raw bytes of a non-JSON body.
+    Bytes,
+    /// Any JSON value: the sound fallback for what the document does not pin down.
+    Json,
+    /// A JSON object whose members are not described.
+    JsonObject,
+    Vec(Box<Ty>),
+    Map(Box<Ty>),
+    Option(Box<Ty>),
+    Box(Box<Ty>),
+    Unit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntKind {
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    U16,
+    U32,
+    U64,
+}
+
+impl Ty {
+    pub fn option(self) -> Ty {
+        Ty::Option(Box::new(self))
+    }
+
+    /// Whether `Default` is available for this type without knowing named types.
+    pub fn is_container(&self) -> bool {
+        matches!(self, Ty::Vec(_) | Ty::Map(_) | Ty::Option(_) | Ty::JsonObject)
+    }
+}
+
+/// Human-facing text gathered from a schema, rendered as rustdoc.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Doc {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub example: Option<Value>,
+    pub default: Option<Value>,
+    pub deprecated: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+    /// Extra sentences the generator adds (e.g. which wire value a variant has).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    pub name: String,
+    pub doc: Doc,
+    /// Where the schema is in the document.
+    pub pointer: String,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// Reserved while being resolved; never emitted.
+    Pending,
+    Struct(StructDef),
+    Enum(EnumDef),
+    Union(UnionDef),
+    Alias(Ty),
+}
+
+#[derive(Debug, Clone)]
+pub struct StructDef {
+    pub fields: Vec<Field>,
+    /// Name of the map that keeps members the document does not describe, and the
+    /// type of its values.
+    pub extra: Option<(String, Ty)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    /// The member's name in JSON.
+    pub wire: String,
+    /// The value's type, without the `Option` that optionality adds.
+    pub ty: Ty,
+    pub required: bool,
+    pub nullable: bool,
+    /// Members of a composed schema that are not plain objects, flattened in.
+    pub flatten: bool,
+    pub doc: Doc,
+}
+
+impl Field {
+    /// How the field is represented: required → `T`; optional or nullable → `Option<T>`;
+    /// optional *and* nullable → `Option<Option<T>>` so null and absent stay apart.
+    pub fn shape(&self) -> FieldShape {
+        if self.flatten {
+            FieldShape::Flatten
+        } else if self.required && !self.nullable {
+            FieldShape::Plain
+        } else if self.required {
+            FieldShape::Nullable
+        } else if self.nullable {
+            FieldShape::OptionalNullable
+        } else {
+            FieldShape::Optional
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldShape {
+    Plain,
+    Nullable,
+    Optional,
+    OptionalNullable,
+    Flatten,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    pub repr: EnumRepr,
+    pub variants: Vec<EnumVariant>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumRepr {
+    String,
+    Integer,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    pub name: String,
+    pub value: Value,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionDef {
+    pub variants: Vec<UnionVariant>,
+    /// `discriminator.propertyName`, when the union is tagged.
+    pub tag: Option<String>,
+    /// Whether a catch-all variant keeps values no listed variant accepts.
+    pub fallback: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: Ty,
+    /// Discriminator values selecting this variant (tagged unions only).
+    pub tags: Vec<String>,
+}
+
+/// All resolved types, in the order they were first seen.
+#[derive(Debug, Default)]
+pub struct TypeSpace {
+    pub defs: Vec<TypeDef>,
+}
+
+impl TypeSpace {
+    pub fn get(&self, id: TypeId) -> &TypeDef {
+        &self.defs[id.0]
+    }
+
+    pub fn name(&self, id: TypeId) -> &str {
+        &self.defs[id.0].name
+    }
+
+    /// Follows aliases to the type they stand for.
+    pub fn unalias<'a>(&'a self, ty: &'a Ty) -> &'a Ty {
+        let mut current = ty;
+        for _ in 0..64 {
+            match current {
+                Ty::Named(id) => match &self.get(*id).kind {
+                    TypeKind::Alias(inner) => current = inner,
+                    _ => return current,
+                },
+                _ => return current,
+            }
+        }
+        current
+    }
+
+    /// Whether `ty` has a `Default` implementation in the emitted code.
+    pub fn has_default(&self, ty: &Ty) -> bool {
+        match self.unalias(ty) {
+            Ty::Named(id) => match &self.get(*id).kind {
+                TypeKind::Struct(s) => s.fields.iter().all(|f| match f.shape() {
+                    FieldShape::Plain => false,
+                    FieldShape::Flatten => self.has_default(&f.ty),
+                    _ => true,
+                }),
+                _ => false,
+            },
+            Ty::String | Ty::Bool | Ty::Int(_) | Ty::Float | Ty::Json | Ty::Unit => true,
+            Ty::Box(inner) => self.has_default(inner),
+            t => t.is_container(),
+        }
+    }
+}
