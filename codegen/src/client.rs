@@ -3,7 +3,10 @@
 
 use crate::docs;
 use crate::names::{ident, ident_text};
-use crate::operations::{Body, BodyKind, Built, Decode, Location, Operation, Param, ResponseCase, SchemeKind, StatusMatch, Style};
+use crate::operations::{
+    Body, BodyKind, Built, Decode, Location, Operation, Param, ResponseCase, SchemeKind,
+    StatusMatch, Style,
+};
 use crate::runtime::ClientUses;
 use crate::types::{Ty, TypeEmitter, TypeSpace};
 use proc_macro2::{Literal, TokenStream};
@@ -27,8 +30,22 @@ pub struct ClientEmitter<'a> {
 }
 
 impl<'a> ClientEmitter<'a> {
-    pub fn new(space: &'a TypeSpace, types: &'a TypeEmitter<'a>, built: &'a Built, settings: ClientSettings<'a>) -> Self {
-        Self { space, types, built, settings, uses: std::cell::Cell::new(ClientUses { any: true, ..Default::default() }) }
+    pub fn new(
+        space: &'a TypeSpace,
+        types: &'a TypeEmitter<'a>,
+        built: &'a Built,
+        settings: ClientSettings<'a>,
+    ) -> Self {
+        Self {
+            space,
+            types,
+            built,
+            settings,
+            uses: std::cell::Cell::new(ClientUses {
+                any: true,
+                ..Default::default()
+            }),
+        }
     }
 
     pub fn uses(&self) -> ClientUses {
@@ -57,12 +74,19 @@ impl<'a> ClientEmitter<'a> {
         self.built.operations.iter().any(|op| {
             op.params.iter().any(|p| named(&p.ty))
                 || op.body.as_ref().is_some_and(|b| named(&b.ty))
-                || op.responses.iter().any(|r| matches!(&r.decode, Decode::Json(t) if named(t)))
+                || op
+                    .responses
+                    .iter()
+                    .any(|r| matches!(&r.decode, Decode::Json(t) if named(t)))
         })
     }
 
     pub fn emit(&self) -> TokenStream {
-        let types_use = self.mentions_types().then(|| quote!(use crate::types;));
+        let types_use = self.mentions_types().then(|| {
+            quote!(
+                use super::types;
+            )
+        });
         let client = self.emit_client();
         let mut ops = TokenStream::new();
         let mut methods = TokenStream::new();
@@ -79,7 +103,7 @@ impl<'a> ClientEmitter<'a> {
             //! `send().await` performs the call.
             #![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::result_large_err)]
 
-            use crate::runtime::{self, Error, ResponseValue};
+            use super::runtime::{self, Error, ResponseValue};
             #types_use
 
             #client
@@ -105,7 +129,8 @@ impl<'a> ClientEmitter<'a> {
                 }
             })
             .collect();
-        let field_names: Vec<proc_macro2::Ident> = schemes.iter().map(|s| ident(&s.field)).collect();
+        let field_names: Vec<proc_macro2::Ident> =
+            schemes.iter().map(|s| ident(&s.field)).collect();
         let debug_fields: TokenStream = schemes
             .iter()
             .map(|s| {
@@ -124,14 +149,24 @@ impl<'a> ClientEmitter<'a> {
             let f = ident(&s.field);
             let scheme_name = &s.name;
             let what = match &s.kind {
-                SchemeKind::Bearer => "a bearer token, sent as `Authorization: Bearer <token>`".to_string(),
-                SchemeKind::Basic => "a user name and password, sent with HTTP basic authentication".to_string(),
-                SchemeKind::OtherHttp(scheme) => format!("a credential, sent as `Authorization: {scheme} <credential>`"),
+                SchemeKind::Bearer => {
+                    "a bearer token, sent as `Authorization: Bearer <token>`".to_string()
+                }
+                SchemeKind::Basic => {
+                    "a user name and password, sent with HTTP basic authentication".to_string()
+                }
+                SchemeKind::OtherHttp(scheme) => {
+                    format!("a credential, sent as `Authorization: {scheme} <credential>`")
+                }
                 SchemeKind::ApiKeyHeader(h) => format!("an API key, sent in the `{h}` header"),
-                SchemeKind::ApiKeyQuery(q) => format!("an API key, sent as the `{q}` query parameter"),
+                SchemeKind::ApiKeyQuery(q) => {
+                    format!("an API key, sent as the `{q}` query parameter")
+                }
                 SchemeKind::ApiKeyCookie(c) => format!("an API key, sent as the `{c}` cookie"),
             };
-            let mut lines = vec![format!("Sets the credential for the `{scheme_name}` security scheme: {what}.")];
+            let mut lines = vec![format!(
+                "Sets the credential for the `{scheme_name}` security scheme: {what}."
+            )];
             if let Some(d) = &s.description {
                 lines.push(String::new());
                 lines.extend(docs::markdown(d));
@@ -142,7 +177,9 @@ impl<'a> ClientEmitter<'a> {
                 SchemeKind::Basic => {
                     let user_var = format!("{var}_USERNAME");
                     let pass_var = format!("{var}_PASSWORD");
-                    env_docs.push(format!("- `{user_var}` and `{pass_var}`: credentials for `{scheme_name}`"));
+                    env_docs.push(format!(
+                        "- `{user_var}` and `{pass_var}`: credentials for `{scheme_name}`"
+                    ));
                     setters.extend(quote! {
                         #sdoc
                         pub fn #f(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
@@ -180,13 +217,20 @@ impl<'a> ClientEmitter<'a> {
                         }
                     });
                     let apply = match &s.kind {
-                        SchemeKind::Bearer => quote!(request.header(reqwest::header::AUTHORIZATION, secret.header_value("Bearer ")?)),
+                        SchemeKind::Bearer => quote!(request.header(
+                            reqwest::header::AUTHORIZATION,
+                            secret.header_value("Bearer ")?
+                        )),
                         SchemeKind::OtherHttp(scheme) => {
                             let prefix = format!("{scheme} ");
                             quote!(request.header(reqwest::header::AUTHORIZATION, secret.header_value(#prefix)?))
                         }
-                        SchemeKind::ApiKeyHeader(h) => quote!(request.header(#h, secret.header_value("")?)),
-                        SchemeKind::ApiKeyQuery(q) => quote!(request.query(&[(#q, secret.expose())])),
+                        SchemeKind::ApiKeyHeader(h) => {
+                            quote!(request.header(#h, secret.header_value("")?))
+                        }
+                        SchemeKind::ApiKeyQuery(q) => {
+                            quote!(request.query(&[(#q, secret.expose())]))
+                        }
                         SchemeKind::ApiKeyCookie(c) => {
                             let prefix = format!("{c}=");
                             quote!(request.header(reqwest::header::COOKIE, secret.header_value(#prefix)?))
@@ -203,7 +247,11 @@ impl<'a> ClientEmitter<'a> {
                 }
             }
         }
-        let uses_auth = self.built.operations.iter().any(|op| !op.security.is_empty());
+        let uses_auth = self
+            .built
+            .operations
+            .iter()
+            .any(|op| !op.security.is_empty());
         let authorize = uses_auth.then(|| {
             quote! {
                 /// Adds the configured credentials of the given security schemes.
@@ -220,17 +268,35 @@ impl<'a> ClientEmitter<'a> {
                     pub const DEFAULT_BASE_URL: &'static str = #url;
                 },
                 format!("Defaults to [`Client::DEFAULT_BASE_URL`] (`{url}`)."),
-                quote!(self.base_url.unwrap_or_else(|| Client::DEFAULT_BASE_URL.to_string())),
+                quote!(self
+                    .base_url
+                    .unwrap_or_else(|| Client::DEFAULT_BASE_URL.to_string())),
             ),
             None => (
                 TokenStream::new(),
-                "The API description names no absolute server, so a base URL must be set.".to_string(),
-                quote!(self.base_url.ok_or_else(|| runtime::ConfigError("no base URL set: call `ClientBuilder::base_url`".into()))?),
+                "The API description names no absolute server, so a base URL must be set."
+                    .to_string(),
+                quote!(self.base_url.ok_or_else(|| runtime::ConfigError(
+                    "no base URL set: call `ClientBuilder::base_url`".into()
+                ))?),
             ),
         };
         let require_credential = (self.built.auth_required && !schemes.is_empty()).then(|| {
-            let names: Vec<String> = env_docs.iter().skip(1).map(|l| l.trim_start_matches("- ").split(':').next().unwrap_or("").to_string()).collect();
-            let msg = format!("no credential in the environment: set {}", names.join(" or "));
+            let names: Vec<String> = env_docs
+                .iter()
+                .skip(1)
+                .map(|l| {
+                    l.trim_start_matches("- ")
+                        .split(':')
+                        .next()
+                        .unwrap_or("")
+                        .to_string()
+                })
+                .collect();
+            let msg = format!(
+                "no credential in the environment: set {}",
+                names.join(" or ")
+            );
             quote! {
                 if !found {
                     return Err(runtime::ConfigError(#msg.into()));
@@ -249,10 +315,13 @@ impl<'a> ClientEmitter<'a> {
             "Builds a client from environment variables:\n\n{env_doc_text}\n\nFails if the base URL is invalid{}.",
             if require_credential.is_some() { " or no credential is set" } else { "" }
         );
-        let from_env_doc = docs::attrs(&from_env_doc.lines().map(str::to_string).collect::<Vec<_>>());
+        let from_env_doc =
+            docs::attrs(&from_env_doc.lines().map(str::to_string).collect::<Vec<_>>());
         let client_doc = format!("A client for the {title}.\n\nCheap to clone: clones share one connection pool. Build one with [`Client::builder`], [`Client::new`] or [`Client::from_env`].");
         let client_doc = docs::attrs(&client_doc.lines().map(str::to_string).collect::<Vec<_>>());
-        let base_url_doc = docs::attrs(&[format!("Sets the base URL every path is appended to. {default_doc}")]);
+        let base_url_doc = docs::attrs(&[format!(
+            "Sets the base URL every path is appended to. {default_doc}"
+        )]);
         quote! {
             #client_doc
             #[derive(Clone)]
@@ -386,7 +455,10 @@ impl<'a> ClientEmitter<'a> {
                         }
                     });
                 }
-                let edoc = docs::attrs(&[format!("The successful responses of [`Client::{}`].", op.method_name)]);
+                let edoc = docs::attrs(&[format!(
+                    "The successful responses of [`Client::{}`].",
+                    op.method_name
+                )]);
                 let item = quote! {
                     #edoc
                     #[derive(Debug, Clone, PartialEq)]
@@ -460,7 +532,11 @@ impl<'a> ClientEmitter<'a> {
             fields.extend(quote!(#n: Option<#t>,));
             let mut lines = param_doc(p);
             if lines.is_empty() {
-                lines.push(format!("Sets the `{}` {} parameter.", p.wire, p.location.as_str()));
+                lines.push(format!(
+                    "Sets the `{}` {} parameter.",
+                    p.wire,
+                    p.location.as_str()
+                ));
             }
             let pdoc = docs::attrs(&lines);
             setters.extend(quote! {
@@ -499,7 +575,10 @@ impl<'a> ClientEmitter<'a> {
                 #builder { client: self, #inits }
             }
         };
-        let builder_doc = docs::attrs(&[format!("Request builder for [`Client::{}`]: set optional parameters, then `send().await`.", op.method_name)]);
+        let builder_doc = docs::attrs(&[format!(
+            "Request builder for [`Client::{}`]: set optional parameters, then `send().await`.",
+            op.method_name
+        )]);
         let error_enum = self.error_enum(op, &error);
         let items = quote! {
             #builder_doc
@@ -538,7 +617,10 @@ impl<'a> ClientEmitter<'a> {
                 }
             });
         }
-        let doc = docs::attrs(&[format!("The documented error responses of [`Client::{}`].", op.method_name)]);
+        let doc = docs::attrs(&[format!(
+            "The documented error responses of [`Client::{}`].",
+            op.method_name
+        )]);
         quote! {
             #doc
             #[derive(Debug, Clone, PartialEq)]
@@ -556,30 +638,51 @@ impl<'a> ClientEmitter<'a> {
         let mut rest = op.path.as_str();
         while let Some(start) = rest.find('{') {
             fmt.push_str(&rest[..start].replace('}', "}}"));
-            let Some(end) = rest[start..].find('}') else { break };
+            let Some(end) = rest[start..].find('}') else {
+                break;
+            };
             let name = &rest[start + 1..start + end];
-            match op.params.iter().find(|p| p.location == Location::Path && p.wire == name) {
+            match op
+                .params
+                .iter()
+                .find(|p| p.location == Location::Path && p.wire == name)
+            {
                 Some(p) => {
                     self.note(|u| u.path_params = true);
                     let n = ident(&p.name);
                     fmt.push_str("{}");
                     fmt_args.push(quote!(runtime::path_param(&self.#n)?));
                 }
-                None => fmt.push_str(&rest[start..=start + end].replace('{', "{{").replace('}', "}}")),
+                None => fmt.push_str(
+                    &rest[start..=start + end]
+                        .replace('{', "{{")
+                        .replace('}', "}}"),
+                ),
             }
             rest = &rest[start + end + 1..];
         }
         fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
         let url_fmt = format!("{{}}{fmt}");
         let method = format_ident!("{}", op.http_method);
-        let known_method = matches!(op.http_method.as_str(), "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE");
-        let method_expr = if known_method { quote!(reqwest::Method::#method) } else { quote!(reqwest::Method::GET) };
+        let known_method = matches!(
+            op.http_method.as_str(),
+            "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE"
+        );
+        let method_expr = if known_method {
+            quote!(reqwest::Method::#method)
+        } else {
+            quote!(reqwest::Method::GET)
+        };
         out.extend(quote! {
             let url = format!(#url_fmt, self.client.base_url #(, #fmt_args)*);
             let mut request = self.client.http.request(#method_expr, url);
         });
         // Query.
-        let query: Vec<&Param> = op.params.iter().filter(|p| p.location == Location::Query).collect();
+        let query: Vec<&Param> = op
+            .params
+            .iter()
+            .filter(|p| p.location == Location::Query)
+            .collect();
         if !query.is_empty() {
             self.note(|u| u.query = true);
             let mut pushes = TokenStream::new();
@@ -628,7 +731,11 @@ impl<'a> ClientEmitter<'a> {
                 }
             });
         }
-        let cookies: Vec<&Param> = op.params.iter().filter(|p| p.location == Location::Cookie).collect();
+        let cookies: Vec<&Param> = op
+            .params
+            .iter()
+            .filter(|p| p.location == Location::Cookie)
+            .collect();
         if !cookies.is_empty() {
             let mut pushes = TokenStream::new();
             for p in &cookies {
@@ -682,8 +789,14 @@ impl<'a> ClientEmitter<'a> {
                 quote! { if let Some(body) = self.#n { #apply } }
             });
         }
-        if op.responses.iter().any(|r| r.success && matches!(r.decode, Decode::Json(_))) {
-            out.extend(quote!(request = request.header(reqwest::header::ACCEPT, "application/json");));
+        if op
+            .responses
+            .iter()
+            .any(|r| r.success && matches!(r.decode, Decode::Json(_)))
+        {
+            out.extend(
+                quote!(request = request.header(reqwest::header::ACCEPT, "application/json");),
+            );
         }
         if !op.security.is_empty() {
             let names = &op.security;
@@ -712,6 +825,7 @@ impl<'a> ClientEmitter<'a> {
         let error_name = format_ident!("{}Error", op.type_name);
         let response_name = format_ident!("{}Response", op.type_name);
         let mut has_default = false;
+        let mut only_default = None;
         for c in ordered {
             let pattern = match c.status {
                 StatusMatch::Code(code) => {
@@ -731,7 +845,10 @@ impl<'a> ClientEmitter<'a> {
             let v = ident(&c.variant);
             let expr = if c.success {
                 let decode = match &c.decode {
-                    Decode::Json(_) => quote!(response.json()),
+                    Decode::Json(t) => {
+                        let t = self.ty(t);
+                        quote!(response.json::<#t, _>())
+                    }
                     Decode::Text => quote!(response.text_body()),
                     Decode::Bytes => quote!(response.bytes_body()),
                     Decode::Empty => quote!(response.empty()),
@@ -748,20 +865,29 @@ impl<'a> ClientEmitter<'a> {
                 match &c.decode {
                     Decode::Json(_) => quote!(Err(response.error_json(#error_name::#v))),
                     Decode::Text => quote!(Err(response.error_text(#error_name::#v))),
-                    Decode::Bytes => quote!(Err({ let body = response.body.clone(); response.error_empty(#error_name::#v(body)) })),
+                    Decode::Bytes => {
+                        quote!(Err({ let body = response.body.clone(); response.error_empty(#error_name::#v(body)) }))
+                    }
                     Decode::Empty => quote!(Err(response.error_empty(#error_name::#v))),
                 }
             };
+            if c.status == StatusMatch::Default {
+                only_default = Some(expr.clone());
+            }
             arms.extend(quote!(#pattern => #expr,));
         }
         if !has_default {
             arms.extend(quote!(_ => Err(Error::UnexpectedStatus(response)),));
         }
-        out.extend(quote! {
-            match response.status.as_u16() {
-                #arms
-            }
-        });
+        match (op.responses.as_slice(), only_default) {
+            // A lone `default` response covers every status: no dispatch needed.
+            ([_], Some(expr)) => out.extend(expr),
+            _ => out.extend(quote! {
+                match response.status.as_u16() {
+                    #arms
+                }
+            }),
+        }
         out
     }
 
@@ -777,7 +903,10 @@ impl<'a> ClientEmitter<'a> {
             lines.extend(docs::markdown(d));
         }
         lines.push(String::new());
-        lines.push(format!("`{} {}` (operation `{}`)", op.http_method, op.path, op.id));
+        lines.push(format!(
+            "`{} {}` (operation `{}`)",
+            op.http_method, op.path, op.id
+        ));
         if op.deprecated {
             lines.push(String::new());
             lines.push("**Deprecated** in the API description.".into());
@@ -787,31 +916,74 @@ impl<'a> ClientEmitter<'a> {
             lines.push("# Parameters".into());
             lines.push(String::new());
             for p in required.iter().chain(optional) {
-                let how = if p.required { "required".to_string() } else { format!("optional, set with [`{}::{}`]", op.type_name, ident_text(&p.name)) };
-                let mut text = format!("- `{}` ({} `{}`, {how})", ident_text(&p.name), p.location.as_str(), p.wire);
+                let how = if p.required {
+                    "required".to_string()
+                } else {
+                    format!(
+                        "optional, set with [`{}::{}`]",
+                        op.type_name,
+                        ident_text(&p.name)
+                    )
+                };
+                let mut text = format!(
+                    "- `{}` ({} `{}`, {how})",
+                    ident_text(&p.name),
+                    p.location.as_str(),
+                    p.wire
+                );
                 let desc = param_doc(p);
                 if let Some(first) = desc.first() {
                     text.push_str(": ");
                     text.push_str(first);
                 }
                 lines.push(text);
-                lines.extend(desc.iter().skip(1).filter(|l| !l.is_empty() && !l.starts_with("```")).take(3).map(|l| format!("  {l}")));
+                lines.extend(
+                    desc.iter()
+                        .skip(1)
+                        .filter(|l| !l.is_empty() && !l.starts_with("```"))
+                        .take(3)
+                        .map(|l| format!("  {l}")),
+                );
             }
             if let Some(b) = &op.body {
-                let how = if b.required { "required".to_string() } else { format!("optional, set with [`{}::{}`]", op.type_name, ident_text(&b.name)) };
-                lines.push(format!("- `{}` (request body, `{}`, {how})", ident_text(&b.name), b.content_type));
+                let how = if b.required {
+                    "required".to_string()
+                } else {
+                    format!(
+                        "optional, set with [`{}::{}`]",
+                        op.type_name,
+                        ident_text(&b.name)
+                    )
+                };
+                lines.push(format!(
+                    "- `{}` (request body, `{}`, {how})",
+                    ident_text(&b.name),
+                    b.content_type
+                ));
             }
         }
         lines.push(String::new());
         lines.push("# Errors".into());
         lines.push(String::new());
         for c in op.responses.iter().filter(|c| !c.success) {
-            lines.push(format!("- {}: [`{}Error::{}`] in [`Error::Api`]", status_text(c.status), op.type_name, ident_text(&c.variant)));
+            lines.push(format!(
+                "- {}: [`{}Error::{}`] in [`Error::Api`]",
+                status_text(c.status),
+                op.type_name,
+                ident_text(&c.variant)
+            ));
         }
-        if !op.responses.iter().any(|c| c.status == StatusMatch::Default) {
+        if !op
+            .responses
+            .iter()
+            .any(|c| c.status == StatusMatch::Default)
+        {
             lines.push("- any other status: [`Error::UnexpectedStatus`]".into());
         }
-        lines.push("- a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]".into());
+        lines.push(
+            "- a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]"
+                .into(),
+        );
         lines.push(String::new());
         lines.push("# Example".into());
         lines.push(String::new());
@@ -827,8 +999,12 @@ impl<'a> ClientEmitter<'a> {
         let mut call_args = Vec::new();
         for p in required {
             match (&p.example, self.space.unalias(&p.ty)) {
-                (Some(serde_json::Value::String(s)), Ty::String) => call_args.push(format!("{s:?}")),
-                _ if *self.space.unalias(&p.ty) == Ty::String => call_args.push(format!("{:?}", p.wire)),
+                (Some(serde_json::Value::String(s)), Ty::String) => {
+                    call_args.push(format!("{s:?}"))
+                }
+                _ if *self.space.unalias(&p.ty) == Ty::String => {
+                    call_args.push(format!("{:?}", p.wire))
+                }
                 _ => {
                     let t = rust_type_text(&self.types.ty_outside(&p.ty), krate);
                     hidden_args.push(format!("{}: {t}", ident_text(&p.name)));
@@ -843,8 +1019,15 @@ impl<'a> ClientEmitter<'a> {
         }
         vec![
             "```no_run".into(),
-            format!("# async fn example({}) -> Result<(), Box<dyn std::error::Error>> {{", hidden_args.join(", ")),
-            format!("let response = client.{}({}).send().await?;", ident_text(&op.method_name), call_args.join(", ")),
+            format!(
+                "# async fn example({}) -> Result<(), Box<dyn std::error::Error>> {{",
+                hidden_args.join(", ")
+            ),
+            format!(
+                "let response = client.{}({}).send().await?;",
+                ident_text(&op.method_name),
+                call_args.join(", ")
+            ),
             "println!(\"{} {:?}\", response.status(), response.headers());".into(),
             "# Ok(())".into(),
             "# }".into(),
@@ -868,7 +1051,13 @@ fn status_text(s: StatusMatch) -> String {
 }
 
 fn case_doc(c: &ResponseCase) -> String {
-    let first_para: Vec<&str> = c.description.trim().lines().take_while(|l| !l.trim().is_empty()).map(str::trim).collect();
+    let first_para: Vec<&str> = c
+        .description
+        .trim()
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
     let desc = first_para.join(" ");
     let desc = desc.trim();
     let mut text = format!("{}: {}", status_text(c.status), desc);

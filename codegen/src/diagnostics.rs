@@ -73,7 +73,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}\n  at {}", self.severity, self.message, self.pointer)?;
+        write!(
+            f,
+            "{}: {}\n  at {}",
+            self.severity, self.message, self.pointer
+        )?;
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
         }
@@ -116,6 +120,18 @@ impl Diagnostics {
     }
 }
 
+/// Renders a diagnostic for a terminal, naming the file.
+pub fn render(d: &Diagnostic, file: &str) -> String {
+    let mut out = format!(
+        "{}: {}\n  --> {file} at {}",
+        d.severity, d.message, d.pointer
+    );
+    if let Some(help) = &d.help {
+        out.push_str(&format!("\n  = help: {help}"));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,13 +144,4 @@ mod tests {
         );
         assert_eq!(pointer_unescape("~1api~1{id}~0x"), "/api/{id}~x");
     }
-}
-
-/// Renders a diagnostic for a terminal, naming the file.
-pub fn render(d: &Diagnostic, file: &str) -> String {
-    let mut out = format!("{}: {}\n  --> {file} at {}", d.severity, d.message, d.pointer);
-    if let Some(help) = &d.help {
-        out.push_str(&format!("\n  = help: {help}"));
-    }
-    out
 }

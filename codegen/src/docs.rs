@@ -15,9 +15,16 @@ use serde_json::Value;
 pub fn attrs(lines: &[String]) -> TokenStream {
     let mut out = TokenStream::new();
     // Trailing blank lines would print as empty `///` lines.
-    let end = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(0, |i| i + 1);
+    let end = lines
+        .iter()
+        .rposition(|l| !l.trim().is_empty())
+        .map_or(0, |i| i + 1);
     for line in &lines[..end] {
-        let text = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let text = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         out.extend(quote!(#[doc = #text]));
     }
     out
@@ -35,8 +42,16 @@ pub fn lines(doc: &Doc, fallback: &str) -> Vec<String> {
         }
         out.extend(text);
     };
-    let title = doc.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
-    let description = doc.description.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let title = doc
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let description = doc
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
     if let Some(t) = title {
         // A title that merely repeats the start of the description adds nothing.
         if !description.is_some_and(|d| d.starts_with(t)) {
@@ -49,24 +64,30 @@ pub fn lines(doc: &Doc, fallback: &str) -> Vec<String> {
     if out.is_empty() {
         para(&mut out, vec![fallback.to_string()]);
     }
-    let mut facts = Vec::new();
+    let mut facts: Vec<Vec<String>> = Vec::new();
     if doc.deprecated {
-        facts.push("**Deprecated** in the API description.".to_string());
+        facts.push(vec!["**Deprecated** in the API description.".to_string()]);
     }
     if doc.read_only {
-        facts.push("Read-only: set by the server, not sent in requests.".to_string());
+        facts.push(vec![
+            "Read-only: set by the server, not sent in requests.".to_string()
+        ]);
     }
     if doc.write_only {
-        facts.push("Write-only: sent in requests, not returned by the server.".to_string());
+        facts.push(vec![
+            "Write-only: sent in requests, not returned by the server.".to_string(),
+        ]);
     }
-    facts.extend(doc.notes.iter().cloned());
+    facts.extend(doc.notes.iter().map(|n| vec![n.clone()]));
     if let Some(d) = &doc.default {
-        facts.extend(value_lines("Default", d));
+        facts.push(value_lines("Default", d));
     }
     if let Some(e) = &doc.example {
-        facts.extend(value_lines("Example", e));
+        facts.push(value_lines("Example", e));
     }
-    para(&mut out, facts);
+    for fact in facts {
+        para(&mut out, fact);
+    }
     out
 }
 
@@ -77,7 +98,11 @@ pub fn value_lines(label: &str, value: &Value) -> Vec<String> {
         return vec![format!("{label}: `{compact}`")];
     }
     let pretty = serde_json::to_string_pretty(value).unwrap_or(compact);
-    let fence = if pretty.contains("```") { "~~~~" } else { "```" };
+    let fence = if pretty.contains("```") {
+        "~~~~"
+    } else {
+        "```"
+    };
     let mut out = vec![format!("{label}:"), String::new(), format!("{fence}json")];
     out.extend(pretty.lines().map(str::to_string));
     out.push(fence.to_string());
@@ -86,7 +111,10 @@ pub fn value_lines(label: &str, value: &Value) -> Vec<String> {
 
 /// Rewrites Markdown so that rustdoc and clippy accept it.
 pub fn markdown(text: &str) -> Vec<String> {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    ");
+    let text = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\t', "    ");
     let mut out = Vec::new();
     let mut fence: Option<String> = None;
     let mut list_indent: Option<usize> = None;
@@ -103,11 +131,18 @@ pub fn markdown(text: &str) -> Vec<String> {
             continue;
         }
         if let Some(marker) = ["```", "~~~"].iter().find(|m| trimmed.starts_with(**m)) {
-            let len = trimmed.chars().take_while(|c| *c == marker.chars().next().unwrap_or('`')).count();
+            let len = trimmed
+                .chars()
+                .take_while(|c| *c == marker.chars().next().unwrap_or('`'))
+                .count();
             let open: String = trimmed.chars().take(len).collect();
             let info = trimmed[len..].trim();
             // Unlabelled and Rust blocks would run as doctests; descriptions are not Rust.
-            let lang = if info.is_empty() || info.starts_with("rust") || info.contains(',') { "text" } else { info };
+            let lang = if info.is_empty() || info.starts_with("rust") || info.contains(',') {
+                "text"
+            } else {
+                info
+            };
             out.push(format!("{open}{lang}"));
             fence = Some(open);
             list_indent = None;
@@ -151,7 +186,12 @@ fn list_item_indent(line: &str) -> Option<usize> {
         return Some(2);
     }
     let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-    if digits > 0 && digits < 10 && bytes.len() > digits + 1 && matches!(bytes[digits], b'.' | b')') && bytes[digits + 1] == b' ' {
+    if digits > 0
+        && digits < 10
+        && bytes.len() > digits + 1
+        && matches!(bytes[digits], b'.' | b')')
+        && bytes[digits + 1] == b' '
+    {
         return Some(digits + 2);
     }
     None
@@ -168,7 +208,8 @@ fn inline(line: &str) -> String {
             // Copy an inline code span untouched (up to the matching run of backticks).
             let run = chars[i..].iter().take_while(|c| **c == '`').count();
             let close = (i + run..chars.len()).find(|&j| {
-                chars[j..].iter().take_while(|c| **c == '`').count() == run && (j == 0 || chars[j - 1] != '`')
+                chars[j..].iter().take_while(|c| **c == '`').count() == run
+                    && (j == 0 || chars[j - 1] != '`')
             });
             match close {
                 Some(j) => {
@@ -187,7 +228,10 @@ fn inline(line: &str) -> String {
         }
         if c == '[' {
             // Keep real Markdown links `[text](url)`; escape everything else.
-            let close = chars[i + 1..].iter().position(|c| *c == ']').map(|p| p + i + 1);
+            let close = chars[i + 1..]
+                .iter()
+                .position(|c| *c == ']')
+                .map(|p| p + i + 1);
             match close {
                 Some(j) if chars.get(j + 1) == Some(&'(') => {
                     out.extend(&chars[i..=j]);
@@ -226,7 +270,9 @@ fn inline(line: &str) -> String {
             let rest: String = chars[i..].iter().collect();
             let after_link = i >= 2 && chars[i - 1] == '(' && chars[i - 2] == ']';
             if !after_link && (rest.starts_with("http://") || rest.starts_with("https://")) {
-                let len = rest.find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"').unwrap_or(rest.len());
+                let len = rest
+                    .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+                    .unwrap_or(rest.len());
                 let mut url = &rest[..len];
                 while url.ends_with(['.', ',', ';', ':', ')', '\'', '!', '?']) {
                     url = &url[..url.len() - 1];
@@ -252,28 +298,49 @@ mod tests {
 
     #[test]
     fn unlabelled_code_blocks_are_not_doctests() {
-        assert_eq!(markdown("x\n```\nfoo()\n```"), vec!["x", "```text", "foo()", "```"]);
+        assert_eq!(
+            markdown("x\n```\nfoo()\n```"),
+            vec!["x", "```text", "foo()", "```"]
+        );
         assert_eq!(markdown("```json\n{}\n```"), vec!["```json", "{}", "```"]);
-        assert_eq!(markdown("```\nunterminated"), vec!["```text", "unterminated", "```"]);
+        assert_eq!(
+            markdown("```\nunterminated"),
+            vec!["```text", "unterminated", "```"]
+        );
     }
 
     #[test]
     fn indentation_cannot_start_a_code_block() {
-        assert_eq!(markdown("para\n\n    indented"), vec!["para", "", "indented"]);
+        assert_eq!(
+            markdown("para\n\n    indented"),
+            vec!["para", "", "indented"]
+        );
     }
 
     #[test]
     fn brackets_html_and_urls_are_escaped() {
-        assert_eq!(inline("see [docs](https://x.io) and [foo]"), "see [docs](https://x.io) and \\[foo\\]");
+        assert_eq!(
+            inline("see [docs](https://x.io) and [foo]"),
+            "see [docs](https://x.io) and \\[foo\\]"
+        );
         assert_eq!(inline("a <id> b"), "a &lt;id> b");
-        assert_eq!(inline("go to https://example.com."), "go to <https://example.com>.");
-        assert_eq!(inline("keep <https://example.com>"), "keep <https://example.com>");
+        assert_eq!(
+            inline("go to https://example.com."),
+            "go to <https://example.com>."
+        );
+        assert_eq!(
+            inline("keep <https://example.com>"),
+            "keep <https://example.com>"
+        );
         assert_eq!(inline("code `Vec<[u8]>` stays"), "code `Vec<[u8]>` stays");
     }
 
     #[test]
     fn list_continuations_are_indented() {
-        assert_eq!(markdown("- one\ncontinued\n- two"), vec!["- one", "  continued", "- two"]);
+        assert_eq!(
+            markdown("- one\ncontinued\n- two"),
+            vec!["- one", "  continued", "- two"]
+        );
         assert_eq!(markdown("> quote\nlazy"), vec!["> quote", "> lazy"]);
     }
 
@@ -282,6 +349,9 @@ mod tests {
         let v = serde_json::json!({"a": "x".repeat(100)});
         let lines = value_lines("Example", &v);
         assert_eq!(lines[2], "```json");
-        assert_eq!(value_lines("Default", &serde_json::json!("y")), vec!["Default: `\"y\"`"]);
+        assert_eq!(
+            value_lines("Default", &serde_json::json!("y")),
+            vec!["Default: `\"y\"`"]
+        );
     }
 }

@@ -50,13 +50,20 @@ pub enum Layout {
 }
 
 impl Settings {
-    pub fn new(crate_name: impl Into<String>, command: impl Into<String>, source_label: impl Into<String>) -> Self {
+    pub fn new(
+        crate_name: impl Into<String>,
+        command: impl Into<String>,
+        source_label: impl Into<String>,
+    ) -> Self {
         Self {
             crate_name: crate_name.into(),
             crate_version: "0.1.0".into(),
             command: command.into(),
             source_label: source_label.into(),
-            layout: Layout::Crate { standalone: true, publish: true },
+            layout: Layout::Crate {
+                standalone: true,
+                publish: true,
+            },
         }
     }
 }
@@ -95,7 +102,11 @@ pub fn validate(source: &str) -> Vec<Diagnostic> {
         return diags.into_vec();
     };
     let (_, _, resolve_diags) = resolve(&doc);
-    diags.into_vec().into_iter().chain(resolve_diags.into_vec()).collect()
+    diags
+        .into_vec()
+        .into_iter()
+        .chain(resolve_diags.into_vec())
+        .collect()
 }
 
 fn resolve(doc: &load::Document) -> (types::TypeSpace, operations::Built, Diagnostics) {
@@ -140,7 +151,11 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Vec<Diagnos
         },
     );
     let client_tokens = has_client.then(|| client_emitter.emit());
-    let client_uses = if has_client { client_emitter.uses() } else { runtime::ClientUses::default() };
+    let client_uses = if has_client {
+        client_emitter.uses()
+    } else {
+        runtime::ClientUses::default()
+    };
     let uses = emitter.uses();
     let runtime_tokens = runtime::runtime(uses, client_uses);
     let t3 = std::time::Instant::now();
@@ -154,10 +169,19 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Vec<Diagnos
     let crate_doc = crate_doc(&doc.api, has_client);
     let header = output::rust_header(&settings.command, &settings.source_label);
     let mut files = Vec::new();
-    let fmt = |tokens: TokenStream, what: &str| output::format_file(tokens, &header, what).map_err(|d| vec![d]);
+    let fmt = |tokens: TokenStream, what: &str| {
+        output::format_file(tokens, &header, what).map_err(|d| vec![d])
+    };
     match settings.layout {
-        Layout::Crate { standalone, publish } => {
-            let client_mod = has_client.then(|| quote!(pub mod client;));
+        Layout::Crate {
+            standalone,
+            publish,
+        } => {
+            let client_mod = has_client.then(|| {
+                quote!(
+                    pub mod client;
+                )
+            });
             let lib = quote! {
                 #crate_doc
                 #![forbid(unsafe_code)]
@@ -166,13 +190,29 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Vec<Diagnos
                 mod runtime;
                 #reexports
             };
-            files.push(GeneratedFile { path: "src/lib.rs".into(), contents: fmt(lib, "lib.rs")? });
-            files.push(GeneratedFile { path: "src/types.rs".into(), contents: fmt(types_module, "types module")? });
+            files.push(GeneratedFile {
+                path: "src/lib.rs".into(),
+                contents: fmt(lib, "lib.rs")?,
+            });
+            files.push(GeneratedFile {
+                path: "src/types.rs".into(),
+                contents: fmt(types_module, "types module")?,
+            });
             if let Some(c) = client_tokens {
-                files.push(GeneratedFile { path: "src/client.rs".into(), contents: fmt(c, "client module")? });
+                files.push(GeneratedFile {
+                    path: "src/client.rs".into(),
+                    contents: fmt(c, "client module")?,
+                });
             }
-            files.push(GeneratedFile { path: "src/runtime.rs".into(), contents: fmt(runtime_tokens, "runtime module")? });
-            let description = format!("Client for the {} {}, generated from its OpenAPI description.", info.title.trim(), info.version.trim());
+            files.push(GeneratedFile {
+                path: "src/runtime.rs".into(),
+                contents: fmt(runtime_tokens, "runtime module")?,
+            });
+            let description = format!(
+                "Client for the {} {}, generated from its OpenAPI description.",
+                info.title.trim(),
+                info.version.trim()
+            );
             let manifest = output::manifest(
                 &output::Manifest {
                     name: &settings.crate_name,
@@ -186,7 +226,14 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Vec<Diagnos
                 &settings.command,
                 &settings.source_label,
             );
-            files.push(GeneratedFile { path: "Cargo.toml".into(), contents: manifest });
+            files.push(GeneratedFile {
+                path: "Cargo.toml".into(),
+                contents: manifest,
+            });
+            files.push(GeneratedFile {
+                path: "rustfmt.toml".into(),
+                contents: output::rustfmt_toml(&settings.command, &settings.source_label),
+            });
         }
         Layout::SingleFile { deny_warnings } => {
             let deny = deny_warnings.then(|| quote!(#![deny(warnings)]));
@@ -198,10 +245,14 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Vec<Diagnos
                 #client_mod
                 mod runtime { #runtime_tokens }
                 #reexports
-                fn main() {}
+                /// Lets the file build as a binary (trybuild) as well as a module.
+                pub fn main() {}
             };
             let path = PathBuf::from(format!("{crate_ident}.rs"));
-            files.push(GeneratedFile { path, contents: fmt(file, "single-file output")? });
+            files.push(GeneratedFile {
+                path,
+                contents: fmt(file, "single-file output")?,
+            });
         }
     }
     let t4 = std::time::Instant::now();
@@ -211,7 +262,12 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Vec<Diagnos
             operations: built.operations.len(),
             types: space.defs.len(),
             fallbacks: all.iter().filter(|d| d.code == "fallback").count(),
-            timings: Timings { parse: t1 - t0, resolve: t2 - t1, emit: t3 - t2, format: t4 - t3 },
+            timings: Timings {
+                parse: t1 - t0,
+                resolve: t2 - t1,
+                emit: t3 - t2,
+                format: t4 - t3,
+            },
         },
         diagnostics: all,
     })
@@ -226,7 +282,8 @@ fn default_server(api: &openapiv3::OpenAPI) -> Option<String> {
             url = url.replace(&format!("{{{name}}}"), &var.default);
         }
     }
-    (url.starts_with("http://") || url.starts_with("https://")).then(|| url.trim_end_matches('/').to_string())
+    (url.starts_with("http://") || url.starts_with("https://"))
+        .then(|| url.trim_end_matches('/').to_string())
 }
 
 fn reexports(uses: types::Uses, has_client: bool) -> TokenStream {
@@ -238,23 +295,49 @@ fn reexports(uses: types::Uses, has_client: bool) -> TokenStream {
         });
     }
     if uses.base64 {
-        out.extend(quote!(pub use runtime::Base64;));
+        out.extend(quote!(
+            pub use runtime::Base64;
+        ));
     }
     out
 }
 
 fn crate_doc(api: &openapiv3::OpenAPI, has_client: bool) -> TokenStream {
     let info = &api.info;
-    let mut lines = vec![format!("# {} (API version {})", info.title.trim(), info.version.trim()), String::new()];
+    let mut lines = vec![
+        format!(
+            "# {} (API version {})",
+            info.title.trim(),
+            info.version.trim()
+        ),
+        String::new(),
+    ];
     if let Some(d) = info.description.as_deref().filter(|d| !d.trim().is_empty()) {
-        lines.extend(docs::markdown(d).into_iter().map(|l| if l.starts_with('#') { format!("#{l}") } else { l }));
+        lines.extend(docs::markdown(d).into_iter().map(|l| {
+            if l.starts_with('#') {
+                format!("#{l}")
+            } else {
+                l
+            }
+        }));
         lines.push(String::new());
     }
-    lines.push("Models are in [`types`]".to_string() + if has_client { "; the client is [`Client`], with one method per operation." } else { "." });
+    lines.push(
+        "Models are in [`types`]".to_string()
+            + if has_client {
+                "; the client is [`Client`], with one method per operation."
+            } else {
+                "."
+            },
+    );
     let attrs: TokenStream = lines
         .iter()
         .map(|l| {
-            let text = if l.is_empty() { String::new() } else { format!(" {l}") };
+            let text = if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            };
             quote!(#![doc = #text])
         })
         .collect();

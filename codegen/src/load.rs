@@ -48,9 +48,13 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     let mut pointer = String::from("#");
     for seg in path.iter() {
         match seg {
-            Segment::Seq { index } => pointer = crate::diagnostics::pointer_push(&pointer, &index.to_string()),
+            Segment::Seq { index } => {
+                pointer = crate::diagnostics::pointer_push(&pointer, &index.to_string())
+            }
             Segment::Map { key } => pointer = crate::diagnostics::pointer_push(&pointer, key),
-            Segment::Enum { variant } => pointer = crate::diagnostics::pointer_push(&pointer, variant),
+            Segment::Enum { variant } => {
+                pointer = crate::diagnostics::pointer_push(&pointer, variant)
+            }
             Segment::Unknown => {}
         }
     }
@@ -127,15 +131,21 @@ fn yaml_key(k: serde_yaml::Value) -> String {
 fn check_version(raw: &Value, diags: &mut Diagnostics) -> Option<()> {
     let Some(obj) = raw.as_object() else {
         diags.push(
-            Diagnostic::error("#", "the document is not an object, so it cannot be an OpenAPI document")
-                .with_help("an OpenAPI document starts with `openapi: 3.0.3` and has `info` and `paths`"),
+            Diagnostic::error(
+                "#",
+                "the document is not an object, so it cannot be an OpenAPI document",
+            )
+            .with_help(
+                "an OpenAPI document starts with `openapi: 3.0.3` and has `info` and `paths`",
+            ),
         );
         return None;
     };
     if obj.contains_key("swagger") {
         diags.push(
-            Diagnostic::error("#/swagger", "Swagger 2.0 documents are not supported")
-                .with_help("convert the document to OpenAPI 3.0 first (for example with swagger2openapi)"),
+            Diagnostic::error("#/swagger", "Swagger 2.0 documents are not supported").with_help(
+                "convert the document to OpenAPI 3.0 first (for example with swagger2openapi)",
+            ),
         );
         return None;
     }
@@ -150,15 +160,21 @@ fn check_version(raw: &Value, diags: &mut Diagnostics) -> Option<()> {
         }
         Some(_) => {
             diags.push(
-                Diagnostic::error("#/openapi", "`openapi` must be a version string such as \"3.0.3\"")
-                    .with_help("quote the version: `openapi: \"3.0.3\"`"),
+                Diagnostic::error(
+                    "#/openapi",
+                    "`openapi` must be a version string such as \"3.0.3\"",
+                )
+                .with_help("quote the version: `openapi: \"3.0.3\"`"),
             );
             None
         }
         None => {
             diags.push(
-                Diagnostic::error("#", "this is not an OpenAPI document: it has no `openapi` field")
-                    .with_help("add `openapi: 3.0.3` at the top of the document"),
+                Diagnostic::error(
+                    "#",
+                    "this is not an OpenAPI document: it has no `openapi` field",
+                )
+                .with_help("add `openapi: 3.0.3` at the top of the document"),
             );
             None
         }

@@ -68,10 +68,41 @@ const NON_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Names a type may not take because emitted code relies on the prelude meaning.
 const RESERVED_TYPES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Clone",
-    "Copy", "Send", "Sync", "Sized", "Iterator", "From", "Into", "ToString", "ToOwned", "Drop",
-    "Fn", "FnMut", "FnOnce", "AsRef", "AsMut", "Eq", "PartialEq", "Ord", "PartialOrd", "Extend",
-    "IntoIterator", "TryFrom", "TryInto", "Unpin",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Iterator",
+    "From",
+    "Into",
+    "ToString",
+    "ToOwned",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "AsRef",
+    "AsMut",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "Extend",
+    "IntoIterator",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
 ];
 
 /// `snake_case` identifier for a field, argument or method.
@@ -164,10 +195,7 @@ impl Namespace {
         (2..)
             .map(|n| format!("{candidate}{sep}{n}"))
             .find(|name| !self.is_taken(name))
-            .map(|name| {
-                self.reserve(&name);
-                name
-            })
+            .inspect(|name| self.reserve(name))
             .expect("an unused numbered name always exists")
     }
 }

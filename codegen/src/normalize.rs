@@ -28,8 +28,12 @@ pub fn normalize(doc: &mut Value, _diags: &mut Diagnostics) {
     }
     if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
-            let Some(item) = item.as_object_mut() else { continue };
-            for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for method in [
+                "get", "put", "post", "delete", "options", "head", "patch", "trace",
+            ] {
                 if let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) {
                     // 3.1 allows operations without responses; 3.0 requires the key.
                     op.entry("responses").or_insert_with(|| json!({}));
@@ -101,7 +105,11 @@ fn schema(v: &mut Value, is_31: bool) {
 /// 3.1 keywords that 3.0 spells differently.
 fn lower_31(obj: &mut Map<String, Value>) {
     if let Some(Value::Array(types)) = obj.get("type").cloned() {
-        let non_null: Vec<Value> = types.iter().filter(|t| t.as_str() != Some("null")).cloned().collect();
+        let non_null: Vec<Value> = types
+            .iter()
+            .filter(|t| t.as_str() != Some("null"))
+            .cloned()
+            .collect();
         if non_null.len() < types.len() {
             obj.insert("nullable".into(), Value::Bool(true));
         }
@@ -126,7 +134,16 @@ fn lower_31(obj: &mut Map<String, Value>) {
                         Value::Object(alt)
                     })
                     .collect();
-                for k in ["properties", "items", "enum", "format", "minimum", "maximum", "required", "additionalProperties"] {
+                for k in [
+                    "properties",
+                    "items",
+                    "enum",
+                    "format",
+                    "minimum",
+                    "maximum",
+                    "required",
+                    "additionalProperties",
+                ] {
                     obj.remove(k);
                 }
                 obj.insert("anyOf".into(), Value::Array(alternatives));
@@ -145,7 +162,10 @@ fn lower_31(obj: &mut Map<String, Value>) {
             obj.entry("example").or_insert(first);
         }
     }
-    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         if let Some(n @ Value::Number(_)) = obj.get(exclusive).cloned() {
             obj.insert(bound.into(), n);
             obj.insert(exclusive.into(), Value::Bool(true));
@@ -156,7 +176,9 @@ fn lower_31(obj: &mut Map<String, Value>) {
             obj.insert("format".into(), json!("binary"));
         }
     }
-    if obj.get("contentEncoding").and_then(Value::as_str) == Some("base64") && !obj.contains_key("format") {
+    if obj.get("contentEncoding").and_then(Value::as_str) == Some("base64")
+        && !obj.contains_key("format")
+    {
         obj.insert("format".into(), json!("byte"));
     }
     // `$ref` with siblings is legal in 3.1; in 3.0 the siblings would be ignored,
@@ -170,14 +192,18 @@ fn lower_31(obj: &mut Map<String, Value>) {
 /// `anyOf: [X, {type: null}]` is how 3.1 documents say "nullable X".
 fn fold_null_alternatives(obj: &mut Map<String, Value>) {
     for key in ["anyOf", "oneOf"] {
-        let Some(Value::Array(items)) = obj.get_mut(key) else { continue };
+        let Some(Value::Array(items)) = obj.get_mut(key) else {
+            continue;
+        };
         let before = items.len();
         items.retain(|i| !is_null_schema(i));
         if items.len() == before {
             continue;
         }
         obj.insert("nullable".into(), Value::Bool(true));
-        let Some(Value::Array(items)) = obj.get(key) else { continue };
+        let Some(Value::Array(items)) = obj.get(key) else {
+            continue;
+        };
         if items.len() == 1 {
             let only = items[0].clone();
             obj.remove(key);
@@ -191,8 +217,15 @@ fn fold_null_alternatives(obj: &mut Map<String, Value>) {
 fn is_null_schema(v: &Value) -> bool {
     let Some(o) = v.as_object() else { return false };
     let null_type = o.get("type").and_then(Value::as_str) == Some("null");
-    let null_enum = o.get("enum") == Some(&json!([null])) && o.get("nullable") == Some(&Value::Bool(true));
-    (null_type || null_enum) && o.keys().all(|k| matches!(k.as_str(), "type" | "enum" | "nullable" | "description" | "title"))
+    let null_enum =
+        o.get("enum") == Some(&json!([null])) && o.get("nullable") == Some(&Value::Bool(true));
+    (null_type || null_enum)
+        && o.keys().all(|k| {
+            matches!(
+                k.as_str(),
+                "type" | "enum" | "nullable" | "description" | "title"
+            )
+        })
 }
 
 /// `openapiv3` stores integer bounds as `i64`; documents sometimes write bounds just
@@ -237,12 +270,18 @@ mod tests {
 
     #[test]
     fn type_arrays_with_null_become_nullable() {
-        assert_eq!(norm(json!({"type": ["string", "null"]})), json!({"type": "string", "nullable": true}));
+        assert_eq!(
+            norm(json!({"type": ["string", "null"]})),
+            json!({"type": "string", "nullable": true})
+        );
     }
 
     #[test]
     fn const_and_examples_are_lowered() {
-        assert_eq!(norm(json!({"const": "a", "examples": ["a"]})), json!({"enum": ["a"], "example": "a"}));
+        assert_eq!(
+            norm(json!({"const": "a", "examples": ["a"]})),
+            json!({"enum": ["a"], "example": "a"})
+        );
     }
 
     #[test]
@@ -265,6 +304,9 @@ mod tests {
     fn integer_bounds_beyond_i64_are_clamped() {
         let mut doc = json!({"openapi": "3.0.0", "paths": {}, "components": {"schemas": {"S": {"type": "integer", "minimum": -9223372036854776000.0_f64}}}});
         normalize(&mut doc, &mut Diagnostics::default());
-        assert_eq!(doc["components"]["schemas"]["S"]["minimum"], json!(i64::MIN));
+        assert_eq!(
+            doc["components"]["schemas"]["S"]["minimum"],
+            json!(i64::MIN)
+        );
     }
 }

@@ -8,8 +8,8 @@ use crate::types::resolve::Resolved;
 use crate::types::{Doc, Resolver, Ty};
 use indexmap::IndexMap;
 use openapiv3::{
-    APIKeyLocation, Components, MediaType, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr,
-    RequestBody, Response, SecurityScheme, StatusCode,
+    APIKeyLocation, Components, MediaType, Parameter, ParameterSchemaOrContent, QueryStyle,
+    ReferenceOr, RequestBody, Response, SecurityScheme, StatusCode,
 };
 use serde_json::Value;
 
@@ -179,14 +179,25 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> Built {
     }
     let mut type_ns = Namespace::new();
     for reserved in [
-        "Client", "ClientBuilder", "Error", "ResponseValue", "RawResponse", "Secret", "ConfigError", "OperationInfo",
-        "RequestError", "DecodeError",
+        "Client",
+        "ClientBuilder",
+        "Error",
+        "ResponseValue",
+        "RawResponse",
+        "Secret",
+        "ConfigError",
+        "OperationInfo",
+        "RequestError",
+        "DecodeError",
     ] {
         type_ns.reserve(reserved);
     }
     let schemes = schemes(api.components.as_ref());
     let global: Vec<String> = security_names(api.security.as_deref(), &schemes);
-    let auth_required = api.security.as_ref().is_some_and(|s| !s.is_empty() && s.iter().all(|r| !r.is_empty()));
+    let auth_required = api
+        .security
+        .as_ref()
+        .is_some_and(|s| !s.is_empty() && s.iter().all(|r| !r.is_empty()));
     let mut operations = Vec::new();
     for (path, item) in api.paths.iter() {
         let item_ptr = pointer_push("#/paths", path);
@@ -202,7 +213,10 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> Built {
         };
         for (method, op) in item.iter() {
             let ptr = pointer_push(&item_ptr, method);
-            let id = op.operation_id.clone().unwrap_or_else(|| synthesize_id(method, path));
+            let id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| synthesize_id(method, path));
             if op.operation_id.is_none() {
                 resolver.diags.push(
                     Diagnostic::warning(&ptr, format!("operation has no `operationId`; using `{id}`"))
@@ -215,7 +229,12 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> Built {
             for suffix in ["Error", "Response"] {
                 type_ns.reserve(&format!("{type_name}{suffix}"));
             }
-            let mut b = OpBuilder { doc, resolver: &mut *resolver, type_name: &type_name, ptr: &ptr };
+            let mut b = OpBuilder {
+                doc,
+                resolver: &mut *resolver,
+                type_name: &type_name,
+                ptr: &ptr,
+            };
             let mut params = b.params(&item.parameters, &op.parameters, path);
             let body = op.request_body.as_ref().and_then(|rb| b.body(rb));
             let responses = b.responses(&op.responses);
@@ -254,7 +273,11 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> Built {
             });
         }
     }
-    Built { operations, schemes, auth_required }
+    Built {
+        operations,
+        schemes,
+        auth_required,
+    }
 }
 
 /// A stable name for an operation without `operationId`: method and path words.
@@ -274,16 +297,24 @@ fn synthesize_id(method: &str, path: &str) -> String {
 }
 
 fn schemes(components: Option<&Components>) -> Vec<Scheme> {
-    let Some(c) = components else { return Vec::new() };
+    let Some(c) = components else {
+        return Vec::new();
+    };
     let mut ns = Namespace::new();
     for reserved in ["base_url", "http_client", "build", "new"] {
         ns.reserve(reserved);
     }
     let mut out = Vec::new();
     for (name, scheme) in &c.security_schemes {
-        let ReferenceOr::Item(scheme) = scheme else { continue };
+        let ReferenceOr::Item(scheme) = scheme else {
+            continue;
+        };
         let (kind, description) = match scheme {
-            SecurityScheme::HTTP { scheme, description, .. } => {
+            SecurityScheme::HTTP {
+                scheme,
+                description,
+                ..
+            } => {
                 let kind = match scheme.to_ascii_lowercase().as_str() {
                     "bearer" => SchemeKind::Bearer,
                     "basic" => SchemeKind::Basic,
@@ -291,7 +322,12 @@ fn schemes(components: Option<&Components>) -> Vec<Scheme> {
                 };
                 (kind, description.clone())
             }
-            SecurityScheme::APIKey { location, name, description, .. } => (
+            SecurityScheme::APIKey {
+                location,
+                name,
+                description,
+                ..
+            } => (
                 match location {
                     APIKeyLocation::Header => SchemeKind::ApiKeyHeader(name.clone()),
                     APIKeyLocation::Query => SchemeKind::ApiKeyQuery(name.clone()),
@@ -299,16 +335,25 @@ fn schemes(components: Option<&Components>) -> Vec<Scheme> {
                 },
                 description.clone(),
             ),
-            SecurityScheme::OAuth2 { description, .. } | SecurityScheme::OpenIDConnect { description, .. } => {
+            SecurityScheme::OAuth2 { description, .. }
+            | SecurityScheme::OpenIDConnect { description, .. } => {
                 (SchemeKind::Bearer, description.clone())
             }
         };
-        out.push(Scheme { name: name.clone(), field: ns.claim(&snake(name)), kind, description });
+        out.push(Scheme {
+            name: name.clone(),
+            field: ns.claim(&snake(name)),
+            kind,
+            description,
+        });
     }
     out
 }
 
-fn security_names(reqs: Option<&[openapiv3::SecurityRequirement]>, schemes: &[Scheme]) -> Vec<String> {
+fn security_names(
+    reqs: Option<&[openapiv3::SecurityRequirement]>,
+    schemes: &[Scheme],
+) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for req in reqs.unwrap_or_default() {
         for name in req.keys() {
@@ -322,8 +367,17 @@ fn security_names(reqs: Option<&[openapiv3::SecurityRequirement]>, schemes: &[Sc
 
 /// Which body kind a media type is, or `None` for one we cannot send or read.
 pub fn media_kind(media: &str) -> BodyKind {
-    let m = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    if m == "application/json" || m.ends_with("+json") || m.contains("/json") || m.starts_with("application/json") {
+    let m = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if m == "application/json"
+        || m.ends_with("+json")
+        || m.contains("/json")
+        || m.starts_with("application/json")
+    {
         BodyKind::Json
     } else if m == "application/x-www-form-urlencoded" {
         BodyKind::Form
@@ -344,16 +398,30 @@ struct OpBuilder<'a, 'r, 'd> {
 }
 
 impl<'d> OpBuilder<'_, '_, 'd> {
-    fn params(&mut self, item_params: &[ReferenceOr<Parameter>], op_params: &[ReferenceOr<Parameter>], path: &str) -> Vec<Param> {
+    fn params(
+        &mut self,
+        item_params: &[ReferenceOr<Parameter>],
+        op_params: &[ReferenceOr<Parameter>],
+        path: &str,
+    ) -> Vec<Param> {
         // Operation-level parameters override path-level ones with the same name and location.
         let mut merged: IndexMap<(String, &'static str), (Parameter, String)> = IndexMap::new();
-        let item_ptr = self.ptr.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default();
-        for (list, base) in [(item_params, pointer_push(&item_ptr, "parameters")), (op_params, pointer_push(self.ptr, "parameters"))] {
+        let item_ptr = self
+            .ptr
+            .rsplit_once('/')
+            .map(|(p, _)| p.to_string())
+            .unwrap_or_default();
+        for (list, base) in [
+            (item_params, pointer_push(&item_ptr, "parameters")),
+            (op_params, pointer_push(self.ptr, "parameters")),
+        ] {
             for (i, p) in list.iter().enumerate() {
                 let at = pointer_push(&base, &i.to_string());
-                let Some(param) = self.deref(p, "parameters", |c| &c.parameters, &at) else { continue };
+                let Some(param) = self.deref(p, "parameters", |c| &c.parameters, &at) else {
+                    continue;
+                };
                 let data = param.parameter_data_ref();
-                let loc = location(&param).as_str();
+                let loc = location(param).as_str();
                 merged.insert((data.name.clone(), loc), (param.clone(), at));
             }
         }
@@ -376,21 +444,39 @@ impl<'d> OpBuilder<'_, '_, 'd> {
             }
             let hint = format!("{}{}", self.type_name, camel(name));
             let (resolved, style) = match &data.format {
-                ParameterSchemaOrContent::Schema(s) => (self.resolver.resolve(s, &hint, &pointer_push(at, "schema")), None),
+                ParameterSchemaOrContent::Schema(s) => (
+                    self.resolver.resolve(s, &hint, &pointer_push(at, "schema")),
+                    None,
+                ),
                 ParameterSchemaOrContent::Content(content) => match content.iter().next() {
                     Some((media, mt)) => {
                         let mptr = pointer_push(&pointer_push(at, "content"), media);
                         let r = match &mt.schema {
-                            Some(s) => self.resolver.resolve(s, &hint, &pointer_push(&mptr, "schema")),
+                            Some(s) => {
+                                self.resolver
+                                    .resolve(s, &hint, &pointer_push(&mptr, "schema"))
+                            }
                             None => plain(Ty::Json),
                         };
-                        (r, Some(if media_kind(media) == BodyKind::Json { Style::Json } else { Style::Simple }))
+                        (
+                            r,
+                            Some(if media_kind(media) == BodyKind::Json {
+                                Style::Json
+                            } else {
+                                Style::Simple
+                            }),
+                        )
                     }
                     None => {
                         self.resolver.diags.push(
-                            Diagnostic::error(at, format!("parameter `{name}` has neither `schema` nor `content`"))
-                                .with_code("param-no-schema")
-                                .with_help("add `schema: {type: string}` (or the parameter's real type)"),
+                            Diagnostic::error(
+                                at,
+                                format!("parameter `{name}` has neither `schema` nor `content`"),
+                            )
+                            .with_code("param-no-schema")
+                            .with_help(
+                                "add `schema: {type: string}` (or the parameter's real type)",
+                            ),
                         );
                         (plain(Ty::String), None)
                     }
@@ -407,14 +493,20 @@ impl<'d> OpBuilder<'_, '_, 'd> {
                 _ => (Style::Simple, false),
             };
             let required = data.required || loc == Location::Path;
-            let ty = if resolved.nullable && required { resolved.ty.option() } else { resolved.ty };
+            let ty = if resolved.nullable && required {
+                resolved.ty.option()
+            } else {
+                resolved.ty
+            };
             let example = data
                 .example
                 .clone()
-                .or_else(|| data.examples.values().find_map(|e| match e {
-                    ReferenceOr::Item(e) => e.value.clone(),
-                    _ => None,
-                }))
+                .or_else(|| {
+                    data.examples.values().find_map(|e| match e {
+                        ReferenceOr::Item(e) => e.value.clone(),
+                        _ => None,
+                    })
+                })
                 .or_else(|| resolved.doc.example.clone());
             out.push(Param {
                 name: String::new(),
@@ -424,13 +516,19 @@ impl<'d> OpBuilder<'_, '_, 'd> {
                 required,
                 style: style.unwrap_or(default_style),
                 explode: data.explode.unwrap_or(default_explode),
-                description: data.description.clone().or(resolved.doc.description.clone()),
+                description: data
+                    .description
+                    .clone()
+                    .or(resolved.doc.description.clone()),
                 example,
                 deprecated: data.deprecated.unwrap_or(false),
             });
         }
         for name in &template {
-            if !out.iter().any(|p| p.location == Location::Path && &p.wire == name) {
+            if !out
+                .iter()
+                .any(|p| p.location == Location::Path && &p.wire == name)
+            {
                 self.resolver.diags.push(
                     Diagnostic::error(self.ptr, format!("the path `{path}` has `{{{name}}}` but no path parameter `{name}` is declared"))
                         .with_code("path-param-undeclared")
@@ -470,8 +568,14 @@ impl<'d> OpBuilder<'_, '_, 'd> {
             BodyKind::Bytes => Ty::Bytes,
             _ => match &mt.schema {
                 Some(s) => {
-                    let r = self.resolver.resolve(s, &hint, &pointer_push(&mptr, "schema"));
-                    if r.nullable { r.ty.option() } else { r.ty }
+                    let r = self
+                        .resolver
+                        .resolve(s, &hint, &pointer_push(&mptr, "schema"));
+                    if r.nullable {
+                        r.ty.option()
+                    } else {
+                        r.ty
+                    }
                 }
                 None => Ty::Json,
             },
@@ -506,7 +610,9 @@ impl<'d> OpBuilder<'_, '_, 'd> {
         let mut ns = Namespace::new();
         let mut out = Vec::new();
         for (status, r, at) in cases {
-            let Some(resp) = self.deref(r, "responses", |c| &c.responses, &at) else { continue };
+            let Some(resp) = self.deref(r, "responses", |c| &c.responses, &at) else {
+                continue;
+            };
             let success = status.is_success() || (status == StatusMatch::Default && !any_success);
             let hint = if success {
                 format!("{}Response", self.type_name)
@@ -520,7 +626,9 @@ impl<'d> OpBuilder<'_, '_, 'd> {
                         let mptr = pointer_push(&pointer_push(&at, "content"), media);
                         match &mt.schema {
                             Some(s) => {
-                                let r = self.resolver.resolve(s, &hint, &pointer_push(&mptr, "schema"));
+                                let r =
+                                    self.resolver
+                                        .resolve(s, &hint, &pointer_push(&mptr, "schema"));
                                 Decode::Json(if r.nullable { r.ty.option() } else { r.ty })
                             }
                             None => Decode::Json(Ty::Json),
@@ -562,7 +670,9 @@ impl<'d> OpBuilder<'_, '_, 'd> {
                     let found = reference
                         .strip_prefix(&prefix)
                         .map(crate::diagnostics::pointer_unescape)
-                        .and_then(|name| doc.api.components.as_ref().and_then(|c| map(c).get(&name)));
+                        .and_then(|name| {
+                            doc.api.components.as_ref().and_then(|c| map(c).get(&name))
+                        });
                     match found {
                         Some(next) => current = next,
                         None => {
@@ -578,14 +688,19 @@ impl<'d> OpBuilder<'_, '_, 'd> {
             }
         }
         self.resolver.diags.push(
-            Diagnostic::error(at, "this `$ref` is part of a loop of references").with_code("ref-loop"),
+            Diagnostic::error(at, "this `$ref` is part of a loop of references")
+                .with_code("ref-loop"),
         );
         None
     }
 }
 
 fn plain(ty: Ty) -> Resolved {
-    Resolved { ty, nullable: false, doc: Doc::default() }
+    Resolved {
+        ty,
+        nullable: false,
+        doc: Doc::default(),
+    }
 }
 
 fn location(p: &Parameter) -> Location {

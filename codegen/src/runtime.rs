@@ -38,6 +38,17 @@ pub fn runtime(uses: Uses, client: ClientUses) -> TokenStream {
             }
         });
     }
+    if uses.keep_null {
+        out.extend(quote! {
+            /// An optional member of any type: a sent `null` is kept as `Value::Null`.
+            pub fn keep_null<'de, D>(deserializer: D) -> Result<Option<serde_json::Value>, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                <serde_json::Value as serde::Deserialize>::deserialize(deserializer).map(Some)
+            }
+        });
+    }
     if uses.str_enum {
         out.extend(quote! {
             /// Reads a string enum without allocating for known values.
@@ -531,7 +542,7 @@ fn client_runtime(uses: ClientUses) -> TokenStream {
                     }
                     other => return Err(RequestError(format!("a form body must be an object, not {other}"))),
                 }
-                let mut encoder = url::form_urlencoded::Serializer::new(String::new());
+                let mut encoder = form_urlencoded::Serializer::new(String::new());
                 for (k, v) in &pairs {
                     encoder.append_pair(k, v);
                 }

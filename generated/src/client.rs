@@ -12,8 +12,8 @@
     clippy::result_large_err
 )]
 
-use crate::runtime::{self, Error, ResponseValue};
-use crate::types;
+use super::runtime::{self, Error, ResponseValue};
+use super::types;
 
 /// A client for the Console Connect API.
 ///
@@ -640,7 +640,7 @@ impl GetCurrentUser<'_> {
             )
             .await?;
         match response.status.as_u16() {
-            200 => response.json(),
+            200 => response.json::<types::User, _>(),
             401 => Err(response.error_json(GetCurrentUserError::Unauthorized)),
             _ => Err(response.error_json(GetCurrentUserError::Default)),
         }
@@ -697,7 +697,7 @@ impl SearchDataCenterFacilities<'_> {
             )
             .await?;
         match response.status.as_u16() {
-            200 => response.json(),
+            200 => response.json::<Vec<types::DataCenterFacility>, _>(),
             _ => Err(response.error_json(SearchDataCenterFacilitiesError::Default)),
         }
     }
@@ -741,7 +741,7 @@ impl ListPortOrders<'_> {
             )
             .await?;
         match response.status.as_u16() {
-            200 => response.json(),
+            200 => response.json::<types::PortOrderList, _>(),
             _ => Err(response.error_json(ListPortOrdersError::Default)),
         }
     }
@@ -798,7 +798,7 @@ impl CreatePortOrder<'_> {
             )
             .await?;
         match response.status.as_u16() {
-            200 => response.json(),
+            200 => response.json::<types::PortOrder, _>(),
             400 => Err(response.error_json(CreatePortOrderError::BadRequest)),
             _ => Err(response.error_json(CreatePortOrderError::Default)),
         }
@@ -847,7 +847,7 @@ impl GetPortOrder<'_> {
             )
             .await?;
         match response.status.as_u16() {
-            200 => response.json(),
+            200 => response.json::<types::PortOrder, _>(),
             _ => Err(response.error_json(GetPortOrderError::Default)),
         }
     }
@@ -893,7 +893,7 @@ impl RequestPortOrderLoa<'_> {
             )
             .await?;
         match response.status.as_u16() {
-            200 => response.json(),
+            200 => response.json::<types::PortOrder, _>(),
             _ => Err(response.error_json(RequestPortOrderLoaError::Default)),
         }
     }
@@ -963,7 +963,7 @@ impl ListPorts<'_> {
             )
             .await?;
         match response.status.as_u16() {
-            200 => response.json(),
+            200 => response.json::<types::PortList, _>(),
             _ => Err(response.error_json(ListPortsError::Default)),
         }
     }
@@ -1006,7 +1006,7 @@ impl GetPort<'_> {
             )
             .await?;
         match response.status.as_u16() {
-            200 => response.json(),
+            200 => response.json::<types::Port, _>(),
             _ => Err(response.error_json(GetPortError::Default)),
         }
     }
@@ -1050,7 +1050,7 @@ impl ListCompanyMetros<'_> {
             )
             .await?;
         match response.status.as_u16() {
-            200 => response.json(),
+            200 => response.json::<types::MetroList, _>(),
             _ => Err(response.error_json(ListCompanyMetrosError::Default)),
         }
     }
@@ -1094,7 +1094,7 @@ impl GetMetro<'_> {
             )
             .await?;
         match response.status.as_u16() {
-            200 => response.json(),
+            200 => response.json::<types::Metro, _>(),
             404 => Err(response.error_json(GetMetroError::NotFound)),
             _ => Err(response.error_json(GetMetroError::Default)),
         }
@@ -1157,7 +1157,7 @@ impl CreateLayer2Connection<'_> {
             )
             .await?;
         match response.status.as_u16() {
-            200 => response.json(),
+            200 => response.json::<types::Layer2Connection, _>(),
             _ => Err(response.error_json(CreateLayer2ConnectionError::Default)),
         }
     }

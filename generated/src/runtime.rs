@@ -12,6 +12,14 @@ where
     <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }
 
+/// An optional member of any type: a sent `null` is kept as `Value::Null`.
+pub fn keep_null<'de, D>(deserializer: D) -> Result<Option<serde_json::Value>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    <serde_json::Value as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
 /// Reads a string enum without allocating for known values.
 pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
 where

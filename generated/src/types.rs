@@ -72,7 +72,7 @@ impl<'de> serde::Deserialize<'de> for PaymentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
+        super::runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -133,7 +133,7 @@ impl<'de> serde::Deserialize<'de> for DurationUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
+        super::runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -203,7 +203,7 @@ impl<'de> serde::Deserialize<'de> for ClassOfService {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
+        super::runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -285,7 +285,7 @@ impl<'de> serde::Deserialize<'de> for PortOrderStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
+        super::runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -376,7 +376,7 @@ impl<'de> serde::Deserialize<'de> for PortStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
+        super::runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -480,7 +480,7 @@ impl<'de> serde::Deserialize<'de> for ConnectionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
+        super::runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -510,7 +510,7 @@ pub struct IpPair {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub ipv4: Option<Option<String>>,
@@ -518,7 +518,7 @@ pub struct IpPair {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub ipv6: Option<Option<String>>,
@@ -596,7 +596,7 @@ pub struct Address {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub address: Option<Option<String>>,
@@ -604,7 +604,7 @@ pub struct Address {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub city: Option<Option<String>>,
@@ -612,7 +612,7 @@ pub struct Address {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub state: Option<Option<String>>,
@@ -620,7 +620,7 @@ pub struct Address {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub zip: Option<Option<String>>,
@@ -630,7 +630,7 @@ pub struct Address {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub country: Option<Option<String>>,
@@ -638,7 +638,7 @@ pub struct Address {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub email: Option<Option<String>>,
@@ -646,7 +646,7 @@ pub struct Address {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub phone: Option<Option<String>>,
@@ -669,7 +669,7 @@ pub struct User {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub name: Option<Option<String>>,
@@ -677,7 +677,7 @@ pub struct User {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub email: Option<Option<String>>,
@@ -737,7 +737,13 @@ pub struct Company {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Office address; only `null` has been seen, so its shape is unknown.
-    #[serde(rename = "officeAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "officeAddress",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::keep_null"
+    )]
+
     pub office_address: Option<serde_json::Value>,
     /// Platform bookkeeping for the company.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -775,19 +781,24 @@ pub struct Company {
         rename = "overviewImage",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub overview_image: Option<Option<String>>,
     /// Embedded avatar image; only `null` has been seen, so its shape is unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::keep_null"
+    )]
+
     pub avatar: Option<serde_json::Value>,
     /// Id of the avatar image.
     #[serde(
         rename = "avatarId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub avatar_id: Option<Option<String>>,
@@ -796,7 +807,7 @@ pub struct Company {
         rename = "oldAvatarId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub old_avatar_id: Option<Option<String>>,
@@ -804,7 +815,7 @@ pub struct Company {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub background: Option<Option<String>>,
@@ -812,7 +823,7 @@ pub struct Company {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub summary: Option<Option<String>>,
@@ -820,18 +831,23 @@ pub struct Company {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub headline: Option<Option<String>>,
     /// Location of the company; only `null` has been seen, so its shape is unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::keep_null"
+    )]
+
     pub location: Option<serde_json::Value>,
     /// Main phone number.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub phone: Option<Option<String>>,
@@ -902,7 +918,7 @@ pub struct Company {
         rename = "signedCompanyRefId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub signed_company_ref_id: Option<Option<i32>>,
@@ -919,7 +935,7 @@ pub struct Company {
         rename = "businessRegistrationNumber",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub business_registration_number: Option<Option<String>>,
@@ -928,7 +944,7 @@ pub struct Company {
         rename = "billingAccount",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub billing_account: Option<Option<String>>,
@@ -937,7 +953,7 @@ pub struct Company {
         rename = "defaultPaymentType",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub default_payment_type: Option<Option<String>>,
@@ -946,7 +962,7 @@ pub struct Company {
         rename = "legalEntityId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub legal_entity_id: Option<Option<String>>,
@@ -955,7 +971,7 @@ pub struct Company {
         rename = "accountManagerEmail",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub account_manager_email: Option<Option<String>>,
@@ -964,7 +980,7 @@ pub struct Company {
         rename = "accountManagerId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub account_manager_id: Option<Option<String>>,
@@ -976,7 +992,7 @@ pub struct Company {
         rename = "deletedAt",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -1000,7 +1016,7 @@ pub struct CompanyProfile {
         rename = "registeredName",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub registered_name: Option<Option<String>>,
@@ -1009,7 +1025,7 @@ pub struct CompanyProfile {
         rename = "businessType",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub business_type: Option<Option<String>>,
@@ -1017,7 +1033,7 @@ pub struct CompanyProfile {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub industry: Option<Option<String>>,
@@ -1026,7 +1042,7 @@ pub struct CompanyProfile {
         rename = "partnerType",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub partner_type: Option<Option<String>>,
@@ -1035,7 +1051,7 @@ pub struct CompanyProfile {
         rename = "companySize",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub company_size: Option<Option<String>>,
@@ -1044,7 +1060,7 @@ pub struct CompanyProfile {
         rename = "dateFounded",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub date_founded: Option<Option<String>>,
@@ -1052,7 +1068,7 @@ pub struct CompanyProfile {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub website: Option<Option<String>>,
@@ -1061,7 +1077,7 @@ pub struct CompanyProfile {
         rename = "clientId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub client_id: Option<Option<String>>,
@@ -1069,7 +1085,7 @@ pub struct CompanyProfile {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub first: Option<Option<String>>,
@@ -1077,7 +1093,7 @@ pub struct CompanyProfile {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub last: Option<Option<String>>,
@@ -1085,7 +1101,7 @@ pub struct CompanyProfile {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub address: Option<Option<String>>,
@@ -1093,7 +1109,7 @@ pub struct CompanyProfile {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub city: Option<Option<String>>,
@@ -1101,7 +1117,7 @@ pub struct CompanyProfile {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub state: Option<Option<String>>,
@@ -1109,7 +1125,7 @@ pub struct CompanyProfile {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub zip: Option<Option<String>>,
@@ -1117,7 +1133,7 @@ pub struct CompanyProfile {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub phone: Option<Option<String>>,
@@ -1125,7 +1141,7 @@ pub struct CompanyProfile {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub fax: Option<Option<String>>,
@@ -1162,7 +1178,7 @@ pub struct CompanyProfile {
         rename = "businessRegistrationCertReference",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub business_registration_cert_reference: Option<Option<String>>,
@@ -1171,7 +1187,7 @@ pub struct CompanyProfile {
         rename = "businessRegistrationCertUploadedAt",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub business_registration_cert_uploaded_at: Option<
@@ -1182,7 +1198,7 @@ pub struct CompanyProfile {
         rename = "businessRegistrationCertRejectedReason",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub business_registration_cert_rejected_reason: Option<Option<String>>,
@@ -1254,7 +1270,7 @@ pub struct CompanySystem {
         rename = "welcomeMessage",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub welcome_message: Option<Option<bool>>,
@@ -1446,7 +1462,7 @@ pub struct DataCenterFacility {
         rename = "costbookLocationId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub costbook_location_id: Option<Option<String>>,
@@ -1463,7 +1479,7 @@ pub struct DataCenterFacility {
         rename = "l3CostbookLocationId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub l3_costbook_location_id: Option<Option<String>>,
@@ -1477,7 +1493,7 @@ pub struct DataCenterFacility {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub nnis: Option<Option<Vec<serde_json::Value>>>,
@@ -1502,7 +1518,7 @@ pub struct DataCenterFacility {
         rename = "bundleCrossConnectChargeId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub bundle_cross_connect_charge_id: Option<Option<String>>,
@@ -1511,7 +1527,7 @@ pub struct DataCenterFacility {
         rename = "externalId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub external_id: Option<Option<String>>,
@@ -1520,7 +1536,7 @@ pub struct DataCenterFacility {
         rename = "overviewImage",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub overview_image: Option<Option<String>>,
@@ -1529,7 +1545,7 @@ pub struct DataCenterFacility {
         rename = "avatarId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub avatar_id: Option<Option<String>>,
@@ -1537,7 +1553,7 @@ pub struct DataCenterFacility {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub background: Option<Option<String>>,
@@ -1545,7 +1561,7 @@ pub struct DataCenterFacility {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub summary: Option<Option<String>>,
@@ -1553,12 +1569,17 @@ pub struct DataCenterFacility {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub headline: Option<Option<String>>,
     /// Location of the facility; only `null` has been seen, so its shape is unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::keep_null"
+    )]
+
     pub location: Option<serde_json::Value>,
     /// Labels attached to the facility, for example `offnet` or `monthly-ports`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1602,7 +1623,7 @@ pub struct DataCenterFacility {
         rename = "signedCompanyRefId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub signed_company_ref_id: Option<Option<i32>>,
@@ -1619,7 +1640,7 @@ pub struct DataCenterFacility {
         rename = "businessRegistrationNumber",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub business_registration_number: Option<Option<String>>,
@@ -1628,7 +1649,7 @@ pub struct DataCenterFacility {
         rename = "accountManagerEmail",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub account_manager_email: Option<Option<String>>,
@@ -1637,7 +1658,7 @@ pub struct DataCenterFacility {
         rename = "accountManagerId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub account_manager_id: Option<Option<String>>,
@@ -1649,7 +1670,7 @@ pub struct DataCenterFacility {
         rename = "deletedAt",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -1672,7 +1693,7 @@ pub struct DataCenterFacilityDetails {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub id: Option<Option<String>>,
@@ -1696,7 +1717,7 @@ pub struct DataCenterFacilityDetails {
         rename = "brandId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub brand_id: Option<Option<String>>,
@@ -1792,7 +1813,7 @@ pub struct CostbookLocation {
         rename = "deletedAt",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -1842,7 +1863,7 @@ pub struct Region {
         rename = "deletedAt",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -1888,7 +1909,7 @@ pub struct Metro {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub description: Option<Option<String>>,
@@ -1896,7 +1917,7 @@ pub struct Metro {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub logo: Option<Option<String>>,
@@ -1922,7 +1943,7 @@ pub struct Metro {
         rename = "firstDataCenterFacilityIdInMetro",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub first_data_center_facility_id_in_metro: Option<Option<String>>,
@@ -1934,7 +1955,7 @@ pub struct Metro {
         rename = "deletedAt",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -2070,7 +2091,7 @@ pub struct PortOrder {
         rename = "statusDetail",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub status_detail: Option<Option<String>>,
@@ -2079,7 +2100,7 @@ pub struct PortOrder {
         rename = "loaStatus",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub loa_status: Option<Option<String>>,
@@ -2088,7 +2109,7 @@ pub struct PortOrder {
         rename = "loaSentAt",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub loa_sent_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -2096,7 +2117,7 @@ pub struct PortOrder {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub message: Option<Option<String>>,
@@ -2115,7 +2136,7 @@ pub struct PortOrder {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub payg: Option<Option<bool>>,
@@ -2124,7 +2145,7 @@ pub struct PortOrder {
         rename = "billingId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub billing_id: Option<Option<String>>,
@@ -2133,7 +2154,7 @@ pub struct PortOrder {
         rename = "discountId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub discount_id: Option<Option<String>>,
@@ -2142,7 +2163,7 @@ pub struct PortOrder {
         rename = "salesRecordId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub sales_record_id: Option<Option<String>>,
@@ -2151,7 +2172,7 @@ pub struct PortOrder {
         rename = "paymentTransactionId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub payment_transaction_id: Option<Option<String>>,
@@ -2160,7 +2181,7 @@ pub struct PortOrder {
         rename = "externalId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub external_id: Option<Option<String>>,
@@ -2178,7 +2199,7 @@ pub struct PortOrder {
         rename = "edgePayload",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub edge_payload: Option<Option<EdgePayload>>,
@@ -2196,7 +2217,7 @@ pub struct PortOrder {
         rename = "dcpCompanyId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub dcp_company_id: Option<Option<String>>,
@@ -2227,7 +2248,7 @@ pub struct PortOrder {
         rename = "popId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub pop_id: Option<Option<String>>,
@@ -2236,7 +2257,7 @@ pub struct PortOrder {
         rename = "locationId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub location_id: Option<Option<String>>,
@@ -2244,7 +2265,8 @@ pub struct PortOrder {
     #[serde(
         rename = "requestedLocation",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::keep_null"
     )]
 
     pub requested_location: Option<serde_json::Value>,
@@ -2253,7 +2275,7 @@ pub struct PortOrder {
         rename = "crossConnectId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub cross_connect_id: Option<Option<String>>,
@@ -2262,7 +2284,7 @@ pub struct PortOrder {
         rename = "createdPortId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub created_port_id: Option<Option<String>>,
@@ -2271,7 +2293,7 @@ pub struct PortOrder {
         rename = "portId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub port_id: Option<Option<String>>,
@@ -2292,7 +2314,7 @@ pub struct PortOrder {
         rename = "cancelledAt",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub cancelled_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -2301,7 +2323,7 @@ pub struct PortOrder {
         rename = "cancelledBy",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub cancelled_by: Option<Option<String>>,
@@ -2310,7 +2332,7 @@ pub struct PortOrder {
         rename = "createdBy",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub created_by: Option<Option<String>>,
@@ -2319,7 +2341,7 @@ pub struct PortOrder {
         rename = "updatedBy",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub updated_by: Option<Option<String>>,
@@ -2328,7 +2350,7 @@ pub struct PortOrder {
         rename = "deletedBy",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub deleted_by: Option<Option<String>>,
@@ -2340,7 +2362,7 @@ pub struct PortOrder {
         rename = "deletedAt",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -2383,7 +2405,7 @@ pub struct PortOrderPort {
         rename = "portId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub port_id: Option<Option<String>>,
@@ -2414,7 +2436,7 @@ pub struct PortOrderPort {
         rename = "locationId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub location_id: Option<Option<String>>,
@@ -2425,7 +2447,7 @@ pub struct PortOrderPort {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub vlan: Option<Option<i32>>,
@@ -2434,7 +2456,7 @@ pub struct PortOrderPort {
         rename = "activeChangedAt",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub active_changed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -2446,7 +2468,7 @@ pub struct PortOrderPort {
         rename = "deletedAt",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -2473,7 +2495,7 @@ pub struct Controller {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub id: Option<Option<String>>,
@@ -2481,7 +2503,7 @@ pub struct Controller {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub asn: Option<Option<i64>>,
@@ -2490,7 +2512,7 @@ pub struct Controller {
         rename = "cerAsn",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub cer_asn: Option<Option<i64>>,
@@ -2505,7 +2527,7 @@ pub struct Controller {
         rename = "serviceLayerId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub service_layer_id: Option<Option<String>>,
@@ -2513,7 +2535,7 @@ pub struct Controller {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub vlan: Option<Option<i32>>,
@@ -2549,7 +2571,7 @@ pub struct Port {
         rename = "linkStateUpSince",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub link_state_up_since: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -2558,7 +2580,7 @@ pub struct Port {
         rename = "linkStateSyncedAt",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub link_state_synced_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -2590,7 +2612,7 @@ pub struct Port {
         rename = "edgePayload",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub edge_payload: Option<Option<EdgePayload>>,
@@ -2618,7 +2640,8 @@ pub struct Port {
     #[serde(
         rename = "cosTransparency",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::keep_null"
     )]
 
     pub cos_transparency: Option<serde_json::Value>,
@@ -2630,7 +2653,7 @@ pub struct Port {
         rename = "iciLink",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub ici_link: Option<Option<String>>,
@@ -2656,7 +2679,7 @@ pub struct Port {
         rename = "dcpCompanyId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub dcp_company_id: Option<Option<String>>,
@@ -2687,7 +2710,7 @@ pub struct Port {
         rename = "popId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub pop_id: Option<Option<String>>,
@@ -2696,7 +2719,7 @@ pub struct Port {
         rename = "locationId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub location_id: Option<Option<String>>,
@@ -2710,7 +2733,7 @@ pub struct Port {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub payg: Option<Option<bool>>,
@@ -2719,7 +2742,7 @@ pub struct Port {
         rename = "billingId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub billing_id: Option<Option<String>>,
@@ -2728,7 +2751,7 @@ pub struct Port {
         rename = "salesRecordId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub sales_record_id: Option<Option<String>>,
@@ -2737,7 +2760,7 @@ pub struct Port {
         rename = "externalId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub external_id: Option<Option<String>>,
@@ -2746,7 +2769,7 @@ pub struct Port {
         rename = "ticketLink",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub ticket_link: Option<Option<String>>,
@@ -2754,7 +2777,7 @@ pub struct Port {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub importer: Option<Option<String>>,
@@ -2763,7 +2786,7 @@ pub struct Port {
         rename = "importedAt",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub imported_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -2775,7 +2798,7 @@ pub struct Port {
         rename = "onboardedBy",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub onboarded_by: Option<Option<String>>,
@@ -2784,7 +2807,7 @@ pub struct Port {
         rename = "onboardedAt",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub onboarded_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -2793,7 +2816,7 @@ pub struct Port {
         rename = "onboardedStatus",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub onboarded_status: Option<Option<String>>,
@@ -2802,7 +2825,7 @@ pub struct Port {
         rename = "onboardedStatusDetail",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub onboarded_status_detail: Option<Option<String>>,
@@ -2811,7 +2834,7 @@ pub struct Port {
         rename = "onboardedDeviceName",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub onboarded_device_name: Option<Option<String>>,
@@ -2820,7 +2843,7 @@ pub struct Port {
         rename = "onboardedInterfaceName",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub onboarded_interface_name: Option<Option<String>>,
@@ -2829,7 +2852,7 @@ pub struct Port {
         rename = "onboardedAllocatedBandwidth",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub onboarded_allocated_bandwidth: Option<Option<i32>>,
@@ -2838,7 +2861,7 @@ pub struct Port {
         rename = "crossConnectXcOwner",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub cross_connect_xc_owner: Option<Option<String>>,
@@ -2846,7 +2869,8 @@ pub struct Port {
     #[serde(
         rename = "crossConnectFullDemarc",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::keep_null"
     )]
 
     pub cross_connect_full_demarc: Option<serde_json::Value>,
@@ -2855,7 +2879,7 @@ pub struct Port {
         rename = "interconnectEnabled",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub interconnect_enabled: Option<Option<bool>>,
@@ -2864,7 +2888,7 @@ pub struct Port {
         rename = "interconnectProvider",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub interconnect_provider: Option<Option<String>>,
@@ -2873,7 +2897,7 @@ pub struct Port {
         rename = "interconnectOrderNumber",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub interconnect_order_number: Option<Option<String>>,
@@ -2882,7 +2906,7 @@ pub struct Port {
         rename = "interconnectCircuitId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub interconnect_circuit_id: Option<Option<String>>,
@@ -2891,7 +2915,7 @@ pub struct Port {
         rename = "interconnectCompletedAt",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub interconnect_completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -2899,7 +2923,8 @@ pub struct Port {
     #[serde(
         rename = "interconnectVlanRange",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::keep_null"
     )]
 
     pub interconnect_vlan_range: Option<serde_json::Value>,
@@ -2908,7 +2933,7 @@ pub struct Port {
         rename = "interconnectNniPortName",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub interconnect_nni_port_name: Option<Option<String>>,
@@ -2917,7 +2942,7 @@ pub struct Port {
         rename = "localLoopEnabled",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub local_loop_enabled: Option<Option<bool>>,
@@ -2926,7 +2951,7 @@ pub struct Port {
         rename = "localLoopId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub local_loop_id: Option<Option<String>>,
@@ -2935,7 +2960,7 @@ pub struct Port {
         rename = "localLoopCustomerId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub local_loop_customer_id: Option<Option<String>>,
@@ -2944,7 +2969,7 @@ pub struct Port {
         rename = "localLoopProviderName",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub local_loop_provider_name: Option<Option<String>>,
@@ -2953,7 +2978,7 @@ pub struct Port {
         rename = "localLoopSalesRecordId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub local_loop_sales_record_id: Option<Option<String>>,
@@ -2961,7 +2986,8 @@ pub struct Port {
     #[serde(
         rename = "localLoopBandwidth",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::keep_null"
     )]
 
     pub local_loop_bandwidth: Option<serde_json::Value>,
@@ -2970,7 +2996,7 @@ pub struct Port {
         rename = "localLoopCompletedAt",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub local_loop_completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -2978,7 +3004,8 @@ pub struct Port {
     #[serde(
         rename = "localLoopASideAddress",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::keep_null"
     )]
 
     pub local_loop_a_side_address: Option<serde_json::Value>,
@@ -2987,7 +3014,7 @@ pub struct Port {
         rename = "localLoopASideXConnectId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub local_loop_a_side_x_connect_id: Option<Option<String>>,
@@ -2995,7 +3022,8 @@ pub struct Port {
     #[serde(
         rename = "localLoopZSideAddress",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::keep_null"
     )]
 
     pub local_loop_z_side_address: Option<serde_json::Value>,
@@ -3004,7 +3032,7 @@ pub struct Port {
         rename = "localLoopGsmpId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub local_loop_gsmp_id: Option<Option<String>>,
@@ -3013,7 +3041,7 @@ pub struct Port {
         rename = "activeChangedAt",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub active_changed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -3022,7 +3050,7 @@ pub struct Port {
         rename = "firstActiveAt",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub first_active_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -3034,7 +3062,7 @@ pub struct Port {
         rename = "deletedAt",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -3111,7 +3139,7 @@ pub struct PortCapabilities {
         rename = "model6LimitNumber",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub model6_limit_number: Option<Option<i32>>,
@@ -3132,7 +3160,7 @@ pub struct AccessCircuit {
         rename = "crossConnectMediaType",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub cross_connect_media_type: Option<Option<String>>,
@@ -3189,7 +3217,7 @@ pub struct ConnectionSummary {
         rename = "srcConfigTag",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub src_config_tag: Option<Option<String>>,
@@ -3317,7 +3345,7 @@ pub struct Layer2Connection {
         rename = "srcRegionId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub src_region_id: Option<Option<String>>,
@@ -3326,7 +3354,7 @@ pub struct Layer2Connection {
         rename = "destRegionId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub dest_region_id: Option<Option<String>>,
@@ -3343,7 +3371,7 @@ pub struct Layer2Connection {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
+        deserialize_with = "super::runtime::double_option"
     )]
 
     pub payg: Option<Option<bool>>,
@@ -3363,10 +3391,20 @@ pub struct Layer2Connection {
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConnectionVlan {
     /// Id of the VLAN assignment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::keep_null"
+    )]
+
     pub id: Option<serde_json::Value>,
     /// Service (outer) VLAN tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::keep_null"
+    )]
+
     pub service: Option<serde_json::Value>,
     /// Customer (inner) VLAN tags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3390,7 +3428,12 @@ pub struct Error {
     #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i32>,
     /// A short error name, or (LoopBack style) an object with `statusCode`, `name` and `message`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::keep_null"
+    )]
+
     pub error: Option<serde_json::Value>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
@@ -3451,7 +3494,7 @@ impl<'de> serde::Deserialize<'de> for CreateLayer2ConnectionRequestType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
+        super::runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -3512,6 +3555,6 @@ impl<'de> serde::Deserialize<'de> for ListPortsDeleted {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
+        super::runtime::deserialize_str_enum(deserializer)
     }
 }

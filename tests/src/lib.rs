@@ -21,3 +21,81 @@ pub fn spec_path() -> PathBuf {
 pub fn examples_dir() -> PathBuf {
     workspace_root().join("spec").join("examples")
 }
+
+/// The first difference between two JSON values, as `path: left vs right`.
+///
+/// Strings that are both RFC 3339 timestamps compare as instants: a typed
+/// timestamp may print `…00.000Z` as `…00Z`, which is the same value.
+pub fn json_diff(
+    left: &serde_json::Value,
+    right: &serde_json::Value,
+    path: &str,
+) -> Option<String> {
+    use serde_json::Value;
+    match (left, right) {
+        (Value::Object(a), Value::Object(b)) => {
+            for key in a.keys().chain(b.keys()) {
+                let here = format!("{path}/{key}");
+                match (a.get(key), b.get(key)) {
+                    (Some(x), Some(y)) => {
+                        if let Some(d) = json_diff(x, y, &here) {
+                            return Some(d);
+                        }
+                    }
+                    (x, y) => return Some(format!("{here}: {x:?} vs {y:?}")),
+                }
+            }
+            None
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            if a.len() != b.len() {
+                return Some(format!("{path}: {} items vs {}", a.len(), b.len()));
+            }
+            a.iter()
+                .zip(b)
+                .enumerate()
+                .find_map(|(i, (x, y))| json_diff(x, y, &format!("{path}/{i}")))
+        }
+        (Value::String(a), Value::String(b)) if a != b => {
+            let instant = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok();
+            match (instant(a), instant(b)) {
+                (Some(x), Some(y)) if x == y => None,
+                _ => Some(format!("{path}: {a:?} vs {b:?}")),
+            }
+        }
+        (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => None,
+        (a, b) if a == b => None,
+        (a, b) => Some(format!("{path}: {a} vs {b}")),
+    }
+}
+
+// The snapshots of `tests/specs/`, compiled as modules of this crate as well, so that
+// `cargo clippy --workspace --all-targets -- -D warnings` lints the generated code.
+// (`tests/tests/snapshots.rs` checks every snapshot is listed here.)
+#[rustfmt::skip]
+#[path = "../snapshots/client.rs"]
+pub mod snapshot_client;
+#[rustfmt::skip]
+#[path = "../snapshots/composition.rs"]
+pub mod snapshot_composition;
+#[rustfmt::skip]
+#[path = "../snapshots/enums.rs"]
+pub mod snapshot_enums;
+#[rustfmt::skip]
+#[path = "../snapshots/formats.rs"]
+pub mod snapshot_formats;
+#[rustfmt::skip]
+#[path = "../snapshots/inline.rs"]
+pub mod snapshot_inline;
+#[rustfmt::skip]
+#[path = "../snapshots/maps.rs"]
+pub mod snapshot_maps;
+#[rustfmt::skip]
+#[path = "../snapshots/names.rs"]
+pub mod snapshot_names;
+#[rustfmt::skip]
+#[path = "../snapshots/objects.rs"]
+pub mod snapshot_objects;
+#[rustfmt::skip]
+#[path = "../snapshots/recursion.rs"]
+pub mod snapshot_recursion;

@@ -39,16 +39,19 @@ pub fn sync_dir(dir: &Path, files: &[GeneratedFile], check: bool) -> Result<Vec<
         };
         if !check {
             if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
             }
-            std::fs::write(&path, &file.contents).with_context(|| format!("cannot write {}", path.display()))?;
+            std::fs::write(&path, &file.contents)
+                .with_context(|| format!("cannot write {}", path.display()))?;
         }
         changes.push(change);
     }
     for existing in walk(dir)? {
         if !wanted.contains(&existing) {
             if !check {
-                std::fs::remove_file(&existing).with_context(|| format!("cannot remove {}", existing.display()))?;
+                std::fs::remove_file(&existing)
+                    .with_context(|| format!("cannot remove {}", existing.display()))?;
             }
             changes.push(Change::Removed(existing));
         }
@@ -88,7 +91,10 @@ mod tests {
     use super::*;
 
     fn file(path: &str, contents: &str) -> GeneratedFile {
-        GeneratedFile { path: path.into(), contents: contents.into() }
+        GeneratedFile {
+            path: path.into(),
+            contents: contents.into(),
+        }
     }
 
     #[test]
@@ -97,15 +103,30 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         let files = vec![file("a.rs", "a"), file("src/b.rs", "b")];
         assert_eq!(sync_dir(&dir, &files, false).unwrap().len(), 2);
-        let mtime = std::fs::metadata(dir.join("a.rs")).unwrap().modified().unwrap();
+        let mtime = std::fs::metadata(dir.join("a.rs"))
+            .unwrap()
+            .modified()
+            .unwrap();
         // Unchanged input: nothing written, nothing reported.
         assert!(sync_dir(&dir, &files, false).unwrap().is_empty());
-        assert_eq!(std::fs::metadata(dir.join("a.rs")).unwrap().modified().unwrap(), mtime);
+        assert_eq!(
+            std::fs::metadata(dir.join("a.rs"))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            mtime
+        );
         // Check mode reports without writing.
         std::fs::write(dir.join("stray.rs"), "x").unwrap();
         let changed = vec![file("a.rs", "A"), file("src/b.rs", "b")];
         let report = sync_dir(&dir, &changed, true).unwrap();
-        assert_eq!(report, vec![Change::Updated(dir.join("a.rs")), Change::Removed(dir.join("stray.rs"))]);
+        assert_eq!(
+            report,
+            vec![
+                Change::Updated(dir.join("a.rs")),
+                Change::Removed(dir.join("stray.rs"))
+            ]
+        );
         assert_eq!(std::fs::read_to_string(dir.join("a.rs")).unwrap(), "a");
         // Fix mode applies both.
         sync_dir(&dir, &changed, false).unwrap();

@@ -4,16 +4,18 @@
 //! - `generate --spec PATH --out DIR [--name CRATE]` makes a standalone crate from any document
 //! - `validate PATH [--deny-warnings]` reports a document's problems
 
-mod fsutil;
-
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use codegen::diagnostics::Diagnostic;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use xtask::{fsutil, GENERATED, SPEC};
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Maintainer commands for the OpenAPI → Rust generator")]
+#[command(
+    name = "cargo xtask",
+    about = "Maintainer commands for the OpenAPI → Rust generator"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -40,6 +42,12 @@ enum Command {
         #[arg(long, default_value = "0.1.0")]
         version: String,
     },
+    /// Regenerate the snapshots of `tests/specs/` (accept changed generator output).
+    Snapshots {
+        /// Write nothing; fail listing every stale or missing snapshot.
+        #[arg(long)]
+        check: bool,
+    },
     /// Report a document's problems without generating.
     Validate {
         path: PathBuf,
@@ -49,20 +57,21 @@ enum Command {
     },
 }
 
-pub const SPEC: &str = "spec/consoleconnect.yaml";
-pub const GENERATED: &str = "generated";
-pub const CRATE_NAME: &str = "consoleconnect";
-
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Codegen { check } => codegen(check),
-        Command::Generate { spec, out, name, version } => generate(&spec, &out, name, version),
-        Command::Validate { path, deny_warnings } => validate(&path, deny_warnings),
+        Command::Generate {
+            spec,
+            out,
+            name,
+            version,
+        } => generate(&spec, &out, name, version),
+        Command::Validate {
+            path,
+            deny_warnings,
+        } => validate(&path, deny_warnings),
+        Command::Snapshots { check } => snapshots(check),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -84,20 +93,14 @@ fn report(file: &str, diagnostics: &[Diagnostic]) {
 }
 
 fn codegen(check: bool) -> Result<()> {
-    let root = workspace_root();
-    let text = read_spec(&root.join(SPEC))?;
-    let mut settings = codegen::Settings::new(CRATE_NAME, "cargo xtask codegen", SPEC);
-    settings.layout = codegen::Layout::Crate { standalone: false, publish: false };
-    let output = match codegen::generate(&text, &settings) {
-        Ok(o) => o,
+    let (output, changes) = match xtask::codegen(check)? {
+        Ok(done) => done,
         Err(diags) => {
             report(SPEC, &diags);
             bail!("{SPEC} has errors; nothing was generated");
         }
     };
     report(SPEC, &output.diagnostics);
-    let dir = root.join(GENERATED);
-    let changes = fsutil::sync_dir(&dir, &output.files, check)?;
     if check {
         if changes.is_empty() {
             println!("{GENERATED}/ is fresh ({} files)", output.files.len());
@@ -118,11 +121,30 @@ fn codegen(check: bool) -> Result<()> {
     Ok(())
 }
 
+fn snapshots(check: bool) -> Result<()> {
+    let changes = xtask::snapshots(check)?;
+    for c in &changes {
+        println!("  {c}");
+    }
+    if check && !changes.is_empty() {
+        bail!(
+            "{} snapshot(s) differ from the generator's output; review and run `{}`",
+            changes.len(),
+            xtask::SNAPSHOT_COMMAND
+        );
+    }
+    Ok(())
+}
+
 fn generate(spec: &Path, out: &Path, name: Option<String>, version: String) -> Result<()> {
     let text = read_spec(spec)?;
     let name = name.unwrap_or_else(|| crate_name_for(spec));
     let label = spec.display().to_string();
-    let mut settings = codegen::Settings::new(&name, format!("cargo xtask generate --spec {label}"), &label);
+    let mut settings = codegen::Settings::new(
+        &name,
+        format!("cargo xtask generate --spec {label}"),
+        &label,
+    );
     settings.crate_version = version;
     let output = match codegen::generate(&text, &settings) {
         Ok(o) => o,
@@ -146,7 +168,16 @@ fn generate(spec: &Path, out: &Path, name: Option<String>, version: String) -> R
 /// A package name from a file name: `my api.v2.yaml` → `my_api_v2`.
 fn crate_name_for(spec: &Path) -> String {
     let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
-    let mut name: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    let mut name: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
     if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
         name.insert_str(0, "api_");
     }

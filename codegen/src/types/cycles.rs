@@ -101,11 +101,7 @@ pub fn box_cycles(space: &mut TypeSpace) {
                     }
                 }
             }
-            TypeKind::Alias(t) => {
-                if direct(t).is_some_and(|t| same(i, t)) {
-                    alias_cycles.push(i);
-                }
-            }
+            TypeKind::Alias(t) if direct(t).is_some_and(|t| same(i, t)) => alias_cycles.push(i),
             _ => {}
         }
     }

@@ -16,6 +16,7 @@ pub struct Uses {
     pub base64: bool,
     pub bytes: bool,
     pub double_option: bool,
+    pub keep_null: bool,
     pub str_enum: bool,
     pub int_enum: bool,
 }
@@ -27,6 +28,7 @@ impl Uses {
         self.base64 |= o.base64;
         self.bytes |= o.bytes;
         self.double_option |= o.double_option;
+        self.keep_null |= o.keep_null;
         self.str_enum |= o.str_enum;
         self.int_enum |= o.int_enum;
     }
@@ -39,7 +41,10 @@ pub struct TypeEmitter<'a> {
 
 impl<'a> TypeEmitter<'a> {
     pub fn new(space: &'a TypeSpace) -> Self {
-        Self { space, uses: Cell::new(Uses::default()) }
+        Self {
+            space,
+            uses: Cell::new(Uses::default()),
+        }
     }
 
     pub fn uses(&self) -> Uses {
@@ -95,7 +100,7 @@ impl<'a> TypeEmitter<'a> {
             }
             Ty::Base64 => {
                 self.note(|u| u.base64 = true);
-                quote!(crate::runtime::Base64)
+                quote!(super::runtime::Base64)
             }
             Ty::Bytes => {
                 self.note(|u| u.bytes = true);
@@ -155,22 +160,32 @@ impl<'a> TypeEmitter<'a> {
         let ty = self.ty(&f.ty);
         match f.shape() {
             FieldShape::Plain | FieldShape::Flatten => ty,
-            FieldShape::Nullable | FieldShape::Optional => quote!(Option<#ty>),
+            FieldShape::Nullable | FieldShape::Optional | FieldShape::OptionalJson => {
+                quote!(Option<#ty>)
+            }
             FieldShape::OptionalNullable => quote!(Option<Option<#ty>>),
         }
     }
 
     fn emit_struct(&self, id: TypeId, def: &TypeDef, s: &StructDef) -> TokenStream {
         let name = ident(&def.name);
-        let doc = docs::attrs(&docs::lines(&def.doc, &format!("The `{}` object.", def.name)));
+        let doc = docs::attrs(&docs::lines(
+            &def.doc,
+            &format!("The `{}` object.", def.name),
+        ));
         let mut fields = TokenStream::new();
         for f in &s.fields {
             let fname = ident(&f.name);
             let fty = self.field_type(f);
-            let fallback = if f.flatten { "Flattened members.".to_string() } else { format!("The `{}` member.", f.wire) };
+            let fallback = if f.flatten {
+                "Flattened members.".to_string()
+            } else {
+                format!("The `{}` member.", f.wire)
+            };
             let fdoc = docs::attrs(&docs::lines(&f.doc, &fallback));
             let wire = &f.wire;
-            let rename = (!f.flatten && crate::names::ident_text(&f.name).trim_start_matches("r#") != f.wire)
+            let rename = (!f.flatten
+                && crate::names::ident_text(&f.name).trim_start_matches("r#") != f.wire)
                 .then(|| quote!(rename = #wire,));
             let attr = match f.shape() {
                 FieldShape::Flatten => quote!(#[serde(flatten)]),
@@ -178,10 +193,16 @@ impl<'a> TypeEmitter<'a> {
                     Some(r) => quote!(#[serde(#r)]),
                     None => TokenStream::new(),
                 },
-                FieldShape::Optional => quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")]),
+                FieldShape::Optional => {
+                    quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")])
+                }
+                FieldShape::OptionalJson => {
+                    self.note(|u| u.keep_null = true);
+                    quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "super::runtime::keep_null")])
+                }
                 FieldShape::OptionalNullable => {
                     self.note(|u| u.double_option = true);
-                    quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::runtime::double_option")])
+                    quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "super::runtime::double_option")])
                 }
             };
             fields.extend(quote! {
@@ -207,8 +228,11 @@ impl<'a> TypeEmitter<'a> {
             });
         }
         let defaultable = self.space.has_default(&Ty::Named(id));
-        let defaults: Vec<(&Field, TokenStream)> =
-            s.fields.iter().filter_map(|f| Some((f, self.default_expr(f)?))).collect();
+        let defaults: Vec<(&Field, TokenStream)> = s
+            .fields
+            .iter()
+            .filter_map(|f| Some((f, self.default_expr(f)?)))
+            .collect();
         let derive_default = (defaultable && defaults.is_empty()).then(|| quote!(Default,));
         let mut out = quote! {
             #doc
@@ -271,7 +295,10 @@ impl<'a> TypeEmitter<'a> {
             let ndoc_text = if arg_docs.is_empty() {
                 "A value with the members that must always be present.".to_string()
             } else {
-                format!("A value with the required members ({}); the others are unset.", arg_docs.join(", "))
+                format!(
+                    "A value with the required members ({}); the others are unset.",
+                    arg_docs.join(", ")
+                )
             };
             let ndoc = docs::attrs(&[ndoc_text]);
             out.extend(quote! {
@@ -292,7 +319,9 @@ impl<'a> TypeEmitter<'a> {
         let value = f.doc.default.as_ref()?;
         let inner = self.literal(&f.ty, value)?;
         match f.shape() {
-            FieldShape::Optional | FieldShape::Nullable => Some(quote!(Some(#inner))),
+            FieldShape::Optional | FieldShape::Nullable | FieldShape::OptionalJson => {
+                Some(quote!(Some(#inner)))
+            }
             FieldShape::OptionalNullable => Some(quote!(Some(Some(#inner)))),
             _ => None,
         }
@@ -337,7 +366,10 @@ impl<'a> TypeEmitter<'a> {
     fn emit_enum(&self, def: &TypeDef, e: &EnumDef) -> TokenStream {
         let name = ident(&def.name);
         let mut ddoc = def.doc.clone();
-        ddoc.notes.push("Values this version does not know are kept in `Unknown` and sent back unchanged.".into());
+        ddoc.notes.push(
+            "Values this version does not know are kept in `Unknown` and sent back unchanged."
+                .into(),
+        );
         let doc = docs::attrs(&docs::lines(&ddoc, &format!("The `{}` values.", def.name)));
         let mut ns = Namespace::new();
         e.variants.iter().for_each(|v| ns.reserve(&v.name));
@@ -345,6 +377,13 @@ impl<'a> TypeEmitter<'a> {
         let mut variants = TokenStream::new();
         let mut as_wire = TokenStream::new();
         let mut from_wire = TokenStream::new();
+        let default_value = def
+            .doc
+            .default
+            .as_ref()
+            .and_then(|d| e.variants.iter().find(|v| &v.value == d))
+            .map(|v| v.name.clone());
+        let derive_default = default_value.as_ref().map(|_| quote!(Default,));
         for v in &e.variants {
             let vname = ident(&v.name);
             let wire_text = match &v.value {
@@ -357,7 +396,9 @@ impl<'a> TypeEmitter<'a> {
                 lines.extend(docs::markdown(d));
             }
             let vdoc = docs::attrs(&lines);
-            variants.extend(quote!(#vdoc #vname,));
+            let default_attr =
+                (default_value.as_deref() == Some(v.name.as_str())).then(|| quote!(#[default]));
+            variants.extend(quote!(#vdoc #default_attr #vname,));
             match (&v.value, e.repr) {
                 (serde_json::Value::String(s), EnumRepr::String) => {
                     as_wire.extend(quote!(Self::#vname => #s,));
@@ -370,27 +411,12 @@ impl<'a> TypeEmitter<'a> {
                 }
             }
         }
-        let default_impl = def
-            .doc
-            .default
-            .as_ref()
-            .and_then(|d| e.variants.iter().find(|v| &v.value == d))
-            .map(|v| {
-                let vname = ident(&v.name);
-                quote! {
-                    impl Default for #name {
-                        fn default() -> Self {
-                            Self::#vname
-                        }
-                    }
-                }
-            });
         match e.repr {
             EnumRepr::String => {
                 self.note(|u| u.str_enum = true);
                 quote! {
                     #doc
-                    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default)]
                     pub enum #name {
                         #variants
                         /// A value not listed in the API description, kept as it was sent.
@@ -438,18 +464,17 @@ impl<'a> TypeEmitter<'a> {
 
                     impl<'de> serde::Deserialize<'de> for #name {
                         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                            crate::runtime::deserialize_str_enum(deserializer)
+                            super::runtime::deserialize_str_enum(deserializer)
                         }
                     }
 
-                    #default_impl
                 }
             }
             EnumRepr::Integer => {
                 self.note(|u| u.int_enum = true);
                 quote! {
                     #doc
-                    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default)]
                     pub enum #name {
                         #variants
                         /// A value not listed in the API description, kept as it was sent.
@@ -489,11 +514,10 @@ impl<'a> TypeEmitter<'a> {
 
                     impl<'de> serde::Deserialize<'de> for #name {
                         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                            crate::runtime::deserialize_int_enum(deserializer)
+                            super::runtime::deserialize_int_enum(deserializer)
                         }
                     }
 
-                    #default_impl
                 }
             }
         }
@@ -506,12 +530,20 @@ impl<'a> TypeEmitter<'a> {
         u.variants.iter().for_each(|v| ns.reserve(&v.name));
         let unknown = u.fallback.then(|| format_ident!("{}", ns.claim("Unknown")));
         if let Some(tag) = &u.tag {
-            ddoc.notes.push(format!("Which variant a value is follows from its `{tag}` member."));
+            ddoc.notes.push(format!(
+                "Which variant a value is follows from its `{tag}` member."
+            ));
         }
         if unknown.is_some() {
-            ddoc.notes.push("A value matching no listed variant is kept in `Unknown` and sent back unchanged.".into());
+            ddoc.notes.push(
+                "A value matching no listed variant is kept in `Unknown` and sent back unchanged."
+                    .into(),
+            );
         }
-        let doc = docs::attrs(&docs::lines(&ddoc, &format!("One of several shapes (`{}`).", def.name)));
+        let doc = docs::attrs(&docs::lines(
+            &ddoc,
+            &format!("One of several shapes (`{}`).", def.name),
+        ));
         let mut variants = TokenStream::new();
         for v in &u.variants {
             let vname = ident(&v.name);
@@ -554,7 +586,10 @@ impl<'a> TypeEmitter<'a> {
                     });
                 }
                 let (unknown_ser, unknown_de) = match &unknown {
-                    Some(u) => (quote!(Self::#u(value) => value.serialize(serializer),), quote!(_ => Ok(Self::#u(value)),)),
+                    Some(u) => (
+                        quote!(Self::#u(value) => value.serialize(serializer),),
+                        quote!(_ => Ok(Self::#u(value)),),
+                    ),
                     None => (
                         TokenStream::new(),
                         quote!(_ => serde_json::from_value(value).map_err(serde::de::Error::custom),),

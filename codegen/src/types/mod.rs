@@ -61,7 +61,10 @@ impl Ty {
 
     /// Whether `Default` is available for this type without knowing named types.
     pub fn is_container(&self) -> bool {
-        matches!(self, Ty::Vec(_) | Ty::Map(_) | Ty::Option(_) | Ty::JsonObject)
+        matches!(
+            self,
+            Ty::Vec(_) | Ty::Map(_) | Ty::Option(_) | Ty::JsonObject
+        )
     }
 }
 
@@ -130,6 +133,8 @@ impl Field {
             FieldShape::Plain
         } else if self.required {
             FieldShape::Nullable
+        } else if self.ty == Ty::Json {
+            FieldShape::OptionalJson
         } else if self.nullable {
             FieldShape::OptionalNullable
         } else {
@@ -144,6 +149,8 @@ pub enum FieldShape {
     Nullable,
     Optional,
     OptionalNullable,
+    /// `Option<serde_json::Value>` where a sent `null` is `Some(Value::Null)`.
+    OptionalJson,
     Flatten,
 }
 

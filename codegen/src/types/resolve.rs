@@ -36,16 +36,20 @@ pub struct Resolver<'d> {
 
 const COMPONENTS: &str = "#/components/schemas";
 
-fn deref_schema<'s>(s: &'s ReferenceOr<Box<Schema>>) -> ReferenceOr<&'s Schema> {
+fn deref_schema(s: &ReferenceOr<Box<Schema>>) -> ReferenceOr<&Schema> {
     match s {
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
         ReferenceOr::Item(b) => ReferenceOr::Item(b),
     }
 }
 
 fn as_ref_schema(s: &ReferenceOr<Schema>) -> ReferenceOr<&Schema> {
     match s {
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
         ReferenceOr::Item(b) => ReferenceOr::Item(b),
     }
 }
@@ -111,7 +115,9 @@ impl<'d> Resolver<'d> {
     /// Resolves every component schema, so that each becomes a type even if unused.
     pub fn resolve_components(&mut self) {
         let doc = self.doc;
-        let Some(components) = &doc.api.components else { return };
+        let Some(components) = &doc.api.components else {
+            return;
+        };
         for (key, schema) in &components.schemas {
             let pointer = pointer_push(COMPONENTS, key);
             let id = self.by_pointer[&pointer];
@@ -134,7 +140,12 @@ impl<'d> Resolver<'d> {
     /// Adds a definition that does not come from a schema (e.g. an operation's
     /// response enum), returning its id.
     pub fn define(&mut self, name: String, pointer: &str, doc: Doc, kind: TypeKind) -> TypeId {
-        self.space.defs.push(TypeDef { name, doc, pointer: pointer.to_string(), kind });
+        self.space.defs.push(TypeDef {
+            name,
+            doc,
+            pointer: pointer.to_string(),
+            kind,
+        });
         TypeId(self.space.defs.len() - 1)
     }
 
@@ -152,7 +163,12 @@ impl<'d> Resolver<'d> {
         self.resolve_any(as_ref_schema(s), hint, ptr)
     }
 
-    pub fn resolve_boxed(&mut self, s: &ReferenceOr<Box<Schema>>, hint: &str, ptr: &str) -> Resolved {
+    pub fn resolve_boxed(
+        &mut self,
+        s: &ReferenceOr<Box<Schema>>,
+        hint: &str,
+        ptr: &str,
+    ) -> Resolved {
         self.resolve_any(deref_schema(s), hint, ptr)
     }
 
@@ -164,7 +180,11 @@ impl<'d> Resolver<'d> {
                     return hit.clone();
                 }
                 let ty = self.resolve_schema(schema, None, hint, ptr);
-                let r = Resolved { ty, nullable: schema.schema_data.nullable, doc: doc_of(schema) };
+                let r = Resolved {
+                    ty,
+                    nullable: schema.schema_data.nullable,
+                    doc: doc_of(schema),
+                };
                 self.cache.insert(ptr.to_string(), r.clone());
                 r
             }
@@ -175,15 +195,27 @@ impl<'d> Resolver<'d> {
     /// pointers outside `#/components/schemas`.
     fn follow(&mut self, reference: &str, at: &str) -> Resolved {
         let Some(target) = self.normalize_ref(reference, at) else {
-            return Resolved { ty: Ty::Json, nullable: false, doc: Doc::default() };
+            return Resolved {
+                ty: Ty::Json,
+                nullable: false,
+                doc: Doc::default(),
+            };
         };
         let Some(schema) = self.lookup(&target, at) else {
-            return Resolved { ty: Ty::Json, nullable: false, doc: Doc::default() };
+            return Resolved {
+                ty: Ty::Json,
+                nullable: false,
+                doc: Doc::default(),
+            };
         };
         let nullable = schema.schema_data.nullable;
         let doc = doc_of(&schema);
         if let Some(id) = self.by_pointer.get(&target) {
-            return Resolved { ty: Ty::Named(*id), nullable, doc };
+            return Resolved {
+                ty: Ty::Named(*id),
+                nullable,
+                doc,
+            };
         }
         if self.following.contains(&target) {
             self.diags.push(
@@ -191,24 +223,41 @@ impl<'d> Resolver<'d> {
                     .with_code("ref-loop")
                     .with_help("make one of the references point at an actual schema"),
             );
-            return Resolved { ty: Ty::Json, nullable, doc };
+            return Resolved {
+                ty: Ty::Json,
+                nullable,
+                doc,
+            };
         }
-        let hint = target.rsplit('/').next().map(pointer_unescape).unwrap_or_default();
+        let hint = target
+            .rsplit('/')
+            .next()
+            .map(pointer_unescape)
+            .unwrap_or_default();
         let id = self.reserve(&hint, &target);
         self.by_pointer.insert(target.clone(), id);
         self.following.push(target.clone());
         let name = self.space.defs[id.0].name.clone();
         self.resolve_schema(&schema, Some(id), &name, &target);
         self.following.pop();
-        Resolved { ty: Ty::Named(id), nullable, doc }
+        Resolved {
+            ty: Ty::Named(id),
+            nullable,
+            doc,
+        }
     }
 
     fn normalize_ref(&mut self, reference: &str, at: &str) -> Option<String> {
         if !reference.starts_with('#') {
             self.diags.push(
-                Diagnostic::error(at, format!("`$ref: {reference}` points outside this document"))
-                    .with_code("external-ref")
-                    .with_help("bundle the document first (e.g. `redocly bundle`) so every reference is local"),
+                Diagnostic::error(
+                    at,
+                    format!("`$ref: {reference}` points outside this document"),
+                )
+                .with_code("external-ref")
+                .with_help(
+                    "bundle the document first (e.g. `redocly bundle`) so every reference is local",
+                ),
             );
             return None;
         }
@@ -218,12 +267,22 @@ impl<'d> Resolver<'d> {
     /// The schema object a local reference points at (borrowed when it is a component).
     fn lookup(&mut self, pointer: &str, at: &str) -> Option<Cow<'d, Schema>> {
         let doc = self.doc;
-        if let Some(key) = pointer.strip_prefix("#/components/schemas/").filter(|k| !k.contains('/')) {
+        if let Some(key) = pointer
+            .strip_prefix("#/components/schemas/")
+            .filter(|k| !k.contains('/'))
+        {
             let key = pointer_unescape(key);
-            if let Some(found) = doc.api.components.as_ref().and_then(|c| c.schemas.get(&key)) {
+            if let Some(found) = doc
+                .api
+                .components
+                .as_ref()
+                .and_then(|c| c.schemas.get(&key))
+            {
                 match found {
                     ReferenceOr::Item(s) => return Some(Cow::Borrowed(s)),
-                    ReferenceOr::Reference { reference } => return self.lookup_next(pointer, reference),
+                    ReferenceOr::Reference { reference } => {
+                        return self.lookup_next(pointer, reference)
+                    }
                 }
             }
         }
@@ -241,9 +300,12 @@ impl<'d> Resolver<'d> {
             Ok(ReferenceOr::Reference { reference }) => self.lookup_next(pointer, &reference),
             Err(e) => {
                 self.diags.push(
-                    Diagnostic::error(at, format!("`$ref: {pointer}` does not point at a schema: {e}"))
-                        .with_code("ref-not-schema")
-                        .with_help("a schema reference must point at a Schema Object"),
+                    Diagnostic::error(
+                        at,
+                        format!("`$ref: {pointer}` does not point at a schema: {e}"),
+                    )
+                    .with_code("ref-not-schema")
+                    .with_help("a schema reference must point at a Schema Object"),
                 );
                 None
             }
@@ -254,9 +316,12 @@ impl<'d> Resolver<'d> {
     fn lookup_next(&mut self, pointer: &str, reference: &str) -> Option<Cow<'d, Schema>> {
         if self.following.iter().any(|p| p == pointer) {
             self.diags.push(
-                Diagnostic::error(pointer, "this `$ref` is part of a loop of references that never reaches a schema")
-                    .with_code("ref-loop")
-                    .with_help("make one of the references point at an actual schema"),
+                Diagnostic::error(
+                    pointer,
+                    "this `$ref` is part of a loop of references that never reaches a schema",
+                )
+                .with_code("ref-loop")
+                .with_help("make one of the references point at an actual schema"),
             );
             return None;
         }
@@ -269,7 +334,13 @@ impl<'d> Resolver<'d> {
 
     /// Resolves a schema object. With `target`, the result is stored under that id
     /// (as an alias when the schema is not a type of its own).
-    fn resolve_schema(&mut self, schema: &Schema, target: Option<TypeId>, hint: &str, ptr: &str) -> Ty {
+    fn resolve_schema(
+        &mut self,
+        schema: &Schema,
+        target: Option<TypeId>,
+        hint: &str,
+        ptr: &str,
+    ) -> Ty {
         let shape = Shape::of(schema);
         let doc = doc_of(schema);
 
@@ -280,19 +351,33 @@ impl<'d> Resolver<'d> {
                 && shape.any_of.is_empty()
                 && shape.enumeration.is_empty();
             if plain_wrapper {
-                let inner = self.resolve(&shape.all_of[0], hint, &pointer_push(&pointer_push(ptr, "allOf"), "0"));
+                let inner = self.resolve(
+                    &shape.all_of[0],
+                    hint,
+                    &pointer_push(&pointer_push(ptr, "allOf"), "0"),
+                );
                 return self.alias_or(target, inner.ty, doc, ptr);
             }
             return self.resolve_all_of(&shape, target, hint, ptr, doc);
         }
         if !shape.one_of.is_empty() || !shape.any_of.is_empty() {
-            let (key, members) = if !shape.one_of.is_empty() { ("oneOf", shape.one_of) } else { ("anyOf", shape.any_of) };
+            let (key, members) = if !shape.one_of.is_empty() {
+                ("oneOf", shape.one_of)
+            } else {
+                ("anyOf", shape.any_of)
+            };
             if members.len() == 1 && !shape.has_properties() {
-                let inner = self.resolve(&members[0], hint, &pointer_push(&pointer_push(ptr, key), "0"));
+                let inner = self.resolve(
+                    &members[0],
+                    hint,
+                    &pointer_push(&pointer_push(ptr, key), "0"),
+                );
                 return self.alias_or(target, inner.ty, doc, ptr);
             }
             if shape.has_properties() {
-                return self.resolve_object_with_union(schema, &shape, target, hint, ptr, doc, key, members);
+                return self.resolve_object_with_union(
+                    schema, &shape, target, hint, ptr, doc, key, members,
+                );
             }
             return self.resolve_union(schema, target, hint, ptr, doc, key, members);
         }
@@ -307,8 +392,16 @@ impl<'d> Resolver<'d> {
             Some("array") => {
                 let item = match shape.items {
                     Some(items) => {
-                        let r = self.resolve_boxed(items, &format!("{hint}Item"), &pointer_push(ptr, "items"));
-                        if r.nullable { r.ty.option() } else { r.ty }
+                        let r = self.resolve_boxed(
+                            items,
+                            &format!("{hint}Item"),
+                            &pointer_push(ptr, "items"),
+                        );
+                        if r.nullable {
+                            r.ty.option()
+                        } else {
+                            r.ty
+                        }
                     }
                     None => Ty::Json,
                 };
@@ -320,7 +413,11 @@ impl<'d> Resolver<'d> {
                 }
                 match shape.additional {
                     Some(AdditionalProperties::Schema(s)) => {
-                        let r = self.resolve(s, &format!("{hint}Value"), &pointer_push(ptr, "additionalProperties"));
+                        let r = self.resolve(
+                            s,
+                            &format!("{hint}Value"),
+                            &pointer_push(ptr, "additionalProperties"),
+                        );
                         Ty::Map(Box::new(if r.nullable { r.ty.option() } else { r.ty }))
                     }
                     _ => Ty::JsonObject,
@@ -329,8 +426,11 @@ impl<'d> Resolver<'d> {
             None => {
                 if shape.has_not {
                     self.diags.push(
-                        Diagnostic::warning(ptr, "`not` schemas have no Rust type; using `serde_json::Value`")
-                            .with_code("fallback"),
+                        Diagnostic::warning(
+                            ptr,
+                            "`not` schemas have no Rust type; using `serde_json::Value`",
+                        )
+                        .with_code("fallback"),
                     );
                 }
                 Ty::Json
@@ -372,7 +472,14 @@ impl<'d> Resolver<'d> {
         }
     }
 
-    fn new_def(&mut self, target: Option<TypeId>, hint: &str, ptr: &str, doc: Doc, kind: TypeKind) -> Ty {
+    fn new_def(
+        &mut self,
+        target: Option<TypeId>,
+        hint: &str,
+        ptr: &str,
+        doc: Doc,
+        kind: TypeKind,
+    ) -> Ty {
         let id = match target {
             Some(id) => id,
             None => {
@@ -418,7 +525,11 @@ impl<'d> Resolver<'d> {
         let mut members = Vec::new();
         if let Some(props) = shape.properties {
             for (wire, prop) in props {
-                members.push(Member { wire: wire.clone(), schema: deref_schema(prop), ptr: pointer_push(&pointer_push(ptr, "properties"), wire) });
+                members.push(Member {
+                    wire: wire.clone(),
+                    schema: deref_schema(prop),
+                    ptr: pointer_push(&pointer_push(ptr, "properties"), wire),
+                });
             }
         }
         let required: Vec<String> = shape.required.to_vec();
@@ -427,17 +538,37 @@ impl<'d> Resolver<'d> {
         self.finish_struct(id, fields, extra_ty, doc, ptr)
     }
 
-    fn extra_type(&mut self, additional: Option<&AdditionalProperties>, name: &str, ptr: &str) -> Ty {
+    fn extra_type(
+        &mut self,
+        additional: Option<&AdditionalProperties>,
+        name: &str,
+        ptr: &str,
+    ) -> Ty {
         match additional {
             Some(AdditionalProperties::Schema(s)) => {
-                let r = self.resolve(s, &format!("{name}Value"), &pointer_push(ptr, "additionalProperties"));
-                if r.nullable { r.ty.option() } else { r.ty }
+                let r = self.resolve(
+                    s,
+                    &format!("{name}Value"),
+                    &pointer_push(ptr, "additionalProperties"),
+                );
+                if r.nullable {
+                    r.ty.option()
+                } else {
+                    r.ty
+                }
             }
             _ => Ty::Json,
         }
     }
 
-    fn finish_struct(&mut self, id: TypeId, fields: Vec<Field>, extra_ty: Ty, doc: Doc, ptr: &str) -> Ty {
+    fn finish_struct(
+        &mut self,
+        id: TypeId,
+        fields: Vec<Field>,
+        extra_ty: Ty,
+        doc: Doc,
+        ptr: &str,
+    ) -> Ty {
         let mut ns = Namespace::new();
         for f in &fields {
             ns.reserve(&f.name);
@@ -446,12 +577,21 @@ impl<'d> Resolver<'d> {
         let def = &mut self.space.defs[id.0];
         def.doc = doc;
         def.pointer = ptr.to_string();
-        def.kind = TypeKind::Struct(StructDef { fields, extra: Some((extra_name, extra_ty)) });
+        def.kind = TypeKind::Struct(StructDef {
+            fields,
+            extra: Some((extra_name, extra_ty)),
+        });
         Ty::Named(id)
     }
 
     /// Resolves each member into a field with a unique Rust name.
-    fn fields(&mut self, owner: &str, members: Vec<Member<'_>>, required: &[String], mut pre: Vec<Field>) -> Vec<Field> {
+    fn fields(
+        &mut self,
+        owner: &str,
+        members: Vec<Member<'_>>,
+        required: &[String],
+        mut pre: Vec<Field>,
+    ) -> Vec<Field> {
         let mut ns = Namespace::new();
         let mut out = Vec::with_capacity(members.len() + pre.len());
         for m in members {
@@ -464,7 +604,11 @@ impl<'d> Resolver<'d> {
             let r = self.resolve_any(m.schema, &hint, &m.ptr);
             let mut doc = match own_doc {
                 Some(d) if !is_ref => d,
-                _ => Doc { description: r.doc.description.clone(), title: r.doc.title.clone(), ..Doc::default() },
+                _ => Doc {
+                    description: r.doc.description.clone(),
+                    title: r.doc.title.clone(),
+                    ..Doc::default()
+                },
             };
             // Flags on the referenced schema apply to the member too.
             doc.read_only |= r.doc.read_only;
@@ -492,7 +636,14 @@ impl<'d> Resolver<'d> {
 
     /// `allOf`: merges object parts into one struct; parts that are not plain
     /// objects are flattened in as fields of their own type.
-    fn resolve_all_of<'s>(&mut self, shape: &Shape<'s>, target: Option<TypeId>, hint: &str, ptr: &str, doc: Doc) -> Ty
+    fn resolve_all_of<'s>(
+        &mut self,
+        shape: &Shape<'s>,
+        target: Option<TypeId>,
+        hint: &str,
+        ptr: &str,
+        doc: Doc,
+    ) -> Ty
     where
         'd: 's,
     {
@@ -518,9 +669,19 @@ impl<'d> Resolver<'d> {
         let mut additional: Option<(&AdditionalProperties, String)> = None;
         let mut object = false;
         let own = std::iter::once((shape, ptr.to_string()));
-        let part_shapes: Vec<(Shape<'_>, &String, &Schema)> = parts.iter().map(|(s, at)| (Shape::of(s), at, s.as_ref())).collect();
-        for (part, at, schema) in part_shapes.iter().map(|(s, at, sc)| (s, (*at).clone(), Some(*sc))).chain(own.map(|(s, at)| (s, at, None))) {
-            let mergeable = part.one_of.is_empty() && part.any_of.is_empty() && part.enumeration.is_empty() && (part.is_object() || part.ty.is_none());
+        let part_shapes: Vec<(Shape<'_>, &String, &Schema)> = parts
+            .iter()
+            .map(|(s, at)| (Shape::of(s), at, s.as_ref()))
+            .collect();
+        for (part, at, schema) in part_shapes
+            .iter()
+            .map(|(s, at, sc)| (s, (*at).clone(), Some(*sc)))
+            .chain(own.map(|(s, at)| (s, at, None)))
+        {
+            let mergeable = part.one_of.is_empty()
+                && part.any_of.is_empty()
+                && part.enumeration.is_empty()
+                && (part.is_object() || part.ty.is_none());
             if !mergeable {
                 if let Some(schema) = schema {
                     others.push((ReferenceOr::Item(schema), at));
@@ -530,7 +691,11 @@ impl<'d> Resolver<'d> {
             object |= part.is_object();
             if let Some(props) = part.properties {
                 for (wire, prop) in props {
-                    let member = Member { wire: wire.clone(), schema: deref_schema(prop), ptr: pointer_push(&pointer_push(&at, "properties"), wire) };
+                    let member = Member {
+                        wire: wire.clone(),
+                        schema: deref_schema(prop),
+                        ptr: pointer_push(&pointer_push(&at, "properties"), wire),
+                    };
                     members.insert(wire.clone(), member);
                 }
             }
@@ -571,7 +736,12 @@ impl<'d> Resolver<'d> {
                 required: true,
                 nullable: false,
                 flatten: true,
-                doc: Doc { description: Some("Members from a part of this schema that is not a plain object.".into()), ..Doc::default() },
+                doc: Doc {
+                    description: Some(
+                        "Members from a part of this schema that is not a plain object.".into(),
+                    ),
+                    ..Doc::default()
+                },
             });
         }
         let fields = self.fields(&name, members.into_values().collect(), &required, flattened);
@@ -584,24 +754,36 @@ impl<'d> Resolver<'d> {
 
     fn flattenable(&self, ty: &Ty) -> bool {
         match self.space.unalias(ty) {
-            Ty::Named(id) => matches!(self.space.get(*id).kind, TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::Pending),
+            Ty::Named(id) => matches!(
+                self.space.get(*id).kind,
+                TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::Pending
+            ),
             Ty::Map(_) | Ty::JsonObject => true,
             _ => false,
         }
     }
 
     /// Flattens nested `allOf` parts (following references) into a list, in order.
-    fn collect_parts<'s>(&mut self, part: ReferenceOr<&'s Schema>, ptr: &str, out: &mut Vec<(Cow<'s, Schema>, String)>, seen: &mut Vec<String>)
-    where
+    fn collect_parts<'s>(
+        &mut self,
+        part: ReferenceOr<&'s Schema>,
+        ptr: &str,
+        out: &mut Vec<(Cow<'s, Schema>, String)>,
+        seen: &mut Vec<String>,
+    ) where
         'd: 's,
     {
         let (schema, at): (Cow<'s, Schema>, String) = match part {
             ReferenceOr::Reference { reference } => {
-                let Some(target) = self.normalize_ref(&reference, ptr) else { return };
+                let Some(target) = self.normalize_ref(&reference, ptr) else {
+                    return;
+                };
                 if seen.contains(&target) {
                     return;
                 }
-                let Some(s) = self.lookup(&target, ptr) else { return };
+                let Some(s) = self.lookup(&target, ptr) else {
+                    return;
+                };
                 seen.push(target.clone());
                 (s, target)
             }
@@ -611,18 +793,31 @@ impl<'d> Resolver<'d> {
             .all_of
             .iter()
             .enumerate()
-            .map(|(i, inner)| (inner.clone(), pointer_push(&pointer_push(&at, "allOf"), &i.to_string())))
+            .map(|(i, inner)| {
+                (
+                    inner.clone(),
+                    pointer_push(&pointer_push(&at, "allOf"), &i.to_string()),
+                )
+            })
             .collect();
         for (inner, p) in &nested {
             // Nested parts are few and small; owning them keeps lifetimes simple.
             match inner {
-                ReferenceOr::Reference { reference } => {
-                    self.collect_parts(ReferenceOr::Reference { reference: reference.clone() }, p, out, seen)
-                }
+                ReferenceOr::Reference { reference } => self.collect_parts(
+                    ReferenceOr::Reference {
+                        reference: reference.clone(),
+                    },
+                    p,
+                    out,
+                    seen,
+                ),
                 ReferenceOr::Item(s) => {
                     let mut sub = Vec::new();
                     self.collect_parts(ReferenceOr::Item(s), p, &mut sub, seen);
-                    out.extend(sub.into_iter().map(|(c, at)| (Cow::Owned(c.into_owned()), at)));
+                    out.extend(
+                        sub.into_iter()
+                            .map(|(c, at)| (Cow::Owned(c.into_owned()), at)),
+                    );
                 }
             }
         }
@@ -642,7 +837,15 @@ impl<'d> Resolver<'d> {
         members: &[ReferenceOr<Schema>],
     ) -> Ty {
         let name = self.type_name(target, hint);
-        let union = self.resolve_union(schema, None, &format!("{name}Variant"), &pointer_push(ptr, key), Doc::default(), key, members);
+        let union = self.resolve_union(
+            schema,
+            None,
+            &format!("{name}Variant"),
+            &pointer_push(ptr, key),
+            Doc::default(),
+            key,
+            members,
+        );
         let field = Field {
             name: "variant".into(),
             wire: String::new(),
@@ -650,7 +853,10 @@ impl<'d> Resolver<'d> {
             required: true,
             nullable: false,
             flatten: true,
-            doc: Doc { description: Some("Which of the alternatives this value is.".into()), ..Doc::default() },
+            doc: Doc {
+                description: Some("Which of the alternatives this value is.".into()),
+                ..Doc::default()
+            },
         };
         self.resolve_struct(shape, target, hint, ptr, doc, vec![field])
     }
@@ -675,7 +881,11 @@ impl<'d> Resolver<'d> {
             }
         };
         let name = self.space.defs[id.0].name.clone();
-        let members_ptr = if ptr.ends_with(key) { ptr.to_string() } else { pointer_push(ptr, key) };
+        let members_ptr = if ptr.ends_with(key) {
+            ptr.to_string()
+        } else {
+            pointer_push(ptr, key)
+        };
         let mut ns = Namespace::new();
         let mut variants = Vec::new();
         let mut any_catch_all = false;
@@ -697,11 +907,19 @@ impl<'d> Resolver<'d> {
                     let mut tags: Vec<String> = d
                         .mapping
                         .iter()
-                        .filter(|(_, target)| *target == reference || reference.ends_with(&format!("/{target}")))
+                        .filter(|(_, target)| {
+                            *target == reference || reference.ends_with(&format!("/{target}"))
+                        })
                         .map(|(value, _)| value.clone())
                         .collect();
                     if tags.is_empty() {
-                        tags.push(reference.rsplit('/').next().map(pointer_unescape).unwrap_or_default());
+                        tags.push(
+                            reference
+                                .rsplit('/')
+                                .next()
+                                .map(pointer_unescape)
+                                .unwrap_or_default(),
+                        );
                     }
                     tags
                 }
@@ -710,7 +928,11 @@ impl<'d> Resolver<'d> {
                     Vec::new()
                 }
             };
-            variants.push(UnionVariant { name: ns.claim(&label), ty, tags });
+            variants.push(UnionVariant {
+                name: ns.claim(&label),
+                ty,
+                tags,
+            });
         }
         if !tagged {
             variants.iter_mut().for_each(|v| v.tags.clear());
@@ -721,7 +943,11 @@ impl<'d> Resolver<'d> {
         def.pointer = ptr.to_string();
         def.kind = TypeKind::Union(UnionDef {
             variants,
-            tag: if tagged { discriminator.map(|d| d.property_name.clone()) } else { None },
+            tag: if tagged {
+                discriminator.map(|d| d.property_name.clone())
+            } else {
+                None
+            },
             fallback: !any_catch_all,
         });
         Ty::Named(id)
@@ -731,7 +957,13 @@ impl<'d> Resolver<'d> {
     /// what kind of value it is.
     fn variant_label(&mut self, member: &ReferenceOr<Schema>, index: usize) -> String {
         match member {
-            ReferenceOr::Reference { reference } => camel(&reference.rsplit('/').next().map(pointer_unescape).unwrap_or_default()),
+            ReferenceOr::Reference { reference } => camel(
+                &reference
+                    .rsplit('/')
+                    .next()
+                    .map(pointer_unescape)
+                    .unwrap_or_default(),
+            ),
             ReferenceOr::Item(s) => {
                 if let Some(t) = &s.schema_data.title {
                     return camel(t);
@@ -771,7 +1003,9 @@ impl<'d> Resolver<'d> {
         let rank = |ty: &Ty| -> i64 {
             match self.space.unalias(ty) {
                 Ty::Named(id) => match &self.space.get(*id).kind {
-                    TypeKind::Struct(s) => -10 - s.fields.iter().filter(|f| f.required).count() as i64,
+                    TypeKind::Struct(s) => {
+                        -10 - s.fields.iter().filter(|f| f.required).count() as i64
+                    }
                     TypeKind::Enum(_) => 1,
                     TypeKind::Union(_) => 8,
                     _ => 5,
@@ -790,7 +1024,15 @@ impl<'d> Resolver<'d> {
         variants.sort_by_key(|v| rank(&v.ty));
     }
 
-    fn resolve_enum(&mut self, schema: &Schema, shape: &Shape<'_>, target: Option<TypeId>, hint: &str, ptr: &str, doc: Doc) -> Ty {
+    fn resolve_enum(
+        &mut self,
+        schema: &Schema,
+        shape: &Shape<'_>,
+        target: Option<TypeId>,
+        hint: &str,
+        ptr: &str,
+        doc: Doc,
+    ) -> Ty {
         let values: Vec<&Value> = shape.enumeration.iter().filter(|v| !v.is_null()).collect();
         let declared = shape.ty;
         let all_strings = !values.is_empty() && values.iter().all(|v| v.is_string());
@@ -805,9 +1047,12 @@ impl<'d> Resolver<'d> {
             };
             if !matches {
                 self.diags.push(
-                    Diagnostic::warning(pointer_push(ptr, "enum"), format!("enum values do not all match the declared type `{t}`"))
-                        .with_code("enum-type")
-                        .with_help("make every listed value a value of the schema's type"),
+                    Diagnostic::warning(
+                        pointer_push(ptr, "enum"),
+                        format!("enum values do not all match the declared type `{t}`"),
+                    )
+                    .with_code("enum-type")
+                    .with_help("make every listed value a value of the schema's type"),
                 );
             }
         }
@@ -825,8 +1070,11 @@ impl<'d> Resolver<'d> {
                 _ => {
                     if !values.is_empty() {
                         self.diags.push(
-                            Diagnostic::warning(pointer_push(ptr, "enum"), "enum mixes values of different kinds; using `serde_json::Value`")
-                                .with_code("fallback"),
+                            Diagnostic::warning(
+                                pointer_push(ptr, "enum"),
+                                "enum mixes values of different kinds; using `serde_json::Value`",
+                            )
+                            .with_code("fallback"),
                         );
                     }
                     Ty::Json
@@ -856,13 +1104,27 @@ impl<'d> Resolver<'d> {
                 (None, Value::String(s)) => camel(s),
                 (None, v) => {
                     let n = v.as_i64().unwrap_or_default();
-                    if n < 0 { format!("ValueMinus{}", n.unsigned_abs()) } else { format!("Value{n}") }
+                    if n < 0 {
+                        format!("ValueMinus{}", n.unsigned_abs())
+                    } else {
+                        format!("Value{n}")
+                    }
                 }
             };
             let name = if ns.is_taken(&base) {
                 let hinted = match value.as_str() {
-                    Some(s) if s.chars().any(|c| c.is_alphabetic()) && !s.chars().any(|c| c.is_lowercase()) => format!("{base}Upper"),
-                    Some(s) if s.chars().any(|c| c.is_alphabetic()) && !s.chars().any(|c| c.is_uppercase()) => format!("{base}Lower"),
+                    Some(s)
+                        if s.chars().any(|c| c.is_alphabetic())
+                            && !s.chars().any(|c| c.is_lowercase()) =>
+                    {
+                        format!("{base}Upper")
+                    }
+                    Some(s)
+                        if s.chars().any(|c| c.is_alphabetic())
+                            && !s.chars().any(|c| c.is_uppercase()) =>
+                    {
+                        format!("{base}Lower")
+                    }
                     _ => base.clone(),
                 };
                 ns.claim(&hinted)
@@ -875,7 +1137,13 @@ impl<'d> Resolver<'d> {
                 doc: descriptions.and_then(|d| d[i].as_str()).map(str::to_string),
             });
         }
-        self.new_def(target, hint, ptr, doc, TypeKind::Enum(EnumDef { repr, variants }))
+        self.new_def(
+            target,
+            hint,
+            ptr,
+            doc,
+            TypeKind::Enum(EnumDef { repr, variants }),
+        )
     }
 }
 
@@ -883,7 +1151,9 @@ fn is_null_only(member: &ReferenceOr<Schema>) -> bool {
     match member {
         ReferenceOr::Item(s) => {
             let shape = Shape::of(s);
-            s.schema_data.nullable && !shape.enumeration.is_empty() && shape.enumeration.iter().all(Value::is_null)
+            s.schema_data.nullable
+                && !shape.enumeration.is_empty()
+                && shape.enumeration.iter().all(Value::is_null)
         }
         _ => false,
     }
@@ -898,7 +1168,9 @@ fn int_type(format: Option<&str>, min: Option<f64>, max: Option<f64>) -> Ty {
         Some("uint16") => IntKind::U16,
         Some("uint32") => IntKind::U32,
         Some("uint64") | Some("uint") => IntKind::U64,
-        _ if min.is_some_and(|m| m >= 0.0) && max.is_some_and(|m| m > i64::MAX as f64) => IntKind::U64,
+        _ if min.is_some_and(|m| m >= 0.0) && max.is_some_and(|m| m > i64::MAX as f64) => {
+            IntKind::U64
+        }
         _ => IntKind::I64,
     })
 }
@@ -908,7 +1180,7 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
             if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
                 out.push(b);
                 i += 3;

@@ -6,7 +6,8 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -29,7 +30,10 @@ pub struct Shape<'a> {
     pub maximum: Option<f64>,
 }
 
-fn format_of<T: Copy>(f: &VariantOrUnknownOrEmpty<T>, known: impl Fn(T) -> &'static str) -> Option<String> {
+fn format_of<T: Copy>(
+    f: &VariantOrUnknownOrEmpty<T>,
+    known: impl Fn(T) -> &'static str,
+) -> Option<String> {
     match f {
         VariantOrUnknownOrEmpty::Item(i) => Some(known(*i).to_string()),
         VariantOrUnknownOrEmpty::Unknown(s) => Some(s.clone()),
@@ -62,7 +66,11 @@ impl<'a> Shape<'a> {
                     openapiv3::IntegerFormat::Int32 => "int32",
                     openapiv3::IntegerFormat::Int64 => "int64",
                 }),
-                enumeration: i.enumeration.iter().map(|v| v.map(Value::from).unwrap_or(Value::Null)).collect(),
+                enumeration: i
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map(Value::from).unwrap_or(Value::Null))
+                    .collect(),
                 minimum: i.minimum.map(|m| m as f64),
                 maximum: i.maximum.map(|m| m as f64),
                 ..Default::default()
@@ -76,7 +84,11 @@ impl<'a> Shape<'a> {
                 enumeration: n
                     .enumeration
                     .iter()
-                    .map(|v| v.and_then(serde_json::Number::from_f64).map(Value::Number).unwrap_or(Value::Null))
+                    .map(|v| {
+                        v.and_then(serde_json::Number::from_f64)
+                            .map(Value::Number)
+                            .unwrap_or(Value::Null)
+                    })
                     .collect(),
                 minimum: n.minimum,
                 maximum: n.maximum,
@@ -84,7 +96,11 @@ impl<'a> Shape<'a> {
             },
             SchemaKind::Type(Type::Boolean(b)) => Shape {
                 ty: Some("boolean"),
-                enumeration: b.enumeration.iter().map(|v| v.map(Value::Bool).unwrap_or(Value::Null)).collect(),
+                enumeration: b
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map(Value::Bool).unwrap_or(Value::Null))
+                    .collect(),
                 ..Default::default()
             },
             SchemaKind::Type(Type::Object(o)) => Shape {
@@ -99,15 +115,31 @@ impl<'a> Shape<'a> {
                 items: a.items.as_ref(),
                 ..Default::default()
             },
-            SchemaKind::OneOf { one_of } => Shape { one_of, ..Default::default() },
-            SchemaKind::AnyOf { any_of } => Shape { any_of, ..Default::default() },
-            SchemaKind::AllOf { all_of } => Shape { all_of, ..Default::default() },
-            SchemaKind::Not { .. } => Shape { has_not: true, ..Default::default() },
+            SchemaKind::OneOf { one_of } => Shape {
+                one_of,
+                ..Default::default()
+            },
+            SchemaKind::AnyOf { any_of } => Shape {
+                any_of,
+                ..Default::default()
+            },
+            SchemaKind::AllOf { all_of } => Shape {
+                all_of,
+                ..Default::default()
+            },
+            SchemaKind::Not { .. } => Shape {
+                has_not: true,
+                ..Default::default()
+            },
             SchemaKind::Any(any) => Shape {
                 ty: any.typ.as_deref(),
                 format: any.format.clone(),
                 enumeration: any.enumeration.clone(),
-                properties: if any.properties.is_empty() { None } else { Some(&any.properties) },
+                properties: if any.properties.is_empty() {
+                    None
+                } else {
+                    Some(&any.properties)
+                },
                 required: &any.required,
                 additional: any.additional_properties.as_ref(),
                 items: any.items.as_ref(),
@@ -123,7 +155,8 @@ impl<'a> Shape<'a> {
 
     /// Whether the schema describes an object (explicitly, or by having members).
     pub fn is_object(&self) -> bool {
-        self.ty == Some("object") || (self.ty.is_none() && (self.properties.is_some() || self.additional.is_some()))
+        self.ty == Some("object")
+            || (self.ty.is_none() && (self.properties.is_some() || self.additional.is_some()))
     }
 
     pub fn has_properties(&self) -> bool {

@@ -1,0 +1,94 @@
+//! The maintainer jobs behind `cargo xtask`, as a library so tests can run them.
+
+pub mod fsutil;
+
+use anyhow::{Context, Result};
+use codegen::diagnostics::Diagnostic;
+use std::path::{Path, PathBuf};
+
+/// The Console Connect document, relative to the workspace root.
+pub const SPEC: &str = "spec/consoleconnect.yaml";
+/// Where the Console Connect crate is written.
+pub const GENERATED: &str = "generated";
+pub const CRATE_NAME: &str = "consoleconnect";
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// How the checked-in crate is generated: one place, used by the command and the
+/// freshness test alike.
+pub fn consoleconnect_settings() -> codegen::Settings {
+    let mut settings = codegen::Settings::new(CRATE_NAME, "cargo xtask codegen", SPEC);
+    settings.layout = codegen::Layout::Crate {
+        standalone: false,
+        publish: false,
+    };
+    settings
+}
+
+/// What a codegen run did, or the document's problems that stopped it.
+pub type CodegenResult = Result<(codegen::Output, Vec<fsutil::Change>), Vec<Diagnostic>>;
+
+/// Regenerates `generated/` (or, with `check`, only compares). The outer error is
+/// I/O; the inner one the document's problems.
+pub fn codegen(check: bool) -> Result<CodegenResult> {
+    let root = workspace_root();
+    let path = root.join(SPEC);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let output = match codegen::generate(&text, &consoleconnect_settings()) {
+        Ok(o) => o,
+        Err(diags) => return Ok(Err(diags)),
+    };
+    let changes = fsutil::sync_dir(&root.join(GENERATED), &output.files, check)?;
+    Ok(Ok((output, changes)))
+}
+
+/// Focused documents, one per generator feature, and where their snapshots live.
+pub const SNAPSHOT_SPECS: &str = "tests/specs";
+pub const SNAPSHOTS: &str = "tests/snapshots";
+
+/// The command that accepts changed snapshots.
+pub const SNAPSHOT_COMMAND: &str = "cargo xtask snapshots";
+
+/// Regenerates (or, with `check`, compares) one single-file snapshot per focused document.
+pub fn snapshots(check: bool) -> Result<Vec<fsutil::Change>> {
+    let root = workspace_root();
+    let mut files = Vec::new();
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(root.join(SNAPSHOT_SPECS))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
+    specs.retain(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"));
+    specs.sort();
+    for spec in specs {
+        let stem = spec
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .context("spec file name")?
+            .to_string();
+        let text = std::fs::read_to_string(&spec)?;
+        let label = format!(
+            "{SNAPSHOT_SPECS}/{}",
+            spec.file_name()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+        );
+        let mut settings = codegen::Settings::new(&stem, SNAPSHOT_COMMAND, &label);
+        settings.layout = codegen::Layout::SingleFile {
+            deny_warnings: true,
+        };
+        let output = codegen::generate(&text, &settings).map_err(|diags| {
+            let text: Vec<String> = diags
+                .iter()
+                .map(|d| codegen::diagnostics::render(d, &label))
+                .collect();
+            anyhow::anyhow!("{label} has errors:\n{}", text.join("\n"))
+        })?;
+        files.extend(output.files);
+    }
+    fsutil::sync_dir(&root.join(SNAPSHOTS), &files, check)
+}
