@@ -632,15 +632,15 @@ impl<'a> ClientEmitter<'a> {
 
     fn send_body(&self, op: &Operation) -> TokenStream {
         let mut out = TokenStream::new();
-        // Path.
-        let mut fmt = String::new();
-        let mut fmt_args = Vec::new();
+        // Path: literal pieces and percent-encoded parameters, appended in order.
+        let mut pieces: Vec<TokenStream> = Vec::new();
+        let mut literal = String::new();
         let mut rest = op.path.as_str();
         while let Some(start) = rest.find('{') {
-            fmt.push_str(&rest[..start].replace('}', "}}"));
             let Some(end) = rest[start..].find('}') else {
                 break;
             };
+            literal.push_str(&rest[..start]);
             let name = &rest[start + 1..start + end];
             match op
                 .params
@@ -650,19 +650,20 @@ impl<'a> ClientEmitter<'a> {
                 Some(p) => {
                     self.note(|u| u.path_params = true);
                     let n = ident(&p.name);
-                    fmt.push_str("{}");
-                    fmt_args.push(quote!(runtime::path_param(&self.#n)?));
+                    if !literal.is_empty() {
+                        pieces.push(quote!(url.push_str(#literal);));
+                        literal.clear();
+                    }
+                    pieces.push(quote!(url.push_str(&runtime::path_param(&self.#n)?);));
                 }
-                None => fmt.push_str(
-                    &rest[start..=start + end]
-                        .replace('{', "{{")
-                        .replace('}', "}}"),
-                ),
+                None => literal.push_str(&rest[start..=start + end]),
             }
             rest = &rest[start + end + 1..];
         }
-        fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-        let url_fmt = format!("{{}}{fmt}");
+        literal.push_str(rest);
+        if !literal.is_empty() {
+            pieces.push(quote!(url.push_str(#literal);));
+        }
         let method = format_ident!("{}", op.http_method);
         let known_method = matches!(
             op.http_method.as_str(),
@@ -674,7 +675,8 @@ impl<'a> ClientEmitter<'a> {
             quote!(reqwest::Method::GET)
         };
         out.extend(quote! {
-            let url = format!(#url_fmt, self.client.base_url #(, #fmt_args)*);
+            let mut url = self.client.base_url.clone();
+            #(#pieces)*
             let mut request = self.client.http.request(#method_expr, url);
         });
         // Query.
@@ -741,7 +743,7 @@ impl<'a> ClientEmitter<'a> {
             for p in &cookies {
                 let n = ident(&p.name);
                 let wire = &p.wire;
-                let push = quote!(cookies.push(format!("{}={}", #wire, runtime::simple_text(value, false)?)););
+                let push = quote!(cookies.push(runtime::cookie_pair(#wire, value)?););
                 pushes.extend(if p.required {
                     quote! { { let value = &self.#n; #push } }
                 } else {
@@ -826,6 +828,10 @@ impl<'a> ClientEmitter<'a> {
         let response_name = format_ident!("{}Response", op.type_name);
         let mut has_default = false;
         let mut only_default = None;
+        let covers_all_2xx = op
+            .responses
+            .iter()
+            .any(|c| c.status == StatusMatch::Range(2));
         for c in ordered {
             let pattern = match c.status {
                 StatusMatch::Code(code) => {
@@ -873,6 +879,11 @@ impl<'a> ClientEmitter<'a> {
             };
             if c.status == StatusMatch::Default {
                 only_default = Some(expr.clone());
+                // With documented successes, `default` describes failures: an
+                // undocumented 2xx is not one, and is reported as unexpected.
+                if !c.success && !covers_all_2xx {
+                    arms.extend(quote!(200..=299 => Err(Error::UnexpectedStatus(response)),));
+                }
             }
             arms.extend(quote!(#pattern => #expr,));
         }
@@ -979,6 +990,16 @@ impl<'a> ClientEmitter<'a> {
             .any(|c| c.status == StatusMatch::Default)
         {
             lines.push("- any other status: [`Error::UnexpectedStatus`]".into());
+        } else if op
+            .responses
+            .iter()
+            .any(|c| c.status == StatusMatch::Default && !c.success)
+            && !op
+                .responses
+                .iter()
+                .any(|c| c.status == StatusMatch::Range(2))
+        {
+            lines.push("- an undocumented 2xx status: [`Error::UnexpectedStatus`]".into());
         }
         lines.push(
             "- a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]"

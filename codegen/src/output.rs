@@ -43,6 +43,7 @@ fn space_items(code: &str) -> String {
         let prev_t = prev.trim_start();
         let prev_indent = prev.len() - prev_t.len();
         let item_end = (prev_t == "}"
+            || (prev_t.ends_with(" {}") && !prev_t.starts_with("//"))
             || prev_t == "};"
             || prev_t == ")]"
             || prev_t.ends_with(");") && prev_indent == 0

@@ -423,6 +423,11 @@ fn client_runtime(uses: ClientUses) -> TokenStream {
             })
         }
 
+        /// `name=value` for a `Cookie` header.
+        pub(crate) fn cookie_pair<T: serde::Serialize>(name: &str, value: &T) -> Result<String, RequestError> {
+            Ok(format!("{name}={}", simple_text(value, false)?))
+        }
+
         fn scalar_text(value: &serde_json::Value) -> String {
             match value {
                 serde_json::Value::String(s) => s.clone(),

@@ -190,6 +190,7 @@ impl Client {
     ///
     /// - `401`: [`GetCurrentUserError::Unauthorized`] in [`Error::Api`]
     /// - any other status (`default`): [`GetCurrentUserError::Default`] in [`Error::Api`]
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
     /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
     ///
     /// # Example
@@ -226,6 +227,7 @@ impl Client {
     /// # Errors
     ///
     /// - any other status (`default`): [`SearchDataCenterFacilitiesError::Default`] in [`Error::Api`]
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
     /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
     ///
     /// # Example
@@ -264,6 +266,7 @@ impl Client {
     /// # Errors
     ///
     /// - any other status (`default`): [`ListPortOrdersError::Default`] in [`Error::Api`]
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
     /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
     ///
     /// # Example
@@ -307,6 +310,7 @@ impl Client {
     ///
     /// - `400`: [`CreatePortOrderError::BadRequest`] in [`Error::Api`]
     /// - any other status (`default`): [`CreatePortOrderError::Default`] in [`Error::Api`]
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
     /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
     ///
     /// # Example
@@ -349,6 +353,7 @@ impl Client {
     /// # Errors
     ///
     /// - any other status (`default`): [`GetPortOrderError::Default`] in [`Error::Api`]
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
     /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
     ///
     /// # Example
@@ -390,6 +395,7 @@ impl Client {
     /// # Errors
     ///
     /// - any other status (`default`): [`RequestPortOrderLoaError::Default`] in [`Error::Api`]
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
     /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
     ///
     /// # Example
@@ -434,6 +440,7 @@ impl Client {
     /// # Errors
     ///
     /// - any other status (`default`): [`ListPortsError::Default`] in [`Error::Api`]
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
     /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
     ///
     /// # Example
@@ -471,6 +478,7 @@ impl Client {
     /// # Errors
     ///
     /// - any other status (`default`): [`GetPortError::Default`] in [`Error::Api`]
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
     /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
     ///
     /// # Example
@@ -510,6 +518,7 @@ impl Client {
     /// # Errors
     ///
     /// - any other status (`default`): [`ListCompanyMetrosError::Default`] in [`Error::Api`]
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
     /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
     ///
     /// # Example
@@ -546,6 +555,7 @@ impl Client {
     ///
     /// - `404`: [`GetMetroError::NotFound`] in [`Error::Api`]
     /// - any other status (`default`): [`GetMetroError::Default`] in [`Error::Api`]
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
     /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
     ///
     /// # Example
@@ -589,6 +599,7 @@ impl Client {
     /// # Errors
     ///
     /// - any other status (`default`): [`CreateLayer2ConnectionError::Default`] in [`Error::Api`]
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
     /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
     ///
     /// # Example
@@ -625,7 +636,8 @@ impl GetCurrentUser<'_> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::User>, Error<GetCurrentUserError>> {
-        let url = format!("{}/api/auth/token", self.client.base_url);
+        let mut url = self.client.base_url.clone();
+        url.push_str("/api/auth/token");
         let mut request = self.client.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
         request = self.client.authorize(request, &["api-key"])?;
@@ -642,6 +654,7 @@ impl GetCurrentUser<'_> {
         match response.status.as_u16() {
             200 => response.json::<types::User, _>(),
             401 => Err(response.error_json(GetCurrentUserError::Unauthorized)),
+            200..=299 => Err(Error::UnexpectedStatus(response)),
             _ => Err(response.error_json(GetCurrentUserError::Default)),
         }
     }
@@ -672,7 +685,8 @@ impl SearchDataCenterFacilities<'_> {
         ResponseValue<Vec<types::DataCenterFacility>>,
         Error<SearchDataCenterFacilitiesError>,
     > {
-        let url = format!("{}/v2/data-center-facility", self.client.base_url);
+        let mut url = self.client.base_url.clone();
+        url.push_str("/v2/data-center-facility");
         let mut request = self.client.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         {
@@ -698,6 +712,7 @@ impl SearchDataCenterFacilities<'_> {
             .await?;
         match response.status.as_u16() {
             200 => response.json::<Vec<types::DataCenterFacility>, _>(),
+            200..=299 => Err(Error::UnexpectedStatus(response)),
             _ => Err(response.error_json(SearchDataCenterFacilitiesError::Default)),
         }
     }
@@ -723,10 +738,10 @@ impl ListPortOrders<'_> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PortOrderList>, Error<ListPortOrdersError>> {
-        let url = format!(
-            "{}/api/company/{}/ports/orders", self.client.base_url, runtime::path_param(&
-            self.company_name) ?
-        );
+        let mut url = self.client.base_url.clone();
+        url.push_str("/api/company/");
+        url.push_str(&runtime::path_param(&self.company_name)?);
+        url.push_str("/ports/orders");
         let mut request = self.client.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
         request = self.client.authorize(request, &["api-key"])?;
@@ -742,6 +757,7 @@ impl ListPortOrders<'_> {
             .await?;
         match response.status.as_u16() {
             200 => response.json::<types::PortOrderList, _>(),
+            200..=299 => Err(Error::UnexpectedStatus(response)),
             _ => Err(response.error_json(ListPortOrdersError::Default)),
         }
     }
@@ -768,10 +784,10 @@ impl CreatePortOrder<'_> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PortOrder>, Error<CreatePortOrderError>> {
-        let url = format!(
-            "{}/api/company/{}/ports/orders", self.client.base_url, runtime::path_param(&
-            self.company_name) ?
-        );
+        let mut url = self.client.base_url.clone();
+        url.push_str("/api/company/");
+        url.push_str(&runtime::path_param(&self.company_name)?);
+        url.push_str("/ports/orders");
         let mut request = self.client.http.request(reqwest::Method::PUT, url);
         {
             let body = self.body;
@@ -800,6 +816,7 @@ impl CreatePortOrder<'_> {
         match response.status.as_u16() {
             200 => response.json::<types::PortOrder, _>(),
             400 => Err(response.error_json(CreatePortOrderError::BadRequest)),
+            200..=299 => Err(Error::UnexpectedStatus(response)),
             _ => Err(response.error_json(CreatePortOrderError::Default)),
         }
     }
@@ -828,11 +845,11 @@ impl GetPortOrder<'_> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PortOrder>, Error<GetPortOrderError>> {
-        let url = format!(
-            "{}/api/company/{}/ports/orders/{}", self.client.base_url,
-            runtime::path_param(& self.company_name) ?, runtime::path_param(& self
-            .order_id) ?
-        );
+        let mut url = self.client.base_url.clone();
+        url.push_str("/api/company/");
+        url.push_str(&runtime::path_param(&self.company_name)?);
+        url.push_str("/ports/orders/");
+        url.push_str(&runtime::path_param(&self.order_id)?);
         let mut request = self.client.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
         request = self.client.authorize(request, &["api-key"])?;
@@ -848,6 +865,7 @@ impl GetPortOrder<'_> {
             .await?;
         match response.status.as_u16() {
             200 => response.json::<types::PortOrder, _>(),
+            200..=299 => Err(Error::UnexpectedStatus(response)),
             _ => Err(response.error_json(GetPortOrderError::Default)),
         }
     }
@@ -874,11 +892,12 @@ impl RequestPortOrderLoa<'_> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PortOrder>, Error<RequestPortOrderLoaError>> {
-        let url = format!(
-            "{}/api/company/{}/ports/orders/{}/loa", self.client.base_url,
-            runtime::path_param(& self.company_name) ?, runtime::path_param(& self
-            .order_id) ?
-        );
+        let mut url = self.client.base_url.clone();
+        url.push_str("/api/company/");
+        url.push_str(&runtime::path_param(&self.company_name)?);
+        url.push_str("/ports/orders/");
+        url.push_str(&runtime::path_param(&self.order_id)?);
+        url.push_str("/loa");
         let mut request = self.client.http.request(reqwest::Method::POST, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
         request = self.client.authorize(request, &["api-key"])?;
@@ -894,6 +913,7 @@ impl RequestPortOrderLoa<'_> {
             .await?;
         match response.status.as_u16() {
             200 => response.json::<types::PortOrder, _>(),
+            200..=299 => Err(Error::UnexpectedStatus(response)),
             _ => Err(response.error_json(RequestPortOrderLoaError::Default)),
         }
     }
@@ -930,10 +950,10 @@ impl ListPorts<'_> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PortList>, Error<ListPortsError>> {
-        let url = format!(
-            "{}/api/company/{}/ports", self.client.base_url, runtime::path_param(& self
-            .company_name) ?
-        );
+        let mut url = self.client.base_url.clone();
+        url.push_str("/api/company/");
+        url.push_str(&runtime::path_param(&self.company_name)?);
+        url.push_str("/ports");
         let mut request = self.client.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(value) = &self.deleted {
@@ -964,6 +984,7 @@ impl ListPorts<'_> {
             .await?;
         match response.status.as_u16() {
             200 => response.json::<types::PortList, _>(),
+            200..=299 => Err(Error::UnexpectedStatus(response)),
             _ => Err(response.error_json(ListPortsError::Default)),
         }
     }
@@ -988,10 +1009,11 @@ pub struct GetPort<'a> {
 impl GetPort<'_> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::Port>, Error<GetPortError>> {
-        let url = format!(
-            "{}/api/company/{}/ports/{}", self.client.base_url, runtime::path_param(&
-            self.company_name) ?, runtime::path_param(& self.port_id) ?
-        );
+        let mut url = self.client.base_url.clone();
+        url.push_str("/api/company/");
+        url.push_str(&runtime::path_param(&self.company_name)?);
+        url.push_str("/ports/");
+        url.push_str(&runtime::path_param(&self.port_id)?);
         let mut request = self.client.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
         request = self.client.authorize(request, &["api-key"])?;
@@ -1007,6 +1029,7 @@ impl GetPort<'_> {
             .await?;
         match response.status.as_u16() {
             200 => response.json::<types::Port, _>(),
+            200..=299 => Err(Error::UnexpectedStatus(response)),
             _ => Err(response.error_json(GetPortError::Default)),
         }
     }
@@ -1032,10 +1055,10 @@ impl ListCompanyMetros<'_> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::MetroList>, Error<ListCompanyMetrosError>> {
-        let url = format!(
-            "{}/api/company/{}/metro/capabilities", self.client.base_url,
-            runtime::path_param(& self.username) ?
-        );
+        let mut url = self.client.base_url.clone();
+        url.push_str("/api/company/");
+        url.push_str(&runtime::path_param(&self.username)?);
+        url.push_str("/metro/capabilities");
         let mut request = self.client.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
         request = self.client.authorize(request, &["api-key"])?;
@@ -1051,6 +1074,7 @@ impl ListCompanyMetros<'_> {
             .await?;
         match response.status.as_u16() {
             200 => response.json::<types::MetroList, _>(),
+            200..=299 => Err(Error::UnexpectedStatus(response)),
             _ => Err(response.error_json(ListCompanyMetrosError::Default)),
         }
     }
@@ -1076,10 +1100,9 @@ impl GetMetro<'_> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::Metro>, Error<GetMetroError>> {
-        let url = format!(
-            "{}/api/metro/{}", self.client.base_url, runtime::path_param(& self.metro_id)
-            ?
-        );
+        let mut url = self.client.base_url.clone();
+        url.push_str("/api/metro/");
+        url.push_str(&runtime::path_param(&self.metro_id)?);
         let mut request = self.client.http.request(reqwest::Method::GET, url);
         request = request.header(reqwest::header::ACCEPT, "application/json");
         request = self.client.authorize(request, &["api-key"])?;
@@ -1096,6 +1119,7 @@ impl GetMetro<'_> {
         match response.status.as_u16() {
             200 => response.json::<types::Metro, _>(),
             404 => Err(response.error_json(GetMetroError::NotFound)),
+            200..=299 => Err(Error::UnexpectedStatus(response)),
             _ => Err(response.error_json(GetMetroError::Default)),
         }
     }
@@ -1127,10 +1151,10 @@ impl CreateLayer2Connection<'_> {
         ResponseValue<types::Layer2Connection>,
         Error<CreateLayer2ConnectionError>,
     > {
-        let url = format!(
-            "{}/api/v2/company/{}/connections/layer2", self.client.base_url,
-            runtime::path_param(& self.company_username) ?
-        );
+        let mut url = self.client.base_url.clone();
+        url.push_str("/api/v2/company/");
+        url.push_str(&runtime::path_param(&self.company_username)?);
+        url.push_str("/connections/layer2");
         let mut request = self.client.http.request(reqwest::Method::PUT, url);
         {
             let body = self.body;
@@ -1158,6 +1182,7 @@ impl CreateLayer2Connection<'_> {
             .await?;
         match response.status.as_u16() {
             200 => response.json::<types::Layer2Connection, _>(),
+            200..=299 => Err(Error::UnexpectedStatus(response)),
             _ => Err(response.error_json(CreateLayer2ConnectionError::Default)),
         }
     }

@@ -334,6 +334,7 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
 /// Static facts about an operation, for logs and errors.
 #[derive(Debug, Clone, Copy)]
 pub struct OperationInfo {
@@ -394,6 +395,14 @@ pub(crate) fn simple_text<T: serde::Serialize>(
     )
 }
 
+/// `name=value` for a `Cookie` header.
+pub(crate) fn cookie_pair<T: serde::Serialize>(
+    name: &str,
+    value: &T,
+) -> Result<String, RequestError> {
+    Ok(format!("{name}={}", simple_text(value, false) ?))
+}
+
 fn scalar_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => s.clone(),
@@ -439,6 +448,7 @@ pub(crate) fn query_param<T: serde::Serialize>(
         ))?;
     match value {
         serde_json::Value::Null => {}
+
         serde_json::Value::Array(items) => {
             let separator = match style {
                 Style::SpaceDelimited => " ",
@@ -506,6 +516,7 @@ fn deep(pairs: &mut Vec<(String, String)>, prefix: &str, value: &serde_json::Val
         }
 
         serde_json::Value::Null => {}
+
         scalar => pairs.push((prefix.to_string(), scalar_text(scalar))),
     }
 }

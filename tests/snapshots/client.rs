@@ -382,6 +382,7 @@ pub mod client {
         /// - `404`: [`GetPartError::NotFound`] in [`Error::Api`]
         /// - `4XX`: [`GetPartError::ClientError`] in [`Error::Api`]
         /// - any other status (`default`): [`GetPartError::Default`] in [`Error::Api`]
+        /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
         /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
         ///
         /// # Example
@@ -615,10 +616,11 @@ pub mod client {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Part>, Error<GetPartError>> {
-            let url = format!(
-                "{}/items/{}/parts/{}", self.client.base_url, runtime::path_param(& self
-                .item_id) ?, runtime::path_param(& self.part) ?
-            );
+            let mut url = self.client.base_url.clone();
+            url.push_str("/items/");
+            url.push_str(&runtime::path_param(&self.item_id)?);
+            url.push_str("/parts/");
+            url.push_str(&runtime::path_param(&self.part)?);
             let mut request = self.client.http.request(reqwest::Method::GET, url);
             let mut query: Vec<(String, String)> = Vec::new();
             if let Some(value) = &self.tags {
@@ -680,10 +682,7 @@ pub mod client {
 
             let mut cookies: Vec<String> = Vec::new();
             if let Some(value) = &self.session {
-                cookies
-                    .push(
-                        format!("{}={}", "session", runtime::simple_text(value, false) ?),
-                    );
+                cookies.push(runtime::cookie_pair("session", value)?);
             }
 
             if !cookies.is_empty() {
@@ -706,6 +705,7 @@ pub mod client {
                 200 => response.json::<types::Part, _>(),
                 404 => Err(response.error_json(GetPartError::NotFound)),
                 400..=499 => Err(response.error_empty(GetPartError::ClientError)),
+                200..=299 => Err(Error::UnexpectedStatus(response)),
                 _ => Err(response.error_text(GetPartError::Default)),
             }
         }
@@ -735,7 +735,8 @@ pub mod client {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<PostItemsResponse>, Error<PostItemsError>> {
-            let url = format!("{}/items", self.client.base_url);
+            let mut url = self.client.base_url.clone();
+            url.push_str("/items");
             let mut request = self.client.http.request(reqwest::Method::POST, url);
             {
                 let body = self.body;
@@ -794,6 +795,7 @@ pub mod client {
     /// The documented error responses of [`Client::post_items`].
     #[derive(Debug, Clone, PartialEq)]
     pub enum PostItemsError {}
+
     /// Request builder for [`Client::submit_form`]: set optional parameters, then `send().await`.
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `send` is awaited"]
@@ -811,7 +813,8 @@ pub mod client {
 
         /// Sends the request and decodes the response.
         pub async fn send(self) -> Result<ResponseValue<()>, Error<SubmitFormError>> {
-            let url = format!("{}/forms", self.client.base_url);
+            let mut url = self.client.base_url.clone();
+            url.push_str("/forms");
             let mut request = self.client.http.request(reqwest::Method::PUT, url);
             if let Some(body) = self.body {
                 request = request
@@ -842,6 +845,7 @@ pub mod client {
     /// The documented error responses of [`Client::submit_form`].
     #[derive(Debug, Clone, PartialEq)]
     pub enum SubmitFormError {}
+
     /// Request builder for [`Client::upload`]: set optional parameters, then `send().await`.
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `send` is awaited"]
@@ -855,7 +859,8 @@ pub mod client {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<bytes::Bytes>, Error<UploadError>> {
-            let url = format!("{}/upload", self.client.base_url);
+            let mut url = self.client.base_url.clone();
+            url.push_str("/upload");
             let mut request = self.client.http.request(reqwest::Method::POST, url);
             {
                 let body = self.body;
@@ -883,6 +888,7 @@ pub mod client {
     /// The documented error responses of [`Client::upload`].
     #[derive(Debug, Clone, PartialEq)]
     pub enum UploadError {}
+
     /// Request builder for [`Client::put_raw`]: set optional parameters, then `send().await`.
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `send` is awaited"]
@@ -894,7 +900,8 @@ pub mod client {
     impl PutRaw<'_> {
         /// Sends the request and decodes the response.
         pub async fn send(self) -> Result<ResponseValue<String>, Error<PutRawError>> {
-            let url = format!("{}/raw", self.client.base_url);
+            let mut url = self.client.base_url.clone();
+            url.push_str("/raw");
             let mut request = self.client.http.request(reqwest::Method::PUT, url);
             {
                 let body = self.body;
@@ -924,6 +931,7 @@ pub mod client {
     /// The documented error responses of [`Client::put_raw`].
     #[derive(Debug, Clone, PartialEq)]
     pub enum PutRawError {}
+
     /// Request builder for [`Client::post_note`]: set optional parameters, then `send().await`.
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `send` is awaited"]
@@ -937,7 +945,8 @@ pub mod client {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<serde_json::Value>, Error<PostNoteError>> {
-            let url = format!("{}/notes", self.client.base_url);
+            let mut url = self.client.base_url.clone();
+            url.push_str("/notes");
             let mut request = self.client.http.request(reqwest::Method::POST, url);
             {
                 let body = self.body;
@@ -1265,6 +1274,7 @@ mod runtime {
     }
 
     impl std::error::Error for ConfigError {}
+
     /// Static facts about an operation, for logs and errors.
     #[derive(Debug, Clone, Copy)]
     pub struct OperationInfo {
@@ -1327,6 +1337,14 @@ mod runtime {
         )
     }
 
+    /// `name=value` for a `Cookie` header.
+    pub(crate) fn cookie_pair<T: serde::Serialize>(
+        name: &str,
+        value: &T,
+    ) -> Result<String, RequestError> {
+        Ok(format!("{name}={}", simple_text(value, false) ?))
+    }
+
     fn scalar_text(value: &serde_json::Value) -> String {
         match value {
             serde_json::Value::String(s) => s.clone(),
@@ -1372,6 +1390,7 @@ mod runtime {
             ))?;
         match value {
             serde_json::Value::Null => {}
+
             serde_json::Value::Array(items) => {
                 let separator = match style {
                     Style::SpaceDelimited => " ",
@@ -1448,6 +1467,7 @@ mod runtime {
             }
 
             serde_json::Value::Null => {}
+
             scalar => pairs.push((prefix.to_string(), scalar_text(scalar))),
         }
     }
