@@ -2048,22 +2048,22 @@ pub struct CreatePortOrderRequest {
 }
 
 impl CreatePortOrderRequest {
-    /// A value with the required members (`dataCenterFacility`, `speed`, `portName`, `paymentType`, `durationUnit`); the others are unset.
+    /// A value with the required members, in this order: `dataCenterFacility`, `speed`, `portName`, `paymentType`, `durationUnit`. The others are unset.
     pub fn new(
         data_center_facility: impl Into<String>,
-        speed: i32,
+        speed: impl Into<i32>,
         port_name: impl Into<String>,
-        payment_type: PaymentType,
-        duration_unit: DurationUnit,
+        payment_type: impl Into<PaymentType>,
+        duration_unit: impl Into<DurationUnit>,
     ) -> Self {
         Self {
             data_center_facility: data_center_facility.into(),
-            speed,
+            speed: speed.into(),
             port_name: port_name.into(),
-            payment_type,
+            payment_type: payment_type.into(),
             billing_id: Default::default(),
             payment_transaction_id: Default::default(),
-            duration_unit,
+            duration_unit: duration_unit.into(),
             bundle_cross_connect: Default::default(),
             extra: Default::default(),
         }
@@ -3292,20 +3292,19 @@ pub struct CreateLayer2ConnectionRequest {
 }
 
 impl CreateLayer2ConnectionRequest {
-    /// A value with the required members (`type`, `name`, `portId`, `speed`, `destCompany`, `destMetroId`); the others are unset.
+    /// A value with the required members, in this order: `name`, `portId`, `speed`, `destCompany`, `destMetroId`. The others are unset. `type` can only take one value and is set to it.
     pub fn new(
-        r#type: CreateLayer2ConnectionRequestType,
         name: impl Into<String>,
         port_id: impl Into<String>,
-        speed: i32,
+        speed: impl Into<i32>,
         dest_company: impl Into<String>,
         dest_metro_id: impl Into<String>,
     ) -> Self {
         Self {
-            r#type,
+            r#type: CreateLayer2ConnectionRequestType::Layer2,
             name: name.into(),
             port_id: port_id.into(),
-            speed,
+            speed: speed.into(),
             dest_company: dest_company.into(),
             dest_metro_id: dest_metro_id.into(),
             dest_port_id: Default::default(),

@@ -27,7 +27,7 @@ pub mod types {
     }
 
     impl Part {
-        /// A value with the required members (`name`); the others are unset.
+        /// A value with the required members, in this order: `name`. The others are unset.
         pub fn new(name: impl Into<String>) -> Self {
             Self {
                 name: name.into(),

@@ -27,7 +27,7 @@ pub mod types {
     }
 
     impl Base {
-        /// A value with the required members (`id`); the others are unset.
+        /// A value with the required members, in this order: `id`. The others are unset.
         pub fn new(id: impl Into<String>) -> Self {
             Self {
                 id: id.into(),
@@ -49,7 +49,7 @@ pub mod types {
     }
 
     impl Named {
-        /// A value with the required members (`name`); the others are unset.
+        /// A value with the required members, in this order: `name`. The others are unset.
         pub fn new(name: impl Into<String>) -> Self {
             Self {
                 name: name.into(),
@@ -81,7 +81,7 @@ pub mod types {
     }
 
     impl Dog {
-        /// A value with the required members (`id`, `name`, `petType`); the others are unset.
+        /// A value with the required members, in this order: `id`, `name`, `petType`. The others are unset.
         pub fn new(
             id: impl Into<String>,
             name: impl Into<String>,
@@ -119,7 +119,7 @@ pub mod types {
     }
 
     impl Cat {
-        /// A value with the required members (`id`, `petType`); the others are unset.
+        /// A value with the required members, in this order: `id`, `petType`. The others are unset.
         pub fn new(id: impl Into<String>, pet_type: impl Into<String>) -> Self {
             Self {
                 id: id.into(),
@@ -268,12 +268,12 @@ pub mod types {
     }
 
     impl Mixed {
-        /// A value with the required members (`id`); the others are unset.
-        pub fn new(id: impl Into<String>, mixed_part1: MixedPart1) -> Self {
+        /// A value with the required members, in this order: `id`. The others are unset.
+        pub fn new(id: impl Into<String>, mixed_part1: impl Into<MixedPart1>) -> Self {
             Self {
                 id: id.into(),
                 created: Default::default(),
-                mixed_part1,
+                mixed_part1: mixed_part1.into(),
                 extra: Default::default(),
             }
         }
@@ -291,10 +291,10 @@ pub mod types {
     }
 
     impl ShapeCircle {
-        /// A value with the required members (`radius`); the others are unset.
-        pub fn new(radius: f64) -> Self {
+        /// A value with the required members, in this order: `radius`. The others are unset.
+        pub fn new(radius: impl Into<f64>) -> Self {
             Self {
-                radius,
+                radius: radius.into(),
                 extra: Default::default(),
             }
         }
@@ -312,10 +312,10 @@ pub mod types {
     }
 
     impl ShapeSquare {
-        /// A value with the required members (`side`); the others are unset.
-        pub fn new(side: f64) -> Self {
+        /// A value with the required members, in this order: `side`. The others are unset.
+        pub fn new(side: impl Into<f64>) -> Self {
             Self {
-                side,
+                side: side.into(),
                 extra: Default::default(),
             }
         }

@@ -63,10 +63,10 @@ pub mod types {
     }
 
     impl Account {
-        /// A value with the required members (`name`, `created`); the others are unset.
+        /// A value with the required members, in this order: `name`, `created`. The others are unset.
         pub fn new(
             name: impl Into<String>,
-            created: chrono::DateTime<chrono::Utc>,
+            created: impl Into<chrono::DateTime<chrono::Utc>>,
         ) -> Self {
             Self {
                 id: Default::default(),
@@ -75,7 +75,7 @@ pub mod types {
                 bio: Default::default(),
                 deleted_at: Default::default(),
                 password: Default::default(),
-                created,
+                created: created.into(),
                 tags: Default::default(),
                 limit: Some(20i32),
                 plan: Default::default(),

@@ -30,10 +30,10 @@ pub mod types {
     }
 
     impl Node {
-        /// A value with the required members (`value`); the others are unset.
-        pub fn new(value: i64) -> Self {
+        /// A value with the required members, in this order: `value`. The others are unset.
+        pub fn new(value: impl Into<i64>) -> Self {
             Self {
-                value,
+                value: value.into(),
                 children: Default::default(),
                 parent: Default::default(),
                 extra: Default::default(),
@@ -72,10 +72,10 @@ pub mod types {
     }
 
     impl Manager {
-        /// A value with the required members (`self`); the others are unset.
-        pub fn new(self_: Box<Employee>) -> Self {
+        /// A value with the required members, in this order: `self`. The others are unset.
+        pub fn new(self_: impl Into<Box<Employee>>) -> Self {
             Self {
-                self_,
+                self_: self_.into(),
                 reports: Default::default(),
                 extra: Default::default(),
             }
@@ -110,11 +110,11 @@ pub mod types {
     }
 
     impl Sum {
-        /// A value with the required members (`left`, `right`); the others are unset.
-        pub fn new(left: Box<Expr>, right: Box<Expr>) -> Self {
+        /// A value with the required members, in this order: `left`, `right`. The others are unset.
+        pub fn new(left: impl Into<Box<Expr>>, right: impl Into<Box<Expr>>) -> Self {
             Self {
-                left,
-                right,
+                left: left.into(),
+                right: right.into(),
                 extra: Default::default(),
             }
         }

@@ -9,9 +9,15 @@ use serde_json::json;
 use wiremock::matchers::{body_string, header, header_exists, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-async fn server_and_client(configure: impl FnOnce(consoleconnect_tests::snapshot_client::ClientBuilder) -> consoleconnect_tests::snapshot_client::ClientBuilder) -> (MockServer, Client) {
+async fn server_and_client(
+    configure: impl FnOnce(
+        consoleconnect_tests::snapshot_client::ClientBuilder,
+    ) -> consoleconnect_tests::snapshot_client::ClientBuilder,
+) -> (MockServer, Client) {
     let server = MockServer::start().await;
-    let client = configure(Client::builder().base_url(format!("{}/v1", server.uri()))).build().unwrap();
+    let client = configure(Client::builder().base_url(format!("{}/v1", server.uri())))
+        .build()
+        .unwrap();
     (server, client)
 }
 
@@ -33,14 +39,23 @@ async fn query_parameters_follow_their_style() {
         .and(query_param("where", r#"{"colour":"red"}"#))
         .and(query_param("client", "me"))
         .and(|req: &Request| {
-            let tags: Vec<String> = req.url.query_pairs().filter(|(k, _)| k == "tags").map(|(_, v)| v.into_owned()).collect();
+            let tags: Vec<String> = req
+                .url
+                .query_pairs()
+                .filter(|(k, _)| k == "tags")
+                .map(|(_, v)| v.into_owned())
+                .collect();
             tags == ["x", "y"]
         })
         .respond_with(ResponseTemplate::new(200).set_body_json(part()))
         .expect(1)
         .mount(&server)
         .await;
-    let filter = types::GetPartFilter { name: Some("nut".into()), size: Some(8), ..Default::default() };
+    let filter = types::GetPartFilter {
+        name: Some("nut".into()),
+        size: Some(8),
+        ..Default::default()
+    };
     let mut r#where = serde_json::Map::new();
     r#where.insert("colour".into(), json!("red"));
     let found = client
@@ -63,7 +78,8 @@ async fn statuses_map_to_their_documented_cases() {
     let (server, client) = server_and_client(|b| b.key("k-1")).await;
     for (part_name, status) in [("missing", 404u16), ("teapot", 418), ("broken", 500)] {
         let response = match status {
-            404 => ResponseTemplate::new(404).set_body_json(json!({"title": "no such part", "status": 404})),
+            404 => ResponseTemplate::new(404)
+                .set_body_json(json!({"title": "no such part", "status": 404})),
             418 => ResponseTemplate::new(418),
             _ => ResponseTemplate::new(500).set_body_string("disk on fire"),
         };
@@ -75,13 +91,31 @@ async fn statuses_map_to_their_documented_cases() {
             .await;
     }
     let empty = serde_json::Map::new();
-    let err = client.get_part(1, "missing", empty.clone()).send().await.unwrap_err();
-    assert!(matches!(err.api_error(), Some(GetPartError::NotFound(p)) if p.title.as_deref() == Some("no such part")), "{err:?}");
-    let err = client.get_part(1, "teapot", empty.clone()).send().await.unwrap_err();
+    let err = client
+        .get_part(1, "missing", empty.clone())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.api_error(), Some(GetPartError::NotFound(p)) if p.title.as_deref() == Some("no such part")),
+        "{err:?}"
+    );
+    let err = client
+        .get_part(1, "teapot", empty.clone())
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.api_error(), Some(&GetPartError::ClientError));
     assert_eq!(err.status().map(|s| s.as_u16()), Some(418));
-    let err = client.get_part(1, "broken", empty).send().await.unwrap_err();
-    assert_eq!(err.api_error(), Some(&GetPartError::Default("disk on fire".into())));
+    let err = client
+        .get_part(1, "broken", empty)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.api_error(),
+        Some(&GetPartError::Default("disk on fire".into()))
+    );
 }
 
 #[tokio::test]
@@ -104,10 +138,26 @@ async fn several_success_bodies_become_an_enum() {
     let body = types::Part::new("bolt");
     let mut seen = Vec::new();
     for _ in 0..3 {
-        seen.push(client.post_items(body.clone()).send().await.unwrap().into_inner());
+        seen.push(
+            client
+                .post_items(body.clone())
+                .send()
+                .await
+                .unwrap()
+                .into_inner(),
+        );
     }
-    assert!(seen.iter().any(|r| matches!(r, PostItemsResponse::Created(p) if p.name == "bolt")), "{seen:?}");
-    assert!(seen.iter().any(|r| matches!(r, PostItemsResponse::Accepted(a) if a.ticket.as_deref() == Some("T-9"))), "{seen:?}");
+    assert!(
+        seen.iter()
+            .any(|r| matches!(r, PostItemsResponse::Created(p) if p.name == "bolt")),
+        "{seen:?}"
+    );
+    assert!(
+        seen.iter().any(
+            |r| matches!(r, PostItemsResponse::Accepted(a) if a.ticket.as_deref() == Some("T-9"))
+        ),
+        "{seen:?}"
+    );
     assert!(seen.contains(&PostItemsResponse::NoContent), "{seen:?}");
 }
 
@@ -124,11 +174,18 @@ async fn form_bodies_use_bracket_notation_and_skip_auth_when_the_operation_says_
         .await;
     let mut meta = std::collections::BTreeMap::new();
     meta.insert("role".to_string(), "admin".to_string());
-    let body = types::SubmitFormBody { name: Some("Ada L".into()), meta: Some(meta), ..Default::default() };
+    let body = types::SubmitFormBody {
+        name: Some("Ada L".into()),
+        meta: Some(meta),
+        ..Default::default()
+    };
     let done = client.submit_form().body(body).send().await.unwrap();
     assert_eq!(done.status(), 204);
     let sent = &server.received_requests().await.unwrap()[0];
-    assert!(!sent.headers.contains_key("authorization"), "security: [] means no credentials");
+    assert!(
+        !sent.headers.contains_key("authorization"),
+        "security: [] means no credentials"
+    );
 }
 
 #[tokio::test]
@@ -138,16 +195,26 @@ async fn multipart_bodies_and_basic_auth() {
         .and(path("/v1/upload"))
         .and(header("authorization", "Basic YWRhOnB3"))
         .and(header_exists("content-type"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(vec![0u8, 159, 146, 150], "application/octet-stream"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(vec![0u8, 159, 146, 150], "application/octet-stream"),
+        )
         .expect(1)
         .mount(&server)
         .await;
-    let body = types::UploadBody { title: Some("report".into()), count: Some(3), ..Default::default() };
+    let body = types::UploadBody {
+        title: Some("report".into()),
+        count: Some(3),
+        ..Default::default()
+    };
     let bytes = client.upload(body).send().await.unwrap();
     assert_eq!(&bytes[..], &[0u8, 159, 146, 150]);
     let sent = &server.received_requests().await.unwrap()[0];
     let content_type = sent.headers["content-type"].to_str().unwrap();
-    assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
+    assert!(
+        content_type.starts_with("multipart/form-data; boundary="),
+        "{content_type}"
+    );
     let text = String::from_utf8_lossy(&sent.body);
     assert!(text.contains("name=\"title\"\r\n\r\nreport"), "{text}");
     assert!(text.contains("name=\"count\"\r\n\r\n3"), "{text}");
@@ -165,7 +232,11 @@ async fn octet_stream_bodies_and_query_api_keys() {
         .expect(1)
         .mount(&server)
         .await;
-    let echo = client.put_raw(bytes::Bytes::from_static(&[1, 2, 3])).send().await.unwrap();
+    let echo = client
+        .put_raw(bytes::Bytes::from_static(&[1, 2, 3]))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(echo.as_str(), "got 3 bytes");
 }
 
@@ -188,6 +259,13 @@ async fn text_bodies_and_a_default_only_response() {
 #[tokio::test]
 async fn the_default_server_has_its_variables_filled_in() {
     assert_eq!(Client::DEFAULT_BASE_URL, "https://eu.example.com/v1");
-    let err = Client::builder().base_url("http://127.0.0.1:1").build().unwrap().post_note("x").send().await.unwrap_err();
+    let err = Client::builder()
+        .base_url("http://127.0.0.1:1")
+        .build()
+        .unwrap()
+        .post_note("x")
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
 }

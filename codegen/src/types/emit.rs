@@ -263,43 +263,65 @@ impl<'a> TypeEmitter<'a> {
                 }
             });
         }
+        // A required member whose schema allows one value only (`type: LAYER2`) is
+        // filled in rather than asked for.
+        let constant = |f: &Field| -> Option<TokenStream> {
+            let Ty::Named(id) = self.space.unalias(&f.ty) else {
+                return None;
+            };
+            let TypeKind::Enum(e) = &self.space.get(*id).kind else {
+                return None;
+            };
+            let [only] = e.variants.as_slice() else {
+                return None;
+            };
+            let (tname, vname) = (ident(self.space.name(*id)), ident(&only.name));
+            Some(quote!(#tname::#vname))
+        };
         let needs_arg = |f: &Field| match f.shape() {
-            FieldShape::Plain => true,
+            FieldShape::Plain => constant(f).is_none(),
             FieldShape::Flatten => !self.space.has_default(&f.ty),
             _ => false,
         };
-        if s.fields.iter().any(needs_arg) {
+        if s.fields
+            .iter()
+            .any(|f| f.shape() == FieldShape::Plain || needs_arg(f))
+        {
             let mut args = Vec::new();
             let mut inits = TokenStream::new();
             let mut arg_docs = Vec::new();
+            let mut fixed_docs = Vec::new();
             for f in &s.fields {
                 let fname = ident(&f.name);
                 if needs_arg(f) {
-                    let is_string = f.ty == Ty::String;
                     let t = self.ty(&f.ty);
-                    if is_string {
-                        args.push(quote!(#fname: impl Into<String>));
-                        inits.extend(quote!(#fname: #fname.into(),));
-                    } else {
-                        args.push(quote!(#fname: #t));
-                        inits.extend(quote!(#fname,));
-                    }
+                    args.push(quote!(#fname: impl Into<#t>));
+                    inits.extend(quote!(#fname: #fname.into(),));
                     if !f.flatten {
                         arg_docs.push(format!("`{}`", f.wire));
                     }
+                } else if let (FieldShape::Plain, Some(value)) = (f.shape(), constant(f)) {
+                    inits.extend(quote!(#fname: #value,));
+                    fixed_docs.push(format!("`{}`", f.wire));
                 } else {
                     inits.extend(init(f));
                 }
             }
             let allow = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-            let ndoc_text = if arg_docs.is_empty() {
+            let mut ndoc_text = if arg_docs.is_empty() {
                 "A value with the members that must always be present.".to_string()
             } else {
                 format!(
-                    "A value with the required members ({}); the others are unset.",
+                    "A value with the required members, in this order: {}. The others are unset.",
                     arg_docs.join(", ")
                 )
             };
+            if !fixed_docs.is_empty() {
+                ndoc_text.push_str(&format!(
+                    " {} can only take one value and is set to it.",
+                    fixed_docs.join(", ")
+                ));
+            }
             let ndoc = docs::attrs(&[ndoc_text]);
             out.extend(quote! {
                 impl #name {
