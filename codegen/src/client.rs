@@ -841,7 +841,7 @@ impl<'a> ClientEmitter<'a> {
                 StatusMatch::Range(r) => {
                     let lo = Literal::u16_unsuffixed(r * 100);
                     let hi = Literal::u16_unsuffixed(r * 100 + 99);
-                    quote!(#lo..=#hi)
+                    quote!(status if (#lo..=#hi).contains(&status))
                 }
                 StatusMatch::Default => {
                     has_default = true;
@@ -882,7 +882,7 @@ impl<'a> ClientEmitter<'a> {
                 // With documented successes, `default` describes failures: an
                 // undocumented 2xx is not one, and is reported as unexpected.
                 if !c.success && !covers_all_2xx {
-                    arms.extend(quote!(200..=299 => Err(Error::UnexpectedStatus(response)),));
+                    arms.extend(quote!(status if (200..=299).contains(&status) => Err(Error::UnexpectedStatus(response)),));
                 }
             }
             arms.extend(quote!(#pattern => #expr,));

@@ -654,7 +654,10 @@ impl GetCurrentUser<'_> {
         match response.status.as_u16() {
             200 => response.json::<types::User, _>(),
             401 => Err(response.error_json(GetCurrentUserError::Unauthorized)),
-            200..=299 => Err(Error::UnexpectedStatus(response)),
+            status if (200..=299).contains(&status) => {
+                Err(Error::UnexpectedStatus(response))
+            }
+
             _ => Err(response.error_json(GetCurrentUserError::Default)),
         }
     }
@@ -712,7 +715,10 @@ impl SearchDataCenterFacilities<'_> {
             .await?;
         match response.status.as_u16() {
             200 => response.json::<Vec<types::DataCenterFacility>, _>(),
-            200..=299 => Err(Error::UnexpectedStatus(response)),
+            status if (200..=299).contains(&status) => {
+                Err(Error::UnexpectedStatus(response))
+            }
+
             _ => Err(response.error_json(SearchDataCenterFacilitiesError::Default)),
         }
     }
@@ -757,7 +763,10 @@ impl ListPortOrders<'_> {
             .await?;
         match response.status.as_u16() {
             200 => response.json::<types::PortOrderList, _>(),
-            200..=299 => Err(Error::UnexpectedStatus(response)),
+            status if (200..=299).contains(&status) => {
+                Err(Error::UnexpectedStatus(response))
+            }
+
             _ => Err(response.error_json(ListPortOrdersError::Default)),
         }
     }
@@ -816,7 +825,10 @@ impl CreatePortOrder<'_> {
         match response.status.as_u16() {
             200 => response.json::<types::PortOrder, _>(),
             400 => Err(response.error_json(CreatePortOrderError::BadRequest)),
-            200..=299 => Err(Error::UnexpectedStatus(response)),
+            status if (200..=299).contains(&status) => {
+                Err(Error::UnexpectedStatus(response))
+            }
+
             _ => Err(response.error_json(CreatePortOrderError::Default)),
         }
     }
@@ -865,7 +877,10 @@ impl GetPortOrder<'_> {
             .await?;
         match response.status.as_u16() {
             200 => response.json::<types::PortOrder, _>(),
-            200..=299 => Err(Error::UnexpectedStatus(response)),
+            status if (200..=299).contains(&status) => {
+                Err(Error::UnexpectedStatus(response))
+            }
+
             _ => Err(response.error_json(GetPortOrderError::Default)),
         }
     }
@@ -913,7 +928,10 @@ impl RequestPortOrderLoa<'_> {
             .await?;
         match response.status.as_u16() {
             200 => response.json::<types::PortOrder, _>(),
-            200..=299 => Err(Error::UnexpectedStatus(response)),
+            status if (200..=299).contains(&status) => {
+                Err(Error::UnexpectedStatus(response))
+            }
+
             _ => Err(response.error_json(RequestPortOrderLoaError::Default)),
         }
     }
@@ -984,7 +1002,10 @@ impl ListPorts<'_> {
             .await?;
         match response.status.as_u16() {
             200 => response.json::<types::PortList, _>(),
-            200..=299 => Err(Error::UnexpectedStatus(response)),
+            status if (200..=299).contains(&status) => {
+                Err(Error::UnexpectedStatus(response))
+            }
+
             _ => Err(response.error_json(ListPortsError::Default)),
         }
     }
@@ -1029,7 +1050,10 @@ impl GetPort<'_> {
             .await?;
         match response.status.as_u16() {
             200 => response.json::<types::Port, _>(),
-            200..=299 => Err(Error::UnexpectedStatus(response)),
+            status if (200..=299).contains(&status) => {
+                Err(Error::UnexpectedStatus(response))
+            }
+
             _ => Err(response.error_json(GetPortError::Default)),
         }
     }
@@ -1074,7 +1098,10 @@ impl ListCompanyMetros<'_> {
             .await?;
         match response.status.as_u16() {
             200 => response.json::<types::MetroList, _>(),
-            200..=299 => Err(Error::UnexpectedStatus(response)),
+            status if (200..=299).contains(&status) => {
+                Err(Error::UnexpectedStatus(response))
+            }
+
             _ => Err(response.error_json(ListCompanyMetrosError::Default)),
         }
     }
@@ -1119,7 +1146,10 @@ impl GetMetro<'_> {
         match response.status.as_u16() {
             200 => response.json::<types::Metro, _>(),
             404 => Err(response.error_json(GetMetroError::NotFound)),
-            200..=299 => Err(Error::UnexpectedStatus(response)),
+            status if (200..=299).contains(&status) => {
+                Err(Error::UnexpectedStatus(response))
+            }
+
             _ => Err(response.error_json(GetMetroError::Default)),
         }
     }
@@ -1182,7 +1212,10 @@ impl CreateLayer2Connection<'_> {
             .await?;
         match response.status.as_u16() {
             200 => response.json::<types::Layer2Connection, _>(),
-            200..=299 => Err(Error::UnexpectedStatus(response)),
+            status if (200..=299).contains(&status) => {
+                Err(Error::UnexpectedStatus(response))
+            }
+
             _ => Err(response.error_json(CreateLayer2ConnectionError::Default)),
         }
     }

@@ -704,8 +704,14 @@ pub mod client {
             match response.status.as_u16() {
                 200 => response.json::<types::Part, _>(),
                 404 => Err(response.error_json(GetPartError::NotFound)),
-                400..=499 => Err(response.error_empty(GetPartError::ClientError)),
-                200..=299 => Err(Error::UnexpectedStatus(response)),
+                status if (400..=499).contains(&status) => {
+                    Err(response.error_empty(GetPartError::ClientError))
+                }
+
+                status if (200..=299).contains(&status) => {
+                    Err(Error::UnexpectedStatus(response))
+                }
+
                 _ => Err(response.error_text(GetPartError::Default)),
             }
         }
