@@ -1,5 +1,6 @@
 //! The maintainer jobs behind `cargo xtask`, as a library so tests can run them.
 
+pub mod contract;
 pub mod fsutil;
 
 use anyhow::{Context, Result};

@@ -48,6 +48,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Run the generated client against a Prism mock of the spec (installs Prism).
+    Contract,
     /// Report a document's problems without generating.
     Validate {
         path: PathBuf,
@@ -72,6 +74,7 @@ fn main() -> ExitCode {
             deny_warnings,
         } => validate(&path, deny_warnings),
         Command::Snapshots { check } => snapshots(check),
+        Command::Contract => xtask::contract::run(&xtask::workspace_root()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
