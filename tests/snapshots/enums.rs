@@ -172,9 +172,9 @@ pub mod types {
         /// `a-b`
         AB,
         /// `a_b`
-        ABLower,
+        AUnderscoreB,
         /// `a.b`
-        ABLower2,
+        ADotB,
         /// `+1`
         Plus1,
         /// `-1`
@@ -188,8 +188,8 @@ pub mod types {
         pub fn as_str(&self) -> &str {
             match self {
                 Self::AB => "a-b",
-                Self::ABLower => "a_b",
-                Self::ABLower2 => "a.b",
+                Self::AUnderscoreB => "a_b",
+                Self::ADotB => "a.b",
                 Self::Plus1 => "+1",
                 Self::Minus1 => "-1",
                 Self::Unknown(value) => value,
@@ -201,8 +201,8 @@ pub mod types {
         fn from(value: &str) -> Self {
             match value {
                 "a-b" => Self::AB,
-                "a_b" => Self::ABLower,
-                "a.b" => Self::ABLower2,
+                "a_b" => Self::AUnderscoreB,
+                "a.b" => Self::ADotB,
                 "+1" => Self::Plus1,
                 "-1" => Self::Minus1,
                 other => Self::Unknown(other.to_string()),
@@ -288,6 +288,13 @@ pub mod types {
         }
     }
 
+    impl std::str::FromStr for Priority {
+        type Err = std::num::ParseIntError;
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            value.parse::<i64>().map(Self::from)
+        }
+    }
+
     impl serde::Serialize for Priority {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -346,6 +353,13 @@ pub mod types {
     impl std::fmt::Display for Named {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             write!(f, "{}", self.as_i64())
+        }
+    }
+
+    impl std::str::FromStr for Named {
+        type Err = std::num::ParseIntError;
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            value.parse::<i64>().map(Self::from)
         }
     }
 

@@ -49,7 +49,7 @@ pub mod types {
         pub name: Option<String>,
         /// The `manager` member.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub manager: Option<Box<Manager>>,
+        pub manager: Option<Manager>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
         #[serde(flatten)]
@@ -91,7 +91,7 @@ pub mod types {
         /// A `Integer` value.
         Integer(i64),
         /// A `Sum` value.
-        Sum(Box<Sum>),
+        Sum(Sum),
         /// A value no listed variant accepts, kept as it was sent.
         Unknown(serde_json::Value),
     }

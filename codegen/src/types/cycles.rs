@@ -1,12 +1,30 @@
 //! Breaking infinite-size recursion with `Box`, and only where a cycle needs it.
+//!
+//! A type that holds itself by value (directly or through other types) has no
+//! size. Within each strongly connected group of types, a depth-first walk finds
+//! the back edges; boxing exactly those makes every cycle finite, so in
+//! `Employee.manager ↔ Manager.self` one side is boxed, not both.
 
 use super::{Ty, TypeId, TypeKind, TypeSpace};
+use std::collections::HashSet;
 
-/// The named type `ty` holds by value (not behind `Vec`, a map or `Box`).
-fn direct(ty: &Ty) -> Option<TypeId> {
+/// The named type `ty` holds by value (not behind `Vec`, a map or `Box`), looking
+/// through aliases.
+fn direct(space: &TypeSpace, ty: &Ty) -> Option<TypeId> {
     match ty {
-        Ty::Named(id) => Some(*id),
-        Ty::Option(inner) => direct(inner),
+        Ty::Named(id) => {
+            let mut id = *id;
+            for _ in 0..64 {
+                match &space.get(id).kind {
+                    TypeKind::Alias(Ty::Named(next)) => id = *next,
+                    TypeKind::Alias(Ty::Option(inner)) => return direct(space, inner),
+                    TypeKind::Alias(_) => return None,
+                    _ => return Some(id),
+                }
+            }
+            None
+        }
+        Ty::Option(inner) => direct(space, inner),
         _ => None,
     }
 }
@@ -18,100 +36,92 @@ fn boxed(ty: Ty) -> Ty {
     }
 }
 
-fn edges(kind: &TypeKind) -> Vec<TypeId> {
+/// Where an edge starts: which field or variant of its type.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Slot {
+    Field(usize),
+    Variant(usize),
+}
+
+fn edges(space: &TypeSpace, kind: &TypeKind) -> Vec<(TypeId, Slot)> {
     match kind {
-        TypeKind::Struct(s) => s.fields.iter().filter_map(|f| direct(&f.ty)).collect(),
-        TypeKind::Union(u) => u.variants.iter().filter_map(|v| direct(&v.ty)).collect(),
-        TypeKind::Alias(t) => direct(t).into_iter().collect(),
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| Some((direct(space, &f.ty)?, Slot::Field(i))))
+            .collect(),
+        TypeKind::Union(u) => u
+            .variants
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| Some((direct(space, &v.ty)?, Slot::Variant(i))))
+            .collect(),
         _ => Vec::new(),
     }
 }
 
-/// Tarjan's strongly connected components, iteratively (deep schemas must not
-/// overflow the stack). Returns the component index of every node.
-fn components(space: &TypeSpace) -> Vec<usize> {
-    let n = space.defs.len();
-    let adj: Vec<Vec<TypeId>> = space.defs.iter().map(|d| edges(&d.kind)).collect();
-    let mut index = vec![usize::MAX; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut comp = vec![usize::MAX; n];
-    let mut stack = Vec::new();
-    let mut next = 0;
-    let mut comps = 0;
-    for root in 0..n {
-        if index[root] != usize::MAX {
+/// Every edge that closes a cycle in a depth-first walk (iterative, so deep
+/// schemas cannot overflow the stack). Removing them leaves no cycle.
+fn back_edges(space: &TypeSpace) -> HashSet<(usize, Slot)> {
+    let adj: Vec<Vec<(TypeId, Slot)>> = space.defs.iter().map(|d| edges(space, &d.kind)).collect();
+    let mut state = vec![0u8; adj.len()]; // 0 new, 1 on the walk's path, 2 finished
+    let mut out = HashSet::new();
+    for root in 0..adj.len() {
+        if state[root] != 0 {
             continue;
         }
-        let mut work = vec![(root, 0usize)];
-        while let Some(&mut (v, ref mut i)) = work.last_mut() {
-            if *i == 0 && index[v] == usize::MAX {
-                index[v] = next;
-                low[v] = next;
-                next += 1;
-                stack.push(v);
-                on_stack[v] = true;
-            }
-            if *i < adj[v].len() {
-                let w = adj[v][*i].0;
-                *i += 1;
-                if index[w] == usize::MAX {
-                    work.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-                continue;
-            }
-            work.pop();
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[v]);
-            }
-            if low[v] == index[v] {
-                while let Some(w) = stack.pop() {
-                    on_stack[w] = false;
-                    comp[w] = comps;
-                    if w == v {
-                        break;
+        state[root] = 1;
+        let mut stack = vec![(root, 0usize)];
+        while let Some((node, next)) = stack.last_mut() {
+            let node = *node;
+            if let Some(&(target, slot)) = adj[node].get(*next) {
+                *next += 1;
+                match state[target.0] {
+                    0 => {
+                        state[target.0] = 1;
+                        stack.push((target.0, 0));
                     }
+                    1 => {
+                        out.insert((node, slot));
+                    }
+                    _ => {}
                 }
-                comps += 1;
+            } else {
+                state[node] = 2;
+                stack.pop();
             }
         }
     }
-    comp
+    out
 }
 
 pub fn box_cycles(space: &mut TypeSpace) {
-    let comp = components(space);
-    let same = |a: usize, b: TypeId| comp[a] == comp[b.0];
-    let mut alias_cycles = Vec::new();
-    for (i, def) in space.defs.iter_mut().enumerate() {
-        match &mut def.kind {
-            TypeKind::Struct(s) => {
-                for f in &mut s.fields {
-                    if direct(&f.ty).is_some_and(|t| same(i, t)) {
-                        f.ty = boxed(std::mem::replace(&mut f.ty, Ty::Unit));
-                    }
-                }
+    let to_box = back_edges(space);
+    for (i, slot) in to_box {
+        match (&mut space.defs[i].kind, slot) {
+            (TypeKind::Struct(s), Slot::Field(f)) => {
+                let field = &mut s.fields[f];
+                field.ty = boxed(std::mem::replace(&mut field.ty, Ty::Unit));
             }
-            TypeKind::Union(u) => {
-                for v in &mut u.variants {
-                    if direct(&v.ty).is_some_and(|t| same(i, t)) {
-                        v.ty = boxed(std::mem::replace(&mut v.ty, Ty::Unit));
-                    }
-                }
+            (TypeKind::Union(u), Slot::Variant(v)) => {
+                let variant = &mut u.variants[v];
+                variant.ty = boxed(std::mem::replace(&mut variant.ty, Ty::Unit));
             }
-            TypeKind::Alias(t) if direct(t).is_some_and(|t| same(i, t)) => alias_cycles.push(i),
             _ => {}
         }
     }
-    // A cycle made only of aliases has no field to box: it names no type at all.
-    let comp = components(space);
-    for i in alias_cycles {
-        if let TypeKind::Alias(t) = &space.defs[i].kind {
-            if direct(t).is_some_and(|t| comp[t.0] == comp[i]) {
+    // A cycle made only of aliases names no type at all (`A = B`, `B = A`).
+    for i in 0..space.defs.len() {
+        let mut seen = vec![i];
+        let mut current = i;
+        while let TypeKind::Alias(Ty::Named(next)) = &space.defs[current].kind {
+            if seen.contains(&next.0) {
                 space.defs[i].kind = TypeKind::Alias(Ty::Json);
+                break;
             }
+            seen.push(next.0);
+            current = next.0;
         }
     }
 }

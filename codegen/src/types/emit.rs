@@ -528,6 +528,14 @@ impl<'a> TypeEmitter<'a> {
                         }
                     }
 
+                    impl std::str::FromStr for #name {
+                        type Err = std::num::ParseIntError;
+
+                        fn from_str(value: &str) -> Result<Self, Self::Err> {
+                            value.parse::<i64>().map(Self::from)
+                        }
+                    }
+
                     impl serde::Serialize for #name {
                         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                             serializer.serialize_i64(self.as_i64())

@@ -1111,25 +1111,15 @@ impl<'d> Resolver<'d> {
                     }
                 }
             };
-            let name = if ns.is_taken(&base) {
-                let hinted = match value.as_str() {
-                    Some(s)
-                        if s.chars().any(|c| c.is_alphabetic())
-                            && !s.chars().any(|c| c.is_lowercase()) =>
-                    {
-                        format!("{base}Upper")
-                    }
-                    Some(s)
-                        if s.chars().any(|c| c.is_alphabetic())
-                            && !s.chars().any(|c| c.is_uppercase()) =>
-                    {
-                        format!("{base}Lower")
-                    }
-                    _ => base.clone(),
-                };
-                ns.claim(&hinted)
-            } else {
-                ns.claim(&base)
+            let name = match value.as_str() {
+                Some(raw) if ns.is_taken(&base) => {
+                    let other = variants
+                        .iter()
+                        .find(|v| v.name.eq_ignore_ascii_case(&base))
+                        .and_then(|v| v.value.as_str());
+                    collision_name(&base, raw, other, &mut ns)
+                }
+                _ => ns.claim(&base),
             };
             variants.push(EnumVariant {
                 name,
@@ -1145,6 +1135,55 @@ impl<'d> Resolver<'d> {
             TypeKind::Enum(EnumDef { repr, variants }),
         )
     }
+}
+
+/// A readable name for an enum value whose plain name is taken: values that differ
+/// only in case get `Upper`/`Lower`, values that differ in punctuation get it
+/// spelled out (`a_b` → `AUnderscoreB`); a number is the last resort.
+fn collision_name(base: &str, raw: &str, other: Option<&str>, ns: &mut Namespace) -> String {
+    let has_letters = raw.chars().any(char::is_alphabetic);
+    let only_case = other.is_some_and(|o| o.to_lowercase() == raw.to_lowercase());
+    let case_hint = if !has_letters || !only_case {
+        None
+    } else if !raw.chars().any(char::is_lowercase) {
+        Some(format!("{base}Upper"))
+    } else if !raw.chars().any(char::is_uppercase) {
+        Some(format!("{base}Lower"))
+    } else {
+        None
+    };
+    let spelled = raw
+        .chars()
+        .any(|c| !c.is_alphanumeric())
+        .then(|| camel(&spell_punctuation(raw)));
+    let candidates = [case_hint, spelled];
+    for candidate in candidates.into_iter().flatten() {
+        if !ns.is_taken(&candidate) {
+            return ns.claim(&candidate);
+        }
+    }
+    ns.claim(base)
+}
+
+fn spell_punctuation(raw: &str) -> String {
+    let mut out = String::new();
+    for c in raw.chars() {
+        let word = match c {
+            '-' => " dash ",
+            '_' => " underscore ",
+            '.' => " dot ",
+            ' ' => " space ",
+            '/' => " slash ",
+            ':' => " colon ",
+            ',' => " comma ",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push_str(word);
+    }
+    out
 }
 
 fn is_null_only(member: &ReferenceOr<Schema>) -> bool {

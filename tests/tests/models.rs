@@ -1,0 +1,272 @@
+//! Behaviour of the models generated from the focused documents in `tests/specs/`
+//! (compiled into this crate as `snapshot_*` modules): what decodes into what, and
+//! that encoding gives the same JSON back.
+
+use consoleconnect_tests::{
+    snapshot_composition as comp, snapshot_enums as enums, snapshot_maps as maps,
+};
+use consoleconnect_tests::{
+    snapshot_formats as formats, snapshot_inline as inline, snapshot_names as names,
+};
+use consoleconnect_tests::{snapshot_objects as objects, snapshot_recursion as recursion};
+use serde::{de::DeserializeOwned, Serialize};
+use serde_json::{json, Value};
+
+/// Decodes, re-encodes, asserts nothing changed, and returns the typed value.
+fn round_trip<T: DeserializeOwned + Serialize>(value: Value) -> T {
+    let typed: T = serde_json::from_value(value.clone())
+        .unwrap_or_else(|e| panic!("{value} does not decode: {e}"));
+    let back = serde_json::to_value(&typed).unwrap();
+    assert_eq!(back, value, "round trip changed the value");
+    typed
+}
+
+#[test]
+fn null_absent_and_present_stay_apart() {
+    use objects::types::Account;
+    let absent: Account =
+        round_trip(json!({"name": "Ada", "nickname": null, "created": "2024-01-02T03:04:05Z"}));
+    assert_eq!(absent.deleted_at, None);
+    assert_eq!(absent.nickname, None);
+    let null: Account = round_trip(
+        json!({"name": "Ada", "nickname": "ada", "created": "2024-01-02T03:04:05Z", "deletedAt": null}),
+    );
+    assert_eq!(null.deleted_at, Some(None));
+    assert_eq!(null.nickname.as_deref(), Some("ada"));
+    let set: Account = round_trip(
+        json!({"name": "Ada", "nickname": null, "created": "2024-01-02T03:04:05Z", "deletedAt": "2024-05-06T07:08:09Z"}),
+    );
+    assert!(matches!(set.deleted_at, Some(Some(_))));
+}
+
+#[test]
+fn read_only_and_write_only_members_are_not_required() {
+    use objects::types::Account;
+    // `id` is required but read-only: a request need not carry it, so `new` asks only
+    // for `name` and `created`.
+    let created = "2024-01-02T03:04:05Z"
+        .parse::<chrono::DateTime<chrono::Utc>>()
+        .unwrap();
+    let mut built = Account::new("Ada", created);
+    assert_eq!(built.id, None);
+    let json = serde_json::to_value(&built).unwrap();
+    assert!(
+        json.get("id").is_none() && json.get("password").is_none(),
+        "{json}"
+    );
+    // `nickname` is required and nullable: always sent, as null until set.
+    assert_eq!(json["nickname"], Value::Null);
+    built.nickname = Some("ada".into());
+    assert_eq!(serde_json::to_value(&built).unwrap()["nickname"], "ada");
+}
+
+#[test]
+fn documented_defaults_fill_default() {
+    use objects::types::{Plan, Settings};
+    let s = Settings::default();
+    assert_eq!(s.theme.as_deref(), Some("dark"));
+    assert_eq!(s.retries, Some(3));
+    assert_eq!(s.plan, Some(Plan::Pro));
+    assert_eq!(s.verbose, Some(false));
+    assert_eq!(Plan::default(), Plan::Free);
+    // Decoding keeps what was sent: an absent member stays absent.
+    let decoded: Settings = round_trip(json!({}));
+    assert_eq!(decoded.theme, None);
+}
+
+#[test]
+fn undeclared_members_are_kept_everywhere() {
+    let value = json!({"a": 1, "nested": {"deep": [true]}});
+    let empty: objects::types::Empty = round_trip(value.clone());
+    assert_eq!(empty.len(), 2);
+    let closed: maps::types::Closed = round_trip(json!({"a": "x", "surprise": 2}));
+    assert_eq!(closed.extra["surprise"], 2);
+}
+
+#[test]
+fn nasty_names_map_to_their_wire_names() {
+    let wire = json!({
+        "@type": "a", "type": "b", "200": 200, "x-foo": "c", "self": "d", "fooBar": "e", "foo_bar": "f",
+        "FooBar": "g", "+1": 1, "-1": -1, "match": true, "extra": "h", "$ref": "i", "": "j"
+    });
+    let n: names::types::Nasty = round_trip(wire);
+    assert_eq!(
+        (n.at_type.as_deref(), n.r#type.as_deref()),
+        (Some("a"), Some("b"))
+    );
+    assert_eq!(
+        (n._200, n.plus_1, n.minus_1),
+        (Some(200), Some(1), Some(-1))
+    );
+    assert_eq!(
+        (
+            n.foo_bar.as_deref(),
+            n.foo_bar2.as_deref(),
+            n.foo_bar3.as_deref()
+        ),
+        (Some("e"), Some("f"), Some("g"))
+    );
+    assert_eq!(
+        (
+            n.self_.as_deref(),
+            n.extra.as_deref(),
+            n.dollar_ref.as_deref(),
+            n.value.as_deref()
+        ),
+        (Some("d"), Some("h"), Some("i"), Some("j"))
+    );
+    assert!(
+        n.extra2.is_empty(),
+        "every member has a field: {:?}",
+        n.extra2
+    );
+    let _: names::types::Option2 = round_trip(json!({"value": "x"}));
+}
+
+#[test]
+fn enums_are_distinct_printable_and_forward_compatible() {
+    use enums::types::{MaybeColour, Named, Priority, Punctuation, SortDirection, Status};
+    assert_ne!(SortDirection::from("ASC"), SortDirection::from("asc"));
+    assert_eq!(SortDirection::AscLower.to_string(), "asc");
+    assert_eq!(Punctuation::from("a_b"), Punctuation::AUnderscoreB);
+    assert_eq!(Punctuation::from("a.b"), Punctuation::ADotB);
+    assert_eq!(
+        "PENDING ACCEPTANCE".parse::<Status>().unwrap(),
+        Status::PendingAcceptance
+    );
+    assert_eq!(Status::from(""), Status::Empty);
+    let unknown: Status = round_trip(json!("ON HOLD"));
+    assert_eq!(unknown, Status::Unknown("ON HOLD".into()));
+    let p: Priority = round_trip(json!(-1));
+    assert_eq!(p, Priority::ValueMinus1);
+    assert_eq!("7".parse::<Priority>().unwrap(), Priority::Unknown(7));
+    assert_eq!(Named::from(1), Named::On);
+    let holder: enums::types::Holder =
+        round_trip(json!({"colour": null, "status": "active", "inline": "two", "flag": true}));
+    assert_eq!(holder.colour, Some(None));
+    assert_eq!(holder.inline, Some(enums::types::HolderInline::Two));
+    let _: Option<MaybeColour> = holder.colour.flatten();
+}
+
+#[test]
+fn discriminated_unions_follow_the_tag_and_its_mapping() {
+    use comp::types::{Cat, Pet};
+    let dog: Pet = round_trip(json!({"id": "1", "name": "Rex", "petType": "dog", "barks": true}));
+    assert!(matches!(&dog, Pet::Dog(d) if d.barks == Some(true) && d.name == "Rex"));
+    // The mapping says `kitty` means Cat.
+    let cat: Pet = round_trip(json!({"id": "2", "petType": "kitty", "lives": 9}));
+    assert!(matches!(&cat, Pet::Cat(Cat { lives: Some(9), .. })));
+    let other: Pet = round_trip(json!({"id": "3", "petType": "parrot", "words": 40}));
+    assert!(matches!(other, Pet::Unknown(_)));
+    // A known tag with a body that does not fit is an error, not a silent fallback.
+    assert!(serde_json::from_value::<Pet>(json!({"petType": "dog"})).is_err());
+}
+
+#[test]
+fn untagged_unions_pick_the_variant_that_fits() {
+    use comp::types::{Coordinate, Filter, Shape};
+    assert_eq!(
+        round_trip::<Coordinate>(json!(114.17)),
+        Coordinate::Number(114.17)
+    );
+    assert_eq!(
+        round_trip::<Coordinate>(json!("22.30")),
+        Coordinate::String("22.30".into())
+    );
+    assert!(matches!(
+        round_trip::<Shape>(json!({"side": 2.0})),
+        Shape::Square(_)
+    ));
+    assert!(matches!(
+        round_trip::<Shape>(json!({"radius": 1.0})),
+        Shape::Circle(_)
+    ));
+    assert!(matches!(
+        round_trip::<Filter>(json!(["a", "b"])),
+        Filter::Array(_)
+    ));
+    assert!(matches!(
+        round_trip::<Shape>(json!({"corners": 5})),
+        Shape::Unknown(_)
+    ));
+}
+
+#[test]
+fn all_of_merges_members_and_flattens_the_rest() {
+    use comp::types::{Dog, Mixed, NullableRef};
+    let dog = Dog::new("1", "Rex", "dog");
+    assert_eq!(
+        serde_json::to_value(&dog).unwrap(),
+        json!({"id": "1", "name": "Rex", "petType": "dog"})
+    );
+    let mixed: Mixed = serde_json::from_value(json!({"id": "7"})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(mixed.id, "7");
+    let holder: NullableRef = round_trip(json!({"pet": null, "owner": {"name": "Ann"}}));
+    assert_eq!(holder.pet, Some(None));
+}
+
+#[test]
+fn recursive_types_nest() {
+    use recursion::types::{Expr, Manager, Node};
+    let tree: Node =
+        round_trip(json!({"value": 1, "children": [{"value": 2, "parent": {"value": 1}}]}));
+    assert_eq!(
+        tree.children.as_ref().unwrap()[0]
+            .parent
+            .as_ref()
+            .unwrap()
+            .value,
+        1
+    );
+    let boss: Manager =
+        round_trip(json!({"self": {"name": "Ann", "manager": {"self": {"name": "Bob"}}}}));
+    assert_eq!(boss.self_.name.as_deref(), Some("Ann"));
+    let sum: Expr = round_trip(json!({"left": 1, "right": {"left": 2, "right": 3}}));
+    assert!(matches!(sum, Expr::Sum(_)));
+}
+
+#[test]
+fn inline_schemas_get_names_from_where_they_stand() {
+    use inline::types::{Order, OrderLinesItem, OrderLinesItemState, OrderSpeed};
+    let order: Order = round_trip(
+        json!({"speed": {"value": 10, "name": "10 Mbps"}, "lines": [{"sku": "a", "state": "shipped"}], "address": {"geo": {"coordinates": ["1.5", 2.5]}}}),
+    );
+    let _: &OrderSpeed = order.speed.as_ref().unwrap();
+    let line: &OrderLinesItem = &order.lines.as_ref().unwrap()[0];
+    assert_eq!(line.state, Some(OrderLinesItemState::Shipped));
+}
+
+#[test]
+fn formats_map_to_typed_values() {
+    use formats::types::Formats;
+    let f: Formats = round_trip(json!({
+        "at": "2024-01-02T03:04:05Z", "day": "2024-01-02", "id": "67e55044-10b1-426f-9247-bb680e5fe0c8",
+        "blob": "aGVsbG8=", "small": 1, "big": 9007199254740993_i64, "unsigned": 18446744073709551615_u64,
+        "tiny": -8, "ratio": 0.5, "plain": 3
+    }));
+    assert_eq!(f.day.unwrap().to_string(), "2024-01-02");
+    assert_eq!(
+        f.id.unwrap().to_string(),
+        "67e55044-10b1-426f-9247-bb680e5fe0c8"
+    );
+    assert_eq!(&f.blob.as_ref().unwrap()[..], b"hello");
+    assert_eq!(f.unsigned, Some(u64::MAX));
+    assert_eq!(f.tiny, Some(-8_i8));
+    // Unpadded and URL-safe base64 are read too.
+    let f: Formats = serde_json::from_value(json!({"blob": "aGVsbG8"})).unwrap();
+    assert_eq!(&f.blob.unwrap()[..], b"hello");
+}
+
+#[test]
+fn maps_hold_typed_values() {
+    let labels: maps::types::Labels = round_trip(json!({"env": "prod", "team": "net"}));
+    assert_eq!(labels["env"], "prod");
+    let counts: maps::types::Counts = round_trip(json!({"a": 1, "b": null}));
+    assert_eq!(counts["b"], None);
+    let typed: maps::types::Typed = round_trip(json!({"kind": "x", "weight": 2.5}));
+    assert_eq!(typed.extra["weight"], 2.5);
+    assert!(
+        serde_json::from_value::<maps::types::Typed>(json!({"kind": "x", "weight": "heavy"}))
+            .is_err()
+    );
+}
