@@ -145,6 +145,8 @@ impl<'a> ClientEmitter<'a> {
         let mut env_reads = TokenStream::new();
         let mut setters = TokenStream::new();
         let mut authorize_arms = TokenStream::new();
+        let need_found = self.built.auth_required && !schemes.is_empty();
+        let mark_found = need_found.then(|| quote!(found = true;));
         for s in schemes {
             let f = ident(&s.field);
             let scheme_name = &s.name;
@@ -190,7 +192,7 @@ impl<'a> ClientEmitter<'a> {
                     env_reads.extend(quote! {
                         if let (Ok(user), Ok(password)) = (std::env::var(#user_var), std::env::var(#pass_var)) {
                             builder = builder.#f(user, password);
-                            found = true;
+                            #mark_found
                         }
                     });
                     authorize_arms.extend(quote! {
@@ -213,7 +215,7 @@ impl<'a> ClientEmitter<'a> {
                     env_reads.extend(quote! {
                         if let Ok(value) = std::env::var(#var) {
                             builder = builder.#f(value);
-                            found = true;
+                            #mark_found
                         }
                     });
                     let apply = match &s.kind {
@@ -303,13 +305,7 @@ impl<'a> ClientEmitter<'a> {
                 }
             }
         });
-        let found_decl = (!schemes.is_empty()).then(|| {
-            if require_credential.is_some() {
-                quote!(let mut found = false;)
-            } else {
-                quote!(let mut found = false; let _ = &mut found;)
-            }
-        });
+        let found_decl = need_found.then(|| quote!(let mut found = false;));
         let env_doc_text = env_docs.join("\n");
         let from_env_doc = format!(
             "Builds a client from environment variables:\n\n{env_doc_text}\n\nFails if the base URL is invalid{}.",
@@ -651,7 +647,7 @@ impl<'a> ClientEmitter<'a> {
                     self.note(|u| u.path_params = true);
                     let n = ident(&p.name);
                     if !literal.is_empty() {
-                        pieces.push(quote!(url.push_str(#literal);));
+                        pieces.push(push_literal(&literal));
                         literal.clear();
                     }
                     pieces.push(quote!(url.push_str(&runtime::path_param(&self.#n)?);));
@@ -662,7 +658,7 @@ impl<'a> ClientEmitter<'a> {
         }
         literal.push_str(rest);
         if !literal.is_empty() {
-            pieces.push(quote!(url.push_str(#literal);));
+            pieces.push(push_literal(&literal));
         }
         let method = format_ident!("{}", op.http_method);
         let known_method = matches!(
@@ -674,10 +670,19 @@ impl<'a> ClientEmitter<'a> {
         } else {
             quote!(reqwest::Method::GET)
         };
+        let mutates = op.params.iter().any(|p| p.location != Location::Path)
+            || op.body.is_some()
+            || !op.security.is_empty()
+            || op
+                .responses
+                .iter()
+                .any(|r| r.success && matches!(r.decode, Decode::Json(_)));
+        let request_mut = mutates.then(|| quote!(mut));
+        let url_mut = (!pieces.is_empty()).then(|| quote!(mut));
         out.extend(quote! {
-            let mut url = self.client.base_url.clone();
+            let #url_mut url = self.client.base_url.clone();
             #(#pieces)*
-            let mut request = self.client.http.request(#method_expr, url);
+            let #request_mut request = self.client.http.request(#method_expr, url);
         });
         // Query.
         let query: Vec<&Param> = op
@@ -893,6 +898,7 @@ impl<'a> ClientEmitter<'a> {
         match (op.responses.as_slice(), only_default) {
             // A lone `default` response covers every status: no dispatch needed.
             ([_], Some(expr)) => out.extend(expr),
+            ([], _) => out.extend(quote!(Err(Error::UnexpectedStatus(response)))),
             _ => out.extend(quote! {
                 match response.status.as_u16() {
                     #arms
@@ -942,19 +948,30 @@ impl<'a> ClientEmitter<'a> {
                     p.location.as_str(),
                     p.wire
                 );
-                let desc = param_doc(p);
-                if let Some(first) = desc.first() {
+                // One line per parameter: the first paragraph of its description
+                // (the setter's own docs carry the rest).
+                let first: Vec<String> = p
+                    .description
+                    .as_deref()
+                    .map(docs::markdown)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .take_while(|l| {
+                        !l.trim().is_empty() && !l.starts_with("```") && !l.starts_with("~~~")
+                    })
+                    .map(|l| l.trim().to_string())
+                    .collect();
+                if !first.is_empty() {
                     text.push_str(": ");
-                    text.push_str(first);
+                    text.push_str(&first.join(" "));
+                }
+                if let Some(e) = &p.example {
+                    let compact = serde_json::to_string(e).unwrap_or_default();
+                    if compact.len() <= 60 && !compact.contains('`') {
+                        text.push_str(&format!(" (example: `{compact}`)"));
+                    }
                 }
                 lines.push(text);
-                lines.extend(
-                    desc.iter()
-                        .skip(1)
-                        .filter(|l| !l.is_empty() && !l.starts_with("```"))
-                        .take(3)
-                        .map(|l| format!("  {l}")),
-                );
             }
             if let Some(b) = &op.body {
                 let how = if b.required {
@@ -1054,6 +1071,15 @@ impl<'a> ClientEmitter<'a> {
             "# }".into(),
             "```".into(),
         ]
+    }
+}
+
+/// `url.push('/')` for one character (clippy's `single_char_add_str`), else `push_str`.
+fn push_literal(literal: &str) -> TokenStream {
+    let mut chars = literal.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => quote!(url.push(#c);),
+        _ => quote!(url.push_str(#literal);),
     }
 }
 

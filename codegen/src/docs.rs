@@ -111,22 +111,27 @@ pub fn value_lines(label: &str, value: &Value) -> Vec<String> {
 
 /// Rewrites Markdown so that rustdoc and clippy accept it.
 pub fn markdown(text: &str) -> Vec<String> {
+    enum Line {
+        Fence(String),
+        Code(String),
+        Text(String),
+    }
     let text = text
         .replace("\r\n", "\n")
         .replace('\r', "\n")
         .replace('\t', "    ");
-    let mut out = Vec::new();
+    // Pass 1: code blocks kept verbatim (relabelled), everything else trimmed, so
+    // indentation can never start an indented code block (a doctest).
+    let mut lines = Vec::new();
     let mut fence: Option<String> = None;
-    let mut list_indent: Option<usize> = None;
-    let mut in_quote = false;
     for raw in text.lines() {
         let trimmed = raw.trim_start();
         if let Some(open) = &fence {
             if trimmed.starts_with(open.as_str()) {
-                out.push(open.clone());
+                lines.push(Line::Fence(open.clone()));
                 fence = None;
             } else {
-                out.push(raw.trim_end().to_string());
+                lines.push(Line::Code(raw.trim_end().to_string()));
             }
             continue;
         }
@@ -143,35 +148,73 @@ pub fn markdown(text: &str) -> Vec<String> {
             } else {
                 info
             };
-            out.push(format!("{open}{lang}"));
+            lines.push(Line::Fence(format!("{open}{lang}")));
             fence = Some(open);
-            list_indent = None;
             continue;
         }
-        if trimmed.is_empty() {
-            out.push(String::new());
-            list_indent = None;
-            in_quote = false;
-            continue;
-        }
-        let body = inline(trimmed);
-        if let Some(indent) = list_item_indent(trimmed) {
-            list_indent = Some(indent);
-            in_quote = false;
-            out.push(body);
-        } else if trimmed.starts_with('>') {
-            in_quote = true;
-            out.push(body);
-        } else if in_quote {
-            out.push(format!("> {body}"));
-        } else if let Some(indent) = list_indent {
-            out.push(format!("{}{body}", " ".repeat(indent)));
-        } else {
-            out.push(body);
-        }
+        lines.push(Line::Text(trimmed.trim_end().to_string()));
     }
     if let Some(open) = fence {
-        out.push(open);
+        lines.push(Line::Fence(open));
+    }
+    // Pass 2: escaping works per paragraph, since a link or a code span may
+    // continue on the next line.
+    let mut i = 0;
+    while i < lines.len() {
+        let run_end = (i..lines.len())
+            .find(|&j| !matches!(&lines[j], Line::Text(t) if !t.is_empty()))
+            .unwrap_or(lines.len());
+        if run_end > i {
+            let joined: Vec<&str> = lines[i..run_end]
+                .iter()
+                .map(|l| match l {
+                    Line::Text(t) => t.as_str(),
+                    _ => "",
+                })
+                .collect();
+            let escaped = inline(&joined.join("\n"));
+            for (slot, line) in lines[i..run_end].iter_mut().zip(escaped.split('\n')) {
+                *slot = Line::Text(line.to_string());
+            }
+            i = run_end;
+        } else {
+            i += 1;
+        }
+    }
+    // Pass 3: continuation lines of list items and quotes are indented or marked,
+    // which is what the Markdown means and what clippy asks for.
+    let mut out = Vec::new();
+    let mut list_indent: Option<usize> = None;
+    let mut in_quote = false;
+    for line in lines {
+        match line {
+            Line::Fence(f) => {
+                out.push(f);
+                list_indent = None;
+            }
+            Line::Code(c) => out.push(c),
+            Line::Text(t) if t.is_empty() => {
+                out.push(String::new());
+                list_indent = None;
+                in_quote = false;
+            }
+            Line::Text(t) => {
+                if let Some(indent) = list_item_indent(&t) {
+                    list_indent = Some(indent);
+                    in_quote = false;
+                    out.push(t);
+                } else if t.starts_with('>') {
+                    in_quote = true;
+                    out.push(t);
+                } else if in_quote {
+                    out.push(format!("> {t}"));
+                } else if let Some(indent) = list_indent {
+                    out.push(format!("{}{t}", " ".repeat(indent)));
+                } else {
+                    out.push(t);
+                }
+            }
+        }
     }
     while out.last().is_some_and(|l| l.is_empty()) {
         out.pop();
@@ -333,6 +376,16 @@ mod tests {
             "keep <https://example.com>"
         );
         assert_eq!(inline("code `Vec<[u8]>` stays"), "code `Vec<[u8]>` stays");
+    }
+
+    #[test]
+    fn links_and_code_spans_may_span_lines() {
+        assert_eq!(
+            markdown("see [the\ndocs](https://x.io) now"),
+            vec!["see [the", "docs](https://x.io) now"]
+        );
+        assert_eq!(markdown("a `code\nspan` b"), vec!["a `code", "span` b"]);
+        assert_eq!(markdown("[not\nlinked] x"), vec!["\\[not", "linked\\] x"]);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod operations;
 pub mod output;
 pub mod runtime;
 pub mod types;
+pub mod yaml;
 
 use diagnostics::{Diagnostic, Diagnostics};
 pub use output::GeneratedFile;

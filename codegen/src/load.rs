@@ -6,7 +6,7 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use openapiv3::OpenAPI;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// A parsed document and the raw value it came from (kept for `$ref`s that point
 /// somewhere `openapiv3` does not model).
@@ -70,62 +70,16 @@ pub fn parse_value(text: &str) -> Result<Value, Diagnostic> {
             return Ok(v);
         }
     }
-    match serde_yaml::from_str::<serde_yaml::Value>(trimmed) {
-        Ok(v) => Ok(yaml_to_json(v)),
-        Err(e) => {
-            let at = e
-                .location()
-                .map(|l| format!(" (line {}, column {})", l.line(), l.column()))
-                .unwrap_or_default();
-            Err(Diagnostic::error(
-                "#",
-                format!("the document is neither valid JSON nor valid YAML{at}: {e}"),
-            )
-            .with_help("fix the syntax error; a YAML linter points at the exact spot"))
-        }
-    }
-}
-
-fn yaml_to_json(v: serde_yaml::Value) -> Value {
-    use serde_yaml::Value as Y;
-    match v {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map(Value::Number)
-                    .unwrap_or(Value::Null)
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
-        Y::Mapping(map) => {
-            let mut out = Map::with_capacity(map.len());
-            for (k, v) in map {
-                out.insert(yaml_key(k), yaml_to_json(v));
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value),
-    }
-}
-
-/// Mapping keys become strings: response codes are often written as bare `200:`.
-fn yaml_key(k: serde_yaml::Value) -> String {
-    use serde_yaml::Value as Y;
-    match k {
-        Y::String(s) => s,
-        Y::Number(n) => n.to_string(),
-        Y::Bool(b) => b.to_string(),
-        Y::Null => "null".to_string(),
-        other => serde_json::to_string(&yaml_to_json(other)).unwrap_or_default(),
-    }
+    crate::yaml::to_json(trimmed).map_err(|e| {
+        Diagnostic::error(
+            "#",
+            format!(
+                "the document is neither valid JSON nor valid YAML (line {}, column {}): {}",
+                e.line, e.column, e.message
+            ),
+        )
+        .with_help("fix the syntax error at that line")
+    })
 }
 
 fn check_version(raw: &Value, diags: &mut Diagnostics) -> Option<()> {

@@ -76,9 +76,9 @@ fn schema(v: &mut Value, is_31: bool) {
         return;
     }
     let Some(obj) = v.as_object_mut() else { return };
-    if is_31 {
-        lower_31(obj);
-    }
+    // 3.1 spellings also turn up in 3.0 documents (OpenAI's 3.0 document has
+    // `type: "null"`); lowering them keeps their meaning either way.
+    lower_31(obj);
     clamp_integer_bounds(obj);
     for key in ["items", "not", "additionalProperties"] {
         if let Some(child) = obj.get_mut(key) {
@@ -97,9 +97,7 @@ fn schema(v: &mut Value, is_31: bool) {
             props.values_mut().for_each(|p| schema(p, is_31));
         }
     }
-    if is_31 {
-        fold_null_alternatives(obj);
-    }
+    fold_null_alternatives(obj);
 }
 
 /// 3.1 keywords that 3.0 spells differently.

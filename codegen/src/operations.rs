@@ -530,7 +530,7 @@ impl<'d> OpBuilder<'_, '_, 'd> {
                 .any(|p| p.location == Location::Path && &p.wire == name)
             {
                 self.resolver.diags.push(
-                    Diagnostic::error(self.ptr, format!("the path `{path}` has `{{{name}}}` but no path parameter `{name}` is declared"))
+                    Diagnostic::warning(self.ptr, format!("the path `{path}` has `{{{name}}}` but no path parameter `{name}` is declared; treating it as a required string"))
                         .with_code("path-param-undeclared")
                         .with_help(format!("declare it: `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}`")),
                 );

@@ -42,12 +42,14 @@ fn space_items(code: &str) -> String {
         let indent = line.len() - t.len();
         let prev_t = prev.trim_start();
         let prev_indent = prev.len() - prev_t.len();
-        let item_end = (prev_t == "}"
-            || (prev_t.ends_with(" {}") && !prev_t.starts_with("//"))
-            || prev_t == "};"
-            || prev_t == ")]"
-            || prev_t.ends_with(");") && prev_indent == 0
-            || prev_t.ends_with(')') && prev_t.starts_with("#!["))
+        let is_comment = prev_t.starts_with("//") || prev_t.starts_with("#[");
+        let item_end = !is_comment
+            && (prev_t == "}"
+                || (prev_t.ends_with(" {}") && !prev_t.starts_with("//"))
+                || prev_t == "};"
+                || prev_t == ")]"
+                || prev_t.ends_with(");") && prev_indent == 0
+                || prev_t.ends_with(')') && prev_t.starts_with("#!["))
             && indent == prev_indent;
         let closes =
             t.starts_with('}') || t.starts_with(')') || t.starts_with(']') || t.starts_with("else");

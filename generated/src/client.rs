@@ -221,8 +221,7 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `filter` (query `filter`, required): Search criteria, serialised as a JSON object in the query string
-    ///   (`?filter={"where":{...},"skip":0,"limit":100}`, URL-encoded).
+    /// - `filter` (query `filter`, required): Search criteria, serialised as a JSON object in the query string (`?filter={"where":{...},"skip":0,"limit":100}`, URL-encoded).
     ///
     /// # Errors
     ///
@@ -259,9 +258,7 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name).
-    ///   Find yours in `getCurrentUser` under `companies[].username`.
-    ///   Example: `"samplecompanyname"`
+    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name). Find yours in `getCurrentUser` under `companies[].username`. (example: `"samplecompanyname"`)
     ///
     /// # Errors
     ///
@@ -301,9 +298,7 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name).
-    ///   Find yours in `getCurrentUser` under `companies[].username`.
-    ///   Example: `"samplecompanyname"`
+    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name). Find yours in `getCurrentUser` under `companies[].username`. (example: `"samplecompanyname"`)
     /// - `body` (request body, `application/json`, required)
     ///
     /// # Errors
@@ -344,11 +339,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name).
-    ///   Find yours in `getCurrentUser` under `companies[].username`.
-    ///   Example: `"samplecompanyname"`
-    /// - `order_id` (path `orderId`, required): Id of the port order (its `id`).
-    ///   Example: `"56d691309a90128d55831db1"`
+    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name). Find yours in `getCurrentUser` under `companies[].username`. (example: `"samplecompanyname"`)
+    /// - `order_id` (path `orderId`, required): Id of the port order (its `id`). (example: `"56d691309a90128d55831db1"`)
     ///
     /// # Errors
     ///
@@ -386,11 +378,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name).
-    ///   Find yours in `getCurrentUser` under `companies[].username`.
-    ///   Example: `"samplecompanyname"`
-    /// - `order_id` (path `orderId`, required): Id of the port order (its `id`).
-    ///   Example: `"56d691309a90128d55831db1"`
+    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name). Find yours in `getCurrentUser` under `companies[].username`. (example: `"samplecompanyname"`)
+    /// - `order_id` (path `orderId`, required): Id of the port order (its `id`). (example: `"56d691309a90128d55831db1"`)
     ///
     /// # Errors
     ///
@@ -429,13 +418,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name).
-    ///   Find yours in `getCurrentUser` under `companies[].username`.
-    ///   Example: `"samplecompanyname"`
-    /// - `deleted` (query `deleted`, optional, set with [`ListPorts::deleted`]): Filter on the ports' deleted flag. Send `false` to leave out ports that have been
-    ///   deleted; the docs show no other use. The docs type this parameter as a string,
-    ///   so it is sent as the text `true` or `false`.
-    ///   Example: `"false"`
+    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name). Find yours in `getCurrentUser` under `companies[].username`. (example: `"samplecompanyname"`)
+    /// - `deleted` (query `deleted`, optional, set with [`ListPorts::deleted`]): Filter on the ports' deleted flag. Send `false` to leave out ports that have been deleted; the docs show no other use. The docs type this parameter as a string, so it is sent as the text `true` or `false`. (example: `"false"`)
     ///
     /// # Errors
     ///
@@ -469,11 +453,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name).
-    ///   Find yours in `getCurrentUser` under `companies[].username`.
-    ///   Example: `"samplecompanyname"`
-    /// - `port_id` (path `portId`, required): Id of the port (a port's `id`, or a finished order's `createdPortId`).
-    ///   Example: `"66ac8136f8ff98229a26f954"`
+    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name). Find yours in `getCurrentUser` under `companies[].username`. (example: `"samplecompanyname"`)
+    /// - `port_id` (path `portId`, required): Id of the port (a port's `id`, or a finished order's `createdPortId`). (example: `"66ac8136f8ff98229a26f954"`)
     ///
     /// # Errors
     ///
@@ -512,8 +493,7 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `username` (path `username`, required): Username of the company whose metros to list.
-    ///   Example: `"consoleconnect"`
+    /// - `username` (path `username`, required): Username of the company whose metros to list. (example: `"consoleconnect"`)
     ///
     /// # Errors
     ///
@@ -548,8 +528,7 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `metro_id` (path `metroId`, required): Id of the metro.
-    ///   Example: `"21ab4746f3ba6c3462def3e8"`
+    /// - `metro_id` (path `metroId`, required): Id of the metro. (example: `"21ab4746f3ba6c3462def3e8"`)
     ///
     /// # Errors
     ///
@@ -592,8 +571,7 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `company_username` (path `companyUsername`, required): Username of your company, the one requesting the connection.
-    ///   Example: `"samplecompanyname"`
+    /// - `company_username` (path `companyUsername`, required): Username of your company, the one requesting the connection. (example: `"samplecompanyname"`)
     /// - `body` (request body, `application/json`, required)
     ///
     /// # Errors

@@ -48,6 +48,14 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Generate and compile every document of a corpus (default `../shared/corpus`).
+    Corpus {
+        /// Documents, or folders of documents.
+        paths: Vec<PathBuf>,
+        /// Generate only; skip `cargo clippy` of the generated crates.
+        #[arg(long)]
+        no_check: bool,
+    },
     /// Run the generated client against a Prism mock of the spec (installs Prism).
     Contract,
     /// Report a document's problems without generating.
@@ -74,6 +82,9 @@ fn main() -> ExitCode {
             deny_warnings,
         } => validate(&path, deny_warnings),
         Command::Snapshots { check } => snapshots(check),
+        Command::Corpus { paths, no_check } => {
+            xtask::corpus::run(&xtask::workspace_root(), paths, !no_check)
+        }
         Command::Contract => xtask::contract::run(&xtask::workspace_root()),
     };
     match result {

@@ -332,6 +332,15 @@ impl<'a> TypeEmitter<'a> {
                     }
                 }
             });
+            if args.is_empty() {
+                out.extend(quote! {
+                    impl Default for #name {
+                        fn default() -> Self {
+                            Self::new()
+                        }
+                    }
+                });
+            }
         }
         out
     }

@@ -1,0 +1,350 @@
+//! `cargo xtask corpus [PATH...]`: the generator on documents written by others.
+//!
+//! Every document is generated (panics caught and reported as failures) into one
+//! crate of a scratch workspace; then one `cargo clippy --keep-going` checks them
+//! all, and each crate's errors and warnings (rustc's and clippy's) are counted.
+//! The table goes to the terminal and to `target/corpus/report.md`; any document
+//! that fails to generate, fails to compile or warns makes the run fail.
+
+use anyhow::{bail, Context, Result};
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Default)]
+struct Row {
+    document: String,
+    krate: String,
+    operations: usize,
+    types: usize,
+    generated: bool,
+    compiles: Option<bool>,
+    warnings: usize,
+    fallbacks: usize,
+    diagnostics: usize,
+    generation: Duration,
+    lines: usize,
+    first_error: String,
+}
+
+/// Documents to run: the files named, or every `.json`/`.yaml`/`.yml` in a folder.
+fn documents(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .with_context(|| format!("cannot list {}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    f.extension()
+                        .is_some_and(|e| e == "json" || e == "yaml" || e == "yml")
+                })
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else if p.is_file() {
+            out.push(p.clone());
+        } else {
+            bail!("{} is neither a file nor a folder", p.display());
+        }
+    }
+    Ok(out)
+}
+
+fn crate_name(doc: &Path) -> String {
+    let stem = doc.file_stem().and_then(|s| s.to_str()).unwrap_or("doc");
+    let mut name = String::from("corpus_");
+    let mut last_underscore = true;
+    for c in stem.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c.to_ascii_lowercase());
+            last_underscore = false;
+        } else if !last_underscore {
+            name.push('_');
+            last_underscore = true;
+        }
+    }
+    name.trim_end_matches('_').to_string()
+}
+
+/// Generates one document, turning a panic into a failure with its message.
+fn generate(doc: &Path, name: &str, dir: &Path) -> Row {
+    let mut row = Row {
+        document: doc.file_name().unwrap_or_default().to_string_lossy().into(),
+        krate: name.into(),
+        ..Row::default()
+    };
+    let text = match std::fs::read_to_string(doc) {
+        Ok(t) => t,
+        Err(e) => {
+            row.first_error = format!("cannot read: {e}");
+            return row;
+        }
+    };
+    let label = format!("corpus/{}", row.document);
+    let mut settings = codegen::Settings::new(name, "cargo xtask corpus", label);
+    settings.layout = codegen::Layout::Crate {
+        standalone: false,
+        publish: false,
+    };
+    let start = Instant::now();
+    let result = std::panic::catch_unwind(|| codegen::generate(&text, &settings));
+    row.generation = start.elapsed();
+    match result {
+        Err(panic) => {
+            let msg = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".into());
+            row.first_error = format!("PANIC: {msg}");
+        }
+        Ok(Err(diags)) => {
+            let first = diags.iter().find(|d| d.is_error()).or(diags.first());
+            row.first_error = first
+                .map(|d| format!("{} at {}", d.message, d.pointer))
+                .unwrap_or_default();
+            row.diagnostics = diags.len();
+        }
+        Ok(Ok(output)) => {
+            row.generated = true;
+            row.operations = output.stats.operations;
+            row.types = output.stats.types;
+            row.fallbacks = output.stats.fallbacks;
+            row.diagnostics = output.diagnostics.len();
+            row.lines = output
+                .files
+                .iter()
+                .filter(|f| f.path.extension().is_some_and(|e| e == "rs"))
+                .map(|f| f.contents.lines().count())
+                .sum();
+            if let Err(e) = crate::fsutil::sync_dir(dir, &output.files, false) {
+                row.generated = false;
+                row.first_error = format!("cannot write: {e}");
+            }
+        }
+    }
+    row
+}
+
+/// Peak resident memory of this process, from the kernel's own account.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+pub fn run(root: &Path, paths: Vec<PathBuf>, check: bool) -> Result<()> {
+    let paths = if paths.is_empty() {
+        vec![root.join("../shared/corpus")]
+    } else {
+        paths
+    };
+    let docs = documents(&paths)?;
+    if docs.is_empty() {
+        bail!("no OpenAPI documents found in {paths:?}");
+    }
+    let out = root.join("target").join("corpus");
+    let crates_dir = out.join("crates");
+    std::fs::create_dir_all(&crates_dir)?;
+    // Quiet panic output: a panic is reported in the table instead.
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let gen_start = Instant::now();
+    let mut rows = Vec::new();
+    for doc in &docs {
+        let name = crate_name(doc);
+        let row = generate(doc, &name, &crates_dir.join(&name));
+        println!(
+            "generated {:<45} {:>6.2}s {}",
+            row.document,
+            row.generation.as_secs_f64(),
+            if row.generated {
+                "ok".to_string()
+            } else {
+                format!("FAILED: {}", row.first_error)
+            }
+        );
+        rows.push(row);
+    }
+    std::panic::set_hook(previous_hook);
+    let gen_total = gen_start.elapsed();
+    let peak = peak_rss_mib();
+
+    let members: Vec<&Row> = rows.iter().filter(|r| r.generated).collect();
+    let mut check_time = Duration::ZERO;
+    if check && !members.is_empty() {
+        let list: Vec<String> = members
+            .iter()
+            .map(|r| format!("    \"crates/{}\",", r.krate))
+            .collect();
+        let manifest = format!(
+            "# Scratch workspace written by `cargo xtask corpus`.\n[workspace]\nresolver = \"2\"\nmembers = [\n{}\n]\n\n[profile.dev]\ndebug = 0\n",
+            list.join("\n")
+        );
+        std::fs::write(out.join("Cargo.toml"), manifest)?;
+        // Same dependency versions as the main workspace, so its build is reused.
+        let _ = std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"));
+        let start = Instant::now();
+        let messages = clippy(&out, &root.join("target"))?;
+        check_time = start.elapsed();
+        for row in rows.iter_mut().filter(|r| r.generated) {
+            let m = messages.get(&row.krate);
+            row.compiles = Some(m.is_none_or(|m| m.errors == 0 && m.finished));
+            row.warnings = m.map_or(0, |m| m.warnings);
+            if let Some(first) =
+                m.and_then(|m| m.first_error.clone().or_else(|| m.first_warning.clone()))
+            {
+                row.first_error = first;
+            }
+        }
+    }
+    let report = table(&rows, gen_total, check_time, peak);
+    println!("\n{report}");
+    std::fs::write(out.join("report.md"), &report)?;
+    println!("report written to {}", out.join("report.md").display());
+    let failed: Vec<&str> = rows
+        .iter()
+        .filter(|r| !r.generated || r.compiles == Some(false) || r.warnings > 0)
+        .map(|r| r.document.as_str())
+        .collect();
+    if !failed.is_empty() {
+        bail!(
+            "{} of {} documents failed or warned: {}",
+            failed.len(),
+            rows.len(),
+            failed.join(", ")
+        );
+    }
+    Ok(())
+}
+
+#[derive(Default, Debug)]
+struct Messages {
+    errors: usize,
+    warnings: usize,
+    finished: bool,
+    first_error: Option<String>,
+    first_warning: Option<String>,
+}
+
+/// Runs clippy over the scratch workspace and sorts its messages by crate.
+fn clippy(workspace: &Path, target: &Path) -> Result<BTreeMap<String, Messages>> {
+    let mut child = Command::new(env!("CARGO"))
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", target)
+        .args([
+            "clippy",
+            "--workspace",
+            "--keep-going",
+            "--quiet",
+            "--message-format=json",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .context("running cargo clippy")?;
+    let mut by_crate: BTreeMap<String, Messages> = BTreeMap::new();
+    let stdout = child.stdout.take().context("clippy output")?;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line?;
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else {
+            continue;
+        };
+        let target_name = v["target"]["name"].as_str().unwrap_or_default().to_string();
+        match v["reason"].as_str() {
+            Some("compiler-message") if target_name.starts_with("corpus_") => {
+                let m = by_crate.entry(target_name).or_default();
+                let msg = &v["message"];
+                let text = msg["message"].as_str().unwrap_or_default();
+                let at = msg["spans"]
+                    .as_array()
+                    .and_then(|s| s.first())
+                    .map(|s| {
+                        format!(
+                            "{}:{}",
+                            s["file_name"]
+                                .as_str()
+                                .unwrap_or("?")
+                                .rsplit('/')
+                                .next()
+                                .unwrap_or("?"),
+                            s["line_start"]
+                        )
+                    })
+                    .unwrap_or_default();
+                match msg["level"].as_str() {
+                    Some("error") => {
+                        m.errors += 1;
+                        m.first_error.get_or_insert_with(|| format!("{at}: {text}"));
+                    }
+                    Some("warning")
+                        if !text.contains("warning emitted")
+                            && !text.contains("warnings emitted") =>
+                    {
+                        m.warnings += 1;
+                        m.first_warning
+                            .get_or_insert_with(|| format!("warning {at}: {text}"));
+                    }
+                    _ => {}
+                }
+            }
+            Some("compiler-artifact") if target_name.starts_with("corpus_") => {
+                by_crate.entry(target_name).or_default().finished = true;
+            }
+            _ => {}
+        }
+    }
+    child.wait()?;
+    Ok(by_crate)
+}
+
+fn table(rows: &[Row], generation: Duration, check: Duration, peak: Option<f64>) -> String {
+    let mut s = String::from("| document | ops | types | generated | compiles | warnings | fallbacks | gen s | lines | first error |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    for r in rows {
+        let compiles = match r.compiles {
+            Some(true) => "yes",
+            Some(false) => "NO",
+            None => "—",
+        };
+        let mut first = r.first_error.replace('|', "\\|").replace('\n', " ");
+        if first.chars().count() > 120 {
+            first = first.chars().take(117).collect::<String>() + "…";
+        }
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} | {} | {:.2} | {} | {} |\n",
+            r.document,
+            r.operations,
+            r.types,
+            if r.generated { "yes" } else { "NO" },
+            compiles,
+            r.warnings,
+            r.fallbacks,
+            r.generation.as_secs_f64(),
+            r.lines,
+            first
+        ));
+    }
+    let generated = rows.iter().filter(|r| r.generated).count();
+    let compiled = rows.iter().filter(|r| r.compiles == Some(true)).count();
+    let clean = rows
+        .iter()
+        .filter(|r| r.compiles == Some(true) && r.warnings == 0)
+        .count();
+    s.push_str(&format!(
+        "\n{} documents: {generated} generated, {compiled} compile, {clean} without warnings; {} operations, {} fallbacks.\n",
+        rows.len(),
+        rows.iter().map(|r| r.operations).sum::<usize>(),
+        rows.iter().map(|r| r.fallbacks).sum::<usize>(),
+    ));
+    s.push_str(&format!(
+        "Generation {:.1} s in all (peak memory of the generating process {}); clippy of all crates {:.1} s.\n",
+        generation.as_secs_f64(),
+        peak.map_or("unknown".to_string(), |m| format!("{m:.0} MiB")),
+        check.as_secs_f64()
+    ));
+    s
+}
