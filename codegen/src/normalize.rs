@@ -41,35 +41,35 @@ pub fn normalize(doc: &mut Value, _diags: &mut Diagnostics) {
             }
         }
     }
-    walk(doc, is_31);
+    walk(doc);
 }
 
 /// Walks the whole document, normalising every schema found in a schema position.
-fn walk(v: &mut Value, is_31: bool) {
+fn walk(v: &mut Value) {
     match v {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
                 match key.as_str() {
                     // Example payloads are data: their `$ref`/`schema` keys are not ours.
                     "example" | "examples" => {}
-                    "schema" => schema(child, is_31),
+                    "schema" => schema(child),
                     "schemas" => {
                         if let Some(all) = child.as_object_mut() {
                             for s in all.values_mut() {
-                                schema(s, is_31);
+                                schema(s);
                             }
                         }
                     }
-                    _ => walk(child, is_31),
+                    _ => walk(child),
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|i| walk(i, is_31)),
+        Value::Array(items) => items.iter_mut().for_each(walk),
         _ => {}
     }
 }
 
-fn schema(v: &mut Value, is_31: bool) {
+fn schema(v: &mut Value) {
     if let Value::Bool(b) = v {
         // JSON Schema boolean schemas: `true` accepts anything, `false` nothing.
         *v = if *b { json!({}) } else { json!({"not": {}}) };
@@ -83,18 +83,18 @@ fn schema(v: &mut Value, is_31: bool) {
     for key in ["items", "not", "additionalProperties"] {
         if let Some(child) = obj.get_mut(key) {
             if !(key == "additionalProperties" && child.is_boolean()) {
-                schema(child, is_31);
+                schema(child);
             }
         }
     }
     for key in ["allOf", "anyOf", "oneOf", "prefixItems"] {
         if let Some(Value::Array(items)) = obj.get_mut(key) {
-            items.iter_mut().for_each(|i| schema(i, is_31));
+            items.iter_mut().for_each(schema);
         }
     }
     for key in ["properties", "patternProperties", "$defs", "definitions"] {
         if let Some(Value::Object(props)) = obj.get_mut(key) {
-            props.values_mut().for_each(|p| schema(p, is_31));
+            props.values_mut().for_each(schema);
         }
     }
     fold_null_alternatives(obj);
