@@ -222,22 +222,27 @@ pub fn markdown(text: &str) -> Vec<String> {
     out
 }
 
-/// Width of a list marker plus its space, if the line starts a list item.
+/// Where a list item's text starts (marker plus its spaces), if the line starts
+/// one; continuation lines must be indented that far.
 fn list_item_indent(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
-    if bytes.len() >= 2 && matches!(bytes[0], b'-' | b'*' | b'+') && bytes[1] == b' ' {
-        return Some(2);
-    }
-    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-    if digits > 0
-        && digits < 10
-        && bytes.len() > digits + 1
-        && matches!(bytes[digits], b'.' | b')')
-        && bytes[digits + 1] == b' '
+    let marker = if bytes
+        .first()
+        .is_some_and(|b| matches!(b, b'-' | b'*' | b'+'))
     {
-        return Some(digits + 2);
-    }
-    None
+        1
+    } else {
+        let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0
+            || digits >= 10
+            || !bytes.get(digits).is_some_and(|b| matches!(b, b'.' | b')'))
+        {
+            return None;
+        }
+        digits + 1
+    };
+    let spaces = bytes[marker..].iter().take_while(|b| **b == b' ').count();
+    (1..=4).contains(&spaces).then_some(marker + spaces)
 }
 
 /// Escapes what rustdoc would misread, outside inline code spans.
@@ -395,6 +400,8 @@ mod tests {
             vec!["- one", "  continued", "- two"]
         );
         assert_eq!(markdown("> quote\nlazy"), vec!["> quote", "> lazy"]);
+        assert_eq!(markdown("*   wide\nmore"), vec!["*   wide", "    more"]);
+        assert_eq!(markdown("10. ten\nmore"), vec!["10. ten", "    more"]);
     }
 
     #[test]

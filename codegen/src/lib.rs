@@ -82,6 +82,9 @@ pub struct Output {
 pub struct Stats {
     pub operations: usize,
     pub types: usize,
+    /// Entries under `components/schemas`, and how many of them became a Rust type.
+    pub schemas: usize,
+    pub schema_types: usize,
     /// Places where a sound fallback (`serde_json::Value`, …) stands in for a type.
     pub fallbacks: usize,
     pub timings: Timings,
@@ -262,6 +265,16 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Vec<Diagnos
         stats: Stats {
             operations: built.operations.len(),
             types: space.defs.len(),
+            schemas: doc.api.components.as_ref().map_or(0, |c| c.schemas.len()),
+            schema_types: space
+                .defs
+                .iter()
+                .filter(|d| {
+                    d.pointer
+                        .strip_prefix("#/components/schemas/")
+                        .is_some_and(|rest| !rest.contains('/'))
+                })
+                .count(),
             fallbacks: all.iter().filter(|d| d.code == "fallback").count(),
             timings: Timings {
                 parse: t1 - t0,

@@ -98,6 +98,26 @@ fn schema(v: &mut Value) {
         }
     }
     fold_null_alternatives(obj);
+    fold_nullable_parts(obj);
+}
+
+/// `allOf: [X, {nullable: true}]` is how 3.0 documents often say "nullable X".
+fn fold_nullable_parts(obj: &mut Map<String, Value>) {
+    let Some(Value::Array(parts)) = obj.get_mut("allOf") else {
+        return;
+    };
+    let flag_only = |p: &Value| {
+        p.as_object().is_some_and(|o| {
+            o.get("nullable") == Some(&Value::Bool(true))
+                && o.keys()
+                    .all(|k| matches!(k.as_str(), "nullable" | "description" | "title"))
+        })
+    };
+    let before = parts.len();
+    parts.retain(|p| !flag_only(p));
+    if parts.len() < before {
+        obj.insert("nullable".into(), Value::Bool(true));
+    }
 }
 
 /// 3.1 keywords that 3.0 spells differently.
@@ -294,6 +314,16 @@ mod tests {
     fn any_of_null_becomes_nullable_all_of() {
         assert_eq!(
             norm(json!({"anyOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}]})),
+            json!({"allOf": [{"$ref": "#/components/schemas/X"}], "nullable": true})
+        );
+    }
+
+    #[test]
+    fn nullable_all_of_parts_fold_into_the_schema() {
+        let mut doc = json!({"openapi": "3.0.0", "paths": {}, "components": {"schemas": {"S": {"allOf": [{"$ref": "#/components/schemas/X"}, {"nullable": true}]}}}});
+        normalize(&mut doc, &mut Diagnostics::default());
+        assert_eq!(
+            doc["components"]["schemas"]["S"],
             json!({"allOf": [{"$ref": "#/components/schemas/X"}], "nullable": true})
         );
     }

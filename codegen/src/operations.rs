@@ -565,7 +565,10 @@ impl<'d> OpBuilder<'_, '_, 'd> {
         let hint = format!("{}Body", self.type_name);
         let ty = match kind {
             BodyKind::Text => Ty::String,
-            BodyKind::Bytes => Ty::Bytes,
+            BodyKind::Bytes => {
+                self.untyped_media(media, mt, &mptr);
+                Ty::Bytes
+            }
             _ => match &mt.schema {
                 Some(s) => {
                     let r = self
@@ -577,7 +580,7 @@ impl<'d> OpBuilder<'_, '_, 'd> {
                         r.ty
                     }
                 }
-                None => Ty::Json,
+                None => self.schemaless(media, &mptr),
             },
         };
         Some(Body {
@@ -631,11 +634,15 @@ impl<'d> OpBuilder<'_, '_, 'd> {
                                         .resolve(s, &hint, &pointer_push(&mptr, "schema"));
                                 Decode::Json(if r.nullable { r.ty.option() } else { r.ty })
                             }
-                            None => Decode::Json(Ty::Json),
+                            None => Decode::Json(self.schemaless(media, &mptr)),
                         }
                     }
                     BodyKind::Text => Decode::Text,
-                    BodyKind::Bytes => Decode::Bytes,
+                    BodyKind::Bytes => {
+                        let mptr = pointer_push(&pointer_push(&at, "content"), media);
+                        self.untyped_media(media, mt, &mptr);
+                        Decode::Bytes
+                    }
                 },
             };
             out.push(ResponseCase {
@@ -647,6 +654,43 @@ impl<'d> OpBuilder<'_, '_, 'd> {
             });
         }
         out
+    }
+
+    /// A JSON (or form) body without a schema: any JSON value, reported.
+    fn schemaless(&mut self, media: &str, at: &str) -> Ty {
+        self.resolver.diags.push(
+            Diagnostic::warning(
+                at,
+                format!("`{media}` has no schema; using `serde_json::Value`"),
+            )
+            .with_code("fallback")
+            .with_help("add a `schema` so the body gets a type"),
+        );
+        Ty::Json
+    }
+
+    /// A body in a media type we carry as bytes: if the document gives it a
+    /// (non-binary) schema, that type is not used, and we say so.
+    fn untyped_media(&mut self, media: &str, mt: &MediaType, at: &str) {
+        let binary = |s: &openapiv3::Schema| {
+            matches!(&s.schema_kind, openapiv3::SchemaKind::Type(openapiv3::Type::String(st))
+                if matches!(st.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary | openapiv3::StringFormat::Byte)))
+        };
+        let typed = match &mt.schema {
+            Some(ReferenceOr::Item(s)) => !binary(s),
+            Some(ReferenceOr::Reference { .. }) => true,
+            None => false,
+        };
+        if typed {
+            self.resolver.diags.push(
+                Diagnostic::warning(
+                    at,
+                    format!("`{media}` bodies are carried as raw bytes; their schema is not used"),
+                )
+                .with_code("fallback")
+                .with_help("a JSON, form, multipart or text media type gets a typed body"),
+            );
+        }
     }
 
     /// Follows a `$ref` into `#/components/<kind>/<name>`.

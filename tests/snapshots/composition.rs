@@ -260,7 +260,7 @@ pub mod types {
         pub created: Option<chrono::DateTime<chrono::Utc>>,
         /// Members from a part of this schema that is not a plain object.
         #[serde(flatten)]
-        pub mixed_part1: MixedPart1,
+        pub coordinate: Coordinate,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
         #[serde(flatten)]
@@ -269,11 +269,11 @@ pub mod types {
 
     impl Mixed {
         /// A value with the required members, in this order: `id`. The others are unset.
-        pub fn new(id: impl Into<String>, mixed_part1: impl Into<MixedPart1>) -> Self {
+        pub fn new(id: impl Into<String>, coordinate: impl Into<Coordinate>) -> Self {
             Self {
                 id: id.into(),
                 created: Default::default(),
-                mixed_part1: mixed_part1.into(),
+                coordinate: coordinate.into(),
                 extra: Default::default(),
             }
         }
@@ -319,20 +319,6 @@ pub mod types {
                 extra: Default::default(),
             }
         }
-    }
-
-    /// A number, or a number written as a string.
-    ///
-    /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(untagged)]
-    pub enum MixedPart1 {
-        /// A `Number` value.
-        Number(f64),
-        /// A `String` value.
-        String(String),
-        /// A value no listed variant accepts, kept as it was sent.
-        Unknown(serde_json::Value),
     }
 }
 

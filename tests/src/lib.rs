@@ -97,5 +97,8 @@ pub mod snapshot_names;
 #[path = "../snapshots/objects.rs"]
 pub mod snapshot_objects;
 #[rustfmt::skip]
+#[path = "../snapshots/openapi31.rs"]
+pub mod snapshot_openapi31;
+#[rustfmt::skip]
 #[path = "../snapshots/recursion.rs"]
 pub mod snapshot_recursion;

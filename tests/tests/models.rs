@@ -270,3 +270,35 @@ fn maps_hold_typed_values() {
             .is_err()
     );
 }
+
+#[test]
+fn openapi_31_constructs_are_typed() {
+    use consoleconnect_tests::snapshot_openapi31::types::{Event, EventKind, EventSize};
+    let e: Event = round_trip(
+        json!({"kind": "event", "at": "2025-01-01T00:00:00Z", "note": null, "size": "big", "parent": null, "owner": {"name": "x"}, "nothing": null}),
+    );
+    assert_eq!(e.kind, EventKind::Event, "`const` is a one-value enum");
+    assert_eq!(e.note, Some(None), "`type: [string, null]` is nullable");
+    assert_eq!(
+        e.parent,
+        Some(None),
+        "`anyOf: [$ref, {type: null}]` is a nullable reference"
+    );
+    assert!(
+        matches!(e.size, Some(EventSize::String(_))),
+        "`type: [integer, string]` is a union"
+    );
+    assert_eq!(e.nothing, Some(Value::Null));
+    let built = Event::new(
+        "2025-01-01T00:00:00Z"
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap(),
+    );
+    assert_eq!(
+        serde_json::to_value(&built).unwrap()["kind"],
+        "event",
+        "the const member is filled in"
+    );
+    let e: Event = round_trip(json!({"kind": "event", "at": "2025-01-01T00:00:00Z", "size": 3}));
+    assert!(matches!(e.size, Some(EventSize::Integer(3))));
+}

@@ -19,6 +19,8 @@ struct Row {
     krate: String,
     operations: usize,
     types: usize,
+    schemas: usize,
+    schema_types: usize,
     generated: bool,
     compiles: Option<bool>,
     warnings: usize,
@@ -112,6 +114,14 @@ fn generate(doc: &Path, name: &str, dir: &Path) -> Row {
             row.generated = true;
             row.operations = output.stats.operations;
             row.types = output.stats.types;
+            row.schemas = output.stats.schemas;
+            row.schema_types = output.stats.schema_types;
+            if row.schema_types < row.schemas {
+                row.first_error = format!(
+                    "only {} of {} named schemas became types",
+                    row.schema_types, row.schemas
+                );
+            }
             row.fallbacks = output.stats.fallbacks;
             row.diagnostics = output.diagnostics.len();
             row.lines = output
@@ -208,7 +218,12 @@ pub fn run(root: &Path, paths: Vec<PathBuf>, check: bool) -> Result<()> {
     println!("report written to {}", out.join("report.md").display());
     let failed: Vec<&str> = rows
         .iter()
-        .filter(|r| !r.generated || r.compiles == Some(false) || r.warnings > 0)
+        .filter(|r| {
+            !r.generated
+                || r.compiles == Some(false)
+                || r.warnings > 0
+                || r.schema_types < r.schemas
+        })
         .map(|r| r.document.as_str())
         .collect();
     if !failed.is_empty() {
@@ -303,7 +318,7 @@ fn clippy(workspace: &Path, target: &Path) -> Result<BTreeMap<String, Messages>>
 }
 
 fn table(rows: &[Row], generation: Duration, check: Duration, peak: Option<f64>) -> String {
-    let mut s = String::from("| document | ops | types | generated | compiles | warnings | fallbacks | gen s | lines | first error |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    let mut s = String::from("| document | ops | schemas → types | all types | generated | compiles | warnings | fallbacks | gen s | lines | first error |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     for r in rows {
         let compiles = match r.compiles {
             Some(true) => "yes",
@@ -315,9 +330,11 @@ fn table(rows: &[Row], generation: Duration, check: Duration, peak: Option<f64>)
             first = first.chars().take(117).collect::<String>() + "…";
         }
         s.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} | {} | {:.2} | {} | {} |\n",
+            "| `{}` | {} | {} → {} | {} | {} | {} | {} | {} | {:.2} | {} | {} |\n",
             r.document,
             r.operations,
+            r.schemas,
+            r.schema_types,
             r.types,
             if r.generated { "yes" } else { "NO" },
             compiles,

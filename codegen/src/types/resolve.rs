@@ -385,9 +385,15 @@ impl<'d> Resolver<'d> {
             return self.resolve_enum(schema, &shape, target, hint, ptr, doc);
         }
         let ty = match shape.ty {
-            Some("string") => self.string_type(shape.format.as_deref()),
-            Some("integer") => int_type(shape.format.as_deref(), shape.minimum, shape.maximum),
-            Some("number") => Ty::Float,
+            Some("string") => self.string_type(shape.format.as_deref(), ptr),
+            Some("integer") => {
+                self.check_format("integer", shape.format.as_deref(), ptr);
+                int_type(shape.format.as_deref(), shape.minimum, shape.maximum)
+            }
+            Some("number") => {
+                self.check_format("number", shape.format.as_deref(), ptr);
+                Ty::Float
+            }
             Some("boolean") => Ty::Bool,
             Some("array") => {
                 let item = match shape.items {
@@ -447,13 +453,76 @@ impl<'d> Resolver<'d> {
         self.alias_or(target, ty, doc, ptr)
     }
 
-    fn string_type(&mut self, format: Option<&str>) -> Ty {
+    fn string_type(&mut self, format: Option<&str>, ptr: &str) -> Ty {
         match format {
             Some("date-time") => Ty::DateTime,
             Some("date") => Ty::Date,
             Some("uuid") => Ty::Uuid,
             Some("byte") => Ty::Base64,
-            _ => Ty::String,
+            other => {
+                self.check_format("string", other, ptr);
+                Ty::String
+            }
+        }
+    }
+
+    /// Formats we know, and for which the plain type is the right one; any other
+    /// format falls back to the plain type with a warning.
+    fn check_format(&mut self, ty: &str, format: Option<&str>, ptr: &str) {
+        let Some(format) = format.filter(|f| !f.is_empty()) else {
+            return;
+        };
+        let known: &[&str] = match ty {
+            "string" => &[
+                "binary",
+                "password",
+                "email",
+                "idn-email",
+                "uri",
+                "uri-reference",
+                "uri-template",
+                "iri",
+                "iri-reference",
+                "url",
+                "hostname",
+                "idn-hostname",
+                "ipv4",
+                "ipv6",
+                "ip",
+                "time",
+                "duration",
+                "json-pointer",
+                "relative-json-pointer",
+                "regex",
+                "html",
+                "markdown",
+                "text",
+                "byte",
+                "date",
+                "date-time",
+                "uuid",
+            ],
+            "integer" => &[
+                "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "uint",
+            ],
+            _ => &["float", "double"],
+        };
+        if !known.contains(&format) {
+            let rust = match ty {
+                "string" => "String",
+                "integer" => "an integer type",
+                _ => "f64",
+            };
+            self.diags.push(
+                Diagnostic::warning(
+                    pointer_push(ptr, "format"),
+                    format!("unknown {ty} format `{format}`; using {rust}"),
+                )
+                .with_code("fallback")
+                .with_help(
+                    "the value is kept exactly; a known format would give it a more precise type",
+                ),
+            );
         }
     }
 
@@ -656,7 +725,7 @@ impl<'d> Resolver<'d> {
             }
         };
         let name = self.space.defs[id.0].name.clone();
-        let mut parts: Vec<(Cow<'s, Schema>, String)> = Vec::new();
+        let mut parts: Vec<Part<'s>> = Vec::new();
         let mut seen = Vec::new();
         for (i, part) in shape.all_of.iter().enumerate() {
             let part_ptr = pointer_push(&pointer_push(ptr, "allOf"), &i.to_string());
@@ -669,13 +738,11 @@ impl<'d> Resolver<'d> {
         let mut additional: Option<(&AdditionalProperties, String)> = None;
         let mut object = false;
         let own = std::iter::once((shape, ptr.to_string()));
-        let part_shapes: Vec<(Shape<'_>, &String, &Schema)> = parts
+        let part_shapes: Vec<(Shape<'_>, &Part<'_>)> =
+            parts.iter().map(|p| (Shape::of(&p.schema), p)).collect();
+        for (part, at, origin) in part_shapes
             .iter()
-            .map(|(s, at)| (Shape::of(s), at, s.as_ref()))
-            .collect();
-        for (part, at, schema) in part_shapes
-            .iter()
-            .map(|(s, at, sc)| (s, (*at).clone(), Some(*sc)))
+            .map(|(s, p)| (s, p.at.clone(), Some(*p)))
             .chain(own.map(|(s, at)| (s, at, None)))
         {
             let mergeable = part.one_of.is_empty()
@@ -683,8 +750,19 @@ impl<'d> Resolver<'d> {
                 && part.enumeration.is_empty()
                 && (part.is_object() || part.ty.is_none());
             if !mergeable {
-                if let Some(schema) = schema {
-                    others.push((ReferenceOr::Item(schema), at));
+                // A referenced part keeps its reference, so it resolves to the
+                // named type rather than to a copy of it.
+                match origin {
+                    Some(Part {
+                        reference: Some(r), ..
+                    }) => others.push((
+                        ReferenceOr::Reference {
+                            reference: r.clone(),
+                        },
+                        at,
+                    )),
+                    Some(p) => others.push((ReferenceOr::Item(p.schema.as_ref()), at)),
+                    None => {}
                 }
                 continue;
             }
@@ -768,11 +846,15 @@ impl<'d> Resolver<'d> {
         &mut self,
         part: ReferenceOr<&'s Schema>,
         ptr: &str,
-        out: &mut Vec<(Cow<'s, Schema>, String)>,
+        out: &mut Vec<Part<'s>>,
         seen: &mut Vec<String>,
     ) where
         'd: 's,
     {
+        let original = match &part {
+            ReferenceOr::Reference { reference } => Some(reference.clone()),
+            ReferenceOr::Item(_) => None,
+        };
         let (schema, at): (Cow<'s, Schema>, String) = match part {
             ReferenceOr::Reference { reference } => {
                 let Some(target) = self.normalize_ref(&reference, ptr) else {
@@ -814,14 +896,19 @@ impl<'d> Resolver<'d> {
                 ReferenceOr::Item(s) => {
                     let mut sub = Vec::new();
                     self.collect_parts(ReferenceOr::Item(s), p, &mut sub, seen);
-                    out.extend(
-                        sub.into_iter()
-                            .map(|(c, at)| (Cow::Owned(c.into_owned()), at)),
-                    );
+                    out.extend(sub.into_iter().map(|p| Part {
+                        schema: Cow::Owned(p.schema.into_owned()),
+                        at: p.at,
+                        reference: p.reference,
+                    }));
                 }
             }
         }
-        out.push((schema, at));
+        out.push(Part {
+            schema,
+            at,
+            reference: original,
+        });
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1230,6 +1317,13 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// One part of an `allOf`, flattened, with the reference it was reached by.
+struct Part<'s> {
+    schema: Cow<'s, Schema>,
+    at: String,
+    reference: Option<String>,
 }
 
 struct Member<'a> {
