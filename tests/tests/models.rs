@@ -282,7 +282,7 @@ fn openapi_31_constructs_are_typed() {
     assert_eq!(
         e.parent,
         Some(None),
-        "`anyOf: [$ref, {type: null}]` is a nullable reference"
+        "`anyOf: [$ref, {{type: null}}]` is a nullable reference"
     );
     assert!(
         matches!(e.size, Some(EventSize::String(_))),
