@@ -85,6 +85,7 @@ fn generate(doc: &Path, name: &str, dir: &Path) -> Row {
             return row;
         }
     };
+    let expected_ops = count_operations(&text);
     let label = format!("corpus/{}", row.document);
     let mut settings = codegen::Settings::new(name, "cargo xtask corpus", label);
     settings.layout = codegen::Layout::Crate {
@@ -122,6 +123,13 @@ fn generate(doc: &Path, name: &str, dir: &Path) -> Row {
                     row.schema_types, row.schemas
                 );
             }
+            if expected_ops != Some(row.operations) {
+                row.generated = false;
+                row.first_error = format!(
+                    "{} methods for {expected_ops:?} operations in the document",
+                    row.operations
+                );
+            }
             row.fallbacks = output.stats.fallbacks;
             row.diagnostics = output.diagnostics.len();
             row.lines = output
@@ -137,6 +145,26 @@ fn generate(doc: &Path, name: &str, dir: &Path) -> Row {
         }
     }
     row
+}
+
+/// Operations in a document, counted from its text independently of the generator.
+fn count_operations(text: &str) -> Option<usize> {
+    let doc = codegen::load::parse_value(text).ok()?;
+    let paths = doc.get("paths").and_then(|p| p.as_object());
+    Some(paths.map_or(0, |paths| {
+        paths
+            .values()
+            .filter_map(|item| item.as_object())
+            .map(|item| {
+                [
+                    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+                ]
+                .iter()
+                .filter(|m| item.get(**m).is_some_and(|op| op.is_object()))
+                .count()
+            })
+            .sum()
+    }))
 }
 
 /// Peak resident memory of this process, from the kernel's own account.
