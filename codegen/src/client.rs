@@ -324,6 +324,7 @@ impl<'a> ClientEmitter<'a> {
             pub struct Client {
                 base_url: String,
                 http: reqwest::Client,
+                settings: runtime::Settings,
                 #(#fields)*
             }
 
@@ -341,6 +342,9 @@ impl<'a> ClientEmitter<'a> {
             pub struct ClientBuilder {
                 base_url: Option<String>,
                 http: Option<reqwest::Client>,
+                timeout: Option<std::time::Duration>,
+                connect_timeout: Option<std::time::Duration>,
+                retry: Option<runtime::RetryPolicy>,
                 #(#fields)*
             }
 
@@ -360,9 +364,37 @@ impl<'a> ClientEmitter<'a> {
                     self
                 }
 
-                /// Uses your own `reqwest::Client` (proxies, TLS roots, timeouts, …).
+                /// How long a call may take, per attempt, unless the call sets its own.
+                pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+                /// How long connecting may take (for the HTTP client this builder makes).
+                pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+                /// Uses your own `reqwest::Client` (proxies, TLS roots, …). Its connect
+                /// timeout applies instead of [`ClientBuilder::connect_timeout`].
                 pub fn http_client(mut self, http: reqwest::Client) -> Self {
                     self.http = Some(http);
+                    self
+                }
+
+                /// The time each attempt of a call may take, from connecting to the end of
+                /// the body ([`ClientBuilder::DEFAULT_TIMEOUT`] unless set). A call can
+                /// override it with `with_timeout`. Running out is [`Error::Timeout`].
+                pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                    self.timeout = Some(timeout);
+                    self
+                }
+
+                /// The time connecting may take ([`ClientBuilder::DEFAULT_CONNECT_TIMEOUT`] unless set).
+                pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+                    self.connect_timeout = Some(timeout);
+                    self
+                }
+
+                /// When failed calls are retried ([`crate::RetryPolicy::default`] unless
+                /// set; [`crate::RetryPolicy::none`] turns retries off). A call can
+                /// override it with `with_retry`.
+                pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+                    self.retry = Some(policy);
                     self
                 }
 
@@ -379,12 +411,17 @@ impl<'a> ClientEmitter<'a> {
                     let http = match self.http {
                         Some(http) => http,
                         None => reqwest::Client::builder()
+                            .connect_timeout(self.connect_timeout.unwrap_or(ClientBuilder::DEFAULT_CONNECT_TIMEOUT))
                             .build()
                             .map_err(|e| runtime::ConfigError(format!("could not create the HTTP client: {e}")))?,
                     };
                     Ok(Client {
                         base_url: base_url.trim_end_matches('/').to_string(),
                         http,
+                        settings: runtime::Settings {
+                            timeout: self.timeout.unwrap_or(ClientBuilder::DEFAULT_TIMEOUT),
+                            retry: self.retry.unwrap_or_default(),
+                        },
                         #(#field_names: self.#field_names,)*
                     })
                 }
@@ -568,7 +605,7 @@ impl<'a> ClientEmitter<'a> {
         let method_item = quote! {
             #method_doc
             pub fn #method(&self, #(#args),*) -> #builder<'_> {
-                #builder { client: self, #inits }
+                #builder { client: self, options: Default::default(), #inits }
             }
         };
         let builder_doc = docs::attrs(&[format!(
@@ -576,17 +613,33 @@ impl<'a> ClientEmitter<'a> {
             op.method_name
         )]);
         let error_enum = self.error_enum(op, &error);
+        let stream = self.pagination(op, &error);
         let items = quote! {
             #builder_doc
             #[derive(Debug, Clone)]
             #[must_use = "a request does nothing until `send` is awaited"]
             pub struct #builder<'a> {
                 client: &'a Client,
+                options: runtime::RequestOptions,
                 #fields
             }
 
-            impl #builder<'_> {
+            impl<'a> #builder<'a> {
                 #setters
+
+                /// The time this call may take, per attempt, instead of the client's.
+                pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+                    self.options.timeout = Some(timeout);
+                    self
+                }
+
+                /// When this call is retried, instead of the client's policy.
+                pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
+                    self.options.retry = Some(policy);
+                    self
+                }
+
+                #stream
 
                 /// Sends the request and decodes the response.
                 pub async fn send(self) -> Result<ResponseValue<#success>, Error<#error>> {
@@ -598,6 +651,56 @@ impl<'a> ClientEmitter<'a> {
             #error_enum
         };
         (method_item, items)
+    }
+
+    /// `stream()` for an operation with `x-pagination`: every item of every page.
+    fn pagination(&self, op: &Operation, error: &proc_macro2::Ident) -> TokenStream {
+        let Some(p) = &op.pagination else {
+            return TokenStream::new();
+        };
+        self.note(|u| u.pagination = true);
+        let item = self.ty(&p.item);
+        let (get_offset, set_offset) = knob_code(&p.offset, &format_ident!("offset"));
+        let (get_limit, set_limit) = knob_code(&p.limit, &format_ident!("limit"));
+        let default_limit = Literal::i64_unsuffixed(p.default_limit);
+        let items = match &p.items {
+            None => quote!(response.into_inner()),
+            Some((field, optional)) => {
+                let f = ident(field);
+                if *optional {
+                    quote!(response.into_inner().#f.unwrap_or_default())
+                } else {
+                    quote!(response.into_inner().#f)
+                }
+            }
+        };
+        let doc = docs::attrs(&[
+            "Every item of every page, fetched lazily: the next page is requested only".to_string(),
+            "when the items so far are used up, and the stream ends after a page shorter"
+                .to_string(),
+            format!(
+                "than the limit (the request's, or {} when it sets none).",
+                p.default_limit
+            ),
+            String::new(),
+            "Paging follows the operation's `x-pagination` extension.".to_string(),
+        ]);
+        quote! {
+            #doc
+            pub fn stream(self) -> impl futures_util::Stream<Item = Result<#item, Error<#error>>> + 'a {
+                let start = #get_offset.unwrap_or(0);
+                let limit = #get_limit.unwrap_or(#default_limit);
+                runtime::paginate(start, limit, move |offset, limit| {
+                    let mut page = self.clone();
+                    #set_offset
+                    #set_limit
+                    async move {
+                        let response = page.send().await?;
+                        Ok(#items)
+                    }
+                })
+            }
+        }
     }
 
     fn error_enum(&self, op: &Operation, name: &proc_macro2::Ident) -> TokenStream {
@@ -815,8 +918,10 @@ impl<'a> ClientEmitter<'a> {
         out.extend(quote! {
             let response = runtime::execute(
                 &self.client.http,
+                &self.client.settings,
                 request,
                 &runtime::OperationInfo { operation_id: #op_id, method: #http_method, path: #path },
+                &self.options,
             )
             .await?;
         });
@@ -1071,6 +1176,59 @@ impl<'a> ClientEmitter<'a> {
             "# }".into(),
             "```".into(),
         ]
+    }
+}
+
+/// How to read a paging number from `self` (as `Option<i64>`), and a statement
+/// setting it on `page` from the `i64` variable `value`.
+fn knob_code(
+    k: &crate::operations::Knob,
+    value: &proc_macro2::Ident,
+) -> (TokenStream, TokenStream) {
+    use crate::types::{FieldShape, IntKind};
+    let param = ident(&k.param);
+    let int = match k.int {
+        IntKind::I8 => quote!(i8),
+        IntKind::I16 => quote!(i16),
+        IntKind::I32 => quote!(i32),
+        IntKind::I64 => quote!(i64),
+        IntKind::U8 => quote!(u8),
+        IntKind::U16 => quote!(u16),
+        IntKind::U32 => quote!(u32),
+        IntKind::U64 => quote!(u64),
+    };
+    let cast = quote!(#int::try_from(#value).unwrap_or(#int::MAX));
+    match &k.member {
+        None if k.param_required => (
+            quote!(Some(self.#param as i64)),
+            quote!(page.#param = #cast;),
+        ),
+        None => (
+            quote!(self.#param.map(|v| v as i64)),
+            quote!(page.#param = Some(#cast);),
+        ),
+        Some((field, shape)) => {
+            let f = ident(field);
+            let (read, write) = match shape {
+                FieldShape::Plain => (quote!(Some(p.#f as i64)), cast),
+                FieldShape::OptionalNullable => (
+                    quote!(p.#f.flatten().map(|v| v as i64)),
+                    quote!(Some(Some(#cast))),
+                ),
+                _ => (quote!(p.#f.map(|v| v as i64)), quote!(Some(#cast))),
+            };
+            if k.param_required {
+                (
+                    quote!(Some(&self.#param).and_then(|p| #read)),
+                    quote!(page.#param.#f = #write;),
+                )
+            } else {
+                (
+                    quote!(self.#param.as_ref().and_then(|p| #read)),
+                    quote!(page.#param.get_or_insert_with(Default::default).#f = #write;),
+                )
+            }
+        }
     }
 }
 

@@ -305,7 +305,7 @@ fn reexports(uses: types::Uses, has_client: bool) -> TokenStream {
     if has_client {
         out.extend(quote! {
             pub use client::{Client, ClientBuilder};
-            pub use runtime::{ConfigError, DecodeError, Error, OperationInfo, RawResponse, RequestError, ResponseValue, Secret};
+            pub use runtime::{ConfigError, DecodeError, Error, OperationInfo, RawResponse, RequestError, ResponseValue, RetryPolicy, Secret};
         });
     }
     if uses.base64 {

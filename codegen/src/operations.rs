@@ -32,6 +32,37 @@ pub struct Operation {
     /// Security schemes (by name) that may authorise this operation.
     pub security: Vec<String>,
     pub extensions: IndexMap<String, Value>,
+    /// From our `x-pagination` extension: how to page through the results.
+    pub pagination: Option<Pagination>,
+}
+
+/// Offset/limit pagination, resolved to Rust names and types.
+///
+/// Declared on an operation as
+/// `x-pagination: {offset: filter.skip, limit: filter.limit, items: results, defaultLimit: 100}`:
+/// `offset`/`limit` name a parameter, or a member of an object parameter
+/// (`param.member`); `items` names the response member holding a page's items
+/// (omitted when the body is the array itself).
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    pub offset: Knob,
+    pub limit: Knob,
+    /// The response member with the items, and whether it is optional.
+    pub items: Option<(String, bool)>,
+    pub item: Ty,
+    pub default_limit: i64,
+}
+
+/// Where a paging number is set: a parameter, or a member of one.
+#[derive(Debug, Clone)]
+pub struct Knob {
+    /// The builder field (the parameter's Rust name).
+    pub param: String,
+    pub param_required: bool,
+    /// The member of the parameter's struct, and its shape.
+    pub member: Option<(String, crate::types::FieldShape)>,
+    /// The integer type of the value.
+    pub int: crate::types::IntKind,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,7 +271,15 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> Built {
             let responses = b.responses(&op.responses);
             // Rust names for arguments, unique within the operation.
             let mut arg_ns = Namespace::new();
-            for reserved in ["client", "send", "self"] {
+            for reserved in [
+                "client",
+                "send",
+                "self",
+                "options",
+                "with_timeout",
+                "with_retry",
+                "stream",
+            ] {
                 arg_ns.reserve(reserved);
             }
             let body = body.map(|mut body| {
@@ -254,6 +293,15 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> Built {
                 Some(reqs) => security_names(Some(reqs), &schemes),
                 None => global.clone(),
             };
+            let pagination = op.extensions.get("x-pagination").and_then(|x| {
+                pagination(
+                    x,
+                    &params,
+                    &responses,
+                    resolver,
+                    &pointer_push(&ptr, "x-pagination"),
+                )
+            });
             operations.push(Operation {
                 id,
                 method_name,
@@ -268,6 +316,7 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> Built {
                 params,
                 body,
                 responses,
+                pagination,
                 security,
                 extensions: op.extensions.clone(),
             });
@@ -278,6 +327,132 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> Built {
         schemes,
         auth_required,
     }
+}
+
+/// Resolves an `x-pagination` extension, or explains (as a warning) why it is ignored.
+fn pagination(
+    x: &Value,
+    params: &[Param],
+    responses: &[ResponseCase],
+    resolver: &mut Resolver<'_>,
+    at: &str,
+) -> Option<Pagination> {
+    use crate::types::{FieldShape, TypeKind};
+    let warn = |resolver: &mut Resolver<'_>, why: String| {
+        resolver.diags.push(
+            Diagnostic::warning(at, format!("`x-pagination` is ignored: {why}"))
+                .with_code("pagination")
+                .with_help("write `x-pagination: {offset: <param>[.<member>], limit: <param>[.<member>], items: <member>}`"),
+        );
+        None
+    };
+    let space = resolver.space();
+    let struct_field = |ty: &Ty, wire: &str| -> Option<crate::types::Field> {
+        let Ty::Named(id) = space.unalias(ty) else {
+            return None;
+        };
+        let TypeKind::Struct(s) = &space.get(*id).kind else {
+            return None;
+        };
+        s.fields.iter().find(|f| f.wire == wire).cloned()
+    };
+    let int_of = |ty: &Ty| match space.unalias(ty) {
+        Ty::Int(k) => Some(*k),
+        _ => None,
+    };
+    let knob = |path: &str| -> Result<Knob, String> {
+        let (param_wire, member) = match path.split_once('.') {
+            Some((p, m)) => (p, Some(m)),
+            None => (path, None),
+        };
+        let param = params
+            .iter()
+            .find(|p| p.wire == param_wire)
+            .ok_or_else(|| format!("no parameter `{param_wire}`"))?;
+        let param_ty = match &param.ty {
+            Ty::Option(inner) => inner.as_ref(),
+            other => other,
+        };
+        match member {
+            None => Ok(Knob {
+                param: param.name.clone(),
+                param_required: param.required,
+                member: None,
+                int: int_of(param_ty).ok_or_else(|| format!("`{param_wire}` is not an integer"))?,
+            }),
+            Some(m) => {
+                let field = struct_field(param_ty, m)
+                    .ok_or_else(|| format!("`{param_wire}` has no member `{m}`"))?;
+                let int = int_of(&field.ty).ok_or_else(|| format!("`{path}` is not an integer"))?;
+                if field.shape() == FieldShape::Flatten {
+                    return Err(format!("`{path}` is not a plain member"));
+                }
+                if !param.required && !space.has_default(param_ty) {
+                    return Err(format!(
+                        "`{param_wire}` is optional and has no default to fill in"
+                    ));
+                }
+                Ok(Knob {
+                    param: param.name.clone(),
+                    param_required: param.required,
+                    member: Some((field.name.clone(), field.shape())),
+                    int,
+                })
+            }
+        }
+    };
+    let get = |key: &str| x.get(key).and_then(Value::as_str);
+    let (Some(offset), Some(limit)) = (get("offset"), get("limit")) else {
+        return warn(resolver, "it needs `offset` and `limit`".into());
+    };
+    let (offset, limit) = match (knob(offset), knob(limit)) {
+        (Ok(o), Ok(l)) => (o, l),
+        (Err(e), _) | (_, Err(e)) => return warn(resolver, e),
+    };
+    let success: Vec<&Ty> = responses
+        .iter()
+        .filter(|r| r.success)
+        .filter_map(|r| match &r.decode {
+            Decode::Json(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    let [body] = success.as_slice() else {
+        return warn(
+            resolver,
+            "the operation needs exactly one JSON success body".into(),
+        );
+    };
+    let (items, list) = match get("items") {
+        None => (None, (*body).clone()),
+        Some(member) => match struct_field(body, member) {
+            Some(f) if matches!(f.shape(), FieldShape::Plain | FieldShape::Optional) => (
+                Some((f.name.clone(), f.shape() == FieldShape::Optional)),
+                f.ty.clone(),
+            ),
+            _ => {
+                return warn(
+                    resolver,
+                    format!("the response has no plain member `{member}`"),
+                )
+            }
+        },
+    };
+    let Ty::Vec(item) = space.unalias(&list).clone() else {
+        return warn(resolver, "the items are not an array".into());
+    };
+    let default_limit = x
+        .get("defaultLimit")
+        .and_then(Value::as_i64)
+        .unwrap_or(100)
+        .max(1);
+    Some(Pagination {
+        offset,
+        limit,
+        items,
+        item: *item,
+        default_limit,
+    })
 }
 
 /// A stable name for an operation without `operationId`: method and path words.

@@ -125,6 +125,22 @@ pub fn manifest(m: &Manifest<'_>, command: &str, source: &str) -> String {
     if m.client.any || m.uses.bytes {
         deps.push("bytes = \"1\"".into());
     }
+    if m.client.any {
+        deps.push("httpdate = \"1\"".into());
+        deps.push(
+            "tokio = { version = \"1\", default-features = false, features = [\"time\"] }".into(),
+        );
+        deps.push(
+            "tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }"
+                .into(),
+        );
+    }
+    if m.client.pagination {
+        deps.push(
+            "futures-util = { version = \"0.3\", default-features = false, features = [\"std\"] }"
+                .into(),
+        );
+    }
     if m.client.path_params {
         deps.push("percent-encoding = \"2\"".into());
     }

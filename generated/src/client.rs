@@ -22,6 +22,7 @@ use super::types;
 pub struct Client {
     base_url: String,
     http: reqwest::Client,
+    settings: runtime::Settings,
     api_key: Option<runtime::Secret>,
 }
 
@@ -39,6 +40,9 @@ impl std::fmt::Debug for Client {
 pub struct ClientBuilder {
     base_url: Option<String>,
     http: Option<reqwest::Client>,
+    timeout: Option<std::time::Duration>,
+    connect_timeout: Option<std::time::Duration>,
+    retry: Option<runtime::RetryPolicy>,
     api_key: Option<runtime::Secret>,
 }
 
@@ -58,9 +62,38 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses your own `reqwest::Client` (proxies, TLS roots, timeouts, …).
+    /// How long a call may take, per attempt, unless the call sets its own.
+    pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+    /// How long connecting may take (for the HTTP client this builder makes).
+    pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
+        10,
+    );
+    /// Uses your own `reqwest::Client` (proxies, TLS roots, …). Its connect
+    /// timeout applies instead of [`ClientBuilder::connect_timeout`].
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
+        self
+    }
+
+    /// The time each attempt of a call may take, from connecting to the end of
+    /// the body ([`ClientBuilder::DEFAULT_TIMEOUT`] unless set). A call can
+    /// override it with `with_timeout`. Running out is [`Error::Timeout`].
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The time connecting may take ([`ClientBuilder::DEFAULT_CONNECT_TIMEOUT`] unless set).
+    pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// When failed calls are retried ([`crate::RetryPolicy::default`] unless
+    /// set; [`crate::RetryPolicy::none`] turns retries off). A call can
+    /// override it with `with_retry`.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 
@@ -94,6 +127,11 @@ impl ClientBuilder {
             Some(http) => http,
             None => {
                 reqwest::Client::builder()
+                    .connect_timeout(
+                        self
+                            .connect_timeout
+                            .unwrap_or(ClientBuilder::DEFAULT_CONNECT_TIMEOUT),
+                    )
                     .build()
                     .map_err(|e| runtime::ConfigError(
                         format!("could not create the HTTP client: {e}"),
@@ -104,6 +142,10 @@ impl ClientBuilder {
         Ok(Client {
             base_url: base_url.trim_end_matches('/').to_string(),
             http,
+            settings: runtime::Settings {
+                timeout: self.timeout.unwrap_or(ClientBuilder::DEFAULT_TIMEOUT),
+                retry: self.retry.unwrap_or_default(),
+            },
             api_key: self.api_key,
         })
     }
@@ -203,7 +245,10 @@ impl Client {
     /// # }
     /// ```
     pub fn get_current_user(&self) -> GetCurrentUser<'_> {
-        GetCurrentUser { client: self }
+        GetCurrentUser {
+            client: self,
+            options: Default::default(),
+        }
     }
 
     /// Search data centre facilities
@@ -216,6 +261,9 @@ impl Client {
     /// `username` is what `createPortOrder` expects as `dataCenterFacility`.
     ///
     /// Note that this route has no `/api` prefix.
+    ///
+    /// Results come in pages of `filter.limit` items starting at `filter.skip`; the
+    /// generated client's `stream()` walks every page.
     ///
     /// `GET /v2/data-center-facility` (operation `searchDataCenterFacilities`)
     ///
@@ -244,6 +292,7 @@ impl Client {
     ) -> SearchDataCenterFacilities<'_> {
         SearchDataCenterFacilities {
             client: self,
+            options: Default::default(),
             filter: filter.into(),
         }
     }
@@ -281,6 +330,7 @@ impl Client {
     ) -> ListPortOrders<'_> {
         ListPortOrders {
             client: self,
+            options: Default::default(),
             company_name: company_name.into(),
         }
     }
@@ -324,6 +374,7 @@ impl Client {
     ) -> CreatePortOrder<'_> {
         CreatePortOrder {
             client: self,
+            options: Default::default(),
             company_name: company_name.into(),
             body: body.into(),
         }
@@ -364,6 +415,7 @@ impl Client {
     ) -> GetPortOrder<'_> {
         GetPortOrder {
             client: self,
+            options: Default::default(),
             company_name: company_name.into(),
             order_id: order_id.into(),
         }
@@ -403,6 +455,7 @@ impl Client {
     ) -> RequestPortOrderLoa<'_> {
         RequestPortOrderLoa {
             client: self,
+            options: Default::default(),
             company_name: company_name.into(),
             order_id: order_id.into(),
         }
@@ -439,6 +492,7 @@ impl Client {
     pub fn list_ports(&self, company_name: impl Into<String>) -> ListPorts<'_> {
         ListPorts {
             client: self,
+            options: Default::default(),
             company_name: company_name.into(),
             deleted: None,
         }
@@ -478,6 +532,7 @@ impl Client {
     ) -> GetPort<'_> {
         GetPort {
             client: self,
+            options: Default::default(),
             company_name: company_name.into(),
             port_id: port_id.into(),
         }
@@ -516,6 +571,7 @@ impl Client {
     ) -> ListCompanyMetros<'_> {
         ListCompanyMetros {
             client: self,
+            options: Default::default(),
             username: username.into(),
         }
     }
@@ -549,6 +605,7 @@ impl Client {
     pub fn get_metro(&self, metro_id: impl Into<String>) -> GetMetro<'_> {
         GetMetro {
             client: self,
+            options: Default::default(),
             metro_id: metro_id.into(),
         }
     }
@@ -596,6 +653,7 @@ impl Client {
     ) -> CreateLayer2Connection<'_> {
         CreateLayer2Connection {
             client: self,
+            options: Default::default(),
             company_username: company_username.into(),
             body: body.into(),
         }
@@ -607,9 +665,22 @@ impl Client {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetCurrentUser<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
-impl GetCurrentUser<'_> {
+impl<'a> GetCurrentUser<'a> {
+    /// The time this call may take, per attempt, instead of the client's.
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// When this call is retried, instead of the client's policy.
+    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -621,12 +692,14 @@ impl GetCurrentUser<'_> {
         request = self.client.authorize(request, &["api-key"])?;
         let response = runtime::execute(
                 &self.client.http,
+                &self.client.settings,
                 request,
                 &runtime::OperationInfo {
                     operation_id: "getCurrentUser",
                     method: "GET",
                     path: "/api/auth/token",
                 },
+                &self.options,
             )
             .await?;
         match response.status.as_u16() {
@@ -655,10 +728,54 @@ pub enum GetCurrentUserError {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct SearchDataCenterFacilities<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
     filter: types::DataCenterFacilityFilter,
 }
 
-impl SearchDataCenterFacilities<'_> {
+impl<'a> SearchDataCenterFacilities<'a> {
+    /// The time this call may take, per attempt, instead of the client's.
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// When this call is retried, instead of the client's policy.
+    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// Every item of every page, fetched lazily: the next page is requested only
+    /// when the items so far are used up, and the stream ends after a page shorter
+    /// than the limit (the request's, or 100 when it sets none).
+    ///
+    /// Paging follows the operation's `x-pagination` extension.
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<types::DataCenterFacility, Error<SearchDataCenterFacilitiesError>>,
+    > + 'a {
+        let start = Some(&self.filter)
+            .and_then(|p| p.skip.map(|v| v as i64))
+            .unwrap_or(0);
+        let limit = Some(&self.filter)
+            .and_then(|p| p.limit.map(|v| v as i64))
+            .unwrap_or(100);
+        runtime::paginate(
+            start,
+            limit,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.filter.skip = Some(i32::try_from(offset).unwrap_or(i32::MAX));
+                page.filter.limit = Some(i32::try_from(limit).unwrap_or(i32::MAX));
+                async move {
+                    let response = page.send().await?;
+                    Ok(response.into_inner())
+                }
+            },
+        )
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -683,12 +800,14 @@ impl SearchDataCenterFacilities<'_> {
         request = self.client.authorize(request, &["api-key"])?;
         let response = runtime::execute(
                 &self.client.http,
+                &self.client.settings,
                 request,
                 &runtime::OperationInfo {
                     operation_id: "searchDataCenterFacilities",
                     method: "GET",
                     path: "/v2/data-center-facility",
                 },
+                &self.options,
             )
             .await?;
         match response.status.as_u16() {
@@ -714,10 +833,23 @@ pub enum SearchDataCenterFacilitiesError {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPortOrders<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
     company_name: String,
 }
 
-impl ListPortOrders<'_> {
+impl<'a> ListPortOrders<'a> {
+    /// The time this call may take, per attempt, instead of the client's.
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// When this call is retried, instead of the client's policy.
+    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -731,12 +863,14 @@ impl ListPortOrders<'_> {
         request = self.client.authorize(request, &["api-key"])?;
         let response = runtime::execute(
                 &self.client.http,
+                &self.client.settings,
                 request,
                 &runtime::OperationInfo {
                     operation_id: "listPortOrders",
                     method: "GET",
                     path: "/api/company/{companyName}/ports/orders",
                 },
+                &self.options,
             )
             .await?;
         match response.status.as_u16() {
@@ -762,11 +896,24 @@ pub enum ListPortOrdersError {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreatePortOrder<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
     company_name: String,
     body: types::CreatePortOrderRequest,
 }
 
-impl CreatePortOrder<'_> {
+impl<'a> CreatePortOrder<'a> {
+    /// The time this call may take, per attempt, instead of the client's.
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// When this call is retried, instead of the client's policy.
+    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -792,12 +939,14 @@ impl CreatePortOrder<'_> {
         request = self.client.authorize(request, &["api-key"])?;
         let response = runtime::execute(
                 &self.client.http,
+                &self.client.settings,
                 request,
                 &runtime::OperationInfo {
                     operation_id: "createPortOrder",
                     method: "PUT",
                     path: "/api/company/{companyName}/ports/orders",
                 },
+                &self.options,
             )
             .await?;
         match response.status.as_u16() {
@@ -826,11 +975,24 @@ pub enum CreatePortOrderError {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPortOrder<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
     company_name: String,
     order_id: String,
 }
 
-impl GetPortOrder<'_> {
+impl<'a> GetPortOrder<'a> {
+    /// The time this call may take, per attempt, instead of the client's.
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// When this call is retried, instead of the client's policy.
+    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -845,12 +1007,14 @@ impl GetPortOrder<'_> {
         request = self.client.authorize(request, &["api-key"])?;
         let response = runtime::execute(
                 &self.client.http,
+                &self.client.settings,
                 request,
                 &runtime::OperationInfo {
                     operation_id: "getPortOrder",
                     method: "GET",
                     path: "/api/company/{companyName}/ports/orders/{orderId}",
                 },
+                &self.options,
             )
             .await?;
         match response.status.as_u16() {
@@ -876,11 +1040,24 @@ pub enum GetPortOrderError {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct RequestPortOrderLoa<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
     company_name: String,
     order_id: String,
 }
 
-impl RequestPortOrderLoa<'_> {
+impl<'a> RequestPortOrderLoa<'a> {
+    /// The time this call may take, per attempt, instead of the client's.
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// When this call is retried, instead of the client's policy.
+    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -896,12 +1073,14 @@ impl RequestPortOrderLoa<'_> {
         request = self.client.authorize(request, &["api-key"])?;
         let response = runtime::execute(
                 &self.client.http,
+                &self.client.settings,
                 request,
                 &runtime::OperationInfo {
                     operation_id: "requestPortOrderLoa",
                     method: "POST",
                     path: "/api/company/{companyName}/ports/orders/{orderId}/loa",
                 },
+                &self.options,
             )
             .await?;
         match response.status.as_u16() {
@@ -927,11 +1106,12 @@ pub enum RequestPortOrderLoaError {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPorts<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
     company_name: String,
     deleted: Option<types::ListPortsDeleted>,
 }
 
-impl ListPorts<'_> {
+impl<'a> ListPorts<'a> {
     /// Filter on the ports' deleted flag. Send `false` to leave out ports that have been
     /// deleted; the docs show no other use. The docs type this parameter as a string,
     /// so it is sent as the text `true` or `false`.
@@ -939,6 +1119,18 @@ impl ListPorts<'_> {
     /// Example: `"false"`
     pub fn deleted(mut self, value: impl Into<types::ListPortsDeleted>) -> Self {
         self.deleted = Some(value.into());
+        self
+    }
+
+    /// The time this call may take, per attempt, instead of the client's.
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// When this call is retried, instead of the client's policy.
+    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -970,12 +1162,14 @@ impl ListPorts<'_> {
         request = self.client.authorize(request, &["api-key"])?;
         let response = runtime::execute(
                 &self.client.http,
+                &self.client.settings,
                 request,
                 &runtime::OperationInfo {
                     operation_id: "listPorts",
                     method: "GET",
                     path: "/api/company/{companyName}/ports",
                 },
+                &self.options,
             )
             .await?;
         match response.status.as_u16() {
@@ -1001,11 +1195,24 @@ pub enum ListPortsError {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPort<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
     company_name: String,
     port_id: String,
 }
 
-impl GetPort<'_> {
+impl<'a> GetPort<'a> {
+    /// The time this call may take, per attempt, instead of the client's.
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// When this call is retried, instead of the client's policy.
+    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::Port>, Error<GetPortError>> {
         let mut url = self.client.base_url.clone();
@@ -1018,12 +1225,14 @@ impl GetPort<'_> {
         request = self.client.authorize(request, &["api-key"])?;
         let response = runtime::execute(
                 &self.client.http,
+                &self.client.settings,
                 request,
                 &runtime::OperationInfo {
                     operation_id: "getPort",
                     method: "GET",
                     path: "/api/company/{companyName}/ports/{portId}",
                 },
+                &self.options,
             )
             .await?;
         match response.status.as_u16() {
@@ -1049,10 +1258,23 @@ pub enum GetPortError {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListCompanyMetros<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
     username: String,
 }
 
-impl ListCompanyMetros<'_> {
+impl<'a> ListCompanyMetros<'a> {
+    /// The time this call may take, per attempt, instead of the client's.
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// When this call is retried, instead of the client's policy.
+    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1066,12 +1288,14 @@ impl ListCompanyMetros<'_> {
         request = self.client.authorize(request, &["api-key"])?;
         let response = runtime::execute(
                 &self.client.http,
+                &self.client.settings,
                 request,
                 &runtime::OperationInfo {
                     operation_id: "listCompanyMetros",
                     method: "GET",
                     path: "/api/company/{username}/metro/capabilities",
                 },
+                &self.options,
             )
             .await?;
         match response.status.as_u16() {
@@ -1097,10 +1321,23 @@ pub enum ListCompanyMetrosError {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetMetro<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
     metro_id: String,
 }
 
-impl GetMetro<'_> {
+impl<'a> GetMetro<'a> {
+    /// The time this call may take, per attempt, instead of the client's.
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// When this call is retried, instead of the client's policy.
+    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1113,12 +1350,14 @@ impl GetMetro<'_> {
         request = self.client.authorize(request, &["api-key"])?;
         let response = runtime::execute(
                 &self.client.http,
+                &self.client.settings,
                 request,
                 &runtime::OperationInfo {
                     operation_id: "getMetro",
                     method: "GET",
                     path: "/api/metro/{metroId}",
                 },
+                &self.options,
             )
             .await?;
         match response.status.as_u16() {
@@ -1147,11 +1386,24 @@ pub enum GetMetroError {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateLayer2Connection<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
     company_username: String,
     body: types::CreateLayer2ConnectionRequest,
 }
 
-impl CreateLayer2Connection<'_> {
+impl<'a> CreateLayer2Connection<'a> {
+    /// The time this call may take, per attempt, instead of the client's.
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// When this call is retried, instead of the client's policy.
+    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1180,12 +1432,14 @@ impl CreateLayer2Connection<'_> {
         request = self.client.authorize(request, &["api-key"])?;
         let response = runtime::execute(
                 &self.client.http,
+                &self.client.settings,
                 request,
                 &runtime::OperationInfo {
                     operation_id: "createLayer2Connection",
                     method: "PUT",
                     path: "/api/v2/company/{companyUsername}/connections/layer2",
                 },
+                &self.options,
             )
             .await?;
         match response.status.as_u16() {

@@ -63,5 +63,5 @@ mod runtime;
 pub use client::{Client, ClientBuilder};
 pub use runtime::{
     ConfigError, DecodeError, Error, OperationInfo, RawResponse, RequestError,
-    ResponseValue, Secret,
+    ResponseValue, RetryPolicy, Secret,
 };

@@ -42,6 +42,7 @@ where
 }
 
 use std::fmt;
+use std::time::Duration;
 
 /// A credential. Its `Debug` output is redacted, and the header it becomes is
 /// marked sensitive, so it never shows up in logs or error messages.
@@ -79,24 +80,30 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Headers servers use to name a request, most specific first.
+const REQUEST_ID_HEADERS: [&str; 6] = [
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "x-amz-request-id",
+    "x-github-request-id",
+    "x-correlation-id",
+];
+fn request_id(headers: &reqwest::header::HeaderMap) -> Option<&str> {
+    REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok())
+}
+
 /// A successful response: the decoded body (reachable through `Deref`), plus
-/// the status and headers it came with.
+/// the status, headers and number of attempts it took.
 #[derive(Debug, Clone)]
 pub struct ResponseValue<T> {
     value: T,
     status: reqwest::StatusCode,
     headers: reqwest::header::HeaderMap,
+    attempts: u32,
 }
 
 impl<T> ResponseValue<T> {
-    pub(crate) fn new(
-        value: T,
-        status: reqwest::StatusCode,
-        headers: reqwest::header::HeaderMap,
-    ) -> Self {
-        Self { value, status, headers }
-    }
-
     /// The decoded body.
     pub fn into_inner(self) -> T {
         self.value
@@ -110,12 +117,23 @@ impl<T> ResponseValue<T> {
         &self.headers
     }
 
+    /// How many attempts the call took (1 when it was not retried).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The server's id for the request (`x-request-id` and the like), for support tickets.
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(&self.headers)
+    }
+
     /// Converts the body, keeping status and headers.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
         ResponseValue {
             value: f(self.value),
             status: self.status,
             headers: self.headers,
+            attempts: self.attempts,
         }
     }
 }
@@ -139,6 +157,8 @@ pub struct RawResponse {
     pub status: reqwest::StatusCode,
     pub headers: reqwest::header::HeaderMap,
     pub body: bytes::Bytes,
+    /// How many attempts it took to get this response.
+    pub attempts: u32,
 }
 
 impl RawResponse {
@@ -147,11 +167,25 @@ impl RawResponse {
         String::from_utf8_lossy(&self.body)
     }
 
+    /// The server's id for the request (`x-request-id` and the like).
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(&self.headers)
+    }
+
+    fn value<T>(self, value: T) -> ResponseValue<T> {
+        ResponseValue {
+            value,
+            status: self.status,
+            headers: self.headers,
+            attempts: self.attempts,
+        }
+    }
+
     pub(crate) fn json<T: serde::de::DeserializeOwned, E>(
         self,
     ) -> Result<ResponseValue<T>, Error<E>> {
         match serde_json::from_slice(&self.body) {
-            Ok(value) => Ok(ResponseValue::new(value, self.status, self.headers)),
+            Ok(value) => Ok(self.value(value)),
             Err(source) => {
                 Err(Error::Decode {
                     response: self,
@@ -162,16 +196,20 @@ impl RawResponse {
     }
 
     pub(crate) fn empty<E>(self) -> Result<ResponseValue<()>, Error<E>> {
-        Ok(ResponseValue::new((), self.status, self.headers))
+        Ok(self.value(()))
     }
 
     pub(crate) fn text_body<E>(self) -> Result<ResponseValue<String>, Error<E>> {
-        match String::from_utf8(self.body.to_vec()) {
-            Ok(text) => Ok(ResponseValue::new(text, self.status, self.headers)),
+        match std::str::from_utf8(&self.body) {
+            Ok(text) => {
+                let text = text.to_string();
+                Ok(self.value(text))
+            }
+
             Err(source) => {
                 Err(Error::Decode {
                     response: self,
-                    source: DecodeError::Utf8(source.utf8_error()),
+                    source: DecodeError::Utf8(source),
                 })
             }
         }
@@ -179,7 +217,7 @@ impl RawResponse {
 
     pub(crate) fn bytes_body<E>(self) -> Result<ResponseValue<bytes::Bytes>, Error<E>> {
         let body = self.body.clone();
-        Ok(ResponseValue::new(body, self.status, self.headers))
+        Ok(self.value(body))
     }
 
     /// A documented error status: decode its body into the operation's error type.
@@ -245,6 +283,9 @@ impl fmt::Display for RequestError {
 
 /// Everything that can go wrong calling an operation. `E` is the operation's
 /// own enum of documented error responses.
+///
+/// Nothing the server sent is lost: every variant that had a response keeps
+/// its status, headers and raw body. No variant contains a credential.
 #[derive(Debug)]
 pub enum Error<E> {
     /// The server answered with an error status the API description documents;
@@ -256,8 +297,11 @@ pub enum Error<E> {
     Decode { response: RawResponse, source: DecodeError },
     /// The request could not be built.
     InvalidRequest(RequestError),
-    /// No usable response: connection refused or reset, TLS failure, body cut short.
-    Transport(reqwest::Error),
+    /// No response within the timeout (after `attempts` tries).
+    Timeout { source: reqwest::Error, attempts: u32 },
+    /// No usable response: connection refused or reset, TLS failure, body cut
+    /// short (after `attempts` tries). The error carries no URL.
+    Transport { source: reqwest::Error, attempts: u32 },
 }
 
 impl<E> Error<E> {
@@ -267,7 +311,9 @@ impl<E> Error<E> {
             Self::Api { response, .. }
             | Self::Decode { response, .. }
             | Self::UnexpectedStatus(response) => Some(response),
-            Self::InvalidRequest(_) | Self::Transport(_) => None,
+            Self::InvalidRequest(_) | Self::Timeout { .. } | Self::Transport { .. } => {
+                None
+            }
         }
     }
 
@@ -283,6 +329,28 @@ impl<E> Error<E> {
             _ => None,
         }
     }
+
+    /// How many attempts were made (0 when the request could not be built).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Self::Timeout { attempts, .. } | Self::Transport { attempts, .. } => {
+                *attempts
+            }
+
+            Self::InvalidRequest(_) => 0,
+            _ => self.response().map_or(0, |r| r.attempts),
+        }
+    }
+
+    /// The server's id for the request, when a response named one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.response().and_then(RawResponse::request_id)
+    }
+
+    /// Whether the call timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Self::Timeout { .. })
+    }
 }
 
 impl<E> From<RequestError> for Error<E> {
@@ -295,20 +363,32 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Api { body, response } => {
-                write!(f, "error response {}: {body:?}", response.status)
+                write!(f, "error response {}: {body:?}", response.status)?
             }
 
             Self::UnexpectedStatus(response) => {
-                write!(f, "unexpected response status {}", response.status)
+                write!(f, "unexpected response status {}", response.status)?
             }
 
             Self::Decode { response, source } => {
-                write!(f, "response {} could not be decoded: {source}", response.status)
+                write!(f, "response {} could not be decoded: {source}", response.status)?
             }
 
-            Self::InvalidRequest(e) => write!(f, "invalid request: {e}"),
-            Self::Transport(e) => write!(f, "request failed: {e}"),
+            Self::InvalidRequest(e) => write!(f, "invalid request: {e}")?,
+            Self::Timeout { attempts, .. } => {
+                write!(f, "timed out after {attempts} attempt(s)")?
+            }
+
+            Self::Transport { source, attempts } => {
+                write!(f, "request failed after {attempts} attempt(s): {source}")?
+            }
         }
+
+        if let Some(id) = self.request_id() {
+            write!(f, " (request id {id})")?;
+        }
+
+        Ok(())
     }
 }
 
@@ -317,7 +397,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
         match self {
             Self::Decode { source: DecodeError::Json(e), .. } => Some(e),
             Self::Decode { source: DecodeError::Utf8(e), .. } => Some(e),
-            Self::Transport(e) => Some(e),
+            Self::Timeout { source, .. } | Self::Transport { source, .. } => Some(source),
             _ => None,
         }
     }
@@ -343,23 +423,296 @@ pub struct OperationInfo {
     pub path: &'static str,
 }
 
-/// Sends a request and reads the whole response.
+/// When and how a failed call is tried again.
+///
+/// Retried: connection failures, timeouts, bodies cut short, and the statuses
+/// 408, 429 and 5xx. By default only requests that are safe to repeat are
+/// retried (GET, HEAD, OPTIONS, TRACE), plus any request whose connection was
+/// refused, so it provably never reached the server. `Retry-After` (seconds
+/// or an HTTP date) is honoured up to `max_retry_after`; a longer wait is not
+/// made and the response is returned instead. Between attempts the wait grows
+/// exponentially from `initial_backoff` to `max_backoff`, with jitter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included; 1 means no retries.
+    pub max_attempts: u32,
+    pub initial_backoff: Duration,
+    pub max_backoff: Duration,
+    /// The longest `Retry-After` wait that is honoured.
+    pub max_retry_after: Duration,
+    /// Also retry requests that may not be safe to repeat (this API creates with PUT).
+    pub retry_non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    /// Three attempts, 0.5 s doubling up to 8 s, `Retry-After` up to 60 s, safe requests only.
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
+    /// Opt in to retrying PUT, POST, PATCH and DELETE as well.
+    pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
+        self.retry_non_idempotent = yes;
+        self
+    }
+
+    /// The wait before attempt `attempt + 1`: exponential, with "equal jitter"
+    /// (half fixed, half random) so that clients do not retry in lockstep.
+    fn backoff_for(&self, attempt: u32) -> Duration {
+        let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
+        let base = self.initial_backoff.saturating_mul(factor).min(self.max_backoff);
+        let half = base / 2;
+        half + half.mul_f64(jitter())
+    }
+
+    /// The wait a response asks for, if it may be honoured; `None` means do not retry.
+    fn wait_for(
+        &self,
+        attempt: u32,
+        headers: &reqwest::header::HeaderMap,
+    ) -> Option<Duration> {
+        let Some(value) = headers
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok()) else {
+            return Some(self.backoff_for(attempt));
+        };
+
+        let value = value.trim();
+        let wait = match value.parse::<u64>() {
+            Ok(seconds) => Duration::from_secs(seconds),
+            Err(_) => {
+                match httpdate::parse_http_date(value) {
+                    Ok(at) => {
+                        at.duration_since(std::time::SystemTime::now())
+                            .unwrap_or_default()
+                    }
+
+                    Err(_) => return Some(self.backoff_for(attempt)),
+                }
+            }
+        };
+
+        (wait <= self.max_retry_after).then_some(wait)
+    }
+}
+
+/// A number in [0, 1) that differs between calls, without a random-number crate.
+fn jitter() -> f64 {
+    use std::hash::BuildHasher;
+
+    let seed = std::collections::hash_map::RandomState::new()
+        .hash_one(std::time::Instant::now());
+    (seed >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Client-wide defaults for every call.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+}
+
+/// Per-call overrides of the client's timeout and retry policy.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RequestOptions {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) retry: Option<RetryPolicy>,
+}
+
+fn retryable_status(status: reqwest::StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 500..= 599)
+}
+
+/// Sends a request, retrying as the policy allows, and reads the whole
+/// response. Each call is a `tracing` span with the operation, method, path
+/// template, attempt, status, elapsed time and the server's request id; no
+/// header or URL is recorded, so credentials never reach the logs.
 pub(crate) async fn execute<E>(
     http: &reqwest::Client,
+    settings: &Settings,
     request: reqwest::RequestBuilder,
-    _operation: &'static OperationInfo,
+    operation: &'static OperationInfo,
+    options: &RequestOptions,
 ) -> Result<RawResponse, Error<E>> {
+    use tracing::Instrument as _;
+
+    let policy = options.retry.as_ref().unwrap_or(&settings.retry);
+    let timeout = options.timeout.unwrap_or(settings.timeout);
     let request = request
+        .timeout(timeout)
         .build()
-        .map_err(|e| Error::InvalidRequest(RequestError(e.to_string())))?;
-    let response = http.execute(request).await.map_err(Error::Transport)?;
+        .map_err(|e| Error::InvalidRequest(RequestError(e.without_url().to_string())))?;
+    let span = tracing::info_span!(
+        "http_request", operation_id = operation.operation_id, method = operation.method,
+        path = operation.path, attempt = tracing::field::Empty, status =
+        tracing::field::Empty, elapsed_ms = tracing::field::Empty, request_id =
+        tracing::field::Empty,
+    );
+    attempts(http, request, policy).instrument(span).await
+}
+
+async fn attempts<E>(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+    policy: &RetryPolicy,
+) -> Result<RawResponse, Error<E>> {
+    let started = std::time::Instant::now();
+    let safe = matches!(
+        * request.method(), reqwest::Method::GET | reqwest::Method::HEAD |
+        reqwest::Method::OPTIONS | reqwest::Method::TRACE
+    ) || policy.retry_non_idempotent;
+    let span = tracing::Span::current();
+    let mut attempt = 1;
+    let mut current = request;
+    loop {
+        let next = if attempt < policy.max_attempts {
+            current.try_clone()
+        } else {
+            None
+        };
+
+        span.record("attempt", attempt);
+        let outcome = send(http, current).await;
+        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        let wait = match &outcome {
+            Ok(raw) => {
+                span.record("status", raw.status.as_u16());
+                if let Some(id) = raw.request_id() {
+                    span.record("request_id", id);
+                }
+
+                if safe && retryable_status(raw.status) {
+                    policy.wait_for(attempt, &raw.headers)
+                } else {
+                    None
+                }
+            }
+
+            Err(e) => {
+                let repeatable = safe || e.is_connect();
+                let transient = e.is_timeout() || e.is_connect() || e.is_request()
+                    || e.is_body() || e.is_decode();
+                (repeatable && transient).then(|| policy.backoff_for(attempt))
+            }
+        };
+
+        match (wait, next) {
+            (Some(wait), Some(again)) => {
+                match &outcome {
+                    Ok(raw) => {
+                        tracing::warn!(
+                            status = raw.status.as_u16(), wait_ms = wait.as_millis() as
+                            u64, "retrying"
+                        )
+                    }
+
+                    Err(e) => {
+                        tracing::warn!(
+                            error = % e.without_url_ref(), wait_ms = wait.as_millis() as
+                            u64, "retrying"
+                        )
+                    }
+                }
+
+                tokio::time::sleep(wait).await;
+                current = again;
+                attempt += 1;
+            }
+
+            _ => {
+                return match outcome {
+                    Ok(raw) => {
+                        Ok(RawResponse {
+                            attempts: attempt,
+                            ..raw
+                        })
+                    }
+
+                    Err(e) => {
+                        let source = e.without_url();
+                        tracing::debug!(error = % source, "request failed");
+                        Err(
+                            if source.is_timeout() {
+                                Error::Timeout {
+                                    source,
+                                    attempts: attempt,
+                                }
+                            } else {
+                                Error::Transport {
+                                    source,
+                                    attempts: attempt,
+                                }
+                            },
+                        )
+                    }
+                };
+            }
+        }
+    }
+}
+
+/// `reqwest::Error` formats its URL, which may carry a query credential.
+trait WithoutUrl {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrl for reqwest::Error {
+    fn without_url_ref(&self) -> String {
+        let mut text = self.to_string();
+        if let Some(url) = self.url() {
+            text = text.replace(url.as_str(), "<url>");
+        }
+
+        text
+    }
+}
+
+/// One attempt: the request, then the whole body.
+async fn send(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+) -> Result<RawResponse, reqwest::Error> {
+    let response = http.execute(request).await?;
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(Error::Transport)?;
+    let body = response.bytes().await?;
     Ok(RawResponse {
         status,
         headers,
         body,
+        attempts: 1,
     })
 }
 
@@ -409,6 +762,49 @@ fn scalar_text(value: &serde_json::Value) -> String {
         serde_json::Value::Null => String::new(),
         other => other.to_string(),
     }
+}
+
+/// Pages through an offset/limit listing: fetches a page only when the
+/// previous one is used up, and stops after a page shorter than the limit.
+pub(crate) fn paginate<T, E, F, Fut>(
+    start: i64,
+    limit: i64,
+    mut fetch: F,
+) -> impl futures_util::Stream<Item = Result<T, Error<E>>>
+where
+    F: FnMut(i64, i64) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<T>, Error<E>>>,
+{
+    let limit = limit.max(1);
+    let pages = futures_util::stream::unfold(
+        Some(start),
+        move |offset| {
+            let page = offset.map(|offset| (offset, fetch(offset, limit)));
+            async move {
+                let (offset, page) = page?;
+                match page.await {
+                    Ok(items) => {
+                        let count = items.len() as i64;
+                        let next = (count >= limit).then_some(offset + count);
+                        Some((Ok(items), next))
+                    }
+
+                    Err(e) => Some((Err(e), None)),
+                }
+            }
+        },
+    );
+    futures_util::StreamExt::flat_map(
+        pages,
+        |page| {
+            futures_util::stream::iter(
+                match page {
+                    Ok(items) => items.into_iter().map(Ok).collect::<Vec<_>>(),
+                    Err(e) => vec![Err(e)],
+                },
+            )
+        },
+    )
 }
 
 /// Characters left as they are in a path segment (RFC 3986 unreserved).

@@ -132,6 +132,7 @@ pub mod client {
     pub struct Client {
         base_url: String,
         http: reqwest::Client,
+        settings: runtime::Settings,
         bearer: Option<runtime::Secret>,
         key: Option<runtime::Secret>,
         basic: Option<(String, runtime::Secret)>,
@@ -155,6 +156,9 @@ pub mod client {
     pub struct ClientBuilder {
         base_url: Option<String>,
         http: Option<reqwest::Client>,
+        timeout: Option<std::time::Duration>,
+        connect_timeout: Option<std::time::Duration>,
+        retry: Option<runtime::RetryPolicy>,
         bearer: Option<runtime::Secret>,
         key: Option<runtime::Secret>,
         basic: Option<(String, runtime::Secret)>,
@@ -180,9 +184,40 @@ pub mod client {
             self
         }
 
-        /// Uses your own `reqwest::Client` (proxies, TLS roots, timeouts, …).
+        /// How long a call may take, per attempt, unless the call sets its own.
+        pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
+            60,
+        );
+        /// How long connecting may take (for the HTTP client this builder makes).
+        pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
+            10,
+        );
+        /// Uses your own `reqwest::Client` (proxies, TLS roots, …). Its connect
+        /// timeout applies instead of [`ClientBuilder::connect_timeout`].
         pub fn http_client(mut self, http: reqwest::Client) -> Self {
             self.http = Some(http);
+            self
+        }
+
+        /// The time each attempt of a call may take, from connecting to the end of
+        /// the body ([`ClientBuilder::DEFAULT_TIMEOUT`] unless set). A call can
+        /// override it with `with_timeout`. Running out is [`Error::Timeout`].
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.timeout = Some(timeout);
+            self
+        }
+
+        /// The time connecting may take ([`ClientBuilder::DEFAULT_CONNECT_TIMEOUT`] unless set).
+        pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.connect_timeout = Some(timeout);
+            self
+        }
+
+        /// When failed calls are retried ([`crate::RetryPolicy::default`] unless
+        /// set; [`crate::RetryPolicy::none`] turns retries off). A call can
+        /// override it with `with_retry`.
+        pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+            self.retry = Some(policy);
             self
         }
 
@@ -235,6 +270,11 @@ pub mod client {
                 Some(http) => http,
                 None => {
                     reqwest::Client::builder()
+                        .connect_timeout(
+                            self
+                                .connect_timeout
+                                .unwrap_or(ClientBuilder::DEFAULT_CONNECT_TIMEOUT),
+                        )
                         .build()
                         .map_err(|e| runtime::ConfigError(
                             format!("could not create the HTTP client: {e}"),
@@ -245,6 +285,10 @@ pub mod client {
             Ok(Client {
                 base_url: base_url.trim_end_matches('/').to_string(),
                 http,
+                settings: runtime::Settings {
+                    timeout: self.timeout.unwrap_or(ClientBuilder::DEFAULT_TIMEOUT),
+                    retry: self.retry.unwrap_or_default(),
+                },
                 bearer: self.bearer,
                 key: self.key,
                 basic: self.basic,
@@ -402,6 +446,7 @@ pub mod client {
         ) -> GetPart<'_> {
             GetPart {
                 client: self,
+                options: Default::default(),
                 item_id: item_id.into(),
                 part: part.into(),
                 r#where: r#where.into(),
@@ -439,6 +484,7 @@ pub mod client {
         pub fn post_items(&self, body: impl Into<types::Part>) -> PostItems<'_> {
             PostItems {
                 client: self,
+                options: Default::default(),
                 body: body.into(),
             }
         }
@@ -468,6 +514,7 @@ pub mod client {
         pub fn submit_form(&self) -> SubmitForm<'_> {
             SubmitForm {
                 client: self,
+                options: Default::default(),
                 body: None,
             }
         }
@@ -497,6 +544,7 @@ pub mod client {
         pub fn upload(&self, body: impl Into<types::UploadBody>) -> Upload<'_> {
             Upload {
                 client: self,
+                options: Default::default(),
                 body: body.into(),
             }
         }
@@ -526,6 +574,7 @@ pub mod client {
         pub fn put_raw(&self, body: impl Into<bytes::Bytes>) -> PutRaw<'_> {
             PutRaw {
                 client: self,
+                options: Default::default(),
                 body: body.into(),
             }
         }
@@ -554,6 +603,7 @@ pub mod client {
         pub fn post_note(&self, body: impl Into<String>) -> PostNote<'_> {
             PostNote {
                 client: self,
+                options: Default::default(),
                 body: body.into(),
             }
         }
@@ -564,6 +614,7 @@ pub mod client {
     #[must_use = "a request does nothing until `send` is awaited"]
     pub struct GetPart<'a> {
         client: &'a Client,
+        options: runtime::RequestOptions,
         item_id: i64,
         part: String,
         r#where: serde_json::Map<String, serde_json::Value>,
@@ -575,7 +626,7 @@ pub mod client {
         client2: Option<String>,
     }
 
-    impl GetPart<'_> {
+    impl<'a> GetPart<'a> {
         /// Sets the `tags` query parameter.
         pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
             self.tags = Some(value.into());
@@ -609,6 +660,18 @@ pub mod client {
         /// Named like the builder's own field.
         pub fn client2(mut self, value: impl Into<String>) -> Self {
             self.client2 = Some(value.into());
+            self
+        }
+
+        /// The time this call may take, per attempt, instead of the client's.
+        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+
+        /// When this call is retried, instead of the client's policy.
+        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
             self
         }
 
@@ -693,12 +756,14 @@ pub mod client {
             request = self.client.authorize(request, &["bearer", "key"])?;
             let response = runtime::execute(
                     &self.client.http,
+                    &self.client.settings,
                     request,
                     &runtime::OperationInfo {
                         operation_id: "getPart",
                         method: "GET",
                         path: "/items/{itemId}/parts/{part}",
                     },
+                    &self.options,
                 )
                 .await?;
             match response.status.as_u16() {
@@ -733,10 +798,23 @@ pub mod client {
     #[must_use = "a request does nothing until `send` is awaited"]
     pub struct PostItems<'a> {
         client: &'a Client,
+        options: runtime::RequestOptions,
         body: types::Part,
     }
 
-    impl PostItems<'_> {
+    impl<'a> PostItems<'a> {
+        /// The time this call may take, per attempt, instead of the client's.
+        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+
+        /// When this call is retried, instead of the client's policy.
+        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
+        }
+
         /// Sends the request and decodes the response.
         pub async fn send(
             self,
@@ -760,12 +838,14 @@ pub mod client {
             request = self.client.authorize(request, &["bearer", "key"])?;
             let response = runtime::execute(
                     &self.client.http,
+                    &self.client.settings,
                     request,
                     &runtime::OperationInfo {
                         operation_id: "PostItems",
                         method: "POST",
                         path: "/items",
                     },
+                    &self.options,
                 )
                 .await?;
             match response.status.as_u16() {
@@ -807,13 +887,26 @@ pub mod client {
     #[must_use = "a request does nothing until `send` is awaited"]
     pub struct SubmitForm<'a> {
         client: &'a Client,
+        options: runtime::RequestOptions,
         body: Option<types::SubmitFormBody>,
     }
 
-    impl SubmitForm<'_> {
+    impl<'a> SubmitForm<'a> {
         /// Sets the request body.
         pub fn body(mut self, value: impl Into<types::SubmitFormBody>) -> Self {
             self.body = Some(value.into());
+            self
+        }
+
+        /// The time this call may take, per attempt, instead of the client's.
+        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+
+        /// When this call is retried, instead of the client's policy.
+        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
             self
         }
 
@@ -833,12 +926,14 @@ pub mod client {
 
             let response = runtime::execute(
                     &self.client.http,
+                    &self.client.settings,
                     request,
                     &runtime::OperationInfo {
                         operation_id: "submitForm",
                         method: "PUT",
                         path: "/forms",
                     },
+                    &self.options,
                 )
                 .await?;
             match response.status.as_u16() {
@@ -857,10 +952,23 @@ pub mod client {
     #[must_use = "a request does nothing until `send` is awaited"]
     pub struct Upload<'a> {
         client: &'a Client,
+        options: runtime::RequestOptions,
         body: types::UploadBody,
     }
 
-    impl Upload<'_> {
+    impl<'a> Upload<'a> {
+        /// The time this call may take, per attempt, instead of the client's.
+        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+
+        /// When this call is retried, instead of the client's policy.
+        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
+        }
+
         /// Sends the request and decodes the response.
         pub async fn send(
             self,
@@ -876,12 +984,14 @@ pub mod client {
             request = self.client.authorize(request, &["basic"])?;
             let response = runtime::execute(
                     &self.client.http,
+                    &self.client.settings,
                     request,
                     &runtime::OperationInfo {
                         operation_id: "upload",
                         method: "POST",
                         path: "/upload",
                     },
+                    &self.options,
                 )
                 .await?;
             match response.status.as_u16() {
@@ -900,10 +1010,23 @@ pub mod client {
     #[must_use = "a request does nothing until `send` is awaited"]
     pub struct PutRaw<'a> {
         client: &'a Client,
+        options: runtime::RequestOptions,
         body: bytes::Bytes,
     }
 
-    impl PutRaw<'_> {
+    impl<'a> PutRaw<'a> {
+        /// The time this call may take, per attempt, instead of the client's.
+        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+
+        /// When this call is retried, instead of the client's policy.
+        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
+        }
+
         /// Sends the request and decodes the response.
         pub async fn send(self) -> Result<ResponseValue<String>, Error<PutRawError>> {
             let mut url = self.client.base_url.clone();
@@ -919,12 +1042,14 @@ pub mod client {
             request = self.client.authorize(request, &["query_key"])?;
             let response = runtime::execute(
                     &self.client.http,
+                    &self.client.settings,
                     request,
                     &runtime::OperationInfo {
                         operation_id: "putRaw",
                         method: "PUT",
                         path: "/raw",
                     },
+                    &self.options,
                 )
                 .await?;
             match response.status.as_u16() {
@@ -943,10 +1068,23 @@ pub mod client {
     #[must_use = "a request does nothing until `send` is awaited"]
     pub struct PostNote<'a> {
         client: &'a Client,
+        options: runtime::RequestOptions,
         body: String,
     }
 
-    impl PostNote<'_> {
+    impl<'a> PostNote<'a> {
+        /// The time this call may take, per attempt, instead of the client's.
+        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+
+        /// When this call is retried, instead of the client's policy.
+        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
+        }
+
         /// Sends the request and decodes the response.
         pub async fn send(
             self,
@@ -965,12 +1103,14 @@ pub mod client {
             request = self.client.authorize(request, &["bearer", "key"])?;
             let response = runtime::execute(
                     &self.client.http,
+                    &self.client.settings,
                     request,
                     &runtime::OperationInfo {
                         operation_id: "postNote",
                         method: "POST",
                         path: "/notes",
                     },
+                    &self.options,
                 )
                 .await?;
             response.json::<serde_json::Value, _>()
@@ -986,6 +1126,7 @@ mod runtime {
     //! Support code shared by the models and the client.
     #![allow(dead_code, clippy::result_large_err)]
     use std::fmt;
+    use std::time::Duration;
 
     /// A credential. Its `Debug` output is redacted, and the header it becomes is
     /// marked sensitive, so it never shows up in logs or error messages.
@@ -1023,24 +1164,30 @@ mod runtime {
         }
     }
 
+    /// Headers servers use to name a request, most specific first.
+    const REQUEST_ID_HEADERS: [&str; 6] = [
+        "x-request-id",
+        "request-id",
+        "x-amzn-requestid",
+        "x-amz-request-id",
+        "x-github-request-id",
+        "x-correlation-id",
+    ];
+    fn request_id(headers: &reqwest::header::HeaderMap) -> Option<&str> {
+        REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok())
+    }
+
     /// A successful response: the decoded body (reachable through `Deref`), plus
-    /// the status and headers it came with.
+    /// the status, headers and number of attempts it took.
     #[derive(Debug, Clone)]
     pub struct ResponseValue<T> {
         value: T,
         status: reqwest::StatusCode,
         headers: reqwest::header::HeaderMap,
+        attempts: u32,
     }
 
     impl<T> ResponseValue<T> {
-        pub(crate) fn new(
-            value: T,
-            status: reqwest::StatusCode,
-            headers: reqwest::header::HeaderMap,
-        ) -> Self {
-            Self { value, status, headers }
-        }
-
         /// The decoded body.
         pub fn into_inner(self) -> T {
             self.value
@@ -1054,12 +1201,23 @@ mod runtime {
             &self.headers
         }
 
+        /// How many attempts the call took (1 when it was not retried).
+        pub fn attempts(&self) -> u32 {
+            self.attempts
+        }
+
+        /// The server's id for the request (`x-request-id` and the like), for support tickets.
+        pub fn request_id(&self) -> Option<&str> {
+            request_id(&self.headers)
+        }
+
         /// Converts the body, keeping status and headers.
         pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
             ResponseValue {
                 value: f(self.value),
                 status: self.status,
                 headers: self.headers,
+                attempts: self.attempts,
             }
         }
     }
@@ -1083,6 +1241,8 @@ mod runtime {
         pub status: reqwest::StatusCode,
         pub headers: reqwest::header::HeaderMap,
         pub body: bytes::Bytes,
+        /// How many attempts it took to get this response.
+        pub attempts: u32,
     }
 
     impl RawResponse {
@@ -1091,11 +1251,25 @@ mod runtime {
             String::from_utf8_lossy(&self.body)
         }
 
+        /// The server's id for the request (`x-request-id` and the like).
+        pub fn request_id(&self) -> Option<&str> {
+            request_id(&self.headers)
+        }
+
+        fn value<T>(self, value: T) -> ResponseValue<T> {
+            ResponseValue {
+                value,
+                status: self.status,
+                headers: self.headers,
+                attempts: self.attempts,
+            }
+        }
+
         pub(crate) fn json<T: serde::de::DeserializeOwned, E>(
             self,
         ) -> Result<ResponseValue<T>, Error<E>> {
             match serde_json::from_slice(&self.body) {
-                Ok(value) => Ok(ResponseValue::new(value, self.status, self.headers)),
+                Ok(value) => Ok(self.value(value)),
                 Err(source) => {
                     Err(Error::Decode {
                         response: self,
@@ -1106,16 +1280,20 @@ mod runtime {
         }
 
         pub(crate) fn empty<E>(self) -> Result<ResponseValue<()>, Error<E>> {
-            Ok(ResponseValue::new((), self.status, self.headers))
+            Ok(self.value(()))
         }
 
         pub(crate) fn text_body<E>(self) -> Result<ResponseValue<String>, Error<E>> {
-            match String::from_utf8(self.body.to_vec()) {
-                Ok(text) => Ok(ResponseValue::new(text, self.status, self.headers)),
+            match std::str::from_utf8(&self.body) {
+                Ok(text) => {
+                    let text = text.to_string();
+                    Ok(self.value(text))
+                }
+
                 Err(source) => {
                     Err(Error::Decode {
                         response: self,
-                        source: DecodeError::Utf8(source.utf8_error()),
+                        source: DecodeError::Utf8(source),
                     })
                 }
             }
@@ -1125,7 +1303,7 @@ mod runtime {
             self,
         ) -> Result<ResponseValue<bytes::Bytes>, Error<E>> {
             let body = self.body.clone();
-            Ok(ResponseValue::new(body, self.status, self.headers))
+            Ok(self.value(body))
         }
 
         /// A documented error status: decode its body into the operation's error type.
@@ -1190,6 +1368,9 @@ mod runtime {
 
     /// Everything that can go wrong calling an operation. `E` is the operation's
     /// own enum of documented error responses.
+    ///
+    /// Nothing the server sent is lost: every variant that had a response keeps
+    /// its status, headers and raw body. No variant contains a credential.
     #[derive(Debug)]
     pub enum Error<E> {
         /// The server answered with an error status the API description documents;
@@ -1201,8 +1382,11 @@ mod runtime {
         Decode { response: RawResponse, source: DecodeError },
         /// The request could not be built.
         InvalidRequest(RequestError),
-        /// No usable response: connection refused or reset, TLS failure, body cut short.
-        Transport(reqwest::Error),
+        /// No response within the timeout (after `attempts` tries).
+        Timeout { source: reqwest::Error, attempts: u32 },
+        /// No usable response: connection refused or reset, TLS failure, body cut
+        /// short (after `attempts` tries). The error carries no URL.
+        Transport { source: reqwest::Error, attempts: u32 },
     }
 
     impl<E> Error<E> {
@@ -1212,7 +1396,9 @@ mod runtime {
                 Self::Api { response, .. }
                 | Self::Decode { response, .. }
                 | Self::UnexpectedStatus(response) => Some(response),
-                Self::InvalidRequest(_) | Self::Transport(_) => None,
+                Self::InvalidRequest(_)
+                | Self::Timeout { .. }
+                | Self::Transport { .. } => None,
             }
         }
 
@@ -1228,6 +1414,28 @@ mod runtime {
                 _ => None,
             }
         }
+
+        /// How many attempts were made (0 when the request could not be built).
+        pub fn attempts(&self) -> u32 {
+            match self {
+                Self::Timeout { attempts, .. } | Self::Transport { attempts, .. } => {
+                    *attempts
+                }
+
+                Self::InvalidRequest(_) => 0,
+                _ => self.response().map_or(0, |r| r.attempts),
+            }
+        }
+
+        /// The server's id for the request, when a response named one.
+        pub fn request_id(&self) -> Option<&str> {
+            self.response().and_then(RawResponse::request_id)
+        }
+
+        /// Whether the call timed out.
+        pub fn is_timeout(&self) -> bool {
+            matches!(self, Self::Timeout { .. })
+        }
     }
 
     impl<E> From<RequestError> for Error<E> {
@@ -1240,22 +1448,34 @@ mod runtime {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             match self {
                 Self::Api { body, response } => {
-                    write!(f, "error response {}: {body:?}", response.status)
+                    write!(f, "error response {}: {body:?}", response.status)?
                 }
 
                 Self::UnexpectedStatus(response) => {
-                    write!(f, "unexpected response status {}", response.status)
+                    write!(f, "unexpected response status {}", response.status)?
                 }
 
                 Self::Decode { response, source } => {
                     write!(
                         f, "response {} could not be decoded: {source}", response.status
-                    )
+                    )?
                 }
 
-                Self::InvalidRequest(e) => write!(f, "invalid request: {e}"),
-                Self::Transport(e) => write!(f, "request failed: {e}"),
+                Self::InvalidRequest(e) => write!(f, "invalid request: {e}")?,
+                Self::Timeout { attempts, .. } => {
+                    write!(f, "timed out after {attempts} attempt(s)")?
+                }
+
+                Self::Transport { source, attempts } => {
+                    write!(f, "request failed after {attempts} attempt(s): {source}")?
+                }
             }
+
+            if let Some(id) = self.request_id() {
+                write!(f, " (request id {id})")?;
+            }
+
+            Ok(())
         }
     }
 
@@ -1264,7 +1484,10 @@ mod runtime {
             match self {
                 Self::Decode { source: DecodeError::Json(e), .. } => Some(e),
                 Self::Decode { source: DecodeError::Utf8(e), .. } => Some(e),
-                Self::Transport(e) => Some(e),
+                Self::Timeout { source, .. } | Self::Transport { source, .. } => {
+                    Some(source)
+                }
+
                 _ => None,
             }
         }
@@ -1289,23 +1512,298 @@ mod runtime {
         pub path: &'static str,
     }
 
-    /// Sends a request and reads the whole response.
+    /// When and how a failed call is tried again.
+    ///
+    /// Retried: connection failures, timeouts, bodies cut short, and the statuses
+    /// 408, 429 and 5xx. By default only requests that are safe to repeat are
+    /// retried (GET, HEAD, OPTIONS, TRACE), plus any request whose connection was
+    /// refused, so it provably never reached the server. `Retry-After` (seconds
+    /// or an HTTP date) is honoured up to `max_retry_after`; a longer wait is not
+    /// made and the response is returned instead. Between attempts the wait grows
+    /// exponentially from `initial_backoff` to `max_backoff`, with jitter.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct RetryPolicy {
+        /// Attempts in all, the first included; 1 means no retries.
+        pub max_attempts: u32,
+        pub initial_backoff: Duration,
+        pub max_backoff: Duration,
+        /// The longest `Retry-After` wait that is honoured.
+        pub max_retry_after: Duration,
+        /// Also retry requests that may not be safe to repeat (this API creates with PUT).
+        pub retry_non_idempotent: bool,
+    }
+
+    impl Default for RetryPolicy {
+        /// Three attempts, 0.5 s doubling up to 8 s, `Retry-After` up to 60 s, safe requests only.
+        fn default() -> Self {
+            Self {
+                max_attempts: 3,
+                initial_backoff: Duration::from_millis(500),
+                max_backoff: Duration::from_secs(8),
+                max_retry_after: Duration::from_secs(60),
+                retry_non_idempotent: false,
+            }
+        }
+    }
+
+    impl RetryPolicy {
+        /// Never retry.
+        pub fn none() -> Self {
+            Self {
+                max_attempts: 1,
+                ..Self::default()
+            }
+        }
+
+        pub fn max_attempts(mut self, attempts: u32) -> Self {
+            self.max_attempts = attempts.max(1);
+            self
+        }
+
+        pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+            self.initial_backoff = initial;
+            self.max_backoff = max.max(initial);
+            self
+        }
+
+        pub fn max_retry_after(mut self, wait: Duration) -> Self {
+            self.max_retry_after = wait;
+            self
+        }
+
+        /// Opt in to retrying PUT, POST, PATCH and DELETE as well.
+        pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
+            self.retry_non_idempotent = yes;
+            self
+        }
+
+        /// The wait before attempt `attempt + 1`: exponential, with "equal jitter"
+        /// (half fixed, half random) so that clients do not retry in lockstep.
+        fn backoff_for(&self, attempt: u32) -> Duration {
+            let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
+            let base = self.initial_backoff.saturating_mul(factor).min(self.max_backoff);
+            let half = base / 2;
+            half + half.mul_f64(jitter())
+        }
+
+        /// The wait a response asks for, if it may be honoured; `None` means do not retry.
+        fn wait_for(
+            &self,
+            attempt: u32,
+            headers: &reqwest::header::HeaderMap,
+        ) -> Option<Duration> {
+            let Some(value) = headers
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok()) else {
+                return Some(self.backoff_for(attempt));
+            };
+
+            let value = value.trim();
+            let wait = match value.parse::<u64>() {
+                Ok(seconds) => Duration::from_secs(seconds),
+                Err(_) => {
+                    match httpdate::parse_http_date(value) {
+                        Ok(at) => {
+                            at.duration_since(std::time::SystemTime::now())
+                                .unwrap_or_default()
+                        }
+
+                        Err(_) => return Some(self.backoff_for(attempt)),
+                    }
+                }
+            };
+
+            (wait <= self.max_retry_after).then_some(wait)
+        }
+    }
+
+    /// A number in [0, 1) that differs between calls, without a random-number crate.
+    fn jitter() -> f64 {
+        use std::hash::BuildHasher;
+
+        let seed = std::collections::hash_map::RandomState::new()
+            .hash_one(std::time::Instant::now());
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Client-wide defaults for every call.
+    #[derive(Debug, Clone)]
+    pub(crate) struct Settings {
+        pub(crate) timeout: Duration,
+        pub(crate) retry: RetryPolicy,
+    }
+
+    /// Per-call overrides of the client's timeout and retry policy.
+    #[derive(Debug, Clone, Default)]
+    pub(crate) struct RequestOptions {
+        pub(crate) timeout: Option<Duration>,
+        pub(crate) retry: Option<RetryPolicy>,
+    }
+
+    fn retryable_status(status: reqwest::StatusCode) -> bool {
+        matches!(status.as_u16(), 408 | 429 | 500..= 599)
+    }
+
+    /// Sends a request, retrying as the policy allows, and reads the whole
+    /// response. Each call is a `tracing` span with the operation, method, path
+    /// template, attempt, status, elapsed time and the server's request id; no
+    /// header or URL is recorded, so credentials never reach the logs.
     pub(crate) async fn execute<E>(
         http: &reqwest::Client,
+        settings: &Settings,
         request: reqwest::RequestBuilder,
-        _operation: &'static OperationInfo,
+        operation: &'static OperationInfo,
+        options: &RequestOptions,
     ) -> Result<RawResponse, Error<E>> {
+        use tracing::Instrument as _;
+
+        let policy = options.retry.as_ref().unwrap_or(&settings.retry);
+        let timeout = options.timeout.unwrap_or(settings.timeout);
         let request = request
+            .timeout(timeout)
             .build()
-            .map_err(|e| Error::InvalidRequest(RequestError(e.to_string())))?;
-        let response = http.execute(request).await.map_err(Error::Transport)?;
+            .map_err(|e| Error::InvalidRequest(
+                RequestError(e.without_url().to_string()),
+            ))?;
+        let span = tracing::info_span!(
+            "http_request", operation_id = operation.operation_id, method = operation
+            .method, path = operation.path, attempt = tracing::field::Empty, status =
+            tracing::field::Empty, elapsed_ms = tracing::field::Empty, request_id =
+            tracing::field::Empty,
+        );
+        attempts(http, request, policy).instrument(span).await
+    }
+
+    async fn attempts<E>(
+        http: &reqwest::Client,
+        request: reqwest::Request,
+        policy: &RetryPolicy,
+    ) -> Result<RawResponse, Error<E>> {
+        let started = std::time::Instant::now();
+        let safe = matches!(
+            * request.method(), reqwest::Method::GET | reqwest::Method::HEAD |
+            reqwest::Method::OPTIONS | reqwest::Method::TRACE
+        ) || policy.retry_non_idempotent;
+        let span = tracing::Span::current();
+        let mut attempt = 1;
+        let mut current = request;
+        loop {
+            let next = if attempt < policy.max_attempts {
+                current.try_clone()
+            } else {
+                None
+            };
+
+            span.record("attempt", attempt);
+            let outcome = send(http, current).await;
+            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+            let wait = match &outcome {
+                Ok(raw) => {
+                    span.record("status", raw.status.as_u16());
+                    if let Some(id) = raw.request_id() {
+                        span.record("request_id", id);
+                    }
+
+                    if safe && retryable_status(raw.status) {
+                        policy.wait_for(attempt, &raw.headers)
+                    } else {
+                        None
+                    }
+                }
+
+                Err(e) => {
+                    let repeatable = safe || e.is_connect();
+                    let transient = e.is_timeout() || e.is_connect() || e.is_request()
+                        || e.is_body() || e.is_decode();
+                    (repeatable && transient).then(|| policy.backoff_for(attempt))
+                }
+            };
+
+            match (wait, next) {
+                (Some(wait), Some(again)) => {
+                    match &outcome {
+                        Ok(raw) => {
+                            tracing::warn!(
+                                status = raw.status.as_u16(), wait_ms = wait.as_millis() as
+                                u64, "retrying"
+                            )
+                        }
+
+                        Err(e) => {
+                            tracing::warn!(
+                                error = % e.without_url_ref(), wait_ms = wait.as_millis() as
+                                u64, "retrying"
+                            )
+                        }
+                    }
+
+                    tokio::time::sleep(wait).await;
+                    current = again;
+                    attempt += 1;
+                }
+
+                _ => {
+                    return match outcome {
+                        Ok(raw) => {
+                            Ok(RawResponse {
+                                attempts: attempt,
+                                ..raw
+                            })
+                        }
+
+                        Err(e) => {
+                            let source = e.without_url();
+                            tracing::debug!(error = % source, "request failed");
+                            Err(
+                                if source.is_timeout() {
+                                    Error::Timeout {
+                                        source,
+                                        attempts: attempt,
+                                    }
+                                } else {
+                                    Error::Transport {
+                                        source,
+                                        attempts: attempt,
+                                    }
+                                },
+                            )
+                        }
+                    };
+                }
+            }
+        }
+    }
+
+    /// `reqwest::Error` formats its URL, which may carry a query credential.
+    trait WithoutUrl {
+        fn without_url_ref(&self) -> String;
+    }
+
+    impl WithoutUrl for reqwest::Error {
+        fn without_url_ref(&self) -> String {
+            let mut text = self.to_string();
+            if let Some(url) = self.url() {
+                text = text.replace(url.as_str(), "<url>");
+            }
+
+            text
+        }
+    }
+
+    /// One attempt: the request, then the whole body.
+    async fn send(
+        http: &reqwest::Client,
+        request: reqwest::Request,
+    ) -> Result<RawResponse, reqwest::Error> {
+        let response = http.execute(request).await?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Error::Transport)?;
+        let body = response.bytes().await?;
         Ok(RawResponse {
             status,
             headers,
             body,
+            attempts: 1,
         })
     }
 
@@ -1583,7 +2081,7 @@ mod runtime {
 pub use client::{Client, ClientBuilder};
 pub use runtime::{
     ConfigError, DecodeError, Error, OperationInfo, RawResponse, RequestError,
-    ResponseValue, Secret,
+    ResponseValue, RetryPolicy, Secret,
 };
 
 /// Lets the file build as a binary (trybuild) as well as a module.

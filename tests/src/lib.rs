@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod fault_server;
 pub mod openapi_jsonschema;
 
 /// The workspace root (the directory holding `spec/`, `generated/`, `tests/`).

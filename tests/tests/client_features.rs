@@ -267,5 +267,5 @@ async fn the_default_server_has_its_variables_filled_in() {
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
 }
