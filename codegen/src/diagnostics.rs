@@ -33,6 +33,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// A short stable name for the kind of problem (`unresolved-ref`, `fallback`, …).
     pub code: &'static str,
+    /// Line and column (1-based) when known without the pointer (syntax errors).
+    pub position: Option<(usize, usize)>,
 }
 
 impl Diagnostic {
@@ -43,6 +45,7 @@ impl Diagnostic {
             pointer: pointer.into(),
             help: None,
             code: "invalid",
+            position: None,
         }
     }
 
@@ -53,7 +56,13 @@ impl Diagnostic {
             pointer: pointer.into(),
             help: None,
             code: "warning",
+            position: None,
         }
+    }
+
+    pub fn at_position(mut self, line: usize, column: usize) -> Self {
+        self.position = Some((line, column));
+        self
     }
 
     pub fn with_code(mut self, code: &'static str) -> Self {
@@ -120,14 +129,128 @@ impl Diagnostics {
     }
 }
 
-/// Renders a diagnostic for a terminal, naming the file.
-pub fn render(d: &Diagnostic, file: &str) -> String {
-    let mut out = format!(
-        "{}: {}\n  --> {file} at {}",
-        d.severity, d.message, d.pointer
-    );
-    if let Some(help) = &d.help {
-        out.push_str(&format!("\n  = help: {help}"));
+/// Where things are in a document's text: JSON pointer → line and column.
+///
+/// Built only when diagnostics are shown (one extra pass over the text).
+pub struct SourceMap<'a> {
+    text: &'a str,
+    positions: std::collections::HashMap<String, (usize, usize)>,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> SourceMap<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let positions = crate::yaml::positions(text).unwrap_or_default();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self {
+            text,
+            positions,
+            line_starts,
+        }
+    }
+
+    /// The position of the object at `pointer`, or of its nearest ancestor the text has
+    /// (a pointer may name something the generator added, such as a missing `responses`).
+    pub fn locate(&self, pointer: &str) -> Option<(usize, usize)> {
+        let mut p = pointer;
+        loop {
+            if let Some(pos) = self.positions.get(p) {
+                return Some(*pos);
+            }
+            p = &p[..p.rfind('/')?];
+        }
+    }
+
+    fn line(&self, line: usize) -> Option<&'a str> {
+        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |e| e - 1);
+        Some(self.text.get(start..end)?.trim_end_matches('\r'))
+    }
+}
+
+/// Renders a diagnostic the way rustc does: severity and message, the file, line
+/// and column, the source line with the spot marked, the JSON pointer, and help.
+pub fn render(d: &Diagnostic, file: &str, map: Option<&SourceMap<'_>>) -> String {
+    use annotate_snippets::{Level, Renderer, Snippet};
+    let level = match d.severity {
+        Severity::Error => Level::Error,
+        Severity::Warning => Level::Warning,
+    };
+    let position = d
+        .position
+        .or_else(|| map.and_then(|m| m.locate(&d.pointer)));
+    let at = format!("at {}", d.pointer);
+    let origin = match position {
+        Some((line, column)) => format!("{file}:{line}:{column}"),
+        None => file.to_string(),
+    };
+    // An error at the very end (an empty last line) is shown on the last line with text.
+    let source = position.and_then(|(line, column)| {
+        let map = map?;
+        (1..=line).rev().find_map(|l| {
+            let text = map.line(l)?;
+            if l == line {
+                (!text.trim().is_empty()).then_some((l, column, text))
+            } else {
+                (!text.trim().is_empty()).then_some((l, text.chars().count() + 1, text))
+            }
+        })
+    });
+    let help = d.help.clone().unwrap_or_default();
+    let message = level.title(&d.message).id(d.code);
+    let message = match source {
+        Some((line, column, text)) => {
+            // Mark the key or token that starts at the position.
+            let start = text
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(text.len(), |(i, _)| i);
+            let rest = &text[start..];
+            let len = rest
+                .find(|c: char| c == ':' || c.is_whitespace() || c == ',')
+                .filter(|&n| n > 0)
+                .unwrap_or(rest.len());
+            let span = if len == 0 {
+                text.len().saturating_sub(1)..text.len()
+            } else {
+                start..start + len
+            };
+            message.snippet(
+                Snippet::source(text)
+                    .line_start(line)
+                    .origin(file)
+                    .annotation(level.span(span).label(&at)),
+            )
+        }
+        None => message
+            .footer(Level::Note.title(&origin))
+            .footer(Level::Note.title(&at)),
+    };
+    let message = if d.help.is_some() {
+        message.footer(Level::Help.title(&help))
+    } else {
+        message
+    };
+    // Bound to a local so the renderer's borrows end before the strings they borrow.
+    let rendered = Renderer::plain().render(message).to_string();
+    rendered
+}
+
+/// Renders every diagnostic of a document, building its source map once.
+pub fn render_all(diagnostics: &[Diagnostic], file: &str, text: &str) -> String {
+    if diagnostics.is_empty() {
+        return String::new();
+    }
+    let map = SourceMap::new(text);
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&render(d, file, Some(&map)));
+        out.push_str("\n\n");
     }
     out
 }

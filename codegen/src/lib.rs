@@ -15,6 +15,7 @@ pub mod operations;
 pub mod output;
 pub mod runtime;
 pub mod types;
+mod validate;
 pub mod yaml;
 
 use diagnostics::{Diagnostic, Diagnostics};
@@ -115,6 +116,7 @@ pub fn validate(source: &str) -> Vec<Diagnostic> {
 
 fn resolve(doc: &load::Document) -> (types::TypeSpace, operations::Built, Diagnostics) {
     let mut resolver = types::Resolver::new(doc);
+    validate::check(&doc.raw, &mut resolver.diags);
     resolver.resolve_components();
     let built = operations::build(doc, &mut resolver);
     let (space, diags) = resolver.finish();

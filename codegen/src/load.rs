@@ -65,12 +65,21 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
 /// because `serde_json` is several times faster on multi-megabyte documents.
 pub fn parse_value(text: &str) -> Result<Value, Diagnostic> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    let mut json_error = None;
     if trimmed.starts_with('{') {
-        if let Ok(v) = serde_json::from_str::<Value>(trimmed) {
-            return Ok(v);
+        match serde_json::from_str::<Value>(trimmed) {
+            Ok(v) => return Ok(v),
+            Err(e) => json_error = Some(e),
         }
     }
     crate::yaml::to_json(trimmed).map_err(|e| {
+        // Text that looks like JSON gets the JSON parser's (clearer) complaint.
+        if let Some(j) = json_error {
+            return Diagnostic::error("#", format!("the document is not valid JSON: {j}"))
+                .with_code("syntax")
+                .with_help("fix the syntax error at that line")
+                .at_position(j.line(), j.column());
+        }
         Diagnostic::error(
             "#",
             format!(
@@ -78,7 +87,9 @@ pub fn parse_value(text: &str) -> Result<Value, Diagnostic> {
                 e.line, e.column, e.message
             ),
         )
+        .with_code("syntax")
         .with_help("fix the syntax error at that line")
+        .at_position(e.line, e.column)
     })
 }
 

@@ -5,10 +5,10 @@
 //! becomes `minimum` + flag, …), and so are the few 3.0 constructs `openapiv3`
 //! rejects (integer bounds beyond `i64`). Each rewrite keeps the meaning.
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use serde_json::{json, Map, Value};
 
-pub fn normalize(doc: &mut Value, _diags: &mut Diagnostics) {
+pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
     let is_31 = doc
         .get("openapi")
         .and_then(Value::as_str)
@@ -23,9 +23,21 @@ pub fn normalize(doc: &mut Value, _diags: &mut Diagnostics) {
         root.remove("webhooks");
     }
     if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
-        info.entry("version").or_insert_with(|| json!("0.0.0"));
-        info.entry("title").or_insert_with(|| json!("API"));
+        for (key, fallback) in [("title", "API"), ("version", "0.0.0")] {
+            if !info.contains_key(key) {
+                diags.push(
+                    Diagnostic::warning(
+                        "#/info",
+                        format!("`info.{key}` is missing; using `{fallback}`"),
+                    )
+                    .with_code("missing-info")
+                    .with_help(format!("add `{key}` under `info`; OpenAPI requires it")),
+                );
+                info.insert(key.into(), json!(fallback));
+            }
+        }
     }
+    repair_parameters(root, diags);
     if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
             let Some(item) = item.as_object_mut() else {
@@ -42,6 +54,77 @@ pub fn normalize(doc: &mut Value, _diags: &mut Diagnostics) {
         }
     }
     walk(doc);
+}
+
+/// A parameter needs `schema` or `content`. Report each one without, and give it a
+/// string schema so that the rest of the document can still be checked.
+fn repair_parameters(root: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    let mut lists: Vec<(String, &mut Value)> = Vec::new();
+    if let Some(Value::Object(params)) = root
+        .get_mut("components")
+        .and_then(|c| c.get_mut("parameters"))
+    {
+        for (name, p) in params.iter_mut() {
+            let at = crate::diagnostics::pointer_push("#/components/parameters", name);
+            check_parameter(p, &at, diags);
+        }
+    }
+    if let Some(Value::Object(paths)) = root.get_mut("paths") {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            let item_ptr = crate::diagnostics::pointer_push("#/paths", path);
+            for (key, value) in item.iter_mut() {
+                if key == "parameters" {
+                    lists.push((
+                        crate::diagnostics::pointer_push(&item_ptr, "parameters"),
+                        value,
+                    ));
+                } else if let Some(op) = value.as_object_mut() {
+                    if let Some(ps) = op.get_mut("parameters") {
+                        let at = crate::diagnostics::pointer_push(
+                            &crate::diagnostics::pointer_push(&item_ptr, key),
+                            "parameters",
+                        );
+                        lists.push((at, ps));
+                    }
+                }
+            }
+        }
+    }
+    for (at, list) in lists {
+        if let Value::Array(items) = list {
+            for (i, p) in items.iter_mut().enumerate() {
+                check_parameter(
+                    p,
+                    &crate::diagnostics::pointer_push(&at, &i.to_string()),
+                    diags,
+                );
+            }
+        }
+    }
+}
+
+fn check_parameter(p: &mut Value, at: &str, diags: &mut Diagnostics) {
+    let Some(obj) = p.as_object_mut() else { return };
+    if obj.contains_key("$ref") || obj.contains_key("schema") || obj.contains_key("content") {
+        return;
+    }
+    let name = obj
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("?")
+        .to_string();
+    diags.push(
+        Diagnostic::error(
+            at,
+            format!("parameter `{name}` has neither `schema` nor `content`"),
+        )
+        .with_code("param-no-schema")
+        .with_help("add `schema: {type: string}` (or the parameter's real type)"),
+    );
+    obj.insert("schema".into(), json!({"type": "string"}));
 }
 
 /// Walks the whole document, normalising every schema found in a schema position.

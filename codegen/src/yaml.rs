@@ -75,12 +75,17 @@ fn escape(token: &str) -> String {
 
 impl Builder {
     fn new(record: bool) -> Self {
+        let mut positions = HashMap::new();
+        if record {
+            // The document itself starts at the start.
+            positions.insert("#".to_string(), (1, 1));
+        }
         Self {
             stack: Vec::new(),
             root: None,
             anchors: HashMap::new(),
             record,
-            positions: HashMap::new(),
+            positions,
             error: None,
         }
     }

@@ -36,8 +36,9 @@ pub fn consoleconnect_settings() -> codegen::Settings {
 pub type CodegenResult = Result<(codegen::Output, Vec<fsutil::Change>), Vec<Diagnostic>>;
 
 /// Regenerates `generated/` (or, with `check`, only compares). The outer error is
-/// I/O; the inner one the document's problems.
-pub fn codegen(check: bool) -> Result<CodegenResult> {
+/// I/O; the inner one the document's problems (with `deny_warnings`, its warnings
+/// too, and then nothing is written).
+pub fn codegen(check: bool, deny_warnings: bool) -> Result<CodegenResult> {
     let root = workspace_root();
     let path = root.join(SPEC);
     let text = std::fs::read_to_string(&path)
@@ -46,8 +47,22 @@ pub fn codegen(check: bool) -> Result<CodegenResult> {
         Ok(o) => o,
         Err(diags) => return Ok(Err(diags)),
     };
+    if deny_warnings && !output.diagnostics.is_empty() {
+        return Ok(Err(promote(output.diagnostics)));
+    }
     let changes = fsutil::sync_dir(&root.join(GENERATED), &output.files, check)?;
     Ok(Ok((output, changes)))
+}
+
+/// Warnings as errors (`--deny-warnings`).
+pub fn promote(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics
+        .into_iter()
+        .map(|mut d| {
+            d.severity = codegen::diagnostics::Severity::Error;
+            d
+        })
+        .collect()
 }
 
 /// Focused documents, one per generator feature, and where their snapshots live.
@@ -84,11 +99,10 @@ pub fn snapshots(check: bool) -> Result<Vec<fsutil::Change>> {
             deny_warnings: true,
         };
         let output = codegen::generate(&text, &settings).map_err(|diags| {
-            let text: Vec<String> = diags
-                .iter()
-                .map(|d| codegen::diagnostics::render(d, &label))
-                .collect();
-            anyhow::anyhow!("{label} has errors:\n{}", text.join("\n"))
+            anyhow::anyhow!(
+                "{label} has errors:\n{}",
+                codegen::diagnostics::render_all(&diags, &label, &text)
+            )
         })?;
         files.extend(output.files);
     }

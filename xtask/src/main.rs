@@ -28,6 +28,9 @@ enum Command {
         /// Write nothing; fail listing every stale or missing file.
         #[arg(long)]
         check: bool,
+        /// Treat the document's warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Generate a standalone crate from any OpenAPI document.
     Generate {
@@ -41,6 +44,9 @@ enum Command {
         /// Package version of the generated crate.
         #[arg(long, default_value = "0.1.0")]
         version: String,
+        /// Treat the document's warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Regenerate the snapshots of `tests/specs/` (accept changed generator output).
     Snapshots {
@@ -70,13 +76,17 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Codegen { check } => codegen(check),
+        Command::Codegen {
+            check,
+            deny_warnings,
+        } => codegen(check, deny_warnings),
         Command::Generate {
             spec,
             out,
             name,
             version,
-        } => generate(&spec, &out, name, version),
+            deny_warnings,
+        } => generate(&spec, &out, name, version, deny_warnings),
         Command::Validate {
             path,
             deny_warnings,
@@ -100,21 +110,23 @@ fn read_spec(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-fn report(file: &str, diagnostics: &[Diagnostic]) {
-    for d in diagnostics {
-        eprintln!("{}\n", codegen::diagnostics::render(d, file));
-    }
+fn report(file: &str, text: &str, diagnostics: &[Diagnostic]) {
+    eprint!(
+        "{}",
+        codegen::diagnostics::render_all(diagnostics, file, text)
+    );
 }
 
-fn codegen(check: bool) -> Result<()> {
-    let (output, changes) = match xtask::codegen(check)? {
+fn codegen(check: bool, deny_warnings: bool) -> Result<()> {
+    let spec_text = read_spec(&xtask::workspace_root().join(SPEC))?;
+    let (output, changes) = match xtask::codegen(check, deny_warnings)? {
         Ok(done) => done,
         Err(diags) => {
-            report(SPEC, &diags);
+            report(SPEC, &spec_text, &diags);
             bail!("{SPEC} has errors; nothing was generated");
         }
     };
-    report(SPEC, &output.diagnostics);
+    report(SPEC, &spec_text, &output.diagnostics);
     if check {
         if changes.is_empty() {
             println!("{GENERATED}/ is fresh ({} files)", output.files.len());
@@ -150,7 +162,13 @@ fn snapshots(check: bool) -> Result<()> {
     Ok(())
 }
 
-fn generate(spec: &Path, out: &Path, name: Option<String>, version: String) -> Result<()> {
+fn generate(
+    spec: &Path,
+    out: &Path,
+    name: Option<String>,
+    version: String,
+    deny_warnings: bool,
+) -> Result<()> {
     let text = read_spec(spec)?;
     let name = name.unwrap_or_else(|| crate_name_for(spec));
     let label = spec.display().to_string();
@@ -161,13 +179,17 @@ fn generate(spec: &Path, out: &Path, name: Option<String>, version: String) -> R
     );
     settings.crate_version = version;
     let output = match codegen::generate(&text, &settings) {
+        Ok(o) if deny_warnings && !o.diagnostics.is_empty() => {
+            report(&label, &text, &xtask::promote(o.diagnostics));
+            bail!("{label} has warnings, denied by --deny-warnings; nothing was generated");
+        }
         Ok(o) => o,
         Err(diags) => {
-            report(&label, &diags);
+            report(&label, &text, &diags);
             bail!("{label} has errors; nothing was generated");
         }
     };
-    report(&label, &output.diagnostics);
+    report(&label, &text, &output.diagnostics);
     let changes = fsutil::sync_dir(out, &output.files, false)?;
     println!(
         "generated crate `{name}` in {} ({} operations, {} types, {} files changed)",
@@ -202,7 +224,7 @@ fn validate(path: &Path, deny_warnings: bool) -> Result<()> {
     let text = read_spec(path)?;
     let label = path.display().to_string();
     let diags = codegen::validate(&text);
-    report(&label, &diags);
+    report(&label, &text, &diags);
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     if errors > 0 || (deny_warnings && warnings > 0) {

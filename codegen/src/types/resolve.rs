@@ -251,7 +251,7 @@ impl<'d> Resolver<'d> {
         if !reference.starts_with('#') {
             self.diags.push(
                 Diagnostic::error(
-                    at,
+                    pointer_push(at, "$ref"),
                     format!("`$ref: {reference}` points outside this document"),
                 )
                 .with_code("external-ref")
@@ -289,7 +289,7 @@ impl<'d> Resolver<'d> {
         let found = doc.raw.pointer(pointer.trim_start_matches('#'));
         let Some(value) = found else {
             self.diags.push(
-                Diagnostic::error(at, format!("`$ref: {pointer}` points nowhere: the document has nothing at that location"))
+                Diagnostic::error(pointer_push(at, "$ref"), format!("`$ref: {pointer}` points nowhere: the document has nothing at that location"))
                     .with_code("unresolved-ref")
                     .with_help("check the spelling of the reference, or add the schema it names under `components/schemas`"),
             );
@@ -443,9 +443,12 @@ impl<'d> Resolver<'d> {
             }
             Some(other) => {
                 self.diags.push(
-                    Diagnostic::error(ptr, format!("unknown schema type `{other}`"))
-                        .with_code("unknown-type")
-                        .with_help("use one of string, number, integer, boolean, array, object"),
+                    Diagnostic::error(
+                        pointer_push(ptr, "type"),
+                        format!("unknown schema type `{other}`"),
+                    )
+                    .with_code("unknown-type")
+                    .with_help("use one of string, number, integer, boolean, array, object"),
                 );
                 Ty::Json
             }

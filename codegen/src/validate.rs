@@ -1,0 +1,544 @@
+//! Checks of a document beyond what typing it needs: problems a maintainer should
+//! fix even where the generator has a fallback (duplicate operation ids, names that
+//! collide in Rust, impossible bounds, defaults and examples that contradict their
+//! schema, …). Every finding names its place by JSON pointer.
+
+use crate::diagnostics::{pointer_push, Diagnostic, Diagnostics};
+use crate::names::{camel, snake};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+pub fn check(raw: &Value, diags: &mut Diagnostics) {
+    operations(raw, diags);
+    schema_names(raw, diags);
+    let mut v = Visitor { root: raw, diags };
+    v.document();
+}
+
+fn operations(raw: &Value, diags: &mut Diagnostics) {
+    let Some(paths) = raw.get("paths").and_then(Value::as_object) else {
+        return;
+    };
+    let mut ids: HashMap<String, String> = HashMap::new();
+    let mut methods: HashMap<String, (String, String)> = HashMap::new();
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        for m in METHODS {
+            let Some(op) = item.get(m).and_then(Value::as_object) else {
+                continue;
+            };
+            let ptr = pointer_push(&pointer_push("#/paths", path), m);
+            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+                let at = pointer_push(&ptr, "operationId");
+                if let Some(first) = ids.get(id) {
+                    diags.push(
+                        Diagnostic::error(
+                            &at,
+                            format!("operationId `{id}` is also used at {first}"),
+                        )
+                        .with_code("duplicate-operation-id")
+                        .with_help(
+                            "operation ids must be unique in a document; rename one of them",
+                        ),
+                    );
+                } else {
+                    ids.insert(id.to_string(), at.clone());
+                    let method = snake(id);
+                    match methods.get(&method) {
+                        Some((other, other_at)) => diags.push(
+                            Diagnostic::warning(&at, format!("operationIds `{other}` and `{id}` both become the Rust method `{method}`; this one gets a number"))
+                                .with_code("name-collision")
+                                .with_help(format!("rename one of them (the other is at {other_at})")),
+                        ),
+                        None => {
+                            methods.insert(method, (id.to_string(), at));
+                        }
+                    }
+                }
+            }
+            let responses = op.get("responses").and_then(Value::as_object);
+            if responses.is_none_or(|r| r.keys().all(|k| k.starts_with("x-"))) {
+                diags.push(
+                    Diagnostic::warning(&ptr, "operation has no responses, so the client cannot type its result")
+                        .with_code("no-responses")
+                        .with_help("document at least the success response, e.g. `responses: {'200': {description: OK}}`"),
+                );
+            }
+        }
+    }
+}
+
+fn schema_names(raw: &Value, diags: &mut Diagnostics) {
+    let Some(schemas) = raw
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return;
+    };
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for name in schemas.keys() {
+        let rust = camel(name).to_ascii_lowercase();
+        match seen.get(&rust) {
+            Some(first) => diags.push(
+                Diagnostic::warning(
+                    pointer_push("#/components/schemas", name),
+                    format!("schemas `{first}` and `{name}` both become the Rust type `{}`; this one gets a number", camel(first)),
+                )
+                .with_code("name-collision")
+                .with_help("rename one of them so the Rust names stay predictable"),
+            ),
+            None => {
+                seen.insert(rust, name.clone());
+            }
+        }
+    }
+}
+
+struct Visitor<'a, 'd> {
+    root: &'a Value,
+    diags: &'d mut Diagnostics,
+}
+
+impl Visitor<'_, '_> {
+    fn document(&mut self) {
+        let root = self.root;
+        if let Some(schemas) = root
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+        {
+            for (name, s) in schemas {
+                self.schema(s, &pointer_push("#/components/schemas", name), 0);
+            }
+        }
+        for kind in ["parameters", "headers"] {
+            if let Some(all) = root
+                .pointer(&format!("/components/{kind}"))
+                .and_then(Value::as_object)
+            {
+                for (name, p) in all {
+                    self.parameter(p, &pointer_push(&format!("#/components/{kind}"), name));
+                }
+            }
+        }
+        for kind in ["requestBodies", "responses"] {
+            if let Some(all) = root
+                .pointer(&format!("/components/{kind}"))
+                .and_then(Value::as_object)
+            {
+                for (name, b) in all {
+                    self.content(b, &pointer_push(&format!("#/components/{kind}"), name));
+                }
+            }
+        }
+        let Some(paths) = root.get("paths").and_then(Value::as_object) else {
+            return;
+        };
+        for (path, item) in paths {
+            let Some(item) = item.as_object() else {
+                continue;
+            };
+            let item_ptr = pointer_push("#/paths", path);
+            self.parameters(item.get("parameters"), &item_ptr);
+            for m in METHODS {
+                let Some(op) = item.get(m) else { continue };
+                let ptr = pointer_push(&item_ptr, m);
+                self.parameters(op.get("parameters"), &ptr);
+                if let Some(body) = op.get("requestBody") {
+                    self.content(body, &pointer_push(&ptr, "requestBody"));
+                }
+                if let Some(responses) = op.get("responses").and_then(Value::as_object) {
+                    for (code, r) in responses {
+                        self.content(r, &pointer_push(&pointer_push(&ptr, "responses"), code));
+                    }
+                }
+            }
+        }
+    }
+
+    fn parameters(&mut self, list: Option<&Value>, at: &str) {
+        let Some(list) = list.and_then(Value::as_array) else {
+            return;
+        };
+        for (i, p) in list.iter().enumerate() {
+            self.parameter(
+                p,
+                &pointer_push(&pointer_push(at, "parameters"), &i.to_string()),
+            );
+        }
+    }
+
+    fn parameter(&mut self, p: &Value, at: &str) {
+        if p.get("$ref").is_some() {
+            return;
+        }
+        if let Some(schema) = p.get("schema") {
+            let sptr = pointer_push(at, "schema");
+            self.schema(schema, &sptr, 0);
+            self.examples(p, schema, at);
+        }
+        self.content(p, at);
+    }
+
+    /// The media types of a body, response or parameter: their schemas and examples.
+    fn content(&mut self, holder: &Value, at: &str) {
+        let Some(content) = holder.get("content").and_then(Value::as_object) else {
+            return;
+        };
+        for (media, mt) in content {
+            let mptr = pointer_push(&pointer_push(at, "content"), media);
+            if let Some(schema) = mt.get("schema") {
+                self.schema(schema, &pointer_push(&mptr, "schema"), 0);
+                self.examples(mt, schema, &mptr);
+            }
+        }
+    }
+
+    /// `example` and `examples.*.value` of a parameter or media type.
+    fn examples(&mut self, holder: &Value, schema: &Value, at: &str) {
+        if let Some(example) = holder.get("example") {
+            self.conforms("example", example, schema, &pointer_push(at, "example"));
+        }
+        if let Some(examples) = holder.get("examples").and_then(Value::as_object) {
+            for (name, e) in examples {
+                if let Some(value) = e.get("value") {
+                    let ptr =
+                        pointer_push(&pointer_push(&pointer_push(at, "examples"), name), "value");
+                    self.conforms("example", value, schema, &ptr);
+                }
+            }
+        }
+    }
+
+    fn conforms(&mut self, what: &str, value: &Value, schema: &Value, at: &str) {
+        if let Err(why) = check_value(value, schema, self.root, 0) {
+            let severity = if what == "default" {
+                Diagnostic::warning
+            } else {
+                Diagnostic::warning
+            };
+            self.diags.push(
+                severity(at, format!("this {what} does not match its schema: {why}"))
+                    .with_code(if what == "default" {
+                        "default-mismatch"
+                    } else {
+                        "example-mismatch"
+                    })
+                    .with_help(format!("change the {what} or the schema so they agree")),
+            );
+        }
+    }
+
+    fn schema(&mut self, s: &Value, at: &str, depth: usize) {
+        let Some(obj) = s.as_object() else { return };
+        if depth > 64 || obj.contains_key("$ref") {
+            return;
+        }
+        self.bounds(obj, at);
+        self.keywords(obj, at);
+        if let Some(default) = obj.get("default") {
+            self.conforms("default", default, s, &pointer_push(at, "default"));
+        }
+        if let Some(example) = obj.get("example") {
+            self.conforms("example", example, s, &pointer_push(at, "example"));
+        }
+        if let Some(props) = obj.get("properties").and_then(Value::as_object) {
+            let mut names: HashMap<String, &String> = HashMap::new();
+            for (name, p) in props {
+                let pptr = pointer_push(&pointer_push(at, "properties"), name);
+                let rust = snake(name);
+                match names.get(&rust) {
+                    Some(first) => self.diags.push(
+                        Diagnostic::warning(&pptr, format!("properties `{first}` and `{name}` both become the Rust field `{rust}`; this one gets a number"))
+                            .with_code("name-collision")
+                            .with_help("the wire names are kept exactly; only the Rust field names differ"),
+                    ),
+                    None => {
+                        names.insert(rust, name);
+                    }
+                }
+                self.schema(p, &pptr, depth + 1);
+            }
+            if let Some(required) = obj.get("required").and_then(Value::as_array) {
+                let open = obj
+                    .get("additionalProperties")
+                    .is_some_and(|a| a.is_object() || a == &Value::Bool(true));
+                for (i, r) in required.iter().enumerate() {
+                    if let Some(r) = r.as_str().filter(|r| !props.contains_key(*r)) {
+                        if !open && !obj.contains_key("allOf") {
+                            self.diags.push(
+                                Diagnostic::warning(pointer_push(&pointer_push(at, "required"), &i.to_string()), format!("`{r}` is required but is not among the properties"))
+                                    .with_code("required-unknown")
+                                    .with_help(format!("declare `{r}` under `properties`, or remove it from `required`")),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        for key in ["items", "additionalProperties", "not"] {
+            if let Some(child) = obj.get(key).filter(|c| c.is_object()) {
+                self.schema(child, &pointer_push(at, key), depth + 1);
+            }
+        }
+        for key in ["allOf", "oneOf", "anyOf"] {
+            if let Some(list) = obj.get(key).and_then(Value::as_array) {
+                for (i, child) in list.iter().enumerate() {
+                    self.schema(
+                        child,
+                        &pointer_push(&pointer_push(at, key), &i.to_string()),
+                        depth + 1,
+                    );
+                }
+            }
+        }
+    }
+
+    /// Lower bounds above upper bounds leave no valid value.
+    fn bounds(&mut self, obj: &Map<String, Value>, at: &str) {
+        for (lo, hi) in [
+            ("minimum", "maximum"),
+            ("minLength", "maxLength"),
+            ("minItems", "maxItems"),
+            ("minProperties", "maxProperties"),
+        ] {
+            if let (Some(a), Some(b)) = (
+                obj.get(lo).and_then(Value::as_f64),
+                obj.get(hi).and_then(Value::as_f64),
+            ) {
+                if a > b {
+                    self.diags.push(
+                        Diagnostic::error(
+                            pointer_push(at, lo),
+                            format!("`{lo}: {a}` is above `{hi}: {b}`, so no value is valid"),
+                        )
+                        .with_code("impossible-schema")
+                        .with_help(format!("swap or correct `{lo}` and `{hi}`")),
+                    );
+                }
+            }
+        }
+        if obj
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(Vec::is_empty)
+        {
+            self.diags.push(
+                Diagnostic::error(
+                    pointer_push(at, "enum"),
+                    "`enum` is empty, so no value is valid",
+                )
+                .with_code("impossible-schema")
+                .with_help("list the allowed values, or remove `enum`"),
+            );
+        }
+        if obj.get("readOnly") == Some(&Value::Bool(true))
+            && obj.get("writeOnly") == Some(&Value::Bool(true))
+        {
+            self.diags.push(
+                Diagnostic::error(at, "a schema cannot be both `readOnly` and `writeOnly`")
+                    .with_code("impossible-schema")
+                    .with_help("keep one of the two flags"),
+            );
+        }
+    }
+
+    /// Keywords that belong to another type and so have no effect.
+    fn keywords(&mut self, obj: &Map<String, Value>, at: &str) {
+        let Some(ty) = obj.get("type").and_then(Value::as_str) else {
+            return;
+        };
+        let misplaced: &[&str] = match ty {
+            "string" | "integer" | "number" | "boolean" => {
+                &["properties", "items", "additionalProperties"]
+            }
+            "object" => &["items"],
+            "array" => &["properties"],
+            _ => &[],
+        };
+        for key in misplaced {
+            if obj.contains_key(*key) {
+                self.diags.push(
+                    Diagnostic::warning(
+                        pointer_push(at, key),
+                        format!("`{key}` has no effect on a schema of type `{ty}`"),
+                    )
+                    .with_code("impossible-schema")
+                    .with_help(format!("remove `{key}`, or change the `type`")),
+                );
+            }
+        }
+    }
+}
+
+fn resolve<'a>(schema: &'a Value, root: &'a Value) -> &'a Value {
+    let mut s = schema;
+    for _ in 0..16 {
+        match s
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+        {
+            Some(pointer) => match root.pointer(pointer) {
+                Some(next) => s = next,
+                None => return s,
+            },
+            None => return s,
+        }
+    }
+    s
+}
+
+/// Whether a value fits a schema, as far as types, enums, required members and
+/// composition go. Returns why not.
+fn check_value(value: &Value, schema: &Value, root: &Value, depth: usize) -> Result<(), String> {
+    if depth > 32 {
+        return Ok(());
+    }
+    let schema = resolve(schema, root);
+    let Some(s) = schema.as_object() else {
+        return Ok(());
+    };
+    if value.is_null() {
+        let nullable = s.get("nullable") == Some(&Value::Bool(true))
+            || s.get("enum")
+                .and_then(Value::as_array)
+                .is_some_and(|e| e.contains(&Value::Null))
+            || (!s.contains_key("type") && !s.contains_key("enum") && !s.contains_key("allOf"));
+        return if nullable {
+            Ok(())
+        } else {
+            Err("null is not allowed (the schema is not `nullable`)".into())
+        };
+    }
+    if let Some(list) = s.get("allOf").and_then(Value::as_array) {
+        for part in list {
+            check_value(value, part, root, depth + 1)?;
+        }
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(list) = s.get(key).and_then(Value::as_array) {
+            if !list.is_empty()
+                && !list
+                    .iter()
+                    .any(|part| check_value(value, part, root, depth + 1).is_ok())
+            {
+                return Err(format!("it fits none of the `{key}` alternatives"));
+            }
+        }
+    }
+    if let Some(values) = s.get("enum").and_then(Value::as_array) {
+        if !values.contains(value) {
+            return Err(format!("{value} is not one of the `enum` values"));
+        }
+    }
+    let fits = |ty: &str| match ty {
+        "string" => value.is_string(),
+        "integer" => {
+            value.as_i64().is_some()
+                || value.as_u64().is_some()
+                || value.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        _ => true,
+    };
+    if let Some(ty) = s.get("type").and_then(Value::as_str) {
+        if !fits(ty) {
+            return Err(format!("expected {ty}, found {}", kind(value)));
+        }
+    }
+    if let (Some(obj), Some(props)) = (
+        value.as_object(),
+        s.get("properties").and_then(Value::as_object),
+    ) {
+        if let Some(required) = s.get("required").and_then(Value::as_array) {
+            for r in required.iter().filter_map(Value::as_str) {
+                let read_only = props
+                    .get(r)
+                    .map(|p| resolve(p, root))
+                    .and_then(|p| p.get("readOnly"))
+                    == Some(&Value::Bool(true));
+                if !obj.contains_key(r) && !read_only {
+                    return Err(format!("the required member `{r}` is missing"));
+                }
+            }
+        }
+        for (k, v) in obj {
+            if let Some(p) = props.get(k) {
+                check_value(v, p, root, depth + 1).map_err(|e| format!("`{k}`: {e}"))?;
+            }
+        }
+    }
+    if let (Some(items), Some(schema)) = (value.as_array(), s.get("items")) {
+        for (i, item) in items.iter().enumerate() {
+            check_value(item, schema, root, depth + 1).map_err(|e| format!("item {i}: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_f64() => "a number",
+        Value::Number(_) => "an integer",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(doc: Value) -> Vec<Diagnostic> {
+        let mut d = Diagnostics::default();
+        check(&doc, &mut d);
+        d.into_vec()
+    }
+
+    #[test]
+    fn duplicate_operation_ids_are_errors() {
+        let d = run(
+            json!({"paths": {"/a": {"get": {"operationId": "x", "responses": {"200": {}}}}, "/b": {"get": {"operationId": "x", "responses": {"200": {}}}}}}),
+        );
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, "duplicate-operation-id");
+        assert_eq!(d[0].pointer, "#/paths/~1b/get/operationId");
+    }
+
+    #[test]
+    fn values_are_checked_against_schemas() {
+        let root = json!({"components": {"schemas": {"N": {"type": "integer"}}}});
+        let s = json!({"type": "object", "required": ["a"], "properties": {"a": {"$ref": "#/components/schemas/N"}, "b": {"type": "string", "nullable": true}}});
+        assert!(check_value(&json!({"a": 1, "b": null}), &s, &root, 0).is_ok());
+        assert_eq!(
+            check_value(&json!({"a": "x"}), &s, &root, 0).unwrap_err(),
+            "`a`: expected integer, found a string"
+        );
+        assert_eq!(
+            check_value(&json!({}), &s, &root, 0).unwrap_err(),
+            "the required member `a` is missing"
+        );
+    }
+
+    #[test]
+    fn impossible_bounds_are_errors() {
+        let d = run(
+            json!({"components": {"schemas": {"S": {"type": "integer", "minimum": 5, "maximum": 1}}}}),
+        );
+        assert_eq!(d[0].code, "impossible-schema");
+        assert!(d[0].is_error());
+    }
+}
