@@ -359,3 +359,28 @@ fn crate_doc(api: &openapiv3::OpenAPI, has_client: bool) -> TokenStream {
         .collect();
     attrs
 }
+
+#[cfg(test)]
+mod tests {
+    /// The deepest schema nesting the parsers let through still generates, on a
+    /// thread with the small stack test threads get (2 MiB).
+    #[test]
+    fn deeply_nested_schemas_do_not_overflow_the_stack() {
+        let mut schema = serde_json::json!({"type": "string"});
+        for _ in 0..60 {
+            schema = serde_json::json!({"type": "object", "properties": {"a": schema}});
+        }
+        let doc = serde_json::json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}, "components": {"schemas": {"Deep": schema}}});
+        let text = serde_json::to_string(&doc).unwrap();
+        let out = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || {
+                crate::generate(&text, &crate::Settings::new("deep", "test", "deep.json"))
+                    .map(|o| o.stats.types)
+            })
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+        assert_eq!(out.unwrap(), 60);
+    }
+}

@@ -112,7 +112,8 @@ pub fn snake(raw: &str) -> String {
         s = "value".to_string();
     }
     if s.starts_with(|c: char| c.is_ascii_digit()) {
-        s.insert(0, '_');
+        // `_200` would read as unused, and clippy rejects it as an argument name.
+        s.insert(0, 'v');
     }
     s
 }
@@ -217,7 +218,7 @@ mod tests {
 
     #[test]
     fn leading_digits_and_empty_names_are_valid() {
-        assert_eq!(snake("200"), "_200");
+        assert_eq!(snake("200"), "v200");
         assert_eq!(camel("1080p"), "V1080p");
         assert_eq!(camel(""), "Value");
         assert_eq!(snake("***"), "star_star_star");

@@ -67,7 +67,13 @@ struct Builder {
     record: bool,
     positions: HashMap<String, (usize, usize)>,
     error: Option<SyntaxError>,
+    /// Containers opened beyond [`MAX_DEPTH`], skipped rather than built.
+    skipped: usize,
 }
+
+/// Deeper nesting is refused: no API description needs it, and unbounded depth
+/// would let a document exhaust the stack in every later recursive pass.
+pub const MAX_DEPTH: usize = 128;
 
 fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
@@ -87,6 +93,7 @@ impl Builder {
             record,
             positions,
             error: None,
+            skipped: 0,
         }
     }
 
@@ -141,6 +148,27 @@ impl Builder {
 
 impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
+        if self.skipped > 0 || self.stack.len() >= MAX_DEPTH {
+            match ev {
+                Event::SequenceStart(..) | Event::MappingStart(..) => {
+                    self.skipped += 1;
+                    self.error.get_or_insert(SyntaxError {
+                        message: format!(
+                            "the document is nested more than {MAX_DEPTH} levels deep"
+                        ),
+                        line: mark.line(),
+                        column: mark.col() + 1,
+                    });
+                    return;
+                }
+                Event::SequenceEnd | Event::MappingEnd if self.skipped > 0 => {
+                    self.skipped -= 1;
+                    return;
+                }
+                _ if self.skipped > 0 => return,
+                _ => {}
+            }
+        }
         match ev {
             Event::Scalar(text, style, anchor, tag) => {
                 if self.in_key_position() {
@@ -350,6 +378,21 @@ mod tests {
         assert_eq!(p["#/paths/~1pets/get/parameters/0/in"], (7, 11));
         let json = positions("{\n  \"a\": {\"b\": [1, 2]}\n}").unwrap();
         assert_eq!(json["#/a/b/1"], (2, 18));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        // The parser's own limit catches this one…
+        let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+        assert!(to_json(&deep).is_err());
+        // …and ours a nesting the parser accepts.
+        let mut block = String::new();
+        for i in 0..200 {
+            block.push_str(&format!("{}k:\n", " ".repeat(i)));
+        }
+        block.push_str(&format!("{}v: 1\n", " ".repeat(200)));
+        let e = to_json(&block).unwrap_err();
+        assert!(e.message.contains("nested more than"), "{e:?}");
     }
 
     #[test]

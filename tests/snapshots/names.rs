@@ -59,7 +59,7 @@ pub mod types {
         pub r#type: Option<String>,
         /// The `200` member.
         #[serde(rename = "200", default, skip_serializing_if = "Option::is_none")]
-        pub _200: Option<i64>,
+        pub v200: Option<i64>,
         /// The `x-foo` member.
         #[serde(rename = "x-foo", default, skip_serializing_if = "Option::is_none")]
         pub x_foo: Option<String>,

@@ -95,7 +95,7 @@ fn nasty_names_map_to_their_wire_names() {
         (Some("a"), Some("b"))
     );
     assert_eq!(
-        (n._200, n.plus_1, n.minus_1),
+        (n.v200, n.plus_1, n.minus_1),
         (Some(200), Some(1), Some(-1))
     );
     assert_eq!(

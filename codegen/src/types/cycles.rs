@@ -41,6 +41,7 @@ fn boxed(ty: Ty) -> Ty {
 enum Slot {
     Field(usize),
     Variant(usize),
+    Newtype,
 }
 
 fn edges(space: &TypeSpace, kind: &TypeKind) -> Vec<(TypeId, Slot)> {
@@ -57,7 +58,57 @@ fn edges(space: &TypeSpace, kind: &TypeKind) -> Vec<(TypeId, Slot)> {
             .enumerate()
             .filter_map(|(i, v)| Some((direct(space, &v.ty)?, Slot::Variant(i))))
             .collect(),
+        TypeKind::Newtype(t) => direct(space, t)
+            .map(|id| (id, Slot::Newtype))
+            .into_iter()
+            .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// Named types mentioned anywhere in a type expression.
+fn mentioned(ty: &Ty, out: &mut Vec<TypeId>) {
+    match ty {
+        Ty::Named(id) => out.push(*id),
+        Ty::Vec(t) | Ty::Map(t) | Ty::Option(t) | Ty::Box(t) => mentioned(t, out),
+        _ => {}
+    }
+}
+
+/// Aliases that reach themselves through other aliases only (`A = Vec<B>`,
+/// `B = Option<A>`) are illegal in Rust; one alias of each such loop becomes a
+/// newtype, which ends the expansion.
+fn alias_loops_to_newtypes(space: &mut TypeSpace) {
+    for start in 0..space.defs.len() {
+        if !matches!(space.defs[start].kind, TypeKind::Alias(_)) {
+            continue;
+        }
+        // Depth-first through aliases only, looking for `start` again.
+        let mut stack = vec![start];
+        let mut seen = vec![false; space.defs.len()];
+        let mut looped = false;
+        while let Some(n) = stack.pop() {
+            let TypeKind::Alias(t) = &space.defs[n].kind else {
+                continue;
+            };
+            let mut next = Vec::new();
+            mentioned(t, &mut next);
+            for id in next {
+                if id.0 == start {
+                    looped = true;
+                } else if !seen[id.0] {
+                    seen[id.0] = true;
+                    stack.push(id.0);
+                }
+            }
+        }
+        if looped {
+            if let TypeKind::Alias(t) =
+                std::mem::replace(&mut space.defs[start].kind, TypeKind::Pending)
+            {
+                space.defs[start].kind = TypeKind::Newtype(t);
+            }
+        }
     }
 }
 
@@ -97,6 +148,7 @@ fn back_edges(space: &TypeSpace) -> HashSet<(usize, Slot)> {
 }
 
 pub fn box_cycles(space: &mut TypeSpace) {
+    alias_loops_to_newtypes(space);
     let to_box = back_edges(space);
     for (i, slot) in to_box {
         match (&mut space.defs[i].kind, slot) {
@@ -107,6 +159,9 @@ pub fn box_cycles(space: &mut TypeSpace) {
             (TypeKind::Union(u), Slot::Variant(v)) => {
                 let variant = &mut u.variants[v];
                 variant.ty = boxed(std::mem::replace(&mut variant.ty, Ty::Unit));
+            }
+            (TypeKind::Newtype(t), Slot::Newtype) => {
+                *t = boxed(std::mem::replace(t, Ty::Unit));
             }
             _ => {}
         }

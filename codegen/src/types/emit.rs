@@ -150,6 +150,24 @@ impl<'a> TypeEmitter<'a> {
                     pub type #name = #ty;
                 }
             }
+            TypeKind::Newtype(ty) => {
+                let doc = docs::attrs(&docs::lines(&def.doc, &fallback));
+                let ty = self.ty(ty);
+                quote! {
+                    #doc
+                    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+                    #[serde(transparent)]
+                    pub struct #name(pub #ty);
+
+                    impl std::ops::Deref for #name {
+                        type Target = #ty;
+
+                        fn deref(&self) -> &#ty {
+                            &self.0
+                        }
+                    }
+                }
+            }
             TypeKind::Struct(s) => self.emit_struct(id, def, s),
             TypeKind::Enum(e) => self.emit_enum(def, e),
             TypeKind::Union(u) => self.emit_union(def, u),

@@ -99,6 +99,9 @@ pub enum TypeKind {
     Enum(EnumDef),
     Union(UnionDef),
     Alias(Ty),
+    /// A named wrapper, where an alias would refer to itself (`type A = Vec<A>` is
+    /// not allowed in Rust; `struct A(Vec<A>)` is).
+    Newtype(Ty),
 }
 
 #[derive(Debug, Clone)]
