@@ -46,18 +46,48 @@ enum Scalar {
 }
 
 const KEYWORDS: &[&str] = &[
-    "type", "format", "nullable", "required", "properties", "items", "additionalProperties", "enum", "default",
-    "example", "allOf", "oneOf", "anyOf", "discriminator", "$ref", "readOnly", "writeOnly", "minimum", "maximum",
-    "operationId", "parameters", "responses", "content", "schema", "in", "name", "style", "explode", "x-pagination",
+    "type",
+    "format",
+    "nullable",
+    "required",
+    "properties",
+    "items",
+    "additionalProperties",
+    "enum",
+    "default",
+    "example",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "discriminator",
+    "$ref",
+    "readOnly",
+    "writeOnly",
+    "minimum",
+    "maximum",
+    "operationId",
+    "parameters",
+    "responses",
+    "content",
+    "schema",
+    "in",
+    "name",
+    "style",
+    "explode",
+    "x-pagination",
 ];
-const TYPES: &[&str] = &["string", "integer", "number", "boolean", "array", "object", "null", "strnig"];
+const TYPES: &[&str] = &[
+    "string", "integer", "number", "boolean", "array", "object", "null", "strnig",
+];
 
 fn scalar(s: &Scalar) -> Value {
     match s {
         Scalar::Null => Value::Null,
         Scalar::Bool(b) => json!(b),
         Scalar::Int(i) => json!(i),
-        Scalar::Float(f) => serde_json::Number::from_f64(*f).map(Value::Number).unwrap_or(Value::Null),
+        Scalar::Float(f) => serde_json::Number::from_f64(*f)
+            .map(Value::Number)
+            .unwrap_or(Value::Null),
         Scalar::Text(t) => json!(t),
         Scalar::Type(t) => json!(TYPES[*t as usize % TYPES.len()]),
     }
@@ -69,7 +99,11 @@ fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
     match v {
         Value::Object(m) => {
             for (k, c) in m {
-                pointers(c, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+                pointers(
+                    c,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
             }
         }
         Value::Array(a) => {
@@ -138,7 +172,10 @@ fn edit(doc: &mut Value, e: &Edit) {
         }
         Edit::Keyword(n, k, s) => {
             if let Some(Value::Object(m)) = doc.pointer_mut(&pick(n)) {
-                m.insert(KEYWORDS[*k as usize % KEYWORDS.len()].to_string(), scalar(s));
+                m.insert(
+                    KEYWORDS[*k as usize % KEYWORDS.len()].to_string(),
+                    scalar(s),
+                );
             }
         }
     }
@@ -146,7 +183,9 @@ fn edit(doc: &mut Value, e: &Edit) {
 
 fuzz_target!(|input: (u8, Vec<Edit>)| {
     let (seed, edits) = input;
-    let Ok(mut doc) = codegen::load::parse_value(SEEDS[seed as usize % SEEDS.len()]) else { return };
+    let Ok(mut doc) = codegen::load::parse_value(SEEDS[seed as usize % SEEDS.len()]) else {
+        return;
+    };
     for e in edits.iter().take(8) {
         edit(&mut doc, e);
     }

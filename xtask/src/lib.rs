@@ -3,6 +3,7 @@
 pub mod contract;
 pub mod corpus;
 pub mod fsutil;
+pub mod fuzz;
 
 use anyhow::{Context, Result};
 use codegen::diagnostics::Diagnostic;

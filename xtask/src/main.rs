@@ -62,6 +62,15 @@ enum Command {
         #[arg(long)]
         no_check: bool,
     },
+    /// Fuzz the generator (installs cargo-fuzz; needs no nightly toolchain).
+    Fuzz {
+        /// `bytes` (any input) or `structured` (edited real documents).
+        #[arg(default_value = "bytes")]
+        target: String,
+        /// How long to run.
+        #[arg(long, default_value_t = 1800)]
+        seconds: u64,
+    },
     /// Run the generated client against a Prism mock of the spec (installs Prism).
     Contract,
     /// Report a document's problems without generating.
@@ -94,6 +103,9 @@ fn main() -> ExitCode {
         Command::Snapshots { check } => snapshots(check),
         Command::Corpus { paths, no_check } => {
             xtask::corpus::run(&xtask::workspace_root(), paths, !no_check)
+        }
+        Command::Fuzz { target, seconds } => {
+            xtask::fuzz::run(&xtask::workspace_root(), &target, seconds)
         }
         Command::Contract => xtask::contract::run(&xtask::workspace_root()),
     };

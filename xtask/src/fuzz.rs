@@ -1,0 +1,75 @@
+//! `cargo xtask fuzz [TARGET] [--seconds N]`: runs a fuzz target of `fuzz/`.
+//!
+//! cargo-fuzz needs nightly compiler flags; the machine's one toolchain is stable,
+//! so the build runs with `RUSTC_BOOTSTRAP=1`. cargo-fuzz itself is installed into
+//! the ignored `.tools/` on first use. Inputs that crash are left in
+//! `fuzz/artifacts/<target>/`; each one found becomes a regression test.
+
+use anyhow::{bail, Context, Result};
+use std::path::Path;
+use std::process::Command;
+
+pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
+
+pub fn run(root: &Path, target: &str, seconds: u64) -> Result<()> {
+    let tool = root.join(".tools/cargo-fuzz/bin/cargo-fuzz");
+    if !tool.exists() {
+        println!("installing cargo-fuzz {CARGO_FUZZ_VERSION} into .tools/cargo-fuzz");
+        let status = Command::new(env!("CARGO"))
+            .args([
+                "install",
+                "--locked",
+                "cargo-fuzz",
+                "--version",
+                CARGO_FUZZ_VERSION,
+                "--root",
+            ])
+            .arg(root.join(".tools/cargo-fuzz"))
+            .status()?;
+        if !status.success() {
+            bail!("could not install cargo-fuzz");
+        }
+    }
+    let fuzz = root.join("fuzz");
+    let corpus = fuzz.join("corpus").join(target);
+    std::fs::create_dir_all(&corpus)?;
+    let mut args: Vec<String> = vec![
+        "run".into(),
+        "-O".into(),
+        target.into(),
+        corpus.display().to_string(),
+    ];
+    let max_len = match target {
+        // Whole documents, seeded with the focused specs, the bad ones and ours.
+        "bytes" => {
+            for seeds in ["tests/specs", "tests/bad-specs", "spec"] {
+                args.push(root.join(seeds).display().to_string());
+            }
+            "65536"
+        }
+        // A seed number and a list of edits.
+        "structured" => "512",
+        other => bail!("unknown fuzz target `{other}` (bytes, structured)"),
+    };
+    args.push("--".into());
+    for flag in [
+        format!("-max_total_time={seconds}"),
+        "-timeout=10".into(),
+        "-rss_limit_mb=4096".into(),
+        format!("-max_len={max_len}"),
+        "-len_control=0".into(),
+        "-print_final_stats=1".into(),
+    ] {
+        args.push(flag);
+    }
+    let status = Command::new(&tool)
+        .current_dir(&fuzz)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .args(&args)
+        .status()
+        .context("running cargo-fuzz")?;
+    if !status.success() {
+        bail!("the fuzzer found a problem; the input is in fuzz/artifacts/{target}/");
+    }
+    Ok(())
+}
