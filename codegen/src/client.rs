@@ -12,6 +12,7 @@ use crate::types::{Ty, TypeEmitter, TypeSpace};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+#[derive(Debug, Clone)]
 pub struct ClientSettings<'a> {
     /// The crate's name as used in paths (`consoleconnect`).
     pub crate_ident: &'a str,
@@ -82,19 +83,19 @@ impl<'a> ClientEmitter<'a> {
     }
 
     pub fn emit(&self) -> TokenStream {
+        let mut out = self.emit_header();
+        out.extend(self.emit_ops(0..self.built.operations.len()));
+        out
+    }
+
+    /// Module docs, imports, and the `Client` with its builder.
+    pub fn emit_header(&self) -> TokenStream {
         let types_use = self.mentions_types().then(|| {
             quote!(
                 use super::types;
             )
         });
         let client = self.emit_client();
-        let mut ops = TokenStream::new();
-        let mut methods = TokenStream::new();
-        for op in &self.built.operations {
-            let (method, items) = self.emit_operation(op);
-            methods.extend(method);
-            ops.extend(items);
-        }
         quote! {
             //! The client: one method per operation of the API description.
             //!
@@ -107,13 +108,24 @@ impl<'a> ClientEmitter<'a> {
             #types_use
 
             #client
-
-            impl Client {
-                #methods
-            }
-
-            #ops
         }
+    }
+
+    /// The operations in `range`, each as its own `impl Client` block followed by its
+    /// request builder and enums (so chunks can be emitted in parallel).
+    pub fn emit_ops(&self, range: std::ops::Range<usize>) -> TokenStream {
+        let mut out = TokenStream::new();
+        for op in &self.built.operations[range] {
+            let (method, items) = self.emit_operation(op);
+            out.extend(quote! {
+                impl Client {
+                    #method
+                }
+
+                #items
+            });
+        }
+        out
     }
 
     fn emit_client(&self) -> TokenStream {

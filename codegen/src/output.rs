@@ -65,6 +65,19 @@ fn space_items(code: &str) -> String {
     out
 }
 
+/// Formats a chunk of items (no header); chunks are joined into one file.
+pub fn format_chunk(tokens: TokenStream, what: &str) -> Result<String, Diagnostic> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+        Diagnostic::error(
+            "#",
+            format!("internal error: the generated {what} is not valid Rust ({e})"),
+        )
+        .with_code("internal")
+        .with_help("this is a bug in the generator; please report it with the document")
+    })?;
+    Ok(space_items(&prettyplease::unparse(&file)))
+}
+
 /// `// …` lines naming the command that writes the file.
 pub fn rust_header(command: &str, source: &str) -> String {
     format!(

@@ -22,6 +22,20 @@ pub struct ClientUses {
     pub pagination: bool,
 }
 
+impl ClientUses {
+    pub fn merge(&mut self, o: ClientUses) {
+        self.any |= o.any;
+        self.text_bodies |= o.text_bodies;
+        self.byte_bodies |= o.byte_bodies;
+        self.form_bodies |= o.form_bodies;
+        self.multipart |= o.multipart;
+        self.headers |= o.headers;
+        self.query |= o.query;
+        self.path_params |= o.path_params;
+        self.pagination |= o.pagination;
+    }
+}
+
 pub fn runtime(uses: Uses, client: ClientUses) -> TokenStream {
     let mut out = quote! {
         //! Support code shared by the models and the client.

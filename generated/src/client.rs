@@ -250,414 +250,6 @@ impl Client {
             options: Default::default(),
         }
     }
-
-    /// Search data centre facilities
-    ///
-    /// Searches the data centres known to the platform, on and off the network. Narrow
-    /// the search with the `filter` query parameter: for example
-    /// `{"where": {"dataCenterFacility.ready": true}}` keeps the facilities where physical
-    /// ports can be ordered, and `dataCenterFacility.nniReady` those supporting hybrid NNI.
-    /// The `id` of a result is what `createLayer2Connection` expects as `destDcf`, and its
-    /// `username` is what `createPortOrder` expects as `dataCenterFacility`.
-    ///
-    /// Note that this route has no `/api` prefix.
-    ///
-    /// Results come in pages of `filter.limit` items starting at `filter.skip`; the
-    /// generated client's `stream()` walks every page.
-    ///
-    /// `GET /v2/data-center-facility` (operation `searchDataCenterFacilities`)
-    ///
-    /// # Parameters
-    ///
-    /// - `filter` (query `filter`, required): Search criteria, serialised as a JSON object in the query string (`?filter={"where":{...},"skip":0,"limit":100}`, URL-encoded).
-    ///
-    /// # Errors
-    ///
-    /// - any other status (`default`): [`SearchDataCenterFacilitiesError::Default`] in [`Error::Api`]
-    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &consoleconnect::Client, filter: consoleconnect::types::DataCenterFacilityFilter) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.search_data_center_facilities(filter).send().await?;
-    /// println!("{} {:?}", response.status(), response.headers());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn search_data_center_facilities(
-        &self,
-        filter: impl Into<types::DataCenterFacilityFilter>,
-    ) -> SearchDataCenterFacilities<'_> {
-        SearchDataCenterFacilities {
-            client: self,
-            options: Default::default(),
-            filter: filter.into(),
-        }
-    }
-
-    /// List a company's port orders
-    ///
-    /// Returns every port order placed by the company, each with its current status and
-    /// the company, facility and metro it concerns. When an order is `done`, its
-    /// `createdPortId` can be passed to `getPort` to read the port it produced.
-    ///
-    /// `GET /api/company/{companyName}/ports/orders` (operation `listPortOrders`)
-    ///
-    /// # Parameters
-    ///
-    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name). Find yours in `getCurrentUser` under `companies[].username`. (example: `"samplecompanyname"`)
-    ///
-    /// # Errors
-    ///
-    /// - any other status (`default`): [`ListPortOrdersError::Default`] in [`Error::Api`]
-    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &consoleconnect::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_port_orders("samplecompanyname").send().await?;
-    /// println!("{} {:?}", response.status(), response.headers());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_port_orders(
-        &self,
-        company_name: impl Into<String>,
-    ) -> ListPortOrders<'_> {
-        ListPortOrders {
-            client: self,
-            options: Default::default(),
-            company_name: company_name.into(),
-        }
-    }
-
-    /// Order a port
-    ///
-    /// Orders (reserves) a physical port of the given speed in a data centre facility,
-    /// identified by the facility's username. The new order starts in status `created`.
-    ///
-    /// Pay by `invoice`, or with a `plan` subscription (pass its `billingId`). The
-    /// `creditcard` payment type is only usable from the Console Connect web application
-    /// and then needs a `paymentTransactionId`.
-    ///
-    /// `PUT /api/company/{companyName}/ports/orders` (operation `createPortOrder`)
-    ///
-    /// # Parameters
-    ///
-    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name). Find yours in `getCurrentUser` under `companies[].username`. (example: `"samplecompanyname"`)
-    /// - `body` (request body, `application/json`, required)
-    ///
-    /// # Errors
-    ///
-    /// - `400`: [`CreatePortOrderError::BadRequest`] in [`Error::Api`]
-    /// - any other status (`default`): [`CreatePortOrderError::Default`] in [`Error::Api`]
-    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &consoleconnect::Client, body: consoleconnect::types::CreatePortOrderRequest) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_port_order("samplecompanyname", body).send().await?;
-    /// println!("{} {:?}", response.status(), response.headers());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn create_port_order(
-        &self,
-        company_name: impl Into<String>,
-        body: impl Into<types::CreatePortOrderRequest>,
-    ) -> CreatePortOrder<'_> {
-        CreatePortOrder {
-            client: self,
-            options: Default::default(),
-            company_name: company_name.into(),
-            body: body.into(),
-        }
-    }
-
-    /// Get a port order
-    ///
-    /// Returns one of the company's port orders, with the company, metro, controller and
-    /// (once allocated) the port embedded. Edge orders have the same shape, with
-    /// `isEdgePort` set and the vendor details in `edgePayload`.
-    ///
-    /// `GET /api/company/{companyName}/ports/orders/{orderId}` (operation `getPortOrder`)
-    ///
-    /// # Parameters
-    ///
-    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name). Find yours in `getCurrentUser` under `companies[].username`. (example: `"samplecompanyname"`)
-    /// - `order_id` (path `orderId`, required): Id of the port order (its `id`). (example: `"56d691309a90128d55831db1"`)
-    ///
-    /// # Errors
-    ///
-    /// - any other status (`default`): [`GetPortOrderError::Default`] in [`Error::Api`]
-    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &consoleconnect::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.get_port_order("samplecompanyname", "56d691309a90128d55831db1").send().await?;
-    /// println!("{} {:?}", response.status(), response.headers());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_port_order(
-        &self,
-        company_name: impl Into<String>,
-        order_id: impl Into<String>,
-    ) -> GetPortOrder<'_> {
-        GetPortOrder {
-            client: self,
-            options: Default::default(),
-            company_name: company_name.into(),
-            order_id: order_id.into(),
-        }
-    }
-
-    /// Request the Letter of Authorisation for a port order
-    ///
-    /// Asks for the Letter of Authorisation (LOA) of a port order. The data centre needs
-    /// the LOA before it will connect anything to the port. Returns the updated order.
-    ///
-    /// `POST /api/company/{companyName}/ports/orders/{orderId}/loa` (operation `requestPortOrderLoa`)
-    ///
-    /// # Parameters
-    ///
-    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name). Find yours in `getCurrentUser` under `companies[].username`. (example: `"samplecompanyname"`)
-    /// - `order_id` (path `orderId`, required): Id of the port order (its `id`). (example: `"56d691309a90128d55831db1"`)
-    ///
-    /// # Errors
-    ///
-    /// - any other status (`default`): [`RequestPortOrderLoaError::Default`] in [`Error::Api`]
-    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &consoleconnect::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.request_port_order_loa("samplecompanyname", "56d691309a90128d55831db1").send().await?;
-    /// println!("{} {:?}", response.status(), response.headers());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn request_port_order_loa(
-        &self,
-        company_name: impl Into<String>,
-        order_id: impl Into<String>,
-    ) -> RequestPortOrderLoa<'_> {
-        RequestPortOrderLoa {
-            client: self,
-            options: Default::default(),
-            company_name: company_name.into(),
-            order_id: order_id.into(),
-        }
-    }
-
-    /// List a company's ports
-    ///
-    /// Returns the company's ports with their data centre, metro, capacity and the
-    /// connections configured on them. A port's `id`, `speed` and `metroId` are what a
-    /// Layer 2 connection request needs. Port lists are publicly visible.
-    ///
-    /// `GET /api/company/{companyName}/ports` (operation `listPorts`)
-    ///
-    /// # Parameters
-    ///
-    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name). Find yours in `getCurrentUser` under `companies[].username`. (example: `"samplecompanyname"`)
-    /// - `deleted` (query `deleted`, optional, set with [`ListPorts::deleted`]): Filter on the ports' deleted flag. Send `false` to leave out ports that have been deleted; the docs show no other use. The docs type this parameter as a string, so it is sent as the text `true` or `false`. (example: `"false"`)
-    ///
-    /// # Errors
-    ///
-    /// - any other status (`default`): [`ListPortsError::Default`] in [`Error::Api`]
-    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &consoleconnect::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_ports("samplecompanyname").send().await?;
-    /// println!("{} {:?}", response.status(), response.headers());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_ports(&self, company_name: impl Into<String>) -> ListPorts<'_> {
-        ListPorts {
-            client: self,
-            options: Default::default(),
-            company_name: company_name.into(),
-            deleted: None,
-        }
-    }
-
-    /// Get a port
-    ///
-    /// Returns one of the company's ports. Use the `createdPortId` of a finished port
-    /// order to find the port it produced. Port details are publicly visible.
-    ///
-    /// `GET /api/company/{companyName}/ports/{portId}` (operation `getPort`)
-    ///
-    /// # Parameters
-    ///
-    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name). Find yours in `getCurrentUser` under `companies[].username`. (example: `"samplecompanyname"`)
-    /// - `port_id` (path `portId`, required): Id of the port (a port's `id`, or a finished order's `createdPortId`). (example: `"66ac8136f8ff98229a26f954"`)
-    ///
-    /// # Errors
-    ///
-    /// - any other status (`default`): [`GetPortError::Default`] in [`Error::Api`]
-    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &consoleconnect::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.get_port("samplecompanyname", "66ac8136f8ff98229a26f954").send().await?;
-    /// println!("{} {:?}", response.status(), response.headers());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_port(
-        &self,
-        company_name: impl Into<String>,
-        port_id: impl Into<String>,
-    ) -> GetPort<'_> {
-        GetPort {
-            client: self,
-            options: Default::default(),
-            company_name: company_name.into(),
-            port_id: port_id.into(),
-        }
-    }
-
-    /// List the metros where a company is present
-    ///
-    /// Returns the metros where the company has a presence (typically a port), each with
-    /// the services available there. A metro's `id` is the `destMetroId` of a Layer 2
-    /// connection request and its `regionIds` supply `destRegionId`.
-    ///
-    /// `GET /api/company/{username}/metro/capabilities` (operation `listCompanyMetros`)
-    ///
-    /// # Parameters
-    ///
-    /// - `username` (path `username`, required): Username of the company whose metros to list. (example: `"consoleconnect"`)
-    ///
-    /// # Errors
-    ///
-    /// - any other status (`default`): [`ListCompanyMetrosError::Default`] in [`Error::Api`]
-    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &consoleconnect::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_company_metros("consoleconnect").send().await?;
-    /// println!("{} {:?}", response.status(), response.headers());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_company_metros(
-        &self,
-        username: impl Into<String>,
-    ) -> ListCompanyMetros<'_> {
-        ListCompanyMetros {
-            client: self,
-            options: Default::default(),
-            username: username.into(),
-        }
-    }
-
-    /// Get a metro
-    ///
-    /// Returns one metro by its id.
-    ///
-    /// `GET /api/metro/{metroId}` (operation `getMetro`)
-    ///
-    /// # Parameters
-    ///
-    /// - `metro_id` (path `metroId`, required): Id of the metro. (example: `"21ab4746f3ba6c3462def3e8"`)
-    ///
-    /// # Errors
-    ///
-    /// - `404`: [`GetMetroError::NotFound`] in [`Error::Api`]
-    /// - any other status (`default`): [`GetMetroError::Default`] in [`Error::Api`]
-    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &consoleconnect::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.get_metro("21ab4746f3ba6c3462def3e8").send().await?;
-    /// println!("{} {:?}", response.status(), response.headers());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_metro(&self, metro_id: impl Into<String>) -> GetMetro<'_> {
-        GetMetro {
-            client: self,
-            options: Default::default(),
-            metro_id: metro_id.into(),
-        }
-    }
-
-    /// Request a Layer 2 connection
-    ///
-    /// Requests a Layer 2 connection from one of your ports (`portId`) to a destination
-    /// in a metro (`destMetroId`).
-    ///
-    /// - **Self-to-self (S2S):** both ends are yours. Set `destCompany` to your own
-    ///   company username and `destPortId` to the other port.
-    /// - **Business-to-business (B2B):** the far end belongs to another company, which
-    ///   picks the port when it accepts. Set `destCompany` to that company's username and
-    ///   give the destination data centre (`destDcf`) and region (`destRegionId`).
-    ///
-    /// Speeds are in Mbps. Give the term (`duration`, `durationUnit`), the payment type
-    /// and whether the connection renews after its term (`evergreen`).
-    ///
-    /// `PUT /api/v2/company/{companyUsername}/connections/layer2` (operation `createLayer2Connection`)
-    ///
-    /// # Parameters
-    ///
-    /// - `company_username` (path `companyUsername`, required): Username of your company, the one requesting the connection. (example: `"samplecompanyname"`)
-    /// - `body` (request body, `application/json`, required)
-    ///
-    /// # Errors
-    ///
-    /// - any other status (`default`): [`CreateLayer2ConnectionError::Default`] in [`Error::Api`]
-    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &consoleconnect::Client, body: consoleconnect::types::CreateLayer2ConnectionRequest) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_layer2_connection("samplecompanyname", body).send().await?;
-    /// println!("{} {:?}", response.status(), response.headers());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn create_layer2_connection(
-        &self,
-        company_username: impl Into<String>,
-        body: impl Into<types::CreateLayer2ConnectionRequest>,
-    ) -> CreateLayer2Connection<'_> {
-        CreateLayer2Connection {
-            client: self,
-            options: Default::default(),
-            company_username: company_username.into(),
-            body: body.into(),
-        }
-    }
 }
 
 /// Request builder for [`Client::get_current_user`]: set optional parameters, then `send().await`.
@@ -721,6 +313,54 @@ pub enum GetCurrentUserError {
     Unauthorized(types::Error),
     /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
     Default(types::Error),
+}
+
+impl Client {
+    /// Search data centre facilities
+    ///
+    /// Searches the data centres known to the platform, on and off the network. Narrow
+    /// the search with the `filter` query parameter: for example
+    /// `{"where": {"dataCenterFacility.ready": true}}` keeps the facilities where physical
+    /// ports can be ordered, and `dataCenterFacility.nniReady` those supporting hybrid NNI.
+    /// The `id` of a result is what `createLayer2Connection` expects as `destDcf`, and its
+    /// `username` is what `createPortOrder` expects as `dataCenterFacility`.
+    ///
+    /// Note that this route has no `/api` prefix.
+    ///
+    /// Results come in pages of `filter.limit` items starting at `filter.skip`; the
+    /// generated client's `stream()` walks every page.
+    ///
+    /// `GET /v2/data-center-facility` (operation `searchDataCenterFacilities`)
+    ///
+    /// # Parameters
+    ///
+    /// - `filter` (query `filter`, required): Search criteria, serialised as a JSON object in the query string (`?filter={"where":{...},"skip":0,"limit":100}`, URL-encoded).
+    ///
+    /// # Errors
+    ///
+    /// - any other status (`default`): [`SearchDataCenterFacilitiesError::Default`] in [`Error::Api`]
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
+    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &consoleconnect::Client, filter: consoleconnect::types::DataCenterFacilityFilter) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.search_data_center_facilities(filter).send().await?;
+    /// println!("{} {:?}", response.status(), response.headers());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_data_center_facilities(
+        &self,
+        filter: impl Into<types::DataCenterFacilityFilter>,
+    ) -> SearchDataCenterFacilities<'_> {
+        SearchDataCenterFacilities {
+            client: self,
+            options: Default::default(),
+            filter: filter.into(),
+        }
+    }
 }
 
 /// Request builder for [`Client::search_data_center_facilities`]: set optional parameters, then `send().await`.
@@ -828,6 +468,46 @@ pub enum SearchDataCenterFacilitiesError {
     Default(types::Error),
 }
 
+impl Client {
+    /// List a company's port orders
+    ///
+    /// Returns every port order placed by the company, each with its current status and
+    /// the company, facility and metro it concerns. When an order is `done`, its
+    /// `createdPortId` can be passed to `getPort` to read the port it produced.
+    ///
+    /// `GET /api/company/{companyName}/ports/orders` (operation `listPortOrders`)
+    ///
+    /// # Parameters
+    ///
+    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name). Find yours in `getCurrentUser` under `companies[].username`. (example: `"samplecompanyname"`)
+    ///
+    /// # Errors
+    ///
+    /// - any other status (`default`): [`ListPortOrdersError::Default`] in [`Error::Api`]
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
+    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &consoleconnect::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_port_orders("samplecompanyname").send().await?;
+    /// println!("{} {:?}", response.status(), response.headers());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_port_orders(
+        &self,
+        company_name: impl Into<String>,
+    ) -> ListPortOrders<'_> {
+        ListPortOrders {
+            client: self,
+            options: Default::default(),
+            company_name: company_name.into(),
+        }
+    }
+}
+
 /// Request builder for [`Client::list_port_orders`]: set optional parameters, then `send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
@@ -889,6 +569,53 @@ impl<'a> ListPortOrders<'a> {
 pub enum ListPortOrdersError {
     /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
     Default(types::Error),
+}
+
+impl Client {
+    /// Order a port
+    ///
+    /// Orders (reserves) a physical port of the given speed in a data centre facility,
+    /// identified by the facility's username. The new order starts in status `created`.
+    ///
+    /// Pay by `invoice`, or with a `plan` subscription (pass its `billingId`). The
+    /// `creditcard` payment type is only usable from the Console Connect web application
+    /// and then needs a `paymentTransactionId`.
+    ///
+    /// `PUT /api/company/{companyName}/ports/orders` (operation `createPortOrder`)
+    ///
+    /// # Parameters
+    ///
+    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name). Find yours in `getCurrentUser` under `companies[].username`. (example: `"samplecompanyname"`)
+    /// - `body` (request body, `application/json`, required)
+    ///
+    /// # Errors
+    ///
+    /// - `400`: [`CreatePortOrderError::BadRequest`] in [`Error::Api`]
+    /// - any other status (`default`): [`CreatePortOrderError::Default`] in [`Error::Api`]
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
+    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &consoleconnect::Client, body: consoleconnect::types::CreatePortOrderRequest) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.create_port_order("samplecompanyname", body).send().await?;
+    /// println!("{} {:?}", response.status(), response.headers());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_port_order(
+        &self,
+        company_name: impl Into<String>,
+        body: impl Into<types::CreatePortOrderRequest>,
+    ) -> CreatePortOrder<'_> {
+        CreatePortOrder {
+            client: self,
+            options: Default::default(),
+            company_name: company_name.into(),
+            body: body.into(),
+        }
+    }
 }
 
 /// Request builder for [`Client::create_port_order`]: set optional parameters, then `send().await`.
@@ -970,6 +697,49 @@ pub enum CreatePortOrderError {
     Default(types::Error),
 }
 
+impl Client {
+    /// Get a port order
+    ///
+    /// Returns one of the company's port orders, with the company, metro, controller and
+    /// (once allocated) the port embedded. Edge orders have the same shape, with
+    /// `isEdgePort` set and the vendor details in `edgePayload`.
+    ///
+    /// `GET /api/company/{companyName}/ports/orders/{orderId}` (operation `getPortOrder`)
+    ///
+    /// # Parameters
+    ///
+    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name). Find yours in `getCurrentUser` under `companies[].username`. (example: `"samplecompanyname"`)
+    /// - `order_id` (path `orderId`, required): Id of the port order (its `id`). (example: `"56d691309a90128d55831db1"`)
+    ///
+    /// # Errors
+    ///
+    /// - any other status (`default`): [`GetPortOrderError::Default`] in [`Error::Api`]
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
+    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &consoleconnect::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_port_order("samplecompanyname", "56d691309a90128d55831db1").send().await?;
+    /// println!("{} {:?}", response.status(), response.headers());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_port_order(
+        &self,
+        company_name: impl Into<String>,
+        order_id: impl Into<String>,
+    ) -> GetPortOrder<'_> {
+        GetPortOrder {
+            client: self,
+            options: Default::default(),
+            company_name: company_name.into(),
+            order_id: order_id.into(),
+        }
+    }
+}
+
 /// Request builder for [`Client::get_port_order`]: set optional parameters, then `send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
@@ -1033,6 +803,48 @@ impl<'a> GetPortOrder<'a> {
 pub enum GetPortOrderError {
     /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
     Default(types::Error),
+}
+
+impl Client {
+    /// Request the Letter of Authorisation for a port order
+    ///
+    /// Asks for the Letter of Authorisation (LOA) of a port order. The data centre needs
+    /// the LOA before it will connect anything to the port. Returns the updated order.
+    ///
+    /// `POST /api/company/{companyName}/ports/orders/{orderId}/loa` (operation `requestPortOrderLoa`)
+    ///
+    /// # Parameters
+    ///
+    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name). Find yours in `getCurrentUser` under `companies[].username`. (example: `"samplecompanyname"`)
+    /// - `order_id` (path `orderId`, required): Id of the port order (its `id`). (example: `"56d691309a90128d55831db1"`)
+    ///
+    /// # Errors
+    ///
+    /// - any other status (`default`): [`RequestPortOrderLoaError::Default`] in [`Error::Api`]
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
+    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &consoleconnect::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.request_port_order_loa("samplecompanyname", "56d691309a90128d55831db1").send().await?;
+    /// println!("{} {:?}", response.status(), response.headers());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn request_port_order_loa(
+        &self,
+        company_name: impl Into<String>,
+        order_id: impl Into<String>,
+    ) -> RequestPortOrderLoa<'_> {
+        RequestPortOrderLoa {
+            client: self,
+            options: Default::default(),
+            company_name: company_name.into(),
+            order_id: order_id.into(),
+        }
+    }
 }
 
 /// Request builder for [`Client::request_port_order_loa`]: set optional parameters, then `send().await`.
@@ -1099,6 +911,45 @@ impl<'a> RequestPortOrderLoa<'a> {
 pub enum RequestPortOrderLoaError {
     /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
     Default(types::Error),
+}
+
+impl Client {
+    /// List a company's ports
+    ///
+    /// Returns the company's ports with their data centre, metro, capacity and the
+    /// connections configured on them. A port's `id`, `speed` and `metroId` are what a
+    /// Layer 2 connection request needs. Port lists are publicly visible.
+    ///
+    /// `GET /api/company/{companyName}/ports` (operation `listPorts`)
+    ///
+    /// # Parameters
+    ///
+    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name). Find yours in `getCurrentUser` under `companies[].username`. (example: `"samplecompanyname"`)
+    /// - `deleted` (query `deleted`, optional, set with [`ListPorts::deleted`]): Filter on the ports' deleted flag. Send `false` to leave out ports that have been deleted; the docs show no other use. The docs type this parameter as a string, so it is sent as the text `true` or `false`. (example: `"false"`)
+    ///
+    /// # Errors
+    ///
+    /// - any other status (`default`): [`ListPortsError::Default`] in [`Error::Api`]
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
+    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &consoleconnect::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_ports("samplecompanyname").send().await?;
+    /// println!("{} {:?}", response.status(), response.headers());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_ports(&self, company_name: impl Into<String>) -> ListPorts<'_> {
+        ListPorts {
+            client: self,
+            options: Default::default(),
+            company_name: company_name.into(),
+            deleted: None,
+        }
+    }
 }
 
 /// Request builder for [`Client::list_ports`]: set optional parameters, then `send().await`.
@@ -1190,6 +1041,48 @@ pub enum ListPortsError {
     Default(types::Error),
 }
 
+impl Client {
+    /// Get a port
+    ///
+    /// Returns one of the company's ports. Use the `createdPortId` of a finished port
+    /// order to find the port it produced. Port details are publicly visible.
+    ///
+    /// `GET /api/company/{companyName}/ports/{portId}` (operation `getPort`)
+    ///
+    /// # Parameters
+    ///
+    /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name). Find yours in `getCurrentUser` under `companies[].username`. (example: `"samplecompanyname"`)
+    /// - `port_id` (path `portId`, required): Id of the port (a port's `id`, or a finished order's `createdPortId`). (example: `"66ac8136f8ff98229a26f954"`)
+    ///
+    /// # Errors
+    ///
+    /// - any other status (`default`): [`GetPortError::Default`] in [`Error::Api`]
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
+    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &consoleconnect::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_port("samplecompanyname", "66ac8136f8ff98229a26f954").send().await?;
+    /// println!("{} {:?}", response.status(), response.headers());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_port(
+        &self,
+        company_name: impl Into<String>,
+        port_id: impl Into<String>,
+    ) -> GetPort<'_> {
+        GetPort {
+            client: self,
+            options: Default::default(),
+            company_name: company_name.into(),
+            port_id: port_id.into(),
+        }
+    }
+}
+
 /// Request builder for [`Client::get_port`]: set optional parameters, then `send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
@@ -1251,6 +1144,46 @@ impl<'a> GetPort<'a> {
 pub enum GetPortError {
     /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
     Default(types::Error),
+}
+
+impl Client {
+    /// List the metros where a company is present
+    ///
+    /// Returns the metros where the company has a presence (typically a port), each with
+    /// the services available there. A metro's `id` is the `destMetroId` of a Layer 2
+    /// connection request and its `regionIds` supply `destRegionId`.
+    ///
+    /// `GET /api/company/{username}/metro/capabilities` (operation `listCompanyMetros`)
+    ///
+    /// # Parameters
+    ///
+    /// - `username` (path `username`, required): Username of the company whose metros to list. (example: `"consoleconnect"`)
+    ///
+    /// # Errors
+    ///
+    /// - any other status (`default`): [`ListCompanyMetrosError::Default`] in [`Error::Api`]
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
+    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &consoleconnect::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_company_metros("consoleconnect").send().await?;
+    /// println!("{} {:?}", response.status(), response.headers());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_company_metros(
+        &self,
+        username: impl Into<String>,
+    ) -> ListCompanyMetros<'_> {
+        ListCompanyMetros {
+            client: self,
+            options: Default::default(),
+            username: username.into(),
+        }
+    }
 }
 
 /// Request builder for [`Client::list_company_metros`]: set optional parameters, then `send().await`.
@@ -1316,6 +1249,42 @@ pub enum ListCompanyMetrosError {
     Default(types::Error),
 }
 
+impl Client {
+    /// Get a metro
+    ///
+    /// Returns one metro by its id.
+    ///
+    /// `GET /api/metro/{metroId}` (operation `getMetro`)
+    ///
+    /// # Parameters
+    ///
+    /// - `metro_id` (path `metroId`, required): Id of the metro. (example: `"21ab4746f3ba6c3462def3e8"`)
+    ///
+    /// # Errors
+    ///
+    /// - `404`: [`GetMetroError::NotFound`] in [`Error::Api`]
+    /// - any other status (`default`): [`GetMetroError::Default`] in [`Error::Api`]
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
+    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &consoleconnect::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_metro("21ab4746f3ba6c3462def3e8").send().await?;
+    /// println!("{} {:?}", response.status(), response.headers());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_metro(&self, metro_id: impl Into<String>) -> GetMetro<'_> {
+        GetMetro {
+            client: self,
+            options: Default::default(),
+            metro_id: metro_id.into(),
+        }
+    }
+}
+
 /// Request builder for [`Client::get_metro`]: set optional parameters, then `send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
@@ -1379,6 +1348,57 @@ pub enum GetMetroError {
     NotFound(types::Error),
     /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
     Default(types::Error),
+}
+
+impl Client {
+    /// Request a Layer 2 connection
+    ///
+    /// Requests a Layer 2 connection from one of your ports (`portId`) to a destination
+    /// in a metro (`destMetroId`).
+    ///
+    /// - **Self-to-self (S2S):** both ends are yours. Set `destCompany` to your own
+    ///   company username and `destPortId` to the other port.
+    /// - **Business-to-business (B2B):** the far end belongs to another company, which
+    ///   picks the port when it accepts. Set `destCompany` to that company's username and
+    ///   give the destination data centre (`destDcf`) and region (`destRegionId`).
+    ///
+    /// Speeds are in Mbps. Give the term (`duration`, `durationUnit`), the payment type
+    /// and whether the connection renews after its term (`evergreen`).
+    ///
+    /// `PUT /api/v2/company/{companyUsername}/connections/layer2` (operation `createLayer2Connection`)
+    ///
+    /// # Parameters
+    ///
+    /// - `company_username` (path `companyUsername`, required): Username of your company, the one requesting the connection. (example: `"samplecompanyname"`)
+    /// - `body` (request body, `application/json`, required)
+    ///
+    /// # Errors
+    ///
+    /// - any other status (`default`): [`CreateLayer2ConnectionError::Default`] in [`Error::Api`]
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
+    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &consoleconnect::Client, body: consoleconnect::types::CreateLayer2ConnectionRequest) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.create_layer2_connection("samplecompanyname", body).send().await?;
+    /// println!("{} {:?}", response.status(), response.headers());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_layer2_connection(
+        &self,
+        company_username: impl Into<String>,
+        body: impl Into<types::CreateLayer2ConnectionRequest>,
+    ) -> CreateLayer2Connection<'_> {
+        CreateLayer2Connection {
+            client: self,
+            options: Default::default(),
+            company_username: company_username.into(),
+            body: body.into(),
+        }
+    }
 }
 
 /// Request builder for [`Client::create_layer2_connection`]: set optional parameters, then `send().await`.

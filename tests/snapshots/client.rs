@@ -458,155 +458,6 @@ pub mod client {
                 client2: None,
             }
         }
-
-        /// Create an item (no operationId).
-        ///
-        /// `POST /items` (operation `PostItems`)
-        ///
-        /// # Parameters
-        ///
-        /// - `body` (request body, `application/json`, required)
-        ///
-        /// # Errors
-        ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-        ///
-        /// # Example
-        ///
-        /// ```no_run
-        /// # async fn example(client: &client::Client, body: client::types::Part) -> Result<(), Box<dyn std::error::Error>> {
-        /// let response = client.post_items(body).send().await?;
-        /// println!("{} {:?}", response.status(), response.headers());
-        /// # Ok(())
-        /// # }
-        /// ```
-        pub fn post_items(&self, body: impl Into<types::Part>) -> PostItems<'_> {
-            PostItems {
-                client: self,
-                options: Default::default(),
-                body: body.into(),
-            }
-        }
-
-        /// Calls `submitForm`.
-        ///
-        /// `PUT /forms` (operation `submitForm`)
-        ///
-        /// # Parameters
-        ///
-        /// - `body` (request body, `application/x-www-form-urlencoded`, optional, set with [`SubmitForm::body`])
-        ///
-        /// # Errors
-        ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-        ///
-        /// # Example
-        ///
-        /// ```no_run
-        /// # async fn example(client: &client::Client) -> Result<(), Box<dyn std::error::Error>> {
-        /// let response = client.submit_form().send().await?;
-        /// println!("{} {:?}", response.status(), response.headers());
-        /// # Ok(())
-        /// # }
-        /// ```
-        pub fn submit_form(&self) -> SubmitForm<'_> {
-            SubmitForm {
-                client: self,
-                options: Default::default(),
-                body: None,
-            }
-        }
-
-        /// Calls `upload`.
-        ///
-        /// `POST /upload` (operation `upload`)
-        ///
-        /// # Parameters
-        ///
-        /// - `body` (request body, `multipart/form-data`, required)
-        ///
-        /// # Errors
-        ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-        ///
-        /// # Example
-        ///
-        /// ```no_run
-        /// # async fn example(client: &client::Client, body: client::types::UploadBody) -> Result<(), Box<dyn std::error::Error>> {
-        /// let response = client.upload(body).send().await?;
-        /// println!("{} {:?}", response.status(), response.headers());
-        /// # Ok(())
-        /// # }
-        /// ```
-        pub fn upload(&self, body: impl Into<types::UploadBody>) -> Upload<'_> {
-            Upload {
-                client: self,
-                options: Default::default(),
-                body: body.into(),
-            }
-        }
-
-        /// Calls `putRaw`.
-        ///
-        /// `PUT /raw` (operation `putRaw`)
-        ///
-        /// # Parameters
-        ///
-        /// - `body` (request body, `application/octet-stream`, required)
-        ///
-        /// # Errors
-        ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-        ///
-        /// # Example
-        ///
-        /// ```no_run
-        /// # async fn example(client: &client::Client, body: bytes::Bytes) -> Result<(), Box<dyn std::error::Error>> {
-        /// let response = client.put_raw(body).send().await?;
-        /// println!("{} {:?}", response.status(), response.headers());
-        /// # Ok(())
-        /// # }
-        /// ```
-        pub fn put_raw(&self, body: impl Into<bytes::Bytes>) -> PutRaw<'_> {
-            PutRaw {
-                client: self,
-                options: Default::default(),
-                body: body.into(),
-            }
-        }
-
-        /// Calls `postNote`.
-        ///
-        /// `POST /notes` (operation `postNote`)
-        ///
-        /// # Parameters
-        ///
-        /// - `body` (request body, `text/plain`, required)
-        ///
-        /// # Errors
-        ///
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-        ///
-        /// # Example
-        ///
-        /// ```no_run
-        /// # async fn example(client: &client::Client, body: String) -> Result<(), Box<dyn std::error::Error>> {
-        /// let response = client.post_note(body).send().await?;
-        /// println!("{} {:?}", response.status(), response.headers());
-        /// # Ok(())
-        /// # }
-        /// ```
-        pub fn post_note(&self, body: impl Into<String>) -> PostNote<'_> {
-            PostNote {
-                client: self,
-                options: Default::default(),
-                body: body.into(),
-            }
-        }
     }
 
     /// Request builder for [`Client::get_part`]: set optional parameters, then `send().await`.
@@ -793,6 +644,38 @@ pub mod client {
         Default(String),
     }
 
+    impl Client {
+        /// Create an item (no operationId).
+        ///
+        /// `POST /items` (operation `PostItems`)
+        ///
+        /// # Parameters
+        ///
+        /// - `body` (request body, `application/json`, required)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`]
+        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &client::Client, body: client::types::Part) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.post_items(body).send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn post_items(&self, body: impl Into<types::Part>) -> PostItems<'_> {
+            PostItems {
+                client: self,
+                options: Default::default(),
+                body: body.into(),
+            }
+        }
+    }
+
     /// Request builder for [`Client::post_items`]: set optional parameters, then `send().await`.
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `send` is awaited"]
@@ -882,6 +765,38 @@ pub mod client {
     #[derive(Debug, Clone, PartialEq)]
     pub enum PostItemsError {}
 
+    impl Client {
+        /// Calls `submitForm`.
+        ///
+        /// `PUT /forms` (operation `submitForm`)
+        ///
+        /// # Parameters
+        ///
+        /// - `body` (request body, `application/x-www-form-urlencoded`, optional, set with [`SubmitForm::body`])
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`]
+        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &client::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.submit_form().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn submit_form(&self) -> SubmitForm<'_> {
+            SubmitForm {
+                client: self,
+                options: Default::default(),
+                body: None,
+            }
+        }
+    }
+
     /// Request builder for [`Client::submit_form`]: set optional parameters, then `send().await`.
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `send` is awaited"]
@@ -947,6 +862,38 @@ pub mod client {
     #[derive(Debug, Clone, PartialEq)]
     pub enum SubmitFormError {}
 
+    impl Client {
+        /// Calls `upload`.
+        ///
+        /// `POST /upload` (operation `upload`)
+        ///
+        /// # Parameters
+        ///
+        /// - `body` (request body, `multipart/form-data`, required)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`]
+        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &client::Client, body: client::types::UploadBody) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.upload(body).send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn upload(&self, body: impl Into<types::UploadBody>) -> Upload<'_> {
+            Upload {
+                client: self,
+                options: Default::default(),
+                body: body.into(),
+            }
+        }
+    }
+
     /// Request builder for [`Client::upload`]: set optional parameters, then `send().await`.
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `send` is awaited"]
@@ -1005,6 +952,38 @@ pub mod client {
     #[derive(Debug, Clone, PartialEq)]
     pub enum UploadError {}
 
+    impl Client {
+        /// Calls `putRaw`.
+        ///
+        /// `PUT /raw` (operation `putRaw`)
+        ///
+        /// # Parameters
+        ///
+        /// - `body` (request body, `application/octet-stream`, required)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`]
+        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &client::Client, body: bytes::Bytes) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.put_raw(body).send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn put_raw(&self, body: impl Into<bytes::Bytes>) -> PutRaw<'_> {
+            PutRaw {
+                client: self,
+                options: Default::default(),
+                body: body.into(),
+            }
+        }
+    }
+
     /// Request builder for [`Client::put_raw`]: set optional parameters, then `send().await`.
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `send` is awaited"]
@@ -1062,6 +1041,37 @@ pub mod client {
     /// The documented error responses of [`Client::put_raw`].
     #[derive(Debug, Clone, PartialEq)]
     pub enum PutRawError {}
+
+    impl Client {
+        /// Calls `postNote`.
+        ///
+        /// `POST /notes` (operation `postNote`)
+        ///
+        /// # Parameters
+        ///
+        /// - `body` (request body, `text/plain`, required)
+        ///
+        /// # Errors
+        ///
+        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &client::Client, body: String) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.post_note(body).send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn post_note(&self, body: impl Into<String>) -> PostNote<'_> {
+            PostNote {
+                client: self,
+                options: Default::default(),
+                body: body.into(),
+            }
+        }
+    }
 
     /// Request builder for [`Client::post_note`]: set optional parameters, then `send().await`.
     #[derive(Debug, Clone)]

@@ -167,14 +167,6 @@ fn count_operations(text: &str) -> Option<usize> {
     }))
 }
 
-/// Peak resident memory of this process, from the kernel's own account.
-fn peak_rss_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
-}
-
 pub fn run(root: &Path, paths: Vec<PathBuf>, check: bool) -> Result<()> {
     let paths = if paths.is_empty() {
         vec![root.join("../shared/corpus")]
@@ -210,7 +202,7 @@ pub fn run(root: &Path, paths: Vec<PathBuf>, check: bool) -> Result<()> {
     }
     std::panic::set_hook(previous_hook);
     let gen_total = gen_start.elapsed();
-    let peak = peak_rss_mib();
+    let peak = crate::peak_rss_mib();
 
     let members: Vec<&Row> = rows.iter().filter(|r| r.generated).collect();
     let mut check_time = Duration::ZERO;

@@ -1,5 +1,6 @@
 //! The maintainer jobs behind `cargo xtask`, as a library so tests can run them.
 
+pub mod bench;
 pub mod contract;
 pub mod corpus;
 pub mod fsutil;
@@ -108,4 +109,12 @@ pub fn snapshots(check: bool) -> Result<Vec<fsutil::Change>> {
         files.extend(output.files);
     }
     fsutil::sync_dir(&root.join(SNAPSHOTS), &files, check)
+}
+
+/// Peak resident memory of this process, from the kernel's own account.
+pub fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
 }

@@ -47,6 +47,9 @@ enum Command {
         /// Treat the document's warnings as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// Print the time each stage took, and the peak memory.
+        #[arg(long)]
+        timings: bool,
     },
     /// Regenerate the snapshots of `tests/specs/` (accept changed generator output).
     Snapshots {
@@ -70,6 +73,12 @@ enum Command {
         /// How long to run.
         #[arg(long, default_value_t = 1800)]
         seconds: u64,
+    },
+    /// Benchmarks against cargo-progenitor; writes bench/results.md.
+    Bench {
+        /// Skip cargo-progenitor (no install, our figures only).
+        #[arg(long)]
+        no_progenitor: bool,
     },
     /// Run the generated client against a Prism mock of the spec (installs Prism).
     Contract,
@@ -95,7 +104,8 @@ fn main() -> ExitCode {
             name,
             version,
             deny_warnings,
-        } => generate(&spec, &out, name, version, deny_warnings),
+            timings,
+        } => generate(&spec, &out, name, version, deny_warnings, timings),
         Command::Validate {
             path,
             deny_warnings,
@@ -106,6 +116,10 @@ fn main() -> ExitCode {
         }
         Command::Fuzz { target, seconds } => {
             xtask::fuzz::run(&xtask::workspace_root(), &target, seconds)
+        }
+        Command::Bench { no_progenitor } => {
+            let root = xtask::workspace_root();
+            xtask::bench::run(&root, &root.join("../shared/corpus"), no_progenitor)
         }
         Command::Contract => xtask::contract::run(&xtask::workspace_root()),
     };
@@ -180,6 +194,7 @@ fn generate(
     name: Option<String>,
     version: String,
     deny_warnings: bool,
+    timings: bool,
 ) -> Result<()> {
     let text = read_spec(spec)?;
     let name = name.unwrap_or_else(|| crate_name_for(spec));
@@ -201,8 +216,25 @@ fn generate(
             bail!("{label} has errors; nothing was generated");
         }
     };
-    report(&label, &text, &output.diagnostics);
+    if !timings {
+        report(&label, &text, &output.diagnostics);
+    }
+    let write_start = std::time::Instant::now();
     let changes = fsutil::sync_dir(out, &output.files, false)?;
+    if timings {
+        let t = output.stats.timings;
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "timings: parse {:.1} ms, resolve {:.1} ms, emit {:.1} ms + format {:.1} ms of CPU in {:.1} ms, write {:.1} ms; peak memory {}",
+            ms(t.parse),
+            ms(t.resolve),
+            ms(t.emit),
+            ms(t.format),
+            ms(t.emit_and_format),
+            ms(write_start.elapsed()),
+            xtask::peak_rss_mib().map_or("unknown".into(), |m| format!("{m:.0} MiB"))
+        );
+    }
     println!(
         "generated crate `{name}` in {} ({} operations, {} types, {} files changed)",
         out.display(),

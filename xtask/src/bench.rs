@@ -1,0 +1,473 @@
+//! `cargo xtask bench`: our generator and cargo-progenitor 0.15, side by side.
+//!
+//! 1. generation wall time and peak memory on four large documents;
+//! 2. `cargo check` time of each generated crate alone (dependencies built first);
+//! 3. generation time by stage for the GitHub document;
+//! 4. per-request overhead of the generated client against raw `reqwest`, and
+//!    decode throughput with and without the unknown-member capture
+//!    (`bench/harness`);
+//! 5. regeneration of an unchanged spec.
+//!
+//! Every figure is the median of several runs. The table is printed and written to
+//! `bench/results.md` with a description of the machine.
+
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const PROGENITOR_VERSION: &str = "0.15.1";
+const RUNS: usize = 5;
+const CHECK_RUNS: usize = 3;
+
+const DOCUMENTS: [(&str, &str); 4] = [
+    ("nexus", "progenitor__nexus.json"),
+    ("github", "progenitor__api.github.com.json"),
+    ("stripe", "stripe__spec3.yaml"),
+    ("openai", "openai__openapi.yaml"),
+];
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+/// Runs a command to the end, sampling the child's peak memory (`VmHWM`) as it runs.
+fn measured(cmd: &mut Command) -> Result<(Duration, f64, std::process::Output)> {
+    let start = Instant::now();
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0.0_f64;
+    let stdout = child.stdout.take();
+    let stderr = child.stderr.take();
+    let out_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        if let Some(mut o) = stdout {
+            let _ = std::io::Read::read_to_end(&mut o, &mut s);
+        }
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        if let Some(mut e) = stderr {
+            let _ = std::io::Read::read_to_end(&mut e, &mut s);
+        }
+        s
+    });
+    let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_path) {
+            if let Some(kib) = text
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+            {
+                peak_kib = peak_kib.max(kib);
+            }
+        }
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let elapsed = start.elapsed();
+    let output = std::process::Output {
+        status,
+        stdout: out_reader.join().unwrap_or_default(),
+        stderr: err_reader.join().unwrap_or_default(),
+    };
+    Ok((elapsed, peak_kib / 1024.0, output))
+}
+
+fn cargo(root: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO"));
+    c.current_dir(root);
+    c
+}
+
+fn progenitor(root: &Path) -> Result<PathBuf> {
+    let dir = root.join(".tools/progenitor");
+    let bin = dir.join("bin/cargo-progenitor");
+    if !bin.exists() {
+        println!("installing cargo-progenitor {PROGENITOR_VERSION} into .tools/progenitor (once)");
+        let status = cargo(root)
+            .args([
+                "install",
+                "--locked",
+                "cargo-progenitor",
+                "--version",
+                PROGENITOR_VERSION,
+                "--root",
+            ])
+            .arg(&dir)
+            .status()?;
+        if !status.success() {
+            bail!("could not install cargo-progenitor");
+        }
+    }
+    Ok(bin)
+}
+
+struct Generation {
+    doc: &'static str,
+    ours: Option<(f64, f64)>,
+    theirs: Result<(f64, f64), String>,
+}
+
+struct Check {
+    doc: &'static str,
+    ours: Option<f64>,
+    theirs: Option<f64>,
+}
+
+/// Median `cargo check` of one crate of a scratch workspace, dependencies built first.
+fn check_time(workspace: &Path, target: &Path, package: &str, lib: &Path) -> Result<f64> {
+    let run = || -> Result<f64> {
+        let start = Instant::now();
+        let out = Command::new(env!("CARGO"))
+            .current_dir(workspace)
+            .env("CARGO_TARGET_DIR", target)
+            .args(["check", "--quiet", "-p", package])
+            .output()?;
+        if !out.status.success() {
+            bail!(
+                "cargo check -p {package} failed:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        Ok(start.elapsed().as_secs_f64())
+    };
+    run()?; // dependencies
+    let mut times = Vec::new();
+    for _ in 0..CHECK_RUNS {
+        // Touching the crate root makes cargo check the crate again, and only it.
+        let text = std::fs::read_to_string(lib)?;
+        std::fs::write(lib, text)?;
+        times.push(run()?);
+    }
+    Ok(median(times))
+}
+
+pub fn run(root: &Path, corpus: &Path, skip_progenitor: bool) -> Result<()> {
+    let bench = root.join("target/bench");
+    std::fs::create_dir_all(&bench)?;
+    println!("building the generator (release)");
+    if !cargo(root)
+        .args(["build", "--quiet", "--release", "-p", "xtask"])
+        .status()?
+        .success()
+    {
+        bail!("release build failed");
+    }
+    let ours_bin = root.join("target/release/xtask");
+    let theirs_bin = if skip_progenitor {
+        None
+    } else {
+        Some(progenitor(root)?)
+    };
+
+    // 1 and 3: generation.
+    let mut generation = Vec::new();
+    let mut stages = String::new();
+    for (name, file) in DOCUMENTS {
+        let spec = corpus.join(file);
+        let (mut times, mut peaks) = (Vec::new(), Vec::new());
+        let mut stage_lines = Vec::new();
+        for _ in 0..RUNS {
+            let out_dir = bench.join("ours").join(name);
+            let _ = std::fs::remove_dir_all(&out_dir);
+            let (t, _, out) = measured(
+                Command::new(&ours_bin)
+                    .args([
+                        "generate",
+                        "--timings",
+                        "--name",
+                        &format!("bench_{name}"),
+                        "--spec",
+                    ])
+                    .arg(&spec)
+                    .arg("--out")
+                    .arg(&out_dir),
+            )?;
+            if !out.status.success() {
+                bail!(
+                    "generating {file} failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            let text = String::from_utf8_lossy(&out.stdout).to_string();
+            let line = text
+                .lines()
+                .find(|l| l.starts_with("timings:"))
+                .unwrap_or_default()
+                .to_string();
+            let peak = line
+                .rsplit("peak memory ")
+                .next()
+                .and_then(|m| m.trim_end_matches(" MiB").parse::<f64>().ok())
+                .unwrap_or(0.0);
+            times.push(t.as_secs_f64());
+            peaks.push(peak);
+            stage_lines.push((t.as_secs_f64(), line));
+        }
+        if name == "github" {
+            stage_lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+            stages = stage_lines[stage_lines.len() / 2].1.clone();
+        }
+        let theirs = match &theirs_bin {
+            None => Err("not run".to_string()),
+            Some(bin) => {
+                let (mut times, mut peaks, mut failure) = (Vec::new(), Vec::new(), None);
+                for _ in 0..RUNS {
+                    let out_dir = bench.join("progenitor").join(name);
+                    let _ = std::fs::remove_dir_all(&out_dir);
+                    let (t, peak, out) = measured(
+                        Command::new(bin)
+                            .args([
+                                "progenitor",
+                                "-v",
+                                "0.1.0",
+                                "-n",
+                                &format!("progenitor_{name}"),
+                                "-i",
+                            ])
+                            .arg(&spec)
+                            .arg("-o")
+                            .arg(&out_dir),
+                    )?;
+                    if !out.status.success() {
+                        let err = String::from_utf8_lossy(&out.stderr);
+                        let first = err
+                            .lines()
+                            .find(|l| l.contains("panicked") || l.contains("rror"))
+                            .unwrap_or("failed");
+                        failure = Some(format!(
+                            "fails: {}",
+                            first.trim().chars().take(90).collect::<String>()
+                        ));
+                        break;
+                    }
+                    times.push(t.as_secs_f64());
+                    peaks.push(peak);
+                }
+                match failure {
+                    Some(f) => Err(f),
+                    None => Ok((median(times), median(peaks))),
+                }
+            }
+        };
+        println!("generated {name}");
+        generation.push(Generation {
+            doc: name,
+            ours: Some((median(times), median(peaks))),
+            theirs,
+        });
+    }
+
+    // 2: cargo check of each generated crate alone.
+    let check_ws = bench.join("check");
+    std::fs::create_dir_all(&check_ws)?;
+    let mut members = Vec::new();
+    for g in &generation {
+        members.push(format!("\"../ours/{}\"", g.doc));
+        if g.theirs.is_ok() {
+            members.push(format!("\"../progenitor/{}\"", g.doc));
+        }
+    }
+    std::fs::write(
+        check_ws.join("Cargo.toml"),
+        format!("# Written by `cargo xtask bench`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[profile.dev]\ndebug = 0\n", members.join(", ")),
+    )?;
+    // Our crates are generated standalone (own `[workspace]`); members must not be.
+    for g in &generation {
+        for side in ["ours", "progenitor"] {
+            let manifest = bench.join(side).join(g.doc).join("Cargo.toml");
+            if let Ok(text) = std::fs::read_to_string(&manifest) {
+                let text = text.replace("\n[workspace]\n", "\n");
+                std::fs::write(&manifest, text)?;
+            }
+        }
+    }
+    let check_target = bench.join("check-target");
+    let mut checks = Vec::new();
+    for g in &generation {
+        let ours = check_time(
+            &check_ws,
+            &check_target,
+            &format!("bench_{}", g.doc),
+            &bench.join("ours").join(g.doc).join("src/lib.rs"),
+        )
+        .ok();
+        let theirs = if g.theirs.is_ok() {
+            check_time(
+                &check_ws,
+                &check_target,
+                &format!("progenitor_{}", g.doc),
+                &bench.join("progenitor").join(g.doc).join("src/lib.rs"),
+            )
+            .map_err(|e| eprintln!("{e}"))
+            .ok()
+        } else {
+            None
+        };
+        println!("checked {}", g.doc);
+        checks.push(Check {
+            doc: g.doc,
+            ours,
+            theirs,
+        });
+    }
+
+    // 4: the harness.
+    let spec = std::fs::read_to_string(root.join(crate::SPEC))?;
+    let mut settings = crate::consoleconnect_settings();
+    settings.crate_name = "plain_models".into();
+    settings.capture_unknown = false;
+    settings.layout = codegen::Layout::Crate {
+        standalone: false,
+        publish: false,
+    };
+    let plain = codegen::generate(&spec, &settings).map_err(|d| anyhow::anyhow!("{d:?}"))?;
+    crate::fsutil::sync_dir(&bench.join("plain"), &plain.files, false)?;
+    println!("running bench/harness (release)");
+    let out = cargo(root)
+        .env("CARGO_TARGET_DIR", bench.join("harness-target"))
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "--manifest-path",
+            "bench/harness/Cargo.toml",
+        ])
+        .output()?;
+    if !out.status.success() {
+        bail!(
+            "bench/harness failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let harness: serde_json::Value =
+        serde_json::from_slice(&out.stdout).context("harness output")?;
+
+    // 5: an unchanged spec.
+    let (mut regen, mut writes) = (Vec::new(), 0);
+    Command::new(&ours_bin)
+        .arg("codegen")
+        .current_dir(root)
+        .output()?;
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let out = Command::new(&ours_bin)
+            .arg("codegen")
+            .current_dir(root)
+            .output()?;
+        regen.push(start.elapsed().as_secs_f64());
+        if !String::from_utf8_lossy(&out.stdout).contains("nothing written") {
+            writes += 1;
+        }
+    }
+
+    let report = table(
+        &generation,
+        &checks,
+        &stages,
+        &harness,
+        median(regen),
+        writes,
+    );
+    println!("\n{report}");
+    std::fs::write(root.join("bench/results.md"), &report)?;
+    println!("written to bench/results.md");
+    Ok(())
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or("?".into(), |kib| {
+            format!("{:.0} GiB", kib / 1024.0 / 1024.0)
+        });
+    let rustc = Command::new("rustc")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    format!("{cpu}, {cores} cores, {mem} RAM; {rustc}")
+}
+
+fn ratio(a: f64, b: f64) -> String {
+    format!("{:.2}×", a / b)
+}
+
+fn table(
+    generation: &[Generation],
+    checks: &[Check],
+    stages: &str,
+    h: &serde_json::Value,
+    regen: f64,
+    writes: usize,
+) -> String {
+    let mut s = format!("# Benchmarks\n\nWritten by `cargo xtask bench`. Machine: {}.\nEach figure is the median of {RUNS} runs ({CHECK_RUNS} for `cargo check`).\n\n", machine());
+    s.push_str("## Generation (release build; wall time and peak memory)\n\n| document | ours | ours peak | cargo-progenitor 0.15.1 | its peak | ours / theirs |\n|---|---|---|---|---|---|\n");
+    for g in generation {
+        let (ot, om) = g.ours.unwrap_or_default();
+        match &g.theirs {
+            Ok((tt, tm)) => s.push_str(&format!(
+                "| {} | {:.3} s | {:.0} MiB | {:.3} s | {:.0} MiB | {} |\n",
+                g.doc,
+                ot,
+                om,
+                tt,
+                tm,
+                ratio(ot, *tt)
+            )),
+            Err(e) => s.push_str(&format!(
+                "| {} | {:.3} s | {:.0} MiB | {} | — | — |\n",
+                g.doc,
+                ot,
+                om,
+                e.replace('|', "\\|")
+            )),
+        }
+    }
+    s.push_str("\n## `cargo check` of the generated crate alone (dependencies already built)\n\n| document | ours | cargo-progenitor's | ours / theirs |\n|---|---|---|---|\n");
+    for c in checks {
+        let ours = c.ours.map_or("failed".into(), |t| format!("{t:.2} s"));
+        let (theirs, r) = match (c.ours, c.theirs) {
+            (Some(o), Some(t)) => (format!("{t:.2} s"), ratio(o, t)),
+            (_, Some(t)) => (format!("{t:.2} s"), "—".into()),
+            _ => ("— (no crate)".into(), "—".into()),
+        };
+        s.push_str(&format!("| {} | {ours} | {theirs} | {r} |\n", c.doc));
+    }
+    s.push_str(&format!("\n## Stages, GitHub document (median run)\n\n`{stages}`\n\nEmitting and formatting run in parallel chunks; their CPU times are summed over threads.\n"));
+    let f = |k: &str| h[k].as_f64().unwrap_or(f64::NAN);
+    s.push_str(&format!(
+        "\n## Runtime (bench/harness, release)\n\n| measure | generated | baseline | ratio |\n|---|---|---|---|\n| per request, loopback GET + decode ({} requests × 7 rounds) | {:.1} µs | {:.1} µs (hand-written reqwest) | {} |\n| decode of a {:.1} MiB port list | {:.0} MiB/s | {:.0} MiB/s (same structs without the `extra` map) | {} slower |\n",
+        h["requests_per_round"],
+        f("client_us"),
+        f("raw_reqwest_us"),
+        ratio(f("client_us"), f("raw_reqwest_us")),
+        f("decode_bytes") / 1024.0 / 1024.0,
+        f("decode_mb_s"),
+        f("plain_decode_mb_s"),
+        ratio(f("plain_decode_mb_s"), f("decode_mb_s")),
+    ));
+    s.push_str(&format!(
+        "\n## Unchanged spec\n\n`xtask codegen` on an unchanged spec: {regen:.3} s (release binary), {writes} of {RUNS} runs wrote a file.\n"
+    ));
+    s
+}
