@@ -765,7 +765,12 @@ impl<'a> ClientEmitter<'a> {
                         pieces.push(push_literal(&literal));
                         literal.clear();
                     }
-                    pieces.push(quote!(url.push_str(&runtime::path_param(&self.#n)?);));
+                    // Strings, the common case, skip the detour through `serde_json`.
+                    pieces.push(if p.ty == Ty::String {
+                        quote!(runtime::push_path_segment(&mut url, &self.#n);)
+                    } else {
+                        quote!(url.push_str(&runtime::path_param(&self.#n)?);)
+                    });
                 }
                 None => literal.push_str(&rest[start..=start + end]),
             }
@@ -886,29 +891,29 @@ impl<'a> ClientEmitter<'a> {
                 BodyKind::Json => quote! {
                     request = request
                         .header(reqwest::header::CONTENT_TYPE, #ct)
-                        .body(serde_json::to_vec(&body).map_err(|e| runtime::RequestError(format!("the body could not be serialised: {e}")))?);
+                        .body(serde_json::to_vec(body).map_err(|e| runtime::RequestError(format!("the body could not be serialised: {e}")))?);
                 },
                 BodyKind::Form => {
                     self.note(|u| u.form_bodies = true);
-                    quote!(request = request.header(reqwest::header::CONTENT_TYPE, #ct).body(runtime::form_body(&body)?);)
+                    quote!(request = request.header(reqwest::header::CONTENT_TYPE, #ct).body(runtime::form_body(body)?);)
                 }
                 BodyKind::Multipart => {
                     self.note(|u| u.multipart = true);
-                    quote!(request = request.multipart(runtime::multipart_body(&body)?);)
+                    quote!(request = request.multipart(runtime::multipart_body(body)?);)
                 }
                 BodyKind::Text => {
                     self.note(|u| u.text_bodies = true);
-                    quote!(request = request.header(reqwest::header::CONTENT_TYPE, #ct).body(body);)
+                    quote!(request = request.header(reqwest::header::CONTENT_TYPE, #ct).body(body.clone());)
                 }
                 BodyKind::Bytes => {
                     self.note(|u| u.byte_bodies = true);
-                    quote!(request = request.header(reqwest::header::CONTENT_TYPE, #ct).body(body);)
+                    quote!(request = request.header(reqwest::header::CONTENT_TYPE, #ct).body(body.clone());)
                 }
             };
             out.extend(if b.required {
-                quote! { { let body = self.#n; #apply } }
+                quote! { { let body = &self.#n; #apply } }
             } else {
-                quote! { if let Some(body) = self.#n { #apply } }
+                quote! { if let Some(body) = &self.#n { #apply } }
             });
         }
         if op
@@ -927,11 +932,16 @@ impl<'a> ClientEmitter<'a> {
         let op_id = &op.id;
         let http_method = &op.http_method;
         let path = &op.path;
+        let build = std::mem::take(&mut out);
         out.extend(quote! {
+            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
+                #build
+                Ok(request)
+            };
             let response = runtime::execute(
                 &self.client.http,
                 &self.client.settings,
-                request,
+                &build,
                 &runtime::OperationInfo { operation_id: #op_id, method: #http_method, path: #path },
                 &self.options,
             )

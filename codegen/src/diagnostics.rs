@@ -246,10 +246,14 @@ pub fn render_all(diagnostics: &[Diagnostic], file: &str, text: &str) -> String 
     if diagnostics.is_empty() {
         return String::new();
     }
-    let map = SourceMap::new(text);
+    render_all_with(diagnostics, file, &SourceMap::new(text))
+}
+
+/// Renders every diagnostic with a source map built beforehand.
+pub fn render_all_with(diagnostics: &[Diagnostic], file: &str, map: &SourceMap<'_>) -> String {
     let mut out = String::new();
     for d in diagnostics {
-        out.push_str(&render(d, file, Some(&map)));
+        out.push_str(&render(d, file, Some(map)));
         out.push_str("\n\n");
     }
     out

@@ -184,6 +184,16 @@ fn client_runtime(uses: ClientUses) -> TokenStream {
                 let text = simple_text(value, false)?;
                 Ok(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT).to_string())
             }
+
+            /// A string path parameter, percent-encoded onto the URL.
+            pub(crate) fn push_path_segment(url: &mut String, value: &str) {
+                // Ids, the usual values, need no escaping: copy them whole.
+                if value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')) {
+                    url.push_str(value);
+                } else {
+                    url.extend(percent_encoding::utf8_percent_encode(value, PATH_SEGMENT));
+                }
+            }
         });
     }
     if uses.query || uses.form_bodies {
@@ -338,23 +348,32 @@ fn secret() -> TokenStream {
         /// A credential. Its `Debug` output is redacted, and the header it becomes is
         /// marked sensitive, so it never shows up in logs or error messages.
         #[derive(Clone)]
-        pub struct Secret(String);
+        pub struct Secret {
+            value: String,
+            /// The header made from it, built on first use: each credential is sent
+            /// the same way on every request.
+            header: std::sync::OnceLock<Option<reqwest::header::HeaderValue>>,
+        }
 
         impl Secret {
             pub fn new(value: impl Into<String>) -> Self {
-                Self(value.into())
+                Self { value: value.into(), header: std::sync::OnceLock::new() }
             }
 
             /// The credential itself; handle with care.
             pub fn expose(&self) -> &str {
-                &self.0
+                &self.value
             }
 
             pub(crate) fn header_value(&self, prefix: &str) -> Result<reqwest::header::HeaderValue, RequestError> {
-                let mut value = reqwest::header::HeaderValue::from_str(&format!("{prefix}{}", self.0))
-                    .map_err(|_| RequestError("a credential contains characters not allowed in an HTTP header".into()))?;
-                value.set_sensitive(true);
-                Ok(value)
+                self.header
+                    .get_or_init(|| {
+                        let mut value = reqwest::header::HeaderValue::from_str(&format!("{prefix}{}", self.value)).ok()?;
+                        value.set_sensitive(true);
+                        Some(value)
+                    })
+                    .clone()
+                    .ok_or_else(|| RequestError("a credential contains characters not allowed in an HTTP header".into()))
             }
         }
 
@@ -772,17 +791,13 @@ fn reliability() -> TokenStream {
         pub(crate) async fn execute<E>(
             http: &reqwest::Client,
             settings: &Settings,
-            request: reqwest::RequestBuilder,
+            build: Build<'_>,
             operation: &'static OperationInfo,
             options: &RequestOptions,
         ) -> Result<RawResponse, Error<E>> {
             use tracing::Instrument as _;
             let policy = options.retry.as_ref().unwrap_or(&settings.retry);
             let timeout = options.timeout.unwrap_or(settings.timeout);
-            let request = request
-                .timeout(timeout)
-                .build()
-                .map_err(|e| Error::InvalidRequest(RequestError(e.without_url().to_string())))?;
             let span = tracing::info_span!(
                 "http_request",
                 operation_id = operation.operation_id,
@@ -793,29 +808,39 @@ fn reliability() -> TokenStream {
                 elapsed_ms = tracing::field::Empty,
                 request_id = tracing::field::Empty,
             );
-            attempts(http, request, policy).instrument(span).await
+            attempts(http, build, timeout, policy).instrument(span).await
         }
 
-        async fn attempts<E>(http: &reqwest::Client, request: reqwest::Request, policy: &RetryPolicy) -> Result<RawResponse, Error<E>> {
+        /// Builds the request of one attempt. It is called again for each retry, so
+        /// nothing is copied up front and every kind of body (multipart too) can be
+        /// sent again.
+        pub(crate) type Build<'a> = &'a (dyn Fn() -> Result<reqwest::RequestBuilder, RequestError> + Sync + 'a);
+
+        fn make_request(build: Build<'_>, timeout: Duration) -> Result<reqwest::Request, RequestError> {
+            build()?.timeout(timeout).build().map_err(|e| RequestError(e.without_url().to_string()))
+        }
+
+        async fn attempts<E>(http: &reqwest::Client, build: Build<'_>, timeout: Duration, policy: &RetryPolicy) -> Result<RawResponse, Error<E>> {
             let started = std::time::Instant::now();
+            let mut current = make_request(build, timeout).map_err(Error::InvalidRequest)?;
             let safe = matches!(
-                *request.method(),
+                *current.method(),
                 reqwest::Method::GET | reqwest::Method::HEAD | reqwest::Method::OPTIONS | reqwest::Method::TRACE
             ) || policy.retry_non_idempotent;
             let span = tracing::Span::current();
             let mut attempt = 1;
-            let mut current = request;
             loop {
-                // A copy for the next attempt, when the body can be replayed.
-                let next = if attempt < policy.max_attempts { current.try_clone() } else { None };
                 span.record("attempt", attempt);
                 let outcome = send(http, current).await;
                 span.record("elapsed_ms", started.elapsed().as_millis() as u64);
                 let wait = match &outcome {
                     Ok(raw) => {
                         span.record("status", raw.status.as_u16());
-                        if let Some(id) = raw.request_id() {
-                            span.record("request_id", id);
+                        // Finding the id costs a header lookup per candidate name.
+                        if !span.is_disabled() {
+                            if let Some(id) = raw.request_id() {
+                                span.record("request_id", id);
+                            }
                         }
                         if safe && retryable_status(raw.status) { policy.wait_for(attempt, &raw.headers) } else { None }
                     }
@@ -827,17 +852,17 @@ fn reliability() -> TokenStream {
                         (repeatable && transient).then(|| policy.backoff_for(attempt))
                     }
                 };
-                match (wait, next) {
-                    (Some(wait), Some(again)) => {
+                match wait.filter(|_| attempt < policy.max_attempts) {
+                    Some(wait) => {
                         match &outcome {
                             Ok(raw) => tracing::warn!(status = raw.status.as_u16(), wait_ms = wait.as_millis() as u64, "retrying"),
                             Err(e) => tracing::warn!(error = %e.without_url_ref(), wait_ms = wait.as_millis() as u64, "retrying"),
                         }
                         tokio::time::sleep(wait).await;
-                        current = again;
+                        current = make_request(build, timeout).map_err(Error::InvalidRequest)?;
                         attempt += 1;
                     }
-                    _ => {
+                    None => {
                         return match outcome {
                             Ok(raw) => Ok(RawResponse { attempts: attempt, ..raw }),
                             Err(e) => {
@@ -872,9 +897,9 @@ fn reliability() -> TokenStream {
 
         /// One attempt: the request, then the whole body.
         async fn send(http: &reqwest::Client, request: reqwest::Request) -> Result<RawResponse, reqwest::Error> {
-            let response = http.execute(request).await?;
+            let mut response = http.execute(request).await?;
             let status = response.status();
-            let headers = response.headers().clone();
+            let headers = std::mem::take(response.headers_mut());
             let body = response.bytes().await?;
             Ok(RawResponse { status, headers, body, attempts: 1 })
         }

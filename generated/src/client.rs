@@ -277,15 +277,19 @@ impl<'a> GetCurrentUser<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::User>, Error<GetCurrentUserError>> {
-        let mut url = self.client.base_url.clone();
-        url.push_str("/api/auth/token");
-        let mut request = self.client.http.request(reqwest::Method::GET, url);
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        request = self.client.authorize(request, &["api-key"])?;
+        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
+            let mut url = self.client.base_url.clone();
+            url.push_str("/api/auth/token");
+            let mut request = self.client.http.request(reqwest::Method::GET, url);
+            request = request.header(reqwest::header::ACCEPT, "application/json");
+            request = self.client.authorize(request, &["api-key"])?;
+            Ok(request)
+        };
+
         let response = runtime::execute(
                 &self.client.http,
                 &self.client.settings,
-                request,
+                &build,
                 &runtime::OperationInfo {
                     operation_id: "getCurrentUser",
                     method: "GET",
@@ -423,25 +427,29 @@ impl<'a> SearchDataCenterFacilities<'a> {
         ResponseValue<Vec<types::DataCenterFacility>>,
         Error<SearchDataCenterFacilitiesError>,
     > {
-        let mut url = self.client.base_url.clone();
-        url.push_str("/v2/data-center-facility");
-        let mut request = self.client.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        {
-            let value = &self.filter;
-            runtime::query_json(&mut query, "filter", value)?;
-        }
+        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
+            let mut url = self.client.base_url.clone();
+            url.push_str("/v2/data-center-facility");
+            let mut request = self.client.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(String, String)> = Vec::new();
+            {
+                let value = &self.filter;
+                runtime::query_json(&mut query, "filter", value)?;
+            }
 
-        if !query.is_empty() {
-            request = request.query(&query);
-        }
+            if !query.is_empty() {
+                request = request.query(&query);
+            }
 
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        request = self.client.authorize(request, &["api-key"])?;
+            request = request.header(reqwest::header::ACCEPT, "application/json");
+            request = self.client.authorize(request, &["api-key"])?;
+            Ok(request)
+        };
+
         let response = runtime::execute(
                 &self.client.http,
                 &self.client.settings,
-                request,
+                &build,
                 &runtime::OperationInfo {
                     operation_id: "searchDataCenterFacilities",
                     method: "GET",
@@ -534,17 +542,21 @@ impl<'a> ListPortOrders<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PortOrderList>, Error<ListPortOrdersError>> {
-        let mut url = self.client.base_url.clone();
-        url.push_str("/api/company/");
-        url.push_str(&runtime::path_param(&self.company_name)?);
-        url.push_str("/ports/orders");
-        let mut request = self.client.http.request(reqwest::Method::GET, url);
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        request = self.client.authorize(request, &["api-key"])?;
+        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
+            let mut url = self.client.base_url.clone();
+            url.push_str("/api/company/");
+            runtime::push_path_segment(&mut url, &self.company_name);
+            url.push_str("/ports/orders");
+            let mut request = self.client.http.request(reqwest::Method::GET, url);
+            request = request.header(reqwest::header::ACCEPT, "application/json");
+            request = self.client.authorize(request, &["api-key"])?;
+            Ok(request)
+        };
+
         let response = runtime::execute(
                 &self.client.http,
                 &self.client.settings,
-                request,
+                &build,
                 &runtime::OperationInfo {
                     operation_id: "listPortOrders",
                     method: "GET",
@@ -645,29 +657,33 @@ impl<'a> CreatePortOrder<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PortOrder>, Error<CreatePortOrderError>> {
-        let mut url = self.client.base_url.clone();
-        url.push_str("/api/company/");
-        url.push_str(&runtime::path_param(&self.company_name)?);
-        url.push_str("/ports/orders");
-        let mut request = self.client.http.request(reqwest::Method::PUT, url);
-        {
-            let body = self.body;
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(
-                    serde_json::to_vec(&body)
-                        .map_err(|e| runtime::RequestError(
-                            format!("the body could not be serialised: {e}"),
-                        ))?,
-                );
-        }
+        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
+            let mut url = self.client.base_url.clone();
+            url.push_str("/api/company/");
+            runtime::push_path_segment(&mut url, &self.company_name);
+            url.push_str("/ports/orders");
+            let mut request = self.client.http.request(reqwest::Method::PUT, url);
+            {
+                let body = &self.body;
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(
+                        serde_json::to_vec(body)
+                            .map_err(|e| runtime::RequestError(
+                                format!("the body could not be serialised: {e}"),
+                            ))?,
+                    );
+            }
 
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        request = self.client.authorize(request, &["api-key"])?;
+            request = request.header(reqwest::header::ACCEPT, "application/json");
+            request = self.client.authorize(request, &["api-key"])?;
+            Ok(request)
+        };
+
         let response = runtime::execute(
                 &self.client.http,
                 &self.client.settings,
-                request,
+                &build,
                 &runtime::OperationInfo {
                     operation_id: "createPortOrder",
                     method: "PUT",
@@ -767,18 +783,22 @@ impl<'a> GetPortOrder<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PortOrder>, Error<GetPortOrderError>> {
-        let mut url = self.client.base_url.clone();
-        url.push_str("/api/company/");
-        url.push_str(&runtime::path_param(&self.company_name)?);
-        url.push_str("/ports/orders/");
-        url.push_str(&runtime::path_param(&self.order_id)?);
-        let mut request = self.client.http.request(reqwest::Method::GET, url);
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        request = self.client.authorize(request, &["api-key"])?;
+        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
+            let mut url = self.client.base_url.clone();
+            url.push_str("/api/company/");
+            runtime::push_path_segment(&mut url, &self.company_name);
+            url.push_str("/ports/orders/");
+            runtime::push_path_segment(&mut url, &self.order_id);
+            let mut request = self.client.http.request(reqwest::Method::GET, url);
+            request = request.header(reqwest::header::ACCEPT, "application/json");
+            request = self.client.authorize(request, &["api-key"])?;
+            Ok(request)
+        };
+
         let response = runtime::execute(
                 &self.client.http,
                 &self.client.settings,
-                request,
+                &build,
                 &runtime::OperationInfo {
                     operation_id: "getPortOrder",
                     method: "GET",
@@ -874,19 +894,23 @@ impl<'a> RequestPortOrderLoa<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PortOrder>, Error<RequestPortOrderLoaError>> {
-        let mut url = self.client.base_url.clone();
-        url.push_str("/api/company/");
-        url.push_str(&runtime::path_param(&self.company_name)?);
-        url.push_str("/ports/orders/");
-        url.push_str(&runtime::path_param(&self.order_id)?);
-        url.push_str("/loa");
-        let mut request = self.client.http.request(reqwest::Method::POST, url);
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        request = self.client.authorize(request, &["api-key"])?;
+        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
+            let mut url = self.client.base_url.clone();
+            url.push_str("/api/company/");
+            runtime::push_path_segment(&mut url, &self.company_name);
+            url.push_str("/ports/orders/");
+            runtime::push_path_segment(&mut url, &self.order_id);
+            url.push_str("/loa");
+            let mut request = self.client.http.request(reqwest::Method::POST, url);
+            request = request.header(reqwest::header::ACCEPT, "application/json");
+            request = self.client.authorize(request, &["api-key"])?;
+            Ok(request)
+        };
+
         let response = runtime::execute(
                 &self.client.http,
                 &self.client.settings,
-                request,
+                &build,
                 &runtime::OperationInfo {
                     operation_id: "requestPortOrderLoa",
                     method: "POST",
@@ -989,32 +1013,36 @@ impl<'a> ListPorts<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PortList>, Error<ListPortsError>> {
-        let mut url = self.client.base_url.clone();
-        url.push_str("/api/company/");
-        url.push_str(&runtime::path_param(&self.company_name)?);
-        url.push_str("/ports");
-        let mut request = self.client.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(value) = &self.deleted {
-            runtime::query_param(
-                &mut query,
-                "deleted",
-                value,
-                runtime::Style::Form,
-                true,
-            )?;
-        }
+        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
+            let mut url = self.client.base_url.clone();
+            url.push_str("/api/company/");
+            runtime::push_path_segment(&mut url, &self.company_name);
+            url.push_str("/ports");
+            let mut request = self.client.http.request(reqwest::Method::GET, url);
+            let mut query: Vec<(String, String)> = Vec::new();
+            if let Some(value) = &self.deleted {
+                runtime::query_param(
+                    &mut query,
+                    "deleted",
+                    value,
+                    runtime::Style::Form,
+                    true,
+                )?;
+            }
 
-        if !query.is_empty() {
-            request = request.query(&query);
-        }
+            if !query.is_empty() {
+                request = request.query(&query);
+            }
 
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        request = self.client.authorize(request, &["api-key"])?;
+            request = request.header(reqwest::header::ACCEPT, "application/json");
+            request = self.client.authorize(request, &["api-key"])?;
+            Ok(request)
+        };
+
         let response = runtime::execute(
                 &self.client.http,
                 &self.client.settings,
-                request,
+                &build,
                 &runtime::OperationInfo {
                     operation_id: "listPorts",
                     method: "GET",
@@ -1108,18 +1136,22 @@ impl<'a> GetPort<'a> {
 
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::Port>, Error<GetPortError>> {
-        let mut url = self.client.base_url.clone();
-        url.push_str("/api/company/");
-        url.push_str(&runtime::path_param(&self.company_name)?);
-        url.push_str("/ports/");
-        url.push_str(&runtime::path_param(&self.port_id)?);
-        let mut request = self.client.http.request(reqwest::Method::GET, url);
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        request = self.client.authorize(request, &["api-key"])?;
+        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
+            let mut url = self.client.base_url.clone();
+            url.push_str("/api/company/");
+            runtime::push_path_segment(&mut url, &self.company_name);
+            url.push_str("/ports/");
+            runtime::push_path_segment(&mut url, &self.port_id);
+            let mut request = self.client.http.request(reqwest::Method::GET, url);
+            request = request.header(reqwest::header::ACCEPT, "application/json");
+            request = self.client.authorize(request, &["api-key"])?;
+            Ok(request)
+        };
+
         let response = runtime::execute(
                 &self.client.http,
                 &self.client.settings,
-                request,
+                &build,
                 &runtime::OperationInfo {
                     operation_id: "getPort",
                     method: "GET",
@@ -1212,17 +1244,21 @@ impl<'a> ListCompanyMetros<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::MetroList>, Error<ListCompanyMetrosError>> {
-        let mut url = self.client.base_url.clone();
-        url.push_str("/api/company/");
-        url.push_str(&runtime::path_param(&self.username)?);
-        url.push_str("/metro/capabilities");
-        let mut request = self.client.http.request(reqwest::Method::GET, url);
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        request = self.client.authorize(request, &["api-key"])?;
+        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
+            let mut url = self.client.base_url.clone();
+            url.push_str("/api/company/");
+            runtime::push_path_segment(&mut url, &self.username);
+            url.push_str("/metro/capabilities");
+            let mut request = self.client.http.request(reqwest::Method::GET, url);
+            request = request.header(reqwest::header::ACCEPT, "application/json");
+            request = self.client.authorize(request, &["api-key"])?;
+            Ok(request)
+        };
+
         let response = runtime::execute(
                 &self.client.http,
                 &self.client.settings,
-                request,
+                &build,
                 &runtime::OperationInfo {
                     operation_id: "listCompanyMetros",
                     method: "GET",
@@ -1311,16 +1347,20 @@ impl<'a> GetMetro<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::Metro>, Error<GetMetroError>> {
-        let mut url = self.client.base_url.clone();
-        url.push_str("/api/metro/");
-        url.push_str(&runtime::path_param(&self.metro_id)?);
-        let mut request = self.client.http.request(reqwest::Method::GET, url);
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        request = self.client.authorize(request, &["api-key"])?;
+        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
+            let mut url = self.client.base_url.clone();
+            url.push_str("/api/metro/");
+            runtime::push_path_segment(&mut url, &self.metro_id);
+            let mut request = self.client.http.request(reqwest::Method::GET, url);
+            request = request.header(reqwest::header::ACCEPT, "application/json");
+            request = self.client.authorize(request, &["api-key"])?;
+            Ok(request)
+        };
+
         let response = runtime::execute(
                 &self.client.http,
                 &self.client.settings,
-                request,
+                &build,
                 &runtime::OperationInfo {
                     operation_id: "getMetro",
                     method: "GET",
@@ -1431,29 +1471,33 @@ impl<'a> CreateLayer2Connection<'a> {
         ResponseValue<types::Layer2Connection>,
         Error<CreateLayer2ConnectionError>,
     > {
-        let mut url = self.client.base_url.clone();
-        url.push_str("/api/v2/company/");
-        url.push_str(&runtime::path_param(&self.company_username)?);
-        url.push_str("/connections/layer2");
-        let mut request = self.client.http.request(reqwest::Method::PUT, url);
-        {
-            let body = self.body;
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(
-                    serde_json::to_vec(&body)
-                        .map_err(|e| runtime::RequestError(
-                            format!("the body could not be serialised: {e}"),
-                        ))?,
-                );
-        }
+        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
+            let mut url = self.client.base_url.clone();
+            url.push_str("/api/v2/company/");
+            runtime::push_path_segment(&mut url, &self.company_username);
+            url.push_str("/connections/layer2");
+            let mut request = self.client.http.request(reqwest::Method::PUT, url);
+            {
+                let body = &self.body;
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(
+                        serde_json::to_vec(body)
+                            .map_err(|e| runtime::RequestError(
+                                format!("the body could not be serialised: {e}"),
+                            ))?,
+                    );
+            }
 
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        request = self.client.authorize(request, &["api-key"])?;
+            request = request.header(reqwest::header::ACCEPT, "application/json");
+            request = self.client.authorize(request, &["api-key"])?;
+            Ok(request)
+        };
+
         let response = runtime::execute(
                 &self.client.http,
                 &self.client.settings,
-                request,
+                &build,
                 &runtime::OperationInfo {
                     operation_id: "createLayer2Connection",
                     method: "PUT",

@@ -530,85 +530,90 @@ pub mod client {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Part>, Error<GetPartError>> {
-            let mut url = self.client.base_url.clone();
-            url.push_str("/items/");
-            url.push_str(&runtime::path_param(&self.item_id)?);
-            url.push_str("/parts/");
-            url.push_str(&runtime::path_param(&self.part)?);
-            let mut request = self.client.http.request(reqwest::Method::GET, url);
-            let mut query: Vec<(String, String)> = Vec::new();
-            if let Some(value) = &self.tags {
-                runtime::query_param(
-                    &mut query,
-                    "tags",
-                    value,
-                    runtime::Style::Form,
-                    true,
-                )?;
-            }
+            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
+                let mut url = self.client.base_url.clone();
+                url.push_str("/items/");
+                url.push_str(&runtime::path_param(&self.item_id)?);
+                url.push_str("/parts/");
+                runtime::push_path_segment(&mut url, &self.part);
+                let mut request = self.client.http.request(reqwest::Method::GET, url);
+                let mut query: Vec<(String, String)> = Vec::new();
+                if let Some(value) = &self.tags {
+                    runtime::query_param(
+                        &mut query,
+                        "tags",
+                        value,
+                        runtime::Style::Form,
+                        true,
+                    )?;
+                }
 
-            if let Some(value) = &self.ids {
-                runtime::query_param(
-                    &mut query,
-                    "ids",
-                    value,
-                    runtime::Style::Form,
-                    false,
-                )?;
-            }
+                if let Some(value) = &self.ids {
+                    runtime::query_param(
+                        &mut query,
+                        "ids",
+                        value,
+                        runtime::Style::Form,
+                        false,
+                    )?;
+                }
 
-            if let Some(value) = &self.filter {
-                runtime::query_param(
-                    &mut query,
-                    "filter",
-                    value,
-                    runtime::Style::DeepObject,
-                    true,
-                )?;
-            }
+                if let Some(value) = &self.filter {
+                    runtime::query_param(
+                        &mut query,
+                        "filter",
+                        value,
+                        runtime::Style::DeepObject,
+                        true,
+                    )?;
+                }
 
-            {
-                let value = &self.r#where;
-                runtime::query_json(&mut query, "where", value)?;
-            }
+                {
+                    let value = &self.r#where;
+                    runtime::query_json(&mut query, "where", value)?;
+                }
 
-            if let Some(value) = &self.client2 {
-                runtime::query_param(
-                    &mut query,
-                    "client",
-                    value,
-                    runtime::Style::Form,
-                    true,
-                )?;
-            }
+                if let Some(value) = &self.client2 {
+                    runtime::query_param(
+                        &mut query,
+                        "client",
+                        value,
+                        runtime::Style::Form,
+                        true,
+                    )?;
+                }
 
-            if !query.is_empty() {
-                request = request.query(&query);
-            }
+                if !query.is_empty() {
+                    request = request.query(&query);
+                }
 
-            if let Some(value) = &self.x_request_id {
-                request = request
-                    .header(
-                        "X-Request-Id",
-                        runtime::header_value("X-Request-Id", value)?,
-                    );
-            }
+                if let Some(value) = &self.x_request_id {
+                    request = request
+                        .header(
+                            "X-Request-Id",
+                            runtime::header_value("X-Request-Id", value)?,
+                        );
+                }
 
-            let mut cookies: Vec<String> = Vec::new();
-            if let Some(value) = &self.session {
-                cookies.push(runtime::cookie_pair("session", value)?);
-            }
+                let mut cookies: Vec<String> = Vec::new();
+                if let Some(value) = &self.session {
+                    cookies.push(runtime::cookie_pair("session", value)?);
+                }
 
-            if !cookies.is_empty() {
-                request = request.header(reqwest::header::COOKIE, cookies.join("; "));
-            }
+                if !cookies.is_empty() {
+                    request = request
+                        .header(reqwest::header::COOKIE, cookies.join("; "));
+                }
 
-            request = request.header(reqwest::header::ACCEPT, "application/json");
-            request = self.client.authorize(request, &["bearer", "key"])?;
+                request = request.header(reqwest::header::ACCEPT, "application/json");
+                request = self.client.authorize(request, &["bearer", "key"])?;
+                Ok(request)
+            };
+
             let response = runtime::execute(
                     &self.client.http,
                     &self.client.settings,
-                    request,
+                    &build,
                     &runtime::OperationInfo {
                         operation_id: "getPart",
                         method: "GET",
@@ -702,27 +707,31 @@ pub mod client {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<PostItemsResponse>, Error<PostItemsError>> {
-            let mut url = self.client.base_url.clone();
-            url.push_str("/items");
-            let mut request = self.client.http.request(reqwest::Method::POST, url);
-            {
-                let body = self.body;
-                request = request
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(
-                        serde_json::to_vec(&body)
-                            .map_err(|e| runtime::RequestError(
-                                format!("the body could not be serialised: {e}"),
-                            ))?,
-                    );
-            }
+            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
+                let mut url = self.client.base_url.clone();
+                url.push_str("/items");
+                let mut request = self.client.http.request(reqwest::Method::POST, url);
+                {
+                    let body = &self.body;
+                    request = request
+                        .header(reqwest::header::CONTENT_TYPE, "application/json")
+                        .body(
+                            serde_json::to_vec(body)
+                                .map_err(|e| runtime::RequestError(
+                                    format!("the body could not be serialised: {e}"),
+                                ))?,
+                        );
+                }
 
-            request = request.header(reqwest::header::ACCEPT, "application/json");
-            request = self.client.authorize(request, &["bearer", "key"])?;
+                request = request.header(reqwest::header::ACCEPT, "application/json");
+                request = self.client.authorize(request, &["bearer", "key"])?;
+                Ok(request)
+            };
+
             let response = runtime::execute(
                     &self.client.http,
                     &self.client.settings,
-                    request,
+                    &build,
                     &runtime::OperationInfo {
                         operation_id: "PostItems",
                         method: "POST",
@@ -827,22 +836,26 @@ pub mod client {
 
         /// Sends the request and decodes the response.
         pub async fn send(self) -> Result<ResponseValue<()>, Error<SubmitFormError>> {
-            let mut url = self.client.base_url.clone();
-            url.push_str("/forms");
-            let mut request = self.client.http.request(reqwest::Method::PUT, url);
-            if let Some(body) = self.body {
-                request = request
-                    .header(
-                        reqwest::header::CONTENT_TYPE,
-                        "application/x-www-form-urlencoded",
-                    )
-                    .body(runtime::form_body(&body)?);
-            }
+            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
+                let mut url = self.client.base_url.clone();
+                url.push_str("/forms");
+                let mut request = self.client.http.request(reqwest::Method::PUT, url);
+                if let Some(body) = &self.body {
+                    request = request
+                        .header(
+                            reqwest::header::CONTENT_TYPE,
+                            "application/x-www-form-urlencoded",
+                        )
+                        .body(runtime::form_body(body)?);
+                }
+
+                Ok(request)
+            };
 
             let response = runtime::execute(
                     &self.client.http,
                     &self.client.settings,
-                    request,
+                    &build,
                     &runtime::OperationInfo {
                         operation_id: "submitForm",
                         method: "PUT",
@@ -920,19 +933,23 @@ pub mod client {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<bytes::Bytes>, Error<UploadError>> {
-            let mut url = self.client.base_url.clone();
-            url.push_str("/upload");
-            let mut request = self.client.http.request(reqwest::Method::POST, url);
-            {
-                let body = self.body;
-                request = request.multipart(runtime::multipart_body(&body)?);
-            }
+            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
+                let mut url = self.client.base_url.clone();
+                url.push_str("/upload");
+                let mut request = self.client.http.request(reqwest::Method::POST, url);
+                {
+                    let body = &self.body;
+                    request = request.multipart(runtime::multipart_body(body)?);
+                }
 
-            request = self.client.authorize(request, &["basic"])?;
+                request = self.client.authorize(request, &["basic"])?;
+                Ok(request)
+            };
+
             let response = runtime::execute(
                     &self.client.http,
                     &self.client.settings,
-                    request,
+                    &build,
                     &runtime::OperationInfo {
                         operation_id: "upload",
                         method: "POST",
@@ -1008,21 +1025,28 @@ pub mod client {
 
         /// Sends the request and decodes the response.
         pub async fn send(self) -> Result<ResponseValue<String>, Error<PutRawError>> {
-            let mut url = self.client.base_url.clone();
-            url.push_str("/raw");
-            let mut request = self.client.http.request(reqwest::Method::PUT, url);
-            {
-                let body = self.body;
-                request = request
-                    .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-                    .body(body);
-            }
+            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
+                let mut url = self.client.base_url.clone();
+                url.push_str("/raw");
+                let mut request = self.client.http.request(reqwest::Method::PUT, url);
+                {
+                    let body = &self.body;
+                    request = request
+                        .header(
+                            reqwest::header::CONTENT_TYPE,
+                            "application/octet-stream",
+                        )
+                        .body(body.clone());
+                }
 
-            request = self.client.authorize(request, &["query_key"])?;
+                request = self.client.authorize(request, &["query_key"])?;
+                Ok(request)
+            };
+
             let response = runtime::execute(
                     &self.client.http,
                     &self.client.settings,
-                    request,
+                    &build,
                     &runtime::OperationInfo {
                         operation_id: "putRaw",
                         method: "PUT",
@@ -1099,22 +1123,26 @@ pub mod client {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<serde_json::Value>, Error<PostNoteError>> {
-            let mut url = self.client.base_url.clone();
-            url.push_str("/notes");
-            let mut request = self.client.http.request(reqwest::Method::POST, url);
-            {
-                let body = self.body;
-                request = request
-                    .header(reqwest::header::CONTENT_TYPE, "text/plain")
-                    .body(body);
-            }
+            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
+                let mut url = self.client.base_url.clone();
+                url.push_str("/notes");
+                let mut request = self.client.http.request(reqwest::Method::POST, url);
+                {
+                    let body = &self.body;
+                    request = request
+                        .header(reqwest::header::CONTENT_TYPE, "text/plain")
+                        .body(body.clone());
+                }
 
-            request = request.header(reqwest::header::ACCEPT, "application/json");
-            request = self.client.authorize(request, &["bearer", "key"])?;
+                request = request.header(reqwest::header::ACCEPT, "application/json");
+                request = self.client.authorize(request, &["bearer", "key"])?;
+                Ok(request)
+            };
+
             let response = runtime::execute(
                     &self.client.http,
                     &self.client.settings,
-                    request,
+                    &build,
                     &runtime::OperationInfo {
                         operation_id: "postNote",
                         method: "POST",
@@ -1141,30 +1169,44 @@ mod runtime {
     /// A credential. Its `Debug` output is redacted, and the header it becomes is
     /// marked sensitive, so it never shows up in logs or error messages.
     #[derive(Clone)]
-    pub struct Secret(String);
+    pub struct Secret {
+        value: String,
+        /// The header made from it, built on first use: each credential is sent
+        /// the same way on every request.
+        header: std::sync::OnceLock<Option<reqwest::header::HeaderValue>>,
+    }
+
     impl Secret {
         pub fn new(value: impl Into<String>) -> Self {
-            Self(value.into())
+            Self {
+                value: value.into(),
+                header: std::sync::OnceLock::new(),
+            }
         }
 
         /// The credential itself; handle with care.
         pub fn expose(&self) -> &str {
-            &self.0
+            &self.value
         }
 
         pub(crate) fn header_value(
             &self,
             prefix: &str,
         ) -> Result<reqwest::header::HeaderValue, RequestError> {
-            let mut value = reqwest::header::HeaderValue::from_str(
-                    &format!("{prefix}{}", self.0),
-                )
-                .map_err(|_| RequestError(
+            self.header
+                .get_or_init(|| {
+                    let mut value = reqwest::header::HeaderValue::from_str(
+                            &format!("{prefix}{}", self.value),
+                        )
+                        .ok()?;
+                    value.set_sensitive(true);
+                    Some(value)
+                })
+                .clone()
+                .ok_or_else(|| RequestError(
                     "a credential contains characters not allowed in an HTTP header"
                         .into(),
-                ))?;
-            value.set_sensitive(true);
-            Ok(value)
+                ))
         }
     }
 
@@ -1661,7 +1703,7 @@ mod runtime {
     pub(crate) async fn execute<E>(
         http: &reqwest::Client,
         settings: &Settings,
-        request: reqwest::RequestBuilder,
+        build: Build<'_>,
         operation: &'static OperationInfo,
         options: &RequestOptions,
     ) -> Result<RawResponse, Error<E>> {
@@ -1669,49 +1711,55 @@ mod runtime {
 
         let policy = options.retry.as_ref().unwrap_or(&settings.retry);
         let timeout = options.timeout.unwrap_or(settings.timeout);
-        let request = request
-            .timeout(timeout)
-            .build()
-            .map_err(|e| Error::InvalidRequest(
-                RequestError(e.without_url().to_string()),
-            ))?;
         let span = tracing::info_span!(
             "http_request", operation_id = operation.operation_id, method = operation
             .method, path = operation.path, attempt = tracing::field::Empty, status =
             tracing::field::Empty, elapsed_ms = tracing::field::Empty, request_id =
             tracing::field::Empty,
         );
-        attempts(http, request, policy).instrument(span).await
+        attempts(http, build, timeout, policy).instrument(span).await
+    }
+
+    /// Builds the request of one attempt. It is called again for each retry, so
+    /// nothing is copied up front and every kind of body (multipart too) can be
+    /// sent again.
+    pub(crate) type Build<'a> = &'a (dyn Fn(
+    ) -> Result<reqwest::RequestBuilder, RequestError> + Sync + 'a);
+    fn make_request(
+        build: Build<'_>,
+        timeout: Duration,
+    ) -> Result<reqwest::Request, RequestError> {
+        build()?
+            .timeout(timeout)
+            .build()
+            .map_err(|e| RequestError(e.without_url().to_string()))
     }
 
     async fn attempts<E>(
         http: &reqwest::Client,
-        request: reqwest::Request,
+        build: Build<'_>,
+        timeout: Duration,
         policy: &RetryPolicy,
     ) -> Result<RawResponse, Error<E>> {
         let started = std::time::Instant::now();
+        let mut current = make_request(build, timeout).map_err(Error::InvalidRequest)?;
         let safe = matches!(
-            * request.method(), reqwest::Method::GET | reqwest::Method::HEAD |
+            * current.method(), reqwest::Method::GET | reqwest::Method::HEAD |
             reqwest::Method::OPTIONS | reqwest::Method::TRACE
         ) || policy.retry_non_idempotent;
         let span = tracing::Span::current();
         let mut attempt = 1;
-        let mut current = request;
         loop {
-            let next = if attempt < policy.max_attempts {
-                current.try_clone()
-            } else {
-                None
-            };
-
             span.record("attempt", attempt);
             let outcome = send(http, current).await;
             span.record("elapsed_ms", started.elapsed().as_millis() as u64);
             let wait = match &outcome {
                 Ok(raw) => {
                     span.record("status", raw.status.as_u16());
-                    if let Some(id) = raw.request_id() {
-                        span.record("request_id", id);
+                    if !span.is_disabled() {
+                        if let Some(id) = raw.request_id() {
+                            span.record("request_id", id);
+                        }
                     }
 
                     if safe && retryable_status(raw.status) {
@@ -1729,8 +1777,8 @@ mod runtime {
                 }
             };
 
-            match (wait, next) {
-                (Some(wait), Some(again)) => {
+            match wait.filter(|_| attempt < policy.max_attempts) {
+                Some(wait) => {
                     match &outcome {
                         Ok(raw) => {
                             tracing::warn!(
@@ -1748,11 +1796,12 @@ mod runtime {
                     }
 
                     tokio::time::sleep(wait).await;
-                    current = again;
+                    current = make_request(build, timeout)
+                        .map_err(Error::InvalidRequest)?;
                     attempt += 1;
                 }
 
-                _ => {
+                None => {
                     return match outcome {
                         Ok(raw) => {
                             Ok(RawResponse {
@@ -1805,9 +1854,9 @@ mod runtime {
         http: &reqwest::Client,
         request: reqwest::Request,
     ) -> Result<RawResponse, reqwest::Error> {
-        let response = http.execute(request).await?;
+        let mut response = http.execute(request).await?;
         let status = response.status();
-        let headers = response.headers().clone();
+        let headers = std::mem::take(response.headers_mut());
         let body = response.bytes().await?;
         Ok(RawResponse {
             status,
@@ -1879,6 +1928,18 @@ mod runtime {
     ) -> Result<String, RequestError> {
         let text = simple_text(value, false)?;
         Ok(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT).to_string())
+    }
+
+    /// A string path parameter, percent-encoded onto the URL.
+    pub(crate) fn push_path_segment(url: &mut String, value: &str) {
+        if value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+        {
+            url.push_str(value);
+        } else {
+            url.extend(percent_encoding::utf8_percent_encode(value, PATH_SEGMENT));
+        }
     }
 
     /// How a query parameter is spelled (OpenAPI `style`).

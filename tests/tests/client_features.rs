@@ -220,6 +220,49 @@ async fn multipart_bodies_and_basic_auth() {
     assert!(text.contains("name=\"count\"\r\n\r\n3"), "{text}");
 }
 
+/// Each attempt builds its request again, so even a multipart body (a stream reqwest
+/// cannot copy) is sent whole a second time when a retry is allowed.
+#[tokio::test]
+async fn a_retried_multipart_body_is_sent_again_whole() {
+    let (server, client) = server_and_client(|b| {
+        b.basic("ada", "pw").retry(
+            consoleconnect_tests::snapshot_client::RetryPolicy::default()
+                .retry_non_idempotent(true)
+                .backoff(
+                    std::time::Duration::from_millis(10),
+                    std::time::Duration::from_millis(20),
+                ),
+        )
+    })
+    .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/upload"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/upload"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(vec![7u8], "application/octet-stream"),
+        )
+        .mount(&server)
+        .await;
+    let body = types::UploadBody {
+        title: Some("report".into()),
+        ..Default::default()
+    };
+    let bytes = client.upload(body).send().await.unwrap();
+    assert_eq!(&bytes[..], &[7u8]);
+    assert_eq!(bytes.attempts(), 2);
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent.len(), 2);
+    for request in &sent {
+        let text = String::from_utf8_lossy(&request.body);
+        assert!(text.contains("name=\"title\"\r\n\r\nreport"), "{text}");
+    }
+}
+
 #[tokio::test]
 async fn octet_stream_bodies_and_query_api_keys() {
     let (server, client) = server_and_client(|b| b.query_key("qk")).await;
