@@ -1,5 +1,5 @@
-//! Structure-aware: real documents (the focused specs, the Console Connect spec and
-//! small corpus documents) with parts of their JSON tree replaced, removed, retyped
+//! Structure-aware: real documents (the Console Connect spec, the focused specs and
+//! the small documents of `../shared/corpus`) with parts of their JSON tree replaced, removed, retyped
 //! or turned into references, then parse → validate → generate.
 #![no_main]
 
@@ -17,6 +17,16 @@ const SEEDS: &[&str] = &[
     include_str!("../../tests/specs/recursion.yaml"),
     include_str!("../../tests/specs/openapi31.json"),
     include_str!("../../tests/specs/maps.yaml"),
+    // The small documents of the shared corpus (written by others); the large ones
+    // would make every run slow, and the `bytes` target takes them whole.
+    include_str!("../../../shared/corpus/progenitor__keeper.json"),
+    include_str!("../../../shared/corpus/oai__api-with-examples.yaml"),
+    include_str!("../../../shared/corpus/oai__petstore-expanded.yaml"),
+    include_str!("../../../shared/corpus/progenitor__param-collision.json"),
+    include_str!("../../../shared/corpus/oai__callback-example.yaml"),
+    include_str!("../../../shared/corpus/progenitor__param-overrides.json"),
+    include_str!("../../../shared/corpus/oai__webhook-example.json"),
+    include_str!("../../../shared/corpus/progenitor__example_multipart.json"),
 ];
 
 #[derive(Arbitrary, Debug)]

@@ -40,9 +40,11 @@ pub fn run(root: &Path, target: &str, seconds: u64) -> Result<()> {
         corpus.display().to_string(),
     ];
     let max_len = match target {
-        // Whole documents, seeded with the focused specs, the bad ones and ours.
+        // Whole documents, seeded with the focused specs, the bad ones, ours with
+        // its fixtures (folders are read recursively), and the shared corpus (cut
+        // to `max_len` where longer).
         "bytes" => {
-            for seeds in ["tests/specs", "tests/bad-specs", "spec"] {
+            for seeds in ["tests/specs", "tests/bad-specs", "spec", "../shared/corpus"] {
                 args.push(root.join(seeds).display().to_string());
             }
             "65536"
