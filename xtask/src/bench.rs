@@ -32,37 +32,29 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// Reads a child's output to the end on a thread of its own, so a full pipe never
+/// blocks the child while the caller samples its memory.
+fn drain(pipe: Option<impl std::io::Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        bytes
+    })
+}
+
 /// Runs a command to the end, sampling the child's peak memory (`VmHWM`) as it runs.
 fn measured(cmd: &mut Command) -> Result<(Duration, f64, std::process::Output)> {
     let start = Instant::now();
     let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
-    let status_path = format!("/proc/{}/status", child.id());
-    let mut peak_kib = 0.0_f64;
-    let stdout = child.stdout.take();
-    let stderr = child.stderr.take();
-    let out_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        if let Some(mut o) = stdout {
-            let _ = std::io::Read::read_to_end(&mut o, &mut s);
-        }
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        if let Some(mut e) = stderr {
-            let _ = std::io::Read::read_to_end(&mut e, &mut s);
-        }
-        s
-    });
+    let pid = child.id().to_string();
+    let out_reader = drain(child.stdout.take());
+    let err_reader = drain(child.stderr.take());
+    let mut peak = 0.0_f64;
     let status = loop {
-        if let Ok(text) = std::fs::read_to_string(&status_path) {
-            if let Some(kib) = text
-                .lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-            {
-                peak_kib = peak_kib.max(kib);
-            }
+        if let Some(mib) = crate::peak_rss_mib_of(&pid) {
+            peak = peak.max(mib);
         }
         if let Some(status) = child.try_wait()? {
             break status;
@@ -75,7 +67,7 @@ fn measured(cmd: &mut Command) -> Result<(Duration, f64, std::process::Output)> 
         stdout: out_reader.join().unwrap_or_default(),
         stderr: err_reader.join().unwrap_or_default(),
     };
-    Ok((elapsed, peak_kib / 1024.0, output))
+    Ok((elapsed, peak, output))
 }
 
 fn cargo(root: &Path) -> Command {
@@ -180,7 +172,8 @@ pub fn run(root: &Path, corpus: &Path, skip_progenitor: bool) -> Result<()> {
         for _ in 0..RUNS {
             let out_dir = bench.join("ours").join(name);
             let _ = std::fs::remove_dir_all(&out_dir);
-            let (t, _, out) = measured(
+            // Both generators' peaks are sampled the same way, from outside.
+            let (t, peak, out) = measured(
                 Command::new(&ours_bin)
                     .args([
                         "generate",
@@ -205,11 +198,6 @@ pub fn run(root: &Path, corpus: &Path, skip_progenitor: bool) -> Result<()> {
                 .find(|l| l.starts_with("timings:"))
                 .unwrap_or_default()
                 .to_string();
-            let peak = line
-                .rsplit("peak memory ")
-                .next()
-                .and_then(|m| m.trim_end_matches(" MiB").parse::<f64>().ok())
-                .unwrap_or(0.0);
             times.push(t.as_secs_f64());
             peaks.push(peak);
             stage_lines.push((t.as_secs_f64(), line));
@@ -480,4 +468,20 @@ fn table(
         "\n## Unchanged spec\n\n`xtask codegen` on an unchanged spec: {regen:.3} s (release binary), {writes} of {RUNS} runs wrote a file.\n"
     ));
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measured_keeps_output_and_samples_memory() {
+        let (elapsed, peak, out) =
+            measured(Command::new("sh").args(["-c", "echo out; echo err >&2; sleep 0.2"])).unwrap();
+        assert!(out.status.success());
+        assert_eq!(out.stdout, b"out\n");
+        assert_eq!(out.stderr, b"err\n");
+        assert!(elapsed >= Duration::from_millis(200));
+        assert!(peak > 0.0, "a running child has a resident set");
+    }
 }

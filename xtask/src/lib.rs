@@ -113,7 +113,12 @@ pub fn snapshots(check: bool) -> Result<Vec<fsutil::Change>> {
 
 /// Peak resident memory of this process, from the kernel's own account.
 pub fn peak_rss_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    peak_rss_mib_of("self")
+}
+
+/// Peak resident memory (`VmHWM`) of a process (`self` or a pid), while it runs.
+pub fn peak_rss_mib_of(process: &str) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{process}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
