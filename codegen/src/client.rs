@@ -7,7 +7,6 @@ use crate::operations::{
     Body, BodyKind, Built, Decode, Location, Operation, Param, ResponseCase, SchemeKind,
     StatusMatch, Style,
 };
-use crate::runtime::ClientUses;
 use crate::types::{Ty, TypeEmitter, TypeSpace};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -27,7 +26,6 @@ pub struct ClientEmitter<'a> {
     pub types: &'a TypeEmitter<'a>,
     pub built: &'a Built,
     pub settings: ClientSettings<'a>,
-    uses: std::cell::Cell<ClientUses>,
 }
 
 impl<'a> ClientEmitter<'a> {
@@ -42,21 +40,7 @@ impl<'a> ClientEmitter<'a> {
             types,
             built,
             settings,
-            uses: std::cell::Cell::new(ClientUses {
-                any: true,
-                ..Default::default()
-            }),
         }
-    }
-
-    pub fn uses(&self) -> ClientUses {
-        self.uses.get()
-    }
-
-    fn note(&self, f: impl FnOnce(&mut ClientUses)) {
-        let mut u = self.uses.get();
-        f(&mut u);
-        self.uses.set(u);
     }
 
     fn ty(&self, ty: &Ty) -> TokenStream {
@@ -670,7 +654,6 @@ impl<'a> ClientEmitter<'a> {
         let Some(p) = &op.pagination else {
             return TokenStream::new();
         };
-        self.note(|u| u.pagination = true);
         let item = self.ty(&p.item);
         let (get_offset, set_offset) = knob_code(&p.offset, &format_ident!("offset"));
         let (get_limit, set_limit) = knob_code(&p.limit, &format_ident!("limit"));
@@ -759,7 +742,6 @@ impl<'a> ClientEmitter<'a> {
                 .find(|p| p.location == Location::Path && p.wire == name)
             {
                 Some(p) => {
-                    self.note(|u| u.path_params = true);
                     let n = ident(&p.name);
                     if !literal.is_empty() {
                         pieces.push(push_literal(&literal));
@@ -811,7 +793,6 @@ impl<'a> ClientEmitter<'a> {
             .filter(|p| p.location == Location::Query)
             .collect();
         if !query.is_empty() {
-            self.note(|u| u.query = true);
             let mut pushes = TokenStream::new();
             for p in &query {
                 let n = ident(&p.name);
@@ -845,7 +826,6 @@ impl<'a> ClientEmitter<'a> {
         }
         // Headers and cookies.
         for p in op.params.iter().filter(|p| p.location == Location::Header) {
-            self.note(|u| u.headers = true);
             let n = ident(&p.name);
             let wire = &p.wire;
             out.extend(if p.required {
@@ -894,19 +874,15 @@ impl<'a> ClientEmitter<'a> {
                         .body(serde_json::to_vec(body).map_err(|e| runtime::RequestError(format!("the body could not be serialised: {e}")))?);
                 },
                 BodyKind::Form => {
-                    self.note(|u| u.form_bodies = true);
                     quote!(request = request.header(reqwest::header::CONTENT_TYPE, #ct).body(runtime::form_body(body)?);)
                 }
                 BodyKind::Multipart => {
-                    self.note(|u| u.multipart = true);
                     quote!(request = request.multipart(runtime::multipart_body(body)?);)
                 }
                 BodyKind::Text => {
-                    self.note(|u| u.text_bodies = true);
                     quote!(request = request.header(reqwest::header::CONTENT_TYPE, #ct).body(body.clone());)
                 }
                 BodyKind::Bytes => {
-                    self.note(|u| u.byte_bodies = true);
                     quote!(request = request.header(reqwest::header::CONTENT_TYPE, #ct).body(body.clone());)
                 }
             };

@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod docs;
 pub mod load;
 pub mod names;
+pub mod needs;
 mod normalize;
 pub mod operations;
 pub mod output;
@@ -150,7 +151,9 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Vec<Diagnos
     let info = &doc.api.info;
     let crate_ident = settings.crate_name.replace('-', "_");
     let env_prefix = crate_ident.to_ascii_uppercase();
-    let has_client = !built.operations.is_empty();
+    let needs = needs::Needs::of(&space, &built);
+    let has_client = needs.client;
+    let runtime_modules = runtime::modules(&needs);
     let client_settings = client::ClientSettings {
         crate_ident: &crate_ident,
         env_prefix: &env_prefix,
@@ -159,6 +162,12 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Vec<Diagnos
     };
     let crate_doc = crate_doc(&doc.api, has_client);
     let header = output::rust_header(&settings.command, &settings.source_label);
+    let mut reexports = runtime::reexports(&runtime_modules);
+    if has_client {
+        reexports.extend(quote!(
+            pub use client::{Client, ClientBuilder};
+        ));
+    }
     let mut files = Vec::new();
     let fmt = |tokens: TokenStream, what: &str| {
         output::format_file(tokens, &header, what).map_err(|d| vec![d])
@@ -173,11 +182,14 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Vec<Diagnos
                 parallel::emit(&space, &built, &client_settings, settings.capture_unknown)
                     .map_err(|d| vec![d])?;
             (emit_time, format_time) = (emitted.emit, emitted.format);
-            let (uses, client_uses) = (emitted.uses, emitted.client_uses);
-            let reexports = reexports(uses, has_client);
             let client_mod = has_client.then(|| {
                 quote!(
                     pub mod client;
+                )
+            });
+            let runtime_mod = (!runtime_modules.is_empty()).then(|| {
+                quote!(
+                    mod runtime;
                 )
             });
             let lib = quote! {
@@ -185,7 +197,7 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Vec<Diagnos
                 #![forbid(unsafe_code)]
                 pub mod types;
                 #client_mod
-                mod runtime;
+                #runtime_mod
                 #reexports
             };
             files.push(GeneratedFile {
@@ -202,15 +214,24 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Vec<Diagnos
                     contents: format!("{header}\n{c}"),
                 });
             }
-            files.push(GeneratedFile {
-                path: "src/runtime.rs".into(),
-                contents: fmt(runtime::runtime(uses, client_uses), "runtime module")?,
-            });
+            if !runtime_modules.is_empty() {
+                let (mod_rs, copies) = runtime::files(&runtime_modules, &header);
+                files.push(GeneratedFile {
+                    path: "src/runtime/mod.rs".into(),
+                    contents: fmt(mod_rs, "runtime module")?,
+                });
+                files.extend(copies);
+            }
             let description = format!(
                 "Client for the {} {}, generated from its OpenAPI description.",
                 info.title.trim(),
                 info.version.trim()
             );
+            let mut crates = vec!["serde", "serde_json"];
+            crates.extend(runtime::crates(&runtime_modules));
+            if needs.bytes || has_client {
+                crates.push("bytes");
+            }
             let manifest = output::manifest(
                 &output::Manifest {
                     name: &settings.crate_name,
@@ -218,8 +239,7 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Vec<Diagnos
                     description: description.trim(),
                     standalone,
                     publish,
-                    uses,
-                    client: client_uses,
+                    crates,
                 },
                 &settings.command,
                 &settings.source_label,
@@ -241,22 +261,18 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Vec<Diagnos
             let client_emitter =
                 client::ClientEmitter::new(&space, &emitter, &built, client_settings);
             let client_tokens = has_client.then(|| client_emitter.emit());
-            let client_uses = if has_client {
-                client_emitter.uses()
-            } else {
-                runtime::ClientUses::default()
-            };
-            let uses = emitter.uses();
-            let runtime_tokens = runtime::runtime(uses, client_uses);
-            let reexports = reexports(uses, has_client);
             let deny = deny_warnings.then(|| quote!(#![deny(warnings)]));
             let client_mod = client_tokens.map(|c| quote!(pub mod client { #c }));
+            let runtime_mod = (!runtime_modules.is_empty()).then(|| {
+                let body = runtime::inline(&runtime_modules);
+                quote!(mod runtime { #body })
+            });
             let file = quote! {
                 #deny
                 #![forbid(unsafe_code)]
                 pub mod types { #types_header #types_tokens }
                 #client_mod
-                mod runtime { #runtime_tokens }
+                #runtime_mod
                 #reexports
                 /// Lets the file build as a binary (trybuild) as well as a module.
                 pub fn main() {}
@@ -311,22 +327,6 @@ fn default_server(api: &openapiv3::OpenAPI) -> Option<String> {
     }
     (url.starts_with("http://") || url.starts_with("https://"))
         .then(|| url.trim_end_matches('/').to_string())
-}
-
-fn reexports(uses: types::Uses, has_client: bool) -> TokenStream {
-    let mut out = TokenStream::new();
-    if has_client {
-        out.extend(quote! {
-            pub use client::{Client, ClientBuilder};
-            pub use runtime::{ConfigError, DecodeError, Error, OperationInfo, RawResponse, RequestError, ResponseValue, RetryPolicy, Secret};
-        });
-    }
-    if uses.base64 {
-        out.extend(quote!(
-            pub use runtime::Base64;
-        ));
-    }
-    out
 }
 
 fn crate_doc(api: &openapiv3::OpenAPI, has_client: bool) -> TokenStream {

@@ -2,8 +2,6 @@
 //! generated-file header, write the crate manifest.
 
 use crate::diagnostics::Diagnostic;
-use crate::runtime::ClientUses;
-use crate::types::Uses;
 use proc_macro2::TokenStream;
 use std::path::PathBuf;
 
@@ -97,12 +95,52 @@ pub struct Manifest<'a> {
     pub description: &'a str,
     pub standalone: bool,
     pub publish: bool,
-    pub uses: Uses,
-    pub client: ClientUses,
+    /// crates.io dependencies by name (see [`dependency`]).
+    pub crates: Vec<&'static str>,
 }
 
 fn toml_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// The dependency line for a crate a generated crate may use. The runtime crate of
+/// this workspace depends on the same versions (a test checks it).
+pub fn dependency(name: &str, crates: &[&str]) -> Option<String> {
+    Some(match name {
+        "serde" => r#"serde = { version = "1", features = ["derive"] }"#.into(),
+        "serde_json" => r#"serde_json = "1""#.into(),
+        "serde_path_to_error" => r#"serde_path_to_error = "0.1""#.into(),
+        "reqwest" => {
+            let mut features = vec![r#""rustls-tls""#];
+            if crates.contains(&"reqwest/multipart") {
+                features.push(r#""multipart""#);
+            }
+            format!(
+                r#"reqwest = {{ version = "0.12", default-features = false, features = [{}] }}"#,
+                features.join(", ")
+            )
+        }
+        "bytes" => r#"bytes = "1""#.into(),
+        "httpdate" => r#"httpdate = "1""#.into(),
+        "tokio" => {
+            r#"tokio = { version = "1", default-features = false, features = ["time"] }"#.into()
+        }
+        "tracing" => {
+            r#"tracing = { version = "0.1", default-features = false, features = ["std"] }"#.into()
+        }
+        "futures-util" => {
+            r#"futures-util = { version = "0.3", default-features = false, features = ["std"] }"#
+                .into()
+        }
+        "percent-encoding" => r#"percent-encoding = "2""#.into(),
+        "form_urlencoded" => r#"form_urlencoded = "1""#.into(),
+        "chrono" => {
+            r#"chrono = { version = "0.4", default-features = false, features = ["std"] }"#.into()
+        }
+        "uuid" => r#"uuid = "1""#.into(),
+        "base64" => r#"base64 = "0.22""#.into(),
+        _ => return None,
+    })
 }
 
 /// The generated crate's `Cargo.toml`. Only crates.io dependencies, and only those
@@ -121,55 +159,13 @@ pub fn manifest(m: &Manifest<'_>, command: &str, source: &str) -> String {
         out.push_str("publish = false\n");
     }
     out.push_str("\n[dependencies]\n");
-    let mut deps: Vec<String> = vec![
-        "serde = { version = \"1\", features = [\"derive\"] }".into(),
-        "serde_json = \"1\"".into(),
-    ];
-    if m.client.any {
-        let mut features = vec!["\"rustls-tls\""];
-        if m.client.multipart {
-            features.push("\"multipart\"");
-        }
-        deps.push(format!(
-            "reqwest = {{ version = \"0.12\", default-features = false, features = [{}] }}",
-            features.join(", ")
-        ));
-    }
-    if m.client.any || m.uses.bytes {
-        deps.push("bytes = \"1\"".into());
-    }
-    if m.client.any {
-        deps.push("httpdate = \"1\"".into());
-        deps.push(
-            "tokio = { version = \"1\", default-features = false, features = [\"time\"] }".into(),
-        );
-        deps.push(
-            "tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }"
-                .into(),
-        );
-    }
-    if m.client.pagination {
-        deps.push(
-            "futures-util = { version = \"0.3\", default-features = false, features = [\"std\"] }"
-                .into(),
-        );
-    }
-    if m.client.path_params {
-        deps.push("percent-encoding = \"2\"".into());
-    }
-    if m.client.form_bodies {
-        deps.push("form_urlencoded = \"1\"".into());
-    }
-    if m.uses.chrono {
-        deps.push("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }".into());
-    }
-    if m.uses.uuid {
-        deps.push("uuid = { version = \"1\", features = [\"serde\"] }".into());
-    }
-    if m.uses.base64 {
-        deps.push("base64 = \"0.22\"".into());
-    }
+    let mut deps: Vec<String> = m
+        .crates
+        .iter()
+        .filter_map(|c| dependency(c, &m.crates))
+        .collect();
     deps.sort();
+    deps.dedup();
     for d in deps {
         out.push_str(&d);
         out.push('\n');

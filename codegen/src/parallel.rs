@@ -9,8 +9,7 @@ use crate::client::{ClientEmitter, ClientSettings};
 use crate::diagnostics::Diagnostic;
 use crate::operations::Built;
 use crate::output::format_chunk;
-use crate::runtime::ClientUses;
-use crate::types::{TypeEmitter, TypeSpace, Uses};
+use crate::types::{TypeEmitter, TypeSpace};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -33,8 +32,6 @@ pub struct Emitted {
     pub types: String,
     /// `client.rs` without the file header, when there are operations.
     pub client: Option<String>,
-    pub uses: Uses,
-    pub client_uses: ClientUses,
     /// CPU time spent building tokens and formatting, summed over threads.
     pub emit: Duration,
     pub format: Duration,
@@ -42,8 +39,6 @@ pub struct Emitted {
 
 struct Done {
     text: Result<String, Diagnostic>,
-    uses: Uses,
-    client_uses: Option<ClientUses>,
     emit: Duration,
     format: Duration,
 }
@@ -71,11 +66,8 @@ fn run(
     let emit = start.elapsed();
     let start = Instant::now();
     let text = format_chunk(tokens, what);
-    let is_client = matches!(job, Job::ClientHeader | Job::Ops(_));
     Done {
         text,
-        uses: types.uses(),
-        client_uses: is_client.then(|| client.uses()),
         emit,
         format: start.elapsed(),
     }
@@ -115,11 +107,6 @@ pub fn emit(
     });
     let mut types = String::new();
     let mut client = String::new();
-    let mut uses = Uses::default();
-    let mut client_uses = ClientUses {
-        any: has_client,
-        ..ClientUses::default()
-    };
     let (mut emit, mut format) = (Duration::ZERO, Duration::ZERO);
     for (job, slot) in jobs.iter().zip(results) {
         let done = slot.into_inner().ok().flatten().ok_or_else(|| {
@@ -136,18 +123,12 @@ pub fn emit(
             target.push('\n');
         }
         target.push_str(&text);
-        uses.merge(done.uses);
-        if let Some(c) = done.client_uses {
-            client_uses.merge(c);
-        }
         emit += done.emit;
         format += done.format;
     }
     Ok(Emitted {
         types,
         client: has_client.then_some(client),
-        uses,
-        client_uses,
         emit,
         format,
     })

@@ -60,8 +60,10 @@
 pub mod types;
 pub mod client;
 mod runtime;
-pub use client::{Client, ClientBuilder};
 pub use runtime::{
     ConfigError, DecodeError, Error, OperationInfo, RawResponse, RequestError,
     ResponseValue, RetryPolicy, Secret,
 };
+
+pub use runtime::{Date, DateTime, DateTimeError};
+pub use client::{Client, ClientBuilder};

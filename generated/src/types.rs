@@ -995,13 +995,13 @@ pub struct Company {
         deserialize_with = "super::runtime::double_option"
     )]
 
-    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub deleted_at: Option<Option<super::runtime::DateTime>>,
     /// When the company was created.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: Option<super::runtime::DateTime>,
     /// When the company was last changed.
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
     #[serde(flatten)]
@@ -1190,9 +1190,7 @@ pub struct CompanyProfile {
         deserialize_with = "super::runtime::double_option"
     )]
 
-    pub business_registration_cert_uploaded_at: Option<
-        Option<chrono::DateTime<chrono::Utc>>,
-    >,
+    pub business_registration_cert_uploaded_at: Option<Option<super::runtime::DateTime>>,
     /// Why the certificate was rejected.
     #[serde(
         rename = "businessRegistrationCertRejectedReason",
@@ -1673,13 +1671,13 @@ pub struct DataCenterFacility {
         deserialize_with = "super::runtime::double_option"
     )]
 
-    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub deleted_at: Option<Option<super::runtime::DateTime>>,
     /// When the facility was created.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: Option<super::runtime::DateTime>,
     /// When the facility was last changed.
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
     #[serde(flatten)]
@@ -1816,13 +1814,13 @@ pub struct CostbookLocation {
         deserialize_with = "super::runtime::double_option"
     )]
 
-    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub deleted_at: Option<Option<super::runtime::DateTime>>,
     /// When the location was created.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: Option<super::runtime::DateTime>,
     /// When the location was last changed.
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
     #[serde(flatten)]
@@ -1866,13 +1864,13 @@ pub struct Region {
         deserialize_with = "super::runtime::double_option"
     )]
 
-    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub deleted_at: Option<Option<super::runtime::DateTime>>,
     /// When the region was created.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: Option<super::runtime::DateTime>,
     /// When the region was last changed.
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
     #[serde(flatten)]
@@ -1958,13 +1956,13 @@ pub struct Metro {
         deserialize_with = "super::runtime::double_option"
     )]
 
-    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub deleted_at: Option<Option<super::runtime::DateTime>>,
     /// When the metro was created.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: Option<super::runtime::DateTime>,
     /// When the metro was last changed.
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
     #[serde(flatten)]
@@ -2112,7 +2110,7 @@ pub struct PortOrder {
         deserialize_with = "super::runtime::double_option"
     )]
 
-    pub loa_sent_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub loa_sent_at: Option<Option<super::runtime::DateTime>>,
     /// Message attached to the order.
     #[serde(
         default,
@@ -2317,7 +2315,7 @@ pub struct PortOrder {
         deserialize_with = "super::runtime::double_option"
     )]
 
-    pub cancelled_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub cancelled_at: Option<Option<super::runtime::DateTime>>,
     /// Who cancelled the order.
     #[serde(
         rename = "cancelledBy",
@@ -2365,13 +2363,13 @@ pub struct PortOrder {
         deserialize_with = "super::runtime::double_option"
     )]
 
-    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub deleted_at: Option<Option<super::runtime::DateTime>>,
     /// When the order was placed.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: Option<super::runtime::DateTime>,
     /// When the order was last changed.
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
     #[serde(flatten)]
@@ -2459,7 +2457,7 @@ pub struct PortOrderPort {
         deserialize_with = "super::runtime::double_option"
     )]
 
-    pub active_changed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub active_changed_at: Option<Option<super::runtime::DateTime>>,
     /// Whether the port has been deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
@@ -2471,13 +2469,13 @@ pub struct PortOrderPort {
         deserialize_with = "super::runtime::double_option"
     )]
 
-    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub deleted_at: Option<Option<super::runtime::DateTime>>,
     /// When the port was created.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: Option<super::runtime::DateTime>,
     /// When the port was last changed.
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
     #[serde(flatten)]
@@ -2574,7 +2572,7 @@ pub struct Port {
         deserialize_with = "super::runtime::double_option"
     )]
 
-    pub link_state_up_since: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub link_state_up_since: Option<Option<super::runtime::DateTime>>,
     /// When the link state was last read from the network.
     #[serde(
         rename = "linkStateSyncedAt",
@@ -2583,7 +2581,7 @@ pub struct Port {
         deserialize_with = "super::runtime::double_option"
     )]
 
-    pub link_state_synced_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub link_state_synced_at: Option<Option<super::runtime::DateTime>>,
     /// Port speed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed: Option<Speed>,
@@ -2789,7 +2787,7 @@ pub struct Port {
         deserialize_with = "super::runtime::double_option"
     )]
 
-    pub imported_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub imported_at: Option<Option<super::runtime::DateTime>>,
     /// Whether the port has been onboarded onto the network.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarded: Option<bool>,
@@ -2810,7 +2808,7 @@ pub struct Port {
         deserialize_with = "super::runtime::double_option"
     )]
 
-    pub onboarded_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub onboarded_at: Option<Option<super::runtime::DateTime>>,
     /// State of the onboarding, for example `COMPLETE`.
     #[serde(
         rename = "onboardedStatus",
@@ -2918,7 +2916,7 @@ pub struct Port {
         deserialize_with = "super::runtime::double_option"
     )]
 
-    pub interconnect_completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub interconnect_completed_at: Option<Option<super::runtime::DateTime>>,
     /// VLAN range of the interconnect; only `null` has been seen, so its shape is unknown.
     #[serde(
         rename = "interconnectVlanRange",
@@ -2999,7 +2997,7 @@ pub struct Port {
         deserialize_with = "super::runtime::double_option"
     )]
 
-    pub local_loop_completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub local_loop_completed_at: Option<Option<super::runtime::DateTime>>,
     /// Address of the local loop's A end; only `null` has been seen, so its shape is unknown.
     #[serde(
         rename = "localLoopASideAddress",
@@ -3044,7 +3042,7 @@ pub struct Port {
         deserialize_with = "super::runtime::double_option"
     )]
 
-    pub active_changed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub active_changed_at: Option<Option<super::runtime::DateTime>>,
     /// When the port first became active.
     #[serde(
         rename = "firstActiveAt",
@@ -3053,7 +3051,7 @@ pub struct Port {
         deserialize_with = "super::runtime::double_option"
     )]
 
-    pub first_active_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub first_active_at: Option<Option<super::runtime::DateTime>>,
     /// Whether the port has been deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
@@ -3065,13 +3063,13 @@ pub struct Port {
         deserialize_with = "super::runtime::double_option"
     )]
 
-    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub deleted_at: Option<Option<super::runtime::DateTime>>,
     /// When the port was created.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: Option<super::runtime::DateTime>,
     /// When the port was last changed.
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
     #[serde(flatten)]
@@ -3376,10 +3374,10 @@ pub struct Layer2Connection {
     pub payg: Option<Option<bool>>,
     /// When the connection was requested.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: Option<super::runtime::DateTime>,
     /// When the connection was last changed.
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
     #[serde(flatten)]

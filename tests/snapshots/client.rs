@@ -1161,999 +1161,1139 @@ pub mod client {
 }
 
 mod runtime {
-    //! Support code shared by the models and the client.
-    #![allow(dead_code, clippy::result_large_err)]
-    use std::fmt;
-    use std::time::Duration;
+    //! Support code shared by the models and the client, copied from the
+    //! generator's runtime (only the parts this crate uses).
+    #![allow(dead_code, unused_imports, clippy::result_large_err)]
+    mod error {
+        //! Everything that can go wrong calling an operation, with nothing the server sent lost.
+        use super::response::{DecodeError, RawResponse};
+        use std::fmt;
 
-    /// A credential. Its `Debug` output is redacted, and the header it becomes is
-    /// marked sensitive, so it never shows up in logs or error messages.
-    #[derive(Clone)]
-    pub struct Secret {
-        value: String,
-        /// The header made from it, built on first use: each credential is sent
-        /// the same way on every request.
-        header: std::sync::OnceLock<Option<reqwest::header::HeaderValue>>,
-    }
-
-    impl Secret {
-        pub fn new(value: impl Into<String>) -> Self {
-            Self {
-                value: value.into(),
-                header: std::sync::OnceLock::new(),
+        /// A request that could not be built (a parameter value no HTTP request can carry).
+        #[derive(Debug, Clone)]
+        pub struct RequestError(pub(crate) String);
+        impl fmt::Display for RequestError {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
             }
         }
 
-        /// The credential itself; handle with care.
-        pub fn expose(&self) -> &str {
-            &self.value
+        impl std::error::Error for RequestError {}
+
+        /// Everything that can go wrong calling an operation. `E` is the operation's
+        /// own enum of documented error responses.
+        ///
+        /// Nothing the server sent is lost: every variant that had a response keeps
+        /// its status, headers and raw body. No variant contains a credential.
+        #[derive(Debug)]
+        pub enum Error<E> {
+            /// The server answered with an error status the API description documents;
+            /// `body` is decoded, `response` keeps status, headers and raw bytes.
+            Api { body: E, response: RawResponse },
+            /// The server answered with a status the API description does not list.
+            UnexpectedStatus(RawResponse),
+            /// The body did not decode as the documented type.
+            Decode { response: RawResponse, source: DecodeError },
+            /// The request could not be built.
+            InvalidRequest(RequestError),
+            /// No response within the timeout (after `attempts` tries).
+            Timeout { source: reqwest::Error, attempts: u32 },
+            /// No usable response: connection refused or reset, TLS failure, body cut
+            /// short (after `attempts` tries). The error carries no URL.
+            Transport { source: reqwest::Error, attempts: u32 },
         }
 
-        pub(crate) fn header_value(
-            &self,
-            prefix: &str,
+        impl<E> Error<E> {
+            /// The response, when there was one.
+            pub fn response(&self) -> Option<&RawResponse> {
+                match self {
+                    Self::Api { response, .. }
+                    | Self::Decode { response, .. }
+                    | Self::UnexpectedStatus(response) => Some(response),
+                    Self::InvalidRequest(_)
+                    | Self::Timeout { .. }
+                    | Self::Transport { .. } => None,
+                }
+            }
+
+            /// The HTTP status, when a response arrived.
+            pub fn status(&self) -> Option<reqwest::StatusCode> {
+                self.response().map(|r| r.status)
+            }
+
+            /// The documented error body, when the status was a documented one.
+            pub fn api_error(&self) -> Option<&E> {
+                match self {
+                    Self::Api { body, .. } => Some(body),
+                    _ => None,
+                }
+            }
+
+            /// How many attempts were made (0 when the request could not be built).
+            pub fn attempts(&self) -> u32 {
+                match self {
+                    Self::Timeout { attempts, .. } | Self::Transport { attempts, .. } => {
+                        *attempts
+                    }
+
+                    Self::InvalidRequest(_) => 0,
+                    _ => self.response().map_or(0, |r| r.attempts),
+                }
+            }
+
+            /// The server's id for the request, when a response named one.
+            pub fn request_id(&self) -> Option<&str> {
+                self.response().and_then(RawResponse::request_id)
+            }
+
+            /// Whether the call timed out.
+            pub fn is_timeout(&self) -> bool {
+                matches!(self, Self::Timeout { .. })
+            }
+        }
+
+        impl<E> From<RequestError> for Error<E> {
+            fn from(e: RequestError) -> Self {
+                Self::InvalidRequest(e)
+            }
+        }
+
+        impl<E: fmt::Debug> fmt::Display for Error<E> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    Self::Api { body, response } => {
+                        write!(f, "error response {}: {body:?}", response.status)?
+                    }
+
+                    Self::UnexpectedStatus(response) => {
+                        write!(f, "unexpected response status {}", response.status)?
+                    }
+
+                    Self::Decode { response, source } => {
+                        write!(
+                            f, "response {} could not be decoded: {source}", response
+                            .status
+                        )?
+                    }
+
+                    Self::InvalidRequest(e) => write!(f, "invalid request: {e}")?,
+                    Self::Timeout { attempts, .. } => {
+                        write!(f, "timed out after {attempts} attempt(s)")?
+                    }
+
+                    Self::Transport { source, attempts } => {
+                        write!(
+                            f, "request failed after {attempts} attempt(s): {source}"
+                        )?
+                    }
+                }
+
+                if let Some(id) = self.request_id() {
+                    write!(f, " (request id {id})")?;
+                }
+
+                Ok(())
+            }
+        }
+
+        impl<E: fmt::Debug> std::error::Error for Error<E> {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    Self::Decode { source, .. } => Some(source),
+                    Self::Timeout { source, .. } | Self::Transport { source, .. } => {
+                        Some(source)
+                    }
+
+                    _ => None,
+                }
+            }
+        }
+
+        /// A problem with the client's configuration.
+        #[derive(Debug, Clone)]
+        pub struct ConfigError(pub(crate) String);
+        impl fmt::Display for ConfigError {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl std::error::Error for ConfigError {}
+
+        /// Static facts about an operation, for logs and errors.
+        #[derive(Debug, Clone, Copy)]
+        pub struct OperationInfo {
+            pub operation_id: &'static str,
+            pub method: &'static str,
+            pub path: &'static str,
+        }
+    }
+
+    mod form {
+        //! `application/x-www-form-urlencoded` bodies.
+        use super::error::RequestError;
+        use super::params::scalar_text;
+        use super::query::deep;
+
+        /// An `application/x-www-form-urlencoded` body: members as form fields,
+        /// nested objects and arrays in bracket notation.
+        pub(crate) fn form_body<T: serde::Serialize>(
+            value: &T,
+        ) -> Result<String, RequestError> {
+            let value = serde_json::to_value(value)
+                .map_err(|e| RequestError(
+                    format!("the body could not be serialised: {e}"),
+                ))?;
+            let mut pairs = Vec::new();
+            match value {
+                serde_json::Value::Object(members) => {
+                    for (k, v) in &members {
+                        match v {
+                            serde_json::Value::Array(
+                                items,
+                            ) if items
+                                .iter()
+                                .all(|i| !i.is_object() && !i.is_array()) => {
+                                pairs
+                                    .extend(items.iter().map(|i| (k.clone(), scalar_text(i))));
+                            }
+
+                            _ => deep(&mut pairs, k, v),
+                        }
+                    }
+                }
+
+                other => {
+                    return Err(
+                        RequestError(
+                            format!("a form body must be an object, not {other}"),
+                        ),
+                    );
+                }
+            }
+
+            let mut encoder = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in &pairs {
+                encoder.append_pair(k, v);
+            }
+
+            Ok(encoder.finish())
+        }
+    }
+
+    mod multipart {
+        //! `multipart/form-data` bodies.
+        use super::error::RequestError;
+        use super::params::scalar_text;
+
+        /// A `multipart/form-data` body: each member a part; strings as text,
+        /// other values as JSON.
+        pub(crate) fn multipart_body<T: serde::Serialize>(
+            value: &T,
+        ) -> Result<reqwest::multipart::Form, RequestError> {
+            let value = serde_json::to_value(value)
+                .map_err(|e| RequestError(
+                    format!("the body could not be serialised: {e}"),
+                ))?;
+            let serde_json::Value::Object(members) = value else {
+                return Err(RequestError("a multipart body must be an object".into()));
+            };
+
+            let mut form = reqwest::multipart::Form::new();
+            for (k, v) in members {
+                form = match v {
+                    serde_json::Value::Null => form,
+                    serde_json::Value::String(s) => form.text(k, s),
+                    serde_json::Value::Array(items) => {
+                        let mut form = form;
+                        for item in items {
+                            form = form.text(k.clone(), scalar_text(&item));
+                        }
+
+                        form
+                    }
+
+                    other => form.text(k, other.to_string()),
+                };
+            }
+
+            Ok(form)
+        }
+    }
+
+    mod params {
+        //! Parameter values as text: the `simple` style of path and header parameters, cookies.
+        use super::error::RequestError;
+
+        /// Text of a parameter value in the `simple` style (path and header parameters).
+        pub(crate) fn simple_text<T: serde::Serialize>(
+            value: &T,
+            explode: bool,
+        ) -> Result<String, RequestError> {
+            let value = serde_json::to_value(value)
+                .map_err(|e| RequestError(
+                    format!("a parameter could not be serialised: {e}"),
+                ))?;
+            Ok(
+                match value {
+                    serde_json::Value::Array(items) => {
+                        items.iter().map(scalar_text).collect::<Vec<_>>().join(",")
+                    }
+
+                    serde_json::Value::Object(members) => {
+                        members
+                            .iter()
+                            .map(|(k, v)| {
+                                if explode {
+                                    format!("{k}={}", scalar_text(v))
+                                } else {
+                                    format!("{k},{}", scalar_text(v))
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    }
+
+                    other => scalar_text(&other),
+                },
+            )
+        }
+
+        /// `name=value` for a `Cookie` header.
+        pub(crate) fn cookie_pair<T: serde::Serialize>(
+            name: &str,
+            value: &T,
+        ) -> Result<String, RequestError> {
+            Ok(format!("{name}={}", simple_text(value, false) ?))
+        }
+
+        /// A header parameter's value.
+        pub(crate) fn header_value<T: serde::Serialize>(
+            name: &str,
+            value: &T,
         ) -> Result<reqwest::header::HeaderValue, RequestError> {
-            self.header
-                .get_or_init(|| {
-                    let mut value = reqwest::header::HeaderValue::from_str(
-                            &format!("{prefix}{}", self.value),
-                        )
-                        .ok()?;
-                    value.set_sensitive(true);
-                    Some(value)
+            let text = simple_text(value, false)?;
+            reqwest::header::HeaderValue::from_str(&text)
+                .map_err(|_| {
+                    RequestError(
+                        format!(
+                            "header `{name}` has characters not allowed in an HTTP header"
+                        ),
+                    )
                 })
-                .clone()
-                .ok_or_else(|| RequestError(
-                    "a credential contains characters not allowed in an HTTP header"
-                        .into(),
-                ))
-        }
-    }
-
-    impl fmt::Debug for Secret {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("Secret([redacted])")
-        }
-    }
-
-    /// Headers servers use to name a request, most specific first.
-    const REQUEST_ID_HEADERS: [&str; 6] = [
-        "x-request-id",
-        "request-id",
-        "x-amzn-requestid",
-        "x-amz-request-id",
-        "x-github-request-id",
-        "x-correlation-id",
-    ];
-    fn request_id(headers: &reqwest::header::HeaderMap) -> Option<&str> {
-        REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok())
-    }
-
-    /// A successful response: the decoded body (reachable through `Deref`), plus
-    /// the status, headers and number of attempts it took.
-    #[derive(Debug, Clone)]
-    pub struct ResponseValue<T> {
-        value: T,
-        status: reqwest::StatusCode,
-        headers: reqwest::header::HeaderMap,
-        attempts: u32,
-    }
-
-    impl<T> ResponseValue<T> {
-        /// The decoded body.
-        pub fn into_inner(self) -> T {
-            self.value
         }
 
-        pub fn status(&self) -> reqwest::StatusCode {
-            self.status
-        }
-
-        pub fn headers(&self) -> &reqwest::header::HeaderMap {
-            &self.headers
-        }
-
-        /// How many attempts the call took (1 when it was not retried).
-        pub fn attempts(&self) -> u32 {
-            self.attempts
-        }
-
-        /// The server's id for the request (`x-request-id` and the like), for support tickets.
-        pub fn request_id(&self) -> Option<&str> {
-            request_id(&self.headers)
-        }
-
-        /// Converts the body, keeping status and headers.
-        pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
-            ResponseValue {
-                value: f(self.value),
-                status: self.status,
-                headers: self.headers,
-                attempts: self.attempts,
+        /// A scalar as parameter text: strings bare, `null` empty, others as JSON.
+        pub(crate) fn scalar_text(value: &serde_json::Value) -> String {
+            match value {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
             }
         }
     }
 
-    impl<T> std::ops::Deref for ResponseValue<T> {
-        type Target = T;
-        fn deref(&self) -> &T {
-            &self.value
+    mod path {
+        //! Path parameters, percent-encoded so each stays one segment.
+        use super::error::RequestError;
+        use super::params::simple_text;
+
+        /// Characters left as they are in a path segment (RFC 3986 unreserved).
+        const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+            .remove(b'-')
+            .remove(b'.')
+            .remove(b'_')
+            .remove(b'~');
+        /// A path parameter, percent-encoded so it stays one segment.
+        pub(crate) fn path_param<T: serde::Serialize>(
+            value: &T,
+        ) -> Result<String, RequestError> {
+            let text = simple_text(value, false)?;
+            Ok(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT).to_string())
+        }
+
+        /// A string path parameter, percent-encoded onto the URL.
+        pub(crate) fn push_path_segment(url: &mut String, value: &str) {
+            if value
+                .bytes()
+                .all(|b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+                })
+            {
+                url.push_str(value);
+            } else {
+                url.extend(percent_encoding::utf8_percent_encode(value, PATH_SEGMENT));
+            }
         }
     }
 
-    impl<T> std::ops::DerefMut for ResponseValue<T> {
-        fn deref_mut(&mut self) -> &mut T {
-            &mut self.value
-        }
-    }
+    mod query {
+        //! Query parameters in the styles OpenAPI defines.
+        use super::error::RequestError;
+        use super::params::scalar_text;
 
-    /// A response exactly as it arrived: nothing the server sent is dropped.
-    #[derive(Debug, Clone)]
-    pub struct RawResponse {
-        pub status: reqwest::StatusCode,
-        pub headers: reqwest::header::HeaderMap,
-        pub body: bytes::Bytes,
-        /// How many attempts it took to get this response.
-        pub attempts: u32,
-    }
-
-    impl RawResponse {
-        /// The body as text (invalid UTF-8 replaced), handy in error reports.
-        pub fn text(&self) -> std::borrow::Cow<'_, str> {
-            String::from_utf8_lossy(&self.body)
+        /// How a query parameter is spelled (OpenAPI `style`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub(crate) enum Style {
+            Form,
+            SpaceDelimited,
+            PipeDelimited,
+            DeepObject,
         }
 
-        /// The server's id for the request (`x-request-id` and the like).
-        pub fn request_id(&self) -> Option<&str> {
-            request_id(&self.headers)
-        }
+        /// Appends one parameter to a query string in the document's style.
+        pub(crate) fn query_param<T: serde::Serialize>(
+            pairs: &mut Vec<(String, String)>,
+            name: &str,
+            value: &T,
+            style: Style,
+            explode: bool,
+        ) -> Result<(), RequestError> {
+            let value = serde_json::to_value(value)
+                .map_err(|e| RequestError(
+                    format!("parameter `{name}` could not be serialised: {e}"),
+                ))?;
+            match value {
+                serde_json::Value::Null => {}
 
-        fn value<T>(self, value: T) -> ResponseValue<T> {
-            ResponseValue {
-                value,
-                status: self.status,
-                headers: self.headers,
-                attempts: self.attempts,
-            }
-        }
+                serde_json::Value::Array(items) => {
+                    let separator = match style {
+                        Style::SpaceDelimited => " ",
+                        Style::PipeDelimited => "|",
+                        _ => ",",
+                    };
 
-        pub(crate) fn json<T: serde::de::DeserializeOwned, E>(
-            self,
-        ) -> Result<ResponseValue<T>, Error<E>> {
-            match serde_json::from_slice(&self.body) {
-                Ok(value) => Ok(self.value(value)),
-                Err(source) => {
-                    Err(Error::Decode {
-                        response: self,
-                        source: DecodeError::Json(source),
-                    })
-                }
-            }
-        }
-
-        pub(crate) fn empty<E>(self) -> Result<ResponseValue<()>, Error<E>> {
-            Ok(self.value(()))
-        }
-
-        pub(crate) fn text_body<E>(self) -> Result<ResponseValue<String>, Error<E>> {
-            match std::str::from_utf8(&self.body) {
-                Ok(text) => {
-                    let text = text.to_string();
-                    Ok(self.value(text))
-                }
-
-                Err(source) => {
-                    Err(Error::Decode {
-                        response: self,
-                        source: DecodeError::Utf8(source),
-                    })
-                }
-            }
-        }
-
-        pub(crate) fn bytes_body<E>(
-            self,
-        ) -> Result<ResponseValue<bytes::Bytes>, Error<E>> {
-            let body = self.body.clone();
-            Ok(self.value(body))
-        }
-
-        /// A documented error status: decode its body into the operation's error type.
-        pub(crate) fn error_json<T: serde::de::DeserializeOwned, E>(
-            self,
-            wrap: impl FnOnce(T) -> E,
-        ) -> Error<E> {
-            match serde_json::from_slice(&self.body) {
-                Ok(value) => {
-                    Error::Api {
-                        body: wrap(value),
-                        response: self,
+                    if style == Style::DeepObject {
+                        deep(pairs, name, &serde_json::Value::Array(items));
+                    } else if explode && style == Style::Form {
+                        pairs
+                            .extend(
+                                items.iter().map(|i| (name.to_string(), scalar_text(i))),
+                            );
+                    } else {
+                        pairs
+                            .push((
+                                name.to_string(),
+                                items
+                                    .iter()
+                                    .map(scalar_text)
+                                    .collect::<Vec<_>>()
+                                    .join(separator),
+                            ));
                     }
                 }
 
-                Err(source) => {
-                    Error::Decode {
-                        response: self,
-                        source: DecodeError::Json(source),
+                serde_json::Value::Object(members) => {
+                    match style {
+                        Style::DeepObject => {
+                            deep(pairs, name, &serde_json::Value::Object(members))
+                        }
+
+                        _ if explode => {
+                            pairs
+                                .extend(
+                                    members.iter().map(|(k, v)| (k.clone(), scalar_text(v))),
+                                )
+                        }
+
+                        _ => {
+                            pairs
+                                .push((
+                                    name.to_string(),
+                                    members
+                                        .iter()
+                                        .flat_map(|(k, v)| [k.clone(), scalar_text(v)])
+                                        .collect::<Vec<_>>()
+                                        .join(","),
+                                ))
+                        }
                     }
                 }
-            }
-        }
 
-        pub(crate) fn error_text<E>(self, wrap: impl FnOnce(String) -> E) -> Error<E> {
-            let text = self.text().into_owned();
-            Error::Api {
-                body: wrap(text),
-                response: self,
-            }
-        }
-
-        pub(crate) fn error_empty<E>(self, body: E) -> Error<E> {
-            Error::Api { body, response: self }
-        }
-    }
-
-    /// Why a body did not decode.
-    #[derive(Debug)]
-    pub enum DecodeError {
-        Json(serde_json::Error),
-        Utf8(std::str::Utf8Error),
-    }
-
-    impl fmt::Display for DecodeError {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            match self {
-                Self::Json(e) => write!(f, "invalid JSON for the documented type: {e}"),
-                Self::Utf8(e) => write!(f, "the body is not UTF-8 text: {e}"),
-            }
-        }
-    }
-
-    /// A request that could not be built (a parameter value no HTTP request can carry).
-    #[derive(Debug, Clone)]
-    pub struct RequestError(pub(crate) String);
-    impl fmt::Display for RequestError {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-
-    /// Everything that can go wrong calling an operation. `E` is the operation's
-    /// own enum of documented error responses.
-    ///
-    /// Nothing the server sent is lost: every variant that had a response keeps
-    /// its status, headers and raw body. No variant contains a credential.
-    #[derive(Debug)]
-    pub enum Error<E> {
-        /// The server answered with an error status the API description documents;
-        /// `body` is decoded, `response` keeps status, headers and raw bytes.
-        Api { body: E, response: RawResponse },
-        /// The server answered with a status the API description does not list.
-        UnexpectedStatus(RawResponse),
-        /// The body did not decode as the documented type.
-        Decode { response: RawResponse, source: DecodeError },
-        /// The request could not be built.
-        InvalidRequest(RequestError),
-        /// No response within the timeout (after `attempts` tries).
-        Timeout { source: reqwest::Error, attempts: u32 },
-        /// No usable response: connection refused or reset, TLS failure, body cut
-        /// short (after `attempts` tries). The error carries no URL.
-        Transport { source: reqwest::Error, attempts: u32 },
-    }
-
-    impl<E> Error<E> {
-        /// The response, when there was one.
-        pub fn response(&self) -> Option<&RawResponse> {
-            match self {
-                Self::Api { response, .. }
-                | Self::Decode { response, .. }
-                | Self::UnexpectedStatus(response) => Some(response),
-                Self::InvalidRequest(_)
-                | Self::Timeout { .. }
-                | Self::Transport { .. } => None,
-            }
-        }
-
-        /// The HTTP status, when a response arrived.
-        pub fn status(&self) -> Option<reqwest::StatusCode> {
-            self.response().map(|r| r.status)
-        }
-
-        /// The documented error body, when the status was a documented one.
-        pub fn api_error(&self) -> Option<&E> {
-            match self {
-                Self::Api { body, .. } => Some(body),
-                _ => None,
-            }
-        }
-
-        /// How many attempts were made (0 when the request could not be built).
-        pub fn attempts(&self) -> u32 {
-            match self {
-                Self::Timeout { attempts, .. } | Self::Transport { attempts, .. } => {
-                    *attempts
-                }
-
-                Self::InvalidRequest(_) => 0,
-                _ => self.response().map_or(0, |r| r.attempts),
-            }
-        }
-
-        /// The server's id for the request, when a response named one.
-        pub fn request_id(&self) -> Option<&str> {
-            self.response().and_then(RawResponse::request_id)
-        }
-
-        /// Whether the call timed out.
-        pub fn is_timeout(&self) -> bool {
-            matches!(self, Self::Timeout { .. })
-        }
-    }
-
-    impl<E> From<RequestError> for Error<E> {
-        fn from(e: RequestError) -> Self {
-            Self::InvalidRequest(e)
-        }
-    }
-
-    impl<E: fmt::Debug> fmt::Display for Error<E> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            match self {
-                Self::Api { body, response } => {
-                    write!(f, "error response {}: {body:?}", response.status)?
-                }
-
-                Self::UnexpectedStatus(response) => {
-                    write!(f, "unexpected response status {}", response.status)?
-                }
-
-                Self::Decode { response, source } => {
-                    write!(
-                        f, "response {} could not be decoded: {source}", response.status
-                    )?
-                }
-
-                Self::InvalidRequest(e) => write!(f, "invalid request: {e}")?,
-                Self::Timeout { attempts, .. } => {
-                    write!(f, "timed out after {attempts} attempt(s)")?
-                }
-
-                Self::Transport { source, attempts } => {
-                    write!(f, "request failed after {attempts} attempt(s): {source}")?
-                }
-            }
-
-            if let Some(id) = self.request_id() {
-                write!(f, " (request id {id})")?;
+                scalar => pairs.push((name.to_string(), scalar_text(&scalar))),
             }
 
             Ok(())
         }
-    }
 
-    impl<E: fmt::Debug> std::error::Error for Error<E> {
-        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-            match self {
-                Self::Decode { source: DecodeError::Json(e), .. } => Some(e),
-                Self::Decode { source: DecodeError::Utf8(e), .. } => Some(e),
-                Self::Timeout { source, .. } | Self::Transport { source, .. } => {
-                    Some(source)
-                }
-
-                _ => None,
-            }
-        }
-    }
-
-    /// A problem with the client's configuration.
-    #[derive(Debug, Clone)]
-    pub struct ConfigError(pub(crate) String);
-    impl fmt::Display for ConfigError {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-
-    impl std::error::Error for ConfigError {}
-
-    /// Static facts about an operation, for logs and errors.
-    #[derive(Debug, Clone, Copy)]
-    pub struct OperationInfo {
-        pub operation_id: &'static str,
-        pub method: &'static str,
-        pub path: &'static str,
-    }
-
-    /// When and how a failed call is tried again.
-    ///
-    /// Retried: connection failures, timeouts, bodies cut short, and the statuses
-    /// 408, 429 and 5xx. By default only requests that are safe to repeat are
-    /// retried (GET, HEAD, OPTIONS, TRACE), plus any request whose connection was
-    /// refused, so it provably never reached the server. `Retry-After` (seconds
-    /// or an HTTP date) is honoured up to `max_retry_after`; a longer wait is not
-    /// made and the response is returned instead. Between attempts the wait grows
-    /// exponentially from `initial_backoff` to `max_backoff`, with jitter.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct RetryPolicy {
-        /// Attempts in all, the first included; 1 means no retries.
-        pub max_attempts: u32,
-        pub initial_backoff: Duration,
-        pub max_backoff: Duration,
-        /// The longest `Retry-After` wait that is honoured.
-        pub max_retry_after: Duration,
-        /// Also retry requests that may not be safe to repeat (this API creates with PUT).
-        pub retry_non_idempotent: bool,
-    }
-
-    impl Default for RetryPolicy {
-        /// Three attempts, 0.5 s doubling up to 8 s, `Retry-After` up to 60 s, safe requests only.
-        fn default() -> Self {
-            Self {
-                max_attempts: 3,
-                initial_backoff: Duration::from_millis(500),
-                max_backoff: Duration::from_secs(8),
-                max_retry_after: Duration::from_secs(60),
-                retry_non_idempotent: false,
-            }
-        }
-    }
-
-    impl RetryPolicy {
-        /// Never retry.
-        pub fn none() -> Self {
-            Self {
-                max_attempts: 1,
-                ..Self::default()
-            }
-        }
-
-        pub fn max_attempts(mut self, attempts: u32) -> Self {
-            self.max_attempts = attempts.max(1);
-            self
-        }
-
-        pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
-            self.initial_backoff = initial;
-            self.max_backoff = max.max(initial);
-            self
-        }
-
-        pub fn max_retry_after(mut self, wait: Duration) -> Self {
-            self.max_retry_after = wait;
-            self
-        }
-
-        /// Opt in to retrying PUT, POST, PATCH and DELETE as well.
-        pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
-            self.retry_non_idempotent = yes;
-            self
-        }
-
-        /// The wait before attempt `attempt + 1`: exponential, with "equal jitter"
-        /// (half fixed, half random) so that clients do not retry in lockstep.
-        fn backoff_for(&self, attempt: u32) -> Duration {
-            let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
-            let base = self.initial_backoff.saturating_mul(factor).min(self.max_backoff);
-            let half = base / 2;
-            half + half.mul_f64(jitter())
-        }
-
-        /// The wait a response asks for, if it may be honoured; `None` means do not retry.
-        fn wait_for(
-            &self,
-            attempt: u32,
-            headers: &reqwest::header::HeaderMap,
-        ) -> Option<Duration> {
-            let Some(value) = headers
-                .get(reqwest::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok()) else {
-                return Some(self.backoff_for(attempt));
-            };
-
-            let value = value.trim();
-            let wait = match value.parse::<u64>() {
-                Ok(seconds) => Duration::from_secs(seconds),
-                Err(_) => {
-                    match httpdate::parse_http_date(value) {
-                        Ok(at) => {
-                            at.duration_since(std::time::SystemTime::now())
-                                .unwrap_or_default()
-                        }
-
-                        Err(_) => return Some(self.backoff_for(attempt)),
-                    }
-                }
-            };
-
-            (wait <= self.max_retry_after).then_some(wait)
-        }
-    }
-
-    /// A number in [0, 1) that differs between calls, without a random-number crate.
-    fn jitter() -> f64 {
-        use std::hash::BuildHasher;
-
-        let seed = std::collections::hash_map::RandomState::new()
-            .hash_one(std::time::Instant::now());
-        (seed >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Client-wide defaults for every call.
-    #[derive(Debug, Clone)]
-    pub(crate) struct Settings {
-        pub(crate) timeout: Duration,
-        pub(crate) retry: RetryPolicy,
-    }
-
-    /// Per-call overrides of the client's timeout and retry policy.
-    #[derive(Debug, Clone, Default)]
-    pub(crate) struct RequestOptions {
-        pub(crate) timeout: Option<Duration>,
-        pub(crate) retry: Option<RetryPolicy>,
-    }
-
-    fn retryable_status(status: reqwest::StatusCode) -> bool {
-        matches!(status.as_u16(), 408 | 429 | 500..= 599)
-    }
-
-    /// Sends a request, retrying as the policy allows, and reads the whole
-    /// response. Each call is a `tracing` span with the operation, method, path
-    /// template, attempt, status, elapsed time and the server's request id; no
-    /// header or URL is recorded, so credentials never reach the logs.
-    pub(crate) async fn execute<E>(
-        http: &reqwest::Client,
-        settings: &Settings,
-        build: Build<'_>,
-        operation: &'static OperationInfo,
-        options: &RequestOptions,
-    ) -> Result<RawResponse, Error<E>> {
-        use tracing::Instrument as _;
-
-        let policy = options.retry.as_ref().unwrap_or(&settings.retry);
-        let timeout = options.timeout.unwrap_or(settings.timeout);
-        let span = tracing::info_span!(
-            "http_request", operation_id = operation.operation_id, method = operation
-            .method, path = operation.path, attempt = tracing::field::Empty, status =
-            tracing::field::Empty, elapsed_ms = tracing::field::Empty, request_id =
-            tracing::field::Empty,
-        );
-        attempts(http, build, timeout, policy).instrument(span).await
-    }
-
-    /// Builds the request of one attempt. It is called again for each retry, so
-    /// nothing is copied up front and every kind of body (multipart too) can be
-    /// sent again.
-    pub(crate) type Build<'a> = &'a (dyn Fn(
-    ) -> Result<reqwest::RequestBuilder, RequestError> + Sync + 'a);
-    fn make_request(
-        build: Build<'_>,
-        timeout: Duration,
-    ) -> Result<reqwest::Request, RequestError> {
-        build()?
-            .timeout(timeout)
-            .build()
-            .map_err(|e| RequestError(e.without_url().to_string()))
-    }
-
-    async fn attempts<E>(
-        http: &reqwest::Client,
-        build: Build<'_>,
-        timeout: Duration,
-        policy: &RetryPolicy,
-    ) -> Result<RawResponse, Error<E>> {
-        let started = std::time::Instant::now();
-        let mut current = make_request(build, timeout).map_err(Error::InvalidRequest)?;
-        let safe = matches!(
-            * current.method(), reqwest::Method::GET | reqwest::Method::HEAD |
-            reqwest::Method::OPTIONS | reqwest::Method::TRACE
-        ) || policy.retry_non_idempotent;
-        let span = tracing::Span::current();
-        let mut attempt = 1;
-        loop {
-            span.record("attempt", attempt);
-            let outcome = send(http, current).await;
-            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-            let wait = match &outcome {
-                Ok(raw) => {
-                    span.record("status", raw.status.as_u16());
-                    if !span.is_disabled() {
-                        if let Some(id) = raw.request_id() {
-                            span.record("request_id", id);
-                        }
-                    }
-
-                    if safe && retryable_status(raw.status) {
-                        policy.wait_for(attempt, &raw.headers)
-                    } else {
-                        None
-                    }
-                }
-
-                Err(e) => {
-                    let repeatable = safe || e.is_connect();
-                    let transient = e.is_timeout() || e.is_connect() || e.is_request()
-                        || e.is_body() || e.is_decode();
-                    (repeatable && transient).then(|| policy.backoff_for(attempt))
-                }
-            };
-
-            match wait.filter(|_| attempt < policy.max_attempts) {
-                Some(wait) => {
-                    match &outcome {
-                        Ok(raw) => {
-                            tracing::warn!(
-                                status = raw.status.as_u16(), wait_ms = wait.as_millis() as
-                                u64, "retrying"
-                            )
-                        }
-
-                        Err(e) => {
-                            tracing::warn!(
-                                error = % e.without_url_ref(), wait_ms = wait.as_millis() as
-                                u64, "retrying"
-                            )
-                        }
-                    }
-
-                    tokio::time::sleep(wait).await;
-                    current = make_request(build, timeout)
-                        .map_err(Error::InvalidRequest)?;
-                    attempt += 1;
-                }
-
-                None => {
-                    return match outcome {
-                        Ok(raw) => {
-                            Ok(RawResponse {
-                                attempts: attempt,
-                                ..raw
-                            })
-                        }
-
-                        Err(e) => {
-                            let source = e.without_url();
-                            tracing::debug!(error = % source, "request failed");
-                            Err(
-                                if source.is_timeout() {
-                                    Error::Timeout {
-                                        source,
-                                        attempts: attempt,
-                                    }
-                                } else {
-                                    Error::Transport {
-                                        source,
-                                        attempts: attempt,
-                                    }
-                                },
-                            )
-                        }
-                    };
-                }
-            }
-        }
-    }
-
-    /// `reqwest::Error` formats its URL, which may carry a query credential.
-    trait WithoutUrl {
-        fn without_url_ref(&self) -> String;
-    }
-
-    impl WithoutUrl for reqwest::Error {
-        fn without_url_ref(&self) -> String {
-            let mut text = self.to_string();
-            if let Some(url) = self.url() {
-                text = text.replace(url.as_str(), "<url>");
-            }
-
-            text
-        }
-    }
-
-    /// One attempt: the request, then the whole body.
-    async fn send(
-        http: &reqwest::Client,
-        request: reqwest::Request,
-    ) -> Result<RawResponse, reqwest::Error> {
-        let mut response = http.execute(request).await?;
-        let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await?;
-        Ok(RawResponse {
-            status,
-            headers,
-            body,
-            attempts: 1,
-        })
-    }
-
-    /// Text of a parameter value in the `simple` style (path and header parameters).
-    pub(crate) fn simple_text<T: serde::Serialize>(
-        value: &T,
-        explode: bool,
-    ) -> Result<String, RequestError> {
-        let value = serde_json::to_value(value)
-            .map_err(|e| RequestError(
-                format!("a parameter could not be serialised: {e}"),
-            ))?;
-        Ok(
+        /// `name[key][sub]=value`, with array items indexed.
+        pub(crate) fn deep(
+            pairs: &mut Vec<(String, String)>,
+            prefix: &str,
+            value: &serde_json::Value,
+        ) {
             match value {
-                serde_json::Value::Array(items) => {
-                    items.iter().map(scalar_text).collect::<Vec<_>>().join(",")
-                }
-
                 serde_json::Value::Object(members) => {
-                    members
-                        .iter()
-                        .map(|(k, v)| {
-                            if explode {
-                                format!("{k}={}", scalar_text(v))
-                            } else {
-                                format!("{k},{}", scalar_text(v))
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                        .join(",")
+                    for (k, v) in members {
+                        deep(pairs, &format!("{prefix}[{k}]"), v);
+                    }
                 }
 
-                other => scalar_text(&other),
-            },
-        )
-    }
+                serde_json::Value::Array(items) => {
+                    for (i, v) in items.iter().enumerate() {
+                        deep(pairs, &format!("{prefix}[{i}]"), v);
+                    }
+                }
 
-    /// `name=value` for a `Cookie` header.
-    pub(crate) fn cookie_pair<T: serde::Serialize>(
-        name: &str,
-        value: &T,
-    ) -> Result<String, RequestError> {
-        Ok(format!("{name}={}", simple_text(value, false) ?))
-    }
+                serde_json::Value::Null => {}
 
-    fn scalar_text(value: &serde_json::Value) -> String {
-        match value {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Null => String::new(),
-            other => other.to_string(),
+                scalar => pairs.push((prefix.to_string(), scalar_text(scalar))),
+            }
+        }
+
+        /// A parameter whose value is JSON text (`content: application/json`).
+        pub(crate) fn query_json<T: serde::Serialize>(
+            pairs: &mut Vec<(String, String)>,
+            name: &str,
+            value: &T,
+        ) -> Result<(), RequestError> {
+            let text = serde_json::to_string(value)
+                .map_err(|e| RequestError(
+                    format!("parameter `{name}` could not be serialised: {e}"),
+                ))?;
+            pairs.push((name.to_string(), text));
+            Ok(())
         }
     }
 
-    /// Characters left as they are in a path segment (RFC 3986 unreserved).
-    const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'.')
-        .remove(b'_')
-        .remove(b'~');
-    /// A path parameter, percent-encoded so it stays one segment.
-    pub(crate) fn path_param<T: serde::Serialize>(
-        value: &T,
-    ) -> Result<String, RequestError> {
-        let text = simple_text(value, false)?;
-        Ok(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT).to_string())
-    }
+    mod response {
+        //! What a call returns: the decoded body with status and headers, or the raw
+        //! response an error keeps.
+        use super::error::Error;
+        use std::fmt;
 
-    /// A string path parameter, percent-encoded onto the URL.
-    pub(crate) fn push_path_segment(url: &mut String, value: &str) {
-        if value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
-        {
-            url.push_str(value);
-        } else {
-            url.extend(percent_encoding::utf8_percent_encode(value, PATH_SEGMENT));
+        /// Headers servers use to name a request, most specific first.
+        const REQUEST_ID_HEADERS: [&str; 6] = [
+            "x-request-id",
+            "request-id",
+            "x-amzn-requestid",
+            "x-amz-request-id",
+            "x-github-request-id",
+            "x-correlation-id",
+        ];
+        fn request_id(headers: &reqwest::header::HeaderMap) -> Option<&str> {
+            REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok())
+        }
+
+        /// A successful response: the decoded body (reachable through `Deref`), plus
+        /// the status, headers and number of attempts it took.
+        #[derive(Debug, Clone)]
+        pub struct ResponseValue<T> {
+            value: T,
+            status: reqwest::StatusCode,
+            headers: reqwest::header::HeaderMap,
+            attempts: u32,
+        }
+
+        impl<T> ResponseValue<T> {
+            /// The decoded body.
+            pub fn into_inner(self) -> T {
+                self.value
+            }
+
+            pub fn status(&self) -> reqwest::StatusCode {
+                self.status
+            }
+
+            pub fn headers(&self) -> &reqwest::header::HeaderMap {
+                &self.headers
+            }
+
+            /// How many attempts the call took (1 when it was not retried).
+            pub fn attempts(&self) -> u32 {
+                self.attempts
+            }
+
+            /// The server's id for the request (`x-request-id` and the like), for support tickets.
+            pub fn request_id(&self) -> Option<&str> {
+                request_id(&self.headers)
+            }
+
+            /// Converts the body, keeping status and headers.
+            pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
+                ResponseValue {
+                    value: f(self.value),
+                    status: self.status,
+                    headers: self.headers,
+                    attempts: self.attempts,
+                }
+            }
+        }
+
+        impl<T> std::ops::Deref for ResponseValue<T> {
+            type Target = T;
+            fn deref(&self) -> &T {
+                &self.value
+            }
+        }
+
+        impl<T> std::ops::DerefMut for ResponseValue<T> {
+            fn deref_mut(&mut self) -> &mut T {
+                &mut self.value
+            }
+        }
+
+        /// A response exactly as it arrived: nothing the server sent is dropped.
+        #[derive(Debug, Clone)]
+        pub struct RawResponse {
+            pub status: reqwest::StatusCode,
+            pub headers: reqwest::header::HeaderMap,
+            pub body: bytes::Bytes,
+            /// How many attempts it took to get this response.
+            pub attempts: u32,
+        }
+
+        impl RawResponse {
+            /// The body as text (invalid UTF-8 replaced), handy in error reports.
+            pub fn text(&self) -> std::borrow::Cow<'_, str> {
+                String::from_utf8_lossy(&self.body)
+            }
+
+            /// The server's id for the request (`x-request-id` and the like).
+            pub fn request_id(&self) -> Option<&str> {
+                request_id(&self.headers)
+            }
+
+            fn value<T>(self, value: T) -> ResponseValue<T> {
+                ResponseValue {
+                    value,
+                    status: self.status,
+                    headers: self.headers,
+                    attempts: self.attempts,
+                }
+            }
+
+            pub(crate) fn json<T: serde::de::DeserializeOwned, E>(
+                self,
+            ) -> Result<ResponseValue<T>, Error<E>> {
+                match decode_json(&self.body) {
+                    Ok(value) => Ok(self.value(value)),
+                    Err(source) => {
+                        Err(Error::Decode {
+                            response: self,
+                            source,
+                        })
+                    }
+                }
+            }
+
+            pub(crate) fn empty<E>(self) -> Result<ResponseValue<()>, Error<E>> {
+                Ok(self.value(()))
+            }
+
+            pub(crate) fn text_body<E>(self) -> Result<ResponseValue<String>, Error<E>> {
+                match std::str::from_utf8(&self.body) {
+                    Ok(text) => {
+                        let text = text.to_string();
+                        Ok(self.value(text))
+                    }
+
+                    Err(source) => {
+                        Err(Error::Decode {
+                            response: self,
+                            source: DecodeError::Utf8(source),
+                        })
+                    }
+                }
+            }
+
+            pub(crate) fn bytes_body<E>(
+                self,
+            ) -> Result<ResponseValue<bytes::Bytes>, Error<E>> {
+                let body = self.body.clone();
+                Ok(self.value(body))
+            }
+
+            /// A documented error status: decode its body into the operation's error type.
+            pub(crate) fn error_json<T: serde::de::DeserializeOwned, E>(
+                self,
+                wrap: impl FnOnce(T) -> E,
+            ) -> Error<E> {
+                match decode_json(&self.body) {
+                    Ok(value) => {
+                        Error::Api {
+                            body: wrap(value),
+                            response: self,
+                        }
+                    }
+
+                    Err(source) => {
+                        Error::Decode {
+                            response: self,
+                            source,
+                        }
+                    }
+                }
+            }
+
+            pub(crate) fn error_text<E>(
+                self,
+                wrap: impl FnOnce(String) -> E,
+            ) -> Error<E> {
+                let text = self.text().into_owned();
+                Error::Api {
+                    body: wrap(text),
+                    response: self,
+                }
+            }
+
+            pub(crate) fn error_empty<E>(self, body: E) -> Error<E> {
+                Error::Api { body, response: self }
+            }
+        }
+
+        /// Decodes a body; on failure, decodes it again tracking where it failed, so the
+        /// error names the member (the happy path pays nothing for that).
+        pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
+            body: &[u8],
+        ) -> Result<T, DecodeError> {
+            serde_json::from_slice(body)
+                .map_err(|first| {
+                    let mut de = serde_json::Deserializer::from_slice(body);
+                    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                        Err(e) => {
+                            let path = e.path().to_string();
+                            DecodeError::Json {
+                                path: (path != ".").then_some(path),
+                                source: e.into_inner(),
+                            }
+                        }
+
+                        Ok(_) => {
+                            DecodeError::Json {
+                                path: None,
+                                source: first,
+                            }
+                        }
+                    }
+                })
+        }
+
+        /// Why a body did not decode.
+        #[derive(Debug)]
+        pub enum DecodeError {
+            /// Not JSON, or not the documented shape; `path` names the member where
+            /// decoding stopped (`results[2].speed`), when it got that far.
+            Json { path: Option<String>, source: serde_json::Error },
+            Utf8(std::str::Utf8Error),
+        }
+
+        impl fmt::Display for DecodeError {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    Self::Json { path: Some(path), source } => {
+                        write!(
+                            f,
+                            "invalid JSON for the documented type at `{path}`: {source}"
+                        )
+                    }
+
+                    Self::Json { path: None, source } => {
+                        write!(f, "invalid JSON for the documented type: {source}")
+                    }
+
+                    Self::Utf8(e) => write!(f, "the body is not UTF-8 text: {e}"),
+                }
+            }
+        }
+
+        impl std::error::Error for DecodeError {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    Self::Json { source, .. } => Some(source),
+                    Self::Utf8(e) => Some(e),
+                }
+            }
         }
     }
 
-    /// How a query parameter is spelled (OpenAPI `style`).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub(crate) enum Style {
-        Form,
-        SpaceDelimited,
-        PipeDelimited,
-        DeepObject,
-    }
+    mod retry {
+        //! Sending a request: timeouts, retries with backoff and `Retry-After`, tracing.
+        use super::error::{Error, OperationInfo, RequestError};
+        use super::response::RawResponse;
+        use std::time::Duration;
 
-    /// Appends one parameter to a query string in the document's style.
-    pub(crate) fn query_param<T: serde::Serialize>(
-        pairs: &mut Vec<(String, String)>,
-        name: &str,
-        value: &T,
-        style: Style,
-        explode: bool,
-    ) -> Result<(), RequestError> {
-        let value = serde_json::to_value(value)
-            .map_err(|e| RequestError(
-                format!("parameter `{name}` could not be serialised: {e}"),
-            ))?;
-        match value {
-            serde_json::Value::Null => {}
+        /// When and how a failed call is tried again.
+        ///
+        /// Retried: connection failures, timeouts, bodies cut short, and the statuses
+        /// 408, 429 and 5xx. By default only requests that are safe to repeat are
+        /// retried (GET, HEAD, OPTIONS, TRACE), plus any request whose connection was
+        /// refused, so it provably never reached the server. `Retry-After` (seconds
+        /// or an HTTP date) is honoured up to `max_retry_after`; a longer wait is not
+        /// made and the response is returned instead. Between attempts the wait grows
+        /// exponentially from `initial_backoff` to `max_backoff`, with jitter.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct RetryPolicy {
+            /// Attempts in all, the first included; 1 means no retries.
+            pub max_attempts: u32,
+            pub initial_backoff: Duration,
+            pub max_backoff: Duration,
+            /// The longest `Retry-After` wait that is honoured.
+            pub max_retry_after: Duration,
+            /// Also retry requests that may not be safe to repeat (PUT, POST, PATCH, DELETE).
+            pub retry_non_idempotent: bool,
+        }
 
-            serde_json::Value::Array(items) => {
-                let separator = match style {
-                    Style::SpaceDelimited => " ",
-                    Style::PipeDelimited => "|",
-                    _ => ",",
+        impl Default for RetryPolicy {
+            /// Three attempts, 0.5 s doubling up to 8 s, `Retry-After` up to 60 s, safe requests only.
+            fn default() -> Self {
+                Self {
+                    max_attempts: 3,
+                    initial_backoff: Duration::from_millis(500),
+                    max_backoff: Duration::from_secs(8),
+                    max_retry_after: Duration::from_secs(60),
+                    retry_non_idempotent: false,
+                }
+            }
+        }
+
+        impl RetryPolicy {
+            /// Never retry.
+            pub fn none() -> Self {
+                Self {
+                    max_attempts: 1,
+                    ..Self::default()
+                }
+            }
+
+            pub fn max_attempts(mut self, attempts: u32) -> Self {
+                self.max_attempts = attempts.max(1);
+                self
+            }
+
+            pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+                self.initial_backoff = initial;
+                self.max_backoff = max.max(initial);
+                self
+            }
+
+            pub fn max_retry_after(mut self, wait: Duration) -> Self {
+                self.max_retry_after = wait;
+                self
+            }
+
+            /// Opt in to retrying PUT, POST, PATCH and DELETE as well.
+            pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
+                self.retry_non_idempotent = yes;
+                self
+            }
+
+            /// The wait before attempt `attempt + 1`: exponential, with "equal jitter"
+            /// (half fixed, half random) so that clients do not retry in lockstep.
+            fn backoff_for(&self, attempt: u32) -> Duration {
+                let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
+                let base = self
+                    .initial_backoff
+                    .saturating_mul(factor)
+                    .min(self.max_backoff);
+                let half = base / 2;
+                half + half.mul_f64(jitter())
+            }
+
+            /// The wait a response asks for, if it may be honoured; `None` means do not retry.
+            fn wait_for(
+                &self,
+                attempt: u32,
+                headers: &reqwest::header::HeaderMap,
+            ) -> Option<Duration> {
+                let Some(value) = headers
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok()) else {
+                    return Some(self.backoff_for(attempt));
                 };
 
-                if style == Style::DeepObject {
-                    deep(pairs, name, &serde_json::Value::Array(items));
-                } else if explode && style == Style::Form {
-                    pairs
-                        .extend(
-                            items.iter().map(|i| (name.to_string(), scalar_text(i))),
-                        );
-                } else {
-                    pairs
-                        .push((
-                            name.to_string(),
-                            items
-                                .iter()
-                                .map(scalar_text)
-                                .collect::<Vec<_>>()
-                                .join(separator),
-                        ));
-                }
+                let value = value.trim();
+                let wait = match value.parse::<u64>() {
+                    Ok(seconds) => Duration::from_secs(seconds),
+                    Err(_) => {
+                        match httpdate::parse_http_date(value) {
+                            Ok(at) => {
+                                at.duration_since(std::time::SystemTime::now())
+                                    .unwrap_or_default()
+                            }
+
+                            Err(_) => return Some(self.backoff_for(attempt)),
+                        }
+                    }
+                };
+
+                (wait <= self.max_retry_after).then_some(wait)
             }
-
-            serde_json::Value::Object(members) => {
-                match style {
-                    Style::DeepObject => {
-                        deep(pairs, name, &serde_json::Value::Object(members))
-                    }
-
-                    _ if explode => {
-                        pairs
-                            .extend(
-                                members.iter().map(|(k, v)| (k.clone(), scalar_text(v))),
-                            )
-                    }
-
-                    _ => {
-                        pairs
-                            .push((
-                                name.to_string(),
-                                members
-                                    .iter()
-                                    .flat_map(|(k, v)| [k.clone(), scalar_text(v)])
-                                    .collect::<Vec<_>>()
-                                    .join(","),
-                            ))
-                    }
-                }
-            }
-
-            scalar => pairs.push((name.to_string(), scalar_text(&scalar))),
         }
 
-        Ok(())
-    }
+        /// A number in [0, 1) that differs between calls, without a random-number crate.
+        fn jitter() -> f64 {
+            use std::hash::BuildHasher;
 
-    /// `name[key][sub]=value`, with array items indexed.
-    fn deep(pairs: &mut Vec<(String, String)>, prefix: &str, value: &serde_json::Value) {
-        match value {
-            serde_json::Value::Object(members) => {
-                for (k, v) in members {
-                    deep(pairs, &format!("{prefix}[{k}]"), v);
-                }
-            }
-
-            serde_json::Value::Array(items) => {
-                for (i, v) in items.iter().enumerate() {
-                    deep(pairs, &format!("{prefix}[{i}]"), v);
-                }
-            }
-
-            serde_json::Value::Null => {}
-
-            scalar => pairs.push((prefix.to_string(), scalar_text(scalar))),
+            let seed = std::collections::hash_map::RandomState::new()
+                .hash_one(std::time::Instant::now());
+            (seed >> 11) as f64 / (1u64 << 53) as f64
         }
-    }
 
-    /// A parameter whose value is JSON text (`content: application/json`).
-    pub(crate) fn query_json<T: serde::Serialize>(
-        pairs: &mut Vec<(String, String)>,
-        name: &str,
-        value: &T,
-    ) -> Result<(), RequestError> {
-        let text = serde_json::to_string(value)
-            .map_err(|e| RequestError(
-                format!("parameter `{name}` could not be serialised: {e}"),
-            ))?;
-        pairs.push((name.to_string(), text));
-        Ok(())
-    }
+        /// Client-wide defaults for every call.
+        #[derive(Debug, Clone)]
+        pub(crate) struct Settings {
+            pub(crate) timeout: Duration,
+            pub(crate) retry: RetryPolicy,
+        }
 
-    /// An `application/x-www-form-urlencoded` body: members as form fields,
-    /// nested objects and arrays in bracket notation.
-    pub(crate) fn form_body<T: serde::Serialize>(
-        value: &T,
-    ) -> Result<String, RequestError> {
-        let value = serde_json::to_value(value)
-            .map_err(|e| RequestError(
-                format!("the body could not be serialised: {e}"),
-            ))?;
-        let mut pairs = Vec::new();
-        match value {
-            serde_json::Value::Object(members) => {
-                for (k, v) in &members {
-                    match v {
-                        serde_json::Value::Array(
-                            items,
-                        ) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
-                            pairs
-                                .extend(items.iter().map(|i| (k.clone(), scalar_text(i))));
+        /// Per-call overrides of the client's timeout and retry policy.
+        #[derive(Debug, Clone, Default)]
+        pub(crate) struct RequestOptions {
+            pub(crate) timeout: Option<Duration>,
+            pub(crate) retry: Option<RetryPolicy>,
+        }
+
+        fn retryable_status(status: reqwest::StatusCode) -> bool {
+            matches!(status.as_u16(), 408 | 429 | 500..= 599)
+        }
+
+        /// Sends a request, retrying as the policy allows, and reads the whole
+        /// response. Each call is a `tracing` span with the operation, method, path
+        /// template, attempt, status, elapsed time and the server's request id; no
+        /// header or URL is recorded, so credentials never reach the logs.
+        pub(crate) async fn execute<E>(
+            http: &reqwest::Client,
+            settings: &Settings,
+            build: Build<'_>,
+            operation: &'static OperationInfo,
+            options: &RequestOptions,
+        ) -> Result<RawResponse, Error<E>> {
+            use tracing::Instrument as _;
+
+            let policy = options.retry.as_ref().unwrap_or(&settings.retry);
+            let timeout = options.timeout.unwrap_or(settings.timeout);
+            let span = tracing::info_span!(
+                "http_request", operation_id = operation.operation_id, method = operation
+                .method, path = operation.path, attempt = tracing::field::Empty, status =
+                tracing::field::Empty, elapsed_ms = tracing::field::Empty, request_id =
+                tracing::field::Empty,
+            );
+            attempts(http, build, timeout, policy).instrument(span).await
+        }
+
+        /// Builds the request of one attempt. It is called again for each retry, so
+        /// nothing is copied up front and every kind of body (multipart too) can be
+        /// sent again.
+        pub(crate) type Build<'a> = &'a (dyn Fn(
+        ) -> Result<reqwest::RequestBuilder, RequestError> + Sync + 'a);
+        fn make_request(
+            build: Build<'_>,
+            timeout: Duration,
+        ) -> Result<reqwest::Request, RequestError> {
+            build()?
+                .timeout(timeout)
+                .build()
+                .map_err(|e| RequestError(e.without_url().to_string()))
+        }
+
+        async fn attempts<E>(
+            http: &reqwest::Client,
+            build: Build<'_>,
+            timeout: Duration,
+            policy: &RetryPolicy,
+        ) -> Result<RawResponse, Error<E>> {
+            let started = std::time::Instant::now();
+            let mut current = make_request(build, timeout)
+                .map_err(Error::InvalidRequest)?;
+            let safe = matches!(
+                * current.method(), reqwest::Method::GET | reqwest::Method::HEAD |
+                reqwest::Method::OPTIONS | reqwest::Method::TRACE
+            ) || policy.retry_non_idempotent;
+            let span = tracing::Span::current();
+            let mut attempt = 1;
+            loop {
+                span.record("attempt", attempt);
+                let outcome = send(http, current).await;
+                span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+                let wait = match &outcome {
+                    Ok(raw) => {
+                        span.record("status", raw.status.as_u16());
+                        if !span.is_disabled() {
+                            if let Some(id) = raw.request_id() {
+                                span.record("request_id", id);
+                            }
                         }
 
-                        _ => deep(&mut pairs, k, v),
+                        if safe && retryable_status(raw.status) {
+                            policy.wait_for(attempt, &raw.headers)
+                        } else {
+                            None
+                        }
+                    }
+
+                    Err(e) => {
+                        let repeatable = safe || e.is_connect();
+                        let transient = e.is_timeout() || e.is_connect()
+                            || e.is_request() || e.is_body() || e.is_decode();
+                        (repeatable && transient).then(|| policy.backoff_for(attempt))
+                    }
+                };
+
+                match wait.filter(|_| attempt < policy.max_attempts) {
+                    Some(wait) => {
+                        match &outcome {
+                            Ok(raw) => {
+                                tracing::warn!(
+                                    status = raw.status.as_u16(), wait_ms = wait.as_millis() as
+                                    u64, "retrying"
+                                )
+                            }
+
+                            Err(e) => {
+                                tracing::warn!(
+                                    error = % e.without_url_ref(), wait_ms = wait.as_millis() as
+                                    u64, "retrying"
+                                )
+                            }
+                        }
+
+                        tokio::time::sleep(wait).await;
+                        current = make_request(build, timeout)
+                            .map_err(Error::InvalidRequest)?;
+                        attempt += 1;
+                    }
+
+                    None => {
+                        return match outcome {
+                            Ok(raw) => {
+                                Ok(RawResponse {
+                                    attempts: attempt,
+                                    ..raw
+                                })
+                            }
+
+                            Err(e) => {
+                                let source = e.without_url();
+                                tracing::debug!(error = % source, "request failed");
+                                Err(
+                                    if source.is_timeout() {
+                                        Error::Timeout {
+                                            source,
+                                            attempts: attempt,
+                                        }
+                                    } else {
+                                        Error::Transport {
+                                            source,
+                                            attempts: attempt,
+                                        }
+                                    },
+                                )
+                            }
+                        };
                     }
                 }
             }
+        }
 
-            other => {
-                return Err(
-                    RequestError(format!("a form body must be an object, not {other}")),
-                );
+        /// `reqwest::Error` formats its URL, which may carry a query credential.
+        trait WithoutUrl {
+            fn without_url_ref(&self) -> String;
+        }
+
+        impl WithoutUrl for reqwest::Error {
+            fn without_url_ref(&self) -> String {
+                let mut text = self.to_string();
+                if let Some(url) = self.url() {
+                    text = text.replace(url.as_str(), "<url>");
+                }
+
+                text
             }
         }
 
-        let mut encoder = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in &pairs {
-            encoder.append_pair(k, v);
+        /// One attempt: the request, then the whole body.
+        async fn send(
+            http: &reqwest::Client,
+            request: reqwest::Request,
+        ) -> Result<RawResponse, reqwest::Error> {
+            let mut response = http.execute(request).await?;
+            let status = response.status();
+            let headers = std::mem::take(response.headers_mut());
+            let body = response.bytes().await?;
+            Ok(RawResponse {
+                status,
+                headers,
+                body,
+                attempts: 1,
+            })
+        }
+    }
+
+    mod secret {
+        //! Credentials that never reach logs or error messages.
+        use super::error::RequestError;
+        use std::fmt;
+
+        /// A credential. Its `Debug` output is redacted, and the header it becomes is
+        /// marked sensitive, so it never shows up in logs or error messages.
+        #[derive(Clone)]
+        pub struct Secret {
+            value: String,
+            /// The header made from it, built on first use: each credential is sent
+            /// the same way on every request.
+            header: std::sync::OnceLock<Option<reqwest::header::HeaderValue>>,
         }
 
-        Ok(encoder.finish())
-    }
-
-    /// A header parameter's value.
-    pub(crate) fn header_value<T: serde::Serialize>(
-        name: &str,
-        value: &T,
-    ) -> Result<reqwest::header::HeaderValue, RequestError> {
-        let text = simple_text(value, false)?;
-        reqwest::header::HeaderValue::from_str(&text)
-            .map_err(|_| RequestError(
-                format!("header `{name}` has characters not allowed in an HTTP header"),
-            ))
-    }
-
-    /// A `multipart/form-data` body: each member a part; strings as text,
-    /// other values as JSON.
-    pub(crate) fn multipart_body<T: serde::Serialize>(
-        value: &T,
-    ) -> Result<reqwest::multipart::Form, RequestError> {
-        let value = serde_json::to_value(value)
-            .map_err(|e| RequestError(
-                format!("the body could not be serialised: {e}"),
-            ))?;
-        let serde_json::Value::Object(members) = value else {
-            return Err(RequestError("a multipart body must be an object".into()));
-        };
-
-        let mut form = reqwest::multipart::Form::new();
-        for (k, v) in members {
-            form = match v {
-                serde_json::Value::Null => form,
-                serde_json::Value::String(s) => form.text(k, s),
-                serde_json::Value::Array(items) => {
-                    let mut form = form;
-                    for item in items {
-                        form = form.text(k.clone(), scalar_text(&item));
-                    }
-
-                    form
+        impl Secret {
+            pub fn new(value: impl Into<String>) -> Self {
+                Self {
+                    value: value.into(),
+                    header: std::sync::OnceLock::new(),
                 }
+            }
 
-                other => form.text(k, other.to_string()),
-            };
+            /// The credential itself; handle with care.
+            pub fn expose(&self) -> &str {
+                &self.value
+            }
+
+            pub(crate) fn header_value(
+                &self,
+                prefix: &str,
+            ) -> Result<reqwest::header::HeaderValue, RequestError> {
+                self.header
+                    .get_or_init(|| {
+                        let mut value = reqwest::header::HeaderValue::from_str(
+                                &format!("{prefix}{}", self.value),
+                            )
+                            .ok()?;
+                        value.set_sensitive(true);
+                        Some(value)
+                    })
+                    .clone()
+                    .ok_or_else(|| {
+                        RequestError(
+                            "a credential contains characters not allowed in an HTTP header"
+                                .into(),
+                        )
+                    })
+            }
         }
 
-        Ok(form)
+        impl fmt::Debug for Secret {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("Secret([redacted])")
+            }
+        }
     }
+
+    pub use self::error::*;
+    pub use self::form::*;
+    pub use self::multipart::*;
+    pub use self::params::*;
+    pub use self::path::*;
+    pub use self::query::*;
+    pub use self::response::*;
+    pub use self::retry::*;
+    pub use self::secret::*;
 }
 
-pub use client::{Client, ClientBuilder};
 pub use runtime::{
     ConfigError, DecodeError, Error, OperationInfo, RawResponse, RequestError,
     ResponseValue, RetryPolicy, Secret,
 };
 
+pub use client::{Client, ClientBuilder};
 /// Lets the file build as a binary (trybuild) as well as a module.
 pub fn main() {}

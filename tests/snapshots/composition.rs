@@ -19,7 +19,7 @@ pub mod types {
         pub id: String,
         /// The `created` member.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub created: Option<chrono::DateTime<chrono::Utc>>,
+        pub created: Option<super::runtime::DateTime>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
         #[serde(flatten)]
@@ -65,7 +65,7 @@ pub mod types {
         pub id: String,
         /// The `created` member.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub created: Option<chrono::DateTime<chrono::Utc>>,
+        pub created: Option<super::runtime::DateTime>,
         /// The `name` member.
         pub name: String,
         /// The `petType` member.
@@ -105,7 +105,7 @@ pub mod types {
         pub id: String,
         /// The `created` member.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub created: Option<chrono::DateTime<chrono::Utc>>,
+        pub created: Option<super::runtime::DateTime>,
         /// The `petType` member.
         #[serde(rename = "petType")]
         pub pet_type: String,
@@ -257,7 +257,7 @@ pub mod types {
         pub id: String,
         /// The `created` member.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub created: Option<chrono::DateTime<chrono::Utc>>,
+        pub created: Option<super::runtime::DateTime>,
         /// Members from a part of this schema that is not a plain object.
         #[serde(flatten)]
         pub coordinate: Coordinate,
@@ -323,19 +323,535 @@ pub mod types {
 }
 
 mod runtime {
-    //! Support code shared by the models and the client.
-    #![allow(dead_code, clippy::result_large_err)]
-    /// Tells a member sent as `null` (`Some(None)`) from an absent one (`None`).
-    pub fn double_option<'de, T, D>(
-        deserializer: D,
-    ) -> Result<Option<Option<T>>, D::Error>
-    where
-        T: serde::Deserialize<'de>,
-        D: serde::Deserializer<'de>,
-    {
-        <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+    //! Support code shared by the models and the client, copied from the
+    //! generator's runtime (only the parts this crate uses).
+    #![allow(dead_code, unused_imports, clippy::result_large_err)]
+    mod datetime {
+        //! `format: date-time` and `format: date` values, kept exactly as the server sent them.
+        //!
+        //! Servers write timestamps in many dialects (`2023-07-11T00:00:00` without an offset,
+        //! `2019-10-24 12:25:30`, `2013/03/23 14:58:27 +0000`, RFC 2822, fractions of any
+        //! length). A format is an annotation, not a contract a JSON Schema validator
+        //! enforces, so decoding never fails on one: the text is kept as it came, and
+        //! serialised back byte for byte. Typed access (chrono) parses on demand and says
+        //! clearly when the text is not a date.
+        use std::fmt;
+
+        /// Why a date or date-time text could not be read.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct DateTimeError {
+            text: String,
+            reason: &'static str,
+        }
+
+        impl DateTimeError {
+            fn new(text: &str, reason: &'static str) -> Self {
+                Self {
+                    text: text.to_string(),
+                    reason,
+                }
+            }
+        }
+
+        impl fmt::Display for DateTimeError {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "`{}` is not a date-time: {}", self.text, self.reason)
+            }
+        }
+
+        impl std::error::Error for DateTimeError {}
+
+        /// A `date-time` value: the exact text sent, with chrono access.
+        ///
+        /// Decoding accepts any string and serialising writes it back unchanged, so a value
+        /// read from one response can be sent in a request without a byte changing. Values
+        /// built in Rust (`DateTime::from(chrono::Utc::now())`) are written in RFC 3339.
+        #[derive(Clone, PartialEq, Eq, Hash)]
+        pub struct DateTime(String);
+        impl DateTime {
+            /// The text as sent (or as built).
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0
+            }
+
+            /// The instant in UTC. Text without an offset (`2023-07-11T00:00:00`) is taken
+            /// to be UTC, as servers that omit it mostly mean.
+            pub fn to_utc(
+                &self,
+            ) -> Result<chrono::DateTime<chrono::Utc>, DateTimeError> {
+                let parsed = parse_date_time(&self.0)?;
+                let offset = parsed
+                    .offset
+                    .unwrap_or(chrono::FixedOffset::east_opt(0).expect("0 is valid"));
+                Ok(local_to_utc(parsed.local, offset))
+            }
+
+            /// The instant with the offset it was written with; an error when the text
+            /// has no offset (see [`DateTime::to_utc`] and [`DateTime::to_naive`]).
+            pub fn to_fixed_offset(
+                &self,
+            ) -> Result<chrono::DateTime<chrono::FixedOffset>, DateTimeError> {
+                let parsed = parse_date_time(&self.0)?;
+                let offset = parsed
+                    .offset
+                    .ok_or_else(|| DateTimeError::new(&self.0, "it has no UTC offset"))?;
+                Ok(local_to_utc(parsed.local, offset).with_timezone(&offset))
+            }
+
+            /// The date and wall-clock time as written, ignoring any offset.
+            pub fn to_naive(&self) -> Result<chrono::NaiveDateTime, DateTimeError> {
+                parse_date_time(&self.0).map(|p| p.local)
+            }
+
+            /// The offset the text names, `None` when it names none.
+            pub fn offset(&self) -> Result<Option<chrono::FixedOffset>, DateTimeError> {
+                parse_date_time(&self.0).map(|p| p.offset)
+            }
+        }
+
+        fn local_to_utc(
+            local: chrono::NaiveDateTime,
+            offset: chrono::FixedOffset,
+        ) -> chrono::DateTime<chrono::Utc> {
+            let utc = local
+                - chrono::Duration::seconds(i64::from(offset.local_minus_utc()));
+            chrono::DateTime::from_naive_utc_and_offset(utc, chrono::Utc)
+        }
+
+        impl<Tz: chrono::TimeZone> From<chrono::DateTime<Tz>> for DateTime
+        where
+            Tz::Offset: fmt::Display,
+        {
+            /// RFC 3339, with `Z` for UTC and as many fraction digits as needed.
+            fn from(value: chrono::DateTime<Tz>) -> Self {
+                Self(value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+            }
+        }
+
+        impl From<chrono::NaiveDateTime> for DateTime {
+            /// ISO 8601 without an offset (`2023-07-11T00:00:00`).
+            fn from(value: chrono::NaiveDateTime) -> Self {
+                Self(value.format("%Y-%m-%dT%H:%M:%S%.f").to_string())
+            }
+        }
+
+        impl From<String> for DateTime {
+            /// Any text, unchecked: the server decides what it accepts.
+            fn from(text: String) -> Self {
+                Self(text)
+            }
+        }
+
+        impl From<&str> for DateTime {
+            fn from(text: &str) -> Self {
+                Self(text.to_string())
+            }
+        }
+
+        impl std::str::FromStr for DateTime {
+            type Err = std::convert::Infallible;
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                Ok(Self(text.to_string()))
+            }
+        }
+
+        impl fmt::Display for DateTime {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl fmt::Debug for DateTime {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "DateTime({:?})", self.0)
+            }
+        }
+
+        impl serde::Serialize for DateTime {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for DateTime {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(Self)
+            }
+        }
+
+        /// A `date` value: the exact text sent, with chrono access.
+        #[derive(Clone, PartialEq, Eq, Hash)]
+        pub struct Date(String);
+        impl Date {
+            /// The text as sent (or as built).
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0
+            }
+
+            /// The calendar date. Accepts `2023-07-11`, `2023/07/11`, `20230711` and
+            /// date-times (their date part, as written).
+            pub fn to_naive(&self) -> Result<chrono::NaiveDate, DateTimeError> {
+                let text = self.0.trim();
+                let mut s = Scanner::new(text);
+                if let Some(date) = s.date() {
+                    if s.at_end() {
+                        return Ok(date);
+                    }
+                }
+
+                parse_date_time(text).map(|p| p.local.date())
+            }
+        }
+
+        impl From<chrono::NaiveDate> for Date {
+            /// `YYYY-MM-DD`.
+            fn from(value: chrono::NaiveDate) -> Self {
+                Self(value.format("%Y-%m-%d").to_string())
+            }
+        }
+
+        impl From<String> for Date {
+            /// Any text, unchecked.
+            fn from(text: String) -> Self {
+                Self(text)
+            }
+        }
+
+        impl From<&str> for Date {
+            fn from(text: &str) -> Self {
+                Self(text.to_string())
+            }
+        }
+
+        impl std::str::FromStr for Date {
+            type Err = std::convert::Infallible;
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                Ok(Self(text.to_string()))
+            }
+        }
+
+        impl fmt::Display for Date {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl fmt::Debug for Date {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "Date({:?})", self.0)
+            }
+        }
+
+        impl serde::Serialize for Date {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for Date {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(Self)
+            }
+        }
+
+        /// A date-time as written: wall-clock time and the offset, if any.
+        struct Parsed {
+            local: chrono::NaiveDateTime,
+            offset: Option<chrono::FixedOffset>,
+        }
+
+        /// Reads the date-time dialects servers send: RFC 3339 and ISO 8601 (extended or
+        /// basic, `T`, `t` or a space between date and time, `Z`/`z`, `±hh:mm`, `±hhmm`,
+        /// `±hh`, `UTC`/`GMT`, no offset, fractions of any length, leap seconds), dates
+        /// with slashes, a bare date, and RFC 2822 (`Tue, 1 Jul 2003 10:52:37 +0200`).
+        fn parse_date_time(text: &str) -> Result<Parsed, DateTimeError> {
+            let trimmed = text.trim();
+            if trimmed.is_empty() {
+                return Err(DateTimeError::new(text, "it is empty"));
+            }
+
+            iso_8601(trimmed)
+                .or_else(|reason| {
+                    chrono::DateTime::parse_from_rfc2822(trimmed)
+                        .map(|d| Parsed {
+                            local: d.naive_local(),
+                            offset: Some(*d.offset()),
+                        })
+                        .map_err(|_| {
+                            let starts_like_iso = trimmed
+                                .starts_with(|c: char| c.is_ascii_digit());
+                            DateTimeError::new(
+                                text,
+                                if starts_like_iso {
+                                    reason
+                                } else {
+                                    "it is neither ISO 8601 nor RFC 2822"
+                                },
+                            )
+                        })
+                })
+        }
+
+        fn iso_8601(text: &str) -> Result<Parsed, &'static str> {
+            let mut s = Scanner::new(text);
+            let date = s.date().ok_or("it does not start with a valid date")?;
+            if s.at_end() {
+                return Ok(Parsed {
+                    local: date.and_time(chrono::NaiveTime::MIN),
+                    offset: None,
+                });
+            }
+
+            if !(s.eat(b'T') || s.eat(b't') || s.eat(b'_') || s.spaces()) {
+                return Err("the date is not followed by a time");
+            }
+
+            let time = s.time().ok_or("the time is not valid")?;
+            s.spaces();
+            let offset = s.offset().ok_or("the UTC offset is not valid")?;
+            if !s.at_end() {
+                return Err("it has text after the date-time");
+            }
+
+            Ok(Parsed {
+                local: date.and_time(time),
+                offset,
+            })
+        }
+
+        struct Scanner<'a> {
+            bytes: &'a [u8],
+            at: usize,
+        }
+
+        impl<'a> Scanner<'a> {
+            fn new(text: &'a str) -> Self {
+                Self {
+                    bytes: text.as_bytes(),
+                    at: 0,
+                }
+            }
+
+            fn at_end(&self) -> bool {
+                self.at == self.bytes.len()
+            }
+
+            fn peek(&self) -> Option<u8> {
+                self.bytes.get(self.at).copied()
+            }
+
+            fn eat(&mut self, b: u8) -> bool {
+                if self.peek() == Some(b) {
+                    self.at += 1;
+                    true
+                } else {
+                    false
+                }
+            }
+
+            fn spaces(&mut self) -> bool {
+                let start = self.at;
+                while self.peek() == Some(b' ') {
+                    self.at += 1;
+                }
+
+                self.at > start
+            }
+
+            /// Exactly `n` ASCII digits.
+            fn digits(&mut self, n: usize) -> Option<u32> {
+                let end = self.at.checked_add(n)?;
+                let slice = self.bytes.get(self.at..end)?;
+                if !slice.iter().all(u8::is_ascii_digit) {
+                    return None;
+                }
+
+                self.at = end;
+                Some(slice.iter().fold(0, |acc, d| acc * 10 + u32::from(d - b'0')))
+            }
+
+            /// `YYYY-MM-DD`, `YYYY/MM/DD` or `YYYYMMDD`.
+            fn date(&mut self) -> Option<chrono::NaiveDate> {
+                let year = self.digits(4)?;
+                let sep = match self.peek() {
+                    Some(b @ (b'-' | b'/')) => {
+                        self.at += 1;
+                        Some(b)
+                    }
+
+                    _ => None,
+                };
+
+                let month = self.digits(2)?;
+                if let Some(sep) = sep {
+                    if !self.eat(sep) {
+                        return None;
+                    }
+                }
+
+                let day = self.digits(2)?;
+                chrono::NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+            }
+
+            /// `HH:MM[:SS[.fraction]]` or `HHMM[SS[.fraction]]`; second 60 is a leap second.
+            fn time(&mut self) -> Option<chrono::NaiveTime> {
+                let hour = self.digits(2)?;
+                let extended = self.eat(b':');
+                let minute = self.digits(2)?;
+                let has_seconds = if extended {
+                    self.eat(b':')
+                } else {
+                    self.peek().is_some_and(|b| b.is_ascii_digit())
+                };
+
+                let second = if has_seconds { self.digits(2)? } else { 0 };
+                let mut nanos = 0u32;
+                if has_seconds && (self.eat(b'.') || self.eat(b',')) {
+                    let mut scale = 100_000_000u32;
+                    let start = self.at;
+                    while let Some(d) = self.peek().filter(u8::is_ascii_digit) {
+                        nanos += u32::from(d - b'0') * scale;
+                        scale /= 10;
+                        self.at += 1;
+                    }
+
+                    if self.at == start {
+                        return None;
+                    }
+                }
+
+                if second == 60 {
+                    return chrono::NaiveTime::from_hms_nano_opt(
+                        hour,
+                        minute,
+                        59,
+                        1_000_000_000 + nanos,
+                    );
+                }
+
+                chrono::NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)
+            }
+
+            /// `Z`, `z`, `UTC`, `GMT`, `±hh:mm`, `±hhmm`, `±hh`, or nothing (`Some(None)`).
+            fn offset(&mut self) -> Option<Option<chrono::FixedOffset>> {
+                let rest = &self.bytes[self.at..];
+                if rest.is_empty() {
+                    return Some(None);
+                }
+
+                for zulu in [&b"Z"[..], b"z", b"UTC", b"GMT"] {
+                    if rest == zulu {
+                        self.at = self.bytes.len();
+                        return Some(chrono::FixedOffset::east_opt(0));
+                    }
+                }
+
+                let sign = match self.peek()? {
+                    b'+' => 1,
+                    b'-' => -1,
+                    _ => return None,
+                };
+
+                self.at += 1;
+                let hours = self.digits(2)?;
+                let minutes = if self.eat(b':') {
+                    self.digits(2)?
+                } else if self.at_end() {
+                    0
+                } else {
+                    self.digits(2)?
+                };
+
+                if hours > 23 || minutes > 59 {
+                    return None;
+                }
+
+                let seconds = i32::try_from(hours * 3600 + minutes * 60).ok()?;
+                Some(chrono::FixedOffset::east_opt(sign * seconds))
+            }
+        }
     }
+
+    mod de {
+        //! Deserialisation helpers the models' serde attributes and impls name.
+        /// Tells a member sent as `null` (`Some(None)`) from an absent one (`None`).
+        pub fn double_option<'de, T, D>(
+            deserializer: D,
+        ) -> Result<Option<Option<T>>, D::Error>
+        where
+            T: serde::Deserialize<'de>,
+            D: serde::Deserializer<'de>,
+        {
+            <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+        }
+
+        /// An optional member of any type: a sent `null` is kept as `Value::Null`.
+        pub fn keep_null<'de, D>(
+            deserializer: D,
+        ) -> Result<Option<serde_json::Value>, D::Error>
+        where
+            D: serde::Deserializer<'de>,
+        {
+            <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
+                .map(Some)
+        }
+
+        /// Reads a string enum without allocating for known values.
+        pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+        where
+            T: for<'a> From<&'a str>,
+            D: serde::Deserializer<'de>,
+        {
+            struct Visitor<T>(std::marker::PhantomData<T>);
+            impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for Visitor<T> {
+                type Value = T;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("a string")
+                }
+
+                fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+                    Ok(T::from(value))
+                }
+            }
+
+            deserializer.deserialize_str(Visitor(std::marker::PhantomData))
+        }
+
+        /// Reads an integer enum; values beyond the listed ones are kept.
+        pub fn deserialize_int_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+        where
+            T: From<i64>,
+            D: serde::Deserializer<'de>,
+        {
+            <i64 as serde::Deserialize>::deserialize(deserializer).map(T::from)
+        }
+    }
+
+    pub use self::datetime::*;
+    pub use self::de::*;
 }
 
+pub use runtime::{Date, DateTime, DateTimeError};
 /// Lets the file build as a binary (trybuild) as well as a module.
 pub fn main() {}

@@ -72,17 +72,68 @@ pub mod types {
 }
 
 mod runtime {
-    //! Support code shared by the models and the client.
-    #![allow(dead_code, clippy::result_large_err)]
-    /// An optional member of any type: a sent `null` is kept as `Value::Null`.
-    pub fn keep_null<'de, D>(
-        deserializer: D,
-    ) -> Result<Option<serde_json::Value>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        <serde_json::Value as serde::Deserialize>::deserialize(deserializer).map(Some)
+    //! Support code shared by the models and the client, copied from the
+    //! generator's runtime (only the parts this crate uses).
+    #![allow(dead_code, unused_imports, clippy::result_large_err)]
+    mod de {
+        //! Deserialisation helpers the models' serde attributes and impls name.
+        /// Tells a member sent as `null` (`Some(None)`) from an absent one (`None`).
+        pub fn double_option<'de, T, D>(
+            deserializer: D,
+        ) -> Result<Option<Option<T>>, D::Error>
+        where
+            T: serde::Deserialize<'de>,
+            D: serde::Deserializer<'de>,
+        {
+            <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+        }
+
+        /// An optional member of any type: a sent `null` is kept as `Value::Null`.
+        pub fn keep_null<'de, D>(
+            deserializer: D,
+        ) -> Result<Option<serde_json::Value>, D::Error>
+        where
+            D: serde::Deserializer<'de>,
+        {
+            <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
+                .map(Some)
+        }
+
+        /// Reads a string enum without allocating for known values.
+        pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+        where
+            T: for<'a> From<&'a str>,
+            D: serde::Deserializer<'de>,
+        {
+            struct Visitor<T>(std::marker::PhantomData<T>);
+            impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for Visitor<T> {
+                type Value = T;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("a string")
+                }
+
+                fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+                    Ok(T::from(value))
+                }
+            }
+
+            deserializer.deserialize_str(Visitor(std::marker::PhantomData))
+        }
+
+        /// Reads an integer enum; values beyond the listed ones are kept.
+        pub fn deserialize_int_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+        where
+            T: From<i64>,
+            D: serde::Deserializer<'de>,
+        {
+            <i64 as serde::Deserialize>::deserialize(deserializer).map(T::from)
+        }
     }
+
+    pub use self::de::*;
 }
 
 /// Lets the file build as a binary (trybuild) as well as a module.

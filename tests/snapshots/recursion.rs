@@ -121,10 +121,5 @@ pub mod types {
     }
 }
 
-mod runtime {
-    //! Support code shared by the models and the client.
-    #![allow(dead_code, clippy::result_large_err)]
-}
-
 /// Lets the file build as a binary (trybuild) as well as a module.
 pub fn main() {}

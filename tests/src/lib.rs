@@ -25,8 +25,8 @@ pub fn examples_dir() -> PathBuf {
 
 /// The first difference between two JSON values, as `path: left vs right`.
 ///
-/// Strings that are both RFC 3339 timestamps compare as instants: a typed
-/// timestamp may print `…00.000Z` as `…00Z`, which is the same value.
+/// Strings must be identical and members the same; numbers compare as numbers
+/// (`1.0` equals `1`), integers exactly.
 pub fn json_diff(
     left: &serde_json::Value,
     right: &serde_json::Value,
@@ -57,14 +57,14 @@ pub fn json_diff(
                 .enumerate()
                 .find_map(|(i, (x, y))| json_diff(x, y, &format!("{path}/{i}")))
         }
-        (Value::String(a), Value::String(b)) if a != b => {
-            let instant = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok();
-            match (instant(a), instant(b)) {
-                (Some(x), Some(y)) if x == y => None,
-                _ => Some(format!("{path}: {a:?} vs {b:?}")),
-            }
+        (Value::Number(a), Value::Number(b)) => {
+            let same = match (a.as_i64(), b.as_i64(), a.as_u64(), b.as_u64()) {
+                (Some(x), Some(y), _, _) => x == y,
+                (_, _, Some(x), Some(y)) => x == y,
+                _ => a.as_f64() == b.as_f64(),
+            };
+            (!same).then(|| format!("{path}: {a} vs {b}"))
         }
-        (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => None,
         (a, b) if a == b => None,
         (a, b) => Some(format!("{path}: {a} vs {b}")),
     }

@@ -122,11 +122,36 @@ fn unknown_members_and_values_survive() {
 
 #[test]
 fn the_comparison_notices_a_change() {
-    let a = serde_json::json!({"a": [1, {"b": null}], "t": "2024-09-12T06:49:30.000Z"});
-    let same_instant = serde_json::json!({"a": [1, {"b": null}], "t": "2024-09-12T06:49:30Z"});
-    assert_eq!(consoleconnect_tests::json_diff(&a, &same_instant, ""), None);
-    let dropped_null = serde_json::json!({"a": [1, {}], "t": "2024-09-12T06:49:30Z"});
-    assert!(consoleconnect_tests::json_diff(&a, &dropped_null, "").is_some());
-    let other_instant = serde_json::json!({"a": [1, {"b": null}], "t": "2024-09-12T06:49:31Z"});
-    assert!(consoleconnect_tests::json_diff(&a, &other_instant, "").is_some());
+    use consoleconnect_tests::json_diff;
+    let a = serde_json::json!({"a": [1, {"b": null}], "t": "2024-09-12T06:49:30.000Z", "n": 9007199254740993_u64});
+    assert_eq!(json_diff(&a, &a.clone(), ""), None);
+    let same_number = serde_json::json!({"a": [1.0, {"b": null}], "t": "2024-09-12T06:49:30.000Z", "n": 9007199254740993_u64});
+    assert_eq!(json_diff(&a, &same_number, ""), None, "1.0 is 1");
+    let same_instant = serde_json::json!({"a": [1, {"b": null}], "t": "2024-09-12T06:49:30Z", "n": 9007199254740993_u64});
+    assert!(
+        json_diff(&a, &same_instant, "").is_some(),
+        "strings must be identical"
+    );
+    let dropped_null = serde_json::json!({"a": [1, {}], "t": "2024-09-12T06:49:30.000Z", "n": 9007199254740993_u64});
+    assert!(json_diff(&a, &dropped_null, "").is_some());
+    let other_int = serde_json::json!({"a": [1, {"b": null}], "t": "2024-09-12T06:49:30.000Z", "n": 9007199254740992_u64});
+    assert!(
+        json_diff(&a, &other_int, "").is_some(),
+        "integers compare exactly"
+    );
+}
+
+#[test]
+fn timestamps_come_back_byte_for_byte() {
+    for at in [
+        "2024-09-12T06:49:30.000Z",
+        "2020-02-28 16:13:25+00:00",
+        "2023-07-11T00:00:00",
+        "2013/03/23 14:58:27 +0000",
+    ] {
+        let sent = serde_json::json!({"id": "x", "createdAt": at});
+        let order: types::PortOrder = serde_json::from_value(sent.clone()).unwrap();
+        assert_eq!(order.created_at.as_ref().map(|t| t.as_str()), Some(at));
+        assert_eq!(serde_json::to_value(&order).unwrap(), sent);
+    }
 }

@@ -102,7 +102,8 @@ fn generate_writes_a_standalone_crate() {
         "src/lib.rs",
         "src/types.rs",
         "src/client.rs",
-        "src/runtime.rs",
+        "src/runtime/mod.rs",
+        "src/runtime/retry.rs",
         "rustfmt.toml",
     ] {
         let text = std::fs::read_to_string(dir.join(file)).unwrap();

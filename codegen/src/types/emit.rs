@@ -6,37 +6,9 @@ use crate::docs;
 use crate::names::{ident, Namespace};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use std::cell::Cell;
-
-/// Which optional crates and runtime helpers the emitted code needs.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Uses {
-    pub chrono: bool,
-    pub uuid: bool,
-    pub base64: bool,
-    pub bytes: bool,
-    pub double_option: bool,
-    pub keep_null: bool,
-    pub str_enum: bool,
-    pub int_enum: bool,
-}
-
-impl Uses {
-    pub fn merge(&mut self, o: Uses) {
-        self.chrono |= o.chrono;
-        self.uuid |= o.uuid;
-        self.base64 |= o.base64;
-        self.bytes |= o.bytes;
-        self.double_option |= o.double_option;
-        self.keep_null |= o.keep_null;
-        self.str_enum |= o.str_enum;
-        self.int_enum |= o.int_enum;
-    }
-}
 
 pub struct TypeEmitter<'a> {
     space: &'a TypeSpace,
-    uses: Cell<Uses>,
     capture_unknown: bool,
 }
 
@@ -44,7 +16,6 @@ impl<'a> TypeEmitter<'a> {
     pub fn new(space: &'a TypeSpace) -> Self {
         Self {
             space,
-            uses: Cell::new(Uses::default()),
             capture_unknown: true,
         }
     }
@@ -58,16 +29,6 @@ impl<'a> TypeEmitter<'a> {
 
     fn extra<'s>(&self, s: &'s StructDef) -> Option<&'s (String, Ty)> {
         s.extra.as_ref().filter(|_| self.capture_unknown)
-    }
-
-    pub fn uses(&self) -> Uses {
-        self.uses.get()
-    }
-
-    fn note(&self, f: impl FnOnce(&mut Uses)) {
-        let mut u = self.uses.get();
-        f(&mut u);
-        self.uses.set(u);
     }
 
     /// The type at a use site inside the `types` module.
@@ -99,26 +60,11 @@ impl<'a> TypeEmitter<'a> {
                 IntKind::U64 => quote!(u64),
             },
             Ty::Float => quote!(f64),
-            Ty::DateTime => {
-                self.note(|u| u.chrono = true);
-                quote!(chrono::DateTime<chrono::Utc>)
-            }
-            Ty::Date => {
-                self.note(|u| u.chrono = true);
-                quote!(chrono::NaiveDate)
-            }
-            Ty::Uuid => {
-                self.note(|u| u.uuid = true);
-                quote!(uuid::Uuid)
-            }
-            Ty::Base64 => {
-                self.note(|u| u.base64 = true);
-                quote!(super::runtime::Base64)
-            }
-            Ty::Bytes => {
-                self.note(|u| u.bytes = true);
-                quote!(bytes::Bytes)
-            }
+            Ty::DateTime => quote!(super::runtime::DateTime),
+            Ty::Date => quote!(super::runtime::Date),
+            Ty::Uuid => quote!(super::runtime::Uuid),
+            Ty::Base64 => quote!(super::runtime::Base64),
+            Ty::Bytes => quote!(bytes::Bytes),
             Ty::Json => quote!(serde_json::Value),
             Ty::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
             Ty::Vec(inner) => {
@@ -241,11 +187,9 @@ impl<'a> TypeEmitter<'a> {
                     quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")])
                 }
                 FieldShape::OptionalJson => {
-                    self.note(|u| u.keep_null = true);
                     quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "super::runtime::keep_null")])
                 }
                 FieldShape::OptionalNullable => {
-                    self.note(|u| u.double_option = true);
                     quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "super::runtime::double_option")])
                 }
             };
@@ -488,7 +432,6 @@ impl<'a> TypeEmitter<'a> {
         }
         match e.repr {
             EnumRepr::String => {
-                self.note(|u| u.str_enum = true);
                 quote! {
                     #doc
                     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default)]
@@ -546,7 +489,6 @@ impl<'a> TypeEmitter<'a> {
                 }
             }
             EnumRepr::Integer => {
-                self.note(|u| u.int_enum = true);
                 quote! {
                     #doc
                     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default)]

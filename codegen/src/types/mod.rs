@@ -9,7 +9,7 @@ mod emit;
 pub mod resolve;
 mod shape;
 
-pub use emit::{TypeEmitter, Uses};
+pub use emit::TypeEmitter;
 pub use resolve::Resolver;
 
 use serde_json::Value;

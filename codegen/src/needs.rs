@@ -1,0 +1,100 @@
+//! What a generated crate needs from the runtime and from crates.io, decided from
+//! the resolved model before anything is printed (emitters only print).
+
+use crate::operations::{BodyKind, Built, Decode, Location};
+use crate::types::{EnumRepr, FieldShape, Ty, TypeKind, TypeSpace};
+
+/// The parts of the runtime (and so the dependencies) a document's crate uses.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Needs {
+    pub date_time: bool,
+    pub uuid: bool,
+    pub base64: bool,
+    /// `bytes::Bytes` in a model (the client always has it).
+    pub bytes: bool,
+    pub double_option: bool,
+    pub keep_null: bool,
+    pub str_enum: bool,
+    pub int_enum: bool,
+    /// The document has operations, so the crate has a client.
+    pub client: bool,
+    pub path_params: bool,
+    pub query: bool,
+    pub headers: bool,
+    pub form: bool,
+    pub multipart: bool,
+    pub pagination: bool,
+}
+
+impl Needs {
+    pub fn of(space: &TypeSpace, built: &Built) -> Self {
+        let mut needs = Needs {
+            client: !built.operations.is_empty(),
+            ..Needs::default()
+        };
+        let mut types: Vec<&Ty> = Vec::new();
+        for def in &space.defs {
+            match &def.kind {
+                TypeKind::Pending => {}
+                TypeKind::Alias(ty) | TypeKind::Newtype(ty) => types.push(ty),
+                TypeKind::Struct(s) => {
+                    for f in &s.fields {
+                        types.push(&f.ty);
+                        match f.shape() {
+                            FieldShape::OptionalJson => needs.keep_null = true,
+                            FieldShape::OptionalNullable => needs.double_option = true,
+                            _ => {}
+                        }
+                    }
+                    if let Some((_, extra)) = &s.extra {
+                        types.push(extra);
+                    }
+                }
+                TypeKind::Enum(e) => match e.repr {
+                    EnumRepr::String => needs.str_enum = true,
+                    EnumRepr::Integer => needs.int_enum = true,
+                },
+                TypeKind::Union(u) => types.extend(u.variants.iter().map(|v| &v.ty)),
+            }
+        }
+        for op in &built.operations {
+            for p in &op.params {
+                types.push(&p.ty);
+                match p.location {
+                    Location::Path => needs.path_params = true,
+                    Location::Query => needs.query = true,
+                    Location::Header => needs.headers = true,
+                    Location::Cookie => {}
+                }
+            }
+            if let Some(b) = &op.body {
+                types.push(&b.ty);
+                match b.kind {
+                    BodyKind::Form => needs.form = true,
+                    BodyKind::Multipart => needs.multipart = true,
+                    _ => {}
+                }
+            }
+            for r in &op.responses {
+                if let Decode::Json(t) = &r.decode {
+                    types.push(t);
+                }
+            }
+            needs.pagination |= op.pagination.is_some();
+        }
+        // Type expressions nest (`Vec<Option<T>>`); walk them without recursion.
+        while let Some(ty) = types.pop() {
+            match ty {
+                Ty::DateTime | Ty::Date => needs.date_time = true,
+                Ty::Uuid => needs.uuid = true,
+                Ty::Base64 => needs.base64 = true,
+                Ty::Bytes => needs.bytes = true,
+                Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Box(inner) => {
+                    types.push(inner)
+                }
+                _ => {}
+            }
+        }
+        needs
+    }
+}

@@ -1,0 +1,342 @@
+//! Sending a request: timeouts, retries with backoff and `Retry-After`, tracing.
+
+use super::error::{Error, OperationInfo, RequestError};
+use super::response::RawResponse;
+use std::time::Duration;
+
+/// When and how a failed call is tried again.
+///
+/// Retried: connection failures, timeouts, bodies cut short, and the statuses
+/// 408, 429 and 5xx. By default only requests that are safe to repeat are
+/// retried (GET, HEAD, OPTIONS, TRACE), plus any request whose connection was
+/// refused, so it provably never reached the server. `Retry-After` (seconds
+/// or an HTTP date) is honoured up to `max_retry_after`; a longer wait is not
+/// made and the response is returned instead. Between attempts the wait grows
+/// exponentially from `initial_backoff` to `max_backoff`, with jitter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included; 1 means no retries.
+    pub max_attempts: u32,
+    pub initial_backoff: Duration,
+    pub max_backoff: Duration,
+    /// The longest `Retry-After` wait that is honoured.
+    pub max_retry_after: Duration,
+    /// Also retry requests that may not be safe to repeat (PUT, POST, PATCH, DELETE).
+    pub retry_non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    /// Three attempts, 0.5 s doubling up to 8 s, `Retry-After` up to 60 s, safe requests only.
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
+    /// Opt in to retrying PUT, POST, PATCH and DELETE as well.
+    pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
+        self.retry_non_idempotent = yes;
+        self
+    }
+
+    /// The wait before attempt `attempt + 1`: exponential, with "equal jitter"
+    /// (half fixed, half random) so that clients do not retry in lockstep.
+    fn backoff_for(&self, attempt: u32) -> Duration {
+        let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
+        let base = self
+            .initial_backoff
+            .saturating_mul(factor)
+            .min(self.max_backoff);
+        let half = base / 2;
+        half + half.mul_f64(jitter())
+    }
+
+    /// The wait a response asks for, if it may be honoured; `None` means do not retry.
+    fn wait_for(&self, attempt: u32, headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+        let Some(value) = headers
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+        else {
+            return Some(self.backoff_for(attempt));
+        };
+        let value = value.trim();
+        let wait = match value.parse::<u64>() {
+            Ok(seconds) => Duration::from_secs(seconds),
+            Err(_) => match httpdate::parse_http_date(value) {
+                Ok(at) => at
+                    .duration_since(std::time::SystemTime::now())
+                    .unwrap_or_default(),
+                Err(_) => return Some(self.backoff_for(attempt)),
+            },
+        };
+        (wait <= self.max_retry_after).then_some(wait)
+    }
+}
+
+/// A number in [0, 1) that differs between calls, without a random-number crate.
+fn jitter() -> f64 {
+    use std::hash::BuildHasher;
+    let seed = std::collections::hash_map::RandomState::new().hash_one(std::time::Instant::now());
+    (seed >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Client-wide defaults for every call.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+}
+
+/// Per-call overrides of the client's timeout and retry policy.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RequestOptions {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) retry: Option<RetryPolicy>,
+}
+
+fn retryable_status(status: reqwest::StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 500..=599)
+}
+
+/// Sends a request, retrying as the policy allows, and reads the whole
+/// response. Each call is a `tracing` span with the operation, method, path
+/// template, attempt, status, elapsed time and the server's request id; no
+/// header or URL is recorded, so credentials never reach the logs.
+pub(crate) async fn execute<E>(
+    http: &reqwest::Client,
+    settings: &Settings,
+    build: Build<'_>,
+    operation: &'static OperationInfo,
+    options: &RequestOptions,
+) -> Result<RawResponse, Error<E>> {
+    use tracing::Instrument as _;
+    let policy = options.retry.as_ref().unwrap_or(&settings.retry);
+    let timeout = options.timeout.unwrap_or(settings.timeout);
+    let span = tracing::info_span!(
+        "http_request",
+        operation_id = operation.operation_id,
+        method = operation.method,
+        path = operation.path,
+        attempt = tracing::field::Empty,
+        status = tracing::field::Empty,
+        elapsed_ms = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+    );
+    attempts(http, build, timeout, policy)
+        .instrument(span)
+        .await
+}
+
+/// Builds the request of one attempt. It is called again for each retry, so
+/// nothing is copied up front and every kind of body (multipart too) can be
+/// sent again.
+pub(crate) type Build<'a> =
+    &'a (dyn Fn() -> Result<reqwest::RequestBuilder, RequestError> + Sync + 'a);
+
+fn make_request(build: Build<'_>, timeout: Duration) -> Result<reqwest::Request, RequestError> {
+    build()?
+        .timeout(timeout)
+        .build()
+        .map_err(|e| RequestError(e.without_url().to_string()))
+}
+
+async fn attempts<E>(
+    http: &reqwest::Client,
+    build: Build<'_>,
+    timeout: Duration,
+    policy: &RetryPolicy,
+) -> Result<RawResponse, Error<E>> {
+    let started = std::time::Instant::now();
+    let mut current = make_request(build, timeout).map_err(Error::InvalidRequest)?;
+    let safe = matches!(
+        *current.method(),
+        reqwest::Method::GET
+            | reqwest::Method::HEAD
+            | reqwest::Method::OPTIONS
+            | reqwest::Method::TRACE
+    ) || policy.retry_non_idempotent;
+    let span = tracing::Span::current();
+    let mut attempt = 1;
+    loop {
+        span.record("attempt", attempt);
+        let outcome = send(http, current).await;
+        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        let wait = match &outcome {
+            Ok(raw) => {
+                span.record("status", raw.status.as_u16());
+                // Finding the id costs a header lookup per candidate name.
+                if !span.is_disabled() {
+                    if let Some(id) = raw.request_id() {
+                        span.record("request_id", id);
+                    }
+                }
+                if safe && retryable_status(raw.status) {
+                    policy.wait_for(attempt, &raw.headers)
+                } else {
+                    None
+                }
+            }
+            Err(e) => {
+                // A refused connection provably never reached the server.
+                let repeatable = safe || e.is_connect();
+                // `is_decode` here is a body stream that broke off (JSON is decoded later).
+                let transient = e.is_timeout()
+                    || e.is_connect()
+                    || e.is_request()
+                    || e.is_body()
+                    || e.is_decode();
+                (repeatable && transient).then(|| policy.backoff_for(attempt))
+            }
+        };
+        match wait.filter(|_| attempt < policy.max_attempts) {
+            Some(wait) => {
+                match &outcome {
+                    Ok(raw) => tracing::warn!(
+                        status = raw.status.as_u16(),
+                        wait_ms = wait.as_millis() as u64,
+                        "retrying"
+                    ),
+                    Err(e) => tracing::warn!(
+                        error = %e.without_url_ref(),
+                        wait_ms = wait.as_millis() as u64,
+                        "retrying"
+                    ),
+                }
+                tokio::time::sleep(wait).await;
+                current = make_request(build, timeout).map_err(Error::InvalidRequest)?;
+                attempt += 1;
+            }
+            None => {
+                return match outcome {
+                    Ok(raw) => Ok(RawResponse {
+                        attempts: attempt,
+                        ..raw
+                    }),
+                    Err(e) => {
+                        let source = e.without_url();
+                        tracing::debug!(error = %source, "request failed");
+                        Err(if source.is_timeout() {
+                            Error::Timeout {
+                                source,
+                                attempts: attempt,
+                            }
+                        } else {
+                            Error::Transport {
+                                source,
+                                attempts: attempt,
+                            }
+                        })
+                    }
+                };
+            }
+        }
+    }
+}
+
+/// `reqwest::Error` formats its URL, which may carry a query credential.
+trait WithoutUrl {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrl for reqwest::Error {
+    fn without_url_ref(&self) -> String {
+        let mut text = self.to_string();
+        if let Some(url) = self.url() {
+            text = text.replace(url.as_str(), "<url>");
+        }
+        text
+    }
+}
+
+/// One attempt: the request, then the whole body.
+async fn send(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+) -> Result<RawResponse, reqwest::Error> {
+    let mut response = http.execute(request).await?;
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let body = response.bytes().await?;
+    Ok(RawResponse {
+        status,
+        headers,
+        body,
+        attempts: 1,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped_with_jitter_in_the_upper_half() {
+        let p = RetryPolicy::default().backoff(Duration::from_secs(1), Duration::from_secs(4));
+        for (attempt, base) in [(1, 1.0), (2, 2.0), (3, 4.0), (10, 4.0)] {
+            let wait = p.backoff_for(attempt).as_secs_f64();
+            assert!(
+                wait >= base / 2.0 && wait <= base,
+                "attempt {attempt}: {wait}"
+            );
+        }
+    }
+
+    #[test]
+    fn retry_after_is_honoured_up_to_the_cap() {
+        let p = RetryPolicy::default().max_retry_after(Duration::from_secs(5));
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert(reqwest::header::RETRY_AFTER, "3".parse().unwrap());
+        assert_eq!(p.wait_for(1, &h), Some(Duration::from_secs(3)));
+        h.insert(reqwest::header::RETRY_AFTER, "30".parse().unwrap());
+        assert_eq!(p.wait_for(1, &h), None);
+        h.insert(
+            reqwest::header::RETRY_AFTER,
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(p.wait_for(1, &h), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn only_transient_statuses_are_retried() {
+        for (code, retry) in [
+            (408, true),
+            (429, true),
+            (503, true),
+            (404, false),
+            (200, false),
+        ] {
+            let status = reqwest::StatusCode::from_u16(code).unwrap();
+            assert_eq!(retryable_status(status), retry, "{code}");
+        }
+    }
+}
