@@ -2,6 +2,7 @@
 //! request builder, and the enums of its responses.
 
 use crate::docs;
+use crate::http::Segment;
 use crate::names::{ident, ident_text};
 use crate::operations::{
     Body, BodyKind, Built, Decode, Location, Operation, Param, ResponseCase, SchemeKind,
@@ -729,49 +730,38 @@ impl<'a> ClientEmitter<'a> {
         // Path: literal pieces and percent-encoded parameters, appended in order.
         let mut pieces: Vec<TokenStream> = Vec::new();
         let mut literal = String::new();
-        let mut rest = op.path.as_str();
-        while let Some(start) = rest.find('{') {
-            let Some(end) = rest[start..].find('}') else {
-                break;
-            };
-            literal.push_str(&rest[..start]);
-            let name = &rest[start + 1..start + end];
-            match op
-                .params
-                .iter()
-                .find(|p| p.location == Location::Path && p.wire == name)
-            {
-                Some(p) => {
-                    let n = ident(&p.name);
-                    if !literal.is_empty() {
-                        pieces.push(push_literal(&literal));
-                        literal.clear();
-                    }
-                    // Strings, the common case, skip the detour through `serde_json`.
-                    pieces.push(if p.ty == Ty::String {
-                        quote!(runtime::push_path_segment(&mut url, &self.#n);)
-                    } else {
-                        quote!(url.push_str(&runtime::path_param(&self.#n)?);)
-                    });
+        for segment in &op.template.segments {
+            let param = match segment {
+                Segment::Literal(text) => {
+                    literal.push_str(text);
+                    continue;
                 }
-                None => literal.push_str(&rest[start..=start + end]),
+                Segment::Param(name) => op
+                    .params
+                    .iter()
+                    .find(|p| p.location == Location::Path && &p.wire == name),
+            };
+            let Some(p) = param else {
+                // Every template name has a parameter (`operations` adds missing ones).
+                continue;
+            };
+            if !literal.is_empty() {
+                pieces.push(push_literal(&literal));
+                literal.clear();
             }
-            rest = &rest[start + end + 1..];
+            let n = ident(&p.name);
+            // Strings, the common case, skip the detour through `serde_json`.
+            pieces.push(if p.ty == Ty::String {
+                quote!(runtime::push_path_segment(&mut url, &self.#n);)
+            } else {
+                quote!(url.push_str(&runtime::path_param(&self.#n)?);)
+            });
         }
-        literal.push_str(rest);
         if !literal.is_empty() {
             pieces.push(push_literal(&literal));
         }
-        let method = format_ident!("{}", op.http_method);
-        let known_method = matches!(
-            op.http_method.as_str(),
-            "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE"
-        );
-        let method_expr = if known_method {
-            quote!(reqwest::Method::#method)
-        } else {
-            quote!(reqwest::Method::GET)
-        };
+        let method = format_ident!("{}", op.http_method.as_str());
+        let method_expr = quote!(reqwest::Method::#method);
         let mutates = op.params.iter().any(|p| p.location != Location::Path)
             || op.body.is_some()
             || !op.security.is_empty()
@@ -906,7 +896,7 @@ impl<'a> ClientEmitter<'a> {
             out.extend(quote!(request = self.client.authorize(request, &[#(#names),*])?;));
         }
         let op_id = &op.id;
-        let http_method = &op.http_method;
+        let http_method = op.http_method.as_str();
         let path = &op.path;
         let build = std::mem::take(&mut out);
         out.extend(quote! {
@@ -1025,7 +1015,9 @@ impl<'a> ClientEmitter<'a> {
         lines.push(String::new());
         lines.push(format!(
             "`{} {}` (operation `{}`)",
-            op.http_method, op.path, op.id
+            op.http_method.as_str(),
+            op.path,
+            op.id
         ));
         if op.deprecated {
             lines.push(String::new());

@@ -34,7 +34,10 @@ pub struct Diagnostic {
     /// A short stable name for the kind of problem (`unresolved-ref`, `fallback`, …).
     pub code: &'static str,
     /// Line and column (1-based) when known without the pointer (syntax errors).
-    pub position: Option<(usize, usize)>,
+    pub position: Option<(u32, u32)>,
+    /// What the generator did instead, when it could go on. An error with a repair
+    /// fails `validate` (the document breaks the specification) but not `generate`.
+    pub repaired: Option<Box<str>>,
 }
 
 impl Diagnostic {
@@ -46,6 +49,7 @@ impl Diagnostic {
             help: None,
             code: "invalid",
             position: None,
+            repaired: None,
         }
     }
 
@@ -57,11 +61,13 @@ impl Diagnostic {
             help: None,
             code: "warning",
             position: None,
+            repaired: None,
         }
     }
 
     pub fn at_position(mut self, line: usize, column: usize) -> Self {
-        self.position = Some((line, column));
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.position = Some((narrow(line), narrow(column)));
         self
     }
 
@@ -75,8 +81,19 @@ impl Diagnostic {
         self
     }
 
+    /// Says what the generator did instead, so that the problem does not stop it.
+    pub fn with_repair(mut self, what: impl Into<String>) -> Self {
+        self.repaired = Some(what.into().into_boxed_str());
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// An error the generator could not work around: nothing is generated.
+    pub fn is_fatal(&self) -> bool {
+        self.severity == Severity::Error && self.repaired.is_none()
     }
 }
 
@@ -89,6 +106,9 @@ impl fmt::Display for Diagnostic {
         )?;
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
+        }
+        if let Some(repaired) = &self.repaired {
+            write!(f, "\n  repaired: {repaired}")?;
         }
         Ok(())
     }
@@ -105,6 +125,30 @@ pub fn pointer_unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
+/// Decodes `%XX` escapes (a `$ref` is a URI fragment). Invalid escapes, and
+/// escapes that do not make UTF-8, are kept as written.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            if let (Some(h), Some(l)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            ) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
 /// Everything collected while generating; errors stop generation, warnings do not.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
@@ -116,8 +160,8 @@ impl Diagnostics {
         self.items.push(d);
     }
 
-    pub fn has_errors(&self) -> bool {
-        self.items.iter().any(Diagnostic::is_error)
+    pub fn has_fatal(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_fatal)
     }
 
     pub fn into_vec(self) -> Vec<Diagnostic> {
@@ -183,6 +227,7 @@ pub fn render(d: &Diagnostic, file: &str, map: Option<&SourceMap<'_>>) -> String
     };
     let position = d
         .position
+        .map(|(l, c)| (l as usize, c as usize))
         .or_else(|| map.and_then(|m| m.locate(&d.pointer)));
     let at = format!("at {}", d.pointer);
     let origin = match position {
@@ -202,6 +247,11 @@ pub fn render(d: &Diagnostic, file: &str, map: Option<&SourceMap<'_>>) -> String
         })
     });
     let help = d.help.clone().unwrap_or_default();
+    let repaired = d
+        .repaired
+        .as_ref()
+        .map(|r| format!("repaired: {r}"))
+        .unwrap_or_default();
     let message = level.title(&d.message).id(d.code);
     let message = match source {
         Some((line, column, text)) => {
@@ -233,6 +283,11 @@ pub fn render(d: &Diagnostic, file: &str, map: Option<&SourceMap<'_>>) -> String
     };
     let message = if d.help.is_some() {
         message.footer(Level::Help.title(&help))
+    } else {
+        message
+    };
+    let message = if d.repaired.is_some() {
+        message.footer(Level::Note.title(&repaired))
     } else {
         message
     };
@@ -270,5 +325,18 @@ mod tests {
             "#/paths/~1api~1{id}~0x"
         );
         assert_eq!(pointer_unescape("~1api~1{id}~0x"), "/api/{id}~x");
+    }
+
+    #[test]
+    fn percent_escapes_decode_and_bad_ones_stay() {
+        assert_eq!(percent_decode("#/a%20b/%7Bid%7D"), "#/a b/{id}");
+        assert_eq!(
+            percent_decode("#/components/schemas/%aé"),
+            "#/components/schemas/%aé"
+        );
+        assert_eq!(percent_decode("%"), "%");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("%C3%A9"), "é");
+        assert_eq!(percent_decode("%FF"), "%FF", "not UTF-8: kept as written");
     }
 }

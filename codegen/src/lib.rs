@@ -8,6 +8,7 @@
 pub mod client;
 pub mod diagnostics;
 pub mod docs;
+pub mod http;
 pub mod load;
 pub mod names;
 pub mod needs;
@@ -15,6 +16,8 @@ mod normalize;
 pub mod operations;
 pub mod output;
 mod parallel;
+mod repair;
+mod reserved;
 pub mod runtime;
 pub mod types;
 mod validate;
@@ -143,7 +146,7 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Vec<Diagnos
     let (space, built, resolve_diags) = resolve(&doc);
     let mut all: Vec<Diagnostic> = diags.into_vec();
     all.extend(resolve_diags.into_vec());
-    if all.iter().any(Diagnostic::is_error) {
+    if all.iter().any(Diagnostic::is_fatal) {
         return Err(all);
     }
     let t2 = std::time::Instant::now();

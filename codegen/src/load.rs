@@ -28,16 +28,25 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Document> {
     crate::normalize::normalize(&mut raw, diags);
     let api = match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {
         Ok(api) => api,
-        Err(e) => {
-            let pointer = path_to_pointer(e.path());
-            diags.push(
-                Diagnostic::error(
-                    pointer,
-                    format!("this is not a valid OpenAPI 3.0 object: {}", e.inner()),
-                )
-                .with_help("compare the object with the OpenAPI 3.0 specification's schema for it"),
-            );
-            return None;
+        Err(_) => {
+            // Objects `openapiv3` cannot read are found one by one, and replaced (a
+            // schema by "any value") or left out, each repair reported; then again.
+            crate::repair::repair(&mut raw, diags);
+            match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {
+                Ok(api) => api,
+                Err(e) => {
+                    diags.push(
+                        Diagnostic::error(
+                            path_to_pointer(e.path()),
+                            format!("this is not a valid OpenAPI 3.0 object: {}", e.inner()),
+                        )
+                        .with_help(
+                            "compare the object with the OpenAPI 3.0 specification's schema for it",
+                        ),
+                    );
+                    return None;
+                }
+            }
         }
     };
     Some(Document { api, raw })
@@ -162,6 +171,37 @@ mod tests {
         assert!(parse("swagger: '2.0'\ninfo: {}\n", &mut d).is_none());
         let all = d.into_vec();
         assert_eq!(all[0].pointer, "#/swagger");
+    }
+
+    #[test]
+    fn objects_openapiv3_cannot_read_are_repaired_and_reported() {
+        let mut d = Diagnostics::default();
+        let doc = parse(
+            r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+                "paths": {"/a": {"get": {"parameters": [{"name": "b", "in": "body", "schema": {}}, {"name": "q", "in": "query", "schema": {"type": "string"}}],
+                                         "responses": {"200": {"description": "ok"}}}}},
+                "components": {"schemas": {"S": {"type": "object", "enum": 3, "description": "kept"}}}}"#,
+            &mut d,
+        )
+        .expect("repaired, not refused");
+        let all = d.into_vec();
+        assert!(all.iter().all(|d| d.is_error() && !d.is_fatal()), "{all:?}");
+        assert!(
+            all.iter()
+                .any(|d| d.pointer == "#/paths/~1a/get/parameters/0"),
+            "{all:?}"
+        );
+        let get = doc.api.paths.paths["/a"]
+            .as_item()
+            .unwrap()
+            .get
+            .as_ref()
+            .unwrap();
+        assert_eq!(get.parameters.len(), 1);
+        assert_eq!(
+            doc.raw["components"]["schemas"]["S"],
+            serde_json::json!({"description": "kept"})
+        );
     }
 
     #[test]

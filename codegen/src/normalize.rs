@@ -6,6 +6,7 @@
 //! rejects (integer bounds beyond `i64`). Each rewrite keeps the meaning.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::http::HttpMethod;
 use serde_json::{json, Map, Value};
 
 pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
@@ -18,20 +19,36 @@ pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
     };
     if is_31 {
         root.insert("openapi".into(), Value::String("3.0.3".into()));
+        // 3.1 makes `paths` optional.
         root.entry("paths").or_insert_with(|| json!({}));
         // Webhooks are server-to-client calls; a client has nothing to call.
         root.remove("webhooks");
+    } else if !root.contains_key("paths") {
+        diags.push(
+            Diagnostic::error("#", "an OpenAPI 3.0 document must have `paths`")
+                .with_code("missing-paths")
+                .with_help("add `paths: {}` (a document of shared schemas has no operations)")
+                .with_repair("the crate has the document's types and no client"),
+        );
+        root.insert("paths".into(), json!({}));
+    }
+    if !root.get("info").is_some_and(Value::is_object) {
+        diags.push(
+            Diagnostic::error("#", "the document has no `info` object")
+                .with_code("missing-info")
+                .with_help("add `info: {title: …, version: …}`; OpenAPI requires it")
+                .with_repair("the API is called `API`, version `0.0.0`"),
+        );
+        root.insert("info".into(), json!({}));
     }
     if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
         for (key, fallback) in [("title", "API"), ("version", "0.0.0")] {
-            if !info.contains_key(key) {
+            if !info.get(key).is_some_and(Value::is_string) {
                 diags.push(
-                    Diagnostic::warning(
-                        "#/info",
-                        format!("`info.{key}` is missing; using `{fallback}`"),
-                    )
-                    .with_code("missing-info")
-                    .with_help(format!("add `{key}` under `info`; OpenAPI requires it")),
+                    Diagnostic::error("#/info", format!("`info.{key}` is missing or not a string"))
+                        .with_code("missing-info")
+                        .with_help(format!("add `{key}` under `info`; OpenAPI requires it"))
+                        .with_repair(format!("`{fallback}` is used")),
                 );
                 info.insert(key.into(), json!(fallback));
             }
@@ -43,9 +60,7 @@ pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
             let Some(item) = item.as_object_mut() else {
                 continue;
             };
-            for method in [
-                "get", "put", "post", "delete", "options", "head", "patch", "trace",
-            ] {
+            for method in HttpMethod::ALL.map(HttpMethod::key) {
                 if let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) {
                     // 3.1 allows operations without responses; 3.0 requires the key.
                     op.entry("responses").or_insert_with(|| json!({}));
@@ -53,7 +68,15 @@ pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
             }
         }
     }
-    walk(doc);
+    let mut path = Vec::new();
+    walk(doc, &mut path, diags);
+}
+
+/// The pointer of the place being walked (built only for a diagnostic).
+fn pointer(path: &[String]) -> String {
+    path.iter().fold("#".to_string(), |p, t| {
+        crate::diagnostics::pointer_push(&p, t)
+    })
 }
 
 /// A parameter needs `schema` or `content`. Report each one without, and give it a
@@ -122,37 +145,48 @@ fn check_parameter(p: &mut Value, at: &str, diags: &mut Diagnostics) {
             format!("parameter `{name}` has neither `schema` nor `content`"),
         )
         .with_code("param-no-schema")
-        .with_help("add `schema: {type: string}` (or the parameter's real type)"),
+        .with_help("add `schema: {type: string}` (or the parameter's real type)")
+        .with_repair("the parameter is a string"),
     );
     obj.insert("schema".into(), json!({"type": "string"}));
 }
 
 /// Walks the whole document, normalising every schema found in a schema position.
-fn walk(v: &mut Value) {
+fn walk(v: &mut Value, path: &mut Vec<String>, diags: &mut Diagnostics) {
     match v {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
+                path.push(key.clone());
                 match key.as_str() {
                     // Example payloads are data: their `$ref`/`schema` keys are not ours.
                     "example" | "examples" => {}
-                    "schema" => schema(child),
+                    "schema" => schema(child, path, diags),
                     "schemas" => {
                         if let Some(all) = child.as_object_mut() {
-                            for s in all.values_mut() {
-                                schema(s);
+                            for (name, s) in all.iter_mut() {
+                                path.push(name.clone());
+                                schema(s, path, diags);
+                                path.pop();
                             }
                         }
                     }
-                    _ => walk(child),
+                    _ => walk(child, path, diags),
                 }
+                path.pop();
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(walk),
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                path.push(i.to_string());
+                walk(item, path, diags);
+                path.pop();
+            }
+        }
         _ => {}
     }
 }
 
-fn schema(v: &mut Value) {
+fn schema(v: &mut Value, path: &mut Vec<String>, diags: &mut Diagnostics) {
     if let Value::Bool(b) = v {
         // JSON Schema boolean schemas: `true` accepts anything, `false` nothing.
         *v = if *b { json!({}) } else { json!({"not": {}}) };
@@ -162,26 +196,185 @@ fn schema(v: &mut Value) {
     // 3.1 spellings also turn up in 3.0 documents (OpenAI's 3.0 document has
     // `type: "null"`); lowering them keeps their meaning either way.
     lower_31(obj);
+    repair_type(obj, path, diags);
+    repair_draft_4_habits(obj, path, diags);
     clamp_integer_bounds(obj);
-    for key in ["items", "not", "additionalProperties"] {
-        if let Some(child) = obj.get_mut(key) {
-            if !(key == "additionalProperties" && child.is_boolean()) {
-                schema(child);
+    let mut child = |obj: &mut Map<String, Value>, key: &str, sub: Option<&str>| {
+        let Some(c) = obj.get_mut(key) else { return };
+        path.push(key.to_string());
+        match (c, sub) {
+            (Value::Array(items), Some("items")) => {
+                for (i, item) in items.iter_mut().enumerate() {
+                    path.push(i.to_string());
+                    schema(item, path, diags);
+                    path.pop();
+                }
             }
+            (Value::Object(props), Some("members")) => {
+                for (name, p) in props.iter_mut() {
+                    path.push(name.clone());
+                    schema(p, path, diags);
+                    path.pop();
+                }
+            }
+            (c, None) => schema(c, path, diags),
+            _ => {}
         }
+        path.pop();
+    };
+    for key in ["items", "not"] {
+        child(obj, key, None);
+    }
+    if !obj
+        .get("additionalProperties")
+        .is_some_and(Value::is_boolean)
+    {
+        child(obj, "additionalProperties", None);
     }
     for key in ["allOf", "anyOf", "oneOf", "prefixItems"] {
-        if let Some(Value::Array(items)) = obj.get_mut(key) {
-            items.iter_mut().for_each(schema);
-        }
+        child(obj, key, Some("items"));
     }
     for key in ["properties", "patternProperties", "$defs", "definitions"] {
-        if let Some(Value::Object(props)) = obj.get_mut(key) {
-            props.values_mut().for_each(schema);
-        }
+        child(obj, key, Some("members"));
     }
     fold_null_alternatives(obj);
     fold_nullable_parts(obj);
+}
+
+/// `type` names other than OpenAPI's seven, as tools that meant one of them write
+/// them (`long`, `list`, `String`): the type meant, and a format where it says one.
+fn type_alias(name: &str) -> Option<(&'static str, Option<&'static str>)> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "string" | "str" | "text" => ("string", None),
+        "integer" | "int" | "long" | "short" | "bigint" => ("integer", None),
+        "int32" => ("integer", Some("int32")),
+        "int64" => ("integer", Some("int64")),
+        "number" | "decimal" | "numeric" => ("number", None),
+        "float" => ("number", Some("float")),
+        "double" => ("number", Some("double")),
+        "boolean" | "bool" => ("boolean", None),
+        "array" | "list" => ("array", None),
+        "object" | "map" | "dict" | "dictionary" | "hash" => ("object", None),
+        "date" => ("string", Some("date")),
+        "datetime" | "date-time" | "timestamp" => ("string", Some("date-time")),
+        "uuid" => ("string", Some("uuid")),
+        "file" | "binary" => ("string", Some("binary")),
+        _ => return None,
+    })
+}
+
+/// Spellings of older JSON Schema drafts and of Swagger tools: `required: true` on
+/// a property (the owner's `required` list meant) and `items` as a list of schemas.
+fn repair_draft_4_habits(obj: &mut Map<String, Value>, path: &[String], diags: &mut Diagnostics) {
+    let here = pointer(path);
+    let mut newly_required = Vec::new();
+    if let Some(Value::Object(props)) = obj.get_mut("properties") {
+        for (name, p) in props.iter_mut() {
+            let Some(Value::Bool(flag)) = p.get("required").cloned() else {
+                continue;
+            };
+            if let Some(p) = p.as_object_mut() {
+                p.remove("required");
+            }
+            if flag {
+                newly_required.push(name.clone());
+            }
+            let at = crate::diagnostics::pointer_push(
+                &crate::diagnostics::pointer_push(
+                    &crate::diagnostics::pointer_push(&here, "properties"),
+                    name,
+                ),
+                "required",
+            );
+            diags.push(
+                Diagnostic::error(at, "`required` of a property must be a list, not a boolean")
+                    .with_code("invalid-keyword")
+                    .with_help("list required members in the object's `required`")
+                    .with_repair(if flag {
+                        format!("`{name}` is a required member of the object")
+                    } else {
+                        format!("`{name}` is an optional member of the object")
+                    }),
+            );
+        }
+    }
+    if obj.get("required").is_some_and(Value::is_boolean) {
+        obj.remove("required");
+        diags.push(
+            Diagnostic::error(
+                crate::diagnostics::pointer_push(&here, "required"),
+                "`required` of a schema must be a list of member names, not a boolean",
+            )
+            .with_code("invalid-keyword")
+            .with_help("list required members in the owning object's `required`")
+            .with_repair("the flag is ignored"),
+        );
+    }
+    if !newly_required.is_empty() {
+        let list = obj.entry("required").or_insert_with(|| json!([]));
+        if let Value::Array(list) = list {
+            for name in newly_required {
+                if !list.iter().any(|v| v.as_str() == Some(&name)) {
+                    list.push(Value::String(name));
+                }
+            }
+        }
+    }
+    if let Some(Value::Array(items)) = obj.get("items") {
+        let repaired = match items.as_slice() {
+            [only] => only.clone(),
+            _ => json!({}),
+        };
+        let what = if items.len() == 1 {
+            "the one schema listed is the items' schema"
+        } else {
+            "the items may be any value"
+        };
+        diags.push(
+            Diagnostic::error(
+                crate::diagnostics::pointer_push(&here, "items"),
+                "`items` must be a schema, not a list of schemas",
+            )
+            .with_code("invalid-keyword")
+            .with_help("write `items: {…}`; OpenAPI 3.0 has no tuple schemas")
+            .with_repair(what),
+        );
+        obj.insert("items".into(), repaired);
+    }
+}
+
+/// A `type` that is not one of OpenAPI's: mapped to the type meant, or dropped.
+fn repair_type(obj: &mut Map<String, Value>, path: &[String], diags: &mut Diagnostics) {
+    const TYPES: [&str; 6] = ["string", "integer", "number", "boolean", "array", "object"];
+    let Some(ty) = obj.get("type") else { return };
+    let name = match ty {
+        Value::String(t) if TYPES.contains(&t.as_str()) => return,
+        Value::String(t) => t.clone(),
+        other => other.to_string(),
+    };
+    let at = crate::diagnostics::pointer_push(&pointer(path), "type");
+    let repaired = match type_alias(&name) {
+        Some((ty, format)) => {
+            obj.insert("type".into(), json!(ty));
+            if let Some(f) = format {
+                obj.entry("format").or_insert_with(|| json!(f));
+            }
+            match format {
+                Some(f) => format!("read as `type: {ty}, format: {f}`"),
+                None => format!("read as `type: {ty}`"),
+            }
+        }
+        None => {
+            obj.remove("type");
+            "the value may be any JSON (`serde_json::Value`)".to_string()
+        }
+    };
+    diags.push(
+        Diagnostic::error(at, format!("unknown schema type `{name}`"))
+            .with_code("unknown-type")
+            .with_help("use one of string, number, integer, boolean, array, object")
+            .with_repair(repaired),
+    );
 }
 
 /// `allOf: [X, {nullable: true}]` is how 3.0 documents often say "nullable X".

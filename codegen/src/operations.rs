@@ -2,16 +2,20 @@
 //! parameters with Rust names and types, the body, and every response case.
 
 use crate::diagnostics::{pointer_push, Diagnostic};
+use crate::http::{HttpMethod, PathTemplate};
 use crate::load::Document;
 use crate::names::{camel, snake, Namespace};
+use crate::reserved;
 use crate::types::resolve::Resolved;
 use crate::types::{Doc, Resolver, Ty};
 use indexmap::IndexMap;
 use openapiv3::{
-    APIKeyLocation, Components, MediaType, Parameter, ParameterSchemaOrContent, QueryStyle,
-    ReferenceOr, RequestBody, Response, SecurityScheme, StatusCode,
+    APIKeyLocation, Components, MediaType, Parameter, ParameterSchemaOrContent, PathItem,
+    QueryStyle, ReferenceOr, RequestBody, Response, SecurityScheme, StatusCode,
 };
 use serde_json::Value;
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
 pub struct Operation {
@@ -19,8 +23,9 @@ pub struct Operation {
     pub method_name: String,
     /// Base for the names of the operation's builder and enums (`ListPorts`).
     pub type_name: String,
-    pub http_method: String,
+    pub http_method: HttpMethod,
     pub path: String,
+    pub template: PathTemplate,
     pub pointer: String,
     pub summary: Option<String>,
     pub description: Option<String>,
@@ -204,45 +209,28 @@ pub struct Built {
 
 pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> Built {
     let api = &doc.api;
-    let mut method_ns = Namespace::new();
-    for reserved in ["builder", "new", "from_env", "base_url", "http_client"] {
-        method_ns.reserve(reserved);
-    }
-    let mut type_ns = Namespace::new();
-    for reserved in [
-        "Client",
-        "ClientBuilder",
-        "Error",
-        "ResponseValue",
-        "RawResponse",
-        "Secret",
-        "ConfigError",
-        "OperationInfo",
-        "RequestError",
-        "DecodeError",
-    ] {
-        type_ns.reserve(reserved);
-    }
+    let mut method_ns = reserved::methods(reserved::CLIENT);
+    let mut type_ns = reserved::namespace(reserved::CLIENT_MODULE_TYPES);
     let schemes = schemes(api.components.as_ref());
     let global: Vec<String> = security_names(api.security.as_deref(), &schemes);
     let auth_required = api
         .security
         .as_ref()
         .is_some_and(|s| !s.is_empty() && s.iter().all(|r| !r.is_empty()));
+    // Where each operationId and each method name was first used.
+    let mut ids: HashMap<String, String> = HashMap::new();
+    let mut method_owner: HashMap<String, (String, String)> = HashMap::new();
     let mut operations = Vec::new();
     for (path, item) in api.paths.iter() {
-        let item_ptr = pointer_push("#/paths", path);
-        let item = match item {
-            ReferenceOr::Item(i) => i,
-            ReferenceOr::Reference { reference } => {
-                resolver.diags.push(
-                    Diagnostic::warning(&item_ptr, format!("path item `$ref: {reference}` is not supported; its operations are skipped"))
-                        .with_code("fallback"),
-                );
-                continue;
-            }
+        let listed_at = pointer_push("#/paths", path);
+        let Some((item, item_ptr)) = path_item(doc, item, &listed_at, &mut resolver.diags) else {
+            continue;
         };
+        let template = PathTemplate::parse(path);
         for (method, op) in item.iter() {
+            let Some(http_method) = HttpMethod::from_key(method) else {
+                continue;
+            };
             let ptr = pointer_push(&item_ptr, method);
             let id = op
                 .operation_id
@@ -255,33 +243,50 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> Built {
                         .with_help("add an `operationId` so the method name does not change when the path does"),
                 );
             }
-            let method_name = method_ns.claim(&snake(&id));
+            let base = snake(&id);
+            let method_name = method_ns.claim(&base);
             let type_name = type_ns.claim(&camel(&id));
             for suffix in ["Error", "Response"] {
                 type_ns.reserve(&format!("{type_name}{suffix}"));
             }
+            let id_at = pointer_push(&ptr, "operationId");
+            if let Some(first) = ids.get(&id) {
+                resolver.diags.push(
+                    Diagnostic::error(&id_at, format!("operationId `{id}` is also used at {first}"))
+                        .with_code("duplicate-operation-id")
+                        .with_help("operation ids must be unique in a document; rename one of them")
+                        .with_repair(format!("this operation's method is `{method_name}` and its request builder `{type_name}`")),
+                );
+            } else if let Some((other, other_at)) = method_owner.get(&base) {
+                resolver.diags.push(
+                    Diagnostic::warning(&id_at, format!("operationIds `{other}` and `{id}` both become the Rust method `{base}`"))
+                        .with_code("name-collision")
+                        .with_help(format!("rename one of them (the other is at {other_at})"))
+                        .with_repair(format!("this operation's method is `{method_name}`")),
+                );
+            } else if method_name != base {
+                resolver.diags.push(
+                    Diagnostic::warning(&id_at, format!("operationId `{id}` becomes `{base}`, a name the client uses for itself"))
+                        .with_code("name-collision")
+                        .with_help("rename the operation if the numbered method name reads badly")
+                        .with_repair(format!("this operation's method is `{method_name}`")),
+                );
+            }
+            ids.entry(id.clone()).or_insert_with(|| id_at.clone());
+            method_owner
+                .entry(base)
+                .or_insert_with(|| (id.clone(), id_at.clone()));
             let mut b = OpBuilder {
                 doc,
                 resolver: &mut *resolver,
                 type_name: &type_name,
                 ptr: &ptr,
             };
-            let mut params = b.params(&item.parameters, &op.parameters, path);
+            let mut params = b.params(&item.parameters, &op.parameters, &template);
             let body = op.request_body.as_ref().and_then(|rb| b.body(rb));
             let responses = b.responses(&op.responses);
             // Rust names for arguments, unique within the operation.
-            let mut arg_ns = Namespace::new();
-            for reserved in [
-                "client",
-                "send",
-                "self",
-                "options",
-                "with_timeout",
-                "with_retry",
-                "stream",
-            ] {
-                arg_ns.reserve(reserved);
-            }
+            let mut arg_ns = reserved::methods(reserved::REQUEST_BUILDER);
             let body = body.map(|mut body| {
                 body.name = arg_ns.claim("body");
                 body
@@ -306,8 +311,9 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> Built {
                 id,
                 method_name,
                 type_name,
-                http_method: method.to_ascii_uppercase(),
+                http_method,
                 path: path.clone(),
+                template: template.clone(),
                 pointer: ptr,
                 summary: op.summary.clone(),
                 description: op.description.clone(),
@@ -327,6 +333,102 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> Built {
         schemes,
         auth_required,
     }
+}
+
+/// A path item, following a `$ref` to wherever in the document it points, and the
+/// pointer of the object itself.
+fn path_item<'d>(
+    doc: &'d Document,
+    item: &'d ReferenceOr<PathItem>,
+    at: &str,
+    diags: &mut crate::diagnostics::Diagnostics,
+) -> Option<(Cow<'d, PathItem>, String)> {
+    match item {
+        ReferenceOr::Item(i) => Some((Cow::Borrowed(i), at.to_string())),
+        ReferenceOr::Reference { reference } => {
+            let (value, target) = follow_raw(doc, reference, at, diags)?;
+            match serde_json::from_value::<PathItem>(value.clone()) {
+                Ok(i) => Some((Cow::Owned(i), target)),
+                Err(e) => {
+                    diags.push(
+                        Diagnostic::error(
+                            at,
+                            format!("`$ref: {reference}` does not point at a path item: {e}"),
+                        )
+                        .with_code("ref-wrong-kind")
+                        .with_help("point the reference at a Path Item Object")
+                        .with_repair("the path's operations are left out"),
+                    );
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// Follows a chain of `$ref`s through the raw document to a value that is not a
+/// reference: the value and its pointer. Reports (fatally) a reference that points
+/// nowhere, outside the document, or into a loop.
+pub fn follow_raw<'d>(
+    doc: &'d Document,
+    reference: &str,
+    at: &str,
+    diags: &mut crate::diagnostics::Diagnostics,
+) -> Option<(&'d Value, String)> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut current = reference.to_string();
+    loop {
+        let Some(pointer) = local_pointer(&current) else {
+            diags.push(
+                Diagnostic::error(
+                    pointer_push(at, "$ref"),
+                    format!("`$ref: {current}` points outside this document"),
+                )
+                .with_code("external-ref")
+                .with_help(
+                    "bundle the document first (e.g. `redocly bundle`) so every reference is local",
+                ),
+            );
+            return None;
+        };
+        if seen.contains(&pointer) || seen.len() >= MAX_REF_HOPS {
+            diags.push(
+                Diagnostic::error(
+                    pointer_push(at, "$ref"),
+                    format!("`$ref: {reference}` is part of a loop of references"),
+                )
+                .with_code("ref-loop")
+                .with_help("make one of the references point at an actual object"),
+            );
+            return None;
+        }
+        let Some(value) = doc.raw.pointer(pointer.trim_start_matches('#')) else {
+            diags.push(
+                Diagnostic::error(pointer_push(at, "$ref"), format!("`$ref: {current}` points nowhere: the document has nothing at that location"))
+                    .with_code("unresolved-ref")
+                    .with_help("check the spelling of the reference"),
+            );
+            return None;
+        };
+        match value.get("$ref").and_then(Value::as_str) {
+            Some(next) => {
+                seen.push(pointer);
+                current = next.to_string();
+            }
+            None => return Some((value, pointer)),
+        }
+    }
+}
+
+/// References followed before a chain is called a loop.
+pub const MAX_REF_HOPS: usize = 64;
+
+/// A local reference (`#/…`) as a JSON pointer with its percent-escapes decoded, or
+/// `None` for a reference outside the document.
+pub fn local_pointer(reference: &str) -> Option<String> {
+    reference
+        .starts_with('#')
+        .then(|| crate::diagnostics::percent_decode(reference))
 }
 
 /// Resolves an `x-pagination` extension, or explains (as a warning) why it is ignored.
@@ -475,9 +577,10 @@ fn schemes(components: Option<&Components>) -> Vec<Scheme> {
     let Some(c) = components else {
         return Vec::new();
     };
-    let mut ns = Namespace::new();
-    for reserved in ["base_url", "http_client", "build", "new"] {
-        ns.reserve(reserved);
+    // A scheme is a setter and a field of `ClientBuilder`, and a field of `Client`.
+    let mut ns = reserved::methods(reserved::CLIENT_BUILDER);
+    for n in reserved::CLIENT {
+        ns.reserve(n);
     }
     let mut out = Vec::new();
     for (name, scheme) in &c.security_schemes {
@@ -577,10 +680,11 @@ impl<'d> OpBuilder<'_, '_, 'd> {
         &mut self,
         item_params: &[ReferenceOr<Parameter>],
         op_params: &[ReferenceOr<Parameter>],
-        path: &str,
+        template: &PathTemplate,
     ) -> Vec<Param> {
         // Operation-level parameters override path-level ones with the same name and location.
-        let mut merged: IndexMap<(String, &'static str), (Parameter, String)> = IndexMap::new();
+        let mut merged: IndexMap<(String, &'static str), (Parameter, String, Option<String>)> =
+            IndexMap::new();
         let item_ptr = self
             .ptr
             .rsplit_once('/')
@@ -592,32 +696,36 @@ impl<'d> OpBuilder<'_, '_, 'd> {
         ] {
             for (i, p) in list.iter().enumerate() {
                 let at = pointer_push(&base, &i.to_string());
-                let Some(param) = self.deref(p, "parameters", |c| &c.parameters, &at) else {
+                let Some(found) = self.deref(p, "parameters", |c| &c.parameters, &at) else {
                     continue;
                 };
-                let data = param.parameter_data_ref();
-                let loc = location(param).as_str();
-                merged.insert((data.name.clone(), loc), (param.clone(), at));
+                let data = found.value.parameter_data_ref();
+                let loc = location(&found.value).as_str();
+                merged.insert(
+                    (data.name.clone(), loc),
+                    (found.value.into_owned(), found.pointer, found.component),
+                );
             }
         }
-        let template: Vec<String> = path
-            .split('{')
-            .skip(1)
-            .filter_map(|s| s.split_once('}').map(|(name, _)| name.to_string()))
-            .collect();
         let mut out = Vec::new();
-        for ((name, _), (param, at)) in &merged {
+        for ((name, _), (param, at, component)) in &merged {
+            let at = at.as_str();
             let data = param.parameter_data_ref();
             let loc = location(param);
-            if loc == Location::Path && !template.contains(name) {
+            if loc == Location::Path && !template.has_param(name) {
                 self.resolver.diags.push(
-                    Diagnostic::warning(at, format!("path parameter `{name}` is declared but the path `{path}` has no `{{{name}}}`"))
+                    Diagnostic::warning(at, format!("path parameter `{name}` is declared but the path `{}` has no `{{{name}}}`", template.text))
                         .with_code("path-param-unused")
-                        .with_help(format!("add `{{{name}}}` to the path, or remove the parameter")),
+                        .with_help(format!("add `{{{name}}}` to the path, or remove the parameter"))
+                        .with_repair("the parameter is left out"),
                 );
                 continue;
             }
-            let hint = format!("{}{}", self.type_name, camel(name));
+            // A shared parameter's inline schema is named after the shared parameter.
+            let hint = match component {
+                Some(c) => camel(c),
+                None => format!("{}{}", self.type_name, camel(name)),
+            };
             let (resolved, style) = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => (
                     self.resolver.resolve(s, &hint, &pointer_push(at, "schema")),
@@ -651,7 +759,8 @@ impl<'d> OpBuilder<'_, '_, 'd> {
                             .with_code("param-no-schema")
                             .with_help(
                                 "add `schema: {type: string}` (or the parameter's real type)",
-                            ),
+                            )
+                            .with_repair("the parameter is a string"),
                         );
                         (plain(Ty::String), None)
                     }
@@ -699,19 +808,20 @@ impl<'d> OpBuilder<'_, '_, 'd> {
                 deprecated: data.deprecated.unwrap_or(false),
             });
         }
-        for name in &template {
+        for name in template.params() {
             if !out
                 .iter()
-                .any(|p| p.location == Location::Path && &p.wire == name)
+                .any(|p| p.location == Location::Path && p.wire == name)
             {
                 self.resolver.diags.push(
-                    Diagnostic::warning(self.ptr, format!("the path `{path}` has `{{{name}}}` but no path parameter `{name}` is declared; treating it as a required string"))
+                    Diagnostic::warning(self.ptr, format!("the path `{}` has `{{{name}}}` but no path parameter `{name}` is declared", template.text))
                         .with_code("path-param-undeclared")
-                        .with_help(format!("declare it: `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}`")),
+                        .with_help(format!("declare it: `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}`"))
+                        .with_repair("it is a required string argument"),
                 );
                 out.push(Param {
                     name: String::new(),
-                    wire: name.clone(),
+                    wire: name.to_string(),
                     location: Location::Path,
                     ty: Ty::String,
                     required: true,
@@ -725,7 +835,7 @@ impl<'d> OpBuilder<'_, '_, 'd> {
         }
         // Path parameters in template order first, then the rest as declared.
         out.sort_by_key(|p| match p.location {
-            Location::Path => template.iter().position(|t| t == &p.wire).unwrap_or(0),
+            Location::Path => template.params().position(|t| t == p.wire).unwrap_or(0),
             _ => usize::MAX,
         });
         out
@@ -733,11 +843,16 @@ impl<'d> OpBuilder<'_, '_, 'd> {
 
     fn body(&mut self, rb: &ReferenceOr<RequestBody>) -> Option<Body> {
         let at = pointer_push(self.ptr, "requestBody");
-        let rb = self.deref(rb, "requestBodies", |c| &c.request_bodies, &at)?;
+        let found = self.deref(rb, "requestBodies", |c| &c.request_bodies, &at)?;
+        let rb = found.value.as_ref();
+        let at = found.pointer.as_str();
         let (media, mt) = pick_media(&rb.content)?;
         let kind = media_kind(media);
-        let mptr = pointer_push(&pointer_push(&at, "content"), media);
-        let hint = format!("{}Body", self.type_name);
+        let mptr = pointer_push(&pointer_push(at, "content"), media);
+        let hint = match &found.component {
+            Some(c) => camel(c),
+            None => format!("{}Body", self.type_name),
+        };
         let ty = match kind {
             BodyKind::Text => Ty::String,
             BodyKind::Bytes => {
@@ -788,20 +903,22 @@ impl<'d> OpBuilder<'_, '_, 'd> {
         let mut ns = Namespace::new();
         let mut out = Vec::new();
         for (status, r, at) in cases {
-            let Some(resp) = self.deref(r, "responses", |c| &c.responses, &at) else {
+            let Some(found) = self.deref(r, "responses", |c| &c.responses, &at) else {
                 continue;
             };
+            let resp = found.value.as_ref();
+            let at = found.pointer.as_str();
             let success = status.is_success() || (status == StatusMatch::Default && !any_success);
-            let hint = if success {
-                format!("{}Response", self.type_name)
-            } else {
-                format!("{}{}Body", self.type_name, reason(status))
+            let hint = match &found.component {
+                Some(c) => camel(c),
+                None if success => format!("{}Response", self.type_name),
+                None => format!("{}{}Body", self.type_name, reason(status)),
             };
             let decode = match pick_media(&resp.content) {
                 None => Decode::Empty,
                 Some((media, mt)) => match media_kind(media) {
                     BodyKind::Json | BodyKind::Form | BodyKind::Multipart => {
-                        let mptr = pointer_push(&pointer_push(&at, "content"), media);
+                        let mptr = pointer_push(&pointer_push(at, "content"), media);
                         match &mt.schema {
                             Some(s) => {
                                 let r =
@@ -814,7 +931,7 @@ impl<'d> OpBuilder<'_, '_, 'd> {
                     }
                     BodyKind::Text => Decode::Text,
                     BodyKind::Bytes => {
-                        let mptr = pointer_push(&pointer_push(&at, "content"), media);
+                        let mptr = pointer_push(&pointer_push(at, "content"), media);
                         self.untyped_media(media, mt, &mptr);
                         Decode::Bytes
                     }
@@ -868,50 +985,178 @@ impl<'d> OpBuilder<'_, '_, 'd> {
         }
     }
 
-    /// Follows a `$ref` into `#/components/<kind>/<name>`.
+    /// Follows `$ref`s, into `#/components/<kind>/…` or to any other location of
+    /// the document, to the object. Its own pointer comes back with it, so that the
+    /// inline schemas of an object shared by several operations resolve once.
     fn deref<'x, T>(
         &mut self,
         r: &'x ReferenceOr<T>,
-        kind: &str,
+        kind: &'static str,
         map: fn(&Components) -> &IndexMap<String, ReferenceOr<T>>,
         at: &str,
-    ) -> Option<&'x T>
+    ) -> Option<Found<'x, T>>
     where
         'd: 'x,
+        T: Clone + serde::de::DeserializeOwned + Repair,
     {
         let doc: &'x Document = self.doc;
         let mut current = r;
-        for _ in 0..16 {
-            match current {
-                ReferenceOr::Item(t) => return Some(t),
-                ReferenceOr::Reference { reference } => {
-                    let prefix = format!("#/components/{kind}/");
-                    let found = reference
-                        .strip_prefix(&prefix)
-                        .map(crate::diagnostics::pointer_unescape)
-                        .and_then(|name| {
-                            doc.api.components.as_ref().and_then(|c| map(c).get(&name))
-                        });
-                    match found {
-                        Some(next) => current = next,
-                        None => {
-                            self.resolver.diags.push(
-                                Diagnostic::error(at, format!("`$ref: {reference}` does not point at an entry of `components/{kind}`"))
-                                    .with_code("unresolved-ref")
-                                    .with_help(format!("add the {kind} entry it names, or fix the reference")),
-                            );
-                            return None;
-                        }
-                    }
+        let mut pointer = at.to_string();
+        let mut component = None;
+        for _ in 0..MAX_REF_HOPS {
+            let reference = match current {
+                ReferenceOr::Item(t) => {
+                    return Some(Found {
+                        value: Cow::Borrowed(t),
+                        pointer,
+                        component,
+                    })
                 }
+                ReferenceOr::Reference { reference } => reference,
+            };
+            let prefix = format!("#/components/{kind}/");
+            let name = local_pointer(reference).and_then(|p| {
+                p.strip_prefix(&prefix)
+                    .filter(|n| !n.contains('/'))
+                    .map(crate::diagnostics::pointer_unescape)
+            });
+            let entry = name
+                .as_ref()
+                .and_then(|name| doc.api.components.as_ref().and_then(|c| map(c).get(name)));
+            match (entry, name) {
+                (Some(next), Some(name)) => {
+                    pointer = pointer_push(&format!("#/components/{kind}"), &name);
+                    component = Some(name);
+                    current = next;
+                }
+                _ => return self.deref_raw(reference, kind, at),
             }
         }
         self.resolver.diags.push(
             Diagnostic::error(at, "this `$ref` is part of a loop of references")
-                .with_code("ref-loop"),
+                .with_code("ref-loop")
+                .with_help("make one of the references point at an actual object"),
         );
         None
     }
+
+    /// A reference to somewhere other than `components/<kind>`: read the object there.
+    fn deref_raw<'x, T>(
+        &mut self,
+        reference: &str,
+        kind: &'static str,
+        at: &str,
+    ) -> Option<Found<'x, T>>
+    where
+        T: Clone + serde::de::DeserializeOwned + Repair,
+    {
+        let (value, target) = follow_raw(self.doc, reference, at, &mut self.resolver.diags)?;
+        match serde_json::from_value::<T>(value.clone()) {
+            Ok(t) => Some(Found {
+                value: Cow::Owned(t),
+                pointer: target,
+                component: None,
+            }),
+            Err(e) => {
+                let schema = looks_like_schema(value);
+                let repaired = schema.then(|| T::from_schema(&target)).flatten();
+                let what = if schema { "a schema" } else { "something else" };
+                let instead = match &repaired {
+                    Some(_) => format!("it is read as a JSON {} with that schema", T::NOUN),
+                    None => format!("the {} is left out", T::NOUN),
+                };
+                self.resolver.diags.push(
+                    Diagnostic::error(at, format!("`$ref: {reference}` should point at a {} (an entry like those of `components/{kind}`), but points at {what}: {e}", T::NOUN))
+                        .with_code("ref-wrong-kind")
+                        .with_help(format!("point the reference at a {} object", T::NOUN))
+                        .with_repair(instead),
+                );
+                repaired.map(|t| Found {
+                    value: Cow::Owned(t),
+                    pointer: target,
+                    component: None,
+                })
+            }
+        }
+    }
+}
+
+/// An object reached through `deref`: the value, where it is, and the name it has
+/// under `components` (if that is where it is).
+struct Found<'x, T: Clone> {
+    value: Cow<'x, T>,
+    pointer: String,
+    component: Option<String>,
+}
+
+/// How a reference that should point at a `T` but points at a schema is read.
+trait Repair: Sized {
+    const NOUN: &'static str;
+    fn from_schema(_pointer: &str) -> Option<Self> {
+        None
+    }
+}
+
+impl Repair for Parameter {
+    const NOUN: &'static str = "parameter";
+}
+
+impl Repair for Response {
+    const NOUN: &'static str = "response";
+    fn from_schema(pointer: &str) -> Option<Self> {
+        Some(Response {
+            description: String::new(),
+            content: json_content(pointer),
+            ..Response::default()
+        })
+    }
+}
+
+impl Repair for RequestBody {
+    const NOUN: &'static str = "request body";
+    fn from_schema(pointer: &str) -> Option<Self> {
+        Some(RequestBody {
+            content: json_content(pointer),
+            required: true,
+            ..RequestBody::default()
+        })
+    }
+}
+
+fn json_content(schema_pointer: &str) -> IndexMap<String, MediaType> {
+    let mut content = IndexMap::new();
+    content.insert(
+        "application/json".to_string(),
+        MediaType {
+            schema: Some(ReferenceOr::Reference {
+                reference: schema_pointer.to_string(),
+            }),
+            ..MediaType::default()
+        },
+    );
+    content
+}
+
+/// Whether a value reads as a Schema Object rather than any other OpenAPI object.
+fn looks_like_schema(v: &Value) -> bool {
+    v.as_object().is_some_and(|o| {
+        [
+            "type",
+            "properties",
+            "items",
+            "allOf",
+            "oneOf",
+            "anyOf",
+            "enum",
+            "format",
+            "additionalProperties",
+            "nullable",
+        ]
+        .iter()
+        .any(|k| o.contains_key(*k))
+            && !o.contains_key("in")
+            && !o.contains_key("content")
+    })
 }
 
 fn plain(ty: Ty) -> Resolved {
@@ -1001,4 +1246,143 @@ pub fn reason(status: StatusMatch) -> String {
         },
     };
     text.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Diagnostics;
+    use serde_json::json;
+
+    /// Builds the operations of a document, with every diagnostic.
+    fn build_doc(doc: Value) -> (Built, Vec<Diagnostic>) {
+        let mut diags = Diagnostics::default();
+        let text = doc.to_string();
+        let doc = crate::load::parse(&text, &mut diags).expect("parses");
+        let mut resolver = Resolver::new(&doc);
+        let built = build(&doc, &mut resolver);
+        let (_, more) = resolver.finish();
+        (
+            built,
+            diags
+                .into_vec()
+                .into_iter()
+                .chain(more.into_vec())
+                .collect(),
+        )
+    }
+
+    fn doc(paths: Value) -> Value {
+        json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths})
+    }
+
+    #[test]
+    fn duplicate_operation_ids_are_repaired_errors() {
+        let ok = json!({"responses": {"200": {"description": "ok"}}});
+        let mut a = ok.clone();
+        a["operationId"] = json!("x");
+        let (built, d) = build_doc(doc(json!({"/a": {"get": a.clone()}, "/b": {"get": a}})));
+        let names: Vec<&str> = built
+            .operations
+            .iter()
+            .map(|o| o.method_name.as_str())
+            .collect();
+        assert_eq!(names, ["x", "x2"]);
+        let dup = d
+            .iter()
+            .find(|d| d.code == "duplicate-operation-id")
+            .unwrap();
+        assert_eq!(dup.pointer, "#/paths/~1b/get/operationId");
+        assert!(dup.is_error() && !dup.is_fatal());
+        assert!(dup.repaired.as_deref().unwrap().contains("`x2`"), "{dup}");
+    }
+
+    #[test]
+    fn operation_ids_never_take_the_clients_own_names() {
+        let mut paths = serde_json::Map::new();
+        for (i, id) in [
+            "authorize",
+            "builder",
+            "new",
+            "from_env",
+            "base_url",
+            "clone",
+            "fmt",
+        ]
+        .iter()
+        .enumerate()
+        {
+            paths.insert(
+                format!("/p{i}"),
+                json!({"get": {"operationId": id, "responses": {"200": {"description": "ok"}}}}),
+            );
+        }
+        let (built, _) = build_doc(doc(Value::Object(paths)));
+        for op in &built.operations {
+            assert_ne!(op.method_name, op.id, "{} must be renamed", op.id);
+            assert!(reserved::CLIENT.iter().all(|r| *r != op.method_name));
+        }
+    }
+
+    #[test]
+    fn references_may_point_anywhere_in_the_document() {
+        let (built, d) = build_doc(doc(json!({
+            "/accounts": {"get": {"operationId": "list", "responses": {
+                "200": {"description": "ok"},
+                "401": {"description": "no", "content": {"application/json": {"schema": {"type": "object", "properties": {"m": {"type": "string"}}}}}}
+            }}},
+            "/other": {"get": {"operationId": "other", "responses": {
+                "200": {"description": "ok"},
+                "401": {"$ref": "#/paths/~1accounts/get/responses/401"}
+            }}}
+        })));
+        assert!(d.iter().all(|d| !d.is_error()), "{d:?}");
+        let ty = |op: usize| {
+            built.operations[op]
+                .responses
+                .iter()
+                .find(|r| r.status == StatusMatch::Code(401))
+                .map(|r| r.decode.clone())
+        };
+        assert!(matches!(ty(1), Some(Decode::Json(Ty::Named(_)))));
+        assert_eq!(ty(0), ty(1), "the shared response's schema is one type");
+    }
+
+    #[test]
+    fn a_response_reference_to_a_schema_is_read_as_a_json_body() {
+        let (built, d) = build_doc(json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"operationId": "a", "responses": {"200": {"$ref": "#/components/schemas/Pet"}}}}},
+            "components": {"schemas": {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}}}
+        }));
+        let wrong = d.iter().find(|d| d.code == "ref-wrong-kind").unwrap();
+        assert!(!wrong.is_fatal());
+        assert!(matches!(
+            built.operations[0].responses[0].decode,
+            Decode::Json(Ty::Named(_))
+        ));
+    }
+
+    #[test]
+    fn a_reference_to_nothing_is_fatal() {
+        let (_, d) = build_doc(doc(
+            json!({"/a": {"get": {"operationId": "a", "responses": {"200": {"$ref": "#/nowhere"}}}}}),
+        ));
+        assert!(
+            d.iter().any(|d| d.code == "unresolved-ref" && d.is_fatal()),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn path_item_references_are_followed() {
+        let (built, d) = build_doc(json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"$ref": "#/x-shared/item"}},
+            "x-shared": {"item": {"get": {"operationId": "shared", "responses": {"200": {"description": "ok"}}}}}
+        }));
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(built.operations[0].path, "/a");
+        assert_eq!(built.operations[0].pointer, "#/x-shared/item/get");
+    }
 }

@@ -4,13 +4,10 @@
 //! schema, …). Every finding names its place by JSON pointer.
 
 use crate::diagnostics::{pointer_push, Diagnostic, Diagnostics};
+use crate::http::HttpMethod;
 use crate::names::{camel, snake};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 pub fn check(raw: &Value, diags: &mut Diagnostics) {
     operations(raw, diags);
@@ -23,45 +20,15 @@ fn operations(raw: &Value, diags: &mut Diagnostics) {
     let Some(paths) = raw.get("paths").and_then(Value::as_object) else {
         return;
     };
-    let mut ids: HashMap<String, String> = HashMap::new();
-    let mut methods: HashMap<String, (String, String)> = HashMap::new();
     for (path, item) in paths {
         let Some(item) = item.as_object() else {
             continue;
         };
-        for m in METHODS {
+        for m in HttpMethod::ALL.map(HttpMethod::key) {
             let Some(op) = item.get(m).and_then(Value::as_object) else {
                 continue;
             };
             let ptr = pointer_push(&pointer_push("#/paths", path), m);
-            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
-                let at = pointer_push(&ptr, "operationId");
-                if let Some(first) = ids.get(id) {
-                    diags.push(
-                        Diagnostic::error(
-                            &at,
-                            format!("operationId `{id}` is also used at {first}"),
-                        )
-                        .with_code("duplicate-operation-id")
-                        .with_help(
-                            "operation ids must be unique in a document; rename one of them",
-                        ),
-                    );
-                } else {
-                    ids.insert(id.to_string(), at.clone());
-                    let method = snake(id);
-                    match methods.get(&method) {
-                        Some((other, other_at)) => diags.push(
-                            Diagnostic::warning(&at, format!("operationIds `{other}` and `{id}` both become the Rust method `{method}`; this one gets a number"))
-                                .with_code("name-collision")
-                                .with_help(format!("rename one of them (the other is at {other_at})")),
-                        ),
-                        None => {
-                            methods.insert(method, (id.to_string(), at));
-                        }
-                    }
-                }
-            }
             let responses = op.get("responses").and_then(Value::as_object);
             if responses.is_none_or(|r| r.keys().all(|k| k.starts_with("x-"))) {
                 diags.push(
@@ -145,7 +112,7 @@ impl Visitor<'_, '_> {
             };
             let item_ptr = pointer_push("#/paths", path);
             self.parameters(item.get("parameters"), &item_ptr);
-            for m in METHODS {
+            for m in HttpMethod::ALL.map(HttpMethod::key) {
                 let Some(op) = item.get(m) else { continue };
                 let ptr = pointer_push(&item_ptr, m);
                 self.parameters(op.get("parameters"), &ptr);
@@ -314,7 +281,10 @@ impl Visitor<'_, '_> {
                             format!("`{lo}: {a}` is above `{hi}: {b}`, so no value is valid"),
                         )
                         .with_code("impossible-schema")
-                        .with_help(format!("swap or correct `{lo}` and `{hi}`")),
+                        .with_help(format!("swap or correct `{lo}` and `{hi}`"))
+                        .with_repair(
+                            "the bounds are documentation only; the client does not check them",
+                        ),
                     );
                 }
             }
@@ -330,7 +300,8 @@ impl Visitor<'_, '_> {
                     "`enum` is empty, so no value is valid",
                 )
                 .with_code("impossible-schema")
-                .with_help("list the allowed values, or remove `enum`"),
+                .with_help("list the allowed values, or remove `enum`")
+                .with_repair("the empty `enum` is ignored; the schema's `type` is used"),
             );
         }
         if obj.get("readOnly") == Some(&Value::Bool(true))
@@ -339,7 +310,8 @@ impl Visitor<'_, '_> {
             self.diags.push(
                 Diagnostic::error(at, "a schema cannot be both `readOnly` and `writeOnly`")
                     .with_code("impossible-schema")
-                    .with_help("keep one of the two flags"),
+                    .with_help("keep one of the two flags")
+                    .with_repair("the member is optional in both directions"),
             );
         }
     }
@@ -502,16 +474,6 @@ mod tests {
         let mut d = Diagnostics::default();
         check(&doc, &mut d);
         d.into_vec()
-    }
-
-    #[test]
-    fn duplicate_operation_ids_are_errors() {
-        let d = run(
-            json!({"paths": {"/a": {"get": {"operationId": "x", "responses": {"200": {}}}}, "/b": {"get": {"operationId": "x", "responses": {"200": {}}}}}}),
-        );
-        assert_eq!(d.len(), 1);
-        assert_eq!(d[0].code, "duplicate-operation-id");
-        assert_eq!(d[0].pointer, "#/paths/~1b/get/operationId");
     }
 
     #[test]

@@ -983,7 +983,7 @@ pub struct ListPorts<'a> {
     client: &'a Client,
     options: runtime::RequestOptions,
     company_name: String,
-    deleted: Option<types::ListPortsDeleted>,
+    deleted: Option<types::Deleted>,
 }
 
 impl<'a> ListPorts<'a> {
@@ -992,7 +992,7 @@ impl<'a> ListPorts<'a> {
     /// so it is sent as the text `true` or `false`.
     ///
     /// Example: `"false"`
-    pub fn deleted(mut self, value: impl Into<types::ListPortsDeleted>) -> Self {
+    pub fn deleted(mut self, value: impl Into<types::Deleted>) -> Self {
         self.deleted = Some(value.into());
         self
     }

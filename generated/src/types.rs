@@ -3495,11 +3495,11 @@ impl<'de> serde::Deserialize<'de> for CreateLayer2ConnectionRequestType {
     }
 }
 
-/// The `ListPortsDeleted` values.
+/// The `Deleted` values.
 ///
 /// Values this version does not know are kept in `Unknown` and sent back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListPortsDeleted {
+pub enum Deleted {
     /// `true`
     True,
     /// `false`
@@ -3508,7 +3508,7 @@ pub enum ListPortsDeleted {
     Unknown(String),
 }
 
-impl ListPortsDeleted {
+impl Deleted {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3519,7 +3519,7 @@ impl ListPortsDeleted {
     }
 }
 
-impl From<&str> for ListPortsDeleted {
+impl From<&str> for Deleted {
     fn from(value: &str) -> Self {
         match value {
             "true" => Self::True,
@@ -3529,26 +3529,26 @@ impl From<&str> for ListPortsDeleted {
     }
 }
 
-impl std::str::FromStr for ListPortsDeleted {
+impl std::str::FromStr for Deleted {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
-impl std::fmt::Display for ListPortsDeleted {
+impl std::fmt::Display for Deleted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for ListPortsDeleted {
+impl serde::Serialize for Deleted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ListPortsDeleted {
+impl<'de> serde::Deserialize<'de> for Deleted {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

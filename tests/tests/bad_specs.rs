@@ -2,7 +2,9 @@
 //! is reported rustc-style with its location, and the report is compared with the
 //! snapshot in `tests/bad-specs/expected/` (review changes, then accept with
 //! `INSTA_UPDATE=always cargo test -p consoleconnect-tests --test bad_specs`).
-//! Generation must fail cleanly on every document with an error, and never panic.
+//! Generation fails cleanly on every document with an error the generator cannot
+//! work around (a fatal one), goes on past errors it repairs (saying how), and
+//! never panics.
 
 use std::path::PathBuf;
 
@@ -37,10 +39,23 @@ fn every_bad_document_is_reported_with_its_place() {
         let settings = codegen::Settings::new("bad", "test", &label);
         let generated = std::panic::catch_unwind(|| codegen::generate(&text, &settings))
             .unwrap_or_else(|_| panic!("{name}: the generator panicked"));
-        if diagnostics.iter().any(|d| d.is_error()) {
-            assert!(generated.is_err(), "{name}: an error must stop generation");
+        if diagnostics.iter().any(|d| d.is_fatal()) {
+            assert!(
+                generated.is_err(),
+                "{name}: a fatal error must stop generation"
+            );
         } else {
-            assert!(generated.is_ok(), "{name}: warnings never stop generation");
+            let output = generated.unwrap_or_else(|d| {
+                panic!("{name}: repaired errors and warnings never stop generation: {d:?}")
+            });
+            assert_eq!(
+                output.diagnostics, diagnostics,
+                "{name}: generate reports what validate reports"
+            );
+        }
+        for d in diagnostics.iter().filter(|d| d.is_error() && !d.is_fatal()) {
+            assert!(report.contains("repaired: "), "{name}: the repair is shown");
+            assert!(!d.repaired.as_deref().unwrap_or("").is_empty());
         }
 
         let stem = name.rsplit_once('.').unwrap().0.to_string();

@@ -105,7 +105,7 @@ fn generate(doc: &Path, name: &str, dir: &Path) -> Row {
             row.first_error = format!("PANIC: {msg}");
         }
         Ok(Err(diags)) => {
-            let first = diags.iter().find(|d| d.is_error()).or(diags.first());
+            let first = diags.iter().find(|d| d.is_fatal()).or(diags.first());
             row.first_error = first
                 .map(|d| format!("{} at {}", d.message, d.pointer))
                 .unwrap_or_default();

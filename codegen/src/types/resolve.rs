@@ -261,7 +261,7 @@ impl<'d> Resolver<'d> {
             );
             return None;
         }
-        Some(percent_decode(reference))
+        Some(crate::diagnostics::percent_decode(reference))
     }
 
     /// The schema object a local reference points at (borrowed when it is a component).
@@ -305,7 +305,8 @@ impl<'d> Resolver<'d> {
                         format!("`$ref: {pointer}` does not point at a schema: {e}"),
                     )
                     .with_code("ref-not-schema")
-                    .with_help("a schema reference must point at a Schema Object"),
+                    .with_help("a schema reference must point at a Schema Object")
+                    .with_repair("the value may be any JSON (`serde_json::Value`)"),
                 );
                 None
             }
@@ -448,7 +449,8 @@ impl<'d> Resolver<'d> {
                         format!("unknown schema type `{other}`"),
                     )
                     .with_code("unknown-type")
-                    .with_help("use one of string, number, integer, boolean, array, object"),
+                    .with_help("use one of string, number, integer, boolean, array, object")
+                    .with_repair("the value may be any JSON (`serde_json::Value`)"),
                 );
                 Ty::Json
             }
@@ -1302,24 +1304,6 @@ fn int_type(format: Option<&str>, min: Option<f64>, max: Option<f64>) -> Ty {
         }
         _ => IntKind::I64,
     })
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 /// One part of an `allOf`, flattened, with the reference it was reached by.
