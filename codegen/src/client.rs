@@ -1175,18 +1175,9 @@ fn knob_code(
     k: &crate::operations::Knob,
     value: &proc_macro2::Ident,
 ) -> (TokenStream, TokenStream) {
-    use crate::types::{FieldShape, IntKind};
+    use crate::types::FieldShape;
     let param = ident(&k.param);
-    let int = match k.int {
-        IntKind::I8 => quote!(i8),
-        IntKind::I16 => quote!(i16),
-        IntKind::I32 => quote!(i32),
-        IntKind::I64 => quote!(i64),
-        IntKind::U8 => quote!(u8),
-        IntKind::U16 => quote!(u16),
-        IntKind::U32 => quote!(u32),
-        IntKind::U64 => quote!(u64),
-    };
+    let int = k.int.tokens();
     let cast = quote!(#int::try_from(#value).unwrap_or(#int::MAX));
     match &k.member {
         None if k.param_required => (

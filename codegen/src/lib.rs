@@ -17,7 +17,7 @@ pub mod operations;
 pub mod output;
 mod parallel;
 mod repair;
-mod reserved;
+pub mod reserved;
 pub mod runtime;
 pub mod types;
 mod validate;

@@ -66,45 +66,6 @@ const STRICT_KEYWORDS: &[&str] = &[
 /// Keywords that cannot even be raw identifiers.
 const NON_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
-/// Names a type may not take because emitted code relies on the prelude meaning.
-const RESERVED_TYPES: &[&str] = &[
-    "Option",
-    "Some",
-    "None",
-    "Result",
-    "Ok",
-    "Err",
-    "String",
-    "Vec",
-    "Box",
-    "Default",
-    "Clone",
-    "Copy",
-    "Send",
-    "Sync",
-    "Sized",
-    "Iterator",
-    "From",
-    "Into",
-    "ToString",
-    "ToOwned",
-    "Drop",
-    "Fn",
-    "FnMut",
-    "FnOnce",
-    "AsRef",
-    "AsMut",
-    "Eq",
-    "PartialEq",
-    "Ord",
-    "PartialOrd",
-    "Extend",
-    "IntoIterator",
-    "TryFrom",
-    "TryInto",
-    "Unpin",
-];
-
 /// `snake_case` identifier for a field, argument or method.
 pub fn snake(raw: &str) -> String {
     let mut s = words(raw).to_snake_case();
@@ -166,7 +127,7 @@ impl Namespace {
     /// A scope for type names, with the prelude names that emitted code relies on held back.
     pub fn for_types() -> Self {
         let mut ns = Self::new();
-        for name in RESERVED_TYPES {
+        for name in crate::reserved::PRELUDE_TYPES {
             ns.reserve(name);
         }
         ns

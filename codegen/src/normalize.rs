@@ -377,22 +377,59 @@ fn repair_type(obj: &mut Map<String, Value>, path: &[String], diags: &mut Diagno
     );
 }
 
-/// `allOf: [X, {nullable: true}]` is how 3.0 documents often say "nullable X".
+/// `allOf` parts that only annotate (`allOf: [{$ref: X}, {description: …}]`, or
+/// `{nullable: true}`, how 3.0 documents often say "nullable X") are folded into
+/// the schema itself, so that `allOf: [{$ref: X}]` stays a reference to X.
 fn fold_nullable_parts(obj: &mut Map<String, Value>) {
+    const ANNOTATIONS: [&str; 11] = [
+        "description",
+        "title",
+        "nullable",
+        "example",
+        "examples",
+        "default",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "externalDocs",
+        "xml",
+    ];
     let Some(Value::Array(parts)) = obj.get_mut("allOf") else {
         return;
     };
-    let flag_only = |p: &Value| {
+    let annotation_only = |p: &Value| {
         p.as_object().is_some_and(|o| {
-            o.get("nullable") == Some(&Value::Bool(true))
+            !o.is_empty()
                 && o.keys()
-                    .all(|k| matches!(k.as_str(), "nullable" | "description" | "title"))
+                    .all(|k| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"))
         })
     };
-    let before = parts.len();
-    parts.retain(|p| !flag_only(p));
-    if parts.len() < before {
-        obj.insert("nullable".into(), Value::Bool(true));
+    if parts.len() < 2 || !parts.iter().any(|p| !annotation_only(p)) {
+        return;
+    }
+    let mut folded = Vec::new();
+    parts.retain(|p| {
+        let drop = annotation_only(p);
+        if drop {
+            folded.push(p.clone());
+        }
+        !drop
+    });
+    for part in folded {
+        let Value::Object(part) = part else { continue };
+        for (k, v) in part {
+            match k.as_str() {
+                // Flags widen: any part that says so makes the whole say so.
+                "nullable" | "deprecated" | "readOnly" | "writeOnly" => {
+                    if v == Value::Bool(true) {
+                        obj.insert(k, v);
+                    }
+                }
+                _ => {
+                    obj.entry(k).or_insert(v);
+                }
+            }
+        }
     }
 }
 
@@ -522,6 +559,9 @@ fn is_null_schema(v: &Value) -> bool {
         })
 }
 
+/// Where an integer schema keeps the bounds it had before clamping to `i64`.
+pub const WIDE_BOUNDS: &str = "x-codegen-bounds-beyond-i64";
+
 /// `openapiv3` stores integer bounds as `i64`; documents sometimes write bounds just
 /// beyond it (OpenAI's `seed`: ±9223372036854776000). Clamping keeps the meaning.
 fn clamp_integer_bounds(obj: &mut Map<String, Value>) {
@@ -529,8 +569,17 @@ fn clamp_integer_bounds(obj: &mut Map<String, Value>) {
         return;
     }
     for key in ["minimum", "maximum", "multipleOf"] {
-        if let Some(Value::Number(n)) = obj.get(key) {
+        if let Some(Value::Number(n)) = obj.get(key).cloned() {
             if n.as_i64().is_none() {
+                // The resolver picks a wider Rust integer from the bounds as written.
+                if key != "multipleOf" {
+                    let original = obj
+                        .entry(WIDE_BOUNDS)
+                        .or_insert_with(|| Value::Object(Map::new()));
+                    if let Value::Object(o) = original {
+                        o.insert(key.into(), Value::Number(n.clone()));
+                    }
+                }
                 let clamped = match n.as_f64() {
                     Some(f) if f <= i64::MIN as f64 => Value::from(i64::MIN),
                     Some(f) if f >= i64::MAX as f64 => Value::from(i64::MAX),

@@ -210,7 +210,7 @@ pub struct Built {
 pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> Built {
     let api = &doc.api;
     let mut method_ns = reserved::methods(reserved::CLIENT);
-    let mut type_ns = reserved::namespace(reserved::CLIENT_MODULE_TYPES);
+    let mut type_ns = reserved::types(reserved::CLIENT_MODULE_TYPES);
     let schemes = schemes(api.components.as_ref());
     let global: Vec<String> = security_names(api.security.as_deref(), &schemes);
     let auth_required = api

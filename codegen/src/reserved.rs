@@ -59,6 +59,46 @@ pub const REQUEST_BUILDER: &[&str] = &[
     "self",
 ];
 
+/// Prelude names emitted code relies on meaning what the prelude says, so no
+/// generated type (in any module) may take them.
+pub const PRELUDE_TYPES: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Iterator",
+    "From",
+    "Into",
+    "ToString",
+    "ToOwned",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "AsRef",
+    "AsMut",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "Extend",
+    "IntoIterator",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+];
+
 /// Types the `client` module defines or imports, besides each operation's request
 /// builder (`ListPorts`) and its `…Error`/`…Response` enums.
 pub const CLIENT_MODULE_TYPES: &[&str] = &[
@@ -84,11 +124,111 @@ pub fn methods(names: &[&str]) -> crate::names::Namespace {
     ns
 }
 
-/// A namespace with `names` held back.
-pub fn namespace(names: &[&str]) -> crate::names::Namespace {
-    let mut ns = crate::names::Namespace::new();
+/// A namespace for type names with `names` and the prelude's held back.
+pub fn types(names: &[&str]) -> crate::names::Namespace {
+    let mut ns = crate::names::Namespace::for_types();
     for n in names {
         ns.reserve(n);
     }
     ns
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Names of the fields and methods of the struct `name` and its inherent impls.
+    fn members(file: &syn::File, name: &str) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let client = file.items.iter().find_map(|i| match i {
+            syn::Item::Mod(m) if m.ident == "client" => m.content.as_ref().map(|c| &c.1),
+            _ => None,
+        });
+        for item in client.into_iter().flatten() {
+            match item {
+                syn::Item::Struct(s) if s.ident == name => {
+                    out.extend(
+                        s.fields
+                            .iter()
+                            .filter_map(|f| f.ident.as_ref())
+                            .map(|i| i.to_string()),
+                    );
+                }
+                syn::Item::Impl(i) if i.trait_.is_none() => {
+                    let syn::Type::Path(p) = &*i.self_ty else {
+                        continue;
+                    };
+                    if p.path.segments.last().is_none_or(|s| s.ident != name) {
+                        continue;
+                    }
+                    for it in &i.items {
+                        if let syn::ImplItem::Fn(f) = it {
+                            out.insert(f.sig.ident.to_string());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Every member the client emits for itself is in the registry: a name
+    /// from the document can then never collide with one.
+    #[test]
+    fn the_clients_own_names_are_all_registered() {
+        let doc = serde_json::json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "security": [{"key": []}],
+            "paths": {"/a/{id}": {"post": {
+                "operationId": "op",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                    {"name": "skip", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer"}}
+                ],
+                "x-pagination": {"offset": "skip", "limit": "limit"},
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "string"}}}}}, "default": {"description": "no"}}
+            }}},
+            "components": {"securitySchemes": {"key": {"type": "http", "scheme": "bearer"}}}
+        });
+        let mut settings = crate::Settings::new("t", "test", "t.json");
+        settings.layout = crate::Layout::SingleFile {
+            deny_warnings: false,
+        };
+        let out = crate::generate(&doc.to_string(), &settings).expect("generates");
+        let file = syn::parse_file(&out.files[0].contents).expect("parses");
+        let registered = |list: &[&str]| -> BTreeSet<String> {
+            list.iter()
+                .chain(TRAIT_METHODS)
+                .map(|s| s.to_string())
+                .collect()
+        };
+        let unregistered = |found: BTreeSet<String>, own: &[&str], list: &[&str]| {
+            let own: BTreeSet<String> = own.iter().map(|s| s.to_string()).collect();
+            let known = registered(list);
+            found
+                .into_iter()
+                .filter(|n| !own.contains(n) && !known.contains(n))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            unregistered(members(&file, "Client"), &["op", "key"], CLIENT),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            unregistered(members(&file, "ClientBuilder"), &["key"], CLIENT_BUILDER),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            unregistered(
+                members(&file, "Op"),
+                &["id", "skip", "limit", "body"],
+                REQUEST_BUILDER
+            ),
+            Vec::<String>::new()
+        );
+    }
 }

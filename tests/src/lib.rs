@@ -89,6 +89,9 @@ pub mod snapshot_formats;
 #[path = "../snapshots/inline.rs"]
 pub mod snapshot_inline;
 #[rustfmt::skip]
+#[path = "../snapshots/library.rs"]
+pub mod snapshot_library;
+#[rustfmt::skip]
 #[path = "../snapshots/maps.rs"]
 pub mod snapshot_maps;
 #[rustfmt::skip]
@@ -101,5 +104,14 @@ pub mod snapshot_objects;
 #[path = "../snapshots/openapi31.rs"]
 pub mod snapshot_openapi31;
 #[rustfmt::skip]
+#[path = "../snapshots/real_data.rs"]
+pub mod snapshot_real_data;
+#[rustfmt::skip]
 #[path = "../snapshots/recursion.rs"]
 pub mod snapshot_recursion;
+#[rustfmt::skip]
+#[path = "../snapshots/reserved_names.rs"]
+pub mod snapshot_reserved_names;
+#[rustfmt::skip]
+#[path = "../snapshots/sloppy.rs"]
+pub mod snapshot_sloppy;

@@ -48,10 +48,34 @@ pub enum IntKind {
     I16,
     I32,
     I64,
+    /// For documents whose bounds reach beyond 64 bits.
+    I128,
     U8,
     U16,
     U32,
     U64,
+}
+
+impl IntKind {
+    /// The Rust type's name (`i64`).
+    pub fn rust_name(self) -> &'static str {
+        match self {
+            IntKind::I8 => "i8",
+            IntKind::I16 => "i16",
+            IntKind::I32 => "i32",
+            IntKind::I64 => "i64",
+            IntKind::I128 => "i128",
+            IntKind::U8 => "u8",
+            IntKind::U16 => "u16",
+            IntKind::U32 => "u32",
+            IntKind::U64 => "u64",
+        }
+    }
+
+    pub fn tokens(self) -> proc_macro2::TokenStream {
+        let name = quote::format_ident!("{}", self.rust_name());
+        quote::quote!(#name)
+    }
 }
 
 impl Ty {

@@ -8,6 +8,7 @@ use crate::diagnostics::{pointer_push, pointer_unescape, Diagnostic, Diagnostics
 use crate::load::Document;
 use crate::names::{camel, snake, Namespace};
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
+use serde::Deserialize;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -182,11 +183,53 @@ impl<'d> Resolver<'d> {
                 let ty = self.resolve_schema(schema, None, hint, ptr);
                 let r = Resolved {
                     ty,
-                    nullable: schema.schema_data.nullable,
+                    nullable: self.nullable(schema, 0),
                     doc: doc_of(schema),
                 };
                 self.cache.insert(ptr.to_string(), r.clone());
                 r
+            }
+        }
+    }
+
+    /// Whether `null` is a valid value: the schema says so, or it is composed of
+    /// parts that all allow it (`allOf`), or one of them does (`oneOf`, `anyOf`).
+    fn nullable(&mut self, schema: &Schema, depth: usize) -> bool {
+        if schema.schema_data.nullable {
+            return true;
+        }
+        // Composition chains are short; a deep one is treated as not nullable.
+        if depth > 16 {
+            return false;
+        }
+        let shape = Shape::of(schema);
+        if !shape.one_of.is_empty() || !shape.any_of.is_empty() {
+            let members = if shape.one_of.is_empty() {
+                shape.any_of
+            } else {
+                shape.one_of
+            };
+            return members.iter().any(|m| self.part_nullable(m, depth));
+        }
+        !shape.all_of.is_empty()
+            && !shape.has_properties()
+            && shape.ty.is_none()
+            && shape.all_of.iter().all(|p| self.part_nullable(p, depth))
+    }
+
+    fn part_nullable(&mut self, part: &ReferenceOr<Schema>, depth: usize) -> bool {
+        match part {
+            ReferenceOr::Item(s) => self.nullable(s, depth + 1),
+            ReferenceOr::Reference { reference } => {
+                let Some(target) = crate::operations::local_pointer(reference) else {
+                    return false;
+                };
+                let doc = self.doc;
+                let found = doc
+                    .raw
+                    .pointer(target.trim_start_matches('#'))
+                    .and_then(|v| ReferenceOr::<Schema>::deserialize(v).ok());
+                found.is_some_and(|s| depth < 16 && self.part_nullable(&s, depth + 1))
             }
         }
     }
@@ -208,7 +251,7 @@ impl<'d> Resolver<'d> {
                 doc: Doc::default(),
             };
         };
-        let nullable = schema.schema_data.nullable;
+        let nullable = self.nullable(&schema, 0);
         let doc = doc_of(&schema);
         if let Some(id) = self.by_pointer.get(&target) {
             return Resolved {
@@ -389,7 +432,11 @@ impl<'d> Resolver<'d> {
             Some("string") => self.string_type(shape.format.as_deref(), ptr),
             Some("integer") => {
                 self.check_format("integer", shape.format.as_deref(), ptr);
-                int_type(shape.format.as_deref(), shape.minimum, shape.maximum)
+                let wide = schema
+                    .schema_data
+                    .extensions
+                    .get(crate::normalize::WIDE_BOUNDS);
+                int_type(shape.format.as_deref(), shape.minimum, wide)
             }
             Some("number") => {
                 self.check_format("number", shape.format.as_deref(), ptr);
@@ -1290,8 +1337,20 @@ fn is_null_only(member: &ReferenceOr<Schema>) -> bool {
     }
 }
 
-fn int_type(format: Option<&str>, min: Option<f64>, max: Option<f64>) -> Ty {
-    Ty::Int(match format {
+/// The Rust integer for a schema: its format's width, or wider where the document's
+/// own bounds (`wide`: those beyond `i64`, as written) allow values `i64` cannot hold
+/// (OpenAI's `seed` reaches 2⁶³, as JavaScript prints it).
+fn int_type(format: Option<&str>, min: Option<f64>, wide: Option<&Value>) -> Ty {
+    let beyond = |key: &str, negative: bool| {
+        wide.and_then(|w| w.get(key))
+            .and_then(Value::as_f64)
+            .is_some_and(|n| (n < 0.0) == negative)
+    };
+    let max_fits_u64 = wide
+        .and_then(|w| w.get("maximum"))
+        .is_none_or(|m| m.as_u64().is_some());
+    let non_negative = min.is_some_and(|m| m >= 0.0) && !beyond("minimum", true);
+    let kind = match format {
         Some("int8") => IntKind::I8,
         Some("int16") => IntKind::I16,
         Some("int32") => IntKind::I32,
@@ -1299,11 +1358,12 @@ fn int_type(format: Option<&str>, min: Option<f64>, max: Option<f64>) -> Ty {
         Some("uint16") => IntKind::U16,
         Some("uint32") => IntKind::U32,
         Some("uint64") | Some("uint") => IntKind::U64,
-        _ if min.is_some_and(|m| m >= 0.0) && max.is_some_and(|m| m > i64::MAX as f64) => {
-            IntKind::U64
-        }
+        _ if beyond("minimum", true) => IntKind::I128,
+        _ if beyond("maximum", false) && non_negative && max_fits_u64 => IntKind::U64,
+        _ if beyond("maximum", false) => IntKind::I128,
         _ => IntKind::I64,
-    })
+    };
+    Ty::Int(kind)
 }
 
 /// One part of an `allOf`, flattened, with the reference it was reached by.

@@ -27,7 +27,6 @@ pub struct Shape<'a> {
     pub all_of: &'a [ReferenceOr<Schema>],
     pub has_not: bool,
     pub minimum: Option<f64>,
-    pub maximum: Option<f64>,
 }
 
 fn format_of<T: Copy>(
@@ -72,7 +71,6 @@ impl<'a> Shape<'a> {
                     .map(|v| v.map(Value::from).unwrap_or(Value::Null))
                     .collect(),
                 minimum: i.minimum.map(|m| m as f64),
-                maximum: i.maximum.map(|m| m as f64),
                 ..Default::default()
             },
             SchemaKind::Type(Type::Number(n)) => Shape {
@@ -91,7 +89,6 @@ impl<'a> Shape<'a> {
                     })
                     .collect(),
                 minimum: n.minimum,
-                maximum: n.maximum,
                 ..Default::default()
             },
             SchemaKind::Type(Type::Boolean(b)) => Shape {
@@ -148,7 +145,6 @@ impl<'a> Shape<'a> {
                 all_of: &any.all_of,
                 has_not: any.not.is_some(),
                 minimum: any.minimum,
-                maximum: any.maximum,
             },
         }
     }
