@@ -2,7 +2,7 @@
 //! the resolved model before anything is printed (emitters only print).
 
 use crate::operations::{BodyKind, Built, Decode, Location};
-use crate::types::{EnumRepr, FieldShape, Ty, TypeKind, TypeSpace};
+use crate::types::{Ty, TypeKind, TypeSpace};
 
 /// The parts of the runtime (and so the dependencies) a document's crate uses.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -12,10 +12,8 @@ pub struct Needs {
     pub base64: bool,
     /// `bytes::Bytes` in a model (the client always has it).
     pub bytes: bool,
-    pub double_option: bool,
-    pub keep_null: bool,
-    pub str_enum: bool,
-    pub int_enum: bool,
+    /// Models (structs, enums): the runtime's deserialisation helpers.
+    pub models: bool,
     /// The document has operations, so the crate has a client.
     pub client: bool,
     pub path_params: bool,
@@ -38,22 +36,13 @@ impl Needs {
                 TypeKind::Pending => {}
                 TypeKind::Alias(ty) | TypeKind::Newtype(ty) => types.push(ty),
                 TypeKind::Struct(s) => {
-                    for f in &s.fields {
-                        types.push(&f.ty);
-                        match f.shape() {
-                            FieldShape::OptionalJson => needs.keep_null = true,
-                            FieldShape::OptionalNullable => needs.double_option = true,
-                            _ => {}
-                        }
-                    }
+                    needs.models = true;
+                    types.extend(s.fields.iter().map(|f| &f.ty));
                     if let Some((_, extra)) = &s.extra {
                         types.push(extra);
                     }
                 }
-                TypeKind::Enum(e) => match e.repr {
-                    EnumRepr::String => needs.str_enum = true,
-                    EnumRepr::Integer => needs.int_enum = true,
-                },
+                TypeKind::Enum(_) => needs.models = true,
                 TypeKind::Union(u) => types.extend(u.variants.iter().map(|v| &v.ty)),
             }
         }

@@ -50,8 +50,8 @@ pub struct Operation {
 /// (omitted when the body is the array itself).
 #[derive(Debug, Clone)]
 pub struct Pagination {
-    pub offset: Knob,
-    pub limit: Knob,
+    pub offset: PageParam,
+    pub limit: PageParam,
     /// The response member with the items, and whether it is optional.
     pub items: Option<(String, bool)>,
     pub item: Ty,
@@ -60,7 +60,7 @@ pub struct Pagination {
 
 /// Where a paging number is set: a parameter, or a member of one.
 #[derive(Debug, Clone)]
-pub struct Knob {
+pub struct PageParam {
     /// The builder field (the parameter's Rust name).
     pub param: String,
     pub param_required: bool,
@@ -462,7 +462,7 @@ fn pagination(
         Ty::Int(k) => Some(*k),
         _ => None,
     };
-    let knob = |path: &str| -> Result<Knob, String> {
+    let knob = |path: &str| -> Result<PageParam, String> {
         let (param_wire, member) = match path.split_once('.') {
             Some((p, m)) => (p, Some(m)),
             None => (path, None),
@@ -476,7 +476,7 @@ fn pagination(
             other => other,
         };
         match member {
-            None => Ok(Knob {
+            None => Ok(PageParam {
                 param: param.name.clone(),
                 param_required: param.required,
                 member: None,
@@ -494,7 +494,7 @@ fn pagination(
                         "`{param_wire}` is optional and has no default to fill in"
                     ));
                 }
-                Ok(Knob {
+                Ok(PageParam {
                     param: param.name.clone(),
                     param_required: param.required,
                     member: Some((field.name.clone(), field.shape())),
@@ -1300,18 +1300,8 @@ mod tests {
     #[test]
     fn operation_ids_never_take_the_clients_own_names() {
         let mut paths = serde_json::Map::new();
-        for (i, id) in [
-            "authorize",
-            "builder",
-            "new",
-            "from_env",
-            "base_url",
-            "clone",
-            "fmt",
-        ]
-        .iter()
-        .enumerate()
-        {
+        let taken = reserved::CLIENT.iter().chain(&["clone", "fmt"]);
+        for (i, id) in taken.enumerate() {
             paths.insert(
                 format!("/p{i}"),
                 json!({"get": {"operationId": id, "responses": {"200": {"description": "ok"}}}}),

@@ -25,37 +25,31 @@ const TRAIT_METHODS: &[&str] = &[
 ];
 
 /// Methods and fields of `Client`, besides one method per operation.
-pub const CLIENT: &[&str] = &[
-    "builder",
-    "new",
-    "from_env",
-    "base_url",
-    "authorize",
-    "http",
-    "settings",
-];
+pub const CLIENT: &[&str] = &["builder", "new", "from_env", "base_url", "core"];
 
 /// Methods and fields of `ClientBuilder`, besides one setter per security scheme.
 pub const CLIENT_BUILDER: &[&str] = &[
     "base_url",
-    "http",
     "http_client",
     "timeout",
     "connect_timeout",
     "retry",
     "build",
     "new",
+    "core",
 ];
 
-/// Methods and fields of an operation's request builder, besides one setter per
-/// optional parameter (fields hold the parameters under the same names).
+/// Methods of the runtime's `Request` (shared by every operation), besides one
+/// setter per optional parameter; and the names of its fields.
 pub const REQUEST_BUILDER: &[&str] = &[
-    "client",
-    "options",
     "send",
     "with_timeout",
     "with_retry",
     "stream",
+    "new",
+    "core",
+    "options",
+    "op",
     "self",
 ];
 
@@ -113,6 +107,7 @@ pub const CLIENT_MODULE_TYPES: &[&str] = &[
     "RequestError",
     "DecodeError",
     "RetryPolicy",
+    "Request",
 ];
 
 /// A namespace with `names` and the trait methods held back.

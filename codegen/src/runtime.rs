@@ -35,24 +35,38 @@ macro_rules! module {
 
 /// Every runtime module, in the order they are listed in a generated `mod.rs`.
 pub const MODULES: &[Module] = &[
+    module!("auth", ["error", "secret"], ["reqwest"]),
     module!("base64_text", [], ["serde", "base64"]),
     module!("datetime", [], ["serde", "chrono"]),
     module!("de", [], ["serde", "serde_json"]),
     module!("error", ["response"], ["reqwest"]),
     module!(
         "form",
-        ["error", "params", "query"],
+        ["error", "params", "query", "request"],
         ["serde", "serde_json", "form_urlencoded"]
     ),
     module!(
         "multipart",
-        ["error", "params"],
+        ["error", "params", "request"],
         ["serde", "serde_json", "reqwest", "reqwest/multipart"]
     ),
     module!("pagination", ["error"], ["futures-util"]),
     module!("params", ["error"], ["serde", "serde_json", "reqwest"]),
-    module!("path", ["error", "params"], ["serde", "percent-encoding"]),
-    module!("query", ["error", "params"], ["serde", "serde_json"]),
+    module!(
+        "path",
+        ["error", "params", "request"],
+        ["serde", "percent-encoding"]
+    ),
+    module!(
+        "query",
+        ["error", "params", "request"],
+        ["serde", "serde_json"]
+    ),
+    module!(
+        "request",
+        ["error", "params", "response", "retry", "transport"],
+        ["serde", "serde_json", "reqwest", "bytes"]
+    ),
     module!(
         "response",
         ["error"],
@@ -70,6 +84,11 @@ pub const MODULES: &[Module] = &[
         ["reqwest", "httpdate", "tokio", "tracing"]
     ),
     module!("secret", ["error"], ["reqwest"]),
+    module!(
+        "transport",
+        ["auth", "error", "request", "response", "retry"],
+        ["reqwest"]
+    ),
     module!("uuid_text", [], ["serde", "uuid"]),
 ];
 
@@ -88,13 +107,18 @@ pub fn modules(needs: &Needs) -> Vec<&'static Module> {
     want(needs.date_time, &["datetime"]);
     want(needs.uuid, &["uuid_text"]);
     want(needs.base64, &["base64_text"]);
-    want(
-        needs.double_option || needs.keep_null || needs.str_enum || needs.int_enum,
-        &["de"],
-    );
+    want(needs.models, &["de"]);
     want(
         needs.client,
-        &["secret", "response", "error", "retry", "params"],
+        &[
+            "transport",
+            "request",
+            "secret",
+            "response",
+            "error",
+            "retry",
+            "params",
+        ],
     );
     want(needs.client && needs.path_params, &["path"]);
     want(needs.client && (needs.query || needs.form), &["query"]);
@@ -197,7 +221,7 @@ pub fn reexports(modules: &[&Module]) -> TokenStream {
     let mut out = TokenStream::new();
     if has("retry") {
         out.extend(quote! {
-            pub use runtime::{ConfigError, DecodeError, Error, OperationInfo, RawResponse, RequestError, ResponseValue, RetryPolicy, Secret};
+            pub use runtime::{ConfigError, DecodeError, Error, OperationInfo, RawResponse, Request, RequestError, ResponseValue, RetryPolicy, Secret};
         });
     }
     if has("datetime") {

@@ -4,7 +4,7 @@
 //! The client: one method per operation of the API description.
 //!
 //! Each method takes the operation's required parameters and returns a
-//! request builder; optional parameters are set on the builder, and
+//! [`Request`](super::Request); optional parameters are set on it, and
 //! `send().await` performs the call.
 #![allow(
     clippy::too_many_arguments,
@@ -12,7 +12,7 @@
     clippy::result_large_err
 )]
 
-use super::runtime::{self, Error, ResponseValue};
+use super::runtime;
 use super::types;
 
 /// A client for the Console Connect API.
@@ -20,72 +20,56 @@ use super::types;
 /// Cheap to clone: clones share one connection pool. Build one with [`Client::builder`], [`Client::new`] or [`Client::from_env`].
 #[derive(Clone)]
 pub struct Client {
-    base_url: String,
-    http: reqwest::Client,
-    settings: runtime::Settings,
-    api_key: Option<runtime::Secret>,
+    core: runtime::Core,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client")
-            .field("base_url", &self.base_url)
-            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
-            .finish_non_exhaustive()
+        self.core.fmt(f)
     }
 }
 
 /// Configures a [`Client`].
 #[derive(Clone, Default)]
 pub struct ClientBuilder {
-    base_url: Option<String>,
-    http: Option<reqwest::Client>,
-    timeout: Option<std::time::Duration>,
-    connect_timeout: Option<std::time::Duration>,
-    retry: Option<runtime::RetryPolicy>,
-    api_key: Option<runtime::Secret>,
+    core: runtime::CoreBuilder,
 }
 
 impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
-            .finish_non_exhaustive()
+        self.core.fmt(f)
     }
 }
 
 impl ClientBuilder {
     /// Sets the base URL every path is appended to. Defaults to [`Client::DEFAULT_BASE_URL`] (`https://api.consoleconnect.com`).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = Some(base_url.into());
+        self.core.base_url = Some(base_url.into());
         self
     }
 
     /// How long a call may take, per attempt, unless the call sets its own.
-    pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+    pub const DEFAULT_TIMEOUT: std::time::Duration = runtime::DEFAULT_TIMEOUT;
     /// How long connecting may take (for the HTTP client this builder makes).
-    pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
-        10,
-    );
+    pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = runtime::DEFAULT_CONNECT_TIMEOUT;
     /// Uses your own `reqwest::Client` (proxies, TLS roots, …). Its connect
     /// timeout applies instead of [`ClientBuilder::connect_timeout`].
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
-        self.http = Some(http);
+        self.core.http = Some(http);
         self
     }
 
     /// The time each attempt of a call may take, from connecting to the end of
     /// the body ([`ClientBuilder::DEFAULT_TIMEOUT`] unless set). A call can
-    /// override it with `with_timeout`. Running out is [`Error::Timeout`].
+    /// override it with `with_timeout`. Running out is [`crate::Error::Timeout`].
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.core.timeout = Some(timeout);
         self
     }
 
     /// The time connecting may take ([`ClientBuilder::DEFAULT_CONNECT_TIMEOUT`] unless set).
     pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.core.connect_timeout = Some(timeout);
         self
     }
 
@@ -93,7 +77,7 @@ impl ClientBuilder {
     /// set; [`crate::RetryPolicy::none`] turns retries off). A call can
     /// override it with `with_retry`.
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.retry = Some(policy);
+        self.core.retry = Some(policy);
         self
     }
 
@@ -102,51 +86,14 @@ impl ClientBuilder {
     /// An API key issued by Console Connect Support, sent as
     /// `Authorization: Bearer <API key>`.
     pub fn api_key(mut self, credential: impl Into<String>) -> Self {
-        self.api_key = Some(runtime::Secret::new(credential));
+        self.core.credentials.set("api-key", runtime::Placement::Bearer, credential);
         self
     }
 
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, runtime::ConfigError> {
-        let base_url = self
-            .base_url
-            .unwrap_or_else(|| Client::DEFAULT_BASE_URL.to_string());
-        let parsed = reqwest::Url::parse(&base_url)
-            .map_err(|e| runtime::ConfigError(
-                format!("invalid base URL `{base_url}`: {e}"),
-            ))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(
-                runtime::ConfigError(
-                    format!("the base URL `{base_url}` is not http or https"),
-                ),
-            );
-        }
-
-        let http = match self.http {
-            Some(http) => http,
-            None => {
-                reqwest::Client::builder()
-                    .connect_timeout(
-                        self
-                            .connect_timeout
-                            .unwrap_or(ClientBuilder::DEFAULT_CONNECT_TIMEOUT),
-                    )
-                    .build()
-                    .map_err(|e| runtime::ConfigError(
-                        format!("could not create the HTTP client: {e}"),
-                    ))?
-            }
-        };
-
         Ok(Client {
-            base_url: base_url.trim_end_matches('/').to_string(),
-            http,
-            settings: runtime::Settings {
-                timeout: self.timeout.unwrap_or(ClientBuilder::DEFAULT_TIMEOUT),
-                retry: self.retry.unwrap_or_default(),
-            },
-            api_key: self.api_key,
+            core: self.core.build(Some(Client::DEFAULT_BASE_URL))?,
         })
     }
 }
@@ -185,8 +132,7 @@ impl Client {
         if !found {
             return Err(
                 runtime::ConfigError(
-                    "no credential in the environment: set `CONSOLECONNECT_API_KEY`"
-                        .into(),
+                    "no credential in the environment: set CONSOLECONNECT_API_KEY".into(),
                 ),
             );
         }
@@ -196,26 +142,7 @@ impl Client {
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
-        &self.base_url
-    }
-
-    /// Adds the configured credentials of the given security schemes.
-    fn authorize(
-        &self,
-        mut request: reqwest::RequestBuilder,
-        schemes: &[&str],
-    ) -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-        if schemes.contains(&"api-key") {
-            if let Some(secret) = &self.api_key {
-                request = request
-                    .header(
-                        reqwest::header::AUTHORIZATION,
-                        secret.header_value("Bearer ")?,
-                    );
-            }
-        }
-
-        Ok(request)
+        self.core.base_url()
     }
 }
 
@@ -230,10 +157,10 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `401`: [`GetCurrentUserError::Unauthorized`] in [`Error::Api`]
-    /// - any other status (`default`): [`GetCurrentUserError::Default`] in [`Error::Api`]
-    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+    /// - `401`: [`GetCurrentUserError::Unauthorized`] in [`Error::Api`](crate::Error::Api)
+    /// - any other status (`default`): [`GetCurrentUserError::Default`] in [`Error::Api`](crate::Error::Api)
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
     ///
     /// # Example
     ///
@@ -244,82 +171,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_current_user(&self) -> GetCurrentUser<'_> {
-        GetCurrentUser {
-            client: self,
-            options: Default::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_current_user`]: set optional parameters, then `send().await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct GetCurrentUser<'a> {
-    client: &'a Client,
-    options: runtime::RequestOptions,
-}
-
-impl<'a> GetCurrentUser<'a> {
-    /// The time this call may take, per attempt, instead of the client's.
-    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
+    pub fn get_current_user(&self) -> runtime::Request<'_, GetCurrentUser> {
+        runtime::Request::new(&self.core, GetCurrentUser {})
     }
 
-    /// When this call is retried, instead of the client's policy.
-    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<ResponseValue<types::User>, Error<GetCurrentUserError>> {
-        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-            let mut url = self.client.base_url.clone();
-            url.push_str("/api/auth/token");
-            let mut request = self.client.http.request(reqwest::Method::GET, url);
-            request = request.header(reqwest::header::ACCEPT, "application/json");
-            request = self.client.authorize(request, &["api-key"])?;
-            Ok(request)
-        };
-
-        let response = runtime::execute(
-                &self.client.http,
-                &self.client.settings,
-                &build,
-                &runtime::OperationInfo {
-                    operation_id: "getCurrentUser",
-                    method: "GET",
-                    path: "/api/auth/token",
-                },
-                &self.options,
-            )
-            .await?;
-        match response.status.as_u16() {
-            200 => response.json::<types::User, _>(),
-            401 => Err(response.error_json(GetCurrentUserError::Unauthorized)),
-            status if (200..=299).contains(&status) => {
-                Err(Error::UnexpectedStatus(response))
-            }
-
-            _ => Err(response.error_json(GetCurrentUserError::Default)),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::get_current_user`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetCurrentUserError {
-    /// `401`: The API key is missing, invalid or revoked.
-    Unauthorized(types::Error),
-    /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
-    Default(types::Error),
-}
-
-impl Client {
     /// Search data centre facilities
     ///
     /// Searches the data centres known to the platform, on and off the network. Narrow
@@ -342,9 +197,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - any other status (`default`): [`SearchDataCenterFacilitiesError::Default`] in [`Error::Api`]
-    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+    /// - any other status (`default`): [`SearchDataCenterFacilitiesError::Default`] in [`Error::Api`](crate::Error::Api)
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
     ///
     /// # Example
     ///
@@ -358,125 +213,15 @@ impl Client {
     pub fn search_data_center_facilities(
         &self,
         filter: impl Into<types::DataCenterFacilityFilter>,
-    ) -> SearchDataCenterFacilities<'_> {
-        SearchDataCenterFacilities {
-            client: self,
-            options: Default::default(),
-            filter: filter.into(),
-        }
-    }
-}
-
-/// Request builder for [`Client::search_data_center_facilities`]: set optional parameters, then `send().await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct SearchDataCenterFacilities<'a> {
-    client: &'a Client,
-    options: runtime::RequestOptions,
-    filter: types::DataCenterFacilityFilter,
-}
-
-impl<'a> SearchDataCenterFacilities<'a> {
-    /// The time this call may take, per attempt, instead of the client's.
-    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// When this call is retried, instead of the client's policy.
-    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
-    /// Every item of every page, fetched lazily: the next page is requested only
-    /// when the items so far are used up, and the stream ends after a page shorter
-    /// than the limit (the request's, or 100 when it sets none).
-    ///
-    /// Paging follows the operation's `x-pagination` extension.
-    pub fn stream(
-        self,
-    ) -> impl futures_util::Stream<
-        Item = Result<types::DataCenterFacility, Error<SearchDataCenterFacilitiesError>>,
-    > + 'a {
-        let start = Some(&self.filter)
-            .and_then(|p| p.skip.map(|v| v as i64))
-            .unwrap_or(0);
-        let limit = Some(&self.filter)
-            .and_then(|p| p.limit.map(|v| v as i64))
-            .unwrap_or(100);
-        runtime::paginate(
-            start,
-            limit,
-            move |offset, limit| {
-                let mut page = self.clone();
-                page.filter.skip = Some(i32::try_from(offset).unwrap_or(i32::MAX));
-                page.filter.limit = Some(i32::try_from(limit).unwrap_or(i32::MAX));
-                async move {
-                    let response = page.send().await?;
-                    Ok(response.into_inner())
-                }
+    ) -> runtime::Request<'_, SearchDataCenterFacilities> {
+        runtime::Request::new(
+            &self.core,
+            SearchDataCenterFacilities {
+                filter: filter.into(),
             },
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        ResponseValue<Vec<types::DataCenterFacility>>,
-        Error<SearchDataCenterFacilitiesError>,
-    > {
-        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-            let mut url = self.client.base_url.clone();
-            url.push_str("/v2/data-center-facility");
-            let mut request = self.client.http.request(reqwest::Method::GET, url);
-            let mut query: Vec<(String, String)> = Vec::new();
-            {
-                let value = &self.filter;
-                runtime::query_json(&mut query, "filter", value)?;
-            }
-
-            if !query.is_empty() {
-                request = request.query(&query);
-            }
-
-            request = request.header(reqwest::header::ACCEPT, "application/json");
-            request = self.client.authorize(request, &["api-key"])?;
-            Ok(request)
-        };
-
-        let response = runtime::execute(
-                &self.client.http,
-                &self.client.settings,
-                &build,
-                &runtime::OperationInfo {
-                    operation_id: "searchDataCenterFacilities",
-                    method: "GET",
-                    path: "/v2/data-center-facility",
-                },
-                &self.options,
-            )
-            .await?;
-        match response.status.as_u16() {
-            200 => response.json::<Vec<types::DataCenterFacility>, _>(),
-            status if (200..=299).contains(&status) => {
-                Err(Error::UnexpectedStatus(response))
-            }
-
-            _ => Err(response.error_json(SearchDataCenterFacilitiesError::Default)),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::search_data_center_facilities`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum SearchDataCenterFacilitiesError {
-    /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
-    Default(types::Error),
-}
-
-impl Client {
     /// List a company's port orders
     ///
     /// Returns every port order placed by the company, each with its current status and
@@ -491,9 +236,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - any other status (`default`): [`ListPortOrdersError::Default`] in [`Error::Api`]
-    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+    /// - any other status (`default`): [`ListPortOrdersError::Default`] in [`Error::Api`](crate::Error::Api)
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
     ///
     /// # Example
     ///
@@ -507,83 +252,15 @@ impl Client {
     pub fn list_port_orders(
         &self,
         company_name: impl Into<String>,
-    ) -> ListPortOrders<'_> {
-        ListPortOrders {
-            client: self,
-            options: Default::default(),
-            company_name: company_name.into(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_port_orders`]: set optional parameters, then `send().await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ListPortOrders<'a> {
-    client: &'a Client,
-    options: runtime::RequestOptions,
-    company_name: String,
-}
-
-impl<'a> ListPortOrders<'a> {
-    /// The time this call may take, per attempt, instead of the client's.
-    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
+    ) -> runtime::Request<'_, ListPortOrders> {
+        runtime::Request::new(
+            &self.core,
+            ListPortOrders {
+                company_name: company_name.into(),
+            },
+        )
     }
 
-    /// When this call is retried, instead of the client's policy.
-    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<ResponseValue<types::PortOrderList>, Error<ListPortOrdersError>> {
-        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-            let mut url = self.client.base_url.clone();
-            url.push_str("/api/company/");
-            runtime::push_path_segment(&mut url, &self.company_name);
-            url.push_str("/ports/orders");
-            let mut request = self.client.http.request(reqwest::Method::GET, url);
-            request = request.header(reqwest::header::ACCEPT, "application/json");
-            request = self.client.authorize(request, &["api-key"])?;
-            Ok(request)
-        };
-
-        let response = runtime::execute(
-                &self.client.http,
-                &self.client.settings,
-                &build,
-                &runtime::OperationInfo {
-                    operation_id: "listPortOrders",
-                    method: "GET",
-                    path: "/api/company/{companyName}/ports/orders",
-                },
-                &self.options,
-            )
-            .await?;
-        match response.status.as_u16() {
-            200 => response.json::<types::PortOrderList, _>(),
-            status if (200..=299).contains(&status) => {
-                Err(Error::UnexpectedStatus(response))
-            }
-
-            _ => Err(response.error_json(ListPortOrdersError::Default)),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::list_port_orders`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum ListPortOrdersError {
-    /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
-    Default(types::Error),
-}
-
-impl Client {
     /// Order a port
     ///
     /// Orders (reserves) a physical port of the given speed in a data centre facility,
@@ -602,10 +279,10 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `400`: [`CreatePortOrderError::BadRequest`] in [`Error::Api`]
-    /// - any other status (`default`): [`CreatePortOrderError::Default`] in [`Error::Api`]
-    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+    /// - `400`: [`CreatePortOrderError::BadRequest`] in [`Error::Api`](crate::Error::Api)
+    /// - any other status (`default`): [`CreatePortOrderError::Default`] in [`Error::Api`](crate::Error::Api)
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
     ///
     /// # Example
     ///
@@ -620,100 +297,16 @@ impl Client {
         &self,
         company_name: impl Into<String>,
         body: impl Into<types::CreatePortOrderRequest>,
-    ) -> CreatePortOrder<'_> {
-        CreatePortOrder {
-            client: self,
-            options: Default::default(),
-            company_name: company_name.into(),
-            body: body.into(),
-        }
-    }
-}
-
-/// Request builder for [`Client::create_port_order`]: set optional parameters, then `send().await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreatePortOrder<'a> {
-    client: &'a Client,
-    options: runtime::RequestOptions,
-    company_name: String,
-    body: types::CreatePortOrderRequest,
-}
-
-impl<'a> CreatePortOrder<'a> {
-    /// The time this call may take, per attempt, instead of the client's.
-    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
+    ) -> runtime::Request<'_, CreatePortOrder> {
+        runtime::Request::new(
+            &self.core,
+            CreatePortOrder {
+                company_name: company_name.into(),
+                body: body.into(),
+            },
+        )
     }
 
-    /// When this call is retried, instead of the client's policy.
-    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<ResponseValue<types::PortOrder>, Error<CreatePortOrderError>> {
-        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-            let mut url = self.client.base_url.clone();
-            url.push_str("/api/company/");
-            runtime::push_path_segment(&mut url, &self.company_name);
-            url.push_str("/ports/orders");
-            let mut request = self.client.http.request(reqwest::Method::PUT, url);
-            {
-                let body = &self.body;
-                request = request
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(
-                        serde_json::to_vec(body)
-                            .map_err(|e| runtime::RequestError(
-                                format!("the body could not be serialised: {e}"),
-                            ))?,
-                    );
-            }
-
-            request = request.header(reqwest::header::ACCEPT, "application/json");
-            request = self.client.authorize(request, &["api-key"])?;
-            Ok(request)
-        };
-
-        let response = runtime::execute(
-                &self.client.http,
-                &self.client.settings,
-                &build,
-                &runtime::OperationInfo {
-                    operation_id: "createPortOrder",
-                    method: "PUT",
-                    path: "/api/company/{companyName}/ports/orders",
-                },
-                &self.options,
-            )
-            .await?;
-        match response.status.as_u16() {
-            200 => response.json::<types::PortOrder, _>(),
-            400 => Err(response.error_json(CreatePortOrderError::BadRequest)),
-            status if (200..=299).contains(&status) => {
-                Err(Error::UnexpectedStatus(response))
-            }
-
-            _ => Err(response.error_json(CreatePortOrderError::Default)),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::create_port_order`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum CreatePortOrderError {
-    /// `400`: The order was rejected.
-    BadRequest(types::Error),
-    /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
-    Default(types::Error),
-}
-
-impl Client {
     /// Get a port order
     ///
     /// Returns one of the company's port orders, with the company, metro, controller and
@@ -729,9 +322,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - any other status (`default`): [`GetPortOrderError::Default`] in [`Error::Api`]
-    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+    /// - any other status (`default`): [`GetPortOrderError::Default`] in [`Error::Api`](crate::Error::Api)
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
     ///
     /// # Example
     ///
@@ -746,86 +339,16 @@ impl Client {
         &self,
         company_name: impl Into<String>,
         order_id: impl Into<String>,
-    ) -> GetPortOrder<'_> {
-        GetPortOrder {
-            client: self,
-            options: Default::default(),
-            company_name: company_name.into(),
-            order_id: order_id.into(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_port_order`]: set optional parameters, then `send().await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct GetPortOrder<'a> {
-    client: &'a Client,
-    options: runtime::RequestOptions,
-    company_name: String,
-    order_id: String,
-}
-
-impl<'a> GetPortOrder<'a> {
-    /// The time this call may take, per attempt, instead of the client's.
-    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
+    ) -> runtime::Request<'_, GetPortOrder> {
+        runtime::Request::new(
+            &self.core,
+            GetPortOrder {
+                company_name: company_name.into(),
+                order_id: order_id.into(),
+            },
+        )
     }
 
-    /// When this call is retried, instead of the client's policy.
-    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<ResponseValue<types::PortOrder>, Error<GetPortOrderError>> {
-        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-            let mut url = self.client.base_url.clone();
-            url.push_str("/api/company/");
-            runtime::push_path_segment(&mut url, &self.company_name);
-            url.push_str("/ports/orders/");
-            runtime::push_path_segment(&mut url, &self.order_id);
-            let mut request = self.client.http.request(reqwest::Method::GET, url);
-            request = request.header(reqwest::header::ACCEPT, "application/json");
-            request = self.client.authorize(request, &["api-key"])?;
-            Ok(request)
-        };
-
-        let response = runtime::execute(
-                &self.client.http,
-                &self.client.settings,
-                &build,
-                &runtime::OperationInfo {
-                    operation_id: "getPortOrder",
-                    method: "GET",
-                    path: "/api/company/{companyName}/ports/orders/{orderId}",
-                },
-                &self.options,
-            )
-            .await?;
-        match response.status.as_u16() {
-            200 => response.json::<types::PortOrder, _>(),
-            status if (200..=299).contains(&status) => {
-                Err(Error::UnexpectedStatus(response))
-            }
-
-            _ => Err(response.error_json(GetPortOrderError::Default)),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::get_port_order`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetPortOrderError {
-    /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
-    Default(types::Error),
-}
-
-impl Client {
     /// Request the Letter of Authorisation for a port order
     ///
     /// Asks for the Letter of Authorisation (LOA) of a port order. The data centre needs
@@ -840,9 +363,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - any other status (`default`): [`RequestPortOrderLoaError::Default`] in [`Error::Api`]
-    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+    /// - any other status (`default`): [`RequestPortOrderLoaError::Default`] in [`Error::Api`](crate::Error::Api)
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
     ///
     /// # Example
     ///
@@ -857,87 +380,16 @@ impl Client {
         &self,
         company_name: impl Into<String>,
         order_id: impl Into<String>,
-    ) -> RequestPortOrderLoa<'_> {
-        RequestPortOrderLoa {
-            client: self,
-            options: Default::default(),
-            company_name: company_name.into(),
-            order_id: order_id.into(),
-        }
-    }
-}
-
-/// Request builder for [`Client::request_port_order_loa`]: set optional parameters, then `send().await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct RequestPortOrderLoa<'a> {
-    client: &'a Client,
-    options: runtime::RequestOptions,
-    company_name: String,
-    order_id: String,
-}
-
-impl<'a> RequestPortOrderLoa<'a> {
-    /// The time this call may take, per attempt, instead of the client's.
-    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
+    ) -> runtime::Request<'_, RequestPortOrderLoa> {
+        runtime::Request::new(
+            &self.core,
+            RequestPortOrderLoa {
+                company_name: company_name.into(),
+                order_id: order_id.into(),
+            },
+        )
     }
 
-    /// When this call is retried, instead of the client's policy.
-    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<ResponseValue<types::PortOrder>, Error<RequestPortOrderLoaError>> {
-        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-            let mut url = self.client.base_url.clone();
-            url.push_str("/api/company/");
-            runtime::push_path_segment(&mut url, &self.company_name);
-            url.push_str("/ports/orders/");
-            runtime::push_path_segment(&mut url, &self.order_id);
-            url.push_str("/loa");
-            let mut request = self.client.http.request(reqwest::Method::POST, url);
-            request = request.header(reqwest::header::ACCEPT, "application/json");
-            request = self.client.authorize(request, &["api-key"])?;
-            Ok(request)
-        };
-
-        let response = runtime::execute(
-                &self.client.http,
-                &self.client.settings,
-                &build,
-                &runtime::OperationInfo {
-                    operation_id: "requestPortOrderLoa",
-                    method: "POST",
-                    path: "/api/company/{companyName}/ports/orders/{orderId}/loa",
-                },
-                &self.options,
-            )
-            .await?;
-        match response.status.as_u16() {
-            200 => response.json::<types::PortOrder, _>(),
-            status if (200..=299).contains(&status) => {
-                Err(Error::UnexpectedStatus(response))
-            }
-
-            _ => Err(response.error_json(RequestPortOrderLoaError::Default)),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::request_port_order_loa`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum RequestPortOrderLoaError {
-    /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
-    Default(types::Error),
-}
-
-impl Client {
     /// List a company's ports
     ///
     /// Returns the company's ports with their data centre, metro, capacity and the
@@ -949,13 +401,13 @@ impl Client {
     /// # Parameters
     ///
     /// - `company_name` (path `companyName`, required): Username of the company that owns the orders or ports (not its display name). Find yours in `getCurrentUser` under `companies[].username`. (example: `"samplecompanyname"`)
-    /// - `deleted` (query `deleted`, optional, set with [`ListPorts::deleted`]): Filter on the ports' deleted flag. Send `false` to leave out ports that have been deleted; the docs show no other use. The docs type this parameter as a string, so it is sent as the text `true` or `false`. (example: `"false"`)
+    /// - `deleted` (query `deleted`, optional, set with `.deleted(…)`): Filter on the ports' deleted flag. Send `false` to leave out ports that have been deleted; the docs show no other use. The docs type this parameter as a string, so it is sent as the text `true` or `false`. (example: `"false"`)
     ///
     /// # Errors
     ///
-    /// - any other status (`default`): [`ListPortsError::Default`] in [`Error::Api`]
-    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+    /// - any other status (`default`): [`ListPortsError::Default`] in [`Error::Api`](crate::Error::Api)
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
     ///
     /// # Example
     ///
@@ -966,110 +418,19 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_ports(&self, company_name: impl Into<String>) -> ListPorts<'_> {
-        ListPorts {
-            client: self,
-            options: Default::default(),
-            company_name: company_name.into(),
-            deleted: None,
-        }
-    }
-}
-
-/// Request builder for [`Client::list_ports`]: set optional parameters, then `send().await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ListPorts<'a> {
-    client: &'a Client,
-    options: runtime::RequestOptions,
-    company_name: String,
-    deleted: Option<types::Deleted>,
-}
-
-impl<'a> ListPorts<'a> {
-    /// Filter on the ports' deleted flag. Send `false` to leave out ports that have been
-    /// deleted; the docs show no other use. The docs type this parameter as a string,
-    /// so it is sent as the text `true` or `false`.
-    ///
-    /// Example: `"false"`
-    pub fn deleted(mut self, value: impl Into<types::Deleted>) -> Self {
-        self.deleted = Some(value.into());
-        self
+    pub fn list_ports(
+        &self,
+        company_name: impl Into<String>,
+    ) -> runtime::Request<'_, ListPorts> {
+        runtime::Request::new(
+            &self.core,
+            ListPorts {
+                company_name: company_name.into(),
+                deleted: None,
+            },
+        )
     }
 
-    /// The time this call may take, per attempt, instead of the client's.
-    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// When this call is retried, instead of the client's policy.
-    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<ResponseValue<types::PortList>, Error<ListPortsError>> {
-        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-            let mut url = self.client.base_url.clone();
-            url.push_str("/api/company/");
-            runtime::push_path_segment(&mut url, &self.company_name);
-            url.push_str("/ports");
-            let mut request = self.client.http.request(reqwest::Method::GET, url);
-            let mut query: Vec<(String, String)> = Vec::new();
-            if let Some(value) = &self.deleted {
-                runtime::query_param(
-                    &mut query,
-                    "deleted",
-                    value,
-                    runtime::Style::Form,
-                    true,
-                )?;
-            }
-
-            if !query.is_empty() {
-                request = request.query(&query);
-            }
-
-            request = request.header(reqwest::header::ACCEPT, "application/json");
-            request = self.client.authorize(request, &["api-key"])?;
-            Ok(request)
-        };
-
-        let response = runtime::execute(
-                &self.client.http,
-                &self.client.settings,
-                &build,
-                &runtime::OperationInfo {
-                    operation_id: "listPorts",
-                    method: "GET",
-                    path: "/api/company/{companyName}/ports",
-                },
-                &self.options,
-            )
-            .await?;
-        match response.status.as_u16() {
-            200 => response.json::<types::PortList, _>(),
-            status if (200..=299).contains(&status) => {
-                Err(Error::UnexpectedStatus(response))
-            }
-
-            _ => Err(response.error_json(ListPortsError::Default)),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::list_ports`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum ListPortsError {
-    /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
-    Default(types::Error),
-}
-
-impl Client {
     /// Get a port
     ///
     /// Returns one of the company's ports. Use the `createdPortId` of a finished port
@@ -1084,9 +445,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - any other status (`default`): [`GetPortError::Default`] in [`Error::Api`]
-    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+    /// - any other status (`default`): [`GetPortError::Default`] in [`Error::Api`](crate::Error::Api)
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
     ///
     /// # Example
     ///
@@ -1101,84 +462,16 @@ impl Client {
         &self,
         company_name: impl Into<String>,
         port_id: impl Into<String>,
-    ) -> GetPort<'_> {
-        GetPort {
-            client: self,
-            options: Default::default(),
-            company_name: company_name.into(),
-            port_id: port_id.into(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_port`]: set optional parameters, then `send().await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct GetPort<'a> {
-    client: &'a Client,
-    options: runtime::RequestOptions,
-    company_name: String,
-    port_id: String,
-}
-
-impl<'a> GetPort<'a> {
-    /// The time this call may take, per attempt, instead of the client's.
-    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
+    ) -> runtime::Request<'_, GetPort> {
+        runtime::Request::new(
+            &self.core,
+            GetPort {
+                company_name: company_name.into(),
+                port_id: port_id.into(),
+            },
+        )
     }
 
-    /// When this call is retried, instead of the client's policy.
-    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Port>, Error<GetPortError>> {
-        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-            let mut url = self.client.base_url.clone();
-            url.push_str("/api/company/");
-            runtime::push_path_segment(&mut url, &self.company_name);
-            url.push_str("/ports/");
-            runtime::push_path_segment(&mut url, &self.port_id);
-            let mut request = self.client.http.request(reqwest::Method::GET, url);
-            request = request.header(reqwest::header::ACCEPT, "application/json");
-            request = self.client.authorize(request, &["api-key"])?;
-            Ok(request)
-        };
-
-        let response = runtime::execute(
-                &self.client.http,
-                &self.client.settings,
-                &build,
-                &runtime::OperationInfo {
-                    operation_id: "getPort",
-                    method: "GET",
-                    path: "/api/company/{companyName}/ports/{portId}",
-                },
-                &self.options,
-            )
-            .await?;
-        match response.status.as_u16() {
-            200 => response.json::<types::Port, _>(),
-            status if (200..=299).contains(&status) => {
-                Err(Error::UnexpectedStatus(response))
-            }
-
-            _ => Err(response.error_json(GetPortError::Default)),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::get_port`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetPortError {
-    /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
-    Default(types::Error),
-}
-
-impl Client {
     /// List the metros where a company is present
     ///
     /// Returns the metros where the company has a presence (typically a port), each with
@@ -1193,9 +486,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - any other status (`default`): [`ListCompanyMetrosError::Default`] in [`Error::Api`]
-    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+    /// - any other status (`default`): [`ListCompanyMetrosError::Default`] in [`Error::Api`](crate::Error::Api)
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
     ///
     /// # Example
     ///
@@ -1209,83 +502,15 @@ impl Client {
     pub fn list_company_metros(
         &self,
         username: impl Into<String>,
-    ) -> ListCompanyMetros<'_> {
-        ListCompanyMetros {
-            client: self,
-            options: Default::default(),
-            username: username.into(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_company_metros`]: set optional parameters, then `send().await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ListCompanyMetros<'a> {
-    client: &'a Client,
-    options: runtime::RequestOptions,
-    username: String,
-}
-
-impl<'a> ListCompanyMetros<'a> {
-    /// The time this call may take, per attempt, instead of the client's.
-    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
+    ) -> runtime::Request<'_, ListCompanyMetros> {
+        runtime::Request::new(
+            &self.core,
+            ListCompanyMetros {
+                username: username.into(),
+            },
+        )
     }
 
-    /// When this call is retried, instead of the client's policy.
-    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<ResponseValue<types::MetroList>, Error<ListCompanyMetrosError>> {
-        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-            let mut url = self.client.base_url.clone();
-            url.push_str("/api/company/");
-            runtime::push_path_segment(&mut url, &self.username);
-            url.push_str("/metro/capabilities");
-            let mut request = self.client.http.request(reqwest::Method::GET, url);
-            request = request.header(reqwest::header::ACCEPT, "application/json");
-            request = self.client.authorize(request, &["api-key"])?;
-            Ok(request)
-        };
-
-        let response = runtime::execute(
-                &self.client.http,
-                &self.client.settings,
-                &build,
-                &runtime::OperationInfo {
-                    operation_id: "listCompanyMetros",
-                    method: "GET",
-                    path: "/api/company/{username}/metro/capabilities",
-                },
-                &self.options,
-            )
-            .await?;
-        match response.status.as_u16() {
-            200 => response.json::<types::MetroList, _>(),
-            status if (200..=299).contains(&status) => {
-                Err(Error::UnexpectedStatus(response))
-            }
-
-            _ => Err(response.error_json(ListCompanyMetrosError::Default)),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::list_company_metros`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum ListCompanyMetrosError {
-    /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
-    Default(types::Error),
-}
-
-impl Client {
     /// Get a metro
     ///
     /// Returns one metro by its id.
@@ -1298,10 +523,10 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `404`: [`GetMetroError::NotFound`] in [`Error::Api`]
-    /// - any other status (`default`): [`GetMetroError::Default`] in [`Error::Api`]
-    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+    /// - `404`: [`GetMetroError::NotFound`] in [`Error::Api`](crate::Error::Api)
+    /// - any other status (`default`): [`GetMetroError::Default`] in [`Error::Api`](crate::Error::Api)
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
     ///
     /// # Example
     ///
@@ -1312,85 +537,18 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_metro(&self, metro_id: impl Into<String>) -> GetMetro<'_> {
-        GetMetro {
-            client: self,
-            options: Default::default(),
-            metro_id: metro_id.into(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_metro`]: set optional parameters, then `send().await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct GetMetro<'a> {
-    client: &'a Client,
-    options: runtime::RequestOptions,
-    metro_id: String,
-}
-
-impl<'a> GetMetro<'a> {
-    /// The time this call may take, per attempt, instead of the client's.
-    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
+    pub fn get_metro(
+        &self,
+        metro_id: impl Into<String>,
+    ) -> runtime::Request<'_, GetMetro> {
+        runtime::Request::new(
+            &self.core,
+            GetMetro {
+                metro_id: metro_id.into(),
+            },
+        )
     }
 
-    /// When this call is retried, instead of the client's policy.
-    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<ResponseValue<types::Metro>, Error<GetMetroError>> {
-        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-            let mut url = self.client.base_url.clone();
-            url.push_str("/api/metro/");
-            runtime::push_path_segment(&mut url, &self.metro_id);
-            let mut request = self.client.http.request(reqwest::Method::GET, url);
-            request = request.header(reqwest::header::ACCEPT, "application/json");
-            request = self.client.authorize(request, &["api-key"])?;
-            Ok(request)
-        };
-
-        let response = runtime::execute(
-                &self.client.http,
-                &self.client.settings,
-                &build,
-                &runtime::OperationInfo {
-                    operation_id: "getMetro",
-                    method: "GET",
-                    path: "/api/metro/{metroId}",
-                },
-                &self.options,
-            )
-            .await?;
-        match response.status.as_u16() {
-            200 => response.json::<types::Metro, _>(),
-            404 => Err(response.error_json(GetMetroError::NotFound)),
-            status if (200..=299).contains(&status) => {
-                Err(Error::UnexpectedStatus(response))
-            }
-
-            _ => Err(response.error_json(GetMetroError::Default)),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::get_metro`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetMetroError {
-    /// `404`: No metro has this id.
-    NotFound(types::Error),
-    /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
-    Default(types::Error),
-}
-
-impl Client {
     /// Request a Layer 2 connection
     ///
     /// Requests a Layer 2 connection from one of your ports (`portId`) to a destination
@@ -1414,9 +572,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - any other status (`default`): [`CreateLayer2ConnectionError::Default`] in [`Error::Api`]
-    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-    /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+    /// - any other status (`default`): [`CreateLayer2ConnectionError::Default`] in [`Error::Api`](crate::Error::Api)
+    /// - an undocumented 2xx status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
     ///
     /// # Example
     ///
@@ -1431,85 +589,610 @@ impl Client {
         &self,
         company_username: impl Into<String>,
         body: impl Into<types::CreateLayer2ConnectionRequest>,
-    ) -> CreateLayer2Connection<'_> {
-        CreateLayer2Connection {
-            client: self,
-            options: Default::default(),
-            company_username: company_username.into(),
-            body: body.into(),
+    ) -> runtime::Request<'_, CreateLayer2Connection> {
+        runtime::Request::new(
+            &self.core,
+            CreateLayer2Connection {
+                company_username: company_username.into(),
+                body: body.into(),
+            },
+        )
+    }
+}
+
+/// The parameters of [`Client::get_current_user`] (`GET /api/auth/token`), which returns them in a [`Request`](super::Request).
+#[derive(Debug, Clone)]
+pub struct GetCurrentUser {}
+
+impl runtime::Operation for GetCurrentUser {
+    type Success = types::User;
+    type Error = GetCurrentUserError;
+    const INFO: runtime::OperationInfo = runtime::OperationInfo {
+        operation_id: "getCurrentUser",
+        method: "GET",
+        path: "/api/auth/token",
+        security: &["api-key"],
+        accept_json: true,
+    };
+
+    fn write(
+        &self,
+        request: &mut runtime::RequestParts,
+    ) -> Result<(), runtime::RequestError> {
+        request.path("/api/auth/token");
+        Ok(())
+    }
+
+    fn decode(
+        response: runtime::RawResponse,
+    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        match response.status.as_u16() {
+            200 => response.json(),
+            401 => Err(response.error_json(GetCurrentUserError::Unauthorized)),
+            status if (200..=299).contains(&status) => {
+                Err(runtime::Error::UnexpectedStatus(response))
+            }
+
+            _ => Err(response.error_json(GetCurrentUserError::Default)),
         }
     }
 }
 
-/// Request builder for [`Client::create_layer2_connection`]: set optional parameters, then `send().await`.
+/// The documented error responses of [`Client::get_current_user`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetCurrentUserError {
+    /// `401`: The API key is missing, invalid or revoked.
+    Unauthorized(types::Error),
+    /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
+    Default(types::Error),
+}
+
+/// The parameters of [`Client::search_data_center_facilities`] (`GET /v2/data-center-facility`), which returns them in a [`Request`](super::Request).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreateLayer2Connection<'a> {
-    client: &'a Client,
-    options: runtime::RequestOptions,
+pub struct SearchDataCenterFacilities {
+    filter: types::DataCenterFacilityFilter,
+}
+
+impl<'a> runtime::Request<'a, SearchDataCenterFacilities> {
+    /// Every item of every page, fetched lazily: the next page is requested only
+    /// when the items so far are used up, and the stream ends after a page shorter
+    /// than the limit (the request's, or 100 when it sets none).
+    ///
+    /// Paging follows the operation's `x-pagination` extension.
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            types::DataCenterFacility,
+            runtime::Error<SearchDataCenterFacilitiesError>,
+        >,
+    > + 'a {
+        let start = Some(&self.op.filter)
+            .and_then(|p| p.skip.map(|v| v as i64))
+            .unwrap_or(0);
+        let limit = Some(&self.op.filter)
+            .and_then(|p| p.limit.map(|v| v as i64))
+            .unwrap_or(100);
+        runtime::paginate(
+            start,
+            limit,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.op.filter.skip = Some(i32::try_from(offset).unwrap_or(i32::MAX));
+                page.op.filter.limit = Some(i32::try_from(limit).unwrap_or(i32::MAX));
+                async move {
+                    let response = page.send().await?;
+                    Ok(response.into_inner())
+                }
+            },
+        )
+    }
+}
+
+impl runtime::Operation for SearchDataCenterFacilities {
+    type Success = Vec<types::DataCenterFacility>;
+    type Error = SearchDataCenterFacilitiesError;
+    const INFO: runtime::OperationInfo = runtime::OperationInfo {
+        operation_id: "searchDataCenterFacilities",
+        method: "GET",
+        path: "/v2/data-center-facility",
+        security: &["api-key"],
+        accept_json: true,
+    };
+
+    fn write(
+        &self,
+        request: &mut runtime::RequestParts,
+    ) -> Result<(), runtime::RequestError> {
+        request.path("/v2/data-center-facility");
+        {
+            let value = &self.filter;
+            request.query_json("filter", value)?;
+        }
+
+        Ok(())
+    }
+
+    fn decode(
+        response: runtime::RawResponse,
+    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        match response.status.as_u16() {
+            200 => response.json(),
+            status if (200..=299).contains(&status) => {
+                Err(runtime::Error::UnexpectedStatus(response))
+            }
+
+            _ => Err(response.error_json(SearchDataCenterFacilitiesError::Default)),
+        }
+    }
+}
+
+/// The documented error responses of [`Client::search_data_center_facilities`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum SearchDataCenterFacilitiesError {
+    /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
+    Default(types::Error),
+}
+
+/// The parameters of [`Client::list_port_orders`] (`GET /api/company/{companyName}/ports/orders`), which returns them in a [`Request`](super::Request).
+#[derive(Debug, Clone)]
+pub struct ListPortOrders {
+    company_name: String,
+}
+
+impl runtime::Operation for ListPortOrders {
+    type Success = types::PortOrderList;
+    type Error = ListPortOrdersError;
+    const INFO: runtime::OperationInfo = runtime::OperationInfo {
+        operation_id: "listPortOrders",
+        method: "GET",
+        path: "/api/company/{companyName}/ports/orders",
+        security: &["api-key"],
+        accept_json: true,
+    };
+
+    fn write(
+        &self,
+        request: &mut runtime::RequestParts,
+    ) -> Result<(), runtime::RequestError> {
+        request.path("/api/company/");
+        request.path_segment(&self.company_name);
+        request.path("/ports/orders");
+        Ok(())
+    }
+
+    fn decode(
+        response: runtime::RawResponse,
+    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        match response.status.as_u16() {
+            200 => response.json(),
+            status if (200..=299).contains(&status) => {
+                Err(runtime::Error::UnexpectedStatus(response))
+            }
+
+            _ => Err(response.error_json(ListPortOrdersError::Default)),
+        }
+    }
+}
+
+/// The documented error responses of [`Client::list_port_orders`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListPortOrdersError {
+    /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
+    Default(types::Error),
+}
+
+/// The parameters of [`Client::create_port_order`] (`PUT /api/company/{companyName}/ports/orders`), which returns them in a [`Request`](super::Request).
+#[derive(Debug, Clone)]
+pub struct CreatePortOrder {
+    company_name: String,
+    body: types::CreatePortOrderRequest,
+}
+
+impl runtime::Operation for CreatePortOrder {
+    type Success = types::PortOrder;
+    type Error = CreatePortOrderError;
+    const INFO: runtime::OperationInfo = runtime::OperationInfo {
+        operation_id: "createPortOrder",
+        method: "PUT",
+        path: "/api/company/{companyName}/ports/orders",
+        security: &["api-key"],
+        accept_json: true,
+    };
+
+    fn write(
+        &self,
+        request: &mut runtime::RequestParts,
+    ) -> Result<(), runtime::RequestError> {
+        request.path("/api/company/");
+        request.path_segment(&self.company_name);
+        request.path("/ports/orders");
+        {
+            let body = &self.body;
+            request.json("application/json", body)?;
+        }
+
+        Ok(())
+    }
+
+    fn decode(
+        response: runtime::RawResponse,
+    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        match response.status.as_u16() {
+            200 => response.json(),
+            400 => Err(response.error_json(CreatePortOrderError::BadRequest)),
+            status if (200..=299).contains(&status) => {
+                Err(runtime::Error::UnexpectedStatus(response))
+            }
+
+            _ => Err(response.error_json(CreatePortOrderError::Default)),
+        }
+    }
+}
+
+/// The documented error responses of [`Client::create_port_order`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreatePortOrderError {
+    /// `400`: The order was rejected.
+    BadRequest(types::Error),
+    /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
+    Default(types::Error),
+}
+
+/// The parameters of [`Client::get_port_order`] (`GET /api/company/{companyName}/ports/orders/{orderId}`), which returns them in a [`Request`](super::Request).
+#[derive(Debug, Clone)]
+pub struct GetPortOrder {
+    company_name: String,
+    order_id: String,
+}
+
+impl runtime::Operation for GetPortOrder {
+    type Success = types::PortOrder;
+    type Error = GetPortOrderError;
+    const INFO: runtime::OperationInfo = runtime::OperationInfo {
+        operation_id: "getPortOrder",
+        method: "GET",
+        path: "/api/company/{companyName}/ports/orders/{orderId}",
+        security: &["api-key"],
+        accept_json: true,
+    };
+
+    fn write(
+        &self,
+        request: &mut runtime::RequestParts,
+    ) -> Result<(), runtime::RequestError> {
+        request.path("/api/company/");
+        request.path_segment(&self.company_name);
+        request.path("/ports/orders/");
+        request.path_segment(&self.order_id);
+        Ok(())
+    }
+
+    fn decode(
+        response: runtime::RawResponse,
+    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        match response.status.as_u16() {
+            200 => response.json(),
+            status if (200..=299).contains(&status) => {
+                Err(runtime::Error::UnexpectedStatus(response))
+            }
+
+            _ => Err(response.error_json(GetPortOrderError::Default)),
+        }
+    }
+}
+
+/// The documented error responses of [`Client::get_port_order`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetPortOrderError {
+    /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
+    Default(types::Error),
+}
+
+/// The parameters of [`Client::request_port_order_loa`] (`POST /api/company/{companyName}/ports/orders/{orderId}/loa`), which returns them in a [`Request`](super::Request).
+#[derive(Debug, Clone)]
+pub struct RequestPortOrderLoa {
+    company_name: String,
+    order_id: String,
+}
+
+impl runtime::Operation for RequestPortOrderLoa {
+    type Success = types::PortOrder;
+    type Error = RequestPortOrderLoaError;
+    const INFO: runtime::OperationInfo = runtime::OperationInfo {
+        operation_id: "requestPortOrderLoa",
+        method: "POST",
+        path: "/api/company/{companyName}/ports/orders/{orderId}/loa",
+        security: &["api-key"],
+        accept_json: true,
+    };
+
+    fn write(
+        &self,
+        request: &mut runtime::RequestParts,
+    ) -> Result<(), runtime::RequestError> {
+        request.path("/api/company/");
+        request.path_segment(&self.company_name);
+        request.path("/ports/orders/");
+        request.path_segment(&self.order_id);
+        request.path("/loa");
+        Ok(())
+    }
+
+    fn decode(
+        response: runtime::RawResponse,
+    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        match response.status.as_u16() {
+            200 => response.json(),
+            status if (200..=299).contains(&status) => {
+                Err(runtime::Error::UnexpectedStatus(response))
+            }
+
+            _ => Err(response.error_json(RequestPortOrderLoaError::Default)),
+        }
+    }
+}
+
+/// The documented error responses of [`Client::request_port_order_loa`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum RequestPortOrderLoaError {
+    /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
+    Default(types::Error),
+}
+
+/// The parameters of [`Client::list_ports`] (`GET /api/company/{companyName}/ports`), which returns them in a [`Request`](super::Request).
+#[derive(Debug, Clone)]
+pub struct ListPorts {
+    company_name: String,
+    deleted: Option<types::Deleted>,
+}
+
+impl<'a> runtime::Request<'a, ListPorts> {
+    /// Filter on the ports' deleted flag. Send `false` to leave out ports that have been
+    /// deleted; the docs show no other use. The docs type this parameter as a string,
+    /// so it is sent as the text `true` or `false`.
+    ///
+    /// Example: `"false"`
+    pub fn deleted(mut self, value: impl Into<types::Deleted>) -> Self {
+        self.op.deleted = Some(value.into());
+        self
+    }
+}
+
+impl runtime::Operation for ListPorts {
+    type Success = types::PortList;
+    type Error = ListPortsError;
+    const INFO: runtime::OperationInfo = runtime::OperationInfo {
+        operation_id: "listPorts",
+        method: "GET",
+        path: "/api/company/{companyName}/ports",
+        security: &["api-key"],
+        accept_json: true,
+    };
+
+    fn write(
+        &self,
+        request: &mut runtime::RequestParts,
+    ) -> Result<(), runtime::RequestError> {
+        request.path("/api/company/");
+        request.path_segment(&self.company_name);
+        request.path("/ports");
+        if let Some(value) = &self.deleted {
+            request.query("deleted", value, runtime::Style::Form, true)?;
+        }
+
+        Ok(())
+    }
+
+    fn decode(
+        response: runtime::RawResponse,
+    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        match response.status.as_u16() {
+            200 => response.json(),
+            status if (200..=299).contains(&status) => {
+                Err(runtime::Error::UnexpectedStatus(response))
+            }
+
+            _ => Err(response.error_json(ListPortsError::Default)),
+        }
+    }
+}
+
+/// The documented error responses of [`Client::list_ports`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListPortsError {
+    /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
+    Default(types::Error),
+}
+
+/// The parameters of [`Client::get_port`] (`GET /api/company/{companyName}/ports/{portId}`), which returns them in a [`Request`](super::Request).
+#[derive(Debug, Clone)]
+pub struct GetPort {
+    company_name: String,
+    port_id: String,
+}
+
+impl runtime::Operation for GetPort {
+    type Success = types::Port;
+    type Error = GetPortError;
+    const INFO: runtime::OperationInfo = runtime::OperationInfo {
+        operation_id: "getPort",
+        method: "GET",
+        path: "/api/company/{companyName}/ports/{portId}",
+        security: &["api-key"],
+        accept_json: true,
+    };
+
+    fn write(
+        &self,
+        request: &mut runtime::RequestParts,
+    ) -> Result<(), runtime::RequestError> {
+        request.path("/api/company/");
+        request.path_segment(&self.company_name);
+        request.path("/ports/");
+        request.path_segment(&self.port_id);
+        Ok(())
+    }
+
+    fn decode(
+        response: runtime::RawResponse,
+    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        match response.status.as_u16() {
+            200 => response.json(),
+            status if (200..=299).contains(&status) => {
+                Err(runtime::Error::UnexpectedStatus(response))
+            }
+
+            _ => Err(response.error_json(GetPortError::Default)),
+        }
+    }
+}
+
+/// The documented error responses of [`Client::get_port`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetPortError {
+    /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
+    Default(types::Error),
+}
+
+/// The parameters of [`Client::list_company_metros`] (`GET /api/company/{username}/metro/capabilities`), which returns them in a [`Request`](super::Request).
+#[derive(Debug, Clone)]
+pub struct ListCompanyMetros {
+    username: String,
+}
+
+impl runtime::Operation for ListCompanyMetros {
+    type Success = types::MetroList;
+    type Error = ListCompanyMetrosError;
+    const INFO: runtime::OperationInfo = runtime::OperationInfo {
+        operation_id: "listCompanyMetros",
+        method: "GET",
+        path: "/api/company/{username}/metro/capabilities",
+        security: &["api-key"],
+        accept_json: true,
+    };
+
+    fn write(
+        &self,
+        request: &mut runtime::RequestParts,
+    ) -> Result<(), runtime::RequestError> {
+        request.path("/api/company/");
+        request.path_segment(&self.username);
+        request.path("/metro/capabilities");
+        Ok(())
+    }
+
+    fn decode(
+        response: runtime::RawResponse,
+    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        match response.status.as_u16() {
+            200 => response.json(),
+            status if (200..=299).contains(&status) => {
+                Err(runtime::Error::UnexpectedStatus(response))
+            }
+
+            _ => Err(response.error_json(ListCompanyMetrosError::Default)),
+        }
+    }
+}
+
+/// The documented error responses of [`Client::list_company_metros`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListCompanyMetrosError {
+    /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
+    Default(types::Error),
+}
+
+/// The parameters of [`Client::get_metro`] (`GET /api/metro/{metroId}`), which returns them in a [`Request`](super::Request).
+#[derive(Debug, Clone)]
+pub struct GetMetro {
+    metro_id: String,
+}
+
+impl runtime::Operation for GetMetro {
+    type Success = types::Metro;
+    type Error = GetMetroError;
+    const INFO: runtime::OperationInfo = runtime::OperationInfo {
+        operation_id: "getMetro",
+        method: "GET",
+        path: "/api/metro/{metroId}",
+        security: &["api-key"],
+        accept_json: true,
+    };
+
+    fn write(
+        &self,
+        request: &mut runtime::RequestParts,
+    ) -> Result<(), runtime::RequestError> {
+        request.path("/api/metro/");
+        request.path_segment(&self.metro_id);
+        Ok(())
+    }
+
+    fn decode(
+        response: runtime::RawResponse,
+    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        match response.status.as_u16() {
+            200 => response.json(),
+            404 => Err(response.error_json(GetMetroError::NotFound)),
+            status if (200..=299).contains(&status) => {
+                Err(runtime::Error::UnexpectedStatus(response))
+            }
+
+            _ => Err(response.error_json(GetMetroError::Default)),
+        }
+    }
+}
+
+/// The documented error responses of [`Client::get_metro`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetMetroError {
+    /// `404`: No metro has this id.
+    NotFound(types::Error),
+    /// any other status (`default`): Any other failure. The body is JSON when the server produces one; its shape is not documented.
+    Default(types::Error),
+}
+
+/// The parameters of [`Client::create_layer2_connection`] (`PUT /api/v2/company/{companyUsername}/connections/layer2`), which returns them in a [`Request`](super::Request).
+#[derive(Debug, Clone)]
+pub struct CreateLayer2Connection {
     company_username: String,
     body: types::CreateLayer2ConnectionRequest,
 }
 
-impl<'a> CreateLayer2Connection<'a> {
-    /// The time this call may take, per attempt, instead of the client's.
-    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
+impl runtime::Operation for CreateLayer2Connection {
+    type Success = types::Layer2Connection;
+    type Error = CreateLayer2ConnectionError;
+    const INFO: runtime::OperationInfo = runtime::OperationInfo {
+        operation_id: "createLayer2Connection",
+        method: "PUT",
+        path: "/api/v2/company/{companyUsername}/connections/layer2",
+        security: &["api-key"],
+        accept_json: true,
+    };
+
+    fn write(
+        &self,
+        request: &mut runtime::RequestParts,
+    ) -> Result<(), runtime::RequestError> {
+        request.path("/api/v2/company/");
+        request.path_segment(&self.company_username);
+        request.path("/connections/layer2");
+        {
+            let body = &self.body;
+            request.json("application/json", body)?;
+        }
+
+        Ok(())
     }
 
-    /// When this call is retried, instead of the client's policy.
-    pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        ResponseValue<types::Layer2Connection>,
-        Error<CreateLayer2ConnectionError>,
-    > {
-        let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-            let mut url = self.client.base_url.clone();
-            url.push_str("/api/v2/company/");
-            runtime::push_path_segment(&mut url, &self.company_username);
-            url.push_str("/connections/layer2");
-            let mut request = self.client.http.request(reqwest::Method::PUT, url);
-            {
-                let body = &self.body;
-                request = request
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(
-                        serde_json::to_vec(body)
-                            .map_err(|e| runtime::RequestError(
-                                format!("the body could not be serialised: {e}"),
-                            ))?,
-                    );
-            }
-
-            request = request.header(reqwest::header::ACCEPT, "application/json");
-            request = self.client.authorize(request, &["api-key"])?;
-            Ok(request)
-        };
-
-        let response = runtime::execute(
-                &self.client.http,
-                &self.client.settings,
-                &build,
-                &runtime::OperationInfo {
-                    operation_id: "createLayer2Connection",
-                    method: "PUT",
-                    path: "/api/v2/company/{companyUsername}/connections/layer2",
-                },
-                &self.options,
-            )
-            .await?;
+    fn decode(
+        response: runtime::RawResponse,
+    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
-            200 => response.json::<types::Layer2Connection, _>(),
+            200 => response.json(),
             status if (200..=299).contains(&status) => {
-                Err(Error::UnexpectedStatus(response))
+                Err(runtime::Error::UnexpectedStatus(response))
             }
 
             _ => Err(response.error_json(CreateLayer2ConnectionError::Default)),

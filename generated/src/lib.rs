@@ -61,7 +61,7 @@ pub mod types;
 pub mod client;
 mod runtime;
 pub use runtime::{
-    ConfigError, DecodeError, Error, OperationInfo, RawResponse, RequestError,
+    ConfigError, DecodeError, Error, OperationInfo, RawResponse, Request, RequestError,
     ResponseValue, RetryPolicy, Secret,
 };
 

@@ -485,66 +485,191 @@ impl<'de> serde::Deserialize<'de> for ConnectionStatus {
 }
 
 /// A bandwidth, as a number and a label.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Speed {
     /// Bandwidth in megabits per second.
     ///
     /// Example: `1000`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i32>,
     /// Human-readable label for the bandwidth.
     ///
     /// Example: `"1000 Mbps"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Speed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for Speed {
+    const NAME: &'static str = "Speed";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1) = (None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "value" => f0 = map.next_value()?,
+                "name" => f1 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self { value: f0, name: f1, extra })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Speed {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// An IPv4 and an IPv6 address, either of which may be unset.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct IpPair {
     /// IPv4 address.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub ipv4: Option<Option<String>>,
     /// IPv6 address.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub ipv6: Option<Option<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl serde::Serialize for IpPair {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ipv4 {
+            map.serialize_entry("ipv4", value)?;
+        }
+
+        if let Some(value) = &self.ipv6 {
+            map.serialize_entry("ipv6", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for IpPair {
+    const NAME: &'static str = "IpPair";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1) = (None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "ipv4" => f0 = Some(map.next_value()?),
+                "ipv6" => f1 = Some(map.next_value()?),
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self { ipv4: f0, ipv6: f1, extra })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IpPair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
+}
+
 /// An inclusive range of VLAN ids.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct VlanRange {
     /// First VLAN id of the range.
     ///
     /// Example: `1000`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<i32>,
     /// Last VLAN id of the range.
     ///
     /// Example: `1010`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<i32>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for VlanRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.start {
+            map.serialize_entry("start", value)?;
+        }
+
+        if let Some(value) = &self.end {
+            map.serialize_entry("end", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for VlanRange {
+    const NAME: &'static str = "VlanRange";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1) = (None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "start" => f0 = map.next_value()?,
+                "end" => f1 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self { start: f0, end: f1, extra })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VlanRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// One coordinate of a point. The published samples give coordinates as strings
@@ -563,843 +688,1888 @@ pub enum GeoCoordinate {
 }
 
 /// A GeoJSON-style point.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct GeoPoint {
     /// Geometry type; always `Point` in the samples.
     ///
     /// Example: `"Point"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The point's coordinates, often empty. The samples are not consistent about
     /// their order (one gives longitude first, another latitude first).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coordinates: Option<Vec<GeoCoordinate>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl serde::Serialize for GeoPoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+
+        if let Some(value) = &self.coordinates {
+            map.serialize_entry("coordinates", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for GeoPoint {
+    const NAME: &'static str = "GeoPoint";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1) = (None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "type" => f0 = map.next_value()?,
+                "coordinates" => f1 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            r#type: f0,
+            coordinates: f1,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GeoPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
+}
+
 /// A postal address of a company.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Address {
     /// Location of the address on the map.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geo: Option<GeoPoint>,
     /// Whether this is the company's main address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
     /// Whether this is the company's registered (legal) address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered: Option<bool>,
     /// Street address.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub address: Option<Option<String>>,
     /// City.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub city: Option<Option<String>>,
     /// State, province or region.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub state: Option<Option<String>>,
     /// Postal code.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub zip: Option<Option<String>>,
     /// Country, as an ISO 3166-1 alpha-2 code.
     ///
     /// Example: `"GB"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub country: Option<Option<String>>,
     /// Contact e-mail address at this address.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub email: Option<Option<String>>,
     /// Contact phone number at this address.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub phone: Option<Option<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.geo {
+            map.serialize_entry("geo", value)?;
+        }
+
+        if let Some(value) = &self.primary {
+            map.serialize_entry("primary", value)?;
+        }
+
+        if let Some(value) = &self.registered {
+            map.serialize_entry("registered", value)?;
+        }
+
+        if let Some(value) = &self.address {
+            map.serialize_entry("address", value)?;
+        }
+
+        if let Some(value) = &self.city {
+            map.serialize_entry("city", value)?;
+        }
+
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+
+        if let Some(value) = &self.zip {
+            map.serialize_entry("zip", value)?;
+        }
+
+        if let Some(value) = &self.country {
+            map.serialize_entry("country", value)?;
+        }
+
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+
+        if let Some(value) = &self.phone {
+            map.serialize_entry("phone", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for Address {
+    const NAME: &'static str = "Address";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (
+            mut f0,
+            mut f1,
+            mut f2,
+            mut f3,
+            mut f4,
+            mut f5,
+            mut f6,
+            mut f7,
+            mut f8,
+            mut f9,
+        ) = (None, None, None, None, None, None, None, None, None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "geo" => f0 = map.next_value()?,
+                "primary" => f1 = map.next_value()?,
+                "registered" => f2 = map.next_value()?,
+                "address" => f3 = Some(map.next_value()?),
+                "city" => f4 = Some(map.next_value()?),
+                "state" => f5 = Some(map.next_value()?),
+                "zip" => f6 = Some(map.next_value()?),
+                "country" => f7 = Some(map.next_value()?),
+                "email" => f8 = Some(map.next_value()?),
+                "phone" => f9 = Some(map.next_value()?),
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            geo: f0,
+            primary: f1,
+            registered: f2,
+            address: f3,
+            city: f4,
+            state: f5,
+            zip: f6,
+            country: f7,
+            email: f8,
+            phone: f9,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// A platform user, as seen through their API key.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct User {
     /// Id of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The user's login name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The user's display name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub name: Option<Option<String>>,
     /// The user's e-mail address.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub email: Option<Option<String>>,
     /// Companies the user is a member of.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<Vec<UserCompany>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl serde::Serialize for User {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+
+        if let Some(value) = &self.companies {
+            map.serialize_entry("companies", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for User {
+    const NAME: &'static str = "User";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1, mut f2, mut f3, mut f4) = (None, None, None, None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = map.next_value()?,
+                "username" => f1 = map.next_value()?,
+                "name" => f2 = Some(map.next_value()?),
+                "email" => f3 = Some(map.next_value()?),
+                "companies" => f4 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            id: f0,
+            username: f1,
+            name: f2,
+            email: f3,
+            companies: f4,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
+}
+
 /// A company the current user belongs to.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UserCompany {
     /// Id of the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Username of the company, used in company-scoped paths.
     ///
     /// Example: `"samplecompanyname"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Display name of the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for UserCompany {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for UserCompany {
+    const NAME: &'static str = "UserCompany";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1, mut f2) = (None, None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = map.next_value()?,
+                "username" => f1 = map.next_value()?,
+                "name" => f2 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            id: f0,
+            username: f1,
+            name: f2,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserCompany {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// A company's public record, as embedded in orders and ports. Which fields appear
 /// depends on the route.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Company {
     /// Id of the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Internal document revision counter.
-    #[serde(rename = "__v", default, skip_serializing_if = "Option::is_none")]
     pub v: Option<i32>,
     /// The company's username, used in company-scoped paths.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Kind of record, for example `COMPANY` (data centres use `DATA_CENTER_FACILITY`).
     ///
     /// Example: `"COMPANY"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// State of the company's account.
     ///
     /// Example: `"ACTIVE"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Office address; only `null` has been seen, so its shape is unknown.
-    #[serde(
-        rename = "officeAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::keep_null"
-    )]
-
     pub office_address: Option<serde_json::Value>,
     /// Platform bookkeeping for the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<CompanySystem>,
     /// The company's profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<CompanyProfile>,
     /// Routing and provider details.
-    #[serde(
-        rename = "cloudProviderDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub cloud_provider_details: Option<CloudProviderDetails>,
     /// Services the company can offer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<CompanyCapabilities>,
     /// Activity counters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<CompanyStats>,
     /// Records of the company in external systems.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external: Option<Vec<CompanyExternal>>,
     /// Link between the requesting user and the company.
-    #[serde(
-        rename = "linkUserCompany",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub link_user_company: Option<LinkUserCompany>,
     /// Id of the overview image.
-    #[serde(
-        rename = "overviewImage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub overview_image: Option<Option<String>>,
     /// Embedded avatar image; only `null` has been seen, so its shape is unknown.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::keep_null"
-    )]
-
     pub avatar: Option<serde_json::Value>,
     /// Id of the avatar image.
-    #[serde(
-        rename = "avatarId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub avatar_id: Option<Option<String>>,
     /// Id of the previous avatar image.
-    #[serde(
-        rename = "oldAvatarId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub old_avatar_id: Option<Option<String>>,
     /// Id of the profile background image.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub background: Option<Option<String>>,
     /// Free-text introduction; may contain HTML.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub summary: Option<Option<String>>,
     /// Short tagline.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub headline: Option<Option<String>>,
     /// Location of the company; only `null` has been seen, so its shape is unknown.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::keep_null"
-    )]
-
     pub location: Option<serde_json::Value>,
     /// Main phone number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub phone: Option<Option<String>>,
     /// Labels attached to the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Business categories the company lists itself under.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<String>>,
     /// Groups the company belongs to; only empty lists have been seen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<serde_json::Value>>,
     /// Related companies; only empty lists have been seen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<Vec<serde_json::Value>>,
     /// Ids of the points of presence linked to the company.
-    #[serde(rename = "popIds", default, skip_serializing_if = "Option::is_none")]
     pub pop_ids: Option<Vec<String>>,
     /// Selective Q-in-Q tunnel providers; only empty lists have been seen.
-    #[serde(
-        rename = "selectiveQinQTunnelProvider",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub selective_qin_q_tunnel_provider: Option<Vec<serde_json::Value>>,
     /// Sort key used when listing companies.
-    #[serde(rename = "displayOrder", default, skip_serializing_if = "Option::is_none")]
     pub display_order: Option<i32>,
     /// Number of active ports the company has.
-    #[serde(rename = "portsActive", default, skip_serializing_if = "Option::is_none")]
     pub ports_active: Option<i32>,
     /// Whether the company has been verified by the platform.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
     /// Whether the company's identity has been verified.
-    #[serde(
-        rename = "verifiedIdentity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub verified_identity: Option<bool>,
     /// Whether the company is a cloud provider.
-    #[serde(
-        rename = "isCloudProvider",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub is_cloud_provider: Option<bool>,
     /// Whether this is a support account.
-    #[serde(rename = "isSupport", default, skip_serializing_if = "Option::is_none")]
     pub is_support: Option<bool>,
     /// Whether the company is shown as online.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub online: Option<bool>,
     /// Whether the company accepts marketing e-mail.
-    #[serde(
-        rename = "optIntoMarketingEmail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub opt_into_marketing_email: Option<bool>,
     /// Reference number of the company's signed agreement.
-    #[serde(
-        rename = "signedCompanyRefId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub signed_company_ref_id: Option<Option<i32>>,
     /// Whether the signed agreement has been verified.
-    #[serde(
-        rename = "signedCompanyVerified",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub signed_company_verified: Option<bool>,
     /// Company registration number.
-    #[serde(
-        rename = "businessRegistrationNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub business_registration_number: Option<Option<String>>,
     /// Billing account number.
-    #[serde(
-        rename = "billingAccount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub billing_account: Option<Option<String>>,
     /// Payment type used when none is given; only `null` has been seen.
-    #[serde(
-        rename = "defaultPaymentType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub default_payment_type: Option<Option<String>>,
     /// Id of the legal entity the company contracts through.
-    #[serde(
-        rename = "legalEntityId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub legal_entity_id: Option<Option<String>>,
     /// E-mail address of the company's account manager.
-    #[serde(
-        rename = "accountManagerEmail",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub account_manager_email: Option<Option<String>>,
     /// Id of the company's account manager.
-    #[serde(
-        rename = "accountManagerId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub account_manager_id: Option<Option<String>>,
     /// Whether the company has been deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// When the company was deleted.
-    #[serde(
-        rename = "deletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub deleted_at: Option<Option<super::runtime::DateTime>>,
     /// When the company was created.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<super::runtime::DateTime>,
     /// When the company was last changed.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Company {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+
+        if let Some(value) = &self.v {
+            map.serialize_entry("__v", value)?;
+        }
+
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+
+        if let Some(value) = &self.office_address {
+            map.serialize_entry("officeAddress", value)?;
+        }
+
+        if let Some(value) = &self.system {
+            map.serialize_entry("system", value)?;
+        }
+
+        if let Some(value) = &self.company {
+            map.serialize_entry("company", value)?;
+        }
+
+        if let Some(value) = &self.cloud_provider_details {
+            map.serialize_entry("cloudProviderDetails", value)?;
+        }
+
+        if let Some(value) = &self.capabilities {
+            map.serialize_entry("capabilities", value)?;
+        }
+
+        if let Some(value) = &self.stats {
+            map.serialize_entry("stats", value)?;
+        }
+
+        if let Some(value) = &self.external {
+            map.serialize_entry("external", value)?;
+        }
+
+        if let Some(value) = &self.link_user_company {
+            map.serialize_entry("linkUserCompany", value)?;
+        }
+
+        if let Some(value) = &self.overview_image {
+            map.serialize_entry("overviewImage", value)?;
+        }
+
+        if let Some(value) = &self.avatar {
+            map.serialize_entry("avatar", value)?;
+        }
+
+        if let Some(value) = &self.avatar_id {
+            map.serialize_entry("avatarId", value)?;
+        }
+
+        if let Some(value) = &self.old_avatar_id {
+            map.serialize_entry("oldAvatarId", value)?;
+        }
+
+        if let Some(value) = &self.background {
+            map.serialize_entry("background", value)?;
+        }
+
+        if let Some(value) = &self.summary {
+            map.serialize_entry("summary", value)?;
+        }
+
+        if let Some(value) = &self.headline {
+            map.serialize_entry("headline", value)?;
+        }
+
+        if let Some(value) = &self.location {
+            map.serialize_entry("location", value)?;
+        }
+
+        if let Some(value) = &self.phone {
+            map.serialize_entry("phone", value)?;
+        }
+
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+
+        if let Some(value) = &self.categories {
+            map.serialize_entry("categories", value)?;
+        }
+
+        if let Some(value) = &self.groups {
+            map.serialize_entry("groups", value)?;
+        }
+
+        if let Some(value) = &self.companies {
+            map.serialize_entry("companies", value)?;
+        }
+
+        if let Some(value) = &self.pop_ids {
+            map.serialize_entry("popIds", value)?;
+        }
+
+        if let Some(value) = &self.selective_qin_q_tunnel_provider {
+            map.serialize_entry("selectiveQinQTunnelProvider", value)?;
+        }
+
+        if let Some(value) = &self.display_order {
+            map.serialize_entry("displayOrder", value)?;
+        }
+
+        if let Some(value) = &self.ports_active {
+            map.serialize_entry("portsActive", value)?;
+        }
+
+        if let Some(value) = &self.verified {
+            map.serialize_entry("verified", value)?;
+        }
+
+        if let Some(value) = &self.verified_identity {
+            map.serialize_entry("verifiedIdentity", value)?;
+        }
+
+        if let Some(value) = &self.is_cloud_provider {
+            map.serialize_entry("isCloudProvider", value)?;
+        }
+
+        if let Some(value) = &self.is_support {
+            map.serialize_entry("isSupport", value)?;
+        }
+
+        if let Some(value) = &self.online {
+            map.serialize_entry("online", value)?;
+        }
+
+        if let Some(value) = &self.opt_into_marketing_email {
+            map.serialize_entry("optIntoMarketingEmail", value)?;
+        }
+
+        if let Some(value) = &self.signed_company_ref_id {
+            map.serialize_entry("signedCompanyRefId", value)?;
+        }
+
+        if let Some(value) = &self.signed_company_verified {
+            map.serialize_entry("signedCompanyVerified", value)?;
+        }
+
+        if let Some(value) = &self.business_registration_number {
+            map.serialize_entry("businessRegistrationNumber", value)?;
+        }
+
+        if let Some(value) = &self.billing_account {
+            map.serialize_entry("billingAccount", value)?;
+        }
+
+        if let Some(value) = &self.default_payment_type {
+            map.serialize_entry("defaultPaymentType", value)?;
+        }
+
+        if let Some(value) = &self.legal_entity_id {
+            map.serialize_entry("legalEntityId", value)?;
+        }
+
+        if let Some(value) = &self.account_manager_email {
+            map.serialize_entry("accountManagerEmail", value)?;
+        }
+
+        if let Some(value) = &self.account_manager_id {
+            map.serialize_entry("accountManagerId", value)?;
+        }
+
+        if let Some(value) = &self.deleted {
+            map.serialize_entry("deleted", value)?;
+        }
+
+        if let Some(value) = &self.deleted_at {
+            map.serialize_entry("deletedAt", value)?;
+        }
+
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for Company {
+    const NAME: &'static str = "Company";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (
+            mut f0,
+            mut f1,
+            mut f2,
+            mut f3,
+            mut f4,
+            mut f5,
+            mut f6,
+            mut f7,
+            mut f8,
+            mut f9,
+            mut f10,
+            mut f11,
+            mut f12,
+            mut f13,
+            mut f14,
+            mut f15,
+            mut f16,
+            mut f17,
+            mut f18,
+            mut f19,
+            mut f20,
+            mut f21,
+            mut f22,
+            mut f23,
+            mut f24,
+            mut f25,
+            mut f26,
+            mut f27,
+            mut f28,
+            mut f29,
+            mut f30,
+            mut f31,
+            mut f32,
+            mut f33,
+            mut f34,
+            mut f35,
+            mut f36,
+            mut f37,
+            mut f38,
+            mut f39,
+            mut f40,
+            mut f41,
+            mut f42,
+            mut f43,
+            mut f44,
+            mut f45,
+            mut f46,
+            mut f47,
+            mut f48,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = map.next_value()?,
+                "__v" => f1 = map.next_value()?,
+                "username" => f2 = map.next_value()?,
+                "name" => f3 = map.next_value()?,
+                "type" => f4 = map.next_value()?,
+                "status" => f5 = map.next_value()?,
+                "officeAddress" => f6 = Some(map.next_value()?),
+                "system" => f7 = map.next_value()?,
+                "company" => f8 = map.next_value()?,
+                "cloudProviderDetails" => f9 = map.next_value()?,
+                "capabilities" => f10 = map.next_value()?,
+                "stats" => f11 = map.next_value()?,
+                "external" => f12 = map.next_value()?,
+                "linkUserCompany" => f13 = map.next_value()?,
+                "overviewImage" => f14 = Some(map.next_value()?),
+                "avatar" => f15 = Some(map.next_value()?),
+                "avatarId" => f16 = Some(map.next_value()?),
+                "oldAvatarId" => f17 = Some(map.next_value()?),
+                "background" => f18 = Some(map.next_value()?),
+                "summary" => f19 = Some(map.next_value()?),
+                "headline" => f20 = Some(map.next_value()?),
+                "location" => f21 = Some(map.next_value()?),
+                "phone" => f22 = Some(map.next_value()?),
+                "tags" => f23 = map.next_value()?,
+                "categories" => f24 = map.next_value()?,
+                "groups" => f25 = map.next_value()?,
+                "companies" => f26 = map.next_value()?,
+                "popIds" => f27 = map.next_value()?,
+                "selectiveQinQTunnelProvider" => f28 = map.next_value()?,
+                "displayOrder" => f29 = map.next_value()?,
+                "portsActive" => f30 = map.next_value()?,
+                "verified" => f31 = map.next_value()?,
+                "verifiedIdentity" => f32 = map.next_value()?,
+                "isCloudProvider" => f33 = map.next_value()?,
+                "isSupport" => f34 = map.next_value()?,
+                "online" => f35 = map.next_value()?,
+                "optIntoMarketingEmail" => f36 = map.next_value()?,
+                "signedCompanyRefId" => f37 = Some(map.next_value()?),
+                "signedCompanyVerified" => f38 = map.next_value()?,
+                "businessRegistrationNumber" => f39 = Some(map.next_value()?),
+                "billingAccount" => f40 = Some(map.next_value()?),
+                "defaultPaymentType" => f41 = Some(map.next_value()?),
+                "legalEntityId" => f42 = Some(map.next_value()?),
+                "accountManagerEmail" => f43 = Some(map.next_value()?),
+                "accountManagerId" => f44 = Some(map.next_value()?),
+                "deleted" => f45 = map.next_value()?,
+                "deletedAt" => f46 = Some(map.next_value()?),
+                "createdAt" => f47 = map.next_value()?,
+                "updatedAt" => f48 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            id: f0,
+            v: f1,
+            username: f2,
+            name: f3,
+            r#type: f4,
+            status: f5,
+            office_address: f6,
+            system: f7,
+            company: f8,
+            cloud_provider_details: f9,
+            capabilities: f10,
+            stats: f11,
+            external: f12,
+            link_user_company: f13,
+            overview_image: f14,
+            avatar: f15,
+            avatar_id: f16,
+            old_avatar_id: f17,
+            background: f18,
+            summary: f19,
+            headline: f20,
+            location: f21,
+            phone: f22,
+            tags: f23,
+            categories: f24,
+            groups: f25,
+            companies: f26,
+            pop_ids: f27,
+            selective_qin_q_tunnel_provider: f28,
+            display_order: f29,
+            ports_active: f30,
+            verified: f31,
+            verified_identity: f32,
+            is_cloud_provider: f33,
+            is_support: f34,
+            online: f35,
+            opt_into_marketing_email: f36,
+            signed_company_ref_id: f37,
+            signed_company_verified: f38,
+            business_registration_number: f39,
+            billing_account: f40,
+            default_payment_type: f41,
+            legal_entity_id: f42,
+            account_manager_email: f43,
+            account_manager_id: f44,
+            deleted: f45,
+            deleted_at: f46,
+            created_at: f47,
+            updated_at: f48,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Company {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// The descriptive profile of a company (the `company` object inside a company record).
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CompanyProfile {
     /// Legal name.
-    #[serde(
-        rename = "registeredName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub registered_name: Option<Option<String>>,
     /// Kind of business, for example `Data Center` or `Internet Exchange`.
-    #[serde(
-        rename = "businessType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub business_type: Option<Option<String>>,
     /// Industry.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub industry: Option<Option<String>>,
     /// Partner programme type.
-    #[serde(
-        rename = "partnerType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub partner_type: Option<Option<String>>,
     /// Size band of the company.
-    #[serde(
-        rename = "companySize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub company_size: Option<Option<String>>,
     /// When the company was founded.
-    #[serde(
-        rename = "dateFounded",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub date_founded: Option<Option<String>>,
     /// Web site, as entered (not necessarily a full URL).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub website: Option<Option<String>>,
     /// Client number in the provider's systems.
-    #[serde(
-        rename = "clientId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub client_id: Option<Option<String>>,
     /// First name of the contact person.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub first: Option<Option<String>>,
     /// Last name of the contact person.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub last: Option<Option<String>>,
     /// Street address (legacy single-address field; see `addresses`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub address: Option<Option<String>>,
     /// City (legacy single-address field).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub city: Option<Option<String>>,
     /// State or region (legacy single-address field).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub state: Option<Option<String>>,
     /// Postal code (legacy single-address field).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub zip: Option<Option<String>>,
     /// Phone number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub phone: Option<Option<String>>,
     /// Fax number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub fax: Option<Option<String>>,
     /// The company's addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<Address>>,
     /// Who may see the company and its network.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<CompanyPrivacy>,
     /// E-mail domains belonging to the company.
-    #[serde(rename = "emailDomains", default, skip_serializing_if = "Option::is_none")]
     pub email_domains: Option<Vec<String>>,
     /// Ids of parent companies.
-    #[serde(rename = "parentIds", default, skip_serializing_if = "Option::is_none")]
     pub parent_ids: Option<Vec<String>>,
     /// Regional internet registries the company is a member of.
-    #[serde(
-        rename = "regionalInternetRegistry",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub regional_internet_registry: Option<Vec<String>>,
     /// Review state of the business registration certificate, for example `UNVERIFIED`.
-    #[serde(
-        rename = "businessRegistrationCertVerified",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub business_registration_cert_verified: Option<String>,
     /// Reference of the uploaded business registration certificate.
-    #[serde(
-        rename = "businessRegistrationCertReference",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub business_registration_cert_reference: Option<Option<String>>,
     /// When the certificate was uploaded.
-    #[serde(
-        rename = "businessRegistrationCertUploadedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub business_registration_cert_uploaded_at: Option<Option<super::runtime::DateTime>>,
     /// Why the certificate was rejected.
-    #[serde(
-        rename = "businessRegistrationCertRejectedReason",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub business_registration_cert_rejected_reason: Option<Option<String>>,
     /// Preferred kind of business development manager, for example `UNSPECIFIED`.
-    #[serde(
-        rename = "businessDevelopmentManagerTypePreference",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub business_development_manager_type_preference: Option<String>,
     /// Whether this is an IoT demonstration company.
-    #[serde(
-        rename = "isIoTDemoCompany",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub is_io_t_demo_company: Option<bool>,
     /// Whether the company uses SD-WAN services.
-    #[serde(rename = "isSDWAN", default, skip_serializing_if = "Option::is_none")]
     pub is_sdwan: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CompanyProfile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.registered_name {
+            map.serialize_entry("registeredName", value)?;
+        }
+
+        if let Some(value) = &self.business_type {
+            map.serialize_entry("businessType", value)?;
+        }
+
+        if let Some(value) = &self.industry {
+            map.serialize_entry("industry", value)?;
+        }
+
+        if let Some(value) = &self.partner_type {
+            map.serialize_entry("partnerType", value)?;
+        }
+
+        if let Some(value) = &self.company_size {
+            map.serialize_entry("companySize", value)?;
+        }
+
+        if let Some(value) = &self.date_founded {
+            map.serialize_entry("dateFounded", value)?;
+        }
+
+        if let Some(value) = &self.website {
+            map.serialize_entry("website", value)?;
+        }
+
+        if let Some(value) = &self.client_id {
+            map.serialize_entry("clientId", value)?;
+        }
+
+        if let Some(value) = &self.first {
+            map.serialize_entry("first", value)?;
+        }
+
+        if let Some(value) = &self.last {
+            map.serialize_entry("last", value)?;
+        }
+
+        if let Some(value) = &self.address {
+            map.serialize_entry("address", value)?;
+        }
+
+        if let Some(value) = &self.city {
+            map.serialize_entry("city", value)?;
+        }
+
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+
+        if let Some(value) = &self.zip {
+            map.serialize_entry("zip", value)?;
+        }
+
+        if let Some(value) = &self.phone {
+            map.serialize_entry("phone", value)?;
+        }
+
+        if let Some(value) = &self.fax {
+            map.serialize_entry("fax", value)?;
+        }
+
+        if let Some(value) = &self.addresses {
+            map.serialize_entry("addresses", value)?;
+        }
+
+        if let Some(value) = &self.privacy {
+            map.serialize_entry("privacy", value)?;
+        }
+
+        if let Some(value) = &self.email_domains {
+            map.serialize_entry("emailDomains", value)?;
+        }
+
+        if let Some(value) = &self.parent_ids {
+            map.serialize_entry("parentIds", value)?;
+        }
+
+        if let Some(value) = &self.regional_internet_registry {
+            map.serialize_entry("regionalInternetRegistry", value)?;
+        }
+
+        if let Some(value) = &self.business_registration_cert_verified {
+            map.serialize_entry("businessRegistrationCertVerified", value)?;
+        }
+
+        if let Some(value) = &self.business_registration_cert_reference {
+            map.serialize_entry("businessRegistrationCertReference", value)?;
+        }
+
+        if let Some(value) = &self.business_registration_cert_uploaded_at {
+            map.serialize_entry("businessRegistrationCertUploadedAt", value)?;
+        }
+
+        if let Some(value) = &self.business_registration_cert_rejected_reason {
+            map.serialize_entry("businessRegistrationCertRejectedReason", value)?;
+        }
+
+        if let Some(value) = &self.business_development_manager_type_preference {
+            map.serialize_entry("businessDevelopmentManagerTypePreference", value)?;
+        }
+
+        if let Some(value) = &self.is_io_t_demo_company {
+            map.serialize_entry("isIoTDemoCompany", value)?;
+        }
+
+        if let Some(value) = &self.is_sdwan {
+            map.serialize_entry("isSDWAN", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for CompanyProfile {
+    const NAME: &'static str = "CompanyProfile";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (
+            mut f0,
+            mut f1,
+            mut f2,
+            mut f3,
+            mut f4,
+            mut f5,
+            mut f6,
+            mut f7,
+            mut f8,
+            mut f9,
+            mut f10,
+            mut f11,
+            mut f12,
+            mut f13,
+            mut f14,
+            mut f15,
+            mut f16,
+            mut f17,
+            mut f18,
+            mut f19,
+            mut f20,
+            mut f21,
+            mut f22,
+            mut f23,
+            mut f24,
+            mut f25,
+            mut f26,
+            mut f27,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "registeredName" => f0 = Some(map.next_value()?),
+                "businessType" => f1 = Some(map.next_value()?),
+                "industry" => f2 = Some(map.next_value()?),
+                "partnerType" => f3 = Some(map.next_value()?),
+                "companySize" => f4 = Some(map.next_value()?),
+                "dateFounded" => f5 = Some(map.next_value()?),
+                "website" => f6 = Some(map.next_value()?),
+                "clientId" => f7 = Some(map.next_value()?),
+                "first" => f8 = Some(map.next_value()?),
+                "last" => f9 = Some(map.next_value()?),
+                "address" => f10 = Some(map.next_value()?),
+                "city" => f11 = Some(map.next_value()?),
+                "state" => f12 = Some(map.next_value()?),
+                "zip" => f13 = Some(map.next_value()?),
+                "phone" => f14 = Some(map.next_value()?),
+                "fax" => f15 = Some(map.next_value()?),
+                "addresses" => f16 = map.next_value()?,
+                "privacy" => f17 = map.next_value()?,
+                "emailDomains" => f18 = map.next_value()?,
+                "parentIds" => f19 = map.next_value()?,
+                "regionalInternetRegistry" => f20 = map.next_value()?,
+                "businessRegistrationCertVerified" => f21 = map.next_value()?,
+                "businessRegistrationCertReference" => f22 = Some(map.next_value()?),
+                "businessRegistrationCertUploadedAt" => f23 = Some(map.next_value()?),
+                "businessRegistrationCertRejectedReason" => f24 = Some(map.next_value()?),
+                "businessDevelopmentManagerTypePreference" => f25 = map.next_value()?,
+                "isIoTDemoCompany" => f26 = map.next_value()?,
+                "isSDWAN" => f27 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            registered_name: f0,
+            business_type: f1,
+            industry: f2,
+            partner_type: f3,
+            company_size: f4,
+            date_founded: f5,
+            website: f6,
+            client_id: f7,
+            first: f8,
+            last: f9,
+            address: f10,
+            city: f11,
+            state: f12,
+            zip: f13,
+            phone: f14,
+            fax: f15,
+            addresses: f16,
+            privacy: f17,
+            email_domains: f18,
+            parent_ids: f19,
+            regional_internet_registry: f20,
+            business_registration_cert_verified: f21,
+            business_registration_cert_reference: f22,
+            business_registration_cert_uploaded_at: f23,
+            business_registration_cert_rejected_reason: f24,
+            business_development_manager_type_preference: f25,
+            is_io_t_demo_company: f26,
+            is_sdwan: f27,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// Visibility settings of a company.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CompanyPrivacy {
     /// Who may connect to the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<PrivacySettings>,
     /// Who may see the company in the community.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub community: Option<PrivacySettings>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl serde::Serialize for CompanyPrivacy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.network {
+            map.serialize_entry("network", value)?;
+        }
+
+        if let Some(value) = &self.community {
+            map.serialize_entry("community", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for CompanyPrivacy {
+    const NAME: &'static str = "CompanyPrivacy";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1) = (None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "network" => f0 = map.next_value()?,
+                "community" => f1 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            network: f0,
+            community: f1,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyPrivacy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
+}
+
 /// One visibility setting, with allow and deny lists.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PrivacySettings {
     /// Visibility mode, for example `PUBLIC`.
     ///
     /// Example: `"PUBLIC"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Ids of companies that are always denied.
-    #[serde(rename = "blackListIds", default, skip_serializing_if = "Option::is_none")]
     pub black_list_ids: Option<Vec<String>>,
     /// Ids of companies that are always allowed.
-    #[serde(rename = "whiteListIds", default, skip_serializing_if = "Option::is_none")]
     pub white_list_ids: Option<Vec<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for PrivacySettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.mode {
+            map.serialize_entry("mode", value)?;
+        }
+
+        if let Some(value) = &self.black_list_ids {
+            map.serialize_entry("blackListIds", value)?;
+        }
+
+        if let Some(value) = &self.white_list_ids {
+            map.serialize_entry("whiteListIds", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for PrivacySettings {
+    const NAME: &'static str = "PrivacySettings";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1, mut f2) = (None, None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "mode" => f0 = map.next_value()?,
+                "blackListIds" => f1 = map.next_value()?,
+                "whiteListIds" => f2 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            mode: f0,
+            black_list_ids: f1,
+            white_list_ids: f2,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PrivacySettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// Platform bookkeeping for a company.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CompanySystem {
     /// Whether the welcome message has been shown.
-    #[serde(
-        rename = "welcomeMessage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub welcome_message: Option<Option<bool>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CompanySystem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.welcome_message {
+            map.serialize_entry("welcomeMessage", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for CompanySystem {
+    const NAME: &'static str = "CompanySystem";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "welcomeMessage" => f0 = Some(map.next_value()?),
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self { welcome_message: f0, extra })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanySystem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// Activity counters of a company.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CompanyStats {
     /// Number of members.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<i32>,
     /// Number of interconnections.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interconnections: Option<i32>,
     /// Number of followers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub followers: Option<i32>,
     /// Number of companies followed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub following: Option<i32>,
     /// Number of public articles.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub articles: Option<i32>,
     /// Number of public events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<i32>,
     /// Number of public posts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub posts: Option<i32>,
     /// Number of private articles.
-    #[serde(
-        rename = "privateArticles",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub private_articles: Option<i32>,
     /// Number of private events.
-    #[serde(rename = "privateEvents", default, skip_serializing_if = "Option::is_none")]
     pub private_events: Option<i32>,
     /// Number of private posts.
-    #[serde(rename = "privatePosts", default, skip_serializing_if = "Option::is_none")]
     pub private_posts: Option<i32>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl serde::Serialize for CompanyStats {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.members {
+            map.serialize_entry("members", value)?;
+        }
+
+        if let Some(value) = &self.interconnections {
+            map.serialize_entry("interconnections", value)?;
+        }
+
+        if let Some(value) = &self.followers {
+            map.serialize_entry("followers", value)?;
+        }
+
+        if let Some(value) = &self.following {
+            map.serialize_entry("following", value)?;
+        }
+
+        if let Some(value) = &self.articles {
+            map.serialize_entry("articles", value)?;
+        }
+
+        if let Some(value) = &self.events {
+            map.serialize_entry("events", value)?;
+        }
+
+        if let Some(value) = &self.posts {
+            map.serialize_entry("posts", value)?;
+        }
+
+        if let Some(value) = &self.private_articles {
+            map.serialize_entry("privateArticles", value)?;
+        }
+
+        if let Some(value) = &self.private_events {
+            map.serialize_entry("privateEvents", value)?;
+        }
+
+        if let Some(value) = &self.private_posts {
+            map.serialize_entry("privatePosts", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for CompanyStats {
+    const NAME: &'static str = "CompanyStats";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (
+            mut f0,
+            mut f1,
+            mut f2,
+            mut f3,
+            mut f4,
+            mut f5,
+            mut f6,
+            mut f7,
+            mut f8,
+            mut f9,
+        ) = (None, None, None, None, None, None, None, None, None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "members" => f0 = map.next_value()?,
+                "interconnections" => f1 = map.next_value()?,
+                "followers" => f2 = map.next_value()?,
+                "following" => f3 = map.next_value()?,
+                "articles" => f4 = map.next_value()?,
+                "events" => f5 = map.next_value()?,
+                "posts" => f6 = map.next_value()?,
+                "privateArticles" => f7 = map.next_value()?,
+                "privateEvents" => f8 = map.next_value()?,
+                "privatePosts" => f9 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            members: f0,
+            interconnections: f1,
+            followers: f2,
+            following: f3,
+            articles: f4,
+            events: f5,
+            posts: f6,
+            private_articles: f7,
+            private_events: f8,
+            private_posts: f9,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyStats {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
+}
+
 /// Routing and provider details of a company.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CloudProviderDetails {
     /// Autonomous system numbers assigned to the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asn: Option<CloudProviderAsn>,
     /// Who manages BGP for the company, for example `PCCWGLOBAL`.
-    #[serde(rename = "bgpAuthority", default, skip_serializing_if = "Option::is_none")]
     pub bgp_authority: Option<String>,
     /// Kind of provider, for example `DCP` or `B2B`.
-    #[serde(rename = "companyType", default, skip_serializing_if = "Option::is_none")]
     pub company_type: Option<String>,
     /// Cloud platform, for cloud providers.
     ///
     /// Example: `"vultr"`
-    #[serde(rename = "cloudType", default, skip_serializing_if = "Option::is_none")]
     pub cloud_type: Option<String>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CloudProviderDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.asn {
+            map.serialize_entry("asn", value)?;
+        }
+
+        if let Some(value) = &self.bgp_authority {
+            map.serialize_entry("bgpAuthority", value)?;
+        }
+
+        if let Some(value) = &self.company_type {
+            map.serialize_entry("companyType", value)?;
+        }
+
+        if let Some(value) = &self.cloud_type {
+            map.serialize_entry("cloudType", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for CloudProviderDetails {
+    const NAME: &'static str = "CloudProviderDetails";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1, mut f2, mut f3) = (None, None, None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "asn" => f0 = map.next_value()?,
+                "bgpAuthority" => f1 = map.next_value()?,
+                "companyType" => f2 = map.next_value()?,
+                "cloudType" => f3 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            asn: f0,
+            bgp_authority: f1,
+            company_type: f2,
+            cloud_type: f3,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CloudProviderDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// A set of autonomous system numbers.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CloudProviderAsn {
     /// The ASNs; 32-bit ASNs exceed the signed 32-bit integer range.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range: Option<Vec<i64>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CloudProviderAsn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.range {
+            map.serialize_entry("range", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for CloudProviderAsn {
+    const NAME: &'static str = "CloudProviderAsn";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "range" => f0 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self { range: f0, extra })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CloudProviderAsn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// A company's record in an external system.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CompanyExternal {
     /// Id of the company in the external system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Kind of external system, for example `SDWAN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Synchronisation state, for example `UNSYNCED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl serde::Serialize for CompanyExternal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for CompanyExternal {
+    const NAME: &'static str = "CompanyExternal";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1, mut f2) = (None, None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = map.next_value()?,
+                "type" => f1 = map.next_value()?,
+                "status" => f2 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            id: f0,
+            r#type: f1,
+            status: f2,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyExternal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
+}
+
 /// Services a company can offer and where.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CompanyCapabilities {
     /// Whether the company offers Layer 2 services.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layer2: Option<bool>,
     /// Ids of the metros where Layer 2 is offered.
-    #[serde(rename = "layer2Metros", default, skip_serializing_if = "Option::is_none")]
     pub layer2_metros: Option<Vec<String>>,
     /// Ids of the regions where Layer 2 is offered.
-    #[serde(rename = "layer2Regions", default, skip_serializing_if = "Option::is_none")]
     pub layer2_regions: Option<Vec<String>>,
     /// Whether the company offers Layer 3 services.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layer3: Option<bool>,
     /// Ids of the metros where Layer 3 is offered.
-    #[serde(rename = "layer3Metros", default, skip_serializing_if = "Option::is_none")]
     pub layer3_metros: Option<Vec<String>>,
     /// Ids of the regions where Layer 3 is offered.
-    #[serde(rename = "layer3Regions", default, skip_serializing_if = "Option::is_none")]
     pub layer3_regions: Option<Vec<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CompanyCapabilities {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.layer2 {
+            map.serialize_entry("layer2", value)?;
+        }
+
+        if let Some(value) = &self.layer2_metros {
+            map.serialize_entry("layer2Metros", value)?;
+        }
+
+        if let Some(value) = &self.layer2_regions {
+            map.serialize_entry("layer2Regions", value)?;
+        }
+
+        if let Some(value) = &self.layer3 {
+            map.serialize_entry("layer3", value)?;
+        }
+
+        if let Some(value) = &self.layer3_metros {
+            map.serialize_entry("layer3Metros", value)?;
+        }
+
+        if let Some(value) = &self.layer3_regions {
+            map.serialize_entry("layer3Regions", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for CompanyCapabilities {
+    const NAME: &'static str = "CompanyCapabilities";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1, mut f2, mut f3, mut f4, mut f5) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "layer2" => f0 = map.next_value()?,
+                "layer2Metros" => f1 = map.next_value()?,
+                "layer2Regions" => f2 = map.next_value()?,
+                "layer3" => f3 = map.next_value()?,
+                "layer3Metros" => f4 = map.next_value()?,
+                "layer3Regions" => f5 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            layer2: f0,
+            layer2_metros: f1,
+            layer2_regions: f2,
+            layer3: f3,
+            layer3_metros: f4,
+            layer3_regions: f5,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyCapabilities {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// Link between the requesting user and a company; only empty objects have been seen.
@@ -1407,335 +2577,625 @@ pub type LinkUserCompany = serde_json::Map<String, serde_json::Value>;
 /// A data centre facility: a company record of type `DATA_CENTER_FACILITY` with the
 /// facility's own details under `dataCenterFacility`. Which fields appear depends on
 /// the route.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DataCenterFacility {
     /// Id of the facility's company record (use it as `destDcf`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Username of the facility (use it as `dataCenterFacility` when ordering a port).
     ///
     /// Example: `"demodatacenter"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Kind of record; `DATA_CENTER_FACILITY` for facilities.
     ///
     /// Example: `"DATA_CENTER_FACILITY"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// State of the facility's account.
     ///
     /// Example: `"ACTIVE"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The facility's details.
-    #[serde(
-        rename = "dataCenterFacility",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub data_center_facility: Option<DataCenterFacilityDetails>,
     /// Platform bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<CompanySystem>,
     /// The facility operator's profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<CompanyProfile>,
     /// Routing and provider details.
-    #[serde(
-        rename = "cloudProviderDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub cloud_provider_details: Option<CloudProviderDetails>,
     /// Activity counters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<CompanyStats>,
     /// Id of the Layer 2 price-book location of the facility.
-    #[serde(
-        rename = "costbookLocationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub costbook_location_id: Option<Option<String>>,
     /// The Layer 2 price-book location of the facility.
-    #[serde(
-        rename = "costbookLocation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub costbook_location: Option<CostbookLocation>,
     /// Id of the Layer 3 price-book location of the facility.
-    #[serde(
-        rename = "l3CostbookLocationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub l3_costbook_location_id: Option<Option<String>>,
     /// Ids (UUIDs) of the points of presence in the facility.
-    #[serde(rename = "popIds", default, skip_serializing_if = "Option::is_none")]
     pub pop_ids: Option<Vec<String>>,
     /// Network providers present in the facility, for example `PCCWGLOBAL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<Vec<String>>,
     /// Network-to-network interfaces of the facility; only `null` and empty lists have been seen.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub nnis: Option<Option<Vec<serde_json::Value>>>,
     /// Selective Q-in-Q tunnel providers; only empty lists have been seen.
-    #[serde(
-        rename = "selectiveQinQTunnelProvider",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub selective_qin_q_tunnel_provider: Option<Vec<serde_json::Value>>,
     /// Whether the facility can only be the destination of a connection.
-    #[serde(
-        rename = "destinationPortOnly",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub destination_port_only: Option<bool>,
     /// Id of the charge for a bundled cross connect.
-    #[serde(
-        rename = "bundleCrossConnectChargeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub bundle_cross_connect_charge_id: Option<Option<String>>,
     /// Id of the facility in an external system.
-    #[serde(
-        rename = "externalId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub external_id: Option<Option<String>>,
     /// Id of the overview image.
-    #[serde(
-        rename = "overviewImage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub overview_image: Option<Option<String>>,
     /// Id of the avatar image.
-    #[serde(
-        rename = "avatarId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub avatar_id: Option<Option<String>>,
     /// Id of the profile background image.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub background: Option<Option<String>>,
     /// Free-text introduction; may contain HTML.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub summary: Option<Option<String>>,
     /// Short tagline.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub headline: Option<Option<String>>,
     /// Location of the facility; only `null` has been seen, so its shape is unknown.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::keep_null"
-    )]
-
     pub location: Option<serde_json::Value>,
     /// Labels attached to the facility, for example `offnet` or `monthly-ports`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Business categories.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<String>>,
     /// Groups the facility belongs to; only empty lists have been seen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<serde_json::Value>>,
     /// Related companies; only empty lists have been seen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<Vec<serde_json::Value>>,
     /// Sort key used when listing facilities.
-    #[serde(rename = "displayOrder", default, skip_serializing_if = "Option::is_none")]
     pub display_order: Option<i32>,
     /// Whether the facility has been verified by the platform.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
     /// Whether the facility operator's identity has been verified.
-    #[serde(
-        rename = "verifiedIdentity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub verified_identity: Option<bool>,
     /// Whether the facility is a cloud provider.
-    #[serde(
-        rename = "isCloudProvider",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub is_cloud_provider: Option<bool>,
     /// Whether the facility is shown as online.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub online: Option<bool>,
     /// Reference number of the operator's signed agreement.
-    #[serde(
-        rename = "signedCompanyRefId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub signed_company_ref_id: Option<Option<i32>>,
     /// Whether the signed agreement has been verified.
-    #[serde(
-        rename = "signedCompanyVerified",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub signed_company_verified: Option<bool>,
     /// Company registration number of the operator.
-    #[serde(
-        rename = "businessRegistrationNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub business_registration_number: Option<Option<String>>,
     /// E-mail address of the account manager.
-    #[serde(
-        rename = "accountManagerEmail",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub account_manager_email: Option<Option<String>>,
     /// Id of the account manager.
-    #[serde(
-        rename = "accountManagerId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub account_manager_id: Option<Option<String>>,
     /// Whether the facility has been deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// When the facility was deleted.
-    #[serde(
-        rename = "deletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub deleted_at: Option<Option<super::runtime::DateTime>>,
     /// When the facility was created.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<super::runtime::DateTime>,
     /// When the facility was last changed.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl serde::Serialize for DataCenterFacility {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+
+        if let Some(value) = &self.data_center_facility {
+            map.serialize_entry("dataCenterFacility", value)?;
+        }
+
+        if let Some(value) = &self.system {
+            map.serialize_entry("system", value)?;
+        }
+
+        if let Some(value) = &self.company {
+            map.serialize_entry("company", value)?;
+        }
+
+        if let Some(value) = &self.cloud_provider_details {
+            map.serialize_entry("cloudProviderDetails", value)?;
+        }
+
+        if let Some(value) = &self.stats {
+            map.serialize_entry("stats", value)?;
+        }
+
+        if let Some(value) = &self.costbook_location_id {
+            map.serialize_entry("costbookLocationId", value)?;
+        }
+
+        if let Some(value) = &self.costbook_location {
+            map.serialize_entry("costbookLocation", value)?;
+        }
+
+        if let Some(value) = &self.l3_costbook_location_id {
+            map.serialize_entry("l3CostbookLocationId", value)?;
+        }
+
+        if let Some(value) = &self.pop_ids {
+            map.serialize_entry("popIds", value)?;
+        }
+
+        if let Some(value) = &self.provider {
+            map.serialize_entry("provider", value)?;
+        }
+
+        if let Some(value) = &self.nnis {
+            map.serialize_entry("nnis", value)?;
+        }
+
+        if let Some(value) = &self.selective_qin_q_tunnel_provider {
+            map.serialize_entry("selectiveQinQTunnelProvider", value)?;
+        }
+
+        if let Some(value) = &self.destination_port_only {
+            map.serialize_entry("destinationPortOnly", value)?;
+        }
+
+        if let Some(value) = &self.bundle_cross_connect_charge_id {
+            map.serialize_entry("bundleCrossConnectChargeId", value)?;
+        }
+
+        if let Some(value) = &self.external_id {
+            map.serialize_entry("externalId", value)?;
+        }
+
+        if let Some(value) = &self.overview_image {
+            map.serialize_entry("overviewImage", value)?;
+        }
+
+        if let Some(value) = &self.avatar_id {
+            map.serialize_entry("avatarId", value)?;
+        }
+
+        if let Some(value) = &self.background {
+            map.serialize_entry("background", value)?;
+        }
+
+        if let Some(value) = &self.summary {
+            map.serialize_entry("summary", value)?;
+        }
+
+        if let Some(value) = &self.headline {
+            map.serialize_entry("headline", value)?;
+        }
+
+        if let Some(value) = &self.location {
+            map.serialize_entry("location", value)?;
+        }
+
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+
+        if let Some(value) = &self.categories {
+            map.serialize_entry("categories", value)?;
+        }
+
+        if let Some(value) = &self.groups {
+            map.serialize_entry("groups", value)?;
+        }
+
+        if let Some(value) = &self.companies {
+            map.serialize_entry("companies", value)?;
+        }
+
+        if let Some(value) = &self.display_order {
+            map.serialize_entry("displayOrder", value)?;
+        }
+
+        if let Some(value) = &self.verified {
+            map.serialize_entry("verified", value)?;
+        }
+
+        if let Some(value) = &self.verified_identity {
+            map.serialize_entry("verifiedIdentity", value)?;
+        }
+
+        if let Some(value) = &self.is_cloud_provider {
+            map.serialize_entry("isCloudProvider", value)?;
+        }
+
+        if let Some(value) = &self.online {
+            map.serialize_entry("online", value)?;
+        }
+
+        if let Some(value) = &self.signed_company_ref_id {
+            map.serialize_entry("signedCompanyRefId", value)?;
+        }
+
+        if let Some(value) = &self.signed_company_verified {
+            map.serialize_entry("signedCompanyVerified", value)?;
+        }
+
+        if let Some(value) = &self.business_registration_number {
+            map.serialize_entry("businessRegistrationNumber", value)?;
+        }
+
+        if let Some(value) = &self.account_manager_email {
+            map.serialize_entry("accountManagerEmail", value)?;
+        }
+
+        if let Some(value) = &self.account_manager_id {
+            map.serialize_entry("accountManagerId", value)?;
+        }
+
+        if let Some(value) = &self.deleted {
+            map.serialize_entry("deleted", value)?;
+        }
+
+        if let Some(value) = &self.deleted_at {
+            map.serialize_entry("deletedAt", value)?;
+        }
+
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for DataCenterFacility {
+    const NAME: &'static str = "DataCenterFacility";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (
+            mut f0,
+            mut f1,
+            mut f2,
+            mut f3,
+            mut f4,
+            mut f5,
+            mut f6,
+            mut f7,
+            mut f8,
+            mut f9,
+            mut f10,
+            mut f11,
+            mut f12,
+            mut f13,
+            mut f14,
+            mut f15,
+            mut f16,
+            mut f17,
+            mut f18,
+            mut f19,
+            mut f20,
+            mut f21,
+            mut f22,
+            mut f23,
+            mut f24,
+            mut f25,
+            mut f26,
+            mut f27,
+            mut f28,
+            mut f29,
+            mut f30,
+            mut f31,
+            mut f32,
+            mut f33,
+            mut f34,
+            mut f35,
+            mut f36,
+            mut f37,
+            mut f38,
+            mut f39,
+            mut f40,
+            mut f41,
+            mut f42,
+            mut f43,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = map.next_value()?,
+                "username" => f1 = map.next_value()?,
+                "name" => f2 = map.next_value()?,
+                "type" => f3 = map.next_value()?,
+                "status" => f4 = map.next_value()?,
+                "dataCenterFacility" => f5 = map.next_value()?,
+                "system" => f6 = map.next_value()?,
+                "company" => f7 = map.next_value()?,
+                "cloudProviderDetails" => f8 = map.next_value()?,
+                "stats" => f9 = map.next_value()?,
+                "costbookLocationId" => f10 = Some(map.next_value()?),
+                "costbookLocation" => f11 = map.next_value()?,
+                "l3CostbookLocationId" => f12 = Some(map.next_value()?),
+                "popIds" => f13 = map.next_value()?,
+                "provider" => f14 = map.next_value()?,
+                "nnis" => f15 = Some(map.next_value()?),
+                "selectiveQinQTunnelProvider" => f16 = map.next_value()?,
+                "destinationPortOnly" => f17 = map.next_value()?,
+                "bundleCrossConnectChargeId" => f18 = Some(map.next_value()?),
+                "externalId" => f19 = Some(map.next_value()?),
+                "overviewImage" => f20 = Some(map.next_value()?),
+                "avatarId" => f21 = Some(map.next_value()?),
+                "background" => f22 = Some(map.next_value()?),
+                "summary" => f23 = Some(map.next_value()?),
+                "headline" => f24 = Some(map.next_value()?),
+                "location" => f25 = Some(map.next_value()?),
+                "tags" => f26 = map.next_value()?,
+                "categories" => f27 = map.next_value()?,
+                "groups" => f28 = map.next_value()?,
+                "companies" => f29 = map.next_value()?,
+                "displayOrder" => f30 = map.next_value()?,
+                "verified" => f31 = map.next_value()?,
+                "verifiedIdentity" => f32 = map.next_value()?,
+                "isCloudProvider" => f33 = map.next_value()?,
+                "online" => f34 = map.next_value()?,
+                "signedCompanyRefId" => f35 = Some(map.next_value()?),
+                "signedCompanyVerified" => f36 = map.next_value()?,
+                "businessRegistrationNumber" => f37 = Some(map.next_value()?),
+                "accountManagerEmail" => f38 = Some(map.next_value()?),
+                "accountManagerId" => f39 = Some(map.next_value()?),
+                "deleted" => f40 = map.next_value()?,
+                "deletedAt" => f41 = Some(map.next_value()?),
+                "createdAt" => f42 = map.next_value()?,
+                "updatedAt" => f43 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            id: f0,
+            username: f1,
+            name: f2,
+            r#type: f3,
+            status: f4,
+            data_center_facility: f5,
+            system: f6,
+            company: f7,
+            cloud_provider_details: f8,
+            stats: f9,
+            costbook_location_id: f10,
+            costbook_location: f11,
+            l3_costbook_location_id: f12,
+            pop_ids: f13,
+            provider: f14,
+            nnis: f15,
+            selective_qin_q_tunnel_provider: f16,
+            destination_port_only: f17,
+            bundle_cross_connect_charge_id: f18,
+            external_id: f19,
+            overview_image: f20,
+            avatar_id: f21,
+            background: f22,
+            summary: f23,
+            headline: f24,
+            location: f25,
+            tags: f26,
+            categories: f27,
+            groups: f28,
+            companies: f29,
+            display_order: f30,
+            verified: f31,
+            verified_identity: f32,
+            is_cloud_provider: f33,
+            online: f34,
+            signed_company_ref_id: f35,
+            signed_company_verified: f36,
+            business_registration_number: f37,
+            account_manager_email: f38,
+            account_manager_id: f39,
+            deleted: f40,
+            deleted_at: f41,
+            created_at: f42,
+            updated_at: f43,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DataCenterFacility {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
+}
+
 /// What a data centre offers for ports.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DataCenterFacilityDetails {
     /// Id (a UUID) of the facility's location.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub id: Option<Option<String>>,
     /// Id of the metro the facility is in (one published sample shows the text `dataCenterFacility` here instead).
-    #[serde(rename = "metroId", default, skip_serializing_if = "Option::is_none")]
     pub metro_id: Option<String>,
     /// Codes of nearby airports, used as location hints.
-    #[serde(rename = "airportCodes", default, skip_serializing_if = "Option::is_none")]
     pub airport_codes: Option<Vec<String>>,
     /// Port speeds that can be ordered in the facility.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speeds: Option<Vec<Speed>>,
     /// Whether physical ports can be ordered in the facility.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready: Option<bool>,
     /// Whether the facility supports hybrid NNI.
-    #[serde(rename = "nniReady", default, skip_serializing_if = "Option::is_none")]
     pub nni_ready: Option<bool>,
     /// Id of the facility operator's brand.
-    #[serde(
-        rename = "brandId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub brand_id: Option<Option<String>>,
     /// Whether a cross connect can be bundled with a port order here.
-    #[serde(
-        rename = "canBundleCrossConnect",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub can_bundle_cross_connect: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for DataCenterFacilityDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+
+        if let Some(value) = &self.metro_id {
+            map.serialize_entry("metroId", value)?;
+        }
+
+        if let Some(value) = &self.airport_codes {
+            map.serialize_entry("airportCodes", value)?;
+        }
+
+        if let Some(value) = &self.speeds {
+            map.serialize_entry("speeds", value)?;
+        }
+
+        if let Some(value) = &self.ready {
+            map.serialize_entry("ready", value)?;
+        }
+
+        if let Some(value) = &self.nni_ready {
+            map.serialize_entry("nniReady", value)?;
+        }
+
+        if let Some(value) = &self.brand_id {
+            map.serialize_entry("brandId", value)?;
+        }
+
+        if let Some(value) = &self.can_bundle_cross_connect {
+            map.serialize_entry("canBundleCrossConnect", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for DataCenterFacilityDetails {
+    const NAME: &'static str = "DataCenterFacilityDetails";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1, mut f2, mut f3, mut f4, mut f5, mut f6, mut f7) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = Some(map.next_value()?),
+                "metroId" => f1 = map.next_value()?,
+                "airportCodes" => f2 = map.next_value()?,
+                "speeds" => f3 = map.next_value()?,
+                "ready" => f4 = map.next_value()?,
+                "nniReady" => f5 = map.next_value()?,
+                "brandId" => f6 = Some(map.next_value()?),
+                "canBundleCrossConnect" => f7 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            id: f0,
+            metro_id: f1,
+            airport_codes: f2,
+            speeds: f3,
+            ready: f4,
+            nni_ready: f5,
+            brand_id: f6,
+            can_bundle_cross_connect: f7,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DataCenterFacilityDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// Search criteria in the style of a LoopBack filter: conditions, paging and sort
 /// order.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DataCenterFacilityFilter {
     /// Conditions, all of which must hold. Keys are field paths with dots for nesting
     /// (`dataCenterFacility.ready`, `dataCenterFacility.metroId`,
@@ -1744,25 +3204,84 @@ pub struct DataCenterFacilityFilter {
     /// `{"like": "equinix", "options": "i"}`.
     ///
     /// Example: `{"dataCenterFacility.ready":true,"name":{"like":"hong","options":"i"}}`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#where: Option<serde_json::Map<String, serde_json::Value>>,
     /// Number of matches to skip (for paging).
     ///
     /// Example: `0`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip: Option<i32>,
     /// Largest number of matches to return.
     ///
     /// Example: `100`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// Sort order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrder>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for DataCenterFacilityFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#where {
+            map.serialize_entry("where", value)?;
+        }
+
+        if let Some(value) = &self.skip {
+            map.serialize_entry("skip", value)?;
+        }
+
+        if let Some(value) = &self.limit {
+            map.serialize_entry("limit", value)?;
+        }
+
+        if let Some(value) = &self.order {
+            map.serialize_entry("order", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for DataCenterFacilityFilter {
+    const NAME: &'static str = "DataCenterFacilityFilter";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1, mut f2, mut f3) = (None, None, None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "where" => f0 = map.next_value()?,
+                "skip" => f1 = map.next_value()?,
+                "limit" => f2 = map.next_value()?,
+                "order" => f3 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            r#where: f0,
+            skip: f1,
+            limit: f2,
+            order: f3,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DataCenterFacilityFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// Sort order of a search: a field name followed by `ASC` or `DESC`, or a list of such
@@ -1781,225 +3300,610 @@ pub enum SortOrder {
 }
 
 /// A pricing location (a group of facilities priced alike).
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CostbookLocation {
     /// Id of the pricing location.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the pricing location.
     ///
     /// Example: `"ASIA 1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Labels attached to the location.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Ids of the regions the location is in.
-    #[serde(rename = "regionIds", default, skip_serializing_if = "Option::is_none")]
     pub region_ids: Option<Vec<String>>,
     /// The regions the location is in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regions: Option<Vec<Region>>,
     /// Ids of the gateways of the location.
-    #[serde(rename = "gatewayIds", default, skip_serializing_if = "Option::is_none")]
     pub gateway_ids: Option<Vec<String>>,
     /// The gateways of the location; only empty lists have been seen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateways: Option<Vec<serde_json::Value>>,
     /// When the location was deleted.
-    #[serde(
-        rename = "deletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub deleted_at: Option<Option<super::runtime::DateTime>>,
     /// When the location was created.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<super::runtime::DateTime>,
     /// When the location was last changed.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl serde::Serialize for CostbookLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+
+        if let Some(value) = &self.region_ids {
+            map.serialize_entry("regionIds", value)?;
+        }
+
+        if let Some(value) = &self.regions {
+            map.serialize_entry("regions", value)?;
+        }
+
+        if let Some(value) = &self.gateway_ids {
+            map.serialize_entry("gatewayIds", value)?;
+        }
+
+        if let Some(value) = &self.gateways {
+            map.serialize_entry("gateways", value)?;
+        }
+
+        if let Some(value) = &self.deleted_at {
+            map.serialize_entry("deletedAt", value)?;
+        }
+
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for CostbookLocation {
+    const NAME: &'static str = "CostbookLocation";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (
+            mut f0,
+            mut f1,
+            mut f2,
+            mut f3,
+            mut f4,
+            mut f5,
+            mut f6,
+            mut f7,
+            mut f8,
+            mut f9,
+        ) = (None, None, None, None, None, None, None, None, None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = map.next_value()?,
+                "name" => f1 = map.next_value()?,
+                "tags" => f2 = map.next_value()?,
+                "regionIds" => f3 = map.next_value()?,
+                "regions" => f4 = map.next_value()?,
+                "gatewayIds" => f5 = map.next_value()?,
+                "gateways" => f6 = map.next_value()?,
+                "deletedAt" => f7 = Some(map.next_value()?),
+                "createdAt" => f8 = map.next_value()?,
+                "updatedAt" => f9 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            id: f0,
+            name: f1,
+            tags: f2,
+            region_ids: f3,
+            regions: f4,
+            gateway_ids: f5,
+            gateways: f6,
+            deleted_at: f7,
+            created_at: f8,
+            updated_at: f9,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CostbookLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
+}
+
 /// A large geographic region used for pricing, such as APAC.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Region {
     /// Id of the region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the region.
     ///
     /// Example: `"APAC"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Name of the region in reporting.
     ///
     /// Example: `"Asia"`
-    #[serde(rename = "insightRegion", default, skip_serializing_if = "Option::is_none")]
     pub insight_region: Option<String>,
     /// Factor applied to prices in the region.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "priceMultiplier",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub price_multiplier: Option<f64>,
     /// Whether the region has been deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// When the region was deleted.
-    #[serde(
-        rename = "deletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub deleted_at: Option<Option<super::runtime::DateTime>>,
     /// When the region was created.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<super::runtime::DateTime>,
     /// When the region was last changed.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Region {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+
+        if let Some(value) = &self.insight_region {
+            map.serialize_entry("insightRegion", value)?;
+        }
+
+        if let Some(value) = &self.price_multiplier {
+            map.serialize_entry("priceMultiplier", value)?;
+        }
+
+        if let Some(value) = &self.deleted {
+            map.serialize_entry("deleted", value)?;
+        }
+
+        if let Some(value) = &self.deleted_at {
+            map.serialize_entry("deletedAt", value)?;
+        }
+
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for Region {
+    const NAME: &'static str = "Region";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1, mut f2, mut f3, mut f4, mut f5, mut f6, mut f7) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = map.next_value()?,
+                "name" => f1 = map.next_value()?,
+                "insightRegion" => f2 = map.next_value()?,
+                "priceMultiplier" => f3 = map.next_value()?,
+                "deleted" => f4 = map.next_value()?,
+                "deletedAt" => f5 = Some(map.next_value()?),
+                "createdAt" => f6 = map.next_value()?,
+                "updatedAt" => f7 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            id: f0,
+            name: f1,
+            insight_region: f2,
+            price_multiplier: f3,
+            deleted: f4,
+            deleted_at: f5,
+            created_at: f6,
+            updated_at: f7,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Region {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// A metropolitan area served by the network. The company metro list adds
 /// `capabilities` and `firstDataCenterFacilityIdInMetro`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Metro {
     /// Id of the metro (use it as `destMetroId`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the metro.
     ///
     /// Example: `"Hong Kong"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Short code of the metro, usually an airport code.
     ///
     /// Example: `"HKG"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Country of the metro, as stored (case and length vary, for example `hk`, `gb`, `USA`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Regional internet registry serving the metro, for example `APNIC` or `RIPE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rir: Option<String>,
     /// Ids of the regions the metro is in (use one as `destRegionId`).
-    #[serde(rename = "regionIds", default, skip_serializing_if = "Option::is_none")]
     pub region_ids: Option<Vec<String>>,
     /// Free-text description.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub description: Option<Option<String>>,
     /// Id of the metro's logo image.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub logo: Option<Option<String>>,
     /// Labels attached to the metro.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Whether services can be ordered in the metro.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready: Option<bool>,
     /// Whether a Layer 3 controller can be created in the metro.
-    #[serde(
-        rename = "canCreateController",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub can_create_controller: Option<bool>,
     /// Services available in the metro (company metro list only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<MetroCapabilities>,
     /// Id of one of the company's data centres in the metro (company metro list only).
-    #[serde(
-        rename = "firstDataCenterFacilityIdInMetro",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub first_data_center_facility_id_in_metro: Option<Option<String>>,
     /// Whether the metro has been deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// When the metro was deleted.
-    #[serde(
-        rename = "deletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub deleted_at: Option<Option<super::runtime::DateTime>>,
     /// When the metro was created.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<super::runtime::DateTime>,
     /// When the metro was last changed.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Metro {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+
+        if let Some(value) = &self.code {
+            map.serialize_entry("code", value)?;
+        }
+
+        if let Some(value) = &self.country {
+            map.serialize_entry("country", value)?;
+        }
+
+        if let Some(value) = &self.rir {
+            map.serialize_entry("rir", value)?;
+        }
+
+        if let Some(value) = &self.region_ids {
+            map.serialize_entry("regionIds", value)?;
+        }
+
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+
+        if let Some(value) = &self.logo {
+            map.serialize_entry("logo", value)?;
+        }
+
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+
+        if let Some(value) = &self.ready {
+            map.serialize_entry("ready", value)?;
+        }
+
+        if let Some(value) = &self.can_create_controller {
+            map.serialize_entry("canCreateController", value)?;
+        }
+
+        if let Some(value) = &self.capabilities {
+            map.serialize_entry("capabilities", value)?;
+        }
+
+        if let Some(value) = &self.first_data_center_facility_id_in_metro {
+            map.serialize_entry("firstDataCenterFacilityIdInMetro", value)?;
+        }
+
+        if let Some(value) = &self.deleted {
+            map.serialize_entry("deleted", value)?;
+        }
+
+        if let Some(value) = &self.deleted_at {
+            map.serialize_entry("deletedAt", value)?;
+        }
+
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for Metro {
+    const NAME: &'static str = "Metro";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (
+            mut f0,
+            mut f1,
+            mut f2,
+            mut f3,
+            mut f4,
+            mut f5,
+            mut f6,
+            mut f7,
+            mut f8,
+            mut f9,
+            mut f10,
+            mut f11,
+            mut f12,
+            mut f13,
+            mut f14,
+            mut f15,
+            mut f16,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = map.next_value()?,
+                "name" => f1 = map.next_value()?,
+                "code" => f2 = map.next_value()?,
+                "country" => f3 = map.next_value()?,
+                "rir" => f4 = map.next_value()?,
+                "regionIds" => f5 = map.next_value()?,
+                "description" => f6 = Some(map.next_value()?),
+                "logo" => f7 = Some(map.next_value()?),
+                "tags" => f8 = map.next_value()?,
+                "ready" => f9 = map.next_value()?,
+                "canCreateController" => f10 = map.next_value()?,
+                "capabilities" => f11 = map.next_value()?,
+                "firstDataCenterFacilityIdInMetro" => f12 = Some(map.next_value()?),
+                "deleted" => f13 = map.next_value()?,
+                "deletedAt" => f14 = Some(map.next_value()?),
+                "createdAt" => f15 = map.next_value()?,
+                "updatedAt" => f16 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            id: f0,
+            name: f1,
+            code: f2,
+            country: f3,
+            rir: f4,
+            region_ids: f5,
+            description: f6,
+            logo: f7,
+            tags: f8,
+            ready: f9,
+            can_create_controller: f10,
+            capabilities: f11,
+            first_data_center_facility_id_in_metro: f12,
+            deleted: f13,
+            deleted_at: f14,
+            created_at: f15,
+            updated_at: f16,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Metro {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// Services available in a metro.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct MetroCapabilities {
     /// Whether Layer 2 connections are available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layer2: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for MetroCapabilities {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.layer2 {
+            map.serialize_entry("layer2", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for MetroCapabilities {
+    const NAME: &'static str = "MetroCapabilities";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "layer2" => f0 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self { layer2: f0, extra })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetroCapabilities {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// A list of metros.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct MetroList {
     /// The metros.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<Metro>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl serde::Serialize for MetroList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.results {
+            map.serialize_entry("results", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for MetroList {
+    const NAME: &'static str = "MetroList";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "results" => f0 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self { results: f0, extra })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetroList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
+}
+
 /// An order for a physical port.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreatePortOrderRequest {
     /// Username of the data centre facility to put the port in.
     ///
     /// Example: `"demodatacenter"`
-    #[serde(rename = "dataCenterFacility")]
     pub data_center_facility: String,
     /// Port speed in Mbps, at least 100 (1000 is 1 Gbps, 10000 is 10 Gbps).
     ///
@@ -2008,41 +3912,106 @@ pub struct CreatePortOrderRequest {
     /// Name to give the port.
     ///
     /// Example: `"Demo Port"`
-    #[serde(rename = "portName")]
     pub port_name: String,
     /// How to pay for the port.
-    #[serde(rename = "paymentType")]
     pub payment_type: PaymentType,
     /// Id of the plan subscription to bill; needed when `paymentType` is `plan`.
-    #[serde(rename = "billingId", default, skip_serializing_if = "Option::is_none")]
     pub billing_id: Option<String>,
     /// Id of the card payment; needed when `paymentType` is `creditcard`.
-    #[serde(
-        rename = "paymentTransactionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub payment_transaction_id: Option<String>,
     /// Unit of the contract term; `y` (the default) for yearly, `m` where the data
     /// centre accepts month-to-month port orders.
     ///
     /// Default: `"y"`
-    #[serde(rename = "durationUnit")]
     pub duration_unit: DurationUnit,
     /// Add the cross connect to the order where the data centre supports it (see
     /// `canBundleCrossConnect`); restricted to 12-month contracts.
-    #[serde(
-        rename = "bundleCrossConnect",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub bundle_cross_connect: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CreatePortOrderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("dataCenterFacility", &self.data_center_facility)?;
+        map.serialize_entry("speed", &self.speed)?;
+        map.serialize_entry("portName", &self.port_name)?;
+        map.serialize_entry("paymentType", &self.payment_type)?;
+        if let Some(value) = &self.billing_id {
+            map.serialize_entry("billingId", value)?;
+        }
+
+        if let Some(value) = &self.payment_transaction_id {
+            map.serialize_entry("paymentTransactionId", value)?;
+        }
+
+        map.serialize_entry("durationUnit", &self.duration_unit)?;
+        if let Some(value) = &self.bundle_cross_connect {
+            map.serialize_entry("bundleCrossConnect", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for CreatePortOrderRequest {
+    const NAME: &'static str = "CreatePortOrderRequest";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1, mut f2, mut f3, mut f4, mut f5, mut f6, mut f7) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "dataCenterFacility" => f0 = Some(map.next_value()?),
+                "speed" => f1 = Some(map.next_value()?),
+                "portName" => f2 = Some(map.next_value()?),
+                "paymentType" => f3 = Some(map.next_value()?),
+                "billingId" => f4 = map.next_value()?,
+                "paymentTransactionId" => f5 = map.next_value()?,
+                "durationUnit" => f6 = Some(map.next_value()?),
+                "bundleCrossConnect" => f7 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            data_center_facility: super::runtime::required(f0, "dataCenterFacility")?,
+            speed: super::runtime::required(f1, "speed")?,
+            port_name: super::runtime::required(f2, "portName")?,
+            payment_type: super::runtime::required(f3, "paymentType")?,
+            billing_id: f4,
+            payment_transaction_id: f5,
+            duration_unit: super::runtime::required(f6, "durationUnit")?,
+            bundle_cross_connect: f7,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreatePortOrderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 impl CreatePortOrderRequest {
@@ -2070,416 +4039,801 @@ impl CreatePortOrderRequest {
 
 /// An order for a physical port. The create, list, get and LOA routes return
 /// different subsets of these fields, with more or less embedded detail.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PortOrder {
     /// Id of the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the ordered port.
-    #[serde(rename = "portName", default, skip_serializing_if = "Option::is_none")]
     pub port_name: Option<String>,
     /// Ordered port speed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed: Option<Speed>,
     /// Where the order is in its life.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PortOrderStatus>,
     /// Free-text detail about the status.
-    #[serde(
-        rename = "statusDetail",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub status_detail: Option<Option<String>>,
     /// State of the Letter of Authorisation, for example `TODO`.
-    #[serde(
-        rename = "loaStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub loa_status: Option<Option<String>>,
     /// When the Letter of Authorisation was sent.
-    #[serde(
-        rename = "loaSentAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub loa_sent_at: Option<Option<super::runtime::DateTime>>,
     /// Message attached to the order.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub message: Option<Option<String>>,
     /// Kind of port ordered, for example `PHYSICAL`.
     ///
     /// Example: `"PHYSICAL"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// How the port is paid for.
-    #[serde(rename = "paymentType", default, skip_serializing_if = "Option::is_none")]
     pub payment_type: Option<PaymentType>,
     /// Unit of the contract term.
-    #[serde(rename = "durationUnit", default, skip_serializing_if = "Option::is_none")]
     pub duration_unit: Option<DurationUnit>,
     /// Whether the port is billed pay-as-you-go.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub payg: Option<Option<bool>>,
     /// Id of the billing record or plan subscription.
-    #[serde(
-        rename = "billingId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub billing_id: Option<Option<String>>,
     /// Id of a discount applied to the order.
-    #[serde(
-        rename = "discountId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub discount_id: Option<Option<String>>,
     /// Id of the sales record.
-    #[serde(
-        rename = "salesRecordId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub sales_record_id: Option<Option<String>>,
     /// Id of the card payment, for `creditcard` orders.
-    #[serde(
-        rename = "paymentTransactionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub payment_transaction_id: Option<Option<String>>,
     /// Id of the order in an external system.
-    #[serde(
-        rename = "externalId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub external_id: Option<Option<String>>,
     /// Where the order came from, for example `CONSOLE_API`.
-    #[serde(rename = "requestSource", default, skip_serializing_if = "Option::is_none")]
     pub request_source: Option<String>,
     /// Whether the order was entered by hand by staff.
-    #[serde(rename = "isManualCreate", default, skip_serializing_if = "Option::is_none")]
     pub is_manual_create: Option<bool>,
     /// Whether this is an Edge port order.
-    #[serde(rename = "isEdgePort", default, skip_serializing_if = "Option::is_none")]
     pub is_edge_port: Option<bool>,
     /// Vendor and price details of an Edge order; `null` or empty otherwise.
-    #[serde(
-        rename = "edgePayload",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub edge_payload: Option<Option<EdgePayload>>,
     /// Labels attached to the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Id of the ordering company.
-    #[serde(rename = "companyId", default, skip_serializing_if = "Option::is_none")]
     pub company_id: Option<String>,
     /// The ordering company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<Company>,
     /// Id of the data centre provider's company, when it differs from the facility.
-    #[serde(
-        rename = "dcpCompanyId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub dcp_company_id: Option<Option<String>>,
     /// Id of the data centre facility the port is ordered in.
-    #[serde(
-        rename = "dataCenterFacilityId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub data_center_facility_id: Option<String>,
     /// The data centre facility the port is ordered in.
-    #[serde(
-        rename = "dataCenterFacility",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub data_center_facility: Option<DataCenterFacility>,
     /// Id of the metro of the facility.
-    #[serde(rename = "metroId", default, skip_serializing_if = "Option::is_none")]
     pub metro_id: Option<String>,
     /// The metro of the facility.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metro: Option<Metro>,
     /// Id (a UUID) of the point of presence chosen for the port.
-    #[serde(
-        rename = "popId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub pop_id: Option<Option<String>>,
     /// Id of the location chosen for the port.
-    #[serde(
-        rename = "locationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub location_id: Option<Option<String>>,
     /// Location asked for by the customer; only `null` has been seen, so its shape is unknown.
-    #[serde(
-        rename = "requestedLocation",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::keep_null"
-    )]
-
     pub requested_location: Option<serde_json::Value>,
     /// Id of the cross connect bundled with the order.
-    #[serde(
-        rename = "crossConnectId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub cross_connect_id: Option<Option<String>>,
     /// Id of the port the order produced, once `done` (pass it to `getPort`).
-    #[serde(
-        rename = "createdPortId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub created_port_id: Option<Option<String>>,
     /// Id of the allocated port.
-    #[serde(
-        rename = "portId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub port_id: Option<Option<String>>,
     /// The allocated port, as recorded on the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<PortOrderPort>,
     /// Layer 3 controller attached to the order, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub controller: Option<Controller>,
     /// Capabilities of the order; only empty objects have been seen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<PortOrderCapabilities>,
     /// Whether the order was cancelled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled: Option<bool>,
     /// When the order was cancelled (`1970-01-01T00:00:00.000Z` when it was not).
-    #[serde(
-        rename = "cancelledAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub cancelled_at: Option<Option<super::runtime::DateTime>>,
     /// Who cancelled the order.
-    #[serde(
-        rename = "cancelledBy",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub cancelled_by: Option<Option<String>>,
     /// Who placed the order (may be empty).
-    #[serde(
-        rename = "createdBy",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub created_by: Option<Option<String>>,
     /// Who or what last changed the order.
-    #[serde(
-        rename = "updatedBy",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub updated_by: Option<Option<String>>,
     /// Who deleted the order.
-    #[serde(
-        rename = "deletedBy",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub deleted_by: Option<Option<String>>,
     /// Whether the order has been deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// When the order was deleted (`1970-01-01T00:00:00.000Z` when it was not).
-    #[serde(
-        rename = "deletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub deleted_at: Option<Option<super::runtime::DateTime>>,
     /// When the order was placed.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<super::runtime::DateTime>,
     /// When the order was last changed.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl serde::Serialize for PortOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+
+        if let Some(value) = &self.port_name {
+            map.serialize_entry("portName", value)?;
+        }
+
+        if let Some(value) = &self.speed {
+            map.serialize_entry("speed", value)?;
+        }
+
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+
+        if let Some(value) = &self.status_detail {
+            map.serialize_entry("statusDetail", value)?;
+        }
+
+        if let Some(value) = &self.loa_status {
+            map.serialize_entry("loaStatus", value)?;
+        }
+
+        if let Some(value) = &self.loa_sent_at {
+            map.serialize_entry("loaSentAt", value)?;
+        }
+
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+
+        if let Some(value) = &self.payment_type {
+            map.serialize_entry("paymentType", value)?;
+        }
+
+        if let Some(value) = &self.duration_unit {
+            map.serialize_entry("durationUnit", value)?;
+        }
+
+        if let Some(value) = &self.payg {
+            map.serialize_entry("payg", value)?;
+        }
+
+        if let Some(value) = &self.billing_id {
+            map.serialize_entry("billingId", value)?;
+        }
+
+        if let Some(value) = &self.discount_id {
+            map.serialize_entry("discountId", value)?;
+        }
+
+        if let Some(value) = &self.sales_record_id {
+            map.serialize_entry("salesRecordId", value)?;
+        }
+
+        if let Some(value) = &self.payment_transaction_id {
+            map.serialize_entry("paymentTransactionId", value)?;
+        }
+
+        if let Some(value) = &self.external_id {
+            map.serialize_entry("externalId", value)?;
+        }
+
+        if let Some(value) = &self.request_source {
+            map.serialize_entry("requestSource", value)?;
+        }
+
+        if let Some(value) = &self.is_manual_create {
+            map.serialize_entry("isManualCreate", value)?;
+        }
+
+        if let Some(value) = &self.is_edge_port {
+            map.serialize_entry("isEdgePort", value)?;
+        }
+
+        if let Some(value) = &self.edge_payload {
+            map.serialize_entry("edgePayload", value)?;
+        }
+
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+
+        if let Some(value) = &self.company_id {
+            map.serialize_entry("companyId", value)?;
+        }
+
+        if let Some(value) = &self.company {
+            map.serialize_entry("company", value)?;
+        }
+
+        if let Some(value) = &self.dcp_company_id {
+            map.serialize_entry("dcpCompanyId", value)?;
+        }
+
+        if let Some(value) = &self.data_center_facility_id {
+            map.serialize_entry("dataCenterFacilityId", value)?;
+        }
+
+        if let Some(value) = &self.data_center_facility {
+            map.serialize_entry("dataCenterFacility", value)?;
+        }
+
+        if let Some(value) = &self.metro_id {
+            map.serialize_entry("metroId", value)?;
+        }
+
+        if let Some(value) = &self.metro {
+            map.serialize_entry("metro", value)?;
+        }
+
+        if let Some(value) = &self.pop_id {
+            map.serialize_entry("popId", value)?;
+        }
+
+        if let Some(value) = &self.location_id {
+            map.serialize_entry("locationId", value)?;
+        }
+
+        if let Some(value) = &self.requested_location {
+            map.serialize_entry("requestedLocation", value)?;
+        }
+
+        if let Some(value) = &self.cross_connect_id {
+            map.serialize_entry("crossConnectId", value)?;
+        }
+
+        if let Some(value) = &self.created_port_id {
+            map.serialize_entry("createdPortId", value)?;
+        }
+
+        if let Some(value) = &self.port_id {
+            map.serialize_entry("portId", value)?;
+        }
+
+        if let Some(value) = &self.port {
+            map.serialize_entry("port", value)?;
+        }
+
+        if let Some(value) = &self.controller {
+            map.serialize_entry("controller", value)?;
+        }
+
+        if let Some(value) = &self.capabilities {
+            map.serialize_entry("capabilities", value)?;
+        }
+
+        if let Some(value) = &self.cancelled {
+            map.serialize_entry("cancelled", value)?;
+        }
+
+        if let Some(value) = &self.cancelled_at {
+            map.serialize_entry("cancelledAt", value)?;
+        }
+
+        if let Some(value) = &self.cancelled_by {
+            map.serialize_entry("cancelledBy", value)?;
+        }
+
+        if let Some(value) = &self.created_by {
+            map.serialize_entry("createdBy", value)?;
+        }
+
+        if let Some(value) = &self.updated_by {
+            map.serialize_entry("updatedBy", value)?;
+        }
+
+        if let Some(value) = &self.deleted_by {
+            map.serialize_entry("deletedBy", value)?;
+        }
+
+        if let Some(value) = &self.deleted {
+            map.serialize_entry("deleted", value)?;
+        }
+
+        if let Some(value) = &self.deleted_at {
+            map.serialize_entry("deletedAt", value)?;
+        }
+
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for PortOrder {
+    const NAME: &'static str = "PortOrder";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (
+            mut f0,
+            mut f1,
+            mut f2,
+            mut f3,
+            mut f4,
+            mut f5,
+            mut f6,
+            mut f7,
+            mut f8,
+            mut f9,
+            mut f10,
+            mut f11,
+            mut f12,
+            mut f13,
+            mut f14,
+            mut f15,
+            mut f16,
+            mut f17,
+            mut f18,
+            mut f19,
+            mut f20,
+            mut f21,
+            mut f22,
+            mut f23,
+            mut f24,
+            mut f25,
+            mut f26,
+            mut f27,
+            mut f28,
+            mut f29,
+            mut f30,
+            mut f31,
+            mut f32,
+            mut f33,
+            mut f34,
+            mut f35,
+            mut f36,
+            mut f37,
+            mut f38,
+            mut f39,
+            mut f40,
+            mut f41,
+            mut f42,
+            mut f43,
+            mut f44,
+            mut f45,
+            mut f46,
+            mut f47,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = map.next_value()?,
+                "portName" => f1 = map.next_value()?,
+                "speed" => f2 = map.next_value()?,
+                "status" => f3 = map.next_value()?,
+                "statusDetail" => f4 = Some(map.next_value()?),
+                "loaStatus" => f5 = Some(map.next_value()?),
+                "loaSentAt" => f6 = Some(map.next_value()?),
+                "message" => f7 = Some(map.next_value()?),
+                "type" => f8 = map.next_value()?,
+                "paymentType" => f9 = map.next_value()?,
+                "durationUnit" => f10 = map.next_value()?,
+                "payg" => f11 = Some(map.next_value()?),
+                "billingId" => f12 = Some(map.next_value()?),
+                "discountId" => f13 = Some(map.next_value()?),
+                "salesRecordId" => f14 = Some(map.next_value()?),
+                "paymentTransactionId" => f15 = Some(map.next_value()?),
+                "externalId" => f16 = Some(map.next_value()?),
+                "requestSource" => f17 = map.next_value()?,
+                "isManualCreate" => f18 = map.next_value()?,
+                "isEdgePort" => f19 = map.next_value()?,
+                "edgePayload" => f20 = Some(map.next_value()?),
+                "tags" => f21 = map.next_value()?,
+                "companyId" => f22 = map.next_value()?,
+                "company" => f23 = map.next_value()?,
+                "dcpCompanyId" => f24 = Some(map.next_value()?),
+                "dataCenterFacilityId" => f25 = map.next_value()?,
+                "dataCenterFacility" => f26 = map.next_value()?,
+                "metroId" => f27 = map.next_value()?,
+                "metro" => f28 = map.next_value()?,
+                "popId" => f29 = Some(map.next_value()?),
+                "locationId" => f30 = Some(map.next_value()?),
+                "requestedLocation" => f31 = Some(map.next_value()?),
+                "crossConnectId" => f32 = Some(map.next_value()?),
+                "createdPortId" => f33 = Some(map.next_value()?),
+                "portId" => f34 = Some(map.next_value()?),
+                "port" => f35 = map.next_value()?,
+                "controller" => f36 = map.next_value()?,
+                "capabilities" => f37 = map.next_value()?,
+                "cancelled" => f38 = map.next_value()?,
+                "cancelledAt" => f39 = Some(map.next_value()?),
+                "cancelledBy" => f40 = Some(map.next_value()?),
+                "createdBy" => f41 = Some(map.next_value()?),
+                "updatedBy" => f42 = Some(map.next_value()?),
+                "deletedBy" => f43 = Some(map.next_value()?),
+                "deleted" => f44 = map.next_value()?,
+                "deletedAt" => f45 = Some(map.next_value()?),
+                "createdAt" => f46 = map.next_value()?,
+                "updatedAt" => f47 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            id: f0,
+            port_name: f1,
+            speed: f2,
+            status: f3,
+            status_detail: f4,
+            loa_status: f5,
+            loa_sent_at: f6,
+            message: f7,
+            r#type: f8,
+            payment_type: f9,
+            duration_unit: f10,
+            payg: f11,
+            billing_id: f12,
+            discount_id: f13,
+            sales_record_id: f14,
+            payment_transaction_id: f15,
+            external_id: f16,
+            request_source: f17,
+            is_manual_create: f18,
+            is_edge_port: f19,
+            edge_payload: f20,
+            tags: f21,
+            company_id: f22,
+            company: f23,
+            dcp_company_id: f24,
+            data_center_facility_id: f25,
+            data_center_facility: f26,
+            metro_id: f27,
+            metro: f28,
+            pop_id: f29,
+            location_id: f30,
+            requested_location: f31,
+            cross_connect_id: f32,
+            created_port_id: f33,
+            port_id: f34,
+            port: f35,
+            controller: f36,
+            capabilities: f37,
+            cancelled: f38,
+            cancelled_at: f39,
+            cancelled_by: f40,
+            created_by: f41,
+            updated_by: f42,
+            deleted_by: f43,
+            deleted: f44,
+            deleted_at: f45,
+            created_at: f46,
+            updated_at: f47,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PortOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
+}
+
 /// A list of port orders.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PortOrderList {
     /// The port orders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<PortOrder>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for PortOrderList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.results {
+            map.serialize_entry("results", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for PortOrderList {
+    const NAME: &'static str = "PortOrderList";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "results" => f0 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self { results: f0, extra })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PortOrderList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// The port allocated to an order, as recorded on the order. Unlike a `Port`, its
 /// `speed` is a bare number of Mbps.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PortOrderPort {
     /// Id of the port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Id of the port in the network inventory.
-    #[serde(
-        rename = "portId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub port_id: Option<Option<String>>,
     /// Port speed in Mbps.
     ///
     /// Example: `1000`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed: Option<i32>,
     /// Operational state of the port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PortStatus>,
     /// Kind of port, for example `PHYSICAL_NSP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Id of the data centre facility of the port.
-    #[serde(
-        rename = "dataCenterFacilityId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub data_center_facility_id: Option<String>,
     /// Id of the metro of the port.
-    #[serde(rename = "metroId", default, skip_serializing_if = "Option::is_none")]
     pub metro_id: Option<String>,
     /// Id (a UUID) of the port's location.
-    #[serde(
-        rename = "locationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub location_id: Option<Option<String>>,
     /// Addresses of the port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<IpPair>,
     /// VLAN id of the port.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub vlan: Option<Option<i32>>,
     /// When the port last became active or inactive.
-    #[serde(
-        rename = "activeChangedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub active_changed_at: Option<Option<super::runtime::DateTime>>,
     /// Whether the port has been deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// When the port was deleted (`1970-01-01T00:00:00.000Z` when it was not).
-    #[serde(
-        rename = "deletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub deleted_at: Option<Option<super::runtime::DateTime>>,
     /// When the port was created.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<super::runtime::DateTime>,
     /// When the port was last changed.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for PortOrderPort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+
+        if let Some(value) = &self.port_id {
+            map.serialize_entry("portId", value)?;
+        }
+
+        if let Some(value) = &self.speed {
+            map.serialize_entry("speed", value)?;
+        }
+
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+
+        if let Some(value) = &self.data_center_facility_id {
+            map.serialize_entry("dataCenterFacilityId", value)?;
+        }
+
+        if let Some(value) = &self.metro_id {
+            map.serialize_entry("metroId", value)?;
+        }
+
+        if let Some(value) = &self.location_id {
+            map.serialize_entry("locationId", value)?;
+        }
+
+        if let Some(value) = &self.ip {
+            map.serialize_entry("ip", value)?;
+        }
+
+        if let Some(value) = &self.vlan {
+            map.serialize_entry("vlan", value)?;
+        }
+
+        if let Some(value) = &self.active_changed_at {
+            map.serialize_entry("activeChangedAt", value)?;
+        }
+
+        if let Some(value) = &self.deleted {
+            map.serialize_entry("deleted", value)?;
+        }
+
+        if let Some(value) = &self.deleted_at {
+            map.serialize_entry("deletedAt", value)?;
+        }
+
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for PortOrderPort {
+    const NAME: &'static str = "PortOrderPort";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (
+            mut f0,
+            mut f1,
+            mut f2,
+            mut f3,
+            mut f4,
+            mut f5,
+            mut f6,
+            mut f7,
+            mut f8,
+            mut f9,
+            mut f10,
+            mut f11,
+            mut f12,
+            mut f13,
+            mut f14,
+            mut f15,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = map.next_value()?,
+                "name" => f1 = map.next_value()?,
+                "portId" => f2 = Some(map.next_value()?),
+                "speed" => f3 = map.next_value()?,
+                "status" => f4 = map.next_value()?,
+                "type" => f5 = map.next_value()?,
+                "dataCenterFacilityId" => f6 = map.next_value()?,
+                "metroId" => f7 = map.next_value()?,
+                "locationId" => f8 = Some(map.next_value()?),
+                "ip" => f9 = map.next_value()?,
+                "vlan" => f10 = Some(map.next_value()?),
+                "activeChangedAt" => f11 = Some(map.next_value()?),
+                "deleted" => f12 = map.next_value()?,
+                "deletedAt" => f13 = Some(map.next_value()?),
+                "createdAt" => f14 = map.next_value()?,
+                "updatedAt" => f15 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            id: f0,
+            name: f1,
+            port_id: f2,
+            speed: f3,
+            status: f4,
+            r#type: f5,
+            data_center_facility_id: f6,
+            metro_id: f7,
+            location_id: f8,
+            ip: f9,
+            vlan: f10,
+            active_changed_at: f11,
+            deleted: f12,
+            deleted_at: f13,
+            created_at: f14,
+            updated_at: f15,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PortOrderPort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// Capabilities of a port order; only empty objects have been seen.
@@ -2487,748 +4841,1450 @@ pub type PortOrderCapabilities = serde_json::Map<String, serde_json::Value>;
 /// Vendor and price details of an Edge port order; its fields are not documented.
 pub type EdgePayload = serde_json::Map<String, serde_json::Value>;
 /// A Layer 3 controller (routing endpoint) attached to a port order.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Controller {
     /// Id of the controller.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub id: Option<Option<String>>,
     /// Customer's autonomous system number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub asn: Option<Option<i64>>,
     /// Autonomous system number of the customer edge router.
-    #[serde(
-        rename = "cerAsn",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub cer_asn: Option<Option<i64>>,
     /// Addresses of the controller.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<IpPair>,
     /// Addresses of the customer edge router.
-    #[serde(rename = "cerIp", default, skip_serializing_if = "Option::is_none")]
     pub cer_ip: Option<IpPair>,
     /// Id of the controller in the service layer.
-    #[serde(
-        rename = "serviceLayerId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub service_layer_id: Option<Option<String>>,
     /// VLAN id used by the controller.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub vlan: Option<Option<i32>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Controller {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+
+        if let Some(value) = &self.asn {
+            map.serialize_entry("asn", value)?;
+        }
+
+        if let Some(value) = &self.cer_asn {
+            map.serialize_entry("cerAsn", value)?;
+        }
+
+        if let Some(value) = &self.ip {
+            map.serialize_entry("ip", value)?;
+        }
+
+        if let Some(value) = &self.cer_ip {
+            map.serialize_entry("cerIp", value)?;
+        }
+
+        if let Some(value) = &self.service_layer_id {
+            map.serialize_entry("serviceLayerId", value)?;
+        }
+
+        if let Some(value) = &self.vlan {
+            map.serialize_entry("vlan", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for Controller {
+    const NAME: &'static str = "Controller";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1, mut f2, mut f3, mut f4, mut f5, mut f6) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = Some(map.next_value()?),
+                "asn" => f1 = Some(map.next_value()?),
+                "cerAsn" => f2 = Some(map.next_value()?),
+                "ip" => f3 = map.next_value()?,
+                "cerIp" => f4 = map.next_value()?,
+                "serviceLayerId" => f5 = Some(map.next_value()?),
+                "vlan" => f6 = Some(map.next_value()?),
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            id: f0,
+            asn: f1,
+            cer_asn: f2,
+            ip: f3,
+            cer_ip: f4,
+            service_layer_id: f5,
+            vlan: f6,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Controller {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// A physical port of a company, with embedded company, facility, metro and connections.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Port {
     /// Id of the port (use it as `portId` or `destPortId`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Kind of port, for example `NNI` or `PHYSICAL_NSP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Operational state of the port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PortStatus>,
     /// Commercial state of the port, for example `OPEN`.
-    #[serde(rename = "serviceStatus", default, skip_serializing_if = "Option::is_none")]
     pub service_status: Option<String>,
     /// Physical link state, for example `UP`.
-    #[serde(rename = "linkState", default, skip_serializing_if = "Option::is_none")]
     pub link_state: Option<String>,
     /// Since when the link has been up.
-    #[serde(
-        rename = "linkStateUpSince",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub link_state_up_since: Option<Option<super::runtime::DateTime>>,
     /// When the link state was last read from the network.
-    #[serde(
-        rename = "linkStateSyncedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub link_state_synced_at: Option<Option<super::runtime::DateTime>>,
     /// Port speed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed: Option<Speed>,
     /// Factor by which the port's speed may be oversold.
-    #[serde(
-        rename = "speedOverprovisioningFactor",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub speed_overprovisioning_factor: Option<f64>,
     /// Whether the port carries one untagged connection only (no further connections can be added).
-    #[serde(rename = "singleService", default, skip_serializing_if = "Option::is_none")]
     pub single_service: Option<bool>,
     /// Bandwidth used and left on the port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<PortCapacity>,
     /// Physical medium, for example `COPPER`.
-    #[serde(rename = "mediaType", default, skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
     /// Whether this is an Edge port.
-    #[serde(rename = "isEdgePort", default, skip_serializing_if = "Option::is_none")]
     pub is_edge_port: Option<bool>,
     /// Vendor and price details of an Edge port; `null` otherwise.
-    #[serde(
-        rename = "edgePayload",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub edge_payload: Option<Option<EdgePayload>>,
     /// Cloud partner the port is dedicated to, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partner: Option<PortPartner>,
     /// Addresses of the port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<IpPair>,
     /// Limits on what the port can carry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<PortCapabilities>,
     /// VLAN ids available on the port.
-    #[serde(rename = "vlanRanges", default, skip_serializing_if = "Option::is_none")]
     pub vlan_ranges: Option<Vec<VlanRange>>,
     /// Services the port supports, for example `L2`.
-    #[serde(
-        rename = "supportedServices",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub supported_services: Option<Vec<String>>,
     /// Class-of-service transparency setting; only `null` has been seen, so its shape is unknown.
-    #[serde(
-        rename = "cosTransparency",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::keep_null"
-    )]
-
     pub cos_transparency: Option<serde_json::Value>,
     /// Traffic markings mapped to each class of service.
-    #[serde(rename = "cosMapping", default, skip_serializing_if = "Option::is_none")]
     pub cos_mapping: Option<CosMapping>,
     /// Inter-carrier interface link label.
-    #[serde(
-        rename = "iciLink",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub ici_link: Option<Option<String>>,
     /// Labels used in reporting.
-    #[serde(
-        rename = "reportingLabels",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub reporting_labels: Option<Vec<String>>,
     /// The circuit giving access to the port.
-    #[serde(rename = "accessCircuit", default, skip_serializing_if = "Option::is_none")]
     pub access_circuit: Option<AccessCircuit>,
     /// Id of the owning company.
-    #[serde(rename = "companyId", default, skip_serializing_if = "Option::is_none")]
     pub company_id: Option<String>,
     /// The owning company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<Company>,
     /// Id of the data centre provider's company, when it differs from the facility.
-    #[serde(
-        rename = "dcpCompanyId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub dcp_company_id: Option<Option<String>>,
     /// Id of the data centre facility of the port.
-    #[serde(
-        rename = "dataCenterFacilityId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub data_center_facility_id: Option<String>,
     /// The data centre facility of the port.
-    #[serde(
-        rename = "dataCenterFacility",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub data_center_facility: Option<DataCenterFacility>,
     /// Id of the metro of the port (use it as `destMetroId`).
-    #[serde(rename = "metroId", default, skip_serializing_if = "Option::is_none")]
     pub metro_id: Option<String>,
     /// The metro of the port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metro: Option<Metro>,
     /// Id (a UUID) of the point of presence of the port.
-    #[serde(
-        rename = "popId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub pop_id: Option<Option<String>>,
     /// Id of the port's location.
-    #[serde(
-        rename = "locationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub location_id: Option<Option<String>>,
     /// Connections configured on the port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connections: Option<Vec<ConnectionSummary>>,
     /// How the port is paid for.
-    #[serde(rename = "paymentType", default, skip_serializing_if = "Option::is_none")]
     pub payment_type: Option<PaymentType>,
     /// Whether the port is billed pay-as-you-go.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub payg: Option<Option<bool>>,
     /// Id of the billing record or plan subscription.
-    #[serde(
-        rename = "billingId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub billing_id: Option<Option<String>>,
     /// Id of the sales record.
-    #[serde(
-        rename = "salesRecordId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub sales_record_id: Option<Option<String>>,
     /// Id of the port in an external system.
-    #[serde(
-        rename = "externalId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub external_id: Option<Option<String>>,
     /// Link to a support ticket about the port.
-    #[serde(
-        rename = "ticketLink",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub ticket_link: Option<Option<String>>,
     /// Who or what imported the port.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub importer: Option<Option<String>>,
     /// When the port was imported from another system.
-    #[serde(
-        rename = "importedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub imported_at: Option<Option<super::runtime::DateTime>>,
     /// Whether the port has been onboarded onto the network.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarded: Option<bool>,
     /// Id of whoever onboarded the port.
-    #[serde(
-        rename = "onboardedBy",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub onboarded_by: Option<Option<String>>,
     /// When the port was onboarded.
-    #[serde(
-        rename = "onboardedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub onboarded_at: Option<Option<super::runtime::DateTime>>,
     /// State of the onboarding, for example `COMPLETE`.
-    #[serde(
-        rename = "onboardedStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub onboarded_status: Option<Option<String>>,
     /// Detail about the onboarding state.
-    #[serde(
-        rename = "onboardedStatusDetail",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub onboarded_status_detail: Option<Option<String>>,
     /// Network device the port is on.
-    #[serde(
-        rename = "onboardedDeviceName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub onboarded_device_name: Option<Option<String>>,
     /// Interface of the device the port is on.
-    #[serde(
-        rename = "onboardedInterfaceName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub onboarded_interface_name: Option<Option<String>>,
     /// Bandwidth allocated when the port was onboarded.
-    #[serde(
-        rename = "onboardedAllocatedBandwidth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub onboarded_allocated_bandwidth: Option<Option<i32>>,
     /// Who owns the cross connect to the port.
-    #[serde(
-        rename = "crossConnectXcOwner",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub cross_connect_xc_owner: Option<Option<String>>,
     /// Demarcation details of the cross connect; only `null` has been seen, so its shape is unknown.
-    #[serde(
-        rename = "crossConnectFullDemarc",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::keep_null"
-    )]
-
     pub cross_connect_full_demarc: Option<serde_json::Value>,
     /// Whether a third-party interconnect is enabled.
-    #[serde(
-        rename = "interconnectEnabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub interconnect_enabled: Option<Option<bool>>,
     /// Provider of the interconnect.
-    #[serde(
-        rename = "interconnectProvider",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub interconnect_provider: Option<Option<String>>,
     /// Order number of the interconnect.
-    #[serde(
-        rename = "interconnectOrderNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub interconnect_order_number: Option<Option<String>>,
     /// Circuit id of the interconnect.
-    #[serde(
-        rename = "interconnectCircuitId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub interconnect_circuit_id: Option<Option<String>>,
     /// When the interconnect was completed.
-    #[serde(
-        rename = "interconnectCompletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub interconnect_completed_at: Option<Option<super::runtime::DateTime>>,
     /// VLAN range of the interconnect; only `null` has been seen, so its shape is unknown.
-    #[serde(
-        rename = "interconnectVlanRange",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::keep_null"
-    )]
-
     pub interconnect_vlan_range: Option<serde_json::Value>,
     /// Name of the NNI port of the interconnect.
-    #[serde(
-        rename = "interconnectNniPortName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub interconnect_nni_port_name: Option<Option<String>>,
     /// Whether a local loop (last-mile circuit) is attached.
-    #[serde(
-        rename = "localLoopEnabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub local_loop_enabled: Option<Option<bool>>,
     /// Id of the local loop.
-    #[serde(
-        rename = "localLoopId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub local_loop_id: Option<Option<String>>,
     /// Customer id at the local loop provider.
-    #[serde(
-        rename = "localLoopCustomerId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub local_loop_customer_id: Option<Option<String>>,
     /// Name of the local loop provider.
-    #[serde(
-        rename = "localLoopProviderName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub local_loop_provider_name: Option<Option<String>>,
     /// Sales record of the local loop.
-    #[serde(
-        rename = "localLoopSalesRecordId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub local_loop_sales_record_id: Option<Option<String>>,
     /// Bandwidth of the local loop; only `null` has been seen, so its shape is unknown.
-    #[serde(
-        rename = "localLoopBandwidth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::keep_null"
-    )]
-
     pub local_loop_bandwidth: Option<serde_json::Value>,
     /// When the local loop was completed.
-    #[serde(
-        rename = "localLoopCompletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub local_loop_completed_at: Option<Option<super::runtime::DateTime>>,
     /// Address of the local loop's A end; only `null` has been seen, so its shape is unknown.
-    #[serde(
-        rename = "localLoopASideAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::keep_null"
-    )]
-
     pub local_loop_a_side_address: Option<serde_json::Value>,
     /// Cross connect id at the local loop's A end.
-    #[serde(
-        rename = "localLoopASideXConnectId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub local_loop_a_side_x_connect_id: Option<Option<String>>,
     /// Address of the local loop's Z end; only `null` has been seen, so its shape is unknown.
-    #[serde(
-        rename = "localLoopZSideAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::keep_null"
-    )]
-
     pub local_loop_z_side_address: Option<serde_json::Value>,
     /// Id of the local loop in the provider's service management platform.
-    #[serde(
-        rename = "localLoopGsmpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub local_loop_gsmp_id: Option<Option<String>>,
     /// When the port last became active or inactive.
-    #[serde(
-        rename = "activeChangedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub active_changed_at: Option<Option<super::runtime::DateTime>>,
     /// When the port first became active.
-    #[serde(
-        rename = "firstActiveAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub first_active_at: Option<Option<super::runtime::DateTime>>,
     /// Whether the port has been deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// When the port was deleted.
-    #[serde(
-        rename = "deletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub deleted_at: Option<Option<super::runtime::DateTime>>,
     /// When the port was created.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<super::runtime::DateTime>,
     /// When the port was last changed.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Port {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+
+        if let Some(value) = &self.service_status {
+            map.serialize_entry("serviceStatus", value)?;
+        }
+
+        if let Some(value) = &self.link_state {
+            map.serialize_entry("linkState", value)?;
+        }
+
+        if let Some(value) = &self.link_state_up_since {
+            map.serialize_entry("linkStateUpSince", value)?;
+        }
+
+        if let Some(value) = &self.link_state_synced_at {
+            map.serialize_entry("linkStateSyncedAt", value)?;
+        }
+
+        if let Some(value) = &self.speed {
+            map.serialize_entry("speed", value)?;
+        }
+
+        if let Some(value) = &self.speed_overprovisioning_factor {
+            map.serialize_entry("speedOverprovisioningFactor", value)?;
+        }
+
+        if let Some(value) = &self.single_service {
+            map.serialize_entry("singleService", value)?;
+        }
+
+        if let Some(value) = &self.capacity {
+            map.serialize_entry("capacity", value)?;
+        }
+
+        if let Some(value) = &self.media_type {
+            map.serialize_entry("mediaType", value)?;
+        }
+
+        if let Some(value) = &self.is_edge_port {
+            map.serialize_entry("isEdgePort", value)?;
+        }
+
+        if let Some(value) = &self.edge_payload {
+            map.serialize_entry("edgePayload", value)?;
+        }
+
+        if let Some(value) = &self.partner {
+            map.serialize_entry("partner", value)?;
+        }
+
+        if let Some(value) = &self.ip {
+            map.serialize_entry("ip", value)?;
+        }
+
+        if let Some(value) = &self.capabilities {
+            map.serialize_entry("capabilities", value)?;
+        }
+
+        if let Some(value) = &self.vlan_ranges {
+            map.serialize_entry("vlanRanges", value)?;
+        }
+
+        if let Some(value) = &self.supported_services {
+            map.serialize_entry("supportedServices", value)?;
+        }
+
+        if let Some(value) = &self.cos_transparency {
+            map.serialize_entry("cosTransparency", value)?;
+        }
+
+        if let Some(value) = &self.cos_mapping {
+            map.serialize_entry("cosMapping", value)?;
+        }
+
+        if let Some(value) = &self.ici_link {
+            map.serialize_entry("iciLink", value)?;
+        }
+
+        if let Some(value) = &self.reporting_labels {
+            map.serialize_entry("reportingLabels", value)?;
+        }
+
+        if let Some(value) = &self.access_circuit {
+            map.serialize_entry("accessCircuit", value)?;
+        }
+
+        if let Some(value) = &self.company_id {
+            map.serialize_entry("companyId", value)?;
+        }
+
+        if let Some(value) = &self.company {
+            map.serialize_entry("company", value)?;
+        }
+
+        if let Some(value) = &self.dcp_company_id {
+            map.serialize_entry("dcpCompanyId", value)?;
+        }
+
+        if let Some(value) = &self.data_center_facility_id {
+            map.serialize_entry("dataCenterFacilityId", value)?;
+        }
+
+        if let Some(value) = &self.data_center_facility {
+            map.serialize_entry("dataCenterFacility", value)?;
+        }
+
+        if let Some(value) = &self.metro_id {
+            map.serialize_entry("metroId", value)?;
+        }
+
+        if let Some(value) = &self.metro {
+            map.serialize_entry("metro", value)?;
+        }
+
+        if let Some(value) = &self.pop_id {
+            map.serialize_entry("popId", value)?;
+        }
+
+        if let Some(value) = &self.location_id {
+            map.serialize_entry("locationId", value)?;
+        }
+
+        if let Some(value) = &self.connections {
+            map.serialize_entry("connections", value)?;
+        }
+
+        if let Some(value) = &self.payment_type {
+            map.serialize_entry("paymentType", value)?;
+        }
+
+        if let Some(value) = &self.payg {
+            map.serialize_entry("payg", value)?;
+        }
+
+        if let Some(value) = &self.billing_id {
+            map.serialize_entry("billingId", value)?;
+        }
+
+        if let Some(value) = &self.sales_record_id {
+            map.serialize_entry("salesRecordId", value)?;
+        }
+
+        if let Some(value) = &self.external_id {
+            map.serialize_entry("externalId", value)?;
+        }
+
+        if let Some(value) = &self.ticket_link {
+            map.serialize_entry("ticketLink", value)?;
+        }
+
+        if let Some(value) = &self.importer {
+            map.serialize_entry("importer", value)?;
+        }
+
+        if let Some(value) = &self.imported_at {
+            map.serialize_entry("importedAt", value)?;
+        }
+
+        if let Some(value) = &self.onboarded {
+            map.serialize_entry("onboarded", value)?;
+        }
+
+        if let Some(value) = &self.onboarded_by {
+            map.serialize_entry("onboardedBy", value)?;
+        }
+
+        if let Some(value) = &self.onboarded_at {
+            map.serialize_entry("onboardedAt", value)?;
+        }
+
+        if let Some(value) = &self.onboarded_status {
+            map.serialize_entry("onboardedStatus", value)?;
+        }
+
+        if let Some(value) = &self.onboarded_status_detail {
+            map.serialize_entry("onboardedStatusDetail", value)?;
+        }
+
+        if let Some(value) = &self.onboarded_device_name {
+            map.serialize_entry("onboardedDeviceName", value)?;
+        }
+
+        if let Some(value) = &self.onboarded_interface_name {
+            map.serialize_entry("onboardedInterfaceName", value)?;
+        }
+
+        if let Some(value) = &self.onboarded_allocated_bandwidth {
+            map.serialize_entry("onboardedAllocatedBandwidth", value)?;
+        }
+
+        if let Some(value) = &self.cross_connect_xc_owner {
+            map.serialize_entry("crossConnectXcOwner", value)?;
+        }
+
+        if let Some(value) = &self.cross_connect_full_demarc {
+            map.serialize_entry("crossConnectFullDemarc", value)?;
+        }
+
+        if let Some(value) = &self.interconnect_enabled {
+            map.serialize_entry("interconnectEnabled", value)?;
+        }
+
+        if let Some(value) = &self.interconnect_provider {
+            map.serialize_entry("interconnectProvider", value)?;
+        }
+
+        if let Some(value) = &self.interconnect_order_number {
+            map.serialize_entry("interconnectOrderNumber", value)?;
+        }
+
+        if let Some(value) = &self.interconnect_circuit_id {
+            map.serialize_entry("interconnectCircuitId", value)?;
+        }
+
+        if let Some(value) = &self.interconnect_completed_at {
+            map.serialize_entry("interconnectCompletedAt", value)?;
+        }
+
+        if let Some(value) = &self.interconnect_vlan_range {
+            map.serialize_entry("interconnectVlanRange", value)?;
+        }
+
+        if let Some(value) = &self.interconnect_nni_port_name {
+            map.serialize_entry("interconnectNniPortName", value)?;
+        }
+
+        if let Some(value) = &self.local_loop_enabled {
+            map.serialize_entry("localLoopEnabled", value)?;
+        }
+
+        if let Some(value) = &self.local_loop_id {
+            map.serialize_entry("localLoopId", value)?;
+        }
+
+        if let Some(value) = &self.local_loop_customer_id {
+            map.serialize_entry("localLoopCustomerId", value)?;
+        }
+
+        if let Some(value) = &self.local_loop_provider_name {
+            map.serialize_entry("localLoopProviderName", value)?;
+        }
+
+        if let Some(value) = &self.local_loop_sales_record_id {
+            map.serialize_entry("localLoopSalesRecordId", value)?;
+        }
+
+        if let Some(value) = &self.local_loop_bandwidth {
+            map.serialize_entry("localLoopBandwidth", value)?;
+        }
+
+        if let Some(value) = &self.local_loop_completed_at {
+            map.serialize_entry("localLoopCompletedAt", value)?;
+        }
+
+        if let Some(value) = &self.local_loop_a_side_address {
+            map.serialize_entry("localLoopASideAddress", value)?;
+        }
+
+        if let Some(value) = &self.local_loop_a_side_x_connect_id {
+            map.serialize_entry("localLoopASideXConnectId", value)?;
+        }
+
+        if let Some(value) = &self.local_loop_z_side_address {
+            map.serialize_entry("localLoopZSideAddress", value)?;
+        }
+
+        if let Some(value) = &self.local_loop_gsmp_id {
+            map.serialize_entry("localLoopGsmpId", value)?;
+        }
+
+        if let Some(value) = &self.active_changed_at {
+            map.serialize_entry("activeChangedAt", value)?;
+        }
+
+        if let Some(value) = &self.first_active_at {
+            map.serialize_entry("firstActiveAt", value)?;
+        }
+
+        if let Some(value) = &self.deleted {
+            map.serialize_entry("deleted", value)?;
+        }
+
+        if let Some(value) = &self.deleted_at {
+            map.serialize_entry("deletedAt", value)?;
+        }
+
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for Port {
+    const NAME: &'static str = "Port";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (
+            mut f0,
+            mut f1,
+            mut f2,
+            mut f3,
+            mut f4,
+            mut f5,
+            mut f6,
+            mut f7,
+            mut f8,
+            mut f9,
+            mut f10,
+            mut f11,
+            mut f12,
+            mut f13,
+            mut f14,
+            mut f15,
+            mut f16,
+            mut f17,
+            mut f18,
+            mut f19,
+            mut f20,
+            mut f21,
+            mut f22,
+            mut f23,
+            mut f24,
+            mut f25,
+            mut f26,
+            mut f27,
+            mut f28,
+            mut f29,
+            mut f30,
+            mut f31,
+            mut f32,
+            mut f33,
+            mut f34,
+            mut f35,
+            mut f36,
+            mut f37,
+            mut f38,
+            mut f39,
+            mut f40,
+            mut f41,
+            mut f42,
+            mut f43,
+            mut f44,
+            mut f45,
+            mut f46,
+            mut f47,
+            mut f48,
+            mut f49,
+            mut f50,
+            mut f51,
+            mut f52,
+            mut f53,
+            mut f54,
+            mut f55,
+            mut f56,
+            mut f57,
+            mut f58,
+            mut f59,
+            mut f60,
+            mut f61,
+            mut f62,
+            mut f63,
+            mut f64,
+            mut f65,
+            mut f66,
+            mut f67,
+            mut f68,
+            mut f69,
+            mut f70,
+            mut f71,
+            mut f72,
+            mut f73,
+            mut f74,
+            mut f75,
+            mut f76,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = map.next_value()?,
+                "name" => f1 = map.next_value()?,
+                "type" => f2 = map.next_value()?,
+                "status" => f3 = map.next_value()?,
+                "serviceStatus" => f4 = map.next_value()?,
+                "linkState" => f5 = map.next_value()?,
+                "linkStateUpSince" => f6 = Some(map.next_value()?),
+                "linkStateSyncedAt" => f7 = Some(map.next_value()?),
+                "speed" => f8 = map.next_value()?,
+                "speedOverprovisioningFactor" => f9 = map.next_value()?,
+                "singleService" => f10 = map.next_value()?,
+                "capacity" => f11 = map.next_value()?,
+                "mediaType" => f12 = map.next_value()?,
+                "isEdgePort" => f13 = map.next_value()?,
+                "edgePayload" => f14 = Some(map.next_value()?),
+                "partner" => f15 = map.next_value()?,
+                "ip" => f16 = map.next_value()?,
+                "capabilities" => f17 = map.next_value()?,
+                "vlanRanges" => f18 = map.next_value()?,
+                "supportedServices" => f19 = map.next_value()?,
+                "cosTransparency" => f20 = Some(map.next_value()?),
+                "cosMapping" => f21 = map.next_value()?,
+                "iciLink" => f22 = Some(map.next_value()?),
+                "reportingLabels" => f23 = map.next_value()?,
+                "accessCircuit" => f24 = map.next_value()?,
+                "companyId" => f25 = map.next_value()?,
+                "company" => f26 = map.next_value()?,
+                "dcpCompanyId" => f27 = Some(map.next_value()?),
+                "dataCenterFacilityId" => f28 = map.next_value()?,
+                "dataCenterFacility" => f29 = map.next_value()?,
+                "metroId" => f30 = map.next_value()?,
+                "metro" => f31 = map.next_value()?,
+                "popId" => f32 = Some(map.next_value()?),
+                "locationId" => f33 = Some(map.next_value()?),
+                "connections" => f34 = map.next_value()?,
+                "paymentType" => f35 = map.next_value()?,
+                "payg" => f36 = Some(map.next_value()?),
+                "billingId" => f37 = Some(map.next_value()?),
+                "salesRecordId" => f38 = Some(map.next_value()?),
+                "externalId" => f39 = Some(map.next_value()?),
+                "ticketLink" => f40 = Some(map.next_value()?),
+                "importer" => f41 = Some(map.next_value()?),
+                "importedAt" => f42 = Some(map.next_value()?),
+                "onboarded" => f43 = map.next_value()?,
+                "onboardedBy" => f44 = Some(map.next_value()?),
+                "onboardedAt" => f45 = Some(map.next_value()?),
+                "onboardedStatus" => f46 = Some(map.next_value()?),
+                "onboardedStatusDetail" => f47 = Some(map.next_value()?),
+                "onboardedDeviceName" => f48 = Some(map.next_value()?),
+                "onboardedInterfaceName" => f49 = Some(map.next_value()?),
+                "onboardedAllocatedBandwidth" => f50 = Some(map.next_value()?),
+                "crossConnectXcOwner" => f51 = Some(map.next_value()?),
+                "crossConnectFullDemarc" => f52 = Some(map.next_value()?),
+                "interconnectEnabled" => f53 = Some(map.next_value()?),
+                "interconnectProvider" => f54 = Some(map.next_value()?),
+                "interconnectOrderNumber" => f55 = Some(map.next_value()?),
+                "interconnectCircuitId" => f56 = Some(map.next_value()?),
+                "interconnectCompletedAt" => f57 = Some(map.next_value()?),
+                "interconnectVlanRange" => f58 = Some(map.next_value()?),
+                "interconnectNniPortName" => f59 = Some(map.next_value()?),
+                "localLoopEnabled" => f60 = Some(map.next_value()?),
+                "localLoopId" => f61 = Some(map.next_value()?),
+                "localLoopCustomerId" => f62 = Some(map.next_value()?),
+                "localLoopProviderName" => f63 = Some(map.next_value()?),
+                "localLoopSalesRecordId" => f64 = Some(map.next_value()?),
+                "localLoopBandwidth" => f65 = Some(map.next_value()?),
+                "localLoopCompletedAt" => f66 = Some(map.next_value()?),
+                "localLoopASideAddress" => f67 = Some(map.next_value()?),
+                "localLoopASideXConnectId" => f68 = Some(map.next_value()?),
+                "localLoopZSideAddress" => f69 = Some(map.next_value()?),
+                "localLoopGsmpId" => f70 = Some(map.next_value()?),
+                "activeChangedAt" => f71 = Some(map.next_value()?),
+                "firstActiveAt" => f72 = Some(map.next_value()?),
+                "deleted" => f73 = map.next_value()?,
+                "deletedAt" => f74 = Some(map.next_value()?),
+                "createdAt" => f75 = map.next_value()?,
+                "updatedAt" => f76 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            id: f0,
+            name: f1,
+            r#type: f2,
+            status: f3,
+            service_status: f4,
+            link_state: f5,
+            link_state_up_since: f6,
+            link_state_synced_at: f7,
+            speed: f8,
+            speed_overprovisioning_factor: f9,
+            single_service: f10,
+            capacity: f11,
+            media_type: f12,
+            is_edge_port: f13,
+            edge_payload: f14,
+            partner: f15,
+            ip: f16,
+            capabilities: f17,
+            vlan_ranges: f18,
+            supported_services: f19,
+            cos_transparency: f20,
+            cos_mapping: f21,
+            ici_link: f22,
+            reporting_labels: f23,
+            access_circuit: f24,
+            company_id: f25,
+            company: f26,
+            dcp_company_id: f27,
+            data_center_facility_id: f28,
+            data_center_facility: f29,
+            metro_id: f30,
+            metro: f31,
+            pop_id: f32,
+            location_id: f33,
+            connections: f34,
+            payment_type: f35,
+            payg: f36,
+            billing_id: f37,
+            sales_record_id: f38,
+            external_id: f39,
+            ticket_link: f40,
+            importer: f41,
+            imported_at: f42,
+            onboarded: f43,
+            onboarded_by: f44,
+            onboarded_at: f45,
+            onboarded_status: f46,
+            onboarded_status_detail: f47,
+            onboarded_device_name: f48,
+            onboarded_interface_name: f49,
+            onboarded_allocated_bandwidth: f50,
+            cross_connect_xc_owner: f51,
+            cross_connect_full_demarc: f52,
+            interconnect_enabled: f53,
+            interconnect_provider: f54,
+            interconnect_order_number: f55,
+            interconnect_circuit_id: f56,
+            interconnect_completed_at: f57,
+            interconnect_vlan_range: f58,
+            interconnect_nni_port_name: f59,
+            local_loop_enabled: f60,
+            local_loop_id: f61,
+            local_loop_customer_id: f62,
+            local_loop_provider_name: f63,
+            local_loop_sales_record_id: f64,
+            local_loop_bandwidth: f65,
+            local_loop_completed_at: f66,
+            local_loop_a_side_address: f67,
+            local_loop_a_side_x_connect_id: f68,
+            local_loop_z_side_address: f69,
+            local_loop_gsmp_id: f70,
+            active_changed_at: f71,
+            first_active_at: f72,
+            deleted: f73,
+            deleted_at: f74,
+            created_at: f75,
+            updated_at: f76,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Port {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// A list of ports.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PortList {
     /// The ports.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<Port>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for PortList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.results {
+            map.serialize_entry("results", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for PortList {
+    const NAME: &'static str = "PortList";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "results" => f0 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self { results: f0, extra })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PortList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// Bandwidth of a port, in Mbps.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PortCapacity {
     /// Bandwidth of the port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i32>,
     /// Bandwidth taken by the port's connections.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utilised: Option<i32>,
     /// Bandwidth still free for new connections.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining: Option<i32>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for PortCapacity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.total {
+            map.serialize_entry("total", value)?;
+        }
+
+        if let Some(value) = &self.utilised {
+            map.serialize_entry("utilised", value)?;
+        }
+
+        if let Some(value) = &self.remaining {
+            map.serialize_entry("remaining", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for PortCapacity {
+    const NAME: &'static str = "PortCapacity";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1, mut f2) = (None, None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "total" => f0 = map.next_value()?,
+                "utilised" => f1 = map.next_value()?,
+                "remaining" => f2 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            total: f0,
+            utilised: f1,
+            remaining: f2,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PortCapacity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// Cloud partner a port is dedicated to.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PortPartner {
     /// Kind of partner, `NONE` for ordinary ports.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Connection speeds the partner allows; only empty lists have been seen.
-    #[serde(
-        rename = "connectionSpeeds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub connection_speeds: Option<Vec<serde_json::Value>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for PortPartner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+
+        if let Some(value) = &self.connection_speeds {
+            map.serialize_entry("connectionSpeeds", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for PortPartner {
+    const NAME: &'static str = "PortPartner";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1) = (None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "type" => f0 = map.next_value()?,
+                "connectionSpeeds" => f1 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            r#type: f0,
+            connection_speeds: f1,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PortPartner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// Limits on what a port can carry.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PortCapabilities {
     /// Whether the number of connections on the port is capped.
-    #[serde(rename = "model6Limit", default, skip_serializing_if = "Option::is_none")]
     pub model6_limit: Option<bool>,
     /// The cap on connections, when `model6Limit` is set.
-    #[serde(
-        rename = "model6LimitNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub model6_limit_number: Option<Option<i32>>,
     /// Whether the port carries one untagged connection only.
-    #[serde(rename = "singleService", default, skip_serializing_if = "Option::is_none")]
     pub single_service: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for PortCapabilities {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.model6_limit {
+            map.serialize_entry("model6Limit", value)?;
+        }
+
+        if let Some(value) = &self.model6_limit_number {
+            map.serialize_entry("model6LimitNumber", value)?;
+        }
+
+        if let Some(value) = &self.single_service {
+            map.serialize_entry("singleService", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for PortCapabilities {
+    const NAME: &'static str = "PortCapabilities";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1, mut f2) = (None, None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "model6Limit" => f0 = map.next_value()?,
+                "model6LimitNumber" => f1 = Some(map.next_value()?),
+                "singleService" => f2 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            model6_limit: f0,
+            model6_limit_number: f1,
+            single_service: f2,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PortCapabilities {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// The circuit that gives access to a port.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct AccessCircuit {
     /// Physical medium of the cross connect.
-    #[serde(
-        rename = "crossConnectMediaType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub cross_connect_media_type: Option<Option<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for AccessCircuit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cross_connect_media_type {
+            map.serialize_entry("crossConnectMediaType", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for AccessCircuit {
+    const NAME: &'static str = "AccessCircuit";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "crossConnectMediaType" => f0 = Some(map.next_value()?),
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            cross_connect_media_type: f0,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AccessCircuit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// Traffic markings (for example DSCP values) mapped to each class of service of a port.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CosMapping {
     /// Markings carried as `GOLD`.
-    #[serde(rename = "GOLD", default, skip_serializing_if = "Option::is_none")]
     pub gold: Option<Vec<String>>,
     /// Markings carried as `SILVERPLUS`.
-    #[serde(rename = "SILVERPLUS", default, skip_serializing_if = "Option::is_none")]
     pub silverplus: Option<Vec<String>>,
     /// Markings carried as `SILVER`.
-    #[serde(rename = "SILVER", default, skip_serializing_if = "Option::is_none")]
     pub silver: Option<Vec<String>>,
     /// Markings carried as `BRONZE`.
-    #[serde(rename = "BRONZE", default, skip_serializing_if = "Option::is_none")]
     pub bronze: Option<Vec<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl serde::Serialize for CosMapping {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.gold {
+            map.serialize_entry("GOLD", value)?;
+        }
+
+        if let Some(value) = &self.silverplus {
+            map.serialize_entry("SILVERPLUS", value)?;
+        }
+
+        if let Some(value) = &self.silver {
+            map.serialize_entry("SILVER", value)?;
+        }
+
+        if let Some(value) = &self.bronze {
+            map.serialize_entry("BRONZE", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for CosMapping {
+    const NAME: &'static str = "CosMapping";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1, mut f2, mut f3) = (None, None, None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "GOLD" => f0 = map.next_value()?,
+                "SILVERPLUS" => f1 = map.next_value()?,
+                "SILVER" => f2 = map.next_value()?,
+                "BRONZE" => f3 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            gold: f0,
+            silverplus: f1,
+            silver: f2,
+            bronze: f3,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CosMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
+}
+
 /// A connection configured on a port, in brief.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ConnectionSummary {
     /// Id of the connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// State of the connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ConnectionStatus>,
     /// Connection speed in Mbps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed: Option<i32>,
     /// Kind of connection, for example `LAYER2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Human-readable kind of connection, for example `IBM Direct Link`.
-    #[serde(rename = "typeFriendly", default, skip_serializing_if = "Option::is_none")]
     pub type_friendly: Option<String>,
     /// Configuration tag at the source end.
-    #[serde(
-        rename = "srcConfigTag",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub src_config_tag: Option<Option<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ConnectionSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+
+        if let Some(value) = &self.speed {
+            map.serialize_entry("speed", value)?;
+        }
+
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+
+        if let Some(value) = &self.type_friendly {
+            map.serialize_entry("typeFriendly", value)?;
+        }
+
+        if let Some(value) = &self.src_config_tag {
+            map.serialize_entry("srcConfigTag", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for ConnectionSummary {
+    const NAME: &'static str = "ConnectionSummary";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1, mut f2, mut f3, mut f4, mut f5, mut f6) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = map.next_value()?,
+                "name" => f1 = map.next_value()?,
+                "status" => f2 = map.next_value()?,
+                "speed" => f3 = map.next_value()?,
+                "type" => f4 = map.next_value()?,
+                "typeFriendly" => f5 = map.next_value()?,
+                "srcConfigTag" => f6 = Some(map.next_value()?),
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            id: f0,
+            name: f1,
+            status: f2,
+            speed: f3,
+            r#type: f4,
+            type_friendly: f5,
+            src_config_tag: f6,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectionSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// A request for a Layer 2 connection. For a self-to-self connection give
 /// `destPortId`; for a business-to-business connection give `destDcf` and
 /// `destRegionId`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateLayer2ConnectionRequest {
     /// Kind of connection; always `LAYER2`.
     pub r#type: CreateLayer2ConnectionRequestType,
@@ -3237,56 +6293,182 @@ pub struct CreateLayer2ConnectionRequest {
     /// Example: `"DEMO-L2-S2S"`
     pub name: String,
     /// Id of your port the connection starts from.
-    #[serde(rename = "portId")]
     pub port_id: String,
     /// Connection speed in Mbps.
     ///
     /// Example: `100`
     pub speed: i32,
     /// Username of the destination company (your own for a self-to-self connection).
-    #[serde(rename = "destCompany")]
     pub dest_company: String,
     /// Id of the metro of the destination.
-    #[serde(rename = "destMetroId")]
     pub dest_metro_id: String,
     /// Id of the destination port (self-to-self connections).
-    #[serde(rename = "destPortId", default, skip_serializing_if = "Option::is_none")]
     pub dest_port_id: Option<String>,
     /// Id of the destination data centre facility (business-to-business connections).
-    #[serde(rename = "destDcf", default, skip_serializing_if = "Option::is_none")]
     pub dest_dcf: Option<String>,
     /// Id of the destination region, one of the metro's `regionIds` (business-to-business connections).
-    #[serde(rename = "destRegionId", default, skip_serializing_if = "Option::is_none")]
     pub dest_region_id: Option<String>,
     /// Length of the contract term, in `durationUnit`s.
     ///
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i32>,
     /// Unit of the contract term.
-    #[serde(rename = "durationUnit", default, skip_serializing_if = "Option::is_none")]
     pub duration_unit: Option<DurationUnit>,
     /// How to pay for the connection.
-    #[serde(rename = "paymentType", default, skip_serializing_if = "Option::is_none")]
     pub payment_type: Option<PaymentType>,
     /// Id of the card payment; needed when `paymentType` is `creditcard`.
-    #[serde(
-        rename = "paymentTransactionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-
     pub payment_transaction_id: Option<String>,
     /// Class of service of the connection.
-    #[serde(rename = "classOfService", default, skip_serializing_if = "Option::is_none")]
     pub class_of_service: Option<ClassOfService>,
     /// Whether the connection renews month by month after its term.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evergreen: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CreateLayer2ConnectionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("portId", &self.port_id)?;
+        map.serialize_entry("speed", &self.speed)?;
+        map.serialize_entry("destCompany", &self.dest_company)?;
+        map.serialize_entry("destMetroId", &self.dest_metro_id)?;
+        if let Some(value) = &self.dest_port_id {
+            map.serialize_entry("destPortId", value)?;
+        }
+
+        if let Some(value) = &self.dest_dcf {
+            map.serialize_entry("destDcf", value)?;
+        }
+
+        if let Some(value) = &self.dest_region_id {
+            map.serialize_entry("destRegionId", value)?;
+        }
+
+        if let Some(value) = &self.duration {
+            map.serialize_entry("duration", value)?;
+        }
+
+        if let Some(value) = &self.duration_unit {
+            map.serialize_entry("durationUnit", value)?;
+        }
+
+        if let Some(value) = &self.payment_type {
+            map.serialize_entry("paymentType", value)?;
+        }
+
+        if let Some(value) = &self.payment_transaction_id {
+            map.serialize_entry("paymentTransactionId", value)?;
+        }
+
+        if let Some(value) = &self.class_of_service {
+            map.serialize_entry("classOfService", value)?;
+        }
+
+        if let Some(value) = &self.evergreen {
+            map.serialize_entry("evergreen", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for CreateLayer2ConnectionRequest {
+    const NAME: &'static str = "CreateLayer2ConnectionRequest";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (
+            mut f0,
+            mut f1,
+            mut f2,
+            mut f3,
+            mut f4,
+            mut f5,
+            mut f6,
+            mut f7,
+            mut f8,
+            mut f9,
+            mut f10,
+            mut f11,
+            mut f12,
+            mut f13,
+            mut f14,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "type" => f0 = Some(map.next_value()?),
+                "name" => f1 = Some(map.next_value()?),
+                "portId" => f2 = Some(map.next_value()?),
+                "speed" => f3 = Some(map.next_value()?),
+                "destCompany" => f4 = Some(map.next_value()?),
+                "destMetroId" => f5 = Some(map.next_value()?),
+                "destPortId" => f6 = map.next_value()?,
+                "destDcf" => f7 = map.next_value()?,
+                "destRegionId" => f8 = map.next_value()?,
+                "duration" => f9 = map.next_value()?,
+                "durationUnit" => f10 = map.next_value()?,
+                "paymentType" => f11 = map.next_value()?,
+                "paymentTransactionId" => f12 = map.next_value()?,
+                "classOfService" => f13 = map.next_value()?,
+                "evergreen" => f14 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            r#type: super::runtime::required(f0, "type")?,
+            name: super::runtime::required(f1, "name")?,
+            port_id: super::runtime::required(f2, "portId")?,
+            speed: super::runtime::required(f3, "speed")?,
+            dest_company: super::runtime::required(f4, "destCompany")?,
+            dest_metro_id: super::runtime::required(f5, "destMetroId")?,
+            dest_port_id: f6,
+            dest_dcf: f7,
+            dest_region_id: f8,
+            duration: f9,
+            duration_unit: f10,
+            payment_type: f11,
+            payment_transaction_id: f12,
+            class_of_service: f13,
+            evergreen: f14,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateLayer2ConnectionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 impl CreateLayer2ConnectionRequest {
@@ -3320,122 +6502,330 @@ impl CreateLayer2ConnectionRequest {
 }
 
 /// A Layer 2 connection as returned when it is requested.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Layer2Connection {
     /// Id of the connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Kind of connection, `LAYER2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// State of the connection; a new connection reports `CREATING`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ConnectionStatus>,
     /// Connection speed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed: Option<Speed>,
     /// Id of the region of the source end.
-    #[serde(
-        rename = "srcRegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub src_region_id: Option<Option<String>>,
     /// Id of the region of the destination end.
-    #[serde(
-        rename = "destRegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub dest_region_id: Option<Option<String>>,
     /// VLAN tags of the connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vlan: Option<ConnectionVlan>,
     /// Parts of the connection; empty in the reference sample.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subconnections: Option<Vec<serde_json::Value>>,
     /// How usage is billed, for example `METRO`.
-    #[serde(rename = "cdrBillingType", default, skip_serializing_if = "Option::is_none")]
     pub cdr_billing_type: Option<String>,
     /// Whether the connection is billed pay-as-you-go.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::double_option"
-    )]
-
     pub payg: Option<Option<bool>>,
     /// When the connection was requested.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<super::runtime::DateTime>,
     /// When the connection was last changed.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl serde::Serialize for Layer2Connection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+
+        if let Some(value) = &self.speed {
+            map.serialize_entry("speed", value)?;
+        }
+
+        if let Some(value) = &self.src_region_id {
+            map.serialize_entry("srcRegionId", value)?;
+        }
+
+        if let Some(value) = &self.dest_region_id {
+            map.serialize_entry("destRegionId", value)?;
+        }
+
+        if let Some(value) = &self.vlan {
+            map.serialize_entry("vlan", value)?;
+        }
+
+        if let Some(value) = &self.subconnections {
+            map.serialize_entry("subconnections", value)?;
+        }
+
+        if let Some(value) = &self.cdr_billing_type {
+            map.serialize_entry("cdrBillingType", value)?;
+        }
+
+        if let Some(value) = &self.payg {
+            map.serialize_entry("payg", value)?;
+        }
+
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for Layer2Connection {
+    const NAME: &'static str = "Layer2Connection";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (
+            mut f0,
+            mut f1,
+            mut f2,
+            mut f3,
+            mut f4,
+            mut f5,
+            mut f6,
+            mut f7,
+            mut f8,
+            mut f9,
+            mut f10,
+            mut f11,
+            mut f12,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = map.next_value()?,
+                "name" => f1 = map.next_value()?,
+                "type" => f2 = map.next_value()?,
+                "status" => f3 = map.next_value()?,
+                "speed" => f4 = map.next_value()?,
+                "srcRegionId" => f5 = Some(map.next_value()?),
+                "destRegionId" => f6 = Some(map.next_value()?),
+                "vlan" => f7 = map.next_value()?,
+                "subconnections" => f8 = map.next_value()?,
+                "cdrBillingType" => f9 = map.next_value()?,
+                "payg" => f10 = Some(map.next_value()?),
+                "createdAt" => f11 = map.next_value()?,
+                "updatedAt" => f12 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            id: f0,
+            name: f1,
+            r#type: f2,
+            status: f3,
+            speed: f4,
+            src_region_id: f5,
+            dest_region_id: f6,
+            vlan: f7,
+            subconnections: f8,
+            cdr_billing_type: f9,
+            payg: f10,
+            created_at: f11,
+            updated_at: f12,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Layer2Connection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
+}
+
 /// VLAN tags of a Layer 2 connection.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ConnectionVlan {
     /// Id of the VLAN assignment.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::keep_null"
-    )]
-
     pub id: Option<serde_json::Value>,
     /// Service (outer) VLAN tag.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::keep_null"
-    )]
-
     pub service: Option<serde_json::Value>,
     /// Customer (inner) VLAN tags.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<Vec<serde_json::Value>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ConnectionVlan {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+
+        if let Some(value) = &self.service {
+            map.serialize_entry("service", value)?;
+        }
+
+        if let Some(value) = &self.customer {
+            map.serialize_entry("customer", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for ConnectionVlan {
+    const NAME: &'static str = "ConnectionVlan";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1, mut f2) = (None, None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = Some(map.next_value()?),
+                "service" => f1 = Some(map.next_value()?),
+                "customer" => f2 = map.next_value()?,
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            id: f0,
+            service: f1,
+            customer: f2,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectionVlan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// An error body. The docs show none, so every property is optional and others may
 /// appear. LoopBack-based services (which the search filter suggests this is) answer
 /// `{"error": {"statusCode": ..., "name": ..., "message": ...}}`; other routes may
 /// put `message` and `statusCode` at the top level.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Error {
     /// Human-readable explanation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The HTTP status code, repeated in the body.
-    #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i32>,
     /// A short error name, or (LoopBack style) an object with `statusCode`, `name` and `message`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::runtime::keep_null"
-    )]
-
     pub error: Option<serde_json::Value>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+
+        if let Some(value) = &self.status_code {
+            map.serialize_entry("statusCode", value)?;
+        }
+
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+
+        map.end()
+    }
+}
+
+impl super::runtime::Object for Error {
+    const NAME: &'static str = "Error";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1, mut f2) = (None, None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "message" => f0 = map.next_value()?,
+                "statusCode" => f1 = map.next_value()?,
+                "error" => f2 = Some(map.next_value()?),
+                _ => {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+
+        Ok(Self {
+            message: f0,
+            status_code: f1,
+            error: f2,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
 }
 
 /// Kind of connection; always `LAYER2`.

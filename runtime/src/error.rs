@@ -97,6 +97,31 @@ impl<E> From<RequestError> for Error<E> {
     }
 }
 
+/// Why sending failed before any response: the operation-independent part of
+/// [`Error`], so that sending is compiled once, not per operation.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    InvalidRequest(RequestError),
+    Timeout {
+        source: reqwest::Error,
+        attempts: u32,
+    },
+    Transport {
+        source: reqwest::Error,
+        attempts: u32,
+    },
+}
+
+impl<E> From<Failure> for Error<E> {
+    fn from(f: Failure) -> Self {
+        match f {
+            Failure::InvalidRequest(e) => Self::InvalidRequest(e),
+            Failure::Timeout { source, attempts } => Self::Timeout { source, attempts },
+            Failure::Transport { source, attempts } => Self::Transport { source, attempts },
+        }
+    }
+}
+
 impl<E: fmt::Debug> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -146,10 +171,16 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// Static facts about an operation, for logs and errors.
+/// Static facts about an operation, for sending it, logs and errors.
 #[derive(Debug, Clone, Copy)]
 pub struct OperationInfo {
     pub operation_id: &'static str,
+    /// `GET`, `POST`, …
     pub method: &'static str,
+    /// The path template (`/ports/{id}`).
     pub path: &'static str,
+    /// The security schemes whose credentials are sent (those the client has).
+    pub security: &'static [&'static str],
+    /// Whether a success has a JSON body (`Accept: application/json` is sent).
+    pub accept_json: bool,
 }

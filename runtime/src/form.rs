@@ -3,10 +3,24 @@
 use super::error::RequestError;
 use super::params::scalar_text;
 use super::query::deep;
+use super::request::RequestParts;
+
+impl RequestParts {
+    /// An `application/x-www-form-urlencoded` body.
+    pub(crate) fn form<T: serde::Serialize + ?Sized>(
+        &mut self,
+        content_type: &'static str,
+        value: &T,
+    ) -> Result<(), RequestError> {
+        let body = form_body(value)?;
+        self.bytes(content_type, body);
+        Ok(())
+    }
+}
 
 /// An `application/x-www-form-urlencoded` body: members as form fields,
 /// nested objects and arrays in bracket notation.
-pub(crate) fn form_body<T: serde::Serialize>(value: &T) -> Result<String, RequestError> {
+fn form_body<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, RequestError> {
     let value = serde_json::to_value(value)
         .map_err(|e| RequestError(format!("the body could not be serialised: {e}")))?;
     let mut pairs = Vec::new();

@@ -11,6 +11,7 @@
 #![allow(dead_code, clippy::result_large_err)]
 #![forbid(unsafe_code)]
 
+pub mod auth;
 pub mod base64_text;
 pub mod datetime;
 pub mod de;
@@ -21,7 +22,9 @@ pub mod pagination;
 pub mod params;
 pub mod path;
 pub mod query;
+pub mod request;
 pub mod response;
 pub mod retry;
 pub mod secret;
+pub mod transport;
 pub mod uuid_text;

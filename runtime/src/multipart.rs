@@ -2,10 +2,25 @@
 
 use super::error::RequestError;
 use super::params::scalar_text;
+use super::request::{Body, RequestParts};
+
+impl RequestParts {
+    /// A `multipart/form-data` body (reqwest sets the content type and boundary).
+    pub(crate) fn multipart<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), RequestError> {
+        let form = multipart_body(value)?;
+        self.body = Some(Body::Custom(Box::new(move |request| {
+            request.multipart(form)
+        })));
+        Ok(())
+    }
+}
 
 /// A `multipart/form-data` body: each member a part; strings as text,
 /// other values as JSON.
-pub(crate) fn multipart_body<T: serde::Serialize>(
+fn multipart_body<T: serde::Serialize + ?Sized>(
     value: &T,
 ) -> Result<reqwest::multipart::Form, RequestError> {
     let value = serde_json::to_value(value)

@@ -2,6 +2,7 @@
 
 use super::error::RequestError;
 use super::params::scalar_text;
+use super::request::RequestParts;
 
 /// How a query parameter is spelled (OpenAPI `style`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,8 +13,34 @@ pub(crate) enum Style {
     DeepObject,
 }
 
+impl RequestParts {
+    /// A query parameter in the document's style.
+    pub(crate) fn query<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: Style,
+        explode: bool,
+    ) -> Result<(), RequestError> {
+        query_param(&mut self.query, name, value, style, explode)
+    }
+
+    /// A query parameter whose value is JSON text (`content: application/json`).
+    pub(crate) fn query_json<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), RequestError> {
+        let text = serde_json::to_string(value).map_err(|e| {
+            RequestError(format!("parameter `{name}` could not be serialised: {e}"))
+        })?;
+        self.query.push((name.to_string(), text));
+        Ok(())
+    }
+}
+
 /// Appends one parameter to a query string in the document's style.
-pub(crate) fn query_param<T: serde::Serialize>(
+fn query_param<T: serde::Serialize + ?Sized>(
     pairs: &mut Vec<(String, String)>,
     name: &str,
     value: &T,
@@ -80,18 +107,6 @@ pub(crate) fn deep(pairs: &mut Vec<(String, String)>, prefix: &str, value: &serd
     }
 }
 
-/// A parameter whose value is JSON text (`content: application/json`).
-pub(crate) fn query_json<T: serde::Serialize>(
-    pairs: &mut Vec<(String, String)>,
-    name: &str,
-    value: &T,
-) -> Result<(), RequestError> {
-    let text = serde_json::to_string(value)
-        .map_err(|e| RequestError(format!("parameter `{name}` could not be serialised: {e}")))?;
-    pairs.push((name.to_string(), text));
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,8 +152,9 @@ mod tests {
             pairs(&[("p[x][y][0]", "1"), ("p[x][y][1]", "2")])
         );
         assert!(q(json!(null), Style::Form, true).is_empty());
-        let mut json_pairs = Vec::new();
-        query_json(&mut json_pairs, "f", &json!({"a": 1})).unwrap();
-        assert_eq!(json_pairs, pairs(&[("f", r#"{"a":1}"#)]));
+        let mut parts = RequestParts::default();
+        parts.query_json("f", &json!({"a": 1})).unwrap();
+        parts.query("g", &2, Style::Form, true).unwrap();
+        assert_eq!(parts.query, pairs(&[("f", r#"{"a":1}"#), ("g", "2")]));
     }
 }

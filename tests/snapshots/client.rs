@@ -13,17 +13,69 @@ pub mod types {
     )]
 
     /// The `Part` object.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Part {
         /// The `name` member.
         pub name: String,
         /// The `weight` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub weight: Option<f64>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for Part {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("name", &self.name)?;
+            if let Some(value) = &self.weight {
+                map.serialize_entry("weight", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for Part {
+        const NAME: &'static str = "Part";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (mut f0, mut f1) = (None, None);
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "name" => f0 = Some(map.next_value()?),
+                    "weight" => f1 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self {
+                name: super::runtime::required(f0, "name")?,
+                weight: f1,
+                extra,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Part {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 
     impl Part {
@@ -38,75 +90,329 @@ pub mod types {
     }
 
     /// The `Problem` object.
-    #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Problem {
         /// The `title` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub title: Option<String>,
         /// The `status` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub status: Option<i64>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for Problem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.title {
+                map.serialize_entry("title", value)?;
+            }
+
+            if let Some(value) = &self.status {
+                map.serialize_entry("status", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for Problem {
+        const NAME: &'static str = "Problem";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (mut f0, mut f1) = (None, None);
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "title" => f0 = map.next_value()?,
+                    "status" => f1 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self {
+                title: f0,
+                status: f1,
+                extra,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Problem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 
     /// The `GetPartFilter` object.
-    #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct GetPartFilter {
         /// The `name` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// The `size` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub size: Option<i64>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for GetPartFilter {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.name {
+                map.serialize_entry("name", value)?;
+            }
+
+            if let Some(value) = &self.size {
+                map.serialize_entry("size", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for GetPartFilter {
+        const NAME: &'static str = "GetPartFilter";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (mut f0, mut f1) = (None, None);
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "name" => f0 = map.next_value()?,
+                    "size" => f1 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self { name: f0, size: f1, extra })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for GetPartFilter {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 
     /// The `PostItemsResponse` object.
-    #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct PostItemsResponse {
         /// The `ticket` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ticket: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for PostItemsResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.ticket {
+                map.serialize_entry("ticket", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for PostItemsResponse {
+        const NAME: &'static str = "PostItemsResponse";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut f0 = None;
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "ticket" => f0 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self { ticket: f0, extra })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for PostItemsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 
     /// The `SubmitFormBody` object.
-    #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct SubmitFormBody {
         /// The `name` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// The `meta` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<std::collections::BTreeMap<String, String>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
 
+    impl serde::Serialize for SubmitFormBody {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.name {
+                map.serialize_entry("name", value)?;
+            }
+
+            if let Some(value) = &self.meta {
+                map.serialize_entry("meta", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for SubmitFormBody {
+        const NAME: &'static str = "SubmitFormBody";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (mut f0, mut f1) = (None, None);
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "name" => f0 = map.next_value()?,
+                    "meta" => f1 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self { name: f0, meta: f1, extra })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for SubmitFormBody {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
+    }
+
     /// The `UploadBody` object.
-    #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct UploadBody {
         /// The `title` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub title: Option<String>,
         /// The `count` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub count: Option<i64>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for UploadBody {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.title {
+                map.serialize_entry("title", value)?;
+            }
+
+            if let Some(value) = &self.count {
+                map.serialize_entry("count", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for UploadBody {
+        const NAME: &'static str = "UploadBody";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (mut f0, mut f1) = (None, None);
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "title" => f0 = map.next_value()?,
+                    "count" => f1 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self {
+                title: f0,
+                count: f1,
+                extra,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for UploadBody {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 }
 
@@ -114,7 +420,7 @@ pub mod client {
     //! The client: one method per operation of the API description.
     //!
     //! Each method takes the operation's required parameters and returns a
-    //! request builder; optional parameters are set on the builder, and
+    //! [`Request`](super::Request); optional parameters are set on it, and
     //! `send().await` performs the call.
     #![allow(
         clippy::too_many_arguments,
@@ -122,7 +428,7 @@ pub mod client {
         clippy::result_large_err
     )]
 
-    use super::runtime::{self, Error, ResponseValue};
+    use super::runtime;
     use super::types;
 
     /// A client for the Client features.
@@ -130,86 +436,56 @@ pub mod client {
     /// Cheap to clone: clones share one connection pool. Build one with [`Client::builder`], [`Client::new`] or [`Client::from_env`].
     #[derive(Clone)]
     pub struct Client {
-        base_url: String,
-        http: reqwest::Client,
-        settings: runtime::Settings,
-        bearer: Option<runtime::Secret>,
-        key: Option<runtime::Secret>,
-        basic: Option<(String, runtime::Secret)>,
-        query_key: Option<runtime::Secret>,
+        core: runtime::Core,
     }
 
     impl std::fmt::Debug for Client {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.debug_struct("Client")
-                .field("base_url", &self.base_url)
-                .field("bearer", &self.bearer.as_ref().map(|_| "[redacted]"))
-                .field("key", &self.key.as_ref().map(|_| "[redacted]"))
-                .field("basic", &self.basic.as_ref().map(|_| "[redacted]"))
-                .field("query_key", &self.query_key.as_ref().map(|_| "[redacted]"))
-                .finish_non_exhaustive()
+            self.core.fmt(f)
         }
     }
 
     /// Configures a [`Client`].
     #[derive(Clone, Default)]
     pub struct ClientBuilder {
-        base_url: Option<String>,
-        http: Option<reqwest::Client>,
-        timeout: Option<std::time::Duration>,
-        connect_timeout: Option<std::time::Duration>,
-        retry: Option<runtime::RetryPolicy>,
-        bearer: Option<runtime::Secret>,
-        key: Option<runtime::Secret>,
-        basic: Option<(String, runtime::Secret)>,
-        query_key: Option<runtime::Secret>,
+        core: runtime::CoreBuilder,
     }
 
     impl std::fmt::Debug for ClientBuilder {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.debug_struct("ClientBuilder")
-                .field("base_url", &self.base_url)
-                .field("bearer", &self.bearer.as_ref().map(|_| "[redacted]"))
-                .field("key", &self.key.as_ref().map(|_| "[redacted]"))
-                .field("basic", &self.basic.as_ref().map(|_| "[redacted]"))
-                .field("query_key", &self.query_key.as_ref().map(|_| "[redacted]"))
-                .finish_non_exhaustive()
+            self.core.fmt(f)
         }
     }
 
     impl ClientBuilder {
         /// Sets the base URL every path is appended to. Defaults to [`Client::DEFAULT_BASE_URL`] (`https://eu.example.com/v1`).
         pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-            self.base_url = Some(base_url.into());
+            self.core.base_url = Some(base_url.into());
             self
         }
 
         /// How long a call may take, per attempt, unless the call sets its own.
-        pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
-            60,
-        );
+        pub const DEFAULT_TIMEOUT: std::time::Duration = runtime::DEFAULT_TIMEOUT;
         /// How long connecting may take (for the HTTP client this builder makes).
-        pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
-            10,
-        );
+        pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = runtime::DEFAULT_CONNECT_TIMEOUT;
         /// Uses your own `reqwest::Client` (proxies, TLS roots, …). Its connect
         /// timeout applies instead of [`ClientBuilder::connect_timeout`].
         pub fn http_client(mut self, http: reqwest::Client) -> Self {
-            self.http = Some(http);
+            self.core.http = Some(http);
             self
         }
 
         /// The time each attempt of a call may take, from connecting to the end of
         /// the body ([`ClientBuilder::DEFAULT_TIMEOUT`] unless set). A call can
-        /// override it with `with_timeout`. Running out is [`Error::Timeout`].
+        /// override it with `with_timeout`. Running out is [`crate::Error::Timeout`].
         pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.timeout = Some(timeout);
+            self.core.timeout = Some(timeout);
             self
         }
 
         /// The time connecting may take ([`ClientBuilder::DEFAULT_CONNECT_TIMEOUT`] unless set).
         pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.connect_timeout = Some(timeout);
+            self.core.connect_timeout = Some(timeout);
             self
         }
 
@@ -217,19 +493,21 @@ pub mod client {
         /// set; [`crate::RetryPolicy::none`] turns retries off). A call can
         /// override it with `with_retry`.
         pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.retry = Some(policy);
+            self.core.retry = Some(policy);
             self
         }
 
         /// Sets the credential for the `bearer` security scheme: a bearer token, sent as `Authorization: Bearer <token>`.
         pub fn bearer(mut self, credential: impl Into<String>) -> Self {
-            self.bearer = Some(runtime::Secret::new(credential));
+            self.core.credentials.set("bearer", runtime::Placement::Bearer, credential);
             self
         }
 
         /// Sets the credential for the `key` security scheme: an API key, sent in the `X-Api-Key` header.
         pub fn key(mut self, credential: impl Into<String>) -> Self {
-            self.key = Some(runtime::Secret::new(credential));
+            self.core
+                .credentials
+                .set("key", runtime::Placement::Header("X-Api-Key"), credential);
             self
         }
 
@@ -239,60 +517,22 @@ pub mod client {
             username: impl Into<String>,
             password: impl Into<String>,
         ) -> Self {
-            self.basic = Some((username.into(), runtime::Secret::new(password)));
+            self.core.credentials.set_basic("basic", username, password);
             self
         }
 
         /// Sets the credential for the `query_key` security scheme: an API key, sent as the `api_key` query parameter.
         pub fn query_key(mut self, credential: impl Into<String>) -> Self {
-            self.query_key = Some(runtime::Secret::new(credential));
+            self.core
+                .credentials
+                .set("query_key", runtime::Placement::Query("api_key"), credential);
             self
         }
 
         /// Checks the configuration and builds the client.
         pub fn build(self) -> Result<Client, runtime::ConfigError> {
-            let base_url = self
-                .base_url
-                .unwrap_or_else(|| Client::DEFAULT_BASE_URL.to_string());
-            let parsed = reqwest::Url::parse(&base_url)
-                .map_err(|e| runtime::ConfigError(
-                    format!("invalid base URL `{base_url}`: {e}"),
-                ))?;
-            if !matches!(parsed.scheme(), "http" | "https") {
-                return Err(
-                    runtime::ConfigError(
-                        format!("the base URL `{base_url}` is not http or https"),
-                    ),
-                );
-            }
-
-            let http = match self.http {
-                Some(http) => http,
-                None => {
-                    reqwest::Client::builder()
-                        .connect_timeout(
-                            self
-                                .connect_timeout
-                                .unwrap_or(ClientBuilder::DEFAULT_CONNECT_TIMEOUT),
-                        )
-                        .build()
-                        .map_err(|e| runtime::ConfigError(
-                            format!("could not create the HTTP client: {e}"),
-                        ))?
-                }
-            };
-
             Ok(Client {
-                base_url: base_url.trim_end_matches('/').to_string(),
-                http,
-                settings: runtime::Settings {
-                    timeout: self.timeout.unwrap_or(ClientBuilder::DEFAULT_TIMEOUT),
-                    retry: self.retry.unwrap_or_default(),
-                },
-                bearer: self.bearer,
-                key: self.key,
-                basic: self.basic,
-                query_key: self.query_key,
+                core: self.core.build(Some(Client::DEFAULT_BASE_URL))?,
             })
         }
     }
@@ -315,7 +555,8 @@ pub mod client {
         /// - `CLIENT_BASE_URL`: the base URL (optional)
         /// - `CLIENT_BEARER`: the credential for `bearer`
         /// - `CLIENT_KEY`: the credential for `key`
-        /// - `CLIENT_BASIC_USERNAME` and `CLIENT_BASIC_PASSWORD`: credentials for `basic`
+        /// - `CLIENT_BASIC_USERNAME`: the user name for `basic`
+        /// - `CLIENT_BASIC_PASSWORD`: the password for `basic`
         /// - `CLIENT_QUERY_KEY`: the credential for `query_key`
         ///
         /// Fails if the base URL is invalid or no credential is set.
@@ -352,7 +593,7 @@ pub mod client {
             if !found {
                 return Err(
                     runtime::ConfigError(
-                        "no credential in the environment: set `CLIENT_BEARER` or `CLIENT_KEY` or `CLIENT_BASIC_USERNAME` and `CLIENT_BASIC_PASSWORD` or `CLIENT_QUERY_KEY`"
+                        "no credential in the environment: set CLIENT_BEARER or CLIENT_KEY or CLIENT_BASIC_USERNAME and CLIENT_BASIC_PASSWORD or CLIENT_QUERY_KEY"
                             .into(),
                     ),
                 );
@@ -363,44 +604,7 @@ pub mod client {
 
         /// The base URL requests go to.
         pub fn base_url(&self) -> &str {
-            &self.base_url
-        }
-
-        /// Adds the configured credentials of the given security schemes.
-        fn authorize(
-            &self,
-            mut request: reqwest::RequestBuilder,
-            schemes: &[&str],
-        ) -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-            if schemes.contains(&"bearer") {
-                if let Some(secret) = &self.bearer {
-                    request = request
-                        .header(
-                            reqwest::header::AUTHORIZATION,
-                            secret.header_value("Bearer ")?,
-                        );
-                }
-            }
-
-            if schemes.contains(&"key") {
-                if let Some(secret) = &self.key {
-                    request = request.header("X-Api-Key", secret.header_value("")?);
-                }
-            }
-
-            if schemes.contains(&"basic") {
-                if let Some((user, password)) = &self.basic {
-                    request = request.basic_auth(user, Some(password.expose()));
-                }
-            }
-
-            if schemes.contains(&"query_key") {
-                if let Some(secret) = &self.query_key {
-                    request = request.query(&[("api_key", secret.expose())]);
-                }
-            }
-
-            Ok(request)
+            self.core.base_url()
         }
     }
 
@@ -414,20 +618,20 @@ pub mod client {
         /// - `item_id` (path `itemId`, required)
         /// - `part` (path `part`, required)
         /// - `r#where` (query `where`, required)
-        /// - `tags` (query `tags`, optional, set with [`GetPart::tags`])
-        /// - `ids` (query `ids`, optional, set with [`GetPart::ids`])
-        /// - `filter` (query `filter`, optional, set with [`GetPart::filter`])
-        /// - `x_request_id` (header `X-Request-Id`, optional, set with [`GetPart::x_request_id`])
-        /// - `session` (cookie `session`, optional, set with [`GetPart::session`])
-        /// - `client2` (query `client`, optional, set with [`GetPart::client2`]): Named like the builder's own field.
+        /// - `tags` (query `tags`, optional, set with `.tags(…)`)
+        /// - `ids` (query `ids`, optional, set with `.ids(…)`)
+        /// - `filter` (query `filter`, optional, set with `.filter(…)`)
+        /// - `x_request_id` (header `X-Request-Id`, optional, set with `.x_request_id(…)`)
+        /// - `session` (cookie `session`, optional, set with `.session(…)`)
+        /// - `client` (query `client`, optional, set with `.client(…)`): Named like the builder's own field.
         ///
         /// # Errors
         ///
-        /// - `404`: [`GetPartError::NotFound`] in [`Error::Api`]
-        /// - `4XX`: [`GetPartError::ClientError`] in [`Error::Api`]
-        /// - any other status (`default`): [`GetPartError::Default`] in [`Error::Api`]
-        /// - an undocumented 2xx status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - `404`: [`GetPartError::NotFound`] in [`Error::Api`](crate::Error::Api)
+        /// - `4XX`: [`GetPartError::ClientError`] in [`Error::Api`](crate::Error::Api)
+        /// - any other status (`default`): [`GetPartError::Default`] in [`Error::Api`](crate::Error::Api)
+        /// - an undocumented 2xx status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
@@ -443,194 +647,280 @@ pub mod client {
             item_id: impl Into<i64>,
             part: impl Into<String>,
             r#where: impl Into<serde_json::Map<String, serde_json::Value>>,
-        ) -> GetPart<'_> {
-            GetPart {
-                client: self,
-                options: Default::default(),
-                item_id: item_id.into(),
-                part: part.into(),
-                r#where: r#where.into(),
-                tags: None,
-                ids: None,
-                filter: None,
-                x_request_id: None,
-                session: None,
-                client2: None,
-            }
+        ) -> runtime::Request<'_, GetPart> {
+            runtime::Request::new(
+                &self.core,
+                GetPart {
+                    item_id: item_id.into(),
+                    part: part.into(),
+                    r#where: r#where.into(),
+                    tags: None,
+                    ids: None,
+                    filter: None,
+                    x_request_id: None,
+                    session: None,
+                    client: None,
+                },
+            )
+        }
+
+        /// Create an item (no operationId).
+        ///
+        /// `POST /items` (operation `PostItems`)
+        ///
+        /// # Parameters
+        ///
+        /// - `body` (request body, `application/json`, required)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &client::Client, body: client::types::Part) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.post_items(body).send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn post_items(
+            &self,
+            body: impl Into<types::Part>,
+        ) -> runtime::Request<'_, PostItems> {
+            runtime::Request::new(&self.core, PostItems { body: body.into() })
+        }
+
+        /// Calls `submitForm`.
+        ///
+        /// `PUT /forms` (operation `submitForm`)
+        ///
+        /// # Parameters
+        ///
+        /// - `body` (request body, `application/x-www-form-urlencoded`, optional, set with `.body(…)`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &client::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.submit_form().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn submit_form(&self) -> runtime::Request<'_, SubmitForm> {
+            runtime::Request::new(&self.core, SubmitForm { body: None })
+        }
+
+        /// Calls `upload`.
+        ///
+        /// `POST /upload` (operation `upload`)
+        ///
+        /// # Parameters
+        ///
+        /// - `body` (request body, `multipart/form-data`, required)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &client::Client, body: client::types::UploadBody) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.upload(body).send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn upload(
+            &self,
+            body: impl Into<types::UploadBody>,
+        ) -> runtime::Request<'_, Upload> {
+            runtime::Request::new(&self.core, Upload { body: body.into() })
+        }
+
+        /// Calls `putRaw`.
+        ///
+        /// `PUT /raw` (operation `putRaw`)
+        ///
+        /// # Parameters
+        ///
+        /// - `body` (request body, `application/octet-stream`, required)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &client::Client, body: bytes::Bytes) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.put_raw(body).send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn put_raw(
+            &self,
+            body: impl Into<bytes::Bytes>,
+        ) -> runtime::Request<'_, PutRaw> {
+            runtime::Request::new(&self.core, PutRaw { body: body.into() })
+        }
+
+        /// Calls `postNote`.
+        ///
+        /// `POST /notes` (operation `postNote`)
+        ///
+        /// # Parameters
+        ///
+        /// - `body` (request body, `text/plain`, required)
+        ///
+        /// # Errors
+        ///
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &client::Client, body: String) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.post_note(body).send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn post_note(
+            &self,
+            body: impl Into<String>,
+        ) -> runtime::Request<'_, PostNote> {
+            runtime::Request::new(&self.core, PostNote { body: body.into() })
         }
     }
 
-    /// Request builder for [`Client::get_part`]: set optional parameters, then `send().await`.
+    /// The parameters of [`Client::get_part`] (`GET /items/{itemId}/parts/{part}`), which returns them in a [`Request`](super::Request).
     #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct GetPart<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
+    pub struct GetPart {
         item_id: i64,
         part: String,
-        r#where: serde_json::Map<String, serde_json::Value>,
         tags: Option<Vec<String>>,
         ids: Option<Vec<i64>>,
         filter: Option<types::GetPartFilter>,
+        r#where: serde_json::Map<String, serde_json::Value>,
         x_request_id: Option<String>,
         session: Option<String>,
-        client2: Option<String>,
+        client: Option<String>,
     }
 
-    impl<'a> GetPart<'a> {
+    impl<'a> runtime::Request<'a, GetPart> {
         /// Sets the `tags` query parameter.
         pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
-            self.tags = Some(value.into());
+            self.op.tags = Some(value.into());
             self
         }
 
         /// Sets the `ids` query parameter.
         pub fn ids(mut self, value: impl Into<Vec<i64>>) -> Self {
-            self.ids = Some(value.into());
+            self.op.ids = Some(value.into());
             self
         }
 
         /// Sets the `filter` query parameter.
         pub fn filter(mut self, value: impl Into<types::GetPartFilter>) -> Self {
-            self.filter = Some(value.into());
+            self.op.filter = Some(value.into());
             self
         }
 
         /// Sets the `X-Request-Id` header parameter.
         pub fn x_request_id(mut self, value: impl Into<String>) -> Self {
-            self.x_request_id = Some(value.into());
+            self.op.x_request_id = Some(value.into());
             self
         }
 
         /// Sets the `session` cookie parameter.
         pub fn session(mut self, value: impl Into<String>) -> Self {
-            self.session = Some(value.into());
+            self.op.session = Some(value.into());
             self
         }
 
         /// Named like the builder's own field.
-        pub fn client2(mut self, value: impl Into<String>) -> Self {
-            self.client2 = Some(value.into());
+        pub fn client(mut self, value: impl Into<String>) -> Self {
+            self.op.client = Some(value.into());
             self
         }
+    }
 
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+    impl runtime::Operation for GetPart {
+        type Success = types::Part;
+        type Error = GetPartError;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "getPart",
+            method: "GET",
+            path: "/items/{itemId}/parts/{part}",
+            security: &["bearer", "key"],
+            accept_json: true,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/items/");
+            request.path_param(&self.item_id)?;
+            request.path("/parts/");
+            request.path_segment(&self.part);
+            if let Some(value) = &self.tags {
+                request.query("tags", value, runtime::Style::Form, true)?;
+            }
+
+            if let Some(value) = &self.ids {
+                request.query("ids", value, runtime::Style::Form, false)?;
+            }
+
+            if let Some(value) = &self.filter {
+                request.query("filter", value, runtime::Style::DeepObject, true)?;
+            }
+
+            {
+                let value = &self.r#where;
+                request.query_json("where", value)?;
+            }
+
+            if let Some(value) = &self.x_request_id {
+                request.header("X-Request-Id", value)?;
+            }
+
+            if let Some(value) = &self.session {
+                request.cookie("session", value)?;
+            }
+
+            if let Some(value) = &self.client {
+                request.query("client", value, runtime::Style::Form, true)?;
+            }
+
+            Ok(())
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Part>, Error<GetPartError>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/items/");
-                url.push_str(&runtime::path_param(&self.item_id)?);
-                url.push_str("/parts/");
-                runtime::push_path_segment(&mut url, &self.part);
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                let mut query: Vec<(String, String)> = Vec::new();
-                if let Some(value) = &self.tags {
-                    runtime::query_param(
-                        &mut query,
-                        "tags",
-                        value,
-                        runtime::Style::Form,
-                        true,
-                    )?;
-                }
-
-                if let Some(value) = &self.ids {
-                    runtime::query_param(
-                        &mut query,
-                        "ids",
-                        value,
-                        runtime::Style::Form,
-                        false,
-                    )?;
-                }
-
-                if let Some(value) = &self.filter {
-                    runtime::query_param(
-                        &mut query,
-                        "filter",
-                        value,
-                        runtime::Style::DeepObject,
-                        true,
-                    )?;
-                }
-
-                {
-                    let value = &self.r#where;
-                    runtime::query_json(&mut query, "where", value)?;
-                }
-
-                if let Some(value) = &self.client2 {
-                    runtime::query_param(
-                        &mut query,
-                        "client",
-                        value,
-                        runtime::Style::Form,
-                        true,
-                    )?;
-                }
-
-                if !query.is_empty() {
-                    request = request.query(&query);
-                }
-
-                if let Some(value) = &self.x_request_id {
-                    request = request
-                        .header(
-                            "X-Request-Id",
-                            runtime::header_value("X-Request-Id", value)?,
-                        );
-                }
-
-                let mut cookies: Vec<String> = Vec::new();
-                if let Some(value) = &self.session {
-                    cookies.push(runtime::cookie_pair("session", value)?);
-                }
-
-                if !cookies.is_empty() {
-                    request = request
-                        .header(reqwest::header::COOKIE, cookies.join("; "));
-                }
-
-                request = request.header(reqwest::header::ACCEPT, "application/json");
-                request = self.client.authorize(request, &["bearer", "key"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "getPart",
-                        method: "GET",
-                        path: "/items/{itemId}/parts/{part}",
-                    },
-                    &self.options,
-                )
-                .await?;
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
-                200 => response.json::<types::Part, _>(),
+                200 => response.json(),
                 404 => Err(response.error_json(GetPartError::NotFound)),
                 status if (400..=499).contains(&status) => {
                     Err(response.error_empty(GetPartError::ClientError))
                 }
 
                 status if (200..=299).contains(&status) => {
-                    Err(Error::UnexpectedStatus(response))
+                    Err(runtime::Error::UnexpectedStatus(response))
                 }
 
                 _ => Err(response.error_text(GetPartError::Default)),
@@ -649,97 +939,39 @@ pub mod client {
         Default(String),
     }
 
-    impl Client {
-        /// Create an item (no operationId).
-        ///
-        /// `POST /items` (operation `PostItems`)
-        ///
-        /// # Parameters
-        ///
-        /// - `body` (request body, `application/json`, required)
-        ///
-        /// # Errors
-        ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-        ///
-        /// # Example
-        ///
-        /// ```no_run
-        /// # async fn example(client: &client::Client, body: client::types::Part) -> Result<(), Box<dyn std::error::Error>> {
-        /// let response = client.post_items(body).send().await?;
-        /// println!("{} {:?}", response.status(), response.headers());
-        /// # Ok(())
-        /// # }
-        /// ```
-        pub fn post_items(&self, body: impl Into<types::Part>) -> PostItems<'_> {
-            PostItems {
-                client: self,
-                options: Default::default(),
-                body: body.into(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::post_items`]: set optional parameters, then `send().await`.
+    /// The parameters of [`Client::post_items`] (`POST /items`), which returns them in a [`Request`](super::Request).
     #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct PostItems<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
+    pub struct PostItems {
         body: types::Part,
     }
 
-    impl<'a> PostItems<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+    impl runtime::Operation for PostItems {
+        type Success = PostItemsResponse;
+        type Error = PostItemsError;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "PostItems",
+            method: "POST",
+            path: "/items",
+            security: &["bearer", "key"],
+            accept_json: true,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/items");
+            {
+                let body = &self.body;
+                request.json("application/json", body)?;
+            }
+
+            Ok(())
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<PostItemsResponse>, Error<PostItemsError>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/items");
-                let mut request = self.client.http.request(reqwest::Method::POST, url);
-                {
-                    let body = &self.body;
-                    request = request
-                        .header(reqwest::header::CONTENT_TYPE, "application/json")
-                        .body(
-                            serde_json::to_vec(body)
-                                .map_err(|e| runtime::RequestError(
-                                    format!("the body could not be serialised: {e}"),
-                                ))?,
-                        );
-                }
-
-                request = request.header(reqwest::header::ACCEPT, "application/json");
-                request = self.client.authorize(request, &["bearer", "key"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "PostItems",
-                        method: "POST",
-                        path: "/items",
-                    },
-                    &self.options,
-                )
-                .await?;
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 201 => {
                     response
@@ -754,7 +986,7 @@ pub mod client {
                 }
 
                 204 => response.empty().map(|r| r.map(|()| PostItemsResponse::NoContent)),
-                _ => Err(Error::UnexpectedStatus(response)),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
     }
@@ -774,99 +1006,49 @@ pub mod client {
     #[derive(Debug, Clone, PartialEq)]
     pub enum PostItemsError {}
 
-    impl Client {
-        /// Calls `submitForm`.
-        ///
-        /// `PUT /forms` (operation `submitForm`)
-        ///
-        /// # Parameters
-        ///
-        /// - `body` (request body, `application/x-www-form-urlencoded`, optional, set with [`SubmitForm::body`])
-        ///
-        /// # Errors
-        ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-        ///
-        /// # Example
-        ///
-        /// ```no_run
-        /// # async fn example(client: &client::Client) -> Result<(), Box<dyn std::error::Error>> {
-        /// let response = client.submit_form().send().await?;
-        /// println!("{} {:?}", response.status(), response.headers());
-        /// # Ok(())
-        /// # }
-        /// ```
-        pub fn submit_form(&self) -> SubmitForm<'_> {
-            SubmitForm {
-                client: self,
-                options: Default::default(),
-                body: None,
-            }
-        }
-    }
-
-    /// Request builder for [`Client::submit_form`]: set optional parameters, then `send().await`.
+    /// The parameters of [`Client::submit_form`] (`PUT /forms`), which returns them in a [`Request`](super::Request).
     #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct SubmitForm<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
+    pub struct SubmitForm {
         body: Option<types::SubmitFormBody>,
     }
 
-    impl<'a> SubmitForm<'a> {
+    impl<'a> runtime::Request<'a, SubmitForm> {
         /// Sets the request body.
         pub fn body(mut self, value: impl Into<types::SubmitFormBody>) -> Self {
-            self.body = Some(value.into());
+            self.op.body = Some(value.into());
             self
         }
+    }
 
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+    impl runtime::Operation for SubmitForm {
+        type Success = ();
+        type Error = SubmitFormError;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "submitForm",
+            method: "PUT",
+            path: "/forms",
+            security: &[],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/forms");
+            if let Some(body) = &self.body {
+                request.form("application/x-www-form-urlencoded", body)?;
+            }
+
+            Ok(())
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<SubmitFormError>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/forms");
-                let mut request = self.client.http.request(reqwest::Method::PUT, url);
-                if let Some(body) = &self.body {
-                    request = request
-                        .header(
-                            reqwest::header::CONTENT_TYPE,
-                            "application/x-www-form-urlencoded",
-                        )
-                        .body(runtime::form_body(body)?);
-                }
-
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "submitForm",
-                        method: "PUT",
-                        path: "/forms",
-                    },
-                    &self.options,
-                )
-                .await?;
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
     }
@@ -875,92 +1057,42 @@ pub mod client {
     #[derive(Debug, Clone, PartialEq)]
     pub enum SubmitFormError {}
 
-    impl Client {
-        /// Calls `upload`.
-        ///
-        /// `POST /upload` (operation `upload`)
-        ///
-        /// # Parameters
-        ///
-        /// - `body` (request body, `multipart/form-data`, required)
-        ///
-        /// # Errors
-        ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-        ///
-        /// # Example
-        ///
-        /// ```no_run
-        /// # async fn example(client: &client::Client, body: client::types::UploadBody) -> Result<(), Box<dyn std::error::Error>> {
-        /// let response = client.upload(body).send().await?;
-        /// println!("{} {:?}", response.status(), response.headers());
-        /// # Ok(())
-        /// # }
-        /// ```
-        pub fn upload(&self, body: impl Into<types::UploadBody>) -> Upload<'_> {
-            Upload {
-                client: self,
-                options: Default::default(),
-                body: body.into(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::upload`]: set optional parameters, then `send().await`.
+    /// The parameters of [`Client::upload`] (`POST /upload`), which returns them in a [`Request`](super::Request).
     #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct Upload<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
+    pub struct Upload {
         body: types::UploadBody,
     }
 
-    impl<'a> Upload<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+    impl runtime::Operation for Upload {
+        type Success = bytes::Bytes;
+        type Error = UploadError;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "upload",
+            method: "POST",
+            path: "/upload",
+            security: &["basic"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/upload");
+            {
+                let body = &self.body;
+                request.multipart(body)?;
+            }
+
+            Ok(())
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<bytes::Bytes>, Error<UploadError>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/upload");
-                let mut request = self.client.http.request(reqwest::Method::POST, url);
-                {
-                    let body = &self.body;
-                    request = request.multipart(runtime::multipart_body(body)?);
-                }
-
-                request = self.client.authorize(request, &["basic"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "upload",
-                        method: "POST",
-                        path: "/upload",
-                    },
-                    &self.options,
-                )
-                .await?;
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.bytes_body(),
-                _ => Err(Error::UnexpectedStatus(response)),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
     }
@@ -969,95 +1101,42 @@ pub mod client {
     #[derive(Debug, Clone, PartialEq)]
     pub enum UploadError {}
 
-    impl Client {
-        /// Calls `putRaw`.
-        ///
-        /// `PUT /raw` (operation `putRaw`)
-        ///
-        /// # Parameters
-        ///
-        /// - `body` (request body, `application/octet-stream`, required)
-        ///
-        /// # Errors
-        ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-        ///
-        /// # Example
-        ///
-        /// ```no_run
-        /// # async fn example(client: &client::Client, body: bytes::Bytes) -> Result<(), Box<dyn std::error::Error>> {
-        /// let response = client.put_raw(body).send().await?;
-        /// println!("{} {:?}", response.status(), response.headers());
-        /// # Ok(())
-        /// # }
-        /// ```
-        pub fn put_raw(&self, body: impl Into<bytes::Bytes>) -> PutRaw<'_> {
-            PutRaw {
-                client: self,
-                options: Default::default(),
-                body: body.into(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::put_raw`]: set optional parameters, then `send().await`.
+    /// The parameters of [`Client::put_raw`] (`PUT /raw`), which returns them in a [`Request`](super::Request).
     #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct PutRaw<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
+    pub struct PutRaw {
         body: bytes::Bytes,
     }
 
-    impl<'a> PutRaw<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+    impl runtime::Operation for PutRaw {
+        type Success = String;
+        type Error = PutRawError;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "putRaw",
+            method: "PUT",
+            path: "/raw",
+            security: &["query_key"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/raw");
+            {
+                let body = &self.body;
+                request.bytes("application/octet-stream", body.clone());
+            }
+
+            Ok(())
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<ResponseValue<String>, Error<PutRawError>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/raw");
-                let mut request = self.client.http.request(reqwest::Method::PUT, url);
-                {
-                    let body = &self.body;
-                    request = request
-                        .header(
-                            reqwest::header::CONTENT_TYPE,
-                            "application/octet-stream",
-                        )
-                        .body(body.clone());
-                }
-
-                request = self.client.authorize(request, &["query_key"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "putRaw",
-                        method: "PUT",
-                        path: "/raw",
-                    },
-                    &self.options,
-                )
-                .await?;
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.text_body(),
-                _ => Err(Error::UnexpectedStatus(response)),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
     }
@@ -1066,92 +1145,40 @@ pub mod client {
     #[derive(Debug, Clone, PartialEq)]
     pub enum PutRawError {}
 
-    impl Client {
-        /// Calls `postNote`.
-        ///
-        /// `POST /notes` (operation `postNote`)
-        ///
-        /// # Parameters
-        ///
-        /// - `body` (request body, `text/plain`, required)
-        ///
-        /// # Errors
-        ///
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-        ///
-        /// # Example
-        ///
-        /// ```no_run
-        /// # async fn example(client: &client::Client, body: String) -> Result<(), Box<dyn std::error::Error>> {
-        /// let response = client.post_note(body).send().await?;
-        /// println!("{} {:?}", response.status(), response.headers());
-        /// # Ok(())
-        /// # }
-        /// ```
-        pub fn post_note(&self, body: impl Into<String>) -> PostNote<'_> {
-            PostNote {
-                client: self,
-                options: Default::default(),
-                body: body.into(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::post_note`]: set optional parameters, then `send().await`.
+    /// The parameters of [`Client::post_note`] (`POST /notes`), which returns them in a [`Request`](super::Request).
     #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct PostNote<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
+    pub struct PostNote {
         body: String,
     }
 
-    impl<'a> PostNote<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+    impl runtime::Operation for PostNote {
+        type Success = serde_json::Value;
+        type Error = PostNoteError;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "postNote",
+            method: "POST",
+            path: "/notes",
+            security: &["bearer", "key"],
+            accept_json: true,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/notes");
+            {
+                let body = &self.body;
+                request.bytes("text/plain", body.clone());
+            }
+
+            Ok(())
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<serde_json::Value>, Error<PostNoteError>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/notes");
-                let mut request = self.client.http.request(reqwest::Method::POST, url);
-                {
-                    let body = &self.body;
-                    request = request
-                        .header(reqwest::header::CONTENT_TYPE, "text/plain")
-                        .body(body.clone());
-                }
-
-                request = request.header(reqwest::header::ACCEPT, "application/json");
-                request = self.client.authorize(request, &["bearer", "key"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "postNote",
-                        method: "POST",
-                        path: "/notes",
-                    },
-                    &self.options,
-                )
-                .await?;
-            response.json::<serde_json::Value, _>()
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            response.json()
         }
     }
 
@@ -1164,6 +1191,303 @@ mod runtime {
     //! Support code shared by the models and the client, copied from the
     //! generator's runtime (only the parts this crate uses).
     #![allow(dead_code, unused_imports, clippy::result_large_err)]
+    mod auth {
+        //! Credentials of a client and how each security scheme sends them: data, so the
+        //! code that applies them is written once, not per document.
+        use super::error::RequestError;
+        use super::secret::Secret;
+        use std::fmt;
+
+        /// Where a security scheme puts its credential.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Placement {
+            /// `Authorization: Bearer <token>` (HTTP bearer, OAuth 2, OpenID Connect).
+            Bearer,
+            /// HTTP basic authentication from a user name and password.
+            Basic,
+            /// `Authorization: <scheme> <credential>` for other HTTP schemes.
+            Authorization(&'static str),
+            /// An API key in the named header.
+            Header(&'static str),
+            /// An API key as the named query parameter.
+            Query(&'static str),
+            /// An API key as the named cookie.
+            Cookie(&'static str),
+        }
+
+        #[derive(Clone)]
+        struct Credential {
+            scheme: &'static str,
+            placement: Placement,
+            user: Option<String>,
+            secret: Secret,
+        }
+
+        /// The credentials a client holds, by security scheme name.
+        #[derive(Clone, Default)]
+        pub struct Credentials {
+            list: Vec<Credential>,
+        }
+
+        impl Credentials {
+            /// Sets (or replaces) the credential of a scheme.
+            pub fn set(
+                &mut self,
+                scheme: &'static str,
+                placement: Placement,
+                secret: impl Into<String>,
+            ) {
+                self.insert(Credential {
+                    scheme,
+                    placement,
+                    user: None,
+                    secret: Secret::new(secret),
+                });
+            }
+
+            /// Sets (or replaces) the user name and password of a basic scheme.
+            pub fn set_basic(
+                &mut self,
+                scheme: &'static str,
+                user: impl Into<String>,
+                password: impl Into<String>,
+            ) {
+                self.insert(Credential {
+                    scheme,
+                    placement: Placement::Basic,
+                    user: Some(user.into()),
+                    secret: Secret::new(password),
+                });
+            }
+
+            fn insert(&mut self, credential: Credential) {
+                self.list.retain(|c| c.scheme != credential.scheme);
+                self.list.push(credential);
+            }
+
+            pub fn is_empty(&self) -> bool {
+                self.list.is_empty()
+            }
+
+            /// Adds the credentials of the given schemes (those the client holds) to a request.
+            pub(crate) fn apply(
+                &self,
+                mut request: reqwest::RequestBuilder,
+                schemes: &[&str],
+                cookies: &mut Vec<String>,
+            ) -> Result<reqwest::RequestBuilder, RequestError> {
+                for c in self.list.iter().filter(|c| schemes.contains(&c.scheme)) {
+                    request = match c.placement {
+                        Placement::Bearer => {
+                            request
+                                .header(
+                                    reqwest::header::AUTHORIZATION,
+                                    c.secret.header_value("Bearer ")?,
+                                )
+                        }
+
+                        Placement::Basic => {
+                            request
+                                .basic_auth(
+                                    c.user.as_deref().unwrap_or_default(),
+                                    Some(c.secret.expose()),
+                                )
+                        }
+
+                        Placement::Authorization(scheme) => {
+                            request
+                                .header(
+                                    reqwest::header::AUTHORIZATION,
+                                    c.secret.header_value(&format!("{scheme} "))?,
+                                )
+                        }
+
+                        Placement::Header(name) => {
+                            request.header(name, c.secret.header_value("")?)
+                        }
+
+                        Placement::Query(name) => {
+                            request.query(&[(name, c.secret.expose())])
+                        }
+
+                        Placement::Cookie(name) => {
+                            cookies.push(format!("{name}={}", c.secret.expose()));
+                            request
+                        }
+                    };
+                }
+
+                Ok(request)
+            }
+        }
+
+        impl fmt::Debug for Credentials {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_map()
+                    .entries(self.list.iter().map(|c| (c.scheme, "[redacted]")))
+                    .finish()
+            }
+        }
+    }
+
+    mod de {
+        //! Deserialisation helpers the models' serde attributes and impls name.
+        //!
+        //! A model's `Deserialize` is a loop over its members written by the generator
+        //! (`Object::visit`) behind the one generic visitor here: far less code per model
+        //! than serde's derive, and no buffering of the members the model does not list.
+        use std::borrow::Cow;
+
+        /// A model read member by member; generated for each struct.
+        pub trait Object: Sized {
+            /// The model's name, for error messages.
+            const NAME: &'static str;
+            fn visit<'de, A: serde::de::MapAccess<'de>>(
+                map: A,
+            ) -> Result<Self, A::Error>;
+        }
+
+        /// `Deserialize::deserialize` of every generated struct.
+        pub fn deserialize_object<'de, T: Object, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<T, D::Error> {
+            struct Visitor<T>(std::marker::PhantomData<T>);
+            impl<'de, T: Object> serde::de::Visitor<'de> for Visitor<T> {
+                type Value = T;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    write!(f, "an object ({})", T::NAME)
+                }
+
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    map: A,
+                ) -> Result<T, A::Error> {
+                    T::visit(map)
+                }
+            }
+
+            deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+        }
+
+        /// A member name, borrowed from the input when it can be.
+        pub struct Key<'de>(Cow<'de, str>);
+        impl Key<'_> {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0.into_owned()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for Key<'de> {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = Key<'de>;
+                    fn expecting(
+                        &self,
+                        f: &mut std::fmt::Formatter<'_>,
+                    ) -> std::fmt::Result {
+                        f.write_str("a member name")
+                    }
+
+                    fn visit_borrowed_str<E: serde::de::Error>(
+                        self,
+                        v: &'de str,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Borrowed(v)))
+                    }
+
+                    fn visit_str<E: serde::de::Error>(
+                        self,
+                        v: &str,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Owned(v.to_string())))
+                    }
+
+                    fn visit_string<E: serde::de::Error>(
+                        self,
+                        v: String,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Owned(v)))
+                    }
+                }
+
+                deserializer.deserialize_str(Visitor)
+            }
+        }
+
+        /// A required member's value, or the error saying it is absent.
+        pub fn required<T, E: serde::de::Error>(
+            value: Option<T>,
+            member: &'static str,
+        ) -> Result<T, E> {
+            value.ok_or_else(|| E::missing_field(member))
+        }
+
+        /// Tells a member sent as `null` (`Some(None)`) from an absent one (`None`).
+        pub fn double_option<'de, T, D>(
+            deserializer: D,
+        ) -> Result<Option<Option<T>>, D::Error>
+        where
+            T: serde::Deserialize<'de>,
+            D: serde::Deserializer<'de>,
+        {
+            <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+        }
+
+        /// An optional member of any type: a sent `null` is kept as `Value::Null`.
+        pub fn keep_null<'de, D>(
+            deserializer: D,
+        ) -> Result<Option<serde_json::Value>, D::Error>
+        where
+            D: serde::Deserializer<'de>,
+        {
+            <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
+                .map(Some)
+        }
+
+        /// Reads a string enum without allocating for known values.
+        pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+        where
+            T: for<'a> From<&'a str>,
+            D: serde::Deserializer<'de>,
+        {
+            struct Visitor<T>(std::marker::PhantomData<T>);
+            impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for Visitor<T> {
+                type Value = T;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("a string")
+                }
+
+                fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+                    Ok(T::from(value))
+                }
+            }
+
+            deserializer.deserialize_str(Visitor(std::marker::PhantomData))
+        }
+
+        /// Reads an integer enum; values beyond the listed ones are kept.
+        pub fn deserialize_int_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+        where
+            T: From<i64>,
+            D: serde::Deserializer<'de>,
+        {
+            <i64 as serde::Deserialize>::deserialize(deserializer).map(T::from)
+        }
+    }
+
     mod error {
         //! Everything that can go wrong calling an operation, with nothing the server sent lost.
         use super::response::{DecodeError, RawResponse};
@@ -1258,6 +1582,33 @@ mod runtime {
             }
         }
 
+        /// Why sending failed before any response: the operation-independent part of
+        /// [`Error`], so that sending is compiled once, not per operation.
+        #[derive(Debug)]
+        pub(crate) enum Failure {
+            InvalidRequest(RequestError),
+            Timeout { source: reqwest::Error, attempts: u32 },
+            Transport { source: reqwest::Error, attempts: u32 },
+        }
+
+        impl<E> From<Failure> for Error<E> {
+            fn from(f: Failure) -> Self {
+                match f {
+                    Failure::InvalidRequest(e) => Self::InvalidRequest(e),
+                    Failure::Timeout { source, attempts } => {
+                        Self::Timeout { source, attempts }
+                    }
+
+                    Failure::Transport { source, attempts } => {
+                        Self::Transport {
+                            source,
+                            attempts,
+                        }
+                    }
+                }
+            }
+        }
+
         impl<E: fmt::Debug> fmt::Display for Error<E> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 match self {
@@ -1320,12 +1671,18 @@ mod runtime {
 
         impl std::error::Error for ConfigError {}
 
-        /// Static facts about an operation, for logs and errors.
+        /// Static facts about an operation, for sending it, logs and errors.
         #[derive(Debug, Clone, Copy)]
         pub struct OperationInfo {
             pub operation_id: &'static str,
+            /// `GET`, `POST`, …
             pub method: &'static str,
+            /// The path template (`/ports/{id}`).
             pub path: &'static str,
+            /// The security schemes whose credentials are sent (those the client has).
+            pub security: &'static [&'static str],
+            /// Whether a success has a JSON body (`Accept: application/json` is sent).
+            pub accept_json: bool,
         }
     }
 
@@ -1334,10 +1691,24 @@ mod runtime {
         use super::error::RequestError;
         use super::params::scalar_text;
         use super::query::deep;
+        use super::request::RequestParts;
+
+        impl RequestParts {
+            /// An `application/x-www-form-urlencoded` body.
+            pub(crate) fn form<T: serde::Serialize + ?Sized>(
+                &mut self,
+                content_type: &'static str,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                let body = form_body(value)?;
+                self.bytes(content_type, body);
+                Ok(())
+            }
+        }
 
         /// An `application/x-www-form-urlencoded` body: members as form fields,
         /// nested objects and arrays in bracket notation.
-        pub(crate) fn form_body<T: serde::Serialize>(
+        fn form_body<T: serde::Serialize + ?Sized>(
             value: &T,
         ) -> Result<String, RequestError> {
             let value = serde_json::to_value(value)
@@ -1385,10 +1756,25 @@ mod runtime {
         //! `multipart/form-data` bodies.
         use super::error::RequestError;
         use super::params::scalar_text;
+        use super::request::{Body, RequestParts};
+
+        impl RequestParts {
+            /// A `multipart/form-data` body (reqwest sets the content type and boundary).
+            pub(crate) fn multipart<T: serde::Serialize + ?Sized>(
+                &mut self,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                let form = multipart_body(value)?;
+                self.body = Some(
+                    Body::Custom(Box::new(move |request| { request.multipart(form) })),
+                );
+                Ok(())
+            }
+        }
 
         /// A `multipart/form-data` body: each member a part; strings as text,
         /// other values as JSON.
-        pub(crate) fn multipart_body<T: serde::Serialize>(
+        fn multipart_body<T: serde::Serialize + ?Sized>(
             value: &T,
         ) -> Result<reqwest::multipart::Form, RequestError> {
             let value = serde_json::to_value(value)
@@ -1426,7 +1812,7 @@ mod runtime {
         use super::error::RequestError;
 
         /// Text of a parameter value in the `simple` style (path and header parameters).
-        pub(crate) fn simple_text<T: serde::Serialize>(
+        pub(crate) fn simple_text<T: serde::Serialize + ?Sized>(
             value: &T,
             explode: bool,
         ) -> Result<String, RequestError> {
@@ -1460,7 +1846,7 @@ mod runtime {
         }
 
         /// `name=value` for a `Cookie` header.
-        pub(crate) fn cookie_pair<T: serde::Serialize>(
+        pub(crate) fn cookie_pair<T: serde::Serialize + ?Sized>(
             name: &str,
             value: &T,
         ) -> Result<String, RequestError> {
@@ -1468,7 +1854,7 @@ mod runtime {
         }
 
         /// A header parameter's value.
-        pub(crate) fn header_value<T: serde::Serialize>(
+        pub(crate) fn header_value<T: serde::Serialize + ?Sized>(
             name: &str,
             value: &T,
         ) -> Result<reqwest::header::HeaderValue, RequestError> {
@@ -1497,6 +1883,7 @@ mod runtime {
         //! Path parameters, percent-encoded so each stays one segment.
         use super::error::RequestError;
         use super::params::simple_text;
+        use super::request::RequestParts;
 
         /// Characters left as they are in a path segment (RFC 3986 unreserved).
         const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
@@ -1504,25 +1891,33 @@ mod runtime {
             .remove(b'.')
             .remove(b'_')
             .remove(b'~');
-        /// A path parameter, percent-encoded so it stays one segment.
-        pub(crate) fn path_param<T: serde::Serialize>(
-            value: &T,
-        ) -> Result<String, RequestError> {
-            let text = simple_text(value, false)?;
-            Ok(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT).to_string())
-        }
+        impl RequestParts {
+            /// A string path parameter, percent-encoded so it stays one segment.
+            pub(crate) fn path_segment(&mut self, value: &str) {
+                if value
+                    .bytes()
+                    .all(|b| {
+                        b.is_ascii_alphanumeric()
+                            || matches!(b, b'-' | b'.' | b'_' | b'~')
+                    })
+                {
+                    self.path.push_str(value);
+                } else {
+                    self.path
+                        .extend(
+                            percent_encoding::utf8_percent_encode(value, PATH_SEGMENT),
+                        );
+                }
+            }
 
-        /// A string path parameter, percent-encoded onto the URL.
-        pub(crate) fn push_path_segment(url: &mut String, value: &str) {
-            if value
-                .bytes()
-                .all(|b| {
-                    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
-                })
-            {
-                url.push_str(value);
-            } else {
-                url.extend(percent_encoding::utf8_percent_encode(value, PATH_SEGMENT));
+            /// A path parameter of any type, in the `simple` style, percent-encoded.
+            pub(crate) fn path_param<T: serde::Serialize + ?Sized>(
+                &mut self,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                let text = simple_text(value, false)?;
+                self.path_segment(&text);
+                Ok(())
             }
         }
     }
@@ -1531,6 +1926,7 @@ mod runtime {
         //! Query parameters in the styles OpenAPI defines.
         use super::error::RequestError;
         use super::params::scalar_text;
+        use super::request::RequestParts;
 
         /// How a query parameter is spelled (OpenAPI `style`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1541,8 +1937,37 @@ mod runtime {
             DeepObject,
         }
 
+        impl RequestParts {
+            /// A query parameter in the document's style.
+            pub(crate) fn query<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &str,
+                value: &T,
+                style: Style,
+                explode: bool,
+            ) -> Result<(), RequestError> {
+                query_param(&mut self.query, name, value, style, explode)
+            }
+
+            /// A query parameter whose value is JSON text (`content: application/json`).
+            pub(crate) fn query_json<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &str,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                let text = serde_json::to_string(value)
+                    .map_err(|e| {
+                        RequestError(
+                            format!("parameter `{name}` could not be serialised: {e}"),
+                        )
+                    })?;
+                self.query.push((name.to_string(), text));
+                Ok(())
+            }
+        }
+
         /// Appends one parameter to a query string in the document's style.
-        pub(crate) fn query_param<T: serde::Serialize>(
+        fn query_param<T: serde::Serialize + ?Sized>(
             pairs: &mut Vec<(String, String)>,
             name: &str,
             value: &T,
@@ -1640,19 +2065,176 @@ mod runtime {
                 scalar => pairs.push((prefix.to_string(), scalar_text(scalar))),
             }
         }
+    }
 
-        /// A parameter whose value is JSON text (`content: application/json`).
-        pub(crate) fn query_json<T: serde::Serialize>(
-            pairs: &mut Vec<(String, String)>,
-            name: &str,
-            value: &T,
-        ) -> Result<(), RequestError> {
-            let text = serde_json::to_string(value)
-                .map_err(|e| RequestError(
-                    format!("parameter `{name}` could not be serialised: {e}"),
-                ))?;
-            pairs.push((name.to_string(), text));
-            Ok(())
+    mod request {
+        //! One request builder for every operation. An operation only says what differs
+        //! (its parameters, how they go on the wire, how its responses decode); sending,
+        //! timeouts, retries and logs are this generic code, compiled once per crate.
+        use super::error::{Error, OperationInfo, RequestError};
+        use super::response::{RawResponse, ResponseValue};
+        use super::retry::{RequestOptions, RetryPolicy};
+        use super::transport::Core;
+        use std::time::Duration;
+
+        /// What the generated code says about an operation.
+        pub trait Operation: Sync {
+            /// The decoded body of a successful response (or the enum of several).
+            type Success;
+            /// The operation's enum of documented error responses.
+            type Error;
+            const INFO: OperationInfo;
+            /// Puts the parameters and body on the request.
+            fn write(&self, request: &mut RequestParts) -> Result<(), RequestError>;
+            /// Decodes a response by its status.
+            fn decode(
+                response: RawResponse,
+            ) -> Result<ResponseValue<Self::Success>, Error<Self::Error>>;
+        }
+
+        /// A call being prepared: set optional parameters with the operation's setters,
+        /// override the client's timeout or retry policy, then `send().await`.
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until `send` is awaited"]
+        pub struct Request<'a, O> {
+            core: &'a Core,
+            options: RequestOptions,
+            pub(crate) op: O,
+        }
+
+        impl<'a, O> Request<'a, O> {
+            pub(crate) fn new(core: &'a Core, op: O) -> Self {
+                Self {
+                    core,
+                    options: RequestOptions::default(),
+                    op,
+                }
+            }
+        }
+
+        impl<O: Operation> Request<'_, O> {
+            /// The time this call may take, per attempt, instead of the client's.
+            pub fn with_timeout(mut self, timeout: Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// When this call is retried, instead of the client's policy.
+            pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+                self.options.retry = Some(policy);
+                self
+            }
+
+            /// Sends the request (again on each retry) and decodes the response.
+            pub async fn send(
+                self,
+            ) -> Result<ResponseValue<O::Success>, Error<O::Error>> {
+                let op = &self.op;
+                let raw = self
+                    .core
+                    .execute(
+                        &O::INFO,
+                        &self.options,
+                        &|parts: &mut RequestParts| { op.write(parts) },
+                    )
+                    .await
+                    .map_err(Error::from)?;
+                O::decode(raw)
+            }
+        }
+
+        /// The parts of a request an operation writes: path, query, headers, cookies, body.
+        #[derive(Default)]
+        pub struct RequestParts {
+            pub(crate) path: String,
+            pub(crate) query: Vec<(String, String)>,
+            pub(crate) headers: reqwest::header::HeaderMap,
+            pub(crate) cookies: Vec<String>,
+            pub(crate) body: Option<Body>,
+        }
+
+        /// A request body, ready to send.
+        pub(crate) enum Body {
+            Bytes { content_type: &'static str, bytes: bytes::Bytes },
+            /// A body only reqwest can build (multipart forms).
+            Custom(
+                Box<
+                    dyn FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder + Send,
+                >,
+            ),
+        }
+
+        impl std::fmt::Debug for Body {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    Body::Bytes { content_type, bytes } => {
+                        f.debug_struct("Bytes")
+                            .field("content_type", content_type)
+                            .field("len", &bytes.len())
+                            .finish()
+                    }
+
+                    Body::Custom(_) => f.write_str("Custom"),
+                }
+            }
+        }
+
+        impl RequestParts {
+            /// Appends literal text of the path template.
+            pub(crate) fn path(&mut self, literal: &str) {
+                self.path.push_str(literal);
+            }
+
+            /// A header parameter (its name as the document spells it, in any case).
+            pub(crate) fn header<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &str,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| RequestError(
+                        format!("`{name}` is not a valid header name"),
+                    ))?;
+                let value = super::params::header_value(name, value)?;
+                self.headers.append(header, value);
+                Ok(())
+            }
+
+            /// A cookie parameter.
+            pub(crate) fn cookie<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &str,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                self.cookies.push(super::params::cookie_pair(name, value)?);
+                Ok(())
+            }
+
+            /// A JSON body in the given media type.
+            pub(crate) fn json<T: serde::Serialize + ?Sized>(
+                &mut self,
+                content_type: &'static str,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                let bytes = serde_json::to_vec(value)
+                    .map_err(|e| RequestError(
+                        format!("the body could not be serialised: {e}"),
+                    ))?;
+                self.bytes(content_type, bytes);
+                Ok(())
+            }
+
+            /// A body sent as it is (text or bytes).
+            pub(crate) fn bytes(
+                &mut self,
+                content_type: &'static str,
+                bytes: impl Into<bytes::Bytes>,
+            ) {
+                self.body = Some(Body::Bytes {
+                    content_type,
+                    bytes: bytes.into(),
+                });
+            }
         }
     }
 
@@ -1909,7 +2491,7 @@ mod runtime {
 
     mod retry {
         //! Sending a request: timeouts, retries with backoff and `Retry-After`, tracing.
-        use super::error::{Error, OperationInfo, RequestError};
+        use super::error::{Failure, OperationInfo, RequestError};
         use super::response::RawResponse;
         use std::time::Duration;
 
@@ -2052,13 +2634,13 @@ mod runtime {
         /// response. Each call is a `tracing` span with the operation, method, path
         /// template, attempt, status, elapsed time and the server's request id; no
         /// header or URL is recorded, so credentials never reach the logs.
-        pub(crate) async fn execute<E>(
+        pub(crate) async fn execute(
             http: &reqwest::Client,
             settings: &Settings,
             build: Build<'_>,
             operation: &'static OperationInfo,
             options: &RequestOptions,
-        ) -> Result<RawResponse, Error<E>> {
+        ) -> Result<RawResponse, Failure> {
             use tracing::Instrument as _;
 
             let policy = options.retry.as_ref().unwrap_or(&settings.retry);
@@ -2087,15 +2669,15 @@ mod runtime {
                 .map_err(|e| RequestError(e.without_url().to_string()))
         }
 
-        async fn attempts<E>(
+        async fn attempts(
             http: &reqwest::Client,
             build: Build<'_>,
             timeout: Duration,
             policy: &RetryPolicy,
-        ) -> Result<RawResponse, Error<E>> {
+        ) -> Result<RawResponse, Failure> {
             let started = std::time::Instant::now();
             let mut current = make_request(build, timeout)
-                .map_err(Error::InvalidRequest)?;
+                .map_err(Failure::InvalidRequest)?;
             let safe = matches!(
                 * current.method(), reqwest::Method::GET | reqwest::Method::HEAD |
                 reqwest::Method::OPTIONS | reqwest::Method::TRACE
@@ -2150,7 +2732,7 @@ mod runtime {
 
                         tokio::time::sleep(wait).await;
                         current = make_request(build, timeout)
-                            .map_err(Error::InvalidRequest)?;
+                            .map_err(Failure::InvalidRequest)?;
                         attempt += 1;
                     }
 
@@ -2168,12 +2750,12 @@ mod runtime {
                                 tracing::debug!(error = % source, "request failed");
                                 Err(
                                     if source.is_timeout() {
-                                        Error::Timeout {
+                                        Failure::Timeout {
                                             source,
                                             attempts: attempt,
                                         }
                                     } else {
-                                        Error::Transport {
+                                        Failure::Transport {
                                             source,
                                             attempts: attempt,
                                         }
@@ -2278,19 +2860,208 @@ mod runtime {
         }
     }
 
+    mod transport {
+        //! A configured client: base URL, HTTP client, defaults, credentials; and sending
+        //! one operation's request with them. Nothing here depends on the operation's types.
+        use super::auth::Credentials;
+        use super::error::{ConfigError, OperationInfo, RequestError};
+        use super::request::{Body, RequestParts};
+        use super::response::RawResponse;
+        use super::retry::{self, RequestOptions, RetryPolicy, Settings};
+        use std::time::Duration;
+
+        /// What every generated `Client` holds. Cheap to clone: clones share one
+        /// connection pool.
+        #[derive(Clone)]
+        pub struct Core {
+            base_url: String,
+            http: reqwest::Client,
+            settings: Settings,
+            credentials: Credentials,
+        }
+
+        impl std::fmt::Debug for Core {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("Client")
+                    .field("base_url", &self.base_url)
+                    .field("credentials", &self.credentials)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        /// What every generated `ClientBuilder` holds.
+        #[derive(Clone, Default)]
+        pub struct CoreBuilder {
+            pub(crate) base_url: Option<String>,
+            pub(crate) http: Option<reqwest::Client>,
+            pub(crate) timeout: Option<Duration>,
+            pub(crate) connect_timeout: Option<Duration>,
+            pub(crate) retry: Option<RetryPolicy>,
+            pub(crate) credentials: Credentials,
+        }
+
+        impl std::fmt::Debug for CoreBuilder {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("ClientBuilder")
+                    .field("base_url", &self.base_url)
+                    .field("credentials", &self.credentials)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        /// How long a call may take, per attempt, unless the call or the client sets its own.
+        pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+        /// How long connecting may take.
+        pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+        impl CoreBuilder {
+            /// Checks the configuration; `default_base_url` is the document's first server.
+            pub(crate) fn build(
+                self,
+                default_base_url: Option<&str>,
+            ) -> Result<Core, ConfigError> {
+                let base_url = match (self.base_url, default_base_url) {
+                    (Some(url), _) => url,
+                    (None, Some(url)) => url.to_string(),
+                    (None, None) => {
+                        return Err(
+                            ConfigError(
+                                "no base URL set: call `ClientBuilder::base_url`".into(),
+                            ),
+                        );
+                    }
+                };
+
+                let parsed = reqwest::Url::parse(&base_url)
+                    .map_err(|e| ConfigError(
+                        format!("invalid base URL `{base_url}`: {e}"),
+                    ))?;
+                if !matches!(parsed.scheme(), "http" | "https") {
+                    return Err(
+                        ConfigError(
+                            format!("the base URL `{base_url}` is not http or https"),
+                        ),
+                    );
+                }
+
+                let http = match self.http {
+                    Some(http) => http,
+                    None => {
+                        reqwest::Client::builder()
+                            .connect_timeout(
+                                self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                            )
+                            .build()
+                            .map_err(|e| ConfigError(
+                                format!("could not create the HTTP client: {e}"),
+                            ))?
+                    }
+                };
+
+                Ok(Core {
+                    base_url: base_url.trim_end_matches('/').to_string(),
+                    http,
+                    settings: Settings {
+                        timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                        retry: self.retry.unwrap_or_default(),
+                    },
+                    credentials: self.credentials,
+                })
+            }
+        }
+
+        impl Core {
+            pub fn base_url(&self) -> &str {
+                &self.base_url
+            }
+
+            /// Sends an operation's request, retrying as allowed, and reads the whole
+            /// response. `write` puts the operation's parameters on each attempt's request.
+            pub(crate) async fn execute(
+                &self,
+                info: &'static OperationInfo,
+                options: &RequestOptions,
+                write: &(dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
+            ) -> Result<RawResponse, super::error::Failure> {
+                let build = || self.request(info, write);
+                retry::execute(&self.http, &self.settings, &build, info, options).await
+            }
+
+            /// One attempt's request.
+            fn request(
+                &self,
+                info: &OperationInfo,
+                write: &(dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
+            ) -> Result<reqwest::RequestBuilder, RequestError> {
+                let mut parts = RequestParts::default();
+                write(&mut parts)?;
+                let method = reqwest::Method::from_bytes(info.method.as_bytes())
+                    .map_err(|_| RequestError(
+                        format!("`{}` is not an HTTP method", info.method),
+                    ))?;
+                let mut url = String::with_capacity(
+                    self.base_url.len() + parts.path.len(),
+                );
+                url.push_str(&self.base_url);
+                url.push_str(&parts.path);
+                let mut request = self.http.request(method, url);
+                if !parts.query.is_empty() {
+                    request = request.query(&parts.query);
+                }
+
+                if !parts.headers.is_empty() {
+                    request = request.headers(parts.headers);
+                }
+
+                if info.accept_json {
+                    request = request
+                        .header(reqwest::header::ACCEPT, "application/json");
+                }
+
+                if !info.security.is_empty() {
+                    request = self
+                        .credentials
+                        .apply(request, info.security, &mut parts.cookies)?;
+                }
+
+                if !parts.cookies.is_empty() {
+                    request = request
+                        .header(reqwest::header::COOKIE, parts.cookies.join("; "));
+                }
+
+                match parts.body {
+                    None => {}
+
+                    Some(Body::Bytes { content_type, bytes }) => {
+                        request = request
+                            .header(reqwest::header::CONTENT_TYPE, content_type)
+                            .body(bytes);
+                    }
+
+                    Some(Body::Custom(apply)) => request = apply(request),
+                }
+
+                Ok(request)
+            }
+        }
+    }
+
+    pub use self::auth::*;
+    pub use self::de::*;
     pub use self::error::*;
     pub use self::form::*;
     pub use self::multipart::*;
     pub use self::params::*;
     pub use self::path::*;
     pub use self::query::*;
+    pub use self::request::*;
     pub use self::response::*;
     pub use self::retry::*;
     pub use self::secret::*;
+    pub use self::transport::*;
 }
 
 pub use runtime::{
-    ConfigError, DecodeError, Error, OperationInfo, RawResponse, RequestError,
+    ConfigError, DecodeError, Error, OperationInfo, RawResponse, Request, RequestError,
     ResponseValue, RetryPolicy, Secret,
 };
 

@@ -13,17 +13,69 @@ pub mod types {
     )]
 
     /// The `Base` object.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Base {
         /// The `id` member.
         pub id: String,
         /// The `created` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub created: Option<super::runtime::DateTime>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for Base {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("id", &self.id)?;
+            if let Some(value) = &self.created {
+                map.serialize_entry("created", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for Base {
+        const NAME: &'static str = "Base";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (mut f0, mut f1) = (None, None);
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => f0 = Some(map.next_value()?),
+                    "created" => f1 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self {
+                id: super::runtime::required(f0, "id")?,
+                created: f1,
+                extra,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Base {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 
     impl Base {
@@ -38,14 +90,61 @@ pub mod types {
     }
 
     /// The `Named` object.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Named {
         /// The `name` member.
         pub name: String,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for Named {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("name", &self.name)?;
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for Named {
+        const NAME: &'static str = "Named";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut f0 = None;
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "name" => f0 = Some(map.next_value()?),
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self {
+                name: super::runtime::required(f0, "name")?,
+                extra,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Named {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 
     impl Named {
@@ -59,25 +158,93 @@ pub mod types {
     }
 
     /// The `Dog` object.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Dog {
         /// The `id` member.
         pub id: String,
         /// The `created` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub created: Option<super::runtime::DateTime>,
         /// The `name` member.
         pub name: String,
         /// The `petType` member.
-        #[serde(rename = "petType")]
         pub pet_type: String,
         /// The `barks` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub barks: Option<bool>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for Dog {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("id", &self.id)?;
+            if let Some(value) = &self.created {
+                map.serialize_entry("created", value)?;
+            }
+
+            map.serialize_entry("name", &self.name)?;
+            map.serialize_entry("petType", &self.pet_type)?;
+            if let Some(value) = &self.barks {
+                map.serialize_entry("barks", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for Dog {
+        const NAME: &'static str = "Dog";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (mut f0, mut f1, mut f2, mut f3, mut f4) = (
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => f0 = Some(map.next_value()?),
+                    "created" => f1 = map.next_value()?,
+                    "name" => f2 = Some(map.next_value()?),
+                    "petType" => f3 = Some(map.next_value()?),
+                    "barks" => f4 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self {
+                id: super::runtime::required(f0, "id")?,
+                created: f1,
+                name: super::runtime::required(f2, "name")?,
+                pet_type: super::runtime::required(f3, "petType")?,
+                barks: f4,
+                extra,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Dog {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 
     impl Dog {
@@ -99,23 +266,82 @@ pub mod types {
     }
 
     /// The `Cat` object.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Cat {
         /// The `id` member.
         pub id: String,
         /// The `created` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub created: Option<super::runtime::DateTime>,
         /// The `petType` member.
-        #[serde(rename = "petType")]
         pub pet_type: String,
         /// The `lives` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub lives: Option<i64>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for Cat {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("id", &self.id)?;
+            if let Some(value) = &self.created {
+                map.serialize_entry("created", value)?;
+            }
+
+            map.serialize_entry("petType", &self.pet_type)?;
+            if let Some(value) = &self.lives {
+                map.serialize_entry("lives", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for Cat {
+        const NAME: &'static str = "Cat";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (mut f0, mut f1, mut f2, mut f3) = (None, None, None, None);
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => f0 = Some(map.next_value()?),
+                    "created" => f1 = map.next_value()?,
+                    "petType" => f2 = Some(map.next_value()?),
+                    "lives" => f3 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self {
+                id: super::runtime::required(f0, "id")?,
+                created: f1,
+                pet_type: super::runtime::required(f2, "petType")?,
+                lives: f3,
+                extra,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Cat {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 
     impl Cat {
@@ -231,23 +457,68 @@ pub mod types {
     }
 
     /// The `NullableRef` object.
-    #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct NullableRef {
         /// The `pet` member.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "super::runtime::double_option"
-        )]
-
         pub pet: Option<Option<Pet>>,
         /// A reference with a description of its own.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub owner: Option<Named>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for NullableRef {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.pet {
+                map.serialize_entry("pet", value)?;
+            }
+
+            if let Some(value) = &self.owner {
+                map.serialize_entry("owner", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for NullableRef {
+        const NAME: &'static str = "NullableRef";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (mut f0, mut f1) = (None, None);
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "pet" => f0 = Some(map.next_value()?),
+                    "owner" => f1 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self { pet: f0, owner: f1, extra })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for NullableRef {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 
     /// allOf with a part that is not a plain object.
@@ -280,14 +551,61 @@ pub mod types {
     }
 
     /// circle
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ShapeCircle {
         /// The `radius` member.
         pub radius: f64,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for ShapeCircle {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("radius", &self.radius)?;
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for ShapeCircle {
+        const NAME: &'static str = "ShapeCircle";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut f0 = None;
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "radius" => f0 = Some(map.next_value()?),
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self {
+                radius: super::runtime::required(f0, "radius")?,
+                extra,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for ShapeCircle {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 
     impl ShapeCircle {
@@ -301,14 +619,61 @@ pub mod types {
     }
 
     /// square
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ShapeSquare {
         /// The `side` member.
         pub side: f64,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for ShapeSquare {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("side", &self.side)?;
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for ShapeSquare {
+        const NAME: &'static str = "ShapeSquare";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut f0 = None;
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "side" => f0 = Some(map.next_value()?),
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self {
+                side: super::runtime::required(f0, "side")?,
+                extra,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for ShapeSquare {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 
     impl ShapeSquare {
@@ -792,6 +1157,106 @@ mod runtime {
 
     mod de {
         //! Deserialisation helpers the models' serde attributes and impls name.
+        //!
+        //! A model's `Deserialize` is a loop over its members written by the generator
+        //! (`Object::visit`) behind the one generic visitor here: far less code per model
+        //! than serde's derive, and no buffering of the members the model does not list.
+        use std::borrow::Cow;
+
+        /// A model read member by member; generated for each struct.
+        pub trait Object: Sized {
+            /// The model's name, for error messages.
+            const NAME: &'static str;
+            fn visit<'de, A: serde::de::MapAccess<'de>>(
+                map: A,
+            ) -> Result<Self, A::Error>;
+        }
+
+        /// `Deserialize::deserialize` of every generated struct.
+        pub fn deserialize_object<'de, T: Object, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<T, D::Error> {
+            struct Visitor<T>(std::marker::PhantomData<T>);
+            impl<'de, T: Object> serde::de::Visitor<'de> for Visitor<T> {
+                type Value = T;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    write!(f, "an object ({})", T::NAME)
+                }
+
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    map: A,
+                ) -> Result<T, A::Error> {
+                    T::visit(map)
+                }
+            }
+
+            deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+        }
+
+        /// A member name, borrowed from the input when it can be.
+        pub struct Key<'de>(Cow<'de, str>);
+        impl Key<'_> {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0.into_owned()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for Key<'de> {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = Key<'de>;
+                    fn expecting(
+                        &self,
+                        f: &mut std::fmt::Formatter<'_>,
+                    ) -> std::fmt::Result {
+                        f.write_str("a member name")
+                    }
+
+                    fn visit_borrowed_str<E: serde::de::Error>(
+                        self,
+                        v: &'de str,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Borrowed(v)))
+                    }
+
+                    fn visit_str<E: serde::de::Error>(
+                        self,
+                        v: &str,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Owned(v.to_string())))
+                    }
+
+                    fn visit_string<E: serde::de::Error>(
+                        self,
+                        v: String,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Owned(v)))
+                    }
+                }
+
+                deserializer.deserialize_str(Visitor)
+            }
+        }
+
+        /// A required member's value, or the error saying it is absent.
+        pub fn required<T, E: serde::de::Error>(
+            value: Option<T>,
+            member: &'static str,
+        ) -> Result<T, E> {
+            value.ok_or_else(|| E::missing_field(member))
+        }
+
         /// Tells a member sent as `null` (`Some(None)`) from an absent one (`None`).
         pub fn double_option<'de, T, D>(
             deserializer: D,

@@ -445,29 +445,88 @@ pub mod types {
     }
 
     /// The `Holder` object.
-    #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Holder {
         /// Values with spaces, case and punctuation.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// The `colour` member.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "super::runtime::double_option"
-        )]
-
         pub colour: Option<Option<MaybeColour>>,
         /// The `inline` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub inline: Option<HolderInline>,
         /// The `flag` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub flag: Option<bool>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for Holder {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.status {
+                map.serialize_entry("status", value)?;
+            }
+
+            if let Some(value) = &self.colour {
+                map.serialize_entry("colour", value)?;
+            }
+
+            if let Some(value) = &self.inline {
+                map.serialize_entry("inline", value)?;
+            }
+
+            if let Some(value) = &self.flag {
+                map.serialize_entry("flag", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for Holder {
+        const NAME: &'static str = "Holder";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (mut f0, mut f1, mut f2, mut f3) = (None, None, None, None);
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "status" => f0 = map.next_value()?,
+                    "colour" => f1 = Some(map.next_value()?),
+                    "inline" => f2 = map.next_value()?,
+                    "flag" => f3 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self {
+                status: f0,
+                colour: f1,
+                inline: f2,
+                flag: f3,
+                extra,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Holder {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 
     /// The `HolderInline` values.
@@ -541,6 +600,106 @@ mod runtime {
     #![allow(dead_code, unused_imports, clippy::result_large_err)]
     mod de {
         //! Deserialisation helpers the models' serde attributes and impls name.
+        //!
+        //! A model's `Deserialize` is a loop over its members written by the generator
+        //! (`Object::visit`) behind the one generic visitor here: far less code per model
+        //! than serde's derive, and no buffering of the members the model does not list.
+        use std::borrow::Cow;
+
+        /// A model read member by member; generated for each struct.
+        pub trait Object: Sized {
+            /// The model's name, for error messages.
+            const NAME: &'static str;
+            fn visit<'de, A: serde::de::MapAccess<'de>>(
+                map: A,
+            ) -> Result<Self, A::Error>;
+        }
+
+        /// `Deserialize::deserialize` of every generated struct.
+        pub fn deserialize_object<'de, T: Object, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<T, D::Error> {
+            struct Visitor<T>(std::marker::PhantomData<T>);
+            impl<'de, T: Object> serde::de::Visitor<'de> for Visitor<T> {
+                type Value = T;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    write!(f, "an object ({})", T::NAME)
+                }
+
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    map: A,
+                ) -> Result<T, A::Error> {
+                    T::visit(map)
+                }
+            }
+
+            deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+        }
+
+        /// A member name, borrowed from the input when it can be.
+        pub struct Key<'de>(Cow<'de, str>);
+        impl Key<'_> {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0.into_owned()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for Key<'de> {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = Key<'de>;
+                    fn expecting(
+                        &self,
+                        f: &mut std::fmt::Formatter<'_>,
+                    ) -> std::fmt::Result {
+                        f.write_str("a member name")
+                    }
+
+                    fn visit_borrowed_str<E: serde::de::Error>(
+                        self,
+                        v: &'de str,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Borrowed(v)))
+                    }
+
+                    fn visit_str<E: serde::de::Error>(
+                        self,
+                        v: &str,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Owned(v.to_string())))
+                    }
+
+                    fn visit_string<E: serde::de::Error>(
+                        self,
+                        v: String,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Owned(v)))
+                    }
+                }
+
+                deserializer.deserialize_str(Visitor)
+            }
+        }
+
+        /// A required member's value, or the error saying it is absent.
+        pub fn required<T, E: serde::de::Error>(
+            value: Option<T>,
+            member: &'static str,
+        ) -> Result<T, E> {
+            value.ok_or_else(|| E::missing_field(member))
+        }
+
         /// Tells a member sent as `null` (`Some(None)`) from an absent one (`None`).
         pub fn double_option<'de, T, D>(
             deserializer: D,

@@ -13,57 +13,208 @@ pub mod types {
     )]
 
     /// The `Formats` object.
-    #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Formats {
         /// The `at` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub at: Option<super::runtime::DateTime>,
         /// The `day` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub day: Option<super::runtime::Date>,
         /// The `id` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<super::runtime::Uuid>,
         /// The `blob` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub blob: Option<super::runtime::Base64>,
         /// The `file` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub file: Option<String>,
         /// The `secret` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub secret: Option<String>,
         /// The `email` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub email: Option<String>,
         /// The `small` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub small: Option<i32>,
         /// The `big` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub big: Option<i64>,
         /// The `unsigned` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub unsigned: Option<u64>,
         /// The `tiny` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub tiny: Option<i8>,
         /// The `ratio` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ratio: Option<f64>,
         /// The `precise` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub precise: Option<f64>,
         /// The `plain` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub plain: Option<i64>,
         /// The `huge` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub huge: Option<i64>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for Formats {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.at {
+                map.serialize_entry("at", value)?;
+            }
+
+            if let Some(value) = &self.day {
+                map.serialize_entry("day", value)?;
+            }
+
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+
+            if let Some(value) = &self.blob {
+                map.serialize_entry("blob", value)?;
+            }
+
+            if let Some(value) = &self.file {
+                map.serialize_entry("file", value)?;
+            }
+
+            if let Some(value) = &self.secret {
+                map.serialize_entry("secret", value)?;
+            }
+
+            if let Some(value) = &self.email {
+                map.serialize_entry("email", value)?;
+            }
+
+            if let Some(value) = &self.small {
+                map.serialize_entry("small", value)?;
+            }
+
+            if let Some(value) = &self.big {
+                map.serialize_entry("big", value)?;
+            }
+
+            if let Some(value) = &self.unsigned {
+                map.serialize_entry("unsigned", value)?;
+            }
+
+            if let Some(value) = &self.tiny {
+                map.serialize_entry("tiny", value)?;
+            }
+
+            if let Some(value) = &self.ratio {
+                map.serialize_entry("ratio", value)?;
+            }
+
+            if let Some(value) = &self.precise {
+                map.serialize_entry("precise", value)?;
+            }
+
+            if let Some(value) = &self.plain {
+                map.serialize_entry("plain", value)?;
+            }
+
+            if let Some(value) = &self.huge {
+                map.serialize_entry("huge", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for Formats {
+        const NAME: &'static str = "Formats";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (
+                mut f0,
+                mut f1,
+                mut f2,
+                mut f3,
+                mut f4,
+                mut f5,
+                mut f6,
+                mut f7,
+                mut f8,
+                mut f9,
+                mut f10,
+                mut f11,
+                mut f12,
+                mut f13,
+                mut f14,
+            ) = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "at" => f0 = map.next_value()?,
+                    "day" => f1 = map.next_value()?,
+                    "id" => f2 = map.next_value()?,
+                    "blob" => f3 = map.next_value()?,
+                    "file" => f4 = map.next_value()?,
+                    "secret" => f5 = map.next_value()?,
+                    "email" => f6 = map.next_value()?,
+                    "small" => f7 = map.next_value()?,
+                    "big" => f8 = map.next_value()?,
+                    "unsigned" => f9 = map.next_value()?,
+                    "tiny" => f10 = map.next_value()?,
+                    "ratio" => f11 = map.next_value()?,
+                    "precise" => f12 = map.next_value()?,
+                    "plain" => f13 = map.next_value()?,
+                    "huge" => f14 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self {
+                at: f0,
+                day: f1,
+                id: f2,
+                blob: f3,
+                file: f4,
+                secret: f5,
+                email: f6,
+                small: f7,
+                big: f8,
+                unsigned: f9,
+                tiny: f10,
+                ratio: f11,
+                precise: f12,
+                plain: f13,
+                huge: f14,
+                extra,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Formats {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 }
 
@@ -627,6 +778,164 @@ mod runtime {
         }
     }
 
+    mod de {
+        //! Deserialisation helpers the models' serde attributes and impls name.
+        //!
+        //! A model's `Deserialize` is a loop over its members written by the generator
+        //! (`Object::visit`) behind the one generic visitor here: far less code per model
+        //! than serde's derive, and no buffering of the members the model does not list.
+        use std::borrow::Cow;
+
+        /// A model read member by member; generated for each struct.
+        pub trait Object: Sized {
+            /// The model's name, for error messages.
+            const NAME: &'static str;
+            fn visit<'de, A: serde::de::MapAccess<'de>>(
+                map: A,
+            ) -> Result<Self, A::Error>;
+        }
+
+        /// `Deserialize::deserialize` of every generated struct.
+        pub fn deserialize_object<'de, T: Object, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<T, D::Error> {
+            struct Visitor<T>(std::marker::PhantomData<T>);
+            impl<'de, T: Object> serde::de::Visitor<'de> for Visitor<T> {
+                type Value = T;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    write!(f, "an object ({})", T::NAME)
+                }
+
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    map: A,
+                ) -> Result<T, A::Error> {
+                    T::visit(map)
+                }
+            }
+
+            deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+        }
+
+        /// A member name, borrowed from the input when it can be.
+        pub struct Key<'de>(Cow<'de, str>);
+        impl Key<'_> {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0.into_owned()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for Key<'de> {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = Key<'de>;
+                    fn expecting(
+                        &self,
+                        f: &mut std::fmt::Formatter<'_>,
+                    ) -> std::fmt::Result {
+                        f.write_str("a member name")
+                    }
+
+                    fn visit_borrowed_str<E: serde::de::Error>(
+                        self,
+                        v: &'de str,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Borrowed(v)))
+                    }
+
+                    fn visit_str<E: serde::de::Error>(
+                        self,
+                        v: &str,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Owned(v.to_string())))
+                    }
+
+                    fn visit_string<E: serde::de::Error>(
+                        self,
+                        v: String,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Owned(v)))
+                    }
+                }
+
+                deserializer.deserialize_str(Visitor)
+            }
+        }
+
+        /// A required member's value, or the error saying it is absent.
+        pub fn required<T, E: serde::de::Error>(
+            value: Option<T>,
+            member: &'static str,
+        ) -> Result<T, E> {
+            value.ok_or_else(|| E::missing_field(member))
+        }
+
+        /// Tells a member sent as `null` (`Some(None)`) from an absent one (`None`).
+        pub fn double_option<'de, T, D>(
+            deserializer: D,
+        ) -> Result<Option<Option<T>>, D::Error>
+        where
+            T: serde::Deserialize<'de>,
+            D: serde::Deserializer<'de>,
+        {
+            <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+        }
+
+        /// An optional member of any type: a sent `null` is kept as `Value::Null`.
+        pub fn keep_null<'de, D>(
+            deserializer: D,
+        ) -> Result<Option<serde_json::Value>, D::Error>
+        where
+            D: serde::Deserializer<'de>,
+        {
+            <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
+                .map(Some)
+        }
+
+        /// Reads a string enum without allocating for known values.
+        pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+        where
+            T: for<'a> From<&'a str>,
+            D: serde::Deserializer<'de>,
+        {
+            struct Visitor<T>(std::marker::PhantomData<T>);
+            impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for Visitor<T> {
+                type Value = T;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("a string")
+                }
+
+                fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+                    Ok(T::from(value))
+                }
+            }
+
+            deserializer.deserialize_str(Visitor(std::marker::PhantomData))
+        }
+
+        /// Reads an integer enum; values beyond the listed ones are kept.
+        pub fn deserialize_int_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+        where
+            T: From<i64>,
+            D: serde::Deserializer<'de>,
+        {
+            <i64 as serde::Deserialize>::deserialize(deserializer).map(T::from)
+        }
+    }
+
     mod uuid_text {
         //! `format: uuid` values, kept exactly as the server sent them.
         //!
@@ -714,6 +1023,7 @@ mod runtime {
 
     pub use self::base64_text::*;
     pub use self::datetime::*;
+    pub use self::de::*;
     pub use self::uuid_text::*;
 }
 

@@ -19,37 +19,127 @@ pub mod types {
     /// Anything.
     pub type FreeForm = serde_json::Map<String, serde_json::Value>;
     /// The `Closed` object.
-    #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Closed {
         /// The `a` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub a: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
 
+    impl serde::Serialize for Closed {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.a {
+                map.serialize_entry("a", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for Closed {
+        const NAME: &'static str = "Closed";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut f0 = None;
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "a" => f0 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self { a: f0, extra })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Closed {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
+    }
+
     /// Declared members plus typed extra members.
-    #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Typed {
         /// The `kind` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub kind: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: std::collections::BTreeMap<String, f64>,
     }
 
+    impl serde::Serialize for Typed {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.kind {
+                map.serialize_entry("kind", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for Typed {
+        const NAME: &'static str = "Typed";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut f0 = None;
+            let mut extra = std::collections::BTreeMap::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "kind" => f0 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self { kind: f0, extra })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Typed {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
+    }
+
     /// The `Nested` object.
-    #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Nested {
         /// String values only.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub labels: Option<Labels>,
         /// The `matrix` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub matrix: Option<
             std::collections::BTreeMap<
                 String,
@@ -57,17 +147,73 @@ pub mod types {
             >,
         >,
         /// The `anything` member.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "super::runtime::keep_null"
-        )]
-
         pub anything: Option<serde_json::Value>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for Nested {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.labels {
+                map.serialize_entry("labels", value)?;
+            }
+
+            if let Some(value) = &self.matrix {
+                map.serialize_entry("matrix", value)?;
+            }
+
+            if let Some(value) = &self.anything {
+                map.serialize_entry("anything", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for Nested {
+        const NAME: &'static str = "Nested";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (mut f0, mut f1, mut f2) = (None, None, None);
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "labels" => f0 = map.next_value()?,
+                    "matrix" => f1 = map.next_value()?,
+                    "anything" => f2 = Some(map.next_value()?),
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self {
+                labels: f0,
+                matrix: f1,
+                anything: f2,
+                extra,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Nested {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 }
 
@@ -77,6 +223,106 @@ mod runtime {
     #![allow(dead_code, unused_imports, clippy::result_large_err)]
     mod de {
         //! Deserialisation helpers the models' serde attributes and impls name.
+        //!
+        //! A model's `Deserialize` is a loop over its members written by the generator
+        //! (`Object::visit`) behind the one generic visitor here: far less code per model
+        //! than serde's derive, and no buffering of the members the model does not list.
+        use std::borrow::Cow;
+
+        /// A model read member by member; generated for each struct.
+        pub trait Object: Sized {
+            /// The model's name, for error messages.
+            const NAME: &'static str;
+            fn visit<'de, A: serde::de::MapAccess<'de>>(
+                map: A,
+            ) -> Result<Self, A::Error>;
+        }
+
+        /// `Deserialize::deserialize` of every generated struct.
+        pub fn deserialize_object<'de, T: Object, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<T, D::Error> {
+            struct Visitor<T>(std::marker::PhantomData<T>);
+            impl<'de, T: Object> serde::de::Visitor<'de> for Visitor<T> {
+                type Value = T;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    write!(f, "an object ({})", T::NAME)
+                }
+
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    map: A,
+                ) -> Result<T, A::Error> {
+                    T::visit(map)
+                }
+            }
+
+            deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+        }
+
+        /// A member name, borrowed from the input when it can be.
+        pub struct Key<'de>(Cow<'de, str>);
+        impl Key<'_> {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0.into_owned()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for Key<'de> {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = Key<'de>;
+                    fn expecting(
+                        &self,
+                        f: &mut std::fmt::Formatter<'_>,
+                    ) -> std::fmt::Result {
+                        f.write_str("a member name")
+                    }
+
+                    fn visit_borrowed_str<E: serde::de::Error>(
+                        self,
+                        v: &'de str,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Borrowed(v)))
+                    }
+
+                    fn visit_str<E: serde::de::Error>(
+                        self,
+                        v: &str,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Owned(v.to_string())))
+                    }
+
+                    fn visit_string<E: serde::de::Error>(
+                        self,
+                        v: String,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Owned(v)))
+                    }
+                }
+
+                deserializer.deserialize_str(Visitor)
+            }
+        }
+
+        /// A required member's value, or the error saying it is absent.
+        pub fn required<T, E: serde::de::Error>(
+            value: Option<T>,
+            member: &'static str,
+        ) -> Result<T, E> {
+            value.ok_or_else(|| E::missing_field(member))
+        }
+
         /// Tells a member sent as `null` (`Some(None)`) from an absent one (`None`).
         pub fn double_option<'de, T, D>(
             deserializer: D,

@@ -13,91 +13,538 @@ pub mod types {
     )]
 
     /// Named like a prelude type.
-    #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Option2 {
         /// The `value` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for Option2 {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.value {
+                map.serialize_entry("value", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for Option2 {
+        const NAME: &'static str = "Option2";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut f0 = None;
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "value" => f0 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self { value: f0, extra })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Option2 {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 
     /// A title with spaces and punctuation.
-    #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct PetOwnerLegacy {
         /// The `name` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for PetOwnerLegacy {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.name {
+                map.serialize_entry("name", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for PetOwnerLegacy {
+        const NAME: &'static str = "PetOwnerLegacy";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut f0 = None;
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "name" => f0 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self { name: f0, extra })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for PetOwnerLegacy {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 
     /// Collides with the previous one after case conversion.
-    #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct PetOwnerLegacy2 {
         /// The `name` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
 
+    impl serde::Serialize for PetOwnerLegacy2 {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.name {
+                map.serialize_entry("name", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for PetOwnerLegacy2 {
+        const NAME: &'static str = "PetOwnerLegacy2";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut f0 = None;
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "name" => f0 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self { name: f0, extra })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for PetOwnerLegacy2 {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
+    }
+
     /// The `Nasty` object.
-    #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Nasty {
         /// The `@type` member.
-        #[serde(rename = "@type", default, skip_serializing_if = "Option::is_none")]
         pub at_type: Option<String>,
         /// The `type` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// The `200` member.
-        #[serde(rename = "200", default, skip_serializing_if = "Option::is_none")]
         pub v200: Option<i64>,
         /// The `x-foo` member.
-        #[serde(rename = "x-foo", default, skip_serializing_if = "Option::is_none")]
         pub x_foo: Option<String>,
         /// The `self` member.
-        #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
         pub self_: Option<String>,
         /// The `fooBar` member.
-        #[serde(rename = "fooBar", default, skip_serializing_if = "Option::is_none")]
         pub foo_bar: Option<String>,
         /// The `foo_bar` member.
-        #[serde(rename = "foo_bar", default, skip_serializing_if = "Option::is_none")]
         pub foo_bar2: Option<String>,
         /// The `FooBar` member.
-        #[serde(rename = "FooBar", default, skip_serializing_if = "Option::is_none")]
         pub foo_bar3: Option<String>,
         /// The `+1` member.
-        #[serde(rename = "+1", default, skip_serializing_if = "Option::is_none")]
         pub plus_1: Option<i64>,
         /// The `-1` member.
-        #[serde(rename = "-1", default, skip_serializing_if = "Option::is_none")]
         pub minus_1: Option<i64>,
         /// The `match` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#match: Option<bool>,
         /// Named like the map of undeclared members.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub extra: Option<String>,
         /// The `$ref` member.
-        #[serde(rename = "$ref", default, skip_serializing_if = "Option::is_none")]
         pub dollar_ref: Option<String>,
         /// The empty name.
-        #[serde(rename = "", default, skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra2: serde_json::Map<String, serde_json::Value>,
     }
+
+    impl serde::Serialize for Nasty {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.at_type {
+                map.serialize_entry("@type", value)?;
+            }
+
+            if let Some(value) = &self.r#type {
+                map.serialize_entry("type", value)?;
+            }
+
+            if let Some(value) = &self.v200 {
+                map.serialize_entry("200", value)?;
+            }
+
+            if let Some(value) = &self.x_foo {
+                map.serialize_entry("x-foo", value)?;
+            }
+
+            if let Some(value) = &self.self_ {
+                map.serialize_entry("self", value)?;
+            }
+
+            if let Some(value) = &self.foo_bar {
+                map.serialize_entry("fooBar", value)?;
+            }
+
+            if let Some(value) = &self.foo_bar2 {
+                map.serialize_entry("foo_bar", value)?;
+            }
+
+            if let Some(value) = &self.foo_bar3 {
+                map.serialize_entry("FooBar", value)?;
+            }
+
+            if let Some(value) = &self.plus_1 {
+                map.serialize_entry("+1", value)?;
+            }
+
+            if let Some(value) = &self.minus_1 {
+                map.serialize_entry("-1", value)?;
+            }
+
+            if let Some(value) = &self.r#match {
+                map.serialize_entry("match", value)?;
+            }
+
+            if let Some(value) = &self.extra {
+                map.serialize_entry("extra", value)?;
+            }
+
+            if let Some(value) = &self.dollar_ref {
+                map.serialize_entry("$ref", value)?;
+            }
+
+            if let Some(value) = &self.value {
+                map.serialize_entry("", value)?;
+            }
+
+            for (key, value) in &self.extra2 {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for Nasty {
+        const NAME: &'static str = "Nasty";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (
+                mut f0,
+                mut f1,
+                mut f2,
+                mut f3,
+                mut f4,
+                mut f5,
+                mut f6,
+                mut f7,
+                mut f8,
+                mut f9,
+                mut f10,
+                mut f11,
+                mut f12,
+                mut f13,
+            ) = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            let mut extra2 = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "@type" => f0 = map.next_value()?,
+                    "type" => f1 = map.next_value()?,
+                    "200" => f2 = map.next_value()?,
+                    "x-foo" => f3 = map.next_value()?,
+                    "self" => f4 = map.next_value()?,
+                    "fooBar" => f5 = map.next_value()?,
+                    "foo_bar" => f6 = map.next_value()?,
+                    "FooBar" => f7 = map.next_value()?,
+                    "+1" => f8 = map.next_value()?,
+                    "-1" => f9 = map.next_value()?,
+                    "match" => f10 = map.next_value()?,
+                    "extra" => f11 = map.next_value()?,
+                    "$ref" => f12 = map.next_value()?,
+                    "" => f13 = map.next_value()?,
+                    _ => {
+                        extra2.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self {
+                at_type: f0,
+                r#type: f1,
+                v200: f2,
+                x_foo: f3,
+                self_: f4,
+                foo_bar: f5,
+                foo_bar2: f6,
+                foo_bar3: f7,
+                plus_1: f8,
+                minus_1: f9,
+                r#match: f10,
+                extra: f11,
+                dollar_ref: f12,
+                value: f13,
+                extra2,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Nasty {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
+    }
+}
+
+mod runtime {
+    //! Support code shared by the models and the client, copied from the
+    //! generator's runtime (only the parts this crate uses).
+    #![allow(dead_code, unused_imports, clippy::result_large_err)]
+    mod de {
+        //! Deserialisation helpers the models' serde attributes and impls name.
+        //!
+        //! A model's `Deserialize` is a loop over its members written by the generator
+        //! (`Object::visit`) behind the one generic visitor here: far less code per model
+        //! than serde's derive, and no buffering of the members the model does not list.
+        use std::borrow::Cow;
+
+        /// A model read member by member; generated for each struct.
+        pub trait Object: Sized {
+            /// The model's name, for error messages.
+            const NAME: &'static str;
+            fn visit<'de, A: serde::de::MapAccess<'de>>(
+                map: A,
+            ) -> Result<Self, A::Error>;
+        }
+
+        /// `Deserialize::deserialize` of every generated struct.
+        pub fn deserialize_object<'de, T: Object, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<T, D::Error> {
+            struct Visitor<T>(std::marker::PhantomData<T>);
+            impl<'de, T: Object> serde::de::Visitor<'de> for Visitor<T> {
+                type Value = T;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    write!(f, "an object ({})", T::NAME)
+                }
+
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    map: A,
+                ) -> Result<T, A::Error> {
+                    T::visit(map)
+                }
+            }
+
+            deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+        }
+
+        /// A member name, borrowed from the input when it can be.
+        pub struct Key<'de>(Cow<'de, str>);
+        impl Key<'_> {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0.into_owned()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for Key<'de> {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = Key<'de>;
+                    fn expecting(
+                        &self,
+                        f: &mut std::fmt::Formatter<'_>,
+                    ) -> std::fmt::Result {
+                        f.write_str("a member name")
+                    }
+
+                    fn visit_borrowed_str<E: serde::de::Error>(
+                        self,
+                        v: &'de str,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Borrowed(v)))
+                    }
+
+                    fn visit_str<E: serde::de::Error>(
+                        self,
+                        v: &str,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Owned(v.to_string())))
+                    }
+
+                    fn visit_string<E: serde::de::Error>(
+                        self,
+                        v: String,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Owned(v)))
+                    }
+                }
+
+                deserializer.deserialize_str(Visitor)
+            }
+        }
+
+        /// A required member's value, or the error saying it is absent.
+        pub fn required<T, E: serde::de::Error>(
+            value: Option<T>,
+            member: &'static str,
+        ) -> Result<T, E> {
+            value.ok_or_else(|| E::missing_field(member))
+        }
+
+        /// Tells a member sent as `null` (`Some(None)`) from an absent one (`None`).
+        pub fn double_option<'de, T, D>(
+            deserializer: D,
+        ) -> Result<Option<Option<T>>, D::Error>
+        where
+            T: serde::Deserialize<'de>,
+            D: serde::Deserializer<'de>,
+        {
+            <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+        }
+
+        /// An optional member of any type: a sent `null` is kept as `Value::Null`.
+        pub fn keep_null<'de, D>(
+            deserializer: D,
+        ) -> Result<Option<serde_json::Value>, D::Error>
+        where
+            D: serde::Deserializer<'de>,
+        {
+            <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
+                .map(Some)
+        }
+
+        /// Reads a string enum without allocating for known values.
+        pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+        where
+            T: for<'a> From<&'a str>,
+            D: serde::Deserializer<'de>,
+        {
+            struct Visitor<T>(std::marker::PhantomData<T>);
+            impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for Visitor<T> {
+                type Value = T;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("a string")
+                }
+
+                fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+                    Ok(T::from(value))
+                }
+            }
+
+            deserializer.deserialize_str(Visitor(std::marker::PhantomData))
+        }
+
+        /// Reads an integer enum; values beyond the listed ones are kept.
+        pub fn deserialize_int_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+        where
+            T: From<i64>,
+            D: serde::Deserializer<'de>,
+        {
+            <i64 as serde::Deserialize>::deserialize(deserializer).map(T::from)
+        }
+    }
+
+    pub use self::de::*;
 }
 
 /// Lets the file build as a binary (trybuild) as well as a module.

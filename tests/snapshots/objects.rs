@@ -15,51 +15,144 @@ pub mod types {
     /// Every combination of required and nullable.
     ///
     /// Example: `{"id":"a1","name":"Ada"}`
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Account {
         /// Required but read-only, so not required when building one.
         ///
         /// Read-only: set by the server, not sent in requests.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Required, never null.
         pub name: String,
         /// Required, may be null.
         pub nickname: Option<String>,
         /// Optional, never null.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub bio: Option<String>,
         /// Optional and nullable; null and absent stay apart.
-        #[serde(
-            rename = "deletedAt",
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "super::runtime::double_option"
-        )]
-
         pub deleted_at: Option<Option<super::runtime::DateTime>>,
         /// Only sent, never returned.
         ///
         /// Write-only: sent in requests, not returned by the server.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub password: Option<String>,
         /// The `created` member.
         pub created: super::runtime::DateTime,
         /// The `tags` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub tags: Option<Vec<String>>,
         /// Page size, defaulted.
         ///
         /// Default: `20`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub limit: Option<i32>,
         /// The `plan` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub plan: Option<Plan>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for Account {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+
+            map.serialize_entry("name", &self.name)?;
+            map.serialize_entry("nickname", &self.nickname)?;
+            if let Some(value) = &self.bio {
+                map.serialize_entry("bio", value)?;
+            }
+
+            if let Some(value) = &self.deleted_at {
+                map.serialize_entry("deletedAt", value)?;
+            }
+
+            if let Some(value) = &self.password {
+                map.serialize_entry("password", value)?;
+            }
+
+            map.serialize_entry("created", &self.created)?;
+            if let Some(value) = &self.tags {
+                map.serialize_entry("tags", value)?;
+            }
+
+            if let Some(value) = &self.limit {
+                map.serialize_entry("limit", value)?;
+            }
+
+            if let Some(value) = &self.plan {
+                map.serialize_entry("plan", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for Account {
+        const NAME: &'static str = "Account";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (
+                mut f0,
+                mut f1,
+                mut f2,
+                mut f3,
+                mut f4,
+                mut f5,
+                mut f6,
+                mut f7,
+                mut f8,
+                mut f9,
+            ) = (None, None, None, None, None, None, None, None, None, None);
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => f0 = map.next_value()?,
+                    "name" => f1 = Some(map.next_value()?),
+                    "nickname" => f2 = Some(map.next_value()?),
+                    "bio" => f3 = map.next_value()?,
+                    "deletedAt" => f4 = Some(map.next_value()?),
+                    "password" => f5 = map.next_value()?,
+                    "created" => f6 = Some(map.next_value()?),
+                    "tags" => f7 = map.next_value()?,
+                    "limit" => f8 = map.next_value()?,
+                    "plan" => f9 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self {
+                id: f0,
+                name: super::runtime::required(f1, "name")?,
+                nickname: f2.flatten(),
+                bio: f3,
+                deleted_at: f4,
+                password: f5,
+                created: super::runtime::required(f6, "created")?,
+                tags: f7,
+                limit: f8,
+                plan: f9,
+                extra,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Account {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 
     impl Account {
@@ -152,32 +245,96 @@ pub mod types {
     }
 
     /// All members optional, with documented defaults.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Settings {
         /// The `theme` member.
         ///
         /// Default: `"dark"`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub theme: Option<String>,
         /// The `retries` member.
         ///
         /// Default: `3`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub retries: Option<i64>,
         /// The `plan` member.
         ///
         /// Default: `"pro"`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub plan: Option<Plan>,
         /// The `verbose` member.
         ///
         /// Default: `false`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub verbose: Option<bool>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for Settings {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.theme {
+                map.serialize_entry("theme", value)?;
+            }
+
+            if let Some(value) = &self.retries {
+                map.serialize_entry("retries", value)?;
+            }
+
+            if let Some(value) = &self.plan {
+                map.serialize_entry("plan", value)?;
+            }
+
+            if let Some(value) = &self.verbose {
+                map.serialize_entry("verbose", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for Settings {
+        const NAME: &'static str = "Settings";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (mut f0, mut f1, mut f2, mut f3) = (None, None, None, None);
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "theme" => f0 = map.next_value()?,
+                    "retries" => f1 = map.next_value()?,
+                    "plan" => f2 = map.next_value()?,
+                    "verbose" => f3 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self {
+                theme: f0,
+                retries: f1,
+                plan: f2,
+                verbose: f3,
+                extra,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Settings {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 
     impl Default for Settings {
@@ -667,6 +824,106 @@ mod runtime {
 
     mod de {
         //! Deserialisation helpers the models' serde attributes and impls name.
+        //!
+        //! A model's `Deserialize` is a loop over its members written by the generator
+        //! (`Object::visit`) behind the one generic visitor here: far less code per model
+        //! than serde's derive, and no buffering of the members the model does not list.
+        use std::borrow::Cow;
+
+        /// A model read member by member; generated for each struct.
+        pub trait Object: Sized {
+            /// The model's name, for error messages.
+            const NAME: &'static str;
+            fn visit<'de, A: serde::de::MapAccess<'de>>(
+                map: A,
+            ) -> Result<Self, A::Error>;
+        }
+
+        /// `Deserialize::deserialize` of every generated struct.
+        pub fn deserialize_object<'de, T: Object, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<T, D::Error> {
+            struct Visitor<T>(std::marker::PhantomData<T>);
+            impl<'de, T: Object> serde::de::Visitor<'de> for Visitor<T> {
+                type Value = T;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    write!(f, "an object ({})", T::NAME)
+                }
+
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    map: A,
+                ) -> Result<T, A::Error> {
+                    T::visit(map)
+                }
+            }
+
+            deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+        }
+
+        /// A member name, borrowed from the input when it can be.
+        pub struct Key<'de>(Cow<'de, str>);
+        impl Key<'_> {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0.into_owned()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for Key<'de> {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = Key<'de>;
+                    fn expecting(
+                        &self,
+                        f: &mut std::fmt::Formatter<'_>,
+                    ) -> std::fmt::Result {
+                        f.write_str("a member name")
+                    }
+
+                    fn visit_borrowed_str<E: serde::de::Error>(
+                        self,
+                        v: &'de str,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Borrowed(v)))
+                    }
+
+                    fn visit_str<E: serde::de::Error>(
+                        self,
+                        v: &str,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Owned(v.to_string())))
+                    }
+
+                    fn visit_string<E: serde::de::Error>(
+                        self,
+                        v: String,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Owned(v)))
+                    }
+                }
+
+                deserializer.deserialize_str(Visitor)
+            }
+        }
+
+        /// A required member's value, or the error saying it is absent.
+        pub fn required<T, E: serde::de::Error>(
+            value: Option<T>,
+            member: &'static str,
+        ) -> Result<T, E> {
+            value.ok_or_else(|| E::missing_field(member))
+        }
+
         /// Tells a member sent as `null` (`Some(None)`) from an absent one (`None`).
         pub fn double_option<'de, T, D>(
             deserializer: D,

@@ -13,55 +13,141 @@ pub mod types {
     )]
 
     /// The `Event` object.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Event {
         /// The `id` member.
         pub id: super::runtime::Uuid,
         /// The `at` member.
         pub at: super::runtime::DateTime,
         /// The `day` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub day: Option<super::runtime::Date>,
         /// The `signature` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub signature: Option<super::runtime::Base64>,
         /// Bounds as JavaScript prints ±2⁶³.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub seed: Option<i128>,
         /// The `counter` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub counter: Option<u64>,
         /// The `count` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub count: Option<i32>,
         /// Who owns the event, when anyone does.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "super::runtime::double_option"
-        )]
-
         pub owner: Option<Option<Owner>>,
         /// The `parent` member.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "super::runtime::double_option"
-        )]
-
         pub parent: Option<Option<Owner>>,
         /// The `label` member.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "super::runtime::double_option"
-        )]
-
         pub label: Option<Option<EventLabel>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for Event {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("id", &self.id)?;
+            map.serialize_entry("at", &self.at)?;
+            if let Some(value) = &self.day {
+                map.serialize_entry("day", value)?;
+            }
+
+            if let Some(value) = &self.signature {
+                map.serialize_entry("signature", value)?;
+            }
+
+            if let Some(value) = &self.seed {
+                map.serialize_entry("seed", value)?;
+            }
+
+            if let Some(value) = &self.counter {
+                map.serialize_entry("counter", value)?;
+            }
+
+            if let Some(value) = &self.count {
+                map.serialize_entry("count", value)?;
+            }
+
+            if let Some(value) = &self.owner {
+                map.serialize_entry("owner", value)?;
+            }
+
+            if let Some(value) = &self.parent {
+                map.serialize_entry("parent", value)?;
+            }
+
+            if let Some(value) = &self.label {
+                map.serialize_entry("label", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for Event {
+        const NAME: &'static str = "Event";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (
+                mut f0,
+                mut f1,
+                mut f2,
+                mut f3,
+                mut f4,
+                mut f5,
+                mut f6,
+                mut f7,
+                mut f8,
+                mut f9,
+            ) = (None, None, None, None, None, None, None, None, None, None);
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => f0 = Some(map.next_value()?),
+                    "at" => f1 = Some(map.next_value()?),
+                    "day" => f2 = map.next_value()?,
+                    "signature" => f3 = map.next_value()?,
+                    "seed" => f4 = map.next_value()?,
+                    "counter" => f5 = map.next_value()?,
+                    "count" => f6 = map.next_value()?,
+                    "owner" => f7 = Some(map.next_value()?),
+                    "parent" => f8 = Some(map.next_value()?),
+                    "label" => f9 = Some(map.next_value()?),
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self {
+                id: super::runtime::required(f0, "id")?,
+                at: super::runtime::required(f1, "at")?,
+                day: f2,
+                signature: f3,
+                seed: f4,
+                counter: f5,
+                count: f6,
+                owner: f7,
+                parent: f8,
+                label: f9,
+                extra,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Event {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 
     impl Event {
@@ -87,15 +173,61 @@ pub mod types {
     }
 
     /// The `Owner` object.
-    #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Owner {
         /// The `name` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for Owner {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.name {
+                map.serialize_entry("name", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for Owner {
+        const NAME: &'static str = "Owner";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut f0 = None;
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "name" => f0 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self { name: f0, extra })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Owner {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 
     /// A component that is only an `allOf` of a nullable schema.
@@ -677,6 +809,106 @@ mod runtime {
 
     mod de {
         //! Deserialisation helpers the models' serde attributes and impls name.
+        //!
+        //! A model's `Deserialize` is a loop over its members written by the generator
+        //! (`Object::visit`) behind the one generic visitor here: far less code per model
+        //! than serde's derive, and no buffering of the members the model does not list.
+        use std::borrow::Cow;
+
+        /// A model read member by member; generated for each struct.
+        pub trait Object: Sized {
+            /// The model's name, for error messages.
+            const NAME: &'static str;
+            fn visit<'de, A: serde::de::MapAccess<'de>>(
+                map: A,
+            ) -> Result<Self, A::Error>;
+        }
+
+        /// `Deserialize::deserialize` of every generated struct.
+        pub fn deserialize_object<'de, T: Object, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<T, D::Error> {
+            struct Visitor<T>(std::marker::PhantomData<T>);
+            impl<'de, T: Object> serde::de::Visitor<'de> for Visitor<T> {
+                type Value = T;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    write!(f, "an object ({})", T::NAME)
+                }
+
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    map: A,
+                ) -> Result<T, A::Error> {
+                    T::visit(map)
+                }
+            }
+
+            deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+        }
+
+        /// A member name, borrowed from the input when it can be.
+        pub struct Key<'de>(Cow<'de, str>);
+        impl Key<'_> {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0.into_owned()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for Key<'de> {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = Key<'de>;
+                    fn expecting(
+                        &self,
+                        f: &mut std::fmt::Formatter<'_>,
+                    ) -> std::fmt::Result {
+                        f.write_str("a member name")
+                    }
+
+                    fn visit_borrowed_str<E: serde::de::Error>(
+                        self,
+                        v: &'de str,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Borrowed(v)))
+                    }
+
+                    fn visit_str<E: serde::de::Error>(
+                        self,
+                        v: &str,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Owned(v.to_string())))
+                    }
+
+                    fn visit_string<E: serde::de::Error>(
+                        self,
+                        v: String,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Owned(v)))
+                    }
+                }
+
+                deserializer.deserialize_str(Visitor)
+            }
+        }
+
+        /// A required member's value, or the error saying it is absent.
+        pub fn required<T, E: serde::de::Error>(
+            value: Option<T>,
+            member: &'static str,
+        ) -> Result<T, E> {
+            value.ok_or_else(|| E::missing_field(member))
+        }
+
         /// Tells a member sent as `null` (`Some(None)`) from an absent one (`None`).
         pub fn double_option<'de, T, D>(
             deserializer: D,

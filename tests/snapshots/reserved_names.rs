@@ -13,18 +13,72 @@ pub mod types {
     )]
 
     /// The `Client` object.
-    #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct Client {
         /// The `client` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub client: Option<String>,
         /// The `extra` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub extra: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra2: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for Client {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client {
+                map.serialize_entry("client", value)?;
+            }
+
+            if let Some(value) = &self.extra {
+                map.serialize_entry("extra", value)?;
+            }
+
+            for (key, value) in &self.extra2 {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for Client {
+        const NAME: &'static str = "Client";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (mut f0, mut f1) = (None, None);
+            let mut extra2 = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "client" => f0 = map.next_value()?,
+                    "extra" => f1 = map.next_value()?,
+                    _ => {
+                        extra2.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self {
+                client: f0,
+                extra: f1,
+                extra2,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Client {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 
     /// The `ClientBuilder` schema.
@@ -113,7 +167,7 @@ pub mod client {
     //! The client: one method per operation of the API description.
     //!
     //! Each method takes the operation's required parameters and returns a
-    //! request builder; optional parameters are set on the builder, and
+    //! [`Request`](super::Request); optional parameters are set on it, and
     //! `send().await` performs the call.
     #![allow(
         clippy::too_many_arguments,
@@ -121,7 +175,7 @@ pub mod client {
         clippy::result_large_err
     )]
 
-    use super::runtime::{self, Error, ResponseValue};
+    use super::runtime;
     use super::types;
 
     /// A client for the Reserved names.
@@ -129,128 +183,56 @@ pub mod client {
     /// Cheap to clone: clones share one connection pool. Build one with [`Client::builder`], [`Client::new`] or [`Client::from_env`].
     #[derive(Clone)]
     pub struct Client {
-        base_url: String,
-        http: reqwest::Client,
-        settings: runtime::Settings,
-        authorize2: Option<runtime::Secret>,
-        base_url2: Option<runtime::Secret>,
-        http2: Option<runtime::Secret>,
-        http_client2: Option<runtime::Secret>,
-        timeout2: Option<runtime::Secret>,
-        connect_timeout2: Option<runtime::Secret>,
-        retry2: Option<runtime::Secret>,
-        build2: Option<runtime::Secret>,
-        new2: Option<runtime::Secret>,
-        settings2: Option<runtime::Secret>,
-        builder2: Option<runtime::Secret>,
-        from_env2: Option<runtime::Secret>,
-        clone2: Option<runtime::Secret>,
+        core: runtime::Core,
     }
 
     impl std::fmt::Debug for Client {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.debug_struct("Client")
-                .field("base_url", &self.base_url)
-                .field("authorize2", &self.authorize2.as_ref().map(|_| "[redacted]"))
-                .field("base_url2", &self.base_url2.as_ref().map(|_| "[redacted]"))
-                .field("http2", &self.http2.as_ref().map(|_| "[redacted]"))
-                .field("http_client2", &self.http_client2.as_ref().map(|_| "[redacted]"))
-                .field("timeout2", &self.timeout2.as_ref().map(|_| "[redacted]"))
-                .field(
-                    "connect_timeout2",
-                    &self.connect_timeout2.as_ref().map(|_| "[redacted]"),
-                )
-                .field("retry2", &self.retry2.as_ref().map(|_| "[redacted]"))
-                .field("build2", &self.build2.as_ref().map(|_| "[redacted]"))
-                .field("new2", &self.new2.as_ref().map(|_| "[redacted]"))
-                .field("settings2", &self.settings2.as_ref().map(|_| "[redacted]"))
-                .field("builder2", &self.builder2.as_ref().map(|_| "[redacted]"))
-                .field("from_env2", &self.from_env2.as_ref().map(|_| "[redacted]"))
-                .field("clone2", &self.clone2.as_ref().map(|_| "[redacted]"))
-                .finish_non_exhaustive()
+            self.core.fmt(f)
         }
     }
 
     /// Configures a [`Client`].
     #[derive(Clone, Default)]
     pub struct ClientBuilder {
-        base_url: Option<String>,
-        http: Option<reqwest::Client>,
-        timeout: Option<std::time::Duration>,
-        connect_timeout: Option<std::time::Duration>,
-        retry: Option<runtime::RetryPolicy>,
-        authorize2: Option<runtime::Secret>,
-        base_url2: Option<runtime::Secret>,
-        http2: Option<runtime::Secret>,
-        http_client2: Option<runtime::Secret>,
-        timeout2: Option<runtime::Secret>,
-        connect_timeout2: Option<runtime::Secret>,
-        retry2: Option<runtime::Secret>,
-        build2: Option<runtime::Secret>,
-        new2: Option<runtime::Secret>,
-        settings2: Option<runtime::Secret>,
-        builder2: Option<runtime::Secret>,
-        from_env2: Option<runtime::Secret>,
-        clone2: Option<runtime::Secret>,
+        core: runtime::CoreBuilder,
     }
 
     impl std::fmt::Debug for ClientBuilder {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.debug_struct("ClientBuilder")
-                .field("base_url", &self.base_url)
-                .field("authorize2", &self.authorize2.as_ref().map(|_| "[redacted]"))
-                .field("base_url2", &self.base_url2.as_ref().map(|_| "[redacted]"))
-                .field("http2", &self.http2.as_ref().map(|_| "[redacted]"))
-                .field("http_client2", &self.http_client2.as_ref().map(|_| "[redacted]"))
-                .field("timeout2", &self.timeout2.as_ref().map(|_| "[redacted]"))
-                .field(
-                    "connect_timeout2",
-                    &self.connect_timeout2.as_ref().map(|_| "[redacted]"),
-                )
-                .field("retry2", &self.retry2.as_ref().map(|_| "[redacted]"))
-                .field("build2", &self.build2.as_ref().map(|_| "[redacted]"))
-                .field("new2", &self.new2.as_ref().map(|_| "[redacted]"))
-                .field("settings2", &self.settings2.as_ref().map(|_| "[redacted]"))
-                .field("builder2", &self.builder2.as_ref().map(|_| "[redacted]"))
-                .field("from_env2", &self.from_env2.as_ref().map(|_| "[redacted]"))
-                .field("clone2", &self.clone2.as_ref().map(|_| "[redacted]"))
-                .finish_non_exhaustive()
+            self.core.fmt(f)
         }
     }
 
     impl ClientBuilder {
         /// Sets the base URL every path is appended to. The API description names no absolute server, so a base URL must be set.
         pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-            self.base_url = Some(base_url.into());
+            self.core.base_url = Some(base_url.into());
             self
         }
 
         /// How long a call may take, per attempt, unless the call sets its own.
-        pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
-            60,
-        );
+        pub const DEFAULT_TIMEOUT: std::time::Duration = runtime::DEFAULT_TIMEOUT;
         /// How long connecting may take (for the HTTP client this builder makes).
-        pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
-            10,
-        );
+        pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = runtime::DEFAULT_CONNECT_TIMEOUT;
         /// Uses your own `reqwest::Client` (proxies, TLS roots, …). Its connect
         /// timeout applies instead of [`ClientBuilder::connect_timeout`].
         pub fn http_client(mut self, http: reqwest::Client) -> Self {
-            self.http = Some(http);
+            self.core.http = Some(http);
             self
         }
 
         /// The time each attempt of a call may take, from connecting to the end of
         /// the body ([`ClientBuilder::DEFAULT_TIMEOUT`] unless set). A call can
-        /// override it with `with_timeout`. Running out is [`Error::Timeout`].
+        /// override it with `with_timeout`. Running out is [`crate::Error::Timeout`].
         pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.timeout = Some(timeout);
+            self.core.timeout = Some(timeout);
             self
         }
 
         /// The time connecting may take ([`ClientBuilder::DEFAULT_CONNECT_TIMEOUT`] unless set).
         pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.connect_timeout = Some(timeout);
+            self.core.connect_timeout = Some(timeout);
             self
         }
 
@@ -258,143 +240,126 @@ pub mod client {
         /// set; [`crate::RetryPolicy::none`] turns retries off). A call can
         /// override it with `with_retry`.
         pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.retry = Some(policy);
+            self.core.retry = Some(policy);
             self
         }
 
         /// Sets the credential for the `authorize` security scheme: a bearer token, sent as `Authorization: Bearer <token>`.
-        pub fn authorize2(mut self, credential: impl Into<String>) -> Self {
-            self.authorize2 = Some(runtime::Secret::new(credential));
+        pub fn authorize(mut self, credential: impl Into<String>) -> Self {
+            self.core
+                .credentials
+                .set("authorize", runtime::Placement::Bearer, credential);
             self
         }
 
         /// Sets the credential for the `base_url` security scheme: an API key, sent in the `X-A` header.
         pub fn base_url2(mut self, credential: impl Into<String>) -> Self {
-            self.base_url2 = Some(runtime::Secret::new(credential));
+            self.core
+                .credentials
+                .set("base_url", runtime::Placement::Header("X-A"), credential);
             self
         }
 
         /// Sets the credential for the `http` security scheme: an API key, sent in the `X-B` header.
-        pub fn http2(mut self, credential: impl Into<String>) -> Self {
-            self.http2 = Some(runtime::Secret::new(credential));
+        pub fn http(mut self, credential: impl Into<String>) -> Self {
+            self.core
+                .credentials
+                .set("http", runtime::Placement::Header("X-B"), credential);
             self
         }
 
         /// Sets the credential for the `http_client` security scheme: an API key, sent in the `X-C` header.
         pub fn http_client2(mut self, credential: impl Into<String>) -> Self {
-            self.http_client2 = Some(runtime::Secret::new(credential));
+            self.core
+                .credentials
+                .set("http_client", runtime::Placement::Header("X-C"), credential);
             self
         }
 
         /// Sets the credential for the `timeout` security scheme: an API key, sent in the `X-D` header.
         pub fn timeout2(mut self, credential: impl Into<String>) -> Self {
-            self.timeout2 = Some(runtime::Secret::new(credential));
+            self.core
+                .credentials
+                .set("timeout", runtime::Placement::Header("X-D"), credential);
             self
         }
 
         /// Sets the credential for the `connect_timeout` security scheme: an API key, sent in the `X-E` header.
         pub fn connect_timeout2(mut self, credential: impl Into<String>) -> Self {
-            self.connect_timeout2 = Some(runtime::Secret::new(credential));
+            self.core
+                .credentials
+                .set("connect_timeout", runtime::Placement::Header("X-E"), credential);
             self
         }
 
         /// Sets the credential for the `retry` security scheme: an API key, sent in the `X-F` header.
         pub fn retry2(mut self, credential: impl Into<String>) -> Self {
-            self.retry2 = Some(runtime::Secret::new(credential));
+            self.core
+                .credentials
+                .set("retry", runtime::Placement::Header("X-F"), credential);
             self
         }
 
         /// Sets the credential for the `build` security scheme: an API key, sent in the `X-G` header.
         pub fn build2(mut self, credential: impl Into<String>) -> Self {
-            self.build2 = Some(runtime::Secret::new(credential));
+            self.core
+                .credentials
+                .set("build", runtime::Placement::Header("X-G"), credential);
             self
         }
 
         /// Sets the credential for the `new` security scheme: an API key, sent in the `X-H` header.
         pub fn new2(mut self, credential: impl Into<String>) -> Self {
-            self.new2 = Some(runtime::Secret::new(credential));
+            self.core
+                .credentials
+                .set("new", runtime::Placement::Header("X-H"), credential);
             self
         }
 
         /// Sets the credential for the `settings` security scheme: an API key, sent in the `X-I` header.
-        pub fn settings2(mut self, credential: impl Into<String>) -> Self {
-            self.settings2 = Some(runtime::Secret::new(credential));
+        pub fn settings(mut self, credential: impl Into<String>) -> Self {
+            self.core
+                .credentials
+                .set("settings", runtime::Placement::Header("X-I"), credential);
             self
         }
 
         /// Sets the credential for the `builder` security scheme: an API key, sent in the `X-J` header.
         pub fn builder2(mut self, credential: impl Into<String>) -> Self {
-            self.builder2 = Some(runtime::Secret::new(credential));
+            self.core
+                .credentials
+                .set("builder", runtime::Placement::Header("X-J"), credential);
             self
         }
 
         /// Sets the credential for the `from_env` security scheme: an API key, sent in the `X-K` header.
         pub fn from_env2(mut self, credential: impl Into<String>) -> Self {
-            self.from_env2 = Some(runtime::Secret::new(credential));
+            self.core
+                .credentials
+                .set("from_env", runtime::Placement::Header("X-K"), credential);
             self
         }
 
         /// Sets the credential for the `clone` security scheme: an API key, sent in the `X-L` header.
         pub fn clone2(mut self, credential: impl Into<String>) -> Self {
-            self.clone2 = Some(runtime::Secret::new(credential));
+            self.core
+                .credentials
+                .set("clone", runtime::Placement::Header("X-L"), credential);
+            self
+        }
+
+        /// Sets the credential for the `core` security scheme: an API key, sent in the `X-M` header.
+        pub fn core2(mut self, credential: impl Into<String>) -> Self {
+            self.core
+                .credentials
+                .set("core", runtime::Placement::Header("X-M"), credential);
             self
         }
 
         /// Checks the configuration and builds the client.
         pub fn build(self) -> Result<Client, runtime::ConfigError> {
-            let base_url = self
-                .base_url
-                .ok_or_else(|| runtime::ConfigError(
-                    "no base URL set: call `ClientBuilder::base_url`".into(),
-                ))?;
-            let parsed = reqwest::Url::parse(&base_url)
-                .map_err(|e| runtime::ConfigError(
-                    format!("invalid base URL `{base_url}`: {e}"),
-                ))?;
-            if !matches!(parsed.scheme(), "http" | "https") {
-                return Err(
-                    runtime::ConfigError(
-                        format!("the base URL `{base_url}` is not http or https"),
-                    ),
-                );
-            }
-
-            let http = match self.http {
-                Some(http) => http,
-                None => {
-                    reqwest::Client::builder()
-                        .connect_timeout(
-                            self
-                                .connect_timeout
-                                .unwrap_or(ClientBuilder::DEFAULT_CONNECT_TIMEOUT),
-                        )
-                        .build()
-                        .map_err(|e| runtime::ConfigError(
-                            format!("could not create the HTTP client: {e}"),
-                        ))?
-                }
-            };
-
             Ok(Client {
-                base_url: base_url.trim_end_matches('/').to_string(),
-                http,
-                settings: runtime::Settings {
-                    timeout: self.timeout.unwrap_or(ClientBuilder::DEFAULT_TIMEOUT),
-                    retry: self.retry.unwrap_or_default(),
-                },
-                authorize2: self.authorize2,
-                base_url2: self.base_url2,
-                http2: self.http2,
-                http_client2: self.http_client2,
-                timeout2: self.timeout2,
-                connect_timeout2: self.connect_timeout2,
-                retry2: self.retry2,
-                build2: self.build2,
-                new2: self.new2,
-                settings2: self.settings2,
-                builder2: self.builder2,
-                from_env2: self.from_env2,
-                clone2: self.clone2,
+                core: self.core.build(None)?,
             })
         }
     }
@@ -413,19 +378,20 @@ pub mod client {
         /// Builds a client from environment variables:
         ///
         /// - `RESERVED_NAMES_BASE_URL`: the base URL (optional)
-        /// - `RESERVED_NAMES_AUTHORIZE2`: the credential for `authorize`
+        /// - `RESERVED_NAMES_AUTHORIZE`: the credential for `authorize`
         /// - `RESERVED_NAMES_BASE_URL2`: the credential for `base_url`
-        /// - `RESERVED_NAMES_HTTP2`: the credential for `http`
+        /// - `RESERVED_NAMES_HTTP`: the credential for `http`
         /// - `RESERVED_NAMES_HTTP_CLIENT2`: the credential for `http_client`
         /// - `RESERVED_NAMES_TIMEOUT2`: the credential for `timeout`
         /// - `RESERVED_NAMES_CONNECT_TIMEOUT2`: the credential for `connect_timeout`
         /// - `RESERVED_NAMES_RETRY2`: the credential for `retry`
         /// - `RESERVED_NAMES_BUILD2`: the credential for `build`
         /// - `RESERVED_NAMES_NEW2`: the credential for `new`
-        /// - `RESERVED_NAMES_SETTINGS2`: the credential for `settings`
+        /// - `RESERVED_NAMES_SETTINGS`: the credential for `settings`
         /// - `RESERVED_NAMES_BUILDER2`: the credential for `builder`
         /// - `RESERVED_NAMES_FROM_ENV2`: the credential for `from_env`
         /// - `RESERVED_NAMES_CLONE2`: the credential for `clone`
+        /// - `RESERVED_NAMES_CORE2`: the credential for `core`
         ///
         /// Fails if the base URL is invalid or no credential is set.
         pub fn from_env() -> Result<Self, runtime::ConfigError> {
@@ -435,8 +401,8 @@ pub mod client {
             }
 
             let mut found = false;
-            if let Ok(value) = std::env::var("RESERVED_NAMES_AUTHORIZE2") {
-                builder = builder.authorize2(value);
+            if let Ok(value) = std::env::var("RESERVED_NAMES_AUTHORIZE") {
+                builder = builder.authorize(value);
                 found = true;
             }
 
@@ -445,8 +411,8 @@ pub mod client {
                 found = true;
             }
 
-            if let Ok(value) = std::env::var("RESERVED_NAMES_HTTP2") {
-                builder = builder.http2(value);
+            if let Ok(value) = std::env::var("RESERVED_NAMES_HTTP") {
+                builder = builder.http(value);
                 found = true;
             }
 
@@ -480,8 +446,8 @@ pub mod client {
                 found = true;
             }
 
-            if let Ok(value) = std::env::var("RESERVED_NAMES_SETTINGS2") {
-                builder = builder.settings2(value);
+            if let Ok(value) = std::env::var("RESERVED_NAMES_SETTINGS") {
+                builder = builder.settings(value);
                 found = true;
             }
 
@@ -500,10 +466,15 @@ pub mod client {
                 found = true;
             }
 
+            if let Ok(value) = std::env::var("RESERVED_NAMES_CORE2") {
+                builder = builder.core2(value);
+                found = true;
+            }
+
             if !found {
                 return Err(
                     runtime::ConfigError(
-                        "no credential in the environment: set `RESERVED_NAMES_AUTHORIZE2` or `RESERVED_NAMES_BASE_URL2` or `RESERVED_NAMES_HTTP2` or `RESERVED_NAMES_HTTP_CLIENT2` or `RESERVED_NAMES_TIMEOUT2` or `RESERVED_NAMES_CONNECT_TIMEOUT2` or `RESERVED_NAMES_RETRY2` or `RESERVED_NAMES_BUILD2` or `RESERVED_NAMES_NEW2` or `RESERVED_NAMES_SETTINGS2` or `RESERVED_NAMES_BUILDER2` or `RESERVED_NAMES_FROM_ENV2` or `RESERVED_NAMES_CLONE2`"
+                        "no credential in the environment: set RESERVED_NAMES_AUTHORIZE or RESERVED_NAMES_BASE_URL2 or RESERVED_NAMES_HTTP or RESERVED_NAMES_HTTP_CLIENT2 or RESERVED_NAMES_TIMEOUT2 or RESERVED_NAMES_CONNECT_TIMEOUT2 or RESERVED_NAMES_RETRY2 or RESERVED_NAMES_BUILD2 or RESERVED_NAMES_NEW2 or RESERVED_NAMES_SETTINGS or RESERVED_NAMES_BUILDER2 or RESERVED_NAMES_FROM_ENV2 or RESERVED_NAMES_CLONE2 or RESERVED_NAMES_CORE2"
                             .into(),
                     ),
                 );
@@ -514,98 +485,7 @@ pub mod client {
 
         /// The base URL requests go to.
         pub fn base_url(&self) -> &str {
-            &self.base_url
-        }
-
-        /// Adds the configured credentials of the given security schemes.
-        fn authorize(
-            &self,
-            mut request: reqwest::RequestBuilder,
-            schemes: &[&str],
-        ) -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-            if schemes.contains(&"authorize") {
-                if let Some(secret) = &self.authorize2 {
-                    request = request
-                        .header(
-                            reqwest::header::AUTHORIZATION,
-                            secret.header_value("Bearer ")?,
-                        );
-                }
-            }
-
-            if schemes.contains(&"base_url") {
-                if let Some(secret) = &self.base_url2 {
-                    request = request.header("X-A", secret.header_value("")?);
-                }
-            }
-
-            if schemes.contains(&"http") {
-                if let Some(secret) = &self.http2 {
-                    request = request.header("X-B", secret.header_value("")?);
-                }
-            }
-
-            if schemes.contains(&"http_client") {
-                if let Some(secret) = &self.http_client2 {
-                    request = request.header("X-C", secret.header_value("")?);
-                }
-            }
-
-            if schemes.contains(&"timeout") {
-                if let Some(secret) = &self.timeout2 {
-                    request = request.header("X-D", secret.header_value("")?);
-                }
-            }
-
-            if schemes.contains(&"connect_timeout") {
-                if let Some(secret) = &self.connect_timeout2 {
-                    request = request.header("X-E", secret.header_value("")?);
-                }
-            }
-
-            if schemes.contains(&"retry") {
-                if let Some(secret) = &self.retry2 {
-                    request = request.header("X-F", secret.header_value("")?);
-                }
-            }
-
-            if schemes.contains(&"build") {
-                if let Some(secret) = &self.build2 {
-                    request = request.header("X-G", secret.header_value("")?);
-                }
-            }
-
-            if schemes.contains(&"new") {
-                if let Some(secret) = &self.new2 {
-                    request = request.header("X-H", secret.header_value("")?);
-                }
-            }
-
-            if schemes.contains(&"settings") {
-                if let Some(secret) = &self.settings2 {
-                    request = request.header("X-I", secret.header_value("")?);
-                }
-            }
-
-            if schemes.contains(&"builder") {
-                if let Some(secret) = &self.builder2 {
-                    request = request.header("X-J", secret.header_value("")?);
-                }
-            }
-
-            if schemes.contains(&"from_env") {
-                if let Some(secret) = &self.from_env2 {
-                    request = request.header("X-K", secret.header_value("")?);
-                }
-            }
-
-            if schemes.contains(&"clone") {
-                if let Some(secret) = &self.clone2 {
-                    request = request.header("X-L", secret.header_value("")?);
-                }
-            }
-
-            Ok(request)
+            self.core.base_url()
         }
     }
 
@@ -616,290 +496,63 @@ pub mod client {
         ///
         /// # Parameters
         ///
-        /// - `client2` (query `client`, optional, set with [`Authorize::client2`])
-        /// - `options2` (query `options`, optional, set with [`Authorize::options2`])
-        /// - `send2` (query `send`, optional, set with [`Authorize::send2`])
-        /// - `with_timeout2` (query `with_timeout`, optional, set with [`Authorize::with_timeout2`])
-        /// - `with_retry2` (query `with_retry`, optional, set with [`Authorize::with_retry2`])
-        /// - `stream2` (query `stream`, optional, set with [`Authorize::stream2`])
-        /// - `self2` (query `self`, optional, set with [`Authorize::self2`])
-        /// - `clone2` (query `clone`, optional, set with [`Authorize::clone2`])
-        /// - `fmt2` (query `fmt`, optional, set with [`Authorize::fmt2`])
-        /// - `body` (query `body`, optional, set with [`Authorize::body`])
+        /// - `client` (query `client`, optional, set with `.client(…)`)
+        /// - `options2` (query `options`, optional, set with `.options2(…)`)
+        /// - `send2` (query `send`, optional, set with `.send2(…)`)
+        /// - `with_timeout2` (query `with_timeout`, optional, set with `.with_timeout2(…)`)
+        /// - `with_retry2` (query `with_retry`, optional, set with `.with_retry2(…)`)
+        /// - `stream2` (query `stream`, optional, set with `.stream2(…)`)
+        /// - `self2` (query `self`, optional, set with `.self2(…)`)
+        /// - `clone2` (query `clone`, optional, set with `.clone2(…)`)
+        /// - `fmt2` (query `fmt`, optional, set with `.fmt2(…)`)
+        /// - `body` (query `body`, optional, set with `.body(…)`)
+        /// - `core2` (query `core`, optional, set with `.core2(…)`)
+        /// - `op2` (query `op`, optional, set with `.op2(…)`)
+        /// - `new2` (query `new`, optional, set with `.new2(…)`)
         ///
         /// # Errors
         ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
         /// ```no_run
         /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
-        /// let response = client.authorize2().send().await?;
+        /// let response = client.authorize().send().await?;
         /// println!("{} {:?}", response.status(), response.headers());
         /// # Ok(())
         /// # }
         /// ```
-        pub fn authorize2(&self) -> Authorize<'_> {
-            Authorize {
-                client: self,
-                options: Default::default(),
-                client2: None,
-                options2: None,
-                send2: None,
-                with_timeout2: None,
-                with_retry2: None,
-                stream2: None,
-                self2: None,
-                clone2: None,
-                fmt2: None,
-                body: None,
-            }
-        }
-    }
-
-    /// Request builder for [`Client::authorize2`]: set optional parameters, then `send().await`.
-    #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct Authorize<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
-        client2: Option<String>,
-        options2: Option<String>,
-        send2: Option<String>,
-        with_timeout2: Option<String>,
-        with_retry2: Option<String>,
-        stream2: Option<String>,
-        self2: Option<String>,
-        clone2: Option<String>,
-        fmt2: Option<String>,
-        body: Option<String>,
-    }
-
-    impl<'a> Authorize<'a> {
-        /// Sets the `client` query parameter.
-        pub fn client2(mut self, value: impl Into<String>) -> Self {
-            self.client2 = Some(value.into());
-            self
+        pub fn authorize(&self) -> runtime::Request<'_, Authorize> {
+            runtime::Request::new(
+                &self.core,
+                Authorize {
+                    client: None,
+                    options2: None,
+                    send2: None,
+                    with_timeout2: None,
+                    with_retry2: None,
+                    stream2: None,
+                    self2: None,
+                    clone2: None,
+                    fmt2: None,
+                    body: None,
+                    core2: None,
+                    op2: None,
+                    new2: None,
+                },
+            )
         }
 
-        /// Sets the `options` query parameter.
-        pub fn options2(mut self, value: impl Into<String>) -> Self {
-            self.options2 = Some(value.into());
-            self
-        }
-
-        /// Sets the `send` query parameter.
-        pub fn send2(mut self, value: impl Into<String>) -> Self {
-            self.send2 = Some(value.into());
-            self
-        }
-
-        /// Sets the `with_timeout` query parameter.
-        pub fn with_timeout2(mut self, value: impl Into<String>) -> Self {
-            self.with_timeout2 = Some(value.into());
-            self
-        }
-
-        /// Sets the `with_retry` query parameter.
-        pub fn with_retry2(mut self, value: impl Into<String>) -> Self {
-            self.with_retry2 = Some(value.into());
-            self
-        }
-
-        /// Sets the `stream` query parameter.
-        pub fn stream2(mut self, value: impl Into<String>) -> Self {
-            self.stream2 = Some(value.into());
-            self
-        }
-
-        /// Sets the `self` query parameter.
-        pub fn self2(mut self, value: impl Into<String>) -> Self {
-            self.self2 = Some(value.into());
-            self
-        }
-
-        /// Sets the `clone` query parameter.
-        pub fn clone2(mut self, value: impl Into<String>) -> Self {
-            self.clone2 = Some(value.into());
-            self
-        }
-
-        /// Sets the `fmt` query parameter.
-        pub fn fmt2(mut self, value: impl Into<String>) -> Self {
-            self.fmt2 = Some(value.into());
-            self
-        }
-
-        /// Sets the `body` query parameter.
-        pub fn body(mut self, value: impl Into<String>) -> Self {
-            self.body = Some(value.into());
-            self
-        }
-
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
-        }
-
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Client>, Error<AuthorizeError>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/a");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                let mut query: Vec<(String, String)> = Vec::new();
-                if let Some(value) = &self.client2 {
-                    runtime::query_param(
-                        &mut query,
-                        "client",
-                        value,
-                        runtime::Style::Form,
-                        true,
-                    )?;
-                }
-
-                if let Some(value) = &self.options2 {
-                    runtime::query_param(
-                        &mut query,
-                        "options",
-                        value,
-                        runtime::Style::Form,
-                        true,
-                    )?;
-                }
-
-                if let Some(value) = &self.send2 {
-                    runtime::query_param(
-                        &mut query,
-                        "send",
-                        value,
-                        runtime::Style::Form,
-                        true,
-                    )?;
-                }
-
-                if let Some(value) = &self.with_timeout2 {
-                    runtime::query_param(
-                        &mut query,
-                        "with_timeout",
-                        value,
-                        runtime::Style::Form,
-                        true,
-                    )?;
-                }
-
-                if let Some(value) = &self.with_retry2 {
-                    runtime::query_param(
-                        &mut query,
-                        "with_retry",
-                        value,
-                        runtime::Style::Form,
-                        true,
-                    )?;
-                }
-
-                if let Some(value) = &self.stream2 {
-                    runtime::query_param(
-                        &mut query,
-                        "stream",
-                        value,
-                        runtime::Style::Form,
-                        true,
-                    )?;
-                }
-
-                if let Some(value) = &self.self2 {
-                    runtime::query_param(
-                        &mut query,
-                        "self",
-                        value,
-                        runtime::Style::Form,
-                        true,
-                    )?;
-                }
-
-                if let Some(value) = &self.clone2 {
-                    runtime::query_param(
-                        &mut query,
-                        "clone",
-                        value,
-                        runtime::Style::Form,
-                        true,
-                    )?;
-                }
-
-                if let Some(value) = &self.fmt2 {
-                    runtime::query_param(
-                        &mut query,
-                        "fmt",
-                        value,
-                        runtime::Style::Form,
-                        true,
-                    )?;
-                }
-
-                if let Some(value) = &self.body {
-                    runtime::query_param(
-                        &mut query,
-                        "body",
-                        value,
-                        runtime::Style::Form,
-                        true,
-                    )?;
-                }
-
-                if !query.is_empty() {
-                    request = request.query(&query);
-                }
-
-                request = request.header(reqwest::header::ACCEPT, "application/json");
-                request = self.client.authorize(request, &["authorize"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "authorize",
-                        method: "GET",
-                        path: "/a",
-                    },
-                    &self.options,
-                )
-                .await?;
-            match response.status.as_u16() {
-                200 => response.json::<types::Client, _>(),
-                _ => Err(Error::UnexpectedStatus(response)),
-            }
-        }
-    }
-
-    /// The documented error responses of [`Client::authorize2`].
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum AuthorizeError {}
-
-    impl Client {
         /// Calls `builder`.
         ///
         /// `GET /b` (operation `builder`)
         ///
         /// # Errors
         ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
@@ -910,77 +563,18 @@ pub mod client {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn builder2(&self) -> Builder<'_> {
-            Builder {
-                client: self,
-                options: Default::default(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::builder2`]: set optional parameters, then `send().await`.
-    #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct Builder<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
-    }
-
-    impl<'a> Builder<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+        pub fn builder2(&self) -> runtime::Request<'_, Builder> {
+            runtime::Request::new(&self.core, Builder {})
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<BuilderError>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/b");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = self.client.authorize(request, &["authorize"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "builder",
-                        method: "GET",
-                        path: "/b",
-                    },
-                    &self.options,
-                )
-                .await?;
-            match response.status.as_u16() {
-                204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
-            }
-        }
-    }
-
-    /// The documented error responses of [`Client::builder2`].
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum BuilderError {}
-
-    impl Client {
         /// Calls `new`.
         ///
         /// `GET /c` (operation `new`)
         ///
         /// # Errors
         ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
@@ -991,77 +585,18 @@ pub mod client {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn new2(&self) -> New<'_> {
-            New {
-                client: self,
-                options: Default::default(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::new2`]: set optional parameters, then `send().await`.
-    #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct New<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
-    }
-
-    impl<'a> New<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+        pub fn new2(&self) -> runtime::Request<'_, New> {
+            runtime::Request::new(&self.core, New {})
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<NewError>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/c");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = self.client.authorize(request, &["authorize"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "new",
-                        method: "GET",
-                        path: "/c",
-                    },
-                    &self.options,
-                )
-                .await?;
-            match response.status.as_u16() {
-                204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
-            }
-        }
-    }
-
-    /// The documented error responses of [`Client::new2`].
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum NewError {}
-
-    impl Client {
         /// Calls `from_env`.
         ///
         /// `GET /d` (operation `from_env`)
         ///
         /// # Errors
         ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
@@ -1072,77 +607,18 @@ pub mod client {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn from_env2(&self) -> FromEnv<'_> {
-            FromEnv {
-                client: self,
-                options: Default::default(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::from_env2`]: set optional parameters, then `send().await`.
-    #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct FromEnv<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
-    }
-
-    impl<'a> FromEnv<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+        pub fn from_env2(&self) -> runtime::Request<'_, FromEnv> {
+            runtime::Request::new(&self.core, FromEnv {})
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<FromEnvError>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/d");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = self.client.authorize(request, &["authorize"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "from_env",
-                        method: "GET",
-                        path: "/d",
-                    },
-                    &self.options,
-                )
-                .await?;
-            match response.status.as_u16() {
-                204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
-            }
-        }
-    }
-
-    /// The documented error responses of [`Client::from_env2`].
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum FromEnvError {}
-
-    impl Client {
         /// Calls `base_url`.
         ///
         /// `GET /e` (operation `base_url`)
         ///
         /// # Errors
         ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
@@ -1153,239 +629,62 @@ pub mod client {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn base_url2(&self) -> BaseUrl<'_> {
-            BaseUrl {
-                client: self,
-                options: Default::default(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::base_url2`]: set optional parameters, then `send().await`.
-    #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct BaseUrl<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
-    }
-
-    impl<'a> BaseUrl<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+        pub fn base_url2(&self) -> runtime::Request<'_, BaseUrl> {
+            runtime::Request::new(&self.core, BaseUrl {})
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<BaseUrlError>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/e");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = self.client.authorize(request, &["authorize"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "base_url",
-                        method: "GET",
-                        path: "/e",
-                    },
-                    &self.options,
-                )
-                .await?;
-            match response.status.as_u16() {
-                204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
-            }
-        }
-    }
-
-    /// The documented error responses of [`Client::base_url2`].
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum BaseUrlError {}
-
-    impl Client {
         /// Calls `http`.
         ///
         /// `GET /f` (operation `http`)
         ///
         /// # Errors
         ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
         /// ```no_run
         /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
-        /// let response = client.http2().send().await?;
+        /// let response = client.http().send().await?;
         /// println!("{} {:?}", response.status(), response.headers());
         /// # Ok(())
         /// # }
         /// ```
-        pub fn http2(&self) -> Http<'_> {
-            Http {
-                client: self,
-                options: Default::default(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::http2`]: set optional parameters, then `send().await`.
-    #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct Http<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
-    }
-
-    impl<'a> Http<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+        pub fn http(&self) -> runtime::Request<'_, Http> {
+            runtime::Request::new(&self.core, Http {})
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<HttpError>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/f");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = self.client.authorize(request, &["authorize"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "http",
-                        method: "GET",
-                        path: "/f",
-                    },
-                    &self.options,
-                )
-                .await?;
-            match response.status.as_u16() {
-                204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
-            }
-        }
-    }
-
-    /// The documented error responses of [`Client::http2`].
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum HttpError {}
-
-    impl Client {
         /// Calls `settings`.
         ///
         /// `GET /g` (operation `settings`)
         ///
         /// # Errors
         ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
         /// ```no_run
         /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
-        /// let response = client.settings2().send().await?;
+        /// let response = client.settings().send().await?;
         /// println!("{} {:?}", response.status(), response.headers());
         /// # Ok(())
         /// # }
         /// ```
-        pub fn settings2(&self) -> Settings<'_> {
-            Settings {
-                client: self,
-                options: Default::default(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::settings2`]: set optional parameters, then `send().await`.
-    #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct Settings<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
-    }
-
-    impl<'a> Settings<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+        pub fn settings(&self) -> runtime::Request<'_, Settings> {
+            runtime::Request::new(&self.core, Settings {})
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<SettingsError>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/g");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = self.client.authorize(request, &["authorize"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "settings",
-                        method: "GET",
-                        path: "/g",
-                    },
-                    &self.options,
-                )
-                .await?;
-            match response.status.as_u16() {
-                204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
-            }
-        }
-    }
-
-    /// The documented error responses of [`Client::settings2`].
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum SettingsError {}
-
-    impl Client {
         /// Calls `clone`.
         ///
         /// `GET /h` (operation `clone`)
         ///
         /// # Errors
         ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
@@ -1396,77 +695,18 @@ pub mod client {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn clone2(&self) -> Clone2<'_> {
-            Clone2 {
-                client: self,
-                options: Default::default(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::clone2`]: set optional parameters, then `send().await`.
-    #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct Clone2<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
-    }
-
-    impl<'a> Clone2<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+        pub fn clone2(&self) -> runtime::Request<'_, Clone2> {
+            runtime::Request::new(&self.core, Clone2 {})
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<Clone2Error>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/h");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = self.client.authorize(request, &["authorize"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "clone",
-                        method: "GET",
-                        path: "/h",
-                    },
-                    &self.options,
-                )
-                .await?;
-            match response.status.as_u16() {
-                204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
-            }
-        }
-    }
-
-    /// The documented error responses of [`Client::clone2`].
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum Clone2Error {}
-
-    impl Client {
         /// Calls `fmt`.
         ///
         /// `GET /i` (operation `fmt`)
         ///
         /// # Errors
         ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
@@ -1477,77 +717,18 @@ pub mod client {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn fmt2(&self) -> Fmt<'_> {
-            Fmt {
-                client: self,
-                options: Default::default(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::fmt2`]: set optional parameters, then `send().await`.
-    #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct Fmt<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
-    }
-
-    impl<'a> Fmt<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+        pub fn fmt2(&self) -> runtime::Request<'_, Fmt> {
+            runtime::Request::new(&self.core, Fmt {})
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<FmtError>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/i");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = self.client.authorize(request, &["authorize"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "fmt",
-                        method: "GET",
-                        path: "/i",
-                    },
-                    &self.options,
-                )
-                .await?;
-            match response.status.as_u16() {
-                204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
-            }
-        }
-    }
-
-    /// The documented error responses of [`Client::fmt2`].
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum FmtError {}
-
-    impl Client {
         /// Calls `default`.
         ///
         /// `GET /j` (operation `default`)
         ///
         /// # Errors
         ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
@@ -1558,77 +739,18 @@ pub mod client {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn default2(&self) -> Default2<'_> {
-            Default2 {
-                client: self,
-                options: Default::default(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::default2`]: set optional parameters, then `send().await`.
-    #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct Default2<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
-    }
-
-    impl<'a> Default2<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+        pub fn default2(&self) -> runtime::Request<'_, Default2> {
+            runtime::Request::new(&self.core, Default2 {})
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<Default2Error>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/j");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = self.client.authorize(request, &["authorize"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "default",
-                        method: "GET",
-                        path: "/j",
-                    },
-                    &self.options,
-                )
-                .await?;
-            match response.status.as_u16() {
-                204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
-            }
-        }
-    }
-
-    /// The documented error responses of [`Client::default2`].
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum Default2Error {}
-
-    impl Client {
         /// Calls `Error`.
         ///
         /// `GET /k` (operation `Error`)
         ///
         /// # Errors
         ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
@@ -1639,77 +761,18 @@ pub mod client {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn error(&self) -> Error2<'_> {
-            Error2 {
-                client: self,
-                options: Default::default(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::error`]: set optional parameters, then `send().await`.
-    #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct Error2<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
-    }
-
-    impl<'a> Error2<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+        pub fn error(&self) -> runtime::Request<'_, Error2> {
+            runtime::Request::new(&self.core, Error2 {})
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<Error2Error>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/k");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = self.client.authorize(request, &["authorize"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "Error",
-                        method: "GET",
-                        path: "/k",
-                    },
-                    &self.options,
-                )
-                .await?;
-            match response.status.as_u16() {
-                204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
-            }
-        }
-    }
-
-    /// The documented error responses of [`Client::error`].
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum Error2Error {}
-
-    impl Client {
         /// Calls `ClientBuilder`.
         ///
         /// `GET /l` (operation `ClientBuilder`)
         ///
         /// # Errors
         ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
@@ -1720,79 +783,18 @@ pub mod client {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn client_builder(&self) -> ClientBuilder2<'_> {
-            ClientBuilder2 {
-                client: self,
-                options: Default::default(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::client_builder`]: set optional parameters, then `send().await`.
-    #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct ClientBuilder2<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
-    }
-
-    impl<'a> ClientBuilder2<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+        pub fn client_builder(&self) -> runtime::Request<'_, ClientBuilder2> {
+            runtime::Request::new(&self.core, ClientBuilder2 {})
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<ClientBuilder2Error>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/l");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = self.client.authorize(request, &["authorize"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "ClientBuilder",
-                        method: "GET",
-                        path: "/l",
-                    },
-                    &self.options,
-                )
-                .await?;
-            match response.status.as_u16() {
-                204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
-            }
-        }
-    }
-
-    /// The documented error responses of [`Client::client_builder`].
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum ClientBuilder2Error {}
-
-    impl Client {
         /// Calls `ResponseValue`.
         ///
         /// `GET /m` (operation `ResponseValue`)
         ///
         /// # Errors
         ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
@@ -1803,79 +805,18 @@ pub mod client {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn response_value(&self) -> ResponseValue2<'_> {
-            ResponseValue2 {
-                client: self,
-                options: Default::default(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::response_value`]: set optional parameters, then `send().await`.
-    #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct ResponseValue2<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
-    }
-
-    impl<'a> ResponseValue2<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+        pub fn response_value(&self) -> runtime::Request<'_, ResponseValue2> {
+            runtime::Request::new(&self.core, ResponseValue2 {})
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<ResponseValue2Error>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/m");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = self.client.authorize(request, &["authorize"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "ResponseValue",
-                        method: "GET",
-                        path: "/m",
-                    },
-                    &self.options,
-                )
-                .await?;
-            match response.status.as_u16() {
-                204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
-            }
-        }
-    }
-
-    /// The documented error responses of [`Client::response_value`].
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum ResponseValue2Error {}
-
-    impl Client {
         /// Calls `RetryPolicy`.
         ///
         /// `GET /n` (operation `RetryPolicy`)
         ///
         /// # Errors
         ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
@@ -1886,77 +827,18 @@ pub mod client {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn retry_policy(&self) -> RetryPolicy2<'_> {
-            RetryPolicy2 {
-                client: self,
-                options: Default::default(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::retry_policy`]: set optional parameters, then `send().await`.
-    #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct RetryPolicy2<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
-    }
-
-    impl<'a> RetryPolicy2<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+        pub fn retry_policy(&self) -> runtime::Request<'_, RetryPolicy2> {
+            runtime::Request::new(&self.core, RetryPolicy2 {})
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<RetryPolicy2Error>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/n");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = self.client.authorize(request, &["authorize"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "RetryPolicy",
-                        method: "GET",
-                        path: "/n",
-                    },
-                    &self.options,
-                )
-                .await?;
-            match response.status.as_u16() {
-                204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
-            }
-        }
-    }
-
-    /// The documented error responses of [`Client::retry_policy`].
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum RetryPolicy2Error {}
-
-    impl Client {
         /// Calls `RawResponse`.
         ///
         /// `GET /o` (operation `RawResponse`)
         ///
         /// # Errors
         ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
@@ -1967,77 +849,18 @@ pub mod client {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn raw_response(&self) -> RawResponse2<'_> {
-            RawResponse2 {
-                client: self,
-                options: Default::default(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::raw_response`]: set optional parameters, then `send().await`.
-    #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct RawResponse2<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
-    }
-
-    impl<'a> RawResponse2<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+        pub fn raw_response(&self) -> runtime::Request<'_, RawResponse2> {
+            runtime::Request::new(&self.core, RawResponse2 {})
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<RawResponse2Error>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/o");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = self.client.authorize(request, &["authorize"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "RawResponse",
-                        method: "GET",
-                        path: "/o",
-                    },
-                    &self.options,
-                )
-                .await?;
-            match response.status.as_u16() {
-                204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
-            }
-        }
-    }
-
-    /// The documented error responses of [`Client::raw_response`].
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum RawResponse2Error {}
-
-    impl Client {
         /// Calls `Secret`.
         ///
         /// `GET /p` (operation `Secret`)
         ///
         /// # Errors
         ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
@@ -2048,77 +871,18 @@ pub mod client {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn secret(&self) -> Secret2<'_> {
-            Secret2 {
-                client: self,
-                options: Default::default(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::secret`]: set optional parameters, then `send().await`.
-    #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct Secret2<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
-    }
-
-    impl<'a> Secret2<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+        pub fn secret(&self) -> runtime::Request<'_, Secret2> {
+            runtime::Request::new(&self.core, Secret2 {})
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<Secret2Error>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/p");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = self.client.authorize(request, &["authorize"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "Secret",
-                        method: "GET",
-                        path: "/p",
-                    },
-                    &self.options,
-                )
-                .await?;
-            match response.status.as_u16() {
-                204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
-            }
-        }
-    }
-
-    /// The documented error responses of [`Client::secret`].
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum Secret2Error {}
-
-    impl Client {
         /// Calls `ConfigError`.
         ///
         /// `GET /q` (operation `ConfigError`)
         ///
         /// # Errors
         ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
@@ -2129,77 +893,18 @@ pub mod client {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn config_error(&self) -> ConfigError2<'_> {
-            ConfigError2 {
-                client: self,
-                options: Default::default(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::config_error`]: set optional parameters, then `send().await`.
-    #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct ConfigError2<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
-    }
-
-    impl<'a> ConfigError2<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+        pub fn config_error(&self) -> runtime::Request<'_, ConfigError2> {
+            runtime::Request::new(&self.core, ConfigError2 {})
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<ConfigError2Error>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/q");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = self.client.authorize(request, &["authorize"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "ConfigError",
-                        method: "GET",
-                        path: "/q",
-                    },
-                    &self.options,
-                )
-                .await?;
-            match response.status.as_u16() {
-                204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
-            }
-        }
-    }
-
-    /// The documented error responses of [`Client::config_error`].
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum ConfigError2Error {}
-
-    impl Client {
         /// Calls `OperationInfo`.
         ///
         /// `GET /r` (operation `OperationInfo`)
         ///
         /// # Errors
         ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
@@ -2210,79 +915,18 @@ pub mod client {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn operation_info(&self) -> OperationInfo2<'_> {
-            OperationInfo2 {
-                client: self,
-                options: Default::default(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::operation_info`]: set optional parameters, then `send().await`.
-    #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct OperationInfo2<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
-    }
-
-    impl<'a> OperationInfo2<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+        pub fn operation_info(&self) -> runtime::Request<'_, OperationInfo2> {
+            runtime::Request::new(&self.core, OperationInfo2 {})
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<OperationInfo2Error>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/r");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = self.client.authorize(request, &["authorize"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "OperationInfo",
-                        method: "GET",
-                        path: "/r",
-                    },
-                    &self.options,
-                )
-                .await?;
-            match response.status.as_u16() {
-                204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
-            }
-        }
-    }
-
-    /// The documented error responses of [`Client::operation_info`].
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum OperationInfo2Error {}
-
-    impl Client {
         /// Calls `RequestError`.
         ///
         /// `GET /s` (operation `RequestError`)
         ///
         /// # Errors
         ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
@@ -2293,77 +937,18 @@ pub mod client {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn request_error(&self) -> RequestError2<'_> {
-            RequestError2 {
-                client: self,
-                options: Default::default(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::request_error`]: set optional parameters, then `send().await`.
-    #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct RequestError2<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
-    }
-
-    impl<'a> RequestError2<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+        pub fn request_error(&self) -> runtime::Request<'_, RequestError2> {
+            runtime::Request::new(&self.core, RequestError2 {})
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<RequestError2Error>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/s");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = self.client.authorize(request, &["authorize"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "RequestError",
-                        method: "GET",
-                        path: "/s",
-                    },
-                    &self.options,
-                )
-                .await?;
-            match response.status.as_u16() {
-                204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
-            }
-        }
-    }
-
-    /// The documented error responses of [`Client::request_error`].
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum RequestError2Error {}
-
-    impl Client {
         /// Calls `DecodeError`.
         ///
         /// `GET /t` (operation `DecodeError`)
         ///
         /// # Errors
         ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
@@ -2374,77 +959,18 @@ pub mod client {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn decode_error(&self) -> DecodeError2<'_> {
-            DecodeError2 {
-                client: self,
-                options: Default::default(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::decode_error`]: set optional parameters, then `send().await`.
-    #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct DecodeError2<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
-    }
-
-    impl<'a> DecodeError2<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+        pub fn decode_error(&self) -> runtime::Request<'_, DecodeError2> {
+            runtime::Request::new(&self.core, DecodeError2 {})
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<DecodeError2Error>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/t");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = self.client.authorize(request, &["authorize"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "DecodeError",
-                        method: "GET",
-                        path: "/t",
-                    },
-                    &self.options,
-                )
-                .await?;
-            match response.status.as_u16() {
-                204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
-            }
-        }
-    }
-
-    /// The documented error responses of [`Client::decode_error`].
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum DecodeError2Error {}
-
-    impl Client {
         /// Calls `to_string`.
         ///
         /// `GET /u` (operation `to_string`)
         ///
         /// # Errors
         ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
@@ -2455,60 +981,970 @@ pub mod client {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn to_string2(&self) -> ToString2<'_> {
-            ToString2 {
-                client: self,
-                options: Default::default(),
+        pub fn to_string2(&self) -> runtime::Request<'_, ToString2> {
+            runtime::Request::new(&self.core, ToString2 {})
+        }
+
+        /// Calls `core`.
+        ///
+        /// `GET /v` (operation `core`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.core2().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn core2(&self) -> runtime::Request<'_, Core> {
+            runtime::Request::new(&self.core, Core {})
+        }
+
+        /// Calls `Request`.
+        ///
+        /// `GET /w` (operation `Request`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.request().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn request(&self) -> runtime::Request<'_, Request2> {
+            runtime::Request::new(&self.core, Request2 {})
+        }
+    }
+
+    /// The parameters of [`Client::authorize`] (`GET /a`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct Authorize {
+        client: Option<String>,
+        options2: Option<String>,
+        send2: Option<String>,
+        with_timeout2: Option<String>,
+        with_retry2: Option<String>,
+        stream2: Option<String>,
+        self2: Option<String>,
+        clone2: Option<String>,
+        fmt2: Option<String>,
+        body: Option<String>,
+        core2: Option<String>,
+        op2: Option<String>,
+        new2: Option<String>,
+    }
+
+    impl<'a> runtime::Request<'a, Authorize> {
+        /// Sets the `client` query parameter.
+        pub fn client(mut self, value: impl Into<String>) -> Self {
+            self.op.client = Some(value.into());
+            self
+        }
+
+        /// Sets the `options` query parameter.
+        pub fn options2(mut self, value: impl Into<String>) -> Self {
+            self.op.options2 = Some(value.into());
+            self
+        }
+
+        /// Sets the `send` query parameter.
+        pub fn send2(mut self, value: impl Into<String>) -> Self {
+            self.op.send2 = Some(value.into());
+            self
+        }
+
+        /// Sets the `with_timeout` query parameter.
+        pub fn with_timeout2(mut self, value: impl Into<String>) -> Self {
+            self.op.with_timeout2 = Some(value.into());
+            self
+        }
+
+        /// Sets the `with_retry` query parameter.
+        pub fn with_retry2(mut self, value: impl Into<String>) -> Self {
+            self.op.with_retry2 = Some(value.into());
+            self
+        }
+
+        /// Sets the `stream` query parameter.
+        pub fn stream2(mut self, value: impl Into<String>) -> Self {
+            self.op.stream2 = Some(value.into());
+            self
+        }
+
+        /// Sets the `self` query parameter.
+        pub fn self2(mut self, value: impl Into<String>) -> Self {
+            self.op.self2 = Some(value.into());
+            self
+        }
+
+        /// Sets the `clone` query parameter.
+        pub fn clone2(mut self, value: impl Into<String>) -> Self {
+            self.op.clone2 = Some(value.into());
+            self
+        }
+
+        /// Sets the `fmt` query parameter.
+        pub fn fmt2(mut self, value: impl Into<String>) -> Self {
+            self.op.fmt2 = Some(value.into());
+            self
+        }
+
+        /// Sets the `body` query parameter.
+        pub fn body(mut self, value: impl Into<String>) -> Self {
+            self.op.body = Some(value.into());
+            self
+        }
+
+        /// Sets the `core` query parameter.
+        pub fn core2(mut self, value: impl Into<String>) -> Self {
+            self.op.core2 = Some(value.into());
+            self
+        }
+
+        /// Sets the `op` query parameter.
+        pub fn op2(mut self, value: impl Into<String>) -> Self {
+            self.op.op2 = Some(value.into());
+            self
+        }
+
+        /// Sets the `new` query parameter.
+        pub fn new2(mut self, value: impl Into<String>) -> Self {
+            self.op.new2 = Some(value.into());
+            self
+        }
+    }
+
+    impl runtime::Operation for Authorize {
+        type Success = types::Client;
+        type Error = AuthorizeError;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "authorize",
+            method: "GET",
+            path: "/a",
+            security: &["authorize"],
+            accept_json: true,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/a");
+            if let Some(value) = &self.client {
+                request.query("client", value, runtime::Style::Form, true)?;
+            }
+
+            if let Some(value) = &self.options2 {
+                request.query("options", value, runtime::Style::Form, true)?;
+            }
+
+            if let Some(value) = &self.send2 {
+                request.query("send", value, runtime::Style::Form, true)?;
+            }
+
+            if let Some(value) = &self.with_timeout2 {
+                request.query("with_timeout", value, runtime::Style::Form, true)?;
+            }
+
+            if let Some(value) = &self.with_retry2 {
+                request.query("with_retry", value, runtime::Style::Form, true)?;
+            }
+
+            if let Some(value) = &self.stream2 {
+                request.query("stream", value, runtime::Style::Form, true)?;
+            }
+
+            if let Some(value) = &self.self2 {
+                request.query("self", value, runtime::Style::Form, true)?;
+            }
+
+            if let Some(value) = &self.clone2 {
+                request.query("clone", value, runtime::Style::Form, true)?;
+            }
+
+            if let Some(value) = &self.fmt2 {
+                request.query("fmt", value, runtime::Style::Form, true)?;
+            }
+
+            if let Some(value) = &self.body {
+                request.query("body", value, runtime::Style::Form, true)?;
+            }
+
+            if let Some(value) = &self.core2 {
+                request.query("core", value, runtime::Style::Form, true)?;
+            }
+
+            if let Some(value) = &self.op2 {
+                request.query("op", value, runtime::Style::Form, true)?;
+            }
+
+            if let Some(value) = &self.new2 {
+                request.query("new", value, runtime::Style::Form, true)?;
+            }
+
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                200 => response.json(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
     }
 
-    /// Request builder for [`Client::to_string2`]: set optional parameters, then `send().await`.
+    /// The documented error responses of [`Client::authorize`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum AuthorizeError {}
+
+    /// The parameters of [`Client::builder2`] (`GET /b`), which returns them in a [`Request`](super::Request).
     #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct ToString2<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
-    }
+    pub struct Builder {}
 
-    impl<'a> ToString2<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+    impl runtime::Operation for Builder {
+        type Success = ();
+        type Error = BuilderError;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "builder",
+            method: "GET",
+            path: "/b",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/b");
+            Ok(())
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<ToString2Error>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/u");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = self.client.authorize(request, &["authorize"])?;
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "to_string",
-                        method: "GET",
-                        path: "/u",
-                    },
-                    &self.options,
-                )
-                .await?;
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+
+    /// The documented error responses of [`Client::builder2`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum BuilderError {}
+
+    /// The parameters of [`Client::new2`] (`GET /c`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct New {}
+
+    impl runtime::Operation for New {
+        type Success = ();
+        type Error = NewError;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "new",
+            method: "GET",
+            path: "/c",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/c");
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+
+    /// The documented error responses of [`Client::new2`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum NewError {}
+
+    /// The parameters of [`Client::from_env2`] (`GET /d`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct FromEnv {}
+
+    impl runtime::Operation for FromEnv {
+        type Success = ();
+        type Error = FromEnvError;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "from_env",
+            method: "GET",
+            path: "/d",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/d");
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+
+    /// The documented error responses of [`Client::from_env2`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum FromEnvError {}
+
+    /// The parameters of [`Client::base_url2`] (`GET /e`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct BaseUrl {}
+
+    impl runtime::Operation for BaseUrl {
+        type Success = ();
+        type Error = BaseUrlError;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "base_url",
+            method: "GET",
+            path: "/e",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/e");
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+
+    /// The documented error responses of [`Client::base_url2`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum BaseUrlError {}
+
+    /// The parameters of [`Client::http`] (`GET /f`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct Http {}
+
+    impl runtime::Operation for Http {
+        type Success = ();
+        type Error = HttpError;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "http",
+            method: "GET",
+            path: "/f",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/f");
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+
+    /// The documented error responses of [`Client::http`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum HttpError {}
+
+    /// The parameters of [`Client::settings`] (`GET /g`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct Settings {}
+
+    impl runtime::Operation for Settings {
+        type Success = ();
+        type Error = SettingsError;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "settings",
+            method: "GET",
+            path: "/g",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/g");
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+
+    /// The documented error responses of [`Client::settings`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum SettingsError {}
+
+    /// The parameters of [`Client::clone2`] (`GET /h`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct Clone2 {}
+
+    impl runtime::Operation for Clone2 {
+        type Success = ();
+        type Error = Clone2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "clone",
+            method: "GET",
+            path: "/h",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/h");
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+
+    /// The documented error responses of [`Client::clone2`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Clone2Error {}
+
+    /// The parameters of [`Client::fmt2`] (`GET /i`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct Fmt {}
+
+    impl runtime::Operation for Fmt {
+        type Success = ();
+        type Error = FmtError;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "fmt",
+            method: "GET",
+            path: "/i",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/i");
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+
+    /// The documented error responses of [`Client::fmt2`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum FmtError {}
+
+    /// The parameters of [`Client::default2`] (`GET /j`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct Default2 {}
+
+    impl runtime::Operation for Default2 {
+        type Success = ();
+        type Error = Default2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "default",
+            method: "GET",
+            path: "/j",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/j");
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+
+    /// The documented error responses of [`Client::default2`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Default2Error {}
+
+    /// The parameters of [`Client::error`] (`GET /k`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct Error2 {}
+
+    impl runtime::Operation for Error2 {
+        type Success = ();
+        type Error = Error2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "Error",
+            method: "GET",
+            path: "/k",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/k");
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+
+    /// The documented error responses of [`Client::error`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Error2Error {}
+
+    /// The parameters of [`Client::client_builder`] (`GET /l`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct ClientBuilder2 {}
+
+    impl runtime::Operation for ClientBuilder2 {
+        type Success = ();
+        type Error = ClientBuilder2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "ClientBuilder",
+            method: "GET",
+            path: "/l",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/l");
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+
+    /// The documented error responses of [`Client::client_builder`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum ClientBuilder2Error {}
+
+    /// The parameters of [`Client::response_value`] (`GET /m`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct ResponseValue2 {}
+
+    impl runtime::Operation for ResponseValue2 {
+        type Success = ();
+        type Error = ResponseValue2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "ResponseValue",
+            method: "GET",
+            path: "/m",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/m");
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+
+    /// The documented error responses of [`Client::response_value`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum ResponseValue2Error {}
+
+    /// The parameters of [`Client::retry_policy`] (`GET /n`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct RetryPolicy2 {}
+
+    impl runtime::Operation for RetryPolicy2 {
+        type Success = ();
+        type Error = RetryPolicy2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "RetryPolicy",
+            method: "GET",
+            path: "/n",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/n");
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+
+    /// The documented error responses of [`Client::retry_policy`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum RetryPolicy2Error {}
+
+    /// The parameters of [`Client::raw_response`] (`GET /o`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct RawResponse2 {}
+
+    impl runtime::Operation for RawResponse2 {
+        type Success = ();
+        type Error = RawResponse2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "RawResponse",
+            method: "GET",
+            path: "/o",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/o");
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+
+    /// The documented error responses of [`Client::raw_response`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum RawResponse2Error {}
+
+    /// The parameters of [`Client::secret`] (`GET /p`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct Secret2 {}
+
+    impl runtime::Operation for Secret2 {
+        type Success = ();
+        type Error = Secret2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "Secret",
+            method: "GET",
+            path: "/p",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/p");
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+
+    /// The documented error responses of [`Client::secret`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Secret2Error {}
+
+    /// The parameters of [`Client::config_error`] (`GET /q`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct ConfigError2 {}
+
+    impl runtime::Operation for ConfigError2 {
+        type Success = ();
+        type Error = ConfigError2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "ConfigError",
+            method: "GET",
+            path: "/q",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/q");
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+
+    /// The documented error responses of [`Client::config_error`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum ConfigError2Error {}
+
+    /// The parameters of [`Client::operation_info`] (`GET /r`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct OperationInfo2 {}
+
+    impl runtime::Operation for OperationInfo2 {
+        type Success = ();
+        type Error = OperationInfo2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "OperationInfo",
+            method: "GET",
+            path: "/r",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/r");
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+
+    /// The documented error responses of [`Client::operation_info`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum OperationInfo2Error {}
+
+    /// The parameters of [`Client::request_error`] (`GET /s`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct RequestError2 {}
+
+    impl runtime::Operation for RequestError2 {
+        type Success = ();
+        type Error = RequestError2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "RequestError",
+            method: "GET",
+            path: "/s",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/s");
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+
+    /// The documented error responses of [`Client::request_error`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum RequestError2Error {}
+
+    /// The parameters of [`Client::decode_error`] (`GET /t`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct DecodeError2 {}
+
+    impl runtime::Operation for DecodeError2 {
+        type Success = ();
+        type Error = DecodeError2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "DecodeError",
+            method: "GET",
+            path: "/t",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/t");
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+
+    /// The documented error responses of [`Client::decode_error`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum DecodeError2Error {}
+
+    /// The parameters of [`Client::to_string2`] (`GET /u`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct ToString2 {}
+
+    impl runtime::Operation for ToString2 {
+        type Success = ();
+        type Error = ToString2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "to_string",
+            method: "GET",
+            path: "/u",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/u");
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
     }
@@ -2516,14 +1952,327 @@ pub mod client {
     /// The documented error responses of [`Client::to_string2`].
     #[derive(Debug, Clone, PartialEq)]
     pub enum ToString2Error {}
+
+    /// The parameters of [`Client::core2`] (`GET /v`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct Core {}
+
+    impl runtime::Operation for Core {
+        type Success = ();
+        type Error = CoreError;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "core",
+            method: "GET",
+            path: "/v",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/v");
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+
+    /// The documented error responses of [`Client::core2`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum CoreError {}
+
+    /// The parameters of [`Client::request`] (`GET /w`), which returns them in a [`Request`](super::Request).
+    #[derive(Debug, Clone)]
+    pub struct Request2 {}
+
+    impl runtime::Operation for Request2 {
+        type Success = ();
+        type Error = Request2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "Request",
+            method: "GET",
+            path: "/w",
+            security: &["authorize"],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/w");
+            Ok(())
+        }
+
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+
+    /// The documented error responses of [`Client::request`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Request2Error {}
 }
 
 mod runtime {
     //! Support code shared by the models and the client, copied from the
     //! generator's runtime (only the parts this crate uses).
     #![allow(dead_code, unused_imports, clippy::result_large_err)]
+    mod auth {
+        //! Credentials of a client and how each security scheme sends them: data, so the
+        //! code that applies them is written once, not per document.
+        use super::error::RequestError;
+        use super::secret::Secret;
+        use std::fmt;
+
+        /// Where a security scheme puts its credential.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Placement {
+            /// `Authorization: Bearer <token>` (HTTP bearer, OAuth 2, OpenID Connect).
+            Bearer,
+            /// HTTP basic authentication from a user name and password.
+            Basic,
+            /// `Authorization: <scheme> <credential>` for other HTTP schemes.
+            Authorization(&'static str),
+            /// An API key in the named header.
+            Header(&'static str),
+            /// An API key as the named query parameter.
+            Query(&'static str),
+            /// An API key as the named cookie.
+            Cookie(&'static str),
+        }
+
+        #[derive(Clone)]
+        struct Credential {
+            scheme: &'static str,
+            placement: Placement,
+            user: Option<String>,
+            secret: Secret,
+        }
+
+        /// The credentials a client holds, by security scheme name.
+        #[derive(Clone, Default)]
+        pub struct Credentials {
+            list: Vec<Credential>,
+        }
+
+        impl Credentials {
+            /// Sets (or replaces) the credential of a scheme.
+            pub fn set(
+                &mut self,
+                scheme: &'static str,
+                placement: Placement,
+                secret: impl Into<String>,
+            ) {
+                self.insert(Credential {
+                    scheme,
+                    placement,
+                    user: None,
+                    secret: Secret::new(secret),
+                });
+            }
+
+            /// Sets (or replaces) the user name and password of a basic scheme.
+            pub fn set_basic(
+                &mut self,
+                scheme: &'static str,
+                user: impl Into<String>,
+                password: impl Into<String>,
+            ) {
+                self.insert(Credential {
+                    scheme,
+                    placement: Placement::Basic,
+                    user: Some(user.into()),
+                    secret: Secret::new(password),
+                });
+            }
+
+            fn insert(&mut self, credential: Credential) {
+                self.list.retain(|c| c.scheme != credential.scheme);
+                self.list.push(credential);
+            }
+
+            pub fn is_empty(&self) -> bool {
+                self.list.is_empty()
+            }
+
+            /// Adds the credentials of the given schemes (those the client holds) to a request.
+            pub(crate) fn apply(
+                &self,
+                mut request: reqwest::RequestBuilder,
+                schemes: &[&str],
+                cookies: &mut Vec<String>,
+            ) -> Result<reqwest::RequestBuilder, RequestError> {
+                for c in self.list.iter().filter(|c| schemes.contains(&c.scheme)) {
+                    request = match c.placement {
+                        Placement::Bearer => {
+                            request
+                                .header(
+                                    reqwest::header::AUTHORIZATION,
+                                    c.secret.header_value("Bearer ")?,
+                                )
+                        }
+
+                        Placement::Basic => {
+                            request
+                                .basic_auth(
+                                    c.user.as_deref().unwrap_or_default(),
+                                    Some(c.secret.expose()),
+                                )
+                        }
+
+                        Placement::Authorization(scheme) => {
+                            request
+                                .header(
+                                    reqwest::header::AUTHORIZATION,
+                                    c.secret.header_value(&format!("{scheme} "))?,
+                                )
+                        }
+
+                        Placement::Header(name) => {
+                            request.header(name, c.secret.header_value("")?)
+                        }
+
+                        Placement::Query(name) => {
+                            request.query(&[(name, c.secret.expose())])
+                        }
+
+                        Placement::Cookie(name) => {
+                            cookies.push(format!("{name}={}", c.secret.expose()));
+                            request
+                        }
+                    };
+                }
+
+                Ok(request)
+            }
+        }
+
+        impl fmt::Debug for Credentials {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_map()
+                    .entries(self.list.iter().map(|c| (c.scheme, "[redacted]")))
+                    .finish()
+            }
+        }
+    }
+
     mod de {
         //! Deserialisation helpers the models' serde attributes and impls name.
+        //!
+        //! A model's `Deserialize` is a loop over its members written by the generator
+        //! (`Object::visit`) behind the one generic visitor here: far less code per model
+        //! than serde's derive, and no buffering of the members the model does not list.
+        use std::borrow::Cow;
+
+        /// A model read member by member; generated for each struct.
+        pub trait Object: Sized {
+            /// The model's name, for error messages.
+            const NAME: &'static str;
+            fn visit<'de, A: serde::de::MapAccess<'de>>(
+                map: A,
+            ) -> Result<Self, A::Error>;
+        }
+
+        /// `Deserialize::deserialize` of every generated struct.
+        pub fn deserialize_object<'de, T: Object, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<T, D::Error> {
+            struct Visitor<T>(std::marker::PhantomData<T>);
+            impl<'de, T: Object> serde::de::Visitor<'de> for Visitor<T> {
+                type Value = T;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    write!(f, "an object ({})", T::NAME)
+                }
+
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    map: A,
+                ) -> Result<T, A::Error> {
+                    T::visit(map)
+                }
+            }
+
+            deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+        }
+
+        /// A member name, borrowed from the input when it can be.
+        pub struct Key<'de>(Cow<'de, str>);
+        impl Key<'_> {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0.into_owned()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for Key<'de> {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = Key<'de>;
+                    fn expecting(
+                        &self,
+                        f: &mut std::fmt::Formatter<'_>,
+                    ) -> std::fmt::Result {
+                        f.write_str("a member name")
+                    }
+
+                    fn visit_borrowed_str<E: serde::de::Error>(
+                        self,
+                        v: &'de str,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Borrowed(v)))
+                    }
+
+                    fn visit_str<E: serde::de::Error>(
+                        self,
+                        v: &str,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Owned(v.to_string())))
+                    }
+
+                    fn visit_string<E: serde::de::Error>(
+                        self,
+                        v: String,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Owned(v)))
+                    }
+                }
+
+                deserializer.deserialize_str(Visitor)
+            }
+        }
+
+        /// A required member's value, or the error saying it is absent.
+        pub fn required<T, E: serde::de::Error>(
+            value: Option<T>,
+            member: &'static str,
+        ) -> Result<T, E> {
+            value.ok_or_else(|| E::missing_field(member))
+        }
+
         /// Tells a member sent as `null` (`Some(None)`) from an absent one (`None`).
         pub fn double_option<'de, T, D>(
             deserializer: D,
@@ -2674,6 +2423,33 @@ mod runtime {
             }
         }
 
+        /// Why sending failed before any response: the operation-independent part of
+        /// [`Error`], so that sending is compiled once, not per operation.
+        #[derive(Debug)]
+        pub(crate) enum Failure {
+            InvalidRequest(RequestError),
+            Timeout { source: reqwest::Error, attempts: u32 },
+            Transport { source: reqwest::Error, attempts: u32 },
+        }
+
+        impl<E> From<Failure> for Error<E> {
+            fn from(f: Failure) -> Self {
+                match f {
+                    Failure::InvalidRequest(e) => Self::InvalidRequest(e),
+                    Failure::Timeout { source, attempts } => {
+                        Self::Timeout { source, attempts }
+                    }
+
+                    Failure::Transport { source, attempts } => {
+                        Self::Transport {
+                            source,
+                            attempts,
+                        }
+                    }
+                }
+            }
+        }
+
         impl<E: fmt::Debug> fmt::Display for Error<E> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 match self {
@@ -2736,12 +2512,18 @@ mod runtime {
 
         impl std::error::Error for ConfigError {}
 
-        /// Static facts about an operation, for logs and errors.
+        /// Static facts about an operation, for sending it, logs and errors.
         #[derive(Debug, Clone, Copy)]
         pub struct OperationInfo {
             pub operation_id: &'static str,
+            /// `GET`, `POST`, …
             pub method: &'static str,
+            /// The path template (`/ports/{id}`).
             pub path: &'static str,
+            /// The security schemes whose credentials are sent (those the client has).
+            pub security: &'static [&'static str],
+            /// Whether a success has a JSON body (`Accept: application/json` is sent).
+            pub accept_json: bool,
         }
     }
 
@@ -2750,7 +2532,7 @@ mod runtime {
         use super::error::RequestError;
 
         /// Text of a parameter value in the `simple` style (path and header parameters).
-        pub(crate) fn simple_text<T: serde::Serialize>(
+        pub(crate) fn simple_text<T: serde::Serialize + ?Sized>(
             value: &T,
             explode: bool,
         ) -> Result<String, RequestError> {
@@ -2784,7 +2566,7 @@ mod runtime {
         }
 
         /// `name=value` for a `Cookie` header.
-        pub(crate) fn cookie_pair<T: serde::Serialize>(
+        pub(crate) fn cookie_pair<T: serde::Serialize + ?Sized>(
             name: &str,
             value: &T,
         ) -> Result<String, RequestError> {
@@ -2792,7 +2574,7 @@ mod runtime {
         }
 
         /// A header parameter's value.
-        pub(crate) fn header_value<T: serde::Serialize>(
+        pub(crate) fn header_value<T: serde::Serialize + ?Sized>(
             name: &str,
             value: &T,
         ) -> Result<reqwest::header::HeaderValue, RequestError> {
@@ -2821,6 +2603,7 @@ mod runtime {
         //! Query parameters in the styles OpenAPI defines.
         use super::error::RequestError;
         use super::params::scalar_text;
+        use super::request::RequestParts;
 
         /// How a query parameter is spelled (OpenAPI `style`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -2831,8 +2614,37 @@ mod runtime {
             DeepObject,
         }
 
+        impl RequestParts {
+            /// A query parameter in the document's style.
+            pub(crate) fn query<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &str,
+                value: &T,
+                style: Style,
+                explode: bool,
+            ) -> Result<(), RequestError> {
+                query_param(&mut self.query, name, value, style, explode)
+            }
+
+            /// A query parameter whose value is JSON text (`content: application/json`).
+            pub(crate) fn query_json<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &str,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                let text = serde_json::to_string(value)
+                    .map_err(|e| {
+                        RequestError(
+                            format!("parameter `{name}` could not be serialised: {e}"),
+                        )
+                    })?;
+                self.query.push((name.to_string(), text));
+                Ok(())
+            }
+        }
+
         /// Appends one parameter to a query string in the document's style.
-        pub(crate) fn query_param<T: serde::Serialize>(
+        fn query_param<T: serde::Serialize + ?Sized>(
             pairs: &mut Vec<(String, String)>,
             name: &str,
             value: &T,
@@ -2930,19 +2742,176 @@ mod runtime {
                 scalar => pairs.push((prefix.to_string(), scalar_text(scalar))),
             }
         }
+    }
 
-        /// A parameter whose value is JSON text (`content: application/json`).
-        pub(crate) fn query_json<T: serde::Serialize>(
-            pairs: &mut Vec<(String, String)>,
-            name: &str,
-            value: &T,
-        ) -> Result<(), RequestError> {
-            let text = serde_json::to_string(value)
-                .map_err(|e| RequestError(
-                    format!("parameter `{name}` could not be serialised: {e}"),
-                ))?;
-            pairs.push((name.to_string(), text));
-            Ok(())
+    mod request {
+        //! One request builder for every operation. An operation only says what differs
+        //! (its parameters, how they go on the wire, how its responses decode); sending,
+        //! timeouts, retries and logs are this generic code, compiled once per crate.
+        use super::error::{Error, OperationInfo, RequestError};
+        use super::response::{RawResponse, ResponseValue};
+        use super::retry::{RequestOptions, RetryPolicy};
+        use super::transport::Core;
+        use std::time::Duration;
+
+        /// What the generated code says about an operation.
+        pub trait Operation: Sync {
+            /// The decoded body of a successful response (or the enum of several).
+            type Success;
+            /// The operation's enum of documented error responses.
+            type Error;
+            const INFO: OperationInfo;
+            /// Puts the parameters and body on the request.
+            fn write(&self, request: &mut RequestParts) -> Result<(), RequestError>;
+            /// Decodes a response by its status.
+            fn decode(
+                response: RawResponse,
+            ) -> Result<ResponseValue<Self::Success>, Error<Self::Error>>;
+        }
+
+        /// A call being prepared: set optional parameters with the operation's setters,
+        /// override the client's timeout or retry policy, then `send().await`.
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until `send` is awaited"]
+        pub struct Request<'a, O> {
+            core: &'a Core,
+            options: RequestOptions,
+            pub(crate) op: O,
+        }
+
+        impl<'a, O> Request<'a, O> {
+            pub(crate) fn new(core: &'a Core, op: O) -> Self {
+                Self {
+                    core,
+                    options: RequestOptions::default(),
+                    op,
+                }
+            }
+        }
+
+        impl<O: Operation> Request<'_, O> {
+            /// The time this call may take, per attempt, instead of the client's.
+            pub fn with_timeout(mut self, timeout: Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// When this call is retried, instead of the client's policy.
+            pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+                self.options.retry = Some(policy);
+                self
+            }
+
+            /// Sends the request (again on each retry) and decodes the response.
+            pub async fn send(
+                self,
+            ) -> Result<ResponseValue<O::Success>, Error<O::Error>> {
+                let op = &self.op;
+                let raw = self
+                    .core
+                    .execute(
+                        &O::INFO,
+                        &self.options,
+                        &|parts: &mut RequestParts| { op.write(parts) },
+                    )
+                    .await
+                    .map_err(Error::from)?;
+                O::decode(raw)
+            }
+        }
+
+        /// The parts of a request an operation writes: path, query, headers, cookies, body.
+        #[derive(Default)]
+        pub struct RequestParts {
+            pub(crate) path: String,
+            pub(crate) query: Vec<(String, String)>,
+            pub(crate) headers: reqwest::header::HeaderMap,
+            pub(crate) cookies: Vec<String>,
+            pub(crate) body: Option<Body>,
+        }
+
+        /// A request body, ready to send.
+        pub(crate) enum Body {
+            Bytes { content_type: &'static str, bytes: bytes::Bytes },
+            /// A body only reqwest can build (multipart forms).
+            Custom(
+                Box<
+                    dyn FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder + Send,
+                >,
+            ),
+        }
+
+        impl std::fmt::Debug for Body {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    Body::Bytes { content_type, bytes } => {
+                        f.debug_struct("Bytes")
+                            .field("content_type", content_type)
+                            .field("len", &bytes.len())
+                            .finish()
+                    }
+
+                    Body::Custom(_) => f.write_str("Custom"),
+                }
+            }
+        }
+
+        impl RequestParts {
+            /// Appends literal text of the path template.
+            pub(crate) fn path(&mut self, literal: &str) {
+                self.path.push_str(literal);
+            }
+
+            /// A header parameter (its name as the document spells it, in any case).
+            pub(crate) fn header<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &str,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| RequestError(
+                        format!("`{name}` is not a valid header name"),
+                    ))?;
+                let value = super::params::header_value(name, value)?;
+                self.headers.append(header, value);
+                Ok(())
+            }
+
+            /// A cookie parameter.
+            pub(crate) fn cookie<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &str,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                self.cookies.push(super::params::cookie_pair(name, value)?);
+                Ok(())
+            }
+
+            /// A JSON body in the given media type.
+            pub(crate) fn json<T: serde::Serialize + ?Sized>(
+                &mut self,
+                content_type: &'static str,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                let bytes = serde_json::to_vec(value)
+                    .map_err(|e| RequestError(
+                        format!("the body could not be serialised: {e}"),
+                    ))?;
+                self.bytes(content_type, bytes);
+                Ok(())
+            }
+
+            /// A body sent as it is (text or bytes).
+            pub(crate) fn bytes(
+                &mut self,
+                content_type: &'static str,
+                bytes: impl Into<bytes::Bytes>,
+            ) {
+                self.body = Some(Body::Bytes {
+                    content_type,
+                    bytes: bytes.into(),
+                });
+            }
         }
     }
 
@@ -3199,7 +3168,7 @@ mod runtime {
 
     mod retry {
         //! Sending a request: timeouts, retries with backoff and `Retry-After`, tracing.
-        use super::error::{Error, OperationInfo, RequestError};
+        use super::error::{Failure, OperationInfo, RequestError};
         use super::response::RawResponse;
         use std::time::Duration;
 
@@ -3342,13 +3311,13 @@ mod runtime {
         /// response. Each call is a `tracing` span with the operation, method, path
         /// template, attempt, status, elapsed time and the server's request id; no
         /// header or URL is recorded, so credentials never reach the logs.
-        pub(crate) async fn execute<E>(
+        pub(crate) async fn execute(
             http: &reqwest::Client,
             settings: &Settings,
             build: Build<'_>,
             operation: &'static OperationInfo,
             options: &RequestOptions,
-        ) -> Result<RawResponse, Error<E>> {
+        ) -> Result<RawResponse, Failure> {
             use tracing::Instrument as _;
 
             let policy = options.retry.as_ref().unwrap_or(&settings.retry);
@@ -3377,15 +3346,15 @@ mod runtime {
                 .map_err(|e| RequestError(e.without_url().to_string()))
         }
 
-        async fn attempts<E>(
+        async fn attempts(
             http: &reqwest::Client,
             build: Build<'_>,
             timeout: Duration,
             policy: &RetryPolicy,
-        ) -> Result<RawResponse, Error<E>> {
+        ) -> Result<RawResponse, Failure> {
             let started = std::time::Instant::now();
             let mut current = make_request(build, timeout)
-                .map_err(Error::InvalidRequest)?;
+                .map_err(Failure::InvalidRequest)?;
             let safe = matches!(
                 * current.method(), reqwest::Method::GET | reqwest::Method::HEAD |
                 reqwest::Method::OPTIONS | reqwest::Method::TRACE
@@ -3440,7 +3409,7 @@ mod runtime {
 
                         tokio::time::sleep(wait).await;
                         current = make_request(build, timeout)
-                            .map_err(Error::InvalidRequest)?;
+                            .map_err(Failure::InvalidRequest)?;
                         attempt += 1;
                     }
 
@@ -3458,12 +3427,12 @@ mod runtime {
                                 tracing::debug!(error = % source, "request failed");
                                 Err(
                                     if source.is_timeout() {
-                                        Error::Timeout {
+                                        Failure::Timeout {
                                             source,
                                             attempts: attempt,
                                         }
                                     } else {
-                                        Error::Transport {
+                                        Failure::Transport {
                                             source,
                                             attempts: attempt,
                                         }
@@ -3568,17 +3537,205 @@ mod runtime {
         }
     }
 
+    mod transport {
+        //! A configured client: base URL, HTTP client, defaults, credentials; and sending
+        //! one operation's request with them. Nothing here depends on the operation's types.
+        use super::auth::Credentials;
+        use super::error::{ConfigError, OperationInfo, RequestError};
+        use super::request::{Body, RequestParts};
+        use super::response::RawResponse;
+        use super::retry::{self, RequestOptions, RetryPolicy, Settings};
+        use std::time::Duration;
+
+        /// What every generated `Client` holds. Cheap to clone: clones share one
+        /// connection pool.
+        #[derive(Clone)]
+        pub struct Core {
+            base_url: String,
+            http: reqwest::Client,
+            settings: Settings,
+            credentials: Credentials,
+        }
+
+        impl std::fmt::Debug for Core {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("Client")
+                    .field("base_url", &self.base_url)
+                    .field("credentials", &self.credentials)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        /// What every generated `ClientBuilder` holds.
+        #[derive(Clone, Default)]
+        pub struct CoreBuilder {
+            pub(crate) base_url: Option<String>,
+            pub(crate) http: Option<reqwest::Client>,
+            pub(crate) timeout: Option<Duration>,
+            pub(crate) connect_timeout: Option<Duration>,
+            pub(crate) retry: Option<RetryPolicy>,
+            pub(crate) credentials: Credentials,
+        }
+
+        impl std::fmt::Debug for CoreBuilder {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("ClientBuilder")
+                    .field("base_url", &self.base_url)
+                    .field("credentials", &self.credentials)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        /// How long a call may take, per attempt, unless the call or the client sets its own.
+        pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+        /// How long connecting may take.
+        pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+        impl CoreBuilder {
+            /// Checks the configuration; `default_base_url` is the document's first server.
+            pub(crate) fn build(
+                self,
+                default_base_url: Option<&str>,
+            ) -> Result<Core, ConfigError> {
+                let base_url = match (self.base_url, default_base_url) {
+                    (Some(url), _) => url,
+                    (None, Some(url)) => url.to_string(),
+                    (None, None) => {
+                        return Err(
+                            ConfigError(
+                                "no base URL set: call `ClientBuilder::base_url`".into(),
+                            ),
+                        );
+                    }
+                };
+
+                let parsed = reqwest::Url::parse(&base_url)
+                    .map_err(|e| ConfigError(
+                        format!("invalid base URL `{base_url}`: {e}"),
+                    ))?;
+                if !matches!(parsed.scheme(), "http" | "https") {
+                    return Err(
+                        ConfigError(
+                            format!("the base URL `{base_url}` is not http or https"),
+                        ),
+                    );
+                }
+
+                let http = match self.http {
+                    Some(http) => http,
+                    None => {
+                        reqwest::Client::builder()
+                            .connect_timeout(
+                                self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                            )
+                            .build()
+                            .map_err(|e| ConfigError(
+                                format!("could not create the HTTP client: {e}"),
+                            ))?
+                    }
+                };
+
+                Ok(Core {
+                    base_url: base_url.trim_end_matches('/').to_string(),
+                    http,
+                    settings: Settings {
+                        timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                        retry: self.retry.unwrap_or_default(),
+                    },
+                    credentials: self.credentials,
+                })
+            }
+        }
+
+        impl Core {
+            pub fn base_url(&self) -> &str {
+                &self.base_url
+            }
+
+            /// Sends an operation's request, retrying as allowed, and reads the whole
+            /// response. `write` puts the operation's parameters on each attempt's request.
+            pub(crate) async fn execute(
+                &self,
+                info: &'static OperationInfo,
+                options: &RequestOptions,
+                write: &(dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
+            ) -> Result<RawResponse, super::error::Failure> {
+                let build = || self.request(info, write);
+                retry::execute(&self.http, &self.settings, &build, info, options).await
+            }
+
+            /// One attempt's request.
+            fn request(
+                &self,
+                info: &OperationInfo,
+                write: &(dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
+            ) -> Result<reqwest::RequestBuilder, RequestError> {
+                let mut parts = RequestParts::default();
+                write(&mut parts)?;
+                let method = reqwest::Method::from_bytes(info.method.as_bytes())
+                    .map_err(|_| RequestError(
+                        format!("`{}` is not an HTTP method", info.method),
+                    ))?;
+                let mut url = String::with_capacity(
+                    self.base_url.len() + parts.path.len(),
+                );
+                url.push_str(&self.base_url);
+                url.push_str(&parts.path);
+                let mut request = self.http.request(method, url);
+                if !parts.query.is_empty() {
+                    request = request.query(&parts.query);
+                }
+
+                if !parts.headers.is_empty() {
+                    request = request.headers(parts.headers);
+                }
+
+                if info.accept_json {
+                    request = request
+                        .header(reqwest::header::ACCEPT, "application/json");
+                }
+
+                if !info.security.is_empty() {
+                    request = self
+                        .credentials
+                        .apply(request, info.security, &mut parts.cookies)?;
+                }
+
+                if !parts.cookies.is_empty() {
+                    request = request
+                        .header(reqwest::header::COOKIE, parts.cookies.join("; "));
+                }
+
+                match parts.body {
+                    None => {}
+
+                    Some(Body::Bytes { content_type, bytes }) => {
+                        request = request
+                            .header(reqwest::header::CONTENT_TYPE, content_type)
+                            .body(bytes);
+                    }
+
+                    Some(Body::Custom(apply)) => request = apply(request),
+                }
+
+                Ok(request)
+            }
+        }
+    }
+
+    pub use self::auth::*;
     pub use self::de::*;
     pub use self::error::*;
     pub use self::params::*;
     pub use self::query::*;
+    pub use self::request::*;
     pub use self::response::*;
     pub use self::retry::*;
     pub use self::secret::*;
+    pub use self::transport::*;
 }
 
 pub use runtime::{
-    ConfigError, DecodeError, Error, OperationInfo, RawResponse, RequestError,
+    ConfigError, DecodeError, Error, OperationInfo, RawResponse, Request, RequestError,
     ResponseValue, RetryPolicy, Secret,
 };
 

@@ -15,20 +15,77 @@ pub mod types {
     /// The `AccountList` schema.
     pub type AccountList = Vec<Account>;
     /// The `Account` object.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Account {
         /// The `id` member.
         pub id: i64,
         /// The `tags` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub tags: Option<Vec<String>>,
         /// The `balance` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub balance: Option<f64>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for Account {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("id", &self.id)?;
+            if let Some(value) = &self.tags {
+                map.serialize_entry("tags", value)?;
+            }
+
+            if let Some(value) = &self.balance {
+                map.serialize_entry("balance", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for Account {
+        const NAME: &'static str = "Account";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (mut f0, mut f1, mut f2) = (None, None, None);
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => f0 = Some(map.next_value()?),
+                    "tags" => f1 = map.next_value()?,
+                    "balance" => f2 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self {
+                id: super::runtime::required(f0, "id")?,
+                tags: f1,
+                balance: f2,
+                extra,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Account {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 
     impl Account {
@@ -44,15 +101,61 @@ pub mod types {
     }
 
     /// The `ListAccountsUnauthorizedBody` object.
-    #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Default)]
     pub struct ListAccountsUnauthorizedBody {
         /// The `message` member.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for ListAccountsUnauthorizedBody {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.message {
+                map.serialize_entry("message", value)?;
+            }
+
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+
+            map.end()
+        }
+    }
+
+    impl super::runtime::Object for ListAccountsUnauthorizedBody {
+        const NAME: &'static str = "ListAccountsUnauthorizedBody";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut f0 = None;
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "message" => f0 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+            }
+
+            Ok(Self { message: f0, extra })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for ListAccountsUnauthorizedBody {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
     }
 }
 
@@ -60,7 +163,7 @@ pub mod client {
     //! The client: one method per operation of the API description.
     //!
     //! Each method takes the operation's required parameters and returns a
-    //! request builder; optional parameters are set on the builder, and
+    //! [`Request`](super::Request); optional parameters are set on it, and
     //! `send().await` performs the call.
     #![allow(
         clippy::too_many_arguments,
@@ -68,7 +171,7 @@ pub mod client {
         clippy::result_large_err
     )]
 
-    use super::runtime::{self, Error, ResponseValue};
+    use super::runtime;
     use super::types;
 
     /// A client for the Sloppy.
@@ -76,70 +179,56 @@ pub mod client {
     /// Cheap to clone: clones share one connection pool. Build one with [`Client::builder`], [`Client::new`] or [`Client::from_env`].
     #[derive(Clone)]
     pub struct Client {
-        base_url: String,
-        http: reqwest::Client,
-        settings: runtime::Settings,
+        core: runtime::Core,
     }
 
     impl std::fmt::Debug for Client {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.debug_struct("Client")
-                .field("base_url", &self.base_url)
-                .finish_non_exhaustive()
+            self.core.fmt(f)
         }
     }
 
     /// Configures a [`Client`].
     #[derive(Clone, Default)]
     pub struct ClientBuilder {
-        base_url: Option<String>,
-        http: Option<reqwest::Client>,
-        timeout: Option<std::time::Duration>,
-        connect_timeout: Option<std::time::Duration>,
-        retry: Option<runtime::RetryPolicy>,
+        core: runtime::CoreBuilder,
     }
 
     impl std::fmt::Debug for ClientBuilder {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.debug_struct("ClientBuilder")
-                .field("base_url", &self.base_url)
-                .finish_non_exhaustive()
+            self.core.fmt(f)
         }
     }
 
     impl ClientBuilder {
         /// Sets the base URL every path is appended to. The API description names no absolute server, so a base URL must be set.
         pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-            self.base_url = Some(base_url.into());
+            self.core.base_url = Some(base_url.into());
             self
         }
 
         /// How long a call may take, per attempt, unless the call sets its own.
-        pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
-            60,
-        );
+        pub const DEFAULT_TIMEOUT: std::time::Duration = runtime::DEFAULT_TIMEOUT;
         /// How long connecting may take (for the HTTP client this builder makes).
-        pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
-            10,
-        );
+        pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = runtime::DEFAULT_CONNECT_TIMEOUT;
         /// Uses your own `reqwest::Client` (proxies, TLS roots, …). Its connect
         /// timeout applies instead of [`ClientBuilder::connect_timeout`].
         pub fn http_client(mut self, http: reqwest::Client) -> Self {
-            self.http = Some(http);
+            self.core.http = Some(http);
             self
         }
 
         /// The time each attempt of a call may take, from connecting to the end of
         /// the body ([`ClientBuilder::DEFAULT_TIMEOUT`] unless set). A call can
-        /// override it with `with_timeout`. Running out is [`Error::Timeout`].
+        /// override it with `with_timeout`. Running out is [`crate::Error::Timeout`].
         pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.timeout = Some(timeout);
+            self.core.timeout = Some(timeout);
             self
         }
 
         /// The time connecting may take ([`ClientBuilder::DEFAULT_CONNECT_TIMEOUT`] unless set).
         pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.connect_timeout = Some(timeout);
+            self.core.connect_timeout = Some(timeout);
             self
         }
 
@@ -147,52 +236,14 @@ pub mod client {
         /// set; [`crate::RetryPolicy::none`] turns retries off). A call can
         /// override it with `with_retry`.
         pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.retry = Some(policy);
+            self.core.retry = Some(policy);
             self
         }
 
         /// Checks the configuration and builds the client.
         pub fn build(self) -> Result<Client, runtime::ConfigError> {
-            let base_url = self
-                .base_url
-                .ok_or_else(|| runtime::ConfigError(
-                    "no base URL set: call `ClientBuilder::base_url`".into(),
-                ))?;
-            let parsed = reqwest::Url::parse(&base_url)
-                .map_err(|e| runtime::ConfigError(
-                    format!("invalid base URL `{base_url}`: {e}"),
-                ))?;
-            if !matches!(parsed.scheme(), "http" | "https") {
-                return Err(
-                    runtime::ConfigError(
-                        format!("the base URL `{base_url}` is not http or https"),
-                    ),
-                );
-            }
-
-            let http = match self.http {
-                Some(http) => http,
-                None => {
-                    reqwest::Client::builder()
-                        .connect_timeout(
-                            self
-                                .connect_timeout
-                                .unwrap_or(ClientBuilder::DEFAULT_CONNECT_TIMEOUT),
-                        )
-                        .build()
-                        .map_err(|e| runtime::ConfigError(
-                            format!("could not create the HTTP client: {e}"),
-                        ))?
-                }
-            };
-
             Ok(Client {
-                base_url: base_url.trim_end_matches('/').to_string(),
-                http,
-                settings: runtime::Settings {
-                    timeout: self.timeout.unwrap_or(ClientBuilder::DEFAULT_TIMEOUT),
-                    retry: self.retry.unwrap_or_default(),
-                },
+                core: self.core.build(None)?,
             })
         }
     }
@@ -224,7 +275,7 @@ pub mod client {
 
         /// The base URL requests go to.
         pub fn base_url(&self) -> &str {
-            &self.base_url
+            self.core.base_url()
         }
     }
 
@@ -235,13 +286,13 @@ pub mod client {
         ///
         /// # Parameters
         ///
-        /// - `sort` (query `sort`, optional, set with [`ListAccounts::sort`])
+        /// - `sort` (query `sort`, optional, set with `.sort(…)`)
         ///
         /// # Errors
         ///
-        /// - `401`: [`ListAccountsError::Unauthorized`] in [`Error::Api`]
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
+        /// - `401`: [`ListAccountsError::Unauthorized`] in [`Error::Api`](crate::Error::Api)
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
         ///
         /// # Example
         ///
@@ -252,86 +303,143 @@ pub mod client {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list_accounts(&self) -> ListAccounts<'_> {
-            ListAccounts {
-                client: self,
-                options: Default::default(),
-                sort: None,
-            }
+        pub fn list_accounts(&self) -> runtime::Request<'_, ListAccounts> {
+            runtime::Request::new(&self.core, ListAccounts { sort: None })
+        }
+
+        /// Calls `getAccount`.
+        ///
+        /// `GET /accounts/{id}` (operation `getAccount`)
+        ///
+        /// # Parameters
+        ///
+        /// - `id` (path `id`, required)
+        ///
+        /// # Errors
+        ///
+        /// - `401`: [`GetAccountError::Unauthorized`] in [`Error::Api`](crate::Error::Api)
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &sloppy::Client, id: i64) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.get_account(id).send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn get_account(
+            &self,
+            id: impl Into<i64>,
+        ) -> runtime::Request<'_, GetAccount> {
+            runtime::Request::new(&self.core, GetAccount { id: id.into() })
+        }
+
+        /// Calls `getAccount`.
+        ///
+        /// `GET /accounts/{id}/copy` (operation `getAccount`)
+        ///
+        /// # Parameters
+        ///
+        /// - `id` (path `id`, required)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &sloppy::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.get_account2("id").send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn get_account2(
+            &self,
+            id: impl Into<String>,
+        ) -> runtime::Request<'_, GetAccount2> {
+            runtime::Request::new(&self.core, GetAccount2 { id: id.into() })
+        }
+
+        /// Calls `share`.
+        ///
+        /// `POST /shared` (operation `share`)
+        ///
+        /// # Parameters
+        ///
+        /// - `body` (request body, `application/json`, required)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response: [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &sloppy::Client, body: sloppy::types::Account) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.share(body).send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn share(
+            &self,
+            body: impl Into<types::Account>,
+        ) -> runtime::Request<'_, Share> {
+            runtime::Request::new(&self.core, Share { body: body.into() })
         }
     }
 
-    /// Request builder for [`Client::list_accounts`]: set optional parameters, then `send().await`.
+    /// The parameters of [`Client::list_accounts`] (`GET /accounts`), which returns them in a [`Request`](super::Request).
     #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct ListAccounts<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
+    pub struct ListAccounts {
         sort: Option<String>,
     }
 
-    impl<'a> ListAccounts<'a> {
+    impl<'a> runtime::Request<'a, ListAccounts> {
         /// Sets the `sort` query parameter.
         pub fn sort(mut self, value: impl Into<String>) -> Self {
-            self.sort = Some(value.into());
+            self.op.sort = Some(value.into());
             self
         }
+    }
 
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+    impl runtime::Operation for ListAccounts {
+        type Success = types::AccountList;
+        type Error = ListAccountsError;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "listAccounts",
+            method: "GET",
+            path: "/accounts",
+            security: &[],
+            accept_json: true,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/accounts");
+            if let Some(value) = &self.sort {
+                request.query("sort", value, runtime::Style::Form, true)?;
+            }
+
+            Ok(())
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::AccountList>, Error<ListAccountsError>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/accounts");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                let mut query: Vec<(String, String)> = Vec::new();
-                if let Some(value) = &self.sort {
-                    runtime::query_param(
-                        &mut query,
-                        "sort",
-                        value,
-                        runtime::Style::Form,
-                        true,
-                    )?;
-                }
-
-                if !query.is_empty() {
-                    request = request.query(&query);
-                }
-
-                request = request.header(reqwest::header::ACCEPT, "application/json");
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "listAccounts",
-                        method: "GET",
-                        path: "/accounts",
-                    },
-                    &self.options,
-                )
-                .await?;
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
-                200 => response.json::<types::AccountList, _>(),
+                200 => response.json(),
                 401 => Err(response.error_json(ListAccountsError::Unauthorized)),
-                _ => Err(Error::UnexpectedStatus(response)),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
     }
@@ -343,90 +451,39 @@ pub mod client {
         Unauthorized(types::ListAccountsUnauthorizedBody),
     }
 
-    impl Client {
-        /// Calls `getAccount`.
-        ///
-        /// `GET /accounts/{id}` (operation `getAccount`)
-        ///
-        /// # Parameters
-        ///
-        /// - `id` (path `id`, required)
-        ///
-        /// # Errors
-        ///
-        /// - `401`: [`GetAccountError::Unauthorized`] in [`Error::Api`]
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-        ///
-        /// # Example
-        ///
-        /// ```no_run
-        /// # async fn example(client: &sloppy::Client, id: i64) -> Result<(), Box<dyn std::error::Error>> {
-        /// let response = client.get_account(id).send().await?;
-        /// println!("{} {:?}", response.status(), response.headers());
-        /// # Ok(())
-        /// # }
-        /// ```
-        pub fn get_account(&self, id: impl Into<i64>) -> GetAccount<'_> {
-            GetAccount {
-                client: self,
-                options: Default::default(),
-                id: id.into(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::get_account`]: set optional parameters, then `send().await`.
+    /// The parameters of [`Client::get_account`] (`GET /accounts/{id}`), which returns them in a [`Request`](super::Request).
     #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct GetAccount<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
+    pub struct GetAccount {
         id: i64,
     }
 
-    impl<'a> GetAccount<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+    impl runtime::Operation for GetAccount {
+        type Success = types::Account;
+        type Error = GetAccountError;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "getAccount",
+            method: "GET",
+            path: "/accounts/{id}",
+            security: &[],
+            accept_json: true,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/accounts/");
+            request.path_param(&self.id)?;
+            Ok(())
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Account>, Error<GetAccountError>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/accounts/");
-                url.push_str(&runtime::path_param(&self.id)?);
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = request.header(reqwest::header::ACCEPT, "application/json");
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "getAccount",
-                        method: "GET",
-                        path: "/accounts/{id}",
-                    },
-                    &self.options,
-                )
-                .await?;
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
-                200 => response.json::<types::Account, _>(),
+                200 => response.json(),
                 401 => Err(response.error_json(GetAccountError::Unauthorized)),
-                _ => Err(Error::UnexpectedStatus(response)),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
     }
@@ -438,89 +495,39 @@ pub mod client {
         Unauthorized(types::ListAccountsUnauthorizedBody),
     }
 
-    impl Client {
-        /// Calls `getAccount`.
-        ///
-        /// `GET /accounts/{id}/copy` (operation `getAccount`)
-        ///
-        /// # Parameters
-        ///
-        /// - `id` (path `id`, required)
-        ///
-        /// # Errors
-        ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-        ///
-        /// # Example
-        ///
-        /// ```no_run
-        /// # async fn example(client: &sloppy::Client) -> Result<(), Box<dyn std::error::Error>> {
-        /// let response = client.get_account2("id").send().await?;
-        /// println!("{} {:?}", response.status(), response.headers());
-        /// # Ok(())
-        /// # }
-        /// ```
-        pub fn get_account2(&self, id: impl Into<String>) -> GetAccount2<'_> {
-            GetAccount2 {
-                client: self,
-                options: Default::default(),
-                id: id.into(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::get_account2`]: set optional parameters, then `send().await`.
+    /// The parameters of [`Client::get_account2`] (`GET /accounts/{id}/copy`), which returns them in a [`Request`](super::Request).
     #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct GetAccount2<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
+    pub struct GetAccount2 {
         id: String,
     }
 
-    impl<'a> GetAccount2<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+    impl runtime::Operation for GetAccount2 {
+        type Success = types::Account;
+        type Error = GetAccount2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "getAccount",
+            method: "GET",
+            path: "/accounts/{id}/copy",
+            security: &[],
+            accept_json: true,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/accounts/");
+            request.path_segment(&self.id);
+            request.path("/copy");
+            Ok(())
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Account>, Error<GetAccount2Error>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/accounts/");
-                runtime::push_path_segment(&mut url, &self.id);
-                url.push_str("/copy");
-                let mut request = self.client.http.request(reqwest::Method::GET, url);
-                request = request.header(reqwest::header::ACCEPT, "application/json");
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "getAccount",
-                        method: "GET",
-                        path: "/accounts/{id}/copy",
-                    },
-                    &self.options,
-                )
-                .await?;
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
-                200 => response.json::<types::Account, _>(),
-                _ => Err(Error::UnexpectedStatus(response)),
+                200 => response.json(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
     }
@@ -529,96 +536,42 @@ pub mod client {
     #[derive(Debug, Clone, PartialEq)]
     pub enum GetAccount2Error {}
 
-    impl Client {
-        /// Calls `share`.
-        ///
-        /// `POST /shared` (operation `share`)
-        ///
-        /// # Parameters
-        ///
-        /// - `body` (request body, `application/json`, required)
-        ///
-        /// # Errors
-        ///
-        /// - any other status: [`Error::UnexpectedStatus`]
-        /// - a body that does not decode: [`Error::Decode`]; no response: [`Error::Transport`]
-        ///
-        /// # Example
-        ///
-        /// ```no_run
-        /// # async fn example(client: &sloppy::Client, body: sloppy::types::Account) -> Result<(), Box<dyn std::error::Error>> {
-        /// let response = client.share(body).send().await?;
-        /// println!("{} {:?}", response.status(), response.headers());
-        /// # Ok(())
-        /// # }
-        /// ```
-        pub fn share(&self, body: impl Into<types::Account>) -> Share<'_> {
-            Share {
-                client: self,
-                options: Default::default(),
-                body: body.into(),
-            }
-        }
-    }
-
-    /// Request builder for [`Client::share`]: set optional parameters, then `send().await`.
+    /// The parameters of [`Client::share`] (`POST /shared`), which returns them in a [`Request`](super::Request).
     #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until `send` is awaited"]
-    pub struct Share<'a> {
-        client: &'a Client,
-        options: runtime::RequestOptions,
+    pub struct Share {
         body: types::Account,
     }
 
-    impl<'a> Share<'a> {
-        /// The time this call may take, per attempt, instead of the client's.
-        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
+    impl runtime::Operation for Share {
+        type Success = ();
+        type Error = ShareError;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "share",
+            method: "POST",
+            path: "/shared",
+            security: &[],
+            accept_json: false,
+        };
+
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/shared");
+            {
+                let body = &self.body;
+                request.json("application/json", body)?;
+            }
+
+            Ok(())
         }
 
-        /// When this call is retried, instead of the client's policy.
-        pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<ShareError>> {
-            let build = || -> Result<reqwest::RequestBuilder, runtime::RequestError> {
-                let mut url = self.client.base_url.clone();
-                url.push_str("/shared");
-                let mut request = self.client.http.request(reqwest::Method::POST, url);
-                {
-                    let body = &self.body;
-                    request = request
-                        .header(reqwest::header::CONTENT_TYPE, "application/json")
-                        .body(
-                            serde_json::to_vec(body)
-                                .map_err(|e| runtime::RequestError(
-                                    format!("the body could not be serialised: {e}"),
-                                ))?,
-                        );
-                }
-
-                Ok(request)
-            };
-
-            let response = runtime::execute(
-                    &self.client.http,
-                    &self.client.settings,
-                    &build,
-                    &runtime::OperationInfo {
-                        operation_id: "share",
-                        method: "POST",
-                        path: "/shared",
-                    },
-                    &self.options,
-                )
-                .await?;
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                _ => Err(Error::UnexpectedStatus(response)),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
     }
@@ -632,6 +585,303 @@ mod runtime {
     //! Support code shared by the models and the client, copied from the
     //! generator's runtime (only the parts this crate uses).
     #![allow(dead_code, unused_imports, clippy::result_large_err)]
+    mod auth {
+        //! Credentials of a client and how each security scheme sends them: data, so the
+        //! code that applies them is written once, not per document.
+        use super::error::RequestError;
+        use super::secret::Secret;
+        use std::fmt;
+
+        /// Where a security scheme puts its credential.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Placement {
+            /// `Authorization: Bearer <token>` (HTTP bearer, OAuth 2, OpenID Connect).
+            Bearer,
+            /// HTTP basic authentication from a user name and password.
+            Basic,
+            /// `Authorization: <scheme> <credential>` for other HTTP schemes.
+            Authorization(&'static str),
+            /// An API key in the named header.
+            Header(&'static str),
+            /// An API key as the named query parameter.
+            Query(&'static str),
+            /// An API key as the named cookie.
+            Cookie(&'static str),
+        }
+
+        #[derive(Clone)]
+        struct Credential {
+            scheme: &'static str,
+            placement: Placement,
+            user: Option<String>,
+            secret: Secret,
+        }
+
+        /// The credentials a client holds, by security scheme name.
+        #[derive(Clone, Default)]
+        pub struct Credentials {
+            list: Vec<Credential>,
+        }
+
+        impl Credentials {
+            /// Sets (or replaces) the credential of a scheme.
+            pub fn set(
+                &mut self,
+                scheme: &'static str,
+                placement: Placement,
+                secret: impl Into<String>,
+            ) {
+                self.insert(Credential {
+                    scheme,
+                    placement,
+                    user: None,
+                    secret: Secret::new(secret),
+                });
+            }
+
+            /// Sets (or replaces) the user name and password of a basic scheme.
+            pub fn set_basic(
+                &mut self,
+                scheme: &'static str,
+                user: impl Into<String>,
+                password: impl Into<String>,
+            ) {
+                self.insert(Credential {
+                    scheme,
+                    placement: Placement::Basic,
+                    user: Some(user.into()),
+                    secret: Secret::new(password),
+                });
+            }
+
+            fn insert(&mut self, credential: Credential) {
+                self.list.retain(|c| c.scheme != credential.scheme);
+                self.list.push(credential);
+            }
+
+            pub fn is_empty(&self) -> bool {
+                self.list.is_empty()
+            }
+
+            /// Adds the credentials of the given schemes (those the client holds) to a request.
+            pub(crate) fn apply(
+                &self,
+                mut request: reqwest::RequestBuilder,
+                schemes: &[&str],
+                cookies: &mut Vec<String>,
+            ) -> Result<reqwest::RequestBuilder, RequestError> {
+                for c in self.list.iter().filter(|c| schemes.contains(&c.scheme)) {
+                    request = match c.placement {
+                        Placement::Bearer => {
+                            request
+                                .header(
+                                    reqwest::header::AUTHORIZATION,
+                                    c.secret.header_value("Bearer ")?,
+                                )
+                        }
+
+                        Placement::Basic => {
+                            request
+                                .basic_auth(
+                                    c.user.as_deref().unwrap_or_default(),
+                                    Some(c.secret.expose()),
+                                )
+                        }
+
+                        Placement::Authorization(scheme) => {
+                            request
+                                .header(
+                                    reqwest::header::AUTHORIZATION,
+                                    c.secret.header_value(&format!("{scheme} "))?,
+                                )
+                        }
+
+                        Placement::Header(name) => {
+                            request.header(name, c.secret.header_value("")?)
+                        }
+
+                        Placement::Query(name) => {
+                            request.query(&[(name, c.secret.expose())])
+                        }
+
+                        Placement::Cookie(name) => {
+                            cookies.push(format!("{name}={}", c.secret.expose()));
+                            request
+                        }
+                    };
+                }
+
+                Ok(request)
+            }
+        }
+
+        impl fmt::Debug for Credentials {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_map()
+                    .entries(self.list.iter().map(|c| (c.scheme, "[redacted]")))
+                    .finish()
+            }
+        }
+    }
+
+    mod de {
+        //! Deserialisation helpers the models' serde attributes and impls name.
+        //!
+        //! A model's `Deserialize` is a loop over its members written by the generator
+        //! (`Object::visit`) behind the one generic visitor here: far less code per model
+        //! than serde's derive, and no buffering of the members the model does not list.
+        use std::borrow::Cow;
+
+        /// A model read member by member; generated for each struct.
+        pub trait Object: Sized {
+            /// The model's name, for error messages.
+            const NAME: &'static str;
+            fn visit<'de, A: serde::de::MapAccess<'de>>(
+                map: A,
+            ) -> Result<Self, A::Error>;
+        }
+
+        /// `Deserialize::deserialize` of every generated struct.
+        pub fn deserialize_object<'de, T: Object, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<T, D::Error> {
+            struct Visitor<T>(std::marker::PhantomData<T>);
+            impl<'de, T: Object> serde::de::Visitor<'de> for Visitor<T> {
+                type Value = T;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    write!(f, "an object ({})", T::NAME)
+                }
+
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    map: A,
+                ) -> Result<T, A::Error> {
+                    T::visit(map)
+                }
+            }
+
+            deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+        }
+
+        /// A member name, borrowed from the input when it can be.
+        pub struct Key<'de>(Cow<'de, str>);
+        impl Key<'_> {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0.into_owned()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for Key<'de> {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = Key<'de>;
+                    fn expecting(
+                        &self,
+                        f: &mut std::fmt::Formatter<'_>,
+                    ) -> std::fmt::Result {
+                        f.write_str("a member name")
+                    }
+
+                    fn visit_borrowed_str<E: serde::de::Error>(
+                        self,
+                        v: &'de str,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Borrowed(v)))
+                    }
+
+                    fn visit_str<E: serde::de::Error>(
+                        self,
+                        v: &str,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Owned(v.to_string())))
+                    }
+
+                    fn visit_string<E: serde::de::Error>(
+                        self,
+                        v: String,
+                    ) -> Result<Key<'de>, E> {
+                        Ok(Key(Cow::Owned(v)))
+                    }
+                }
+
+                deserializer.deserialize_str(Visitor)
+            }
+        }
+
+        /// A required member's value, or the error saying it is absent.
+        pub fn required<T, E: serde::de::Error>(
+            value: Option<T>,
+            member: &'static str,
+        ) -> Result<T, E> {
+            value.ok_or_else(|| E::missing_field(member))
+        }
+
+        /// Tells a member sent as `null` (`Some(None)`) from an absent one (`None`).
+        pub fn double_option<'de, T, D>(
+            deserializer: D,
+        ) -> Result<Option<Option<T>>, D::Error>
+        where
+            T: serde::Deserialize<'de>,
+            D: serde::Deserializer<'de>,
+        {
+            <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+        }
+
+        /// An optional member of any type: a sent `null` is kept as `Value::Null`.
+        pub fn keep_null<'de, D>(
+            deserializer: D,
+        ) -> Result<Option<serde_json::Value>, D::Error>
+        where
+            D: serde::Deserializer<'de>,
+        {
+            <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
+                .map(Some)
+        }
+
+        /// Reads a string enum without allocating for known values.
+        pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+        where
+            T: for<'a> From<&'a str>,
+            D: serde::Deserializer<'de>,
+        {
+            struct Visitor<T>(std::marker::PhantomData<T>);
+            impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for Visitor<T> {
+                type Value = T;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("a string")
+                }
+
+                fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+                    Ok(T::from(value))
+                }
+            }
+
+            deserializer.deserialize_str(Visitor(std::marker::PhantomData))
+        }
+
+        /// Reads an integer enum; values beyond the listed ones are kept.
+        pub fn deserialize_int_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+        where
+            T: From<i64>,
+            D: serde::Deserializer<'de>,
+        {
+            <i64 as serde::Deserialize>::deserialize(deserializer).map(T::from)
+        }
+    }
+
     mod error {
         //! Everything that can go wrong calling an operation, with nothing the server sent lost.
         use super::response::{DecodeError, RawResponse};
@@ -726,6 +976,33 @@ mod runtime {
             }
         }
 
+        /// Why sending failed before any response: the operation-independent part of
+        /// [`Error`], so that sending is compiled once, not per operation.
+        #[derive(Debug)]
+        pub(crate) enum Failure {
+            InvalidRequest(RequestError),
+            Timeout { source: reqwest::Error, attempts: u32 },
+            Transport { source: reqwest::Error, attempts: u32 },
+        }
+
+        impl<E> From<Failure> for Error<E> {
+            fn from(f: Failure) -> Self {
+                match f {
+                    Failure::InvalidRequest(e) => Self::InvalidRequest(e),
+                    Failure::Timeout { source, attempts } => {
+                        Self::Timeout { source, attempts }
+                    }
+
+                    Failure::Transport { source, attempts } => {
+                        Self::Transport {
+                            source,
+                            attempts,
+                        }
+                    }
+                }
+            }
+        }
+
         impl<E: fmt::Debug> fmt::Display for Error<E> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 match self {
@@ -788,12 +1065,18 @@ mod runtime {
 
         impl std::error::Error for ConfigError {}
 
-        /// Static facts about an operation, for logs and errors.
+        /// Static facts about an operation, for sending it, logs and errors.
         #[derive(Debug, Clone, Copy)]
         pub struct OperationInfo {
             pub operation_id: &'static str,
+            /// `GET`, `POST`, …
             pub method: &'static str,
+            /// The path template (`/ports/{id}`).
             pub path: &'static str,
+            /// The security schemes whose credentials are sent (those the client has).
+            pub security: &'static [&'static str],
+            /// Whether a success has a JSON body (`Accept: application/json` is sent).
+            pub accept_json: bool,
         }
     }
 
@@ -802,7 +1085,7 @@ mod runtime {
         use super::error::RequestError;
 
         /// Text of a parameter value in the `simple` style (path and header parameters).
-        pub(crate) fn simple_text<T: serde::Serialize>(
+        pub(crate) fn simple_text<T: serde::Serialize + ?Sized>(
             value: &T,
             explode: bool,
         ) -> Result<String, RequestError> {
@@ -836,7 +1119,7 @@ mod runtime {
         }
 
         /// `name=value` for a `Cookie` header.
-        pub(crate) fn cookie_pair<T: serde::Serialize>(
+        pub(crate) fn cookie_pair<T: serde::Serialize + ?Sized>(
             name: &str,
             value: &T,
         ) -> Result<String, RequestError> {
@@ -844,7 +1127,7 @@ mod runtime {
         }
 
         /// A header parameter's value.
-        pub(crate) fn header_value<T: serde::Serialize>(
+        pub(crate) fn header_value<T: serde::Serialize + ?Sized>(
             name: &str,
             value: &T,
         ) -> Result<reqwest::header::HeaderValue, RequestError> {
@@ -873,6 +1156,7 @@ mod runtime {
         //! Path parameters, percent-encoded so each stays one segment.
         use super::error::RequestError;
         use super::params::simple_text;
+        use super::request::RequestParts;
 
         /// Characters left as they are in a path segment (RFC 3986 unreserved).
         const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
@@ -880,25 +1164,33 @@ mod runtime {
             .remove(b'.')
             .remove(b'_')
             .remove(b'~');
-        /// A path parameter, percent-encoded so it stays one segment.
-        pub(crate) fn path_param<T: serde::Serialize>(
-            value: &T,
-        ) -> Result<String, RequestError> {
-            let text = simple_text(value, false)?;
-            Ok(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT).to_string())
-        }
+        impl RequestParts {
+            /// A string path parameter, percent-encoded so it stays one segment.
+            pub(crate) fn path_segment(&mut self, value: &str) {
+                if value
+                    .bytes()
+                    .all(|b| {
+                        b.is_ascii_alphanumeric()
+                            || matches!(b, b'-' | b'.' | b'_' | b'~')
+                    })
+                {
+                    self.path.push_str(value);
+                } else {
+                    self.path
+                        .extend(
+                            percent_encoding::utf8_percent_encode(value, PATH_SEGMENT),
+                        );
+                }
+            }
 
-        /// A string path parameter, percent-encoded onto the URL.
-        pub(crate) fn push_path_segment(url: &mut String, value: &str) {
-            if value
-                .bytes()
-                .all(|b| {
-                    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
-                })
-            {
-                url.push_str(value);
-            } else {
-                url.extend(percent_encoding::utf8_percent_encode(value, PATH_SEGMENT));
+            /// A path parameter of any type, in the `simple` style, percent-encoded.
+            pub(crate) fn path_param<T: serde::Serialize + ?Sized>(
+                &mut self,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                let text = simple_text(value, false)?;
+                self.path_segment(&text);
+                Ok(())
             }
         }
     }
@@ -907,6 +1199,7 @@ mod runtime {
         //! Query parameters in the styles OpenAPI defines.
         use super::error::RequestError;
         use super::params::scalar_text;
+        use super::request::RequestParts;
 
         /// How a query parameter is spelled (OpenAPI `style`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -917,8 +1210,37 @@ mod runtime {
             DeepObject,
         }
 
+        impl RequestParts {
+            /// A query parameter in the document's style.
+            pub(crate) fn query<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &str,
+                value: &T,
+                style: Style,
+                explode: bool,
+            ) -> Result<(), RequestError> {
+                query_param(&mut self.query, name, value, style, explode)
+            }
+
+            /// A query parameter whose value is JSON text (`content: application/json`).
+            pub(crate) fn query_json<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &str,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                let text = serde_json::to_string(value)
+                    .map_err(|e| {
+                        RequestError(
+                            format!("parameter `{name}` could not be serialised: {e}"),
+                        )
+                    })?;
+                self.query.push((name.to_string(), text));
+                Ok(())
+            }
+        }
+
         /// Appends one parameter to a query string in the document's style.
-        pub(crate) fn query_param<T: serde::Serialize>(
+        fn query_param<T: serde::Serialize + ?Sized>(
             pairs: &mut Vec<(String, String)>,
             name: &str,
             value: &T,
@@ -1016,19 +1338,176 @@ mod runtime {
                 scalar => pairs.push((prefix.to_string(), scalar_text(scalar))),
             }
         }
+    }
 
-        /// A parameter whose value is JSON text (`content: application/json`).
-        pub(crate) fn query_json<T: serde::Serialize>(
-            pairs: &mut Vec<(String, String)>,
-            name: &str,
-            value: &T,
-        ) -> Result<(), RequestError> {
-            let text = serde_json::to_string(value)
-                .map_err(|e| RequestError(
-                    format!("parameter `{name}` could not be serialised: {e}"),
-                ))?;
-            pairs.push((name.to_string(), text));
-            Ok(())
+    mod request {
+        //! One request builder for every operation. An operation only says what differs
+        //! (its parameters, how they go on the wire, how its responses decode); sending,
+        //! timeouts, retries and logs are this generic code, compiled once per crate.
+        use super::error::{Error, OperationInfo, RequestError};
+        use super::response::{RawResponse, ResponseValue};
+        use super::retry::{RequestOptions, RetryPolicy};
+        use super::transport::Core;
+        use std::time::Duration;
+
+        /// What the generated code says about an operation.
+        pub trait Operation: Sync {
+            /// The decoded body of a successful response (or the enum of several).
+            type Success;
+            /// The operation's enum of documented error responses.
+            type Error;
+            const INFO: OperationInfo;
+            /// Puts the parameters and body on the request.
+            fn write(&self, request: &mut RequestParts) -> Result<(), RequestError>;
+            /// Decodes a response by its status.
+            fn decode(
+                response: RawResponse,
+            ) -> Result<ResponseValue<Self::Success>, Error<Self::Error>>;
+        }
+
+        /// A call being prepared: set optional parameters with the operation's setters,
+        /// override the client's timeout or retry policy, then `send().await`.
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until `send` is awaited"]
+        pub struct Request<'a, O> {
+            core: &'a Core,
+            options: RequestOptions,
+            pub(crate) op: O,
+        }
+
+        impl<'a, O> Request<'a, O> {
+            pub(crate) fn new(core: &'a Core, op: O) -> Self {
+                Self {
+                    core,
+                    options: RequestOptions::default(),
+                    op,
+                }
+            }
+        }
+
+        impl<O: Operation> Request<'_, O> {
+            /// The time this call may take, per attempt, instead of the client's.
+            pub fn with_timeout(mut self, timeout: Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// When this call is retried, instead of the client's policy.
+            pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+                self.options.retry = Some(policy);
+                self
+            }
+
+            /// Sends the request (again on each retry) and decodes the response.
+            pub async fn send(
+                self,
+            ) -> Result<ResponseValue<O::Success>, Error<O::Error>> {
+                let op = &self.op;
+                let raw = self
+                    .core
+                    .execute(
+                        &O::INFO,
+                        &self.options,
+                        &|parts: &mut RequestParts| { op.write(parts) },
+                    )
+                    .await
+                    .map_err(Error::from)?;
+                O::decode(raw)
+            }
+        }
+
+        /// The parts of a request an operation writes: path, query, headers, cookies, body.
+        #[derive(Default)]
+        pub struct RequestParts {
+            pub(crate) path: String,
+            pub(crate) query: Vec<(String, String)>,
+            pub(crate) headers: reqwest::header::HeaderMap,
+            pub(crate) cookies: Vec<String>,
+            pub(crate) body: Option<Body>,
+        }
+
+        /// A request body, ready to send.
+        pub(crate) enum Body {
+            Bytes { content_type: &'static str, bytes: bytes::Bytes },
+            /// A body only reqwest can build (multipart forms).
+            Custom(
+                Box<
+                    dyn FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder + Send,
+                >,
+            ),
+        }
+
+        impl std::fmt::Debug for Body {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    Body::Bytes { content_type, bytes } => {
+                        f.debug_struct("Bytes")
+                            .field("content_type", content_type)
+                            .field("len", &bytes.len())
+                            .finish()
+                    }
+
+                    Body::Custom(_) => f.write_str("Custom"),
+                }
+            }
+        }
+
+        impl RequestParts {
+            /// Appends literal text of the path template.
+            pub(crate) fn path(&mut self, literal: &str) {
+                self.path.push_str(literal);
+            }
+
+            /// A header parameter (its name as the document spells it, in any case).
+            pub(crate) fn header<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &str,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| RequestError(
+                        format!("`{name}` is not a valid header name"),
+                    ))?;
+                let value = super::params::header_value(name, value)?;
+                self.headers.append(header, value);
+                Ok(())
+            }
+
+            /// A cookie parameter.
+            pub(crate) fn cookie<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &str,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                self.cookies.push(super::params::cookie_pair(name, value)?);
+                Ok(())
+            }
+
+            /// A JSON body in the given media type.
+            pub(crate) fn json<T: serde::Serialize + ?Sized>(
+                &mut self,
+                content_type: &'static str,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                let bytes = serde_json::to_vec(value)
+                    .map_err(|e| RequestError(
+                        format!("the body could not be serialised: {e}"),
+                    ))?;
+                self.bytes(content_type, bytes);
+                Ok(())
+            }
+
+            /// A body sent as it is (text or bytes).
+            pub(crate) fn bytes(
+                &mut self,
+                content_type: &'static str,
+                bytes: impl Into<bytes::Bytes>,
+            ) {
+                self.body = Some(Body::Bytes {
+                    content_type,
+                    bytes: bytes.into(),
+                });
+            }
         }
     }
 
@@ -1285,7 +1764,7 @@ mod runtime {
 
     mod retry {
         //! Sending a request: timeouts, retries with backoff and `Retry-After`, tracing.
-        use super::error::{Error, OperationInfo, RequestError};
+        use super::error::{Failure, OperationInfo, RequestError};
         use super::response::RawResponse;
         use std::time::Duration;
 
@@ -1428,13 +1907,13 @@ mod runtime {
         /// response. Each call is a `tracing` span with the operation, method, path
         /// template, attempt, status, elapsed time and the server's request id; no
         /// header or URL is recorded, so credentials never reach the logs.
-        pub(crate) async fn execute<E>(
+        pub(crate) async fn execute(
             http: &reqwest::Client,
             settings: &Settings,
             build: Build<'_>,
             operation: &'static OperationInfo,
             options: &RequestOptions,
-        ) -> Result<RawResponse, Error<E>> {
+        ) -> Result<RawResponse, Failure> {
             use tracing::Instrument as _;
 
             let policy = options.retry.as_ref().unwrap_or(&settings.retry);
@@ -1463,15 +1942,15 @@ mod runtime {
                 .map_err(|e| RequestError(e.without_url().to_string()))
         }
 
-        async fn attempts<E>(
+        async fn attempts(
             http: &reqwest::Client,
             build: Build<'_>,
             timeout: Duration,
             policy: &RetryPolicy,
-        ) -> Result<RawResponse, Error<E>> {
+        ) -> Result<RawResponse, Failure> {
             let started = std::time::Instant::now();
             let mut current = make_request(build, timeout)
-                .map_err(Error::InvalidRequest)?;
+                .map_err(Failure::InvalidRequest)?;
             let safe = matches!(
                 * current.method(), reqwest::Method::GET | reqwest::Method::HEAD |
                 reqwest::Method::OPTIONS | reqwest::Method::TRACE
@@ -1526,7 +2005,7 @@ mod runtime {
 
                         tokio::time::sleep(wait).await;
                         current = make_request(build, timeout)
-                            .map_err(Error::InvalidRequest)?;
+                            .map_err(Failure::InvalidRequest)?;
                         attempt += 1;
                     }
 
@@ -1544,12 +2023,12 @@ mod runtime {
                                 tracing::debug!(error = % source, "request failed");
                                 Err(
                                     if source.is_timeout() {
-                                        Error::Timeout {
+                                        Failure::Timeout {
                                             source,
                                             attempts: attempt,
                                         }
                                     } else {
-                                        Error::Transport {
+                                        Failure::Transport {
                                             source,
                                             attempts: attempt,
                                         }
@@ -1654,17 +2133,206 @@ mod runtime {
         }
     }
 
+    mod transport {
+        //! A configured client: base URL, HTTP client, defaults, credentials; and sending
+        //! one operation's request with them. Nothing here depends on the operation's types.
+        use super::auth::Credentials;
+        use super::error::{ConfigError, OperationInfo, RequestError};
+        use super::request::{Body, RequestParts};
+        use super::response::RawResponse;
+        use super::retry::{self, RequestOptions, RetryPolicy, Settings};
+        use std::time::Duration;
+
+        /// What every generated `Client` holds. Cheap to clone: clones share one
+        /// connection pool.
+        #[derive(Clone)]
+        pub struct Core {
+            base_url: String,
+            http: reqwest::Client,
+            settings: Settings,
+            credentials: Credentials,
+        }
+
+        impl std::fmt::Debug for Core {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("Client")
+                    .field("base_url", &self.base_url)
+                    .field("credentials", &self.credentials)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        /// What every generated `ClientBuilder` holds.
+        #[derive(Clone, Default)]
+        pub struct CoreBuilder {
+            pub(crate) base_url: Option<String>,
+            pub(crate) http: Option<reqwest::Client>,
+            pub(crate) timeout: Option<Duration>,
+            pub(crate) connect_timeout: Option<Duration>,
+            pub(crate) retry: Option<RetryPolicy>,
+            pub(crate) credentials: Credentials,
+        }
+
+        impl std::fmt::Debug for CoreBuilder {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("ClientBuilder")
+                    .field("base_url", &self.base_url)
+                    .field("credentials", &self.credentials)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        /// How long a call may take, per attempt, unless the call or the client sets its own.
+        pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+        /// How long connecting may take.
+        pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+        impl CoreBuilder {
+            /// Checks the configuration; `default_base_url` is the document's first server.
+            pub(crate) fn build(
+                self,
+                default_base_url: Option<&str>,
+            ) -> Result<Core, ConfigError> {
+                let base_url = match (self.base_url, default_base_url) {
+                    (Some(url), _) => url,
+                    (None, Some(url)) => url.to_string(),
+                    (None, None) => {
+                        return Err(
+                            ConfigError(
+                                "no base URL set: call `ClientBuilder::base_url`".into(),
+                            ),
+                        );
+                    }
+                };
+
+                let parsed = reqwest::Url::parse(&base_url)
+                    .map_err(|e| ConfigError(
+                        format!("invalid base URL `{base_url}`: {e}"),
+                    ))?;
+                if !matches!(parsed.scheme(), "http" | "https") {
+                    return Err(
+                        ConfigError(
+                            format!("the base URL `{base_url}` is not http or https"),
+                        ),
+                    );
+                }
+
+                let http = match self.http {
+                    Some(http) => http,
+                    None => {
+                        reqwest::Client::builder()
+                            .connect_timeout(
+                                self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                            )
+                            .build()
+                            .map_err(|e| ConfigError(
+                                format!("could not create the HTTP client: {e}"),
+                            ))?
+                    }
+                };
+
+                Ok(Core {
+                    base_url: base_url.trim_end_matches('/').to_string(),
+                    http,
+                    settings: Settings {
+                        timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                        retry: self.retry.unwrap_or_default(),
+                    },
+                    credentials: self.credentials,
+                })
+            }
+        }
+
+        impl Core {
+            pub fn base_url(&self) -> &str {
+                &self.base_url
+            }
+
+            /// Sends an operation's request, retrying as allowed, and reads the whole
+            /// response. `write` puts the operation's parameters on each attempt's request.
+            pub(crate) async fn execute(
+                &self,
+                info: &'static OperationInfo,
+                options: &RequestOptions,
+                write: &(dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
+            ) -> Result<RawResponse, super::error::Failure> {
+                let build = || self.request(info, write);
+                retry::execute(&self.http, &self.settings, &build, info, options).await
+            }
+
+            /// One attempt's request.
+            fn request(
+                &self,
+                info: &OperationInfo,
+                write: &(dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
+            ) -> Result<reqwest::RequestBuilder, RequestError> {
+                let mut parts = RequestParts::default();
+                write(&mut parts)?;
+                let method = reqwest::Method::from_bytes(info.method.as_bytes())
+                    .map_err(|_| RequestError(
+                        format!("`{}` is not an HTTP method", info.method),
+                    ))?;
+                let mut url = String::with_capacity(
+                    self.base_url.len() + parts.path.len(),
+                );
+                url.push_str(&self.base_url);
+                url.push_str(&parts.path);
+                let mut request = self.http.request(method, url);
+                if !parts.query.is_empty() {
+                    request = request.query(&parts.query);
+                }
+
+                if !parts.headers.is_empty() {
+                    request = request.headers(parts.headers);
+                }
+
+                if info.accept_json {
+                    request = request
+                        .header(reqwest::header::ACCEPT, "application/json");
+                }
+
+                if !info.security.is_empty() {
+                    request = self
+                        .credentials
+                        .apply(request, info.security, &mut parts.cookies)?;
+                }
+
+                if !parts.cookies.is_empty() {
+                    request = request
+                        .header(reqwest::header::COOKIE, parts.cookies.join("; "));
+                }
+
+                match parts.body {
+                    None => {}
+
+                    Some(Body::Bytes { content_type, bytes }) => {
+                        request = request
+                            .header(reqwest::header::CONTENT_TYPE, content_type)
+                            .body(bytes);
+                    }
+
+                    Some(Body::Custom(apply)) => request = apply(request),
+                }
+
+                Ok(request)
+            }
+        }
+    }
+
+    pub use self::auth::*;
+    pub use self::de::*;
     pub use self::error::*;
     pub use self::params::*;
     pub use self::path::*;
     pub use self::query::*;
+    pub use self::request::*;
     pub use self::response::*;
     pub use self::retry::*;
     pub use self::secret::*;
+    pub use self::transport::*;
 }
 
 pub use runtime::{
-    ConfigError, DecodeError, Error, OperationInfo, RawResponse, RequestError,
+    ConfigError, DecodeError, Error, OperationInfo, RawResponse, Request, RequestError,
     ResponseValue, RetryPolicy, Secret,
 };
 

@@ -65,7 +65,7 @@ async fn query_parameters_follow_their_style() {
         .filter(filter)
         .x_request_id("r-1")
         .session("s3")
-        .client2("me")
+        .client("me")
         .send()
         .await
         .unwrap();

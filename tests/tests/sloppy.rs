@@ -67,7 +67,7 @@ async fn the_clients_own_names_taken_by_a_document_do_not_collide() {
     let server = MockServer::start().await;
     let client = reserved::Client::builder()
         .base_url(server.uri())
-        .authorize2("t0k3n")
+        .authorize("t0k3n")
         .timeout2("d")
         .retry(reserved::RetryPolicy::none())
         .build()
@@ -87,8 +87,8 @@ async fn the_clients_own_names_taken_by_a_document_do_not_collide() {
     // `Clone` is still `Clone`, not the operation named `clone`.
     let copy = client.clone();
     let out = copy
-        .authorize2()
-        .client2("c")
+        .authorize()
+        .client("c")
         .send2("s")
         .with_retry(reserved::RetryPolicy::none())
         .send()

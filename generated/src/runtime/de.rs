@@ -2,6 +2,86 @@
 // Do not edit by hand: change the API description and run the command again.
 
 //! Deserialisation helpers the models' serde attributes and impls name.
+//!
+//! A model's `Deserialize` is a loop over its members written by the generator
+//! (`Object::visit`) behind the one generic visitor here: far less code per model
+//! than serde's derive, and no buffering of the members the model does not list.
+
+use std::borrow::Cow;
+
+/// A model read member by member; generated for each struct.
+pub trait Object: Sized {
+    /// The model's name, for error messages.
+    const NAME: &'static str;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// `Deserialize::deserialize` of every generated struct.
+pub fn deserialize_object<'de, T: Object, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    struct Visitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: Object> serde::de::Visitor<'de> for Visitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "an object ({})", T::NAME)
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::visit(map)
+        }
+    }
+
+    deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+}
+
+/// A member name, borrowed from the input when it can be.
+pub struct Key<'de>(Cow<'de, str>);
+
+impl Key<'_> {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a member name")
+            }
+
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
+/// A required member's value, or the error saying it is absent.
+pub fn required<T, E: serde::de::Error>(value: Option<T>, member: &'static str) -> Result<T, E> {
+    value.ok_or_else(|| E::missing_field(member))
+}
 
 /// Tells a member sent as `null` (`Some(None)`) from an absent one (`None`).
 pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>

@@ -4,6 +4,7 @@
 //! Support code shared by the models and the client, copied from the
 //! generator's runtime (only the parts this crate uses).
 #![allow(dead_code, unused_imports, clippy::result_large_err)]
+mod auth;
 mod datetime;
 mod de;
 mod error;
@@ -11,9 +12,12 @@ mod pagination;
 mod params;
 mod path;
 mod query;
+mod request;
 mod response;
 mod retry;
 mod secret;
+mod transport;
+pub use self::auth::*;
 pub use self::datetime::*;
 pub use self::de::*;
 pub use self::error::*;
@@ -21,6 +25,8 @@ pub use self::pagination::*;
 pub use self::params::*;
 pub use self::path::*;
 pub use self::query::*;
+pub use self::request::*;
 pub use self::response::*;
 pub use self::retry::*;
 pub use self::secret::*;
+pub use self::transport::*;

@@ -6,7 +6,7 @@
 use super::error::RequestError;
 
 /// Text of a parameter value in the `simple` style (path and header parameters).
-pub(crate) fn simple_text<T: serde::Serialize>(
+pub(crate) fn simple_text<T: serde::Serialize + ?Sized>(
     value: &T,
     explode: bool,
 ) -> Result<String, RequestError> {
@@ -32,7 +32,7 @@ pub(crate) fn simple_text<T: serde::Serialize>(
 }
 
 /// `name=value` for a `Cookie` header.
-pub(crate) fn cookie_pair<T: serde::Serialize>(
+pub(crate) fn cookie_pair<T: serde::Serialize + ?Sized>(
     name: &str,
     value: &T,
 ) -> Result<String, RequestError> {
@@ -40,7 +40,7 @@ pub(crate) fn cookie_pair<T: serde::Serialize>(
 }
 
 /// A header parameter's value.
-pub(crate) fn header_value<T: serde::Serialize>(
+pub(crate) fn header_value<T: serde::Serialize + ?Sized>(
     name: &str,
     value: &T,
 ) -> Result<reqwest::header::HeaderValue, RequestError> {

@@ -5,6 +5,7 @@
 
 use super::error::RequestError;
 use super::params::simple_text;
+use super::request::RequestParts;
 
 /// Characters left as they are in a path segment (RFC 3986 unreserved).
 const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
@@ -13,22 +14,29 @@ const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANU
     .remove(b'_')
     .remove(b'~');
 
-/// A path parameter, percent-encoded so it stays one segment.
-pub(crate) fn path_param<T: serde::Serialize>(value: &T) -> Result<String, RequestError> {
-    let text = simple_text(value, false)?;
-    Ok(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT).to_string())
-}
+impl RequestParts {
+    /// A string path parameter, percent-encoded so it stays one segment.
+    pub(crate) fn path_segment(&mut self, value: &str) {
+        // Ids, the usual values, need no escaping: copy them whole.
+        if value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+        {
+            self.path.push_str(value);
+        } else {
+            self.path
+                .extend(percent_encoding::utf8_percent_encode(value, PATH_SEGMENT));
+        }
+    }
 
-/// A string path parameter, percent-encoded onto the URL.
-pub(crate) fn push_path_segment(url: &mut String, value: &str) {
-    // Ids, the usual values, need no escaping: copy them whole.
-    if value
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
-    {
-        url.push_str(value);
-    } else {
-        url.extend(percent_encoding::utf8_percent_encode(value, PATH_SEGMENT));
+    /// A path parameter of any type, in the `simple` style, percent-encoded.
+    pub(crate) fn path_param<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), RequestError> {
+        let text = simple_text(value, false)?;
+        self.path_segment(&text);
+        Ok(())
     }
 }
 

@@ -5,6 +5,7 @@
 
 use super::error::RequestError;
 use super::params::scalar_text;
+use super::request::RequestParts;
 
 /// How a query parameter is spelled (OpenAPI `style`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,8 +16,34 @@ pub(crate) enum Style {
     DeepObject,
 }
 
+impl RequestParts {
+    /// A query parameter in the document's style.
+    pub(crate) fn query<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: Style,
+        explode: bool,
+    ) -> Result<(), RequestError> {
+        query_param(&mut self.query, name, value, style, explode)
+    }
+
+    /// A query parameter whose value is JSON text (`content: application/json`).
+    pub(crate) fn query_json<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), RequestError> {
+        let text = serde_json::to_string(value).map_err(|e| {
+            RequestError(format!("parameter `{name}` could not be serialised: {e}"))
+        })?;
+        self.query.push((name.to_string(), text));
+        Ok(())
+    }
+}
+
 /// Appends one parameter to a query string in the document's style.
-pub(crate) fn query_param<T: serde::Serialize>(
+fn query_param<T: serde::Serialize + ?Sized>(
     pairs: &mut Vec<(String, String)>,
     name: &str,
     value: &T,
@@ -81,17 +108,5 @@ pub(crate) fn deep(pairs: &mut Vec<(String, String)>, prefix: &str, value: &serd
         serde_json::Value::Null => {}
         scalar => pairs.push((prefix.to_string(), scalar_text(scalar))),
     }
-}
-
-/// A parameter whose value is JSON text (`content: application/json`).
-pub(crate) fn query_json<T: serde::Serialize>(
-    pairs: &mut Vec<(String, String)>,
-    name: &str,
-    value: &T,
-) -> Result<(), RequestError> {
-    let text = serde_json::to_string(value)
-        .map_err(|e| RequestError(format!("parameter `{name}` could not be serialised: {e}")))?;
-    pairs.push((name.to_string(), text));
-    Ok(())
 }
 

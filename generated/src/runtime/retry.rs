@@ -3,7 +3,7 @@
 
 //! Sending a request: timeouts, retries with backoff and `Retry-After`, tracing.
 
-use super::error::{Error, OperationInfo, RequestError};
+use super::error::{Failure, OperationInfo, RequestError};
 use super::response::RawResponse;
 use std::time::Duration;
 
@@ -135,13 +135,13 @@ fn retryable_status(status: reqwest::StatusCode) -> bool {
 /// response. Each call is a `tracing` span with the operation, method, path
 /// template, attempt, status, elapsed time and the server's request id; no
 /// header or URL is recorded, so credentials never reach the logs.
-pub(crate) async fn execute<E>(
+pub(crate) async fn execute(
     http: &reqwest::Client,
     settings: &Settings,
     build: Build<'_>,
     operation: &'static OperationInfo,
     options: &RequestOptions,
-) -> Result<RawResponse, Error<E>> {
+) -> Result<RawResponse, Failure> {
     use tracing::Instrument as _;
     let policy = options.retry.as_ref().unwrap_or(&settings.retry);
     let timeout = options.timeout.unwrap_or(settings.timeout);
@@ -173,14 +173,14 @@ fn make_request(build: Build<'_>, timeout: Duration) -> Result<reqwest::Request,
         .map_err(|e| RequestError(e.without_url().to_string()))
 }
 
-async fn attempts<E>(
+async fn attempts(
     http: &reqwest::Client,
     build: Build<'_>,
     timeout: Duration,
     policy: &RetryPolicy,
-) -> Result<RawResponse, Error<E>> {
+) -> Result<RawResponse, Failure> {
     let started = std::time::Instant::now();
-    let mut current = make_request(build, timeout).map_err(Error::InvalidRequest)?;
+    let mut current = make_request(build, timeout).map_err(Failure::InvalidRequest)?;
     let safe = matches!(
         *current.method(),
         reqwest::Method::GET
@@ -236,7 +236,7 @@ async fn attempts<E>(
                     ),
                 }
                 tokio::time::sleep(wait).await;
-                current = make_request(build, timeout).map_err(Error::InvalidRequest)?;
+                current = make_request(build, timeout).map_err(Failure::InvalidRequest)?;
                 attempt += 1;
             }
             None => {
@@ -249,12 +249,12 @@ async fn attempts<E>(
                         let source = e.without_url();
                         tracing::debug!(error = %source, "request failed");
                         Err(if source.is_timeout() {
-                            Error::Timeout {
+                            Failure::Timeout {
                                 source,
                                 attempts: attempt,
                             }
                         } else {
-                            Error::Transport {
+                            Failure::Transport {
                                 source,
                                 attempts: attempt,
                             }

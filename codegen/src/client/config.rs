@@ -1,0 +1,286 @@
+//! `Client` and `ClientBuilder`: the runtime's configured core, plus what is
+//! specific to the document (its security schemes, environment variables, default
+//! server).
+
+use super::ClientEmitter;
+use crate::docs;
+use crate::names::ident;
+use crate::operations::{Scheme, SchemeKind};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// An environment variable `from_env` reads, and what it is for.
+struct EnvVar {
+    name: String,
+    purpose: String,
+}
+
+impl ClientEmitter<'_> {
+    /// The environment variables of each scheme's credential (basic schemes need two).
+    fn scheme_env(&self, s: &Scheme) -> Vec<EnvVar> {
+        let var = format!(
+            "{}_{}",
+            self.settings.env_prefix,
+            s.field.to_ascii_uppercase()
+        );
+        match s.kind {
+            SchemeKind::Basic => vec![
+                EnvVar {
+                    name: format!("{var}_USERNAME"),
+                    purpose: format!("the user name for `{}`", s.name),
+                },
+                EnvVar {
+                    name: format!("{var}_PASSWORD"),
+                    purpose: format!("the password for `{}`", s.name),
+                },
+            ],
+            _ => vec![EnvVar {
+                name: var,
+                purpose: format!("the credential for `{}`", s.name),
+            }],
+        }
+    }
+
+    pub(super) fn emit_config(&self) -> TokenStream {
+        let title = self.settings.title;
+        let schemes = &self.built.schemes;
+        let env_base = format!("{}_BASE_URL", self.settings.env_prefix);
+        let need_credential = self.built.auth_required && !schemes.is_empty();
+        let mark_found = need_credential.then(|| quote!(found = true;));
+        let mut env_docs = vec![format!("- `{env_base}`: the base URL (optional)")];
+        let mut credential_vars = Vec::new();
+        let mut env_reads = TokenStream::new();
+        let mut setters = TokenStream::new();
+        for s in schemes {
+            let f = ident(&s.field);
+            let scheme_name = &s.name;
+            let vars = self.scheme_env(s);
+            let sdoc = docs::attrs(&scheme_doc(s));
+            match &s.kind {
+                SchemeKind::Basic => {
+                    let (user_var, pass_var) = (&vars[0].name, &vars[1].name);
+                    setters.extend(quote! {
+                        #sdoc
+                        pub fn #f(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+                            self.core.credentials.set_basic(#scheme_name, username, password);
+                            self
+                        }
+                    });
+                    env_reads.extend(quote! {
+                        if let (Ok(user), Ok(password)) = (std::env::var(#user_var), std::env::var(#pass_var)) {
+                            builder = builder.#f(user, password);
+                            #mark_found
+                        }
+                    });
+                    credential_vars.push(format!("{user_var} and {pass_var}"));
+                }
+                kind => {
+                    let placement = placement(kind);
+                    let var = &vars[0].name;
+                    setters.extend(quote! {
+                        #sdoc
+                        pub fn #f(mut self, credential: impl Into<String>) -> Self {
+                            self.core.credentials.set(#scheme_name, #placement, credential);
+                            self
+                        }
+                    });
+                    env_reads.extend(quote! {
+                        if let Ok(value) = std::env::var(#var) {
+                            builder = builder.#f(value);
+                            #mark_found
+                        }
+                    });
+                    credential_vars.push(var.clone());
+                }
+            }
+            env_docs.extend(
+                vars.iter()
+                    .map(|v| format!("- `{}`: {}", v.name, v.purpose)),
+            );
+        }
+        let (default_const, default_doc, default_arg) = match &self.settings.default_server {
+            Some(url) => (
+                quote! {
+                    /// The API description's first server, used when no base URL is set.
+                    pub const DEFAULT_BASE_URL: &'static str = #url;
+                },
+                format!("Defaults to [`Client::DEFAULT_BASE_URL`] (`{url}`)."),
+                quote!(Some(Client::DEFAULT_BASE_URL)),
+            ),
+            None => (
+                TokenStream::new(),
+                "The API description names no absolute server, so a base URL must be set."
+                    .to_string(),
+                quote!(None),
+            ),
+        };
+        let require_credential = need_credential.then(|| {
+            let msg = format!(
+                "no credential in the environment: set {}",
+                credential_vars.join(" or ")
+            );
+            quote! {
+                if !found {
+                    return Err(runtime::ConfigError(#msg.into()));
+                }
+            }
+        });
+        let found_decl = need_credential.then(|| quote!(let mut found = false;));
+        let from_env_doc = docs::attrs(&lines(&format!(
+            "Builds a client from environment variables:\n\n{}\n\nFails if the base URL is invalid{}.",
+            env_docs.join("\n"),
+            if need_credential { " or no credential is set" } else { "" }
+        )));
+        let client_doc = docs::attrs(&lines(&format!(
+            "A client for the {title}.\n\nCheap to clone: clones share one connection pool. Build one with [`Client::builder`], [`Client::new`] or [`Client::from_env`]."
+        )));
+        let base_url_doc = docs::attrs(&[format!(
+            "Sets the base URL every path is appended to. {default_doc}"
+        )]);
+        quote! {
+            #client_doc
+            #[derive(Clone)]
+            pub struct Client {
+                core: runtime::Core,
+            }
+
+            impl std::fmt::Debug for Client {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    self.core.fmt(f)
+                }
+            }
+
+            /// Configures a [`Client`].
+            #[derive(Clone, Default)]
+            pub struct ClientBuilder {
+                core: runtime::CoreBuilder,
+            }
+
+            impl std::fmt::Debug for ClientBuilder {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    self.core.fmt(f)
+                }
+            }
+
+            impl ClientBuilder {
+                #base_url_doc
+                pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+                    self.core.base_url = Some(base_url.into());
+                    self
+                }
+
+                /// How long a call may take, per attempt, unless the call sets its own.
+                pub const DEFAULT_TIMEOUT: std::time::Duration = runtime::DEFAULT_TIMEOUT;
+                /// How long connecting may take (for the HTTP client this builder makes).
+                pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = runtime::DEFAULT_CONNECT_TIMEOUT;
+
+                /// Uses your own `reqwest::Client` (proxies, TLS roots, …). Its connect
+                /// timeout applies instead of [`ClientBuilder::connect_timeout`].
+                pub fn http_client(mut self, http: reqwest::Client) -> Self {
+                    self.core.http = Some(http);
+                    self
+                }
+
+                /// The time each attempt of a call may take, from connecting to the end of
+                /// the body ([`ClientBuilder::DEFAULT_TIMEOUT`] unless set). A call can
+                /// override it with `with_timeout`. Running out is [`crate::Error::Timeout`].
+                pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                    self.core.timeout = Some(timeout);
+                    self
+                }
+
+                /// The time connecting may take ([`ClientBuilder::DEFAULT_CONNECT_TIMEOUT`] unless set).
+                pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+                    self.core.connect_timeout = Some(timeout);
+                    self
+                }
+
+                /// When failed calls are retried ([`crate::RetryPolicy::default`] unless
+                /// set; [`crate::RetryPolicy::none`] turns retries off). A call can
+                /// override it with `with_retry`.
+                pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+                    self.core.retry = Some(policy);
+                    self
+                }
+
+                #setters
+
+                /// Checks the configuration and builds the client.
+                pub fn build(self) -> Result<Client, runtime::ConfigError> {
+                    Ok(Client { core: self.core.build(#default_arg)? })
+                }
+            }
+
+            impl Client {
+                #default_const
+
+                /// A builder to configure the base URL, credentials and HTTP client.
+                pub fn builder() -> ClientBuilder {
+                    ClientBuilder::default()
+                }
+
+                /// A client for the given base URL, without credentials.
+                pub fn new(base_url: impl Into<String>) -> Result<Self, runtime::ConfigError> {
+                    Self::builder().base_url(base_url).build()
+                }
+
+                #from_env_doc
+                pub fn from_env() -> Result<Self, runtime::ConfigError> {
+                    let mut builder = Self::builder();
+                    if let Ok(url) = std::env::var(#env_base) {
+                        builder = builder.base_url(url);
+                    }
+                    #found_decl
+                    #env_reads
+                    #require_credential
+                    builder.build()
+                }
+
+                /// The base URL requests go to.
+                pub fn base_url(&self) -> &str {
+                    self.core.base_url()
+                }
+            }
+        }
+    }
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines().map(str::to_string).collect()
+}
+
+/// How the runtime sends a scheme's credential.
+fn placement(kind: &SchemeKind) -> TokenStream {
+    match kind {
+        SchemeKind::Bearer => quote!(runtime::Placement::Bearer),
+        SchemeKind::Basic => quote!(runtime::Placement::Basic),
+        SchemeKind::OtherHttp(scheme) => quote!(runtime::Placement::Authorization(#scheme)),
+        SchemeKind::ApiKeyHeader(h) => quote!(runtime::Placement::Header(#h)),
+        SchemeKind::ApiKeyQuery(q) => quote!(runtime::Placement::Query(#q)),
+        SchemeKind::ApiKeyCookie(c) => quote!(runtime::Placement::Cookie(#c)),
+    }
+}
+
+fn scheme_doc(s: &Scheme) -> Vec<String> {
+    let what = match &s.kind {
+        SchemeKind::Bearer => "a bearer token, sent as `Authorization: Bearer <token>`".to_string(),
+        SchemeKind::Basic => {
+            "a user name and password, sent with HTTP basic authentication".to_string()
+        }
+        SchemeKind::OtherHttp(scheme) => {
+            format!("a credential, sent as `Authorization: {scheme} <credential>`")
+        }
+        SchemeKind::ApiKeyHeader(h) => format!("an API key, sent in the `{h}` header"),
+        SchemeKind::ApiKeyQuery(q) => format!("an API key, sent as the `{q}` query parameter"),
+        SchemeKind::ApiKeyCookie(c) => format!("an API key, sent as the `{c}` cookie"),
+    };
+    let mut lines = vec![format!(
+        "Sets the credential for the `{}` security scheme: {what}.",
+        s.name
+    )];
+    if let Some(d) = &s.description {
+        lines.push(String::new());
+        lines.extend(docs::markdown(d));
+    }
+    lines
+}

@@ -1,0 +1,147 @@
+//! Printing the client: `Client` and `ClientBuilder` (thin wrappers over the
+//! runtime's), and per operation a method, a parameters struct with its setters
+//! on the runtime's generic `Request`, its `Operation` impl (how the parameters go
+//! on the wire, how responses decode), and the enums of its responses.
+//!
+//! Sending, retries, timeouts and logs are the runtime's, compiled once per crate:
+//! what is printed per operation is only what differs between operations.
+
+mod config;
+mod docs;
+mod operation;
+mod paging;
+mod wire;
+
+use crate::operations::{Body, BodyKind, Built, Decode, Operation};
+use crate::types::{Ty, TypeEmitter, TypeSpace};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+#[derive(Debug, Clone)]
+pub struct ClientSettings<'a> {
+    /// The crate's name as used in paths (`consoleconnect`).
+    pub crate_ident: &'a str,
+    /// Prefix of the environment variables `from_env` reads (`CONSOLECONNECT`).
+    pub env_prefix: &'a str,
+    pub title: &'a str,
+    pub default_server: Option<String>,
+}
+
+pub struct ClientEmitter<'a> {
+    pub space: &'a TypeSpace,
+    pub types: &'a TypeEmitter<'a>,
+    pub built: &'a Built,
+    pub settings: ClientSettings<'a>,
+}
+
+impl<'a> ClientEmitter<'a> {
+    pub fn new(
+        space: &'a TypeSpace,
+        types: &'a TypeEmitter<'a>,
+        built: &'a Built,
+        settings: ClientSettings<'a>,
+    ) -> Self {
+        Self {
+            space,
+            types,
+            built,
+            settings,
+        }
+    }
+
+    pub fn emit(&self) -> TokenStream {
+        let mut out = self.emit_header();
+        out.extend(self.emit_ops(0..self.built.operations.len()));
+        out
+    }
+
+    /// Module docs, imports, and the `Client` with its builder.
+    pub fn emit_header(&self) -> TokenStream {
+        let types_use = self.mentions_types().then(|| {
+            quote!(
+                use super::types;
+            )
+        });
+        let client = self.emit_config();
+        quote! {
+            //! The client: one method per operation of the API description.
+            //!
+            //! Each method takes the operation's required parameters and returns a
+            //! [`Request`](super::Request); optional parameters are set on it, and
+            //! `send().await` performs the call.
+            #![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::result_large_err)]
+
+            use super::runtime;
+            #types_use
+
+            #client
+        }
+    }
+
+    /// The operations in `range` (chunks are emitted in parallel).
+    pub fn emit_ops(&self, range: std::ops::Range<usize>) -> TokenStream {
+        let ops = &self.built.operations[range];
+        let methods: TokenStream = ops.iter().map(|op| self.method(op)).collect();
+        let mut out = quote! {
+            impl Client {
+                #methods
+            }
+        };
+        for op in ops {
+            out.extend(self.items(op));
+        }
+        out
+    }
+
+    fn ty(&self, ty: &Ty) -> TokenStream {
+        self.types.ty_outside(ty)
+    }
+
+    /// Whether the client code names anything in `types`.
+    fn mentions_types(&self) -> bool {
+        fn named(ty: &Ty) -> bool {
+            match ty {
+                Ty::Named(_) => true,
+                Ty::Vec(t) | Ty::Map(t) | Ty::Option(t) | Ty::Box(t) => named(t),
+                _ => false,
+            }
+        }
+        self.built.operations.iter().any(|op| {
+            op.params.iter().any(|p| named(&p.ty))
+                || op.body.as_ref().is_some_and(|b| named(&b.ty))
+                || op
+                    .responses
+                    .iter()
+                    .any(|r| matches!(&r.decode, Decode::Json(t) if named(t)))
+        })
+    }
+
+    fn decode_type(&self, d: &Decode) -> TokenStream {
+        match d {
+            Decode::Json(t) => self.ty(t),
+            Decode::Text => quote!(String),
+            Decode::Bytes => quote!(bytes::Bytes),
+            Decode::Empty => quote!(()),
+        }
+    }
+
+    fn body_type(&self, b: &Body) -> TokenStream {
+        match b.kind {
+            BodyKind::Bytes => quote!(bytes::Bytes),
+            BodyKind::Text => quote!(String),
+            _ => self.ty(&b.ty),
+        }
+    }
+}
+
+/// The success cases of an operation with their distinct decodings: one means the
+/// body type is that decoding; several mean an enum of them.
+pub(crate) fn distinct_successes(op: &Operation) -> Vec<&Decode> {
+    let mut distinct: Vec<&Decode> = Vec::new();
+    for c in op.responses.iter().filter(|r| r.success) {
+        if !distinct.contains(&&c.decode) {
+            distinct.push(&c.decode);
+        }
+    }
+    distinct
+}

@@ -1,0 +1,198 @@
+//! What goes on the wire: `Operation::write` (path, query, headers, cookies,
+//! body) and `Operation::decode` (which status decodes into what).
+
+use super::ClientEmitter;
+use crate::http::Segment;
+use crate::names::ident;
+use crate::operations::{BodyKind, Decode, Location, Operation, Param, StatusMatch, Style};
+use crate::types::Ty;
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+impl ClientEmitter<'_> {
+    /// `Operation::write`: each parameter and the body, in the document's styles.
+    pub(super) fn write_fn(&self, op: &Operation) -> TokenStream {
+        let mut out = TokenStream::new();
+        out.extend(path(op));
+        for p in op.params.iter().filter(|p| p.location != Location::Path) {
+            let wire = &p.wire;
+            let put = match p.location {
+                Location::Query => match p.style {
+                    Style::Json => quote!(request.query_json(#wire, value)?;),
+                    style => {
+                        let s = match style {
+                            Style::SpaceDelimited => quote!(runtime::Style::SpaceDelimited),
+                            Style::PipeDelimited => quote!(runtime::Style::PipeDelimited),
+                            Style::DeepObject => quote!(runtime::Style::DeepObject),
+                            _ => quote!(runtime::Style::Form),
+                        };
+                        let explode = p.explode;
+                        quote!(request.query(#wire, value, #s, #explode)?;)
+                    }
+                },
+                Location::Header => quote!(request.header(#wire, value)?;),
+                Location::Cookie => quote!(request.cookie(#wire, value)?;),
+                Location::Path => continue,
+            };
+            out.extend(with_value(p, put));
+        }
+        if let Some(b) = &op.body {
+            let n = ident(&b.name);
+            let ct = &b.content_type;
+            let put = match b.kind {
+                BodyKind::Json => quote!(request.json(#ct, body)?;),
+                BodyKind::Form => quote!(request.form(#ct, body)?;),
+                BodyKind::Multipart => quote!(request.multipart(body)?;),
+                BodyKind::Text | BodyKind::Bytes => quote!(request.bytes(#ct, body.clone());),
+            };
+            out.extend(if b.required {
+                quote! { { let body = &self.#n; #put } }
+            } else {
+                quote! { if let Some(body) = &self.#n { #put } }
+            });
+        }
+        let request = if out.is_empty() {
+            format_ident!("_request")
+        } else {
+            format_ident!("request")
+        };
+        quote! {
+            fn write(&self, #request: &mut runtime::RequestParts) -> Result<(), runtime::RequestError> {
+                #out
+                Ok(())
+            }
+        }
+    }
+
+    /// `Operation::decode`: exact statuses, then ranges, then `default`.
+    pub(super) fn decode_fn(&self, op: &Operation, success_is_enum: bool) -> TokenStream {
+        let error_name = format_ident!("{}Error", op.type_name);
+        let response_name = format_ident!("{}Response", op.type_name);
+        let mut ordered: Vec<_> = op.responses.iter().collect();
+        ordered.sort_by_key(|c| match c.status {
+            StatusMatch::Code(_) => 0,
+            StatusMatch::Range(_) => 1,
+            StatusMatch::Default => 2,
+        });
+        let covers_all_2xx = op
+            .responses
+            .iter()
+            .any(|c| c.status == StatusMatch::Range(2));
+        let mut arms = TokenStream::new();
+        let mut only_default = None;
+        for c in ordered {
+            let pattern = match c.status {
+                StatusMatch::Code(code) => {
+                    let lit = Literal::u16_unsuffixed(code);
+                    quote!(#lit)
+                }
+                StatusMatch::Range(r) => {
+                    let lo = Literal::u16_unsuffixed(r * 100);
+                    let hi = Literal::u16_unsuffixed(r * 100 + 99);
+                    quote!(status if (#lo..=#hi).contains(&status))
+                }
+                StatusMatch::Default => quote!(_),
+            };
+            let v = ident(&c.variant);
+            let expr = if c.success {
+                let decode = match &c.decode {
+                    Decode::Json(t) if success_is_enum => {
+                        let t = self.ty(t);
+                        quote!(response.json::<#t, _>())
+                    }
+                    Decode::Json(_) => quote!(response.json()),
+                    Decode::Text => quote!(response.text_body()),
+                    Decode::Bytes => quote!(response.bytes_body()),
+                    Decode::Empty => quote!(response.empty()),
+                };
+                match (success_is_enum, &c.decode) {
+                    (false, _) => decode,
+                    (true, Decode::Empty) => {
+                        quote!(#decode.map(|r| r.map(|()| #response_name::#v)))
+                    }
+                    (true, _) => quote!(#decode.map(|r| r.map(#response_name::#v))),
+                }
+            } else {
+                match &c.decode {
+                    Decode::Json(_) => quote!(Err(response.error_json(#error_name::#v))),
+                    Decode::Text => quote!(Err(response.error_text(#error_name::#v))),
+                    Decode::Bytes => quote! {
+                        Err({
+                            let body = response.body.clone();
+                            response.error_empty(#error_name::#v(body))
+                        })
+                    },
+                    Decode::Empty => quote!(Err(response.error_empty(#error_name::#v))),
+                }
+            };
+            if c.status == StatusMatch::Default {
+                only_default = Some(expr.clone());
+                // With documented successes, `default` describes failures: an
+                // undocumented 2xx is not one, and is reported as unexpected.
+                if !c.success && !covers_all_2xx {
+                    arms.extend(quote! {
+                        status if (200..=299).contains(&status) => Err(runtime::Error::UnexpectedStatus(response)),
+                    });
+                }
+            }
+            arms.extend(quote!(#pattern => #expr,));
+        }
+        if only_default.is_none() {
+            arms.extend(quote!(_ => Err(runtime::Error::UnexpectedStatus(response)),));
+        }
+        let body = match (op.responses.as_slice(), only_default) {
+            // A lone `default` response covers every status: no dispatch needed.
+            ([_], Some(expr)) => expr,
+            ([], _) => quote!(Err(runtime::Error::UnexpectedStatus(response))),
+            _ => quote! {
+                match response.status.as_u16() {
+                    #arms
+                }
+            },
+        };
+        quote! {
+            fn decode(response: runtime::RawResponse) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+                #body
+            }
+        }
+    }
+}
+
+/// The path: literal pieces and percent-encoded parameters, appended in order.
+fn path(op: &Operation) -> TokenStream {
+    let mut out = TokenStream::new();
+    for segment in &op.template.segments {
+        match segment {
+            Segment::Literal(text) => out.extend(quote!(request.path(#text);)),
+            Segment::Param(name) => {
+                let Some(p) = op
+                    .params
+                    .iter()
+                    .find(|p| p.location == Location::Path && &p.wire == name)
+                else {
+                    // Every template name has a parameter (`operations` adds missing ones).
+                    continue;
+                };
+                let n = ident(&p.name);
+                // Strings, the common case, skip the detour through `serde_json`.
+                out.extend(if p.ty == Ty::String {
+                    quote!(request.path_segment(&self.#n);)
+                } else {
+                    quote!(request.path_param(&self.#n)?;)
+                });
+            }
+        }
+    }
+    out
+}
+
+/// `put` with `value` bound to the parameter: always for a required one, when set
+/// for an optional one.
+fn with_value(p: &Param, put: TokenStream) -> TokenStream {
+    let n = ident(&p.name);
+    if p.required {
+        quote! { { let value = &self.#n; #put } }
+    } else {
+        quote! { if let Some(value) = &self.#n { #put } }
+    }
+}

@@ -1,0 +1,143 @@
+//! Printing the type space as Rust items. No decisions are taken here: names,
+//! shapes and boxing were settled by the resolver.
+
+mod enums;
+mod structs;
+mod unions;
+
+use super::*;
+use crate::docs;
+use crate::names::ident;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub struct TypeEmitter<'a> {
+    space: &'a TypeSpace,
+    capture_unknown: bool,
+}
+
+impl<'a> TypeEmitter<'a> {
+    pub fn new(space: &'a TypeSpace) -> Self {
+        Self {
+            space,
+            capture_unknown: true,
+        }
+    }
+
+    /// Whether structs keep undeclared members in an `extra` map (the default). Off
+    /// only to measure what the capture costs.
+    pub fn capture_unknown(mut self, yes: bool) -> Self {
+        self.capture_unknown = yes;
+        self
+    }
+
+    fn extra<'s>(&self, s: &'s StructDef) -> Option<&'s (String, Ty)> {
+        s.extra.as_ref().filter(|_| self.capture_unknown)
+    }
+
+    /// The type at a use site inside the `types` module.
+    pub fn ty(&self, ty: &Ty) -> TokenStream {
+        self.ty_in(ty, &TokenStream::new())
+    }
+
+    /// The type at a use site outside the `types` module (`types::Name`).
+    pub fn ty_outside(&self, ty: &Ty) -> TokenStream {
+        self.ty_in(ty, &quote!(types::))
+    }
+
+    fn ty_in(&self, ty: &Ty, prefix: &TokenStream) -> TokenStream {
+        match ty {
+            Ty::Named(id) => {
+                let name = ident(self.space.name(*id));
+                quote!(#prefix #name)
+            }
+            Ty::String => quote!(String),
+            Ty::Bool => quote!(bool),
+            Ty::Int(k) => k.tokens(),
+            Ty::Float => quote!(f64),
+            Ty::DateTime => quote!(super::runtime::DateTime),
+            Ty::Date => quote!(super::runtime::Date),
+            Ty::Uuid => quote!(super::runtime::Uuid),
+            Ty::Base64 => quote!(super::runtime::Base64),
+            Ty::Bytes => quote!(bytes::Bytes),
+            Ty::Json => quote!(serde_json::Value),
+            Ty::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+            Ty::Vec(inner) => {
+                let inner = self.ty_in(inner, prefix);
+                quote!(Vec<#inner>)
+            }
+            Ty::Map(inner) => {
+                let inner = self.ty_in(inner, prefix);
+                quote!(std::collections::BTreeMap<String, #inner>)
+            }
+            Ty::Option(inner) => {
+                let inner = self.ty_in(inner, prefix);
+                quote!(Option<#inner>)
+            }
+            Ty::Box(inner) => {
+                let inner = self.ty_in(inner, prefix);
+                quote!(Box<#inner>)
+            }
+            Ty::Unit => quote!(()),
+        }
+    }
+
+    /// Every definition, in order.
+    pub fn emit_all(&self) -> TokenStream {
+        self.emit_range(0..self.space.defs.len())
+    }
+
+    /// The definitions with ids in `range` (for emitting in parallel chunks).
+    pub fn emit_range(&self, range: std::ops::Range<usize>) -> TokenStream {
+        let mut out = TokenStream::new();
+        for i in range {
+            out.extend(self.emit_def(TypeId(i), &self.space.defs[i]));
+        }
+        out
+    }
+
+    /// The module's inner attributes.
+    pub fn header() -> TokenStream {
+        quote! {
+            //! Models: one type per schema of the API description.
+            #![allow(clippy::large_enum_variant, clippy::enum_variant_names, clippy::type_complexity, clippy::too_many_arguments)]
+        }
+    }
+
+    fn emit_def(&self, id: TypeId, def: &TypeDef) -> TokenStream {
+        let name = ident(&def.name);
+        let fallback = format!("The `{}` schema.", def.name);
+        match &def.kind {
+            TypeKind::Pending => TokenStream::new(),
+            TypeKind::Alias(ty) => {
+                let doc = docs::attrs(&docs::lines(&def.doc, &fallback));
+                let ty = self.ty(ty);
+                quote! {
+                    #doc
+                    pub type #name = #ty;
+                }
+            }
+            TypeKind::Newtype(ty) => {
+                let doc = docs::attrs(&docs::lines(&def.doc, &fallback));
+                let ty = self.ty(ty);
+                quote! {
+                    #doc
+                    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+                    #[serde(transparent)]
+                    pub struct #name(pub #ty);
+
+                    impl std::ops::Deref for #name {
+                        type Target = #ty;
+
+                        fn deref(&self) -> &#ty {
+                            &self.0
+                        }
+                    }
+                }
+            }
+            TypeKind::Struct(s) => self.emit_struct(id, def, s),
+            TypeKind::Enum(e) => self.emit_enum(def, e),
+            TypeKind::Union(u) => self.emit_union(def, u),
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! `oneOf`/`anyOf` unions, tagged by a discriminator or tried in order.
+
+use super::super::*;
+use super::TypeEmitter;
+use crate::docs;
+use crate::names::{ident, Namespace};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+impl TypeEmitter<'_> {
+    pub(super) fn emit_union(&self, def: &TypeDef, u: &UnionDef) -> TokenStream {
+        let name = ident(&def.name);
+        let mut ddoc = def.doc.clone();
+        let mut ns = Namespace::new();
+        u.variants.iter().for_each(|v| ns.reserve(&v.name));
+        let unknown = u.fallback.then(|| format_ident!("{}", ns.claim("Unknown")));
+        if let Some(tag) = &u.tag {
+            ddoc.notes.push(format!(
+                "Which variant a value is follows from its `{tag}` member."
+            ));
+        }
+        if unknown.is_some() {
+            ddoc.notes.push(
+                "A value matching no listed variant is kept in `Unknown` and sent back unchanged."
+                    .into(),
+            );
+        }
+        let doc = docs::attrs(&docs::lines(
+            &ddoc,
+            &format!("One of several shapes (`{}`).", def.name),
+        ));
+        let mut variants = TokenStream::new();
+        for v in &u.variants {
+            let vname = ident(&v.name);
+            let ty = self.ty(&v.ty);
+            let vdoc = match (&u.tag, v.tags.as_slice()) {
+                (Some(tag), tags) if !tags.is_empty() => {
+                    let list: Vec<String> = tags.iter().map(|t| format!("`{t}`")).collect();
+                    format!("`{tag}` is {}.", list.join(" or "))
+                }
+                _ => format!("A `{}` value.", crate::names::ident_text(&v.name)),
+            };
+            let vdoc = docs::attrs(&[vdoc]);
+            variants.extend(quote!(#vdoc #vname(#ty),));
+        }
+        let unknown_variant = unknown.as_ref().map(|u| {
+            quote! {
+                /// A value no listed variant accepts, kept as it was sent.
+                #u(serde_json::Value),
+            }
+        });
+        match &u.tag {
+            None => quote! {
+                #doc
+                #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #variants
+                    #unknown_variant
+                }
+            },
+            Some(tag) => {
+                let mut ser = TokenStream::new();
+                let mut de = TokenStream::new();
+                for v in &u.variants {
+                    let vname = ident(&v.name);
+                    ser.extend(quote!(Self::#vname(value) => value.serialize(serializer),));
+                    let tags = &v.tags;
+                    de.extend(quote! {
+                        Some(#(#tags)|*) => serde_json::from_value(value).map(Self::#vname).map_err(serde::de::Error::custom),
+                    });
+                }
+                let (unknown_ser, unknown_de) = match &unknown {
+                    Some(u) => (
+                        quote!(Self::#u(value) => value.serialize(serializer),),
+                        quote!(_ => Ok(Self::#u(value)),),
+                    ),
+                    None => (
+                        TokenStream::new(),
+                        quote!(_ => serde_json::from_value(value).map_err(serde::de::Error::custom),),
+                    ),
+                };
+                quote! {
+                    #doc
+                    #[derive(Clone, Debug, PartialEq)]
+                    pub enum #name {
+                        #variants
+                        #unknown_variant
+                    }
+
+                    impl serde::Serialize for #name {
+                        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                            match self {
+                                #ser
+                                #unknown_ser
+                            }
+                        }
+                    }
+
+                    impl<'de> serde::Deserialize<'de> for #name {
+                        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                            let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                            let tag = value.get(#tag).and_then(serde_json::Value::as_str).map(str::to_owned);
+                            match tag.as_deref() {
+                                #de
+                                #unknown_de
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
