@@ -12,6 +12,7 @@ use quote::quote;
 use serde_json::Value;
 
 /// `#[doc]` attributes for the given lines (prettyplease prints them as `///`).
+/// Prose is wrapped so that generated lines stay within 100 columns.
 pub fn attrs(lines: &[String]) -> TokenStream {
     let mut out = TokenStream::new();
     // Trailing blank lines would print as empty `///` lines.
@@ -19,15 +20,97 @@ pub fn attrs(lines: &[String]) -> TokenStream {
         .iter()
         .rposition(|l| !l.trim().is_empty())
         .map_or(0, |i| i + 1);
+    let mut fence: Option<&str> = None;
     for line in &lines[..end] {
-        let text = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
+        let trimmed = line.trim_start();
+        let marker = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
+        let wrapped = match (fence, marker) {
+            (Some(open), Some(m)) if m == open => {
+                fence = None;
+                vec![line.clone()]
+            }
+            (None, Some(m)) => {
+                fence = Some(m);
+                vec![line.clone()]
+            }
+            (Some(_), _) => vec![line.clone()],
+            (None, None) => wrap(line, WRAP_AT),
         };
-        out.extend(quote!(#[doc = #text]));
+        for l in wrapped {
+            let text = if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            };
+            out.extend(quote!(#[doc = #text]));
+        }
     }
     out
+}
+
+/// Prose is wrapped at this many characters: with the indentation and `/// ` of
+/// the most nested documented items, lines stay within 100 columns.
+const WRAP_AT: usize = 86;
+
+/// Splits a Markdown prose line at spaces so each piece fits `width`. Tables,
+/// headings and lines without room to break stay whole; a continuation never
+/// starts with what Markdown would read as a new block (`- `, `1.`, `#`, …), and
+/// keeps a list item's indentation.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    let trimmed = line.trim_start();
+    if line.chars().count() <= width || trimmed.starts_with('|') || trimmed.starts_with('#') {
+        return vec![line.to_string()];
+    }
+    let indent = line.len() - trimmed.len();
+    let marker = list_marker(trimmed);
+    let continuation = " ".repeat(indent + marker);
+    let starts_block = |rest: &str| {
+        let t = rest.trim_start();
+        t.starts_with(['-', '*', '+', '#', '>', '|', '='])
+            || list_marker(t) > 0
+            || t.starts_with("```")
+            || t.starts_with("~~~")
+    };
+    let mut out = Vec::new();
+    let mut current = line.to_string();
+    let mut prefix_len = 0;
+    loop {
+        if current.chars().count() <= width {
+            out.push(current);
+            break;
+        }
+        // The last space within the width (past any indentation and marker) after
+        // which the rest does not start a block.
+        let limit = current
+            .char_indices()
+            .nth(width)
+            .map_or(current.len(), |(i, _)| i);
+        let floor = indent + marker.max(prefix_len);
+        let cut = current[..limit]
+            .rmatch_indices(' ')
+            .map(|(i, _)| i)
+            .find(|&i| i > floor && !starts_block(&current[i + 1..]));
+        let Some(cut) = cut else {
+            out.push(current);
+            break;
+        };
+        out.push(current[..cut].trim_end().to_string());
+        current = format!("{continuation}{}", current[cut + 1..].trim_start());
+        prefix_len = continuation.len();
+    }
+    out
+}
+
+/// The width of a list item's marker (`- `, `* `, `12. `), or 0.
+fn list_marker(text: &str) -> usize {
+    if text.starts_with("- ") || text.starts_with("* ") || text.starts_with("+ ") {
+        return 2;
+    }
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && (text[digits..].starts_with(". ") || text[digits..].starts_with(") ")) {
+        return digits + 2;
+    }
+    0
 }
 
 /// The lines of a type's or field's documentation.
@@ -343,6 +426,31 @@ fn inline(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prose_wraps_and_blocks_stay_whole() {
+        let long = "word ".repeat(30);
+        let lines = wrap(long.trim(), 40);
+        assert!(
+            lines.len() > 3 && lines.iter().all(|l| l.len() <= 40),
+            "{lines:?}"
+        );
+        let item = format!("- {}", "word ".repeat(20).trim());
+        let lines = wrap(&item, 30);
+        assert!(
+            lines[1..].iter().all(|l| l.starts_with("  word")),
+            "{lines:?}"
+        );
+        // A break that would start a list item is not taken.
+        let tricky = format!("{} - 5 items", "x".repeat(35));
+        assert!(wrap(&tricky, 40)
+            .iter()
+            .all(|l| !l.trim_start().starts_with('-')));
+        let table = format!("| {} |", "cell ".repeat(30));
+        assert_eq!(wrap(&table, 40), vec![table.clone()]);
+        let url = format!("see https://example.com/{}", "a".repeat(100));
+        assert_eq!(wrap(&url, 40).len(), 2, "a long word stays whole");
+    }
 
     #[test]
     fn unlabelled_code_blocks_are_not_doctests() {

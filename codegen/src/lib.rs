@@ -5,9 +5,11 @@
 //! ([`types::TypeEmitter`], [`client`], [`runtime`]) → format and assemble
 //! ([`output`]). Nothing here knows about any particular API.
 
+mod assemble;
 pub mod client;
 pub mod diagnostics;
 pub mod docs;
+pub mod features;
 pub mod http;
 pub mod load;
 pub mod names;
@@ -165,98 +167,55 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Vec<Diagnos
     };
     let crate_doc = crate_doc(&doc.api, has_client);
     let header = output::rust_header(&settings.command, &settings.source_label);
-    let mut reexports = runtime::reexports(&runtime_modules);
-    if has_client {
-        reexports.extend(quote!(
-            pub use client::{Client, ClientBuilder};
-        ));
-    }
     let mut files = Vec::new();
-    let fmt = |tokens: TokenStream, what: &str| {
-        output::format_file(tokens, &header, what).map_err(|d| vec![d])
-    };
     let (emit_time, format_time);
     match settings.layout {
         Layout::Crate {
             standalone,
             publish,
         } => {
-            let emitted =
-                parallel::emit(&space, &built, &client_settings, settings.capture_unknown)
-                    .map_err(|d| vec![d])?;
-            (emit_time, format_time) = (emitted.emit, emitted.format);
-            let client_mod = has_client.then(|| {
-                quote!(
-                    pub mod client;
-                )
-            });
-            let runtime_mod = (!runtime_modules.is_empty()).then(|| {
-                quote!(
-                    mod runtime;
-                )
-            });
-            let lib = quote! {
-                #crate_doc
-                #![forbid(unsafe_code)]
-                pub mod types;
-                #client_mod
-                #runtime_mod
-                #reexports
-            };
-            files.push(GeneratedFile {
-                path: "src/lib.rs".into(),
-                contents: fmt(lib, "lib.rs")?,
-            });
-            files.push(GeneratedFile {
-                path: "src/types.rs".into(),
-                contents: format!("{header}\n{}", emitted.types),
-            });
-            if let Some(c) = emitted.client {
-                files.push(GeneratedFile {
-                    path: "src/client.rs".into(),
-                    contents: format!("{header}\n{c}"),
-                });
-            }
-            if !runtime_modules.is_empty() {
-                let (mod_rs, copies) = runtime::files(&runtime_modules, &header);
-                files.push(GeneratedFile {
-                    path: "src/runtime/mod.rs".into(),
-                    contents: fmt(mod_rs, "runtime module")?,
-                });
-                files.extend(copies);
-            }
             let description = format!(
                 "Client for the {} {}, generated from its OpenAPI description.",
                 info.title.trim(),
                 info.version.trim()
             );
             let mut crates = vec!["serde", "serde_json"];
-            crates.extend(runtime::crates(&runtime_modules));
             if needs.bytes || has_client {
                 crates.push("bytes");
             }
-            let manifest = output::manifest(
-                &output::Manifest {
+            let assembled = assemble::crate_files(assemble::Input {
+                space: &space,
+                built: &built,
+                needs: &needs,
+                client: client_settings,
+                capture_unknown: settings.capture_unknown,
+                crate_doc,
+                header: &header,
+                manifest: output::Manifest {
                     name: &settings.crate_name,
                     version: &settings.crate_version,
                     description: description.trim(),
                     standalone,
                     publish,
                     crates,
+                    features: Vec::new(),
                 },
-                &settings.command,
-                &settings.source_label,
-            );
-            files.push(GeneratedFile {
-                path: "Cargo.toml".into(),
-                contents: manifest,
-            });
-            files.push(GeneratedFile {
-                path: "rustfmt.toml".into(),
-                contents: output::rustfmt_toml(&settings.command, &settings.source_label),
-            });
+                command: &settings.command,
+                source: &settings.source_label,
+            })?;
+            (emit_time, format_time) = (assembled.emit, assembled.format);
+            files = assembled.files;
         }
         Layout::SingleFile { deny_warnings } => {
+            let fmt = |tokens: TokenStream, what: &str| {
+                output::format_file(tokens, &header, what).map_err(|d| vec![d])
+            };
+            let mut reexports = runtime::reexports(&runtime_modules);
+            if has_client {
+                reexports.extend(quote!(
+                    pub use client::{Client, ClientBuilder};
+                ));
+            }
             let start = std::time::Instant::now();
             let emitter = types::TypeEmitter::new(&space).capture_unknown(settings.capture_unknown);
             let types_header = types::TypeEmitter::header();

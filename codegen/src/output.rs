@@ -15,52 +15,7 @@ pub struct GeneratedFile {
 /// Formats tokens as a Rust file. A parse failure is a generator bug; it is
 /// reported as a diagnostic rather than a panic.
 pub fn format_file(tokens: TokenStream, header: &str, what: &str) -> Result<String, Diagnostic> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Diagnostic::error(
-            "#",
-            format!("internal error: the generated {what} is not valid Rust ({e})"),
-        )
-        .with_code("internal")
-        .with_help("this is a bug in the generator; please report it with the document")
-    })?;
-    Ok(format!(
-        "{header}\n{}",
-        space_items(&prettyplease::unparse(&file))
-    ))
-}
-
-/// prettyplease puts items back to back; a blank line after each closing brace of
-/// an item (and before the first item after inner attributes) makes the output
-/// read like hand-formatted code. Only whitespace changes.
-fn space_items(code: &str) -> String {
-    let mut out = String::with_capacity(code.len() + code.len() / 20);
-    let mut prev = "";
-    for line in code.lines() {
-        let t = line.trim_start();
-        let indent = line.len() - t.len();
-        let prev_t = prev.trim_start();
-        let prev_indent = prev.len() - prev_t.len();
-        let is_comment = prev_t.starts_with("//") || prev_t.starts_with("#[");
-        let item_end = !is_comment
-            && (prev_t == "}"
-                || (prev_t.ends_with(" {}") && !prev_t.starts_with("//"))
-                || prev_t == "};"
-                || prev_t == ")]"
-                || prev_t.ends_with(");") && prev_indent == 0
-                || prev_t.ends_with(')') && prev_t.starts_with("#!["))
-            && indent == prev_indent;
-        let closes =
-            t.starts_with('}') || t.starts_with(')') || t.starts_with(']') || t.starts_with("else");
-        let after_use =
-            prev_t.starts_with("use ") && !t.starts_with("use ") && indent == prev_indent;
-        if (item_end && !closes && !t.is_empty()) || (after_use && !t.is_empty()) {
-            out.push('\n');
-        }
-        out.push_str(line);
-        out.push('\n');
-        prev = line;
-    }
-    out
+    Ok(format!("{header}\n{}", format_chunk(tokens, what)?))
 }
 
 /// Formats a chunk of items (no header); chunks are joined into one file.
@@ -73,7 +28,52 @@ pub fn format_chunk(tokens: TokenStream, what: &str) -> Result<String, Diagnosti
         .with_code("internal")
         .with_help("this is a bug in the generator; please report it with the document")
     })?;
-    Ok(space_items(&prettyplease::unparse(&file)))
+    Ok(unparse(file))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ItemKind {
+    Use,
+    ModDecl,
+    Other,
+}
+
+/// prettyplease, one top-level item at a time, with a blank line between items
+/// (a run of `use`s or of `mod` declarations stays together): the spacing comes
+/// from the items, not from the printed text.
+fn unparse(file: syn::File) -> String {
+    let syn::File {
+        shebang,
+        attrs,
+        items,
+    } = file;
+    let mut out = String::new();
+    if !attrs.is_empty() || shebang.is_some() {
+        out.push_str(&prettyplease::unparse(&syn::File {
+            shebang,
+            attrs,
+            items: Vec::new(),
+        }));
+    }
+    let mut previous = None;
+    for item in items {
+        let kind = match &item {
+            syn::Item::Use(_) => ItemKind::Use,
+            syn::Item::Mod(m) if m.content.is_none() => ItemKind::ModDecl,
+            _ => ItemKind::Other,
+        };
+        let together = previous == Some(kind) && kind != ItemKind::Other;
+        if !out.is_empty() && !together {
+            out.push('\n');
+        }
+        out.push_str(&prettyplease::unparse(&syn::File {
+            shebang: None,
+            attrs: Vec::new(),
+            items: vec![item],
+        }));
+        previous = Some(kind);
+    }
+    out
 }
 
 /// `// …` lines naming the command that writes the file.
@@ -97,6 +97,8 @@ pub struct Manifest<'a> {
     pub publish: bool,
     /// crates.io dependencies by name (see [`dependency`]).
     pub crates: Vec<&'static str>,
+    /// Cargo features, all on by default.
+    pub features: Vec<String>,
 }
 
 fn toml_string(s: &str) -> String {
@@ -170,10 +172,52 @@ pub fn manifest(m: &Manifest<'_>, command: &str, source: &str) -> String {
         out.push_str(&d);
         out.push('\n');
     }
+    if !m.features.is_empty() {
+        out.push_str("\n# One feature per tag of the API description: a tag's operations, and the\n# types only they use, compile only with it. All are on by default.\n[features]\n");
+        let all: Vec<String> = m.features.iter().map(|f| toml_string(f)).collect();
+        out.push_str(&format!("default = [{}]\n", all.join(", ")));
+        // Feature names are ASCII letters, digits and `-`: bare TOML keys.
+        for f in &m.features {
+            out.push_str(&format!("{f} = []\n"));
+        }
+    }
     if m.standalone {
         out.push_str(
             "\n# Its own workspace, so the crate builds wherever it is written.\n[workspace]\n",
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_spaced_by_kind_and_multi_line_attributes_stay_attached() {
+        let tokens: TokenStream = syn::parse_str(
+            r#"//! Doc.
+            use a::b; use c::d;
+            #[cfg(any(feature = "aaaaaaaaaaaaaaaaaaaaaaaaaa", feature = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", feature = "cccccccccccccc"))]
+            impl A { fn x(&self) {} }
+            mod m; mod n;
+            fn z() {}"#,
+        )
+        .unwrap();
+        let text = format_chunk(tokens, "test").unwrap();
+        let expected_breaks = [
+            (
+                "//! Doc.\n\nuse a::b;\nuse c::d;\n\n#[cfg(",
+                "a blank line after the docs and the uses",
+            ),
+            (")]\nimpl A", "the attribute stays on its item"),
+            (
+                "}\n\nmod m;\nmod n;\n\nfn z",
+                "declarations together, items apart",
+            ),
+        ];
+        for (needle, why) in expected_breaks {
+            assert!(text.contains(needle), "{why}:\n{text}");
+        }
+    }
 }

@@ -1,12 +1,13 @@
-//! Emitting and formatting a crate's modules in chunks, on every core.
+//! Emitting and formatting chunks of items on every core.
 //!
 //! Formatting dominates generation time on large documents, and the work splits
-//! cleanly: types are independent items, and each operation is its own
-//! `impl Client` block plus its builder and enums. Chunks are formatted separately
-//! and joined in order, so the output does not depend on the number of threads.
+//! cleanly: types are independent items, and so are operations. Each chunk is
+//! emitted and formatted on its own and the texts come back in order, so the
+//! output does not depend on the number of threads.
 
 use crate::client::{ClientEmitter, ClientSettings};
 use crate::diagnostics::Diagnostic;
+use crate::features::Features;
 use crate::operations::Built;
 use crate::output::format_chunk;
 use crate::types::{TypeEmitter, TypeSpace};
@@ -16,23 +17,31 @@ use std::time::{Duration, Instant};
 
 /// Definitions (or operations) per chunk: small enough to balance, large enough
 /// that joining costs nothing.
-const TYPES_PER_CHUNK: usize = 150;
-const OPS_PER_CHUNK: usize = 40;
+pub const TYPES_PER_CHUNK: usize = 150;
+pub const OPS_PER_CHUNK: usize = 40;
 
+/// A run of items to print.
 #[derive(Debug, Clone)]
-enum Job {
-    TypesHeader,
-    Types(std::ops::Range<usize>),
-    ClientHeader,
-    Ops(std::ops::Range<usize>),
+pub enum Chunk {
+    /// Type definitions, by id.
+    Types(Vec<usize>),
+    /// Operations, by index.
+    Ops(Vec<usize>),
 }
 
-pub struct Emitted {
-    /// `types.rs` without the file header.
-    pub types: String,
-    /// `client.rs` without the file header, when there are operations.
-    pub client: Option<String>,
-    /// CPU time spent building tokens and formatting, summed over threads.
+/// What the emitters need, shared by every thread.
+pub struct Context<'a> {
+    pub space: &'a TypeSpace,
+    pub built: &'a Built,
+    pub settings: &'a ClientSettings<'a>,
+    pub capture_unknown: bool,
+    pub features: Option<&'a Features>,
+}
+
+/// The formatted text of each chunk, in order, and the CPU time spent building
+/// tokens and formatting (summed over threads).
+pub struct Formatted {
+    pub texts: Vec<String>,
     pub emit: Duration,
     pub format: Duration,
 }
@@ -43,25 +52,21 @@ struct Done {
     format: Duration,
 }
 
-fn chunks(len: usize, size: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
-    (0..len.div_ceil(size)).map(move |i| i * size..((i + 1) * size).min(len))
-}
-
-fn run(
-    job: &Job,
-    space: &TypeSpace,
-    built: &Built,
-    settings: &ClientSettings<'_>,
-    capture: bool,
-) -> Done {
-    let types = TypeEmitter::new(space).capture_unknown(capture);
-    let client = ClientEmitter::new(space, &types, built, settings.clone());
+fn run(chunk: &Chunk, cx: &Context<'_>) -> Done {
+    let mut types = TypeEmitter::new(cx.space).capture_unknown(cx.capture_unknown);
+    if let Some(f) = cx.features {
+        types = types.gated_by(f);
+    }
     let start = Instant::now();
-    let (tokens, what) = match job {
-        Job::TypesHeader => (TypeEmitter::header(), "types module"),
-        Job::Types(r) => (types.emit_range(r.clone()), "types module"),
-        Job::ClientHeader => (client.emit_header(), "client module"),
-        Job::Ops(r) => (client.emit_ops(r.clone()), "client module"),
+    let (tokens, what) = match chunk {
+        Chunk::Types(ids) => (types.emit_ids(ids), "types module"),
+        Chunk::Ops(ops) => {
+            let mut client = ClientEmitter::new(cx.space, &types, cx.built, cx.settings.clone());
+            if let Some(f) = cx.features {
+                client = client.gated_by(f);
+            }
+            (client.emit_ops(ops), "client module")
+        }
     };
     let emit = start.elapsed();
     let start = Instant::now();
@@ -73,62 +78,44 @@ fn run(
     }
 }
 
-/// Emits and formats the types and client modules.
-pub fn emit(
-    space: &TypeSpace,
-    built: &Built,
-    settings: &ClientSettings<'_>,
-    capture: bool,
-) -> Result<Emitted, Diagnostic> {
-    let mut jobs = vec![Job::TypesHeader];
-    jobs.extend(chunks(space.defs.len(), TYPES_PER_CHUNK).map(Job::Types));
-    let has_client = !built.operations.is_empty();
-    if has_client {
-        jobs.push(Job::ClientHeader);
-        jobs.extend(chunks(built.operations.len(), OPS_PER_CHUNK).map(Job::Ops));
-    }
-    let results: Vec<Mutex<Option<Done>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+/// Splits `items` into chunks of at most `size`.
+pub fn chunks(items: &[usize], size: usize) -> impl Iterator<Item = Vec<usize>> + '_ {
+    items.chunks(size.max(1)).map(<[usize]>::to_vec)
+}
+
+/// Emits and formats every chunk.
+pub fn format_all(chunks: &[Chunk], cx: &Context<'_>) -> Result<Formatted, Diagnostic> {
+    let results: Vec<Mutex<Option<Done>>> = chunks.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(jobs.len())
+        .min(chunks.len())
         .max(1);
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(job) = jobs.get(i) else { break };
-                let done = run(job, space, built, settings, capture);
+                let Some(chunk) = chunks.get(i) else { break };
+                let done = run(chunk, cx);
                 if let Ok(mut slot) = results[i].lock() {
                     *slot = Some(done);
                 }
             });
         }
     });
-    let mut types = String::new();
-    let mut client = String::new();
+    let mut texts = Vec::with_capacity(chunks.len());
     let (mut emit, mut format) = (Duration::ZERO, Duration::ZERO);
-    for (job, slot) in jobs.iter().zip(results) {
+    for slot in results {
         let done = slot.into_inner().ok().flatten().ok_or_else(|| {
             Diagnostic::error("#", "internal error: a generation thread failed")
                 .with_code("internal")
         })?;
-        let text = done.text?;
-        let target = if matches!(job, Job::ClientHeader | Job::Ops(_)) {
-            &mut client
-        } else {
-            &mut types
-        };
-        if !target.is_empty() {
-            target.push('\n');
-        }
-        target.push_str(&text);
+        texts.push(done.text?);
         emit += done.emit;
         format += done.format;
     }
-    Ok(Emitted {
-        types,
-        client: has_client.then_some(client),
+    Ok(Formatted {
+        texts,
         emit,
         format,
     })

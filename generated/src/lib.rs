@@ -57,13 +57,14 @@
 //!
 //! Models are in [`types`]; the client is [`Client`], with one method per operation.
 #![forbid(unsafe_code)]
+
 pub mod types;
 pub mod client;
 mod runtime;
+
 pub use runtime::{
     ConfigError, DecodeError, Error, OperationInfo, RawResponse, Request, RequestError,
     ResponseValue, RetryPolicy, Secret,
 };
-
 pub use runtime::{Date, DateTime, DateTimeError};
 pub use client::{Client, ClientBuilder};

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod contract;
 pub mod corpus;
+pub mod features;
 pub mod fsutil;
 pub mod fuzz;
 

@@ -100,8 +100,8 @@ fn generate_writes_a_standalone_crate() {
     );
     for file in [
         "src/lib.rs",
-        "src/types.rs",
-        "src/client.rs",
+        "src/types/mod.rs",
+        "src/client/mod.rs",
         "src/runtime/mod.rs",
         "src/runtime/retry.rs",
         "rustfmt.toml",

@@ -12,6 +12,7 @@ mod operation;
 mod paging;
 mod wire;
 
+use crate::features::{Features, Gate};
 use crate::operations::{Body, BodyKind, Built, Decode, Operation};
 use crate::types::{Ty, TypeEmitter, TypeSpace};
 use proc_macro2::TokenStream;
@@ -32,6 +33,7 @@ pub struct ClientEmitter<'a> {
     pub types: &'a TypeEmitter<'a>,
     pub built: &'a Built,
     pub settings: ClientSettings<'a>,
+    features: Option<&'a Features>,
 }
 
 impl<'a> ClientEmitter<'a> {
@@ -46,21 +48,37 @@ impl<'a> ClientEmitter<'a> {
             types,
             built,
             settings,
+            features: None,
         }
+    }
+
+    /// Gates each operation behind the Cargo features of its tags.
+    pub fn gated_by(mut self, features: &'a Features) -> Self {
+        self.features = Some(features);
+        self
+    }
+
+    fn gate(&self, index: usize) -> Gate {
+        self.features
+            .map(|f| f.operation_gate(index))
+            .unwrap_or_default()
     }
 
     pub fn emit(&self) -> TokenStream {
         let mut out = self.emit_header();
-        out.extend(self.emit_ops(0..self.built.operations.len()));
+        let all: Vec<usize> = (0..self.built.operations.len()).collect();
+        out.extend(self.emit_ops(&all));
         out
     }
 
     /// Module docs, imports, and the `Client` with its builder.
     pub fn emit_header(&self) -> TokenStream {
         let types_use = self.mentions_types().then(|| {
-            quote!(
+            quote! {
+                // Unused when the features of every operation naming a type are off.
+                #[allow(unused_imports)]
                 use super::types;
-            )
+            }
         });
         let client = self.emit_config();
         quote! {
@@ -78,17 +96,20 @@ impl<'a> ClientEmitter<'a> {
         }
     }
 
-    /// The operations in `range` (chunks are emitted in parallel).
-    pub fn emit_ops(&self, range: std::ops::Range<usize>) -> TokenStream {
-        let ops = &self.built.operations[range];
-        let methods: TokenStream = ops.iter().map(|op| self.method(op)).collect();
+    /// The operations with these indices (chunks are emitted in parallel).
+    pub fn emit_ops(&self, indices: &[usize]) -> TokenStream {
+        let ops: Vec<(&Operation, Gate)> = indices
+            .iter()
+            .map(|&i| (&self.built.operations[i], self.gate(i)))
+            .collect();
+        let methods: TokenStream = ops.iter().map(|(op, gate)| self.method(op, gate)).collect();
         let mut out = quote! {
             impl Client {
                 #methods
             }
         };
-        for op in ops {
-            out.extend(self.items(op));
+        for (op, gate) in &ops {
+            out.extend(self.items(op, gate));
         }
         out
     }

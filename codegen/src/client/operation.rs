@@ -3,6 +3,7 @@
 
 use super::ClientEmitter;
 use crate::docs;
+use crate::features::Gate;
 use crate::names::ident;
 use crate::operations::{Decode, Operation, Param, ResponseCase};
 use proc_macro2::TokenStream;
@@ -10,7 +11,7 @@ use quote::{format_ident, quote};
 
 impl ClientEmitter<'_> {
     /// The `Client` method that starts a call: required parameters as arguments.
-    pub(super) fn method(&self, op: &Operation) -> TokenStream {
+    pub(super) fn method(&self, op: &Operation, gate: &Gate) -> TokenStream {
         let method = ident(&op.method_name);
         let params = format_ident!("{}", op.type_name);
         let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
@@ -36,9 +37,15 @@ impl ClientEmitter<'_> {
                 inits.extend(quote!(#n: None,));
             }
         }
-        let doc = docs::attrs(&self.method_doc(op));
+        let mut lines = self.method_doc(op);
+        if let Some(note) = &gate.note {
+            lines.extend([String::new(), note.clone()]);
+        }
+        let doc = docs::attrs(&lines);
+        let cfg = &gate.cfg;
         quote! {
             #doc
+            #cfg
             pub fn #method(&self, #(#args),*) -> runtime::Request<'_, #params> {
                 runtime::Request::new(&self.core, #params { #inits })
             }
@@ -46,7 +53,8 @@ impl ClientEmitter<'_> {
     }
 
     /// The operation's items besides its method.
-    pub(super) fn items(&self, op: &Operation) -> TokenStream {
+    pub(super) fn items(&self, op: &Operation, gate: &Gate) -> TokenStream {
+        let cfg = &gate.cfg;
         let params = format_ident!("{}", op.type_name);
         let error = format_ident!("{}Error", op.type_name);
         let (success, success_enum) = self.success_type(op);
@@ -102,23 +110,28 @@ impl ClientEmitter<'_> {
         setters.extend(self.stream(op, &error));
         let setters = (!setters.is_empty()).then(|| {
             quote! {
+                #cfg
                 impl<'a> runtime::Request<'a, #params> {
                     #setters
                 }
             }
         });
-        let params_doc = docs::attrs(&[format!(
-            "The parameters of [`Client::{}`] (`{} {}`), which returns them in a [`Request`](super::Request).",
+        let mut params_doc = vec![format!(
+            "The parameters of [`Client::{}`] (`{} {}`), which returns them in a [`Request`](crate::Request).",
             op.method_name,
             op.http_method.as_str(),
             op.path
-        )]);
+        )];
+        params_doc.extend(gate.note.iter().flat_map(|n| [String::new(), n.clone()]));
+        let params_doc = docs::attrs(&params_doc);
         let info = self.info(op);
         let write = self.write_fn(op);
         let decode = self.decode_fn(op, success_enum.is_some());
-        let error_enum = self.error_enum(op, &error);
+        let error_enum = self.error_enum(op, &error, cfg);
+        let success_enum = success_enum.map(|e| quote!(#cfg #e));
         quote! {
             #params_doc
+            #cfg
             #[derive(Debug, Clone)]
             pub struct #params {
                 #fields
@@ -126,6 +139,7 @@ impl ClientEmitter<'_> {
 
             #setters
 
+            #cfg
             impl runtime::Operation for #params {
                 type Success = #success;
                 type Error = #error;
@@ -195,7 +209,12 @@ impl ClientEmitter<'_> {
         }
     }
 
-    fn error_enum(&self, op: &Operation, name: &proc_macro2::Ident) -> TokenStream {
+    fn error_enum(
+        &self,
+        op: &Operation,
+        name: &proc_macro2::Ident,
+        cfg: &TokenStream,
+    ) -> TokenStream {
         let mut variants = TokenStream::new();
         for c in op.responses.iter().filter(|c| !c.success) {
             let v = ident(&c.variant);
@@ -214,6 +233,7 @@ impl ClientEmitter<'_> {
         )]);
         quote! {
             #doc
+            #cfg
             #[derive(Debug, Clone, PartialEq)]
             pub enum #name {
                 #variants

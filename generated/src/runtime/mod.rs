@@ -4,6 +4,7 @@
 //! Support code shared by the models and the client, copied from the
 //! generator's runtime (only the parts this crate uses).
 #![allow(dead_code, unused_imports, clippy::result_large_err)]
+
 mod auth;
 mod datetime;
 mod de;
@@ -17,6 +18,7 @@ mod response;
 mod retry;
 mod secret;
 mod transport;
+
 pub use self::auth::*;
 pub use self::datetime::*;
 pub use self::de::*;

@@ -8,9 +8,15 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 impl TypeEmitter<'_> {
-    pub(super) fn emit_enum(&self, def: &TypeDef, e: &EnumDef) -> TokenStream {
+    pub(super) fn emit_enum(
+        &self,
+        def: &TypeDef,
+        doc: &Doc,
+        e: &EnumDef,
+        cfg: &TokenStream,
+    ) -> TokenStream {
         let name = ident(&def.name);
-        let mut ddoc = def.doc.clone();
+        let mut ddoc = doc.clone();
         ddoc.notes.push(
             "Values this version does not know are kept in `Unknown` and sent back unchanged."
                 .into(),
@@ -60,12 +66,15 @@ impl TypeEmitter<'_> {
             EnumRepr::String => {
                 quote! {
                     #doc
+                    #cfg
                     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default)]
                     pub enum #name {
                         #variants
                         /// A value not listed in the API description, kept as it was sent.
                         #unknown(String),
                     }
+
+                    #cfg
 
                     impl #name {
                         /// The value as it appears on the wire.
@@ -77,6 +86,8 @@ impl TypeEmitter<'_> {
                         }
                     }
 
+                    #cfg
+
                     impl From<&str> for #name {
                         fn from(value: &str) -> Self {
                             match value {
@@ -86,6 +97,8 @@ impl TypeEmitter<'_> {
                         }
                     }
 
+                    #cfg
+
                     impl std::str::FromStr for #name {
                         type Err = std::convert::Infallible;
 
@@ -94,17 +107,23 @@ impl TypeEmitter<'_> {
                         }
                     }
 
+                    #cfg
+
                     impl std::fmt::Display for #name {
                         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                             f.write_str(self.as_str())
                         }
                     }
 
+                    #cfg
+
                     impl serde::Serialize for #name {
                         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                             serializer.serialize_str(self.as_str())
                         }
                     }
+
+                    #cfg
 
                     impl<'de> serde::Deserialize<'de> for #name {
                         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -117,12 +136,15 @@ impl TypeEmitter<'_> {
             EnumRepr::Integer => {
                 quote! {
                     #doc
+                    #cfg
                     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default)]
                     pub enum #name {
                         #variants
                         /// A value not listed in the API description, kept as it was sent.
                         #unknown(i64),
                     }
+
+                    #cfg
 
                     impl #name {
                         /// The value as it appears on the wire.
@@ -134,6 +156,8 @@ impl TypeEmitter<'_> {
                         }
                     }
 
+                    #cfg
+
                     impl From<i64> for #name {
                         fn from(value: i64) -> Self {
                             match value {
@@ -143,11 +167,15 @@ impl TypeEmitter<'_> {
                         }
                     }
 
+                    #cfg
+
                     impl std::fmt::Display for #name {
                         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                             write!(f, "{}", self.as_i64())
                         }
                     }
+
+                    #cfg
 
                     impl std::str::FromStr for #name {
                         type Err = std::num::ParseIntError;
@@ -157,11 +185,15 @@ impl TypeEmitter<'_> {
                         }
                     }
 
+                    #cfg
+
                     impl serde::Serialize for #name {
                         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                             serializer.serialize_i64(self.as_i64())
                         }
                     }
+
+                    #cfg
 
                     impl<'de> serde::Deserialize<'de> for #name {
                         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

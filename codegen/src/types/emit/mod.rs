@@ -14,6 +14,7 @@ use quote::quote;
 pub struct TypeEmitter<'a> {
     space: &'a TypeSpace,
     capture_unknown: bool,
+    features: Option<&'a crate::features::Features>,
 }
 
 impl<'a> TypeEmitter<'a> {
@@ -21,7 +22,18 @@ impl<'a> TypeEmitter<'a> {
         Self {
             space,
             capture_unknown: true,
+            features: None,
         }
+    }
+
+    /// Gates each type behind the Cargo features of the operations that reach it.
+    pub fn gated_by(mut self, features: &'a crate::features::Features) -> Self {
+        self.features = Some(features);
+        self
+    }
+
+    fn gate(&self, id: TypeId) -> crate::features::Gate {
+        self.features.map(|f| f.type_gate(id)).unwrap_or_default()
     }
 
     /// Whether structs keep undeclared members in an `extra` map (the default). Off
@@ -84,13 +96,14 @@ impl<'a> TypeEmitter<'a> {
 
     /// Every definition, in order.
     pub fn emit_all(&self) -> TokenStream {
-        self.emit_range(0..self.space.defs.len())
+        let all: Vec<usize> = (0..self.space.defs.len()).collect();
+        self.emit_ids(&all)
     }
 
-    /// The definitions with ids in `range` (for emitting in parallel chunks).
-    pub fn emit_range(&self, range: std::ops::Range<usize>) -> TokenStream {
+    /// The definitions with these ids (for emitting in parallel chunks).
+    pub fn emit_ids(&self, ids: &[usize]) -> TokenStream {
         let mut out = TokenStream::new();
-        for i in range {
+        for &i in ids {
             out.extend(self.emit_def(TypeId(i), &self.space.defs[i]));
         }
         out
@@ -107,25 +120,32 @@ impl<'a> TypeEmitter<'a> {
     fn emit_def(&self, id: TypeId, def: &TypeDef) -> TokenStream {
         let name = ident(&def.name);
         let fallback = format!("The `{}` schema.", def.name);
+        let gate = self.gate(id);
+        let cfg = &gate.cfg;
+        let mut doc = def.doc.clone();
+        doc.notes.extend(gate.note.clone());
         match &def.kind {
             TypeKind::Pending => TokenStream::new(),
             TypeKind::Alias(ty) => {
-                let doc = docs::attrs(&docs::lines(&def.doc, &fallback));
+                let doc = docs::attrs(&docs::lines(&doc, &fallback));
                 let ty = self.ty(ty);
                 quote! {
                     #doc
+                    #cfg
                     pub type #name = #ty;
                 }
             }
             TypeKind::Newtype(ty) => {
-                let doc = docs::attrs(&docs::lines(&def.doc, &fallback));
+                let doc = docs::attrs(&docs::lines(&doc, &fallback));
                 let ty = self.ty(ty);
                 quote! {
                     #doc
+                    #cfg
                     #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
                     #[serde(transparent)]
                     pub struct #name(pub #ty);
 
+                    #cfg
                     impl std::ops::Deref for #name {
                         type Target = #ty;
 
@@ -135,9 +155,9 @@ impl<'a> TypeEmitter<'a> {
                     }
                 }
             }
-            TypeKind::Struct(s) => self.emit_struct(id, def, s),
-            TypeKind::Enum(e) => self.emit_enum(def, e),
-            TypeKind::Union(u) => self.emit_union(def, u),
+            TypeKind::Struct(s) => self.emit_struct(id, def, &doc, s, cfg),
+            TypeKind::Enum(e) => self.emit_enum(def, &doc, e, cfg),
+            TypeKind::Union(u) => self.emit_union(def, &doc, u, cfg),
         }
     }
 }

@@ -19,12 +19,16 @@ impl TypeEmitter<'_> {
         }
     }
 
-    pub(super) fn emit_struct(&self, id: TypeId, def: &TypeDef, s: &StructDef) -> TokenStream {
+    pub(super) fn emit_struct(
+        &self,
+        id: TypeId,
+        def: &TypeDef,
+        doc: &Doc,
+        s: &StructDef,
+        cfg: &TokenStream,
+    ) -> TokenStream {
         let name = ident(&def.name);
-        let doc = docs::attrs(&docs::lines(
-            &def.doc,
-            &format!("The `{}` object.", def.name),
-        ));
+        let doc = docs::attrs(&docs::lines(doc, &format!("The `{}` object.", def.name)));
         // Structs with flattened parts keep serde's derive (it knows which members
         // a part takes); the others get their own, much smaller, impls.
         let own_serde = !s.fields.iter().any(|f| f.flatten);
@@ -92,13 +96,14 @@ impl TypeEmitter<'_> {
         let derive_serde = (!own_serde).then(|| quote!(serde::Serialize, serde::Deserialize));
         let mut out = quote! {
             #doc
+            #cfg
             #[derive(Clone, Debug, PartialEq, #derive_default #derive_serde)]
             pub struct #name {
                 #fields
             }
         };
         if own_serde {
-            out.extend(self.serde_impls(def, s));
+            out.extend(self.serde_impls(def, s, cfg));
         }
         let init = |f: &Field| -> TokenStream {
             let fname = ident(&f.name);
@@ -114,6 +119,7 @@ impl TypeEmitter<'_> {
         if defaultable && !defaults.is_empty() {
             let inits: TokenStream = s.fields.iter().map(init).collect();
             out.extend(quote! {
+                #cfg
                 impl Default for #name {
                     /// Every member unset, except those with a documented default.
                     fn default() -> Self {
@@ -183,6 +189,7 @@ impl TypeEmitter<'_> {
             }
             let ndoc = docs::attrs(&[ndoc_text]);
             out.extend(quote! {
+                #cfg
                 impl #name {
                     #ndoc
                     #allow
@@ -193,6 +200,7 @@ impl TypeEmitter<'_> {
             });
             if args.is_empty() {
                 out.extend(quote! {
+                    #cfg
                     impl Default for #name {
                         fn default() -> Self {
                             Self::new()
@@ -207,7 +215,7 @@ impl TypeEmitter<'_> {
     /// `Serialize` (the members in order, unset optional ones left out, then the
     /// kept unknown members) and `Deserialize` (one pass over the members, each to
     /// its field, the rest kept) of a struct without flattened parts.
-    fn serde_impls(&self, def: &TypeDef, s: &StructDef) -> TokenStream {
+    fn serde_impls(&self, def: &TypeDef, s: &StructDef, cfg: &TokenStream) -> TokenStream {
         let name = ident(&def.name);
         let type_name = &def.name;
         let mut writes = TokenStream::new();
@@ -289,6 +297,7 @@ impl TypeEmitter<'_> {
             }
         });
         quote! {
+            #cfg
             impl serde::Serialize for #name {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     use serde::ser::SerializeMap as _;
@@ -298,6 +307,8 @@ impl TypeEmitter<'_> {
                     map.end()
                 }
             }
+
+            #cfg
 
             impl super::runtime::Object for #name {
                 const NAME: &'static str = #type_name;
@@ -314,6 +325,8 @@ impl TypeEmitter<'_> {
                     Ok(Self { #inits #extra_init })
                 }
             }
+
+            #cfg
 
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

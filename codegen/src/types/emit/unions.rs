@@ -8,9 +8,15 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 impl TypeEmitter<'_> {
-    pub(super) fn emit_union(&self, def: &TypeDef, u: &UnionDef) -> TokenStream {
+    pub(super) fn emit_union(
+        &self,
+        def: &TypeDef,
+        doc: &Doc,
+        u: &UnionDef,
+        cfg: &TokenStream,
+    ) -> TokenStream {
         let name = ident(&def.name);
-        let mut ddoc = def.doc.clone();
+        let mut ddoc = doc.clone();
         let mut ns = Namespace::new();
         u.variants.iter().for_each(|v| ns.reserve(&v.name));
         let unknown = u.fallback.then(|| format_ident!("{}", ns.claim("Unknown")));
@@ -52,6 +58,7 @@ impl TypeEmitter<'_> {
         match &u.tag {
             None => quote! {
                 #doc
+                #cfg
                 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
                 #[serde(untagged)]
                 pub enum #name {
@@ -82,11 +89,14 @@ impl TypeEmitter<'_> {
                 };
                 quote! {
                     #doc
+                    #cfg
                     #[derive(Clone, Debug, PartialEq)]
                     pub enum #name {
                         #variants
                         #unknown_variant
                     }
+
+                    #cfg
 
                     impl serde::Serialize for #name {
                         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -96,6 +106,8 @@ impl TypeEmitter<'_> {
                             }
                         }
                     }
+
+                    #cfg
 
                     impl<'de> serde::Deserialize<'de> for #name {
                         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

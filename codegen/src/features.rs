@@ -1,0 +1,296 @@
+//! Cargo features per tag: which feature each operation and each type needs, so a
+//! consumer who calls one tag's operations compiles only what they reach. Decided
+//! from the resolved model before anything is printed.
+
+use crate::names::{snake, Namespace};
+use crate::operations::{Built, Decode};
+use crate::types::{Ty, TypeId, TypeKind, TypeSpace};
+use heck::ToKebabCase;
+
+/// crates.io refuses a crate with more features than this.
+const MAX_FEATURES: usize = 300;
+/// The feature of operations without a tag.
+pub const UNTAGGED: &str = "untagged";
+/// The feature of types no operation reaches.
+pub const UNREFERENCED: &str = "unreferenced-types";
+
+#[derive(Debug, Clone)]
+pub struct Feature {
+    /// The Cargo feature (`data-center-facilities`).
+    pub name: String,
+    /// The module its operations are written to (`data_center_facilities`).
+    pub module: String,
+    /// The document's tags it stands for (one, or several when grouped).
+    pub tags: Vec<String>,
+}
+
+/// Features, and the features each operation and each type needs (any of them).
+#[derive(Debug, Clone, Default)]
+pub struct Features {
+    pub list: Vec<Feature>,
+    /// By operation index: the features that enable it.
+    pub of_operation: Vec<Vec<usize>>,
+    /// By type id: the features that enable it (the unreferenced feature for types
+    /// no operation reaches).
+    pub of_type: Vec<Vec<usize>>,
+}
+
+impl Features {
+    pub fn of(space: &TypeSpace, built: &Built) -> Self {
+        let mut names = Namespace::new();
+        names.reserve("default");
+        let mut modules = Namespace::new();
+        for m in ["types", "client", "runtime", "shared", "unreferenced"] {
+            modules.reserve(m);
+        }
+        // Tags in first-seen order, each with how many operations it has.
+        let mut tags: Vec<(String, usize)> = Vec::new();
+        for op in &built.operations {
+            let op_tags: Vec<&str> = if op.tags.is_empty() {
+                vec![UNTAGGED]
+            } else {
+                op.tags.iter().map(String::as_str).collect()
+            };
+            for t in op_tags {
+                match tags.iter_mut().find(|(name, _)| name == t) {
+                    Some(entry) => entry.1 += 1,
+                    None => tags.push((t.to_string(), 1)),
+                }
+            }
+        }
+        // Past the limit, the smallest tags share one feature.
+        let room = MAX_FEATURES - 3;
+        let mut by_size: Vec<usize> = (0..tags.len()).collect();
+        by_size.sort_by_key(|&i| std::cmp::Reverse(tags[i].1));
+        let grouped: Vec<bool> = {
+            let mut g = vec![false; tags.len()];
+            for &i in by_size.iter().skip(room) {
+                g[i] = true;
+            }
+            g
+        };
+        let mut list: Vec<Feature> = Vec::new();
+        let mut feature_of_tag = vec![0; tags.len()];
+        let mut other = None;
+        for (i, (tag, _)) in tags.iter().enumerate() {
+            if grouped[i] {
+                let idx = *other.get_or_insert_with(|| {
+                    list.push(Feature {
+                        name: names.claim("other-tags"),
+                        module: modules.claim("other_tags"),
+                        tags: Vec::new(),
+                    });
+                    list.len() - 1
+                });
+                list[idx].tags.push(tag.clone());
+                feature_of_tag[i] = idx;
+                continue;
+            }
+            list.push(Feature {
+                name: names.claim(&feature_name(tag)),
+                module: modules.claim(&snake(tag)),
+                tags: vec![tag.clone()],
+            });
+            feature_of_tag[i] = list.len() - 1;
+        }
+        let of_operation: Vec<Vec<usize>> = built
+            .operations
+            .iter()
+            .map(|op| {
+                let mut fs: Vec<usize> = if op.tags.is_empty() {
+                    vec![UNTAGGED]
+                } else {
+                    op.tags.iter().map(String::as_str).collect()
+                }
+                .into_iter()
+                .filter_map(|t| tags.iter().position(|(name, _)| name == t))
+                .map(|i| feature_of_tag[i])
+                .collect();
+                fs.sort_unstable();
+                fs.dedup();
+                fs
+            })
+            .collect();
+        // Each feature's operations reach types; types reach the types they name.
+        let edges: Vec<Vec<TypeId>> = space.defs.iter().map(|d| referenced(&d.kind)).collect();
+        let mut of_type: Vec<Vec<usize>> = vec![Vec::new(); space.defs.len()];
+        for (op, features) in built.operations.iter().zip(&of_operation) {
+            let mut roots: Vec<&Ty> = op.params.iter().map(|p| &p.ty).collect();
+            roots.extend(op.body.iter().map(|b| &b.ty));
+            roots.extend(op.responses.iter().filter_map(|r| match &r.decode {
+                Decode::Json(t) => Some(t),
+                _ => None,
+            }));
+            let mut stack: Vec<TypeId> = Vec::new();
+            for t in roots {
+                named_in(t, &mut stack);
+            }
+            // Each feature walks the graph once per operation root set; a type
+            // already carrying every feature of the operation is not walked again.
+            while let Some(id) = stack.pop() {
+                let slot = &mut of_type[id.0];
+                let before = slot.len();
+                for f in features {
+                    if !slot.contains(f) {
+                        slot.push(*f);
+                    }
+                }
+                if slot.len() > before {
+                    stack.extend(edges[id.0].iter().copied());
+                }
+            }
+        }
+        let unreferenced = of_type.iter().any(Vec::is_empty).then(|| {
+            list.push(Feature {
+                name: names.claim(UNREFERENCED),
+                module: modules.claim("unreferenced"),
+                tags: Vec::new(),
+            });
+            list.len() - 1
+        });
+        for fs in &mut of_type {
+            if fs.is_empty() {
+                fs.extend(unreferenced);
+            }
+            fs.sort_unstable();
+        }
+        Features {
+            list,
+            of_operation,
+            of_type,
+        }
+    }
+}
+
+/// A Cargo feature name for a tag: lower-case words joined by `-`, ASCII only.
+fn feature_name(tag: &str) -> String {
+    let kebab: String = tag
+        .to_kebab_case()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let kebab = kebab.trim_matches('-').to_string();
+    match kebab.chars().next() {
+        None => "tag".to_string(),
+        Some(c) if c.is_ascii_digit() => format!("tag-{kebab}"),
+        Some(_) => kebab,
+    }
+}
+
+/// The named types a definition refers to.
+fn referenced(kind: &TypeKind) -> Vec<TypeId> {
+    let mut out = Vec::new();
+    match kind {
+        TypeKind::Pending | TypeKind::Enum(_) => {}
+        TypeKind::Alias(t) | TypeKind::Newtype(t) => named_in(t, &mut out),
+        TypeKind::Struct(s) => {
+            for f in &s.fields {
+                named_in(&f.ty, &mut out);
+            }
+            if let Some((_, t)) = &s.extra {
+                named_in(t, &mut out);
+            }
+        }
+        TypeKind::Union(u) => {
+            for v in &u.variants {
+                named_in(&v.ty, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// The named types in a type expression.
+fn named_in(ty: &Ty, out: &mut Vec<TypeId>) {
+    let mut stack = vec![ty];
+    while let Some(t) = stack.pop() {
+        match t {
+            Ty::Named(id) => out.push(*id),
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Box(inner) => {
+                stack.push(inner)
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_become_valid_feature_names() {
+        assert_eq!(
+            feature_name("Data Center Facilities"),
+            "data-center-facilities"
+        );
+        assert_eq!(feature_name("Api20100401Address"), "api20100401-address");
+        assert_eq!(feature_name("2fa"), "tag-2fa");
+        assert_eq!(feature_name("ünïcode!"), "ncode");
+        assert_eq!(feature_name("***"), "tag");
+    }
+}
+
+/// What an item needs to be compiled: its `#[cfg(…)]` and the sentence its
+/// documentation says it with (`doc(cfg)` needs nightly; text works everywhere).
+#[derive(Debug, Clone, Default)]
+pub struct Gate {
+    pub cfg: proc_macro2::TokenStream,
+    pub note: Option<String>,
+}
+
+impl Gate {
+    /// Compiled with any of these features.
+    pub fn any(names: &[&str]) -> Self {
+        use quote::quote;
+        let (cfg, note) = match names {
+            [] => return Gate::default(),
+            [one] => (
+                quote!(#[cfg(feature = #one)]),
+                format!("Available with the crate feature `{one}`."),
+            ),
+            many => (
+                quote!(#[cfg(any(#(feature = #many),*))]),
+                format!(
+                    "Available with any of the crate features {}.",
+                    many.iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+        };
+        Gate {
+            cfg,
+            note: Some(note),
+        }
+    }
+}
+
+impl Features {
+    pub fn type_gate(&self, id: TypeId) -> Gate {
+        self.gate(
+            self.of_type
+                .get(id.0)
+                .map(Vec::as_slice)
+                .unwrap_or_default(),
+        )
+    }
+
+    pub fn operation_gate(&self, index: usize) -> Gate {
+        self.gate(
+            self.of_operation
+                .get(index)
+                .map(Vec::as_slice)
+                .unwrap_or_default(),
+        )
+    }
+
+    fn gate(&self, features: &[usize]) -> Gate {
+        let names: Vec<&str> = features
+            .iter()
+            .map(|&f| self.list[f].name.as_str())
+            .collect();
+        Gate::any(&names)
+    }
+}
