@@ -111,7 +111,6 @@ pub fn dependency(name: &str, crates: &[&str]) -> Option<String> {
     Some(match name {
         "serde" => r#"serde = { version = "1", features = ["derive"] }"#.into(),
         "serde_json" => r#"serde_json = "1""#.into(),
-        "serde_path_to_error" => r#"serde_path_to_error = "0.1""#.into(),
         "reqwest" => {
             let mut features = vec![r#""rustls-tls""#];
             if crates.contains(&"reqwest/multipart") {

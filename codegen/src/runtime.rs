@@ -70,13 +70,7 @@ pub const MODULES: &[Module] = &[
     module!(
         "response",
         ["error"],
-        [
-            "serde",
-            "serde_json",
-            "serde_path_to_error",
-            "reqwest",
-            "bytes"
-        ]
+        ["serde", "serde_json", "reqwest", "bytes"]
     ),
     module!(
         "retry",

@@ -1224,7 +1224,7 @@ mod runtime {
                     &self,
                     f: &mut std::fmt::Formatter<'_>,
                 ) -> std::fmt::Result {
-                    write!(f, "an object ({})", T::NAME)
+                    expecting_object(f, T::NAME)
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
                     self,
@@ -1234,6 +1234,13 @@ mod runtime {
                 }
             }
             deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+        }
+        /// Written once, not per model.
+        fn expecting_object(
+            f: &mut std::fmt::Formatter<'_>,
+            name: &str,
+        ) -> std::fmt::Result {
+            write!(f, "an object ({name})")
         }
         /// A member name, borrowed from the input when it can be.
         pub struct Key<'de>(Cow<'de, str>);
@@ -2101,12 +2108,14 @@ mod runtime {
             ) -> Result<ResponseValue<T>, Error<E>> {
                 match decode_json(&self.body) {
                     Ok(value) => Ok(self.value(value)),
-                    Err(source) => {
-                        Err(Error::Decode {
-                            response: self,
-                            source,
-                        })
-                    }
+                    Err(source) => Err(self.undecodable(source)),
+                }
+            }
+            /// `Error::Decode` with this response (not generic in the body type).
+            fn undecodable<E>(self, source: DecodeError) -> Error<E> {
+                Error::Decode {
+                    response: self,
+                    source,
                 }
             }
             pub(crate) fn empty<E>(self) -> Result<ResponseValue<()>, Error<E>> {
@@ -2133,9 +2142,11 @@ mod runtime {
                 Ok(self.value(body))
             }
             /// A documented error status: decode its body into the operation's error type.
+            /// `wrap` is a variant's constructor, as a pointer so that the variants of an
+            /// enum share one copy of this function.
             pub(crate) fn error_json<T: serde::de::DeserializeOwned, E>(
                 self,
-                wrap: impl FnOnce(T) -> E,
+                wrap: fn(T) -> E,
             ) -> Error<E> {
                 match decode_json(&self.body) {
                     Ok(value) => {
@@ -2144,18 +2155,10 @@ mod runtime {
                             response: self,
                         }
                     }
-                    Err(source) => {
-                        Error::Decode {
-                            response: self,
-                            source,
-                        }
-                    }
+                    Err(source) => self.undecodable(source),
                 }
             }
-            pub(crate) fn error_text<E>(
-                self,
-                wrap: impl FnOnce(String) -> E,
-            ) -> Error<E> {
+            pub(crate) fn error_text<E>(self, wrap: fn(String) -> E) -> Error<E> {
                 let text = self.text().into_owned();
                 Error::Api {
                     body: wrap(text),
@@ -2166,30 +2169,108 @@ mod runtime {
                 Error::Api { body, response: self }
             }
         }
-        /// Decodes a body; on failure, decodes it again tracking where it failed, so the
-        /// error names the member (the happy path pays nothing for that).
+        /// Decodes a body. A failure names the member where decoding stopped, found by
+        /// a second look at the text (not a second, generic decoding: that would be
+        /// compiled again for every type).
         pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
             body: &[u8],
         ) -> Result<T, DecodeError> {
-            serde_json::from_slice(body)
-                .map_err(|first| {
-                    let mut de = serde_json::Deserializer::from_slice(body);
-                    match serde_path_to_error::deserialize::<_, T>(&mut de) {
-                        Err(e) => {
-                            let path = e.path().to_string();
-                            DecodeError::Json {
-                                path: (path != ".").then_some(path),
-                                source: e.into_inner(),
+            serde_json::from_slice(body).map_err(|e| decode_error(body, e))
+        }
+        fn decode_error(body: &[u8], source: serde_json::Error) -> DecodeError {
+            let path = match source.classify() {
+                serde_json::error::Category::Data => {
+                    json_path_at(body, source.line(), source.column())
+                }
+                _ => None,
+            };
+            DecodeError::Json { path, source }
+        }
+        /// The member at a position of a JSON text (`results[2].speed`), for the
+        /// position a `serde_json` error reports (1-based line, and column in bytes).
+        /// `None` at the top level or where the text is not JSON.
+        pub(crate) fn json_path_at(
+            text: &[u8],
+            line: usize,
+            column: usize,
+        ) -> Option<String> {
+            let mut offset = 0;
+            for _ in 1..line {
+                offset += text.get(offset..)?.iter().position(|&b| b == b'\n')? + 1;
+            }
+            let end = (offset + column).min(text.len());
+            enum Frame {
+                Object(Option<String>),
+                Array(usize),
+            }
+            let mut stack: Vec<Frame> = Vec::new();
+            let mut i = 0;
+            let mut expect_key = false;
+            while i < end {
+                match text[i] {
+                    b'{' => {
+                        stack.push(Frame::Object(None));
+                        expect_key = true;
+                    }
+                    b'[' => {
+                        stack.push(Frame::Array(0));
+                        expect_key = false;
+                    }
+                    b'}' | b']' => {
+                        stack.pop();
+                        expect_key = false;
+                    }
+                    b',' => {
+                        match stack.last_mut() {
+                            Some(Frame::Array(n)) => *n += 1,
+                            Some(Frame::Object(key)) => {
+                                *key = None;
+                                expect_key = true;
                             }
+                            None => {}
                         }
-                        Ok(_) => {
-                            DecodeError::Json {
-                                path: None,
-                                source: first,
+                    }
+                    b':' => expect_key = false,
+                    b'"' => {
+                        let start = i + 1;
+                        i += 1;
+                        while i < text.len() && text[i] != b'"' {
+                            if text[i] == b'\\' {
+                                i += 1;
+                            }
+                            i += 1;
+                        }
+                        if expect_key {
+                            if let Some(Frame::Object(key)) = stack.last_mut() {
+                                let raw = text.get(start..i.min(text.len()))?;
+                                let quoted = [b"\"", raw, b"\""].concat();
+                                *key = Some(
+                                    serde_json::from_slice::<String>(&quoted)
+                                        .unwrap_or_else(|_| {
+                                            String::from_utf8_lossy(raw).into_owned()
+                                        }),
+                                );
                             }
                         }
                     }
-                })
+                    _ => {}
+                }
+                i += 1;
+            }
+            let mut path = String::new();
+            for frame in &stack {
+                match frame {
+                    Frame::Object(Some(key)) => {
+                        if !path.is_empty() {
+                            path.push('.');
+                        }
+                        path.push_str(key);
+                    }
+                    Frame::Object(None) => {}
+                    Frame::Array(n) => path.push_str(&format!("[{n}]")),
+                }
+            }
+            (!path.is_empty()).then_some(path)
         }
         /// Why a body did not decode.
         #[derive(Debug)]

@@ -220,7 +220,7 @@ mod runtime {
                     &self,
                     f: &mut std::fmt::Formatter<'_>,
                 ) -> std::fmt::Result {
-                    write!(f, "an object ({})", T::NAME)
+                    expecting_object(f, T::NAME)
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(
                     self,
@@ -230,6 +230,13 @@ mod runtime {
                 }
             }
             deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+        }
+        /// Written once, not per model.
+        fn expecting_object(
+            f: &mut std::fmt::Formatter<'_>,
+            name: &str,
+        ) -> std::fmt::Result {
+            write!(f, "an object ({name})")
         }
         /// A member name, borrowed from the input when it can be.
         pub struct Key<'de>(Cow<'de, str>);

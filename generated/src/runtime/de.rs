@@ -26,7 +26,7 @@ pub fn deserialize_object<'de, T: Object, D: serde::Deserializer<'de>>(
         type Value = T;
 
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            write!(f, "an object ({})", T::NAME)
+            expecting_object(f, T::NAME)
         }
 
         fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
@@ -35,6 +35,11 @@ pub fn deserialize_object<'de, T: Object, D: serde::Deserializer<'de>>(
     }
 
     deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+}
+
+/// Written once, not per model.
+fn expecting_object(f: &mut std::fmt::Formatter<'_>, name: &str) -> std::fmt::Result {
+    write!(f, "an object ({name})")
 }
 
 /// A member name, borrowed from the input when it can be.
