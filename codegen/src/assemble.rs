@@ -11,7 +11,7 @@ use crate::diagnostics::Diagnostic;
 use crate::features::Features;
 use crate::names::ident;
 use crate::needs::Needs;
-use crate::operations::Built;
+use crate::operations::OperationSet;
 use crate::output::{self, GeneratedFile};
 use crate::parallel::{self, Chunk, Context, OPS_PER_CHUNK, TYPES_PER_CHUNK};
 use crate::runtime;
@@ -22,7 +22,7 @@ use std::time::Duration;
 
 pub struct Input<'a> {
     pub space: &'a TypeSpace,
-    pub built: &'a Built,
+    pub built: &'a OperationSet,
     pub needs: &'a Needs,
     pub client: ClientSettings<'a>,
     pub capture_unknown: bool,

@@ -175,7 +175,7 @@ impl Diagnostics {
 
 /// Where things are in a document's text: JSON pointer → line and column.
 ///
-/// Built only when diagnostics are shown (one extra pass over the text).
+/// OperationSet only when diagnostics are shown (one extra pass over the text).
 pub struct SourceMap<'a> {
     text: &'a str,
     positions: std::collections::HashMap<String, (usize, usize)>,

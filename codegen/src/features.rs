@@ -3,7 +3,7 @@
 //! from the resolved model before anything is printed.
 
 use crate::names::{snake, Namespace};
-use crate::operations::{Built, Decode};
+use crate::operations::{Decode, OperationSet};
 use crate::types::{Ty, TypeId, TypeKind, TypeSpace};
 use heck::ToKebabCase;
 
@@ -36,7 +36,7 @@ pub struct Features {
 }
 
 impl Features {
-    pub fn of(space: &TypeSpace, built: &Built) -> Self {
+    pub fn of(space: &TypeSpace, built: &OperationSet) -> Self {
         let mut names = Namespace::new();
         names.reserve("default");
         let mut modules = Namespace::new();

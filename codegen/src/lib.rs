@@ -120,7 +120,7 @@ pub fn validate(source: &str) -> Vec<Diagnostic> {
     let Some(doc) = load::parse(source, &mut diags) else {
         return diags.into_vec();
     };
-    let (_, _, resolve_diags) = resolve(&doc);
+    let (_, _, resolve_diags) = resolve_document(&doc);
     diags
         .into_vec()
         .into_iter()
@@ -128,10 +128,12 @@ pub fn validate(source: &str) -> Vec<Diagnostic> {
         .collect()
 }
 
-fn resolve(doc: &load::Document) -> (types::TypeSpace, operations::Built, Diagnostics) {
+fn resolve_document(
+    doc: &load::Document,
+) -> (types::TypeSpace, operations::OperationSet, Diagnostics) {
     let mut resolver = types::Resolver::new(doc);
     validate::check(&doc.raw, &mut resolver.diags);
-    resolver.resolve_components();
+    resolver.define_components();
     let built = operations::build(doc, &mut resolver);
     let (space, diags) = resolver.finish();
     (space, built, diags)
@@ -145,7 +147,7 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Vec<Diagnos
         return Err(diags.into_vec());
     };
     let t1 = std::time::Instant::now();
-    let (space, built, resolve_diags) = resolve(&doc);
+    let (space, built, resolve_diags) = resolve_document(&doc);
     let mut all: Vec<Diagnostic> = diags.into_vec();
     all.extend(resolve_diags.into_vec());
     if all.iter().any(Diagnostic::is_fatal) {

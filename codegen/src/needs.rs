@@ -1,7 +1,7 @@
 //! What a generated crate needs from the runtime and from crates.io, decided from
 //! the resolved model before anything is printed (emitters only print).
 
-use crate::operations::{BodyKind, Built, Decode, Location};
+use crate::operations::{BodyKind, Decode, Location, OperationSet};
 use crate::types::{Ty, TypeKind, TypeSpace};
 
 /// The parts of the runtime (and so the dependencies) a document's crate uses.
@@ -25,7 +25,7 @@ pub struct Needs {
 }
 
 impl Needs {
-    pub fn of(space: &TypeSpace, built: &Built) -> Self {
+    pub fn of(space: &TypeSpace, built: &OperationSet) -> Self {
         let mut needs = Needs {
             client: !built.operations.is_empty(),
             ..Needs::default()

@@ -8,7 +8,7 @@
 use crate::client::{ClientEmitter, ClientSettings};
 use crate::diagnostics::Diagnostic;
 use crate::features::Features;
-use crate::operations::Built;
+use crate::operations::OperationSet;
 use crate::output::format_chunk;
 use crate::types::{TypeEmitter, TypeSpace};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -32,7 +32,7 @@ pub enum Chunk {
 /// What the emitters need, shared by every thread.
 pub struct Context<'a> {
     pub space: &'a TypeSpace,
-    pub built: &'a Built,
+    pub built: &'a OperationSet,
     pub settings: &'a ClientSettings<'a>,
     pub capture_unknown: bool,
     pub features: Option<&'a Features>,

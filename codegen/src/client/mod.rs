@@ -13,7 +13,7 @@ mod paging;
 mod wire;
 
 use crate::features::{Features, Gate};
-use crate::operations::{Body, BodyKind, Built, Decode, Operation};
+use crate::operations::{Body, BodyKind, Decode, Operation, OperationSet};
 use crate::types::{Ty, TypeEmitter, TypeSpace};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -31,7 +31,7 @@ pub struct ClientSettings<'a> {
 pub struct ClientEmitter<'a> {
     pub space: &'a TypeSpace,
     pub types: &'a TypeEmitter<'a>,
-    pub built: &'a Built,
+    pub built: &'a OperationSet,
     pub settings: ClientSettings<'a>,
     features: Option<&'a Features>,
 }
@@ -40,7 +40,7 @@ impl<'a> ClientEmitter<'a> {
     pub fn new(
         space: &'a TypeSpace,
         types: &'a TypeEmitter<'a>,
-        built: &'a Built,
+        built: &'a OperationSet,
         settings: ClientSettings<'a>,
     ) -> Self {
         Self {

@@ -2,6 +2,7 @@
 //! shapes and boxing were settled by the resolver.
 
 mod enums;
+mod serde_impls;
 mod structs;
 mod unions;
 

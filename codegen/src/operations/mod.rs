@@ -1,0 +1,518 @@
+//! Operations of a document, resolved into what the client emitter needs:
+//! parameters with Rust names and types, the body, and every response case.
+
+mod bodies;
+mod paging;
+mod params;
+mod refs;
+mod security;
+
+use paging::pagination;
+use refs::path_item;
+use security::{schemes, security_names};
+
+pub use bodies::{media_kind, reason};
+pub use refs::{follow_raw, local_pointer, MAX_REF_HOPS};
+
+use crate::diagnostics::{pointer_push, Diagnostic};
+use crate::http::{HttpMethod, PathTemplate};
+use crate::load::Document;
+use crate::names::{camel, snake, Namespace};
+use crate::reserved;
+use crate::types::resolve::Resolved;
+use crate::types::{Doc, Resolver, Ty};
+use indexmap::IndexMap;
+use openapiv3::{
+    APIKeyLocation, Components, MediaType, Parameter, ParameterSchemaOrContent, PathItem,
+    QueryStyle, ReferenceOr, RequestBody, Response, SecurityScheme, StatusCode,
+};
+use serde_json::Value;
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub id: String,
+    pub method_name: String,
+    /// Base for the names of the operation's builder and enums (`ListPorts`).
+    pub type_name: String,
+    pub http_method: HttpMethod,
+    pub path: String,
+    pub template: PathTemplate,
+    pub pointer: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub tags: Vec<String>,
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub responses: Vec<ResponseCase>,
+    /// Security schemes (by name) that may authorise this operation.
+    pub security: Vec<String>,
+    pub extensions: IndexMap<String, Value>,
+    /// From our `x-pagination` extension: how to page through the results.
+    pub pagination: Option<Pagination>,
+}
+
+/// Offset/limit pagination, resolved to Rust names and types.
+///
+/// Declared on an operation as
+/// `x-pagination: {offset: filter.skip, limit: filter.limit, items: results, defaultLimit: 100}`:
+/// `offset`/`limit` name a parameter, or a member of an object parameter
+/// (`param.member`); `items` names the response member holding a page's items
+/// (omitted when the body is the array itself).
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    pub offset: PageParam,
+    pub limit: PageParam,
+    /// The response member with the items, and whether it is optional.
+    pub items: Option<(String, bool)>,
+    pub item: Ty,
+    pub default_limit: i64,
+}
+
+/// Where a paging number is set: a parameter, or a member of one.
+#[derive(Debug, Clone)]
+pub struct PageParam {
+    /// The builder field (the parameter's Rust name).
+    pub param: String,
+    pub param_required: bool,
+    /// The member of the parameter's struct, and its shape.
+    pub member: Option<(String, crate::types::FieldShape)>,
+    /// The integer type of the value.
+    pub int: crate::types::IntKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+impl Location {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+            Location::Cookie => "cookie",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Simple,
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+    /// `content: application/json`: the value is JSON text.
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    pub wire: String,
+    pub location: Location,
+    pub ty: Ty,
+    pub required: bool,
+    pub style: Style,
+    pub explode: bool,
+    pub description: Option<String>,
+    pub example: Option<Value>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    Json,
+    Form,
+    Multipart,
+    Text,
+    Bytes,
+}
+
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub name: String,
+    pub kind: BodyKind,
+    pub content_type: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusMatch {
+    Code(u16),
+    /// `4XX` is `Range(4)`.
+    Range(u16),
+    Default,
+}
+
+impl StatusMatch {
+    pub fn is_success(self) -> bool {
+        match self {
+            StatusMatch::Code(c) => (200..300).contains(&c),
+            StatusMatch::Range(r) => r == 2,
+            StatusMatch::Default => false,
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            StatusMatch::Code(c) => c.to_string(),
+            StatusMatch::Range(r) => format!("{r}XX"),
+            StatusMatch::Default => "default".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decode {
+    Json(Ty),
+    Text,
+    Bytes,
+    Empty,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResponseCase {
+    pub status: StatusMatch,
+    pub decode: Decode,
+    pub description: String,
+    /// Variant name in the operation's response or error enum.
+    pub variant: String,
+    /// Treat as success (a `default` response is the success case when an
+    /// operation documents no 2xx response).
+    pub success: bool,
+}
+
+/// A security scheme the client can hold a credential for.
+#[derive(Debug, Clone)]
+pub struct Scheme {
+    pub name: String,
+    /// Rust name of the builder method and client field.
+    pub field: String,
+    pub kind: SchemeKind,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    Bearer,
+    Basic,
+    /// `Authorization: <scheme> <credential>` for other HTTP schemes.
+    OtherHttp(String),
+    ApiKeyHeader(String),
+    ApiKeyQuery(String),
+    ApiKeyCookie(String),
+}
+
+pub struct OperationSet {
+    pub operations: Vec<Operation>,
+    pub schemes: Vec<Scheme>,
+    /// Whether every operation needs a credential by default.
+    pub auth_required: bool,
+}
+
+pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> OperationSet {
+    let api = &doc.api;
+    let mut method_ns = reserved::methods(reserved::CLIENT);
+    let mut type_ns = reserved::types(reserved::CLIENT_MODULE_TYPES);
+    let schemes = schemes(api.components.as_ref());
+    let global: Vec<String> = security_names(api.security.as_deref(), &schemes);
+    let auth_required = api
+        .security
+        .as_ref()
+        .is_some_and(|s| !s.is_empty() && s.iter().all(|r| !r.is_empty()));
+    // Where each operationId and each method name was first used.
+    let mut ids: HashMap<String, String> = HashMap::new();
+    let mut method_owner: HashMap<String, (String, String)> = HashMap::new();
+    let mut operations = Vec::new();
+    for (path, item) in api.paths.iter() {
+        let listed_at = pointer_push("#/paths", path);
+        let Some((item, item_ptr)) = path_item(doc, item, &listed_at, &mut resolver.diags) else {
+            continue;
+        };
+        let template = PathTemplate::parse(path);
+        for (method, op) in item.iter() {
+            let Some(http_method) = HttpMethod::from_key(method) else {
+                continue;
+            };
+            let ptr = pointer_push(&item_ptr, method);
+            let id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| synthesize_id(method, path));
+            if op.operation_id.is_none() {
+                resolver.diags.push(
+                    Diagnostic::warning(&ptr, format!("operation has no `operationId`; using `{id}`"))
+                        .with_code("missing-operation-id")
+                        .with_help("add an `operationId` so the method name does not change when the path does"),
+                );
+            }
+            let base = snake(&id);
+            let method_name = method_ns.claim(&base);
+            let type_name = type_ns.claim(&camel(&id));
+            for suffix in ["Error", "Response"] {
+                type_ns.reserve(&format!("{type_name}{suffix}"));
+            }
+            let id_at = pointer_push(&ptr, "operationId");
+            if let Some(first) = ids.get(&id) {
+                resolver.diags.push(
+                    Diagnostic::error(&id_at, format!("operationId `{id}` is also used at {first}"))
+                        .with_code("duplicate-operation-id")
+                        .with_help("operation ids must be unique in a document; rename one of them")
+                        .with_repair(format!("this operation's method is `{method_name}` and its request builder `{type_name}`")),
+                );
+            } else if let Some((other, other_at)) = method_owner.get(&base) {
+                resolver.diags.push(
+                    Diagnostic::warning(&id_at, format!("operationIds `{other}` and `{id}` both become the Rust method `{base}`"))
+                        .with_code("name-collision")
+                        .with_help(format!("rename one of them (the other is at {other_at})"))
+                        .with_repair(format!("this operation's method is `{method_name}`")),
+                );
+            } else if method_name != base {
+                resolver.diags.push(
+                    Diagnostic::warning(&id_at, format!("operationId `{id}` becomes `{base}`, a name the client uses for itself"))
+                        .with_code("name-collision")
+                        .with_help("rename the operation if the numbered method name reads badly")
+                        .with_repair(format!("this operation's method is `{method_name}`")),
+                );
+            }
+            ids.entry(id.clone()).or_insert_with(|| id_at.clone());
+            method_owner
+                .entry(base)
+                .or_insert_with(|| (id.clone(), id_at.clone()));
+            let mut b = OperationResolver {
+                doc,
+                resolver: &mut *resolver,
+                type_name: &type_name,
+                ptr: &ptr,
+            };
+            let mut params = b.params(&item.parameters, &op.parameters, &template);
+            let body = op.request_body.as_ref().and_then(|rb| b.body(rb));
+            let responses = b.responses(&op.responses);
+            // Rust names for arguments, unique within the operation.
+            let mut arg_ns = reserved::methods(reserved::REQUEST_BUILDER);
+            let body = body.map(|mut body| {
+                body.name = arg_ns.claim("body");
+                body
+            });
+            for p in &mut params {
+                p.name = arg_ns.claim(&snake(&p.wire));
+            }
+            let security = match &op.security {
+                Some(reqs) => security_names(Some(reqs), &schemes),
+                None => global.clone(),
+            };
+            let pagination = op.extensions.get("x-pagination").and_then(|x| {
+                pagination(
+                    x,
+                    &params,
+                    &responses,
+                    resolver,
+                    &pointer_push(&ptr, "x-pagination"),
+                )
+            });
+            operations.push(Operation {
+                id,
+                method_name,
+                type_name,
+                http_method,
+                path: path.clone(),
+                template: template.clone(),
+                pointer: ptr,
+                summary: op.summary.clone(),
+                description: op.description.clone(),
+                deprecated: op.deprecated,
+                tags: op.tags.clone(),
+                params,
+                body,
+                responses,
+                pagination,
+                security,
+                extensions: op.extensions.clone(),
+            });
+        }
+    }
+    OperationSet {
+        operations,
+        schemes,
+        auth_required,
+    }
+}
+
+/// A stable name for an operation without `operationId`: method and path words.
+fn synthesize_id(method: &str, path: &str) -> String {
+    let mut words = vec![method.to_string()];
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        if let Some(param) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            words.push(format!("by {param}"));
+        } else {
+            words.push(seg.to_string());
+        }
+    }
+    if words.len() == 1 {
+        words.push("root".into());
+    }
+    camel(&words.join(" "))
+}
+
+struct OperationResolver<'a, 'r, 'd> {
+    doc: &'d Document,
+    resolver: &'a mut Resolver<'r>,
+    type_name: &'a str,
+    ptr: &'a str,
+}
+
+fn plain(ty: Ty) -> Resolved {
+    Resolved {
+        ty,
+        nullable: false,
+        doc: Doc::default(),
+    }
+}
+
+fn location(p: &Parameter) -> Location {
+    match p {
+        Parameter::Path { .. } => Location::Path,
+        Parameter::Query { .. } => Location::Query,
+        Parameter::Header { .. } => Location::Header,
+        Parameter::Cookie { .. } => Location::Cookie,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Diagnostics;
+    use serde_json::json;
+
+    /// Builds the operations of a document, with every diagnostic.
+    fn build_doc(doc: Value) -> (OperationSet, Vec<Diagnostic>) {
+        let mut diags = Diagnostics::default();
+        let text = doc.to_string();
+        let doc = crate::load::parse(&text, &mut diags).expect("parses");
+        let mut resolver = Resolver::new(&doc);
+        let built = build(&doc, &mut resolver);
+        let (_, more) = resolver.finish();
+        (
+            built,
+            diags
+                .into_vec()
+                .into_iter()
+                .chain(more.into_vec())
+                .collect(),
+        )
+    }
+
+    fn doc(paths: Value) -> Value {
+        json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths})
+    }
+
+    #[test]
+    fn duplicate_operation_ids_are_repaired_errors() {
+        let ok = json!({"responses": {"200": {"description": "ok"}}});
+        let mut a = ok.clone();
+        a["operationId"] = json!("x");
+        let (built, d) = build_doc(doc(json!({"/a": {"get": a.clone()}, "/b": {"get": a}})));
+        let names: Vec<&str> = built
+            .operations
+            .iter()
+            .map(|o| o.method_name.as_str())
+            .collect();
+        assert_eq!(names, ["x", "x2"]);
+        let dup = d
+            .iter()
+            .find(|d| d.code == "duplicate-operation-id")
+            .unwrap();
+        assert_eq!(dup.pointer, "#/paths/~1b/get/operationId");
+        assert!(dup.is_error() && !dup.is_fatal());
+        assert!(dup.repaired.as_deref().unwrap().contains("`x2`"), "{dup}");
+    }
+
+    #[test]
+    fn operation_ids_never_take_the_clients_own_names() {
+        let mut paths = serde_json::Map::new();
+        let taken = reserved::CLIENT.iter().chain(&["clone", "fmt"]);
+        for (i, id) in taken.enumerate() {
+            paths.insert(
+                format!("/p{i}"),
+                json!({"get": {"operationId": id, "responses": {"200": {"description": "ok"}}}}),
+            );
+        }
+        let (built, _) = build_doc(doc(Value::Object(paths)));
+        for op in &built.operations {
+            assert_ne!(op.method_name, op.id, "{} must be renamed", op.id);
+            assert!(reserved::CLIENT.iter().all(|r| *r != op.method_name));
+        }
+    }
+
+    #[test]
+    fn references_may_point_anywhere_in_the_document() {
+        let (built, d) = build_doc(doc(json!({
+            "/accounts": {"get": {"operationId": "list", "responses": {
+                "200": {"description": "ok"},
+                "401": {"description": "no", "content": {"application/json": {"schema": {"type": "object", "properties": {"m": {"type": "string"}}}}}}
+            }}},
+            "/other": {"get": {"operationId": "other", "responses": {
+                "200": {"description": "ok"},
+                "401": {"$ref": "#/paths/~1accounts/get/responses/401"}
+            }}}
+        })));
+        assert!(d.iter().all(|d| !d.is_error()), "{d:?}");
+        let ty = |op: usize| {
+            built.operations[op]
+                .responses
+                .iter()
+                .find(|r| r.status == StatusMatch::Code(401))
+                .map(|r| r.decode.clone())
+        };
+        assert!(matches!(ty(1), Some(Decode::Json(Ty::Named(_)))));
+        assert_eq!(ty(0), ty(1), "the shared response's schema is one type");
+    }
+
+    #[test]
+    fn a_response_reference_to_a_schema_is_read_as_a_json_body() {
+        let (built, d) = build_doc(json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"operationId": "a", "responses": {"200": {"$ref": "#/components/schemas/Pet"}}}}},
+            "components": {"schemas": {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}}}
+        }));
+        let wrong = d.iter().find(|d| d.code == "ref-wrong-kind").unwrap();
+        assert!(!wrong.is_fatal());
+        assert!(matches!(
+            built.operations[0].responses[0].decode,
+            Decode::Json(Ty::Named(_))
+        ));
+    }
+
+    #[test]
+    fn a_reference_to_nothing_is_fatal() {
+        let (_, d) = build_doc(doc(
+            json!({"/a": {"get": {"operationId": "a", "responses": {"200": {"$ref": "#/nowhere"}}}}}),
+        ));
+        assert!(
+            d.iter().any(|d| d.code == "unresolved-ref" && d.is_fatal()),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn path_item_references_are_followed() {
+        let (built, d) = build_doc(json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"$ref": "#/x-shared/item"}},
+            "x-shared": {"item": {"get": {"operationId": "shared", "responses": {"200": {"description": "ok"}}}}}
+        }));
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(built.operations[0].path, "/a");
+        assert_eq!(built.operations[0].pointer, "#/x-shared/item/get");
+    }
+}

@@ -1,0 +1,275 @@
+//! `$ref`s to parameters, bodies, responses and path items: to `components`, or to
+//! any location of the document.
+
+use super::*;
+
+/// A path item, following a `$ref` to wherever in the document it points, and the
+/// pointer of the object itself.
+pub(super) fn path_item<'d>(
+    doc: &'d Document,
+    item: &'d ReferenceOr<PathItem>,
+    at: &str,
+    diags: &mut crate::diagnostics::Diagnostics,
+) -> Option<(Cow<'d, PathItem>, String)> {
+    match item {
+        ReferenceOr::Item(i) => Some((Cow::Borrowed(i), at.to_string())),
+        ReferenceOr::Reference { reference } => {
+            let (value, target) = follow_raw(doc, reference, at, diags)?;
+            match serde_json::from_value::<PathItem>(value.clone()) {
+                Ok(i) => Some((Cow::Owned(i), target)),
+                Err(e) => {
+                    diags.push(
+                        Diagnostic::error(
+                            at,
+                            format!("`$ref: {reference}` does not point at a path item: {e}"),
+                        )
+                        .with_code("ref-wrong-kind")
+                        .with_help("point the reference at a Path Item Object")
+                        .with_repair("the path's operations are left out"),
+                    );
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// Follows a chain of `$ref`s through the raw document to a value that is not a
+/// reference: the value and its pointer. Reports (fatally) a reference that points
+/// nowhere, outside the document, or into a loop.
+pub fn follow_raw<'d>(
+    doc: &'d Document,
+    reference: &str,
+    at: &str,
+    diags: &mut crate::diagnostics::Diagnostics,
+) -> Option<(&'d Value, String)> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut current = reference.to_string();
+    loop {
+        let Some(pointer) = local_pointer(&current) else {
+            diags.push(
+                Diagnostic::error(
+                    pointer_push(at, "$ref"),
+                    format!("`$ref: {current}` points outside this document"),
+                )
+                .with_code("external-ref")
+                .with_help(
+                    "bundle the document first (e.g. `redocly bundle`) so every reference is local",
+                ),
+            );
+            return None;
+        };
+        if seen.contains(&pointer) || seen.len() >= MAX_REF_HOPS {
+            diags.push(
+                Diagnostic::error(
+                    pointer_push(at, "$ref"),
+                    format!("`$ref: {reference}` is part of a loop of references"),
+                )
+                .with_code("ref-loop")
+                .with_help("make one of the references point at an actual object"),
+            );
+            return None;
+        }
+        let Some(value) = doc.raw.pointer(pointer.trim_start_matches('#')) else {
+            diags.push(
+                Diagnostic::error(pointer_push(at, "$ref"), format!("`$ref: {current}` points nowhere: the document has nothing at that location"))
+                    .with_code("unresolved-ref")
+                    .with_help("check the spelling of the reference"),
+            );
+            return None;
+        };
+        match value.get("$ref").and_then(Value::as_str) {
+            Some(next) => {
+                seen.push(pointer);
+                current = next.to_string();
+            }
+            None => return Some((value, pointer)),
+        }
+    }
+}
+
+/// References followed before a chain is called a loop.
+pub const MAX_REF_HOPS: usize = 64;
+
+/// A local reference (`#/…`) as a JSON pointer with its percent-escapes decoded, or
+/// `None` for a reference outside the document.
+pub fn local_pointer(reference: &str) -> Option<String> {
+    reference
+        .starts_with('#')
+        .then(|| crate::diagnostics::percent_decode(reference))
+}
+
+impl<'d> OperationResolver<'_, '_, 'd> {
+    /// Follows `$ref`s, into `#/components/<kind>/…` or to any other location of
+    /// the document, to the object. Its own pointer comes back with it, so that the
+    /// inline schemas of an object shared by several operations resolve once.
+    pub(super) fn deref<'x, T>(
+        &mut self,
+        r: &'x ReferenceOr<T>,
+        kind: &'static str,
+        map: fn(&Components) -> &IndexMap<String, ReferenceOr<T>>,
+        at: &str,
+    ) -> Option<Found<'x, T>>
+    where
+        'd: 'x,
+        T: Clone + serde::de::DeserializeOwned + Repair,
+    {
+        let doc: &'x Document = self.doc;
+        let mut current = r;
+        let mut pointer = at.to_string();
+        let mut component = None;
+        for _ in 0..MAX_REF_HOPS {
+            let reference = match current {
+                ReferenceOr::Item(t) => {
+                    return Some(Found {
+                        value: Cow::Borrowed(t),
+                        pointer,
+                        component,
+                    })
+                }
+                ReferenceOr::Reference { reference } => reference,
+            };
+            let prefix = format!("#/components/{kind}/");
+            let name = local_pointer(reference).and_then(|p| {
+                p.strip_prefix(&prefix)
+                    .filter(|n| !n.contains('/'))
+                    .map(crate::diagnostics::pointer_unescape)
+            });
+            let entry = name
+                .as_ref()
+                .and_then(|name| doc.api.components.as_ref().and_then(|c| map(c).get(name)));
+            match (entry, name) {
+                (Some(next), Some(name)) => {
+                    pointer = pointer_push(&format!("#/components/{kind}"), &name);
+                    component = Some(name);
+                    current = next;
+                }
+                _ => return self.deref_raw(reference, kind, at),
+            }
+        }
+        self.resolver.diags.push(
+            Diagnostic::error(at, "this `$ref` is part of a loop of references")
+                .with_code("ref-loop")
+                .with_help("make one of the references point at an actual object"),
+        );
+        None
+    }
+
+    /// A reference to somewhere other than `components/<kind>`: read the object there.
+    pub(super) fn deref_raw<'x, T>(
+        &mut self,
+        reference: &str,
+        kind: &'static str,
+        at: &str,
+    ) -> Option<Found<'x, T>>
+    where
+        T: Clone + serde::de::DeserializeOwned + Repair,
+    {
+        let (value, target) = follow_raw(self.doc, reference, at, &mut self.resolver.diags)?;
+        match serde_json::from_value::<T>(value.clone()) {
+            Ok(t) => Some(Found {
+                value: Cow::Owned(t),
+                pointer: target,
+                component: None,
+            }),
+            Err(e) => {
+                let schema = looks_like_schema(value);
+                let repaired = schema.then(|| T::from_schema(&target)).flatten();
+                let what = if schema { "a schema" } else { "something else" };
+                let instead = match &repaired {
+                    Some(_) => format!("it is read as a JSON {} with that schema", T::NOUN),
+                    None => format!("the {} is left out", T::NOUN),
+                };
+                self.resolver.diags.push(
+                    Diagnostic::error(at, format!("`$ref: {reference}` should point at a {} (an entry like those of `components/{kind}`), but points at {what}: {e}", T::NOUN))
+                        .with_code("ref-wrong-kind")
+                        .with_help(format!("point the reference at a {} object", T::NOUN))
+                        .with_repair(instead),
+                );
+                repaired.map(|t| Found {
+                    value: Cow::Owned(t),
+                    pointer: target,
+                    component: None,
+                })
+            }
+        }
+    }
+}
+
+/// An object reached through `deref`: the value, where it is, and the name it has
+/// under `components` (if that is where it is).
+pub(super) struct Found<'x, T: Clone> {
+    pub(super) value: Cow<'x, T>,
+    pub(super) pointer: String,
+    pub(super) component: Option<String>,
+}
+
+/// How a reference that should point at a `T` but points at a schema is read.
+pub(super) trait Repair: Sized {
+    const NOUN: &'static str;
+    fn from_schema(_pointer: &str) -> Option<Self> {
+        None
+    }
+}
+
+impl Repair for Parameter {
+    const NOUN: &'static str = "parameter";
+}
+
+impl Repair for Response {
+    const NOUN: &'static str = "response";
+    fn from_schema(pointer: &str) -> Option<Self> {
+        Some(Response {
+            description: String::new(),
+            content: json_content(pointer),
+            ..Response::default()
+        })
+    }
+}
+
+impl Repair for RequestBody {
+    const NOUN: &'static str = "request body";
+    fn from_schema(pointer: &str) -> Option<Self> {
+        Some(RequestBody {
+            content: json_content(pointer),
+            required: true,
+            ..RequestBody::default()
+        })
+    }
+}
+
+fn json_content(schema_pointer: &str) -> IndexMap<String, MediaType> {
+    let mut content = IndexMap::new();
+    content.insert(
+        "application/json".to_string(),
+        MediaType {
+            schema: Some(ReferenceOr::Reference {
+                reference: schema_pointer.to_string(),
+            }),
+            ..MediaType::default()
+        },
+    );
+    content
+}
+
+/// Whether a value reads as a Schema Object rather than any other OpenAPI object.
+fn looks_like_schema(v: &Value) -> bool {
+    v.as_object().is_some_and(|o| {
+        [
+            "type",
+            "properties",
+            "items",
+            "allOf",
+            "oneOf",
+            "anyOf",
+            "enum",
+            "format",
+            "additionalProperties",
+            "nullable",
+        ]
+        .iter()
+        .any(|k| o.contains_key(*k))
+            && !o.contains_key("in")
+            && !o.contains_key("content")
+    })
+}

@@ -1,0 +1,184 @@
+//! `enum` schemas: Rust enums with a variant per value and one for unknown values.
+
+use super::super::shape::Shape;
+use super::super::*;
+use super::*;
+use crate::diagnostics::{pointer_push, Diagnostic};
+use crate::names::{camel, Namespace};
+use openapiv3::{ReferenceOr, Schema};
+use serde_json::Value;
+
+impl<'d> Resolver<'d> {
+    pub(super) fn enum_type(
+        &mut self,
+        schema: &Schema,
+        shape: &Shape<'_>,
+        target: Option<TypeId>,
+        hint: &str,
+        ptr: &str,
+        doc: Doc,
+    ) -> Ty {
+        let values: Vec<&Value> = shape.enumeration.iter().filter(|v| !v.is_null()).collect();
+        let declared = shape.ty;
+        let all_strings = !values.is_empty() && values.iter().all(|v| v.is_string());
+        let all_ints = !values.is_empty() && values.iter().all(|v| v.as_i64().is_some());
+        if let Some(t) = declared {
+            let matches = match t {
+                "string" => all_strings,
+                "integer" => all_ints,
+                "number" => values.iter().all(|v| v.is_number()),
+                "boolean" => values.iter().all(|v| v.is_boolean()),
+                _ => true,
+            };
+            if !matches {
+                self.diags.push(
+                    Diagnostic::warning(
+                        pointer_push(ptr, "enum"),
+                        format!("enum values do not all match the declared type `{t}`"),
+                    )
+                    .with_code("enum-type")
+                    .with_help("make every listed value a value of the schema's type"),
+                );
+            }
+        }
+        let repr = if all_strings {
+            EnumRepr::String
+        } else if all_ints {
+            EnumRepr::Integer
+        } else {
+            let ty = match declared {
+                Some("boolean") => Ty::Bool,
+                Some("number") => Ty::Float,
+                Some("string") if values.is_empty() => Ty::String,
+                _ if values.iter().all(|v| v.is_boolean()) && !values.is_empty() => Ty::Bool,
+                _ if values.iter().all(|v| v.is_number()) && !values.is_empty() => Ty::Float,
+                _ => {
+                    if !values.is_empty() {
+                        self.diags.push(
+                            Diagnostic::warning(
+                                pointer_push(ptr, "enum"),
+                                "enum mixes values of different kinds; using `serde_json::Value`",
+                            )
+                            .with_code("fallback"),
+                        );
+                    }
+                    Ty::Json
+                }
+            };
+            return self.alias_or(target, ty, doc, ptr);
+        };
+        let names_ext = ["x-enum-varnames", "x-enumNames"]
+            .iter()
+            .find_map(|k| schema.schema_data.extensions.get(*k))
+            .and_then(Value::as_array)
+            .filter(|a| a.len() == shape.enumeration.len());
+        let descriptions = ["x-enum-descriptions", "x-enumDescriptions"]
+            .iter()
+            .find_map(|k| schema.schema_data.extensions.get(*k))
+            .and_then(Value::as_array)
+            .filter(|a| a.len() == shape.enumeration.len());
+        let mut ns = Namespace::new();
+        let mut variants: Vec<EnumVariant> = Vec::new();
+        for (i, value) in shape.enumeration.iter().enumerate() {
+            if value.is_null() || variants.iter().any(|v| &v.value == value) {
+                continue;
+            }
+            let base = match (names_ext.and_then(|n| n[i].as_str()), value) {
+                (Some(n), _) => camel(n),
+                (None, Value::String(s)) if s.is_empty() => "Empty".to_string(),
+                (None, Value::String(s)) => camel(s),
+                (None, v) => {
+                    let n = v.as_i64().unwrap_or_default();
+                    if n < 0 {
+                        format!("ValueMinus{}", n.unsigned_abs())
+                    } else {
+                        format!("Value{n}")
+                    }
+                }
+            };
+            let name = match value.as_str() {
+                Some(raw) if ns.is_taken(&base) => {
+                    let other = variants
+                        .iter()
+                        .find(|v| v.name.eq_ignore_ascii_case(&base))
+                        .and_then(|v| v.value.as_str());
+                    collision_name(&base, raw, other, &mut ns)
+                }
+                _ => ns.claim(&base),
+            };
+            variants.push(EnumVariant {
+                name,
+                value: value.clone(),
+                doc: descriptions.and_then(|d| d[i].as_str()).map(str::to_string),
+            });
+        }
+        self.new_def(
+            target,
+            hint,
+            ptr,
+            doc,
+            TypeKind::Enum(EnumDef { repr, variants }),
+        )
+    }
+}
+
+/// A readable name for an enum value whose plain name is taken: values that differ
+/// only in case get `Upper`/`Lower`, values that differ in punctuation get it
+/// spelled out (`a_b` → `AUnderscoreB`); a number is the last resort.
+fn collision_name(base: &str, raw: &str, other: Option<&str>, ns: &mut Namespace) -> String {
+    let has_letters = raw.chars().any(char::is_alphabetic);
+    let only_case = other.is_some_and(|o| o.to_lowercase() == raw.to_lowercase());
+    let case_hint = if !has_letters || !only_case {
+        None
+    } else if !raw.chars().any(char::is_lowercase) {
+        Some(format!("{base}Upper"))
+    } else if !raw.chars().any(char::is_uppercase) {
+        Some(format!("{base}Lower"))
+    } else {
+        None
+    };
+    let spelled = raw
+        .chars()
+        .any(|c| !c.is_alphanumeric())
+        .then(|| camel(&spell_punctuation(raw)));
+    let candidates = [case_hint, spelled];
+    for candidate in candidates.into_iter().flatten() {
+        if !ns.is_taken(&candidate) {
+            return ns.claim(&candidate);
+        }
+    }
+    ns.claim(base)
+}
+
+fn spell_punctuation(raw: &str) -> String {
+    let mut out = String::new();
+    for c in raw.chars() {
+        let word = match c {
+            '-' => " dash ",
+            '_' => " underscore ",
+            '.' => " dot ",
+            ' ' => " space ",
+            '/' => " slash ",
+            ':' => " colon ",
+            ',' => " comma ",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push_str(word);
+    }
+    out
+}
+
+pub(super) fn is_null_only(member: &ReferenceOr<Schema>) -> bool {
+    match member {
+        ReferenceOr::Item(s) => {
+            let shape = Shape::of(s);
+            s.schema_data.nullable
+                && !shape.enumeration.is_empty()
+                && shape.enumeration.iter().all(Value::is_null)
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,386 @@
+//! Schema → Rust type decisions. Each schema is resolved once; its result is cached
+//! by JSON pointer, so a schema reached twice (through `allOf`, or a `$ref` to a
+//! nested location) yields the same Rust type.
+
+mod enums;
+mod objects;
+mod refs;
+mod scalars;
+mod unions;
+
+use scalars::int_type;
+
+use super::shape::Shape;
+use super::*;
+use crate::diagnostics::{pointer_push, Diagnostic, Diagnostics};
+use crate::load::Document;
+use crate::names::{camel, Namespace};
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// The outcome of resolving a schema at a use site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    pub ty: Ty,
+    /// The document allows `null` here.
+    pub nullable: bool,
+    pub doc: Doc,
+}
+
+pub struct Resolver<'d> {
+    doc: &'d Document,
+    space: TypeSpace,
+    names: Namespace,
+    /// Named types by the pointer of the schema they came from.
+    by_pointer: HashMap<String, TypeId>,
+    /// Every inline schema already resolved, by pointer.
+    cache: HashMap<String, Resolved>,
+    /// References being followed, to stop `$ref` loops that never reach a type.
+    following: Vec<String>,
+    pub diags: Diagnostics,
+}
+
+const COMPONENTS: &str = "#/components/schemas";
+
+fn deref_schema(s: &ReferenceOr<Box<Schema>>) -> ReferenceOr<&Schema> {
+    match s {
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
+        ReferenceOr::Item(b) => ReferenceOr::Item(b),
+    }
+}
+
+fn as_ref_schema(s: &ReferenceOr<Schema>) -> ReferenceOr<&Schema> {
+    match s {
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
+        ReferenceOr::Item(b) => ReferenceOr::Item(b),
+    }
+}
+
+pub fn doc_of(schema: &Schema) -> Doc {
+    let d = &schema.schema_data;
+    Doc {
+        title: d.title.clone(),
+        description: d.description.clone(),
+        example: d.example.clone(),
+        default: d.default.clone(),
+        deprecated: d.deprecated,
+        read_only: d.read_only,
+        write_only: d.write_only,
+        notes: Vec::new(),
+    }
+}
+
+impl<'d> Resolver<'d> {
+    pub fn new(doc: &'d Document) -> Self {
+        let mut r = Resolver {
+            doc,
+            space: TypeSpace::default(),
+            names: Namespace::for_types(),
+            by_pointer: HashMap::new(),
+            cache: HashMap::new(),
+            following: Vec::new(),
+            diags: Diagnostics::default(),
+        };
+        // Component names are claimed first so that they win over inline names.
+        if let Some(components) = &doc.api.components {
+            for key in components.schemas.keys() {
+                let pointer = pointer_push(COMPONENTS, key);
+                let id = r.reserve(&camel(key), &pointer);
+                r.by_pointer.insert(pointer, id);
+            }
+        }
+        r
+    }
+
+    /// Claims a type name and an id whose definition comes later.
+    pub fn reserve(&mut self, hint: &str, pointer: &str) -> TypeId {
+        let name = self.names.claim(&camel(hint));
+        self.space.defs.push(TypeDef {
+            name,
+            doc: Doc::default(),
+            pointer: pointer.to_string(),
+            kind: TypeKind::Pending,
+        });
+        TypeId(self.space.defs.len() - 1)
+    }
+
+    /// Claims a name in the type namespace for something that is not a schema
+    /// (an operation's error enum, say), so it cannot collide with a model.
+    pub fn claim_name(&mut self, hint: &str) -> String {
+        self.names.claim(&camel(hint))
+    }
+
+    pub fn space(&self) -> &TypeSpace {
+        &self.space
+    }
+
+    /// Resolves every component schema, so that each becomes a type even if unused.
+    pub fn define_components(&mut self) {
+        let doc = self.doc;
+        let Some(components) = &doc.api.components else {
+            return;
+        };
+        for (key, schema) in &components.schemas {
+            let pointer = pointer_push(COMPONENTS, key);
+            let id = self.by_pointer[&pointer];
+            if !matches!(self.space.defs[id.0].kind, TypeKind::Pending) {
+                continue;
+            }
+            match schema {
+                ReferenceOr::Item(s) => {
+                    let name = self.space.defs[id.0].name.clone();
+                    self.define_schema(s, Some(id), &name, &pointer);
+                }
+                ReferenceOr::Reference { reference } => {
+                    let target = self.follow(reference, &pointer);
+                    self.space.defs[id.0].kind = TypeKind::Alias(target.ty);
+                }
+            }
+        }
+    }
+
+    /// Adds a definition that does not come from a schema (e.g. an operation's
+    /// response enum), returning its id.
+    pub fn define(&mut self, name: String, pointer: &str, doc: Doc, kind: TypeKind) -> TypeId {
+        self.space.defs.push(TypeDef {
+            name,
+            doc,
+            pointer: pointer.to_string(),
+            kind,
+        });
+        TypeId(self.space.defs.len() - 1)
+    }
+
+    pub fn finish(mut self) -> (TypeSpace, Diagnostics) {
+        for def in &mut self.space.defs {
+            if matches!(def.kind, TypeKind::Pending) {
+                def.kind = TypeKind::Alias(Ty::Json);
+            }
+        }
+        super::cycles::box_cycles(&mut self.space);
+        (self.space, self.diags)
+    }
+
+    pub fn schema_type(&mut self, s: &ReferenceOr<Schema>, hint: &str, ptr: &str) -> Resolved {
+        self.ref_or_schema_type(as_ref_schema(s), hint, ptr)
+    }
+
+    pub fn boxed_schema_type(
+        &mut self,
+        s: &ReferenceOr<Box<Schema>>,
+        hint: &str,
+        ptr: &str,
+    ) -> Resolved {
+        self.ref_or_schema_type(deref_schema(s), hint, ptr)
+    }
+
+    fn ref_or_schema_type(&mut self, s: ReferenceOr<&Schema>, hint: &str, ptr: &str) -> Resolved {
+        match s {
+            ReferenceOr::Reference { reference } => self.follow(&reference, ptr),
+            ReferenceOr::Item(schema) => {
+                if let Some(hit) = self.cache.get(ptr) {
+                    return hit.clone();
+                }
+                let ty = self.define_schema(schema, None, hint, ptr);
+                let r = Resolved {
+                    ty,
+                    nullable: self.nullable(schema, 0),
+                    doc: doc_of(schema),
+                };
+                self.cache.insert(ptr.to_string(), r.clone());
+                r
+            }
+        }
+    }
+
+    /// Whether `null` is a valid value: the schema says so, or it is composed of
+    /// parts that all allow it (`allOf`), or one of them does (`oneOf`, `anyOf`).
+    fn nullable(&mut self, schema: &Schema, depth: usize) -> bool {
+        if schema.schema_data.nullable {
+            return true;
+        }
+        // Composition chains are short; a deep one is treated as not nullable.
+        if depth > 16 {
+            return false;
+        }
+        let shape = Shape::of(schema);
+        if !shape.one_of.is_empty() || !shape.any_of.is_empty() {
+            let members = if shape.one_of.is_empty() {
+                shape.any_of
+            } else {
+                shape.one_of
+            };
+            return members.iter().any(|m| self.part_nullable(m, depth));
+        }
+        !shape.all_of.is_empty()
+            && !shape.has_properties()
+            && shape.ty.is_none()
+            && shape.all_of.iter().all(|p| self.part_nullable(p, depth))
+    }
+
+    fn part_nullable(&mut self, part: &ReferenceOr<Schema>, depth: usize) -> bool {
+        match part {
+            ReferenceOr::Item(s) => self.nullable(s, depth + 1),
+            ReferenceOr::Reference { reference } => {
+                let Some(target) = crate::operations::local_pointer(reference) else {
+                    return false;
+                };
+                let doc = self.doc;
+                let found = doc
+                    .raw
+                    .pointer(target.trim_start_matches('#'))
+                    .and_then(|v| ReferenceOr::<Schema>::deserialize(v).ok());
+                found.is_some_and(|s| depth < 16 && self.part_nullable(&s, depth + 1))
+            }
+        }
+    }
+
+    /// Resolves a `$ref`: the named type it points at, created on first use for
+    /// pointers outside `#/components/schemas`.
+    /// Resolves a schema object. With `target`, the result is stored under that id
+    /// (as an alias when the schema is not a type of its own).
+    fn define_schema(
+        &mut self,
+        schema: &Schema,
+        target: Option<TypeId>,
+        hint: &str,
+        ptr: &str,
+    ) -> Ty {
+        let shape = Shape::of(schema);
+        let doc = doc_of(schema);
+
+        if !shape.all_of.is_empty() {
+            let plain_wrapper = shape.all_of.len() == 1
+                && !shape.has_properties()
+                && shape.one_of.is_empty()
+                && shape.any_of.is_empty()
+                && shape.enumeration.is_empty();
+            if plain_wrapper {
+                let inner = self.schema_type(
+                    &shape.all_of[0],
+                    hint,
+                    &pointer_push(&pointer_push(ptr, "allOf"), "0"),
+                );
+                return self.alias_or(target, inner.ty, doc, ptr);
+            }
+            return self.all_of_type(&shape, target, hint, ptr, doc);
+        }
+        if !shape.one_of.is_empty() || !shape.any_of.is_empty() {
+            let (key, members) = if !shape.one_of.is_empty() {
+                ("oneOf", shape.one_of)
+            } else {
+                ("anyOf", shape.any_of)
+            };
+            if members.len() == 1 && !shape.has_properties() {
+                let inner = self.schema_type(
+                    &members[0],
+                    hint,
+                    &pointer_push(&pointer_push(ptr, key), "0"),
+                );
+                return self.alias_or(target, inner.ty, doc, ptr);
+            }
+            if shape.has_properties() {
+                return self
+                    .object_with_union_type(schema, &shape, target, hint, ptr, doc, key, members);
+            }
+            return self.union_type(schema, target, hint, ptr, doc, key, members);
+        }
+        if !shape.enumeration.is_empty() {
+            return self.enum_type(schema, &shape, target, hint, ptr, doc);
+        }
+        let ty = match shape.ty {
+            Some("string") => self.string_type(shape.format.as_deref(), ptr),
+            Some("integer") => {
+                self.check_format("integer", shape.format.as_deref(), ptr);
+                let wide = schema
+                    .schema_data
+                    .extensions
+                    .get(crate::normalize::WIDE_BOUNDS);
+                int_type(shape.format.as_deref(), shape.minimum, wide)
+            }
+            Some("number") => {
+                self.check_format("number", shape.format.as_deref(), ptr);
+                Ty::Float
+            }
+            Some("boolean") => Ty::Bool,
+            Some("array") => {
+                let item = match shape.items {
+                    Some(items) => {
+                        let r = self.boxed_schema_type(
+                            items,
+                            &format!("{hint}Item"),
+                            &pointer_push(ptr, "items"),
+                        );
+                        if r.nullable {
+                            r.ty.option()
+                        } else {
+                            r.ty
+                        }
+                    }
+                    None => Ty::Json,
+                };
+                Ty::Vec(Box::new(item))
+            }
+            Some("object") | None if shape.is_object() || shape.has_properties() => {
+                if shape.has_properties() {
+                    return self.struct_type(&shape, target, hint, ptr, doc, Vec::new());
+                }
+                match shape.additional {
+                    Some(AdditionalProperties::Schema(s)) => {
+                        let r = self.schema_type(
+                            s,
+                            &format!("{hint}Value"),
+                            &pointer_push(ptr, "additionalProperties"),
+                        );
+                        Ty::Map(Box::new(if r.nullable { r.ty.option() } else { r.ty }))
+                    }
+                    _ => Ty::JsonObject,
+                }
+            }
+            None => {
+                if shape.has_not {
+                    self.diags.push(
+                        Diagnostic::warning(
+                            ptr,
+                            "`not` schemas have no Rust type; using `serde_json::Value`",
+                        )
+                        .with_code("fallback"),
+                    );
+                }
+                Ty::Json
+            }
+            Some(other) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        pointer_push(ptr, "type"),
+                        format!("unknown schema type `{other}`"),
+                    )
+                    .with_code("unknown-type")
+                    .with_help("use one of string, number, integer, boolean, array, object")
+                    .with_repair("the value may be any JSON (`serde_json::Value`)"),
+                );
+                Ty::Json
+            }
+        };
+        self.alias_or(target, ty, doc, ptr)
+    }
+}
+
+/// One part of an `allOf`, flattened, with the reference it was reached by.
+struct Part<'s> {
+    schema: Cow<'s, Schema>,
+    at: String,
+    reference: Option<String>,
+}
+
+struct Member<'a> {
+    wire: String,
+    schema: ReferenceOr<&'a Schema>,
+    ptr: String,
+}

@@ -1,0 +1,153 @@
+//! `$ref`s to schemas: followed to the schema, and to the named type made for it.
+
+use super::super::*;
+use super::*;
+use crate::diagnostics::{pointer_push, pointer_unescape, Diagnostic};
+use openapiv3::{ReferenceOr, Schema};
+use std::borrow::Cow;
+
+impl<'d> Resolver<'d> {
+    pub(super) fn follow(&mut self, reference: &str, at: &str) -> Resolved {
+        let Some(target) = self.normalize_ref(reference, at) else {
+            return Resolved {
+                ty: Ty::Json,
+                nullable: false,
+                doc: Doc::default(),
+            };
+        };
+        let Some(schema) = self.lookup(&target, at) else {
+            return Resolved {
+                ty: Ty::Json,
+                nullable: false,
+                doc: Doc::default(),
+            };
+        };
+        let nullable = self.nullable(&schema, 0);
+        let doc = doc_of(&schema);
+        if let Some(id) = self.by_pointer.get(&target) {
+            return Resolved {
+                ty: Ty::Named(*id),
+                nullable,
+                doc,
+            };
+        }
+        if self.following.contains(&target) {
+            self.diags.push(
+                Diagnostic::error(at, format!("`$ref: {reference}` is part of a loop of references that never reaches a schema"))
+                    .with_code("ref-loop")
+                    .with_help("make one of the references point at an actual schema"),
+            );
+            return Resolved {
+                ty: Ty::Json,
+                nullable,
+                doc,
+            };
+        }
+        let hint = target
+            .rsplit('/')
+            .next()
+            .map(pointer_unescape)
+            .unwrap_or_default();
+        let id = self.reserve(&hint, &target);
+        self.by_pointer.insert(target.clone(), id);
+        self.following.push(target.clone());
+        let name = self.space.defs[id.0].name.clone();
+        self.define_schema(&schema, Some(id), &name, &target);
+        self.following.pop();
+        Resolved {
+            ty: Ty::Named(id),
+            nullable,
+            doc,
+        }
+    }
+
+    pub(super) fn normalize_ref(&mut self, reference: &str, at: &str) -> Option<String> {
+        if !reference.starts_with('#') {
+            self.diags.push(
+                Diagnostic::error(
+                    pointer_push(at, "$ref"),
+                    format!("`$ref: {reference}` points outside this document"),
+                )
+                .with_code("external-ref")
+                .with_help(
+                    "bundle the document first (e.g. `redocly bundle`) so every reference is local",
+                ),
+            );
+            return None;
+        }
+        Some(crate::diagnostics::percent_decode(reference))
+    }
+
+    /// The schema object a local reference points at (borrowed when it is a component).
+    pub(super) fn lookup(&mut self, pointer: &str, at: &str) -> Option<Cow<'d, Schema>> {
+        let doc = self.doc;
+        if let Some(key) = pointer
+            .strip_prefix("#/components/schemas/")
+            .filter(|k| !k.contains('/'))
+        {
+            let key = pointer_unescape(key);
+            if let Some(found) = doc
+                .api
+                .components
+                .as_ref()
+                .and_then(|c| c.schemas.get(&key))
+            {
+                match found {
+                    ReferenceOr::Item(s) => return Some(Cow::Borrowed(s)),
+                    ReferenceOr::Reference { reference } => {
+                        return self.lookup_next(pointer, reference)
+                    }
+                }
+            }
+        }
+        let found = doc.raw.pointer(pointer.trim_start_matches('#'));
+        let Some(value) = found else {
+            self.diags.push(
+                Diagnostic::error(pointer_push(at, "$ref"), format!("`$ref: {pointer}` points nowhere: the document has nothing at that location"))
+                    .with_code("unresolved-ref")
+                    .with_help("check the spelling of the reference, or add the schema it names under `components/schemas`"),
+            );
+            return None;
+        };
+        match serde_json::from_value::<ReferenceOr<Schema>>(value.clone()) {
+            Ok(ReferenceOr::Item(s)) => Some(Cow::Owned(s)),
+            Ok(ReferenceOr::Reference { reference }) => self.lookup_next(pointer, &reference),
+            Err(e) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        at,
+                        format!("`$ref: {pointer}` does not point at a schema: {e}"),
+                    )
+                    .with_code("ref-not-schema")
+                    .with_help("a schema reference must point at a Schema Object")
+                    .with_repair("the value may be any JSON (`serde_json::Value`)"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A reference to a reference: follow it to the schema.
+    pub(super) fn lookup_next(
+        &mut self,
+        pointer: &str,
+        reference: &str,
+    ) -> Option<Cow<'d, Schema>> {
+        if self.following.iter().any(|p| p == pointer) {
+            self.diags.push(
+                Diagnostic::error(
+                    pointer,
+                    "this `$ref` is part of a loop of references that never reaches a schema",
+                )
+                .with_code("ref-loop")
+                .with_help("make one of the references point at an actual schema"),
+            );
+            return None;
+        }
+        self.following.push(pointer.to_string());
+        let next = self.normalize_ref(reference, pointer);
+        let out = next.and_then(|n| self.lookup(&n, pointer));
+        self.following.pop();
+        out
+    }
+}

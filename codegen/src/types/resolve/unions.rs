@@ -1,0 +1,212 @@
+//! `oneOf`/`anyOf`: Rust enums, tagged by a discriminator or tried in order.
+
+use super::super::shape::Shape;
+use super::super::*;
+use super::enums::is_null_only;
+use super::*;
+use crate::diagnostics::{pointer_push, pointer_unescape};
+use crate::names::{camel, Namespace};
+use openapiv3::{ReferenceOr, Schema};
+use serde_json::Value;
+
+impl<'d> Resolver<'d> {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn object_with_union_type(
+        &mut self,
+        schema: &Schema,
+        shape: &Shape<'_>,
+        target: Option<TypeId>,
+        hint: &str,
+        ptr: &str,
+        doc: Doc,
+        key: &str,
+        members: &[ReferenceOr<Schema>],
+    ) -> Ty {
+        let name = self.type_name(target, hint);
+        let union = self.union_type(
+            schema,
+            None,
+            &format!("{name}Variant"),
+            &pointer_push(ptr, key),
+            Doc::default(),
+            key,
+            members,
+        );
+        let field = Field {
+            name: "variant".into(),
+            wire: String::new(),
+            ty: union,
+            required: true,
+            nullable: false,
+            flatten: true,
+            doc: Doc {
+                description: Some("Which of the alternatives this value is.".into()),
+                ..Doc::default()
+            },
+        };
+        self.struct_type(shape, target, hint, ptr, doc, vec![field])
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn union_type(
+        &mut self,
+        schema: &Schema,
+        target: Option<TypeId>,
+        hint: &str,
+        ptr: &str,
+        doc: Doc,
+        key: &str,
+        members: &[ReferenceOr<Schema>],
+    ) -> Ty {
+        let id = match target {
+            Some(id) => id,
+            None => {
+                let id = self.reserve(hint, ptr);
+                self.by_pointer.entry(ptr.to_string()).or_insert(id);
+                id
+            }
+        };
+        let name = self.space.defs[id.0].name.clone();
+        let members_ptr = if ptr.ends_with(key) {
+            ptr.to_string()
+        } else {
+            pointer_push(ptr, key)
+        };
+        let mut ns = Namespace::new();
+        let mut variants = Vec::new();
+        let mut any_catch_all = false;
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut tagged = discriminator.is_some();
+        for (i, member) in members.iter().enumerate() {
+            let mptr = pointer_push(&members_ptr, &i.to_string());
+            let label = self.variant_label(member, i);
+            let r = self.schema_type(member, &format!("{name}{label}"), &mptr);
+            if is_null_only(member) {
+                continue;
+            }
+            let ty = if r.nullable { r.ty.option() } else { r.ty };
+            if matches!(self.space.unalias(&ty), Ty::Json) {
+                any_catch_all = true;
+            }
+            let tags = match (member, discriminator) {
+                (ReferenceOr::Reference { reference }, Some(d)) => {
+                    let mut tags: Vec<String> = d
+                        .mapping
+                        .iter()
+                        .filter(|(_, target)| {
+                            *target == reference || reference.ends_with(&format!("/{target}"))
+                        })
+                        .map(|(value, _)| value.clone())
+                        .collect();
+                    if tags.is_empty() {
+                        tags.push(
+                            reference
+                                .rsplit('/')
+                                .next()
+                                .map(pointer_unescape)
+                                .unwrap_or_default(),
+                        );
+                    }
+                    tags
+                }
+                _ => {
+                    tagged = false;
+                    Vec::new()
+                }
+            };
+            variants.push(UnionVariant {
+                name: ns.claim(&label),
+                ty,
+                tags,
+            });
+        }
+        if !tagged {
+            variants.iter_mut().for_each(|v| v.tags.clear());
+            self.order_untagged(&mut variants);
+        }
+        let def = &mut self.space.defs[id.0];
+        def.doc = doc;
+        def.pointer = ptr.to_string();
+        def.kind = TypeKind::Union(UnionDef {
+            variants,
+            tag: if tagged {
+                discriminator.map(|d| d.property_name.clone())
+            } else {
+                None
+            },
+            fallback: !any_catch_all,
+        });
+        Ty::Named(id)
+    }
+
+    /// A readable variant name: the referenced type's name, the member's title, or
+    /// what kind of value it is.
+    pub(super) fn variant_label(&mut self, member: &ReferenceOr<Schema>, index: usize) -> String {
+        match member {
+            ReferenceOr::Reference { reference } => camel(
+                &reference
+                    .rsplit('/')
+                    .next()
+                    .map(pointer_unescape)
+                    .unwrap_or_default(),
+            ),
+            ReferenceOr::Item(s) => {
+                if let Some(t) = &s.schema_data.title {
+                    return camel(t);
+                }
+                let shape = Shape::of(s);
+                if let Some(props) = shape.properties {
+                    // An object told apart by a one-value property (`type: {enum: [text]}`).
+                    for prop in props.values() {
+                        if let ReferenceOr::Item(p) = prop {
+                            let ps = Shape::of(p);
+                            if let [Value::String(only)] = ps.enumeration.as_slice() {
+                                return camel(only);
+                            }
+                        }
+                    }
+                }
+                match shape.ty {
+                    Some("string") => match shape.format.as_deref() {
+                        Some("date-time") => "DateTime".into(),
+                        Some("date") => "Date".into(),
+                        _ if !shape.enumeration.is_empty() => "Known".into(),
+                        _ => "String".into(),
+                    },
+                    Some("integer") => "Integer".into(),
+                    Some("number") => "Number".into(),
+                    Some("boolean") => "Boolean".into(),
+                    Some("array") => "Array".into(),
+                    _ if shape.is_object() => format!("Object{}", index + 1),
+                    _ => format!("Variant{}", index + 1),
+                }
+            }
+        }
+    }
+
+    /// Untagged enums try variants in order, so the pickiest go first.
+    pub(super) fn order_untagged(&self, variants: &mut [UnionVariant]) {
+        let rank = |ty: &Ty| -> i64 {
+            match self.space.unalias(ty) {
+                Ty::Named(id) => match &self.space.get(*id).kind {
+                    TypeKind::Struct(s) => {
+                        -10 - s.fields.iter().filter(|f| f.required).count() as i64
+                    }
+                    TypeKind::Enum(_) => 1,
+                    TypeKind::Union(_) => 8,
+                    _ => 5,
+                },
+                Ty::DateTime | Ty::Date | Ty::Uuid => 2,
+                Ty::Int(_) => 3,
+                Ty::Float => 4,
+                Ty::Bool | Ty::String | Ty::Base64 | Ty::Bytes | Ty::Unit => 6,
+                Ty::Vec(_) => 5,
+                Ty::Map(_) => 7,
+                Ty::JsonObject => 9,
+                Ty::Option(_) | Ty::Box(_) => 8,
+                Ty::Json => 10,
+            }
+        };
+        variants.sort_by_key(|v| rank(&v.ty));
+    }
+}
