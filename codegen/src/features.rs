@@ -143,7 +143,8 @@ impl Features {
         let unreferenced = of_type.iter().any(Vec::is_empty).then(|| {
             list.push(Feature {
                 name: names.claim(UNREFERENCED),
-                module: modules.claim("unreferenced"),
+                // Held back from tags above, so it is free.
+                module: "unreferenced".to_string(),
                 tags: Vec::new(),
             });
             list.len() - 1

@@ -1,7 +1,7 @@
 //! Broken documents (`tests/bad-specs/`, one problem each, plus one with many): each
 //! is reported rustc-style with its location, and the report is compared with the
 //! snapshot in `tests/bad-specs/expected/` (review changes, then accept with
-//! `INSTA_UPDATE=always cargo test -p consoleconnect-tests --test bad_specs`).
+//! `cargo xtask codegen --bless`).
 //! Generation fails cleanly on every document with an error the generator cannot
 //! work around (a fatal one), goes on past errors it repairs (saying how), and
 //! never panics.

@@ -3,7 +3,7 @@
 //! `tests/snapshots/`, and compiled by trybuild with `#![deny(warnings)]`.
 //! The snapshots are also modules of this crate, so clippy lints them.
 //!
-//! A changed output fails until accepted with `cargo xtask snapshots`.
+//! A changed output fails until accepted with `cargo xtask codegen`.
 
 #[test]
 fn snapshots_match() {

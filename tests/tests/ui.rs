@@ -1,7 +1,7 @@
 //! Compile tests of the generated crate as a consumer sees it: correct use compiles;
 //! misuse (a missing required member, parameter or body; a wrong type) does not.
 //! Expected compiler output is in `tests/ui/fail/*.stderr`
-//! (refresh with `TRYBUILD=overwrite cargo test -p consoleconnect-tests --test ui`).
+//! (accept changes with `cargo xtask codegen --bless`).
 
 #[test]
 fn ui() {

@@ -33,7 +33,7 @@ pub fn sync_dir(dir: &Path, files: &[GeneratedFile], check: bool) -> Result<Vec<
         let path = dir.join(&file.path);
         wanted.insert(path.clone());
         let change = match std::fs::read(&path) {
-            Ok(existing) if existing == file.contents.as_bytes() => continue,
+            Ok(existing) if same_text(&existing, &file.contents) => continue,
             Ok(_) => Change::Updated(path.clone()),
             Err(_) => Change::Created(path.clone()),
         };
@@ -57,6 +57,23 @@ pub fn sync_dir(dir: &Path, files: &[GeneratedFile], check: bool) -> Result<Vec<
         }
     }
     Ok(changes)
+}
+
+/// Whether a file on disk holds `wanted`, line endings aside: a checkout that
+/// turns `\n` into `\r\n` (Git's `core.autocrlf` on Windows) is not stale.
+fn same_text(existing: &[u8], wanted: &str) -> bool {
+    if existing == wanted.as_bytes() {
+        return true;
+    }
+    let mut on_disk = existing.iter().copied().filter(|&b| b != b'\r');
+    let mut expected = wanted.bytes().filter(|&b| b != b'\r');
+    loop {
+        match (on_disk.next(), expected.next()) {
+            (None, None) => return true,
+            (a, b) if a != b => return false,
+            _ => {}
+        }
+    }
 }
 
 /// Every file under `dir` (none if it does not exist), skipping build output.
@@ -132,6 +149,12 @@ mod tests {
         sync_dir(&dir, &changed, false).unwrap();
         assert!(!dir.join("stray.rs").exists());
         assert_eq!(std::fs::read_to_string(dir.join("a.rs")).unwrap(), "A");
+        // A checkout with CRLF line endings is as fresh as one with LF.
+        std::fs::write(dir.join("src/b.rs"), "line\r\nnext\r\n").unwrap();
+        let crlf = vec![file("a.rs", "A"), file("src/b.rs", "line\nnext\n")];
+        assert!(sync_dir(&dir, &crlf, true).unwrap().is_empty());
+        let other = vec![file("a.rs", "A"), file("src/b.rs", "line\nother\n")];
+        assert_eq!(sync_dir(&dir, &other, true).unwrap().len(), 1);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

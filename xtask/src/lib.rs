@@ -72,8 +72,67 @@ pub fn promote(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 pub const SNAPSHOT_SPECS: &str = "tests/specs";
 pub const SNAPSHOTS: &str = "tests/snapshots";
 
-/// The command that accepts changed snapshots.
-pub const SNAPSHOT_COMMAND: &str = "cargo xtask snapshots";
+/// The command that writes every generated file of the repository.
+pub const SNAPSHOT_COMMAND: &str = "cargo xtask codegen";
+/// The command that accepts every change of the generator's output, the tests'
+/// expectations included.
+pub const ACCEPT_COMMAND: &str = "cargo xtask codegen --bless";
+
+/// Runs the tests whose expectations are written by their own tools in accept
+/// mode (insta for the bad-spec diagnostics, trybuild for compile errors), and
+/// lists the expectation files that changed.
+pub fn bless() -> Result<Vec<(&'static str, PathBuf)>> {
+    let root = workspace_root();
+    let dirs = ["tests/bad-specs/expected", "tests/ui"];
+    let before = read_tree(&root, &dirs)?;
+    for (test, env, value) in [
+        ("bad_specs", "INSTA_UPDATE", "always"),
+        ("ui", "TRYBUILD", "overwrite"),
+    ] {
+        let status = std::process::Command::new(env!("CARGO"))
+            .current_dir(&root)
+            .env(env, value)
+            .args([
+                "test",
+                "--quiet",
+                "-p",
+                "consoleconnect-tests",
+                "--test",
+                test,
+            ])
+            .status()
+            .context("running cargo test")?;
+        if !status.success() {
+            anyhow::bail!("`cargo test --test {test}` failed even in accept mode");
+        }
+    }
+    let after = read_tree(&root, &dirs)?;
+    let mut changed = Vec::new();
+    for (path, text) in &after {
+        match before.get(path) {
+            None => changed.push(("created ", path.clone())),
+            Some(old) if old != text => changed.push(("accepted", path.clone())),
+            _ => {}
+        }
+    }
+    Ok(changed)
+}
+
+fn read_tree(root: &Path, dirs: &[&str]) -> Result<std::collections::BTreeMap<PathBuf, Vec<u8>>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack: Vec<PathBuf> = dirs.iter().map(|d| root.join(d)).collect();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.insert(path.clone(), std::fs::read(&path)?);
+            }
+        }
+    }
+    Ok(out)
+}
 
 /// Regenerates (or, with `check`, compares) one single-file snapshot per focused document.
 pub fn snapshots(check: bool) -> Result<Vec<fsutil::Change>> {

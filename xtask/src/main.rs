@@ -1,6 +1,6 @@
 //! `cargo xtask …`: the maintainers' commands.
 //!
-//! - `codegen [--check]` regenerates `generated/` from `spec/consoleconnect.yaml`
+//! - `codegen [--check] [--bless]` regenerates `generated/` and the test snapshots
 //! - `generate --spec PATH --out DIR [--name CRATE]` makes a standalone crate from any document
 //! - `validate PATH [--deny-warnings]` reports a document's problems
 
@@ -28,7 +28,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Regenerate `generated/` from `spec/consoleconnect.yaml`.
+    /// Regenerate `generated/` from `spec/consoleconnect.yaml` and the snapshots of
+    /// `tests/specs/` (`--bless`: also the tests' expected diagnostics and errors).
     Codegen {
         /// Write nothing; fail listing every stale or missing file.
         #[arg(long)]
@@ -36,6 +37,10 @@ enum Command {
         /// Treat the document's warnings as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// Also accept the diagnostics snapshots (insta) and compile errors (trybuild)
+        /// the tests compare against, by running those tests in accept mode.
+        #[arg(long)]
+        bless: bool,
     },
     /// Generate a standalone crate from any OpenAPI document.
     Generate {
@@ -55,12 +60,6 @@ enum Command {
         /// Print the time each stage took, and the peak memory.
         #[arg(long)]
         timings: bool,
-    },
-    /// Regenerate the snapshots of `tests/specs/` (accept changed generator output).
-    Snapshots {
-        /// Write nothing; fail listing every stale or missing snapshot.
-        #[arg(long)]
-        check: bool,
     },
     /// Generate and compile every document of a corpus (default `../shared/corpus`).
     Corpus {
@@ -102,7 +101,8 @@ fn main() -> ExitCode {
         Command::Codegen {
             check,
             deny_warnings,
-        } => codegen(check, deny_warnings),
+            bless,
+        } => codegen(check, deny_warnings, bless),
         Command::Generate {
             spec,
             out,
@@ -115,7 +115,6 @@ fn main() -> ExitCode {
             path,
             deny_warnings,
         } => validate(&path, deny_warnings),
-        Command::Snapshots { check } => snapshots(check),
         Command::Corpus { paths, no_check } => {
             xtask::corpus::run(&xtask::workspace_root(), paths, !no_check)
         }
@@ -148,9 +147,12 @@ fn report(file: &str, text: &str, diagnostics: &[Diagnostic]) {
     );
 }
 
-fn codegen(check: bool, deny_warnings: bool) -> Result<()> {
+/// Everything the generator writes into this repository, in one command:
+/// `generated/` from our spec, the snapshots of `tests/specs/`, and (`--bless`)
+/// the expected diagnostics and compile errors the tests compare against.
+fn codegen(check: bool, deny_warnings: bool, bless: bool) -> Result<()> {
     let spec_text = read_spec(&xtask::workspace_root().join(SPEC))?;
-    let (output, changes) = match xtask::codegen(check, deny_warnings)? {
+    let (output, mut changes) = match xtask::codegen(check, deny_warnings)? {
         Ok(done) => done,
         Err(diags) => {
             report(SPEC, &spec_text, &diags);
@@ -158,36 +160,37 @@ fn codegen(check: bool, deny_warnings: bool) -> Result<()> {
         }
     };
     report(SPEC, &spec_text, &output.diagnostics);
+    changes.extend(xtask::snapshots(check)?);
     if check {
         if changes.is_empty() {
-            println!("{GENERATED}/ is fresh ({} files)", output.files.len());
+            println!(
+                "{GENERATED}/ ({} files) and {}/ are fresh",
+                output.files.len(),
+                xtask::SNAPSHOTS
+            );
             return Ok(());
         }
         for c in &changes {
             eprintln!("  {c}");
         }
-        bail!("{GENERATED}/ is stale: {} file(s) differ from what {SPEC} generates; run `cargo xtask codegen` and commit the result", changes.len());
+        bail!(
+            "{} file(s) differ from what the generator writes; run `{}` and commit the result",
+            changes.len(),
+            xtask::ACCEPT_COMMAND
+        );
     }
-    if changes.is_empty() {
-        println!("{GENERATED}/ was already fresh; nothing written");
-    } else {
-        for c in &changes {
-            println!("  {c}");
-        }
-    }
-    Ok(())
-}
-
-fn snapshots(check: bool) -> Result<()> {
-    let changes = xtask::snapshots(check)?;
     for c in &changes {
         println!("  {c}");
     }
-    if check && !changes.is_empty() {
-        bail!(
-            "{} snapshot(s) differ from the generator's output; review and run `{}`",
-            changes.len(),
-            xtask::SNAPSHOT_COMMAND
+    if bless {
+        for (what, c) in xtask::bless()? {
+            println!("  {what} {}", c.display());
+        }
+    }
+    if changes.is_empty() {
+        println!(
+            "{GENERATED}/ and {}/ were already fresh; nothing written",
+            xtask::SNAPSHOTS
         );
     }
     Ok(())

@@ -140,5 +140,5 @@ fn codegen_check_passes_on_a_fresh_tree() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("is fresh"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("are fresh"));
 }

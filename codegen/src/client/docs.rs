@@ -63,24 +63,12 @@ impl ClientEmitter<'_> {
                 ident_text(&c.variant)
             ));
         }
-        let has_default = op
-            .responses
-            .iter()
-            .any(|c| c.status == StatusMatch::Default);
-        if !has_default {
+        if !op.has_default() {
             lines.push(
                 "- any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)"
                     .into(),
             );
-        } else if op
-            .responses
-            .iter()
-            .any(|c| c.status == StatusMatch::Default && !c.success)
-            && !op
-                .responses
-                .iter()
-                .any(|c| c.status == StatusMatch::Range(2))
-        {
+        } else if op.undocumented_2xx_is_unexpected() {
             lines.push(
                 "- an undocumented 2xx status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)"
                     .into(),

@@ -74,10 +74,6 @@ impl ClientEmitter<'_> {
             StatusMatch::Range(_) => 1,
             StatusMatch::Default => 2,
         });
-        let covers_all_2xx = op
-            .responses
-            .iter()
-            .any(|c| c.status == StatusMatch::Range(2));
         let mut arms = TokenStream::new();
         let mut only_default = None;
         for c in ordered {
@@ -129,7 +125,7 @@ impl ClientEmitter<'_> {
                 only_default = Some(expr.clone());
                 // With documented successes, `default` describes failures: an
                 // undocumented 2xx is not one, and is reported as unexpected.
-                if !c.success && !covers_all_2xx {
+                if op.undocumented_2xx_is_unexpected() {
                     arms.extend(quote! {
                         status if (200..=299).contains(&status) => Err(runtime::Error::UnexpectedStatus(response)),
                     });

@@ -54,6 +54,28 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
 }
 
+impl Operation {
+    /// Whether a `default` response covers the statuses not listed.
+    pub fn has_default(&self) -> bool {
+        self.responses
+            .iter()
+            .any(|c| c.status == StatusMatch::Default)
+    }
+
+    /// Whether an undocumented 2xx status is an error: the operation documents its
+    /// successes, so its `default` response describes failures, and no `2XX` range
+    /// covers every success.
+    pub fn undocumented_2xx_is_unexpected(&self) -> bool {
+        self.responses
+            .iter()
+            .any(|c| c.status == StatusMatch::Default && !c.success)
+            && !self
+                .responses
+                .iter()
+                .any(|c| c.status == StatusMatch::Range(2))
+    }
+}
+
 /// Offset/limit pagination, resolved to Rust names and types.
 ///
 /// Declared on an operation as
