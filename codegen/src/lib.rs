@@ -359,3 +359,53 @@ mod tests {
         assert_eq!(out.unwrap(), 60);
     }
 }
+
+/// Helpers for the unit tests beside the code.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::diagnostics::{Diagnostic, Diagnostics};
+    use crate::operations::OperationSet;
+    use crate::types::{TypeDef, TypeSpace};
+
+    /// A document with these component schemas and paths, resolved.
+    pub fn resolve(schemas: serde_json::Value, paths: serde_json::Value) -> Resolved {
+        let doc = serde_json::json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": paths, "components": {"schemas": schemas}
+        });
+        let mut diags = Diagnostics::default();
+        let doc = crate::load::parse(&doc.to_string(), &mut diags).expect("parses");
+        let (space, operations, more) = crate::resolve_document(&doc);
+        let diagnostics = diags
+            .into_vec()
+            .into_iter()
+            .chain(more.into_vec())
+            .collect();
+        Resolved {
+            space,
+            operations,
+            diagnostics,
+        }
+    }
+
+    pub struct Resolved {
+        pub space: TypeSpace,
+        pub operations: OperationSet,
+        pub diagnostics: Vec<Diagnostic>,
+    }
+
+    impl Resolved {
+        /// The type named `name`.
+        pub fn def(&self, name: &str) -> &TypeDef {
+            self.space
+                .defs
+                .iter()
+                .find(|d| d.name == name)
+                .unwrap_or_else(|| panic!("no type {name}: {:?}", self.names()))
+        }
+
+        pub fn names(&self) -> Vec<&str> {
+            self.space.defs.iter().map(|d| d.name.as_str()).collect()
+        }
+    }
+}

@@ -166,3 +166,66 @@ pub(crate) fn distinct_successes(op: &Operation) -> Vec<&Decode> {
     }
     distinct
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::resolve;
+    use serde_json::json;
+
+    fn printed_op(paths: serde_json::Value) -> String {
+        let r = resolve(json!({}), paths);
+        let types = TypeEmitter::new(&r.space);
+        let settings = ClientSettings {
+            crate_ident: "t",
+            env_prefix: "T",
+            title: "T",
+            default_server: None,
+        };
+        let emitter = ClientEmitter::new(&r.space, &types, &r.operations, settings);
+        crate::output::format_chunk(emitter.emit_ops(&[0]), "test").unwrap()
+    }
+
+    #[test]
+    fn write_puts_each_parameter_where_and_how_the_document_says() {
+        let text = printed_op(json!({"/items/{id}": {"get": {
+            "operationId": "getItem",
+            "parameters": [
+                {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
+                {"name": "tags", "in": "query", "style": "pipeDelimited", "explode": false, "schema": {"type": "array", "items": {"type": "string"}}},
+                {"name": "X-Trace", "in": "header", "schema": {"type": "string"}}
+            ],
+            "responses": {"200": {"description": "ok"}}
+        }}}));
+        for needle in [
+            "request.path(\"/items/\");",
+            "request.path_param(&self.id)?;",
+            "request.query(\"tags\", value, runtime::Style::PipeDelimited, false)?;",
+            "request.header(\"X-Trace\", value)?;",
+            "pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self",
+        ] {
+            assert!(text.contains(needle), "{needle}\n{text}");
+        }
+    }
+
+    #[test]
+    fn decode_tries_codes_then_ranges_then_default() {
+        let text = printed_op(json!({"/a": {"get": {
+            "operationId": "a",
+            "responses": {
+                "default": {"description": "error", "content": {"application/json": {"schema": {"type": "object"}}}},
+                "4XX": {"description": "client"},
+                "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "string"}}}}
+            }
+        }}}));
+        let at = |needle: &str| {
+            text.find(needle)
+                .unwrap_or_else(|| panic!("{needle}\n{text}"))
+        };
+        assert!(at("200 => response.json()") < at("status if (400..=499)"));
+        assert!(at("status if (400..=499)") < at("_ => Err(response.error_json(AError::Default))"));
+        assert!(
+            at("status if (200..=299).contains(&status) =>") < at("_ => Err(response.error_json")
+        );
+    }
+}

@@ -162,3 +162,72 @@ impl<'a> TypeEmitter<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::resolve;
+    use serde_json::json;
+
+    /// The emitted items of the type named `name`, formatted.
+    fn printed(r: &crate::test_support::Resolved, emitter: &TypeEmitter<'_>, name: &str) -> String {
+        let id = r.space.defs.iter().position(|d| d.name == name).unwrap();
+        crate::output::format_chunk(emitter.emit_ids(&[id]), "test").unwrap()
+    }
+
+    #[test]
+    fn structs_print_their_shapes_and_own_serde_impls() {
+        let r = resolve(
+            json!({"P": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}, "tag": {"type": "string", "nullable": true}}}}),
+            json!({}),
+        );
+        let text = printed(&r, &TypeEmitter::new(&r.space), "P");
+        for needle in [
+            "pub id: String,",
+            "pub tag: Option<Option<String>>,",
+            "pub extra: serde_json::Map<String, serde_json::Value>,",
+            "impl serde::Serialize for P",
+            "\"id\" => f0 = Some(map.next_value()?),",
+            "id: super::runtime::required(f0, \"id\")?,",
+            "pub fn new(id: impl Into<String>) -> Self",
+        ] {
+            assert!(text.contains(needle), "{needle}\n{text}");
+        }
+        assert!(!text.contains("serde::Deserialize)]"), "no derive: {text}");
+    }
+
+    #[test]
+    fn string_enums_keep_unknown_values() {
+        let r = resolve(
+            json!({"S": {"type": "string", "enum": ["on", "off"]}}),
+            json!({}),
+        );
+        let text = printed(&r, &TypeEmitter::new(&r.space), "S");
+        for needle in [
+            "On,",
+            "Off,",
+            "Unknown(String),",
+            "\"on\" => Self::On,",
+            "other => Self::Unknown(other.to_string())",
+        ] {
+            assert!(text.contains(needle), "{needle}\n{text}");
+        }
+    }
+
+    #[test]
+    fn gated_types_carry_their_cfg_on_every_item_and_say_so() {
+        let r = resolve(
+            json!({"P": {"type": "object", "properties": {"id": {"type": "string"}}}}),
+            json!({"/p": {"get": {"operationId": "get", "tags": ["Pets"], "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/P"}}}}}}}}),
+        );
+        let features = crate::features::Features::of(&r.space, &r.operations);
+        let text = printed(&r, &TypeEmitter::new(&r.space).gated_by(&features), "P");
+        let items = text.matches("\npub struct P").count() + text.matches("\nimpl").count();
+        assert_eq!(
+            text.matches("#[cfg(feature = \"pets\")]").count(),
+            items,
+            "{text}"
+        );
+        assert!(text.contains("Available with the crate feature `pets`."));
+    }
+}

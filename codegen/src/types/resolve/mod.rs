@@ -384,3 +384,121 @@ struct Member<'a> {
     schema: ReferenceOr<&'a Schema>,
     ptr: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::resolve;
+    use serde_json::json;
+
+    fn fields(kind: &TypeKind) -> Vec<(&str, &Ty, FieldShape)> {
+        match kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .map(|f| (f.wire.as_str(), &f.ty, f.shape()))
+                .collect(),
+            other => panic!("not a struct: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn members_take_their_shape_from_required_and_nullable() {
+        let r = resolve(
+            json!({"P": {"type": "object", "required": ["a", "b"], "properties": {
+                "a": {"type": "string"}, "b": {"type": "string", "nullable": true},
+                "c": {"type": "string"}, "d": {"type": "string", "nullable": true}, "e": {}
+            }}}),
+            json!({}),
+        );
+        let shapes: Vec<FieldShape> = fields(&r.def("P").kind).into_iter().map(|f| f.2).collect();
+        assert_eq!(
+            shapes,
+            [
+                FieldShape::Plain,
+                FieldShape::Nullable,
+                FieldShape::Optional,
+                FieldShape::OptionalNullable,
+                FieldShape::OptionalJson
+            ]
+        );
+    }
+
+    #[test]
+    fn all_of_merges_objects_and_keeps_a_lone_reference_as_that_type() {
+        let r = resolve(
+            json!({
+                "Base": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+                "Pet": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "properties": {"name": {"type": "string"}}}]},
+                "Alias": {"allOf": [{"$ref": "#/components/schemas/Base"}], "description": "the same"}
+            }),
+            json!({}),
+        );
+        let names: Vec<&str> = fields(&r.def("Pet").kind)
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
+        assert_eq!(names, ["id", "name"]);
+        match &r.def("Alias").kind {
+            TypeKind::Alias(Ty::Named(id)) => assert_eq!(r.space.name(*id), "Base"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_discriminator_tags_the_union_with_its_mapping() {
+        let r = resolve(
+            json!({
+                "Cat": {"type": "object", "properties": {"kind": {"type": "string"}}},
+                "Dog": {"type": "object", "properties": {"kind": {"type": "string"}}},
+                "Pet": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+                        "discriminator": {"propertyName": "kind", "mapping": {"meow": "#/components/schemas/Cat"}}}
+            }),
+            json!({}),
+        );
+        let TypeKind::Union(u) = &r.def("Pet").kind else {
+            panic!()
+        };
+        assert_eq!(u.tag.as_deref(), Some("kind"));
+        let tags: Vec<&[String]> = u.variants.iter().map(|v| v.tags.as_slice()).collect();
+        assert_eq!(tags, [&["meow".to_string()][..], &["Dog".to_string()][..]]);
+        assert!(u.fallback, "unknown tags are kept");
+    }
+
+    #[test]
+    fn enum_values_that_collide_get_readable_distinct_names() {
+        let r = resolve(
+            json!({"E": {"type": "string", "enum": ["asc", "ASC", "a-b", "a_b"]}}),
+            json!({}),
+        );
+        let TypeKind::Enum(e) = &r.def("E").kind else {
+            panic!()
+        };
+        let names: Vec<&str> = e.variants.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["Asc", "AscUpper", "AB", "AUnderscoreB"]);
+    }
+
+    #[test]
+    fn inline_schemas_are_named_from_where_they_stand_and_resolved_once() {
+        let r = resolve(
+            json!({"Order": {"type": "object", "properties": {"lines": {"type": "array", "items": {"type": "object", "properties": {"sku": {"type": "string"}}}}}}}),
+            json!({"/o": {"get": {"operationId": "get", "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}}}}}}}),
+        );
+        assert!(r.names().contains(&"OrderLinesItem"), "{:?}", r.names());
+        assert_eq!(
+            r.names().iter().filter(|n| n.starts_with("Order")).count(),
+            2
+        );
+    }
+
+    #[test]
+    fn only_the_back_edge_of_a_cycle_is_boxed() {
+        let r = resolve(
+            json!({"Node": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Node"}, "label": {"type": "string"}}}}),
+            json!({}),
+        );
+        let f = fields(&r.def("Node").kind);
+        assert!(matches!(f[0].1, Ty::Box(_)), "{:?}", f[0].1);
+        assert_eq!(f[1].1, &Ty::String);
+    }
+}
