@@ -411,6 +411,7 @@ mod tests {
             }}}),
             json!({}),
         );
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
         let shapes: Vec<FieldShape> = fields(&r.def("P").kind).into_iter().map(|f| f.2).collect();
         assert_eq!(
             shapes,
