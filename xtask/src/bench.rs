@@ -3,9 +3,11 @@
 //! 1. generation wall time and peak memory on four large documents;
 //! 2. `cargo check` time of each generated crate alone (dependencies built first);
 //! 3. generation time by stage for the GitHub document;
-//! 4. per-request overhead of the generated client against raw `reqwest`, and
-//!    decode throughput with and without the unknown-member capture
-//!    (`bench/harness`);
+//!    plus the GitHub crate with one feature (`repos`) and a release build of the
+//!    nexus crate, ours and progenitor's;
+//! 4. per-request overhead of the generated client against raw `reqwest`, decode
+//!    throughput with and without the unknown-member capture, and what keeping
+//!    timestamps' text costs (`bench/harness`);
 //! 5. regeneration of an unchanged spec.
 //!
 //! Every figure is the median of several runs. The table is printed and written to
@@ -111,23 +113,45 @@ struct Check {
     theirs: Option<f64>,
 }
 
+/// One tag's consumer, and release builds.
+struct Consumer {
+    repos_only: Option<f64>,
+    github_all: Option<f64>,
+    release_ours: Option<f64>,
+    release_theirs: Option<f64>,
+}
+
 /// Median `cargo check` of one crate of a scratch workspace, dependencies built first.
 ///
 /// Incremental compilation is off: after a regeneration most of the crate has
 /// changed, and with it on, checking an untouched crate again reuses nearly every
 /// query and measures almost nothing of the crate itself.
 fn check_time(workspace: &Path, target: &Path, package: &str, lib: &Path) -> Result<f64> {
+    cargo_time(workspace, target, package, lib, &["check"])
+}
+
+/// Median time of `cargo <args> -p <package>` after touching the crate root, the
+/// dependencies built by a first run.
+fn cargo_time(
+    workspace: &Path,
+    target: &Path,
+    package: &str,
+    lib: &Path,
+    args: &[&str],
+) -> Result<f64> {
     let run = || -> Result<f64> {
         let start = Instant::now();
         let out = Command::new(env!("CARGO"))
             .current_dir(workspace)
             .env("CARGO_TARGET_DIR", target)
             .env("CARGO_INCREMENTAL", "0")
-            .args(["check", "--quiet", "-p", package])
+            .args(args)
+            .args(["--quiet", "-p", package])
             .output()?;
         if !out.status.success() {
             bail!(
-                "cargo check -p {package} failed:\n{}",
+                "cargo {} -p {package} failed:\n{}",
+                args.join(" "),
                 String::from_utf8_lossy(&out.stderr)
             );
         }
@@ -312,6 +336,55 @@ pub fn run(root: &Path, corpus: &Path, skip_progenitor: bool) -> Result<()> {
         });
     }
 
+    // 2b: what a consumer of one tag pays, and release builds.
+    let github_lib = bench.join("ours/github/src/lib.rs");
+    let repos_only = cargo_time(
+        &check_ws,
+        &check_target,
+        "bench_github",
+        &github_lib,
+        &["check", "--no-default-features", "--features", "repos"],
+    )
+    .map_err(|e| eprintln!("{e}"))
+    .ok();
+    println!("checked github with only `repos`");
+    let release_target = bench.join("release-target");
+    let release_ours = cargo_time(
+        &check_ws,
+        &release_target,
+        "bench_nexus",
+        &bench.join("ours/nexus/src/lib.rs"),
+        &["build", "--release"],
+    )
+    .map_err(|e| eprintln!("{e}"))
+    .ok();
+    let release_theirs = if generation
+        .iter()
+        .any(|g| g.doc == "nexus" && g.theirs.is_ok())
+    {
+        cargo_time(
+            &check_ws,
+            &release_target,
+            "progenitor_nexus",
+            &bench.join("progenitor/nexus/src/lib.rs"),
+            &["build", "--release"],
+        )
+        .map_err(|e| eprintln!("{e}"))
+        .ok()
+    } else {
+        None
+    };
+    println!("built nexus (release)");
+    let consumer = Consumer {
+        repos_only,
+        github_all: checks
+            .iter()
+            .find(|c| c.doc == "github")
+            .and_then(|c| c.ours),
+        release_ours,
+        release_theirs,
+    };
+
     // 4: the harness.
     let spec = std::fs::read_to_string(root.join(crate::SPEC))?;
     let mut settings = crate::consoleconnect_settings();
@@ -364,6 +437,7 @@ pub fn run(root: &Path, corpus: &Path, skip_progenitor: bool) -> Result<()> {
     let report = table(
         &generation,
         &checks,
+        &consumer,
         &stages,
         &harness,
         median(regen),
@@ -410,6 +484,7 @@ fn ratio(a: f64, b: f64) -> String {
 fn table(
     generation: &[Generation],
     checks: &[Check],
+    consumer: &Consumer,
     stages: &str,
     h: &serde_json::Value,
     regen: f64,
@@ -448,6 +523,25 @@ fn table(
         };
         s.push_str(&format!("| {} | {ours} | {theirs} | {r} |\n", c.doc));
     }
+    let secs = |t: Option<f64>| t.map_or("failed".to_string(), |t| format!("{t:.2} s"));
+    let share = match (consumer.repos_only, consumer.github_all) {
+        (Some(a), Some(b)) => format!("{:.0} %", 100.0 * a / b),
+        _ => "—".into(),
+    };
+    s.push_str(&format!(
+        "\n## Paying for what you use\n\n| measure | time | against |\n|---|---|---|\n| `cargo check` of the GitHub crate with only the `repos` feature (`--no-default-features --features repos`) | {} | {share} of all features ({}) |\n",
+        secs(consumer.repos_only),
+        secs(consumer.github_all)
+    ));
+    let release_ratio = match (consumer.release_ours, consumer.release_theirs) {
+        (Some(a), Some(b)) => ratio(a, b),
+        _ => "—".into(),
+    };
+    s.push_str(&format!(
+        "| `cargo build --release` of the nexus crate (dependencies built) | {} | cargo-progenitor's {}: {release_ratio} |\n",
+        secs(consumer.release_ours),
+        secs(consumer.release_theirs)
+    ));
     s.push_str(&format!("\n## Stages, GitHub document (median run)\n\n`{stages}`\n\nEmitting and formatting run in parallel chunks; their CPU times are summed over threads.\n"));
     let f = |k: &str| h[k].as_f64().unwrap_or(f64::NAN);
     s.push_str(&format!(
@@ -463,6 +557,14 @@ fn table(
         f("decode_mb_s"),
         f("plain_decode_mb_s"),
         ratio(f("plain_decode_mb_s"), f("decode_mb_s")),
+    ));
+    let t = |k: &str| h["timestamps"][k].as_f64().unwrap_or(f64::NAN);
+    s.push_str(&format!(
+        "\n## Timestamps kept as sent\n\n100 000 `date-time` strings decoded (ns per value): as the runtime's `DateTime` (the exact text) {:.0} ns, as `String` {:.0} ns, as `chrono::DateTime<Utc>` (parsed while decoding) {:.0} ns; `DateTime::to_utc()` on a decoded value {:.0} ns.\n",
+        t("timestamp_kept_ns"),
+        t("timestamp_string_ns"),
+        t("timestamp_chrono_ns"),
+        t("timestamp_to_utc_ns"),
     ));
     s.push_str(&format!(
         "\n## Unchanged spec\n\n`xtask codegen` on an unchanged spec: {regen:.3} s (release binary), {writes} of {RUNS} runs wrote a file.\n"

@@ -220,6 +220,49 @@ fn decode_throughput() -> (f64, f64, usize) {
     (median(ours), median(plain), bytes.len())
 }
 
+/// What keeping a timestamp's text costs: 100 000 `date-time` strings decoded as
+/// the runtime's `DateTime` (text kept), as plain `String`s, and as
+/// `chrono::DateTime<Utc>` (what the generator emitted before); and reading them
+/// with `DateTime::to_utc`. Nanoseconds per value.
+fn timestamps() -> serde_json::Value {
+    let texts: Vec<String> = (0..100_000)
+        .map(|i| format!("2024-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", i % 12 + 1, i % 28 + 1, i % 24, i % 60, i % 60, i % 1000))
+        .collect();
+    let bytes = serde_json::to_vec(&texts).unwrap();
+    let per = |d: Duration| d.as_nanos() as f64 / texts.len() as f64;
+    let time = |f: &dyn Fn()| {
+        let start = Instant::now();
+        f();
+        start.elapsed()
+    };
+    let (mut kept, mut strings, mut chrono_typed, mut to_utc) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..ROUNDS {
+        kept.push(per(time(&|| {
+            std::hint::black_box(serde_json::from_slice::<Vec<consoleconnect::DateTime>>(&bytes).unwrap());
+        })));
+        strings.push(per(time(&|| {
+            std::hint::black_box(serde_json::from_slice::<Vec<String>>(&bytes).unwrap());
+        })));
+        chrono_typed.push(per(time(&|| {
+            std::hint::black_box(
+                serde_json::from_slice::<Vec<chrono::DateTime<chrono::Utc>>>(&bytes).unwrap(),
+            );
+        })));
+        let values: Vec<consoleconnect::DateTime> = serde_json::from_slice(&bytes).unwrap();
+        to_utc.push(per(time(&|| {
+            for v in &values {
+                std::hint::black_box(v.to_utc().unwrap());
+            }
+        })));
+    }
+    serde_json::json!({
+        "timestamp_kept_ns": median(kept),
+        "timestamp_string_ns": median(strings),
+        "timestamp_chrono_ns": median(chrono_typed),
+        "timestamp_to_utc_ns": median(to_utc),
+    })
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let requests: usize = std::env::args()
@@ -233,9 +276,11 @@ async fn main() {
     }
     let overhead = client_overhead(requests).await;
     let (ours_mbs, plain_mbs, size) = decode_throughput();
+    let timestamps = timestamps();
     println!(
         "{}",
         serde_json::json!({
+            "timestamps": timestamps,
             "requests_per_round": requests,
             "client_us": overhead.ours,
             "raw_reqwest_us": overhead.raw,
