@@ -101,16 +101,21 @@ fn wrap(line: &str, width: usize) -> Vec<String> {
     out
 }
 
-/// The width of a list item's marker (`- `, `* `, `12. `), or 0.
+/// The width of a list item's marker with the spaces after it (`- `, `*   `,
+/// `12. `): where the item's text starts. 0 when the text is not a list item.
 fn list_marker(text: &str) -> usize {
-    if text.starts_with("- ") || text.starts_with("* ") || text.starts_with("+ ") {
-        return 2;
-    }
-    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
-    if digits > 0 && (text[digits..].starts_with(". ") || text[digits..].starts_with(") ")) {
-        return digits + 2;
-    }
-    0
+    let marker = if text.starts_with("- ") || text.starts_with("* ") || text.starts_with("+ ") {
+        1
+    } else {
+        let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && (text[digits..].starts_with(". ") || text[digits..].starts_with(") ")) {
+            digits + 1
+        } else {
+            return 0;
+        }
+    };
+    let spaces = text[marker..].bytes().take_while(|&b| b == b' ').count();
+    marker + spaces
 }
 
 /// The lines of a type's or field's documentation.

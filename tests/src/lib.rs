@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 pub mod fault_server;
-pub mod openapi_jsonschema;
+pub use xtask::openapi_jsonschema;
 
 /// The workspace root (the directory holding `spec/`, `generated/`, `tests/`).
 pub fn workspace_root() -> PathBuf {

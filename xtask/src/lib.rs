@@ -6,6 +6,7 @@ pub mod corpus;
 pub mod features;
 pub mod fsutil;
 pub mod fuzz;
+pub mod openapi_jsonschema;
 
 use anyhow::{Context, Result};
 use codegen::diagnostics::Diagnostic;

@@ -42,6 +42,7 @@ impl<'d> OperationResolver<'_, '_, 'd> {
             ty,
             required: rb.required,
             description: rb.description.clone(),
+            schema_pointer: mt.schema.as_ref().map(|_| pointer_push(&mptr, "schema")),
         })
     }
 
@@ -76,6 +77,7 @@ impl<'d> OperationResolver<'_, '_, 'd> {
                 None if success => format!("{}Response", self.type_name),
                 None => format!("{}{}Body", self.type_name, reason(status)),
             };
+            let mut schema_pointer = None;
             let decode = match pick_media(&resp.content) {
                 None => Decode::Empty,
                 Some((media, mt)) => match media_kind(media) {
@@ -83,11 +85,9 @@ impl<'d> OperationResolver<'_, '_, 'd> {
                         let mptr = pointer_push(&pointer_push(at, "content"), media);
                         match &mt.schema {
                             Some(s) => {
-                                let r = self.resolver.schema_type(
-                                    s,
-                                    &hint,
-                                    &pointer_push(&mptr, "schema"),
-                                );
+                                let at = pointer_push(&mptr, "schema");
+                                let r = self.resolver.schema_type(s, &hint, &at);
+                                schema_pointer = Some(at);
                                 Decode::Json(if r.nullable { r.ty.option() } else { r.ty })
                             }
                             None => Decode::Json(self.schemaless(media, &mptr)),
@@ -107,6 +107,7 @@ impl<'d> OperationResolver<'_, '_, 'd> {
                 description: resp.description.clone(),
                 variant: ns.claim(&reason(status)),
                 success,
+                schema_pointer,
             });
         }
         out

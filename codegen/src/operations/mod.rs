@@ -147,6 +147,8 @@ pub struct Param {
     pub description: Option<String>,
     pub example: Option<Value>,
     pub deprecated: bool,
+    /// Where its schema is in the document.
+    pub schema_pointer: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,6 +168,8 @@ pub struct Body {
     pub ty: Ty,
     pub required: bool,
     pub description: Option<String>,
+    /// Where the media type's schema is in the document.
+    pub schema_pointer: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,6 +216,8 @@ pub struct ResponseCase {
     /// Treat as success (a `default` response is the success case when an
     /// operation documents no 2xx response).
     pub success: bool,
+    /// Where the JSON body's schema is in the document.
+    pub schema_pointer: Option<String>,
 }
 
 /// A security scheme the client can hold a credential for.

@@ -54,6 +54,12 @@ impl<'d> OperationResolver<'_, '_, 'd> {
                 Some(c) => camel(c),
                 None => format!("{}{}", self.type_name, camel(name)),
             };
+            let schema_pointer = match &data.format {
+                ParameterSchemaOrContent::Schema(_) => Some(pointer_push(at, "schema")),
+                ParameterSchemaOrContent::Content(content) => content.keys().next().map(|media| {
+                    pointer_push(&pointer_push(&pointer_push(at, "content"), media), "schema")
+                }),
+            };
             let (resolved, style) = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => (
                     self.resolver
@@ -135,6 +141,7 @@ impl<'d> OperationResolver<'_, '_, 'd> {
                     .or(resolved.doc.description.clone()),
                 example,
                 deprecated: data.deprecated.unwrap_or(false),
+                schema_pointer,
             });
         }
         for name in template.params() {
@@ -159,6 +166,7 @@ impl<'d> OperationResolver<'_, '_, 'd> {
                     description: None,
                     example: None,
                     deprecated: false,
+                    schema_pointer: None,
                 });
             }
         }

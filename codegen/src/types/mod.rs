@@ -221,6 +221,10 @@ pub struct UnionVariant {
 #[derive(Debug, Default)]
 pub struct TypeSpace {
     pub defs: Vec<TypeDef>,
+    /// The type each schema of the document became, by its JSON pointer, and
+    /// whether it accepts `null` (for tools that check values against the types,
+    /// such as `cargo xtask conformance`).
+    pub at_pointer: std::collections::HashMap<String, (Ty, bool)>,
 }
 
 impl TypeSpace {

@@ -129,6 +129,13 @@ impl<'d> Resolver<'d> {
         for (key, schema) in &components.schemas {
             let pointer = pointer_push(COMPONENTS, key);
             let id = self.by_pointer[&pointer];
+            let nullable = match schema {
+                ReferenceOr::Item(s) => self.nullable(s, 0),
+                r @ ReferenceOr::Reference { .. } => self.part_nullable(r, 0),
+            };
+            self.space
+                .at_pointer
+                .insert(pointer.clone(), (Ty::Named(id), nullable));
             if !matches!(self.space.defs[id.0].kind, TypeKind::Pending) {
                 continue;
             }
@@ -181,7 +188,7 @@ impl<'d> Resolver<'d> {
     }
 
     fn ref_or_schema_type(&mut self, s: ReferenceOr<&Schema>, hint: &str, ptr: &str) -> Resolved {
-        match s {
+        let r = match s {
             ReferenceOr::Reference { reference } => self.follow(&reference, ptr),
             ReferenceOr::Item(schema) => {
                 if let Some(hit) = self.cache.get(ptr) {
@@ -196,7 +203,12 @@ impl<'d> Resolver<'d> {
                 self.cache.insert(ptr.to_string(), r.clone());
                 r
             }
-        }
+        };
+        self.space
+            .at_pointer
+            .entry(ptr.to_string())
+            .or_insert_with(|| (r.ty.clone(), r.nullable));
+        r
     }
 
     /// Whether `null` is a valid value: the schema says so, or it is composed of

@@ -53,13 +53,31 @@ const SCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf"];
 /// Fails on a `$ref` that does not point at `#/components/schemas/…`, since nothing
 /// else could resolve it once the schema leaves the document.
 pub fn convert_schema(schema: &Value) -> Result<Value, String> {
+    convert_with(schema, Mode::Standalone)
+}
+
+/// How references and OpenAPI's direction-dependent keywords are converted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// `#/components/schemas/X` → `#/$defs/X` (for [`standalone_schema`]).
+    Standalone,
+    /// References kept as they are, into the converted document; a required
+    /// `readOnly` or `writeOnly` member is not required (OpenAPI leaves it out of
+    /// requests or responses).
+    InDocument,
+}
+
+fn convert_with(schema: &Value, mode: Mode) -> Result<Value, String> {
     let Value::Object(object) = schema else {
         // `true`, `false` (and anything odd) mean the same in JSON Schema.
         return Ok(schema.clone());
     };
 
     if let Some(reference) = object.get("$ref") {
-        return convert_ref(reference).map(|r| json!({ "$ref": r }));
+        return match mode {
+            Mode::Standalone => convert_ref(reference).map(|r| json!({ "$ref": r })),
+            Mode::InDocument => Ok(json!({ "$ref": reference })),
+        };
     }
 
     let nullable = object.get("nullable") == Some(&Value::Bool(true));
@@ -69,15 +87,18 @@ pub fn convert_schema(schema: &Value) -> Result<Value, String> {
             continue;
         }
         let converted = if SCHEMA_MAPS.contains(&key.as_str()) {
-            convert_schema_map(value)?
+            convert_schema_map(value, mode)?
         } else if SCHEMA_VALUES.contains(&key.as_str()) {
-            convert_schema(value)?
+            convert_with(value, mode)?
         } else if SCHEMA_LISTS.contains(&key.as_str()) {
-            convert_schema_list(value)?
+            convert_schema_list(value, mode)?
         } else {
             value.clone()
         };
         out.insert(key.clone(), converted);
+    }
+    if mode == Mode::InDocument {
+        drop_one_way_required(object, &mut out);
     }
 
     convert_integer_format(&mut out);
@@ -163,13 +184,76 @@ fn convert_ref(reference: &Value) -> Result<String, String> {
         })
 }
 
-fn convert_schema_map(value: &Value) -> Result<Value, String> {
+/// OpenAPI: a required member marked `readOnly` is not sent in requests, one
+/// marked `writeOnly` not returned in responses. A value valid in either
+/// direction is valid here.
+fn drop_one_way_required(original: &Map<String, Value>, out: &mut Map<String, Value>) {
+    let Some(Value::Object(props)) = original.get("properties") else {
+        return;
+    };
+    let one_way = |name: &str| {
+        props.get(name).is_some_and(|p| {
+            p.get("readOnly") == Some(&Value::Bool(true))
+                || p.get("writeOnly") == Some(&Value::Bool(true))
+        })
+    };
+    if let Some(Value::Array(required)) = out.get_mut("required") {
+        required.retain(|r| !r.as_str().is_some_and(one_way));
+    }
+}
+
+/// The whole document with every schema converted where it stands, references kept,
+/// so that `#/…` pointers resolve in it. OpenAPI 3.1 schemas already are JSON Schema
+/// 2020-12 and are left as they are.
+pub fn convert_document(document: &Value) -> Value {
+    let is_31 = document
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("3.1"));
+    let mut out = document.clone();
+    if !is_31 {
+        convert_in_place(&mut out);
+    }
+    out
+}
+
+fn convert_in_place(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                match key.as_str() {
+                    // Examples are data, not schemas.
+                    "example" | "examples" => {}
+                    "schema" => {
+                        if let Ok(c) = convert_with(child, Mode::InDocument) {
+                            *child = c;
+                        }
+                    }
+                    "schemas" => {
+                        if let Some(all) = child.as_object_mut() {
+                            for s in all.values_mut() {
+                                if let Ok(c) = convert_with(s, Mode::InDocument) {
+                                    *s = c;
+                                }
+                            }
+                        }
+                    }
+                    _ => convert_in_place(child),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(convert_in_place),
+        _ => {}
+    }
+}
+
+fn convert_schema_map(value: &Value, mode: Mode) -> Result<Value, String> {
     let Value::Object(map) = value else {
         return Ok(value.clone());
     };
     map.iter()
         .map(|(name, schema)| {
-            convert_schema(schema)
+            convert_with(schema, mode)
                 .map(|s| (name.clone(), s))
                 .map_err(|e| format!("{name}: {e}"))
         })
@@ -177,12 +261,12 @@ fn convert_schema_map(value: &Value) -> Result<Value, String> {
         .map(Value::Object)
 }
 
-fn convert_schema_list(value: &Value) -> Result<Value, String> {
+fn convert_schema_list(value: &Value, mode: Mode) -> Result<Value, String> {
     let Value::Array(list) = value else {
         return Ok(value.clone());
     };
     list.iter()
-        .map(convert_schema)
+        .map(|s| convert_with(s, mode))
         .collect::<Result<Vec<_>, _>>()
         .map(Value::Array)
 }
@@ -396,6 +480,42 @@ mod tests {
         assert!(v.is_valid(&json!({"inner": {"a": 1}, "free": {"anything": true}})));
         assert!(!v.is_valid(&json!({"inner": {"a": 1, "b": 2}})));
         assert!(!v.is_valid(&json!({"other": 1})));
+    }
+
+    #[test]
+    fn a_document_converts_in_place_and_its_pointers_still_resolve() {
+        let document = json!({"openapi": "3.0.3", "paths": {"/a": {"get": {"responses": {"200": {"content": {"application/json": {
+            "schema": {"type": "object", "required": ["id", "secret"], "properties": {
+                "id": {"type": "integer", "format": "int32", "nullable": true},
+                "secret": {"type": "string", "writeOnly": true},
+                "pet": {"$ref": "#/components/schemas/Pet"}
+            }},
+            "example": {"nullable": "stays"}
+        }}}}}}},
+        "components": {"schemas": {"Pet": {"type": "string", "nullable": true}}}});
+        let converted = convert_document(&document);
+        let schema =
+            &converted["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"];
+        assert_eq!(
+            schema["example"],
+            json!({"nullable": "stays"}),
+            "examples are data"
+        );
+        assert_eq!(
+            schema["schema"]["required"],
+            json!(["id"]),
+            "writeOnly is not required"
+        );
+        assert_eq!(
+            schema["schema"]["properties"]["pet"],
+            json!({"$ref": "#/components/schemas/Pet"})
+        );
+        let mut root = converted.clone();
+        root["$ref"] = json!("#/paths/~1a/get/responses/200/content/application~1json/schema");
+        let v = jsonschema::validator_for(&root).unwrap();
+        assert!(v.is_valid(&json!({"id": null, "pet": null})));
+        assert!(!v.is_valid(&json!({"id": 1.5})));
+        assert!(!v.is_valid(&json!({"pet": 1})));
     }
 
     #[test]
