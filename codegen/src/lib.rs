@@ -7,6 +7,7 @@
 
 mod assemble;
 pub mod client;
+pub mod conformance;
 pub mod diagnostics;
 pub mod docs;
 pub mod features;

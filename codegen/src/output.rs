@@ -110,7 +110,9 @@ fn toml_string(s: &str) -> String {
 pub fn dependency(name: &str, crates: &[&str]) -> Option<String> {
     Some(match name {
         "serde" => r#"serde = { version = "1", features = ["derive"] }"#.into(),
-        "serde_json" => r#"serde_json = "1""#.into(),
+        // Without `float_roundtrip`, serde_json's fast float parser may land one
+        // unit in the last place off, and a number would not go back as it came.
+        "serde_json" => r#"serde_json = { version = "1", features = ["float_roundtrip"] }"#.into(),
         "reqwest" => {
             let mut features = vec![r#""rustls-tls""#];
             if crates.contains(&"reqwest/multipart") {

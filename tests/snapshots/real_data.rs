@@ -27,6 +27,8 @@ pub mod types {
         pub counter: Option<u64>,
         /// The `count` member.
         pub count: Option<i32>,
+        /// The `readings` member.
+        pub readings: Option<Vec<f64>>,
         /// Who owns the event, when anyone does.
         pub owner: Option<Option<Owner>>,
         /// The `parent` member.
@@ -61,6 +63,9 @@ pub mod types {
             if let Some(value) = &self.count {
                 map.serialize_entry("count", value)?;
             }
+            if let Some(value) = &self.readings {
+                map.serialize_entry("readings", value)?;
+            }
             if let Some(value) = &self.owner {
                 map.serialize_entry("owner", value)?;
             }
@@ -92,7 +97,8 @@ pub mod types {
                 mut f7,
                 mut f8,
                 mut f9,
-            ) = (None, None, None, None, None, None, None, None, None, None);
+                mut f10,
+            ) = (None, None, None, None, None, None, None, None, None, None, None);
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
@@ -103,9 +109,10 @@ pub mod types {
                     "seed" => f4 = map.next_value()?,
                     "counter" => f5 = map.next_value()?,
                     "count" => f6 = map.next_value()?,
-                    "owner" => f7 = Some(map.next_value()?),
-                    "parent" => f8 = Some(map.next_value()?),
-                    "label" => f9 = Some(map.next_value()?),
+                    "readings" => f7 = map.next_value()?,
+                    "owner" => f8 = Some(map.next_value()?),
+                    "parent" => f9 = Some(map.next_value()?),
+                    "label" => f10 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                     }
@@ -119,9 +126,10 @@ pub mod types {
                 seed: f4,
                 counter: f5,
                 count: f6,
-                owner: f7,
-                parent: f8,
-                label: f9,
+                readings: f7,
+                owner: f8,
+                parent: f9,
+                label: f10,
                 extra,
             })
         }
@@ -147,6 +155,7 @@ pub mod types {
                 seed: Default::default(),
                 counter: Default::default(),
                 count: Default::default(),
+                readings: Default::default(),
                 owner: Default::default(),
                 parent: Default::default(),
                 label: Default::default(),

@@ -23,52 +23,15 @@ pub fn examples_dir() -> PathBuf {
     workspace_root().join("spec").join("examples")
 }
 
-/// The first difference between two JSON values, as `path: left vs right`.
-///
-/// Strings must be identical and members the same; numbers compare as numbers
-/// (`1.0` equals `1`), integers exactly.
-pub fn json_diff(
-    left: &serde_json::Value,
-    right: &serde_json::Value,
-    path: &str,
-) -> Option<String> {
-    use serde_json::Value;
-    match (left, right) {
-        (Value::Object(a), Value::Object(b)) => {
-            for key in a.keys().chain(b.keys()) {
-                let here = format!("{path}/{key}");
-                match (a.get(key), b.get(key)) {
-                    (Some(x), Some(y)) => {
-                        if let Some(d) = json_diff(x, y, &here) {
-                            return Some(d);
-                        }
-                    }
-                    (x, y) => return Some(format!("{here}: {x:?} vs {y:?}")),
-                }
-            }
-            None
-        }
-        (Value::Array(a), Value::Array(b)) => {
-            if a.len() != b.len() {
-                return Some(format!("{path}: {} items vs {}", a.len(), b.len()));
-            }
-            a.iter()
-                .zip(b)
-                .enumerate()
-                .find_map(|(i, (x, y))| json_diff(x, y, &format!("{path}/{i}")))
-        }
-        (Value::Number(a), Value::Number(b)) => {
-            let same = match (a.as_i64(), b.as_i64(), a.as_u64(), b.as_u64()) {
-                (Some(x), Some(y), _, _) => x == y,
-                (_, _, Some(x), Some(y)) => x == y,
-                _ => a.as_f64() == b.as_f64(),
-            };
-            (!same).then(|| format!("{path}: {a} vs {b}"))
-        }
-        (a, b) if a == b => None,
-        (a, b) => Some(format!("{path}: {a} vs {b}")),
-    }
-}
+pub use xtask::conformance::json_diff;
+
+// The fixed parts of `cargo xtask conformance`'s drivers, compiled here against the
+// Console Connect crate so they are built, linted and tested like any module.
+use consoleconnect as api;
+#[path = "../../xtask/src/conformance/calls.rs"]
+pub mod calls;
+#[path = "../../xtask/src/conformance/support.rs"]
+pub mod support;
 
 // The snapshots of `tests/specs/`, compiled as modules of this crate as well, so that
 // `cargo clippy --workspace --all-targets -- -D warnings` lints the generated code.

@@ -27,7 +27,8 @@ impl Drop for Running {
     }
 }
 
-/// Installs an npm package into `.tools/<dir>` unless that exact version is there.
+/// Installs an npm package into `.tools/<dir>` unless that exact version is there;
+/// returns its command `bin`, or the prefix when `bin` is empty.
 pub fn npm_tool(
     root: &Path,
     dir: &str,
@@ -56,7 +57,12 @@ pub fn npm_tool(
             bail!("npm could not install {package}@{version}");
         }
     }
-    Ok(prefix.join("node_modules").join(".bin").join(bin))
+    // A library (no command) is used from its prefix.
+    Ok(if bin.is_empty() {
+        prefix
+    } else {
+        prefix.join("node_modules").join(".bin").join(bin)
+    })
 }
 
 fn free_port() -> Result<u16> {
@@ -72,8 +78,8 @@ fn wait_until_listening(port: u16, child: &mut Child, log: &Path) -> Result<()> 
         }
         if let Some(status) = child.try_wait()? {
             bail!(
-                "Prism exited ({status}) before listening; see {}",
-                log.display()
+                "Prism exited ({status}) before listening: {}",
+                log_tail(log, 3).join(" / ")
             );
         }
         std::thread::sleep(Duration::from_millis(250));
@@ -82,6 +88,56 @@ fn wait_until_listening(port: u16, child: &mut Child, log: &Path) -> Result<()> 
         "Prism did not listen on {addr} within 120 s; see {}",
         log.display()
     )
+}
+
+/// The last lines of a log.
+fn log_tail(log: &Path, lines: usize) -> Vec<String> {
+    let mut text = String::new();
+    if let Ok(mut f) = std::fs::File::open(log) {
+        let _ = f.read_to_string(&mut text);
+    }
+    let mut tail: Vec<String> = text.lines().rev().take(lines).map(str::to_string).collect();
+    tail.reverse();
+    tail
+}
+
+/// A Prism mock server of one document, on a free loopback port; stopped when dropped.
+pub struct PrismMock {
+    _running: Running,
+    port: u16,
+    pub log: PathBuf,
+}
+
+impl PrismMock {
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Starts `prism mock` on `document` (with `extra` flags), logging to `log`,
+    /// and waits until it listens.
+    pub fn start(prism: &Path, document: &Path, extra: &[&str], log: &Path) -> Result<Self> {
+        let port = free_port()?;
+        let log_file = std::fs::File::create(log)?;
+        let mut child = Command::new(prism)
+            .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()])
+            .args(extra)
+            .arg(document)
+            .stdin(Stdio::null())
+            .stdout(log_file.try_clone()?)
+            .stderr(log_file)
+            .spawn()
+            .context("starting Prism")?;
+        if let Err(e) = wait_until_listening(port, &mut child, log) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(e);
+        }
+        Ok(Self {
+            _running: Running(child),
+            port,
+            log: log.to_path_buf(),
+        })
+    }
 }
 
 pub fn run(root: &Path) -> Result<()> {
@@ -118,29 +174,11 @@ pub fn run(root: &Path) -> Result<()> {
     }
     let mut failures = Vec::new();
     for (name, extra) in &modes {
-        let port = free_port()?;
         let log = logs.join(format!("prism-{}.log", name.replace([' ', ','], "")));
-        let log_file = std::fs::File::create(&log)?;
-        let mut child = Command::new(&prism)
-            .current_dir(root)
-            .args([
-                "mock",
-                "--errors",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-            ])
-            .args(extra)
-            .arg(crate::SPEC)
-            .stdin(Stdio::null())
-            .stdout(log_file.try_clone()?)
-            .stderr(log_file)
-            .spawn()
-            .context("starting Prism")?;
-        wait_until_listening(port, &mut child, &log)?;
-        let running = Running(child);
-        println!("\n== Prism {PRISM_VERSION} ({name}) on 127.0.0.1:{port}");
+        let mut flags = vec!["--errors"];
+        flags.extend(extra);
+        let mock = PrismMock::start(&prism, &root.join(crate::SPEC), &flags, &log)?;
+        println!("\n== Prism {PRISM_VERSION} ({name}) at {}", mock.url());
         let out = Command::new(env!("CARGO"))
             .current_dir(root)
             .args([
@@ -152,17 +190,14 @@ pub fn run(root: &Path) -> Result<()> {
                 "contract",
                 "--",
             ])
-            .arg(format!("http://127.0.0.1:{port}"))
+            .arg(mock.url())
             .output()?;
         print!("{}", String::from_utf8_lossy(&out.stdout));
         eprint!("{}", String::from_utf8_lossy(&out.stderr));
-        drop(running);
+        drop(mock);
         if !out.status.success() {
-            let mut tail = String::new();
-            std::fs::File::open(&log)?.read_to_string(&mut tail)?;
-            let tail: Vec<&str> = tail.lines().rev().take(15).collect();
             eprintln!("last Prism log lines ({}):", log.display());
-            for line in tail.iter().rev() {
+            for line in log_tail(&log, 15) {
                 eprintln!("  {line}");
             }
             failures.push(name.clone());

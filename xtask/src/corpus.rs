@@ -32,7 +32,7 @@ struct Row {
 }
 
 /// Documents to run: the files named, or every `.json`/`.yaml`/`.yml` in a folder.
-fn documents(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+pub fn documents(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {

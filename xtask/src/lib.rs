@@ -1,6 +1,7 @@
 //! The maintainer jobs behind `cargo xtask`, as a library so tests can run them.
 
 pub mod bench;
+pub mod conformance;
 pub mod contract;
 pub mod corpus;
 pub mod features;

@@ -3,6 +3,8 @@
 //! - `codegen [--check] [--bless]` regenerates `generated/` and the test snapshots
 //! - `generate --spec PATH --out DIR [--name CRATE]` makes a standalone crate from any document
 //! - `validate PATH [--deny-warnings]` reports a document's problems
+//! - `conformance [DOC…] [--full]` proves generated crates on examples, synthetic
+//!   instances and a Prism mock
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -86,6 +88,28 @@ enum Command {
     },
     /// Run the generated client against a Prism mock of the spec (installs Prism).
     Contract,
+    /// Prove generated crates on data nobody here wrote: the documents' own
+    /// examples, synthetic instances (json-schema-faker) and every operation called
+    /// against a Prism mock. Default: our spec and `../shared/corpus`.
+    Conformance {
+        /// Documents, or folders of documents.
+        paths: Vec<PathBuf>,
+        /// Synthetic instances per schema (default 5; `--full` makes it 20).
+        #[arg(long)]
+        samples: Option<usize>,
+        /// The nightly-style run: 20 instances per schema.
+        #[arg(long)]
+        full: bool,
+        /// Seed of the synthetic instances.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Skip the calls against Prism.
+        #[arg(long)]
+        no_prism: bool,
+        /// Where the table goes (default `bench/conformance.md` for a default run).
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
     /// Report a document's problems without generating.
     Validate {
         path: PathBuf,
@@ -126,6 +150,14 @@ fn main() -> ExitCode {
             xtask::bench::run(&root, &root.join("../shared/corpus"), no_progenitor)
         }
         Command::Contract => xtask::contract::run(&xtask::workspace_root()),
+        Command::Conformance {
+            paths,
+            samples,
+            full,
+            seed,
+            no_prism,
+            report,
+        } => conformance(paths, samples, full, seed, no_prism, report),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -134,6 +166,32 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn conformance(
+    paths: Vec<PathBuf>,
+    samples: Option<usize>,
+    full: bool,
+    seed: u64,
+    no_prism: bool,
+    report: Option<PathBuf>,
+) -> Result<()> {
+    let root = xtask::workspace_root();
+    let default_run = paths.is_empty();
+    let paths = if default_run {
+        vec![root.join(SPEC), root.join("../shared/corpus")]
+    } else {
+        paths
+    };
+    let options = xtask::conformance::Options {
+        documents: xtask::corpus::documents(&paths)?,
+        samples: samples.unwrap_or(if full { 20 } else { 5 }),
+        seed,
+        prism: !no_prism,
+        report: report.or_else(|| default_run.then(|| root.join("bench/conformance.md"))),
+    };
+    let rows = xtask::conformance::run(&root, &options)?;
+    xtask::conformance::verdict(&rows)
 }
 
 fn read_spec(path: &Path) -> Result<String> {

@@ -50,15 +50,20 @@ impl<'a> TypeEmitter<'a> {
 
     /// The type at a use site inside the `types` module.
     pub fn ty(&self, ty: &Ty) -> TokenStream {
-        self.ty_in(ty, &TokenStream::new())
+        self.ty_in(ty, &TokenStream::new(), &quote!(super::runtime::))
     }
 
     /// The type at a use site outside the `types` module (`types::Name`).
     pub fn ty_outside(&self, ty: &Ty) -> TokenStream {
-        self.ty_in(ty, &quote!(types::))
+        self.ty_in(ty, &quote!(types::), &quote!(super::runtime::))
     }
 
-    fn ty_in(&self, ty: &Ty, prefix: &TokenStream) -> TokenStream {
+    /// The type as another crate names it (`krate::types::Name`, `krate::DateTime`).
+    pub fn ty_external(&self, ty: &Ty, krate: &proc_macro2::Ident) -> TokenStream {
+        self.ty_in(ty, &quote!(#krate::types::), &quote!(#krate::))
+    }
+
+    fn ty_in(&self, ty: &Ty, prefix: &TokenStream, runtime: &TokenStream) -> TokenStream {
         match ty {
             Ty::Named(id) => {
                 let name = ident(self.space.name(*id));
@@ -68,27 +73,27 @@ impl<'a> TypeEmitter<'a> {
             Ty::Bool => quote!(bool),
             Ty::Int(k) => k.tokens(),
             Ty::Float => quote!(f64),
-            Ty::DateTime => quote!(super::runtime::DateTime),
-            Ty::Date => quote!(super::runtime::Date),
-            Ty::Uuid => quote!(super::runtime::Uuid),
-            Ty::Base64 => quote!(super::runtime::Base64),
+            Ty::DateTime => quote!(#runtime DateTime),
+            Ty::Date => quote!(#runtime Date),
+            Ty::Uuid => quote!(#runtime Uuid),
+            Ty::Base64 => quote!(#runtime Base64),
             Ty::Bytes => quote!(bytes::Bytes),
             Ty::Json => quote!(serde_json::Value),
             Ty::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
             Ty::Vec(inner) => {
-                let inner = self.ty_in(inner, prefix);
+                let inner = self.ty_in(inner, prefix, runtime);
                 quote!(Vec<#inner>)
             }
             Ty::Map(inner) => {
-                let inner = self.ty_in(inner, prefix);
+                let inner = self.ty_in(inner, prefix, runtime);
                 quote!(std::collections::BTreeMap<String, #inner>)
             }
             Ty::Option(inner) => {
-                let inner = self.ty_in(inner, prefix);
+                let inner = self.ty_in(inner, prefix, runtime);
                 quote!(Option<#inner>)
             }
             Ty::Box(inner) => {
-                let inner = self.ty_in(inner, prefix);
+                let inner = self.ty_in(inner, prefix, runtime);
                 quote!(Box<#inner>)
             }
             Ty::Unit => quote!(()),

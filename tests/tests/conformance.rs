@@ -1,0 +1,100 @@
+//! The calling half of `cargo xtask conformance`'s drivers (`xtask/src/conformance/
+//! calls.rs`, compiled by the tests crate against the Console Connect crate): what
+//! it makes of each answer a Prism mock can give.
+
+use consoleconnect::{Client, RetryPolicy};
+use consoleconnect_tests::calls::{called, prism_error};
+use consoleconnect_tests::support::Called;
+use serde_json::json;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+async fn answering(response: ResponseTemplate) -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(response)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .retry(RetryPolicy::none())
+        .api_key("k")
+        .build()
+        .unwrap();
+    (server, client)
+}
+
+/// Prism's answer to a request that breaks a document with no 422 of its own.
+fn prism_422() -> serde_json::Value {
+    json!({
+        "type": "https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY",
+        "title": "Invalid request",
+        "status": 422,
+        "detail": "Your request is not valid and no HTTP validation response was found in the spec, so Prism is generating this error for you.",
+        "validation": [{"location": ["query", "n"], "severity": "Error", "code": "type", "message": "Request query parameter n must be integer"}]
+    })
+}
+
+#[tokio::test]
+async fn a_request_prism_rejects_is_a_violation_not_an_answer() {
+    let (_server, client) = answering(
+        ResponseTemplate::new(422)
+            .insert_header("content-type", "application/problem+json")
+            .set_body_json(prism_422()),
+    )
+    .await;
+    let c = called(client.get_metro("m").send().await);
+    assert_eq!(c.status, Some(422));
+    let v = c.violations.expect("a violation");
+    assert!(
+        v.contains("query.n: Request query parameter n must be integer"),
+        "{v}"
+    );
+    assert_eq!(c.error, None);
+}
+
+#[tokio::test]
+async fn the_violations_header_is_read_from_any_answer() {
+    let (_server, client) = answering(
+        ResponseTemplate::new(200)
+            .insert_header("sl-violations", r#"[{"message":"bad"}]"#)
+            .set_body_json(json!({"id": "m"})),
+    )
+    .await;
+    let c = called(client.get_metro("m").send().await);
+    assert_eq!(c.status, Some(200));
+    assert_eq!(c.violations.as_deref(), Some(r#"[{"message":"bad"}]"#));
+}
+
+#[tokio::test]
+async fn documented_answers_are_fine_and_undecodable_ones_are_errors() {
+    let (_server, client) =
+        answering(ResponseTemplate::new(200).set_body_json(json!({"id": "m"}))).await;
+    assert_eq!(
+        called(client.get_metro("m").send().await),
+        Called {
+            status: Some(200),
+            violations: None,
+            error: None
+        }
+    );
+    // A documented error status is an answer of the document.
+    let (_server, client) =
+        answering(ResponseTemplate::new(404).set_body_json(json!({"error": "no"}))).await;
+    let c = called(client.get_metro("m").send().await);
+    assert_eq!((c.status, c.violations, c.error), (Some(404), None, None));
+    // A success body that does not decode is the client's failure.
+    let (_server, client) =
+        answering(ResponseTemplate::new(200).set_body_json(json!({"id": 5}))).await;
+    let c = called(client.get_metro("m").send().await);
+    assert_eq!(c.violations, None);
+    assert!(c.error.expect("an error").contains("id"));
+}
+
+#[test]
+fn only_prism_s_own_problems_count_as_violations() {
+    assert!(prism_error(prism_422().to_string().as_bytes()).is_some());
+    let other = json!({"type": "https://example.com/probs/out-of-credit", "title": "x"});
+    assert_eq!(prism_error(other.to_string().as_bytes()), None);
+    assert_eq!(prism_error(b"not json"), None);
+}

@@ -1,0 +1,842 @@
+//! `cargo xtask conformance`: proof that generated crates work on data nobody here
+//! wrote. For each document it generates the crate and a driver (see
+//! `codegen::conformance`), and checks:
+//!
+//! a. every example the document carries: validated against its schema by the
+//!    `jsonschema` crate (the document converted to JSON Schema); each valid one
+//!    must decode into its Rust type and encode back unchanged;
+//! b. synthetic instances of every named schema and every body, made by
+//!    json-schema-faker (Prism's engine), validated the same way, then decoded and
+//!    round-tripped;
+//! c. every operation called through the generated client against a Prism mock of
+//!    the document: Prism must find no violation in any request.
+//!
+//! The table goes to stdout and `bench/conformance.md`.
+
+pub mod cases;
+pub mod compare;
+
+pub use compare::json_diff;
+
+use anyhow::{bail, Context, Result};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// The json-schema-faker Prism 5.16 depends on.
+pub const FAKER_VERSION: &str = "0.5.8";
+const FAKER_JS: &str = include_str!("faker.js");
+const SUPPORT_RS: &str = include_str!("support.rs");
+const CALLS_RS: &str = include_str!("calls.rs");
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub documents: Vec<PathBuf>,
+    /// Synthetic instances per schema.
+    pub samples: usize,
+    pub seed: u64,
+    /// Call every operation against Prism.
+    pub prism: bool,
+    /// Where the report goes (`bench/conformance.md`), if anywhere.
+    pub report: Option<PathBuf>,
+}
+
+/// One document's results.
+#[derive(Debug, Default, Clone)]
+pub struct Row {
+    pub document: String,
+    pub problem: Option<String>,
+    pub examples_valid: usize,
+    pub examples_invalid: usize,
+    pub examples_untyped: usize,
+    pub examples_decoded: usize,
+    pub examples_exact: usize,
+    pub synthetic_valid: usize,
+    pub synthetic_invalid: usize,
+    pub synthetic_decoded: usize,
+    pub synthetic_exact: usize,
+    pub faker_failures: usize,
+    pub operations: usize,
+    pub called: usize,
+    pub violations: usize,
+    pub undecoded_responses: usize,
+    pub prism: Option<String>,
+    /// The first failures of each kind, for the report.
+    pub failures: Vec<String>,
+    pub invalid_examples: Vec<String>,
+    pub faker_errors: Vec<String>,
+    pub invalid_synthetic: Vec<String>,
+    pub seconds: f64,
+}
+
+/// A document prepared for checking: its crate and driver written.
+struct Prepared {
+    name: String,
+    path: PathBuf,
+    raw: Value,
+    driver: codegen::conformance::Driver,
+    pointers: Vec<String>,
+    examples: Vec<cases::Example>,
+    synthetic_targets: Vec<String>,
+    param_targets: Vec<String>,
+}
+
+pub fn run(root: &Path, options: &Options) -> Result<Vec<Row>> {
+    let work = root.join("target/conformance");
+    std::fs::create_dir_all(&work)?;
+    let faker_dir = crate::contract::npm_tool(root, "jsf", "json-schema-faker", FAKER_VERSION, "")?;
+    std::fs::write(faker_dir.join("faker.js"), FAKER_JS)?;
+    let prism = if options.prism {
+        Some(crate::contract::npm_tool(
+            root,
+            "prism",
+            "@stoplight/prism-cli",
+            crate::contract::PRISM_VERSION,
+            "prism",
+        )?)
+    } else {
+        None
+    };
+
+    // Generate every crate and driver, then build them all at once.
+    let mut rows = Vec::new();
+    let mut prepared = Vec::new();
+    for path in &options.documents {
+        let name = crate_name(path);
+        match prepare(&work, path, &name) {
+            Ok(p) => prepared.push(p),
+            Err(e) => rows.push(Row {
+                document: file_name(path),
+                problem: Some(format!("not generated: {e:#}")),
+                ..Row::default()
+            }),
+        }
+    }
+    let members: Vec<String> = prepared
+        .iter()
+        .flat_map(|p| {
+            [
+                format!("\"crates/{}\"", p.name),
+                format!("\"drivers/{}\"", p.name),
+            ]
+        })
+        .collect();
+    std::fs::write(
+        work.join("Cargo.toml"),
+        format!(
+            "# Written by `cargo xtask conformance`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[profile.dev]\ndebug = 0\n",
+            members.join(", ")
+        ),
+    )?;
+    println!("building {} crates and their drivers", prepared.len());
+    let started = Instant::now();
+    let build = Command::new(env!("CARGO"))
+        .current_dir(&work)
+        .env("CARGO_TARGET_DIR", work.join("target"))
+        .args(["build", "--quiet", "--workspace", "--keep-going"])
+        .status()
+        .context("running cargo build")?;
+    println!(
+        "built in {:.0} s{}",
+        started.elapsed().as_secs_f64(),
+        if build.success() {
+            ""
+        } else {
+            " (with failures)"
+        }
+    );
+
+    for p in &prepared {
+        let started = Instant::now();
+        let mut row = Row {
+            document: file_name(&p.path),
+            operations: p.driver.operations.len(),
+            ..Row::default()
+        };
+        let driver = work.join("target/debug").join(format!("{}-driver", p.name));
+        if !driver.exists() {
+            row.problem = Some("the crate or its driver does not build".into());
+        } else if let Err(e) = check(p, &driver, &faker_dir, prism.as_deref(), options, &mut row) {
+            row.problem = Some(format!("{e:#}"));
+        }
+        row.seconds = started.elapsed().as_secs_f64();
+        println!("{}", summary(&row));
+        rows.push(row);
+    }
+    rows.sort_by(|a, b| a.document.cmp(&b.document));
+    let report = table(&rows, options);
+    println!("\n{report}");
+    if let Some(path) = &options.report {
+        std::fs::write(path, &report).with_context(|| format!("writing {}", path.display()))?;
+        println!("written to {}", path.display());
+    }
+    Ok(rows)
+}
+
+/// Whether the results meet the bar CI holds them to: every valid example and
+/// every valid synthetic instance decodes, examples come back exactly, and no
+/// request breaks the document. What fails is listed.
+pub fn verdict(rows: &[Row]) -> Result<()> {
+    let mut problems = Vec::new();
+    for r in rows {
+        if let Some(p) = &r.problem {
+            problems.push(format!("{}: {p}", r.document));
+        }
+        if r.examples_decoded < r.examples_valid || r.examples_exact < r.examples_decoded {
+            problems.push(format!(
+                "{}: {} of {} valid examples decode, {} round-trip exactly",
+                r.document, r.examples_decoded, r.examples_valid, r.examples_exact
+            ));
+        }
+        if r.synthetic_decoded < r.synthetic_valid {
+            problems.push(format!(
+                "{}: {} of {} valid synthetic instances decode",
+                r.document, r.synthetic_decoded, r.synthetic_valid
+            ));
+        }
+        if r.violations > 0 {
+            problems.push(format!(
+                "{}: Prism finds {} request(s) breaking the document",
+                r.document, r.violations
+            ));
+        }
+    }
+    let (exact, decoded): (usize, usize) = rows.iter().fold((0, 0), |(e, d), r| {
+        (e + r.synthetic_exact, d + r.synthetic_decoded)
+    });
+    if decoded > 0 && (exact as f64) < 0.999 * decoded as f64 {
+        problems.push(format!(
+            "{exact} of {decoded} synthetic instances round-trip exactly (below 99.9 %)"
+        ));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        bail!("conformance:\n  {}", problems.join("\n  "))
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// A crate name from a file name: `api.github.com.json` → `conf_api_github_com`.
+fn crate_name(path: &Path) -> String {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
+    let clean: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("conf_{clean}")
+}
+
+fn prepare(work: &Path, path: &Path, name: &str) -> Result<Prepared> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let raw = codegen::load::parse_value(&text).map_err(|d| anyhow::anyhow!("{}", d.message))?;
+    let label = path.display().to_string();
+    let mut settings = codegen::Settings::new(name, "cargo xtask conformance", &label);
+    settings.layout = codegen::Layout::Crate {
+        standalone: false,
+        publish: false,
+    };
+    let output = codegen::generate(&text, &settings).map_err(|d| {
+        anyhow::anyhow!(
+            "{}",
+            d.iter()
+                .find(|d| d.is_fatal())
+                .map_or("errors".into(), |d| d.message.clone())
+        )
+    })?;
+    crate::fsutil::sync_dir(&work.join("crates").join(name), &output.files, false)?;
+
+    let examples = cases::examples(&raw);
+    let named = cases::named_schemas(&raw);
+    // The driver is asked for every schema a value will be checked against.
+    let mut pointers: Vec<String> = examples.iter().map(|e| e.schema.clone()).collect();
+    pointers.extend(named.iter().cloned());
+    let plan_only = codegen::conformance::driver(&text, name, &[])
+        .map_err(|d| anyhow::anyhow!("{:?}", d.first().map(|d| &d.message)))?;
+    let mut synthetic_targets = named;
+    let mut param_targets = Vec::new();
+    for op in &plan_only.operations {
+        synthetic_targets.extend(op.body.iter().filter_map(|b| b.schema_pointer.clone()));
+        synthetic_targets.extend(op.responses.iter().cloned());
+        param_targets.extend(op.params.iter().filter_map(|p| p.schema_pointer.clone()));
+    }
+    synthetic_targets.sort();
+    synthetic_targets.dedup();
+    param_targets.sort();
+    param_targets.dedup();
+    pointers.extend(synthetic_targets.iter().cloned());
+    pointers.sort();
+    pointers.dedup();
+    let driver = codegen::conformance::driver(&text, name, &pointers)
+        .map_err(|d| anyhow::anyhow!("{:?}", d.first().map(|d| &d.message)))?;
+
+    let dir = work.join("drivers").join(name);
+    std::fs::create_dir_all(dir.join("src"))?;
+    let has_client = !driver.operations.is_empty();
+    let manifest = format!(
+        "# Written by `cargo xtask conformance`.\n[package]\nname = \"{name}-driver\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{name} = {{ path = \"../../crates/{name}\" }}\nserde = \"1\"\nserde_json = \"1\"\nbytes = \"1\"\n{}",
+        if has_client {
+            "tokio = { version = \"1\", features = [\"rt\"] }\nreqwest = { version = \"0.12\", default-features = false }\n"
+        } else {
+            ""
+        }
+    );
+    write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
+    write_if_changed(&dir.join("src/main.rs"), &driver.main_rs)?;
+    write_if_changed(&dir.join("src/support.rs"), SUPPORT_RS)?;
+    if has_client {
+        write_if_changed(&dir.join("src/calls.rs"), CALLS_RS)?;
+    } else {
+        let _ = std::fs::remove_file(dir.join("src/calls.rs"));
+    }
+    Ok(Prepared {
+        name: name.to_string(),
+        path: path.to_path_buf(),
+        raw,
+        driver,
+        pointers,
+        examples,
+        synthetic_targets,
+        param_targets,
+    })
+}
+
+fn write_if_changed(path: &Path, text: &str) -> Result<()> {
+    if std::fs::read_to_string(path).ok().as_deref() != Some(text) {
+        std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Validators of a document's schemas by pointer, compiled once each.
+struct Schemas<'r> {
+    registry: &'r jsonschema::Registry<'r>,
+    compiled: BTreeMap<String, Option<jsonschema::Validator>>,
+}
+
+impl Schemas<'_> {
+    /// Whether `value` is valid for the schema at `pointer`; `None` when the schema
+    /// cannot be compiled (not a JSON Schema a validator understands).
+    fn valid(&mut self, pointer: &str, value: &Value) -> Option<bool> {
+        let registry = self.registry;
+        let validator = self.compiled.entry(pointer.to_string()).or_insert_with(|| {
+            jsonschema::draft202012::options()
+                .with_registry(registry)
+                .should_validate_formats(false)
+                .build(&json!({"$ref": format!("urn:document{}", fragment(pointer))}))
+                .ok()
+        });
+        validator.as_ref().map(|v| v.is_valid(value))
+    }
+
+    /// Why `value` is invalid for the schema at `pointer` (its first error).
+    fn why(&mut self, pointer: &str, value: &Value) -> String {
+        if self.valid(pointer, value).is_none() {
+            return "the schema does not compile as JSON Schema".into();
+        }
+        self.compiled[pointer]
+            .as_ref()
+            .and_then(|v| v.iter_errors(value).next())
+            .map(|e| format!("{} at `{}`", e, e.instance_path()))
+            .unwrap_or_default()
+    }
+}
+
+/// A `#/…` pointer as a URI fragment: characters a fragment may not hold
+/// (`{`, `}`, spaces, non-ASCII…) percent-encoded.
+fn fragment(pointer: &str) -> String {
+    let mut out = String::with_capacity(pointer.len());
+    for b in pointer.bytes() {
+        if b.is_ascii_alphanumeric() || b"#-._~!$&'()*+,;=:@/?".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn check(
+    p: &Prepared,
+    driver: &Path,
+    faker_dir: &Path,
+    prism: Option<&Path>,
+    options: &Options,
+    row: &mut Row,
+) -> Result<()> {
+    let converted = crate::openapi_jsonschema::convert_document(&p.raw);
+    let registry = jsonschema::Registry::new()
+        .draft(jsonschema::Draft::Draft202012)
+        .add("urn:document", &converted)
+        .context("registering the document")?
+        .prepare()
+        .context("preparing the document's schemas")?;
+    let mut schemas = Schemas {
+        registry: &registry,
+        compiled: BTreeMap::new(),
+    };
+    let type_of = |pointer: &str| -> Option<usize> {
+        let i = p
+            .pointers
+            .binary_search_by(|x| x.as_str().cmp(pointer))
+            .ok()?;
+        p.driver.types[i]
+    };
+
+    // a. Examples.
+    let mut checks: Vec<(String, usize, Value, bool)> = Vec::new(); // (what, type, value, is_example)
+    for e in &p.examples {
+        match schemas.valid(&e.schema, &e.value) {
+            Some(false) => {
+                row.examples_invalid += 1;
+                if row.invalid_examples.len() < 5 {
+                    row.invalid_examples.push(e.at.clone());
+                }
+                continue;
+            }
+            None => {
+                row.examples_invalid += 1;
+                continue;
+            }
+            Some(true) => {}
+        }
+        match type_of(&e.schema) {
+            Some(ty) => {
+                row.examples_valid += 1;
+                checks.push((e.at.clone(), ty, e.value.clone(), true));
+            }
+            None => row.examples_untyped += 1,
+        }
+    }
+
+    // b. Synthetic instances (and candidate arguments for calls).
+    let mut targets = p.synthetic_targets.clone();
+    targets.extend(p.param_targets.iter().cloned());
+    targets.sort();
+    targets.dedup();
+    let synthetic = fake(
+        faker_dir,
+        &converted,
+        &targets,
+        options.samples,
+        options.seed,
+    )?;
+    row.faker_failures = synthetic.errors.len();
+    for (pointer, why) in synthetic.errors.iter().take(5) {
+        row.faker_errors.push(format!("{pointer}: {why}"));
+    }
+    let mut valid_instances: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for (pointer, values) in &synthetic.instances {
+        let counted = p.synthetic_targets.binary_search(pointer).is_ok();
+        for (i, v) in values.iter().enumerate() {
+            let ok = schemas.valid(pointer, v) == Some(true);
+            if ok {
+                valid_instances
+                    .entry(pointer.clone())
+                    .or_default()
+                    .push(v.clone());
+            }
+            if !counted {
+                continue;
+            }
+            if !ok {
+                row.synthetic_invalid += 1;
+                if row.invalid_synthetic.len() < 5 {
+                    let why = schemas.why(pointer, v);
+                    row.invalid_synthetic.push(format!(
+                        "{pointer}: {}",
+                        why.chars().take(200).collect::<String>()
+                    ));
+                }
+                continue;
+            }
+            if let Some(ty) = type_of(pointer) {
+                row.synthetic_valid += 1;
+                checks.push((format!("{pointer} (instance {i})"), ty, v.clone(), false));
+            }
+        }
+    }
+
+    // c. Prism, when asked for and when it loads the document.
+    let mock = match (prism, p.driver.operations.is_empty()) {
+        (Some(prism), false) => match crate::contract::PrismMock::start(
+            prism,
+            &p.path,
+            &[],
+            &driver.with_extension("prism.log"),
+        ) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                row.prism = Some(format!("Prism could not load the document: {e:#}"));
+                None
+            }
+        },
+        _ => None,
+    };
+    let base_url = mock
+        .as_ref()
+        .map_or("http://127.0.0.1:9".to_string(), |m| m.url());
+    let mut child = Command::new(driver)
+        .arg(&base_url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("starting the driver")?;
+    let mut stdin = child.stdin.take().context("driver stdin")?;
+    let stdout = BufReader::new(child.stdout.take().context("driver stdout")?);
+    let mut calls = Vec::new();
+    if mock.is_some() {
+        for (i, op) in p.driver.operations.iter().enumerate() {
+            match arguments(op, p, &valid_instances, &mut schemas) {
+                Ok(args) => calls.push((i, args)),
+                Err(missing) => push_failure(
+                    row,
+                    format!(
+                        "{} {}: no valid value for `{missing}`, so not called",
+                        op.method, op.path
+                    ),
+                ),
+            }
+        }
+    }
+    // Write on a thread of its own: the driver answers as it reads.
+    let requests: Vec<String> = checks
+        .iter()
+        .enumerate()
+        .map(|(id, (_, ty, value, _))| {
+            json!({"id": id, "type": ty, "text": value.to_string()}).to_string()
+        })
+        .chain(calls.iter().enumerate().map(|(n, (op, args))| {
+            json!({"id": checks.len() + n, "operation": op, "args": args}).to_string()
+        }))
+        .collect();
+    let writer = std::thread::spawn(move || -> std::io::Result<()> {
+        for line in requests {
+            writeln!(stdin, "{line}")?;
+        }
+        Ok(())
+    });
+    for line in stdout.lines() {
+        let line = line?;
+        let answer: Value = serde_json::from_str(&line).context("a driver answer")?;
+        let Some(id) = answer["id"].as_u64().map(|n| n as usize) else {
+            continue;
+        };
+        if let Some((what, _, value, is_example)) = checks.get(id) {
+            let outcome = match answer["encoded"].as_str() {
+                None => Err(answer["error"].as_str().unwrap_or("no answer").to_string()),
+                Some(text) => match serde_json::from_str::<Value>(text) {
+                    Ok(back) => Ok(json_diff(value, &back, "")),
+                    Err(e) => Err(format!("re-encoded text is not JSON: {e}")),
+                },
+            };
+            let (decoded, exact) = match &outcome {
+                Ok(None) => (1, 1),
+                Ok(Some(_)) => (1, 0),
+                Err(_) => (0, 0),
+            };
+            if *is_example {
+                row.examples_decoded += decoded;
+                row.examples_exact += exact;
+            } else {
+                row.synthetic_decoded += decoded;
+                row.synthetic_exact += exact;
+            }
+            match outcome {
+                Ok(Some(diff)) => {
+                    push_failure(row, format!("{what}: changed in a round trip: {diff}"))
+                }
+                Err(e) => push_failure(row, format!("{what}: does not decode: {e}")),
+                Ok(None) => {}
+            }
+        } else if let Some((op, _)) = calls.get(id - checks.len()) {
+            let plan = &p.driver.operations[*op];
+            row.called += 1;
+            if let Some(v) = answer["violations"].as_str() {
+                row.violations += 1;
+                push_failure(row, format!("{} {}: Prism: {v}", plan.method, plan.path));
+            } else if let Some(e) = answer["arguments"].as_str() {
+                push_failure(
+                    row,
+                    format!("{} {}: arguments: {e}", plan.method, plan.path),
+                );
+            } else if let Some(e) = answer["error"].as_str() {
+                row.undecoded_responses += 1;
+                push_failure(row, format!("{} {}: response: {e}", plan.method, plan.path));
+            }
+        }
+    }
+    let _ = writer.join();
+    let _ = child.wait();
+    drop(mock);
+    Ok(())
+}
+
+fn push_failure(row: &mut Row, text: String) {
+    if row.failures.len() < 12 {
+        row.failures.push(text);
+    }
+}
+
+/// The arguments of a call: each parameter's own example if valid, else a valid
+/// synthetic instance of its schema; the name of a required one that has neither.
+fn arguments(
+    op: &codegen::conformance::OperationPlan,
+    p: &Prepared,
+    instances: &BTreeMap<String, Vec<Value>>,
+    schemas: &mut Schemas<'_>,
+) -> Result<Value, String> {
+    let mut args = serde_json::Map::new();
+    for arg in op.params.iter().chain(op.body.iter()) {
+        let Some(pointer) = &arg.schema_pointer else {
+            if arg.required {
+                // A path parameter the document forgot to declare: any segment.
+                args.insert(arg.name.clone(), json!("x"));
+            }
+            continue;
+        };
+        let usable = |v: &Value| match (arg.location, v) {
+            // A path segment that is empty or holds `/` makes another path.
+            ("path", Value::String(s)) => !s.is_empty() && !s.contains('/'),
+            ("header", Value::String(s)) => s.bytes().all(|b| (32..127).contains(&b)),
+            _ => true,
+        };
+        let examples = p
+            .examples
+            .iter()
+            .filter(|e| &e.schema == pointer)
+            .map(|e| e.value.clone());
+        let own = arg
+            .example
+            .clone()
+            .filter(|e| schemas.valid(pointer, e) == Some(true));
+        let candidate = own
+            .into_iter()
+            .chain(examples.filter(|e| schemas.valid(pointer, e) == Some(true)))
+            .chain(instances.get(pointer).into_iter().flatten().cloned())
+            .find(|v| usable(v));
+        match candidate {
+            Some(v) => {
+                args.insert(arg.name.clone(), v);
+            }
+            None if arg.required => return Err(arg.name.clone()),
+            None => {}
+        }
+    }
+    Ok(Value::Object(args))
+}
+
+struct Synthetic {
+    instances: BTreeMap<String, Vec<Value>>,
+    errors: BTreeMap<String, String>,
+}
+
+/// Runs json-schema-faker on the targets.
+fn fake(
+    dir: &Path,
+    document: &Value,
+    targets: &[String],
+    count: usize,
+    seed: u64,
+) -> Result<Synthetic> {
+    if targets.is_empty() || count == 0 {
+        return Ok(Synthetic {
+            instances: BTreeMap::new(),
+            errors: BTreeMap::new(),
+        });
+    }
+    let input = json!({"document": document, "targets": targets, "count": count, "seed": seed});
+    let mut child = Command::new("node")
+        .arg(dir.join("faker.js"))
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("running node (is Node.js installed?)")?;
+    let mut stdin = child.stdin.take().context("node stdin")?;
+    let text = input.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
+    let out = child.wait_with_output()?;
+    let _ = writer.join();
+    if !out.status.success() {
+        bail!(
+            "json-schema-faker failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .take(5)
+                .collect::<Vec<_>>()
+                .join(" / ")
+        );
+    }
+    let result: Value =
+        serde_json::from_slice(&out.stdout).context("json-schema-faker's output")?;
+    let instances = result["instances"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_array().cloned().unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let errors = result["errors"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Synthetic { instances, errors })
+}
+
+fn summary(r: &Row) -> String {
+    match &r.problem {
+        Some(p) => format!("{}: {p}", r.document),
+        None => format!(
+            "{}: examples {}/{} exact, synthetic {}/{} exact, {} calls, {} violations ({:.0} s)",
+            r.document,
+            r.examples_exact,
+            r.examples_valid,
+            r.synthetic_exact,
+            r.synthetic_valid,
+            r.called,
+            r.violations,
+            r.seconds
+        ),
+    }
+}
+
+fn table(rows: &[Row], options: &Options) -> String {
+    let mut s = format!(
+        "# Conformance\n\nWritten by `cargo xtask conformance` ({} synthetic instances per schema, seed {}, json-schema-faker {FAKER_VERSION}{}).\n\n",
+        options.samples,
+        options.seed,
+        if options.prism { format!(", Prism {}", crate::contract::PRISM_VERSION) } else { String::new() }
+    );
+    s.push_str("Examples are the document's own (`example`/`examples` of schemas and bodies); each is first validated against its schema (the `jsonschema` crate, the document converted to JSON Schema 2020-12), and only valid ones are decoded and re-encoded. *Exact*: strings identical, numbers equal, no member added or dropped. Synthetic instances come from json-schema-faker for every named schema and every request and response body, validated the same way. Calls go through the generated client to a Prism mock of the document, which reports any request that breaks it.\n\n");
+    s.push_str("| document | examples valid / invalid | decoded | exact | synthetic valid / invalid | decoded | exact | operations | called | violations | undecoded responses | note |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    let mut total = Row::default();
+    for r in rows {
+        let note = r
+            .problem
+            .clone()
+            .or_else(|| r.prism.clone())
+            .unwrap_or_default()
+            .replace('|', "\\|");
+        s.push_str(&format!(
+            "| `{}` | {} / {} | {} | {} | {} / {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            r.document,
+            r.examples_valid,
+            r.examples_invalid,
+            r.examples_decoded,
+            r.examples_exact,
+            r.synthetic_valid,
+            r.synthetic_invalid,
+            r.synthetic_decoded,
+            r.synthetic_exact,
+            r.operations,
+            r.called,
+            r.violations,
+            r.undecoded_responses,
+            note.chars().take(120).collect::<String>()
+        ));
+        total.examples_valid += r.examples_valid;
+        total.examples_invalid += r.examples_invalid;
+        total.examples_decoded += r.examples_decoded;
+        total.examples_exact += r.examples_exact;
+        total.synthetic_valid += r.synthetic_valid;
+        total.synthetic_invalid += r.synthetic_invalid;
+        total.synthetic_decoded += r.synthetic_decoded;
+        total.synthetic_exact += r.synthetic_exact;
+        total.operations += r.operations;
+        total.called += r.called;
+        total.violations += r.violations;
+        total.undecoded_responses += r.undecoded_responses;
+    }
+    let pct = |a: usize, b: usize| {
+        if b == 0 {
+            "—".to_string()
+        } else {
+            format!("{:.2} %", 100.0 * a as f64 / b as f64)
+        }
+    };
+    s.push_str(&format!(
+        "| **total** | {} / {} | {} | {} | {} / {} | {} | {} | {} | {} | {} | {} | |\n\n",
+        total.examples_valid,
+        total.examples_invalid,
+        total.examples_decoded,
+        total.examples_exact,
+        total.synthetic_valid,
+        total.synthetic_invalid,
+        total.synthetic_decoded,
+        total.synthetic_exact,
+        total.operations,
+        total.called,
+        total.violations,
+        total.undecoded_responses
+    ));
+    s.push_str(&format!(
+        "Valid examples: {} decode, {} round-trip exactly. Valid synthetic instances: {} decode, {} round-trip exactly. Requests: {} of {} operations called, {} breaking the document.\n",
+        pct(total.examples_decoded, total.examples_valid),
+        pct(total.examples_exact, total.examples_valid),
+        pct(total.synthetic_decoded, total.synthetic_valid),
+        pct(total.synthetic_exact, total.synthetic_valid),
+        total.called,
+        total.operations,
+        total.violations
+    ));
+    let details: Vec<&Row> = rows
+        .iter()
+        .filter(|r| {
+            !r.failures.is_empty()
+                || !r.invalid_examples.is_empty()
+                || !r.faker_errors.is_empty()
+                || !r.invalid_synthetic.is_empty()
+        })
+        .collect();
+    if !details.is_empty() {
+        s.push_str("\n## Details\n");
+        for r in details {
+            s.push_str(&format!("\n### `{}`\n\n", r.document));
+            for f in &r.failures {
+                s.push_str(&format!("- {}\n", f.replace('\n', " ")));
+            }
+            if !r.invalid_examples.is_empty() {
+                s.push_str(&format!(
+                    "- invalid examples (the document's fault), e.g. {}\n",
+                    r.invalid_examples.join(", ")
+                ));
+            }
+            for f in &r.invalid_synthetic {
+                s.push_str(&format!(
+                    "- an instance json-schema-faker made is invalid (its fault, not counted): {}\n",
+                    f.replace('\n', " ")
+                ));
+            }
+            for f in &r.faker_errors {
+                s.push_str(&format!(
+                    "- json-schema-faker made no instance of {}\n",
+                    f.replace('\n', " ")
+                ));
+            }
+        }
+    }
+    s
+}
