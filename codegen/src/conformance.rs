@@ -228,8 +228,8 @@ fn call(op: &Operation, external: &dyn Fn(&Ty) -> TokenStream) -> TokenStream {
     }
     if let Some(b) = &op.body {
         let t = match b.kind {
-            BodyKind::Bytes => quote!(bytes::Bytes),
-            BodyKind::Text => quote!(String),
+            // Any text converts into the `bytes::Bytes` the method takes.
+            BodyKind::Bytes | BodyKind::Text => quote!(String),
             _ => external(&b.ty),
         };
         let n = ident(&b.name);

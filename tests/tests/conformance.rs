@@ -3,7 +3,7 @@
 //! it makes of each answer a Prism mock can give.
 
 use consoleconnect::{Client, RetryPolicy};
-use consoleconnect_tests::calls::{called, prism_error};
+use consoleconnect_tests::calls::{called, prism_error, request_errors};
 use consoleconnect_tests::support::Called;
 use serde_json::json;
 use wiremock::matchers::method;
@@ -55,15 +55,32 @@ async fn a_request_prism_rejects_is_a_violation_not_an_answer() {
 
 #[tokio::test]
 async fn the_violations_header_is_read_from_any_answer() {
+    let header = json!([
+        {"location": ["request", "query", "n"], "severity": "Error", "code": "type", "message": "n must be integer"},
+        {"location": ["request", "query", "team"], "severity": "Warning", "code": "deprecated", "message": "team is deprecated"},
+        {"location": ["response", "body", "url"], "severity": "Error", "code": "format", "message": "url must match format \"uri\""}
+    ]);
     let (_server, client) = answering(
         ResponseTemplate::new(200)
-            .insert_header("sl-violations", r#"[{"message":"bad"}]"#)
+            .insert_header("sl-violations", header.to_string().as_str())
             .set_body_json(json!({"id": "m"})),
     )
     .await;
     let c = called(client.get_metro("m").send().await);
     assert_eq!(c.status, Some(200));
-    assert_eq!(c.violations.as_deref(), Some(r#"[{"message":"bad"}]"#));
+    // Only the request's errors: a warning, or Prism's answer breaking the
+    // document (its example's fault), is not the request's.
+    assert_eq!(c.violations.as_deref(), Some("n must be integer"));
+}
+
+#[test]
+fn a_header_of_warnings_and_answer_errors_is_no_violation() {
+    let header = json!([
+        {"location": ["request", "query", "team"], "severity": "Warning", "message": "deprecated"},
+        {"location": ["response", "body"], "severity": "Error", "message": "bad example"}
+    ]);
+    assert_eq!(request_errors(&header.to_string()), None);
+    assert_eq!(request_errors("garbled").as_deref(), Some("garbled"));
 }
 
 #[tokio::test]
@@ -74,8 +91,7 @@ async fn documented_answers_are_fine_and_undecodable_ones_are_errors() {
         called(client.get_metro("m").send().await),
         Called {
             status: Some(200),
-            violations: None,
-            error: None
+            ..Called::default()
         }
     );
     // A documented error status is an answer of the document.
@@ -91,9 +107,29 @@ async fn documented_answers_are_fine_and_undecodable_ones_are_errors() {
     assert!(c.error.expect("an error").contains("id"));
 }
 
+#[tokio::test]
+async fn an_operation_the_document_gives_no_response_is_unanswerable_not_a_violation() {
+    let (_server, client) = answering(
+        // What Prism 5.16 sends, its spelling of the kind included.
+        ResponseTemplate::new(500).set_body_json(json!({
+            "type": "https://stoplight.io/prism/errors#NO_RESPONSE_RESPONSE_DEFINED",
+            "title": "No response defined for the selected operation",
+            "status": 500
+        })),
+    )
+    .await;
+    let c = called(client.get_metro("m").send().await);
+    assert_eq!((c.violations, c.error), (None, None));
+    assert!(c
+        .unanswered
+        .expect("unanswered")
+        .contains("No response defined"));
+}
+
 #[test]
 fn only_prism_s_own_problems_count_as_violations() {
-    assert!(prism_error(prism_422().to_string().as_bytes()).is_some());
+    let (kind, _) = prism_error(prism_422().to_string().as_bytes()).expect("Prism's");
+    assert_eq!(kind, "UNPROCESSABLE_ENTITY");
     let other = json!({"type": "https://example.com/probs/out-of-credit", "title": "x"});
     assert_eq!(prism_error(other.to_string().as_bytes()), None);
     assert_eq!(prism_error(b"not json"), None);

@@ -55,7 +55,7 @@ pub fn documents(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn crate_name(doc: &Path) -> String {
+pub fn crate_name(doc: &Path) -> String {
     let stem = doc.file_stem().and_then(|s| s.to_str()).unwrap_or("doc");
     let mut name = String::from("corpus_");
     let mut last_underscore = true;

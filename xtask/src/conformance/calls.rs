@@ -24,35 +24,63 @@ pub fn called<T, E: std::fmt::Debug>(
     let header = |headers: &reqwest::header::HeaderMap| {
         headers
             .get("sl-violations")
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .and_then(|v| request_errors(&String::from_utf8_lossy(v.as_bytes())))
     };
     match result {
         Ok(response) => Called {
             status: Some(response.status().as_u16()),
             violations: header(response.headers()),
-            error: None,
+            ..Called::default()
         },
         Err(e) => {
             let response = e.response();
-            let violations =
-                response.and_then(|r| header(&r.headers).or_else(|| prism_error(&r.body)));
-            Called {
+            let mut called = Called {
                 status: response.map(|r| r.status.as_u16()),
-                // A documented error status is an answer, not a failure of the client;
-                // a body Prism made up is not the document's and may not decode.
-                error: (violations.is_none()
-                    && !matches!(e, api::Error::Api { .. } | api::Error::UnexpectedStatus(_)))
-                .then(|| e.to_string()),
-                violations,
+                violations: response.and_then(|r| header(&r.headers)),
+                ..Called::default()
+            };
+            match response.and_then(|r| prism_error(&r.body)) {
+                // The document gives Prism nothing to answer with: no fault of the
+                // request. (Prism 5 spells it `NO_RESPONSE_RESPONSE_DEFINED`.)
+                Some((kind, text)) if kind.starts_with("NO_RESPONSE") => {
+                    called.unanswered = Some(text)
+                }
+                Some((_, text)) => called.violations = Some(text),
+                // A documented error status is an answer, not a failure of the client.
+                None if matches!(e, api::Error::Api { .. } | api::Error::UnexpectedStatus(_)) => {}
+                None => called.error = Some(e.to_string()),
             }
+            called
         }
     }
 }
 
-/// Prism's own error body, as one line: its title, detail and each violation.
-pub fn prism_error(body: &[u8]) -> Option<String> {
+/// The errors of the request in an `sl-violations` header, as one line. Prism
+/// also lists there where its own answer (an example of the document) breaks the
+/// document, and warnings such as a deprecated parameter: neither is the request's
+/// fault.
+pub fn request_errors(header: &str) -> Option<String> {
+    let Ok(serde_json::Value::Array(all)) = serde_json::from_str(header) else {
+        // Not the list Prism writes: keep it whole rather than lose it.
+        return Some(header.to_string());
+    };
+    let errors: Vec<String> = all
+        .iter()
+        .filter(|v| v["severity"] == "Error" && v["location"][0] == "request")
+        .map(|v| v["message"].as_str().unwrap_or_default().to_string())
+        .collect();
+    (!errors.is_empty()).then(|| errors.join("; "))
+}
+
+/// Prism's own error body: its kind (`UNPROCESSABLE_ENTITY`, `NO_PATH_MATCHED_ERROR`,
+/// `UNAUTHORIZED`, `NO_RESPONSE_RESPONSE_DEFINED`…) and, as one line, its title, detail and
+/// each violation.
+pub fn prism_error(body: &[u8]) -> Option<(String, String)> {
     let problem: serde_json::Value = serde_json::from_slice(body).ok()?;
-    problem["type"].as_str()?.strip_prefix(PRISM_ERRORS)?;
+    let kind = problem["type"]
+        .as_str()?
+        .strip_prefix(PRISM_ERRORS)?
+        .to_string();
     let mut parts = vec![
         problem["title"].as_str().unwrap_or_default().to_string(),
         problem["detail"].as_str().unwrap_or_default().to_string(),
@@ -72,7 +100,7 @@ pub fn prism_error(body: &[u8]) -> Option<String> {
         ));
     }
     parts.retain(|p| !p.is_empty());
-    Some(parts.join("; "))
+    Some((kind, parts.join("; ")))
 }
 
 /// The generated client and its calls, on a runtime of their own.

@@ -30,6 +30,60 @@ function lookup(document, pointer) {
   return current;
 }
 
+// Only what the target reaches: json-schema-faker walks its whole root on every
+// call, and a root holding all of a large document makes it slow.
+function reachable(document, target) {
+  const root = {};
+  const seen = new Set();
+  const stack = [target];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push(item);
+      continue;
+    }
+    for (const [key, child] of Object.entries(value)) {
+      if (key === '$ref' && typeof child === 'string' && child.startsWith('#/')) {
+        if (seen.has(child)) continue;
+        seen.add(child);
+        const found = lookup(document, child);
+        if (found === undefined) continue;
+        place(root, child, found);
+        stack.push(found);
+      } else {
+        stack.push(child);
+      }
+    }
+  }
+  return root;
+}
+
+function place(root, pointer, value) {
+  const tokens = pointer.slice(2).split('/');
+  let current = root;
+  tokens.forEach((token, i) => {
+    if (i === tokens.length - 1) {
+      current[token] = value;
+    } else {
+      if (current[token] === undefined || current[token] === null || typeof current[token] !== 'object') {
+        current[token] = {};
+      }
+      current = current[token];
+    }
+  });
+}
+
+// FNV-1a: a target's numbers depend on its pointer and the seed only.
+function hash(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
 let input = '';
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk) => { input += chunk; });
@@ -37,10 +91,10 @@ process.stdin.on('end', () => {
   const { document, targets, count, seed } = JSON.parse(input);
   const instances = {};
   const errors = {};
-  targets.forEach((pointer, index) => {
+  targets.forEach((pointer) => {
     // Each target its own stream of numbers, so adding a target changes no other.
     jsf.option({
-      random: mulberry32(seed * 1000003 + index),
+      random: mulberry32((hash(pointer) ^ Math.imul(seed, 0x9e3779b1)) >>> 0),
       alwaysFakeOptionals: false,
       optionalsProbability: 0.5,
       fillProperties: false,
@@ -52,15 +106,15 @@ process.stdin.on('end', () => {
       useDefaultValue: false,
     });
     // json-schema-faker does not unescape `~1`/`~0` in a root `$ref`, so the
-    // target is looked up here; the document's own members stay beside it so the
-    // schema's `#/components/...` references resolve.
+    // target is looked up here; what it references stays beside it, at the same
+    // pointers, so its `#/components/...` references resolve.
     const target = lookup(document, pointer);
     if (target === undefined || target === null || typeof target !== 'object') {
       errors[pointer] = 'no schema at this pointer';
       instances[pointer] = [];
       return;
     }
-    const root = Object.assign({}, document, target);
+    const root = Object.assign({}, reachable(document, target), target);
     const values = [];
     for (let i = 0; i < count; i += 1) {
       try {

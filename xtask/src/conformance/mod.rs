@@ -15,6 +15,7 @@
 
 pub mod cases;
 pub mod compare;
+mod report;
 
 pub use compare::json_diff;
 
@@ -63,12 +64,22 @@ pub struct Row {
     pub called: usize,
     pub violations: usize,
     pub undecoded_responses: usize,
+    /// Calls whose valid arguments did not decode as the parameters' types.
+    pub argument_failures: usize,
+    /// Operations not called: no valid value for a required argument.
+    pub not_called: usize,
+    /// Calls Prism could not answer (the document defines no response).
+    pub unanswered: usize,
+    /// What is not a failure but a reader should know (for the report).
+    pub notes: Vec<String>,
     pub prism: Option<String>,
     /// The first failures of each kind, for the report.
     pub failures: Vec<String>,
     pub invalid_examples: Vec<String>,
     pub faker_errors: Vec<String>,
     pub invalid_synthetic: Vec<String>,
+    /// Where the time went.
+    pub phases: Vec<String>,
     pub seconds: f64,
 }
 
@@ -132,6 +143,10 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Row>> {
         ),
     )?;
     println!("building {} crates and their drivers", prepared.len());
+    // A driver left from an earlier run must not stand in for one that fails to build.
+    for p in &prepared {
+        let _ = std::fs::remove_file(work.join("target/debug").join(format!("{}-driver", p.name)));
+    }
     let started = Instant::now();
     let build = Command::new(env!("CARGO"))
         .current_dir(&work)
@@ -167,7 +182,7 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Row>> {
         rows.push(row);
     }
     rows.sort_by(|a, b| a.document.cmp(&b.document));
-    let report = table(&rows, options);
+    let report = report::table(&rows, options);
     println!("\n{report}");
     if let Some(path) = &options.report {
         std::fs::write(path, &report).with_context(|| format!("writing {}", path.display()))?;
@@ -195,6 +210,12 @@ pub fn verdict(rows: &[Row]) -> Result<()> {
             problems.push(format!(
                 "{}: {} of {} valid synthetic instances decode",
                 r.document, r.synthetic_decoded, r.synthetic_valid
+            ));
+        }
+        if r.argument_failures > 0 {
+            problems.push(format!(
+                "{}: {} call(s) whose valid arguments do not decode as the parameters' types",
+                r.document, r.argument_failures
             ));
         }
         if r.violations > 0 {
@@ -227,18 +248,10 @@ fn file_name(path: &Path) -> String {
 
 /// A crate name from a file name: `api.github.com.json` → `conf_api_github_com`.
 fn crate_name(path: &Path) -> String {
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
-    let clean: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("conf_{clean}")
+    format!(
+        "conf_{}",
+        crate::corpus::crate_name(path).trim_start_matches("corpus_")
+    )
 }
 
 fn prepare(work: &Path, path: &Path, name: &str) -> Result<Prepared> {
@@ -398,6 +411,12 @@ fn check(
         p.driver.types[i]
     };
 
+    let mut clock = Instant::now();
+    let mut lap = |what: &str, row: &mut Row| {
+        row.phases
+            .push(format!("{what} {:.1} s", clock.elapsed().as_secs_f64()));
+        clock = Instant::now();
+    };
     // a. Examples.
     let mut checks: Vec<(String, usize, Value, bool)> = Vec::new(); // (what, type, value, is_example)
     for e in &p.examples {
@@ -429,6 +448,7 @@ fn check(
     targets.extend(p.param_targets.iter().cloned());
     targets.sort();
     targets.dedup();
+    lap("examples", row);
     let synthetic = fake(
         faker_dir,
         &converted,
@@ -436,6 +456,7 @@ fn check(
         options.samples,
         options.seed,
     )?;
+    lap("faker", row);
     row.faker_failures = synthetic.errors.len();
     for (pointer, why) in synthetic.errors.iter().take(5) {
         row.faker_errors.push(format!("{pointer}: {why}"));
@@ -472,6 +493,7 @@ fn check(
         }
     }
 
+    lap("validation", row);
     // c. Prism, when asked for and when it loads the document.
     let mock = match (prism, p.driver.operations.is_empty()) {
         (Some(prism), false) => match crate::contract::PrismMock::start(
@@ -505,13 +527,16 @@ fn check(
         for (i, op) in p.driver.operations.iter().enumerate() {
             match arguments(op, p, &valid_instances, &mut schemas) {
                 Ok(args) => calls.push((i, args)),
-                Err(missing) => push_failure(
-                    row,
-                    format!(
-                        "{} {}: no valid value for `{missing}`, so not called",
-                        op.method, op.path
-                    ),
-                ),
+                Err(missing) => {
+                    row.not_called += 1;
+                    push_note(
+                        row,
+                        format!(
+                            "{} {}: no valid value for `{missing}`, so not called",
+                            op.method, op.path
+                        ),
+                    )
+                }
             }
         }
     }
@@ -572,9 +597,17 @@ fn check(
                 row.violations += 1;
                 push_failure(row, format!("{} {}: Prism: {v}", plan.method, plan.path));
             } else if let Some(e) = answer["arguments"].as_str() {
+                // A valid value that does not decode as the parameter's Rust type.
+                row.argument_failures += 1;
                 push_failure(
                     row,
                     format!("{} {}: arguments: {e}", plan.method, plan.path),
+                );
+            } else if let Some(e) = answer["unanswered"].as_str() {
+                row.unanswered += 1;
+                push_note(
+                    row,
+                    format!("{} {}: Prism cannot answer: {e}", plan.method, plan.path),
                 );
             } else if let Some(e) = answer["error"].as_str() {
                 row.undecoded_responses += 1;
@@ -583,9 +616,16 @@ fn check(
         }
     }
     let _ = writer.join();
+    lap("driver", row);
     let _ = child.wait();
     drop(mock);
     Ok(())
+}
+
+fn push_note(row: &mut Row, text: String) {
+    if row.notes.len() < 12 {
+        row.notes.push(text);
+    }
 }
 
 fn push_failure(row: &mut Row, text: String) {
@@ -611,11 +651,14 @@ fn arguments(
             }
             continue;
         };
-        let usable = |v: &Value| match (arg.location, v) {
-            // A path segment that is empty or holds `/` makes another path.
-            ("path", Value::String(s)) => !s.is_empty() && !s.contains('/'),
-            ("header", Value::String(s)) => s.bytes().all(|b| (32..127).contains(&b)),
-            _ => true,
+        let usable = |v: &Value| {
+            prism_safe(v)
+                && match (arg.location, v) {
+                    // A path segment that is empty or holds `/` makes another path.
+                    ("path", Value::String(s)) => !s.is_empty() && !s.contains('/'),
+                    ("header", Value::String(s)) => s.bytes().all(|b| (32..127).contains(&b)),
+                    _ => true,
+                }
         };
         let examples = p
             .examples
@@ -626,11 +669,29 @@ fn arguments(
             .example
             .clone()
             .filter(|e| schemas.valid(pointer, e) == Some(true));
-        let candidate = own
+        let valid: Vec<Value> = own
             .into_iter()
             .chain(examples.filter(|e| schemas.valid(pointer, e) == Some(true)))
             .chain(instances.get(pointer).into_iter().flatten().cloned())
-            .find(|v| usable(v));
+            .collect();
+        // Failing a usable one, a valid one with its integers brought into Prism's
+        // range, or a plain value the schema accepts.
+        let plain = [
+            json!(1),
+            json!("1"),
+            json!("x"),
+            json!(true),
+            json!(0),
+            json!([]),
+            json!({}),
+        ];
+        let candidate = valid.iter().find(|v| usable(v)).cloned().or_else(|| {
+            valid
+                .iter()
+                .map(clamp)
+                .chain(plain)
+                .find(|v| usable(v) && schemas.valid(pointer, v) == Some(true))
+        });
         match candidate {
             Some(v) => {
                 args.insert(arg.name.clone(), v);
@@ -640,6 +701,47 @@ fn arguments(
         }
     }
     Ok(Value::Object(args))
+}
+
+/// Whether every integer of a value is within ±(2⁵³ − 1): Prism checks `int64`
+/// against JavaScript's safe range and would call a larger value a violation.
+fn prism_safe(v: &Value) -> bool {
+    const SAFE: u64 = (1 << 53) - 1;
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Number(n) => {
+                let ok = match (n.as_i64(), n.as_u64()) {
+                    (Some(i), _) => i.unsigned_abs() <= SAFE,
+                    (_, Some(u)) => u <= SAFE,
+                    _ => true,
+                };
+                if !ok {
+                    return false;
+                }
+            }
+            Value::Array(items) => stack.extend(items),
+            Value::Object(members) => stack.extend(members.values()),
+            _ => {}
+        }
+    }
+    true
+}
+
+/// The value with every integer beyond ±(2⁵³ − 1) cut to its last 15 digits.
+fn clamp(v: &Value) -> Value {
+    match v {
+        Value::Number(n) if !prism_safe(v) => {
+            let cut = n.as_i64().map(|i| json!(i % 1_000_000_000_000_000));
+            cut.or_else(|| n.as_u64().map(|u| json!(u % 1_000_000_000_000_000)))
+                .unwrap_or_else(|| v.clone())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(clamp).collect()),
+        Value::Object(members) => {
+            Value::Object(members.iter().map(|(k, v)| (k.clone(), clamp(v))).collect())
+        }
+        _ => v.clone(),
+    }
 }
 
 struct Synthetic {
@@ -710,7 +812,7 @@ fn summary(r: &Row) -> String {
     match &r.problem {
         Some(p) => format!("{}: {p}", r.document),
         None => format!(
-            "{}: examples {}/{} exact, synthetic {}/{} exact, {} calls, {} violations ({:.0} s)",
+            "{}: examples {}/{} exact, synthetic {}/{} exact, {} calls, {} violations ({:.0} s: {})",
             r.document,
             r.examples_exact,
             r.examples_valid,
@@ -718,125 +820,8 @@ fn summary(r: &Row) -> String {
             r.synthetic_valid,
             r.called,
             r.violations,
-            r.seconds
+            r.seconds,
+            r.phases.join(", ")
         ),
     }
-}
-
-fn table(rows: &[Row], options: &Options) -> String {
-    let mut s = format!(
-        "# Conformance\n\nWritten by `cargo xtask conformance` ({} synthetic instances per schema, seed {}, json-schema-faker {FAKER_VERSION}{}).\n\n",
-        options.samples,
-        options.seed,
-        if options.prism { format!(", Prism {}", crate::contract::PRISM_VERSION) } else { String::new() }
-    );
-    s.push_str("Examples are the document's own (`example`/`examples` of schemas and bodies); each is first validated against its schema (the `jsonschema` crate, the document converted to JSON Schema 2020-12), and only valid ones are decoded and re-encoded. *Exact*: strings identical, numbers equal, no member added or dropped. Synthetic instances come from json-schema-faker for every named schema and every request and response body, validated the same way. Calls go through the generated client to a Prism mock of the document, which reports any request that breaks it.\n\n");
-    s.push_str("| document | examples valid / invalid | decoded | exact | synthetic valid / invalid | decoded | exact | operations | called | violations | undecoded responses | note |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-    let mut total = Row::default();
-    for r in rows {
-        let note = r
-            .problem
-            .clone()
-            .or_else(|| r.prism.clone())
-            .unwrap_or_default()
-            .replace('|', "\\|");
-        s.push_str(&format!(
-            "| `{}` | {} / {} | {} | {} | {} / {} | {} | {} | {} | {} | {} | {} | {} |\n",
-            r.document,
-            r.examples_valid,
-            r.examples_invalid,
-            r.examples_decoded,
-            r.examples_exact,
-            r.synthetic_valid,
-            r.synthetic_invalid,
-            r.synthetic_decoded,
-            r.synthetic_exact,
-            r.operations,
-            r.called,
-            r.violations,
-            r.undecoded_responses,
-            note.chars().take(120).collect::<String>()
-        ));
-        total.examples_valid += r.examples_valid;
-        total.examples_invalid += r.examples_invalid;
-        total.examples_decoded += r.examples_decoded;
-        total.examples_exact += r.examples_exact;
-        total.synthetic_valid += r.synthetic_valid;
-        total.synthetic_invalid += r.synthetic_invalid;
-        total.synthetic_decoded += r.synthetic_decoded;
-        total.synthetic_exact += r.synthetic_exact;
-        total.operations += r.operations;
-        total.called += r.called;
-        total.violations += r.violations;
-        total.undecoded_responses += r.undecoded_responses;
-    }
-    let pct = |a: usize, b: usize| {
-        if b == 0 {
-            "—".to_string()
-        } else {
-            format!("{:.2} %", 100.0 * a as f64 / b as f64)
-        }
-    };
-    s.push_str(&format!(
-        "| **total** | {} / {} | {} | {} | {} / {} | {} | {} | {} | {} | {} | {} | |\n\n",
-        total.examples_valid,
-        total.examples_invalid,
-        total.examples_decoded,
-        total.examples_exact,
-        total.synthetic_valid,
-        total.synthetic_invalid,
-        total.synthetic_decoded,
-        total.synthetic_exact,
-        total.operations,
-        total.called,
-        total.violations,
-        total.undecoded_responses
-    ));
-    s.push_str(&format!(
-        "Valid examples: {} decode, {} round-trip exactly. Valid synthetic instances: {} decode, {} round-trip exactly. Requests: {} of {} operations called, {} breaking the document.\n",
-        pct(total.examples_decoded, total.examples_valid),
-        pct(total.examples_exact, total.examples_valid),
-        pct(total.synthetic_decoded, total.synthetic_valid),
-        pct(total.synthetic_exact, total.synthetic_valid),
-        total.called,
-        total.operations,
-        total.violations
-    ));
-    let details: Vec<&Row> = rows
-        .iter()
-        .filter(|r| {
-            !r.failures.is_empty()
-                || !r.invalid_examples.is_empty()
-                || !r.faker_errors.is_empty()
-                || !r.invalid_synthetic.is_empty()
-        })
-        .collect();
-    if !details.is_empty() {
-        s.push_str("\n## Details\n");
-        for r in details {
-            s.push_str(&format!("\n### `{}`\n\n", r.document));
-            for f in &r.failures {
-                s.push_str(&format!("- {}\n", f.replace('\n', " ")));
-            }
-            if !r.invalid_examples.is_empty() {
-                s.push_str(&format!(
-                    "- invalid examples (the document's fault), e.g. {}\n",
-                    r.invalid_examples.join(", ")
-                ));
-            }
-            for f in &r.invalid_synthetic {
-                s.push_str(&format!(
-                    "- an instance json-schema-faker made is invalid (its fault, not counted): {}\n",
-                    f.replace('\n', " ")
-                ));
-            }
-            for f in &r.faker_errors {
-                s.push_str(&format!(
-                    "- json-schema-faker made no instance of {}\n",
-                    f.replace('\n', " ")
-                ));
-            }
-        }
-    }
-    s
 }

@@ -52,6 +52,9 @@ pub struct Called {
     pub violations: Option<String>,
     /// Why the call failed (a response that did not decode, a connection error).
     pub error: Option<String>,
+    /// Why Prism could not answer though the request was fine (the document
+    /// defines no response for the operation).
+    pub unanswered: Option<String>,
 }
 
 /// Calls operations by index (the generated client, in `calls.rs`).
