@@ -43,7 +43,10 @@ impl Needs {
                     }
                 }
                 TypeKind::Enum(_) => needs.models = true,
-                TypeKind::Union(u) => types.extend(u.variants.iter().map(|v| &v.ty)),
+                TypeKind::Union(u) => {
+                    needs.models = true;
+                    types.extend(u.variants.iter().map(|v| &v.ty))
+                }
             }
         }
         for op in &built.operations {

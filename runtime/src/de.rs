@@ -125,6 +125,157 @@ where
     deserializer.deserialize_str(Visitor(std::marker::PhantomData))
 }
 
+// How loosely the value being decoded was read: members the model does not list,
+// enum values it does not know, required nullable members left out. A union
+// (`best_fit`) compares its variants by it, so that a variant that merely
+// tolerates a value does not win over one that describes it.
+thread_local! {
+    static LOOSE: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Notes one thing read loosely.
+pub fn loose() {
+    LOOSE.with(|c| c.set(c.get().saturating_add(1)));
+}
+
+/// A string enum value the API description does not list (noted as loose).
+pub fn unknown_str(value: &str) -> String {
+    loose();
+    value.to_string()
+}
+
+/// An integer enum value the API description does not list (noted as loose).
+pub fn unknown_int(value: i64) -> i64 {
+    loose();
+    value
+}
+
+/// A required nullable member: `null` when left out (noted as loose).
+pub fn nullable<T>(value: Option<Option<T>>) -> Option<T> {
+    if value.is_none() {
+        loose();
+    }
+    value.flatten()
+}
+
+/// How well a union's variant describes a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fit {
+    /// Decodes, but encodes back to another value.
+    Changed,
+    /// Encodes back to an equal value, though not token for token (`1` as `1.0`).
+    Equal,
+    /// Encodes back to the very same value.
+    Same,
+}
+
+/// One variant of a union tried on a value (`text` is the value's JSON): decoded
+/// from the text, the way responses are, so no new decoding code is made for it.
+pub fn fit<T>(text: &[u8], value: &serde_json::Value) -> Option<(T, Fit, u32)>
+where
+    T: serde::de::DeserializeOwned + serde::Serialize,
+{
+    let outer = LOOSE.with(|c| c.replace(0));
+    let decoded = serde_json::from_slice::<T>(text);
+    let loose = LOOSE.with(|c| c.replace(outer));
+    let decoded = decoded.ok()?;
+    let back = serde_json::to_vec(&decoded)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok());
+    let fit = match back {
+        Some(back) if back == *value => Fit::Same,
+        Some(back) if same_numbers(&back, value) => Fit::Equal,
+        _ => Fit::Changed,
+    };
+    Some((decoded, fit, loose))
+}
+
+/// A union's variant, tried on a value's JSON.
+pub type Try<T> = fn(&[u8], &serde_json::Value) -> Option<(T, Fit, u32)>;
+
+/// `Deserialize` of a union without a discriminator: the variant that describes
+/// the value best. A variant that gives the value back unchanged beats one that
+/// changes it; among those, the one that read it least loosely; then the first
+/// listed. With an `unknown` variant, a value no variant gives back equal is kept
+/// there whole rather than changed.
+pub fn best_fit<'de, T, D>(
+    deserializer: D,
+    variants: &[Try<T>],
+    unknown: Option<fn(serde_json::Value) -> T>,
+    name: &'static str,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    let text = serde_json::to_vec(&value).map_err(serde::de::Error::custom)?;
+    let mut best: Option<(T, Fit, u32)> = None;
+    for variant in variants {
+        let Some((candidate, fit, loose)) = variant(&text, &value) else {
+            continue;
+        };
+        let better = match &best {
+            None => true,
+            Some((_, f, l)) => fit > *f || (fit == *f && loose < *l),
+        };
+        if better {
+            let perfect = fit == Fit::Same && loose == 0;
+            best = Some((candidate, fit, loose));
+            if perfect {
+                break;
+            }
+        }
+    }
+    match (best, unknown) {
+        (Some((_, Fit::Changed, _)), Some(unknown)) | (None, Some(unknown)) => {
+            loose();
+            Ok(unknown(value))
+        }
+        (Some((chosen, _, loose_reads)), _) => {
+            // The union's own reader sees how loosely its chosen variant read.
+            LOOSE.with(|c| c.set(c.get().saturating_add(loose_reads)));
+            Ok(chosen)
+        }
+        (None, None) => Err(serde::de::Error::custom(format_args!(
+            "the value matches no variant of {name}"
+        ))),
+    }
+}
+
+/// Equal JSON values, numbers compared by value (`1` and `1.0` alike).
+fn same_numbers(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    let mut stack = vec![(a, b)];
+    while let Some((a, b)) = stack.pop() {
+        match (a, b) {
+            (Value::Number(x), Value::Number(y)) => {
+                let same = match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
+                    (Some(l), Some(r), _, _) => l == r,
+                    (_, _, Some(l), Some(r)) => l == r,
+                    _ => x.as_f64() == y.as_f64(),
+                };
+                if !same {
+                    return false;
+                }
+            }
+            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+                stack.extend(x.iter().zip(y))
+            }
+            (Value::Object(x), Value::Object(y)) if x.len() == y.len() => {
+                for (k, v) in x {
+                    match y.get(k) {
+                        Some(w) => stack.push((v, w)),
+                        None => return false,
+                    }
+                }
+            }
+            (x, y) if x == y => {}
+            _ => return false,
+        }
+    }
+    true
+}
+
 /// Reads an integer enum; values beyond the listed ones are kept.
 pub fn deserialize_int_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
 where
@@ -157,6 +308,7 @@ mod tests {
                     "tag" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
+                        loose();
                     }
                 }
             }
@@ -227,5 +379,112 @@ mod tests {
         );
         let mut de = serde_json::Deserializer::from_str("3");
         assert!(deserialize_str_enum::<Word, _>(&mut de).is_err());
+    }
+
+    /// An open string enum as the generator writes it.
+    #[derive(Debug, PartialEq)]
+    enum Kind {
+        A,
+        Unknown(String),
+    }
+
+    impl serde::Serialize for Kind {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(match self {
+                Kind::A => "a",
+                Kind::Unknown(v) => v,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Kind {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let s = String::deserialize(d)?;
+            Ok(if s == "a" {
+                Kind::A
+            } else {
+                Kind::Unknown(unknown_str(&s))
+            })
+        }
+    }
+
+    /// `oneOf: [Kind, string]`, `oneOf: [number, integer]` and `oneOf: [Pet]` as the
+    /// generator writes them.
+    #[derive(Debug, PartialEq, serde::Serialize)]
+    #[serde(untagged)]
+    enum U {
+        Kind(Kind),
+        Text(String),
+        Float(f64),
+        Int(i64),
+        Pet(Pet2),
+        Unknown(serde_json::Value),
+    }
+
+    /// A model that drops what it does not list (as a struct without `extra` does).
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Pet2 {
+        id: String,
+    }
+
+    fn u(text: &str, unknown: bool) -> Result<U, serde_json::Error> {
+        let variants: [Try<U>; 5] = [
+            |t, v| fit(t, v).map(|(x, f, l)| (U::Kind(x), f, l)),
+            |t, v| fit(t, v).map(|(x, f, l)| (U::Text(x), f, l)),
+            |t, v| fit(t, v).map(|(x, f, l)| (U::Float(x), f, l)),
+            |t, v| fit(t, v).map(|(x, f, l)| (U::Int(x), f, l)),
+            |t, v| fit(t, v).map(|(x, f, l)| (U::Pet(x), f, l)),
+        ];
+        let fallback: Option<fn(serde_json::Value) -> U> =
+            if unknown { Some(U::Unknown) } else { None };
+        best_fit(
+            &mut serde_json::Deserializer::from_str(text),
+            &variants,
+            fallback,
+            "U",
+        )
+    }
+
+    #[test]
+    fn a_union_takes_the_variant_that_describes_the_value() {
+        // A listed enum value: the enum; another string: not the enum that merely
+        // tolerates it, but the string that describes it.
+        assert_eq!(u(r#""a""#, true).unwrap(), U::Kind(Kind::A));
+        assert_eq!(u(r#""b""#, true).unwrap(), U::Text("b".into()));
+        // `1` comes back as `1` from the integer, as `1.0` from the double.
+        assert_eq!(u("1", true).unwrap(), U::Int(1));
+        assert_eq!(u("1.5", true).unwrap(), U::Float(1.5));
+        assert_eq!(
+            u(r#"{"id": "p"}"#, true).unwrap(),
+            U::Pet(Pet2 { id: "p".into() })
+        );
+    }
+
+    #[test]
+    fn a_value_no_variant_gives_back_is_kept_whole() {
+        // The model would drop `x`: kept whole instead.
+        let v = u(r#"{"id": "p", "x": 1}"#, true).unwrap();
+        assert_eq!(v, U::Unknown(serde_json::json!({"id": "p", "x": 1})));
+        // Without a place to keep it, the closest variant.
+        assert_eq!(
+            u(r#"{"id": "p", "x": 1}"#, false).unwrap(),
+            U::Pet(Pet2 { id: "p".into() })
+        );
+        let e = u("[1]", false).unwrap_err();
+        assert!(e.to_string().contains("matches no variant of U"), "{e}");
+    }
+
+    #[test]
+    fn how_loosely_a_variant_read_reaches_the_outer_reader() {
+        LOOSE.with(|c| c.set(0));
+        assert_eq!(u(r#""a""#, true).unwrap(), U::Kind(Kind::A));
+        assert_eq!(LOOSE.with(|c| c.get()), 0);
+        let (_, how, loose) =
+            fit::<Vec<Kind>>(br#"["a","b","c"]"#, &serde_json::json!(["a", "b", "c"])).unwrap();
+        assert_eq!((how, loose), (Fit::Same, 2));
+        // A member the model does not list is loose too.
+        LOOSE.with(|c| c.set(0));
+        let _: Pet = serde_json::from_str(r#"{"id":"a","z":1}"#).unwrap();
+        assert_eq!(LOOSE.with(|c| c.get()), 1);
     }
 }

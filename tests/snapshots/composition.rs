@@ -51,6 +51,7 @@ pub mod types {
                     "created" => f1 = map.next_value()?,
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
+                        super::runtime::loose();
                     }
                 }
             }
@@ -113,6 +114,7 @@ pub mod types {
                     "name" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
+                        super::runtime::loose();
                     }
                 }
             }
@@ -199,6 +201,7 @@ pub mod types {
                     "barks" => f4 = map.next_value()?,
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
+                        super::runtime::loose();
                     }
                 }
             }
@@ -288,6 +291,7 @@ pub mod types {
                     "lives" => f3 = map.next_value()?,
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
+                        super::runtime::loose();
                     }
                 }
             }
@@ -375,7 +379,7 @@ pub mod types {
     /// A number, or a number written as a string.
     ///
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, serde::Serialize)]
     #[serde(untagged)]
     pub enum Coordinate {
         /// A `Number` value.
@@ -385,10 +389,31 @@ pub mod types {
         /// A value no listed variant accepts, kept as it was sent.
         Unknown(serde_json::Value),
     }
+    impl<'de> serde::Deserialize<'de> for Coordinate {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::best_fit(
+                deserializer,
+                &[
+                    |text, value| {
+                        super::runtime::fit(text, value)
+                            .map(|(v, fit, loose)| (Self::Number(v), fit, loose))
+                    },
+                    |text, value| {
+                        super::runtime::fit(text, value)
+                            .map(|(v, fit, loose)| (Self::String(v), fit, loose))
+                    },
+                ],
+                Some(Self::Unknown),
+                "Coordinate",
+            )
+        }
+    }
     /// Untagged objects, told apart by their required members.
     ///
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, serde::Serialize)]
     #[serde(untagged)]
     pub enum Shape {
         /// A `Circle` value.
@@ -398,18 +423,266 @@ pub mod types {
         /// A value no listed variant accepts, kept as it was sent.
         Unknown(serde_json::Value),
     }
+    impl<'de> serde::Deserialize<'de> for Shape {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::best_fit(
+                deserializer,
+                &[
+                    |text, value| {
+                        super::runtime::fit(text, value)
+                            .map(|(v, fit, loose)| (Self::Circle(v), fit, loose))
+                    },
+                    |text, value| {
+                        super::runtime::fit(text, value)
+                            .map(|(v, fit, loose)| (Self::Square(v), fit, loose))
+                    },
+                ],
+                Some(Self::Unknown),
+                "Shape",
+            )
+        }
+    }
+    /// Events told apart only by a one-value `event` member, with no discriminator (as
+    /// OpenAI's stream events are). The `event` enums keep values they do not list, so each
+    /// variant tolerates every event: the one that describes it must win, not the first.
+    ///
+    /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
+    #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+    #[serde(untagged)]
+    pub enum StreamEvent {
+        /// A `ThreadCreated` value.
+        ThreadCreated(StreamEventThreadCreated),
+        /// A `RunCreated` value.
+        RunCreated(StreamEventRunCreated),
+        /// A value no listed variant accepts, kept as it was sent.
+        Unknown(serde_json::Value),
+    }
+    impl<'de> serde::Deserialize<'de> for StreamEvent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::best_fit(
+                deserializer,
+                &[
+                    |text, value| {
+                        super::runtime::fit(text, value)
+                            .map(|(v, fit, loose)| (Self::ThreadCreated(v), fit, loose))
+                    },
+                    |text, value| {
+                        super::runtime::fit(text, value)
+                            .map(|(v, fit, loose)| (Self::RunCreated(v), fit, loose))
+                    },
+                ],
+                Some(Self::Unknown),
+                "StreamEvent",
+            )
+        }
+    }
+    /// The `Thread` object.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Thread {
+        /// The `id` member.
+        pub id: String,
+        /// The `tool_resources` member.
+        pub tool_resources: Option<serde_json::Map<String, serde_json::Value>>,
+        /// Members the API description does not list, kept so that nothing the
+        /// server sends is lost and a value serialises back unchanged.
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+    impl serde::Serialize for Thread {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("id", &self.id)?;
+            map.serialize_entry("tool_resources", &self.tool_resources)?;
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    impl super::runtime::Object for Thread {
+        const NAME: &'static str = "Thread";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (mut f0, mut f1) = (None, None);
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => f0 = Some(map.next_value()?),
+                    "tool_resources" => f1 = Some(map.next_value()?),
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                        super::runtime::loose();
+                    }
+                }
+            }
+            Ok(Self {
+                id: super::runtime::required(f0, "id")?,
+                tool_resources: super::runtime::nullable(f1),
+                extra,
+            })
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Thread {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
+    }
+    impl Thread {
+        /// A value with the required members, in this order: `id`. The others are unset.
+        pub fn new(id: impl Into<String>) -> Self {
+            Self {
+                id: id.into(),
+                tool_resources: Default::default(),
+                extra: Default::default(),
+            }
+        }
+    }
+    /// The `Run` object.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Run {
+        /// The `id` member.
+        pub id: String,
+        /// The `thread_id` member.
+        pub thread_id: Option<String>,
+        /// Members the API description does not list, kept so that nothing the
+        /// server sends is lost and a value serialises back unchanged.
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+    impl serde::Serialize for Run {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("id", &self.id)?;
+            if let Some(value) = &self.thread_id {
+                map.serialize_entry("thread_id", value)?;
+            }
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    impl super::runtime::Object for Run {
+        const NAME: &'static str = "Run";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (mut f0, mut f1) = (None, None);
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => f0 = Some(map.next_value()?),
+                    "thread_id" => f1 = map.next_value()?,
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                        super::runtime::loose();
+                    }
+                }
+            }
+            Ok(Self {
+                id: super::runtime::required(f0, "id")?,
+                thread_id: f1,
+                extra,
+            })
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Run {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
+    }
+    impl Run {
+        /// A value with the required members, in this order: `id`. The others are unset.
+        pub fn new(id: impl Into<String>) -> Self {
+            Self {
+                id: id.into(),
+                thread_id: Default::default(),
+                extra: Default::default(),
+            }
+        }
+    }
+    /// A double or an integer; an integer must come back without a fraction.
+    ///
+    /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
+    #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+    #[serde(untagged)]
+    pub enum Amount {
+        /// An `Integer` value.
+        Integer(i64),
+        /// A `Number` value.
+        Number(f64),
+        /// A value no listed variant accepts, kept as it was sent.
+        Unknown(serde_json::Value),
+    }
+    impl<'de> serde::Deserialize<'de> for Amount {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::best_fit(
+                deserializer,
+                &[
+                    |text, value| {
+                        super::runtime::fit(text, value)
+                            .map(|(v, fit, loose)| (Self::Integer(v), fit, loose))
+                    },
+                    |text, value| {
+                        super::runtime::fit(text, value)
+                            .map(|(v, fit, loose)| (Self::Number(v), fit, loose))
+                    },
+                ],
+                Some(Self::Unknown),
+                "Amount",
+            )
+        }
+    }
     /// anyOf of a string and an array.
     ///
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, PartialEq, serde::Serialize)]
     #[serde(untagged)]
     pub enum Filter {
-        /// A `Array` value.
+        /// An `Array` value.
         Array(Vec<String>),
         /// A `String` value.
         String(String),
         /// A value no listed variant accepts, kept as it was sent.
         Unknown(serde_json::Value),
+    }
+    impl<'de> serde::Deserialize<'de> for Filter {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::best_fit(
+                deserializer,
+                &[
+                    |text, value| {
+                        super::runtime::fit(text, value)
+                            .map(|(v, fit, loose)| (Self::Array(v), fit, loose))
+                    },
+                    |text, value| {
+                        super::runtime::fit(text, value)
+                            .map(|(v, fit, loose)| (Self::String(v), fit, loose))
+                    },
+                ],
+                Some(Self::Unknown),
+                "Filter",
+            )
+        }
     }
     /// The `NullableRef` object.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -454,6 +727,7 @@ pub mod types {
                     "owner" => f1 = map.next_value()?,
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
+                        super::runtime::loose();
                     }
                 }
             }
@@ -529,6 +803,7 @@ pub mod types {
                     "radius" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
+                        super::runtime::loose();
                     }
                 }
             }
@@ -589,6 +864,7 @@ pub mod types {
                     "side" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
+                        super::runtime::loose();
                     }
                 }
             }
@@ -612,6 +888,248 @@ pub mod types {
                 side: side.into(),
                 extra: Default::default(),
             }
+        }
+    }
+    /// thread created
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct StreamEventThreadCreated {
+        /// The `event` member.
+        pub event: StreamEventThreadCreatedEvent,
+        /// The `data` member.
+        pub data: Thread,
+        /// Members the API description does not list, kept so that nothing the
+        /// server sends is lost and a value serialises back unchanged.
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+    impl serde::Serialize for StreamEventThreadCreated {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("event", &self.event)?;
+            map.serialize_entry("data", &self.data)?;
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    impl super::runtime::Object for StreamEventThreadCreated {
+        const NAME: &'static str = "StreamEventThreadCreated";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (mut f0, mut f1) = (None, None);
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "event" => f0 = Some(map.next_value()?),
+                    "data" => f1 = Some(map.next_value()?),
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                        super::runtime::loose();
+                    }
+                }
+            }
+            Ok(Self {
+                event: super::runtime::required(f0, "event")?,
+                data: super::runtime::required(f1, "data")?,
+                extra,
+            })
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for StreamEventThreadCreated {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
+    }
+    impl StreamEventThreadCreated {
+        /// A value with the required members, in this order: `data`. The others are unset.
+        /// `event` can only take one value and is set to it.
+        pub fn new(data: impl Into<Thread>) -> Self {
+            Self {
+                event: StreamEventThreadCreatedEvent::ThreadCreated,
+                data: data.into(),
+                extra: Default::default(),
+            }
+        }
+    }
+    /// The `StreamEventThreadCreatedEvent` values.
+    ///
+    /// Values this version does not know are kept in `Unknown` and sent back unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum StreamEventThreadCreatedEvent {
+        /// `thread.created`
+        ThreadCreated,
+        /// A value not listed in the API description, kept as it was sent.
+        Unknown(String),
+    }
+    impl StreamEventThreadCreatedEvent {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::ThreadCreated => "thread.created",
+                Self::Unknown(value) => value,
+            }
+        }
+    }
+    impl From<&str> for StreamEventThreadCreatedEvent {
+        fn from(value: &str) -> Self {
+            match value {
+                "thread.created" => Self::ThreadCreated,
+                other => Self::Unknown(super::runtime::unknown_str(other)),
+            }
+        }
+    }
+    impl std::str::FromStr for StreamEventThreadCreatedEvent {
+        type Err = std::convert::Infallible;
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl std::fmt::Display for StreamEventThreadCreatedEvent {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for StreamEventThreadCreatedEvent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for StreamEventThreadCreatedEvent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_str_enum(deserializer)
+        }
+    }
+    /// run created
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct StreamEventRunCreated {
+        /// The `event` member.
+        pub event: StreamEventRunCreatedEvent,
+        /// The `data` member.
+        pub data: Run,
+        /// Members the API description does not list, kept so that nothing the
+        /// server sends is lost and a value serialises back unchanged.
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+    impl serde::Serialize for StreamEventRunCreated {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("event", &self.event)?;
+            map.serialize_entry("data", &self.data)?;
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    impl super::runtime::Object for StreamEventRunCreated {
+        const NAME: &'static str = "StreamEventRunCreated";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (mut f0, mut f1) = (None, None);
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    "event" => f0 = Some(map.next_value()?),
+                    "data" => f1 = Some(map.next_value()?),
+                    _ => {
+                        extra.insert(key.into_string(), map.next_value()?);
+                        super::runtime::loose();
+                    }
+                }
+            }
+            Ok(Self {
+                event: super::runtime::required(f0, "event")?,
+                data: super::runtime::required(f1, "data")?,
+                extra,
+            })
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for StreamEventRunCreated {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
+    }
+    impl StreamEventRunCreated {
+        /// A value with the required members, in this order: `data`. The others are unset.
+        /// `event` can only take one value and is set to it.
+        pub fn new(data: impl Into<Run>) -> Self {
+            Self {
+                event: StreamEventRunCreatedEvent::RunCreated,
+                data: data.into(),
+                extra: Default::default(),
+            }
+        }
+    }
+    /// The `StreamEventRunCreatedEvent` values.
+    ///
+    /// Values this version does not know are kept in `Unknown` and sent back unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum StreamEventRunCreatedEvent {
+        /// `run.created`
+        RunCreated,
+        /// A value not listed in the API description, kept as it was sent.
+        Unknown(String),
+    }
+    impl StreamEventRunCreatedEvent {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::RunCreated => "run.created",
+                Self::Unknown(value) => value,
+            }
+        }
+    }
+    impl From<&str> for StreamEventRunCreatedEvent {
+        fn from(value: &str) -> Self {
+            match value {
+                "run.created" => Self::RunCreated,
+                other => Self::Unknown(super::runtime::unknown_str(other)),
+            }
+        }
+    }
+    impl std::str::FromStr for StreamEventRunCreatedEvent {
+        type Err = std::convert::Infallible;
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl std::fmt::Display for StreamEventRunCreatedEvent {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for StreamEventRunCreatedEvent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for StreamEventRunCreatedEvent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_str_enum(deserializer)
         }
     }
 }
@@ -1156,6 +1674,153 @@ mod runtime {
                 }
             }
             deserializer.deserialize_str(Visitor(std::marker::PhantomData))
+        }
+        thread_local! {
+            static LOOSE : std::cell::Cell < u32 > = const { std::cell::Cell::new(0) };
+        }
+        /// Notes one thing read loosely.
+        pub fn loose() {
+            LOOSE.with(|c| c.set(c.get().saturating_add(1)));
+        }
+        /// A string enum value the API description does not list (noted as loose).
+        pub fn unknown_str(value: &str) -> String {
+            loose();
+            value.to_string()
+        }
+        /// An integer enum value the API description does not list (noted as loose).
+        pub fn unknown_int(value: i64) -> i64 {
+            loose();
+            value
+        }
+        /// A required nullable member: `null` when left out (noted as loose).
+        pub fn nullable<T>(value: Option<Option<T>>) -> Option<T> {
+            if value.is_none() {
+                loose();
+            }
+            value.flatten()
+        }
+        /// How well a union's variant describes a value.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+        pub enum Fit {
+            /// Decodes, but encodes back to another value.
+            Changed,
+            /// Encodes back to an equal value, though not token for token (`1` as `1.0`).
+            Equal,
+            /// Encodes back to the very same value.
+            Same,
+        }
+        /// One variant of a union tried on a value (`text` is the value's JSON): decoded
+        /// from the text, the way responses are, so no new decoding code is made for it.
+        pub fn fit<T>(text: &[u8], value: &serde_json::Value) -> Option<(T, Fit, u32)>
+        where
+            T: serde::de::DeserializeOwned + serde::Serialize,
+        {
+            let outer = LOOSE.with(|c| c.replace(0));
+            let decoded = serde_json::from_slice::<T>(text);
+            let loose = LOOSE.with(|c| c.replace(outer));
+            let decoded = decoded.ok()?;
+            let back = serde_json::to_vec(&decoded)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok());
+            let fit = match back {
+                Some(back) if back == *value => Fit::Same,
+                Some(back) if same_numbers(&back, value) => Fit::Equal,
+                _ => Fit::Changed,
+            };
+            Some((decoded, fit, loose))
+        }
+        /// A union's variant, tried on a value's JSON.
+        pub type Try<T> = fn(&[u8], &serde_json::Value) -> Option<(T, Fit, u32)>;
+        /// `Deserialize` of a union without a discriminator: the variant that describes
+        /// the value best. A variant that gives the value back unchanged beats one that
+        /// changes it; among those, the one that read it least loosely; then the first
+        /// listed. With an `unknown` variant, a value no variant gives back equal is kept
+        /// there whole rather than changed.
+        pub fn best_fit<'de, T, D>(
+            deserializer: D,
+            variants: &[Try<T>],
+            unknown: Option<fn(serde_json::Value) -> T>,
+            name: &'static str,
+        ) -> Result<T, D::Error>
+        where
+            D: serde::Deserializer<'de>,
+        {
+            let value = <serde_json::Value as serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let text = serde_json::to_vec(&value).map_err(serde::de::Error::custom)?;
+            let mut best: Option<(T, Fit, u32)> = None;
+            for variant in variants {
+                let Some((candidate, fit, loose)) = variant(&text, &value) else {
+                    continue;
+                };
+                let better = match &best {
+                    None => true,
+                    Some((_, f, l)) => fit > *f || (fit == *f && loose < *l),
+                };
+                if better {
+                    let perfect = fit == Fit::Same && loose == 0;
+                    best = Some((candidate, fit, loose));
+                    if perfect {
+                        break;
+                    }
+                }
+            }
+            match (best, unknown) {
+                (Some((_, Fit::Changed, _)), Some(unknown)) | (None, Some(unknown)) => {
+                    loose();
+                    Ok(unknown(value))
+                }
+                (Some((chosen, _, loose_reads)), _) => {
+                    LOOSE.with(|c| c.set(c.get().saturating_add(loose_reads)));
+                    Ok(chosen)
+                }
+                (None, None) => {
+                    Err(
+                        serde::de::Error::custom(
+                            format_args!("the value matches no variant of {name}"),
+                        ),
+                    )
+                }
+            }
+        }
+        /// Equal JSON values, numbers compared by value (`1` and `1.0` alike).
+        fn same_numbers(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+            use serde_json::Value;
+            let mut stack = vec![(a, b)];
+            while let Some((a, b)) = stack.pop() {
+                match (a, b) {
+                    (Value::Number(x), Value::Number(y)) => {
+                        let same = match (
+                            x.as_i64(),
+                            y.as_i64(),
+                            x.as_u64(),
+                            y.as_u64(),
+                        ) {
+                            (Some(l), Some(r), _, _) => l == r,
+                            (_, _, Some(l), Some(r)) => l == r,
+                            _ => x.as_f64() == y.as_f64(),
+                        };
+                        if !same {
+                            return false;
+                        }
+                    }
+                    (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+                        stack.extend(x.iter().zip(y))
+                    }
+                    (Value::Object(x), Value::Object(y)) if x.len() == y.len() => {
+                        for (k, v) in x {
+                            match y.get(k) {
+                                Some(w) => stack.push((v, w)),
+                                None => return false,
+                            }
+                        }
+                    }
+                    (x, y) if x == y => {}
+                    _ => return false,
+                }
+            }
+            true
         }
         /// Reads an integer enum; values beyond the listed ones are kept.
         pub fn deserialize_int_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>

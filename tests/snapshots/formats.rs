@@ -163,6 +163,7 @@ pub mod types {
                     "huge" => f14 = map.next_value()?,
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
+                        super::runtime::loose();
                     }
                 }
             }
@@ -814,6 +815,153 @@ mod runtime {
                 }
             }
             deserializer.deserialize_str(Visitor(std::marker::PhantomData))
+        }
+        thread_local! {
+            static LOOSE : std::cell::Cell < u32 > = const { std::cell::Cell::new(0) };
+        }
+        /// Notes one thing read loosely.
+        pub fn loose() {
+            LOOSE.with(|c| c.set(c.get().saturating_add(1)));
+        }
+        /// A string enum value the API description does not list (noted as loose).
+        pub fn unknown_str(value: &str) -> String {
+            loose();
+            value.to_string()
+        }
+        /// An integer enum value the API description does not list (noted as loose).
+        pub fn unknown_int(value: i64) -> i64 {
+            loose();
+            value
+        }
+        /// A required nullable member: `null` when left out (noted as loose).
+        pub fn nullable<T>(value: Option<Option<T>>) -> Option<T> {
+            if value.is_none() {
+                loose();
+            }
+            value.flatten()
+        }
+        /// How well a union's variant describes a value.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+        pub enum Fit {
+            /// Decodes, but encodes back to another value.
+            Changed,
+            /// Encodes back to an equal value, though not token for token (`1` as `1.0`).
+            Equal,
+            /// Encodes back to the very same value.
+            Same,
+        }
+        /// One variant of a union tried on a value (`text` is the value's JSON): decoded
+        /// from the text, the way responses are, so no new decoding code is made for it.
+        pub fn fit<T>(text: &[u8], value: &serde_json::Value) -> Option<(T, Fit, u32)>
+        where
+            T: serde::de::DeserializeOwned + serde::Serialize,
+        {
+            let outer = LOOSE.with(|c| c.replace(0));
+            let decoded = serde_json::from_slice::<T>(text);
+            let loose = LOOSE.with(|c| c.replace(outer));
+            let decoded = decoded.ok()?;
+            let back = serde_json::to_vec(&decoded)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok());
+            let fit = match back {
+                Some(back) if back == *value => Fit::Same,
+                Some(back) if same_numbers(&back, value) => Fit::Equal,
+                _ => Fit::Changed,
+            };
+            Some((decoded, fit, loose))
+        }
+        /// A union's variant, tried on a value's JSON.
+        pub type Try<T> = fn(&[u8], &serde_json::Value) -> Option<(T, Fit, u32)>;
+        /// `Deserialize` of a union without a discriminator: the variant that describes
+        /// the value best. A variant that gives the value back unchanged beats one that
+        /// changes it; among those, the one that read it least loosely; then the first
+        /// listed. With an `unknown` variant, a value no variant gives back equal is kept
+        /// there whole rather than changed.
+        pub fn best_fit<'de, T, D>(
+            deserializer: D,
+            variants: &[Try<T>],
+            unknown: Option<fn(serde_json::Value) -> T>,
+            name: &'static str,
+        ) -> Result<T, D::Error>
+        where
+            D: serde::Deserializer<'de>,
+        {
+            let value = <serde_json::Value as serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let text = serde_json::to_vec(&value).map_err(serde::de::Error::custom)?;
+            let mut best: Option<(T, Fit, u32)> = None;
+            for variant in variants {
+                let Some((candidate, fit, loose)) = variant(&text, &value) else {
+                    continue;
+                };
+                let better = match &best {
+                    None => true,
+                    Some((_, f, l)) => fit > *f || (fit == *f && loose < *l),
+                };
+                if better {
+                    let perfect = fit == Fit::Same && loose == 0;
+                    best = Some((candidate, fit, loose));
+                    if perfect {
+                        break;
+                    }
+                }
+            }
+            match (best, unknown) {
+                (Some((_, Fit::Changed, _)), Some(unknown)) | (None, Some(unknown)) => {
+                    loose();
+                    Ok(unknown(value))
+                }
+                (Some((chosen, _, loose_reads)), _) => {
+                    LOOSE.with(|c| c.set(c.get().saturating_add(loose_reads)));
+                    Ok(chosen)
+                }
+                (None, None) => {
+                    Err(
+                        serde::de::Error::custom(
+                            format_args!("the value matches no variant of {name}"),
+                        ),
+                    )
+                }
+            }
+        }
+        /// Equal JSON values, numbers compared by value (`1` and `1.0` alike).
+        fn same_numbers(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+            use serde_json::Value;
+            let mut stack = vec![(a, b)];
+            while let Some((a, b)) = stack.pop() {
+                match (a, b) {
+                    (Value::Number(x), Value::Number(y)) => {
+                        let same = match (
+                            x.as_i64(),
+                            y.as_i64(),
+                            x.as_u64(),
+                            y.as_u64(),
+                        ) {
+                            (Some(l), Some(r), _, _) => l == r,
+                            (_, _, Some(l), Some(r)) => l == r,
+                            _ => x.as_f64() == y.as_f64(),
+                        };
+                        if !same {
+                            return false;
+                        }
+                    }
+                    (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+                        stack.extend(x.iter().zip(y))
+                    }
+                    (Value::Object(x), Value::Object(y)) if x.len() == y.len() => {
+                        for (k, v) in x {
+                            match y.get(k) {
+                                Some(w) => stack.push((v, w)),
+                                None => return false,
+                            }
+                        }
+                    }
+                    (x, y) if x == y => {}
+                    _ => return false,
+                }
+            }
+            true
         }
         /// Reads an integer enum; values beyond the listed ones are kept.
         pub fn deserialize_int_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>

@@ -192,6 +192,37 @@ fn untagged_unions_pick_the_variant_that_fits() {
 }
 
 #[test]
+fn untagged_unions_take_the_variant_that_describes_the_value_not_the_first_that_tolerates_it() {
+    use comp::types::{Amount, StreamEvent};
+    // Each variant's one-value `event` enum keeps unknown values and `Thread`'s
+    // required nullable `tool_resources` reads as null when left out, so the first
+    // variant decodes every event; taken first, a run event would come back as a
+    // thread event with `"tool_resources": null` added.
+    let run = json!({"event": "run.created", "data": {"id": "r", "thread_id": "t"}});
+    assert!(matches!(
+        round_trip::<StreamEvent>(run),
+        StreamEvent::RunCreated(_)
+    ));
+    let thread = json!({"event": "thread.created", "data": {"id": "t", "tool_resources": null}});
+    assert!(matches!(
+        round_trip::<StreamEvent>(thread),
+        StreamEvent::ThreadCreated(_)
+    ));
+    // An event neither describes is still decoded by the closest variant, and
+    // comes back unchanged.
+    let other = json!({"event": "run.failed", "data": {"id": "r"}});
+    assert!(matches!(
+        round_trip::<StreamEvent>(other),
+        StreamEvent::RunCreated(_)
+    ));
+    // `1` stays an integer, `1.5` a double, `1.0` is not turned into `1`.
+    assert_eq!(round_trip::<Amount>(json!(1)), Amount::Integer(1));
+    assert_eq!(round_trip::<Amount>(json!(1.5)), Amount::Number(1.5));
+    let text = serde_json::to_string(&serde_json::from_str::<Amount>("1.0").unwrap()).unwrap();
+    assert_eq!(text, "1.0");
+}
+
+#[test]
 fn all_of_merges_members_and_flattens_the_rest() {
     use comp::types::{Dog, Mixed, NullableRef};
     let dog = Dog::new("1", "Rex", "dog");

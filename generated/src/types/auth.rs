@@ -69,6 +69,7 @@ impl super::runtime::Object for User {
                 "companies" => f4 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -145,6 +146,7 @@ impl super::runtime::Object for UserCompany {
                 "name" => f2 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }

@@ -74,6 +74,7 @@ impl super::runtime::Object for DataCenterFacilityFilter {
                 "order" => f3 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -103,13 +104,36 @@ impl<'de> serde::Deserialize<'de> for DataCenterFacilityFilter {
 ///
 /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
 #[cfg(feature = "data-center-facilities")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum SortOrder {
-    /// A `Array` value.
+    /// An `Array` value.
     Array(Vec<String>),
     /// A `String` value.
     String(String),
     /// A value no listed variant accepts, kept as it was sent.
     Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "data-center-facilities")]
+impl<'de> serde::Deserialize<'de> for SortOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::best_fit(
+            deserializer,
+            &[
+                |text, value| {
+                    super::runtime::fit(text, value)
+                        .map(|(v, fit, loose)| (Self::Array(v), fit, loose))
+                },
+                |text, value| {
+                    super::runtime::fit(text, value)
+                        .map(|(v, fit, loose)| (Self::String(v), fit, loose))
+                },
+            ],
+            Some(Self::Unknown),
+            "SortOrder",
+        )
+    }
 }

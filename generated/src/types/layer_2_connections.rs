@@ -49,7 +49,7 @@ impl From<&str> for ClassOfService {
             "SILVERPLUS" => Self::Silverplus,
             "SILVER" => Self::Silver,
             "BRONZE" => Self::Bronze,
-            other => Self::Unknown(other.to_string()),
+            other => Self::Unknown(super::runtime::unknown_str(other)),
         }
     }
 }
@@ -237,6 +237,7 @@ impl super::runtime::Object for CreateLayer2ConnectionRequest {
                 "evergreen" => f14 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -442,6 +443,7 @@ impl super::runtime::Object for Layer2Connection {
                 "updatedAt" => f12 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -524,6 +526,7 @@ impl super::runtime::Object for ConnectionVlan {
                 "customer" => f2 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -575,7 +578,7 @@ impl From<&str> for CreateLayer2ConnectionRequestType {
     fn from(value: &str) -> Self {
         match value {
             "LAYER2" => Self::Layer2,
-            other => Self::Unknown(other.to_string()),
+            other => Self::Unknown(super::runtime::unknown_str(other)),
         }
     }
 }

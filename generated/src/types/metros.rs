@@ -45,6 +45,7 @@ impl super::runtime::Object for MetroList {
                 "results" => f0 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }

@@ -61,7 +61,7 @@ impl From<&str> for PortOrderStatus {
             "loa_sent" => Self::LoaSent,
             "setup_xc" => Self::SetupXc,
             "done" => Self::Done,
-            other => Self::Unknown(other.to_string()),
+            other => Self::Unknown(super::runtime::unknown_str(other)),
         }
     }
 }
@@ -187,6 +187,7 @@ impl super::runtime::Object for CreatePortOrderRequest {
                 "bundleCrossConnect" => f7 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -661,6 +662,7 @@ impl super::runtime::Object for PortOrder {
                 "updatedAt" => f47 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -766,6 +768,7 @@ impl super::runtime::Object for PortOrderList {
                 "results" => f0 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -948,6 +951,7 @@ impl super::runtime::Object for PortOrderPort {
                 "updatedAt" => f15 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -1071,6 +1075,7 @@ impl super::runtime::Object for Controller {
                 "vlan" => f6 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }

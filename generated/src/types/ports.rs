@@ -55,6 +55,7 @@ impl super::runtime::Object for VlanRange {
                 "end" => f1 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -725,6 +726,7 @@ impl super::runtime::Object for Port {
                 "updatedAt" => f76 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -859,6 +861,7 @@ impl super::runtime::Object for PortList {
                 "results" => f0 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -926,6 +929,7 @@ impl super::runtime::Object for PortCapacity {
                 "remaining" => f2 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -992,6 +996,7 @@ impl super::runtime::Object for PortPartner {
                 "connectionSpeeds" => f1 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -1063,6 +1068,7 @@ impl super::runtime::Object for PortCapabilities {
                 "singleService" => f2 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -1123,6 +1129,7 @@ impl super::runtime::Object for AccessCircuit {
                 "crossConnectMediaType" => f0 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -1199,6 +1206,7 @@ impl super::runtime::Object for CosMapping {
                 "BRONZE" => f3 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -1304,6 +1312,7 @@ impl super::runtime::Object for ConnectionSummary {
                 "srcConfigTag" => f6 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -1363,7 +1372,7 @@ impl From<&str> for Deleted {
         match value {
             "true" => Self::True,
             "false" => Self::False,
-            other => Self::Unknown(other.to_string()),
+            other => Self::Unknown(super::runtime::unknown_str(other)),
         }
     }
 }

@@ -47,7 +47,7 @@ impl From<&str> for PaymentType {
             "plan" => Self::Plan,
             "creditcard" => Self::Creditcard,
             "invoice" => Self::Invoice,
-            other => Self::Unknown(other.to_string()),
+            other => Self::Unknown(super::runtime::unknown_str(other)),
         }
     }
 }
@@ -117,7 +117,7 @@ impl From<&str> for DurationUnit {
         match value {
             "m" => Self::M,
             "y" => Self::Y,
-            other => Self::Unknown(other.to_string()),
+            other => Self::Unknown(super::runtime::unknown_str(other)),
         }
     }
 }
@@ -217,7 +217,7 @@ impl From<&str> for PortStatus {
             "DELETED" => Self::Deleted,
             "UNKNOWN" => Self::Unknown,
             "ONBOARDING" => Self::Onboarding,
-            other => Self::Unknown2(other.to_string()),
+            other => Self::Unknown2(super::runtime::unknown_str(other)),
         }
     }
 }
@@ -330,7 +330,7 @@ impl From<&str> for ConnectionStatus {
             "MANUAL" => Self::Manual,
             "ERROR" => Self::Error,
             "CREATING" => Self::Creating,
-            other => Self::Unknown(other.to_string()),
+            other => Self::Unknown(super::runtime::unknown_str(other)),
         }
     }
 }
@@ -437,6 +437,7 @@ impl super::runtime::Object for Speed {
                 "name" => f1 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -505,6 +506,7 @@ impl super::runtime::Object for IpPair {
                 "ipv6" => f1 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -531,7 +533,7 @@ impl<'de> serde::Deserialize<'de> for IpPair {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum GeoCoordinate {
     /// A `Number` value.
@@ -540,6 +542,31 @@ pub enum GeoCoordinate {
     String(String),
     /// A value no listed variant accepts, kept as it was sent.
     Unknown(serde_json::Value),
+}
+
+#[cfg(
+    any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
+)]
+impl<'de> serde::Deserialize<'de> for GeoCoordinate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::best_fit(
+            deserializer,
+            &[
+                |text, value| {
+                    super::runtime::fit(text, value)
+                        .map(|(v, fit, loose)| (Self::Number(v), fit, loose))
+                },
+                |text, value| {
+                    super::runtime::fit(text, value)
+                        .map(|(v, fit, loose)| (Self::String(v), fit, loose))
+                },
+            ],
+            Some(Self::Unknown),
+            "GeoCoordinate",
+        )
+    }
 }
 
 /// A GeoJSON-style point.
@@ -597,6 +624,7 @@ impl super::runtime::Object for GeoPoint {
                 "coordinates" => f1 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -732,6 +760,7 @@ impl super::runtime::Object for Address {
                 "phone" => f9 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -1194,6 +1223,7 @@ impl super::runtime::Object for Company {
                 "updatedAt" => f48 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -1527,6 +1557,7 @@ impl super::runtime::Object for CompanyProfile {
                 "isSDWAN" => f27 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -1627,6 +1658,7 @@ impl super::runtime::Object for CompanyPrivacy {
                 "community" => f1 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -1709,6 +1741,7 @@ impl super::runtime::Object for PrivacySettings {
                 "whiteListIds" => f2 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -1778,6 +1811,7 @@ impl super::runtime::Object for CompanySystem {
                 "welcomeMessage" => f0 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -1907,6 +1941,7 @@ impl super::runtime::Object for CompanyStats {
                 "privatePosts" => f9 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -2003,6 +2038,7 @@ impl super::runtime::Object for CloudProviderDetails {
                 "cloudType" => f3 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -2073,6 +2109,7 @@ impl super::runtime::Object for CloudProviderAsn {
                 "range" => f0 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -2142,6 +2179,7 @@ impl super::runtime::Object for CompanyExternal {
                 "status" => f2 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -2239,6 +2277,7 @@ impl super::runtime::Object for CompanyCapabilities {
                 "layer3Regions" => f5 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -2672,6 +2711,7 @@ impl super::runtime::Object for DataCenterFacility {
                 "updatedAt" => f43 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -2834,6 +2874,7 @@ impl super::runtime::Object for DataCenterFacilityDetails {
                 "canBundleCrossConnect" => f7 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -2975,6 +3016,7 @@ impl super::runtime::Object for CostbookLocation {
                 "updatedAt" => f9 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -3108,6 +3150,7 @@ impl super::runtime::Object for Region {
                 "updatedAt" => f7 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -3312,6 +3355,7 @@ impl super::runtime::Object for Metro {
                 "updatedAt" => f16 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -3386,6 +3430,7 @@ impl super::runtime::Object for MetroCapabilities {
                 "layer2" => f0 = map.next_value()?,
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }
@@ -3491,6 +3536,7 @@ impl super::runtime::Object for Error {
                 "error" => f2 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
+                    super::runtime::loose();
                 }
             }
         }

@@ -84,6 +84,9 @@ function hash(text) {
   return h >>> 0;
 }
 
+// The largest instance kept, in bytes of JSON.
+const LIMIT = 65536;
+
 let input = '';
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk) => { input += chunk; });
@@ -116,13 +119,24 @@ process.stdin.on('end', () => {
     }
     const root = Object.assign({}, reachable(document, target), target);
     const values = [];
+    let oversized = 0;
     for (let i = 0; i < count; i += 1) {
       try {
-        values.push(jsf.generate(root));
+        const value = jsf.generate(root);
+        // Recursive schemas can make instances of many megabytes; they test
+        // nothing a smaller one does not, and would make the run slow and big.
+        if (JSON.stringify(value).length > LIMIT) {
+          oversized += 1;
+        } else {
+          values.push(value);
+        }
       } catch (e) {
         errors[pointer] = String(e && e.message ? e.message : e).slice(0, 300);
         break;
       }
+    }
+    if (oversized > 0 && !errors[pointer]) {
+      errors[pointer] = `${oversized} of ${count} instances over ${LIMIT} bytes, left out`;
     }
     instances[pointer] = values;
   });

@@ -92,7 +92,7 @@ impl TypeEmitter<'_> {
                         fn from(value: &str) -> Self {
                             match value {
                                 #from_wire
-                                other => Self::#unknown(other.to_string()),
+                                other => Self::#unknown(super::runtime::unknown_str(other)),
                             }
                         }
                     }
@@ -162,7 +162,7 @@ impl TypeEmitter<'_> {
                         fn from(value: i64) -> Self {
                             match value {
                                 #from_wire
-                                other => Self::#unknown(other),
+                                other => Self::#unknown(super::runtime::unknown_int(other)),
                             }
                         }
                     }

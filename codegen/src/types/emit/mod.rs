@@ -213,7 +213,7 @@ mod tests {
             "Off,",
             "Unknown(String),",
             "\"on\" => Self::On,",
-            "other => Self::Unknown(other.to_string())",
+            "other => Self::Unknown(super::runtime::unknown_str(other))",
         ] {
             assert!(text.contains(needle), "{needle}\n{text}");
         }

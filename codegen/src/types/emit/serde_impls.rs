@@ -50,8 +50,9 @@ impl TypeEmitter<'_> {
                 FieldShape::Plain => {
                     quote!(#fname: super::runtime::required(#local, #wire)?,)
                 }
-                // A missing nullable member reads as null, as serde's derive does.
-                FieldShape::Nullable => quote!(#fname: #local.flatten(),),
+                // A missing nullable member reads as null, as serde's derive does
+                // (noted as a loose read: see `runtime::best_fit`).
+                FieldShape::Nullable => quote!(#fname: super::runtime::nullable(#local),),
                 _ => quote!(#fname: #local,),
             });
         }
@@ -62,6 +63,9 @@ impl TypeEmitter<'_> {
                     Ty::Json => quote!(serde_json::Map::new()),
                     _ => quote!(std::collections::BTreeMap::new()),
                 };
+                // A member the document does not describe is a loose read; one its
+                // `additionalProperties` types is not.
+                let note = matches!(ty, Ty::Json).then(|| quote!(super::runtime::loose();));
                 // The local has the field's name (never `map` or `key`).
                 (
                     quote! {
@@ -73,6 +77,7 @@ impl TypeEmitter<'_> {
                     quote! {
                         _ => {
                             #extra.insert(key.into_string(), map.next_value()?);
+                            #note
                         }
                     },
                     quote!(#extra,),

@@ -44,7 +44,15 @@ impl TypeEmitter<'_> {
                     let list: Vec<String> = tags.iter().map(|t| format!("`{t}`")).collect();
                     format!("`{tag}` is {}.", list.join(" or "))
                 }
-                _ => format!("A `{}` value.", crate::names::ident_text(&v.name)),
+                _ => {
+                    let name = crate::names::ident_text(&v.name);
+                    let article = if name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                        "An"
+                    } else {
+                        "A"
+                    };
+                    format!("{article} `{name}` value.")
+                }
             };
             let vdoc = docs::attrs(&[vdoc]);
             variants.extend(quote!(#vdoc #vname(#ty),));
@@ -56,16 +64,39 @@ impl TypeEmitter<'_> {
             }
         });
         match &u.tag {
-            None => quote! {
-                #doc
-                #cfg
-                #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-                #[serde(untagged)]
-                pub enum #name {
-                    #variants
-                    #unknown_variant
+            None => {
+                // Every variant tried, the one that describes the value best kept
+                // (`runtime::best_fit`): serde's `untagged` takes the first that
+                // decodes, and an early variant that merely tolerates a value (an
+                // open enum, unknown members kept) would swallow a later one's.
+                let tries = u.variants.iter().map(|v| {
+                    let vname = ident(&v.name);
+                    quote!(|text, value| super::runtime::fit(text, value).map(|(v, fit, loose)| (Self::#vname(v), fit, loose)))
+                });
+                let fallback = match &unknown {
+                    Some(u) => quote!(Some(Self::#u)),
+                    None => quote!(None),
+                };
+                let type_name = &def.name;
+                quote! {
+                    #doc
+                    #cfg
+                    #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+                    #[serde(untagged)]
+                    pub enum #name {
+                        #variants
+                        #unknown_variant
+                    }
+
+                    #cfg
+
+                    impl<'de> serde::Deserialize<'de> for #name {
+                        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                            super::runtime::best_fit(deserializer, &[#(#tries),*], #fallback, #type_name)
+                        }
+                    }
                 }
-            },
+            }
             Some(tag) => {
                 let mut ser = TokenStream::new();
                 let mut de = TokenStream::new();
