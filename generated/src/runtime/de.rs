@@ -261,7 +261,9 @@ fn same_numbers(a: &serde_json::Value, b: &serde_json::Value) -> bool {
                     return false;
                 }
             }
-            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => stack.extend(x.iter().zip(y)),
+            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+                stack.extend(x.iter().zip(y))
+            }
             (Value::Object(x), Value::Object(y)) if x.len() == y.len() => {
                 for (k, v) in x {
                     match y.get(k) {

@@ -513,11 +513,12 @@ fn check(
     let base_url = mock
         .as_ref()
         .map_or("http://127.0.0.1:9".to_string(), |m| m.url());
+    let stderr_log = driver.with_extension("stderr.log");
     let mut child = Command::new(driver)
         .arg(&base_url)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&stderr_log)?)
         .spawn()
         .context("starting the driver")?;
     let mut stdin = child.stdin.take().context("driver stdin")?;
@@ -551,6 +552,13 @@ fn check(
             json!({"id": checks.len() + n, "operation": op, "args": args}).to_string()
         }))
         .collect();
+    // `CONFORMANCE_KEEP=1` keeps what the driver was sent, to replay by hand
+    // (`driver URL < requests.jsonl`).
+    if std::env::var_os("CONFORMANCE_KEEP").is_some() {
+        std::fs::write(driver.with_extension("requests.jsonl"), requests.join("\n"))?;
+    }
+    let expected = requests.len();
+    let mut answered = 0;
     let writer = std::thread::spawn(move || -> std::io::Result<()> {
         for line in requests {
             writeln!(stdin, "{line}")?;
@@ -563,6 +571,7 @@ fn check(
         let Some(id) = answer["id"].as_u64().map(|n| n as usize) else {
             continue;
         };
+        answered += 1;
         if let Some((what, _, value, is_example)) = checks.get(id) {
             let outcome = match answer["encoded"].as_str() {
                 None => Err(answer["error"].as_str().unwrap_or("no answer").to_string()),
@@ -617,7 +626,15 @@ fn check(
     }
     let _ = writer.join();
     lap("driver", row);
-    let _ = child.wait();
+    let status = child.wait()?;
+    if answered < expected {
+        let tail = std::fs::read_to_string(&stderr_log).unwrap_or_default();
+        let tail: Vec<&str> = tail.lines().rev().take(4).collect();
+        row.problem = Some(format!(
+            "the driver stopped ({status}) after {answered} of {expected} answers: {}",
+            tail.into_iter().rev().collect::<Vec<_>>().join(" / ")
+        ));
+    }
     drop(mock);
     Ok(())
 }
