@@ -5,7 +5,7 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::names::ident;
-use crate::operations::{BodyKind, Location, Operation, SchemeKind};
+use crate::operations::{BodyKind, Location, Operation, SchemeKind, StatusMatch};
 use crate::types::{Ty, TypeEmitter, TypeSpace};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -31,8 +31,9 @@ pub struct OperationPlan {
     pub path: String,
     pub params: Vec<ArgPlan>,
     pub body: Option<ArgPlan>,
-    /// The schemas of its JSON response bodies.
-    pub responses: Vec<String>,
+    /// Its JSON response bodies: the status as the document writes it (`200`,
+    /// `4XX`, `default`) and where the body's schema is.
+    pub responses: Vec<(String, String)>,
 }
 
 /// One argument: its name in the call's JSON (`$body` for the body), where its
@@ -138,9 +139,16 @@ pub fn driver(
         (
             quote! {
                 /// A client of the mock: every security scheme gets a credential.
+                /// Redirects are answers to check, not to follow (Prism's `Location`s
+                /// are made up).
                 fn client(base_url: &str) -> api::Client {
+                    let http = reqwest::Client::builder()
+                        .redirect(reqwest::redirect::Policy::none())
+                        .build()
+                        .expect("an HTTP client");
                     api::Client::builder()
                         .base_url(base_url)
+                        .http_client(http)
                         .retry(api::RetryPolicy::none())
                         #credentials
                         .build()
@@ -284,7 +292,14 @@ fn plan(op: &Operation) -> OperationPlan {
         responses: op
             .responses
             .iter()
-            .filter_map(|r| r.schema_pointer.clone())
+            .filter_map(|r| {
+                let status = match r.status {
+                    StatusMatch::Code(c) => c.to_string(),
+                    StatusMatch::Range(r) => format!("{r}XX"),
+                    StatusMatch::Default => "default".to_string(),
+                };
+                Some((status, r.schema_pointer.clone()?))
+            })
             .collect(),
     }
 }
@@ -380,7 +395,14 @@ paths:
         let body = op.body.as_ref().expect("a body");
         assert_eq!(body.name, BODY);
         assert_eq!(body.content_type.as_deref(), Some("application/json"));
-        assert_eq!(op.responses.len(), 1);
+        assert_eq!(
+            op.responses,
+            [(
+                "200".to_string(),
+                "#/paths/~1pets~1{id}/put/responses/200/content/application~1json/schema"
+                    .to_string()
+            )]
+        );
     }
 
     #[test]

@@ -81,6 +81,11 @@ fn a_header_of_warnings_and_answer_errors_is_no_violation() {
     ]);
     assert_eq!(request_errors(&header.to_string()), None);
     assert_eq!(request_errors("garbled").as_deref(), Some("garbled"));
+    let many = format!(
+        "Too many violations! {}",
+        json!([{"location": ["request", "body"], "severity": "Error", "message": "x is required"}])
+    );
+    assert_eq!(request_errors(&many).as_deref(), Some("x is required"));
 }
 
 #[tokio::test]
@@ -105,6 +110,8 @@ async fn documented_answers_are_fine_and_undecodable_ones_are_errors() {
     let c = called(client.get_metro("m").send().await);
     assert_eq!(c.violations, None);
     assert!(c.error.expect("an error").contains("id"));
+    // What the server sent is kept, so the harness can tell whose fault it is.
+    assert_eq!(c.body.as_deref(), Some(r#"{"id":5}"#));
 }
 
 #[tokio::test]
@@ -124,6 +131,16 @@ async fn an_operation_the_document_gives_no_response_is_unanswerable_not_a_viola
         .unanswered
         .expect("unanswered")
         .contains("No response defined"));
+    // Nor when it cannot write the documented body (a schema-less `*/*`).
+    let (_server, client) = answering(ResponseTemplate::new(500).set_body_json(json!({
+        "type": "https://stoplight.io/prism/errors#NO_COMPLEX_OBJECT_TEXT",
+        "title": "Cannot serialise complex objects as text",
+        "status": 500
+    })))
+    .await;
+    let c = called(client.get_metro("m").send().await);
+    assert_eq!((c.violations, c.error), (None, None));
+    assert!(c.unanswered.is_some());
 }
 
 #[test]

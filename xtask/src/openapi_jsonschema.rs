@@ -11,8 +11,11 @@
 //!     because the referenced schema itself does not accept `null`.
 //! * `#/components/schemas/X` references become `#/$defs/X`; [`standalone_schema`]
 //!   embeds every component schema under `$defs` so they resolve.
-//! * `format: int32` / `int64` become `minimum`/`maximum` bounds (JSON Schema has no
-//!   such formats); `float`/`double` are dropped. Other formats (`date-time`…) stay.
+//! * `format: int32` / `int64` (and `int8`…`uint64`, which the generator reads as
+//!   Rust integers of that width) become `minimum`/`maximum` bounds (JSON Schema has
+//!   no such formats); `float`/`double` are dropped. Other formats (`date-time`…) stay.
+//! * A schema without `type` that has `properties` (or `items`) gets `type: object`
+//!   (`array`): that is how the generator reads it.
 //! * Draft-4 style boolean `exclusiveMinimum`/`exclusiveMaximum` become numbers.
 //! * OpenAPI-only keywords are dropped: `example`, `examples`, `discriminator`, `xml`,
 //!   `externalDocs`, `readOnly`, `writeOnly` and every `x-*` extension.
@@ -103,6 +106,7 @@ fn convert_with(schema: &Value, mode: Mode) -> Result<Value, String> {
 
     convert_integer_format(&mut out);
     convert_exclusive_bounds(&mut out);
+    implied_type(&mut out);
 
     if nullable {
         Ok(make_nullable(out))
@@ -211,7 +215,9 @@ pub fn convert_document(document: &Value) -> Value {
         .and_then(Value::as_str)
         .is_some_and(|v| v.starts_with("3.1"));
     let mut out = document.clone();
-    if !is_31 {
+    if is_31 {
+        bound_integer_formats(&mut out);
+    } else {
         convert_in_place(&mut out);
     }
     out
@@ -274,18 +280,86 @@ fn convert_schema_list(value: &Value, mode: Mode) -> Result<Value, String> {
 /// Replace OpenAPI's numeric formats by what they mean: bounds for the integer ones,
 /// nothing for `float`/`double`. Existing bounds are kept when they are stricter.
 fn convert_integer_format(schema: &mut Map<String, Value>) {
-    let (lowest, highest) = match schema.get("format").and_then(Value::as_str) {
-        Some("int32") => (i64::from(i32::MIN), i64::from(i32::MAX)),
-        Some("int64") => (i64::MIN, i64::MAX),
-        Some("float" | "double") => {
-            schema.remove("format");
-            return;
-        }
-        _ => return,
+    let Some(format) = schema.get("format").and_then(Value::as_str) else {
+        return;
     };
-    schema.remove("format");
-    schema.entry("minimum").or_insert_with(|| json!(lowest));
-    schema.entry("maximum").or_insert_with(|| json!(highest));
+    if matches!(format, "float" | "double") {
+        schema.remove("format");
+        return;
+    }
+    if let Some((lowest, highest)) = integer_format_bounds(format) {
+        schema.remove("format");
+        schema.entry("minimum").or_insert(lowest);
+        schema.entry("maximum").or_insert(highest);
+    }
+}
+
+/// The range of an integer `format`, as the generator reads it (it picks the Rust
+/// integer of that width, and a value outside it is rejected).
+fn integer_format_bounds(format: &str) -> Option<(Value, Value)> {
+    Some(match format {
+        "int8" => (json!(i8::MIN), json!(i8::MAX)),
+        "int16" => (json!(i16::MIN), json!(i16::MAX)),
+        "int32" => (json!(i32::MIN), json!(i32::MAX)),
+        "int64" => (json!(i64::MIN), json!(i64::MAX)),
+        "uint8" => (json!(0), json!(u8::MAX)),
+        "uint16" => (json!(0), json!(u16::MAX)),
+        "uint32" => (json!(0), json!(u32::MAX)),
+        "uint64" | "uint" => (json!(0), json!(u64::MAX)),
+        _ => return None,
+    })
+}
+
+/// A schema without `type` whose keywords only apply to one type (`properties`,
+/// `items`) is read by the generator as that type (a struct, a `Vec`); say so, so
+/// that instances of another type are not taken as valid.
+fn implied_type(schema: &mut Map<String, Value>) {
+    if schema.contains_key("type")
+        || ["allOf", "anyOf", "oneOf", "enum", "const", "not"]
+            .iter()
+            .any(|k| schema.contains_key(*k))
+    {
+        return;
+    }
+    if schema.contains_key("properties") || schema.contains_key("additionalProperties") {
+        schema.insert("type".into(), json!("object"));
+    } else if schema.contains_key("items") {
+        schema.insert("type".into(), json!("array"));
+    }
+}
+
+/// OpenAPI 3.1 schemas are JSON Schema already; only the generator's reading of
+/// integer formats is added (everywhere a schema has both `type` and `format`).
+fn bound_integer_formats(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            let is_integer = match map.get("type") {
+                Some(Value::String(t)) => t == "integer",
+                Some(Value::Array(ts)) => ts.iter().any(|t| t == "integer"),
+                _ => false,
+            };
+            if is_integer {
+                if let Some((lowest, highest)) = map
+                    .get("format")
+                    .and_then(Value::as_str)
+                    .and_then(integer_format_bounds)
+                {
+                    map.entry("minimum").or_insert(lowest);
+                    map.entry("maximum").or_insert(highest);
+                }
+            }
+            for (key, child) in map.iter_mut() {
+                if !matches!(
+                    key.as_str(),
+                    "example" | "examples" | "enum" | "const" | "default"
+                ) {
+                    bound_integer_formats(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(bound_integer_formats),
+        _ => {}
+    }
 }
 
 /// Draft 4 (and so OpenAPI 3.0) writes `exclusiveMinimum: true` next to `minimum`;
@@ -441,6 +515,37 @@ mod tests {
         assert!(!v.is_valid(&json!(4_200_099_007_i64)));
         let v = validator(&json!({}), &json!({"type": "integer", "format": "int64"}));
         assert!(v.is_valid(&json!(4_200_099_007_i64)));
+        let v = validator(&json!({}), &json!({"type": "integer", "format": "uint8"}));
+        assert!(v.is_valid(&json!(255)));
+        assert!(!v.is_valid(&json!(256)));
+        assert!(!v.is_valid(&json!(-1)));
+    }
+
+    #[test]
+    fn integer_formats_of_a_31_document_become_bounds_too() {
+        let doc = convert_document(&json!({
+            "openapi": "3.1.0",
+            "components": {"schemas": {"A": {"type": ["integer", "null"], "format": "uint16"}}},
+        }));
+        let a = &doc["components"]["schemas"]["A"];
+        assert_eq!((&a["minimum"], &a["maximum"]), (&json!(0), &json!(65535)));
+    }
+
+    #[test]
+    fn keywords_of_one_type_imply_it() {
+        let v = validator(
+            &json!({}),
+            &json!({"properties": {"a": {"type": "string"}}}),
+        );
+        assert!(v.is_valid(&json!({"a": "x"})));
+        assert!(!v.is_valid(&json!(1)));
+        let v = validator(&json!({}), &json!({"items": {"type": "string"}}));
+        assert!(!v.is_valid(&json!("x")));
+        let v = validator(
+            &json!({}),
+            &json!({"properties": {}, "oneOf": [{"type": "string"}]}),
+        );
+        assert!(v.is_valid(&json!("x")), "a union says its own types");
     }
 
     #[test]

@@ -40,15 +40,21 @@ pub fn called<T, E: std::fmt::Debug>(
                 ..Called::default()
             };
             match response.and_then(|r| prism_error(&r.body)) {
-                // The document gives Prism nothing to answer with: no fault of the
-                // request. (Prism 5 spells it `NO_RESPONSE_RESPONSE_DEFINED`.)
-                Some((kind, text)) if kind.starts_with("NO_RESPONSE") => {
+                // The document gives Prism nothing to answer with, or nothing it can
+                // write (a schema-less `*/*` body): no fault of the request. (Prism 5
+                // spells the first `NO_RESPONSE_RESPONSE_DEFINED`.)
+                Some((kind, text))
+                    if kind.starts_with("NO_RESPONSE") || kind == "NO_COMPLEX_OBJECT_TEXT" =>
+                {
                     called.unanswered = Some(text)
                 }
                 Some((_, text)) => called.violations = Some(text),
                 // A documented error status is an answer, not a failure of the client.
                 None if matches!(e, api::Error::Api { .. } | api::Error::UnexpectedStatus(_)) => {}
-                None => called.error = Some(e.to_string()),
+                None => {
+                    called.error = Some(e.to_string());
+                    called.body = response.map(|r| String::from_utf8_lossy(&r.body).into_owned());
+                }
             }
             called
         }
@@ -60,7 +66,9 @@ pub fn called<T, E: std::fmt::Debug>(
 /// document, and warnings such as a deprecated parameter: neither is the request's
 /// fault.
 pub fn request_errors(header: &str) -> Option<String> {
-    let Ok(serde_json::Value::Array(all)) = serde_json::from_str(header) else {
+    // With many violations Prism writes `Too many violations! [...]`.
+    let list = header.find('[').map_or(header, |at| &header[at..]);
+    let Ok(serde_json::Value::Array(all)) = serde_json::from_str(list) else {
         // Not the list Prism writes: keep it whole rather than lose it.
         return Some(header.to_string());
     };

@@ -2,8 +2,10 @@
 // engine Prism uses for its dynamic responses). Reads on stdin
 //   {"document": <the document, schemas converted to JSON Schema>,
 //    "targets": ["#/components/schemas/Pet", ...], "count": 20, "seed": 1}
-// and writes {"instances": {"<pointer>": [values...]}, "errors": {"<pointer>": "why"}}.
-// Seeded: the same input gives the same instances.
+// and writes a line per target as it is done:
+//   {"pointer": "<pointer>", "instances": [values...], "error": "why"}
+// so that when Node dies on one target, what came before is kept. Seeded: the
+// same input gives the same instances.
 'use strict';
 const jsfModule = require('json-schema-faker');
 const jsf = jsfModule.JSONSchemaFaker || jsfModule.default || jsfModule;
@@ -86,15 +88,19 @@ function hash(text) {
 
 // The largest instance kept, in bytes of JSON.
 const LIMIT = 65536;
+// Time for one target's instances: what is made by then is kept.
+const BUDGET_MS = 10000;
 
 let input = '';
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk) => { input += chunk; });
 process.stdin.on('end', () => {
   const { document, targets, count, seed } = JSON.parse(input);
-  const instances = {};
-  const errors = {};
   targets.forEach((pointer) => {
+    const answer = (instances, error) => {
+      // Synchronous for pipes and files on Linux: written before a later crash.
+      process.stdout.write(`${JSON.stringify({ pointer, instances, error })}\n`);
+    };
     // Each target its own stream of numbers, so adding a target changes no other.
     jsf.option({
       random: mulberry32((hash(pointer) ^ Math.imul(seed, 0x9e3779b1)) >>> 0),
@@ -113,14 +119,19 @@ process.stdin.on('end', () => {
     // pointers, so its `#/components/...` references resolve.
     const target = lookup(document, pointer);
     if (target === undefined || target === null || typeof target !== 'object') {
-      errors[pointer] = 'no schema at this pointer';
-      instances[pointer] = [];
+      answer([], 'no schema at this pointer');
       return;
     }
     const root = Object.assign({}, reachable(document, target), target);
     const values = [];
     let oversized = 0;
+    let error;
+    const started = Date.now();
     for (let i = 0; i < count; i += 1) {
+      if (Date.now() - started > BUDGET_MS) {
+        error = `${i} of ${count} instances made in the ${BUDGET_MS / 1000} s budget`;
+        break;
+      }
       try {
         const value = jsf.generate(root);
         // Recursive schemas can make instances of many megabytes; they test
@@ -131,14 +142,13 @@ process.stdin.on('end', () => {
           values.push(value);
         }
       } catch (e) {
-        errors[pointer] = String(e && e.message ? e.message : e).slice(0, 300);
+        error = String(e && e.message ? e.message : e).slice(0, 300);
         break;
       }
     }
-    if (oversized > 0 && !errors[pointer]) {
-      errors[pointer] = `${oversized} of ${count} instances over ${LIMIT} bytes, left out`;
+    if (oversized > 0 && !error) {
+      error = `${oversized} of ${count} instances over ${LIMIT} bytes, left out`;
     }
-    instances[pointer] = values;
+    answer(values, error);
   });
-  process.stdout.write(JSON.stringify({ instances, errors }));
 });

@@ -64,6 +64,8 @@ pub struct Row {
     pub called: usize,
     pub violations: usize,
     pub undecoded_responses: usize,
+    /// Responses Prism made from the document that break the document's own schema.
+    pub invalid_answers: usize,
     /// Calls whose valid arguments did not decode as the parameters' types.
     pub argument_failures: usize,
     /// Operations not called: no valid value for a required argument.
@@ -218,6 +220,12 @@ pub fn verdict(rows: &[Row]) -> Result<()> {
                 r.document, r.argument_failures
             ));
         }
+        if r.undecoded_responses > 0 {
+            problems.push(format!(
+                "{}: {} response(s) the document's schema allows do not decode",
+                r.document, r.undecoded_responses
+            ));
+        }
         if r.violations > 0 {
             problems.push(format!(
                 "{}: Prism finds {} request(s) breaking the document",
@@ -285,7 +293,7 @@ fn prepare(work: &Path, path: &Path, name: &str) -> Result<Prepared> {
     let mut param_targets = Vec::new();
     for op in &plan_only.operations {
         synthetic_targets.extend(op.body.iter().filter_map(|b| b.schema_pointer.clone()));
-        synthetic_targets.extend(op.responses.iter().cloned());
+        synthetic_targets.extend(op.responses.iter().map(|(_, p)| p.clone()));
         param_targets.extend(op.params.iter().filter_map(|p| p.schema_pointer.clone()));
     }
     synthetic_targets.sort();
@@ -336,9 +344,32 @@ fn write_if_changed(path: &Path, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// OpenAPI's `byte` format, as Prism checks it: standard base64, padded.
+fn is_base64(text: &str) -> bool {
+    let body = text.trim_end_matches('=');
+    text.len() % 4 == 0
+        && text.len() - body.len() <= 2
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+}
+
+/// The schema of an operation's response with `status`: the status itself, then
+/// its range (`4XX`), then `default`, as OpenAPI picks them.
+fn response_schema(responses: &[(String, String)], status: u16) -> Option<&str> {
+    let code = status.to_string();
+    let range = format!("{}XX", status / 100);
+    [code.as_str(), range.as_str(), "default"]
+        .iter()
+        .find_map(|want| responses.iter().find(|(s, _)| s.eq_ignore_ascii_case(want)))
+        .map(|(_, p)| p.as_str())
+}
+
 /// Validators of a document's schemas by pointer, compiled once each.
 struct Schemas<'r> {
     registry: &'r jsonschema::Registry<'r>,
+    /// Whether `format` is checked (an annotation only, unless asked for).
+    formats: bool,
     compiled: BTreeMap<String, Option<jsonschema::Validator>>,
 }
 
@@ -346,11 +377,12 @@ impl Schemas<'_> {
     /// Whether `value` is valid for the schema at `pointer`; `None` when the schema
     /// cannot be compiled (not a JSON Schema a validator understands).
     fn valid(&mut self, pointer: &str, value: &Value) -> Option<bool> {
-        let registry = self.registry;
+        let (registry, formats) = (self.registry, self.formats);
         let validator = self.compiled.entry(pointer.to_string()).or_insert_with(|| {
             jsonschema::draft202012::options()
                 .with_registry(registry)
-                .should_validate_formats(false)
+                .should_validate_formats(formats)
+                .with_format("byte", is_base64)
                 .build(&json!({"$ref": format!("urn:document{}", fragment(pointer))}))
                 .ok()
         });
@@ -401,6 +433,14 @@ fn check(
         .context("preparing the document's schemas")?;
     let mut schemas = Schemas {
         registry: &registry,
+        formats: false,
+        compiled: BTreeMap::new(),
+    };
+    // Prism checks formats (`uuid`, `byte`…) too: arguments must pass them, or a
+    // `oneOf` of a `uuid` and a name pattern takes any string as the `uuid`.
+    let mut strict = Schemas {
+        registry: &registry,
+        formats: true,
         compiled: BTreeMap::new(),
     };
     let type_of = |pointer: &str| -> Option<usize> {
@@ -526,7 +566,7 @@ fn check(
     let mut calls = Vec::new();
     if mock.is_some() {
         for (i, op) in p.driver.operations.iter().enumerate() {
-            match arguments(op, p, &valid_instances, &mut schemas) {
+            match arguments(op, p, &valid_instances, &mut strict) {
                 Ok(args) => calls.push((i, args)),
                 Err(missing) => {
                     row.not_called += 1;
@@ -619,8 +659,45 @@ fn check(
                     format!("{} {}: Prism cannot answer: {e}", plan.method, plan.path),
                 );
             } else if let Some(e) = answer["error"].as_str() {
-                row.undecoded_responses += 1;
-                push_failure(row, format!("{} {}: response: {e}", plan.method, plan.path));
+                // Prism answers with the document's own examples (or values it makes
+                // up): one that breaks the document's schema is the document's fault.
+                let body = answer["body"]
+                    .as_str()
+                    .and_then(|b| serde_json::from_str::<Value>(b).ok());
+                let status = answer["status"].as_u64().map(|s| s as u16);
+                let schema = status.and_then(|s| response_schema(&plan.responses, s));
+                let broken = match (schema, &body) {
+                    (Some(pointer), Some(body)) => match schemas.valid(pointer, body) {
+                        Some(false) => Some(schemas.why(pointer, body)),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                if let Some(why) = broken {
+                    row.invalid_answers += 1;
+                    push_note(
+                        row,
+                        format!(
+                            "{} {}: Prism answered {} with a body the document's schema \
+                             rejects ({why}), so it did not decode",
+                            plan.method,
+                            plan.path,
+                            status.unwrap_or_default()
+                        ),
+                    );
+                } else {
+                    row.undecoded_responses += 1;
+                    let body: String = answer["body"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .chars()
+                        .take(300)
+                        .collect();
+                    push_failure(
+                        row,
+                        format!("{} {}: response: {e}; body: {body}", plan.method, plan.path),
+                    );
+                }
             }
         }
     }
@@ -702,13 +779,17 @@ fn arguments(
             json!([]),
             json!({}),
         ];
-        let candidate = valid.iter().find(|v| usable(v)).cloned().or_else(|| {
-            valid
-                .iter()
-                .map(clamp)
-                .chain(plain)
-                .find(|v| usable(v) && schemas.valid(pointer, v) == Some(true))
-        });
+        let candidate = valid
+            .iter()
+            .find(|v| usable(v) && schemas.valid(pointer, v) == Some(true))
+            .cloned()
+            .or_else(|| {
+                valid
+                    .iter()
+                    .map(clamp)
+                    .chain(plain)
+                    .find(|v| usable(v) && schemas.valid(pointer, v) == Some(true))
+            });
         match candidate {
             Some(v) => {
                 args.insert(arg.name.clone(), v);
@@ -766,7 +847,9 @@ struct Synthetic {
     errors: BTreeMap<String, String>,
 }
 
-/// Runs json-schema-faker on the targets.
+/// Runs json-schema-faker on the targets. It answers target by target; when it
+/// dies on one (Node's own limits: a string or array too large to allocate), that
+/// target's error says so and the run goes on from the next.
 fn fake(
     dir: &Path,
     document: &Value,
@@ -774,55 +857,74 @@ fn fake(
     count: usize,
     seed: u64,
 ) -> Result<Synthetic> {
-    if targets.is_empty() || count == 0 {
-        return Ok(Synthetic {
-            instances: BTreeMap::new(),
-            errors: BTreeMap::new(),
-        });
-    }
-    let input = json!({"document": document, "targets": targets, "count": count, "seed": seed});
-    let mut child = Command::new("node")
-        .arg(dir.join("faker.js"))
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("running node (is Node.js installed?)")?;
-    let mut stdin = child.stdin.take().context("node stdin")?;
-    let text = input.to_string();
-    let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
-    let out = child.wait_with_output()?;
-    let _ = writer.join();
-    if !out.status.success() {
-        bail!(
-            "json-schema-faker failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-                .lines()
-                .take(5)
-                .collect::<Vec<_>>()
-                .join(" / ")
+    let mut synthetic = Synthetic {
+        instances: BTreeMap::new(),
+        errors: BTreeMap::new(),
+    };
+    let mut remaining: Vec<String> = if count == 0 {
+        Vec::new()
+    } else {
+        targets.to_vec()
+    };
+    // Each round finishes at least one target, so this ends.
+    while !remaining.is_empty() {
+        let input =
+            json!({"document": document, "targets": remaining, "count": count, "seed": seed});
+        let mut child = Command::new("node")
+            .arg(dir.join("faker.js"))
+            .current_dir(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("running node (is Node.js installed?)")?;
+        let mut stdin = child.stdin.take().context("node stdin")?;
+        let text = input.to_string();
+        let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
+        let out = child.wait_with_output()?;
+        let _ = writer.join();
+        let mut done = std::collections::BTreeSet::new();
+        for line in out.stdout.split(|b| *b == b'\n') {
+            let Ok(answer) = serde_json::from_slice::<Value>(line) else {
+                continue;
+            };
+            let Some(pointer) = answer["pointer"].as_str() else {
+                continue;
+            };
+            done.insert(pointer.to_string());
+            let values = answer["instances"].as_array().cloned().unwrap_or_default();
+            synthetic.instances.insert(pointer.to_string(), values);
+            if let Some(e) = answer["error"].as_str() {
+                synthetic.errors.insert(pointer.to_string(), e.to_string());
+            }
+        }
+        let Some(stuck) = remaining.iter().position(|t| !done.contains(t)) else {
+            break;
+        };
+        if out.status.success() {
+            bail!(
+                "json-schema-faker ended without answering for {}",
+                remaining[stuck]
+            );
+        }
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let why: Vec<&str> = stderr
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .take(3)
+            .collect();
+        synthetic.errors.insert(
+            remaining[stuck].clone(),
+            format!(
+                "json-schema-faker crashed ({}): {}",
+                out.status,
+                why.join(" / ")
+            ),
         );
+        remaining.drain(..=stuck);
+        remaining.retain(|t| !done.contains(t));
     }
-    let result: Value =
-        serde_json::from_slice(&out.stdout).context("json-schema-faker's output")?;
-    let instances = result["instances"]
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_array().cloned().unwrap_or_default()))
-                .collect()
-        })
-        .unwrap_or_default();
-    let errors = result["errors"]
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                .collect()
-        })
-        .unwrap_or_default();
-    Ok(Synthetic { instances, errors })
+    Ok(synthetic)
 }
 
 fn summary(r: &Row) -> String {
@@ -840,5 +942,51 @@ fn summary(r: &Row) -> String {
             r.seconds,
             r.phases.join(", ")
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_response_schema_is_found_by_status_then_range_then_default() {
+        let r = |s: &str, p: &str| (s.to_string(), p.to_string());
+        let responses = [r("200", "ok"), r("4xx", "client"), r("default", "other")];
+        assert_eq!(response_schema(&responses, 200), Some("ok"));
+        assert_eq!(response_schema(&responses, 404), Some("client"));
+        assert_eq!(response_schema(&responses, 503), Some("other"));
+        assert_eq!(response_schema(&responses[..1], 201), None);
+    }
+
+    #[test]
+    fn byte_is_padded_standard_base64() {
+        assert!(is_base64("aGk=") && is_base64("") && is_base64("aGVsbG8h"));
+        assert!(!is_base64("aGk") && !is_base64("a-k=") && !is_base64("a==="));
+    }
+
+    #[test]
+    fn a_faker_that_dies_on_one_target_loses_only_that_target() {
+        // A stand-in faker with the same protocol that dies on the target `b`.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("faker.js"),
+            r#"let t = ''; process.stdin.on('data', (c) => { t += c; });
+process.stdin.on('end', () => {
+  for (const p of JSON.parse(t).targets) {
+    if (p === 'b') { console.error('FATAL ERROR: invalid size'); process.exit(134); }
+    process.stdout.write(JSON.stringify({ pointer: p, instances: [p] }) + '\n');
+  }
+});"#,
+        )
+        .unwrap();
+        let targets: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        let got = fake(dir.path(), &json!({}), &targets, 1, 0).unwrap();
+        assert_eq!(
+            got.instances.keys().collect::<Vec<_>>(),
+            ["a", "c"],
+            "the targets after the crash are made too"
+        );
+        assert!(got.errors["b"].contains("invalid size"), "{:?}", got.errors);
     }
 }

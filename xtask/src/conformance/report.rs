@@ -66,7 +66,8 @@ pub fn table(rows: &[Row], options: &Options) -> String {
         s,
         "\n**Valid examples**: {} decode, {} round-trip exactly. **Valid synthetic instances**: {} decode, \
          {} round-trip exactly. **Requests**: {} of {} operations called, {} breaking the document; \
-         {} arguments that did not decode; {} responses that did not decode.",
+         {} arguments that did not decode; {} responses that did not decode \
+         (and {} that broke the document's own schema, its fault).",
         pct(total.examples_decoded, total.examples_valid),
         pct(total.examples_exact, total.examples_valid),
         pct(total.synthetic_decoded, total.synthetic_valid),
@@ -76,6 +77,7 @@ pub fn table(rows: &[Row], options: &Options) -> String {
         total.violations,
         total.argument_failures,
         total.undecoded_responses,
+        total.invalid_answers,
     );
     let details: Vec<&Row> = rows
         .iter()
@@ -160,4 +162,5 @@ fn add(total: &mut Row, r: &Row) {
     total.unanswered += r.unanswered;
     total.argument_failures += r.argument_failures;
     total.undecoded_responses += r.undecoded_responses;
+    total.invalid_answers += r.invalid_answers;
 }

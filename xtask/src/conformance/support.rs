@@ -36,9 +36,12 @@ impl Args {
     }
 
     /// An optional argument, when given.
+    /// A `null` the Rust type does not take is no argument: an optional
+    /// parameter's schema may allow `null` where the client has only `Option`.
     pub fn opt<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, String> {
         match self.0.get(name) {
             None => Ok(None),
+            Some(Value::Null) => Ok(self.arg(name).ok()),
             Some(_) => self.arg(name).map(Some),
         }
     }
@@ -52,6 +55,8 @@ pub struct Called {
     pub violations: Option<String>,
     /// Why the call failed (a response that did not decode, a connection error).
     pub error: Option<String>,
+    /// The body of a response that did not decode, as sent (lossily UTF-8).
+    pub body: Option<String>,
     /// Why Prism could not answer though the request was fine (the document
     /// defines no response for the operation).
     pub unanswered: Option<String>,
@@ -94,9 +99,14 @@ fn answer(request: &Value, check: Check, caller: Option<&dyn Caller>) -> Value {
         (Some(op), Some(caller)) => {
             let args = Args(request["args"].as_object().cloned().unwrap_or_default());
             match caller.call(op, &args) {
-                Ok(c) => {
-                    json!({"id": id, "status": c.status, "violations": c.violations, "error": c.error})
-                }
+                Ok(c) => json!({
+                    "id": id,
+                    "status": c.status,
+                    "violations": c.violations,
+                    "unanswered": c.unanswered,
+                    "error": c.error,
+                    "body": c.body,
+                }),
                 Err(e) => json!({"id": id, "arguments": e}),
             }
         }
@@ -121,6 +131,9 @@ mod tests {
         assert_eq!(args.arg::<u8>("a"), Ok(1));
         assert_eq!(args.opt::<String>("b"), Ok(Some("x".into())));
         assert_eq!(args.opt::<String>("c"), Ok(None));
+        let null = Args(json!({"a": null}).as_object().unwrap().clone());
+        assert_eq!(null.opt::<u8>("a"), Ok(None));
+        assert_eq!(null.opt::<Option<u8>>("a"), Ok(Some(None)));
         assert!(args.arg::<u8>("b").is_err());
         assert!(args.arg::<u8>("c").unwrap_err().contains("no value"));
     }
@@ -136,5 +149,27 @@ mod tests {
         assert_eq!(a["error"], "no type 9");
         let a = answer(&json!({"id": 3, "operation": 0, "args": {}}), check, None);
         assert_eq!(a["error"], "the crate has no client");
+    }
+
+    #[test]
+    fn calls_are_answered_with_everything_the_caller_saw() {
+        struct Unanswered;
+        impl Caller for Unanswered {
+            fn call(&self, _: usize, _: &Args) -> Result<Called, String> {
+                Ok(Called {
+                    status: Some(500),
+                    unanswered: Some("no response defined".into()),
+                    body: Some("{}".into()),
+                    ..Called::default()
+                })
+            }
+        }
+        fn none(_: usize, _: &[u8]) -> Option<Result<String, String>> {
+            None
+        }
+        let a = answer(&json!({"id": 4, "operation": 0}), none, Some(&Unanswered));
+        assert_eq!(a["status"], 500);
+        assert_eq!(a["unanswered"], "no response defined");
+        assert_eq!(a["body"], "{}");
     }
 }
