@@ -347,7 +347,7 @@ fn write_if_changed(path: &Path, text: &str) -> Result<()> {
 /// OpenAPI's `byte` format, as Prism checks it: standard base64, padded.
 fn is_base64(text: &str) -> bool {
     let body = text.trim_end_matches('=');
-    text.len() % 4 == 0
+    text.len().is_multiple_of(4)
         && text.len() - body.len() <= 2
         && body
             .bytes()
