@@ -8,6 +8,7 @@ mod cycles;
 mod emit;
 pub mod resolve;
 mod shape;
+pub mod sizes;
 
 pub use emit::TypeEmitter;
 pub use resolve::Resolver;

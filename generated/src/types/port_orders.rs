@@ -295,17 +295,17 @@ pub struct PortOrder {
     /// Id of the ordering company.
     pub company_id: Option<String>,
     /// The ordering company.
-    pub company: Option<Company>,
+    pub company: Option<Box<Company>>,
     /// Id of the data centre provider's company, when it differs from the facility.
     pub dcp_company_id: Option<Option<String>>,
     /// Id of the data centre facility the port is ordered in.
     pub data_center_facility_id: Option<String>,
     /// The data centre facility the port is ordered in.
-    pub data_center_facility: Option<DataCenterFacility>,
+    pub data_center_facility: Option<Box<DataCenterFacility>>,
     /// Id of the metro of the facility.
     pub metro_id: Option<String>,
     /// The metro of the facility.
-    pub metro: Option<Metro>,
+    pub metro: Option<Box<Metro>>,
     /// Id (a UUID) of the point of presence chosen for the port.
     pub pop_id: Option<Option<String>>,
     /// Id of the location chosen for the port.
@@ -320,9 +320,9 @@ pub struct PortOrder {
     /// Id of the allocated port.
     pub port_id: Option<Option<String>>,
     /// The allocated port, as recorded on the order.
-    pub port: Option<PortOrderPort>,
+    pub port: Option<Box<PortOrderPort>>,
     /// Layer 3 controller attached to the order, if any.
-    pub controller: Option<Controller>,
+    pub controller: Option<Box<Controller>>,
     /// Capabilities of the order; only empty objects have been seen.
     pub capabilities: Option<PortOrderCapabilities>,
     /// Whether the order was cancelled.

@@ -133,17 +133,17 @@ pub struct Port {
     /// Id of the owning company.
     pub company_id: Option<String>,
     /// The owning company.
-    pub company: Option<Company>,
+    pub company: Option<Box<Company>>,
     /// Id of the data centre provider's company, when it differs from the facility.
     pub dcp_company_id: Option<Option<String>>,
     /// Id of the data centre facility of the port.
     pub data_center_facility_id: Option<String>,
     /// The data centre facility of the port.
-    pub data_center_facility: Option<DataCenterFacility>,
+    pub data_center_facility: Option<Box<DataCenterFacility>>,
     /// Id of the metro of the port (use it as `destMetroId`).
     pub metro_id: Option<String>,
     /// The metro of the port.
-    pub metro: Option<Metro>,
+    pub metro: Option<Box<Metro>>,
     /// Id (a UUID) of the point of presence of the port.
     pub pop_id: Option<Option<String>>,
     /// Id of the port's location.

@@ -819,7 +819,7 @@ pub struct Company {
     /// Platform bookkeeping for the company.
     pub system: Option<CompanySystem>,
     /// The company's profile.
-    pub company: Option<CompanyProfile>,
+    pub company: Option<Box<CompanyProfile>>,
     /// Routing and provider details.
     pub cloud_provider_details: Option<CloudProviderDetails>,
     /// Services the company can offer.
@@ -1335,7 +1335,7 @@ pub struct CompanyProfile {
     /// The company's addresses.
     pub addresses: Option<Vec<Address>>,
     /// Who may see the company and its network.
-    pub privacy: Option<CompanyPrivacy>,
+    pub privacy: Option<Box<CompanyPrivacy>>,
     /// E-mail domains belonging to the company.
     pub email_domains: Option<Vec<String>>,
     /// Ids of parent companies.
@@ -2340,7 +2340,7 @@ pub struct DataCenterFacility {
     /// Platform bookkeeping.
     pub system: Option<CompanySystem>,
     /// The facility operator's profile.
-    pub company: Option<CompanyProfile>,
+    pub company: Option<Box<CompanyProfile>>,
     /// Routing and provider details.
     pub cloud_provider_details: Option<CloudProviderDetails>,
     /// Activity counters.
@@ -2348,7 +2348,7 @@ pub struct DataCenterFacility {
     /// Id of the Layer 2 price-book location of the facility.
     pub costbook_location_id: Option<Option<String>>,
     /// The Layer 2 price-book location of the facility.
-    pub costbook_location: Option<CostbookLocation>,
+    pub costbook_location: Option<Box<CostbookLocation>>,
     /// Id of the Layer 3 price-book location of the facility.
     pub l3_costbook_location_id: Option<Option<String>>,
     /// Ids (UUIDs) of the points of presence in the facility.

@@ -171,6 +171,7 @@ impl<'d> Resolver<'d> {
             }
         }
         super::cycles::box_cycles(&mut self.space);
+        super::sizes::box_large(&mut self.space);
         (self.space, self.diags)
     }
 
