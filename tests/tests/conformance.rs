@@ -86,6 +86,11 @@ fn a_header_of_warnings_and_answer_errors_is_no_violation() {
         json!([{"location": ["request", "body"], "severity": "Error", "message": "x is required"}])
     );
     assert_eq!(request_errors(&many).as_deref(), Some("x is required"));
+    // Cut short: whole when it names the request, nothing when only the answer.
+    let cut = r#"Too many violations! [{"location":["response","body"],"severity":"Error"},{"loc"#;
+    assert_eq!(request_errors(cut), None);
+    let cut = r#"Too many violations! [{"location":["request","body"],"severity":"Error"},{"loc"#;
+    assert_eq!(request_errors(cut).as_deref(), Some(cut));
 }
 
 #[tokio::test]

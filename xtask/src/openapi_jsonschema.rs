@@ -216,7 +216,7 @@ pub fn convert_document(document: &Value) -> Value {
         .is_some_and(|v| v.starts_with("3.1"));
     let mut out = document.clone();
     if is_31 {
-        bound_integer_formats(&mut out);
+        read_31_as_the_generator(&mut out);
     } else {
         convert_in_place(&mut out);
     }
@@ -328,9 +328,10 @@ fn implied_type(schema: &mut Map<String, Value>) {
     }
 }
 
-/// OpenAPI 3.1 schemas are JSON Schema already; only the generator's reading of
-/// integer formats is added (everywhere a schema has both `type` and `format`).
-fn bound_integer_formats(v: &mut Value) {
+/// OpenAPI 3.1 schemas are JSON Schema already; only the generator's reading is
+/// added: integer formats as bounds, and the type that `properties` or `items`
+/// imply.
+fn read_31_as_the_generator(v: &mut Value) {
     match v {
         Value::Object(map) => {
             let is_integer = match map.get("type") {
@@ -348,16 +349,22 @@ fn bound_integer_formats(v: &mut Value) {
                     map.entry("maximum").or_insert(highest);
                 }
             }
+            implied_type(map);
             for (key, child) in map.iter_mut() {
-                if !matches!(
-                    key.as_str(),
-                    "example" | "examples" | "enum" | "const" | "default"
-                ) {
-                    bound_integer_formats(child);
+                match key.as_str() {
+                    "example" | "examples" | "enum" | "const" | "default" => {}
+                    // Maps of names to schemas: a member named `items` is no keyword.
+                    "properties" | "patternProperties" | "$defs" | "schemas" | "definitions"
+                    | "dependentSchemas" => {
+                        if let Some(all) = child.as_object_mut() {
+                            all.values_mut().for_each(read_31_as_the_generator);
+                        }
+                    }
+                    _ => read_31_as_the_generator(child),
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(bound_integer_formats),
+        Value::Array(items) => items.iter_mut().for_each(read_31_as_the_generator),
         _ => {}
     }
 }
@@ -522,13 +529,21 @@ mod tests {
     }
 
     #[test]
-    fn integer_formats_of_a_31_document_become_bounds_too() {
+    fn a_31_document_is_read_as_the_generator_reads_it_too() {
         let doc = convert_document(&json!({
             "openapi": "3.1.0",
-            "components": {"schemas": {"A": {"type": ["integer", "null"], "format": "uint16"}}},
+            "components": {"schemas": {
+                "A": {"type": ["integer", "null"], "format": "uint16"},
+                "B": {"properties": {"items": {"type": "string"}}},
+            }},
         }));
         let a = &doc["components"]["schemas"]["A"];
         assert_eq!((&a["minimum"], &a["maximum"]), (&json!(0), &json!(65535)));
+        assert_eq!(
+            doc["components"]["schemas"]["B"],
+            json!({"type": "object", "properties": {"items": {"type": "string"}}}),
+            "a member named `items` implies nothing"
+        );
     }
 
     #[test]

@@ -69,8 +69,12 @@ pub fn request_errors(header: &str) -> Option<String> {
     // With many violations Prism writes `Too many violations! [...]`.
     let list = header.find('[').map_or(header, |at| &header[at..]);
     let Ok(serde_json::Value::Array(all)) = serde_json::from_str(list) else {
-        // Not the list Prism writes: keep it whole rather than lose it.
-        return Some(header.to_string());
+        // Not a list (Prism cuts a long one short): keep it whole where it
+        // names the request, rather than lose it.
+        return header
+            .contains(r#""location":["request""#)
+            .then(|| header.to_string())
+            .or_else(|| (!header.contains(r#""location":["#)).then(|| header.to_string()));
     };
     let errors: Vec<String> = all
         .iter()

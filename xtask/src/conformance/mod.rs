@@ -166,23 +166,39 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Row>> {
         }
     );
 
-    for p in &prepared {
-        let started = Instant::now();
-        let mut row = Row {
-            document: file_name(&p.path),
-            operations: p.driver.operations.len(),
-            ..Row::default()
-        };
-        let driver = work.join("target/debug").join(format!("{}-driver", p.name));
-        if !driver.exists() {
-            row.problem = Some("the crate or its driver does not build".into());
-        } else if let Err(e) = check(p, &driver, &faker_dir, prism.as_deref(), options, &mut row) {
-            row.problem = Some(format!("{e:#}"));
+    // The largest first, so that no large one is left running alone at the end.
+    let mut prepared = prepared;
+    prepared.sort_by_key(|p| std::cmp::Reverse(std::fs::metadata(&p.path).map_or(0, |m| m.len())));
+    // Two documents at a time: each check is mostly one busy thread (Node or
+    // the validator) and one waiting (Prism loading, the driver answering).
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let checked = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(p) = prepared.get(i) else { break };
+                let started = Instant::now();
+                let mut row = Row {
+                    document: file_name(&p.path),
+                    operations: p.driver.operations.len(),
+                    ..Row::default()
+                };
+                let driver = work.join("target/debug").join(format!("{}-driver", p.name));
+                if !driver.exists() {
+                    row.problem = Some("the crate or its driver does not build".into());
+                } else if let Err(e) =
+                    check(p, &driver, &faker_dir, prism.as_deref(), options, &mut row)
+                {
+                    row.problem = Some(format!("{e:#}"));
+                }
+                row.seconds = started.elapsed().as_secs_f64();
+                println!("{}", summary(&row));
+                checked.lock().expect("no check panicked").push(row);
+            });
         }
-        row.seconds = started.elapsed().as_secs_f64();
-        println!("{}", summary(&row));
-        rows.push(row);
-    }
+    });
+    rows.extend(checked.into_inner().expect("no check panicked"));
     rows.sort_by(|a, b| a.document.cmp(&b.document));
     let report = report::table(&rows, options);
     println!("\n{report}");
@@ -424,6 +440,18 @@ fn check(
     options: &Options,
     row: &mut Row,
 ) -> Result<()> {
+    // Prism loads the document while the examples and instances are checked
+    // (a large document takes it minutes).
+    let prism_loading = match (prism, p.driver.operations.is_empty()) {
+        (Some(prism), false) => {
+            let (prism, path) = (prism.to_path_buf(), p.path.clone());
+            let log = driver.with_extension("prism.log");
+            Some(std::thread::spawn(move || {
+                crate::contract::PrismMock::start(&prism, &path, &[], &log)
+            }))
+        }
+        _ => None,
+    };
     let converted = crate::openapi_jsonschema::convert_document(&p.raw);
     let registry = jsonschema::Registry::new()
         .draft(jsonschema::Draft::Draft202012)
@@ -535,20 +563,14 @@ fn check(
 
     lap("validation", row);
     // c. Prism, when asked for and when it loads the document.
-    let mock = match (prism, p.driver.operations.is_empty()) {
-        (Some(prism), false) => match crate::contract::PrismMock::start(
-            prism,
-            &p.path,
-            &[],
-            &driver.with_extension("prism.log"),
-        ) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                row.prism = Some(format!("Prism could not load the document: {e:#}"));
-                None
-            }
-        },
-        _ => None,
+    let mock = match prism_loading.map(|t| t.join()) {
+        Some(Ok(Ok(m))) => Some(m),
+        Some(Ok(Err(e))) => {
+            row.prism = Some(format!("Prism could not load the document: {e:#}"));
+            None
+        }
+        Some(Err(_)) => bail!("the thread starting Prism panicked"),
+        None => None,
     };
     let base_url = mock
         .as_ref()
