@@ -59,6 +59,14 @@ pub fn driver(
     crate_name: &str,
     pointers: &[String],
 ) -> Result<Driver, Vec<Diagnostic>> {
+    crate::limits::with_stack(|| driver_here(source, crate_name, pointers))
+}
+
+fn driver_here(
+    source: &str,
+    crate_name: &str,
+    pointers: &[String],
+) -> Result<Driver, Vec<Diagnostic>> {
     let mut diags = Diagnostics::default();
     let Some(doc) = crate::load::parse(source, &mut diags) else {
         return Err(diags.into_vec());
@@ -306,6 +314,10 @@ fn plan(op: &Operation) -> OperationPlan {
 
 /// The type space of a document, for tools that need the pointers of its schemas.
 pub fn type_space(source: &str) -> Option<TypeSpace> {
+    crate::limits::with_stack(|| type_space_here(source))
+}
+
+fn type_space_here(source: &str) -> Option<TypeSpace> {
     let mut diags = Diagnostics::default();
     let doc = crate::load::parse(source, &mut diags)?;
     Some(crate::resolve_document(&doc).0)

@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod docs;
 pub mod features;
 pub mod http;
+pub mod limits;
 pub mod load;
 pub mod names;
 pub mod needs;
@@ -117,6 +118,10 @@ pub struct Timings {
 
 /// Checks a document without generating: every problem, errors and warnings.
 pub fn validate(source: &str) -> Vec<Diagnostic> {
+    limits::with_stack(|| validate_here(source))
+}
+
+fn validate_here(source: &str) -> Vec<Diagnostic> {
     let mut diags = Diagnostics::default();
     let Some(doc) = load::parse(source, &mut diags) else {
         return diags.into_vec();
@@ -142,6 +147,10 @@ fn resolve_document(
 
 /// Generates the files for a document, or returns every problem that stops it.
 pub fn generate(source: &str, settings: &Settings) -> Result<Output, Vec<Diagnostic>> {
+    limits::with_stack(|| generate_here(source, settings))
+}
+
+fn generate_here(source: &str, settings: &Settings) -> Result<Output, Vec<Diagnostic>> {
     let t0 = std::time::Instant::now();
     let mut diags = Diagnostics::default();
     let Some(doc) = load::parse(source, &mut diags) else {

@@ -73,11 +73,42 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
 /// YAML or JSON text to a JSON value. JSON is tried first when the text looks like it,
 /// because `serde_json` is several times faster on multi-megabyte documents.
 pub fn parse_value(text: &str) -> Result<Value, Diagnostic> {
+    let limits = crate::limits::Limits::current();
+    if text.len() > limits.document_bytes {
+        return Err(Diagnostic::error(
+            "#",
+            format!(
+                "the document is {} bytes, more than the {} this generator reads",
+                text.len(),
+                limits.document_bytes
+            ),
+        )
+        .with_code("limit")
+        .with_help(crate::limits::Limits::how_to_raise(
+            "document-bytes",
+            limits.document_bytes,
+        )));
+    }
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     let mut json_error = None;
     if trimmed.starts_with('{') {
         match serde_json::from_str::<Value>(trimmed) {
             Ok(v) => return Ok(v),
+            // A whole JSON document followed by more: a file cut and pasted
+            // together, or merged badly. YAML would take it; it is JSON gone wrong.
+            Err(e) if e.to_string().starts_with("trailing characters") => {
+                let (line, column) = position_in(text, trimmed, e.line(), e.column());
+                return Err(Diagnostic::error(
+                    "#",
+                    format!("the document is not valid JSON: {e}"),
+                )
+                .with_code("syntax")
+                .with_help(
+                    "the JSON document ends before this; remove what follows it, or restore \
+                     what was cut",
+                )
+                .at_position(line, column));
+            }
             Err(e) => json_error = Some(e),
         }
     }
@@ -88,6 +119,13 @@ pub fn parse_value(text: &str) -> Result<Value, Diagnostic> {
                 .with_code("syntax")
                 .with_help("fix the syntax error at that line")
                 .at_position(j.line(), j.column());
+        }
+        if e.message.contains(crate::limits::VARIABLE) {
+            // A limit, not a syntax error: the message says which and how to raise it.
+            return Diagnostic::error("#", e.message.clone())
+                .with_code("limit")
+                .with_help("a document this large or this deep is refused to bound time and memory")
+                .at_position(e.line, e.column);
         }
         Diagnostic::error(
             "#",
@@ -100,6 +138,19 @@ pub fn parse_value(text: &str) -> Result<Value, Diagnostic> {
         .with_help("fix the syntax error at that line")
         .at_position(e.line, e.column)
     })
+}
+
+/// A line and column in `trimmed` as a line and column in `text`, of which it is
+/// the end.
+fn position_in(text: &str, trimmed: &str, line: usize, column: usize) -> (usize, usize) {
+    let skipped = &text[..text.len() - trimmed.len()];
+    let lines_before = skipped.matches('\n').count();
+    if line == 1 {
+        let last_line = skipped.rsplit('\n').next().unwrap_or("");
+        (1 + lines_before, column + last_line.chars().count())
+    } else {
+        (line + lines_before, column)
+    }
 }
 
 fn check_version(raw: &Value, diags: &mut Diagnostics) -> Option<()> {
@@ -202,6 +253,19 @@ mod tests {
             doc.raw["components"]["schemas"]["S"],
             serde_json::json!({"description": "kept"})
         );
+    }
+
+    #[test]
+    fn json_with_more_after_it_is_refused_where_it_ends() {
+        let err = parse_value("\n{\"openapi\": \"3.0.3\"} }}} ]").unwrap_err();
+        assert!(
+            err.message.contains("trailing characters"),
+            "{}",
+            err.message
+        );
+        assert_eq!(err.position, Some((2, 23)));
+        // A YAML flow mapping that is not JSON is still YAML.
+        assert!(parse_value("{openapi: 3.0.3}").is_ok());
     }
 
     #[test]

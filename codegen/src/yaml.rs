@@ -11,6 +11,8 @@ use std::collections::HashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
+use crate::limits::Limits;
+
 /// A syntax error with its 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
@@ -67,13 +69,14 @@ struct Builder {
     record: bool,
     positions: HashMap<String, (usize, usize)>,
     error: Option<SyntaxError>,
-    /// Containers opened beyond [`MAX_DEPTH`], skipped rather than built.
+    /// Containers opened beyond the depth limit, skipped rather than built.
     skipped: usize,
+    limits: Limits,
+    /// Values of each anchored value, so an alias is counted before it is copied.
+    anchor_values: HashMap<usize, usize>,
+    /// Values added by expanding aliases so far.
+    expanded: usize,
 }
-
-/// Deeper nesting is refused: no API description needs it, and unbounded depth
-/// would let a document exhaust the stack in every later recursive pass.
-pub const MAX_DEPTH: usize = 128;
 
 fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
@@ -94,6 +97,9 @@ impl Builder {
             positions,
             error: None,
             skipped: 0,
+            limits: Limits::current(),
+            anchor_values: HashMap::new(),
+            expanded: 0,
         }
     }
 
@@ -121,6 +127,7 @@ impl Builder {
 
     fn add(&mut self, value: Value, anchor: usize, mark: Marker) {
         if anchor != 0 {
+            self.anchor_values.insert(anchor, count_values(&value));
             self.anchors.insert(anchor, value.clone());
         }
         if let Some((pointer, at)) = self.next_pointer(mark) {
@@ -148,13 +155,19 @@ impl Builder {
 
 impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
-        if self.skipped > 0 || self.stack.len() >= MAX_DEPTH {
+        if self.error.is_some() && self.skipped == 0 && self.expanded > self.limits.alias_values {
+            // Past the alias limit: the rest is not built.
+            return;
+        }
+        if self.skipped > 0 || self.stack.len() >= self.limits.depth {
             match ev {
                 Event::SequenceStart(..) | Event::MappingStart(..) => {
                     self.skipped += 1;
                     self.error.get_or_insert(SyntaxError {
                         message: format!(
-                            "the document is nested more than {MAX_DEPTH} levels deep"
+                            "the document is nested more than {} levels deep ({})",
+                            self.limits.depth,
+                            Limits::how_to_raise("depth", self.limits.depth)
                         ),
                         line: mark.line(),
                         column: mark.col() + 1,
@@ -236,7 +249,7 @@ impl MarkedEventReceiver for Builder {
                     self.add(Value::Object(map), anchor, mark);
                 }
             }
-            Event::Alias(id) => match self.anchors.get(&id).cloned() {
+            Event::Alias(id) => match self.expand(id, mark) {
                 Some(value) => {
                     if self.in_key_position() {
                         if let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
@@ -268,6 +281,44 @@ impl MarkedEventReceiver for Builder {
             | Event::DocumentEnd => {}
         }
     }
+}
+
+impl Builder {
+    /// The value an alias stands for, unless copying it would pass the limit on
+    /// values added by aliases (then the error says where, and nothing more is built).
+    fn expand(&mut self, id: usize, mark: Marker) -> Option<Value> {
+        let values = self.anchor_values.get(&id).copied()?;
+        self.expanded = self.expanded.saturating_add(values);
+        if self.expanded > self.limits.alias_values {
+            self.error = Some(SyntaxError {
+                message: format!(
+                    "aliases expand to more than {} values (anchors that refer to anchors \
+                     grow exponentially: a \"billion laughs\" document?); {}",
+                    self.limits.alias_values,
+                    Limits::how_to_raise("alias-values", self.limits.alias_values)
+                ),
+                line: mark.line(),
+                column: mark.col() + 1,
+            });
+            return Some(Value::Null);
+        }
+        self.anchors.get(&id).cloned()
+    }
+}
+
+/// How many values a value holds, itself included (without recursion).
+fn count_values(value: &Value) -> usize {
+    let mut count = 0;
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        count += 1;
+        match v {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => stack.extend(map.values()),
+            _ => {}
+        }
+    }
+    count
 }
 
 /// A scalar's JSON value: quoted and block scalars are strings; plain ones follow

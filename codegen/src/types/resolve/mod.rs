@@ -39,6 +39,8 @@ pub struct Resolver<'d> {
     cache: HashMap<String, Resolved>,
     /// References being followed, to stop `$ref` loops that never reach a type.
     following: Vec<String>,
+    limits: crate::limits::Limits,
+    too_deep_reported: bool,
     pub diags: Diagnostics,
 }
 
@@ -85,6 +87,8 @@ impl<'d> Resolver<'d> {
             by_pointer: HashMap::new(),
             cache: HashMap::new(),
             following: Vec::new(),
+            limits: crate::limits::Limits::current(),
+            too_deep_reported: false,
             diags: Diagnostics::default(),
         };
         // Component names are claimed first so that they win over inline names.

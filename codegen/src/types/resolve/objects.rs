@@ -167,7 +167,7 @@ impl<'d> Resolver<'d> {
         let mut seen = Vec::new();
         for (i, part) in shape.all_of.iter().enumerate() {
             let part_ptr = pointer_push(&pointer_push(ptr, "allOf"), &i.to_string());
-            self.collect_parts(as_ref_schema(part), &part_ptr, &mut parts, &mut seen);
+            self.collect_parts(as_ref_schema(part), &part_ptr, &mut parts, &mut seen, 0);
         }
 
         let mut members: indexmap::IndexMap<String, Member<'_>> = indexmap::IndexMap::new();
@@ -286,9 +286,15 @@ impl<'d> Resolver<'d> {
         ptr: &str,
         out: &mut Vec<Part<'s>>,
         seen: &mut Vec<String>,
+        depth: usize,
     ) where
         'd: 's,
     {
+        // Each level is a schema that is `allOf` the next: bounded like references.
+        if depth >= self.limits.ref_depth || self.too_deep_reported {
+            self.too_deep(ptr);
+            return;
+        }
         let original = match &part {
             ReferenceOr::Reference { reference } => Some(reference.clone()),
             ReferenceOr::Item(_) => None,
@@ -330,10 +336,11 @@ impl<'d> Resolver<'d> {
                     p,
                     out,
                     seen,
+                    depth + 1,
                 ),
                 ReferenceOr::Item(s) => {
                     let mut sub = Vec::new();
-                    self.collect_parts(ReferenceOr::Item(s), p, &mut sub, seen);
+                    self.collect_parts(ReferenceOr::Item(s), p, &mut sub, seen, depth + 1);
                     out.extend(sub.into_iter().map(|p| Part {
                         schema: Cow::Owned(p.schema.into_owned()),
                         at: p.at,

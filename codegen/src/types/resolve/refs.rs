@@ -31,6 +31,10 @@ impl<'d> Resolver<'d> {
                 doc,
             };
         }
+        // Past the limit once, the document is refused: nothing more is followed.
+        if self.following.len() >= self.limits.ref_depth || self.too_deep_reported {
+            return self.too_deep(at);
+        }
         if self.following.contains(&target) {
             self.diags.push(
                 Diagnostic::error(at, format!("`$ref: {reference}` is part of a loop of references that never reaches a schema"))
@@ -58,6 +62,31 @@ impl<'d> Resolver<'d> {
             ty: Ty::Named(id),
             nullable,
             doc,
+        }
+    }
+
+    /// References nested past the limit: a located, fatal error (the document
+    /// is refused), reported once.
+    pub(super) fn too_deep(&mut self, at: &str) -> Resolved {
+        if !self.too_deep_reported {
+            self.too_deep_reported = true;
+            let limit = self.limits.ref_depth;
+            self.diags.push(
+                Diagnostic::error(
+                    at,
+                    format!(
+                        "references nest more than {limit} deep here (each schema a `$ref` \
+                         to the next, or holding the next through `allOf` or a member)"
+                    ),
+                )
+                .with_code("limit")
+                .with_help(crate::limits::Limits::how_to_raise("ref-depth", limit)),
+            );
+        }
+        Resolved {
+            ty: Ty::Json,
+            nullable: false,
+            doc: Doc::default(),
         }
     }
 
@@ -142,6 +171,10 @@ impl<'d> Resolver<'d> {
                 .with_code("ref-loop")
                 .with_help("make one of the references point at an actual schema"),
             );
+            return None;
+        }
+        if self.following.len() >= self.limits.ref_depth || self.too_deep_reported {
+            self.too_deep(pointer);
             return None;
         }
         self.following.push(pointer.to_string());
