@@ -109,6 +109,9 @@ pub fn parse_value(text: &str) -> Result<Value, Diagnostic> {
                 )
                 .at_position(line, column));
             }
+            // Deeper than serde_json goes (128): the YAML reader, which reads JSON
+            // too, applies the depth limit and says how to raise it.
+            Err(e) if e.to_string().starts_with("recursion limit exceeded") => {}
             Err(e) => json_error = Some(e),
         }
     }
@@ -119,6 +122,16 @@ pub fn parse_value(text: &str) -> Result<Value, Diagnostic> {
                 .with_code("syntax")
                 .with_help("fix the syntax error at that line")
                 .at_position(j.line(), j.column());
+        }
+        if e.message.contains("recursion limit exceeded") {
+            return Diagnostic::error(
+                "#",
+                "the document is nested too deeply for the YAML/JSON reader (its own \
+                 recursion limit, which cannot be raised)",
+            )
+            .with_code("limit")
+            .with_help("no API description nests this deep; the file is probably broken or hostile")
+            .at_position(e.line, e.column);
         }
         if e.message.contains(crate::limits::VARIABLE) {
             // A limit, not a syntax error: the message says which and how to raise it.
@@ -263,7 +276,11 @@ mod tests {
             "{}",
             err.message
         );
-        assert_eq!(err.position, Some((2, 23)));
+        assert_eq!(
+            err.position,
+            Some((2, 22)),
+            "at the first `}` after the document"
+        );
         // A YAML flow mapping that is not JSON is still YAML.
         assert!(parse_value("{openapi: 3.0.3}").is_ok());
     }

@@ -36,12 +36,22 @@ pub fn positions(text: &str) -> Result<HashMap<String, (usize, usize)>, SyntaxEr
 }
 
 fn run(text: &str, b: &mut Builder) -> Result<(), SyntaxError> {
+    // Event by event rather than `Parser::load`, which recurses once per level of
+    // nesting and so overflows the stack on a deep enough document.
     let mut parser = Parser::new_from_str(text);
-    parser.load(b, false).map_err(|e| SyntaxError {
-        message: e.info().to_string(),
-        line: e.marker().line(),
-        column: e.marker().col() + 1,
-    })?;
+    loop {
+        let (event, mark) = parser.next_token().map_err(|e| SyntaxError {
+            message: e.info().to_string(),
+            line: e.marker().line(),
+            column: e.marker().col() + 1,
+        })?;
+        // The first document only, as `load(.., false)` reads it.
+        let done = matches!(event, Event::StreamEnd | Event::DocumentEnd);
+        b.on_event(event, mark);
+        if done {
+            break;
+        }
+    }
     if let Some(e) = b.error.take() {
         return Err(e);
     }

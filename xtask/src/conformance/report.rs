@@ -67,7 +67,8 @@ pub fn table(rows: &[Row], options: &Options) -> String {
         "\n**Valid examples**: {} decode, {} round-trip exactly. **Valid synthetic instances**: {} decode, \
          {} round-trip exactly. **Requests**: {} of {} operations called, {} breaking the document; \
          {} arguments that did not decode; {} responses that did not decode \
-         (and {} that broke the document's own schema, its fault).",
+         (and {} that broke the document's own schema, its fault); {} requests no request could \
+         make valid (the document contradicts itself).",
         pct(total.examples_decoded, total.examples_valid),
         pct(total.examples_exact, total.examples_valid),
         pct(total.synthetic_decoded, total.synthetic_valid),
@@ -78,6 +79,7 @@ pub fn table(rows: &[Row], options: &Options) -> String {
         total.argument_failures,
         total.undecoded_responses,
         total.invalid_answers,
+        total.document_faults,
     );
     let details: Vec<&Row> = rows
         .iter()
@@ -163,4 +165,5 @@ fn add(total: &mut Row, r: &Row) {
     total.argument_failures += r.argument_failures;
     total.undecoded_responses += r.undecoded_responses;
     total.invalid_answers += r.invalid_answers;
+    total.document_faults += r.document_faults;
 }
