@@ -279,7 +279,7 @@ mod tests {
         assert_eq!(
             err.position,
             Some((2, 22)),
-            "at the first `}` after the document"
+            "at the first `}}` after the document"
         );
         // A YAML flow mapping that is not JSON is still YAML.
         assert!(parse_value("{openapi: 3.0.3}").is_ok());
