@@ -167,7 +167,7 @@ fn count_operations(text: &str) -> Option<usize> {
     }))
 }
 
-pub fn run(root: &Path, paths: Vec<PathBuf>, check: bool) -> Result<()> {
+pub fn run(root: &Path, paths: Vec<PathBuf>, check: bool, features_sample: usize) -> Result<()> {
     let paths = if paths.is_empty() {
         vec![root.join("../shared/corpus")]
     } else {
@@ -232,6 +232,33 @@ pub fn run(root: &Path, paths: Vec<PathBuf>, check: bool) -> Result<()> {
             }
         }
     }
+    let mut feature_failures = Vec::new();
+    if check && features_sample > 0 {
+        let clean: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.compiles == Some(true) && r.warnings == 0)
+            .map(|r| r.krate.as_str())
+            .collect();
+        let pairs = feature_sample(&crates_dir, &clean, features_sample)?;
+        let start = Instant::now();
+        for (krate, feature) in &pairs {
+            let combination: Vec<String> = feature.iter().cloned().collect();
+            let shown = feature.as_deref().unwrap_or("(none)");
+            match crate::features::clippy(&out, &root.join("target"), krate, Some(&combination))? {
+                Ok(()) => println!("features {krate} {shown}: clean"),
+                Err(lints) => {
+                    println!("features {krate} {shown}: FAILED");
+                    let first: String = lints.lines().take(20).collect::<Vec<_>>().join("\n");
+                    feature_failures.push(format!("{krate} with only `{shown}`:\n{first}"));
+                }
+            }
+        }
+        println!(
+            "{} crate/feature combinations linted alone in {:.1} s",
+            pairs.len(),
+            start.elapsed().as_secs_f64()
+        );
+    }
     let report = table(&rows, gen_total, check_time, peak);
     println!("\n{report}");
     std::fs::write(out.join("report.md"), &report)?;
@@ -246,6 +273,12 @@ pub fn run(root: &Path, paths: Vec<PathBuf>, check: bool) -> Result<()> {
         })
         .map(|r| r.document.as_str())
         .collect();
+    if !feature_failures.is_empty() {
+        bail!(
+            "features that do not compile clean alone:\n{}",
+            feature_failures.join("\n")
+        );
+    }
     if !failed.is_empty() {
         bail!(
             "{} of {} documents failed or warned: {}",
@@ -264,6 +297,33 @@ struct Messages {
     finished: bool,
     first_error: Option<String>,
     first_warning: Option<String>,
+}
+
+/// `count` (crate, feature) pairs spread evenly over every feature of every crate
+/// (in name order, so the sample is the same each run), and every fourth of them
+/// with no feature at all instead.
+fn feature_sample(
+    crates_dir: &Path,
+    crates: &[&str],
+    count: usize,
+) -> Result<Vec<(String, Option<String>)>> {
+    let mut all = Vec::new();
+    for krate in crates {
+        let features = crate::features::declared(&crates_dir.join(krate).join("Cargo.toml"))?;
+        all.extend(features.into_iter().map(|f| (krate.to_string(), f)));
+    }
+    all.sort();
+    if all.is_empty() {
+        return Ok(Vec::new());
+    }
+    let step = (all.len() / count.min(all.len())).max(1);
+    Ok(all
+        .into_iter()
+        .step_by(step)
+        .take(count)
+        .enumerate()
+        .map(|(i, (krate, feature))| (krate, (i % 4 != 3).then_some(feature)))
+        .collect())
 }
 
 /// Runs clippy over the scratch workspace and sorts its messages by crate.

@@ -70,6 +70,10 @@ enum Command {
         /// Generate only; skip `cargo clippy` of the generated crates.
         #[arg(long)]
         no_check: bool,
+        /// Also lint this many (crate, feature) pairs with only that feature on
+        /// (and some crates with none), spread over the corpus (0: none).
+        #[arg(long, default_value_t = 8)]
+        features_sample: usize,
     },
     /// Fuzz the generator (installs cargo-fuzz; needs no nightly toolchain).
     Fuzz {
@@ -139,9 +143,11 @@ fn main() -> ExitCode {
             path,
             deny_warnings,
         } => validate(&path, deny_warnings),
-        Command::Corpus { paths, no_check } => {
-            xtask::corpus::run(&xtask::workspace_root(), paths, !no_check)
-        }
+        Command::Corpus {
+            paths,
+            no_check,
+            features_sample,
+        } => xtask::corpus::run(&xtask::workspace_root(), paths, !no_check, features_sample),
         Command::Fuzz { target, seconds } => {
             xtask::fuzz::run(&xtask::workspace_root(), &target, seconds)
         }
