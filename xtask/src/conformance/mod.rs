@@ -666,7 +666,16 @@ fn check(
         } else if let Some((op, _)) = calls.get(id - checks.len()) {
             let plan = &p.driver.operations[*op];
             row.called += 1;
-            if let (Some(v), Some(why)) = (answer["violations"].as_str(), path_disagrees(plan)) {
+            let misread = answer["violations"]
+                .as_str()
+                .and_then(|v| prism_misreads(plan, v));
+            if let Some(why) = misread {
+                // Prism's reading, not the request: counted apart, shown.
+                row.document_faults += 1;
+                push_note(row, format!("{} {}: {why}", plan.method, plan.path));
+            } else if let (Some(v), Some(why)) =
+                (answer["violations"].as_str(), path_disagrees(plan))
+            {
                 // No request can satisfy Prism: the document's fault.
                 row.document_faults += 1;
                 push_note(
@@ -843,6 +852,41 @@ fn arguments(
         }
     }
     Ok(Value::Object(args))
+}
+
+/// Violations no request could avoid: a required path parameter the path
+/// template does not name (the document contradicts itself), or an array member
+/// of a form body sent as repeated keys, which Prism reads as a string.
+fn prism_misreads(plan: &codegen::conformance::OperationPlan, violations: &str) -> Option<String> {
+    let parts: Vec<&str> = violations.split("; ").collect();
+    let missing_path: Vec<&str> = parts
+        .iter()
+        .filter_map(|p| p.split("Request path must have required property '").nth(1))
+        .filter_map(|rest| rest.split('\'').next())
+        .collect();
+    if !missing_path.is_empty()
+        && missing_path
+            .iter()
+            .all(|name| !plan.path.contains(&format!("{{{name}}}")))
+    {
+        return Some(format!(
+            "the document requires path parameter(s) {missing_path:?} its path template does \
+             not name (its fault), so Prism rejects every request"
+        ));
+    }
+    let form = plan.body.as_ref().is_some_and(|b| {
+        b.content_type
+            .as_deref()
+            .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"))
+    });
+    let body: Vec<&&str> = parts.iter().filter(|p| p.starts_with("body.")).collect();
+    if form && !body.is_empty() && body.iter().all(|p| p.ends_with("must be array")) {
+        return Some(format!(
+            "Prism reads an array member of a form body, sent as repeated keys, as a \
+             string (its limit, not the request's): {violations}"
+        ));
+    }
+    None
 }
 
 /// Why an operation's path template and its path parameters disagree (the
@@ -1055,6 +1099,38 @@ mod tests {
         assert!(path_disagrees(&plan).unwrap().contains("cert_id"));
         plan.params = vec![arg("certificate_id")];
         assert_eq!(path_disagrees(&plan), None);
+    }
+
+    #[test]
+    fn violations_no_request_could_avoid_are_told_apart() {
+        let mut plan = codegen::conformance::OperationPlan {
+            id: "get".into(),
+            method: "GET".into(),
+            path: "/certificates/{certificate_id}".into(),
+            params: vec![],
+            body: None,
+            responses: vec![],
+        };
+        let v = "Invalid request; path: Request path must have required property 'cert_id'";
+        assert!(prism_misreads(&plan, v).unwrap().contains("cert_id"));
+        plan.path = "/certificates/{cert_id}".into();
+        assert_eq!(
+            prism_misreads(&plan, v),
+            None,
+            "a named one is the request's"
+        );
+        plan.body = Some(codegen::conformance::ArgPlan {
+            name: "$body".into(),
+            location: "body",
+            required: true,
+            schema_pointer: None,
+            example: None,
+            content_type: Some("application/x-www-form-urlencoded".into()),
+        });
+        let v = "Invalid request; body.MediaUrl: Request body property MediaUrl must be array";
+        assert!(prism_misreads(&plan, v).is_some());
+        let v = "Invalid request; body.To: Request body property To is required";
+        assert_eq!(prism_misreads(&plan, v), None);
     }
 
     #[test]
