@@ -673,18 +673,6 @@ fn check(
                 // Prism's reading, not the request: counted apart, shown.
                 row.document_faults += 1;
                 push_note(row, format!("{} {}: {why}", plan.method, plan.path));
-            } else if let (Some(v), Some(why)) =
-                (answer["violations"].as_str(), path_disagrees(plan))
-            {
-                // No request can satisfy Prism: the document's fault.
-                row.document_faults += 1;
-                push_note(
-                    row,
-                    format!(
-                        "{} {}: {why}, so Prism rejects every request: {v}",
-                        plan.method, plan.path
-                    ),
-                );
             } else if let Some(v) = answer["violations"].as_str() {
                 row.violations += 1;
                 push_failure(row, format!("{} {}: Prism: {v}", plan.method, plan.path));
@@ -788,21 +776,12 @@ fn arguments(
             }
             continue;
         };
-        let form = arg
-            .content_type
-            .as_deref()
-            .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
         let usable = |v: &Value| {
             prism_safe(v)
                 && match (arg.location, v) {
                     // A path segment that is empty or holds `/` makes another path.
                     ("path", Value::String(s)) => !s.is_empty() && !s.contains('/'),
                     ("header", Value::String(s)) => s.bytes().all(|b| (32..127).contains(&b)),
-                    // `a=x` is a one-item array `a` as much as a string `a`, and
-                    // Prism reads it as the string.
-                    ("body", Value::Object(members)) if form => members
-                        .values()
-                        .all(|m| m.as_array().is_none_or(|items| items.len() != 1)),
                     _ => true,
                 }
         };
@@ -839,7 +818,6 @@ fn arguments(
                 valid
                     .iter()
                     .map(clamp)
-                    .chain(valid.iter().filter(|_| form).map(two_of_each))
                     .chain(plain)
                     .find(|v| usable(v) && schemas.valid(pointer, v) == Some(true))
             });
@@ -887,47 +865,6 @@ fn prism_misreads(plan: &codegen::conformance::OperationPlan, violations: &str) 
         ));
     }
     None
-}
-
-/// Why an operation's path template and its path parameters disagree (the
-/// generator repairs it and says so; Prism cannot), if they do.
-fn path_disagrees(plan: &codegen::conformance::OperationPlan) -> Option<String> {
-    let mut in_template: Vec<&str> = plan
-        .path
-        .split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
-        .collect();
-    let mut declared: Vec<&str> = plan
-        .params
-        .iter()
-        .filter(|a| a.location == "path")
-        .map(|a| a.name.as_str())
-        .collect();
-    in_template.sort_unstable();
-    declared.sort_unstable();
-    (in_template != declared).then(|| {
-        format!(
-            "the path template names {in_template:?} but the document declares path \
-             parameters {declared:?} (its fault)"
-        )
-    })
-}
-
-/// A form body whose one-item arrays have their item twice, so that the form
-/// says they are arrays.
-fn two_of_each(v: &Value) -> Value {
-    let mut v = v.clone();
-    if let Value::Object(members) = &mut v {
-        for m in members.values_mut() {
-            if let Value::Array(items) = m {
-                if items.len() == 1 {
-                    items.push(items[0].clone());
-                }
-            }
-        }
-    }
-    v
 }
 
 /// Whether every integer of a value is within ±(2⁵³ − 1): Prism checks `int64`
@@ -1079,29 +1016,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_path_template_that_names_other_parameters_is_the_document_s_fault() {
-        let arg = |name: &str| codegen::conformance::ArgPlan {
-            name: name.into(),
-            location: "path",
-            required: true,
-            schema_pointer: None,
-            example: None,
-            content_type: None,
-        };
-        let mut plan = codegen::conformance::OperationPlan {
-            id: "get".into(),
-            method: "GET".into(),
-            path: "/certificates/{certificate_id}".into(),
-            params: vec![arg("cert_id")],
-            body: None,
-            responses: vec![],
-        };
-        assert!(path_disagrees(&plan).unwrap().contains("cert_id"));
-        plan.params = vec![arg("certificate_id")];
-        assert_eq!(path_disagrees(&plan), None);
-    }
-
-    #[test]
     fn violations_no_request_could_avoid_are_told_apart() {
         let mut plan = codegen::conformance::OperationPlan {
             id: "get".into(),
@@ -1131,14 +1045,6 @@ mod tests {
         assert!(prism_misreads(&plan, v).is_some());
         let v = "Invalid request; body.To: Request body property To is required";
         assert_eq!(prism_misreads(&plan, v), None);
-    }
-
-    #[test]
-    fn one_item_form_arrays_get_a_second_item() {
-        assert_eq!(
-            two_of_each(&json!({"a": ["x"], "b": ["x", "y"], "c": "z"})),
-            json!({"a": ["x", "x"], "b": ["x", "y"], "c": "z"})
-        );
     }
 
     #[test]
