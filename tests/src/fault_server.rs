@@ -106,8 +106,11 @@ impl FaultServer {
     }
 }
 
-/// Reads one request (head and a body of `content-length` bytes).
-async fn read_request(stream: &mut TcpStream) -> std::io::Result<String> {
+/// Reads one request (head and a body of `content-length` bytes). `None` when
+/// the peer closed before a whole head arrived: a client may open a connection
+/// it never uses (hyper connects in the background while waiting for its pool,
+/// and drops the idle connection with the client), which is not a request.
+async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<String>> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 8192];
     loop {
@@ -133,10 +136,10 @@ async fn read_request(stream: &mut TcpStream) -> std::io::Result<String> {
                 }
                 buf.extend_from_slice(&chunk[..n]);
             }
-            return Ok(head);
+            return Ok(Some(head));
         }
     }
-    Ok(String::from_utf8_lossy(&buf).to_string())
+    Ok(None)
 }
 
 async fn serve(
@@ -144,7 +147,9 @@ async fn serve(
     step: Step,
     log: Arc<Mutex<Vec<Seen>>>,
 ) -> std::io::Result<()> {
-    let head = read_request(&mut stream).await?;
+    let Some(head) = read_request(&mut stream).await? else {
+        return Ok(());
+    };
     let mut first = head.lines().next().unwrap_or_default().split(' ');
     log.lock().unwrap().push(Seen {
         method: first.next().unwrap_or_default().to_string(),

@@ -536,3 +536,16 @@ async fn requests_are_traced_and_the_key_never_appears() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_connection_closed_before_any_request_is_not_counted_as_one() {
+    // hyper may open a connection in the background and drop it unused; the
+    // counts above would otherwise see a request nobody sent.
+    let server = FaultServer::start(vec![Step::json(200, &metro())]).await;
+    let addr = server.url.trim_start_matches("http://").to_string();
+    drop(tokio::net::TcpStream::connect(&addr).await.unwrap());
+    let got = client(&server.url).get_metro("m1").send().await.unwrap();
+    assert_eq!(got.name.as_deref(), Some("London"));
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(server.requests().len(), 1, "{:?}", server.requests());
+}
