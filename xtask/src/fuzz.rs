@@ -51,7 +51,9 @@ pub fn run(root: &Path, target: &str, seconds: u64) -> Result<()> {
         }
         // A seed number and a list of edits.
         "structured" => "512",
-        other => bail!("unknown fuzz target `{other}` (bytes, structured)"),
+        // A tree of YAML nodes; the text it renders to is bounded by the target.
+        "yaml" => "4096",
+        other => bail!("unknown fuzz target `{other}` (bytes, structured, yaml)"),
     };
     args.push("--".into());
     for flag in [

@@ -77,7 +77,8 @@ enum Command {
     },
     /// Fuzz the generator (installs cargo-fuzz; needs no nightly toolchain).
     Fuzz {
-        /// `bytes` (any input) or `structured` (edited real documents).
+        /// `bytes` (any input), `structured` (edited real documents) or `yaml`
+        /// (built YAML: anchors, aliases, merge keys, deep nesting, odd `$ref`s).
         #[arg(default_value = "bytes")]
         target: String,
         /// How long to run.
