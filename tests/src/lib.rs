@@ -52,6 +52,9 @@ pub mod snapshot_formats;
 #[path = "../snapshots/inline.rs"]
 pub mod snapshot_inline;
 #[rustfmt::skip]
+#[path = "../snapshots/large.rs"]
+pub mod snapshot_large;
+#[rustfmt::skip]
 #[path = "../snapshots/library.rs"]
 pub mod snapshot_library;
 #[rustfmt::skip]
