@@ -124,6 +124,9 @@ const PLAIN: &[&str] = &[
 
 const SCHEMAS: &[&str] = &["A", "B", "C~1", "D/E", "é", "%41"];
 
+/// The size the document may grow to (the generator's own limit is 64 MiB).
+const MAX_TEXT: usize = 1 << 20;
+
 /// The nesting a `Nest` node may add: past the generator's depth limit (128),
 /// not so far that one input takes seconds.
 const MAX_NEST: u16 = 400;
@@ -217,7 +220,9 @@ struct Writer {
 
 impl Writer {
     fn value(&mut self, node: &Node, indent: usize, flow: bool) {
-        if self.budget == 0 {
+        // Block nesting grows the text with the square of its depth: past
+        // `MAX_TEXT` the input would be a test of the document-size limit only.
+        if self.budget == 0 || self.out.len() > MAX_TEXT {
             self.out.push_str("null");
             return;
         }
