@@ -384,9 +384,10 @@ paths:
         // the credential set on the client.
         assert!(d.main_rs.contains(".put_pet("), "{}", d.main_rs);
         assert!(d.main_rs.contains("args.arg::<i64>(\"id\")?"));
-        assert!(d
-            .main_rs
-            .contains("args.arg::<pets::types::Pet>(\"$body\")?"));
+        assert!(
+            d.main_rs
+                .contains("args.arg::<pets::types::Pet>(\"$body\")?")
+        );
         assert!(d.main_rs.contains("args.opt::<bool>(\"dry\")?"));
         assert!(d.main_rs.contains(".key(\"conformance\")"), "{}", d.main_rs);
         syn::parse_file(&d.main_rs).expect("the driver parses");

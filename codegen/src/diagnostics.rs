@@ -133,15 +133,15 @@ pub fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' {
-            if let (Some(h), Some(l)) = (
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (
                 bytes.get(i + 1).copied().and_then(hex),
                 bytes.get(i + 2).copied().and_then(hex),
-            ) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -292,8 +292,8 @@ pub fn render(d: &Diagnostic, file: &str, map: Option<&SourceMap<'_>>) -> String
         message
     };
     // Bound to a local so the renderer's borrows end before the strings they borrow.
-    let rendered = Renderer::plain().render(message).to_string();
-    rendered
+
+    Renderer::plain().render(message).to_string()
 }
 
 /// Renders every diagnostic of a document, building its source map once.

@@ -158,7 +158,7 @@ pub fn lines(doc: &Doc, fallback: &str) -> Vec<String> {
     }
     if doc.read_only {
         facts.push(vec![
-            "Read-only: set by the server, not sent in requests.".to_string()
+            "Read-only: set by the server, not sent in requests.".to_string(),
         ]);
     }
     if doc.write_only {
@@ -388,15 +388,14 @@ fn inline(line: &str) -> String {
         if c == '<' {
             // Autolinks stay; anything else could be read as an HTML tag.
             let rest: String = chars[i + 1..].iter().collect();
-            if rest.starts_with("http://") || rest.starts_with("https://") {
-                if let Some(end) = rest.find('>') {
-                    if !rest[..end].contains(' ') {
-                        out.push('<');
-                        out.push_str(&rest[..=end]);
-                        i += end + 2;
-                        continue;
-                    }
-                }
+            if (rest.starts_with("http://") || rest.starts_with("https://"))
+                && let Some(end) = rest.find('>')
+                && !rest[..end].contains(' ')
+            {
+                out.push('<');
+                out.push_str(&rest[..=end]);
+                i += end + 2;
+                continue;
             }
             out.push_str("&lt;");
             i += 1;
@@ -448,9 +447,11 @@ mod tests {
         );
         // A break that would start a list item is not taken.
         let tricky = format!("{} - 5 items", "x".repeat(35));
-        assert!(wrap(&tricky, 40)
-            .iter()
-            .all(|l| !l.trim_start().starts_with('-')));
+        assert!(
+            wrap(&tricky, 40)
+                .iter()
+                .all(|l| !l.trim_start().starts_with('-'))
+        );
         let table = format!("| {} |", "cell ".repeat(30));
         assert_eq!(wrap(&table, 40), vec![table.clone()]);
         let url = format!("see https://example.com/{}", "a".repeat(100));

@@ -2,7 +2,7 @@
 //! consumer who calls one tag's operations compiles only what they reach. Decided
 //! from the resolved model before anything is printed.
 
-use crate::names::{snake, Namespace};
+use crate::names::{Namespace, snake};
 use crate::operations::{Decode, OperationSet};
 use crate::types::{Ty, TypeId, TypeKind, TypeSpace};
 use heck::ToKebabCase;

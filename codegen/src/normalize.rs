@@ -7,7 +7,7 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::http::HttpMethod;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
     let is_31 = doc
@@ -104,14 +104,14 @@ fn repair_parameters(root: &mut Map<String, Value>, diags: &mut Diagnostics) {
                         crate::diagnostics::pointer_push(&item_ptr, "parameters"),
                         value,
                     ));
-                } else if let Some(op) = value.as_object_mut() {
-                    if let Some(ps) = op.get_mut("parameters") {
-                        let at = crate::diagnostics::pointer_push(
-                            &crate::diagnostics::pointer_push(&item_ptr, key),
-                            "parameters",
-                        );
-                        lists.push((at, ps));
-                    }
+                } else if let Some(op) = value.as_object_mut()
+                    && let Some(ps) = op.get_mut("parameters")
+                {
+                    let at = crate::diagnostics::pointer_push(
+                        &crate::diagnostics::pointer_push(&item_ptr, key),
+                        "parameters",
+                    );
+                    lists.push((at, ps));
                 }
             }
         }
@@ -488,10 +488,10 @@ fn lower_31(obj: &mut Map<String, Value>) {
     if let Some(c) = obj.remove("const") {
         obj.insert("enum".into(), Value::Array(vec![c]));
     }
-    if let Some(Value::Array(examples)) = obj.remove("examples") {
-        if let Some(first) = examples.into_iter().next() {
-            obj.entry("example").or_insert(first);
-        }
+    if let Some(Value::Array(examples)) = obj.remove("examples")
+        && let Some(first) = examples.into_iter().next()
+    {
+        obj.entry("example").or_insert(first);
     }
     for (exclusive, bound) in [
         ("exclusiveMinimum", "minimum"),
@@ -502,10 +502,11 @@ fn lower_31(obj: &mut Map<String, Value>) {
             obj.insert(exclusive.into(), Value::Bool(true));
         }
     }
-    if let Some(Value::String(media)) = obj.get("contentMediaType") {
-        if media == "application/octet-stream" && !obj.contains_key("format") {
-            obj.insert("format".into(), json!("binary"));
-        }
+    if let Some(Value::String(media)) = obj.get("contentMediaType")
+        && media == "application/octet-stream"
+        && !obj.contains_key("format")
+    {
+        obj.insert("format".into(), json!("binary"));
     }
     if obj.get("contentEncoding").and_then(Value::as_str) == Some("base64")
         && !obj.contains_key("format")
@@ -569,35 +570,35 @@ fn clamp_integer_bounds(obj: &mut Map<String, Value>) {
         return;
     }
     for key in ["minimum", "maximum", "multipleOf"] {
-        if let Some(Value::Number(n)) = obj.get(key).cloned() {
-            if n.as_i64().is_none() {
-                // The resolver picks a wider Rust integer from the bounds as written.
-                if key != "multipleOf" {
-                    let original = obj
-                        .entry(WIDE_BOUNDS)
-                        .or_insert_with(|| Value::Object(Map::new()));
-                    if let Value::Object(o) = original {
-                        o.insert(key.into(), Value::Number(n.clone()));
-                    }
+        if let Some(Value::Number(n)) = obj.get(key).cloned()
+            && n.as_i64().is_none()
+        {
+            // The resolver picks a wider Rust integer from the bounds as written.
+            if key != "multipleOf" {
+                let original = obj
+                    .entry(WIDE_BOUNDS)
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(o) = original {
+                    o.insert(key.into(), Value::Number(n.clone()));
                 }
-                let clamped = match n.as_f64() {
-                    Some(f) if f <= i64::MIN as f64 => Value::from(i64::MIN),
-                    Some(f) if f >= i64::MAX as f64 => Value::from(i64::MAX),
-                    Some(f) if key != "multipleOf" => Value::from(f.round() as i64),
-                    _ => Value::Null,
-                };
-                if clamped.is_null() {
-                    obj.remove(key);
-                } else {
-                    obj.insert(key.into(), clamped);
-                }
+            }
+            let clamped = match n.as_f64() {
+                Some(f) if f <= i64::MIN as f64 => Value::from(i64::MIN),
+                Some(f) if f >= i64::MAX as f64 => Value::from(i64::MAX),
+                Some(f) if key != "multipleOf" => Value::from(f.round() as i64),
+                _ => Value::Null,
+            };
+            if clamped.is_null() {
+                obj.remove(key);
+            } else {
+                obj.insert(key.into(), clamped);
             }
         }
     }
-    if let Some(Value::Array(values)) = obj.get("enum") {
-        if values.iter().any(|v| v.is_number() && v.as_i64().is_none()) {
-            obj.remove("enum");
-        }
+    if let Some(Value::Array(values)) = obj.get("enum")
+        && values.iter().any(|v| v.is_number() && v.as_i64().is_none())
+    {
+        obj.remove("enum");
     }
 }
 

@@ -11,8 +11,8 @@ use crate::features::Features;
 use crate::operations::OperationSet;
 use crate::output::format_chunk;
 use crate::types::{TypeEmitter, TypeSpace};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// Definitions (or operations) per chunk: small enough to balance, large enough
@@ -93,12 +93,14 @@ pub fn format_all(chunks: &[Chunk], cx: &Context<'_>) -> Result<Formatted, Diagn
         .max(1);
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(chunk) = chunks.get(i) else { break };
-                let done = run(chunk, cx);
-                if let Ok(mut slot) = results[i].lock() {
-                    *slot = Some(done);
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(chunk) = chunks.get(i) else { break };
+                    let done = run(chunk, cx);
+                    if let Ok(mut slot) = results[i].lock() {
+                        *slot = Some(done);
+                    }
                 }
             });
         }

@@ -6,7 +6,7 @@
 //! is left out. Every repair is an error with the repair named, so `validate`
 //! still fails while `generate` goes on.
 
-use crate::diagnostics::{pointer_push, Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, pointer_push};
 use crate::http::HttpMethod;
 use openapiv3::{
     Callback, Example, Header, Info, Link, Operation, Parameter, PathItem, ReferenceOr,
@@ -19,16 +19,16 @@ pub fn repair(raw: &mut Value, diags: &mut Diagnostics) {
     let Some(root) = raw.as_object_mut() else {
         return;
     };
-    if let Some(info) = root.get_mut("info") {
-        if !readable::<Info>(info) {
-            report(
-                diags,
-                "#/info",
-                "the info object",
-                "a title `API`, version `0.0.0`",
-            );
-            *info = serde_json::json!({"title": "API", "version": "0.0.0"});
-        }
+    if let Some(info) = root.get_mut("info")
+        && !readable::<Info>(info)
+    {
+        report(
+            diags,
+            "#/info",
+            "the info object",
+            "a title `API`, version `0.0.0`",
+        );
+        *info = serde_json::json!({"title": "API", "version": "0.0.0"});
     }
     list::<Server>(root, "servers", "#", diags);
     list::<Tag>(root, "tags", "#", diags);

@@ -3,7 +3,7 @@
 //! collide in Rust, impossible bounds, defaults and examples that contradict their
 //! schema, …). Every finding names its place by JSON pointer.
 
-use crate::diagnostics::{pointer_push, Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, pointer_push};
 use crate::http::HttpMethod;
 use crate::names::{camel, snake};
 use serde_json::{Map, Value};
@@ -232,14 +232,20 @@ impl Visitor<'_, '_> {
                     .get("additionalProperties")
                     .is_some_and(|a| a.is_object() || a == &Value::Bool(true));
                 for (i, r) in required.iter().enumerate() {
-                    if let Some(r) = r.as_str().filter(|r| !props.contains_key(*r)) {
-                        if !open && !obj.contains_key("allOf") {
-                            self.diags.push(
-                                Diagnostic::warning(pointer_push(&pointer_push(at, "required"), &i.to_string()), format!("`{r}` is required but is not among the properties"))
-                                    .with_code("required-unknown")
-                                    .with_help(format!("declare `{r}` under `properties`, or remove it from `required`")),
-                            );
-                        }
+                    if let Some(r) = r.as_str().filter(|r| !props.contains_key(*r))
+                        && !open
+                        && !obj.contains_key("allOf")
+                    {
+                        self.diags.push(
+                            Diagnostic::warning(
+                                pointer_push(&pointer_push(at, "required"), &i.to_string()),
+                                format!("`{r}` is required but is not among the properties"),
+                            )
+                            .with_code("required-unknown")
+                            .with_help(format!(
+                                "declare `{r}` under `properties`, or remove it from `required`"
+                            )),
+                        );
                     }
                 }
             }
@@ -273,20 +279,19 @@ impl Visitor<'_, '_> {
             if let (Some(a), Some(b)) = (
                 obj.get(lo).and_then(Value::as_f64),
                 obj.get(hi).and_then(Value::as_f64),
-            ) {
-                if a > b {
-                    self.diags.push(
-                        Diagnostic::error(
-                            pointer_push(at, lo),
-                            format!("`{lo}: {a}` is above `{hi}: {b}`, so no value is valid"),
-                        )
-                        .with_code("impossible-schema")
-                        .with_help(format!("swap or correct `{lo}` and `{hi}`"))
-                        .with_repair(
-                            "the bounds are documentation only; the client does not check them",
-                        ),
-                    );
-                }
+            ) && a > b
+            {
+                self.diags.push(
+                    Diagnostic::error(
+                        pointer_push(at, lo),
+                        format!("`{lo}: {a}` is above `{hi}: {b}`, so no value is valid"),
+                    )
+                    .with_code("impossible-schema")
+                    .with_help(format!("swap or correct `{lo}` and `{hi}`"))
+                    .with_repair(
+                        "the bounds are documentation only; the client does not check them",
+                    ),
+                );
             }
         }
         if obj
@@ -390,20 +395,19 @@ fn check_value(value: &Value, schema: &Value, root: &Value, depth: usize) -> Res
         }
     }
     for key in ["oneOf", "anyOf"] {
-        if let Some(list) = s.get(key).and_then(Value::as_array) {
-            if !list.is_empty()
-                && !list
-                    .iter()
-                    .any(|part| check_value(value, part, root, depth + 1).is_ok())
-            {
-                return Err(format!("it fits none of the `{key}` alternatives"));
-            }
+        if let Some(list) = s.get(key).and_then(Value::as_array)
+            && !list.is_empty()
+            && !list
+                .iter()
+                .any(|part| check_value(value, part, root, depth + 1).is_ok())
+        {
+            return Err(format!("it fits none of the `{key}` alternatives"));
         }
     }
-    if let Some(values) = s.get("enum").and_then(Value::as_array) {
-        if !values.contains(value) {
-            return Err(format!("{value} is not one of the `enum` values"));
-        }
+    if let Some(values) = s.get("enum").and_then(Value::as_array)
+        && !values.contains(value)
+    {
+        return Err(format!("{value} is not one of the `enum` values"));
     }
     let fits = |ty: &str| match ty {
         "string" => value.is_string(),
@@ -418,10 +422,10 @@ fn check_value(value: &Value, schema: &Value, root: &Value, depth: usize) -> Res
         "object" => value.is_object(),
         _ => true,
     };
-    if let Some(ty) = s.get("type").and_then(Value::as_str) {
-        if !fits(ty) {
-            return Err(format!("expected {ty}, found {}", kind(value)));
-        }
+    if let Some(ty) = s.get("type").and_then(Value::as_str)
+        && !fits(ty)
+    {
+        return Err(format!("expected {ty}, found {}", kind(value)));
     }
     if let (Some(obj), Some(props)) = (
         value.as_object(),

@@ -334,19 +334,19 @@ fn count_values(value: &Value) -> usize {
 /// A scalar's JSON value: quoted and block scalars are strings; plain ones follow
 /// the YAML 1.2 core schema (null, booleans, integers, floats, else strings).
 fn resolve(text: String, style: TScalarStyle, tag: Option<&yaml_rust2::parser::Tag>) -> Value {
-    if let Some(tag) = tag {
-        if tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!" {
-            match tag.suffix.as_str() {
-                "str" => return Value::String(text),
-                "null" => return Value::Null,
-                "bool" => return Value::Bool(matches!(text.as_str(), "true" | "True" | "TRUE")),
-                "int" | "float" => {
-                    if let Some(v) = number(&text) {
-                        return v;
-                    }
+    if let Some(tag) = tag
+        && (tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!")
+    {
+        match tag.suffix.as_str() {
+            "str" => return Value::String(text),
+            "null" => return Value::Null,
+            "bool" => return Value::Bool(matches!(text.as_str(), "true" | "True" | "TRUE")),
+            "int" | "float" => {
+                if let Some(v) = number(&text) {
+                    return v;
                 }
-                _ => {}
             }
+            _ => {}
         }
     }
     if style != TScalarStyle::Plain {

@@ -171,10 +171,10 @@ impl Date {
     pub fn to_naive(&self) -> Result<chrono::NaiveDate, DateTimeError> {
         let text = self.0.trim();
         let mut s = Scanner::new(text);
-        if let Some(date) = s.date() {
-            if s.at_end() {
-                return Ok(date);
-            }
+        if let Some(date) = s.date()
+            && s.at_end()
+        {
+            return Ok(date);
         }
         parse_date_time(text).map(|p| p.local.date())
     }
@@ -355,10 +355,10 @@ impl<'a> Scanner<'a> {
             _ => None,
         };
         let month = self.digits(2)?;
-        if let Some(sep) = sep {
-            if !self.eat(sep) {
-                return None;
-            }
+        if let Some(sep) = sep
+            && !self.eat(sep)
+        {
+            return None;
         }
         let day = self.digits(2)?;
         chrono::NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)

@@ -83,9 +83,11 @@ mod tests {
     #[test]
     fn a_header_with_a_newline_is_refused() {
         assert!(header_value("h", &"ok").is_ok());
-        assert!(header_value("h", &"a\nb")
-            .unwrap_err()
-            .to_string()
-            .contains("`h`"));
+        assert!(
+            header_value("h", &"a\nb")
+                .unwrap_err()
+                .to_string()
+                .contains("`h`")
+        );
     }
 }

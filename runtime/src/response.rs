@@ -245,16 +245,14 @@ pub(crate) fn json_path_at(text: &[u8], line: usize, column: usize) -> Option<St
                     }
                     i += 1;
                 }
-                if expect_key {
-                    if let Some(Frame::Object(key)) = stack.last_mut() {
-                        let raw = text.get(start..i.min(text.len()))?;
-                        // Decode escapes the way JSON does; fall back to the raw text.
-                        let quoted = [b"\"", raw, b"\""].concat();
-                        *key = Some(
-                            serde_json::from_slice::<String>(&quoted)
-                                .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned()),
-                        );
-                    }
+                if expect_key && let Some(Frame::Object(key)) = stack.last_mut() {
+                    let raw = text.get(start..i.min(text.len()))?;
+                    // Decode escapes the way JSON does; fall back to the raw text.
+                    let quoted = [b"\"", raw, b"\""].concat();
+                    *key = Some(
+                        serde_json::from_slice::<String>(&quoted)
+                            .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned()),
+                    );
                 }
             }
             _ => {}

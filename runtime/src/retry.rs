@@ -195,10 +195,10 @@ async fn attempts(
             Ok(raw) => {
                 span.record("status", raw.status.as_u16());
                 // Finding the id costs a header lookup per candidate name.
-                if !span.is_disabled() {
-                    if let Some(id) = raw.request_id() {
-                        span.record("request_id", id);
-                    }
+                if !span.is_disabled()
+                    && let Some(id) = raw.request_id()
+                {
+                    span.record("request_id", id);
                 }
                 if safe && retryable_status(raw.status) {
                     policy.wait_for(attempt, &raw.headers)

@@ -2178,17 +2178,16 @@ mod runtime {
                             }
                             i += 1;
                         }
-                        if expect_key {
-                            if let Some(Frame::Object(key)) = stack.last_mut() {
-                                let raw = text.get(start..i.min(text.len()))?;
-                                let quoted = [b"\"", raw, b"\""].concat();
-                                *key = Some(
-                                    serde_json::from_slice::<String>(&quoted)
-                                        .unwrap_or_else(|_| {
-                                            String::from_utf8_lossy(raw).into_owned()
-                                        }),
-                                );
-                            }
+                        if expect_key && let Some(Frame::Object(key)) = stack.last_mut()
+                        {
+                            let raw = text.get(start..i.min(text.len()))?;
+                            let quoted = [b"\"", raw, b"\""].concat();
+                            *key = Some(
+                                serde_json::from_slice::<String>(&quoted)
+                                    .unwrap_or_else(|_| {
+                                        String::from_utf8_lossy(raw).into_owned()
+                                    }),
+                            );
                         }
                     }
                     _ => {}
@@ -2424,10 +2423,8 @@ mod runtime {
                 let wait = match &outcome {
                     Ok(raw) => {
                         span.record("status", raw.status.as_u16());
-                        if !span.is_disabled() {
-                            if let Some(id) = raw.request_id() {
-                                span.record("request_id", id);
-                            }
+                        if !span.is_disabled() && let Some(id) = raw.request_id() {
+                            span.record("request_id", id);
                         }
                         if safe && retryable_status(raw.status) {
                             policy.wait_for(attempt, &raw.headers)

@@ -731,10 +731,8 @@ mod runtime {
             pub fn to_naive(&self) -> Result<chrono::NaiveDate, DateTimeError> {
                 let text = self.0.trim();
                 let mut s = Scanner::new(text);
-                if let Some(date) = s.date() {
-                    if s.at_end() {
-                        return Ok(date);
-                    }
+                if let Some(date) = s.date() && s.at_end() {
+                    return Ok(date);
                 }
                 parse_date_time(text).map(|p| p.local.date())
             }
@@ -898,10 +896,8 @@ mod runtime {
                     _ => None,
                 };
                 let month = self.digits(2)?;
-                if let Some(sep) = sep {
-                    if !self.eat(sep) {
-                        return None;
-                    }
+                if let Some(sep) = sep && !self.eat(sep) {
+                    return None;
                 }
                 let day = self.digits(2)?;
                 chrono::NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
@@ -1927,17 +1923,16 @@ mod runtime {
                             }
                             i += 1;
                         }
-                        if expect_key {
-                            if let Some(Frame::Object(key)) = stack.last_mut() {
-                                let raw = text.get(start..i.min(text.len()))?;
-                                let quoted = [b"\"", raw, b"\""].concat();
-                                *key = Some(
-                                    serde_json::from_slice::<String>(&quoted)
-                                        .unwrap_or_else(|_| {
-                                            String::from_utf8_lossy(raw).into_owned()
-                                        }),
-                                );
-                            }
+                        if expect_key && let Some(Frame::Object(key)) = stack.last_mut()
+                        {
+                            let raw = text.get(start..i.min(text.len()))?;
+                            let quoted = [b"\"", raw, b"\""].concat();
+                            *key = Some(
+                                serde_json::from_slice::<String>(&quoted)
+                                    .unwrap_or_else(|_| {
+                                        String::from_utf8_lossy(raw).into_owned()
+                                    }),
+                            );
                         }
                     }
                     _ => {}
@@ -2173,10 +2168,8 @@ mod runtime {
                 let wait = match &outcome {
                     Ok(raw) => {
                         span.record("status", raw.status.as_u16());
-                        if !span.is_disabled() {
-                            if let Some(id) = raw.request_id() {
-                                span.record("request_id", id);
-                            }
+                        if !span.is_disabled() && let Some(id) = raw.request_id() {
+                            span.record("request_id", id);
                         }
                         if safe && retryable_status(raw.status) {
                             policy.wait_for(attempt, &raw.headers)

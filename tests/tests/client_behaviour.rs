@@ -5,8 +5,8 @@
 use consoleconnect::client::{
     CreatePortOrderError, GetMetroError, GetPortOrderError, ListPortsError,
 };
-use consoleconnect::{types, Client, Error};
-use serde_json::{json, Value};
+use consoleconnect::{Client, Error, types};
+use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 

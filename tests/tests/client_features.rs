@@ -4,7 +4,7 @@
 //! of security scheme.
 
 use consoleconnect_tests::snapshot_client::client::{GetPartError, PostItemsResponse};
-use consoleconnect_tests::snapshot_client::{types, Client, Error};
+use consoleconnect_tests::snapshot_client::{Client, Error, types};
 use serde_json::json;
 use wiremock::matchers::{body_string, header, header_exists, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};

@@ -132,10 +132,11 @@ async fn an_operation_the_document_gives_no_response_is_unanswerable_not_a_viola
     .await;
     let c = called(client.get_metro("m").send().await);
     assert_eq!((c.violations, c.error), (None, None));
-    assert!(c
-        .unanswered
-        .expect("unanswered")
-        .contains("No response defined"));
+    assert!(
+        c.unanswered
+            .expect("unanswered")
+            .contains("No response defined")
+    );
     // Nor when it cannot write the documented body (a schema-less `*/*`).
     let (_server, client) = answering(ResponseTemplate::new(500).set_body_json(json!({
         "type": "https://stoplight.io/prism/errors#NO_COMPLEX_OBJECT_TEXT",

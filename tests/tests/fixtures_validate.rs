@@ -9,7 +9,7 @@ use std::path::Path;
 
 use consoleconnect_tests::openapi_jsonschema::{close_objects, standalone_schema};
 use consoleconnect_tests::{examples_dir, spec_path};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// One `externalValue` link: where it is in the document, and the schema it illustrates.
 struct Link {

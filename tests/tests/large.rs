@@ -7,7 +7,7 @@ use consoleconnect_tests::snapshot_large::types::{
     Failure, Leaf, Level0, Level1, Level2, Level3, Level4, Level5, Shape,
 };
 use consoleconnect_tests::snapshot_large::{Client, Error};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::mem::size_of;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -9,8 +9,8 @@ use consoleconnect_tests::{
     snapshot_formats as formats, snapshot_inline as inline, snapshot_names as names,
 };
 use consoleconnect_tests::{snapshot_objects as objects, snapshot_recursion as recursion};
-use serde::{de::DeserializeOwned, Serialize};
-use serde_json::{json, Value};
+use serde::{Serialize, de::DeserializeOwned};
+use serde_json::{Value, json};
 
 /// Decodes, re-encodes, asserts nothing changed, and returns the typed value.
 fn round_trip<T: DeserializeOwned + Serialize>(value: Value) -> T {

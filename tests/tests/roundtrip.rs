@@ -2,7 +2,7 @@
 //! JSON: unknown members, nulls and absent members included.
 
 use consoleconnect::types;
-use serde::{de::DeserializeOwned, Serialize};
+use serde::{Serialize, de::DeserializeOwned};
 use serde_json::Value;
 use std::collections::BTreeSet;
 

@@ -4,7 +4,7 @@
 
 use consoleconnect_tests::snapshot_reserved_names as reserved;
 use consoleconnect_tests::snapshot_sloppy::client::GetAccountError;
-use consoleconnect_tests::snapshot_sloppy::{types, Client, Error};
+use consoleconnect_tests::snapshot_sloppy::{Client, Error, types};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};

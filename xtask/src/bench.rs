@@ -13,7 +13,7 @@
 //! Every figure is the median of several runs. The table is printed and written to
 //! `bench/results.md` with a description of the machine.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -293,7 +293,10 @@ pub fn run(root: &Path, corpus: &Path, skip_progenitor: bool) -> Result<()> {
     }
     std::fs::write(
         check_ws.join("Cargo.toml"),
-        format!("# Written by `cargo xtask bench`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\nexclude = [\"plain\"]\n\n[profile.dev]\ndebug = 0\n", members.join(", ")),
+        format!(
+            "# Written by `cargo xtask bench`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\nexclude = [\"plain\"]\n\n[profile.dev]\ndebug = 0\n",
+            members.join(", ")
+        ),
     )?;
     // Our crates are generated standalone (own `[workspace]`); members must not be.
     for g in &generation {
@@ -490,7 +493,10 @@ fn table(
     regen: f64,
     writes: usize,
 ) -> String {
-    let mut s = format!("# Benchmarks\n\nWritten by `cargo xtask bench`. Machine: {}.\nEach figure is the median of {RUNS} runs ({CHECK_RUNS} for `cargo check`).\n\n", machine());
+    let mut s = format!(
+        "# Benchmarks\n\nWritten by `cargo xtask bench`. Machine: {}.\nEach figure is the median of {RUNS} runs ({CHECK_RUNS} for `cargo check`).\n\n",
+        machine()
+    );
     s.push_str("## Generation (release build; wall time and peak memory)\n\n| document | ours | ours peak | cargo-progenitor 0.15.1 | its peak | ours / theirs |\n|---|---|---|---|---|---|\n");
     for g in generation {
         let (ot, om) = g.ours.unwrap_or_default();

@@ -7,7 +7,7 @@
 //! responses and a few times with generated (`--dynamic`, seeded) ones, so decoding
 //! meets varied data.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use std::io::Read;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

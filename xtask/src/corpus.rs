@@ -6,7 +6,7 @@
 //! The table goes to the terminal and to `target/corpus/report.md`; any document
 //! that fails to generate, fails to compile or warns makes the run fail.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -398,7 +398,9 @@ fn clippy(workspace: &Path, target: &Path) -> Result<BTreeMap<String, Messages>>
 }
 
 fn table(rows: &[Row], generation: Duration, check: Duration, peak: Option<f64>) -> String {
-    let mut s = String::from("| document | ops | schemas → types | all types | generated | compiles | warnings | fallbacks | gen s | lines | first error |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    let mut s = String::from(
+        "| document | ops | schemas → types | all types | generated | compiles | warnings | fallbacks | gen s | lines | first error |\n|---|---|---|---|---|---|---|---|---|---|---|\n",
+    );
     for r in rows {
         let compiles = match r.compiles {
             Some(true) => "yes",

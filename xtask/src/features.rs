@@ -18,12 +18,10 @@ pub fn declared(manifest: &Path) -> Result<Vec<String>> {
             in_features = line == "[features]";
             continue;
         }
-        if in_features {
-            if let Some((name, _)) = line.split_once('=') {
-                let name = name.trim();
-                if name != "default" && !name.is_empty() {
-                    out.push(name.to_string());
-                }
+        if in_features && let Some((name, _)) = line.split_once('=') {
+            let name = name.trim();
+            if name != "default" && !name.is_empty() {
+                out.push(name.to_string());
             }
         }
     }

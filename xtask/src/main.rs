@@ -6,12 +6,12 @@
 //! - `conformance [DOC…] [--full]` proves generated crates on examples, synthetic
 //!   instances and a Prism mock
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use codegen::diagnostics::{Diagnostic, SourceMap};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use xtask::{fsutil, GENERATED, SPEC};
+use xtask::{GENERATED, SPEC, fsutil};
 
 /// Generation allocates many small token trees and strings; mimalloc cuts the
 /// time spent in the allocator (measured by `cargo xtask bench`).

@@ -24,7 +24,7 @@
 //! Anything else (`type`, `properties`, `required`, `items`, `enum`, `minimum`…) means
 //! the same in both languages and is copied as is.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 /// Prefix of a reference to a component schema in an OpenAPI document.
 pub const COMPONENT_SCHEMA_PREFIX: &str = "#/components/schemas/";
@@ -339,15 +339,14 @@ fn read_31_as_the_generator(v: &mut Value) {
                 Some(Value::Array(ts)) => ts.iter().any(|t| t == "integer"),
                 _ => false,
             };
-            if is_integer {
-                if let Some((lowest, highest)) = map
+            if is_integer
+                && let Some((lowest, highest)) = map
                     .get("format")
                     .and_then(Value::as_str)
                     .and_then(integer_format_bounds)
-                {
-                    map.entry("minimum").or_insert(lowest);
-                    map.entry("maximum").or_insert(highest);
-                }
+            {
+                map.entry("minimum").or_insert(lowest);
+                map.entry("maximum").or_insert(highest);
             }
             implied_type(map);
             for (key, child) in map.iter_mut() {
@@ -404,10 +403,10 @@ fn make_nullable(mut schema: Map<String, Value>) -> Value {
             _ => {}
         }
     }
-    if let Some(Value::Array(values)) = schema.get_mut("enum") {
-        if !values.contains(&Value::Null) {
-            values.push(Value::Null);
-        }
+    if let Some(Value::Array(values)) = schema.get_mut("enum")
+        && !values.contains(&Value::Null)
+    {
+        values.push(Value::Null);
     }
     Value::Object(schema)
 }

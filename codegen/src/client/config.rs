@@ -129,7 +129,11 @@ impl ClientEmitter<'_> {
         let from_env_doc = docs::attrs(&lines(&format!(
             "Builds a client from environment variables:\n\n{}\n\nFails if the base URL is invalid{}.",
             env_docs.join("\n"),
-            if need_credential { " or no credential is set" } else { "" }
+            if need_credential {
+                " or no credential is set"
+            } else {
+                ""
+            }
         )));
         let client_doc = docs::attrs(&lines(&format!(
             "A client for the {title}.\n\nCheap to clone: clones share one connection pool. Build one with [`Client::builder`], [`Client::new`] or [`Client::from_env`]."

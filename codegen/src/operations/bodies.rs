@@ -26,11 +26,7 @@ impl<'d> OperationResolver<'_, '_, 'd> {
                     let r = self
                         .resolver
                         .schema_type(s, &hint, &pointer_push(&mptr, "schema"));
-                    if r.nullable {
-                        r.ty.option()
-                    } else {
-                        r.ty
-                    }
+                    if r.nullable { r.ty.option() } else { r.ty }
                 }
                 None => self.schemaless(media, &mptr),
             },

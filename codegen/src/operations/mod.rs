@@ -12,12 +12,12 @@ use refs::path_item;
 use security::{schemes, security_names};
 
 pub use bodies::{media_kind, reason};
-pub use refs::{follow_raw, local_pointer, MAX_REF_HOPS};
+pub use refs::{MAX_REF_HOPS, follow_raw, local_pointer};
 
-use crate::diagnostics::{pointer_push, Diagnostic};
+use crate::diagnostics::{Diagnostic, pointer_push};
 use crate::http::{HttpMethod, PathTemplate};
 use crate::load::Document;
-use crate::names::{camel, snake, Namespace};
+use crate::names::{Namespace, camel, snake};
 use crate::reserved;
 use crate::types::resolve::Resolved;
 use crate::types::{Doc, Resolver, Ty};
@@ -300,17 +300,27 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> OperationSet {
                 );
             } else if let Some((other, other_at)) = method_owner.get(&base) {
                 resolver.diags.push(
-                    Diagnostic::warning(&id_at, format!("operationIds `{other}` and `{id}` both become the Rust method `{base}`"))
-                        .with_code("name-collision")
-                        .with_help(format!("rename one of them (the other is at {other_at})"))
-                        .with_repair(format!("this operation's method is `{method_name}`")),
+                    Diagnostic::warning(
+                        &id_at,
+                        format!(
+                            "operationIds `{other}` and `{id}` both become the Rust method `{base}`"
+                        ),
+                    )
+                    .with_code("name-collision")
+                    .with_help(format!("rename one of them (the other is at {other_at})"))
+                    .with_repair(format!("this operation's method is `{method_name}`")),
                 );
             } else if method_name != base {
                 resolver.diags.push(
-                    Diagnostic::warning(&id_at, format!("operationId `{id}` becomes `{base}`, a name the client uses for itself"))
-                        .with_code("name-collision")
-                        .with_help("rename the operation if the numbered method name reads badly")
-                        .with_repair(format!("this operation's method is `{method_name}`")),
+                    Diagnostic::warning(
+                        &id_at,
+                        format!(
+                            "operationId `{id}` becomes `{base}`, a name the client uses for itself"
+                        ),
+                    )
+                    .with_code("name-collision")
+                    .with_help("rename the operation if the numbered method name reads badly")
+                    .with_repair(format!("this operation's method is `{method_name}`")),
                 );
             }
             ids.entry(id.clone()).or_insert_with(|| id_at.clone());

@@ -107,7 +107,7 @@ pub(super) fn pagination(
                 return warn(
                     resolver,
                     format!("the response has no plain member `{member}`"),
-                )
+                );
             }
         },
     };

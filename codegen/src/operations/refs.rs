@@ -125,7 +125,7 @@ impl<'d> OperationResolver<'_, '_, 'd> {
                         value: Cow::Borrowed(t),
                         pointer,
                         component,
-                    })
+                    });
                 }
                 ReferenceOr::Reference { reference } => reference,
             };

@@ -102,12 +102,11 @@ fn alias_loops_to_newtypes(space: &mut TypeSpace) {
                 }
             }
         }
-        if looped {
-            if let TypeKind::Alias(t) =
+        if looped
+            && let TypeKind::Alias(t) =
                 std::mem::replace(&mut space.defs[start].kind, TypeKind::Pending)
-            {
-                space.defs[start].kind = TypeKind::Newtype(t);
-            }
+        {
+            space.defs[start].kind = TypeKind::Newtype(t);
         }
     }
 }

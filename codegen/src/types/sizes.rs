@@ -170,7 +170,7 @@ fn member_types(kind: &TypeKind) -> Vec<&Ty> {
 mod tests {
     use super::*;
     use crate::test_support::resolve;
-    use serde_json::{json, Map, Value};
+    use serde_json::{Map, Value, json};
 
     fn strings(n: usize) -> Value {
         let props: Map<String, Value> = (0..n)

@@ -64,7 +64,7 @@ impl CoreBuilder {
             (None, None) => {
                 return Err(ConfigError(
                     "no base URL set: call `ClientBuilder::base_url`".into(),
-                ))
+                ));
             }
         };
         let parsed = reqwest::Url::parse(&base_url)

@@ -19,8 +19,8 @@ mod report;
 
 pub use compare::json_diff;
 
-use anyhow::{bail, Context, Result};
-use serde_json::{json, Value};
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -177,26 +177,28 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Row>> {
     let checked = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..2 {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(p) = prepared.get(i) else { break };
-                let started = Instant::now();
-                let mut row = Row {
-                    document: file_name(&p.path),
-                    operations: p.driver.operations.len(),
-                    ..Row::default()
-                };
-                let driver = work.join("target/debug").join(format!("{}-driver", p.name));
-                if !driver.exists() {
-                    row.problem = Some("the crate or its driver does not build".into());
-                } else if let Err(e) =
-                    check(p, &driver, &faker_dir, prism.as_deref(), options, &mut row)
-                {
-                    row.problem = Some(format!("{e:#}"));
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(p) = prepared.get(i) else { break };
+                    let started = Instant::now();
+                    let mut row = Row {
+                        document: file_name(&p.path),
+                        operations: p.driver.operations.len(),
+                        ..Row::default()
+                    };
+                    let driver = work.join("target/debug").join(format!("{}-driver", p.name));
+                    if !driver.exists() {
+                        row.problem = Some("the crate or its driver does not build".into());
+                    } else if let Err(e) =
+                        check(p, &driver, &faker_dir, prism.as_deref(), options, &mut row)
+                    {
+                        row.problem = Some(format!("{e:#}"));
+                    }
+                    row.seconds = started.elapsed().as_secs_f64();
+                    println!("{}", summary(&row));
+                    checked.lock().expect("no check panicked").push(row);
                 }
-                row.seconds = started.elapsed().as_secs_f64();
-                println!("{}", summary(&row));
-                checked.lock().expect("no check panicked").push(row);
             });
         }
     });
@@ -330,7 +332,7 @@ fn prepare(work: &Path, path: &Path, name: &str) -> Result<Prepared> {
     let manifest = format!(
         "# Written by `cargo xtask conformance`.\n[package]\nname = \"{name}-driver\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{name} = {{ path = \"../../crates/{name}\" }}\nserde = \"1\"\nserde_json = \"1\"\nbytes = \"1\"\n{}",
         if has_client {
-            "tokio = { version = \"1\", features = [\"rt\"] }\nreqwest = { version = \"0.12\", default-features = false }\n"
+            "tokio = { version = \"1\", features = [\"rt\"] }\nreqwest = { version = \"0.13\", default-features = false }\n"
         } else {
             ""
         }

@@ -1,7 +1,7 @@
 //! The conformance table: what a maintainer deciding whether to trust the generator
 //! with an API wants to read, per document and in total.
 
-use super::{Options, Row, FAKER_VERSION};
+use super::{FAKER_VERSION, Options, Row};
 use std::fmt::Write;
 
 pub fn table(rows: &[Row], options: &Options) -> String {

@@ -11,9 +11,9 @@
 //!   operation against the mock whose base URL is the first argument; the answer
 //!   has the status, Prism's violations header and any error.
 
-use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
 use std::io::{BufRead, Write};
 
 /// Decodes `text` as `T` and encodes the value again.

@@ -3,7 +3,7 @@
 use super::super::*;
 use super::TypeEmitter;
 use crate::docs;
-use crate::names::{ident, Namespace};
+use crate::names::{Namespace, ident};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 

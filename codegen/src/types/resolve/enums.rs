@@ -3,8 +3,8 @@
 use super::super::shape::Shape;
 use super::super::*;
 use super::*;
-use crate::diagnostics::{pointer_push, Diagnostic};
-use crate::names::{camel, Namespace};
+use crate::diagnostics::{Diagnostic, pointer_push};
+use crate::names::{Namespace, camel};
 use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
 

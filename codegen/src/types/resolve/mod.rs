@@ -12,9 +12,9 @@ use scalars::int_type;
 
 use super::shape::Shape;
 use super::*;
-use crate::diagnostics::{pointer_push, Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, pointer_push};
 use crate::load::Document;
-use crate::names::{camel, Namespace};
+use crate::names::{Namespace, camel};
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -334,11 +334,7 @@ impl<'d> Resolver<'d> {
                             &format!("{hint}Item"),
                             &pointer_push(ptr, "items"),
                         );
-                        if r.nullable {
-                            r.ty.option()
-                        } else {
-                            r.ty
-                        }
+                        if r.nullable { r.ty.option() } else { r.ty }
                     }
                     None => Ty::Json,
                 };

@@ -3,8 +3,8 @@
 use super::super::shape::Shape;
 use super::super::*;
 use super::*;
-use crate::diagnostics::{pointer_push, Diagnostic};
-use crate::names::{camel, snake, Namespace};
+use crate::diagnostics::{Diagnostic, pointer_push};
+use crate::names::{Namespace, camel, snake};
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use std::borrow::Cow;
 
@@ -58,11 +58,7 @@ impl<'d> Resolver<'d> {
                     &format!("{name}Value"),
                     &pointer_push(ptr, "additionalProperties"),
                 );
-                if r.nullable {
-                    r.ty.option()
-                } else {
-                    r.ty
-                }
+                if r.nullable { r.ty.option() } else { r.ty }
             }
             _ => Ty::Json,
         }

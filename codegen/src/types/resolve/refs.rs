@@ -2,7 +2,7 @@
 
 use super::super::*;
 use super::*;
-use crate::diagnostics::{pointer_push, pointer_unescape, Diagnostic};
+use crate::diagnostics::{Diagnostic, pointer_push, pointer_unescape};
 use openapiv3::{ReferenceOr, Schema};
 use std::borrow::Cow;
 
@@ -124,7 +124,7 @@ impl<'d> Resolver<'d> {
                 match found {
                     ReferenceOr::Item(s) => return Some(Cow::Borrowed(s)),
                     ReferenceOr::Reference { reference } => {
-                        return self.lookup_next(pointer, reference)
+                        return self.lookup_next(pointer, reference);
                     }
                 }
             }

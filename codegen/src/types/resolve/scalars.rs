@@ -2,7 +2,7 @@
 
 use super::super::*;
 use super::*;
-use crate::diagnostics::{pointer_push, Diagnostic};
+use crate::diagnostics::{Diagnostic, pointer_push};
 use crate::names::camel;
 use serde_json::Value;
 

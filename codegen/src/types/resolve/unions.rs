@@ -5,7 +5,7 @@ use super::super::*;
 use super::enums::is_null_only;
 use super::*;
 use crate::diagnostics::{pointer_push, pointer_unescape};
-use crate::names::{camel, Namespace};
+use crate::names::{Namespace, camel};
 use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
 
