@@ -12,6 +12,7 @@ pub mod types {
     )]
     /// The `Part` object.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Part {
         /// The `name` member.
         pub name: String,
@@ -81,6 +82,7 @@ pub mod types {
     }
     /// The `Problem` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Problem {
         /// The `title` member.
         pub title: Option<String>,
@@ -142,6 +144,7 @@ pub mod types {
     }
     /// The `GetPartFilter` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct GetPartFilter {
         /// The `name` member.
         pub name: Option<String>,
@@ -199,6 +202,7 @@ pub mod types {
     }
     /// The `PostItemsResponse` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct PostItemsResponse {
         /// The `ticket` member.
         pub ticket: Option<String>,
@@ -250,6 +254,7 @@ pub mod types {
     }
     /// The `SubmitFormBody` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct SubmitFormBody {
         /// The `name` member.
         pub name: Option<String>,
@@ -307,6 +312,7 @@ pub mod types {
     }
     /// The `UploadBody` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct UploadBody {
         /// The `title` member.
         pub title: Option<String>,
@@ -849,6 +855,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::get_part`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum GetPartError {
         /// `404`: No such part.
         NotFound(types::Problem),
@@ -905,6 +912,7 @@ pub mod client {
     }
     /// The successful responses of [`Client::post_items`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum PostItemsResponse {
         /// `201`: Created.
         Created(types::Part),
@@ -915,6 +923,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::post_items`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum PostItemsError {}
     /// The parameters of [`Client::submit_form`] (`PUT /forms`), which returns them in a
     /// [`Request`](crate::Request).
@@ -960,6 +969,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::submit_form`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum SubmitFormError {}
     /// The parameters of [`Client::upload`] (`POST /upload`), which returns them in a
     /// [`Request`](crate::Request).
@@ -999,6 +1009,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::upload`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum UploadError {}
     /// The parameters of [`Client::put_raw`] (`PUT /raw`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1038,6 +1049,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::put_raw`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum PutRawError {}
     /// The parameters of [`Client::post_note`] (`POST /notes`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1074,6 +1086,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::post_note`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum PostNoteError {}
 }
 

@@ -12,6 +12,7 @@ pub mod types {
     )]
     /// The `Base` object.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Base {
         /// The `id` member.
         pub id: String,
@@ -81,6 +82,7 @@ pub mod types {
     }
     /// The `Named` object.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Named {
         /// The `name` member.
         pub name: String,
@@ -142,6 +144,7 @@ pub mod types {
     }
     /// The `Dog` object.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Dog {
         /// The `id` member.
         pub id: String,
@@ -242,6 +245,7 @@ pub mod types {
     }
     /// The `Cat` object.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Cat {
         /// The `id` member.
         pub id: String,
@@ -330,6 +334,7 @@ pub mod types {
     ///
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub enum Pet {
         /// `petType` is `dog`.
         Dog(Dog),
@@ -381,6 +386,7 @@ pub mod types {
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq, serde::Serialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum Coordinate {
         /// A `Number` value.
         Number(f64),
@@ -415,6 +421,7 @@ pub mod types {
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq, serde::Serialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum Shape {
         /// A `Circle` value.
         Circle(ShapeCircle),
@@ -451,6 +458,7 @@ pub mod types {
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq, serde::Serialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum StreamEvent {
         /// A `ThreadCreated` value.
         ThreadCreated(StreamEventThreadCreated),
@@ -482,6 +490,7 @@ pub mod types {
     }
     /// The `Thread` object.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Thread {
         /// The `id` member.
         pub id: String,
@@ -549,6 +558,7 @@ pub mod types {
     }
     /// The `Run` object.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Run {
         /// The `id` member.
         pub id: String,
@@ -621,6 +631,7 @@ pub mod types {
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq, serde::Serialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum Amount {
         /// An `Integer` value.
         Integer(i64),
@@ -655,6 +666,7 @@ pub mod types {
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq, serde::Serialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum Filter {
         /// An `Array` value.
         Array(Vec<String>),
@@ -686,6 +698,7 @@ pub mod types {
     }
     /// The `NullableRef` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct NullableRef {
         /// The `pet` member.
         pub pet: Option<Option<Pet>>,
@@ -743,6 +756,7 @@ pub mod types {
     }
     /// allOf with a part that is not a plain object.
     #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Mixed {
         /// The `id` member.
         pub id: String,
@@ -770,6 +784,7 @@ pub mod types {
     }
     /// circle
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ShapeCircle {
         /// The `radius` member.
         pub radius: f64,
@@ -831,6 +846,7 @@ pub mod types {
     }
     /// square
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ShapeSquare {
         /// The `side` member.
         pub side: f64,
@@ -892,6 +908,7 @@ pub mod types {
     }
     /// thread created
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct StreamEventThreadCreated {
         /// The `event` member.
         pub event: StreamEventThreadCreatedEvent,
@@ -962,6 +979,7 @@ pub mod types {
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum StreamEventThreadCreatedEvent {
         /// `thread.created`
         ThreadCreated,
@@ -1013,6 +1031,7 @@ pub mod types {
     }
     /// run created
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct StreamEventRunCreated {
         /// The `event` member.
         pub event: StreamEventRunCreatedEvent,
@@ -1083,6 +1102,7 @@ pub mod types {
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum StreamEventRunCreatedEvent {
         /// `run.created`
         RunCreated,

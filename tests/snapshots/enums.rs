@@ -14,6 +14,7 @@ pub mod types {
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum Status {
         /// `PENDING ACCEPTANCE`
         PendingAcceptance,
@@ -87,6 +88,7 @@ pub mod types {
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum SortDirection {
         /// `ASC`
         Asc,
@@ -152,6 +154,7 @@ pub mod types {
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum Punctuation {
         /// `a-b`
         AB,
@@ -221,6 +224,7 @@ pub mod types {
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum Priority {
         /// `1`
         Value1,
@@ -286,6 +290,7 @@ pub mod types {
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum Named {
         /// `0`
         ///
@@ -347,6 +352,7 @@ pub mod types {
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum MaybeColour {
         /// `red`
         Red,
@@ -402,6 +408,7 @@ pub mod types {
     }
     /// The `Holder` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Holder {
         /// Values with spaces, case and punctuation.
         pub status: Option<Status>,
@@ -479,6 +486,7 @@ pub mod types {
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum HolderInline {
         /// `one`
         One,

@@ -12,6 +12,7 @@ pub mod types {
     )]
     /// The `Formats` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Formats {
         /// The `at` member.
         pub at: Option<super::runtime::DateTime>,

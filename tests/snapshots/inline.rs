@@ -12,6 +12,7 @@ pub mod types {
     )]
     /// The `Order` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Order {
         /// The `speed` member.
         pub speed: Option<OrderSpeed>,
@@ -80,6 +81,7 @@ pub mod types {
     }
     /// The `OrderSpeed` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct OrderSpeed {
         /// The `value` member.
         pub value: Option<i64>,
@@ -137,6 +139,7 @@ pub mod types {
     }
     /// The `OrderLinesItem` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct OrderLinesItem {
         /// The `sku` member.
         pub sku: Option<String>,
@@ -196,6 +199,7 @@ pub mod types {
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum OrderLinesItemState {
         /// `open`
         Open,
@@ -251,6 +255,7 @@ pub mod types {
     }
     /// The `OrderAddress` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct OrderAddress {
         /// The `geo` member.
         pub geo: Option<OrderAddressGeo>,
@@ -302,6 +307,7 @@ pub mod types {
     }
     /// The `OrderAddressGeo` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct OrderAddressGeo {
         /// The `coordinates` member.
         pub coordinates: Option<Vec<OrderAddressGeoCoordinatesItem>>,
@@ -356,6 +362,7 @@ pub mod types {
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq, serde::Serialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum OrderAddressGeoCoordinatesItem {
         /// A `Number` value.
         Number(f64),

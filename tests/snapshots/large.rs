@@ -12,6 +12,7 @@ pub mod types {
     )]
     /// Twelve strings, larger than a member kept by value.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Leaf {
         /// The `a` member.
         pub a: String,
@@ -174,6 +175,7 @@ pub mod types {
     }
     /// The `Level0` object.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Level0 {
         /// The `name` member.
         pub name: Option<String>,
@@ -282,6 +284,7 @@ pub mod types {
     }
     /// The `Level1` object.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Level1 {
         /// The `name` member.
         pub name: Option<String>,
@@ -390,6 +393,7 @@ pub mod types {
     }
     /// The `Level2` object.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Level2 {
         /// The `name` member.
         pub name: Option<String>,
@@ -498,6 +502,7 @@ pub mod types {
     }
     /// The `Level3` object.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Level3 {
         /// The `name` member.
         pub name: Option<String>,
@@ -606,6 +611,7 @@ pub mod types {
     }
     /// The `Level4` object.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Level4 {
         /// The `name` member.
         pub name: Option<String>,
@@ -714,6 +720,7 @@ pub mod types {
     }
     /// The `Level5` object.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Level5 {
         /// The `name` member.
         pub name: Option<String>,
@@ -822,6 +829,7 @@ pub mod types {
     }
     /// The `Failure` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Failure {
         /// The `message` member.
         pub message: Option<String>,
@@ -886,6 +894,7 @@ pub mod types {
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq, serde::Serialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum Shape {
         /// A `Level3` value.
         Level3(Level3),
@@ -1092,6 +1101,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::get_tree`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum GetTreeError {
         /// any other status (`default`): An error that carries the tree it failed on.
         Default(types::Failure),

@@ -12,6 +12,7 @@ pub mod types {
     )]
     /// The `Money` object.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Money {
         /// The `amount` member.
         pub amount: i64,

@@ -18,6 +18,7 @@ pub mod types {
     pub type FreeForm = serde_json::Map<String, serde_json::Value>;
     /// The `Closed` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Closed {
         /// The `a` member.
         pub a: Option<String>,
@@ -69,6 +70,7 @@ pub mod types {
     }
     /// Declared members plus typed extra members.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Typed {
         /// The `kind` member.
         pub kind: Option<String>,
@@ -119,6 +121,7 @@ pub mod types {
     }
     /// The `Nested` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Nested {
         /// String values only.
         pub labels: Option<Labels>,

@@ -12,6 +12,7 @@ pub mod types {
     )]
     /// Named like a prelude type.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Option2 {
         /// The `value` member.
         pub value: Option<String>,
@@ -63,6 +64,7 @@ pub mod types {
     }
     /// A title with spaces and punctuation.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct PetOwnerLegacy {
         /// The `name` member.
         pub name: Option<String>,
@@ -114,6 +116,7 @@ pub mod types {
     }
     /// Collides with the previous one after case conversion.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct PetOwnerLegacy2 {
         /// The `name` member.
         pub name: Option<String>,
@@ -165,6 +168,7 @@ pub mod types {
     }
     /// The `Nasty` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Nasty {
         /// The `@type` member.
         pub at_type: Option<String>,

@@ -14,6 +14,7 @@ pub mod types {
     ///
     /// Example: `{"id":"a1","name":"Ada"}`
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Account {
         /// Required but read-only, so not required when building one.
         ///
@@ -168,6 +169,7 @@ pub mod types {
     ///
     /// Default: `"free"`
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+    #[non_exhaustive]
     pub enum Plan {
         /// `free`
         #[default]
@@ -224,6 +226,7 @@ pub mod types {
     }
     /// All members optional, with documented defaults.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Settings {
         /// The `theme` member.
         ///

@@ -12,6 +12,7 @@ pub mod types {
     )]
     /// The `Event` object.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Event {
         /// Always `event`.
         pub kind: EventKind,
@@ -139,6 +140,7 @@ pub mod types {
     }
     /// The `Owner` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Owner {
         /// The `name` member.
         pub name: Option<String>,
@@ -192,6 +194,7 @@ pub mod types {
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum EventKind {
         /// `event`
         Event,
@@ -246,6 +249,7 @@ pub mod types {
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq, serde::Serialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum EventSize {
         /// An `Integer` value.
         Integer(i64),
@@ -444,6 +448,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::get_event`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum GetEventError {}
 }
 

@@ -12,6 +12,7 @@ pub mod types {
     )]
     /// The `Event` object.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Event {
         /// The `id` member.
         pub id: super::runtime::Uuid,
@@ -166,6 +167,7 @@ pub mod types {
     }
     /// The `Owner` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Owner {
         /// The `name` member.
         pub name: Option<String>,
@@ -222,6 +224,7 @@ pub mod types {
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq, serde::Serialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum EventLabel {
         /// A `String` value.
         String(String),

@@ -12,6 +12,7 @@ pub mod types {
     )]
     /// The `Node` object.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Node {
         /// The `value` member.
         pub value: i64,
@@ -89,6 +90,7 @@ pub mod types {
     }
     /// The `Employee` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Employee {
         /// The `name` member.
         pub name: Option<String>,
@@ -150,6 +152,7 @@ pub mod types {
     }
     /// The `Manager` object.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Manager {
         /// The `self` member.
         pub self_: Box<Employee>,
@@ -222,6 +225,7 @@ pub mod types {
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq, serde::Serialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum Expr {
         /// An `Integer` value.
         Integer(i64),
@@ -253,6 +257,7 @@ pub mod types {
     }
     /// The `Sum` object.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Sum {
         /// The `left` member.
         pub left: Box<Expr>,

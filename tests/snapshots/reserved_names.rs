@@ -12,6 +12,7 @@ pub mod types {
     )]
     /// The `Client` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Client {
         /// The `client` member.
         pub client: Option<String>,
@@ -77,6 +78,7 @@ pub mod types {
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum Error {
         /// `Unknown`
         Unknown,
@@ -1136,6 +1138,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::authorize`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum AuthorizeError {}
     /// The parameters of [`Client::builder2`] (`GET /b`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1169,6 +1172,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::builder2`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum BuilderError {}
     /// The parameters of [`Client::new2`] (`GET /c`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1202,6 +1206,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::new2`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum NewError {}
     /// The parameters of [`Client::from_env2`] (`GET /d`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1235,6 +1240,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::from_env2`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum FromEnvError {}
     /// The parameters of [`Client::base_url2`] (`GET /e`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1268,6 +1274,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::base_url2`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum BaseUrlError {}
     /// The parameters of [`Client::http`] (`GET /f`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1301,6 +1308,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::http`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum HttpError {}
     /// The parameters of [`Client::settings`] (`GET /g`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1334,6 +1342,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::settings`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum SettingsError {}
     /// The parameters of [`Client::clone2`] (`GET /h`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1367,6 +1376,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::clone2`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum Clone2Error {}
     /// The parameters of [`Client::fmt2`] (`GET /i`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1400,6 +1410,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::fmt2`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum FmtError {}
     /// The parameters of [`Client::default2`] (`GET /j`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1433,6 +1444,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::default2`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum Default2Error {}
     /// The parameters of [`Client::error`] (`GET /k`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1466,6 +1478,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::error`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum Error2Error {}
     /// The parameters of [`Client::client_builder`] (`GET /l`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1499,6 +1512,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::client_builder`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ClientBuilder2Error {}
     /// The parameters of [`Client::response_value`] (`GET /m`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1532,6 +1546,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::response_value`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ResponseValue2Error {}
     /// The parameters of [`Client::retry_policy`] (`GET /n`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1565,6 +1580,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::retry_policy`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum RetryPolicy2Error {}
     /// The parameters of [`Client::raw_response`] (`GET /o`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1598,6 +1614,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::raw_response`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum RawResponse2Error {}
     /// The parameters of [`Client::secret`] (`GET /p`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1631,6 +1648,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::secret`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum Secret2Error {}
     /// The parameters of [`Client::config_error`] (`GET /q`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1664,6 +1682,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::config_error`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ConfigError2Error {}
     /// The parameters of [`Client::operation_info`] (`GET /r`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1697,6 +1716,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::operation_info`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum OperationInfo2Error {}
     /// The parameters of [`Client::request_error`] (`GET /s`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1730,6 +1750,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::request_error`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum RequestError2Error {}
     /// The parameters of [`Client::decode_error`] (`GET /t`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1763,6 +1784,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::decode_error`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum DecodeError2Error {}
     /// The parameters of [`Client::to_string2`] (`GET /u`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1796,6 +1818,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::to_string2`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ToString2Error {}
     /// The parameters of [`Client::core2`] (`GET /v`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1829,6 +1852,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::core2`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoreError {}
     /// The parameters of [`Client::request`] (`GET /w`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1862,6 +1886,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::request`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum Request2Error {}
 }
 

@@ -14,6 +14,7 @@ pub mod types {
     pub type AccountList = Vec<Account>;
     /// The `Account` object.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Account {
         /// The `id` member.
         pub id: i64,
@@ -91,6 +92,7 @@ pub mod types {
     }
     /// The `ListAccountsUnauthorizedBody` object.
     #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct ListAccountsUnauthorizedBody {
         /// The `message` member.
         pub message: Option<String>,
@@ -410,6 +412,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::list_accounts`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ListAccountsError {
         /// `401`: Not signed in.
         Unauthorized(types::ListAccountsUnauthorizedBody),
@@ -450,6 +453,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::get_account`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum GetAccountError {
         /// `401`: Not signed in.
         Unauthorized(types::ListAccountsUnauthorizedBody),
@@ -490,6 +494,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::get_account2`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum GetAccount2Error {}
     /// The parameters of [`Client::share`] (`POST /shared`), which returns them in a
     /// [`Request`](crate::Request).
@@ -529,6 +534,7 @@ pub mod client {
     }
     /// The documented error responses of [`Client::share`].
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ShareError {}
 }
 

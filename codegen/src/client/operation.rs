@@ -200,6 +200,7 @@ impl ClientEmitter<'_> {
                 let item = quote! {
                     #edoc
                     #[derive(Debug, Clone, PartialEq)]
+                    #[non_exhaustive]
                     pub enum #name {
                         #variants
                     }
@@ -235,6 +236,7 @@ impl ClientEmitter<'_> {
             #doc
             #cfg
             #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
             pub enum #name {
                 #variants
             }

@@ -85,6 +85,7 @@ impl runtime::Operation for GetCurrentUser {
 /// The documented error responses of [`Client::get_current_user`].
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetCurrentUserError {
     /// `401`: The API key is missing, invalid or revoked.
     Unauthorized(types::Error),

@@ -147,6 +147,7 @@ impl runtime::Operation for SearchDataCenterFacilities {
 /// The documented error responses of [`Client::search_data_center_facilities`].
 #[cfg(feature = "data-center-facilities")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SearchDataCenterFacilitiesError {
     /// any other status (`default`): Any other failure. The body is JSON when the server
     /// produces one; its shape is not documented.

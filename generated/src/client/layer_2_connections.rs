@@ -118,6 +118,7 @@ impl runtime::Operation for CreateLayer2Connection {
 /// The documented error responses of [`Client::create_layer2_connection`].
 #[cfg(feature = "layer-2-connections")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateLayer2ConnectionError {
     /// any other status (`default`): Any other failure. The body is JSON when the server
     /// produces one; its shape is not documented.

@@ -145,6 +145,7 @@ impl runtime::Operation for ListCompanyMetros {
 /// The documented error responses of [`Client::list_company_metros`].
 #[cfg(feature = "metros")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCompanyMetrosError {
     /// any other status (`default`): Any other failure. The body is JSON when the server
     /// produces one; its shape is not documented.
@@ -197,6 +198,7 @@ impl runtime::Operation for GetMetro {
 /// The documented error responses of [`Client::get_metro`].
 #[cfg(feature = "metros")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetMetroError {
     /// `404`: No metro has this id.
     NotFound(types::Error),

@@ -255,6 +255,7 @@ impl runtime::Operation for ListPortOrders {
 /// The documented error responses of [`Client::list_port_orders`].
 #[cfg(feature = "port-orders")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListPortOrdersError {
     /// any other status (`default`): Any other failure. The body is JSON when the server
     /// produces one; its shape is not documented.
@@ -314,6 +315,7 @@ impl runtime::Operation for CreatePortOrder {
 /// The documented error responses of [`Client::create_port_order`].
 #[cfg(feature = "port-orders")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreatePortOrderError {
     /// `400`: The order was rejected.
     BadRequest(types::Error),
@@ -371,6 +373,7 @@ impl runtime::Operation for GetPortOrder {
 /// The documented error responses of [`Client::get_port_order`].
 #[cfg(feature = "port-orders")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPortOrderError {
     /// any other status (`default`): Any other failure. The body is JSON when the server
     /// produces one; its shape is not documented.
@@ -427,6 +430,7 @@ impl runtime::Operation for RequestPortOrderLoa {
 /// The documented error responses of [`Client::request_port_order_loa`].
 #[cfg(feature = "port-orders")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RequestPortOrderLoaError {
     /// any other status (`default`): Any other failure. The body is JSON when the server
     /// produces one; its shape is not documented.

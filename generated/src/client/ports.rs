@@ -172,6 +172,7 @@ impl runtime::Operation for ListPorts {
 /// The documented error responses of [`Client::list_ports`].
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListPortsError {
     /// any other status (`default`): Any other failure. The body is JSON when the server
     /// produces one; its shape is not documented.
@@ -227,6 +228,7 @@ impl runtime::Operation for GetPort {
 /// The documented error responses of [`Client::get_port`].
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPortError {
     /// any other status (`default`): Any other failure. The body is JSON when the server
     /// produces one; its shape is not documented.

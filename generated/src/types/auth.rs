@@ -11,6 +11,7 @@ use super::*;
 /// Available with the crate feature `auth`.
 #[cfg(feature = "auth")]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct User {
     /// Id of the user.
     pub id: Option<String>,
@@ -98,6 +99,7 @@ impl<'de> serde::Deserialize<'de> for User {
 /// Available with the crate feature `auth`.
 #[cfg(feature = "auth")]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UserCompany {
     /// Id of the company.
     pub id: Option<String>,

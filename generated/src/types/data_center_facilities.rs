@@ -12,6 +12,7 @@ use super::*;
 /// Available with the crate feature `data-center-facilities`.
 #[cfg(feature = "data-center-facilities")]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DataCenterFacilityFilter {
     /// Conditions, all of which must hold. Keys are field paths with dots for nesting
     /// (`dataCenterFacility.ready`, `dataCenterFacility.metroId`,
@@ -106,6 +107,7 @@ impl<'de> serde::Deserialize<'de> for DataCenterFacilityFilter {
 #[cfg(feature = "data-center-facilities")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SortOrder {
     /// An `Array` value.
     Array(Vec<String>),

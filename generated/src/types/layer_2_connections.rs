@@ -14,6 +14,7 @@ use super::*;
 /// Values this version does not know are kept in `Unknown` and sent back unchanged.
 #[cfg(feature = "layer-2-connections")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClassOfService {
     /// `GOLD`
     Gold,
@@ -92,6 +93,7 @@ impl<'de> serde::Deserialize<'de> for ClassOfService {
 /// Available with the crate feature `layer-2-connections`.
 #[cfg(feature = "layer-2-connections")]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CreateLayer2ConnectionRequest {
     /// Kind of connection; always `LAYER2`.
     pub r#type: CreateLayer2ConnectionRequestType,
@@ -309,6 +311,7 @@ impl CreateLayer2ConnectionRequest {
 /// Available with the crate feature `layer-2-connections`.
 #[cfg(feature = "layer-2-connections")]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Layer2Connection {
     /// Id of the connection.
     pub id: Option<String>,
@@ -480,6 +483,7 @@ impl<'de> serde::Deserialize<'de> for Layer2Connection {
 /// Available with the crate feature `layer-2-connections`.
 #[cfg(feature = "layer-2-connections")]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConnectionVlan {
     /// Id of the VLAN assignment.
     pub id: Option<serde_json::Value>,
@@ -555,6 +559,7 @@ impl<'de> serde::Deserialize<'de> for ConnectionVlan {
 /// Values this version does not know are kept in `Unknown` and sent back unchanged.
 #[cfg(feature = "layer-2-connections")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateLayer2ConnectionRequestType {
     /// `LAYER2`
     Layer2,

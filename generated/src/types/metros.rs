@@ -11,6 +11,7 @@ use super::*;
 /// Available with the crate feature `metros`.
 #[cfg(feature = "metros")]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MetroList {
     /// The metros.
     pub results: Option<Vec<Metro>>,

@@ -18,6 +18,7 @@ use super::*;
 /// Values this version does not know are kept in `Unknown` and sent back unchanged.
 #[cfg(feature = "port-orders")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PortOrderStatus {
     /// `created`
     Created,
@@ -102,6 +103,7 @@ impl<'de> serde::Deserialize<'de> for PortOrderStatus {
 /// Available with the crate feature `port-orders`.
 #[cfg(feature = "port-orders")]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePortOrderRequest {
     /// Username of the data centre facility to put the port in.
     ///
@@ -245,6 +247,7 @@ impl CreatePortOrderRequest {
 /// Available with the crate feature `port-orders`.
 #[cfg(feature = "port-orders")]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortOrder {
     /// Id of the order.
     pub id: Option<String>,
@@ -734,6 +737,7 @@ impl<'de> serde::Deserialize<'de> for PortOrder {
 /// Available with the crate feature `port-orders`.
 #[cfg(feature = "port-orders")]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortOrderList {
     /// The port orders.
     pub results: Option<Vec<PortOrder>>,
@@ -791,6 +795,7 @@ impl<'de> serde::Deserialize<'de> for PortOrderList {
 /// Available with the crate feature `port-orders`.
 #[cfg(feature = "port-orders")]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortOrderPort {
     /// Id of the port.
     pub id: Option<String>,
@@ -997,6 +1002,7 @@ pub type PortOrderCapabilities = serde_json::Map<String, serde_json::Value>;
 /// Available with the crate feature `port-orders`.
 #[cfg(feature = "port-orders")]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Controller {
     /// Id of the controller.
     pub id: Option<Option<String>>,

@@ -11,6 +11,7 @@ use super::*;
 /// Available with the crate feature `ports`.
 #[cfg(feature = "ports")]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VlanRange {
     /// First VLAN id of the range.
     ///
@@ -77,6 +78,7 @@ impl<'de> serde::Deserialize<'de> for VlanRange {
 /// Available with the crate feature `ports`.
 #[cfg(feature = "ports")]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Port {
     /// Id of the port (use it as `portId` or `destPortId`).
     pub id: Option<String>,
@@ -827,6 +829,7 @@ impl<'de> serde::Deserialize<'de> for Port {
 /// Available with the crate feature `ports`.
 #[cfg(feature = "ports")]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortList {
     /// The ports.
     pub results: Option<Vec<Port>>,
@@ -883,6 +886,7 @@ impl<'de> serde::Deserialize<'de> for PortList {
 /// Available with the crate feature `ports`.
 #[cfg(feature = "ports")]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortCapacity {
     /// Bandwidth of the port.
     pub total: Option<i32>,
@@ -956,6 +960,7 @@ impl<'de> serde::Deserialize<'de> for PortCapacity {
 /// Available with the crate feature `ports`.
 #[cfg(feature = "ports")]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortPartner {
     /// Kind of partner, `NONE` for ordinary ports.
     pub r#type: Option<String>,
@@ -1022,6 +1027,7 @@ impl<'de> serde::Deserialize<'de> for PortPartner {
 /// Available with the crate feature `ports`.
 #[cfg(feature = "ports")]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortCapabilities {
     /// Whether the number of connections on the port is capped.
     pub model6_limit: Option<bool>,
@@ -1095,6 +1101,7 @@ impl<'de> serde::Deserialize<'de> for PortCapabilities {
 /// Available with the crate feature `ports`.
 #[cfg(feature = "ports")]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AccessCircuit {
     /// Physical medium of the cross connect.
     pub cross_connect_media_type: Option<Option<String>>,
@@ -1154,6 +1161,7 @@ impl<'de> serde::Deserialize<'de> for AccessCircuit {
 /// Available with the crate feature `ports`.
 #[cfg(feature = "ports")]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CosMapping {
     /// Markings carried as `GOLD`.
     pub gold: Option<Vec<String>>,
@@ -1234,6 +1242,7 @@ impl<'de> serde::Deserialize<'de> for CosMapping {
 /// Available with the crate feature `ports`.
 #[cfg(feature = "ports")]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConnectionSummary {
     /// Id of the connection.
     pub id: Option<String>,
@@ -1345,6 +1354,7 @@ impl<'de> serde::Deserialize<'de> for ConnectionSummary {
 /// Values this version does not know are kept in `Unknown` and sent back unchanged.
 #[cfg(feature = "ports")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Deleted {
     /// `true`
     True,

@@ -16,6 +16,7 @@ use super::*;
 /// Values this version does not know are kept in `Unknown` and sent back unchanged.
 #[cfg(any(feature = "port-orders", feature = "ports", feature = "layer-2-connections"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentType {
     /// `plan`
     Plan,
@@ -90,6 +91,7 @@ impl<'de> serde::Deserialize<'de> for PaymentType {
 /// Values this version does not know are kept in `Unknown` and sent back unchanged.
 #[cfg(any(feature = "port-orders", feature = "layer-2-connections"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DurationUnit {
     /// `m`
     M,
@@ -162,6 +164,7 @@ impl<'de> serde::Deserialize<'de> for DurationUnit {
 /// Values this version does not know are kept in `Unknown` and sent back unchanged.
 #[cfg(any(feature = "port-orders", feature = "ports"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PortStatus {
     /// `ACTIVATING`
     Activating,
@@ -263,6 +266,7 @@ impl<'de> serde::Deserialize<'de> for PortStatus {
 /// Values this version does not know are kept in `Unknown` and sent back unchanged.
 #[cfg(any(feature = "ports", feature = "layer-2-connections"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConnectionStatus {
     /// `PENDING`
     Pending,
@@ -379,6 +383,7 @@ impl<'de> serde::Deserialize<'de> for ConnectionStatus {
     )
 )]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Speed {
     /// Bandwidth in megabits per second.
     ///
@@ -466,6 +471,7 @@ impl<'de> serde::Deserialize<'de> for Speed {
 /// Available with any of the crate features `port-orders`, `ports`.
 #[cfg(any(feature = "port-orders", feature = "ports"))]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct IpPair {
     /// IPv4 address.
     pub ipv4: Option<Option<String>>,
@@ -535,6 +541,7 @@ impl<'de> serde::Deserialize<'de> for IpPair {
 )]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GeoCoordinate {
     /// A `Number` value.
     Number(f64),
@@ -577,6 +584,7 @@ impl<'de> serde::Deserialize<'de> for GeoCoordinate {
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GeoPoint {
     /// Geometry type; always `Point` in the samples.
     ///
@@ -655,6 +663,7 @@ impl<'de> serde::Deserialize<'de> for GeoPoint {
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Address {
     /// Location of the address on the map.
     pub geo: Option<GeoPoint>,
@@ -797,6 +806,7 @@ impl<'de> serde::Deserialize<'de> for Address {
 /// Available with any of the crate features `port-orders`, `ports`.
 #[cfg(any(feature = "port-orders", feature = "ports"))]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Company {
     /// Id of the company.
     pub id: Option<String>,
@@ -1299,6 +1309,7 @@ impl<'de> serde::Deserialize<'de> for Company {
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CompanyProfile {
     /// Legal name.
     pub registered_name: Option<Option<String>>,
@@ -1614,6 +1625,7 @@ impl<'de> serde::Deserialize<'de> for CompanyProfile {
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CompanyPrivacy {
     /// Who may connect to the company.
     pub network: Option<PrivacySettings>,
@@ -1689,6 +1701,7 @@ impl<'de> serde::Deserialize<'de> for CompanyPrivacy {
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PrivacySettings {
     /// Visibility mode, for example `PUBLIC`.
     ///
@@ -1773,6 +1786,7 @@ impl<'de> serde::Deserialize<'de> for PrivacySettings {
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CompanySystem {
     /// Whether the welcome message has been shown.
     pub welcome_message: Option<Option<bool>>,
@@ -1838,6 +1852,7 @@ impl<'de> serde::Deserialize<'de> for CompanySystem {
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CompanyStats {
     /// Number of members.
     pub members: Option<i32>,
@@ -1980,6 +1995,7 @@ impl<'de> serde::Deserialize<'de> for CompanyStats {
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudProviderDetails {
     /// Autonomous system numbers assigned to the company.
     pub asn: Option<CloudProviderAsn>,
@@ -2071,6 +2087,7 @@ impl<'de> serde::Deserialize<'de> for CloudProviderDetails {
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudProviderAsn {
     /// The ASNs; 32-bit ASNs exceed the signed 32-bit integer range.
     pub range: Option<Vec<i64>>,
@@ -2133,6 +2150,7 @@ impl<'de> serde::Deserialize<'de> for CloudProviderAsn {
 /// Available with any of the crate features `port-orders`, `ports`.
 #[cfg(any(feature = "port-orders", feature = "ports"))]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CompanyExternal {
     /// Id of the company in the external system.
     pub id: Option<String>,
@@ -2206,6 +2224,7 @@ impl<'de> serde::Deserialize<'de> for CompanyExternal {
 /// Available with any of the crate features `port-orders`, `ports`.
 #[cfg(any(feature = "port-orders", feature = "ports"))]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CompanyCapabilities {
     /// Whether the company offers Layer 2 services.
     pub layer2: Option<bool>,
@@ -2318,6 +2337,7 @@ pub type LinkUserCompany = serde_json::Map<String, serde_json::Value>;
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DataCenterFacility {
     /// Id of the facility's company record (use it as `destDcf`).
     pub id: Option<String>,
@@ -2784,6 +2804,7 @@ impl<'de> serde::Deserialize<'de> for DataCenterFacility {
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DataCenterFacilityDetails {
     /// Id (a UUID) of the facility's location.
     pub id: Option<Option<String>>,
@@ -2911,6 +2932,7 @@ impl<'de> serde::Deserialize<'de> for DataCenterFacilityDetails {
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CostbookLocation {
     /// Id of the pricing location.
     pub id: Option<String>,
@@ -3055,6 +3077,7 @@ impl<'de> serde::Deserialize<'de> for CostbookLocation {
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Region {
     /// Id of the region.
     pub id: Option<String>,
@@ -3185,6 +3208,7 @@ impl<'de> serde::Deserialize<'de> for Region {
 /// Available with any of the crate features `port-orders`, `ports`, `metros`.
 #[cfg(any(feature = "port-orders", feature = "ports", feature = "metros"))]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Metro {
     /// Id of the metro (use it as `destMetroId`).
     pub id: Option<String>,
@@ -3396,6 +3420,7 @@ impl<'de> serde::Deserialize<'de> for Metro {
 /// Available with any of the crate features `port-orders`, `ports`, `metros`.
 #[cfg(any(feature = "port-orders", feature = "ports", feature = "metros"))]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MetroCapabilities {
     /// Whether Layer 2 connections are available.
     pub layer2: Option<bool>,
@@ -3471,6 +3496,7 @@ pub type EdgePayload = serde_json::Map<String, serde_json::Value>;
     )
 )]
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Error {
     /// Human-readable explanation.
     pub message: Option<String>,

@@ -68,6 +68,7 @@ impl TypeEmitter<'_> {
                     #doc
                     #cfg
                     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default)]
+                    #[non_exhaustive]
                     pub enum #name {
                         #variants
                         /// A value not listed in the API description, kept as it was sent.
@@ -138,6 +139,7 @@ impl TypeEmitter<'_> {
                     #doc
                     #cfg
                     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default)]
+                    #[non_exhaustive]
                     pub enum #name {
                         #variants
                         /// A value not listed in the API description, kept as it was sent.

@@ -98,6 +98,7 @@ impl TypeEmitter<'_> {
             #doc
             #cfg
             #[derive(Clone, Debug, PartialEq, #derive_default #derive_serde)]
+            #[non_exhaustive]
             pub struct #name {
                 #fields
             }

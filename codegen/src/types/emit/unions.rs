@@ -83,6 +83,7 @@ impl TypeEmitter<'_> {
                     #cfg
                     #[derive(Clone, Debug, PartialEq, serde::Serialize)]
                     #[serde(untagged)]
+                    #[non_exhaustive]
                     pub enum #name {
                         #variants
                         #unknown_variant
@@ -122,6 +123,7 @@ impl TypeEmitter<'_> {
                     #doc
                     #cfg
                     #[derive(Clone, Debug, PartialEq)]
+                    #[non_exhaustive]
                     pub enum #name {
                         #variants
                         #unknown_variant

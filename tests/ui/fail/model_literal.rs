@@ -1,5 +1,7 @@
-// Nor with a struct literal that leaves a required member out: there is no
-// `Default` to fill it in.
+// Models are `#[non_exhaustive]`, so that a member the API adds later is not a
+// breaking change: outside the crate they are built with `new(…)` (which takes
+// every required member) or `default()`, never with a struct literal, so no
+// required member can be left out that way either.
 use consoleconnect::types::{CreatePortOrderRequest, DurationUnit, PaymentType};
 
 fn main() {
