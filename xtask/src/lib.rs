@@ -1,5 +1,6 @@
 //! The maintainer jobs behind `cargo xtask`, as a library so tests can run them.
 
+pub mod api_diff;
 pub mod bench;
 pub mod conformance;
 pub mod contract;
@@ -18,6 +19,9 @@ pub const SPEC: &str = "spec/consoleconnect.yaml";
 /// Where the Console Connect crate is written.
 pub const GENERATED: &str = "generated";
 pub const CRATE_NAME: &str = "consoleconnect";
+/// The generated crate's version: raised by whoever changes its API, as
+/// `cargo xtask api-diff` says.
+pub const CRATE_VERSION_FILE: &str = "spec/crate-version";
 
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -30,6 +34,9 @@ pub fn workspace_root() -> PathBuf {
 /// freshness test alike.
 pub fn consoleconnect_settings() -> codegen::Settings {
     let mut settings = codegen::Settings::new(CRATE_NAME, "cargo xtask codegen", SPEC);
+    if let Ok(version) = std::fs::read_to_string(workspace_root().join(CRATE_VERSION_FILE)) {
+        settings.crate_version = version.trim().to_string();
+    }
     settings.layout = codegen::Layout::Crate {
         standalone: false,
         publish: false,

@@ -93,6 +93,16 @@ enum Command {
     },
     /// Run the generated client against a Prism mock of the spec (installs Prism).
     Contract,
+    /// What the change to the generated crate does to its users: public items
+    /// added, changed and removed, judged by cargo-semver-checks (installed on
+    /// first use). Fails when the crate's version does not carry the release the
+    /// change needs (set it in `spec/crate-version`).
+    ApiDiff {
+        /// The revision to compare with (default: the merge base with `main`,
+        /// or `HEAD~1` on `main`).
+        #[arg(long)]
+        base: Option<String>,
+    },
     /// Prove generated crates on data nobody here wrote: the documents' own
     /// examples, synthetic instances (json-schema-faker) and every operation called
     /// against a Prism mock. Default: our spec and `../shared/corpus`.
@@ -157,6 +167,7 @@ fn main() -> ExitCode {
             xtask::bench::run(&root, &root.join("../shared/corpus"), no_progenitor)
         }
         Command::Contract => xtask::contract::run(&xtask::workspace_root()),
+        Command::ApiDiff { base } => api_diff(base),
         Command::Conformance {
             paths,
             samples,
@@ -256,6 +267,21 @@ fn codegen(check: bool, deny_warnings: bool, bless: bool) -> Result<()> {
         println!(
             "{GENERATED}/ and {}/ were already fresh; nothing written",
             xtask::SNAPSHOTS
+        );
+    }
+    Ok(())
+}
+
+fn api_diff(base: Option<String>) -> Result<()> {
+    let report = xtask::api_diff::run(&xtask::workspace_root(), base)?;
+    print!("{report}");
+    if !report.version_is_enough() {
+        bail!(
+            "the change needs {}, but the version goes from {} to {}: raise it in {}, then run `cargo xtask codegen`",
+            report.needed,
+            report.base_version,
+            report.version,
+            xtask::CRATE_VERSION_FILE
         );
     }
     Ok(())
