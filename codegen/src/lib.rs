@@ -168,7 +168,8 @@ fn generate_here(source: &str, settings: &Settings) -> Result<Output, Vec<Diagno
     let info = &doc.api.info;
     let crate_ident = settings.crate_name.replace('-', "_");
     let env_prefix = crate_ident.to_ascii_uppercase();
-    let needs = needs::Needs::of(&space, &built);
+    let mut needs = needs::Needs::of(&space, &built);
+    needs.mock = needs.client && matches!(settings.layout, Layout::Crate { .. });
     let has_client = needs.client;
     let runtime_modules = runtime::modules(&needs);
     let client_settings = client::ClientSettings {

@@ -22,6 +22,8 @@ pub struct Needs {
     pub form: bool,
     pub multipart: bool,
     pub pagination: bool,
+    /// A crate (not a single file) with a client: the `mock` feature's server.
+    pub mock: bool,
 }
 
 impl Needs {

@@ -128,6 +128,8 @@ pub fn dependency(name: &str, crates: &[&str]) -> Option<String> {
             )
         }
         "bytes" => r#"bytes = "1""#.into(),
+        // Only for the `mock` feature: consumers' tests, never a normal build.
+        "wiremock" => r#"wiremock = { version = "0.6", optional = true }"#.into(),
         "httpdate" => r#"httpdate = "1""#.into(),
         "tokio" => {
             r#"tokio = { version = "1", default-features = false, features = ["time"] }"#.into()
@@ -194,6 +196,14 @@ pub fn manifest(m: &Manifest<'_>, command: &str, source: &str) -> String {
         for f in &m.features {
             out.push_str(&format!("{f} = []\n"));
         }
+    }
+    if m.crates.contains(&"wiremock") {
+        out.push_str(if m.features.is_empty() {
+            "\n[features]\n"
+        } else {
+            ""
+        });
+        out.push_str("# A typed mock server for the tests of code that uses this crate (not default).\nmock = [\"dep:wiremock\"]\n");
     }
     if m.standalone {
         out.push_str(

@@ -27,6 +27,24 @@ const TRAIT_METHODS: &[&str] = &[
 /// Methods and fields of `Client`, besides one method per operation.
 pub const CLIENT: &[&str] = &["builder", "new", "from_env", "base_url", "core"];
 
+/// Methods and fields of the runtime's `MockServer` (crate feature `mock`), which
+/// also gets one method per operation, named as the `Client`'s.
+pub const MOCK_SERVER: &[&str] = &[
+    "start",
+    "uri",
+    "verify",
+    "received_requests",
+    "expect",
+    "server",
+];
+
+/// Methods of the runtime's `When` (shared by every operation's mock), besides one
+/// per parameter and `body`.
+pub const MOCK_WHEN: &[&str] = &["matching", "body", "path_param", "param", "json_body"];
+
+/// Methods of the runtime's `Then`, besides one per documented response.
+pub const MOCK_THEN: &[&str] = &["status", "header", "delay", "json", "text", "bytes"];
+
 /// Methods and fields of `ClientBuilder`, besides one setter per security scheme.
 pub const CLIENT_BUILDER: &[&str] = &[
     "base_url",

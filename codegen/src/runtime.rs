@@ -46,6 +46,11 @@ pub const MODULES: &[Module] = &[
         ["serde", "serde_json", "form_urlencoded"]
     ),
     module!(
+        "mock",
+        ["error", "request"],
+        ["serde", "serde_json", "wiremock"]
+    ),
+    module!(
         "multipart",
         ["error", "params", "request"],
         ["serde", "serde_json", "reqwest", "reqwest/multipart"]
@@ -119,6 +124,7 @@ pub fn modules(needs: &Needs) -> Vec<&'static Module> {
     want(needs.client && needs.form, &["form"]);
     want(needs.client && needs.multipart, &["multipart"]);
     want(needs.client && needs.pagination, &["pagination"]);
+    want(needs.mock, &["mock"]);
     // Close over `requires`; the table is small, so a fixed point is cheap.
     let mut i = 0;
     while i < wanted.len() {
@@ -169,6 +175,7 @@ fn mod_rs_items(modules: &[&Module], inline: bool) -> TokenStream {
     };
     for m in modules {
         let name = format_ident!("{}", m.name);
+        out.extend(feature_gate(m));
         if inline {
             let body = inline_module(m);
             out.extend(quote!(mod #name { #body }));
@@ -178,9 +185,15 @@ fn mod_rs_items(modules: &[&Module], inline: bool) -> TokenStream {
     }
     for m in modules {
         let name = format_ident!("{}", m.name);
+        out.extend(feature_gate(m));
         out.extend(quote!(pub use self::#name::*;));
     }
     out
+}
+
+/// Modules compiled only with a crate feature: the mock server's (`mock`).
+fn feature_gate(m: &Module) -> Option<TokenStream> {
+    (m.name == "mock").then(|| quote!(#[cfg(feature = "mock")]))
 }
 
 fn inline_module(m: &Module) -> TokenStream {
@@ -226,6 +239,12 @@ pub fn reexports(modules: &[&Module]) -> TokenStream {
     if has("uuid_text") {
         out.extend(quote!(
             pub use runtime::Uuid;
+        ));
+    }
+    if has("mock") {
+        out.extend(quote!(
+            #[cfg(feature = "mock")]
+            pub use runtime::{Expectation, MockServer, Then, When};
         ));
     }
     if has("base64_text") {

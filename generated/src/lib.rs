@@ -67,4 +67,6 @@ pub use runtime::{
     ResponseValue, RetryPolicy, Secret,
 };
 pub use runtime::{Date, DateTime, DateTimeError};
+#[cfg(feature = "mock")]
+pub use runtime::{Expectation, MockServer, Then, When};
 pub use client::{Client, ClientBuilder};

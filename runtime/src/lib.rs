@@ -17,6 +17,8 @@ pub mod datetime;
 pub mod de;
 pub mod error;
 pub mod form;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod multipart;
 pub mod pagination;
 pub mod params;

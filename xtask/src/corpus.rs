@@ -334,6 +334,8 @@ fn clippy(workspace: &Path, target: &Path) -> Result<BTreeMap<String, Messages>>
         .args([
             "clippy",
             "--workspace",
+            // Every tag and the `mock` feature's server: all the code a crate has.
+            "--all-features",
             "--keep-going",
             "--quiet",
             "--message-format=json",

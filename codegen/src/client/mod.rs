@@ -8,6 +8,7 @@
 
 mod config;
 mod docs;
+mod mock;
 mod operation;
 mod paging;
 mod wire;
@@ -110,6 +111,10 @@ impl<'a> ClientEmitter<'a> {
         };
         for (op, gate) in &ops {
             out.extend(self.items(op, gate));
+            // A crate (with features) has the `mock` feature; a single file has not.
+            if self.features.is_some() {
+                out.extend(self.mock(op, gate));
+            }
         }
         out
     }

@@ -15,26 +15,7 @@ impl ClientEmitter<'_> {
         let mut out = TokenStream::new();
         out.extend(path(op));
         for p in op.params.iter().filter(|p| p.location != Location::Path) {
-            let wire = &p.wire;
-            let put = match p.location {
-                Location::Query => match p.style {
-                    Style::Json => quote!(request.query_json(#wire, value)?;),
-                    style => {
-                        let s = match style {
-                            Style::SpaceDelimited => quote!(runtime::Style::SpaceDelimited),
-                            Style::PipeDelimited => quote!(runtime::Style::PipeDelimited),
-                            Style::DeepObject => quote!(runtime::Style::DeepObject),
-                            _ => quote!(runtime::Style::Form),
-                        };
-                        let explode = p.explode;
-                        quote!(request.query(#wire, value, #s, #explode)?;)
-                    }
-                },
-                Location::Header => quote!(request.header(#wire, value)?;),
-                Location::Cookie => quote!(request.cookie(#wire, value)?;),
-                Location::Path => continue,
-            };
-            out.extend(with_value(p, put));
+            out.extend(with_value(p, put(p)));
         }
         if let Some(b) = &op.body {
             let n = ident(&b.name);
@@ -151,6 +132,32 @@ impl ClientEmitter<'_> {
                 #body
             }
         }
+    }
+}
+
+/// The statement that writes parameter `p`, bound to `value`, on `request`: the
+/// client's `write` and the mock's matchers share it.
+pub(super) fn put(p: &Param) -> TokenStream {
+    let wire = &p.wire;
+    match p.location {
+        Location::Query => match p.style {
+            Style::Json => quote!(request.query_json(#wire, value)?;),
+            style => {
+                let s = match style {
+                    Style::SpaceDelimited => quote!(runtime::Style::SpaceDelimited),
+                    Style::PipeDelimited => quote!(runtime::Style::PipeDelimited),
+                    Style::DeepObject => quote!(runtime::Style::DeepObject),
+                    _ => quote!(runtime::Style::Form),
+                };
+                let explode = p.explode;
+                quote!(request.query(#wire, value, #s, #explode)?;)
+            }
+        },
+        Location::Header => quote!(request.header(#wire, value)?;),
+        Location::Cookie => quote!(request.cookie(#wire, value)?;),
+        // Strings, the common case, skip the detour through `serde_json`.
+        Location::Path if p.ty == Ty::String => quote!(request.path_segment(value);),
+        Location::Path => quote!(request.path_param(value)?;),
     }
 }
 

@@ -250,7 +250,7 @@ pub struct OperationSet {
 
 pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> OperationSet {
     let api = &doc.api;
-    let mut method_ns = reserved::methods(reserved::CLIENT);
+    let mut method_ns = reserved::methods(&[reserved::CLIENT, reserved::MOCK_SERVER].concat());
     let mut type_ns = reserved::types(reserved::CLIENT_MODULE_TYPES);
     let schemes = schemes(api.components.as_ref());
     let global: Vec<String> = security_names(api.security.as_deref(), &schemes);

@@ -93,3 +93,38 @@ pub enum GetCurrentUserError {
     /// produces one; its shape is not documented.
     Default(types::Error),
 }
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "auth")]
+impl runtime::MockServer {
+    /// Expects `GET /api/auth/token`
+    /// ([`Client::get_current_user`](crate::Client::get_current_user)): the requests `when`
+    /// matches are answered as `then` says.
+    pub fn get_current_user(
+        &self,
+        when: impl FnOnce(
+            runtime::When<GetCurrentUser>,
+        ) -> runtime::When<GetCurrentUser>,
+        then: impl FnOnce(runtime::Then<GetCurrentUser>) -> runtime::Then<GetCurrentUser>,
+    ) -> runtime::Expectation<'_> {
+        self.expect(when, then)
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "auth")]
+impl runtime::Then<GetCurrentUser> {
+    /// Answers as documented for `200`: The user behind the API key.
+    pub fn ok(self, body: &types::User) -> Self {
+        self.json(200, body)
+    }
+    /// Answers as documented for `401`: The API key is missing, invalid or revoked.
+    pub fn unauthorized(self, body: &types::Error) -> Self {
+        self.json(401, body)
+    }
+    /// Answers as documented for any other status (`default`): Any other failure. The body
+    /// is JSON when the server produces one; its shape is not documented.
+    pub fn default(self, status: u16, body: &types::Error) -> Self {
+        self.json(status, body)
+    }
+}

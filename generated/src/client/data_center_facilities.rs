@@ -153,3 +153,53 @@ pub enum SearchDataCenterFacilitiesError {
     /// produces one; its shape is not documented.
     Default(types::Error),
 }
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "data-center-facilities")]
+impl runtime::MockServer {
+    /// Expects `GET /v2/data-center-facility`
+    /// ([`Client::search_data_center_facilities`](crate::Client::search_data_center_facilities)): the requests `when` matches are answered as `then` says.
+    pub fn search_data_center_facilities(
+        &self,
+        when: impl FnOnce(
+            runtime::When<SearchDataCenterFacilities>,
+        ) -> runtime::When<SearchDataCenterFacilities>,
+        then: impl FnOnce(
+            runtime::Then<SearchDataCenterFacilities>,
+        ) -> runtime::Then<SearchDataCenterFacilities>,
+    ) -> runtime::Expectation<'_> {
+        self.expect(when, then)
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "data-center-facilities")]
+impl runtime::When<SearchDataCenterFacilities> {
+    /// Matches requests whose query parameter `filter` is `value`, as the client sends it.
+    pub fn filter(self, value: impl Into<types::DataCenterFacilityFilter>) -> Self {
+        let value: types::DataCenterFacilityFilter = value.into();
+        self.param(
+            "filter",
+            |request| {
+                let value = &value;
+                request.query_json("filter", value)?;
+                Ok(())
+            },
+        )
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "data-center-facilities")]
+impl runtime::Then<SearchDataCenterFacilities> {
+    /// Answers as documented for `200`: The matching facilities, as a bare array (not
+    /// wrapped in `results`).
+    pub fn ok(self, body: &Vec<types::DataCenterFacility>) -> Self {
+        self.json(200, body)
+    }
+    /// Answers as documented for any other status (`default`): Any other failure. The body
+    /// is JSON when the server produces one; its shape is not documented.
+    pub fn default(self, status: u16, body: &types::Error) -> Self {
+        self.json(status, body)
+    }
+}

@@ -124,3 +124,58 @@ pub enum CreateLayer2ConnectionError {
     /// produces one; its shape is not documented.
     Default(types::Error),
 }
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "layer-2-connections")]
+impl runtime::MockServer {
+    /// Expects `PUT /api/v2/company/{companyUsername}/connections/layer2`
+    /// ([`Client::create_layer2_connection`](crate::Client::create_layer2_connection)): the
+    /// requests `when` matches are answered as `then` says.
+    pub fn create_layer2_connection(
+        &self,
+        when: impl FnOnce(
+            runtime::When<CreateLayer2Connection>,
+        ) -> runtime::When<CreateLayer2Connection>,
+        then: impl FnOnce(
+            runtime::Then<CreateLayer2Connection>,
+        ) -> runtime::Then<CreateLayer2Connection>,
+    ) -> runtime::Expectation<'_> {
+        self.expect(when, then)
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "layer-2-connections")]
+impl runtime::When<CreateLayer2Connection> {
+    /// Matches requests whose path parameter `companyUsername` is `value`, as the client
+    /// sends it.
+    pub fn company_username(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.path_param(
+            "companyUsername",
+            |request| {
+                let value = &value;
+                request.path_segment(value);
+                Ok(())
+            },
+        )
+    }
+    /// Matches requests whose JSON body equals `body`.
+    pub fn body(self, body: &types::CreateLayer2ConnectionRequest) -> Self {
+        self.json_body(body)
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "layer-2-connections")]
+impl runtime::Then<CreateLayer2Connection> {
+    /// Answers as documented for `200`: The connection request was accepted for processing.
+    pub fn ok(self, body: &types::Layer2Connection) -> Self {
+        self.json(200, body)
+    }
+    /// Answers as documented for any other status (`default`): Any other failure. The body
+    /// is JSON when the server produces one; its shape is not documented.
+    pub fn default(self, status: u16, body: &types::Error) -> Self {
+        self.json(status, body)
+    }
+}

@@ -152,6 +152,56 @@ pub enum ListCompanyMetrosError {
     Default(types::Error),
 }
 
+#[cfg(feature = "mock")]
+#[cfg(feature = "metros")]
+impl runtime::MockServer {
+    /// Expects `GET /api/company/{username}/metro/capabilities`
+    /// ([`Client::list_company_metros`](crate::Client::list_company_metros)): the requests
+    /// `when` matches are answered as `then` says.
+    pub fn list_company_metros(
+        &self,
+        when: impl FnOnce(
+            runtime::When<ListCompanyMetros>,
+        ) -> runtime::When<ListCompanyMetros>,
+        then: impl FnOnce(
+            runtime::Then<ListCompanyMetros>,
+        ) -> runtime::Then<ListCompanyMetros>,
+    ) -> runtime::Expectation<'_> {
+        self.expect(when, then)
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "metros")]
+impl runtime::When<ListCompanyMetros> {
+    /// Matches requests whose path parameter `username` is `value`, as the client sends it.
+    pub fn username(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.path_param(
+            "username",
+            |request| {
+                let value = &value;
+                request.path_segment(value);
+                Ok(())
+            },
+        )
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "metros")]
+impl runtime::Then<ListCompanyMetros> {
+    /// Answers as documented for `200`: The company's metros.
+    pub fn ok(self, body: &types::MetroList) -> Self {
+        self.json(200, body)
+    }
+    /// Answers as documented for any other status (`default`): Any other failure. The body
+    /// is JSON when the server produces one; its shape is not documented.
+    pub fn default(self, status: u16, body: &types::Error) -> Self {
+        self.json(status, body)
+    }
+}
+
 /// The parameters of [`Client::get_metro`] (`GET /api/metro/{metroId}`), which returns
 /// them in a [`Request`](crate::Request).
 ///
@@ -205,4 +255,53 @@ pub enum GetMetroError {
     /// any other status (`default`): Any other failure. The body is JSON when the server
     /// produces one; its shape is not documented.
     Default(types::Error),
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "metros")]
+impl runtime::MockServer {
+    /// Expects `GET /api/metro/{metroId}` ([`Client::get_metro`](crate::Client::get_metro)):
+    /// the requests `when` matches are answered as `then` says.
+    pub fn get_metro(
+        &self,
+        when: impl FnOnce(runtime::When<GetMetro>) -> runtime::When<GetMetro>,
+        then: impl FnOnce(runtime::Then<GetMetro>) -> runtime::Then<GetMetro>,
+    ) -> runtime::Expectation<'_> {
+        self.expect(when, then)
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "metros")]
+impl runtime::When<GetMetro> {
+    /// Matches requests whose path parameter `metroId` is `value`, as the client sends it.
+    pub fn metro_id(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.path_param(
+            "metroId",
+            |request| {
+                let value = &value;
+                request.path_segment(value);
+                Ok(())
+            },
+        )
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "metros")]
+impl runtime::Then<GetMetro> {
+    /// Answers as documented for `200`: The metro.
+    pub fn ok(self, body: &types::Metro) -> Self {
+        self.json(200, body)
+    }
+    /// Answers as documented for `404`: No metro has this id.
+    pub fn not_found(self, body: &types::Error) -> Self {
+        self.json(404, body)
+    }
+    /// Answers as documented for any other status (`default`): Any other failure. The body
+    /// is JSON when the server produces one; its shape is not documented.
+    pub fn default(self, status: u16, body: &types::Error) -> Self {
+        self.json(status, body)
+    }
 }

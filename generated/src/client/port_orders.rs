@@ -262,6 +262,55 @@ pub enum ListPortOrdersError {
     Default(types::Error),
 }
 
+#[cfg(feature = "mock")]
+#[cfg(feature = "port-orders")]
+impl runtime::MockServer {
+    /// Expects `GET /api/company/{companyName}/ports/orders`
+    /// ([`Client::list_port_orders`](crate::Client::list_port_orders)): the requests `when`
+    /// matches are answered as `then` says.
+    pub fn list_port_orders(
+        &self,
+        when: impl FnOnce(
+            runtime::When<ListPortOrders>,
+        ) -> runtime::When<ListPortOrders>,
+        then: impl FnOnce(runtime::Then<ListPortOrders>) -> runtime::Then<ListPortOrders>,
+    ) -> runtime::Expectation<'_> {
+        self.expect(when, then)
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "port-orders")]
+impl runtime::When<ListPortOrders> {
+    /// Matches requests whose path parameter `companyName` is `value`, as the client sends
+    /// it.
+    pub fn company_name(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.path_param(
+            "companyName",
+            |request| {
+                let value = &value;
+                request.path_segment(value);
+                Ok(())
+            },
+        )
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "port-orders")]
+impl runtime::Then<ListPortOrders> {
+    /// Answers as documented for `200`: The company's port orders.
+    pub fn ok(self, body: &types::PortOrderList) -> Self {
+        self.json(200, body)
+    }
+    /// Answers as documented for any other status (`default`): Any other failure. The body
+    /// is JSON when the server produces one; its shape is not documented.
+    pub fn default(self, status: u16, body: &types::Error) -> Self {
+        self.json(status, body)
+    }
+}
+
 /// The parameters of [`Client::create_port_order`] (`PUT
 /// /api/company/{companyName}/ports/orders`), which returns them in a
 /// [`Request`](crate::Request).
@@ -324,6 +373,65 @@ pub enum CreatePortOrderError {
     Default(types::Error),
 }
 
+#[cfg(feature = "mock")]
+#[cfg(feature = "port-orders")]
+impl runtime::MockServer {
+    /// Expects `PUT /api/company/{companyName}/ports/orders`
+    /// ([`Client::create_port_order`](crate::Client::create_port_order)): the requests
+    /// `when` matches are answered as `then` says.
+    pub fn create_port_order(
+        &self,
+        when: impl FnOnce(
+            runtime::When<CreatePortOrder>,
+        ) -> runtime::When<CreatePortOrder>,
+        then: impl FnOnce(
+            runtime::Then<CreatePortOrder>,
+        ) -> runtime::Then<CreatePortOrder>,
+    ) -> runtime::Expectation<'_> {
+        self.expect(when, then)
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "port-orders")]
+impl runtime::When<CreatePortOrder> {
+    /// Matches requests whose path parameter `companyName` is `value`, as the client sends
+    /// it.
+    pub fn company_name(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.path_param(
+            "companyName",
+            |request| {
+                let value = &value;
+                request.path_segment(value);
+                Ok(())
+            },
+        )
+    }
+    /// Matches requests whose JSON body equals `body`.
+    pub fn body(self, body: &types::CreatePortOrderRequest) -> Self {
+        self.json_body(body)
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "port-orders")]
+impl runtime::Then<CreatePortOrder> {
+    /// Answers as documented for `200`: The order was created.
+    pub fn ok(self, body: &types::PortOrder) -> Self {
+        self.json(200, body)
+    }
+    /// Answers as documented for `400`: The order was rejected.
+    pub fn bad_request(self, body: &types::Error) -> Self {
+        self.json(400, body)
+    }
+    /// Answers as documented for any other status (`default`): Any other failure. The body
+    /// is JSON when the server produces one; its shape is not documented.
+    pub fn default(self, status: u16, body: &types::Error) -> Self {
+        self.json(status, body)
+    }
+}
+
 /// The parameters of [`Client::get_port_order`] (`GET
 /// /api/company/{companyName}/ports/orders/{orderId}`), which returns them in a
 /// [`Request`](crate::Request).
@@ -378,6 +486,65 @@ pub enum GetPortOrderError {
     /// any other status (`default`): Any other failure. The body is JSON when the server
     /// produces one; its shape is not documented.
     Default(types::Error),
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "port-orders")]
+impl runtime::MockServer {
+    /// Expects `GET /api/company/{companyName}/ports/orders/{orderId}`
+    /// ([`Client::get_port_order`](crate::Client::get_port_order)): the requests `when`
+    /// matches are answered as `then` says.
+    pub fn get_port_order(
+        &self,
+        when: impl FnOnce(runtime::When<GetPortOrder>) -> runtime::When<GetPortOrder>,
+        then: impl FnOnce(runtime::Then<GetPortOrder>) -> runtime::Then<GetPortOrder>,
+    ) -> runtime::Expectation<'_> {
+        self.expect(when, then)
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "port-orders")]
+impl runtime::When<GetPortOrder> {
+    /// Matches requests whose path parameter `companyName` is `value`, as the client sends
+    /// it.
+    pub fn company_name(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.path_param(
+            "companyName",
+            |request| {
+                let value = &value;
+                request.path_segment(value);
+                Ok(())
+            },
+        )
+    }
+    /// Matches requests whose path parameter `orderId` is `value`, as the client sends it.
+    pub fn order_id(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.path_param(
+            "orderId",
+            |request| {
+                let value = &value;
+                request.path_segment(value);
+                Ok(())
+            },
+        )
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "port-orders")]
+impl runtime::Then<GetPortOrder> {
+    /// Answers as documented for `200`: The port order.
+    pub fn ok(self, body: &types::PortOrder) -> Self {
+        self.json(200, body)
+    }
+    /// Answers as documented for any other status (`default`): Any other failure. The body
+    /// is JSON when the server produces one; its shape is not documented.
+    pub fn default(self, status: u16, body: &types::Error) -> Self {
+        self.json(status, body)
+    }
 }
 
 /// The parameters of [`Client::request_port_order_loa`] (`POST
@@ -435,4 +602,67 @@ pub enum RequestPortOrderLoaError {
     /// any other status (`default`): Any other failure. The body is JSON when the server
     /// produces one; its shape is not documented.
     Default(types::Error),
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "port-orders")]
+impl runtime::MockServer {
+    /// Expects `POST /api/company/{companyName}/ports/orders/{orderId}/loa`
+    /// ([`Client::request_port_order_loa`](crate::Client::request_port_order_loa)): the
+    /// requests `when` matches are answered as `then` says.
+    pub fn request_port_order_loa(
+        &self,
+        when: impl FnOnce(
+            runtime::When<RequestPortOrderLoa>,
+        ) -> runtime::When<RequestPortOrderLoa>,
+        then: impl FnOnce(
+            runtime::Then<RequestPortOrderLoa>,
+        ) -> runtime::Then<RequestPortOrderLoa>,
+    ) -> runtime::Expectation<'_> {
+        self.expect(when, then)
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "port-orders")]
+impl runtime::When<RequestPortOrderLoa> {
+    /// Matches requests whose path parameter `companyName` is `value`, as the client sends
+    /// it.
+    pub fn company_name(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.path_param(
+            "companyName",
+            |request| {
+                let value = &value;
+                request.path_segment(value);
+                Ok(())
+            },
+        )
+    }
+    /// Matches requests whose path parameter `orderId` is `value`, as the client sends it.
+    pub fn order_id(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.path_param(
+            "orderId",
+            |request| {
+                let value = &value;
+                request.path_segment(value);
+                Ok(())
+            },
+        )
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "port-orders")]
+impl runtime::Then<RequestPortOrderLoa> {
+    /// Answers as documented for `200`: The port order the LOA belongs to.
+    pub fn ok(self, body: &types::PortOrder) -> Self {
+        self.json(200, body)
+    }
+    /// Answers as documented for any other status (`default`): Any other failure. The body
+    /// is JSON when the server produces one; its shape is not documented.
+    pub fn default(self, status: u16, body: &types::Error) -> Self {
+        self.json(status, body)
+    }
 }

@@ -179,6 +179,65 @@ pub enum ListPortsError {
     Default(types::Error),
 }
 
+#[cfg(feature = "mock")]
+#[cfg(feature = "ports")]
+impl runtime::MockServer {
+    /// Expects `GET /api/company/{companyName}/ports`
+    /// ([`Client::list_ports`](crate::Client::list_ports)): the requests `when` matches are
+    /// answered as `then` says.
+    pub fn list_ports(
+        &self,
+        when: impl FnOnce(runtime::When<ListPorts>) -> runtime::When<ListPorts>,
+        then: impl FnOnce(runtime::Then<ListPorts>) -> runtime::Then<ListPorts>,
+    ) -> runtime::Expectation<'_> {
+        self.expect(when, then)
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "ports")]
+impl runtime::When<ListPorts> {
+    /// Matches requests whose path parameter `companyName` is `value`, as the client sends
+    /// it.
+    pub fn company_name(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.path_param(
+            "companyName",
+            |request| {
+                let value = &value;
+                request.path_segment(value);
+                Ok(())
+            },
+        )
+    }
+    /// Matches requests whose query parameter `deleted` is `value`, as the client sends it.
+    pub fn deleted(self, value: impl Into<types::Deleted>) -> Self {
+        let value: types::Deleted = value.into();
+        self.param(
+            "deleted",
+            |request| {
+                let value = &value;
+                request.query("deleted", value, runtime::Style::Form, true)?;
+                Ok(())
+            },
+        )
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "ports")]
+impl runtime::Then<ListPorts> {
+    /// Answers as documented for `200`: The company's ports.
+    pub fn ok(self, body: &types::PortList) -> Self {
+        self.json(200, body)
+    }
+    /// Answers as documented for any other status (`default`): Any other failure. The body
+    /// is JSON when the server produces one; its shape is not documented.
+    pub fn default(self, status: u16, body: &types::Error) -> Self {
+        self.json(status, body)
+    }
+}
+
 /// The parameters of [`Client::get_port`] (`GET
 /// /api/company/{companyName}/ports/{portId}`), which returns them in a
 /// [`Request`](crate::Request).
@@ -233,4 +292,63 @@ pub enum GetPortError {
     /// any other status (`default`): Any other failure. The body is JSON when the server
     /// produces one; its shape is not documented.
     Default(types::Error),
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "ports")]
+impl runtime::MockServer {
+    /// Expects `GET /api/company/{companyName}/ports/{portId}`
+    /// ([`Client::get_port`](crate::Client::get_port)): the requests `when` matches are
+    /// answered as `then` says.
+    pub fn get_port(
+        &self,
+        when: impl FnOnce(runtime::When<GetPort>) -> runtime::When<GetPort>,
+        then: impl FnOnce(runtime::Then<GetPort>) -> runtime::Then<GetPort>,
+    ) -> runtime::Expectation<'_> {
+        self.expect(when, then)
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "ports")]
+impl runtime::When<GetPort> {
+    /// Matches requests whose path parameter `companyName` is `value`, as the client sends
+    /// it.
+    pub fn company_name(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.path_param(
+            "companyName",
+            |request| {
+                let value = &value;
+                request.path_segment(value);
+                Ok(())
+            },
+        )
+    }
+    /// Matches requests whose path parameter `portId` is `value`, as the client sends it.
+    pub fn port_id(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.path_param(
+            "portId",
+            |request| {
+                let value = &value;
+                request.path_segment(value);
+                Ok(())
+            },
+        )
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "ports")]
+impl runtime::Then<GetPort> {
+    /// Answers as documented for `200`: The port.
+    pub fn ok(self, body: &types::Port) -> Self {
+        self.json(200, body)
+    }
+    /// Answers as documented for any other status (`default`): Any other failure. The body
+    /// is JSON when the server produces one; its shape is not documented.
+    pub fn default(self, status: u16, body: &types::Error) -> Self {
+        self.json(status, body)
+    }
 }

@@ -9,6 +9,8 @@ mod auth;
 mod datetime;
 mod de;
 mod error;
+#[cfg(feature = "mock")]
+mod mock;
 mod pagination;
 mod params;
 mod path;
@@ -23,6 +25,8 @@ pub use self::auth::*;
 pub use self::datetime::*;
 pub use self::de::*;
 pub use self::error::*;
+#[cfg(feature = "mock")]
+pub use self::mock::*;
 pub use self::pagination::*;
 pub use self::params::*;
 pub use self::path::*;
