@@ -142,7 +142,12 @@ pub fn semver_checks_tool(root: &Path) -> Result<PathBuf> {
         println!(
             "installing cargo-semver-checks {CARGO_SEMVER_CHECKS_VERSION} into .tools/cargo-semver-checks"
         );
+        // Its release profile asks for fat LTO and one codegen unit, which take
+        // minutes on a small CI machine; the comparison itself takes a second.
         let status = Command::new(env!("CARGO"))
+            .env("CARGO_PROFILE_RELEASE_LTO", "false")
+            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
             .args(["install", "--locked", "cargo-semver-checks", "--version"])
             .arg(CARGO_SEMVER_CHECKS_VERSION)
             .arg("--root")
