@@ -44,13 +44,15 @@ enum ItemKind {
 fn unparse(file: syn::File) -> String {
     let syn::File {
         shebang,
+        frontmatter,
         attrs,
         items,
     } = file;
     let mut out = String::new();
-    if !attrs.is_empty() || shebang.is_some() {
+    if !attrs.is_empty() || shebang.is_some() || frontmatter.is_some() {
         out.push_str(&prettyplease::unparse(&syn::File {
             shebang,
+            frontmatter,
             attrs,
             items: Vec::new(),
         }));
@@ -68,6 +70,7 @@ fn unparse(file: syn::File) -> String {
         }
         out.push_str(&prettyplease::unparse(&syn::File {
             shebang: None,
+            frontmatter: None,
             attrs: Vec::new(),
             items: vec![item],
         }));
@@ -147,7 +150,7 @@ pub fn dependency(name: &str, crates: &[&str]) -> Option<String> {
             r#"chrono = { version = "0.4", default-features = false, features = ["std"] }"#.into()
         }
         "uuid" => r#"uuid = "1""#.into(),
-        "base64" => r#"base64 = "0.22""#.into(),
+        "base64" => r#"base64 = "0.23""#.into(),
         _ => return None,
     })
 }

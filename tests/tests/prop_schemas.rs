@@ -146,7 +146,7 @@ fn random_schema_trees_generate_and_compile() {
     std::fs::write(dir.join("src/lib.rs"), lib).unwrap();
     std::fs::write(
         dir.join("Cargo.toml"),
-        "[package]\nname = \"prop-schemas\"\nversion = \"0.0.0\"\nedition = \"2024\"\nrust-version = \"1.88\"\npublish = false\n\n[dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\nchrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\nuuid = { version = \"1\", features = [\"serde\"] }\nbase64 = \"0.22\"\n\n[workspace]\n",
+        "[package]\nname = \"prop-schemas\"\nversion = \"0.0.0\"\nedition = \"2024\"\nrust-version = \"1.88\"\npublish = false\n\n[dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\nchrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\nuuid = { version = \"1\", features = [\"serde\"] }\nbase64 = \"0.23\"\n\n[workspace]\n",
     )
     .unwrap();
     let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
