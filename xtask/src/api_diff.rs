@@ -549,23 +549,29 @@ impl<'a> Walk<'a> {
 }
 
 /// An attribute's text without the source positions rustdoc writes into some
-/// (`span: src/types.rs:10:11: 10:34 (#0)`), which move with every edit above.
+/// (`src/types.rs:10:11: 10:34 (#0)`, after `span: ` or bare), which move with
+/// every edit above and name the directory the crate was built in.
 fn without_spans(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find("span: ") {
-        out.push_str(&rest[..at]);
-        let after = &rest[at..];
-        match after.find(" (#").and_then(|open| {
-            let close = after[open..].find(')')?;
-            Some(open + close + 1)
-        }) {
-            Some(end) => rest = &after[end..],
-            None => {
-                out.push_str(after);
-                rest = "";
-            }
+    while let Some(at) = rest.find(" (#") {
+        let Some(close) = rest[at..].find(')').map(|c| at + c + 1) else {
+            break;
+        };
+        let before = &rest[..at];
+        // The position is two words without spaces: `FILE:LINE:COL:` and `LINE:COL`.
+        let second = before.rfind(' ').unwrap_or(0);
+        let first = before[..second].rfind([' ', '(', '[']).map_or(0, |i| i + 1);
+        let position = &before[first..];
+        let is_position = position.contains(':')
+            && position.ends_with(|c: char| c.is_ascii_digit())
+            && rest[at + 3..close - 1].chars().all(|c| c.is_ascii_digit());
+        if is_position {
+            out.push_str(&before[..first]);
+        } else {
+            out.push_str(&rest[..close]);
         }
+        rest = &rest[close..];
     }
     out.push_str(rest);
     out
