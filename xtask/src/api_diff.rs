@@ -134,30 +134,15 @@ pub fn release_between(base: &str, current: &str) -> Result<Release> {
     })
 }
 
-/// Installs cargo-semver-checks into the ignored `.tools/` on first use.
+/// cargo-semver-checks, installed into `.tools/` on first use. Its release profile
+/// asks for fat LTO (8 min on this machine); the comparison takes a second.
 pub fn semver_checks_tool(root: &Path) -> Result<PathBuf> {
-    let dir = root.join(".tools/cargo-semver-checks");
-    let tool = dir.join("bin/cargo-semver-checks");
-    if !tool.exists() {
-        println!(
-            "installing cargo-semver-checks {CARGO_SEMVER_CHECKS_VERSION} into .tools/cargo-semver-checks"
-        );
-        // Its release profile asks for fat LTO and one codegen unit, which take
-        // minutes on a small CI machine; the comparison itself takes a second.
-        let status = Command::new(env!("CARGO"))
-            .env("CARGO_PROFILE_RELEASE_LTO", "false")
-            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
-            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
-            .args(["install", "--locked", "cargo-semver-checks", "--version"])
-            .arg(CARGO_SEMVER_CHECKS_VERSION)
-            .arg("--root")
-            .arg(&dir)
-            .status()?;
-        if !status.success() {
-            bail!("could not install cargo-semver-checks");
-        }
-    }
-    Ok(tool)
+    crate::cargo_tool(
+        root,
+        "cargo-semver-checks",
+        CARGO_SEMVER_CHECKS_VERSION,
+        true,
+    )
 }
 
 /// Documents the library of the crate at `manifest` as rustdoc JSON, with every
@@ -511,12 +496,10 @@ impl<'a> Walk<'a> {
             Value::Array(items) => {
                 out.push('[');
                 for v in items {
-                    match v.as_u64().and_then(|id| self.item(id).map(|_| id)) {
+                    match v.as_u64().filter(|id| self.item(*id).is_some()) {
                         // Lists of ids: fields of a tuple variant, and the like.
-                        Some(id) if !matches!(value, Value::Null) => {
-                            out.push_str(&self.name_of(id, depth))
-                        }
-                        _ => self.render_into(v, out, depth + 1),
+                        Some(id) => out.push_str(&self.name_of(id, depth)),
+                        None => self.render_into(v, out, depth + 1),
                     }
                     out.push(',');
                 }

@@ -12,24 +12,7 @@ use std::process::Command;
 pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
 
 pub fn run(root: &Path, target: &str, seconds: u64) -> Result<()> {
-    let tool = root.join(".tools/cargo-fuzz/bin/cargo-fuzz");
-    if !tool.exists() {
-        println!("installing cargo-fuzz {CARGO_FUZZ_VERSION} into .tools/cargo-fuzz");
-        let status = Command::new(env!("CARGO"))
-            .args([
-                "install",
-                "--locked",
-                "cargo-fuzz",
-                "--version",
-                CARGO_FUZZ_VERSION,
-                "--root",
-            ])
-            .arg(root.join(".tools/cargo-fuzz"))
-            .status()?;
-        if !status.success() {
-            bail!("could not install cargo-fuzz");
-        }
-    }
+    let tool = crate::cargo_tool(root, "cargo-fuzz", CARGO_FUZZ_VERSION, false)?;
     let fuzz = root.join("fuzz");
     let corpus = fuzz.join("corpus").join(target);
     std::fs::create_dir_all(&corpus)?;

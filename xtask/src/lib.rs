@@ -23,6 +23,34 @@ pub const CRATE_NAME: &str = "consoleconnect";
 /// `cargo xtask api-diff` says.
 pub const CRATE_VERSION_FILE: &str = "spec/crate-version";
 
+/// Installs the cargo subcommand `krate` at `version` into the ignored
+/// `.tools/<krate>/` on first use; returns its binary. A tool that only runs
+/// for a moment is built without the fat LTO some ask for (`fast`).
+pub fn cargo_tool(root: &Path, krate: &str, version: &str, fast: bool) -> Result<PathBuf> {
+    let dir = root.join(".tools").join(krate);
+    let tool = dir.join("bin").join(krate);
+    if tool.exists() {
+        return Ok(tool);
+    }
+    println!("installing {krate} {version} into .tools/{krate}");
+    let mut install = std::process::Command::new(env!("CARGO"));
+    if fast {
+        install
+            .env("CARGO_PROFILE_RELEASE_LTO", "false")
+            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1");
+    }
+    let status = install
+        .args(["install", "--locked", krate, "--version", version, "--root"])
+        .arg(&dir)
+        .status()
+        .with_context(|| format!("running cargo install {krate}"))?;
+    if !status.success() {
+        anyhow::bail!("could not install {krate} {version}");
+    }
+    Ok(tool)
+}
+
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
