@@ -438,7 +438,7 @@ pub mod client {
             request: &mut runtime::RequestParts,
         ) -> Result<(), runtime::RequestError> {
             request.path("/accounts/");
-            request.path_param(&self.id)?;
+            request.path_param("id", &self.id, runtime::PathStyle::Simple, false)?;
             Ok(())
         }
         fn decode(
@@ -479,7 +479,7 @@ pub mod client {
             request: &mut runtime::RequestParts,
         ) -> Result<(), runtime::RequestError> {
             request.path("/accounts/");
-            request.path_segment(&self.id);
+            request.path_segment("id", &self.id)?;
             request.path("/copy");
             Ok(())
         }
@@ -1175,12 +1175,30 @@ mod runtime {
             name: &str,
             value: &T,
         ) -> Result<reqwest::header::HeaderValue, RequestError> {
-            let text = simple_text(value, false)?;
-            reqwest::header::HeaderValue::from_str(&text)
+            header_value_from_text(name, &simple_text(value, false)?)
+        }
+        /// The one check of every header value the client sends (parameters and headers
+        /// set per request): a line break (CR or LF) would end the header and let the
+        /// rest of the value inject headers of its own, so it is refused, naming the
+        /// header; so are the other bytes HTTP does not allow (NUL and other controls).
+        pub fn header_value_from_text(
+            name: &str,
+            text: &str,
+        ) -> Result<reqwest::header::HeaderValue, RequestError> {
+            if text.contains(['\r', '\n']) {
+                return Err(
+                    RequestError(
+                        format!(
+                            "header `{name}` has a line break (CR or LF) in its value {text:?}, which would end the header and could add others; the request is not sent"
+                        ),
+                    ),
+                );
+            }
+            reqwest::header::HeaderValue::from_str(text)
                 .map_err(|_| {
                     RequestError(
                         format!(
-                            "header `{name}` has characters not allowed in an HTTP header"
+                            "header `{name}` has characters not allowed in an HTTP header (a control character) in its value {text:?}; the request is not sent"
                         ),
                     )
                 })
@@ -1195,9 +1213,12 @@ mod runtime {
         }
     }
     mod path {
-        //! Path parameters, percent-encoded so each stays one segment.
+        //! Path parameters in the styles OpenAPI defines (`simple`, `label`, `matrix`,
+        //! exploded or not), percent-encoded so that each stays inside its place in the
+        //! template, and refused when their value would make the path name another
+        //! resource.
         use super::error::RequestError;
-        use super::params::simple_text;
+        use super::params::scalar_text;
         use super::request::RequestParts;
         /// Characters left as they are in a path segment (RFC 3986 unreserved).
         const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
@@ -1205,33 +1226,206 @@ mod runtime {
             .remove(b'.')
             .remove(b'_')
             .remove(b'~');
+        /// How a path parameter is spelled (OpenAPI `style`): `simple` is `5` or
+        /// `3,4,5`, `label` is `.5` or `.3.4.5` exploded, `matrix` is `;id=5` or
+        /// `;id=3;id=4` exploded.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub(crate) enum PathStyle {
+            Simple,
+            Label,
+            Matrix,
+        }
         impl RequestParts {
-            /// A string path parameter, percent-encoded so it stays one segment.
-            pub(crate) fn path_segment(&mut self, value: &str) {
-                if value
-                    .bytes()
-                    .all(|b| {
-                        b.is_ascii_alphanumeric()
-                            || matches!(b, b'-' | b'.' | b'_' | b'~')
-                    })
-                {
-                    self.path.push_str(value);
-                } else {
-                    self.path
-                        .extend(
-                            percent_encoding::utf8_percent_encode(value, PATH_SEGMENT),
-                        );
-                }
-            }
-            /// A path parameter of any type, in the `simple` style, percent-encoded.
-            pub(crate) fn path_param<T: serde::Serialize + ?Sized>(
+            /// A string path parameter in the `simple` style: percent-encoded so it stays
+            /// one segment, and refused when it would leave it (see [`check_path_value`]).
+            pub(crate) fn path_segment(
                 &mut self,
-                value: &T,
+                name: &str,
+                value: &str,
             ) -> Result<(), RequestError> {
-                let text = simple_text(value, false)?;
-                self.path_segment(&text);
+                check_path_value(name, value)?;
+                push_encoded(&mut self.path, value);
                 Ok(())
             }
+            /// A path parameter of any type, in its style, percent-encoded: the
+            /// delimiters the style adds are written as they are, the values escaped.
+            pub(crate) fn path_param<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &str,
+                value: &T,
+                style: PathStyle,
+                explode: bool,
+            ) -> Result<(), RequestError> {
+                let value = serde_json::to_value(value)
+                    .map_err(|e| {
+                        RequestError(
+                            format!(
+                                "path parameter `{name}` could not be serialised: {e}"
+                            ),
+                        )
+                    })?;
+                let text = match &value {
+                    serde_json::Value::Array(items) => {
+                        items.iter().map(scalar_text).collect::<Vec<_>>().join(",")
+                    }
+                    serde_json::Value::Object(members) => {
+                        members
+                            .iter()
+                            .map(|(k, v)| format!("{k},{}", scalar_text(v)))
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    }
+                    other => scalar_text(other),
+                };
+                check_path_value(name, &text)?;
+                let piece = render(name, &value, style, explode);
+                if is_dot_segment(&piece) {
+                    return Err(
+                        RequestError(
+                            format!(
+                                "path parameter `{name}` ({text:?}) is written `{piece}` in its style, a dot segment that would change which resource the path names; the request is not sent"
+                            ),
+                        ),
+                    );
+                }
+                self.path.push_str(&piece);
+                Ok(())
+            }
+        }
+        /// Refuses a path parameter value that would make the path name another
+        /// resource once servers (or URL normalisation) read it: empty (the segment
+        /// disappears, `/ports/` is the list), `.` or `..` (removed or climbing one level),
+        /// the same percent-encoded (`%2e`, `.%2E`), or a value holding such a segment
+        /// between slashes (`../admin`, also with `%2F` or `\`), which a server that
+        /// decodes slashes before routing would follow.
+        pub fn check_path_value(name: &str, value: &str) -> Result<(), RequestError> {
+            let decoded = percent_encoding::percent_decode_str(value)
+                .decode_utf8_lossy();
+            let bad = decoded.is_empty()
+                || decoded
+                    .split(['/', '\\'])
+                    .any(|segment| segment == "." || segment == "..");
+            if bad {
+                return Err(
+                    RequestError(
+                        format!(
+                            "path parameter `{name}` is {value:?}: an empty value, `.` or `..` (also percent-encoded, as `%2e`, or between slashes) would change which resource the path names, so the request is not sent"
+                        ),
+                    ),
+                );
+            }
+            Ok(())
+        }
+        /// Whether a piece of path text is empty, `.` or `..` once percent-decoded.
+        fn is_dot_segment(text: &str) -> bool {
+            let decoded = percent_encoding::percent_decode_str(text).decode_utf8_lossy();
+            matches!(&* decoded, "" | "." | "..")
+        }
+        fn push_encoded(out: &mut String, value: &str) {
+            if value
+                .bytes()
+                .all(|b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+                })
+            {
+                out.push_str(value);
+            } else {
+                out.extend(percent_encoding::utf8_percent_encode(value, PATH_SEGMENT));
+            }
+        }
+        /// A parameter as RFC 6570 expands `{name}`, `{.name}` and `{;name}` (with `*`
+        /// when exploded).
+        fn render(
+            name: &str,
+            value: &serde_json::Value,
+            style: PathStyle,
+            explode: bool,
+        ) -> String {
+            let mut out = String::new();
+            let (pairs, items): (Vec<(String, String)>, Vec<String>) = match value {
+                serde_json::Value::Object(members) => {
+                    (
+                        members
+                            .iter()
+                            .map(|(k, v)| (k.clone(), scalar_text(v)))
+                            .collect(),
+                        Vec::new(),
+                    )
+                }
+                serde_json::Value::Array(list) => {
+                    (Vec::new(), list.iter().map(scalar_text).collect())
+                }
+                other => (Vec::new(), vec![scalar_text(other)]),
+            };
+            let is_object = value.is_object();
+            match style {
+                PathStyle::Simple | PathStyle::Label => {
+                    let prefix = if style == PathStyle::Label { "." } else { "" };
+                    let separator = if explode && style == PathStyle::Label {
+                        "."
+                    } else {
+                        ","
+                    };
+                    out.push_str(prefix);
+                    if is_object {
+                        for (i, (k, v)) in pairs.iter().enumerate() {
+                            if i > 0 {
+                                out.push_str(separator);
+                            }
+                            push_encoded(&mut out, k);
+                            out.push_str(if explode { "=" } else { "," });
+                            push_encoded(&mut out, v);
+                        }
+                    } else {
+                        for (i, item) in items.iter().enumerate() {
+                            if i > 0 {
+                                out.push_str(separator);
+                            }
+                            push_encoded(&mut out, item);
+                        }
+                    }
+                }
+                PathStyle::Matrix => {
+                    if is_object && explode {
+                        for (k, v) in &pairs {
+                            out.push(';');
+                            push_encoded(&mut out, k);
+                            out.push('=');
+                            push_encoded(&mut out, v);
+                        }
+                    } else if explode {
+                        for item in &items {
+                            out.push(';');
+                            push_encoded(&mut out, name);
+                            if !item.is_empty() {
+                                out.push('=');
+                                push_encoded(&mut out, item);
+                            }
+                        }
+                    } else {
+                        out.push(';');
+                        push_encoded(&mut out, name);
+                        let joined: Vec<String> = if is_object {
+                            pairs
+                                .iter()
+                                .flat_map(|(k, v)| [k.clone(), v.clone()])
+                                .collect()
+                        } else {
+                            items
+                        };
+                        if joined.iter().any(|s| !s.is_empty()) || joined.len() > 1 {
+                            out.push('=');
+                            for (i, part) in joined.iter().enumerate() {
+                                if i > 0 {
+                                    out.push(',');
+                                }
+                                push_encoded(&mut out, part);
+                            }
+                        }
+                    }
+                }
+            }
+            out
         }
     }
     mod query {

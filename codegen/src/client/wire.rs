@@ -155,9 +155,26 @@ pub(super) fn put(p: &Param) -> TokenStream {
         },
         Location::Header => quote!(request.header(#wire, value)?;),
         Location::Cookie => quote!(request.cookie(#wire, value)?;),
+        Location::Path => path_param(p, quote!(value)),
+    }
+}
+
+/// The statement that writes path parameter `p` (its value is `value`): checked,
+/// in its style, percent-encoded.
+fn path_param(p: &Param, value: TokenStream) -> TokenStream {
+    let wire = &p.wire;
+    match p.style {
         // Strings, the common case, skip the detour through `serde_json`.
-        Location::Path if p.ty == Ty::String => quote!(request.path_segment(value);),
-        Location::Path => quote!(request.path_param(value)?;),
+        Style::Simple if p.ty == Ty::String => quote!(request.path_segment(#wire, #value)?;),
+        style => {
+            let style = match style {
+                Style::Label => quote!(runtime::PathStyle::Label),
+                Style::Matrix => quote!(runtime::PathStyle::Matrix),
+                _ => quote!(runtime::PathStyle::Simple),
+            };
+            let explode = p.explode;
+            quote!(request.path_param(#wire, #value, #style, #explode)?;)
+        }
     }
 }
 
@@ -177,12 +194,7 @@ fn path(op: &Operation) -> TokenStream {
                     continue;
                 };
                 let n = ident(&p.name);
-                // Strings, the common case, skip the detour through `serde_json`.
-                out.extend(if p.ty == Ty::String {
-                    quote!(request.path_segment(&self.#n);)
-                } else {
-                    quote!(request.path_param(&self.#n)?;)
-                });
+                out.extend(path_param(p, quote!(&self.#n)));
             }
         }
     }

@@ -24,7 +24,7 @@ use crate::types::{Doc, Resolver, Ty};
 use indexmap::IndexMap;
 use openapiv3::{
     APIKeyLocation, Components, MediaType, Parameter, ParameterSchemaOrContent, PathItem,
-    QueryStyle, ReferenceOr, RequestBody, Response, SecurityScheme, StatusCode,
+    PathStyle, QueryStyle, ReferenceOr, RequestBody, Response, SecurityScheme, StatusCode,
 };
 use serde_json::Value;
 use std::borrow::Cow;
@@ -127,6 +127,10 @@ impl Location {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
     Simple,
+    /// Path parameters: `.value` (RFC 6570 `{.name}`).
+    Label,
+    /// Path parameters: `;name=value` (RFC 6570 `{;name}`).
+    Matrix,
     Form,
     SpaceDelimited,
     PipeDelimited,

@@ -109,7 +109,12 @@ impl<'d> OperationResolver<'_, '_, 'd> {
                     QueryStyle::DeepObject => (Style::DeepObject, true),
                 },
                 Parameter::Cookie { .. } => (Style::Form, true),
-                _ => (Style::Simple, false),
+                Parameter::Path { style, .. } => match style {
+                    PathStyle::Simple => (Style::Simple, false),
+                    PathStyle::Label => (Style::Label, false),
+                    PathStyle::Matrix => (Style::Matrix, false),
+                },
+                Parameter::Header { .. } => (Style::Simple, false),
             };
             let required = data.required || loc == Location::Path;
             let ty = if resolved.nullable && required {

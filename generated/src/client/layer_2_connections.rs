@@ -94,7 +94,7 @@ impl runtime::Operation for CreateLayer2Connection {
         request: &mut runtime::RequestParts,
     ) -> Result<(), runtime::RequestError> {
         request.path("/api/v2/company/");
-        request.path_segment(&self.company_username);
+        request.path_segment("companyUsername", &self.company_username)?;
         request.path("/connections/layer2");
         {
             let body = &self.body;
@@ -155,7 +155,7 @@ impl runtime::When<CreateLayer2Connection> {
             "companyUsername",
             |request| {
                 let value = &value;
-                request.path_segment(value);
+                request.path_segment("companyUsername", value)?;
                 Ok(())
             },
         )

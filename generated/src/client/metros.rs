@@ -125,7 +125,7 @@ impl runtime::Operation for ListCompanyMetros {
         request: &mut runtime::RequestParts,
     ) -> Result<(), runtime::RequestError> {
         request.path("/api/company/");
-        request.path_segment(&self.username);
+        request.path_segment("username", &self.username)?;
         request.path("/metro/capabilities");
         Ok(())
     }
@@ -181,7 +181,7 @@ impl runtime::When<ListCompanyMetros> {
             "username",
             |request| {
                 let value = &value;
-                request.path_segment(value);
+                request.path_segment("username", value)?;
                 Ok(())
             },
         )
@@ -228,7 +228,7 @@ impl runtime::Operation for GetMetro {
         request: &mut runtime::RequestParts,
     ) -> Result<(), runtime::RequestError> {
         request.path("/api/metro/");
-        request.path_segment(&self.metro_id);
+        request.path_segment("metroId", &self.metro_id)?;
         Ok(())
     }
     fn decode(
@@ -281,7 +281,7 @@ impl runtime::When<GetMetro> {
             "metroId",
             |request| {
                 let value = &value;
-                request.path_segment(value);
+                request.path_segment("metroId", value)?;
                 Ok(())
             },
         )

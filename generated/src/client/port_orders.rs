@@ -235,7 +235,7 @@ impl runtime::Operation for ListPortOrders {
         request: &mut runtime::RequestParts,
     ) -> Result<(), runtime::RequestError> {
         request.path("/api/company/");
-        request.path_segment(&self.company_name);
+        request.path_segment("companyName", &self.company_name)?;
         request.path("/ports/orders");
         Ok(())
     }
@@ -290,7 +290,7 @@ impl runtime::When<ListPortOrders> {
             "companyName",
             |request| {
                 let value = &value;
-                request.path_segment(value);
+                request.path_segment("companyName", value)?;
                 Ok(())
             },
         )
@@ -339,7 +339,7 @@ impl runtime::Operation for CreatePortOrder {
         request: &mut runtime::RequestParts,
     ) -> Result<(), runtime::RequestError> {
         request.path("/api/company/");
-        request.path_segment(&self.company_name);
+        request.path_segment("companyName", &self.company_name)?;
         request.path("/ports/orders");
         {
             let body = &self.body;
@@ -403,7 +403,7 @@ impl runtime::When<CreatePortOrder> {
             "companyName",
             |request| {
                 let value = &value;
-                request.path_segment(value);
+                request.path_segment("companyName", value)?;
                 Ok(())
             },
         )
@@ -460,9 +460,9 @@ impl runtime::Operation for GetPortOrder {
         request: &mut runtime::RequestParts,
     ) -> Result<(), runtime::RequestError> {
         request.path("/api/company/");
-        request.path_segment(&self.company_name);
+        request.path_segment("companyName", &self.company_name)?;
         request.path("/ports/orders/");
-        request.path_segment(&self.order_id);
+        request.path_segment("orderId", &self.order_id)?;
         Ok(())
     }
     fn decode(
@@ -514,7 +514,7 @@ impl runtime::When<GetPortOrder> {
             "companyName",
             |request| {
                 let value = &value;
-                request.path_segment(value);
+                request.path_segment("companyName", value)?;
                 Ok(())
             },
         )
@@ -526,7 +526,7 @@ impl runtime::When<GetPortOrder> {
             "orderId",
             |request| {
                 let value = &value;
-                request.path_segment(value);
+                request.path_segment("orderId", value)?;
                 Ok(())
             },
         )
@@ -575,9 +575,9 @@ impl runtime::Operation for RequestPortOrderLoa {
         request: &mut runtime::RequestParts,
     ) -> Result<(), runtime::RequestError> {
         request.path("/api/company/");
-        request.path_segment(&self.company_name);
+        request.path_segment("companyName", &self.company_name)?;
         request.path("/ports/orders/");
-        request.path_segment(&self.order_id);
+        request.path_segment("orderId", &self.order_id)?;
         request.path("/loa");
         Ok(())
     }
@@ -634,7 +634,7 @@ impl runtime::When<RequestPortOrderLoa> {
             "companyName",
             |request| {
                 let value = &value;
-                request.path_segment(value);
+                request.path_segment("companyName", value)?;
                 Ok(())
             },
         )
@@ -646,7 +646,7 @@ impl runtime::When<RequestPortOrderLoa> {
             "orderId",
             |request| {
                 let value = &value;
-                request.path_segment(value);
+                request.path_segment("orderId", value)?;
                 Ok(())
             },
         )

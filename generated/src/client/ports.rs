@@ -149,7 +149,7 @@ impl runtime::Operation for ListPorts {
         request: &mut runtime::RequestParts,
     ) -> Result<(), runtime::RequestError> {
         request.path("/api/company/");
-        request.path_segment(&self.company_name);
+        request.path_segment("companyName", &self.company_name)?;
         request.path("/ports");
         if let Some(value) = &self.deleted {
             request.query("deleted", value, runtime::Style::Form, true)?;
@@ -205,7 +205,7 @@ impl runtime::When<ListPorts> {
             "companyName",
             |request| {
                 let value = &value;
-                request.path_segment(value);
+                request.path_segment("companyName", value)?;
                 Ok(())
             },
         )
@@ -266,9 +266,9 @@ impl runtime::Operation for GetPort {
         request: &mut runtime::RequestParts,
     ) -> Result<(), runtime::RequestError> {
         request.path("/api/company/");
-        request.path_segment(&self.company_name);
+        request.path_segment("companyName", &self.company_name)?;
         request.path("/ports/");
-        request.path_segment(&self.port_id);
+        request.path_segment("portId", &self.port_id)?;
         Ok(())
     }
     fn decode(
@@ -320,7 +320,7 @@ impl runtime::When<GetPort> {
             "companyName",
             |request| {
                 let value = &value;
-                request.path_segment(value);
+                request.path_segment("companyName", value)?;
                 Ok(())
             },
         )
@@ -332,7 +332,7 @@ impl runtime::When<GetPort> {
             "portId",
             |request| {
                 let value = &value;
-                request.path_segment(value);
+                request.path_segment("portId", value)?;
                 Ok(())
             },
         )

@@ -44,10 +44,25 @@ pub(crate) fn header_value<T: serde::Serialize + ?Sized>(
     name: &str,
     value: &T,
 ) -> Result<reqwest::header::HeaderValue, RequestError> {
-    let text = simple_text(value, false)?;
-    reqwest::header::HeaderValue::from_str(&text).map_err(|_| {
+    header_value_from_text(name, &simple_text(value, false)?)
+}
+
+/// The one check of every header value the client sends (parameters and headers
+/// set per request): a line break (CR or LF) would end the header and let the
+/// rest of the value inject headers of its own, so it is refused, naming the
+/// header; so are the other bytes HTTP does not allow (NUL and other controls).
+pub fn header_value_from_text(
+    name: &str,
+    text: &str,
+) -> Result<reqwest::header::HeaderValue, RequestError> {
+    if text.contains(['\r', '\n']) {
+        return Err(RequestError(format!(
+            "header `{name}` has a line break (CR or LF) in its value {text:?}, which would end the header and could add others; the request is not sent"
+        )));
+    }
+    reqwest::header::HeaderValue::from_str(text).map_err(|_| {
         RequestError(format!(
-            "header `{name}` has characters not allowed in an HTTP header"
+            "header `{name}` has characters not allowed in an HTTP header (a control character) in its value {text:?}; the request is not sent"
         ))
     })
 }
