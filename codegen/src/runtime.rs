@@ -83,6 +83,7 @@ pub const MODULES: &[Module] = &[
         ["reqwest", "httpdate", "tokio", "tracing"]
     ),
     module!("secret", ["error"], ["reqwest"]),
+    module!("sse", [], ["serde"]),
     module!(
         "transport",
         ["auth", "error", "request", "response", "retry"],

@@ -28,5 +28,6 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod secret;
+pub mod sse;
 pub mod transport;
 pub mod uuid_text;
