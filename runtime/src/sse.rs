@@ -228,10 +228,9 @@ impl Parser {
                 self.data.push('\n');
             }
             b"event" => self.event_type = String::from_utf8_lossy(value).into_owned(),
-            b"id" => {
-                if !value.contains(&0) {
-                    self.last_id = String::from_utf8_lossy(value).into_owned();
-                }
+            // An id with a NUL in it is ignored.
+            b"id" if !value.contains(&0) => {
+                self.last_id = String::from_utf8_lossy(value).into_owned();
             }
             b"retry" => {
                 let digits = !value.is_empty() && value.iter().all(u8::is_ascii_digit);
