@@ -29,5 +29,7 @@ pub mod response;
 pub mod retry;
 pub mod secret;
 pub mod sse;
+pub mod stream;
 pub mod transport;
+pub mod upload;
 pub mod uuid_text;
