@@ -3,7 +3,7 @@
 //! from the resolved model before anything is printed.
 
 use crate::names::{Namespace, snake};
-use crate::operations::{Decode, OperationSet};
+use crate::operations::OperationSet;
 use crate::types::{Ty, TypeId, TypeKind, TypeSpace};
 use heck::ToKebabCase;
 
@@ -117,10 +117,7 @@ impl Features {
         for (op, features) in built.operations.iter().zip(&of_operation) {
             let mut roots: Vec<&Ty> = op.params.iter().map(|p| &p.ty).collect();
             roots.extend(op.body.iter().map(|b| &b.ty));
-            roots.extend(op.responses.iter().filter_map(|r| match &r.decode {
-                Decode::Json(t) => Some(t),
-                _ => None,
-            }));
+            roots.extend(op.response_types());
             let mut stack: Vec<TypeId> = Vec::new();
             for t in roots {
                 named_in(t, &mut stack);

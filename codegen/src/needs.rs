@@ -1,7 +1,7 @@
 //! What a generated crate needs from the runtime and from crates.io, decided from
 //! the resolved model before anything is printed (emitters only print).
 
-use crate::operations::{BodyKind, Decode, Location, OperationSet};
+use crate::operations::{BodyKind, Location, OperationSet};
 use crate::types::{Ty, TypeKind, TypeSpace};
 
 /// The parts of the runtime (and so the dependencies) a document's crate uses.
@@ -22,6 +22,10 @@ pub struct Needs {
     pub form: bool,
     pub multipart: bool,
     pub pagination: bool,
+    /// Event streams or binary responses read as streams.
+    pub streams: bool,
+    /// Binary request bodies (`Upload`: bytes, a file or a stream).
+    pub upload: bool,
     /// A crate (not a single file) with a client: the `mock` feature's server.
     pub mock: bool,
 }
@@ -66,15 +70,13 @@ impl Needs {
                 match b.kind {
                     BodyKind::Form => needs.form = true,
                     BodyKind::Multipart => needs.multipart = true,
+                    BodyKind::Bytes => needs.upload = true,
                     _ => {}
                 }
             }
-            for r in &op.responses {
-                if let Decode::Json(t) = &r.decode {
-                    types.push(t);
-                }
-            }
+            types.extend(op.response_types());
             needs.pagination |= op.pagination.is_some();
+            needs.streams |= op.events().is_some() || op.binary().is_some();
         }
         // Type expressions nest (`Vec<Option<T>>`); walk them without recursion.
         while let Some(ty) = types.pop() {

@@ -125,6 +125,10 @@ pub fn dependency(name: &str, crates: &[&str]) -> Option<String> {
             if crates.contains(&"reqwest/multipart") {
                 features.push(r#""multipart""#);
             }
+            // Request bodies from a stream or a file.
+            if crates.contains(&"reqwest/stream") {
+                features.push(r#""stream""#);
+            }
             format!(
                 r#"reqwest = {{ version = "0.13", default-features = false, features = [{}] }}"#,
                 features.join(", ")
@@ -134,6 +138,11 @@ pub fn dependency(name: &str, crates: &[&str]) -> Option<String> {
         // Only for the `mock` feature: consumers' tests, never a normal build.
         "wiremock" => r#"wiremock = { version = "0.6", optional = true }"#.into(),
         "httpdate" => r#"httpdate = "1""#.into(),
+        // `fs` for request bodies read from a file.
+        "tokio" if crates.contains(&"tokio/fs") => {
+            r#"tokio = { version = "1", default-features = false, features = ["time", "fs"] }"#
+                .into()
+        }
         "tokio" => {
             r#"tokio = { version = "1", default-features = false, features = ["time"] }"#.into()
         }

@@ -64,6 +64,8 @@ pub const REQUEST_BUILDER: &[&str] = &[
     "with_timeout",
     "with_retry",
     "stream",
+    "events",
+    "byte_stream",
     "new",
     "core",
     "options",
@@ -172,7 +174,15 @@ mod tests {
                     let syn::Type::Path(p) = &*i.self_ty else {
                         continue;
                     };
-                    if p.path.segments.last().is_none_or(|s| s.ident != name) {
+                    // `impl X` or, for an operation's setters, `impl Request<'a, X>`.
+                    let Some(last) = p.path.segments.last() else {
+                        continue;
+                    };
+                    let names_it = |ty: &syn::Type| matches!(ty, syn::Type::Path(t) if t.path.segments.last().is_some_and(|s| s.ident == name));
+                    let is_request_of = last.ident == "Request"
+                        && matches!(&last.arguments, syn::PathArguments::AngleBracketed(a)
+                            if a.args.iter().any(|g| matches!(g, syn::GenericArgument::Type(t) if names_it(t))));
+                    if last.ident != name && !is_request_of {
                         continue;
                     }
                     for it in &i.items {
@@ -203,7 +213,11 @@ mod tests {
                 ],
                 "x-pagination": {"offset": "skip", "limit": "limit"},
                 "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
-                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "string"}}}}}, "default": {"description": "no"}}
+                "responses": {"200": {"description": "ok", "content": {
+                    "application/json": {"schema": {"type": "array", "items": {"type": "string"}}},
+                    "text/event-stream": {"schema": {"type": "string"}},
+                    "application/octet-stream": {}
+                }}, "default": {"description": "no"}}
             }}},
             "components": {"securitySchemes": {"key": {"type": "http", "scheme": "bearer"}}}
         });

@@ -80,14 +80,31 @@ pub const MODULES: &[Module] = &[
     module!(
         "retry",
         ["error", "response"],
-        ["reqwest", "httpdate", "tokio", "tracing"]
+        ["reqwest", "httpdate", "tokio", "tracing", "bytes"]
     ),
     module!("secret", ["error"], ["reqwest"]),
     module!("sse", [], ["serde"]),
     module!(
+        "stream",
+        ["error", "request", "response", "sse"],
+        ["reqwest", "bytes", "futures-util", "tokio", "serde"]
+    ),
+    module!(
         "transport",
         ["auth", "error", "request", "response", "retry"],
         ["reqwest"]
+    ),
+    module!(
+        "upload",
+        ["error", "request"],
+        [
+            "reqwest",
+            "reqwest/stream",
+            "bytes",
+            "futures-util",
+            "tokio",
+            "tokio/fs"
+        ]
     ),
     module!("uuid_text", [], ["serde", "uuid"]),
 ];
@@ -125,6 +142,8 @@ pub fn modules(needs: &Needs) -> Vec<&'static Module> {
     want(needs.client && needs.form, &["form"]);
     want(needs.client && needs.multipart, &["multipart"]);
     want(needs.client && needs.pagination, &["pagination"]);
+    want(needs.client && needs.streams, &["stream"]);
+    want(needs.client && needs.upload, &["upload"]);
     want(needs.mock, &["mock"]);
     // Close over `requires`; the table is small, so a fixed point is cheap.
     let mut i = 0;
@@ -231,6 +250,16 @@ pub fn reexports(modules: &[&Module]) -> TokenStream {
         out.extend(quote! {
             pub use runtime::{ConfigError, DecodeError, Error, OperationInfo, RawResponse, Request, RequestError, ResponseValue, RetryPolicy, Secret};
         });
+    }
+    if has("stream") {
+        out.extend(quote!(
+            pub use runtime::{ByteStream, Event, EventStream, StreamError};
+        ));
+    }
+    if has("upload") {
+        out.extend(quote!(
+            pub use runtime::Upload;
+        ));
     }
     if has("datetime") {
         out.extend(quote!(

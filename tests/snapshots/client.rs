@@ -708,7 +708,7 @@ pub mod client {
         /// # Example
         ///
         /// ```no_run
-        /// # async fn example(client: &client::Client, body: bytes::Bytes) -> Result<(), Box<dyn std::error::Error>> {
+        /// # async fn example(client: &client::Client, body: client::Upload) -> Result<(), Box<dyn std::error::Error>> {
         /// let response = client.put_raw(body).send().await?;
         /// println!("{} {:?}", response.status(), response.headers());
         /// # Ok(())
@@ -716,7 +716,7 @@ pub mod client {
         /// ```
         pub fn put_raw(
             &self,
-            body: impl Into<bytes::Bytes>,
+            body: impl Into<super::runtime::Upload>,
         ) -> runtime::Request<'_, PutRaw> {
             runtime::Request::new(&self.core, PutRaw { body: body.into() })
         }
@@ -978,6 +978,20 @@ pub mod client {
     pub struct Upload {
         body: types::UploadBody,
     }
+    impl<'a> runtime::Request<'a, Upload> {
+        /// Sends the request (`Accept: application/octet-stream`) and returns the body as a
+        /// stream of bytes
+        /// as they arrive, never held whole ([`ByteStream`](crate::ByteStream)); `send`
+        /// reads it whole. It returns once the response head has arrived; a documented
+        /// error status is an `Err` as for `send`.
+        pub fn byte_stream(
+            self,
+        ) -> impl std::future::Future<
+            Output = Result<runtime::ByteStream, runtime::Error<UploadError>>,
+        > + 'a {
+            self.send_bytes("application/octet-stream")
+        }
+    }
     impl runtime::Operation for Upload {
         type Success = bytes::Bytes;
         type Error = UploadError;
@@ -1016,7 +1030,7 @@ pub mod client {
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct PutRaw {
-        body: bytes::Bytes,
+        body: super::runtime::Upload,
     }
     impl runtime::Operation for PutRaw {
         type Success = String;
@@ -1035,7 +1049,7 @@ pub mod client {
             request.path("/raw");
             {
                 let body = &self.body;
-                request.bytes("application/octet-stream", body.clone());
+                request.upload("application/octet-stream", body)?;
             }
             Ok(())
         }
@@ -1540,8 +1554,10 @@ mod runtime {
             Decode { response: RawResponse, source: DecodeError },
             /// The request could not be built.
             InvalidRequest(RequestError),
-            /// No response within the timeout (after `attempts` tries).
-            Timeout { source: reqwest::Error, attempts: u32 },
+            /// No response within the timeout (after `attempts` tries). `source` is the
+            /// HTTP client's error; `None` when the runtime's own timer ran out (the time
+            /// to a stream's response head: see `events()`).
+            Timeout { source: Option<reqwest::Error>, attempts: u32 },
             /// No usable response: connection refused or reset, TLS failure, body cut
             /// short (after `attempts` tries). The error carries no URL.
             Transport { source: reqwest::Error, attempts: u32 },
@@ -1598,7 +1614,7 @@ mod runtime {
         #[derive(Debug)]
         pub(crate) enum Failure {
             InvalidRequest(RequestError),
-            Timeout { source: reqwest::Error, attempts: u32 },
+            Timeout { source: Option<reqwest::Error>, attempts: u32 },
             Transport { source: reqwest::Error, attempts: u32 },
         }
         impl<E> From<Failure> for Error<E> {
@@ -1652,9 +1668,8 @@ mod runtime {
             fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
                 match self {
                     Self::Decode { source, .. } => Some(source),
-                    Self::Timeout { source, .. } | Self::Transport { source, .. } => {
-                        Some(source)
-                    }
+                    Self::Timeout { source: Some(source), .. }
+                    | Self::Transport { source, .. } => Some(source),
                     _ => None,
                 }
             }
@@ -2245,8 +2260,8 @@ mod runtime {
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until `send` is awaited"]
         pub struct Request<'a, O> {
-            core: &'a Core,
-            options: RequestOptions,
+            pub(crate) core: &'a Core,
+            pub(crate) options: RequestOptions,
             pub(crate) op: O,
         }
         impl<'a, O> Request<'a, O> {
@@ -2386,7 +2401,7 @@ mod runtime {
             "x-github-request-id",
             "x-correlation-id",
         ];
-        fn request_id(headers: &reqwest::header::HeaderMap) -> Option<&str> {
+        pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<&str> {
             REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok())
         }
         /// A successful response: the decoded body (reachable through `Deref`), plus
@@ -2639,6 +2654,9 @@ mod runtime {
             /// decoding stopped (`results[2].speed`), when it got that far.
             Json { path: Option<String>, source: serde_json::Error },
             Utf8(std::str::Utf8Error),
+            /// A success in another media type than the one asked for (an event stream
+            /// answered with JSON, say); `found` is the response's `Content-Type`.
+            UnexpectedContentType { expected: &'static str, found: Option<String> },
         }
         impl fmt::Display for DecodeError {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -2653,6 +2671,12 @@ mod runtime {
                         write!(f, "invalid JSON for the documented type: {source}")
                     }
                     Self::Utf8(e) => write!(f, "the body is not UTF-8 text: {e}"),
+                    Self::UnexpectedContentType { expected, found } => {
+                        write!(
+                            f, "expected `{expected}` but the response is `{}`", found
+                            .as_deref().unwrap_or("without a content type")
+                        )
+                    }
                 }
             }
         }
@@ -2661,6 +2685,7 @@ mod runtime {
                 match self {
                     Self::Json { source, .. } => Some(source),
                     Self::Utf8(e) => Some(e),
+                    Self::UnexpectedContentType { .. } => None,
                 }
             }
         }
@@ -2788,6 +2813,16 @@ mod runtime {
         fn retryable_status(status: reqwest::StatusCode) -> bool {
             matches!(status.as_u16(), 408 | 429 | 500..= 599)
         }
+        /// How an attempt reads the response.
+        pub(crate) enum Reading<'a> {
+            /// All of it; the timeout covers the whole exchange.
+            Whole,
+            /// As a stream (events, bytes): the timeout covers the time to the response
+            /// head, and the body of a success is left unread, in the slot, for the
+            /// caller. Error statuses are read whole, so they retry and decode as usual:
+            /// retries happen only before the caller gets the first byte of the body.
+            Stream(&'a mut Option<reqwest::Response>),
+        }
         /// Sends a request, retrying as the policy allows, and reads the whole
         /// response. Each call is a `tracing` span with the operation, method, path
         /// template, attempt, status, elapsed time and the server's request id; no
@@ -2799,6 +2834,18 @@ mod runtime {
             operation: &'static OperationInfo,
             options: &RequestOptions,
         ) -> Result<RawResponse, Failure> {
+            execute_reading(http, settings, build, operation, options, Reading::Whole)
+                .await
+        }
+        /// [`execute`], reading the response as `reading` says.
+        pub(crate) async fn execute_reading(
+            http: &reqwest::Client,
+            settings: &Settings,
+            build: Build<'_>,
+            operation: &'static OperationInfo,
+            options: &RequestOptions,
+            reading: Reading<'_>,
+        ) -> Result<RawResponse, Failure> {
             use tracing::Instrument as _;
             let policy = options.retry.as_ref().unwrap_or(&settings.retry);
             let timeout = options.timeout.unwrap_or(settings.timeout);
@@ -2808,30 +2855,71 @@ mod runtime {
                 tracing::field::Empty, elapsed_ms = tracing::field::Empty, request_id =
                 tracing::field::Empty,
             );
-            attempts(http, build, timeout, policy).instrument(span).await
+            attempts(http, build, timeout, policy, reading).instrument(span).await
         }
         /// Builds the request of one attempt. It is called again for each retry, so
         /// nothing is copied up front and every kind of body (multipart too) can be
         /// sent again.
         pub(crate) type Build<'a> = &'a (dyn Fn(
         ) -> Result<reqwest::RequestBuilder, RequestError> + Sync + 'a);
+        /// One attempt's request; `timeout` bounds the whole exchange (`None` for a
+        /// stream, whose head is timed by [`send`]).
         fn make_request(
             build: Build<'_>,
-            timeout: Duration,
+            timeout: Option<Duration>,
         ) -> Result<reqwest::Request, RequestError> {
-            build()?
-                .timeout(timeout)
-                .build()
-                .map_err(|e| RequestError(e.without_url().to_string()))
+            let mut request = build()?;
+            if let Some(timeout) = timeout {
+                request = request.timeout(timeout);
+            }
+            request.build().map_err(|e| RequestError(e.without_url().to_string()))
+        }
+        /// Why an attempt got no response.
+        enum AttemptError {
+            Http(reqwest::Error),
+            /// A stream's response head did not arrive within the timeout.
+            HeadTimeout(Duration),
+        }
+        impl AttemptError {
+            fn is_timeout(&self) -> bool {
+                match self {
+                    Self::Http(e) => e.is_timeout(),
+                    Self::HeadTimeout(_) => true,
+                }
+            }
+            fn is_connect(&self) -> bool {
+                matches!(self, Self::Http(e) if e.is_connect())
+            }
+            /// Whether trying again may help.
+            fn is_transient(&self) -> bool {
+                match self {
+                    Self::Http(e) => {
+                        e.is_timeout() || e.is_connect() || e.is_request() || e.is_body()
+                            || e.is_decode()
+                    }
+                    Self::HeadTimeout(_) => true,
+                }
+            }
+            fn text(&self) -> String {
+                match self {
+                    Self::Http(e) => e.without_url_ref(),
+                    Self::HeadTimeout(t) => format!("no response head within {t:?}"),
+                }
+            }
         }
         async fn attempts(
             http: &reqwest::Client,
             build: Build<'_>,
             timeout: Duration,
             policy: &RetryPolicy,
+            mut reading: Reading<'_>,
         ) -> Result<RawResponse, Failure> {
             let started = std::time::Instant::now();
-            let mut current = make_request(build, timeout)
+            let whole = match reading {
+                Reading::Whole => Some(timeout),
+                Reading::Stream(_) => None,
+            };
+            let mut current = make_request(build, whole)
                 .map_err(Failure::InvalidRequest)?;
             let safe = matches!(
                 * current.method(), reqwest::Method::GET | reqwest::Method::HEAD |
@@ -2841,7 +2929,7 @@ mod runtime {
             let mut attempt = 1;
             loop {
                 span.record("attempt", attempt);
-                let outcome = send(http, current).await;
+                let outcome = send(http, current, timeout, &mut reading).await;
                 span.record("elapsed_ms", started.elapsed().as_millis() as u64);
                 let wait = match &outcome {
                     Ok(raw) => {
@@ -2857,13 +2945,15 @@ mod runtime {
                     }
                     Err(e) => {
                         let repeatable = safe || e.is_connect();
-                        let transient = e.is_timeout() || e.is_connect()
-                            || e.is_request() || e.is_body() || e.is_decode();
-                        (repeatable && transient).then(|| policy.backoff_for(attempt))
+                        (repeatable && e.is_transient())
+                            .then(|| policy.backoff_for(attempt))
                     }
                 };
-                match wait.filter(|_| attempt < policy.max_attempts) {
-                    Some(wait) => {
+                let next = wait
+                    .filter(|_| attempt < policy.max_attempts)
+                    .and_then(|wait| Some((wait, make_request(build, whole).ok()?)));
+                match next {
+                    Some((wait, request)) => {
                         match &outcome {
                             Ok(raw) => {
                                 tracing::warn!(
@@ -2873,14 +2963,13 @@ mod runtime {
                             }
                             Err(e) => {
                                 tracing::warn!(
-                                    error = % e.without_url_ref(), wait_ms = wait.as_millis() as
-                                    u64, "retrying"
+                                    error = % e.text(), wait_ms = wait.as_millis() as u64,
+                                    "retrying"
                                 )
                             }
                         }
                         tokio::time::sleep(wait).await;
-                        current = make_request(build, timeout)
-                            .map_err(Failure::InvalidRequest)?;
+                        current = request;
                         attempt += 1;
                     }
                     None => {
@@ -2892,18 +2981,25 @@ mod runtime {
                                 })
                             }
                             Err(e) => {
-                                let source = e.without_url();
-                                tracing::debug!(error = % source, "request failed");
+                                tracing::debug!(error = % e.text(), "request failed");
+                                let timeout = e.is_timeout();
+                                let source = match e {
+                                    AttemptError::Http(e) => Some(e.without_url()),
+                                    AttemptError::HeadTimeout(_) => None,
+                                };
                                 Err(
-                                    if source.is_timeout() {
-                                        Failure::Timeout {
-                                            source,
-                                            attempts: attempt,
+                                    match source {
+                                        Some(source) if !timeout => {
+                                            Failure::Transport {
+                                                source,
+                                                attempts: attempt,
+                                            }
                                         }
-                                    } else {
-                                        Failure::Transport {
-                                            source,
-                                            attempts: attempt,
+                                        source => {
+                                            Failure::Timeout {
+                                                source,
+                                                attempts: attempt,
+                                            }
                                         }
                                     },
                                 )
@@ -2926,15 +3022,34 @@ mod runtime {
                 text
             }
         }
-        /// One attempt: the request, then the whole body.
+        /// One attempt: the request, then the whole body (or, for a stream's success,
+        /// the head, leaving the body in the slot).
         async fn send(
             http: &reqwest::Client,
             request: reqwest::Request,
-        ) -> Result<RawResponse, reqwest::Error> {
-            let mut response = http.execute(request).await?;
+            timeout: Duration,
+            reading: &mut Reading<'_>,
+        ) -> Result<RawResponse, AttemptError> {
+            let mut response = match reading {
+                Reading::Whole => {
+                    http.execute(request).await.map_err(AttemptError::Http)?
+                }
+                Reading::Stream(_) => {
+                    match tokio::time::timeout(timeout, http.execute(request)).await {
+                        Ok(response) => response.map_err(AttemptError::Http)?,
+                        Err(_) => return Err(AttemptError::HeadTimeout(timeout)),
+                    }
+                }
+            };
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
-            let body = response.bytes().await?;
+            let body = match reading {
+                Reading::Stream(slot) if status.is_success() => {
+                    **slot = Some(response);
+                    bytes::Bytes::new()
+                }
+                _ => response.bytes().await.map_err(AttemptError::Http)?,
+            };
             Ok(RawResponse {
                 status,
                 headers,
@@ -2992,6 +3107,802 @@ mod runtime {
         impl fmt::Debug for Secret {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("Secret([redacted])")
+            }
+        }
+    }
+    mod sse {
+        //! Server-sent events: the WHATWG "event stream interpretation" of a
+        //! `text/event-stream` body, read one event at a time.
+        //!
+        //! The parser is fed the body as it arrives, in chunks of any size, and stops at
+        //! each complete event: nothing is held beyond the event being read (the line
+        //! being read and the event's fields), and that is capped by a size limit, so a
+        //! server sending one endless line costs the limit, not the line. Comment lines
+        //! (heartbeats such as `: ping`) are skipped as they arrive, never buffered.
+        //!
+        //! One deliberate difference from a browser's `EventSource`: when the body ends
+        //! cleanly, a last event with no blank line after it (even a last line with no
+        //! line break) is dispatched. A browser drops it and reconnects; an API client
+        //! would lose the server's last answer (`data: [DONE]` sent without its blank
+        //! line, say). A body that breaks off is a transport error instead (the stream
+        //! layer reports it), and the incomplete event is dropped.
+        use std::time::Duration;
+        /// One server-sent event. `T` is the type its `data` decodes into (`String`
+        /// for the data as sent).
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub struct Event<T> {
+            /// The event's type (the `event:` field); `message` when the server set none.
+            pub event: String,
+            /// The data: every `data:` line of the event, joined by line feeds, decoded.
+            pub data: T,
+            /// The last event id the stream set (`id:`), which a client resuming the
+            /// stream sends back as `Last-Event-ID`; `None` when none was set (or it was
+            /// set to nothing).
+            pub id: Option<String>,
+            /// The reconnection time the server asked for (`retry:`, in milliseconds)
+            /// since the previous event, if it did.
+            pub retry: Option<Duration>,
+        }
+        impl<T> Event<T> {
+            /// The same event with its data converted.
+            pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Event<U> {
+                Event {
+                    event: self.event,
+                    data: f(self.data),
+                    id: self.id,
+                    retry: self.retry,
+                }
+            }
+        }
+        /// Written as `{"event": …, "id": …, "retry": <ms>, "data": …}` (members that
+        /// are not set are left out), one JSON object per event.
+        impl<T: serde::Serialize> serde::Serialize for Event<T> {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(None)?;
+                map.serialize_entry("event", &self.event)?;
+                if let Some(id) = &self.id {
+                    map.serialize_entry("id", id)?;
+                }
+                if let Some(retry) = self.retry {
+                    map.serialize_entry("retry", &(retry.as_millis() as u64))?;
+                }
+                map.serialize_entry("data", &self.data)?;
+                map.end()
+            }
+        }
+        /// An event (the line being read plus the event's fields) grew past the limit.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub(crate) struct TooLarge {
+            pub(crate) limit: usize,
+        }
+        /// The UTF-8 byte order mark, which the stream may start with (once).
+        const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+        /// The state of one stream's interpretation.
+        #[derive(Debug)]
+        pub(crate) struct Parser {
+            /// The line being read, without its line break.
+            line: Vec<u8>,
+            /// The line being read is a comment: its bytes are dropped as they come.
+            in_comment: bool,
+            /// The last line ended with CR: an LF right after it belongs to that line end.
+            after_cr: bool,
+            /// How many bytes of a leading BOM have been seen; `None` once the start is past.
+            bom: Option<usize>,
+            data: String,
+            event_type: String,
+            last_id: String,
+            /// `retry:` seen since the last event.
+            retry: Option<Duration>,
+            /// The reconnection time last set by the server.
+            reconnection: Option<Duration>,
+            /// The largest event (line being read, data and type), in bytes.
+            limit: usize,
+        }
+        impl Parser {
+            pub(crate) fn new(limit: usize) -> Parser {
+                Parser {
+                    line: Vec::new(),
+                    in_comment: false,
+                    after_cr: false,
+                    bom: Some(0),
+                    data: String::new(),
+                    event_type: String::new(),
+                    last_id: String::new(),
+                    retry: None,
+                    reconnection: None,
+                    limit,
+                }
+            }
+            pub(crate) fn set_limit(&mut self, limit: usize) {
+                self.limit = limit;
+            }
+            /// The reconnection time the server set last (`retry:`).
+            pub(crate) fn reconnection(&self) -> Option<Duration> {
+                self.reconnection
+            }
+            /// The last event id the stream set.
+            pub(crate) fn last_id(&self) -> Option<&str> {
+                (!self.last_id.is_empty()).then_some(self.last_id.as_str())
+            }
+            /// Reads `input` until an event is complete: returns it, with `input` moved
+            /// past it; `Ok(None)` when the input ran out first.
+            pub(crate) fn next(
+                &mut self,
+                input: &mut &[u8],
+            ) -> Result<Option<Event<String>>, TooLarge> {
+                self.skip_bom(input)?;
+                while !input.is_empty() {
+                    if self.after_cr {
+                        self.after_cr = false;
+                        if input[0] == b'\n' {
+                            *input = &input[1..];
+                            continue;
+                        }
+                    }
+                    let end = input.iter().position(|&b| b == b'\n' || b == b'\r');
+                    let (text, rest) = match end {
+                        Some(i) => (&input[..i], &input[i..]),
+                        None => (&input[..], &input[input.len()..]),
+                    };
+                    self.append(text)?;
+                    *input = rest;
+                    if let Some(&line_break) = input.first() {
+                        *input = &input[1..];
+                        self.after_cr = line_break == b'\r';
+                        if let Some(event) = self.end_line() {
+                            return Ok(Some(event));
+                        }
+                    }
+                }
+                Ok(None)
+            }
+            /// At the end of a body that ended cleanly: the last line, and the last
+            /// event, even without a line break or blank line after them.
+            pub(crate) fn finish(&mut self) -> Option<Event<String>> {
+                if let Some(seen) = self.bom.take() {
+                    self.line.extend_from_slice(&BOM[..seen]);
+                }
+                if !self.line.is_empty() || self.in_comment {
+                    let _ = self.end_line();
+                }
+                self.dispatch()
+            }
+            /// Drops a BOM at the very start of the stream, however it is split.
+            fn skip_bom(&mut self, input: &mut &[u8]) -> Result<(), TooLarge> {
+                while let Some(seen) = self.bom {
+                    let Some(&byte) = input.first() else {
+                        return Ok(());
+                    };
+                    if byte == BOM[seen] {
+                        *input = &input[1..];
+                        self.bom = (seen + 1 < BOM.len()).then_some(seen + 1);
+                    } else {
+                        self.bom = None;
+                        self.append(&BOM[..seen])?;
+                    }
+                }
+                Ok(())
+            }
+            /// Adds bytes to the line being read, within the limit.
+            fn append(&mut self, text: &[u8]) -> Result<(), TooLarge> {
+                if text.is_empty() {
+                    return Ok(());
+                }
+                if self.line.is_empty() && !self.in_comment && text[0] == b':' {
+                    self.in_comment = true;
+                }
+                if self.in_comment {
+                    return Ok(());
+                }
+                let size = self.data.len() + self.event_type.len() + self.line.len()
+                    + text.len();
+                if size > self.limit {
+                    return Err(TooLarge { limit: self.limit });
+                }
+                self.line.extend_from_slice(text);
+                Ok(())
+            }
+            /// A line is complete: interpret it; an empty line dispatches the event.
+            fn end_line(&mut self) -> Option<Event<String>> {
+                if self.in_comment {
+                    self.in_comment = false;
+                    return None;
+                }
+                if self.line.is_empty() {
+                    return self.dispatch();
+                }
+                let line = std::mem::take(&mut self.line);
+                let (field, value) = match line.iter().position(|&b| b == b':') {
+                    Some(i) => {
+                        let value = &line[i + 1..];
+                        (&line[..i], value.strip_prefix(b" ").unwrap_or(value))
+                    }
+                    None => (&line[..], &[][..]),
+                };
+                match field {
+                    b"data" => {
+                        self.data.push_str(&String::from_utf8_lossy(value));
+                        self.data.push('\n');
+                    }
+                    b"event" => {
+                        self.event_type = String::from_utf8_lossy(value).into_owned();
+                    }
+                    b"id" if !value.contains(&0) => {
+                        self.last_id = String::from_utf8_lossy(value).into_owned();
+                    }
+                    b"retry" => {
+                        let digits = !value.is_empty()
+                            && value.iter().all(u8::is_ascii_digit);
+                        let millis = std::str::from_utf8(value)
+                            .ok()
+                            .and_then(|v| v.parse::<u64>().ok());
+                        if let (true, Some(ms)) = (digits, millis) {
+                            let time = Duration::from_millis(ms);
+                            self.reconnection = Some(time);
+                            self.retry = Some(time);
+                        }
+                    }
+                    _ => {}
+                }
+                self.line = line;
+                self.line.clear();
+                if self.line.capacity() > 64 * 1024 {
+                    self.line.shrink_to(64 * 1024);
+                }
+                None
+            }
+            /// The blank line after an event: hand it out, if it has data.
+            fn dispatch(&mut self) -> Option<Event<String>> {
+                let event_type = std::mem::take(&mut self.event_type);
+                if self.data.is_empty() {
+                    return None;
+                }
+                let mut data = std::mem::take(&mut self.data);
+                if data.ends_with('\n') {
+                    data.pop();
+                }
+                Some(Event {
+                    event: if event_type.is_empty() {
+                        "message".to_string()
+                    } else {
+                        event_type
+                    },
+                    data,
+                    id: self.last_id().map(str::to_string),
+                    retry: self.retry.take(),
+                })
+            }
+        }
+    }
+    mod stream {
+        //! Responses read as they arrive, never whole: event streams (`text/event-stream`,
+        //! each event's data decoded into the documented type) and byte streams (binary
+        //! bodies of any size).
+        //!
+        //! Sending goes through the same retries, credentials and logs as any call.
+        //! Timeouts: the call's timeout (per attempt: the client's, 60 s by default, or
+        //! `with_timeout`) bounds the time to the response head, and retries happen only
+        //! then, before the caller has seen a byte of the body. A stream has no deadline
+        //! as a whole (a model may answer for minutes); instead it has an idle timeout,
+        //! by default the call's timeout again: when nothing arrives for that long (not
+        //! a byte, not a heartbeat comment) the stream ends with [`StreamError::Idle`].
+        //! A server that sends heartbeats forever is never idle: end such a stream by
+        //! dropping it, or with a deadline of the caller's own (`tokio::time::timeout`).
+        use super::error::Error;
+        use super::request::{Operation, Request, RequestParts};
+        use super::response::{DecodeError, RawResponse, decode_json, request_id};
+        use super::sse::{Event, Parser};
+        use std::fmt;
+        use std::future::Future;
+        use std::pin::Pin;
+        use std::task::{Context, Poll};
+        use std::time::Duration;
+        /// The largest event an event stream accepts unless told otherwise
+        /// ([`EventStream::max_event_size`]): 16 MiB.
+        pub const DEFAULT_MAX_EVENT_SIZE: usize = 16 * 1024 * 1024;
+        /// What can go wrong reading a stream. Only [`StreamError::Decode`] leaves the
+        /// stream going; after any other error it ends.
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum StreamError {
+            /// An event's data did not decode as the documented type; `event` is the
+            /// event as it arrived. The stream goes on with the next event.
+            Decode { event: Event<String>, source: DecodeError },
+            /// An event grew past `limit` bytes before it was complete (a server sending
+            /// one endless line, say). The stream is closed.
+            TooLarge { limit: usize },
+            /// The connection broke off (reset, or a body cut short mid-event). The
+            /// error carries no URL.
+            Transport(reqwest::Error),
+            /// Nothing arrived for this long. The stream is closed.
+            Idle(Duration),
+        }
+        impl StreamError {
+            /// Whether the stream ends after this error (every kind but `Decode`).
+            pub fn ends_stream(&self) -> bool {
+                !matches!(self, Self::Decode { .. })
+            }
+        }
+        impl fmt::Display for StreamError {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    Self::Decode { event, source } => {
+                        write!(
+                            f, "event `{}` could not be decoded: {source}", event.event
+                        )
+                    }
+                    Self::TooLarge { limit } => {
+                        write!(
+                            f,
+                            "an event grew past {limit} bytes, the limit, so the stream was closed (raise it with `max_event_size`)"
+                        )
+                    }
+                    Self::Transport(e) => write!(f, "the stream broke off: {e}"),
+                    Self::Idle(after) => {
+                        write!(
+                            f,
+                            "nothing arrived for {after:?}, so the stream was closed (see `idle_timeout`)"
+                        )
+                    }
+                }
+            }
+        }
+        impl std::error::Error for StreamError {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    Self::Decode { source, .. } => Some(source),
+                    Self::Transport(e) => Some(e),
+                    _ => None,
+                }
+            }
+        }
+        /// The body of a streamed response, read chunk by chunk.
+        struct Body {
+            /// `None` once the body has ended (or broken off).
+            response: Option<reqwest::Response>,
+            idle: Option<Duration>,
+        }
+        impl Body {
+            async fn chunk(&mut self) -> Result<Option<bytes::Bytes>, StreamError> {
+                let Some(response) = self.response.as_mut() else {
+                    return Ok(None);
+                };
+                let read = response.chunk();
+                let chunk = match self.idle {
+                    Some(idle) => {
+                        match tokio::time::timeout(idle, read).await {
+                            Ok(chunk) => chunk,
+                            Err(_) => {
+                                self.response = None;
+                                return Err(StreamError::Idle(idle));
+                            }
+                        }
+                    }
+                    None => read.await,
+                };
+                match chunk {
+                    Ok(Some(chunk)) => Ok(Some(chunk)),
+                    Ok(None) => {
+                        self.response = None;
+                        Ok(None)
+                    }
+                    Err(e) => {
+                        self.response = None;
+                        Err(StreamError::Transport(e.without_url()))
+                    }
+                }
+            }
+        }
+        type Step<S, I> = Pin<Box<dyn Future<Output = (Box<S>, Option<I>)> + Send>>;
+        /// A stream whose items come from an async step over a state that is kept
+        /// between items (so settings can change before the first one).
+        struct Driver<S, I> {
+            state: Option<Box<S>>,
+            running: Option<Step<S, I>>,
+            step: fn(Box<S>) -> Step<S, I>,
+        }
+        impl<S, I> Driver<S, I> {
+            fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<I>> {
+                let running = match &mut self.running {
+                    Some(running) => running,
+                    None => {
+                        let Some(state) = self.state.take() else {
+                            return Poll::Ready(None);
+                        };
+                        self.running.insert((self.step)(state))
+                    }
+                };
+                let Poll::Ready((state, item)) = running.as_mut().poll(cx) else {
+                    return Poll::Pending;
+                };
+                self.running = None;
+                if item.is_some() {
+                    self.state = Some(state);
+                }
+                Poll::Ready(item)
+            }
+            /// The state between items (`None` while one is being read, or after the end).
+            fn state(&self) -> Option<&S> {
+                self.state.as_deref()
+            }
+            fn state_mut(&mut self) -> Option<&mut S> {
+                self.state.as_deref_mut()
+            }
+        }
+        struct EventState {
+            body: Body,
+            parser: Parser,
+            /// What is left of the last chunk read.
+            chunk: bytes::Bytes,
+            ended: bool,
+        }
+        impl EventState {
+            async fn next(&mut self) -> Option<Result<Event<String>, StreamError>> {
+                while !self.ended {
+                    let mut input: &[u8] = &self.chunk;
+                    let found = self.parser.next(&mut input);
+                    let used = self.chunk.len() - input.len();
+                    bytes::Buf::advance(&mut self.chunk, used);
+                    match found {
+                        Err(too_large) => {
+                            self.end();
+                            return Some(
+                                Err(StreamError::TooLarge {
+                                    limit: too_large.limit,
+                                }),
+                            );
+                        }
+                        Ok(Some(event)) => return self.deliver(event),
+                        Ok(None) => {}
+                    }
+                    match self.body.chunk().await {
+                        Ok(Some(chunk)) => self.chunk = chunk,
+                        Ok(None) => {
+                            self.ended = true;
+                            let last = self.parser.finish()?;
+                            return self.deliver(last);
+                        }
+                        Err(e) => {
+                            self.end();
+                            return Some(Err(e));
+                        }
+                    }
+                }
+                None
+            }
+            /// An event, unless it is the `[DONE]` sentinel (OpenAI's and many others'),
+            /// which ends the stream.
+            fn deliver(
+                &mut self,
+                event: Event<String>,
+            ) -> Option<Result<Event<String>, StreamError>> {
+                if event.data == "[DONE]" {
+                    self.end();
+                    return None;
+                }
+                Some(Ok(event))
+            }
+            /// Ends the stream and closes the connection.
+            fn end(&mut self) {
+                self.ended = true;
+                self.body.response = None;
+                self.chunk = bytes::Bytes::new();
+            }
+        }
+        /// How an event's data becomes its type: JSON, or the text as it is.
+        type DecodeData<T> = fn(String) -> Result<T, (String, DecodeError)>;
+        /// An event's data decoded as JSON into `T`.
+        pub(crate) fn json_data<T: serde::de::DeserializeOwned>(
+            data: String,
+        ) -> Result<T, (String, DecodeError)> {
+            match decode_json(data.as_bytes()) {
+                Ok(value) => Ok(value),
+                Err(e) => Err((data, e)),
+            }
+        }
+        /// An event's data as the text it is.
+        pub(crate) fn text_data(data: String) -> Result<String, (String, DecodeError)> {
+            Ok(data)
+        }
+        /// The events of a `text/event-stream` response, each one's data decoded into
+        /// `T`, read as they arrive (a `futures::Stream`; `StreamExt::next` takes the
+        /// next one). Comments and heartbeats are skipped; a `data: [DONE]` event ends
+        /// the stream; an event that does not decode is an error item
+        /// ([`StreamError::Decode`], keeping the event as sent) and the stream goes on.
+        /// Nothing is held beyond the event being read, and that is capped
+        /// ([`max_event_size`](Self::max_event_size)). Dropping the stream closes the
+        /// connection.
+        pub struct EventStream<T> {
+            status: reqwest::StatusCode,
+            headers: reqwest::header::HeaderMap,
+            attempts: u32,
+            driver: Driver<EventState, Result<Event<String>, StreamError>>,
+            decode: DecodeData<T>,
+        }
+        impl<T> fmt::Debug for EventStream<T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("EventStream")
+                    .field("status", &self.status)
+                    .field("last_event_id", &self.last_event_id())
+                    .finish_non_exhaustive()
+            }
+        }
+        impl<T> EventStream<T> {
+            /// The response's status.
+            pub fn status(&self) -> reqwest::StatusCode {
+                self.status
+            }
+            /// The response's headers.
+            pub fn headers(&self) -> &reqwest::header::HeaderMap {
+                &self.headers
+            }
+            /// How many attempts it took to get the response.
+            pub fn attempts(&self) -> u32 {
+                self.attempts
+            }
+            /// The server's id for the request (`x-request-id` and the like).
+            pub fn request_id(&self) -> Option<&str> {
+                request_id(&self.headers)
+            }
+            /// The largest event accepted, in bytes (the line being read, the data and
+            /// the event type); a larger one ends the stream with
+            /// [`StreamError::TooLarge`]. By default [`DEFAULT_MAX_EVENT_SIZE`].
+            pub fn max_event_size(mut self, bytes: usize) -> Self {
+                if let Some(state) = self.driver.state_mut() {
+                    state.parser.set_limit(bytes);
+                }
+                self
+            }
+            /// How long the stream may stay silent (no byte at all, not even a heartbeat)
+            /// before it ends with [`StreamError::Idle`]; `None` waits for ever. By
+            /// default the call's timeout.
+            pub fn idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+                if let Some(state) = self.driver.state_mut() {
+                    state.body.idle = timeout;
+                }
+                self
+            }
+            /// The last event id the server set (`id:`), to resume from with a
+            /// `Last-Event-ID` header where the API supports it.
+            pub fn last_event_id(&self) -> Option<&str> {
+                self.driver.state()?.parser.last_id()
+            }
+            /// The reconnection time the server asked for (`retry:`), if it did.
+            pub fn retry(&self) -> Option<Duration> {
+                self.driver.state()?.parser.reconnection()
+            }
+        }
+        impl<T> futures_util::Stream for EventStream<T> {
+            type Item = Result<Event<T>, StreamError>;
+            fn poll_next(
+                self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+            ) -> Poll<Option<Self::Item>> {
+                let this = self.get_mut();
+                let decode = this.decode;
+                this.driver
+                    .poll_item(cx)
+                    .map(|item| {
+                        item.map(|event| {
+                            let event = event?;
+                            let Event { event: kind, data, id, retry } = event;
+                            match decode(data) {
+                                Ok(data) => {
+                                    Ok(Event {
+                                        event: kind,
+                                        data,
+                                        id,
+                                        retry,
+                                    })
+                                }
+                                Err((data, source)) => {
+                                    Err(StreamError::Decode {
+                                        event: Event {
+                                            event: kind,
+                                            data,
+                                            id,
+                                            retry,
+                                        },
+                                        source,
+                                    })
+                                }
+                            }
+                        })
+                    })
+            }
+        }
+        /// A binary response body, read as it arrives: a `futures::Stream` of chunks,
+        /// never held whole. (`tokio_util::io::StreamReader` turns it into an
+        /// `AsyncRead`.) Dropping it closes the connection.
+        pub struct ByteStream {
+            status: reqwest::StatusCode,
+            headers: reqwest::header::HeaderMap,
+            attempts: u32,
+            driver: Driver<Body, Result<bytes::Bytes, StreamError>>,
+        }
+        impl fmt::Debug for ByteStream {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("ByteStream")
+                    .field("status", &self.status)
+                    .field("content_length", &self.content_length())
+                    .finish_non_exhaustive()
+            }
+        }
+        impl ByteStream {
+            /// The response's status.
+            pub fn status(&self) -> reqwest::StatusCode {
+                self.status
+            }
+            /// The response's headers.
+            pub fn headers(&self) -> &reqwest::header::HeaderMap {
+                &self.headers
+            }
+            /// How many attempts it took to get the response.
+            pub fn attempts(&self) -> u32 {
+                self.attempts
+            }
+            /// The server's id for the request (`x-request-id` and the like).
+            pub fn request_id(&self) -> Option<&str> {
+                request_id(&self.headers)
+            }
+            /// The body's length, when the server announced it (`Content-Length`).
+            pub fn content_length(&self) -> Option<u64> {
+                self.headers
+                    .get(reqwest::header::CONTENT_LENGTH)?
+                    .to_str()
+                    .ok()?
+                    .parse()
+                    .ok()
+            }
+            /// How long the body may stall before the stream ends with
+            /// [`StreamError::Idle`]; `None` waits for ever. By default the call's timeout.
+            pub fn idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+                if let Some(body) = self.driver.state_mut() {
+                    body.idle = timeout;
+                }
+                self
+            }
+        }
+        impl futures_util::Stream for ByteStream {
+            type Item = Result<bytes::Bytes, StreamError>;
+            fn poll_next(
+                self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+            ) -> Poll<Option<Self::Item>> {
+                self.get_mut().driver.poll_item(cx)
+            }
+        }
+        /// The media type of an event stream.
+        const EVENT_STREAM: &str = "text/event-stream";
+        impl<O: Operation> Request<'_, O> {
+            /// Sends the request asking for an event stream, and returns the stream once
+            /// the response head has arrived (documented errors decode as for `send`).
+            pub(crate) async fn send_events<T>(
+                self,
+                decode: DecodeData<T>,
+            ) -> Result<EventStream<T>, Error<O::Error>> {
+                let idle = self.core.timeout(&self.options);
+                let (raw, response) = self.send_streaming(EVENT_STREAM).await?;
+                let content_type = raw
+                    .headers
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+                let is_event_stream = content_type
+                    .as_deref()
+                    .is_some_and(|ct| {
+                        ct.split(';')
+                            .next()
+                            .is_some_and(|media| {
+                                media.trim().eq_ignore_ascii_case(EVENT_STREAM)
+                            })
+                    });
+                if !is_event_stream {
+                    let attempts = raw.attempts;
+                    let body = response
+                        .bytes()
+                        .await
+                        .map_err(|e| Error::Transport {
+                            source: e.without_url(),
+                            attempts,
+                        })?;
+                    return Err(Error::Decode {
+                        response: RawResponse { body, ..raw },
+                        source: DecodeError::UnexpectedContentType {
+                            expected: EVENT_STREAM,
+                            found: content_type,
+                        },
+                    });
+                }
+                let state = EventState {
+                    body: Body {
+                        response: Some(response),
+                        idle: Some(idle),
+                    },
+                    parser: Parser::new(DEFAULT_MAX_EVENT_SIZE),
+                    chunk: bytes::Bytes::new(),
+                    ended: false,
+                };
+                Ok(EventStream {
+                    status: raw.status,
+                    headers: raw.headers,
+                    attempts: raw.attempts,
+                    driver: Driver {
+                        state: Some(Box::new(state)),
+                        running: None,
+                        step: |mut state| {
+                            Box::pin(async move {
+                                let item = state.next().await;
+                                (state, item)
+                            })
+                        },
+                    },
+                    decode,
+                })
+            }
+            /// Sends the request asking for `accept`, and returns the body as a stream of
+            /// bytes once the response head has arrived.
+            pub(crate) async fn send_bytes(
+                self,
+                accept: &'static str,
+            ) -> Result<ByteStream, Error<O::Error>> {
+                let idle = self.core.timeout(&self.options);
+                let (raw, response) = self.send_streaming(accept).await?;
+                Ok(ByteStream {
+                    status: raw.status,
+                    headers: raw.headers,
+                    attempts: raw.attempts,
+                    driver: Driver {
+                        state: Some(
+                            Box::new(Body {
+                                response: Some(response),
+                                idle: Some(idle),
+                            }),
+                        ),
+                        running: None,
+                        step: |mut body| {
+                            Box::pin(async move {
+                                let item = body.chunk().await.transpose();
+                                (body, item)
+                            })
+                        },
+                    },
+                })
+            }
+            /// The head of a success, with its body unread; any other response decodes
+            /// as `send` would decode it (a documented error is `Error::Api`).
+            async fn send_streaming(
+                self,
+                accept: &'static str,
+            ) -> Result<(RawResponse, reqwest::Response), Error<O::Error>> {
+                let op = &self.op;
+                let mut slot = None;
+                let raw = self
+                    .core
+                    .execute_stream(
+                        &O::INFO,
+                        &self.options,
+                        &|parts: &mut RequestParts| op.write(parts),
+                        accept,
+                        &mut slot,
+                    )
+                    .await
+                    .map_err(Error::from)?;
+                match slot {
+                    Some(response) => Ok((raw, response)),
+                    None => {
+                        Err(
+                            match O::decode(raw.clone()) {
+                                Err(e) => e,
+                                Ok(_) => Error::UnexpectedStatus(raw),
+                            },
+                        )
+                    }
+                }
             }
         }
     }
@@ -3110,6 +4021,42 @@ mod runtime {
                 let build = || self.request(info, write);
                 retry::execute(&self.http, &self.settings, &build, info, options).await
             }
+            /// Sends an operation's request as [`execute`](Self::execute) does, asking
+            /// for `accept`, and leaves the body of a success unread in `slot` (the
+            /// timeout bounds the time to the response head).
+            pub(crate) async fn execute_stream(
+                &self,
+                info: &'static OperationInfo,
+                options: &RequestOptions,
+                write: &(dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
+                accept: &'static str,
+                slot: &mut Option<reqwest::Response>,
+            ) -> Result<RawResponse, super::error::Failure> {
+                let write = |parts: &mut RequestParts| {
+                    write(parts)?;
+                    parts
+                        .headers
+                        .insert(
+                            reqwest::header::ACCEPT,
+                            reqwest::header::HeaderValue::from_static(accept),
+                        );
+                    Ok(())
+                };
+                let build = || self.request(info, &write);
+                retry::execute_reading(
+                        &self.http,
+                        &self.settings,
+                        &build,
+                        info,
+                        options,
+                        retry::Reading::Stream(slot),
+                    )
+                    .await
+            }
+            /// The timeout of a call with these options.
+            pub(crate) fn timeout(&self, options: &RequestOptions) -> Duration {
+                options.timeout.unwrap_or(self.settings.timeout)
+            }
             /// One attempt's request.
             fn request(
                 &self,
@@ -3131,10 +4078,11 @@ mod runtime {
                 if !parts.query.is_empty() {
                     request = request.query(&parts.query);
                 }
+                let accept_set = parts.headers.contains_key(reqwest::header::ACCEPT);
                 if !parts.headers.is_empty() {
                     request = request.headers(parts.headers);
                 }
-                if info.accept_json {
+                if info.accept_json && !accept_set {
                     request = request
                         .header(reqwest::header::ACCEPT, "application/json");
                 }
@@ -3160,6 +4108,171 @@ mod runtime {
             }
         }
     }
+    mod upload {
+        //! Binary request bodies: bytes in memory, a file, or a stream, sent without
+        //! being read into memory first, with `Content-Length` when the size is known.
+        use super::error::RequestError;
+        use super::request::{Body, RequestParts};
+        use std::path::PathBuf;
+        use std::sync::{Arc, Mutex};
+        /// A binary request body. Bytes convert into it (`Vec<u8>`, `bytes::Bytes`,
+        /// `&'static [u8]`, `String`, …); [`Upload::file`] sends a file and
+        /// [`Upload::stream`] a stream of chunks, neither read into memory first.
+        ///
+        /// Bytes and files can be sent again, so calls with them retry as any other; a
+        /// stream can be sent only once, so a call with one is never retried (after a
+        /// failed attempt, its outcome stands).
+        #[derive(Clone)]
+        pub struct Upload(Source);
+        #[derive(Clone)]
+        enum Source {
+            Bytes(bytes::Bytes),
+            /// Opened afresh by each attempt.
+            File(PathBuf),
+            /// Taken by the first attempt.
+            Stream { body: Arc<Mutex<Option<reqwest::Body>>>, length: Option<u64> },
+        }
+        impl Upload {
+            /// The file at `path`, read as it is sent, with its size as `Content-Length`.
+            /// It is opened when the request is sent (again by each retry); a file that
+            /// cannot be opened makes the call fail with `Error::InvalidRequest`.
+            pub fn file(path: impl Into<PathBuf>) -> Upload {
+                Upload(Source::File(path.into()))
+            }
+            /// A stream of chunks, sent as they come (`length`, when known, is sent as
+            /// `Content-Length`; otherwise the body is chunked). A stream is sent once: a
+            /// call with one is not retried.
+            pub fn stream<S, B, E>(stream: S, length: Option<u64>) -> Upload
+            where
+                S: futures_util::Stream<Item = Result<B, E>> + Send + 'static,
+                B: Into<bytes::Bytes> + 'static,
+                E: Into<Box<dyn std::error::Error + Send + Sync>> + 'static,
+            {
+                let stream = futures_util::StreamExt::map(
+                    stream,
+                    |chunk| chunk.map(Into::into),
+                );
+                Upload(Source::Stream {
+                    body: Arc::new(Mutex::new(Some(reqwest::Body::wrap_stream(stream)))),
+                    length,
+                })
+            }
+            /// The body's size, when it is known before sending (a file's is read now).
+            pub fn len(&self) -> Option<u64> {
+                match &self.0 {
+                    Source::Bytes(bytes) => Some(bytes.len() as u64),
+                    Source::File(path) => std::fs::metadata(path).ok().map(|m| m.len()),
+                    Source::Stream { length, .. } => *length,
+                }
+            }
+            /// Whether the body is known to be empty.
+            pub fn is_empty(&self) -> bool {
+                self.len() == Some(0)
+            }
+        }
+        impl std::fmt::Debug for Upload {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match &self.0 {
+                    Source::Bytes(bytes) => {
+                        f.debug_tuple("Bytes").field(&bytes.len()).finish()
+                    }
+                    Source::File(path) => f.debug_tuple("File").field(path).finish(),
+                    Source::Stream { length, .. } => {
+                        f.debug_struct("Stream").field("length", length).finish()
+                    }
+                }
+            }
+        }
+        impl From<bytes::Bytes> for Upload {
+            fn from(bytes: bytes::Bytes) -> Upload {
+                Upload(Source::Bytes(bytes))
+            }
+        }
+        impl From<Vec<u8>> for Upload {
+            fn from(bytes: Vec<u8>) -> Upload {
+                Upload(Source::Bytes(bytes.into()))
+            }
+        }
+        impl From<Box<[u8]>> for Upload {
+            fn from(bytes: Box<[u8]>) -> Upload {
+                Upload(Source::Bytes(bytes.into()))
+            }
+        }
+        impl From<&'static [u8]> for Upload {
+            fn from(bytes: &'static [u8]) -> Upload {
+                Upload(Source::Bytes(bytes.into()))
+            }
+        }
+        impl From<String> for Upload {
+            fn from(text: String) -> Upload {
+                Upload(Source::Bytes(text.into()))
+            }
+        }
+        impl From<&'static str> for Upload {
+            fn from(text: &'static str) -> Upload {
+                Upload(Source::Bytes(text.into()))
+            }
+        }
+        impl RequestParts {
+            /// A binary body: bytes as they are, a file or a stream as they are read.
+            pub(crate) fn upload(
+                &mut self,
+                content_type: &'static str,
+                upload: &Upload,
+            ) -> Result<(), RequestError> {
+                let (body, length) = match &upload.0 {
+                    Source::Bytes(bytes) => {
+                        self.bytes(content_type, bytes.clone());
+                        return Ok(());
+                    }
+                    Source::File(path) => {
+                        let cannot = |e: std::io::Error| {
+                            RequestError(
+                                format!(
+                                    "cannot read the body file `{}`: {e}", path.display()
+                                ),
+                            )
+                        };
+                        let file = std::fs::File::open(path).map_err(cannot)?;
+                        let length = file.metadata().map_err(cannot)?.len();
+                        let body = reqwest::Body::from(tokio::fs::File::from_std(file));
+                        (body, Some(length))
+                    }
+                    Source::Stream { body, length } => {
+                        let taken = body
+                            .lock()
+                            .unwrap_or_else(|poisoned| poisoned.into_inner())
+                            .take();
+                        let Some(body) = taken else {
+                            return Err(
+                                RequestError(
+                                    "the body is a stream, which can be sent only once, and it was sent already"
+                                        .into(),
+                                ),
+                            );
+                        };
+                        (body, *length)
+                    }
+                };
+                self.body = Some(
+                    Body::Custom(
+                        Box::new(move |request| {
+                            let request = request
+                                .header(reqwest::header::CONTENT_TYPE, content_type);
+                            let request = match length {
+                                Some(length) => {
+                                    request.header(reqwest::header::CONTENT_LENGTH, length)
+                                }
+                                None => request,
+                            };
+                            request.body(body)
+                        }),
+                    ),
+                );
+                Ok(())
+            }
+        }
+    }
     pub use self::auth::*;
     pub use self::de::*;
     pub use self::error::*;
@@ -3172,13 +4285,18 @@ mod runtime {
     pub use self::response::*;
     pub use self::retry::*;
     pub use self::secret::*;
+    pub use self::sse::*;
+    pub use self::stream::*;
     pub use self::transport::*;
+    pub use self::upload::*;
 }
 
 pub use runtime::{
     ConfigError, DecodeError, Error, OperationInfo, RawResponse, Request, RequestError,
     ResponseValue, RetryPolicy, Secret,
 };
+pub use runtime::{ByteStream, Event, EventStream, StreamError};
+pub use runtime::Upload;
 pub use client::{Client, ClientBuilder};
 
 /// Lets the file build as a binary (trybuild) as well as a module.

@@ -987,8 +987,10 @@ mod runtime {
             Decode { response: RawResponse, source: DecodeError },
             /// The request could not be built.
             InvalidRequest(RequestError),
-            /// No response within the timeout (after `attempts` tries).
-            Timeout { source: reqwest::Error, attempts: u32 },
+            /// No response within the timeout (after `attempts` tries). `source` is the
+            /// HTTP client's error; `None` when the runtime's own timer ran out (the time
+            /// to a stream's response head: see `events()`).
+            Timeout { source: Option<reqwest::Error>, attempts: u32 },
             /// No usable response: connection refused or reset, TLS failure, body cut
             /// short (after `attempts` tries). The error carries no URL.
             Transport { source: reqwest::Error, attempts: u32 },
@@ -1045,7 +1047,7 @@ mod runtime {
         #[derive(Debug)]
         pub(crate) enum Failure {
             InvalidRequest(RequestError),
-            Timeout { source: reqwest::Error, attempts: u32 },
+            Timeout { source: Option<reqwest::Error>, attempts: u32 },
             Transport { source: reqwest::Error, attempts: u32 },
         }
         impl<E> From<Failure> for Error<E> {
@@ -1099,9 +1101,8 @@ mod runtime {
             fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
                 match self {
                     Self::Decode { source, .. } => Some(source),
-                    Self::Timeout { source, .. } | Self::Transport { source, .. } => {
-                        Some(source)
-                    }
+                    Self::Timeout { source: Some(source), .. }
+                    | Self::Transport { source, .. } => Some(source),
                     _ => None,
                 }
             }
@@ -1585,8 +1586,8 @@ mod runtime {
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until `send` is awaited"]
         pub struct Request<'a, O> {
-            core: &'a Core,
-            options: RequestOptions,
+            pub(crate) core: &'a Core,
+            pub(crate) options: RequestOptions,
             pub(crate) op: O,
         }
         impl<'a, O> Request<'a, O> {
@@ -1726,7 +1727,7 @@ mod runtime {
             "x-github-request-id",
             "x-correlation-id",
         ];
-        fn request_id(headers: &reqwest::header::HeaderMap) -> Option<&str> {
+        pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<&str> {
             REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok())
         }
         /// A successful response: the decoded body (reachable through `Deref`), plus
@@ -1979,6 +1980,9 @@ mod runtime {
             /// decoding stopped (`results[2].speed`), when it got that far.
             Json { path: Option<String>, source: serde_json::Error },
             Utf8(std::str::Utf8Error),
+            /// A success in another media type than the one asked for (an event stream
+            /// answered with JSON, say); `found` is the response's `Content-Type`.
+            UnexpectedContentType { expected: &'static str, found: Option<String> },
         }
         impl fmt::Display for DecodeError {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -1993,6 +1997,12 @@ mod runtime {
                         write!(f, "invalid JSON for the documented type: {source}")
                     }
                     Self::Utf8(e) => write!(f, "the body is not UTF-8 text: {e}"),
+                    Self::UnexpectedContentType { expected, found } => {
+                        write!(
+                            f, "expected `{expected}` but the response is `{}`", found
+                            .as_deref().unwrap_or("without a content type")
+                        )
+                    }
                 }
             }
         }
@@ -2001,6 +2011,7 @@ mod runtime {
                 match self {
                     Self::Json { source, .. } => Some(source),
                     Self::Utf8(e) => Some(e),
+                    Self::UnexpectedContentType { .. } => None,
                 }
             }
         }
@@ -2128,6 +2139,16 @@ mod runtime {
         fn retryable_status(status: reqwest::StatusCode) -> bool {
             matches!(status.as_u16(), 408 | 429 | 500..= 599)
         }
+        /// How an attempt reads the response.
+        pub(crate) enum Reading<'a> {
+            /// All of it; the timeout covers the whole exchange.
+            Whole,
+            /// As a stream (events, bytes): the timeout covers the time to the response
+            /// head, and the body of a success is left unread, in the slot, for the
+            /// caller. Error statuses are read whole, so they retry and decode as usual:
+            /// retries happen only before the caller gets the first byte of the body.
+            Stream(&'a mut Option<reqwest::Response>),
+        }
         /// Sends a request, retrying as the policy allows, and reads the whole
         /// response. Each call is a `tracing` span with the operation, method, path
         /// template, attempt, status, elapsed time and the server's request id; no
@@ -2139,6 +2160,18 @@ mod runtime {
             operation: &'static OperationInfo,
             options: &RequestOptions,
         ) -> Result<RawResponse, Failure> {
+            execute_reading(http, settings, build, operation, options, Reading::Whole)
+                .await
+        }
+        /// [`execute`], reading the response as `reading` says.
+        pub(crate) async fn execute_reading(
+            http: &reqwest::Client,
+            settings: &Settings,
+            build: Build<'_>,
+            operation: &'static OperationInfo,
+            options: &RequestOptions,
+            reading: Reading<'_>,
+        ) -> Result<RawResponse, Failure> {
             use tracing::Instrument as _;
             let policy = options.retry.as_ref().unwrap_or(&settings.retry);
             let timeout = options.timeout.unwrap_or(settings.timeout);
@@ -2148,30 +2181,71 @@ mod runtime {
                 tracing::field::Empty, elapsed_ms = tracing::field::Empty, request_id =
                 tracing::field::Empty,
             );
-            attempts(http, build, timeout, policy).instrument(span).await
+            attempts(http, build, timeout, policy, reading).instrument(span).await
         }
         /// Builds the request of one attempt. It is called again for each retry, so
         /// nothing is copied up front and every kind of body (multipart too) can be
         /// sent again.
         pub(crate) type Build<'a> = &'a (dyn Fn(
         ) -> Result<reqwest::RequestBuilder, RequestError> + Sync + 'a);
+        /// One attempt's request; `timeout` bounds the whole exchange (`None` for a
+        /// stream, whose head is timed by [`send`]).
         fn make_request(
             build: Build<'_>,
-            timeout: Duration,
+            timeout: Option<Duration>,
         ) -> Result<reqwest::Request, RequestError> {
-            build()?
-                .timeout(timeout)
-                .build()
-                .map_err(|e| RequestError(e.without_url().to_string()))
+            let mut request = build()?;
+            if let Some(timeout) = timeout {
+                request = request.timeout(timeout);
+            }
+            request.build().map_err(|e| RequestError(e.without_url().to_string()))
+        }
+        /// Why an attempt got no response.
+        enum AttemptError {
+            Http(reqwest::Error),
+            /// A stream's response head did not arrive within the timeout.
+            HeadTimeout(Duration),
+        }
+        impl AttemptError {
+            fn is_timeout(&self) -> bool {
+                match self {
+                    Self::Http(e) => e.is_timeout(),
+                    Self::HeadTimeout(_) => true,
+                }
+            }
+            fn is_connect(&self) -> bool {
+                matches!(self, Self::Http(e) if e.is_connect())
+            }
+            /// Whether trying again may help.
+            fn is_transient(&self) -> bool {
+                match self {
+                    Self::Http(e) => {
+                        e.is_timeout() || e.is_connect() || e.is_request() || e.is_body()
+                            || e.is_decode()
+                    }
+                    Self::HeadTimeout(_) => true,
+                }
+            }
+            fn text(&self) -> String {
+                match self {
+                    Self::Http(e) => e.without_url_ref(),
+                    Self::HeadTimeout(t) => format!("no response head within {t:?}"),
+                }
+            }
         }
         async fn attempts(
             http: &reqwest::Client,
             build: Build<'_>,
             timeout: Duration,
             policy: &RetryPolicy,
+            mut reading: Reading<'_>,
         ) -> Result<RawResponse, Failure> {
             let started = std::time::Instant::now();
-            let mut current = make_request(build, timeout)
+            let whole = match reading {
+                Reading::Whole => Some(timeout),
+                Reading::Stream(_) => None,
+            };
+            let mut current = make_request(build, whole)
                 .map_err(Failure::InvalidRequest)?;
             let safe = matches!(
                 * current.method(), reqwest::Method::GET | reqwest::Method::HEAD |
@@ -2181,7 +2255,7 @@ mod runtime {
             let mut attempt = 1;
             loop {
                 span.record("attempt", attempt);
-                let outcome = send(http, current).await;
+                let outcome = send(http, current, timeout, &mut reading).await;
                 span.record("elapsed_ms", started.elapsed().as_millis() as u64);
                 let wait = match &outcome {
                     Ok(raw) => {
@@ -2197,13 +2271,15 @@ mod runtime {
                     }
                     Err(e) => {
                         let repeatable = safe || e.is_connect();
-                        let transient = e.is_timeout() || e.is_connect()
-                            || e.is_request() || e.is_body() || e.is_decode();
-                        (repeatable && transient).then(|| policy.backoff_for(attempt))
+                        (repeatable && e.is_transient())
+                            .then(|| policy.backoff_for(attempt))
                     }
                 };
-                match wait.filter(|_| attempt < policy.max_attempts) {
-                    Some(wait) => {
+                let next = wait
+                    .filter(|_| attempt < policy.max_attempts)
+                    .and_then(|wait| Some((wait, make_request(build, whole).ok()?)));
+                match next {
+                    Some((wait, request)) => {
                         match &outcome {
                             Ok(raw) => {
                                 tracing::warn!(
@@ -2213,14 +2289,13 @@ mod runtime {
                             }
                             Err(e) => {
                                 tracing::warn!(
-                                    error = % e.without_url_ref(), wait_ms = wait.as_millis() as
-                                    u64, "retrying"
+                                    error = % e.text(), wait_ms = wait.as_millis() as u64,
+                                    "retrying"
                                 )
                             }
                         }
                         tokio::time::sleep(wait).await;
-                        current = make_request(build, timeout)
-                            .map_err(Failure::InvalidRequest)?;
+                        current = request;
                         attempt += 1;
                     }
                     None => {
@@ -2232,18 +2307,25 @@ mod runtime {
                                 })
                             }
                             Err(e) => {
-                                let source = e.without_url();
-                                tracing::debug!(error = % source, "request failed");
+                                tracing::debug!(error = % e.text(), "request failed");
+                                let timeout = e.is_timeout();
+                                let source = match e {
+                                    AttemptError::Http(e) => Some(e.without_url()),
+                                    AttemptError::HeadTimeout(_) => None,
+                                };
                                 Err(
-                                    if source.is_timeout() {
-                                        Failure::Timeout {
-                                            source,
-                                            attempts: attempt,
+                                    match source {
+                                        Some(source) if !timeout => {
+                                            Failure::Transport {
+                                                source,
+                                                attempts: attempt,
+                                            }
                                         }
-                                    } else {
-                                        Failure::Transport {
-                                            source,
-                                            attempts: attempt,
+                                        source => {
+                                            Failure::Timeout {
+                                                source,
+                                                attempts: attempt,
+                                            }
                                         }
                                     },
                                 )
@@ -2266,15 +2348,34 @@ mod runtime {
                 text
             }
         }
-        /// One attempt: the request, then the whole body.
+        /// One attempt: the request, then the whole body (or, for a stream's success,
+        /// the head, leaving the body in the slot).
         async fn send(
             http: &reqwest::Client,
             request: reqwest::Request,
-        ) -> Result<RawResponse, reqwest::Error> {
-            let mut response = http.execute(request).await?;
+            timeout: Duration,
+            reading: &mut Reading<'_>,
+        ) -> Result<RawResponse, AttemptError> {
+            let mut response = match reading {
+                Reading::Whole => {
+                    http.execute(request).await.map_err(AttemptError::Http)?
+                }
+                Reading::Stream(_) => {
+                    match tokio::time::timeout(timeout, http.execute(request)).await {
+                        Ok(response) => response.map_err(AttemptError::Http)?,
+                        Err(_) => return Err(AttemptError::HeadTimeout(timeout)),
+                    }
+                }
+            };
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
-            let body = response.bytes().await?;
+            let body = match reading {
+                Reading::Stream(slot) if status.is_success() => {
+                    **slot = Some(response);
+                    bytes::Bytes::new()
+                }
+                _ => response.bytes().await.map_err(AttemptError::Http)?,
+            };
             Ok(RawResponse {
                 status,
                 headers,
@@ -2450,6 +2551,42 @@ mod runtime {
                 let build = || self.request(info, write);
                 retry::execute(&self.http, &self.settings, &build, info, options).await
             }
+            /// Sends an operation's request as [`execute`](Self::execute) does, asking
+            /// for `accept`, and leaves the body of a success unread in `slot` (the
+            /// timeout bounds the time to the response head).
+            pub(crate) async fn execute_stream(
+                &self,
+                info: &'static OperationInfo,
+                options: &RequestOptions,
+                write: &(dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
+                accept: &'static str,
+                slot: &mut Option<reqwest::Response>,
+            ) -> Result<RawResponse, super::error::Failure> {
+                let write = |parts: &mut RequestParts| {
+                    write(parts)?;
+                    parts
+                        .headers
+                        .insert(
+                            reqwest::header::ACCEPT,
+                            reqwest::header::HeaderValue::from_static(accept),
+                        );
+                    Ok(())
+                };
+                let build = || self.request(info, &write);
+                retry::execute_reading(
+                        &self.http,
+                        &self.settings,
+                        &build,
+                        info,
+                        options,
+                        retry::Reading::Stream(slot),
+                    )
+                    .await
+            }
+            /// The timeout of a call with these options.
+            pub(crate) fn timeout(&self, options: &RequestOptions) -> Duration {
+                options.timeout.unwrap_or(self.settings.timeout)
+            }
             /// One attempt's request.
             fn request(
                 &self,
@@ -2471,10 +2608,11 @@ mod runtime {
                 if !parts.query.is_empty() {
                     request = request.query(&parts.query);
                 }
+                let accept_set = parts.headers.contains_key(reqwest::header::ACCEPT);
                 if !parts.headers.is_empty() {
                     request = request.headers(parts.headers);
                 }
-                if info.accept_json {
+                if info.accept_json && !accept_set {
                     request = request
                         .header(reqwest::header::ACCEPT, "application/json");
                 }

@@ -79,6 +79,9 @@ pub mod snapshot_real_data;
 #[path = "../snapshots/recursion.rs"]
 pub mod snapshot_recursion;
 #[rustfmt::skip]
+#[path = "../snapshots/streams.rs"]
+pub mod snapshot_streams;
+#[rustfmt::skip]
 #[path = "../snapshots/reserved_names.rs"]
 pub mod snapshot_reserved_names;
 #[rustfmt::skip]

@@ -11,6 +11,7 @@ mod docs;
 mod mock;
 mod operation;
 mod paging;
+mod streams;
 mod wire;
 
 use crate::features::{Features, Gate};
@@ -135,10 +136,7 @@ impl<'a> ClientEmitter<'a> {
         self.built.operations.iter().any(|op| {
             op.params.iter().any(|p| named(&p.ty))
                 || op.body.as_ref().is_some_and(|b| named(&b.ty))
-                || op
-                    .responses
-                    .iter()
-                    .any(|r| matches!(&r.decode, Decode::Json(t) if named(t)))
+                || op.response_types().any(named)
         })
     }
 
@@ -153,7 +151,7 @@ impl<'a> ClientEmitter<'a> {
 
     fn body_type(&self, b: &Body) -> TokenStream {
         match b.kind {
-            BodyKind::Bytes => quote!(bytes::Bytes),
+            BodyKind::Bytes => quote!(super::runtime::Upload),
             BodyKind::Text => quote!(String),
             _ => self.ty(&b.ty),
         }

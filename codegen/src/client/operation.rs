@@ -108,6 +108,7 @@ impl ClientEmitter<'_> {
             }
         }
         setters.extend(self.stream(op, &error));
+        setters.extend(self.streams(op, &error));
         let setters = (!setters.is_empty()).then(|| {
             quote! {
                 #cfg

@@ -24,7 +24,8 @@ impl ClientEmitter<'_> {
                 BodyKind::Json => quote!(request.json(#ct, body)?;),
                 BodyKind::Form => quote!(request.form(#ct, body)?;),
                 BodyKind::Multipart => quote!(request.multipart(body)?;),
-                BodyKind::Text | BodyKind::Bytes => quote!(request.bytes(#ct, body.clone());),
+                BodyKind::Text => quote!(request.bytes(#ct, body.clone());),
+                BodyKind::Bytes => quote!(request.upload(#ct, body)?;),
             };
             out.extend(if b.required {
                 quote! { { let body = &self.#n; #put } }

@@ -73,6 +73,17 @@ impl<'d> OperationResolver<'_, '_, 'd> {
                 None if success => format!("{}Response", self.type_name),
                 None => format!("{}{}Body", self.type_name, reason(status)),
             };
+            let events = if success {
+                self.event_data(&resp.content, at)
+            } else {
+                None
+            };
+            let binary = resp
+                .content
+                .keys()
+                .filter(|_| success)
+                .find(|m| media_kind(m) == BodyKind::Bytes && !is_event_stream(m))
+                .cloned();
             let mut schema_pointer = None;
             let decode = match pick_media(&resp.content) {
                 None => Decode::Empty,
@@ -100,6 +111,8 @@ impl<'d> OperationResolver<'_, '_, 'd> {
             out.push(ResponseCase {
                 status,
                 decode,
+                events,
+                binary,
                 description: resp.description.clone(),
                 variant: ns.claim(&reason(status)),
                 success,
@@ -107,6 +120,25 @@ impl<'d> OperationResolver<'_, '_, 'd> {
             });
         }
         out
+    }
+
+    /// The type of the events' data when `content` offers `text/event-stream`:
+    /// the schema's (named after the operation when inline), the text as it is
+    /// for a string schema or none.
+    fn event_data(&mut self, content: &IndexMap<String, MediaType>, at: &str) -> Option<EventData> {
+        let (media, mt) = content.iter().find(|(m, _)| is_event_stream(m))?;
+        let Some(schema) = &mt.schema else {
+            return Some(EventData::Text);
+        };
+        let at = pointer_push(&pointer_push(&pointer_push(at, "content"), media), "schema");
+        let hint = format!("{}Event", self.type_name);
+        let r = self.resolver.schema_type(schema, &hint, &at);
+        let ty = if r.nullable { r.ty.option() } else { r.ty };
+        Some(if ty == Ty::String {
+            EventData::Text
+        } else {
+            EventData::Json(ty)
+        })
     }
 
     /// A JSON (or form) body without a schema: any JSON value, reported.
@@ -172,9 +204,21 @@ pub fn media_kind(media: &str) -> BodyKind {
     }
 }
 
-/// The media type we prefer when several are offered: JSON first.
+/// Whether a media type is `text/event-stream` (server-sent events).
+pub fn is_event_stream(media: &str) -> bool {
+    media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .eq_ignore_ascii_case("text/event-stream")
+}
+
+/// The media type we prefer when several are offered: JSON first, an event
+/// stream last (it has `events()` of its own; `send()` reads a whole body).
 fn pick_media(content: &IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
     let rank = |m: &str| match media_kind(m) {
+        _ if is_event_stream(m) => 5,
         BodyKind::Json => 0,
         BodyKind::Form => 1,
         BodyKind::Multipart => 2,

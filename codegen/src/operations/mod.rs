@@ -11,7 +11,7 @@ use paging::pagination;
 use refs::path_item;
 use security::{schemes, security_names};
 
-pub use bodies::{media_kind, reason};
+pub use bodies::{is_event_stream, media_kind, reason};
 pub use refs::{MAX_REF_HOPS, follow_raw, local_pointer};
 
 use crate::diagnostics::{Diagnostic, pointer_push};
@@ -60,6 +60,39 @@ impl Operation {
         self.responses
             .iter()
             .any(|c| c.status == StatusMatch::Default)
+    }
+
+    /// What the data of the operation's event stream decodes into, when a success
+    /// offers `text/event-stream` (the request builder gets `events()`).
+    pub fn events(&self) -> Option<&EventData> {
+        self.responses
+            .iter()
+            .filter(|c| c.success)
+            .find_map(|c| c.events.as_ref())
+    }
+
+    /// The binary media type of a success, when one offers it (the request
+    /// builder gets `byte_stream()`, which asks for it).
+    pub fn binary(&self) -> Option<&str> {
+        self.responses
+            .iter()
+            .filter(|c| c.success)
+            .find_map(|c| c.binary.as_deref())
+    }
+
+    /// Every type the operation's responses decode into (event data included).
+    pub fn response_types(&self) -> impl Iterator<Item = &Ty> {
+        self.responses.iter().flat_map(|c| {
+            let body = match &c.decode {
+                Decode::Json(t) => Some(t),
+                _ => None,
+            };
+            let events = match &c.events {
+                Some(EventData::Json(t)) => Some(t),
+                _ => None,
+            };
+            body.into_iter().chain(events)
+        })
     }
 
     /// Whether an undocumented 2xx status is an error: the operation documents its
@@ -210,10 +243,25 @@ pub enum Decode {
     Empty,
 }
 
+/// How the data of an event stream's events decodes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventData {
+    /// As JSON, into this type.
+    Json(Ty),
+    /// As the text it is (the schema is a string, or there is none).
+    Text,
+}
+
 #[derive(Debug, Clone)]
 pub struct ResponseCase {
     pub status: StatusMatch,
+    /// How `send()` decodes the body (the media type preferred: JSON first, an
+    /// event stream last).
     pub decode: Decode,
+    /// The case also (or only) offers `text/event-stream`: its events' data.
+    pub events: Option<EventData>,
+    /// The case also (or only) offers a binary media type: the first one.
+    pub binary: Option<String>,
     pub description: String,
     /// Variant name in the operation's response or error enum.
     pub variant: String,

@@ -37,9 +37,11 @@ pub enum Error<E> {
     },
     /// The request could not be built.
     InvalidRequest(RequestError),
-    /// No response within the timeout (after `attempts` tries).
+    /// No response within the timeout (after `attempts` tries). `source` is the
+    /// HTTP client's error; `None` when the runtime's own timer ran out (the time
+    /// to a stream's response head: see `events()`).
     Timeout {
-        source: reqwest::Error,
+        source: Option<reqwest::Error>,
         attempts: u32,
     },
     /// No usable response: connection refused or reset, TLS failure, body cut
@@ -106,7 +108,7 @@ impl<E> From<RequestError> for Error<E> {
 pub(crate) enum Failure {
     InvalidRequest(RequestError),
     Timeout {
-        source: reqwest::Error,
+        source: Option<reqwest::Error>,
         attempts: u32,
     },
     Transport {
@@ -156,7 +158,11 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Decode { source, .. } => Some(source),
-            Self::Timeout { source, .. } | Self::Transport { source, .. } => Some(source),
+            Self::Timeout {
+                source: Some(source),
+                ..
+            }
+            | Self::Transport { source, .. } => Some(source),
             _ => None,
         }
     }

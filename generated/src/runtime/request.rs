@@ -29,8 +29,8 @@ pub trait Operation: Sync {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct Request<'a, O> {
-    core: &'a Core,
-    options: RequestOptions,
+    pub(crate) core: &'a Core,
+    pub(crate) options: RequestOptions,
     pub(crate) op: O,
 }
 

@@ -17,7 +17,7 @@ const REQUEST_ID_HEADERS: [&str; 6] = [
     "x-correlation-id",
 ];
 
-fn request_id(headers: &reqwest::header::HeaderMap) -> Option<&str> {
+pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<&str> {
     REQUEST_ID_HEADERS
         .iter()
         .find_map(|name| headers.get(*name)?.to_str().ok())
@@ -288,6 +288,12 @@ pub enum DecodeError {
         source: serde_json::Error,
     },
     Utf8(std::str::Utf8Error),
+    /// A success in another media type than the one asked for (an event stream
+    /// answered with JSON, say); `found` is the response's `Content-Type`.
+    UnexpectedContentType {
+        expected: &'static str,
+        found: Option<String>,
+    },
 }
 
 impl fmt::Display for DecodeError {
@@ -304,6 +310,11 @@ impl fmt::Display for DecodeError {
                 write!(f, "invalid JSON for the documented type: {source}")
             }
             Self::Utf8(e) => write!(f, "the body is not UTF-8 text: {e}"),
+            Self::UnexpectedContentType { expected, found } => write!(
+                f,
+                "expected `{expected}` but the response is `{}`",
+                found.as_deref().unwrap_or("without a content type")
+            ),
         }
     }
 }
@@ -313,6 +324,7 @@ impl std::error::Error for DecodeError {
         match self {
             Self::Json { source, .. } => Some(source),
             Self::Utf8(e) => Some(e),
+            Self::UnexpectedContentType { .. } => None,
         }
     }
 }

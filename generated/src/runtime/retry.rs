@@ -131,6 +131,17 @@ fn retryable_status(status: reqwest::StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 500..=599)
 }
 
+/// How an attempt reads the response.
+pub(crate) enum Reading<'a> {
+    /// All of it; the timeout covers the whole exchange.
+    Whole,
+    /// As a stream (events, bytes): the timeout covers the time to the response
+    /// head, and the body of a success is left unread, in the slot, for the
+    /// caller. Error statuses are read whole, so they retry and decode as usual:
+    /// retries happen only before the caller gets the first byte of the body.
+    Stream(&'a mut Option<reqwest::Response>),
+}
+
 /// Sends a request, retrying as the policy allows, and reads the whole
 /// response. Each call is a `tracing` span with the operation, method, path
 /// template, attempt, status, elapsed time and the server's request id; no
@@ -141,6 +152,18 @@ pub(crate) async fn execute(
     build: Build<'_>,
     operation: &'static OperationInfo,
     options: &RequestOptions,
+) -> Result<RawResponse, Failure> {
+    execute_reading(http, settings, build, operation, options, Reading::Whole).await
+}
+
+/// [`execute`], reading the response as `reading` says.
+pub(crate) async fn execute_reading(
+    http: &reqwest::Client,
+    settings: &Settings,
+    build: Build<'_>,
+    operation: &'static OperationInfo,
+    options: &RequestOptions,
+    reading: Reading<'_>,
 ) -> Result<RawResponse, Failure> {
     use tracing::Instrument as _;
     let policy = options.retry.as_ref().unwrap_or(&settings.retry);
@@ -155,7 +178,7 @@ pub(crate) async fn execute(
         elapsed_ms = tracing::field::Empty,
         request_id = tracing::field::Empty,
     );
-    attempts(http, build, timeout, policy)
+    attempts(http, build, timeout, policy, reading)
         .instrument(span)
         .await
 }
@@ -166,11 +189,57 @@ pub(crate) async fn execute(
 pub(crate) type Build<'a> =
     &'a (dyn Fn() -> Result<reqwest::RequestBuilder, RequestError> + Sync + 'a);
 
-fn make_request(build: Build<'_>, timeout: Duration) -> Result<reqwest::Request, RequestError> {
-    build()?
-        .timeout(timeout)
+/// One attempt's request; `timeout` bounds the whole exchange (`None` for a
+/// stream, whose head is timed by [`send`]).
+fn make_request(
+    build: Build<'_>,
+    timeout: Option<Duration>,
+) -> Result<reqwest::Request, RequestError> {
+    let mut request = build()?;
+    if let Some(timeout) = timeout {
+        request = request.timeout(timeout);
+    }
+    request
         .build()
         .map_err(|e| RequestError(e.without_url().to_string()))
+}
+
+/// Why an attempt got no response.
+enum AttemptError {
+    Http(reqwest::Error),
+    /// A stream's response head did not arrive within the timeout.
+    HeadTimeout(Duration),
+}
+
+impl AttemptError {
+    fn is_timeout(&self) -> bool {
+        match self {
+            Self::Http(e) => e.is_timeout(),
+            Self::HeadTimeout(_) => true,
+        }
+    }
+
+    fn is_connect(&self) -> bool {
+        matches!(self, Self::Http(e) if e.is_connect())
+    }
+
+    /// Whether trying again may help.
+    fn is_transient(&self) -> bool {
+        match self {
+            // `is_decode` here is a body stream that broke off (JSON is decoded later).
+            Self::Http(e) => {
+                e.is_timeout() || e.is_connect() || e.is_request() || e.is_body() || e.is_decode()
+            }
+            Self::HeadTimeout(_) => true,
+        }
+    }
+
+    fn text(&self) -> String {
+        match self {
+            Self::Http(e) => e.without_url_ref(),
+            Self::HeadTimeout(t) => format!("no response head within {t:?}"),
+        }
+    }
 }
 
 async fn attempts(
@@ -178,9 +247,15 @@ async fn attempts(
     build: Build<'_>,
     timeout: Duration,
     policy: &RetryPolicy,
+    mut reading: Reading<'_>,
 ) -> Result<RawResponse, Failure> {
     let started = std::time::Instant::now();
-    let mut current = make_request(build, timeout).map_err(Failure::InvalidRequest)?;
+    // A stream has no deadline as a whole: its head is timed instead.
+    let whole = match reading {
+        Reading::Whole => Some(timeout),
+        Reading::Stream(_) => None,
+    };
+    let mut current = make_request(build, whole).map_err(Failure::InvalidRequest)?;
     let safe = matches!(
         *current.method(),
         reqwest::Method::GET
@@ -192,7 +267,7 @@ async fn attempts(
     let mut attempt = 1;
     loop {
         span.record("attempt", attempt);
-        let outcome = send(http, current).await;
+        let outcome = send(http, current, timeout, &mut reading).await;
         span.record("elapsed_ms", started.elapsed().as_millis() as u64);
         let wait = match &outcome {
             Ok(raw) => {
@@ -212,17 +287,17 @@ async fn attempts(
             Err(e) => {
                 // A refused connection provably never reached the server.
                 let repeatable = safe || e.is_connect();
-                // `is_decode` here is a body stream that broke off (JSON is decoded later).
-                let transient = e.is_timeout()
-                    || e.is_connect()
-                    || e.is_request()
-                    || e.is_body()
-                    || e.is_decode();
-                (repeatable && transient).then(|| policy.backoff_for(attempt))
+                (repeatable && e.is_transient()).then(|| policy.backoff_for(attempt))
             }
         };
-        match wait.filter(|_| attempt < policy.max_attempts) {
-            Some(wait) => {
+        // The next attempt's request, built before waiting: a body that can be
+        // sent only once (a stream) cannot be built again, and then the last
+        // outcome stands.
+        let next = wait
+            .filter(|_| attempt < policy.max_attempts)
+            .and_then(|wait| Some((wait, make_request(build, whole).ok()?)));
+        match next {
+            Some((wait, request)) => {
                 match &outcome {
                     Ok(raw) => tracing::warn!(
                         status = raw.status.as_u16(),
@@ -230,13 +305,13 @@ async fn attempts(
                         "retrying"
                     ),
                     Err(e) => tracing::warn!(
-                        error = %e.without_url_ref(),
+                        error = %e.text(),
                         wait_ms = wait.as_millis() as u64,
                         "retrying"
                     ),
                 }
                 tokio::time::sleep(wait).await;
-                current = make_request(build, timeout).map_err(Failure::InvalidRequest)?;
+                current = request;
                 attempt += 1;
             }
             None => {
@@ -246,18 +321,21 @@ async fn attempts(
                         ..raw
                     }),
                     Err(e) => {
-                        let source = e.without_url();
-                        tracing::debug!(error = %source, "request failed");
-                        Err(if source.is_timeout() {
-                            Failure::Timeout {
+                        tracing::debug!(error = %e.text(), "request failed");
+                        let timeout = e.is_timeout();
+                        let source = match e {
+                            AttemptError::Http(e) => Some(e.without_url()),
+                            AttemptError::HeadTimeout(_) => None,
+                        };
+                        Err(match source {
+                            Some(source) if !timeout => Failure::Transport {
                                 source,
                                 attempts: attempt,
-                            }
-                        } else {
-                            Failure::Transport {
+                            },
+                            source => Failure::Timeout {
                                 source,
                                 attempts: attempt,
-                            }
+                            },
                         })
                     }
                 };
@@ -281,15 +359,30 @@ impl WithoutUrl for reqwest::Error {
     }
 }
 
-/// One attempt: the request, then the whole body.
+/// One attempt: the request, then the whole body (or, for a stream's success,
+/// the head, leaving the body in the slot).
 async fn send(
     http: &reqwest::Client,
     request: reqwest::Request,
-) -> Result<RawResponse, reqwest::Error> {
-    let mut response = http.execute(request).await?;
+    timeout: Duration,
+    reading: &mut Reading<'_>,
+) -> Result<RawResponse, AttemptError> {
+    let mut response = match reading {
+        Reading::Whole => http.execute(request).await.map_err(AttemptError::Http)?,
+        Reading::Stream(_) => match tokio::time::timeout(timeout, http.execute(request)).await {
+            Ok(response) => response.map_err(AttemptError::Http)?,
+            Err(_) => return Err(AttemptError::HeadTimeout(timeout)),
+        },
+    };
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    let body = response.bytes().await?;
+    let body = match reading {
+        Reading::Stream(slot) if status.is_success() => {
+            **slot = Some(response);
+            bytes::Bytes::new()
+        }
+        _ => response.bytes().await.map_err(AttemptError::Http)?,
+    };
     Ok(RawResponse {
         status,
         headers,

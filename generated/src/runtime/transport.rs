@@ -110,6 +110,42 @@ impl Core {
         retry::execute(&self.http, &self.settings, &build, info, options).await
     }
 
+    /// Sends an operation's request as [`execute`](Self::execute) does, asking
+    /// for `accept`, and leaves the body of a success unread in `slot` (the
+    /// timeout bounds the time to the response head).
+    pub(crate) async fn execute_stream(
+        &self,
+        info: &'static OperationInfo,
+        options: &RequestOptions,
+        write: &(dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
+        accept: &'static str,
+        slot: &mut Option<reqwest::Response>,
+    ) -> Result<RawResponse, super::error::Failure> {
+        let write = |parts: &mut RequestParts| {
+            write(parts)?;
+            parts.headers.insert(
+                reqwest::header::ACCEPT,
+                reqwest::header::HeaderValue::from_static(accept),
+            );
+            Ok(())
+        };
+        let build = || self.request(info, &write);
+        retry::execute_reading(
+            &self.http,
+            &self.settings,
+            &build,
+            info,
+            options,
+            retry::Reading::Stream(slot),
+        )
+        .await
+    }
+
+    /// The timeout of a call with these options.
+    pub(crate) fn timeout(&self, options: &RequestOptions) -> Duration {
+        options.timeout.unwrap_or(self.settings.timeout)
+    }
+
     /// One attempt's request.
     fn request(
         &self,
@@ -127,10 +163,12 @@ impl Core {
         if !parts.query.is_empty() {
             request = request.query(&parts.query);
         }
+        // An `Accept` the request sets itself (an event stream's) wins.
+        let accept_set = parts.headers.contains_key(reqwest::header::ACCEPT);
         if !parts.headers.is_empty() {
             request = request.headers(parts.headers);
         }
-        if info.accept_json {
+        if info.accept_json && !accept_set {
             request = request.header(reqwest::header::ACCEPT, "application/json");
         }
         if !info.security.is_empty() {
