@@ -93,6 +93,10 @@ enum Command {
     },
     /// Run the generated client against a Prism mock of the spec (installs Prism).
     Contract,
+    /// Event streams end to end: the client generated from the OpenAI document
+    /// against a LiteLLM proxy with mocked models on loopback (installs the
+    /// pinned LiteLLM into `.tools/live/` on first use).
+    Litellm,
     /// What the change to the generated crate does to its users: public items
     /// added, changed and removed, judged by cargo-semver-checks (installed on
     /// first use). Fails when the crate's version does not carry the release the
@@ -167,6 +171,7 @@ fn main() -> ExitCode {
             xtask::bench::run(&root, &root.join("../shared/corpus"), no_progenitor)
         }
         Command::Contract => xtask::contract::run(&xtask::workspace_root()),
+        Command::Litellm => xtask::litellm::run(&xtask::workspace_root()),
         Command::ApiDiff { base } => api_diff(base),
         Command::Conformance {
             paths,
