@@ -10,6 +10,7 @@ pub mod fsutil;
 pub mod fuzz;
 pub mod litellm;
 pub mod openapi_jsonschema;
+pub mod streaming_bench;
 
 use anyhow::{Context, Result};
 use codegen::diagnostics::Diagnostic;

@@ -90,6 +90,10 @@ enum Command {
         /// Skip cargo-progenitor (no install, our figures only).
         #[arg(long)]
         no_progenitor: bool,
+        /// Run one part alone: `streaming` (a 1 GiB download's peak memory,
+        /// written to bench/streaming.md).
+        #[arg(long)]
+        only: Option<String>,
     },
     /// Run the generated client against a Prism mock of the spec (installs Prism).
     Contract,
@@ -166,9 +170,19 @@ fn main() -> ExitCode {
         Command::Fuzz { target, seconds } => {
             xtask::fuzz::run(&xtask::workspace_root(), &target, seconds)
         }
-        Command::Bench { no_progenitor } => {
+        Command::Bench {
+            no_progenitor,
+            only,
+        } => {
             let root = xtask::workspace_root();
-            xtask::bench::run(&root, &root.join("../shared/corpus"), no_progenitor)
+            match only.as_deref() {
+                None => xtask::bench::run(&root, &root.join("../shared/corpus"), no_progenitor)
+                    .and_then(|()| xtask::streaming_bench::run(&root)),
+                Some("streaming") => xtask::streaming_bench::run(&root),
+                Some(other) => Err(anyhow::anyhow!(
+                    "no benchmark part `{other}` (there is: streaming)"
+                )),
+            }
         }
         Command::Contract => xtask::contract::run(&xtask::workspace_root()),
         Command::Litellm => xtask::litellm::run(&xtask::workspace_root()),
