@@ -70,11 +70,10 @@ async fn stream_chat(
         match item {
             Ok(event) => {
                 out.chunks += 1;
+                // As the README's example reads them.
                 for choice in &event.data.choices {
-                    let delta = serde_json::to_value(&choice.delta).unwrap_or_default();
-                    if let Some(text) = delta["content"].as_str() {
-                        out.text.push_str(text);
-                    }
+                    out.text
+                        .push_str(&choice.delta.content.clone().flatten().unwrap_or_default());
                 }
                 out.last = serde_json::to_value(&event.data).ok();
             }
