@@ -244,7 +244,7 @@ fn call(op: &Operation, external: &dyn Fn(&Ty) -> TokenStream) -> TokenStream {
     }
     if let Some(b) = &op.body {
         let t = match b.kind {
-            // Any text converts into the `bytes::Bytes` the method takes.
+            // Any text converts into the `Upload` (or `String`) the method takes.
             BodyKind::Bytes | BodyKind::Text => quote!(String),
             _ => external(&b.ty),
         };
