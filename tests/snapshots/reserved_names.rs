@@ -3917,7 +3917,7 @@ mod runtime {
         use std::task::{Context, Poll};
         use std::time::Duration;
         /// The largest event an event stream accepts unless told otherwise
-        /// ([`EventStream::max_event_size`]): 16 MiB.
+        /// (`EventStream::max_event_size`): 16 MiB.
         pub const DEFAULT_MAX_EVENT_SIZE: usize = 16 * 1024 * 1024;
         /// What can go wrong reading a stream. Only [`StreamError::Decode`] leaves the
         /// stream going; after any other error it ends.
@@ -4165,7 +4165,7 @@ mod runtime {
             }
             /// The largest event accepted, in bytes (the line being read, the data and
             /// the event type); a larger one ends the stream with
-            /// [`StreamError::TooLarge`]. By default [`DEFAULT_MAX_EVENT_SIZE`].
+            /// [`StreamError::TooLarge`]. By default 16 MiB (`DEFAULT_MAX_EVENT_SIZE`).
             pub fn max_event_size(mut self, bytes: usize) -> Self {
                 if let Some(state) = self.driver.state_mut() {
                     state.parser.set_limit(bytes);
