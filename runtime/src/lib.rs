@@ -17,9 +17,11 @@ pub mod datetime;
 pub mod de;
 pub mod error;
 pub mod form;
+pub mod hook;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod multipart;
+pub mod oauth2;
 pub mod pagination;
 pub mod params;
 pub mod path;
@@ -28,5 +30,6 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod secret;
+pub mod tls;
 pub mod transport;
 pub mod uuid_text;

@@ -49,6 +49,24 @@ pub(crate) fn header_value<T: serde::Serialize + ?Sized>(
     })
 }
 
+/// A header value given as text (`with_header`): CR and LF are refused with a
+/// clear error, as they would split the header; so are other control characters.
+pub(crate) fn check_header_value(
+    name: &str,
+    value: &str,
+) -> Result<reqwest::header::HeaderValue, RequestError> {
+    if value.contains(['\r', '\n']) {
+        return Err(RequestError(format!(
+            "header `{name}`: a value with CR or LF is refused (it would split the header)"
+        )));
+    }
+    reqwest::header::HeaderValue::from_str(value).map_err(|_| {
+        RequestError(format!(
+            "header `{name}` has characters not allowed in an HTTP header"
+        ))
+    })
+}
+
 /// A scalar as parameter text: strings bare, `null` empty, others as JSON.
 pub(crate) fn scalar_text(value: &serde_json::Value) -> String {
     match value {
@@ -78,6 +96,16 @@ mod tests {
             "x=1,y=b"
         );
         assert_eq!(cookie_pair("c", &"v").unwrap(), "c=v");
+    }
+
+    #[test]
+    fn a_header_value_with_cr_or_lf_is_refused() {
+        assert_eq!(check_header_value("h", "a b\tc").unwrap(), "a b\tc");
+        for bad in ["a\r\nX-Injected: 1", "a\nb", "a\rb"] {
+            let e = check_header_value("X-Trace", bad).unwrap_err().to_string();
+            assert!(e.contains("CR or LF") && e.contains("X-Trace"), "{e}");
+        }
+        assert!(check_header_value("h", "a\u{7f}").is_err());
     }
 
     #[test]

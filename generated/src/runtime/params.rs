@@ -52,6 +52,24 @@ pub(crate) fn header_value<T: serde::Serialize + ?Sized>(
     })
 }
 
+/// A header value given as text (`with_header`): CR and LF are refused with a
+/// clear error, as they would split the header; so are other control characters.
+pub(crate) fn check_header_value(
+    name: &str,
+    value: &str,
+) -> Result<reqwest::header::HeaderValue, RequestError> {
+    if value.contains(['\r', '\n']) {
+        return Err(RequestError(format!(
+            "header `{name}`: a value with CR or LF is refused (it would split the header)"
+        )));
+    }
+    reqwest::header::HeaderValue::from_str(value).map_err(|_| {
+        RequestError(format!(
+            "header `{name}` has characters not allowed in an HTTP header"
+        ))
+    })
+}
+
 /// A scalar as parameter text: strings bare, `null` empty, others as JSON.
 pub(crate) fn scalar_text(value: &serde_json::Value) -> String {
     match value {

@@ -3,8 +3,10 @@
 
 //! Sending a request: timeouts, retries with backoff and `Retry-After`, tracing.
 
-use super::error::{Failure, OperationInfo, RequestError};
+use super::error::{Failure, RequestError};
+use super::hook::{self, Attempt, Outcome};
 use super::response::RawResponse;
+use super::transport::{Call, Core};
 use std::time::Duration;
 
 /// When and how a failed call is tried again.
@@ -120,80 +122,86 @@ pub(crate) struct Settings {
     pub(crate) retry: RetryPolicy,
 }
 
-/// Per-call overrides of the client's timeout and retry policy.
+/// Per-call overrides of the client's timeout and retry policy, and what the
+/// call adds to the request.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
+    /// `with_header`: they replace headers of the same name.
+    pub(crate) headers: reqwest::header::HeaderMap,
+    /// `with_query`: after the operation's parameters.
+    pub(crate) query: Vec<(String, String)>,
+    /// `with_body_member`: merged into the JSON body.
+    pub(crate) body_members: Vec<(String, serde_json::Value)>,
+    /// The first extra that could not be used; the call fails with it.
+    pub(crate) invalid: Option<RequestError>,
 }
 
 fn retryable_status(status: reqwest::StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 500..=599)
 }
 
-/// Sends a request, retrying as the policy allows, and reads the whole
-/// response. Each call is a `tracing` span with the operation, method, path
-/// template, attempt, status, elapsed time and the server's request id; no
-/// header or URL is recorded, so credentials never reach the logs.
-pub(crate) async fn execute(
-    http: &reqwest::Client,
-    settings: &Settings,
-    build: Build<'_>,
-    operation: &'static OperationInfo,
-    options: &RequestOptions,
-) -> Result<RawResponse, Failure> {
+/// Sends a call, retrying as the policy allows, and reads the whole response.
+/// Each call is a `tracing` span with the operation, method, path template,
+/// attempt, status, elapsed time and the server's request id; no header or URL
+/// is recorded, so credentials never reach the logs.
+pub(crate) async fn execute(core: &Core, call: &Call<'_>) -> Result<RawResponse, Failure> {
     use tracing::Instrument as _;
-    let policy = options.retry.as_ref().unwrap_or(&settings.retry);
-    let timeout = options.timeout.unwrap_or(settings.timeout);
     let span = tracing::info_span!(
         "http_request",
-        operation_id = operation.operation_id,
-        method = operation.method,
-        path = operation.path,
+        operation_id = call.operation_id,
+        method = call.method,
+        path = call.path,
         attempt = tracing::field::Empty,
         status = tracing::field::Empty,
         elapsed_ms = tracing::field::Empty,
         request_id = tracing::field::Empty,
     );
-    attempts(http, build, timeout, policy)
-        .instrument(span)
-        .await
+    attempts(core, call).instrument(span).await
 }
 
-/// Builds the request of one attempt. It is called again for each retry, so
-/// nothing is copied up front and every kind of body (multipart too) can be
-/// sent again.
-pub(crate) type Build<'a> =
-    &'a (dyn Fn() -> Result<reqwest::RequestBuilder, RequestError> + Sync + 'a);
-
-fn make_request(build: Build<'_>, timeout: Duration) -> Result<reqwest::Request, RequestError> {
-    build()?
-        .timeout(timeout)
-        .build()
-        .map_err(|e| RequestError(e.without_url().to_string()))
-}
-
-async fn attempts(
-    http: &reqwest::Client,
-    build: Build<'_>,
-    timeout: Duration,
-    policy: &RetryPolicy,
-) -> Result<RawResponse, Failure> {
+async fn attempts(core: &Core, call: &Call<'_>) -> Result<RawResponse, Failure> {
+    if let Some(e) = &call.options.invalid {
+        return Err(Failure::InvalidRequest(e.clone()));
+    }
+    let settings = core.settings();
+    let policy = call.options.retry.as_ref().unwrap_or(&settings.retry);
+    let timeout = call.options.timeout.unwrap_or(settings.timeout);
     let started = std::time::Instant::now();
-    let mut current = make_request(build, timeout).map_err(Failure::InvalidRequest)?;
-    let safe = matches!(
-        *current.method(),
-        reqwest::Method::GET
-            | reqwest::Method::HEAD
-            | reqwest::Method::OPTIONS
-            | reqwest::Method::TRACE
-    ) || policy.retry_non_idempotent;
+    let safe =
+        matches!(call.method, "GET" | "HEAD" | "OPTIONS" | "TRACE") || policy.retry_non_idempotent;
     let span = tracing::Span::current();
     let mut attempt = 1;
+    // A 401 to a credential from a provider is answered once by a fresh one.
+    let mut refreshed = false;
     loop {
         span.record("attempt", attempt);
-        let outcome = send(http, current).await;
+        let credentials = core
+            .resolve_credentials(call.security, timeout)
+            .await
+            .map_err(Failure::Credential)?;
+        let mut request = core
+            .request(call, &credentials, timeout)
+            .map_err(Failure::InvalidRequest)?;
+        let this = Attempt {
+            operation_id: call.operation_id,
+            method: call.method,
+            path: call.path,
+            number: attempt,
+            started: std::time::Instant::now(),
+        };
+        let hooks = core.hooks();
+        hook::before_send(hooks, &mut request, &this).map_err(Failure::InvalidRequest)?;
+        let outcome = send(core.http(), request).await;
         span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        if !hooks.is_empty() {
+            let seen = match &outcome {
+                Ok(raw) => Outcome::Response(raw),
+                Err(e) => Outcome::Failed(e),
+            };
+            hook::after_response(hooks, seen, &this);
+        }
         let wait = match &outcome {
             Ok(raw) => {
                 span.record("status", raw.status.as_u16());
@@ -202,6 +210,18 @@ async fn attempts(
                     && let Some(id) = raw.request_id()
                 {
                     span.record("request_id", id);
+                }
+                if raw.status == reqwest::StatusCode::UNAUTHORIZED
+                    && credentials.has_provider_credentials()
+                    && !refreshed
+                {
+                    // The server did not act on a request it did not authorise,
+                    // so this is safe to repeat whatever the method.
+                    tracing::info!("401: asking the credential provider again, then retrying once");
+                    core.invalidate_credentials(&credentials).await;
+                    refreshed = true;
+                    attempt += 1;
+                    continue;
                 }
                 if safe && retryable_status(raw.status) {
                     policy.wait_for(attempt, &raw.headers)
@@ -230,13 +250,12 @@ async fn attempts(
                         "retrying"
                     ),
                     Err(e) => tracing::warn!(
-                        error = %e.without_url_ref(),
+                        error = %super::error::cause(e),
                         wait_ms = wait.as_millis() as u64,
                         "retrying"
                     ),
                 }
                 tokio::time::sleep(wait).await;
-                current = make_request(build, timeout).map_err(Failure::InvalidRequest)?;
                 attempt += 1;
             }
             None => {
@@ -247,11 +266,12 @@ async fn attempts(
                     }),
                     Err(e) => {
                         let source = e.without_url();
-                        tracing::debug!(error = %source, "request failed");
+                        tracing::debug!(error = %super::error::cause(&source), "request failed");
                         Err(if source.is_timeout() {
                             Failure::Timeout {
                                 source,
                                 attempts: attempt,
+                                after: timeout,
                             }
                         } else {
                             Failure::Transport {
@@ -263,21 +283,6 @@ async fn attempts(
                 };
             }
         }
-    }
-}
-
-/// `reqwest::Error` formats its URL, which may carry a query credential.
-trait WithoutUrl {
-    fn without_url_ref(&self) -> String;
-}
-
-impl WithoutUrl for reqwest::Error {
-    fn without_url_ref(&self) -> String {
-        let mut text = self.to_string();
-        if let Some(url) = self.url() {
-            text = text.replace(url.as_str(), "<url>");
-        }
-        text
     }
 }
 
