@@ -37,6 +37,21 @@ pub trait Hook: Send + Sync + 'static {
     }
 }
 
+/// A hook shared with the code that made it (to read a counter it keeps).
+impl<T: Hook> Hook for std::sync::Arc<T> {
+    fn before_send(
+        &self,
+        request: &mut reqwest::Request,
+        attempt: &Attempt<'_>,
+    ) -> Result<(), RequestError> {
+        (**self).before_send(request, attempt)
+    }
+
+    fn after_response(&self, outcome: Outcome<'_>, attempt: &Attempt<'_>) {
+        (**self).after_response(outcome, attempt)
+    }
+}
+
 /// Which call and which attempt a hook is called for.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]

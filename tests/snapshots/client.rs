@@ -1242,6 +1242,15 @@ mod runtime {
             /// Fetches a fresh credential.
             fn fetch<'a>(&'a self, context: ProviderContext<'a>) -> CredentialFuture<'a>;
         }
+        /// A provider shared with the code that made it.
+        impl<T: CredentialProvider> CredentialProvider for Arc<T> {
+            fn fetch<'a>(
+                &'a self,
+                context: ProviderContext<'a>,
+            ) -> CredentialFuture<'a> {
+                (**self).fetch(context)
+            }
+        }
         /// Why a credential could not be obtained. It never contains the credential
         /// or the client secret.
         #[derive(Debug)]
@@ -2236,6 +2245,19 @@ mod runtime {
             /// Called when an attempt has its whole response, or has failed without one.
             fn after_response(&self, outcome: Outcome<'_>, attempt: &Attempt<'_>) {
                 let _ = (outcome, attempt);
+            }
+        }
+        /// A hook shared with the code that made it (to read a counter it keeps).
+        impl<T: Hook> Hook for std::sync::Arc<T> {
+            fn before_send(
+                &self,
+                request: &mut reqwest::Request,
+                attempt: &Attempt<'_>,
+            ) -> Result<(), RequestError> {
+                (**self).before_send(request, attempt)
+            }
+            fn after_response(&self, outcome: Outcome<'_>, attempt: &Attempt<'_>) {
+                (**self).after_response(outcome, attempt)
             }
         }
         /// Which call and which attempt a hook is called for.

@@ -517,6 +517,130 @@ pub mod client {
                 .set_provider("core", runtime::Placement::Header("X-M"), provider);
             self
         }
+        /// Sets the credential for the `hook` security scheme: an API key, sent in the `X-N`
+        /// header.
+        pub fn hook2(mut self, credential: impl Into<String>) -> Self {
+            self.core
+                .credentials
+                .set("hook", runtime::Placement::Header("X-N"), credential);
+            self
+        }
+        /// Sets the credential for the `hook` security scheme from a provider: asked when first
+        /// needed, kept until it is about to expire, and asked again (once, then the call is
+        /// retried) when the server answers 401. It replaces [`ClientBuilder::hook2`].
+        pub fn hook2_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider("hook", runtime::Placement::Header("X-N"), provider);
+            self
+        }
+        /// Sets the credential for the `authorize_provider` security scheme: an API key, sent in
+        /// the `X-O` header.
+        pub fn authorize_provider2(mut self, credential: impl Into<String>) -> Self {
+            self.core
+                .credentials
+                .set(
+                    "authorize_provider",
+                    runtime::Placement::Header("X-O"),
+                    credential,
+                );
+            self
+        }
+        /// Sets the credential for the `authorize_provider` security scheme from a provider:
+        /// asked when first needed, kept until it is about to expire, and asked again (once,
+        /// then the call is retried) when the server answers 401. It replaces
+        /// [`ClientBuilder::authorize_provider2`].
+        pub fn authorize_provider2_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider(
+                    "authorize_provider",
+                    runtime::Placement::Header("X-O"),
+                    provider,
+                );
+            self
+        }
+        /// Sets the credential for the `oauth` security scheme: a bearer token, sent as
+        /// `Authorization: Bearer <token>`.
+        pub fn oauth(mut self, credential: impl Into<String>) -> Self {
+            self.core.credentials.set("oauth", runtime::Placement::Bearer, credential);
+            self
+        }
+        /// Sets the credential for the `oauth` security scheme from a provider: asked when first
+        /// needed, kept until it is about to expire, and asked again (once, then the call is
+        /// retried) when the server answers 401. It replaces [`ClientBuilder::oauth`].
+        pub fn oauth_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider("oauth", runtime::Placement::Bearer, provider);
+            self
+        }
+        /// Gets access tokens for the `oauth` security scheme by the OAuth 2 client credentials
+        /// grant (RFC 6749 §4.4) from `/token` (relative to the base URL): the client id and
+        /// secret are sent with HTTP Basic authentication (as RFC 6749 §2.3.1 prefers), the
+        /// token is kept until shortly before it expires and fetched again then, or once when
+        /// the server answers 401. Neither the secret nor a token is ever logged. A failure is
+        /// [`crate::Error::Credential`].
+        ///
+        /// For another token URL, or the id and secret in the form body, pass a
+        /// [`crate::ClientCredentials`] to [`ClientBuilder::oauth_provider`].
+        ///
+        /// Scopes the API description lists:
+        ///
+        /// - `read`: Read things
+        pub fn oauth_client_credentials<S: Into<String>>(
+            mut self,
+            client_id: impl Into<String>,
+            client_secret: impl Into<String>,
+            scopes: impl IntoIterator<Item = S>,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider(
+                    "oauth",
+                    runtime::Placement::Bearer,
+                    runtime::ClientCredentials::new("/token", client_id, client_secret)
+                        .scopes(scopes),
+                );
+            self
+        }
+        /// Sets the credential for the `oauth_client_credentials` security scheme: a bearer
+        /// token, sent as `Authorization: Bearer <token>`.
+        pub fn oauth_client_credentials2(
+            mut self,
+            credential: impl Into<String>,
+        ) -> Self {
+            self.core
+                .credentials
+                .set("oauth_client_credentials", runtime::Placement::Bearer, credential);
+            self
+        }
+        /// Sets the credential for the `oauth_client_credentials` security scheme from a
+        /// provider: asked when first needed, kept until it is about to expire, and asked again
+        /// (once, then the call is retried) when the server answers 401. It replaces
+        /// [`ClientBuilder::oauth_client_credentials2`].
+        pub fn oauth_client_credentials2_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider(
+                    "oauth_client_credentials",
+                    runtime::Placement::Bearer,
+                    provider,
+                );
+            self
+        }
         /// Checks the configuration and builds the client.
         pub fn build(self) -> Result<Client, runtime::ConfigError> {
             Ok(Client {
@@ -550,6 +674,11 @@ pub mod client {
         /// - `RESERVED_NAMES_FROM_ENV2`: the credential for `from_env`
         /// - `RESERVED_NAMES_CLONE2`: the credential for `clone`
         /// - `RESERVED_NAMES_CORE2`: the credential for `core`
+        /// - `RESERVED_NAMES_HOOK2`: the credential for `hook`
+        /// - `RESERVED_NAMES_AUTHORIZE_PROVIDER2`: the credential for `authorize_provider`
+        /// - `RESERVED_NAMES_OAUTH`: the credential for `oauth`
+        /// - `RESERVED_NAMES_OAUTH_CLIENT_CREDENTIALS2`: the credential for
+        ///   `oauth_client_credentials`
         ///
         /// Fails if the base URL is invalid or no credential is set.
         pub fn from_env() -> Result<Self, runtime::ConfigError> {
@@ -614,10 +743,28 @@ pub mod client {
                 builder = builder.core2(value);
                 found = true;
             }
+            if let Ok(value) = std::env::var("RESERVED_NAMES_HOOK2") {
+                builder = builder.hook2(value);
+                found = true;
+            }
+            if let Ok(value) = std::env::var("RESERVED_NAMES_AUTHORIZE_PROVIDER2") {
+                builder = builder.authorize_provider2(value);
+                found = true;
+            }
+            if let Ok(value) = std::env::var("RESERVED_NAMES_OAUTH") {
+                builder = builder.oauth(value);
+                found = true;
+            }
+            if let Ok(value) = std::env::var(
+                "RESERVED_NAMES_OAUTH_CLIENT_CREDENTIALS2",
+            ) {
+                builder = builder.oauth_client_credentials2(value);
+                found = true;
+            }
             if !found {
                 return Err(
                     runtime::ConfigError(
-                        "no credential in the environment: set RESERVED_NAMES_AUTHORIZE or RESERVED_NAMES_BASE_URL2 or RESERVED_NAMES_HTTP or RESERVED_NAMES_HTTP_CLIENT2 or RESERVED_NAMES_TIMEOUT2 or RESERVED_NAMES_CONNECT_TIMEOUT2 or RESERVED_NAMES_RETRY2 or RESERVED_NAMES_BUILD2 or RESERVED_NAMES_NEW2 or RESERVED_NAMES_SETTINGS or RESERVED_NAMES_BUILDER2 or RESERVED_NAMES_FROM_ENV2 or RESERVED_NAMES_CLONE2 or RESERVED_NAMES_CORE2"
+                        "no credential in the environment: set RESERVED_NAMES_AUTHORIZE or RESERVED_NAMES_BASE_URL2 or RESERVED_NAMES_HTTP or RESERVED_NAMES_HTTP_CLIENT2 or RESERVED_NAMES_TIMEOUT2 or RESERVED_NAMES_CONNECT_TIMEOUT2 or RESERVED_NAMES_RETRY2 or RESERVED_NAMES_BUILD2 or RESERVED_NAMES_NEW2 or RESERVED_NAMES_SETTINGS or RESERVED_NAMES_BUILDER2 or RESERVED_NAMES_FROM_ENV2 or RESERVED_NAMES_CLONE2 or RESERVED_NAMES_CORE2 or RESERVED_NAMES_HOOK2 or RESERVED_NAMES_AUTHORIZE_PROVIDER2 or RESERVED_NAMES_OAUTH or RESERVED_NAMES_OAUTH_CLIENT_CREDENTIALS2"
                             .into(),
                     ),
                 );
@@ -663,6 +810,10 @@ pub mod client {
         /// - `core2` (query `core`, optional, set with `.core2(…)`)
         /// - `op2` (query `op`, optional, set with `.op2(…)`)
         /// - `new2` (query `new`, optional, set with `.new2(…)`)
+        /// - `with_header2` (query `with_header`, optional, set with `.with_header2(…)`)
+        /// - `with_query2` (query `with_query`, optional, set with `.with_query2(…)`)
+        /// - `with_body_member2` (query `with_body_member`, optional, set with
+        ///   `.with_body_member2(…)`)
         ///
         /// # Errors
         ///
@@ -696,6 +847,9 @@ pub mod client {
                     core2: None,
                     op2: None,
                     new2: None,
+                    with_header2: None,
+                    with_query2: None,
+                    with_body_member2: None,
                 },
             )
         }
@@ -1183,6 +1337,270 @@ pub mod client {
         pub fn request(&self) -> runtime::Request<'_, Request2> {
             runtime::Request::new(&self.core, Request2 {})
         }
+        /// Calls `raw`.
+        ///
+        /// `GET /z0` (operation `raw`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.raw2().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn raw2(&self) -> runtime::Request<'_, Raw2> {
+            runtime::Request::new(&self.core, Raw2 {})
+        }
+        /// Calls `Raw`.
+        ///
+        /// `GET /z1` (operation `Raw`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.raw3().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn raw3(&self) -> runtime::Request<'_, Raw3> {
+            runtime::Request::new(&self.core, Raw3 {})
+        }
+        /// Calls `Hook`.
+        ///
+        /// `GET /z2` (operation `Hook`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.hook().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn hook(&self) -> runtime::Request<'_, Hook2> {
+            runtime::Request::new(&self.core, Hook2 {})
+        }
+        /// Calls `Attempt`.
+        ///
+        /// `GET /z3` (operation `Attempt`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.attempt().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn attempt(&self) -> runtime::Request<'_, Attempt2> {
+            runtime::Request::new(&self.core, Attempt2 {})
+        }
+        /// Calls `Outcome`.
+        ///
+        /// `GET /z4` (operation `Outcome`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.outcome().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn outcome(&self) -> runtime::Request<'_, Outcome2> {
+            runtime::Request::new(&self.core, Outcome2 {})
+        }
+        /// Calls `CredentialProvider`.
+        ///
+        /// `GET /z5` (operation `CredentialProvider`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.credential_provider().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn credential_provider(&self) -> runtime::Request<'_, CredentialProvider2> {
+            runtime::Request::new(&self.core, CredentialProvider2 {})
+        }
+        /// Calls `CredentialFuture`.
+        ///
+        /// `GET /z6` (operation `CredentialFuture`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.credential_future().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn credential_future(&self) -> runtime::Request<'_, CredentialFuture2> {
+            runtime::Request::new(&self.core, CredentialFuture2 {})
+        }
+        /// Calls `CredentialError`.
+        ///
+        /// `GET /z7` (operation `CredentialError`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.credential_error().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn credential_error(&self) -> runtime::Request<'_, CredentialError2> {
+            runtime::Request::new(&self.core, CredentialError2 {})
+        }
+        /// Calls `ProviderContext`.
+        ///
+        /// `GET /z8` (operation `ProviderContext`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.provider_context().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn provider_context(&self) -> runtime::Request<'_, ProviderContext2> {
+            runtime::Request::new(&self.core, ProviderContext2 {})
+        }
+        /// Calls `Token`.
+        ///
+        /// `GET /z9` (operation `Token`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.token().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn token(&self) -> runtime::Request<'_, Token2> {
+            runtime::Request::new(&self.core, Token2 {})
+        }
+        /// Calls `ClientCredentials`.
+        ///
+        /// `GET /z10` (operation `ClientCredentials`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.client_credentials().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn client_credentials(&self) -> runtime::Request<'_, ClientCredentials2> {
+            runtime::Request::new(&self.core, ClientCredentials2 {})
+        }
+        /// Calls `ClientAuth`.
+        ///
+        /// `GET /z11` (operation `ClientAuth`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.client_auth().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn client_auth(&self) -> runtime::Request<'_, ClientAuth2> {
+            runtime::Request::new(&self.core, ClientAuth2 {})
+        }
     }
     /// The parameters of [`Client::authorize`] (`GET /a`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1201,6 +1619,9 @@ pub mod client {
         core2: Option<String>,
         op2: Option<String>,
         new2: Option<String>,
+        with_header2: Option<String>,
+        with_query2: Option<String>,
+        with_body_member2: Option<String>,
     }
     impl<'a> runtime::Request<'a, Authorize> {
         /// Sets the `client` query parameter.
@@ -1268,6 +1689,21 @@ pub mod client {
             self.op.new2 = Some(value.into());
             self
         }
+        /// Sets the `with_header` query parameter.
+        pub fn with_header2(mut self, value: impl Into<String>) -> Self {
+            self.op.with_header2 = Some(value.into());
+            self
+        }
+        /// Sets the `with_query` query parameter.
+        pub fn with_query2(mut self, value: impl Into<String>) -> Self {
+            self.op.with_query2 = Some(value.into());
+            self
+        }
+        /// Sets the `with_body_member` query parameter.
+        pub fn with_body_member2(mut self, value: impl Into<String>) -> Self {
+            self.op.with_body_member2 = Some(value.into());
+            self
+        }
     }
     impl runtime::Operation for Authorize {
         type Success = types::Client;
@@ -1322,6 +1758,15 @@ pub mod client {
             }
             if let Some(value) = &self.new2 {
                 request.query("new", value, runtime::Style::Form, true)?;
+            }
+            if let Some(value) = &self.with_header2 {
+                request.query("with_header", value, runtime::Style::Form, true)?;
+            }
+            if let Some(value) = &self.with_query2 {
+                request.query("with_query", value, runtime::Style::Form, true)?;
+            }
+            if let Some(value) = &self.with_body_member2 {
+                request.query("with_body_member", value, runtime::Style::Form, true)?;
             }
             Ok(())
         }
@@ -2086,6 +2531,414 @@ pub mod client {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub enum Request2Error {}
+    /// The parameters of [`Client::raw2`] (`GET /z0`), which returns them in a
+    /// [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct Raw2 {}
+    impl runtime::Operation for Raw2 {
+        type Success = ();
+        type Error = Raw2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "raw",
+            method: "GET",
+            path: "/z0",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z0");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::raw2`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum Raw2Error {}
+    /// The parameters of [`Client::raw3`] (`GET /z1`), which returns them in a
+    /// [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct Raw3 {}
+    impl runtime::Operation for Raw3 {
+        type Success = ();
+        type Error = Raw3Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "Raw",
+            method: "GET",
+            path: "/z1",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z1");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::raw3`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum Raw3Error {}
+    /// The parameters of [`Client::hook`] (`GET /z2`), which returns them in a
+    /// [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct Hook2 {}
+    impl runtime::Operation for Hook2 {
+        type Success = ();
+        type Error = Hook2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "Hook",
+            method: "GET",
+            path: "/z2",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z2");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::hook`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum Hook2Error {}
+    /// The parameters of [`Client::attempt`] (`GET /z3`), which returns them in a
+    /// [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct Attempt2 {}
+    impl runtime::Operation for Attempt2 {
+        type Success = ();
+        type Error = Attempt2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "Attempt",
+            method: "GET",
+            path: "/z3",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z3");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::attempt`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum Attempt2Error {}
+    /// The parameters of [`Client::outcome`] (`GET /z4`), which returns them in a
+    /// [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct Outcome2 {}
+    impl runtime::Operation for Outcome2 {
+        type Success = ();
+        type Error = Outcome2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "Outcome",
+            method: "GET",
+            path: "/z4",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z4");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::outcome`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum Outcome2Error {}
+    /// The parameters of [`Client::credential_provider`] (`GET /z5`), which returns them in
+    /// a [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct CredentialProvider2 {}
+    impl runtime::Operation for CredentialProvider2 {
+        type Success = ();
+        type Error = CredentialProvider2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "CredentialProvider",
+            method: "GET",
+            path: "/z5",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z5");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::credential_provider`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum CredentialProvider2Error {}
+    /// The parameters of [`Client::credential_future`] (`GET /z6`), which returns them in a
+    /// [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct CredentialFuture2 {}
+    impl runtime::Operation for CredentialFuture2 {
+        type Success = ();
+        type Error = CredentialFuture2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "CredentialFuture",
+            method: "GET",
+            path: "/z6",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z6");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::credential_future`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum CredentialFuture2Error {}
+    /// The parameters of [`Client::credential_error`] (`GET /z7`), which returns them in a
+    /// [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct CredentialError2 {}
+    impl runtime::Operation for CredentialError2 {
+        type Success = ();
+        type Error = CredentialError2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "CredentialError",
+            method: "GET",
+            path: "/z7",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z7");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::credential_error`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum CredentialError2Error {}
+    /// The parameters of [`Client::provider_context`] (`GET /z8`), which returns them in a
+    /// [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct ProviderContext2 {}
+    impl runtime::Operation for ProviderContext2 {
+        type Success = ();
+        type Error = ProviderContext2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "ProviderContext",
+            method: "GET",
+            path: "/z8",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z8");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::provider_context`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum ProviderContext2Error {}
+    /// The parameters of [`Client::token`] (`GET /z9`), which returns them in a
+    /// [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct Token2 {}
+    impl runtime::Operation for Token2 {
+        type Success = ();
+        type Error = Token2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "Token",
+            method: "GET",
+            path: "/z9",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z9");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::token`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum Token2Error {}
+    /// The parameters of [`Client::client_credentials`] (`GET /z10`), which returns them in
+    /// a [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct ClientCredentials2 {}
+    impl runtime::Operation for ClientCredentials2 {
+        type Success = ();
+        type Error = ClientCredentials2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "ClientCredentials",
+            method: "GET",
+            path: "/z10",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z10");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::client_credentials`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum ClientCredentials2Error {}
+    /// The parameters of [`Client::client_auth`] (`GET /z11`), which returns them in a
+    /// [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct ClientAuth2 {}
+    impl runtime::Operation for ClientAuth2 {
+        type Success = ();
+        type Error = ClientAuth2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "ClientAuth",
+            method: "GET",
+            path: "/z11",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z11");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::client_auth`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum ClientAuth2Error {}
 }
 
 mod runtime {
@@ -2178,6 +3031,15 @@ mod runtime {
         pub trait CredentialProvider: Send + Sync + 'static {
             /// Fetches a fresh credential.
             fn fetch<'a>(&'a self, context: ProviderContext<'a>) -> CredentialFuture<'a>;
+        }
+        /// A provider shared with the code that made it.
+        impl<T: CredentialProvider> CredentialProvider for Arc<T> {
+            fn fetch<'a>(
+                &'a self,
+                context: ProviderContext<'a>,
+            ) -> CredentialFuture<'a> {
+                (**self).fetch(context)
+            }
         }
         /// Why a credential could not be obtained. It never contains the credential
         /// or the client secret.
@@ -3116,6 +3978,19 @@ mod runtime {
                 let _ = (outcome, attempt);
             }
         }
+        /// A hook shared with the code that made it (to read a counter it keeps).
+        impl<T: Hook> Hook for std::sync::Arc<T> {
+            fn before_send(
+                &self,
+                request: &mut reqwest::Request,
+                attempt: &Attempt<'_>,
+            ) -> Result<(), RequestError> {
+                (**self).before_send(request, attempt)
+            }
+            fn after_response(&self, outcome: Outcome<'_>, attempt: &Attempt<'_>) {
+                (**self).after_response(outcome, attempt)
+            }
+        }
         /// Which call and which attempt a hook is called for.
         #[derive(Debug, Clone, Copy)]
         #[non_exhaustive]
@@ -3156,6 +4031,208 @@ mod runtime {
         ) {
             for h in hooks {
                 h.after_response(outcome, attempt);
+            }
+        }
+    }
+    mod oauth2 {
+        //! The OAuth 2 client credentials grant (RFC 6749 §4.4): a [`CredentialProvider`]
+        //! that asks a token endpoint for an access token with the client's id and secret.
+        use super::auth::{
+            CredentialError, CredentialFuture, CredentialProvider, ProviderContext, Token,
+        };
+        use super::response::RawResponse;
+        use super::secret::Secret;
+        use std::fmt;
+        use std::time::Duration;
+        /// How the client authenticates to the token endpoint.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        pub enum ClientAuth {
+            /// HTTP Basic with the form-encoded id and secret (RFC 6749 §2.3.1): the
+            /// method every server must support, and the one the RFC prefers.
+            #[default]
+            Basic,
+            /// `client_id` and `client_secret` in the form body, for servers that
+            /// accept nothing else (the RFC does not recommend it).
+            Body,
+        }
+        /// Access tokens by the client credentials grant: the token endpoint is asked
+        /// (`POST`, form-encoded `grant_type=client_credentials` and `scope`), the token
+        /// kept until shortly before its `expires_in`, and asked again then or after a
+        /// 401. Neither the secret nor the token is ever logged or shown by `Debug`.
+        #[derive(Clone)]
+        pub struct ClientCredentials {
+            token_url: String,
+            client_id: String,
+            client_secret: Secret,
+            scopes: Vec<String>,
+            auth: ClientAuth,
+        }
+        impl ClientCredentials {
+            /// `token_url` may be relative: it is resolved against the client's base URL.
+            pub fn new(
+                token_url: impl Into<String>,
+                client_id: impl Into<String>,
+                client_secret: impl Into<String>,
+            ) -> Self {
+                Self {
+                    token_url: token_url.into(),
+                    client_id: client_id.into(),
+                    client_secret: Secret::new(client_secret),
+                    scopes: Vec::new(),
+                    auth: ClientAuth::Basic,
+                }
+            }
+            /// The scopes to ask for (none: the server's default for the client).
+            pub fn scopes<S: Into<String>>(
+                mut self,
+                scopes: impl IntoIterator<Item = S>,
+            ) -> Self {
+                self.scopes = scopes.into_iter().map(Into::into).collect();
+                self
+            }
+            /// How the client authenticates ([`ClientAuth::Basic`] unless set).
+            pub fn client_auth(mut self, auth: ClientAuth) -> Self {
+                self.auth = auth;
+                self
+            }
+            async fn request_token(
+                &self,
+                context: ProviderContext<'_>,
+            ) -> Result<Token, CredentialError> {
+                let url = reqwest::Url::parse(context.base_url)
+                    .and_then(|base| base.join(&self.token_url))
+                    .map_err(|e| {
+                        CredentialError::new(
+                            format!("invalid token URL `{}`: {e}", self.token_url),
+                        )
+                    })?;
+                let form = {
+                    let mut form = form_urlencoded::Serializer::new(String::new());
+                    form.append_pair("grant_type", "client_credentials");
+                    if !self.scopes.is_empty() {
+                        form.append_pair("scope", &self.scopes.join(" "));
+                    }
+                    if self.auth == ClientAuth::Body {
+                        form.append_pair("client_id", &self.client_id);
+                        form.append_pair("client_secret", self.client_secret.expose());
+                    }
+                    form.finish()
+                };
+                let mut request = context
+                    .http
+                    .post(url)
+                    .timeout(context.timeout)
+                    .header(reqwest::header::ACCEPT, "application/json");
+                if self.auth == ClientAuth::Basic {
+                    let encode = |s: &str| {
+                        form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>()
+                    };
+                    request = request
+                        .basic_auth(
+                            encode(&self.client_id),
+                            Some(encode(self.client_secret.expose())),
+                        );
+                }
+                let response = request
+                    .header(
+                        reqwest::header::CONTENT_TYPE,
+                        "application/x-www-form-urlencoded",
+                    )
+                    .body(form)
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        CredentialError::with_source(
+                            "the token endpoint could not be reached",
+                            e.without_url(),
+                        )
+                    })?;
+                let status = response.status();
+                let headers = response.headers().clone();
+                let body = response
+                    .bytes()
+                    .await
+                    .map_err(|e| {
+                        CredentialError::with_source(
+                            "the token endpoint's answer broke off",
+                            e.without_url(),
+                        )
+                    })?;
+                if !status.is_success() {
+                    return Err(
+                        CredentialError::from_response(
+                            "the token endpoint refused the client credentials",
+                            RawResponse {
+                                status,
+                                headers,
+                                body,
+                                attempts: 1,
+                            },
+                        ),
+                    );
+                }
+                parse_token(&body)
+            }
+        }
+        /// Reads a successful token response (RFC 6749 §5.1).
+        fn parse_token(body: &[u8]) -> Result<Token, CredentialError> {
+            let value: serde_json::Value = serde_json::from_slice(body)
+                .map_err(|e| {
+                    CredentialError::new(
+                        format!("the token endpoint's answer is not JSON ({e})"),
+                    )
+                })?;
+            let Some(access_token) = value.get("access_token").and_then(|v| v.as_str())
+            else {
+                return Err(
+                    CredentialError::new(
+                        "the token endpoint's answer has no `access_token`",
+                    ),
+                );
+            };
+            let token_type = value
+                .get("token_type")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            if !token_type.eq_ignore_ascii_case("bearer") {
+                return Err(
+                    CredentialError::new(
+                        format!(
+                            "the token endpoint issued a `{token_type}` token; only bearer tokens can be sent"
+                        ),
+                    ),
+                );
+            }
+            let mut token = Token::new(access_token);
+            let expires_in = value
+                .get("expires_in")
+                .and_then(|v| {
+                    v.as_u64()
+                        .or_else(|| v.as_f64().map(|f| f.max(0.0) as u64))
+                        .or_else(|| v.as_str()?.parse().ok())
+                });
+            if let Some(seconds) = expires_in {
+                token = token.expires_in(Duration::from_secs(seconds));
+            }
+            Ok(token)
+        }
+        impl CredentialProvider for ClientCredentials {
+            fn fetch<'a>(
+                &'a self,
+                context: ProviderContext<'a>,
+            ) -> CredentialFuture<'a> {
+                Box::pin(self.request_token(context))
+            }
+        }
+        impl fmt::Debug for ClientCredentials {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("ClientCredentials")
+                    .field("token_url", &self.token_url)
+                    .field("client_id", &self.client_id)
+                    .field("client_secret", &self.client_secret)
+                    .field("scopes", &self.scopes)
+                    .field("client_auth", &self.auth)
+                    .finish()
             }
         }
     }
@@ -4720,6 +5797,7 @@ mod runtime {
     pub use self::de::*;
     pub use self::error::*;
     pub use self::hook::*;
+    pub use self::oauth2::*;
     pub use self::params::*;
     pub use self::query::*;
     pub use self::request::*;
@@ -4734,6 +5812,7 @@ pub use runtime::{
     DecodeError, Error, Hook, OperationInfo, Outcome, ProviderContext, Raw, RawResponse,
     Request, RequestError, ResponseValue, RetryPolicy, Secret, Token,
 };
+pub use runtime::{ClientAuth, ClientCredentials};
 pub use client::{Client, ClientBuilder};
 
 /// Lets the file build as a binary (trybuild) as well as a module.

@@ -98,6 +98,13 @@ pub trait CredentialProvider: Send + Sync + 'static {
     fn fetch<'a>(&'a self, context: ProviderContext<'a>) -> CredentialFuture<'a>;
 }
 
+/// A provider shared with the code that made it.
+impl<T: CredentialProvider> CredentialProvider for Arc<T> {
+    fn fetch<'a>(&'a self, context: ProviderContext<'a>) -> CredentialFuture<'a> {
+        (**self).fetch(context)
+    }
+}
+
 /// Why a credential could not be obtained. It never contains the credential
 /// or the client secret.
 #[derive(Debug)]
