@@ -149,7 +149,11 @@ fn no_crate_of_the_generated_crate_is_compiled_twice() {
 fn each_tls_feature_brings_its_own_tls_and_no_other() {
     let tags = "auth,data-center-facilities,port-orders,ports,metros,layer-2-connections";
     let cases: [(Option<&str>, &[&str], &[&str]); 3] = [
-        (None, &["aws-lc-sys", "rustls"], &["ring", "openssl-sys", "native-tls"]),
+        (
+            None,
+            &["aws-lc-sys", "rustls"],
+            &["ring", "openssl-sys", "native-tls"],
+        ),
         (
             Some("native-tls"),
             &["openssl-sys", "native-tls"],

@@ -76,7 +76,10 @@ async fn oauth_secret_and_tokens_never_reach_logs_debug_or_errors() {
         "operation_id=\"whoami\"",
         "attempt=2",
     ] {
-        assert!(logs.contains(needle), "the logs should say {needle:?}:\n{logs}");
+        assert!(
+            logs.contains(needle),
+            "the logs should say {needle:?}:\n{logs}"
+        );
     }
     let texts = [
         logs,
