@@ -38,7 +38,13 @@ pub struct Features {
 impl Features {
     pub fn of(space: &TypeSpace, built: &OperationSet) -> Self {
         let mut names = Namespace::new();
-        names.reserve("default");
+        // Cargo's own, and the crate's other features (`mock`, TLS).
+        for n in ["default", "mock"]
+            .into_iter()
+            .chain(crate::output::TLS_FEATURES.iter().map(|(n, _)| *n))
+        {
+            names.reserve(n);
+        }
         let mut modules = Namespace::new();
         for m in ["types", "client", "runtime", "shared", "unreferenced"] {
             modules.reserve(m);

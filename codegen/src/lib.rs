@@ -170,6 +170,7 @@ fn generate_here(source: &str, settings: &Settings) -> Result<Output, Vec<Diagno
     let env_prefix = crate_ident.to_ascii_uppercase();
     let mut needs = needs::Needs::of(&space, &built);
     needs.mock = needs.client && matches!(settings.layout, Layout::Crate { .. });
+    needs.tls = needs.mock;
     let has_client = needs.client;
     let runtime_modules = runtime::modules(&needs);
     let client_settings = client::ClientSettings {
@@ -177,6 +178,7 @@ fn generate_here(source: &str, settings: &Settings) -> Result<Output, Vec<Diagno
         env_prefix: &env_prefix,
         title: &info.title,
         default_server: default_server(&doc.api),
+        tls: needs.tls,
     };
     let crate_doc = crate_doc(&doc.api, has_client);
     let header = output::rust_header(&settings.command, &settings.source_label);

@@ -28,12 +28,17 @@ pub struct Needs {
     pub upload: bool,
     /// A crate (not a single file) with a client: the `mock` feature's server.
     pub mock: bool,
+    /// A crate (not a single file) with a client: TLS chosen by crate features.
+    pub tls: bool,
+    /// A security scheme with an OAuth 2 client credentials flow.
+    pub oauth2: bool,
 }
 
 impl Needs {
     pub fn of(space: &TypeSpace, built: &OperationSet) -> Self {
         let mut needs = Needs {
             client: !built.operations.is_empty(),
+            oauth2: built.schemes.iter().any(|s| s.client_credentials.is_some()),
             ..Needs::default()
         };
         let mut types: Vec<&Ty> = Vec::new();

@@ -119,9 +119,12 @@ pub fn dependency(name: &str, crates: &[&str]) -> Option<String> {
         // unit in the last place off, and a number would not go back as it came.
         "serde_json" => r#"serde_json = { version = "1", features = ["float_roundtrip"] }"#.into(),
         "reqwest" => {
-            // rustls with reqwest's own default provider, so a consumer on reqwest's
-            // defaults shares every crate; `query` for `RequestBuilder::query`.
-            let mut features = vec![r#""rustls""#, r#""query""#];
+            // `query` for `RequestBuilder::query`. TLS comes from the crate's
+            // features (see [`TLS_FEATURES`]) when it has them, else rustls.
+            let mut features = vec![r#""query""#];
+            if !crates.contains(&"rustls") {
+                features.insert(0, r#""rustls""#);
+            }
             if crates.contains(&"reqwest/multipart") {
                 features.push(r#""multipart""#);
             }
@@ -135,6 +138,8 @@ pub fn dependency(name: &str, crates: &[&str]) -> Option<String> {
             )
         }
         "bytes" => r#"bytes = "1""#.into(),
+        // Only for the `rustls-ring` feature: rustls with ring, without aws-lc.
+        "rustls" => r#"rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#.into(),
         // Only for the `mock` feature: consumers' tests, never a normal build.
         "wiremock" => r#"wiremock = { version = "0.6", optional = true }"#.into(),
         "httpdate" => r#"httpdate = "1""#.into(),
@@ -144,7 +149,7 @@ pub fn dependency(name: &str, crates: &[&str]) -> Option<String> {
                 .into()
         }
         "tokio" => {
-            r#"tokio = { version = "1", default-features = false, features = ["time"] }"#.into()
+            r#"tokio = { version = "1", default-features = false, features = ["time", "sync"] }"#.into()
         }
         "tracing" => {
             r#"tracing = { version = "0.1", default-features = false, features = ["std"] }"#.into()
@@ -163,6 +168,17 @@ pub fn dependency(name: &str, crates: &[&str]) -> Option<String> {
         _ => return None,
     })
 }
+
+/// The TLS features of a crate with a client (the first is on by default), and
+/// what each turns on; `runtime/src/tls.rs` reads them.
+pub const TLS_FEATURES: &[(&str, &str)] = &[
+    ("rustls", r#"["reqwest/rustls"]"#),
+    ("native-tls", r#"["reqwest/native-tls"]"#),
+    (
+        "rustls-ring",
+        r#"["reqwest/rustls-no-provider", "dep:rustls"]"#,
+    ),
+];
 
 /// The edition generated crates are written in.
 pub const EDITION: &str = "2024";
@@ -200,17 +216,31 @@ pub fn manifest(m: &Manifest<'_>, command: &str, source: &str) -> String {
         out.push_str(&d);
         out.push('\n');
     }
+    let tls = m.crates.contains(&"rustls");
+    if !m.features.is_empty() || tls {
+        out.push_str("\n[features]\n");
+        let mut default: Vec<String> = Vec::new();
+        if tls {
+            default.push(toml_string(TLS_FEATURES[0].0));
+        }
+        default.extend(m.features.iter().map(|f| toml_string(f)));
+        out.push_str(&format!("default = [{}]\n", default.join(", ")));
+    }
+    if tls {
+        out.push_str("# TLS, passed through to reqwest: `rustls` (default; rustls with aws-lc-rs),\n# `native-tls` (the platform's TLS), or `rustls-ring` (rustls with ring: no C\n# toolchain for aws-lc). With `default-features = false`, turn one on to call https.\n");
+        for (name, enables) in TLS_FEATURES {
+            out.push_str(&format!("{name} = {enables}\n"));
+        }
+    }
     if !m.features.is_empty() {
-        out.push_str("\n# One feature per tag of the API description: a tag's operations, and the\n# types only they use, compile only with it. All are on by default.\n[features]\n");
-        let all: Vec<String> = m.features.iter().map(|f| toml_string(f)).collect();
-        out.push_str(&format!("default = [{}]\n", all.join(", ")));
+        out.push_str("# One feature per tag of the API description: a tag's operations, and the\n# types only they use, compile only with it. All are on by default.\n");
         // Feature names are ASCII letters, digits and `-`: bare TOML keys.
         for f in &m.features {
             out.push_str(&format!("{f} = []\n"));
         }
     }
     if m.crates.contains(&"wiremock") {
-        out.push_str(if m.features.is_empty() {
+        out.push_str(if m.features.is_empty() && !tls {
             "\n[features]\n"
         } else {
             ""

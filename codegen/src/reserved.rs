@@ -25,7 +25,7 @@ const TRAIT_METHODS: &[&str] = &[
 ];
 
 /// Methods and fields of `Client`, besides one method per operation.
-pub const CLIENT: &[&str] = &["builder", "new", "from_env", "base_url", "core"];
+pub const CLIENT: &[&str] = &["builder", "new", "from_env", "base_url", "core", "raw"];
 
 /// Methods and fields of the runtime's `MockServer` (crate feature `mock`), which
 /// also gets one method per operation, named as the `Client`'s.
@@ -52,6 +52,7 @@ pub const CLIENT_BUILDER: &[&str] = &[
     "timeout",
     "connect_timeout",
     "retry",
+    "hook",
     "build",
     "new",
     "core",
@@ -63,6 +64,9 @@ pub const REQUEST_BUILDER: &[&str] = &[
     "send",
     "with_timeout",
     "with_retry",
+    "with_header",
+    "with_query",
+    "with_body_member",
     "stream",
     "events",
     "byte_stream",
@@ -128,6 +132,17 @@ pub const CLIENT_MODULE_TYPES: &[&str] = &[
     "DecodeError",
     "RetryPolicy",
     "Request",
+    "Raw",
+    "Hook",
+    "Attempt",
+    "Outcome",
+    "CredentialProvider",
+    "CredentialFuture",
+    "CredentialError",
+    "ProviderContext",
+    "Token",
+    "ClientCredentials",
+    "ClientAuth",
 ];
 
 /// A namespace with `names` and the trait methods held back.
@@ -246,7 +261,11 @@ mod tests {
             Vec::<String>::new()
         );
         assert_eq!(
-            unregistered(members(&file, "ClientBuilder"), &["key"], CLIENT_BUILDER),
+            unregistered(
+                members(&file, "ClientBuilder"),
+                &["key", "key_provider"],
+                CLIENT_BUILDER
+            ),
             Vec::<String>::new()
         );
         assert_eq!(

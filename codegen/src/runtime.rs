@@ -35,16 +35,21 @@ macro_rules! module {
 
 /// Every runtime module, in the order they are listed in a generated `mod.rs`.
 pub const MODULES: &[Module] = &[
-    module!("auth", ["error", "secret"], ["reqwest"]),
+    module!(
+        "auth",
+        ["error", "response", "secret"],
+        ["reqwest", "serde_json", "tokio", "tracing"]
+    ),
     module!("base64_text", [], ["serde", "base64"]),
     module!("datetime", [], ["serde", "chrono"]),
     module!("de", [], ["serde", "serde_json"]),
-    module!("error", ["response"], ["reqwest"]),
+    module!("error", ["auth", "response"], ["reqwest"]),
     module!(
         "form",
         ["error", "params", "query", "request"],
         ["serde", "serde_json", "form_urlencoded"]
     ),
+    module!("hook", ["error", "response"], ["reqwest"]),
     module!(
         "mock",
         ["error", "request"],
@@ -54,6 +59,11 @@ pub const MODULES: &[Module] = &[
         "multipart",
         ["error", "params", "request"],
         ["serde", "serde_json", "reqwest", "reqwest/multipart"]
+    ),
+    module!(
+        "oauth2",
+        ["auth", "response", "secret"],
+        ["reqwest", "serde_json", "form_urlencoded"]
     ),
     module!("pagination", ["error"], ["futures-util"]),
     module!("params", ["error"], ["serde", "serde_json", "reqwest"]),
@@ -79,8 +89,15 @@ pub const MODULES: &[Module] = &[
     ),
     module!(
         "retry",
-        ["error", "response"],
-        ["reqwest", "httpdate", "tokio", "tracing", "bytes"]
+        ["auth", "error", "hook", "response", "transport"],
+        [
+            "reqwest",
+            "serde_json",
+            "httpdate",
+            "tokio",
+            "tracing",
+            "bytes"
+        ]
     ),
     module!("secret", ["error"], ["reqwest"]),
     module!("sse", [], ["serde"]),
@@ -89,9 +106,10 @@ pub const MODULES: &[Module] = &[
         ["error", "request", "response", "sse"],
         ["reqwest", "bytes", "futures-util", "tokio", "serde"]
     ),
+    module!("tls", ["error"], ["reqwest", "rustls"]),
     module!(
         "transport",
-        ["auth", "error", "request", "response", "retry"],
+        ["auth", "error", "hook", "request", "response", "retry"],
         ["reqwest"]
     ),
     module!(
@@ -135,8 +153,11 @@ pub fn modules(needs: &Needs) -> Vec<&'static Module> {
             "error",
             "retry",
             "params",
+            "hook",
         ],
     );
+    want(needs.client && needs.oauth2, &["oauth2"]);
+    want(needs.tls, &["tls"]);
     want(needs.client && needs.path_params, &["path"]);
     want(needs.client && (needs.query || needs.form), &["query"]);
     want(needs.client && needs.form, &["form"]);
@@ -248,7 +269,12 @@ pub fn reexports(modules: &[&Module]) -> TokenStream {
     let mut out = TokenStream::new();
     if has("retry") {
         out.extend(quote! {
-            pub use runtime::{ConfigError, DecodeError, Error, OperationInfo, RawResponse, Request, RequestError, ResponseValue, RetryPolicy, Secret};
+            pub use runtime::{Attempt, ConfigError, CredentialError, CredentialFuture, CredentialProvider, DecodeError, Error, Hook, OperationInfo, Outcome, ProviderContext, Raw, RawResponse, Request, RequestError, ResponseValue, RetryPolicy, Secret, Token};
+        });
+    }
+    if has("oauth2") {
+        out.extend(quote! {
+            pub use runtime::{ClientAuth, ClientCredentials};
         });
     }
     if has("stream") {

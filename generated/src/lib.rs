@@ -63,8 +63,9 @@ pub mod client;
 mod runtime;
 
 pub use runtime::{
-    ConfigError, DecodeError, Error, OperationInfo, RawResponse, Request, RequestError,
-    ResponseValue, RetryPolicy, Secret,
+    Attempt, ConfigError, CredentialError, CredentialFuture, CredentialProvider,
+    DecodeError, Error, Hook, OperationInfo, Outcome, ProviderContext, Raw, RawResponse,
+    Request, RequestError, ResponseValue, RetryPolicy, Secret, Token,
 };
 pub use runtime::{Date, DateTime, DateTimeError};
 #[cfg(feature = "mock")]

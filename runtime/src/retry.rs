@@ -1,7 +1,10 @@
 //! Sending a request: timeouts, retries with backoff and `Retry-After`, tracing.
 
-use super::error::{Failure, OperationInfo, RequestError};
+use super::auth::Resolved;
+use super::error::{Failure, RequestError};
+use super::hook::{self, Attempt, Outcome};
 use super::response::RawResponse;
+use super::transport::{Call, Core};
 use std::time::Duration;
 
 /// When and how a failed call is tried again.
@@ -117,11 +120,20 @@ pub(crate) struct Settings {
     pub(crate) retry: RetryPolicy,
 }
 
-/// Per-call overrides of the client's timeout and retry policy.
+/// Per-call overrides of the client's timeout and retry policy, and what the
+/// call adds to the request.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
+    /// `with_header`: they replace headers of the same name.
+    pub(crate) headers: reqwest::header::HeaderMap,
+    /// `with_query`: after the operation's parameters.
+    pub(crate) query: Vec<(String, String)>,
+    /// `with_body_member`: merged into the JSON body.
+    pub(crate) body_members: Vec<(String, serde_json::Value)>,
+    /// The first extra that could not be used; the call fails with it.
+    pub(crate) invalid: Option<RequestError>,
 }
 
 fn retryable_status(status: reqwest::StatusCode) -> bool {
@@ -139,66 +151,27 @@ pub(crate) enum Reading<'a> {
     Stream(&'a mut Option<reqwest::Response>),
 }
 
-/// Sends a request, retrying as the policy allows, and reads the whole
-/// response. Each call is a `tracing` span with the operation, method, path
-/// template, attempt, status, elapsed time and the server's request id; no
+/// Sends a call, retrying as the policy allows, and reads the response as
+/// `reading` says. Each call is a `tracing` span with the operation, method,
+/// path template, attempt, status, elapsed time and the server's request id; no
 /// header or URL is recorded, so credentials never reach the logs.
 pub(crate) async fn execute(
-    http: &reqwest::Client,
-    settings: &Settings,
-    build: Build<'_>,
-    operation: &'static OperationInfo,
-    options: &RequestOptions,
-) -> Result<RawResponse, Failure> {
-    execute_reading(http, settings, build, operation, options, Reading::Whole).await
-}
-
-/// [`execute`], reading the response as `reading` says.
-pub(crate) async fn execute_reading(
-    http: &reqwest::Client,
-    settings: &Settings,
-    build: Build<'_>,
-    operation: &'static OperationInfo,
-    options: &RequestOptions,
+    core: &Core,
+    call: &Call<'_>,
     reading: Reading<'_>,
 ) -> Result<RawResponse, Failure> {
     use tracing::Instrument as _;
-    let policy = options.retry.as_ref().unwrap_or(&settings.retry);
-    let timeout = options.timeout.unwrap_or(settings.timeout);
     let span = tracing::info_span!(
         "http_request",
-        operation_id = operation.operation_id,
-        method = operation.method,
-        path = operation.path,
+        operation_id = call.operation_id,
+        method = call.method,
+        path = call.path,
         attempt = tracing::field::Empty,
         status = tracing::field::Empty,
         elapsed_ms = tracing::field::Empty,
         request_id = tracing::field::Empty,
     );
-    attempts(http, build, timeout, policy, reading)
-        .instrument(span)
-        .await
-}
-
-/// Builds the request of one attempt. It is called again for each retry, so
-/// nothing is copied up front and every kind of body (multipart too) can be
-/// sent again.
-pub(crate) type Build<'a> =
-    &'a (dyn Fn() -> Result<reqwest::RequestBuilder, RequestError> + Sync + 'a);
-
-/// One attempt's request; `timeout` bounds the whole exchange (`None` for a
-/// stream, whose head is timed by [`send`]).
-fn make_request(
-    build: Build<'_>,
-    timeout: Option<Duration>,
-) -> Result<reqwest::Request, RequestError> {
-    let mut request = build()?;
-    if let Some(timeout) = timeout {
-        request = request.timeout(timeout);
-    }
-    request
-        .build()
-        .map_err(|e| RequestError(e.without_url().to_string()))
+    attempts(core, call, reading).instrument(span).await
 }
 
 /// Why an attempt got no response.
@@ -233,39 +206,78 @@ impl AttemptError {
 
     fn text(&self) -> String {
         match self {
-            Self::Http(e) => e.without_url_ref(),
+            Self::Http(e) => super::error::cause(e),
             Self::HeadTimeout(t) => format!("no response head within {t:?}"),
+        }
+    }
+
+    fn outcome(&self) -> Outcome<'_> {
+        match self {
+            Self::Http(e) => Outcome::Failed(e),
+            Self::HeadTimeout(after) => Outcome::TimedOut(*after),
         }
     }
 }
 
 async fn attempts(
-    http: &reqwest::Client,
-    build: Build<'_>,
-    timeout: Duration,
-    policy: &RetryPolicy,
+    core: &Core,
+    call: &Call<'_>,
     mut reading: Reading<'_>,
 ) -> Result<RawResponse, Failure> {
-    let started = std::time::Instant::now();
+    if let Some(e) = &call.options.invalid {
+        return Err(Failure::InvalidRequest(e.clone()));
+    }
+    let settings = core.settings();
+    let policy = call.options.retry.as_ref().unwrap_or(&settings.retry);
+    let timeout = call.options.timeout.unwrap_or(settings.timeout);
     // A stream has no deadline as a whole: its head is timed instead.
     let whole = match reading {
         Reading::Whole => Some(timeout),
         Reading::Stream(_) => None,
     };
-    let mut current = make_request(build, whole).map_err(Failure::InvalidRequest)?;
-    let safe = matches!(
-        *current.method(),
-        reqwest::Method::GET
-            | reqwest::Method::HEAD
-            | reqwest::Method::OPTIONS
-            | reqwest::Method::TRACE
-    ) || policy.retry_non_idempotent;
+    let started = std::time::Instant::now();
+    let safe =
+        matches!(call.method, "GET" | "HEAD" | "OPTIONS" | "TRACE") || policy.retry_non_idempotent;
     let span = tracing::Span::current();
     let mut attempt = 1;
+    // A 401 to a credential from a provider is answered once by a fresh one.
+    let mut refreshed = false;
+    // The next attempt's request, built before waiting: a body that can be sent
+    // only once (a stream) cannot be built again, and then the last outcome stands.
+    let mut next: Option<(Resolved, reqwest::Request)> = None;
     loop {
         span.record("attempt", attempt);
-        let outcome = send(http, current, timeout, &mut reading).await;
+        let (credentials, mut request) = match next.take() {
+            Some(built) => built,
+            None => {
+                let credentials = core
+                    .resolve_credentials(call.security, timeout)
+                    .await
+                    .map_err(Failure::Credential)?;
+                let request = core
+                    .request(call, &credentials, whole)
+                    .map_err(Failure::InvalidRequest)?;
+                (credentials, request)
+            }
+        };
+        let this = Attempt {
+            operation_id: call.operation_id,
+            method: call.method,
+            path: call.path,
+            number: attempt,
+            started: std::time::Instant::now(),
+        };
+        let hooks = core.hooks();
+        hook::before_send(hooks, &mut request, &this).map_err(Failure::InvalidRequest)?;
+        let outcome = send(core.http(), request, timeout, &mut reading).await;
         span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        if !hooks.is_empty() {
+            let seen = match &outcome {
+                Ok(raw) => Outcome::Response(raw),
+                Err(e) => e.outcome(),
+            };
+            hook::after_response(hooks, seen, &this);
+        }
         let wait = match &outcome {
             Ok(raw) => {
                 span.record("status", raw.status.as_u16());
@@ -274,6 +286,26 @@ async fn attempts(
                     && let Some(id) = raw.request_id()
                 {
                     span.record("request_id", id);
+                }
+                if raw.status == reqwest::StatusCode::UNAUTHORIZED
+                    && credentials.has_provider_credentials()
+                    && !refreshed
+                {
+                    // The server did not act on a request it did not authorise,
+                    // so this is safe to repeat whatever the method.
+                    tracing::info!("401: asking the credential provider again, then retrying once");
+                    core.invalidate_credentials(&credentials).await;
+                    refreshed = true;
+                    let fresh = core
+                        .resolve_credentials(call.security, timeout)
+                        .await
+                        .map_err(Failure::Credential)?;
+                    // A body that cannot be sent again leaves the 401 standing.
+                    if let Ok(request) = core.request(call, &fresh, whole) {
+                        next = Some((fresh, request));
+                        attempt += 1;
+                        continue;
+                    }
                 }
                 if safe && retryable_status(raw.status) {
                     policy.wait_for(attempt, &raw.headers)
@@ -287,13 +319,10 @@ async fn attempts(
                 (repeatable && e.is_transient()).then(|| policy.backoff_for(attempt))
             }
         };
-        // The next attempt's request, built before waiting: a body that can be
-        // sent only once (a stream) cannot be built again, and then the last
-        // outcome stands.
-        let next = wait
+        let retry = wait
             .filter(|_| attempt < policy.max_attempts)
-            .and_then(|wait| Some((wait, make_request(build, whole).ok()?)));
-        match next {
+            .and_then(|wait| Some((wait, core.request(call, &credentials, whole).ok()?)));
+        match retry {
             Some((wait, request)) => {
                 match &outcome {
                     Ok(raw) => tracing::warn!(
@@ -307,8 +336,8 @@ async fn attempts(
                         "retrying"
                     ),
                 }
+                next = Some((credentials, request));
                 tokio::time::sleep(wait).await;
-                current = request;
                 attempt += 1;
             }
             None => {
@@ -319,40 +348,26 @@ async fn attempts(
                     }),
                     Err(e) => {
                         tracing::debug!(error = %e.text(), "request failed");
-                        let timeout = e.is_timeout();
+                        let timed_out = e.is_timeout();
                         let source = match e {
                             AttemptError::Http(e) => Some(e.without_url()),
                             AttemptError::HeadTimeout(_) => None,
                         };
                         Err(match source {
-                            Some(source) if !timeout => Failure::Transport {
+                            Some(source) if !timed_out => Failure::Transport {
                                 source,
                                 attempts: attempt,
                             },
                             source => Failure::Timeout {
                                 source,
                                 attempts: attempt,
+                                after: timeout,
                             },
                         })
                     }
                 };
             }
         }
-    }
-}
-
-/// `reqwest::Error` formats its URL, which may carry a query credential.
-trait WithoutUrl {
-    fn without_url_ref(&self) -> String;
-}
-
-impl WithoutUrl for reqwest::Error {
-    fn without_url_ref(&self) -> String {
-        let mut text = self.to_string();
-        if let Some(url) = self.url() {
-            text = text.replace(url.as_str(), "<url>");
-        }
-        text
     }
 }
 

@@ -524,9 +524,7 @@ impl<O: Operation> Request<'_, O> {
         let raw = self
             .core
             .execute_stream(
-                &O::INFO,
-                &self.options,
-                &|parts: &mut RequestParts| op.write(parts),
+                &self.call(&|parts: &mut RequestParts| op.write(parts)),
                 accept,
                 &mut slot,
             )

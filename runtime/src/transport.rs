@@ -1,21 +1,24 @@
 //! A configured client: base URL, HTTP client, defaults, credentials; and sending
 //! one operation's request with them. Nothing here depends on the operation's types.
 
-use super::auth::Credentials;
-use super::error::{ConfigError, OperationInfo, RequestError};
+use super::auth::{CredentialError, Credentials, ProviderContext, Resolved};
+use super::error::{ConfigError, RequestError};
+use super::hook::Hook;
 use super::request::{Body, RequestParts};
 use super::response::RawResponse;
 use super::retry::{self, RequestOptions, RetryPolicy, Settings};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// What every generated `Client` holds. Cheap to clone: clones share one
-/// connection pool.
+/// connection pool, hooks and credential caches.
 #[derive(Clone)]
 pub struct Core {
     base_url: String,
     http: reqwest::Client,
     settings: Settings,
     credentials: Credentials,
+    hooks: Arc<[Arc<dyn Hook>]>,
 }
 
 impl std::fmt::Debug for Core {
@@ -23,9 +26,31 @@ impl std::fmt::Debug for Core {
         f.debug_struct("Client")
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
+            .field("hooks", &self.hooks.len())
             .finish_non_exhaustive()
     }
 }
+
+/// One call, as the transport sends it: what the operation (or `Client::raw`)
+/// says, and the call's options and extras.
+pub(crate) struct Call<'a> {
+    /// `None` for `Client::raw`.
+    pub(crate) operation_id: Option<&'a str>,
+    pub(crate) method: &'a str,
+    /// The path template (for logs and hooks).
+    pub(crate) path: &'a str,
+    /// The security schemes whose credentials are sent (those the client has).
+    pub(crate) security: &'a [&'static str],
+    pub(crate) accept_json: bool,
+    pub(crate) options: &'a RequestOptions,
+    /// Puts the operation's parameters and body on each attempt's request.
+    pub(crate) write: &'a (dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
+}
+
+/// Sets up TLS on an HTTP client builder (the crate's TLS features); the flag
+/// says whether the base URL is `https`.
+pub(crate) type ConfigureTls =
+    fn(reqwest::ClientBuilder, bool) -> Result<reqwest::ClientBuilder, ConfigError>;
 
 /// What every generated `ClientBuilder` holds.
 #[derive(Clone, Default)]
@@ -36,6 +61,7 @@ pub struct CoreBuilder {
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) credentials: Credentials,
+    pub(crate) hooks: Vec<Arc<dyn Hook>>,
 }
 
 impl std::fmt::Debug for CoreBuilder {
@@ -43,6 +69,7 @@ impl std::fmt::Debug for CoreBuilder {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
+            .field("hooks", &self.hooks.len())
             .finish_non_exhaustive()
     }
 }
@@ -53,8 +80,18 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl CoreBuilder {
-    /// Checks the configuration; `default_base_url` is the document's first server.
-    pub(crate) fn build(self, default_base_url: Option<&str>) -> Result<Core, ConfigError> {
+    /// Adds a hook that runs around every attempt of every call.
+    pub(crate) fn hook(&mut self, hook: impl Hook) {
+        self.hooks.push(Arc::new(hook));
+    }
+
+    /// Checks the configuration; `default_base_url` is the document's first
+    /// server; `tls` configures the HTTP client's TLS (the crate's features).
+    pub(crate) fn build(
+        self,
+        default_base_url: Option<&str>,
+        tls: Option<ConfigureTls>,
+    ) -> Result<Core, ConfigError> {
         let base_url = match (self.base_url, default_base_url) {
             (Some(url), _) => url,
             (None, Some(url)) => url.to_string(),
@@ -73,10 +110,16 @@ impl CoreBuilder {
         }
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                .build()
-                .map_err(|e| ConfigError(format!("could not create the HTTP client: {e}")))?,
+            None => {
+                let mut builder = reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT));
+                if let Some(tls) = tls {
+                    builder = tls(builder, parsed.scheme() == "https")?;
+                }
+                builder
+                    .build()
+                    .map_err(|e| ConfigError(format!("could not create the HTTP client: {e}")))?
+            }
         };
         Ok(Core {
             base_url: base_url.trim_end_matches('/').to_string(),
@@ -86,6 +129,7 @@ impl CoreBuilder {
                 retry: self.retry.unwrap_or_default(),
             },
             credentials: self.credentials,
+            hooks: self.hooks.into(),
         })
     }
 }
@@ -95,47 +139,36 @@ impl Core {
         &self.base_url
     }
 
-    /// Sends an operation's request, retrying as allowed, and reads the whole
-    /// response. `write` puts the operation's parameters on each attempt's request.
+    /// Sends a call, retrying as allowed, and reads the whole response.
     pub(crate) async fn execute(
         &self,
-        info: &'static OperationInfo,
-        options: &RequestOptions,
-        write: &(dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
+        call: &Call<'_>,
     ) -> Result<RawResponse, super::error::Failure> {
-        let build = || self.request(info, write);
-        retry::execute(&self.http, &self.settings, &build, info, options).await
+        retry::execute(self, call, retry::Reading::Whole).await
     }
 
-    /// Sends an operation's request as [`execute`](Self::execute) does, asking
-    /// for `accept`, and leaves the body of a success unread in `slot` (the
-    /// timeout bounds the time to the response head).
+    /// Sends a call as [`execute`](Self::execute) does, asking for `accept`,
+    /// and leaves the body of a success unread in `slot` (the timeout bounds
+    /// the time to the response head).
     pub(crate) async fn execute_stream(
         &self,
-        info: &'static OperationInfo,
-        options: &RequestOptions,
-        write: &(dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
+        call: &Call<'_>,
         accept: &'static str,
         slot: &mut Option<reqwest::Response>,
     ) -> Result<RawResponse, super::error::Failure> {
         let write = |parts: &mut RequestParts| {
-            write(parts)?;
+            (call.write)(parts)?;
             parts.headers.insert(
                 reqwest::header::ACCEPT,
                 reqwest::header::HeaderValue::from_static(accept),
             );
             Ok(())
         };
-        let build = || self.request(info, &write);
-        retry::execute_reading(
-            &self.http,
-            &self.settings,
-            &build,
-            info,
-            options,
-            retry::Reading::Stream(slot),
-        )
-        .await
+        let call = Call {
+            write: &write,
+            ..*call
+        };
+        retry::execute(self, &call, retry::Reading::Stream(slot)).await
     }
 
     /// The timeout of a call with these options.
@@ -143,19 +176,66 @@ impl Core {
         options.timeout.unwrap_or(self.settings.timeout)
     }
 
-    /// One attempt's request.
-    fn request(
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    pub(crate) fn hooks(&self) -> &[Arc<dyn Hook>] {
+        &self.hooks
+    }
+
+    /// The provider credentials one attempt sends (fetched if none is held).
+    pub(crate) async fn resolve_credentials(
         &self,
-        info: &OperationInfo,
-        write: &(dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
-    ) -> Result<reqwest::RequestBuilder, RequestError> {
-        let mut parts = RequestParts::default();
-        write(&mut parts)?;
-        let method = reqwest::Method::from_bytes(info.method.as_bytes())
-            .map_err(|_| RequestError(format!("`{}` is not an HTTP method", info.method)))?;
+        schemes: &[&str],
+        timeout: Duration,
+    ) -> Result<Resolved, CredentialError> {
+        if schemes.is_empty() {
+            return Ok(Resolved::default());
+        }
+        let context = ProviderContext {
+            http: &self.http,
+            base_url: &self.base_url,
+            timeout,
+        };
+        self.credentials.resolve(schemes, context).await
+    }
+
+    pub(crate) async fn invalidate_credentials(&self, used: &Resolved) {
+        self.credentials.invalidate(used).await;
+    }
+
+    /// One attempt's request: the operation's parts, credentials, then the
+    /// call's extras, which replace what the operation or client set.
+    /// `timeout` bounds the whole exchange (`None` for a stream, whose head is
+    /// timed by the retry loop).
+    pub(crate) fn request(
+        &self,
+        call: &Call<'_>,
+        credentials: &Resolved,
+        timeout: Option<Duration>,
+    ) -> Result<reqwest::Request, RequestError> {
+        let options = call.options;
+        let mut parts = RequestParts {
+            body_members: options.body_members.clone(),
+            ..RequestParts::default()
+        };
+        (call.write)(&mut parts)?;
+        if !parts.body_members.is_empty() {
+            return Err(RequestError(
+                "`with_body_member` needs a JSON object body; this request has none".into(),
+            ));
+        }
+        let method = reqwest::Method::from_bytes(call.method.as_bytes())
+            .map_err(|_| RequestError(format!("`{}` is not an HTTP method", call.method)))?;
         let mut url = String::with_capacity(self.base_url.len() + parts.path.len());
         url.push_str(&self.base_url);
         url.push_str(&parts.path);
+        parts.query.extend(options.query.iter().cloned());
         let mut request = self.http.request(method, url);
         if !parts.query.is_empty() {
             request = request.query(&parts.query);
@@ -165,13 +245,13 @@ impl Core {
         if !parts.headers.is_empty() {
             request = request.headers(parts.headers);
         }
-        if info.accept_json && !accept_set {
+        if call.accept_json && !accept_set {
             request = request.header(reqwest::header::ACCEPT, "application/json");
         }
-        if !info.security.is_empty() {
-            request = self
-                .credentials
-                .apply(request, info.security, &mut parts.cookies)?;
+        if !call.security.is_empty() {
+            request =
+                self.credentials
+                    .apply(request, call.security, credentials, &mut parts.cookies)?;
         }
         if !parts.cookies.is_empty() {
             request = request.header(reqwest::header::COOKIE, parts.cookies.join("; "));
@@ -187,6 +267,21 @@ impl Core {
                     .body(bytes);
             }
             Some(Body::Custom(apply)) => request = apply(request),
+        }
+        if let Some(timeout) = timeout {
+            request = request.timeout(timeout);
+        }
+        let mut request = request
+            .build()
+            .map_err(|e| RequestError(e.without_url().to_string()))?;
+        if !options.headers.is_empty() {
+            let headers = request.headers_mut();
+            for name in options.headers.keys() {
+                headers.remove(name);
+            }
+            for (name, value) in &options.headers {
+                headers.append(name, value.clone());
+            }
         }
         Ok(request)
     }

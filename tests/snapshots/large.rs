@@ -999,10 +999,17 @@ pub mod client {
             self.core.retry = Some(policy);
             self
         }
+        /// Adds a hook: code of yours that runs around every attempt of every
+        /// call (to sign requests, count them, time them). Hooks run in the
+        /// order they were added; see [`crate::Hook`].
+        pub fn hook(mut self, hook: impl runtime::Hook) -> Self {
+            self.core.hook(hook);
+            self
+        }
         /// Checks the configuration and builds the client.
         pub fn build(self) -> Result<Client, runtime::ConfigError> {
             Ok(Client {
-                core: self.core.build(None)?,
+                core: self.core.build(None, None)?,
             })
         }
     }
@@ -1030,6 +1037,20 @@ pub mod client {
         /// The base URL requests go to.
         pub fn base_url(&self) -> &str {
             self.core.base_url()
+        }
+        /// Calls a path the API description does not have, with the client's base URL, retries,
+        /// timeouts, hooks and errors, and the credentials of no security scheme. `path` is
+        /// appended to the base URL and must stay under it: it starts with `/`, has no `.` or
+        /// `..` segment and no query (add parameters with `with_query`), and has anything but
+        /// letters, digits and `-._~!$&'()*+,;=:@/` percent-encoded. Set a body with `.json(…)`
+        /// or `.body(…)`; `send()` returns the response as it came for a 2xx status, and an
+        /// error that keeps it otherwise.
+        pub fn raw(
+            &self,
+            method: reqwest::Method,
+            path: impl Into<String>,
+        ) -> runtime::Request<'_, runtime::Raw> {
+            runtime::Request::raw(&self.core, method, path.into(), &[])
         }
     }
     impl Client {
@@ -1114,10 +1135,17 @@ mod runtime {
     #![allow(dead_code, unused_imports, clippy::result_large_err)]
     mod auth {
         //! Credentials of a client and how each security scheme sends them: data, so the
-        //! code that applies them is written once, not per document.
+        //! code that applies them is written once, not per document. A credential is
+        //! fixed, or comes from a provider (an OAuth 2 token endpoint, your own code)
+        //! that the client asks again when the credential expires or the server answers 401.
         use super::error::RequestError;
+        use super::response::RawResponse;
         use super::secret::Secret;
         use std::fmt;
+        use std::future::Future;
+        use std::pin::Pin;
+        use std::sync::Arc;
+        use std::time::{Duration, Instant};
         /// Where a security scheme puts its credential.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum Placement {
@@ -1134,17 +1162,265 @@ mod runtime {
             /// An API key as the named cookie.
             Cookie(&'static str),
         }
+        /// A credential from a [`CredentialProvider`], and how long it may be used.
+        #[derive(Clone)]
+        pub struct Token {
+            secret: Secret,
+            expires_in: Option<Duration>,
+        }
+        impl Token {
+            /// A credential that does not expire (until the server answers 401).
+            pub fn new(value: impl Into<String>) -> Self {
+                Self {
+                    secret: Secret::new(value),
+                    expires_in: None,
+                }
+            }
+            /// The credential expires this long after it was obtained; the client asks
+            /// for a new one shortly before (a tenth of the lifetime, at most 30 s).
+            pub fn expires_in(mut self, lifetime: Duration) -> Self {
+                self.expires_in = Some(lifetime);
+                self
+            }
+            pub fn secret(&self) -> &Secret {
+                &self.secret
+            }
+            pub fn lifetime(&self) -> Option<Duration> {
+                self.expires_in
+            }
+        }
+        impl fmt::Debug for Token {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("Token")
+                    .field("secret", &self.secret)
+                    .field("expires_in", &self.expires_in)
+                    .finish()
+            }
+        }
+        /// What a provider gets to fetch a credential with.
+        #[derive(Debug, Clone, Copy)]
+        #[non_exhaustive]
+        pub struct ProviderContext<'a> {
+            /// The client's own HTTP client (its proxies, TLS roots and pool).
+            pub http: &'a reqwest::Client,
+            /// The client's base URL, against which a relative token URL is resolved.
+            pub base_url: &'a str,
+            /// The client's per-attempt timeout.
+            pub timeout: Duration,
+        }
+        /// The future a [`CredentialProvider`] returns.
+        pub type CredentialFuture<'a> = Pin<
+            Box<dyn Future<Output = Result<Token, CredentialError>> + Send + 'a>,
+        >;
+        /// A source of credentials that change: asked when the client first needs
+        /// one, again when it expires, and again (once per call) when the server
+        /// answers 401. Between those the client keeps it; concurrent calls wait for
+        /// one fetch rather than each making their own.
+        pub trait CredentialProvider: Send + Sync + 'static {
+            /// Fetches a fresh credential.
+            fn fetch<'a>(&'a self, context: ProviderContext<'a>) -> CredentialFuture<'a>;
+        }
+        /// A provider shared with the code that made it.
+        impl<T: CredentialProvider> CredentialProvider for Arc<T> {
+            fn fetch<'a>(
+                &'a self,
+                context: ProviderContext<'a>,
+            ) -> CredentialFuture<'a> {
+                (**self).fetch(context)
+            }
+        }
+        /// Why a credential could not be obtained. It never contains the credential
+        /// or the client secret.
+        #[derive(Debug)]
+        pub struct CredentialError(Box<CredentialFailure>);
+        #[derive(Debug)]
+        struct CredentialFailure {
+            scheme: Option<&'static str>,
+            message: String,
+            code: Option<String>,
+            description: Option<String>,
+            response: Option<RawResponse>,
+            source: Option<Box<dyn std::error::Error + Send + Sync>>,
+        }
+        impl CredentialError {
+            /// An error with this message (for providers of your own).
+            pub fn new(message: impl Into<String>) -> Self {
+                Self(
+                    Box::new(CredentialFailure {
+                        scheme: None,
+                        message: message.into(),
+                        code: None,
+                        description: None,
+                        response: None,
+                        source: None,
+                    }),
+                )
+            }
+            /// An error caused by another.
+            pub fn with_source(
+                message: impl Into<String>,
+                source: impl std::error::Error + Send + Sync + 'static,
+            ) -> Self {
+                let mut e = Self::new(message);
+                e.0.source = Some(Box::new(source));
+                e
+            }
+            /// The error a token endpoint answered: its response and, when the body
+            /// is an OAuth 2 error (RFC 6749 §5.2), its `error` and `error_description`.
+            pub fn from_response(
+                message: impl Into<String>,
+                response: RawResponse,
+            ) -> Self {
+                let body: Option<serde_json::Value> = serde_json::from_slice(
+                        &response.body,
+                    )
+                    .ok();
+                let text = |key: &str| {
+                    body.as_ref()
+                        .and_then(|b| b.get(key))
+                        .and_then(|v| v.as_str())
+                        .map(str::to_string)
+                };
+                let mut e = Self::new(message);
+                e.0.code = text("error");
+                e.0.description = text("error_description");
+                e.0.response = Some(response);
+                e
+            }
+            /// The security scheme whose credential failed.
+            pub fn scheme(&self) -> Option<&str> {
+                self.0.scheme
+            }
+            /// The OAuth 2 error code the token endpoint answered (`invalid_client`,
+            /// `invalid_scope`, …).
+            pub fn code(&self) -> Option<&str> {
+                self.0.code.as_deref()
+            }
+            /// The token endpoint's `error_description`.
+            pub fn description(&self) -> Option<&str> {
+                self.0.description.as_deref()
+            }
+            /// The token endpoint's response, when it answered with an error.
+            pub fn response(&self) -> Option<&RawResponse> {
+                self.0.response.as_ref()
+            }
+            /// The token endpoint's status, when it answered with an error.
+            pub fn status(&self) -> Option<reqwest::StatusCode> {
+                self.0.response.as_ref().map(|r| r.status)
+            }
+        }
+        impl fmt::Display for CredentialError {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let e = &self.0;
+                if let Some(scheme) = e.scheme {
+                    write!(f, "`{scheme}`: ")?;
+                }
+                f.write_str(&e.message)?;
+                if let Some(status) = self.status() {
+                    write!(f, " (status {status}")?;
+                    if let Some(code) = &e.code {
+                        write!(f, ", {code}")?;
+                    }
+                    if let Some(d) = &e.description {
+                        write!(f, ": {d}")?;
+                    }
+                    f.write_str(")")?;
+                }
+                if let Some(source) = &e.source {
+                    write!(f, ": {source}")?;
+                }
+                Ok(())
+            }
+        }
+        impl std::error::Error for CredentialError {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                self.0.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+            }
+        }
+        /// A provider's credential, kept until it is about to expire.
+        struct Cached {
+            provider: Box<dyn CredentialProvider>,
+            held: tokio::sync::Mutex<Option<Held>>,
+        }
+        struct Held {
+            secret: Arc<Secret>,
+            /// When to fetch a new one; `None`: not before a 401.
+            refresh_at: Option<Instant>,
+        }
+        /// How long before expiry a credential is renewed: a tenth of its lifetime,
+        /// at most 30 s, so a short-lived token is not renewed on every call.
+        fn margin(lifetime: Duration) -> Duration {
+            (lifetime / 10).min(Duration::from_secs(30))
+        }
+        impl Cached {
+            async fn get(
+                &self,
+                scheme: &'static str,
+                context: ProviderContext<'_>,
+            ) -> Result<Arc<Secret>, CredentialError> {
+                let mut held = self.held.lock().await;
+                if let Some(h) = held.as_ref()
+                    && h.refresh_at.is_none_or(|at| Instant::now() < at)
+                {
+                    return Ok(h.secret.clone());
+                }
+                let fetched_at = Instant::now();
+                let token = self
+                    .provider
+                    .fetch(context)
+                    .await
+                    .map_err(|mut e| {
+                        e.0.scheme = Some(scheme);
+                        e
+                    })?;
+                tracing::debug!(
+                    scheme, expires_in_s = token.expires_in.map(| d | d.as_secs()),
+                    "fetched a credential"
+                );
+                let secret = Arc::new(token.secret);
+                *held = Some(Held {
+                    secret: secret.clone(),
+                    refresh_at: token
+                        .expires_in
+                        .map(|life| fetched_at + life.saturating_sub(margin(life))),
+                });
+                Ok(secret)
+            }
+            /// Forgets `used` (a 401 answered it), unless another call already replaced it.
+            async fn invalidate(&self, used: &Arc<Secret>) {
+                let mut held = self.held.lock().await;
+                if held.as_ref().is_some_and(|h| Arc::ptr_eq(&h.secret, used)) {
+                    *held = None;
+                }
+            }
+        }
+        #[derive(Clone)]
+        enum Source {
+            Fixed(Secret),
+            Provider(Arc<Cached>),
+        }
         #[derive(Clone)]
         struct Credential {
             scheme: &'static str,
             placement: Placement,
             user: Option<String>,
-            secret: Secret,
+            source: Source,
         }
         /// The credentials a client holds, by security scheme name.
         #[derive(Clone, Default)]
         pub struct Credentials {
             list: Vec<Credential>,
+        }
+        /// The provider credentials one attempt sends.
+        #[derive(Default)]
+        pub(crate) struct Resolved {
+            tokens: Vec<(&'static str, Arc<Secret>)>,
+        }
+        impl Resolved {
+            /// Whether any credential of the attempt came from a provider.
+            pub(crate) fn has_provider_credentials(&self) -> bool {
+                !self.tokens.is_empty()
+            }
         }
         impl Credentials {
             /// Sets (or replaces) the credential of a scheme.
@@ -1158,7 +1434,7 @@ mod runtime {
                     scheme,
                     placement,
                     user: None,
-                    secret: Secret::new(secret),
+                    source: Source::Fixed(Secret::new(secret)),
                 });
             }
             /// Sets (or replaces) the user name and password of a basic scheme.
@@ -1172,7 +1448,26 @@ mod runtime {
                     scheme,
                     placement: Placement::Basic,
                     user: Some(user.into()),
-                    secret: Secret::new(password),
+                    source: Source::Fixed(Secret::new(password)),
+                });
+            }
+            /// Sets (or replaces) the credential of a scheme by a provider.
+            pub fn set_provider(
+                &mut self,
+                scheme: &'static str,
+                placement: Placement,
+                provider: impl CredentialProvider,
+            ) {
+                self.insert(Credential {
+                    scheme,
+                    placement,
+                    user: None,
+                    source: Source::Provider(
+                        Arc::new(Cached {
+                            provider: Box::new(provider),
+                            held: tokio::sync::Mutex::new(None),
+                        }),
+                    ),
                 });
             }
             fn insert(&mut self, credential: Credential) {
@@ -1182,44 +1477,79 @@ mod runtime {
             pub fn is_empty(&self) -> bool {
                 self.list.is_empty()
             }
+            /// Gets the provider credentials of the given schemes (fixed ones need nothing).
+            pub(crate) async fn resolve(
+                &self,
+                schemes: &[&str],
+                context: ProviderContext<'_>,
+            ) -> Result<Resolved, CredentialError> {
+                let mut resolved = Resolved::default();
+                for c in self.list.iter().filter(|c| schemes.contains(&c.scheme)) {
+                    if let Source::Provider(cached) = &c.source {
+                        let secret = cached.get(c.scheme, context).await?;
+                        resolved.tokens.push((c.scheme, secret));
+                    }
+                }
+                Ok(resolved)
+            }
+            /// After a 401: the provider credentials `resolved` sent are not used again.
+            pub(crate) async fn invalidate(&self, resolved: &Resolved) {
+                for (scheme, secret) in &resolved.tokens {
+                    for c in self.list.iter().filter(|c| c.scheme == *scheme) {
+                        if let Source::Provider(cached) = &c.source {
+                            cached.invalidate(secret).await;
+                        }
+                    }
+                }
+            }
             /// Adds the credentials of the given schemes (those the client holds) to a request.
             pub(crate) fn apply(
                 &self,
                 mut request: reqwest::RequestBuilder,
                 schemes: &[&str],
+                resolved: &Resolved,
                 cookies: &mut Vec<String>,
             ) -> Result<reqwest::RequestBuilder, RequestError> {
                 for c in self.list.iter().filter(|c| schemes.contains(&c.scheme)) {
+                    let secret: &Secret = match &c.source {
+                        Source::Fixed(secret) => secret,
+                        Source::Provider(_) => {
+                            match resolved.tokens.iter().find(|(s, _)| *s == c.scheme) {
+                                Some((_, secret)) => secret,
+                                None => continue,
+                            }
+                        }
+                    };
                     request = match c.placement {
                         Placement::Bearer => {
                             request
                                 .header(
                                     reqwest::header::AUTHORIZATION,
-                                    c.secret.header_value("Bearer ")?,
+                                    secret.header_value("Bearer ")?,
                                 )
                         }
                         Placement::Basic => {
                             request
                                 .basic_auth(
                                     c.user.as_deref().unwrap_or_default(),
-                                    Some(c.secret.expose()),
+                                    Some(secret.expose()),
                                 )
                         }
                         Placement::Authorization(scheme) => {
                             request
                                 .header(
                                     reqwest::header::AUTHORIZATION,
-                                    c.secret.header_value(&format!("{scheme} "))?,
+                                    secret.header_value(&format!("{scheme} "))?,
                                 )
                         }
                         Placement::Header(name) => {
-                            request.header(name, c.secret.header_value("")?)
+                            request.header(name, secret.header_value("")?)
                         }
                         Placement::Query(name) => {
-                            request.query(&[(name, c.secret.expose())])
+                            request.query(&[(name, secret.expose())])
                         }
                         Placement::Cookie(name) => {
-                            cookies.push(format!("{name}={}", c.secret.expose()));
+                            cookies.push(format!("{name}={}", secret.expose()));
                             request
                         }
                     };
@@ -1530,11 +1860,20 @@ mod runtime {
     }
     mod error {
         //! Everything that can go wrong calling an operation, with nothing the server sent lost.
+        use super::auth::CredentialError;
         use super::response::{DecodeError, RawResponse};
         use std::fmt;
-        /// A request that could not be built (a parameter value no HTTP request can carry).
+        use std::time::Duration;
+        /// A request that could not be built (a parameter value no HTTP request can
+        /// carry), or that a hook refused.
         #[derive(Debug, Clone)]
         pub struct RequestError(pub(crate) String);
+        impl RequestError {
+            /// An error with this message (for hooks that refuse a request).
+            pub fn new(message: impl Into<String>) -> Self {
+                Self(message.into())
+            }
+        }
         impl fmt::Display for RequestError {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(&self.0)
@@ -1546,7 +1885,12 @@ mod runtime {
         ///
         /// Nothing the server sent is lost: every variant that had a response keeps
         /// its status, headers and raw body. No variant contains a credential.
+        ///
+        /// `Display` says what happened in plain words, down to the root cause of a
+        /// transport failure ("connection refused", "dns error: …", "timed out after
+        /// 30 s", "invalid peer certificate: …"); `source()` keeps the chain for programs.
         #[derive(Debug)]
+        #[non_exhaustive]
         pub enum Error<E> {
             /// The server answered with an error status the API description documents;
             /// `body` is decoded, `response` keeps status, headers and raw bytes.
@@ -1555,12 +1899,15 @@ mod runtime {
             UnexpectedStatus(RawResponse),
             /// The body did not decode as the documented type.
             Decode { response: RawResponse, source: DecodeError },
-            /// The request could not be built.
+            /// The request could not be built, or a hook refused it.
             InvalidRequest(RequestError),
-            /// No response within the timeout (after `attempts` tries). `source` is the
-            /// HTTP client's error; `None` when the runtime's own timer ran out (the time
-            /// to a stream's response head: see `events()`).
-            Timeout { source: Option<reqwest::Error>, attempts: u32 },
+            /// A credential could not be obtained (a credential provider or an OAuth 2
+            /// token endpoint failed); nothing was sent to the API.
+            Credential(CredentialError),
+            /// No response within the timeout `after` (per attempt; after `attempts`
+            /// tries). `source` is the HTTP client's error; `None` when the runtime's own
+            /// timer ran out (the time to a stream's response head: see `events()`).
+            Timeout { source: Option<reqwest::Error>, attempts: u32, after: Duration },
             /// No usable response: connection refused or reset, TLS failure, body cut
             /// short (after `attempts` tries). The error carries no URL.
             Transport { source: reqwest::Error, attempts: u32 },
@@ -1573,6 +1920,7 @@ mod runtime {
                     | Self::Decode { response, .. }
                     | Self::UnexpectedStatus(response) => Some(response),
                     Self::InvalidRequest(_)
+                    | Self::Credential(_)
                     | Self::Timeout { .. }
                     | Self::Transport { .. } => None,
                 }
@@ -1594,7 +1942,7 @@ mod runtime {
                     Self::Timeout { attempts, .. } | Self::Transport { attempts, .. } => {
                         *attempts
                     }
-                    Self::InvalidRequest(_) => 0,
+                    Self::InvalidRequest(_) | Self::Credential(_) => 0,
                     _ => self.response().map_or(0, |r| r.attempts),
                 }
             }
@@ -1617,15 +1965,21 @@ mod runtime {
         #[derive(Debug)]
         pub(crate) enum Failure {
             InvalidRequest(RequestError),
-            Timeout { source: Option<reqwest::Error>, attempts: u32 },
+            Credential(CredentialError),
+            Timeout { source: Option<reqwest::Error>, attempts: u32, after: Duration },
             Transport { source: reqwest::Error, attempts: u32 },
         }
         impl<E> From<Failure> for Error<E> {
             fn from(f: Failure) -> Self {
                 match f {
                     Failure::InvalidRequest(e) => Self::InvalidRequest(e),
-                    Failure::Timeout { source, attempts } => {
-                        Self::Timeout { source, attempts }
+                    Failure::Credential(e) => Self::Credential(e),
+                    Failure::Timeout { source, attempts, after } => {
+                        Self::Timeout {
+                            source,
+                            attempts,
+                            after,
+                        }
                     }
                     Failure::Transport { source, attempts } => {
                         Self::Transport {
@@ -1652,12 +2006,17 @@ mod runtime {
                         )?
                     }
                     Self::InvalidRequest(e) => write!(f, "invalid request: {e}")?,
-                    Self::Timeout { attempts, .. } => {
-                        write!(f, "timed out after {attempts} attempt(s)")?
+                    Self::Credential(e) => write!(f, "no credential: {e}")?,
+                    Self::Timeout { attempts, after, .. } => {
+                        write!(
+                            f, "timed out after {} (per attempt; {attempts} attempt(s))",
+                            Seconds(* after)
+                        )?
                     }
                     Self::Transport { source, attempts } => {
                         write!(
-                            f, "request failed after {attempts} attempt(s): {source}"
+                            f, "request failed after {attempts} attempt(s): {}",
+                            cause(source)
                         )?
                     }
                 }
@@ -1673,8 +2032,80 @@ mod runtime {
                     Self::Decode { source, .. } => Some(source),
                     Self::Timeout { source: Some(source), .. }
                     | Self::Transport { source, .. } => Some(source),
+                    Self::Credential(e) => Some(e),
                     _ => None,
                 }
+            }
+        }
+        /// A duration as people write it: `30 s`, `1.5 s`, `250 ms`.
+        pub(crate) struct Seconds(pub(crate) Duration);
+        impl fmt::Display for Seconds {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let d = self.0;
+                if d < Duration::from_secs(1) {
+                    write!(f, "{} ms", d.as_millis())
+                } else if d.subsec_millis() == 0 {
+                    write!(f, "{} s", d.as_secs())
+                } else {
+                    write!(f, "{} s", (d.as_millis() as f64 / 1000.0))
+                }
+            }
+        }
+        /// The root cause of a failed attempt in plain words: what people look for in
+        /// an error message ("connection refused", "dns error: …", a certificate
+        /// problem), which `reqwest::Error`'s own `Display` keeps several `source()`s
+        /// deep. It never contains the URL (which may carry a query credential).
+        pub(crate) fn cause(error: &reqwest::Error) -> String {
+            let mut messages: Vec<String> = Vec::new();
+            let mut io_kind = None;
+            let mut current: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(
+                error,
+            );
+            while let Some(e) = current {
+                if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                    io_kind = Some(io.kind());
+                }
+                messages.push(e.to_string());
+                current = e.source();
+            }
+            let deepest = messages.last().cloned().unwrap_or_default();
+            let plain = match io_kind {
+                Some(std::io::ErrorKind::ConnectionRefused) => Some("connection refused"),
+                Some(std::io::ErrorKind::ConnectionReset) => {
+                    Some("connection reset by the server")
+                }
+                Some(std::io::ErrorKind::ConnectionAborted) => Some("connection aborted"),
+                Some(std::io::ErrorKind::UnexpectedEof) => {
+                    Some(
+                        "the server closed the connection before the response was complete",
+                    )
+                }
+                Some(std::io::ErrorKind::TimedOut) => Some("timed out"),
+                _ => None,
+            };
+            let what = if messages.iter().any(|m| m == "dns error") {
+                format!("dns error: {deepest}")
+            } else if let Some(plain) = plain {
+                plain.to_string()
+            } else if messages.iter().any(|m| m.contains("certificate")) {
+                let at = messages.iter().position(|m| m.contains("certificate"));
+                format!(
+                    "TLS: {}", at.map_or(deepest.as_str(), | i | messages[i].as_str())
+                )
+            } else if deepest.is_empty() {
+                String::new()
+            } else {
+                deepest
+            };
+            let mut stage = error.to_string();
+            if let Some(url) = error.url() {
+                stage = stage.replace(&format!(" for url ({url})"), "");
+                stage = stage.replace(url.as_str(), "<url>");
+            }
+            if what.is_empty() || what == stage {
+                stage
+            } else {
+                format!("{what} ({stage})")
             }
         }
         /// A problem with the client's configuration.
@@ -1698,6 +2129,102 @@ mod runtime {
             pub security: &'static [&'static str],
             /// Whether a success has a JSON body (`Accept: application/json` is sent).
             pub accept_json: bool,
+        }
+    }
+    mod hook {
+        //! Hooks: your code around every attempt of every call, for what the client does
+        //! not do itself (signing a request, counting calls, recording metrics).
+        use super::error::RequestError;
+        use super::response::RawResponse;
+        use std::time::Instant;
+        /// Code that runs around every attempt of every call (retries included, and the
+        /// calls of `Client::raw`). Added with `ClientBuilder::hook`; several run in the
+        /// order they were added.
+        ///
+        /// `before_send` sees the request exactly as it will go out, after parameters,
+        /// credentials and per-request extras are on it, and may change anything on it:
+        /// headers, URL, body. A body the client sends from memory (JSON, text, bytes,
+        /// forms) is readable with `request.body().and_then(|b| b.as_bytes())`; a
+        /// multipart body is a stream and reads as `None`. `after_response` sees the
+        /// whole response, or why the attempt failed.
+        ///
+        /// Hooks are synchronous and run on the task that makes the call: keep them
+        /// quick. Work that must wait (fetching a token) belongs in a
+        /// [`CredentialProvider`](super::CredentialProvider).
+        pub trait Hook: Send + Sync + 'static {
+            /// Called just before an attempt is sent. An error stops the call: it is
+            /// returned as `Error::InvalidRequest` and nothing is sent.
+            fn before_send(
+                &self,
+                request: &mut reqwest::Request,
+                attempt: &Attempt<'_>,
+            ) -> Result<(), RequestError> {
+                let _ = (request, attempt);
+                Ok(())
+            }
+            /// Called when an attempt has its whole response, or has failed without one.
+            fn after_response(&self, outcome: Outcome<'_>, attempt: &Attempt<'_>) {
+                let _ = (outcome, attempt);
+            }
+        }
+        /// A hook shared with the code that made it (to read a counter it keeps).
+        impl<T: Hook> Hook for std::sync::Arc<T> {
+            fn before_send(
+                &self,
+                request: &mut reqwest::Request,
+                attempt: &Attempt<'_>,
+            ) -> Result<(), RequestError> {
+                (**self).before_send(request, attempt)
+            }
+            fn after_response(&self, outcome: Outcome<'_>, attempt: &Attempt<'_>) {
+                (**self).after_response(outcome, attempt)
+            }
+        }
+        /// Which call and which attempt a hook is called for.
+        #[derive(Debug, Clone, Copy)]
+        #[non_exhaustive]
+        pub struct Attempt<'a> {
+            /// The operation's `operationId`; `None` for a call made with `Client::raw`.
+            pub operation_id: Option<&'a str>,
+            /// `GET`, `POST`, …
+            pub method: &'a str,
+            /// The path template (`/ports/{id}`), or the path given to `Client::raw`.
+            pub path: &'a str,
+            /// 1 for the first attempt, 2 for the first retry, …
+            pub number: u32,
+            /// When this attempt's request was built.
+            pub started: Instant,
+        }
+        /// What an attempt came to.
+        #[derive(Debug, Clone, Copy)]
+        #[non_exhaustive]
+        pub enum Outcome<'a> {
+            /// A response arrived, body and all (any status).
+            Response(&'a RawResponse),
+            /// No usable response: connecting, sending or reading failed, or time ran out.
+            Failed(&'a reqwest::Error),
+            /// A stream's response head did not arrive within this time (the runtime's
+            /// own timer; a streamed success's body is read by the caller afterwards,
+            /// so its `Response` here has an empty body).
+            TimedOut(std::time::Duration),
+        }
+        /// Runs every hook's `before_send`; the first error stops.
+        pub(crate) fn before_send(
+            hooks: &[std::sync::Arc<dyn Hook>],
+            request: &mut reqwest::Request,
+            attempt: &Attempt<'_>,
+        ) -> Result<(), RequestError> {
+            hooks.iter().try_for_each(|h| h.before_send(request, attempt))
+        }
+        /// Runs every hook's `after_response`.
+        pub(crate) fn after_response(
+            hooks: &[std::sync::Arc<dyn Hook>],
+            outcome: Outcome<'_>,
+            attempt: &Attempt<'_>,
+        ) {
+            for h in hooks {
+                h.after_response(outcome, attempt);
+            }
         }
     }
     mod params {
@@ -2006,7 +2533,7 @@ mod runtime {
         use super::error::{Error, OperationInfo, RequestError};
         use super::response::{RawResponse, ResponseValue};
         use super::retry::{RequestOptions, RetryPolicy};
-        use super::transport::Core;
+        use super::transport::{Call, Core};
         use std::time::Duration;
         /// What the generated code says about an operation.
         pub trait Operation: Sync {
@@ -2040,7 +2567,7 @@ mod runtime {
                 }
             }
         }
-        impl<O: Operation> Request<'_, O> {
+        impl<O> Request<'_, O> {
             /// The time this call may take, per attempt, instead of the client's.
             pub fn with_timeout(mut self, timeout: Duration) -> Self {
                 self.options.timeout = Some(timeout);
@@ -2051,6 +2578,79 @@ mod runtime {
                 self.options.retry = Some(policy);
                 self
             }
+            /// Adds a header the API description does not list (a trace id, a feature
+            /// flag). It replaces a header of that name the operation or the client would
+            /// send (credentials included); given twice, both values are sent. The value
+            /// is treated as sensitive (hidden from `Debug`). A name that is not a valid
+            /// header name, or a value with CR, LF or other control characters, makes
+            /// the call fail with `Error::InvalidRequest` and nothing is sent.
+            pub fn with_header(
+                mut self,
+                name: impl AsRef<str>,
+                value: impl AsRef<str>,
+            ) -> Self {
+                let (name, value) = (name.as_ref(), value.as_ref());
+                let checked = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| RequestError(
+                        format!("`{name}` is not a valid header name"),
+                    ))
+                    .and_then(|n| Ok((
+                        n,
+                        super::params::header_value_from_text(name, value)?,
+                    )));
+                match checked {
+                    Ok((name, mut value)) => {
+                        value.set_sensitive(true);
+                        self.options.headers.append(name, value);
+                    }
+                    Err(e) => {
+                        self.options.invalid.get_or_insert(e);
+                    }
+                }
+                self
+            }
+            /// Adds a query parameter the API description does not list (`expand=…`),
+            /// after the operation's own; given twice, both are sent.
+            pub fn with_query(
+                mut self,
+                name: impl Into<String>,
+                value: impl Into<String>,
+            ) -> Self {
+                self.options.query.push((name.into(), value.into()));
+                self
+            }
+            /// Adds a member to the JSON object the request sends as its body (or
+            /// replaces the member of that name): for members the API description does
+            /// not list. Members the body does not have yet are added after its own, which
+            /// keep their order. A request without a JSON object body fails with
+            /// `Error::InvalidRequest`.
+            pub fn with_body_member(
+                mut self,
+                name: impl Into<String>,
+                value: impl serde::Serialize,
+            ) -> Self {
+                match serde_json::to_value(value) {
+                    Ok(value) => {
+                        self.options.body_members.push((name.into(), value));
+                    }
+                    Err(e) => {
+                        self.options
+                            .invalid
+                            .get_or_insert(
+                                RequestError(
+                                    format!("a body member could not be serialised: {e}"),
+                                ),
+                            );
+                    }
+                }
+                self
+            }
+        }
+        /// How the operation's parameters go on each attempt's request.
+        pub(crate) type Write<'a> = &'a (dyn Fn(
+            &mut RequestParts,
+        ) -> Result<(), RequestError> + Sync);
+        impl<O: Operation> Request<'_, O> {
             /// Sends the request (again on each retry) and decodes the response.
             pub async fn send(
                 self,
@@ -2058,15 +2658,192 @@ mod runtime {
                 let op = &self.op;
                 let raw = self
                     .core
-                    .execute(
-                        &O::INFO,
-                        &self.options,
-                        &|parts: &mut RequestParts| { op.write(parts) },
-                    )
+                    .execute(&self.call(&|parts: &mut RequestParts| op.write(parts)))
                     .await
                     .map_err(Error::from)?;
                 O::decode(raw)
             }
+            /// The call the transport sends: the operation's facts and this request's options.
+            pub(crate) fn call<'c>(&'c self, write: Write<'c>) -> Call<'c> {
+                Call {
+                    operation_id: Some(O::INFO.operation_id),
+                    method: O::INFO.method,
+                    path: O::INFO.path,
+                    security: O::INFO.security,
+                    accept_json: O::INFO.accept_json,
+                    options: &self.options,
+                    write,
+                }
+            }
+        }
+        /// A call to a path the API description does not have: see `Client::raw`.
+        #[derive(Debug, Clone)]
+        pub struct Raw {
+            method: reqwest::Method,
+            path: String,
+            security: &'static [&'static str],
+            body: Option<RawBody>,
+        }
+        #[derive(Debug, Clone)]
+        enum RawBody {
+            Json(serde_json::Value),
+            Bytes { content_type: reqwest::header::HeaderValue, bytes: bytes::Bytes },
+        }
+        impl<'a> Request<'a, Raw> {
+            /// A call of `method` on `path` (appended to the base URL), sending the
+            /// credentials of the schemes `security`.
+            pub(crate) fn raw(
+                core: &'a Core,
+                method: reqwest::Method,
+                path: String,
+                security: &'static [&'static str],
+            ) -> Self {
+                Self::new(
+                    core,
+                    Raw {
+                        method,
+                        path,
+                        security,
+                        body: None,
+                    },
+                )
+            }
+            /// Sends `value` as a JSON body.
+            pub fn json(mut self, value: impl serde::Serialize) -> Self {
+                match serde_json::to_value(value) {
+                    Ok(v) => self.op.body = Some(RawBody::Json(v)),
+                    Err(e) => {
+                        self.options
+                            .invalid
+                            .get_or_insert(
+                                RequestError(
+                                    format!("the body could not be serialised: {e}"),
+                                ),
+                            );
+                    }
+                }
+                self
+            }
+            /// Sends `bytes` as the body, with this `Content-Type`.
+            pub fn body(
+                mut self,
+                content_type: impl AsRef<str>,
+                bytes: impl Into<bytes::Bytes>,
+            ) -> Self {
+                match super::params::header_value_from_text(
+                    "content-type",
+                    content_type.as_ref(),
+                ) {
+                    Ok(content_type) => {
+                        self.op.body = Some(RawBody::Bytes {
+                            content_type,
+                            bytes: bytes.into(),
+                        });
+                    }
+                    Err(e) => {
+                        self.options.invalid.get_or_insert(e);
+                    }
+                }
+                self
+            }
+            /// Sends the request (again on each retry, as the client's policy allows)
+            /// and reads the whole response. A 2xx status is `Ok` with the response as
+            /// it came; any other is an error that keeps it: `Error::Api` with the body
+            /// as JSON when it is JSON, else `Error::UnexpectedStatus`.
+            pub async fn send(self) -> Result<RawResponse, Error<serde_json::Value>> {
+                check_raw_path(&self.op.path)?;
+                let op = &self.op;
+                let call = Call {
+                    operation_id: None,
+                    method: op.method.as_str(),
+                    path: &op.path,
+                    security: op.security,
+                    accept_json: false,
+                    options: &self.options,
+                    write: &|parts: &mut RequestParts| {
+                        parts.path(&op.path);
+                        match &op.body {
+                            None => {}
+                            Some(RawBody::Json(value)) => {
+                                parts.json("application/json", value)?
+                            }
+                            Some(RawBody::Bytes { content_type, bytes }) => {
+                                let (content_type, bytes) = (
+                                    content_type.clone(),
+                                    bytes.clone(),
+                                );
+                                parts.body = Some(
+                                    Body::Custom(
+                                        Box::new(move |request| {
+                                            request
+                                                .header(reqwest::header::CONTENT_TYPE, content_type)
+                                                .body(bytes)
+                                        }),
+                                    ),
+                                );
+                            }
+                        }
+                        Ok(())
+                    },
+                };
+                let raw = self.core.execute(&call).await.map_err(Error::from)?;
+                if raw.status.is_success() {
+                    return Ok(raw);
+                }
+                match serde_json::from_slice(&raw.body) {
+                    Ok(body) => Err(Error::Api { body, response: raw }),
+                    Err(_) => Err(Error::UnexpectedStatus(raw)),
+                }
+            }
+        }
+        /// A path given to `Client::raw` must stay under the base URL: it starts with
+        /// `/`, has no `.` or `..` segment (in any spelling, `%2e` too), no query or
+        /// fragment (use `with_query`), and only characters a path may hold unescaped
+        /// (anything else percent-encoded, `%` followed by two hex digits).
+        pub(crate) fn check_raw_path(path: &str) -> Result<(), RequestError> {
+            let refuse = |why: &str| {
+                Err(
+                    RequestError(format!("the raw path `{}` {why}", path.escape_debug())),
+                )
+            };
+            if !path.starts_with('/') {
+                return refuse("must start with `/` (it is appended to the base URL)");
+            }
+            let bytes = path.as_bytes();
+            let mut i = 0;
+            while i < bytes.len() {
+                let b = bytes[i];
+                match b {
+                    b'%' => {
+                        let hex = |j: usize| {
+                            bytes.get(j).is_some_and(u8::is_ascii_hexdigit)
+                        };
+                        if !(hex(i + 1) && hex(i + 2)) {
+                            return refuse("has a `%` not followed by two hex digits");
+                        }
+                        i += 2;
+                    }
+                    b'?' | b'#' => {
+                        return refuse(
+                            "has a query or fragment: add parameters with `with_query`",
+                        );
+                    }
+                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => {}
+                    b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')'
+                    | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@' | b'/' => {}
+                    _ => return refuse("has a character that must be percent-encoded"),
+                }
+                i += 1;
+            }
+            for segment in path.split('/') {
+                let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+                if decoded == "." || decoded == ".." {
+                    return refuse(
+                        "has a `.` or `..` segment, which would leave the base URL's path",
+                    );
+                }
+            }
+            Ok(())
         }
         /// The parts of a request an operation writes: path, query, headers, cookies, body.
         #[derive(Default)]
@@ -2076,6 +2853,8 @@ mod runtime {
             pub(crate) headers: reqwest::header::HeaderMap,
             pub(crate) cookies: Vec<String>,
             pub(crate) body: Option<Body>,
+            /// Members `with_body_member` adds to a JSON body; taken when it is written.
+            pub(crate) body_members: Vec<(String, serde_json::Value)>,
         }
         /// A request body, ready to send.
         pub(crate) enum Body {
@@ -2134,10 +2913,16 @@ mod runtime {
                 content_type: &'static str,
                 value: &T,
             ) -> Result<(), RequestError> {
-                let bytes = serde_json::to_vec(value)
-                    .map_err(|e| RequestError(
-                        format!("the body could not be serialised: {e}"),
-                    ))?;
+                let serialised = |e: serde_json::Error| RequestError(
+                    format!("the body could not be serialised: {e}"),
+                );
+                let mut bytes = serde_json::to_vec(value).map_err(serialised)?;
+                if !self.body_members.is_empty() {
+                    bytes = merge_members(
+                        bytes,
+                        std::mem::take(&mut self.body_members),
+                    )?;
+                }
                 self.bytes(content_type, bytes);
                 Ok(())
             }
@@ -2152,6 +2937,50 @@ mod runtime {
                     bytes: bytes.into(),
                 });
             }
+        }
+        /// Adds `members` to the JSON object `body`. Members it lacks are appended to
+        /// its text, so its own keep their order and spelling; if it has one of them
+        /// already, the object is rewritten with that member replaced.
+        fn merge_members(
+            body: Vec<u8>,
+            members: Vec<(String, serde_json::Value)>,
+        ) -> Result<Vec<u8>, RequestError> {
+            let not_object = || {
+                RequestError(
+                    "`with_body_member` needs a JSON object body; this request's body is not one"
+                        .into(),
+                )
+            };
+            let keys: std::collections::HashMap<String, serde::de::IgnoredAny> = serde_json::from_slice(
+                    &body,
+                )
+                .map_err(|_| not_object())?;
+            let serialised = |e: serde_json::Error| RequestError(
+                format!("a body member could not be serialised: {e}"),
+            );
+            if members.iter().any(|(name, _)| keys.contains_key(name)) {
+                let mut object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(
+                        &body,
+                    )
+                    .map_err(|_| not_object())?;
+                object.extend(members);
+                return serde_json::to_vec(&object).map_err(serialised);
+            }
+            let mut out = body;
+            let closing = out.pop();
+            debug_assert_eq!(closing, Some(b'}'));
+            let mut first = keys.is_empty();
+            for (name, value) in &members {
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                serde_json::to_writer(&mut out, name).map_err(serialised)?;
+                out.push(b':');
+                serde_json::to_writer(&mut out, value).map_err(serialised)?;
+            }
+            out.push(b'}');
+            Ok(out)
         }
     }
     mod response {
@@ -2459,8 +3288,11 @@ mod runtime {
     }
     mod retry {
         //! Sending a request: timeouts, retries with backoff and `Retry-After`, tracing.
-        use super::error::{Failure, OperationInfo, RequestError};
+        use super::auth::Resolved;
+        use super::error::{Failure, RequestError};
+        use super::hook::{self, Attempt, Outcome};
         use super::response::RawResponse;
+        use super::transport::{Call, Core};
         use std::time::Duration;
         /// When and how a failed call is tried again.
         ///
@@ -2571,11 +3403,20 @@ mod runtime {
             pub(crate) timeout: Duration,
             pub(crate) retry: RetryPolicy,
         }
-        /// Per-call overrides of the client's timeout and retry policy.
+        /// Per-call overrides of the client's timeout and retry policy, and what the
+        /// call adds to the request.
         #[derive(Debug, Clone, Default)]
         pub(crate) struct RequestOptions {
             pub(crate) timeout: Option<Duration>,
             pub(crate) retry: Option<RetryPolicy>,
+            /// `with_header`: they replace headers of the same name.
+            pub(crate) headers: reqwest::header::HeaderMap,
+            /// `with_query`: after the operation's parameters.
+            pub(crate) query: Vec<(String, String)>,
+            /// `with_body_member`: merged into the JSON body.
+            pub(crate) body_members: Vec<(String, serde_json::Value)>,
+            /// The first extra that could not be used; the call fails with it.
+            pub(crate) invalid: Option<RequestError>,
         }
         fn retryable_status(status: reqwest::StatusCode) -> bool {
             matches!(status.as_u16(), 408 | 429 | 500..= 599)
@@ -2590,56 +3431,23 @@ mod runtime {
             /// retries happen only before the caller gets the first byte of the body.
             Stream(&'a mut Option<reqwest::Response>),
         }
-        /// Sends a request, retrying as the policy allows, and reads the whole
-        /// response. Each call is a `tracing` span with the operation, method, path
-        /// template, attempt, status, elapsed time and the server's request id; no
+        /// Sends a call, retrying as the policy allows, and reads the response as
+        /// `reading` says. Each call is a `tracing` span with the operation, method,
+        /// path template, attempt, status, elapsed time and the server's request id; no
         /// header or URL is recorded, so credentials never reach the logs.
         pub(crate) async fn execute(
-            http: &reqwest::Client,
-            settings: &Settings,
-            build: Build<'_>,
-            operation: &'static OperationInfo,
-            options: &RequestOptions,
-        ) -> Result<RawResponse, Failure> {
-            execute_reading(http, settings, build, operation, options, Reading::Whole)
-                .await
-        }
-        /// [`execute`], reading the response as `reading` says.
-        pub(crate) async fn execute_reading(
-            http: &reqwest::Client,
-            settings: &Settings,
-            build: Build<'_>,
-            operation: &'static OperationInfo,
-            options: &RequestOptions,
+            core: &Core,
+            call: &Call<'_>,
             reading: Reading<'_>,
         ) -> Result<RawResponse, Failure> {
             use tracing::Instrument as _;
-            let policy = options.retry.as_ref().unwrap_or(&settings.retry);
-            let timeout = options.timeout.unwrap_or(settings.timeout);
             let span = tracing::info_span!(
-                "http_request", operation_id = operation.operation_id, method = operation
-                .method, path = operation.path, attempt = tracing::field::Empty, status =
+                "http_request", operation_id = call.operation_id, method = call.method,
+                path = call.path, attempt = tracing::field::Empty, status =
                 tracing::field::Empty, elapsed_ms = tracing::field::Empty, request_id =
                 tracing::field::Empty,
             );
-            attempts(http, build, timeout, policy, reading).instrument(span).await
-        }
-        /// Builds the request of one attempt. It is called again for each retry, so
-        /// nothing is copied up front and every kind of body (multipart too) can be
-        /// sent again.
-        pub(crate) type Build<'a> = &'a (dyn Fn(
-        ) -> Result<reqwest::RequestBuilder, RequestError> + Sync + 'a);
-        /// One attempt's request; `timeout` bounds the whole exchange (`None` for a
-        /// stream, whose head is timed by [`send`]).
-        fn make_request(
-            build: Build<'_>,
-            timeout: Option<Duration>,
-        ) -> Result<reqwest::Request, RequestError> {
-            let mut request = build()?;
-            if let Some(timeout) = timeout {
-                request = request.timeout(timeout);
-            }
-            request.build().map_err(|e| RequestError(e.without_url().to_string()))
+            attempts(core, call, reading).instrument(span).await
         }
         /// Why an attempt got no response.
         enum AttemptError {
@@ -2669,40 +3477,96 @@ mod runtime {
             }
             fn text(&self) -> String {
                 match self {
-                    Self::Http(e) => e.without_url_ref(),
+                    Self::Http(e) => super::error::cause(e),
                     Self::HeadTimeout(t) => format!("no response head within {t:?}"),
+                }
+            }
+            fn outcome(&self) -> Outcome<'_> {
+                match self {
+                    Self::Http(e) => Outcome::Failed(e),
+                    Self::HeadTimeout(after) => Outcome::TimedOut(*after),
                 }
             }
         }
         async fn attempts(
-            http: &reqwest::Client,
-            build: Build<'_>,
-            timeout: Duration,
-            policy: &RetryPolicy,
+            core: &Core,
+            call: &Call<'_>,
             mut reading: Reading<'_>,
         ) -> Result<RawResponse, Failure> {
-            let started = std::time::Instant::now();
+            if let Some(e) = &call.options.invalid {
+                return Err(Failure::InvalidRequest(e.clone()));
+            }
+            let settings = core.settings();
+            let policy = call.options.retry.as_ref().unwrap_or(&settings.retry);
+            let timeout = call.options.timeout.unwrap_or(settings.timeout);
             let whole = match reading {
                 Reading::Whole => Some(timeout),
                 Reading::Stream(_) => None,
             };
-            let mut current = make_request(build, whole)
-                .map_err(Failure::InvalidRequest)?;
-            let safe = matches!(
-                * current.method(), reqwest::Method::GET | reqwest::Method::HEAD |
-                reqwest::Method::OPTIONS | reqwest::Method::TRACE
-            ) || policy.retry_non_idempotent;
+            let started = std::time::Instant::now();
+            let safe = matches!(call.method, "GET" | "HEAD" | "OPTIONS" | "TRACE")
+                || policy.retry_non_idempotent;
             let span = tracing::Span::current();
             let mut attempt = 1;
+            let mut refreshed = false;
+            let mut next: Option<(Resolved, reqwest::Request)> = None;
             loop {
                 span.record("attempt", attempt);
-                let outcome = send(http, current, timeout, &mut reading).await;
+                let (credentials, mut request) = match next.take() {
+                    Some(built) => built,
+                    None => {
+                        let credentials = core
+                            .resolve_credentials(call.security, timeout)
+                            .await
+                            .map_err(Failure::Credential)?;
+                        let request = core
+                            .request(call, &credentials, whole)
+                            .map_err(Failure::InvalidRequest)?;
+                        (credentials, request)
+                    }
+                };
+                let this = Attempt {
+                    operation_id: call.operation_id,
+                    method: call.method,
+                    path: call.path,
+                    number: attempt,
+                    started: std::time::Instant::now(),
+                };
+                let hooks = core.hooks();
+                hook::before_send(hooks, &mut request, &this)
+                    .map_err(Failure::InvalidRequest)?;
+                let outcome = send(core.http(), request, timeout, &mut reading).await;
                 span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+                if !hooks.is_empty() {
+                    let seen = match &outcome {
+                        Ok(raw) => Outcome::Response(raw),
+                        Err(e) => e.outcome(),
+                    };
+                    hook::after_response(hooks, seen, &this);
+                }
                 let wait = match &outcome {
                     Ok(raw) => {
                         span.record("status", raw.status.as_u16());
                         if !span.is_disabled() && let Some(id) = raw.request_id() {
                             span.record("request_id", id);
+                        }
+                        if raw.status == reqwest::StatusCode::UNAUTHORIZED
+                            && credentials.has_provider_credentials() && !refreshed
+                        {
+                            tracing::info!(
+                                "401: asking the credential provider again, then retrying once"
+                            );
+                            core.invalidate_credentials(&credentials).await;
+                            refreshed = true;
+                            let fresh = core
+                                .resolve_credentials(call.security, timeout)
+                                .await
+                                .map_err(Failure::Credential)?;
+                            if let Ok(request) = core.request(call, &fresh, whole) {
+                                next = Some((fresh, request));
+                                attempt += 1;
+                                continue;
+                            }
                         }
                         if safe && retryable_status(raw.status) {
                             policy.wait_for(attempt, &raw.headers)
@@ -2716,10 +3580,13 @@ mod runtime {
                             .then(|| policy.backoff_for(attempt))
                     }
                 };
-                let next = wait
+                let retry = wait
                     .filter(|_| attempt < policy.max_attempts)
-                    .and_then(|wait| Some((wait, make_request(build, whole).ok()?)));
-                match next {
+                    .and_then(|wait| Some((
+                        wait,
+                        core.request(call, &credentials, whole).ok()?,
+                    )));
+                match retry {
                     Some((wait, request)) => {
                         match &outcome {
                             Ok(raw) => {
@@ -2735,8 +3602,8 @@ mod runtime {
                                 )
                             }
                         }
+                        next = Some((credentials, request));
                         tokio::time::sleep(wait).await;
-                        current = request;
                         attempt += 1;
                     }
                     None => {
@@ -2749,14 +3616,14 @@ mod runtime {
                             }
                             Err(e) => {
                                 tracing::debug!(error = % e.text(), "request failed");
-                                let timeout = e.is_timeout();
+                                let timed_out = e.is_timeout();
                                 let source = match e {
                                     AttemptError::Http(e) => Some(e.without_url()),
                                     AttemptError::HeadTimeout(_) => None,
                                 };
                                 Err(
                                     match source {
-                                        Some(source) if !timeout => {
+                                        Some(source) if !timed_out => {
                                             Failure::Transport {
                                                 source,
                                                 attempts: attempt,
@@ -2766,6 +3633,7 @@ mod runtime {
                                             Failure::Timeout {
                                                 source,
                                                 attempts: attempt,
+                                                after: timeout,
                                             }
                                         }
                                     },
@@ -2774,19 +3642,6 @@ mod runtime {
                         };
                     }
                 }
-            }
-        }
-        /// `reqwest::Error` formats its URL, which may carry a query credential.
-        trait WithoutUrl {
-            fn without_url_ref(&self) -> String;
-        }
-        impl WithoutUrl for reqwest::Error {
-            fn without_url_ref(&self) -> String {
-                let mut text = self.to_string();
-                if let Some(url) = self.url() {
-                    text = text.replace(url.as_str(), "<url>");
-                }
-                text
             }
         }
         /// One attempt: the request, then the whole body (or, for a stream's success,
@@ -2880,29 +3735,56 @@ mod runtime {
     mod transport {
         //! A configured client: base URL, HTTP client, defaults, credentials; and sending
         //! one operation's request with them. Nothing here depends on the operation's types.
-        use super::auth::Credentials;
-        use super::error::{ConfigError, OperationInfo, RequestError};
+        use super::auth::{CredentialError, Credentials, ProviderContext, Resolved};
+        use super::error::{ConfigError, RequestError};
+        use super::hook::Hook;
         use super::request::{Body, RequestParts};
         use super::response::RawResponse;
         use super::retry::{self, RequestOptions, RetryPolicy, Settings};
+        use std::sync::Arc;
         use std::time::Duration;
         /// What every generated `Client` holds. Cheap to clone: clones share one
-        /// connection pool.
+        /// connection pool, hooks and credential caches.
         #[derive(Clone)]
         pub struct Core {
             base_url: String,
             http: reqwest::Client,
             settings: Settings,
             credentials: Credentials,
+            hooks: Arc<[Arc<dyn Hook>]>,
         }
         impl std::fmt::Debug for Core {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_struct("Client")
                     .field("base_url", &self.base_url)
                     .field("credentials", &self.credentials)
+                    .field("hooks", &self.hooks.len())
                     .finish_non_exhaustive()
             }
         }
+        /// One call, as the transport sends it: what the operation (or `Client::raw`)
+        /// says, and the call's options and extras.
+        pub(crate) struct Call<'a> {
+            /// `None` for `Client::raw`.
+            pub(crate) operation_id: Option<&'a str>,
+            pub(crate) method: &'a str,
+            /// The path template (for logs and hooks).
+            pub(crate) path: &'a str,
+            /// The security schemes whose credentials are sent (those the client has).
+            pub(crate) security: &'a [&'static str],
+            pub(crate) accept_json: bool,
+            pub(crate) options: &'a RequestOptions,
+            /// Puts the operation's parameters and body on each attempt's request.
+            pub(crate) write: &'a (dyn Fn(
+                &mut RequestParts,
+            ) -> Result<(), RequestError> + Sync),
+        }
+        /// Sets up TLS on an HTTP client builder (the crate's TLS features); the flag
+        /// says whether the base URL is `https`.
+        pub(crate) type ConfigureTls = fn(
+            reqwest::ClientBuilder,
+            bool,
+        ) -> Result<reqwest::ClientBuilder, ConfigError>;
         /// What every generated `ClientBuilder` holds.
         #[derive(Clone, Default)]
         pub struct CoreBuilder {
@@ -2912,12 +3794,14 @@ mod runtime {
             pub(crate) connect_timeout: Option<Duration>,
             pub(crate) retry: Option<RetryPolicy>,
             pub(crate) credentials: Credentials,
+            pub(crate) hooks: Vec<Arc<dyn Hook>>,
         }
         impl std::fmt::Debug for CoreBuilder {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_struct("ClientBuilder")
                     .field("base_url", &self.base_url)
                     .field("credentials", &self.credentials)
+                    .field("hooks", &self.hooks.len())
                     .finish_non_exhaustive()
             }
         }
@@ -2926,10 +3810,16 @@ mod runtime {
         /// How long connecting may take.
         pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
         impl CoreBuilder {
-            /// Checks the configuration; `default_base_url` is the document's first server.
+            /// Adds a hook that runs around every attempt of every call.
+            pub(crate) fn hook(&mut self, hook: impl Hook) {
+                self.hooks.push(Arc::new(hook));
+            }
+            /// Checks the configuration; `default_base_url` is the document's first
+            /// server; `tls` configures the HTTP client's TLS (the crate's features).
             pub(crate) fn build(
                 self,
                 default_base_url: Option<&str>,
+                tls: Option<ConfigureTls>,
             ) -> Result<Core, ConfigError> {
                 let base_url = match (self.base_url, default_base_url) {
                     (Some(url), _) => url,
@@ -2956,10 +3846,14 @@ mod runtime {
                 let http = match self.http {
                     Some(http) => http,
                     None => {
-                        reqwest::Client::builder()
+                        let mut builder = reqwest::Client::builder()
                             .connect_timeout(
                                 self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-                            )
+                            );
+                        if let Some(tls) = tls {
+                            builder = tls(builder, parsed.scheme() == "https")?;
+                        }
+                        builder
                             .build()
                             .map_err(|e| ConfigError(
                                 format!("could not create the HTTP client: {e}"),
@@ -2974,6 +3868,7 @@ mod runtime {
                         retry: self.retry.unwrap_or_default(),
                     },
                     credentials: self.credentials,
+                    hooks: self.hooks.into(),
                 })
             }
         }
@@ -2981,30 +3876,24 @@ mod runtime {
             pub fn base_url(&self) -> &str {
                 &self.base_url
             }
-            /// Sends an operation's request, retrying as allowed, and reads the whole
-            /// response. `write` puts the operation's parameters on each attempt's request.
+            /// Sends a call, retrying as allowed, and reads the whole response.
             pub(crate) async fn execute(
                 &self,
-                info: &'static OperationInfo,
-                options: &RequestOptions,
-                write: &(dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
+                call: &Call<'_>,
             ) -> Result<RawResponse, super::error::Failure> {
-                let build = || self.request(info, write);
-                retry::execute(&self.http, &self.settings, &build, info, options).await
+                retry::execute(self, call, retry::Reading::Whole).await
             }
-            /// Sends an operation's request as [`execute`](Self::execute) does, asking
-            /// for `accept`, and leaves the body of a success unread in `slot` (the
-            /// timeout bounds the time to the response head).
+            /// Sends a call as [`execute`](Self::execute) does, asking for `accept`,
+            /// and leaves the body of a success unread in `slot` (the timeout bounds
+            /// the time to the response head).
             pub(crate) async fn execute_stream(
                 &self,
-                info: &'static OperationInfo,
-                options: &RequestOptions,
-                write: &(dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
+                call: &Call<'_>,
                 accept: &'static str,
                 slot: &mut Option<reqwest::Response>,
             ) -> Result<RawResponse, super::error::Failure> {
                 let write = |parts: &mut RequestParts| {
-                    write(parts)?;
+                    (call.write)(parts)?;
                     parts
                         .headers
                         .insert(
@@ -3013,38 +3902,75 @@ mod runtime {
                         );
                     Ok(())
                 };
-                let build = || self.request(info, &write);
-                retry::execute_reading(
-                        &self.http,
-                        &self.settings,
-                        &build,
-                        info,
-                        options,
-                        retry::Reading::Stream(slot),
-                    )
-                    .await
+                let call = Call { write: &write, ..*call };
+                retry::execute(self, &call, retry::Reading::Stream(slot)).await
             }
             /// The timeout of a call with these options.
             pub(crate) fn timeout(&self, options: &RequestOptions) -> Duration {
                 options.timeout.unwrap_or(self.settings.timeout)
             }
-            /// One attempt's request.
-            fn request(
+            pub(crate) fn settings(&self) -> &Settings {
+                &self.settings
+            }
+            pub(crate) fn http(&self) -> &reqwest::Client {
+                &self.http
+            }
+            pub(crate) fn hooks(&self) -> &[Arc<dyn Hook>] {
+                &self.hooks
+            }
+            /// The provider credentials one attempt sends (fetched if none is held).
+            pub(crate) async fn resolve_credentials(
                 &self,
-                info: &OperationInfo,
-                write: &(dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
-            ) -> Result<reqwest::RequestBuilder, RequestError> {
-                let mut parts = RequestParts::default();
-                write(&mut parts)?;
-                let method = reqwest::Method::from_bytes(info.method.as_bytes())
+                schemes: &[&str],
+                timeout: Duration,
+            ) -> Result<Resolved, CredentialError> {
+                if schemes.is_empty() {
+                    return Ok(Resolved::default());
+                }
+                let context = ProviderContext {
+                    http: &self.http,
+                    base_url: &self.base_url,
+                    timeout,
+                };
+                self.credentials.resolve(schemes, context).await
+            }
+            pub(crate) async fn invalidate_credentials(&self, used: &Resolved) {
+                self.credentials.invalidate(used).await;
+            }
+            /// One attempt's request: the operation's parts, credentials, then the
+            /// call's extras, which replace what the operation or client set.
+            /// `timeout` bounds the whole exchange (`None` for a stream, whose head is
+            /// timed by the retry loop).
+            pub(crate) fn request(
+                &self,
+                call: &Call<'_>,
+                credentials: &Resolved,
+                timeout: Option<Duration>,
+            ) -> Result<reqwest::Request, RequestError> {
+                let options = call.options;
+                let mut parts = RequestParts {
+                    body_members: options.body_members.clone(),
+                    ..RequestParts::default()
+                };
+                (call.write)(&mut parts)?;
+                if !parts.body_members.is_empty() {
+                    return Err(
+                        RequestError(
+                            "`with_body_member` needs a JSON object body; this request has none"
+                                .into(),
+                        ),
+                    );
+                }
+                let method = reqwest::Method::from_bytes(call.method.as_bytes())
                     .map_err(|_| RequestError(
-                        format!("`{}` is not an HTTP method", info.method),
+                        format!("`{}` is not an HTTP method", call.method),
                     ))?;
                 let mut url = String::with_capacity(
                     self.base_url.len() + parts.path.len(),
                 );
                 url.push_str(&self.base_url);
                 url.push_str(&parts.path);
+                parts.query.extend(options.query.iter().cloned());
                 let mut request = self.http.request(method, url);
                 if !parts.query.is_empty() {
                     request = request.query(&parts.query);
@@ -3053,14 +3979,14 @@ mod runtime {
                 if !parts.headers.is_empty() {
                     request = request.headers(parts.headers);
                 }
-                if info.accept_json && !accept_set {
+                if call.accept_json && !accept_set {
                     request = request
                         .header(reqwest::header::ACCEPT, "application/json");
                 }
-                if !info.security.is_empty() {
+                if !call.security.is_empty() {
                     request = self
                         .credentials
-                        .apply(request, info.security, &mut parts.cookies)?;
+                        .apply(request, call.security, credentials, &mut parts.cookies)?;
                 }
                 if !parts.cookies.is_empty() {
                     request = request
@@ -3075,6 +4001,21 @@ mod runtime {
                     }
                     Some(Body::Custom(apply)) => request = apply(request),
                 }
+                if let Some(timeout) = timeout {
+                    request = request.timeout(timeout);
+                }
+                let mut request = request
+                    .build()
+                    .map_err(|e| RequestError(e.without_url().to_string()))?;
+                if !options.headers.is_empty() {
+                    let headers = request.headers_mut();
+                    for name in options.headers.keys() {
+                        headers.remove(name);
+                    }
+                    for (name, value) in &options.headers {
+                        headers.append(name, value.clone());
+                    }
+                }
                 Ok(request)
             }
         }
@@ -3082,6 +4023,7 @@ mod runtime {
     pub use self::auth::*;
     pub use self::de::*;
     pub use self::error::*;
+    pub use self::hook::*;
     pub use self::params::*;
     pub use self::path::*;
     pub use self::request::*;
@@ -3092,8 +4034,9 @@ mod runtime {
 }
 
 pub use runtime::{
-    ConfigError, DecodeError, Error, OperationInfo, RawResponse, Request, RequestError,
-    ResponseValue, RetryPolicy, Secret,
+    Attempt, ConfigError, CredentialError, CredentialFuture, CredentialProvider,
+    DecodeError, Error, Hook, OperationInfo, Outcome, ProviderContext, Raw, RawResponse,
+    Request, RequestError, ResponseValue, RetryPolicy, Secret, Token,
 };
 pub use client::{Client, ClientBuilder};
 

@@ -221,12 +221,31 @@ pub mod client {
             self.core.retry = Some(policy);
             self
         }
+        /// Adds a hook: code of yours that runs around every attempt of every
+        /// call (to sign requests, count them, time them). Hooks run in the
+        /// order they were added; see [`crate::Hook`].
+        pub fn hook(mut self, hook: impl runtime::Hook) -> Self {
+            self.core.hook(hook);
+            self
+        }
         /// Sets the credential for the `authorize` security scheme: a bearer token, sent as
         /// `Authorization: Bearer <token>`.
         pub fn authorize(mut self, credential: impl Into<String>) -> Self {
             self.core
                 .credentials
                 .set("authorize", runtime::Placement::Bearer, credential);
+            self
+        }
+        /// Sets the credential for the `authorize` security scheme from a provider: asked when
+        /// first needed, kept until it is about to expire, and asked again (once, then the call
+        /// is retried) when the server answers 401. It replaces [`ClientBuilder::authorize`].
+        pub fn authorize_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider("authorize", runtime::Placement::Bearer, provider);
             self
         }
         /// Sets the credential for the `base_url` security scheme: an API key, sent in the `X-A`
@@ -237,12 +256,36 @@ pub mod client {
                 .set("base_url", runtime::Placement::Header("X-A"), credential);
             self
         }
+        /// Sets the credential for the `base_url` security scheme from a provider: asked when
+        /// first needed, kept until it is about to expire, and asked again (once, then the call
+        /// is retried) when the server answers 401. It replaces [`ClientBuilder::base_url2`].
+        pub fn base_url2_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider("base_url", runtime::Placement::Header("X-A"), provider);
+            self
+        }
         /// Sets the credential for the `http` security scheme: an API key, sent in the `X-B`
         /// header.
         pub fn http(mut self, credential: impl Into<String>) -> Self {
             self.core
                 .credentials
                 .set("http", runtime::Placement::Header("X-B"), credential);
+            self
+        }
+        /// Sets the credential for the `http` security scheme from a provider: asked when first
+        /// needed, kept until it is about to expire, and asked again (once, then the call is
+        /// retried) when the server answers 401. It replaces [`ClientBuilder::http`].
+        pub fn http_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider("http", runtime::Placement::Header("X-B"), provider);
             self
         }
         /// Sets the credential for the `http_client` security scheme: an API key, sent in the
@@ -253,12 +296,40 @@ pub mod client {
                 .set("http_client", runtime::Placement::Header("X-C"), credential);
             self
         }
+        /// Sets the credential for the `http_client` security scheme from a provider: asked when
+        /// first needed, kept until it is about to expire, and asked again (once, then the call
+        /// is retried) when the server answers 401. It replaces [`ClientBuilder::http_client2`].
+        pub fn http_client2_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider(
+                    "http_client",
+                    runtime::Placement::Header("X-C"),
+                    provider,
+                );
+            self
+        }
         /// Sets the credential for the `timeout` security scheme: an API key, sent in the `X-D`
         /// header.
         pub fn timeout2(mut self, credential: impl Into<String>) -> Self {
             self.core
                 .credentials
                 .set("timeout", runtime::Placement::Header("X-D"), credential);
+            self
+        }
+        /// Sets the credential for the `timeout` security scheme from a provider: asked when
+        /// first needed, kept until it is about to expire, and asked again (once, then the call
+        /// is retried) when the server answers 401. It replaces [`ClientBuilder::timeout2`].
+        pub fn timeout2_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider("timeout", runtime::Placement::Header("X-D"), provider);
             self
         }
         /// Sets the credential for the `connect_timeout` security scheme: an API key, sent in
@@ -269,12 +340,41 @@ pub mod client {
                 .set("connect_timeout", runtime::Placement::Header("X-E"), credential);
             self
         }
+        /// Sets the credential for the `connect_timeout` security scheme from a provider: asked
+        /// when first needed, kept until it is about to expire, and asked again (once, then the
+        /// call is retried) when the server answers 401. It replaces
+        /// [`ClientBuilder::connect_timeout2`].
+        pub fn connect_timeout2_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider(
+                    "connect_timeout",
+                    runtime::Placement::Header("X-E"),
+                    provider,
+                );
+            self
+        }
         /// Sets the credential for the `retry` security scheme: an API key, sent in the `X-F`
         /// header.
         pub fn retry2(mut self, credential: impl Into<String>) -> Self {
             self.core
                 .credentials
                 .set("retry", runtime::Placement::Header("X-F"), credential);
+            self
+        }
+        /// Sets the credential for the `retry` security scheme from a provider: asked when first
+        /// needed, kept until it is about to expire, and asked again (once, then the call is
+        /// retried) when the server answers 401. It replaces [`ClientBuilder::retry2`].
+        pub fn retry2_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider("retry", runtime::Placement::Header("X-F"), provider);
             self
         }
         /// Sets the credential for the `build` security scheme: an API key, sent in the `X-G`
@@ -285,12 +385,36 @@ pub mod client {
                 .set("build", runtime::Placement::Header("X-G"), credential);
             self
         }
+        /// Sets the credential for the `build` security scheme from a provider: asked when first
+        /// needed, kept until it is about to expire, and asked again (once, then the call is
+        /// retried) when the server answers 401. It replaces [`ClientBuilder::build2`].
+        pub fn build2_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider("build", runtime::Placement::Header("X-G"), provider);
+            self
+        }
         /// Sets the credential for the `new` security scheme: an API key, sent in the `X-H`
         /// header.
         pub fn new2(mut self, credential: impl Into<String>) -> Self {
             self.core
                 .credentials
                 .set("new", runtime::Placement::Header("X-H"), credential);
+            self
+        }
+        /// Sets the credential for the `new` security scheme from a provider: asked when first
+        /// needed, kept until it is about to expire, and asked again (once, then the call is
+        /// retried) when the server answers 401. It replaces [`ClientBuilder::new2`].
+        pub fn new2_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider("new", runtime::Placement::Header("X-H"), provider);
             self
         }
         /// Sets the credential for the `settings` security scheme: an API key, sent in the `X-I`
@@ -301,12 +425,36 @@ pub mod client {
                 .set("settings", runtime::Placement::Header("X-I"), credential);
             self
         }
+        /// Sets the credential for the `settings` security scheme from a provider: asked when
+        /// first needed, kept until it is about to expire, and asked again (once, then the call
+        /// is retried) when the server answers 401. It replaces [`ClientBuilder::settings`].
+        pub fn settings_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider("settings", runtime::Placement::Header("X-I"), provider);
+            self
+        }
         /// Sets the credential for the `builder` security scheme: an API key, sent in the `X-J`
         /// header.
         pub fn builder2(mut self, credential: impl Into<String>) -> Self {
             self.core
                 .credentials
                 .set("builder", runtime::Placement::Header("X-J"), credential);
+            self
+        }
+        /// Sets the credential for the `builder` security scheme from a provider: asked when
+        /// first needed, kept until it is about to expire, and asked again (once, then the call
+        /// is retried) when the server answers 401. It replaces [`ClientBuilder::builder2`].
+        pub fn builder2_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider("builder", runtime::Placement::Header("X-J"), provider);
             self
         }
         /// Sets the credential for the `from_env` security scheme: an API key, sent in the `X-K`
@@ -317,12 +465,36 @@ pub mod client {
                 .set("from_env", runtime::Placement::Header("X-K"), credential);
             self
         }
+        /// Sets the credential for the `from_env` security scheme from a provider: asked when
+        /// first needed, kept until it is about to expire, and asked again (once, then the call
+        /// is retried) when the server answers 401. It replaces [`ClientBuilder::from_env2`].
+        pub fn from_env2_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider("from_env", runtime::Placement::Header("X-K"), provider);
+            self
+        }
         /// Sets the credential for the `clone` security scheme: an API key, sent in the `X-L`
         /// header.
         pub fn clone2(mut self, credential: impl Into<String>) -> Self {
             self.core
                 .credentials
                 .set("clone", runtime::Placement::Header("X-L"), credential);
+            self
+        }
+        /// Sets the credential for the `clone` security scheme from a provider: asked when first
+        /// needed, kept until it is about to expire, and asked again (once, then the call is
+        /// retried) when the server answers 401. It replaces [`ClientBuilder::clone2`].
+        pub fn clone2_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider("clone", runtime::Placement::Header("X-L"), provider);
             self
         }
         /// Sets the credential for the `core` security scheme: an API key, sent in the `X-M`
@@ -333,10 +505,146 @@ pub mod client {
                 .set("core", runtime::Placement::Header("X-M"), credential);
             self
         }
+        /// Sets the credential for the `core` security scheme from a provider: asked when first
+        /// needed, kept until it is about to expire, and asked again (once, then the call is
+        /// retried) when the server answers 401. It replaces [`ClientBuilder::core2`].
+        pub fn core2_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider("core", runtime::Placement::Header("X-M"), provider);
+            self
+        }
+        /// Sets the credential for the `hook` security scheme: an API key, sent in the `X-N`
+        /// header.
+        pub fn hook2(mut self, credential: impl Into<String>) -> Self {
+            self.core
+                .credentials
+                .set("hook", runtime::Placement::Header("X-N"), credential);
+            self
+        }
+        /// Sets the credential for the `hook` security scheme from a provider: asked when first
+        /// needed, kept until it is about to expire, and asked again (once, then the call is
+        /// retried) when the server answers 401. It replaces [`ClientBuilder::hook2`].
+        pub fn hook2_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider("hook", runtime::Placement::Header("X-N"), provider);
+            self
+        }
+        /// Sets the credential for the `authorize_provider` security scheme: an API key, sent in
+        /// the `X-O` header.
+        pub fn authorize_provider2(mut self, credential: impl Into<String>) -> Self {
+            self.core
+                .credentials
+                .set(
+                    "authorize_provider",
+                    runtime::Placement::Header("X-O"),
+                    credential,
+                );
+            self
+        }
+        /// Sets the credential for the `authorize_provider` security scheme from a provider:
+        /// asked when first needed, kept until it is about to expire, and asked again (once,
+        /// then the call is retried) when the server answers 401. It replaces
+        /// [`ClientBuilder::authorize_provider2`].
+        pub fn authorize_provider2_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider(
+                    "authorize_provider",
+                    runtime::Placement::Header("X-O"),
+                    provider,
+                );
+            self
+        }
+        /// Sets the credential for the `oauth` security scheme: a bearer token, sent as
+        /// `Authorization: Bearer <token>`.
+        pub fn oauth(mut self, credential: impl Into<String>) -> Self {
+            self.core.credentials.set("oauth", runtime::Placement::Bearer, credential);
+            self
+        }
+        /// Sets the credential for the `oauth` security scheme from a provider: asked when first
+        /// needed, kept until it is about to expire, and asked again (once, then the call is
+        /// retried) when the server answers 401. It replaces [`ClientBuilder::oauth`].
+        pub fn oauth_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider("oauth", runtime::Placement::Bearer, provider);
+            self
+        }
+        /// Gets access tokens for the `oauth` security scheme by the OAuth 2 client credentials
+        /// grant (RFC 6749 §4.4) from `/token` (relative to the base URL): the client id and
+        /// secret are sent with HTTP Basic authentication (as RFC 6749 §2.3.1 prefers), the
+        /// token is kept until shortly before it expires and fetched again then, or once when
+        /// the server answers 401. Neither the secret nor a token is ever logged. A failure is
+        /// [`crate::Error::Credential`].
+        ///
+        /// For another token URL, or the id and secret in the form body, pass a
+        /// [`crate::ClientCredentials`] to [`ClientBuilder::oauth_provider`].
+        ///
+        /// Scopes the API description lists:
+        ///
+        /// - `read`: Read things
+        pub fn oauth_client_credentials<S: Into<String>>(
+            mut self,
+            client_id: impl Into<String>,
+            client_secret: impl Into<String>,
+            scopes: impl IntoIterator<Item = S>,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider(
+                    "oauth",
+                    runtime::Placement::Bearer,
+                    runtime::ClientCredentials::new("/token", client_id, client_secret)
+                        .scopes(scopes),
+                );
+            self
+        }
+        /// Sets the credential for the `oauth_client_credentials` security scheme: a bearer
+        /// token, sent as `Authorization: Bearer <token>`.
+        pub fn oauth_client_credentials2(
+            mut self,
+            credential: impl Into<String>,
+        ) -> Self {
+            self.core
+                .credentials
+                .set("oauth_client_credentials", runtime::Placement::Bearer, credential);
+            self
+        }
+        /// Sets the credential for the `oauth_client_credentials` security scheme from a
+        /// provider: asked when first needed, kept until it is about to expire, and asked again
+        /// (once, then the call is retried) when the server answers 401. It replaces
+        /// [`ClientBuilder::oauth_client_credentials2`].
+        pub fn oauth_client_credentials2_provider(
+            mut self,
+            provider: impl runtime::CredentialProvider,
+        ) -> Self {
+            self.core
+                .credentials
+                .set_provider(
+                    "oauth_client_credentials",
+                    runtime::Placement::Bearer,
+                    provider,
+                );
+            self
+        }
         /// Checks the configuration and builds the client.
         pub fn build(self) -> Result<Client, runtime::ConfigError> {
             Ok(Client {
-                core: self.core.build(None)?,
+                core: self.core.build(None, None)?,
             })
         }
     }
@@ -366,6 +674,11 @@ pub mod client {
         /// - `RESERVED_NAMES_FROM_ENV2`: the credential for `from_env`
         /// - `RESERVED_NAMES_CLONE2`: the credential for `clone`
         /// - `RESERVED_NAMES_CORE2`: the credential for `core`
+        /// - `RESERVED_NAMES_HOOK2`: the credential for `hook`
+        /// - `RESERVED_NAMES_AUTHORIZE_PROVIDER2`: the credential for `authorize_provider`
+        /// - `RESERVED_NAMES_OAUTH`: the credential for `oauth`
+        /// - `RESERVED_NAMES_OAUTH_CLIENT_CREDENTIALS2`: the credential for
+        ///   `oauth_client_credentials`
         ///
         /// Fails if the base URL is invalid or no credential is set.
         pub fn from_env() -> Result<Self, runtime::ConfigError> {
@@ -430,10 +743,28 @@ pub mod client {
                 builder = builder.core2(value);
                 found = true;
             }
+            if let Ok(value) = std::env::var("RESERVED_NAMES_HOOK2") {
+                builder = builder.hook2(value);
+                found = true;
+            }
+            if let Ok(value) = std::env::var("RESERVED_NAMES_AUTHORIZE_PROVIDER2") {
+                builder = builder.authorize_provider2(value);
+                found = true;
+            }
+            if let Ok(value) = std::env::var("RESERVED_NAMES_OAUTH") {
+                builder = builder.oauth(value);
+                found = true;
+            }
+            if let Ok(value) = std::env::var(
+                "RESERVED_NAMES_OAUTH_CLIENT_CREDENTIALS2",
+            ) {
+                builder = builder.oauth_client_credentials2(value);
+                found = true;
+            }
             if !found {
                 return Err(
                     runtime::ConfigError(
-                        "no credential in the environment: set RESERVED_NAMES_AUTHORIZE or RESERVED_NAMES_BASE_URL2 or RESERVED_NAMES_HTTP or RESERVED_NAMES_HTTP_CLIENT2 or RESERVED_NAMES_TIMEOUT2 or RESERVED_NAMES_CONNECT_TIMEOUT2 or RESERVED_NAMES_RETRY2 or RESERVED_NAMES_BUILD2 or RESERVED_NAMES_NEW2 or RESERVED_NAMES_SETTINGS or RESERVED_NAMES_BUILDER2 or RESERVED_NAMES_FROM_ENV2 or RESERVED_NAMES_CLONE2 or RESERVED_NAMES_CORE2"
+                        "no credential in the environment: set RESERVED_NAMES_AUTHORIZE or RESERVED_NAMES_BASE_URL2 or RESERVED_NAMES_HTTP or RESERVED_NAMES_HTTP_CLIENT2 or RESERVED_NAMES_TIMEOUT2 or RESERVED_NAMES_CONNECT_TIMEOUT2 or RESERVED_NAMES_RETRY2 or RESERVED_NAMES_BUILD2 or RESERVED_NAMES_NEW2 or RESERVED_NAMES_SETTINGS or RESERVED_NAMES_BUILDER2 or RESERVED_NAMES_FROM_ENV2 or RESERVED_NAMES_CLONE2 or RESERVED_NAMES_CORE2 or RESERVED_NAMES_HOOK2 or RESERVED_NAMES_AUTHORIZE_PROVIDER2 or RESERVED_NAMES_OAUTH or RESERVED_NAMES_OAUTH_CLIENT_CREDENTIALS2"
                             .into(),
                     ),
                 );
@@ -443,6 +774,20 @@ pub mod client {
         /// The base URL requests go to.
         pub fn base_url(&self) -> &str {
             self.core.base_url()
+        }
+        /// Calls a path the API description does not have, with the client's base URL, retries,
+        /// timeouts, hooks and errors, and the credentials of `authorize`. `path` is appended to
+        /// the base URL and must stay under it: it starts with `/`, has no `.` or `..` segment
+        /// and no query (add parameters with `with_query`), and has anything but letters, digits
+        /// and `-._~!$&'()*+,;=:@/` percent-encoded. Set a body with `.json(…)` or `.body(…)`;
+        /// `send()` returns the response as it came for a 2xx status, and an error that keeps it
+        /// otherwise.
+        pub fn raw(
+            &self,
+            method: reqwest::Method,
+            path: impl Into<String>,
+        ) -> runtime::Request<'_, runtime::Raw> {
+            runtime::Request::raw(&self.core, method, path.into(), &["authorize"])
         }
     }
     impl Client {
@@ -467,6 +812,10 @@ pub mod client {
         /// - `core2` (query `core`, optional, set with `.core2(…)`)
         /// - `op2` (query `op`, optional, set with `.op2(…)`)
         /// - `new2` (query `new`, optional, set with `.new2(…)`)
+        /// - `with_header2` (query `with_header`, optional, set with `.with_header2(…)`)
+        /// - `with_query2` (query `with_query`, optional, set with `.with_query2(…)`)
+        /// - `with_body_member2` (query `with_body_member`, optional, set with
+        ///   `.with_body_member2(…)`)
         ///
         /// # Errors
         ///
@@ -502,6 +851,9 @@ pub mod client {
                     core2: None,
                     op2: None,
                     new2: None,
+                    with_header2: None,
+                    with_query2: None,
+                    with_body_member2: None,
                 },
             )
         }
@@ -989,6 +1341,270 @@ pub mod client {
         pub fn request(&self) -> runtime::Request<'_, Request2> {
             runtime::Request::new(&self.core, Request2 {})
         }
+        /// Calls `raw`.
+        ///
+        /// `GET /z0` (operation `raw`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.raw2().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn raw2(&self) -> runtime::Request<'_, Raw2> {
+            runtime::Request::new(&self.core, Raw2 {})
+        }
+        /// Calls `Raw`.
+        ///
+        /// `GET /z1` (operation `Raw`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.raw3().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn raw3(&self) -> runtime::Request<'_, Raw3> {
+            runtime::Request::new(&self.core, Raw3 {})
+        }
+        /// Calls `Hook`.
+        ///
+        /// `GET /z2` (operation `Hook`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.hook().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn hook(&self) -> runtime::Request<'_, Hook2> {
+            runtime::Request::new(&self.core, Hook2 {})
+        }
+        /// Calls `Attempt`.
+        ///
+        /// `GET /z3` (operation `Attempt`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.attempt().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn attempt(&self) -> runtime::Request<'_, Attempt2> {
+            runtime::Request::new(&self.core, Attempt2 {})
+        }
+        /// Calls `Outcome`.
+        ///
+        /// `GET /z4` (operation `Outcome`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.outcome().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn outcome(&self) -> runtime::Request<'_, Outcome2> {
+            runtime::Request::new(&self.core, Outcome2 {})
+        }
+        /// Calls `CredentialProvider`.
+        ///
+        /// `GET /z5` (operation `CredentialProvider`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.credential_provider().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn credential_provider(&self) -> runtime::Request<'_, CredentialProvider2> {
+            runtime::Request::new(&self.core, CredentialProvider2 {})
+        }
+        /// Calls `CredentialFuture`.
+        ///
+        /// `GET /z6` (operation `CredentialFuture`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.credential_future().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn credential_future(&self) -> runtime::Request<'_, CredentialFuture2> {
+            runtime::Request::new(&self.core, CredentialFuture2 {})
+        }
+        /// Calls `CredentialError`.
+        ///
+        /// `GET /z7` (operation `CredentialError`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.credential_error().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn credential_error(&self) -> runtime::Request<'_, CredentialError2> {
+            runtime::Request::new(&self.core, CredentialError2 {})
+        }
+        /// Calls `ProviderContext`.
+        ///
+        /// `GET /z8` (operation `ProviderContext`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.provider_context().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn provider_context(&self) -> runtime::Request<'_, ProviderContext2> {
+            runtime::Request::new(&self.core, ProviderContext2 {})
+        }
+        /// Calls `Token`.
+        ///
+        /// `GET /z9` (operation `Token`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.token().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn token(&self) -> runtime::Request<'_, Token2> {
+            runtime::Request::new(&self.core, Token2 {})
+        }
+        /// Calls `ClientCredentials`.
+        ///
+        /// `GET /z10` (operation `ClientCredentials`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.client_credentials().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn client_credentials(&self) -> runtime::Request<'_, ClientCredentials2> {
+            runtime::Request::new(&self.core, ClientCredentials2 {})
+        }
+        /// Calls `ClientAuth`.
+        ///
+        /// `GET /z11` (operation `ClientAuth`)
+        ///
+        /// # Errors
+        ///
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &reserved_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.client_auth().send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn client_auth(&self) -> runtime::Request<'_, ClientAuth2> {
+            runtime::Request::new(&self.core, ClientAuth2 {})
+        }
     }
     /// The parameters of [`Client::authorize`] (`GET /a`), which returns them in a
     /// [`Request`](crate::Request).
@@ -1009,6 +1625,9 @@ pub mod client {
         core2: Option<String>,
         op2: Option<String>,
         new2: Option<String>,
+        with_header2: Option<String>,
+        with_query2: Option<String>,
+        with_body_member2: Option<String>,
     }
     impl<'a> runtime::Request<'a, Authorize> {
         /// Sets the `client` query parameter.
@@ -1084,6 +1703,21 @@ pub mod client {
         /// Sets the `new` query parameter.
         pub fn new2(mut self, value: impl Into<String>) -> Self {
             self.op.new2 = Some(value.into());
+            self
+        }
+        /// Sets the `with_header` query parameter.
+        pub fn with_header2(mut self, value: impl Into<String>) -> Self {
+            self.op.with_header2 = Some(value.into());
+            self
+        }
+        /// Sets the `with_query` query parameter.
+        pub fn with_query2(mut self, value: impl Into<String>) -> Self {
+            self.op.with_query2 = Some(value.into());
+            self
+        }
+        /// Sets the `with_body_member` query parameter.
+        pub fn with_body_member2(mut self, value: impl Into<String>) -> Self {
+            self.op.with_body_member2 = Some(value.into());
             self
         }
         /// Sends the request asking for an event stream (`Accept: text/event-stream`)
@@ -1176,6 +1810,15 @@ pub mod client {
             }
             if let Some(value) = &self.new2 {
                 request.query("new", value, runtime::Style::Form, true)?;
+            }
+            if let Some(value) = &self.with_header2 {
+                request.query("with_header", value, runtime::Style::Form, true)?;
+            }
+            if let Some(value) = &self.with_query2 {
+                request.query("with_query", value, runtime::Style::Form, true)?;
+            }
+            if let Some(value) = &self.with_body_member2 {
+                request.query("with_body_member", value, runtime::Style::Form, true)?;
             }
             Ok(())
         }
@@ -1940,6 +2583,414 @@ pub mod client {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub enum Request2Error {}
+    /// The parameters of [`Client::raw2`] (`GET /z0`), which returns them in a
+    /// [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct Raw2 {}
+    impl runtime::Operation for Raw2 {
+        type Success = ();
+        type Error = Raw2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "raw",
+            method: "GET",
+            path: "/z0",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z0");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::raw2`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum Raw2Error {}
+    /// The parameters of [`Client::raw3`] (`GET /z1`), which returns them in a
+    /// [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct Raw3 {}
+    impl runtime::Operation for Raw3 {
+        type Success = ();
+        type Error = Raw3Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "Raw",
+            method: "GET",
+            path: "/z1",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z1");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::raw3`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum Raw3Error {}
+    /// The parameters of [`Client::hook`] (`GET /z2`), which returns them in a
+    /// [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct Hook2 {}
+    impl runtime::Operation for Hook2 {
+        type Success = ();
+        type Error = Hook2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "Hook",
+            method: "GET",
+            path: "/z2",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z2");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::hook`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum Hook2Error {}
+    /// The parameters of [`Client::attempt`] (`GET /z3`), which returns them in a
+    /// [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct Attempt2 {}
+    impl runtime::Operation for Attempt2 {
+        type Success = ();
+        type Error = Attempt2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "Attempt",
+            method: "GET",
+            path: "/z3",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z3");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::attempt`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum Attempt2Error {}
+    /// The parameters of [`Client::outcome`] (`GET /z4`), which returns them in a
+    /// [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct Outcome2 {}
+    impl runtime::Operation for Outcome2 {
+        type Success = ();
+        type Error = Outcome2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "Outcome",
+            method: "GET",
+            path: "/z4",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z4");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::outcome`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum Outcome2Error {}
+    /// The parameters of [`Client::credential_provider`] (`GET /z5`), which returns them in
+    /// a [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct CredentialProvider2 {}
+    impl runtime::Operation for CredentialProvider2 {
+        type Success = ();
+        type Error = CredentialProvider2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "CredentialProvider",
+            method: "GET",
+            path: "/z5",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z5");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::credential_provider`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum CredentialProvider2Error {}
+    /// The parameters of [`Client::credential_future`] (`GET /z6`), which returns them in a
+    /// [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct CredentialFuture2 {}
+    impl runtime::Operation for CredentialFuture2 {
+        type Success = ();
+        type Error = CredentialFuture2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "CredentialFuture",
+            method: "GET",
+            path: "/z6",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z6");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::credential_future`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum CredentialFuture2Error {}
+    /// The parameters of [`Client::credential_error`] (`GET /z7`), which returns them in a
+    /// [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct CredentialError2 {}
+    impl runtime::Operation for CredentialError2 {
+        type Success = ();
+        type Error = CredentialError2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "CredentialError",
+            method: "GET",
+            path: "/z7",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z7");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::credential_error`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum CredentialError2Error {}
+    /// The parameters of [`Client::provider_context`] (`GET /z8`), which returns them in a
+    /// [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct ProviderContext2 {}
+    impl runtime::Operation for ProviderContext2 {
+        type Success = ();
+        type Error = ProviderContext2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "ProviderContext",
+            method: "GET",
+            path: "/z8",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z8");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::provider_context`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum ProviderContext2Error {}
+    /// The parameters of [`Client::token`] (`GET /z9`), which returns them in a
+    /// [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct Token2 {}
+    impl runtime::Operation for Token2 {
+        type Success = ();
+        type Error = Token2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "Token",
+            method: "GET",
+            path: "/z9",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z9");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::token`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum Token2Error {}
+    /// The parameters of [`Client::client_credentials`] (`GET /z10`), which returns them in
+    /// a [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct ClientCredentials2 {}
+    impl runtime::Operation for ClientCredentials2 {
+        type Success = ();
+        type Error = ClientCredentials2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "ClientCredentials",
+            method: "GET",
+            path: "/z10",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z10");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::client_credentials`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum ClientCredentials2Error {}
+    /// The parameters of [`Client::client_auth`] (`GET /z11`), which returns them in a
+    /// [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct ClientAuth2 {}
+    impl runtime::Operation for ClientAuth2 {
+        type Success = ();
+        type Error = ClientAuth2Error;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "ClientAuth",
+            method: "GET",
+            path: "/z11",
+            security: &["authorize"],
+            accept_json: false,
+        };
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/z11");
+            Ok(())
+        }
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                204 => response.empty(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::client_auth`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum ClientAuth2Error {}
 }
 
 mod runtime {
@@ -1948,10 +2999,17 @@ mod runtime {
     #![allow(dead_code, unused_imports, clippy::result_large_err)]
     mod auth {
         //! Credentials of a client and how each security scheme sends them: data, so the
-        //! code that applies them is written once, not per document.
+        //! code that applies them is written once, not per document. A credential is
+        //! fixed, or comes from a provider (an OAuth 2 token endpoint, your own code)
+        //! that the client asks again when the credential expires or the server answers 401.
         use super::error::RequestError;
+        use super::response::RawResponse;
         use super::secret::Secret;
         use std::fmt;
+        use std::future::Future;
+        use std::pin::Pin;
+        use std::sync::Arc;
+        use std::time::{Duration, Instant};
         /// Where a security scheme puts its credential.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum Placement {
@@ -1968,17 +3026,265 @@ mod runtime {
             /// An API key as the named cookie.
             Cookie(&'static str),
         }
+        /// A credential from a [`CredentialProvider`], and how long it may be used.
+        #[derive(Clone)]
+        pub struct Token {
+            secret: Secret,
+            expires_in: Option<Duration>,
+        }
+        impl Token {
+            /// A credential that does not expire (until the server answers 401).
+            pub fn new(value: impl Into<String>) -> Self {
+                Self {
+                    secret: Secret::new(value),
+                    expires_in: None,
+                }
+            }
+            /// The credential expires this long after it was obtained; the client asks
+            /// for a new one shortly before (a tenth of the lifetime, at most 30 s).
+            pub fn expires_in(mut self, lifetime: Duration) -> Self {
+                self.expires_in = Some(lifetime);
+                self
+            }
+            pub fn secret(&self) -> &Secret {
+                &self.secret
+            }
+            pub fn lifetime(&self) -> Option<Duration> {
+                self.expires_in
+            }
+        }
+        impl fmt::Debug for Token {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("Token")
+                    .field("secret", &self.secret)
+                    .field("expires_in", &self.expires_in)
+                    .finish()
+            }
+        }
+        /// What a provider gets to fetch a credential with.
+        #[derive(Debug, Clone, Copy)]
+        #[non_exhaustive]
+        pub struct ProviderContext<'a> {
+            /// The client's own HTTP client (its proxies, TLS roots and pool).
+            pub http: &'a reqwest::Client,
+            /// The client's base URL, against which a relative token URL is resolved.
+            pub base_url: &'a str,
+            /// The client's per-attempt timeout.
+            pub timeout: Duration,
+        }
+        /// The future a [`CredentialProvider`] returns.
+        pub type CredentialFuture<'a> = Pin<
+            Box<dyn Future<Output = Result<Token, CredentialError>> + Send + 'a>,
+        >;
+        /// A source of credentials that change: asked when the client first needs
+        /// one, again when it expires, and again (once per call) when the server
+        /// answers 401. Between those the client keeps it; concurrent calls wait for
+        /// one fetch rather than each making their own.
+        pub trait CredentialProvider: Send + Sync + 'static {
+            /// Fetches a fresh credential.
+            fn fetch<'a>(&'a self, context: ProviderContext<'a>) -> CredentialFuture<'a>;
+        }
+        /// A provider shared with the code that made it.
+        impl<T: CredentialProvider> CredentialProvider for Arc<T> {
+            fn fetch<'a>(
+                &'a self,
+                context: ProviderContext<'a>,
+            ) -> CredentialFuture<'a> {
+                (**self).fetch(context)
+            }
+        }
+        /// Why a credential could not be obtained. It never contains the credential
+        /// or the client secret.
+        #[derive(Debug)]
+        pub struct CredentialError(Box<CredentialFailure>);
+        #[derive(Debug)]
+        struct CredentialFailure {
+            scheme: Option<&'static str>,
+            message: String,
+            code: Option<String>,
+            description: Option<String>,
+            response: Option<RawResponse>,
+            source: Option<Box<dyn std::error::Error + Send + Sync>>,
+        }
+        impl CredentialError {
+            /// An error with this message (for providers of your own).
+            pub fn new(message: impl Into<String>) -> Self {
+                Self(
+                    Box::new(CredentialFailure {
+                        scheme: None,
+                        message: message.into(),
+                        code: None,
+                        description: None,
+                        response: None,
+                        source: None,
+                    }),
+                )
+            }
+            /// An error caused by another.
+            pub fn with_source(
+                message: impl Into<String>,
+                source: impl std::error::Error + Send + Sync + 'static,
+            ) -> Self {
+                let mut e = Self::new(message);
+                e.0.source = Some(Box::new(source));
+                e
+            }
+            /// The error a token endpoint answered: its response and, when the body
+            /// is an OAuth 2 error (RFC 6749 §5.2), its `error` and `error_description`.
+            pub fn from_response(
+                message: impl Into<String>,
+                response: RawResponse,
+            ) -> Self {
+                let body: Option<serde_json::Value> = serde_json::from_slice(
+                        &response.body,
+                    )
+                    .ok();
+                let text = |key: &str| {
+                    body.as_ref()
+                        .and_then(|b| b.get(key))
+                        .and_then(|v| v.as_str())
+                        .map(str::to_string)
+                };
+                let mut e = Self::new(message);
+                e.0.code = text("error");
+                e.0.description = text("error_description");
+                e.0.response = Some(response);
+                e
+            }
+            /// The security scheme whose credential failed.
+            pub fn scheme(&self) -> Option<&str> {
+                self.0.scheme
+            }
+            /// The OAuth 2 error code the token endpoint answered (`invalid_client`,
+            /// `invalid_scope`, …).
+            pub fn code(&self) -> Option<&str> {
+                self.0.code.as_deref()
+            }
+            /// The token endpoint's `error_description`.
+            pub fn description(&self) -> Option<&str> {
+                self.0.description.as_deref()
+            }
+            /// The token endpoint's response, when it answered with an error.
+            pub fn response(&self) -> Option<&RawResponse> {
+                self.0.response.as_ref()
+            }
+            /// The token endpoint's status, when it answered with an error.
+            pub fn status(&self) -> Option<reqwest::StatusCode> {
+                self.0.response.as_ref().map(|r| r.status)
+            }
+        }
+        impl fmt::Display for CredentialError {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let e = &self.0;
+                if let Some(scheme) = e.scheme {
+                    write!(f, "`{scheme}`: ")?;
+                }
+                f.write_str(&e.message)?;
+                if let Some(status) = self.status() {
+                    write!(f, " (status {status}")?;
+                    if let Some(code) = &e.code {
+                        write!(f, ", {code}")?;
+                    }
+                    if let Some(d) = &e.description {
+                        write!(f, ": {d}")?;
+                    }
+                    f.write_str(")")?;
+                }
+                if let Some(source) = &e.source {
+                    write!(f, ": {source}")?;
+                }
+                Ok(())
+            }
+        }
+        impl std::error::Error for CredentialError {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                self.0.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+            }
+        }
+        /// A provider's credential, kept until it is about to expire.
+        struct Cached {
+            provider: Box<dyn CredentialProvider>,
+            held: tokio::sync::Mutex<Option<Held>>,
+        }
+        struct Held {
+            secret: Arc<Secret>,
+            /// When to fetch a new one; `None`: not before a 401.
+            refresh_at: Option<Instant>,
+        }
+        /// How long before expiry a credential is renewed: a tenth of its lifetime,
+        /// at most 30 s, so a short-lived token is not renewed on every call.
+        fn margin(lifetime: Duration) -> Duration {
+            (lifetime / 10).min(Duration::from_secs(30))
+        }
+        impl Cached {
+            async fn get(
+                &self,
+                scheme: &'static str,
+                context: ProviderContext<'_>,
+            ) -> Result<Arc<Secret>, CredentialError> {
+                let mut held = self.held.lock().await;
+                if let Some(h) = held.as_ref()
+                    && h.refresh_at.is_none_or(|at| Instant::now() < at)
+                {
+                    return Ok(h.secret.clone());
+                }
+                let fetched_at = Instant::now();
+                let token = self
+                    .provider
+                    .fetch(context)
+                    .await
+                    .map_err(|mut e| {
+                        e.0.scheme = Some(scheme);
+                        e
+                    })?;
+                tracing::debug!(
+                    scheme, expires_in_s = token.expires_in.map(| d | d.as_secs()),
+                    "fetched a credential"
+                );
+                let secret = Arc::new(token.secret);
+                *held = Some(Held {
+                    secret: secret.clone(),
+                    refresh_at: token
+                        .expires_in
+                        .map(|life| fetched_at + life.saturating_sub(margin(life))),
+                });
+                Ok(secret)
+            }
+            /// Forgets `used` (a 401 answered it), unless another call already replaced it.
+            async fn invalidate(&self, used: &Arc<Secret>) {
+                let mut held = self.held.lock().await;
+                if held.as_ref().is_some_and(|h| Arc::ptr_eq(&h.secret, used)) {
+                    *held = None;
+                }
+            }
+        }
+        #[derive(Clone)]
+        enum Source {
+            Fixed(Secret),
+            Provider(Arc<Cached>),
+        }
         #[derive(Clone)]
         struct Credential {
             scheme: &'static str,
             placement: Placement,
             user: Option<String>,
-            secret: Secret,
+            source: Source,
         }
         /// The credentials a client holds, by security scheme name.
         #[derive(Clone, Default)]
         pub struct Credentials {
             list: Vec<Credential>,
+        }
+        /// The provider credentials one attempt sends.
+        #[derive(Default)]
+        pub(crate) struct Resolved {
+            tokens: Vec<(&'static str, Arc<Secret>)>,
+        }
+        impl Resolved {
+            /// Whether any credential of the attempt came from a provider.
+            pub(crate) fn has_provider_credentials(&self) -> bool {
+                !self.tokens.is_empty()
+            }
         }
         impl Credentials {
             /// Sets (or replaces) the credential of a scheme.
@@ -1992,7 +3298,7 @@ mod runtime {
                     scheme,
                     placement,
                     user: None,
-                    secret: Secret::new(secret),
+                    source: Source::Fixed(Secret::new(secret)),
                 });
             }
             /// Sets (or replaces) the user name and password of a basic scheme.
@@ -2006,7 +3312,26 @@ mod runtime {
                     scheme,
                     placement: Placement::Basic,
                     user: Some(user.into()),
-                    secret: Secret::new(password),
+                    source: Source::Fixed(Secret::new(password)),
+                });
+            }
+            /// Sets (or replaces) the credential of a scheme by a provider.
+            pub fn set_provider(
+                &mut self,
+                scheme: &'static str,
+                placement: Placement,
+                provider: impl CredentialProvider,
+            ) {
+                self.insert(Credential {
+                    scheme,
+                    placement,
+                    user: None,
+                    source: Source::Provider(
+                        Arc::new(Cached {
+                            provider: Box::new(provider),
+                            held: tokio::sync::Mutex::new(None),
+                        }),
+                    ),
                 });
             }
             fn insert(&mut self, credential: Credential) {
@@ -2016,44 +3341,79 @@ mod runtime {
             pub fn is_empty(&self) -> bool {
                 self.list.is_empty()
             }
+            /// Gets the provider credentials of the given schemes (fixed ones need nothing).
+            pub(crate) async fn resolve(
+                &self,
+                schemes: &[&str],
+                context: ProviderContext<'_>,
+            ) -> Result<Resolved, CredentialError> {
+                let mut resolved = Resolved::default();
+                for c in self.list.iter().filter(|c| schemes.contains(&c.scheme)) {
+                    if let Source::Provider(cached) = &c.source {
+                        let secret = cached.get(c.scheme, context).await?;
+                        resolved.tokens.push((c.scheme, secret));
+                    }
+                }
+                Ok(resolved)
+            }
+            /// After a 401: the provider credentials `resolved` sent are not used again.
+            pub(crate) async fn invalidate(&self, resolved: &Resolved) {
+                for (scheme, secret) in &resolved.tokens {
+                    for c in self.list.iter().filter(|c| c.scheme == *scheme) {
+                        if let Source::Provider(cached) = &c.source {
+                            cached.invalidate(secret).await;
+                        }
+                    }
+                }
+            }
             /// Adds the credentials of the given schemes (those the client holds) to a request.
             pub(crate) fn apply(
                 &self,
                 mut request: reqwest::RequestBuilder,
                 schemes: &[&str],
+                resolved: &Resolved,
                 cookies: &mut Vec<String>,
             ) -> Result<reqwest::RequestBuilder, RequestError> {
                 for c in self.list.iter().filter(|c| schemes.contains(&c.scheme)) {
+                    let secret: &Secret = match &c.source {
+                        Source::Fixed(secret) => secret,
+                        Source::Provider(_) => {
+                            match resolved.tokens.iter().find(|(s, _)| *s == c.scheme) {
+                                Some((_, secret)) => secret,
+                                None => continue,
+                            }
+                        }
+                    };
                     request = match c.placement {
                         Placement::Bearer => {
                             request
                                 .header(
                                     reqwest::header::AUTHORIZATION,
-                                    c.secret.header_value("Bearer ")?,
+                                    secret.header_value("Bearer ")?,
                                 )
                         }
                         Placement::Basic => {
                             request
                                 .basic_auth(
                                     c.user.as_deref().unwrap_or_default(),
-                                    Some(c.secret.expose()),
+                                    Some(secret.expose()),
                                 )
                         }
                         Placement::Authorization(scheme) => {
                             request
                                 .header(
                                     reqwest::header::AUTHORIZATION,
-                                    c.secret.header_value(&format!("{scheme} "))?,
+                                    secret.header_value(&format!("{scheme} "))?,
                                 )
                         }
                         Placement::Header(name) => {
-                            request.header(name, c.secret.header_value("")?)
+                            request.header(name, secret.header_value("")?)
                         }
                         Placement::Query(name) => {
-                            request.query(&[(name, c.secret.expose())])
+                            request.query(&[(name, secret.expose())])
                         }
                         Placement::Cookie(name) => {
-                            cookies.push(format!("{name}={}", c.secret.expose()));
+                            cookies.push(format!("{name}={}", secret.expose()));
                             request
                         }
                     };
@@ -2364,11 +3724,20 @@ mod runtime {
     }
     mod error {
         //! Everything that can go wrong calling an operation, with nothing the server sent lost.
+        use super::auth::CredentialError;
         use super::response::{DecodeError, RawResponse};
         use std::fmt;
-        /// A request that could not be built (a parameter value no HTTP request can carry).
+        use std::time::Duration;
+        /// A request that could not be built (a parameter value no HTTP request can
+        /// carry), or that a hook refused.
         #[derive(Debug, Clone)]
         pub struct RequestError(pub(crate) String);
+        impl RequestError {
+            /// An error with this message (for hooks that refuse a request).
+            pub fn new(message: impl Into<String>) -> Self {
+                Self(message.into())
+            }
+        }
         impl fmt::Display for RequestError {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(&self.0)
@@ -2380,7 +3749,12 @@ mod runtime {
         ///
         /// Nothing the server sent is lost: every variant that had a response keeps
         /// its status, headers and raw body. No variant contains a credential.
+        ///
+        /// `Display` says what happened in plain words, down to the root cause of a
+        /// transport failure ("connection refused", "dns error: …", "timed out after
+        /// 30 s", "invalid peer certificate: …"); `source()` keeps the chain for programs.
         #[derive(Debug)]
+        #[non_exhaustive]
         pub enum Error<E> {
             /// The server answered with an error status the API description documents;
             /// `body` is decoded, `response` keeps status, headers and raw bytes.
@@ -2389,12 +3763,15 @@ mod runtime {
             UnexpectedStatus(RawResponse),
             /// The body did not decode as the documented type.
             Decode { response: RawResponse, source: DecodeError },
-            /// The request could not be built.
+            /// The request could not be built, or a hook refused it.
             InvalidRequest(RequestError),
-            /// No response within the timeout (after `attempts` tries). `source` is the
-            /// HTTP client's error; `None` when the runtime's own timer ran out (the time
-            /// to a stream's response head: see `events()`).
-            Timeout { source: Option<reqwest::Error>, attempts: u32 },
+            /// A credential could not be obtained (a credential provider or an OAuth 2
+            /// token endpoint failed); nothing was sent to the API.
+            Credential(CredentialError),
+            /// No response within the timeout `after` (per attempt; after `attempts`
+            /// tries). `source` is the HTTP client's error; `None` when the runtime's own
+            /// timer ran out (the time to a stream's response head: see `events()`).
+            Timeout { source: Option<reqwest::Error>, attempts: u32, after: Duration },
             /// No usable response: connection refused or reset, TLS failure, body cut
             /// short (after `attempts` tries). The error carries no URL.
             Transport { source: reqwest::Error, attempts: u32 },
@@ -2407,6 +3784,7 @@ mod runtime {
                     | Self::Decode { response, .. }
                     | Self::UnexpectedStatus(response) => Some(response),
                     Self::InvalidRequest(_)
+                    | Self::Credential(_)
                     | Self::Timeout { .. }
                     | Self::Transport { .. } => None,
                 }
@@ -2428,7 +3806,7 @@ mod runtime {
                     Self::Timeout { attempts, .. } | Self::Transport { attempts, .. } => {
                         *attempts
                     }
-                    Self::InvalidRequest(_) => 0,
+                    Self::InvalidRequest(_) | Self::Credential(_) => 0,
                     _ => self.response().map_or(0, |r| r.attempts),
                 }
             }
@@ -2451,15 +3829,21 @@ mod runtime {
         #[derive(Debug)]
         pub(crate) enum Failure {
             InvalidRequest(RequestError),
-            Timeout { source: Option<reqwest::Error>, attempts: u32 },
+            Credential(CredentialError),
+            Timeout { source: Option<reqwest::Error>, attempts: u32, after: Duration },
             Transport { source: reqwest::Error, attempts: u32 },
         }
         impl<E> From<Failure> for Error<E> {
             fn from(f: Failure) -> Self {
                 match f {
                     Failure::InvalidRequest(e) => Self::InvalidRequest(e),
-                    Failure::Timeout { source, attempts } => {
-                        Self::Timeout { source, attempts }
+                    Failure::Credential(e) => Self::Credential(e),
+                    Failure::Timeout { source, attempts, after } => {
+                        Self::Timeout {
+                            source,
+                            attempts,
+                            after,
+                        }
                     }
                     Failure::Transport { source, attempts } => {
                         Self::Transport {
@@ -2486,12 +3870,17 @@ mod runtime {
                         )?
                     }
                     Self::InvalidRequest(e) => write!(f, "invalid request: {e}")?,
-                    Self::Timeout { attempts, .. } => {
-                        write!(f, "timed out after {attempts} attempt(s)")?
+                    Self::Credential(e) => write!(f, "no credential: {e}")?,
+                    Self::Timeout { attempts, after, .. } => {
+                        write!(
+                            f, "timed out after {} (per attempt; {attempts} attempt(s))",
+                            Seconds(* after)
+                        )?
                     }
                     Self::Transport { source, attempts } => {
                         write!(
-                            f, "request failed after {attempts} attempt(s): {source}"
+                            f, "request failed after {attempts} attempt(s): {}",
+                            cause(source)
                         )?
                     }
                 }
@@ -2507,8 +3896,80 @@ mod runtime {
                     Self::Decode { source, .. } => Some(source),
                     Self::Timeout { source: Some(source), .. }
                     | Self::Transport { source, .. } => Some(source),
+                    Self::Credential(e) => Some(e),
                     _ => None,
                 }
+            }
+        }
+        /// A duration as people write it: `30 s`, `1.5 s`, `250 ms`.
+        pub(crate) struct Seconds(pub(crate) Duration);
+        impl fmt::Display for Seconds {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let d = self.0;
+                if d < Duration::from_secs(1) {
+                    write!(f, "{} ms", d.as_millis())
+                } else if d.subsec_millis() == 0 {
+                    write!(f, "{} s", d.as_secs())
+                } else {
+                    write!(f, "{} s", (d.as_millis() as f64 / 1000.0))
+                }
+            }
+        }
+        /// The root cause of a failed attempt in plain words: what people look for in
+        /// an error message ("connection refused", "dns error: …", a certificate
+        /// problem), which `reqwest::Error`'s own `Display` keeps several `source()`s
+        /// deep. It never contains the URL (which may carry a query credential).
+        pub(crate) fn cause(error: &reqwest::Error) -> String {
+            let mut messages: Vec<String> = Vec::new();
+            let mut io_kind = None;
+            let mut current: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(
+                error,
+            );
+            while let Some(e) = current {
+                if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                    io_kind = Some(io.kind());
+                }
+                messages.push(e.to_string());
+                current = e.source();
+            }
+            let deepest = messages.last().cloned().unwrap_or_default();
+            let plain = match io_kind {
+                Some(std::io::ErrorKind::ConnectionRefused) => Some("connection refused"),
+                Some(std::io::ErrorKind::ConnectionReset) => {
+                    Some("connection reset by the server")
+                }
+                Some(std::io::ErrorKind::ConnectionAborted) => Some("connection aborted"),
+                Some(std::io::ErrorKind::UnexpectedEof) => {
+                    Some(
+                        "the server closed the connection before the response was complete",
+                    )
+                }
+                Some(std::io::ErrorKind::TimedOut) => Some("timed out"),
+                _ => None,
+            };
+            let what = if messages.iter().any(|m| m == "dns error") {
+                format!("dns error: {deepest}")
+            } else if let Some(plain) = plain {
+                plain.to_string()
+            } else if messages.iter().any(|m| m.contains("certificate")) {
+                let at = messages.iter().position(|m| m.contains("certificate"));
+                format!(
+                    "TLS: {}", at.map_or(deepest.as_str(), | i | messages[i].as_str())
+                )
+            } else if deepest.is_empty() {
+                String::new()
+            } else {
+                deepest
+            };
+            let mut stage = error.to_string();
+            if let Some(url) = error.url() {
+                stage = stage.replace(&format!(" for url ({url})"), "");
+                stage = stage.replace(url.as_str(), "<url>");
+            }
+            if what.is_empty() || what == stage {
+                stage
+            } else {
+                format!("{what} ({stage})")
             }
         }
         /// A problem with the client's configuration.
@@ -2532,6 +3993,304 @@ mod runtime {
             pub security: &'static [&'static str],
             /// Whether a success has a JSON body (`Accept: application/json` is sent).
             pub accept_json: bool,
+        }
+    }
+    mod hook {
+        //! Hooks: your code around every attempt of every call, for what the client does
+        //! not do itself (signing a request, counting calls, recording metrics).
+        use super::error::RequestError;
+        use super::response::RawResponse;
+        use std::time::Instant;
+        /// Code that runs around every attempt of every call (retries included, and the
+        /// calls of `Client::raw`). Added with `ClientBuilder::hook`; several run in the
+        /// order they were added.
+        ///
+        /// `before_send` sees the request exactly as it will go out, after parameters,
+        /// credentials and per-request extras are on it, and may change anything on it:
+        /// headers, URL, body. A body the client sends from memory (JSON, text, bytes,
+        /// forms) is readable with `request.body().and_then(|b| b.as_bytes())`; a
+        /// multipart body is a stream and reads as `None`. `after_response` sees the
+        /// whole response, or why the attempt failed.
+        ///
+        /// Hooks are synchronous and run on the task that makes the call: keep them
+        /// quick. Work that must wait (fetching a token) belongs in a
+        /// [`CredentialProvider`](super::CredentialProvider).
+        pub trait Hook: Send + Sync + 'static {
+            /// Called just before an attempt is sent. An error stops the call: it is
+            /// returned as `Error::InvalidRequest` and nothing is sent.
+            fn before_send(
+                &self,
+                request: &mut reqwest::Request,
+                attempt: &Attempt<'_>,
+            ) -> Result<(), RequestError> {
+                let _ = (request, attempt);
+                Ok(())
+            }
+            /// Called when an attempt has its whole response, or has failed without one.
+            fn after_response(&self, outcome: Outcome<'_>, attempt: &Attempt<'_>) {
+                let _ = (outcome, attempt);
+            }
+        }
+        /// A hook shared with the code that made it (to read a counter it keeps).
+        impl<T: Hook> Hook for std::sync::Arc<T> {
+            fn before_send(
+                &self,
+                request: &mut reqwest::Request,
+                attempt: &Attempt<'_>,
+            ) -> Result<(), RequestError> {
+                (**self).before_send(request, attempt)
+            }
+            fn after_response(&self, outcome: Outcome<'_>, attempt: &Attempt<'_>) {
+                (**self).after_response(outcome, attempt)
+            }
+        }
+        /// Which call and which attempt a hook is called for.
+        #[derive(Debug, Clone, Copy)]
+        #[non_exhaustive]
+        pub struct Attempt<'a> {
+            /// The operation's `operationId`; `None` for a call made with `Client::raw`.
+            pub operation_id: Option<&'a str>,
+            /// `GET`, `POST`, …
+            pub method: &'a str,
+            /// The path template (`/ports/{id}`), or the path given to `Client::raw`.
+            pub path: &'a str,
+            /// 1 for the first attempt, 2 for the first retry, …
+            pub number: u32,
+            /// When this attempt's request was built.
+            pub started: Instant,
+        }
+        /// What an attempt came to.
+        #[derive(Debug, Clone, Copy)]
+        #[non_exhaustive]
+        pub enum Outcome<'a> {
+            /// A response arrived, body and all (any status).
+            Response(&'a RawResponse),
+            /// No usable response: connecting, sending or reading failed, or time ran out.
+            Failed(&'a reqwest::Error),
+            /// A stream's response head did not arrive within this time (the runtime's
+            /// own timer; a streamed success's body is read by the caller afterwards,
+            /// so its `Response` here has an empty body).
+            TimedOut(std::time::Duration),
+        }
+        /// Runs every hook's `before_send`; the first error stops.
+        pub(crate) fn before_send(
+            hooks: &[std::sync::Arc<dyn Hook>],
+            request: &mut reqwest::Request,
+            attempt: &Attempt<'_>,
+        ) -> Result<(), RequestError> {
+            hooks.iter().try_for_each(|h| h.before_send(request, attempt))
+        }
+        /// Runs every hook's `after_response`.
+        pub(crate) fn after_response(
+            hooks: &[std::sync::Arc<dyn Hook>],
+            outcome: Outcome<'_>,
+            attempt: &Attempt<'_>,
+        ) {
+            for h in hooks {
+                h.after_response(outcome, attempt);
+            }
+        }
+    }
+    mod oauth2 {
+        //! The OAuth 2 client credentials grant (RFC 6749 §4.4): a [`CredentialProvider`]
+        //! that asks a token endpoint for an access token with the client's id and secret.
+        use super::auth::{
+            CredentialError, CredentialFuture, CredentialProvider, ProviderContext, Token,
+        };
+        use super::response::RawResponse;
+        use super::secret::Secret;
+        use std::fmt;
+        use std::time::Duration;
+        /// How the client authenticates to the token endpoint.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        pub enum ClientAuth {
+            /// HTTP Basic with the form-encoded id and secret (RFC 6749 §2.3.1): the
+            /// method every server must support, and the one the RFC prefers.
+            #[default]
+            Basic,
+            /// `client_id` and `client_secret` in the form body, for servers that
+            /// accept nothing else (the RFC does not recommend it).
+            Body,
+        }
+        /// Access tokens by the client credentials grant: the token endpoint is asked
+        /// (`POST`, form-encoded `grant_type=client_credentials` and `scope`), the token
+        /// kept until shortly before its `expires_in`, and asked again then or after a
+        /// 401. Neither the secret nor the token is ever logged or shown by `Debug`.
+        #[derive(Clone)]
+        pub struct ClientCredentials {
+            token_url: String,
+            client_id: String,
+            client_secret: Secret,
+            scopes: Vec<String>,
+            auth: ClientAuth,
+        }
+        impl ClientCredentials {
+            /// `token_url` may be relative: it is resolved against the client's base URL.
+            pub fn new(
+                token_url: impl Into<String>,
+                client_id: impl Into<String>,
+                client_secret: impl Into<String>,
+            ) -> Self {
+                Self {
+                    token_url: token_url.into(),
+                    client_id: client_id.into(),
+                    client_secret: Secret::new(client_secret),
+                    scopes: Vec::new(),
+                    auth: ClientAuth::Basic,
+                }
+            }
+            /// The scopes to ask for (none: the server's default for the client).
+            pub fn scopes<S: Into<String>>(
+                mut self,
+                scopes: impl IntoIterator<Item = S>,
+            ) -> Self {
+                self.scopes = scopes.into_iter().map(Into::into).collect();
+                self
+            }
+            /// How the client authenticates ([`ClientAuth::Basic`] unless set).
+            pub fn client_auth(mut self, auth: ClientAuth) -> Self {
+                self.auth = auth;
+                self
+            }
+            async fn request_token(
+                &self,
+                context: ProviderContext<'_>,
+            ) -> Result<Token, CredentialError> {
+                let url = reqwest::Url::parse(context.base_url)
+                    .and_then(|base| base.join(&self.token_url))
+                    .map_err(|e| {
+                        CredentialError::new(
+                            format!("invalid token URL `{}`: {e}", self.token_url),
+                        )
+                    })?;
+                let form = {
+                    let mut form = form_urlencoded::Serializer::new(String::new());
+                    form.append_pair("grant_type", "client_credentials");
+                    if !self.scopes.is_empty() {
+                        form.append_pair("scope", &self.scopes.join(" "));
+                    }
+                    if self.auth == ClientAuth::Body {
+                        form.append_pair("client_id", &self.client_id);
+                        form.append_pair("client_secret", self.client_secret.expose());
+                    }
+                    form.finish()
+                };
+                let mut request = context
+                    .http
+                    .post(url)
+                    .timeout(context.timeout)
+                    .header(reqwest::header::ACCEPT, "application/json");
+                if self.auth == ClientAuth::Basic {
+                    let encode = |s: &str| {
+                        form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>()
+                    };
+                    request = request
+                        .basic_auth(
+                            encode(&self.client_id),
+                            Some(encode(self.client_secret.expose())),
+                        );
+                }
+                let response = request
+                    .header(
+                        reqwest::header::CONTENT_TYPE,
+                        "application/x-www-form-urlencoded",
+                    )
+                    .body(form)
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        CredentialError::with_source(
+                            "the token endpoint could not be reached",
+                            e.without_url(),
+                        )
+                    })?;
+                let status = response.status();
+                let headers = response.headers().clone();
+                let body = response
+                    .bytes()
+                    .await
+                    .map_err(|e| {
+                        CredentialError::with_source(
+                            "the token endpoint's answer broke off",
+                            e.without_url(),
+                        )
+                    })?;
+                if !status.is_success() {
+                    return Err(
+                        CredentialError::from_response(
+                            "the token endpoint refused the client credentials",
+                            RawResponse {
+                                status,
+                                headers,
+                                body,
+                                attempts: 1,
+                            },
+                        ),
+                    );
+                }
+                parse_token(&body)
+            }
+        }
+        /// Reads a successful token response (RFC 6749 §5.1).
+        fn parse_token(body: &[u8]) -> Result<Token, CredentialError> {
+            let value: serde_json::Value = serde_json::from_slice(body)
+                .map_err(|e| {
+                    CredentialError::new(
+                        format!("the token endpoint's answer is not JSON ({e})"),
+                    )
+                })?;
+            let Some(access_token) = value.get("access_token").and_then(|v| v.as_str())
+            else {
+                return Err(
+                    CredentialError::new(
+                        "the token endpoint's answer has no `access_token`",
+                    ),
+                );
+            };
+            let token_type = value
+                .get("token_type")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            if !token_type.eq_ignore_ascii_case("bearer") {
+                return Err(
+                    CredentialError::new(
+                        format!(
+                            "the token endpoint issued a `{token_type}` token; only bearer tokens can be sent"
+                        ),
+                    ),
+                );
+            }
+            let mut token = Token::new(access_token);
+            let expires_in = value
+                .get("expires_in")
+                .and_then(|v| {
+                    v.as_u64()
+                        .or_else(|| v.as_f64().map(|f| f.max(0.0) as u64))
+                        .or_else(|| v.as_str()?.parse().ok())
+                });
+            if let Some(seconds) = expires_in {
+                token = token.expires_in(Duration::from_secs(seconds));
+            }
+            Ok(token)
+        }
+        impl CredentialProvider for ClientCredentials {
+            fn fetch<'a>(
+                &'a self,
+                context: ProviderContext<'a>,
+            ) -> CredentialFuture<'a> {
+                Box::pin(self.request_token(context))
+            }
+        }
+        impl fmt::Debug for ClientCredentials {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("ClientCredentials")
+                    .field("token_url", &self.token_url)
+                    .field("client_id", &self.client_id)
+                    .field("client_secret", &self.client_secret)
+                    .field("scopes", &self.scopes)
+                    .field("client_auth", &self.auth)
+                    .finish()
+            }
         }
     }
     mod params {
@@ -2753,7 +4512,7 @@ mod runtime {
         use super::error::{Error, OperationInfo, RequestError};
         use super::response::{RawResponse, ResponseValue};
         use super::retry::{RequestOptions, RetryPolicy};
-        use super::transport::Core;
+        use super::transport::{Call, Core};
         use std::time::Duration;
         /// What the generated code says about an operation.
         pub trait Operation: Sync {
@@ -2787,7 +4546,7 @@ mod runtime {
                 }
             }
         }
-        impl<O: Operation> Request<'_, O> {
+        impl<O> Request<'_, O> {
             /// The time this call may take, per attempt, instead of the client's.
             pub fn with_timeout(mut self, timeout: Duration) -> Self {
                 self.options.timeout = Some(timeout);
@@ -2798,6 +4557,79 @@ mod runtime {
                 self.options.retry = Some(policy);
                 self
             }
+            /// Adds a header the API description does not list (a trace id, a feature
+            /// flag). It replaces a header of that name the operation or the client would
+            /// send (credentials included); given twice, both values are sent. The value
+            /// is treated as sensitive (hidden from `Debug`). A name that is not a valid
+            /// header name, or a value with CR, LF or other control characters, makes
+            /// the call fail with `Error::InvalidRequest` and nothing is sent.
+            pub fn with_header(
+                mut self,
+                name: impl AsRef<str>,
+                value: impl AsRef<str>,
+            ) -> Self {
+                let (name, value) = (name.as_ref(), value.as_ref());
+                let checked = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| RequestError(
+                        format!("`{name}` is not a valid header name"),
+                    ))
+                    .and_then(|n| Ok((
+                        n,
+                        super::params::header_value_from_text(name, value)?,
+                    )));
+                match checked {
+                    Ok((name, mut value)) => {
+                        value.set_sensitive(true);
+                        self.options.headers.append(name, value);
+                    }
+                    Err(e) => {
+                        self.options.invalid.get_or_insert(e);
+                    }
+                }
+                self
+            }
+            /// Adds a query parameter the API description does not list (`expand=…`),
+            /// after the operation's own; given twice, both are sent.
+            pub fn with_query(
+                mut self,
+                name: impl Into<String>,
+                value: impl Into<String>,
+            ) -> Self {
+                self.options.query.push((name.into(), value.into()));
+                self
+            }
+            /// Adds a member to the JSON object the request sends as its body (or
+            /// replaces the member of that name): for members the API description does
+            /// not list. Members the body does not have yet are added after its own, which
+            /// keep their order. A request without a JSON object body fails with
+            /// `Error::InvalidRequest`.
+            pub fn with_body_member(
+                mut self,
+                name: impl Into<String>,
+                value: impl serde::Serialize,
+            ) -> Self {
+                match serde_json::to_value(value) {
+                    Ok(value) => {
+                        self.options.body_members.push((name.into(), value));
+                    }
+                    Err(e) => {
+                        self.options
+                            .invalid
+                            .get_or_insert(
+                                RequestError(
+                                    format!("a body member could not be serialised: {e}"),
+                                ),
+                            );
+                    }
+                }
+                self
+            }
+        }
+        /// How the operation's parameters go on each attempt's request.
+        pub(crate) type Write<'a> = &'a (dyn Fn(
+            &mut RequestParts,
+        ) -> Result<(), RequestError> + Sync);
+        impl<O: Operation> Request<'_, O> {
             /// Sends the request (again on each retry) and decodes the response.
             pub async fn send(
                 self,
@@ -2805,15 +4637,192 @@ mod runtime {
                 let op = &self.op;
                 let raw = self
                     .core
-                    .execute(
-                        &O::INFO,
-                        &self.options,
-                        &|parts: &mut RequestParts| { op.write(parts) },
-                    )
+                    .execute(&self.call(&|parts: &mut RequestParts| op.write(parts)))
                     .await
                     .map_err(Error::from)?;
                 O::decode(raw)
             }
+            /// The call the transport sends: the operation's facts and this request's options.
+            pub(crate) fn call<'c>(&'c self, write: Write<'c>) -> Call<'c> {
+                Call {
+                    operation_id: Some(O::INFO.operation_id),
+                    method: O::INFO.method,
+                    path: O::INFO.path,
+                    security: O::INFO.security,
+                    accept_json: O::INFO.accept_json,
+                    options: &self.options,
+                    write,
+                }
+            }
+        }
+        /// A call to a path the API description does not have: see `Client::raw`.
+        #[derive(Debug, Clone)]
+        pub struct Raw {
+            method: reqwest::Method,
+            path: String,
+            security: &'static [&'static str],
+            body: Option<RawBody>,
+        }
+        #[derive(Debug, Clone)]
+        enum RawBody {
+            Json(serde_json::Value),
+            Bytes { content_type: reqwest::header::HeaderValue, bytes: bytes::Bytes },
+        }
+        impl<'a> Request<'a, Raw> {
+            /// A call of `method` on `path` (appended to the base URL), sending the
+            /// credentials of the schemes `security`.
+            pub(crate) fn raw(
+                core: &'a Core,
+                method: reqwest::Method,
+                path: String,
+                security: &'static [&'static str],
+            ) -> Self {
+                Self::new(
+                    core,
+                    Raw {
+                        method,
+                        path,
+                        security,
+                        body: None,
+                    },
+                )
+            }
+            /// Sends `value` as a JSON body.
+            pub fn json(mut self, value: impl serde::Serialize) -> Self {
+                match serde_json::to_value(value) {
+                    Ok(v) => self.op.body = Some(RawBody::Json(v)),
+                    Err(e) => {
+                        self.options
+                            .invalid
+                            .get_or_insert(
+                                RequestError(
+                                    format!("the body could not be serialised: {e}"),
+                                ),
+                            );
+                    }
+                }
+                self
+            }
+            /// Sends `bytes` as the body, with this `Content-Type`.
+            pub fn body(
+                mut self,
+                content_type: impl AsRef<str>,
+                bytes: impl Into<bytes::Bytes>,
+            ) -> Self {
+                match super::params::header_value_from_text(
+                    "content-type",
+                    content_type.as_ref(),
+                ) {
+                    Ok(content_type) => {
+                        self.op.body = Some(RawBody::Bytes {
+                            content_type,
+                            bytes: bytes.into(),
+                        });
+                    }
+                    Err(e) => {
+                        self.options.invalid.get_or_insert(e);
+                    }
+                }
+                self
+            }
+            /// Sends the request (again on each retry, as the client's policy allows)
+            /// and reads the whole response. A 2xx status is `Ok` with the response as
+            /// it came; any other is an error that keeps it: `Error::Api` with the body
+            /// as JSON when it is JSON, else `Error::UnexpectedStatus`.
+            pub async fn send(self) -> Result<RawResponse, Error<serde_json::Value>> {
+                check_raw_path(&self.op.path)?;
+                let op = &self.op;
+                let call = Call {
+                    operation_id: None,
+                    method: op.method.as_str(),
+                    path: &op.path,
+                    security: op.security,
+                    accept_json: false,
+                    options: &self.options,
+                    write: &|parts: &mut RequestParts| {
+                        parts.path(&op.path);
+                        match &op.body {
+                            None => {}
+                            Some(RawBody::Json(value)) => {
+                                parts.json("application/json", value)?
+                            }
+                            Some(RawBody::Bytes { content_type, bytes }) => {
+                                let (content_type, bytes) = (
+                                    content_type.clone(),
+                                    bytes.clone(),
+                                );
+                                parts.body = Some(
+                                    Body::Custom(
+                                        Box::new(move |request| {
+                                            request
+                                                .header(reqwest::header::CONTENT_TYPE, content_type)
+                                                .body(bytes)
+                                        }),
+                                    ),
+                                );
+                            }
+                        }
+                        Ok(())
+                    },
+                };
+                let raw = self.core.execute(&call).await.map_err(Error::from)?;
+                if raw.status.is_success() {
+                    return Ok(raw);
+                }
+                match serde_json::from_slice(&raw.body) {
+                    Ok(body) => Err(Error::Api { body, response: raw }),
+                    Err(_) => Err(Error::UnexpectedStatus(raw)),
+                }
+            }
+        }
+        /// A path given to `Client::raw` must stay under the base URL: it starts with
+        /// `/`, has no `.` or `..` segment (in any spelling, `%2e` too), no query or
+        /// fragment (use `with_query`), and only characters a path may hold unescaped
+        /// (anything else percent-encoded, `%` followed by two hex digits).
+        pub(crate) fn check_raw_path(path: &str) -> Result<(), RequestError> {
+            let refuse = |why: &str| {
+                Err(
+                    RequestError(format!("the raw path `{}` {why}", path.escape_debug())),
+                )
+            };
+            if !path.starts_with('/') {
+                return refuse("must start with `/` (it is appended to the base URL)");
+            }
+            let bytes = path.as_bytes();
+            let mut i = 0;
+            while i < bytes.len() {
+                let b = bytes[i];
+                match b {
+                    b'%' => {
+                        let hex = |j: usize| {
+                            bytes.get(j).is_some_and(u8::is_ascii_hexdigit)
+                        };
+                        if !(hex(i + 1) && hex(i + 2)) {
+                            return refuse("has a `%` not followed by two hex digits");
+                        }
+                        i += 2;
+                    }
+                    b'?' | b'#' => {
+                        return refuse(
+                            "has a query or fragment: add parameters with `with_query`",
+                        );
+                    }
+                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => {}
+                    b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')'
+                    | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@' | b'/' => {}
+                    _ => return refuse("has a character that must be percent-encoded"),
+                }
+                i += 1;
+            }
+            for segment in path.split('/') {
+                let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+                if decoded == "." || decoded == ".." {
+                    return refuse(
+                        "has a `.` or `..` segment, which would leave the base URL's path",
+                    );
+                }
+            }
+            Ok(())
         }
         /// The parts of a request an operation writes: path, query, headers, cookies, body.
         #[derive(Default)]
@@ -2823,6 +4832,8 @@ mod runtime {
             pub(crate) headers: reqwest::header::HeaderMap,
             pub(crate) cookies: Vec<String>,
             pub(crate) body: Option<Body>,
+            /// Members `with_body_member` adds to a JSON body; taken when it is written.
+            pub(crate) body_members: Vec<(String, serde_json::Value)>,
         }
         /// A request body, ready to send.
         pub(crate) enum Body {
@@ -2881,10 +4892,16 @@ mod runtime {
                 content_type: &'static str,
                 value: &T,
             ) -> Result<(), RequestError> {
-                let bytes = serde_json::to_vec(value)
-                    .map_err(|e| RequestError(
-                        format!("the body could not be serialised: {e}"),
-                    ))?;
+                let serialised = |e: serde_json::Error| RequestError(
+                    format!("the body could not be serialised: {e}"),
+                );
+                let mut bytes = serde_json::to_vec(value).map_err(serialised)?;
+                if !self.body_members.is_empty() {
+                    bytes = merge_members(
+                        bytes,
+                        std::mem::take(&mut self.body_members),
+                    )?;
+                }
                 self.bytes(content_type, bytes);
                 Ok(())
             }
@@ -2899,6 +4916,50 @@ mod runtime {
                     bytes: bytes.into(),
                 });
             }
+        }
+        /// Adds `members` to the JSON object `body`. Members it lacks are appended to
+        /// its text, so its own keep their order and spelling; if it has one of them
+        /// already, the object is rewritten with that member replaced.
+        fn merge_members(
+            body: Vec<u8>,
+            members: Vec<(String, serde_json::Value)>,
+        ) -> Result<Vec<u8>, RequestError> {
+            let not_object = || {
+                RequestError(
+                    "`with_body_member` needs a JSON object body; this request's body is not one"
+                        .into(),
+                )
+            };
+            let keys: std::collections::HashMap<String, serde::de::IgnoredAny> = serde_json::from_slice(
+                    &body,
+                )
+                .map_err(|_| not_object())?;
+            let serialised = |e: serde_json::Error| RequestError(
+                format!("a body member could not be serialised: {e}"),
+            );
+            if members.iter().any(|(name, _)| keys.contains_key(name)) {
+                let mut object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(
+                        &body,
+                    )
+                    .map_err(|_| not_object())?;
+                object.extend(members);
+                return serde_json::to_vec(&object).map_err(serialised);
+            }
+            let mut out = body;
+            let closing = out.pop();
+            debug_assert_eq!(closing, Some(b'}'));
+            let mut first = keys.is_empty();
+            for (name, value) in &members {
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                serde_json::to_writer(&mut out, name).map_err(serialised)?;
+                out.push(b':');
+                serde_json::to_writer(&mut out, value).map_err(serialised)?;
+            }
+            out.push(b'}');
+            Ok(out)
         }
     }
     mod response {
@@ -3206,8 +5267,11 @@ mod runtime {
     }
     mod retry {
         //! Sending a request: timeouts, retries with backoff and `Retry-After`, tracing.
-        use super::error::{Failure, OperationInfo, RequestError};
+        use super::auth::Resolved;
+        use super::error::{Failure, RequestError};
+        use super::hook::{self, Attempt, Outcome};
         use super::response::RawResponse;
+        use super::transport::{Call, Core};
         use std::time::Duration;
         /// When and how a failed call is tried again.
         ///
@@ -3318,11 +5382,20 @@ mod runtime {
             pub(crate) timeout: Duration,
             pub(crate) retry: RetryPolicy,
         }
-        /// Per-call overrides of the client's timeout and retry policy.
+        /// Per-call overrides of the client's timeout and retry policy, and what the
+        /// call adds to the request.
         #[derive(Debug, Clone, Default)]
         pub(crate) struct RequestOptions {
             pub(crate) timeout: Option<Duration>,
             pub(crate) retry: Option<RetryPolicy>,
+            /// `with_header`: they replace headers of the same name.
+            pub(crate) headers: reqwest::header::HeaderMap,
+            /// `with_query`: after the operation's parameters.
+            pub(crate) query: Vec<(String, String)>,
+            /// `with_body_member`: merged into the JSON body.
+            pub(crate) body_members: Vec<(String, serde_json::Value)>,
+            /// The first extra that could not be used; the call fails with it.
+            pub(crate) invalid: Option<RequestError>,
         }
         fn retryable_status(status: reqwest::StatusCode) -> bool {
             matches!(status.as_u16(), 408 | 429 | 500..= 599)
@@ -3337,56 +5410,23 @@ mod runtime {
             /// retries happen only before the caller gets the first byte of the body.
             Stream(&'a mut Option<reqwest::Response>),
         }
-        /// Sends a request, retrying as the policy allows, and reads the whole
-        /// response. Each call is a `tracing` span with the operation, method, path
-        /// template, attempt, status, elapsed time and the server's request id; no
+        /// Sends a call, retrying as the policy allows, and reads the response as
+        /// `reading` says. Each call is a `tracing` span with the operation, method,
+        /// path template, attempt, status, elapsed time and the server's request id; no
         /// header or URL is recorded, so credentials never reach the logs.
         pub(crate) async fn execute(
-            http: &reqwest::Client,
-            settings: &Settings,
-            build: Build<'_>,
-            operation: &'static OperationInfo,
-            options: &RequestOptions,
-        ) -> Result<RawResponse, Failure> {
-            execute_reading(http, settings, build, operation, options, Reading::Whole)
-                .await
-        }
-        /// [`execute`], reading the response as `reading` says.
-        pub(crate) async fn execute_reading(
-            http: &reqwest::Client,
-            settings: &Settings,
-            build: Build<'_>,
-            operation: &'static OperationInfo,
-            options: &RequestOptions,
+            core: &Core,
+            call: &Call<'_>,
             reading: Reading<'_>,
         ) -> Result<RawResponse, Failure> {
             use tracing::Instrument as _;
-            let policy = options.retry.as_ref().unwrap_or(&settings.retry);
-            let timeout = options.timeout.unwrap_or(settings.timeout);
             let span = tracing::info_span!(
-                "http_request", operation_id = operation.operation_id, method = operation
-                .method, path = operation.path, attempt = tracing::field::Empty, status =
+                "http_request", operation_id = call.operation_id, method = call.method,
+                path = call.path, attempt = tracing::field::Empty, status =
                 tracing::field::Empty, elapsed_ms = tracing::field::Empty, request_id =
                 tracing::field::Empty,
             );
-            attempts(http, build, timeout, policy, reading).instrument(span).await
-        }
-        /// Builds the request of one attempt. It is called again for each retry, so
-        /// nothing is copied up front and every kind of body (multipart too) can be
-        /// sent again.
-        pub(crate) type Build<'a> = &'a (dyn Fn(
-        ) -> Result<reqwest::RequestBuilder, RequestError> + Sync + 'a);
-        /// One attempt's request; `timeout` bounds the whole exchange (`None` for a
-        /// stream, whose head is timed by [`send`]).
-        fn make_request(
-            build: Build<'_>,
-            timeout: Option<Duration>,
-        ) -> Result<reqwest::Request, RequestError> {
-            let mut request = build()?;
-            if let Some(timeout) = timeout {
-                request = request.timeout(timeout);
-            }
-            request.build().map_err(|e| RequestError(e.without_url().to_string()))
+            attempts(core, call, reading).instrument(span).await
         }
         /// Why an attempt got no response.
         enum AttemptError {
@@ -3416,40 +5456,96 @@ mod runtime {
             }
             fn text(&self) -> String {
                 match self {
-                    Self::Http(e) => e.without_url_ref(),
+                    Self::Http(e) => super::error::cause(e),
                     Self::HeadTimeout(t) => format!("no response head within {t:?}"),
+                }
+            }
+            fn outcome(&self) -> Outcome<'_> {
+                match self {
+                    Self::Http(e) => Outcome::Failed(e),
+                    Self::HeadTimeout(after) => Outcome::TimedOut(*after),
                 }
             }
         }
         async fn attempts(
-            http: &reqwest::Client,
-            build: Build<'_>,
-            timeout: Duration,
-            policy: &RetryPolicy,
+            core: &Core,
+            call: &Call<'_>,
             mut reading: Reading<'_>,
         ) -> Result<RawResponse, Failure> {
-            let started = std::time::Instant::now();
+            if let Some(e) = &call.options.invalid {
+                return Err(Failure::InvalidRequest(e.clone()));
+            }
+            let settings = core.settings();
+            let policy = call.options.retry.as_ref().unwrap_or(&settings.retry);
+            let timeout = call.options.timeout.unwrap_or(settings.timeout);
             let whole = match reading {
                 Reading::Whole => Some(timeout),
                 Reading::Stream(_) => None,
             };
-            let mut current = make_request(build, whole)
-                .map_err(Failure::InvalidRequest)?;
-            let safe = matches!(
-                * current.method(), reqwest::Method::GET | reqwest::Method::HEAD |
-                reqwest::Method::OPTIONS | reqwest::Method::TRACE
-            ) || policy.retry_non_idempotent;
+            let started = std::time::Instant::now();
+            let safe = matches!(call.method, "GET" | "HEAD" | "OPTIONS" | "TRACE")
+                || policy.retry_non_idempotent;
             let span = tracing::Span::current();
             let mut attempt = 1;
+            let mut refreshed = false;
+            let mut next: Option<(Resolved, reqwest::Request)> = None;
             loop {
                 span.record("attempt", attempt);
-                let outcome = send(http, current, timeout, &mut reading).await;
+                let (credentials, mut request) = match next.take() {
+                    Some(built) => built,
+                    None => {
+                        let credentials = core
+                            .resolve_credentials(call.security, timeout)
+                            .await
+                            .map_err(Failure::Credential)?;
+                        let request = core
+                            .request(call, &credentials, whole)
+                            .map_err(Failure::InvalidRequest)?;
+                        (credentials, request)
+                    }
+                };
+                let this = Attempt {
+                    operation_id: call.operation_id,
+                    method: call.method,
+                    path: call.path,
+                    number: attempt,
+                    started: std::time::Instant::now(),
+                };
+                let hooks = core.hooks();
+                hook::before_send(hooks, &mut request, &this)
+                    .map_err(Failure::InvalidRequest)?;
+                let outcome = send(core.http(), request, timeout, &mut reading).await;
                 span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+                if !hooks.is_empty() {
+                    let seen = match &outcome {
+                        Ok(raw) => Outcome::Response(raw),
+                        Err(e) => e.outcome(),
+                    };
+                    hook::after_response(hooks, seen, &this);
+                }
                 let wait = match &outcome {
                     Ok(raw) => {
                         span.record("status", raw.status.as_u16());
                         if !span.is_disabled() && let Some(id) = raw.request_id() {
                             span.record("request_id", id);
+                        }
+                        if raw.status == reqwest::StatusCode::UNAUTHORIZED
+                            && credentials.has_provider_credentials() && !refreshed
+                        {
+                            tracing::info!(
+                                "401: asking the credential provider again, then retrying once"
+                            );
+                            core.invalidate_credentials(&credentials).await;
+                            refreshed = true;
+                            let fresh = core
+                                .resolve_credentials(call.security, timeout)
+                                .await
+                                .map_err(Failure::Credential)?;
+                            if let Ok(request) = core.request(call, &fresh, whole) {
+                                next = Some((fresh, request));
+                                attempt += 1;
+                                continue;
+                            }
                         }
                         if safe && retryable_status(raw.status) {
                             policy.wait_for(attempt, &raw.headers)
@@ -3463,10 +5559,13 @@ mod runtime {
                             .then(|| policy.backoff_for(attempt))
                     }
                 };
-                let next = wait
+                let retry = wait
                     .filter(|_| attempt < policy.max_attempts)
-                    .and_then(|wait| Some((wait, make_request(build, whole).ok()?)));
-                match next {
+                    .and_then(|wait| Some((
+                        wait,
+                        core.request(call, &credentials, whole).ok()?,
+                    )));
+                match retry {
                     Some((wait, request)) => {
                         match &outcome {
                             Ok(raw) => {
@@ -3482,8 +5581,8 @@ mod runtime {
                                 )
                             }
                         }
+                        next = Some((credentials, request));
                         tokio::time::sleep(wait).await;
-                        current = request;
                         attempt += 1;
                     }
                     None => {
@@ -3496,14 +5595,14 @@ mod runtime {
                             }
                             Err(e) => {
                                 tracing::debug!(error = % e.text(), "request failed");
-                                let timeout = e.is_timeout();
+                                let timed_out = e.is_timeout();
                                 let source = match e {
                                     AttemptError::Http(e) => Some(e.without_url()),
                                     AttemptError::HeadTimeout(_) => None,
                                 };
                                 Err(
                                     match source {
-                                        Some(source) if !timeout => {
+                                        Some(source) if !timed_out => {
                                             Failure::Transport {
                                                 source,
                                                 attempts: attempt,
@@ -3513,6 +5612,7 @@ mod runtime {
                                             Failure::Timeout {
                                                 source,
                                                 attempts: attempt,
+                                                after: timeout,
                                             }
                                         }
                                     },
@@ -3521,19 +5621,6 @@ mod runtime {
                         };
                     }
                 }
-            }
-        }
-        /// `reqwest::Error` formats its URL, which may carry a query credential.
-        trait WithoutUrl {
-            fn without_url_ref(&self) -> String;
-        }
-        impl WithoutUrl for reqwest::Error {
-            fn without_url_ref(&self) -> String {
-                let mut text = self.to_string();
-                if let Some(url) = self.url() {
-                    text = text.replace(url.as_str(), "<url>");
-                }
-                text
             }
         }
         /// One attempt: the request, then the whole body (or, for a stream's success,
@@ -4398,9 +6485,7 @@ mod runtime {
                 let raw = self
                     .core
                     .execute_stream(
-                        &O::INFO,
-                        &self.options,
-                        &|parts: &mut RequestParts| op.write(parts),
+                        &self.call(&|parts: &mut RequestParts| op.write(parts)),
                         accept,
                         &mut slot,
                     )
@@ -4423,29 +6508,56 @@ mod runtime {
     mod transport {
         //! A configured client: base URL, HTTP client, defaults, credentials; and sending
         //! one operation's request with them. Nothing here depends on the operation's types.
-        use super::auth::Credentials;
-        use super::error::{ConfigError, OperationInfo, RequestError};
+        use super::auth::{CredentialError, Credentials, ProviderContext, Resolved};
+        use super::error::{ConfigError, RequestError};
+        use super::hook::Hook;
         use super::request::{Body, RequestParts};
         use super::response::RawResponse;
         use super::retry::{self, RequestOptions, RetryPolicy, Settings};
+        use std::sync::Arc;
         use std::time::Duration;
         /// What every generated `Client` holds. Cheap to clone: clones share one
-        /// connection pool.
+        /// connection pool, hooks and credential caches.
         #[derive(Clone)]
         pub struct Core {
             base_url: String,
             http: reqwest::Client,
             settings: Settings,
             credentials: Credentials,
+            hooks: Arc<[Arc<dyn Hook>]>,
         }
         impl std::fmt::Debug for Core {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_struct("Client")
                     .field("base_url", &self.base_url)
                     .field("credentials", &self.credentials)
+                    .field("hooks", &self.hooks.len())
                     .finish_non_exhaustive()
             }
         }
+        /// One call, as the transport sends it: what the operation (or `Client::raw`)
+        /// says, and the call's options and extras.
+        pub(crate) struct Call<'a> {
+            /// `None` for `Client::raw`.
+            pub(crate) operation_id: Option<&'a str>,
+            pub(crate) method: &'a str,
+            /// The path template (for logs and hooks).
+            pub(crate) path: &'a str,
+            /// The security schemes whose credentials are sent (those the client has).
+            pub(crate) security: &'a [&'static str],
+            pub(crate) accept_json: bool,
+            pub(crate) options: &'a RequestOptions,
+            /// Puts the operation's parameters and body on each attempt's request.
+            pub(crate) write: &'a (dyn Fn(
+                &mut RequestParts,
+            ) -> Result<(), RequestError> + Sync),
+        }
+        /// Sets up TLS on an HTTP client builder (the crate's TLS features); the flag
+        /// says whether the base URL is `https`.
+        pub(crate) type ConfigureTls = fn(
+            reqwest::ClientBuilder,
+            bool,
+        ) -> Result<reqwest::ClientBuilder, ConfigError>;
         /// What every generated `ClientBuilder` holds.
         #[derive(Clone, Default)]
         pub struct CoreBuilder {
@@ -4455,12 +6567,14 @@ mod runtime {
             pub(crate) connect_timeout: Option<Duration>,
             pub(crate) retry: Option<RetryPolicy>,
             pub(crate) credentials: Credentials,
+            pub(crate) hooks: Vec<Arc<dyn Hook>>,
         }
         impl std::fmt::Debug for CoreBuilder {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_struct("ClientBuilder")
                     .field("base_url", &self.base_url)
                     .field("credentials", &self.credentials)
+                    .field("hooks", &self.hooks.len())
                     .finish_non_exhaustive()
             }
         }
@@ -4469,10 +6583,16 @@ mod runtime {
         /// How long connecting may take.
         pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
         impl CoreBuilder {
-            /// Checks the configuration; `default_base_url` is the document's first server.
+            /// Adds a hook that runs around every attempt of every call.
+            pub(crate) fn hook(&mut self, hook: impl Hook) {
+                self.hooks.push(Arc::new(hook));
+            }
+            /// Checks the configuration; `default_base_url` is the document's first
+            /// server; `tls` configures the HTTP client's TLS (the crate's features).
             pub(crate) fn build(
                 self,
                 default_base_url: Option<&str>,
+                tls: Option<ConfigureTls>,
             ) -> Result<Core, ConfigError> {
                 let base_url = match (self.base_url, default_base_url) {
                     (Some(url), _) => url,
@@ -4499,10 +6619,14 @@ mod runtime {
                 let http = match self.http {
                     Some(http) => http,
                     None => {
-                        reqwest::Client::builder()
+                        let mut builder = reqwest::Client::builder()
                             .connect_timeout(
                                 self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-                            )
+                            );
+                        if let Some(tls) = tls {
+                            builder = tls(builder, parsed.scheme() == "https")?;
+                        }
+                        builder
                             .build()
                             .map_err(|e| ConfigError(
                                 format!("could not create the HTTP client: {e}"),
@@ -4517,6 +6641,7 @@ mod runtime {
                         retry: self.retry.unwrap_or_default(),
                     },
                     credentials: self.credentials,
+                    hooks: self.hooks.into(),
                 })
             }
         }
@@ -4524,30 +6649,24 @@ mod runtime {
             pub fn base_url(&self) -> &str {
                 &self.base_url
             }
-            /// Sends an operation's request, retrying as allowed, and reads the whole
-            /// response. `write` puts the operation's parameters on each attempt's request.
+            /// Sends a call, retrying as allowed, and reads the whole response.
             pub(crate) async fn execute(
                 &self,
-                info: &'static OperationInfo,
-                options: &RequestOptions,
-                write: &(dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
+                call: &Call<'_>,
             ) -> Result<RawResponse, super::error::Failure> {
-                let build = || self.request(info, write);
-                retry::execute(&self.http, &self.settings, &build, info, options).await
+                retry::execute(self, call, retry::Reading::Whole).await
             }
-            /// Sends an operation's request as [`execute`](Self::execute) does, asking
-            /// for `accept`, and leaves the body of a success unread in `slot` (the
-            /// timeout bounds the time to the response head).
+            /// Sends a call as [`execute`](Self::execute) does, asking for `accept`,
+            /// and leaves the body of a success unread in `slot` (the timeout bounds
+            /// the time to the response head).
             pub(crate) async fn execute_stream(
                 &self,
-                info: &'static OperationInfo,
-                options: &RequestOptions,
-                write: &(dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
+                call: &Call<'_>,
                 accept: &'static str,
                 slot: &mut Option<reqwest::Response>,
             ) -> Result<RawResponse, super::error::Failure> {
                 let write = |parts: &mut RequestParts| {
-                    write(parts)?;
+                    (call.write)(parts)?;
                     parts
                         .headers
                         .insert(
@@ -4556,38 +6675,75 @@ mod runtime {
                         );
                     Ok(())
                 };
-                let build = || self.request(info, &write);
-                retry::execute_reading(
-                        &self.http,
-                        &self.settings,
-                        &build,
-                        info,
-                        options,
-                        retry::Reading::Stream(slot),
-                    )
-                    .await
+                let call = Call { write: &write, ..*call };
+                retry::execute(self, &call, retry::Reading::Stream(slot)).await
             }
             /// The timeout of a call with these options.
             pub(crate) fn timeout(&self, options: &RequestOptions) -> Duration {
                 options.timeout.unwrap_or(self.settings.timeout)
             }
-            /// One attempt's request.
-            fn request(
+            pub(crate) fn settings(&self) -> &Settings {
+                &self.settings
+            }
+            pub(crate) fn http(&self) -> &reqwest::Client {
+                &self.http
+            }
+            pub(crate) fn hooks(&self) -> &[Arc<dyn Hook>] {
+                &self.hooks
+            }
+            /// The provider credentials one attempt sends (fetched if none is held).
+            pub(crate) async fn resolve_credentials(
                 &self,
-                info: &OperationInfo,
-                write: &(dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
-            ) -> Result<reqwest::RequestBuilder, RequestError> {
-                let mut parts = RequestParts::default();
-                write(&mut parts)?;
-                let method = reqwest::Method::from_bytes(info.method.as_bytes())
+                schemes: &[&str],
+                timeout: Duration,
+            ) -> Result<Resolved, CredentialError> {
+                if schemes.is_empty() {
+                    return Ok(Resolved::default());
+                }
+                let context = ProviderContext {
+                    http: &self.http,
+                    base_url: &self.base_url,
+                    timeout,
+                };
+                self.credentials.resolve(schemes, context).await
+            }
+            pub(crate) async fn invalidate_credentials(&self, used: &Resolved) {
+                self.credentials.invalidate(used).await;
+            }
+            /// One attempt's request: the operation's parts, credentials, then the
+            /// call's extras, which replace what the operation or client set.
+            /// `timeout` bounds the whole exchange (`None` for a stream, whose head is
+            /// timed by the retry loop).
+            pub(crate) fn request(
+                &self,
+                call: &Call<'_>,
+                credentials: &Resolved,
+                timeout: Option<Duration>,
+            ) -> Result<reqwest::Request, RequestError> {
+                let options = call.options;
+                let mut parts = RequestParts {
+                    body_members: options.body_members.clone(),
+                    ..RequestParts::default()
+                };
+                (call.write)(&mut parts)?;
+                if !parts.body_members.is_empty() {
+                    return Err(
+                        RequestError(
+                            "`with_body_member` needs a JSON object body; this request has none"
+                                .into(),
+                        ),
+                    );
+                }
+                let method = reqwest::Method::from_bytes(call.method.as_bytes())
                     .map_err(|_| RequestError(
-                        format!("`{}` is not an HTTP method", info.method),
+                        format!("`{}` is not an HTTP method", call.method),
                     ))?;
                 let mut url = String::with_capacity(
                     self.base_url.len() + parts.path.len(),
                 );
                 url.push_str(&self.base_url);
                 url.push_str(&parts.path);
+                parts.query.extend(options.query.iter().cloned());
                 let mut request = self.http.request(method, url);
                 if !parts.query.is_empty() {
                     request = request.query(&parts.query);
@@ -4596,14 +6752,14 @@ mod runtime {
                 if !parts.headers.is_empty() {
                     request = request.headers(parts.headers);
                 }
-                if info.accept_json && !accept_set {
+                if call.accept_json && !accept_set {
                     request = request
                         .header(reqwest::header::ACCEPT, "application/json");
                 }
-                if !info.security.is_empty() {
+                if !call.security.is_empty() {
                     request = self
                         .credentials
-                        .apply(request, info.security, &mut parts.cookies)?;
+                        .apply(request, call.security, credentials, &mut parts.cookies)?;
                 }
                 if !parts.cookies.is_empty() {
                     request = request
@@ -4618,6 +6774,21 @@ mod runtime {
                     }
                     Some(Body::Custom(apply)) => request = apply(request),
                 }
+                if let Some(timeout) = timeout {
+                    request = request.timeout(timeout);
+                }
+                let mut request = request
+                    .build()
+                    .map_err(|e| RequestError(e.without_url().to_string()))?;
+                if !options.headers.is_empty() {
+                    let headers = request.headers_mut();
+                    for name in options.headers.keys() {
+                        headers.remove(name);
+                    }
+                    for (name, value) in &options.headers {
+                        headers.append(name, value.clone());
+                    }
+                }
                 Ok(request)
             }
         }
@@ -4625,6 +6796,8 @@ mod runtime {
     pub use self::auth::*;
     pub use self::de::*;
     pub use self::error::*;
+    pub use self::hook::*;
+    pub use self::oauth2::*;
     pub use self::params::*;
     pub use self::query::*;
     pub use self::request::*;
@@ -4637,9 +6810,11 @@ mod runtime {
 }
 
 pub use runtime::{
-    ConfigError, DecodeError, Error, OperationInfo, RawResponse, Request, RequestError,
-    ResponseValue, RetryPolicy, Secret,
+    Attempt, ConfigError, CredentialError, CredentialFuture, CredentialProvider,
+    DecodeError, Error, Hook, OperationInfo, Outcome, ProviderContext, Raw, RawResponse,
+    Request, RequestError, ResponseValue, RetryPolicy, Secret, Token,
 };
+pub use runtime::{ClientAuth, ClientCredentials};
 pub use runtime::{ByteStream, Event, EventStream, StreamError};
 pub use client::{Client, ClientBuilder};
 

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 pub mod fault_server;
+pub mod oauth_server;
 pub use xtask::openapi_jsonschema;
 
 /// The workspace root (the directory holding `spec/`, `generated/`, `tests/`).
@@ -66,6 +67,9 @@ pub mod snapshot_names;
 #[rustfmt::skip]
 #[path = "../snapshots/objects.rs"]
 pub mod snapshot_objects;
+#[rustfmt::skip]
+#[path = "../snapshots/oauth.rs"]
+pub mod snapshot_oauth;
 #[rustfmt::skip]
 #[path = "../snapshots/openapi31.rs"]
 pub mod snapshot_openapi31;

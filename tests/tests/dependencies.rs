@@ -141,3 +141,57 @@ fn no_crate_of_the_generated_crate_is_compiled_twice() {
         .collect();
     assert!(duplicated.is_empty(), "duplicated: {duplicated:?}\n{tree}");
 }
+
+/// Each TLS feature of the generated crate brings its own TLS and no other:
+/// `rustls-ring` must not build aws-lc's C (the reason it exists), `native-tls`
+/// no rustls.
+#[test]
+fn each_tls_feature_brings_its_own_tls_and_no_other() {
+    let tags = "auth,data-center-facilities,port-orders,ports,metros,layer-2-connections";
+    let cases: [(Option<&str>, &[&str], &[&str]); 3] = [
+        (
+            None,
+            &["aws-lc-sys", "rustls"],
+            &["ring", "openssl-sys", "native-tls"],
+        ),
+        (
+            Some("native-tls"),
+            &["openssl-sys", "native-tls"],
+            &["rustls", "aws-lc-sys", "aws-lc-rs", "ring"],
+        ),
+        (
+            Some("rustls-ring"),
+            &["ring", "rustls"],
+            &["aws-lc-sys", "aws-lc-rs", "openssl-sys"],
+        ),
+    ];
+    for (tls, present, absent) in cases {
+        let features = tls.map(|t| format!("{t},{tags}"));
+        let mut args = vec![
+            "tree",
+            "--locked",
+            "-e",
+            "normal",
+            "-p",
+            "consoleconnect",
+            "--prefix",
+            "none",
+            "--format",
+            "{p}",
+        ];
+        if let Some(f) = &features {
+            args.extend(["--no-default-features", "--features", f]);
+        }
+        let tree = cargo(&args);
+        let names: Vec<&str> = tree
+            .lines()
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        for p in present {
+            assert!(names.contains(p), "{tls:?}: {p} missing\n{tree}");
+        }
+        for p in absent {
+            assert!(!names.contains(p), "{tls:?}: {p} present\n{tree}");
+        }
+    }
+}

@@ -247,9 +247,14 @@ async fn the_response_head_is_timed_and_retried_but_a_stream_is_not_cut_by_the_t
         .await
         .unwrap_err();
     match &err {
-        Error::Timeout { source, attempts } => {
+        Error::Timeout {
+            source,
+            attempts,
+            after,
+        } => {
             assert!(source.is_none(), "the runtime's own head timer");
             assert_eq!(*attempts, 3);
+            assert_eq!(*after, Duration::from_millis(100));
         }
         other => panic!("{other:?}"),
     }

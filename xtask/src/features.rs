@@ -14,6 +14,9 @@ pub fn declared(manifest: &Path) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for line in text.lines() {
         let line = line.trim();
+        if line.starts_with('#') {
+            continue;
+        }
         if line.starts_with('[') {
             in_features = line == "[features]";
             continue;

@@ -84,6 +84,60 @@ impl ClientEmitter<'_> {
                             self
                         }
                     });
+                    if let Some(setter) = &s.provider_setter {
+                        let m = ident(setter);
+                        let doc = docs::attrs(&lines(&format!(
+                            "Sets the credential for the `{scheme_name}` security scheme from a provider: asked when first needed, kept until it is about to expire, and asked again (once, then the call is retried) when the server answers 401. It replaces [`ClientBuilder::{}`].",
+                            s.field
+                        )));
+                        setters.extend(quote! {
+                            #doc
+                            pub fn #m(mut self, provider: impl runtime::CredentialProvider) -> Self {
+                                self.core.credentials.set_provider(#scheme_name, #placement, provider);
+                                self
+                            }
+                        });
+                    }
+                    if let Some(flow) = &s.client_credentials {
+                        let m = ident(&flow.setter);
+                        let token_url = &flow.token_url;
+                        let mut text = format!(
+                            "Gets access tokens for the `{scheme_name}` security scheme by the OAuth 2 client credentials grant (RFC 6749 §4.4) from `{token_url}`{}: the client id and secret are sent with HTTP Basic authentication (as RFC 6749 §2.3.1 prefers), the token is kept until shortly before it expires and fetched again then, or once when the server answers 401. Neither the secret nor a token is ever logged. A failure is [`crate::Error::Credential`].\n\nFor another token URL, or the id and secret in the form body, pass a [`crate::ClientCredentials`] to [`ClientBuilder::{}`].",
+                            if token_url.contains("://") {
+                                ""
+                            } else {
+                                " (relative to the base URL)"
+                            },
+                            s.provider_setter.as_deref().unwrap_or_default()
+                        );
+                        if !flow.scopes.is_empty() {
+                            text.push_str("\n\nScopes the API description lists:\n");
+                            for (scope, what) in &flow.scopes {
+                                let what = what.trim();
+                                text.push_str(&format!(
+                                    "\n- `{scope}`{}{what}",
+                                    if what.is_empty() { "" } else { ": " }
+                                ));
+                            }
+                        }
+                        let doc = docs::attrs(&lines(&text));
+                        setters.extend(quote! {
+                            #doc
+                            pub fn #m<S: Into<String>>(
+                                mut self,
+                                client_id: impl Into<String>,
+                                client_secret: impl Into<String>,
+                                scopes: impl IntoIterator<Item = S>,
+                            ) -> Self {
+                                self.core.credentials.set_provider(
+                                    #scheme_name,
+                                    #placement,
+                                    runtime::ClientCredentials::new(#token_url, client_id, client_secret).scopes(scopes),
+                                );
+                                self
+                            }
+                        });
+                    }
                     env_reads.extend(quote! {
                         if let Ok(value) = std::env::var(#var) {
                             builder = builder.#f(value);
@@ -141,6 +195,23 @@ impl ClientEmitter<'_> {
         let base_url_doc = docs::attrs(&[format!(
             "Sets the base URL every path is appended to. {default_doc}"
         )]);
+        let tls_arg = if self.settings.tls {
+            quote!(Some(runtime::configure_tls))
+        } else {
+            quote!(None)
+        };
+        let raw_security = &self.built.raw_security;
+        let raw_doc = docs::attrs(&lines(&format!(
+            "Calls a path the API description does not have, with the client's base URL, retries, timeouts, hooks and errors, and the credentials of {}. `path` is appended to the base URL and must stay under it: it starts with `/`, has no `.` or `..` segment and no query (add parameters with `with_query`), and has anything but letters, digits and `-._~!$&'()*+,;=:@/` percent-encoded. Set a body with `.json(…)` or `.body(…)`; `send()` returns the response as it came for a 2xx status, and an error that keeps it otherwise.",
+            match raw_security.as_slice() {
+                [] => "no security scheme".to_string(),
+                schemes => schemes
+                    .iter()
+                    .map(|s| format!("`{s}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }
+        )));
         quote! {
             #client_doc
             #[derive(Clone)]
@@ -207,11 +278,19 @@ impl ClientEmitter<'_> {
                     self
                 }
 
+                /// Adds a hook: code of yours that runs around every attempt of every
+                /// call (to sign requests, count them, time them). Hooks run in the
+                /// order they were added; see [`crate::Hook`].
+                pub fn hook(mut self, hook: impl runtime::Hook) -> Self {
+                    self.core.hook(hook);
+                    self
+                }
+
                 #setters
 
                 /// Checks the configuration and builds the client.
                 pub fn build(self) -> Result<Client, runtime::ConfigError> {
-                    Ok(Client { core: self.core.build(#default_arg)? })
+                    Ok(Client { core: self.core.build(#default_arg, #tls_arg)? })
                 }
             }
 
@@ -243,6 +322,11 @@ impl ClientEmitter<'_> {
                 /// The base URL requests go to.
                 pub fn base_url(&self) -> &str {
                     self.core.base_url()
+                }
+
+                #raw_doc
+                pub fn raw(&self, method: reqwest::Method, path: impl Into<String>) -> runtime::Request<'_, runtime::Raw> {
+                    runtime::Request::raw(&self.core, method, path.into(), &[#(#raw_security),*])
                 }
             }
         }

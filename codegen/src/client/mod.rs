@@ -28,6 +28,8 @@ pub struct ClientSettings<'a> {
     pub env_prefix: &'a str,
     pub title: &'a str,
     pub default_server: Option<String>,
+    /// The crate chooses its TLS by features (`runtime::configure_tls`).
+    pub tls: bool,
 }
 
 pub struct ClientEmitter<'a> {
@@ -184,6 +186,7 @@ mod tests {
             env_prefix: "T",
             title: "T",
             default_server: None,
+            tls: false,
         };
         let emitter = ClientEmitter::new(&r.space, &types, &r.operations, settings);
         crate::output::format_chunk(emitter.emit_ops(&[0]), "test").unwrap()

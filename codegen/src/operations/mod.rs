@@ -278,8 +278,24 @@ pub struct Scheme {
     pub name: String,
     /// Rust name of the builder method and client field.
     pub field: String,
+    /// The builder method that takes a credential provider (`None` for basic
+    /// schemes, whose credential is two values).
+    pub provider_setter: Option<String>,
     pub kind: SchemeKind,
     pub description: Option<String>,
+    /// An OAuth 2 scheme's client credentials flow.
+    pub client_credentials: Option<ClientCredentialsFlow>,
+}
+
+/// An OAuth 2 client credentials flow (RFC 6749 §4.4) the builder can run.
+#[derive(Debug, Clone)]
+pub struct ClientCredentialsFlow {
+    /// The builder method that takes the client id, secret and scopes.
+    pub setter: String,
+    /// As the document writes it; a relative URL is resolved against the base URL.
+    pub token_url: String,
+    /// The scopes the document lists, with their descriptions.
+    pub scopes: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -298,6 +314,9 @@ pub struct OperationSet {
     pub schemes: Vec<Scheme>,
     /// Whether every operation needs a credential by default.
     pub auth_required: bool,
+    /// The schemes whose credentials `Client::raw` sends: the document's
+    /// top-level requirement, or every scheme when it has none.
+    pub raw_security: Vec<String>,
 }
 
 pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> OperationSet {
@@ -431,10 +450,15 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> OperationSet {
             });
         }
     }
+    let raw_security = match &api.security {
+        Some(_) => global,
+        None => schemes.iter().map(|s| s.name.clone()).collect(),
+    };
     OperationSet {
         operations,
         schemes,
         auth_required,
+        raw_security,
     }
 }
 

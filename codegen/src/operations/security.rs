@@ -17,6 +17,7 @@ pub(super) fn schemes(components: Option<&Components>) -> Vec<Scheme> {
         let ReferenceOr::Item(scheme) = scheme else {
             continue;
         };
+        let mut flow = None;
         let (kind, description) = match scheme {
             SecurityScheme::HTTP {
                 scheme,
@@ -43,16 +44,35 @@ pub(super) fn schemes(components: Option<&Components>) -> Vec<Scheme> {
                 },
                 description.clone(),
             ),
-            SecurityScheme::OAuth2 { description, .. }
-            | SecurityScheme::OpenIDConnect { description, .. } => {
+            SecurityScheme::OAuth2 {
+                description, flows, ..
+            } => {
+                flow = flows.client_credentials.as_ref();
+                (SchemeKind::Bearer, description.clone())
+            }
+            SecurityScheme::OpenIDConnect { description, .. } => {
                 (SchemeKind::Bearer, description.clone())
             }
         };
+        let field = ns.claim(&snake(name));
+        let provider_setter =
+            (kind != SchemeKind::Basic).then(|| ns.claim(&format!("{field}_provider")));
+        let client_credentials = flow.map(|f| ClientCredentialsFlow {
+            setter: ns.claim(&format!("{field}_client_credentials")),
+            token_url: f.token_url.clone(),
+            scopes: f
+                .scopes
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        });
         out.push(Scheme {
             name: name.clone(),
-            field: ns.claim(&snake(name)),
+            field,
+            provider_setter,
             kind,
             description,
+            client_credentials,
         });
     }
     out

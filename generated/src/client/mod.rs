@@ -79,6 +79,13 @@ impl ClientBuilder {
         self.core.retry = Some(policy);
         self
     }
+    /// Adds a hook: code of yours that runs around every attempt of every
+    /// call (to sign requests, count them, time them). Hooks run in the
+    /// order they were added; see [`crate::Hook`].
+    pub fn hook(mut self, hook: impl runtime::Hook) -> Self {
+        self.core.hook(hook);
+        self
+    }
     /// Sets the credential for the `api-key` security scheme: a bearer token, sent as
     /// `Authorization: Bearer <token>`.
     ///
@@ -88,10 +95,24 @@ impl ClientBuilder {
         self.core.credentials.set("api-key", runtime::Placement::Bearer, credential);
         self
     }
+    /// Sets the credential for the `api-key` security scheme from a provider: asked when
+    /// first needed, kept until it is about to expire, and asked again (once, then the call
+    /// is retried) when the server answers 401. It replaces [`ClientBuilder::api_key`].
+    pub fn api_key_provider(
+        mut self,
+        provider: impl runtime::CredentialProvider,
+    ) -> Self {
+        self.core
+            .credentials
+            .set_provider("api-key", runtime::Placement::Bearer, provider);
+        self
+    }
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, runtime::ConfigError> {
         Ok(Client {
-            core: self.core.build(Some(Client::DEFAULT_BASE_URL))?,
+            core: self
+                .core
+                .build(Some(Client::DEFAULT_BASE_URL), Some(runtime::configure_tls))?,
         })
     }
 }
@@ -135,6 +156,20 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
+    }
+    /// Calls a path the API description does not have, with the client's base URL, retries,
+    /// timeouts, hooks and errors, and the credentials of `api-key`. `path` is appended to
+    /// the base URL and must stay under it: it starts with `/`, has no `.` or `..` segment
+    /// and no query (add parameters with `with_query`), and has anything but letters, digits
+    /// and `-._~!$&'()*+,;=:@/` percent-encoded. Set a body with `.json(…)` or `.body(…)`;
+    /// `send()` returns the response as it came for a 2xx status, and an error that keeps it
+    /// otherwise.
+    pub fn raw(
+        &self,
+        method: reqwest::Method,
+        path: impl Into<String>,
+    ) -> runtime::Request<'_, runtime::Raw> {
+        runtime::Request::raw(&self.core, method, path.into(), &["api-key"])
     }
 }
 

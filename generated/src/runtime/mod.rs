@@ -9,6 +9,7 @@ mod auth;
 mod datetime;
 mod de;
 mod error;
+mod hook;
 #[cfg(feature = "mock")]
 mod mock;
 mod pagination;
@@ -19,12 +20,14 @@ mod request;
 mod response;
 mod retry;
 mod secret;
+mod tls;
 mod transport;
 
 pub use self::auth::*;
 pub use self::datetime::*;
 pub use self::de::*;
 pub use self::error::*;
+pub use self::hook::*;
 #[cfg(feature = "mock")]
 pub use self::mock::*;
 pub use self::pagination::*;
@@ -35,4 +38,5 @@ pub use self::request::*;
 pub use self::response::*;
 pub use self::retry::*;
 pub use self::secret::*;
+pub use self::tls::*;
 pub use self::transport::*;
