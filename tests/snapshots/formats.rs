@@ -46,6 +46,11 @@ pub mod types {
         pub huge: Option<i64>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        ///
+        /// An explicit `null` sent for an optional member is kept here too, under
+        /// the member's name, while its field is `None`: it is written back in
+        /// the member's place unless the field is set (remove the entry to
+        /// leave the member out).
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Formats {
@@ -55,54 +60,97 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.at {
-                map.serialize_entry("at", value)?;
-            }
-            if let Some(value) = &self.day {
-                map.serialize_entry("day", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.blob {
-                map.serialize_entry("blob", value)?;
-            }
-            if let Some(value) = &self.file {
-                map.serialize_entry("file", value)?;
-            }
-            if let Some(value) = &self.secret {
-                map.serialize_entry("secret", value)?;
-            }
-            if let Some(value) = &self.email {
-                map.serialize_entry("email", value)?;
-            }
-            if let Some(value) = &self.small {
-                map.serialize_entry("small", value)?;
-            }
-            if let Some(value) = &self.big {
-                map.serialize_entry("big", value)?;
-            }
-            if let Some(value) = &self.unsigned {
-                map.serialize_entry("unsigned", value)?;
-            }
-            if let Some(value) = &self.tiny {
-                map.serialize_entry("tiny", value)?;
-            }
-            if let Some(value) = &self.ratio {
-                map.serialize_entry("ratio", value)?;
-            }
-            if let Some(value) = &self.precise {
-                map.serialize_entry("precise", value)?;
-            }
-            if let Some(value) = &self.plain {
-                map.serialize_entry("plain", value)?;
-            }
-            if let Some(value) = &self.huge {
-                map.serialize_entry("huge", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "at", &self.at, self.extra.get("at"))?;
+            super::runtime::member(&mut map, "day", &self.day, self.extra.get("day"))?;
+            super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
+            super::runtime::member(
+                &mut map,
+                "blob",
+                &self.blob,
+                self.extra.get("blob"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "file",
+                &self.file,
+                self.extra.get("file"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "secret",
+                &self.secret,
+                self.extra.get("secret"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "email",
+                &self.email,
+                self.extra.get("email"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "small",
+                &self.small,
+                self.extra.get("small"),
+            )?;
+            super::runtime::member(&mut map, "big", &self.big, self.extra.get("big"))?;
+            super::runtime::member(
+                &mut map,
+                "unsigned",
+                &self.unsigned,
+                self.extra.get("unsigned"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "tiny",
+                &self.tiny,
+                self.extra.get("tiny"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "ratio",
+                &self.ratio,
+                self.extra.get("ratio"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "precise",
+                &self.precise,
+                self.extra.get("precise"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "plain",
+                &self.plain,
+                self.extra.get("plain"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "huge",
+                &self.huge,
+                self.extra.get("huge"),
+            )?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &[
+                    "at",
+                    "big",
+                    "blob",
+                    "day",
+                    "email",
+                    "file",
+                    "huge",
+                    "id",
+                    "plain",
+                    "precise",
+                    "ratio",
+                    "secret",
+                    "small",
+                    "tiny",
+                    "unsigned",
+                ],
+            )?;
             map.end()
         }
     }
@@ -147,21 +195,103 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "at" => f0 = map.next_value()?,
-                    "day" => f1 = map.next_value()?,
-                    "id" => f2 = map.next_value()?,
-                    "blob" => f3 = map.next_value()?,
-                    "file" => f4 = map.next_value()?,
-                    "secret" => f5 = map.next_value()?,
-                    "email" => f6 = map.next_value()?,
-                    "small" => f7 = map.next_value()?,
-                    "big" => f8 = map.next_value()?,
-                    "unsigned" => f9 = map.next_value()?,
-                    "tiny" => f10 = map.next_value()?,
-                    "ratio" => f11 = map.next_value()?,
-                    "precise" => f12 = map.next_value()?,
-                    "plain" => f13 = map.next_value()?,
-                    "huge" => f14 = map.next_value()?,
+                    "at" => {
+                        f0 = super::runtime::or_null(map.next_value()?, &mut extra, "at");
+                    }
+                    "day" => {
+                        f1 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "day",
+                        );
+                    }
+                    "id" => {
+                        f2 = super::runtime::or_null(map.next_value()?, &mut extra, "id");
+                    }
+                    "blob" => {
+                        f3 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "blob",
+                        );
+                    }
+                    "file" => {
+                        f4 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "file",
+                        );
+                    }
+                    "secret" => {
+                        f5 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "secret",
+                        );
+                    }
+                    "email" => {
+                        f6 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "email",
+                        );
+                    }
+                    "small" => {
+                        f7 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "small",
+                        );
+                    }
+                    "big" => {
+                        f8 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "big",
+                        );
+                    }
+                    "unsigned" => {
+                        f9 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "unsigned",
+                        );
+                    }
+                    "tiny" => {
+                        f10 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "tiny",
+                        );
+                    }
+                    "ratio" => {
+                        f11 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "ratio",
+                        );
+                    }
+                    "precise" => {
+                        f12 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "precise",
+                        );
+                    }
+                    "plain" => {
+                        f13 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "plain",
+                        );
+                    }
+                    "huge" => {
+                        f14 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "huge",
+                        );
+                    }
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -677,7 +807,7 @@ mod runtime {
         }
     }
     mod de {
-        //! Deserialisation helpers the models' serde attributes and impls name.
+        //! (De)serialisation helpers the models' serde attributes and impls name.
         //!
         //! A model's `Deserialize` is a loop over its members written by the generator
         //! (`Object::visit`) behind the one generic visitor here: far less code per model
@@ -791,6 +921,76 @@ mod runtime {
         {
             <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
                 .map(Some)
+        }
+        /// Where a model keeps an explicit `null` sent for an optional member its
+        /// document does not mark nullable: its map of other members, under the
+        /// member's name (the field itself stays `None`, so its type is no worse).
+        pub trait KeepNull {
+            fn keep_null(&mut self, member: &str);
+        }
+        impl KeepNull for serde_json::Map<String, serde_json::Value> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), serde_json::Value::Null);
+            }
+        }
+        /// A map of typed additional members whose values may be `null`.
+        impl<T> KeepNull for std::collections::BTreeMap<String, Option<T>> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), None);
+            }
+        }
+        /// An optional member's value; an explicit `null` is noted in `rest` (see
+        /// [`KeepNull`]) and as a loose read.
+        pub fn or_null<T, M: KeepNull>(
+            value: Option<T>,
+            rest: &mut M,
+            member: &str,
+        ) -> Option<T> {
+            if value.is_none() {
+                rest.keep_null(member);
+                loose();
+            }
+            value
+        }
+        /// Writes an optional member: its value when set; when unset, the entry of the
+        /// same name in the model's map of other members (an explicit `null` as it was
+        /// received), if there is one.
+        pub fn member<M, T, X>(
+            map: &mut M,
+            name: &'static str,
+            value: &Option<T>,
+            fallback: Option<&X>,
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            T: serde::Serialize,
+            X: serde::Serialize + ?Sized,
+        {
+            match (value, fallback) {
+                (Some(value), _) => map.serialize_entry(name, value),
+                (None, Some(kept)) => map.serialize_entry(name, kept),
+                (None, None) => Ok(()),
+            }
+        }
+        /// Writes a model's other members, except those named like one of its own
+        /// (`members`, sorted): those are written in their member's place, or not at all,
+        /// so that no member is written twice.
+        pub fn rest<'a, M, X, I>(
+            map: &mut M,
+            others: I,
+            members: &[&str],
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            X: serde::Serialize + 'a,
+            I: IntoIterator<Item = (&'a String, &'a X)>,
+        {
+            for (key, value) in others {
+                if members.binary_search(&key.as_str()).is_err() {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+            Ok(())
         }
         /// Reads a string enum without allocating for known values.
         pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>

@@ -40,6 +40,11 @@ pub mod types {
         pub l: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        ///
+        /// An explicit `null` sent for an optional member is kept here too, under
+        /// the member's name, while its field is `None`: it is written back in
+        /// the member's place unless the field is set (remove the entry to
+        /// leave the member out).
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Leaf {
@@ -50,42 +55,22 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("a", &self.a)?;
-            if let Some(value) = &self.b {
-                map.serialize_entry("b", value)?;
-            }
-            if let Some(value) = &self.c {
-                map.serialize_entry("c", value)?;
-            }
-            if let Some(value) = &self.d {
-                map.serialize_entry("d", value)?;
-            }
-            if let Some(value) = &self.e {
-                map.serialize_entry("e", value)?;
-            }
-            if let Some(value) = &self.f {
-                map.serialize_entry("f", value)?;
-            }
-            if let Some(value) = &self.g {
-                map.serialize_entry("g", value)?;
-            }
-            if let Some(value) = &self.h {
-                map.serialize_entry("h", value)?;
-            }
-            if let Some(value) = &self.i {
-                map.serialize_entry("i", value)?;
-            }
-            if let Some(value) = &self.j {
-                map.serialize_entry("j", value)?;
-            }
-            if let Some(value) = &self.k {
-                map.serialize_entry("k", value)?;
-            }
-            if let Some(value) = &self.l {
-                map.serialize_entry("l", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "b", &self.b, self.extra.get("b"))?;
+            super::runtime::member(&mut map, "c", &self.c, self.extra.get("c"))?;
+            super::runtime::member(&mut map, "d", &self.d, self.extra.get("d"))?;
+            super::runtime::member(&mut map, "e", &self.e, self.extra.get("e"))?;
+            super::runtime::member(&mut map, "f", &self.f, self.extra.get("f"))?;
+            super::runtime::member(&mut map, "g", &self.g, self.extra.get("g"))?;
+            super::runtime::member(&mut map, "h", &self.h, self.extra.get("h"))?;
+            super::runtime::member(&mut map, "i", &self.i, self.extra.get("i"))?;
+            super::runtime::member(&mut map, "j", &self.j, self.extra.get("j"))?;
+            super::runtime::member(&mut map, "k", &self.k, self.extra.get("k"))?;
+            super::runtime::member(&mut map, "l", &self.l, self.extra.get("l"))?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"],
+            )?;
             map.end()
         }
     }
@@ -112,17 +97,39 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "a" => f0 = Some(map.next_value()?),
-                    "b" => f1 = map.next_value()?,
-                    "c" => f2 = map.next_value()?,
-                    "d" => f3 = map.next_value()?,
-                    "e" => f4 = map.next_value()?,
-                    "f" => f5 = map.next_value()?,
-                    "g" => f6 = map.next_value()?,
-                    "h" => f7 = map.next_value()?,
-                    "i" => f8 = map.next_value()?,
-                    "j" => f9 = map.next_value()?,
-                    "k" => f10 = map.next_value()?,
-                    "l" => f11 = map.next_value()?,
+                    "b" => {
+                        f1 = super::runtime::or_null(map.next_value()?, &mut extra, "b");
+                    }
+                    "c" => {
+                        f2 = super::runtime::or_null(map.next_value()?, &mut extra, "c");
+                    }
+                    "d" => {
+                        f3 = super::runtime::or_null(map.next_value()?, &mut extra, "d");
+                    }
+                    "e" => {
+                        f4 = super::runtime::or_null(map.next_value()?, &mut extra, "e");
+                    }
+                    "f" => {
+                        f5 = super::runtime::or_null(map.next_value()?, &mut extra, "f");
+                    }
+                    "g" => {
+                        f6 = super::runtime::or_null(map.next_value()?, &mut extra, "g");
+                    }
+                    "h" => {
+                        f7 = super::runtime::or_null(map.next_value()?, &mut extra, "h");
+                    }
+                    "i" => {
+                        f8 = super::runtime::or_null(map.next_value()?, &mut extra, "i");
+                    }
+                    "j" => {
+                        f9 = super::runtime::or_null(map.next_value()?, &mut extra, "j");
+                    }
+                    "k" => {
+                        f10 = super::runtime::or_null(map.next_value()?, &mut extra, "k");
+                    }
+                    "l" => {
+                        f11 = super::runtime::or_null(map.next_value()?, &mut extra, "l");
+                    }
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -191,6 +198,11 @@ pub mod types {
         pub by_name: Option<std::collections::BTreeMap<String, Leaf>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        ///
+        /// An explicit `null` sent for an optional member is kept here too, under
+        /// the member's name, while its field is `None`: it is written back in
+        /// the member's place unless the field is set (remove the entry to
+        /// leave the member out).
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Level0 {
@@ -200,25 +212,42 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            if let Some(value) = &self.left {
-                map.serialize_entry("left", value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "name",
+                &self.name,
+                self.extra.get("name"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "left",
+                &self.left,
+                self.extra.get("left"),
+            )?;
             map.serialize_entry("middle", &self.middle)?;
-            if let Some(value) = &self.right {
-                map.serialize_entry("right", value)?;
-            }
-            if let Some(value) = &self.leaves {
-                map.serialize_entry("leaves", value)?;
-            }
-            if let Some(value) = &self.by_name {
-                map.serialize_entry("byName", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "right",
+                &self.right,
+                self.extra.get("right"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "leaves",
+                &self.leaves,
+                self.extra.get("leaves"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "byName",
+                &self.by_name,
+                self.extra.get("byName"),
+            )?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &["byName", "leaves", "left", "middle", "name", "right"],
+            )?;
             map.end()
         }
     }
@@ -238,12 +267,36 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
-                    "left" => f1 = map.next_value()?,
+                    "name" => {
+                        f0 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "name",
+                        );
+                    }
+                    "left" => {
+                        f1 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "left",
+                        );
+                    }
                     "middle" => f2 = Some(map.next_value()?),
                     "right" => f3 = Some(map.next_value()?),
-                    "leaves" => f4 = map.next_value()?,
-                    "byName" => f5 = map.next_value()?,
+                    "leaves" => {
+                        f4 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "leaves",
+                        );
+                    }
+                    "byName" => {
+                        f5 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "byName",
+                        );
+                    }
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -300,6 +353,11 @@ pub mod types {
         pub by_name: Option<std::collections::BTreeMap<String, Leaf>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        ///
+        /// An explicit `null` sent for an optional member is kept here too, under
+        /// the member's name, while its field is `None`: it is written back in
+        /// the member's place unless the field is set (remove the entry to
+        /// leave the member out).
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Level1 {
@@ -309,25 +367,42 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            if let Some(value) = &self.left {
-                map.serialize_entry("left", value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "name",
+                &self.name,
+                self.extra.get("name"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "left",
+                &self.left,
+                self.extra.get("left"),
+            )?;
             map.serialize_entry("middle", &self.middle)?;
-            if let Some(value) = &self.right {
-                map.serialize_entry("right", value)?;
-            }
-            if let Some(value) = &self.leaves {
-                map.serialize_entry("leaves", value)?;
-            }
-            if let Some(value) = &self.by_name {
-                map.serialize_entry("byName", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "right",
+                &self.right,
+                self.extra.get("right"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "leaves",
+                &self.leaves,
+                self.extra.get("leaves"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "byName",
+                &self.by_name,
+                self.extra.get("byName"),
+            )?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &["byName", "leaves", "left", "middle", "name", "right"],
+            )?;
             map.end()
         }
     }
@@ -347,12 +422,36 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
-                    "left" => f1 = map.next_value()?,
+                    "name" => {
+                        f0 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "name",
+                        );
+                    }
+                    "left" => {
+                        f1 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "left",
+                        );
+                    }
                     "middle" => f2 = Some(map.next_value()?),
                     "right" => f3 = Some(map.next_value()?),
-                    "leaves" => f4 = map.next_value()?,
-                    "byName" => f5 = map.next_value()?,
+                    "leaves" => {
+                        f4 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "leaves",
+                        );
+                    }
+                    "byName" => {
+                        f5 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "byName",
+                        );
+                    }
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -409,6 +508,11 @@ pub mod types {
         pub by_name: Option<std::collections::BTreeMap<String, Leaf>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        ///
+        /// An explicit `null` sent for an optional member is kept here too, under
+        /// the member's name, while its field is `None`: it is written back in
+        /// the member's place unless the field is set (remove the entry to
+        /// leave the member out).
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Level2 {
@@ -418,25 +522,42 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            if let Some(value) = &self.left {
-                map.serialize_entry("left", value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "name",
+                &self.name,
+                self.extra.get("name"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "left",
+                &self.left,
+                self.extra.get("left"),
+            )?;
             map.serialize_entry("middle", &self.middle)?;
-            if let Some(value) = &self.right {
-                map.serialize_entry("right", value)?;
-            }
-            if let Some(value) = &self.leaves {
-                map.serialize_entry("leaves", value)?;
-            }
-            if let Some(value) = &self.by_name {
-                map.serialize_entry("byName", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "right",
+                &self.right,
+                self.extra.get("right"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "leaves",
+                &self.leaves,
+                self.extra.get("leaves"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "byName",
+                &self.by_name,
+                self.extra.get("byName"),
+            )?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &["byName", "leaves", "left", "middle", "name", "right"],
+            )?;
             map.end()
         }
     }
@@ -456,12 +577,36 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
-                    "left" => f1 = map.next_value()?,
+                    "name" => {
+                        f0 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "name",
+                        );
+                    }
+                    "left" => {
+                        f1 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "left",
+                        );
+                    }
                     "middle" => f2 = Some(map.next_value()?),
                     "right" => f3 = Some(map.next_value()?),
-                    "leaves" => f4 = map.next_value()?,
-                    "byName" => f5 = map.next_value()?,
+                    "leaves" => {
+                        f4 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "leaves",
+                        );
+                    }
+                    "byName" => {
+                        f5 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "byName",
+                        );
+                    }
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -518,6 +663,11 @@ pub mod types {
         pub by_name: Option<std::collections::BTreeMap<String, Leaf>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        ///
+        /// An explicit `null` sent for an optional member is kept here too, under
+        /// the member's name, while its field is `None`: it is written back in
+        /// the member's place unless the field is set (remove the entry to
+        /// leave the member out).
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Level3 {
@@ -527,25 +677,42 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            if let Some(value) = &self.left {
-                map.serialize_entry("left", value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "name",
+                &self.name,
+                self.extra.get("name"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "left",
+                &self.left,
+                self.extra.get("left"),
+            )?;
             map.serialize_entry("middle", &self.middle)?;
-            if let Some(value) = &self.right {
-                map.serialize_entry("right", value)?;
-            }
-            if let Some(value) = &self.leaves {
-                map.serialize_entry("leaves", value)?;
-            }
-            if let Some(value) = &self.by_name {
-                map.serialize_entry("byName", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "right",
+                &self.right,
+                self.extra.get("right"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "leaves",
+                &self.leaves,
+                self.extra.get("leaves"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "byName",
+                &self.by_name,
+                self.extra.get("byName"),
+            )?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &["byName", "leaves", "left", "middle", "name", "right"],
+            )?;
             map.end()
         }
     }
@@ -565,12 +732,36 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
-                    "left" => f1 = map.next_value()?,
+                    "name" => {
+                        f0 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "name",
+                        );
+                    }
+                    "left" => {
+                        f1 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "left",
+                        );
+                    }
                     "middle" => f2 = Some(map.next_value()?),
                     "right" => f3 = Some(map.next_value()?),
-                    "leaves" => f4 = map.next_value()?,
-                    "byName" => f5 = map.next_value()?,
+                    "leaves" => {
+                        f4 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "leaves",
+                        );
+                    }
+                    "byName" => {
+                        f5 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "byName",
+                        );
+                    }
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -627,6 +818,11 @@ pub mod types {
         pub by_name: Option<std::collections::BTreeMap<String, Leaf>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        ///
+        /// An explicit `null` sent for an optional member is kept here too, under
+        /// the member's name, while its field is `None`: it is written back in
+        /// the member's place unless the field is set (remove the entry to
+        /// leave the member out).
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Level4 {
@@ -636,25 +832,42 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            if let Some(value) = &self.left {
-                map.serialize_entry("left", value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "name",
+                &self.name,
+                self.extra.get("name"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "left",
+                &self.left,
+                self.extra.get("left"),
+            )?;
             map.serialize_entry("middle", &self.middle)?;
-            if let Some(value) = &self.right {
-                map.serialize_entry("right", value)?;
-            }
-            if let Some(value) = &self.leaves {
-                map.serialize_entry("leaves", value)?;
-            }
-            if let Some(value) = &self.by_name {
-                map.serialize_entry("byName", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "right",
+                &self.right,
+                self.extra.get("right"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "leaves",
+                &self.leaves,
+                self.extra.get("leaves"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "byName",
+                &self.by_name,
+                self.extra.get("byName"),
+            )?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &["byName", "leaves", "left", "middle", "name", "right"],
+            )?;
             map.end()
         }
     }
@@ -674,12 +887,36 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
-                    "left" => f1 = map.next_value()?,
+                    "name" => {
+                        f0 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "name",
+                        );
+                    }
+                    "left" => {
+                        f1 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "left",
+                        );
+                    }
                     "middle" => f2 = Some(map.next_value()?),
                     "right" => f3 = Some(map.next_value()?),
-                    "leaves" => f4 = map.next_value()?,
-                    "byName" => f5 = map.next_value()?,
+                    "leaves" => {
+                        f4 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "leaves",
+                        );
+                    }
+                    "byName" => {
+                        f5 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "byName",
+                        );
+                    }
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -736,6 +973,11 @@ pub mod types {
         pub by_name: Option<std::collections::BTreeMap<String, Leaf>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        ///
+        /// An explicit `null` sent for an optional member is kept here too, under
+        /// the member's name, while its field is `None`: it is written back in
+        /// the member's place unless the field is set (remove the entry to
+        /// leave the member out).
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Level5 {
@@ -745,25 +987,42 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            if let Some(value) = &self.left {
-                map.serialize_entry("left", value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "name",
+                &self.name,
+                self.extra.get("name"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "left",
+                &self.left,
+                self.extra.get("left"),
+            )?;
             map.serialize_entry("middle", &self.middle)?;
-            if let Some(value) = &self.right {
-                map.serialize_entry("right", value)?;
-            }
-            if let Some(value) = &self.leaves {
-                map.serialize_entry("leaves", value)?;
-            }
-            if let Some(value) = &self.by_name {
-                map.serialize_entry("byName", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "right",
+                &self.right,
+                self.extra.get("right"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "leaves",
+                &self.leaves,
+                self.extra.get("leaves"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "byName",
+                &self.by_name,
+                self.extra.get("byName"),
+            )?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &["byName", "leaves", "left", "middle", "name", "right"],
+            )?;
             map.end()
         }
     }
@@ -783,12 +1042,36 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
-                    "left" => f1 = map.next_value()?,
+                    "name" => {
+                        f0 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "name",
+                        );
+                    }
+                    "left" => {
+                        f1 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "left",
+                        );
+                    }
                     "middle" => f2 = Some(map.next_value()?),
                     "right" => f3 = Some(map.next_value()?),
-                    "leaves" => f4 = map.next_value()?,
-                    "byName" => f5 = map.next_value()?,
+                    "leaves" => {
+                        f4 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "leaves",
+                        );
+                    }
+                    "byName" => {
+                        f5 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "byName",
+                        );
+                    }
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -837,6 +1120,11 @@ pub mod types {
         pub tree: Option<Box<Level0>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        ///
+        /// An explicit `null` sent for an optional member is kept here too, under
+        /// the member's name, while its field is `None`: it is written back in
+        /// the member's place unless the field is set (remove the entry to
+        /// leave the member out).
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Failure {
@@ -846,15 +1134,19 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.message {
-                map.serialize_entry("message", value)?;
-            }
-            if let Some(value) = &self.tree {
-                map.serialize_entry("tree", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "message",
+                &self.message,
+                self.extra.get("message"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "tree",
+                &self.tree,
+                self.extra.get("tree"),
+            )?;
+            super::runtime::rest(&mut map, &self.extra, &["message", "tree"])?;
             map.end()
         }
     }
@@ -867,8 +1159,20 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "message" => f0 = map.next_value()?,
-                    "tree" => f1 = map.next_value()?,
+                    "message" => {
+                        f0 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "message",
+                        );
+                    }
+                    "tree" => {
+                        f1 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "tree",
+                        );
+                    }
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -1044,9 +1348,11 @@ pub mod client {
         /// # Errors
         ///
         /// - any other status (`default`): [`GetTreeError::Default`] in
-        ///   [`Error::Api`](crate::Error::Api)
-        /// - an undocumented 2xx status:
+        ///   [`Error::Api`](crate::Error::Api); a body that is not its type:
         ///   [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
         ///
@@ -1092,10 +1398,8 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => {
-                    Err(runtime::Error::UnexpectedStatus(response))
-                }
-                _ => Err(response.error_json(GetTreeError::Default)),
+                status if (200..=299).contains(&status) => response.undocumented_json(),
+                _ => Err(response.default_error_json(GetTreeError::Default)),
             }
         }
     }
@@ -1236,7 +1540,7 @@ mod runtime {
         }
     }
     mod de {
-        //! Deserialisation helpers the models' serde attributes and impls name.
+        //! (De)serialisation helpers the models' serde attributes and impls name.
         //!
         //! A model's `Deserialize` is a loop over its members written by the generator
         //! (`Object::visit`) behind the one generic visitor here: far less code per model
@@ -1350,6 +1654,76 @@ mod runtime {
         {
             <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
                 .map(Some)
+        }
+        /// Where a model keeps an explicit `null` sent for an optional member its
+        /// document does not mark nullable: its map of other members, under the
+        /// member's name (the field itself stays `None`, so its type is no worse).
+        pub trait KeepNull {
+            fn keep_null(&mut self, member: &str);
+        }
+        impl KeepNull for serde_json::Map<String, serde_json::Value> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), serde_json::Value::Null);
+            }
+        }
+        /// A map of typed additional members whose values may be `null`.
+        impl<T> KeepNull for std::collections::BTreeMap<String, Option<T>> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), None);
+            }
+        }
+        /// An optional member's value; an explicit `null` is noted in `rest` (see
+        /// [`KeepNull`]) and as a loose read.
+        pub fn or_null<T, M: KeepNull>(
+            value: Option<T>,
+            rest: &mut M,
+            member: &str,
+        ) -> Option<T> {
+            if value.is_none() {
+                rest.keep_null(member);
+                loose();
+            }
+            value
+        }
+        /// Writes an optional member: its value when set; when unset, the entry of the
+        /// same name in the model's map of other members (an explicit `null` as it was
+        /// received), if there is one.
+        pub fn member<M, T, X>(
+            map: &mut M,
+            name: &'static str,
+            value: &Option<T>,
+            fallback: Option<&X>,
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            T: serde::Serialize,
+            X: serde::Serialize + ?Sized,
+        {
+            match (value, fallback) {
+                (Some(value), _) => map.serialize_entry(name, value),
+                (None, Some(kept)) => map.serialize_entry(name, kept),
+                (None, None) => Ok(()),
+            }
+        }
+        /// Writes a model's other members, except those named like one of its own
+        /// (`members`, sorted): those are written in their member's place, or not at all,
+        /// so that no member is written twice.
+        pub fn rest<'a, M, X, I>(
+            map: &mut M,
+            others: I,
+            members: &[&str],
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            X: serde::Serialize + 'a,
+            I: IntoIterator<Item = (&'a String, &'a X)>,
+        {
+            for (key, value) in others {
+                if members.binary_search(&key.as_str()).is_err() {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+            Ok(())
         }
         /// Reads a string enum without allocating for known values.
         pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
@@ -2104,6 +2478,57 @@ mod runtime {
                         }
                     }
                     Err(source) => self.undecodable(source),
+                }
+            }
+            /// A status the document does not list, read by its `default` error
+            /// response: decoded, the documented error; otherwise `UnexpectedStatus` with
+            /// the raw body (a proxy's HTML page is not a malformed `default` body).
+            pub(crate) fn default_error_json<T: serde::de::DeserializeOwned, E>(
+                self,
+                wrap: fn(T) -> E,
+            ) -> Error<E> {
+                match decode_json(&self.body) {
+                    Ok(value) => {
+                        Error::Api {
+                            body: wrap(value),
+                            response: self,
+                        }
+                    }
+                    Err(_) => Error::UnexpectedStatus(self),
+                }
+            }
+            /// A 2xx status the document does not list, for an operation with one
+            /// success type: decoded as that type, keeping the status; a body that is not
+            /// that type is `UnexpectedStatus` with the raw body.
+            pub(crate) fn undocumented_json<T: serde::de::DeserializeOwned, E>(
+                self,
+            ) -> Result<ResponseValue<T>, Error<E>> {
+                match decode_json(&self.body) {
+                    Ok(value) => Ok(self.value(value)),
+                    Err(_) => Err(Error::UnexpectedStatus(self)),
+                }
+            }
+            /// As `undocumented_json`, for a text success: UTF-8 text, or `UnexpectedStatus`.
+            pub(crate) fn undocumented_text<E>(
+                self,
+            ) -> Result<ResponseValue<String>, Error<E>> {
+                match std::str::from_utf8(&self.body) {
+                    Ok(text) => {
+                        let text = text.to_string();
+                        Ok(self.value(text))
+                    }
+                    Err(_) => Err(Error::UnexpectedStatus(self)),
+                }
+            }
+            /// As `undocumented_json`, for a success without a body: an empty body, or
+            /// `UnexpectedStatus` (a body would be lost in `()`).
+            pub(crate) fn undocumented_empty<E>(
+                self,
+            ) -> Result<ResponseValue<()>, Error<E>> {
+                if self.body.iter().all(u8::is_ascii_whitespace) {
+                    Ok(self.value(()))
+                } else {
+                    Err(Error::UnexpectedStatus(self))
                 }
             }
             pub(crate) fn error_text<E>(self, wrap: fn(String) -> E) -> Error<E> {

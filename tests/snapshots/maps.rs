@@ -24,6 +24,11 @@ pub mod types {
         pub a: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        ///
+        /// An explicit `null` sent for an optional member is kept here too, under
+        /// the member's name, while its field is `None`: it is written back in
+        /// the member's place unless the field is set (remove the entry to
+        /// leave the member out).
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Closed {
@@ -33,12 +38,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.a {
-                map.serialize_entry("a", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "a", &self.a, self.extra.get("a"))?;
+            super::runtime::rest(&mut map, &self.extra, &["a"])?;
             map.end()
         }
     }
@@ -51,7 +52,9 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "a" => f0 = map.next_value()?,
+                    "a" => {
+                        f0 = super::runtime::or_null(map.next_value()?, &mut extra, "a");
+                    }
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -85,12 +88,13 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.kind {
-                map.serialize_entry("kind", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "kind",
+                &self.kind,
+                self.extra.get("kind"),
+            )?;
+            super::runtime::rest(&mut map, &self.extra, &["kind"])?;
             map.end()
         }
     }
@@ -136,6 +140,11 @@ pub mod types {
         pub anything: Option<serde_json::Value>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        ///
+        /// An explicit `null` sent for an optional member is kept here too, under
+        /// the member's name, while its field is `None`: it is written back in
+        /// the member's place unless the field is set (remove the entry to
+        /// leave the member out).
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Nested {
@@ -145,18 +154,29 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.labels {
-                map.serialize_entry("labels", value)?;
-            }
-            if let Some(value) = &self.matrix {
-                map.serialize_entry("matrix", value)?;
-            }
-            if let Some(value) = &self.anything {
-                map.serialize_entry("anything", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "labels",
+                &self.labels,
+                self.extra.get("labels"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "matrix",
+                &self.matrix,
+                self.extra.get("matrix"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "anything",
+                &self.anything,
+                self.extra.get("anything"),
+            )?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &["anything", "labels", "matrix"],
+            )?;
             map.end()
         }
     }
@@ -169,8 +189,20 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "labels" => f0 = map.next_value()?,
-                    "matrix" => f1 = map.next_value()?,
+                    "labels" => {
+                        f0 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "labels",
+                        );
+                    }
+                    "matrix" => {
+                        f1 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "matrix",
+                        );
+                    }
                     "anything" => f2 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
@@ -200,7 +232,7 @@ mod runtime {
     //! generator's runtime (only the parts this crate uses).
     #![allow(dead_code, unused_imports, clippy::result_large_err)]
     mod de {
-        //! Deserialisation helpers the models' serde attributes and impls name.
+        //! (De)serialisation helpers the models' serde attributes and impls name.
         //!
         //! A model's `Deserialize` is a loop over its members written by the generator
         //! (`Object::visit`) behind the one generic visitor here: far less code per model
@@ -314,6 +346,76 @@ mod runtime {
         {
             <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
                 .map(Some)
+        }
+        /// Where a model keeps an explicit `null` sent for an optional member its
+        /// document does not mark nullable: its map of other members, under the
+        /// member's name (the field itself stays `None`, so its type is no worse).
+        pub trait KeepNull {
+            fn keep_null(&mut self, member: &str);
+        }
+        impl KeepNull for serde_json::Map<String, serde_json::Value> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), serde_json::Value::Null);
+            }
+        }
+        /// A map of typed additional members whose values may be `null`.
+        impl<T> KeepNull for std::collections::BTreeMap<String, Option<T>> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), None);
+            }
+        }
+        /// An optional member's value; an explicit `null` is noted in `rest` (see
+        /// [`KeepNull`]) and as a loose read.
+        pub fn or_null<T, M: KeepNull>(
+            value: Option<T>,
+            rest: &mut M,
+            member: &str,
+        ) -> Option<T> {
+            if value.is_none() {
+                rest.keep_null(member);
+                loose();
+            }
+            value
+        }
+        /// Writes an optional member: its value when set; when unset, the entry of the
+        /// same name in the model's map of other members (an explicit `null` as it was
+        /// received), if there is one.
+        pub fn member<M, T, X>(
+            map: &mut M,
+            name: &'static str,
+            value: &Option<T>,
+            fallback: Option<&X>,
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            T: serde::Serialize,
+            X: serde::Serialize + ?Sized,
+        {
+            match (value, fallback) {
+                (Some(value), _) => map.serialize_entry(name, value),
+                (None, Some(kept)) => map.serialize_entry(name, kept),
+                (None, None) => Ok(()),
+            }
+        }
+        /// Writes a model's other members, except those named like one of its own
+        /// (`members`, sorted): those are written in their member's place, or not at all,
+        /// so that no member is written twice.
+        pub fn rest<'a, M, X, I>(
+            map: &mut M,
+            others: I,
+            members: &[&str],
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            X: serde::Serialize + 'a,
+            I: IntoIterator<Item = (&'a String, &'a X)>,
+        {
+            for (key, value) in others {
+                if members.binary_search(&key.as_str()).is_err() {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+            Ok(())
         }
         /// Reads a string enum without allocating for known values.
         pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>

@@ -18,6 +18,11 @@ pub mod types {
         pub value: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        ///
+        /// An explicit `null` sent for an optional member is kept here too, under
+        /// the member's name, while its field is `None`: it is written back in
+        /// the member's place unless the field is set (remove the entry to
+        /// leave the member out).
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Option2 {
@@ -27,12 +32,13 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.value {
-                map.serialize_entry("value", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "value",
+                &self.value,
+                self.extra.get("value"),
+            )?;
+            super::runtime::rest(&mut map, &self.extra, &["value"])?;
             map.end()
         }
     }
@@ -45,7 +51,13 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "value" => f0 = map.next_value()?,
+                    "value" => {
+                        f0 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "value",
+                        );
+                    }
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -70,6 +82,11 @@ pub mod types {
         pub name: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        ///
+        /// An explicit `null` sent for an optional member is kept here too, under
+        /// the member's name, while its field is `None`: it is written back in
+        /// the member's place unless the field is set (remove the entry to
+        /// leave the member out).
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for PetOwnerLegacy {
@@ -79,12 +96,13 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "name",
+                &self.name,
+                self.extra.get("name"),
+            )?;
+            super::runtime::rest(&mut map, &self.extra, &["name"])?;
             map.end()
         }
     }
@@ -97,7 +115,13 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
+                    "name" => {
+                        f0 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "name",
+                        );
+                    }
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -122,6 +146,11 @@ pub mod types {
         pub name: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        ///
+        /// An explicit `null` sent for an optional member is kept here too, under
+        /// the member's name, while its field is `None`: it is written back in
+        /// the member's place unless the field is set (remove the entry to
+        /// leave the member out).
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for PetOwnerLegacy2 {
@@ -131,12 +160,13 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "name",
+                &self.name,
+                self.extra.get("name"),
+            )?;
+            super::runtime::rest(&mut map, &self.extra, &["name"])?;
             map.end()
         }
     }
@@ -149,7 +179,13 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
+                    "name" => {
+                        f0 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "name",
+                        );
+                    }
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -200,6 +236,11 @@ pub mod types {
         pub value: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        ///
+        /// An explicit `null` sent for an optional member is kept here too, under
+        /// the member's name, while its field is `None`: it is written back in
+        /// the member's place unless the field is set (remove the entry to
+        /// leave the member out).
         pub extra2: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Nasty {
@@ -209,51 +250,95 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.at_type {
-                map.serialize_entry("@type", value)?;
-            }
-            if let Some(value) = &self.r#type {
-                map.serialize_entry("type", value)?;
-            }
-            if let Some(value) = &self.v200 {
-                map.serialize_entry("200", value)?;
-            }
-            if let Some(value) = &self.x_foo {
-                map.serialize_entry("x-foo", value)?;
-            }
-            if let Some(value) = &self.self_ {
-                map.serialize_entry("self", value)?;
-            }
-            if let Some(value) = &self.foo_bar {
-                map.serialize_entry("fooBar", value)?;
-            }
-            if let Some(value) = &self.foo_bar2 {
-                map.serialize_entry("foo_bar", value)?;
-            }
-            if let Some(value) = &self.foo_bar3 {
-                map.serialize_entry("FooBar", value)?;
-            }
-            if let Some(value) = &self.plus_1 {
-                map.serialize_entry("+1", value)?;
-            }
-            if let Some(value) = &self.minus_1 {
-                map.serialize_entry("-1", value)?;
-            }
-            if let Some(value) = &self.r#match {
-                map.serialize_entry("match", value)?;
-            }
-            if let Some(value) = &self.extra {
-                map.serialize_entry("extra", value)?;
-            }
-            if let Some(value) = &self.dollar_ref {
-                map.serialize_entry("$ref", value)?;
-            }
-            if let Some(value) = &self.value {
-                map.serialize_entry("", value)?;
-            }
-            for (key, value) in &self.extra2 {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "@type",
+                &self.at_type,
+                self.extra2.get("@type"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "type",
+                &self.r#type,
+                self.extra2.get("type"),
+            )?;
+            super::runtime::member(&mut map, "200", &self.v200, self.extra2.get("200"))?;
+            super::runtime::member(
+                &mut map,
+                "x-foo",
+                &self.x_foo,
+                self.extra2.get("x-foo"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "self",
+                &self.self_,
+                self.extra2.get("self"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "fooBar",
+                &self.foo_bar,
+                self.extra2.get("fooBar"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "foo_bar",
+                &self.foo_bar2,
+                self.extra2.get("foo_bar"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "FooBar",
+                &self.foo_bar3,
+                self.extra2.get("FooBar"),
+            )?;
+            super::runtime::member(&mut map, "+1", &self.plus_1, self.extra2.get("+1"))?;
+            super::runtime::member(
+                &mut map,
+                "-1",
+                &self.minus_1,
+                self.extra2.get("-1"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "match",
+                &self.r#match,
+                self.extra2.get("match"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "extra",
+                &self.extra,
+                self.extra2.get("extra"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "$ref",
+                &self.dollar_ref,
+                self.extra2.get("$ref"),
+            )?;
+            super::runtime::member(&mut map, "", &self.value, self.extra2.get(""))?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra2,
+                &[
+                    "",
+                    "$ref",
+                    "+1",
+                    "-1",
+                    "200",
+                    "@type",
+                    "FooBar",
+                    "extra",
+                    "fooBar",
+                    "foo_bar",
+                    "match",
+                    "self",
+                    "type",
+                    "x-foo",
+                ],
+            )?;
             map.end()
         }
     }
@@ -296,20 +381,100 @@ pub mod types {
             let mut extra2 = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "@type" => f0 = map.next_value()?,
-                    "type" => f1 = map.next_value()?,
-                    "200" => f2 = map.next_value()?,
-                    "x-foo" => f3 = map.next_value()?,
-                    "self" => f4 = map.next_value()?,
-                    "fooBar" => f5 = map.next_value()?,
-                    "foo_bar" => f6 = map.next_value()?,
-                    "FooBar" => f7 = map.next_value()?,
-                    "+1" => f8 = map.next_value()?,
-                    "-1" => f9 = map.next_value()?,
-                    "match" => f10 = map.next_value()?,
-                    "extra" => f11 = map.next_value()?,
-                    "$ref" => f12 = map.next_value()?,
-                    "" => f13 = map.next_value()?,
+                    "@type" => {
+                        f0 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra2,
+                            "@type",
+                        );
+                    }
+                    "type" => {
+                        f1 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra2,
+                            "type",
+                        );
+                    }
+                    "200" => {
+                        f2 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra2,
+                            "200",
+                        );
+                    }
+                    "x-foo" => {
+                        f3 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra2,
+                            "x-foo",
+                        );
+                    }
+                    "self" => {
+                        f4 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra2,
+                            "self",
+                        );
+                    }
+                    "fooBar" => {
+                        f5 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra2,
+                            "fooBar",
+                        );
+                    }
+                    "foo_bar" => {
+                        f6 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra2,
+                            "foo_bar",
+                        );
+                    }
+                    "FooBar" => {
+                        f7 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra2,
+                            "FooBar",
+                        );
+                    }
+                    "+1" => {
+                        f8 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra2,
+                            "+1",
+                        );
+                    }
+                    "-1" => {
+                        f9 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra2,
+                            "-1",
+                        );
+                    }
+                    "match" => {
+                        f10 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra2,
+                            "match",
+                        );
+                    }
+                    "extra" => {
+                        f11 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra2,
+                            "extra",
+                        );
+                    }
+                    "$ref" => {
+                        f12 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra2,
+                            "$ref",
+                        );
+                    }
+                    "" => {
+                        f13 = super::runtime::or_null(map.next_value()?, &mut extra2, "");
+                    }
                     _ => {
                         extra2.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -349,7 +514,7 @@ mod runtime {
     //! generator's runtime (only the parts this crate uses).
     #![allow(dead_code, unused_imports, clippy::result_large_err)]
     mod de {
-        //! Deserialisation helpers the models' serde attributes and impls name.
+        //! (De)serialisation helpers the models' serde attributes and impls name.
         //!
         //! A model's `Deserialize` is a loop over its members written by the generator
         //! (`Object::visit`) behind the one generic visitor here: far less code per model
@@ -463,6 +628,76 @@ mod runtime {
         {
             <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
                 .map(Some)
+        }
+        /// Where a model keeps an explicit `null` sent for an optional member its
+        /// document does not mark nullable: its map of other members, under the
+        /// member's name (the field itself stays `None`, so its type is no worse).
+        pub trait KeepNull {
+            fn keep_null(&mut self, member: &str);
+        }
+        impl KeepNull for serde_json::Map<String, serde_json::Value> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), serde_json::Value::Null);
+            }
+        }
+        /// A map of typed additional members whose values may be `null`.
+        impl<T> KeepNull for std::collections::BTreeMap<String, Option<T>> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), None);
+            }
+        }
+        /// An optional member's value; an explicit `null` is noted in `rest` (see
+        /// [`KeepNull`]) and as a loose read.
+        pub fn or_null<T, M: KeepNull>(
+            value: Option<T>,
+            rest: &mut M,
+            member: &str,
+        ) -> Option<T> {
+            if value.is_none() {
+                rest.keep_null(member);
+                loose();
+            }
+            value
+        }
+        /// Writes an optional member: its value when set; when unset, the entry of the
+        /// same name in the model's map of other members (an explicit `null` as it was
+        /// received), if there is one.
+        pub fn member<M, T, X>(
+            map: &mut M,
+            name: &'static str,
+            value: &Option<T>,
+            fallback: Option<&X>,
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            T: serde::Serialize,
+            X: serde::Serialize + ?Sized,
+        {
+            match (value, fallback) {
+                (Some(value), _) => map.serialize_entry(name, value),
+                (None, Some(kept)) => map.serialize_entry(name, kept),
+                (None, None) => Ok(()),
+            }
+        }
+        /// Writes a model's other members, except those named like one of its own
+        /// (`members`, sorted): those are written in their member's place, or not at all,
+        /// so that no member is written twice.
+        pub fn rest<'a, M, X, I>(
+            map: &mut M,
+            others: I,
+            members: &[&str],
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            X: serde::Serialize + 'a,
+            I: IntoIterator<Item = (&'a String, &'a X)>,
+        {
+            for (key, value) in others {
+                if members.binary_search(&key.as_str()).is_err() {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+            Ok(())
         }
         /// Reads a string enum without allocating for known values.
         pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>

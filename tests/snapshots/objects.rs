@@ -44,6 +44,11 @@ pub mod types {
         pub plan: Option<Plan>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        ///
+        /// An explicit `null` sent for an optional member is kept here too, under
+        /// the member's name, while its field is `None`: it is written back in
+        /// the member's place unless the field is set (remove the entry to
+        /// leave the member out).
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Account {
@@ -53,33 +58,57 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
+            super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
             map.serialize_entry("name", &self.name)?;
             map.serialize_entry("nickname", &self.nickname)?;
-            if let Some(value) = &self.bio {
-                map.serialize_entry("bio", value)?;
-            }
-            if let Some(value) = &self.deleted_at {
-                map.serialize_entry("deletedAt", value)?;
-            }
-            if let Some(value) = &self.password {
-                map.serialize_entry("password", value)?;
-            }
+            super::runtime::member(&mut map, "bio", &self.bio, self.extra.get("bio"))?;
+            super::runtime::member(
+                &mut map,
+                "deletedAt",
+                &self.deleted_at,
+                self.extra.get("deletedAt"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "password",
+                &self.password,
+                self.extra.get("password"),
+            )?;
             map.serialize_entry("created", &self.created)?;
-            if let Some(value) = &self.tags {
-                map.serialize_entry("tags", value)?;
-            }
-            if let Some(value) = &self.limit {
-                map.serialize_entry("limit", value)?;
-            }
-            if let Some(value) = &self.plan {
-                map.serialize_entry("plan", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "tags",
+                &self.tags,
+                self.extra.get("tags"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "limit",
+                &self.limit,
+                self.extra.get("limit"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "plan",
+                &self.plan,
+                self.extra.get("plan"),
+            )?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &[
+                    "bio",
+                    "created",
+                    "deletedAt",
+                    "id",
+                    "limit",
+                    "name",
+                    "nickname",
+                    "password",
+                    "plan",
+                    "tags",
+                ],
+            )?;
             map.end()
         }
     }
@@ -103,16 +132,48 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "id" => f0 = map.next_value()?,
+                    "id" => {
+                        f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id");
+                    }
                     "name" => f1 = Some(map.next_value()?),
                     "nickname" => f2 = Some(map.next_value()?),
-                    "bio" => f3 = map.next_value()?,
+                    "bio" => {
+                        f3 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "bio",
+                        );
+                    }
                     "deletedAt" => f4 = Some(map.next_value()?),
-                    "password" => f5 = map.next_value()?,
+                    "password" => {
+                        f5 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "password",
+                        );
+                    }
                     "created" => f6 = Some(map.next_value()?),
-                    "tags" => f7 = map.next_value()?,
-                    "limit" => f8 = map.next_value()?,
-                    "plan" => f9 = map.next_value()?,
+                    "tags" => {
+                        f7 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "tags",
+                        );
+                    }
+                    "limit" => {
+                        f8 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "limit",
+                        );
+                    }
+                    "plan" => {
+                        f9 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "plan",
+                        );
+                    }
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -246,6 +307,11 @@ pub mod types {
         pub verbose: Option<bool>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        ///
+        /// An explicit `null` sent for an optional member is kept here too, under
+        /// the member's name, while its field is `None`: it is written back in
+        /// the member's place unless the field is set (remove the entry to
+        /// leave the member out).
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Settings {
@@ -255,21 +321,35 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.theme {
-                map.serialize_entry("theme", value)?;
-            }
-            if let Some(value) = &self.retries {
-                map.serialize_entry("retries", value)?;
-            }
-            if let Some(value) = &self.plan {
-                map.serialize_entry("plan", value)?;
-            }
-            if let Some(value) = &self.verbose {
-                map.serialize_entry("verbose", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "theme",
+                &self.theme,
+                self.extra.get("theme"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "retries",
+                &self.retries,
+                self.extra.get("retries"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "plan",
+                &self.plan,
+                self.extra.get("plan"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "verbose",
+                &self.verbose,
+                self.extra.get("verbose"),
+            )?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &["plan", "retries", "theme", "verbose"],
+            )?;
             map.end()
         }
     }
@@ -282,10 +362,34 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "theme" => f0 = map.next_value()?,
-                    "retries" => f1 = map.next_value()?,
-                    "plan" => f2 = map.next_value()?,
-                    "verbose" => f3 = map.next_value()?,
+                    "theme" => {
+                        f0 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "theme",
+                        );
+                    }
+                    "retries" => {
+                        f1 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "retries",
+                        );
+                    }
+                    "plan" => {
+                        f2 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "plan",
+                        );
+                    }
+                    "verbose" => {
+                        f3 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "verbose",
+                        );
+                    }
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -725,7 +829,7 @@ mod runtime {
         }
     }
     mod de {
-        //! Deserialisation helpers the models' serde attributes and impls name.
+        //! (De)serialisation helpers the models' serde attributes and impls name.
         //!
         //! A model's `Deserialize` is a loop over its members written by the generator
         //! (`Object::visit`) behind the one generic visitor here: far less code per model
@@ -839,6 +943,76 @@ mod runtime {
         {
             <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
                 .map(Some)
+        }
+        /// Where a model keeps an explicit `null` sent for an optional member its
+        /// document does not mark nullable: its map of other members, under the
+        /// member's name (the field itself stays `None`, so its type is no worse).
+        pub trait KeepNull {
+            fn keep_null(&mut self, member: &str);
+        }
+        impl KeepNull for serde_json::Map<String, serde_json::Value> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), serde_json::Value::Null);
+            }
+        }
+        /// A map of typed additional members whose values may be `null`.
+        impl<T> KeepNull for std::collections::BTreeMap<String, Option<T>> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), None);
+            }
+        }
+        /// An optional member's value; an explicit `null` is noted in `rest` (see
+        /// [`KeepNull`]) and as a loose read.
+        pub fn or_null<T, M: KeepNull>(
+            value: Option<T>,
+            rest: &mut M,
+            member: &str,
+        ) -> Option<T> {
+            if value.is_none() {
+                rest.keep_null(member);
+                loose();
+            }
+            value
+        }
+        /// Writes an optional member: its value when set; when unset, the entry of the
+        /// same name in the model's map of other members (an explicit `null` as it was
+        /// received), if there is one.
+        pub fn member<M, T, X>(
+            map: &mut M,
+            name: &'static str,
+            value: &Option<T>,
+            fallback: Option<&X>,
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            T: serde::Serialize,
+            X: serde::Serialize + ?Sized,
+        {
+            match (value, fallback) {
+                (Some(value), _) => map.serialize_entry(name, value),
+                (None, Some(kept)) => map.serialize_entry(name, kept),
+                (None, None) => Ok(()),
+            }
+        }
+        /// Writes a model's other members, except those named like one of its own
+        /// (`members`, sorted): those are written in their member's place, or not at all,
+        /// so that no member is written twice.
+        pub fn rest<'a, M, X, I>(
+            map: &mut M,
+            others: I,
+            members: &[&str],
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            X: serde::Serialize + 'a,
+            I: IntoIterator<Item = (&'a String, &'a X)>,
+        {
+            for (key, value) in others {
+                if members.binary_search(&key.as_str()).is_err() {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+            Ok(())
         }
         /// Reads a string enum without allocating for known values.
         pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>

@@ -22,6 +22,11 @@ pub mod types {
         pub parent: Option<Box<Node>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        ///
+        /// An explicit `null` sent for an optional member is kept here too, under
+        /// the member's name, while its field is `None`: it is written back in
+        /// the member's place unless the field is set (remove the entry to
+        /// leave the member out).
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Node {
@@ -32,15 +37,23 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("value", &self.value)?;
-            if let Some(value) = &self.children {
-                map.serialize_entry("children", value)?;
-            }
-            if let Some(value) = &self.parent {
-                map.serialize_entry("parent", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "children",
+                &self.children,
+                self.extra.get("children"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "parent",
+                &self.parent,
+                self.extra.get("parent"),
+            )?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &["children", "parent", "value"],
+            )?;
             map.end()
         }
     }
@@ -54,8 +67,20 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "value" => f0 = Some(map.next_value()?),
-                    "children" => f1 = map.next_value()?,
-                    "parent" => f2 = map.next_value()?,
+                    "children" => {
+                        f1 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "children",
+                        );
+                    }
+                    "parent" => {
+                        f2 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "parent",
+                        );
+                    }
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -98,6 +123,11 @@ pub mod types {
         pub manager: Option<Manager>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        ///
+        /// An explicit `null` sent for an optional member is kept here too, under
+        /// the member's name, while its field is `None`: it is written back in
+        /// the member's place unless the field is set (remove the entry to
+        /// leave the member out).
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Employee {
@@ -107,15 +137,19 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            if let Some(value) = &self.manager {
-                map.serialize_entry("manager", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "name",
+                &self.name,
+                self.extra.get("name"),
+            )?;
+            super::runtime::member(
+                &mut map,
+                "manager",
+                &self.manager,
+                self.extra.get("manager"),
+            )?;
+            super::runtime::rest(&mut map, &self.extra, &["manager", "name"])?;
             map.end()
         }
     }
@@ -128,8 +162,20 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
-                    "manager" => f1 = map.next_value()?,
+                    "name" => {
+                        f0 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "name",
+                        );
+                    }
+                    "manager" => {
+                        f1 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "manager",
+                        );
+                    }
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -160,6 +206,11 @@ pub mod types {
         pub reports: Option<std::collections::BTreeMap<String, Employee>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        ///
+        /// An explicit `null` sent for an optional member is kept here too, under
+        /// the member's name, while its field is `None`: it is written back in
+        /// the member's place unless the field is set (remove the entry to
+        /// leave the member out).
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Manager {
@@ -170,12 +221,13 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("self", &self.self_)?;
-            if let Some(value) = &self.reports {
-                map.serialize_entry("reports", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "reports",
+                &self.reports,
+                self.extra.get("reports"),
+            )?;
+            super::runtime::rest(&mut map, &self.extra, &["reports", "self"])?;
             map.end()
         }
     }
@@ -189,7 +241,13 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "self" => f0 = Some(map.next_value()?),
-                    "reports" => f1 = map.next_value()?,
+                    "reports" => {
+                        f1 = super::runtime::or_null(
+                            map.next_value()?,
+                            &mut extra,
+                            "reports",
+                        );
+                    }
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -265,6 +323,11 @@ pub mod types {
         pub right: Box<Expr>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        ///
+        /// An explicit `null` sent for an optional member is kept here too, under
+        /// the member's name, while its field is `None`: it is written back in
+        /// the member's place unless the field is set (remove the entry to
+        /// leave the member out).
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Sum {
@@ -276,9 +339,7 @@ pub mod types {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("left", &self.left)?;
             map.serialize_entry("right", &self.right)?;
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::rest(&mut map, &self.extra, &["left", "right"])?;
             map.end()
         }
     }
@@ -331,7 +392,7 @@ mod runtime {
     //! generator's runtime (only the parts this crate uses).
     #![allow(dead_code, unused_imports, clippy::result_large_err)]
     mod de {
-        //! Deserialisation helpers the models' serde attributes and impls name.
+        //! (De)serialisation helpers the models' serde attributes and impls name.
         //!
         //! A model's `Deserialize` is a loop over its members written by the generator
         //! (`Object::visit`) behind the one generic visitor here: far less code per model
@@ -445,6 +506,76 @@ mod runtime {
         {
             <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
                 .map(Some)
+        }
+        /// Where a model keeps an explicit `null` sent for an optional member its
+        /// document does not mark nullable: its map of other members, under the
+        /// member's name (the field itself stays `None`, so its type is no worse).
+        pub trait KeepNull {
+            fn keep_null(&mut self, member: &str);
+        }
+        impl KeepNull for serde_json::Map<String, serde_json::Value> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), serde_json::Value::Null);
+            }
+        }
+        /// A map of typed additional members whose values may be `null`.
+        impl<T> KeepNull for std::collections::BTreeMap<String, Option<T>> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), None);
+            }
+        }
+        /// An optional member's value; an explicit `null` is noted in `rest` (see
+        /// [`KeepNull`]) and as a loose read.
+        pub fn or_null<T, M: KeepNull>(
+            value: Option<T>,
+            rest: &mut M,
+            member: &str,
+        ) -> Option<T> {
+            if value.is_none() {
+                rest.keep_null(member);
+                loose();
+            }
+            value
+        }
+        /// Writes an optional member: its value when set; when unset, the entry of the
+        /// same name in the model's map of other members (an explicit `null` as it was
+        /// received), if there is one.
+        pub fn member<M, T, X>(
+            map: &mut M,
+            name: &'static str,
+            value: &Option<T>,
+            fallback: Option<&X>,
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            T: serde::Serialize,
+            X: serde::Serialize + ?Sized,
+        {
+            match (value, fallback) {
+                (Some(value), _) => map.serialize_entry(name, value),
+                (None, Some(kept)) => map.serialize_entry(name, kept),
+                (None, None) => Ok(()),
+            }
+        }
+        /// Writes a model's other members, except those named like one of its own
+        /// (`members`, sorted): those are written in their member's place, or not at all,
+        /// so that no member is written twice.
+        pub fn rest<'a, M, X, I>(
+            map: &mut M,
+            others: I,
+            members: &[&str],
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            X: serde::Serialize + 'a,
+            I: IntoIterator<Item = (&'a String, &'a X)>,
+        {
+            for (key, value) in others {
+                if members.binary_search(&key.as_str()).is_err() {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+            Ok(())
         }
         /// Reads a string enum without allocating for known values.
         pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>

@@ -76,6 +76,9 @@ pub mod snapshot_real_data;
 #[path = "../snapshots/recursion.rs"]
 pub mod snapshot_recursion;
 #[rustfmt::skip]
+#[path = "../snapshots/undocumented.rs"]
+pub mod snapshot_undocumented;
+#[rustfmt::skip]
 #[path = "../snapshots/reserved_names.rs"]
 pub mod snapshot_reserved_names;
 #[rustfmt::skip]

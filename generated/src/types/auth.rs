@@ -25,6 +25,11 @@ pub struct User {
     pub companies: Option<Vec<UserCompany>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -33,24 +38,26 @@ impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        if let Some(value) = &self.companies {
-            map.serialize_entry("companies", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
+        super::runtime::member(
+            &mut map,
+            "username",
+            &self.username,
+            self.extra.get("username"),
+        )?;
+        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
+        super::runtime::member(&mut map, "email", &self.email, self.extra.get("email"))?;
+        super::runtime::member(
+            &mut map,
+            "companies",
+            &self.companies,
+            self.extra.get("companies"),
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &["companies", "email", "id", "name", "username"],
+        )?;
         map.end()
     }
 }
@@ -63,11 +70,23 @@ impl super::runtime::Object for User {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "username" => f1 = map.next_value()?,
+                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
+                "username" => {
+                    f1 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "username",
+                    );
+                }
                 "name" => f2 = Some(map.next_value()?),
                 "email" => f3 = Some(map.next_value()?),
-                "companies" => f4 = map.next_value()?,
+                "companies" => {
+                    f4 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "companies",
+                    );
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -111,6 +130,11 @@ pub struct UserCompany {
     pub name: Option<String>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -119,18 +143,15 @@ impl serde::Serialize for UserCompany {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
+        super::runtime::member(
+            &mut map,
+            "username",
+            &self.username,
+            self.extra.get("username"),
+        )?;
+        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
+        super::runtime::rest(&mut map, &self.extra, &["id", "name", "username"])?;
         map.end()
     }
 }
@@ -143,9 +164,17 @@ impl super::runtime::Object for UserCompany {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "username" => f1 = map.next_value()?,
-                "name" => f2 = map.next_value()?,
+                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
+                "username" => {
+                    f1 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "username",
+                    );
+                }
+                "name" => {
+                    f2 = super::runtime::or_null(map.next_value()?, &mut extra, "name");
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();

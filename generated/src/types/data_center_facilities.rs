@@ -34,6 +34,11 @@ pub struct DataCenterFacilityFilter {
     pub order: Option<SortOrder>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -42,21 +47,20 @@ impl serde::Serialize for DataCenterFacilityFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#where {
-            map.serialize_entry("where", value)?;
-        }
-        if let Some(value) = &self.skip {
-            map.serialize_entry("skip", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.order {
-            map.serialize_entry("order", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(
+            &mut map,
+            "where",
+            &self.r#where,
+            self.extra.get("where"),
+        )?;
+        super::runtime::member(&mut map, "skip", &self.skip, self.extra.get("skip"))?;
+        super::runtime::member(&mut map, "limit", &self.limit, self.extra.get("limit"))?;
+        super::runtime::member(&mut map, "order", &self.order, self.extra.get("order"))?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &["limit", "order", "skip", "where"],
+        )?;
         map.end()
     }
 }
@@ -69,10 +73,18 @@ impl super::runtime::Object for DataCenterFacilityFilter {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "where" => f0 = map.next_value()?,
-                "skip" => f1 = map.next_value()?,
-                "limit" => f2 = map.next_value()?,
-                "order" => f3 = map.next_value()?,
+                "where" => {
+                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "where");
+                }
+                "skip" => {
+                    f1 = super::runtime::or_null(map.next_value()?, &mut extra, "skip");
+                }
+                "limit" => {
+                    f2 = super::runtime::or_null(map.next_value()?, &mut extra, "limit");
+                }
+                "order" => {
+                    f3 = super::runtime::or_null(map.next_value()?, &mut extra, "order");
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();

@@ -134,6 +134,11 @@ pub struct CreateLayer2ConnectionRequest {
     pub evergreen: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -148,36 +153,81 @@ impl serde::Serialize for CreateLayer2ConnectionRequest {
         map.serialize_entry("speed", &self.speed)?;
         map.serialize_entry("destCompany", &self.dest_company)?;
         map.serialize_entry("destMetroId", &self.dest_metro_id)?;
-        if let Some(value) = &self.dest_port_id {
-            map.serialize_entry("destPortId", value)?;
-        }
-        if let Some(value) = &self.dest_dcf {
-            map.serialize_entry("destDcf", value)?;
-        }
-        if let Some(value) = &self.dest_region_id {
-            map.serialize_entry("destRegionId", value)?;
-        }
-        if let Some(value) = &self.duration {
-            map.serialize_entry("duration", value)?;
-        }
-        if let Some(value) = &self.duration_unit {
-            map.serialize_entry("durationUnit", value)?;
-        }
-        if let Some(value) = &self.payment_type {
-            map.serialize_entry("paymentType", value)?;
-        }
-        if let Some(value) = &self.payment_transaction_id {
-            map.serialize_entry("paymentTransactionId", value)?;
-        }
-        if let Some(value) = &self.class_of_service {
-            map.serialize_entry("classOfService", value)?;
-        }
-        if let Some(value) = &self.evergreen {
-            map.serialize_entry("evergreen", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(
+            &mut map,
+            "destPortId",
+            &self.dest_port_id,
+            self.extra.get("destPortId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "destDcf",
+            &self.dest_dcf,
+            self.extra.get("destDcf"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "destRegionId",
+            &self.dest_region_id,
+            self.extra.get("destRegionId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "duration",
+            &self.duration,
+            self.extra.get("duration"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "durationUnit",
+            &self.duration_unit,
+            self.extra.get("durationUnit"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "paymentType",
+            &self.payment_type,
+            self.extra.get("paymentType"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "paymentTransactionId",
+            &self.payment_transaction_id,
+            self.extra.get("paymentTransactionId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "classOfService",
+            &self.class_of_service,
+            self.extra.get("classOfService"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "evergreen",
+            &self.evergreen,
+            self.extra.get("evergreen"),
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "classOfService",
+                "destCompany",
+                "destDcf",
+                "destMetroId",
+                "destPortId",
+                "destRegionId",
+                "duration",
+                "durationUnit",
+                "evergreen",
+                "name",
+                "paymentTransactionId",
+                "paymentType",
+                "portId",
+                "speed",
+                "type",
+            ],
+        )?;
         map.end()
     }
 }
@@ -228,15 +278,69 @@ impl super::runtime::Object for CreateLayer2ConnectionRequest {
                 "speed" => f3 = Some(map.next_value()?),
                 "destCompany" => f4 = Some(map.next_value()?),
                 "destMetroId" => f5 = Some(map.next_value()?),
-                "destPortId" => f6 = map.next_value()?,
-                "destDcf" => f7 = map.next_value()?,
-                "destRegionId" => f8 = map.next_value()?,
-                "duration" => f9 = map.next_value()?,
-                "durationUnit" => f10 = map.next_value()?,
-                "paymentType" => f11 = map.next_value()?,
-                "paymentTransactionId" => f12 = map.next_value()?,
-                "classOfService" => f13 = map.next_value()?,
-                "evergreen" => f14 = map.next_value()?,
+                "destPortId" => {
+                    f6 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "destPortId",
+                    );
+                }
+                "destDcf" => {
+                    f7 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "destDcf",
+                    );
+                }
+                "destRegionId" => {
+                    f8 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "destRegionId",
+                    );
+                }
+                "duration" => {
+                    f9 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "duration",
+                    );
+                }
+                "durationUnit" => {
+                    f10 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "durationUnit",
+                    );
+                }
+                "paymentType" => {
+                    f11 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "paymentType",
+                    );
+                }
+                "paymentTransactionId" => {
+                    f12 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "paymentTransactionId",
+                    );
+                }
+                "classOfService" => {
+                    f13 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "classOfService",
+                    );
+                }
+                "evergreen" => {
+                    f14 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "evergreen",
+                    );
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -341,6 +445,11 @@ pub struct Layer2Connection {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -349,48 +458,73 @@ impl serde::Serialize for Layer2Connection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.speed {
-            map.serialize_entry("speed", value)?;
-        }
-        if let Some(value) = &self.src_region_id {
-            map.serialize_entry("srcRegionId", value)?;
-        }
-        if let Some(value) = &self.dest_region_id {
-            map.serialize_entry("destRegionId", value)?;
-        }
-        if let Some(value) = &self.vlan {
-            map.serialize_entry("vlan", value)?;
-        }
-        if let Some(value) = &self.subconnections {
-            map.serialize_entry("subconnections", value)?;
-        }
-        if let Some(value) = &self.cdr_billing_type {
-            map.serialize_entry("cdrBillingType", value)?;
-        }
-        if let Some(value) = &self.payg {
-            map.serialize_entry("payg", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("createdAt", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("updatedAt", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
+        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
+        super::runtime::member(&mut map, "type", &self.r#type, self.extra.get("type"))?;
+        super::runtime::member(
+            &mut map,
+            "status",
+            &self.status,
+            self.extra.get("status"),
+        )?;
+        super::runtime::member(&mut map, "speed", &self.speed, self.extra.get("speed"))?;
+        super::runtime::member(
+            &mut map,
+            "srcRegionId",
+            &self.src_region_id,
+            self.extra.get("srcRegionId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "destRegionId",
+            &self.dest_region_id,
+            self.extra.get("destRegionId"),
+        )?;
+        super::runtime::member(&mut map, "vlan", &self.vlan, self.extra.get("vlan"))?;
+        super::runtime::member(
+            &mut map,
+            "subconnections",
+            &self.subconnections,
+            self.extra.get("subconnections"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "cdrBillingType",
+            &self.cdr_billing_type,
+            self.extra.get("cdrBillingType"),
+        )?;
+        super::runtime::member(&mut map, "payg", &self.payg, self.extra.get("payg"))?;
+        super::runtime::member(
+            &mut map,
+            "createdAt",
+            &self.created_at,
+            self.extra.get("createdAt"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "updatedAt",
+            &self.updated_at,
+            self.extra.get("updatedAt"),
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "cdrBillingType",
+                "createdAt",
+                "destRegionId",
+                "id",
+                "name",
+                "payg",
+                "speed",
+                "srcRegionId",
+                "status",
+                "subconnections",
+                "type",
+                "updatedAt",
+                "vlan",
+            ],
+        )?;
         map.end()
     }
 }
@@ -431,19 +565,53 @@ impl super::runtime::Object for Layer2Connection {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "name" => f1 = map.next_value()?,
-                "type" => f2 = map.next_value()?,
-                "status" => f3 = map.next_value()?,
-                "speed" => f4 = map.next_value()?,
+                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
+                "name" => {
+                    f1 = super::runtime::or_null(map.next_value()?, &mut extra, "name");
+                }
+                "type" => {
+                    f2 = super::runtime::or_null(map.next_value()?, &mut extra, "type");
+                }
+                "status" => {
+                    f3 = super::runtime::or_null(map.next_value()?, &mut extra, "status");
+                }
+                "speed" => {
+                    f4 = super::runtime::or_null(map.next_value()?, &mut extra, "speed");
+                }
                 "srcRegionId" => f5 = Some(map.next_value()?),
                 "destRegionId" => f6 = Some(map.next_value()?),
-                "vlan" => f7 = map.next_value()?,
-                "subconnections" => f8 = map.next_value()?,
-                "cdrBillingType" => f9 = map.next_value()?,
+                "vlan" => {
+                    f7 = super::runtime::or_null(map.next_value()?, &mut extra, "vlan");
+                }
+                "subconnections" => {
+                    f8 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "subconnections",
+                    );
+                }
+                "cdrBillingType" => {
+                    f9 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "cdrBillingType",
+                    );
+                }
                 "payg" => f10 = Some(map.next_value()?),
-                "createdAt" => f11 = map.next_value()?,
-                "updatedAt" => f12 = map.next_value()?,
+                "createdAt" => {
+                    f11 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "createdAt",
+                    );
+                }
+                "updatedAt" => {
+                    f12 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "updatedAt",
+                    );
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -493,6 +661,11 @@ pub struct ConnectionVlan {
     pub customer: Option<Vec<serde_json::Value>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -501,18 +674,20 @@ impl serde::Serialize for ConnectionVlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.service {
-            map.serialize_entry("service", value)?;
-        }
-        if let Some(value) = &self.customer {
-            map.serialize_entry("customer", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
+        super::runtime::member(
+            &mut map,
+            "service",
+            &self.service,
+            self.extra.get("service"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "customer",
+            &self.customer,
+            self.extra.get("customer"),
+        )?;
+        super::runtime::rest(&mut map, &self.extra, &["customer", "id", "service"])?;
         map.end()
     }
 }
@@ -527,7 +702,13 @@ impl super::runtime::Object for ConnectionVlan {
             match key.as_str() {
                 "id" => f0 = Some(map.next_value()?),
                 "service" => f1 = Some(map.next_value()?),
-                "customer" => f2 = map.next_value()?,
+                "customer" => {
+                    f2 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "customer",
+                    );
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();

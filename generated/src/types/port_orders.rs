@@ -133,6 +133,11 @@ pub struct CreatePortOrderRequest {
     pub bundle_cross_connect: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -145,19 +150,39 @@ impl serde::Serialize for CreatePortOrderRequest {
         map.serialize_entry("speed", &self.speed)?;
         map.serialize_entry("portName", &self.port_name)?;
         map.serialize_entry("paymentType", &self.payment_type)?;
-        if let Some(value) = &self.billing_id {
-            map.serialize_entry("billingId", value)?;
-        }
-        if let Some(value) = &self.payment_transaction_id {
-            map.serialize_entry("paymentTransactionId", value)?;
-        }
+        super::runtime::member(
+            &mut map,
+            "billingId",
+            &self.billing_id,
+            self.extra.get("billingId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "paymentTransactionId",
+            &self.payment_transaction_id,
+            self.extra.get("paymentTransactionId"),
+        )?;
         map.serialize_entry("durationUnit", &self.duration_unit)?;
-        if let Some(value) = &self.bundle_cross_connect {
-            map.serialize_entry("bundleCrossConnect", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(
+            &mut map,
+            "bundleCrossConnect",
+            &self.bundle_cross_connect,
+            self.extra.get("bundleCrossConnect"),
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "billingId",
+                "bundleCrossConnect",
+                "dataCenterFacility",
+                "durationUnit",
+                "paymentTransactionId",
+                "paymentType",
+                "portName",
+                "speed",
+            ],
+        )?;
         map.end()
     }
 }
@@ -183,10 +208,28 @@ impl super::runtime::Object for CreatePortOrderRequest {
                 "speed" => f1 = Some(map.next_value()?),
                 "portName" => f2 = Some(map.next_value()?),
                 "paymentType" => f3 = Some(map.next_value()?),
-                "billingId" => f4 = map.next_value()?,
-                "paymentTransactionId" => f5 = map.next_value()?,
+                "billingId" => {
+                    f4 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "billingId",
+                    );
+                }
+                "paymentTransactionId" => {
+                    f5 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "paymentTransactionId",
+                    );
+                }
                 "durationUnit" => f6 = Some(map.next_value()?),
-                "bundleCrossConnect" => f7 = map.next_value()?,
+                "bundleCrossConnect" => {
+                    f7 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "bundleCrossConnect",
+                    );
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -350,6 +393,11 @@ pub struct PortOrder {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -358,153 +406,313 @@ impl serde::Serialize for PortOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.port_name {
-            map.serialize_entry("portName", value)?;
-        }
-        if let Some(value) = &self.speed {
-            map.serialize_entry("speed", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.status_detail {
-            map.serialize_entry("statusDetail", value)?;
-        }
-        if let Some(value) = &self.loa_status {
-            map.serialize_entry("loaStatus", value)?;
-        }
-        if let Some(value) = &self.loa_sent_at {
-            map.serialize_entry("loaSentAt", value)?;
-        }
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.payment_type {
-            map.serialize_entry("paymentType", value)?;
-        }
-        if let Some(value) = &self.duration_unit {
-            map.serialize_entry("durationUnit", value)?;
-        }
-        if let Some(value) = &self.payg {
-            map.serialize_entry("payg", value)?;
-        }
-        if let Some(value) = &self.billing_id {
-            map.serialize_entry("billingId", value)?;
-        }
-        if let Some(value) = &self.discount_id {
-            map.serialize_entry("discountId", value)?;
-        }
-        if let Some(value) = &self.sales_record_id {
-            map.serialize_entry("salesRecordId", value)?;
-        }
-        if let Some(value) = &self.payment_transaction_id {
-            map.serialize_entry("paymentTransactionId", value)?;
-        }
-        if let Some(value) = &self.external_id {
-            map.serialize_entry("externalId", value)?;
-        }
-        if let Some(value) = &self.request_source {
-            map.serialize_entry("requestSource", value)?;
-        }
-        if let Some(value) = &self.is_manual_create {
-            map.serialize_entry("isManualCreate", value)?;
-        }
-        if let Some(value) = &self.is_edge_port {
-            map.serialize_entry("isEdgePort", value)?;
-        }
-        if let Some(value) = &self.edge_payload {
-            map.serialize_entry("edgePayload", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.company_id {
-            map.serialize_entry("companyId", value)?;
-        }
-        if let Some(value) = &self.company {
-            map.serialize_entry("company", value)?;
-        }
-        if let Some(value) = &self.dcp_company_id {
-            map.serialize_entry("dcpCompanyId", value)?;
-        }
-        if let Some(value) = &self.data_center_facility_id {
-            map.serialize_entry("dataCenterFacilityId", value)?;
-        }
-        if let Some(value) = &self.data_center_facility {
-            map.serialize_entry("dataCenterFacility", value)?;
-        }
-        if let Some(value) = &self.metro_id {
-            map.serialize_entry("metroId", value)?;
-        }
-        if let Some(value) = &self.metro {
-            map.serialize_entry("metro", value)?;
-        }
-        if let Some(value) = &self.pop_id {
-            map.serialize_entry("popId", value)?;
-        }
-        if let Some(value) = &self.location_id {
-            map.serialize_entry("locationId", value)?;
-        }
-        if let Some(value) = &self.requested_location {
-            map.serialize_entry("requestedLocation", value)?;
-        }
-        if let Some(value) = &self.cross_connect_id {
-            map.serialize_entry("crossConnectId", value)?;
-        }
-        if let Some(value) = &self.created_port_id {
-            map.serialize_entry("createdPortId", value)?;
-        }
-        if let Some(value) = &self.port_id {
-            map.serialize_entry("portId", value)?;
-        }
-        if let Some(value) = &self.port {
-            map.serialize_entry("port", value)?;
-        }
-        if let Some(value) = &self.controller {
-            map.serialize_entry("controller", value)?;
-        }
-        if let Some(value) = &self.capabilities {
-            map.serialize_entry("capabilities", value)?;
-        }
-        if let Some(value) = &self.cancelled {
-            map.serialize_entry("cancelled", value)?;
-        }
-        if let Some(value) = &self.cancelled_at {
-            map.serialize_entry("cancelledAt", value)?;
-        }
-        if let Some(value) = &self.cancelled_by {
-            map.serialize_entry("cancelledBy", value)?;
-        }
-        if let Some(value) = &self.created_by {
-            map.serialize_entry("createdBy", value)?;
-        }
-        if let Some(value) = &self.updated_by {
-            map.serialize_entry("updatedBy", value)?;
-        }
-        if let Some(value) = &self.deleted_by {
-            map.serialize_entry("deletedBy", value)?;
-        }
-        if let Some(value) = &self.deleted {
-            map.serialize_entry("deleted", value)?;
-        }
-        if let Some(value) = &self.deleted_at {
-            map.serialize_entry("deletedAt", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("createdAt", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("updatedAt", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
+        super::runtime::member(
+            &mut map,
+            "portName",
+            &self.port_name,
+            self.extra.get("portName"),
+        )?;
+        super::runtime::member(&mut map, "speed", &self.speed, self.extra.get("speed"))?;
+        super::runtime::member(
+            &mut map,
+            "status",
+            &self.status,
+            self.extra.get("status"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "statusDetail",
+            &self.status_detail,
+            self.extra.get("statusDetail"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "loaStatus",
+            &self.loa_status,
+            self.extra.get("loaStatus"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "loaSentAt",
+            &self.loa_sent_at,
+            self.extra.get("loaSentAt"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "message",
+            &self.message,
+            self.extra.get("message"),
+        )?;
+        super::runtime::member(&mut map, "type", &self.r#type, self.extra.get("type"))?;
+        super::runtime::member(
+            &mut map,
+            "paymentType",
+            &self.payment_type,
+            self.extra.get("paymentType"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "durationUnit",
+            &self.duration_unit,
+            self.extra.get("durationUnit"),
+        )?;
+        super::runtime::member(&mut map, "payg", &self.payg, self.extra.get("payg"))?;
+        super::runtime::member(
+            &mut map,
+            "billingId",
+            &self.billing_id,
+            self.extra.get("billingId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "discountId",
+            &self.discount_id,
+            self.extra.get("discountId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "salesRecordId",
+            &self.sales_record_id,
+            self.extra.get("salesRecordId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "paymentTransactionId",
+            &self.payment_transaction_id,
+            self.extra.get("paymentTransactionId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "externalId",
+            &self.external_id,
+            self.extra.get("externalId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "requestSource",
+            &self.request_source,
+            self.extra.get("requestSource"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "isManualCreate",
+            &self.is_manual_create,
+            self.extra.get("isManualCreate"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "isEdgePort",
+            &self.is_edge_port,
+            self.extra.get("isEdgePort"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "edgePayload",
+            &self.edge_payload,
+            self.extra.get("edgePayload"),
+        )?;
+        super::runtime::member(&mut map, "tags", &self.tags, self.extra.get("tags"))?;
+        super::runtime::member(
+            &mut map,
+            "companyId",
+            &self.company_id,
+            self.extra.get("companyId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "company",
+            &self.company,
+            self.extra.get("company"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "dcpCompanyId",
+            &self.dcp_company_id,
+            self.extra.get("dcpCompanyId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "dataCenterFacilityId",
+            &self.data_center_facility_id,
+            self.extra.get("dataCenterFacilityId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "dataCenterFacility",
+            &self.data_center_facility,
+            self.extra.get("dataCenterFacility"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "metroId",
+            &self.metro_id,
+            self.extra.get("metroId"),
+        )?;
+        super::runtime::member(&mut map, "metro", &self.metro, self.extra.get("metro"))?;
+        super::runtime::member(
+            &mut map,
+            "popId",
+            &self.pop_id,
+            self.extra.get("popId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "locationId",
+            &self.location_id,
+            self.extra.get("locationId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "requestedLocation",
+            &self.requested_location,
+            self.extra.get("requestedLocation"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "crossConnectId",
+            &self.cross_connect_id,
+            self.extra.get("crossConnectId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "createdPortId",
+            &self.created_port_id,
+            self.extra.get("createdPortId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "portId",
+            &self.port_id,
+            self.extra.get("portId"),
+        )?;
+        super::runtime::member(&mut map, "port", &self.port, self.extra.get("port"))?;
+        super::runtime::member(
+            &mut map,
+            "controller",
+            &self.controller,
+            self.extra.get("controller"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "capabilities",
+            &self.capabilities,
+            self.extra.get("capabilities"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "cancelled",
+            &self.cancelled,
+            self.extra.get("cancelled"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "cancelledAt",
+            &self.cancelled_at,
+            self.extra.get("cancelledAt"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "cancelledBy",
+            &self.cancelled_by,
+            self.extra.get("cancelledBy"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "createdBy",
+            &self.created_by,
+            self.extra.get("createdBy"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "updatedBy",
+            &self.updated_by,
+            self.extra.get("updatedBy"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "deletedBy",
+            &self.deleted_by,
+            self.extra.get("deletedBy"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "deleted",
+            &self.deleted,
+            self.extra.get("deleted"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "deletedAt",
+            &self.deleted_at,
+            self.extra.get("deletedAt"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "createdAt",
+            &self.created_at,
+            self.extra.get("createdAt"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "updatedAt",
+            &self.updated_at,
+            self.extra.get("updatedAt"),
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "billingId",
+                "cancelled",
+                "cancelledAt",
+                "cancelledBy",
+                "capabilities",
+                "company",
+                "companyId",
+                "controller",
+                "createdAt",
+                "createdBy",
+                "createdPortId",
+                "crossConnectId",
+                "dataCenterFacility",
+                "dataCenterFacilityId",
+                "dcpCompanyId",
+                "deleted",
+                "deletedAt",
+                "deletedBy",
+                "discountId",
+                "durationUnit",
+                "edgePayload",
+                "externalId",
+                "id",
+                "isEdgePort",
+                "isManualCreate",
+                "loaSentAt",
+                "loaStatus",
+                "locationId",
+                "message",
+                "metro",
+                "metroId",
+                "payg",
+                "paymentTransactionId",
+                "paymentType",
+                "popId",
+                "port",
+                "portId",
+                "portName",
+                "requestSource",
+                "requestedLocation",
+                "salesRecordId",
+                "speed",
+                "status",
+                "statusDetail",
+                "tags",
+                "type",
+                "updatedAt",
+                "updatedBy",
+            ],
+        )?;
         map.end()
     }
 }
@@ -615,54 +823,168 @@ impl super::runtime::Object for PortOrder {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "portName" => f1 = map.next_value()?,
-                "speed" => f2 = map.next_value()?,
-                "status" => f3 = map.next_value()?,
+                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
+                "portName" => {
+                    f1 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "portName",
+                    );
+                }
+                "speed" => {
+                    f2 = super::runtime::or_null(map.next_value()?, &mut extra, "speed");
+                }
+                "status" => {
+                    f3 = super::runtime::or_null(map.next_value()?, &mut extra, "status");
+                }
                 "statusDetail" => f4 = Some(map.next_value()?),
                 "loaStatus" => f5 = Some(map.next_value()?),
                 "loaSentAt" => f6 = Some(map.next_value()?),
                 "message" => f7 = Some(map.next_value()?),
-                "type" => f8 = map.next_value()?,
-                "paymentType" => f9 = map.next_value()?,
-                "durationUnit" => f10 = map.next_value()?,
+                "type" => {
+                    f8 = super::runtime::or_null(map.next_value()?, &mut extra, "type");
+                }
+                "paymentType" => {
+                    f9 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "paymentType",
+                    );
+                }
+                "durationUnit" => {
+                    f10 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "durationUnit",
+                    );
+                }
                 "payg" => f11 = Some(map.next_value()?),
                 "billingId" => f12 = Some(map.next_value()?),
                 "discountId" => f13 = Some(map.next_value()?),
                 "salesRecordId" => f14 = Some(map.next_value()?),
                 "paymentTransactionId" => f15 = Some(map.next_value()?),
                 "externalId" => f16 = Some(map.next_value()?),
-                "requestSource" => f17 = map.next_value()?,
-                "isManualCreate" => f18 = map.next_value()?,
-                "isEdgePort" => f19 = map.next_value()?,
+                "requestSource" => {
+                    f17 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "requestSource",
+                    );
+                }
+                "isManualCreate" => {
+                    f18 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "isManualCreate",
+                    );
+                }
+                "isEdgePort" => {
+                    f19 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "isEdgePort",
+                    );
+                }
                 "edgePayload" => f20 = Some(map.next_value()?),
-                "tags" => f21 = map.next_value()?,
-                "companyId" => f22 = map.next_value()?,
-                "company" => f23 = map.next_value()?,
+                "tags" => {
+                    f21 = super::runtime::or_null(map.next_value()?, &mut extra, "tags");
+                }
+                "companyId" => {
+                    f22 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "companyId",
+                    );
+                }
+                "company" => {
+                    f23 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "company",
+                    );
+                }
                 "dcpCompanyId" => f24 = Some(map.next_value()?),
-                "dataCenterFacilityId" => f25 = map.next_value()?,
-                "dataCenterFacility" => f26 = map.next_value()?,
-                "metroId" => f27 = map.next_value()?,
-                "metro" => f28 = map.next_value()?,
+                "dataCenterFacilityId" => {
+                    f25 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "dataCenterFacilityId",
+                    );
+                }
+                "dataCenterFacility" => {
+                    f26 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "dataCenterFacility",
+                    );
+                }
+                "metroId" => {
+                    f27 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "metroId",
+                    );
+                }
+                "metro" => {
+                    f28 = super::runtime::or_null(map.next_value()?, &mut extra, "metro");
+                }
                 "popId" => f29 = Some(map.next_value()?),
                 "locationId" => f30 = Some(map.next_value()?),
                 "requestedLocation" => f31 = Some(map.next_value()?),
                 "crossConnectId" => f32 = Some(map.next_value()?),
                 "createdPortId" => f33 = Some(map.next_value()?),
                 "portId" => f34 = Some(map.next_value()?),
-                "port" => f35 = map.next_value()?,
-                "controller" => f36 = map.next_value()?,
-                "capabilities" => f37 = map.next_value()?,
-                "cancelled" => f38 = map.next_value()?,
+                "port" => {
+                    f35 = super::runtime::or_null(map.next_value()?, &mut extra, "port");
+                }
+                "controller" => {
+                    f36 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "controller",
+                    );
+                }
+                "capabilities" => {
+                    f37 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "capabilities",
+                    );
+                }
+                "cancelled" => {
+                    f38 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "cancelled",
+                    );
+                }
                 "cancelledAt" => f39 = Some(map.next_value()?),
                 "cancelledBy" => f40 = Some(map.next_value()?),
                 "createdBy" => f41 = Some(map.next_value()?),
                 "updatedBy" => f42 = Some(map.next_value()?),
                 "deletedBy" => f43 = Some(map.next_value()?),
-                "deleted" => f44 = map.next_value()?,
+                "deleted" => {
+                    f44 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "deleted",
+                    );
+                }
                 "deletedAt" => f45 = Some(map.next_value()?),
-                "createdAt" => f46 = map.next_value()?,
-                "updatedAt" => f47 = map.next_value()?,
+                "createdAt" => {
+                    f46 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "createdAt",
+                    );
+                }
+                "updatedAt" => {
+                    f47 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "updatedAt",
+                    );
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -743,6 +1065,11 @@ pub struct PortOrderList {
     pub results: Option<Vec<PortOrder>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -751,12 +1078,13 @@ impl serde::Serialize for PortOrderList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.results {
-            map.serialize_entry("results", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(
+            &mut map,
+            "results",
+            &self.results,
+            self.extra.get("results"),
+        )?;
+        super::runtime::rest(&mut map, &self.extra, &["results"])?;
         map.end()
     }
 }
@@ -769,7 +1097,13 @@ impl super::runtime::Object for PortOrderList {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "results" => f0 = map.next_value()?,
+                "results" => {
+                    f0 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "results",
+                    );
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -833,6 +1167,11 @@ pub struct PortOrderPort {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -841,57 +1180,94 @@ impl serde::Serialize for PortOrderPort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.port_id {
-            map.serialize_entry("portId", value)?;
-        }
-        if let Some(value) = &self.speed {
-            map.serialize_entry("speed", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.data_center_facility_id {
-            map.serialize_entry("dataCenterFacilityId", value)?;
-        }
-        if let Some(value) = &self.metro_id {
-            map.serialize_entry("metroId", value)?;
-        }
-        if let Some(value) = &self.location_id {
-            map.serialize_entry("locationId", value)?;
-        }
-        if let Some(value) = &self.ip {
-            map.serialize_entry("ip", value)?;
-        }
-        if let Some(value) = &self.vlan {
-            map.serialize_entry("vlan", value)?;
-        }
-        if let Some(value) = &self.active_changed_at {
-            map.serialize_entry("activeChangedAt", value)?;
-        }
-        if let Some(value) = &self.deleted {
-            map.serialize_entry("deleted", value)?;
-        }
-        if let Some(value) = &self.deleted_at {
-            map.serialize_entry("deletedAt", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("createdAt", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("updatedAt", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
+        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
+        super::runtime::member(
+            &mut map,
+            "portId",
+            &self.port_id,
+            self.extra.get("portId"),
+        )?;
+        super::runtime::member(&mut map, "speed", &self.speed, self.extra.get("speed"))?;
+        super::runtime::member(
+            &mut map,
+            "status",
+            &self.status,
+            self.extra.get("status"),
+        )?;
+        super::runtime::member(&mut map, "type", &self.r#type, self.extra.get("type"))?;
+        super::runtime::member(
+            &mut map,
+            "dataCenterFacilityId",
+            &self.data_center_facility_id,
+            self.extra.get("dataCenterFacilityId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "metroId",
+            &self.metro_id,
+            self.extra.get("metroId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "locationId",
+            &self.location_id,
+            self.extra.get("locationId"),
+        )?;
+        super::runtime::member(&mut map, "ip", &self.ip, self.extra.get("ip"))?;
+        super::runtime::member(&mut map, "vlan", &self.vlan, self.extra.get("vlan"))?;
+        super::runtime::member(
+            &mut map,
+            "activeChangedAt",
+            &self.active_changed_at,
+            self.extra.get("activeChangedAt"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "deleted",
+            &self.deleted,
+            self.extra.get("deleted"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "deletedAt",
+            &self.deleted_at,
+            self.extra.get("deletedAt"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "createdAt",
+            &self.created_at,
+            self.extra.get("createdAt"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "updatedAt",
+            &self.updated_at,
+            self.extra.get("updatedAt"),
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "activeChangedAt",
+                "createdAt",
+                "dataCenterFacilityId",
+                "deleted",
+                "deletedAt",
+                "id",
+                "ip",
+                "locationId",
+                "metroId",
+                "name",
+                "portId",
+                "speed",
+                "status",
+                "type",
+                "updatedAt",
+                "vlan",
+            ],
+        )?;
         map.end()
     }
 }
@@ -938,22 +1314,60 @@ impl super::runtime::Object for PortOrderPort {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "name" => f1 = map.next_value()?,
+                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
+                "name" => {
+                    f1 = super::runtime::or_null(map.next_value()?, &mut extra, "name");
+                }
                 "portId" => f2 = Some(map.next_value()?),
-                "speed" => f3 = map.next_value()?,
-                "status" => f4 = map.next_value()?,
-                "type" => f5 = map.next_value()?,
-                "dataCenterFacilityId" => f6 = map.next_value()?,
-                "metroId" => f7 = map.next_value()?,
+                "speed" => {
+                    f3 = super::runtime::or_null(map.next_value()?, &mut extra, "speed");
+                }
+                "status" => {
+                    f4 = super::runtime::or_null(map.next_value()?, &mut extra, "status");
+                }
+                "type" => {
+                    f5 = super::runtime::or_null(map.next_value()?, &mut extra, "type");
+                }
+                "dataCenterFacilityId" => {
+                    f6 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "dataCenterFacilityId",
+                    );
+                }
+                "metroId" => {
+                    f7 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "metroId",
+                    );
+                }
                 "locationId" => f8 = Some(map.next_value()?),
-                "ip" => f9 = map.next_value()?,
+                "ip" => f9 = super::runtime::or_null(map.next_value()?, &mut extra, "ip"),
                 "vlan" => f10 = Some(map.next_value()?),
                 "activeChangedAt" => f11 = Some(map.next_value()?),
-                "deleted" => f12 = map.next_value()?,
+                "deleted" => {
+                    f12 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "deleted",
+                    );
+                }
                 "deletedAt" => f13 = Some(map.next_value()?),
-                "createdAt" => f14 = map.next_value()?,
-                "updatedAt" => f15 = map.next_value()?,
+                "createdAt" => {
+                    f14 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "createdAt",
+                    );
+                }
+                "updatedAt" => {
+                    f15 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "updatedAt",
+                    );
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -1020,6 +1434,11 @@ pub struct Controller {
     pub vlan: Option<Option<i32>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1028,30 +1447,33 @@ impl serde::Serialize for Controller {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.asn {
-            map.serialize_entry("asn", value)?;
-        }
-        if let Some(value) = &self.cer_asn {
-            map.serialize_entry("cerAsn", value)?;
-        }
-        if let Some(value) = &self.ip {
-            map.serialize_entry("ip", value)?;
-        }
-        if let Some(value) = &self.cer_ip {
-            map.serialize_entry("cerIp", value)?;
-        }
-        if let Some(value) = &self.service_layer_id {
-            map.serialize_entry("serviceLayerId", value)?;
-        }
-        if let Some(value) = &self.vlan {
-            map.serialize_entry("vlan", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
+        super::runtime::member(&mut map, "asn", &self.asn, self.extra.get("asn"))?;
+        super::runtime::member(
+            &mut map,
+            "cerAsn",
+            &self.cer_asn,
+            self.extra.get("cerAsn"),
+        )?;
+        super::runtime::member(&mut map, "ip", &self.ip, self.extra.get("ip"))?;
+        super::runtime::member(
+            &mut map,
+            "cerIp",
+            &self.cer_ip,
+            self.extra.get("cerIp"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "serviceLayerId",
+            &self.service_layer_id,
+            self.extra.get("serviceLayerId"),
+        )?;
+        super::runtime::member(&mut map, "vlan", &self.vlan, self.extra.get("vlan"))?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &["asn", "cerAsn", "cerIp", "id", "ip", "serviceLayerId", "vlan"],
+        )?;
         map.end()
     }
 }
@@ -1075,8 +1497,10 @@ impl super::runtime::Object for Controller {
                 "id" => f0 = Some(map.next_value()?),
                 "asn" => f1 = Some(map.next_value()?),
                 "cerAsn" => f2 = Some(map.next_value()?),
-                "ip" => f3 = map.next_value()?,
-                "cerIp" => f4 = map.next_value()?,
+                "ip" => f3 = super::runtime::or_null(map.next_value()?, &mut extra, "ip"),
+                "cerIp" => {
+                    f4 = super::runtime::or_null(map.next_value()?, &mut extra, "cerIp");
+                }
                 "serviceLayerId" => f5 = Some(map.next_value()?),
                 "vlan" => f6 = Some(map.next_value()?),
                 _ => {

@@ -395,6 +395,11 @@ pub struct Speed {
     pub name: Option<String>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -410,15 +415,9 @@ impl serde::Serialize for Speed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "value", &self.value, self.extra.get("value"))?;
+        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
+        super::runtime::rest(&mut map, &self.extra, &["name", "value"])?;
         map.end()
     }
 }
@@ -438,8 +437,12 @@ impl super::runtime::Object for Speed {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "value" => f0 = map.next_value()?,
-                "name" => f1 = map.next_value()?,
+                "value" => {
+                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "value");
+                }
+                "name" => {
+                    f1 = super::runtime::or_null(map.next_value()?, &mut extra, "name");
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -479,6 +482,11 @@ pub struct IpPair {
     pub ipv6: Option<Option<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -487,15 +495,9 @@ impl serde::Serialize for IpPair {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ipv4 {
-            map.serialize_entry("ipv4", value)?;
-        }
-        if let Some(value) = &self.ipv6 {
-            map.serialize_entry("ipv6", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "ipv4", &self.ipv4, self.extra.get("ipv4"))?;
+        super::runtime::member(&mut map, "ipv6", &self.ipv6, self.extra.get("ipv6"))?;
+        super::runtime::rest(&mut map, &self.extra, &["ipv4", "ipv6"])?;
         map.end()
     }
 }
@@ -595,6 +597,11 @@ pub struct GeoPoint {
     pub coordinates: Option<Vec<GeoCoordinate>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -605,15 +612,14 @@ impl serde::Serialize for GeoPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.coordinates {
-            map.serialize_entry("coordinates", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "type", &self.r#type, self.extra.get("type"))?;
+        super::runtime::member(
+            &mut map,
+            "coordinates",
+            &self.coordinates,
+            self.extra.get("coordinates"),
+        )?;
+        super::runtime::rest(&mut map, &self.extra, &["coordinates", "type"])?;
         map.end()
     }
 }
@@ -628,8 +634,16 @@ impl super::runtime::Object for GeoPoint {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "type" => f0 = map.next_value()?,
-                "coordinates" => f1 = map.next_value()?,
+                "type" => {
+                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "type");
+                }
+                "coordinates" => {
+                    f1 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "coordinates",
+                    );
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -689,6 +703,11 @@ pub struct Address {
     pub phone: Option<Option<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -699,39 +718,52 @@ impl serde::Serialize for Address {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.geo {
-            map.serialize_entry("geo", value)?;
-        }
-        if let Some(value) = &self.primary {
-            map.serialize_entry("primary", value)?;
-        }
-        if let Some(value) = &self.registered {
-            map.serialize_entry("registered", value)?;
-        }
-        if let Some(value) = &self.address {
-            map.serialize_entry("address", value)?;
-        }
-        if let Some(value) = &self.city {
-            map.serialize_entry("city", value)?;
-        }
-        if let Some(value) = &self.state {
-            map.serialize_entry("state", value)?;
-        }
-        if let Some(value) = &self.zip {
-            map.serialize_entry("zip", value)?;
-        }
-        if let Some(value) = &self.country {
-            map.serialize_entry("country", value)?;
-        }
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        if let Some(value) = &self.phone {
-            map.serialize_entry("phone", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "geo", &self.geo, self.extra.get("geo"))?;
+        super::runtime::member(
+            &mut map,
+            "primary",
+            &self.primary,
+            self.extra.get("primary"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "registered",
+            &self.registered,
+            self.extra.get("registered"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "address",
+            &self.address,
+            self.extra.get("address"),
+        )?;
+        super::runtime::member(&mut map, "city", &self.city, self.extra.get("city"))?;
+        super::runtime::member(&mut map, "state", &self.state, self.extra.get("state"))?;
+        super::runtime::member(&mut map, "zip", &self.zip, self.extra.get("zip"))?;
+        super::runtime::member(
+            &mut map,
+            "country",
+            &self.country,
+            self.extra.get("country"),
+        )?;
+        super::runtime::member(&mut map, "email", &self.email, self.extra.get("email"))?;
+        super::runtime::member(&mut map, "phone", &self.phone, self.extra.get("phone"))?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "address",
+                "city",
+                "country",
+                "email",
+                "geo",
+                "phone",
+                "primary",
+                "registered",
+                "state",
+                "zip",
+            ],
+        )?;
         map.end()
     }
 }
@@ -757,9 +789,23 @@ impl super::runtime::Object for Address {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "geo" => f0 = map.next_value()?,
-                "primary" => f1 = map.next_value()?,
-                "registered" => f2 = map.next_value()?,
+                "geo" => {
+                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "geo");
+                }
+                "primary" => {
+                    f1 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "primary",
+                    );
+                }
+                "registered" => {
+                    f2 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "registered",
+                    );
+                }
                 "address" => f3 = Some(map.next_value()?),
                 "city" => f4 = Some(map.next_value()?),
                 "state" => f5 = Some(map.next_value()?),
@@ -912,6 +958,11 @@ pub struct Company {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -920,156 +971,320 @@ impl serde::Serialize for Company {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.v {
-            map.serialize_entry("__v", value)?;
-        }
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.office_address {
-            map.serialize_entry("officeAddress", value)?;
-        }
-        if let Some(value) = &self.system {
-            map.serialize_entry("system", value)?;
-        }
-        if let Some(value) = &self.company {
-            map.serialize_entry("company", value)?;
-        }
-        if let Some(value) = &self.cloud_provider_details {
-            map.serialize_entry("cloudProviderDetails", value)?;
-        }
-        if let Some(value) = &self.capabilities {
-            map.serialize_entry("capabilities", value)?;
-        }
-        if let Some(value) = &self.stats {
-            map.serialize_entry("stats", value)?;
-        }
-        if let Some(value) = &self.external {
-            map.serialize_entry("external", value)?;
-        }
-        if let Some(value) = &self.link_user_company {
-            map.serialize_entry("linkUserCompany", value)?;
-        }
-        if let Some(value) = &self.overview_image {
-            map.serialize_entry("overviewImage", value)?;
-        }
-        if let Some(value) = &self.avatar {
-            map.serialize_entry("avatar", value)?;
-        }
-        if let Some(value) = &self.avatar_id {
-            map.serialize_entry("avatarId", value)?;
-        }
-        if let Some(value) = &self.old_avatar_id {
-            map.serialize_entry("oldAvatarId", value)?;
-        }
-        if let Some(value) = &self.background {
-            map.serialize_entry("background", value)?;
-        }
-        if let Some(value) = &self.summary {
-            map.serialize_entry("summary", value)?;
-        }
-        if let Some(value) = &self.headline {
-            map.serialize_entry("headline", value)?;
-        }
-        if let Some(value) = &self.location {
-            map.serialize_entry("location", value)?;
-        }
-        if let Some(value) = &self.phone {
-            map.serialize_entry("phone", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.categories {
-            map.serialize_entry("categories", value)?;
-        }
-        if let Some(value) = &self.groups {
-            map.serialize_entry("groups", value)?;
-        }
-        if let Some(value) = &self.companies {
-            map.serialize_entry("companies", value)?;
-        }
-        if let Some(value) = &self.pop_ids {
-            map.serialize_entry("popIds", value)?;
-        }
-        if let Some(value) = &self.selective_qin_q_tunnel_provider {
-            map.serialize_entry("selectiveQinQTunnelProvider", value)?;
-        }
-        if let Some(value) = &self.display_order {
-            map.serialize_entry("displayOrder", value)?;
-        }
-        if let Some(value) = &self.ports_active {
-            map.serialize_entry("portsActive", value)?;
-        }
-        if let Some(value) = &self.verified {
-            map.serialize_entry("verified", value)?;
-        }
-        if let Some(value) = &self.verified_identity {
-            map.serialize_entry("verifiedIdentity", value)?;
-        }
-        if let Some(value) = &self.is_cloud_provider {
-            map.serialize_entry("isCloudProvider", value)?;
-        }
-        if let Some(value) = &self.is_support {
-            map.serialize_entry("isSupport", value)?;
-        }
-        if let Some(value) = &self.online {
-            map.serialize_entry("online", value)?;
-        }
-        if let Some(value) = &self.opt_into_marketing_email {
-            map.serialize_entry("optIntoMarketingEmail", value)?;
-        }
-        if let Some(value) = &self.signed_company_ref_id {
-            map.serialize_entry("signedCompanyRefId", value)?;
-        }
-        if let Some(value) = &self.signed_company_verified {
-            map.serialize_entry("signedCompanyVerified", value)?;
-        }
-        if let Some(value) = &self.business_registration_number {
-            map.serialize_entry("businessRegistrationNumber", value)?;
-        }
-        if let Some(value) = &self.billing_account {
-            map.serialize_entry("billingAccount", value)?;
-        }
-        if let Some(value) = &self.default_payment_type {
-            map.serialize_entry("defaultPaymentType", value)?;
-        }
-        if let Some(value) = &self.legal_entity_id {
-            map.serialize_entry("legalEntityId", value)?;
-        }
-        if let Some(value) = &self.account_manager_email {
-            map.serialize_entry("accountManagerEmail", value)?;
-        }
-        if let Some(value) = &self.account_manager_id {
-            map.serialize_entry("accountManagerId", value)?;
-        }
-        if let Some(value) = &self.deleted {
-            map.serialize_entry("deleted", value)?;
-        }
-        if let Some(value) = &self.deleted_at {
-            map.serialize_entry("deletedAt", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("createdAt", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("updatedAt", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
+        super::runtime::member(&mut map, "__v", &self.v, self.extra.get("__v"))?;
+        super::runtime::member(
+            &mut map,
+            "username",
+            &self.username,
+            self.extra.get("username"),
+        )?;
+        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
+        super::runtime::member(&mut map, "type", &self.r#type, self.extra.get("type"))?;
+        super::runtime::member(
+            &mut map,
+            "status",
+            &self.status,
+            self.extra.get("status"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "officeAddress",
+            &self.office_address,
+            self.extra.get("officeAddress"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "system",
+            &self.system,
+            self.extra.get("system"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "company",
+            &self.company,
+            self.extra.get("company"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "cloudProviderDetails",
+            &self.cloud_provider_details,
+            self.extra.get("cloudProviderDetails"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "capabilities",
+            &self.capabilities,
+            self.extra.get("capabilities"),
+        )?;
+        super::runtime::member(&mut map, "stats", &self.stats, self.extra.get("stats"))?;
+        super::runtime::member(
+            &mut map,
+            "external",
+            &self.external,
+            self.extra.get("external"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "linkUserCompany",
+            &self.link_user_company,
+            self.extra.get("linkUserCompany"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "overviewImage",
+            &self.overview_image,
+            self.extra.get("overviewImage"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "avatar",
+            &self.avatar,
+            self.extra.get("avatar"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "avatarId",
+            &self.avatar_id,
+            self.extra.get("avatarId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "oldAvatarId",
+            &self.old_avatar_id,
+            self.extra.get("oldAvatarId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "background",
+            &self.background,
+            self.extra.get("background"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "summary",
+            &self.summary,
+            self.extra.get("summary"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "headline",
+            &self.headline,
+            self.extra.get("headline"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "location",
+            &self.location,
+            self.extra.get("location"),
+        )?;
+        super::runtime::member(&mut map, "phone", &self.phone, self.extra.get("phone"))?;
+        super::runtime::member(&mut map, "tags", &self.tags, self.extra.get("tags"))?;
+        super::runtime::member(
+            &mut map,
+            "categories",
+            &self.categories,
+            self.extra.get("categories"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "groups",
+            &self.groups,
+            self.extra.get("groups"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "companies",
+            &self.companies,
+            self.extra.get("companies"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "popIds",
+            &self.pop_ids,
+            self.extra.get("popIds"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "selectiveQinQTunnelProvider",
+            &self.selective_qin_q_tunnel_provider,
+            self.extra.get("selectiveQinQTunnelProvider"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "displayOrder",
+            &self.display_order,
+            self.extra.get("displayOrder"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "portsActive",
+            &self.ports_active,
+            self.extra.get("portsActive"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "verified",
+            &self.verified,
+            self.extra.get("verified"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "verifiedIdentity",
+            &self.verified_identity,
+            self.extra.get("verifiedIdentity"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "isCloudProvider",
+            &self.is_cloud_provider,
+            self.extra.get("isCloudProvider"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "isSupport",
+            &self.is_support,
+            self.extra.get("isSupport"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "online",
+            &self.online,
+            self.extra.get("online"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "optIntoMarketingEmail",
+            &self.opt_into_marketing_email,
+            self.extra.get("optIntoMarketingEmail"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "signedCompanyRefId",
+            &self.signed_company_ref_id,
+            self.extra.get("signedCompanyRefId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "signedCompanyVerified",
+            &self.signed_company_verified,
+            self.extra.get("signedCompanyVerified"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "businessRegistrationNumber",
+            &self.business_registration_number,
+            self.extra.get("businessRegistrationNumber"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "billingAccount",
+            &self.billing_account,
+            self.extra.get("billingAccount"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "defaultPaymentType",
+            &self.default_payment_type,
+            self.extra.get("defaultPaymentType"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "legalEntityId",
+            &self.legal_entity_id,
+            self.extra.get("legalEntityId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "accountManagerEmail",
+            &self.account_manager_email,
+            self.extra.get("accountManagerEmail"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "accountManagerId",
+            &self.account_manager_id,
+            self.extra.get("accountManagerId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "deleted",
+            &self.deleted,
+            self.extra.get("deleted"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "deletedAt",
+            &self.deleted_at,
+            self.extra.get("deletedAt"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "createdAt",
+            &self.created_at,
+            self.extra.get("createdAt"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "updatedAt",
+            &self.updated_at,
+            self.extra.get("updatedAt"),
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "__v",
+                "accountManagerEmail",
+                "accountManagerId",
+                "avatar",
+                "avatarId",
+                "background",
+                "billingAccount",
+                "businessRegistrationNumber",
+                "capabilities",
+                "categories",
+                "cloudProviderDetails",
+                "companies",
+                "company",
+                "createdAt",
+                "defaultPaymentType",
+                "deleted",
+                "deletedAt",
+                "displayOrder",
+                "external",
+                "groups",
+                "headline",
+                "id",
+                "isCloudProvider",
+                "isSupport",
+                "legalEntityId",
+                "linkUserCompany",
+                "location",
+                "name",
+                "officeAddress",
+                "oldAvatarId",
+                "online",
+                "optIntoMarketingEmail",
+                "overviewImage",
+                "phone",
+                "popIds",
+                "portsActive",
+                "selectiveQinQTunnelProvider",
+                "signedCompanyRefId",
+                "signedCompanyVerified",
+                "stats",
+                "status",
+                "summary",
+                "system",
+                "tags",
+                "type",
+                "updatedAt",
+                "username",
+                "verified",
+                "verifiedIdentity",
+            ],
+        )?;
         map.end()
     }
 }
@@ -1182,20 +1397,68 @@ impl super::runtime::Object for Company {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "__v" => f1 = map.next_value()?,
-                "username" => f2 = map.next_value()?,
-                "name" => f3 = map.next_value()?,
-                "type" => f4 = map.next_value()?,
-                "status" => f5 = map.next_value()?,
+                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
+                "__v" => {
+                    f1 = super::runtime::or_null(map.next_value()?, &mut extra, "__v");
+                }
+                "username" => {
+                    f2 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "username",
+                    );
+                }
+                "name" => {
+                    f3 = super::runtime::or_null(map.next_value()?, &mut extra, "name");
+                }
+                "type" => {
+                    f4 = super::runtime::or_null(map.next_value()?, &mut extra, "type");
+                }
+                "status" => {
+                    f5 = super::runtime::or_null(map.next_value()?, &mut extra, "status");
+                }
                 "officeAddress" => f6 = Some(map.next_value()?),
-                "system" => f7 = map.next_value()?,
-                "company" => f8 = map.next_value()?,
-                "cloudProviderDetails" => f9 = map.next_value()?,
-                "capabilities" => f10 = map.next_value()?,
-                "stats" => f11 = map.next_value()?,
-                "external" => f12 = map.next_value()?,
-                "linkUserCompany" => f13 = map.next_value()?,
+                "system" => {
+                    f7 = super::runtime::or_null(map.next_value()?, &mut extra, "system");
+                }
+                "company" => {
+                    f8 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "company",
+                    );
+                }
+                "cloudProviderDetails" => {
+                    f9 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "cloudProviderDetails",
+                    );
+                }
+                "capabilities" => {
+                    f10 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "capabilities",
+                    );
+                }
+                "stats" => {
+                    f11 = super::runtime::or_null(map.next_value()?, &mut extra, "stats");
+                }
+                "external" => {
+                    f12 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "external",
+                    );
+                }
+                "linkUserCompany" => {
+                    f13 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "linkUserCompany",
+                    );
+                }
                 "overviewImage" => f14 = Some(map.next_value()?),
                 "avatar" => f15 = Some(map.next_value()?),
                 "avatarId" => f16 = Some(map.next_value()?),
@@ -1205,32 +1468,136 @@ impl super::runtime::Object for Company {
                 "headline" => f20 = Some(map.next_value()?),
                 "location" => f21 = Some(map.next_value()?),
                 "phone" => f22 = Some(map.next_value()?),
-                "tags" => f23 = map.next_value()?,
-                "categories" => f24 = map.next_value()?,
-                "groups" => f25 = map.next_value()?,
-                "companies" => f26 = map.next_value()?,
-                "popIds" => f27 = map.next_value()?,
-                "selectiveQinQTunnelProvider" => f28 = map.next_value()?,
-                "displayOrder" => f29 = map.next_value()?,
-                "portsActive" => f30 = map.next_value()?,
-                "verified" => f31 = map.next_value()?,
-                "verifiedIdentity" => f32 = map.next_value()?,
-                "isCloudProvider" => f33 = map.next_value()?,
-                "isSupport" => f34 = map.next_value()?,
-                "online" => f35 = map.next_value()?,
-                "optIntoMarketingEmail" => f36 = map.next_value()?,
+                "tags" => {
+                    f23 = super::runtime::or_null(map.next_value()?, &mut extra, "tags");
+                }
+                "categories" => {
+                    f24 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "categories",
+                    );
+                }
+                "groups" => {
+                    f25 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "groups",
+                    );
+                }
+                "companies" => {
+                    f26 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "companies",
+                    );
+                }
+                "popIds" => {
+                    f27 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "popIds",
+                    );
+                }
+                "selectiveQinQTunnelProvider" => {
+                    f28 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "selectiveQinQTunnelProvider",
+                    );
+                }
+                "displayOrder" => {
+                    f29 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "displayOrder",
+                    );
+                }
+                "portsActive" => {
+                    f30 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "portsActive",
+                    );
+                }
+                "verified" => {
+                    f31 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "verified",
+                    );
+                }
+                "verifiedIdentity" => {
+                    f32 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "verifiedIdentity",
+                    );
+                }
+                "isCloudProvider" => {
+                    f33 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "isCloudProvider",
+                    );
+                }
+                "isSupport" => {
+                    f34 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "isSupport",
+                    );
+                }
+                "online" => {
+                    f35 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "online",
+                    );
+                }
+                "optIntoMarketingEmail" => {
+                    f36 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "optIntoMarketingEmail",
+                    );
+                }
                 "signedCompanyRefId" => f37 = Some(map.next_value()?),
-                "signedCompanyVerified" => f38 = map.next_value()?,
+                "signedCompanyVerified" => {
+                    f38 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "signedCompanyVerified",
+                    );
+                }
                 "businessRegistrationNumber" => f39 = Some(map.next_value()?),
                 "billingAccount" => f40 = Some(map.next_value()?),
                 "defaultPaymentType" => f41 = Some(map.next_value()?),
                 "legalEntityId" => f42 = Some(map.next_value()?),
                 "accountManagerEmail" => f43 = Some(map.next_value()?),
                 "accountManagerId" => f44 = Some(map.next_value()?),
-                "deleted" => f45 = map.next_value()?,
+                "deleted" => {
+                    f45 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "deleted",
+                    );
+                }
                 "deletedAt" => f46 = Some(map.next_value()?),
-                "createdAt" => f47 = map.next_value()?,
-                "updatedAt" => f48 = map.next_value()?,
+                "createdAt" => {
+                    f47 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "createdAt",
+                    );
+                }
+                "updatedAt" => {
+                    f48 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "updatedAt",
+                    );
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -1369,6 +1736,11 @@ pub struct CompanyProfile {
     pub is_sdwan: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1379,93 +1751,173 @@ impl serde::Serialize for CompanyProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.registered_name {
-            map.serialize_entry("registeredName", value)?;
-        }
-        if let Some(value) = &self.business_type {
-            map.serialize_entry("businessType", value)?;
-        }
-        if let Some(value) = &self.industry {
-            map.serialize_entry("industry", value)?;
-        }
-        if let Some(value) = &self.partner_type {
-            map.serialize_entry("partnerType", value)?;
-        }
-        if let Some(value) = &self.company_size {
-            map.serialize_entry("companySize", value)?;
-        }
-        if let Some(value) = &self.date_founded {
-            map.serialize_entry("dateFounded", value)?;
-        }
-        if let Some(value) = &self.website {
-            map.serialize_entry("website", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("clientId", value)?;
-        }
-        if let Some(value) = &self.first {
-            map.serialize_entry("first", value)?;
-        }
-        if let Some(value) = &self.last {
-            map.serialize_entry("last", value)?;
-        }
-        if let Some(value) = &self.address {
-            map.serialize_entry("address", value)?;
-        }
-        if let Some(value) = &self.city {
-            map.serialize_entry("city", value)?;
-        }
-        if let Some(value) = &self.state {
-            map.serialize_entry("state", value)?;
-        }
-        if let Some(value) = &self.zip {
-            map.serialize_entry("zip", value)?;
-        }
-        if let Some(value) = &self.phone {
-            map.serialize_entry("phone", value)?;
-        }
-        if let Some(value) = &self.fax {
-            map.serialize_entry("fax", value)?;
-        }
-        if let Some(value) = &self.addresses {
-            map.serialize_entry("addresses", value)?;
-        }
-        if let Some(value) = &self.privacy {
-            map.serialize_entry("privacy", value)?;
-        }
-        if let Some(value) = &self.email_domains {
-            map.serialize_entry("emailDomains", value)?;
-        }
-        if let Some(value) = &self.parent_ids {
-            map.serialize_entry("parentIds", value)?;
-        }
-        if let Some(value) = &self.regional_internet_registry {
-            map.serialize_entry("regionalInternetRegistry", value)?;
-        }
-        if let Some(value) = &self.business_registration_cert_verified {
-            map.serialize_entry("businessRegistrationCertVerified", value)?;
-        }
-        if let Some(value) = &self.business_registration_cert_reference {
-            map.serialize_entry("businessRegistrationCertReference", value)?;
-        }
-        if let Some(value) = &self.business_registration_cert_uploaded_at {
-            map.serialize_entry("businessRegistrationCertUploadedAt", value)?;
-        }
-        if let Some(value) = &self.business_registration_cert_rejected_reason {
-            map.serialize_entry("businessRegistrationCertRejectedReason", value)?;
-        }
-        if let Some(value) = &self.business_development_manager_type_preference {
-            map.serialize_entry("businessDevelopmentManagerTypePreference", value)?;
-        }
-        if let Some(value) = &self.is_io_t_demo_company {
-            map.serialize_entry("isIoTDemoCompany", value)?;
-        }
-        if let Some(value) = &self.is_sdwan {
-            map.serialize_entry("isSDWAN", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(
+            &mut map,
+            "registeredName",
+            &self.registered_name,
+            self.extra.get("registeredName"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "businessType",
+            &self.business_type,
+            self.extra.get("businessType"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "industry",
+            &self.industry,
+            self.extra.get("industry"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "partnerType",
+            &self.partner_type,
+            self.extra.get("partnerType"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "companySize",
+            &self.company_size,
+            self.extra.get("companySize"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "dateFounded",
+            &self.date_founded,
+            self.extra.get("dateFounded"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "website",
+            &self.website,
+            self.extra.get("website"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "clientId",
+            &self.client_id,
+            self.extra.get("clientId"),
+        )?;
+        super::runtime::member(&mut map, "first", &self.first, self.extra.get("first"))?;
+        super::runtime::member(&mut map, "last", &self.last, self.extra.get("last"))?;
+        super::runtime::member(
+            &mut map,
+            "address",
+            &self.address,
+            self.extra.get("address"),
+        )?;
+        super::runtime::member(&mut map, "city", &self.city, self.extra.get("city"))?;
+        super::runtime::member(&mut map, "state", &self.state, self.extra.get("state"))?;
+        super::runtime::member(&mut map, "zip", &self.zip, self.extra.get("zip"))?;
+        super::runtime::member(&mut map, "phone", &self.phone, self.extra.get("phone"))?;
+        super::runtime::member(&mut map, "fax", &self.fax, self.extra.get("fax"))?;
+        super::runtime::member(
+            &mut map,
+            "addresses",
+            &self.addresses,
+            self.extra.get("addresses"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "privacy",
+            &self.privacy,
+            self.extra.get("privacy"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "emailDomains",
+            &self.email_domains,
+            self.extra.get("emailDomains"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "parentIds",
+            &self.parent_ids,
+            self.extra.get("parentIds"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "regionalInternetRegistry",
+            &self.regional_internet_registry,
+            self.extra.get("regionalInternetRegistry"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "businessRegistrationCertVerified",
+            &self.business_registration_cert_verified,
+            self.extra.get("businessRegistrationCertVerified"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "businessRegistrationCertReference",
+            &self.business_registration_cert_reference,
+            self.extra.get("businessRegistrationCertReference"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "businessRegistrationCertUploadedAt",
+            &self.business_registration_cert_uploaded_at,
+            self.extra.get("businessRegistrationCertUploadedAt"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "businessRegistrationCertRejectedReason",
+            &self.business_registration_cert_rejected_reason,
+            self.extra.get("businessRegistrationCertRejectedReason"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "businessDevelopmentManagerTypePreference",
+            &self.business_development_manager_type_preference,
+            self.extra.get("businessDevelopmentManagerTypePreference"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "isIoTDemoCompany",
+            &self.is_io_t_demo_company,
+            self.extra.get("isIoTDemoCompany"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "isSDWAN",
+            &self.is_sdwan,
+            self.extra.get("isSDWAN"),
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "address",
+                "addresses",
+                "businessDevelopmentManagerTypePreference",
+                "businessRegistrationCertReference",
+                "businessRegistrationCertRejectedReason",
+                "businessRegistrationCertUploadedAt",
+                "businessRegistrationCertVerified",
+                "businessType",
+                "city",
+                "clientId",
+                "companySize",
+                "dateFounded",
+                "emailDomains",
+                "fax",
+                "first",
+                "industry",
+                "isIoTDemoCompany",
+                "isSDWAN",
+                "last",
+                "parentIds",
+                "partnerType",
+                "phone",
+                "privacy",
+                "regionalInternetRegistry",
+                "registeredName",
+                "state",
+                "website",
+                "zip",
+            ],
+        )?;
         map.end()
     }
 }
@@ -1554,18 +2006,72 @@ impl super::runtime::Object for CompanyProfile {
                 "zip" => f13 = Some(map.next_value()?),
                 "phone" => f14 = Some(map.next_value()?),
                 "fax" => f15 = Some(map.next_value()?),
-                "addresses" => f16 = map.next_value()?,
-                "privacy" => f17 = map.next_value()?,
-                "emailDomains" => f18 = map.next_value()?,
-                "parentIds" => f19 = map.next_value()?,
-                "regionalInternetRegistry" => f20 = map.next_value()?,
-                "businessRegistrationCertVerified" => f21 = map.next_value()?,
+                "addresses" => {
+                    f16 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "addresses",
+                    );
+                }
+                "privacy" => {
+                    f17 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "privacy",
+                    );
+                }
+                "emailDomains" => {
+                    f18 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "emailDomains",
+                    );
+                }
+                "parentIds" => {
+                    f19 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "parentIds",
+                    );
+                }
+                "regionalInternetRegistry" => {
+                    f20 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "regionalInternetRegistry",
+                    );
+                }
+                "businessRegistrationCertVerified" => {
+                    f21 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "businessRegistrationCertVerified",
+                    );
+                }
                 "businessRegistrationCertReference" => f22 = Some(map.next_value()?),
                 "businessRegistrationCertUploadedAt" => f23 = Some(map.next_value()?),
                 "businessRegistrationCertRejectedReason" => f24 = Some(map.next_value()?),
-                "businessDevelopmentManagerTypePreference" => f25 = map.next_value()?,
-                "isIoTDemoCompany" => f26 = map.next_value()?,
-                "isSDWAN" => f27 = map.next_value()?,
+                "businessDevelopmentManagerTypePreference" => {
+                    f25 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "businessDevelopmentManagerTypePreference",
+                    );
+                }
+                "isIoTDemoCompany" => {
+                    f26 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "isIoTDemoCompany",
+                    );
+                }
+                "isSDWAN" => {
+                    f27 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "isSDWAN",
+                    );
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -1633,6 +2139,11 @@ pub struct CompanyPrivacy {
     pub community: Option<PrivacySettings>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1643,15 +2154,19 @@ impl serde::Serialize for CompanyPrivacy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.network {
-            map.serialize_entry("network", value)?;
-        }
-        if let Some(value) = &self.community {
-            map.serialize_entry("community", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(
+            &mut map,
+            "network",
+            &self.network,
+            self.extra.get("network"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "community",
+            &self.community,
+            self.extra.get("community"),
+        )?;
+        super::runtime::rest(&mut map, &self.extra, &["community", "network"])?;
         map.end()
     }
 }
@@ -1666,8 +2181,20 @@ impl super::runtime::Object for CompanyPrivacy {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "network" => f0 = map.next_value()?,
-                "community" => f1 = map.next_value()?,
+                "network" => {
+                    f0 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "network",
+                    );
+                }
+                "community" => {
+                    f1 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "community",
+                    );
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -1713,6 +2240,11 @@ pub struct PrivacySettings {
     pub white_list_ids: Option<Vec<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1723,18 +2255,24 @@ impl serde::Serialize for PrivacySettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mode {
-            map.serialize_entry("mode", value)?;
-        }
-        if let Some(value) = &self.black_list_ids {
-            map.serialize_entry("blackListIds", value)?;
-        }
-        if let Some(value) = &self.white_list_ids {
-            map.serialize_entry("whiteListIds", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "mode", &self.mode, self.extra.get("mode"))?;
+        super::runtime::member(
+            &mut map,
+            "blackListIds",
+            &self.black_list_ids,
+            self.extra.get("blackListIds"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "whiteListIds",
+            &self.white_list_ids,
+            self.extra.get("whiteListIds"),
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &["blackListIds", "mode", "whiteListIds"],
+        )?;
         map.end()
     }
 }
@@ -1749,9 +2287,23 @@ impl super::runtime::Object for PrivacySettings {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "mode" => f0 = map.next_value()?,
-                "blackListIds" => f1 = map.next_value()?,
-                "whiteListIds" => f2 = map.next_value()?,
+                "mode" => {
+                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "mode");
+                }
+                "blackListIds" => {
+                    f1 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "blackListIds",
+                    );
+                }
+                "whiteListIds" => {
+                    f2 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "whiteListIds",
+                    );
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -1792,6 +2344,11 @@ pub struct CompanySystem {
     pub welcome_message: Option<Option<bool>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1802,12 +2359,13 @@ impl serde::Serialize for CompanySystem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.welcome_message {
-            map.serialize_entry("welcomeMessage", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(
+            &mut map,
+            "welcomeMessage",
+            &self.welcome_message,
+            self.extra.get("welcomeMessage"),
+        )?;
+        super::runtime::rest(&mut map, &self.extra, &["welcomeMessage"])?;
         map.end()
     }
 }
@@ -1876,6 +2434,11 @@ pub struct CompanyStats {
     pub private_posts: Option<i32>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1886,39 +2449,77 @@ impl serde::Serialize for CompanyStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.members {
-            map.serialize_entry("members", value)?;
-        }
-        if let Some(value) = &self.interconnections {
-            map.serialize_entry("interconnections", value)?;
-        }
-        if let Some(value) = &self.followers {
-            map.serialize_entry("followers", value)?;
-        }
-        if let Some(value) = &self.following {
-            map.serialize_entry("following", value)?;
-        }
-        if let Some(value) = &self.articles {
-            map.serialize_entry("articles", value)?;
-        }
-        if let Some(value) = &self.events {
-            map.serialize_entry("events", value)?;
-        }
-        if let Some(value) = &self.posts {
-            map.serialize_entry("posts", value)?;
-        }
-        if let Some(value) = &self.private_articles {
-            map.serialize_entry("privateArticles", value)?;
-        }
-        if let Some(value) = &self.private_events {
-            map.serialize_entry("privateEvents", value)?;
-        }
-        if let Some(value) = &self.private_posts {
-            map.serialize_entry("privatePosts", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(
+            &mut map,
+            "members",
+            &self.members,
+            self.extra.get("members"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "interconnections",
+            &self.interconnections,
+            self.extra.get("interconnections"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "followers",
+            &self.followers,
+            self.extra.get("followers"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "following",
+            &self.following,
+            self.extra.get("following"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "articles",
+            &self.articles,
+            self.extra.get("articles"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "events",
+            &self.events,
+            self.extra.get("events"),
+        )?;
+        super::runtime::member(&mut map, "posts", &self.posts, self.extra.get("posts"))?;
+        super::runtime::member(
+            &mut map,
+            "privateArticles",
+            &self.private_articles,
+            self.extra.get("privateArticles"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "privateEvents",
+            &self.private_events,
+            self.extra.get("privateEvents"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "privatePosts",
+            &self.private_posts,
+            self.extra.get("privatePosts"),
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "articles",
+                "events",
+                "followers",
+                "following",
+                "interconnections",
+                "members",
+                "posts",
+                "privateArticles",
+                "privateEvents",
+                "privatePosts",
+            ],
+        )?;
         map.end()
     }
 }
@@ -1944,16 +2545,68 @@ impl super::runtime::Object for CompanyStats {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "members" => f0 = map.next_value()?,
-                "interconnections" => f1 = map.next_value()?,
-                "followers" => f2 = map.next_value()?,
-                "following" => f3 = map.next_value()?,
-                "articles" => f4 = map.next_value()?,
-                "events" => f5 = map.next_value()?,
-                "posts" => f6 = map.next_value()?,
-                "privateArticles" => f7 = map.next_value()?,
-                "privateEvents" => f8 = map.next_value()?,
-                "privatePosts" => f9 = map.next_value()?,
+                "members" => {
+                    f0 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "members",
+                    );
+                }
+                "interconnections" => {
+                    f1 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "interconnections",
+                    );
+                }
+                "followers" => {
+                    f2 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "followers",
+                    );
+                }
+                "following" => {
+                    f3 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "following",
+                    );
+                }
+                "articles" => {
+                    f4 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "articles",
+                    );
+                }
+                "events" => {
+                    f5 = super::runtime::or_null(map.next_value()?, &mut extra, "events");
+                }
+                "posts" => {
+                    f6 = super::runtime::or_null(map.next_value()?, &mut extra, "posts");
+                }
+                "privateArticles" => {
+                    f7 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "privateArticles",
+                    );
+                }
+                "privateEvents" => {
+                    f8 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "privateEvents",
+                    );
+                }
+                "privatePosts" => {
+                    f9 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "privatePosts",
+                    );
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -2009,6 +2662,11 @@ pub struct CloudProviderDetails {
     pub cloud_type: Option<String>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2019,21 +2677,30 @@ impl serde::Serialize for CloudProviderDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.asn {
-            map.serialize_entry("asn", value)?;
-        }
-        if let Some(value) = &self.bgp_authority {
-            map.serialize_entry("bgpAuthority", value)?;
-        }
-        if let Some(value) = &self.company_type {
-            map.serialize_entry("companyType", value)?;
-        }
-        if let Some(value) = &self.cloud_type {
-            map.serialize_entry("cloudType", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "asn", &self.asn, self.extra.get("asn"))?;
+        super::runtime::member(
+            &mut map,
+            "bgpAuthority",
+            &self.bgp_authority,
+            self.extra.get("bgpAuthority"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "companyType",
+            &self.company_type,
+            self.extra.get("companyType"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "cloudType",
+            &self.cloud_type,
+            self.extra.get("cloudType"),
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &["asn", "bgpAuthority", "cloudType", "companyType"],
+        )?;
         map.end()
     }
 }
@@ -2048,10 +2715,30 @@ impl super::runtime::Object for CloudProviderDetails {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "asn" => f0 = map.next_value()?,
-                "bgpAuthority" => f1 = map.next_value()?,
-                "companyType" => f2 = map.next_value()?,
-                "cloudType" => f3 = map.next_value()?,
+                "asn" => {
+                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "asn");
+                }
+                "bgpAuthority" => {
+                    f1 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "bgpAuthority",
+                    );
+                }
+                "companyType" => {
+                    f2 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "companyType",
+                    );
+                }
+                "cloudType" => {
+                    f3 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "cloudType",
+                    );
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -2093,6 +2780,11 @@ pub struct CloudProviderAsn {
     pub range: Option<Vec<i64>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2103,12 +2795,8 @@ impl serde::Serialize for CloudProviderAsn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.range {
-            map.serialize_entry("range", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "range", &self.range, self.extra.get("range"))?;
+        super::runtime::rest(&mut map, &self.extra, &["range"])?;
         map.end()
     }
 }
@@ -2123,7 +2811,9 @@ impl super::runtime::Object for CloudProviderAsn {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "range" => f0 = map.next_value()?,
+                "range" => {
+                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "range");
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -2160,6 +2850,11 @@ pub struct CompanyExternal {
     pub status: Option<String>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2168,18 +2863,15 @@ impl serde::Serialize for CompanyExternal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
+        super::runtime::member(&mut map, "type", &self.r#type, self.extra.get("type"))?;
+        super::runtime::member(
+            &mut map,
+            "status",
+            &self.status,
+            self.extra.get("status"),
+        )?;
+        super::runtime::rest(&mut map, &self.extra, &["id", "status", "type"])?;
         map.end()
     }
 }
@@ -2192,9 +2884,13 @@ impl super::runtime::Object for CompanyExternal {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "type" => f1 = map.next_value()?,
-                "status" => f2 = map.next_value()?,
+                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
+                "type" => {
+                    f1 = super::runtime::or_null(map.next_value()?, &mut extra, "type");
+                }
+                "status" => {
+                    f2 = super::runtime::or_null(map.next_value()?, &mut extra, "status");
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -2240,6 +2936,11 @@ pub struct CompanyCapabilities {
     pub layer3_regions: Option<Vec<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2248,27 +2949,54 @@ impl serde::Serialize for CompanyCapabilities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.layer2 {
-            map.serialize_entry("layer2", value)?;
-        }
-        if let Some(value) = &self.layer2_metros {
-            map.serialize_entry("layer2Metros", value)?;
-        }
-        if let Some(value) = &self.layer2_regions {
-            map.serialize_entry("layer2Regions", value)?;
-        }
-        if let Some(value) = &self.layer3 {
-            map.serialize_entry("layer3", value)?;
-        }
-        if let Some(value) = &self.layer3_metros {
-            map.serialize_entry("layer3Metros", value)?;
-        }
-        if let Some(value) = &self.layer3_regions {
-            map.serialize_entry("layer3Regions", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(
+            &mut map,
+            "layer2",
+            &self.layer2,
+            self.extra.get("layer2"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "layer2Metros",
+            &self.layer2_metros,
+            self.extra.get("layer2Metros"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "layer2Regions",
+            &self.layer2_regions,
+            self.extra.get("layer2Regions"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "layer3",
+            &self.layer3,
+            self.extra.get("layer3"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "layer3Metros",
+            &self.layer3_metros,
+            self.extra.get("layer3Metros"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "layer3Regions",
+            &self.layer3_regions,
+            self.extra.get("layer3Regions"),
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "layer2",
+                "layer2Metros",
+                "layer2Regions",
+                "layer3",
+                "layer3Metros",
+                "layer3Regions",
+            ],
+        )?;
         map.end()
     }
 }
@@ -2288,12 +3016,40 @@ impl super::runtime::Object for CompanyCapabilities {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "layer2" => f0 = map.next_value()?,
-                "layer2Metros" => f1 = map.next_value()?,
-                "layer2Regions" => f2 = map.next_value()?,
-                "layer3" => f3 = map.next_value()?,
-                "layer3Metros" => f4 = map.next_value()?,
-                "layer3Regions" => f5 = map.next_value()?,
+                "layer2" => {
+                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "layer2");
+                }
+                "layer2Metros" => {
+                    f1 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "layer2Metros",
+                    );
+                }
+                "layer2Regions" => {
+                    f2 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "layer2Regions",
+                    );
+                }
+                "layer3" => {
+                    f3 = super::runtime::or_null(map.next_value()?, &mut extra, "layer3");
+                }
+                "layer3Metros" => {
+                    f4 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "layer3Metros",
+                    );
+                }
+                "layer3Regions" => {
+                    f5 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "layer3Regions",
+                    );
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -2436,6 +3192,11 @@ pub struct DataCenterFacility {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2446,141 +3207,290 @@ impl serde::Serialize for DataCenterFacility {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.data_center_facility {
-            map.serialize_entry("dataCenterFacility", value)?;
-        }
-        if let Some(value) = &self.system {
-            map.serialize_entry("system", value)?;
-        }
-        if let Some(value) = &self.company {
-            map.serialize_entry("company", value)?;
-        }
-        if let Some(value) = &self.cloud_provider_details {
-            map.serialize_entry("cloudProviderDetails", value)?;
-        }
-        if let Some(value) = &self.stats {
-            map.serialize_entry("stats", value)?;
-        }
-        if let Some(value) = &self.costbook_location_id {
-            map.serialize_entry("costbookLocationId", value)?;
-        }
-        if let Some(value) = &self.costbook_location {
-            map.serialize_entry("costbookLocation", value)?;
-        }
-        if let Some(value) = &self.l3_costbook_location_id {
-            map.serialize_entry("l3CostbookLocationId", value)?;
-        }
-        if let Some(value) = &self.pop_ids {
-            map.serialize_entry("popIds", value)?;
-        }
-        if let Some(value) = &self.provider {
-            map.serialize_entry("provider", value)?;
-        }
-        if let Some(value) = &self.nnis {
-            map.serialize_entry("nnis", value)?;
-        }
-        if let Some(value) = &self.selective_qin_q_tunnel_provider {
-            map.serialize_entry("selectiveQinQTunnelProvider", value)?;
-        }
-        if let Some(value) = &self.destination_port_only {
-            map.serialize_entry("destinationPortOnly", value)?;
-        }
-        if let Some(value) = &self.bundle_cross_connect_charge_id {
-            map.serialize_entry("bundleCrossConnectChargeId", value)?;
-        }
-        if let Some(value) = &self.external_id {
-            map.serialize_entry("externalId", value)?;
-        }
-        if let Some(value) = &self.overview_image {
-            map.serialize_entry("overviewImage", value)?;
-        }
-        if let Some(value) = &self.avatar_id {
-            map.serialize_entry("avatarId", value)?;
-        }
-        if let Some(value) = &self.background {
-            map.serialize_entry("background", value)?;
-        }
-        if let Some(value) = &self.summary {
-            map.serialize_entry("summary", value)?;
-        }
-        if let Some(value) = &self.headline {
-            map.serialize_entry("headline", value)?;
-        }
-        if let Some(value) = &self.location {
-            map.serialize_entry("location", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.categories {
-            map.serialize_entry("categories", value)?;
-        }
-        if let Some(value) = &self.groups {
-            map.serialize_entry("groups", value)?;
-        }
-        if let Some(value) = &self.companies {
-            map.serialize_entry("companies", value)?;
-        }
-        if let Some(value) = &self.display_order {
-            map.serialize_entry("displayOrder", value)?;
-        }
-        if let Some(value) = &self.verified {
-            map.serialize_entry("verified", value)?;
-        }
-        if let Some(value) = &self.verified_identity {
-            map.serialize_entry("verifiedIdentity", value)?;
-        }
-        if let Some(value) = &self.is_cloud_provider {
-            map.serialize_entry("isCloudProvider", value)?;
-        }
-        if let Some(value) = &self.online {
-            map.serialize_entry("online", value)?;
-        }
-        if let Some(value) = &self.signed_company_ref_id {
-            map.serialize_entry("signedCompanyRefId", value)?;
-        }
-        if let Some(value) = &self.signed_company_verified {
-            map.serialize_entry("signedCompanyVerified", value)?;
-        }
-        if let Some(value) = &self.business_registration_number {
-            map.serialize_entry("businessRegistrationNumber", value)?;
-        }
-        if let Some(value) = &self.account_manager_email {
-            map.serialize_entry("accountManagerEmail", value)?;
-        }
-        if let Some(value) = &self.account_manager_id {
-            map.serialize_entry("accountManagerId", value)?;
-        }
-        if let Some(value) = &self.deleted {
-            map.serialize_entry("deleted", value)?;
-        }
-        if let Some(value) = &self.deleted_at {
-            map.serialize_entry("deletedAt", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("createdAt", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("updatedAt", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
+        super::runtime::member(
+            &mut map,
+            "username",
+            &self.username,
+            self.extra.get("username"),
+        )?;
+        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
+        super::runtime::member(&mut map, "type", &self.r#type, self.extra.get("type"))?;
+        super::runtime::member(
+            &mut map,
+            "status",
+            &self.status,
+            self.extra.get("status"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "dataCenterFacility",
+            &self.data_center_facility,
+            self.extra.get("dataCenterFacility"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "system",
+            &self.system,
+            self.extra.get("system"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "company",
+            &self.company,
+            self.extra.get("company"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "cloudProviderDetails",
+            &self.cloud_provider_details,
+            self.extra.get("cloudProviderDetails"),
+        )?;
+        super::runtime::member(&mut map, "stats", &self.stats, self.extra.get("stats"))?;
+        super::runtime::member(
+            &mut map,
+            "costbookLocationId",
+            &self.costbook_location_id,
+            self.extra.get("costbookLocationId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "costbookLocation",
+            &self.costbook_location,
+            self.extra.get("costbookLocation"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "l3CostbookLocationId",
+            &self.l3_costbook_location_id,
+            self.extra.get("l3CostbookLocationId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "popIds",
+            &self.pop_ids,
+            self.extra.get("popIds"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "provider",
+            &self.provider,
+            self.extra.get("provider"),
+        )?;
+        super::runtime::member(&mut map, "nnis", &self.nnis, self.extra.get("nnis"))?;
+        super::runtime::member(
+            &mut map,
+            "selectiveQinQTunnelProvider",
+            &self.selective_qin_q_tunnel_provider,
+            self.extra.get("selectiveQinQTunnelProvider"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "destinationPortOnly",
+            &self.destination_port_only,
+            self.extra.get("destinationPortOnly"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "bundleCrossConnectChargeId",
+            &self.bundle_cross_connect_charge_id,
+            self.extra.get("bundleCrossConnectChargeId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "externalId",
+            &self.external_id,
+            self.extra.get("externalId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "overviewImage",
+            &self.overview_image,
+            self.extra.get("overviewImage"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "avatarId",
+            &self.avatar_id,
+            self.extra.get("avatarId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "background",
+            &self.background,
+            self.extra.get("background"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "summary",
+            &self.summary,
+            self.extra.get("summary"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "headline",
+            &self.headline,
+            self.extra.get("headline"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "location",
+            &self.location,
+            self.extra.get("location"),
+        )?;
+        super::runtime::member(&mut map, "tags", &self.tags, self.extra.get("tags"))?;
+        super::runtime::member(
+            &mut map,
+            "categories",
+            &self.categories,
+            self.extra.get("categories"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "groups",
+            &self.groups,
+            self.extra.get("groups"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "companies",
+            &self.companies,
+            self.extra.get("companies"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "displayOrder",
+            &self.display_order,
+            self.extra.get("displayOrder"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "verified",
+            &self.verified,
+            self.extra.get("verified"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "verifiedIdentity",
+            &self.verified_identity,
+            self.extra.get("verifiedIdentity"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "isCloudProvider",
+            &self.is_cloud_provider,
+            self.extra.get("isCloudProvider"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "online",
+            &self.online,
+            self.extra.get("online"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "signedCompanyRefId",
+            &self.signed_company_ref_id,
+            self.extra.get("signedCompanyRefId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "signedCompanyVerified",
+            &self.signed_company_verified,
+            self.extra.get("signedCompanyVerified"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "businessRegistrationNumber",
+            &self.business_registration_number,
+            self.extra.get("businessRegistrationNumber"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "accountManagerEmail",
+            &self.account_manager_email,
+            self.extra.get("accountManagerEmail"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "accountManagerId",
+            &self.account_manager_id,
+            self.extra.get("accountManagerId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "deleted",
+            &self.deleted,
+            self.extra.get("deleted"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "deletedAt",
+            &self.deleted_at,
+            self.extra.get("deletedAt"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "createdAt",
+            &self.created_at,
+            self.extra.get("createdAt"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "updatedAt",
+            &self.updated_at,
+            self.extra.get("updatedAt"),
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "accountManagerEmail",
+                "accountManagerId",
+                "avatarId",
+                "background",
+                "bundleCrossConnectChargeId",
+                "businessRegistrationNumber",
+                "categories",
+                "cloudProviderDetails",
+                "companies",
+                "company",
+                "costbookLocation",
+                "costbookLocationId",
+                "createdAt",
+                "dataCenterFacility",
+                "deleted",
+                "deletedAt",
+                "destinationPortOnly",
+                "displayOrder",
+                "externalId",
+                "groups",
+                "headline",
+                "id",
+                "isCloudProvider",
+                "l3CostbookLocationId",
+                "location",
+                "name",
+                "nnis",
+                "online",
+                "overviewImage",
+                "popIds",
+                "provider",
+                "selectiveQinQTunnelProvider",
+                "signedCompanyRefId",
+                "signedCompanyVerified",
+                "stats",
+                "status",
+                "summary",
+                "system",
+                "tags",
+                "type",
+                "updatedAt",
+                "username",
+                "verified",
+                "verifiedIdentity",
+            ],
+        )?;
         map.end()
     }
 }
@@ -2685,24 +3595,88 @@ impl super::runtime::Object for DataCenterFacility {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "username" => f1 = map.next_value()?,
-                "name" => f2 = map.next_value()?,
-                "type" => f3 = map.next_value()?,
-                "status" => f4 = map.next_value()?,
-                "dataCenterFacility" => f5 = map.next_value()?,
-                "system" => f6 = map.next_value()?,
-                "company" => f7 = map.next_value()?,
-                "cloudProviderDetails" => f8 = map.next_value()?,
-                "stats" => f9 = map.next_value()?,
+                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
+                "username" => {
+                    f1 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "username",
+                    );
+                }
+                "name" => {
+                    f2 = super::runtime::or_null(map.next_value()?, &mut extra, "name");
+                }
+                "type" => {
+                    f3 = super::runtime::or_null(map.next_value()?, &mut extra, "type");
+                }
+                "status" => {
+                    f4 = super::runtime::or_null(map.next_value()?, &mut extra, "status");
+                }
+                "dataCenterFacility" => {
+                    f5 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "dataCenterFacility",
+                    );
+                }
+                "system" => {
+                    f6 = super::runtime::or_null(map.next_value()?, &mut extra, "system");
+                }
+                "company" => {
+                    f7 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "company",
+                    );
+                }
+                "cloudProviderDetails" => {
+                    f8 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "cloudProviderDetails",
+                    );
+                }
+                "stats" => {
+                    f9 = super::runtime::or_null(map.next_value()?, &mut extra, "stats");
+                }
                 "costbookLocationId" => f10 = Some(map.next_value()?),
-                "costbookLocation" => f11 = map.next_value()?,
+                "costbookLocation" => {
+                    f11 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "costbookLocation",
+                    );
+                }
                 "l3CostbookLocationId" => f12 = Some(map.next_value()?),
-                "popIds" => f13 = map.next_value()?,
-                "provider" => f14 = map.next_value()?,
+                "popIds" => {
+                    f13 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "popIds",
+                    );
+                }
+                "provider" => {
+                    f14 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "provider",
+                    );
+                }
                 "nnis" => f15 = Some(map.next_value()?),
-                "selectiveQinQTunnelProvider" => f16 = map.next_value()?,
-                "destinationPortOnly" => f17 = map.next_value()?,
+                "selectiveQinQTunnelProvider" => {
+                    f16 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "selectiveQinQTunnelProvider",
+                    );
+                }
+                "destinationPortOnly" => {
+                    f17 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "destinationPortOnly",
+                    );
+                }
                 "bundleCrossConnectChargeId" => f18 = Some(map.next_value()?),
                 "externalId" => f19 = Some(map.next_value()?),
                 "overviewImage" => f20 = Some(map.next_value()?),
@@ -2711,24 +3685,98 @@ impl super::runtime::Object for DataCenterFacility {
                 "summary" => f23 = Some(map.next_value()?),
                 "headline" => f24 = Some(map.next_value()?),
                 "location" => f25 = Some(map.next_value()?),
-                "tags" => f26 = map.next_value()?,
-                "categories" => f27 = map.next_value()?,
-                "groups" => f28 = map.next_value()?,
-                "companies" => f29 = map.next_value()?,
-                "displayOrder" => f30 = map.next_value()?,
-                "verified" => f31 = map.next_value()?,
-                "verifiedIdentity" => f32 = map.next_value()?,
-                "isCloudProvider" => f33 = map.next_value()?,
-                "online" => f34 = map.next_value()?,
+                "tags" => {
+                    f26 = super::runtime::or_null(map.next_value()?, &mut extra, "tags");
+                }
+                "categories" => {
+                    f27 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "categories",
+                    );
+                }
+                "groups" => {
+                    f28 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "groups",
+                    );
+                }
+                "companies" => {
+                    f29 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "companies",
+                    );
+                }
+                "displayOrder" => {
+                    f30 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "displayOrder",
+                    );
+                }
+                "verified" => {
+                    f31 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "verified",
+                    );
+                }
+                "verifiedIdentity" => {
+                    f32 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "verifiedIdentity",
+                    );
+                }
+                "isCloudProvider" => {
+                    f33 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "isCloudProvider",
+                    );
+                }
+                "online" => {
+                    f34 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "online",
+                    );
+                }
                 "signedCompanyRefId" => f35 = Some(map.next_value()?),
-                "signedCompanyVerified" => f36 = map.next_value()?,
+                "signedCompanyVerified" => {
+                    f36 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "signedCompanyVerified",
+                    );
+                }
                 "businessRegistrationNumber" => f37 = Some(map.next_value()?),
                 "accountManagerEmail" => f38 = Some(map.next_value()?),
                 "accountManagerId" => f39 = Some(map.next_value()?),
-                "deleted" => f40 = map.next_value()?,
+                "deleted" => {
+                    f40 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "deleted",
+                    );
+                }
                 "deletedAt" => f41 = Some(map.next_value()?),
-                "createdAt" => f42 = map.next_value()?,
-                "updatedAt" => f43 = map.next_value()?,
+                "createdAt" => {
+                    f42 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "createdAt",
+                    );
+                }
+                "updatedAt" => {
+                    f43 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "updatedAt",
+                    );
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -2825,6 +3873,11 @@ pub struct DataCenterFacilityDetails {
     pub can_bundle_cross_connect: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2835,33 +3888,58 @@ impl serde::Serialize for DataCenterFacilityDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.metro_id {
-            map.serialize_entry("metroId", value)?;
-        }
-        if let Some(value) = &self.airport_codes {
-            map.serialize_entry("airportCodes", value)?;
-        }
-        if let Some(value) = &self.speeds {
-            map.serialize_entry("speeds", value)?;
-        }
-        if let Some(value) = &self.ready {
-            map.serialize_entry("ready", value)?;
-        }
-        if let Some(value) = &self.nni_ready {
-            map.serialize_entry("nniReady", value)?;
-        }
-        if let Some(value) = &self.brand_id {
-            map.serialize_entry("brandId", value)?;
-        }
-        if let Some(value) = &self.can_bundle_cross_connect {
-            map.serialize_entry("canBundleCrossConnect", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
+        super::runtime::member(
+            &mut map,
+            "metroId",
+            &self.metro_id,
+            self.extra.get("metroId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "airportCodes",
+            &self.airport_codes,
+            self.extra.get("airportCodes"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "speeds",
+            &self.speeds,
+            self.extra.get("speeds"),
+        )?;
+        super::runtime::member(&mut map, "ready", &self.ready, self.extra.get("ready"))?;
+        super::runtime::member(
+            &mut map,
+            "nniReady",
+            &self.nni_ready,
+            self.extra.get("nniReady"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "brandId",
+            &self.brand_id,
+            self.extra.get("brandId"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "canBundleCrossConnect",
+            &self.can_bundle_cross_connect,
+            self.extra.get("canBundleCrossConnect"),
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "airportCodes",
+                "brandId",
+                "canBundleCrossConnect",
+                "id",
+                "metroId",
+                "nniReady",
+                "ready",
+                "speeds",
+            ],
+        )?;
         map.end()
     }
 }
@@ -2886,13 +3964,41 @@ impl super::runtime::Object for DataCenterFacilityDetails {
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
                 "id" => f0 = Some(map.next_value()?),
-                "metroId" => f1 = map.next_value()?,
-                "airportCodes" => f2 = map.next_value()?,
-                "speeds" => f3 = map.next_value()?,
-                "ready" => f4 = map.next_value()?,
-                "nniReady" => f5 = map.next_value()?,
+                "metroId" => {
+                    f1 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "metroId",
+                    );
+                }
+                "airportCodes" => {
+                    f2 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "airportCodes",
+                    );
+                }
+                "speeds" => {
+                    f3 = super::runtime::or_null(map.next_value()?, &mut extra, "speeds");
+                }
+                "ready" => {
+                    f4 = super::runtime::or_null(map.next_value()?, &mut extra, "ready");
+                }
+                "nniReady" => {
+                    f5 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "nniReady",
+                    );
+                }
                 "brandId" => f6 = Some(map.next_value()?),
-                "canBundleCrossConnect" => f7 = map.next_value()?,
+                "canBundleCrossConnect" => {
+                    f7 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "canBundleCrossConnect",
+                    );
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -2958,6 +4064,11 @@ pub struct CostbookLocation {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2968,39 +4079,67 @@ impl serde::Serialize for CostbookLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.region_ids {
-            map.serialize_entry("regionIds", value)?;
-        }
-        if let Some(value) = &self.regions {
-            map.serialize_entry("regions", value)?;
-        }
-        if let Some(value) = &self.gateway_ids {
-            map.serialize_entry("gatewayIds", value)?;
-        }
-        if let Some(value) = &self.gateways {
-            map.serialize_entry("gateways", value)?;
-        }
-        if let Some(value) = &self.deleted_at {
-            map.serialize_entry("deletedAt", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("createdAt", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("updatedAt", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
+        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
+        super::runtime::member(&mut map, "tags", &self.tags, self.extra.get("tags"))?;
+        super::runtime::member(
+            &mut map,
+            "regionIds",
+            &self.region_ids,
+            self.extra.get("regionIds"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "regions",
+            &self.regions,
+            self.extra.get("regions"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "gatewayIds",
+            &self.gateway_ids,
+            self.extra.get("gatewayIds"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "gateways",
+            &self.gateways,
+            self.extra.get("gateways"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "deletedAt",
+            &self.deleted_at,
+            self.extra.get("deletedAt"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "createdAt",
+            &self.created_at,
+            self.extra.get("createdAt"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "updatedAt",
+            &self.updated_at,
+            self.extra.get("updatedAt"),
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "createdAt",
+                "deletedAt",
+                "gatewayIds",
+                "gateways",
+                "id",
+                "name",
+                "regionIds",
+                "regions",
+                "tags",
+                "updatedAt",
+            ],
+        )?;
         map.end()
     }
 }
@@ -3026,16 +4165,56 @@ impl super::runtime::Object for CostbookLocation {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "name" => f1 = map.next_value()?,
-                "tags" => f2 = map.next_value()?,
-                "regionIds" => f3 = map.next_value()?,
-                "regions" => f4 = map.next_value()?,
-                "gatewayIds" => f5 = map.next_value()?,
-                "gateways" => f6 = map.next_value()?,
+                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
+                "name" => {
+                    f1 = super::runtime::or_null(map.next_value()?, &mut extra, "name");
+                }
+                "tags" => {
+                    f2 = super::runtime::or_null(map.next_value()?, &mut extra, "tags");
+                }
+                "regionIds" => {
+                    f3 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "regionIds",
+                    );
+                }
+                "regions" => {
+                    f4 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "regions",
+                    );
+                }
+                "gatewayIds" => {
+                    f5 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "gatewayIds",
+                    );
+                }
+                "gateways" => {
+                    f6 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "gateways",
+                    );
+                }
                 "deletedAt" => f7 = Some(map.next_value()?),
-                "createdAt" => f8 = map.next_value()?,
-                "updatedAt" => f9 = map.next_value()?,
+                "createdAt" => {
+                    f8 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "createdAt",
+                    );
+                }
+                "updatedAt" => {
+                    f9 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "updatedAt",
+                    );
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -3103,6 +4282,11 @@ pub struct Region {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -3113,33 +4297,58 @@ impl serde::Serialize for Region {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.insight_region {
-            map.serialize_entry("insightRegion", value)?;
-        }
-        if let Some(value) = &self.price_multiplier {
-            map.serialize_entry("priceMultiplier", value)?;
-        }
-        if let Some(value) = &self.deleted {
-            map.serialize_entry("deleted", value)?;
-        }
-        if let Some(value) = &self.deleted_at {
-            map.serialize_entry("deletedAt", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("createdAt", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("updatedAt", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
+        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
+        super::runtime::member(
+            &mut map,
+            "insightRegion",
+            &self.insight_region,
+            self.extra.get("insightRegion"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "priceMultiplier",
+            &self.price_multiplier,
+            self.extra.get("priceMultiplier"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "deleted",
+            &self.deleted,
+            self.extra.get("deleted"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "deletedAt",
+            &self.deleted_at,
+            self.extra.get("deletedAt"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "createdAt",
+            &self.created_at,
+            self.extra.get("createdAt"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "updatedAt",
+            &self.updated_at,
+            self.extra.get("updatedAt"),
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "createdAt",
+                "deleted",
+                "deletedAt",
+                "id",
+                "insightRegion",
+                "name",
+                "priceMultiplier",
+                "updatedAt",
+            ],
+        )?;
         map.end()
     }
 }
@@ -3163,14 +4372,46 @@ impl super::runtime::Object for Region {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "name" => f1 = map.next_value()?,
-                "insightRegion" => f2 = map.next_value()?,
-                "priceMultiplier" => f3 = map.next_value()?,
-                "deleted" => f4 = map.next_value()?,
+                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
+                "name" => {
+                    f1 = super::runtime::or_null(map.next_value()?, &mut extra, "name");
+                }
+                "insightRegion" => {
+                    f2 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "insightRegion",
+                    );
+                }
+                "priceMultiplier" => {
+                    f3 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "priceMultiplier",
+                    );
+                }
+                "deleted" => {
+                    f4 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "deleted",
+                    );
+                }
                 "deletedAt" => f5 = Some(map.next_value()?),
-                "createdAt" => f6 = map.next_value()?,
-                "updatedAt" => f7 = map.next_value()?,
+                "createdAt" => {
+                    f6 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "createdAt",
+                    );
+                }
+                "updatedAt" => {
+                    f7 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "updatedAt",
+                    );
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -3250,6 +4491,11 @@ pub struct Metro {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -3258,60 +4504,96 @@ impl serde::Serialize for Metro {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.code {
-            map.serialize_entry("code", value)?;
-        }
-        if let Some(value) = &self.country {
-            map.serialize_entry("country", value)?;
-        }
-        if let Some(value) = &self.rir {
-            map.serialize_entry("rir", value)?;
-        }
-        if let Some(value) = &self.region_ids {
-            map.serialize_entry("regionIds", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.logo {
-            map.serialize_entry("logo", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.ready {
-            map.serialize_entry("ready", value)?;
-        }
-        if let Some(value) = &self.can_create_controller {
-            map.serialize_entry("canCreateController", value)?;
-        }
-        if let Some(value) = &self.capabilities {
-            map.serialize_entry("capabilities", value)?;
-        }
-        if let Some(value) = &self.first_data_center_facility_id_in_metro {
-            map.serialize_entry("firstDataCenterFacilityIdInMetro", value)?;
-        }
-        if let Some(value) = &self.deleted {
-            map.serialize_entry("deleted", value)?;
-        }
-        if let Some(value) = &self.deleted_at {
-            map.serialize_entry("deletedAt", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("createdAt", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("updatedAt", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
+        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
+        super::runtime::member(&mut map, "code", &self.code, self.extra.get("code"))?;
+        super::runtime::member(
+            &mut map,
+            "country",
+            &self.country,
+            self.extra.get("country"),
+        )?;
+        super::runtime::member(&mut map, "rir", &self.rir, self.extra.get("rir"))?;
+        super::runtime::member(
+            &mut map,
+            "regionIds",
+            &self.region_ids,
+            self.extra.get("regionIds"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "description",
+            &self.description,
+            self.extra.get("description"),
+        )?;
+        super::runtime::member(&mut map, "logo", &self.logo, self.extra.get("logo"))?;
+        super::runtime::member(&mut map, "tags", &self.tags, self.extra.get("tags"))?;
+        super::runtime::member(&mut map, "ready", &self.ready, self.extra.get("ready"))?;
+        super::runtime::member(
+            &mut map,
+            "canCreateController",
+            &self.can_create_controller,
+            self.extra.get("canCreateController"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "capabilities",
+            &self.capabilities,
+            self.extra.get("capabilities"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "firstDataCenterFacilityIdInMetro",
+            &self.first_data_center_facility_id_in_metro,
+            self.extra.get("firstDataCenterFacilityIdInMetro"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "deleted",
+            &self.deleted,
+            self.extra.get("deleted"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "deletedAt",
+            &self.deleted_at,
+            self.extra.get("deletedAt"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "createdAt",
+            &self.created_at,
+            self.extra.get("createdAt"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "updatedAt",
+            &self.updated_at,
+            self.extra.get("updatedAt"),
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "canCreateController",
+                "capabilities",
+                "code",
+                "country",
+                "createdAt",
+                "deleted",
+                "deletedAt",
+                "description",
+                "firstDataCenterFacilityIdInMetro",
+                "id",
+                "logo",
+                "name",
+                "ready",
+                "regionIds",
+                "rir",
+                "tags",
+                "updatedAt",
+            ],
+        )?;
         map.end()
     }
 }
@@ -3360,23 +4642,75 @@ impl super::runtime::Object for Metro {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "name" => f1 = map.next_value()?,
-                "code" => f2 = map.next_value()?,
-                "country" => f3 = map.next_value()?,
-                "rir" => f4 = map.next_value()?,
-                "regionIds" => f5 = map.next_value()?,
+                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
+                "name" => {
+                    f1 = super::runtime::or_null(map.next_value()?, &mut extra, "name");
+                }
+                "code" => {
+                    f2 = super::runtime::or_null(map.next_value()?, &mut extra, "code");
+                }
+                "country" => {
+                    f3 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "country",
+                    );
+                }
+                "rir" => {
+                    f4 = super::runtime::or_null(map.next_value()?, &mut extra, "rir");
+                }
+                "regionIds" => {
+                    f5 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "regionIds",
+                    );
+                }
                 "description" => f6 = Some(map.next_value()?),
                 "logo" => f7 = Some(map.next_value()?),
-                "tags" => f8 = map.next_value()?,
-                "ready" => f9 = map.next_value()?,
-                "canCreateController" => f10 = map.next_value()?,
-                "capabilities" => f11 = map.next_value()?,
+                "tags" => {
+                    f8 = super::runtime::or_null(map.next_value()?, &mut extra, "tags");
+                }
+                "ready" => {
+                    f9 = super::runtime::or_null(map.next_value()?, &mut extra, "ready");
+                }
+                "canCreateController" => {
+                    f10 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "canCreateController",
+                    );
+                }
+                "capabilities" => {
+                    f11 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "capabilities",
+                    );
+                }
                 "firstDataCenterFacilityIdInMetro" => f12 = Some(map.next_value()?),
-                "deleted" => f13 = map.next_value()?,
+                "deleted" => {
+                    f13 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "deleted",
+                    );
+                }
                 "deletedAt" => f14 = Some(map.next_value()?),
-                "createdAt" => f15 = map.next_value()?,
-                "updatedAt" => f16 = map.next_value()?,
+                "createdAt" => {
+                    f15 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "createdAt",
+                    );
+                }
+                "updatedAt" => {
+                    f16 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "updatedAt",
+                    );
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -3426,6 +4760,11 @@ pub struct MetroCapabilities {
     pub layer2: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -3434,12 +4773,13 @@ impl serde::Serialize for MetroCapabilities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.layer2 {
-            map.serialize_entry("layer2", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(
+            &mut map,
+            "layer2",
+            &self.layer2,
+            self.extra.get("layer2"),
+        )?;
+        super::runtime::rest(&mut map, &self.extra, &["layer2"])?;
         map.end()
     }
 }
@@ -3452,7 +4792,9 @@ impl super::runtime::Object for MetroCapabilities {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "layer2" => f0 = map.next_value()?,
+                "layer2" => {
+                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "layer2");
+                }
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -3507,6 +4849,11 @@ pub struct Error {
     pub error: Option<serde_json::Value>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    ///
+    /// An explicit `null` sent for an optional member is kept here too, under
+    /// the member's name, while its field is `None`: it is written back in
+    /// the member's place unless the field is set (remove the entry to
+    /// leave the member out).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -3524,18 +4871,24 @@ impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.status_code {
-            map.serialize_entry("statusCode", value)?;
-        }
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(
+            &mut map,
+            "message",
+            &self.message,
+            self.extra.get("message"),
+        )?;
+        super::runtime::member(
+            &mut map,
+            "statusCode",
+            &self.status_code,
+            self.extra.get("statusCode"),
+        )?;
+        super::runtime::member(&mut map, "error", &self.error, self.extra.get("error"))?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &["error", "message", "statusCode"],
+        )?;
         map.end()
     }
 }
@@ -3557,8 +4910,20 @@ impl super::runtime::Object for Error {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "message" => f0 = map.next_value()?,
-                "statusCode" => f1 = map.next_value()?,
+                "message" => {
+                    f0 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "message",
+                    );
+                }
+                "statusCode" => {
+                    f1 = super::runtime::or_null(
+                        map.next_value()?,
+                        &mut extra,
+                        "statusCode",
+                    );
+                }
                 "error" => f2 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);

@@ -79,9 +79,19 @@ impl TypeEmitter<'_> {
                 }
             };
             let attr = (!own_serde).then(|| quote!(#[serde(flatten)]));
+            let null_doc = s.keeps_nulls().then(|| {
+                quote! {
+                    ///
+                    /// An explicit `null` sent for an optional member is kept here too, under
+                    /// the member's name, while its field is `None`: it is written back in
+                    /// the member's place unless the field is set (remove the entry to
+                    /// leave the member out).
+                }
+            });
             fields.extend(quote! {
                 /// Members the API description does not list, kept so that nothing the
                 /// server sends is lost and a value serialises back unchanged.
+                #null_doc
                 #attr
                 pub #extra: #ty,
             });
