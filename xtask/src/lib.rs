@@ -8,6 +8,7 @@ pub mod corpus;
 pub mod features;
 pub mod fsutil;
 pub mod fuzz;
+pub mod live;
 pub mod openapi_jsonschema;
 
 use anyhow::{Context, Result};
