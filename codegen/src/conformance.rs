@@ -391,7 +391,11 @@ paths:
                 .contains("args.arg::<pets::types::Pet>(\"$body\")?")
         );
         assert!(d.main_rs.contains("args.opt::<bool>(\"dry\")?"));
-        assert!(d.main_rs.contains(".key(credential.as_str())"), "{}", d.main_rs);
+        assert!(
+            d.main_rs.contains(".key(credential.as_str())"),
+            "{}",
+            d.main_rs
+        );
         syn::parse_file(&d.main_rs).expect("the driver parses");
 
         let [op] = d.operations.as_slice() else {

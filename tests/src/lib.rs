@@ -32,6 +32,9 @@ use consoleconnect as api;
 pub mod calls;
 #[path = "../../xtask/src/conformance/support.rs"]
 pub mod support;
+// The calling part of `cargo xtask live`'s drivers (with its recording proxy).
+#[path = "../../xtask/src/live/calls.rs"]
+pub mod live_calls;
 
 // The snapshots of `tests/specs/`, compiled as modules of this crate as well, so that
 // `cargo clippy --workspace --all-targets -- -D warnings` lints the generated code.

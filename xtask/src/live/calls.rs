@@ -70,16 +70,23 @@ impl Mock {
         client: api::Client,
         call: for<'a> fn(usize, &'a api::Client, &'a Args) -> Call<'a>,
     ) -> Self {
+        let upstream = std::env::var("LIVE_UPSTREAM").expect("LIVE_UPSTREAM names the server");
+        Self::with_upstream(client, call, &upstream)
+    }
+
+    /// As `new`, forwarding to `upstream`.
+    pub fn with_upstream(
+        client: api::Client,
+        call: for<'a> fn(usize, &'a api::Client, &'a Args) -> Call<'a>,
+        upstream: &str,
+    ) -> Self {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("a tokio runtime");
         let url = reqwest::Url::parse(client.base_url()).expect("the base URL is a URL");
         let port = url.port().expect("the base URL names the proxy's port");
-        let upstream = std::env::var("LIVE_UPSTREAM")
-            .expect("LIVE_UPSTREAM names the server")
-            .trim_end_matches('/')
-            .to_string();
+        let upstream = upstream.trim_end_matches('/').to_string();
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind(("127.0.0.1", port)))
             .expect("the proxy's port is free");

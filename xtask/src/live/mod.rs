@@ -25,7 +25,7 @@
 
 mod servers;
 
-pub use servers::{ALL, AIRFLOW, CHROMA, Server};
+pub use servers::{AIRFLOW, ALL, CHROMA, Server};
 
 use crate::conformance::{Schemas, json_diff, response_schema, write_if_changed};
 use anyhow::{Context, Result, bail};
@@ -271,7 +271,10 @@ fn prepare(work: &Path, dir: &Path, server: &str, text: &str) -> Result<Prepared
             "the document does not generate: {}",
             d.iter()
                 .find(|d| d.is_fatal())
-                .map_or("errors".into(), |d| format!("{} at {}", d.message, d.pointer))
+                .map_or("errors".into(), |d| format!(
+                    "{} at {}",
+                    d.message, d.pointer
+                ))
         )
     })?;
     crate::fsutil::sync_dir(&work.join("crates").join(&name), &output.files, false)?;
@@ -478,7 +481,8 @@ impl Session<'_, '_> {
         let args = match self.resolve(&step["args"]) {
             Ok(args) => args,
             Err(e) => {
-                r.not_called.push((id.to_string(), format!("a scenario step: {e:#}")));
+                r.not_called
+                    .push((id.to_string(), format!("a scenario step: {e:#}")));
                 return Ok(());
             }
         };
@@ -829,7 +833,10 @@ impl Session<'_, '_> {
                     .filter(|(s, _)| s.starts_with('2'))
                     .map(|(_, p)| p)
                     .collect();
-                match (status / 100, successes.into_iter().collect::<Vec<_>>().as_slice()) {
+                match (
+                    status / 100,
+                    successes.into_iter().collect::<Vec<_>>().as_slice(),
+                ) {
                     (2, [one]) => Some((*one).clone()),
                     _ => None,
                 }
@@ -953,7 +960,10 @@ fn replace_section(text: &str, server: &str, section: &str) -> String {
             let after = after + text[after..].starts_with('\n') as usize;
             format!("{}{block}{}", &text[..a], &text[after..])
         }
-        _ => format!("{}\n{block}", text.trim_end_matches('\n').to_string() + "\n"),
+        _ => format!(
+            "{}\n{block}",
+            text.trim_end_matches('\n').to_string() + "\n"
+        ),
     }
 }
 

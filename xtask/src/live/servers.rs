@@ -254,11 +254,9 @@ impl Server {
         if self.name != "airflow" {
             return Ok(None);
         }
-        let token: serde_json::Value = serde_json::from_str(&get(&format!(
-            "{}/auth/token",
-            running.url()
-        ))?)
-        .context("the token answer is JSON")?;
+        let token: serde_json::Value =
+            serde_json::from_str(&get(&format!("{}/auth/token", running.url()))?)
+                .context("the token answer is JSON")?;
         let token = token["access_token"]
             .as_str()
             .context("no access_token in Airflow's answer")?
@@ -289,7 +287,9 @@ impl Server {
 
 /// An HTTP GET on loopback; the body as text, or why not.
 pub fn get(url: &str) -> Result<String> {
-    let mut response = ureq::get(url).call().with_context(|| format!("GET {url}"))?;
+    let mut response = ureq::get(url)
+        .call()
+        .with_context(|| format!("GET {url}"))?;
     Ok(response.body_mut().read_to_string()?)
 }
 
@@ -310,10 +310,12 @@ fn airflow_env(bin: &Path, home: &Path, port: u16) -> Vec<(String, String)> {
         ("AIRFLOW__CORE__PARALLELISM", "4".into()),
         (
             "AIRFLOW__CORE__AUTH_MANAGER",
-            "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
-                .into(),
+            "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager".into(),
         ),
-        ("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS", "True".into()),
+        (
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS",
+            "True".into(),
+        ),
         (
             "AIRFLOW__CORE__EXECUTION_API_SERVER_URL",
             format!("{url}/execution/"),
