@@ -92,6 +92,8 @@ pub struct Report {
     pub failures: Vec<Failure>,
     /// Operations not called, and why.
     pub not_called: Vec<(String, String)>,
+    /// What a reading of the results by hand found (the scenario's `notes`).
+    pub notes: Vec<String>,
     /// Error answers the client decoded as documented (status, what they said).
     pub refusals: Vec<(String, u16, String)>,
 }
@@ -134,6 +136,14 @@ pub fn run(root: &Path, servers: &[Server], report: Option<&Path>) -> Result<Vec
             title: server.title.into(),
             ..Report::default()
         };
+        if let Ok(scenario) = serde_json::from_str::<Value>(server.scenario) {
+            r.notes = scenario["notes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|n| Some(n.as_str()?.to_string()))
+                .collect();
+        }
         if let Err(e) = run_one(root, &work, *server, &mut r) {
             r.problem = Some(format!("{e:#}"));
         }
@@ -237,6 +247,11 @@ fn run_one(root: &Path, work: &Path, server: Server, r: &mut Report) -> Result<(
         schemas: Schemas {
             registry: &registry,
             formats: false,
+            compiled: BTreeMap::new(),
+        },
+        strict: Schemas {
+            registry: &registry,
+            formats: true,
             compiled: BTreeMap::new(),
         },
         driver: &mut driver,
@@ -412,6 +427,8 @@ struct Session<'a, 'r> {
     prepared: &'a Prepared,
     raw: &'a Value,
     schemas: Schemas<'r>,
+    /// The same, `format`s checked too.
+    strict: Schemas<'r>,
     driver: &'a mut Driver,
     /// Values for parameters by name: the scenario's, then each member name seen
     /// in a response (the first value seen).
@@ -431,8 +448,8 @@ impl Session<'_, '_> {
             .with_context(|| format!("the document has no operation `{id}`"))
     }
 
-    /// Seed calls, every other operation that can be filled, the scenario's last
-    /// calls, then the deletions not made yet.
+    /// Seed calls, every other operation that can be filled, the scenario's
+    /// `finally` calls, the deletions not made yet, then its `last` calls.
     fn scenario(&mut self, scenario: &Value, r: &mut Report) -> Result<()> {
         if let Some(pool) = scenario["pool"].as_object() {
             self.pool.extend(pool.clone());
@@ -465,6 +482,10 @@ impl Session<'_, '_> {
                 self.sweep(op, r)?;
             }
         }
+        // What ends the session or empties the server.
+        for step in scenario["last"].as_array().into_iter().flatten() {
+            self.step(step, r)?;
+        }
         for (op, why) in skip {
             if !r.called.contains(&op) {
                 r.not_called.push((op, format!("left out: {why}")));
@@ -474,8 +495,21 @@ impl Session<'_, '_> {
     }
 
     /// One scenario step: `{"call": id, "args": {...}, "save": name,
-    /// "until": {"at": pointer, "in": [values]}, "tries": n}`.
+    /// "until": {"at": pointer, "in": [values]}, "tries": n}`, or values for
+    /// parameters: `{"pool": {"asset_id": "${assets/assets/0/id}"}}`.
     fn step(&mut self, step: &Value, r: &mut Report) -> Result<()> {
+        // `{"pool": {"name": value}}`: values for parameters, from saved responses.
+        if let (Some(values), None) = (step["pool"].as_object(), step.get("call")) {
+            for (name, value) in values {
+                match self.resolve(value) {
+                    Ok(v) => {
+                        self.pool.insert(name.clone(), v);
+                    }
+                    Err(e) => println!("  no value for `{name}`: {e:#}"),
+                }
+            }
+            return Ok(());
+        }
         let id = step["call"].as_str().context("a step names its `call`")?;
         let op = self.operation(id)?;
         let args = match self.resolve(&step["args"]) {
@@ -488,7 +522,9 @@ impl Session<'_, '_> {
         };
         for (name, value) in args.as_object().into_iter().flatten() {
             if name != BODY && !value.is_null() {
-                self.pool.insert(name.clone(), value.clone());
+                self.pool
+                    .entry(name.clone())
+                    .or_insert_with(|| value.clone());
             }
         }
         let tries = step["tries"].as_u64().unwrap_or(1).max(1);
@@ -589,16 +625,30 @@ impl Session<'_, '_> {
 
     /// Arguments from the pool, the document's examples and defaults; a required
     /// body is a minimal instance of its schema.
-    fn fill(&self, op: &OperationPlan) -> Result<Value, String> {
+    fn fill(&mut self, op: &OperationPlan) -> Result<Value, String> {
         let mut args = Map::new();
         for p in &op.params {
-            let schema = p.schema_pointer.as_deref().and_then(|s| self.at(s));
-            let value = self.pool.get(&p.name).cloned().or_else(|| {
+            let schema = p
+                .schema_pointer
+                .as_deref()
+                .and_then(|s| self.at(s))
+                .cloned();
+            // A value seen under the parameter's name, if its schema takes it
+            // (alone, or as the one item of a list).
+            let seen = self.pool.get(&p.name).cloned().and_then(|v| {
+                let Some(pointer) = &p.schema_pointer else {
+                    return Some(v);
+                };
+                [v.clone(), json!([v])]
+                    .into_iter()
+                    .find(|c| self.schemas.valid(pointer, c) == Some(true))
+            });
+            let value = seen.or_else(|| {
                 p.required
                     .then(|| {
                         p.example
                             .clone()
-                            .or_else(|| schema.and_then(|s| self.scalar_default(s)))
+                            .or_else(|| schema.as_ref().and_then(|s| self.scalar_default(s)))
                     })
                     .flatten()
             });
@@ -645,7 +695,8 @@ impl Session<'_, '_> {
     fn scalar_default(&self, schema: &Value) -> Option<Value> {
         let schema = self.deref(schema);
         schema
-            .get("default")
+            .get("const")
+            .or_else(|| schema.get("default"))
             .or_else(|| schema.get("example"))
             .or_else(|| schema.get("enum").and_then(|e| e.get(0)))
             .cloned()
@@ -870,65 +921,42 @@ impl Session<'_, '_> {
             };
             checked = Some((valid, why, roundtrip));
         }
-        if let Some((_, why, roundtrip)) = &checked {
+        let allowed = status == 422 && self.allowed(&plan, args);
+        let verdict = judge(&Seen {
+            status,
+            outcome: &outcome,
+            error: &error,
+            excerpt: &excerpt,
+            content_type,
+            documented: pointer.is_some(),
+            checked: checked.map(|(_, why, roundtrip)| (why, roundtrip)),
+            allowed,
+        });
+        if verdict.checked {
             r.json_bodies += 1;
-            let schema_says = why
-                .as_deref()
-                .map(|w| format!("its schema rejects the body ({})", one_line(w, 200)));
-            match (decoded, roundtrip, &schema_says) {
-                (true, Ok(None), _) => r.exact += 1,
-                (true, Ok(Some(diff)), None) => r.fail(
-                    Class::Generator,
-                    &plan.id,
-                    format!("{status}: a body its schema accepts changes in a round trip: {diff}"),
-                ),
-                (true, Ok(Some(diff)), Some(s)) => r.fail(
-                    Class::Document,
-                    &plan.id,
-                    format!("{status}: {s}, and it changes in a round trip: {diff}"),
-                ),
-                (true, Err(e), _) => r.fail(
-                    Class::Generator,
-                    &plan.id,
-                    format!("{status}: decoded by the client, but not as its type alone: {e}"),
-                ),
-                (false, _, Some(s)) if status < 500 => r.fail(
-                    Class::Document,
-                    &plan.id,
-                    format!("{status}: {s}; body: {excerpt}"),
-                ),
-                (false, _, None) if outcome == "decode" => r.fail(
-                    Class::Generator,
-                    &plan.id,
-                    format!("{status}: a body its schema accepts does not decode: {error}"),
-                ),
-                _ => {}
-            }
         }
-        match outcome.as_str() {
-            _ if status >= 500 => r.fail(
-                Class::Server,
-                &plan.id,
-                format!("answered {status}: {excerpt}"),
-            ),
-            "unexpected" if pointer.is_none() => r.fail(
-                Class::Document,
-                &plan.id,
-                format!("answered {status}, which the document does not list: {excerpt}"),
-            ),
-            "decode" if checked.is_none() => r.fail(
-                Class::Document,
-                &plan.id,
-                format!(
-                    "answered {status} with `{content_type}`, not what the document says: {error}; body: {excerpt}"
-                ),
-            ),
-            "api" if r.refusals.len() < 200 => {
-                r.refusals.push((name, status, excerpt));
-            }
-            _ => {}
+        if verdict.exact {
+            r.exact += 1;
+        }
+        for (class, evidence) in verdict.failures {
+            r.fail(class, &plan.id, evidence);
+        }
+        if verdict.refused && r.refusals.len() < 200 {
+            r.refusals.push((name, status, excerpt));
         }
         Ok(json_body)
+    }
+
+    /// Whether every argument of a call is valid for its schema in the document
+    /// (formats checked too).
+    fn allowed(&mut self, plan: &OperationPlan, args: &Value) -> bool {
+        plan.params.iter().chain(plan.body.iter()).all(|a| {
+            match (args.get(&a.name), &a.schema_pointer) {
+                (None, _) => !a.required,
+                (Some(_), None) => true,
+                (Some(v), Some(pointer)) => self.strict.valid(pointer, v) == Some(true),
+            }
+        })
     }
 
     fn type_of(&self, pointer: &str) -> Option<usize> {
@@ -939,6 +967,100 @@ impl Session<'_, '_> {
             .ok()?;
         self.prepared.driver.types[i]
     }
+}
+
+/// What a call's response showed.
+struct Seen<'a> {
+    status: u16,
+    /// `ok`, `api`, `unexpected`, `decode`… (see `calls.rs`).
+    outcome: &'a str,
+    error: &'a str,
+    excerpt: &'a str,
+    content_type: &'a str,
+    /// Whether the document gives the status a JSON schema.
+    documented: bool,
+    /// A JSON body with a schema: why the schema rejects it (`None`: valid), and
+    /// its round trip through its Rust type (a difference, or why it did not decode).
+    checked: Option<(Option<String>, Result<Option<String>, String>)>,
+    /// Whether every argument was valid for its schema.
+    allowed: bool,
+}
+
+#[derive(Debug, Default, PartialEq)]
+struct Verdict {
+    checked: bool,
+    exact: bool,
+    /// A documented error answer: the request was refused, as the document allows.
+    refused: bool,
+    failures: Vec<(Class, String)>,
+}
+
+/// Whose fault what a call showed is: the generator's when a body its schema
+/// accepts does not decode or come back unchanged; the document's when a body or
+/// a status is not what it says, or a request it allows is refused as invalid;
+/// the server's on 5xx.
+fn judge(seen: &Seen<'_>) -> Verdict {
+    let Seen {
+        status,
+        outcome,
+        error,
+        excerpt,
+        content_type,
+        ..
+    } = *seen;
+    let mut v = Verdict::default();
+    let decoded = matches!(outcome, "ok" | "api");
+    if let Some((why, roundtrip)) = &seen.checked {
+        v.checked = true;
+        let schema_says = why
+            .as_deref()
+            .map(|w| format!("its schema rejects the body ({})", one_line(w, 200)));
+        match (decoded, roundtrip, &schema_says) {
+            (true, Ok(None), _) => v.exact = true,
+            (true, Ok(Some(diff)), None) => v.failures.push((
+                Class::Generator,
+                format!("{status}: a body its schema accepts changes in a round trip: {diff}"),
+            )),
+            (true, Ok(Some(diff)), Some(s)) => v.failures.push((
+                Class::Document,
+                format!("{status}: {s}, and it changes in a round trip: {diff}"),
+            )),
+            (true, Err(e), _) => v.failures.push((
+                Class::Generator,
+                format!("{status}: decoded by the client, but not as its type alone: {e}"),
+            )),
+            (false, _, Some(s)) if status < 500 => v
+                .failures
+                .push((Class::Document, format!("{status}: {s}; body: {excerpt}"))),
+            (false, _, None) if outcome == "decode" => v.failures.push((
+                Class::Generator,
+                format!("{status}: a body its schema accepts does not decode: {error}"),
+            )),
+            _ => {}
+        }
+    }
+    match outcome {
+        _ if status >= 500 => v
+            .failures
+            .push((Class::Server, format!("answered {status}: {excerpt}"))),
+        "unexpected" if !seen.documented => v.failures.push((
+            Class::Document,
+            format!("answered {status}, which the document does not list: {excerpt}"),
+        )),
+        "decode" if seen.checked.is_none() => v.failures.push((
+            Class::Document,
+            format!(
+                "answered {status} with `{content_type}`, not what the document says: {error}; body: {excerpt}"
+            ),
+        )),
+        "api" | "unexpected" if status == 422 && seen.allowed => v.failures.push((
+            Class::Document,
+            format!("answered 422 to a request its document allows: {excerpt}"),
+        )),
+        "api" => v.refused = true,
+        _ => {}
+    }
+    v
 }
 
 const HEADER: &str = "# Live servers\n\n\
@@ -1025,6 +1147,13 @@ fn section(r: &Report) -> String {
         }
         s.push('\n');
     }
+    if !r.notes.is_empty() {
+        s.push_str("Found reading the exchanges by hand:\n\n");
+        for n in &r.notes {
+            s.push_str(&format!("- {n}\n"));
+        }
+        s.push('\n');
+    }
     if !r.not_called.is_empty() {
         s.push_str("Not called:\n\n");
         for (op, why) in &r.not_called {
@@ -1047,6 +1176,83 @@ fn section(r: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn seen(outcome: &'static str, status: u16) -> Seen<'static> {
+        Seen {
+            status,
+            outcome,
+            error: "the error",
+            excerpt: "the body",
+            content_type: "application/json",
+            documented: true,
+            checked: None,
+            allowed: false,
+        }
+    }
+
+    fn classes(v: &Verdict) -> Vec<Class> {
+        v.failures.iter().map(|(c, _)| *c).collect()
+    }
+
+    #[test]
+    fn failures_are_the_generators_only_when_the_body_is_valid_for_its_schema() {
+        let valid_exact = Seen {
+            checked: Some((None, Ok(None))),
+            ..seen("ok", 200)
+        };
+        let v = judge(&valid_exact);
+        assert!(v.checked && v.exact && v.failures.is_empty(), "{v:?}");
+        // Valid, yet changed in a round trip or not decoded: the generator's.
+        let changed = Seen {
+            checked: Some((None, Ok(Some("at `a`: 1 became 1.0".into())))),
+            ..seen("ok", 200)
+        };
+        assert_eq!(classes(&judge(&changed)), [Class::Generator]);
+        let undecoded = Seen {
+            checked: Some((None, Err("invalid type".into()))),
+            ..seen("decode", 200)
+        };
+        assert_eq!(classes(&judge(&undecoded)), [Class::Generator]);
+        // Invalid for its schema: the document's, with the validator's reason.
+        let invalid = Seen {
+            checked: Some((
+                Some("\"id\" is a required property".into()),
+                Err("missing field".into()),
+            )),
+            ..seen("decode", 200)
+        };
+        let v = judge(&invalid);
+        assert_eq!(classes(&v), [Class::Document]);
+        assert!(v.failures[0].1.contains("required property"), "{v:?}");
+    }
+
+    #[test]
+    fn statuses_are_judged_by_what_the_document_lists() {
+        // A 5xx is the server's, documented or not.
+        assert_eq!(classes(&judge(&seen("api", 500))), [Class::Server]);
+        assert_eq!(classes(&judge(&seen("unexpected", 501))), [Class::Server]);
+        // A status the document does not list: the document's.
+        let undocumented = Seen {
+            documented: false,
+            ..seen("unexpected", 403)
+        };
+        assert_eq!(classes(&judge(&undocumented)), [Class::Document]);
+        // A documented refusal is an answer, not a failure…
+        let v = judge(&seen("api", 404));
+        assert!(v.refused && v.failures.is_empty());
+        // …unless the request was valid for the document and refused as invalid.
+        let allowed = Seen {
+            allowed: true,
+            ..seen("api", 422)
+        };
+        assert_eq!(classes(&judge(&allowed)), [Class::Document]);
+        // A body that is not JSON where the document says JSON (an empty redirect).
+        let empty = Seen {
+            content_type: "",
+            ..seen("decode", 307)
+        };
+        assert_eq!(classes(&judge(&empty)), [Class::Document]);
+    }
 
     #[test]
     fn sections_are_replaced_in_place() {
