@@ -969,6 +969,10 @@ impl Session<'_, '_> {
     }
 }
 
+/// A body's round trip through its Rust type: `Ok(None)` unchanged, `Ok(Some(diff))`
+/// changed, `Err(why)` not decoded.
+type RoundTrip = Result<Option<String>, String>;
+
 /// What a call's response showed.
 struct Seen<'a> {
     status: u16,
@@ -981,7 +985,7 @@ struct Seen<'a> {
     documented: bool,
     /// A JSON body with a schema: why the schema rejects it (`None`: valid), and
     /// its round trip through its Rust type (a difference, or why it did not decode).
-    checked: Option<(Option<String>, Result<Option<String>, String>)>,
+    checked: Option<(Option<String>, RoundTrip)>,
     /// Whether every argument was valid for its schema.
     allowed: bool,
 }
