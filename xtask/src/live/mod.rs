@@ -81,6 +81,8 @@ pub struct Report {
     pub calls: usize,
     /// Responses by status.
     pub statuses: BTreeMap<u16, usize>,
+    /// Calls by what the client made of them (`ok`, `api`, `unexpected`, `decode`…).
+    pub outcomes: BTreeMap<String, usize>,
     /// Calls whose response the client decoded (as a success or a documented error).
     pub decoded: usize,
     /// JSON response bodies with a schema, and those that came back unchanged.
@@ -825,6 +827,7 @@ impl Session<'_, '_> {
         let exchange = &answer["exchange"];
         let outcome = exchange["outcome"].as_str().unwrap_or_default().to_string();
         let error = answer["error"].as_str().unwrap_or_default().to_string();
+        *r.outcomes.entry(outcome.clone()).or_default() += 1;
         let name = format!("{} {}", plan.id, exchange["target"].as_str().unwrap_or(""));
         let Some(status) = exchange["status"].as_u64().map(|s| s as u16) else {
             let why = exchange["proxy_error"].as_str().unwrap_or(&error);
@@ -1115,6 +1118,7 @@ fn section(r: &Report) -> String {
          | JSON bodies with a schema, round-tripped exactly | {} of {} |\n\
          | JSON request bodies written as given | {} of {} |\n\
          | statuses | {} |\n\
+         | what the client returned (`Ok`, `Error::Api`, `UnexpectedStatus`, `Decode`, no response) | {} |\n\
          | failures: the generator's / the document's / the server's | {} / {} / {} |\n\n",
         r.start.as_secs_f64(),
         r.prepare.as_secs_f64(),
@@ -1129,6 +1133,11 @@ fn section(r: &Report) -> String {
         r.requests_exact,
         r.json_requests,
         r.statuses
+            .iter()
+            .map(|(s, n)| format!("{s}: {n}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        r.outcomes
             .iter()
             .map(|(s, n)| format!("{s}: {n}"))
             .collect::<Vec<_>>()
