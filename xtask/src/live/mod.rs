@@ -228,8 +228,8 @@ fn run_one(root: &Path, work: &Path, server: Server, r: &mut Report) -> Result<(
     r.build = clock.elapsed();
     let clock = Instant::now();
     let mut driver = Driver::start(
-        &work
-            .join("target/debug")
+        &target_dir(work)
+            .join("debug")
             .join(format!("{}-driver", prepared.name)),
         &running.url(),
         credential.as_deref(),
@@ -355,10 +355,17 @@ fn prepare(work: &Path, dir: &Path, server: &str, text: &str) -> Result<Prepared
     })
 }
 
+/// Where the live workspace builds: `cargo xtask conformance`'s target directory,
+/// so that the HTTP and TLS stack its drivers share (rustls with aws-lc is minutes
+/// of C on two cores) is built once for both.
+fn target_dir(work: &Path) -> std::path::PathBuf {
+    work.with_file_name("conformance").join("target")
+}
+
 fn build(work: &Path) -> Result<()> {
     let status = Command::new(env!("CARGO"))
         .current_dir(work)
-        .env("CARGO_TARGET_DIR", work.join("target"))
+        .env("CARGO_TARGET_DIR", target_dir(work))
         .args(["build", "--quiet", "--workspace"])
         .status()
         .context("running cargo build")?;
