@@ -122,14 +122,37 @@ impl<T> KeepNull for std::collections::BTreeMap<String, Option<T>> {
     }
 }
 
-/// An optional member's value; an explicit `null` is noted in `rest` (see
-/// [`KeepNull`]) and as a loose read.
-pub fn or_null<T, M: KeepNull>(value: Option<T>, rest: &mut M, member: &str) -> Option<T> {
-    if value.is_none() {
-        rest.keep_null(member);
-        loose();
+/// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+/// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
+pub fn or_null<T, M: KeepNull>(value: Option<Option<T>>, rest: &mut M, member: &str) -> Option<T> {
+    match value {
+        Some(None) => {
+            rest.keep_null(member);
+            loose();
+            None
+        }
+        other => other.flatten(),
     }
-    value
+}
+
+/// A model's map of other members, looked up by a member's name.
+pub trait Kept {
+    type Value: serde::Serialize + ?Sized;
+    fn kept(&self, member: &str) -> Option<&Self::Value>;
+}
+
+impl Kept for serde_json::Map<String, serde_json::Value> {
+    type Value = serde_json::Value;
+    fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+        self.get(member)
+    }
+}
+
+impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+    type Value = T;
+    fn kept(&self, member: &str) -> Option<&T> {
+        self.get(member)
+    }
 }
 
 /// Writes an optional member: its value when set; when unset, the entry of the
@@ -139,23 +162,23 @@ pub fn member<M, T, X>(
     map: &mut M,
     name: &'static str,
     value: &Option<T>,
-    fallback: Option<&X>,
+    others: &X,
 ) -> Result<(), M::Error>
 where
     M: serde::ser::SerializeMap,
     T: serde::Serialize,
-    X: serde::Serialize + ?Sized,
+    X: Kept,
 {
-    match (value, fallback) {
+    match (value, others.kept(name)) {
         (Some(value), _) => map.serialize_entry(name, value),
         (None, Some(kept)) => map.serialize_entry(name, kept),
         (None, None) => Ok(()),
     }
 }
 
-/// Writes a model's other members, except those named like one of its own
-/// (`members`, sorted): those are written in their member's place, or not at all,
-/// so that no member is written twice.
+/// Writes a model's other members, except those named like one of its optional
+/// members (`members`, sorted): those are written in their member's place, or not
+/// at all, so that no member is written twice.
 pub fn rest<'a, M, X, I>(map: &mut M, others: I, members: &[&str]) -> Result<(), M::Error>
 where
     M: serde::ser::SerializeMap,
@@ -440,7 +463,7 @@ mod tests {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = s.serialize_map(None)?;
-            member(&mut map, "note", &self.note, self.extra.get("note"))?;
+            member(&mut map, "note", &self.note, &self.extra)?;
             rest(&mut map, &self.extra, &["note"])?;
             map.end()
         }
@@ -450,7 +473,7 @@ mod tests {
     fn an_optional_members_null_is_kept_beside_and_written_in_its_place() {
         let mut n = Note::default();
         LOOSE.with(|c| c.set(0));
-        n.note = or_null(None, &mut n.extra, "note");
+        n.note = or_null(Some(None), &mut n.extra, "note");
         assert_eq!(
             LOOSE.with(|c| c.get()),
             1,
@@ -461,9 +484,10 @@ mod tests {
         n.note = Some("x".into());
         assert_eq!(serde_json::to_string(&n).unwrap(), r#"{"note":"x","z":1}"#);
         let mut typed: std::collections::BTreeMap<String, Option<u8>> = Default::default();
-        assert_eq!(or_null(Some(3), &mut typed, "a"), Some(3));
-        assert!(typed.is_empty());
-        or_null::<u8, _>(None, &mut typed, "a");
+        assert_eq!(or_null(Some(Some(3)), &mut typed, "a"), Some(3));
+        assert_eq!(or_null::<u8, _>(None, &mut typed, "a"), None);
+        assert!(typed.is_empty(), "absent is not null");
+        or_null::<u8, _>(Some(None), &mut typed, "a");
         assert_eq!(typed.get("a"), Some(&None));
     }
 

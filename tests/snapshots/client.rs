@@ -20,11 +20,7 @@ pub mod types {
         pub weight: Option<f64>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Part {
@@ -35,13 +31,8 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("name", &self.name)?;
-            super::runtime::member(
-                &mut map,
-                "weight",
-                &self.weight,
-                self.extra.get("weight"),
-            )?;
-            super::runtime::rest(&mut map, &self.extra, &["name", "weight"])?;
+            super::runtime::member(&mut map, "weight", &self.weight, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["weight"])?;
             map.end()
         }
     }
@@ -55,13 +46,7 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "name" => f0 = Some(map.next_value()?),
-                    "weight" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "weight",
-                        );
-                    }
+                    "weight" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -70,7 +55,7 @@ pub mod types {
             }
             Ok(Self {
                 name: super::runtime::required(f0, "name")?,
-                weight: f1,
+                weight: super::runtime::or_null(f1, &mut extra, "weight"),
                 extra,
             })
         }
@@ -102,11 +87,7 @@ pub mod types {
         pub status: Option<i64>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Problem {
@@ -116,18 +97,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "title",
-                &self.title,
-                self.extra.get("title"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "status",
-                &self.status,
-                self.extra.get("status"),
-            )?;
+            super::runtime::member(&mut map, "title", &self.title, &self.extra)?;
+            super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
             super::runtime::rest(&mut map, &self.extra, &["status", "title"])?;
             map.end()
         }
@@ -141,20 +112,8 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "title" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "title",
-                        );
-                    }
-                    "status" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "status",
-                        );
-                    }
+                    "title" => f0 = Some(map.next_value()?),
+                    "status" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -162,8 +121,8 @@ pub mod types {
                 }
             }
             Ok(Self {
-                title: f0,
-                status: f1,
+                title: super::runtime::or_null(f0, &mut extra, "title"),
+                status: super::runtime::or_null(f1, &mut extra, "status"),
                 extra,
             })
         }
@@ -185,11 +144,7 @@ pub mod types {
         pub size: Option<i64>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for GetPartFilter {
@@ -199,18 +154,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "name",
-                &self.name,
-                self.extra.get("name"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "size",
-                &self.size,
-                self.extra.get("size"),
-            )?;
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::member(&mut map, "size", &self.size, &self.extra)?;
             super::runtime::rest(&mut map, &self.extra, &["name", "size"])?;
             map.end()
         }
@@ -224,27 +169,19 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "name",
-                        );
-                    }
-                    "size" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "size",
-                        );
-                    }
+                    "name" => f0 = Some(map.next_value()?),
+                    "size" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { name: f0, size: f1, extra })
+            Ok(Self {
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                size: super::runtime::or_null(f1, &mut extra, "size"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for GetPartFilter {
@@ -262,11 +199,7 @@ pub mod types {
         pub ticket: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for PostItemsResponse {
@@ -276,12 +209,7 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "ticket",
-                &self.ticket,
-                self.extra.get("ticket"),
-            )?;
+            super::runtime::member(&mut map, "ticket", &self.ticket, &self.extra)?;
             super::runtime::rest(&mut map, &self.extra, &["ticket"])?;
             map.end()
         }
@@ -295,20 +223,17 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "ticket" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "ticket",
-                        );
-                    }
+                    "ticket" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { ticket: f0, extra })
+            Ok(Self {
+                ticket: super::runtime::or_null(f0, &mut extra, "ticket"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for PostItemsResponse {
@@ -328,11 +253,7 @@ pub mod types {
         pub meta: Option<std::collections::BTreeMap<String, String>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for SubmitFormBody {
@@ -342,18 +263,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "name",
-                &self.name,
-                self.extra.get("name"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "meta",
-                &self.meta,
-                self.extra.get("meta"),
-            )?;
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::member(&mut map, "meta", &self.meta, &self.extra)?;
             super::runtime::rest(&mut map, &self.extra, &["meta", "name"])?;
             map.end()
         }
@@ -367,27 +278,19 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "name",
-                        );
-                    }
-                    "meta" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "meta",
-                        );
-                    }
+                    "name" => f0 = Some(map.next_value()?),
+                    "meta" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { name: f0, meta: f1, extra })
+            Ok(Self {
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                meta: super::runtime::or_null(f1, &mut extra, "meta"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for SubmitFormBody {
@@ -407,11 +310,7 @@ pub mod types {
         pub count: Option<i64>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for UploadBody {
@@ -421,18 +320,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "title",
-                &self.title,
-                self.extra.get("title"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "count",
-                &self.count,
-                self.extra.get("count"),
-            )?;
+            super::runtime::member(&mut map, "title", &self.title, &self.extra)?;
+            super::runtime::member(&mut map, "count", &self.count, &self.extra)?;
             super::runtime::rest(&mut map, &self.extra, &["count", "title"])?;
             map.end()
         }
@@ -446,20 +335,8 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "title" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "title",
-                        );
-                    }
-                    "count" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "count",
-                        );
-                    }
+                    "title" => f0 = Some(map.next_value()?),
+                    "count" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -467,8 +344,8 @@ pub mod types {
                 }
             }
             Ok(Self {
-                title: f0,
-                count: f1,
+                title: super::runtime::or_null(f0, &mut extra, "title"),
+                count: super::runtime::or_null(f1, &mut extra, "count"),
                 extra,
             })
         }
@@ -1471,18 +1348,38 @@ mod runtime {
                 self.insert(member.to_string(), None);
             }
         }
-        /// An optional member's value; an explicit `null` is noted in `rest` (see
-        /// [`KeepNull`]) and as a loose read.
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
         pub fn or_null<T, M: KeepNull>(
-            value: Option<T>,
+            value: Option<Option<T>>,
             rest: &mut M,
             member: &str,
         ) -> Option<T> {
-            if value.is_none() {
-                rest.keep_null(member);
-                loose();
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
             }
-            value
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
         }
         /// Writes an optional member: its value when set; when unset, the entry of the
         /// same name in the model's map of other members (an explicit `null` as it was
@@ -1491,22 +1388,22 @@ mod runtime {
             map: &mut M,
             name: &'static str,
             value: &Option<T>,
-            fallback: Option<&X>,
+            others: &X,
         ) -> Result<(), M::Error>
         where
             M: serde::ser::SerializeMap,
             T: serde::Serialize,
-            X: serde::Serialize + ?Sized,
+            X: Kept,
         {
-            match (value, fallback) {
+            match (value, others.kept(name)) {
                 (Some(value), _) => map.serialize_entry(name, value),
                 (None, Some(kept)) => map.serialize_entry(name, kept),
                 (None, None) => Ok(()),
             }
         }
-        /// Writes a model's other members, except those named like one of its own
-        /// (`members`, sorted): those are written in their member's place, or not at all,
-        /// so that no member is written twice.
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
         pub fn rest<'a, M, X, I>(
             map: &mut M,
             others: I,

@@ -20,11 +20,7 @@ pub mod types {
         pub created: Option<super::runtime::DateTime>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Base {
@@ -35,13 +31,8 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
-            super::runtime::member(
-                &mut map,
-                "created",
-                &self.created,
-                self.extra.get("created"),
-            )?;
-            super::runtime::rest(&mut map, &self.extra, &["created", "id"])?;
+            super::runtime::member(&mut map, "created", &self.created, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["created"])?;
             map.end()
         }
     }
@@ -55,13 +46,7 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "id" => f0 = Some(map.next_value()?),
-                    "created" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "created",
-                        );
-                    }
+                    "created" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -70,7 +55,7 @@ pub mod types {
             }
             Ok(Self {
                 id: super::runtime::required(f0, "id")?,
-                created: f1,
+                created: super::runtime::or_null(f1, &mut extra, "created"),
                 extra,
             })
         }
@@ -100,11 +85,7 @@ pub mod types {
         pub name: String,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Named {
@@ -115,7 +96,7 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("name", &self.name)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            super::runtime::rest(&mut map, &self.extra, &[])?;
             map.end()
         }
     }
@@ -173,11 +154,7 @@ pub mod types {
         pub barks: Option<bool>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Dog {
@@ -188,25 +165,11 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
-            super::runtime::member(
-                &mut map,
-                "created",
-                &self.created,
-                self.extra.get("created"),
-            )?;
+            super::runtime::member(&mut map, "created", &self.created, &self.extra)?;
             map.serialize_entry("name", &self.name)?;
             map.serialize_entry("petType", &self.pet_type)?;
-            super::runtime::member(
-                &mut map,
-                "barks",
-                &self.barks,
-                self.extra.get("barks"),
-            )?;
-            super::runtime::rest(
-                &mut map,
-                &self.extra,
-                &["barks", "created", "id", "name", "petType"],
-            )?;
+            super::runtime::member(&mut map, "barks", &self.barks, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["barks", "created"])?;
             map.end()
         }
     }
@@ -226,22 +189,10 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "id" => f0 = Some(map.next_value()?),
-                    "created" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "created",
-                        );
-                    }
+                    "created" => f1 = Some(map.next_value()?),
                     "name" => f2 = Some(map.next_value()?),
                     "petType" => f3 = Some(map.next_value()?),
-                    "barks" => {
-                        f4 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "barks",
-                        );
-                    }
+                    "barks" => f4 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -250,10 +201,10 @@ pub mod types {
             }
             Ok(Self {
                 id: super::runtime::required(f0, "id")?,
-                created: f1,
+                created: super::runtime::or_null(f1, &mut extra, "created"),
                 name: super::runtime::required(f2, "name")?,
                 pet_type: super::runtime::required(f3, "petType")?,
-                barks: f4,
+                barks: super::runtime::or_null(f4, &mut extra, "barks"),
                 extra,
             })
         }
@@ -297,11 +248,7 @@ pub mod types {
         pub lives: Option<i64>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Cat {
@@ -312,24 +259,10 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
-            super::runtime::member(
-                &mut map,
-                "created",
-                &self.created,
-                self.extra.get("created"),
-            )?;
+            super::runtime::member(&mut map, "created", &self.created, &self.extra)?;
             map.serialize_entry("petType", &self.pet_type)?;
-            super::runtime::member(
-                &mut map,
-                "lives",
-                &self.lives,
-                self.extra.get("lives"),
-            )?;
-            super::runtime::rest(
-                &mut map,
-                &self.extra,
-                &["created", "id", "lives", "petType"],
-            )?;
+            super::runtime::member(&mut map, "lives", &self.lives, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["created", "lives"])?;
             map.end()
         }
     }
@@ -343,21 +276,9 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "id" => f0 = Some(map.next_value()?),
-                    "created" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "created",
-                        );
-                    }
+                    "created" => f1 = Some(map.next_value()?),
                     "petType" => f2 = Some(map.next_value()?),
-                    "lives" => {
-                        f3 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "lives",
-                        );
-                    }
+                    "lives" => f3 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -366,9 +287,9 @@ pub mod types {
             }
             Ok(Self {
                 id: super::runtime::required(f0, "id")?,
-                created: f1,
+                created: super::runtime::or_null(f1, &mut extra, "created"),
                 pet_type: super::runtime::required(f2, "petType")?,
-                lives: f3,
+                lives: super::runtime::or_null(f3, &mut extra, "lives"),
                 extra,
             })
         }
@@ -563,11 +484,7 @@ pub mod types {
         pub tool_resources: Option<serde_json::Map<String, serde_json::Value>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Thread {
@@ -579,7 +496,7 @@ pub mod types {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
             map.serialize_entry("tool_resources", &self.tool_resources)?;
-            super::runtime::rest(&mut map, &self.extra, &["id", "tool_resources"])?;
+            super::runtime::rest(&mut map, &self.extra, &[])?;
             map.end()
         }
     }
@@ -634,11 +551,7 @@ pub mod types {
         pub thread_id: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Run {
@@ -649,13 +562,8 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
-            super::runtime::member(
-                &mut map,
-                "thread_id",
-                &self.thread_id,
-                self.extra.get("thread_id"),
-            )?;
-            super::runtime::rest(&mut map, &self.extra, &["id", "thread_id"])?;
+            super::runtime::member(&mut map, "thread_id", &self.thread_id, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["thread_id"])?;
             map.end()
         }
     }
@@ -669,13 +577,7 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "id" => f0 = Some(map.next_value()?),
-                    "thread_id" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "thread_id",
-                        );
-                    }
+                    "thread_id" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -684,7 +586,7 @@ pub mod types {
             }
             Ok(Self {
                 id: super::runtime::required(f0, "id")?,
-                thread_id: f1,
+                thread_id: super::runtime::or_null(f1, &mut extra, "thread_id"),
                 extra,
             })
         }
@@ -786,11 +688,7 @@ pub mod types {
         pub owner: Option<Named>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for NullableRef {
@@ -800,13 +698,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "pet", &self.pet, self.extra.get("pet"))?;
-            super::runtime::member(
-                &mut map,
-                "owner",
-                &self.owner,
-                self.extra.get("owner"),
-            )?;
+            super::runtime::member(&mut map, "pet", &self.pet, &self.extra)?;
+            super::runtime::member(&mut map, "owner", &self.owner, &self.extra)?;
             super::runtime::rest(&mut map, &self.extra, &["owner", "pet"])?;
             map.end()
         }
@@ -821,20 +714,18 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "pet" => f0 = Some(map.next_value()?),
-                    "owner" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "owner",
-                        );
-                    }
+                    "owner" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { pet: f0, owner: f1, extra })
+            Ok(Self {
+                pet: f0,
+                owner: super::runtime::or_null(f1, &mut extra, "owner"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for NullableRef {
@@ -858,11 +749,7 @@ pub mod types {
         pub coordinate: Coordinate,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
@@ -885,11 +772,7 @@ pub mod types {
         pub radius: f64,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for ShapeCircle {
@@ -900,7 +783,7 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("radius", &self.radius)?;
-            super::runtime::rest(&mut map, &self.extra, &["radius"])?;
+            super::runtime::rest(&mut map, &self.extra, &[])?;
             map.end()
         }
     }
@@ -950,11 +833,7 @@ pub mod types {
         pub side: f64,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for ShapeSquare {
@@ -965,7 +844,7 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("side", &self.side)?;
-            super::runtime::rest(&mut map, &self.extra, &["side"])?;
+            super::runtime::rest(&mut map, &self.extra, &[])?;
             map.end()
         }
     }
@@ -1017,11 +896,7 @@ pub mod types {
         pub data: Thread,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for StreamEventThreadCreated {
@@ -1033,7 +908,7 @@ pub mod types {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("event", &self.event)?;
             map.serialize_entry("data", &self.data)?;
-            super::runtime::rest(&mut map, &self.extra, &["data", "event"])?;
+            super::runtime::rest(&mut map, &self.extra, &[])?;
             map.end()
         }
     }
@@ -1143,11 +1018,7 @@ pub mod types {
         pub data: Run,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for StreamEventRunCreated {
@@ -1159,7 +1030,7 @@ pub mod types {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("event", &self.event)?;
             map.serialize_entry("data", &self.data)?;
-            super::runtime::rest(&mut map, &self.extra, &["data", "event"])?;
+            super::runtime::rest(&mut map, &self.extra, &[])?;
             map.end()
         }
     }
@@ -1794,18 +1665,38 @@ mod runtime {
                 self.insert(member.to_string(), None);
             }
         }
-        /// An optional member's value; an explicit `null` is noted in `rest` (see
-        /// [`KeepNull`]) and as a loose read.
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
         pub fn or_null<T, M: KeepNull>(
-            value: Option<T>,
+            value: Option<Option<T>>,
             rest: &mut M,
             member: &str,
         ) -> Option<T> {
-            if value.is_none() {
-                rest.keep_null(member);
-                loose();
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
             }
-            value
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
         }
         /// Writes an optional member: its value when set; when unset, the entry of the
         /// same name in the model's map of other members (an explicit `null` as it was
@@ -1814,22 +1705,22 @@ mod runtime {
             map: &mut M,
             name: &'static str,
             value: &Option<T>,
-            fallback: Option<&X>,
+            others: &X,
         ) -> Result<(), M::Error>
         where
             M: serde::ser::SerializeMap,
             T: serde::Serialize,
-            X: serde::Serialize + ?Sized,
+            X: Kept,
         {
-            match (value, fallback) {
+            match (value, others.kept(name)) {
                 (Some(value), _) => map.serialize_entry(name, value),
                 (None, Some(kept)) => map.serialize_entry(name, kept),
                 (None, None) => Ok(()),
             }
         }
-        /// Writes a model's other members, except those named like one of its own
-        /// (`members`, sorted): those are written in their member's place, or not at all,
-        /// so that no member is written twice.
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
         pub fn rest<'a, M, X, I>(
             map: &mut M,
             others: I,

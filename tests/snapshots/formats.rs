@@ -46,11 +46,7 @@ pub mod types {
         pub huge: Option<i64>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Formats {
@@ -60,76 +56,21 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "at", &self.at, self.extra.get("at"))?;
-            super::runtime::member(&mut map, "day", &self.day, self.extra.get("day"))?;
-            super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
-            super::runtime::member(
-                &mut map,
-                "blob",
-                &self.blob,
-                self.extra.get("blob"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "file",
-                &self.file,
-                self.extra.get("file"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "secret",
-                &self.secret,
-                self.extra.get("secret"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "email",
-                &self.email,
-                self.extra.get("email"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "small",
-                &self.small,
-                self.extra.get("small"),
-            )?;
-            super::runtime::member(&mut map, "big", &self.big, self.extra.get("big"))?;
-            super::runtime::member(
-                &mut map,
-                "unsigned",
-                &self.unsigned,
-                self.extra.get("unsigned"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "tiny",
-                &self.tiny,
-                self.extra.get("tiny"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "ratio",
-                &self.ratio,
-                self.extra.get("ratio"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "precise",
-                &self.precise,
-                self.extra.get("precise"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "plain",
-                &self.plain,
-                self.extra.get("plain"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "huge",
-                &self.huge,
-                self.extra.get("huge"),
-            )?;
+            super::runtime::member(&mut map, "at", &self.at, &self.extra)?;
+            super::runtime::member(&mut map, "day", &self.day, &self.extra)?;
+            super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+            super::runtime::member(&mut map, "blob", &self.blob, &self.extra)?;
+            super::runtime::member(&mut map, "file", &self.file, &self.extra)?;
+            super::runtime::member(&mut map, "secret", &self.secret, &self.extra)?;
+            super::runtime::member(&mut map, "email", &self.email, &self.extra)?;
+            super::runtime::member(&mut map, "small", &self.small, &self.extra)?;
+            super::runtime::member(&mut map, "big", &self.big, &self.extra)?;
+            super::runtime::member(&mut map, "unsigned", &self.unsigned, &self.extra)?;
+            super::runtime::member(&mut map, "tiny", &self.tiny, &self.extra)?;
+            super::runtime::member(&mut map, "ratio", &self.ratio, &self.extra)?;
+            super::runtime::member(&mut map, "precise", &self.precise, &self.extra)?;
+            super::runtime::member(&mut map, "plain", &self.plain, &self.extra)?;
+            super::runtime::member(&mut map, "huge", &self.huge, &self.extra)?;
             super::runtime::rest(
                 &mut map,
                 &self.extra,
@@ -195,103 +136,21 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "at" => {
-                        f0 = super::runtime::or_null(map.next_value()?, &mut extra, "at");
-                    }
-                    "day" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "day",
-                        );
-                    }
-                    "id" => {
-                        f2 = super::runtime::or_null(map.next_value()?, &mut extra, "id");
-                    }
-                    "blob" => {
-                        f3 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "blob",
-                        );
-                    }
-                    "file" => {
-                        f4 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "file",
-                        );
-                    }
-                    "secret" => {
-                        f5 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "secret",
-                        );
-                    }
-                    "email" => {
-                        f6 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "email",
-                        );
-                    }
-                    "small" => {
-                        f7 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "small",
-                        );
-                    }
-                    "big" => {
-                        f8 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "big",
-                        );
-                    }
-                    "unsigned" => {
-                        f9 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "unsigned",
-                        );
-                    }
-                    "tiny" => {
-                        f10 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "tiny",
-                        );
-                    }
-                    "ratio" => {
-                        f11 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "ratio",
-                        );
-                    }
-                    "precise" => {
-                        f12 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "precise",
-                        );
-                    }
-                    "plain" => {
-                        f13 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "plain",
-                        );
-                    }
-                    "huge" => {
-                        f14 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "huge",
-                        );
-                    }
+                    "at" => f0 = Some(map.next_value()?),
+                    "day" => f1 = Some(map.next_value()?),
+                    "id" => f2 = Some(map.next_value()?),
+                    "blob" => f3 = Some(map.next_value()?),
+                    "file" => f4 = Some(map.next_value()?),
+                    "secret" => f5 = Some(map.next_value()?),
+                    "email" => f6 = Some(map.next_value()?),
+                    "small" => f7 = Some(map.next_value()?),
+                    "big" => f8 = Some(map.next_value()?),
+                    "unsigned" => f9 = Some(map.next_value()?),
+                    "tiny" => f10 = Some(map.next_value()?),
+                    "ratio" => f11 = Some(map.next_value()?),
+                    "precise" => f12 = Some(map.next_value()?),
+                    "plain" => f13 = Some(map.next_value()?),
+                    "huge" => f14 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -299,21 +158,21 @@ pub mod types {
                 }
             }
             Ok(Self {
-                at: f0,
-                day: f1,
-                id: f2,
-                blob: f3,
-                file: f4,
-                secret: f5,
-                email: f6,
-                small: f7,
-                big: f8,
-                unsigned: f9,
-                tiny: f10,
-                ratio: f11,
-                precise: f12,
-                plain: f13,
-                huge: f14,
+                at: super::runtime::or_null(f0, &mut extra, "at"),
+                day: super::runtime::or_null(f1, &mut extra, "day"),
+                id: super::runtime::or_null(f2, &mut extra, "id"),
+                blob: super::runtime::or_null(f3, &mut extra, "blob"),
+                file: super::runtime::or_null(f4, &mut extra, "file"),
+                secret: super::runtime::or_null(f5, &mut extra, "secret"),
+                email: super::runtime::or_null(f6, &mut extra, "email"),
+                small: super::runtime::or_null(f7, &mut extra, "small"),
+                big: super::runtime::or_null(f8, &mut extra, "big"),
+                unsigned: super::runtime::or_null(f9, &mut extra, "unsigned"),
+                tiny: super::runtime::or_null(f10, &mut extra, "tiny"),
+                ratio: super::runtime::or_null(f11, &mut extra, "ratio"),
+                precise: super::runtime::or_null(f12, &mut extra, "precise"),
+                plain: super::runtime::or_null(f13, &mut extra, "plain"),
+                huge: super::runtime::or_null(f14, &mut extra, "huge"),
                 extra,
             })
         }
@@ -939,18 +798,38 @@ mod runtime {
                 self.insert(member.to_string(), None);
             }
         }
-        /// An optional member's value; an explicit `null` is noted in `rest` (see
-        /// [`KeepNull`]) and as a loose read.
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
         pub fn or_null<T, M: KeepNull>(
-            value: Option<T>,
+            value: Option<Option<T>>,
             rest: &mut M,
             member: &str,
         ) -> Option<T> {
-            if value.is_none() {
-                rest.keep_null(member);
-                loose();
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
             }
-            value
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
         }
         /// Writes an optional member: its value when set; when unset, the entry of the
         /// same name in the model's map of other members (an explicit `null` as it was
@@ -959,22 +838,22 @@ mod runtime {
             map: &mut M,
             name: &'static str,
             value: &Option<T>,
-            fallback: Option<&X>,
+            others: &X,
         ) -> Result<(), M::Error>
         where
             M: serde::ser::SerializeMap,
             T: serde::Serialize,
-            X: serde::Serialize + ?Sized,
+            X: Kept,
         {
-            match (value, fallback) {
+            match (value, others.kept(name)) {
                 (Some(value), _) => map.serialize_entry(name, value),
                 (None, Some(kept)) => map.serialize_entry(name, kept),
                 (None, None) => Ok(()),
             }
         }
-        /// Writes a model's other members, except those named like one of its own
-        /// (`members`, sorted): those are written in their member's place, or not at all,
-        /// so that no member is written twice.
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
         pub fn rest<'a, M, X, I>(
             map: &mut M,
             others: I,

@@ -22,11 +22,7 @@ pub mod types {
         pub address: Option<OrderAddress>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Order {
@@ -36,24 +32,9 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "speed",
-                &self.speed,
-                self.extra.get("speed"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "lines",
-                &self.lines,
-                self.extra.get("lines"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "address",
-                &self.address,
-                self.extra.get("address"),
-            )?;
+            super::runtime::member(&mut map, "speed", &self.speed, &self.extra)?;
+            super::runtime::member(&mut map, "lines", &self.lines, &self.extra)?;
+            super::runtime::member(&mut map, "address", &self.address, &self.extra)?;
             super::runtime::rest(&mut map, &self.extra, &["address", "lines", "speed"])?;
             map.end()
         }
@@ -67,27 +48,9 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "speed" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "speed",
-                        );
-                    }
-                    "lines" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "lines",
-                        );
-                    }
-                    "address" => {
-                        f2 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "address",
-                        );
-                    }
+                    "speed" => f0 = Some(map.next_value()?),
+                    "lines" => f1 = Some(map.next_value()?),
+                    "address" => f2 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -95,9 +58,9 @@ pub mod types {
                 }
             }
             Ok(Self {
-                speed: f0,
-                lines: f1,
-                address: f2,
+                speed: super::runtime::or_null(f0, &mut extra, "speed"),
+                lines: super::runtime::or_null(f1, &mut extra, "lines"),
+                address: super::runtime::or_null(f2, &mut extra, "address"),
                 extra,
             })
         }
@@ -119,11 +82,7 @@ pub mod types {
         pub name: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for OrderSpeed {
@@ -133,18 +92,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "value",
-                &self.value,
-                self.extra.get("value"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "name",
-                &self.name,
-                self.extra.get("name"),
-            )?;
+            super::runtime::member(&mut map, "value", &self.value, &self.extra)?;
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
             super::runtime::rest(&mut map, &self.extra, &["name", "value"])?;
             map.end()
         }
@@ -158,27 +107,19 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "value" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "value",
-                        );
-                    }
-                    "name" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "name",
-                        );
-                    }
+                    "value" => f0 = Some(map.next_value()?),
+                    "name" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { value: f0, name: f1, extra })
+            Ok(Self {
+                value: super::runtime::or_null(f0, &mut extra, "value"),
+                name: super::runtime::or_null(f1, &mut extra, "name"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for OrderSpeed {
@@ -198,11 +139,7 @@ pub mod types {
         pub state: Option<OrderLinesItemState>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for OrderLinesItem {
@@ -212,13 +149,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "sku", &self.sku, self.extra.get("sku"))?;
-            super::runtime::member(
-                &mut map,
-                "state",
-                &self.state,
-                self.extra.get("state"),
-            )?;
+            super::runtime::member(&mut map, "sku", &self.sku, &self.extra)?;
+            super::runtime::member(&mut map, "state", &self.state, &self.extra)?;
             super::runtime::rest(&mut map, &self.extra, &["sku", "state"])?;
             map.end()
         }
@@ -232,27 +164,19 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "sku" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "sku",
-                        );
-                    }
-                    "state" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "state",
-                        );
-                    }
+                    "sku" => f0 = Some(map.next_value()?),
+                    "state" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { sku: f0, state: f1, extra })
+            Ok(Self {
+                sku: super::runtime::or_null(f0, &mut extra, "sku"),
+                state: super::runtime::or_null(f1, &mut extra, "state"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for OrderLinesItem {
@@ -328,11 +252,7 @@ pub mod types {
         pub geo: Option<OrderAddressGeo>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for OrderAddress {
@@ -342,7 +262,7 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "geo", &self.geo, self.extra.get("geo"))?;
+            super::runtime::member(&mut map, "geo", &self.geo, &self.extra)?;
             super::runtime::rest(&mut map, &self.extra, &["geo"])?;
             map.end()
         }
@@ -356,20 +276,17 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "geo" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "geo",
-                        );
-                    }
+                    "geo" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { geo: f0, extra })
+            Ok(Self {
+                geo: super::runtime::or_null(f0, &mut extra, "geo"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for OrderAddress {
@@ -387,11 +304,7 @@ pub mod types {
         pub coordinates: Option<Vec<OrderAddressGeoCoordinatesItem>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for OrderAddressGeo {
@@ -405,7 +318,7 @@ pub mod types {
                 &mut map,
                 "coordinates",
                 &self.coordinates,
-                self.extra.get("coordinates"),
+                &self.extra,
             )?;
             super::runtime::rest(&mut map, &self.extra, &["coordinates"])?;
             map.end()
@@ -420,20 +333,17 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "coordinates" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "coordinates",
-                        );
-                    }
+                    "coordinates" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { coordinates: f0, extra })
+            Ok(Self {
+                coordinates: super::runtime::or_null(f0, &mut extra, "coordinates"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for OrderAddressGeo {
@@ -617,18 +527,38 @@ mod runtime {
                 self.insert(member.to_string(), None);
             }
         }
-        /// An optional member's value; an explicit `null` is noted in `rest` (see
-        /// [`KeepNull`]) and as a loose read.
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
         pub fn or_null<T, M: KeepNull>(
-            value: Option<T>,
+            value: Option<Option<T>>,
             rest: &mut M,
             member: &str,
         ) -> Option<T> {
-            if value.is_none() {
-                rest.keep_null(member);
-                loose();
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
             }
-            value
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
         }
         /// Writes an optional member: its value when set; when unset, the entry of the
         /// same name in the model's map of other members (an explicit `null` as it was
@@ -637,22 +567,22 @@ mod runtime {
             map: &mut M,
             name: &'static str,
             value: &Option<T>,
-            fallback: Option<&X>,
+            others: &X,
         ) -> Result<(), M::Error>
         where
             M: serde::ser::SerializeMap,
             T: serde::Serialize,
-            X: serde::Serialize + ?Sized,
+            X: Kept,
         {
-            match (value, fallback) {
+            match (value, others.kept(name)) {
                 (Some(value), _) => map.serialize_entry(name, value),
                 (None, Some(kept)) => map.serialize_entry(name, kept),
                 (None, None) => Ok(()),
             }
         }
-        /// Writes a model's other members, except those named like one of its own
-        /// (`members`, sorted): those are written in their member's place, or not at all,
-        /// so that no member is written twice.
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
         pub fn rest<'a, M, X, I>(
             map: &mut M,
             others: I,

@@ -40,11 +40,7 @@ pub mod types {
         pub l: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Leaf {
@@ -55,21 +51,21 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("a", &self.a)?;
-            super::runtime::member(&mut map, "b", &self.b, self.extra.get("b"))?;
-            super::runtime::member(&mut map, "c", &self.c, self.extra.get("c"))?;
-            super::runtime::member(&mut map, "d", &self.d, self.extra.get("d"))?;
-            super::runtime::member(&mut map, "e", &self.e, self.extra.get("e"))?;
-            super::runtime::member(&mut map, "f", &self.f, self.extra.get("f"))?;
-            super::runtime::member(&mut map, "g", &self.g, self.extra.get("g"))?;
-            super::runtime::member(&mut map, "h", &self.h, self.extra.get("h"))?;
-            super::runtime::member(&mut map, "i", &self.i, self.extra.get("i"))?;
-            super::runtime::member(&mut map, "j", &self.j, self.extra.get("j"))?;
-            super::runtime::member(&mut map, "k", &self.k, self.extra.get("k"))?;
-            super::runtime::member(&mut map, "l", &self.l, self.extra.get("l"))?;
+            super::runtime::member(&mut map, "b", &self.b, &self.extra)?;
+            super::runtime::member(&mut map, "c", &self.c, &self.extra)?;
+            super::runtime::member(&mut map, "d", &self.d, &self.extra)?;
+            super::runtime::member(&mut map, "e", &self.e, &self.extra)?;
+            super::runtime::member(&mut map, "f", &self.f, &self.extra)?;
+            super::runtime::member(&mut map, "g", &self.g, &self.extra)?;
+            super::runtime::member(&mut map, "h", &self.h, &self.extra)?;
+            super::runtime::member(&mut map, "i", &self.i, &self.extra)?;
+            super::runtime::member(&mut map, "j", &self.j, &self.extra)?;
+            super::runtime::member(&mut map, "k", &self.k, &self.extra)?;
+            super::runtime::member(&mut map, "l", &self.l, &self.extra)?;
             super::runtime::rest(
                 &mut map,
                 &self.extra,
-                &["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"],
+                &["b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"],
             )?;
             map.end()
         }
@@ -97,39 +93,17 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "a" => f0 = Some(map.next_value()?),
-                    "b" => {
-                        f1 = super::runtime::or_null(map.next_value()?, &mut extra, "b");
-                    }
-                    "c" => {
-                        f2 = super::runtime::or_null(map.next_value()?, &mut extra, "c");
-                    }
-                    "d" => {
-                        f3 = super::runtime::or_null(map.next_value()?, &mut extra, "d");
-                    }
-                    "e" => {
-                        f4 = super::runtime::or_null(map.next_value()?, &mut extra, "e");
-                    }
-                    "f" => {
-                        f5 = super::runtime::or_null(map.next_value()?, &mut extra, "f");
-                    }
-                    "g" => {
-                        f6 = super::runtime::or_null(map.next_value()?, &mut extra, "g");
-                    }
-                    "h" => {
-                        f7 = super::runtime::or_null(map.next_value()?, &mut extra, "h");
-                    }
-                    "i" => {
-                        f8 = super::runtime::or_null(map.next_value()?, &mut extra, "i");
-                    }
-                    "j" => {
-                        f9 = super::runtime::or_null(map.next_value()?, &mut extra, "j");
-                    }
-                    "k" => {
-                        f10 = super::runtime::or_null(map.next_value()?, &mut extra, "k");
-                    }
-                    "l" => {
-                        f11 = super::runtime::or_null(map.next_value()?, &mut extra, "l");
-                    }
+                    "b" => f1 = Some(map.next_value()?),
+                    "c" => f2 = Some(map.next_value()?),
+                    "d" => f3 = Some(map.next_value()?),
+                    "e" => f4 = Some(map.next_value()?),
+                    "f" => f5 = Some(map.next_value()?),
+                    "g" => f6 = Some(map.next_value()?),
+                    "h" => f7 = Some(map.next_value()?),
+                    "i" => f8 = Some(map.next_value()?),
+                    "j" => f9 = Some(map.next_value()?),
+                    "k" => f10 = Some(map.next_value()?),
+                    "l" => f11 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -138,17 +112,17 @@ pub mod types {
             }
             Ok(Self {
                 a: super::runtime::required(f0, "a")?,
-                b: f1,
-                c: f2,
-                d: f3,
-                e: f4,
-                f: f5,
-                g: f6,
-                h: f7,
-                i: f8,
-                j: f9,
-                k: f10,
-                l: f11,
+                b: super::runtime::or_null(f1, &mut extra, "b"),
+                c: super::runtime::or_null(f2, &mut extra, "c"),
+                d: super::runtime::or_null(f3, &mut extra, "d"),
+                e: super::runtime::or_null(f4, &mut extra, "e"),
+                f: super::runtime::or_null(f5, &mut extra, "f"),
+                g: super::runtime::or_null(f6, &mut extra, "g"),
+                h: super::runtime::or_null(f7, &mut extra, "h"),
+                i: super::runtime::or_null(f8, &mut extra, "i"),
+                j: super::runtime::or_null(f9, &mut extra, "j"),
+                k: super::runtime::or_null(f10, &mut extra, "k"),
+                l: super::runtime::or_null(f11, &mut extra, "l"),
                 extra,
             })
         }
@@ -198,11 +172,7 @@ pub mod types {
         pub by_name: Option<std::collections::BTreeMap<String, Leaf>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Level0 {
@@ -212,41 +182,16 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "name",
-                &self.name,
-                self.extra.get("name"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "left",
-                &self.left,
-                self.extra.get("left"),
-            )?;
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::member(&mut map, "left", &self.left, &self.extra)?;
             map.serialize_entry("middle", &self.middle)?;
-            super::runtime::member(
-                &mut map,
-                "right",
-                &self.right,
-                self.extra.get("right"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "leaves",
-                &self.leaves,
-                self.extra.get("leaves"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "byName",
-                &self.by_name,
-                self.extra.get("byName"),
-            )?;
+            super::runtime::member(&mut map, "right", &self.right, &self.extra)?;
+            super::runtime::member(&mut map, "leaves", &self.leaves, &self.extra)?;
+            super::runtime::member(&mut map, "byName", &self.by_name, &self.extra)?;
             super::runtime::rest(
                 &mut map,
                 &self.extra,
-                &["byName", "leaves", "left", "middle", "name", "right"],
+                &["byName", "leaves", "left", "name", "right"],
             )?;
             map.end()
         }
@@ -267,36 +212,12 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "name",
-                        );
-                    }
-                    "left" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "left",
-                        );
-                    }
+                    "name" => f0 = Some(map.next_value()?),
+                    "left" => f1 = Some(map.next_value()?),
                     "middle" => f2 = Some(map.next_value()?),
                     "right" => f3 = Some(map.next_value()?),
-                    "leaves" => {
-                        f4 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "leaves",
-                        );
-                    }
-                    "byName" => {
-                        f5 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "byName",
-                        );
-                    }
+                    "leaves" => f4 = Some(map.next_value()?),
+                    "byName" => f5 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -304,12 +225,12 @@ pub mod types {
                 }
             }
             Ok(Self {
-                name: f0,
-                left: f1,
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                left: super::runtime::or_null(f1, &mut extra, "left"),
                 middle: super::runtime::required(f2, "middle")?,
                 right: f3,
-                leaves: f4,
-                by_name: f5,
+                leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
+                by_name: super::runtime::or_null(f5, &mut extra, "byName"),
                 extra,
             })
         }
@@ -353,11 +274,7 @@ pub mod types {
         pub by_name: Option<std::collections::BTreeMap<String, Leaf>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Level1 {
@@ -367,41 +284,16 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "name",
-                &self.name,
-                self.extra.get("name"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "left",
-                &self.left,
-                self.extra.get("left"),
-            )?;
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::member(&mut map, "left", &self.left, &self.extra)?;
             map.serialize_entry("middle", &self.middle)?;
-            super::runtime::member(
-                &mut map,
-                "right",
-                &self.right,
-                self.extra.get("right"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "leaves",
-                &self.leaves,
-                self.extra.get("leaves"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "byName",
-                &self.by_name,
-                self.extra.get("byName"),
-            )?;
+            super::runtime::member(&mut map, "right", &self.right, &self.extra)?;
+            super::runtime::member(&mut map, "leaves", &self.leaves, &self.extra)?;
+            super::runtime::member(&mut map, "byName", &self.by_name, &self.extra)?;
             super::runtime::rest(
                 &mut map,
                 &self.extra,
-                &["byName", "leaves", "left", "middle", "name", "right"],
+                &["byName", "leaves", "left", "name", "right"],
             )?;
             map.end()
         }
@@ -422,36 +314,12 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "name",
-                        );
-                    }
-                    "left" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "left",
-                        );
-                    }
+                    "name" => f0 = Some(map.next_value()?),
+                    "left" => f1 = Some(map.next_value()?),
                     "middle" => f2 = Some(map.next_value()?),
                     "right" => f3 = Some(map.next_value()?),
-                    "leaves" => {
-                        f4 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "leaves",
-                        );
-                    }
-                    "byName" => {
-                        f5 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "byName",
-                        );
-                    }
+                    "leaves" => f4 = Some(map.next_value()?),
+                    "byName" => f5 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -459,12 +327,12 @@ pub mod types {
                 }
             }
             Ok(Self {
-                name: f0,
-                left: f1,
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                left: super::runtime::or_null(f1, &mut extra, "left"),
                 middle: super::runtime::required(f2, "middle")?,
                 right: f3,
-                leaves: f4,
-                by_name: f5,
+                leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
+                by_name: super::runtime::or_null(f5, &mut extra, "byName"),
                 extra,
             })
         }
@@ -508,11 +376,7 @@ pub mod types {
         pub by_name: Option<std::collections::BTreeMap<String, Leaf>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Level2 {
@@ -522,41 +386,16 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "name",
-                &self.name,
-                self.extra.get("name"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "left",
-                &self.left,
-                self.extra.get("left"),
-            )?;
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::member(&mut map, "left", &self.left, &self.extra)?;
             map.serialize_entry("middle", &self.middle)?;
-            super::runtime::member(
-                &mut map,
-                "right",
-                &self.right,
-                self.extra.get("right"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "leaves",
-                &self.leaves,
-                self.extra.get("leaves"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "byName",
-                &self.by_name,
-                self.extra.get("byName"),
-            )?;
+            super::runtime::member(&mut map, "right", &self.right, &self.extra)?;
+            super::runtime::member(&mut map, "leaves", &self.leaves, &self.extra)?;
+            super::runtime::member(&mut map, "byName", &self.by_name, &self.extra)?;
             super::runtime::rest(
                 &mut map,
                 &self.extra,
-                &["byName", "leaves", "left", "middle", "name", "right"],
+                &["byName", "leaves", "left", "name", "right"],
             )?;
             map.end()
         }
@@ -577,36 +416,12 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "name",
-                        );
-                    }
-                    "left" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "left",
-                        );
-                    }
+                    "name" => f0 = Some(map.next_value()?),
+                    "left" => f1 = Some(map.next_value()?),
                     "middle" => f2 = Some(map.next_value()?),
                     "right" => f3 = Some(map.next_value()?),
-                    "leaves" => {
-                        f4 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "leaves",
-                        );
-                    }
-                    "byName" => {
-                        f5 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "byName",
-                        );
-                    }
+                    "leaves" => f4 = Some(map.next_value()?),
+                    "byName" => f5 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -614,12 +429,12 @@ pub mod types {
                 }
             }
             Ok(Self {
-                name: f0,
-                left: f1,
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                left: super::runtime::or_null(f1, &mut extra, "left"),
                 middle: super::runtime::required(f2, "middle")?,
                 right: f3,
-                leaves: f4,
-                by_name: f5,
+                leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
+                by_name: super::runtime::or_null(f5, &mut extra, "byName"),
                 extra,
             })
         }
@@ -663,11 +478,7 @@ pub mod types {
         pub by_name: Option<std::collections::BTreeMap<String, Leaf>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Level3 {
@@ -677,41 +488,16 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "name",
-                &self.name,
-                self.extra.get("name"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "left",
-                &self.left,
-                self.extra.get("left"),
-            )?;
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::member(&mut map, "left", &self.left, &self.extra)?;
             map.serialize_entry("middle", &self.middle)?;
-            super::runtime::member(
-                &mut map,
-                "right",
-                &self.right,
-                self.extra.get("right"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "leaves",
-                &self.leaves,
-                self.extra.get("leaves"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "byName",
-                &self.by_name,
-                self.extra.get("byName"),
-            )?;
+            super::runtime::member(&mut map, "right", &self.right, &self.extra)?;
+            super::runtime::member(&mut map, "leaves", &self.leaves, &self.extra)?;
+            super::runtime::member(&mut map, "byName", &self.by_name, &self.extra)?;
             super::runtime::rest(
                 &mut map,
                 &self.extra,
-                &["byName", "leaves", "left", "middle", "name", "right"],
+                &["byName", "leaves", "left", "name", "right"],
             )?;
             map.end()
         }
@@ -732,36 +518,12 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "name",
-                        );
-                    }
-                    "left" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "left",
-                        );
-                    }
+                    "name" => f0 = Some(map.next_value()?),
+                    "left" => f1 = Some(map.next_value()?),
                     "middle" => f2 = Some(map.next_value()?),
                     "right" => f3 = Some(map.next_value()?),
-                    "leaves" => {
-                        f4 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "leaves",
-                        );
-                    }
-                    "byName" => {
-                        f5 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "byName",
-                        );
-                    }
+                    "leaves" => f4 = Some(map.next_value()?),
+                    "byName" => f5 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -769,12 +531,12 @@ pub mod types {
                 }
             }
             Ok(Self {
-                name: f0,
-                left: f1,
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                left: super::runtime::or_null(f1, &mut extra, "left"),
                 middle: super::runtime::required(f2, "middle")?,
                 right: f3,
-                leaves: f4,
-                by_name: f5,
+                leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
+                by_name: super::runtime::or_null(f5, &mut extra, "byName"),
                 extra,
             })
         }
@@ -818,11 +580,7 @@ pub mod types {
         pub by_name: Option<std::collections::BTreeMap<String, Leaf>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Level4 {
@@ -832,41 +590,16 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "name",
-                &self.name,
-                self.extra.get("name"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "left",
-                &self.left,
-                self.extra.get("left"),
-            )?;
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::member(&mut map, "left", &self.left, &self.extra)?;
             map.serialize_entry("middle", &self.middle)?;
-            super::runtime::member(
-                &mut map,
-                "right",
-                &self.right,
-                self.extra.get("right"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "leaves",
-                &self.leaves,
-                self.extra.get("leaves"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "byName",
-                &self.by_name,
-                self.extra.get("byName"),
-            )?;
+            super::runtime::member(&mut map, "right", &self.right, &self.extra)?;
+            super::runtime::member(&mut map, "leaves", &self.leaves, &self.extra)?;
+            super::runtime::member(&mut map, "byName", &self.by_name, &self.extra)?;
             super::runtime::rest(
                 &mut map,
                 &self.extra,
-                &["byName", "leaves", "left", "middle", "name", "right"],
+                &["byName", "leaves", "left", "name", "right"],
             )?;
             map.end()
         }
@@ -887,36 +620,12 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "name",
-                        );
-                    }
-                    "left" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "left",
-                        );
-                    }
+                    "name" => f0 = Some(map.next_value()?),
+                    "left" => f1 = Some(map.next_value()?),
                     "middle" => f2 = Some(map.next_value()?),
                     "right" => f3 = Some(map.next_value()?),
-                    "leaves" => {
-                        f4 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "leaves",
-                        );
-                    }
-                    "byName" => {
-                        f5 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "byName",
-                        );
-                    }
+                    "leaves" => f4 = Some(map.next_value()?),
+                    "byName" => f5 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -924,12 +633,12 @@ pub mod types {
                 }
             }
             Ok(Self {
-                name: f0,
-                left: f1,
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                left: super::runtime::or_null(f1, &mut extra, "left"),
                 middle: super::runtime::required(f2, "middle")?,
                 right: f3,
-                leaves: f4,
-                by_name: f5,
+                leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
+                by_name: super::runtime::or_null(f5, &mut extra, "byName"),
                 extra,
             })
         }
@@ -973,11 +682,7 @@ pub mod types {
         pub by_name: Option<std::collections::BTreeMap<String, Leaf>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Level5 {
@@ -987,41 +692,16 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "name",
-                &self.name,
-                self.extra.get("name"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "left",
-                &self.left,
-                self.extra.get("left"),
-            )?;
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::member(&mut map, "left", &self.left, &self.extra)?;
             map.serialize_entry("middle", &self.middle)?;
-            super::runtime::member(
-                &mut map,
-                "right",
-                &self.right,
-                self.extra.get("right"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "leaves",
-                &self.leaves,
-                self.extra.get("leaves"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "byName",
-                &self.by_name,
-                self.extra.get("byName"),
-            )?;
+            super::runtime::member(&mut map, "right", &self.right, &self.extra)?;
+            super::runtime::member(&mut map, "leaves", &self.leaves, &self.extra)?;
+            super::runtime::member(&mut map, "byName", &self.by_name, &self.extra)?;
             super::runtime::rest(
                 &mut map,
                 &self.extra,
-                &["byName", "leaves", "left", "middle", "name", "right"],
+                &["byName", "leaves", "left", "name", "right"],
             )?;
             map.end()
         }
@@ -1042,36 +722,12 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "name",
-                        );
-                    }
-                    "left" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "left",
-                        );
-                    }
+                    "name" => f0 = Some(map.next_value()?),
+                    "left" => f1 = Some(map.next_value()?),
                     "middle" => f2 = Some(map.next_value()?),
                     "right" => f3 = Some(map.next_value()?),
-                    "leaves" => {
-                        f4 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "leaves",
-                        );
-                    }
-                    "byName" => {
-                        f5 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "byName",
-                        );
-                    }
+                    "leaves" => f4 = Some(map.next_value()?),
+                    "byName" => f5 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -1079,12 +735,12 @@ pub mod types {
                 }
             }
             Ok(Self {
-                name: f0,
-                left: f1,
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                left: super::runtime::or_null(f1, &mut extra, "left"),
                 middle: super::runtime::required(f2, "middle")?,
                 right: f3,
-                leaves: f4,
-                by_name: f5,
+                leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
+                by_name: super::runtime::or_null(f5, &mut extra, "byName"),
                 extra,
             })
         }
@@ -1120,11 +776,7 @@ pub mod types {
         pub tree: Option<Box<Level0>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Failure {
@@ -1134,18 +786,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "message",
-                &self.message,
-                self.extra.get("message"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "tree",
-                &self.tree,
-                self.extra.get("tree"),
-            )?;
+            super::runtime::member(&mut map, "message", &self.message, &self.extra)?;
+            super::runtime::member(&mut map, "tree", &self.tree, &self.extra)?;
             super::runtime::rest(&mut map, &self.extra, &["message", "tree"])?;
             map.end()
         }
@@ -1159,20 +801,8 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "message" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "message",
-                        );
-                    }
-                    "tree" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "tree",
-                        );
-                    }
+                    "message" => f0 = Some(map.next_value()?),
+                    "tree" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -1180,8 +810,8 @@ pub mod types {
                 }
             }
             Ok(Self {
-                message: f0,
-                tree: f1,
+                message: super::runtime::or_null(f0, &mut extra, "message"),
+                tree: super::runtime::or_null(f1, &mut extra, "tree"),
                 extra,
             })
         }
@@ -1672,18 +1302,38 @@ mod runtime {
                 self.insert(member.to_string(), None);
             }
         }
-        /// An optional member's value; an explicit `null` is noted in `rest` (see
-        /// [`KeepNull`]) and as a loose read.
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
         pub fn or_null<T, M: KeepNull>(
-            value: Option<T>,
+            value: Option<Option<T>>,
             rest: &mut M,
             member: &str,
         ) -> Option<T> {
-            if value.is_none() {
-                rest.keep_null(member);
-                loose();
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
             }
-            value
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
         }
         /// Writes an optional member: its value when set; when unset, the entry of the
         /// same name in the model's map of other members (an explicit `null` as it was
@@ -1692,22 +1342,22 @@ mod runtime {
             map: &mut M,
             name: &'static str,
             value: &Option<T>,
-            fallback: Option<&X>,
+            others: &X,
         ) -> Result<(), M::Error>
         where
             M: serde::ser::SerializeMap,
             T: serde::Serialize,
-            X: serde::Serialize + ?Sized,
+            X: Kept,
         {
-            match (value, fallback) {
+            match (value, others.kept(name)) {
                 (Some(value), _) => map.serialize_entry(name, value),
                 (None, Some(kept)) => map.serialize_entry(name, kept),
                 (None, None) => Ok(()),
             }
         }
-        /// Writes a model's other members, except those named like one of its own
-        /// (`members`, sorted): those are written in their member's place, or not at all,
-        /// so that no member is written twice.
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
         pub fn rest<'a, M, X, I>(
             map: &mut M,
             others: I,

@@ -18,11 +18,7 @@ pub mod types {
         pub value: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Option2 {
@@ -32,12 +28,7 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "value",
-                &self.value,
-                self.extra.get("value"),
-            )?;
+            super::runtime::member(&mut map, "value", &self.value, &self.extra)?;
             super::runtime::rest(&mut map, &self.extra, &["value"])?;
             map.end()
         }
@@ -51,20 +42,17 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "value" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "value",
-                        );
-                    }
+                    "value" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { value: f0, extra })
+            Ok(Self {
+                value: super::runtime::or_null(f0, &mut extra, "value"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for Option2 {
@@ -82,11 +70,7 @@ pub mod types {
         pub name: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for PetOwnerLegacy {
@@ -96,12 +80,7 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "name",
-                &self.name,
-                self.extra.get("name"),
-            )?;
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
             super::runtime::rest(&mut map, &self.extra, &["name"])?;
             map.end()
         }
@@ -115,20 +94,17 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "name",
-                        );
-                    }
+                    "name" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { name: f0, extra })
+            Ok(Self {
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for PetOwnerLegacy {
@@ -146,11 +122,7 @@ pub mod types {
         pub name: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for PetOwnerLegacy2 {
@@ -160,12 +132,7 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "name",
-                &self.name,
-                self.extra.get("name"),
-            )?;
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
             super::runtime::rest(&mut map, &self.extra, &["name"])?;
             map.end()
         }
@@ -179,20 +146,17 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "name",
-                        );
-                    }
+                    "name" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { name: f0, extra })
+            Ok(Self {
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for PetOwnerLegacy2 {
@@ -236,11 +200,7 @@ pub mod types {
         pub value: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra2: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Nasty {
@@ -250,75 +210,20 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "@type",
-                &self.at_type,
-                self.extra2.get("@type"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "type",
-                &self.r#type,
-                self.extra2.get("type"),
-            )?;
-            super::runtime::member(&mut map, "200", &self.v200, self.extra2.get("200"))?;
-            super::runtime::member(
-                &mut map,
-                "x-foo",
-                &self.x_foo,
-                self.extra2.get("x-foo"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "self",
-                &self.self_,
-                self.extra2.get("self"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "fooBar",
-                &self.foo_bar,
-                self.extra2.get("fooBar"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "foo_bar",
-                &self.foo_bar2,
-                self.extra2.get("foo_bar"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "FooBar",
-                &self.foo_bar3,
-                self.extra2.get("FooBar"),
-            )?;
-            super::runtime::member(&mut map, "+1", &self.plus_1, self.extra2.get("+1"))?;
-            super::runtime::member(
-                &mut map,
-                "-1",
-                &self.minus_1,
-                self.extra2.get("-1"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "match",
-                &self.r#match,
-                self.extra2.get("match"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "extra",
-                &self.extra,
-                self.extra2.get("extra"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "$ref",
-                &self.dollar_ref,
-                self.extra2.get("$ref"),
-            )?;
-            super::runtime::member(&mut map, "", &self.value, self.extra2.get(""))?;
+            super::runtime::member(&mut map, "@type", &self.at_type, &self.extra2)?;
+            super::runtime::member(&mut map, "type", &self.r#type, &self.extra2)?;
+            super::runtime::member(&mut map, "200", &self.v200, &self.extra2)?;
+            super::runtime::member(&mut map, "x-foo", &self.x_foo, &self.extra2)?;
+            super::runtime::member(&mut map, "self", &self.self_, &self.extra2)?;
+            super::runtime::member(&mut map, "fooBar", &self.foo_bar, &self.extra2)?;
+            super::runtime::member(&mut map, "foo_bar", &self.foo_bar2, &self.extra2)?;
+            super::runtime::member(&mut map, "FooBar", &self.foo_bar3, &self.extra2)?;
+            super::runtime::member(&mut map, "+1", &self.plus_1, &self.extra2)?;
+            super::runtime::member(&mut map, "-1", &self.minus_1, &self.extra2)?;
+            super::runtime::member(&mut map, "match", &self.r#match, &self.extra2)?;
+            super::runtime::member(&mut map, "extra", &self.extra, &self.extra2)?;
+            super::runtime::member(&mut map, "$ref", &self.dollar_ref, &self.extra2)?;
+            super::runtime::member(&mut map, "", &self.value, &self.extra2)?;
             super::runtime::rest(
                 &mut map,
                 &self.extra2,
@@ -381,100 +286,20 @@ pub mod types {
             let mut extra2 = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "@type" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra2,
-                            "@type",
-                        );
-                    }
-                    "type" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra2,
-                            "type",
-                        );
-                    }
-                    "200" => {
-                        f2 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra2,
-                            "200",
-                        );
-                    }
-                    "x-foo" => {
-                        f3 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra2,
-                            "x-foo",
-                        );
-                    }
-                    "self" => {
-                        f4 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra2,
-                            "self",
-                        );
-                    }
-                    "fooBar" => {
-                        f5 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra2,
-                            "fooBar",
-                        );
-                    }
-                    "foo_bar" => {
-                        f6 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra2,
-                            "foo_bar",
-                        );
-                    }
-                    "FooBar" => {
-                        f7 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra2,
-                            "FooBar",
-                        );
-                    }
-                    "+1" => {
-                        f8 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra2,
-                            "+1",
-                        );
-                    }
-                    "-1" => {
-                        f9 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra2,
-                            "-1",
-                        );
-                    }
-                    "match" => {
-                        f10 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra2,
-                            "match",
-                        );
-                    }
-                    "extra" => {
-                        f11 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra2,
-                            "extra",
-                        );
-                    }
-                    "$ref" => {
-                        f12 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra2,
-                            "$ref",
-                        );
-                    }
-                    "" => {
-                        f13 = super::runtime::or_null(map.next_value()?, &mut extra2, "");
-                    }
+                    "@type" => f0 = Some(map.next_value()?),
+                    "type" => f1 = Some(map.next_value()?),
+                    "200" => f2 = Some(map.next_value()?),
+                    "x-foo" => f3 = Some(map.next_value()?),
+                    "self" => f4 = Some(map.next_value()?),
+                    "fooBar" => f5 = Some(map.next_value()?),
+                    "foo_bar" => f6 = Some(map.next_value()?),
+                    "FooBar" => f7 = Some(map.next_value()?),
+                    "+1" => f8 = Some(map.next_value()?),
+                    "-1" => f9 = Some(map.next_value()?),
+                    "match" => f10 = Some(map.next_value()?),
+                    "extra" => f11 = Some(map.next_value()?),
+                    "$ref" => f12 = Some(map.next_value()?),
+                    "" => f13 = Some(map.next_value()?),
                     _ => {
                         extra2.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -482,20 +307,20 @@ pub mod types {
                 }
             }
             Ok(Self {
-                at_type: f0,
-                r#type: f1,
-                v200: f2,
-                x_foo: f3,
-                self_: f4,
-                foo_bar: f5,
-                foo_bar2: f6,
-                foo_bar3: f7,
-                plus_1: f8,
-                minus_1: f9,
-                r#match: f10,
-                extra: f11,
-                dollar_ref: f12,
-                value: f13,
+                at_type: super::runtime::or_null(f0, &mut extra2, "@type"),
+                r#type: super::runtime::or_null(f1, &mut extra2, "type"),
+                v200: super::runtime::or_null(f2, &mut extra2, "200"),
+                x_foo: super::runtime::or_null(f3, &mut extra2, "x-foo"),
+                self_: super::runtime::or_null(f4, &mut extra2, "self"),
+                foo_bar: super::runtime::or_null(f5, &mut extra2, "fooBar"),
+                foo_bar2: super::runtime::or_null(f6, &mut extra2, "foo_bar"),
+                foo_bar3: super::runtime::or_null(f7, &mut extra2, "FooBar"),
+                plus_1: super::runtime::or_null(f8, &mut extra2, "+1"),
+                minus_1: super::runtime::or_null(f9, &mut extra2, "-1"),
+                r#match: super::runtime::or_null(f10, &mut extra2, "match"),
+                extra: super::runtime::or_null(f11, &mut extra2, "extra"),
+                dollar_ref: super::runtime::or_null(f12, &mut extra2, "$ref"),
+                value: super::runtime::or_null(f13, &mut extra2, ""),
                 extra2,
             })
         }
@@ -646,18 +471,38 @@ mod runtime {
                 self.insert(member.to_string(), None);
             }
         }
-        /// An optional member's value; an explicit `null` is noted in `rest` (see
-        /// [`KeepNull`]) and as a loose read.
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
         pub fn or_null<T, M: KeepNull>(
-            value: Option<T>,
+            value: Option<Option<T>>,
             rest: &mut M,
             member: &str,
         ) -> Option<T> {
-            if value.is_none() {
-                rest.keep_null(member);
-                loose();
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
             }
-            value
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
         }
         /// Writes an optional member: its value when set; when unset, the entry of the
         /// same name in the model's map of other members (an explicit `null` as it was
@@ -666,22 +511,22 @@ mod runtime {
             map: &mut M,
             name: &'static str,
             value: &Option<T>,
-            fallback: Option<&X>,
+            others: &X,
         ) -> Result<(), M::Error>
         where
             M: serde::ser::SerializeMap,
             T: serde::Serialize,
-            X: serde::Serialize + ?Sized,
+            X: Kept,
         {
-            match (value, fallback) {
+            match (value, others.kept(name)) {
                 (Some(value), _) => map.serialize_entry(name, value),
                 (None, Some(kept)) => map.serialize_entry(name, kept),
                 (None, None) => Ok(()),
             }
         }
-        /// Writes a model's other members, except those named like one of its own
-        /// (`members`, sorted): those are written in their member's place, or not at all,
-        /// so that no member is written twice.
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
         pub fn rest<'a, M, X, I>(
             map: &mut M,
             others: I,

@@ -44,11 +44,7 @@ pub mod types {
         pub plan: Option<Plan>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Account {
@@ -58,56 +54,25 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
+            super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
             map.serialize_entry("name", &self.name)?;
             map.serialize_entry("nickname", &self.nickname)?;
-            super::runtime::member(&mut map, "bio", &self.bio, self.extra.get("bio"))?;
+            super::runtime::member(&mut map, "bio", &self.bio, &self.extra)?;
             super::runtime::member(
                 &mut map,
                 "deletedAt",
                 &self.deleted_at,
-                self.extra.get("deletedAt"),
+                &self.extra,
             )?;
-            super::runtime::member(
-                &mut map,
-                "password",
-                &self.password,
-                self.extra.get("password"),
-            )?;
+            super::runtime::member(&mut map, "password", &self.password, &self.extra)?;
             map.serialize_entry("created", &self.created)?;
-            super::runtime::member(
-                &mut map,
-                "tags",
-                &self.tags,
-                self.extra.get("tags"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "limit",
-                &self.limit,
-                self.extra.get("limit"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "plan",
-                &self.plan,
-                self.extra.get("plan"),
-            )?;
+            super::runtime::member(&mut map, "tags", &self.tags, &self.extra)?;
+            super::runtime::member(&mut map, "limit", &self.limit, &self.extra)?;
+            super::runtime::member(&mut map, "plan", &self.plan, &self.extra)?;
             super::runtime::rest(
                 &mut map,
                 &self.extra,
-                &[
-                    "bio",
-                    "created",
-                    "deletedAt",
-                    "id",
-                    "limit",
-                    "name",
-                    "nickname",
-                    "password",
-                    "plan",
-                    "tags",
-                ],
+                &["bio", "deletedAt", "id", "limit", "password", "plan", "tags"],
             )?;
             map.end()
         }
@@ -132,48 +97,16 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "id" => {
-                        f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id");
-                    }
+                    "id" => f0 = Some(map.next_value()?),
                     "name" => f1 = Some(map.next_value()?),
                     "nickname" => f2 = Some(map.next_value()?),
-                    "bio" => {
-                        f3 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "bio",
-                        );
-                    }
+                    "bio" => f3 = Some(map.next_value()?),
                     "deletedAt" => f4 = Some(map.next_value()?),
-                    "password" => {
-                        f5 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "password",
-                        );
-                    }
+                    "password" => f5 = Some(map.next_value()?),
                     "created" => f6 = Some(map.next_value()?),
-                    "tags" => {
-                        f7 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "tags",
-                        );
-                    }
-                    "limit" => {
-                        f8 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "limit",
-                        );
-                    }
-                    "plan" => {
-                        f9 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "plan",
-                        );
-                    }
+                    "tags" => f7 = Some(map.next_value()?),
+                    "limit" => f8 = Some(map.next_value()?),
+                    "plan" => f9 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -181,16 +114,16 @@ pub mod types {
                 }
             }
             Ok(Self {
-                id: f0,
+                id: super::runtime::or_null(f0, &mut extra, "id"),
                 name: super::runtime::required(f1, "name")?,
                 nickname: super::runtime::nullable(f2),
-                bio: f3,
+                bio: super::runtime::or_null(f3, &mut extra, "bio"),
                 deleted_at: f4,
-                password: f5,
+                password: super::runtime::or_null(f5, &mut extra, "password"),
                 created: super::runtime::required(f6, "created")?,
-                tags: f7,
-                limit: f8,
-                plan: f9,
+                tags: super::runtime::or_null(f7, &mut extra, "tags"),
+                limit: super::runtime::or_null(f8, &mut extra, "limit"),
+                plan: super::runtime::or_null(f9, &mut extra, "plan"),
                 extra,
             })
         }
@@ -307,11 +240,7 @@ pub mod types {
         pub verbose: Option<bool>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Settings {
@@ -321,30 +250,10 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "theme",
-                &self.theme,
-                self.extra.get("theme"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "retries",
-                &self.retries,
-                self.extra.get("retries"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "plan",
-                &self.plan,
-                self.extra.get("plan"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "verbose",
-                &self.verbose,
-                self.extra.get("verbose"),
-            )?;
+            super::runtime::member(&mut map, "theme", &self.theme, &self.extra)?;
+            super::runtime::member(&mut map, "retries", &self.retries, &self.extra)?;
+            super::runtime::member(&mut map, "plan", &self.plan, &self.extra)?;
+            super::runtime::member(&mut map, "verbose", &self.verbose, &self.extra)?;
             super::runtime::rest(
                 &mut map,
                 &self.extra,
@@ -362,34 +271,10 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "theme" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "theme",
-                        );
-                    }
-                    "retries" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "retries",
-                        );
-                    }
-                    "plan" => {
-                        f2 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "plan",
-                        );
-                    }
-                    "verbose" => {
-                        f3 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "verbose",
-                        );
-                    }
+                    "theme" => f0 = Some(map.next_value()?),
+                    "retries" => f1 = Some(map.next_value()?),
+                    "plan" => f2 = Some(map.next_value()?),
+                    "verbose" => f3 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -397,10 +282,10 @@ pub mod types {
                 }
             }
             Ok(Self {
-                theme: f0,
-                retries: f1,
-                plan: f2,
-                verbose: f3,
+                theme: super::runtime::or_null(f0, &mut extra, "theme"),
+                retries: super::runtime::or_null(f1, &mut extra, "retries"),
+                plan: super::runtime::or_null(f2, &mut extra, "plan"),
+                verbose: super::runtime::or_null(f3, &mut extra, "verbose"),
                 extra,
             })
         }
@@ -961,18 +846,38 @@ mod runtime {
                 self.insert(member.to_string(), None);
             }
         }
-        /// An optional member's value; an explicit `null` is noted in `rest` (see
-        /// [`KeepNull`]) and as a loose read.
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
         pub fn or_null<T, M: KeepNull>(
-            value: Option<T>,
+            value: Option<Option<T>>,
             rest: &mut M,
             member: &str,
         ) -> Option<T> {
-            if value.is_none() {
-                rest.keep_null(member);
-                loose();
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
             }
-            value
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
         }
         /// Writes an optional member: its value when set; when unset, the entry of the
         /// same name in the model's map of other members (an explicit `null` as it was
@@ -981,22 +886,22 @@ mod runtime {
             map: &mut M,
             name: &'static str,
             value: &Option<T>,
-            fallback: Option<&X>,
+            others: &X,
         ) -> Result<(), M::Error>
         where
             M: serde::ser::SerializeMap,
             T: serde::Serialize,
-            X: serde::Serialize + ?Sized,
+            X: Kept,
         {
-            match (value, fallback) {
+            match (value, others.kept(name)) {
                 (Some(value), _) => map.serialize_entry(name, value),
                 (None, Some(kept)) => map.serialize_entry(name, kept),
                 (None, None) => Ok(()),
             }
         }
-        /// Writes a model's other members, except those named like one of its own
-        /// (`members`, sorted): those are written in their member's place, or not at all,
-        /// so that no member is written twice.
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
         pub fn rest<'a, M, X, I>(
             map: &mut M,
             others: I,

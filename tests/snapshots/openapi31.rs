@@ -34,11 +34,7 @@ pub mod types {
         pub nothing: Option<serde_json::Value>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Event {
@@ -50,46 +46,16 @@ pub mod types {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("kind", &self.kind)?;
             map.serialize_entry("at", &self.at)?;
-            super::runtime::member(
-                &mut map,
-                "note",
-                &self.note,
-                self.extra.get("note"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "score",
-                &self.score,
-                self.extra.get("score"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "size",
-                &self.size,
-                self.extra.get("size"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "parent",
-                &self.parent,
-                self.extra.get("parent"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "owner",
-                &self.owner,
-                self.extra.get("owner"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "nothing",
-                &self.nothing,
-                self.extra.get("nothing"),
-            )?;
+            super::runtime::member(&mut map, "note", &self.note, &self.extra)?;
+            super::runtime::member(&mut map, "score", &self.score, &self.extra)?;
+            super::runtime::member(&mut map, "size", &self.size, &self.extra)?;
+            super::runtime::member(&mut map, "parent", &self.parent, &self.extra)?;
+            super::runtime::member(&mut map, "owner", &self.owner, &self.extra)?;
+            super::runtime::member(&mut map, "nothing", &self.nothing, &self.extra)?;
             super::runtime::rest(
                 &mut map,
                 &self.extra,
-                &["at", "kind", "note", "nothing", "owner", "parent", "score", "size"],
+                &["note", "nothing", "owner", "parent", "score", "size"],
             )?;
             map.end()
         }
@@ -115,28 +81,10 @@ pub mod types {
                     "kind" => f0 = Some(map.next_value()?),
                     "at" => f1 = Some(map.next_value()?),
                     "note" => f2 = Some(map.next_value()?),
-                    "score" => {
-                        f3 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "score",
-                        );
-                    }
-                    "size" => {
-                        f4 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "size",
-                        );
-                    }
+                    "score" => f3 = Some(map.next_value()?),
+                    "size" => f4 = Some(map.next_value()?),
                     "parent" => f5 = Some(map.next_value()?),
-                    "owner" => {
-                        f6 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "owner",
-                        );
-                    }
+                    "owner" => f6 = Some(map.next_value()?),
                     "nothing" => f7 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
@@ -148,10 +96,10 @@ pub mod types {
                 kind: super::runtime::required(f0, "kind")?,
                 at: super::runtime::required(f1, "at")?,
                 note: f2,
-                score: f3,
-                size: f4,
+                score: super::runtime::or_null(f3, &mut extra, "score"),
+                size: super::runtime::or_null(f4, &mut extra, "size"),
                 parent: f5,
-                owner: f6,
+                owner: super::runtime::or_null(f6, &mut extra, "owner"),
                 nothing: f7,
                 extra,
             })
@@ -189,11 +137,7 @@ pub mod types {
         pub name: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Owner {
@@ -203,12 +147,7 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "name",
-                &self.name,
-                self.extra.get("name"),
-            )?;
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
             super::runtime::rest(&mut map, &self.extra, &["name"])?;
             map.end()
         }
@@ -222,20 +161,17 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "name",
-                        );
-                    }
+                    "name" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { name: f0, extra })
+            Ok(Self {
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for Owner {
@@ -1165,18 +1101,38 @@ mod runtime {
                 self.insert(member.to_string(), None);
             }
         }
-        /// An optional member's value; an explicit `null` is noted in `rest` (see
-        /// [`KeepNull`]) and as a loose read.
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
         pub fn or_null<T, M: KeepNull>(
-            value: Option<T>,
+            value: Option<Option<T>>,
             rest: &mut M,
             member: &str,
         ) -> Option<T> {
-            if value.is_none() {
-                rest.keep_null(member);
-                loose();
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
             }
-            value
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
         }
         /// Writes an optional member: its value when set; when unset, the entry of the
         /// same name in the model's map of other members (an explicit `null` as it was
@@ -1185,22 +1141,22 @@ mod runtime {
             map: &mut M,
             name: &'static str,
             value: &Option<T>,
-            fallback: Option<&X>,
+            others: &X,
         ) -> Result<(), M::Error>
         where
             M: serde::ser::SerializeMap,
             T: serde::Serialize,
-            X: serde::Serialize + ?Sized,
+            X: Kept,
         {
-            match (value, fallback) {
+            match (value, others.kept(name)) {
                 (Some(value), _) => map.serialize_entry(name, value),
                 (None, Some(kept)) => map.serialize_entry(name, kept),
                 (None, None) => Ok(()),
             }
         }
-        /// Writes a model's other members, except those named like one of its own
-        /// (`members`, sorted): those are written in their member's place, or not at all,
-        /// so that no member is written twice.
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
         pub fn rest<'a, M, X, I>(
             map: &mut M,
             others: I,

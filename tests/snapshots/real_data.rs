@@ -38,11 +38,7 @@ pub mod types {
         pub label: Option<Option<EventLabel>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Event {
@@ -54,64 +50,22 @@ pub mod types {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
             map.serialize_entry("at", &self.at)?;
-            super::runtime::member(&mut map, "day", &self.day, self.extra.get("day"))?;
-            super::runtime::member(
-                &mut map,
-                "signature",
-                &self.signature,
-                self.extra.get("signature"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "seed",
-                &self.seed,
-                self.extra.get("seed"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "counter",
-                &self.counter,
-                self.extra.get("counter"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "count",
-                &self.count,
-                self.extra.get("count"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "readings",
-                &self.readings,
-                self.extra.get("readings"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "owner",
-                &self.owner,
-                self.extra.get("owner"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "parent",
-                &self.parent,
-                self.extra.get("parent"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "label",
-                &self.label,
-                self.extra.get("label"),
-            )?;
+            super::runtime::member(&mut map, "day", &self.day, &self.extra)?;
+            super::runtime::member(&mut map, "signature", &self.signature, &self.extra)?;
+            super::runtime::member(&mut map, "seed", &self.seed, &self.extra)?;
+            super::runtime::member(&mut map, "counter", &self.counter, &self.extra)?;
+            super::runtime::member(&mut map, "count", &self.count, &self.extra)?;
+            super::runtime::member(&mut map, "readings", &self.readings, &self.extra)?;
+            super::runtime::member(&mut map, "owner", &self.owner, &self.extra)?;
+            super::runtime::member(&mut map, "parent", &self.parent, &self.extra)?;
+            super::runtime::member(&mut map, "label", &self.label, &self.extra)?;
             super::runtime::rest(
                 &mut map,
                 &self.extra,
                 &[
-                    "at",
                     "count",
                     "counter",
                     "day",
-                    "id",
                     "label",
                     "owner",
                     "parent",
@@ -146,48 +100,12 @@ pub mod types {
                 match key.as_str() {
                     "id" => f0 = Some(map.next_value()?),
                     "at" => f1 = Some(map.next_value()?),
-                    "day" => {
-                        f2 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "day",
-                        );
-                    }
-                    "signature" => {
-                        f3 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "signature",
-                        );
-                    }
-                    "seed" => {
-                        f4 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "seed",
-                        );
-                    }
-                    "counter" => {
-                        f5 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "counter",
-                        );
-                    }
-                    "count" => {
-                        f6 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "count",
-                        );
-                    }
-                    "readings" => {
-                        f7 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "readings",
-                        );
-                    }
+                    "day" => f2 = Some(map.next_value()?),
+                    "signature" => f3 = Some(map.next_value()?),
+                    "seed" => f4 = Some(map.next_value()?),
+                    "counter" => f5 = Some(map.next_value()?),
+                    "count" => f6 = Some(map.next_value()?),
+                    "readings" => f7 = Some(map.next_value()?),
                     "owner" => f8 = Some(map.next_value()?),
                     "parent" => f9 = Some(map.next_value()?),
                     "label" => f10 = Some(map.next_value()?),
@@ -200,12 +118,12 @@ pub mod types {
             Ok(Self {
                 id: super::runtime::required(f0, "id")?,
                 at: super::runtime::required(f1, "at")?,
-                day: f2,
-                signature: f3,
-                seed: f4,
-                counter: f5,
-                count: f6,
-                readings: f7,
+                day: super::runtime::or_null(f2, &mut extra, "day"),
+                signature: super::runtime::or_null(f3, &mut extra, "signature"),
+                seed: super::runtime::or_null(f4, &mut extra, "seed"),
+                counter: super::runtime::or_null(f5, &mut extra, "counter"),
+                count: super::runtime::or_null(f6, &mut extra, "count"),
+                readings: super::runtime::or_null(f7, &mut extra, "readings"),
                 owner: f8,
                 parent: f9,
                 label: f10,
@@ -250,11 +168,7 @@ pub mod types {
         pub name: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Owner {
@@ -264,12 +178,7 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "name",
-                &self.name,
-                self.extra.get("name"),
-            )?;
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
             super::runtime::rest(&mut map, &self.extra, &["name"])?;
             map.end()
         }
@@ -283,20 +192,17 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "name",
-                        );
-                    }
+                    "name" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { name: f0, extra })
+            Ok(Self {
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for Owner {
@@ -957,18 +863,38 @@ mod runtime {
                 self.insert(member.to_string(), None);
             }
         }
-        /// An optional member's value; an explicit `null` is noted in `rest` (see
-        /// [`KeepNull`]) and as a loose read.
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
         pub fn or_null<T, M: KeepNull>(
-            value: Option<T>,
+            value: Option<Option<T>>,
             rest: &mut M,
             member: &str,
         ) -> Option<T> {
-            if value.is_none() {
-                rest.keep_null(member);
-                loose();
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
             }
-            value
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
         }
         /// Writes an optional member: its value when set; when unset, the entry of the
         /// same name in the model's map of other members (an explicit `null` as it was
@@ -977,22 +903,22 @@ mod runtime {
             map: &mut M,
             name: &'static str,
             value: &Option<T>,
-            fallback: Option<&X>,
+            others: &X,
         ) -> Result<(), M::Error>
         where
             M: serde::ser::SerializeMap,
             T: serde::Serialize,
-            X: serde::Serialize + ?Sized,
+            X: Kept,
         {
-            match (value, fallback) {
+            match (value, others.kept(name)) {
                 (Some(value), _) => map.serialize_entry(name, value),
                 (None, Some(kept)) => map.serialize_entry(name, kept),
                 (None, None) => Ok(()),
             }
         }
-        /// Writes a model's other members, except those named like one of its own
-        /// (`members`, sorted): those are written in their member's place, or not at all,
-        /// so that no member is written twice.
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
         pub fn rest<'a, M, X, I>(
             map: &mut M,
             others: I,

@@ -22,11 +22,7 @@ pub mod types {
         pub parent: Option<Box<Node>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Node {
@@ -37,23 +33,9 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("value", &self.value)?;
-            super::runtime::member(
-                &mut map,
-                "children",
-                &self.children,
-                self.extra.get("children"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "parent",
-                &self.parent,
-                self.extra.get("parent"),
-            )?;
-            super::runtime::rest(
-                &mut map,
-                &self.extra,
-                &["children", "parent", "value"],
-            )?;
+            super::runtime::member(&mut map, "children", &self.children, &self.extra)?;
+            super::runtime::member(&mut map, "parent", &self.parent, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["children", "parent"])?;
             map.end()
         }
     }
@@ -67,20 +49,8 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "value" => f0 = Some(map.next_value()?),
-                    "children" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "children",
-                        );
-                    }
-                    "parent" => {
-                        f2 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "parent",
-                        );
-                    }
+                    "children" => f1 = Some(map.next_value()?),
+                    "parent" => f2 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -89,8 +59,8 @@ pub mod types {
             }
             Ok(Self {
                 value: super::runtime::required(f0, "value")?,
-                children: f1,
-                parent: f2,
+                children: super::runtime::or_null(f1, &mut extra, "children"),
+                parent: super::runtime::or_null(f2, &mut extra, "parent"),
                 extra,
             })
         }
@@ -123,11 +93,7 @@ pub mod types {
         pub manager: Option<Manager>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Employee {
@@ -137,18 +103,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "name",
-                &self.name,
-                self.extra.get("name"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "manager",
-                &self.manager,
-                self.extra.get("manager"),
-            )?;
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::member(&mut map, "manager", &self.manager, &self.extra)?;
             super::runtime::rest(&mut map, &self.extra, &["manager", "name"])?;
             map.end()
         }
@@ -162,20 +118,8 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "name",
-                        );
-                    }
-                    "manager" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "manager",
-                        );
-                    }
+                    "name" => f0 = Some(map.next_value()?),
+                    "manager" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -183,8 +127,8 @@ pub mod types {
                 }
             }
             Ok(Self {
-                name: f0,
-                manager: f1,
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                manager: super::runtime::or_null(f1, &mut extra, "manager"),
                 extra,
             })
         }
@@ -206,11 +150,7 @@ pub mod types {
         pub reports: Option<std::collections::BTreeMap<String, Employee>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Manager {
@@ -221,13 +161,8 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("self", &self.self_)?;
-            super::runtime::member(
-                &mut map,
-                "reports",
-                &self.reports,
-                self.extra.get("reports"),
-            )?;
-            super::runtime::rest(&mut map, &self.extra, &["reports", "self"])?;
+            super::runtime::member(&mut map, "reports", &self.reports, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["reports"])?;
             map.end()
         }
     }
@@ -241,13 +176,7 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "self" => f0 = Some(map.next_value()?),
-                    "reports" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "reports",
-                        );
-                    }
+                    "reports" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -256,7 +185,7 @@ pub mod types {
             }
             Ok(Self {
                 self_: super::runtime::required(f0, "self")?,
-                reports: f1,
+                reports: super::runtime::or_null(f1, &mut extra, "reports"),
                 extra,
             })
         }
@@ -323,11 +252,7 @@ pub mod types {
         pub right: Box<Expr>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Sum {
@@ -339,7 +264,7 @@ pub mod types {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("left", &self.left)?;
             map.serialize_entry("right", &self.right)?;
-            super::runtime::rest(&mut map, &self.extra, &["left", "right"])?;
+            super::runtime::rest(&mut map, &self.extra, &[])?;
             map.end()
         }
     }
@@ -524,18 +449,38 @@ mod runtime {
                 self.insert(member.to_string(), None);
             }
         }
-        /// An optional member's value; an explicit `null` is noted in `rest` (see
-        /// [`KeepNull`]) and as a loose read.
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
         pub fn or_null<T, M: KeepNull>(
-            value: Option<T>,
+            value: Option<Option<T>>,
             rest: &mut M,
             member: &str,
         ) -> Option<T> {
-            if value.is_none() {
-                rest.keep_null(member);
-                loose();
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
             }
-            value
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
         }
         /// Writes an optional member: its value when set; when unset, the entry of the
         /// same name in the model's map of other members (an explicit `null` as it was
@@ -544,22 +489,22 @@ mod runtime {
             map: &mut M,
             name: &'static str,
             value: &Option<T>,
-            fallback: Option<&X>,
+            others: &X,
         ) -> Result<(), M::Error>
         where
             M: serde::ser::SerializeMap,
             T: serde::Serialize,
-            X: serde::Serialize + ?Sized,
+            X: Kept,
         {
-            match (value, fallback) {
+            match (value, others.kept(name)) {
                 (Some(value), _) => map.serialize_entry(name, value),
                 (None, Some(kept)) => map.serialize_entry(name, kept),
                 (None, None) => Ok(()),
             }
         }
-        /// Writes a model's other members, except those named like one of its own
-        /// (`members`, sorted): those are written in their member's place, or not at all,
-        /// so that no member is written twice.
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
         pub fn rest<'a, M, X, I>(
             map: &mut M,
             others: I,

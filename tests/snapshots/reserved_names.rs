@@ -20,11 +20,7 @@ pub mod types {
         pub extra: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra2: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Client {
@@ -34,18 +30,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "client",
-                &self.client,
-                self.extra2.get("client"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "extra",
-                &self.extra,
-                self.extra2.get("extra"),
-            )?;
+            super::runtime::member(&mut map, "client", &self.client, &self.extra2)?;
+            super::runtime::member(&mut map, "extra", &self.extra, &self.extra2)?;
             super::runtime::rest(&mut map, &self.extra2, &["client", "extra"])?;
             map.end()
         }
@@ -59,20 +45,8 @@ pub mod types {
             let mut extra2 = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "client" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra2,
-                            "client",
-                        );
-                    }
-                    "extra" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra2,
-                            "extra",
-                        );
-                    }
+                    "client" => f0 = Some(map.next_value()?),
+                    "extra" => f1 = Some(map.next_value()?),
                     _ => {
                         extra2.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -80,8 +54,8 @@ pub mod types {
                 }
             }
             Ok(Self {
-                client: f0,
-                extra: f1,
+                client: super::runtime::or_null(f0, &mut extra2, "client"),
+                extra: super::runtime::or_null(f1, &mut extra2, "extra"),
                 extra2,
             })
         }
@@ -2263,18 +2237,38 @@ mod runtime {
                 self.insert(member.to_string(), None);
             }
         }
-        /// An optional member's value; an explicit `null` is noted in `rest` (see
-        /// [`KeepNull`]) and as a loose read.
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
         pub fn or_null<T, M: KeepNull>(
-            value: Option<T>,
+            value: Option<Option<T>>,
             rest: &mut M,
             member: &str,
         ) -> Option<T> {
-            if value.is_none() {
-                rest.keep_null(member);
-                loose();
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
             }
-            value
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
         }
         /// Writes an optional member: its value when set; when unset, the entry of the
         /// same name in the model's map of other members (an explicit `null` as it was
@@ -2283,22 +2277,22 @@ mod runtime {
             map: &mut M,
             name: &'static str,
             value: &Option<T>,
-            fallback: Option<&X>,
+            others: &X,
         ) -> Result<(), M::Error>
         where
             M: serde::ser::SerializeMap,
             T: serde::Serialize,
-            X: serde::Serialize + ?Sized,
+            X: Kept,
         {
-            match (value, fallback) {
+            match (value, others.kept(name)) {
                 (Some(value), _) => map.serialize_entry(name, value),
                 (None, Some(kept)) => map.serialize_entry(name, kept),
                 (None, None) => Ok(()),
             }
         }
-        /// Writes a model's other members, except those named like one of its own
-        /// (`members`, sorted): those are written in their member's place, or not at all,
-        /// so that no member is written twice.
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
         pub fn rest<'a, M, X, I>(
             map: &mut M,
             others: I,

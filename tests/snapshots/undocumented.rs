@@ -28,11 +28,7 @@ pub mod types {
         pub tag: Option<Option<String>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Pet {
@@ -43,30 +39,15 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
-            super::runtime::member(
-                &mut map,
-                "note",
-                &self.note,
-                self.extra.get("note"),
-            )?;
-            super::runtime::member(&mut map, "age", &self.age, self.extra.get("age"))?;
-            super::runtime::member(
-                &mut map,
-                "owner",
-                &self.owner,
-                self.extra.get("owner"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "tags",
-                &self.tags,
-                self.extra.get("tags"),
-            )?;
-            super::runtime::member(&mut map, "tag", &self.tag, self.extra.get("tag"))?;
+            super::runtime::member(&mut map, "note", &self.note, &self.extra)?;
+            super::runtime::member(&mut map, "age", &self.age, &self.extra)?;
+            super::runtime::member(&mut map, "owner", &self.owner, &self.extra)?;
+            super::runtime::member(&mut map, "tags", &self.tags, &self.extra)?;
+            super::runtime::member(&mut map, "tag", &self.tag, &self.extra)?;
             super::runtime::rest(
                 &mut map,
                 &self.extra,
-                &["age", "id", "note", "owner", "tag", "tags"],
+                &["age", "note", "owner", "tag", "tags"],
             )?;
             map.end()
         }
@@ -88,34 +69,10 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "id" => f0 = Some(map.next_value()?),
-                    "note" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "note",
-                        );
-                    }
-                    "age" => {
-                        f2 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "age",
-                        );
-                    }
-                    "owner" => {
-                        f3 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "owner",
-                        );
-                    }
-                    "tags" => {
-                        f4 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "tags",
-                        );
-                    }
+                    "note" => f1 = Some(map.next_value()?),
+                    "age" => f2 = Some(map.next_value()?),
+                    "owner" => f3 = Some(map.next_value()?),
+                    "tags" => f4 = Some(map.next_value()?),
                     "tag" => f5 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
@@ -125,10 +82,10 @@ pub mod types {
             }
             Ok(Self {
                 id: super::runtime::required(f0, "id")?,
-                note: f1,
-                age: f2,
-                owner: f3,
-                tags: f4,
+                note: super::runtime::or_null(f1, &mut extra, "note"),
+                age: super::runtime::or_null(f2, &mut extra, "age"),
+                owner: super::runtime::or_null(f3, &mut extra, "owner"),
+                tags: super::runtime::or_null(f4, &mut extra, "tags"),
                 tag: f5,
                 extra,
             })
@@ -165,11 +122,7 @@ pub mod types {
         pub since: Option<super::runtime::DateTime>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Owner {
@@ -179,18 +132,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "name",
-                &self.name,
-                self.extra.get("name"),
-            )?;
-            super::runtime::member(
-                &mut map,
-                "since",
-                &self.since,
-                self.extra.get("since"),
-            )?;
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::member(&mut map, "since", &self.since, &self.extra)?;
             super::runtime::rest(&mut map, &self.extra, &["name", "since"])?;
             map.end()
         }
@@ -204,27 +147,19 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "name",
-                        );
-                    }
-                    "since" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "since",
-                        );
-                    }
+                    "name" => f0 = Some(map.next_value()?),
+                    "since" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { name: f0, since: f1, extra })
+            Ok(Self {
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                since: super::runtime::or_null(f1, &mut extra, "since"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for Owner {
@@ -244,11 +179,7 @@ pub mod types {
         pub detail: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Problem {
@@ -259,13 +190,8 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("title", &self.title)?;
-            super::runtime::member(
-                &mut map,
-                "detail",
-                &self.detail,
-                self.extra.get("detail"),
-            )?;
-            super::runtime::rest(&mut map, &self.extra, &["detail", "title"])?;
+            super::runtime::member(&mut map, "detail", &self.detail, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["detail"])?;
             map.end()
         }
     }
@@ -279,13 +205,7 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "title" => f0 = Some(map.next_value()?),
-                    "detail" => {
-                        f1 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "detail",
-                        );
-                    }
+                    "detail" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -294,7 +214,7 @@ pub mod types {
             }
             Ok(Self {
                 title: super::runtime::required(f0, "title")?,
-                detail: f1,
+                detail: super::runtime::or_null(f1, &mut extra, "detail"),
                 extra,
             })
         }
@@ -324,11 +244,7 @@ pub mod types {
         pub name: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: std::collections::BTreeMap<String, Option<String>>,
     }
     impl serde::Serialize for Labels {
@@ -338,12 +254,7 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "name",
-                &self.name,
-                self.extra.get("name"),
-            )?;
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
             super::runtime::rest(&mut map, &self.extra, &["name"])?;
             map.end()
         }
@@ -357,19 +268,16 @@ pub mod types {
             let mut extra = std::collections::BTreeMap::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "name",
-                        );
-                    }
+                    "name" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                     }
                 }
             }
-            Ok(Self { name: f0, extra })
+            Ok(Self {
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for Labels {
@@ -396,12 +304,7 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "name",
-                &self.name,
-                self.extra.get("name"),
-            )?;
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
             super::runtime::rest(&mut map, &self.extra, &["name"])?;
             map.end()
         }
@@ -439,11 +342,7 @@ pub mod types {
         pub ticket: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
-        ///
-        /// An explicit `null` sent for an optional member is kept here too, under
-        /// the member's name, while its field is `None`: it is written back in
-        /// the member's place unless the field is set (remove the entry to
-        /// leave the member out).
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for ListPetsResponse {
@@ -453,12 +352,7 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(
-                &mut map,
-                "ticket",
-                &self.ticket,
-                self.extra.get("ticket"),
-            )?;
+            super::runtime::member(&mut map, "ticket", &self.ticket, &self.extra)?;
             super::runtime::rest(&mut map, &self.extra, &["ticket"])?;
             map.end()
         }
@@ -472,20 +366,17 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "ticket" => {
-                        f0 = super::runtime::or_null(
-                            map.next_value()?,
-                            &mut extra,
-                            "ticket",
-                        );
-                    }
+                    "ticket" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { ticket: f0, extra })
+            Ok(Self {
+                ticket: super::runtime::or_null(f0, &mut extra, "ticket"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for ListPetsResponse {
@@ -1708,18 +1599,38 @@ mod runtime {
                 self.insert(member.to_string(), None);
             }
         }
-        /// An optional member's value; an explicit `null` is noted in `rest` (see
-        /// [`KeepNull`]) and as a loose read.
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
         pub fn or_null<T, M: KeepNull>(
-            value: Option<T>,
+            value: Option<Option<T>>,
             rest: &mut M,
             member: &str,
         ) -> Option<T> {
-            if value.is_none() {
-                rest.keep_null(member);
-                loose();
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
             }
-            value
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
         }
         /// Writes an optional member: its value when set; when unset, the entry of the
         /// same name in the model's map of other members (an explicit `null` as it was
@@ -1728,22 +1639,22 @@ mod runtime {
             map: &mut M,
             name: &'static str,
             value: &Option<T>,
-            fallback: Option<&X>,
+            others: &X,
         ) -> Result<(), M::Error>
         where
             M: serde::ser::SerializeMap,
             T: serde::Serialize,
-            X: serde::Serialize + ?Sized,
+            X: Kept,
         {
-            match (value, fallback) {
+            match (value, others.kept(name)) {
                 (Some(value), _) => map.serialize_entry(name, value),
                 (None, Some(kept)) => map.serialize_entry(name, kept),
                 (None, None) => Ok(()),
             }
         }
-        /// Writes a model's other members, except those named like one of its own
-        /// (`members`, sorted): those are written in their member's place, or not at all,
-        /// so that no member is written twice.
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
         pub fn rest<'a, M, X, I>(
             map: &mut M,
             others: I,

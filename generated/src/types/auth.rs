@@ -25,11 +25,7 @@ pub struct User {
     pub companies: Option<Vec<UserCompany>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -38,21 +34,11 @@ impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
-        super::runtime::member(
-            &mut map,
-            "username",
-            &self.username,
-            self.extra.get("username"),
-        )?;
-        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
-        super::runtime::member(&mut map, "email", &self.email, self.extra.get("email"))?;
-        super::runtime::member(
-            &mut map,
-            "companies",
-            &self.companies,
-            self.extra.get("companies"),
-        )?;
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "username", &self.username, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+        super::runtime::member(&mut map, "email", &self.email, &self.extra)?;
+        super::runtime::member(&mut map, "companies", &self.companies, &self.extra)?;
         super::runtime::rest(
             &mut map,
             &self.extra,
@@ -70,23 +56,11 @@ impl super::runtime::Object for User {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
-                "username" => {
-                    f1 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "username",
-                    );
-                }
+                "id" => f0 = Some(map.next_value()?),
+                "username" => f1 = Some(map.next_value()?),
                 "name" => f2 = Some(map.next_value()?),
                 "email" => f3 = Some(map.next_value()?),
-                "companies" => {
-                    f4 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "companies",
-                    );
-                }
+                "companies" => f4 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -94,11 +68,11 @@ impl super::runtime::Object for User {
             }
         }
         Ok(Self {
-            id: f0,
-            username: f1,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            username: super::runtime::or_null(f1, &mut extra, "username"),
             name: f2,
             email: f3,
-            companies: f4,
+            companies: super::runtime::or_null(f4, &mut extra, "companies"),
             extra,
         })
     }
@@ -130,11 +104,7 @@ pub struct UserCompany {
     pub name: Option<String>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -143,14 +113,9 @@ impl serde::Serialize for UserCompany {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
-        super::runtime::member(
-            &mut map,
-            "username",
-            &self.username,
-            self.extra.get("username"),
-        )?;
-        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "username", &self.username, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
         super::runtime::rest(&mut map, &self.extra, &["id", "name", "username"])?;
         map.end()
     }
@@ -164,17 +129,9 @@ impl super::runtime::Object for UserCompany {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
-                "username" => {
-                    f1 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "username",
-                    );
-                }
-                "name" => {
-                    f2 = super::runtime::or_null(map.next_value()?, &mut extra, "name");
-                }
+                "id" => f0 = Some(map.next_value()?),
+                "username" => f1 = Some(map.next_value()?),
+                "name" => f2 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -182,9 +139,9 @@ impl super::runtime::Object for UserCompany {
             }
         }
         Ok(Self {
-            id: f0,
-            username: f1,
-            name: f2,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            username: super::runtime::or_null(f1, &mut extra, "username"),
+            name: super::runtime::or_null(f2, &mut extra, "name"),
             extra,
         })
     }

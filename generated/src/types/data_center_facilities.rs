@@ -34,11 +34,7 @@ pub struct DataCenterFacilityFilter {
     pub order: Option<SortOrder>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -47,15 +43,10 @@ impl serde::Serialize for DataCenterFacilityFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(
-            &mut map,
-            "where",
-            &self.r#where,
-            self.extra.get("where"),
-        )?;
-        super::runtime::member(&mut map, "skip", &self.skip, self.extra.get("skip"))?;
-        super::runtime::member(&mut map, "limit", &self.limit, self.extra.get("limit"))?;
-        super::runtime::member(&mut map, "order", &self.order, self.extra.get("order"))?;
+        super::runtime::member(&mut map, "where", &self.r#where, &self.extra)?;
+        super::runtime::member(&mut map, "skip", &self.skip, &self.extra)?;
+        super::runtime::member(&mut map, "limit", &self.limit, &self.extra)?;
+        super::runtime::member(&mut map, "order", &self.order, &self.extra)?;
         super::runtime::rest(
             &mut map,
             &self.extra,
@@ -73,18 +64,10 @@ impl super::runtime::Object for DataCenterFacilityFilter {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "where" => {
-                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "where");
-                }
-                "skip" => {
-                    f1 = super::runtime::or_null(map.next_value()?, &mut extra, "skip");
-                }
-                "limit" => {
-                    f2 = super::runtime::or_null(map.next_value()?, &mut extra, "limit");
-                }
-                "order" => {
-                    f3 = super::runtime::or_null(map.next_value()?, &mut extra, "order");
-                }
+                "where" => f0 = Some(map.next_value()?),
+                "skip" => f1 = Some(map.next_value()?),
+                "limit" => f2 = Some(map.next_value()?),
+                "order" => f3 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -92,10 +75,10 @@ impl super::runtime::Object for DataCenterFacilityFilter {
             }
         }
         Ok(Self {
-            r#where: f0,
-            skip: f1,
-            limit: f2,
-            order: f3,
+            r#where: super::runtime::or_null(f0, &mut extra, "where"),
+            skip: super::runtime::or_null(f1, &mut extra, "skip"),
+            limit: super::runtime::or_null(f2, &mut extra, "limit"),
+            order: super::runtime::or_null(f3, &mut extra, "order"),
             extra,
         })
     }

@@ -134,11 +134,7 @@ pub struct CreateLayer2ConnectionRequest {
     pub evergreen: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -153,79 +149,53 @@ impl serde::Serialize for CreateLayer2ConnectionRequest {
         map.serialize_entry("speed", &self.speed)?;
         map.serialize_entry("destCompany", &self.dest_company)?;
         map.serialize_entry("destMetroId", &self.dest_metro_id)?;
-        super::runtime::member(
-            &mut map,
-            "destPortId",
-            &self.dest_port_id,
-            self.extra.get("destPortId"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "destDcf",
-            &self.dest_dcf,
-            self.extra.get("destDcf"),
-        )?;
+        super::runtime::member(&mut map, "destPortId", &self.dest_port_id, &self.extra)?;
+        super::runtime::member(&mut map, "destDcf", &self.dest_dcf, &self.extra)?;
         super::runtime::member(
             &mut map,
             "destRegionId",
             &self.dest_region_id,
-            self.extra.get("destRegionId"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "duration",
-            &self.duration,
-            self.extra.get("duration"),
-        )?;
+        super::runtime::member(&mut map, "duration", &self.duration, &self.extra)?;
         super::runtime::member(
             &mut map,
             "durationUnit",
             &self.duration_unit,
-            self.extra.get("durationUnit"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "paymentType",
             &self.payment_type,
-            self.extra.get("paymentType"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "paymentTransactionId",
             &self.payment_transaction_id,
-            self.extra.get("paymentTransactionId"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "classOfService",
             &self.class_of_service,
-            self.extra.get("classOfService"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "evergreen",
-            &self.evergreen,
-            self.extra.get("evergreen"),
-        )?;
+        super::runtime::member(&mut map, "evergreen", &self.evergreen, &self.extra)?;
         super::runtime::rest(
             &mut map,
             &self.extra,
             &[
                 "classOfService",
-                "destCompany",
                 "destDcf",
-                "destMetroId",
                 "destPortId",
                 "destRegionId",
                 "duration",
                 "durationUnit",
                 "evergreen",
-                "name",
                 "paymentTransactionId",
                 "paymentType",
-                "portId",
-                "speed",
-                "type",
             ],
         )?;
         map.end()
@@ -278,69 +248,15 @@ impl super::runtime::Object for CreateLayer2ConnectionRequest {
                 "speed" => f3 = Some(map.next_value()?),
                 "destCompany" => f4 = Some(map.next_value()?),
                 "destMetroId" => f5 = Some(map.next_value()?),
-                "destPortId" => {
-                    f6 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "destPortId",
-                    );
-                }
-                "destDcf" => {
-                    f7 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "destDcf",
-                    );
-                }
-                "destRegionId" => {
-                    f8 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "destRegionId",
-                    );
-                }
-                "duration" => {
-                    f9 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "duration",
-                    );
-                }
-                "durationUnit" => {
-                    f10 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "durationUnit",
-                    );
-                }
-                "paymentType" => {
-                    f11 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "paymentType",
-                    );
-                }
-                "paymentTransactionId" => {
-                    f12 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "paymentTransactionId",
-                    );
-                }
-                "classOfService" => {
-                    f13 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "classOfService",
-                    );
-                }
-                "evergreen" => {
-                    f14 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "evergreen",
-                    );
-                }
+                "destPortId" => f6 = Some(map.next_value()?),
+                "destDcf" => f7 = Some(map.next_value()?),
+                "destRegionId" => f8 = Some(map.next_value()?),
+                "duration" => f9 = Some(map.next_value()?),
+                "durationUnit" => f10 = Some(map.next_value()?),
+                "paymentType" => f11 = Some(map.next_value()?),
+                "paymentTransactionId" => f12 = Some(map.next_value()?),
+                "classOfService" => f13 = Some(map.next_value()?),
+                "evergreen" => f14 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -354,15 +270,19 @@ impl super::runtime::Object for CreateLayer2ConnectionRequest {
             speed: super::runtime::required(f3, "speed")?,
             dest_company: super::runtime::required(f4, "destCompany")?,
             dest_metro_id: super::runtime::required(f5, "destMetroId")?,
-            dest_port_id: f6,
-            dest_dcf: f7,
-            dest_region_id: f8,
-            duration: f9,
-            duration_unit: f10,
-            payment_type: f11,
-            payment_transaction_id: f12,
-            class_of_service: f13,
-            evergreen: f14,
+            dest_port_id: super::runtime::or_null(f6, &mut extra, "destPortId"),
+            dest_dcf: super::runtime::or_null(f7, &mut extra, "destDcf"),
+            dest_region_id: super::runtime::or_null(f8, &mut extra, "destRegionId"),
+            duration: super::runtime::or_null(f9, &mut extra, "duration"),
+            duration_unit: super::runtime::or_null(f10, &mut extra, "durationUnit"),
+            payment_type: super::runtime::or_null(f11, &mut extra, "paymentType"),
+            payment_transaction_id: super::runtime::or_null(
+                f12,
+                &mut extra,
+                "paymentTransactionId",
+            ),
+            class_of_service: super::runtime::or_null(f13, &mut extra, "classOfService"),
+            evergreen: super::runtime::or_null(f14, &mut extra, "evergreen"),
             extra,
         })
     }
@@ -445,11 +365,7 @@ pub struct Layer2Connection {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -458,54 +374,39 @@ impl serde::Serialize for Layer2Connection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
-        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
-        super::runtime::member(&mut map, "type", &self.r#type, self.extra.get("type"))?;
-        super::runtime::member(
-            &mut map,
-            "status",
-            &self.status,
-            self.extra.get("status"),
-        )?;
-        super::runtime::member(&mut map, "speed", &self.speed, self.extra.get("speed"))?;
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
+        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
+        super::runtime::member(&mut map, "speed", &self.speed, &self.extra)?;
         super::runtime::member(
             &mut map,
             "srcRegionId",
             &self.src_region_id,
-            self.extra.get("srcRegionId"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "destRegionId",
             &self.dest_region_id,
-            self.extra.get("destRegionId"),
+            &self.extra,
         )?;
-        super::runtime::member(&mut map, "vlan", &self.vlan, self.extra.get("vlan"))?;
+        super::runtime::member(&mut map, "vlan", &self.vlan, &self.extra)?;
         super::runtime::member(
             &mut map,
             "subconnections",
             &self.subconnections,
-            self.extra.get("subconnections"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "cdrBillingType",
             &self.cdr_billing_type,
-            self.extra.get("cdrBillingType"),
+            &self.extra,
         )?;
-        super::runtime::member(&mut map, "payg", &self.payg, self.extra.get("payg"))?;
-        super::runtime::member(
-            &mut map,
-            "createdAt",
-            &self.created_at,
-            self.extra.get("createdAt"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "updatedAt",
-            &self.updated_at,
-            self.extra.get("updatedAt"),
-        )?;
+        super::runtime::member(&mut map, "payg", &self.payg, &self.extra)?;
+        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
+        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
         super::runtime::rest(
             &mut map,
             &self.extra,
@@ -565,53 +466,19 @@ impl super::runtime::Object for Layer2Connection {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
-                "name" => {
-                    f1 = super::runtime::or_null(map.next_value()?, &mut extra, "name");
-                }
-                "type" => {
-                    f2 = super::runtime::or_null(map.next_value()?, &mut extra, "type");
-                }
-                "status" => {
-                    f3 = super::runtime::or_null(map.next_value()?, &mut extra, "status");
-                }
-                "speed" => {
-                    f4 = super::runtime::or_null(map.next_value()?, &mut extra, "speed");
-                }
+                "id" => f0 = Some(map.next_value()?),
+                "name" => f1 = Some(map.next_value()?),
+                "type" => f2 = Some(map.next_value()?),
+                "status" => f3 = Some(map.next_value()?),
+                "speed" => f4 = Some(map.next_value()?),
                 "srcRegionId" => f5 = Some(map.next_value()?),
                 "destRegionId" => f6 = Some(map.next_value()?),
-                "vlan" => {
-                    f7 = super::runtime::or_null(map.next_value()?, &mut extra, "vlan");
-                }
-                "subconnections" => {
-                    f8 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "subconnections",
-                    );
-                }
-                "cdrBillingType" => {
-                    f9 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "cdrBillingType",
-                    );
-                }
+                "vlan" => f7 = Some(map.next_value()?),
+                "subconnections" => f8 = Some(map.next_value()?),
+                "cdrBillingType" => f9 = Some(map.next_value()?),
                 "payg" => f10 = Some(map.next_value()?),
-                "createdAt" => {
-                    f11 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "createdAt",
-                    );
-                }
-                "updatedAt" => {
-                    f12 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "updatedAt",
-                    );
-                }
+                "createdAt" => f11 = Some(map.next_value()?),
+                "updatedAt" => f12 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -619,19 +486,19 @@ impl super::runtime::Object for Layer2Connection {
             }
         }
         Ok(Self {
-            id: f0,
-            name: f1,
-            r#type: f2,
-            status: f3,
-            speed: f4,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            name: super::runtime::or_null(f1, &mut extra, "name"),
+            r#type: super::runtime::or_null(f2, &mut extra, "type"),
+            status: super::runtime::or_null(f3, &mut extra, "status"),
+            speed: super::runtime::or_null(f4, &mut extra, "speed"),
             src_region_id: f5,
             dest_region_id: f6,
-            vlan: f7,
-            subconnections: f8,
-            cdr_billing_type: f9,
+            vlan: super::runtime::or_null(f7, &mut extra, "vlan"),
+            subconnections: super::runtime::or_null(f8, &mut extra, "subconnections"),
+            cdr_billing_type: super::runtime::or_null(f9, &mut extra, "cdrBillingType"),
             payg: f10,
-            created_at: f11,
-            updated_at: f12,
+            created_at: super::runtime::or_null(f11, &mut extra, "createdAt"),
+            updated_at: super::runtime::or_null(f12, &mut extra, "updatedAt"),
             extra,
         })
     }
@@ -661,11 +528,7 @@ pub struct ConnectionVlan {
     pub customer: Option<Vec<serde_json::Value>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -674,19 +537,9 @@ impl serde::Serialize for ConnectionVlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
-        super::runtime::member(
-            &mut map,
-            "service",
-            &self.service,
-            self.extra.get("service"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "customer",
-            &self.customer,
-            self.extra.get("customer"),
-        )?;
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "service", &self.service, &self.extra)?;
+        super::runtime::member(&mut map, "customer", &self.customer, &self.extra)?;
         super::runtime::rest(&mut map, &self.extra, &["customer", "id", "service"])?;
         map.end()
     }
@@ -702,13 +555,7 @@ impl super::runtime::Object for ConnectionVlan {
             match key.as_str() {
                 "id" => f0 = Some(map.next_value()?),
                 "service" => f1 = Some(map.next_value()?),
-                "customer" => {
-                    f2 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "customer",
-                    );
-                }
+                "customer" => f2 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -718,7 +565,7 @@ impl super::runtime::Object for ConnectionVlan {
         Ok(Self {
             id: f0,
             service: f1,
-            customer: f2,
+            customer: super::runtime::or_null(f2, &mut extra, "customer"),
             extra,
         })
     }

@@ -17,11 +17,7 @@ pub struct MetroList {
     pub results: Option<Vec<Metro>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -30,12 +26,7 @@ impl serde::Serialize for MetroList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(
-            &mut map,
-            "results",
-            &self.results,
-            self.extra.get("results"),
-        )?;
+        super::runtime::member(&mut map, "results", &self.results, &self.extra)?;
         super::runtime::rest(&mut map, &self.extra, &["results"])?;
         map.end()
     }
@@ -49,20 +40,17 @@ impl super::runtime::Object for MetroList {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "results" => {
-                    f0 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "results",
-                    );
-                }
+                "results" => f0 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
                 }
             }
         }
-        Ok(Self { results: f0, extra })
+        Ok(Self {
+            results: super::runtime::or_null(f0, &mut extra, "results"),
+            extra,
+        })
     }
 }
 

@@ -133,11 +133,7 @@ pub struct CreatePortOrderRequest {
     pub bundle_cross_connect: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -150,38 +146,24 @@ impl serde::Serialize for CreatePortOrderRequest {
         map.serialize_entry("speed", &self.speed)?;
         map.serialize_entry("portName", &self.port_name)?;
         map.serialize_entry("paymentType", &self.payment_type)?;
-        super::runtime::member(
-            &mut map,
-            "billingId",
-            &self.billing_id,
-            self.extra.get("billingId"),
-        )?;
+        super::runtime::member(&mut map, "billingId", &self.billing_id, &self.extra)?;
         super::runtime::member(
             &mut map,
             "paymentTransactionId",
             &self.payment_transaction_id,
-            self.extra.get("paymentTransactionId"),
+            &self.extra,
         )?;
         map.serialize_entry("durationUnit", &self.duration_unit)?;
         super::runtime::member(
             &mut map,
             "bundleCrossConnect",
             &self.bundle_cross_connect,
-            self.extra.get("bundleCrossConnect"),
+            &self.extra,
         )?;
         super::runtime::rest(
             &mut map,
             &self.extra,
-            &[
-                "billingId",
-                "bundleCrossConnect",
-                "dataCenterFacility",
-                "durationUnit",
-                "paymentTransactionId",
-                "paymentType",
-                "portName",
-                "speed",
-            ],
+            &["billingId", "bundleCrossConnect", "paymentTransactionId"],
         )?;
         map.end()
     }
@@ -208,28 +190,10 @@ impl super::runtime::Object for CreatePortOrderRequest {
                 "speed" => f1 = Some(map.next_value()?),
                 "portName" => f2 = Some(map.next_value()?),
                 "paymentType" => f3 = Some(map.next_value()?),
-                "billingId" => {
-                    f4 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "billingId",
-                    );
-                }
-                "paymentTransactionId" => {
-                    f5 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "paymentTransactionId",
-                    );
-                }
+                "billingId" => f4 = Some(map.next_value()?),
+                "paymentTransactionId" => f5 = Some(map.next_value()?),
                 "durationUnit" => f6 = Some(map.next_value()?),
-                "bundleCrossConnect" => {
-                    f7 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "bundleCrossConnect",
-                    );
-                }
+                "bundleCrossConnect" => f7 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -241,10 +205,18 @@ impl super::runtime::Object for CreatePortOrderRequest {
             speed: super::runtime::required(f1, "speed")?,
             port_name: super::runtime::required(f2, "portName")?,
             payment_type: super::runtime::required(f3, "paymentType")?,
-            billing_id: f4,
-            payment_transaction_id: f5,
+            billing_id: super::runtime::or_null(f4, &mut extra, "billingId"),
+            payment_transaction_id: super::runtime::or_null(
+                f5,
+                &mut extra,
+                "paymentTransactionId",
+            ),
             duration_unit: super::runtime::required(f6, "durationUnit")?,
-            bundle_cross_connect: f7,
+            bundle_cross_connect: super::runtime::or_null(
+                f7,
+                &mut extra,
+                "bundleCrossConnect",
+            ),
             extra,
         })
     }
@@ -393,11 +365,7 @@ pub struct PortOrder {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -406,259 +374,139 @@ impl serde::Serialize for PortOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
-        super::runtime::member(
-            &mut map,
-            "portName",
-            &self.port_name,
-            self.extra.get("portName"),
-        )?;
-        super::runtime::member(&mut map, "speed", &self.speed, self.extra.get("speed"))?;
-        super::runtime::member(
-            &mut map,
-            "status",
-            &self.status,
-            self.extra.get("status"),
-        )?;
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "portName", &self.port_name, &self.extra)?;
+        super::runtime::member(&mut map, "speed", &self.speed, &self.extra)?;
+        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
         super::runtime::member(
             &mut map,
             "statusDetail",
             &self.status_detail,
-            self.extra.get("statusDetail"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "loaStatus",
-            &self.loa_status,
-            self.extra.get("loaStatus"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "loaSentAt",
-            &self.loa_sent_at,
-            self.extra.get("loaSentAt"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "message",
-            &self.message,
-            self.extra.get("message"),
-        )?;
-        super::runtime::member(&mut map, "type", &self.r#type, self.extra.get("type"))?;
+        super::runtime::member(&mut map, "loaStatus", &self.loa_status, &self.extra)?;
+        super::runtime::member(&mut map, "loaSentAt", &self.loa_sent_at, &self.extra)?;
+        super::runtime::member(&mut map, "message", &self.message, &self.extra)?;
+        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
         super::runtime::member(
             &mut map,
             "paymentType",
             &self.payment_type,
-            self.extra.get("paymentType"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "durationUnit",
             &self.duration_unit,
-            self.extra.get("durationUnit"),
+            &self.extra,
         )?;
-        super::runtime::member(&mut map, "payg", &self.payg, self.extra.get("payg"))?;
-        super::runtime::member(
-            &mut map,
-            "billingId",
-            &self.billing_id,
-            self.extra.get("billingId"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "discountId",
-            &self.discount_id,
-            self.extra.get("discountId"),
-        )?;
+        super::runtime::member(&mut map, "payg", &self.payg, &self.extra)?;
+        super::runtime::member(&mut map, "billingId", &self.billing_id, &self.extra)?;
+        super::runtime::member(&mut map, "discountId", &self.discount_id, &self.extra)?;
         super::runtime::member(
             &mut map,
             "salesRecordId",
             &self.sales_record_id,
-            self.extra.get("salesRecordId"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "paymentTransactionId",
             &self.payment_transaction_id,
-            self.extra.get("paymentTransactionId"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "externalId",
-            &self.external_id,
-            self.extra.get("externalId"),
-        )?;
+        super::runtime::member(&mut map, "externalId", &self.external_id, &self.extra)?;
         super::runtime::member(
             &mut map,
             "requestSource",
             &self.request_source,
-            self.extra.get("requestSource"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "isManualCreate",
             &self.is_manual_create,
-            self.extra.get("isManualCreate"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "isEdgePort",
-            &self.is_edge_port,
-            self.extra.get("isEdgePort"),
-        )?;
+        super::runtime::member(&mut map, "isEdgePort", &self.is_edge_port, &self.extra)?;
         super::runtime::member(
             &mut map,
             "edgePayload",
             &self.edge_payload,
-            self.extra.get("edgePayload"),
+            &self.extra,
         )?;
-        super::runtime::member(&mut map, "tags", &self.tags, self.extra.get("tags"))?;
-        super::runtime::member(
-            &mut map,
-            "companyId",
-            &self.company_id,
-            self.extra.get("companyId"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "company",
-            &self.company,
-            self.extra.get("company"),
-        )?;
+        super::runtime::member(&mut map, "tags", &self.tags, &self.extra)?;
+        super::runtime::member(&mut map, "companyId", &self.company_id, &self.extra)?;
+        super::runtime::member(&mut map, "company", &self.company, &self.extra)?;
         super::runtime::member(
             &mut map,
             "dcpCompanyId",
             &self.dcp_company_id,
-            self.extra.get("dcpCompanyId"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "dataCenterFacilityId",
             &self.data_center_facility_id,
-            self.extra.get("dataCenterFacilityId"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "dataCenterFacility",
             &self.data_center_facility,
-            self.extra.get("dataCenterFacility"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "metroId",
-            &self.metro_id,
-            self.extra.get("metroId"),
-        )?;
-        super::runtime::member(&mut map, "metro", &self.metro, self.extra.get("metro"))?;
-        super::runtime::member(
-            &mut map,
-            "popId",
-            &self.pop_id,
-            self.extra.get("popId"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "locationId",
-            &self.location_id,
-            self.extra.get("locationId"),
-        )?;
+        super::runtime::member(&mut map, "metroId", &self.metro_id, &self.extra)?;
+        super::runtime::member(&mut map, "metro", &self.metro, &self.extra)?;
+        super::runtime::member(&mut map, "popId", &self.pop_id, &self.extra)?;
+        super::runtime::member(&mut map, "locationId", &self.location_id, &self.extra)?;
         super::runtime::member(
             &mut map,
             "requestedLocation",
             &self.requested_location,
-            self.extra.get("requestedLocation"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "crossConnectId",
             &self.cross_connect_id,
-            self.extra.get("crossConnectId"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "createdPortId",
             &self.created_port_id,
-            self.extra.get("createdPortId"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "portId",
-            &self.port_id,
-            self.extra.get("portId"),
-        )?;
-        super::runtime::member(&mut map, "port", &self.port, self.extra.get("port"))?;
-        super::runtime::member(
-            &mut map,
-            "controller",
-            &self.controller,
-            self.extra.get("controller"),
-        )?;
+        super::runtime::member(&mut map, "portId", &self.port_id, &self.extra)?;
+        super::runtime::member(&mut map, "port", &self.port, &self.extra)?;
+        super::runtime::member(&mut map, "controller", &self.controller, &self.extra)?;
         super::runtime::member(
             &mut map,
             "capabilities",
             &self.capabilities,
-            self.extra.get("capabilities"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "cancelled",
-            &self.cancelled,
-            self.extra.get("cancelled"),
-        )?;
+        super::runtime::member(&mut map, "cancelled", &self.cancelled, &self.extra)?;
         super::runtime::member(
             &mut map,
             "cancelledAt",
             &self.cancelled_at,
-            self.extra.get("cancelledAt"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "cancelledBy",
             &self.cancelled_by,
-            self.extra.get("cancelledBy"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "createdBy",
-            &self.created_by,
-            self.extra.get("createdBy"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "updatedBy",
-            &self.updated_by,
-            self.extra.get("updatedBy"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "deletedBy",
-            &self.deleted_by,
-            self.extra.get("deletedBy"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "deleted",
-            &self.deleted,
-            self.extra.get("deleted"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "deletedAt",
-            &self.deleted_at,
-            self.extra.get("deletedAt"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "createdAt",
-            &self.created_at,
-            self.extra.get("createdAt"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "updatedAt",
-            &self.updated_at,
-            self.extra.get("updatedAt"),
-        )?;
+        super::runtime::member(&mut map, "createdBy", &self.created_by, &self.extra)?;
+        super::runtime::member(&mut map, "updatedBy", &self.updated_by, &self.extra)?;
+        super::runtime::member(&mut map, "deletedBy", &self.deleted_by, &self.extra)?;
+        super::runtime::member(&mut map, "deleted", &self.deleted, &self.extra)?;
+        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
+        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
+        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
         super::runtime::rest(
             &mut map,
             &self.extra,
@@ -823,168 +671,54 @@ impl super::runtime::Object for PortOrder {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
-                "portName" => {
-                    f1 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "portName",
-                    );
-                }
-                "speed" => {
-                    f2 = super::runtime::or_null(map.next_value()?, &mut extra, "speed");
-                }
-                "status" => {
-                    f3 = super::runtime::or_null(map.next_value()?, &mut extra, "status");
-                }
+                "id" => f0 = Some(map.next_value()?),
+                "portName" => f1 = Some(map.next_value()?),
+                "speed" => f2 = Some(map.next_value()?),
+                "status" => f3 = Some(map.next_value()?),
                 "statusDetail" => f4 = Some(map.next_value()?),
                 "loaStatus" => f5 = Some(map.next_value()?),
                 "loaSentAt" => f6 = Some(map.next_value()?),
                 "message" => f7 = Some(map.next_value()?),
-                "type" => {
-                    f8 = super::runtime::or_null(map.next_value()?, &mut extra, "type");
-                }
-                "paymentType" => {
-                    f9 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "paymentType",
-                    );
-                }
-                "durationUnit" => {
-                    f10 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "durationUnit",
-                    );
-                }
+                "type" => f8 = Some(map.next_value()?),
+                "paymentType" => f9 = Some(map.next_value()?),
+                "durationUnit" => f10 = Some(map.next_value()?),
                 "payg" => f11 = Some(map.next_value()?),
                 "billingId" => f12 = Some(map.next_value()?),
                 "discountId" => f13 = Some(map.next_value()?),
                 "salesRecordId" => f14 = Some(map.next_value()?),
                 "paymentTransactionId" => f15 = Some(map.next_value()?),
                 "externalId" => f16 = Some(map.next_value()?),
-                "requestSource" => {
-                    f17 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "requestSource",
-                    );
-                }
-                "isManualCreate" => {
-                    f18 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "isManualCreate",
-                    );
-                }
-                "isEdgePort" => {
-                    f19 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "isEdgePort",
-                    );
-                }
+                "requestSource" => f17 = Some(map.next_value()?),
+                "isManualCreate" => f18 = Some(map.next_value()?),
+                "isEdgePort" => f19 = Some(map.next_value()?),
                 "edgePayload" => f20 = Some(map.next_value()?),
-                "tags" => {
-                    f21 = super::runtime::or_null(map.next_value()?, &mut extra, "tags");
-                }
-                "companyId" => {
-                    f22 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "companyId",
-                    );
-                }
-                "company" => {
-                    f23 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "company",
-                    );
-                }
+                "tags" => f21 = Some(map.next_value()?),
+                "companyId" => f22 = Some(map.next_value()?),
+                "company" => f23 = Some(map.next_value()?),
                 "dcpCompanyId" => f24 = Some(map.next_value()?),
-                "dataCenterFacilityId" => {
-                    f25 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "dataCenterFacilityId",
-                    );
-                }
-                "dataCenterFacility" => {
-                    f26 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "dataCenterFacility",
-                    );
-                }
-                "metroId" => {
-                    f27 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "metroId",
-                    );
-                }
-                "metro" => {
-                    f28 = super::runtime::or_null(map.next_value()?, &mut extra, "metro");
-                }
+                "dataCenterFacilityId" => f25 = Some(map.next_value()?),
+                "dataCenterFacility" => f26 = Some(map.next_value()?),
+                "metroId" => f27 = Some(map.next_value()?),
+                "metro" => f28 = Some(map.next_value()?),
                 "popId" => f29 = Some(map.next_value()?),
                 "locationId" => f30 = Some(map.next_value()?),
                 "requestedLocation" => f31 = Some(map.next_value()?),
                 "crossConnectId" => f32 = Some(map.next_value()?),
                 "createdPortId" => f33 = Some(map.next_value()?),
                 "portId" => f34 = Some(map.next_value()?),
-                "port" => {
-                    f35 = super::runtime::or_null(map.next_value()?, &mut extra, "port");
-                }
-                "controller" => {
-                    f36 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "controller",
-                    );
-                }
-                "capabilities" => {
-                    f37 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "capabilities",
-                    );
-                }
-                "cancelled" => {
-                    f38 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "cancelled",
-                    );
-                }
+                "port" => f35 = Some(map.next_value()?),
+                "controller" => f36 = Some(map.next_value()?),
+                "capabilities" => f37 = Some(map.next_value()?),
+                "cancelled" => f38 = Some(map.next_value()?),
                 "cancelledAt" => f39 = Some(map.next_value()?),
                 "cancelledBy" => f40 = Some(map.next_value()?),
                 "createdBy" => f41 = Some(map.next_value()?),
                 "updatedBy" => f42 = Some(map.next_value()?),
                 "deletedBy" => f43 = Some(map.next_value()?),
-                "deleted" => {
-                    f44 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "deleted",
-                    );
-                }
+                "deleted" => f44 = Some(map.next_value()?),
                 "deletedAt" => f45 = Some(map.next_value()?),
-                "createdAt" => {
-                    f46 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "createdAt",
-                    );
-                }
-                "updatedAt" => {
-                    f47 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "updatedAt",
-                    );
-                }
+                "createdAt" => f46 = Some(map.next_value()?),
+                "updatedAt" => f47 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -992,54 +726,62 @@ impl super::runtime::Object for PortOrder {
             }
         }
         Ok(Self {
-            id: f0,
-            port_name: f1,
-            speed: f2,
-            status: f3,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            port_name: super::runtime::or_null(f1, &mut extra, "portName"),
+            speed: super::runtime::or_null(f2, &mut extra, "speed"),
+            status: super::runtime::or_null(f3, &mut extra, "status"),
             status_detail: f4,
             loa_status: f5,
             loa_sent_at: f6,
             message: f7,
-            r#type: f8,
-            payment_type: f9,
-            duration_unit: f10,
+            r#type: super::runtime::or_null(f8, &mut extra, "type"),
+            payment_type: super::runtime::or_null(f9, &mut extra, "paymentType"),
+            duration_unit: super::runtime::or_null(f10, &mut extra, "durationUnit"),
             payg: f11,
             billing_id: f12,
             discount_id: f13,
             sales_record_id: f14,
             payment_transaction_id: f15,
             external_id: f16,
-            request_source: f17,
-            is_manual_create: f18,
-            is_edge_port: f19,
+            request_source: super::runtime::or_null(f17, &mut extra, "requestSource"),
+            is_manual_create: super::runtime::or_null(f18, &mut extra, "isManualCreate"),
+            is_edge_port: super::runtime::or_null(f19, &mut extra, "isEdgePort"),
             edge_payload: f20,
-            tags: f21,
-            company_id: f22,
-            company: f23,
+            tags: super::runtime::or_null(f21, &mut extra, "tags"),
+            company_id: super::runtime::or_null(f22, &mut extra, "companyId"),
+            company: super::runtime::or_null(f23, &mut extra, "company"),
             dcp_company_id: f24,
-            data_center_facility_id: f25,
-            data_center_facility: f26,
-            metro_id: f27,
-            metro: f28,
+            data_center_facility_id: super::runtime::or_null(
+                f25,
+                &mut extra,
+                "dataCenterFacilityId",
+            ),
+            data_center_facility: super::runtime::or_null(
+                f26,
+                &mut extra,
+                "dataCenterFacility",
+            ),
+            metro_id: super::runtime::or_null(f27, &mut extra, "metroId"),
+            metro: super::runtime::or_null(f28, &mut extra, "metro"),
             pop_id: f29,
             location_id: f30,
             requested_location: f31,
             cross_connect_id: f32,
             created_port_id: f33,
             port_id: f34,
-            port: f35,
-            controller: f36,
-            capabilities: f37,
-            cancelled: f38,
+            port: super::runtime::or_null(f35, &mut extra, "port"),
+            controller: super::runtime::or_null(f36, &mut extra, "controller"),
+            capabilities: super::runtime::or_null(f37, &mut extra, "capabilities"),
+            cancelled: super::runtime::or_null(f38, &mut extra, "cancelled"),
             cancelled_at: f39,
             cancelled_by: f40,
             created_by: f41,
             updated_by: f42,
             deleted_by: f43,
-            deleted: f44,
+            deleted: super::runtime::or_null(f44, &mut extra, "deleted"),
             deleted_at: f45,
-            created_at: f46,
-            updated_at: f47,
+            created_at: super::runtime::or_null(f46, &mut extra, "createdAt"),
+            updated_at: super::runtime::or_null(f47, &mut extra, "updatedAt"),
             extra,
         })
     }
@@ -1065,11 +807,7 @@ pub struct PortOrderList {
     pub results: Option<Vec<PortOrder>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1078,12 +816,7 @@ impl serde::Serialize for PortOrderList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(
-            &mut map,
-            "results",
-            &self.results,
-            self.extra.get("results"),
-        )?;
+        super::runtime::member(&mut map, "results", &self.results, &self.extra)?;
         super::runtime::rest(&mut map, &self.extra, &["results"])?;
         map.end()
     }
@@ -1097,20 +830,17 @@ impl super::runtime::Object for PortOrderList {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "results" => {
-                    f0 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "results",
-                    );
-                }
+                "results" => f0 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
                 }
             }
         }
-        Ok(Self { results: f0, extra })
+        Ok(Self {
+            results: super::runtime::or_null(f0, &mut extra, "results"),
+            extra,
+        })
     }
 }
 
@@ -1167,11 +897,7 @@ pub struct PortOrderPort {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1180,72 +906,32 @@ impl serde::Serialize for PortOrderPort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
-        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
-        super::runtime::member(
-            &mut map,
-            "portId",
-            &self.port_id,
-            self.extra.get("portId"),
-        )?;
-        super::runtime::member(&mut map, "speed", &self.speed, self.extra.get("speed"))?;
-        super::runtime::member(
-            &mut map,
-            "status",
-            &self.status,
-            self.extra.get("status"),
-        )?;
-        super::runtime::member(&mut map, "type", &self.r#type, self.extra.get("type"))?;
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+        super::runtime::member(&mut map, "portId", &self.port_id, &self.extra)?;
+        super::runtime::member(&mut map, "speed", &self.speed, &self.extra)?;
+        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
+        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
         super::runtime::member(
             &mut map,
             "dataCenterFacilityId",
             &self.data_center_facility_id,
-            self.extra.get("dataCenterFacilityId"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "metroId",
-            &self.metro_id,
-            self.extra.get("metroId"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "locationId",
-            &self.location_id,
-            self.extra.get("locationId"),
-        )?;
-        super::runtime::member(&mut map, "ip", &self.ip, self.extra.get("ip"))?;
-        super::runtime::member(&mut map, "vlan", &self.vlan, self.extra.get("vlan"))?;
+        super::runtime::member(&mut map, "metroId", &self.metro_id, &self.extra)?;
+        super::runtime::member(&mut map, "locationId", &self.location_id, &self.extra)?;
+        super::runtime::member(&mut map, "ip", &self.ip, &self.extra)?;
+        super::runtime::member(&mut map, "vlan", &self.vlan, &self.extra)?;
         super::runtime::member(
             &mut map,
             "activeChangedAt",
             &self.active_changed_at,
-            self.extra.get("activeChangedAt"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "deleted",
-            &self.deleted,
-            self.extra.get("deleted"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "deletedAt",
-            &self.deleted_at,
-            self.extra.get("deletedAt"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "createdAt",
-            &self.created_at,
-            self.extra.get("createdAt"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "updatedAt",
-            &self.updated_at,
-            self.extra.get("updatedAt"),
-        )?;
+        super::runtime::member(&mut map, "deleted", &self.deleted, &self.extra)?;
+        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
+        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
+        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
         super::runtime::rest(
             &mut map,
             &self.extra,
@@ -1314,60 +1000,22 @@ impl super::runtime::Object for PortOrderPort {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
-                "name" => {
-                    f1 = super::runtime::or_null(map.next_value()?, &mut extra, "name");
-                }
+                "id" => f0 = Some(map.next_value()?),
+                "name" => f1 = Some(map.next_value()?),
                 "portId" => f2 = Some(map.next_value()?),
-                "speed" => {
-                    f3 = super::runtime::or_null(map.next_value()?, &mut extra, "speed");
-                }
-                "status" => {
-                    f4 = super::runtime::or_null(map.next_value()?, &mut extra, "status");
-                }
-                "type" => {
-                    f5 = super::runtime::or_null(map.next_value()?, &mut extra, "type");
-                }
-                "dataCenterFacilityId" => {
-                    f6 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "dataCenterFacilityId",
-                    );
-                }
-                "metroId" => {
-                    f7 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "metroId",
-                    );
-                }
+                "speed" => f3 = Some(map.next_value()?),
+                "status" => f4 = Some(map.next_value()?),
+                "type" => f5 = Some(map.next_value()?),
+                "dataCenterFacilityId" => f6 = Some(map.next_value()?),
+                "metroId" => f7 = Some(map.next_value()?),
                 "locationId" => f8 = Some(map.next_value()?),
-                "ip" => f9 = super::runtime::or_null(map.next_value()?, &mut extra, "ip"),
+                "ip" => f9 = Some(map.next_value()?),
                 "vlan" => f10 = Some(map.next_value()?),
                 "activeChangedAt" => f11 = Some(map.next_value()?),
-                "deleted" => {
-                    f12 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "deleted",
-                    );
-                }
+                "deleted" => f12 = Some(map.next_value()?),
                 "deletedAt" => f13 = Some(map.next_value()?),
-                "createdAt" => {
-                    f14 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "createdAt",
-                    );
-                }
-                "updatedAt" => {
-                    f15 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "updatedAt",
-                    );
-                }
+                "createdAt" => f14 = Some(map.next_value()?),
+                "updatedAt" => f15 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -1375,22 +1023,26 @@ impl super::runtime::Object for PortOrderPort {
             }
         }
         Ok(Self {
-            id: f0,
-            name: f1,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            name: super::runtime::or_null(f1, &mut extra, "name"),
             port_id: f2,
-            speed: f3,
-            status: f4,
-            r#type: f5,
-            data_center_facility_id: f6,
-            metro_id: f7,
+            speed: super::runtime::or_null(f3, &mut extra, "speed"),
+            status: super::runtime::or_null(f4, &mut extra, "status"),
+            r#type: super::runtime::or_null(f5, &mut extra, "type"),
+            data_center_facility_id: super::runtime::or_null(
+                f6,
+                &mut extra,
+                "dataCenterFacilityId",
+            ),
+            metro_id: super::runtime::or_null(f7, &mut extra, "metroId"),
             location_id: f8,
-            ip: f9,
+            ip: super::runtime::or_null(f9, &mut extra, "ip"),
             vlan: f10,
             active_changed_at: f11,
-            deleted: f12,
+            deleted: super::runtime::or_null(f12, &mut extra, "deleted"),
             deleted_at: f13,
-            created_at: f14,
-            updated_at: f15,
+            created_at: super::runtime::or_null(f14, &mut extra, "createdAt"),
+            updated_at: super::runtime::or_null(f15, &mut extra, "updatedAt"),
             extra,
         })
     }
@@ -1434,11 +1086,7 @@ pub struct Controller {
     pub vlan: Option<Option<i32>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1447,28 +1095,18 @@ impl serde::Serialize for Controller {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
-        super::runtime::member(&mut map, "asn", &self.asn, self.extra.get("asn"))?;
-        super::runtime::member(
-            &mut map,
-            "cerAsn",
-            &self.cer_asn,
-            self.extra.get("cerAsn"),
-        )?;
-        super::runtime::member(&mut map, "ip", &self.ip, self.extra.get("ip"))?;
-        super::runtime::member(
-            &mut map,
-            "cerIp",
-            &self.cer_ip,
-            self.extra.get("cerIp"),
-        )?;
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "asn", &self.asn, &self.extra)?;
+        super::runtime::member(&mut map, "cerAsn", &self.cer_asn, &self.extra)?;
+        super::runtime::member(&mut map, "ip", &self.ip, &self.extra)?;
+        super::runtime::member(&mut map, "cerIp", &self.cer_ip, &self.extra)?;
         super::runtime::member(
             &mut map,
             "serviceLayerId",
             &self.service_layer_id,
-            self.extra.get("serviceLayerId"),
+            &self.extra,
         )?;
-        super::runtime::member(&mut map, "vlan", &self.vlan, self.extra.get("vlan"))?;
+        super::runtime::member(&mut map, "vlan", &self.vlan, &self.extra)?;
         super::runtime::rest(
             &mut map,
             &self.extra,
@@ -1497,10 +1135,8 @@ impl super::runtime::Object for Controller {
                 "id" => f0 = Some(map.next_value()?),
                 "asn" => f1 = Some(map.next_value()?),
                 "cerAsn" => f2 = Some(map.next_value()?),
-                "ip" => f3 = super::runtime::or_null(map.next_value()?, &mut extra, "ip"),
-                "cerIp" => {
-                    f4 = super::runtime::or_null(map.next_value()?, &mut extra, "cerIp");
-                }
+                "ip" => f3 = Some(map.next_value()?),
+                "cerIp" => f4 = Some(map.next_value()?),
                 "serviceLayerId" => f5 = Some(map.next_value()?),
                 "vlan" => f6 = Some(map.next_value()?),
                 _ => {
@@ -1513,8 +1149,8 @@ impl super::runtime::Object for Controller {
             id: f0,
             asn: f1,
             cer_asn: f2,
-            ip: f3,
-            cer_ip: f4,
+            ip: super::runtime::or_null(f3, &mut extra, "ip"),
+            cer_ip: super::runtime::or_null(f4, &mut extra, "cerIp"),
             service_layer_id: f5,
             vlan: f6,
             extra,

@@ -23,11 +23,7 @@ pub struct VlanRange {
     pub end: Option<i32>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -36,8 +32,8 @@ impl serde::Serialize for VlanRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "start", &self.start, self.extra.get("start"))?;
-        super::runtime::member(&mut map, "end", &self.end, self.extra.get("end"))?;
+        super::runtime::member(&mut map, "start", &self.start, &self.extra)?;
+        super::runtime::member(&mut map, "end", &self.end, &self.extra)?;
         super::runtime::rest(&mut map, &self.extra, &["end", "start"])?;
         map.end()
     }
@@ -51,19 +47,19 @@ impl super::runtime::Object for VlanRange {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "start" => {
-                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "start");
-                }
-                "end" => {
-                    f1 = super::runtime::or_null(map.next_value()?, &mut extra, "end");
-                }
+                "start" => f0 = Some(map.next_value()?),
+                "end" => f1 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
                 }
             }
         }
-        Ok(Self { start: f0, end: f1, extra })
+        Ok(Self {
+            start: super::runtime::or_null(f0, &mut extra, "start"),
+            end: super::runtime::or_null(f1, &mut extra, "end"),
+            extra,
+        })
     }
 }
 
@@ -242,11 +238,7 @@ pub struct Port {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -255,433 +247,308 @@ impl serde::Serialize for Port {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
-        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
-        super::runtime::member(&mut map, "type", &self.r#type, self.extra.get("type"))?;
-        super::runtime::member(
-            &mut map,
-            "status",
-            &self.status,
-            self.extra.get("status"),
-        )?;
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
+        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
         super::runtime::member(
             &mut map,
             "serviceStatus",
             &self.service_status,
-            self.extra.get("serviceStatus"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "linkState",
-            &self.link_state,
-            self.extra.get("linkState"),
-        )?;
+        super::runtime::member(&mut map, "linkState", &self.link_state, &self.extra)?;
         super::runtime::member(
             &mut map,
             "linkStateUpSince",
             &self.link_state_up_since,
-            self.extra.get("linkStateUpSince"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "linkStateSyncedAt",
             &self.link_state_synced_at,
-            self.extra.get("linkStateSyncedAt"),
+            &self.extra,
         )?;
-        super::runtime::member(&mut map, "speed", &self.speed, self.extra.get("speed"))?;
+        super::runtime::member(&mut map, "speed", &self.speed, &self.extra)?;
         super::runtime::member(
             &mut map,
             "speedOverprovisioningFactor",
             &self.speed_overprovisioning_factor,
-            self.extra.get("speedOverprovisioningFactor"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "singleService",
             &self.single_service,
-            self.extra.get("singleService"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "capacity",
-            &self.capacity,
-            self.extra.get("capacity"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "mediaType",
-            &self.media_type,
-            self.extra.get("mediaType"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "isEdgePort",
-            &self.is_edge_port,
-            self.extra.get("isEdgePort"),
-        )?;
+        super::runtime::member(&mut map, "capacity", &self.capacity, &self.extra)?;
+        super::runtime::member(&mut map, "mediaType", &self.media_type, &self.extra)?;
+        super::runtime::member(&mut map, "isEdgePort", &self.is_edge_port, &self.extra)?;
         super::runtime::member(
             &mut map,
             "edgePayload",
             &self.edge_payload,
-            self.extra.get("edgePayload"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "partner",
-            &self.partner,
-            self.extra.get("partner"),
-        )?;
-        super::runtime::member(&mut map, "ip", &self.ip, self.extra.get("ip"))?;
+        super::runtime::member(&mut map, "partner", &self.partner, &self.extra)?;
+        super::runtime::member(&mut map, "ip", &self.ip, &self.extra)?;
         super::runtime::member(
             &mut map,
             "capabilities",
             &self.capabilities,
-            self.extra.get("capabilities"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "vlanRanges",
-            &self.vlan_ranges,
-            self.extra.get("vlanRanges"),
-        )?;
+        super::runtime::member(&mut map, "vlanRanges", &self.vlan_ranges, &self.extra)?;
         super::runtime::member(
             &mut map,
             "supportedServices",
             &self.supported_services,
-            self.extra.get("supportedServices"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "cosTransparency",
             &self.cos_transparency,
-            self.extra.get("cosTransparency"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "cosMapping",
-            &self.cos_mapping,
-            self.extra.get("cosMapping"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "iciLink",
-            &self.ici_link,
-            self.extra.get("iciLink"),
-        )?;
+        super::runtime::member(&mut map, "cosMapping", &self.cos_mapping, &self.extra)?;
+        super::runtime::member(&mut map, "iciLink", &self.ici_link, &self.extra)?;
         super::runtime::member(
             &mut map,
             "reportingLabels",
             &self.reporting_labels,
-            self.extra.get("reportingLabels"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "accessCircuit",
             &self.access_circuit,
-            self.extra.get("accessCircuit"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "companyId",
-            &self.company_id,
-            self.extra.get("companyId"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "company",
-            &self.company,
-            self.extra.get("company"),
-        )?;
+        super::runtime::member(&mut map, "companyId", &self.company_id, &self.extra)?;
+        super::runtime::member(&mut map, "company", &self.company, &self.extra)?;
         super::runtime::member(
             &mut map,
             "dcpCompanyId",
             &self.dcp_company_id,
-            self.extra.get("dcpCompanyId"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "dataCenterFacilityId",
             &self.data_center_facility_id,
-            self.extra.get("dataCenterFacilityId"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "dataCenterFacility",
             &self.data_center_facility,
-            self.extra.get("dataCenterFacility"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "metroId",
-            &self.metro_id,
-            self.extra.get("metroId"),
-        )?;
-        super::runtime::member(&mut map, "metro", &self.metro, self.extra.get("metro"))?;
-        super::runtime::member(
-            &mut map,
-            "popId",
-            &self.pop_id,
-            self.extra.get("popId"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "locationId",
-            &self.location_id,
-            self.extra.get("locationId"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "connections",
-            &self.connections,
-            self.extra.get("connections"),
-        )?;
+        super::runtime::member(&mut map, "metroId", &self.metro_id, &self.extra)?;
+        super::runtime::member(&mut map, "metro", &self.metro, &self.extra)?;
+        super::runtime::member(&mut map, "popId", &self.pop_id, &self.extra)?;
+        super::runtime::member(&mut map, "locationId", &self.location_id, &self.extra)?;
+        super::runtime::member(&mut map, "connections", &self.connections, &self.extra)?;
         super::runtime::member(
             &mut map,
             "paymentType",
             &self.payment_type,
-            self.extra.get("paymentType"),
+            &self.extra,
         )?;
-        super::runtime::member(&mut map, "payg", &self.payg, self.extra.get("payg"))?;
-        super::runtime::member(
-            &mut map,
-            "billingId",
-            &self.billing_id,
-            self.extra.get("billingId"),
-        )?;
+        super::runtime::member(&mut map, "payg", &self.payg, &self.extra)?;
+        super::runtime::member(&mut map, "billingId", &self.billing_id, &self.extra)?;
         super::runtime::member(
             &mut map,
             "salesRecordId",
             &self.sales_record_id,
-            self.extra.get("salesRecordId"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "externalId",
-            &self.external_id,
-            self.extra.get("externalId"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "ticketLink",
-            &self.ticket_link,
-            self.extra.get("ticketLink"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "importer",
-            &self.importer,
-            self.extra.get("importer"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "importedAt",
-            &self.imported_at,
-            self.extra.get("importedAt"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "onboarded",
-            &self.onboarded,
-            self.extra.get("onboarded"),
-        )?;
+        super::runtime::member(&mut map, "externalId", &self.external_id, &self.extra)?;
+        super::runtime::member(&mut map, "ticketLink", &self.ticket_link, &self.extra)?;
+        super::runtime::member(&mut map, "importer", &self.importer, &self.extra)?;
+        super::runtime::member(&mut map, "importedAt", &self.imported_at, &self.extra)?;
+        super::runtime::member(&mut map, "onboarded", &self.onboarded, &self.extra)?;
         super::runtime::member(
             &mut map,
             "onboardedBy",
             &self.onboarded_by,
-            self.extra.get("onboardedBy"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "onboardedAt",
             &self.onboarded_at,
-            self.extra.get("onboardedAt"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "onboardedStatus",
             &self.onboarded_status,
-            self.extra.get("onboardedStatus"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "onboardedStatusDetail",
             &self.onboarded_status_detail,
-            self.extra.get("onboardedStatusDetail"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "onboardedDeviceName",
             &self.onboarded_device_name,
-            self.extra.get("onboardedDeviceName"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "onboardedInterfaceName",
             &self.onboarded_interface_name,
-            self.extra.get("onboardedInterfaceName"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "onboardedAllocatedBandwidth",
             &self.onboarded_allocated_bandwidth,
-            self.extra.get("onboardedAllocatedBandwidth"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "crossConnectXcOwner",
             &self.cross_connect_xc_owner,
-            self.extra.get("crossConnectXcOwner"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "crossConnectFullDemarc",
             &self.cross_connect_full_demarc,
-            self.extra.get("crossConnectFullDemarc"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "interconnectEnabled",
             &self.interconnect_enabled,
-            self.extra.get("interconnectEnabled"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "interconnectProvider",
             &self.interconnect_provider,
-            self.extra.get("interconnectProvider"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "interconnectOrderNumber",
             &self.interconnect_order_number,
-            self.extra.get("interconnectOrderNumber"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "interconnectCircuitId",
             &self.interconnect_circuit_id,
-            self.extra.get("interconnectCircuitId"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "interconnectCompletedAt",
             &self.interconnect_completed_at,
-            self.extra.get("interconnectCompletedAt"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "interconnectVlanRange",
             &self.interconnect_vlan_range,
-            self.extra.get("interconnectVlanRange"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "interconnectNniPortName",
             &self.interconnect_nni_port_name,
-            self.extra.get("interconnectNniPortName"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "localLoopEnabled",
             &self.local_loop_enabled,
-            self.extra.get("localLoopEnabled"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "localLoopId",
             &self.local_loop_id,
-            self.extra.get("localLoopId"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "localLoopCustomerId",
             &self.local_loop_customer_id,
-            self.extra.get("localLoopCustomerId"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "localLoopProviderName",
             &self.local_loop_provider_name,
-            self.extra.get("localLoopProviderName"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "localLoopSalesRecordId",
             &self.local_loop_sales_record_id,
-            self.extra.get("localLoopSalesRecordId"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "localLoopBandwidth",
             &self.local_loop_bandwidth,
-            self.extra.get("localLoopBandwidth"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "localLoopCompletedAt",
             &self.local_loop_completed_at,
-            self.extra.get("localLoopCompletedAt"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "localLoopASideAddress",
             &self.local_loop_a_side_address,
-            self.extra.get("localLoopASideAddress"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "localLoopASideXConnectId",
             &self.local_loop_a_side_x_connect_id,
-            self.extra.get("localLoopASideXConnectId"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "localLoopZSideAddress",
             &self.local_loop_z_side_address,
-            self.extra.get("localLoopZSideAddress"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "localLoopGsmpId",
             &self.local_loop_gsmp_id,
-            self.extra.get("localLoopGsmpId"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "activeChangedAt",
             &self.active_changed_at,
-            self.extra.get("activeChangedAt"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "firstActiveAt",
             &self.first_active_at,
-            self.extra.get("firstActiveAt"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "deleted",
-            &self.deleted,
-            self.extra.get("deleted"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "deletedAt",
-            &self.deleted_at,
-            self.extra.get("deletedAt"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "createdAt",
-            &self.created_at,
-            self.extra.get("createdAt"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "updatedAt",
-            &self.updated_at,
-            self.extra.get("updatedAt"),
-        )?;
+        super::runtime::member(&mut map, "deleted", &self.deleted, &self.extra)?;
+        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
+        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
+        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
         super::runtime::rest(
             &mut map,
             &self.extra,
@@ -933,180 +800,42 @@ impl super::runtime::Object for Port {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
-                "name" => {
-                    f1 = super::runtime::or_null(map.next_value()?, &mut extra, "name");
-                }
-                "type" => {
-                    f2 = super::runtime::or_null(map.next_value()?, &mut extra, "type");
-                }
-                "status" => {
-                    f3 = super::runtime::or_null(map.next_value()?, &mut extra, "status");
-                }
-                "serviceStatus" => {
-                    f4 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "serviceStatus",
-                    );
-                }
-                "linkState" => {
-                    f5 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "linkState",
-                    );
-                }
+                "id" => f0 = Some(map.next_value()?),
+                "name" => f1 = Some(map.next_value()?),
+                "type" => f2 = Some(map.next_value()?),
+                "status" => f3 = Some(map.next_value()?),
+                "serviceStatus" => f4 = Some(map.next_value()?),
+                "linkState" => f5 = Some(map.next_value()?),
                 "linkStateUpSince" => f6 = Some(map.next_value()?),
                 "linkStateSyncedAt" => f7 = Some(map.next_value()?),
-                "speed" => {
-                    f8 = super::runtime::or_null(map.next_value()?, &mut extra, "speed");
-                }
-                "speedOverprovisioningFactor" => {
-                    f9 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "speedOverprovisioningFactor",
-                    );
-                }
-                "singleService" => {
-                    f10 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "singleService",
-                    );
-                }
-                "capacity" => {
-                    f11 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "capacity",
-                    );
-                }
-                "mediaType" => {
-                    f12 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "mediaType",
-                    );
-                }
-                "isEdgePort" => {
-                    f13 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "isEdgePort",
-                    );
-                }
+                "speed" => f8 = Some(map.next_value()?),
+                "speedOverprovisioningFactor" => f9 = Some(map.next_value()?),
+                "singleService" => f10 = Some(map.next_value()?),
+                "capacity" => f11 = Some(map.next_value()?),
+                "mediaType" => f12 = Some(map.next_value()?),
+                "isEdgePort" => f13 = Some(map.next_value()?),
                 "edgePayload" => f14 = Some(map.next_value()?),
-                "partner" => {
-                    f15 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "partner",
-                    );
-                }
-                "ip" => {
-                    f16 = super::runtime::or_null(map.next_value()?, &mut extra, "ip");
-                }
-                "capabilities" => {
-                    f17 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "capabilities",
-                    );
-                }
-                "vlanRanges" => {
-                    f18 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "vlanRanges",
-                    );
-                }
-                "supportedServices" => {
-                    f19 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "supportedServices",
-                    );
-                }
+                "partner" => f15 = Some(map.next_value()?),
+                "ip" => f16 = Some(map.next_value()?),
+                "capabilities" => f17 = Some(map.next_value()?),
+                "vlanRanges" => f18 = Some(map.next_value()?),
+                "supportedServices" => f19 = Some(map.next_value()?),
                 "cosTransparency" => f20 = Some(map.next_value()?),
-                "cosMapping" => {
-                    f21 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "cosMapping",
-                    );
-                }
+                "cosMapping" => f21 = Some(map.next_value()?),
                 "iciLink" => f22 = Some(map.next_value()?),
-                "reportingLabels" => {
-                    f23 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "reportingLabels",
-                    );
-                }
-                "accessCircuit" => {
-                    f24 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "accessCircuit",
-                    );
-                }
-                "companyId" => {
-                    f25 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "companyId",
-                    );
-                }
-                "company" => {
-                    f26 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "company",
-                    );
-                }
+                "reportingLabels" => f23 = Some(map.next_value()?),
+                "accessCircuit" => f24 = Some(map.next_value()?),
+                "companyId" => f25 = Some(map.next_value()?),
+                "company" => f26 = Some(map.next_value()?),
                 "dcpCompanyId" => f27 = Some(map.next_value()?),
-                "dataCenterFacilityId" => {
-                    f28 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "dataCenterFacilityId",
-                    );
-                }
-                "dataCenterFacility" => {
-                    f29 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "dataCenterFacility",
-                    );
-                }
-                "metroId" => {
-                    f30 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "metroId",
-                    );
-                }
-                "metro" => {
-                    f31 = super::runtime::or_null(map.next_value()?, &mut extra, "metro");
-                }
+                "dataCenterFacilityId" => f28 = Some(map.next_value()?),
+                "dataCenterFacility" => f29 = Some(map.next_value()?),
+                "metroId" => f30 = Some(map.next_value()?),
+                "metro" => f31 = Some(map.next_value()?),
                 "popId" => f32 = Some(map.next_value()?),
                 "locationId" => f33 = Some(map.next_value()?),
-                "connections" => {
-                    f34 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "connections",
-                    );
-                }
-                "paymentType" => {
-                    f35 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "paymentType",
-                    );
-                }
+                "connections" => f34 = Some(map.next_value()?),
+                "paymentType" => f35 = Some(map.next_value()?),
                 "payg" => f36 = Some(map.next_value()?),
                 "billingId" => f37 = Some(map.next_value()?),
                 "salesRecordId" => f38 = Some(map.next_value()?),
@@ -1114,13 +843,7 @@ impl super::runtime::Object for Port {
                 "ticketLink" => f40 = Some(map.next_value()?),
                 "importer" => f41 = Some(map.next_value()?),
                 "importedAt" => f42 = Some(map.next_value()?),
-                "onboarded" => {
-                    f43 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "onboarded",
-                    );
-                }
+                "onboarded" => f43 = Some(map.next_value()?),
                 "onboardedBy" => f44 = Some(map.next_value()?),
                 "onboardedAt" => f45 = Some(map.next_value()?),
                 "onboardedStatus" => f46 = Some(map.next_value()?),
@@ -1150,28 +873,10 @@ impl super::runtime::Object for Port {
                 "localLoopGsmpId" => f70 = Some(map.next_value()?),
                 "activeChangedAt" => f71 = Some(map.next_value()?),
                 "firstActiveAt" => f72 = Some(map.next_value()?),
-                "deleted" => {
-                    f73 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "deleted",
-                    );
-                }
+                "deleted" => f73 = Some(map.next_value()?),
                 "deletedAt" => f74 = Some(map.next_value()?),
-                "createdAt" => {
-                    f75 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "createdAt",
-                    );
-                }
-                "updatedAt" => {
-                    f76 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "updatedAt",
-                    );
-                }
+                "createdAt" => f75 = Some(map.next_value()?),
+                "updatedAt" => f76 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -1179,42 +884,62 @@ impl super::runtime::Object for Port {
             }
         }
         Ok(Self {
-            id: f0,
-            name: f1,
-            r#type: f2,
-            status: f3,
-            service_status: f4,
-            link_state: f5,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            name: super::runtime::or_null(f1, &mut extra, "name"),
+            r#type: super::runtime::or_null(f2, &mut extra, "type"),
+            status: super::runtime::or_null(f3, &mut extra, "status"),
+            service_status: super::runtime::or_null(f4, &mut extra, "serviceStatus"),
+            link_state: super::runtime::or_null(f5, &mut extra, "linkState"),
             link_state_up_since: f6,
             link_state_synced_at: f7,
-            speed: f8,
-            speed_overprovisioning_factor: f9,
-            single_service: f10,
-            capacity: f11,
-            media_type: f12,
-            is_edge_port: f13,
+            speed: super::runtime::or_null(f8, &mut extra, "speed"),
+            speed_overprovisioning_factor: super::runtime::or_null(
+                f9,
+                &mut extra,
+                "speedOverprovisioningFactor",
+            ),
+            single_service: super::runtime::or_null(f10, &mut extra, "singleService"),
+            capacity: super::runtime::or_null(f11, &mut extra, "capacity"),
+            media_type: super::runtime::or_null(f12, &mut extra, "mediaType"),
+            is_edge_port: super::runtime::or_null(f13, &mut extra, "isEdgePort"),
             edge_payload: f14,
-            partner: f15,
-            ip: f16,
-            capabilities: f17,
-            vlan_ranges: f18,
-            supported_services: f19,
+            partner: super::runtime::or_null(f15, &mut extra, "partner"),
+            ip: super::runtime::or_null(f16, &mut extra, "ip"),
+            capabilities: super::runtime::or_null(f17, &mut extra, "capabilities"),
+            vlan_ranges: super::runtime::or_null(f18, &mut extra, "vlanRanges"),
+            supported_services: super::runtime::or_null(
+                f19,
+                &mut extra,
+                "supportedServices",
+            ),
             cos_transparency: f20,
-            cos_mapping: f21,
+            cos_mapping: super::runtime::or_null(f21, &mut extra, "cosMapping"),
             ici_link: f22,
-            reporting_labels: f23,
-            access_circuit: f24,
-            company_id: f25,
-            company: f26,
+            reporting_labels: super::runtime::or_null(
+                f23,
+                &mut extra,
+                "reportingLabels",
+            ),
+            access_circuit: super::runtime::or_null(f24, &mut extra, "accessCircuit"),
+            company_id: super::runtime::or_null(f25, &mut extra, "companyId"),
+            company: super::runtime::or_null(f26, &mut extra, "company"),
             dcp_company_id: f27,
-            data_center_facility_id: f28,
-            data_center_facility: f29,
-            metro_id: f30,
-            metro: f31,
+            data_center_facility_id: super::runtime::or_null(
+                f28,
+                &mut extra,
+                "dataCenterFacilityId",
+            ),
+            data_center_facility: super::runtime::or_null(
+                f29,
+                &mut extra,
+                "dataCenterFacility",
+            ),
+            metro_id: super::runtime::or_null(f30, &mut extra, "metroId"),
+            metro: super::runtime::or_null(f31, &mut extra, "metro"),
             pop_id: f32,
             location_id: f33,
-            connections: f34,
-            payment_type: f35,
+            connections: super::runtime::or_null(f34, &mut extra, "connections"),
+            payment_type: super::runtime::or_null(f35, &mut extra, "paymentType"),
             payg: f36,
             billing_id: f37,
             sales_record_id: f38,
@@ -1222,7 +947,7 @@ impl super::runtime::Object for Port {
             ticket_link: f40,
             importer: f41,
             imported_at: f42,
-            onboarded: f43,
+            onboarded: super::runtime::or_null(f43, &mut extra, "onboarded"),
             onboarded_by: f44,
             onboarded_at: f45,
             onboarded_status: f46,
@@ -1252,10 +977,10 @@ impl super::runtime::Object for Port {
             local_loop_gsmp_id: f70,
             active_changed_at: f71,
             first_active_at: f72,
-            deleted: f73,
+            deleted: super::runtime::or_null(f73, &mut extra, "deleted"),
             deleted_at: f74,
-            created_at: f75,
-            updated_at: f76,
+            created_at: super::runtime::or_null(f75, &mut extra, "createdAt"),
+            updated_at: super::runtime::or_null(f76, &mut extra, "updatedAt"),
             extra,
         })
     }
@@ -1281,11 +1006,7 @@ pub struct PortList {
     pub results: Option<Vec<Port>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1294,12 +1015,7 @@ impl serde::Serialize for PortList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(
-            &mut map,
-            "results",
-            &self.results,
-            self.extra.get("results"),
-        )?;
+        super::runtime::member(&mut map, "results", &self.results, &self.extra)?;
         super::runtime::rest(&mut map, &self.extra, &["results"])?;
         map.end()
     }
@@ -1313,20 +1029,17 @@ impl super::runtime::Object for PortList {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "results" => {
-                    f0 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "results",
-                    );
-                }
+                "results" => f0 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
                 }
             }
         }
-        Ok(Self { results: f0, extra })
+        Ok(Self {
+            results: super::runtime::or_null(f0, &mut extra, "results"),
+            extra,
+        })
     }
 }
 
@@ -1354,11 +1067,7 @@ pub struct PortCapacity {
     pub remaining: Option<i32>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1367,19 +1076,9 @@ impl serde::Serialize for PortCapacity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "total", &self.total, self.extra.get("total"))?;
-        super::runtime::member(
-            &mut map,
-            "utilised",
-            &self.utilised,
-            self.extra.get("utilised"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "remaining",
-            &self.remaining,
-            self.extra.get("remaining"),
-        )?;
+        super::runtime::member(&mut map, "total", &self.total, &self.extra)?;
+        super::runtime::member(&mut map, "utilised", &self.utilised, &self.extra)?;
+        super::runtime::member(&mut map, "remaining", &self.remaining, &self.extra)?;
         super::runtime::rest(
             &mut map,
             &self.extra,
@@ -1397,23 +1096,9 @@ impl super::runtime::Object for PortCapacity {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "total" => {
-                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "total");
-                }
-                "utilised" => {
-                    f1 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "utilised",
-                    );
-                }
-                "remaining" => {
-                    f2 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "remaining",
-                    );
-                }
+                "total" => f0 = Some(map.next_value()?),
+                "utilised" => f1 = Some(map.next_value()?),
+                "remaining" => f2 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -1421,9 +1106,9 @@ impl super::runtime::Object for PortCapacity {
             }
         }
         Ok(Self {
-            total: f0,
-            utilised: f1,
-            remaining: f2,
+            total: super::runtime::or_null(f0, &mut extra, "total"),
+            utilised: super::runtime::or_null(f1, &mut extra, "utilised"),
+            remaining: super::runtime::or_null(f2, &mut extra, "remaining"),
             extra,
         })
     }
@@ -1451,11 +1136,7 @@ pub struct PortPartner {
     pub connection_speeds: Option<Vec<serde_json::Value>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1464,12 +1145,12 @@ impl serde::Serialize for PortPartner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "type", &self.r#type, self.extra.get("type"))?;
+        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
         super::runtime::member(
             &mut map,
             "connectionSpeeds",
             &self.connection_speeds,
-            self.extra.get("connectionSpeeds"),
+            &self.extra,
         )?;
         super::runtime::rest(&mut map, &self.extra, &["connectionSpeeds", "type"])?;
         map.end()
@@ -1484,16 +1165,8 @@ impl super::runtime::Object for PortPartner {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "type" => {
-                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "type");
-                }
-                "connectionSpeeds" => {
-                    f1 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "connectionSpeeds",
-                    );
-                }
+                "type" => f0 = Some(map.next_value()?),
+                "connectionSpeeds" => f1 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -1501,8 +1174,12 @@ impl super::runtime::Object for PortPartner {
             }
         }
         Ok(Self {
-            r#type: f0,
-            connection_speeds: f1,
+            r#type: super::runtime::or_null(f0, &mut extra, "type"),
+            connection_speeds: super::runtime::or_null(
+                f1,
+                &mut extra,
+                "connectionSpeeds",
+            ),
             extra,
         })
     }
@@ -1532,11 +1209,7 @@ pub struct PortCapabilities {
     pub single_service: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1549,19 +1222,19 @@ impl serde::Serialize for PortCapabilities {
             &mut map,
             "model6Limit",
             &self.model6_limit,
-            self.extra.get("model6Limit"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "model6LimitNumber",
             &self.model6_limit_number,
-            self.extra.get("model6LimitNumber"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "singleService",
             &self.single_service,
-            self.extra.get("singleService"),
+            &self.extra,
         )?;
         super::runtime::rest(
             &mut map,
@@ -1580,21 +1253,9 @@ impl super::runtime::Object for PortCapabilities {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "model6Limit" => {
-                    f0 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "model6Limit",
-                    );
-                }
+                "model6Limit" => f0 = Some(map.next_value()?),
                 "model6LimitNumber" => f1 = Some(map.next_value()?),
-                "singleService" => {
-                    f2 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "singleService",
-                    );
-                }
+                "singleService" => f2 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -1602,9 +1263,9 @@ impl super::runtime::Object for PortCapabilities {
             }
         }
         Ok(Self {
-            model6_limit: f0,
+            model6_limit: super::runtime::or_null(f0, &mut extra, "model6Limit"),
             model6_limit_number: f1,
-            single_service: f2,
+            single_service: super::runtime::or_null(f2, &mut extra, "singleService"),
             extra,
         })
     }
@@ -1630,11 +1291,7 @@ pub struct AccessCircuit {
     pub cross_connect_media_type: Option<Option<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1647,7 +1304,7 @@ impl serde::Serialize for AccessCircuit {
             &mut map,
             "crossConnectMediaType",
             &self.cross_connect_media_type,
-            self.extra.get("crossConnectMediaType"),
+            &self.extra,
         )?;
         super::runtime::rest(&mut map, &self.extra, &["crossConnectMediaType"])?;
         map.end()
@@ -1702,11 +1359,7 @@ pub struct CosMapping {
     pub bronze: Option<Vec<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1715,25 +1368,10 @@ impl serde::Serialize for CosMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "GOLD", &self.gold, self.extra.get("GOLD"))?;
-        super::runtime::member(
-            &mut map,
-            "SILVERPLUS",
-            &self.silverplus,
-            self.extra.get("SILVERPLUS"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "SILVER",
-            &self.silver,
-            self.extra.get("SILVER"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "BRONZE",
-            &self.bronze,
-            self.extra.get("BRONZE"),
-        )?;
+        super::runtime::member(&mut map, "GOLD", &self.gold, &self.extra)?;
+        super::runtime::member(&mut map, "SILVERPLUS", &self.silverplus, &self.extra)?;
+        super::runtime::member(&mut map, "SILVER", &self.silver, &self.extra)?;
+        super::runtime::member(&mut map, "BRONZE", &self.bronze, &self.extra)?;
         super::runtime::rest(
             &mut map,
             &self.extra,
@@ -1751,22 +1389,10 @@ impl super::runtime::Object for CosMapping {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "GOLD" => {
-                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "GOLD");
-                }
-                "SILVERPLUS" => {
-                    f1 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "SILVERPLUS",
-                    );
-                }
-                "SILVER" => {
-                    f2 = super::runtime::or_null(map.next_value()?, &mut extra, "SILVER");
-                }
-                "BRONZE" => {
-                    f3 = super::runtime::or_null(map.next_value()?, &mut extra, "BRONZE");
-                }
+                "GOLD" => f0 = Some(map.next_value()?),
+                "SILVERPLUS" => f1 = Some(map.next_value()?),
+                "SILVER" => f2 = Some(map.next_value()?),
+                "BRONZE" => f3 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -1774,10 +1400,10 @@ impl super::runtime::Object for CosMapping {
             }
         }
         Ok(Self {
-            gold: f0,
-            silverplus: f1,
-            silver: f2,
-            bronze: f3,
+            gold: super::runtime::or_null(f0, &mut extra, "GOLD"),
+            silverplus: super::runtime::or_null(f1, &mut extra, "SILVERPLUS"),
+            silver: super::runtime::or_null(f2, &mut extra, "SILVER"),
+            bronze: super::runtime::or_null(f3, &mut extra, "BRONZE"),
             extra,
         })
     }
@@ -1815,11 +1441,7 @@ pub struct ConnectionSummary {
     pub src_config_tag: Option<Option<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1828,27 +1450,22 @@ impl serde::Serialize for ConnectionSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
-        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
-        super::runtime::member(
-            &mut map,
-            "status",
-            &self.status,
-            self.extra.get("status"),
-        )?;
-        super::runtime::member(&mut map, "speed", &self.speed, self.extra.get("speed"))?;
-        super::runtime::member(&mut map, "type", &self.r#type, self.extra.get("type"))?;
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
+        super::runtime::member(&mut map, "speed", &self.speed, &self.extra)?;
+        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
         super::runtime::member(
             &mut map,
             "typeFriendly",
             &self.type_friendly,
-            self.extra.get("typeFriendly"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "srcConfigTag",
             &self.src_config_tag,
-            self.extra.get("srcConfigTag"),
+            &self.extra,
         )?;
         super::runtime::rest(
             &mut map,
@@ -1875,26 +1492,12 @@ impl super::runtime::Object for ConnectionSummary {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
-                "name" => {
-                    f1 = super::runtime::or_null(map.next_value()?, &mut extra, "name");
-                }
-                "status" => {
-                    f2 = super::runtime::or_null(map.next_value()?, &mut extra, "status");
-                }
-                "speed" => {
-                    f3 = super::runtime::or_null(map.next_value()?, &mut extra, "speed");
-                }
-                "type" => {
-                    f4 = super::runtime::or_null(map.next_value()?, &mut extra, "type");
-                }
-                "typeFriendly" => {
-                    f5 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "typeFriendly",
-                    );
-                }
+                "id" => f0 = Some(map.next_value()?),
+                "name" => f1 = Some(map.next_value()?),
+                "status" => f2 = Some(map.next_value()?),
+                "speed" => f3 = Some(map.next_value()?),
+                "type" => f4 = Some(map.next_value()?),
+                "typeFriendly" => f5 = Some(map.next_value()?),
                 "srcConfigTag" => f6 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
@@ -1903,12 +1506,12 @@ impl super::runtime::Object for ConnectionSummary {
             }
         }
         Ok(Self {
-            id: f0,
-            name: f1,
-            status: f2,
-            speed: f3,
-            r#type: f4,
-            type_friendly: f5,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            name: super::runtime::or_null(f1, &mut extra, "name"),
+            status: super::runtime::or_null(f2, &mut extra, "status"),
+            speed: super::runtime::or_null(f3, &mut extra, "speed"),
+            r#type: super::runtime::or_null(f4, &mut extra, "type"),
+            type_friendly: super::runtime::or_null(f5, &mut extra, "typeFriendly"),
             src_config_tag: f6,
             extra,
         })

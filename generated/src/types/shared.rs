@@ -395,11 +395,7 @@ pub struct Speed {
     pub name: Option<String>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -415,8 +411,8 @@ impl serde::Serialize for Speed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "value", &self.value, self.extra.get("value"))?;
-        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
+        super::runtime::member(&mut map, "value", &self.value, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
         super::runtime::rest(&mut map, &self.extra, &["name", "value"])?;
         map.end()
     }
@@ -437,19 +433,19 @@ impl super::runtime::Object for Speed {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "value" => {
-                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "value");
-                }
-                "name" => {
-                    f1 = super::runtime::or_null(map.next_value()?, &mut extra, "name");
-                }
+                "value" => f0 = Some(map.next_value()?),
+                "name" => f1 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
                 }
             }
         }
-        Ok(Self { value: f0, name: f1, extra })
+        Ok(Self {
+            value: super::runtime::or_null(f0, &mut extra, "value"),
+            name: super::runtime::or_null(f1, &mut extra, "name"),
+            extra,
+        })
     }
 }
 
@@ -482,11 +478,7 @@ pub struct IpPair {
     pub ipv6: Option<Option<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -495,8 +487,8 @@ impl serde::Serialize for IpPair {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "ipv4", &self.ipv4, self.extra.get("ipv4"))?;
-        super::runtime::member(&mut map, "ipv6", &self.ipv6, self.extra.get("ipv6"))?;
+        super::runtime::member(&mut map, "ipv4", &self.ipv4, &self.extra)?;
+        super::runtime::member(&mut map, "ipv6", &self.ipv6, &self.extra)?;
         super::runtime::rest(&mut map, &self.extra, &["ipv4", "ipv6"])?;
         map.end()
     }
@@ -597,11 +589,7 @@ pub struct GeoPoint {
     pub coordinates: Option<Vec<GeoCoordinate>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -612,13 +600,8 @@ impl serde::Serialize for GeoPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "type", &self.r#type, self.extra.get("type"))?;
-        super::runtime::member(
-            &mut map,
-            "coordinates",
-            &self.coordinates,
-            self.extra.get("coordinates"),
-        )?;
+        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
+        super::runtime::member(&mut map, "coordinates", &self.coordinates, &self.extra)?;
         super::runtime::rest(&mut map, &self.extra, &["coordinates", "type"])?;
         map.end()
     }
@@ -634,16 +617,8 @@ impl super::runtime::Object for GeoPoint {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "type" => {
-                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "type");
-                }
-                "coordinates" => {
-                    f1 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "coordinates",
-                    );
-                }
+                "type" => f0 = Some(map.next_value()?),
+                "coordinates" => f1 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -651,8 +626,8 @@ impl super::runtime::Object for GeoPoint {
             }
         }
         Ok(Self {
-            r#type: f0,
-            coordinates: f1,
+            r#type: super::runtime::or_null(f0, &mut extra, "type"),
+            coordinates: super::runtime::or_null(f1, &mut extra, "coordinates"),
             extra,
         })
     }
@@ -703,11 +678,7 @@ pub struct Address {
     pub phone: Option<Option<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -718,36 +689,16 @@ impl serde::Serialize for Address {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "geo", &self.geo, self.extra.get("geo"))?;
-        super::runtime::member(
-            &mut map,
-            "primary",
-            &self.primary,
-            self.extra.get("primary"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "registered",
-            &self.registered,
-            self.extra.get("registered"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "address",
-            &self.address,
-            self.extra.get("address"),
-        )?;
-        super::runtime::member(&mut map, "city", &self.city, self.extra.get("city"))?;
-        super::runtime::member(&mut map, "state", &self.state, self.extra.get("state"))?;
-        super::runtime::member(&mut map, "zip", &self.zip, self.extra.get("zip"))?;
-        super::runtime::member(
-            &mut map,
-            "country",
-            &self.country,
-            self.extra.get("country"),
-        )?;
-        super::runtime::member(&mut map, "email", &self.email, self.extra.get("email"))?;
-        super::runtime::member(&mut map, "phone", &self.phone, self.extra.get("phone"))?;
+        super::runtime::member(&mut map, "geo", &self.geo, &self.extra)?;
+        super::runtime::member(&mut map, "primary", &self.primary, &self.extra)?;
+        super::runtime::member(&mut map, "registered", &self.registered, &self.extra)?;
+        super::runtime::member(&mut map, "address", &self.address, &self.extra)?;
+        super::runtime::member(&mut map, "city", &self.city, &self.extra)?;
+        super::runtime::member(&mut map, "state", &self.state, &self.extra)?;
+        super::runtime::member(&mut map, "zip", &self.zip, &self.extra)?;
+        super::runtime::member(&mut map, "country", &self.country, &self.extra)?;
+        super::runtime::member(&mut map, "email", &self.email, &self.extra)?;
+        super::runtime::member(&mut map, "phone", &self.phone, &self.extra)?;
         super::runtime::rest(
             &mut map,
             &self.extra,
@@ -789,23 +740,9 @@ impl super::runtime::Object for Address {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "geo" => {
-                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "geo");
-                }
-                "primary" => {
-                    f1 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "primary",
-                    );
-                }
-                "registered" => {
-                    f2 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "registered",
-                    );
-                }
+                "geo" => f0 = Some(map.next_value()?),
+                "primary" => f1 = Some(map.next_value()?),
+                "registered" => f2 = Some(map.next_value()?),
                 "address" => f3 = Some(map.next_value()?),
                 "city" => f4 = Some(map.next_value()?),
                 "state" => f5 = Some(map.next_value()?),
@@ -820,9 +757,9 @@ impl super::runtime::Object for Address {
             }
         }
         Ok(Self {
-            geo: f0,
-            primary: f1,
-            registered: f2,
+            geo: super::runtime::or_null(f0, &mut extra, "geo"),
+            primary: super::runtime::or_null(f1, &mut extra, "primary"),
+            registered: super::runtime::or_null(f2, &mut extra, "registered"),
             address: f3,
             city: f4,
             state: f5,
@@ -958,11 +895,7 @@ pub struct Company {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -971,265 +904,155 @@ impl serde::Serialize for Company {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
-        super::runtime::member(&mut map, "__v", &self.v, self.extra.get("__v"))?;
-        super::runtime::member(
-            &mut map,
-            "username",
-            &self.username,
-            self.extra.get("username"),
-        )?;
-        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
-        super::runtime::member(&mut map, "type", &self.r#type, self.extra.get("type"))?;
-        super::runtime::member(
-            &mut map,
-            "status",
-            &self.status,
-            self.extra.get("status"),
-        )?;
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "__v", &self.v, &self.extra)?;
+        super::runtime::member(&mut map, "username", &self.username, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
+        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
         super::runtime::member(
             &mut map,
             "officeAddress",
             &self.office_address,
-            self.extra.get("officeAddress"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "system",
-            &self.system,
-            self.extra.get("system"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "company",
-            &self.company,
-            self.extra.get("company"),
-        )?;
+        super::runtime::member(&mut map, "system", &self.system, &self.extra)?;
+        super::runtime::member(&mut map, "company", &self.company, &self.extra)?;
         super::runtime::member(
             &mut map,
             "cloudProviderDetails",
             &self.cloud_provider_details,
-            self.extra.get("cloudProviderDetails"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "capabilities",
             &self.capabilities,
-            self.extra.get("capabilities"),
+            &self.extra,
         )?;
-        super::runtime::member(&mut map, "stats", &self.stats, self.extra.get("stats"))?;
-        super::runtime::member(
-            &mut map,
-            "external",
-            &self.external,
-            self.extra.get("external"),
-        )?;
+        super::runtime::member(&mut map, "stats", &self.stats, &self.extra)?;
+        super::runtime::member(&mut map, "external", &self.external, &self.extra)?;
         super::runtime::member(
             &mut map,
             "linkUserCompany",
             &self.link_user_company,
-            self.extra.get("linkUserCompany"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "overviewImage",
             &self.overview_image,
-            self.extra.get("overviewImage"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "avatar",
-            &self.avatar,
-            self.extra.get("avatar"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "avatarId",
-            &self.avatar_id,
-            self.extra.get("avatarId"),
-        )?;
+        super::runtime::member(&mut map, "avatar", &self.avatar, &self.extra)?;
+        super::runtime::member(&mut map, "avatarId", &self.avatar_id, &self.extra)?;
         super::runtime::member(
             &mut map,
             "oldAvatarId",
             &self.old_avatar_id,
-            self.extra.get("oldAvatarId"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "background",
-            &self.background,
-            self.extra.get("background"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "summary",
-            &self.summary,
-            self.extra.get("summary"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "headline",
-            &self.headline,
-            self.extra.get("headline"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "location",
-            &self.location,
-            self.extra.get("location"),
-        )?;
-        super::runtime::member(&mut map, "phone", &self.phone, self.extra.get("phone"))?;
-        super::runtime::member(&mut map, "tags", &self.tags, self.extra.get("tags"))?;
-        super::runtime::member(
-            &mut map,
-            "categories",
-            &self.categories,
-            self.extra.get("categories"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "groups",
-            &self.groups,
-            self.extra.get("groups"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "companies",
-            &self.companies,
-            self.extra.get("companies"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "popIds",
-            &self.pop_ids,
-            self.extra.get("popIds"),
-        )?;
+        super::runtime::member(&mut map, "background", &self.background, &self.extra)?;
+        super::runtime::member(&mut map, "summary", &self.summary, &self.extra)?;
+        super::runtime::member(&mut map, "headline", &self.headline, &self.extra)?;
+        super::runtime::member(&mut map, "location", &self.location, &self.extra)?;
+        super::runtime::member(&mut map, "phone", &self.phone, &self.extra)?;
+        super::runtime::member(&mut map, "tags", &self.tags, &self.extra)?;
+        super::runtime::member(&mut map, "categories", &self.categories, &self.extra)?;
+        super::runtime::member(&mut map, "groups", &self.groups, &self.extra)?;
+        super::runtime::member(&mut map, "companies", &self.companies, &self.extra)?;
+        super::runtime::member(&mut map, "popIds", &self.pop_ids, &self.extra)?;
         super::runtime::member(
             &mut map,
             "selectiveQinQTunnelProvider",
             &self.selective_qin_q_tunnel_provider,
-            self.extra.get("selectiveQinQTunnelProvider"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "displayOrder",
             &self.display_order,
-            self.extra.get("displayOrder"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "portsActive",
             &self.ports_active,
-            self.extra.get("portsActive"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "verified",
-            &self.verified,
-            self.extra.get("verified"),
-        )?;
+        super::runtime::member(&mut map, "verified", &self.verified, &self.extra)?;
         super::runtime::member(
             &mut map,
             "verifiedIdentity",
             &self.verified_identity,
-            self.extra.get("verifiedIdentity"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "isCloudProvider",
             &self.is_cloud_provider,
-            self.extra.get("isCloudProvider"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "isSupport",
-            &self.is_support,
-            self.extra.get("isSupport"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "online",
-            &self.online,
-            self.extra.get("online"),
-        )?;
+        super::runtime::member(&mut map, "isSupport", &self.is_support, &self.extra)?;
+        super::runtime::member(&mut map, "online", &self.online, &self.extra)?;
         super::runtime::member(
             &mut map,
             "optIntoMarketingEmail",
             &self.opt_into_marketing_email,
-            self.extra.get("optIntoMarketingEmail"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "signedCompanyRefId",
             &self.signed_company_ref_id,
-            self.extra.get("signedCompanyRefId"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "signedCompanyVerified",
             &self.signed_company_verified,
-            self.extra.get("signedCompanyVerified"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "businessRegistrationNumber",
             &self.business_registration_number,
-            self.extra.get("businessRegistrationNumber"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "billingAccount",
             &self.billing_account,
-            self.extra.get("billingAccount"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "defaultPaymentType",
             &self.default_payment_type,
-            self.extra.get("defaultPaymentType"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "legalEntityId",
             &self.legal_entity_id,
-            self.extra.get("legalEntityId"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "accountManagerEmail",
             &self.account_manager_email,
-            self.extra.get("accountManagerEmail"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "accountManagerId",
             &self.account_manager_id,
-            self.extra.get("accountManagerId"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "deleted",
-            &self.deleted,
-            self.extra.get("deleted"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "deletedAt",
-            &self.deleted_at,
-            self.extra.get("deletedAt"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "createdAt",
-            &self.created_at,
-            self.extra.get("createdAt"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "updatedAt",
-            &self.updated_at,
-            self.extra.get("updatedAt"),
-        )?;
+        super::runtime::member(&mut map, "deleted", &self.deleted, &self.extra)?;
+        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
+        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
+        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
         super::runtime::rest(
             &mut map,
             &self.extra,
@@ -1397,68 +1220,20 @@ impl super::runtime::Object for Company {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
-                "__v" => {
-                    f1 = super::runtime::or_null(map.next_value()?, &mut extra, "__v");
-                }
-                "username" => {
-                    f2 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "username",
-                    );
-                }
-                "name" => {
-                    f3 = super::runtime::or_null(map.next_value()?, &mut extra, "name");
-                }
-                "type" => {
-                    f4 = super::runtime::or_null(map.next_value()?, &mut extra, "type");
-                }
-                "status" => {
-                    f5 = super::runtime::or_null(map.next_value()?, &mut extra, "status");
-                }
+                "id" => f0 = Some(map.next_value()?),
+                "__v" => f1 = Some(map.next_value()?),
+                "username" => f2 = Some(map.next_value()?),
+                "name" => f3 = Some(map.next_value()?),
+                "type" => f4 = Some(map.next_value()?),
+                "status" => f5 = Some(map.next_value()?),
                 "officeAddress" => f6 = Some(map.next_value()?),
-                "system" => {
-                    f7 = super::runtime::or_null(map.next_value()?, &mut extra, "system");
-                }
-                "company" => {
-                    f8 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "company",
-                    );
-                }
-                "cloudProviderDetails" => {
-                    f9 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "cloudProviderDetails",
-                    );
-                }
-                "capabilities" => {
-                    f10 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "capabilities",
-                    );
-                }
-                "stats" => {
-                    f11 = super::runtime::or_null(map.next_value()?, &mut extra, "stats");
-                }
-                "external" => {
-                    f12 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "external",
-                    );
-                }
-                "linkUserCompany" => {
-                    f13 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "linkUserCompany",
-                    );
-                }
+                "system" => f7 = Some(map.next_value()?),
+                "company" => f8 = Some(map.next_value()?),
+                "cloudProviderDetails" => f9 = Some(map.next_value()?),
+                "capabilities" => f10 = Some(map.next_value()?),
+                "stats" => f11 = Some(map.next_value()?),
+                "external" => f12 = Some(map.next_value()?),
+                "linkUserCompany" => f13 = Some(map.next_value()?),
                 "overviewImage" => f14 = Some(map.next_value()?),
                 "avatar" => f15 = Some(map.next_value()?),
                 "avatarId" => f16 = Some(map.next_value()?),
@@ -1468,136 +1243,32 @@ impl super::runtime::Object for Company {
                 "headline" => f20 = Some(map.next_value()?),
                 "location" => f21 = Some(map.next_value()?),
                 "phone" => f22 = Some(map.next_value()?),
-                "tags" => {
-                    f23 = super::runtime::or_null(map.next_value()?, &mut extra, "tags");
-                }
-                "categories" => {
-                    f24 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "categories",
-                    );
-                }
-                "groups" => {
-                    f25 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "groups",
-                    );
-                }
-                "companies" => {
-                    f26 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "companies",
-                    );
-                }
-                "popIds" => {
-                    f27 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "popIds",
-                    );
-                }
-                "selectiveQinQTunnelProvider" => {
-                    f28 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "selectiveQinQTunnelProvider",
-                    );
-                }
-                "displayOrder" => {
-                    f29 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "displayOrder",
-                    );
-                }
-                "portsActive" => {
-                    f30 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "portsActive",
-                    );
-                }
-                "verified" => {
-                    f31 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "verified",
-                    );
-                }
-                "verifiedIdentity" => {
-                    f32 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "verifiedIdentity",
-                    );
-                }
-                "isCloudProvider" => {
-                    f33 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "isCloudProvider",
-                    );
-                }
-                "isSupport" => {
-                    f34 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "isSupport",
-                    );
-                }
-                "online" => {
-                    f35 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "online",
-                    );
-                }
-                "optIntoMarketingEmail" => {
-                    f36 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "optIntoMarketingEmail",
-                    );
-                }
+                "tags" => f23 = Some(map.next_value()?),
+                "categories" => f24 = Some(map.next_value()?),
+                "groups" => f25 = Some(map.next_value()?),
+                "companies" => f26 = Some(map.next_value()?),
+                "popIds" => f27 = Some(map.next_value()?),
+                "selectiveQinQTunnelProvider" => f28 = Some(map.next_value()?),
+                "displayOrder" => f29 = Some(map.next_value()?),
+                "portsActive" => f30 = Some(map.next_value()?),
+                "verified" => f31 = Some(map.next_value()?),
+                "verifiedIdentity" => f32 = Some(map.next_value()?),
+                "isCloudProvider" => f33 = Some(map.next_value()?),
+                "isSupport" => f34 = Some(map.next_value()?),
+                "online" => f35 = Some(map.next_value()?),
+                "optIntoMarketingEmail" => f36 = Some(map.next_value()?),
                 "signedCompanyRefId" => f37 = Some(map.next_value()?),
-                "signedCompanyVerified" => {
-                    f38 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "signedCompanyVerified",
-                    );
-                }
+                "signedCompanyVerified" => f38 = Some(map.next_value()?),
                 "businessRegistrationNumber" => f39 = Some(map.next_value()?),
                 "billingAccount" => f40 = Some(map.next_value()?),
                 "defaultPaymentType" => f41 = Some(map.next_value()?),
                 "legalEntityId" => f42 = Some(map.next_value()?),
                 "accountManagerEmail" => f43 = Some(map.next_value()?),
                 "accountManagerId" => f44 = Some(map.next_value()?),
-                "deleted" => {
-                    f45 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "deleted",
-                    );
-                }
+                "deleted" => f45 = Some(map.next_value()?),
                 "deletedAt" => f46 = Some(map.next_value()?),
-                "createdAt" => {
-                    f47 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "createdAt",
-                    );
-                }
-                "updatedAt" => {
-                    f48 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "updatedAt",
-                    );
-                }
+                "createdAt" => f47 = Some(map.next_value()?),
+                "updatedAt" => f48 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -1605,20 +1276,28 @@ impl super::runtime::Object for Company {
             }
         }
         Ok(Self {
-            id: f0,
-            v: f1,
-            username: f2,
-            name: f3,
-            r#type: f4,
-            status: f5,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            v: super::runtime::or_null(f1, &mut extra, "__v"),
+            username: super::runtime::or_null(f2, &mut extra, "username"),
+            name: super::runtime::or_null(f3, &mut extra, "name"),
+            r#type: super::runtime::or_null(f4, &mut extra, "type"),
+            status: super::runtime::or_null(f5, &mut extra, "status"),
             office_address: f6,
-            system: f7,
-            company: f8,
-            cloud_provider_details: f9,
-            capabilities: f10,
-            stats: f11,
-            external: f12,
-            link_user_company: f13,
+            system: super::runtime::or_null(f7, &mut extra, "system"),
+            company: super::runtime::or_null(f8, &mut extra, "company"),
+            cloud_provider_details: super::runtime::or_null(
+                f9,
+                &mut extra,
+                "cloudProviderDetails",
+            ),
+            capabilities: super::runtime::or_null(f10, &mut extra, "capabilities"),
+            stats: super::runtime::or_null(f11, &mut extra, "stats"),
+            external: super::runtime::or_null(f12, &mut extra, "external"),
+            link_user_company: super::runtime::or_null(
+                f13,
+                &mut extra,
+                "linkUserCompany",
+            ),
             overview_image: f14,
             avatar: f15,
             avatar_id: f16,
@@ -1628,32 +1307,52 @@ impl super::runtime::Object for Company {
             headline: f20,
             location: f21,
             phone: f22,
-            tags: f23,
-            categories: f24,
-            groups: f25,
-            companies: f26,
-            pop_ids: f27,
-            selective_qin_q_tunnel_provider: f28,
-            display_order: f29,
-            ports_active: f30,
-            verified: f31,
-            verified_identity: f32,
-            is_cloud_provider: f33,
-            is_support: f34,
-            online: f35,
-            opt_into_marketing_email: f36,
+            tags: super::runtime::or_null(f23, &mut extra, "tags"),
+            categories: super::runtime::or_null(f24, &mut extra, "categories"),
+            groups: super::runtime::or_null(f25, &mut extra, "groups"),
+            companies: super::runtime::or_null(f26, &mut extra, "companies"),
+            pop_ids: super::runtime::or_null(f27, &mut extra, "popIds"),
+            selective_qin_q_tunnel_provider: super::runtime::or_null(
+                f28,
+                &mut extra,
+                "selectiveQinQTunnelProvider",
+            ),
+            display_order: super::runtime::or_null(f29, &mut extra, "displayOrder"),
+            ports_active: super::runtime::or_null(f30, &mut extra, "portsActive"),
+            verified: super::runtime::or_null(f31, &mut extra, "verified"),
+            verified_identity: super::runtime::or_null(
+                f32,
+                &mut extra,
+                "verifiedIdentity",
+            ),
+            is_cloud_provider: super::runtime::or_null(
+                f33,
+                &mut extra,
+                "isCloudProvider",
+            ),
+            is_support: super::runtime::or_null(f34, &mut extra, "isSupport"),
+            online: super::runtime::or_null(f35, &mut extra, "online"),
+            opt_into_marketing_email: super::runtime::or_null(
+                f36,
+                &mut extra,
+                "optIntoMarketingEmail",
+            ),
             signed_company_ref_id: f37,
-            signed_company_verified: f38,
+            signed_company_verified: super::runtime::or_null(
+                f38,
+                &mut extra,
+                "signedCompanyVerified",
+            ),
             business_registration_number: f39,
             billing_account: f40,
             default_payment_type: f41,
             legal_entity_id: f42,
             account_manager_email: f43,
             account_manager_id: f44,
-            deleted: f45,
+            deleted: super::runtime::or_null(f45, &mut extra, "deleted"),
             deleted_at: f46,
-            created_at: f47,
-            updated_at: f48,
+            created_at: super::runtime::or_null(f47, &mut extra, "createdAt"),
+            updated_at: super::runtime::or_null(f48, &mut extra, "updatedAt"),
             extra,
         })
     }
@@ -1736,11 +1435,7 @@ pub struct CompanyProfile {
     pub is_sdwan: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1755,135 +1450,95 @@ impl serde::Serialize for CompanyProfile {
             &mut map,
             "registeredName",
             &self.registered_name,
-            self.extra.get("registeredName"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "businessType",
             &self.business_type,
-            self.extra.get("businessType"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "industry",
-            &self.industry,
-            self.extra.get("industry"),
-        )?;
+        super::runtime::member(&mut map, "industry", &self.industry, &self.extra)?;
         super::runtime::member(
             &mut map,
             "partnerType",
             &self.partner_type,
-            self.extra.get("partnerType"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "companySize",
             &self.company_size,
-            self.extra.get("companySize"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "dateFounded",
             &self.date_founded,
-            self.extra.get("dateFounded"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "website",
-            &self.website,
-            self.extra.get("website"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "clientId",
-            &self.client_id,
-            self.extra.get("clientId"),
-        )?;
-        super::runtime::member(&mut map, "first", &self.first, self.extra.get("first"))?;
-        super::runtime::member(&mut map, "last", &self.last, self.extra.get("last"))?;
-        super::runtime::member(
-            &mut map,
-            "address",
-            &self.address,
-            self.extra.get("address"),
-        )?;
-        super::runtime::member(&mut map, "city", &self.city, self.extra.get("city"))?;
-        super::runtime::member(&mut map, "state", &self.state, self.extra.get("state"))?;
-        super::runtime::member(&mut map, "zip", &self.zip, self.extra.get("zip"))?;
-        super::runtime::member(&mut map, "phone", &self.phone, self.extra.get("phone"))?;
-        super::runtime::member(&mut map, "fax", &self.fax, self.extra.get("fax"))?;
-        super::runtime::member(
-            &mut map,
-            "addresses",
-            &self.addresses,
-            self.extra.get("addresses"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "privacy",
-            &self.privacy,
-            self.extra.get("privacy"),
-        )?;
+        super::runtime::member(&mut map, "website", &self.website, &self.extra)?;
+        super::runtime::member(&mut map, "clientId", &self.client_id, &self.extra)?;
+        super::runtime::member(&mut map, "first", &self.first, &self.extra)?;
+        super::runtime::member(&mut map, "last", &self.last, &self.extra)?;
+        super::runtime::member(&mut map, "address", &self.address, &self.extra)?;
+        super::runtime::member(&mut map, "city", &self.city, &self.extra)?;
+        super::runtime::member(&mut map, "state", &self.state, &self.extra)?;
+        super::runtime::member(&mut map, "zip", &self.zip, &self.extra)?;
+        super::runtime::member(&mut map, "phone", &self.phone, &self.extra)?;
+        super::runtime::member(&mut map, "fax", &self.fax, &self.extra)?;
+        super::runtime::member(&mut map, "addresses", &self.addresses, &self.extra)?;
+        super::runtime::member(&mut map, "privacy", &self.privacy, &self.extra)?;
         super::runtime::member(
             &mut map,
             "emailDomains",
             &self.email_domains,
-            self.extra.get("emailDomains"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "parentIds",
-            &self.parent_ids,
-            self.extra.get("parentIds"),
-        )?;
+        super::runtime::member(&mut map, "parentIds", &self.parent_ids, &self.extra)?;
         super::runtime::member(
             &mut map,
             "regionalInternetRegistry",
             &self.regional_internet_registry,
-            self.extra.get("regionalInternetRegistry"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "businessRegistrationCertVerified",
             &self.business_registration_cert_verified,
-            self.extra.get("businessRegistrationCertVerified"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "businessRegistrationCertReference",
             &self.business_registration_cert_reference,
-            self.extra.get("businessRegistrationCertReference"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "businessRegistrationCertUploadedAt",
             &self.business_registration_cert_uploaded_at,
-            self.extra.get("businessRegistrationCertUploadedAt"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "businessRegistrationCertRejectedReason",
             &self.business_registration_cert_rejected_reason,
-            self.extra.get("businessRegistrationCertRejectedReason"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "businessDevelopmentManagerTypePreference",
             &self.business_development_manager_type_preference,
-            self.extra.get("businessDevelopmentManagerTypePreference"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "isIoTDemoCompany",
             &self.is_io_t_demo_company,
-            self.extra.get("isIoTDemoCompany"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "isSDWAN",
-            &self.is_sdwan,
-            self.extra.get("isSDWAN"),
-        )?;
+        super::runtime::member(&mut map, "isSDWAN", &self.is_sdwan, &self.extra)?;
         super::runtime::rest(
             &mut map,
             &self.extra,
@@ -2006,72 +1661,20 @@ impl super::runtime::Object for CompanyProfile {
                 "zip" => f13 = Some(map.next_value()?),
                 "phone" => f14 = Some(map.next_value()?),
                 "fax" => f15 = Some(map.next_value()?),
-                "addresses" => {
-                    f16 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "addresses",
-                    );
-                }
-                "privacy" => {
-                    f17 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "privacy",
-                    );
-                }
-                "emailDomains" => {
-                    f18 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "emailDomains",
-                    );
-                }
-                "parentIds" => {
-                    f19 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "parentIds",
-                    );
-                }
-                "regionalInternetRegistry" => {
-                    f20 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "regionalInternetRegistry",
-                    );
-                }
-                "businessRegistrationCertVerified" => {
-                    f21 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "businessRegistrationCertVerified",
-                    );
-                }
+                "addresses" => f16 = Some(map.next_value()?),
+                "privacy" => f17 = Some(map.next_value()?),
+                "emailDomains" => f18 = Some(map.next_value()?),
+                "parentIds" => f19 = Some(map.next_value()?),
+                "regionalInternetRegistry" => f20 = Some(map.next_value()?),
+                "businessRegistrationCertVerified" => f21 = Some(map.next_value()?),
                 "businessRegistrationCertReference" => f22 = Some(map.next_value()?),
                 "businessRegistrationCertUploadedAt" => f23 = Some(map.next_value()?),
                 "businessRegistrationCertRejectedReason" => f24 = Some(map.next_value()?),
                 "businessDevelopmentManagerTypePreference" => {
-                    f25 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "businessDevelopmentManagerTypePreference",
-                    );
+                    f25 = Some(map.next_value()?);
                 }
-                "isIoTDemoCompany" => {
-                    f26 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "isIoTDemoCompany",
-                    );
-                }
-                "isSDWAN" => {
-                    f27 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "isSDWAN",
-                    );
-                }
+                "isIoTDemoCompany" => f26 = Some(map.next_value()?),
+                "isSDWAN" => f27 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -2095,18 +1698,34 @@ impl super::runtime::Object for CompanyProfile {
             zip: f13,
             phone: f14,
             fax: f15,
-            addresses: f16,
-            privacy: f17,
-            email_domains: f18,
-            parent_ids: f19,
-            regional_internet_registry: f20,
-            business_registration_cert_verified: f21,
+            addresses: super::runtime::or_null(f16, &mut extra, "addresses"),
+            privacy: super::runtime::or_null(f17, &mut extra, "privacy"),
+            email_domains: super::runtime::or_null(f18, &mut extra, "emailDomains"),
+            parent_ids: super::runtime::or_null(f19, &mut extra, "parentIds"),
+            regional_internet_registry: super::runtime::or_null(
+                f20,
+                &mut extra,
+                "regionalInternetRegistry",
+            ),
+            business_registration_cert_verified: super::runtime::or_null(
+                f21,
+                &mut extra,
+                "businessRegistrationCertVerified",
+            ),
             business_registration_cert_reference: f22,
             business_registration_cert_uploaded_at: f23,
             business_registration_cert_rejected_reason: f24,
-            business_development_manager_type_preference: f25,
-            is_io_t_demo_company: f26,
-            is_sdwan: f27,
+            business_development_manager_type_preference: super::runtime::or_null(
+                f25,
+                &mut extra,
+                "businessDevelopmentManagerTypePreference",
+            ),
+            is_io_t_demo_company: super::runtime::or_null(
+                f26,
+                &mut extra,
+                "isIoTDemoCompany",
+            ),
+            is_sdwan: super::runtime::or_null(f27, &mut extra, "isSDWAN"),
             extra,
         })
     }
@@ -2139,11 +1758,7 @@ pub struct CompanyPrivacy {
     pub community: Option<PrivacySettings>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2154,18 +1769,8 @@ impl serde::Serialize for CompanyPrivacy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(
-            &mut map,
-            "network",
-            &self.network,
-            self.extra.get("network"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "community",
-            &self.community,
-            self.extra.get("community"),
-        )?;
+        super::runtime::member(&mut map, "network", &self.network, &self.extra)?;
+        super::runtime::member(&mut map, "community", &self.community, &self.extra)?;
         super::runtime::rest(&mut map, &self.extra, &["community", "network"])?;
         map.end()
     }
@@ -2181,20 +1786,8 @@ impl super::runtime::Object for CompanyPrivacy {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "network" => {
-                    f0 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "network",
-                    );
-                }
-                "community" => {
-                    f1 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "community",
-                    );
-                }
+                "network" => f0 = Some(map.next_value()?),
+                "community" => f1 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -2202,8 +1795,8 @@ impl super::runtime::Object for CompanyPrivacy {
             }
         }
         Ok(Self {
-            network: f0,
-            community: f1,
+            network: super::runtime::or_null(f0, &mut extra, "network"),
+            community: super::runtime::or_null(f1, &mut extra, "community"),
             extra,
         })
     }
@@ -2240,11 +1833,7 @@ pub struct PrivacySettings {
     pub white_list_ids: Option<Vec<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2255,18 +1844,18 @@ impl serde::Serialize for PrivacySettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "mode", &self.mode, self.extra.get("mode"))?;
+        super::runtime::member(&mut map, "mode", &self.mode, &self.extra)?;
         super::runtime::member(
             &mut map,
             "blackListIds",
             &self.black_list_ids,
-            self.extra.get("blackListIds"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "whiteListIds",
             &self.white_list_ids,
-            self.extra.get("whiteListIds"),
+            &self.extra,
         )?;
         super::runtime::rest(
             &mut map,
@@ -2287,23 +1876,9 @@ impl super::runtime::Object for PrivacySettings {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "mode" => {
-                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "mode");
-                }
-                "blackListIds" => {
-                    f1 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "blackListIds",
-                    );
-                }
-                "whiteListIds" => {
-                    f2 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "whiteListIds",
-                    );
-                }
+                "mode" => f0 = Some(map.next_value()?),
+                "blackListIds" => f1 = Some(map.next_value()?),
+                "whiteListIds" => f2 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -2311,9 +1886,9 @@ impl super::runtime::Object for PrivacySettings {
             }
         }
         Ok(Self {
-            mode: f0,
-            black_list_ids: f1,
-            white_list_ids: f2,
+            mode: super::runtime::or_null(f0, &mut extra, "mode"),
+            black_list_ids: super::runtime::or_null(f1, &mut extra, "blackListIds"),
+            white_list_ids: super::runtime::or_null(f2, &mut extra, "whiteListIds"),
             extra,
         })
     }
@@ -2344,11 +1919,7 @@ pub struct CompanySystem {
     pub welcome_message: Option<Option<bool>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2363,7 +1934,7 @@ impl serde::Serialize for CompanySystem {
             &mut map,
             "welcomeMessage",
             &self.welcome_message,
-            self.extra.get("welcomeMessage"),
+            &self.extra,
         )?;
         super::runtime::rest(&mut map, &self.extra, &["welcomeMessage"])?;
         map.end()
@@ -2434,11 +2005,7 @@ pub struct CompanyStats {
     pub private_posts: Option<i32>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2449,60 +2016,35 @@ impl serde::Serialize for CompanyStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(
-            &mut map,
-            "members",
-            &self.members,
-            self.extra.get("members"),
-        )?;
+        super::runtime::member(&mut map, "members", &self.members, &self.extra)?;
         super::runtime::member(
             &mut map,
             "interconnections",
             &self.interconnections,
-            self.extra.get("interconnections"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "followers",
-            &self.followers,
-            self.extra.get("followers"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "following",
-            &self.following,
-            self.extra.get("following"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "articles",
-            &self.articles,
-            self.extra.get("articles"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "events",
-            &self.events,
-            self.extra.get("events"),
-        )?;
-        super::runtime::member(&mut map, "posts", &self.posts, self.extra.get("posts"))?;
+        super::runtime::member(&mut map, "followers", &self.followers, &self.extra)?;
+        super::runtime::member(&mut map, "following", &self.following, &self.extra)?;
+        super::runtime::member(&mut map, "articles", &self.articles, &self.extra)?;
+        super::runtime::member(&mut map, "events", &self.events, &self.extra)?;
+        super::runtime::member(&mut map, "posts", &self.posts, &self.extra)?;
         super::runtime::member(
             &mut map,
             "privateArticles",
             &self.private_articles,
-            self.extra.get("privateArticles"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "privateEvents",
             &self.private_events,
-            self.extra.get("privateEvents"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "privatePosts",
             &self.private_posts,
-            self.extra.get("privatePosts"),
+            &self.extra,
         )?;
         super::runtime::rest(
             &mut map,
@@ -2545,68 +2087,16 @@ impl super::runtime::Object for CompanyStats {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "members" => {
-                    f0 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "members",
-                    );
-                }
-                "interconnections" => {
-                    f1 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "interconnections",
-                    );
-                }
-                "followers" => {
-                    f2 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "followers",
-                    );
-                }
-                "following" => {
-                    f3 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "following",
-                    );
-                }
-                "articles" => {
-                    f4 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "articles",
-                    );
-                }
-                "events" => {
-                    f5 = super::runtime::or_null(map.next_value()?, &mut extra, "events");
-                }
-                "posts" => {
-                    f6 = super::runtime::or_null(map.next_value()?, &mut extra, "posts");
-                }
-                "privateArticles" => {
-                    f7 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "privateArticles",
-                    );
-                }
-                "privateEvents" => {
-                    f8 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "privateEvents",
-                    );
-                }
-                "privatePosts" => {
-                    f9 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "privatePosts",
-                    );
-                }
+                "members" => f0 = Some(map.next_value()?),
+                "interconnections" => f1 = Some(map.next_value()?),
+                "followers" => f2 = Some(map.next_value()?),
+                "following" => f3 = Some(map.next_value()?),
+                "articles" => f4 = Some(map.next_value()?),
+                "events" => f5 = Some(map.next_value()?),
+                "posts" => f6 = Some(map.next_value()?),
+                "privateArticles" => f7 = Some(map.next_value()?),
+                "privateEvents" => f8 = Some(map.next_value()?),
+                "privatePosts" => f9 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -2614,16 +2104,20 @@ impl super::runtime::Object for CompanyStats {
             }
         }
         Ok(Self {
-            members: f0,
-            interconnections: f1,
-            followers: f2,
-            following: f3,
-            articles: f4,
-            events: f5,
-            posts: f6,
-            private_articles: f7,
-            private_events: f8,
-            private_posts: f9,
+            members: super::runtime::or_null(f0, &mut extra, "members"),
+            interconnections: super::runtime::or_null(
+                f1,
+                &mut extra,
+                "interconnections",
+            ),
+            followers: super::runtime::or_null(f2, &mut extra, "followers"),
+            following: super::runtime::or_null(f3, &mut extra, "following"),
+            articles: super::runtime::or_null(f4, &mut extra, "articles"),
+            events: super::runtime::or_null(f5, &mut extra, "events"),
+            posts: super::runtime::or_null(f6, &mut extra, "posts"),
+            private_articles: super::runtime::or_null(f7, &mut extra, "privateArticles"),
+            private_events: super::runtime::or_null(f8, &mut extra, "privateEvents"),
+            private_posts: super::runtime::or_null(f9, &mut extra, "privatePosts"),
             extra,
         })
     }
@@ -2662,11 +2156,7 @@ pub struct CloudProviderDetails {
     pub cloud_type: Option<String>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2677,25 +2167,20 @@ impl serde::Serialize for CloudProviderDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "asn", &self.asn, self.extra.get("asn"))?;
+        super::runtime::member(&mut map, "asn", &self.asn, &self.extra)?;
         super::runtime::member(
             &mut map,
             "bgpAuthority",
             &self.bgp_authority,
-            self.extra.get("bgpAuthority"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "companyType",
             &self.company_type,
-            self.extra.get("companyType"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "cloudType",
-            &self.cloud_type,
-            self.extra.get("cloudType"),
-        )?;
+        super::runtime::member(&mut map, "cloudType", &self.cloud_type, &self.extra)?;
         super::runtime::rest(
             &mut map,
             &self.extra,
@@ -2715,30 +2200,10 @@ impl super::runtime::Object for CloudProviderDetails {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "asn" => {
-                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "asn");
-                }
-                "bgpAuthority" => {
-                    f1 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "bgpAuthority",
-                    );
-                }
-                "companyType" => {
-                    f2 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "companyType",
-                    );
-                }
-                "cloudType" => {
-                    f3 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "cloudType",
-                    );
-                }
+                "asn" => f0 = Some(map.next_value()?),
+                "bgpAuthority" => f1 = Some(map.next_value()?),
+                "companyType" => f2 = Some(map.next_value()?),
+                "cloudType" => f3 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -2746,10 +2211,10 @@ impl super::runtime::Object for CloudProviderDetails {
             }
         }
         Ok(Self {
-            asn: f0,
-            bgp_authority: f1,
-            company_type: f2,
-            cloud_type: f3,
+            asn: super::runtime::or_null(f0, &mut extra, "asn"),
+            bgp_authority: super::runtime::or_null(f1, &mut extra, "bgpAuthority"),
+            company_type: super::runtime::or_null(f2, &mut extra, "companyType"),
+            cloud_type: super::runtime::or_null(f3, &mut extra, "cloudType"),
             extra,
         })
     }
@@ -2780,11 +2245,7 @@ pub struct CloudProviderAsn {
     pub range: Option<Vec<i64>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2795,7 +2256,7 @@ impl serde::Serialize for CloudProviderAsn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "range", &self.range, self.extra.get("range"))?;
+        super::runtime::member(&mut map, "range", &self.range, &self.extra)?;
         super::runtime::rest(&mut map, &self.extra, &["range"])?;
         map.end()
     }
@@ -2811,16 +2272,17 @@ impl super::runtime::Object for CloudProviderAsn {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "range" => {
-                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "range");
-                }
+                "range" => f0 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
                 }
             }
         }
-        Ok(Self { range: f0, extra })
+        Ok(Self {
+            range: super::runtime::or_null(f0, &mut extra, "range"),
+            extra,
+        })
     }
 }
 
@@ -2850,11 +2312,7 @@ pub struct CompanyExternal {
     pub status: Option<String>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2863,14 +2321,9 @@ impl serde::Serialize for CompanyExternal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
-        super::runtime::member(&mut map, "type", &self.r#type, self.extra.get("type"))?;
-        super::runtime::member(
-            &mut map,
-            "status",
-            &self.status,
-            self.extra.get("status"),
-        )?;
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
+        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
         super::runtime::rest(&mut map, &self.extra, &["id", "status", "type"])?;
         map.end()
     }
@@ -2884,13 +2337,9 @@ impl super::runtime::Object for CompanyExternal {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
-                "type" => {
-                    f1 = super::runtime::or_null(map.next_value()?, &mut extra, "type");
-                }
-                "status" => {
-                    f2 = super::runtime::or_null(map.next_value()?, &mut extra, "status");
-                }
+                "id" => f0 = Some(map.next_value()?),
+                "type" => f1 = Some(map.next_value()?),
+                "status" => f2 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -2898,9 +2347,9 @@ impl super::runtime::Object for CompanyExternal {
             }
         }
         Ok(Self {
-            id: f0,
-            r#type: f1,
-            status: f2,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            r#type: super::runtime::or_null(f1, &mut extra, "type"),
+            status: super::runtime::or_null(f2, &mut extra, "status"),
             extra,
         })
     }
@@ -2936,11 +2385,7 @@ pub struct CompanyCapabilities {
     pub layer3_regions: Option<Vec<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2949,41 +2394,31 @@ impl serde::Serialize for CompanyCapabilities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(
-            &mut map,
-            "layer2",
-            &self.layer2,
-            self.extra.get("layer2"),
-        )?;
+        super::runtime::member(&mut map, "layer2", &self.layer2, &self.extra)?;
         super::runtime::member(
             &mut map,
             "layer2Metros",
             &self.layer2_metros,
-            self.extra.get("layer2Metros"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "layer2Regions",
             &self.layer2_regions,
-            self.extra.get("layer2Regions"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "layer3",
-            &self.layer3,
-            self.extra.get("layer3"),
-        )?;
+        super::runtime::member(&mut map, "layer3", &self.layer3, &self.extra)?;
         super::runtime::member(
             &mut map,
             "layer3Metros",
             &self.layer3_metros,
-            self.extra.get("layer3Metros"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "layer3Regions",
             &self.layer3_regions,
-            self.extra.get("layer3Regions"),
+            &self.extra,
         )?;
         super::runtime::rest(
             &mut map,
@@ -3016,40 +2451,12 @@ impl super::runtime::Object for CompanyCapabilities {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "layer2" => {
-                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "layer2");
-                }
-                "layer2Metros" => {
-                    f1 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "layer2Metros",
-                    );
-                }
-                "layer2Regions" => {
-                    f2 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "layer2Regions",
-                    );
-                }
-                "layer3" => {
-                    f3 = super::runtime::or_null(map.next_value()?, &mut extra, "layer3");
-                }
-                "layer3Metros" => {
-                    f4 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "layer3Metros",
-                    );
-                }
-                "layer3Regions" => {
-                    f5 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "layer3Regions",
-                    );
-                }
+                "layer2" => f0 = Some(map.next_value()?),
+                "layer2Metros" => f1 = Some(map.next_value()?),
+                "layer2Regions" => f2 = Some(map.next_value()?),
+                "layer3" => f3 = Some(map.next_value()?),
+                "layer3Metros" => f4 = Some(map.next_value()?),
+                "layer3Regions" => f5 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -3057,12 +2464,12 @@ impl super::runtime::Object for CompanyCapabilities {
             }
         }
         Ok(Self {
-            layer2: f0,
-            layer2_metros: f1,
-            layer2_regions: f2,
-            layer3: f3,
-            layer3_metros: f4,
-            layer3_regions: f5,
+            layer2: super::runtime::or_null(f0, &mut extra, "layer2"),
+            layer2_metros: super::runtime::or_null(f1, &mut extra, "layer2Metros"),
+            layer2_regions: super::runtime::or_null(f2, &mut extra, "layer2Regions"),
+            layer3: super::runtime::or_null(f3, &mut extra, "layer3"),
+            layer3_metros: super::runtime::or_null(f4, &mut extra, "layer3Metros"),
+            layer3_regions: super::runtime::or_null(f5, &mut extra, "layer3Regions"),
             extra,
         })
     }
@@ -3192,11 +2599,7 @@ pub struct DataCenterFacility {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -3207,240 +2610,135 @@ impl serde::Serialize for DataCenterFacility {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
-        super::runtime::member(
-            &mut map,
-            "username",
-            &self.username,
-            self.extra.get("username"),
-        )?;
-        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
-        super::runtime::member(&mut map, "type", &self.r#type, self.extra.get("type"))?;
-        super::runtime::member(
-            &mut map,
-            "status",
-            &self.status,
-            self.extra.get("status"),
-        )?;
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "username", &self.username, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
+        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
         super::runtime::member(
             &mut map,
             "dataCenterFacility",
             &self.data_center_facility,
-            self.extra.get("dataCenterFacility"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "system",
-            &self.system,
-            self.extra.get("system"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "company",
-            &self.company,
-            self.extra.get("company"),
-        )?;
+        super::runtime::member(&mut map, "system", &self.system, &self.extra)?;
+        super::runtime::member(&mut map, "company", &self.company, &self.extra)?;
         super::runtime::member(
             &mut map,
             "cloudProviderDetails",
             &self.cloud_provider_details,
-            self.extra.get("cloudProviderDetails"),
+            &self.extra,
         )?;
-        super::runtime::member(&mut map, "stats", &self.stats, self.extra.get("stats"))?;
+        super::runtime::member(&mut map, "stats", &self.stats, &self.extra)?;
         super::runtime::member(
             &mut map,
             "costbookLocationId",
             &self.costbook_location_id,
-            self.extra.get("costbookLocationId"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "costbookLocation",
             &self.costbook_location,
-            self.extra.get("costbookLocation"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "l3CostbookLocationId",
             &self.l3_costbook_location_id,
-            self.extra.get("l3CostbookLocationId"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "popIds",
-            &self.pop_ids,
-            self.extra.get("popIds"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "provider",
-            &self.provider,
-            self.extra.get("provider"),
-        )?;
-        super::runtime::member(&mut map, "nnis", &self.nnis, self.extra.get("nnis"))?;
+        super::runtime::member(&mut map, "popIds", &self.pop_ids, &self.extra)?;
+        super::runtime::member(&mut map, "provider", &self.provider, &self.extra)?;
+        super::runtime::member(&mut map, "nnis", &self.nnis, &self.extra)?;
         super::runtime::member(
             &mut map,
             "selectiveQinQTunnelProvider",
             &self.selective_qin_q_tunnel_provider,
-            self.extra.get("selectiveQinQTunnelProvider"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "destinationPortOnly",
             &self.destination_port_only,
-            self.extra.get("destinationPortOnly"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "bundleCrossConnectChargeId",
             &self.bundle_cross_connect_charge_id,
-            self.extra.get("bundleCrossConnectChargeId"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "externalId",
-            &self.external_id,
-            self.extra.get("externalId"),
-        )?;
+        super::runtime::member(&mut map, "externalId", &self.external_id, &self.extra)?;
         super::runtime::member(
             &mut map,
             "overviewImage",
             &self.overview_image,
-            self.extra.get("overviewImage"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "avatarId",
-            &self.avatar_id,
-            self.extra.get("avatarId"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "background",
-            &self.background,
-            self.extra.get("background"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "summary",
-            &self.summary,
-            self.extra.get("summary"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "headline",
-            &self.headline,
-            self.extra.get("headline"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "location",
-            &self.location,
-            self.extra.get("location"),
-        )?;
-        super::runtime::member(&mut map, "tags", &self.tags, self.extra.get("tags"))?;
-        super::runtime::member(
-            &mut map,
-            "categories",
-            &self.categories,
-            self.extra.get("categories"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "groups",
-            &self.groups,
-            self.extra.get("groups"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "companies",
-            &self.companies,
-            self.extra.get("companies"),
-        )?;
+        super::runtime::member(&mut map, "avatarId", &self.avatar_id, &self.extra)?;
+        super::runtime::member(&mut map, "background", &self.background, &self.extra)?;
+        super::runtime::member(&mut map, "summary", &self.summary, &self.extra)?;
+        super::runtime::member(&mut map, "headline", &self.headline, &self.extra)?;
+        super::runtime::member(&mut map, "location", &self.location, &self.extra)?;
+        super::runtime::member(&mut map, "tags", &self.tags, &self.extra)?;
+        super::runtime::member(&mut map, "categories", &self.categories, &self.extra)?;
+        super::runtime::member(&mut map, "groups", &self.groups, &self.extra)?;
+        super::runtime::member(&mut map, "companies", &self.companies, &self.extra)?;
         super::runtime::member(
             &mut map,
             "displayOrder",
             &self.display_order,
-            self.extra.get("displayOrder"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "verified",
-            &self.verified,
-            self.extra.get("verified"),
-        )?;
+        super::runtime::member(&mut map, "verified", &self.verified, &self.extra)?;
         super::runtime::member(
             &mut map,
             "verifiedIdentity",
             &self.verified_identity,
-            self.extra.get("verifiedIdentity"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "isCloudProvider",
             &self.is_cloud_provider,
-            self.extra.get("isCloudProvider"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "online",
-            &self.online,
-            self.extra.get("online"),
-        )?;
+        super::runtime::member(&mut map, "online", &self.online, &self.extra)?;
         super::runtime::member(
             &mut map,
             "signedCompanyRefId",
             &self.signed_company_ref_id,
-            self.extra.get("signedCompanyRefId"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "signedCompanyVerified",
             &self.signed_company_verified,
-            self.extra.get("signedCompanyVerified"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "businessRegistrationNumber",
             &self.business_registration_number,
-            self.extra.get("businessRegistrationNumber"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "accountManagerEmail",
             &self.account_manager_email,
-            self.extra.get("accountManagerEmail"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "accountManagerId",
             &self.account_manager_id,
-            self.extra.get("accountManagerId"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "deleted",
-            &self.deleted,
-            self.extra.get("deleted"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "deletedAt",
-            &self.deleted_at,
-            self.extra.get("deletedAt"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "createdAt",
-            &self.created_at,
-            self.extra.get("createdAt"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "updatedAt",
-            &self.updated_at,
-            self.extra.get("updatedAt"),
-        )?;
+        super::runtime::member(&mut map, "deleted", &self.deleted, &self.extra)?;
+        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
+        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
+        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
         super::runtime::rest(
             &mut map,
             &self.extra,
@@ -3595,88 +2893,24 @@ impl super::runtime::Object for DataCenterFacility {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
-                "username" => {
-                    f1 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "username",
-                    );
-                }
-                "name" => {
-                    f2 = super::runtime::or_null(map.next_value()?, &mut extra, "name");
-                }
-                "type" => {
-                    f3 = super::runtime::or_null(map.next_value()?, &mut extra, "type");
-                }
-                "status" => {
-                    f4 = super::runtime::or_null(map.next_value()?, &mut extra, "status");
-                }
-                "dataCenterFacility" => {
-                    f5 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "dataCenterFacility",
-                    );
-                }
-                "system" => {
-                    f6 = super::runtime::or_null(map.next_value()?, &mut extra, "system");
-                }
-                "company" => {
-                    f7 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "company",
-                    );
-                }
-                "cloudProviderDetails" => {
-                    f8 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "cloudProviderDetails",
-                    );
-                }
-                "stats" => {
-                    f9 = super::runtime::or_null(map.next_value()?, &mut extra, "stats");
-                }
+                "id" => f0 = Some(map.next_value()?),
+                "username" => f1 = Some(map.next_value()?),
+                "name" => f2 = Some(map.next_value()?),
+                "type" => f3 = Some(map.next_value()?),
+                "status" => f4 = Some(map.next_value()?),
+                "dataCenterFacility" => f5 = Some(map.next_value()?),
+                "system" => f6 = Some(map.next_value()?),
+                "company" => f7 = Some(map.next_value()?),
+                "cloudProviderDetails" => f8 = Some(map.next_value()?),
+                "stats" => f9 = Some(map.next_value()?),
                 "costbookLocationId" => f10 = Some(map.next_value()?),
-                "costbookLocation" => {
-                    f11 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "costbookLocation",
-                    );
-                }
+                "costbookLocation" => f11 = Some(map.next_value()?),
                 "l3CostbookLocationId" => f12 = Some(map.next_value()?),
-                "popIds" => {
-                    f13 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "popIds",
-                    );
-                }
-                "provider" => {
-                    f14 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "provider",
-                    );
-                }
+                "popIds" => f13 = Some(map.next_value()?),
+                "provider" => f14 = Some(map.next_value()?),
                 "nnis" => f15 = Some(map.next_value()?),
-                "selectiveQinQTunnelProvider" => {
-                    f16 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "selectiveQinQTunnelProvider",
-                    );
-                }
-                "destinationPortOnly" => {
-                    f17 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "destinationPortOnly",
-                    );
-                }
+                "selectiveQinQTunnelProvider" => f16 = Some(map.next_value()?),
+                "destinationPortOnly" => f17 = Some(map.next_value()?),
                 "bundleCrossConnectChargeId" => f18 = Some(map.next_value()?),
                 "externalId" => f19 = Some(map.next_value()?),
                 "overviewImage" => f20 = Some(map.next_value()?),
@@ -3685,98 +2919,24 @@ impl super::runtime::Object for DataCenterFacility {
                 "summary" => f23 = Some(map.next_value()?),
                 "headline" => f24 = Some(map.next_value()?),
                 "location" => f25 = Some(map.next_value()?),
-                "tags" => {
-                    f26 = super::runtime::or_null(map.next_value()?, &mut extra, "tags");
-                }
-                "categories" => {
-                    f27 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "categories",
-                    );
-                }
-                "groups" => {
-                    f28 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "groups",
-                    );
-                }
-                "companies" => {
-                    f29 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "companies",
-                    );
-                }
-                "displayOrder" => {
-                    f30 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "displayOrder",
-                    );
-                }
-                "verified" => {
-                    f31 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "verified",
-                    );
-                }
-                "verifiedIdentity" => {
-                    f32 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "verifiedIdentity",
-                    );
-                }
-                "isCloudProvider" => {
-                    f33 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "isCloudProvider",
-                    );
-                }
-                "online" => {
-                    f34 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "online",
-                    );
-                }
+                "tags" => f26 = Some(map.next_value()?),
+                "categories" => f27 = Some(map.next_value()?),
+                "groups" => f28 = Some(map.next_value()?),
+                "companies" => f29 = Some(map.next_value()?),
+                "displayOrder" => f30 = Some(map.next_value()?),
+                "verified" => f31 = Some(map.next_value()?),
+                "verifiedIdentity" => f32 = Some(map.next_value()?),
+                "isCloudProvider" => f33 = Some(map.next_value()?),
+                "online" => f34 = Some(map.next_value()?),
                 "signedCompanyRefId" => f35 = Some(map.next_value()?),
-                "signedCompanyVerified" => {
-                    f36 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "signedCompanyVerified",
-                    );
-                }
+                "signedCompanyVerified" => f36 = Some(map.next_value()?),
                 "businessRegistrationNumber" => f37 = Some(map.next_value()?),
                 "accountManagerEmail" => f38 = Some(map.next_value()?),
                 "accountManagerId" => f39 = Some(map.next_value()?),
-                "deleted" => {
-                    f40 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "deleted",
-                    );
-                }
+                "deleted" => f40 = Some(map.next_value()?),
                 "deletedAt" => f41 = Some(map.next_value()?),
-                "createdAt" => {
-                    f42 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "createdAt",
-                    );
-                }
-                "updatedAt" => {
-                    f43 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "updatedAt",
-                    );
-                }
+                "createdAt" => f42 = Some(map.next_value()?),
+                "updatedAt" => f43 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -3784,24 +2944,44 @@ impl super::runtime::Object for DataCenterFacility {
             }
         }
         Ok(Self {
-            id: f0,
-            username: f1,
-            name: f2,
-            r#type: f3,
-            status: f4,
-            data_center_facility: f5,
-            system: f6,
-            company: f7,
-            cloud_provider_details: f8,
-            stats: f9,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            username: super::runtime::or_null(f1, &mut extra, "username"),
+            name: super::runtime::or_null(f2, &mut extra, "name"),
+            r#type: super::runtime::or_null(f3, &mut extra, "type"),
+            status: super::runtime::or_null(f4, &mut extra, "status"),
+            data_center_facility: super::runtime::or_null(
+                f5,
+                &mut extra,
+                "dataCenterFacility",
+            ),
+            system: super::runtime::or_null(f6, &mut extra, "system"),
+            company: super::runtime::or_null(f7, &mut extra, "company"),
+            cloud_provider_details: super::runtime::or_null(
+                f8,
+                &mut extra,
+                "cloudProviderDetails",
+            ),
+            stats: super::runtime::or_null(f9, &mut extra, "stats"),
             costbook_location_id: f10,
-            costbook_location: f11,
+            costbook_location: super::runtime::or_null(
+                f11,
+                &mut extra,
+                "costbookLocation",
+            ),
             l3_costbook_location_id: f12,
-            pop_ids: f13,
-            provider: f14,
+            pop_ids: super::runtime::or_null(f13, &mut extra, "popIds"),
+            provider: super::runtime::or_null(f14, &mut extra, "provider"),
             nnis: f15,
-            selective_qin_q_tunnel_provider: f16,
-            destination_port_only: f17,
+            selective_qin_q_tunnel_provider: super::runtime::or_null(
+                f16,
+                &mut extra,
+                "selectiveQinQTunnelProvider",
+            ),
+            destination_port_only: super::runtime::or_null(
+                f17,
+                &mut extra,
+                "destinationPortOnly",
+            ),
             bundle_cross_connect_charge_id: f18,
             external_id: f19,
             overview_image: f20,
@@ -3810,24 +2990,36 @@ impl super::runtime::Object for DataCenterFacility {
             summary: f23,
             headline: f24,
             location: f25,
-            tags: f26,
-            categories: f27,
-            groups: f28,
-            companies: f29,
-            display_order: f30,
-            verified: f31,
-            verified_identity: f32,
-            is_cloud_provider: f33,
-            online: f34,
+            tags: super::runtime::or_null(f26, &mut extra, "tags"),
+            categories: super::runtime::or_null(f27, &mut extra, "categories"),
+            groups: super::runtime::or_null(f28, &mut extra, "groups"),
+            companies: super::runtime::or_null(f29, &mut extra, "companies"),
+            display_order: super::runtime::or_null(f30, &mut extra, "displayOrder"),
+            verified: super::runtime::or_null(f31, &mut extra, "verified"),
+            verified_identity: super::runtime::or_null(
+                f32,
+                &mut extra,
+                "verifiedIdentity",
+            ),
+            is_cloud_provider: super::runtime::or_null(
+                f33,
+                &mut extra,
+                "isCloudProvider",
+            ),
+            online: super::runtime::or_null(f34, &mut extra, "online"),
             signed_company_ref_id: f35,
-            signed_company_verified: f36,
+            signed_company_verified: super::runtime::or_null(
+                f36,
+                &mut extra,
+                "signedCompanyVerified",
+            ),
             business_registration_number: f37,
             account_manager_email: f38,
             account_manager_id: f39,
-            deleted: f40,
+            deleted: super::runtime::or_null(f40, &mut extra, "deleted"),
             deleted_at: f41,
-            created_at: f42,
-            updated_at: f43,
+            created_at: super::runtime::or_null(f42, &mut extra, "createdAt"),
+            updated_at: super::runtime::or_null(f43, &mut extra, "updatedAt"),
             extra,
         })
     }
@@ -3873,11 +3065,7 @@ pub struct DataCenterFacilityDetails {
     pub can_bundle_cross_connect: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -3888,43 +3076,23 @@ impl serde::Serialize for DataCenterFacilityDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
-        super::runtime::member(
-            &mut map,
-            "metroId",
-            &self.metro_id,
-            self.extra.get("metroId"),
-        )?;
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "metroId", &self.metro_id, &self.extra)?;
         super::runtime::member(
             &mut map,
             "airportCodes",
             &self.airport_codes,
-            self.extra.get("airportCodes"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "speeds",
-            &self.speeds,
-            self.extra.get("speeds"),
-        )?;
-        super::runtime::member(&mut map, "ready", &self.ready, self.extra.get("ready"))?;
-        super::runtime::member(
-            &mut map,
-            "nniReady",
-            &self.nni_ready,
-            self.extra.get("nniReady"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "brandId",
-            &self.brand_id,
-            self.extra.get("brandId"),
-        )?;
+        super::runtime::member(&mut map, "speeds", &self.speeds, &self.extra)?;
+        super::runtime::member(&mut map, "ready", &self.ready, &self.extra)?;
+        super::runtime::member(&mut map, "nniReady", &self.nni_ready, &self.extra)?;
+        super::runtime::member(&mut map, "brandId", &self.brand_id, &self.extra)?;
         super::runtime::member(
             &mut map,
             "canBundleCrossConnect",
             &self.can_bundle_cross_connect,
-            self.extra.get("canBundleCrossConnect"),
+            &self.extra,
         )?;
         super::runtime::rest(
             &mut map,
@@ -3964,41 +3132,13 @@ impl super::runtime::Object for DataCenterFacilityDetails {
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
                 "id" => f0 = Some(map.next_value()?),
-                "metroId" => {
-                    f1 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "metroId",
-                    );
-                }
-                "airportCodes" => {
-                    f2 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "airportCodes",
-                    );
-                }
-                "speeds" => {
-                    f3 = super::runtime::or_null(map.next_value()?, &mut extra, "speeds");
-                }
-                "ready" => {
-                    f4 = super::runtime::or_null(map.next_value()?, &mut extra, "ready");
-                }
-                "nniReady" => {
-                    f5 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "nniReady",
-                    );
-                }
+                "metroId" => f1 = Some(map.next_value()?),
+                "airportCodes" => f2 = Some(map.next_value()?),
+                "speeds" => f3 = Some(map.next_value()?),
+                "ready" => f4 = Some(map.next_value()?),
+                "nniReady" => f5 = Some(map.next_value()?),
                 "brandId" => f6 = Some(map.next_value()?),
-                "canBundleCrossConnect" => {
-                    f7 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "canBundleCrossConnect",
-                    );
-                }
+                "canBundleCrossConnect" => f7 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -4007,13 +3147,17 @@ impl super::runtime::Object for DataCenterFacilityDetails {
         }
         Ok(Self {
             id: f0,
-            metro_id: f1,
-            airport_codes: f2,
-            speeds: f3,
-            ready: f4,
-            nni_ready: f5,
+            metro_id: super::runtime::or_null(f1, &mut extra, "metroId"),
+            airport_codes: super::runtime::or_null(f2, &mut extra, "airportCodes"),
+            speeds: super::runtime::or_null(f3, &mut extra, "speeds"),
+            ready: super::runtime::or_null(f4, &mut extra, "ready"),
+            nni_ready: super::runtime::or_null(f5, &mut extra, "nniReady"),
             brand_id: f6,
-            can_bundle_cross_connect: f7,
+            can_bundle_cross_connect: super::runtime::or_null(
+                f7,
+                &mut extra,
+                "canBundleCrossConnect",
+            ),
             extra,
         })
     }
@@ -4064,11 +3208,7 @@ pub struct CostbookLocation {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -4079,51 +3219,16 @@ impl serde::Serialize for CostbookLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
-        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
-        super::runtime::member(&mut map, "tags", &self.tags, self.extra.get("tags"))?;
-        super::runtime::member(
-            &mut map,
-            "regionIds",
-            &self.region_ids,
-            self.extra.get("regionIds"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "regions",
-            &self.regions,
-            self.extra.get("regions"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "gatewayIds",
-            &self.gateway_ids,
-            self.extra.get("gatewayIds"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "gateways",
-            &self.gateways,
-            self.extra.get("gateways"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "deletedAt",
-            &self.deleted_at,
-            self.extra.get("deletedAt"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "createdAt",
-            &self.created_at,
-            self.extra.get("createdAt"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "updatedAt",
-            &self.updated_at,
-            self.extra.get("updatedAt"),
-        )?;
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+        super::runtime::member(&mut map, "tags", &self.tags, &self.extra)?;
+        super::runtime::member(&mut map, "regionIds", &self.region_ids, &self.extra)?;
+        super::runtime::member(&mut map, "regions", &self.regions, &self.extra)?;
+        super::runtime::member(&mut map, "gatewayIds", &self.gateway_ids, &self.extra)?;
+        super::runtime::member(&mut map, "gateways", &self.gateways, &self.extra)?;
+        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
+        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
+        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
         super::runtime::rest(
             &mut map,
             &self.extra,
@@ -4165,56 +3270,16 @@ impl super::runtime::Object for CostbookLocation {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
-                "name" => {
-                    f1 = super::runtime::or_null(map.next_value()?, &mut extra, "name");
-                }
-                "tags" => {
-                    f2 = super::runtime::or_null(map.next_value()?, &mut extra, "tags");
-                }
-                "regionIds" => {
-                    f3 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "regionIds",
-                    );
-                }
-                "regions" => {
-                    f4 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "regions",
-                    );
-                }
-                "gatewayIds" => {
-                    f5 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "gatewayIds",
-                    );
-                }
-                "gateways" => {
-                    f6 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "gateways",
-                    );
-                }
+                "id" => f0 = Some(map.next_value()?),
+                "name" => f1 = Some(map.next_value()?),
+                "tags" => f2 = Some(map.next_value()?),
+                "regionIds" => f3 = Some(map.next_value()?),
+                "regions" => f4 = Some(map.next_value()?),
+                "gatewayIds" => f5 = Some(map.next_value()?),
+                "gateways" => f6 = Some(map.next_value()?),
                 "deletedAt" => f7 = Some(map.next_value()?),
-                "createdAt" => {
-                    f8 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "createdAt",
-                    );
-                }
-                "updatedAt" => {
-                    f9 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "updatedAt",
-                    );
-                }
+                "createdAt" => f8 = Some(map.next_value()?),
+                "updatedAt" => f9 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -4222,16 +3287,16 @@ impl super::runtime::Object for CostbookLocation {
             }
         }
         Ok(Self {
-            id: f0,
-            name: f1,
-            tags: f2,
-            region_ids: f3,
-            regions: f4,
-            gateway_ids: f5,
-            gateways: f6,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            name: super::runtime::or_null(f1, &mut extra, "name"),
+            tags: super::runtime::or_null(f2, &mut extra, "tags"),
+            region_ids: super::runtime::or_null(f3, &mut extra, "regionIds"),
+            regions: super::runtime::or_null(f4, &mut extra, "regions"),
+            gateway_ids: super::runtime::or_null(f5, &mut extra, "gatewayIds"),
+            gateways: super::runtime::or_null(f6, &mut extra, "gateways"),
             deleted_at: f7,
-            created_at: f8,
-            updated_at: f9,
+            created_at: super::runtime::or_null(f8, &mut extra, "createdAt"),
+            updated_at: super::runtime::or_null(f9, &mut extra, "updatedAt"),
             extra,
         })
     }
@@ -4282,11 +3347,7 @@ pub struct Region {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -4297,44 +3358,24 @@ impl serde::Serialize for Region {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
-        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
         super::runtime::member(
             &mut map,
             "insightRegion",
             &self.insight_region,
-            self.extra.get("insightRegion"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "priceMultiplier",
             &self.price_multiplier,
-            self.extra.get("priceMultiplier"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "deleted",
-            &self.deleted,
-            self.extra.get("deleted"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "deletedAt",
-            &self.deleted_at,
-            self.extra.get("deletedAt"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "createdAt",
-            &self.created_at,
-            self.extra.get("createdAt"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "updatedAt",
-            &self.updated_at,
-            self.extra.get("updatedAt"),
-        )?;
+        super::runtime::member(&mut map, "deleted", &self.deleted, &self.extra)?;
+        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
+        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
+        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
         super::runtime::rest(
             &mut map,
             &self.extra,
@@ -4372,46 +3413,14 @@ impl super::runtime::Object for Region {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
-                "name" => {
-                    f1 = super::runtime::or_null(map.next_value()?, &mut extra, "name");
-                }
-                "insightRegion" => {
-                    f2 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "insightRegion",
-                    );
-                }
-                "priceMultiplier" => {
-                    f3 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "priceMultiplier",
-                    );
-                }
-                "deleted" => {
-                    f4 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "deleted",
-                    );
-                }
+                "id" => f0 = Some(map.next_value()?),
+                "name" => f1 = Some(map.next_value()?),
+                "insightRegion" => f2 = Some(map.next_value()?),
+                "priceMultiplier" => f3 = Some(map.next_value()?),
+                "deleted" => f4 = Some(map.next_value()?),
                 "deletedAt" => f5 = Some(map.next_value()?),
-                "createdAt" => {
-                    f6 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "createdAt",
-                    );
-                }
-                "updatedAt" => {
-                    f7 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "updatedAt",
-                    );
-                }
+                "createdAt" => f6 = Some(map.next_value()?),
+                "updatedAt" => f7 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -4419,14 +3428,14 @@ impl super::runtime::Object for Region {
             }
         }
         Ok(Self {
-            id: f0,
-            name: f1,
-            insight_region: f2,
-            price_multiplier: f3,
-            deleted: f4,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            name: super::runtime::or_null(f1, &mut extra, "name"),
+            insight_region: super::runtime::or_null(f2, &mut extra, "insightRegion"),
+            price_multiplier: super::runtime::or_null(f3, &mut extra, "priceMultiplier"),
+            deleted: super::runtime::or_null(f4, &mut extra, "deleted"),
             deleted_at: f5,
-            created_at: f6,
-            updated_at: f7,
+            created_at: super::runtime::or_null(f6, &mut extra, "createdAt"),
+            updated_at: super::runtime::or_null(f7, &mut extra, "updatedAt"),
             extra,
         })
     }
@@ -4491,11 +3500,7 @@ pub struct Metro {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -4504,73 +3509,38 @@ impl serde::Serialize for Metro {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, self.extra.get("id"))?;
-        super::runtime::member(&mut map, "name", &self.name, self.extra.get("name"))?;
-        super::runtime::member(&mut map, "code", &self.code, self.extra.get("code"))?;
-        super::runtime::member(
-            &mut map,
-            "country",
-            &self.country,
-            self.extra.get("country"),
-        )?;
-        super::runtime::member(&mut map, "rir", &self.rir, self.extra.get("rir"))?;
-        super::runtime::member(
-            &mut map,
-            "regionIds",
-            &self.region_ids,
-            self.extra.get("regionIds"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "description",
-            &self.description,
-            self.extra.get("description"),
-        )?;
-        super::runtime::member(&mut map, "logo", &self.logo, self.extra.get("logo"))?;
-        super::runtime::member(&mut map, "tags", &self.tags, self.extra.get("tags"))?;
-        super::runtime::member(&mut map, "ready", &self.ready, self.extra.get("ready"))?;
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+        super::runtime::member(&mut map, "code", &self.code, &self.extra)?;
+        super::runtime::member(&mut map, "country", &self.country, &self.extra)?;
+        super::runtime::member(&mut map, "rir", &self.rir, &self.extra)?;
+        super::runtime::member(&mut map, "regionIds", &self.region_ids, &self.extra)?;
+        super::runtime::member(&mut map, "description", &self.description, &self.extra)?;
+        super::runtime::member(&mut map, "logo", &self.logo, &self.extra)?;
+        super::runtime::member(&mut map, "tags", &self.tags, &self.extra)?;
+        super::runtime::member(&mut map, "ready", &self.ready, &self.extra)?;
         super::runtime::member(
             &mut map,
             "canCreateController",
             &self.can_create_controller,
-            self.extra.get("canCreateController"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "capabilities",
             &self.capabilities,
-            self.extra.get("capabilities"),
+            &self.extra,
         )?;
         super::runtime::member(
             &mut map,
             "firstDataCenterFacilityIdInMetro",
             &self.first_data_center_facility_id_in_metro,
-            self.extra.get("firstDataCenterFacilityIdInMetro"),
+            &self.extra,
         )?;
-        super::runtime::member(
-            &mut map,
-            "deleted",
-            &self.deleted,
-            self.extra.get("deleted"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "deletedAt",
-            &self.deleted_at,
-            self.extra.get("deletedAt"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "createdAt",
-            &self.created_at,
-            self.extra.get("createdAt"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "updatedAt",
-            &self.updated_at,
-            self.extra.get("updatedAt"),
-        )?;
+        super::runtime::member(&mut map, "deleted", &self.deleted, &self.extra)?;
+        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
+        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
+        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
         super::runtime::rest(
             &mut map,
             &self.extra,
@@ -4642,75 +3612,23 @@ impl super::runtime::Object for Metro {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = super::runtime::or_null(map.next_value()?, &mut extra, "id"),
-                "name" => {
-                    f1 = super::runtime::or_null(map.next_value()?, &mut extra, "name");
-                }
-                "code" => {
-                    f2 = super::runtime::or_null(map.next_value()?, &mut extra, "code");
-                }
-                "country" => {
-                    f3 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "country",
-                    );
-                }
-                "rir" => {
-                    f4 = super::runtime::or_null(map.next_value()?, &mut extra, "rir");
-                }
-                "regionIds" => {
-                    f5 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "regionIds",
-                    );
-                }
+                "id" => f0 = Some(map.next_value()?),
+                "name" => f1 = Some(map.next_value()?),
+                "code" => f2 = Some(map.next_value()?),
+                "country" => f3 = Some(map.next_value()?),
+                "rir" => f4 = Some(map.next_value()?),
+                "regionIds" => f5 = Some(map.next_value()?),
                 "description" => f6 = Some(map.next_value()?),
                 "logo" => f7 = Some(map.next_value()?),
-                "tags" => {
-                    f8 = super::runtime::or_null(map.next_value()?, &mut extra, "tags");
-                }
-                "ready" => {
-                    f9 = super::runtime::or_null(map.next_value()?, &mut extra, "ready");
-                }
-                "canCreateController" => {
-                    f10 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "canCreateController",
-                    );
-                }
-                "capabilities" => {
-                    f11 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "capabilities",
-                    );
-                }
+                "tags" => f8 = Some(map.next_value()?),
+                "ready" => f9 = Some(map.next_value()?),
+                "canCreateController" => f10 = Some(map.next_value()?),
+                "capabilities" => f11 = Some(map.next_value()?),
                 "firstDataCenterFacilityIdInMetro" => f12 = Some(map.next_value()?),
-                "deleted" => {
-                    f13 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "deleted",
-                    );
-                }
+                "deleted" => f13 = Some(map.next_value()?),
                 "deletedAt" => f14 = Some(map.next_value()?),
-                "createdAt" => {
-                    f15 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "createdAt",
-                    );
-                }
-                "updatedAt" => {
-                    f16 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "updatedAt",
-                    );
-                }
+                "createdAt" => f15 = Some(map.next_value()?),
+                "updatedAt" => f16 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -4718,23 +3636,27 @@ impl super::runtime::Object for Metro {
             }
         }
         Ok(Self {
-            id: f0,
-            name: f1,
-            code: f2,
-            country: f3,
-            rir: f4,
-            region_ids: f5,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            name: super::runtime::or_null(f1, &mut extra, "name"),
+            code: super::runtime::or_null(f2, &mut extra, "code"),
+            country: super::runtime::or_null(f3, &mut extra, "country"),
+            rir: super::runtime::or_null(f4, &mut extra, "rir"),
+            region_ids: super::runtime::or_null(f5, &mut extra, "regionIds"),
             description: f6,
             logo: f7,
-            tags: f8,
-            ready: f9,
-            can_create_controller: f10,
-            capabilities: f11,
+            tags: super::runtime::or_null(f8, &mut extra, "tags"),
+            ready: super::runtime::or_null(f9, &mut extra, "ready"),
+            can_create_controller: super::runtime::or_null(
+                f10,
+                &mut extra,
+                "canCreateController",
+            ),
+            capabilities: super::runtime::or_null(f11, &mut extra, "capabilities"),
             first_data_center_facility_id_in_metro: f12,
-            deleted: f13,
+            deleted: super::runtime::or_null(f13, &mut extra, "deleted"),
             deleted_at: f14,
-            created_at: f15,
-            updated_at: f16,
+            created_at: super::runtime::or_null(f15, &mut extra, "createdAt"),
+            updated_at: super::runtime::or_null(f16, &mut extra, "updatedAt"),
             extra,
         })
     }
@@ -4760,11 +3682,7 @@ pub struct MetroCapabilities {
     pub layer2: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -4773,12 +3691,7 @@ impl serde::Serialize for MetroCapabilities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(
-            &mut map,
-            "layer2",
-            &self.layer2,
-            self.extra.get("layer2"),
-        )?;
+        super::runtime::member(&mut map, "layer2", &self.layer2, &self.extra)?;
         super::runtime::rest(&mut map, &self.extra, &["layer2"])?;
         map.end()
     }
@@ -4792,16 +3705,17 @@ impl super::runtime::Object for MetroCapabilities {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "layer2" => {
-                    f0 = super::runtime::or_null(map.next_value()?, &mut extra, "layer2");
-                }
+                "layer2" => f0 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
                 }
             }
         }
-        Ok(Self { layer2: f0, extra })
+        Ok(Self {
+            layer2: super::runtime::or_null(f0, &mut extra, "layer2"),
+            extra,
+        })
     }
 }
 
@@ -4849,11 +3763,7 @@ pub struct Error {
     pub error: Option<serde_json::Value>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
-    ///
-    /// An explicit `null` sent for an optional member is kept here too, under
-    /// the member's name, while its field is `None`: it is written back in
-    /// the member's place unless the field is set (remove the entry to
-    /// leave the member out).
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -4871,19 +3781,9 @@ impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(
-            &mut map,
-            "message",
-            &self.message,
-            self.extra.get("message"),
-        )?;
-        super::runtime::member(
-            &mut map,
-            "statusCode",
-            &self.status_code,
-            self.extra.get("statusCode"),
-        )?;
-        super::runtime::member(&mut map, "error", &self.error, self.extra.get("error"))?;
+        super::runtime::member(&mut map, "message", &self.message, &self.extra)?;
+        super::runtime::member(&mut map, "statusCode", &self.status_code, &self.extra)?;
+        super::runtime::member(&mut map, "error", &self.error, &self.extra)?;
         super::runtime::rest(
             &mut map,
             &self.extra,
@@ -4910,20 +3810,8 @@ impl super::runtime::Object for Error {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "message" => {
-                    f0 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "message",
-                    );
-                }
-                "statusCode" => {
-                    f1 = super::runtime::or_null(
-                        map.next_value()?,
-                        &mut extra,
-                        "statusCode",
-                    );
-                }
+                "message" => f0 = Some(map.next_value()?),
+                "statusCode" => f1 = Some(map.next_value()?),
                 "error" => f2 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
@@ -4932,8 +3820,8 @@ impl super::runtime::Object for Error {
             }
         }
         Ok(Self {
-            message: f0,
-            status_code: f1,
+            message: super::runtime::or_null(f0, &mut extra, "message"),
+            status_code: super::runtime::or_null(f1, &mut extra, "statusCode"),
             error: f2,
             extra,
         })

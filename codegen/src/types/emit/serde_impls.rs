@@ -37,7 +37,7 @@ impl TypeEmitter<'_> {
                 }
                 // Unset, the kept entry of its name (an explicit `null`) is written.
                 (_, Some(extra)) => quote! {
-                    super::runtime::member(&mut map, #wire, &self.#fname, self.#extra.get(#wire))?;
+                    super::runtime::member(&mut map, #wire, &self.#fname, &self.#extra)?;
                 },
                 (_, None) => quote! {
                     if let Some(value) = &self.#fname {
@@ -46,21 +46,23 @@ impl TypeEmitter<'_> {
                 },
             });
             arms.extend(match (f.shape(), null_slot) {
-                // An optional member sent as `null` is `None`, the `null` kept with the
-                // other members; nullable ones keep null apart in their own type.
-                (FieldShape::Optional, Some(extra)) => {
-                    quote!(#wire => #local = super::runtime::or_null(map.next_value()?, &mut #extra, #wire),)
-                }
+                // An optional member sent as null reads as absent (serde's derive does
+                // the same) where there is nowhere to keep the null.
                 (FieldShape::Optional, None) => quote!(#wire => #local = map.next_value()?,),
                 _ => quote!(#wire => #local = Some(map.next_value()?),),
             });
-            inits.extend(match f.shape() {
-                FieldShape::Plain => {
+            inits.extend(match (f.shape(), null_slot) {
+                // An optional member sent as `null` is `None`, the `null` kept with the
+                // other members; nullable ones keep null apart in their own type.
+                (FieldShape::Optional, Some(extra)) => {
+                    quote!(#fname: super::runtime::or_null(#local, &mut #extra, #wire),)
+                }
+                (FieldShape::Plain, _) => {
                     quote!(#fname: super::runtime::required(#local, #wire)?,)
                 }
                 // A missing nullable member reads as null, as serde's derive does
                 // (noted as a loose read: see `runtime::best_fit`).
-                FieldShape::Nullable => quote!(#fname: super::runtime::nullable(#local),),
+                (FieldShape::Nullable, _) => quote!(#fname: super::runtime::nullable(#local),),
                 _ => quote!(#fname: #local,),
             });
         }
@@ -75,8 +77,18 @@ impl TypeEmitter<'_> {
                 // `additionalProperties` types is not.
                 let note = matches!(ty, Ty::Json).then(|| quote!(super::runtime::loose();));
                 // The local has the field's name (never `map` or `key`).
-                // Entries named like a member were written in its place.
-                let mut members: Vec<&str> = s.fields.iter().map(|f| f.wire.as_str()).collect();
+                // Entries named like an optional member were written in its place.
+                let mut members: Vec<&str> = s
+                    .fields
+                    .iter()
+                    .filter(|f| {
+                        !matches!(
+                            f.shape(),
+                            FieldShape::Plain | FieldShape::Nullable | FieldShape::Flatten
+                        )
+                    })
+                    .map(|f| f.wire.as_str())
+                    .collect();
                 members.sort_unstable();
                 members.dedup();
                 (

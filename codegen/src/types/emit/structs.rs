@@ -81,11 +81,7 @@ impl TypeEmitter<'_> {
             let attr = (!own_serde).then(|| quote!(#[serde(flatten)]));
             let null_doc = s.keeps_nulls().then(|| {
                 quote! {
-                    ///
-                    /// An explicit `null` sent for an optional member is kept here too, under
-                    /// the member's name, while its field is `None`: it is written back in
-                    /// the member's place unless the field is set (remove the entry to
-                    /// leave the member out).
+                    /// So is an explicit `null` sent for an optional member, under its name.
                 }
             });
             fields.extend(quote! {
