@@ -1,4 +1,4 @@
-//! Deserialisation helpers the models' serde attributes and impls name.
+//! (De)serialisation helpers the models' serde attributes and impls name.
 //!
 //! A model's `Deserialize` is a loop over its members written by the generator
 //! (`Object::visit`) behind the one generic visitor here: far less code per model
@@ -100,6 +100,97 @@ where
     D: serde::Deserializer<'de>,
 {
     <serde_json::Value as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
+/// Where a model keeps an explicit `null` sent for an optional member its
+/// document does not mark nullable: its map of other members, under the
+/// member's name (the field itself stays `None`, so its type is no worse).
+pub trait KeepNull {
+    fn keep_null(&mut self, member: &str);
+}
+
+impl KeepNull for serde_json::Map<String, serde_json::Value> {
+    fn keep_null(&mut self, member: &str) {
+        self.insert(member.to_string(), serde_json::Value::Null);
+    }
+}
+
+/// A map of typed additional members whose values may be `null`.
+impl<T> KeepNull for std::collections::BTreeMap<String, Option<T>> {
+    fn keep_null(&mut self, member: &str) {
+        self.insert(member.to_string(), None);
+    }
+}
+
+/// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+/// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
+pub fn or_null<T, M: KeepNull>(value: Option<Option<T>>, rest: &mut M, member: &str) -> Option<T> {
+    match value {
+        Some(None) => {
+            rest.keep_null(member);
+            loose();
+            None
+        }
+        other => other.flatten(),
+    }
+}
+
+/// A model's map of other members, looked up by a member's name.
+pub trait Kept {
+    type Value: serde::Serialize + ?Sized;
+    fn kept(&self, member: &str) -> Option<&Self::Value>;
+}
+
+impl Kept for serde_json::Map<String, serde_json::Value> {
+    type Value = serde_json::Value;
+    fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+        self.get(member)
+    }
+}
+
+impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+    type Value = T;
+    fn kept(&self, member: &str) -> Option<&T> {
+        self.get(member)
+    }
+}
+
+/// Writes an optional member: its value when set; when unset, the entry of the
+/// same name in the model's map of other members (an explicit `null` as it was
+/// received), if there is one.
+pub fn member<M, T, X>(
+    map: &mut M,
+    name: &'static str,
+    value: &Option<T>,
+    others: &X,
+) -> Result<(), M::Error>
+where
+    M: serde::ser::SerializeMap,
+    T: serde::Serialize,
+    X: Kept,
+{
+    match (value, others.kept(name)) {
+        (Some(value), _) => map.serialize_entry(name, value),
+        (None, Some(kept)) => map.serialize_entry(name, kept),
+        (None, None) => Ok(()),
+    }
+}
+
+/// Writes a model's other members, except those named like one of its optional
+/// members (`members`, sorted): those are written in their member's place, or not
+/// at all, so that no member is written twice.
+pub fn rest<'a, M, X, I>(map: &mut M, others: I, members: &[&str]) -> Result<(), M::Error>
+where
+    M: serde::ser::SerializeMap,
+    X: serde::Serialize + 'a,
+    I: IntoIterator<Item = (&'a String, &'a X)>,
+{
+    for (key, value) in others {
+        if members.binary_search(&key.as_str()).is_err() {
+            map.serialize_entry(key, value)?;
+        }
+    }
+    Ok(())
 }
 
 /// Reads a string enum without allocating for known values.
@@ -359,6 +450,45 @@ mod tests {
             (null.a, null.b),
             (Some(None), Some(serde_json::Value::Null))
         );
+    }
+
+    /// `{id, note?}` as the generator writes it, `note`'s null kept in `extra`.
+    #[derive(Debug, Default)]
+    struct Note {
+        note: Option<String>,
+        extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl serde::Serialize for Note {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = s.serialize_map(None)?;
+            member(&mut map, "note", &self.note, &self.extra)?;
+            rest(&mut map, &self.extra, &["note"])?;
+            map.end()
+        }
+    }
+
+    #[test]
+    fn an_optional_members_null_is_kept_beside_and_written_in_its_place() {
+        let mut n = Note::default();
+        LOOSE.with(|c| c.set(0));
+        n.note = or_null(Some(None), &mut n.extra, "note");
+        assert_eq!(
+            LOOSE.with(|c| c.get()),
+            1,
+            "a null the document does not allow"
+        );
+        n.extra.insert("z".into(), 1.into());
+        assert_eq!(serde_json::to_string(&n).unwrap(), r#"{"note":null,"z":1}"#);
+        n.note = Some("x".into());
+        assert_eq!(serde_json::to_string(&n).unwrap(), r#"{"note":"x","z":1}"#);
+        let mut typed: std::collections::BTreeMap<String, Option<u8>> = Default::default();
+        assert_eq!(or_null(Some(Some(3)), &mut typed, "a"), Some(3));
+        assert_eq!(or_null::<u8, _>(None, &mut typed, "a"), None);
+        assert!(typed.is_empty(), "absent is not null");
+        or_null::<u8, _>(Some(None), &mut typed, "a");
+        assert_eq!(typed.get("a"), Some(&None));
     }
 
     #[derive(Debug, PartialEq)]

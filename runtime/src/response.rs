@@ -164,6 +164,55 @@ impl RawResponse {
         }
     }
 
+    /// A status the document does not list, read by its `default` error
+    /// response: decoded, the documented error; otherwise `UnexpectedStatus` with
+    /// the raw body (a proxy's HTML page is not a malformed `default` body).
+    pub(crate) fn default_error_json<T: serde::de::DeserializeOwned, E>(
+        self,
+        wrap: fn(T) -> E,
+    ) -> Error<E> {
+        match decode_json(&self.body) {
+            Ok(value) => Error::Api {
+                body: wrap(value),
+                response: self,
+            },
+            Err(_) => Error::UnexpectedStatus(self),
+        }
+    }
+
+    /// A 2xx status the document does not list, for an operation with one
+    /// success type: decoded as that type, keeping the status; a body that is not
+    /// that type is `UnexpectedStatus` with the raw body.
+    pub(crate) fn undocumented_json<T: serde::de::DeserializeOwned, E>(
+        self,
+    ) -> Result<ResponseValue<T>, Error<E>> {
+        match decode_json(&self.body) {
+            Ok(value) => Ok(self.value(value)),
+            Err(_) => Err(Error::UnexpectedStatus(self)),
+        }
+    }
+
+    /// As `undocumented_json`, for a text success: UTF-8 text, or `UnexpectedStatus`.
+    pub(crate) fn undocumented_text<E>(self) -> Result<ResponseValue<String>, Error<E>> {
+        match std::str::from_utf8(&self.body) {
+            Ok(text) => {
+                let text = text.to_string();
+                Ok(self.value(text))
+            }
+            Err(_) => Err(Error::UnexpectedStatus(self)),
+        }
+    }
+
+    /// As `undocumented_json`, for a success without a body: an empty body, or
+    /// `UnexpectedStatus` (a body would be lost in `()`).
+    pub(crate) fn undocumented_empty<E>(self) -> Result<ResponseValue<()>, Error<E>> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            Ok(self.value(()))
+        } else {
+            Err(Error::UnexpectedStatus(self))
+        }
+    }
+
     pub(crate) fn error_text<E>(self, wrap: fn(String) -> E) -> Error<E> {
         let text = self.text().into_owned();
         Error::Api {
@@ -360,6 +409,69 @@ mod tests {
         assert!(text.contains("at `[1].speed`"), "{text}");
         let err = decode_json::<Vec<Port>>(b"not json").unwrap_err();
         assert!(!err.to_string().contains(" at `"), "{err}");
+    }
+
+    fn raw(status: u16, body: &str) -> RawResponse {
+        RawResponse {
+            status: reqwest::StatusCode::from_u16(status).unwrap(),
+            headers: reqwest::header::HeaderMap::new(),
+            body: bytes::Bytes::copy_from_slice(body.as_bytes()),
+            attempts: 1,
+        }
+    }
+
+    #[test]
+    fn an_undocumented_success_is_the_success_type_or_unexpected() {
+        let ok = raw(201, r#"{"speed": 10}"#)
+            .undocumented_json::<Port, ()>()
+            .unwrap();
+        assert_eq!((ok.status().as_u16(), ok.speed), (201, 10));
+        match raw(202, r#"{"queued": true}"#).undocumented_json::<Port, ()>() {
+            Err(Error::UnexpectedStatus(r)) => {
+                assert_eq!(
+                    (r.status.as_u16(), &r.body[..]),
+                    (202, &br#"{"queued": true}"#[..])
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            raw(203, "caf\u{e9}")
+                .undocumented_text::<()>()
+                .unwrap()
+                .as_str(),
+            "caf\u{e9}"
+        );
+        assert!(matches!(
+            raw(203, "").undocumented_text::<()>(),
+            Ok(v) if v.is_empty()
+        ));
+        assert!(raw(204, "").undocumented_empty::<()>().is_ok());
+        assert!(raw(202, "\r\n").undocumented_empty::<()>().is_ok());
+        assert!(matches!(
+            raw(202, "{}").undocumented_empty::<()>(),
+            Err(Error::UnexpectedStatus(r)) if &r.body[..] == b"{}"
+        ));
+    }
+
+    #[test]
+    fn a_status_read_by_default_is_its_type_or_unexpected() {
+        let wrap: fn(Port) -> Port = |p| p;
+        match raw(418, r#"{"speed": 7}"#).default_error_json(wrap) {
+            Error::Api { body, response } => {
+                assert_eq!((body.speed, response.status.as_u16()), (7, 418))
+            }
+            other => panic!("{other:?}"),
+        }
+        match raw(502, "<html>bad gateway</html>").default_error_json(wrap) {
+            Error::UnexpectedStatus(r) => assert_eq!(r.text(), "<html>bad gateway</html>"),
+            other => panic!("{other:?}"),
+        }
+        // A documented status whose body is not its type stays a decoding error.
+        assert!(matches!(
+            raw(404, "nope").error_json(wrap),
+            Error::Decode { .. }
+        ));
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod types {
         pub weight: Option<f64>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Part {
@@ -30,12 +31,8 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("name", &self.name)?;
-            if let Some(value) = &self.weight {
-                map.serialize_entry("weight", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "weight", &self.weight, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["weight"])?;
             map.end()
         }
     }
@@ -49,7 +46,7 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "name" => f0 = Some(map.next_value()?),
-                    "weight" => f1 = map.next_value()?,
+                    "weight" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -58,7 +55,7 @@ pub mod types {
             }
             Ok(Self {
                 name: super::runtime::required(f0, "name")?,
-                weight: f1,
+                weight: super::runtime::or_null(f1, &mut extra, "weight"),
                 extra,
             })
         }
@@ -90,6 +87,7 @@ pub mod types {
         pub status: Option<i64>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Problem {
@@ -99,15 +97,9 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.title {
-                map.serialize_entry("title", value)?;
-            }
-            if let Some(value) = &self.status {
-                map.serialize_entry("status", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "title", &self.title, &self.extra)?;
+            super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["status", "title"])?;
             map.end()
         }
     }
@@ -120,8 +112,8 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "title" => f0 = map.next_value()?,
-                    "status" => f1 = map.next_value()?,
+                    "title" => f0 = Some(map.next_value()?),
+                    "status" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -129,8 +121,8 @@ pub mod types {
                 }
             }
             Ok(Self {
-                title: f0,
-                status: f1,
+                title: super::runtime::or_null(f0, &mut extra, "title"),
+                status: super::runtime::or_null(f1, &mut extra, "status"),
                 extra,
             })
         }
@@ -152,6 +144,7 @@ pub mod types {
         pub size: Option<i64>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for GetPartFilter {
@@ -161,15 +154,9 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            if let Some(value) = &self.size {
-                map.serialize_entry("size", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::member(&mut map, "size", &self.size, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["name", "size"])?;
             map.end()
         }
     }
@@ -182,15 +169,19 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
-                    "size" => f1 = map.next_value()?,
+                    "name" => f0 = Some(map.next_value()?),
+                    "size" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { name: f0, size: f1, extra })
+            Ok(Self {
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                size: super::runtime::or_null(f1, &mut extra, "size"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for GetPartFilter {
@@ -208,6 +199,7 @@ pub mod types {
         pub ticket: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for PostItemsResponse {
@@ -217,12 +209,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.ticket {
-                map.serialize_entry("ticket", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "ticket", &self.ticket, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["ticket"])?;
             map.end()
         }
     }
@@ -235,14 +223,17 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "ticket" => f0 = map.next_value()?,
+                    "ticket" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { ticket: f0, extra })
+            Ok(Self {
+                ticket: super::runtime::or_null(f0, &mut extra, "ticket"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for PostItemsResponse {
@@ -262,6 +253,7 @@ pub mod types {
         pub meta: Option<std::collections::BTreeMap<String, String>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for SubmitFormBody {
@@ -271,15 +263,9 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            if let Some(value) = &self.meta {
-                map.serialize_entry("meta", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::member(&mut map, "meta", &self.meta, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["meta", "name"])?;
             map.end()
         }
     }
@@ -292,15 +278,19 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
-                    "meta" => f1 = map.next_value()?,
+                    "name" => f0 = Some(map.next_value()?),
+                    "meta" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { name: f0, meta: f1, extra })
+            Ok(Self {
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                meta: super::runtime::or_null(f1, &mut extra, "meta"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for SubmitFormBody {
@@ -320,6 +310,7 @@ pub mod types {
         pub count: Option<i64>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for UploadBody {
@@ -329,15 +320,9 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.title {
-                map.serialize_entry("title", value)?;
-            }
-            if let Some(value) = &self.count {
-                map.serialize_entry("count", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "title", &self.title, &self.extra)?;
+            super::runtime::member(&mut map, "count", &self.count, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["count", "title"])?;
             map.end()
         }
     }
@@ -350,8 +335,8 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "title" => f0 = map.next_value()?,
-                    "count" => f1 = map.next_value()?,
+                    "title" => f0 = Some(map.next_value()?),
+                    "count" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -359,8 +344,8 @@ pub mod types {
                 }
             }
             Ok(Self {
-                title: f0,
-                count: f1,
+                title: super::runtime::or_null(f0, &mut extra, "title"),
+                count: super::runtime::or_null(f1, &mut extra, "count"),
                 extra,
             })
         }
@@ -632,8 +617,9 @@ pub mod client {
         /// - `4XX`: [`GetPartError::ClientError`] in [`Error::Api`](crate::Error::Api)
         /// - any other status (`default`): [`GetPartError::Default`] in
         ///   [`Error::Api`](crate::Error::Api)
-        /// - an undocumented 2xx status:
-        ///   [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
         ///
@@ -677,6 +663,8 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status:
+        ///   [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -707,6 +695,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -733,6 +724,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -762,6 +756,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -908,9 +905,7 @@ pub mod client {
                 status if (400..=499).contains(&status) => {
                     Err(response.error_empty(GetPartError::ClientError))
                 }
-                status if (200..=299).contains(&status) => {
-                    Err(runtime::Error::UnexpectedStatus(response))
-                }
+                status if (200..=299).contains(&status) => response.undocumented_json(),
                 _ => Err(response.error_text(GetPartError::Default)),
             }
         }
@@ -1025,6 +1020,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -1079,6 +1075,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.bytes_body(),
+                status if (200..=299).contains(&status) => response.bytes_body(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -1119,6 +1116,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.text_body(),
+                status if (200..=299).contains(&status) => response.undocumented_text(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -1603,7 +1601,7 @@ mod runtime {
         }
     }
     mod de {
-        //! Deserialisation helpers the models' serde attributes and impls name.
+        //! (De)serialisation helpers the models' serde attributes and impls name.
         //!
         //! A model's `Deserialize` is a loop over its members written by the generator
         //! (`Object::visit`) behind the one generic visitor here: far less code per model
@@ -1717,6 +1715,96 @@ mod runtime {
         {
             <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
                 .map(Some)
+        }
+        /// Where a model keeps an explicit `null` sent for an optional member its
+        /// document does not mark nullable: its map of other members, under the
+        /// member's name (the field itself stays `None`, so its type is no worse).
+        pub trait KeepNull {
+            fn keep_null(&mut self, member: &str);
+        }
+        impl KeepNull for serde_json::Map<String, serde_json::Value> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), serde_json::Value::Null);
+            }
+        }
+        /// A map of typed additional members whose values may be `null`.
+        impl<T> KeepNull for std::collections::BTreeMap<String, Option<T>> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), None);
+            }
+        }
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
+        pub fn or_null<T, M: KeepNull>(
+            value: Option<Option<T>>,
+            rest: &mut M,
+            member: &str,
+        ) -> Option<T> {
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
+            }
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
+        }
+        /// Writes an optional member: its value when set; when unset, the entry of the
+        /// same name in the model's map of other members (an explicit `null` as it was
+        /// received), if there is one.
+        pub fn member<M, T, X>(
+            map: &mut M,
+            name: &'static str,
+            value: &Option<T>,
+            others: &X,
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            T: serde::Serialize,
+            X: Kept,
+        {
+            match (value, others.kept(name)) {
+                (Some(value), _) => map.serialize_entry(name, value),
+                (None, Some(kept)) => map.serialize_entry(name, kept),
+                (None, None) => Ok(()),
+            }
+        }
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
+        pub fn rest<'a, M, X, I>(
+            map: &mut M,
+            others: I,
+            members: &[&str],
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            X: serde::Serialize + 'a,
+            I: IntoIterator<Item = (&'a String, &'a X)>,
+        {
+            for (key, value) in others {
+                if members.binary_search(&key.as_str()).is_err() {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+            Ok(())
         }
         /// Reads a string enum without allocating for known values.
         pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
@@ -3401,6 +3489,57 @@ mod runtime {
                         }
                     }
                     Err(source) => self.undecodable(source),
+                }
+            }
+            /// A status the document does not list, read by its `default` error
+            /// response: decoded, the documented error; otherwise `UnexpectedStatus` with
+            /// the raw body (a proxy's HTML page is not a malformed `default` body).
+            pub(crate) fn default_error_json<T: serde::de::DeserializeOwned, E>(
+                self,
+                wrap: fn(T) -> E,
+            ) -> Error<E> {
+                match decode_json(&self.body) {
+                    Ok(value) => {
+                        Error::Api {
+                            body: wrap(value),
+                            response: self,
+                        }
+                    }
+                    Err(_) => Error::UnexpectedStatus(self),
+                }
+            }
+            /// A 2xx status the document does not list, for an operation with one
+            /// success type: decoded as that type, keeping the status; a body that is not
+            /// that type is `UnexpectedStatus` with the raw body.
+            pub(crate) fn undocumented_json<T: serde::de::DeserializeOwned, E>(
+                self,
+            ) -> Result<ResponseValue<T>, Error<E>> {
+                match decode_json(&self.body) {
+                    Ok(value) => Ok(self.value(value)),
+                    Err(_) => Err(Error::UnexpectedStatus(self)),
+                }
+            }
+            /// As `undocumented_json`, for a text success: UTF-8 text, or `UnexpectedStatus`.
+            pub(crate) fn undocumented_text<E>(
+                self,
+            ) -> Result<ResponseValue<String>, Error<E>> {
+                match std::str::from_utf8(&self.body) {
+                    Ok(text) => {
+                        let text = text.to_string();
+                        Ok(self.value(text))
+                    }
+                    Err(_) => Err(Error::UnexpectedStatus(self)),
+                }
+            }
+            /// As `undocumented_json`, for a success without a body: an empty body, or
+            /// `UnexpectedStatus` (a body would be lost in `()`).
+            pub(crate) fn undocumented_empty<E>(
+                self,
+            ) -> Result<ResponseValue<()>, Error<E>> {
+                if self.body.iter().all(u8::is_ascii_whitespace) {
+                    Ok(self.value(()))
+                } else {
+                    Err(Error::UnexpectedStatus(self))
                 }
             }
             pub(crate) fn error_text<E>(self, wrap: fn(String) -> E) -> Error<E> {

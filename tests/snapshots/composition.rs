@@ -20,6 +20,7 @@ pub mod types {
         pub created: Option<super::runtime::DateTime>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Base {
@@ -30,12 +31,8 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
-            if let Some(value) = &self.created {
-                map.serialize_entry("created", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "created", &self.created, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["created"])?;
             map.end()
         }
     }
@@ -49,7 +46,7 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "id" => f0 = Some(map.next_value()?),
-                    "created" => f1 = map.next_value()?,
+                    "created" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -58,7 +55,7 @@ pub mod types {
             }
             Ok(Self {
                 id: super::runtime::required(f0, "id")?,
-                created: f1,
+                created: super::runtime::or_null(f1, &mut extra, "created"),
                 extra,
             })
         }
@@ -88,6 +85,7 @@ pub mod types {
         pub name: String,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Named {
@@ -98,9 +96,7 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("name", &self.name)?;
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::rest(&mut map, &self.extra, &[])?;
             map.end()
         }
     }
@@ -158,6 +154,7 @@ pub mod types {
         pub barks: Option<bool>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Dog {
@@ -168,17 +165,11 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
-            if let Some(value) = &self.created {
-                map.serialize_entry("created", value)?;
-            }
+            super::runtime::member(&mut map, "created", &self.created, &self.extra)?;
             map.serialize_entry("name", &self.name)?;
             map.serialize_entry("petType", &self.pet_type)?;
-            if let Some(value) = &self.barks {
-                map.serialize_entry("barks", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "barks", &self.barks, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["barks", "created"])?;
             map.end()
         }
     }
@@ -198,10 +189,10 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "id" => f0 = Some(map.next_value()?),
-                    "created" => f1 = map.next_value()?,
+                    "created" => f1 = Some(map.next_value()?),
                     "name" => f2 = Some(map.next_value()?),
                     "petType" => f3 = Some(map.next_value()?),
-                    "barks" => f4 = map.next_value()?,
+                    "barks" => f4 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -210,10 +201,10 @@ pub mod types {
             }
             Ok(Self {
                 id: super::runtime::required(f0, "id")?,
-                created: f1,
+                created: super::runtime::or_null(f1, &mut extra, "created"),
                 name: super::runtime::required(f2, "name")?,
                 pet_type: super::runtime::required(f3, "petType")?,
-                barks: f4,
+                barks: super::runtime::or_null(f4, &mut extra, "barks"),
                 extra,
             })
         }
@@ -257,6 +248,7 @@ pub mod types {
         pub lives: Option<i64>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Cat {
@@ -267,16 +259,10 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
-            if let Some(value) = &self.created {
-                map.serialize_entry("created", value)?;
-            }
+            super::runtime::member(&mut map, "created", &self.created, &self.extra)?;
             map.serialize_entry("petType", &self.pet_type)?;
-            if let Some(value) = &self.lives {
-                map.serialize_entry("lives", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "lives", &self.lives, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["created", "lives"])?;
             map.end()
         }
     }
@@ -290,9 +276,9 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "id" => f0 = Some(map.next_value()?),
-                    "created" => f1 = map.next_value()?,
+                    "created" => f1 = Some(map.next_value()?),
                     "petType" => f2 = Some(map.next_value()?),
-                    "lives" => f3 = map.next_value()?,
+                    "lives" => f3 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -301,9 +287,9 @@ pub mod types {
             }
             Ok(Self {
                 id: super::runtime::required(f0, "id")?,
-                created: f1,
+                created: super::runtime::or_null(f1, &mut extra, "created"),
                 pet_type: super::runtime::required(f2, "petType")?,
-                lives: f3,
+                lives: super::runtime::or_null(f3, &mut extra, "lives"),
                 extra,
             })
         }
@@ -498,6 +484,7 @@ pub mod types {
         pub tool_resources: Option<serde_json::Map<String, serde_json::Value>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Thread {
@@ -509,9 +496,7 @@ pub mod types {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
             map.serialize_entry("tool_resources", &self.tool_resources)?;
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::rest(&mut map, &self.extra, &[])?;
             map.end()
         }
     }
@@ -566,6 +551,7 @@ pub mod types {
         pub thread_id: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Run {
@@ -576,12 +562,8 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
-            if let Some(value) = &self.thread_id {
-                map.serialize_entry("thread_id", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "thread_id", &self.thread_id, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["thread_id"])?;
             map.end()
         }
     }
@@ -595,7 +577,7 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "id" => f0 = Some(map.next_value()?),
-                    "thread_id" => f1 = map.next_value()?,
+                    "thread_id" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -604,7 +586,7 @@ pub mod types {
             }
             Ok(Self {
                 id: super::runtime::required(f0, "id")?,
-                thread_id: f1,
+                thread_id: super::runtime::or_null(f1, &mut extra, "thread_id"),
                 extra,
             })
         }
@@ -706,6 +688,7 @@ pub mod types {
         pub owner: Option<Named>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for NullableRef {
@@ -715,15 +698,9 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.pet {
-                map.serialize_entry("pet", value)?;
-            }
-            if let Some(value) = &self.owner {
-                map.serialize_entry("owner", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "pet", &self.pet, &self.extra)?;
+            super::runtime::member(&mut map, "owner", &self.owner, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["owner", "pet"])?;
             map.end()
         }
     }
@@ -737,14 +714,18 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "pet" => f0 = Some(map.next_value()?),
-                    "owner" => f1 = map.next_value()?,
+                    "owner" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { pet: f0, owner: f1, extra })
+            Ok(Self {
+                pet: f0,
+                owner: super::runtime::or_null(f1, &mut extra, "owner"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for NullableRef {
@@ -768,6 +749,7 @@ pub mod types {
         pub coordinate: Coordinate,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
@@ -790,6 +772,7 @@ pub mod types {
         pub radius: f64,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for ShapeCircle {
@@ -800,9 +783,7 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("radius", &self.radius)?;
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::rest(&mut map, &self.extra, &[])?;
             map.end()
         }
     }
@@ -852,6 +833,7 @@ pub mod types {
         pub side: f64,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for ShapeSquare {
@@ -862,9 +844,7 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("side", &self.side)?;
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::rest(&mut map, &self.extra, &[])?;
             map.end()
         }
     }
@@ -916,6 +896,7 @@ pub mod types {
         pub data: Thread,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for StreamEventThreadCreated {
@@ -927,9 +908,7 @@ pub mod types {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("event", &self.event)?;
             map.serialize_entry("data", &self.data)?;
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::rest(&mut map, &self.extra, &[])?;
             map.end()
         }
     }
@@ -1039,6 +1018,7 @@ pub mod types {
         pub data: Run,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for StreamEventRunCreated {
@@ -1050,9 +1030,7 @@ pub mod types {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("event", &self.event)?;
             map.serialize_entry("data", &self.data)?;
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::rest(&mut map, &self.extra, &[])?;
             map.end()
         }
     }
@@ -1555,7 +1533,7 @@ mod runtime {
         }
     }
     mod de {
-        //! Deserialisation helpers the models' serde attributes and impls name.
+        //! (De)serialisation helpers the models' serde attributes and impls name.
         //!
         //! A model's `Deserialize` is a loop over its members written by the generator
         //! (`Object::visit`) behind the one generic visitor here: far less code per model
@@ -1669,6 +1647,96 @@ mod runtime {
         {
             <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
                 .map(Some)
+        }
+        /// Where a model keeps an explicit `null` sent for an optional member its
+        /// document does not mark nullable: its map of other members, under the
+        /// member's name (the field itself stays `None`, so its type is no worse).
+        pub trait KeepNull {
+            fn keep_null(&mut self, member: &str);
+        }
+        impl KeepNull for serde_json::Map<String, serde_json::Value> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), serde_json::Value::Null);
+            }
+        }
+        /// A map of typed additional members whose values may be `null`.
+        impl<T> KeepNull for std::collections::BTreeMap<String, Option<T>> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), None);
+            }
+        }
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
+        pub fn or_null<T, M: KeepNull>(
+            value: Option<Option<T>>,
+            rest: &mut M,
+            member: &str,
+        ) -> Option<T> {
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
+            }
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
+        }
+        /// Writes an optional member: its value when set; when unset, the entry of the
+        /// same name in the model's map of other members (an explicit `null` as it was
+        /// received), if there is one.
+        pub fn member<M, T, X>(
+            map: &mut M,
+            name: &'static str,
+            value: &Option<T>,
+            others: &X,
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            T: serde::Serialize,
+            X: Kept,
+        {
+            match (value, others.kept(name)) {
+                (Some(value), _) => map.serialize_entry(name, value),
+                (None, Some(kept)) => map.serialize_entry(name, kept),
+                (None, None) => Ok(()),
+            }
+        }
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
+        pub fn rest<'a, M, X, I>(
+            map: &mut M,
+            others: I,
+            members: &[&str],
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            X: serde::Serialize + 'a,
+            I: IntoIterator<Item = (&'a String, &'a X)>,
+        {
+            for (key, value) in others {
+                if members.binary_search(&key.as_str()).is_err() {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+            Ok(())
         }
         /// Reads a string enum without allocating for known values.
         pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>

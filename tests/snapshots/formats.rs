@@ -46,6 +46,7 @@ pub mod types {
         pub huge: Option<i64>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Formats {
@@ -55,54 +56,42 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.at {
-                map.serialize_entry("at", value)?;
-            }
-            if let Some(value) = &self.day {
-                map.serialize_entry("day", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.blob {
-                map.serialize_entry("blob", value)?;
-            }
-            if let Some(value) = &self.file {
-                map.serialize_entry("file", value)?;
-            }
-            if let Some(value) = &self.secret {
-                map.serialize_entry("secret", value)?;
-            }
-            if let Some(value) = &self.email {
-                map.serialize_entry("email", value)?;
-            }
-            if let Some(value) = &self.small {
-                map.serialize_entry("small", value)?;
-            }
-            if let Some(value) = &self.big {
-                map.serialize_entry("big", value)?;
-            }
-            if let Some(value) = &self.unsigned {
-                map.serialize_entry("unsigned", value)?;
-            }
-            if let Some(value) = &self.tiny {
-                map.serialize_entry("tiny", value)?;
-            }
-            if let Some(value) = &self.ratio {
-                map.serialize_entry("ratio", value)?;
-            }
-            if let Some(value) = &self.precise {
-                map.serialize_entry("precise", value)?;
-            }
-            if let Some(value) = &self.plain {
-                map.serialize_entry("plain", value)?;
-            }
-            if let Some(value) = &self.huge {
-                map.serialize_entry("huge", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "at", &self.at, &self.extra)?;
+            super::runtime::member(&mut map, "day", &self.day, &self.extra)?;
+            super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+            super::runtime::member(&mut map, "blob", &self.blob, &self.extra)?;
+            super::runtime::member(&mut map, "file", &self.file, &self.extra)?;
+            super::runtime::member(&mut map, "secret", &self.secret, &self.extra)?;
+            super::runtime::member(&mut map, "email", &self.email, &self.extra)?;
+            super::runtime::member(&mut map, "small", &self.small, &self.extra)?;
+            super::runtime::member(&mut map, "big", &self.big, &self.extra)?;
+            super::runtime::member(&mut map, "unsigned", &self.unsigned, &self.extra)?;
+            super::runtime::member(&mut map, "tiny", &self.tiny, &self.extra)?;
+            super::runtime::member(&mut map, "ratio", &self.ratio, &self.extra)?;
+            super::runtime::member(&mut map, "precise", &self.precise, &self.extra)?;
+            super::runtime::member(&mut map, "plain", &self.plain, &self.extra)?;
+            super::runtime::member(&mut map, "huge", &self.huge, &self.extra)?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &[
+                    "at",
+                    "big",
+                    "blob",
+                    "day",
+                    "email",
+                    "file",
+                    "huge",
+                    "id",
+                    "plain",
+                    "precise",
+                    "ratio",
+                    "secret",
+                    "small",
+                    "tiny",
+                    "unsigned",
+                ],
+            )?;
             map.end()
         }
     }
@@ -147,21 +136,21 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "at" => f0 = map.next_value()?,
-                    "day" => f1 = map.next_value()?,
-                    "id" => f2 = map.next_value()?,
-                    "blob" => f3 = map.next_value()?,
-                    "file" => f4 = map.next_value()?,
-                    "secret" => f5 = map.next_value()?,
-                    "email" => f6 = map.next_value()?,
-                    "small" => f7 = map.next_value()?,
-                    "big" => f8 = map.next_value()?,
-                    "unsigned" => f9 = map.next_value()?,
-                    "tiny" => f10 = map.next_value()?,
-                    "ratio" => f11 = map.next_value()?,
-                    "precise" => f12 = map.next_value()?,
-                    "plain" => f13 = map.next_value()?,
-                    "huge" => f14 = map.next_value()?,
+                    "at" => f0 = Some(map.next_value()?),
+                    "day" => f1 = Some(map.next_value()?),
+                    "id" => f2 = Some(map.next_value()?),
+                    "blob" => f3 = Some(map.next_value()?),
+                    "file" => f4 = Some(map.next_value()?),
+                    "secret" => f5 = Some(map.next_value()?),
+                    "email" => f6 = Some(map.next_value()?),
+                    "small" => f7 = Some(map.next_value()?),
+                    "big" => f8 = Some(map.next_value()?),
+                    "unsigned" => f9 = Some(map.next_value()?),
+                    "tiny" => f10 = Some(map.next_value()?),
+                    "ratio" => f11 = Some(map.next_value()?),
+                    "precise" => f12 = Some(map.next_value()?),
+                    "plain" => f13 = Some(map.next_value()?),
+                    "huge" => f14 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -169,21 +158,21 @@ pub mod types {
                 }
             }
             Ok(Self {
-                at: f0,
-                day: f1,
-                id: f2,
-                blob: f3,
-                file: f4,
-                secret: f5,
-                email: f6,
-                small: f7,
-                big: f8,
-                unsigned: f9,
-                tiny: f10,
-                ratio: f11,
-                precise: f12,
-                plain: f13,
-                huge: f14,
+                at: super::runtime::or_null(f0, &mut extra, "at"),
+                day: super::runtime::or_null(f1, &mut extra, "day"),
+                id: super::runtime::or_null(f2, &mut extra, "id"),
+                blob: super::runtime::or_null(f3, &mut extra, "blob"),
+                file: super::runtime::or_null(f4, &mut extra, "file"),
+                secret: super::runtime::or_null(f5, &mut extra, "secret"),
+                email: super::runtime::or_null(f6, &mut extra, "email"),
+                small: super::runtime::or_null(f7, &mut extra, "small"),
+                big: super::runtime::or_null(f8, &mut extra, "big"),
+                unsigned: super::runtime::or_null(f9, &mut extra, "unsigned"),
+                tiny: super::runtime::or_null(f10, &mut extra, "tiny"),
+                ratio: super::runtime::or_null(f11, &mut extra, "ratio"),
+                precise: super::runtime::or_null(f12, &mut extra, "precise"),
+                plain: super::runtime::or_null(f13, &mut extra, "plain"),
+                huge: super::runtime::or_null(f14, &mut extra, "huge"),
                 extra,
             })
         }
@@ -677,7 +666,7 @@ mod runtime {
         }
     }
     mod de {
-        //! Deserialisation helpers the models' serde attributes and impls name.
+        //! (De)serialisation helpers the models' serde attributes and impls name.
         //!
         //! A model's `Deserialize` is a loop over its members written by the generator
         //! (`Object::visit`) behind the one generic visitor here: far less code per model
@@ -791,6 +780,96 @@ mod runtime {
         {
             <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
                 .map(Some)
+        }
+        /// Where a model keeps an explicit `null` sent for an optional member its
+        /// document does not mark nullable: its map of other members, under the
+        /// member's name (the field itself stays `None`, so its type is no worse).
+        pub trait KeepNull {
+            fn keep_null(&mut self, member: &str);
+        }
+        impl KeepNull for serde_json::Map<String, serde_json::Value> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), serde_json::Value::Null);
+            }
+        }
+        /// A map of typed additional members whose values may be `null`.
+        impl<T> KeepNull for std::collections::BTreeMap<String, Option<T>> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), None);
+            }
+        }
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
+        pub fn or_null<T, M: KeepNull>(
+            value: Option<Option<T>>,
+            rest: &mut M,
+            member: &str,
+        ) -> Option<T> {
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
+            }
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
+        }
+        /// Writes an optional member: its value when set; when unset, the entry of the
+        /// same name in the model's map of other members (an explicit `null` as it was
+        /// received), if there is one.
+        pub fn member<M, T, X>(
+            map: &mut M,
+            name: &'static str,
+            value: &Option<T>,
+            others: &X,
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            T: serde::Serialize,
+            X: Kept,
+        {
+            match (value, others.kept(name)) {
+                (Some(value), _) => map.serialize_entry(name, value),
+                (None, Some(kept)) => map.serialize_entry(name, kept),
+                (None, None) => Ok(()),
+            }
+        }
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
+        pub fn rest<'a, M, X, I>(
+            map: &mut M,
+            others: I,
+            members: &[&str],
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            X: serde::Serialize + 'a,
+            I: IntoIterator<Item = (&'a String, &'a X)>,
+        {
+            for (key, value) in others {
+                if members.binary_search(&key.as_str()).is_err() {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+            Ok(())
         }
         /// Reads a string enum without allocating for known values.
         pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>

@@ -22,6 +22,7 @@ pub mod types {
         pub address: Option<OrderAddress>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Order {
@@ -31,18 +32,10 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.speed {
-                map.serialize_entry("speed", value)?;
-            }
-            if let Some(value) = &self.lines {
-                map.serialize_entry("lines", value)?;
-            }
-            if let Some(value) = &self.address {
-                map.serialize_entry("address", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "speed", &self.speed, &self.extra)?;
+            super::runtime::member(&mut map, "lines", &self.lines, &self.extra)?;
+            super::runtime::member(&mut map, "address", &self.address, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["address", "lines", "speed"])?;
             map.end()
         }
     }
@@ -55,9 +48,9 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "speed" => f0 = map.next_value()?,
-                    "lines" => f1 = map.next_value()?,
-                    "address" => f2 = map.next_value()?,
+                    "speed" => f0 = Some(map.next_value()?),
+                    "lines" => f1 = Some(map.next_value()?),
+                    "address" => f2 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -65,9 +58,9 @@ pub mod types {
                 }
             }
             Ok(Self {
-                speed: f0,
-                lines: f1,
-                address: f2,
+                speed: super::runtime::or_null(f0, &mut extra, "speed"),
+                lines: super::runtime::or_null(f1, &mut extra, "lines"),
+                address: super::runtime::or_null(f2, &mut extra, "address"),
                 extra,
             })
         }
@@ -89,6 +82,7 @@ pub mod types {
         pub name: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for OrderSpeed {
@@ -98,15 +92,9 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.value {
-                map.serialize_entry("value", value)?;
-            }
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "value", &self.value, &self.extra)?;
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["name", "value"])?;
             map.end()
         }
     }
@@ -119,15 +107,19 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "value" => f0 = map.next_value()?,
-                    "name" => f1 = map.next_value()?,
+                    "value" => f0 = Some(map.next_value()?),
+                    "name" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { value: f0, name: f1, extra })
+            Ok(Self {
+                value: super::runtime::or_null(f0, &mut extra, "value"),
+                name: super::runtime::or_null(f1, &mut extra, "name"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for OrderSpeed {
@@ -147,6 +139,7 @@ pub mod types {
         pub state: Option<OrderLinesItemState>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for OrderLinesItem {
@@ -156,15 +149,9 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.sku {
-                map.serialize_entry("sku", value)?;
-            }
-            if let Some(value) = &self.state {
-                map.serialize_entry("state", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "sku", &self.sku, &self.extra)?;
+            super::runtime::member(&mut map, "state", &self.state, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["sku", "state"])?;
             map.end()
         }
     }
@@ -177,15 +164,19 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "sku" => f0 = map.next_value()?,
-                    "state" => f1 = map.next_value()?,
+                    "sku" => f0 = Some(map.next_value()?),
+                    "state" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { sku: f0, state: f1, extra })
+            Ok(Self {
+                sku: super::runtime::or_null(f0, &mut extra, "sku"),
+                state: super::runtime::or_null(f1, &mut extra, "state"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for OrderLinesItem {
@@ -261,6 +252,7 @@ pub mod types {
         pub geo: Option<OrderAddressGeo>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for OrderAddress {
@@ -270,12 +262,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.geo {
-                map.serialize_entry("geo", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "geo", &self.geo, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["geo"])?;
             map.end()
         }
     }
@@ -288,14 +276,17 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "geo" => f0 = map.next_value()?,
+                    "geo" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { geo: f0, extra })
+            Ok(Self {
+                geo: super::runtime::or_null(f0, &mut extra, "geo"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for OrderAddress {
@@ -313,6 +304,7 @@ pub mod types {
         pub coordinates: Option<Vec<OrderAddressGeoCoordinatesItem>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for OrderAddressGeo {
@@ -322,12 +314,13 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.coordinates {
-                map.serialize_entry("coordinates", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(
+                &mut map,
+                "coordinates",
+                &self.coordinates,
+                &self.extra,
+            )?;
+            super::runtime::rest(&mut map, &self.extra, &["coordinates"])?;
             map.end()
         }
     }
@@ -340,14 +333,17 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "coordinates" => f0 = map.next_value()?,
+                    "coordinates" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { coordinates: f0, extra })
+            Ok(Self {
+                coordinates: super::runtime::or_null(f0, &mut extra, "coordinates"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for OrderAddressGeo {
@@ -399,7 +395,7 @@ mod runtime {
     //! generator's runtime (only the parts this crate uses).
     #![allow(dead_code, unused_imports, clippy::result_large_err)]
     mod de {
-        //! Deserialisation helpers the models' serde attributes and impls name.
+        //! (De)serialisation helpers the models' serde attributes and impls name.
         //!
         //! A model's `Deserialize` is a loop over its members written by the generator
         //! (`Object::visit`) behind the one generic visitor here: far less code per model
@@ -513,6 +509,96 @@ mod runtime {
         {
             <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
                 .map(Some)
+        }
+        /// Where a model keeps an explicit `null` sent for an optional member its
+        /// document does not mark nullable: its map of other members, under the
+        /// member's name (the field itself stays `None`, so its type is no worse).
+        pub trait KeepNull {
+            fn keep_null(&mut self, member: &str);
+        }
+        impl KeepNull for serde_json::Map<String, serde_json::Value> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), serde_json::Value::Null);
+            }
+        }
+        /// A map of typed additional members whose values may be `null`.
+        impl<T> KeepNull for std::collections::BTreeMap<String, Option<T>> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), None);
+            }
+        }
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
+        pub fn or_null<T, M: KeepNull>(
+            value: Option<Option<T>>,
+            rest: &mut M,
+            member: &str,
+        ) -> Option<T> {
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
+            }
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
+        }
+        /// Writes an optional member: its value when set; when unset, the entry of the
+        /// same name in the model's map of other members (an explicit `null` as it was
+        /// received), if there is one.
+        pub fn member<M, T, X>(
+            map: &mut M,
+            name: &'static str,
+            value: &Option<T>,
+            others: &X,
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            T: serde::Serialize,
+            X: Kept,
+        {
+            match (value, others.kept(name)) {
+                (Some(value), _) => map.serialize_entry(name, value),
+                (None, Some(kept)) => map.serialize_entry(name, kept),
+                (None, None) => Ok(()),
+            }
+        }
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
+        pub fn rest<'a, M, X, I>(
+            map: &mut M,
+            others: I,
+            members: &[&str],
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            X: serde::Serialize + 'a,
+            I: IntoIterator<Item = (&'a String, &'a X)>,
+        {
+            for (key, value) in others {
+                if members.binary_search(&key.as_str()).is_err() {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+            Ok(())
         }
         /// Reads a string enum without allocating for known values.
         pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>

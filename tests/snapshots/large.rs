@@ -40,6 +40,7 @@ pub mod types {
         pub l: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Leaf {
@@ -50,42 +51,22 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("a", &self.a)?;
-            if let Some(value) = &self.b {
-                map.serialize_entry("b", value)?;
-            }
-            if let Some(value) = &self.c {
-                map.serialize_entry("c", value)?;
-            }
-            if let Some(value) = &self.d {
-                map.serialize_entry("d", value)?;
-            }
-            if let Some(value) = &self.e {
-                map.serialize_entry("e", value)?;
-            }
-            if let Some(value) = &self.f {
-                map.serialize_entry("f", value)?;
-            }
-            if let Some(value) = &self.g {
-                map.serialize_entry("g", value)?;
-            }
-            if let Some(value) = &self.h {
-                map.serialize_entry("h", value)?;
-            }
-            if let Some(value) = &self.i {
-                map.serialize_entry("i", value)?;
-            }
-            if let Some(value) = &self.j {
-                map.serialize_entry("j", value)?;
-            }
-            if let Some(value) = &self.k {
-                map.serialize_entry("k", value)?;
-            }
-            if let Some(value) = &self.l {
-                map.serialize_entry("l", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "b", &self.b, &self.extra)?;
+            super::runtime::member(&mut map, "c", &self.c, &self.extra)?;
+            super::runtime::member(&mut map, "d", &self.d, &self.extra)?;
+            super::runtime::member(&mut map, "e", &self.e, &self.extra)?;
+            super::runtime::member(&mut map, "f", &self.f, &self.extra)?;
+            super::runtime::member(&mut map, "g", &self.g, &self.extra)?;
+            super::runtime::member(&mut map, "h", &self.h, &self.extra)?;
+            super::runtime::member(&mut map, "i", &self.i, &self.extra)?;
+            super::runtime::member(&mut map, "j", &self.j, &self.extra)?;
+            super::runtime::member(&mut map, "k", &self.k, &self.extra)?;
+            super::runtime::member(&mut map, "l", &self.l, &self.extra)?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &["b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"],
+            )?;
             map.end()
         }
     }
@@ -112,17 +93,17 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "a" => f0 = Some(map.next_value()?),
-                    "b" => f1 = map.next_value()?,
-                    "c" => f2 = map.next_value()?,
-                    "d" => f3 = map.next_value()?,
-                    "e" => f4 = map.next_value()?,
-                    "f" => f5 = map.next_value()?,
-                    "g" => f6 = map.next_value()?,
-                    "h" => f7 = map.next_value()?,
-                    "i" => f8 = map.next_value()?,
-                    "j" => f9 = map.next_value()?,
-                    "k" => f10 = map.next_value()?,
-                    "l" => f11 = map.next_value()?,
+                    "b" => f1 = Some(map.next_value()?),
+                    "c" => f2 = Some(map.next_value()?),
+                    "d" => f3 = Some(map.next_value()?),
+                    "e" => f4 = Some(map.next_value()?),
+                    "f" => f5 = Some(map.next_value()?),
+                    "g" => f6 = Some(map.next_value()?),
+                    "h" => f7 = Some(map.next_value()?),
+                    "i" => f8 = Some(map.next_value()?),
+                    "j" => f9 = Some(map.next_value()?),
+                    "k" => f10 = Some(map.next_value()?),
+                    "l" => f11 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -131,17 +112,17 @@ pub mod types {
             }
             Ok(Self {
                 a: super::runtime::required(f0, "a")?,
-                b: f1,
-                c: f2,
-                d: f3,
-                e: f4,
-                f: f5,
-                g: f6,
-                h: f7,
-                i: f8,
-                j: f9,
-                k: f10,
-                l: f11,
+                b: super::runtime::or_null(f1, &mut extra, "b"),
+                c: super::runtime::or_null(f2, &mut extra, "c"),
+                d: super::runtime::or_null(f3, &mut extra, "d"),
+                e: super::runtime::or_null(f4, &mut extra, "e"),
+                f: super::runtime::or_null(f5, &mut extra, "f"),
+                g: super::runtime::or_null(f6, &mut extra, "g"),
+                h: super::runtime::or_null(f7, &mut extra, "h"),
+                i: super::runtime::or_null(f8, &mut extra, "i"),
+                j: super::runtime::or_null(f9, &mut extra, "j"),
+                k: super::runtime::or_null(f10, &mut extra, "k"),
+                l: super::runtime::or_null(f11, &mut extra, "l"),
                 extra,
             })
         }
@@ -191,6 +172,7 @@ pub mod types {
         pub by_name: Option<std::collections::BTreeMap<String, Leaf>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Level0 {
@@ -200,25 +182,17 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            if let Some(value) = &self.left {
-                map.serialize_entry("left", value)?;
-            }
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::member(&mut map, "left", &self.left, &self.extra)?;
             map.serialize_entry("middle", &self.middle)?;
-            if let Some(value) = &self.right {
-                map.serialize_entry("right", value)?;
-            }
-            if let Some(value) = &self.leaves {
-                map.serialize_entry("leaves", value)?;
-            }
-            if let Some(value) = &self.by_name {
-                map.serialize_entry("byName", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "right", &self.right, &self.extra)?;
+            super::runtime::member(&mut map, "leaves", &self.leaves, &self.extra)?;
+            super::runtime::member(&mut map, "byName", &self.by_name, &self.extra)?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &["byName", "leaves", "left", "name", "right"],
+            )?;
             map.end()
         }
     }
@@ -238,12 +212,12 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
-                    "left" => f1 = map.next_value()?,
+                    "name" => f0 = Some(map.next_value()?),
+                    "left" => f1 = Some(map.next_value()?),
                     "middle" => f2 = Some(map.next_value()?),
                     "right" => f3 = Some(map.next_value()?),
-                    "leaves" => f4 = map.next_value()?,
-                    "byName" => f5 = map.next_value()?,
+                    "leaves" => f4 = Some(map.next_value()?),
+                    "byName" => f5 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -251,12 +225,12 @@ pub mod types {
                 }
             }
             Ok(Self {
-                name: f0,
-                left: f1,
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                left: super::runtime::or_null(f1, &mut extra, "left"),
                 middle: super::runtime::required(f2, "middle")?,
                 right: f3,
-                leaves: f4,
-                by_name: f5,
+                leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
+                by_name: super::runtime::or_null(f5, &mut extra, "byName"),
                 extra,
             })
         }
@@ -300,6 +274,7 @@ pub mod types {
         pub by_name: Option<std::collections::BTreeMap<String, Leaf>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Level1 {
@@ -309,25 +284,17 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            if let Some(value) = &self.left {
-                map.serialize_entry("left", value)?;
-            }
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::member(&mut map, "left", &self.left, &self.extra)?;
             map.serialize_entry("middle", &self.middle)?;
-            if let Some(value) = &self.right {
-                map.serialize_entry("right", value)?;
-            }
-            if let Some(value) = &self.leaves {
-                map.serialize_entry("leaves", value)?;
-            }
-            if let Some(value) = &self.by_name {
-                map.serialize_entry("byName", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "right", &self.right, &self.extra)?;
+            super::runtime::member(&mut map, "leaves", &self.leaves, &self.extra)?;
+            super::runtime::member(&mut map, "byName", &self.by_name, &self.extra)?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &["byName", "leaves", "left", "name", "right"],
+            )?;
             map.end()
         }
     }
@@ -347,12 +314,12 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
-                    "left" => f1 = map.next_value()?,
+                    "name" => f0 = Some(map.next_value()?),
+                    "left" => f1 = Some(map.next_value()?),
                     "middle" => f2 = Some(map.next_value()?),
                     "right" => f3 = Some(map.next_value()?),
-                    "leaves" => f4 = map.next_value()?,
-                    "byName" => f5 = map.next_value()?,
+                    "leaves" => f4 = Some(map.next_value()?),
+                    "byName" => f5 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -360,12 +327,12 @@ pub mod types {
                 }
             }
             Ok(Self {
-                name: f0,
-                left: f1,
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                left: super::runtime::or_null(f1, &mut extra, "left"),
                 middle: super::runtime::required(f2, "middle")?,
                 right: f3,
-                leaves: f4,
-                by_name: f5,
+                leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
+                by_name: super::runtime::or_null(f5, &mut extra, "byName"),
                 extra,
             })
         }
@@ -409,6 +376,7 @@ pub mod types {
         pub by_name: Option<std::collections::BTreeMap<String, Leaf>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Level2 {
@@ -418,25 +386,17 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            if let Some(value) = &self.left {
-                map.serialize_entry("left", value)?;
-            }
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::member(&mut map, "left", &self.left, &self.extra)?;
             map.serialize_entry("middle", &self.middle)?;
-            if let Some(value) = &self.right {
-                map.serialize_entry("right", value)?;
-            }
-            if let Some(value) = &self.leaves {
-                map.serialize_entry("leaves", value)?;
-            }
-            if let Some(value) = &self.by_name {
-                map.serialize_entry("byName", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "right", &self.right, &self.extra)?;
+            super::runtime::member(&mut map, "leaves", &self.leaves, &self.extra)?;
+            super::runtime::member(&mut map, "byName", &self.by_name, &self.extra)?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &["byName", "leaves", "left", "name", "right"],
+            )?;
             map.end()
         }
     }
@@ -456,12 +416,12 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
-                    "left" => f1 = map.next_value()?,
+                    "name" => f0 = Some(map.next_value()?),
+                    "left" => f1 = Some(map.next_value()?),
                     "middle" => f2 = Some(map.next_value()?),
                     "right" => f3 = Some(map.next_value()?),
-                    "leaves" => f4 = map.next_value()?,
-                    "byName" => f5 = map.next_value()?,
+                    "leaves" => f4 = Some(map.next_value()?),
+                    "byName" => f5 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -469,12 +429,12 @@ pub mod types {
                 }
             }
             Ok(Self {
-                name: f0,
-                left: f1,
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                left: super::runtime::or_null(f1, &mut extra, "left"),
                 middle: super::runtime::required(f2, "middle")?,
                 right: f3,
-                leaves: f4,
-                by_name: f5,
+                leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
+                by_name: super::runtime::or_null(f5, &mut extra, "byName"),
                 extra,
             })
         }
@@ -518,6 +478,7 @@ pub mod types {
         pub by_name: Option<std::collections::BTreeMap<String, Leaf>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Level3 {
@@ -527,25 +488,17 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            if let Some(value) = &self.left {
-                map.serialize_entry("left", value)?;
-            }
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::member(&mut map, "left", &self.left, &self.extra)?;
             map.serialize_entry("middle", &self.middle)?;
-            if let Some(value) = &self.right {
-                map.serialize_entry("right", value)?;
-            }
-            if let Some(value) = &self.leaves {
-                map.serialize_entry("leaves", value)?;
-            }
-            if let Some(value) = &self.by_name {
-                map.serialize_entry("byName", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "right", &self.right, &self.extra)?;
+            super::runtime::member(&mut map, "leaves", &self.leaves, &self.extra)?;
+            super::runtime::member(&mut map, "byName", &self.by_name, &self.extra)?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &["byName", "leaves", "left", "name", "right"],
+            )?;
             map.end()
         }
     }
@@ -565,12 +518,12 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
-                    "left" => f1 = map.next_value()?,
+                    "name" => f0 = Some(map.next_value()?),
+                    "left" => f1 = Some(map.next_value()?),
                     "middle" => f2 = Some(map.next_value()?),
                     "right" => f3 = Some(map.next_value()?),
-                    "leaves" => f4 = map.next_value()?,
-                    "byName" => f5 = map.next_value()?,
+                    "leaves" => f4 = Some(map.next_value()?),
+                    "byName" => f5 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -578,12 +531,12 @@ pub mod types {
                 }
             }
             Ok(Self {
-                name: f0,
-                left: f1,
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                left: super::runtime::or_null(f1, &mut extra, "left"),
                 middle: super::runtime::required(f2, "middle")?,
                 right: f3,
-                leaves: f4,
-                by_name: f5,
+                leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
+                by_name: super::runtime::or_null(f5, &mut extra, "byName"),
                 extra,
             })
         }
@@ -627,6 +580,7 @@ pub mod types {
         pub by_name: Option<std::collections::BTreeMap<String, Leaf>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Level4 {
@@ -636,25 +590,17 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            if let Some(value) = &self.left {
-                map.serialize_entry("left", value)?;
-            }
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::member(&mut map, "left", &self.left, &self.extra)?;
             map.serialize_entry("middle", &self.middle)?;
-            if let Some(value) = &self.right {
-                map.serialize_entry("right", value)?;
-            }
-            if let Some(value) = &self.leaves {
-                map.serialize_entry("leaves", value)?;
-            }
-            if let Some(value) = &self.by_name {
-                map.serialize_entry("byName", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "right", &self.right, &self.extra)?;
+            super::runtime::member(&mut map, "leaves", &self.leaves, &self.extra)?;
+            super::runtime::member(&mut map, "byName", &self.by_name, &self.extra)?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &["byName", "leaves", "left", "name", "right"],
+            )?;
             map.end()
         }
     }
@@ -674,12 +620,12 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
-                    "left" => f1 = map.next_value()?,
+                    "name" => f0 = Some(map.next_value()?),
+                    "left" => f1 = Some(map.next_value()?),
                     "middle" => f2 = Some(map.next_value()?),
                     "right" => f3 = Some(map.next_value()?),
-                    "leaves" => f4 = map.next_value()?,
-                    "byName" => f5 = map.next_value()?,
+                    "leaves" => f4 = Some(map.next_value()?),
+                    "byName" => f5 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -687,12 +633,12 @@ pub mod types {
                 }
             }
             Ok(Self {
-                name: f0,
-                left: f1,
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                left: super::runtime::or_null(f1, &mut extra, "left"),
                 middle: super::runtime::required(f2, "middle")?,
                 right: f3,
-                leaves: f4,
-                by_name: f5,
+                leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
+                by_name: super::runtime::or_null(f5, &mut extra, "byName"),
                 extra,
             })
         }
@@ -736,6 +682,7 @@ pub mod types {
         pub by_name: Option<std::collections::BTreeMap<String, Leaf>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Level5 {
@@ -745,25 +692,17 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            if let Some(value) = &self.left {
-                map.serialize_entry("left", value)?;
-            }
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::member(&mut map, "left", &self.left, &self.extra)?;
             map.serialize_entry("middle", &self.middle)?;
-            if let Some(value) = &self.right {
-                map.serialize_entry("right", value)?;
-            }
-            if let Some(value) = &self.leaves {
-                map.serialize_entry("leaves", value)?;
-            }
-            if let Some(value) = &self.by_name {
-                map.serialize_entry("byName", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "right", &self.right, &self.extra)?;
+            super::runtime::member(&mut map, "leaves", &self.leaves, &self.extra)?;
+            super::runtime::member(&mut map, "byName", &self.by_name, &self.extra)?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &["byName", "leaves", "left", "name", "right"],
+            )?;
             map.end()
         }
     }
@@ -783,12 +722,12 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
-                    "left" => f1 = map.next_value()?,
+                    "name" => f0 = Some(map.next_value()?),
+                    "left" => f1 = Some(map.next_value()?),
                     "middle" => f2 = Some(map.next_value()?),
                     "right" => f3 = Some(map.next_value()?),
-                    "leaves" => f4 = map.next_value()?,
-                    "byName" => f5 = map.next_value()?,
+                    "leaves" => f4 = Some(map.next_value()?),
+                    "byName" => f5 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -796,12 +735,12 @@ pub mod types {
                 }
             }
             Ok(Self {
-                name: f0,
-                left: f1,
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                left: super::runtime::or_null(f1, &mut extra, "left"),
                 middle: super::runtime::required(f2, "middle")?,
                 right: f3,
-                leaves: f4,
-                by_name: f5,
+                leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
+                by_name: super::runtime::or_null(f5, &mut extra, "byName"),
                 extra,
             })
         }
@@ -837,6 +776,7 @@ pub mod types {
         pub tree: Option<Box<Level0>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Failure {
@@ -846,15 +786,9 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.message {
-                map.serialize_entry("message", value)?;
-            }
-            if let Some(value) = &self.tree {
-                map.serialize_entry("tree", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "message", &self.message, &self.extra)?;
+            super::runtime::member(&mut map, "tree", &self.tree, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["message", "tree"])?;
             map.end()
         }
     }
@@ -867,8 +801,8 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "message" => f0 = map.next_value()?,
-                    "tree" => f1 = map.next_value()?,
+                    "message" => f0 = Some(map.next_value()?),
+                    "tree" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -876,8 +810,8 @@ pub mod types {
                 }
             }
             Ok(Self {
-                message: f0,
-                tree: f1,
+                message: super::runtime::or_null(f0, &mut extra, "message"),
+                tree: super::runtime::or_null(f1, &mut extra, "tree"),
                 extra,
             })
         }
@@ -1065,9 +999,11 @@ pub mod client {
         /// # Errors
         ///
         /// - any other status (`default`): [`GetTreeError::Default`] in
-        ///   [`Error::Api`](crate::Error::Api)
-        /// - an undocumented 2xx status:
+        ///   [`Error::Api`](crate::Error::Api); a body that is not its type:
         ///   [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
         ///
@@ -1113,10 +1049,8 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => {
-                    Err(runtime::Error::UnexpectedStatus(response))
-                }
-                _ => Err(response.error_json(GetTreeError::Default)),
+                status if (200..=299).contains(&status) => response.undocumented_json(),
+                _ => Err(response.default_error_json(GetTreeError::Default)),
             }
         }
     }
@@ -1566,7 +1500,7 @@ mod runtime {
         }
     }
     mod de {
-        //! Deserialisation helpers the models' serde attributes and impls name.
+        //! (De)serialisation helpers the models' serde attributes and impls name.
         //!
         //! A model's `Deserialize` is a loop over its members written by the generator
         //! (`Object::visit`) behind the one generic visitor here: far less code per model
@@ -1680,6 +1614,96 @@ mod runtime {
         {
             <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
                 .map(Some)
+        }
+        /// Where a model keeps an explicit `null` sent for an optional member its
+        /// document does not mark nullable: its map of other members, under the
+        /// member's name (the field itself stays `None`, so its type is no worse).
+        pub trait KeepNull {
+            fn keep_null(&mut self, member: &str);
+        }
+        impl KeepNull for serde_json::Map<String, serde_json::Value> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), serde_json::Value::Null);
+            }
+        }
+        /// A map of typed additional members whose values may be `null`.
+        impl<T> KeepNull for std::collections::BTreeMap<String, Option<T>> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), None);
+            }
+        }
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
+        pub fn or_null<T, M: KeepNull>(
+            value: Option<Option<T>>,
+            rest: &mut M,
+            member: &str,
+        ) -> Option<T> {
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
+            }
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
+        }
+        /// Writes an optional member: its value when set; when unset, the entry of the
+        /// same name in the model's map of other members (an explicit `null` as it was
+        /// received), if there is one.
+        pub fn member<M, T, X>(
+            map: &mut M,
+            name: &'static str,
+            value: &Option<T>,
+            others: &X,
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            T: serde::Serialize,
+            X: Kept,
+        {
+            match (value, others.kept(name)) {
+                (Some(value), _) => map.serialize_entry(name, value),
+                (None, Some(kept)) => map.serialize_entry(name, kept),
+                (None, None) => Ok(()),
+            }
+        }
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
+        pub fn rest<'a, M, X, I>(
+            map: &mut M,
+            others: I,
+            members: &[&str],
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            X: serde::Serialize + 'a,
+            I: IntoIterator<Item = (&'a String, &'a X)>,
+        {
+            for (key, value) in others {
+                if members.binary_search(&key.as_str()).is_err() {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+            Ok(())
         }
         /// Reads a string enum without allocating for known values.
         pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
@@ -3128,6 +3152,57 @@ mod runtime {
                         }
                     }
                     Err(source) => self.undecodable(source),
+                }
+            }
+            /// A status the document does not list, read by its `default` error
+            /// response: decoded, the documented error; otherwise `UnexpectedStatus` with
+            /// the raw body (a proxy's HTML page is not a malformed `default` body).
+            pub(crate) fn default_error_json<T: serde::de::DeserializeOwned, E>(
+                self,
+                wrap: fn(T) -> E,
+            ) -> Error<E> {
+                match decode_json(&self.body) {
+                    Ok(value) => {
+                        Error::Api {
+                            body: wrap(value),
+                            response: self,
+                        }
+                    }
+                    Err(_) => Error::UnexpectedStatus(self),
+                }
+            }
+            /// A 2xx status the document does not list, for an operation with one
+            /// success type: decoded as that type, keeping the status; a body that is not
+            /// that type is `UnexpectedStatus` with the raw body.
+            pub(crate) fn undocumented_json<T: serde::de::DeserializeOwned, E>(
+                self,
+            ) -> Result<ResponseValue<T>, Error<E>> {
+                match decode_json(&self.body) {
+                    Ok(value) => Ok(self.value(value)),
+                    Err(_) => Err(Error::UnexpectedStatus(self)),
+                }
+            }
+            /// As `undocumented_json`, for a text success: UTF-8 text, or `UnexpectedStatus`.
+            pub(crate) fn undocumented_text<E>(
+                self,
+            ) -> Result<ResponseValue<String>, Error<E>> {
+                match std::str::from_utf8(&self.body) {
+                    Ok(text) => {
+                        let text = text.to_string();
+                        Ok(self.value(text))
+                    }
+                    Err(_) => Err(Error::UnexpectedStatus(self)),
+                }
+            }
+            /// As `undocumented_json`, for a success without a body: an empty body, or
+            /// `UnexpectedStatus` (a body would be lost in `()`).
+            pub(crate) fn undocumented_empty<E>(
+                self,
+            ) -> Result<ResponseValue<()>, Error<E>> {
+                if self.body.iter().all(u8::is_ascii_whitespace) {
+                    Ok(self.value(()))
+                } else {
+                    Err(Error::UnexpectedStatus(self))
                 }
             }
             pub(crate) fn error_text<E>(self, wrap: fn(String) -> E) -> Error<E> {

@@ -24,6 +24,7 @@ pub mod types {
         pub a: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Closed {
@@ -33,12 +34,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.a {
-                map.serialize_entry("a", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "a", &self.a, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["a"])?;
             map.end()
         }
     }
@@ -51,14 +48,17 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "a" => f0 = map.next_value()?,
+                    "a" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { a: f0, extra })
+            Ok(Self {
+                a: super::runtime::or_null(f0, &mut extra, "a"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for Closed {
@@ -85,12 +85,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.kind {
-                map.serialize_entry("kind", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "kind", &self.kind, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["kind"])?;
             map.end()
         }
     }
@@ -136,6 +132,7 @@ pub mod types {
         pub anything: Option<serde_json::Value>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Nested {
@@ -145,18 +142,14 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.labels {
-                map.serialize_entry("labels", value)?;
-            }
-            if let Some(value) = &self.matrix {
-                map.serialize_entry("matrix", value)?;
-            }
-            if let Some(value) = &self.anything {
-                map.serialize_entry("anything", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "labels", &self.labels, &self.extra)?;
+            super::runtime::member(&mut map, "matrix", &self.matrix, &self.extra)?;
+            super::runtime::member(&mut map, "anything", &self.anything, &self.extra)?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &["anything", "labels", "matrix"],
+            )?;
             map.end()
         }
     }
@@ -169,8 +162,8 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "labels" => f0 = map.next_value()?,
-                    "matrix" => f1 = map.next_value()?,
+                    "labels" => f0 = Some(map.next_value()?),
+                    "matrix" => f1 = Some(map.next_value()?),
                     "anything" => f2 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
@@ -179,8 +172,8 @@ pub mod types {
                 }
             }
             Ok(Self {
-                labels: f0,
-                matrix: f1,
+                labels: super::runtime::or_null(f0, &mut extra, "labels"),
+                matrix: super::runtime::or_null(f1, &mut extra, "matrix"),
                 anything: f2,
                 extra,
             })
@@ -200,7 +193,7 @@ mod runtime {
     //! generator's runtime (only the parts this crate uses).
     #![allow(dead_code, unused_imports, clippy::result_large_err)]
     mod de {
-        //! Deserialisation helpers the models' serde attributes and impls name.
+        //! (De)serialisation helpers the models' serde attributes and impls name.
         //!
         //! A model's `Deserialize` is a loop over its members written by the generator
         //! (`Object::visit`) behind the one generic visitor here: far less code per model
@@ -314,6 +307,96 @@ mod runtime {
         {
             <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
                 .map(Some)
+        }
+        /// Where a model keeps an explicit `null` sent for an optional member its
+        /// document does not mark nullable: its map of other members, under the
+        /// member's name (the field itself stays `None`, so its type is no worse).
+        pub trait KeepNull {
+            fn keep_null(&mut self, member: &str);
+        }
+        impl KeepNull for serde_json::Map<String, serde_json::Value> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), serde_json::Value::Null);
+            }
+        }
+        /// A map of typed additional members whose values may be `null`.
+        impl<T> KeepNull for std::collections::BTreeMap<String, Option<T>> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), None);
+            }
+        }
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
+        pub fn or_null<T, M: KeepNull>(
+            value: Option<Option<T>>,
+            rest: &mut M,
+            member: &str,
+        ) -> Option<T> {
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
+            }
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
+        }
+        /// Writes an optional member: its value when set; when unset, the entry of the
+        /// same name in the model's map of other members (an explicit `null` as it was
+        /// received), if there is one.
+        pub fn member<M, T, X>(
+            map: &mut M,
+            name: &'static str,
+            value: &Option<T>,
+            others: &X,
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            T: serde::Serialize,
+            X: Kept,
+        {
+            match (value, others.kept(name)) {
+                (Some(value), _) => map.serialize_entry(name, value),
+                (None, Some(kept)) => map.serialize_entry(name, kept),
+                (None, None) => Ok(()),
+            }
+        }
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
+        pub fn rest<'a, M, X, I>(
+            map: &mut M,
+            others: I,
+            members: &[&str],
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            X: serde::Serialize + 'a,
+            I: IntoIterator<Item = (&'a String, &'a X)>,
+        {
+            for (key, value) in others {
+                if members.binary_search(&key.as_str()).is_err() {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+            Ok(())
         }
         /// Reads a string enum without allocating for known values.
         pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>

@@ -18,6 +18,7 @@ pub mod types {
         pub value: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Option2 {
@@ -27,12 +28,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.value {
-                map.serialize_entry("value", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "value", &self.value, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["value"])?;
             map.end()
         }
     }
@@ -45,14 +42,17 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "value" => f0 = map.next_value()?,
+                    "value" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { value: f0, extra })
+            Ok(Self {
+                value: super::runtime::or_null(f0, &mut extra, "value"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for Option2 {
@@ -70,6 +70,7 @@ pub mod types {
         pub name: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for PetOwnerLegacy {
@@ -79,12 +80,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["name"])?;
             map.end()
         }
     }
@@ -97,14 +94,17 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
+                    "name" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { name: f0, extra })
+            Ok(Self {
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for PetOwnerLegacy {
@@ -122,6 +122,7 @@ pub mod types {
         pub name: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for PetOwnerLegacy2 {
@@ -131,12 +132,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["name"])?;
             map.end()
         }
     }
@@ -149,14 +146,17 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
+                    "name" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { name: f0, extra })
+            Ok(Self {
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for PetOwnerLegacy2 {
@@ -200,6 +200,7 @@ pub mod types {
         pub value: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra2: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Nasty {
@@ -209,51 +210,40 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.at_type {
-                map.serialize_entry("@type", value)?;
-            }
-            if let Some(value) = &self.r#type {
-                map.serialize_entry("type", value)?;
-            }
-            if let Some(value) = &self.v200 {
-                map.serialize_entry("200", value)?;
-            }
-            if let Some(value) = &self.x_foo {
-                map.serialize_entry("x-foo", value)?;
-            }
-            if let Some(value) = &self.self_ {
-                map.serialize_entry("self", value)?;
-            }
-            if let Some(value) = &self.foo_bar {
-                map.serialize_entry("fooBar", value)?;
-            }
-            if let Some(value) = &self.foo_bar2 {
-                map.serialize_entry("foo_bar", value)?;
-            }
-            if let Some(value) = &self.foo_bar3 {
-                map.serialize_entry("FooBar", value)?;
-            }
-            if let Some(value) = &self.plus_1 {
-                map.serialize_entry("+1", value)?;
-            }
-            if let Some(value) = &self.minus_1 {
-                map.serialize_entry("-1", value)?;
-            }
-            if let Some(value) = &self.r#match {
-                map.serialize_entry("match", value)?;
-            }
-            if let Some(value) = &self.extra {
-                map.serialize_entry("extra", value)?;
-            }
-            if let Some(value) = &self.dollar_ref {
-                map.serialize_entry("$ref", value)?;
-            }
-            if let Some(value) = &self.value {
-                map.serialize_entry("", value)?;
-            }
-            for (key, value) in &self.extra2 {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "@type", &self.at_type, &self.extra2)?;
+            super::runtime::member(&mut map, "type", &self.r#type, &self.extra2)?;
+            super::runtime::member(&mut map, "200", &self.v200, &self.extra2)?;
+            super::runtime::member(&mut map, "x-foo", &self.x_foo, &self.extra2)?;
+            super::runtime::member(&mut map, "self", &self.self_, &self.extra2)?;
+            super::runtime::member(&mut map, "fooBar", &self.foo_bar, &self.extra2)?;
+            super::runtime::member(&mut map, "foo_bar", &self.foo_bar2, &self.extra2)?;
+            super::runtime::member(&mut map, "FooBar", &self.foo_bar3, &self.extra2)?;
+            super::runtime::member(&mut map, "+1", &self.plus_1, &self.extra2)?;
+            super::runtime::member(&mut map, "-1", &self.minus_1, &self.extra2)?;
+            super::runtime::member(&mut map, "match", &self.r#match, &self.extra2)?;
+            super::runtime::member(&mut map, "extra", &self.extra, &self.extra2)?;
+            super::runtime::member(&mut map, "$ref", &self.dollar_ref, &self.extra2)?;
+            super::runtime::member(&mut map, "", &self.value, &self.extra2)?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra2,
+                &[
+                    "",
+                    "$ref",
+                    "+1",
+                    "-1",
+                    "200",
+                    "@type",
+                    "FooBar",
+                    "extra",
+                    "fooBar",
+                    "foo_bar",
+                    "match",
+                    "self",
+                    "type",
+                    "x-foo",
+                ],
+            )?;
             map.end()
         }
     }
@@ -296,20 +286,20 @@ pub mod types {
             let mut extra2 = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "@type" => f0 = map.next_value()?,
-                    "type" => f1 = map.next_value()?,
-                    "200" => f2 = map.next_value()?,
-                    "x-foo" => f3 = map.next_value()?,
-                    "self" => f4 = map.next_value()?,
-                    "fooBar" => f5 = map.next_value()?,
-                    "foo_bar" => f6 = map.next_value()?,
-                    "FooBar" => f7 = map.next_value()?,
-                    "+1" => f8 = map.next_value()?,
-                    "-1" => f9 = map.next_value()?,
-                    "match" => f10 = map.next_value()?,
-                    "extra" => f11 = map.next_value()?,
-                    "$ref" => f12 = map.next_value()?,
-                    "" => f13 = map.next_value()?,
+                    "@type" => f0 = Some(map.next_value()?),
+                    "type" => f1 = Some(map.next_value()?),
+                    "200" => f2 = Some(map.next_value()?),
+                    "x-foo" => f3 = Some(map.next_value()?),
+                    "self" => f4 = Some(map.next_value()?),
+                    "fooBar" => f5 = Some(map.next_value()?),
+                    "foo_bar" => f6 = Some(map.next_value()?),
+                    "FooBar" => f7 = Some(map.next_value()?),
+                    "+1" => f8 = Some(map.next_value()?),
+                    "-1" => f9 = Some(map.next_value()?),
+                    "match" => f10 = Some(map.next_value()?),
+                    "extra" => f11 = Some(map.next_value()?),
+                    "$ref" => f12 = Some(map.next_value()?),
+                    "" => f13 = Some(map.next_value()?),
                     _ => {
                         extra2.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -317,20 +307,20 @@ pub mod types {
                 }
             }
             Ok(Self {
-                at_type: f0,
-                r#type: f1,
-                v200: f2,
-                x_foo: f3,
-                self_: f4,
-                foo_bar: f5,
-                foo_bar2: f6,
-                foo_bar3: f7,
-                plus_1: f8,
-                minus_1: f9,
-                r#match: f10,
-                extra: f11,
-                dollar_ref: f12,
-                value: f13,
+                at_type: super::runtime::or_null(f0, &mut extra2, "@type"),
+                r#type: super::runtime::or_null(f1, &mut extra2, "type"),
+                v200: super::runtime::or_null(f2, &mut extra2, "200"),
+                x_foo: super::runtime::or_null(f3, &mut extra2, "x-foo"),
+                self_: super::runtime::or_null(f4, &mut extra2, "self"),
+                foo_bar: super::runtime::or_null(f5, &mut extra2, "fooBar"),
+                foo_bar2: super::runtime::or_null(f6, &mut extra2, "foo_bar"),
+                foo_bar3: super::runtime::or_null(f7, &mut extra2, "FooBar"),
+                plus_1: super::runtime::or_null(f8, &mut extra2, "+1"),
+                minus_1: super::runtime::or_null(f9, &mut extra2, "-1"),
+                r#match: super::runtime::or_null(f10, &mut extra2, "match"),
+                extra: super::runtime::or_null(f11, &mut extra2, "extra"),
+                dollar_ref: super::runtime::or_null(f12, &mut extra2, "$ref"),
+                value: super::runtime::or_null(f13, &mut extra2, ""),
                 extra2,
             })
         }
@@ -349,7 +339,7 @@ mod runtime {
     //! generator's runtime (only the parts this crate uses).
     #![allow(dead_code, unused_imports, clippy::result_large_err)]
     mod de {
-        //! Deserialisation helpers the models' serde attributes and impls name.
+        //! (De)serialisation helpers the models' serde attributes and impls name.
         //!
         //! A model's `Deserialize` is a loop over its members written by the generator
         //! (`Object::visit`) behind the one generic visitor here: far less code per model
@@ -463,6 +453,96 @@ mod runtime {
         {
             <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
                 .map(Some)
+        }
+        /// Where a model keeps an explicit `null` sent for an optional member its
+        /// document does not mark nullable: its map of other members, under the
+        /// member's name (the field itself stays `None`, so its type is no worse).
+        pub trait KeepNull {
+            fn keep_null(&mut self, member: &str);
+        }
+        impl KeepNull for serde_json::Map<String, serde_json::Value> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), serde_json::Value::Null);
+            }
+        }
+        /// A map of typed additional members whose values may be `null`.
+        impl<T> KeepNull for std::collections::BTreeMap<String, Option<T>> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), None);
+            }
+        }
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
+        pub fn or_null<T, M: KeepNull>(
+            value: Option<Option<T>>,
+            rest: &mut M,
+            member: &str,
+        ) -> Option<T> {
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
+            }
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
+        }
+        /// Writes an optional member: its value when set; when unset, the entry of the
+        /// same name in the model's map of other members (an explicit `null` as it was
+        /// received), if there is one.
+        pub fn member<M, T, X>(
+            map: &mut M,
+            name: &'static str,
+            value: &Option<T>,
+            others: &X,
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            T: serde::Serialize,
+            X: Kept,
+        {
+            match (value, others.kept(name)) {
+                (Some(value), _) => map.serialize_entry(name, value),
+                (None, Some(kept)) => map.serialize_entry(name, kept),
+                (None, None) => Ok(()),
+            }
+        }
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
+        pub fn rest<'a, M, X, I>(
+            map: &mut M,
+            others: I,
+            members: &[&str],
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            X: serde::Serialize + 'a,
+            I: IntoIterator<Item = (&'a String, &'a X)>,
+        {
+            for (key, value) in others {
+                if members.binary_search(&key.as_str()).is_err() {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+            Ok(())
         }
         /// Reads a string enum without allocating for known values.
         pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>

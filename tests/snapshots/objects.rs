@@ -44,6 +44,7 @@ pub mod types {
         pub plan: Option<Plan>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Account {
@@ -53,33 +54,26 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
+            super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
             map.serialize_entry("name", &self.name)?;
             map.serialize_entry("nickname", &self.nickname)?;
-            if let Some(value) = &self.bio {
-                map.serialize_entry("bio", value)?;
-            }
-            if let Some(value) = &self.deleted_at {
-                map.serialize_entry("deletedAt", value)?;
-            }
-            if let Some(value) = &self.password {
-                map.serialize_entry("password", value)?;
-            }
+            super::runtime::member(&mut map, "bio", &self.bio, &self.extra)?;
+            super::runtime::member(
+                &mut map,
+                "deletedAt",
+                &self.deleted_at,
+                &self.extra,
+            )?;
+            super::runtime::member(&mut map, "password", &self.password, &self.extra)?;
             map.serialize_entry("created", &self.created)?;
-            if let Some(value) = &self.tags {
-                map.serialize_entry("tags", value)?;
-            }
-            if let Some(value) = &self.limit {
-                map.serialize_entry("limit", value)?;
-            }
-            if let Some(value) = &self.plan {
-                map.serialize_entry("plan", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "tags", &self.tags, &self.extra)?;
+            super::runtime::member(&mut map, "limit", &self.limit, &self.extra)?;
+            super::runtime::member(&mut map, "plan", &self.plan, &self.extra)?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &["bio", "deletedAt", "id", "limit", "password", "plan", "tags"],
+            )?;
             map.end()
         }
     }
@@ -103,16 +97,16 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "id" => f0 = map.next_value()?,
+                    "id" => f0 = Some(map.next_value()?),
                     "name" => f1 = Some(map.next_value()?),
                     "nickname" => f2 = Some(map.next_value()?),
-                    "bio" => f3 = map.next_value()?,
+                    "bio" => f3 = Some(map.next_value()?),
                     "deletedAt" => f4 = Some(map.next_value()?),
-                    "password" => f5 = map.next_value()?,
+                    "password" => f5 = Some(map.next_value()?),
                     "created" => f6 = Some(map.next_value()?),
-                    "tags" => f7 = map.next_value()?,
-                    "limit" => f8 = map.next_value()?,
-                    "plan" => f9 = map.next_value()?,
+                    "tags" => f7 = Some(map.next_value()?),
+                    "limit" => f8 = Some(map.next_value()?),
+                    "plan" => f9 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -120,16 +114,16 @@ pub mod types {
                 }
             }
             Ok(Self {
-                id: f0,
+                id: super::runtime::or_null(f0, &mut extra, "id"),
                 name: super::runtime::required(f1, "name")?,
                 nickname: super::runtime::nullable(f2),
-                bio: f3,
+                bio: super::runtime::or_null(f3, &mut extra, "bio"),
                 deleted_at: f4,
-                password: f5,
+                password: super::runtime::or_null(f5, &mut extra, "password"),
                 created: super::runtime::required(f6, "created")?,
-                tags: f7,
-                limit: f8,
-                plan: f9,
+                tags: super::runtime::or_null(f7, &mut extra, "tags"),
+                limit: super::runtime::or_null(f8, &mut extra, "limit"),
+                plan: super::runtime::or_null(f9, &mut extra, "plan"),
                 extra,
             })
         }
@@ -246,6 +240,7 @@ pub mod types {
         pub verbose: Option<bool>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Settings {
@@ -255,21 +250,15 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.theme {
-                map.serialize_entry("theme", value)?;
-            }
-            if let Some(value) = &self.retries {
-                map.serialize_entry("retries", value)?;
-            }
-            if let Some(value) = &self.plan {
-                map.serialize_entry("plan", value)?;
-            }
-            if let Some(value) = &self.verbose {
-                map.serialize_entry("verbose", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "theme", &self.theme, &self.extra)?;
+            super::runtime::member(&mut map, "retries", &self.retries, &self.extra)?;
+            super::runtime::member(&mut map, "plan", &self.plan, &self.extra)?;
+            super::runtime::member(&mut map, "verbose", &self.verbose, &self.extra)?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &["plan", "retries", "theme", "verbose"],
+            )?;
             map.end()
         }
     }
@@ -282,10 +271,10 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "theme" => f0 = map.next_value()?,
-                    "retries" => f1 = map.next_value()?,
-                    "plan" => f2 = map.next_value()?,
-                    "verbose" => f3 = map.next_value()?,
+                    "theme" => f0 = Some(map.next_value()?),
+                    "retries" => f1 = Some(map.next_value()?),
+                    "plan" => f2 = Some(map.next_value()?),
+                    "verbose" => f3 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -293,10 +282,10 @@ pub mod types {
                 }
             }
             Ok(Self {
-                theme: f0,
-                retries: f1,
-                plan: f2,
-                verbose: f3,
+                theme: super::runtime::or_null(f0, &mut extra, "theme"),
+                retries: super::runtime::or_null(f1, &mut extra, "retries"),
+                plan: super::runtime::or_null(f2, &mut extra, "plan"),
+                verbose: super::runtime::or_null(f3, &mut extra, "verbose"),
                 extra,
             })
         }
@@ -725,7 +714,7 @@ mod runtime {
         }
     }
     mod de {
-        //! Deserialisation helpers the models' serde attributes and impls name.
+        //! (De)serialisation helpers the models' serde attributes and impls name.
         //!
         //! A model's `Deserialize` is a loop over its members written by the generator
         //! (`Object::visit`) behind the one generic visitor here: far less code per model
@@ -839,6 +828,96 @@ mod runtime {
         {
             <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
                 .map(Some)
+        }
+        /// Where a model keeps an explicit `null` sent for an optional member its
+        /// document does not mark nullable: its map of other members, under the
+        /// member's name (the field itself stays `None`, so its type is no worse).
+        pub trait KeepNull {
+            fn keep_null(&mut self, member: &str);
+        }
+        impl KeepNull for serde_json::Map<String, serde_json::Value> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), serde_json::Value::Null);
+            }
+        }
+        /// A map of typed additional members whose values may be `null`.
+        impl<T> KeepNull for std::collections::BTreeMap<String, Option<T>> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), None);
+            }
+        }
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
+        pub fn or_null<T, M: KeepNull>(
+            value: Option<Option<T>>,
+            rest: &mut M,
+            member: &str,
+        ) -> Option<T> {
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
+            }
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
+        }
+        /// Writes an optional member: its value when set; when unset, the entry of the
+        /// same name in the model's map of other members (an explicit `null` as it was
+        /// received), if there is one.
+        pub fn member<M, T, X>(
+            map: &mut M,
+            name: &'static str,
+            value: &Option<T>,
+            others: &X,
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            T: serde::Serialize,
+            X: Kept,
+        {
+            match (value, others.kept(name)) {
+                (Some(value), _) => map.serialize_entry(name, value),
+                (None, Some(kept)) => map.serialize_entry(name, kept),
+                (None, None) => Ok(()),
+            }
+        }
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
+        pub fn rest<'a, M, X, I>(
+            map: &mut M,
+            others: I,
+            members: &[&str],
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            X: serde::Serialize + 'a,
+            I: IntoIterator<Item = (&'a String, &'a X)>,
+        {
+            for (key, value) in others {
+                if members.binary_search(&key.as_str()).is_err() {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+            Ok(())
         }
         /// Reads a string enum without allocating for known values.
         pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>

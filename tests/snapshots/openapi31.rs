@@ -34,6 +34,7 @@ pub mod types {
         pub nothing: Option<serde_json::Value>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Event {
@@ -45,27 +46,17 @@ pub mod types {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("kind", &self.kind)?;
             map.serialize_entry("at", &self.at)?;
-            if let Some(value) = &self.note {
-                map.serialize_entry("note", value)?;
-            }
-            if let Some(value) = &self.score {
-                map.serialize_entry("score", value)?;
-            }
-            if let Some(value) = &self.size {
-                map.serialize_entry("size", value)?;
-            }
-            if let Some(value) = &self.parent {
-                map.serialize_entry("parent", value)?;
-            }
-            if let Some(value) = &self.owner {
-                map.serialize_entry("owner", value)?;
-            }
-            if let Some(value) = &self.nothing {
-                map.serialize_entry("nothing", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "note", &self.note, &self.extra)?;
+            super::runtime::member(&mut map, "score", &self.score, &self.extra)?;
+            super::runtime::member(&mut map, "size", &self.size, &self.extra)?;
+            super::runtime::member(&mut map, "parent", &self.parent, &self.extra)?;
+            super::runtime::member(&mut map, "owner", &self.owner, &self.extra)?;
+            super::runtime::member(&mut map, "nothing", &self.nothing, &self.extra)?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &["note", "nothing", "owner", "parent", "score", "size"],
+            )?;
             map.end()
         }
     }
@@ -90,10 +81,10 @@ pub mod types {
                     "kind" => f0 = Some(map.next_value()?),
                     "at" => f1 = Some(map.next_value()?),
                     "note" => f2 = Some(map.next_value()?),
-                    "score" => f3 = map.next_value()?,
-                    "size" => f4 = map.next_value()?,
+                    "score" => f3 = Some(map.next_value()?),
+                    "size" => f4 = Some(map.next_value()?),
                     "parent" => f5 = Some(map.next_value()?),
-                    "owner" => f6 = map.next_value()?,
+                    "owner" => f6 = Some(map.next_value()?),
                     "nothing" => f7 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
@@ -105,10 +96,10 @@ pub mod types {
                 kind: super::runtime::required(f0, "kind")?,
                 at: super::runtime::required(f1, "at")?,
                 note: f2,
-                score: f3,
-                size: f4,
+                score: super::runtime::or_null(f3, &mut extra, "score"),
+                size: super::runtime::or_null(f4, &mut extra, "size"),
                 parent: f5,
-                owner: f6,
+                owner: super::runtime::or_null(f6, &mut extra, "owner"),
                 nothing: f7,
                 extra,
             })
@@ -146,6 +137,7 @@ pub mod types {
         pub name: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Owner {
@@ -155,12 +147,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["name"])?;
             map.end()
         }
     }
@@ -173,14 +161,17 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
+                    "name" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { name: f0, extra })
+            Ok(Self {
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for Owner {
@@ -417,6 +408,8 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status:
+        ///   [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1306,7 +1299,7 @@ mod runtime {
         }
     }
     mod de {
-        //! Deserialisation helpers the models' serde attributes and impls name.
+        //! (De)serialisation helpers the models' serde attributes and impls name.
         //!
         //! A model's `Deserialize` is a loop over its members written by the generator
         //! (`Object::visit`) behind the one generic visitor here: far less code per model
@@ -1420,6 +1413,96 @@ mod runtime {
         {
             <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
                 .map(Some)
+        }
+        /// Where a model keeps an explicit `null` sent for an optional member its
+        /// document does not mark nullable: its map of other members, under the
+        /// member's name (the field itself stays `None`, so its type is no worse).
+        pub trait KeepNull {
+            fn keep_null(&mut self, member: &str);
+        }
+        impl KeepNull for serde_json::Map<String, serde_json::Value> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), serde_json::Value::Null);
+            }
+        }
+        /// A map of typed additional members whose values may be `null`.
+        impl<T> KeepNull for std::collections::BTreeMap<String, Option<T>> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), None);
+            }
+        }
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
+        pub fn or_null<T, M: KeepNull>(
+            value: Option<Option<T>>,
+            rest: &mut M,
+            member: &str,
+        ) -> Option<T> {
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
+            }
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
+        }
+        /// Writes an optional member: its value when set; when unset, the entry of the
+        /// same name in the model's map of other members (an explicit `null` as it was
+        /// received), if there is one.
+        pub fn member<M, T, X>(
+            map: &mut M,
+            name: &'static str,
+            value: &Option<T>,
+            others: &X,
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            T: serde::Serialize,
+            X: Kept,
+        {
+            match (value, others.kept(name)) {
+                (Some(value), _) => map.serialize_entry(name, value),
+                (None, Some(kept)) => map.serialize_entry(name, kept),
+                (None, None) => Ok(()),
+            }
+        }
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
+        pub fn rest<'a, M, X, I>(
+            map: &mut M,
+            others: I,
+            members: &[&str],
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            X: serde::Serialize + 'a,
+            I: IntoIterator<Item = (&'a String, &'a X)>,
+        {
+            for (key, value) in others {
+                if members.binary_search(&key.as_str()).is_err() {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+            Ok(())
         }
         /// Reads a string enum without allocating for known values.
         pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
@@ -2868,6 +2951,57 @@ mod runtime {
                         }
                     }
                     Err(source) => self.undecodable(source),
+                }
+            }
+            /// A status the document does not list, read by its `default` error
+            /// response: decoded, the documented error; otherwise `UnexpectedStatus` with
+            /// the raw body (a proxy's HTML page is not a malformed `default` body).
+            pub(crate) fn default_error_json<T: serde::de::DeserializeOwned, E>(
+                self,
+                wrap: fn(T) -> E,
+            ) -> Error<E> {
+                match decode_json(&self.body) {
+                    Ok(value) => {
+                        Error::Api {
+                            body: wrap(value),
+                            response: self,
+                        }
+                    }
+                    Err(_) => Error::UnexpectedStatus(self),
+                }
+            }
+            /// A 2xx status the document does not list, for an operation with one
+            /// success type: decoded as that type, keeping the status; a body that is not
+            /// that type is `UnexpectedStatus` with the raw body.
+            pub(crate) fn undocumented_json<T: serde::de::DeserializeOwned, E>(
+                self,
+            ) -> Result<ResponseValue<T>, Error<E>> {
+                match decode_json(&self.body) {
+                    Ok(value) => Ok(self.value(value)),
+                    Err(_) => Err(Error::UnexpectedStatus(self)),
+                }
+            }
+            /// As `undocumented_json`, for a text success: UTF-8 text, or `UnexpectedStatus`.
+            pub(crate) fn undocumented_text<E>(
+                self,
+            ) -> Result<ResponseValue<String>, Error<E>> {
+                match std::str::from_utf8(&self.body) {
+                    Ok(text) => {
+                        let text = text.to_string();
+                        Ok(self.value(text))
+                    }
+                    Err(_) => Err(Error::UnexpectedStatus(self)),
+                }
+            }
+            /// As `undocumented_json`, for a success without a body: an empty body, or
+            /// `UnexpectedStatus` (a body would be lost in `()`).
+            pub(crate) fn undocumented_empty<E>(
+                self,
+            ) -> Result<ResponseValue<()>, Error<E>> {
+                if self.body.iter().all(u8::is_ascii_whitespace) {
+                    Ok(self.value(()))
+                } else {
+                    Err(Error::UnexpectedStatus(self))
                 }
             }
             pub(crate) fn error_text<E>(self, wrap: fn(String) -> E) -> Error<E> {

@@ -150,6 +150,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -187,6 +190,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -213,6 +219,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -242,6 +251,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -271,6 +283,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -300,6 +315,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -334,6 +352,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -402,6 +423,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -439,6 +461,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -476,6 +499,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -513,6 +537,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -550,6 +575,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -587,6 +613,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -624,6 +651,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2340,6 +2368,57 @@ mod runtime {
                         }
                     }
                     Err(source) => self.undecodable(source),
+                }
+            }
+            /// A status the document does not list, read by its `default` error
+            /// response: decoded, the documented error; otherwise `UnexpectedStatus` with
+            /// the raw body (a proxy's HTML page is not a malformed `default` body).
+            pub(crate) fn default_error_json<T: serde::de::DeserializeOwned, E>(
+                self,
+                wrap: fn(T) -> E,
+            ) -> Error<E> {
+                match decode_json(&self.body) {
+                    Ok(value) => {
+                        Error::Api {
+                            body: wrap(value),
+                            response: self,
+                        }
+                    }
+                    Err(_) => Error::UnexpectedStatus(self),
+                }
+            }
+            /// A 2xx status the document does not list, for an operation with one
+            /// success type: decoded as that type, keeping the status; a body that is not
+            /// that type is `UnexpectedStatus` with the raw body.
+            pub(crate) fn undocumented_json<T: serde::de::DeserializeOwned, E>(
+                self,
+            ) -> Result<ResponseValue<T>, Error<E>> {
+                match decode_json(&self.body) {
+                    Ok(value) => Ok(self.value(value)),
+                    Err(_) => Err(Error::UnexpectedStatus(self)),
+                }
+            }
+            /// As `undocumented_json`, for a text success: UTF-8 text, or `UnexpectedStatus`.
+            pub(crate) fn undocumented_text<E>(
+                self,
+            ) -> Result<ResponseValue<String>, Error<E>> {
+                match std::str::from_utf8(&self.body) {
+                    Ok(text) => {
+                        let text = text.to_string();
+                        Ok(self.value(text))
+                    }
+                    Err(_) => Err(Error::UnexpectedStatus(self)),
+                }
+            }
+            /// As `undocumented_json`, for a success without a body: an empty body, or
+            /// `UnexpectedStatus` (a body would be lost in `()`).
+            pub(crate) fn undocumented_empty<E>(
+                self,
+            ) -> Result<ResponseValue<()>, Error<E>> {
+                if self.body.iter().all(u8::is_ascii_whitespace) {
+                    Ok(self.value(()))
+                } else {
+                    Err(Error::UnexpectedStatus(self))
                 }
             }
             pub(crate) fn error_text<E>(self, wrap: fn(String) -> E) -> Error<E> {

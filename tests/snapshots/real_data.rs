@@ -38,6 +38,7 @@ pub mod types {
         pub label: Option<Option<EventLabel>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Event {
@@ -49,36 +50,30 @@ pub mod types {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
             map.serialize_entry("at", &self.at)?;
-            if let Some(value) = &self.day {
-                map.serialize_entry("day", value)?;
-            }
-            if let Some(value) = &self.signature {
-                map.serialize_entry("signature", value)?;
-            }
-            if let Some(value) = &self.seed {
-                map.serialize_entry("seed", value)?;
-            }
-            if let Some(value) = &self.counter {
-                map.serialize_entry("counter", value)?;
-            }
-            if let Some(value) = &self.count {
-                map.serialize_entry("count", value)?;
-            }
-            if let Some(value) = &self.readings {
-                map.serialize_entry("readings", value)?;
-            }
-            if let Some(value) = &self.owner {
-                map.serialize_entry("owner", value)?;
-            }
-            if let Some(value) = &self.parent {
-                map.serialize_entry("parent", value)?;
-            }
-            if let Some(value) = &self.label {
-                map.serialize_entry("label", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "day", &self.day, &self.extra)?;
+            super::runtime::member(&mut map, "signature", &self.signature, &self.extra)?;
+            super::runtime::member(&mut map, "seed", &self.seed, &self.extra)?;
+            super::runtime::member(&mut map, "counter", &self.counter, &self.extra)?;
+            super::runtime::member(&mut map, "count", &self.count, &self.extra)?;
+            super::runtime::member(&mut map, "readings", &self.readings, &self.extra)?;
+            super::runtime::member(&mut map, "owner", &self.owner, &self.extra)?;
+            super::runtime::member(&mut map, "parent", &self.parent, &self.extra)?;
+            super::runtime::member(&mut map, "label", &self.label, &self.extra)?;
+            super::runtime::rest(
+                &mut map,
+                &self.extra,
+                &[
+                    "count",
+                    "counter",
+                    "day",
+                    "label",
+                    "owner",
+                    "parent",
+                    "readings",
+                    "seed",
+                    "signature",
+                ],
+            )?;
             map.end()
         }
     }
@@ -105,12 +100,12 @@ pub mod types {
                 match key.as_str() {
                     "id" => f0 = Some(map.next_value()?),
                     "at" => f1 = Some(map.next_value()?),
-                    "day" => f2 = map.next_value()?,
-                    "signature" => f3 = map.next_value()?,
-                    "seed" => f4 = map.next_value()?,
-                    "counter" => f5 = map.next_value()?,
-                    "count" => f6 = map.next_value()?,
-                    "readings" => f7 = map.next_value()?,
+                    "day" => f2 = Some(map.next_value()?),
+                    "signature" => f3 = Some(map.next_value()?),
+                    "seed" => f4 = Some(map.next_value()?),
+                    "counter" => f5 = Some(map.next_value()?),
+                    "count" => f6 = Some(map.next_value()?),
+                    "readings" => f7 = Some(map.next_value()?),
                     "owner" => f8 = Some(map.next_value()?),
                     "parent" => f9 = Some(map.next_value()?),
                     "label" => f10 = Some(map.next_value()?),
@@ -123,12 +118,12 @@ pub mod types {
             Ok(Self {
                 id: super::runtime::required(f0, "id")?,
                 at: super::runtime::required(f1, "at")?,
-                day: f2,
-                signature: f3,
-                seed: f4,
-                counter: f5,
-                count: f6,
-                readings: f7,
+                day: super::runtime::or_null(f2, &mut extra, "day"),
+                signature: super::runtime::or_null(f3, &mut extra, "signature"),
+                seed: super::runtime::or_null(f4, &mut extra, "seed"),
+                counter: super::runtime::or_null(f5, &mut extra, "counter"),
+                count: super::runtime::or_null(f6, &mut extra, "count"),
+                readings: super::runtime::or_null(f7, &mut extra, "readings"),
                 owner: f8,
                 parent: f9,
                 label: f10,
@@ -173,6 +168,7 @@ pub mod types {
         pub name: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Owner {
@@ -182,12 +178,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["name"])?;
             map.end()
         }
     }
@@ -200,14 +192,17 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
+                    "name" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { name: f0, extra })
+            Ok(Self {
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for Owner {
@@ -736,7 +731,7 @@ mod runtime {
         }
     }
     mod de {
-        //! Deserialisation helpers the models' serde attributes and impls name.
+        //! (De)serialisation helpers the models' serde attributes and impls name.
         //!
         //! A model's `Deserialize` is a loop over its members written by the generator
         //! (`Object::visit`) behind the one generic visitor here: far less code per model
@@ -850,6 +845,96 @@ mod runtime {
         {
             <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
                 .map(Some)
+        }
+        /// Where a model keeps an explicit `null` sent for an optional member its
+        /// document does not mark nullable: its map of other members, under the
+        /// member's name (the field itself stays `None`, so its type is no worse).
+        pub trait KeepNull {
+            fn keep_null(&mut self, member: &str);
+        }
+        impl KeepNull for serde_json::Map<String, serde_json::Value> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), serde_json::Value::Null);
+            }
+        }
+        /// A map of typed additional members whose values may be `null`.
+        impl<T> KeepNull for std::collections::BTreeMap<String, Option<T>> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), None);
+            }
+        }
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
+        pub fn or_null<T, M: KeepNull>(
+            value: Option<Option<T>>,
+            rest: &mut M,
+            member: &str,
+        ) -> Option<T> {
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
+            }
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
+        }
+        /// Writes an optional member: its value when set; when unset, the entry of the
+        /// same name in the model's map of other members (an explicit `null` as it was
+        /// received), if there is one.
+        pub fn member<M, T, X>(
+            map: &mut M,
+            name: &'static str,
+            value: &Option<T>,
+            others: &X,
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            T: serde::Serialize,
+            X: Kept,
+        {
+            match (value, others.kept(name)) {
+                (Some(value), _) => map.serialize_entry(name, value),
+                (None, Some(kept)) => map.serialize_entry(name, kept),
+                (None, None) => Ok(()),
+            }
+        }
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
+        pub fn rest<'a, M, X, I>(
+            map: &mut M,
+            others: I,
+            members: &[&str],
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            X: serde::Serialize + 'a,
+            I: IntoIterator<Item = (&'a String, &'a X)>,
+        {
+            for (key, value) in others {
+                if members.binary_search(&key.as_str()).is_err() {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+            Ok(())
         }
         /// Reads a string enum without allocating for known values.
         pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>

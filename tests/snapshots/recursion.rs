@@ -22,6 +22,7 @@ pub mod types {
         pub parent: Option<Box<Node>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Node {
@@ -32,15 +33,9 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("value", &self.value)?;
-            if let Some(value) = &self.children {
-                map.serialize_entry("children", value)?;
-            }
-            if let Some(value) = &self.parent {
-                map.serialize_entry("parent", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "children", &self.children, &self.extra)?;
+            super::runtime::member(&mut map, "parent", &self.parent, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["children", "parent"])?;
             map.end()
         }
     }
@@ -54,8 +49,8 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "value" => f0 = Some(map.next_value()?),
-                    "children" => f1 = map.next_value()?,
-                    "parent" => f2 = map.next_value()?,
+                    "children" => f1 = Some(map.next_value()?),
+                    "parent" => f2 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -64,8 +59,8 @@ pub mod types {
             }
             Ok(Self {
                 value: super::runtime::required(f0, "value")?,
-                children: f1,
-                parent: f2,
+                children: super::runtime::or_null(f1, &mut extra, "children"),
+                parent: super::runtime::or_null(f2, &mut extra, "parent"),
                 extra,
             })
         }
@@ -98,6 +93,7 @@ pub mod types {
         pub manager: Option<Manager>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Employee {
@@ -107,15 +103,9 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            if let Some(value) = &self.manager {
-                map.serialize_entry("manager", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+            super::runtime::member(&mut map, "manager", &self.manager, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["manager", "name"])?;
             map.end()
         }
     }
@@ -128,8 +118,8 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
-                    "manager" => f1 = map.next_value()?,
+                    "name" => f0 = Some(map.next_value()?),
+                    "manager" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -137,8 +127,8 @@ pub mod types {
                 }
             }
             Ok(Self {
-                name: f0,
-                manager: f1,
+                name: super::runtime::or_null(f0, &mut extra, "name"),
+                manager: super::runtime::or_null(f1, &mut extra, "manager"),
                 extra,
             })
         }
@@ -160,6 +150,7 @@ pub mod types {
         pub reports: Option<std::collections::BTreeMap<String, Employee>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Manager {
@@ -170,12 +161,8 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("self", &self.self_)?;
-            if let Some(value) = &self.reports {
-                map.serialize_entry("reports", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "reports", &self.reports, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["reports"])?;
             map.end()
         }
     }
@@ -189,7 +176,7 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "self" => f0 = Some(map.next_value()?),
-                    "reports" => f1 = map.next_value()?,
+                    "reports" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -198,7 +185,7 @@ pub mod types {
             }
             Ok(Self {
                 self_: super::runtime::required(f0, "self")?,
-                reports: f1,
+                reports: super::runtime::or_null(f1, &mut extra, "reports"),
                 extra,
             })
         }
@@ -265,6 +252,7 @@ pub mod types {
         pub right: Box<Expr>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Sum {
@@ -276,9 +264,7 @@ pub mod types {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("left", &self.left)?;
             map.serialize_entry("right", &self.right)?;
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::rest(&mut map, &self.extra, &[])?;
             map.end()
         }
     }
@@ -331,7 +317,7 @@ mod runtime {
     //! generator's runtime (only the parts this crate uses).
     #![allow(dead_code, unused_imports, clippy::result_large_err)]
     mod de {
-        //! Deserialisation helpers the models' serde attributes and impls name.
+        //! (De)serialisation helpers the models' serde attributes and impls name.
         //!
         //! A model's `Deserialize` is a loop over its members written by the generator
         //! (`Object::visit`) behind the one generic visitor here: far less code per model
@@ -445,6 +431,96 @@ mod runtime {
         {
             <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
                 .map(Some)
+        }
+        /// Where a model keeps an explicit `null` sent for an optional member its
+        /// document does not mark nullable: its map of other members, under the
+        /// member's name (the field itself stays `None`, so its type is no worse).
+        pub trait KeepNull {
+            fn keep_null(&mut self, member: &str);
+        }
+        impl KeepNull for serde_json::Map<String, serde_json::Value> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), serde_json::Value::Null);
+            }
+        }
+        /// A map of typed additional members whose values may be `null`.
+        impl<T> KeepNull for std::collections::BTreeMap<String, Option<T>> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), None);
+            }
+        }
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
+        pub fn or_null<T, M: KeepNull>(
+            value: Option<Option<T>>,
+            rest: &mut M,
+            member: &str,
+        ) -> Option<T> {
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
+            }
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
+        }
+        /// Writes an optional member: its value when set; when unset, the entry of the
+        /// same name in the model's map of other members (an explicit `null` as it was
+        /// received), if there is one.
+        pub fn member<M, T, X>(
+            map: &mut M,
+            name: &'static str,
+            value: &Option<T>,
+            others: &X,
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            T: serde::Serialize,
+            X: Kept,
+        {
+            match (value, others.kept(name)) {
+                (Some(value), _) => map.serialize_entry(name, value),
+                (None, Some(kept)) => map.serialize_entry(name, kept),
+                (None, None) => Ok(()),
+            }
+        }
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
+        pub fn rest<'a, M, X, I>(
+            map: &mut M,
+            others: I,
+            members: &[&str],
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            X: serde::Serialize + 'a,
+            I: IntoIterator<Item = (&'a String, &'a X)>,
+        {
+            for (key, value) in others {
+                if members.binary_search(&key.as_str()).is_err() {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+            Ok(())
         }
         /// Reads a string enum without allocating for known values.
         pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>

@@ -20,6 +20,7 @@ pub mod types {
         pub extra: Option<String>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra2: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Client {
@@ -29,15 +30,9 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client {
-                map.serialize_entry("client", value)?;
-            }
-            if let Some(value) = &self.extra {
-                map.serialize_entry("extra", value)?;
-            }
-            for (key, value) in &self.extra2 {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "client", &self.client, &self.extra2)?;
+            super::runtime::member(&mut map, "extra", &self.extra, &self.extra2)?;
+            super::runtime::rest(&mut map, &self.extra2, &["client", "extra"])?;
             map.end()
         }
     }
@@ -50,8 +45,8 @@ pub mod types {
             let mut extra2 = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "client" => f0 = map.next_value()?,
-                    "extra" => f1 = map.next_value()?,
+                    "client" => f0 = Some(map.next_value()?),
+                    "extra" => f1 = Some(map.next_value()?),
                     _ => {
                         extra2.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -59,8 +54,8 @@ pub mod types {
                 }
             }
             Ok(Self {
-                client: f0,
-                extra: f1,
+                client: super::runtime::or_null(f0, &mut extra2, "client"),
+                extra: super::runtime::or_null(f1, &mut extra2, "extra"),
                 extra2,
             })
         }
@@ -819,6 +814,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -863,6 +861,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -885,6 +886,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -907,6 +911,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -929,6 +936,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -951,6 +961,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -973,6 +986,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -995,6 +1011,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1017,6 +1036,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1039,6 +1061,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1061,6 +1086,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1083,6 +1111,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1105,6 +1136,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1127,6 +1161,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1149,6 +1186,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1171,6 +1211,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1193,6 +1236,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1215,6 +1261,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1237,6 +1286,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1259,6 +1311,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1281,6 +1336,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1303,6 +1361,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1325,6 +1386,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1347,6 +1411,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1369,6 +1436,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1391,6 +1461,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1413,6 +1486,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1435,6 +1511,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1457,6 +1536,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1479,6 +1561,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1501,6 +1586,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1523,6 +1611,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1545,6 +1636,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1567,6 +1661,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1589,6 +1686,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1827,6 +1927,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
+                status if (200..=299).contains(&status) => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -1861,6 +1962,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -1895,6 +1997,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -1929,6 +2032,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -1963,6 +2067,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -1997,6 +2102,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2031,6 +2137,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2065,6 +2172,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2099,6 +2207,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2133,6 +2242,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2167,6 +2277,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2201,6 +2312,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2235,6 +2347,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2269,6 +2382,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2303,6 +2417,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2337,6 +2452,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2371,6 +2487,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2405,6 +2522,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2439,6 +2557,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2473,6 +2592,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2507,6 +2627,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2541,6 +2662,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2575,6 +2697,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2609,6 +2732,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2643,6 +2767,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2677,6 +2802,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2711,6 +2837,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2745,6 +2872,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2779,6 +2907,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2813,6 +2942,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2847,6 +2977,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2881,6 +3012,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2915,6 +3047,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2949,6 +3082,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2983,6 +3117,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
+                status if (200..=299).contains(&status) => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -3430,7 +3565,7 @@ mod runtime {
         }
     }
     mod de {
-        //! Deserialisation helpers the models' serde attributes and impls name.
+        //! (De)serialisation helpers the models' serde attributes and impls name.
         //!
         //! A model's `Deserialize` is a loop over its members written by the generator
         //! (`Object::visit`) behind the one generic visitor here: far less code per model
@@ -3544,6 +3679,96 @@ mod runtime {
         {
             <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
                 .map(Some)
+        }
+        /// Where a model keeps an explicit `null` sent for an optional member its
+        /// document does not mark nullable: its map of other members, under the
+        /// member's name (the field itself stays `None`, so its type is no worse).
+        pub trait KeepNull {
+            fn keep_null(&mut self, member: &str);
+        }
+        impl KeepNull for serde_json::Map<String, serde_json::Value> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), serde_json::Value::Null);
+            }
+        }
+        /// A map of typed additional members whose values may be `null`.
+        impl<T> KeepNull for std::collections::BTreeMap<String, Option<T>> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), None);
+            }
+        }
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
+        pub fn or_null<T, M: KeepNull>(
+            value: Option<Option<T>>,
+            rest: &mut M,
+            member: &str,
+        ) -> Option<T> {
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
+            }
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
+        }
+        /// Writes an optional member: its value when set; when unset, the entry of the
+        /// same name in the model's map of other members (an explicit `null` as it was
+        /// received), if there is one.
+        pub fn member<M, T, X>(
+            map: &mut M,
+            name: &'static str,
+            value: &Option<T>,
+            others: &X,
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            T: serde::Serialize,
+            X: Kept,
+        {
+            match (value, others.kept(name)) {
+                (Some(value), _) => map.serialize_entry(name, value),
+                (None, Some(kept)) => map.serialize_entry(name, kept),
+                (None, None) => Ok(()),
+            }
+        }
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
+        pub fn rest<'a, M, X, I>(
+            map: &mut M,
+            others: I,
+            members: &[&str],
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            X: serde::Serialize + 'a,
+            I: IntoIterator<Item = (&'a String, &'a X)>,
+        {
+            for (key, value) in others {
+                if members.binary_search(&key.as_str()).is_err() {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+            Ok(())
         }
         /// Reads a string enum without allocating for known values.
         pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
@@ -5107,6 +5332,57 @@ mod runtime {
                         }
                     }
                     Err(source) => self.undecodable(source),
+                }
+            }
+            /// A status the document does not list, read by its `default` error
+            /// response: decoded, the documented error; otherwise `UnexpectedStatus` with
+            /// the raw body (a proxy's HTML page is not a malformed `default` body).
+            pub(crate) fn default_error_json<T: serde::de::DeserializeOwned, E>(
+                self,
+                wrap: fn(T) -> E,
+            ) -> Error<E> {
+                match decode_json(&self.body) {
+                    Ok(value) => {
+                        Error::Api {
+                            body: wrap(value),
+                            response: self,
+                        }
+                    }
+                    Err(_) => Error::UnexpectedStatus(self),
+                }
+            }
+            /// A 2xx status the document does not list, for an operation with one
+            /// success type: decoded as that type, keeping the status; a body that is not
+            /// that type is `UnexpectedStatus` with the raw body.
+            pub(crate) fn undocumented_json<T: serde::de::DeserializeOwned, E>(
+                self,
+            ) -> Result<ResponseValue<T>, Error<E>> {
+                match decode_json(&self.body) {
+                    Ok(value) => Ok(self.value(value)),
+                    Err(_) => Err(Error::UnexpectedStatus(self)),
+                }
+            }
+            /// As `undocumented_json`, for a text success: UTF-8 text, or `UnexpectedStatus`.
+            pub(crate) fn undocumented_text<E>(
+                self,
+            ) -> Result<ResponseValue<String>, Error<E>> {
+                match std::str::from_utf8(&self.body) {
+                    Ok(text) => {
+                        let text = text.to_string();
+                        Ok(self.value(text))
+                    }
+                    Err(_) => Err(Error::UnexpectedStatus(self)),
+                }
+            }
+            /// As `undocumented_json`, for a success without a body: an empty body, or
+            /// `UnexpectedStatus` (a body would be lost in `()`).
+            pub(crate) fn undocumented_empty<E>(
+                self,
+            ) -> Result<ResponseValue<()>, Error<E>> {
+                if self.body.iter().all(u8::is_ascii_whitespace) {
+                    Ok(self.value(()))
+                } else {
+                    Err(Error::UnexpectedStatus(self))
                 }
             }
             pub(crate) fn error_text<E>(self, wrap: fn(String) -> E) -> Error<E> {

@@ -20,6 +20,7 @@ pub mod types {
         pub stream: Option<bool>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for ChatRequest {
@@ -30,12 +31,8 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("prompt", &self.prompt)?;
-            if let Some(value) = &self.stream {
-                map.serialize_entry("stream", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "stream", &self.stream, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["stream"])?;
             map.end()
         }
     }
@@ -49,7 +46,7 @@ pub mod types {
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
                     "prompt" => f0 = Some(map.next_value()?),
-                    "stream" => f1 = map.next_value()?,
+                    "stream" => f1 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
@@ -58,7 +55,7 @@ pub mod types {
             }
             Ok(Self {
                 prompt: super::runtime::required(f0, "prompt")?,
-                stream: f1,
+                stream: super::runtime::or_null(f1, &mut extra, "stream"),
                 extra,
             })
         }
@@ -90,6 +87,7 @@ pub mod types {
         pub text: String,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Chat {
@@ -101,9 +99,7 @@ pub mod types {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
             map.serialize_entry("text", &self.text)?;
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::rest(&mut map, &self.extra, &[])?;
             map.end()
         }
     }
@@ -160,6 +156,7 @@ pub mod types {
         pub usage: Option<Option<ChatChunkUsage>>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for ChatChunk {
@@ -171,12 +168,8 @@ pub mod types {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
             map.serialize_entry("choices", &self.choices)?;
-            if let Some(value) = &self.usage {
-                map.serialize_entry("usage", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "usage", &self.usage, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["usage"])?;
             map.end()
         }
     }
@@ -238,6 +231,7 @@ pub mod types {
         pub text: String,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Delta {
@@ -249,9 +243,7 @@ pub mod types {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("type", &self.r#type)?;
             map.serialize_entry("text", &self.text)?;
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::rest(&mut map, &self.extra, &[])?;
             map.end()
         }
     }
@@ -307,6 +299,7 @@ pub mod types {
         pub reason: String,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Finished {
@@ -318,9 +311,7 @@ pub mod types {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("type", &self.r#type)?;
             map.serialize_entry("reason", &self.reason)?;
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::rest(&mut map, &self.extra, &[])?;
             map.end()
         }
     }
@@ -374,6 +365,7 @@ pub mod types {
         pub message: String,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Problem {
@@ -384,9 +376,7 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("message", &self.message)?;
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::rest(&mut map, &self.extra, &[])?;
             map.end()
         }
     }
@@ -436,6 +426,7 @@ pub mod types {
         pub size: i64,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for Stored {
@@ -446,9 +437,7 @@ pub mod types {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("size", &self.size)?;
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::rest(&mut map, &self.extra, &[])?;
             map.end()
         }
     }
@@ -500,6 +489,7 @@ pub mod types {
         pub delta: String,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for ChatChunkChoicesItem {
@@ -511,9 +501,7 @@ pub mod types {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("index", &self.index)?;
             map.serialize_entry("delta", &self.delta)?;
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::rest(&mut map, &self.extra, &[])?;
             map.end()
         }
     }
@@ -567,6 +555,7 @@ pub mod types {
         pub total: Option<i64>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
     impl serde::Serialize for ChatChunkUsage {
@@ -576,12 +565,8 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.total {
-                map.serialize_entry("total", value)?;
-            }
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            super::runtime::member(&mut map, "total", &self.total, &self.extra)?;
+            super::runtime::rest(&mut map, &self.extra, &["total"])?;
             map.end()
         }
     }
@@ -594,14 +579,17 @@ pub mod types {
             let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
                 match key.as_str() {
-                    "total" => f0 = map.next_value()?,
+                    "total" => f0 = Some(map.next_value()?),
                     _ => {
                         extra.insert(key.into_string(), map.next_value()?);
                         super::runtime::loose();
                     }
                 }
             }
-            Ok(Self { total: f0, extra })
+            Ok(Self {
+                total: super::runtime::or_null(f0, &mut extra, "total"),
+                extra,
+            })
         }
     }
     impl<'de> serde::Deserialize<'de> for ChatChunkUsage {
@@ -895,6 +883,9 @@ pub mod client {
         /// # Errors
         ///
         /// - `429`: [`CreateChatError::TooManyRequests`] in [`Error::Api`](crate::Error::Api)
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -924,6 +915,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -949,6 +943,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -976,6 +973,9 @@ pub mod client {
         /// # Errors
         ///
         /// - `404`: [`DownloadError::NotFound`] in [`Error::Api`](crate::Error::Api)
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1006,6 +1006,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1042,6 +1045,9 @@ pub mod client {
         ///
         /// # Errors
         ///
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
         /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
         ///   [`Error::Transport`](crate::Error::Transport)
@@ -1115,6 +1121,7 @@ pub mod client {
             match response.status.as_u16() {
                 200 => response.json(),
                 429 => Err(response.error_json(CreateChatError::TooManyRequests)),
+                status if (200..=299).contains(&status) => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -1176,6 +1183,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.text_body(),
+                status if (200..=299).contains(&status) => response.undocumented_text(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -1227,6 +1235,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.text_body(),
+                status if (200..=299).contains(&status) => response.undocumented_text(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -1279,6 +1288,7 @@ pub mod client {
             match response.status.as_u16() {
                 200 => response.bytes_body(),
                 404 => Err(response.error_json(DownloadError::NotFound)),
+                status if (200..=299).contains(&status) => response.bytes_body(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -1324,6 +1334,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 201 => response.json(),
+                status if (200..=299).contains(&status) => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -1395,6 +1406,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.bytes_body(),
+                status if (200..=299).contains(&status) => response.bytes_body(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -1842,7 +1854,7 @@ mod runtime {
         }
     }
     mod de {
-        //! Deserialisation helpers the models' serde attributes and impls name.
+        //! (De)serialisation helpers the models' serde attributes and impls name.
         //!
         //! A model's `Deserialize` is a loop over its members written by the generator
         //! (`Object::visit`) behind the one generic visitor here: far less code per model
@@ -1956,6 +1968,96 @@ mod runtime {
         {
             <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
                 .map(Some)
+        }
+        /// Where a model keeps an explicit `null` sent for an optional member its
+        /// document does not mark nullable: its map of other members, under the
+        /// member's name (the field itself stays `None`, so its type is no worse).
+        pub trait KeepNull {
+            fn keep_null(&mut self, member: &str);
+        }
+        impl KeepNull for serde_json::Map<String, serde_json::Value> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), serde_json::Value::Null);
+            }
+        }
+        /// A map of typed additional members whose values may be `null`.
+        impl<T> KeepNull for std::collections::BTreeMap<String, Option<T>> {
+            fn keep_null(&mut self, member: &str) {
+                self.insert(member.to_string(), None);
+            }
+        }
+        /// An optional member's value, read as `Option<Option<T>>`: an explicit `null`
+        /// (`Some(None)`) is `None`, noted in `rest` (see [`KeepNull`]) and as a loose read.
+        pub fn or_null<T, M: KeepNull>(
+            value: Option<Option<T>>,
+            rest: &mut M,
+            member: &str,
+        ) -> Option<T> {
+            match value {
+                Some(None) => {
+                    rest.keep_null(member);
+                    loose();
+                    None
+                }
+                other => other.flatten(),
+            }
+        }
+        /// A model's map of other members, looked up by a member's name.
+        pub trait Kept {
+            type Value: serde::Serialize + ?Sized;
+            fn kept(&self, member: &str) -> Option<&Self::Value>;
+        }
+        impl Kept for serde_json::Map<String, serde_json::Value> {
+            type Value = serde_json::Value;
+            fn kept(&self, member: &str) -> Option<&serde_json::Value> {
+                self.get(member)
+            }
+        }
+        impl<T: serde::Serialize> Kept for std::collections::BTreeMap<String, T> {
+            type Value = T;
+            fn kept(&self, member: &str) -> Option<&T> {
+                self.get(member)
+            }
+        }
+        /// Writes an optional member: its value when set; when unset, the entry of the
+        /// same name in the model's map of other members (an explicit `null` as it was
+        /// received), if there is one.
+        pub fn member<M, T, X>(
+            map: &mut M,
+            name: &'static str,
+            value: &Option<T>,
+            others: &X,
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            T: serde::Serialize,
+            X: Kept,
+        {
+            match (value, others.kept(name)) {
+                (Some(value), _) => map.serialize_entry(name, value),
+                (None, Some(kept)) => map.serialize_entry(name, kept),
+                (None, None) => Ok(()),
+            }
+        }
+        /// Writes a model's other members, except those named like one of its optional
+        /// members (`members`, sorted): those are written in their member's place, or not
+        /// at all, so that no member is written twice.
+        pub fn rest<'a, M, X, I>(
+            map: &mut M,
+            others: I,
+            members: &[&str],
+        ) -> Result<(), M::Error>
+        where
+            M: serde::ser::SerializeMap,
+            X: serde::Serialize + 'a,
+            I: IntoIterator<Item = (&'a String, &'a X)>,
+        {
+            for (key, value) in others {
+                if members.binary_search(&key.as_str()).is_err() {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+            Ok(())
         }
         /// Reads a string enum without allocating for known values.
         pub fn deserialize_str_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
@@ -3404,6 +3506,57 @@ mod runtime {
                         }
                     }
                     Err(source) => self.undecodable(source),
+                }
+            }
+            /// A status the document does not list, read by its `default` error
+            /// response: decoded, the documented error; otherwise `UnexpectedStatus` with
+            /// the raw body (a proxy's HTML page is not a malformed `default` body).
+            pub(crate) fn default_error_json<T: serde::de::DeserializeOwned, E>(
+                self,
+                wrap: fn(T) -> E,
+            ) -> Error<E> {
+                match decode_json(&self.body) {
+                    Ok(value) => {
+                        Error::Api {
+                            body: wrap(value),
+                            response: self,
+                        }
+                    }
+                    Err(_) => Error::UnexpectedStatus(self),
+                }
+            }
+            /// A 2xx status the document does not list, for an operation with one
+            /// success type: decoded as that type, keeping the status; a body that is not
+            /// that type is `UnexpectedStatus` with the raw body.
+            pub(crate) fn undocumented_json<T: serde::de::DeserializeOwned, E>(
+                self,
+            ) -> Result<ResponseValue<T>, Error<E>> {
+                match decode_json(&self.body) {
+                    Ok(value) => Ok(self.value(value)),
+                    Err(_) => Err(Error::UnexpectedStatus(self)),
+                }
+            }
+            /// As `undocumented_json`, for a text success: UTF-8 text, or `UnexpectedStatus`.
+            pub(crate) fn undocumented_text<E>(
+                self,
+            ) -> Result<ResponseValue<String>, Error<E>> {
+                match std::str::from_utf8(&self.body) {
+                    Ok(text) => {
+                        let text = text.to_string();
+                        Ok(self.value(text))
+                    }
+                    Err(_) => Err(Error::UnexpectedStatus(self)),
+                }
+            }
+            /// As `undocumented_json`, for a success without a body: an empty body, or
+            /// `UnexpectedStatus` (a body would be lost in `()`).
+            pub(crate) fn undocumented_empty<E>(
+                self,
+            ) -> Result<ResponseValue<()>, Error<E>> {
+                if self.body.iter().all(u8::is_ascii_whitespace) {
+                    Ok(self.value(()))
+                } else {
+                    Err(Error::UnexpectedStatus(self))
                 }
             }
             pub(crate) fn error_text<E>(self, wrap: fn(String) -> E) -> Error<E> {

@@ -33,6 +33,9 @@ use consoleconnect as api;
 pub mod calls;
 #[path = "../../xtask/src/conformance/support.rs"]
 pub mod support;
+// The calling part of `cargo xtask live`'s drivers (with its recording proxy).
+#[path = "../../xtask/src/live/calls.rs"]
+pub mod live_calls;
 
 // The snapshots of `tests/specs/`, compiled as modules of this crate as well, so that
 // `cargo clippy --workspace --all-targets -- -D warnings` lints the generated code.
@@ -85,6 +88,9 @@ pub mod snapshot_recursion;
 #[rustfmt::skip]
 #[path = "../snapshots/streams.rs"]
 pub mod snapshot_streams;
+#[rustfmt::skip]
+#[path = "../snapshots/undocumented.rs"]
+pub mod snapshot_undocumented;
 #[rustfmt::skip]
 #[path = "../snapshots/reserved_names.rs"]
 pub mod snapshot_reserved_names;

@@ -314,7 +314,8 @@ async fn an_html_error_page_is_kept_after_the_retries() {
         .send()
         .await
         .unwrap_err();
-    let Error::Decode { response, .. } = &err else {
+    // Not the `default` error type: an unexpected response, kept whole.
+    let Error::UnexpectedStatus(response) = &err else {
         panic!("{err:?}")
     };
     assert_eq!(response.status, 502);

@@ -9,6 +9,7 @@ pub mod features;
 pub mod fsutil;
 pub mod fuzz;
 pub mod litellm;
+pub mod live;
 pub mod openapi_jsonschema;
 pub mod streaming_bench;
 

@@ -5,6 +5,8 @@
 //! - `validate PATH [--deny-warnings]` reports a document's problems
 //! - `conformance [DOC…] [--full]` proves generated crates on examples, synthetic
 //!   instances and a Prism mock
+//! - `live [SERVER…] [--all]` runs generated clients against real servers (Chroma,
+//!   Airflow) installed from pinned PyPI releases
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -133,6 +135,20 @@ enum Command {
         #[arg(long)]
         report: Option<PathBuf>,
     },
+    /// Generated clients against real servers from pinned PyPI releases, started on
+    /// loopback (installed into `.tools/live/` on first use): seeded through their
+    /// own API, every operation that can be filled called, every body validated,
+    /// decoded and encoded again; failures classified. Default: Chroma.
+    Live {
+        /// Servers to run (`chroma`, `airflow`).
+        servers: Vec<String>,
+        /// Every server (Airflow too: a 1.5 GB install and a few minutes more).
+        #[arg(long)]
+        all: bool,
+        /// Where the report goes (default `bench/live.md`).
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
     /// Report a document's problems without generating.
     Validate {
         path: PathBuf,
@@ -195,6 +211,11 @@ fn main() -> ExitCode {
             no_prism,
             report,
         } => conformance(paths, samples, full, seed, no_prism, report),
+        Command::Live {
+            servers,
+            all,
+            report,
+        } => live(servers, all, report),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -203,6 +224,29 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn live(names: Vec<String>, all: bool, report: Option<PathBuf>) -> Result<()> {
+    let root = xtask::workspace_root();
+    let servers: Vec<xtask::live::Server> = if all {
+        xtask::live::ALL.to_vec()
+    } else if names.is_empty() {
+        vec![xtask::live::CHROMA]
+    } else {
+        names
+            .iter()
+            .map(|n| {
+                xtask::live::ALL
+                    .iter()
+                    .find(|s| s.name == n)
+                    .copied()
+                    .with_context(|| format!("no server `{n}` (there are: chroma, airflow)"))
+            })
+            .collect::<Result<_>>()?
+    };
+    let report = report.unwrap_or_else(|| root.join("bench/live.md"));
+    let reports = xtask::live::run(&root, &servers, Some(&report))?;
+    xtask::live::verdict(&reports)
 }
 
 fn conformance(

@@ -4,7 +4,7 @@
 use super::ClientEmitter;
 use crate::docs;
 use crate::names::ident_text;
-use crate::operations::{Operation, Param, StatusMatch};
+use crate::operations::{Decode, Operation, Param, StatusMatch, Undocumented2xx};
 use crate::types::Ty;
 
 impl ClientEmitter<'_> {
@@ -56,21 +56,36 @@ impl ClientEmitter<'_> {
         lines.push("# Errors".into());
         lines.push(String::new());
         for c in op.responses.iter().filter(|c| !c.success) {
+            let otherwise = if c.status == StatusMatch::Default
+                && matches!(c.decode, Decode::Json(_))
+            {
+                "; a body that is not its type: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)"
+            } else {
+                ""
+            };
             lines.push(format!(
-                "- {}: [`{}Error::{}`] in [`Error::Api`](crate::Error::Api)",
+                "- {}: [`{}Error::{}`] in [`Error::Api`](crate::Error::Api){otherwise}",
                 status_text(c.status),
                 op.type_name,
                 ident_text(&c.variant)
             ));
         }
+        match op.undocumented_2xx() {
+            Undocumented2xx::Covered => {}
+            Undocumented2xx::AsSuccess(_) => lines.push(
+                "- an undocumented 2xx status: decoded as the success type (its status kept in \
+                 the `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) \
+                 when the body is not that type"
+                    .into(),
+            ),
+            Undocumented2xx::Unexpected => lines.push(
+                "- an undocumented 2xx status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)"
+                    .into(),
+            ),
+        }
         if !op.has_default() {
             lines.push(
                 "- any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)"
-                    .into(),
-            );
-        } else if op.undocumented_2xx_is_unexpected() {
-            lines.push(
-                "- an undocumented 2xx status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)"
                     .into(),
             );
         }

@@ -160,18 +160,6 @@ impl<'a> ClientEmitter<'a> {
     }
 }
 
-/// The success cases of an operation with their distinct decodings: one means the
-/// body type is that decoding; several mean an enum of them.
-pub(crate) fn distinct_successes(op: &Operation) -> Vec<&Decode> {
-    let mut distinct: Vec<&Decode> = Vec::new();
-    for c in op.responses.iter().filter(|r| r.success) {
-        if !distinct.contains(&&c.decode) {
-            distinct.push(&c.decode);
-        }
-    }
-    distinct
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,10 +216,38 @@ mod tests {
             text.find(needle)
                 .unwrap_or_else(|| panic!("{needle}\n{text}"))
         };
+        let default = "_ => Err(response.default_error_json(AError::Default))";
         assert!(at("200 => response.json()") < at("status if (400..=499)"));
-        assert!(at("status if (400..=499)") < at("_ => Err(response.error_json(AError::Default))"));
+        assert!(at("status if (400..=499)") < at(default));
+        // An undocumented 2xx is the one success type, before `default` takes it.
         assert!(
-            at("status if (200..=299).contains(&status) =>") < at("_ => Err(response.error_json")
+            at("status if (200..=299).contains(&status) => response.undocumented_json()")
+                < at(default)
         );
+    }
+
+    #[test]
+    fn an_undocumented_2xx_is_read_as_the_success_type_only_when_there_is_one() {
+        let ok = |schema: serde_json::Value| json!({"description": "ok", "content": {"application/json": {"schema": schema}}});
+        // Two success types: an enum, so an undocumented 2xx cannot be one of them.
+        let text = printed_op(json!({"/a": {"get": {"operationId": "a", "responses": {
+            "200": ok(json!({"type": "string"})),
+            "202": ok(json!({"type": "integer"})),
+            "default": ok(json!({"type": "object"}))
+        }}}}));
+        assert!(
+            text.contains("status if (200..=299).contains(&status) => {\n                Err(runtime::Error::UnexpectedStatus(response))"),
+            "{text}"
+        );
+        // The same type twice is one type; a `2XX` range covers every success itself.
+        let text = printed_op(json!({"/a": {"get": {"operationId": "a", "responses": {
+            "200": ok(json!({"type": "string"})),
+            "201": ok(json!({"type": "string"}))
+        }}}}));
+        assert!(text.contains("=> response.undocumented_json()"), "{text}");
+        let text = printed_op(json!({"/a": {"get": {"operationId": "a", "responses": {
+            "2XX": ok(json!({"type": "string"}))
+        }}}}));
+        assert!(!text.contains("undocumented"), "{text}");
     }
 }

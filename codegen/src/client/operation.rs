@@ -177,7 +177,7 @@ impl ClientEmitter<'_> {
 
     /// The success type of an operation, and the enum when it has several.
     fn success_type(&self, op: &Operation) -> (TokenStream, Option<TokenStream>) {
-        match super::distinct_successes(op).as_slice() {
+        match op.success_decodings().as_slice() {
             [] => (quote!(()), None),
             [one] => (self.decode_type(one), None),
             _ => {

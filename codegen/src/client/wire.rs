@@ -4,7 +4,9 @@
 use super::ClientEmitter;
 use crate::http::Segment;
 use crate::names::ident;
-use crate::operations::{BodyKind, Decode, Location, Operation, Param, StatusMatch, Style};
+use crate::operations::{
+    BodyKind, Decode, Location, Operation, Param, StatusMatch, Style, Undocumented2xx,
+};
 use crate::types::Ty;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -46,7 +48,8 @@ impl ClientEmitter<'_> {
         }
     }
 
-    /// `Operation::decode`: exact statuses, then ranges, then `default`.
+    /// `Operation::decode`: exact statuses, then ranges, then an undocumented 2xx,
+    /// then `default`.
     pub(super) fn decode_fn(&self, op: &Operation, success_is_enum: bool) -> TokenStream {
         let error_name = format_ident!("{}Error", op.type_name);
         let response_name = format_ident!("{}Response", op.type_name);
@@ -58,6 +61,21 @@ impl ClientEmitter<'_> {
         });
         let mut arms = TokenStream::new();
         let mut only_default = None;
+        // A 2xx the document does not list, before `default` takes it.
+        let mut undocumented_2xx = match op.undocumented_2xx() {
+            Undocumented2xx::Covered => None,
+            Undocumented2xx::AsSuccess(decode) => Some(match decode {
+                Decode::Json(_) => quote!(response.undocumented_json()),
+                Decode::Text => quote!(response.undocumented_text()),
+                Decode::Bytes => quote!(response.bytes_body()),
+                Decode::Empty => quote!(response.undocumented_empty()),
+            }),
+            // Without a `default`, the last arm says so anyway.
+            Undocumented2xx::Unexpected => op
+                .default_error()
+                .is_some()
+                .then(|| quote!(Err(runtime::Error::UnexpectedStatus(response)))),
+        };
         for c in ordered {
             let pattern = match c.status {
                 StatusMatch::Code(code) => {
@@ -92,6 +110,11 @@ impl ClientEmitter<'_> {
                 }
             } else {
                 match &c.decode {
+                    // `default` stands for every status not listed: a body that is
+                    // not its type is an unexpected response, not a decoding error.
+                    Decode::Json(_) if c.status == StatusMatch::Default => {
+                        quote!(Err(response.default_error_json(#error_name::#v)))
+                    }
                     Decode::Json(_) => quote!(Err(response.error_json(#error_name::#v))),
                     Decode::Text => quote!(Err(response.error_text(#error_name::#v))),
                     Decode::Bytes => quote! {
@@ -105,15 +128,18 @@ impl ClientEmitter<'_> {
             };
             if c.status == StatusMatch::Default {
                 only_default = Some(expr.clone());
-                // With documented successes, `default` describes failures: an
-                // undocumented 2xx is not one, and is reported as unexpected.
-                if op.undocumented_2xx_is_unexpected() {
+                if let Some(decode) = undocumented_2xx.take() {
                     arms.extend(quote! {
-                        status if (200..=299).contains(&status) => Err(runtime::Error::UnexpectedStatus(response)),
+                        status if (200..=299).contains(&status) => #decode,
                     });
                 }
             }
             arms.extend(quote!(#pattern => #expr,));
+        }
+        if let Some(decode) = undocumented_2xx {
+            arms.extend(quote! {
+                status if (200..=299).contains(&status) => #decode,
+            });
         }
         if only_default.is_none() {
             arms.extend(quote!(_ => Err(runtime::Error::UnexpectedStatus(response)),));

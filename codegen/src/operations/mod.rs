@@ -95,18 +95,51 @@ impl Operation {
         })
     }
 
-    /// Whether an undocumented 2xx status is an error: the operation documents its
-    /// successes, so its `default` response describes failures, and no `2XX` range
-    /// covers every success.
-    pub fn undocumented_2xx_is_unexpected(&self) -> bool {
+    /// How a 2xx status the document does not list for this operation is read.
+    pub fn undocumented_2xx(&self) -> Undocumented2xx<'_> {
+        let covered = self.responses.iter().any(|c| {
+            c.status == StatusMatch::Range(2) || (c.status == StatusMatch::Default && c.success)
+        });
+        if covered {
+            return Undocumented2xx::Covered;
+        }
+        match self.success_decodings().as_slice() {
+            [one] => Undocumented2xx::AsSuccess(one),
+            _ => Undocumented2xx::Unexpected,
+        }
+    }
+
+    /// The success cases' distinct decodings: one means the success type is that
+    /// decoding; several mean an enum of them.
+    pub fn success_decodings(&self) -> Vec<&Decode> {
+        let mut distinct: Vec<&Decode> = Vec::new();
+        for c in self.responses.iter().filter(|r| r.success) {
+            if !distinct.contains(&&c.decode) {
+                distinct.push(&c.decode);
+            }
+        }
+        distinct
+    }
+
+    /// The `default` response when it describes errors: an error status the
+    /// document does not list is tried against it.
+    pub fn default_error(&self) -> Option<&ResponseCase> {
         self.responses
             .iter()
-            .any(|c| c.status == StatusMatch::Default && !c.success)
-            && !self
-                .responses
-                .iter()
-                .any(|c| c.status == StatusMatch::Range(2))
+            .find(|c| c.status == StatusMatch::Default && !c.success)
     }
+}
+
+/// What becomes of a 2xx status an operation does not list.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Undocumented2xx<'a> {
+    /// A `2XX` range, or a `default` that is the success case, covers it.
+    Covered,
+    /// Decoded as the operation's one success type (its status kept); a body that
+    /// does not decode as it is `UnexpectedStatus`.
+    AsSuccess(&'a Decode),
+    /// The operation has no success type, or several: `UnexpectedStatus`.
+    Unexpected,
 }
 
 /// Offset/limit pagination, resolved to Rust names and types.

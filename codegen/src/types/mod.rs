@@ -137,6 +137,15 @@ pub struct StructDef {
     pub extra: Option<(String, Ty)>,
 }
 
+impl StructDef {
+    /// Whether the map of other members can hold a `null`: then an explicit `null`
+    /// sent for an optional member the document does not mark nullable is kept
+    /// there, under the member's name, and written back in the member's place.
+    pub fn keeps_nulls(&self) -> bool {
+        matches!(&self.extra, Some((_, Ty::Json | Ty::Option(_))))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Field {
     pub name: String,

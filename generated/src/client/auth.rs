@@ -19,9 +19,11 @@ impl Client {
     ///
     /// - `401`: [`GetCurrentUserError::Unauthorized`] in [`Error::Api`](crate::Error::Api)
     /// - any other status (`default`): [`GetCurrentUserError::Default`] in
-    ///   [`Error::Api`](crate::Error::Api)
-    /// - an undocumented 2xx status:
+    ///   [`Error::Api`](crate::Error::Api); a body that is not its type:
     ///   [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+    ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    ///   when the body is not that type
     /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
     ///   [`Error::Transport`](crate::Error::Transport)
     ///
@@ -74,10 +76,8 @@ impl runtime::Operation for GetCurrentUser {
         match response.status.as_u16() {
             200 => response.json(),
             401 => Err(response.error_json(GetCurrentUserError::Unauthorized)),
-            status if (200..=299).contains(&status) => {
-                Err(runtime::Error::UnexpectedStatus(response))
-            }
-            _ => Err(response.error_json(GetCurrentUserError::Default)),
+            status if (200..=299).contains(&status) => response.undocumented_json(),
+            _ => Err(response.default_error_json(GetCurrentUserError::Default)),
         }
     }
 }

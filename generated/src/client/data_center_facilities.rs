@@ -31,9 +31,11 @@ impl Client {
     /// # Errors
     ///
     /// - any other status (`default`): [`SearchDataCenterFacilitiesError::Default`] in
-    ///   [`Error::Api`](crate::Error::Api)
-    /// - an undocumented 2xx status:
+    ///   [`Error::Api`](crate::Error::Api); a body that is not its type:
     ///   [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+    ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    ///   when the body is not that type
     /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
     ///   [`Error::Transport`](crate::Error::Transport)
     ///
@@ -136,10 +138,12 @@ impl runtime::Operation for SearchDataCenterFacilities {
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             200 => response.json(),
-            status if (200..=299).contains(&status) => {
-                Err(runtime::Error::UnexpectedStatus(response))
+            status if (200..=299).contains(&status) => response.undocumented_json(),
+            _ => {
+                Err(
+                    response.default_error_json(SearchDataCenterFacilitiesError::Default),
+                )
             }
-            _ => Err(response.error_json(SearchDataCenterFacilitiesError::Default)),
         }
     }
 }

@@ -23,9 +23,11 @@ impl Client {
     /// # Errors
     ///
     /// - any other status (`default`): [`ListCompanyMetrosError::Default`] in
-    ///   [`Error::Api`](crate::Error::Api)
-    /// - an undocumented 2xx status:
+    ///   [`Error::Api`](crate::Error::Api); a body that is not its type:
     ///   [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+    ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    ///   when the body is not that type
     /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
     ///   [`Error::Transport`](crate::Error::Transport)
     ///
@@ -67,9 +69,11 @@ impl Client {
     ///
     /// - `404`: [`GetMetroError::NotFound`] in [`Error::Api`](crate::Error::Api)
     /// - any other status (`default`): [`GetMetroError::Default`] in
-    ///   [`Error::Api`](crate::Error::Api)
-    /// - an undocumented 2xx status:
+    ///   [`Error::Api`](crate::Error::Api); a body that is not its type:
     ///   [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+    ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    ///   when the body is not that type
     /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
     ///   [`Error::Transport`](crate::Error::Transport)
     ///
@@ -134,10 +138,8 @@ impl runtime::Operation for ListCompanyMetros {
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             200 => response.json(),
-            status if (200..=299).contains(&status) => {
-                Err(runtime::Error::UnexpectedStatus(response))
-            }
-            _ => Err(response.error_json(ListCompanyMetrosError::Default)),
+            status if (200..=299).contains(&status) => response.undocumented_json(),
+            _ => Err(response.default_error_json(ListCompanyMetrosError::Default)),
         }
     }
 }
@@ -237,10 +239,8 @@ impl runtime::Operation for GetMetro {
         match response.status.as_u16() {
             200 => response.json(),
             404 => Err(response.error_json(GetMetroError::NotFound)),
-            status if (200..=299).contains(&status) => {
-                Err(runtime::Error::UnexpectedStatus(response))
-            }
-            _ => Err(response.error_json(GetMetroError::Default)),
+            status if (200..=299).contains(&status) => response.undocumented_json(),
+            _ => Err(response.default_error_json(GetMetroError::Default)),
         }
     }
 }

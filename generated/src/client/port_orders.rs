@@ -24,9 +24,11 @@ impl Client {
     /// # Errors
     ///
     /// - any other status (`default`): [`ListPortOrdersError::Default`] in
-    ///   [`Error::Api`](crate::Error::Api)
-    /// - an undocumented 2xx status:
+    ///   [`Error::Api`](crate::Error::Api); a body that is not its type:
     ///   [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+    ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    ///   when the body is not that type
     /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
     ///   [`Error::Transport`](crate::Error::Transport)
     ///
@@ -75,9 +77,11 @@ impl Client {
     ///
     /// - `400`: [`CreatePortOrderError::BadRequest`] in [`Error::Api`](crate::Error::Api)
     /// - any other status (`default`): [`CreatePortOrderError::Default`] in
-    ///   [`Error::Api`](crate::Error::Api)
-    /// - an undocumented 2xx status:
+    ///   [`Error::Api`](crate::Error::Api); a body that is not its type:
     ///   [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+    ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    ///   when the body is not that type
     /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
     ///   [`Error::Transport`](crate::Error::Transport)
     ///
@@ -125,9 +129,11 @@ impl Client {
     /// # Errors
     ///
     /// - any other status (`default`): [`GetPortOrderError::Default`] in
-    ///   [`Error::Api`](crate::Error::Api)
-    /// - an undocumented 2xx status:
+    ///   [`Error::Api`](crate::Error::Api); a body that is not its type:
     ///   [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+    ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    ///   when the body is not that type
     /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
     ///   [`Error::Transport`](crate::Error::Transport)
     ///
@@ -175,9 +181,11 @@ impl Client {
     /// # Errors
     ///
     /// - any other status (`default`): [`RequestPortOrderLoaError::Default`] in
-    ///   [`Error::Api`](crate::Error::Api)
-    /// - an undocumented 2xx status:
+    ///   [`Error::Api`](crate::Error::Api); a body that is not its type:
     ///   [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+    ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    ///   when the body is not that type
     /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
     ///   [`Error::Transport`](crate::Error::Transport)
     ///
@@ -244,10 +252,8 @@ impl runtime::Operation for ListPortOrders {
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             200 => response.json(),
-            status if (200..=299).contains(&status) => {
-                Err(runtime::Error::UnexpectedStatus(response))
-            }
-            _ => Err(response.error_json(ListPortOrdersError::Default)),
+            status if (200..=299).contains(&status) => response.undocumented_json(),
+            _ => Err(response.default_error_json(ListPortOrdersError::Default)),
         }
     }
 }
@@ -353,10 +359,8 @@ impl runtime::Operation for CreatePortOrder {
         match response.status.as_u16() {
             200 => response.json(),
             400 => Err(response.error_json(CreatePortOrderError::BadRequest)),
-            status if (200..=299).contains(&status) => {
-                Err(runtime::Error::UnexpectedStatus(response))
-            }
-            _ => Err(response.error_json(CreatePortOrderError::Default)),
+            status if (200..=299).contains(&status) => response.undocumented_json(),
+            _ => Err(response.default_error_json(CreatePortOrderError::Default)),
         }
     }
 }
@@ -470,10 +474,8 @@ impl runtime::Operation for GetPortOrder {
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             200 => response.json(),
-            status if (200..=299).contains(&status) => {
-                Err(runtime::Error::UnexpectedStatus(response))
-            }
-            _ => Err(response.error_json(GetPortOrderError::Default)),
+            status if (200..=299).contains(&status) => response.undocumented_json(),
+            _ => Err(response.default_error_json(GetPortOrderError::Default)),
         }
     }
 }
@@ -586,10 +588,8 @@ impl runtime::Operation for RequestPortOrderLoa {
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             200 => response.json(),
-            status if (200..=299).contains(&status) => {
-                Err(runtime::Error::UnexpectedStatus(response))
-            }
-            _ => Err(response.error_json(RequestPortOrderLoaError::Default)),
+            status if (200..=299).contains(&status) => response.undocumented_json(),
+            _ => Err(response.default_error_json(RequestPortOrderLoaError::Default)),
         }
     }
 }

@@ -167,6 +167,55 @@ impl RawResponse {
         }
     }
 
+    /// A status the document does not list, read by its `default` error
+    /// response: decoded, the documented error; otherwise `UnexpectedStatus` with
+    /// the raw body (a proxy's HTML page is not a malformed `default` body).
+    pub(crate) fn default_error_json<T: serde::de::DeserializeOwned, E>(
+        self,
+        wrap: fn(T) -> E,
+    ) -> Error<E> {
+        match decode_json(&self.body) {
+            Ok(value) => Error::Api {
+                body: wrap(value),
+                response: self,
+            },
+            Err(_) => Error::UnexpectedStatus(self),
+        }
+    }
+
+    /// A 2xx status the document does not list, for an operation with one
+    /// success type: decoded as that type, keeping the status; a body that is not
+    /// that type is `UnexpectedStatus` with the raw body.
+    pub(crate) fn undocumented_json<T: serde::de::DeserializeOwned, E>(
+        self,
+    ) -> Result<ResponseValue<T>, Error<E>> {
+        match decode_json(&self.body) {
+            Ok(value) => Ok(self.value(value)),
+            Err(_) => Err(Error::UnexpectedStatus(self)),
+        }
+    }
+
+    /// As `undocumented_json`, for a text success: UTF-8 text, or `UnexpectedStatus`.
+    pub(crate) fn undocumented_text<E>(self) -> Result<ResponseValue<String>, Error<E>> {
+        match std::str::from_utf8(&self.body) {
+            Ok(text) => {
+                let text = text.to_string();
+                Ok(self.value(text))
+            }
+            Err(_) => Err(Error::UnexpectedStatus(self)),
+        }
+    }
+
+    /// As `undocumented_json`, for a success without a body: an empty body, or
+    /// `UnexpectedStatus` (a body would be lost in `()`).
+    pub(crate) fn undocumented_empty<E>(self) -> Result<ResponseValue<()>, Error<E>> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            Ok(self.value(()))
+        } else {
+            Err(Error::UnexpectedStatus(self))
+        }
+    }
+
     pub(crate) fn error_text<E>(self, wrap: fn(String) -> E) -> Error<E> {
         let text = self.text().into_owned();
         Error::Api {

@@ -25,6 +25,7 @@ pub struct User {
     pub companies: Option<Vec<UserCompany>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -33,24 +34,16 @@ impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        if let Some(value) = &self.companies {
-            map.serialize_entry("companies", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "username", &self.username, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+        super::runtime::member(&mut map, "email", &self.email, &self.extra)?;
+        super::runtime::member(&mut map, "companies", &self.companies, &self.extra)?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &["companies", "email", "id", "name", "username"],
+        )?;
         map.end()
     }
 }
@@ -63,11 +56,11 @@ impl super::runtime::Object for User {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "username" => f1 = map.next_value()?,
+                "id" => f0 = Some(map.next_value()?),
+                "username" => f1 = Some(map.next_value()?),
                 "name" => f2 = Some(map.next_value()?),
                 "email" => f3 = Some(map.next_value()?),
-                "companies" => f4 = map.next_value()?,
+                "companies" => f4 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -75,11 +68,11 @@ impl super::runtime::Object for User {
             }
         }
         Ok(Self {
-            id: f0,
-            username: f1,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            username: super::runtime::or_null(f1, &mut extra, "username"),
             name: f2,
             email: f3,
-            companies: f4,
+            companies: super::runtime::or_null(f4, &mut extra, "companies"),
             extra,
         })
     }
@@ -111,6 +104,7 @@ pub struct UserCompany {
     pub name: Option<String>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -119,18 +113,10 @@ impl serde::Serialize for UserCompany {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "username", &self.username, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+        super::runtime::rest(&mut map, &self.extra, &["id", "name", "username"])?;
         map.end()
     }
 }
@@ -143,9 +129,9 @@ impl super::runtime::Object for UserCompany {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "username" => f1 = map.next_value()?,
-                "name" => f2 = map.next_value()?,
+                "id" => f0 = Some(map.next_value()?),
+                "username" => f1 = Some(map.next_value()?),
+                "name" => f2 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -153,9 +139,9 @@ impl super::runtime::Object for UserCompany {
             }
         }
         Ok(Self {
-            id: f0,
-            username: f1,
-            name: f2,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            username: super::runtime::or_null(f1, &mut extra, "username"),
+            name: super::runtime::or_null(f2, &mut extra, "name"),
             extra,
         })
     }

@@ -34,6 +34,7 @@ pub struct DataCenterFacilityFilter {
     pub order: Option<SortOrder>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -42,21 +43,15 @@ impl serde::Serialize for DataCenterFacilityFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#where {
-            map.serialize_entry("where", value)?;
-        }
-        if let Some(value) = &self.skip {
-            map.serialize_entry("skip", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.order {
-            map.serialize_entry("order", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "where", &self.r#where, &self.extra)?;
+        super::runtime::member(&mut map, "skip", &self.skip, &self.extra)?;
+        super::runtime::member(&mut map, "limit", &self.limit, &self.extra)?;
+        super::runtime::member(&mut map, "order", &self.order, &self.extra)?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &["limit", "order", "skip", "where"],
+        )?;
         map.end()
     }
 }
@@ -69,10 +64,10 @@ impl super::runtime::Object for DataCenterFacilityFilter {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "where" => f0 = map.next_value()?,
-                "skip" => f1 = map.next_value()?,
-                "limit" => f2 = map.next_value()?,
-                "order" => f3 = map.next_value()?,
+                "where" => f0 = Some(map.next_value()?),
+                "skip" => f1 = Some(map.next_value()?),
+                "limit" => f2 = Some(map.next_value()?),
+                "order" => f3 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -80,10 +75,10 @@ impl super::runtime::Object for DataCenterFacilityFilter {
             }
         }
         Ok(Self {
-            r#where: f0,
-            skip: f1,
-            limit: f2,
-            order: f3,
+            r#where: super::runtime::or_null(f0, &mut extra, "where"),
+            skip: super::runtime::or_null(f1, &mut extra, "skip"),
+            limit: super::runtime::or_null(f2, &mut extra, "limit"),
+            order: super::runtime::or_null(f3, &mut extra, "order"),
             extra,
         })
     }

@@ -134,6 +134,7 @@ pub struct CreateLayer2ConnectionRequest {
     pub evergreen: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -148,36 +149,55 @@ impl serde::Serialize for CreateLayer2ConnectionRequest {
         map.serialize_entry("speed", &self.speed)?;
         map.serialize_entry("destCompany", &self.dest_company)?;
         map.serialize_entry("destMetroId", &self.dest_metro_id)?;
-        if let Some(value) = &self.dest_port_id {
-            map.serialize_entry("destPortId", value)?;
-        }
-        if let Some(value) = &self.dest_dcf {
-            map.serialize_entry("destDcf", value)?;
-        }
-        if let Some(value) = &self.dest_region_id {
-            map.serialize_entry("destRegionId", value)?;
-        }
-        if let Some(value) = &self.duration {
-            map.serialize_entry("duration", value)?;
-        }
-        if let Some(value) = &self.duration_unit {
-            map.serialize_entry("durationUnit", value)?;
-        }
-        if let Some(value) = &self.payment_type {
-            map.serialize_entry("paymentType", value)?;
-        }
-        if let Some(value) = &self.payment_transaction_id {
-            map.serialize_entry("paymentTransactionId", value)?;
-        }
-        if let Some(value) = &self.class_of_service {
-            map.serialize_entry("classOfService", value)?;
-        }
-        if let Some(value) = &self.evergreen {
-            map.serialize_entry("evergreen", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "destPortId", &self.dest_port_id, &self.extra)?;
+        super::runtime::member(&mut map, "destDcf", &self.dest_dcf, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "destRegionId",
+            &self.dest_region_id,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "duration", &self.duration, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "durationUnit",
+            &self.duration_unit,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "paymentType",
+            &self.payment_type,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "paymentTransactionId",
+            &self.payment_transaction_id,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "classOfService",
+            &self.class_of_service,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "evergreen", &self.evergreen, &self.extra)?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "classOfService",
+                "destDcf",
+                "destPortId",
+                "destRegionId",
+                "duration",
+                "durationUnit",
+                "evergreen",
+                "paymentTransactionId",
+                "paymentType",
+            ],
+        )?;
         map.end()
     }
 }
@@ -228,15 +248,15 @@ impl super::runtime::Object for CreateLayer2ConnectionRequest {
                 "speed" => f3 = Some(map.next_value()?),
                 "destCompany" => f4 = Some(map.next_value()?),
                 "destMetroId" => f5 = Some(map.next_value()?),
-                "destPortId" => f6 = map.next_value()?,
-                "destDcf" => f7 = map.next_value()?,
-                "destRegionId" => f8 = map.next_value()?,
-                "duration" => f9 = map.next_value()?,
-                "durationUnit" => f10 = map.next_value()?,
-                "paymentType" => f11 = map.next_value()?,
-                "paymentTransactionId" => f12 = map.next_value()?,
-                "classOfService" => f13 = map.next_value()?,
-                "evergreen" => f14 = map.next_value()?,
+                "destPortId" => f6 = Some(map.next_value()?),
+                "destDcf" => f7 = Some(map.next_value()?),
+                "destRegionId" => f8 = Some(map.next_value()?),
+                "duration" => f9 = Some(map.next_value()?),
+                "durationUnit" => f10 = Some(map.next_value()?),
+                "paymentType" => f11 = Some(map.next_value()?),
+                "paymentTransactionId" => f12 = Some(map.next_value()?),
+                "classOfService" => f13 = Some(map.next_value()?),
+                "evergreen" => f14 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -250,15 +270,19 @@ impl super::runtime::Object for CreateLayer2ConnectionRequest {
             speed: super::runtime::required(f3, "speed")?,
             dest_company: super::runtime::required(f4, "destCompany")?,
             dest_metro_id: super::runtime::required(f5, "destMetroId")?,
-            dest_port_id: f6,
-            dest_dcf: f7,
-            dest_region_id: f8,
-            duration: f9,
-            duration_unit: f10,
-            payment_type: f11,
-            payment_transaction_id: f12,
-            class_of_service: f13,
-            evergreen: f14,
+            dest_port_id: super::runtime::or_null(f6, &mut extra, "destPortId"),
+            dest_dcf: super::runtime::or_null(f7, &mut extra, "destDcf"),
+            dest_region_id: super::runtime::or_null(f8, &mut extra, "destRegionId"),
+            duration: super::runtime::or_null(f9, &mut extra, "duration"),
+            duration_unit: super::runtime::or_null(f10, &mut extra, "durationUnit"),
+            payment_type: super::runtime::or_null(f11, &mut extra, "paymentType"),
+            payment_transaction_id: super::runtime::or_null(
+                f12,
+                &mut extra,
+                "paymentTransactionId",
+            ),
+            class_of_service: super::runtime::or_null(f13, &mut extra, "classOfService"),
+            evergreen: super::runtime::or_null(f14, &mut extra, "evergreen"),
             extra,
         })
     }
@@ -341,6 +365,7 @@ pub struct Layer2Connection {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -349,48 +374,58 @@ impl serde::Serialize for Layer2Connection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.speed {
-            map.serialize_entry("speed", value)?;
-        }
-        if let Some(value) = &self.src_region_id {
-            map.serialize_entry("srcRegionId", value)?;
-        }
-        if let Some(value) = &self.dest_region_id {
-            map.serialize_entry("destRegionId", value)?;
-        }
-        if let Some(value) = &self.vlan {
-            map.serialize_entry("vlan", value)?;
-        }
-        if let Some(value) = &self.subconnections {
-            map.serialize_entry("subconnections", value)?;
-        }
-        if let Some(value) = &self.cdr_billing_type {
-            map.serialize_entry("cdrBillingType", value)?;
-        }
-        if let Some(value) = &self.payg {
-            map.serialize_entry("payg", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("createdAt", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("updatedAt", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
+        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
+        super::runtime::member(&mut map, "speed", &self.speed, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "srcRegionId",
+            &self.src_region_id,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "destRegionId",
+            &self.dest_region_id,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "vlan", &self.vlan, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "subconnections",
+            &self.subconnections,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "cdrBillingType",
+            &self.cdr_billing_type,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "payg", &self.payg, &self.extra)?;
+        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
+        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "cdrBillingType",
+                "createdAt",
+                "destRegionId",
+                "id",
+                "name",
+                "payg",
+                "speed",
+                "srcRegionId",
+                "status",
+                "subconnections",
+                "type",
+                "updatedAt",
+                "vlan",
+            ],
+        )?;
         map.end()
     }
 }
@@ -431,19 +466,19 @@ impl super::runtime::Object for Layer2Connection {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "name" => f1 = map.next_value()?,
-                "type" => f2 = map.next_value()?,
-                "status" => f3 = map.next_value()?,
-                "speed" => f4 = map.next_value()?,
+                "id" => f0 = Some(map.next_value()?),
+                "name" => f1 = Some(map.next_value()?),
+                "type" => f2 = Some(map.next_value()?),
+                "status" => f3 = Some(map.next_value()?),
+                "speed" => f4 = Some(map.next_value()?),
                 "srcRegionId" => f5 = Some(map.next_value()?),
                 "destRegionId" => f6 = Some(map.next_value()?),
-                "vlan" => f7 = map.next_value()?,
-                "subconnections" => f8 = map.next_value()?,
-                "cdrBillingType" => f9 = map.next_value()?,
+                "vlan" => f7 = Some(map.next_value()?),
+                "subconnections" => f8 = Some(map.next_value()?),
+                "cdrBillingType" => f9 = Some(map.next_value()?),
                 "payg" => f10 = Some(map.next_value()?),
-                "createdAt" => f11 = map.next_value()?,
-                "updatedAt" => f12 = map.next_value()?,
+                "createdAt" => f11 = Some(map.next_value()?),
+                "updatedAt" => f12 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -451,19 +486,19 @@ impl super::runtime::Object for Layer2Connection {
             }
         }
         Ok(Self {
-            id: f0,
-            name: f1,
-            r#type: f2,
-            status: f3,
-            speed: f4,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            name: super::runtime::or_null(f1, &mut extra, "name"),
+            r#type: super::runtime::or_null(f2, &mut extra, "type"),
+            status: super::runtime::or_null(f3, &mut extra, "status"),
+            speed: super::runtime::or_null(f4, &mut extra, "speed"),
             src_region_id: f5,
             dest_region_id: f6,
-            vlan: f7,
-            subconnections: f8,
-            cdr_billing_type: f9,
+            vlan: super::runtime::or_null(f7, &mut extra, "vlan"),
+            subconnections: super::runtime::or_null(f8, &mut extra, "subconnections"),
+            cdr_billing_type: super::runtime::or_null(f9, &mut extra, "cdrBillingType"),
             payg: f10,
-            created_at: f11,
-            updated_at: f12,
+            created_at: super::runtime::or_null(f11, &mut extra, "createdAt"),
+            updated_at: super::runtime::or_null(f12, &mut extra, "updatedAt"),
             extra,
         })
     }
@@ -493,6 +528,7 @@ pub struct ConnectionVlan {
     pub customer: Option<Vec<serde_json::Value>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -501,18 +537,10 @@ impl serde::Serialize for ConnectionVlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.service {
-            map.serialize_entry("service", value)?;
-        }
-        if let Some(value) = &self.customer {
-            map.serialize_entry("customer", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "service", &self.service, &self.extra)?;
+        super::runtime::member(&mut map, "customer", &self.customer, &self.extra)?;
+        super::runtime::rest(&mut map, &self.extra, &["customer", "id", "service"])?;
         map.end()
     }
 }
@@ -527,7 +555,7 @@ impl super::runtime::Object for ConnectionVlan {
             match key.as_str() {
                 "id" => f0 = Some(map.next_value()?),
                 "service" => f1 = Some(map.next_value()?),
-                "customer" => f2 = map.next_value()?,
+                "customer" => f2 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -537,7 +565,7 @@ impl super::runtime::Object for ConnectionVlan {
         Ok(Self {
             id: f0,
             service: f1,
-            customer: f2,
+            customer: super::runtime::or_null(f2, &mut extra, "customer"),
             extra,
         })
     }

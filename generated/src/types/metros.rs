@@ -17,6 +17,7 @@ pub struct MetroList {
     pub results: Option<Vec<Metro>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -25,12 +26,8 @@ impl serde::Serialize for MetroList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.results {
-            map.serialize_entry("results", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "results", &self.results, &self.extra)?;
+        super::runtime::rest(&mut map, &self.extra, &["results"])?;
         map.end()
     }
 }
@@ -43,14 +40,17 @@ impl super::runtime::Object for MetroList {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "results" => f0 = map.next_value()?,
+                "results" => f0 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
                 }
             }
         }
-        Ok(Self { results: f0, extra })
+        Ok(Self {
+            results: super::runtime::or_null(f0, &mut extra, "results"),
+            extra,
+        })
     }
 }
 

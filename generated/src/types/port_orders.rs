@@ -133,6 +133,7 @@ pub struct CreatePortOrderRequest {
     pub bundle_cross_connect: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -145,19 +146,25 @@ impl serde::Serialize for CreatePortOrderRequest {
         map.serialize_entry("speed", &self.speed)?;
         map.serialize_entry("portName", &self.port_name)?;
         map.serialize_entry("paymentType", &self.payment_type)?;
-        if let Some(value) = &self.billing_id {
-            map.serialize_entry("billingId", value)?;
-        }
-        if let Some(value) = &self.payment_transaction_id {
-            map.serialize_entry("paymentTransactionId", value)?;
-        }
+        super::runtime::member(&mut map, "billingId", &self.billing_id, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "paymentTransactionId",
+            &self.payment_transaction_id,
+            &self.extra,
+        )?;
         map.serialize_entry("durationUnit", &self.duration_unit)?;
-        if let Some(value) = &self.bundle_cross_connect {
-            map.serialize_entry("bundleCrossConnect", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(
+            &mut map,
+            "bundleCrossConnect",
+            &self.bundle_cross_connect,
+            &self.extra,
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &["billingId", "bundleCrossConnect", "paymentTransactionId"],
+        )?;
         map.end()
     }
 }
@@ -183,10 +190,10 @@ impl super::runtime::Object for CreatePortOrderRequest {
                 "speed" => f1 = Some(map.next_value()?),
                 "portName" => f2 = Some(map.next_value()?),
                 "paymentType" => f3 = Some(map.next_value()?),
-                "billingId" => f4 = map.next_value()?,
-                "paymentTransactionId" => f5 = map.next_value()?,
+                "billingId" => f4 = Some(map.next_value()?),
+                "paymentTransactionId" => f5 = Some(map.next_value()?),
                 "durationUnit" => f6 = Some(map.next_value()?),
-                "bundleCrossConnect" => f7 = map.next_value()?,
+                "bundleCrossConnect" => f7 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -198,10 +205,18 @@ impl super::runtime::Object for CreatePortOrderRequest {
             speed: super::runtime::required(f1, "speed")?,
             port_name: super::runtime::required(f2, "portName")?,
             payment_type: super::runtime::required(f3, "paymentType")?,
-            billing_id: f4,
-            payment_transaction_id: f5,
+            billing_id: super::runtime::or_null(f4, &mut extra, "billingId"),
+            payment_transaction_id: super::runtime::or_null(
+                f5,
+                &mut extra,
+                "paymentTransactionId",
+            ),
             duration_unit: super::runtime::required(f6, "durationUnit")?,
-            bundle_cross_connect: f7,
+            bundle_cross_connect: super::runtime::or_null(
+                f7,
+                &mut extra,
+                "bundleCrossConnect",
+            ),
             extra,
         })
     }
@@ -350,6 +365,7 @@ pub struct PortOrder {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -358,153 +374,193 @@ impl serde::Serialize for PortOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.port_name {
-            map.serialize_entry("portName", value)?;
-        }
-        if let Some(value) = &self.speed {
-            map.serialize_entry("speed", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.status_detail {
-            map.serialize_entry("statusDetail", value)?;
-        }
-        if let Some(value) = &self.loa_status {
-            map.serialize_entry("loaStatus", value)?;
-        }
-        if let Some(value) = &self.loa_sent_at {
-            map.serialize_entry("loaSentAt", value)?;
-        }
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.payment_type {
-            map.serialize_entry("paymentType", value)?;
-        }
-        if let Some(value) = &self.duration_unit {
-            map.serialize_entry("durationUnit", value)?;
-        }
-        if let Some(value) = &self.payg {
-            map.serialize_entry("payg", value)?;
-        }
-        if let Some(value) = &self.billing_id {
-            map.serialize_entry("billingId", value)?;
-        }
-        if let Some(value) = &self.discount_id {
-            map.serialize_entry("discountId", value)?;
-        }
-        if let Some(value) = &self.sales_record_id {
-            map.serialize_entry("salesRecordId", value)?;
-        }
-        if let Some(value) = &self.payment_transaction_id {
-            map.serialize_entry("paymentTransactionId", value)?;
-        }
-        if let Some(value) = &self.external_id {
-            map.serialize_entry("externalId", value)?;
-        }
-        if let Some(value) = &self.request_source {
-            map.serialize_entry("requestSource", value)?;
-        }
-        if let Some(value) = &self.is_manual_create {
-            map.serialize_entry("isManualCreate", value)?;
-        }
-        if let Some(value) = &self.is_edge_port {
-            map.serialize_entry("isEdgePort", value)?;
-        }
-        if let Some(value) = &self.edge_payload {
-            map.serialize_entry("edgePayload", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.company_id {
-            map.serialize_entry("companyId", value)?;
-        }
-        if let Some(value) = &self.company {
-            map.serialize_entry("company", value)?;
-        }
-        if let Some(value) = &self.dcp_company_id {
-            map.serialize_entry("dcpCompanyId", value)?;
-        }
-        if let Some(value) = &self.data_center_facility_id {
-            map.serialize_entry("dataCenterFacilityId", value)?;
-        }
-        if let Some(value) = &self.data_center_facility {
-            map.serialize_entry("dataCenterFacility", value)?;
-        }
-        if let Some(value) = &self.metro_id {
-            map.serialize_entry("metroId", value)?;
-        }
-        if let Some(value) = &self.metro {
-            map.serialize_entry("metro", value)?;
-        }
-        if let Some(value) = &self.pop_id {
-            map.serialize_entry("popId", value)?;
-        }
-        if let Some(value) = &self.location_id {
-            map.serialize_entry("locationId", value)?;
-        }
-        if let Some(value) = &self.requested_location {
-            map.serialize_entry("requestedLocation", value)?;
-        }
-        if let Some(value) = &self.cross_connect_id {
-            map.serialize_entry("crossConnectId", value)?;
-        }
-        if let Some(value) = &self.created_port_id {
-            map.serialize_entry("createdPortId", value)?;
-        }
-        if let Some(value) = &self.port_id {
-            map.serialize_entry("portId", value)?;
-        }
-        if let Some(value) = &self.port {
-            map.serialize_entry("port", value)?;
-        }
-        if let Some(value) = &self.controller {
-            map.serialize_entry("controller", value)?;
-        }
-        if let Some(value) = &self.capabilities {
-            map.serialize_entry("capabilities", value)?;
-        }
-        if let Some(value) = &self.cancelled {
-            map.serialize_entry("cancelled", value)?;
-        }
-        if let Some(value) = &self.cancelled_at {
-            map.serialize_entry("cancelledAt", value)?;
-        }
-        if let Some(value) = &self.cancelled_by {
-            map.serialize_entry("cancelledBy", value)?;
-        }
-        if let Some(value) = &self.created_by {
-            map.serialize_entry("createdBy", value)?;
-        }
-        if let Some(value) = &self.updated_by {
-            map.serialize_entry("updatedBy", value)?;
-        }
-        if let Some(value) = &self.deleted_by {
-            map.serialize_entry("deletedBy", value)?;
-        }
-        if let Some(value) = &self.deleted {
-            map.serialize_entry("deleted", value)?;
-        }
-        if let Some(value) = &self.deleted_at {
-            map.serialize_entry("deletedAt", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("createdAt", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("updatedAt", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "portName", &self.port_name, &self.extra)?;
+        super::runtime::member(&mut map, "speed", &self.speed, &self.extra)?;
+        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "statusDetail",
+            &self.status_detail,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "loaStatus", &self.loa_status, &self.extra)?;
+        super::runtime::member(&mut map, "loaSentAt", &self.loa_sent_at, &self.extra)?;
+        super::runtime::member(&mut map, "message", &self.message, &self.extra)?;
+        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "paymentType",
+            &self.payment_type,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "durationUnit",
+            &self.duration_unit,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "payg", &self.payg, &self.extra)?;
+        super::runtime::member(&mut map, "billingId", &self.billing_id, &self.extra)?;
+        super::runtime::member(&mut map, "discountId", &self.discount_id, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "salesRecordId",
+            &self.sales_record_id,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "paymentTransactionId",
+            &self.payment_transaction_id,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "externalId", &self.external_id, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "requestSource",
+            &self.request_source,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "isManualCreate",
+            &self.is_manual_create,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "isEdgePort", &self.is_edge_port, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "edgePayload",
+            &self.edge_payload,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "tags", &self.tags, &self.extra)?;
+        super::runtime::member(&mut map, "companyId", &self.company_id, &self.extra)?;
+        super::runtime::member(&mut map, "company", &self.company, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "dcpCompanyId",
+            &self.dcp_company_id,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "dataCenterFacilityId",
+            &self.data_center_facility_id,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "dataCenterFacility",
+            &self.data_center_facility,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "metroId", &self.metro_id, &self.extra)?;
+        super::runtime::member(&mut map, "metro", &self.metro, &self.extra)?;
+        super::runtime::member(&mut map, "popId", &self.pop_id, &self.extra)?;
+        super::runtime::member(&mut map, "locationId", &self.location_id, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "requestedLocation",
+            &self.requested_location,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "crossConnectId",
+            &self.cross_connect_id,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "createdPortId",
+            &self.created_port_id,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "portId", &self.port_id, &self.extra)?;
+        super::runtime::member(&mut map, "port", &self.port, &self.extra)?;
+        super::runtime::member(&mut map, "controller", &self.controller, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "capabilities",
+            &self.capabilities,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "cancelled", &self.cancelled, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "cancelledAt",
+            &self.cancelled_at,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "cancelledBy",
+            &self.cancelled_by,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "createdBy", &self.created_by, &self.extra)?;
+        super::runtime::member(&mut map, "updatedBy", &self.updated_by, &self.extra)?;
+        super::runtime::member(&mut map, "deletedBy", &self.deleted_by, &self.extra)?;
+        super::runtime::member(&mut map, "deleted", &self.deleted, &self.extra)?;
+        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
+        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
+        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "billingId",
+                "cancelled",
+                "cancelledAt",
+                "cancelledBy",
+                "capabilities",
+                "company",
+                "companyId",
+                "controller",
+                "createdAt",
+                "createdBy",
+                "createdPortId",
+                "crossConnectId",
+                "dataCenterFacility",
+                "dataCenterFacilityId",
+                "dcpCompanyId",
+                "deleted",
+                "deletedAt",
+                "deletedBy",
+                "discountId",
+                "durationUnit",
+                "edgePayload",
+                "externalId",
+                "id",
+                "isEdgePort",
+                "isManualCreate",
+                "loaSentAt",
+                "loaStatus",
+                "locationId",
+                "message",
+                "metro",
+                "metroId",
+                "payg",
+                "paymentTransactionId",
+                "paymentType",
+                "popId",
+                "port",
+                "portId",
+                "portName",
+                "requestSource",
+                "requestedLocation",
+                "salesRecordId",
+                "speed",
+                "status",
+                "statusDetail",
+                "tags",
+                "type",
+                "updatedAt",
+                "updatedBy",
+            ],
+        )?;
         map.end()
     }
 }
@@ -615,54 +671,54 @@ impl super::runtime::Object for PortOrder {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "portName" => f1 = map.next_value()?,
-                "speed" => f2 = map.next_value()?,
-                "status" => f3 = map.next_value()?,
+                "id" => f0 = Some(map.next_value()?),
+                "portName" => f1 = Some(map.next_value()?),
+                "speed" => f2 = Some(map.next_value()?),
+                "status" => f3 = Some(map.next_value()?),
                 "statusDetail" => f4 = Some(map.next_value()?),
                 "loaStatus" => f5 = Some(map.next_value()?),
                 "loaSentAt" => f6 = Some(map.next_value()?),
                 "message" => f7 = Some(map.next_value()?),
-                "type" => f8 = map.next_value()?,
-                "paymentType" => f9 = map.next_value()?,
-                "durationUnit" => f10 = map.next_value()?,
+                "type" => f8 = Some(map.next_value()?),
+                "paymentType" => f9 = Some(map.next_value()?),
+                "durationUnit" => f10 = Some(map.next_value()?),
                 "payg" => f11 = Some(map.next_value()?),
                 "billingId" => f12 = Some(map.next_value()?),
                 "discountId" => f13 = Some(map.next_value()?),
                 "salesRecordId" => f14 = Some(map.next_value()?),
                 "paymentTransactionId" => f15 = Some(map.next_value()?),
                 "externalId" => f16 = Some(map.next_value()?),
-                "requestSource" => f17 = map.next_value()?,
-                "isManualCreate" => f18 = map.next_value()?,
-                "isEdgePort" => f19 = map.next_value()?,
+                "requestSource" => f17 = Some(map.next_value()?),
+                "isManualCreate" => f18 = Some(map.next_value()?),
+                "isEdgePort" => f19 = Some(map.next_value()?),
                 "edgePayload" => f20 = Some(map.next_value()?),
-                "tags" => f21 = map.next_value()?,
-                "companyId" => f22 = map.next_value()?,
-                "company" => f23 = map.next_value()?,
+                "tags" => f21 = Some(map.next_value()?),
+                "companyId" => f22 = Some(map.next_value()?),
+                "company" => f23 = Some(map.next_value()?),
                 "dcpCompanyId" => f24 = Some(map.next_value()?),
-                "dataCenterFacilityId" => f25 = map.next_value()?,
-                "dataCenterFacility" => f26 = map.next_value()?,
-                "metroId" => f27 = map.next_value()?,
-                "metro" => f28 = map.next_value()?,
+                "dataCenterFacilityId" => f25 = Some(map.next_value()?),
+                "dataCenterFacility" => f26 = Some(map.next_value()?),
+                "metroId" => f27 = Some(map.next_value()?),
+                "metro" => f28 = Some(map.next_value()?),
                 "popId" => f29 = Some(map.next_value()?),
                 "locationId" => f30 = Some(map.next_value()?),
                 "requestedLocation" => f31 = Some(map.next_value()?),
                 "crossConnectId" => f32 = Some(map.next_value()?),
                 "createdPortId" => f33 = Some(map.next_value()?),
                 "portId" => f34 = Some(map.next_value()?),
-                "port" => f35 = map.next_value()?,
-                "controller" => f36 = map.next_value()?,
-                "capabilities" => f37 = map.next_value()?,
-                "cancelled" => f38 = map.next_value()?,
+                "port" => f35 = Some(map.next_value()?),
+                "controller" => f36 = Some(map.next_value()?),
+                "capabilities" => f37 = Some(map.next_value()?),
+                "cancelled" => f38 = Some(map.next_value()?),
                 "cancelledAt" => f39 = Some(map.next_value()?),
                 "cancelledBy" => f40 = Some(map.next_value()?),
                 "createdBy" => f41 = Some(map.next_value()?),
                 "updatedBy" => f42 = Some(map.next_value()?),
                 "deletedBy" => f43 = Some(map.next_value()?),
-                "deleted" => f44 = map.next_value()?,
+                "deleted" => f44 = Some(map.next_value()?),
                 "deletedAt" => f45 = Some(map.next_value()?),
-                "createdAt" => f46 = map.next_value()?,
-                "updatedAt" => f47 = map.next_value()?,
+                "createdAt" => f46 = Some(map.next_value()?),
+                "updatedAt" => f47 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -670,54 +726,62 @@ impl super::runtime::Object for PortOrder {
             }
         }
         Ok(Self {
-            id: f0,
-            port_name: f1,
-            speed: f2,
-            status: f3,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            port_name: super::runtime::or_null(f1, &mut extra, "portName"),
+            speed: super::runtime::or_null(f2, &mut extra, "speed"),
+            status: super::runtime::or_null(f3, &mut extra, "status"),
             status_detail: f4,
             loa_status: f5,
             loa_sent_at: f6,
             message: f7,
-            r#type: f8,
-            payment_type: f9,
-            duration_unit: f10,
+            r#type: super::runtime::or_null(f8, &mut extra, "type"),
+            payment_type: super::runtime::or_null(f9, &mut extra, "paymentType"),
+            duration_unit: super::runtime::or_null(f10, &mut extra, "durationUnit"),
             payg: f11,
             billing_id: f12,
             discount_id: f13,
             sales_record_id: f14,
             payment_transaction_id: f15,
             external_id: f16,
-            request_source: f17,
-            is_manual_create: f18,
-            is_edge_port: f19,
+            request_source: super::runtime::or_null(f17, &mut extra, "requestSource"),
+            is_manual_create: super::runtime::or_null(f18, &mut extra, "isManualCreate"),
+            is_edge_port: super::runtime::or_null(f19, &mut extra, "isEdgePort"),
             edge_payload: f20,
-            tags: f21,
-            company_id: f22,
-            company: f23,
+            tags: super::runtime::or_null(f21, &mut extra, "tags"),
+            company_id: super::runtime::or_null(f22, &mut extra, "companyId"),
+            company: super::runtime::or_null(f23, &mut extra, "company"),
             dcp_company_id: f24,
-            data_center_facility_id: f25,
-            data_center_facility: f26,
-            metro_id: f27,
-            metro: f28,
+            data_center_facility_id: super::runtime::or_null(
+                f25,
+                &mut extra,
+                "dataCenterFacilityId",
+            ),
+            data_center_facility: super::runtime::or_null(
+                f26,
+                &mut extra,
+                "dataCenterFacility",
+            ),
+            metro_id: super::runtime::or_null(f27, &mut extra, "metroId"),
+            metro: super::runtime::or_null(f28, &mut extra, "metro"),
             pop_id: f29,
             location_id: f30,
             requested_location: f31,
             cross_connect_id: f32,
             created_port_id: f33,
             port_id: f34,
-            port: f35,
-            controller: f36,
-            capabilities: f37,
-            cancelled: f38,
+            port: super::runtime::or_null(f35, &mut extra, "port"),
+            controller: super::runtime::or_null(f36, &mut extra, "controller"),
+            capabilities: super::runtime::or_null(f37, &mut extra, "capabilities"),
+            cancelled: super::runtime::or_null(f38, &mut extra, "cancelled"),
             cancelled_at: f39,
             cancelled_by: f40,
             created_by: f41,
             updated_by: f42,
             deleted_by: f43,
-            deleted: f44,
+            deleted: super::runtime::or_null(f44, &mut extra, "deleted"),
             deleted_at: f45,
-            created_at: f46,
-            updated_at: f47,
+            created_at: super::runtime::or_null(f46, &mut extra, "createdAt"),
+            updated_at: super::runtime::or_null(f47, &mut extra, "updatedAt"),
             extra,
         })
     }
@@ -743,6 +807,7 @@ pub struct PortOrderList {
     pub results: Option<Vec<PortOrder>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -751,12 +816,8 @@ impl serde::Serialize for PortOrderList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.results {
-            map.serialize_entry("results", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "results", &self.results, &self.extra)?;
+        super::runtime::rest(&mut map, &self.extra, &["results"])?;
         map.end()
     }
 }
@@ -769,14 +830,17 @@ impl super::runtime::Object for PortOrderList {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "results" => f0 = map.next_value()?,
+                "results" => f0 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
                 }
             }
         }
-        Ok(Self { results: f0, extra })
+        Ok(Self {
+            results: super::runtime::or_null(f0, &mut extra, "results"),
+            extra,
+        })
     }
 }
 
@@ -833,6 +897,7 @@ pub struct PortOrderPort {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -841,57 +906,54 @@ impl serde::Serialize for PortOrderPort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.port_id {
-            map.serialize_entry("portId", value)?;
-        }
-        if let Some(value) = &self.speed {
-            map.serialize_entry("speed", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.data_center_facility_id {
-            map.serialize_entry("dataCenterFacilityId", value)?;
-        }
-        if let Some(value) = &self.metro_id {
-            map.serialize_entry("metroId", value)?;
-        }
-        if let Some(value) = &self.location_id {
-            map.serialize_entry("locationId", value)?;
-        }
-        if let Some(value) = &self.ip {
-            map.serialize_entry("ip", value)?;
-        }
-        if let Some(value) = &self.vlan {
-            map.serialize_entry("vlan", value)?;
-        }
-        if let Some(value) = &self.active_changed_at {
-            map.serialize_entry("activeChangedAt", value)?;
-        }
-        if let Some(value) = &self.deleted {
-            map.serialize_entry("deleted", value)?;
-        }
-        if let Some(value) = &self.deleted_at {
-            map.serialize_entry("deletedAt", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("createdAt", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("updatedAt", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+        super::runtime::member(&mut map, "portId", &self.port_id, &self.extra)?;
+        super::runtime::member(&mut map, "speed", &self.speed, &self.extra)?;
+        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
+        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "dataCenterFacilityId",
+            &self.data_center_facility_id,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "metroId", &self.metro_id, &self.extra)?;
+        super::runtime::member(&mut map, "locationId", &self.location_id, &self.extra)?;
+        super::runtime::member(&mut map, "ip", &self.ip, &self.extra)?;
+        super::runtime::member(&mut map, "vlan", &self.vlan, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "activeChangedAt",
+            &self.active_changed_at,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "deleted", &self.deleted, &self.extra)?;
+        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
+        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
+        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "activeChangedAt",
+                "createdAt",
+                "dataCenterFacilityId",
+                "deleted",
+                "deletedAt",
+                "id",
+                "ip",
+                "locationId",
+                "metroId",
+                "name",
+                "portId",
+                "speed",
+                "status",
+                "type",
+                "updatedAt",
+                "vlan",
+            ],
+        )?;
         map.end()
     }
 }
@@ -938,22 +1000,22 @@ impl super::runtime::Object for PortOrderPort {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "name" => f1 = map.next_value()?,
+                "id" => f0 = Some(map.next_value()?),
+                "name" => f1 = Some(map.next_value()?),
                 "portId" => f2 = Some(map.next_value()?),
-                "speed" => f3 = map.next_value()?,
-                "status" => f4 = map.next_value()?,
-                "type" => f5 = map.next_value()?,
-                "dataCenterFacilityId" => f6 = map.next_value()?,
-                "metroId" => f7 = map.next_value()?,
+                "speed" => f3 = Some(map.next_value()?),
+                "status" => f4 = Some(map.next_value()?),
+                "type" => f5 = Some(map.next_value()?),
+                "dataCenterFacilityId" => f6 = Some(map.next_value()?),
+                "metroId" => f7 = Some(map.next_value()?),
                 "locationId" => f8 = Some(map.next_value()?),
-                "ip" => f9 = map.next_value()?,
+                "ip" => f9 = Some(map.next_value()?),
                 "vlan" => f10 = Some(map.next_value()?),
                 "activeChangedAt" => f11 = Some(map.next_value()?),
-                "deleted" => f12 = map.next_value()?,
+                "deleted" => f12 = Some(map.next_value()?),
                 "deletedAt" => f13 = Some(map.next_value()?),
-                "createdAt" => f14 = map.next_value()?,
-                "updatedAt" => f15 = map.next_value()?,
+                "createdAt" => f14 = Some(map.next_value()?),
+                "updatedAt" => f15 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -961,22 +1023,26 @@ impl super::runtime::Object for PortOrderPort {
             }
         }
         Ok(Self {
-            id: f0,
-            name: f1,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            name: super::runtime::or_null(f1, &mut extra, "name"),
             port_id: f2,
-            speed: f3,
-            status: f4,
-            r#type: f5,
-            data_center_facility_id: f6,
-            metro_id: f7,
+            speed: super::runtime::or_null(f3, &mut extra, "speed"),
+            status: super::runtime::or_null(f4, &mut extra, "status"),
+            r#type: super::runtime::or_null(f5, &mut extra, "type"),
+            data_center_facility_id: super::runtime::or_null(
+                f6,
+                &mut extra,
+                "dataCenterFacilityId",
+            ),
+            metro_id: super::runtime::or_null(f7, &mut extra, "metroId"),
             location_id: f8,
-            ip: f9,
+            ip: super::runtime::or_null(f9, &mut extra, "ip"),
             vlan: f10,
             active_changed_at: f11,
-            deleted: f12,
+            deleted: super::runtime::or_null(f12, &mut extra, "deleted"),
             deleted_at: f13,
-            created_at: f14,
-            updated_at: f15,
+            created_at: super::runtime::or_null(f14, &mut extra, "createdAt"),
+            updated_at: super::runtime::or_null(f15, &mut extra, "updatedAt"),
             extra,
         })
     }
@@ -1020,6 +1086,7 @@ pub struct Controller {
     pub vlan: Option<Option<i32>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1028,30 +1095,23 @@ impl serde::Serialize for Controller {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.asn {
-            map.serialize_entry("asn", value)?;
-        }
-        if let Some(value) = &self.cer_asn {
-            map.serialize_entry("cerAsn", value)?;
-        }
-        if let Some(value) = &self.ip {
-            map.serialize_entry("ip", value)?;
-        }
-        if let Some(value) = &self.cer_ip {
-            map.serialize_entry("cerIp", value)?;
-        }
-        if let Some(value) = &self.service_layer_id {
-            map.serialize_entry("serviceLayerId", value)?;
-        }
-        if let Some(value) = &self.vlan {
-            map.serialize_entry("vlan", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "asn", &self.asn, &self.extra)?;
+        super::runtime::member(&mut map, "cerAsn", &self.cer_asn, &self.extra)?;
+        super::runtime::member(&mut map, "ip", &self.ip, &self.extra)?;
+        super::runtime::member(&mut map, "cerIp", &self.cer_ip, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "serviceLayerId",
+            &self.service_layer_id,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "vlan", &self.vlan, &self.extra)?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &["asn", "cerAsn", "cerIp", "id", "ip", "serviceLayerId", "vlan"],
+        )?;
         map.end()
     }
 }
@@ -1075,8 +1135,8 @@ impl super::runtime::Object for Controller {
                 "id" => f0 = Some(map.next_value()?),
                 "asn" => f1 = Some(map.next_value()?),
                 "cerAsn" => f2 = Some(map.next_value()?),
-                "ip" => f3 = map.next_value()?,
-                "cerIp" => f4 = map.next_value()?,
+                "ip" => f3 = Some(map.next_value()?),
+                "cerIp" => f4 = Some(map.next_value()?),
                 "serviceLayerId" => f5 = Some(map.next_value()?),
                 "vlan" => f6 = Some(map.next_value()?),
                 _ => {
@@ -1089,8 +1149,8 @@ impl super::runtime::Object for Controller {
             id: f0,
             asn: f1,
             cer_asn: f2,
-            ip: f3,
-            cer_ip: f4,
+            ip: super::runtime::or_null(f3, &mut extra, "ip"),
+            cer_ip: super::runtime::or_null(f4, &mut extra, "cerIp"),
             service_layer_id: f5,
             vlan: f6,
             extra,

@@ -23,6 +23,7 @@ pub struct VlanRange {
     pub end: Option<i32>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -31,15 +32,9 @@ impl serde::Serialize for VlanRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.start {
-            map.serialize_entry("start", value)?;
-        }
-        if let Some(value) = &self.end {
-            map.serialize_entry("end", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "start", &self.start, &self.extra)?;
+        super::runtime::member(&mut map, "end", &self.end, &self.extra)?;
+        super::runtime::rest(&mut map, &self.extra, &["end", "start"])?;
         map.end()
     }
 }
@@ -52,15 +47,19 @@ impl super::runtime::Object for VlanRange {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "start" => f0 = map.next_value()?,
-                "end" => f1 = map.next_value()?,
+                "start" => f0 = Some(map.next_value()?),
+                "end" => f1 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
                 }
             }
         }
-        Ok(Self { start: f0, end: f1, extra })
+        Ok(Self {
+            start: super::runtime::or_null(f0, &mut extra, "start"),
+            end: super::runtime::or_null(f1, &mut extra, "end"),
+            extra,
+        })
     }
 }
 
@@ -239,6 +238,7 @@ pub struct Port {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -247,240 +247,391 @@ impl serde::Serialize for Port {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.service_status {
-            map.serialize_entry("serviceStatus", value)?;
-        }
-        if let Some(value) = &self.link_state {
-            map.serialize_entry("linkState", value)?;
-        }
-        if let Some(value) = &self.link_state_up_since {
-            map.serialize_entry("linkStateUpSince", value)?;
-        }
-        if let Some(value) = &self.link_state_synced_at {
-            map.serialize_entry("linkStateSyncedAt", value)?;
-        }
-        if let Some(value) = &self.speed {
-            map.serialize_entry("speed", value)?;
-        }
-        if let Some(value) = &self.speed_overprovisioning_factor {
-            map.serialize_entry("speedOverprovisioningFactor", value)?;
-        }
-        if let Some(value) = &self.single_service {
-            map.serialize_entry("singleService", value)?;
-        }
-        if let Some(value) = &self.capacity {
-            map.serialize_entry("capacity", value)?;
-        }
-        if let Some(value) = &self.media_type {
-            map.serialize_entry("mediaType", value)?;
-        }
-        if let Some(value) = &self.is_edge_port {
-            map.serialize_entry("isEdgePort", value)?;
-        }
-        if let Some(value) = &self.edge_payload {
-            map.serialize_entry("edgePayload", value)?;
-        }
-        if let Some(value) = &self.partner {
-            map.serialize_entry("partner", value)?;
-        }
-        if let Some(value) = &self.ip {
-            map.serialize_entry("ip", value)?;
-        }
-        if let Some(value) = &self.capabilities {
-            map.serialize_entry("capabilities", value)?;
-        }
-        if let Some(value) = &self.vlan_ranges {
-            map.serialize_entry("vlanRanges", value)?;
-        }
-        if let Some(value) = &self.supported_services {
-            map.serialize_entry("supportedServices", value)?;
-        }
-        if let Some(value) = &self.cos_transparency {
-            map.serialize_entry("cosTransparency", value)?;
-        }
-        if let Some(value) = &self.cos_mapping {
-            map.serialize_entry("cosMapping", value)?;
-        }
-        if let Some(value) = &self.ici_link {
-            map.serialize_entry("iciLink", value)?;
-        }
-        if let Some(value) = &self.reporting_labels {
-            map.serialize_entry("reportingLabels", value)?;
-        }
-        if let Some(value) = &self.access_circuit {
-            map.serialize_entry("accessCircuit", value)?;
-        }
-        if let Some(value) = &self.company_id {
-            map.serialize_entry("companyId", value)?;
-        }
-        if let Some(value) = &self.company {
-            map.serialize_entry("company", value)?;
-        }
-        if let Some(value) = &self.dcp_company_id {
-            map.serialize_entry("dcpCompanyId", value)?;
-        }
-        if let Some(value) = &self.data_center_facility_id {
-            map.serialize_entry("dataCenterFacilityId", value)?;
-        }
-        if let Some(value) = &self.data_center_facility {
-            map.serialize_entry("dataCenterFacility", value)?;
-        }
-        if let Some(value) = &self.metro_id {
-            map.serialize_entry("metroId", value)?;
-        }
-        if let Some(value) = &self.metro {
-            map.serialize_entry("metro", value)?;
-        }
-        if let Some(value) = &self.pop_id {
-            map.serialize_entry("popId", value)?;
-        }
-        if let Some(value) = &self.location_id {
-            map.serialize_entry("locationId", value)?;
-        }
-        if let Some(value) = &self.connections {
-            map.serialize_entry("connections", value)?;
-        }
-        if let Some(value) = &self.payment_type {
-            map.serialize_entry("paymentType", value)?;
-        }
-        if let Some(value) = &self.payg {
-            map.serialize_entry("payg", value)?;
-        }
-        if let Some(value) = &self.billing_id {
-            map.serialize_entry("billingId", value)?;
-        }
-        if let Some(value) = &self.sales_record_id {
-            map.serialize_entry("salesRecordId", value)?;
-        }
-        if let Some(value) = &self.external_id {
-            map.serialize_entry("externalId", value)?;
-        }
-        if let Some(value) = &self.ticket_link {
-            map.serialize_entry("ticketLink", value)?;
-        }
-        if let Some(value) = &self.importer {
-            map.serialize_entry("importer", value)?;
-        }
-        if let Some(value) = &self.imported_at {
-            map.serialize_entry("importedAt", value)?;
-        }
-        if let Some(value) = &self.onboarded {
-            map.serialize_entry("onboarded", value)?;
-        }
-        if let Some(value) = &self.onboarded_by {
-            map.serialize_entry("onboardedBy", value)?;
-        }
-        if let Some(value) = &self.onboarded_at {
-            map.serialize_entry("onboardedAt", value)?;
-        }
-        if let Some(value) = &self.onboarded_status {
-            map.serialize_entry("onboardedStatus", value)?;
-        }
-        if let Some(value) = &self.onboarded_status_detail {
-            map.serialize_entry("onboardedStatusDetail", value)?;
-        }
-        if let Some(value) = &self.onboarded_device_name {
-            map.serialize_entry("onboardedDeviceName", value)?;
-        }
-        if let Some(value) = &self.onboarded_interface_name {
-            map.serialize_entry("onboardedInterfaceName", value)?;
-        }
-        if let Some(value) = &self.onboarded_allocated_bandwidth {
-            map.serialize_entry("onboardedAllocatedBandwidth", value)?;
-        }
-        if let Some(value) = &self.cross_connect_xc_owner {
-            map.serialize_entry("crossConnectXcOwner", value)?;
-        }
-        if let Some(value) = &self.cross_connect_full_demarc {
-            map.serialize_entry("crossConnectFullDemarc", value)?;
-        }
-        if let Some(value) = &self.interconnect_enabled {
-            map.serialize_entry("interconnectEnabled", value)?;
-        }
-        if let Some(value) = &self.interconnect_provider {
-            map.serialize_entry("interconnectProvider", value)?;
-        }
-        if let Some(value) = &self.interconnect_order_number {
-            map.serialize_entry("interconnectOrderNumber", value)?;
-        }
-        if let Some(value) = &self.interconnect_circuit_id {
-            map.serialize_entry("interconnectCircuitId", value)?;
-        }
-        if let Some(value) = &self.interconnect_completed_at {
-            map.serialize_entry("interconnectCompletedAt", value)?;
-        }
-        if let Some(value) = &self.interconnect_vlan_range {
-            map.serialize_entry("interconnectVlanRange", value)?;
-        }
-        if let Some(value) = &self.interconnect_nni_port_name {
-            map.serialize_entry("interconnectNniPortName", value)?;
-        }
-        if let Some(value) = &self.local_loop_enabled {
-            map.serialize_entry("localLoopEnabled", value)?;
-        }
-        if let Some(value) = &self.local_loop_id {
-            map.serialize_entry("localLoopId", value)?;
-        }
-        if let Some(value) = &self.local_loop_customer_id {
-            map.serialize_entry("localLoopCustomerId", value)?;
-        }
-        if let Some(value) = &self.local_loop_provider_name {
-            map.serialize_entry("localLoopProviderName", value)?;
-        }
-        if let Some(value) = &self.local_loop_sales_record_id {
-            map.serialize_entry("localLoopSalesRecordId", value)?;
-        }
-        if let Some(value) = &self.local_loop_bandwidth {
-            map.serialize_entry("localLoopBandwidth", value)?;
-        }
-        if let Some(value) = &self.local_loop_completed_at {
-            map.serialize_entry("localLoopCompletedAt", value)?;
-        }
-        if let Some(value) = &self.local_loop_a_side_address {
-            map.serialize_entry("localLoopASideAddress", value)?;
-        }
-        if let Some(value) = &self.local_loop_a_side_x_connect_id {
-            map.serialize_entry("localLoopASideXConnectId", value)?;
-        }
-        if let Some(value) = &self.local_loop_z_side_address {
-            map.serialize_entry("localLoopZSideAddress", value)?;
-        }
-        if let Some(value) = &self.local_loop_gsmp_id {
-            map.serialize_entry("localLoopGsmpId", value)?;
-        }
-        if let Some(value) = &self.active_changed_at {
-            map.serialize_entry("activeChangedAt", value)?;
-        }
-        if let Some(value) = &self.first_active_at {
-            map.serialize_entry("firstActiveAt", value)?;
-        }
-        if let Some(value) = &self.deleted {
-            map.serialize_entry("deleted", value)?;
-        }
-        if let Some(value) = &self.deleted_at {
-            map.serialize_entry("deletedAt", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("createdAt", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("updatedAt", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
+        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "serviceStatus",
+            &self.service_status,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "linkState", &self.link_state, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "linkStateUpSince",
+            &self.link_state_up_since,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "linkStateSyncedAt",
+            &self.link_state_synced_at,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "speed", &self.speed, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "speedOverprovisioningFactor",
+            &self.speed_overprovisioning_factor,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "singleService",
+            &self.single_service,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "capacity", &self.capacity, &self.extra)?;
+        super::runtime::member(&mut map, "mediaType", &self.media_type, &self.extra)?;
+        super::runtime::member(&mut map, "isEdgePort", &self.is_edge_port, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "edgePayload",
+            &self.edge_payload,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "partner", &self.partner, &self.extra)?;
+        super::runtime::member(&mut map, "ip", &self.ip, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "capabilities",
+            &self.capabilities,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "vlanRanges", &self.vlan_ranges, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "supportedServices",
+            &self.supported_services,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "cosTransparency",
+            &self.cos_transparency,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "cosMapping", &self.cos_mapping, &self.extra)?;
+        super::runtime::member(&mut map, "iciLink", &self.ici_link, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "reportingLabels",
+            &self.reporting_labels,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "accessCircuit",
+            &self.access_circuit,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "companyId", &self.company_id, &self.extra)?;
+        super::runtime::member(&mut map, "company", &self.company, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "dcpCompanyId",
+            &self.dcp_company_id,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "dataCenterFacilityId",
+            &self.data_center_facility_id,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "dataCenterFacility",
+            &self.data_center_facility,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "metroId", &self.metro_id, &self.extra)?;
+        super::runtime::member(&mut map, "metro", &self.metro, &self.extra)?;
+        super::runtime::member(&mut map, "popId", &self.pop_id, &self.extra)?;
+        super::runtime::member(&mut map, "locationId", &self.location_id, &self.extra)?;
+        super::runtime::member(&mut map, "connections", &self.connections, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "paymentType",
+            &self.payment_type,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "payg", &self.payg, &self.extra)?;
+        super::runtime::member(&mut map, "billingId", &self.billing_id, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "salesRecordId",
+            &self.sales_record_id,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "externalId", &self.external_id, &self.extra)?;
+        super::runtime::member(&mut map, "ticketLink", &self.ticket_link, &self.extra)?;
+        super::runtime::member(&mut map, "importer", &self.importer, &self.extra)?;
+        super::runtime::member(&mut map, "importedAt", &self.imported_at, &self.extra)?;
+        super::runtime::member(&mut map, "onboarded", &self.onboarded, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "onboardedBy",
+            &self.onboarded_by,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "onboardedAt",
+            &self.onboarded_at,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "onboardedStatus",
+            &self.onboarded_status,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "onboardedStatusDetail",
+            &self.onboarded_status_detail,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "onboardedDeviceName",
+            &self.onboarded_device_name,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "onboardedInterfaceName",
+            &self.onboarded_interface_name,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "onboardedAllocatedBandwidth",
+            &self.onboarded_allocated_bandwidth,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "crossConnectXcOwner",
+            &self.cross_connect_xc_owner,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "crossConnectFullDemarc",
+            &self.cross_connect_full_demarc,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "interconnectEnabled",
+            &self.interconnect_enabled,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "interconnectProvider",
+            &self.interconnect_provider,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "interconnectOrderNumber",
+            &self.interconnect_order_number,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "interconnectCircuitId",
+            &self.interconnect_circuit_id,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "interconnectCompletedAt",
+            &self.interconnect_completed_at,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "interconnectVlanRange",
+            &self.interconnect_vlan_range,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "interconnectNniPortName",
+            &self.interconnect_nni_port_name,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "localLoopEnabled",
+            &self.local_loop_enabled,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "localLoopId",
+            &self.local_loop_id,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "localLoopCustomerId",
+            &self.local_loop_customer_id,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "localLoopProviderName",
+            &self.local_loop_provider_name,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "localLoopSalesRecordId",
+            &self.local_loop_sales_record_id,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "localLoopBandwidth",
+            &self.local_loop_bandwidth,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "localLoopCompletedAt",
+            &self.local_loop_completed_at,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "localLoopASideAddress",
+            &self.local_loop_a_side_address,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "localLoopASideXConnectId",
+            &self.local_loop_a_side_x_connect_id,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "localLoopZSideAddress",
+            &self.local_loop_z_side_address,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "localLoopGsmpId",
+            &self.local_loop_gsmp_id,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "activeChangedAt",
+            &self.active_changed_at,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "firstActiveAt",
+            &self.first_active_at,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "deleted", &self.deleted, &self.extra)?;
+        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
+        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
+        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "accessCircuit",
+                "activeChangedAt",
+                "billingId",
+                "capabilities",
+                "capacity",
+                "company",
+                "companyId",
+                "connections",
+                "cosMapping",
+                "cosTransparency",
+                "createdAt",
+                "crossConnectFullDemarc",
+                "crossConnectXcOwner",
+                "dataCenterFacility",
+                "dataCenterFacilityId",
+                "dcpCompanyId",
+                "deleted",
+                "deletedAt",
+                "edgePayload",
+                "externalId",
+                "firstActiveAt",
+                "iciLink",
+                "id",
+                "importedAt",
+                "importer",
+                "interconnectCircuitId",
+                "interconnectCompletedAt",
+                "interconnectEnabled",
+                "interconnectNniPortName",
+                "interconnectOrderNumber",
+                "interconnectProvider",
+                "interconnectVlanRange",
+                "ip",
+                "isEdgePort",
+                "linkState",
+                "linkStateSyncedAt",
+                "linkStateUpSince",
+                "localLoopASideAddress",
+                "localLoopASideXConnectId",
+                "localLoopBandwidth",
+                "localLoopCompletedAt",
+                "localLoopCustomerId",
+                "localLoopEnabled",
+                "localLoopGsmpId",
+                "localLoopId",
+                "localLoopProviderName",
+                "localLoopSalesRecordId",
+                "localLoopZSideAddress",
+                "locationId",
+                "mediaType",
+                "metro",
+                "metroId",
+                "name",
+                "onboarded",
+                "onboardedAllocatedBandwidth",
+                "onboardedAt",
+                "onboardedBy",
+                "onboardedDeviceName",
+                "onboardedInterfaceName",
+                "onboardedStatus",
+                "onboardedStatusDetail",
+                "partner",
+                "payg",
+                "paymentType",
+                "popId",
+                "reportingLabels",
+                "salesRecordId",
+                "serviceStatus",
+                "singleService",
+                "speed",
+                "speedOverprovisioningFactor",
+                "status",
+                "supportedServices",
+                "ticketLink",
+                "type",
+                "updatedAt",
+                "vlanRanges",
+            ],
+        )?;
         map.end()
     }
 }
@@ -649,42 +800,42 @@ impl super::runtime::Object for Port {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "name" => f1 = map.next_value()?,
-                "type" => f2 = map.next_value()?,
-                "status" => f3 = map.next_value()?,
-                "serviceStatus" => f4 = map.next_value()?,
-                "linkState" => f5 = map.next_value()?,
+                "id" => f0 = Some(map.next_value()?),
+                "name" => f1 = Some(map.next_value()?),
+                "type" => f2 = Some(map.next_value()?),
+                "status" => f3 = Some(map.next_value()?),
+                "serviceStatus" => f4 = Some(map.next_value()?),
+                "linkState" => f5 = Some(map.next_value()?),
                 "linkStateUpSince" => f6 = Some(map.next_value()?),
                 "linkStateSyncedAt" => f7 = Some(map.next_value()?),
-                "speed" => f8 = map.next_value()?,
-                "speedOverprovisioningFactor" => f9 = map.next_value()?,
-                "singleService" => f10 = map.next_value()?,
-                "capacity" => f11 = map.next_value()?,
-                "mediaType" => f12 = map.next_value()?,
-                "isEdgePort" => f13 = map.next_value()?,
+                "speed" => f8 = Some(map.next_value()?),
+                "speedOverprovisioningFactor" => f9 = Some(map.next_value()?),
+                "singleService" => f10 = Some(map.next_value()?),
+                "capacity" => f11 = Some(map.next_value()?),
+                "mediaType" => f12 = Some(map.next_value()?),
+                "isEdgePort" => f13 = Some(map.next_value()?),
                 "edgePayload" => f14 = Some(map.next_value()?),
-                "partner" => f15 = map.next_value()?,
-                "ip" => f16 = map.next_value()?,
-                "capabilities" => f17 = map.next_value()?,
-                "vlanRanges" => f18 = map.next_value()?,
-                "supportedServices" => f19 = map.next_value()?,
+                "partner" => f15 = Some(map.next_value()?),
+                "ip" => f16 = Some(map.next_value()?),
+                "capabilities" => f17 = Some(map.next_value()?),
+                "vlanRanges" => f18 = Some(map.next_value()?),
+                "supportedServices" => f19 = Some(map.next_value()?),
                 "cosTransparency" => f20 = Some(map.next_value()?),
-                "cosMapping" => f21 = map.next_value()?,
+                "cosMapping" => f21 = Some(map.next_value()?),
                 "iciLink" => f22 = Some(map.next_value()?),
-                "reportingLabels" => f23 = map.next_value()?,
-                "accessCircuit" => f24 = map.next_value()?,
-                "companyId" => f25 = map.next_value()?,
-                "company" => f26 = map.next_value()?,
+                "reportingLabels" => f23 = Some(map.next_value()?),
+                "accessCircuit" => f24 = Some(map.next_value()?),
+                "companyId" => f25 = Some(map.next_value()?),
+                "company" => f26 = Some(map.next_value()?),
                 "dcpCompanyId" => f27 = Some(map.next_value()?),
-                "dataCenterFacilityId" => f28 = map.next_value()?,
-                "dataCenterFacility" => f29 = map.next_value()?,
-                "metroId" => f30 = map.next_value()?,
-                "metro" => f31 = map.next_value()?,
+                "dataCenterFacilityId" => f28 = Some(map.next_value()?),
+                "dataCenterFacility" => f29 = Some(map.next_value()?),
+                "metroId" => f30 = Some(map.next_value()?),
+                "metro" => f31 = Some(map.next_value()?),
                 "popId" => f32 = Some(map.next_value()?),
                 "locationId" => f33 = Some(map.next_value()?),
-                "connections" => f34 = map.next_value()?,
-                "paymentType" => f35 = map.next_value()?,
+                "connections" => f34 = Some(map.next_value()?),
+                "paymentType" => f35 = Some(map.next_value()?),
                 "payg" => f36 = Some(map.next_value()?),
                 "billingId" => f37 = Some(map.next_value()?),
                 "salesRecordId" => f38 = Some(map.next_value()?),
@@ -692,7 +843,7 @@ impl super::runtime::Object for Port {
                 "ticketLink" => f40 = Some(map.next_value()?),
                 "importer" => f41 = Some(map.next_value()?),
                 "importedAt" => f42 = Some(map.next_value()?),
-                "onboarded" => f43 = map.next_value()?,
+                "onboarded" => f43 = Some(map.next_value()?),
                 "onboardedBy" => f44 = Some(map.next_value()?),
                 "onboardedAt" => f45 = Some(map.next_value()?),
                 "onboardedStatus" => f46 = Some(map.next_value()?),
@@ -722,10 +873,10 @@ impl super::runtime::Object for Port {
                 "localLoopGsmpId" => f70 = Some(map.next_value()?),
                 "activeChangedAt" => f71 = Some(map.next_value()?),
                 "firstActiveAt" => f72 = Some(map.next_value()?),
-                "deleted" => f73 = map.next_value()?,
+                "deleted" => f73 = Some(map.next_value()?),
                 "deletedAt" => f74 = Some(map.next_value()?),
-                "createdAt" => f75 = map.next_value()?,
-                "updatedAt" => f76 = map.next_value()?,
+                "createdAt" => f75 = Some(map.next_value()?),
+                "updatedAt" => f76 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -733,42 +884,62 @@ impl super::runtime::Object for Port {
             }
         }
         Ok(Self {
-            id: f0,
-            name: f1,
-            r#type: f2,
-            status: f3,
-            service_status: f4,
-            link_state: f5,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            name: super::runtime::or_null(f1, &mut extra, "name"),
+            r#type: super::runtime::or_null(f2, &mut extra, "type"),
+            status: super::runtime::or_null(f3, &mut extra, "status"),
+            service_status: super::runtime::or_null(f4, &mut extra, "serviceStatus"),
+            link_state: super::runtime::or_null(f5, &mut extra, "linkState"),
             link_state_up_since: f6,
             link_state_synced_at: f7,
-            speed: f8,
-            speed_overprovisioning_factor: f9,
-            single_service: f10,
-            capacity: f11,
-            media_type: f12,
-            is_edge_port: f13,
+            speed: super::runtime::or_null(f8, &mut extra, "speed"),
+            speed_overprovisioning_factor: super::runtime::or_null(
+                f9,
+                &mut extra,
+                "speedOverprovisioningFactor",
+            ),
+            single_service: super::runtime::or_null(f10, &mut extra, "singleService"),
+            capacity: super::runtime::or_null(f11, &mut extra, "capacity"),
+            media_type: super::runtime::or_null(f12, &mut extra, "mediaType"),
+            is_edge_port: super::runtime::or_null(f13, &mut extra, "isEdgePort"),
             edge_payload: f14,
-            partner: f15,
-            ip: f16,
-            capabilities: f17,
-            vlan_ranges: f18,
-            supported_services: f19,
+            partner: super::runtime::or_null(f15, &mut extra, "partner"),
+            ip: super::runtime::or_null(f16, &mut extra, "ip"),
+            capabilities: super::runtime::or_null(f17, &mut extra, "capabilities"),
+            vlan_ranges: super::runtime::or_null(f18, &mut extra, "vlanRanges"),
+            supported_services: super::runtime::or_null(
+                f19,
+                &mut extra,
+                "supportedServices",
+            ),
             cos_transparency: f20,
-            cos_mapping: f21,
+            cos_mapping: super::runtime::or_null(f21, &mut extra, "cosMapping"),
             ici_link: f22,
-            reporting_labels: f23,
-            access_circuit: f24,
-            company_id: f25,
-            company: f26,
+            reporting_labels: super::runtime::or_null(
+                f23,
+                &mut extra,
+                "reportingLabels",
+            ),
+            access_circuit: super::runtime::or_null(f24, &mut extra, "accessCircuit"),
+            company_id: super::runtime::or_null(f25, &mut extra, "companyId"),
+            company: super::runtime::or_null(f26, &mut extra, "company"),
             dcp_company_id: f27,
-            data_center_facility_id: f28,
-            data_center_facility: f29,
-            metro_id: f30,
-            metro: f31,
+            data_center_facility_id: super::runtime::or_null(
+                f28,
+                &mut extra,
+                "dataCenterFacilityId",
+            ),
+            data_center_facility: super::runtime::or_null(
+                f29,
+                &mut extra,
+                "dataCenterFacility",
+            ),
+            metro_id: super::runtime::or_null(f30, &mut extra, "metroId"),
+            metro: super::runtime::or_null(f31, &mut extra, "metro"),
             pop_id: f32,
             location_id: f33,
-            connections: f34,
-            payment_type: f35,
+            connections: super::runtime::or_null(f34, &mut extra, "connections"),
+            payment_type: super::runtime::or_null(f35, &mut extra, "paymentType"),
             payg: f36,
             billing_id: f37,
             sales_record_id: f38,
@@ -776,7 +947,7 @@ impl super::runtime::Object for Port {
             ticket_link: f40,
             importer: f41,
             imported_at: f42,
-            onboarded: f43,
+            onboarded: super::runtime::or_null(f43, &mut extra, "onboarded"),
             onboarded_by: f44,
             onboarded_at: f45,
             onboarded_status: f46,
@@ -806,10 +977,10 @@ impl super::runtime::Object for Port {
             local_loop_gsmp_id: f70,
             active_changed_at: f71,
             first_active_at: f72,
-            deleted: f73,
+            deleted: super::runtime::or_null(f73, &mut extra, "deleted"),
             deleted_at: f74,
-            created_at: f75,
-            updated_at: f76,
+            created_at: super::runtime::or_null(f75, &mut extra, "createdAt"),
+            updated_at: super::runtime::or_null(f76, &mut extra, "updatedAt"),
             extra,
         })
     }
@@ -835,6 +1006,7 @@ pub struct PortList {
     pub results: Option<Vec<Port>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -843,12 +1015,8 @@ impl serde::Serialize for PortList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.results {
-            map.serialize_entry("results", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "results", &self.results, &self.extra)?;
+        super::runtime::rest(&mut map, &self.extra, &["results"])?;
         map.end()
     }
 }
@@ -861,14 +1029,17 @@ impl super::runtime::Object for PortList {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "results" => f0 = map.next_value()?,
+                "results" => f0 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
                 }
             }
         }
-        Ok(Self { results: f0, extra })
+        Ok(Self {
+            results: super::runtime::or_null(f0, &mut extra, "results"),
+            extra,
+        })
     }
 }
 
@@ -896,6 +1067,7 @@ pub struct PortCapacity {
     pub remaining: Option<i32>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -904,18 +1076,14 @@ impl serde::Serialize for PortCapacity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.total {
-            map.serialize_entry("total", value)?;
-        }
-        if let Some(value) = &self.utilised {
-            map.serialize_entry("utilised", value)?;
-        }
-        if let Some(value) = &self.remaining {
-            map.serialize_entry("remaining", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "total", &self.total, &self.extra)?;
+        super::runtime::member(&mut map, "utilised", &self.utilised, &self.extra)?;
+        super::runtime::member(&mut map, "remaining", &self.remaining, &self.extra)?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &["remaining", "total", "utilised"],
+        )?;
         map.end()
     }
 }
@@ -928,9 +1096,9 @@ impl super::runtime::Object for PortCapacity {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "total" => f0 = map.next_value()?,
-                "utilised" => f1 = map.next_value()?,
-                "remaining" => f2 = map.next_value()?,
+                "total" => f0 = Some(map.next_value()?),
+                "utilised" => f1 = Some(map.next_value()?),
+                "remaining" => f2 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -938,9 +1106,9 @@ impl super::runtime::Object for PortCapacity {
             }
         }
         Ok(Self {
-            total: f0,
-            utilised: f1,
-            remaining: f2,
+            total: super::runtime::or_null(f0, &mut extra, "total"),
+            utilised: super::runtime::or_null(f1, &mut extra, "utilised"),
+            remaining: super::runtime::or_null(f2, &mut extra, "remaining"),
             extra,
         })
     }
@@ -968,6 +1136,7 @@ pub struct PortPartner {
     pub connection_speeds: Option<Vec<serde_json::Value>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -976,15 +1145,14 @@ impl serde::Serialize for PortPartner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.connection_speeds {
-            map.serialize_entry("connectionSpeeds", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "connectionSpeeds",
+            &self.connection_speeds,
+            &self.extra,
+        )?;
+        super::runtime::rest(&mut map, &self.extra, &["connectionSpeeds", "type"])?;
         map.end()
     }
 }
@@ -997,8 +1165,8 @@ impl super::runtime::Object for PortPartner {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "type" => f0 = map.next_value()?,
-                "connectionSpeeds" => f1 = map.next_value()?,
+                "type" => f0 = Some(map.next_value()?),
+                "connectionSpeeds" => f1 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -1006,8 +1174,12 @@ impl super::runtime::Object for PortPartner {
             }
         }
         Ok(Self {
-            r#type: f0,
-            connection_speeds: f1,
+            r#type: super::runtime::or_null(f0, &mut extra, "type"),
+            connection_speeds: super::runtime::or_null(
+                f1,
+                &mut extra,
+                "connectionSpeeds",
+            ),
             extra,
         })
     }
@@ -1037,6 +1209,7 @@ pub struct PortCapabilities {
     pub single_service: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1045,18 +1218,29 @@ impl serde::Serialize for PortCapabilities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.model6_limit {
-            map.serialize_entry("model6Limit", value)?;
-        }
-        if let Some(value) = &self.model6_limit_number {
-            map.serialize_entry("model6LimitNumber", value)?;
-        }
-        if let Some(value) = &self.single_service {
-            map.serialize_entry("singleService", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(
+            &mut map,
+            "model6Limit",
+            &self.model6_limit,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "model6LimitNumber",
+            &self.model6_limit_number,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "singleService",
+            &self.single_service,
+            &self.extra,
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &["model6Limit", "model6LimitNumber", "singleService"],
+        )?;
         map.end()
     }
 }
@@ -1069,9 +1253,9 @@ impl super::runtime::Object for PortCapabilities {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "model6Limit" => f0 = map.next_value()?,
+                "model6Limit" => f0 = Some(map.next_value()?),
                 "model6LimitNumber" => f1 = Some(map.next_value()?),
-                "singleService" => f2 = map.next_value()?,
+                "singleService" => f2 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -1079,9 +1263,9 @@ impl super::runtime::Object for PortCapabilities {
             }
         }
         Ok(Self {
-            model6_limit: f0,
+            model6_limit: super::runtime::or_null(f0, &mut extra, "model6Limit"),
             model6_limit_number: f1,
-            single_service: f2,
+            single_service: super::runtime::or_null(f2, &mut extra, "singleService"),
             extra,
         })
     }
@@ -1107,6 +1291,7 @@ pub struct AccessCircuit {
     pub cross_connect_media_type: Option<Option<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1115,12 +1300,13 @@ impl serde::Serialize for AccessCircuit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cross_connect_media_type {
-            map.serialize_entry("crossConnectMediaType", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(
+            &mut map,
+            "crossConnectMediaType",
+            &self.cross_connect_media_type,
+            &self.extra,
+        )?;
+        super::runtime::rest(&mut map, &self.extra, &["crossConnectMediaType"])?;
         map.end()
     }
 }
@@ -1173,6 +1359,7 @@ pub struct CosMapping {
     pub bronze: Option<Vec<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1181,21 +1368,15 @@ impl serde::Serialize for CosMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.gold {
-            map.serialize_entry("GOLD", value)?;
-        }
-        if let Some(value) = &self.silverplus {
-            map.serialize_entry("SILVERPLUS", value)?;
-        }
-        if let Some(value) = &self.silver {
-            map.serialize_entry("SILVER", value)?;
-        }
-        if let Some(value) = &self.bronze {
-            map.serialize_entry("BRONZE", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "GOLD", &self.gold, &self.extra)?;
+        super::runtime::member(&mut map, "SILVERPLUS", &self.silverplus, &self.extra)?;
+        super::runtime::member(&mut map, "SILVER", &self.silver, &self.extra)?;
+        super::runtime::member(&mut map, "BRONZE", &self.bronze, &self.extra)?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &["BRONZE", "GOLD", "SILVER", "SILVERPLUS"],
+        )?;
         map.end()
     }
 }
@@ -1208,10 +1389,10 @@ impl super::runtime::Object for CosMapping {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "GOLD" => f0 = map.next_value()?,
-                "SILVERPLUS" => f1 = map.next_value()?,
-                "SILVER" => f2 = map.next_value()?,
-                "BRONZE" => f3 = map.next_value()?,
+                "GOLD" => f0 = Some(map.next_value()?),
+                "SILVERPLUS" => f1 = Some(map.next_value()?),
+                "SILVER" => f2 = Some(map.next_value()?),
+                "BRONZE" => f3 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -1219,10 +1400,10 @@ impl super::runtime::Object for CosMapping {
             }
         }
         Ok(Self {
-            gold: f0,
-            silverplus: f1,
-            silver: f2,
-            bronze: f3,
+            gold: super::runtime::or_null(f0, &mut extra, "GOLD"),
+            silverplus: super::runtime::or_null(f1, &mut extra, "SILVERPLUS"),
+            silver: super::runtime::or_null(f2, &mut extra, "SILVER"),
+            bronze: super::runtime::or_null(f3, &mut extra, "BRONZE"),
             extra,
         })
     }
@@ -1260,6 +1441,7 @@ pub struct ConnectionSummary {
     pub src_config_tag: Option<Option<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1268,30 +1450,28 @@ impl serde::Serialize for ConnectionSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.speed {
-            map.serialize_entry("speed", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.type_friendly {
-            map.serialize_entry("typeFriendly", value)?;
-        }
-        if let Some(value) = &self.src_config_tag {
-            map.serialize_entry("srcConfigTag", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
+        super::runtime::member(&mut map, "speed", &self.speed, &self.extra)?;
+        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "typeFriendly",
+            &self.type_friendly,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "srcConfigTag",
+            &self.src_config_tag,
+            &self.extra,
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &["id", "name", "speed", "srcConfigTag", "status", "type", "typeFriendly"],
+        )?;
         map.end()
     }
 }
@@ -1312,12 +1492,12 @@ impl super::runtime::Object for ConnectionSummary {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "name" => f1 = map.next_value()?,
-                "status" => f2 = map.next_value()?,
-                "speed" => f3 = map.next_value()?,
-                "type" => f4 = map.next_value()?,
-                "typeFriendly" => f5 = map.next_value()?,
+                "id" => f0 = Some(map.next_value()?),
+                "name" => f1 = Some(map.next_value()?),
+                "status" => f2 = Some(map.next_value()?),
+                "speed" => f3 = Some(map.next_value()?),
+                "type" => f4 = Some(map.next_value()?),
+                "typeFriendly" => f5 = Some(map.next_value()?),
                 "srcConfigTag" => f6 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
@@ -1326,12 +1506,12 @@ impl super::runtime::Object for ConnectionSummary {
             }
         }
         Ok(Self {
-            id: f0,
-            name: f1,
-            status: f2,
-            speed: f3,
-            r#type: f4,
-            type_friendly: f5,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            name: super::runtime::or_null(f1, &mut extra, "name"),
+            status: super::runtime::or_null(f2, &mut extra, "status"),
+            speed: super::runtime::or_null(f3, &mut extra, "speed"),
+            r#type: super::runtime::or_null(f4, &mut extra, "type"),
+            type_friendly: super::runtime::or_null(f5, &mut extra, "typeFriendly"),
             src_config_tag: f6,
             extra,
         })

@@ -395,6 +395,7 @@ pub struct Speed {
     pub name: Option<String>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -410,15 +411,9 @@ impl serde::Serialize for Speed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "value", &self.value, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+        super::runtime::rest(&mut map, &self.extra, &["name", "value"])?;
         map.end()
     }
 }
@@ -438,15 +433,19 @@ impl super::runtime::Object for Speed {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "value" => f0 = map.next_value()?,
-                "name" => f1 = map.next_value()?,
+                "value" => f0 = Some(map.next_value()?),
+                "name" => f1 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
                 }
             }
         }
-        Ok(Self { value: f0, name: f1, extra })
+        Ok(Self {
+            value: super::runtime::or_null(f0, &mut extra, "value"),
+            name: super::runtime::or_null(f1, &mut extra, "name"),
+            extra,
+        })
     }
 }
 
@@ -479,6 +478,7 @@ pub struct IpPair {
     pub ipv6: Option<Option<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -487,15 +487,9 @@ impl serde::Serialize for IpPair {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ipv4 {
-            map.serialize_entry("ipv4", value)?;
-        }
-        if let Some(value) = &self.ipv6 {
-            map.serialize_entry("ipv6", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "ipv4", &self.ipv4, &self.extra)?;
+        super::runtime::member(&mut map, "ipv6", &self.ipv6, &self.extra)?;
+        super::runtime::rest(&mut map, &self.extra, &["ipv4", "ipv6"])?;
         map.end()
     }
 }
@@ -595,6 +589,7 @@ pub struct GeoPoint {
     pub coordinates: Option<Vec<GeoCoordinate>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -605,15 +600,9 @@ impl serde::Serialize for GeoPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.coordinates {
-            map.serialize_entry("coordinates", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
+        super::runtime::member(&mut map, "coordinates", &self.coordinates, &self.extra)?;
+        super::runtime::rest(&mut map, &self.extra, &["coordinates", "type"])?;
         map.end()
     }
 }
@@ -628,8 +617,8 @@ impl super::runtime::Object for GeoPoint {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "type" => f0 = map.next_value()?,
-                "coordinates" => f1 = map.next_value()?,
+                "type" => f0 = Some(map.next_value()?),
+                "coordinates" => f1 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -637,8 +626,8 @@ impl super::runtime::Object for GeoPoint {
             }
         }
         Ok(Self {
-            r#type: f0,
-            coordinates: f1,
+            r#type: super::runtime::or_null(f0, &mut extra, "type"),
+            coordinates: super::runtime::or_null(f1, &mut extra, "coordinates"),
             extra,
         })
     }
@@ -689,6 +678,7 @@ pub struct Address {
     pub phone: Option<Option<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -699,39 +689,32 @@ impl serde::Serialize for Address {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.geo {
-            map.serialize_entry("geo", value)?;
-        }
-        if let Some(value) = &self.primary {
-            map.serialize_entry("primary", value)?;
-        }
-        if let Some(value) = &self.registered {
-            map.serialize_entry("registered", value)?;
-        }
-        if let Some(value) = &self.address {
-            map.serialize_entry("address", value)?;
-        }
-        if let Some(value) = &self.city {
-            map.serialize_entry("city", value)?;
-        }
-        if let Some(value) = &self.state {
-            map.serialize_entry("state", value)?;
-        }
-        if let Some(value) = &self.zip {
-            map.serialize_entry("zip", value)?;
-        }
-        if let Some(value) = &self.country {
-            map.serialize_entry("country", value)?;
-        }
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        if let Some(value) = &self.phone {
-            map.serialize_entry("phone", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "geo", &self.geo, &self.extra)?;
+        super::runtime::member(&mut map, "primary", &self.primary, &self.extra)?;
+        super::runtime::member(&mut map, "registered", &self.registered, &self.extra)?;
+        super::runtime::member(&mut map, "address", &self.address, &self.extra)?;
+        super::runtime::member(&mut map, "city", &self.city, &self.extra)?;
+        super::runtime::member(&mut map, "state", &self.state, &self.extra)?;
+        super::runtime::member(&mut map, "zip", &self.zip, &self.extra)?;
+        super::runtime::member(&mut map, "country", &self.country, &self.extra)?;
+        super::runtime::member(&mut map, "email", &self.email, &self.extra)?;
+        super::runtime::member(&mut map, "phone", &self.phone, &self.extra)?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "address",
+                "city",
+                "country",
+                "email",
+                "geo",
+                "phone",
+                "primary",
+                "registered",
+                "state",
+                "zip",
+            ],
+        )?;
         map.end()
     }
 }
@@ -757,9 +740,9 @@ impl super::runtime::Object for Address {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "geo" => f0 = map.next_value()?,
-                "primary" => f1 = map.next_value()?,
-                "registered" => f2 = map.next_value()?,
+                "geo" => f0 = Some(map.next_value()?),
+                "primary" => f1 = Some(map.next_value()?),
+                "registered" => f2 = Some(map.next_value()?),
                 "address" => f3 = Some(map.next_value()?),
                 "city" => f4 = Some(map.next_value()?),
                 "state" => f5 = Some(map.next_value()?),
@@ -774,9 +757,9 @@ impl super::runtime::Object for Address {
             }
         }
         Ok(Self {
-            geo: f0,
-            primary: f1,
-            registered: f2,
+            geo: super::runtime::or_null(f0, &mut extra, "geo"),
+            primary: super::runtime::or_null(f1, &mut extra, "primary"),
+            registered: super::runtime::or_null(f2, &mut extra, "registered"),
             address: f3,
             city: f4,
             state: f5,
@@ -912,6 +895,7 @@ pub struct Company {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -920,156 +904,210 @@ impl serde::Serialize for Company {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.v {
-            map.serialize_entry("__v", value)?;
-        }
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.office_address {
-            map.serialize_entry("officeAddress", value)?;
-        }
-        if let Some(value) = &self.system {
-            map.serialize_entry("system", value)?;
-        }
-        if let Some(value) = &self.company {
-            map.serialize_entry("company", value)?;
-        }
-        if let Some(value) = &self.cloud_provider_details {
-            map.serialize_entry("cloudProviderDetails", value)?;
-        }
-        if let Some(value) = &self.capabilities {
-            map.serialize_entry("capabilities", value)?;
-        }
-        if let Some(value) = &self.stats {
-            map.serialize_entry("stats", value)?;
-        }
-        if let Some(value) = &self.external {
-            map.serialize_entry("external", value)?;
-        }
-        if let Some(value) = &self.link_user_company {
-            map.serialize_entry("linkUserCompany", value)?;
-        }
-        if let Some(value) = &self.overview_image {
-            map.serialize_entry("overviewImage", value)?;
-        }
-        if let Some(value) = &self.avatar {
-            map.serialize_entry("avatar", value)?;
-        }
-        if let Some(value) = &self.avatar_id {
-            map.serialize_entry("avatarId", value)?;
-        }
-        if let Some(value) = &self.old_avatar_id {
-            map.serialize_entry("oldAvatarId", value)?;
-        }
-        if let Some(value) = &self.background {
-            map.serialize_entry("background", value)?;
-        }
-        if let Some(value) = &self.summary {
-            map.serialize_entry("summary", value)?;
-        }
-        if let Some(value) = &self.headline {
-            map.serialize_entry("headline", value)?;
-        }
-        if let Some(value) = &self.location {
-            map.serialize_entry("location", value)?;
-        }
-        if let Some(value) = &self.phone {
-            map.serialize_entry("phone", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.categories {
-            map.serialize_entry("categories", value)?;
-        }
-        if let Some(value) = &self.groups {
-            map.serialize_entry("groups", value)?;
-        }
-        if let Some(value) = &self.companies {
-            map.serialize_entry("companies", value)?;
-        }
-        if let Some(value) = &self.pop_ids {
-            map.serialize_entry("popIds", value)?;
-        }
-        if let Some(value) = &self.selective_qin_q_tunnel_provider {
-            map.serialize_entry("selectiveQinQTunnelProvider", value)?;
-        }
-        if let Some(value) = &self.display_order {
-            map.serialize_entry("displayOrder", value)?;
-        }
-        if let Some(value) = &self.ports_active {
-            map.serialize_entry("portsActive", value)?;
-        }
-        if let Some(value) = &self.verified {
-            map.serialize_entry("verified", value)?;
-        }
-        if let Some(value) = &self.verified_identity {
-            map.serialize_entry("verifiedIdentity", value)?;
-        }
-        if let Some(value) = &self.is_cloud_provider {
-            map.serialize_entry("isCloudProvider", value)?;
-        }
-        if let Some(value) = &self.is_support {
-            map.serialize_entry("isSupport", value)?;
-        }
-        if let Some(value) = &self.online {
-            map.serialize_entry("online", value)?;
-        }
-        if let Some(value) = &self.opt_into_marketing_email {
-            map.serialize_entry("optIntoMarketingEmail", value)?;
-        }
-        if let Some(value) = &self.signed_company_ref_id {
-            map.serialize_entry("signedCompanyRefId", value)?;
-        }
-        if let Some(value) = &self.signed_company_verified {
-            map.serialize_entry("signedCompanyVerified", value)?;
-        }
-        if let Some(value) = &self.business_registration_number {
-            map.serialize_entry("businessRegistrationNumber", value)?;
-        }
-        if let Some(value) = &self.billing_account {
-            map.serialize_entry("billingAccount", value)?;
-        }
-        if let Some(value) = &self.default_payment_type {
-            map.serialize_entry("defaultPaymentType", value)?;
-        }
-        if let Some(value) = &self.legal_entity_id {
-            map.serialize_entry("legalEntityId", value)?;
-        }
-        if let Some(value) = &self.account_manager_email {
-            map.serialize_entry("accountManagerEmail", value)?;
-        }
-        if let Some(value) = &self.account_manager_id {
-            map.serialize_entry("accountManagerId", value)?;
-        }
-        if let Some(value) = &self.deleted {
-            map.serialize_entry("deleted", value)?;
-        }
-        if let Some(value) = &self.deleted_at {
-            map.serialize_entry("deletedAt", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("createdAt", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("updatedAt", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "__v", &self.v, &self.extra)?;
+        super::runtime::member(&mut map, "username", &self.username, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
+        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "officeAddress",
+            &self.office_address,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "system", &self.system, &self.extra)?;
+        super::runtime::member(&mut map, "company", &self.company, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "cloudProviderDetails",
+            &self.cloud_provider_details,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "capabilities",
+            &self.capabilities,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "stats", &self.stats, &self.extra)?;
+        super::runtime::member(&mut map, "external", &self.external, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "linkUserCompany",
+            &self.link_user_company,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "overviewImage",
+            &self.overview_image,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "avatar", &self.avatar, &self.extra)?;
+        super::runtime::member(&mut map, "avatarId", &self.avatar_id, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "oldAvatarId",
+            &self.old_avatar_id,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "background", &self.background, &self.extra)?;
+        super::runtime::member(&mut map, "summary", &self.summary, &self.extra)?;
+        super::runtime::member(&mut map, "headline", &self.headline, &self.extra)?;
+        super::runtime::member(&mut map, "location", &self.location, &self.extra)?;
+        super::runtime::member(&mut map, "phone", &self.phone, &self.extra)?;
+        super::runtime::member(&mut map, "tags", &self.tags, &self.extra)?;
+        super::runtime::member(&mut map, "categories", &self.categories, &self.extra)?;
+        super::runtime::member(&mut map, "groups", &self.groups, &self.extra)?;
+        super::runtime::member(&mut map, "companies", &self.companies, &self.extra)?;
+        super::runtime::member(&mut map, "popIds", &self.pop_ids, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "selectiveQinQTunnelProvider",
+            &self.selective_qin_q_tunnel_provider,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "displayOrder",
+            &self.display_order,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "portsActive",
+            &self.ports_active,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "verified", &self.verified, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "verifiedIdentity",
+            &self.verified_identity,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "isCloudProvider",
+            &self.is_cloud_provider,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "isSupport", &self.is_support, &self.extra)?;
+        super::runtime::member(&mut map, "online", &self.online, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "optIntoMarketingEmail",
+            &self.opt_into_marketing_email,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "signedCompanyRefId",
+            &self.signed_company_ref_id,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "signedCompanyVerified",
+            &self.signed_company_verified,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "businessRegistrationNumber",
+            &self.business_registration_number,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "billingAccount",
+            &self.billing_account,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "defaultPaymentType",
+            &self.default_payment_type,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "legalEntityId",
+            &self.legal_entity_id,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "accountManagerEmail",
+            &self.account_manager_email,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "accountManagerId",
+            &self.account_manager_id,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "deleted", &self.deleted, &self.extra)?;
+        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
+        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
+        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "__v",
+                "accountManagerEmail",
+                "accountManagerId",
+                "avatar",
+                "avatarId",
+                "background",
+                "billingAccount",
+                "businessRegistrationNumber",
+                "capabilities",
+                "categories",
+                "cloudProviderDetails",
+                "companies",
+                "company",
+                "createdAt",
+                "defaultPaymentType",
+                "deleted",
+                "deletedAt",
+                "displayOrder",
+                "external",
+                "groups",
+                "headline",
+                "id",
+                "isCloudProvider",
+                "isSupport",
+                "legalEntityId",
+                "linkUserCompany",
+                "location",
+                "name",
+                "officeAddress",
+                "oldAvatarId",
+                "online",
+                "optIntoMarketingEmail",
+                "overviewImage",
+                "phone",
+                "popIds",
+                "portsActive",
+                "selectiveQinQTunnelProvider",
+                "signedCompanyRefId",
+                "signedCompanyVerified",
+                "stats",
+                "status",
+                "summary",
+                "system",
+                "tags",
+                "type",
+                "updatedAt",
+                "username",
+                "verified",
+                "verifiedIdentity",
+            ],
+        )?;
         map.end()
     }
 }
@@ -1182,20 +1220,20 @@ impl super::runtime::Object for Company {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "__v" => f1 = map.next_value()?,
-                "username" => f2 = map.next_value()?,
-                "name" => f3 = map.next_value()?,
-                "type" => f4 = map.next_value()?,
-                "status" => f5 = map.next_value()?,
+                "id" => f0 = Some(map.next_value()?),
+                "__v" => f1 = Some(map.next_value()?),
+                "username" => f2 = Some(map.next_value()?),
+                "name" => f3 = Some(map.next_value()?),
+                "type" => f4 = Some(map.next_value()?),
+                "status" => f5 = Some(map.next_value()?),
                 "officeAddress" => f6 = Some(map.next_value()?),
-                "system" => f7 = map.next_value()?,
-                "company" => f8 = map.next_value()?,
-                "cloudProviderDetails" => f9 = map.next_value()?,
-                "capabilities" => f10 = map.next_value()?,
-                "stats" => f11 = map.next_value()?,
-                "external" => f12 = map.next_value()?,
-                "linkUserCompany" => f13 = map.next_value()?,
+                "system" => f7 = Some(map.next_value()?),
+                "company" => f8 = Some(map.next_value()?),
+                "cloudProviderDetails" => f9 = Some(map.next_value()?),
+                "capabilities" => f10 = Some(map.next_value()?),
+                "stats" => f11 = Some(map.next_value()?),
+                "external" => f12 = Some(map.next_value()?),
+                "linkUserCompany" => f13 = Some(map.next_value()?),
                 "overviewImage" => f14 = Some(map.next_value()?),
                 "avatar" => f15 = Some(map.next_value()?),
                 "avatarId" => f16 = Some(map.next_value()?),
@@ -1205,32 +1243,32 @@ impl super::runtime::Object for Company {
                 "headline" => f20 = Some(map.next_value()?),
                 "location" => f21 = Some(map.next_value()?),
                 "phone" => f22 = Some(map.next_value()?),
-                "tags" => f23 = map.next_value()?,
-                "categories" => f24 = map.next_value()?,
-                "groups" => f25 = map.next_value()?,
-                "companies" => f26 = map.next_value()?,
-                "popIds" => f27 = map.next_value()?,
-                "selectiveQinQTunnelProvider" => f28 = map.next_value()?,
-                "displayOrder" => f29 = map.next_value()?,
-                "portsActive" => f30 = map.next_value()?,
-                "verified" => f31 = map.next_value()?,
-                "verifiedIdentity" => f32 = map.next_value()?,
-                "isCloudProvider" => f33 = map.next_value()?,
-                "isSupport" => f34 = map.next_value()?,
-                "online" => f35 = map.next_value()?,
-                "optIntoMarketingEmail" => f36 = map.next_value()?,
+                "tags" => f23 = Some(map.next_value()?),
+                "categories" => f24 = Some(map.next_value()?),
+                "groups" => f25 = Some(map.next_value()?),
+                "companies" => f26 = Some(map.next_value()?),
+                "popIds" => f27 = Some(map.next_value()?),
+                "selectiveQinQTunnelProvider" => f28 = Some(map.next_value()?),
+                "displayOrder" => f29 = Some(map.next_value()?),
+                "portsActive" => f30 = Some(map.next_value()?),
+                "verified" => f31 = Some(map.next_value()?),
+                "verifiedIdentity" => f32 = Some(map.next_value()?),
+                "isCloudProvider" => f33 = Some(map.next_value()?),
+                "isSupport" => f34 = Some(map.next_value()?),
+                "online" => f35 = Some(map.next_value()?),
+                "optIntoMarketingEmail" => f36 = Some(map.next_value()?),
                 "signedCompanyRefId" => f37 = Some(map.next_value()?),
-                "signedCompanyVerified" => f38 = map.next_value()?,
+                "signedCompanyVerified" => f38 = Some(map.next_value()?),
                 "businessRegistrationNumber" => f39 = Some(map.next_value()?),
                 "billingAccount" => f40 = Some(map.next_value()?),
                 "defaultPaymentType" => f41 = Some(map.next_value()?),
                 "legalEntityId" => f42 = Some(map.next_value()?),
                 "accountManagerEmail" => f43 = Some(map.next_value()?),
                 "accountManagerId" => f44 = Some(map.next_value()?),
-                "deleted" => f45 = map.next_value()?,
+                "deleted" => f45 = Some(map.next_value()?),
                 "deletedAt" => f46 = Some(map.next_value()?),
-                "createdAt" => f47 = map.next_value()?,
-                "updatedAt" => f48 = map.next_value()?,
+                "createdAt" => f47 = Some(map.next_value()?),
+                "updatedAt" => f48 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -1238,20 +1276,28 @@ impl super::runtime::Object for Company {
             }
         }
         Ok(Self {
-            id: f0,
-            v: f1,
-            username: f2,
-            name: f3,
-            r#type: f4,
-            status: f5,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            v: super::runtime::or_null(f1, &mut extra, "__v"),
+            username: super::runtime::or_null(f2, &mut extra, "username"),
+            name: super::runtime::or_null(f3, &mut extra, "name"),
+            r#type: super::runtime::or_null(f4, &mut extra, "type"),
+            status: super::runtime::or_null(f5, &mut extra, "status"),
             office_address: f6,
-            system: f7,
-            company: f8,
-            cloud_provider_details: f9,
-            capabilities: f10,
-            stats: f11,
-            external: f12,
-            link_user_company: f13,
+            system: super::runtime::or_null(f7, &mut extra, "system"),
+            company: super::runtime::or_null(f8, &mut extra, "company"),
+            cloud_provider_details: super::runtime::or_null(
+                f9,
+                &mut extra,
+                "cloudProviderDetails",
+            ),
+            capabilities: super::runtime::or_null(f10, &mut extra, "capabilities"),
+            stats: super::runtime::or_null(f11, &mut extra, "stats"),
+            external: super::runtime::or_null(f12, &mut extra, "external"),
+            link_user_company: super::runtime::or_null(
+                f13,
+                &mut extra,
+                "linkUserCompany",
+            ),
             overview_image: f14,
             avatar: f15,
             avatar_id: f16,
@@ -1261,32 +1307,52 @@ impl super::runtime::Object for Company {
             headline: f20,
             location: f21,
             phone: f22,
-            tags: f23,
-            categories: f24,
-            groups: f25,
-            companies: f26,
-            pop_ids: f27,
-            selective_qin_q_tunnel_provider: f28,
-            display_order: f29,
-            ports_active: f30,
-            verified: f31,
-            verified_identity: f32,
-            is_cloud_provider: f33,
-            is_support: f34,
-            online: f35,
-            opt_into_marketing_email: f36,
+            tags: super::runtime::or_null(f23, &mut extra, "tags"),
+            categories: super::runtime::or_null(f24, &mut extra, "categories"),
+            groups: super::runtime::or_null(f25, &mut extra, "groups"),
+            companies: super::runtime::or_null(f26, &mut extra, "companies"),
+            pop_ids: super::runtime::or_null(f27, &mut extra, "popIds"),
+            selective_qin_q_tunnel_provider: super::runtime::or_null(
+                f28,
+                &mut extra,
+                "selectiveQinQTunnelProvider",
+            ),
+            display_order: super::runtime::or_null(f29, &mut extra, "displayOrder"),
+            ports_active: super::runtime::or_null(f30, &mut extra, "portsActive"),
+            verified: super::runtime::or_null(f31, &mut extra, "verified"),
+            verified_identity: super::runtime::or_null(
+                f32,
+                &mut extra,
+                "verifiedIdentity",
+            ),
+            is_cloud_provider: super::runtime::or_null(
+                f33,
+                &mut extra,
+                "isCloudProvider",
+            ),
+            is_support: super::runtime::or_null(f34, &mut extra, "isSupport"),
+            online: super::runtime::or_null(f35, &mut extra, "online"),
+            opt_into_marketing_email: super::runtime::or_null(
+                f36,
+                &mut extra,
+                "optIntoMarketingEmail",
+            ),
             signed_company_ref_id: f37,
-            signed_company_verified: f38,
+            signed_company_verified: super::runtime::or_null(
+                f38,
+                &mut extra,
+                "signedCompanyVerified",
+            ),
             business_registration_number: f39,
             billing_account: f40,
             default_payment_type: f41,
             legal_entity_id: f42,
             account_manager_email: f43,
             account_manager_id: f44,
-            deleted: f45,
+            deleted: super::runtime::or_null(f45, &mut extra, "deleted"),
             deleted_at: f46,
-            created_at: f47,
-            updated_at: f48,
+            created_at: super::runtime::or_null(f47, &mut extra, "createdAt"),
+            updated_at: super::runtime::or_null(f48, &mut extra, "updatedAt"),
             extra,
         })
     }
@@ -1369,6 +1435,7 @@ pub struct CompanyProfile {
     pub is_sdwan: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1379,93 +1446,133 @@ impl serde::Serialize for CompanyProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.registered_name {
-            map.serialize_entry("registeredName", value)?;
-        }
-        if let Some(value) = &self.business_type {
-            map.serialize_entry("businessType", value)?;
-        }
-        if let Some(value) = &self.industry {
-            map.serialize_entry("industry", value)?;
-        }
-        if let Some(value) = &self.partner_type {
-            map.serialize_entry("partnerType", value)?;
-        }
-        if let Some(value) = &self.company_size {
-            map.serialize_entry("companySize", value)?;
-        }
-        if let Some(value) = &self.date_founded {
-            map.serialize_entry("dateFounded", value)?;
-        }
-        if let Some(value) = &self.website {
-            map.serialize_entry("website", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("clientId", value)?;
-        }
-        if let Some(value) = &self.first {
-            map.serialize_entry("first", value)?;
-        }
-        if let Some(value) = &self.last {
-            map.serialize_entry("last", value)?;
-        }
-        if let Some(value) = &self.address {
-            map.serialize_entry("address", value)?;
-        }
-        if let Some(value) = &self.city {
-            map.serialize_entry("city", value)?;
-        }
-        if let Some(value) = &self.state {
-            map.serialize_entry("state", value)?;
-        }
-        if let Some(value) = &self.zip {
-            map.serialize_entry("zip", value)?;
-        }
-        if let Some(value) = &self.phone {
-            map.serialize_entry("phone", value)?;
-        }
-        if let Some(value) = &self.fax {
-            map.serialize_entry("fax", value)?;
-        }
-        if let Some(value) = &self.addresses {
-            map.serialize_entry("addresses", value)?;
-        }
-        if let Some(value) = &self.privacy {
-            map.serialize_entry("privacy", value)?;
-        }
-        if let Some(value) = &self.email_domains {
-            map.serialize_entry("emailDomains", value)?;
-        }
-        if let Some(value) = &self.parent_ids {
-            map.serialize_entry("parentIds", value)?;
-        }
-        if let Some(value) = &self.regional_internet_registry {
-            map.serialize_entry("regionalInternetRegistry", value)?;
-        }
-        if let Some(value) = &self.business_registration_cert_verified {
-            map.serialize_entry("businessRegistrationCertVerified", value)?;
-        }
-        if let Some(value) = &self.business_registration_cert_reference {
-            map.serialize_entry("businessRegistrationCertReference", value)?;
-        }
-        if let Some(value) = &self.business_registration_cert_uploaded_at {
-            map.serialize_entry("businessRegistrationCertUploadedAt", value)?;
-        }
-        if let Some(value) = &self.business_registration_cert_rejected_reason {
-            map.serialize_entry("businessRegistrationCertRejectedReason", value)?;
-        }
-        if let Some(value) = &self.business_development_manager_type_preference {
-            map.serialize_entry("businessDevelopmentManagerTypePreference", value)?;
-        }
-        if let Some(value) = &self.is_io_t_demo_company {
-            map.serialize_entry("isIoTDemoCompany", value)?;
-        }
-        if let Some(value) = &self.is_sdwan {
-            map.serialize_entry("isSDWAN", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(
+            &mut map,
+            "registeredName",
+            &self.registered_name,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "businessType",
+            &self.business_type,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "industry", &self.industry, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "partnerType",
+            &self.partner_type,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "companySize",
+            &self.company_size,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "dateFounded",
+            &self.date_founded,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "website", &self.website, &self.extra)?;
+        super::runtime::member(&mut map, "clientId", &self.client_id, &self.extra)?;
+        super::runtime::member(&mut map, "first", &self.first, &self.extra)?;
+        super::runtime::member(&mut map, "last", &self.last, &self.extra)?;
+        super::runtime::member(&mut map, "address", &self.address, &self.extra)?;
+        super::runtime::member(&mut map, "city", &self.city, &self.extra)?;
+        super::runtime::member(&mut map, "state", &self.state, &self.extra)?;
+        super::runtime::member(&mut map, "zip", &self.zip, &self.extra)?;
+        super::runtime::member(&mut map, "phone", &self.phone, &self.extra)?;
+        super::runtime::member(&mut map, "fax", &self.fax, &self.extra)?;
+        super::runtime::member(&mut map, "addresses", &self.addresses, &self.extra)?;
+        super::runtime::member(&mut map, "privacy", &self.privacy, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "emailDomains",
+            &self.email_domains,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "parentIds", &self.parent_ids, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "regionalInternetRegistry",
+            &self.regional_internet_registry,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "businessRegistrationCertVerified",
+            &self.business_registration_cert_verified,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "businessRegistrationCertReference",
+            &self.business_registration_cert_reference,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "businessRegistrationCertUploadedAt",
+            &self.business_registration_cert_uploaded_at,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "businessRegistrationCertRejectedReason",
+            &self.business_registration_cert_rejected_reason,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "businessDevelopmentManagerTypePreference",
+            &self.business_development_manager_type_preference,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "isIoTDemoCompany",
+            &self.is_io_t_demo_company,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "isSDWAN", &self.is_sdwan, &self.extra)?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "address",
+                "addresses",
+                "businessDevelopmentManagerTypePreference",
+                "businessRegistrationCertReference",
+                "businessRegistrationCertRejectedReason",
+                "businessRegistrationCertUploadedAt",
+                "businessRegistrationCertVerified",
+                "businessType",
+                "city",
+                "clientId",
+                "companySize",
+                "dateFounded",
+                "emailDomains",
+                "fax",
+                "first",
+                "industry",
+                "isIoTDemoCompany",
+                "isSDWAN",
+                "last",
+                "parentIds",
+                "partnerType",
+                "phone",
+                "privacy",
+                "regionalInternetRegistry",
+                "registeredName",
+                "state",
+                "website",
+                "zip",
+            ],
+        )?;
         map.end()
     }
 }
@@ -1554,18 +1661,20 @@ impl super::runtime::Object for CompanyProfile {
                 "zip" => f13 = Some(map.next_value()?),
                 "phone" => f14 = Some(map.next_value()?),
                 "fax" => f15 = Some(map.next_value()?),
-                "addresses" => f16 = map.next_value()?,
-                "privacy" => f17 = map.next_value()?,
-                "emailDomains" => f18 = map.next_value()?,
-                "parentIds" => f19 = map.next_value()?,
-                "regionalInternetRegistry" => f20 = map.next_value()?,
-                "businessRegistrationCertVerified" => f21 = map.next_value()?,
+                "addresses" => f16 = Some(map.next_value()?),
+                "privacy" => f17 = Some(map.next_value()?),
+                "emailDomains" => f18 = Some(map.next_value()?),
+                "parentIds" => f19 = Some(map.next_value()?),
+                "regionalInternetRegistry" => f20 = Some(map.next_value()?),
+                "businessRegistrationCertVerified" => f21 = Some(map.next_value()?),
                 "businessRegistrationCertReference" => f22 = Some(map.next_value()?),
                 "businessRegistrationCertUploadedAt" => f23 = Some(map.next_value()?),
                 "businessRegistrationCertRejectedReason" => f24 = Some(map.next_value()?),
-                "businessDevelopmentManagerTypePreference" => f25 = map.next_value()?,
-                "isIoTDemoCompany" => f26 = map.next_value()?,
-                "isSDWAN" => f27 = map.next_value()?,
+                "businessDevelopmentManagerTypePreference" => {
+                    f25 = Some(map.next_value()?);
+                }
+                "isIoTDemoCompany" => f26 = Some(map.next_value()?),
+                "isSDWAN" => f27 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -1589,18 +1698,34 @@ impl super::runtime::Object for CompanyProfile {
             zip: f13,
             phone: f14,
             fax: f15,
-            addresses: f16,
-            privacy: f17,
-            email_domains: f18,
-            parent_ids: f19,
-            regional_internet_registry: f20,
-            business_registration_cert_verified: f21,
+            addresses: super::runtime::or_null(f16, &mut extra, "addresses"),
+            privacy: super::runtime::or_null(f17, &mut extra, "privacy"),
+            email_domains: super::runtime::or_null(f18, &mut extra, "emailDomains"),
+            parent_ids: super::runtime::or_null(f19, &mut extra, "parentIds"),
+            regional_internet_registry: super::runtime::or_null(
+                f20,
+                &mut extra,
+                "regionalInternetRegistry",
+            ),
+            business_registration_cert_verified: super::runtime::or_null(
+                f21,
+                &mut extra,
+                "businessRegistrationCertVerified",
+            ),
             business_registration_cert_reference: f22,
             business_registration_cert_uploaded_at: f23,
             business_registration_cert_rejected_reason: f24,
-            business_development_manager_type_preference: f25,
-            is_io_t_demo_company: f26,
-            is_sdwan: f27,
+            business_development_manager_type_preference: super::runtime::or_null(
+                f25,
+                &mut extra,
+                "businessDevelopmentManagerTypePreference",
+            ),
+            is_io_t_demo_company: super::runtime::or_null(
+                f26,
+                &mut extra,
+                "isIoTDemoCompany",
+            ),
+            is_sdwan: super::runtime::or_null(f27, &mut extra, "isSDWAN"),
             extra,
         })
     }
@@ -1633,6 +1758,7 @@ pub struct CompanyPrivacy {
     pub community: Option<PrivacySettings>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1643,15 +1769,9 @@ impl serde::Serialize for CompanyPrivacy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.network {
-            map.serialize_entry("network", value)?;
-        }
-        if let Some(value) = &self.community {
-            map.serialize_entry("community", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "network", &self.network, &self.extra)?;
+        super::runtime::member(&mut map, "community", &self.community, &self.extra)?;
+        super::runtime::rest(&mut map, &self.extra, &["community", "network"])?;
         map.end()
     }
 }
@@ -1666,8 +1786,8 @@ impl super::runtime::Object for CompanyPrivacy {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "network" => f0 = map.next_value()?,
-                "community" => f1 = map.next_value()?,
+                "network" => f0 = Some(map.next_value()?),
+                "community" => f1 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -1675,8 +1795,8 @@ impl super::runtime::Object for CompanyPrivacy {
             }
         }
         Ok(Self {
-            network: f0,
-            community: f1,
+            network: super::runtime::or_null(f0, &mut extra, "network"),
+            community: super::runtime::or_null(f1, &mut extra, "community"),
             extra,
         })
     }
@@ -1713,6 +1833,7 @@ pub struct PrivacySettings {
     pub white_list_ids: Option<Vec<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1723,18 +1844,24 @@ impl serde::Serialize for PrivacySettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mode {
-            map.serialize_entry("mode", value)?;
-        }
-        if let Some(value) = &self.black_list_ids {
-            map.serialize_entry("blackListIds", value)?;
-        }
-        if let Some(value) = &self.white_list_ids {
-            map.serialize_entry("whiteListIds", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "mode", &self.mode, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "blackListIds",
+            &self.black_list_ids,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "whiteListIds",
+            &self.white_list_ids,
+            &self.extra,
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &["blackListIds", "mode", "whiteListIds"],
+        )?;
         map.end()
     }
 }
@@ -1749,9 +1876,9 @@ impl super::runtime::Object for PrivacySettings {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "mode" => f0 = map.next_value()?,
-                "blackListIds" => f1 = map.next_value()?,
-                "whiteListIds" => f2 = map.next_value()?,
+                "mode" => f0 = Some(map.next_value()?),
+                "blackListIds" => f1 = Some(map.next_value()?),
+                "whiteListIds" => f2 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -1759,9 +1886,9 @@ impl super::runtime::Object for PrivacySettings {
             }
         }
         Ok(Self {
-            mode: f0,
-            black_list_ids: f1,
-            white_list_ids: f2,
+            mode: super::runtime::or_null(f0, &mut extra, "mode"),
+            black_list_ids: super::runtime::or_null(f1, &mut extra, "blackListIds"),
+            white_list_ids: super::runtime::or_null(f2, &mut extra, "whiteListIds"),
             extra,
         })
     }
@@ -1792,6 +1919,7 @@ pub struct CompanySystem {
     pub welcome_message: Option<Option<bool>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1802,12 +1930,13 @@ impl serde::Serialize for CompanySystem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.welcome_message {
-            map.serialize_entry("welcomeMessage", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(
+            &mut map,
+            "welcomeMessage",
+            &self.welcome_message,
+            &self.extra,
+        )?;
+        super::runtime::rest(&mut map, &self.extra, &["welcomeMessage"])?;
         map.end()
     }
 }
@@ -1876,6 +2005,7 @@ pub struct CompanyStats {
     pub private_posts: Option<i32>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1886,39 +2016,52 @@ impl serde::Serialize for CompanyStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.members {
-            map.serialize_entry("members", value)?;
-        }
-        if let Some(value) = &self.interconnections {
-            map.serialize_entry("interconnections", value)?;
-        }
-        if let Some(value) = &self.followers {
-            map.serialize_entry("followers", value)?;
-        }
-        if let Some(value) = &self.following {
-            map.serialize_entry("following", value)?;
-        }
-        if let Some(value) = &self.articles {
-            map.serialize_entry("articles", value)?;
-        }
-        if let Some(value) = &self.events {
-            map.serialize_entry("events", value)?;
-        }
-        if let Some(value) = &self.posts {
-            map.serialize_entry("posts", value)?;
-        }
-        if let Some(value) = &self.private_articles {
-            map.serialize_entry("privateArticles", value)?;
-        }
-        if let Some(value) = &self.private_events {
-            map.serialize_entry("privateEvents", value)?;
-        }
-        if let Some(value) = &self.private_posts {
-            map.serialize_entry("privatePosts", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "members", &self.members, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "interconnections",
+            &self.interconnections,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "followers", &self.followers, &self.extra)?;
+        super::runtime::member(&mut map, "following", &self.following, &self.extra)?;
+        super::runtime::member(&mut map, "articles", &self.articles, &self.extra)?;
+        super::runtime::member(&mut map, "events", &self.events, &self.extra)?;
+        super::runtime::member(&mut map, "posts", &self.posts, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "privateArticles",
+            &self.private_articles,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "privateEvents",
+            &self.private_events,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "privatePosts",
+            &self.private_posts,
+            &self.extra,
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "articles",
+                "events",
+                "followers",
+                "following",
+                "interconnections",
+                "members",
+                "posts",
+                "privateArticles",
+                "privateEvents",
+                "privatePosts",
+            ],
+        )?;
         map.end()
     }
 }
@@ -1944,16 +2087,16 @@ impl super::runtime::Object for CompanyStats {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "members" => f0 = map.next_value()?,
-                "interconnections" => f1 = map.next_value()?,
-                "followers" => f2 = map.next_value()?,
-                "following" => f3 = map.next_value()?,
-                "articles" => f4 = map.next_value()?,
-                "events" => f5 = map.next_value()?,
-                "posts" => f6 = map.next_value()?,
-                "privateArticles" => f7 = map.next_value()?,
-                "privateEvents" => f8 = map.next_value()?,
-                "privatePosts" => f9 = map.next_value()?,
+                "members" => f0 = Some(map.next_value()?),
+                "interconnections" => f1 = Some(map.next_value()?),
+                "followers" => f2 = Some(map.next_value()?),
+                "following" => f3 = Some(map.next_value()?),
+                "articles" => f4 = Some(map.next_value()?),
+                "events" => f5 = Some(map.next_value()?),
+                "posts" => f6 = Some(map.next_value()?),
+                "privateArticles" => f7 = Some(map.next_value()?),
+                "privateEvents" => f8 = Some(map.next_value()?),
+                "privatePosts" => f9 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -1961,16 +2104,20 @@ impl super::runtime::Object for CompanyStats {
             }
         }
         Ok(Self {
-            members: f0,
-            interconnections: f1,
-            followers: f2,
-            following: f3,
-            articles: f4,
-            events: f5,
-            posts: f6,
-            private_articles: f7,
-            private_events: f8,
-            private_posts: f9,
+            members: super::runtime::or_null(f0, &mut extra, "members"),
+            interconnections: super::runtime::or_null(
+                f1,
+                &mut extra,
+                "interconnections",
+            ),
+            followers: super::runtime::or_null(f2, &mut extra, "followers"),
+            following: super::runtime::or_null(f3, &mut extra, "following"),
+            articles: super::runtime::or_null(f4, &mut extra, "articles"),
+            events: super::runtime::or_null(f5, &mut extra, "events"),
+            posts: super::runtime::or_null(f6, &mut extra, "posts"),
+            private_articles: super::runtime::or_null(f7, &mut extra, "privateArticles"),
+            private_events: super::runtime::or_null(f8, &mut extra, "privateEvents"),
+            private_posts: super::runtime::or_null(f9, &mut extra, "privatePosts"),
             extra,
         })
     }
@@ -2009,6 +2156,7 @@ pub struct CloudProviderDetails {
     pub cloud_type: Option<String>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2019,21 +2167,25 @@ impl serde::Serialize for CloudProviderDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.asn {
-            map.serialize_entry("asn", value)?;
-        }
-        if let Some(value) = &self.bgp_authority {
-            map.serialize_entry("bgpAuthority", value)?;
-        }
-        if let Some(value) = &self.company_type {
-            map.serialize_entry("companyType", value)?;
-        }
-        if let Some(value) = &self.cloud_type {
-            map.serialize_entry("cloudType", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "asn", &self.asn, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "bgpAuthority",
+            &self.bgp_authority,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "companyType",
+            &self.company_type,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "cloudType", &self.cloud_type, &self.extra)?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &["asn", "bgpAuthority", "cloudType", "companyType"],
+        )?;
         map.end()
     }
 }
@@ -2048,10 +2200,10 @@ impl super::runtime::Object for CloudProviderDetails {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "asn" => f0 = map.next_value()?,
-                "bgpAuthority" => f1 = map.next_value()?,
-                "companyType" => f2 = map.next_value()?,
-                "cloudType" => f3 = map.next_value()?,
+                "asn" => f0 = Some(map.next_value()?),
+                "bgpAuthority" => f1 = Some(map.next_value()?),
+                "companyType" => f2 = Some(map.next_value()?),
+                "cloudType" => f3 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -2059,10 +2211,10 @@ impl super::runtime::Object for CloudProviderDetails {
             }
         }
         Ok(Self {
-            asn: f0,
-            bgp_authority: f1,
-            company_type: f2,
-            cloud_type: f3,
+            asn: super::runtime::or_null(f0, &mut extra, "asn"),
+            bgp_authority: super::runtime::or_null(f1, &mut extra, "bgpAuthority"),
+            company_type: super::runtime::or_null(f2, &mut extra, "companyType"),
+            cloud_type: super::runtime::or_null(f3, &mut extra, "cloudType"),
             extra,
         })
     }
@@ -2093,6 +2245,7 @@ pub struct CloudProviderAsn {
     pub range: Option<Vec<i64>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2103,12 +2256,8 @@ impl serde::Serialize for CloudProviderAsn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.range {
-            map.serialize_entry("range", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "range", &self.range, &self.extra)?;
+        super::runtime::rest(&mut map, &self.extra, &["range"])?;
         map.end()
     }
 }
@@ -2123,14 +2272,17 @@ impl super::runtime::Object for CloudProviderAsn {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "range" => f0 = map.next_value()?,
+                "range" => f0 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
                 }
             }
         }
-        Ok(Self { range: f0, extra })
+        Ok(Self {
+            range: super::runtime::or_null(f0, &mut extra, "range"),
+            extra,
+        })
     }
 }
 
@@ -2160,6 +2312,7 @@ pub struct CompanyExternal {
     pub status: Option<String>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2168,18 +2321,10 @@ impl serde::Serialize for CompanyExternal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
+        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
+        super::runtime::rest(&mut map, &self.extra, &["id", "status", "type"])?;
         map.end()
     }
 }
@@ -2192,9 +2337,9 @@ impl super::runtime::Object for CompanyExternal {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "type" => f1 = map.next_value()?,
-                "status" => f2 = map.next_value()?,
+                "id" => f0 = Some(map.next_value()?),
+                "type" => f1 = Some(map.next_value()?),
+                "status" => f2 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -2202,9 +2347,9 @@ impl super::runtime::Object for CompanyExternal {
             }
         }
         Ok(Self {
-            id: f0,
-            r#type: f1,
-            status: f2,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            r#type: super::runtime::or_null(f1, &mut extra, "type"),
+            status: super::runtime::or_null(f2, &mut extra, "status"),
             extra,
         })
     }
@@ -2240,6 +2385,7 @@ pub struct CompanyCapabilities {
     pub layer3_regions: Option<Vec<String>>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2248,27 +2394,44 @@ impl serde::Serialize for CompanyCapabilities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.layer2 {
-            map.serialize_entry("layer2", value)?;
-        }
-        if let Some(value) = &self.layer2_metros {
-            map.serialize_entry("layer2Metros", value)?;
-        }
-        if let Some(value) = &self.layer2_regions {
-            map.serialize_entry("layer2Regions", value)?;
-        }
-        if let Some(value) = &self.layer3 {
-            map.serialize_entry("layer3", value)?;
-        }
-        if let Some(value) = &self.layer3_metros {
-            map.serialize_entry("layer3Metros", value)?;
-        }
-        if let Some(value) = &self.layer3_regions {
-            map.serialize_entry("layer3Regions", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "layer2", &self.layer2, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "layer2Metros",
+            &self.layer2_metros,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "layer2Regions",
+            &self.layer2_regions,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "layer3", &self.layer3, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "layer3Metros",
+            &self.layer3_metros,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "layer3Regions",
+            &self.layer3_regions,
+            &self.extra,
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "layer2",
+                "layer2Metros",
+                "layer2Regions",
+                "layer3",
+                "layer3Metros",
+                "layer3Regions",
+            ],
+        )?;
         map.end()
     }
 }
@@ -2288,12 +2451,12 @@ impl super::runtime::Object for CompanyCapabilities {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "layer2" => f0 = map.next_value()?,
-                "layer2Metros" => f1 = map.next_value()?,
-                "layer2Regions" => f2 = map.next_value()?,
-                "layer3" => f3 = map.next_value()?,
-                "layer3Metros" => f4 = map.next_value()?,
-                "layer3Regions" => f5 = map.next_value()?,
+                "layer2" => f0 = Some(map.next_value()?),
+                "layer2Metros" => f1 = Some(map.next_value()?),
+                "layer2Regions" => f2 = Some(map.next_value()?),
+                "layer3" => f3 = Some(map.next_value()?),
+                "layer3Metros" => f4 = Some(map.next_value()?),
+                "layer3Regions" => f5 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -2301,12 +2464,12 @@ impl super::runtime::Object for CompanyCapabilities {
             }
         }
         Ok(Self {
-            layer2: f0,
-            layer2_metros: f1,
-            layer2_regions: f2,
-            layer3: f3,
-            layer3_metros: f4,
-            layer3_regions: f5,
+            layer2: super::runtime::or_null(f0, &mut extra, "layer2"),
+            layer2_metros: super::runtime::or_null(f1, &mut extra, "layer2Metros"),
+            layer2_regions: super::runtime::or_null(f2, &mut extra, "layer2Regions"),
+            layer3: super::runtime::or_null(f3, &mut extra, "layer3"),
+            layer3_metros: super::runtime::or_null(f4, &mut extra, "layer3Metros"),
+            layer3_regions: super::runtime::or_null(f5, &mut extra, "layer3Regions"),
             extra,
         })
     }
@@ -2436,6 +2599,7 @@ pub struct DataCenterFacility {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2446,141 +2610,185 @@ impl serde::Serialize for DataCenterFacility {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.data_center_facility {
-            map.serialize_entry("dataCenterFacility", value)?;
-        }
-        if let Some(value) = &self.system {
-            map.serialize_entry("system", value)?;
-        }
-        if let Some(value) = &self.company {
-            map.serialize_entry("company", value)?;
-        }
-        if let Some(value) = &self.cloud_provider_details {
-            map.serialize_entry("cloudProviderDetails", value)?;
-        }
-        if let Some(value) = &self.stats {
-            map.serialize_entry("stats", value)?;
-        }
-        if let Some(value) = &self.costbook_location_id {
-            map.serialize_entry("costbookLocationId", value)?;
-        }
-        if let Some(value) = &self.costbook_location {
-            map.serialize_entry("costbookLocation", value)?;
-        }
-        if let Some(value) = &self.l3_costbook_location_id {
-            map.serialize_entry("l3CostbookLocationId", value)?;
-        }
-        if let Some(value) = &self.pop_ids {
-            map.serialize_entry("popIds", value)?;
-        }
-        if let Some(value) = &self.provider {
-            map.serialize_entry("provider", value)?;
-        }
-        if let Some(value) = &self.nnis {
-            map.serialize_entry("nnis", value)?;
-        }
-        if let Some(value) = &self.selective_qin_q_tunnel_provider {
-            map.serialize_entry("selectiveQinQTunnelProvider", value)?;
-        }
-        if let Some(value) = &self.destination_port_only {
-            map.serialize_entry("destinationPortOnly", value)?;
-        }
-        if let Some(value) = &self.bundle_cross_connect_charge_id {
-            map.serialize_entry("bundleCrossConnectChargeId", value)?;
-        }
-        if let Some(value) = &self.external_id {
-            map.serialize_entry("externalId", value)?;
-        }
-        if let Some(value) = &self.overview_image {
-            map.serialize_entry("overviewImage", value)?;
-        }
-        if let Some(value) = &self.avatar_id {
-            map.serialize_entry("avatarId", value)?;
-        }
-        if let Some(value) = &self.background {
-            map.serialize_entry("background", value)?;
-        }
-        if let Some(value) = &self.summary {
-            map.serialize_entry("summary", value)?;
-        }
-        if let Some(value) = &self.headline {
-            map.serialize_entry("headline", value)?;
-        }
-        if let Some(value) = &self.location {
-            map.serialize_entry("location", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.categories {
-            map.serialize_entry("categories", value)?;
-        }
-        if let Some(value) = &self.groups {
-            map.serialize_entry("groups", value)?;
-        }
-        if let Some(value) = &self.companies {
-            map.serialize_entry("companies", value)?;
-        }
-        if let Some(value) = &self.display_order {
-            map.serialize_entry("displayOrder", value)?;
-        }
-        if let Some(value) = &self.verified {
-            map.serialize_entry("verified", value)?;
-        }
-        if let Some(value) = &self.verified_identity {
-            map.serialize_entry("verifiedIdentity", value)?;
-        }
-        if let Some(value) = &self.is_cloud_provider {
-            map.serialize_entry("isCloudProvider", value)?;
-        }
-        if let Some(value) = &self.online {
-            map.serialize_entry("online", value)?;
-        }
-        if let Some(value) = &self.signed_company_ref_id {
-            map.serialize_entry("signedCompanyRefId", value)?;
-        }
-        if let Some(value) = &self.signed_company_verified {
-            map.serialize_entry("signedCompanyVerified", value)?;
-        }
-        if let Some(value) = &self.business_registration_number {
-            map.serialize_entry("businessRegistrationNumber", value)?;
-        }
-        if let Some(value) = &self.account_manager_email {
-            map.serialize_entry("accountManagerEmail", value)?;
-        }
-        if let Some(value) = &self.account_manager_id {
-            map.serialize_entry("accountManagerId", value)?;
-        }
-        if let Some(value) = &self.deleted {
-            map.serialize_entry("deleted", value)?;
-        }
-        if let Some(value) = &self.deleted_at {
-            map.serialize_entry("deletedAt", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("createdAt", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("updatedAt", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "username", &self.username, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
+        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "dataCenterFacility",
+            &self.data_center_facility,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "system", &self.system, &self.extra)?;
+        super::runtime::member(&mut map, "company", &self.company, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "cloudProviderDetails",
+            &self.cloud_provider_details,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "stats", &self.stats, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "costbookLocationId",
+            &self.costbook_location_id,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "costbookLocation",
+            &self.costbook_location,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "l3CostbookLocationId",
+            &self.l3_costbook_location_id,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "popIds", &self.pop_ids, &self.extra)?;
+        super::runtime::member(&mut map, "provider", &self.provider, &self.extra)?;
+        super::runtime::member(&mut map, "nnis", &self.nnis, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "selectiveQinQTunnelProvider",
+            &self.selective_qin_q_tunnel_provider,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "destinationPortOnly",
+            &self.destination_port_only,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "bundleCrossConnectChargeId",
+            &self.bundle_cross_connect_charge_id,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "externalId", &self.external_id, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "overviewImage",
+            &self.overview_image,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "avatarId", &self.avatar_id, &self.extra)?;
+        super::runtime::member(&mut map, "background", &self.background, &self.extra)?;
+        super::runtime::member(&mut map, "summary", &self.summary, &self.extra)?;
+        super::runtime::member(&mut map, "headline", &self.headline, &self.extra)?;
+        super::runtime::member(&mut map, "location", &self.location, &self.extra)?;
+        super::runtime::member(&mut map, "tags", &self.tags, &self.extra)?;
+        super::runtime::member(&mut map, "categories", &self.categories, &self.extra)?;
+        super::runtime::member(&mut map, "groups", &self.groups, &self.extra)?;
+        super::runtime::member(&mut map, "companies", &self.companies, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "displayOrder",
+            &self.display_order,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "verified", &self.verified, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "verifiedIdentity",
+            &self.verified_identity,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "isCloudProvider",
+            &self.is_cloud_provider,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "online", &self.online, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "signedCompanyRefId",
+            &self.signed_company_ref_id,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "signedCompanyVerified",
+            &self.signed_company_verified,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "businessRegistrationNumber",
+            &self.business_registration_number,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "accountManagerEmail",
+            &self.account_manager_email,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "accountManagerId",
+            &self.account_manager_id,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "deleted", &self.deleted, &self.extra)?;
+        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
+        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
+        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "accountManagerEmail",
+                "accountManagerId",
+                "avatarId",
+                "background",
+                "bundleCrossConnectChargeId",
+                "businessRegistrationNumber",
+                "categories",
+                "cloudProviderDetails",
+                "companies",
+                "company",
+                "costbookLocation",
+                "costbookLocationId",
+                "createdAt",
+                "dataCenterFacility",
+                "deleted",
+                "deletedAt",
+                "destinationPortOnly",
+                "displayOrder",
+                "externalId",
+                "groups",
+                "headline",
+                "id",
+                "isCloudProvider",
+                "l3CostbookLocationId",
+                "location",
+                "name",
+                "nnis",
+                "online",
+                "overviewImage",
+                "popIds",
+                "provider",
+                "selectiveQinQTunnelProvider",
+                "signedCompanyRefId",
+                "signedCompanyVerified",
+                "stats",
+                "status",
+                "summary",
+                "system",
+                "tags",
+                "type",
+                "updatedAt",
+                "username",
+                "verified",
+                "verifiedIdentity",
+            ],
+        )?;
         map.end()
     }
 }
@@ -2685,24 +2893,24 @@ impl super::runtime::Object for DataCenterFacility {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "username" => f1 = map.next_value()?,
-                "name" => f2 = map.next_value()?,
-                "type" => f3 = map.next_value()?,
-                "status" => f4 = map.next_value()?,
-                "dataCenterFacility" => f5 = map.next_value()?,
-                "system" => f6 = map.next_value()?,
-                "company" => f7 = map.next_value()?,
-                "cloudProviderDetails" => f8 = map.next_value()?,
-                "stats" => f9 = map.next_value()?,
+                "id" => f0 = Some(map.next_value()?),
+                "username" => f1 = Some(map.next_value()?),
+                "name" => f2 = Some(map.next_value()?),
+                "type" => f3 = Some(map.next_value()?),
+                "status" => f4 = Some(map.next_value()?),
+                "dataCenterFacility" => f5 = Some(map.next_value()?),
+                "system" => f6 = Some(map.next_value()?),
+                "company" => f7 = Some(map.next_value()?),
+                "cloudProviderDetails" => f8 = Some(map.next_value()?),
+                "stats" => f9 = Some(map.next_value()?),
                 "costbookLocationId" => f10 = Some(map.next_value()?),
-                "costbookLocation" => f11 = map.next_value()?,
+                "costbookLocation" => f11 = Some(map.next_value()?),
                 "l3CostbookLocationId" => f12 = Some(map.next_value()?),
-                "popIds" => f13 = map.next_value()?,
-                "provider" => f14 = map.next_value()?,
+                "popIds" => f13 = Some(map.next_value()?),
+                "provider" => f14 = Some(map.next_value()?),
                 "nnis" => f15 = Some(map.next_value()?),
-                "selectiveQinQTunnelProvider" => f16 = map.next_value()?,
-                "destinationPortOnly" => f17 = map.next_value()?,
+                "selectiveQinQTunnelProvider" => f16 = Some(map.next_value()?),
+                "destinationPortOnly" => f17 = Some(map.next_value()?),
                 "bundleCrossConnectChargeId" => f18 = Some(map.next_value()?),
                 "externalId" => f19 = Some(map.next_value()?),
                 "overviewImage" => f20 = Some(map.next_value()?),
@@ -2711,24 +2919,24 @@ impl super::runtime::Object for DataCenterFacility {
                 "summary" => f23 = Some(map.next_value()?),
                 "headline" => f24 = Some(map.next_value()?),
                 "location" => f25 = Some(map.next_value()?),
-                "tags" => f26 = map.next_value()?,
-                "categories" => f27 = map.next_value()?,
-                "groups" => f28 = map.next_value()?,
-                "companies" => f29 = map.next_value()?,
-                "displayOrder" => f30 = map.next_value()?,
-                "verified" => f31 = map.next_value()?,
-                "verifiedIdentity" => f32 = map.next_value()?,
-                "isCloudProvider" => f33 = map.next_value()?,
-                "online" => f34 = map.next_value()?,
+                "tags" => f26 = Some(map.next_value()?),
+                "categories" => f27 = Some(map.next_value()?),
+                "groups" => f28 = Some(map.next_value()?),
+                "companies" => f29 = Some(map.next_value()?),
+                "displayOrder" => f30 = Some(map.next_value()?),
+                "verified" => f31 = Some(map.next_value()?),
+                "verifiedIdentity" => f32 = Some(map.next_value()?),
+                "isCloudProvider" => f33 = Some(map.next_value()?),
+                "online" => f34 = Some(map.next_value()?),
                 "signedCompanyRefId" => f35 = Some(map.next_value()?),
-                "signedCompanyVerified" => f36 = map.next_value()?,
+                "signedCompanyVerified" => f36 = Some(map.next_value()?),
                 "businessRegistrationNumber" => f37 = Some(map.next_value()?),
                 "accountManagerEmail" => f38 = Some(map.next_value()?),
                 "accountManagerId" => f39 = Some(map.next_value()?),
-                "deleted" => f40 = map.next_value()?,
+                "deleted" => f40 = Some(map.next_value()?),
                 "deletedAt" => f41 = Some(map.next_value()?),
-                "createdAt" => f42 = map.next_value()?,
-                "updatedAt" => f43 = map.next_value()?,
+                "createdAt" => f42 = Some(map.next_value()?),
+                "updatedAt" => f43 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -2736,24 +2944,44 @@ impl super::runtime::Object for DataCenterFacility {
             }
         }
         Ok(Self {
-            id: f0,
-            username: f1,
-            name: f2,
-            r#type: f3,
-            status: f4,
-            data_center_facility: f5,
-            system: f6,
-            company: f7,
-            cloud_provider_details: f8,
-            stats: f9,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            username: super::runtime::or_null(f1, &mut extra, "username"),
+            name: super::runtime::or_null(f2, &mut extra, "name"),
+            r#type: super::runtime::or_null(f3, &mut extra, "type"),
+            status: super::runtime::or_null(f4, &mut extra, "status"),
+            data_center_facility: super::runtime::or_null(
+                f5,
+                &mut extra,
+                "dataCenterFacility",
+            ),
+            system: super::runtime::or_null(f6, &mut extra, "system"),
+            company: super::runtime::or_null(f7, &mut extra, "company"),
+            cloud_provider_details: super::runtime::or_null(
+                f8,
+                &mut extra,
+                "cloudProviderDetails",
+            ),
+            stats: super::runtime::or_null(f9, &mut extra, "stats"),
             costbook_location_id: f10,
-            costbook_location: f11,
+            costbook_location: super::runtime::or_null(
+                f11,
+                &mut extra,
+                "costbookLocation",
+            ),
             l3_costbook_location_id: f12,
-            pop_ids: f13,
-            provider: f14,
+            pop_ids: super::runtime::or_null(f13, &mut extra, "popIds"),
+            provider: super::runtime::or_null(f14, &mut extra, "provider"),
             nnis: f15,
-            selective_qin_q_tunnel_provider: f16,
-            destination_port_only: f17,
+            selective_qin_q_tunnel_provider: super::runtime::or_null(
+                f16,
+                &mut extra,
+                "selectiveQinQTunnelProvider",
+            ),
+            destination_port_only: super::runtime::or_null(
+                f17,
+                &mut extra,
+                "destinationPortOnly",
+            ),
             bundle_cross_connect_charge_id: f18,
             external_id: f19,
             overview_image: f20,
@@ -2762,24 +2990,36 @@ impl super::runtime::Object for DataCenterFacility {
             summary: f23,
             headline: f24,
             location: f25,
-            tags: f26,
-            categories: f27,
-            groups: f28,
-            companies: f29,
-            display_order: f30,
-            verified: f31,
-            verified_identity: f32,
-            is_cloud_provider: f33,
-            online: f34,
+            tags: super::runtime::or_null(f26, &mut extra, "tags"),
+            categories: super::runtime::or_null(f27, &mut extra, "categories"),
+            groups: super::runtime::or_null(f28, &mut extra, "groups"),
+            companies: super::runtime::or_null(f29, &mut extra, "companies"),
+            display_order: super::runtime::or_null(f30, &mut extra, "displayOrder"),
+            verified: super::runtime::or_null(f31, &mut extra, "verified"),
+            verified_identity: super::runtime::or_null(
+                f32,
+                &mut extra,
+                "verifiedIdentity",
+            ),
+            is_cloud_provider: super::runtime::or_null(
+                f33,
+                &mut extra,
+                "isCloudProvider",
+            ),
+            online: super::runtime::or_null(f34, &mut extra, "online"),
             signed_company_ref_id: f35,
-            signed_company_verified: f36,
+            signed_company_verified: super::runtime::or_null(
+                f36,
+                &mut extra,
+                "signedCompanyVerified",
+            ),
             business_registration_number: f37,
             account_manager_email: f38,
             account_manager_id: f39,
-            deleted: f40,
+            deleted: super::runtime::or_null(f40, &mut extra, "deleted"),
             deleted_at: f41,
-            created_at: f42,
-            updated_at: f43,
+            created_at: super::runtime::or_null(f42, &mut extra, "createdAt"),
+            updated_at: super::runtime::or_null(f43, &mut extra, "updatedAt"),
             extra,
         })
     }
@@ -2825,6 +3065,7 @@ pub struct DataCenterFacilityDetails {
     pub can_bundle_cross_connect: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2835,33 +3076,38 @@ impl serde::Serialize for DataCenterFacilityDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.metro_id {
-            map.serialize_entry("metroId", value)?;
-        }
-        if let Some(value) = &self.airport_codes {
-            map.serialize_entry("airportCodes", value)?;
-        }
-        if let Some(value) = &self.speeds {
-            map.serialize_entry("speeds", value)?;
-        }
-        if let Some(value) = &self.ready {
-            map.serialize_entry("ready", value)?;
-        }
-        if let Some(value) = &self.nni_ready {
-            map.serialize_entry("nniReady", value)?;
-        }
-        if let Some(value) = &self.brand_id {
-            map.serialize_entry("brandId", value)?;
-        }
-        if let Some(value) = &self.can_bundle_cross_connect {
-            map.serialize_entry("canBundleCrossConnect", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "metroId", &self.metro_id, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "airportCodes",
+            &self.airport_codes,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "speeds", &self.speeds, &self.extra)?;
+        super::runtime::member(&mut map, "ready", &self.ready, &self.extra)?;
+        super::runtime::member(&mut map, "nniReady", &self.nni_ready, &self.extra)?;
+        super::runtime::member(&mut map, "brandId", &self.brand_id, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "canBundleCrossConnect",
+            &self.can_bundle_cross_connect,
+            &self.extra,
+        )?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "airportCodes",
+                "brandId",
+                "canBundleCrossConnect",
+                "id",
+                "metroId",
+                "nniReady",
+                "ready",
+                "speeds",
+            ],
+        )?;
         map.end()
     }
 }
@@ -2886,13 +3132,13 @@ impl super::runtime::Object for DataCenterFacilityDetails {
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
                 "id" => f0 = Some(map.next_value()?),
-                "metroId" => f1 = map.next_value()?,
-                "airportCodes" => f2 = map.next_value()?,
-                "speeds" => f3 = map.next_value()?,
-                "ready" => f4 = map.next_value()?,
-                "nniReady" => f5 = map.next_value()?,
+                "metroId" => f1 = Some(map.next_value()?),
+                "airportCodes" => f2 = Some(map.next_value()?),
+                "speeds" => f3 = Some(map.next_value()?),
+                "ready" => f4 = Some(map.next_value()?),
+                "nniReady" => f5 = Some(map.next_value()?),
                 "brandId" => f6 = Some(map.next_value()?),
-                "canBundleCrossConnect" => f7 = map.next_value()?,
+                "canBundleCrossConnect" => f7 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -2901,13 +3147,17 @@ impl super::runtime::Object for DataCenterFacilityDetails {
         }
         Ok(Self {
             id: f0,
-            metro_id: f1,
-            airport_codes: f2,
-            speeds: f3,
-            ready: f4,
-            nni_ready: f5,
+            metro_id: super::runtime::or_null(f1, &mut extra, "metroId"),
+            airport_codes: super::runtime::or_null(f2, &mut extra, "airportCodes"),
+            speeds: super::runtime::or_null(f3, &mut extra, "speeds"),
+            ready: super::runtime::or_null(f4, &mut extra, "ready"),
+            nni_ready: super::runtime::or_null(f5, &mut extra, "nniReady"),
             brand_id: f6,
-            can_bundle_cross_connect: f7,
+            can_bundle_cross_connect: super::runtime::or_null(
+                f7,
+                &mut extra,
+                "canBundleCrossConnect",
+            ),
             extra,
         })
     }
@@ -2958,6 +3208,7 @@ pub struct CostbookLocation {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2968,39 +3219,32 @@ impl serde::Serialize for CostbookLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.region_ids {
-            map.serialize_entry("regionIds", value)?;
-        }
-        if let Some(value) = &self.regions {
-            map.serialize_entry("regions", value)?;
-        }
-        if let Some(value) = &self.gateway_ids {
-            map.serialize_entry("gatewayIds", value)?;
-        }
-        if let Some(value) = &self.gateways {
-            map.serialize_entry("gateways", value)?;
-        }
-        if let Some(value) = &self.deleted_at {
-            map.serialize_entry("deletedAt", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("createdAt", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("updatedAt", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+        super::runtime::member(&mut map, "tags", &self.tags, &self.extra)?;
+        super::runtime::member(&mut map, "regionIds", &self.region_ids, &self.extra)?;
+        super::runtime::member(&mut map, "regions", &self.regions, &self.extra)?;
+        super::runtime::member(&mut map, "gatewayIds", &self.gateway_ids, &self.extra)?;
+        super::runtime::member(&mut map, "gateways", &self.gateways, &self.extra)?;
+        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
+        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
+        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "createdAt",
+                "deletedAt",
+                "gatewayIds",
+                "gateways",
+                "id",
+                "name",
+                "regionIds",
+                "regions",
+                "tags",
+                "updatedAt",
+            ],
+        )?;
         map.end()
     }
 }
@@ -3026,16 +3270,16 @@ impl super::runtime::Object for CostbookLocation {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "name" => f1 = map.next_value()?,
-                "tags" => f2 = map.next_value()?,
-                "regionIds" => f3 = map.next_value()?,
-                "regions" => f4 = map.next_value()?,
-                "gatewayIds" => f5 = map.next_value()?,
-                "gateways" => f6 = map.next_value()?,
+                "id" => f0 = Some(map.next_value()?),
+                "name" => f1 = Some(map.next_value()?),
+                "tags" => f2 = Some(map.next_value()?),
+                "regionIds" => f3 = Some(map.next_value()?),
+                "regions" => f4 = Some(map.next_value()?),
+                "gatewayIds" => f5 = Some(map.next_value()?),
+                "gateways" => f6 = Some(map.next_value()?),
                 "deletedAt" => f7 = Some(map.next_value()?),
-                "createdAt" => f8 = map.next_value()?,
-                "updatedAt" => f9 = map.next_value()?,
+                "createdAt" => f8 = Some(map.next_value()?),
+                "updatedAt" => f9 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -3043,16 +3287,16 @@ impl super::runtime::Object for CostbookLocation {
             }
         }
         Ok(Self {
-            id: f0,
-            name: f1,
-            tags: f2,
-            region_ids: f3,
-            regions: f4,
-            gateway_ids: f5,
-            gateways: f6,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            name: super::runtime::or_null(f1, &mut extra, "name"),
+            tags: super::runtime::or_null(f2, &mut extra, "tags"),
+            region_ids: super::runtime::or_null(f3, &mut extra, "regionIds"),
+            regions: super::runtime::or_null(f4, &mut extra, "regions"),
+            gateway_ids: super::runtime::or_null(f5, &mut extra, "gatewayIds"),
+            gateways: super::runtime::or_null(f6, &mut extra, "gateways"),
             deleted_at: f7,
-            created_at: f8,
-            updated_at: f9,
+            created_at: super::runtime::or_null(f8, &mut extra, "createdAt"),
+            updated_at: super::runtime::or_null(f9, &mut extra, "updatedAt"),
             extra,
         })
     }
@@ -3103,6 +3347,7 @@ pub struct Region {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -3113,33 +3358,38 @@ impl serde::Serialize for Region {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.insight_region {
-            map.serialize_entry("insightRegion", value)?;
-        }
-        if let Some(value) = &self.price_multiplier {
-            map.serialize_entry("priceMultiplier", value)?;
-        }
-        if let Some(value) = &self.deleted {
-            map.serialize_entry("deleted", value)?;
-        }
-        if let Some(value) = &self.deleted_at {
-            map.serialize_entry("deletedAt", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("createdAt", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("updatedAt", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "insightRegion",
+            &self.insight_region,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "priceMultiplier",
+            &self.price_multiplier,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "deleted", &self.deleted, &self.extra)?;
+        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
+        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
+        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "createdAt",
+                "deleted",
+                "deletedAt",
+                "id",
+                "insightRegion",
+                "name",
+                "priceMultiplier",
+                "updatedAt",
+            ],
+        )?;
         map.end()
     }
 }
@@ -3163,14 +3413,14 @@ impl super::runtime::Object for Region {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "name" => f1 = map.next_value()?,
-                "insightRegion" => f2 = map.next_value()?,
-                "priceMultiplier" => f3 = map.next_value()?,
-                "deleted" => f4 = map.next_value()?,
+                "id" => f0 = Some(map.next_value()?),
+                "name" => f1 = Some(map.next_value()?),
+                "insightRegion" => f2 = Some(map.next_value()?),
+                "priceMultiplier" => f3 = Some(map.next_value()?),
+                "deleted" => f4 = Some(map.next_value()?),
                 "deletedAt" => f5 = Some(map.next_value()?),
-                "createdAt" => f6 = map.next_value()?,
-                "updatedAt" => f7 = map.next_value()?,
+                "createdAt" => f6 = Some(map.next_value()?),
+                "updatedAt" => f7 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -3178,14 +3428,14 @@ impl super::runtime::Object for Region {
             }
         }
         Ok(Self {
-            id: f0,
-            name: f1,
-            insight_region: f2,
-            price_multiplier: f3,
-            deleted: f4,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            name: super::runtime::or_null(f1, &mut extra, "name"),
+            insight_region: super::runtime::or_null(f2, &mut extra, "insightRegion"),
+            price_multiplier: super::runtime::or_null(f3, &mut extra, "priceMultiplier"),
+            deleted: super::runtime::or_null(f4, &mut extra, "deleted"),
             deleted_at: f5,
-            created_at: f6,
-            updated_at: f7,
+            created_at: super::runtime::or_null(f6, &mut extra, "createdAt"),
+            updated_at: super::runtime::or_null(f7, &mut extra, "updatedAt"),
             extra,
         })
     }
@@ -3250,6 +3500,7 @@ pub struct Metro {
     pub updated_at: Option<super::runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -3258,60 +3509,61 @@ impl serde::Serialize for Metro {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.code {
-            map.serialize_entry("code", value)?;
-        }
-        if let Some(value) = &self.country {
-            map.serialize_entry("country", value)?;
-        }
-        if let Some(value) = &self.rir {
-            map.serialize_entry("rir", value)?;
-        }
-        if let Some(value) = &self.region_ids {
-            map.serialize_entry("regionIds", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.logo {
-            map.serialize_entry("logo", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.ready {
-            map.serialize_entry("ready", value)?;
-        }
-        if let Some(value) = &self.can_create_controller {
-            map.serialize_entry("canCreateController", value)?;
-        }
-        if let Some(value) = &self.capabilities {
-            map.serialize_entry("capabilities", value)?;
-        }
-        if let Some(value) = &self.first_data_center_facility_id_in_metro {
-            map.serialize_entry("firstDataCenterFacilityIdInMetro", value)?;
-        }
-        if let Some(value) = &self.deleted {
-            map.serialize_entry("deleted", value)?;
-        }
-        if let Some(value) = &self.deleted_at {
-            map.serialize_entry("deletedAt", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("createdAt", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("updatedAt", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
+        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
+        super::runtime::member(&mut map, "code", &self.code, &self.extra)?;
+        super::runtime::member(&mut map, "country", &self.country, &self.extra)?;
+        super::runtime::member(&mut map, "rir", &self.rir, &self.extra)?;
+        super::runtime::member(&mut map, "regionIds", &self.region_ids, &self.extra)?;
+        super::runtime::member(&mut map, "description", &self.description, &self.extra)?;
+        super::runtime::member(&mut map, "logo", &self.logo, &self.extra)?;
+        super::runtime::member(&mut map, "tags", &self.tags, &self.extra)?;
+        super::runtime::member(&mut map, "ready", &self.ready, &self.extra)?;
+        super::runtime::member(
+            &mut map,
+            "canCreateController",
+            &self.can_create_controller,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "capabilities",
+            &self.capabilities,
+            &self.extra,
+        )?;
+        super::runtime::member(
+            &mut map,
+            "firstDataCenterFacilityIdInMetro",
+            &self.first_data_center_facility_id_in_metro,
+            &self.extra,
+        )?;
+        super::runtime::member(&mut map, "deleted", &self.deleted, &self.extra)?;
+        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
+        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
+        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &[
+                "canCreateController",
+                "capabilities",
+                "code",
+                "country",
+                "createdAt",
+                "deleted",
+                "deletedAt",
+                "description",
+                "firstDataCenterFacilityIdInMetro",
+                "id",
+                "logo",
+                "name",
+                "ready",
+                "regionIds",
+                "rir",
+                "tags",
+                "updatedAt",
+            ],
+        )?;
         map.end()
     }
 }
@@ -3360,23 +3612,23 @@ impl super::runtime::Object for Metro {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "name" => f1 = map.next_value()?,
-                "code" => f2 = map.next_value()?,
-                "country" => f3 = map.next_value()?,
-                "rir" => f4 = map.next_value()?,
-                "regionIds" => f5 = map.next_value()?,
+                "id" => f0 = Some(map.next_value()?),
+                "name" => f1 = Some(map.next_value()?),
+                "code" => f2 = Some(map.next_value()?),
+                "country" => f3 = Some(map.next_value()?),
+                "rir" => f4 = Some(map.next_value()?),
+                "regionIds" => f5 = Some(map.next_value()?),
                 "description" => f6 = Some(map.next_value()?),
                 "logo" => f7 = Some(map.next_value()?),
-                "tags" => f8 = map.next_value()?,
-                "ready" => f9 = map.next_value()?,
-                "canCreateController" => f10 = map.next_value()?,
-                "capabilities" => f11 = map.next_value()?,
+                "tags" => f8 = Some(map.next_value()?),
+                "ready" => f9 = Some(map.next_value()?),
+                "canCreateController" => f10 = Some(map.next_value()?),
+                "capabilities" => f11 = Some(map.next_value()?),
                 "firstDataCenterFacilityIdInMetro" => f12 = Some(map.next_value()?),
-                "deleted" => f13 = map.next_value()?,
+                "deleted" => f13 = Some(map.next_value()?),
                 "deletedAt" => f14 = Some(map.next_value()?),
-                "createdAt" => f15 = map.next_value()?,
-                "updatedAt" => f16 = map.next_value()?,
+                "createdAt" => f15 = Some(map.next_value()?),
+                "updatedAt" => f16 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
@@ -3384,23 +3636,27 @@ impl super::runtime::Object for Metro {
             }
         }
         Ok(Self {
-            id: f0,
-            name: f1,
-            code: f2,
-            country: f3,
-            rir: f4,
-            region_ids: f5,
+            id: super::runtime::or_null(f0, &mut extra, "id"),
+            name: super::runtime::or_null(f1, &mut extra, "name"),
+            code: super::runtime::or_null(f2, &mut extra, "code"),
+            country: super::runtime::or_null(f3, &mut extra, "country"),
+            rir: super::runtime::or_null(f4, &mut extra, "rir"),
+            region_ids: super::runtime::or_null(f5, &mut extra, "regionIds"),
             description: f6,
             logo: f7,
-            tags: f8,
-            ready: f9,
-            can_create_controller: f10,
-            capabilities: f11,
+            tags: super::runtime::or_null(f8, &mut extra, "tags"),
+            ready: super::runtime::or_null(f9, &mut extra, "ready"),
+            can_create_controller: super::runtime::or_null(
+                f10,
+                &mut extra,
+                "canCreateController",
+            ),
+            capabilities: super::runtime::or_null(f11, &mut extra, "capabilities"),
             first_data_center_facility_id_in_metro: f12,
-            deleted: f13,
+            deleted: super::runtime::or_null(f13, &mut extra, "deleted"),
             deleted_at: f14,
-            created_at: f15,
-            updated_at: f16,
+            created_at: super::runtime::or_null(f15, &mut extra, "createdAt"),
+            updated_at: super::runtime::or_null(f16, &mut extra, "updatedAt"),
             extra,
         })
     }
@@ -3426,6 +3682,7 @@ pub struct MetroCapabilities {
     pub layer2: Option<bool>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -3434,12 +3691,8 @@ impl serde::Serialize for MetroCapabilities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.layer2 {
-            map.serialize_entry("layer2", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "layer2", &self.layer2, &self.extra)?;
+        super::runtime::rest(&mut map, &self.extra, &["layer2"])?;
         map.end()
     }
 }
@@ -3452,14 +3705,17 @@ impl super::runtime::Object for MetroCapabilities {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "layer2" => f0 = map.next_value()?,
+                "layer2" => f0 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
                     super::runtime::loose();
                 }
             }
         }
-        Ok(Self { layer2: f0, extra })
+        Ok(Self {
+            layer2: super::runtime::or_null(f0, &mut extra, "layer2"),
+            extra,
+        })
     }
 }
 
@@ -3507,6 +3763,7 @@ pub struct Error {
     pub error: Option<serde_json::Value>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -3524,18 +3781,14 @@ impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.status_code {
-            map.serialize_entry("statusCode", value)?;
-        }
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        super::runtime::member(&mut map, "message", &self.message, &self.extra)?;
+        super::runtime::member(&mut map, "statusCode", &self.status_code, &self.extra)?;
+        super::runtime::member(&mut map, "error", &self.error, &self.extra)?;
+        super::runtime::rest(
+            &mut map,
+            &self.extra,
+            &["error", "message", "statusCode"],
+        )?;
         map.end()
     }
 }
@@ -3557,8 +3810,8 @@ impl super::runtime::Object for Error {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
             match key.as_str() {
-                "message" => f0 = map.next_value()?,
-                "statusCode" => f1 = map.next_value()?,
+                "message" => f0 = Some(map.next_value()?),
+                "statusCode" => f1 = Some(map.next_value()?),
                 "error" => f2 = Some(map.next_value()?),
                 _ => {
                     extra.insert(key.into_string(), map.next_value()?);
@@ -3567,8 +3820,8 @@ impl super::runtime::Object for Error {
             }
         }
         Ok(Self {
-            message: f0,
-            status_code: f1,
+            message: super::runtime::or_null(f0, &mut extra, "message"),
+            status_code: super::runtime::or_null(f1, &mut extra, "statusCode"),
             error: f2,
             extra,
         })

@@ -30,7 +30,7 @@ use std::time::Instant;
 /// The json-schema-faker Prism 5.16 depends on.
 pub const FAKER_VERSION: &str = "0.5.8";
 const FAKER_JS: &str = include_str!("faker.js");
-const SUPPORT_RS: &str = include_str!("support.rs");
+pub(crate) const SUPPORT_RS: &str = include_str!("support.rs");
 const CALLS_RS: &str = include_str!("calls.rs");
 
 #[derive(Debug, Clone)]
@@ -357,7 +357,7 @@ fn prepare(work: &Path, path: &Path, name: &str) -> Result<Prepared> {
     })
 }
 
-fn write_if_changed(path: &Path, text: &str) -> Result<()> {
+pub(crate) fn write_if_changed(path: &Path, text: &str) -> Result<()> {
     if std::fs::read_to_string(path).ok().as_deref() != Some(text) {
         std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
     }
@@ -365,7 +365,7 @@ fn write_if_changed(path: &Path, text: &str) -> Result<()> {
 }
 
 /// OpenAPI's `byte` format, as Prism checks it: standard base64, padded.
-fn is_base64(text: &str) -> bool {
+pub(crate) fn is_base64(text: &str) -> bool {
     let body = text.trim_end_matches('=');
     text.len().is_multiple_of(4)
         && text.len() - body.len() <= 2
@@ -376,7 +376,7 @@ fn is_base64(text: &str) -> bool {
 
 /// The schema of an operation's response with `status`: the status itself, then
 /// its range (`4XX`), then `default`, as OpenAPI picks them.
-fn response_schema(responses: &[(String, String)], status: u16) -> Option<&str> {
+pub(crate) fn response_schema(responses: &[(String, String)], status: u16) -> Option<&str> {
     let code = status.to_string();
     let range = format!("{}XX", status / 100);
     [code.as_str(), range.as_str(), "default"]
@@ -386,17 +386,17 @@ fn response_schema(responses: &[(String, String)], status: u16) -> Option<&str> 
 }
 
 /// Validators of a document's schemas by pointer, compiled once each.
-struct Schemas<'r> {
-    registry: &'r jsonschema::Registry<'r>,
+pub(crate) struct Schemas<'r> {
+    pub(crate) registry: &'r jsonschema::Registry<'r>,
     /// Whether `format` is checked (an annotation only, unless asked for).
-    formats: bool,
-    compiled: BTreeMap<String, Option<jsonschema::Validator>>,
+    pub(crate) formats: bool,
+    pub(crate) compiled: BTreeMap<String, Option<jsonschema::Validator>>,
 }
 
 impl Schemas<'_> {
     /// Whether `value` is valid for the schema at `pointer`; `None` when the schema
     /// cannot be compiled (not a JSON Schema a validator understands).
-    fn valid(&mut self, pointer: &str, value: &Value) -> Option<bool> {
+    pub(crate) fn valid(&mut self, pointer: &str, value: &Value) -> Option<bool> {
         let (registry, formats) = (self.registry, self.formats);
         let validator = self.compiled.entry(pointer.to_string()).or_insert_with(|| {
             jsonschema::draft202012::options()
@@ -410,7 +410,7 @@ impl Schemas<'_> {
     }
 
     /// Why `value` is invalid for the schema at `pointer` (its first error).
-    fn why(&mut self, pointer: &str, value: &Value) -> String {
+    pub(crate) fn why(&mut self, pointer: &str, value: &Value) -> String {
         if self.valid(pointer, value).is_none() {
             return "the schema does not compile as JSON Schema".into();
         }

@@ -60,6 +60,8 @@ pub struct Called {
     /// Why Prism could not answer though the request was fine (the document
     /// defines no response for the operation).
     pub unanswered: Option<String>,
+    /// What went over the wire, when the caller recorded it (`cargo xtask live`).
+    pub exchange: Option<Value>,
 }
 
 /// Calls operations by index (the generated client, in `calls.rs`).
@@ -106,6 +108,7 @@ fn answer(request: &Value, check: Check, caller: Option<&dyn Caller>) -> Value {
                     "unanswered": c.unanswered,
                     "error": c.error,
                     "body": c.body,
+                    "exchange": c.exchange,
                 }),
                 Err(e) => json!({"id": id, "arguments": e}),
             }

@@ -23,36 +23,46 @@ impl TypeEmitter<'_> {
         let mut locals = Vec::new();
         let mut arms = TokenStream::new();
         let mut inits = TokenStream::new();
+        let extra = self.extra(s).map(|(e, _)| ident(e));
+        // Where an optional member's explicit `null` is kept, if anywhere.
+        let null_slot = extra.as_ref().filter(|_| s.keeps_nulls());
         for (i, f) in s.fields.iter().enumerate() {
             let fname = ident(&f.name);
             let wire = &f.wire;
             let local = quote::format_ident!("f{}", i);
             locals.push(local.clone());
-            writes.extend(match f.shape() {
-                FieldShape::Plain | FieldShape::Nullable | FieldShape::Flatten => {
+            writes.extend(match (f.shape(), &extra) {
+                (FieldShape::Plain | FieldShape::Nullable | FieldShape::Flatten, _) => {
                     quote!(map.serialize_entry(#wire, &self.#fname)?;)
                 }
-                FieldShape::Optional | FieldShape::OptionalJson | FieldShape::OptionalNullable => {
-                    quote! {
-                        if let Some(value) = &self.#fname {
-                            map.serialize_entry(#wire, value)?;
-                        }
+                // Unset, the kept entry of its name (an explicit `null`) is written.
+                (_, Some(extra)) => quote! {
+                    super::runtime::member(&mut map, #wire, &self.#fname, &self.#extra)?;
+                },
+                (_, None) => quote! {
+                    if let Some(value) = &self.#fname {
+                        map.serialize_entry(#wire, value)?;
                     }
-                }
+                },
             });
-            arms.extend(match f.shape() {
+            arms.extend(match (f.shape(), null_slot) {
                 // An optional member sent as null reads as absent (serde's derive does
-                // the same); nullable ones keep null apart.
-                FieldShape::Optional => quote!(#wire => #local = map.next_value()?,),
+                // the same) where there is nowhere to keep the null.
+                (FieldShape::Optional, None) => quote!(#wire => #local = map.next_value()?,),
                 _ => quote!(#wire => #local = Some(map.next_value()?),),
             });
-            inits.extend(match f.shape() {
-                FieldShape::Plain => {
+            inits.extend(match (f.shape(), null_slot) {
+                // An optional member sent as `null` is `None`, the `null` kept with the
+                // other members; nullable ones keep null apart in their own type.
+                (FieldShape::Optional, Some(extra)) => {
+                    quote!(#fname: super::runtime::or_null(#local, &mut #extra, #wire),)
+                }
+                (FieldShape::Plain, _) => {
                     quote!(#fname: super::runtime::required(#local, #wire)?,)
                 }
                 // A missing nullable member reads as null, as serde's derive does
                 // (noted as a loose read: see `runtime::best_fit`).
-                FieldShape::Nullable => quote!(#fname: super::runtime::nullable(#local),),
+                (FieldShape::Nullable, _) => quote!(#fname: super::runtime::nullable(#local),),
                 _ => quote!(#fname: #local,),
             });
         }
@@ -67,11 +77,23 @@ impl TypeEmitter<'_> {
                 // `additionalProperties` types is not.
                 let note = matches!(ty, Ty::Json).then(|| quote!(super::runtime::loose();));
                 // The local has the field's name (never `map` or `key`).
+                // Entries named like an optional member were written in its place.
+                let mut members: Vec<&str> = s
+                    .fields
+                    .iter()
+                    .filter(|f| {
+                        !matches!(
+                            f.shape(),
+                            FieldShape::Plain | FieldShape::Nullable | FieldShape::Flatten
+                        )
+                    })
+                    .map(|f| f.wire.as_str())
+                    .collect();
+                members.sort_unstable();
+                members.dedup();
                 (
                     quote! {
-                        for (key, value) in &self.#extra {
-                            map.serialize_entry(key, value)?;
-                        }
+                        super::runtime::rest(&mut map, &self.#extra, &[#(#members),*])?;
                     },
                     quote!(let mut #extra = #map_ty;),
                     quote! {

@@ -79,9 +79,15 @@ impl TypeEmitter<'_> {
                 }
             };
             let attr = (!own_serde).then(|| quote!(#[serde(flatten)]));
+            let null_doc = s.keeps_nulls().then(|| {
+                quote! {
+                    /// So is an explicit `null` sent for an optional member, under its name.
+                }
+            });
             fields.extend(quote! {
                 /// Members the API description does not list, kept so that nothing the
                 /// server sends is lost and a value serialises back unchanged.
+                #null_doc
                 #attr
                 pub #extra: #ty,
             });
