@@ -5,6 +5,7 @@
 //! - `validate PATH [--deny-warnings]` reports a document's problems
 //! - `conformance [DOC…] [--full]` proves generated crates on examples, synthetic
 //!   instances and a Prism mock
+//! - `yaml-oracle [--bless]` compares our YAML reader with PyYAML's C loader
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -125,6 +126,13 @@ enum Command {
         #[arg(long)]
         report: Option<PathBuf>,
     },
+    /// Read every YAML document (corpus, specs, a generated set) with our reader
+    /// and with PyYAML's C loader (installed into `.tools/`), and compare.
+    YamlOracle {
+        /// Rewrite the generated set's expected JSON (`tests/yaml-oracle/`).
+        #[arg(long)]
+        bless: bool,
+    },
     /// Report a document's problems without generating.
     Validate {
         path: PathBuf,
@@ -154,6 +162,7 @@ fn main() -> ExitCode {
             path,
             deny_warnings,
         } => validate(&path, deny_warnings),
+        Command::YamlOracle { bless } => xtask::yaml_oracle::run(&xtask::workspace_root(), bless),
         Command::Corpus {
             paths,
             no_check,

@@ -318,12 +318,13 @@ impl Builder {
                 Some(key) => insert(m, key, value),
                 // A complex key (a mapping or sequence used as a key): its JSON text.
                 None => {
+                    let text = scalar::key_text(&value);
                     m.key = Some(Key {
-                        text: scalar::key_text(&value),
+                        text: text.clone(),
                         mark,
                         merge: false,
                     });
-                    None
+                    Some(Noted::ComplexKey(text, mark))
                 }
             },
         };
@@ -340,6 +341,18 @@ impl Builder {
                 .at_position(line, column)
                 .with_help("merge an anchored mapping (`<<: *base`), or quote `\"<<\"` to mean a member of that name")
                 .with_repair("this `<<` is left out");
+                self.diagnostics.push(d);
+            }
+            Some(Noted::ComplexKey(text, mark)) => {
+                let (line, column) = at(mark);
+                let d = Diagnostic::error(
+                    self.pointer_here(),
+                    "a mapping or sequence is used as a key; JSON keys are strings (and PyYAML refuses it)",
+                )
+                .with_code("yaml")
+                .at_position(line, column)
+                .with_help("write the key as a string")
+                .with_repair(format!("the key is its JSON text, `{text}`"));
                 self.diagnostics.push(d);
             }
             Some(Noted::Duplicate { key, first, mark }) => {
@@ -622,6 +635,7 @@ impl Builder {
 /// Something to report once the value is placed.
 enum Noted {
     BadMerge(&'static str, Mark),
+    ComplexKey(String, Mark),
     Duplicate {
         key: String,
         first: usize,
