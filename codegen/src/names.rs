@@ -55,6 +55,8 @@ fn words(raw: &str) -> String {
         .collect()
 }
 
+pub(crate) const KEYWORDS: &[&str] = STRICT_KEYWORDS;
+
 const STRICT_KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
     "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",

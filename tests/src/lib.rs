@@ -70,6 +70,9 @@ pub mod snapshot_objects;
 #[path = "../snapshots/openapi31.rs"]
 pub mod snapshot_openapi31;
 #[rustfmt::skip]
+#[path = "../snapshots/others_read.rs"]
+pub mod snapshot_others_read;
+#[rustfmt::skip]
 #[path = "../snapshots/real_data.rs"]
 pub mod snapshot_real_data;
 #[rustfmt::skip]

@@ -9,6 +9,7 @@ pub mod features;
 pub mod fsutil;
 pub mod fuzz;
 pub mod openapi_jsonschema;
+pub mod wide;
 pub mod yaml_oracle;
 
 use anyhow::{Context, Result};

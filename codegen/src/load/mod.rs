@@ -33,6 +33,7 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Document> {
     };
     check_version(&raw, diags)?;
     crate::normalize::normalize(&mut raw, diags);
+    crate::inline::inline(&mut raw, diags);
     let api = match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {
         Ok(api) => api,
         Err(_) => {
