@@ -43,6 +43,9 @@ pub mod snapshot_client;
 #[path = "../snapshots/composition.rs"]
 pub mod snapshot_composition;
 #[rustfmt::skip]
+#[path = "../snapshots/crate_words.rs"]
+pub mod snapshot_crate_words;
+#[rustfmt::skip]
 #[path = "../snapshots/enums.rs"]
 pub mod snapshot_enums;
 #[rustfmt::skip]
