@@ -91,6 +91,10 @@ enum Command {
         /// Skip cargo-progenitor (no install, our figures only).
         #[arg(long)]
         no_progenitor: bool,
+        /// Only the "wide documents" table (bench/wide.md): an enum, an object and
+        /// a discriminated union at ×1, ×2, ×4, ×8 of their width.
+        #[arg(long)]
+        wide: bool,
     },
     /// Run the generated client against a Prism mock of the spec (installs Prism).
     Contract,
@@ -171,9 +175,16 @@ fn main() -> ExitCode {
         Command::Fuzz { target, seconds } => {
             xtask::fuzz::run(&xtask::workspace_root(), &target, seconds)
         }
-        Command::Bench { no_progenitor } => {
+        Command::Bench {
+            no_progenitor,
+            wide,
+        } => {
             let root = xtask::workspace_root();
-            xtask::bench::run(&root, &root.join("../shared/corpus"), no_progenitor)
+            if wide {
+                xtask::bench::wide(&root, true)
+            } else {
+                xtask::bench::run(&root, &root.join("../shared/corpus"), no_progenitor)
+            }
         }
         Command::Contract => xtask::contract::run(&xtask::workspace_root()),
         Command::ApiDiff { base } => api_diff(base),
