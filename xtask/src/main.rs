@@ -78,8 +78,9 @@ enum Command {
     },
     /// Fuzz the generator (installs cargo-fuzz; needs no nightly toolchain).
     Fuzz {
-        /// `bytes` (any input), `structured` (edited real documents) or `yaml`
-        /// (built YAML: anchors, aliases, merge keys, deep nesting, odd `$ref`s).
+        /// `bytes` (any input), `structured` (edited real documents), `yaml`
+        /// (built YAML: anchors, aliases, merge keys, deep nesting, odd `$ref`s) or
+        /// `wide` (schemas made wide or deep: quadratic steps show as timeouts).
         #[arg(default_value = "bytes")]
         target: String,
         /// How long to run.
