@@ -322,7 +322,7 @@ fn client_groups(f: &Features, operations: usize) -> Vec<(String, String, Vec<us
 fn tag_list(tags: &[String]) -> String {
     let named: Vec<String> = tags
         .iter()
-        .filter(|t| t.as_str() != crate::features::UNTAGGED)
+        .filter(|t| t.as_str() != crate::features::UNTAGGED_KEY)
         .map(|t| format!("`{t}`"))
         .collect();
     let untagged = named.len() < tags.len();

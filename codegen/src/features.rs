@@ -2,7 +2,7 @@
 //! consumer who calls one tag's operations compiles only what they reach. Decided
 //! from the resolved model before anything is printed.
 
-use crate::names::{Namespace, snake};
+use crate::names::snake;
 use crate::operations::OperationSet;
 use crate::types::{Ty, TypeId, TypeKind, TypeSpace};
 use heck::ToKebabCase;
@@ -11,6 +11,9 @@ use heck::ToKebabCase;
 const MAX_FEATURES: usize = 300;
 /// The feature of operations without a tag.
 pub const UNTAGGED: &str = "untagged";
+/// How operations without a tag are listed among the tags: no tag can be
+/// spelled so, so a tag named `untagged` stays a tag of its own.
+pub const UNTAGGED_KEY: &str = "\u{0}untagged";
 /// The feature of types no operation reaches.
 pub const UNREFERENCED: &str = "unreferenced-types";
 
@@ -37,23 +40,16 @@ pub struct Features {
 
 impl Features {
     pub fn of(space: &TypeSpace, built: &OperationSet) -> Self {
-        let mut names = Namespace::new();
-        // Cargo's own, and the crate's other features (`mock`, TLS).
-        for n in ["default", "mock"]
-            .into_iter()
-            .chain(crate::output::TLS_FEATURES.iter().map(|(n, _)| *n))
-        {
-            names.reserve(n);
-        }
-        let mut modules = Namespace::new();
-        for m in ["types", "client", "runtime", "shared", "unreferenced"] {
-            modules.reserve(m);
-        }
+        // Every feature and module name is claimed against the registry of the
+        // crate's own (`reserved`): a tag `mock`, `mod`, `self` or `serde` gets
+        // a numbered one.
+        let mut names = crate::reserved::features();
+        let mut modules = crate::reserved::modules();
         // Tags in first-seen order, each with how many operations it has.
         let mut tags: Vec<(String, usize)> = Vec::new();
         for op in &built.operations {
             let op_tags: Vec<&str> = if op.tags.is_empty() {
-                vec![UNTAGGED]
+                vec![UNTAGGED_KEY]
             } else {
                 op.tags.iter().map(String::as_str).collect()
             };
@@ -92,9 +88,14 @@ impl Features {
                 feature_of_tag[i] = idx;
                 continue;
             }
+            let (feature, module) = if tag == UNTAGGED_KEY {
+                (UNTAGGED.to_string(), UNTAGGED.to_string())
+            } else {
+                (feature_name(tag), snake(tag))
+            };
             list.push(Feature {
-                name: names.claim(&feature_name(tag)),
-                module: modules.claim(&snake(tag)),
+                name: names.claim(&feature),
+                module: modules.claim(&module),
                 tags: vec![tag.clone()],
             });
             feature_of_tag[i] = list.len() - 1;
@@ -104,7 +105,7 @@ impl Features {
             .iter()
             .map(|op| {
                 let mut fs: Vec<usize> = if op.tags.is_empty() {
-                    vec![UNTAGGED]
+                    vec![UNTAGGED_KEY]
                 } else {
                     op.tags.iter().map(String::as_str).collect()
                 }

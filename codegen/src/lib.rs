@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod docs;
 pub mod features;
 pub mod http;
+mod inline;
 pub mod limits;
 pub mod load;
 pub mod names;

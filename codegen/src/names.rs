@@ -55,6 +55,8 @@ fn words(raw: &str) -> String {
         .collect()
 }
 
+pub(crate) const KEYWORDS: &[&str] = STRICT_KEYWORDS;
+
 const STRICT_KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
     "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
@@ -117,6 +119,9 @@ pub fn ident_text(name: &str) -> String {
 #[derive(Debug, Default, Clone)]
 pub struct Namespace {
     taken: HashSet<String>,
+    /// The next number to try for a name already claimed (lower case), so that
+    /// many claims of one name stay linear.
+    next: std::collections::HashMap<String, usize>,
 }
 
 impl Namespace {
@@ -154,11 +159,18 @@ impl Namespace {
         } else {
             ""
         };
-        (2..)
-            .map(|n| format!("{candidate}{sep}{n}"))
-            .find(|name| !self.is_taken(name))
-            .inspect(|name| self.reserve(name))
-            .expect("an unused numbered name always exists")
+        let start = self
+            .next
+            .get(&candidate.to_ascii_lowercase())
+            .copied()
+            .unwrap_or(2);
+        let (n, name) = (start..)
+            .map(|n| (n, format!("{candidate}{sep}{n}")))
+            .find(|(_, name)| !self.is_taken(name))
+            .expect("an unused numbered name always exists");
+        self.reserve(&name);
+        self.next.insert(candidate.to_ascii_lowercase(), n + 1);
+        name
     }
 }
 

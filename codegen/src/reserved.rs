@@ -145,6 +145,87 @@ pub const CLIENT_MODULE_TYPES: &[&str] = &[
     "ClientAuth",
 ];
 
+/// Crates a generated crate may depend on (`output::dependency`), as Cargo and
+/// as paths spell them. A module of that name in `client` or `types` would make
+/// paths like `serde_json::Value` ambiguous; a feature of that name would clash
+/// with the dependency's own in `Cargo.toml`.
+pub const DEPENDENCIES: &[&str] = &[
+    "serde",
+    "serde_json",
+    "reqwest",
+    "bytes",
+    "wiremock",
+    "httpdate",
+    "tokio",
+    "tracing",
+    "futures-util",
+    "futures_util",
+    "percent-encoding",
+    "percent_encoding",
+    "form_urlencoded",
+    "chrono",
+    "uuid",
+    "base64",
+];
+
+/// Cargo features the manifest (`output::manifest`) declares for itself, besides
+/// one per tag: `default`, the `mock` server, and the names the crate keeps for
+/// features it may add (a command line, TLS back ends). Tags are claimed after them.
+pub const FEATURES: &[&str] = &["default", "mock", "cli", "rustls", "native-tls", "std"];
+
+/// Modules and files the crate has for itself, where tags' modules go too
+/// (`src/client/<tag>.rs`, `src/types/<tag>.rs`): the module roots (`mod.rs`),
+/// the crate's own modules, the standard library's crates (a child module `std`
+/// makes `std::…` ambiguous), and the words no module can be named (`self`,
+/// `super`, …; keywords are held back too, as `names::ident` would otherwise
+/// declare `r#type` or `self_` beside a file named `type.rs` or `self.rs`).
+pub const MODULES: &[&str] = &[
+    "mod",
+    "lib",
+    "main",
+    "build",
+    "client",
+    "types",
+    "runtime",
+    "shared",
+    "unreferenced",
+    "mock",
+    "cli",
+    "std",
+    "core",
+    "alloc",
+    "proc_macro",
+    "test",
+    "self",
+    "Self",
+    "super",
+    "crate",
+];
+
+/// A namespace for feature names: the manifest's own and the dependencies' held back.
+pub fn features() -> crate::names::Namespace {
+    let mut ns = crate::names::Namespace::new();
+    let tls = crate::output::TLS_FEATURES.iter().map(|(n, _)| n);
+    for n in FEATURES.iter().chain(tls).chain(DEPENDENCIES) {
+        ns.reserve(n);
+    }
+    ns
+}
+
+/// A namespace for module (and file) names: the crate's own, the dependencies',
+/// and every keyword held back.
+pub fn modules() -> crate::names::Namespace {
+    let mut ns = crate::names::Namespace::new();
+    for n in MODULES
+        .iter()
+        .chain(DEPENDENCIES)
+        .chain(crate::names::KEYWORDS)
+    {
+        ns.reserve(n);
+    }
+    ns
+}
+
 /// A namespace with `names` and the trait methods held back.
 pub fn methods(names: &[&str]) -> crate::names::Namespace {
     let mut ns = crate::names::Namespace::new();

@@ -47,6 +47,9 @@ pub mod snapshot_client;
 #[path = "../snapshots/composition.rs"]
 pub mod snapshot_composition;
 #[rustfmt::skip]
+#[path = "../snapshots/crate_words.rs"]
+pub mod snapshot_crate_words;
+#[rustfmt::skip]
 #[path = "../snapshots/enums.rs"]
 pub mod snapshot_enums;
 #[rustfmt::skip]
@@ -79,6 +82,9 @@ pub mod snapshot_openapi31;
 #[rustfmt::skip]
 #[path = "../snapshots/paths.rs"]
 pub mod snapshot_paths;
+#[rustfmt::skip]
+#[path = "../snapshots/others_read.rs"]
+pub mod snapshot_others_read;
 #[rustfmt::skip]
 #[path = "../snapshots/real_data.rs"]
 pub mod snapshot_real_data;

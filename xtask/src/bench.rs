@@ -449,6 +449,39 @@ pub fn run(root: &Path, corpus: &Path, skip_progenitor: bool) -> Result<()> {
     println!("\n{report}");
     std::fs::write(root.join("bench/results.md"), &report)?;
     println!("written to bench/results.md");
+    wide(root, false)
+}
+
+/// The "wide documents" table (`crate::wide`): one schema at ×1, ×2, ×4 and ×8
+/// of its width, time and peak memory of the release generator, written to
+/// `bench/wide.md`. `build`: build the release generator first.
+pub fn wide(root: &Path, build: bool) -> Result<()> {
+    if build {
+        println!("building the generator (release)");
+        if !cargo(root)
+            .args(["build", "--quiet", "--release", "-p", "xtask"])
+            .status()?
+            .success()
+        {
+            bail!("release build failed");
+        }
+    }
+    let bin = root.join("target/release/xtask");
+    let work = root.join("target/bench/wide");
+    let (rows, ok) = crate::wide::table(&bin, &work, |cmd| {
+        let (t, peak, out) = measured(cmd)?;
+        Ok((t.as_secs_f64(), peak, out.status.success()))
+    })?;
+    let report = format!(
+        "# Wide documents\n\nMeasured by `cargo xtask bench --only wide` on {}: `generate` of a document whose one schema is an enum, an object or a discriminated union of the width shown (release build, one run each, time and peak memory of the process). Linear growth shows as ratios near 2 between rows of one shape. Targets at ×8: ≤ {} s and ≤ {} MiB.\n\n{rows}\nTargets {}.\n",
+        machine(),
+        crate::wide::MAX_SECONDS,
+        crate::wide::MAX_MIB,
+        if ok { "met" } else { "NOT met" }
+    );
+    println!("\n{report}");
+    std::fs::write(root.join("bench/wide.md"), &report)?;
+    println!("written to bench/wide.md");
     Ok(())
 }
 

@@ -36,7 +36,9 @@ pub fn run(root: &Path, target: &str, seconds: u64) -> Result<()> {
         "structured" => "512",
         // A tree of YAML nodes; the text it renders to is bounded by the target.
         "yaml" => "4096",
-        other => bail!("unknown fuzz target `{other}` (bytes, structured, yaml)"),
+        // A few shapes, each made wide or deep.
+        "wide" => "64",
+        other => bail!("unknown fuzz target `{other}` (bytes, structured, yaml, wide)"),
     };
     args.push("--".into());
     for flag in [

@@ -12,6 +12,8 @@ pub mod litellm;
 pub mod live;
 pub mod openapi_jsonschema;
 pub mod streaming_bench;
+pub mod wide;
+pub mod yaml_oracle;
 
 use anyhow::{Context, Result};
 use codegen::diagnostics::Diagnostic;

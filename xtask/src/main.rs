@@ -7,6 +7,7 @@
 //!   instances and a Prism mock
 //! - `live [SERVER…] [--all]` runs generated clients against real servers (Chroma,
 //!   Airflow) installed from pinned PyPI releases
+//! - `yaml-oracle [--bless]` compares our YAML reader with PyYAML's C loader
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -79,8 +80,9 @@ enum Command {
     },
     /// Fuzz the generator (installs cargo-fuzz; needs no nightly toolchain).
     Fuzz {
-        /// `bytes` (any input), `structured` (edited real documents) or `yaml`
-        /// (built YAML: anchors, aliases, merge keys, deep nesting, odd `$ref`s).
+        /// `bytes` (any input), `structured` (edited real documents), `yaml`
+        /// (built YAML: anchors, aliases, merge keys, deep nesting, odd `$ref`s) or
+        /// `wide` (schemas made wide or deep: quadratic steps show as timeouts).
         #[arg(default_value = "bytes")]
         target: String,
         /// How long to run.
@@ -93,7 +95,9 @@ enum Command {
         #[arg(long)]
         no_progenitor: bool,
         /// Run one part alone: `streaming` (a 1 GiB download's peak memory,
-        /// written to bench/streaming.md).
+        /// written to bench/streaming.md) or `wide` (the "wide documents" table,
+        /// bench/wide.md: an enum, an object and a discriminated union at ×1, ×2,
+        /// ×4, ×8 of their width).
         #[arg(long)]
         only: Option<String>,
     },
@@ -149,6 +153,13 @@ enum Command {
         #[arg(long)]
         report: Option<PathBuf>,
     },
+    /// Read every YAML document (corpus, specs, a generated set) with our reader
+    /// and with PyYAML's C loader (installed into `.tools/`), and compare.
+    YamlOracle {
+        /// Rewrite the generated set's expected JSON (`tests/yaml-oracle/`).
+        #[arg(long)]
+        bless: bool,
+    },
     /// Report a document's problems without generating.
     Validate {
         path: PathBuf,
@@ -178,6 +189,7 @@ fn main() -> ExitCode {
             path,
             deny_warnings,
         } => validate(&path, deny_warnings),
+        Command::YamlOracle { bless } => xtask::yaml_oracle::run(&xtask::workspace_root(), bless),
         Command::Corpus {
             paths,
             no_check,
@@ -195,8 +207,9 @@ fn main() -> ExitCode {
                 None => xtask::bench::run(&root, &root.join("../shared/corpus"), no_progenitor)
                     .and_then(|()| xtask::streaming_bench::run(&root)),
                 Some("streaming") => xtask::streaming_bench::run(&root),
+                Some("wide") => xtask::bench::wide(&root, true),
                 Some(other) => Err(anyhow::anyhow!(
-                    "no benchmark part `{other}` (there is: streaming)"
+                    "no benchmark part `{other}` (there are: streaming, wide)"
                 )),
             }
         }

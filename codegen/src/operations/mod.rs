@@ -641,14 +641,19 @@ mod tests {
     }
 
     #[test]
-    fn a_reference_to_nothing_is_fatal() {
-        let (_, d) = build_doc(doc(
+    fn a_reference_to_nothing_is_a_repaired_error() {
+        let (built, d) = build_doc(doc(
             json!({"/a": {"get": {"operationId": "a", "responses": {"200": {"$ref": "#/nowhere"}}}}}),
         ));
-        assert!(
-            d.iter().any(|d| d.code == "unresolved-ref" && d.is_fatal()),
-            "{d:?}"
-        );
+        let unresolved = d
+            .iter()
+            .find(|d| d.code == "unresolved-ref")
+            .expect("reported");
+        assert!(unresolved.is_error() && !unresolved.is_fatal(), "{d:?}");
+        assert!(matches!(
+            built.operations[0].responses[0].decode,
+            Decode::Json(Ty::Json)
+        ));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! any location of the document.
 
 use super::*;
+use openapiv3::Schema;
 
 /// A path item, following a `$ref` to wherever in the document it points, and the
 /// pointer of the object itself.
@@ -14,7 +15,13 @@ pub(super) fn path_item<'d>(
     match item {
         ReferenceOr::Item(i) => Some((Cow::Borrowed(i), at.to_string())),
         ReferenceOr::Reference { reference } => {
-            let (value, target) = follow_raw(doc, reference, at, diags)?;
+            let (value, target) = follow_raw(
+                doc,
+                reference,
+                at,
+                diags,
+                "the path's operations are left out",
+            )?;
             match serde_json::from_value::<PathItem>(value.clone()) {
                 Ok(i) => Some((Cow::Owned(i), target)),
                 Err(e) => {
@@ -35,13 +42,15 @@ pub(super) fn path_item<'d>(
 }
 
 /// Follows a chain of `$ref`s through the raw document to a value that is not a
-/// reference: the value and its pointer. Reports (fatally) a reference that points
-/// nowhere, outside the document, or into a loop.
+/// reference: the value and its pointer. Reports a reference that points
+/// nowhere, outside the document, or into a loop, saying what is done instead
+/// (`repair`): an error `validate` fails on, and `generate` goes past.
 pub fn follow_raw<'d>(
     doc: &'d Document,
     reference: &str,
     at: &str,
     diags: &mut crate::diagnostics::Diagnostics,
+    repair: &str,
 ) -> Option<(&'d Value, String)> {
     let mut seen: Vec<String> = Vec::new();
     let mut current = reference.to_string();
@@ -55,7 +64,8 @@ pub fn follow_raw<'d>(
                 .with_code("external-ref")
                 .with_help(
                     "bundle the document first (e.g. `redocly bundle`) so every reference is local",
-                ),
+                )
+                .with_repair(repair),
             );
             return None;
         };
@@ -66,7 +76,8 @@ pub fn follow_raw<'d>(
                     format!("`$ref: {reference}` is part of a loop of references"),
                 )
                 .with_code("ref-loop")
-                .with_help("make one of the references point at an actual object"),
+                .with_help("make one of the references point at an actual object")
+                .with_repair(repair),
             );
             return None;
         }
@@ -74,7 +85,8 @@ pub fn follow_raw<'d>(
             diags.push(
                 Diagnostic::error(pointer_push(at, "$ref"), format!("`$ref: {current}` points nowhere: the document has nothing at that location"))
                     .with_code("unresolved-ref")
-                    .with_help("check the spelling of the reference"),
+                    .with_help("check the spelling of the reference")
+                    .with_repair(repair),
             );
             return None;
         };
@@ -165,7 +177,19 @@ impl<'d> OperationResolver<'_, '_, 'd> {
     where
         T: Clone + serde::de::DeserializeOwned + Repair,
     {
-        let (value, target) = follow_raw(self.doc, reference, at, &mut self.resolver.diags)?;
+        let Some((value, target)) = follow_raw(
+            self.doc,
+            reference,
+            at,
+            &mut self.resolver.diags,
+            T::UNRESOLVED,
+        ) else {
+            return T::unresolved().map(|t| Found {
+                value: Cow::Owned(t),
+                pointer: at.to_string(),
+                component: None,
+            });
+        };
         match serde_json::from_value::<T>(value.clone()) {
             Ok(t) => Some(Found {
                 value: Cow::Owned(t),
@@ -207,21 +231,38 @@ pub(super) struct Found<'x, T: Clone> {
 /// How a reference that should point at a `T` but points at a schema is read.
 pub(super) trait Repair: Sized {
     const NOUN: &'static str;
+    /// What stands in for an object a `$ref` does not reach (nowhere, outside
+    /// the document, a loop), as the diagnostic says.
+    const UNRESOLVED: &'static str;
     fn from_schema(_pointer: &str) -> Option<Self> {
+        None
+    }
+    fn unresolved() -> Option<Self> {
         None
     }
 }
 
 impl Repair for Parameter {
     const NOUN: &'static str = "parameter";
+    const UNRESOLVED: &'static str = "the parameter is left out (its name is unknown)";
 }
 
 impl Repair for Response {
     const NOUN: &'static str = "response";
+    const UNRESOLVED: &'static str = "the response has a JSON body of any value";
     fn from_schema(pointer: &str) -> Option<Self> {
         Some(Response {
             description: String::new(),
-            content: json_content(pointer),
+            content: json_content(ReferenceOr::Reference {
+                reference: pointer.to_string(),
+            }),
+            ..Response::default()
+        })
+    }
+    fn unresolved() -> Option<Self> {
+        Some(Response {
+            description: String::new(),
+            content: json_content(ReferenceOr::Item(any_value())),
             ..Response::default()
         })
     }
@@ -229,23 +270,39 @@ impl Repair for Response {
 
 impl Repair for RequestBody {
     const NOUN: &'static str = "request body";
+    const UNRESOLVED: &'static str = "the request body is optional JSON of any value";
     fn from_schema(pointer: &str) -> Option<Self> {
         Some(RequestBody {
-            content: json_content(pointer),
+            content: json_content(ReferenceOr::Reference {
+                reference: pointer.to_string(),
+            }),
             required: true,
+            ..RequestBody::default()
+        })
+    }
+    fn unresolved() -> Option<Self> {
+        Some(RequestBody {
+            content: json_content(ReferenceOr::Item(any_value())),
+            required: false,
             ..RequestBody::default()
         })
     }
 }
 
-fn json_content(schema_pointer: &str) -> IndexMap<String, MediaType> {
+/// The schema `{}`: any JSON value.
+fn any_value() -> Schema {
+    Schema {
+        schema_data: Default::default(),
+        schema_kind: openapiv3::SchemaKind::Any(Default::default()),
+    }
+}
+
+fn json_content(schema: ReferenceOr<Schema>) -> IndexMap<String, MediaType> {
     let mut content = IndexMap::new();
     content.insert(
         "application/json".to_string(),
         MediaType {
-            schema: Some(ReferenceOr::Reference {
-                reference: schema_pointer.to_string(),
-            }),
+            schema: Some(schema),
             ..MediaType::default()
         },
     );

@@ -7,6 +7,7 @@ use crate::diagnostics::{Diagnostic, pointer_push};
 use crate::names::{Namespace, camel};
 use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
+use std::collections::{HashMap, HashSet};
 
 impl<'d> Resolver<'d> {
     pub(super) fn enum_type(
@@ -79,8 +80,12 @@ impl<'d> Resolver<'d> {
             .filter(|a| a.len() == shape.enumeration.len());
         let mut ns = Namespace::new();
         let mut variants: Vec<EnumVariant> = Vec::new();
+        // Values seen (by JSON text) and variants by lower-case name: looked up
+        // per value, so an enum of 200,000 values stays linear.
+        let mut seen: HashSet<String> = HashSet::with_capacity(shape.enumeration.len());
+        let mut by_name: HashMap<String, usize> = HashMap::new();
         for (i, value) in shape.enumeration.iter().enumerate() {
-            if value.is_null() || variants.iter().any(|v| &v.value == value) {
+            if value.is_null() || !seen.insert(value.to_string()) {
                 continue;
             }
             let base = match (names_ext.and_then(|n| n[i].as_str()), value) {
@@ -98,14 +103,16 @@ impl<'d> Resolver<'d> {
             };
             let name = match value.as_str() {
                 Some(raw) if ns.is_taken(&base) => {
-                    let other = variants
-                        .iter()
-                        .find(|v| v.name.eq_ignore_ascii_case(&base))
-                        .and_then(|v| v.value.as_str());
+                    let other = by_name
+                        .get(&base.to_ascii_lowercase())
+                        .and_then(|&v| variants[v].value.as_str());
                     collision_name(&base, raw, other, &mut ns)
                 }
                 _ => ns.claim(&base),
             };
+            by_name
+                .entry(name.to_ascii_lowercase())
+                .or_insert(variants.len());
             variants.push(EnumVariant {
                 name,
                 value: value.clone(),

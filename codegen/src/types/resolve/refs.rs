@@ -6,6 +6,9 @@ use crate::diagnostics::{Diagnostic, pointer_push, pointer_unescape};
 use openapiv3::{ReferenceOr, Schema};
 use std::borrow::Cow;
 
+/// What a schema `$ref` that reaches no schema becomes.
+const ANY: &str = "the value may be any JSON (`serde_json::Value`)";
+
 impl<'d> Resolver<'d> {
     pub(super) fn follow(&mut self, reference: &str, at: &str) -> Resolved {
         let Some(target) = self.normalize_ref(reference, at) else {
@@ -39,7 +42,8 @@ impl<'d> Resolver<'d> {
             self.diags.push(
                 Diagnostic::error(at, format!("`$ref: {reference}` is part of a loop of references that never reaches a schema"))
                     .with_code("ref-loop")
-                    .with_help("make one of the references point at an actual schema"),
+                    .with_help("make one of the references point at an actual schema")
+                    .with_repair(ANY),
             );
             return Resolved {
                 ty: Ty::Json,
@@ -100,7 +104,8 @@ impl<'d> Resolver<'d> {
                 .with_code("external-ref")
                 .with_help(
                     "bundle the document first (e.g. `redocly bundle`) so every reference is local",
-                ),
+                )
+                .with_repair(ANY),
             );
             return None;
         }
@@ -134,7 +139,8 @@ impl<'d> Resolver<'d> {
             self.diags.push(
                 Diagnostic::error(pointer_push(at, "$ref"), format!("`$ref: {pointer}` points nowhere: the document has nothing at that location"))
                     .with_code("unresolved-ref")
-                    .with_help("check the spelling of the reference, or add the schema it names under `components/schemas`"),
+                    .with_help("check the spelling of the reference, or add the schema it names under `components/schemas`")
+                    .with_repair(ANY),
             );
             return None;
         };
@@ -149,7 +155,7 @@ impl<'d> Resolver<'d> {
                     )
                     .with_code("ref-not-schema")
                     .with_help("a schema reference must point at a Schema Object")
-                    .with_repair("the value may be any JSON (`serde_json::Value`)"),
+                    .with_repair(ANY),
                 );
                 None
             }
@@ -169,7 +175,8 @@ impl<'d> Resolver<'d> {
                     "this `$ref` is part of a loop of references that never reaches a schema",
                 )
                 .with_code("ref-loop")
-                .with_help("make one of the references point at an actual schema"),
+                .with_help("make one of the references point at an actual schema")
+                .with_repair(ANY),
             );
             return None;
         }

@@ -8,6 +8,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
+mod json;
+
 /// A parsed document and the raw value it came from (kept for `$ref`s that point
 /// somewhere `openapiv3` does not model).
 pub struct Document {
@@ -17,8 +19,13 @@ pub struct Document {
 
 /// Parses `text` (YAML or JSON) into a document, or explains why it cannot.
 pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Document> {
-    let mut raw = match parse_value(text) {
-        Ok(v) => v,
+    let mut raw = match read_value(text) {
+        Ok(read) => {
+            for d in read.diagnostics {
+                diags.push(d);
+            }
+            read.value
+        }
         Err(d) => {
             diags.push(d);
             return None;
@@ -26,6 +33,7 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Document> {
     };
     check_version(&raw, diags)?;
     crate::normalize::normalize(&mut raw, diags);
+    crate::inline::inline(&mut raw, diags);
     let api = match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {
         Ok(api) => api,
         Err(_) => {
@@ -73,6 +81,12 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
 /// YAML or JSON text to a JSON value. JSON is tried first when the text looks like it,
 /// because `serde_json` is several times faster on multi-megabyte documents.
 pub fn parse_value(text: &str) -> Result<Value, Diagnostic> {
+    read_value(text).map(|r| r.value)
+}
+
+/// YAML or JSON text to a JSON value, with what reading it found (duplicate keys,
+/// YAML 1.1 readings, …: see [`crate::yaml`]).
+pub fn read_value(text: &str) -> Result<crate::yaml::Read, Diagnostic> {
     let limits = crate::limits::Limits::current();
     if text.len() > limits.document_bytes {
         return Err(Diagnostic::error(
@@ -92,8 +106,27 @@ pub fn parse_value(text: &str) -> Result<Value, Diagnostic> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     let mut json_error = None;
     if trimmed.starts_with('{') {
-        match serde_json::from_str::<Value>(trimmed) {
-            Ok(v) => return Ok(v),
+        match json::read(trimmed) {
+            Ok((value, false)) => {
+                return Ok(crate::yaml::Read {
+                    value,
+                    diagnostics: Vec::new(),
+                });
+            }
+            // A key written twice: the YAML reader (JSON is YAML) says where; the
+            // value stays the JSON reader's (JSON numbers are not YAML 1.1 ones).
+            Ok((value, true)) => {
+                let diagnostics = crate::yaml::read(trimmed)
+                    .map(|r| {
+                        r.diagnostics
+                            .into_iter()
+                            .filter(|d| d.code == "duplicate-key")
+                            .map(|d| shift(d, text, trimmed))
+                            .collect()
+                    })
+                    .unwrap_or_else(|_| vec![json::duplicates_somewhere()]);
+                return Ok(crate::yaml::Read { value, diagnostics });
+            }
             // A whole JSON document followed by more: a file cut and pasted
             // together, or merged badly. YAML would take it; it is JSON gone wrong.
             Err(e) if e.to_string().starts_with("trailing characters") => {
@@ -115,42 +148,52 @@ pub fn parse_value(text: &str) -> Result<Value, Diagnostic> {
             Err(e) => json_error = Some(e),
         }
     }
-    crate::yaml::to_json(trimmed).map_err(|e| {
-        // Text that looks like JSON gets the JSON parser's (clearer) complaint.
-        if let Some(j) = json_error {
-            return Diagnostic::error("#", format!("the document is not valid JSON: {j}"))
-                .with_code("syntax")
-                .with_help("fix the syntax error at that line")
-                .at_position(j.line(), j.column());
-        }
-        if e.message.contains("recursion limit exceeded") {
-            return Diagnostic::error(
-                "#",
-                "the document is nested too deeply for the YAML/JSON reader (its own \
-                 recursion limit, which cannot be raised)",
-            )
-            .with_code("limit")
-            .with_help("no API description nests this deep; the file is probably broken or hostile")
-            .at_position(e.line, e.column);
-        }
-        if e.message.contains(crate::limits::VARIABLE) {
+    let read = crate::yaml::read(trimmed).map_err(|e| {
+        let (line, column) = position_in(text, trimmed, e.line, e.column);
+        if e.kind == crate::yaml::ErrorKind::Limit {
             // A limit, not a syntax error: the message says which and how to raise it.
             return Diagnostic::error("#", e.message.clone())
                 .with_code("limit")
                 .with_help("a document this large or this deep is refused to bound time and memory")
-                .at_position(e.line, e.column);
+                .at_position(line, column);
+        }
+        // Text that looks like JSON gets the JSON parser's (clearer) complaint.
+        if let Some(j) = json_error {
+            let (line, column) = position_in(text, trimmed, j.line(), j.column());
+            return Diagnostic::error("#", format!("the document is not valid JSON: {j}"))
+                .with_code("syntax")
+                .with_help("fix the syntax error at that line")
+                .at_position(line, column);
         }
         Diagnostic::error(
             "#",
             format!(
-                "the document is neither valid JSON nor valid YAML (line {}, column {}): {}",
-                e.line, e.column, e.message
+                "the document is neither valid JSON nor valid YAML (line {line}, column {column}): {}",
+                e.message
             ),
         )
         .with_code("syntax")
         .with_help("fix the syntax error at that line")
-        .at_position(e.line, e.column)
+        .at_position(line, column)
+    })?;
+    Ok(crate::yaml::Read {
+        value: read.value,
+        diagnostics: read
+            .diagnostics
+            .into_iter()
+            .map(|d| shift(d, text, trimmed))
+            .collect(),
     })
+}
+
+/// A diagnostic located in `trimmed` (the text without its leading blank lines),
+/// located in `text`.
+fn shift(mut d: Diagnostic, text: &str, trimmed: &str) -> Diagnostic {
+    if let Some((line, column)) = d.position {
+        let (line, column) = position_in(text, trimmed, line as usize, column as usize);
+        d = d.at_position(line, column);
+    }
+    d
 }
 
 /// A line and column in `trimmed` as a line and column in `text`, of which it is
