@@ -38,9 +38,19 @@ pub struct Features {
 impl Features {
     pub fn of(space: &TypeSpace, built: &OperationSet) -> Self {
         let mut names = Namespace::new();
-        names.reserve("default");
+        // `default`, and the crate's own features: the mock server and the program.
+        for f in ["default", "mock", "cli"] {
+            names.reserve(f);
+        }
         let mut modules = Namespace::new();
-        for m in ["types", "client", "runtime", "shared", "unreferenced"] {
+        for m in [
+            "types",
+            "client",
+            "runtime",
+            "shared",
+            "unreferenced",
+            "cli",
+        ] {
             modules.reserve(m);
         }
         // Tags in first-seen order, each with how many operations it has.
@@ -229,6 +239,22 @@ mod tests {
         assert_eq!(feature_name("2fa"), "tag-2fa");
         assert_eq!(feature_name("ünïcode!"), "ncode");
         assert_eq!(feature_name("***"), "tag");
+    }
+
+    #[test]
+    fn tags_named_as_the_crates_own_features_get_other_names() {
+        let r = crate::test_support::resolve(
+            serde_json::json!({}),
+            serde_json::json!({"/a": {"get": {"operationId": "a", "tags": ["cli"], "responses": {"200": {"description": "ok"}}}},
+                              "/b": {"get": {"operationId": "b", "tags": ["mock"], "responses": {"200": {"description": "ok"}}}}}),
+        );
+        let f = Features::of(&r.space, &r.operations);
+        let names: Vec<(&str, &str)> = f
+            .list
+            .iter()
+            .map(|f| (f.name.as_str(), f.module.as_str()))
+            .collect();
+        assert_eq!(names, [("cli2", "cli2"), ("mock2", "mock")]);
     }
 }
 

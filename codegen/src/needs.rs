@@ -24,6 +24,8 @@ pub struct Needs {
     pub pagination: bool,
     /// A crate (not a single file) with a client: the `mock` feature's server.
     pub mock: bool,
+    /// A crate (not a single file) with a client: the `cli` feature's program.
+    pub cli: bool,
 }
 
 impl Needs {

@@ -37,6 +37,16 @@ macro_rules! module {
 pub const MODULES: &[Module] = &[
     module!("auth", ["error", "secret"], ["reqwest"]),
     module!("base64_text", [], ["serde", "base64"]),
+    module!(
+        "cli",
+        ["error", "request", "response"],
+        ["serde", "serde_json", "reqwest", "bytes", "clap"]
+    ),
+    module!(
+        "cli_lines",
+        ["cli", "error"],
+        ["serde", "serde_json", "futures-util"]
+    ),
     module!("datetime", [], ["serde", "chrono"]),
     module!("de", [], ["serde", "serde_json"]),
     module!("error", ["response"], ["reqwest"]),
@@ -125,6 +135,8 @@ pub fn modules(needs: &Needs) -> Vec<&'static Module> {
     want(needs.client && needs.multipart, &["multipart"]);
     want(needs.client && needs.pagination, &["pagination"]);
     want(needs.mock, &["mock"]);
+    want(needs.cli, &["cli"]);
+    want(needs.cli && needs.pagination, &["cli_lines"]);
     // Close over `requires`; the table is small, so a fixed point is cheap.
     let mut i = 0;
     while i < wanted.len() {
@@ -191,9 +203,14 @@ fn mod_rs_items(modules: &[&Module], inline: bool) -> TokenStream {
     out
 }
 
-/// Modules compiled only with a crate feature: the mock server's (`mock`).
+/// Modules compiled only with a crate feature: the mock server's (`mock`) and
+/// the program's (`cli`).
 fn feature_gate(m: &Module) -> Option<TokenStream> {
-    (m.name == "mock").then(|| quote!(#[cfg(feature = "mock")]))
+    match m.name {
+        "mock" => Some(quote!(#[cfg(feature = "mock")])),
+        "cli" | "cli_lines" => Some(quote!(#[cfg(feature = "cli")])),
+        _ => None,
+    }
 }
 
 fn inline_module(m: &Module) -> TokenStream {

@@ -244,6 +244,12 @@ pub fn run_with<C>(
     }
 }
 
+/// The heading of the flags every command has.
+const GLOBAL: &str = "Global options";
+
+/// The heading of the flags that set members of the body.
+const MEMBERS: &str = "Body members";
+
 /// The text of `--help` for the program: commands grouped under their tag.
 const PROGRAM_TEMPLATE: &str =
     "{about-with-newline}\n{usage-heading} {usage}\n\n{before-help}Options:\n{options}{after-help}";
@@ -262,7 +268,7 @@ pub fn program_command<C>(
         .help_template(PROGRAM_TEMPLATE)
         .before_help(command_list(commands))
         .after_help(format!(
-            "Environment:\n{}\nExit status: 0 success, 1 error response, 2 usage or configuration error, 3 no response (connection failure, timeout).",
+            "Environment:\n{}\n\nExit status: 0 success, 1 error response, 2 usage or configuration error, 3 no response (connection failure, timeout).",
             program.environment
         ))
         .arg(
@@ -270,7 +276,8 @@ pub fn program_command<C>(
                 .long("base-url")
                 .value_name("URL")
                 .help(program.base_url_help)
-                .global(true),
+                .global(true)
+                .help_heading(GLOBAL),
         )
         .arg(
             clap::Arg::new("timeout")
@@ -278,21 +285,24 @@ pub fn program_command<C>(
                 .value_name("SECONDS")
                 .help("How long each attempt of the call may take (default 60)")
                 .value_parser(seconds)
-                .global(true),
+                .global(true)
+                .help_heading(GLOBAL),
         )
         .arg(
             clap::Arg::new("compact")
                 .long("compact")
                 .help("Print JSON on one line")
                 .action(clap::ArgAction::SetTrue)
-                .global(true),
+                .global(true)
+                .help_heading(GLOBAL),
         )
         .arg(
             clap::Arg::new("include")
                 .long("include")
                 .help("Print the response's status and headers to stderr")
                 .action(clap::ArgAction::SetTrue)
-                .global(true),
+                .global(true)
+                .help_heading(GLOBAL),
         );
     for c in commands {
         cmd = cmd.subcommand(subcommand(c));
@@ -354,7 +364,9 @@ fn subcommand<C>(c: &'static CommandSpec<C>) -> clap::Command {
 }
 
 fn flag_arg(f: &'static FlagSpec) -> clap::Arg {
+    let heading = f.member.map(|_| MEMBERS);
     let arg = clap::Arg::new(f.name)
+        .help_heading(heading)
         .long(f.name)
         .value_name(f.value_name)
         .help(f.help)

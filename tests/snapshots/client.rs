@@ -479,25 +479,9 @@ pub mod client {
                 .set("query_key", runtime::Placement::Query("api_key"), credential);
             self
         }
-        /// Checks the configuration and builds the client.
-        pub fn build(self) -> Result<Client, runtime::ConfigError> {
-            Ok(Client {
-                core: self.core.build(Some(Client::DEFAULT_BASE_URL))?,
-            })
-        }
-    }
-    impl Client {
-        /// The API description's first server, used when no base URL is set.
-        pub const DEFAULT_BASE_URL: &'static str = "https://eu.example.com/v1";
-        /// A builder to configure the base URL, credentials and HTTP client.
-        pub fn builder() -> ClientBuilder {
-            ClientBuilder::default()
-        }
-        /// A client for the given base URL, without credentials.
-        pub fn new(base_url: impl Into<String>) -> Result<Self, runtime::ConfigError> {
-            Self::builder().base_url(base_url).build()
-        }
-        /// Builds a client from environment variables:
+        /// A builder configured from environment variables, to adjust before
+        /// [`ClientBuilder::build`]
+        /// (the command-line program of the crate feature `cli` sets its flags on it):
         ///
         /// - `CLIENT_BASE_URL`: the base URL (optional)
         /// - `CLIENT_BEARER`: the credential for `bearer`
@@ -506,9 +490,9 @@ pub mod client {
         /// - `CLIENT_BASIC_PASSWORD`: the password for `basic`
         /// - `CLIENT_QUERY_KEY`: the credential for `query_key`
         ///
-        /// Fails if the base URL is invalid or no credential is set.
+        /// Fails if no credential is set.
         pub fn from_env() -> Result<Self, runtime::ConfigError> {
-            let mut builder = Self::builder();
+            let mut builder = Self::default();
             if let Ok(url) = std::env::var("CLIENT_BASE_URL") {
                 builder = builder.base_url(url);
             }
@@ -540,7 +524,38 @@ pub mod client {
                     ),
                 );
             }
-            builder.build()
+            Ok(builder)
+        }
+        /// Checks the configuration and builds the client.
+        pub fn build(self) -> Result<Client, runtime::ConfigError> {
+            Ok(Client {
+                core: self.core.build(Some(Client::DEFAULT_BASE_URL))?,
+            })
+        }
+    }
+    impl Client {
+        /// The API description's first server, used when no base URL is set.
+        pub const DEFAULT_BASE_URL: &'static str = "https://eu.example.com/v1";
+        /// A builder to configure the base URL, credentials and HTTP client.
+        pub fn builder() -> ClientBuilder {
+            ClientBuilder::default()
+        }
+        /// A client for the given base URL, without credentials.
+        pub fn new(base_url: impl Into<String>) -> Result<Self, runtime::ConfigError> {
+            Self::builder().base_url(base_url).build()
+        }
+        /// Builds a client from environment variables:
+        ///
+        /// - `CLIENT_BASE_URL`: the base URL (optional)
+        /// - `CLIENT_BEARER`: the credential for `bearer`
+        /// - `CLIENT_KEY`: the credential for `key`
+        /// - `CLIENT_BASIC_USERNAME`: the user name for `basic`
+        /// - `CLIENT_BASIC_PASSWORD`: the password for `basic`
+        /// - `CLIENT_QUERY_KEY`: the credential for `query_key`
+        ///
+        /// Fails if the base URL is invalid or no credential is set.
+        pub fn from_env() -> Result<Self, runtime::ConfigError> {
+            ClientBuilder::from_env()?.build()
         }
         /// The base URL requests go to.
         pub fn base_url(&self) -> &str {
@@ -2026,7 +2041,7 @@ mod runtime {
         //! One request builder for every operation. An operation only says what differs
         //! (its parameters, how they go on the wire, how its responses decode); sending,
         //! timeouts, retries and logs are this generic code, compiled once per crate.
-        use super::error::{Error, OperationInfo, RequestError};
+        use super::error::{Error, Failure, OperationInfo, RequestError};
         use super::response::{RawResponse, ResponseValue};
         use super::retry::{RequestOptions, RetryPolicy};
         use super::transport::Core;
@@ -2078,17 +2093,20 @@ mod runtime {
             pub async fn send(
                 self,
             ) -> Result<ResponseValue<O::Success>, Error<O::Error>> {
+                let raw = self.send_raw().await.map_err(Error::from)?;
+                O::decode(raw)
+            }
+            /// Sends the request (again on each retry) and returns the response as it
+            /// arrived, not decoded: the command-line program prints it as it is.
+            pub(crate) async fn send_raw(&self) -> Result<RawResponse, Failure> {
                 let op = &self.op;
-                let raw = self
-                    .core
+                self.core
                     .execute(
                         &O::INFO,
                         &self.options,
                         &|parts: &mut RequestParts| { op.write(parts) },
                     )
                     .await
-                    .map_err(Error::from)?;
-                O::decode(raw)
             }
         }
         /// The parts of a request an operation writes: path, query, headers, cookies, body.

@@ -333,23 +333,9 @@ pub mod client {
                 .set("core", runtime::Placement::Header("X-M"), credential);
             self
         }
-        /// Checks the configuration and builds the client.
-        pub fn build(self) -> Result<Client, runtime::ConfigError> {
-            Ok(Client {
-                core: self.core.build(None)?,
-            })
-        }
-    }
-    impl Client {
-        /// A builder to configure the base URL, credentials and HTTP client.
-        pub fn builder() -> ClientBuilder {
-            ClientBuilder::default()
-        }
-        /// A client for the given base URL, without credentials.
-        pub fn new(base_url: impl Into<String>) -> Result<Self, runtime::ConfigError> {
-            Self::builder().base_url(base_url).build()
-        }
-        /// Builds a client from environment variables:
+        /// A builder configured from environment variables, to adjust before
+        /// [`ClientBuilder::build`]
+        /// (the command-line program of the crate feature `cli` sets its flags on it):
         ///
         /// - `RESERVED_NAMES_BASE_URL`: the base URL (optional)
         /// - `RESERVED_NAMES_AUTHORIZE`: the credential for `authorize`
@@ -367,9 +353,9 @@ pub mod client {
         /// - `RESERVED_NAMES_CLONE2`: the credential for `clone`
         /// - `RESERVED_NAMES_CORE2`: the credential for `core`
         ///
-        /// Fails if the base URL is invalid or no credential is set.
+        /// Fails if no credential is set.
         pub fn from_env() -> Result<Self, runtime::ConfigError> {
-            let mut builder = Self::builder();
+            let mut builder = Self::default();
             if let Ok(url) = std::env::var("RESERVED_NAMES_BASE_URL") {
                 builder = builder.base_url(url);
             }
@@ -438,7 +424,45 @@ pub mod client {
                     ),
                 );
             }
-            builder.build()
+            Ok(builder)
+        }
+        /// Checks the configuration and builds the client.
+        pub fn build(self) -> Result<Client, runtime::ConfigError> {
+            Ok(Client {
+                core: self.core.build(None)?,
+            })
+        }
+    }
+    impl Client {
+        /// A builder to configure the base URL, credentials and HTTP client.
+        pub fn builder() -> ClientBuilder {
+            ClientBuilder::default()
+        }
+        /// A client for the given base URL, without credentials.
+        pub fn new(base_url: impl Into<String>) -> Result<Self, runtime::ConfigError> {
+            Self::builder().base_url(base_url).build()
+        }
+        /// Builds a client from environment variables:
+        ///
+        /// - `RESERVED_NAMES_BASE_URL`: the base URL (optional)
+        /// - `RESERVED_NAMES_AUTHORIZE`: the credential for `authorize`
+        /// - `RESERVED_NAMES_BASE_URL2`: the credential for `base_url`
+        /// - `RESERVED_NAMES_HTTP`: the credential for `http`
+        /// - `RESERVED_NAMES_HTTP_CLIENT2`: the credential for `http_client`
+        /// - `RESERVED_NAMES_TIMEOUT2`: the credential for `timeout`
+        /// - `RESERVED_NAMES_CONNECT_TIMEOUT2`: the credential for `connect_timeout`
+        /// - `RESERVED_NAMES_RETRY2`: the credential for `retry`
+        /// - `RESERVED_NAMES_BUILD2`: the credential for `build`
+        /// - `RESERVED_NAMES_NEW2`: the credential for `new`
+        /// - `RESERVED_NAMES_SETTINGS`: the credential for `settings`
+        /// - `RESERVED_NAMES_BUILDER2`: the credential for `builder`
+        /// - `RESERVED_NAMES_FROM_ENV2`: the credential for `from_env`
+        /// - `RESERVED_NAMES_CLONE2`: the credential for `clone`
+        /// - `RESERVED_NAMES_CORE2`: the credential for `core`
+        ///
+        /// Fails if the base URL is invalid or no credential is set.
+        pub fn from_env() -> Result<Self, runtime::ConfigError> {
+            ClientBuilder::from_env()?.build()
         }
         /// The base URL requests go to.
         pub fn base_url(&self) -> &str {
@@ -2679,7 +2703,7 @@ mod runtime {
         //! One request builder for every operation. An operation only says what differs
         //! (its parameters, how they go on the wire, how its responses decode); sending,
         //! timeouts, retries and logs are this generic code, compiled once per crate.
-        use super::error::{Error, OperationInfo, RequestError};
+        use super::error::{Error, Failure, OperationInfo, RequestError};
         use super::response::{RawResponse, ResponseValue};
         use super::retry::{RequestOptions, RetryPolicy};
         use super::transport::Core;
@@ -2731,17 +2755,20 @@ mod runtime {
             pub async fn send(
                 self,
             ) -> Result<ResponseValue<O::Success>, Error<O::Error>> {
+                let raw = self.send_raw().await.map_err(Error::from)?;
+                O::decode(raw)
+            }
+            /// Sends the request (again on each retry) and returns the response as it
+            /// arrived, not decoded: the command-line program prints it as it is.
+            pub(crate) async fn send_raw(&self) -> Result<RawResponse, Failure> {
                 let op = &self.op;
-                let raw = self
-                    .core
+                self.core
                     .execute(
                         &O::INFO,
                         &self.options,
                         &|parts: &mut RequestParts| { op.write(parts) },
                     )
                     .await
-                    .map_err(Error::from)?;
-                O::decode(raw)
             }
         }
         /// The parts of a request an operation writes: path, query, headers, cookies, body.

@@ -217,6 +217,18 @@ pub mod client {
             self.core.retry = Some(policy);
             self
         }
+        /// A builder configured from environment variables, to adjust before
+        /// [`ClientBuilder::build`]
+        /// (the command-line program of the crate feature `cli` sets its flags on it):
+        ///
+        /// - `SLOPPY_BASE_URL`: the base URL (optional)
+        pub fn from_env() -> Result<Self, runtime::ConfigError> {
+            let mut builder = Self::default();
+            if let Ok(url) = std::env::var("SLOPPY_BASE_URL") {
+                builder = builder.base_url(url);
+            }
+            Ok(builder)
+        }
         /// Checks the configuration and builds the client.
         pub fn build(self) -> Result<Client, runtime::ConfigError> {
             Ok(Client {
@@ -239,11 +251,7 @@ pub mod client {
         ///
         /// Fails if the base URL is invalid.
         pub fn from_env() -> Result<Self, runtime::ConfigError> {
-            let mut builder = Self::builder();
-            if let Ok(url) = std::env::var("SLOPPY_BASE_URL") {
-                builder = builder.base_url(url);
-            }
-            builder.build()
+            ClientBuilder::from_env()?.build()
         }
         /// The base URL requests go to.
         pub fn base_url(&self) -> &str {
@@ -1367,7 +1375,7 @@ mod runtime {
         //! One request builder for every operation. An operation only says what differs
         //! (its parameters, how they go on the wire, how its responses decode); sending,
         //! timeouts, retries and logs are this generic code, compiled once per crate.
-        use super::error::{Error, OperationInfo, RequestError};
+        use super::error::{Error, Failure, OperationInfo, RequestError};
         use super::response::{RawResponse, ResponseValue};
         use super::retry::{RequestOptions, RetryPolicy};
         use super::transport::Core;
@@ -1419,17 +1427,20 @@ mod runtime {
             pub async fn send(
                 self,
             ) -> Result<ResponseValue<O::Success>, Error<O::Error>> {
+                let raw = self.send_raw().await.map_err(Error::from)?;
+                O::decode(raw)
+            }
+            /// Sends the request (again on each retry) and returns the response as it
+            /// arrived, not decoded: the command-line program prints it as it is.
+            pub(crate) async fn send_raw(&self) -> Result<RawResponse, Failure> {
                 let op = &self.op;
-                let raw = self
-                    .core
+                self.core
                     .execute(
                         &O::INFO,
                         &self.options,
                         &|parts: &mut RequestParts| { op.write(parts) },
                     )
                     .await
-                    .map_err(Error::from)?;
-                O::decode(raw)
             }
         }
         /// The parts of a request an operation writes: path, query, headers, cookies, body.

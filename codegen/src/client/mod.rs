@@ -6,6 +6,7 @@
 //! Sending, retries, timeouts and logs are the runtime's, compiled once per crate:
 //! what is printed per operation is only what differs between operations.
 
+mod cli;
 mod config;
 mod docs;
 mod mock;
@@ -13,6 +14,7 @@ mod operation;
 mod paging;
 mod wire;
 
+use crate::commands::Commands;
 use crate::features::{Features, Gate};
 use crate::operations::{Body, BodyKind, Decode, Operation, OperationSet};
 use crate::types::{Ty, TypeEmitter, TypeSpace};
@@ -23,9 +25,13 @@ use quote::quote;
 pub struct ClientSettings<'a> {
     /// The crate's name as used in paths (`consoleconnect`).
     pub crate_ident: &'a str,
+    /// The package's name, which its program (crate feature `cli`) is named after.
+    pub crate_name: &'a str,
     /// Prefix of the environment variables `from_env` reads (`CONSOLECONNECT`).
     pub env_prefix: &'a str,
     pub title: &'a str,
+    /// The API's version (`info.version`).
+    pub api_version: &'a str,
     pub default_server: Option<String>,
 }
 
@@ -35,6 +41,7 @@ pub struct ClientEmitter<'a> {
     pub built: &'a OperationSet,
     pub settings: ClientSettings<'a>,
     features: Option<&'a Features>,
+    commands: Option<&'a Commands>,
 }
 
 impl<'a> ClientEmitter<'a> {
@@ -50,7 +57,14 @@ impl<'a> ClientEmitter<'a> {
             built,
             settings,
             features: None,
+            commands: None,
         }
+    }
+
+    /// Prints the commands of the program (crate feature `cli`) as well.
+    pub fn with_commands(mut self, commands: &'a Commands) -> Self {
+        self.commands = Some(commands);
+        self
     }
 
     /// Gates each operation behind the Cargo features of its tags.
@@ -119,6 +133,14 @@ impl<'a> ClientEmitter<'a> {
         out
     }
 
+    /// The commands of these operations (chunks are emitted in parallel).
+    pub fn emit_commands(&self, indices: &[usize]) -> TokenStream {
+        indices
+            .iter()
+            .map(|&i| self.command(i, &self.gate(i)))
+            .collect()
+    }
+
     fn ty(&self, ty: &Ty) -> TokenStream {
         self.types.ty_outside(ty)
     }
@@ -183,8 +205,10 @@ mod tests {
         let types = TypeEmitter::new(&r.space);
         let settings = ClientSettings {
             crate_ident: "t",
+            crate_name: "t",
             env_prefix: "T",
             title: "T",
+            api_version: "1",
             default_server: None,
         };
         let emitter = ClientEmitter::new(&r.space, &types, &r.operations, settings);
