@@ -88,32 +88,6 @@ pub mod snapshot_sloppy;
 pub fn cli_binary() -> PathBuf {
     static BINARY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BINARY
-        .get_or_init(|| {
-            let out = std::process::Command::new(env!("CARGO"))
-                .current_dir(workspace_root())
-                .args([
-                    "build",
-                    "--quiet",
-                    "--workspace",
-                    "--bin",
-                    "consoleconnect",
-                    "--message-format=json",
-                ])
-                .output()
-                .expect("cargo runs");
-            assert!(
-                out.status.success(),
-                "the program does not build: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            String::from_utf8_lossy(&out.stdout)
-                .lines()
-                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-                .find_map(|m| {
-                    (m["target"]["name"] == "consoleconnect" && m["executable"].is_string())
-                        .then(|| PathBuf::from(m["executable"].as_str().unwrap_or_default()))
-                })
-                .expect("cargo names the program's executable")
-        })
+        .get_or_init(|| xtask::contract::program(&workspace_root()).expect("the program builds"))
         .clone()
 }

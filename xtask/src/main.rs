@@ -74,6 +74,10 @@ enum Command {
         /// (and some crates with none), spread over the corpus (0: none).
         #[arg(long, default_value_t = 8)]
         features_sample: usize,
+        /// Also build the program (crate feature `cli`) of this many crates, the
+        /// one with the most operations first, and check its `--help` (0: none).
+        #[arg(long, default_value_t = 3)]
+        cli_sample: usize,
     },
     /// Fuzz the generator (installs cargo-fuzz; needs no nightly toolchain).
     Fuzz {
@@ -158,7 +162,14 @@ fn main() -> ExitCode {
             paths,
             no_check,
             features_sample,
-        } => xtask::corpus::run(&xtask::workspace_root(), paths, !no_check, features_sample),
+            cli_sample,
+        } => xtask::corpus::run(
+            &xtask::workspace_root(),
+            paths,
+            !no_check,
+            features_sample,
+            cli_sample,
+        ),
         Command::Fuzz { target, seconds } => {
             xtask::fuzz::run(&xtask::workspace_root(), &target, seconds)
         }

@@ -315,7 +315,13 @@ pub fn program_command<C>(
 
 /// The commands under a heading per tag, in the order they first appear.
 fn command_list<C>(commands: &[&'static CommandSpec<C>]) -> String {
-    let width = commands.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    // Summaries line up, unless a few long names would push them all far right.
+    let width = commands
+        .iter()
+        .map(|c| c.name.len())
+        .max()
+        .unwrap_or(0)
+        .min(32);
     let mut groups: Vec<(&str, Vec<&CommandSpec<C>>)> = Vec::new();
     for c in commands {
         match groups.iter_mut().find(|(g, _)| *g == c.group) {
