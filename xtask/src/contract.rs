@@ -269,20 +269,23 @@ pub fn program(root: &Path) -> Result<PathBuf> {
         .context("cargo named no executable for the program")
 }
 
-/// The commands of the README's walk through the flow from a shell: the first
-/// `sh` block under "## The command-line program", lines calling the program
-/// (continuations joined, comments dropped).
+/// Marks the README's block of the flow from a shell.
+const FLOW_MARK: &str = "<!-- the flow: cargo xtask contract runs the commands of the next block -->";
+
+/// The commands of the README's walk through the flow from a shell: the `sh`
+/// block after [`FLOW_MARK`], lines calling the program (continuations joined,
+/// comments dropped).
 pub fn readme_flow(root: &Path) -> Result<Vec<String>> {
     let text = std::fs::read_to_string(root.join("README.md"))?;
     let section = text
-        .split_once("\n## The command-line program")
+        .split_once(FLOW_MARK)
         .map(|(_, rest)| rest)
-        .context("the README has no section \"The command-line program\"")?;
+        .with_context(|| format!("the README has no `{FLOW_MARK}`"))?;
     let block = section
         .split_once("```sh\n")
         .and_then(|(_, rest)| rest.split_once("\n```"))
         .map(|(block, _)| block)
-        .context("the README's program section has no sh block")?;
+        .context("the README's flow has no sh block")?;
     let mut commands = Vec::new();
     let mut current = String::new();
     for line in block.lines() {
