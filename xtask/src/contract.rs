@@ -270,7 +270,8 @@ pub fn program(root: &Path) -> Result<PathBuf> {
 }
 
 /// Marks the README's block of the flow from a shell.
-const FLOW_MARK: &str = "<!-- the flow: cargo xtask contract runs the commands of the next block -->";
+const FLOW_MARK: &str =
+    "<!-- the flow: cargo xtask contract runs the commands of the next block -->";
 
 /// The commands of the README's walk through the flow from a shell: the `sh`
 /// block after [`FLOW_MARK`], lines calling the program (continuations joined,

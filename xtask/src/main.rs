@@ -94,6 +94,10 @@ enum Command {
         /// Skip cargo-progenitor (no install, our figures only).
         #[arg(long)]
         no_progenitor: bool,
+        /// Only measure what the command-line program (crate feature `cli`) costs
+        /// to compile, and update that section of bench/results.md.
+        #[arg(long)]
+        only_program: bool,
     },
     /// Run the generated client against a Prism mock of the spec (installs Prism).
     Contract,
@@ -173,9 +177,17 @@ fn main() -> ExitCode {
         Command::Fuzz { target, seconds } => {
             xtask::fuzz::run(&xtask::workspace_root(), &target, seconds)
         }
-        Command::Bench { no_progenitor } => {
+        Command::Bench {
+            no_progenitor,
+            only_program,
+        } => {
             let root = xtask::workspace_root();
-            xtask::bench::run(&root, &root.join("../shared/corpus"), no_progenitor)
+            let corpus = root.join("../shared/corpus");
+            if only_program {
+                xtask::bench::run_program_only(&root, &corpus)
+            } else {
+                xtask::bench::run(&root, &corpus, no_progenitor)
+            }
         }
         Command::Contract => xtask::contract::run(&xtask::workspace_root()),
         Command::ApiDiff { base } => api_diff(base),
