@@ -448,6 +448,9 @@ fn bounds(k: IntKind) -> (TokenStream, TokenStream) {
 /// A parameter's help: the first sentence of its description, and its example.
 fn param_help(p: &Param) -> String {
     let mut help = first_sentence(p.description.as_deref());
+    if help.is_empty() {
+        help = format!("The {} parameter `{}`", p.location.as_str(), p.wire);
+    }
     if p.deprecated {
         help = format!("(deprecated) {help}");
     }
