@@ -234,7 +234,10 @@ fn program_cost(root: &Path, corpus: &Path) -> Result<Program> {
                 .args(["--quiet", "-p", "bench_nexus"])
                 .output()?;
             if !out.status.success() {
-                bail!("cargo {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+                bail!(
+                    "cargo {args:?} failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
             }
             Ok((start.elapsed().as_secs_f64(), children_cpu()? - before))
         };
@@ -248,7 +251,10 @@ fn program_cost(root: &Path, corpus: &Path) -> Result<Program> {
             cpus.push(cpu);
         }
         let (wall, cpu) = (median(walls), median(cpus));
-        println!("nexus `cargo {}`: {wall:.2} s, CPU {cpu:.2} s", args.join(" "));
+        println!(
+            "nexus `cargo {}`: {wall:.2} s, CPU {cpu:.2} s",
+            args.join(" ")
+        );
         Ok((wall, cpu))
     };
     let check_lib = time(&["check"])?;

@@ -364,7 +364,12 @@ impl ClientEmitter<'_> {
                     words.extend(example_words(&m.flag, m.field.doc.example.as_ref()));
                 }
             } else {
-                words.extend(["--body".to_string(), "@body.json".to_string()]);
+                let file = match b.kind {
+                    BodyKind::Text => "@body.txt",
+                    BodyKind::Bytes => "@body.bin",
+                    _ => "@body.json",
+                };
+                words.extend(["--body".to_string(), file.to_string()]);
             }
         }
         words.join(" ")
@@ -525,6 +530,53 @@ fn shell_word(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn printed_command(paths: serde_json::Value) -> String {
+        let r = crate::test_support::resolve(serde_json::json!({}), paths);
+        let types = crate::types::TypeEmitter::new(&r.space);
+        let commands = crate::commands::Commands::of(&r.space, &r.operations);
+        let settings = super::super::ClientSettings {
+            crate_ident: "t",
+            crate_name: "t",
+            env_prefix: "T",
+            title: "T",
+            api_version: "1",
+            default_server: None,
+        };
+        let emitter =
+            ClientEmitter::new(&r.space, &types, &r.operations, settings).with_commands(&commands);
+        crate::output::format_chunk(emitter.emit_commands(&[0]), "test").unwrap()
+    }
+
+    #[test]
+    fn a_command_reads_its_flags_into_the_request_and_pages_with_all() {
+        let text = printed_command(serde_json::json!({"/items/{id}": {"put": {
+            "operationId": "putItem",
+            "summary": "Put an item. More.",
+            "parameters": [
+                {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int32"}},
+                {"name": "skip", "in": "query", "schema": {"type": "integer"}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer"}}
+            ],
+            "x-pagination": {"offset": "skip", "limit": "limit"},
+            "requestBody": {"required": true, "content": {"text/plain": {"schema": {"type": "string"}}}},
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "string"}}}}},
+                          "404": {"description": "gone"}}
+        }}}));
+        for needle in [
+            "let mut request = client.put_item(inv.required::<i32>(\"id\")?, inv.text_body()?);",
+            "if let Some(value) = inv.optional::<i64>(\"skip\")? {",
+            "request = request.skip(value);",
+            "inv.lines(request.stream())",
+            "summary: \"Put an item\",",
+            "kind: runtime::FlagKind::Integer {\n                min: i32::MIN as i128,",
+            "errors: &[(\"404\", \"NotFound\")],",
+            "example: \"Example:\\n  t put-item --id <id> --body @body.txt\",",
+            "pages: true,",
+        ] {
+            assert!(text.contains(needle), "{needle}\n{text}");
+        }
+    }
 
     #[test]
     fn examples_are_shell_words() {
