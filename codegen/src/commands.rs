@@ -173,6 +173,15 @@ fn scalar(space: &TypeSpace, ty: &Ty) -> Option<FlagKind> {
                         _ => None,
                     })
                     .collect();
+                // The parser cannot offer an empty value: such an enum takes any text.
+                if values.iter().any(String::is_empty) {
+                    return Some(FlagKind::Text);
+                }
+                let mut seen = std::collections::HashSet::new();
+                let values: Vec<String> = values
+                    .into_iter()
+                    .filter(|v| seen.insert(v.clone()))
+                    .collect();
                 if values.is_empty() {
                     return None;
                 }
