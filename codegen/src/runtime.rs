@@ -39,7 +39,7 @@ pub const MODULES: &[Module] = &[
     module!("base64_text", [], ["serde", "base64"]),
     module!(
         "cli",
-        ["error", "request", "response"],
+        ["error", "request", "response", "retry", "transport"],
         ["serde", "serde_json", "reqwest", "bytes", "clap"]
     ),
     module!(

@@ -12,9 +12,11 @@
 //! flag, a body that does not match its type, a bad configuration), 3 when no
 //! response arrived (connection failure, timeout).
 
-use super::error::{ConfigError, Error};
-use super::request::{Operation, Request};
+use super::error::{ConfigError, Error, OperationInfo, RequestError};
+use super::request::{Operation, Request, RequestParts};
 use super::response::{DecodeError, RawResponse, decode_json};
+use super::retry::RequestOptions;
+use super::transport::Core;
 use std::ffi::OsString;
 use std::future::Future;
 use std::io::{Read, Write};
@@ -78,6 +80,9 @@ impl<C> std::fmt::Debug for CommandSpec<C> {
 
 /// The generated function of one operation: builds its request from the flags.
 pub type Dispatch<C> = for<'a> fn(&'a C, &'a Invocation) -> Result<Call<'a>, UsageError>;
+
+/// How an operation puts its parameters on a request.
+type WriteParts<'a> = dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync + 'a;
 
 /// A call under way; it prints what it gets and resolves to the exit code.
 pub type Call<'a> = Pin<Box<dyn Future<Output = u8> + 'a>>;
@@ -516,13 +521,36 @@ impl Invocation {
     }
 
     /// Sends the request and prints the response; resolves to the exit code.
+    /// Only the parameters' writing and the decoding are the operation's: the
+    /// call itself is one non-generic future for every operation, which keeps
+    /// the program's machine code (and compile time) small.
     pub fn send<'a, O: Operation + 'a>(&'a self, request: Request<'a, O>) -> Call<'a> {
+        let (core, options, op) = request.into_parts();
+        self.call(
+            core,
+            &O::INFO,
+            options,
+            Box::new(move |parts| op.write(parts)),
+            |raw| O::decode(raw).err().map(without_body),
+        )
+    }
+
+    fn call<'a>(
+        &'a self,
+        core: &'a Core,
+        info: &'static OperationInfo,
+        options: RequestOptions,
+        write: Box<WriteParts<'a>>,
+        check: fn(RawResponse) -> Option<Error<()>>,
+    ) -> Call<'a> {
         Box::pin(async move {
-            let raw = match request.send_raw().await {
+            let raw = match core.execute(info, &options, &*write).await {
                 Ok(raw) => raw,
                 Err(failure) => return self.failed(&Error::from(failure)),
             };
-            let problem = O::decode(raw.clone()).err().map(without_body);
+            // The operation's own decoding says whether the response is what the
+            // API description allows; what is printed is the raw response.
+            let problem = check(raw.clone());
             self.sink.with(|out, err| {
                 self.printer
                     .response(&raw, problem.as_ref(), self.errors, out, err)

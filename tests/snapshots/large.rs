@@ -1816,7 +1816,7 @@ mod runtime {
         //! One request builder for every operation. An operation only says what differs
         //! (its parameters, how they go on the wire, how its responses decode); sending,
         //! timeouts, retries and logs are this generic code, compiled once per crate.
-        use super::error::{Error, Failure, OperationInfo, RequestError};
+        use super::error::{Error, OperationInfo, RequestError};
         use super::response::{RawResponse, ResponseValue};
         use super::retry::{RequestOptions, RetryPolicy};
         use super::transport::Core;
@@ -1852,6 +1852,11 @@ mod runtime {
                     op,
                 }
             }
+            /// The client, the call's options and the operation's parameters (the
+            /// command-line program sends them through one non-generic path).
+            pub(crate) fn into_parts(self) -> (&'a Core, RequestOptions, O) {
+                (self.core, self.options, self.op)
+            }
         }
         impl<O: Operation> Request<'_, O> {
             /// The time this call may take, per attempt, instead of the client's.
@@ -1868,20 +1873,17 @@ mod runtime {
             pub async fn send(
                 self,
             ) -> Result<ResponseValue<O::Success>, Error<O::Error>> {
-                let raw = self.send_raw().await.map_err(Error::from)?;
-                O::decode(raw)
-            }
-            /// Sends the request (again on each retry) and returns the response as it
-            /// arrived, not decoded: the command-line program prints it as it is.
-            pub(crate) async fn send_raw(&self) -> Result<RawResponse, Failure> {
                 let op = &self.op;
-                self.core
+                let raw = self
+                    .core
                     .execute(
                         &O::INFO,
                         &self.options,
                         &|parts: &mut RequestParts| { op.write(parts) },
                     )
                     .await
+                    .map_err(Error::from)?;
+                O::decode(raw)
             }
         }
         /// The parts of a request an operation writes: path, query, headers, cookies, body.
