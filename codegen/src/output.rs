@@ -183,7 +183,7 @@ pub fn manifest(m: &Manifest<'_>, command: &str, source: &str) -> String {
     }
     if m.crates.contains(&"clap") {
         out.push_str(&format!(
-            "\n# `cargo install --path . --features cli` installs it.\n[[bin]]\nname = {}\npath = \"src/main.rs\"\nrequired-features = [\"cli\"]\n",
+            "\n# `cargo install --path . --features cli` installs it.\n[[bin]]\nname = {}\nrequired-features = [\"cli\"]\n",
             toml_string(m.name)
         ));
     }
