@@ -7,6 +7,7 @@
 //! operation and type is gated by the Cargo features of the tags that reach it.
 
 use crate::client::{ClientEmitter, ClientSettings};
+use crate::commands::Commands;
 use crate::diagnostics::Diagnostic;
 use crate::features::Features;
 use crate::names::ident;
@@ -150,6 +151,45 @@ pub fn crate_files(input: Input<'_>) -> Result<Assembled, Vec<Diagnostic>> {
         }
     }
 
+    // The program (crate feature `cli`): a module of commands per client module.
+    let commands = (input.needs.cli && features.is_some()).then(|| Commands::of(space, built));
+    if let (Some(f), Some(c)) = (&features, &commands) {
+        let types = TypeEmitter::new(space);
+        let emitter = ClientEmitter::new(space, &types, built, input.client.clone())
+            .gated_by(f)
+            .with_commands(c);
+        let groups = client_groups(f, built.operations.len());
+        let modules: Vec<(String, TokenStream)> = groups
+            .iter()
+            .map(|(m, _, ops)| {
+                let mut names: Vec<&str> = ops
+                    .iter()
+                    .flat_map(|&op| f.of_operation[op].iter())
+                    .map(|&i| f.list[i].name.as_str())
+                    .collect();
+                names.sort_unstable();
+                names.dedup();
+                (m.clone(), crate::features::Gate::any(&names).cfg)
+            })
+            .collect();
+        plan(
+            "src/cli/mod.rs".into(),
+            emitter.emit_program(&modules),
+            Vec::new(),
+        );
+        for (module, doc, ops) in &groups {
+            let doc = doc.replace(" The operations of", " The commands of the operations of");
+            let list = emitter.command_list(ops);
+            plan(
+                format!("src/cli/{module}.rs"),
+                quote!(#![doc = #doc] #sub_header #list),
+                parallel::chunks(ops, OPS_PER_CHUNK)
+                    .map(Chunk::Commands)
+                    .collect(),
+            );
+        }
+    }
+
     let formatted = parallel::format_all(
         &chunks,
         &Context {
@@ -158,6 +198,7 @@ pub fn crate_files(input: Input<'_>) -> Result<Assembled, Vec<Diagnostic>> {
             settings: &input.client,
             capture_unknown: input.capture_unknown,
             features: features.as_ref(),
+            commands: commands.as_ref(),
         },
     )
     .map_err(|d| vec![d])?;
@@ -173,6 +214,12 @@ pub fn crate_files(input: Input<'_>) -> Result<Assembled, Vec<Diagnostic>> {
             mod runtime;
         )
     });
+    let cli_mod = commands.is_some().then(|| {
+        quote!(
+            #[cfg(feature = "cli")]
+            pub mod cli;
+        )
+    });
     let mut reexports = runtime::reexports(&runtime_modules);
     if has_client {
         reexports.extend(quote!(
@@ -180,6 +227,7 @@ pub fn crate_files(input: Input<'_>) -> Result<Assembled, Vec<Diagnostic>> {
         ));
     }
     let crate_doc = &input.crate_doc;
+    let crate_path = crate::names::ident(input.client.crate_ident);
     files.push(GeneratedFile {
         path: "src/lib.rs".into(),
         contents: fmt(
@@ -188,12 +236,33 @@ pub fn crate_files(input: Input<'_>) -> Result<Assembled, Vec<Diagnostic>> {
                 #![forbid(unsafe_code)]
                 pub mod types;
                 #client_mod
+                #cli_mod
                 #runtime_mod
                 #reexports
             },
             "lib.rs",
         )?,
     });
+    if commands.is_some() {
+        let name = input.manifest.name;
+        let doc = format!(
+            " The command-line program `{name}`: `cargo install --path . --features cli`, then `{name} --help`."
+        );
+        files.push(GeneratedFile {
+            path: "src/main.rs".into(),
+            contents: fmt(
+                quote! {
+                    #![doc = #doc]
+                    #![forbid(unsafe_code)]
+
+                    fn main() -> std::process::ExitCode {
+                        #crate_path::cli::main()
+                    }
+                },
+                "main.rs",
+            )?,
+        });
+    }
     for p in planned {
         let mut text = fmt(p.head, &p.path)?;
         for chunk in &formatted.texts[p.chunks] {

@@ -310,6 +310,166 @@ pub fn markdown(text: &str) -> Vec<String> {
     out
 }
 
+/// Plain text for a terminal from Markdown (the command-line program's help):
+/// links become `text (url)`, emphasis, headings' `#`, HTML tags and fences are
+/// dropped (code stays, indented), entities are decoded; inline code keeps its
+/// backticks. Prose is wrapped at `width` columns.
+pub fn plain(text: &str, width: usize) -> Vec<String> {
+    enum Line {
+        Code(String),
+        Text(String),
+    }
+    let text = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\t', "    ");
+    let mut lines: Vec<Line> = Vec::new();
+    let mut fence: Option<String> = None;
+    for raw in text.lines() {
+        let trimmed = raw.trim_start();
+        if let Some(open) = &fence {
+            if trimmed.starts_with(open.as_str()) {
+                fence = None;
+            } else {
+                lines.push(Line::Code(format!("    {}", raw.trim_end())));
+            }
+            continue;
+        }
+        if let Some(marker) = ["```", "~~~"].iter().find(|m| trimmed.starts_with(**m)) {
+            let first = marker.chars().next().unwrap_or('`');
+            fence = Some(trimmed.chars().take_while(|c| *c == first).collect());
+            continue;
+        }
+        let line = trimmed.trim_end();
+        let heading = line.starts_with('#');
+        let line = plain_inline(line.trim_start_matches('#').trim_start());
+        // A paragraph's lines join into one, to be wrapped anew; a list item,
+        // quote, table row or heading starts a line of its own.
+        let starts_block =
+            heading || list_item_indent(&line).is_some() || line.starts_with(['>', '|']);
+        match lines.last_mut() {
+            Some(Line::Text(previous))
+                if !previous.is_empty() && !line.is_empty() && !starts_block =>
+            {
+                previous.push(' ');
+                previous.push_str(&line);
+            }
+            _ => lines.push(Line::Text(line)),
+        }
+        if heading {
+            lines.push(Line::Text(String::new()));
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    for line in lines {
+        match line {
+            Line::Code(c) => out.push(c),
+            Line::Text(t) if t.is_empty() => {
+                if out.last().is_some_and(|l| !l.is_empty()) {
+                    out.push(String::new());
+                }
+            }
+            Line::Text(t) => out.extend(wrap(&t, width)),
+        }
+    }
+    while out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    out
+}
+
+/// One line of Markdown as plain text.
+fn plain_inline(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let rest: String = chars[i..].iter().collect();
+        if c == '`' {
+            // Inline code stays as it is.
+            let run = chars[i..].iter().take_while(|c| **c == '`').count();
+            let close = (i + run..chars.len())
+                .find(|&j| chars[j..].iter().take_while(|c| **c == '`').count() == run);
+            let end = close.map_or(i + run, |j| j + run);
+            out.extend(&chars[i..end]);
+            i = end;
+            continue;
+        }
+        if c == '[' {
+            // `[text](url)` → `text (url)`.
+            if let Some(mid) = rest.find("](")
+                && let Some(close) = rest[mid..].find(')')
+            {
+                let label = &rest[1..mid];
+                let url = &rest[mid + 2..mid + close];
+                if !label.contains('[') && !url.contains(' ') {
+                    out.push_str(&plain_inline(label));
+                    if url != label && !url.starts_with('#') {
+                        out.push_str(&format!(" ({url})"));
+                    }
+                    i += rest[..mid + close + 1].chars().count();
+                    continue;
+                }
+            }
+        }
+        if c == '<' {
+            // Autolinks keep their URL; tags go.
+            if let Some(end) = rest.find('>') {
+                let inner = &rest[1..end];
+                if inner.starts_with("http://") || inner.starts_with("https://") {
+                    out.push_str(inner);
+                    i += rest[..=end].chars().count();
+                    continue;
+                }
+                let name = inner.trim_start_matches('/').trim_end_matches('/').trim();
+                if !name.is_empty()
+                    && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                    && name.chars().all(|c| {
+                        c.is_ascii_alphanumeric() || c == ' ' || c == '=' || c == '"' || c == '-'
+                    })
+                {
+                    if name.eq_ignore_ascii_case("br") {
+                        out.push(' ');
+                    }
+                    i += rest[..=end].chars().count();
+                    continue;
+                }
+            }
+        }
+        if (c == '*' || c == '_') && chars.get(i + 1) == Some(&c) {
+            // `**strong**` and `__strong__` lose their markers.
+            i += 2;
+            continue;
+        }
+        if c == '&' {
+            let entity = [
+                ("&amp;", '&'),
+                ("&lt;", '<'),
+                ("&gt;", '>'),
+                ("&quot;", '"'),
+                ("&#39;", '\''),
+                ("&nbsp;", ' '),
+            ]
+            .into_iter()
+            .find(|(e, _)| rest.starts_with(e));
+            if let Some((e, ch)) = entity {
+                out.push(ch);
+                i += e.len();
+                continue;
+            }
+        }
+        if c == '\\' && chars.get(i + 1).is_some_and(|n| n.is_ascii_punctuation()) {
+            out.push(chars[i + 1]);
+            i += 2;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
 /// Where a list item's text starts (marker plus its spaces), if the line starts
 /// one; continuation lines must be indented that far.
 fn list_item_indent(line: &str) -> Option<usize> {
@@ -516,6 +676,26 @@ mod tests {
         assert_eq!(markdown("> quote\nlazy"), vec!["> quote", "> lazy"]);
         assert_eq!(markdown("*   wide\nmore"), vec!["*   wide", "    more"]);
         assert_eq!(markdown("10. ten\nmore"), vec!["10. ten", "    more"]);
+    }
+
+    #[test]
+    fn plain_text_drops_the_markup_and_keeps_the_words() {
+        assert_eq!(
+            plain(
+                "## Title\nSee [the docs](https://x.io) and <https://y.io>,\n**bold** `code *x*` &amp; <br/>more.\n\n\n```json\n{\"a\": 1}\n```\n- item \\[1\\]\n  continued",
+                80
+            ),
+            vec![
+                "Title",
+                "",
+                "See the docs (https://x.io) and https://y.io, bold `code *x*` &  more.",
+                "",
+                "    {\"a\": 1}",
+                "- item [1] continued"
+            ]
+        );
+        let long = "word ".repeat(30);
+        assert!(plain(&long, 40).iter().all(|l| l.len() <= 40));
     }
 
     #[test]

@@ -234,6 +234,22 @@ mod tests {
         assert_eq!(feature_name("ünïcode!"), "ncode");
         assert_eq!(feature_name("***"), "tag");
     }
+
+    #[test]
+    fn tags_named_as_the_crates_own_features_get_other_names() {
+        let r = crate::test_support::resolve(
+            serde_json::json!({}),
+            serde_json::json!({"/a": {"get": {"operationId": "a", "tags": ["cli"], "responses": {"200": {"description": "ok"}}}},
+                              "/b": {"get": {"operationId": "b", "tags": ["mock"], "responses": {"200": {"description": "ok"}}}}}),
+        );
+        let f = Features::of(&r.space, &r.operations);
+        let names: Vec<(&str, &str)> = f
+            .list
+            .iter()
+            .map(|f| (f.name.as_str(), f.module.as_str()))
+            .collect();
+        assert_eq!(names, [("cli2", "cli2"), ("mock2", "mock2")]);
+    }
 }
 
 /// What an item needs to be compiled: its `#[cfg(…)]` and the sentence its

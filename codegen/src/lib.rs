@@ -7,6 +7,7 @@
 
 mod assemble;
 pub mod client;
+pub mod commands;
 pub mod conformance;
 pub mod diagnostics;
 pub mod docs;
@@ -172,12 +173,15 @@ fn generate_here(source: &str, settings: &Settings) -> Result<Output, Vec<Diagno
     let mut needs = needs::Needs::of(&space, &built);
     needs.mock = needs.client && matches!(settings.layout, Layout::Crate { .. });
     needs.tls = needs.mock;
+    needs.cli = needs.mock;
     let has_client = needs.client;
     let runtime_modules = runtime::modules(&needs);
     let client_settings = client::ClientSettings {
         crate_ident: &crate_ident,
+        crate_name: &settings.crate_name,
         env_prefix: &env_prefix,
         title: &info.title,
+        api_version: &info.version,
         default_server: default_server(&doc.api),
         tls: needs.tls,
     };

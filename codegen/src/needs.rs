@@ -32,6 +32,8 @@ pub struct Needs {
     pub tls: bool,
     /// A security scheme with an OAuth 2 client credentials flow.
     pub oauth2: bool,
+    /// A crate (not a single file) with a client: the `cli` feature's program.
+    pub cli: bool,
 }
 
 impl Needs {

@@ -142,10 +142,12 @@ pub fn dependency(name: &str, crates: &[&str]) -> Option<String> {
         "rustls" => r#"rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#.into(),
         // Only for the `mock` feature: consumers' tests, never a normal build.
         "wiremock" => r#"wiremock = { version = "0.6", optional = true }"#.into(),
+        // Only for the `cli` feature's program; without colour, which costs crates.
+        "clap" => r#"clap = { version = "4", optional = true, default-features = false, features = ["std", "help", "usage", "error-context", "suggestions"] }"#.into(),
         "httpdate" => r#"httpdate = "1""#.into(),
         // `fs` for request bodies read from a file.
         "tokio" if crates.contains(&"tokio/fs") => {
-            r#"tokio = { version = "1", default-features = false, features = ["time", "fs"] }"#
+            r#"tokio = { version = "1", default-features = false, features = ["time", "fs", "sync"] }"#
                 .into()
         }
         "tokio" => {
@@ -204,6 +206,12 @@ pub fn manifest(m: &Manifest<'_>, command: &str, source: &str) -> String {
     if !m.publish {
         out.push_str("publish = false\n");
     }
+    if m.crates.contains(&"clap") {
+        out.push_str(&format!(
+            "\n# `cargo install --path . --features cli` installs it.\n[[bin]]\nname = {}\nrequired-features = [\"cli\"]\n",
+            toml_string(m.name)
+        ));
+    }
     out.push_str("\n[dependencies]\n");
     let mut deps: Vec<String> = m
         .crates
@@ -239,13 +247,21 @@ pub fn manifest(m: &Manifest<'_>, command: &str, source: &str) -> String {
             out.push_str(&format!("{f} = []\n"));
         }
     }
+    let mut own_features = String::new();
     if m.crates.contains(&"wiremock") {
-        out.push_str(if m.features.is_empty() && !tls {
-            "\n[features]\n"
-        } else {
-            ""
-        });
-        out.push_str("# A typed mock server for the tests of code that uses this crate (not default).\nmock = [\"dep:wiremock\"]\n");
+        own_features.push_str("# A typed mock server for the tests of code that uses this crate (not default).\nmock = [\"dep:wiremock\"]\n");
+    }
+    if m.crates.contains(&"clap") {
+        own_features.push_str(&format!(
+            "# The command-line program `{}`, one subcommand per operation (not default).\ncli = [\"dep:clap\", \"tokio/rt\"]\n",
+            m.name
+        ));
+    }
+    if !own_features.is_empty() {
+        if m.features.is_empty() && !tls {
+            out.push_str("\n[features]\n");
+        }
+        out.push_str(&own_features);
     }
     if m.standalone {
         out.push_str(

@@ -6,6 +6,7 @@
 //! output does not depend on the number of threads.
 
 use crate::client::{ClientEmitter, ClientSettings};
+use crate::commands::Commands;
 use crate::diagnostics::Diagnostic;
 use crate::features::Features;
 use crate::operations::OperationSet;
@@ -27,6 +28,8 @@ pub enum Chunk {
     Types(Vec<usize>),
     /// Operations, by index.
     Ops(Vec<usize>),
+    /// The program's commands of these operations (crate feature `cli`).
+    Commands(Vec<usize>),
 }
 
 /// What the emitters need, shared by every thread.
@@ -36,6 +39,7 @@ pub struct Context<'a> {
     pub settings: &'a ClientSettings<'a>,
     pub capture_unknown: bool,
     pub features: Option<&'a Features>,
+    pub commands: Option<&'a Commands>,
 }
 
 /// The formatted text of each chunk, in order, and the CPU time spent building
@@ -66,6 +70,16 @@ fn run(chunk: &Chunk, cx: &Context<'_>) -> Done {
                 client = client.gated_by(f);
             }
             (client.emit_ops(ops), "client module")
+        }
+        Chunk::Commands(ops) => {
+            let mut client = ClientEmitter::new(cx.space, &types, cx.built, cx.settings.clone());
+            if let Some(f) = cx.features {
+                client = client.gated_by(f);
+            }
+            if let Some(c) = cx.commands {
+                client = client.with_commands(c);
+            }
+            (client.emit_commands(ops), "command module")
         }
     };
     let emit = start.elapsed();

@@ -47,6 +47,7 @@ pub const MOCK_THEN: &[&str] = &["status", "header", "delay", "json", "text", "b
 
 /// Methods and fields of `ClientBuilder`, besides one setter per security scheme.
 pub const CLIENT_BUILDER: &[&str] = &[
+    "from_env",
     "base_url",
     "http_client",
     "timeout",
@@ -75,6 +76,17 @@ pub const REQUEST_BUILDER: &[&str] = &[
     "options",
     "op",
     "self",
+];
+
+/// Subcommands of the program the crate feature `cli` builds, besides one per
+/// operation (clap's own; the program turns its `help` subcommand off, but a
+/// command of that name would still read badly).
+pub const CLI_COMMANDS: &[&str] = &["help"];
+
+/// Flags of the program the crate feature `cli` builds, besides one per parameter
+/// and body member: its global flags, `--body`, `--all`, and clap's own.
+pub const CLI_FLAGS: &[&str] = &[
+    "base-url", "timeout", "compact", "include", "body", "all", "help", "version",
 ];
 
 /// Prelude names emitted code relies on meaning what the prelude says, so no

@@ -41,6 +41,16 @@ pub const MODULES: &[Module] = &[
         ["reqwest", "serde_json", "tokio", "tracing"]
     ),
     module!("base64_text", [], ["serde", "base64"]),
+    module!(
+        "cli",
+        ["error", "request", "response", "retry", "transport"],
+        ["serde", "serde_json", "reqwest", "bytes", "clap"]
+    ),
+    module!(
+        "cli_lines",
+        ["cli", "error"],
+        ["serde", "serde_json", "futures-util"]
+    ),
     module!("datetime", [], ["serde", "chrono"]),
     module!("de", [], ["serde", "serde_json"]),
     module!("error", ["auth", "response"], ["reqwest"]),
@@ -166,6 +176,8 @@ pub fn modules(needs: &Needs) -> Vec<&'static Module> {
     want(needs.client && needs.streams, &["stream"]);
     want(needs.client && needs.upload, &["upload"]);
     want(needs.mock, &["mock"]);
+    want(needs.cli, &["cli"]);
+    want(needs.cli && needs.pagination, &["cli_lines"]);
     // Close over `requires`; the table is small, so a fixed point is cheap.
     let mut i = 0;
     while i < wanted.len() {
@@ -232,9 +244,14 @@ fn mod_rs_items(modules: &[&Module], inline: bool) -> TokenStream {
     out
 }
 
-/// Modules compiled only with a crate feature: the mock server's (`mock`).
+/// Modules compiled only with a crate feature: the mock server's (`mock`) and
+/// the program's (`cli`).
 fn feature_gate(m: &Module) -> Option<TokenStream> {
-    (m.name == "mock").then(|| quote!(#[cfg(feature = "mock")]))
+    match m.name {
+        "mock" => Some(quote!(#[cfg(feature = "mock")])),
+        "cli" | "cli_lines" => Some(quote!(#[cfg(feature = "cli")])),
+        _ => None,
+    }
 }
 
 fn inline_module(m: &Module) -> TokenStream {

@@ -60,6 +60,8 @@
 
 pub mod types;
 pub mod client;
+#[cfg(feature = "cli")]
+pub mod cli;
 mod runtime;
 
 pub use runtime::{

@@ -13,6 +13,10 @@
 
 pub mod auth;
 pub mod base64_text;
+#[cfg(feature = "cli")]
+pub mod cli;
+#[cfg(feature = "cli")]
+pub mod cli_lines;
 pub mod datetime;
 pub mod de;
 pub mod error;

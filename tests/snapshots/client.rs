@@ -511,25 +511,9 @@ pub mod client {
                 );
             self
         }
-        /// Checks the configuration and builds the client.
-        pub fn build(self) -> Result<Client, runtime::ConfigError> {
-            Ok(Client {
-                core: self.core.build(Some(Client::DEFAULT_BASE_URL), None)?,
-            })
-        }
-    }
-    impl Client {
-        /// The API description's first server, used when no base URL is set.
-        pub const DEFAULT_BASE_URL: &'static str = "https://eu.example.com/v1";
-        /// A builder to configure the base URL, credentials and HTTP client.
-        pub fn builder() -> ClientBuilder {
-            ClientBuilder::default()
-        }
-        /// A client for the given base URL, without credentials.
-        pub fn new(base_url: impl Into<String>) -> Result<Self, runtime::ConfigError> {
-            Self::builder().base_url(base_url).build()
-        }
-        /// Builds a client from environment variables:
+        /// A builder configured from environment variables, to adjust before
+        /// [`ClientBuilder::build`]
+        /// (the command-line program of the crate feature `cli` sets its flags on it):
         ///
         /// - `CLIENT_BASE_URL`: the base URL (optional)
         /// - `CLIENT_BEARER`: the credential for `bearer`
@@ -538,9 +522,9 @@ pub mod client {
         /// - `CLIENT_BASIC_PASSWORD`: the password for `basic`
         /// - `CLIENT_QUERY_KEY`: the credential for `query_key`
         ///
-        /// Fails if the base URL is invalid or no credential is set.
+        /// Fails if no credential is set.
         pub fn from_env() -> Result<Self, runtime::ConfigError> {
-            let mut builder = Self::builder();
+            let mut builder = Self::default();
             if let Ok(url) = std::env::var("CLIENT_BASE_URL") {
                 builder = builder.base_url(url);
             }
@@ -572,7 +556,38 @@ pub mod client {
                     ),
                 );
             }
-            builder.build()
+            Ok(builder)
+        }
+        /// Checks the configuration and builds the client.
+        pub fn build(self) -> Result<Client, runtime::ConfigError> {
+            Ok(Client {
+                core: self.core.build(Some(Client::DEFAULT_BASE_URL), None)?,
+            })
+        }
+    }
+    impl Client {
+        /// The API description's first server, used when no base URL is set.
+        pub const DEFAULT_BASE_URL: &'static str = "https://eu.example.com/v1";
+        /// A builder to configure the base URL, credentials and HTTP client.
+        pub fn builder() -> ClientBuilder {
+            ClientBuilder::default()
+        }
+        /// A client for the given base URL, without credentials.
+        pub fn new(base_url: impl Into<String>) -> Result<Self, runtime::ConfigError> {
+            Self::builder().base_url(base_url).build()
+        }
+        /// Builds a client from environment variables:
+        ///
+        /// - `CLIENT_BASE_URL`: the base URL (optional)
+        /// - `CLIENT_BEARER`: the credential for `bearer`
+        /// - `CLIENT_KEY`: the credential for `key`
+        /// - `CLIENT_BASIC_USERNAME`: the user name for `basic`
+        /// - `CLIENT_BASIC_PASSWORD`: the password for `basic`
+        /// - `CLIENT_QUERY_KEY`: the credential for `query_key`
+        ///
+        /// Fails if the base URL is invalid or no credential is set.
+        pub fn from_env() -> Result<Self, runtime::ConfigError> {
+            ClientBuilder::from_env()?.build()
         }
         /// The base URL requests go to.
         pub fn base_url(&self) -> &str {
@@ -2927,6 +2942,11 @@ mod runtime {
                     op,
                 }
             }
+            /// The client, the call's options and the operation's parameters (the
+            /// command-line program sends them through one non-generic path).
+            pub(crate) fn into_parts(self) -> (&'a Core, RequestOptions, O) {
+                (self.core, self.options, self.op)
+            }
         }
         impl<O> Request<'_, O> {
             /// The time this call may take, per attempt, instead of the client's.
@@ -3026,15 +3046,7 @@ mod runtime {
             }
             /// The call the transport sends: the operation's facts and this request's options.
             pub(crate) fn call<'c>(&'c self, write: Write<'c>) -> Call<'c> {
-                Call {
-                    operation_id: Some(O::INFO.operation_id),
-                    method: O::INFO.method,
-                    path: O::INFO.path,
-                    security: O::INFO.security,
-                    accept_json: O::INFO.accept_json,
-                    options: &self.options,
-                    write,
-                }
+                Call::of(&O::INFO, &self.options, write)
             }
         }
         /// A call to a path the API description does not have: see `Client::raw`.
@@ -4942,7 +4954,7 @@ mod runtime {
         //! A configured client: base URL, HTTP client, defaults, credentials; and sending
         //! one operation's request with them. Nothing here depends on the operation's types.
         use super::auth::{CredentialError, Credentials, ProviderContext, Resolved};
-        use super::error::{ConfigError, RequestError};
+        use super::error::{ConfigError, OperationInfo, RequestError};
         use super::hook::Hook;
         use super::request::{Body, RequestParts};
         use super::response::RawResponse;
@@ -4984,6 +4996,24 @@ mod runtime {
             pub(crate) write: &'a (dyn Fn(
                 &mut RequestParts,
             ) -> Result<(), RequestError> + Sync),
+        }
+        impl<'a> Call<'a> {
+            /// A call of a documented operation.
+            pub(crate) fn of(
+                info: &'static OperationInfo,
+                options: &'a RequestOptions,
+                write: &'a (dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
+            ) -> Self {
+                Call {
+                    operation_id: Some(info.operation_id),
+                    method: info.method,
+                    path: info.path,
+                    security: info.security,
+                    accept_json: info.accept_json,
+                    options,
+                    write,
+                }
+            }
         }
         /// Sets up TLS on an HTTP client builder (the crate's TLS features); the flag
         /// says whether the base URL is `https`.

@@ -636,23 +636,9 @@ pub mod client {
                 );
             self
         }
-        /// Checks the configuration and builds the client.
-        pub fn build(self) -> Result<Client, runtime::ConfigError> {
-            Ok(Client {
-                core: self.core.build(None, None)?,
-            })
-        }
-    }
-    impl Client {
-        /// A builder to configure the base URL, credentials and HTTP client.
-        pub fn builder() -> ClientBuilder {
-            ClientBuilder::default()
-        }
-        /// A client for the given base URL, without credentials.
-        pub fn new(base_url: impl Into<String>) -> Result<Self, runtime::ConfigError> {
-            Self::builder().base_url(base_url).build()
-        }
-        /// Builds a client from environment variables:
+        /// A builder configured from environment variables, to adjust before
+        /// [`ClientBuilder::build`]
+        /// (the command-line program of the crate feature `cli` sets its flags on it):
         ///
         /// - `RESERVED_NAMES_BASE_URL`: the base URL (optional)
         /// - `RESERVED_NAMES_AUTHORIZE`: the credential for `authorize`
@@ -675,9 +661,9 @@ pub mod client {
         /// - `RESERVED_NAMES_OAUTH_CLIENT_CREDENTIALS2`: the credential for
         ///   `oauth_client_credentials`
         ///
-        /// Fails if the base URL is invalid or no credential is set.
+        /// Fails if no credential is set.
         pub fn from_env() -> Result<Self, runtime::ConfigError> {
-            let mut builder = Self::builder();
+            let mut builder = Self::default();
             if let Ok(url) = std::env::var("RESERVED_NAMES_BASE_URL") {
                 builder = builder.base_url(url);
             }
@@ -764,7 +750,50 @@ pub mod client {
                     ),
                 );
             }
-            builder.build()
+            Ok(builder)
+        }
+        /// Checks the configuration and builds the client.
+        pub fn build(self) -> Result<Client, runtime::ConfigError> {
+            Ok(Client {
+                core: self.core.build(None, None)?,
+            })
+        }
+    }
+    impl Client {
+        /// A builder to configure the base URL, credentials and HTTP client.
+        pub fn builder() -> ClientBuilder {
+            ClientBuilder::default()
+        }
+        /// A client for the given base URL, without credentials.
+        pub fn new(base_url: impl Into<String>) -> Result<Self, runtime::ConfigError> {
+            Self::builder().base_url(base_url).build()
+        }
+        /// Builds a client from environment variables:
+        ///
+        /// - `RESERVED_NAMES_BASE_URL`: the base URL (optional)
+        /// - `RESERVED_NAMES_AUTHORIZE`: the credential for `authorize`
+        /// - `RESERVED_NAMES_BASE_URL2`: the credential for `base_url`
+        /// - `RESERVED_NAMES_HTTP`: the credential for `http`
+        /// - `RESERVED_NAMES_HTTP_CLIENT2`: the credential for `http_client`
+        /// - `RESERVED_NAMES_TIMEOUT2`: the credential for `timeout`
+        /// - `RESERVED_NAMES_CONNECT_TIMEOUT2`: the credential for `connect_timeout`
+        /// - `RESERVED_NAMES_RETRY2`: the credential for `retry`
+        /// - `RESERVED_NAMES_BUILD2`: the credential for `build`
+        /// - `RESERVED_NAMES_NEW2`: the credential for `new`
+        /// - `RESERVED_NAMES_SETTINGS`: the credential for `settings`
+        /// - `RESERVED_NAMES_BUILDER2`: the credential for `builder`
+        /// - `RESERVED_NAMES_FROM_ENV2`: the credential for `from_env`
+        /// - `RESERVED_NAMES_CLONE2`: the credential for `clone`
+        /// - `RESERVED_NAMES_CORE2`: the credential for `core`
+        /// - `RESERVED_NAMES_HOOK2`: the credential for `hook`
+        /// - `RESERVED_NAMES_AUTHORIZE_PROVIDER2`: the credential for `authorize_provider`
+        /// - `RESERVED_NAMES_OAUTH`: the credential for `oauth`
+        /// - `RESERVED_NAMES_OAUTH_CLIENT_CREDENTIALS2`: the credential for
+        ///   `oauth_client_credentials`
+        ///
+        /// Fails if the base URL is invalid or no credential is set.
+        pub fn from_env() -> Result<Self, runtime::ConfigError> {
+            ClientBuilder::from_env()?.build()
         }
         /// The base URL requests go to.
         pub fn base_url(&self) -> &str {
@@ -4770,6 +4799,11 @@ mod runtime {
                     op,
                 }
             }
+            /// The client, the call's options and the operation's parameters (the
+            /// command-line program sends them through one non-generic path).
+            pub(crate) fn into_parts(self) -> (&'a Core, RequestOptions, O) {
+                (self.core, self.options, self.op)
+            }
         }
         impl<O> Request<'_, O> {
             /// The time this call may take, per attempt, instead of the client's.
@@ -4869,15 +4903,7 @@ mod runtime {
             }
             /// The call the transport sends: the operation's facts and this request's options.
             pub(crate) fn call<'c>(&'c self, write: Write<'c>) -> Call<'c> {
-                Call {
-                    operation_id: Some(O::INFO.operation_id),
-                    method: O::INFO.method,
-                    path: O::INFO.path,
-                    security: O::INFO.security,
-                    accept_json: O::INFO.accept_json,
-                    options: &self.options,
-                    write,
-                }
+                Call::of(&O::INFO, &self.options, write)
             }
         }
         /// A call to a path the API description does not have: see `Client::raw`.
@@ -6785,7 +6811,7 @@ mod runtime {
         //! A configured client: base URL, HTTP client, defaults, credentials; and sending
         //! one operation's request with them. Nothing here depends on the operation's types.
         use super::auth::{CredentialError, Credentials, ProviderContext, Resolved};
-        use super::error::{ConfigError, RequestError};
+        use super::error::{ConfigError, OperationInfo, RequestError};
         use super::hook::Hook;
         use super::request::{Body, RequestParts};
         use super::response::RawResponse;
@@ -6827,6 +6853,24 @@ mod runtime {
             pub(crate) write: &'a (dyn Fn(
                 &mut RequestParts,
             ) -> Result<(), RequestError> + Sync),
+        }
+        impl<'a> Call<'a> {
+            /// A call of a documented operation.
+            pub(crate) fn of(
+                info: &'static OperationInfo,
+                options: &'a RequestOptions,
+                write: &'a (dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
+            ) -> Self {
+                Call {
+                    operation_id: Some(info.operation_id),
+                    method: info.method,
+                    path: info.path,
+                    security: info.security,
+                    accept_json: info.accept_json,
+                    options,
+                    write,
+                }
+            }
         }
         /// Sets up TLS on an HTTP client builder (the crate's TLS features); the flag
         /// says whether the base URL is `https`.

@@ -103,3 +103,13 @@ pub mod snapshot_reserved_names;
 #[rustfmt::skip]
 #[path = "../snapshots/sloppy.rs"]
 pub mod snapshot_sloppy;
+
+/// The generated crate's program (`consoleconnect`, crate feature `cli`), built
+/// once per test binary with the features the workspace's tests use (so its
+/// dependencies are the ones already built).
+pub fn cli_binary() -> PathBuf {
+    static BINARY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BINARY
+        .get_or_init(|| xtask::contract::program(&workspace_root()).expect("the program builds"))
+        .clone()
+}

@@ -126,20 +126,28 @@ fn the_runtime_crate_asks_for_the_versions_generated_crates_get() {
 
 #[test]
 fn no_crate_of_the_generated_crate_is_compiled_twice() {
-    let tree = cargo(&[
-        "tree",
-        "--locked",
-        "-d",
-        "-e",
-        "normal",
-        "-p",
-        "consoleconnect",
-    ]);
-    let duplicated: Vec<&str> = tree
-        .lines()
-        .filter(|l| l.starts_with(|c: char| c.is_ascii_alphanumeric()))
-        .collect();
-    assert!(duplicated.is_empty(), "duplicated: {duplicated:?}\n{tree}");
+    // The library, and with its program (crate feature `cli`).
+    for features in ["default", "cli"] {
+        let tree = cargo(&[
+            "tree",
+            "--locked",
+            "-d",
+            "-e",
+            "normal",
+            "-p",
+            "consoleconnect",
+            "--features",
+            features,
+        ]);
+        let duplicated: Vec<&str> = tree
+            .lines()
+            .filter(|l| l.starts_with(|c: char| c.is_ascii_alphanumeric()))
+            .collect();
+        assert!(
+            duplicated.is_empty(),
+            "duplicated with {features}: {duplicated:?}\n{tree}"
+        );
+    }
 }
 
 /// Each TLS feature of the generated crate brings its own TLS and no other:

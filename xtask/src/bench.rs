@@ -8,7 +8,10 @@
 //! 4. per-request overhead of the generated client against raw `reqwest`, decode
 //!    throughput with and without the unknown-member capture, and what keeping
 //!    timestamps' text costs (`bench/harness`);
-//! 5. regeneration of an unchanged spec.
+//! 5. regeneration of an unchanged spec;
+//! 6. what the command-line program (crate feature `cli`) costs to compile: the
+//!    nexus crate checked and built with and without it (`--only-program` runs
+//!    this part alone and updates its section of `bench/results.md`).
 //!
 //! Every figure is the median of several runs. The table is printed and written to
 //! `bench/results.md` with a description of the machine.
@@ -166,6 +169,164 @@ fn cargo_time(
         times.push(run()?);
     }
     Ok(median(times))
+}
+
+/// What the program (crate feature `cli`) of the nexus crate costs to compile.
+struct Program {
+    operations: usize,
+    /// Wall and CPU seconds of each.
+    check_lib: (f64, f64),
+    check_cli: (f64, f64),
+    build_lib: (f64, f64),
+    build_cli: (f64, f64),
+    binary_mib: f64,
+}
+
+/// User and system CPU seconds of this process's finished children
+/// (`/proc/self/stat`, fields 16 and 17, in clock ticks of 1/100 s).
+fn children_cpu() -> Result<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat")?;
+    // The command name may hold spaces; the fields after it do not.
+    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    // `after` starts at field 3 (state).
+    let tick = |n: usize| -> Result<f64> {
+        Ok(fields
+            .get(n - 3)
+            .context("short /proc/self/stat")?
+            .parse::<f64>()?
+            / 100.0)
+    };
+    Ok(tick(16)? + tick(17)?)
+}
+
+/// Generates the nexus crate standalone and measures `cargo check` and `cargo
+/// build` (dev profile, dependencies built, clap included) without and with the
+/// `cli` feature.
+fn program_cost(root: &Path, corpus: &Path) -> Result<Program> {
+    let dir = root.join("target/bench/program");
+    let krate = dir.join("nexus");
+    let text = std::fs::read_to_string(corpus.join("progenitor__nexus.json"))?;
+    let settings =
+        codegen::Settings::new("bench_nexus", "cargo xtask bench", "progenitor__nexus.json");
+    let output = codegen::generate(&text, &settings).map_err(|d| anyhow::anyhow!("{d:?}"))?;
+    crate::fsutil::sync_dir(&krate, &output.files, false)?;
+    // As the other crates of the benchmark: no debug info.
+    let manifest = krate.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest)?;
+    if !text.contains("[profile.dev]") {
+        std::fs::write(&manifest, format!("{text}\n[profile.dev]\ndebug = 0\n"))?;
+    }
+    let target = dir.join("target");
+    let lib = krate.join("src/lib.rs");
+    // Wall time, and the CPU time of the compilers (user + system, from the
+    // kernel's account of this process's children), which other load on a
+    // shared machine disturbs much less.
+    let time = |args: &[&str]| -> Result<(f64, f64)> {
+        let run = || -> Result<(f64, f64)> {
+            let before = children_cpu()?;
+            let start = Instant::now();
+            let out = Command::new(env!("CARGO"))
+                .current_dir(&krate)
+                .env("CARGO_TARGET_DIR", &target)
+                .env("CARGO_INCREMENTAL", "0")
+                .args(args)
+                .args(["--quiet", "-p", "bench_nexus"])
+                .output()?;
+            if !out.status.success() {
+                bail!(
+                    "cargo {args:?} failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            Ok((start.elapsed().as_secs_f64(), children_cpu()? - before))
+        };
+        run()?; // dependencies
+        let (mut walls, mut cpus) = (Vec::new(), Vec::new());
+        for _ in 0..CHECK_RUNS {
+            let text = std::fs::read_to_string(&lib)?;
+            std::fs::write(&lib, text)?;
+            let (wall, cpu) = run()?;
+            walls.push(wall);
+            cpus.push(cpu);
+        }
+        let (wall, cpu) = (median(walls), median(cpus));
+        println!(
+            "nexus `cargo {}`: {wall:.2} s, CPU {cpu:.2} s",
+            args.join(" ")
+        );
+        Ok((wall, cpu))
+    };
+    let check_lib = time(&["check"])?;
+    let check_cli = time(&["check", "--features", "cli"])?;
+    let build_lib = time(&["build"])?;
+    let build_cli = time(&["build", "--features", "cli"])?;
+    let binary = std::fs::metadata(target.join("debug/bench_nexus"))?.len();
+    Ok(Program {
+        operations: output.stats.operations,
+        check_lib,
+        check_cli,
+        build_lib,
+        build_cli,
+        binary_mib: binary as f64 / 1024.0 / 1024.0,
+    })
+}
+
+fn program_section(p: &Program) -> String {
+    let row = |what: &str, a: (f64, f64), b: (f64, f64)| {
+        format!(
+            "| {what} | {:.2} s (CPU {:.2} s) | {:.2} s (CPU {:.2} s) | +{:.0} % (CPU +{:.0} %) |\n",
+            a.0,
+            a.1,
+            b.0,
+            b.1,
+            100.0 * (b.0 - a.0) / a.0,
+            100.0 * (b.1 - a.1) / a.1
+        )
+    };
+    format!(
+        "## The command-line program (crate feature `cli`)\n\nThe nexus crate ({} operations), generated standalone; dev profile, dependencies (clap included) built, incremental compilation off; median of {CHECK_RUNS} runs after touching `src/lib.rs`, wall time and the compilers' CPU time (user + system).\n\n| measure | library (default features) | with the program (`--features cli`) | the program adds |\n|---|---|---|---|\n{}{}\nThe program's binary (dev profile, no debug info): {:.1} MiB. Most of what the build adds is machine code for every operation's request and response types (sending, decoding), which a library build without a caller never generates. Library users who leave `cli` off compile none of it and no new dependency.\n",
+        p.operations,
+        row("`cargo check`", p.check_lib, p.check_cli),
+        row("`cargo build`", p.build_lib, p.build_cli),
+        p.binary_mib
+    )
+}
+
+/// `report` with its program section replaced by `section` (or inserted before
+/// the stages, when it has none).
+fn splice_program(report: &str, section: &str) -> String {
+    const HEAD: &str = "## The command-line program";
+    if let Some(start) = report.find(HEAD) {
+        let end = report[start + HEAD.len()..]
+            .find("\n## ")
+            .map_or(report.len(), |i| start + HEAD.len() + i + 1);
+        format!(
+            "{}{section}{}",
+            &report[..start],
+            if end < report.len() {
+                format!("\n{}", &report[end..])
+            } else {
+                String::new()
+            }
+        )
+    } else if let Some(at) = report.find("## Stages") {
+        format!("{}{section}\n{}", &report[..at], &report[at..])
+    } else {
+        format!("{report}\n{section}")
+    }
+}
+
+/// `cargo xtask bench --only-program`: part 6 alone, written into its section of
+/// `bench/results.md`.
+pub fn run_program_only(root: &Path, corpus: &Path) -> Result<()> {
+    let section = program_section(&program_cost(root, corpus)?);
+    println!("\n{section}");
+    let path = root.join("bench/results.md");
+    let report = std::fs::read_to_string(&path).unwrap_or_default();
+    std::fs::write(&path, splice_program(&report, &section))?;
+    println!("written to bench/results.md");
+    Ok(())
 }
 
 pub fn run(root: &Path, corpus: &Path, skip_progenitor: bool) -> Result<()> {
@@ -437,14 +598,19 @@ pub fn run(root: &Path, corpus: &Path, skip_progenitor: bool) -> Result<()> {
         }
     }
 
-    let report = table(
-        &generation,
-        &checks,
-        &consumer,
-        &stages,
-        &harness,
-        median(regen),
-        writes,
+    // 6: the program.
+    let program = program_section(&program_cost(root, corpus)?);
+    let report = splice_program(
+        &table(
+            &generation,
+            &checks,
+            &consumer,
+            &stages,
+            &harness,
+            median(regen),
+            writes,
+        ),
+        &program,
     );
     println!("\n{report}");
     std::fs::write(root.join("bench/results.md"), &report)?;
@@ -614,6 +780,18 @@ fn table(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_program_section_is_replaced_in_place() {
+        let report = "# B\n\n## A\n\na\n\n## Stages\n\ns\n";
+        let once = splice_program(report, "## The command-line program\n\nold\n");
+        assert_eq!(
+            once,
+            "# B\n\n## A\n\na\n\n## The command-line program\n\nold\n\n## Stages\n\ns\n"
+        );
+        let twice = splice_program(&once, "## The command-line program\n\nnew\n");
+        assert_eq!(twice, once.replace("old", "new"));
+    }
 
     #[test]
     fn measured_keeps_output_and_samples_memory() {

@@ -165,6 +165,8 @@ pub fn run(root: &Path) -> Result<()> {
     if !status.success() {
         bail!("the contract example does not build");
     }
+    let program = program(root)?;
+    let flow = readme_flow(root)?;
     let mut modes: Vec<(String, Vec<&str>)> = vec![("static".to_string(), vec![])];
     for seed in SEEDS {
         modes.push((
@@ -194,7 +196,26 @@ pub fn run(root: &Path) -> Result<()> {
             .output()?;
         print!("{}", String::from_utf8_lossy(&out.stdout));
         eprint!("{}", String::from_utf8_lossy(&out.stderr));
+        // The program, once: the README's flow and the cases users meet.
+        let program_failures = if name == "static" {
+            let failures = program_against(root, &program, &flow, &mock.url());
+            if failures.is_empty() {
+                println!(
+                    "program: the README's {} commands and 5 cases behave as documented",
+                    flow.len()
+                );
+            }
+            failures
+        } else {
+            Vec::new()
+        };
         drop(mock);
+        for f in &program_failures {
+            eprintln!("program: {f}");
+        }
+        if !program_failures.is_empty() {
+            failures.push(format!("{name}: the program"));
+        }
         if !out.status.success() {
             eprintln!("last Prism log lines ({}):", log.display());
             for line in log_tail(&log, 15) {
@@ -214,4 +235,165 @@ pub fn run(root: &Path) -> Result<()> {
         modes.len()
     );
     Ok(())
+}
+
+/// Builds the generated crate's program (crate feature `cli`) with the features
+/// the workspace's tests use, and returns its executable.
+pub fn program(root: &Path) -> Result<PathBuf> {
+    let out = Command::new(env!("CARGO"))
+        .current_dir(root)
+        .args([
+            "build",
+            "--quiet",
+            "--workspace",
+            "--bin",
+            crate::CRATE_NAME,
+            "--message-format=json",
+        ])
+        .output()
+        .context("running cargo build")?;
+    if !out.status.success() {
+        bail!(
+            "the program does not build: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find_map(|m| {
+            (m["target"]["name"] == crate::CRATE_NAME)
+                .then(|| m["executable"].as_str().map(PathBuf::from))
+                .flatten()
+        })
+        .context("cargo named no executable for the program")
+}
+
+/// Marks the README's block of the flow from a shell.
+const FLOW_MARK: &str =
+    "<!-- the flow: cargo xtask contract runs the commands of the next block -->";
+
+/// The commands of the README's walk through the flow from a shell: the `sh`
+/// block after [`FLOW_MARK`], lines calling the program (continuations joined,
+/// comments dropped).
+pub fn readme_flow(root: &Path) -> Result<Vec<String>> {
+    let text = std::fs::read_to_string(root.join("README.md"))?;
+    let section = text
+        .split_once(FLOW_MARK)
+        .map(|(_, rest)| rest)
+        .with_context(|| format!("the README has no `{FLOW_MARK}`"))?;
+    let block = section
+        .split_once("```sh\n")
+        .and_then(|(_, rest)| rest.split_once("\n```"))
+        .map(|(block, _)| block)
+        .context("the README's flow has no sh block")?;
+    let mut commands = Vec::new();
+    let mut current = String::new();
+    for line in block.lines() {
+        let line = line.trim();
+        if current.is_empty() && (line.is_empty() || line.starts_with('#')) {
+            continue;
+        }
+        match line.strip_suffix('\\') {
+            Some(part) => {
+                current.push_str(part.trim_end());
+                current.push(' ');
+            }
+            None => {
+                current.push_str(line);
+                if current.starts_with(&format!("{} ", crate::CRATE_NAME)) {
+                    commands.push(std::mem::take(&mut current));
+                }
+                current.clear();
+            }
+        }
+    }
+    if commands.len() < 5 {
+        bail!("the README's flow has only {} commands", commands.len());
+    }
+    Ok(commands)
+}
+
+/// Runs the README's flow (from the workspace root) and the cases every command meets (a create, a get, a
+/// documented error, a missing required flag, a bad `--body`) against a Prism
+/// mock; returns what did not behave as documented.
+pub fn program_against(root: &Path, program: &Path, flow: &[String], url: &str) -> Vec<String> {
+    let dir = program.parent().unwrap_or(Path::new("."));
+    let path = format!(
+        "{}:{}",
+        dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |line: &str| -> Result<(i32, String, String)> {
+        let out = Command::new("sh")
+            .current_dir(root)
+            .args(["-c", line])
+            .env("PATH", &path)
+            .env("CONSOLECONNECT_BASE_URL", url)
+            .env("CONSOLECONNECT_API_KEY", "placeholder-key")
+            .stdin(Stdio::null())
+            .output()?;
+        Ok((
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        ))
+    };
+    let is_json = |text: &str| {
+        serde_json::from_str::<serde_json::Value>(text).is_ok()
+            || (!text.trim().is_empty()
+                && text
+                    .lines()
+                    .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()))
+    };
+    let mut failures = Vec::new();
+    for line in flow {
+        match run(line) {
+            Ok((0, out, _)) if is_json(&out) => {}
+            Ok((code, out, err)) => failures.push(format!(
+                "`{line}` exited {code}, printing {out:?} and {err:?}"
+            )),
+            Err(e) => failures.push(format!("`{line}` did not run: {e}")),
+        }
+    }
+    let order = "create-port-order --company-name samplecompanyname --data-center-facility demodatacenter --port-name edge --payment-type invoice --duration-unit y";
+    let cases: [(&str, String, i32, &str); 5] = [
+        ("a create", format!("consoleconnect {order} --speed 1000"), 0, ""),
+        (
+            "a get",
+            "consoleconnect get-port --company-name samplecompanyname --port-id 66ac8136f8ff98229a26f954".into(),
+            0,
+            "",
+        ),
+        (
+            // Below the documented minimum of 100, which only the server checks.
+            "a documented error",
+            format!("consoleconnect {order} --speed 10"),
+            1,
+            "a documented error (`",
+        ),
+        (
+            "a missing required flag",
+            "consoleconnect get-port --port-id 1".into(),
+            2,
+            "--company-name <COMPANY_NAME>",
+        ),
+        (
+            "a bad --body",
+            "consoleconnect create-port-order --company-name samplecompanyname --body '{\"speed\": \"fast\"}'".into(),
+            2,
+            "at `speed`",
+        ),
+    ];
+    for (what, line, code, needle) in cases {
+        match run(&line) {
+            Ok((c, out, err))
+                if c == code && err.contains(needle) && (code != 0 || is_json(&out)) => {}
+            Ok((c, out, err)) => failures.push(format!(
+                "{what}: `{line}` exited {c} (expected {code}), printing {out:?} and {err:?}"
+            )),
+            Err(e) => failures.push(format!("{what}: `{line}` did not run: {e}")),
+        }
+    }
+    failures
 }

@@ -167,7 +167,13 @@ fn count_operations(text: &str) -> Option<usize> {
     }))
 }
 
-pub fn run(root: &Path, paths: Vec<PathBuf>, check: bool, features_sample: usize) -> Result<()> {
+pub fn run(
+    root: &Path,
+    paths: Vec<PathBuf>,
+    check: bool,
+    features_sample: usize,
+    cli_sample: usize,
+) -> Result<()> {
     let paths = if paths.is_empty() {
         vec![root.join("../shared/corpus")]
     } else {
@@ -259,6 +265,23 @@ pub fn run(root: &Path, paths: Vec<PathBuf>, check: bool, features_sample: usize
             start.elapsed().as_secs_f64()
         );
     }
+    let mut cli_failures = Vec::new();
+    if check && cli_sample > 0 {
+        let start = Instant::now();
+        for row in program_sample(&rows, cli_sample) {
+            match program(&out, &root.join("target"), row) {
+                Ok(line) => println!("program {}: {line}", row.krate),
+                Err(e) => {
+                    println!("program {}: FAILED", row.krate);
+                    cli_failures.push(format!("{}: {e:#}", row.krate));
+                }
+            }
+        }
+        println!(
+            "programs built and run in {:.1} s",
+            start.elapsed().as_secs_f64()
+        );
+    }
     let report = table(&rows, gen_total, check_time, peak);
     println!("\n{report}");
     std::fs::write(out.join("report.md"), &report)?;
@@ -273,6 +296,12 @@ pub fn run(root: &Path, paths: Vec<PathBuf>, check: bool, features_sample: usize
         })
         .map(|r| r.document.as_str())
         .collect();
+    if !cli_failures.is_empty() {
+        bail!(
+            "programs (crate feature `cli`) that do not build or run:\n{}",
+            cli_failures.join("\n")
+        );
+    }
     if !feature_failures.is_empty() {
         bail!(
             "features that do not compile clean alone:\n{}",
@@ -324,6 +353,122 @@ fn feature_sample(
         .enumerate()
         .map(|(i, (krate, feature))| (krate, (i % 4 != 3).then_some(feature)))
         .collect())
+}
+
+/// The crates whose program is built and run: the one with the most operations
+/// (GitHub's, in the whole corpus), then others spread over the rest by name.
+fn program_sample(rows: &[Row], count: usize) -> Vec<&Row> {
+    let mut clean: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.compiles == Some(true) && r.warnings == 0 && r.operations > 0)
+        .collect();
+    let Some(largest) = clean.iter().copied().max_by_key(|r| r.operations) else {
+        return Vec::new();
+    };
+    clean.retain(|r| r.krate != largest.krate);
+    let mut out = vec![largest];
+    let rest = count.saturating_sub(1).min(clean.len());
+    if let Some(step) = clean.len().checked_div(rest) {
+        out.extend(clean.iter().step_by(step.max(1)).take(rest));
+    }
+    out
+}
+
+/// Builds a crate's program (`cargo build --features cli`, which must not warn),
+/// checks that `--help` lists a command per operation, and that the first
+/// command's `--help` works. Returns a line saying what it found.
+fn program(workspace: &Path, target: &Path, row: &Row) -> Result<String> {
+    let start = Instant::now();
+    let out = Command::new(env!("CARGO"))
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", target)
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            &row.krate,
+            "--features",
+            "cli",
+            "--bin",
+        ])
+        .arg(&row.krate)
+        .arg("--message-format=json")
+        .output()
+        .context("running cargo build")?;
+    let mut executable = None;
+    let mut warnings = Vec::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if v["target"]["name"] != row.krate.as_str() {
+            continue;
+        }
+        match v["reason"].as_str() {
+            Some("compiler-message")
+                if matches!(v["message"]["level"].as_str(), Some("warning" | "error")) =>
+            {
+                warnings.push(v["message"]["rendered"].as_str().unwrap_or("?").to_string());
+            }
+            Some("compiler-artifact") => {
+                if let Some(exe) = v["executable"].as_str() {
+                    executable = Some(PathBuf::from(exe));
+                }
+            }
+            _ => {}
+        }
+    }
+    if !out.status.success() || !warnings.is_empty() {
+        bail!(
+            "the program does not build cleanly: {}{}",
+            warnings.join("\n"),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let built = start.elapsed();
+    let exe = executable.context("cargo named no executable")?;
+    let help = Command::new(&exe).arg("--help").output()?;
+    let text = String::from_utf8_lossy(&help.stdout);
+    if !help.status.success() {
+        bail!("`--help` failed: {}", String::from_utf8_lossy(&help.stderr));
+    }
+    let commands = listed_commands(&text);
+    if commands.len() != row.operations {
+        bail!(
+            "`--help` lists {} commands for {} operations",
+            commands.len(),
+            row.operations
+        );
+    }
+    // Each command's parser is built (and checked by clap's debug assertions)
+    // only when it is used: ask each for its help.
+    for command in &commands {
+        let sub = Command::new(&exe)
+            .args([command.as_str(), "--help"])
+            .output()?;
+        if !sub.status.success() || !String::from_utf8_lossy(&sub.stdout).contains("Example:") {
+            bail!(
+                "`{command} --help` failed: {}",
+                String::from_utf8_lossy(&sub.stderr)
+            );
+        }
+    }
+    Ok(format!(
+        "built in {:.1} s; `--help` lists all {} operations, and each one's `--help` works",
+        built.as_secs_f64(),
+        commands.len()
+    ))
+}
+
+/// The command names a program's `--help` lists (under a heading per tag,
+/// before the options).
+pub fn listed_commands(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|l| !l.starts_with("Usage:"))
+        .take_while(|l| *l != "Options:")
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect()
 }
 
 /// Runs clippy over the scratch workspace and sorts its messages by crate.

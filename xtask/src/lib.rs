@@ -121,14 +121,20 @@ pub const SNAPSHOT_COMMAND: &str = "cargo xtask codegen";
 pub const ACCEPT_COMMAND: &str = "cargo xtask codegen --bless";
 
 /// Runs the tests whose expectations are written by their own tools in accept
-/// mode (insta for the bad-spec diagnostics, trybuild for compile errors), and
+/// mode (insta for the bad-spec diagnostics and the program's help, trybuild for
+/// compile errors), and
 /// lists the expectation files that changed.
 pub fn bless() -> Result<Vec<(&'static str, PathBuf)>> {
     let root = workspace_root();
-    let dirs = ["tests/bad-specs/expected", "tests/ui"];
+    let dirs = [
+        "tests/bad-specs/expected",
+        "tests/ui",
+        "tests/tests/snapshots",
+    ];
     let before = read_tree(&root, &dirs)?;
     for (test, env, value) in [
         ("bad_specs", "INSTA_UPDATE", "always"),
+        ("cli", "INSTA_UPDATE", "always"),
         ("ui", "TRYBUILD", "overwrite"),
     ] {
         let status = std::process::Command::new(env!("CARGO"))

@@ -77,6 +77,10 @@ enum Command {
         /// (and some crates with none), spread over the corpus (0: none).
         #[arg(long, default_value_t = 8)]
         features_sample: usize,
+        /// Also build the program (crate feature `cli`) of this many crates, the
+        /// one with the most operations first, and check its `--help` (0: none).
+        #[arg(long, default_value_t = 3)]
+        cli_sample: usize,
     },
     /// Fuzz the generator (installs cargo-fuzz; needs no nightly toolchain).
     Fuzz {
@@ -97,7 +101,8 @@ enum Command {
         /// Run one part alone: `streaming` (a 1 GiB download's peak memory,
         /// written to bench/streaming.md) or `wide` (the "wide documents" table,
         /// bench/wide.md: an enum, an object and a discriminated union at ×1, ×2,
-        /// ×4, ×8 of their width).
+        /// ×4, ×8 of their width) or `program` (what the command-line program,
+        /// crate feature `cli`, costs to compile: that section of bench/results.md).
         #[arg(long)]
         only: Option<String>,
     },
@@ -194,7 +199,14 @@ fn main() -> ExitCode {
             paths,
             no_check,
             features_sample,
-        } => xtask::corpus::run(&xtask::workspace_root(), paths, !no_check, features_sample),
+            cli_sample,
+        } => xtask::corpus::run(
+            &xtask::workspace_root(),
+            paths,
+            !no_check,
+            features_sample,
+            cli_sample,
+        ),
         Command::Fuzz { target, seconds } => {
             xtask::fuzz::run(&xtask::workspace_root(), &target, seconds)
         }
@@ -208,8 +220,11 @@ fn main() -> ExitCode {
                     .and_then(|()| xtask::streaming_bench::run(&root)),
                 Some("streaming") => xtask::streaming_bench::run(&root),
                 Some("wide") => xtask::bench::wide(&root, true),
+                Some("program") => {
+                    xtask::bench::run_program_only(&root, &root.join("../shared/corpus"))
+                }
                 Some(other) => Err(anyhow::anyhow!(
-                    "no benchmark part `{other}` (there are: streaming, wide)"
+                    "no benchmark part `{other}` (there are: streaming, wide, program)"
                 )),
             }
         }

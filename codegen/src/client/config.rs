@@ -10,12 +10,24 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// An environment variable `from_env` reads, and what it is for.
-struct EnvVar {
-    name: String,
-    purpose: String,
+pub(super) struct EnvVar {
+    pub(super) name: String,
+    pub(super) purpose: String,
 }
 
 impl ClientEmitter<'_> {
+    /// Every variable `from_env` reads: the base URL's, then each credential's.
+    pub(super) fn environment(&self) -> Vec<EnvVar> {
+        let mut vars = vec![EnvVar {
+            name: format!("{}_BASE_URL", self.settings.env_prefix),
+            purpose: "the base URL (optional)".to_string(),
+        }];
+        for s in &self.built.schemes {
+            vars.extend(self.scheme_env(s));
+        }
+        vars
+    }
+
     /// The environment variables of each scheme's credential (basic schemes need two).
     fn scheme_env(&self, s: &Scheme) -> Vec<EnvVar> {
         let var = format!(
@@ -189,6 +201,15 @@ impl ClientEmitter<'_> {
                 ""
             }
         )));
+        let builder_from_env_doc = docs::attrs(&lines(&format!(
+            "A builder configured from environment variables, to adjust before [`ClientBuilder::build`]\n(the command-line program of the crate feature `cli` sets its flags on it):\n\n{}{}",
+            env_docs.join("\n"),
+            if need_credential {
+                "\n\nFails if no credential is set."
+            } else {
+                ""
+            }
+        )));
         let client_doc = docs::attrs(&lines(&format!(
             "A client for the {title}.\n\nCheap to clone: clones share one connection pool. Build one with [`Client::builder`], [`Client::new`] or [`Client::from_env`]."
         )));
@@ -288,6 +309,18 @@ impl ClientEmitter<'_> {
 
                 #setters
 
+                #builder_from_env_doc
+                pub fn from_env() -> Result<Self, runtime::ConfigError> {
+                    let mut builder = Self::default();
+                    if let Ok(url) = std::env::var(#env_base) {
+                        builder = builder.base_url(url);
+                    }
+                    #found_decl
+                    #env_reads
+                    #require_credential
+                    Ok(builder)
+                }
+
                 /// Checks the configuration and builds the client.
                 pub fn build(self) -> Result<Client, runtime::ConfigError> {
                     Ok(Client { core: self.core.build(#default_arg, #tls_arg)? })
@@ -309,14 +342,7 @@ impl ClientEmitter<'_> {
 
                 #from_env_doc
                 pub fn from_env() -> Result<Self, runtime::ConfigError> {
-                    let mut builder = Self::builder();
-                    if let Ok(url) = std::env::var(#env_base) {
-                        builder = builder.base_url(url);
-                    }
-                    #found_decl
-                    #env_reads
-                    #require_credential
-                    builder.build()
+                    ClientBuilder::from_env()?.build()
                 }
 
                 /// The base URL requests go to.

@@ -6,6 +6,7 @@
 //! Sending, retries, timeouts and logs are the runtime's, compiled once per crate:
 //! what is printed per operation is only what differs between operations.
 
+mod cli;
 mod config;
 mod docs;
 mod mock;
@@ -14,6 +15,7 @@ mod paging;
 mod streams;
 mod wire;
 
+use crate::commands::Commands;
 use crate::features::{Features, Gate};
 use crate::operations::{Body, BodyKind, Decode, Operation, OperationSet};
 use crate::types::{Ty, TypeEmitter, TypeSpace};
@@ -24,9 +26,13 @@ use quote::quote;
 pub struct ClientSettings<'a> {
     /// The crate's name as used in paths (`consoleconnect`).
     pub crate_ident: &'a str,
+    /// The package's name, which its program (crate feature `cli`) is named after.
+    pub crate_name: &'a str,
     /// Prefix of the environment variables `from_env` reads (`CONSOLECONNECT`).
     pub env_prefix: &'a str,
     pub title: &'a str,
+    /// The API's version (`info.version`).
+    pub api_version: &'a str,
     pub default_server: Option<String>,
     /// The crate chooses its TLS by features (`runtime::configure_tls`).
     pub tls: bool,
@@ -38,6 +44,7 @@ pub struct ClientEmitter<'a> {
     pub built: &'a OperationSet,
     pub settings: ClientSettings<'a>,
     features: Option<&'a Features>,
+    commands: Option<&'a Commands>,
 }
 
 impl<'a> ClientEmitter<'a> {
@@ -53,7 +60,14 @@ impl<'a> ClientEmitter<'a> {
             built,
             settings,
             features: None,
+            commands: None,
         }
+    }
+
+    /// Prints the commands of the program (crate feature `cli`) as well.
+    pub fn with_commands(mut self, commands: &'a Commands) -> Self {
+        self.commands = Some(commands);
+        self
     }
 
     /// Gates each operation behind the Cargo features of its tags.
@@ -122,6 +136,14 @@ impl<'a> ClientEmitter<'a> {
         out
     }
 
+    /// The commands of these operations (chunks are emitted in parallel).
+    pub fn emit_commands(&self, indices: &[usize]) -> TokenStream {
+        indices
+            .iter()
+            .map(|&i| self.command(i, &self.gate(i)))
+            .collect()
+    }
+
     fn ty(&self, ty: &Ty) -> TokenStream {
         self.types.ty_outside(ty)
     }
@@ -171,8 +193,10 @@ mod tests {
         let types = TypeEmitter::new(&r.space);
         let settings = ClientSettings {
             crate_ident: "t",
+            crate_name: "t",
             env_prefix: "T",
             title: "T",
+            api_version: "1",
             default_server: None,
             tls: false,
         };

@@ -107,6 +107,33 @@ impl ClientBuilder {
             .set_provider("api-key", runtime::Placement::Bearer, provider);
         self
     }
+    /// A builder configured from environment variables, to adjust before
+    /// [`ClientBuilder::build`]
+    /// (the command-line program of the crate feature `cli` sets its flags on it):
+    ///
+    /// - `CONSOLECONNECT_BASE_URL`: the base URL (optional)
+    /// - `CONSOLECONNECT_API_KEY`: the credential for `api-key`
+    ///
+    /// Fails if no credential is set.
+    pub fn from_env() -> Result<Self, runtime::ConfigError> {
+        let mut builder = Self::default();
+        if let Ok(url) = std::env::var("CONSOLECONNECT_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        let mut found = false;
+        if let Ok(value) = std::env::var("CONSOLECONNECT_API_KEY") {
+            builder = builder.api_key(value);
+            found = true;
+        }
+        if !found {
+            return Err(
+                runtime::ConfigError(
+                    "no credential in the environment: set CONSOLECONNECT_API_KEY".into(),
+                ),
+            );
+        }
+        Ok(builder)
+    }
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, runtime::ConfigError> {
         Ok(Client {
@@ -135,23 +162,7 @@ impl Client {
     ///
     /// Fails if the base URL is invalid or no credential is set.
     pub fn from_env() -> Result<Self, runtime::ConfigError> {
-        let mut builder = Self::builder();
-        if let Ok(url) = std::env::var("CONSOLECONNECT_BASE_URL") {
-            builder = builder.base_url(url);
-        }
-        let mut found = false;
-        if let Ok(value) = std::env::var("CONSOLECONNECT_API_KEY") {
-            builder = builder.api_key(value);
-            found = true;
-        }
-        if !found {
-            return Err(
-                runtime::ConfigError(
-                    "no credential in the environment: set CONSOLECONNECT_API_KEY".into(),
-                ),
-            );
-        }
-        builder.build()
+        ClientBuilder::from_env()?.build()
     }
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {

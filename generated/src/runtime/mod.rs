@@ -6,6 +6,10 @@
 #![allow(dead_code, unused_imports, clippy::result_large_err)]
 
 mod auth;
+#[cfg(feature = "cli")]
+mod cli;
+#[cfg(feature = "cli")]
+mod cli_lines;
 mod datetime;
 mod de;
 mod error;
@@ -24,6 +28,10 @@ mod tls;
 mod transport;
 
 pub use self::auth::*;
+#[cfg(feature = "cli")]
+pub use self::cli::*;
+#[cfg(feature = "cli")]
+pub use self::cli_lines::*;
 pub use self::datetime::*;
 pub use self::de::*;
 pub use self::error::*;

@@ -42,6 +42,12 @@ impl<'a, O> Request<'a, O> {
             op,
         }
     }
+
+    /// The client, the call's options and the operation's parameters (the
+    /// command-line program sends them through one non-generic path).
+    pub(crate) fn into_parts(self) -> (&'a Core, RequestOptions, O) {
+        (self.core, self.options, self.op)
+    }
 }
 
 impl<O> Request<'_, O> {
@@ -128,15 +134,7 @@ impl<O: Operation> Request<'_, O> {
 
     /// The call the transport sends: the operation's facts and this request's options.
     pub(crate) fn call<'c>(&'c self, write: Write<'c>) -> Call<'c> {
-        Call {
-            operation_id: Some(O::INFO.operation_id),
-            method: O::INFO.method,
-            path: O::INFO.path,
-            security: O::INFO.security,
-            accept_json: O::INFO.accept_json,
-            options: &self.options,
-            write,
-        }
+        Call::of(&O::INFO, &self.options, write)
     }
 }
 

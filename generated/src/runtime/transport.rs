@@ -5,7 +5,7 @@
 //! one operation's request with them. Nothing here depends on the operation's types.
 
 use super::auth::{CredentialError, Credentials, ProviderContext, Resolved};
-use super::error::{ConfigError, RequestError};
+use super::error::{ConfigError, OperationInfo, RequestError};
 use super::hook::Hook;
 use super::request::{Body, RequestParts};
 use super::response::RawResponse;
@@ -48,6 +48,25 @@ pub(crate) struct Call<'a> {
     pub(crate) options: &'a RequestOptions,
     /// Puts the operation's parameters and body on each attempt's request.
     pub(crate) write: &'a (dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
+}
+
+impl<'a> Call<'a> {
+    /// A call of a documented operation.
+    pub(crate) fn of(
+        info: &'static OperationInfo,
+        options: &'a RequestOptions,
+        write: &'a (dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
+    ) -> Self {
+        Call {
+            operation_id: Some(info.operation_id),
+            method: info.method,
+            path: info.path,
+            security: info.security,
+            accept_json: info.accept_json,
+            options,
+            write,
+        }
+    }
 }
 
 /// Sets up TLS on an HTTP client builder (the crate's TLS features); the flag
