@@ -5,7 +5,7 @@
 //! claimed against the program's own (`reserved::CLI_COMMANDS`, `CLI_FLAGS`).
 
 use crate::names::{Namespace, snake};
-use crate::operations::{BodyKind, Operation, OperationSet};
+use crate::operations::{BodyKind, Decode, EventData, Operation, OperationSet};
 use crate::reserved;
 use crate::types::{Field, IntKind, Ty, TypeKind, TypeSpace};
 
@@ -24,6 +24,26 @@ pub struct Command {
     /// Flags for top-level members of the JSON body: those whose value is a
     /// scalar, an enum or an array of them (objects go in `--body`).
     pub members: Vec<Member>,
+    pub reading: Reading,
+}
+
+/// How a command reads a success.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reading {
+    /// Whole, then printed (`Invocation::send`).
+    Whole,
+    /// As it arrives (`Invocation::stream`): an event stream as JSON lines, a
+    /// binary body straight to stdout, whatever the server sends.
+    Streamed {
+        /// What it asks for: JSON when a success offers it, else the binary
+        /// media type, else the event stream.
+        accept: String,
+        /// The event stream's data, when a success offers one.
+        events: Option<EventData>,
+        /// A success is JSON or binary, or an event stream: `--events` asks
+        /// for the stream.
+        ask_events: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -84,10 +104,37 @@ fn kebab(snake_name: &str) -> String {
     snake_name.replace('_', "-")
 }
 
+/// How the command of `op` reads its success.
+fn reading(op: &Operation) -> Reading {
+    let events = op.events().cloned();
+    let binary = op.binary();
+    if events.is_none() && binary.is_none() {
+        return Reading::Whole;
+    }
+    let json = op
+        .responses
+        .iter()
+        .any(|c| c.success && matches!(c.decode, Decode::Json(_)));
+    let accept = match (json, binary) {
+        (true, _) => "application/json",
+        (false, Some(media)) => media,
+        (false, None) => "text/event-stream",
+    };
+    Reading::Streamed {
+        ask_events: events.is_some() && accept != "text/event-stream",
+        accept: accept.to_string(),
+        events,
+    }
+}
+
 fn flags(space: &TypeSpace, op: &Operation) -> Command {
+    let reading = reading(op);
     let mut names = Namespace::new();
     for f in reserved::CLI_FLAGS {
         names.reserve(f);
+    }
+    if matches!(reading, Reading::Streamed { ask_events: true, .. }) {
+        names.reserve(reserved::CLI_EVENTS_FLAG);
     }
     let params = op
         .params
@@ -129,6 +176,7 @@ fn flags(space: &TypeSpace, op: &Operation) -> Command {
         name: String::new(),
         params,
         members,
+        reading,
     }
 }
 

@@ -89,6 +89,10 @@ pub const CLI_FLAGS: &[&str] = &[
     "base-url", "timeout", "compact", "include", "body", "all", "help", "version",
 ];
 
+/// The flag of the program's commands whose operation offers an event stream
+/// beside JSON or binary: it asks for the stream (held back only there).
+pub const CLI_EVENTS_FLAG: &str = "events";
+
 /// Prelude names emitted code relies on meaning what the prelude says, so no
 /// generated type (in any module) may take them.
 pub const PRELUDE_TYPES: &[&str] = &[

@@ -43,13 +43,34 @@ pub const MODULES: &[Module] = &[
     module!("base64_text", [], ["serde", "base64"]),
     module!(
         "cli",
-        ["error", "request", "response", "retry", "transport"],
+        ["auth", "error", "request", "response", "retry", "transport"],
         ["serde", "serde_json", "reqwest", "bytes", "clap"]
     ),
     module!(
         "cli_lines",
         ["cli", "error"],
         ["serde", "serde_json", "futures-util"]
+    ),
+    module!(
+        "cli_stream",
+        [
+            "cli",
+            "error",
+            "request",
+            "response",
+            "retry",
+            "sse",
+            "stream",
+            "transport"
+        ],
+        [
+            "serde",
+            "serde_json",
+            "reqwest",
+            "bytes",
+            "futures-util",
+            "tokio"
+        ]
     ),
     module!("datetime", [], ["serde", "chrono"]),
     module!("de", [], ["serde", "serde_json"]),
@@ -178,6 +199,7 @@ pub fn modules(needs: &Needs) -> Vec<&'static Module> {
     want(needs.mock, &["mock"]);
     want(needs.cli, &["cli"]);
     want(needs.cli && needs.pagination, &["cli_lines"]);
+    want(needs.cli && needs.client && needs.streams, &["cli_stream"]);
     // Close over `requires`; the table is small, so a fixed point is cheap.
     let mut i = 0;
     while i < wanted.len() {
@@ -249,7 +271,7 @@ fn mod_rs_items(modules: &[&Module], inline: bool) -> TokenStream {
 fn feature_gate(m: &Module) -> Option<TokenStream> {
     match m.name {
         "mock" => Some(quote!(#[cfg(feature = "mock")])),
-        "cli" | "cli_lines" => Some(quote!(#[cfg(feature = "cli")])),
+        "cli" | "cli_lines" | "cli_stream" => Some(quote!(#[cfg(feature = "cli")])),
         _ => None,
     }
 }

@@ -9,9 +9,11 @@
 //!
 //! Exit codes: 0 on success, 1 when the server answered with an error (or a
 //! response the API description does not allow), 2 for a usage error (a bad
-//! flag, a body that does not match its type, a bad configuration), 3 when no
-//! response arrived (connection failure, timeout).
+//! flag, a body that does not match its type, a bad configuration, a credential
+//! the token endpoint refused), 3 when no response arrived (connection failure,
+//! timeout, a stream that broke off, a token endpoint out of reach).
 
+use super::auth::CredentialError;
 use super::error::{ConfigError, Error, OperationInfo, RequestError};
 use super::request::{Operation, Request, RequestParts};
 use super::response::{DecodeError, RawResponse, decode_json};
@@ -62,6 +64,9 @@ pub struct CommandSpec<C: 'static> {
     pub body: Option<BodySpec>,
     /// The operation pages through results: it has `--all`.
     pub pages: bool,
+    /// The success comes whole (JSON, binary) unless `--events` asks for its
+    /// event stream (an operation that offers both).
+    pub ask_events: bool,
     /// The documented error statuses (`404`, `4XX`, `default`) and their variant names.
     pub errors: &'static [(&'static str, &'static str)],
     /// Reads the flags into the operation's request and starts the call.
@@ -165,6 +170,28 @@ impl std::fmt::Display for UsageError {
 }
 
 impl std::error::Error for UsageError {}
+
+/// The OAuth 2 client credentials the environment gives in the variables
+/// named `id` and `secret` (both or neither), with the scopes of `scopes`
+/// (separated by spaces; none asks for the server's default).
+pub fn client_credentials_from_env(
+    id: &str,
+    secret: &str,
+    scopes: &str,
+) -> Result<Option<(String, String, Vec<String>)>, ConfigError> {
+    let read = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    match (read(id), read(secret)) {
+        (Some(client_id), Some(client_secret)) => {
+            let scopes = read(scopes)
+                .map(|s| s.split_whitespace().map(str::to_string).collect())
+                .unwrap_or_default();
+            Ok(Some((client_id, client_secret, scopes)))
+        }
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(ConfigError(format!("{id} is set, but not {secret}"))),
+        (None, Some(_)) => Err(ConfigError(format!("{secret} is set, but not {id}"))),
+    }
+}
 
 /// Runs the program with the process's arguments: what the binary's `main` calls.
 pub fn run_program<C>(
@@ -362,6 +389,14 @@ fn subcommand<C>(c: &'static CommandSpec<C>) -> clap::Command {
                 .required(body.required && !by_members),
         );
     }
+    if c.ask_events {
+        cmd = cmd.arg(
+            clap::Arg::new("events")
+                .long("events")
+                .help("Ask for the response as an event stream (`Accept: text/event-stream`) and print each event as a line of JSON as it arrives")
+                .action(clap::ArgAction::SetTrue),
+        );
+    }
     if c.pages {
         cmd = cmd.arg(
             clap::Arg::new("all")
@@ -426,17 +461,17 @@ fn seconds(text: &str) -> Result<String, String> {
 /// its parameters and body through it, and starts the call with [`Invocation::send`].
 #[derive(Debug)]
 pub struct Invocation {
-    matches: clap::ArgMatches,
-    flags: &'static [FlagSpec],
-    body: Option<&'static BodySpec>,
-    errors: &'static [(&'static str, &'static str)],
-    printer: Printer,
-    sink: Sink,
+    pub(crate) matches: clap::ArgMatches,
+    pub(crate) flags: &'static [FlagSpec],
+    pub(crate) body: Option<&'static BodySpec>,
+    pub(crate) errors: &'static [(&'static str, &'static str)],
+    pub(crate) printer: Printer,
+    pub(crate) sink: Sink,
 }
 
 /// Where output goes: the process's stdout and stderr, or buffers (tests).
 #[derive(Debug, Default)]
-enum Sink {
+pub(crate) enum Sink {
     #[default]
     Std,
     Buffers(
@@ -446,7 +481,7 @@ enum Sink {
 }
 
 impl Sink {
-    fn with<R>(&self, f: impl FnOnce(&mut dyn Write, &mut dyn Write) -> R) -> R {
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut dyn Write, &mut dyn Write) -> R) -> R {
         match self {
             Sink::Std => f(&mut std::io::stdout().lock(), &mut std::io::stderr().lock()),
             Sink::Buffers(out, err) => f(&mut *out.borrow_mut(), &mut *err.borrow_mut()),
@@ -458,6 +493,11 @@ impl Invocation {
     /// Whether `--all` was given.
     pub fn all(&self) -> bool {
         matches!(self.matches.try_get_one::<bool>("all"), Ok(Some(true)))
+    }
+
+    /// Whether `--events` was given.
+    pub(crate) fn events_asked(&self) -> bool {
+        matches!(self.matches.try_get_one::<bool>("events"), Ok(Some(true)))
     }
 
     /// A required flag's value, as the parameter's type.
@@ -689,7 +729,7 @@ fn read_input(given: &str) -> Result<Vec<u8>, UsageError> {
 }
 
 /// A decoding failure, naming the member where it stopped.
-fn explain(e: &DecodeError) -> String {
+pub(crate) fn explain(e: &DecodeError) -> String {
     match e {
         DecodeError::Json {
             path: Some(path),
@@ -730,6 +770,21 @@ fn documented_as<'a>(errors: &[(&str, &'a str)], status: u16) -> Option<&'a str>
         .find_map(|label| errors.iter().find(|(l, _)| l == label).map(|(_, v)| *v))
 }
 
+/// The exit code of a credential that could not be obtained (nothing was sent
+/// to the API): 3 when the token endpoint (or whatever a provider asked) could
+/// not be reached or timed out, as for the API itself; otherwise (refused,
+/// unusable, a provider's own error) 2, a configuration error.
+fn credential_exit(e: &CredentialError) -> u8 {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if s.downcast_ref::<reqwest::Error>().is_some() {
+            return EXIT_TRANSPORT;
+        }
+        source = s.source();
+    }
+    EXIT_USAGE
+}
+
 /// How responses are printed (`--compact`, `--include`).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Printer {
@@ -748,13 +803,7 @@ impl Printer {
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> u8 {
-        if self.include {
-            let _ = writeln!(err, "{}", raw.status);
-            for (name, value) in &raw.headers {
-                let _ = writeln!(err, "{name}: {}", String::from_utf8_lossy(value.as_bytes()));
-            }
-            let _ = writeln!(err);
-        }
+        self.head(raw, err);
         let request_id = raw
             .request_id()
             .map(|id| format!(" (request id {id})"))
@@ -799,6 +848,17 @@ impl Printer {
         }
     }
 
+    /// With `--include`: the status and headers, then a blank line.
+    pub(crate) fn head(&self, raw: &RawResponse, err: &mut dyn Write) {
+        if self.include {
+            let _ = writeln!(err, "{}", raw.status);
+            for (name, value) in &raw.headers {
+                let _ = writeln!(err, "{name}: {}", String::from_utf8_lossy(value.as_bytes()));
+            }
+            let _ = writeln!(err);
+        }
+    }
+
     /// Prints a failure without a response; returns the exit code.
     pub(crate) fn failure(&self, error: &Error<()>, err: &mut dyn Write) -> u8 {
         let mut text = error.to_string();
@@ -814,6 +874,7 @@ impl Printer {
         let _ = writeln!(err, "error: {text}");
         match error {
             Error::InvalidRequest(_) => EXIT_USAGE,
+            Error::Credential(e) => credential_exit(e),
             Error::Timeout { .. } | Error::Transport { .. } => EXIT_TRANSPORT,
             _ => EXIT_API,
         }
@@ -1052,6 +1113,7 @@ mod tests {
                 help: "The thing",
             }),
             pages: true,
+            ask_events: true,
             errors: &[("default", "Default")],
             run: never,
         },
@@ -1064,6 +1126,7 @@ mod tests {
             flags: &[],
             body: None,
             pages: false,
+            ask_events: false,
             errors: &[],
             run: never,
         },
@@ -1153,7 +1216,9 @@ mod tests {
         assert_eq!(inv.optional::<u8>("size").unwrap(), None);
         let err = inv.required::<u8>("id").unwrap_err();
         assert!(err.0.starts_with("invalid value for `--id`"), "{err}");
-        assert!(!inv.all());
+        assert!(!inv.all() && !inv.events_asked());
+        let inv = invocation(&["prog", "put-thing", "--id", "7", "--events"]);
+        assert!(inv.events_asked());
     }
 
     #[derive(Debug, serde::Deserialize, PartialEq)]
@@ -1295,6 +1360,45 @@ mod tests {
         assert_eq!(
             String::from_utf8(err).unwrap(),
             "error: invalid request: bad\n"
+        );
+        // A credential the token endpoint refused is the configuration's fault;
+        // one that could not be fetched at all is a failure to reach a server.
+        let refused =
+            CredentialError::from_response("refused", raw(401, r#"{"error":"invalid_client"}"#));
+        let mut err = Vec::new();
+        assert_eq!(
+            Printer::default().failure(&Error::<()>::Credential(refused), &mut err),
+            EXIT_USAGE
+        );
+        let err = String::from_utf8(err).unwrap();
+        assert!(
+            err.starts_with(
+                "error: no credential: refused (status 401 Unauthorized, invalid_client)"
+            ),
+            "{err}"
+        );
+        let own = CredentialError::new("the vault is sealed");
+        assert_eq!(
+            Printer::default().failure(&Error::<()>::Credential(own), &mut Vec::new()),
+            EXIT_USAGE
+        );
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let unreachable = runtime
+            .block_on(reqwest::get(format!("http://127.0.0.1:{port}/token")))
+            .unwrap_err();
+        let out_of_reach =
+            CredentialError::with_source("the token endpoint could not be reached", unreachable);
+        assert_eq!(
+            Printer::default().failure(&Error::<()>::Credential(out_of_reach), &mut Vec::new()),
+            EXIT_TRANSPORT
         );
     }
 

@@ -17,6 +17,8 @@ pub mod base64_text;
 pub mod cli;
 #[cfg(feature = "cli")]
 pub mod cli_lines;
+#[cfg(feature = "cli")]
+pub mod cli_stream;
 pub mod datetime;
 pub mod de;
 pub mod error;

@@ -6498,7 +6498,7 @@ mod runtime {
             }
         }
         /// How an event's data becomes its type: JSON, or the text as it is.
-        type DecodeData<T> = fn(String) -> Result<T, (String, DecodeError)>;
+        pub(crate) type DecodeData<T> = fn(String) -> Result<T, (String, DecodeError)>;
         /// An event's data decoded as JSON into `T`.
         pub(crate) fn json_data<T: serde::de::DeserializeOwned>(
             data: String,
@@ -6681,46 +6681,24 @@ mod runtime {
             }
         }
         /// The media type of an event stream.
-        const EVENT_STREAM: &str = "text/event-stream";
-        impl<O: Operation> Request<'_, O> {
-            /// Sends the request asking for an event stream, and returns the stream once
-            /// the response head has arrived (documented errors decode as for `send`).
-            pub(crate) async fn send_events<T>(
-                self,
+        pub(crate) const EVENT_STREAM: &str = "text/event-stream";
+        /// Whether a response's `Content-Type` is an event stream.
+        pub(crate) fn is_event_stream(headers: &reqwest::header::HeaderMap) -> bool {
+            headers
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|ct| ct.split(';').next())
+                .is_some_and(|media| media.trim().eq_ignore_ascii_case(EVENT_STREAM))
+        }
+        impl<T> EventStream<T> {
+            /// The events of a success whose head has arrived (`raw`, its body empty)
+            /// and whose body is still to be read from `response`.
+            pub(crate) fn of_response(
+                raw: RawResponse,
+                response: reqwest::Response,
+                idle: Duration,
                 decode: DecodeData<T>,
-            ) -> Result<EventStream<T>, Error<O::Error>> {
-                let idle = self.core.timeout(&self.options);
-                let (raw, response) = self.send_streaming(EVENT_STREAM).await?;
-                let content_type = raw
-                    .headers
-                    .get(reqwest::header::CONTENT_TYPE)
-                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-                let is_event_stream = content_type
-                    .as_deref()
-                    .is_some_and(|ct| {
-                        ct.split(';')
-                            .next()
-                            .is_some_and(|media| {
-                                media.trim().eq_ignore_ascii_case(EVENT_STREAM)
-                            })
-                    });
-                if !is_event_stream {
-                    let attempts = raw.attempts;
-                    let body = response
-                        .bytes()
-                        .await
-                        .map_err(|e| Error::Transport {
-                            source: e.without_url(),
-                            attempts,
-                        })?;
-                    return Err(Error::Decode {
-                        response: RawResponse { body, ..raw },
-                        source: DecodeError::UnexpectedContentType {
-                            expected: EVENT_STREAM,
-                            found: content_type,
-                        },
-                    });
-                }
+            ) -> Self {
                 let state = EventState {
                     body: Body {
                         response: Some(response),
@@ -6730,7 +6708,7 @@ mod runtime {
                     chunk: bytes::Bytes::new(),
                     ended: false,
                 };
-                Ok(EventStream {
+                EventStream {
                     status: raw.status,
                     headers: raw.headers,
                     attempts: raw.attempts,
@@ -6745,17 +6723,18 @@ mod runtime {
                         },
                     },
                     decode,
-                })
+                }
             }
-            /// Sends the request asking for `accept`, and returns the body as a stream of
-            /// bytes once the response head has arrived.
-            pub(crate) async fn send_bytes(
-                self,
-                accept: &'static str,
-            ) -> Result<ByteStream, Error<O::Error>> {
-                let idle = self.core.timeout(&self.options);
-                let (raw, response) = self.send_streaming(accept).await?;
-                Ok(ByteStream {
+        }
+        impl ByteStream {
+            /// The body of a success whose head has arrived (`raw`, its body empty),
+            /// still to be read from `response`.
+            pub(crate) fn of_response(
+                raw: RawResponse,
+                response: reqwest::Response,
+                idle: Duration,
+            ) -> Self {
+                ByteStream {
                     status: raw.status,
                     headers: raw.headers,
                     attempts: raw.attempts,
@@ -6774,7 +6753,50 @@ mod runtime {
                             })
                         },
                     },
-                })
+                }
+            }
+        }
+        impl<O: Operation> Request<'_, O> {
+            /// Sends the request asking for an event stream, and returns the stream once
+            /// the response head has arrived (documented errors decode as for `send`).
+            pub(crate) async fn send_events<T>(
+                self,
+                decode: DecodeData<T>,
+            ) -> Result<EventStream<T>, Error<O::Error>> {
+                let idle = self.core.timeout(&self.options);
+                let (raw, response) = self.send_streaming(EVENT_STREAM).await?;
+                if !is_event_stream(&raw.headers) {
+                    let content_type = raw
+                        .headers
+                        .get(reqwest::header::CONTENT_TYPE)
+                        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+                    let attempts = raw.attempts;
+                    let body = response
+                        .bytes()
+                        .await
+                        .map_err(|e| Error::Transport {
+                            source: e.without_url(),
+                            attempts,
+                        })?;
+                    return Err(Error::Decode {
+                        response: RawResponse { body, ..raw },
+                        source: DecodeError::UnexpectedContentType {
+                            expected: EVENT_STREAM,
+                            found: content_type,
+                        },
+                    });
+                }
+                Ok(EventStream::of_response(raw, response, idle, decode))
+            }
+            /// Sends the request asking for `accept`, and returns the body as a stream of
+            /// bytes once the response head has arrived.
+            pub(crate) async fn send_bytes(
+                self,
+                accept: &'static str,
+            ) -> Result<ByteStream, Error<O::Error>> {
+                let idle = self.core.timeout(&self.options);
+                let (raw, response) = self.send_streaming(accept).await?;
+                Ok(ByteStream::of_response(raw, response, idle))
             }
             /// The head of a success, with its body unread; any other response decodes
             /// as `send` would decode it (a documented error is `Error::Api`).

@@ -5,11 +5,11 @@
 //! reading `--body`, printing and exit codes are the runtime's (`runtime/src/cli.rs`).
 
 use super::ClientEmitter;
-use crate::commands::{Command, Flag, FlagKind};
+use crate::commands::{Command, Flag, FlagKind, Reading};
 use crate::docs;
 use crate::features::Gate;
 use crate::names::ident;
-use crate::operations::{BodyKind, Operation, Param};
+use crate::operations::{BodyKind, EventData, Operation, Param};
 use crate::types::IntKind;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -71,22 +71,36 @@ impl ClientEmitter<'_> {
         } else {
             quote!(let mut request)
         };
+        let send = match &command.reading {
+            Reading::Whole => quote!(inv.send(request)),
+            Reading::Streamed { accept, events, .. } => {
+                let check = match events {
+                    Some(EventData::Json(t)) => {
+                        let t = self.ty(t);
+                        quote!(Some(runtime::check_event::<#t>))
+                    }
+                    Some(EventData::Text) | None => quote!(None),
+                };
+                quote!(inv.stream(request, #accept, #check))
+            }
+        };
         let call = if op.pagination.is_some() {
             quote! {
                 if inv.all() {
                     inv.lines(request.stream())
                 } else {
-                    inv.send(request)
+                    #send
                 }
             }
         } else {
-            quote!(inv.send(request))
+            send
         };
+        let ask_events = matches!(command.reading, Reading::Streamed { ask_events: true, .. });
 
         let name = &command.name;
         let group = op.tags.first().map(String::as_str).unwrap_or_default();
         let summary = self.command_summary(op);
-        let about = self.command_about(op);
+        let about = self.command_about(op, &command.reading);
         let example = format!("Example:\n  {}", self.command_example(op, command));
         let flags: Vec<TokenStream> = op
             .params
@@ -166,6 +180,7 @@ impl ClientEmitter<'_> {
                 flags: &[#(#flags),*],
                 body: #body,
                 pages: #pages,
+                ask_events: #ask_events,
                 errors: &[#(#errors),*],
                 run: #run,
             };
@@ -188,8 +203,26 @@ impl ClientEmitter<'_> {
             self.settings.title.trim(),
             self.settings.api_version.trim()
         );
-        let vars = self.environment();
-        let env_base = &vars[0].name;
+        let mut vars = self.environment();
+        let env_base = vars[0].name.clone();
+        let flows = self.client_credentials_env();
+        for f in &flows {
+            vars.push(super::config::EnvVar {
+                name: f.id.clone(),
+                purpose: format!(
+                    "an OAuth 2 client id for `{}`: the program gets tokens with it",
+                    f.scheme
+                ),
+            });
+            vars.push(super::config::EnvVar {
+                name: f.secret.clone(),
+                purpose: "its client secret".to_string(),
+            });
+            vars.push(super::config::EnvVar {
+                name: f.scopes.clone(),
+                purpose: "the scopes to ask for, separated by spaces (optional)".to_string(),
+            });
+        }
         let base_url_help = match &self.settings.default_server {
             Some(url) => format!("The API's base URL [default: ${env_base}, or else {url}]"),
             None => format!("The API's base URL [default: ${env_base}; one of them is needed]"),
@@ -225,6 +258,47 @@ impl ClientEmitter<'_> {
             let l = if l.is_empty() { l } else { format!(" {l}") };
             quote!(#![doc = #l])
         });
+        let connect_builder = if flows.is_empty() {
+            quote!(let mut builder = ClientBuilder::from_env()?;)
+        } else {
+            let reads = flows.iter().enumerate().map(|(i, f)| {
+                let v = format_ident!("flow{i}");
+                let (id, secret, scopes) = (&f.id, &f.secret, &f.scopes);
+                quote!(let #v = runtime::client_credentials_from_env(#id, #secret, #scopes)?;)
+            });
+            let given = (0..flows.len()).map(|i| {
+                let v = format_ident!("flow{i}");
+                quote!(#v.is_some())
+            });
+            let sets = flows.iter().enumerate().map(|(i, f)| {
+                let v = format_ident!("flow{i}");
+                let setter = ident(&f.setter);
+                quote! {
+                    if let Some((id, secret, scopes)) = #v {
+                        builder = builder.#setter(id, secret, scopes);
+                    }
+                }
+            });
+            let alternatives = flows
+                .iter()
+                .map(|f| format!("{} and {}", f.id, f.secret))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let hint = format!(", or {alternatives} for OAuth 2 client credentials");
+            quote! {
+                #(#reads)*
+                let mut builder = match ClientBuilder::from_env() {
+                    Ok(builder) => builder,
+                    // Client credentials are a credential too.
+                    Err(_) if #(#given)||* => match std::env::var(#env_base) {
+                        Ok(url) => Client::builder().base_url(url),
+                        Err(_) => Client::builder(),
+                    },
+                    Err(e) => return Err(runtime::ConfigError(format!("{e}{}", #hint))),
+                };
+                #(#sets)*
+            }
+        };
         quote! {
             #(#doc)*
 
@@ -254,7 +328,7 @@ impl ClientEmitter<'_> {
             /// A client configured from the environment as [`Client::from_env`]
             /// configures it, with the flags' overrides.
             fn connect(connection: runtime::Connection) -> Result<Client, runtime::ConfigError> {
-                let mut builder = ClientBuilder::from_env()?;
+                #connect_builder
                 if let Some(url) = connection.base_url {
                     builder = builder.base_url(url);
                 }
@@ -264,6 +338,30 @@ impl ClientEmitter<'_> {
                 builder.build()
             }
         }
+    }
+
+    /// The environment variables of each OAuth 2 client credentials flow
+    /// (`<PREFIX>_<SCHEME>_CLIENT_ID`, `_CLIENT_SECRET`, `_SCOPES`).
+    fn client_credentials_env(&self) -> Vec<FlowEnv> {
+        self.built
+            .schemes
+            .iter()
+            .filter_map(|s| {
+                let flow = s.client_credentials.as_ref()?;
+                let var = format!(
+                    "{}_{}",
+                    self.settings.env_prefix,
+                    s.field.to_ascii_uppercase()
+                );
+                Some(FlowEnv {
+                    scheme: s.name.clone(),
+                    setter: flow.setter.clone(),
+                    id: format!("{var}_CLIENT_ID"),
+                    secret: format!("{var}_CLIENT_SECRET"),
+                    scopes: format!("{var}_SCOPES"),
+                })
+            })
+            .collect()
     }
 
     /// The command list of a module of commands: each command's entry, under
@@ -298,7 +396,7 @@ impl ClientEmitter<'_> {
 
     /// The operation's documentation as plain text: what its method's rustdoc says
     /// before the parameters, and which errors it documents.
-    fn command_about(&self, op: &Operation) -> String {
+    fn command_about(&self, op: &Operation, reading: &Reading) -> String {
         let mut lines = Vec::new();
         let summary = op.summary.as_deref().filter(|s| !s.trim().is_empty());
         match summary {
@@ -335,6 +433,28 @@ impl ClientEmitter<'_> {
             .collect();
         if !errors.is_empty() {
             lines.push(format!("Documented errors: {}.", errors.join(", ")));
+        }
+        if let Reading::Streamed {
+            accept,
+            events,
+            ask_events,
+        } = reading
+        {
+            let events_text = "each event is printed as a line of JSON as it arrives";
+            let whole = if accept == "application/json" {
+                "JSON, printed whole".to_string()
+            } else {
+                format!("`{accept}`, written to stdout as it arrives, never held whole")
+            };
+            let text = match (events.is_some(), *ask_events) {
+                (true, false) => format!("The response is an event stream: {events_text}."),
+                (true, true) => format!(
+                    "The response is {whole}; with --events the command asks for an event stream instead, and {events_text} (as it is whenever the server answers with one)."
+                ),
+                (false, _) => format!("The response is {whole}."),
+            };
+            lines.push(String::new());
+            lines.extend(docs::plain(&text, WIDTH));
         }
         lines.join("\n")
     }
@@ -392,6 +512,15 @@ impl ClientEmitter<'_> {
             .filter(|f| f.required)
             .all(|f| command.members.iter().any(|m| m.field.wire == f.wire))
     }
+}
+
+/// Where the program reads a client credentials flow's id, secret and scopes.
+struct FlowEnv {
+    scheme: String,
+    setter: String,
+    id: String,
+    secret: String,
+    scopes: String,
 }
 
 /// The table entry's constant: `GET_PORT_COMMAND` (method names are unique, and

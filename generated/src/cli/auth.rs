@@ -22,6 +22,7 @@ const GET_CURRENT_USER_COMMAND: runtime::CommandSpec<Client> = runtime::CommandS
     flags: &[],
     body: None,
     pages: false,
+    ask_events: false,
     errors: &[("401", "Unauthorized"), ("default", "Default")],
     run: get_current_user,
 };

@@ -32,6 +32,7 @@ const SEARCH_DATA_CENTER_FACILITIES_COMMAND: runtime::CommandSpec<Client> = runt
     ],
     body: None,
     pages: true,
+    ask_events: false,
     errors: &[("default", "Default")],
     run: search_data_center_facilities,
 };

@@ -189,6 +189,7 @@ const CREATE_LAYER2_CONNECTION_COMMAND: runtime::CommandSpec<Client> = runtime::
         help: "The request body as JSON (sent as `application/json`): inline, @FILE to read a file, or - for stdin; checked against `CreateLayer2ConnectionRequest` before sending; the body member flags set members on it",
     }),
     pages: false,
+    ask_events: false,
     errors: &[("default", "Default")],
     run: create_layer2_connection,
 };

@@ -34,6 +34,7 @@ const LIST_COMPANY_METROS_COMMAND: runtime::CommandSpec<Client> = runtime::Comma
     ],
     body: None,
     pages: false,
+    ask_events: false,
     errors: &[("default", "Default")],
     run: list_company_metros,
 };
@@ -67,6 +68,7 @@ const GET_METRO_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     ],
     body: None,
     pages: false,
+    ask_events: false,
     errors: &[("404", "NotFound"), ("default", "Default")],
     run: get_metro,
 };

@@ -38,6 +38,7 @@ const LIST_PORT_ORDERS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandS
     ],
     body: None,
     pages: false,
+    ask_events: false,
     errors: &[("default", "Default")],
     run: list_port_orders,
 };
@@ -156,6 +157,7 @@ const CREATE_PORT_ORDER_COMMAND: runtime::CommandSpec<Client> = runtime::Command
         help: "The request body as JSON (sent as `application/json`): inline, @FILE to read a file, or - for stdin; checked against `CreatePortOrderRequest` before sending; the body member flags set members on it",
     }),
     pages: false,
+    ask_events: false,
     errors: &[("400", "BadRequest"), ("default", "Default")],
     run: create_port_order,
 };
@@ -202,6 +204,7 @@ const GET_PORT_ORDER_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpe
     ],
     body: None,
     pages: false,
+    ask_events: false,
     errors: &[("default", "Default")],
     run: get_port_order,
 };
@@ -248,6 +251,7 @@ const REQUEST_PORT_ORDER_LOA_COMMAND: runtime::CommandSpec<Client> = runtime::Co
     ],
     body: None,
     pages: false,
+    ask_events: false,
     errors: &[("default", "Default")],
     run: request_port_order_loa,
 };

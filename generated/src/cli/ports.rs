@@ -46,6 +46,7 @@ const LIST_PORTS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     ],
     body: None,
     pages: false,
+    ask_events: false,
     errors: &[("default", "Default")],
     run: list_ports,
 };
@@ -91,6 +92,7 @@ const GET_PORT_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     ],
     body: None,
     pages: false,
+    ask_events: false,
     errors: &[("default", "Default")],
     run: get_port,
 };

@@ -12,9 +12,11 @@
 //!
 //! Exit codes: 0 on success, 1 when the server answered with an error (or a
 //! response the API description does not allow), 2 for a usage error (a bad
-//! flag, a body that does not match its type, a bad configuration), 3 when no
-//! response arrived (connection failure, timeout).
+//! flag, a body that does not match its type, a bad configuration, a credential
+//! the token endpoint refused), 3 when no response arrived (connection failure,
+//! timeout, a stream that broke off, a token endpoint out of reach).
 
+use super::auth::CredentialError;
 use super::error::{ConfigError, Error, OperationInfo, RequestError};
 use super::request::{Operation, Request, RequestParts};
 use super::response::{DecodeError, RawResponse, decode_json};
@@ -65,6 +67,9 @@ pub struct CommandSpec<C: 'static> {
     pub body: Option<BodySpec>,
     /// The operation pages through results: it has `--all`.
     pub pages: bool,
+    /// The success comes whole (JSON, binary) unless `--events` asks for its
+    /// event stream (an operation that offers both).
+    pub ask_events: bool,
     /// The documented error statuses (`404`, `4XX`, `default`) and their variant names.
     pub errors: &'static [(&'static str, &'static str)],
     /// Reads the flags into the operation's request and starts the call.
@@ -168,6 +173,28 @@ impl std::fmt::Display for UsageError {
 }
 
 impl std::error::Error for UsageError {}
+
+/// The OAuth 2 client credentials the environment gives in the variables
+/// named `id` and `secret` (both or neither), with the scopes of `scopes`
+/// (separated by spaces; none asks for the server's default).
+pub fn client_credentials_from_env(
+    id: &str,
+    secret: &str,
+    scopes: &str,
+) -> Result<Option<(String, String, Vec<String>)>, ConfigError> {
+    let read = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    match (read(id), read(secret)) {
+        (Some(client_id), Some(client_secret)) => {
+            let scopes = read(scopes)
+                .map(|s| s.split_whitespace().map(str::to_string).collect())
+                .unwrap_or_default();
+            Ok(Some((client_id, client_secret, scopes)))
+        }
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(ConfigError(format!("{id} is set, but not {secret}"))),
+        (None, Some(_)) => Err(ConfigError(format!("{secret} is set, but not {id}"))),
+    }
+}
 
 /// Runs the program with the process's arguments: what the binary's `main` calls.
 pub fn run_program<C>(
@@ -365,6 +392,14 @@ fn subcommand<C>(c: &'static CommandSpec<C>) -> clap::Command {
                 .required(body.required && !by_members),
         );
     }
+    if c.ask_events {
+        cmd = cmd.arg(
+            clap::Arg::new("events")
+                .long("events")
+                .help("Ask for the response as an event stream (`Accept: text/event-stream`) and print each event as a line of JSON as it arrives")
+                .action(clap::ArgAction::SetTrue),
+        );
+    }
     if c.pages {
         cmd = cmd.arg(
             clap::Arg::new("all")
@@ -429,17 +464,17 @@ fn seconds(text: &str) -> Result<String, String> {
 /// its parameters and body through it, and starts the call with [`Invocation::send`].
 #[derive(Debug)]
 pub struct Invocation {
-    matches: clap::ArgMatches,
-    flags: &'static [FlagSpec],
-    body: Option<&'static BodySpec>,
-    errors: &'static [(&'static str, &'static str)],
-    printer: Printer,
-    sink: Sink,
+    pub(crate) matches: clap::ArgMatches,
+    pub(crate) flags: &'static [FlagSpec],
+    pub(crate) body: Option<&'static BodySpec>,
+    pub(crate) errors: &'static [(&'static str, &'static str)],
+    pub(crate) printer: Printer,
+    pub(crate) sink: Sink,
 }
 
 /// Where output goes: the process's stdout and stderr, or buffers (tests).
 #[derive(Debug, Default)]
-enum Sink {
+pub(crate) enum Sink {
     #[default]
     Std,
     Buffers(
@@ -449,7 +484,7 @@ enum Sink {
 }
 
 impl Sink {
-    fn with<R>(&self, f: impl FnOnce(&mut dyn Write, &mut dyn Write) -> R) -> R {
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut dyn Write, &mut dyn Write) -> R) -> R {
         match self {
             Sink::Std => f(&mut std::io::stdout().lock(), &mut std::io::stderr().lock()),
             Sink::Buffers(out, err) => f(&mut *out.borrow_mut(), &mut *err.borrow_mut()),
@@ -461,6 +496,11 @@ impl Invocation {
     /// Whether `--all` was given.
     pub fn all(&self) -> bool {
         matches!(self.matches.try_get_one::<bool>("all"), Ok(Some(true)))
+    }
+
+    /// Whether `--events` was given.
+    pub(crate) fn events_asked(&self) -> bool {
+        matches!(self.matches.try_get_one::<bool>("events"), Ok(Some(true)))
     }
 
     /// A required flag's value, as the parameter's type.
@@ -692,7 +732,7 @@ fn read_input(given: &str) -> Result<Vec<u8>, UsageError> {
 }
 
 /// A decoding failure, naming the member where it stopped.
-fn explain(e: &DecodeError) -> String {
+pub(crate) fn explain(e: &DecodeError) -> String {
     match e {
         DecodeError::Json {
             path: Some(path),
@@ -733,6 +773,21 @@ fn documented_as<'a>(errors: &[(&str, &'a str)], status: u16) -> Option<&'a str>
         .find_map(|label| errors.iter().find(|(l, _)| l == label).map(|(_, v)| *v))
 }
 
+/// The exit code of a credential that could not be obtained (nothing was sent
+/// to the API): 3 when the token endpoint (or whatever a provider asked) could
+/// not be reached or timed out, as for the API itself; otherwise (refused,
+/// unusable, a provider's own error) 2, a configuration error.
+fn credential_exit(e: &CredentialError) -> u8 {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if s.downcast_ref::<reqwest::Error>().is_some() {
+            return EXIT_TRANSPORT;
+        }
+        source = s.source();
+    }
+    EXIT_USAGE
+}
+
 /// How responses are printed (`--compact`, `--include`).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Printer {
@@ -751,13 +806,7 @@ impl Printer {
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> u8 {
-        if self.include {
-            let _ = writeln!(err, "{}", raw.status);
-            for (name, value) in &raw.headers {
-                let _ = writeln!(err, "{name}: {}", String::from_utf8_lossy(value.as_bytes()));
-            }
-            let _ = writeln!(err);
-        }
+        self.head(raw, err);
         let request_id = raw
             .request_id()
             .map(|id| format!(" (request id {id})"))
@@ -802,6 +851,17 @@ impl Printer {
         }
     }
 
+    /// With `--include`: the status and headers, then a blank line.
+    pub(crate) fn head(&self, raw: &RawResponse, err: &mut dyn Write) {
+        if self.include {
+            let _ = writeln!(err, "{}", raw.status);
+            for (name, value) in &raw.headers {
+                let _ = writeln!(err, "{name}: {}", String::from_utf8_lossy(value.as_bytes()));
+            }
+            let _ = writeln!(err);
+        }
+    }
+
     /// Prints a failure without a response; returns the exit code.
     pub(crate) fn failure(&self, error: &Error<()>, err: &mut dyn Write) -> u8 {
         let mut text = error.to_string();
@@ -817,6 +877,7 @@ impl Printer {
         let _ = writeln!(err, "error: {text}");
         match error {
             Error::InvalidRequest(_) => EXIT_USAGE,
+            Error::Credential(e) => credential_exit(e),
             Error::Timeout { .. } | Error::Transport { .. } => EXIT_TRANSPORT,
             _ => EXIT_API,
         }
