@@ -133,7 +133,13 @@ fn flags(space: &TypeSpace, op: &Operation) -> Command {
     for f in reserved::CLI_FLAGS {
         names.reserve(f);
     }
-    if matches!(reading, Reading::Streamed { ask_events: true, .. }) {
+    if matches!(
+        reading,
+        Reading::Streamed {
+            ask_events: true,
+            ..
+        }
+    ) {
         names.reserve(reserved::CLI_EVENTS_FLAG);
     }
     let params = op

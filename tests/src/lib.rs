@@ -113,3 +113,60 @@ pub fn cli_binary() -> PathBuf {
         .get_or_init(|| xtask::contract::program(&workspace_root()).expect("the program builds"))
         .clone()
 }
+
+/// The program (crate feature `cli`) of a focused document of `tests/specs/`
+/// (`streams.yaml`), generated as a crate of its own under `target/cli-specs/`
+/// and built there with the workspace's lock file and target directory (so its
+/// dependencies are the ones already built). Panics when it does not build or
+/// the build warns.
+pub fn spec_program(spec: &str) -> PathBuf {
+    let root = workspace_root();
+    let name = spec
+        .trim_end_matches(".yaml")
+        .trim_end_matches(".json")
+        .replace('_', "-");
+    let text = std::fs::read_to_string(root.join("tests/specs").join(spec)).unwrap();
+    let mut settings =
+        codegen::Settings::new(&name, "tests::spec_program", format!("tests/specs/{spec}"));
+    settings.layout = codegen::Layout::Crate {
+        standalone: true,
+        publish: false,
+    };
+    let output = codegen::generate(&text, &settings)
+        .unwrap_or_else(|d| panic!("{spec} does not generate: {d:#?}"));
+    let dir = root.join("target/cli-specs").join(&name);
+    xtask::fsutil::sync_dir(&dir, &output.files, false).unwrap();
+    // Same dependency versions as the workspace, so its build is reused.
+    let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
+    let out = std::process::Command::new(env!("CARGO"))
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .args(["build", "--quiet", "--features", "cli", "--bin", &name])
+        .arg("--message-format=json")
+        .output()
+        .expect("cargo runs");
+    let mut executable = None;
+    let mut warnings = Vec::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if v["target"]["name"] != name.as_str() {
+            continue;
+        }
+        if v["reason"] == "compiler-message" {
+            warnings.push(v["message"]["rendered"].as_str().unwrap_or("?").to_string());
+        }
+        if let Some(exe) = v["executable"].as_str() {
+            executable = Some(PathBuf::from(exe));
+        }
+    }
+    assert!(
+        out.status.success() && warnings.is_empty(),
+        "the program of {spec} does not build cleanly (sources in {}):\n{}\n{}",
+        dir.display(),
+        warnings.join("\n"),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    executable.expect("cargo names the program's executable")
+}

@@ -95,7 +95,13 @@ impl ClientEmitter<'_> {
         } else {
             send
         };
-        let ask_events = matches!(command.reading, Reading::Streamed { ask_events: true, .. });
+        let ask_events = matches!(
+            command.reading,
+            Reading::Streamed {
+                ask_events: true,
+                ..
+            }
+        );
 
         let name = &command.name;
         let group = op.tags.first().map(String::as_str).unwrap_or_default();
