@@ -303,7 +303,7 @@ pub fn program_command<C>(
         .help_template(PROGRAM_TEMPLATE)
         .before_help(command_list(commands))
         .after_help(format!(
-            "Environment:\n{}\n\nExit status: 0 success, 1 error response, 2 usage or configuration error, 3 no response (connection failure, timeout).",
+            "Environment:\n{}\n\nExit status: 0 success, 1 error response, 2 usage or configuration error (a refused credential too), 3 no response (connection failure, timeout).",
             program.environment
         ))
         .arg(
