@@ -8,6 +8,8 @@
 //! proxy on a free loopback port with mocked models (no model download, no
 //! network), runs the driver, and stops the proxy's process group by its id.
 
+mod program;
+
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -246,6 +248,8 @@ pub fn run(root: &Path) -> Result<()> {
     if !status.success() {
         bail!("the driver does not build against the generated OpenAI crate");
     }
+    // The same crate's command-line program (crate feature `cli`).
+    let program = program::build(root, &dir)?;
     let built = build_start.elapsed();
     let port = free_port()?;
     let server_start = Instant::now();
@@ -262,6 +266,12 @@ pub fn run(root: &Path) -> Result<()> {
         .arg(KEY)
         .status()
         .context("running the driver")?;
+    let program_failures = program::check(
+        &program,
+        &format!("http://127.0.0.1:{port}/v1"),
+        KEY,
+        "Hello from a mocked model.",
+    );
     let ran = run_start.elapsed();
     drop(proxy);
     println!(
@@ -272,6 +282,13 @@ pub fn run(root: &Path) -> Result<()> {
         ran.as_secs_f64(),
         started.elapsed().as_secs_f64()
     );
+    if !program_failures.is_empty() {
+        bail!(
+            "the OpenAI program failed against LiteLLM: {} (log: {})",
+            program_failures.join(", "),
+            dir.join("litellm.log").display()
+        );
+    }
     if !status.success() {
         bail!(
             "the generated OpenAI client failed against LiteLLM (log: {})",
