@@ -275,7 +275,7 @@ fn program_cost(root: &Path, corpus: &Path) -> Result<Program> {
 fn program_section(p: &Program) -> String {
     let row = |what: &str, a: (f64, f64), b: (f64, f64)| {
         format!(
-            "| {what} | {:.2} s (CPU {:.2} s) | {:.2} s (CPU {:.2} s) | +{:.0} % (CPU +{:.0} %) |\n",
+            "| {what} | {:.2} s (CPU {:.2} s) | {:.2} s (CPU {:.2} s) | {:+.0} % (CPU {:+.0} %) |\n",
             a.0,
             a.1,
             b.0,

@@ -171,9 +171,13 @@ pub fn check(exe: &Path, base_url: &str, key: &str, answer: &str) -> Vec<String>
     // 4. A body that does not match the request type: refused locally.
     report(
         "a bad --body: exit 2, nothing sent",
-        match run(&["create-chat-completion", "--body", r#"{"model": 5}"#]) {
+        match run(&[
+            "create-chat-completion",
+            "--body",
+            r#"{"model": "fake-gpt", "messages": [{"role": "user", "content": "hi"}], "temperature": "hot"}"#,
+        ]) {
             Err(e) => Err(format!("did not run: {e}")),
-            Ok(r) if r.code == 2 && r.err.contains("model") => {
+            Ok(r) if r.code == 2 && r.err.contains("at `temperature`") => {
                 Ok(r.err.lines().next().unwrap_or_default().to_string())
             }
             Ok(r) => Err(format!("exit {}, stderr {:?}", r.code, r.err)),
