@@ -64,10 +64,10 @@ fn oauth_program_gets_its_token_with_the_client_credentials_of_the_environment()
     let me: serde_json::Value = serde_json::from_str(&run.out).unwrap();
     assert_eq!(me["clientId"], CLIENT_ID);
     assert_eq!(me["scope"], "read", "the scopes of {SCOPES}");
-    let stats = stats(&server);
-    assert_eq!(stats["issued"], 1);
-    assert_eq!(stats["accepted"], 1);
-    let token = stats["tokens"][0].as_str().unwrap();
+    let first = stats(&server);
+    assert_eq!(first["issued"], 1);
+    assert_eq!(first["accepted"], 1);
+    let token = first["tokens"][0].as_str().unwrap();
     for text in [&run.out, &run.err] {
         assert!(
             !text.contains(CLIENT_SECRET) && !text.contains(token),
