@@ -155,6 +155,7 @@ fn driver_here(
                     let http = reqwest::Client::builder()
                         .redirect(reqwest::redirect::Policy::none())
                         .build()
+                        // tidy: allow-panic (generated code of the conformance driver, a test program)
                         .expect("an HTTP client");
                     api::Client::builder()
                         .base_url(base_url)
@@ -162,6 +163,7 @@ fn driver_here(
                         .retry(api::RetryPolicy::none())
                         #credentials
                         .build()
+                        // tidy: allow-panic (generated code of the conformance driver, a test program)
                         .expect("the mock's URL is valid")
                 }
             },

@@ -86,6 +86,7 @@ pub fn with_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
             .name("codegen".into())
             .stack_size(STACK_BYTES)
             .spawn_scoped(scope, work)
+            // tidy: allow-panic (no thread means no memory left: nothing a document did)
             .expect("the system gives the generator a thread");
         match handle.join() {
             Ok(value) => value,

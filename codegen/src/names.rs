@@ -167,6 +167,7 @@ impl Namespace {
         let (n, name) = (start..)
             .map(|n| (n, format!("{candidate}{sep}{n}")))
             .find(|(_, name)| !self.is_taken(name))
+            // tidy: allow-panic (the numbers never run out; finitely many names are taken)
             .expect("an unused numbered name always exists");
         self.reserve(&name);
         self.next.insert(candidate.to_ascii_lowercase(), n + 1);

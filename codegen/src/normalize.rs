@@ -9,6 +9,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::http::HttpMethod;
 use serde_json::{Map, Value, json};
 
+mod parameters;
+
 pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
     let is_31 = doc
         .get("openapi")
@@ -54,7 +56,7 @@ pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
             }
         }
     }
-    repair_parameters(root, diags);
+    parameters::repair_parameters(root, diags);
     if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
             let Some(item) = item.as_object_mut() else {
@@ -77,78 +79,6 @@ fn pointer(path: &[String]) -> String {
     path.iter().fold("#".to_string(), |p, t| {
         crate::diagnostics::pointer_push(&p, t)
     })
-}
-
-/// A parameter needs `schema` or `content`. Report each one without, and give it a
-/// string schema so that the rest of the document can still be checked.
-fn repair_parameters(root: &mut Map<String, Value>, diags: &mut Diagnostics) {
-    let mut lists: Vec<(String, &mut Value)> = Vec::new();
-    if let Some(Value::Object(params)) = root
-        .get_mut("components")
-        .and_then(|c| c.get_mut("parameters"))
-    {
-        for (name, p) in params.iter_mut() {
-            let at = crate::diagnostics::pointer_push("#/components/parameters", name);
-            check_parameter(p, &at, diags);
-        }
-    }
-    if let Some(Value::Object(paths)) = root.get_mut("paths") {
-        for (path, item) in paths.iter_mut() {
-            let Some(item) = item.as_object_mut() else {
-                continue;
-            };
-            let item_ptr = crate::diagnostics::pointer_push("#/paths", path);
-            for (key, value) in item.iter_mut() {
-                if key == "parameters" {
-                    lists.push((
-                        crate::diagnostics::pointer_push(&item_ptr, "parameters"),
-                        value,
-                    ));
-                } else if let Some(op) = value.as_object_mut()
-                    && let Some(ps) = op.get_mut("parameters")
-                {
-                    let at = crate::diagnostics::pointer_push(
-                        &crate::diagnostics::pointer_push(&item_ptr, key),
-                        "parameters",
-                    );
-                    lists.push((at, ps));
-                }
-            }
-        }
-    }
-    for (at, list) in lists {
-        if let Value::Array(items) = list {
-            for (i, p) in items.iter_mut().enumerate() {
-                check_parameter(
-                    p,
-                    &crate::diagnostics::pointer_push(&at, &i.to_string()),
-                    diags,
-                );
-            }
-        }
-    }
-}
-
-fn check_parameter(p: &mut Value, at: &str, diags: &mut Diagnostics) {
-    let Some(obj) = p.as_object_mut() else { return };
-    if obj.contains_key("$ref") || obj.contains_key("schema") || obj.contains_key("content") {
-        return;
-    }
-    let name = obj
-        .get("name")
-        .and_then(Value::as_str)
-        .unwrap_or("?")
-        .to_string();
-    diags.push(
-        Diagnostic::error(
-            at,
-            format!("parameter `{name}` has neither `schema` nor `content`"),
-        )
-        .with_code("param-no-schema")
-        .with_help("add `schema: {type: string}` (or the parameter's real type)")
-        .with_repair("the parameter is a string"),
-    );
-    obj.insert("schema".into(), json!({"type": "string"}));
 }
 
 /// Walks the whole document, normalising every schema found in a schema position.
@@ -515,8 +445,9 @@ fn lower_31(obj: &mut Map<String, Value>) {
     }
     // `$ref` with siblings is legal in 3.1; in 3.0 the siblings would be ignored,
     // so move the reference into an `allOf` to keep `nullable`, `description`, ….
-    if obj.contains_key("$ref") && obj.len() > 1 {
-        let r = obj.remove("$ref").expect("checked above");
+    if obj.len() > 1
+        && let Some(r) = obj.remove("$ref")
+    {
         obj.insert("allOf".into(), json!([{ "$ref": r }]));
     }
 }
@@ -603,64 +534,4 @@ fn clamp_integer_bounds(obj: &mut Map<String, Value>) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn norm(v: Value) -> Value {
-        let mut doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "components": {"schemas": {"S": v}}});
-        normalize(&mut doc, &mut Diagnostics::default());
-        doc["components"]["schemas"]["S"].clone()
-    }
-
-    #[test]
-    fn type_arrays_with_null_become_nullable() {
-        assert_eq!(
-            norm(json!({"type": ["string", "null"]})),
-            json!({"type": "string", "nullable": true})
-        );
-    }
-
-    #[test]
-    fn const_and_examples_are_lowered() {
-        assert_eq!(
-            norm(json!({"const": "a", "examples": ["a"]})),
-            json!({"enum": ["a"], "example": "a"})
-        );
-    }
-
-    #[test]
-    fn numeric_exclusive_bounds_are_lowered() {
-        assert_eq!(
-            norm(json!({"type": "number", "exclusiveMinimum": 0})),
-            json!({"type": "number", "minimum": 0, "exclusiveMinimum": true})
-        );
-    }
-
-    #[test]
-    fn any_of_null_becomes_nullable_all_of() {
-        assert_eq!(
-            norm(json!({"anyOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}]})),
-            json!({"allOf": [{"$ref": "#/components/schemas/X"}], "nullable": true})
-        );
-    }
-
-    #[test]
-    fn nullable_all_of_parts_fold_into_the_schema() {
-        let mut doc = json!({"openapi": "3.0.0", "paths": {}, "components": {"schemas": {"S": {"allOf": [{"$ref": "#/components/schemas/X"}, {"nullable": true}]}}}});
-        normalize(&mut doc, &mut Diagnostics::default());
-        assert_eq!(
-            doc["components"]["schemas"]["S"],
-            json!({"allOf": [{"$ref": "#/components/schemas/X"}], "nullable": true})
-        );
-    }
-
-    #[test]
-    fn integer_bounds_beyond_i64_are_clamped() {
-        let mut doc = json!({"openapi": "3.0.0", "paths": {}, "components": {"schemas": {"S": {"type": "integer", "minimum": -9223372036854776000.0_f64}}}});
-        normalize(&mut doc, &mut Diagnostics::default());
-        assert_eq!(
-            doc["components"]["schemas"]["S"]["minimum"],
-            json!(i64::MIN)
-        );
-    }
-}
+mod tests;

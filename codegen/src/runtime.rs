@@ -279,6 +279,7 @@ fn feature_gate(m: &Module) -> Option<TokenStream> {
 fn inline_module(m: &Module) -> TokenStream {
     // The sources are this workspace's own, compiled by it: they always parse.
     let file: syn::File = syn::parse_str(source_without_tests(m.source))
+        // tidy: allow-panic (our own runtime's source, compiled by this workspace)
         .unwrap_or_else(|e| panic!("runtime/src/{}.rs does not parse: {e}", m.name));
     let attrs = &file.attrs;
     let items = &file.items;

@@ -57,7 +57,7 @@ impl DateTime {
         let parsed = parse_date_time(&self.0)?;
         let offset = parsed
             .offset
-            .unwrap_or(chrono::FixedOffset::east_opt(0).expect("0 is valid"));
+            .unwrap_or_else(|| chrono::Offset::fix(&chrono::Utc));
         Ok(local_to_utc(parsed.local, offset))
     }
 

@@ -387,7 +387,7 @@ mod runtime {
                 let parsed = parse_date_time(&self.0)?;
                 let offset = parsed
                     .offset
-                    .unwrap_or(chrono::FixedOffset::east_opt(0).expect("0 is valid"));
+                    .unwrap_or_else(|| chrono::Offset::fix(&chrono::Utc));
                 Ok(local_to_utc(parsed.local, offset))
             }
             /// The instant with the offset it was written with; an error when the text

@@ -1,4 +1,5 @@
 //! Shared helpers for the workspace's tests: where things live, and how to load them.
+#![forbid(unsafe_code)]
 
 use std::path::{Path, PathBuf};
 

@@ -27,7 +27,7 @@ impl OAuthServer {
         let modules = root.join(".tools/oauth/node_modules");
         assert!(
             modules.join("oidc-provider").is_dir(),
-            "the OAuth 2 server the oauth tests need is not installed: run `bash tests/oauth/install` (CI does, before `cargo test`)"
+            "the OAuth 2 server the oauth tests need is not installed: run `cargo xtask tool-tests` (which installs it and runs these tests), or `bash tests/oauth/install`"
         );
         let mut child = Command::new("node")
             .arg(root.join("tests/oauth/server.mjs"))

@@ -27,6 +27,7 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
 }
 
 #[tokio::test]
+#[ignore = "needs oidc-provider installed: run by `cargo xtask tool-tests`"]
 async fn oauth_secret_and_tokens_never_reach_logs_debug_or_errors() {
     let logs = Captured::default();
     let subscriber = tracing_subscriber::fmt()

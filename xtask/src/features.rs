@@ -57,3 +57,153 @@ pub fn clippy(
         Err(String::from_utf8_lossy(&out.stderr).into_owned())
     })
 }
+
+/// Where the feature checks build: one target directory for every crate they
+/// check (the Console Connect crate, `tests/specs/crate_words.yaml`'s crate), so
+/// the dependencies are checked once.
+pub const TARGET: &str = "target/features-check";
+
+/// `features` less the TLS ones (`codegen::output::TLS_FEATURES`): with a TLS
+/// backend on, a check builds aws-lc's C code or OpenSSL's bindings first, which
+/// `cargo test`'s sample leaves to `cargo xtask features`.
+pub fn without_tls(features: &[String]) -> Vec<String> {
+    features
+        .iter()
+        .filter(|f| !codegen::output::TLS_FEATURES.iter().any(|(t, _)| t == f))
+        .cloned()
+        .collect()
+}
+
+/// No feature, then each feature alone.
+pub fn combinations(features: &[String]) -> Vec<Vec<String>> {
+    let mut all = vec![Vec::new()];
+    all.extend(features.iter().map(|f| vec![f.clone()]));
+    all
+}
+
+/// `n` combinations spread over [`combinations`]: no feature, then features
+/// alone taken at even steps from first to last (what `cargo test` checks; the
+/// rest is `cargo xtask features`).
+pub fn sample(features: &[String], n: usize) -> Vec<Vec<String>> {
+    let mut out = vec![Vec::new()];
+    if features.is_empty() || n <= 1 {
+        return out;
+    }
+    let alone = (n - 1).min(features.len());
+    for k in 0..alone {
+        let i = if alone == 1 {
+            0
+        } else {
+            k * (features.len() - 1) / (alone - 1)
+        };
+        out.push(vec![features[i].clone()]);
+    }
+    out
+}
+
+/// `cargo clippy` of `package` with each of `combinations` (and with its default
+/// features first, when `default`): the failures, each with its lints.
+pub fn check(
+    workspace: &Path,
+    target: &Path,
+    package: &str,
+    default: bool,
+    combinations: &[Vec<String>],
+) -> Result<Vec<String>> {
+    let mut failures = Vec::new();
+    if default && let Err(lints) = clippy(workspace, target, package, None)? {
+        failures.push(format!("{package}, default features:\n{lints}"));
+    }
+    for combination in combinations {
+        if let Err(lints) = clippy(workspace, target, package, Some(combination))? {
+            failures.push(format!("{package}, features {combination:?}:\n{lints}"));
+        }
+    }
+    Ok(failures)
+}
+
+/// Writes the crate generated from `tests/specs/crate_words.yaml` (tags named
+/// like the crate's own words) into `dir`, with the workspace's lock file so the
+/// dependencies are the versions already built; returns the generated files' paths.
+pub fn write_crate_words(root: &Path, dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let spec = "tests/specs/crate_words.yaml";
+    let text =
+        std::fs::read_to_string(root.join(spec)).with_context(|| format!("reading {spec}"))?;
+    let out = codegen::generate(&text, &codegen::Settings::new("crate_words", "test", spec))
+        .map_err(|d| anyhow::anyhow!("{spec} does not generate: {d:?}"))?;
+    let _ = std::fs::remove_dir_all(dir);
+    let mut paths = Vec::new();
+    for f in &out.files {
+        let path = dir.join(&f.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, &f.contents)?;
+        paths.push(f.path.clone());
+    }
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    Ok(paths)
+}
+
+/// `cargo xtask features`: the Console Connect crate and the crate of
+/// `tests/specs/crate_words.yaml` compile clippy-clean with every feature alone,
+/// with none and with all. `cargo test` checks a sample of the same
+/// (`tests/tests/features.rs`, `crate_words.rs`).
+pub fn run(root: &Path) -> Result<()> {
+    let target = root.join(TARGET);
+    let features = declared(&root.join("generated/Cargo.toml"))?;
+    let mut failures = Vec::new();
+    let started = std::time::Instant::now();
+    println!(
+        "features: consoleconnect, none and each of {} alone",
+        features.len()
+    );
+    failures.extend(check(
+        root,
+        &target,
+        crate::CRATE_NAME,
+        false,
+        &combinations(&features),
+    )?);
+    let dir = root.join("target/crate-words");
+    write_crate_words(root, &dir)?;
+    let words = declared(&dir.join("Cargo.toml"))?;
+    println!(
+        "features: crate_words, all, none and each of {} alone",
+        words.len()
+    );
+    failures.extend(check(
+        &dir,
+        &target,
+        "crate_words",
+        true,
+        &combinations(&words),
+    )?);
+    println!(
+        "features: {} combinations in {:.0?}",
+        features.len() + words.len() + 3,
+        started.elapsed()
+    );
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        anyhow::bail!("{}", failures.join("\n"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_spreads_from_first_to_last() {
+        let f: Vec<String> = ["a", "b", "c", "d", "e"].map(String::from).to_vec();
+        let names = |s: Vec<Vec<String>>| s.into_iter().map(|c| c.join("+")).collect::<Vec<_>>();
+        assert_eq!(names(sample(&f, 3)), ["", "a", "e"]);
+        assert_eq!(names(sample(&f, 4)), ["", "a", "c", "e"]);
+        assert_eq!(names(sample(&f, 2)), ["", "a"]);
+        assert_eq!(names(sample(&f, 1)), [""]);
+        assert_eq!(names(sample(&f, 99)), names(combinations(&f)));
+        assert_eq!(names(sample(&[], 3)), [""]);
+    }
+}

@@ -1,4 +1,5 @@
 //! The maintainer jobs behind `cargo xtask`, as a library so tests can run them.
+#![forbid(unsafe_code)]
 
 pub mod api_diff;
 pub mod bench;
@@ -12,6 +13,7 @@ pub mod litellm;
 pub mod live;
 pub mod openapi_jsonschema;
 pub mod streaming_bench;
+pub mod tool_tests;
 pub mod wide;
 pub mod yaml_oracle;
 
@@ -137,17 +139,16 @@ pub fn bless() -> Result<Vec<(&'static str, PathBuf)>> {
         ("cli", "INSTA_UPDATE", "always"),
         ("ui", "TRYBUILD", "overwrite"),
     ] {
+        // The compile tests are a crate of their own (`tests/ui/Cargo.toml`).
+        let package = if test == "ui" {
+            "consoleconnect-ui"
+        } else {
+            "consoleconnect-tests"
+        };
         let status = std::process::Command::new(env!("CARGO"))
             .current_dir(&root)
             .env(env, value)
-            .args([
-                "test",
-                "--quiet",
-                "-p",
-                "consoleconnect-tests",
-                "--test",
-                test,
-            ])
+            .args(["test", "--quiet", "-p", package, "--test", test])
             .status()
             .context("running cargo test")?;
         if !status.success() {

@@ -8,6 +8,7 @@
 //! - `live [SERVER…] [--all]` runs generated clients against real servers (Chroma,
 //!   Airflow) installed from pinned PyPI releases
 //! - `yaml-oracle [--bless]` compares our YAML reader with PyYAML's C loader
+#![forbid(unsafe_code)]
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -82,6 +83,10 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         cli_sample: usize,
     },
+    /// The Console Connect crate and the crate of `tests/specs/crate_words.yaml`
+    /// compile clippy-clean with every feature alone, with none and with all
+    /// (`cargo test` checks a sample).
+    Features,
     /// Fuzz the generator (installs cargo-fuzz; needs no nightly toolchain).
     Fuzz {
         /// `bytes` (any input), `structured` (edited real documents), `yaml`
@@ -165,6 +170,9 @@ enum Command {
         #[arg(long)]
         bless: bool,
     },
+    /// Install the tools some tests need (cargo-semver-checks, oidc-provider) and
+    /// run those tests, which a plain `cargo test` lists as ignored.
+    ToolTests,
     /// Report a document's problems without generating.
     Validate {
         path: PathBuf,
@@ -229,6 +237,8 @@ fn main() -> ExitCode {
             }
         }
         Command::Contract => xtask::contract::run(&xtask::workspace_root()),
+        Command::Features => xtask::features::run(&xtask::workspace_root()),
+        Command::ToolTests => xtask::tool_tests::run(&xtask::workspace_root()),
         Command::Litellm => xtask::litellm::run(&xtask::workspace_root()),
         Command::ApiDiff { base } => api_diff(base),
         Command::Conformance {

@@ -35,11 +35,6 @@ fn a_broken_document_fails_with_where_and_why() {
         ("syntax.yaml", "openapi: 3.0.0\ninfo: [\n", "line"),
         ("not-openapi.yaml", "hello: world\n", "no `openapi` field"),
         ("swagger.json", "{\"swagger\": \"2.0\"}", "Swagger 2.0"),
-        (
-            "dangling.yaml",
-            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      $ref: '#/components/schemas/Missing'\n",
-            "#/components/schemas/A",
-        ),
     ];
     for (file, text, expected) in cases {
         let path = dir.join(file);
@@ -69,6 +64,40 @@ fn a_broken_document_fails_with_where_and_why() {
         !dir.join("out").exists(),
         "nothing is written for a broken document"
     );
+}
+
+/// A `$ref` to nothing is an error `validate` fails on, and one `generate`
+/// repairs (the value may be any JSON), saying where and how, and goes on.
+#[test]
+fn a_dangling_ref_fails_validate_and_is_repaired_by_generate() {
+    let dir = scratch("dangling");
+    let path = dir.join("dangling.yaml");
+    std::fs::write(
+        &path,
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      $ref: '#/components/schemas/Missing'\n",
+    )
+    .unwrap();
+    let path = path.to_str().unwrap();
+    let out = xtask(&["validate", path]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("#/components/schemas/A"), "{stderr}");
+    let out_dir = dir.join("out");
+    let out = xtask(&[
+        "generate",
+        "--spec",
+        path,
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("#/components/schemas/A") && stderr.contains("repaired"),
+        "{stderr}"
+    );
+    assert!(out_dir.join("Cargo.toml").exists(), "the crate is written");
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
 #[test]

@@ -24,13 +24,17 @@
 //! Integers beyond 64 bits become floats, as JSON readers make them. The limits
 //! on alias expansion and nesting (`crate::limits`) hold throughout.
 
+mod mapping;
 mod scalar;
+mod syntax;
 
 use crate::diagnostics::{Diagnostic, pointer_push};
 use crate::limits::Limits;
 use libyaml_safer::{EventData, Mark, Parser};
+use mapping::{Key, MapFrame, Noted, insert, merge_into, with_merged};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use syntax::syntax_error;
 
 /// Why a text could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,69 +128,6 @@ fn run(text: &str, b: &mut Builder) -> Result<(), SyntaxError> {
         return Err(e);
     }
     Ok(())
-}
-
-fn syntax_error(text: &str, e: &libyaml_safer::Error) -> SyntaxError {
-    let (line, column) = match e.problem_mark() {
-        Some(mark) => at(mark),
-        // A reader error (a character YAML does not allow): find it.
-        None => first_disallowed(text),
-    };
-    let message = match (e.context(), e.context_mark()) {
-        (Some(context), Some(mark)) => {
-            let (l, c) = at(mark);
-            format!("{} ({context} at line {l}, column {c})", e.problem())
-        }
-        _ => e.problem().to_string(),
-    };
-    SyntaxError {
-        kind: ErrorKind::Syntax,
-        message,
-        line,
-        column,
-    }
-}
-
-/// Where the first character YAML does not allow in a stream is (C0 and C1
-/// controls other than tab and line breaks, surrogates, U+FFFE/U+FFFF).
-fn first_disallowed(text: &str) -> (usize, usize) {
-    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
-    let mut line = 1;
-    let mut column = 1;
-    for c in text.chars() {
-        if !allowed(c) {
-            break;
-        }
-        if c == '\n' {
-            line += 1;
-            column = 1;
-        } else {
-            column += 1;
-        }
-    }
-    (line, column)
-}
-
-/// A key read, waiting for its value.
-struct Key {
-    text: String,
-    mark: Mark,
-    /// The merge key `<<`.
-    merge: bool,
-}
-
-struct MapFrame {
-    /// The mapping's own members.
-    map: Map<String, Value>,
-    /// Where each member's key is, in the map's order.
-    key_at: Vec<(u32, u32)>,
-    /// Member index by key, built when a first duplicate needs it.
-    index: Option<HashMap<String, usize>>,
-    /// Mappings merged in (`<<`), in the order PyYAML applies them: later ones win.
-    merged: Vec<Map<String, Value>>,
-    key: Option<Key>,
-    anchor: Option<String>,
-    pointer: String,
 }
 
 enum Frame {
@@ -629,86 +570,6 @@ impl Builder {
             return Some(Value::Null);
         }
         Some(anchored.value.clone())
-    }
-}
-
-/// Something to report once the value is placed.
-enum Noted {
-    BadMerge(&'static str, Mark),
-    ComplexKey(String, Mark),
-    Duplicate {
-        key: String,
-        first: usize,
-        mark: Mark,
-    },
-}
-
-/// Adds a member to a mapping; a key already there keeps its place and takes
-/// the new value (as PyYAML and JSON readers do), and is reported.
-fn insert(m: &mut MapFrame, key: Key, value: Value) -> Option<Noted> {
-    let (line, column) = at(key.mark);
-    if !m.map.contains_key(&key.text) {
-        if let Some(index) = &mut m.index {
-            index.insert(key.text.clone(), m.map.len());
-        }
-        m.key_at.push((narrow(line), narrow(column)));
-        m.map.insert(key.text, value);
-        return None;
-    }
-    let index = m.index.get_or_insert_with(|| {
-        m.map
-            .keys()
-            .enumerate()
-            .map(|(i, k)| (k.clone(), i))
-            .collect()
-    });
-    let first = index
-        .get(&key.text)
-        .and_then(|&i| m.key_at.get(i))
-        .map_or(0, |&(l, _)| l as usize);
-    let noted = Noted::Duplicate {
-        key: key.text.clone(),
-        first,
-        mark: key.mark,
-    };
-    m.map.insert(key.text, value);
-    Some(noted)
-}
-
-/// PyYAML's `flatten_mapping`: merged members first, in order, then the
-/// mapping's own; a later member of the same key replaces the value and keeps
-/// the place.
-fn with_merged(merged: Vec<Map<String, Value>>, own: Map<String, Value>) -> Map<String, Value> {
-    if merged.is_empty() {
-        return own;
-    }
-    let mut out = Map::new();
-    for part in merged {
-        out.extend(part);
-    }
-    out.extend(own);
-    out
-}
-
-/// Takes the value of a `<<` key: a mapping, or a list of mappings (of which
-/// the first wins, so they are applied last to first). Else says what it is.
-fn merge_into(m: &mut MapFrame, value: Value) -> Result<(), &'static str> {
-    match value {
-        Value::Object(map) => {
-            m.merged.push(map);
-            Ok(())
-        }
-        Value::Array(items) if items.iter().all(Value::is_object) => {
-            m.merged
-                .extend(items.into_iter().rev().filter_map(|v| match v {
-                    Value::Object(map) => Some(map),
-                    _ => None,
-                }));
-            Ok(())
-        }
-        Value::Array(_) => Err("a list with something other than mappings"),
-        Value::Null => Err("null"),
-        Value::Bool(_) | Value::Number(_) | Value::String(_) => Err("a scalar"),
     }
 }
 

@@ -1,3 +1,5 @@
+//! Tests of the YAML reader: what it reads, what it refuses, and where it says so.
+
 use super::*;
 use serde_json::json;
 

@@ -148,6 +148,7 @@ impl<O> When<O> {
     /// A JSON body equal to `body`.
     pub(crate) fn json_body<T: serde::Serialize + ?Sized>(self, body: &T) -> Self {
         let value = serde_json::to_value(body)
+            // tidy: allow-panic (the mock is test code: a body it cannot send fails the test)
             .unwrap_or_else(|e| panic!("mock: the body does not serialise: {e}"));
         self.matching(wiremock::matchers::body_json(value))
     }
@@ -161,6 +162,7 @@ fn written(
 ) -> RequestParts {
     let mut parts = RequestParts::default();
     if let Err(e) = write(&mut parts) {
+        // tidy: allow-panic (the mock is test code: a parameter it cannot send fails the test)
         panic!("mock: parameter `{name}` cannot be sent: {e}");
     }
     parts

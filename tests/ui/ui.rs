@@ -1,20 +1,27 @@
 //! Compile tests of the generated crate as a consumer sees it: correct use compiles;
-//! misuse (a missing required member, parameter or body; a wrong type) does not.
-//! Expected compiler output is in `tests/ui/fail/*.stderr`
-//! (accept changes with `cargo xtask codegen --bless`).
+//! misuse (a missing required member, parameter or body; a wrong type) does not;
+//! the README's usage example compiles. Expected compiler output is in
+//! `tests/ui/fail/*.stderr` (accept changes with `cargo xtask codegen --bless`).
+//!
+//! A crate of its own (`tests/ui/Cargo.toml` says why), and one `TestCases`, so
+//! trybuild builds its project (this crate and its dependencies, in a target
+//! directory of its own) and every case in one `cargo` run.
+
+use std::path::PathBuf;
 
 #[test]
 fn ui() {
+    let readme = readme_example();
     let t = trybuild::TestCases::new();
-    t.pass("ui/pass/*.rs");
-    t.compile_fail("ui/fail/*.rs");
+    t.pass("pass/*.rs");
+    t.pass(&readme);
+    t.compile_fail("fail/*.rs");
 }
 
-/// The README's usage example compiles: its Rust block is written out (rustdoc's
-/// hidden `# ` lines included) and built as a trybuild pass case.
-#[test]
-fn readme_example_compiles() {
-    let root = xtask::workspace_root();
+/// The README's usage example, written out (rustdoc's hidden `# ` lines included)
+/// as a program for trybuild to build.
+fn readme_example() -> PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let start = readme
         .find("```rust")
@@ -39,5 +46,5 @@ fn readme_example_compiles() {
         format!("#![deny(warnings)]\n{code}\n\nfn main() {{\n    let _ = run();\n}}\n"),
     )
     .unwrap();
-    trybuild::TestCases::new().pass(&file);
+    file
 }

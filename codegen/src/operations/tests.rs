@@ -1,0 +1,132 @@
+//! Tests of resolving operations: parameters, bodies and responses as the model records them.
+
+use super::*;
+use crate::diagnostics::Diagnostics;
+use serde_json::json;
+
+/// Builds the operations of a document, with every diagnostic.
+fn build_doc(doc: Value) -> (OperationSet, Vec<Diagnostic>) {
+    let mut diags = Diagnostics::default();
+    let text = doc.to_string();
+    let doc = crate::load::parse(&text, &mut diags).expect("parses");
+    let mut resolver = Resolver::new(&doc);
+    let built = build(&doc, &mut resolver);
+    let (_, more) = resolver.finish();
+    (
+        built,
+        diags
+            .into_vec()
+            .into_iter()
+            .chain(more.into_vec())
+            .collect(),
+    )
+}
+
+fn doc(paths: Value) -> Value {
+    json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths})
+}
+
+#[test]
+fn duplicate_operation_ids_are_repaired_errors() {
+    let ok = json!({"responses": {"200": {"description": "ok"}}});
+    let mut a = ok.clone();
+    a["operationId"] = json!("x");
+    let (built, d) = build_doc(doc(json!({"/a": {"get": a.clone()}, "/b": {"get": a}})));
+    let names: Vec<&str> = built
+        .operations
+        .iter()
+        .map(|o| o.method_name.as_str())
+        .collect();
+    assert_eq!(names, ["x", "x2"]);
+    let dup = d
+        .iter()
+        .find(|d| d.code == "duplicate-operation-id")
+        .unwrap();
+    assert_eq!(dup.pointer, "#/paths/~1b/get/operationId");
+    assert!(dup.is_error() && !dup.is_fatal());
+    assert!(dup.repaired.as_deref().unwrap().contains("`x2`"), "{dup}");
+}
+
+#[test]
+fn operation_ids_never_take_the_clients_own_names() {
+    let mut paths = serde_json::Map::new();
+    let taken = reserved::CLIENT.iter().chain(&["clone", "fmt"]);
+    for (i, id) in taken.enumerate() {
+        paths.insert(
+            format!("/p{i}"),
+            json!({"get": {"operationId": id, "responses": {"200": {"description": "ok"}}}}),
+        );
+    }
+    let (built, _) = build_doc(doc(Value::Object(paths)));
+    for op in &built.operations {
+        assert_ne!(op.method_name, op.id, "{} must be renamed", op.id);
+        assert!(reserved::CLIENT.iter().all(|r| *r != op.method_name));
+    }
+}
+
+#[test]
+fn references_may_point_anywhere_in_the_document() {
+    let (built, d) = build_doc(doc(json!({
+        "/accounts": {"get": {"operationId": "list", "responses": {
+            "200": {"description": "ok"},
+            "401": {"description": "no", "content": {"application/json": {"schema": {"type": "object", "properties": {"m": {"type": "string"}}}}}}
+        }}},
+        "/other": {"get": {"operationId": "other", "responses": {
+            "200": {"description": "ok"},
+            "401": {"$ref": "#/paths/~1accounts/get/responses/401"}
+        }}}
+    })));
+    assert!(d.iter().all(|d| !d.is_error()), "{d:?}");
+    let ty = |op: usize| {
+        built.operations[op]
+            .responses
+            .iter()
+            .find(|r| r.status == StatusMatch::Code(401))
+            .map(|r| r.decode.clone())
+    };
+    assert!(matches!(ty(1), Some(Decode::Json(Ty::Named(_)))));
+    assert_eq!(ty(0), ty(1), "the shared response's schema is one type");
+}
+
+#[test]
+fn a_response_reference_to_a_schema_is_read_as_a_json_body() {
+    let (built, d) = build_doc(json!({
+        "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"get": {"operationId": "a", "responses": {"200": {"$ref": "#/components/schemas/Pet"}}}}},
+        "components": {"schemas": {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}}}
+    }));
+    let wrong = d.iter().find(|d| d.code == "ref-wrong-kind").unwrap();
+    assert!(!wrong.is_fatal());
+    assert!(matches!(
+        built.operations[0].responses[0].decode,
+        Decode::Json(Ty::Named(_))
+    ));
+}
+
+#[test]
+fn a_reference_to_nothing_is_a_repaired_error() {
+    let (built, d) = build_doc(doc(
+        json!({"/a": {"get": {"operationId": "a", "responses": {"200": {"$ref": "#/nowhere"}}}}}),
+    ));
+    let unresolved = d
+        .iter()
+        .find(|d| d.code == "unresolved-ref")
+        .expect("reported");
+    assert!(unresolved.is_error() && !unresolved.is_fatal(), "{d:?}");
+    assert!(matches!(
+        built.operations[0].responses[0].decode,
+        Decode::Json(Ty::Json)
+    ));
+}
+
+#[test]
+fn path_item_references_are_followed() {
+    let (built, d) = build_doc(json!({
+        "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"$ref": "#/x-shared/item"}},
+        "x-shared": {"item": {"get": {"operationId": "shared", "responses": {"200": {"description": "ok"}}}}}
+    }));
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(built.operations[0].path, "/a");
+    assert_eq!(built.operations[0].pointer, "#/x-shared/item/get");
+}

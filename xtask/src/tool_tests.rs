@@ -1,0 +1,93 @@
+//! `cargo xtask tool-tests`: the tests that need a tool installed first.
+//!
+//! `cargo test` installs nothing, so the tests that need a tool are marked
+//! `#[ignore = "… cargo xtask tool-tests"]`: a plain `cargo test` lists them as
+//! ignored (never as passed), and this command installs the tools (pinned, into
+//! the ignored `.tools/`) and runs exactly those tests. CI runs it after
+//! `cargo test`; the tidy test checks that every ignored test is one of these.
+
+use anyhow::{Context, Result, bail};
+use std::path::Path;
+use std::process::Command;
+
+/// The test files (of `tests/tests/`) whose tests need a tool, and which tool.
+pub const TESTS: &[(&str, &str)] = &[
+    (
+        "api_diff",
+        "cargo-semver-checks (built from crates.io into .tools/, once)",
+    ),
+    (
+        "oauth",
+        "oidc-provider (npm, pinned by tests/oauth/package-lock.json)",
+    ),
+    (
+        "oauth_logs",
+        "oidc-provider (npm, pinned by tests/oauth/package-lock.json)",
+    ),
+];
+
+/// Installs the tools, then runs the ignored tests of [`TESTS`]; fails unless
+/// each file ran at least one test and none failed.
+pub fn run(root: &Path) -> Result<()> {
+    println!("tool-tests: installing cargo-semver-checks and oidc-provider (skipped when present)");
+    crate::api_diff::semver_checks_tool(root)?;
+    let status = Command::new("bash")
+        .arg(root.join("tests/oauth/install"))
+        .status()
+        .context("running tests/oauth/install")?;
+    if !status.success() {
+        bail!("tests/oauth/install failed (it needs npm)");
+    }
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.current_dir(root)
+        .args(["test", "-p", "consoleconnect-tests"]);
+    for (file, _) in TESTS {
+        cmd.args(["--test", file]);
+    }
+    cmd.args(["--", "--ignored"]);
+    let out = cmd.output().context("running cargo test")?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    print!("{stdout}");
+    eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    if !out.status.success() {
+        bail!("the tool tests failed");
+    }
+    let ran = ran_per_binary(&stdout);
+    if ran.len() != TESTS.len() || ran.contains(&0) {
+        bail!(
+            "expected each of {} test files to run a test; passed per file: {ran:?}",
+            TESTS.len()
+        );
+    }
+    println!(
+        "tool-tests: {} passed in {} files",
+        ran.iter().sum::<usize>(),
+        ran.len()
+    );
+    Ok(())
+}
+
+/// How many tests passed in each test binary, from libtest's summary lines
+/// (`test result: ok. 7 passed; 0 failed; …`).
+fn ran_per_binary(stdout: &str) -> Vec<usize> {
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("test result: "))
+        .filter_map(|l| {
+            let (_, rest) = l.split_once(". ")?;
+            rest.split_whitespace().next()?.parse().ok()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passed_counts_are_read_from_each_summary() {
+        let out = "running 1 test\ntest each_edit_gets_its_verdict ... ok\n\ntest result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 9.10s\n\nrunning 0 tests\n\ntest result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n";
+        assert_eq!(ran_per_binary(out), vec![1, 0]);
+        assert_eq!(ran_per_binary("no summary"), Vec::<usize>::new());
+    }
+}
