@@ -3,7 +3,8 @@
 //! of the oauth tests (`consoleconnect_tests::oauth_server`): the program gets
 //! its tokens with the client id and secret of the environment, never prints
 //! them, and says which exit code a credential it cannot get is. Every test
-//! name starts with `oauth`, as in `oauth.rs`.
+//! name starts with `oauth`, as in `oauth.rs`. The two that need the server are
+//! ignored by `cargo test` and run by `cargo xtask tool-tests`, which installs it.
 
 use consoleconnect_tests::oauth_server::{CLIENT_ID, CLIENT_SECRET, OAuthServer};
 use std::process::{Command, Stdio};
@@ -49,6 +50,7 @@ fn stats(server: &OAuthServer) -> serde_json::Value {
 }
 
 #[test]
+#[ignore = "needs oidc-provider installed: run by `cargo xtask tool-tests`"]
 fn oauth_program_gets_its_token_with_the_client_credentials_of_the_environment() {
     let server = OAuthServer::start(60);
     let run = run(
@@ -84,6 +86,7 @@ fn oauth_program_gets_its_token_with_the_client_credentials_of_the_environment()
 }
 
 #[test]
+#[ignore = "needs oidc-provider installed: run by `cargo xtask tool-tests`"]
 fn oauth_program_exits_2_when_the_token_endpoint_refuses_the_client() {
     let server = OAuthServer::start(60);
     let wrong = "not-the-secret-4711";

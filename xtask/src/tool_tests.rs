@@ -24,6 +24,10 @@ pub const TESTS: &[(&str, &str)] = &[
         "oauth_logs",
         "oidc-provider (npm, pinned by tests/oauth/package-lock.json)",
     ),
+    (
+        "cli_oauth",
+        "oidc-provider (npm, pinned by tests/oauth/package-lock.json)",
+    ),
 ];
 
 /// Installs the tools, then runs the ignored tests of [`TESTS`]; fails unless

@@ -7,6 +7,7 @@
 //! what is printed per operation is only what differs between operations.
 
 mod cli;
+mod cli_text;
 mod config;
 mod docs;
 mod mock;
