@@ -22,6 +22,7 @@ mod normalize;
 pub mod operations;
 pub mod output;
 mod parallel;
+mod pieces;
 mod repair;
 pub mod reserved;
 pub mod runtime;
