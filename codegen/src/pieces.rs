@@ -21,6 +21,8 @@ use crate::output::format_chunk;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::ops::Range;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Elements of a list printed together; lists this long or shorter are printed whole.
 pub const PIECE_LEN: usize = 500;
@@ -34,8 +36,8 @@ pub enum ListKind {
     Arms,
 }
 
-type Template<'a> = Box<dyn Fn(&[TokenStream]) -> TokenStream + 'a>;
-type Elements<'a> = Box<dyn Fn(Range<usize>) -> TokenStream + 'a>;
+type Template<'a> = Box<dyn Fn(&[TokenStream]) -> TokenStream + Sync + 'a>;
+type Elements<'a> = Box<dyn Fn(Range<usize>) -> TokenStream + Sync + 'a>;
 
 /// One list in a [`Pieced`] item: its elements' tokens, built a range at a time.
 pub struct List<'a> {
@@ -48,7 +50,7 @@ impl<'a> List<'a> {
     pub fn new(
         kind: ListKind,
         len: usize,
-        elements: impl Fn(Range<usize>) -> TokenStream + 'a,
+        elements: impl Fn(Range<usize>) -> TokenStream + Sync + 'a,
     ) -> Self {
         Self {
             kind,
@@ -74,7 +76,7 @@ impl<'a> Pieced<'a> {
     /// `template` receives the tokens of each list, in the order of `lists`.
     pub fn new(
         lists: Vec<List<'a>>,
-        template: impl Fn(&[TokenStream]) -> TokenStream + 'a,
+        template: impl Fn(&[TokenStream]) -> TokenStream + Sync + 'a,
     ) -> Self {
         Self {
             template: Box::new(template),
@@ -94,31 +96,50 @@ impl<'a> Pieced<'a> {
     }
 
     /// The item's text, as [`format_chunk`] prints its [`Self::whole`] tokens, built
-    /// `piece_len` elements at a time.
+    /// `piece_len` elements at a time, the pieces shared among the cores.
     pub fn format(&self, piece_len: usize, what: &str) -> Result<String, Diagnostic> {
         let piece_len = piece_len.max(1);
-        let markers: Vec<(TokenStream, TokenStream)> = self
-            .lists
-            .iter()
-            .enumerate()
-            .map(|(k, l)| (marker(l.kind, &start_name(k)), marker(l.kind, &end_name(k))))
-            .collect();
-        let empty: Vec<TokenStream> = markers.iter().map(|(s, e)| quote!(#s #e)).collect();
-        let skeleton = format_chunk((self.template)(&empty), what)?;
-        let mut bodies = vec![String::new(); self.lists.len()];
+        let skeleton = format_chunk((self.template)(&self.empty_slots()), what)?;
+        let mut jobs = Vec::new();
         for (k, list) in self.lists.iter().enumerate() {
             let mut start = 0;
             while start < list.len {
-                let range = start..(start + piece_len).min(list.len);
-                start = range.end;
-                let mut slots = empty.clone();
-                let (s, e) = &markers[k];
-                let elements = (list.elements)(range);
-                slots[k] = quote!(#s #elements #e);
-                let text = format_chunk((self.template)(&slots), what)?;
-                let (from, to) = marker_lines(&text, k, what)?;
-                bodies[k].extend(text.split_inclusive('\n').take(to).skip(from + 1));
+                let end = (start + piece_len).min(list.len);
+                jobs.push((k, start..end));
+                start = end;
             }
+        }
+        let done: Vec<Mutex<Option<Result<String, Diagnostic>>>> =
+            jobs.iter().map(|_| Mutex::new(None)).collect();
+        let next = AtomicUsize::new(0);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(jobs.len())
+            .max(1);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| {
+                    // Tokens are not shared between threads: each has its markers.
+                    let empty = self.empty_slots();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((k, range)) = jobs.get(i) else { break };
+                        let text = self.piece(&empty, *k, range.clone(), what);
+                        if let Ok(mut slot) = done[i].lock() {
+                            *slot = Some(text);
+                        }
+                    }
+                });
+            }
+        });
+        let mut bodies = vec![String::new(); self.lists.len()];
+        for ((k, _), slot) in jobs.iter().zip(done) {
+            let text = slot
+                .into_inner()
+                .ok()
+                .flatten()
+                .ok_or_else(|| internal(what))??;
+            bodies[*k].push_str(&text);
         }
         let mut out =
             String::with_capacity(skeleton.len() + bodies.iter().map(String::len).sum::<usize>());
@@ -132,7 +153,7 @@ impl<'a> Pieced<'a> {
             }
             match (0..self.lists.len()).find(|&k| starts_with_ident(line, &start_name(k))) {
                 Some(k) => {
-                    out.push_str(&bodies[k]);
+                    out.push_str(&std::mem::take(&mut bodies[k]));
                     skip_until = Some(end_name(k));
                 }
                 None => out.push_str(line),
@@ -142,6 +163,38 @@ impl<'a> Pieced<'a> {
             return Err(internal(what));
         }
         Ok(out)
+    }
+
+    /// Each list as its two markers only.
+    fn empty_slots(&self) -> Vec<TokenStream> {
+        (0..self.lists.len())
+            .map(|k| {
+                let (s, e) = self.markers(k);
+                quote!(#s #e)
+            })
+            .collect()
+    }
+
+    fn markers(&self, k: usize) -> (TokenStream, TokenStream) {
+        let kind = self.lists[k].kind;
+        (marker(kind, &start_name(k)), marker(kind, &end_name(k)))
+    }
+
+    /// The lines of the elements `range` of list `k`, printed in their item.
+    fn piece(
+        &self,
+        empty: &[TokenStream],
+        k: usize,
+        range: Range<usize>,
+        what: &str,
+    ) -> Result<String, Diagnostic> {
+        let mut slots = empty.to_vec();
+        let (s, e) = self.markers(k);
+        let elements = (self.lists[k].elements)(range);
+        slots[k] = quote!(#s #elements #e);
+        let text = format_chunk((self.template)(&slots), what)?;
+        let (from, to) = marker_lines(&text, k, what)?;
+        Ok(text.split_inclusive('\n').take(to).skip(from + 1).collect())
     }
 }
 

@@ -14,29 +14,36 @@ impl TypeEmitter<'_> {
     /// between variants and wire values are lists printed in pieces when long (an
     /// enum of 200,000 values is three items of 200,000 elements).
     pub(super) fn emit_enum<'s>(
-        &self,
-        def: &TypeDef,
+        &'s self,
+        id: TypeId,
+        def: &'s TypeDef,
         doc: &Doc,
         e: &'s EnumDef,
-        cfg: &TokenStream,
     ) -> Vec<Part<'s>> {
-        let name = ident(&def.name);
         let mut ddoc = doc.clone();
         ddoc.notes.push(
             "Values this version does not know are kept in `Unknown` and sent back unchanged."
                 .into(),
         );
-        let doc = docs::attrs(&docs::lines(&ddoc, &format!("The `{}` values.", def.name)));
+        let doc_lines = docs::lines(&ddoc, &format!("The `{}` values.", def.name));
         let mut ns = Namespace::new();
         e.variants.iter().for_each(|v| ns.reserve(&v.name));
-        let unknown = format_ident!("{}", ns.claim("Unknown"));
+        let unknown = ns.claim("Unknown");
         let default_value = def
             .doc
             .default
             .as_ref()
             .and_then(|d| e.variants.iter().find(|v| &v.value == d))
             .map(|v| v.name.clone());
-        let derive_default = default_value.as_ref().map(|_| quote!(Default,));
+        let has_default = default_value.is_some();
+        // What each template needs, built again in whichever thread prints a piece.
+        let common = move || {
+            (
+                ident(&def.name),
+                format_ident!("{}", unknown),
+                self.gate(id).cfg,
+            )
+        };
         let n = e.variants.len();
         let variants = List::new(ListKind::Variants, n, move |r: Range<usize>| {
             let mut out = TokenStream::new();
@@ -82,8 +89,11 @@ impl TypeEmitter<'_> {
             }
         };
         let decl = {
-            let (name, unknown, cfg) = (name.clone(), unknown.clone(), cfg.clone());
+            let common = common.clone();
             move |slots: &[TokenStream]| {
+                let (name, unknown, cfg) = common();
+                let doc = docs::attrs(&doc_lines);
+                let derive_default = has_default.then(|| quote!(Default,));
                 let variants = &slots[0];
                 let (copy, held) = match repr {
                     EnumRepr::String => (None, quote!(String)),
@@ -103,8 +113,9 @@ impl TypeEmitter<'_> {
             }
         };
         let to_wire = {
-            let (name, unknown, cfg) = (name.clone(), unknown.clone(), cfg.clone());
+            let common = common.clone();
             move |slots: &[TokenStream]| {
+                let (name, unknown, cfg) = common();
                 let arms = &slots[0];
                 match repr {
                     EnumRepr::String => quote! {
@@ -135,8 +146,9 @@ impl TypeEmitter<'_> {
             }
         };
         let from_wire = {
-            let (name, unknown, cfg) = (name.clone(), unknown, cfg.clone());
+            let common = common.clone();
             move |slots: &[TokenStream]| {
+                let (name, unknown, cfg) = common();
                 let arms = &slots[0];
                 match repr {
                     EnumRepr::String => quote! {
@@ -174,7 +186,10 @@ impl TypeEmitter<'_> {
                 vec![List::new(ListKind::Arms, n, arms(false))],
                 from_wire,
             )),
-            Part::Tokens(Self::enum_impls(&name, repr, cfg)),
+            Part::Tokens({
+                let (name, _, cfg) = common();
+                Self::enum_impls(&name, repr, &cfg)
+            }),
         ]
     }
 

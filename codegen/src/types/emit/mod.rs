@@ -114,7 +114,7 @@ impl<'a> TypeEmitter<'a> {
 
     /// The definitions with these ids (for emitting in parallel chunks), long
     /// items as [`Pieced`] ones.
-    pub fn emit_parts(&self, ids: &[usize]) -> Vec<Part<'a>> {
+    pub fn emit_parts(&self, ids: &[usize]) -> Vec<Part<'_>> {
         let mut out = Vec::new();
         for &i in ids {
             out.extend(self.emit_def(TypeId(i), &self.space.defs[i]));
@@ -130,7 +130,7 @@ impl<'a> TypeEmitter<'a> {
         }
     }
 
-    fn emit_def(&self, id: TypeId, def: &'a TypeDef) -> Vec<Part<'a>> {
+    fn emit_def(&self, id: TypeId, def: &'a TypeDef) -> Vec<Part<'_>> {
         let name = ident(&def.name);
         let fallback = format!("The `{}` schema.", def.name);
         let gate = self.gate(id);
@@ -169,7 +169,7 @@ impl<'a> TypeEmitter<'a> {
                 }
             }
             TypeKind::Struct(s) => self.emit_struct(id, def, &doc, s, cfg),
-            TypeKind::Enum(e) => return self.emit_enum(def, &doc, e, cfg),
+            TypeKind::Enum(e) => return self.emit_enum(id, def, &doc, e),
             TypeKind::Union(u) => self.emit_union(def, &doc, u, cfg),
         };
         vec![Part::Tokens(tokens)]
