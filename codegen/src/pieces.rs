@@ -13,8 +13,12 @@
 //! printing the whole item gives (a test holds the two equal).
 //!
 //! This relies on prettyplease printing each element of these lists on lines
-//! of its own whatever its neighbours, which holds for enum variants and match
-//! arms (each ends with a hard line break).
+//! of its own whatever its neighbours: enum variants, struct fields, match arms
+//! and statements end with a hard line break, and a tuple, an array, a struct
+//! expression or a parameter list too long for a line has one element per line.
+//! So that the last holds for every piece and for the item with empty lists,
+//! pieces are of even length (at least half of [`PIECE_LEN`]) and markers are
+//! longer than half a line.
 
 use crate::diagnostics::Diagnostic;
 use crate::output::format_chunk;
@@ -30,10 +34,15 @@ pub const PIECE_LEN: usize = 500;
 /// What the elements of a list are, which decides how its markers are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListKind {
-    /// Variants of an enum (`Name,`).
-    Variants,
+    /// Elements followed by commas: enum variants, tuple and array elements.
+    Commas,
+    /// `name: value` or `name: Type` with commas: struct fields, fields of a
+    /// struct expression, function parameters.
+    Fields,
     /// Arms of a `match` (`pattern => value,`).
     Arms,
+    /// Statements of a block.
+    Stmts,
 }
 
 type Template<'a> = Box<dyn Fn(&[TokenStream]) -> TokenStream + Sync + 'a>;
@@ -102,11 +111,9 @@ impl<'a> Pieced<'a> {
         let skeleton = format_chunk((self.template)(&self.empty_slots()), what)?;
         let mut jobs = Vec::new();
         for (k, list) in self.lists.iter().enumerate() {
-            let mut start = 0;
-            while start < list.len {
-                let end = (start + piece_len).min(list.len);
-                jobs.push((k, start..end));
-                start = end;
+            let count = list.len.div_ceil(piece_len);
+            for i in 0..count {
+                jobs.push((k, i * list.len / count..(i + 1) * list.len / count));
             }
         }
         let done: Vec<Mutex<Option<Result<String, Diagnostic>>>> =
@@ -198,19 +205,22 @@ impl<'a> Pieced<'a> {
     }
 }
 
+/// Marker names: longer than half a line, so that two never share one.
 fn start_name(k: usize) -> String {
-    format!("__PIECE_START_{k}__")
+    format!("__PIECE_{k}_STARTS_HERE_{}", "_".repeat(50))
 }
 
 fn end_name(k: usize) -> String {
-    format!("__PIECE_END_{k}__")
+    format!("__PIECE_{k}_ENDS_HERE_{}", "_".repeat(50))
 }
 
 fn marker(kind: ListKind, name: &str) -> TokenStream {
     let name = format_ident!("{}", name);
     match kind {
-        ListKind::Variants => quote!(#name,),
+        ListKind::Commas => quote!(#name,),
+        ListKind::Fields => quote!(#name: (),),
         ListKind::Arms => quote!(#name => {}),
+        ListKind::Stmts => quote!(#name;),
     }
 }
 
@@ -297,7 +307,7 @@ mod tests {
     use super::*;
 
     fn sample(n: usize) -> Pieced<'static> {
-        let variants = List::new(ListKind::Variants, n, |r: Range<usize>| {
+        let variants = List::new(ListKind::Commas, n, |r: Range<usize>| {
             r.map(|i| {
                 let v = format_ident!("Value{}", i);
                 let doc = format!(" `value-{i}`");

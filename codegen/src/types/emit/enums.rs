@@ -45,7 +45,7 @@ impl TypeEmitter<'_> {
             )
         };
         let n = e.variants.len();
-        let variants = List::new(ListKind::Variants, n, move |r: Range<usize>| {
+        let variants = List::new(ListKind::Commas, n, move |r: Range<usize>| {
             let mut out = TokenStream::new();
             for v in &e.variants[r] {
                 let vname = ident(&v.name);

@@ -168,7 +168,7 @@ impl<'a> TypeEmitter<'a> {
                     }
                 }
             }
-            TypeKind::Struct(s) => self.emit_struct(id, def, &doc, s, cfg),
+            TypeKind::Struct(s) => return self.emit_struct(id, def, &doc, s),
             TypeKind::Enum(e) => return self.emit_enum(id, def, &doc, e),
             TypeKind::Union(u) => self.emit_union(def, &doc, u, cfg),
         };
@@ -246,6 +246,47 @@ mod tests {
             let whole = crate::output::format_chunk(emitter.emit_ids(&[id]), "test").unwrap();
             let pieced = crate::pieces::format_parts(emitter.emit_parts(&[id]), "test").unwrap();
             assert!(whole.matches(" => ").count() > 2 * n, "{name}");
+            assert_eq!(pieced, whole, "{name}");
+        }
+    }
+
+    /// A struct of more members than a piece prints, in pieces, the text it prints
+    /// whole: every list (fields, writes, locals, arms, inits, arguments, names).
+    #[test]
+    fn wide_structs_print_in_pieces_as_they_print_whole() {
+        let n = crate::pieces::PIECE_LEN * 2 + 5;
+        let mut properties = serde_json::Map::new();
+        let mut required = Vec::new();
+        for i in 0..n {
+            let schema = match i % 6 {
+                0 => json!({"type": "string"}),
+                1 => json!({"type": "integer", "format": "int64", "default": 3}),
+                2 => json!({"type": "boolean", "nullable": true}),
+                3 => {
+                    json!({"type": "array", "items": {"type": "string"}, "description": "A list\nof things."})
+                }
+                4 => json!({"$ref": "#/components/schemas/One"}),
+                _ => json!({}),
+            };
+            properties.insert(format!("p{i}"), schema);
+            if i % 4 == 0 {
+                required.push(json!(format!("p{i}")));
+            }
+        }
+        let r = resolve(
+            json!({
+                "One": {"type": "string", "enum": ["only"]},
+                "W": {"type": "object", "properties": properties.clone(), "required": required},
+                "V": {"type": "object", "properties": properties, "additionalProperties": {"type": "integer"}}
+            }),
+            json!({}),
+        );
+        let emitter = TypeEmitter::new(&r.space);
+        for name in ["W", "V"] {
+            let id = r.space.defs.iter().position(|d| d.name == name).unwrap();
+            let whole = crate::output::format_chunk(emitter.emit_ids(&[id]), "test").unwrap();
+            let pieced = crate::pieces::format_parts(emitter.emit_parts(&[id]), "test").unwrap();
+            assert!(whole.matches("map.next_value()").count() >= n, "{name}");
             assert_eq!(pieced, whole, "{name}");
         }
     }
