@@ -91,7 +91,15 @@ fn run(chunk: &Chunk, cx: &Context<'_>) -> Done {
             if let Some(c) = cx.commands {
                 client = client.with_commands(c);
             }
-            (client.emit_commands(ops), "command module")
+            let parts = client.emit_command_parts(ops);
+            let emit = start.elapsed();
+            let start = Instant::now();
+            let text = crate::pieces::format_parts(parts, "command module");
+            return Done {
+                text,
+                emit,
+                format: start.elapsed(),
+            };
         }
     };
     let emit = start.elapsed();

@@ -10,23 +10,25 @@ use crate::docs;
 use crate::features::Gate;
 use crate::names::ident;
 use crate::operations::{BodyKind, Operation, Param};
+use crate::pieces::{List, ListKind, Part, Pieced};
 use crate::types::IntKind;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use std::ops::Range;
 
 /// Help text is wrapped at this width (clap prints it as it is).
 const WIDTH: usize = 80;
 
 impl ClientEmitter<'_> {
-    /// The command of operation `index`: its table entry and its function.
-    pub(super) fn command(&self, index: usize, gate: &Gate) -> TokenStream {
+    /// The command of operation `index`: its table entry (its flags a list printed
+    /// in pieces when long: one per body member) and its function.
+    pub(super) fn command(&self, index: usize, gate: &Gate) -> Vec<Part<'_>> {
         let Some(command) = self.commands.and_then(|c| c.of_operation.get(index)) else {
-            return TokenStream::new();
+            return Vec::new();
         };
         let op = &self.built.operations[index];
         let cfg = &gate.cfg;
         let run = ident(&op.method_name);
-        let entry = command_const(op);
         let method = ident(&op.method_name);
 
         let mut args = Vec::new();
@@ -83,24 +85,65 @@ impl ClientEmitter<'_> {
             quote!(inv.send(request))
         };
 
-        let name = &command.name;
-        let group = op.tags.first().map(String::as_str).unwrap_or_default();
-        let summary = self.command_summary(op);
-        let about = self.command_about(op);
-        let example = format!("Example:\n  {}", self.command_example(op, command));
-        let flags: Vec<TokenStream> = op
-            .params
-            .iter()
-            .zip(&command.params)
-            .map(|(p, f)| flag_spec(f, &param_help(p), p.required, None))
-            .chain(command.members.iter().map(|m| {
+        let flags = List::new(
+            ListKind::Commas,
+            command.params.len() + command.members.len(),
+            move |r: Range<usize>| self.command_flags(index, r),
+        );
+        let entry = Pieced::new(vec![flags], move |slots| {
+            self.command_entry(index, &slots[0])
+        });
+        let function = quote! {
+            #cfg
+            fn #run<'a>(client: &'a Client, inv: &'a runtime::Invocation) -> Result<runtime::Pending<'a>, runtime::UsageError> {
+                #binding = client.#method(#(#args),*);
+                #sets
+                Ok(#call)
+            }
+        };
+        vec![Part::Pieced(entry), Part::Tokens(function)]
+    }
+
+    /// The flags `range` of the command of operation `index`: its parameters', then
+    /// its body members'.
+    fn command_flags(&self, index: usize, range: Range<usize>) -> TokenStream {
+        let Some(command) = self.commands.and_then(|c| c.of_operation.get(index)) else {
+            return TokenStream::new();
+        };
+        let op = &self.built.operations[index];
+        let params = command.params.len();
+        let mut out = TokenStream::new();
+        for i in range {
+            let flag = if i < params {
+                let (p, f) = (&op.params[i], &command.params[i]);
+                flag_spec(f, &param_help(p), p.required, None)
+            } else {
+                let m = &command.members[i - params];
                 let mut help = first_sentence(m.field.doc.description.as_deref());
                 if help.is_empty() {
                     help = format!("Sets the body member `{}`", m.field.wire);
                 }
                 flag_spec(&m.flag, &help, false, Some(&m.field.wire))
-            }))
-            .collect();
+            };
+            out.extend(quote!(#flag,));
+        }
+        out
+    }
+
+    /// The table entry of the command of operation `index`, with these flags.
+    fn command_entry(&self, index: usize, flags: &TokenStream) -> TokenStream {
+        let Some(command) = self.commands.and_then(|c| c.of_operation.get(index)) else {
+            return TokenStream::new();
+        };
+        let op = &self.built.operations[index];
+        let cfg = self.gate(index).cfg;
+        let run = ident(&op.method_name);
+        let entry = command_const(op);
+        let name = &command.name;
+        let group = op.tags.first().map(String::as_str).unwrap_or_default();
+        let summary = self.command_summary(op);
+        let about = self.command_about(op);
+        let example = format!("Example:\n  {}", self.command_example(op, command));
         let body = match &op.body {
             None => quote!(None),
             Some(b) => {
@@ -163,19 +206,13 @@ impl ClientEmitter<'_> {
                 summary: #summary,
                 about: #about,
                 example: #example,
-                flags: &[#(#flags),*],
+                flags: &[#flags],
                 body: #body,
                 pages: #pages,
                 errors: &[#(#errors),*],
                 run: #run,
             };
 
-            #cfg
-            fn #run<'a>(client: &'a Client, inv: &'a runtime::Invocation) -> Result<runtime::Pending<'a>, runtime::UsageError> {
-                #binding = client.#method(#(#args),*);
-                #sets
-                Ok(#call)
-            }
         }
     }
 
@@ -532,6 +569,11 @@ mod tests {
     use super::*;
 
     fn printed_command(paths: serde_json::Value) -> String {
+        printed_command_both(paths).0
+    }
+
+    /// The command printed whole, and printed in pieces.
+    fn printed_command_both(paths: serde_json::Value) -> (String, String) {
         let r = crate::test_support::resolve(serde_json::json!({}), paths);
         let types = crate::types::TypeEmitter::new(&r.space);
         let commands = crate::commands::Commands::of(&r.space, &r.operations);
@@ -546,7 +588,35 @@ mod tests {
         };
         let emitter =
             ClientEmitter::new(&r.space, &types, &r.operations, settings).with_commands(&commands);
-        crate::output::format_chunk(emitter.emit_commands(&[0]), "test").unwrap()
+        (
+            crate::output::format_chunk(emitter.emit_commands(&[0]), "test").unwrap(),
+            crate::pieces::format_parts(emitter.emit_command_parts(&[0]), "test").unwrap(),
+        )
+    }
+
+    /// A body of more members than a piece holds: a flag each, printed in pieces
+    /// as they print whole.
+    #[test]
+    fn the_flags_of_a_wide_body_print_in_pieces_as_they_print_whole() {
+        let n = crate::pieces::PIECE_LEN * 2 + 3;
+        let properties: serde_json::Map<String, serde_json::Value> = (0..n)
+            .map(|i| {
+                let schema = match i % 3 {
+                    0 => serde_json::json!({"type": "string", "description": "A member. More."}),
+                    1 => serde_json::json!({"type": "integer", "format": "int32"}),
+                    _ => serde_json::json!({"type": "array", "items": {"type": "boolean"}}),
+                };
+                (format!("m{i}"), schema)
+            })
+            .collect();
+        let (whole, pieced) = printed_command_both(serde_json::json!({"/w": {"post": {
+            "operationId": "wide",
+            "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": properties}}}},
+            "responses": {"204": {"description": "ok"}}
+        }}}));
+        assert!(whole.matches("runtime::FlagSpec {").count() > n, "{whole}");
+        assert_eq!(pieced, whole);
     }
 
     #[test]
