@@ -202,6 +202,7 @@ pub fn crate_files(input: Input<'_>) -> Result<Assembled, Vec<Diagnostic>> {
         },
     )
     .map_err(|d| vec![d])?;
+    let (emit, format) = (formatted.emit, formatted.format);
 
     let mut files = Vec::new();
     let client_mod = has_client.then(|| {
@@ -263,11 +264,17 @@ pub fn crate_files(input: Input<'_>) -> Result<Assembled, Vec<Diagnostic>> {
             )?,
         });
     }
+    // Each chunk's text is freed once copied into its file.
+    let mut texts = formatted.texts;
     for p in planned {
-        let mut text = fmt(p.head, &p.path)?;
-        for chunk in &formatted.texts[p.chunks] {
+        let head = fmt(p.head, &p.path)?;
+        let chunks = &mut texts[p.chunks];
+        let mut text =
+            String::with_capacity(head.len() + chunks.iter().map(|c| c.len() + 1).sum::<usize>());
+        text.push_str(&head);
+        for chunk in chunks {
             text.push('\n');
-            text.push_str(chunk);
+            text.push_str(&std::mem::take(chunk));
         }
         files.push(GeneratedFile {
             path: p.path.into(),
@@ -297,8 +304,8 @@ pub fn crate_files(input: Input<'_>) -> Result<Assembled, Vec<Diagnostic>> {
     });
     Ok(Assembled {
         files,
-        emit: formatted.emit,
-        format: formatted.format,
+        emit,
+        format,
     })
 }
 

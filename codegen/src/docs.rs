@@ -71,32 +71,39 @@ fn wrap(line: &str, width: usize) -> Vec<String> {
             || t.starts_with("```")
             || t.starts_with("~~~")
     };
+    // The line being cut is `prefix` (the continuation's indentation, after the
+    // first cut) followed by `rest`, a slice of `line`: each cut looks at a
+    // width's worth of text, so a long line is wrapped in linear time.
     let mut out = Vec::new();
-    let mut current = line.to_string();
-    let mut prefix_len = 0;
+    let mut prefix = "";
+    let mut rest = line;
     loop {
-        if current.chars().count() <= width {
-            out.push(current);
+        let prefix_chars = prefix.chars().count();
+        let shown = rest
+            .chars()
+            .take(width.saturating_sub(prefix_chars) + 1)
+            .count();
+        if prefix_chars + shown <= width {
+            out.push(format!("{prefix}{rest}"));
             break;
         }
+        // The first `width` characters, where the cut is looked for.
+        let head: String = prefix.chars().chain(rest.chars()).take(width).collect();
         // The last space within the width (past any indentation and marker) after
-        // which the rest does not start a block.
-        let limit = current
-            .char_indices()
-            .nth(width)
-            .map_or(current.len(), |(i, _)| i);
-        let floor = indent + marker.max(prefix_len);
-        let cut = current[..limit]
+        // which the rest does not start a block. Past the floor, a cut is in `rest`.
+        let floor = indent + marker.max(prefix.len());
+        let after = |i: usize| rest.get(i + 1 - prefix.len()..).unwrap_or("");
+        let cut = head
             .rmatch_indices(' ')
             .map(|(i, _)| i)
-            .find(|&i| i > floor && !starts_block(&current[i + 1..]));
+            .find(|&i| i > floor && i >= prefix.len() && !starts_block(after(i)));
         let Some(cut) = cut else {
-            out.push(current);
+            out.push(format!("{prefix}{rest}"));
             break;
         };
-        out.push(current[..cut].trim_end().to_string());
-        current = format!("{continuation}{}", current[cut + 1..].trim_start());
-        prefix_len = continuation.len();
+        out.push(head[..cut].trim_end().to_string());
+        rest = after(cut).trim_start();
+        prefix = &continuation;
     }
     out
 }

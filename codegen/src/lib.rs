@@ -22,6 +22,7 @@ mod normalize;
 pub mod operations;
 pub mod output;
 mod parallel;
+mod pieces;
 mod repair;
 pub mod reserved;
 pub mod runtime;
@@ -167,7 +168,12 @@ fn generate_here(source: &str, settings: &Settings) -> Result<Output, Vec<Diagno
     }
     let t2 = std::time::Instant::now();
 
-    let info = &doc.api.info;
+    // The document (its JSON value and its typed model) is not needed past this
+    // point: what emitting uses is taken out, and the rest freed before emitting.
+    let schemas = doc.api.components.as_ref().map_or(0, |c| c.schemas.len());
+    let server = default_server(&doc.api);
+    let info = doc.api.info.clone();
+    let crate_doc_of = |has_client| crate_doc(&doc.api, has_client);
     let crate_ident = settings.crate_name.replace('-', "_");
     let env_prefix = crate_ident.to_ascii_uppercase();
     let mut needs = needs::Needs::of(&space, &built);
@@ -182,10 +188,11 @@ fn generate_here(source: &str, settings: &Settings) -> Result<Output, Vec<Diagno
         env_prefix: &env_prefix,
         title: &info.title,
         api_version: &info.version,
-        default_server: default_server(&doc.api),
+        default_server: server,
         tls: needs.tls,
     };
-    let crate_doc = crate_doc(&doc.api, has_client);
+    let crate_doc = crate_doc_of(has_client);
+    drop(doc);
     let header = output::rust_header(&settings.command, &settings.source_label);
     let mut files = Vec::new();
     let (emit_time, format_time);
@@ -275,7 +282,7 @@ fn generate_here(source: &str, settings: &Settings) -> Result<Output, Vec<Diagno
         stats: Stats {
             operations: built.operations.len(),
             types: space.defs.len(),
-            schemas: doc.api.components.as_ref().map_or(0, |c| c.schemas.len()),
+            schemas,
             schema_types: space
                 .defs
                 .iter()

@@ -63,7 +63,19 @@ fn run(chunk: &Chunk, cx: &Context<'_>) -> Done {
     }
     let start = Instant::now();
     let (tokens, what) = match chunk {
-        Chunk::Types(ids) => (types.emit_ids(ids), "types module"),
+        // Long items are built while printed, a piece at a time: their time counts
+        // as formatting.
+        Chunk::Types(ids) => {
+            let parts = types.emit_parts(ids);
+            let emit = start.elapsed();
+            let start = Instant::now();
+            let text = crate::pieces::format_parts(parts, "types module");
+            return Done {
+                text,
+                emit,
+                format: start.elapsed(),
+            };
+        }
         Chunk::Ops(ops) => {
             let mut client = ClientEmitter::new(cx.space, &types, cx.built, cx.settings.clone());
             if let Some(f) = cx.features {
@@ -79,7 +91,15 @@ fn run(chunk: &Chunk, cx: &Context<'_>) -> Done {
             if let Some(c) = cx.commands {
                 client = client.with_commands(c);
             }
-            (client.emit_commands(ops), "command module")
+            let parts = client.emit_command_parts(ops);
+            let emit = start.elapsed();
+            let start = Instant::now();
+            let text = crate::pieces::format_parts(parts, "command module");
+            return Done {
+                text,
+                emit,
+                format: start.elapsed(),
+            };
         }
     };
     let emit = start.elapsed();

@@ -103,7 +103,8 @@ enum Command {
         /// Skip cargo-progenitor (no install, our figures only).
         #[arg(long)]
         no_progenitor: bool,
-        /// Run one part alone: `streaming` (a 1 GiB download's peak memory,
+        /// Run one part alone: `generation` (the generation table, ours against
+        /// cargo-progenitor's, written to bench/generation.md), `streaming` (a 1 GiB download's peak memory,
         /// written to bench/streaming.md) or `wide` (the "wide documents" table,
         /// bench/wide.md: an enum, an object and a discriminated union at ×1, ×2,
         /// ×4, ×8 of their width) or `program` (what the command-line program,
@@ -228,11 +229,14 @@ fn main() -> ExitCode {
                     .and_then(|()| xtask::streaming_bench::run(&root)),
                 Some("streaming") => xtask::streaming_bench::run(&root),
                 Some("wide") => xtask::bench::wide(&root, true),
+                Some("generation") => {
+                    xtask::bench::run_generation_only(&root, &root.join("../shared/corpus"))
+                }
                 Some("program") => {
                     xtask::bench::run_program_only(&root, &root.join("../shared/corpus"))
                 }
                 Some(other) => Err(anyhow::anyhow!(
-                    "no benchmark part `{other}` (there are: streaming, wide, program)"
+                    "no benchmark part `{other}` (there are: generation, streaming, wide, program)"
                 )),
             }
         }

@@ -11,22 +11,24 @@ use crate::docs;
 use crate::features::Gate;
 use crate::names::ident;
 use crate::operations::{BodyKind, EventData, Operation};
+use crate::pieces::{List, ListKind, Part, Pieced};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use std::ops::Range;
 
 /// Help text is wrapped at this width (clap prints it as it is).
 const WIDTH: usize = 80;
 
 impl ClientEmitter<'_> {
-    /// The command of operation `index`: its table entry and its function.
-    pub(super) fn command(&self, index: usize, gate: &Gate) -> TokenStream {
+    /// The command of operation `index`: its table entry (its flags a list printed
+    /// in pieces when long: one per body member) and its function.
+    pub(super) fn command(&self, index: usize, gate: &Gate) -> Vec<Part<'_>> {
         let Some(command) = self.commands.and_then(|c| c.of_operation.get(index)) else {
-            return TokenStream::new();
+            return Vec::new();
         };
         let op = &self.built.operations[index];
         let cfg = &gate.cfg;
         let run = ident(&op.method_name);
-        let entry = command_const(op);
         let method = ident(&op.method_name);
 
         let mut args = Vec::new();
@@ -95,6 +97,60 @@ impl ClientEmitter<'_> {
         } else {
             send
         };
+        let flags = List::new(
+            ListKind::Commas,
+            command.params.len() + command.members.len(),
+            move |r: Range<usize>| self.command_flags(index, r),
+        );
+        let entry = Pieced::new(vec![flags], move |slots| {
+            self.command_entry(index, &slots[0])
+        });
+        let function = quote! {
+            #cfg
+            fn #run<'a>(client: &'a Client, inv: &'a runtime::Invocation) -> Result<runtime::Pending<'a>, runtime::UsageError> {
+                #binding = client.#method(#(#args),*);
+                #sets
+                Ok(#call)
+            }
+        };
+        vec![Part::Pieced(entry), Part::Tokens(function)]
+    }
+
+    /// The flags `range` of the command of operation `index`: its parameters', then
+    /// its body members'.
+    fn command_flags(&self, index: usize, range: Range<usize>) -> TokenStream {
+        let Some(command) = self.commands.and_then(|c| c.of_operation.get(index)) else {
+            return TokenStream::new();
+        };
+        let op = &self.built.operations[index];
+        let params = command.params.len();
+        let mut out = TokenStream::new();
+        for i in range {
+            let flag = if i < params {
+                let (p, f) = (&op.params[i], &command.params[i]);
+                flag_spec(f, &param_help(p), p.required, None)
+            } else {
+                let m = &command.members[i - params];
+                let mut help = first_sentence(m.field.doc.description.as_deref());
+                if help.is_empty() {
+                    help = format!("Sets the body member `{}`", m.field.wire);
+                }
+                flag_spec(&m.flag, &help, false, Some(&m.field.wire))
+            };
+            out.extend(quote!(#flag,));
+        }
+        out
+    }
+
+    /// The table entry of the command of operation `index`, with these flags.
+    fn command_entry(&self, index: usize, flags: &TokenStream) -> TokenStream {
+        let Some(command) = self.commands.and_then(|c| c.of_operation.get(index)) else {
+            return TokenStream::new();
+        };
+        let op = &self.built.operations[index];
+        let cfg = self.gate(index).cfg;
+        let run = ident(&op.method_name);
+        let entry = command_const(op);
         let ask_events = matches!(
             command.reading,
             Reading::Streamed {
@@ -102,25 +158,11 @@ impl ClientEmitter<'_> {
                 ..
             }
         );
-
         let name = &command.name;
         let group = op.tags.first().map(String::as_str).unwrap_or_default();
         let summary = self.command_summary(op);
         let about = self.command_about(op, &command.reading);
         let example = format!("Example:\n  {}", self.command_example(op, command));
-        let flags: Vec<TokenStream> = op
-            .params
-            .iter()
-            .zip(&command.params)
-            .map(|(p, f)| flag_spec(f, &param_help(p), p.required, None))
-            .chain(command.members.iter().map(|m| {
-                let mut help = first_sentence(m.field.doc.description.as_deref());
-                if help.is_empty() {
-                    help = format!("Sets the body member `{}`", m.field.wire);
-                }
-                flag_spec(&m.flag, &help, false, Some(&m.field.wire))
-            }))
-            .collect();
         let body = match &op.body {
             None => quote!(None),
             Some(b) => {
@@ -183,20 +225,13 @@ impl ClientEmitter<'_> {
                 summary: #summary,
                 about: #about,
                 example: #example,
-                flags: &[#(#flags),*],
+                flags: &[#flags],
                 body: #body,
                 pages: #pages,
                 ask_events: #ask_events,
                 errors: &[#(#errors),*],
                 run: #run,
             };
-
-            #cfg
-            fn #run<'a>(client: &'a Client, inv: &'a runtime::Invocation) -> Result<runtime::Pending<'a>, runtime::UsageError> {
-                #binding = client.#method(#(#args),*);
-                #sets
-                Ok(#call)
-            }
         }
     }
 
@@ -536,54 +571,4 @@ fn command_const(op: &Operation) -> proc_macro2::Ident {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn printed_command(paths: serde_json::Value) -> String {
-        let r = crate::test_support::resolve(serde_json::json!({}), paths);
-        let types = crate::types::TypeEmitter::new(&r.space);
-        let commands = crate::commands::Commands::of(&r.space, &r.operations);
-        let settings = super::super::ClientSettings {
-            crate_ident: "t",
-            crate_name: "t",
-            env_prefix: "T",
-            title: "T",
-            api_version: "1",
-            default_server: None,
-            tls: false,
-        };
-        let emitter =
-            ClientEmitter::new(&r.space, &types, &r.operations, settings).with_commands(&commands);
-        crate::output::format_chunk(emitter.emit_commands(&[0]), "test").unwrap()
-    }
-
-    #[test]
-    fn a_command_reads_its_flags_into_the_request_and_pages_with_all() {
-        let text = printed_command(serde_json::json!({"/items/{id}": {"put": {
-            "operationId": "putItem",
-            "summary": "Put an item. More.",
-            "parameters": [
-                {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int32"}},
-                {"name": "skip", "in": "query", "schema": {"type": "integer"}},
-                {"name": "limit", "in": "query", "schema": {"type": "integer"}}
-            ],
-            "x-pagination": {"offset": "skip", "limit": "limit"},
-            "requestBody": {"required": true, "content": {"text/plain": {"schema": {"type": "string"}}}},
-            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "string"}}}}},
-                          "404": {"description": "gone"}}
-        }}}));
-        for needle in [
-            "let mut request = client.put_item(inv.required::<i32>(\"id\")?, inv.text_body()?);",
-            "if let Some(value) = inv.optional::<i64>(\"skip\")? {",
-            "request = request.skip(value);",
-            "inv.lines(request.stream())",
-            "summary: \"Put an item\",",
-            "kind: runtime::FlagKind::Integer {\n                min: i32::MIN as i128,",
-            "errors: &[(\"404\", \"NotFound\")],",
-            "example: \"Example:\\n  t put-item --id <id> --body @body.txt\",",
-            "pages: true,",
-        ] {
-            assert!(text.contains(needle), "{needle}\n{text}");
-        }
-    }
-}
+mod tests;

@@ -139,9 +139,14 @@ impl<'a> ClientEmitter<'a> {
 
     /// The commands of these operations (chunks are emitted in parallel).
     pub fn emit_commands(&self, indices: &[usize]) -> TokenStream {
+        crate::pieces::whole(self.emit_command_parts(indices))
+    }
+
+    /// The commands of these operations, long items as pieced ones.
+    pub fn emit_command_parts(&self, indices: &[usize]) -> Vec<crate::pieces::Part<'_>> {
         indices
             .iter()
-            .map(|&i| self.command(i, &self.gate(i)))
+            .flat_map(|&i| self.command(i, &self.gate(i)))
             .collect()
     }
 

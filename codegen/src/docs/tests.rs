@@ -119,3 +119,18 @@ fn long_examples_are_fenced() {
         vec!["Default: `\"y\"`"]
     );
 }
+
+/// A line of 100,000 words (a `new` listing the members of a wide object):
+/// every piece within the width, nothing lost, list items kept indented.
+#[test]
+fn very_long_lines_wrap_whole() {
+    let words: Vec<String> = (0..100_000).map(|i| format!("`member{i}`,")).collect();
+    let line = format!("  1. é {}", words.join(" "));
+    let lines = wrap(&line, 86);
+    assert!(lines.len() > 10_000);
+    assert!(lines.iter().all(|l| l.chars().count() <= 86), "width");
+    assert!(lines[1..].iter().all(|l| l.starts_with("     `")), "indent");
+    let rejoined: Vec<&str> = lines.iter().flat_map(|l| l.split_whitespace()).collect();
+    let original: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(rejoined, original);
+}

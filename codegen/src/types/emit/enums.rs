@@ -4,207 +4,260 @@ use super::super::*;
 use super::TypeEmitter;
 use crate::docs;
 use crate::names::{Namespace, ident};
+use crate::pieces::{List, ListKind, Part, Pieced};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
+use std::ops::Range;
 
 impl TypeEmitter<'_> {
-    pub(super) fn emit_enum(
-        &self,
-        def: &TypeDef,
+    /// The enum and its impls. The enum's variants and the arms of the two matches
+    /// between variants and wire values are lists printed in pieces when long (an
+    /// enum of 200,000 values is three items of 200,000 elements).
+    pub(super) fn emit_enum<'s>(
+        &'s self,
+        id: TypeId,
+        def: &'s TypeDef,
         doc: &Doc,
-        e: &EnumDef,
-        cfg: &TokenStream,
-    ) -> TokenStream {
-        let name = ident(&def.name);
+        e: &'s EnumDef,
+    ) -> Vec<Part<'s>> {
         let mut ddoc = doc.clone();
         ddoc.notes.push(
             "Values this version does not know are kept in `Unknown` and sent back unchanged."
                 .into(),
         );
-        let doc = docs::attrs(&docs::lines(&ddoc, &format!("The `{}` values.", def.name)));
+        let doc_lines = docs::lines(&ddoc, &format!("The `{}` values.", def.name));
         let mut ns = Namespace::new();
         e.variants.iter().for_each(|v| ns.reserve(&v.name));
-        let unknown = format_ident!("{}", ns.claim("Unknown"));
-        let mut variants = TokenStream::new();
-        let mut as_wire = TokenStream::new();
-        let mut from_wire = TokenStream::new();
+        let unknown = ns.claim("Unknown");
         let default_value = def
             .doc
             .default
             .as_ref()
             .and_then(|d| e.variants.iter().find(|v| &v.value == d))
             .map(|v| v.name.clone());
-        let derive_default = default_value.as_ref().map(|_| quote!(Default,));
-        for v in &e.variants {
-            let vname = ident(&v.name);
-            let wire_text = match &v.value {
-                serde_json::Value::String(s) => format!("`{s}`"),
-                other => format!("`{other}`"),
-            };
-            let mut lines = vec![wire_text];
-            if let Some(d) = &v.doc {
-                lines.push(String::new());
-                lines.extend(docs::markdown(d));
-            }
-            let vdoc = docs::attrs(&lines);
-            let default_attr =
-                (default_value.as_deref() == Some(v.name.as_str())).then(|| quote!(#[default]));
-            variants.extend(quote!(#vdoc #default_attr #vname,));
-            match (&v.value, e.repr) {
-                (serde_json::Value::String(s), EnumRepr::String) => {
-                    as_wire.extend(quote!(Self::#vname => #s,));
-                    from_wire.extend(quote!(#s => Self::#vname,));
+        let has_default = default_value.is_some();
+        // What each template needs, built again in whichever thread prints a piece.
+        let common = move || {
+            (
+                ident(&def.name),
+                format_ident!("{}", unknown),
+                self.gate(id).cfg,
+            )
+        };
+        let n = e.variants.len();
+        let variants = List::new(ListKind::Commas, n, move |r: Range<usize>| {
+            let mut out = TokenStream::new();
+            for v in &e.variants[r] {
+                let vname = ident(&v.name);
+                let wire_text = match &v.value {
+                    serde_json::Value::String(s) => format!("`{s}`"),
+                    other => format!("`{other}`"),
+                };
+                let mut lines = vec![wire_text];
+                if let Some(d) = &v.doc {
+                    lines.push(String::new());
+                    lines.extend(docs::markdown(d));
                 }
-                (val, _) => {
-                    let n = Literal::i64_unsuffixed(val.as_i64().unwrap_or_default());
-                    as_wire.extend(quote!(Self::#vname => #n,));
-                    from_wire.extend(quote!(#n => Self::#vname,));
-                }
+                let vdoc = docs::attrs(&lines);
+                let default_attr =
+                    (default_value.as_deref() == Some(v.name.as_str())).then(|| quote!(#[default]));
+                out.extend(quote!(#vdoc #default_attr #vname,));
             }
-        }
-        match e.repr {
-            EnumRepr::String => {
+            out
+        });
+        let repr = e.repr;
+        // `Self::Name => value,` (to the wire) or `value => Self::Name,` (from it).
+        let arms = move |to_wire: bool| {
+            move |r: Range<usize>| {
+                let mut out = TokenStream::new();
+                for v in &e.variants[r] {
+                    let vname = ident(&v.name);
+                    let wire = match (&v.value, repr) {
+                        (serde_json::Value::String(s), EnumRepr::String) => quote!(#s),
+                        (val, _) => {
+                            let n = Literal::i64_unsuffixed(val.as_i64().unwrap_or_default());
+                            quote!(#n)
+                        }
+                    };
+                    out.extend(if to_wire {
+                        quote!(Self::#vname => #wire,)
+                    } else {
+                        quote!(#wire => Self::#vname,)
+                    });
+                }
+                out
+            }
+        };
+        let decl = {
+            let common = common.clone();
+            move |slots: &[TokenStream]| {
+                let (name, unknown, cfg) = common();
+                let doc = docs::attrs(&doc_lines);
+                let derive_default = has_default.then(|| quote!(Default,));
+                let variants = &slots[0];
+                let (copy, held) = match repr {
+                    EnumRepr::String => (None, quote!(String)),
+                    EnumRepr::Integer => (Some(quote!(Copy,)), quote!(i64)),
+                };
                 quote! {
                     #doc
                     #cfg
-                    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default)]
+                    #[derive(Clone, #copy Debug, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default)]
                     #[non_exhaustive]
                     pub enum #name {
                         #variants
                         /// A value not listed in the API description, kept as it was sent.
-                        #unknown(String),
+                        #unknown(#held),
                     }
-
-                    #cfg
-
-                    impl #name {
-                        /// The value as it appears on the wire.
-                        pub fn as_str(&self) -> &str {
-                            match self {
-                                #as_wire
-                                Self::#unknown(value) => value,
-                            }
-                        }
-                    }
-
-                    #cfg
-
-                    impl From<&str> for #name {
-                        fn from(value: &str) -> Self {
-                            match value {
-                                #from_wire
-                                other => Self::#unknown(super::runtime::unknown_str(other)),
-                            }
-                        }
-                    }
-
-                    #cfg
-
-                    impl std::str::FromStr for #name {
-                        type Err = std::convert::Infallible;
-
-                        fn from_str(value: &str) -> Result<Self, Self::Err> {
-                            Ok(Self::from(value))
-                        }
-                    }
-
-                    #cfg
-
-                    impl std::fmt::Display for #name {
-                        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                            f.write_str(self.as_str())
-                        }
-                    }
-
-                    #cfg
-
-                    impl serde::Serialize for #name {
-                        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                            serializer.serialize_str(self.as_str())
-                        }
-                    }
-
-                    #cfg
-
-                    impl<'de> serde::Deserialize<'de> for #name {
-                        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                            super::runtime::deserialize_str_enum(deserializer)
-                        }
-                    }
-
                 }
             }
-            EnumRepr::Integer => {
-                quote! {
-                    #doc
-                    #cfg
-                    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default)]
-                    #[non_exhaustive]
-                    pub enum #name {
-                        #variants
-                        /// A value not listed in the API description, kept as it was sent.
-                        #unknown(i64),
-                    }
-
-                    #cfg
-
-                    impl #name {
-                        /// The value as it appears on the wire.
-                        pub fn as_i64(&self) -> i64 {
-                            match self {
-                                #as_wire
-                                Self::#unknown(value) => *value,
+        };
+        let to_wire = {
+            let common = common.clone();
+            move |slots: &[TokenStream]| {
+                let (name, unknown, cfg) = common();
+                let arms = &slots[0];
+                match repr {
+                    EnumRepr::String => quote! {
+                        #cfg
+                        impl #name {
+                            /// The value as it appears on the wire.
+                            pub fn as_str(&self) -> &str {
+                                match self {
+                                    #arms
+                                    Self::#unknown(value) => value,
+                                }
                             }
                         }
-                    }
-
-                    #cfg
-
-                    impl From<i64> for #name {
-                        fn from(value: i64) -> Self {
-                            match value {
-                                #from_wire
-                                other => Self::#unknown(super::runtime::unknown_int(other)),
+                    },
+                    EnumRepr::Integer => quote! {
+                        #cfg
+                        impl #name {
+                            /// The value as it appears on the wire.
+                            pub fn as_i64(&self) -> i64 {
+                                match self {
+                                    #arms
+                                    Self::#unknown(value) => *value,
+                                }
                             }
                         }
-                    }
-
-                    #cfg
-
-                    impl std::fmt::Display for #name {
-                        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                            write!(f, "{}", self.as_i64())
-                        }
-                    }
-
-                    #cfg
-
-                    impl std::str::FromStr for #name {
-                        type Err = std::num::ParseIntError;
-
-                        fn from_str(value: &str) -> Result<Self, Self::Err> {
-                            value.parse::<i64>().map(Self::from)
-                        }
-                    }
-
-                    #cfg
-
-                    impl serde::Serialize for #name {
-                        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                            serializer.serialize_i64(self.as_i64())
-                        }
-                    }
-
-                    #cfg
-
-                    impl<'de> serde::Deserialize<'de> for #name {
-                        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                            super::runtime::deserialize_int_enum(deserializer)
-                        }
-                    }
-
+                    },
                 }
             }
+        };
+        let from_wire = {
+            let common = common.clone();
+            move |slots: &[TokenStream]| {
+                let (name, unknown, cfg) = common();
+                let arms = &slots[0];
+                match repr {
+                    EnumRepr::String => quote! {
+                        #cfg
+                        impl From<&str> for #name {
+                            fn from(value: &str) -> Self {
+                                match value {
+                                    #arms
+                                    other => Self::#unknown(super::runtime::unknown_str(other)),
+                                }
+                            }
+                        }
+                    },
+                    EnumRepr::Integer => quote! {
+                        #cfg
+                        impl From<i64> for #name {
+                            fn from(value: i64) -> Self {
+                                match value {
+                                    #arms
+                                    other => Self::#unknown(super::runtime::unknown_int(other)),
+                                }
+                            }
+                        }
+                    },
+                }
+            }
+        };
+        vec![
+            Part::Pieced(Pieced::new(vec![variants], decl)),
+            Part::Pieced(Pieced::new(
+                vec![List::new(ListKind::Arms, n, arms(true))],
+                to_wire,
+            )),
+            Part::Pieced(Pieced::new(
+                vec![List::new(ListKind::Arms, n, arms(false))],
+                from_wire,
+            )),
+            Part::Tokens({
+                let (name, _, cfg) = common();
+                Self::enum_impls(&name, repr, &cfg)
+            }),
+        ]
+    }
+
+    /// The impls of an enum that do not list its values.
+    fn enum_impls(name: &proc_macro2::Ident, repr: EnumRepr, cfg: &TokenStream) -> TokenStream {
+        match repr {
+            EnumRepr::String => quote! {
+                #cfg
+                impl std::str::FromStr for #name {
+                    type Err = std::convert::Infallible;
+
+                    fn from_str(value: &str) -> Result<Self, Self::Err> {
+                        Ok(Self::from(value))
+                    }
+                }
+
+                #cfg
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+
+                #cfg
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+
+                #cfg
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        super::runtime::deserialize_str_enum(deserializer)
+                    }
+                }
+            },
+            EnumRepr::Integer => quote! {
+                #cfg
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(f, "{}", self.as_i64())
+                    }
+                }
+
+                #cfg
+                impl std::str::FromStr for #name {
+                    type Err = std::num::ParseIntError;
+
+                    fn from_str(value: &str) -> Result<Self, Self::Err> {
+                        value.parse::<i64>().map(Self::from)
+                    }
+                }
+
+                #cfg
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_i64(self.as_i64())
+                    }
+                }
+
+                #cfg
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        super::runtime::deserialize_int_enum(deserializer)
+                    }
+                }
+            },
         }
     }
 }

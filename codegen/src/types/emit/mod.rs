@@ -9,6 +9,7 @@ mod unions;
 use super::*;
 use crate::docs;
 use crate::names::ident;
+use crate::pieces::Part;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -106,9 +107,15 @@ impl<'a> TypeEmitter<'a> {
         self.emit_ids(&all)
     }
 
-    /// The definitions with these ids (for emitting in parallel chunks).
+    /// The definitions with these ids, whole.
     pub fn emit_ids(&self, ids: &[usize]) -> TokenStream {
-        let mut out = TokenStream::new();
+        crate::pieces::whole(self.emit_parts(ids))
+    }
+
+    /// The definitions with these ids (for emitting in parallel chunks), long
+    /// items as [`Pieced`] ones.
+    pub fn emit_parts(&self, ids: &[usize]) -> Vec<Part<'_>> {
+        let mut out = Vec::new();
         for &i in ids {
             out.extend(self.emit_def(TypeId(i), &self.space.defs[i]));
         }
@@ -123,14 +130,14 @@ impl<'a> TypeEmitter<'a> {
         }
     }
 
-    fn emit_def(&self, id: TypeId, def: &TypeDef) -> TokenStream {
+    fn emit_def(&self, id: TypeId, def: &'a TypeDef) -> Vec<Part<'_>> {
         let name = ident(&def.name);
         let fallback = format!("The `{}` schema.", def.name);
         let gate = self.gate(id);
         let cfg = &gate.cfg;
         let mut doc = def.doc.clone();
         doc.notes.extend(gate.note.clone());
-        match &def.kind {
+        let tokens = match &def.kind {
             TypeKind::Pending => TokenStream::new(),
             TypeKind::Alias(ty) => {
                 let doc = docs::attrs(&docs::lines(&doc, &fallback));
@@ -161,10 +168,11 @@ impl<'a> TypeEmitter<'a> {
                     }
                 }
             }
-            TypeKind::Struct(s) => self.emit_struct(id, def, &doc, s, cfg),
-            TypeKind::Enum(e) => self.emit_enum(def, &doc, e, cfg),
+            TypeKind::Struct(s) => return self.emit_struct(id, def, &doc, s),
+            TypeKind::Enum(e) => return self.emit_enum(id, def, &doc, e),
             TypeKind::Union(u) => self.emit_union(def, &doc, u, cfg),
-        }
+        };
+        vec![Part::Tokens(tokens)]
     }
 }
 
@@ -216,6 +224,70 @@ mod tests {
             "other => Self::Unknown(super::runtime::unknown_str(other))",
         ] {
             assert!(text.contains(needle), "{needle}\n{text}");
+        }
+    }
+
+    /// An enum longer than a piece prints, in pieces, the text it prints whole.
+    #[test]
+    fn long_enums_print_in_pieces_as_they_print_whole() {
+        let n = crate::pieces::PIECE_LEN * 2 + 7;
+        let strings: Vec<serde_json::Value> = (0..n).map(|i| json!(format!("v-{i}"))).collect();
+        let ints: Vec<serde_json::Value> = (0..n).map(|i| json!(i * 3)).collect();
+        let r = resolve(
+            json!({
+                "S": {"type": "string", "enum": strings, "default": "v-900", "description": "Many."},
+                "I": {"type": "integer", "enum": ints}
+            }),
+            json!({}),
+        );
+        let emitter = TypeEmitter::new(&r.space);
+        for name in ["S", "I"] {
+            let id = r.space.defs.iter().position(|d| d.name == name).unwrap();
+            let whole = crate::output::format_chunk(emitter.emit_ids(&[id]), "test").unwrap();
+            let pieced = crate::pieces::format_parts(emitter.emit_parts(&[id]), "test").unwrap();
+            assert!(whole.matches(" => ").count() > 2 * n, "{name}");
+            assert_eq!(pieced, whole, "{name}");
+        }
+    }
+
+    /// A struct of more members than a piece prints, in pieces, the text it prints
+    /// whole: every list (fields, writes, locals, arms, inits, arguments, names).
+    #[test]
+    fn wide_structs_print_in_pieces_as_they_print_whole() {
+        let n = crate::pieces::PIECE_LEN * 2 + 5;
+        let mut properties = serde_json::Map::new();
+        let mut required = Vec::new();
+        for i in 0..n {
+            let schema = match i % 6 {
+                0 => json!({"type": "string"}),
+                1 => json!({"type": "integer", "format": "int64", "default": 3}),
+                2 => json!({"type": "boolean", "nullable": true}),
+                3 => {
+                    json!({"type": "array", "items": {"type": "string"}, "description": "A list\nof things."})
+                }
+                4 => json!({"$ref": "#/components/schemas/One"}),
+                _ => json!({}),
+            };
+            properties.insert(format!("p{i}"), schema);
+            if i % 4 == 0 {
+                required.push(json!(format!("p{i}")));
+            }
+        }
+        let r = resolve(
+            json!({
+                "One": {"type": "string", "enum": ["only"]},
+                "W": {"type": "object", "properties": properties.clone(), "required": required},
+                "V": {"type": "object", "properties": properties, "additionalProperties": {"type": "integer"}}
+            }),
+            json!({}),
+        );
+        let emitter = TypeEmitter::new(&r.space);
+        for name in ["W", "V"] {
+            let id = r.space.defs.iter().position(|d| d.name == name).unwrap();
+            let whole = crate::output::format_chunk(emitter.emit_ids(&[id]), "test").unwrap();
+            let pieced = crate::pieces::format_parts(emitter.emit_parts(&[id]), "test").unwrap();
+            assert!(whole.matches("map.next_value()").count() >= n, "{name}");
+            assert_eq!(pieced, whole, "{name}");
         }
     }
 

@@ -4,8 +4,10 @@ use super::super::*;
 use super::TypeEmitter;
 use crate::docs;
 use crate::names::ident;
+use crate::pieces::{List, ListKind, Part, Pieced};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
+use std::ops::Range;
 
 impl TypeEmitter<'_> {
     fn field_type(&self, f: &Field) -> TokenStream {
@@ -19,57 +21,96 @@ impl TypeEmitter<'_> {
         }
     }
 
-    pub(super) fn emit_struct(
-        &self,
+    /// The field of `f` in the struct's declaration.
+    fn field_decl(&self, f: &Field, own_serde: bool) -> TokenStream {
+        let fname = ident(&f.name);
+        let fty = self.field_type(f);
+        let fallback = if f.flatten {
+            "Flattened members.".to_string()
+        } else {
+            format!("The `{}` member.", f.wire)
+        };
+        let fdoc = docs::attrs(&docs::lines(&f.doc, &fallback));
+        let wire = &f.wire;
+        let rename = (!f.flatten
+            && crate::names::ident_text(&f.name).trim_start_matches("r#") != f.wire)
+            .then(|| quote!(rename = #wire,));
+        let attr = match f.shape() {
+            _ if own_serde => TokenStream::new(),
+            FieldShape::Flatten => quote!(#[serde(flatten)]),
+            FieldShape::Plain | FieldShape::Nullable => match &rename {
+                Some(r) => quote!(#[serde(#r)]),
+                None => TokenStream::new(),
+            },
+            FieldShape::Optional => {
+                quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")])
+            }
+            FieldShape::OptionalJson => {
+                quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "super::runtime::keep_null")])
+            }
+            FieldShape::OptionalNullable => {
+                quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "super::runtime::double_option")])
+            }
+        };
+        quote! {
+            #fdoc
+            #attr
+            pub #fname: #fty,
+        }
+    }
+
+    /// `name: default,` in `Default` and in `new`.
+    fn default_init(&self, f: &Field) -> TokenStream {
+        let fname = ident(&f.name);
+        match self.default_expr(f) {
+            Some(e) => quote!(#fname: #e,),
+            None => quote!(#fname: Default::default(),),
+        }
+    }
+
+    /// A required member whose schema allows one value only (`type: LAYER2`) is
+    /// filled in rather than asked for: that value.
+    fn constant(&self, f: &Field) -> Option<TokenStream> {
+        let Ty::Named(id) = self.space.unalias(&f.ty) else {
+            return None;
+        };
+        let TypeKind::Enum(e) = &self.space.get(*id).kind else {
+            return None;
+        };
+        let [only] = e.variants.as_slice() else {
+            return None;
+        };
+        let (tname, vname) = (ident(self.space.name(*id)), ident(&only.name));
+        Some(quote!(#tname::#vname))
+    }
+
+    /// Whether `new` takes the member as an argument.
+    fn needs_arg(&self, f: &Field) -> bool {
+        match f.shape() {
+            FieldShape::Plain => self.constant(f).is_none(),
+            FieldShape::Flatten => !self.space.has_default(&f.ty),
+            _ => false,
+        }
+    }
+
+    /// The struct and its impls. Its fields, and the lists over them in its impls,
+    /// are printed in pieces when long (see [`crate::pieces`]).
+    pub(super) fn emit_struct<'s>(
+        &'s self,
         id: TypeId,
-        def: &TypeDef,
+        def: &'s TypeDef,
         doc: &Doc,
-        s: &StructDef,
-        cfg: &TokenStream,
-    ) -> TokenStream {
-        let name = ident(&def.name);
-        let doc = docs::attrs(&docs::lines(doc, &format!("The `{}` object.", def.name)));
+        s: &'s StructDef,
+    ) -> Vec<Part<'s>> {
+        let doc_lines = docs::lines(doc, &format!("The `{}` object.", def.name));
         // Structs with flattened parts keep serde's derive (it knows which members
         // a part takes); the others get their own, much smaller, impls.
         let own_serde = !s.fields.iter().any(|f| f.flatten);
-        let mut fields = TokenStream::new();
-        for f in &s.fields {
-            let fname = ident(&f.name);
-            let fty = self.field_type(f);
-            let fallback = if f.flatten {
-                "Flattened members.".to_string()
-            } else {
-                format!("The `{}` member.", f.wire)
-            };
-            let fdoc = docs::attrs(&docs::lines(&f.doc, &fallback));
-            let wire = &f.wire;
-            let rename = (!f.flatten
-                && crate::names::ident_text(&f.name).trim_start_matches("r#") != f.wire)
-                .then(|| quote!(rename = #wire,));
-            let attr = match f.shape() {
-                _ if own_serde => TokenStream::new(),
-                FieldShape::Flatten => quote!(#[serde(flatten)]),
-                FieldShape::Plain | FieldShape::Nullable => match &rename {
-                    Some(r) => quote!(#[serde(#r)]),
-                    None => TokenStream::new(),
-                },
-                FieldShape::Optional => {
-                    quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")])
-                }
-                FieldShape::OptionalJson => {
-                    quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "super::runtime::keep_null")])
-                }
-                FieldShape::OptionalNullable => {
-                    quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "super::runtime::double_option")])
-                }
-            };
-            fields.extend(quote! {
-                #fdoc
-                #attr
-                pub #fname: #fty,
-            });
-        }
-        if let Some((extra, ty)) = self.extra(s) {
+        let n = s.fields.len();
+        let name = move || ident(&def.name);
+        let cfg = move || self.gate(id).cfg;
+        let extra_field = move || {
+            let (extra, ty) = self.extra(s)?;
             let extra = ident(extra);
             let ty = match ty {
                 Ty::Json => quote!(serde_json::Map<String, serde_json::Value>),
@@ -84,102 +125,87 @@ impl TypeEmitter<'_> {
                     /// So is an explicit `null` sent for an optional member, under its name.
                 }
             });
-            fields.extend(quote! {
+            Some(quote! {
                 /// Members the API description does not list, kept so that nothing the
                 /// server sends is lost and a value serialises back unchanged.
                 #null_doc
                 #attr
                 pub #extra: #ty,
-            });
-        }
+            })
+        };
+        let extra_init = move || {
+            self.extra(s).map(|(e, _)| {
+                let e = ident(e);
+                quote!(#e: Default::default(),)
+            })
+        };
         let defaultable = self.space.has_default(&Ty::Named(id));
-        let defaults: Vec<(&Field, TokenStream)> = s
-            .fields
-            .iter()
-            .filter_map(|f| Some((f, self.default_expr(f)?)))
-            .collect();
-        let derive_default = (defaultable && defaults.is_empty()).then(|| quote!(Default,));
-        let derive_serde = (!own_serde).then(|| quote!(serde::Serialize, serde::Deserialize));
-        let mut out = quote! {
-            #doc
-            #cfg
-            #[derive(Clone, Debug, PartialEq, #derive_default #derive_serde)]
-            #[non_exhaustive]
-            pub struct #name {
-                #fields
-            }
-        };
-        if own_serde {
-            out.extend(self.serde_impls(def, s, cfg));
-        }
-        let init = |f: &Field| -> TokenStream {
-            let fname = ident(&f.name);
-            match defaults.iter().find(|(d, _)| std::ptr::eq(*d, f)) {
-                Some((_, e)) => quote!(#fname: #e,),
-                None => quote!(#fname: Default::default(),),
-            }
-        };
-        let extra_init = self.extra(s).map(|(e, _)| {
-            let e = ident(e);
-            quote!(#e: Default::default(),)
+        let has_defaults = s.fields.iter().any(|f| self.default_expr(f).is_some());
+        let derive_default = defaultable && !has_defaults;
+        let mut out = Vec::new();
+        let fields = List::new(ListKind::Fields, n, move |r: Range<usize>| {
+            s.fields[r]
+                .iter()
+                .map(|f| self.field_decl(f, own_serde))
+                .collect()
         });
-        if defaultable && !defaults.is_empty() {
-            let inits: TokenStream = s.fields.iter().map(init).collect();
-            out.extend(quote! {
+        out.push(Part::Pieced(Pieced::new(vec![fields], move |slots| {
+            let (name, cfg, doc) = (name(), cfg(), docs::attrs(&doc_lines));
+            let fields = &slots[0];
+            let extra = extra_field();
+            let derive_default = derive_default.then(|| quote!(Default,));
+            let derive_serde = (!own_serde).then(|| quote!(serde::Serialize, serde::Deserialize));
+            quote! {
+                #doc
                 #cfg
-                impl Default for #name {
-                    /// Every member unset, except those with a documented default.
-                    fn default() -> Self {
-                        Self { #inits #extra_init }
-                    }
+                #[derive(Clone, Debug, PartialEq, #derive_default #derive_serde)]
+                #[non_exhaustive]
+                pub struct #name {
+                    #fields
+                    #extra
                 }
-            });
+            }
+        })));
+        if own_serde {
+            out.extend(self.serde_impls(id, def, s));
         }
-        // A required member whose schema allows one value only (`type: LAYER2`) is
-        // filled in rather than asked for.
-        let constant = |f: &Field| -> Option<TokenStream> {
-            let Ty::Named(id) = self.space.unalias(&f.ty) else {
-                return None;
-            };
-            let TypeKind::Enum(e) = &self.space.get(*id).kind else {
-                return None;
-            };
-            let [only] = e.variants.as_slice() else {
-                return None;
-            };
-            let (tname, vname) = (ident(self.space.name(*id)), ident(&only.name));
-            Some(quote!(#tname::#vname))
+        let inits = move |r: Range<usize>| -> TokenStream {
+            s.fields[r].iter().map(|f| self.default_init(f)).collect()
         };
-        let needs_arg = |f: &Field| match f.shape() {
-            FieldShape::Plain => constant(f).is_none(),
-            FieldShape::Flatten => !self.space.has_default(&f.ty),
-            _ => false,
-        };
+        if defaultable && has_defaults {
+            out.push(Part::Pieced(Pieced::new(
+                vec![List::new(ListKind::Fields, n, inits)],
+                move |slots| {
+                    let (name, cfg, inits, extra_init) = (name(), cfg(), &slots[0], extra_init());
+                    quote! {
+                        #cfg
+                        impl Default for #name {
+                            /// Every member unset, except those with a documented default.
+                            fn default() -> Self {
+                                Self { #inits #extra_init }
+                            }
+                        }
+                    }
+                },
+            )));
+        }
         if s.fields
             .iter()
-            .any(|f| f.shape() == FieldShape::Plain || needs_arg(f))
+            .any(|f| f.shape() == FieldShape::Plain || self.needs_arg(f))
         {
-            let mut args = Vec::new();
-            let mut inits = TokenStream::new();
             let mut arg_docs = Vec::new();
             let mut fixed_docs = Vec::new();
+            let mut args_len = 0;
             for f in &s.fields {
-                let fname = ident(&f.name);
-                if needs_arg(f) {
-                    let t = self.ty(&f.ty);
-                    args.push(quote!(#fname: impl Into<#t>));
-                    inits.extend(quote!(#fname: #fname.into(),));
+                if self.needs_arg(f) {
+                    args_len += 1;
                     if !f.flatten {
                         arg_docs.push(format!("`{}`", f.wire));
                     }
-                } else if let (FieldShape::Plain, Some(value)) = (f.shape(), constant(f)) {
-                    inits.extend(quote!(#fname: #value,));
+                } else if f.shape() == FieldShape::Plain && self.constant(f).is_some() {
                     fixed_docs.push(format!("`{}`", f.wire));
-                } else {
-                    inits.extend(init(f));
                 }
             }
-            let allow = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
             let mut ndoc_text = if arg_docs.is_empty() {
                 "A value with the members that must always be present.".to_string()
             } else {
@@ -194,26 +220,69 @@ impl TypeEmitter<'_> {
                     fixed_docs.join(", ")
                 ));
             }
-            let ndoc = docs::attrs(&[ndoc_text]);
-            out.extend(quote! {
-                #cfg
-                impl #name {
-                    #ndoc
-                    #allow
-                    pub fn new(#(#args),*) -> Self {
-                        Self { #inits #extra_init }
-                    }
-                }
+            // The arguments are the fields `new` takes, in order.
+            let arg_fields: Vec<usize> = (0..n).filter(|&i| self.needs_arg(&s.fields[i])).collect();
+            let args = List::new(
+                ListKind::Fields,
+                arg_fields.len(),
+                move |r: Range<usize>| {
+                    arg_fields[r]
+                        .iter()
+                        .map(|&i| {
+                            let f = &s.fields[i];
+                            let (fname, t) = (ident(&f.name), self.ty(&f.ty));
+                            quote!(#fname: impl Into<#t>,)
+                        })
+                        .collect()
+                },
+            );
+            let new_inits = List::new(ListKind::Fields, n, move |r: Range<usize>| {
+                s.fields[r]
+                    .iter()
+                    .map(|f| {
+                        let fname = ident(&f.name);
+                        if self.needs_arg(f) {
+                            quote!(#fname: #fname.into(),)
+                        } else if let (FieldShape::Plain, Some(value)) =
+                            (f.shape(), self.constant(f))
+                        {
+                            quote!(#fname: #value,)
+                        } else {
+                            self.default_init(f)
+                        }
+                    })
+                    .collect()
             });
-            if args.is_empty() {
-                out.extend(quote! {
+            out.push(Part::Pieced(Pieced::new(
+                vec![args, new_inits],
+                move |slots| {
+                    let (name, cfg, extra_init) = (name(), cfg(), extra_init());
+                    let (args, inits) = (&slots[0], &slots[1]);
+                    let ndoc = docs::attrs(std::slice::from_ref(&ndoc_text));
+                    let allow =
+                        (args_len > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+                    quote! {
+                        #cfg
+                        impl #name {
+                            #ndoc
+                            #allow
+                            pub fn new(#args) -> Self {
+                                Self { #inits #extra_init }
+                            }
+                        }
+                    }
+                },
+            )));
+            if args_len == 0 {
+                let (name, cfg) = (name(), cfg());
+                out.push(Part::Tokens(quote! {
                     #cfg
                     impl Default for #name {
                         fn default() -> Self {
                             Self::new()
                         }
                     }
-                });
+                }));
             }
         }
         out

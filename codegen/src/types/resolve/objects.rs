@@ -97,6 +97,9 @@ impl<'d> Resolver<'d> {
     ) -> Vec<Field> {
         let mut ns = Namespace::new();
         let mut out = Vec::with_capacity(members.len() + pre.len());
+        // Looked up by hash: an object may have tens of thousands of members.
+        let required: std::collections::HashSet<&str> =
+            required.iter().map(String::as_str).collect();
         for m in members {
             let hint = format!("{owner}{}", camel(&m.wire));
             let is_ref = matches!(m.schema, ReferenceOr::Reference { .. });
@@ -116,7 +119,7 @@ impl<'d> Resolver<'d> {
             // Flags on the referenced schema apply to the member too.
             doc.read_only |= r.doc.read_only;
             doc.write_only |= r.doc.write_only;
-            let listed = required.iter().any(|x| x == &m.wire);
+            let listed = required.contains(m.wire.as_str());
             // A required read-only member is not sent; a required write-only one is
             // not received. Either way a value is not always there.
             let required = listed && !doc.read_only && !doc.write_only;
@@ -168,6 +171,7 @@ impl<'d> Resolver<'d> {
 
         let mut members: indexmap::IndexMap<String, Member<'_>> = indexmap::IndexMap::new();
         let mut required: Vec<String> = Vec::new();
+        let mut required_seen: std::collections::HashSet<String> = Default::default();
         let mut others: Vec<(ReferenceOr<&Schema>, String)> = Vec::new();
         let mut additional: Option<(&AdditionalProperties, String)> = None;
         let mut object = false;
@@ -212,7 +216,7 @@ impl<'d> Resolver<'d> {
                 }
             }
             for r in part.required {
-                if !required.contains(r) {
+                if required_seen.insert(r.clone()) {
                     required.push(r.clone());
                 }
             }
