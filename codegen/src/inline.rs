@@ -15,7 +15,7 @@
 //! the type resolver's.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, pointer_push};
-use crate::operations::{MAX_REF_HOPS, local_pointer};
+use crate::refs::local_pointer;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 
@@ -145,70 +145,31 @@ fn target(
     let Some(reference) = here.get("$ref").and_then(Value::as_str) else {
         return Some(here.clone());
     };
-    let mut reference = reference.to_string();
-    let mut hops = Vec::new();
-    let fail = |diags: &mut Diagnostics, code: &'static str, message: String, help: &str| {
-        diags.push(
-            Diagnostic::error(pointer_push(at, "$ref"), message)
-                .with_code(code)
-                .with_help(help)
-                .with_repair(repair(kind)),
-        );
-        kind.stand_in()
+    let limit = crate::limits::Limits::current().ref_depth;
+    let (value, pointer) = match crate::refs::follow(written, reference, limit) {
+        Ok(t) => (t.value, t.pointer),
+        Err(e) => {
+            diags.push(e.diagnostic(reference, at, &repair(kind)));
+            return kind.stand_in();
+        }
     };
-    loop {
-        let Some(pointer) = local_pointer(&reference) else {
-            return fail(
-                diags,
-                "external-ref",
-                format!("`$ref: {reference}` points outside this document"),
-                "bundle the document first (e.g. `redocly bundle`) so every reference is local",
+    if !kind.spec_allows_ref() {
+        diags.push(
+                Diagnostic::warning(
+                    pointer_push(at, "$ref"),
+                    format!(
+                        "OpenAPI allows no `$ref` in place of a {} object; it is followed to `{pointer}`",
+                        kind.noun()
+                    ),
+                )
+                .with_code("ref-not-allowed")
+                .with_help(format!(
+                    "write the {} here, or refer to the objects inside it (its `schema`, …)",
+                    kind.noun()
+                )),
             );
-        };
-        if hops.contains(&pointer) || hops.len() >= MAX_REF_HOPS {
-            return fail(
-                diags,
-                "ref-loop",
-                format!("`$ref: {reference}` is part of a loop of references"),
-                "make one of the references point at an actual object",
-            );
-        }
-        let Some(value) = written.pointer(pointer.trim_start_matches('#')) else {
-            return fail(
-                diags,
-                "unresolved-ref",
-                format!(
-                    "`$ref: {reference}` points nowhere: the document has nothing at that location"
-                ),
-                "check the spelling of the reference",
-            );
-        };
-        match value.get("$ref").and_then(Value::as_str) {
-            Some(next) => {
-                hops.push(pointer);
-                reference = next.to_string();
-            }
-            None => {
-                if !kind.spec_allows_ref() {
-                    diags.push(
-                        Diagnostic::warning(
-                            pointer_push(at, "$ref"),
-                            format!(
-                                "OpenAPI allows no `$ref` in place of a {} object; it is followed to `{pointer}`",
-                                kind.noun()
-                            ),
-                        )
-                        .with_code("ref-not-allowed")
-                        .with_help(format!(
-                            "write the {} here, or refer to the objects inside it (its `schema`, …)",
-                            kind.noun()
-                        )),
-                    );
-                }
-                return Some(value.clone());
-            }
-        }
     }
+    Some(value.clone())
 }
 
 /// Removes the member or item at `path`.

@@ -23,6 +23,7 @@ pub mod operations;
 pub mod output;
 mod parallel;
 mod pieces;
+mod refs;
 mod repair;
 pub mod reserved;
 pub mod runtime;

@@ -349,22 +349,15 @@ impl Visitor<'_, '_> {
     }
 }
 
+/// The schema a `$ref` leads to, the way generation follows it
+/// ([`crate::refs::follow`]); the schema itself when it is no reference or
+/// reaches nothing (generation reports those).
 fn resolve<'a>(schema: &'a Value, root: &'a Value) -> &'a Value {
-    let mut s = schema;
-    for _ in 0..16 {
-        match s
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-        {
-            Some(pointer) => match root.pointer(pointer) {
-                Some(next) => s = next,
-                None => return s,
-            },
-            None => return s,
-        }
-    }
-    s
+    let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
+        return schema;
+    };
+    let limit = crate::limits::Limits::current().ref_depth;
+    crate::refs::follow(root, reference, limit).map_or(schema, |t| t.value)
 }
 
 /// Whether a value fits a schema, as far as types, enums, required members and
@@ -492,6 +485,19 @@ mod tests {
         assert_eq!(
             check_value(&json!({}), &s, &root, 0).unwrap_err(),
             "the required member `a` is missing"
+        );
+    }
+
+    /// A percent-encoded reference (a schema named `A B`) is followed, so the
+    /// example behind it is checked (issue #24, B7).
+    #[test]
+    fn percent_encoded_references_are_followed() {
+        let root = json!({"components": {"schemas": {"A B": {"type": "integer"}}}});
+        let s = json!({"$ref": "#/components/schemas/A%20B"});
+        assert!(check_value(&json!(1), &s, &root, 0).is_ok());
+        assert_eq!(
+            check_value(&json!("x"), &s, &root, 0).unwrap_err(),
+            "expected integer, found a string"
         );
     }
 

@@ -71,7 +71,7 @@ pub mod types {
     pub type ClientBuilder = String;
     /// The `Error` values.
     ///
-    /// Values this version does not know are kept in `Unknown` and sent back unchanged.
+    /// Values this version does not know are kept in `Unknown2` and sent back unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
     pub enum Error {

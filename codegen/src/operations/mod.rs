@@ -12,7 +12,7 @@ use refs::path_item;
 use security::{schemes, security_names};
 
 pub use bodies::{is_event_stream, media_kind, reason};
-pub use refs::{MAX_REF_HOPS, follow_raw, local_pointer};
+pub use refs::follow_raw;
 
 use crate::diagnostics::{Diagnostic, pointer_push};
 use crate::http::{HttpMethod, PathTemplate};

@@ -2,6 +2,7 @@
 //! any location of the document.
 
 use super::*;
+use crate::refs::local_pointer;
 use openapiv3::Schema;
 
 /// A path item, following a `$ref` to wherever in the document it points, and the
@@ -43,7 +44,8 @@ pub(super) fn path_item<'d>(
 
 /// Follows a chain of `$ref`s through the raw document to a value that is not a
 /// reference: the value and its pointer. Reports a reference that points
-/// nowhere, outside the document, or into a loop, saying what is done instead
+/// nowhere, outside the document, into a loop or down a chain longer than
+/// `ref-depth` (in [`crate::refs`]' words), saying what is done instead
 /// (`repair`): an error `validate` fails on, and `generate` goes past.
 pub fn follow_raw<'d>(
     doc: &'d Document,
@@ -52,64 +54,23 @@ pub fn follow_raw<'d>(
     diags: &mut crate::diagnostics::Diagnostics,
     repair: &str,
 ) -> Option<(&'d Value, String)> {
-    let mut seen: Vec<String> = Vec::new();
-    let mut current = reference.to_string();
-    loop {
-        let Some(pointer) = local_pointer(&current) else {
-            diags.push(
-                Diagnostic::error(
-                    pointer_push(at, "$ref"),
-                    format!("`$ref: {current}` points outside this document"),
-                )
-                .with_code("external-ref")
-                .with_help(
-                    "bundle the document first (e.g. `redocly bundle`) so every reference is local",
-                )
-                .with_repair(repair),
-            );
-            return None;
-        };
-        if seen.contains(&pointer) || seen.len() >= MAX_REF_HOPS {
-            diags.push(
-                Diagnostic::error(
-                    pointer_push(at, "$ref"),
-                    format!("`$ref: {reference}` is part of a loop of references"),
-                )
-                .with_code("ref-loop")
-                .with_help("make one of the references point at an actual object")
-                .with_repair(repair),
-            );
-            return None;
-        }
-        let Some(value) = doc.raw.pointer(pointer.trim_start_matches('#')) else {
-            diags.push(
-                Diagnostic::error(pointer_push(at, "$ref"), format!("`$ref: {current}` points nowhere: the document has nothing at that location"))
-                    .with_code("unresolved-ref")
-                    .with_help("check the spelling of the reference")
-                    .with_repair(repair),
-            );
-            return None;
-        };
-        match value.get("$ref").and_then(Value::as_str) {
-            Some(next) => {
-                seen.push(pointer);
-                current = next.to_string();
-            }
-            None => return Some((value, pointer)),
+    match crate::refs::follow(
+        &doc.raw,
+        reference,
+        crate::limits::Limits::current().ref_depth,
+    ) {
+        Ok(target) => Some((target.value, target.pointer)),
+        Err(e) => {
+            diags.push(e.diagnostic(reference, at, repair));
+            None
         }
     }
 }
 
-/// References followed before a chain is called a loop.
-pub const MAX_REF_HOPS: usize = 64;
-
-/// A local reference (`#/…`) as a JSON pointer with its percent-escapes decoded, or
-/// `None` for a reference outside the document.
-pub fn local_pointer(reference: &str) -> Option<String> {
-    reference
-        .starts_with('#')
-        .then(|| crate::diagnostics::percent_decode(reference))
-}
+/// References between entries of `components/<kind>` followed as typed before
+/// the chain is handed to [`crate::refs::follow`], which tells a loop from a
+/// long chain and applies `ref-depth`.
+const MAX_TYPED_HOPS: usize = 16;
 
 impl<'d> OperationResolver<'_, '_, 'd> {
     /// Follows `$ref`s, into `#/components/<kind>/…` or to any other location of
@@ -130,7 +91,12 @@ impl<'d> OperationResolver<'_, '_, 'd> {
         let mut current = r;
         let mut pointer = at.to_string();
         let mut component = None;
-        for _ in 0..MAX_REF_HOPS {
+        // Entries of `components/<kind>` are borrowed as typed; a chain that
+        // leaves them, loops or runs long is followed (and reported) through the
+        // raw document instead.
+        let mut seen: Vec<String> = Vec::new();
+        let mut first = None;
+        loop {
             let reference = match current {
                 ReferenceOr::Item(t) => {
                     return Some(Found {
@@ -147,24 +113,21 @@ impl<'d> OperationResolver<'_, '_, 'd> {
                     .filter(|n| !n.contains('/'))
                     .map(crate::diagnostics::pointer_unescape)
             });
+            let first: &String = first.get_or_insert(reference);
             let entry = name
                 .as_ref()
+                .filter(|name| !seen.contains(name) && seen.len() < MAX_TYPED_HOPS)
                 .and_then(|name| doc.api.components.as_ref().and_then(|c| map(c).get(name)));
             match (entry, name) {
                 (Some(next), Some(name)) => {
                     pointer = pointer_push(&format!("#/components/{kind}"), &name);
+                    seen.push(name.clone());
                     component = Some(name);
                     current = next;
                 }
-                _ => return self.deref_raw(reference, kind, at),
+                _ => return self.deref_raw(first, kind, at),
             }
         }
-        self.resolver.diags.push(
-            Diagnostic::error(at, "this `$ref` is part of a loop of references")
-                .with_code("ref-loop")
-                .with_help("make one of the references point at an actual object"),
-        );
-        None
     }
 
     /// A reference to somewhere other than `components/<kind>`: read the object there.

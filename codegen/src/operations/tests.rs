@@ -130,3 +130,78 @@ fn path_item_references_are_followed() {
     assert_eq!(built.operations[0].path, "/a");
     assert_eq!(built.operations[0].pointer, "#/x-shared/item/get");
 }
+
+/// An optional object parameter whose type has `Default` (made by `new`, its only
+/// required member taking one value) can carry the paging numbers (issue #24, B4).
+#[test]
+fn paging_accepts_an_optional_object_whose_default_is_made_by_new() {
+    let r = crate::test_support::resolve(
+        json!({
+            "Kind": {"type": "string", "enum": ["page"]},
+            "Page": {"type": "object", "required": ["kind"], "properties": {
+                "kind": {"$ref": "#/components/schemas/Kind"},
+                "offset": {"type": "integer"}, "limit": {"type": "integer"}}}
+        }),
+        json!({"/items": {"get": {
+            "operationId": "list",
+            "parameters": [{"name": "page", "in": "query", "style": "deepObject", "explode": true,
+                            "schema": {"$ref": "#/components/schemas/Page"}}],
+            "x-pagination": {"offset": "page.offset", "limit": "page.limit"},
+            "responses": {"200": {"description": "ok", "content": {"application/json": {
+                "schema": {"type": "array", "items": {"type": "string"}}}}}}
+        }}}),
+    );
+    let op = &r.operations.operations[0];
+    assert!(
+        op.pagination.is_some(),
+        "{:?}",
+        r.diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+    );
+}
+
+/// A chain of `$ref`s to a parameter, each hop a reference to the next.
+fn chained_parameter(hops: usize) -> Value {
+    let mut chain = serde_json::Map::new();
+    for i in 0..hops {
+        chain.insert(
+            format!("p{i}"),
+            json!({"$ref": format!("#/x-chain/p{}", i + 1)}),
+        );
+    }
+    chain.insert(
+        format!("p{hops}"),
+        json!({"name": "q", "in": "query", "schema": {"type": "string"}}),
+    );
+    let mut d = doc(json!({"/a": {"get": {
+        "operationId": "a",
+        "parameters": [{"$ref": "#/x-chain/p0"}],
+        "responses": {"200": {"description": "ok"}}
+    }}}));
+    d["x-chain"] = Value::Object(chain);
+    d
+}
+
+/// A long chain of references is followed as far as `ref-depth` (256 unless
+/// raised), and one past it is called too deep, not a loop (issue #24, B6).
+#[test]
+fn a_long_chain_of_references_is_not_a_loop() {
+    let (built, d) = build_doc(chained_parameter(100));
+    assert!(
+        d.is_empty(),
+        "{:?}",
+        d.iter().map(ToString::to_string).collect::<Vec<_>>()
+    );
+    assert_eq!(built.operations[0].params.len(), 1);
+    let limit = crate::limits::Limits::current().ref_depth;
+    let (_, d) = build_doc(chained_parameter(limit + 1));
+    let codes: Vec<&str> = d.iter().map(|d| d.code).collect();
+    assert!(
+        codes.contains(&"limit") && !codes.contains(&"ref-loop"),
+        "{codes:?}"
+    );
+    let limit_diag = d.iter().find(|d| d.code == "limit").unwrap();
+    assert!(limit_diag.to_string().contains("ref-depth"), "{limit_diag}");
+}

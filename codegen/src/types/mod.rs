@@ -195,6 +195,9 @@ pub enum FieldShape {
 pub struct EnumDef {
     pub repr: EnumRepr,
     pub variants: Vec<EnumVariant>,
+    /// The catch-all variant that keeps values this version does not know
+    /// (`Unknown`, or `Unknown2` when a value already took that name).
+    pub unknown: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,8 +218,9 @@ pub struct UnionDef {
     pub variants: Vec<UnionVariant>,
     /// `discriminator.propertyName`, when the union is tagged.
     pub tag: Option<String>,
-    /// Whether a catch-all variant keeps values no listed variant accepts.
-    pub fallback: bool,
+    /// The catch-all variant that keeps values no listed variant accepts, when
+    /// there is one (`Unknown`, or `Unknown2` when a variant already took that name).
+    pub fallback: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -261,20 +265,95 @@ impl TypeSpace {
         current
     }
 
-    /// Whether `ty` has a `Default` implementation in the emitted code.
+    /// Whether `ty` has a `Default` implementation in the emitted code: for a
+    /// struct, whether [`TypeSpace::struct_default`] makes one.
     pub fn has_default(&self, ty: &Ty) -> bool {
+        self.has_default_within(ty, 0)
+    }
+
+    fn has_default_within(&self, ty: &Ty, depth: usize) -> bool {
+        // Flattened parts nest as deep as `allOf` does; a part of itself has none.
+        if depth > DEFAULT_DEPTH {
+            return false;
+        }
         match self.unalias(ty) {
             Ty::Named(id) => match &self.get(*id).kind {
-                TypeKind::Struct(s) => s.fields.iter().all(|f| match f.shape() {
-                    FieldShape::Plain => false,
-                    FieldShape::Flatten => self.has_default(&f.ty),
-                    _ => true,
-                }),
+                TypeKind::Struct(s) => self.struct_default_within(s, depth) != DefaultImpl::None,
                 _ => false,
             },
             Ty::String | Ty::Bool | Ty::Int(_) | Ty::Float | Ty::Json | Ty::Unit => true,
-            Ty::Box(inner) => self.has_default(inner),
+            Ty::Box(inner) => self.has_default_within(inner, depth + 1),
             t => t.is_container(),
         }
     }
+
+    /// How the struct gets `Default`: the one answer the emitter prints and
+    /// every other reader (flattened parts, `x-pagination`) asks.
+    pub fn struct_default(&self, s: &StructDef) -> DefaultImpl {
+        self.struct_default_within(s, 0)
+    }
+
+    fn struct_default_within(&self, s: &StructDef, depth: usize) -> DefaultImpl {
+        let flat_default = |f: &Field| self.has_default_within(&f.ty, depth + 1);
+        let every = |ok: &dyn Fn(&Field) -> bool| s.fields.iter().all(ok);
+        if every(&|f| match f.shape() {
+            FieldShape::Plain => false,
+            FieldShape::Flatten => flat_default(f),
+            _ => true,
+        }) {
+            DefaultImpl::Fields
+        } else if every(&|f| match f.shape() {
+            FieldShape::Plain => self.constant(f).is_some(),
+            FieldShape::Flatten => flat_default(f),
+            _ => true,
+        }) {
+            DefaultImpl::ViaNew
+        } else {
+            DefaultImpl::None
+        }
+    }
+
+    /// A required member whose schema allows one value only (`type: LAYER2`): the
+    /// enum and its only variant, which `new` fills in rather than asks for.
+    pub fn constant(&self, f: &Field) -> Option<(TypeId, &EnumVariant)> {
+        if f.shape() != FieldShape::Plain {
+            return None;
+        }
+        let Ty::Named(id) = self.unalias(&f.ty) else {
+            return None;
+        };
+        let TypeKind::Enum(e) = &self.get(*id).kind else {
+            return None;
+        };
+        match e.variants.as_slice() {
+            [only] => Some((*id, only)),
+            _ => None,
+        }
+    }
+
+    /// Whether the struct's `new` takes the member as an argument: a required
+    /// member that is not a constant, or a flattened part without `Default`.
+    pub fn new_takes(&self, f: &Field) -> bool {
+        match f.shape() {
+            FieldShape::Plain => self.constant(f).is_none(),
+            FieldShape::Flatten => !self.has_default(&f.ty),
+            _ => false,
+        }
+    }
+}
+
+/// How deep flattened parts are followed when asking whether a type has `Default`.
+const DEFAULT_DEPTH: usize = 64;
+
+/// How a struct gets `Default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultImpl {
+    /// Every member has a default of its own: derived, or written out when some
+    /// members have a documented default.
+    Fields,
+    /// `new` takes no argument (the required members are constants):
+    /// `impl Default { Self::new() }`.
+    ViaNew,
+    /// `new` needs arguments: no `Default`.
+    None,
 }

@@ -161,7 +161,7 @@ impl<'de> serde::Deserialize<'de> for DurationUnit {
 ///
 /// Available with any of the crate features `port-orders`, `ports`.
 ///
-/// Values this version does not know are kept in `Unknown` and sent back unchanged.
+/// Values this version does not know are kept in `Unknown2` and sent back unchanged.
 #[cfg(any(feature = "port-orders", feature = "ports"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

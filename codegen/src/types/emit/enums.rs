@@ -3,7 +3,7 @@
 use super::super::*;
 use super::TypeEmitter;
 use crate::docs;
-use crate::names::{Namespace, ident};
+use crate::names::ident;
 use crate::pieces::{List, ListKind, Part, Pieced};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -21,14 +21,11 @@ impl TypeEmitter<'_> {
         e: &'s EnumDef,
     ) -> Vec<Part<'s>> {
         let mut ddoc = doc.clone();
-        ddoc.notes.push(
-            "Values this version does not know are kept in `Unknown` and sent back unchanged."
-                .into(),
-        );
+        let unknown = &e.unknown;
+        ddoc.notes.push(format!(
+            "Values this version does not know are kept in `{unknown}` and sent back unchanged."
+        ));
         let doc_lines = docs::lines(&ddoc, &format!("The `{}` values.", def.name));
-        let mut ns = Namespace::new();
-        e.variants.iter().for_each(|v| ns.reserve(&v.name));
-        let unknown = ns.claim("Unknown");
         let default_value = def
             .doc
             .default
@@ -89,7 +86,6 @@ impl TypeEmitter<'_> {
             }
         };
         let decl = {
-            let common = common.clone();
             move |slots: &[TokenStream]| {
                 let (name, unknown, cfg) = common();
                 let doc = docs::attrs(&doc_lines);
@@ -113,7 +109,6 @@ impl TypeEmitter<'_> {
             }
         };
         let to_wire = {
-            let common = common.clone();
             move |slots: &[TokenStream]| {
                 let (name, unknown, cfg) = common();
                 let arms = &slots[0];
@@ -146,7 +141,6 @@ impl TypeEmitter<'_> {
             }
         };
         let from_wire = {
-            let common = common.clone();
             move |slots: &[TokenStream]| {
                 let (name, unknown, cfg) = common();
                 let arms = &slots[0];

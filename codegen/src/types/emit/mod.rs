@@ -227,6 +227,58 @@ mod tests {
         }
     }
 
+    /// A value called `Unknown` takes the plain name, so the catch-all becomes
+    /// `Unknown2`, and the doc names that variant (issue #24, B3).
+    #[test]
+    fn the_doc_names_the_real_catch_all_variant() {
+        let r = resolve(
+            json!({
+                "S": {"type": "string", "enum": ["Unknown", "on"]},
+                "U": {"oneOf": [
+                    {"$ref": "#/components/schemas/Unknown"},
+                    {"type": "object", "title": "Other", "properties": {"b": {"type": "string"}}}
+                ]},
+                "Unknown": {"type": "object", "properties": {"a": {"type": "string"}}}
+            }),
+            json!({}),
+        );
+        let emitter = TypeEmitter::new(&r.space);
+        let text = printed(&r, &emitter, "S");
+        assert!(text.contains("Unknown2(String),"), "{text}");
+        assert!(text.contains("kept in `Unknown2`"), "{text}");
+        assert!(!text.contains("kept in `Unknown` "), "{text}");
+        let text = printed(&r, &emitter, "U");
+        assert!(text.contains("Unknown2(serde_json::Value),"), "{text}");
+        assert!(text.contains("kept in `Unknown2`"), "{text}");
+    }
+
+    /// Whether a struct has `Default` has one answer: the printed impls and
+    /// `TypeSpace::has_default` agree, also for a struct whose only required
+    /// member can take one value (issue #24, B4).
+    #[test]
+    fn has_default_agrees_with_the_printed_impls() {
+        let r = resolve(
+            json!({
+                "Kind": {"type": "string", "enum": ["page"]},
+                "Fixed": {"type": "object", "required": ["kind"], "properties": {
+                    "kind": {"$ref": "#/components/schemas/Kind"}, "n": {"type": "integer"}}},
+                "Open": {"type": "object", "properties": {"n": {"type": "integer", "default": 3}}},
+                "Needs": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
+            }),
+            json!({}),
+        );
+        let emitter = TypeEmitter::new(&r.space);
+        for (name, expected) in [("Fixed", true), ("Open", true), ("Needs", false)] {
+            let text = printed(&r, &emitter, name);
+            let printed_default =
+                text.contains(&format!("impl Default for {name}")) || text.contains("Default,");
+            let id = r.space.defs.iter().position(|d| d.name == name).unwrap();
+            let answer = r.space.has_default(&Ty::Named(TypeId(id)));
+            assert_eq!(printed_default, expected, "{name}: {text}");
+            assert_eq!(answer, expected, "{name}: has_default");
+        }
+    }
+
     /// An enum longer than a piece prints, in pieces, the text it prints whole.
     #[test]
     fn long_enums_print_in_pieces_as_they_print_whole() {

@@ -68,29 +68,17 @@ impl TypeEmitter<'_> {
         }
     }
 
-    /// A required member whose schema allows one value only (`type: LAYER2`) is
-    /// filled in rather than asked for: that value.
+    /// The value `new` fills in for a member that can take one value only
+    /// ([`TypeSpace::constant`]).
     fn constant(&self, f: &Field) -> Option<TokenStream> {
-        let Ty::Named(id) = self.space.unalias(&f.ty) else {
-            return None;
-        };
-        let TypeKind::Enum(e) = &self.space.get(*id).kind else {
-            return None;
-        };
-        let [only] = e.variants.as_slice() else {
-            return None;
-        };
-        let (tname, vname) = (ident(self.space.name(*id)), ident(&only.name));
+        let (id, only) = self.space.constant(f)?;
+        let (tname, vname) = (ident(self.space.name(id)), ident(&only.name));
         Some(quote!(#tname::#vname))
     }
 
-    /// Whether `new` takes the member as an argument.
+    /// Whether `new` takes the member as an argument ([`TypeSpace::new_takes`]).
     fn needs_arg(&self, f: &Field) -> bool {
-        match f.shape() {
-            FieldShape::Plain => self.constant(f).is_none(),
-            FieldShape::Flatten => !self.space.has_default(&f.ty),
-            _ => false,
-        }
+        self.space.new_takes(f)
     }
 
     /// The struct and its impls. Its fields, and the lists over them in its impls,
@@ -139,7 +127,8 @@ impl TypeEmitter<'_> {
                 quote!(#e: Default::default(),)
             })
         };
-        let defaultable = self.space.has_default(&Ty::Named(id));
+        let default = self.space.struct_default(s);
+        let defaultable = default == DefaultImpl::Fields;
         let has_defaults = s.fields.iter().any(|f| self.default_expr(f).is_some());
         let derive_default = defaultable && !has_defaults;
         let mut out = Vec::new();
@@ -273,7 +262,7 @@ impl TypeEmitter<'_> {
                     }
                 },
             )));
-            if args_len == 0 {
+            if default == DefaultImpl::ViaNew {
                 let (name, cfg) = (name(), cfg());
                 out.push(Part::Tokens(quote! {
                     #cfg

@@ -3,7 +3,7 @@
 use super::super::*;
 use super::TypeEmitter;
 use crate::docs;
-use crate::names::{Namespace, ident};
+use crate::names::ident;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -17,19 +17,16 @@ impl TypeEmitter<'_> {
     ) -> TokenStream {
         let name = ident(&def.name);
         let mut ddoc = doc.clone();
-        let mut ns = Namespace::new();
-        u.variants.iter().for_each(|v| ns.reserve(&v.name));
-        let unknown = u.fallback.then(|| format_ident!("{}", ns.claim("Unknown")));
+        let unknown = u.fallback.as_ref().map(|u| format_ident!("{}", u));
         if let Some(tag) = &u.tag {
             ddoc.notes.push(format!(
                 "Which variant a value is follows from its `{tag}` member."
             ));
         }
-        if unknown.is_some() {
-            ddoc.notes.push(
-                "A value matching no listed variant is kept in `Unknown` and sent back unchanged."
-                    .into(),
-            );
+        if let Some(unknown) = &u.fallback {
+            ddoc.notes.push(format!(
+                "A value matching no listed variant is kept in `{unknown}` and sent back unchanged."
+            ));
         }
         let doc = docs::attrs(&docs::lines(
             &ddoc,

@@ -119,12 +119,17 @@ impl<'d> Resolver<'d> {
                 doc: descriptions.and_then(|d| d[i].as_str()).map(str::to_string),
             });
         }
+        let unknown = ns.claim("Unknown");
         self.new_def(
             target,
             hint,
             ptr,
             doc,
-            TypeKind::Enum(EnumDef { repr, variants }),
+            TypeKind::Enum(EnumDef {
+                repr,
+                variants,
+                unknown,
+            }),
         )
     }
 }

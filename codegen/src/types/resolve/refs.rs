@@ -10,6 +10,8 @@ use std::borrow::Cow;
 const ANY: &str = "the value may be any JSON (`serde_json::Value`)";
 
 impl<'d> Resolver<'d> {
+    /// Resolves a `$ref`: the named type it points at, created on first use for
+    /// pointers outside `#/components/schemas`.
     pub(super) fn follow(&mut self, reference: &str, at: &str) -> Resolved {
         let Some(target) = self.normalize_ref(reference, at) else {
             return Resolved {

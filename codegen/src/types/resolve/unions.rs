@@ -156,7 +156,7 @@ impl<'d> Resolver<'d> {
             } else {
                 None
             },
-            fallback: !any_catch_all,
+            fallback: (!any_catch_all).then(|| ns.claim("Unknown")),
         });
         Ty::Named(id)
     }

@@ -1,0 +1,176 @@
+//! One layer for reaching into the document by `$ref`.
+//!
+//! A reference is a URI fragment (`#/components/schemas/A%20B`): [`local_pointer`]
+//! turns it into the JSON pointer it names, percent-escapes decoded. [`follow`]
+//! walks a chain of references through the raw document to the first value that
+//! is not one, bounded by `ref-depth` ([`crate::limits::Limits`], raised with
+//! `CODEGEN_LIMITS`), and tells a loop from a chain that is merely long. Each way a
+//! reference can fail has one wording ([`RefError::diagnostic`]), whichever pass
+//! follows it: parameters, bodies, responses and path items (`operations`), the
+//! objects `inline` copies in, the examples `validate` checks, and the parts whose
+//! nullability the type resolver asks about.
+
+use crate::diagnostics::{Diagnostic, pointer_push};
+use crate::limits::Limits;
+use serde_json::Value;
+use std::collections::HashSet;
+
+/// A local reference (`#/…`) as a JSON pointer with its percent-escapes decoded, or
+/// `None` for a reference outside the document.
+pub fn local_pointer(reference: &str) -> Option<String> {
+    reference
+        .starts_with('#')
+        .then(|| crate::diagnostics::percent_decode(reference))
+}
+
+/// Where a chain of references ends: the value, and its pointer (`#/…`).
+#[derive(Debug)]
+pub struct Target<'v> {
+    pub value: &'v Value,
+    pub pointer: String,
+}
+
+/// Why a `$ref` reaches nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefError {
+    /// A reference of the chain (`reference`) is not local to the document.
+    Outside { reference: String },
+    /// The document has nothing where a reference of the chain (`reference`) points.
+    Nowhere { reference: String },
+    /// The chain comes back to a reference it has already followed.
+    Loop,
+    /// The chain is longer than `ref-depth` references.
+    TooDeep { limit: usize },
+}
+
+/// Follows `reference`, and every `$ref` it leads to, through `root` to a value
+/// that is not a reference. At most `limit` references are followed (`ref-depth`).
+pub fn follow<'v>(root: &'v Value, reference: &str, limit: usize) -> Result<Target<'v>, RefError> {
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut current = reference.to_string();
+    loop {
+        let Some(pointer) = local_pointer(&current) else {
+            return Err(RefError::Outside { reference: current });
+        };
+        if seen.contains(&pointer) {
+            return Err(RefError::Loop);
+        }
+        if seen.len() >= limit {
+            return Err(RefError::TooDeep { limit });
+        }
+        let Some(value) = root.pointer(pointer.trim_start_matches('#')) else {
+            return Err(RefError::Nowhere { reference: current });
+        };
+        match value.get("$ref").and_then(Value::as_str) {
+            Some(next) => {
+                seen.insert(pointer);
+                current = next.to_string();
+            }
+            None => return Ok(Target { value, pointer }),
+        }
+    }
+}
+
+impl RefError {
+    /// The error for `$ref: reference`, written at `at` (the object holding the
+    /// `$ref`), with what is done instead (`repair`). A chain too long is
+    /// refused, like every limit, so it carries no repair.
+    pub fn diagnostic(&self, reference: &str, at: &str, repair: &str) -> Diagnostic {
+        let at = pointer_push(at, "$ref");
+        match self {
+            RefError::Outside { reference } => Diagnostic::error(
+                at,
+                format!("`$ref: {reference}` points outside this document"),
+            )
+            .with_code("external-ref")
+            .with_help(
+                "bundle the document first (e.g. `redocly bundle`) so every reference is local",
+            )
+            .with_repair(repair),
+            RefError::Nowhere { reference } => Diagnostic::error(
+                at,
+                format!(
+                    "`$ref: {reference}` points nowhere: the document has nothing at that location"
+                ),
+            )
+            .with_code("unresolved-ref")
+            .with_help("check the spelling of the reference")
+            .with_repair(repair),
+            RefError::Loop => Diagnostic::error(
+                at,
+                format!("`$ref: {reference}` is part of a loop of references"),
+            )
+            .with_code("ref-loop")
+            .with_help("make one of the references point at an actual object")
+            .with_repair(repair),
+            RefError::TooDeep { limit } => Diagnostic::error(
+                at,
+                format!(
+                    "`$ref: {reference}` starts a chain of more than {limit} references \
+                     (each a `$ref` to the next)"
+                ),
+            )
+            .with_code("limit")
+            .with_help(Limits::how_to_raise("ref-depth", *limit)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn chain(hops: usize) -> Value {
+        let mut map = serde_json::Map::new();
+        for i in 0..hops {
+            map.insert(format!("r{i}"), json!({"$ref": format!("#/r{}", i + 1)}));
+        }
+        map.insert(format!("r{hops}"), json!({"type": "string"}));
+        Value::Object(map)
+    }
+
+    #[test]
+    fn chains_are_followed_up_to_the_limit_and_loops_told_apart() {
+        let root = chain(9);
+        let t = follow(&root, "#/r0", 10).unwrap();
+        assert_eq!(
+            (t.pointer.as_str(), t.value),
+            ("#/r9", &json!({"type": "string"}))
+        );
+        assert_eq!(
+            follow(&root, "#/r0", 9).unwrap_err(),
+            RefError::TooDeep { limit: 9 }
+        );
+        let looped = json!({"a": {"$ref": "#/b"}, "b": {"$ref": "#/a"}});
+        assert_eq!(follow(&looped, "#/a", 100).unwrap_err(), RefError::Loop);
+        assert_eq!(
+            follow(&looped, "other.yaml#/a", 100).unwrap_err(),
+            RefError::Outside {
+                reference: "other.yaml#/a".into()
+            }
+        );
+        assert_eq!(
+            follow(&looped, "#/c", 100).unwrap_err(),
+            RefError::Nowhere {
+                reference: "#/c".into()
+            }
+        );
+    }
+
+    #[test]
+    fn references_are_percent_decoded() {
+        let root = json!({"components": {"schemas": {"A B": {"type": "integer"}, "a/b": {}}}});
+        let t = follow(&root, "#/components/schemas/A%20B", 4).unwrap();
+        assert_eq!(t.value, &json!({"type": "integer"}));
+        assert!(follow(&root, "#/components/schemas/a~1b", 4).is_ok());
+    }
+
+    #[test]
+    fn a_chain_too_long_says_how_to_raise_the_limit() {
+        let d = RefError::TooDeep { limit: 3 }.diagnostic("#/r0", "#/x", "unused");
+        assert_eq!(d.code, "limit");
+        assert!(d.is_fatal(), "{d}");
+        assert!(d.to_string().contains("ref-depth=12"), "{d}");
+    }
+}
