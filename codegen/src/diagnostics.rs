@@ -167,15 +167,11 @@ impl Diagnostics {
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.items
     }
-
-    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.items.iter()
-    }
 }
 
 /// Where things are in a document's text: JSON pointer → line and column.
 ///
-/// OperationSet only when diagnostics are shown (one extra pass over the text).
+/// Built only when diagnostics are shown (one extra pass over the text).
 pub struct SourceMap<'a> {
     text: &'a str,
     positions: std::collections::HashMap<String, (usize, usize)>,
@@ -291,8 +287,6 @@ pub fn render(d: &Diagnostic, file: &str, map: Option<&SourceMap<'_>>) -> String
     } else {
         message
     };
-    // Bound to a local so the renderer's borrows end before the strings they borrow.
-
     Renderer::plain().render(message).to_string()
 }
 

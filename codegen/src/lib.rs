@@ -2,8 +2,8 @@
 //!
 //! Data flows one way: parse ([`load`]) → resolve every schema once into a type
 //! space ([`types`]) and every operation ([`operations`]) → emit tokens
-//! ([`types::TypeEmitter`], [`client`], [`runtime`]) → format and assemble
-//! ([`output`]). Nothing here knows about any particular API.
+//! ([`types::TypeEmitter`], [`client`], [`runtime`]) → lay them out as files
+//! (`assemble`) and format them ([`output`]). Nothing here knows about any particular API.
 
 mod assemble;
 pub mod client;
@@ -57,7 +57,7 @@ pub struct Settings {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
-    /// A crate directory: `Cargo.toml`, `src/lib.rs`, `src/types.rs`, …
+    /// A crate directory: `Cargo.toml`, `src/lib.rs`, `src/types/…`, `src/client/…`, …
     Crate {
         /// Adds an empty `[workspace]` so the crate builds on its own anywhere.
         standalone: bool,

@@ -129,44 +129,16 @@ fn schema(v: &mut Value, path: &mut Vec<String>, diags: &mut Diagnostics) {
     repair_type(obj, path, diags);
     repair_draft_4_habits(obj, path, diags);
     clamp_integer_bounds(obj);
-    let mut child = |obj: &mut Map<String, Value>, key: &str, sub: Option<&str>| {
-        let Some(c) = obj.get_mut(key) else { return };
-        path.push(key.to_string());
-        match (c, sub) {
-            (Value::Array(items), Some("items")) => {
-                for (i, item) in items.iter_mut().enumerate() {
-                    path.push(i.to_string());
-                    schema(item, path, diags);
-                    path.pop();
-                }
-            }
-            (Value::Object(props), Some("members")) => {
-                for (name, p) in props.iter_mut() {
-                    path.push(name.clone());
-                    schema(p, path, diags);
-                    path.pop();
-                }
-            }
-            (c, None) => schema(c, path, diags),
-            _ => {}
+    crate::refs::schema_children_mut(obj, |key, member, child| {
+        // A boolean `additionalProperties` is OpenAPI's own (open or closed).
+        if key == "additionalProperties" && child.is_boolean() {
+            return;
         }
-        path.pop();
-    };
-    for key in ["items", "not"] {
-        child(obj, key, None);
-    }
-    if !obj
-        .get("additionalProperties")
-        .is_some_and(Value::is_boolean)
-    {
-        child(obj, "additionalProperties", None);
-    }
-    for key in ["allOf", "anyOf", "oneOf", "prefixItems"] {
-        child(obj, key, Some("items"));
-    }
-    for key in ["properties", "patternProperties", "$defs", "definitions"] {
-        child(obj, key, Some("members"));
-    }
+        path.push(key.to_string());
+        path.extend(member.map(str::to_string));
+        schema(child, path, diags);
+        path.truncate(path.len() - 1 - usize::from(member.is_some()));
+    });
     fold_null_alternatives(obj);
     fold_nullable_parts(obj);
 }

@@ -9,10 +9,14 @@
 //! follows it: parameters, bodies, responses and path items (`operations`), the
 //! objects `inline` copies in, the examples `validate` checks, and the parts whose
 //! nullability the type resolver asks about.
+//!
+//! The other way into a schema is down: [`schema_children`] (and its `_mut`
+//! form) is the one list of keywords that hold sub-schemas, which every walk
+//! over raw schemas uses (`normalize`, `repair`, `validate`).
 
 use crate::diagnostics::{Diagnostic, pointer_push};
 use crate::limits::Limits;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::collections::HashSet;
 
 /// A local reference (`#/…`) as a JSON pointer with its percent-escapes decoded, or
@@ -116,6 +120,116 @@ impl RefError {
     }
 }
 
+/// How a keyword holds sub-schemas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Holds {
+    /// The value is a schema (`items`).
+    One,
+    /// An array of schemas (`allOf`).
+    List,
+    /// An object of schemas by name (`properties`).
+    Map,
+}
+
+/// Every keyword whose value holds sub-schemas, in the order walks visit them.
+/// JSON Schema's and 3.1's spellings are included: `normalize` lowers them, and
+/// a `$ref` may point into them.
+const SCHEMA_KEYS: &[(&str, Holds)] = &[
+    ("properties", Holds::Map),
+    ("items", Holds::One),
+    ("additionalProperties", Holds::One),
+    ("not", Holds::One),
+    ("allOf", Holds::List),
+    ("oneOf", Holds::List),
+    ("anyOf", Holds::List),
+    ("prefixItems", Holds::List),
+    ("patternProperties", Holds::Map),
+    ("$defs", Holds::Map),
+    ("definitions", Holds::Map),
+];
+
+/// A sub-schema: the keyword holding it, its name or index where the keyword
+/// holds several (`None` for `items`, `additionalProperties`, `not`), and the value
+/// (any JSON: a walk decides what it does with a boolean or a stray string).
+#[derive(Debug)]
+pub struct Child<'v> {
+    pub key: &'static str,
+    pub member: Option<String>,
+    pub value: &'v Value,
+}
+
+impl Child<'_> {
+    /// The child's pointer, below its schema's.
+    pub fn pointer(&self, parent: &str) -> String {
+        let at = pointer_push(parent, self.key);
+        match &self.member {
+            Some(m) => pointer_push(&at, m),
+            None => at,
+        }
+    }
+}
+
+/// The sub-schemas of a schema object, keyword by keyword in [`SCHEMA_KEYS`] order.
+pub fn schema_children(obj: &Map<String, Value>) -> impl Iterator<Item = Child<'_>> {
+    SCHEMA_KEYS.iter().flat_map(move |&(key, holds)| {
+        let value = obj.get(key);
+        let one = (holds == Holds::One)
+            .then_some(value)
+            .flatten()
+            .map(|value| Child {
+                key,
+                member: None,
+                value,
+            });
+        let list = value
+            .filter(|_| holds == Holds::List)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(move |(i, value)| Child {
+                key,
+                member: Some(i.to_string()),
+                value,
+            });
+        let map = value
+            .filter(|_| holds == Holds::Map)
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(move |(name, value)| Child {
+                key,
+                member: Some(name.clone()),
+                value,
+            });
+        one.into_iter().chain(list).chain(map)
+    })
+}
+
+/// [`schema_children`] for a walk that changes them: `visit(key, member, value)`
+/// for each, in the same order.
+pub fn schema_children_mut(
+    obj: &mut Map<String, Value>,
+    mut visit: impl FnMut(&'static str, Option<&str>, &mut Value),
+) {
+    for &(key, holds) in SCHEMA_KEYS {
+        match (holds, obj.get_mut(key)) {
+            (Holds::One, Some(value)) => visit(key, None, value),
+            (Holds::List, Some(Value::Array(items))) => {
+                for (i, item) in items.iter_mut().enumerate() {
+                    visit(key, Some(&i.to_string()), item);
+                }
+            }
+            (Holds::Map, Some(Value::Object(members))) => {
+                for (name, value) in members.iter_mut() {
+                    visit(key, Some(name), value);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,5 +286,45 @@ mod tests {
         assert_eq!(d.code, "limit");
         assert!(d.is_fatal(), "{d}");
         assert!(d.to_string().contains("ref-depth=12"), "{d}");
+    }
+
+    #[test]
+    fn both_walks_list_the_same_children_in_the_same_order() {
+        let mut schema = json!({
+            "not": {}, "allOf": [{"a": 1}, {"b": 2}], "items": true,
+            "properties": {"x": {}, "y": {"type": "string"}},
+            "$defs": {"d": {}}, "description": "not a schema", "example": {"items": {}}
+        });
+        let Value::Object(obj) = &schema else {
+            unreachable!()
+        };
+        let read: Vec<String> = schema_children(obj).map(|c| c.pointer("#")).collect();
+        assert_eq!(
+            read,
+            [
+                "#/properties/x",
+                "#/properties/y",
+                "#/items",
+                "#/not",
+                "#/allOf/0",
+                "#/allOf/1",
+                "#/$defs/d"
+            ]
+        );
+        let mut written = Vec::new();
+        let Value::Object(obj) = &mut schema else {
+            unreachable!()
+        };
+        schema_children_mut(obj, |key, member, _| {
+            written.push(
+                Child {
+                    key,
+                    member: member.map(str::to_string),
+                    value: &Value::Null,
+                }
+                .pointer("#"),
+            );
+        });
+        assert_eq!(written, read);
     }
 }

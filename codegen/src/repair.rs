@@ -90,25 +90,16 @@ fn schema(v: &mut Value, at: &str, diags: &mut Diagnostics) {
         return;
     }
     if let Value::Object(obj) = v {
-        for key in ["items", "not", "additionalProperties"] {
-            if let Some(child @ Value::Object(_)) = obj.get_mut(key) {
-                schema(child, &pointer_push(at, key), diags);
+        crate::refs::schema_children_mut(obj, |key, member, child| {
+            // A lone value that is no object (`additionalProperties: true`) is
+            // OpenAPI's own, or left to the schema holding it.
+            if member.is_none() && !child.is_object() {
+                return;
             }
-        }
-        for key in ["allOf", "oneOf", "anyOf"] {
-            if let Some(Value::Array(items)) = obj.get_mut(key) {
-                let base = pointer_push(at, key);
-                for (i, item) in items.iter_mut().enumerate() {
-                    schema(item, &pointer_push(&base, &i.to_string()), diags);
-                }
-            }
-        }
-        if let Some(Value::Object(props)) = obj.get_mut("properties") {
-            let base = pointer_push(at, "properties");
-            for (name, p) in props.iter_mut() {
-                schema(p, &pointer_push(&base, name), diags);
-            }
-        }
+            let at = pointer_push(at, key);
+            let at = member.map_or_else(|| at.clone(), |m| pointer_push(&at, m));
+            schema(child, &at, diags);
+        });
         if readable::<ReferenceOr<Schema>>(v) {
             return;
         }

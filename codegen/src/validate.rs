@@ -212,7 +212,7 @@ impl Visitor<'_, '_> {
         }
         if let Some(props) = obj.get("properties").and_then(Value::as_object) {
             let mut names: HashMap<String, &String> = HashMap::new();
-            for (name, p) in props {
+            for name in props.keys() {
                 let pptr = pointer_push(&pointer_push(at, "properties"), name);
                 let rust = snake(name);
                 match names.get(&rust) {
@@ -225,7 +225,6 @@ impl Visitor<'_, '_> {
                         names.insert(rust, name);
                     }
                 }
-                self.schema(p, &pptr, depth + 1);
             }
             if let Some(required) = obj.get("required").and_then(Value::as_array) {
                 let open = obj
@@ -250,21 +249,8 @@ impl Visitor<'_, '_> {
                 }
             }
         }
-        for key in ["items", "additionalProperties", "not"] {
-            if let Some(child) = obj.get(key).filter(|c| c.is_object()) {
-                self.schema(child, &pointer_push(at, key), depth + 1);
-            }
-        }
-        for key in ["allOf", "oneOf", "anyOf"] {
-            if let Some(list) = obj.get(key).and_then(Value::as_array) {
-                for (i, child) in list.iter().enumerate() {
-                    self.schema(
-                        child,
-                        &pointer_push(&pointer_push(at, key), &i.to_string()),
-                        depth + 1,
-                    );
-                }
-            }
+        for child in crate::refs::schema_children(obj) {
+            self.schema(child.value, &child.pointer(at), depth + 1);
         }
     }
 

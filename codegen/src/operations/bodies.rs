@@ -179,7 +179,8 @@ impl<'d> OperationResolver<'_, '_, 'd> {
     }
 }
 
-/// Which body kind a media type is, or `None` for one we cannot send or read.
+/// Which body kind a media type is: raw bytes for any type not JSON, form,
+/// multipart or text.
 pub fn media_kind(media: &str) -> BodyKind {
     let m = media
         .split(';')

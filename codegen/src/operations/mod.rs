@@ -49,7 +49,6 @@ pub struct Operation {
     pub responses: Vec<ResponseCase>,
     /// Security schemes (by name) that may authorise this operation.
     pub security: Vec<String>,
-    pub extensions: IndexMap<String, Value>,
     /// From our `x-pagination` extension: how to page through the results.
     pub pagination: Option<Pagination>,
 }
@@ -479,7 +478,6 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> OperationSet {
                 responses,
                 pagination,
                 security,
-                extensions: op.extensions.clone(),
             });
         }
     }

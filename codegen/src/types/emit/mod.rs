@@ -1,5 +1,8 @@
-//! Printing the type space as Rust items. No decisions are taken here: names,
-//! shapes and boxing were settled by the resolver.
+//! Printing the type space as Rust items. Names, shapes, boxing, the catch-all
+//! variants and how `Default` is made are settled in the model (the resolver and
+//! [`super::TypeSpace`]). Two decisions are still taken here and belong in the
+//! model too (issue #24): whether a field needs `rename`, and whether a struct
+//! gets its own serde impls.
 
 mod enums;
 mod serde_impls;

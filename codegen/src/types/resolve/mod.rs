@@ -114,12 +114,6 @@ impl<'d> Resolver<'d> {
         TypeId(self.space.defs.len() - 1)
     }
 
-    /// Claims a name in the type namespace for something that is not a schema
-    /// (an operation's error enum, say), so it cannot collide with a model.
-    pub fn claim_name(&mut self, hint: &str) -> String {
-        self.names.claim(&camel(hint))
-    }
-
     pub fn space(&self) -> &TypeSpace {
         &self.space
     }
@@ -154,18 +148,6 @@ impl<'d> Resolver<'d> {
                 }
             }
         }
-    }
-
-    /// Adds a definition that does not come from a schema (e.g. an operation's
-    /// response enum), returning its id.
-    pub fn define(&mut self, name: String, pointer: &str, doc: Doc, kind: TypeKind) -> TypeId {
-        self.space.defs.push(TypeDef {
-            name,
-            doc,
-            pointer: pointer.to_string(),
-            kind,
-        });
-        TypeId(self.space.defs.len() - 1)
     }
 
     pub fn finish(mut self) -> (TypeSpace, Diagnostics) {

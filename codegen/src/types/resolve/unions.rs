@@ -1,4 +1,5 @@
-//! `oneOf`/`anyOf`: Rust enums, tagged by a discriminator or tried in order.
+//! `oneOf`/`anyOf`: Rust enums, tagged by a discriminator, or untagged: every
+//! variant tried and the best fit kept.
 
 use super::super::shape::Shape;
 use super::super::*;
@@ -206,7 +207,8 @@ impl<'d> Resolver<'d> {
         }
     }
 
-    /// Untagged enums try variants in order, so the pickiest go first.
+    /// Untagged enums keep the variant that fits a value best; order breaks ties,
+    /// so the pickiest go first.
     pub(super) fn order_untagged(&self, variants: &mut [UnionVariant]) {
         let rank = |ty: &Ty| -> i64 {
             match self.space.unalias(ty) {
