@@ -142,10 +142,16 @@ fn resolve_document(
     doc: &load::Document,
 ) -> (types::TypeSpace, operations::OperationSet, Diagnostics) {
     let mut resolver = types::Resolver::new(doc);
-    validate::check(&doc.raw, &mut resolver.diags);
+    let mut checks = Diagnostics::default();
+    validate::check(&doc.raw, resolver.space(), &mut checks);
+    checks
+        .into_vec()
+        .into_iter()
+        .for_each(|d| resolver.diags.push(d));
     resolver.define_components();
     let built = operations::build(doc, &mut resolver);
-    let (space, diags) = resolver.finish();
+    let (space, mut diags) = resolver.finish();
+    validate::field_names(&doc.raw, &space, &mut diags);
     (space, built, diags)
 }
 

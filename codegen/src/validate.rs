@@ -3,15 +3,18 @@
 //! collide in Rust, impossible bounds, defaults and examples that contradict their
 //! schema, …). Every finding names its place by JSON pointer.
 
-use crate::diagnostics::{Diagnostic, Diagnostics, pointer_push};
+use crate::diagnostics::{Diagnostic, Diagnostics, pointer_push, pointer_unescape};
 use crate::http::HttpMethod;
 use crate::names::{camel, snake};
+use crate::types::{TypeKind, TypeSpace};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
-pub fn check(raw: &Value, diags: &mut Diagnostics) {
+/// The checks of the raw document, with the type names the resolver has
+/// claimed for the component schemas (`Resolver::new` claims them first).
+pub fn check(raw: &Value, space: &TypeSpace, diags: &mut Diagnostics) {
     operations(raw, diags);
-    schema_names(raw, diags);
+    schema_names(space, diags);
     let mut v = Visitor { root: raw, diags };
     v.document();
 }
@@ -41,28 +44,72 @@ fn operations(raw: &Value, diags: &mut Diagnostics) {
     }
 }
 
-fn schema_names(raw: &Value, diags: &mut Diagnostics) {
-    let Some(schemas) = raw
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    else {
-        return;
-    };
-    let mut seen: HashMap<String, String> = HashMap::new();
-    for name in schemas.keys() {
-        let rust = camel(name).to_ascii_lowercase();
-        match seen.get(&rust) {
-            Some(first) => diags.push(
-                Diagnostic::warning(
-                    pointer_push("#/components/schemas", name),
-                    format!("schemas `{first}` and `{name}` both become the Rust type `{}`; this one gets a number", camel(first)),
-                )
+/// Component schemas whose Rust type got another name than their own: read
+/// from the names the resolver claimed, not predicted.
+fn schema_names(space: &TypeSpace, diags: &mut Diagnostics) {
+    // The schema that has each name, by the name in lower case.
+    let mut holders: HashMap<String, String> = HashMap::new();
+    for def in &space.defs {
+        let Some(key) = def
+            .pointer
+            .strip_prefix("#/components/schemas/")
+            .filter(|k| !k.contains('/'))
+            .map(pointer_unescape)
+        else {
+            continue;
+        };
+        let wanted = camel(&key);
+        if def.name == wanted {
+            holders.insert(wanted.to_ascii_lowercase(), key);
+            continue;
+        }
+        let message = match holders.get(&wanted.to_ascii_lowercase()) {
+            Some(first) => format!(
+                "schemas `{first}` and `{key}` both become the Rust type `{}`; this one gets a number",
+                camel(first)
+            ),
+            None => format!(
+                "schema `{key}` would become the Rust type `{wanted}`, a name the generated code uses itself; it becomes `{}`",
+                def.name
+            ),
+        };
+        diags.push(
+            Diagnostic::warning(&def.pointer, message)
                 .with_code("name-collision")
                 .with_help("rename one of them so the Rust names stay predictable"),
-            ),
-            None => {
-                seen.insert(rust, name.clone());
+        );
+    }
+}
+
+/// Members of one struct whose Rust fields got another name than their own
+/// (`petName` and `pet_name`): read from the fields the resolver made.
+pub fn field_names(raw: &Value, space: &TypeSpace, diags: &mut Diagnostics) {
+    for def in &space.defs {
+        let TypeKind::Struct(s) = &def.kind else {
+            continue;
+        };
+        let mut holders: HashMap<String, &str> = HashMap::new();
+        for f in s.fields.iter().filter(|f| !f.flatten) {
+            let wanted = snake(&f.wire);
+            if f.name == wanted {
+                holders.insert(wanted.to_ascii_lowercase(), &f.wire);
+                continue;
             }
+            let Some(first) = holders.get(&wanted.to_ascii_lowercase()) else {
+                continue;
+            };
+            // The member's own place, where the struct's schema lists it.
+            let member = pointer_push(&pointer_push(&def.pointer, "properties"), &f.wire);
+            let at = if raw.pointer(member.trim_start_matches('#')).is_some() {
+                member
+            } else {
+                def.pointer.clone()
+            };
+            diags.push(
+                Diagnostic::warning(at, format!("properties `{first}` and `{}` both become the Rust field `{wanted}`; this one gets a number", f.wire))
+                    .with_code("name-collision")
+                    .with_help("the wire names are kept exactly; only the Rust field names differ"),
+            );
         }
     }
 }
@@ -210,42 +257,27 @@ impl Visitor<'_, '_> {
         if let Some(example) = obj.get("example") {
             self.conforms("example", example, s, &pointer_push(at, "example"));
         }
-        if let Some(props) = obj.get("properties").and_then(Value::as_object) {
-            let mut names: HashMap<String, &String> = HashMap::new();
-            for name in props.keys() {
-                let pptr = pointer_push(&pointer_push(at, "properties"), name);
-                let rust = snake(name);
-                match names.get(&rust) {
-                    Some(first) => self.diags.push(
-                        Diagnostic::warning(&pptr, format!("properties `{first}` and `{name}` both become the Rust field `{rust}`; this one gets a number"))
-                            .with_code("name-collision")
-                            .with_help("the wire names are kept exactly; only the Rust field names differ"),
-                    ),
-                    None => {
-                        names.insert(rust, name);
-                    }
-                }
-            }
-            if let Some(required) = obj.get("required").and_then(Value::as_array) {
-                let open = obj
-                    .get("additionalProperties")
-                    .is_some_and(|a| a.is_object() || a == &Value::Bool(true));
-                for (i, r) in required.iter().enumerate() {
-                    if let Some(r) = r.as_str().filter(|r| !props.contains_key(*r))
-                        && !open
-                        && !obj.contains_key("allOf")
-                    {
-                        self.diags.push(
-                            Diagnostic::warning(
-                                pointer_push(&pointer_push(at, "required"), &i.to_string()),
-                                format!("`{r}` is required but is not among the properties"),
-                            )
-                            .with_code("required-unknown")
-                            .with_help(format!(
-                                "declare `{r}` under `properties`, or remove it from `required`"
-                            )),
-                        );
-                    }
+        if let Some(props) = obj.get("properties").and_then(Value::as_object)
+            && let Some(required) = obj.get("required").and_then(Value::as_array)
+        {
+            let open = obj
+                .get("additionalProperties")
+                .is_some_and(|a| a.is_object() || a == &Value::Bool(true));
+            for (i, r) in required.iter().enumerate() {
+                if let Some(r) = r.as_str().filter(|r| !props.contains_key(*r))
+                    && !open
+                    && !obj.contains_key("allOf")
+                {
+                    self.diags.push(
+                        Diagnostic::warning(
+                            pointer_push(&pointer_push(at, "required"), &i.to_string()),
+                            format!("`{r}` is required but is not among the properties"),
+                        )
+                        .with_code("required-unknown")
+                        .with_help(format!(
+                            "declare `{r}` under `properties`, or remove it from `required`"
+                        )),
+                    );
                 }
             }
         }
@@ -455,7 +487,7 @@ mod tests {
 
     fn run(doc: Value) -> Vec<Diagnostic> {
         let mut d = Diagnostics::default();
-        check(&doc, &mut d);
+        check(&doc, &TypeSpace::default(), &mut d);
         d.into_vec()
     }
 
@@ -485,6 +517,38 @@ mod tests {
             check_value(&json!("x"), &s, &root, 0).unwrap_err(),
             "expected integer, found a string"
         );
+    }
+
+    /// Name collisions are read from the names the resolver gave: also one with a
+    /// name the generated code keeps for itself, and members merged from two
+    /// `allOf` parts.
+    #[test]
+    fn name_collisions_are_read_from_the_model() {
+        let r = crate::test_support::resolve(
+            json!({
+                "PetOwner": {"type": "object"},
+                "pet_owner": {"type": "object"},
+                "Option": {"type": "object"},
+                "Both": {"allOf": [
+                    {"type": "object", "properties": {"petName": {"type": "string"}}},
+                    {"type": "object", "properties": {"pet_name": {"type": "string"}}}
+                ]}
+            }),
+            json!({}),
+        );
+        let found: Vec<(&str, &str)> = r
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "name-collision")
+            .map(|d| (d.pointer.as_str(), d.message.as_str()))
+            .collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found[0].0, "#/components/schemas/pet_owner");
+        assert_eq!(found[1].0, "#/components/schemas/Option");
+        assert!(found[1].1.contains("it becomes `Option2`"), "{found:?}");
+        // Merged from parts: reported at the schema the struct was made for.
+        assert_eq!(found[2].0, "#/components/schemas/Both", "{found:?}");
+        assert!(found[2].1.contains("`petName` and `pet_name`"), "{found:?}");
     }
 
     #[test]
