@@ -1,23 +1,27 @@
 //! OpenAPI 3 document in, Rust client crate out.
 //!
 //! Data flows one way: parse ([`load`]) → resolve every schema once into a type
-//! space ([`types`]) and every operation ([`operations`]) → emit tokens
-//! ([`types::TypeEmitter`], [`client`], [`runtime`]) → lay them out as files
-//! (`assemble`) and format them ([`output`]). Nothing here knows about any particular API.
+//! space (`types`) and every operation ([`operations`]) → emit tokens
+//! (`types::TypeEmitter`, `client`, `runtime`) → lay them out as files
+//! (`assemble`) and format them ([`output`]). Nothing here knows about any
+//! particular API.
+//!
+//! Modules are private unless `xtask`, the tests or the fuzz targets use them,
+//! so that rustc reports what nothing uses.
 
 mod assemble;
-pub mod client;
-pub mod commands;
+mod client;
+mod commands;
 pub mod conformance;
 pub mod diagnostics;
-pub mod docs;
-pub mod features;
-pub mod http;
+mod docs;
+mod features;
+mod http;
 mod inline;
-pub mod limits;
+mod limits;
 pub mod load;
-pub mod names;
-pub mod needs;
+mod names;
+mod needs;
 mod normalize;
 pub mod operations;
 pub mod output;
@@ -26,8 +30,8 @@ mod pieces;
 mod refs;
 mod repair;
 pub mod reserved;
-pub mod runtime;
-pub mod types;
+mod runtime;
+mod types;
 mod validate;
 pub mod yaml;
 

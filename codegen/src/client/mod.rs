@@ -137,7 +137,8 @@ impl<'a> ClientEmitter<'a> {
         out
     }
 
-    /// The commands of these operations (chunks are emitted in parallel).
+    /// The commands of these operations, whole (the tests print them so).
+    #[cfg(test)]
     pub fn emit_commands(&self, indices: &[usize]) -> TokenStream {
         crate::pieces::whole(self.emit_command_parts(indices))
     }
