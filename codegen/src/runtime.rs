@@ -74,7 +74,7 @@ pub const MODULES: &[Module] = &[
     ),
     module!("datetime", [], ["serde", "chrono"]),
     module!("de", [], ["serde", "serde_json"]),
-    module!("error", ["auth", "response"], ["reqwest"]),
+    module!("error", ["auth", "raw"], ["reqwest"]),
     module!(
         "form",
         ["error", "params", "query", "request"],
@@ -98,6 +98,7 @@ pub const MODULES: &[Module] = &[
     ),
     module!("pagination", ["error"], ["futures-util"]),
     module!("params", ["error"], ["serde", "serde_json", "reqwest"]),
+    module!("parts", [], ["serde_json", "reqwest", "bytes"]),
     module!(
         "path",
         ["error", "params", "request"],
@@ -108,14 +109,15 @@ pub const MODULES: &[Module] = &[
         ["error", "params", "request"],
         ["serde", "serde_json"]
     ),
+    module!("raw", [], ["serde_json", "reqwest", "bytes"]),
     module!(
         "request",
-        ["error", "params", "response", "retry", "transport"],
+        ["error", "params", "parts", "response", "retry", "transport"],
         ["serde", "serde_json", "reqwest", "bytes"]
     ),
     module!(
         "response",
-        ["error"],
+        ["error", "raw"],
         ["serde", "serde_json", "reqwest", "bytes"]
     ),
     module!(
@@ -140,7 +142,7 @@ pub const MODULES: &[Module] = &[
     module!("tls", ["error"], ["reqwest", "rustls"]),
     module!(
         "transport",
-        ["auth", "error", "hook", "request", "response", "retry"],
+        ["auth", "error", "hook", "parts", "raw", "retry"],
         ["reqwest"]
     ),
     module!(

@@ -4,8 +4,8 @@
 use super::auth::{CredentialError, Credentials, ProviderContext, Resolved};
 use super::error::{ConfigError, OperationInfo, RequestError};
 use super::hook::Hook;
-use super::request::{Body, RequestParts};
-use super::response::RawResponse;
+use super::parts::{Body, RequestParts};
+use super::raw::RawResponse;
 use super::retry::{self, RequestOptions, RetryPolicy, Settings};
 use std::sync::Arc;
 use std::time::Duration;

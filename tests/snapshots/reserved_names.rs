@@ -3979,7 +3979,7 @@ mod runtime {
     mod error {
         //! Everything that can go wrong calling an operation, with nothing the server sent lost.
         use super::auth::CredentialError;
-        use super::response::{DecodeError, RawResponse};
+        use super::raw::{DecodeError, RawResponse};
         use std::fmt;
         use std::time::Duration;
         /// A request that could not be built (a parameter value no HTTP request can
@@ -4630,6 +4630,45 @@ mod runtime {
             }
         }
     }
+    mod parts {
+        //! The parts of a request an operation writes, and its body: what `request`
+        //! builds and `transport` sends. A leaf module, so that the two do not import
+        //! each other.
+        /// The parts of a request an operation writes: path, query, headers, cookies, body.
+        #[derive(Default)]
+        pub struct RequestParts {
+            pub(crate) path: String,
+            pub(crate) query: Vec<(String, String)>,
+            pub(crate) headers: reqwest::header::HeaderMap,
+            pub(crate) cookies: Vec<String>,
+            pub(crate) body: Option<Body>,
+            /// Members `with_body_member` adds to a JSON body; taken when it is written.
+            pub(crate) body_members: Vec<(String, serde_json::Value)>,
+        }
+        /// A request body, ready to send.
+        pub(crate) enum Body {
+            Bytes { content_type: &'static str, bytes: bytes::Bytes },
+            /// A body only reqwest can build (multipart forms).
+            Custom(
+                Box<
+                    dyn FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder + Send,
+                >,
+            ),
+        }
+        impl std::fmt::Debug for Body {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    Body::Bytes { content_type, bytes } => {
+                        f.debug_struct("Bytes")
+                            .field("content_type", content_type)
+                            .field("len", &bytes.len())
+                            .finish()
+                    }
+                    Body::Custom(_) => f.write_str("Custom"),
+                }
+            }
+        }
+    }
     mod query {
         //! Query parameters in the styles OpenAPI defines.
         use super::error::RequestError;
@@ -4759,11 +4798,92 @@ mod runtime {
             }
         }
     }
+    mod raw {
+        //! A response as it arrived, and why a body did not decode: what an error
+        //! keeps. A leaf module, so that `error` and `response` (which returns errors)
+        //! do not import each other.
+        use std::fmt;
+        /// Headers servers use to name a request, most specific first.
+        const REQUEST_ID_HEADERS: [&str; 6] = [
+            "x-request-id",
+            "request-id",
+            "x-amzn-requestid",
+            "x-amz-request-id",
+            "x-github-request-id",
+            "x-correlation-id",
+        ];
+        pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<&str> {
+            REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok())
+        }
+        /// A response exactly as it arrived: nothing the server sent is dropped.
+        #[derive(Debug, Clone)]
+        pub struct RawResponse {
+            pub status: reqwest::StatusCode,
+            pub headers: reqwest::header::HeaderMap,
+            pub body: bytes::Bytes,
+            /// How many attempts it took to get this response.
+            pub attempts: u32,
+        }
+        impl RawResponse {
+            /// The body as text (invalid UTF-8 replaced), handy in error reports.
+            pub fn text(&self) -> std::borrow::Cow<'_, str> {
+                String::from_utf8_lossy(&self.body)
+            }
+            /// The server's id for the request (`x-request-id` and the like).
+            pub fn request_id(&self) -> Option<&str> {
+                request_id(&self.headers)
+            }
+        }
+        /// Why a body did not decode.
+        #[derive(Debug)]
+        pub enum DecodeError {
+            /// Not JSON, or not the documented shape; `path` names the member where
+            /// decoding stopped (`results[2].speed`), when it got that far.
+            Json { path: Option<String>, source: serde_json::Error },
+            Utf8(std::str::Utf8Error),
+            /// A success in another media type than the one asked for (an event stream
+            /// answered with JSON, say); `found` is the response's `Content-Type`.
+            UnexpectedContentType { expected: &'static str, found: Option<String> },
+        }
+        impl fmt::Display for DecodeError {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    Self::Json { path: Some(path), source } => {
+                        write!(
+                            f,
+                            "invalid JSON for the documented type at `{path}`: {source}"
+                        )
+                    }
+                    Self::Json { path: None, source } => {
+                        write!(f, "invalid JSON for the documented type: {source}")
+                    }
+                    Self::Utf8(e) => write!(f, "the body is not UTF-8 text: {e}"),
+                    Self::UnexpectedContentType { expected, found } => {
+                        write!(
+                            f, "expected `{expected}` but the response is `{}`", found
+                            .as_deref().unwrap_or("without a content type")
+                        )
+                    }
+                }
+            }
+        }
+        impl std::error::Error for DecodeError {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    Self::Json { source, .. } => Some(source),
+                    Self::Utf8(e) => Some(e),
+                    Self::UnexpectedContentType { .. } => None,
+                }
+            }
+        }
+    }
     mod request {
         //! One request builder for every operation. An operation only says what differs
         //! (its parameters, how they go on the wire, how its responses decode); sending,
         //! timeouts, retries and logs are this generic code, compiled once per crate.
         use super::error::{Error, OperationInfo, RequestError};
+        pub(crate) use super::parts::Body;
+        pub use super::parts::RequestParts;
         use super::response::{RawResponse, ResponseValue};
         use super::retry::{RequestOptions, RetryPolicy};
         use super::transport::{Call, Core};
@@ -5075,40 +5195,6 @@ mod runtime {
             }
             Ok(())
         }
-        /// The parts of a request an operation writes: path, query, headers, cookies, body.
-        #[derive(Default)]
-        pub struct RequestParts {
-            pub(crate) path: String,
-            pub(crate) query: Vec<(String, String)>,
-            pub(crate) headers: reqwest::header::HeaderMap,
-            pub(crate) cookies: Vec<String>,
-            pub(crate) body: Option<Body>,
-            /// Members `with_body_member` adds to a JSON body; taken when it is written.
-            pub(crate) body_members: Vec<(String, serde_json::Value)>,
-        }
-        /// A request body, ready to send.
-        pub(crate) enum Body {
-            Bytes { content_type: &'static str, bytes: bytes::Bytes },
-            /// A body only reqwest can build (multipart forms).
-            Custom(
-                Box<
-                    dyn FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder + Send,
-                >,
-            ),
-        }
-        impl std::fmt::Debug for Body {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                match self {
-                    Body::Bytes { content_type, bytes } => {
-                        f.debug_struct("Bytes")
-                            .field("content_type", content_type)
-                            .field("len", &bytes.len())
-                            .finish()
-                    }
-                    Body::Custom(_) => f.write_str("Custom"),
-                }
-            }
-        }
         impl RequestParts {
             /// Appends literal text of the path template.
             pub(crate) fn path(&mut self, literal: &str) {
@@ -5217,19 +5303,8 @@ mod runtime {
         //! What a call returns: the decoded body with status and headers, or the raw
         //! response an error keeps.
         use super::error::Error;
-        use std::fmt;
-        /// Headers servers use to name a request, most specific first.
-        const REQUEST_ID_HEADERS: [&str; 6] = [
-            "x-request-id",
-            "request-id",
-            "x-amzn-requestid",
-            "x-amz-request-id",
-            "x-github-request-id",
-            "x-correlation-id",
-        ];
-        pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<&str> {
-            REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok())
-        }
+        pub(crate) use super::raw::request_id;
+        pub use super::raw::{DecodeError, RawResponse};
         /// A successful response: the decoded body (reachable through `Deref`), plus
         /// the status, headers and number of attempts it took.
         #[derive(Debug, Clone)]
@@ -5279,24 +5354,7 @@ mod runtime {
                 &mut self.value
             }
         }
-        /// A response exactly as it arrived: nothing the server sent is dropped.
-        #[derive(Debug, Clone)]
-        pub struct RawResponse {
-            pub status: reqwest::StatusCode,
-            pub headers: reqwest::header::HeaderMap,
-            pub body: bytes::Bytes,
-            /// How many attempts it took to get this response.
-            pub attempts: u32,
-        }
         impl RawResponse {
-            /// The body as text (invalid UTF-8 replaced), handy in error reports.
-            pub fn text(&self) -> std::borrow::Cow<'_, str> {
-                String::from_utf8_lossy(&self.body)
-            }
-            /// The server's id for the request (`x-request-id` and the like).
-            pub fn request_id(&self) -> Option<&str> {
-                request_id(&self.headers)
-            }
             fn value<T>(self, value: T) -> ResponseValue<T> {
                 ResponseValue {
                     value,
@@ -5523,48 +5581,6 @@ mod runtime {
                 }
             }
             (!path.is_empty()).then_some(path)
-        }
-        /// Why a body did not decode.
-        #[derive(Debug)]
-        pub enum DecodeError {
-            /// Not JSON, or not the documented shape; `path` names the member where
-            /// decoding stopped (`results[2].speed`), when it got that far.
-            Json { path: Option<String>, source: serde_json::Error },
-            Utf8(std::str::Utf8Error),
-            /// A success in another media type than the one asked for (an event stream
-            /// answered with JSON, say); `found` is the response's `Content-Type`.
-            UnexpectedContentType { expected: &'static str, found: Option<String> },
-        }
-        impl fmt::Display for DecodeError {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self {
-                    Self::Json { path: Some(path), source } => {
-                        write!(
-                            f,
-                            "invalid JSON for the documented type at `{path}`: {source}"
-                        )
-                    }
-                    Self::Json { path: None, source } => {
-                        write!(f, "invalid JSON for the documented type: {source}")
-                    }
-                    Self::Utf8(e) => write!(f, "the body is not UTF-8 text: {e}"),
-                    Self::UnexpectedContentType { expected, found } => {
-                        write!(
-                            f, "expected `{expected}` but the response is `{}`", found
-                            .as_deref().unwrap_or("without a content type")
-                        )
-                    }
-                }
-            }
-        }
-        impl std::error::Error for DecodeError {
-            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-                match self {
-                    Self::Json { source, .. } => Some(source),
-                    Self::Utf8(e) => Some(e),
-                    Self::UnexpectedContentType { .. } => None,
-                }
-            }
         }
     }
     mod retry {
@@ -6835,8 +6851,8 @@ mod runtime {
         use super::auth::{CredentialError, Credentials, ProviderContext, Resolved};
         use super::error::{ConfigError, OperationInfo, RequestError};
         use super::hook::Hook;
-        use super::request::{Body, RequestParts};
-        use super::response::RawResponse;
+        use super::parts::{Body, RequestParts};
+        use super::raw::RawResponse;
         use super::retry::{self, RequestOptions, RetryPolicy, Settings};
         use std::sync::Arc;
         use std::time::Duration;
@@ -7141,7 +7157,9 @@ mod runtime {
     pub use self::hook::*;
     pub use self::oauth2::*;
     pub use self::params::*;
+    pub use self::parts::*;
     pub use self::query::*;
+    pub use self::raw::*;
     pub use self::request::*;
     pub use self::response::*;
     pub use self::retry::*;

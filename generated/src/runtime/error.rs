@@ -4,7 +4,7 @@
 //! Everything that can go wrong calling an operation, with nothing the server sent lost.
 
 use super::auth::CredentialError;
-use super::response::{DecodeError, RawResponse};
+use super::raw::{DecodeError, RawResponse};
 use std::fmt;
 use std::time::Duration;
 
