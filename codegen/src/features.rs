@@ -122,11 +122,8 @@ impl Features {
         let edges: Vec<Vec<TypeId>> = space.defs.iter().map(|d| referenced(&d.kind)).collect();
         let mut of_type: Vec<Vec<usize>> = vec![Vec::new(); space.defs.len()];
         for (op, features) in built.operations.iter().zip(&of_operation) {
-            let mut roots: Vec<&Ty> = op.params.iter().map(|p| &p.ty).collect();
-            roots.extend(op.body.iter().map(|b| &b.ty));
-            roots.extend(op.response_types());
             let mut stack: Vec<TypeId> = Vec::new();
-            for t in roots {
+            for t in op.types() {
                 named_in(t, &mut stack);
             }
             // Each feature walks the graph once per operation root set; a type

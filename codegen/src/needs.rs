@@ -63,8 +63,8 @@ impl Needs {
             }
         }
         for op in &built.operations {
+            types.extend(op.types());
             for p in &op.params {
-                types.push(&p.ty);
                 match p.location {
                     Location::Path => needs.path_params = true,
                     Location::Query => needs.query = true,
@@ -73,7 +73,6 @@ impl Needs {
                 }
             }
             if let Some(b) = &op.body {
-                types.push(&b.ty);
                 match b.kind {
                     BodyKind::Form => needs.form = true,
                     BodyKind::Multipart => needs.multipart = true,
@@ -81,7 +80,6 @@ impl Needs {
                     _ => {}
                 }
             }
-            types.extend(op.response_types());
             needs.pagination |= op.pagination.is_some();
             needs.streams |= op.events().is_some() || op.binary().is_some();
         }

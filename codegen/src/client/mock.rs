@@ -8,20 +8,10 @@ use super::operation::case_doc;
 use super::wire::put;
 use crate::docs;
 use crate::features::Gate;
-use crate::names::{ident, snake};
+use crate::names::ident;
 use crate::operations::{BodyKind, Decode, Location, Operation, StatusMatch};
-use crate::reserved;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-
-/// `name` as a method of a type that already has `taken`: suffixed when taken.
-fn method_name(name: &str, taken: &[&str], suffix: &str) -> proc_macro2::Ident {
-    if taken.contains(&name) {
-        ident(&format!("{name}_{suffix}"))
-    } else {
-        ident(name)
-    }
-}
 
 impl ClientEmitter<'_> {
     pub(super) fn mock(&self, op: &Operation, gate: &Gate) -> TokenStream {
@@ -31,7 +21,7 @@ impl ClientEmitter<'_> {
 
         let mut when = TokenStream::new();
         for p in &op.params {
-            let name = method_name(&p.name, reserved::MOCK_WHEN, "param");
+            let name = ident(&p.mock_name);
             let t = self.ty(&p.ty);
             let wire = &p.wire;
             let put = put(p);
@@ -69,7 +59,7 @@ impl ClientEmitter<'_> {
 
         let mut then = TokenStream::new();
         for c in &op.responses {
-            let name = method_name(&snake(&c.variant), reserved::MOCK_THEN, "response");
+            let name = ident(&c.mock_name);
             let (status_arg, status) = match c.status {
                 StatusMatch::Code(code) => {
                     let lit = Literal::u16_unsuffixed(code);

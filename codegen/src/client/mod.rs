@@ -164,11 +164,7 @@ impl<'a> ClientEmitter<'a> {
                 _ => false,
             }
         }
-        self.built.operations.iter().any(|op| {
-            op.params.iter().any(|p| named(&p.ty))
-                || op.body.as_ref().is_some_and(|b| named(&b.ty))
-                || op.response_types().any(named)
-        })
+        self.built.operations.iter().any(|op| op.types().any(named))
     }
 
     fn decode_type(&self, d: &Decode) -> TokenStream {

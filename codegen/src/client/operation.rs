@@ -160,10 +160,7 @@ impl ClientEmitter<'_> {
         let method = op.http_method.as_str();
         let path = &op.path;
         let security = &op.security;
-        let accept_json = op
-            .responses
-            .iter()
-            .any(|r| r.success && matches!(r.decode, Decode::Json(_)));
+        let accept_json = op.accept_json();
         quote! {
             runtime::OperationInfo {
                 operation_id: #id,

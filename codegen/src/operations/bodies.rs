@@ -117,6 +117,7 @@ impl<'d> OperationResolver<'_, '_, 'd> {
                 variant: ns.claim(&reason(status)),
                 success,
                 schema_pointer,
+                mock_name: String::new(),
             });
         }
         out

@@ -79,6 +79,24 @@ impl Operation {
             .find_map(|c| c.binary.as_deref())
     }
 
+    /// Every type the operation touches: its parameters', its body's, and those
+    /// its responses decode into (event data included), in that order. The one
+    /// answer `needs`, `features` and the client ask.
+    pub fn types(&self) -> impl Iterator<Item = &Ty> {
+        self.params
+            .iter()
+            .map(|p| &p.ty)
+            .chain(self.body.iter().map(|b| &b.ty))
+            .chain(self.response_types())
+    }
+
+    /// Whether the request says `Accept: application/json`: a success decodes JSON.
+    pub fn accept_json(&self) -> bool {
+        self.responses
+            .iter()
+            .any(|r| r.success && matches!(r.decode, Decode::Json(_)))
+    }
+
     /// Every type the operation's responses decode into (event data included).
     pub fn response_types(&self) -> impl Iterator<Item = &Ty> {
         self.responses.iter().flat_map(|c| {
@@ -218,6 +236,9 @@ pub struct Param {
     pub deprecated: bool,
     /// Where its schema is in the document.
     pub schema_pointer: Option<String>,
+    /// The method of the mock's `When<Op>` that matches it (`name`, or
+    /// `name_param` where the runtime's `When` has a method of that name).
+    pub mock_name: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -302,6 +323,9 @@ pub struct ResponseCase {
     pub success: bool,
     /// Where the JSON body's schema is in the document.
     pub schema_pointer: Option<String>,
+    /// The method of the mock's `Then<Op>` that answers with it (the variant in
+    /// snake case, or with `_response` where the runtime's `Then` has that name).
+    pub mock_name: String,
 }
 
 /// A security scheme the client can hold a credential for.
@@ -349,6 +373,31 @@ pub struct OperationSet {
     /// The schemes whose credentials `Client::raw` sends: the document's
     /// top-level requirement, or every scheme when it has none.
     pub raw_security: Vec<String>,
+}
+
+/// The mock's method names for each parameter and response, claimed beside the
+/// methods the runtime's `When`/`Then` already have.
+fn mock_names(params: &mut [Param], responses: &mut [ResponseCase]) {
+    fn claim(ns: &mut Namespace, name: &str, suffix: &str) -> String {
+        if ns.is_taken(name) {
+            ns.claim(&format!("{name}_{suffix}"))
+        } else {
+            ns.claim(name)
+        }
+    }
+    let holding = |names: &[&str]| {
+        let mut ns = Namespace::new();
+        names.iter().for_each(|n| ns.reserve(n));
+        ns
+    };
+    let mut when = holding(reserved::MOCK_WHEN);
+    for p in params {
+        p.mock_name = claim(&mut when, &p.name, "param");
+    }
+    let mut then = holding(reserved::MOCK_THEN);
+    for c in responses {
+        c.mock_name = claim(&mut then, &snake(&c.variant), "response");
+    }
 }
 
 pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> OperationSet {
@@ -438,7 +487,7 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> OperationSet {
             };
             let mut params = b.params(&item.parameters, &op.parameters, &template);
             let body = op.request_body.as_ref().and_then(|rb| b.body(rb));
-            let responses = b.responses(&op.responses);
+            let mut responses = b.responses(&op.responses);
             // Rust names for arguments, unique within the operation.
             let mut arg_ns = reserved::methods(reserved::REQUEST_BUILDER);
             let body = body.map(|mut body| {
@@ -448,6 +497,7 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> OperationSet {
             for p in &mut params {
                 p.name = arg_ns.claim(&snake(&p.wire));
             }
+            mock_names(&mut params, &mut responses);
             let security = match &op.security {
                 Some(reqs) => security_names(Some(reqs), &schemes),
                 None => global.clone(),

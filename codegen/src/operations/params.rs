@@ -147,6 +147,7 @@ impl<'d> OperationResolver<'_, '_, 'd> {
                 example,
                 deprecated: data.deprecated.unwrap_or(false),
                 schema_pointer,
+                mock_name: String::new(),
             });
         }
         for name in template.params() {
@@ -172,6 +173,7 @@ impl<'d> OperationResolver<'_, '_, 'd> {
                     example: None,
                     deprecated: false,
                     schema_pointer: None,
+                    mock_name: String::new(),
                 });
             }
         }

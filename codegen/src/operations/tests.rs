@@ -205,3 +205,27 @@ fn a_long_chain_of_references_is_not_a_loop() {
     let limit_diag = d.iter().find(|d| d.code == "limit").unwrap();
     assert!(limit_diag.to_string().contains("ref-depth"), "{limit_diag}");
 }
+
+/// The mock's method names are claimed beside the runtime's: a parameter named
+/// like a method of `When` gets `_param`, and one already named so is not
+/// given the same method (issue #24, item 2).
+#[test]
+fn mock_method_names_never_collide() {
+    let (built, _) = build_doc(doc(json!({"/a": {"get": {
+        "operationId": "a",
+        "parameters": [
+            {"name": "matching", "in": "query", "schema": {"type": "string"}},
+            {"name": "matching_param", "in": "query", "schema": {"type": "string"}},
+            {"name": "other", "in": "query", "schema": {"type": "string"}}
+        ],
+        "responses": {"200": {"description": "ok"}, "default": {"description": "other"}}
+    }}})));
+    let op = &built.operations[0];
+    let names: Vec<&str> = op.params.iter().map(|p| p.mock_name.as_str()).collect();
+    assert_eq!(names, ["matching_param", "matching_param_param", "other"]);
+    let names: Vec<&str> = op.responses.iter().map(|c| c.mock_name.as_str()).collect();
+    assert!(
+        names.iter().all(|n| !reserved::MOCK_THEN.contains(n)),
+        "{names:?}"
+    );
+}

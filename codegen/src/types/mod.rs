@@ -161,6 +161,12 @@ pub struct Field {
 }
 
 impl Field {
+    /// Whether the Rust field's name differs from the wire name, so that serde
+    /// needs `rename` (a flattened part has no wire name).
+    pub fn renamed(&self) -> bool {
+        !self.flatten && crate::names::ident_text(&self.name).trim_start_matches("r#") != self.wire
+    }
+
     /// How the field is represented: required → `T`; optional or nullable → `Option<T>`;
     /// optional *and* nullable → `Option<Option<T>>` so null and absent stay apart.
     pub fn shape(&self) -> FieldShape {

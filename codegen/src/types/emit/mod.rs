@@ -1,7 +1,7 @@
 //! Printing the type space as Rust items. Names, shapes, boxing, the catch-all
-//! variants and how `Default` is made are settled in the model (the resolver and
-//! [`super::TypeSpace`]). Two decisions are still taken here and belong in the
-//! model too (issue #24): whether a field needs `rename`, and whether a struct
+//! variants, renames and how `Default` and `new` are made are settled in the
+//! model (the resolver, [`super::TypeSpace`], [`super::Field`]). One decision is
+//! still taken here and belongs in the model too (issue #24): whether a struct
 //! gets its own serde impls.
 
 mod enums;

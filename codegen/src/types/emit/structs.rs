@@ -32,9 +32,7 @@ impl TypeEmitter<'_> {
         };
         let fdoc = docs::attrs(&docs::lines(&f.doc, &fallback));
         let wire = &f.wire;
-        let rename = (!f.flatten
-            && crate::names::ident_text(&f.name).trim_start_matches("r#") != f.wire)
-            .then(|| quote!(rename = #wire,));
+        let rename = f.renamed().then(|| quote!(rename = #wire,));
         let attr = match f.shape() {
             _ if own_serde => TokenStream::new(),
             FieldShape::Flatten => quote!(#[serde(flatten)]),
