@@ -149,7 +149,7 @@ fn target(
     let (value, pointer) = match crate::refs::follow(written, reference, limit) {
         Ok(t) => (t.value, t.pointer),
         Err(e) => {
-            diags.push(e.diagnostic(reference, at, &repair(kind)));
+            diags.push(e.diagnostic(reference, at, kind.noun(), &repair(kind)));
             return kind.stand_in();
         }
     };

@@ -77,9 +77,10 @@ pub fn follow<'v>(root: &'v Value, reference: &str, limit: usize) -> Result<Targ
 
 impl RefError {
     /// The error for `$ref: reference`, written at `at` (the object holding the
-    /// `$ref`), with what is done instead (`repair`). A chain too long is
-    /// refused, like every limit, so it carries no repair.
-    pub fn diagnostic(&self, reference: &str, at: &str, repair: &str) -> Diagnostic {
+    /// `$ref`), which should reach a `noun` (`schema`, `parameter`, …), with what
+    /// is done instead (`repair`). A chain too long is refused, like every
+    /// limit, so it carries no repair.
+    pub fn diagnostic(&self, reference: &str, at: &str, noun: &str, repair: &str) -> Diagnostic {
         let at = pointer_push(at, "$ref");
         match self {
             RefError::Outside { reference } => Diagnostic::error(
@@ -98,14 +99,18 @@ impl RefError {
                 ),
             )
             .with_code("unresolved-ref")
-            .with_help("check the spelling of the reference")
+            .with_help(format!(
+                "check the spelling of the reference, or add the {noun} it names"
+            ))
             .with_repair(repair),
             RefError::Loop => Diagnostic::error(
                 at,
-                format!("`$ref: {reference}` is part of a loop of references"),
+                format!(
+                    "`$ref: {reference}` is part of a loop of references that never reaches a {noun}"
+                ),
             )
             .with_code("ref-loop")
-            .with_help("make one of the references point at an actual object")
+            .with_help(format!("make one of the references point at an actual {noun}"))
             .with_repair(repair),
             RefError::TooDeep { limit } => Diagnostic::error(
                 at,
@@ -282,7 +287,7 @@ mod tests {
 
     #[test]
     fn a_chain_too_long_says_how_to_raise_the_limit() {
-        let d = RefError::TooDeep { limit: 3 }.diagnostic("#/r0", "#/x", "unused");
+        let d = RefError::TooDeep { limit: 3 }.diagnostic("#/r0", "#/x", "schema", "unused");
         assert_eq!(d.code, "limit");
         assert!(d.is_fatal(), "{d}");
         assert!(d.to_string().contains("ref-depth=12"), "{d}");

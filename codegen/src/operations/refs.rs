@@ -21,6 +21,7 @@ pub(super) fn path_item<'d>(
                 reference,
                 at,
                 diags,
+                "path item",
                 "the path's operations are left out",
             )?;
             match serde_json::from_value::<PathItem>(value.clone()) {
@@ -52,6 +53,7 @@ pub fn follow_raw<'d>(
     reference: &str,
     at: &str,
     diags: &mut crate::diagnostics::Diagnostics,
+    noun: &str,
     repair: &str,
 ) -> Option<(&'d Value, String)> {
     match crate::refs::follow(
@@ -61,7 +63,7 @@ pub fn follow_raw<'d>(
     ) {
         Ok(target) => Some((target.value, target.pointer)),
         Err(e) => {
-            diags.push(e.diagnostic(reference, at, repair));
+            diags.push(e.diagnostic(reference, at, noun, repair));
             None
         }
     }
@@ -145,6 +147,7 @@ impl<'d> OperationResolver<'_, '_, 'd> {
             reference,
             at,
             &mut self.resolver.diags,
+            T::NOUN,
             T::UNRESOLVED,
         ) else {
             return T::unresolved().map(|t| Found {

@@ -2,7 +2,8 @@
 
 use super::super::*;
 use super::*;
-use crate::diagnostics::{Diagnostic, pointer_push, pointer_unescape};
+use crate::diagnostics::{Diagnostic, pointer_unescape};
+use crate::refs::{RefError, local_pointer};
 use openapiv3::{ReferenceOr, Schema};
 use std::borrow::Cow;
 
@@ -41,12 +42,8 @@ impl<'d> Resolver<'d> {
             return self.too_deep(at);
         }
         if self.following.contains(&target) {
-            self.diags.push(
-                Diagnostic::error(at, format!("`$ref: {reference}` is part of a loop of references that never reaches a schema"))
-                    .with_code("ref-loop")
-                    .with_help("make one of the references point at an actual schema")
-                    .with_repair(ANY),
-            );
+            self.diags
+                .push(RefError::Loop.diagnostic(reference, at, "schema", ANY));
             return Resolved {
                 ty: Ty::Json,
                 nullable,
@@ -97,21 +94,15 @@ impl<'d> Resolver<'d> {
     }
 
     pub(super) fn normalize_ref(&mut self, reference: &str, at: &str) -> Option<String> {
-        if !reference.starts_with('#') {
-            self.diags.push(
-                Diagnostic::error(
-                    pointer_push(at, "$ref"),
-                    format!("`$ref: {reference}` points outside this document"),
-                )
-                .with_code("external-ref")
-                .with_help(
-                    "bundle the document first (e.g. `redocly bundle`) so every reference is local",
-                )
-                .with_repair(ANY),
-            );
-            return None;
+        let pointer = local_pointer(reference);
+        if pointer.is_none() {
+            let outside = RefError::Outside {
+                reference: reference.to_string(),
+            };
+            self.diags
+                .push(outside.diagnostic(reference, at, "schema", ANY));
         }
-        Some(crate::diagnostics::percent_decode(reference))
+        pointer
     }
 
     /// The schema object a local reference points at (borrowed when it is a component).
@@ -138,12 +129,11 @@ impl<'d> Resolver<'d> {
         }
         let found = doc.raw.pointer(pointer.trim_start_matches('#'));
         let Some(value) = found else {
-            self.diags.push(
-                Diagnostic::error(pointer_push(at, "$ref"), format!("`$ref: {pointer}` points nowhere: the document has nothing at that location"))
-                    .with_code("unresolved-ref")
-                    .with_help("check the spelling of the reference, or add the schema it names under `components/schemas`")
-                    .with_repair(ANY),
-            );
+            let nowhere = RefError::Nowhere {
+                reference: pointer.to_string(),
+            };
+            self.diags
+                .push(nowhere.diagnostic(pointer, at, "schema", ANY));
             return None;
         };
         match serde_json::from_value::<ReferenceOr<Schema>>(value.clone()) {
@@ -171,15 +161,8 @@ impl<'d> Resolver<'d> {
         reference: &str,
     ) -> Option<Cow<'d, Schema>> {
         if self.following.iter().any(|p| p == pointer) {
-            self.diags.push(
-                Diagnostic::error(
-                    pointer,
-                    "this `$ref` is part of a loop of references that never reaches a schema",
-                )
-                .with_code("ref-loop")
-                .with_help("make one of the references point at an actual schema")
-                .with_repair(ANY),
-            );
+            self.diags
+                .push(RefError::Loop.diagnostic(reference, pointer, "schema", ANY));
             return None;
         }
         if self.following.len() >= self.limits.ref_depth || self.too_deep_reported {
