@@ -8,6 +8,11 @@
 //! - `live [SERVER…] [--all]` runs generated clients against real servers (Chroma,
 //!   Airflow) installed from pinned PyPI releases
 //! - `yaml-oracle [--bless]` compares our YAML reader with PyYAML's C loader
+//! - `corpus`, `features`, `contract`, `litellm`, `api-diff`, `tool-tests`: the
+//!   checks CI adds to `cargo test` (README, "The test loop")
+//! - `bench`, `fuzz`: benchmarks and fuzzing, by hand
+//!
+//! Each command's flags are in its `--help` (the `Command` enum below).
 #![forbid(unsafe_code)]
 
 use anyhow::{Context, Result, bail};
