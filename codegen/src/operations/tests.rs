@@ -229,3 +229,50 @@ fn mock_method_names_never_collide() {
         "{names:?}"
     );
 }
+
+/// References between entries of `components/parameters`: a chain longer than
+/// the typed path follows is still followed (through the raw document), and a
+/// loop is called one, in the words of every other reference failure.
+#[test]
+fn component_chains_are_followed_and_loops_reported() {
+    let mut parameters = serde_json::Map::new();
+    for i in 0..20 {
+        parameters.insert(
+            format!("p{i}"),
+            json!({"$ref": format!("#/components/parameters/p{}", i + 1)}),
+        );
+    }
+    parameters.insert(
+        "p20".into(),
+        json!({"name": "q", "in": "query", "schema": {"type": "string"}}),
+    );
+    parameters.insert("a".into(), json!({"$ref": "#/components/parameters/b"}));
+    parameters.insert("b".into(), json!({"$ref": "#/components/parameters/a"}));
+    let mut d = doc(json!({"/x": {"get": {
+        "operationId": "x",
+        "parameters": [
+            {"$ref": "#/components/parameters/p0"},
+            {"$ref": "#/components/parameters/a"}
+        ],
+        "responses": {"200": {"description": "ok"}}
+    }}}));
+    d["components"] = json!({"parameters": parameters});
+    let (built, d) = build_doc(d);
+    let names: Vec<&str> = built.operations[0]
+        .params
+        .iter()
+        .map(|p| p.wire.as_str())
+        .collect();
+    assert_eq!(names, ["q"]);
+    let loops: Vec<String> = d
+        .iter()
+        .filter(|d| d.code == "ref-loop")
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(loops.len(), 1, "{loops:?}");
+    assert!(
+        loops[0].contains("`$ref: #/components/parameters/a` is part of a loop of references that never reaches a parameter"),
+        "{loops:?}"
+    );
+    assert!(d.iter().all(|d| d.code == "ref-loop"), "{d:?}");
+}
