@@ -431,7 +431,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -469,7 +469,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -507,7 +507,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -545,7 +545,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -583,7 +583,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -621,7 +621,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -659,7 +659,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }

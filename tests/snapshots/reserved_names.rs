@@ -28,11 +28,10 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "client", &self.client, &self.extra2)?;
-            super::runtime::member(&mut map, "extra", &self.extra, &self.extra2)?;
-            super::runtime::rest(&mut map, &self.extra2, &["client", "extra"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("client", &self.client, &self.extra2);
+            map.member("extra", &self.extra, &self.extra2);
+            map.rest(&self.extra2, &["client", "extra"]);
             map.end()
         }
     }
@@ -43,15 +42,12 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra2 = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "client" => f0 = Some(map.next_value()?),
-                    "extra" => f1 = Some(map.next_value()?),
-                    _ => {
-                        extra2.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "client" => super::runtime::value(&mut map, &mut f0),
+                    "extra" => super::runtime::value(&mut map, &mut f1),
+                    _ => super::runtime::unlisted(&mut map, &mut extra2, key),
+                }?;
             }
             Ok(Self {
                 client: super::runtime::or_null(f0, &mut extra2, "client"),
@@ -1956,7 +1952,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -1991,7 +1987,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2026,7 +2022,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2061,7 +2057,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2096,7 +2092,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2131,7 +2127,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2166,7 +2162,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2201,7 +2197,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2236,7 +2232,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2271,7 +2267,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2306,7 +2302,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2341,7 +2337,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2376,7 +2372,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2411,7 +2407,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2446,7 +2442,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2481,7 +2477,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2516,7 +2512,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2551,7 +2547,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2586,7 +2582,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2621,7 +2617,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2656,7 +2652,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2691,7 +2687,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2726,7 +2722,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2761,7 +2757,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2796,7 +2792,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2831,7 +2827,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2866,7 +2862,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2901,7 +2897,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2936,7 +2932,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2971,7 +2967,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -3006,7 +3002,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -3041,7 +3037,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -3076,7 +3072,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -3111,7 +3107,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -3146,7 +3142,7 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -4342,6 +4338,146 @@ mod runtime {
         ) {
             for h in hooks {
                 h.after_response(outcome, attempt);
+            }
+        }
+    }
+    mod members {
+        //! The per-member steps of the models' own `Serialize` and `Deserialize` impls,
+        //! written once here.
+        //!
+        //! A generated `Object::visit` reads each member with one call
+        //! (`value`, `optional`, `unlisted`, `additional`, `skip`), and a generated
+        //! `Serialize` writes each with one call on [`Members`]. Each call is a plain
+        //! function call with no `?` of its own, so a model's impls are short for the
+        //! compiler to check: the generic bulk is type-checked once, here, rather than
+        //! once per member of every model.
+        use serde::de::MapAccess;
+        use serde::ser::SerializeMap;
+        /// The next member's name, or `None` after the last.
+        pub fn key<'de, A: MapAccess<'de>>(
+            map: &mut A,
+        ) -> Result<Option<super::de::Key<'de>>, A::Error> {
+            map.next_key()
+        }
+        /// Reads a member's value into its slot (`null` is the value's to read).
+        pub fn value<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = Some(map.next_value()?);
+            Ok(())
+        }
+        /// Reads an optional member whose `null` reads as absent.
+        pub fn optional<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = map.next_value()?;
+            Ok(())
+        }
+        /// Keeps a member the API description does not list (a loose read).
+        pub fn unlisted<'de, A: MapAccess<'de>>(
+            map: &mut A,
+            rest: &mut serde_json::Map<String, serde_json::Value>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error> {
+            rest.insert(key.into_string(), map.next_value()?);
+            super::de::loose();
+            Ok(())
+        }
+        /// Keeps a member of the model's typed `additionalProperties`.
+        pub fn additional<'de, A, T>(
+            map: &mut A,
+            rest: &mut std::collections::BTreeMap<String, T>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            rest.insert(key.into_string(), map.next_value()?);
+            Ok(())
+        }
+        /// Reads past a member the model does not keep.
+        pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+            map.next_value::<serde::de::IgnoredAny>()?;
+            Ok(())
+        }
+        /// Writes a model's members as a map. The first error is kept and the writes
+        /// after it do nothing; [`Members::end`] returns it.
+        pub struct Members<S: serde::Serializer> {
+            map: Result<S::SerializeMap, S::Error>,
+        }
+        impl<S: serde::Serializer> Members<S> {
+            pub fn new(serializer: S) -> Self {
+                Self {
+                    map: serializer.serialize_map(None),
+                }
+            }
+            fn write<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+                if let Ok(map) = &mut self.map
+                    && let Err(e) = map.serialize_entry(name, value)
+                {
+                    self.map = Err(e);
+                }
+            }
+            /// A member always written (required, nullable or flattened).
+            pub fn value<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &'static str,
+                value: &T,
+            ) {
+                self.write(name, value);
+            }
+            /// An optional member: written when set.
+            pub fn optional<T: serde::Serialize>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+            ) {
+                if let Some(value) = value {
+                    self.write(name, value);
+                }
+            }
+            /// An optional member of a model that keeps other members: its value when
+            /// set; when unset, the kept entry of its name (an explicit `null` as it was
+            /// received), if there is one.
+            pub fn member<T: serde::Serialize, X: super::de::Kept>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+                others: &X,
+            ) {
+                match (value, others.kept(name)) {
+                    (Some(value), _) => self.write(name, value),
+                    (None, Some(kept)) => self.write(name, kept),
+                    (None, None) => {}
+                }
+            }
+            /// The model's other members, except those named like one of its optional
+            /// members (`members`, sorted): those are written in their member's place,
+            /// or not at all, so that no member is written twice.
+            pub fn rest<'a, X, I>(&mut self, others: I, members: &[&str])
+            where
+                X: serde::Serialize + 'a,
+                I: IntoIterator<Item = (&'a String, &'a X)>,
+            {
+                for (key, value) in others {
+                    if members.binary_search(&key.as_str()).is_err() {
+                        self.write(key, value);
+                    }
+                }
+            }
+            pub fn end(self) -> Result<S::Ok, S::Error> {
+                self.map?.end()
             }
         }
     }
@@ -7139,6 +7275,7 @@ mod runtime {
     pub use self::de::*;
     pub use self::error::*;
     pub use self::hook::*;
+    pub use self::members::*;
     pub use self::oauth2::*;
     pub use self::params::*;
     pub use self::query::*;

@@ -85,7 +85,7 @@ impl ClientEmitter<'_> {
                 StatusMatch::Range(r) => {
                     let lo = Literal::u16_unsuffixed(r * 100);
                     let hi = Literal::u16_unsuffixed(r * 100 + 99);
-                    quote!(status if (#lo..=#hi).contains(&status))
+                    quote!(#lo..=#hi)
                 }
                 StatusMatch::Default => quote!(_),
             };
@@ -130,7 +130,7 @@ impl ClientEmitter<'_> {
                 only_default = Some(expr.clone());
                 if let Some(decode) = undocumented_2xx.take() {
                     arms.extend(quote! {
-                        status if (200..=299).contains(&status) => #decode,
+                        200..=299 => #decode,
                     });
                 }
             }
@@ -138,7 +138,7 @@ impl ClientEmitter<'_> {
         }
         if let Some(decode) = undocumented_2xx {
             arms.extend(quote! {
-                status if (200..=299).contains(&status) => #decode,
+                200..=299 => #decode,
             });
         }
         if only_default.is_none() {

@@ -76,7 +76,7 @@ impl runtime::Operation for GetCurrentUser {
         match response.status.as_u16() {
             200 => response.json(),
             401 => Err(response.error_json(GetCurrentUserError::Unauthorized)),
-            status if (200..=299).contains(&status) => response.undocumented_json(),
+            200..=299 => response.undocumented_json(),
             _ => Err(response.default_error_json(GetCurrentUserError::Default)),
         }
     }

@@ -138,7 +138,7 @@ impl runtime::Operation for ListCompanyMetros {
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             200 => response.json(),
-            status if (200..=299).contains(&status) => response.undocumented_json(),
+            200..=299 => response.undocumented_json(),
             _ => Err(response.default_error_json(ListCompanyMetrosError::Default)),
         }
     }
@@ -239,7 +239,7 @@ impl runtime::Operation for GetMetro {
         match response.status.as_u16() {
             200 => response.json(),
             404 => Err(response.error_json(GetMetroError::NotFound)),
-            status if (200..=299).contains(&status) => response.undocumented_json(),
+            200..=299 => response.undocumented_json(),
             _ => Err(response.default_error_json(GetMetroError::Default)),
         }
     }

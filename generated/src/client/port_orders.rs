@@ -252,7 +252,7 @@ impl runtime::Operation for ListPortOrders {
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             200 => response.json(),
-            status if (200..=299).contains(&status) => response.undocumented_json(),
+            200..=299 => response.undocumented_json(),
             _ => Err(response.default_error_json(ListPortOrdersError::Default)),
         }
     }
@@ -359,7 +359,7 @@ impl runtime::Operation for CreatePortOrder {
         match response.status.as_u16() {
             200 => response.json(),
             400 => Err(response.error_json(CreatePortOrderError::BadRequest)),
-            status if (200..=299).contains(&status) => response.undocumented_json(),
+            200..=299 => response.undocumented_json(),
             _ => Err(response.default_error_json(CreatePortOrderError::Default)),
         }
     }
@@ -474,7 +474,7 @@ impl runtime::Operation for GetPortOrder {
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             200 => response.json(),
-            status if (200..=299).contains(&status) => response.undocumented_json(),
+            200..=299 => response.undocumented_json(),
             _ => Err(response.default_error_json(GetPortOrderError::Default)),
         }
     }
@@ -588,7 +588,7 @@ impl runtime::Operation for RequestPortOrderLoa {
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             200 => response.json(),
-            status if (200..=299).contains(&status) => response.undocumented_json(),
+            200..=299 => response.undocumented_json(),
             _ => Err(response.default_error_json(RequestPortOrderLoaError::Default)),
         }
     }

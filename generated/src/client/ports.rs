@@ -165,7 +165,7 @@ impl runtime::Operation for ListPorts {
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             200 => response.json(),
-            status if (200..=299).contains(&status) => response.undocumented_json(),
+            200..=299 => response.undocumented_json(),
             _ => Err(response.default_error_json(ListPortsError::Default)),
         }
     }
@@ -278,7 +278,7 @@ impl runtime::Operation for GetPort {
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             200 => response.json(),
-            status if (200..=299).contains(&status) => response.undocumented_json(),
+            200..=299 => response.undocumented_json(),
             _ => Err(response.default_error_json(GetPortError::Default)),
         }
     }
