@@ -70,6 +70,7 @@ impl runtime::Operation for GetCurrentUser {
         request.path("/api/auth/token");
         Ok(())
     }
+    #[allow(clippy::match_overlapping_arm)]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

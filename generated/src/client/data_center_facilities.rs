@@ -133,6 +133,7 @@ impl runtime::Operation for SearchDataCenterFacilities {
         }
         Ok(())
     }
+    #[allow(clippy::match_overlapping_arm)]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

@@ -133,6 +133,7 @@ impl runtime::Operation for ListCompanyMetros {
         request.path("/metro/capabilities");
         Ok(())
     }
+    #[allow(clippy::match_overlapping_arm)]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -233,6 +234,7 @@ impl runtime::Operation for GetMetro {
         request.path_segment("metroId", &self.metro_id)?;
         Ok(())
     }
+    #[allow(clippy::match_overlapping_arm)]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

@@ -247,6 +247,7 @@ impl runtime::Operation for ListPortOrders {
         request.path("/ports/orders");
         Ok(())
     }
+    #[allow(clippy::match_overlapping_arm)]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -353,6 +354,7 @@ impl runtime::Operation for CreatePortOrder {
         }
         Ok(())
     }
+    #[allow(clippy::match_overlapping_arm)]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -469,6 +471,7 @@ impl runtime::Operation for GetPortOrder {
         request.path_segment("orderId", &self.order_id)?;
         Ok(())
     }
+    #[allow(clippy::match_overlapping_arm)]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -583,6 +586,7 @@ impl runtime::Operation for RequestPortOrderLoa {
         request.path("/loa");
         Ok(())
     }
+    #[allow(clippy::match_overlapping_arm)]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
