@@ -81,6 +81,7 @@ pub const MODULES: &[Module] = &[
         ["serde", "serde_json", "form_urlencoded"]
     ),
     module!("hook", ["error", "response"], ["reqwest"]),
+    module!("members", ["de"], ["serde", "serde_json"]),
     module!(
         "mock",
         ["error", "request"],
@@ -175,7 +176,7 @@ pub fn modules(needs: &Needs) -> Vec<&'static Module> {
     want(needs.date_time, &["datetime"]);
     want(needs.uuid, &["uuid_text"]);
     want(needs.base64, &["base64_text"]);
-    want(needs.models, &["de"]);
+    want(needs.models, &["de", "members"]);
     want(
         needs.client,
         &[

@@ -24,6 +24,7 @@ pub mod de;
 pub mod error;
 pub mod form;
 pub mod hook;
+pub mod members;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod multipart;

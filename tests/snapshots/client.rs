@@ -28,11 +28,10 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("name", &self.name)?;
-            super::runtime::member(&mut map, "weight", &self.weight, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["weight"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.value("name", &self.name);
+            map.member("weight", &self.weight, &self.extra);
+            map.rest(&self.extra, &["weight"]);
             map.end()
         }
     }
@@ -43,15 +42,12 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    "weight" => f1 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    "weight" => super::runtime::value(&mut map, &mut f1),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::required(f0, "name")?,
@@ -95,11 +91,10 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "title", &self.title, &self.extra)?;
-            super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["status", "title"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("title", &self.title, &self.extra);
+            map.member("status", &self.status, &self.extra);
+            map.rest(&self.extra, &["status", "title"]);
             map.end()
         }
     }
@@ -110,15 +105,12 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "title" => f0 = Some(map.next_value()?),
-                    "status" => f1 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "title" => super::runtime::value(&mut map, &mut f0),
+                    "status" => super::runtime::value(&mut map, &mut f1),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 title: super::runtime::or_null(f0, &mut extra, "title"),
@@ -152,11 +144,10 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::member(&mut map, "size", &self.size, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name", "size"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.member("size", &self.size, &self.extra);
+            map.rest(&self.extra, &["name", "size"]);
             map.end()
         }
     }
@@ -167,15 +158,12 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    "size" => f1 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    "size" => super::runtime::value(&mut map, &mut f1),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -207,10 +195,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "ticket", &self.ticket, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["ticket"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("ticket", &self.ticket, &self.extra);
+            map.rest(&self.extra, &["ticket"]);
             map.end()
         }
     }
@@ -221,14 +208,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "ticket" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "ticket" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 ticket: super::runtime::or_null(f0, &mut extra, "ticket"),
@@ -261,11 +245,10 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::member(&mut map, "meta", &self.meta, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["meta", "name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.member("meta", &self.meta, &self.extra);
+            map.rest(&self.extra, &["meta", "name"]);
             map.end()
         }
     }
@@ -276,15 +259,12 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    "meta" => f1 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    "meta" => super::runtime::value(&mut map, &mut f1),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -318,11 +298,10 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "title", &self.title, &self.extra)?;
-            super::runtime::member(&mut map, "count", &self.count, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["count", "title"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("title", &self.title, &self.extra);
+            map.member("count", &self.count, &self.extra);
+            map.rest(&self.extra, &["count", "title"]);
             map.end()
         }
     }
@@ -333,15 +312,12 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "title" => f0 = Some(map.next_value()?),
-                    "count" => f1 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "title" => super::runtime::value(&mut map, &mut f0),
+                    "count" => super::runtime::value(&mut map, &mut f1),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 title: super::runtime::or_null(f0, &mut extra, "title"),
@@ -911,16 +887,15 @@ pub mod client {
             }
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
                 404 => Err(response.error_json(GetPartError::NotFound)),
-                status if (400..=499).contains(&status) => {
-                    Err(response.error_empty(GetPartError::ClientError))
-                }
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                400..=499 => Err(response.error_empty(GetPartError::ClientError)),
+                200..=299 => response.undocumented_json(),
                 _ => Err(response.error_text(GetPartError::Default)),
             }
         }
@@ -963,6 +938,7 @@ pub mod client {
             }
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1030,12 +1006,13 @@ pub mod client {
             }
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -1085,12 +1062,13 @@ pub mod client {
             }
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.bytes_body(),
-                status if (200..=299).contains(&status) => response.bytes_body(),
+                200..=299 => response.bytes_body(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -1126,12 +1104,13 @@ pub mod client {
             }
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.text_body(),
-                status if (200..=299).contains(&status) => response.undocumented_text(),
+                200..=299 => response.undocumented_text(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2423,6 +2402,146 @@ mod runtime {
         ) {
             for h in hooks {
                 h.after_response(outcome, attempt);
+            }
+        }
+    }
+    mod members {
+        //! The per-member steps of the models' own `Serialize` and `Deserialize` impls,
+        //! written once here.
+        //!
+        //! A generated `Object::visit` reads each member with one call
+        //! (`value`, `optional`, `unlisted`, `additional`, `skip`), and a generated
+        //! `Serialize` writes each with one call on [`Members`]. Each call is a plain
+        //! function call with no `?` of its own, so a model's impls are short for the
+        //! compiler to check: the generic bulk is type-checked once, here, rather than
+        //! once per member of every model.
+        use serde::de::MapAccess;
+        use serde::ser::SerializeMap;
+        /// The next member's name, or `None` after the last.
+        pub fn key<'de, A: MapAccess<'de>>(
+            map: &mut A,
+        ) -> Result<Option<super::de::Key<'de>>, A::Error> {
+            map.next_key()
+        }
+        /// Reads a member's value into its slot (`null` is the value's to read).
+        pub fn value<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = Some(map.next_value()?);
+            Ok(())
+        }
+        /// Reads an optional member whose `null` reads as absent.
+        pub fn optional<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = map.next_value()?;
+            Ok(())
+        }
+        /// Keeps a member the API description does not list (a loose read).
+        pub fn unlisted<'de, A: MapAccess<'de>>(
+            map: &mut A,
+            rest: &mut serde_json::Map<String, serde_json::Value>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error> {
+            rest.insert(key.into_string(), map.next_value()?);
+            super::de::loose();
+            Ok(())
+        }
+        /// Keeps a member of the model's typed `additionalProperties`.
+        pub fn additional<'de, A, T>(
+            map: &mut A,
+            rest: &mut std::collections::BTreeMap<String, T>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            rest.insert(key.into_string(), map.next_value()?);
+            Ok(())
+        }
+        /// Reads past a member the model does not keep.
+        pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+            map.next_value::<serde::de::IgnoredAny>()?;
+            Ok(())
+        }
+        /// Writes a model's members as a map. The first error is kept and the writes
+        /// after it do nothing; [`Members::end`] returns it.
+        pub struct Members<S: serde::Serializer> {
+            map: Result<S::SerializeMap, S::Error>,
+        }
+        impl<S: serde::Serializer> Members<S> {
+            pub fn new(serializer: S) -> Self {
+                Self {
+                    map: serializer.serialize_map(None),
+                }
+            }
+            fn write<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+                if let Ok(map) = &mut self.map
+                    && let Err(e) = map.serialize_entry(name, value)
+                {
+                    self.map = Err(e);
+                }
+            }
+            /// A member always written (required, nullable or flattened).
+            pub fn value<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &'static str,
+                value: &T,
+            ) {
+                self.write(name, value);
+            }
+            /// An optional member: written when set.
+            pub fn optional<T: serde::Serialize>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+            ) {
+                if let Some(value) = value {
+                    self.write(name, value);
+                }
+            }
+            /// An optional member of a model that keeps other members: its value when
+            /// set; when unset, the kept entry of its name (an explicit `null` as it was
+            /// received), if there is one.
+            pub fn member<T: serde::Serialize, X: super::de::Kept>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+                others: &X,
+            ) {
+                match (value, others.kept(name)) {
+                    (Some(value), _) => self.write(name, value),
+                    (None, Some(kept)) => self.write(name, kept),
+                    (None, None) => {}
+                }
+            }
+            /// The model's other members, except those named like one of its optional
+            /// members (`members`, sorted): those are written in their member's place,
+            /// or not at all, so that no member is written twice.
+            pub fn rest<'a, X, I>(&mut self, others: I, members: &[&str])
+            where
+                X: serde::Serialize + 'a,
+                I: IntoIterator<Item = (&'a String, &'a X)>,
+            {
+                for (key, value) in others {
+                    if members.binary_search(&key.as_str()).is_err() {
+                        self.write(key, value);
+                    }
+                }
+            }
+            pub fn end(self) -> Result<S::Ok, S::Error> {
+                self.map?.end()
             }
         }
     }
@@ -5464,6 +5583,7 @@ mod runtime {
     pub use self::error::*;
     pub use self::form::*;
     pub use self::hook::*;
+    pub use self::members::*;
     pub use self::multipart::*;
     pub use self::params::*;
     pub use self::parts::*;

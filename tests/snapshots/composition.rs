@@ -28,11 +28,10 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("id", &self.id)?;
-            super::runtime::member(&mut map, "created", &self.created, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["created"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.value("id", &self.id);
+            map.member("created", &self.created, &self.extra);
+            map.rest(&self.extra, &["created"]);
             map.end()
         }
     }
@@ -43,15 +42,12 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => f0 = Some(map.next_value()?),
-                    "created" => f1 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "id" => super::runtime::value(&mut map, &mut f0),
+                    "created" => super::runtime::value(&mut map, &mut f1),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 id: super::runtime::required(f0, "id")?,
@@ -93,10 +89,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("name", &self.name)?;
-            super::runtime::rest(&mut map, &self.extra, &[])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.value("name", &self.name);
+            map.rest(&self.extra, &[]);
             map.end()
         }
     }
@@ -107,14 +102,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::required(f0, "name")?,
@@ -162,14 +154,13 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("id", &self.id)?;
-            super::runtime::member(&mut map, "created", &self.created, &self.extra)?;
-            map.serialize_entry("name", &self.name)?;
-            map.serialize_entry("petType", &self.pet_type)?;
-            super::runtime::member(&mut map, "barks", &self.barks, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["barks", "created"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.value("id", &self.id);
+            map.member("created", &self.created, &self.extra);
+            map.value("name", &self.name);
+            map.value("petType", &self.pet_type);
+            map.member("barks", &self.barks, &self.extra);
+            map.rest(&self.extra, &["barks", "created"]);
             map.end()
         }
     }
@@ -186,18 +177,15 @@ pub mod types {
                 None,
             );
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => f0 = Some(map.next_value()?),
-                    "created" => f1 = Some(map.next_value()?),
-                    "name" => f2 = Some(map.next_value()?),
-                    "petType" => f3 = Some(map.next_value()?),
-                    "barks" => f4 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "id" => super::runtime::value(&mut map, &mut f0),
+                    "created" => super::runtime::value(&mut map, &mut f1),
+                    "name" => super::runtime::value(&mut map, &mut f2),
+                    "petType" => super::runtime::value(&mut map, &mut f3),
+                    "barks" => super::runtime::value(&mut map, &mut f4),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 id: super::runtime::required(f0, "id")?,
@@ -256,13 +244,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("id", &self.id)?;
-            super::runtime::member(&mut map, "created", &self.created, &self.extra)?;
-            map.serialize_entry("petType", &self.pet_type)?;
-            super::runtime::member(&mut map, "lives", &self.lives, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["created", "lives"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.value("id", &self.id);
+            map.member("created", &self.created, &self.extra);
+            map.value("petType", &self.pet_type);
+            map.member("lives", &self.lives, &self.extra);
+            map.rest(&self.extra, &["created", "lives"]);
             map.end()
         }
     }
@@ -273,17 +260,14 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1, mut f2, mut f3) = (None, None, None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => f0 = Some(map.next_value()?),
-                    "created" => f1 = Some(map.next_value()?),
-                    "petType" => f2 = Some(map.next_value()?),
-                    "lives" => f3 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "id" => super::runtime::value(&mut map, &mut f0),
+                    "created" => super::runtime::value(&mut map, &mut f1),
+                    "petType" => super::runtime::value(&mut map, &mut f2),
+                    "lives" => super::runtime::value(&mut map, &mut f3),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 id: super::runtime::required(f0, "id")?,
@@ -492,11 +476,10 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("id", &self.id)?;
-            map.serialize_entry("tool_resources", &self.tool_resources)?;
-            super::runtime::rest(&mut map, &self.extra, &[])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.value("id", &self.id);
+            map.value("tool_resources", &self.tool_resources);
+            map.rest(&self.extra, &[]);
             map.end()
         }
     }
@@ -507,15 +490,12 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => f0 = Some(map.next_value()?),
-                    "tool_resources" => f1 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "id" => super::runtime::value(&mut map, &mut f0),
+                    "tool_resources" => super::runtime::value(&mut map, &mut f1),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 id: super::runtime::required(f0, "id")?,
@@ -559,11 +539,10 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("id", &self.id)?;
-            super::runtime::member(&mut map, "thread_id", &self.thread_id, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["thread_id"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.value("id", &self.id);
+            map.member("thread_id", &self.thread_id, &self.extra);
+            map.rest(&self.extra, &["thread_id"]);
             map.end()
         }
     }
@@ -574,15 +553,12 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => f0 = Some(map.next_value()?),
-                    "thread_id" => f1 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "id" => super::runtime::value(&mut map, &mut f0),
+                    "thread_id" => super::runtime::value(&mut map, &mut f1),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 id: super::runtime::required(f0, "id")?,
@@ -696,11 +672,10 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "pet", &self.pet, &self.extra)?;
-            super::runtime::member(&mut map, "owner", &self.owner, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["owner", "pet"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("pet", &self.pet, &self.extra);
+            map.member("owner", &self.owner, &self.extra);
+            map.rest(&self.extra, &["owner", "pet"]);
             map.end()
         }
     }
@@ -711,15 +686,12 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "pet" => f0 = Some(map.next_value()?),
-                    "owner" => f1 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "pet" => super::runtime::value(&mut map, &mut f0),
+                    "owner" => super::runtime::value(&mut map, &mut f1),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 pet: f0,
@@ -780,10 +752,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("radius", &self.radius)?;
-            super::runtime::rest(&mut map, &self.extra, &[])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.value("radius", &self.radius);
+            map.rest(&self.extra, &[]);
             map.end()
         }
     }
@@ -794,14 +765,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "radius" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "radius" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 radius: super::runtime::required(f0, "radius")?,
@@ -841,10 +809,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("side", &self.side)?;
-            super::runtime::rest(&mut map, &self.extra, &[])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.value("side", &self.side);
+            map.rest(&self.extra, &[]);
             map.end()
         }
     }
@@ -855,14 +822,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "side" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "side" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 side: super::runtime::required(f0, "side")?,
@@ -904,11 +868,10 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("event", &self.event)?;
-            map.serialize_entry("data", &self.data)?;
-            super::runtime::rest(&mut map, &self.extra, &[])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.value("event", &self.event);
+            map.value("data", &self.data);
+            map.rest(&self.extra, &[]);
             map.end()
         }
     }
@@ -919,15 +882,12 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "event" => f0 = Some(map.next_value()?),
-                    "data" => f1 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "event" => super::runtime::value(&mut map, &mut f0),
+                    "data" => super::runtime::value(&mut map, &mut f1),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 event: super::runtime::required(f0, "event")?,
@@ -1026,11 +986,10 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("event", &self.event)?;
-            map.serialize_entry("data", &self.data)?;
-            super::runtime::rest(&mut map, &self.extra, &[])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.value("event", &self.event);
+            map.value("data", &self.data);
+            map.rest(&self.extra, &[]);
             map.end()
         }
     }
@@ -1041,15 +1000,12 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "event" => f0 = Some(map.next_value()?),
-                    "data" => f1 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "event" => super::runtime::value(&mut map, &mut f0),
+                    "data" => super::runtime::value(&mut map, &mut f1),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 event: super::runtime::required(f0, "event")?,
@@ -1915,8 +1871,149 @@ mod runtime {
             <i64 as serde::Deserialize>::deserialize(deserializer).map(T::from)
         }
     }
+    mod members {
+        //! The per-member steps of the models' own `Serialize` and `Deserialize` impls,
+        //! written once here.
+        //!
+        //! A generated `Object::visit` reads each member with one call
+        //! (`value`, `optional`, `unlisted`, `additional`, `skip`), and a generated
+        //! `Serialize` writes each with one call on [`Members`]. Each call is a plain
+        //! function call with no `?` of its own, so a model's impls are short for the
+        //! compiler to check: the generic bulk is type-checked once, here, rather than
+        //! once per member of every model.
+        use serde::de::MapAccess;
+        use serde::ser::SerializeMap;
+        /// The next member's name, or `None` after the last.
+        pub fn key<'de, A: MapAccess<'de>>(
+            map: &mut A,
+        ) -> Result<Option<super::de::Key<'de>>, A::Error> {
+            map.next_key()
+        }
+        /// Reads a member's value into its slot (`null` is the value's to read).
+        pub fn value<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = Some(map.next_value()?);
+            Ok(())
+        }
+        /// Reads an optional member whose `null` reads as absent.
+        pub fn optional<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = map.next_value()?;
+            Ok(())
+        }
+        /// Keeps a member the API description does not list (a loose read).
+        pub fn unlisted<'de, A: MapAccess<'de>>(
+            map: &mut A,
+            rest: &mut serde_json::Map<String, serde_json::Value>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error> {
+            rest.insert(key.into_string(), map.next_value()?);
+            super::de::loose();
+            Ok(())
+        }
+        /// Keeps a member of the model's typed `additionalProperties`.
+        pub fn additional<'de, A, T>(
+            map: &mut A,
+            rest: &mut std::collections::BTreeMap<String, T>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            rest.insert(key.into_string(), map.next_value()?);
+            Ok(())
+        }
+        /// Reads past a member the model does not keep.
+        pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+            map.next_value::<serde::de::IgnoredAny>()?;
+            Ok(())
+        }
+        /// Writes a model's members as a map. The first error is kept and the writes
+        /// after it do nothing; [`Members::end`] returns it.
+        pub struct Members<S: serde::Serializer> {
+            map: Result<S::SerializeMap, S::Error>,
+        }
+        impl<S: serde::Serializer> Members<S> {
+            pub fn new(serializer: S) -> Self {
+                Self {
+                    map: serializer.serialize_map(None),
+                }
+            }
+            fn write<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+                if let Ok(map) = &mut self.map
+                    && let Err(e) = map.serialize_entry(name, value)
+                {
+                    self.map = Err(e);
+                }
+            }
+            /// A member always written (required, nullable or flattened).
+            pub fn value<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &'static str,
+                value: &T,
+            ) {
+                self.write(name, value);
+            }
+            /// An optional member: written when set.
+            pub fn optional<T: serde::Serialize>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+            ) {
+                if let Some(value) = value {
+                    self.write(name, value);
+                }
+            }
+            /// An optional member of a model that keeps other members: its value when
+            /// set; when unset, the kept entry of its name (an explicit `null` as it was
+            /// received), if there is one.
+            pub fn member<T: serde::Serialize, X: super::de::Kept>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+                others: &X,
+            ) {
+                match (value, others.kept(name)) {
+                    (Some(value), _) => self.write(name, value),
+                    (None, Some(kept)) => self.write(name, kept),
+                    (None, None) => {}
+                }
+            }
+            /// The model's other members, except those named like one of its optional
+            /// members (`members`, sorted): those are written in their member's place,
+            /// or not at all, so that no member is written twice.
+            pub fn rest<'a, X, I>(&mut self, others: I, members: &[&str])
+            where
+                X: serde::Serialize + 'a,
+                I: IntoIterator<Item = (&'a String, &'a X)>,
+            {
+                for (key, value) in others {
+                    if members.binary_search(&key.as_str()).is_err() {
+                        self.write(key, value);
+                    }
+                }
+            }
+            pub fn end(self) -> Result<S::Ok, S::Error> {
+                self.map?.end()
+            }
+        }
+    }
     pub use self::datetime::*;
     pub use self::de::*;
+    pub use self::members::*;
 }
 
 pub use runtime::{Date, DateTime, DateTimeError};

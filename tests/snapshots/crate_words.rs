@@ -26,10 +26,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -40,14 +39,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -78,10 +74,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -92,14 +87,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -130,10 +122,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -144,14 +135,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -182,10 +170,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -196,14 +183,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -234,10 +218,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -248,14 +231,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -286,10 +266,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -300,14 +279,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -338,10 +314,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -352,14 +327,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -390,10 +362,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -404,14 +375,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -442,10 +410,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -456,14 +423,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -494,10 +458,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -508,14 +471,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -546,10 +506,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -560,14 +519,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -598,10 +554,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -612,14 +567,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -650,10 +602,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -664,14 +615,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -702,10 +650,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -716,14 +663,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -754,10 +698,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -768,14 +711,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -806,10 +746,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -820,14 +759,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -858,10 +794,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -872,14 +807,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -910,10 +842,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -924,14 +855,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -962,10 +890,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -976,14 +903,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -1014,10 +938,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -1028,14 +951,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -1066,10 +986,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -1080,14 +999,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -1118,10 +1034,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -1132,14 +1047,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -1170,10 +1082,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -1184,14 +1095,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -1222,10 +1130,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["id"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("id", &self.id, &self.extra);
+            map.rest(&self.extra, &["id"]);
             map.end()
         }
     }
@@ -1236,14 +1143,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "id" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 id: super::runtime::or_null(f0, &mut extra, "id"),
@@ -2018,12 +1922,13 @@ pub mod client {
             request.path("/w0");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2053,12 +1958,13 @@ pub mod client {
             request.path("/w1");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2088,12 +1994,13 @@ pub mod client {
             request.path("/w2");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2123,12 +2030,13 @@ pub mod client {
             request.path("/w3");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2158,12 +2066,13 @@ pub mod client {
             request.path("/w4");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2193,12 +2102,13 @@ pub mod client {
             request.path("/w5");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2228,12 +2138,13 @@ pub mod client {
             request.path("/w6");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2263,12 +2174,13 @@ pub mod client {
             request.path("/w7");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2298,12 +2210,13 @@ pub mod client {
             request.path("/w8");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2333,12 +2246,13 @@ pub mod client {
             request.path("/w9");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2368,12 +2282,13 @@ pub mod client {
             request.path("/w10");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2403,12 +2318,13 @@ pub mod client {
             request.path("/w11");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2438,12 +2354,13 @@ pub mod client {
             request.path("/w12");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2473,12 +2390,13 @@ pub mod client {
             request.path("/w13");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2508,12 +2426,13 @@ pub mod client {
             request.path("/w14");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2543,12 +2462,13 @@ pub mod client {
             request.path("/w15");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2578,12 +2498,13 @@ pub mod client {
             request.path("/w16");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2613,12 +2534,13 @@ pub mod client {
             request.path("/w17");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2648,12 +2570,13 @@ pub mod client {
             request.path("/w18");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2683,12 +2606,13 @@ pub mod client {
             request.path("/w19");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2718,12 +2642,13 @@ pub mod client {
             request.path("/w20");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2753,12 +2678,13 @@ pub mod client {
             request.path("/w21");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2788,12 +2714,13 @@ pub mod client {
             request.path("/w22");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2823,12 +2750,13 @@ pub mod client {
             request.path("/none");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -4024,6 +3952,146 @@ mod runtime {
         ) {
             for h in hooks {
                 h.after_response(outcome, attempt);
+            }
+        }
+    }
+    mod members {
+        //! The per-member steps of the models' own `Serialize` and `Deserialize` impls,
+        //! written once here.
+        //!
+        //! A generated `Object::visit` reads each member with one call
+        //! (`value`, `optional`, `unlisted`, `additional`, `skip`), and a generated
+        //! `Serialize` writes each with one call on [`Members`]. Each call is a plain
+        //! function call with no `?` of its own, so a model's impls are short for the
+        //! compiler to check: the generic bulk is type-checked once, here, rather than
+        //! once per member of every model.
+        use serde::de::MapAccess;
+        use serde::ser::SerializeMap;
+        /// The next member's name, or `None` after the last.
+        pub fn key<'de, A: MapAccess<'de>>(
+            map: &mut A,
+        ) -> Result<Option<super::de::Key<'de>>, A::Error> {
+            map.next_key()
+        }
+        /// Reads a member's value into its slot (`null` is the value's to read).
+        pub fn value<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = Some(map.next_value()?);
+            Ok(())
+        }
+        /// Reads an optional member whose `null` reads as absent.
+        pub fn optional<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = map.next_value()?;
+            Ok(())
+        }
+        /// Keeps a member the API description does not list (a loose read).
+        pub fn unlisted<'de, A: MapAccess<'de>>(
+            map: &mut A,
+            rest: &mut serde_json::Map<String, serde_json::Value>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error> {
+            rest.insert(key.into_string(), map.next_value()?);
+            super::de::loose();
+            Ok(())
+        }
+        /// Keeps a member of the model's typed `additionalProperties`.
+        pub fn additional<'de, A, T>(
+            map: &mut A,
+            rest: &mut std::collections::BTreeMap<String, T>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            rest.insert(key.into_string(), map.next_value()?);
+            Ok(())
+        }
+        /// Reads past a member the model does not keep.
+        pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+            map.next_value::<serde::de::IgnoredAny>()?;
+            Ok(())
+        }
+        /// Writes a model's members as a map. The first error is kept and the writes
+        /// after it do nothing; [`Members::end`] returns it.
+        pub struct Members<S: serde::Serializer> {
+            map: Result<S::SerializeMap, S::Error>,
+        }
+        impl<S: serde::Serializer> Members<S> {
+            pub fn new(serializer: S) -> Self {
+                Self {
+                    map: serializer.serialize_map(None),
+                }
+            }
+            fn write<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+                if let Ok(map) = &mut self.map
+                    && let Err(e) = map.serialize_entry(name, value)
+                {
+                    self.map = Err(e);
+                }
+            }
+            /// A member always written (required, nullable or flattened).
+            pub fn value<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &'static str,
+                value: &T,
+            ) {
+                self.write(name, value);
+            }
+            /// An optional member: written when set.
+            pub fn optional<T: serde::Serialize>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+            ) {
+                if let Some(value) = value {
+                    self.write(name, value);
+                }
+            }
+            /// An optional member of a model that keeps other members: its value when
+            /// set; when unset, the kept entry of its name (an explicit `null` as it was
+            /// received), if there is one.
+            pub fn member<T: serde::Serialize, X: super::de::Kept>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+                others: &X,
+            ) {
+                match (value, others.kept(name)) {
+                    (Some(value), _) => self.write(name, value),
+                    (None, Some(kept)) => self.write(name, kept),
+                    (None, None) => {}
+                }
+            }
+            /// The model's other members, except those named like one of its optional
+            /// members (`members`, sorted): those are written in their member's place,
+            /// or not at all, so that no member is written twice.
+            pub fn rest<'a, X, I>(&mut self, others: I, members: &[&str])
+            where
+                X: serde::Serialize + 'a,
+                I: IntoIterator<Item = (&'a String, &'a X)>,
+            {
+                for (key, value) in others {
+                    if members.binary_search(&key.as_str()).is_err() {
+                        self.write(key, value);
+                    }
+                }
+            }
+            pub fn end(self) -> Result<S::Ok, S::Error> {
+                self.map?.end()
             }
         }
     }
@@ -5690,6 +5758,7 @@ mod runtime {
     pub use self::de::*;
     pub use self::error::*;
     pub use self::hook::*;
+    pub use self::members::*;
     pub use self::params::*;
     pub use self::parts::*;
     pub use self::raw::*;

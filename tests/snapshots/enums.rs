@@ -428,17 +428,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
-            super::runtime::member(&mut map, "colour", &self.colour, &self.extra)?;
-            super::runtime::member(&mut map, "inline", &self.inline, &self.extra)?;
-            super::runtime::member(&mut map, "flag", &self.flag, &self.extra)?;
-            super::runtime::rest(
-                &mut map,
-                &self.extra,
-                &["colour", "flag", "inline", "status"],
-            )?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("status", &self.status, &self.extra);
+            map.member("colour", &self.colour, &self.extra);
+            map.member("inline", &self.inline, &self.extra);
+            map.member("flag", &self.flag, &self.extra);
+            map.rest(&self.extra, &["colour", "flag", "inline", "status"]);
             map.end()
         }
     }
@@ -449,17 +444,14 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1, mut f2, mut f3) = (None, None, None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "status" => f0 = Some(map.next_value()?),
-                    "colour" => f1 = Some(map.next_value()?),
-                    "inline" => f2 = Some(map.next_value()?),
-                    "flag" => f3 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "status" => super::runtime::value(&mut map, &mut f0),
+                    "colour" => super::runtime::value(&mut map, &mut f1),
+                    "inline" => super::runtime::value(&mut map, &mut f2),
+                    "flag" => super::runtime::value(&mut map, &mut f3),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 status: super::runtime::or_null(f0, &mut extra, "status"),
@@ -924,7 +916,148 @@ mod runtime {
             <i64 as serde::Deserialize>::deserialize(deserializer).map(T::from)
         }
     }
+    mod members {
+        //! The per-member steps of the models' own `Serialize` and `Deserialize` impls,
+        //! written once here.
+        //!
+        //! A generated `Object::visit` reads each member with one call
+        //! (`value`, `optional`, `unlisted`, `additional`, `skip`), and a generated
+        //! `Serialize` writes each with one call on [`Members`]. Each call is a plain
+        //! function call with no `?` of its own, so a model's impls are short for the
+        //! compiler to check: the generic bulk is type-checked once, here, rather than
+        //! once per member of every model.
+        use serde::de::MapAccess;
+        use serde::ser::SerializeMap;
+        /// The next member's name, or `None` after the last.
+        pub fn key<'de, A: MapAccess<'de>>(
+            map: &mut A,
+        ) -> Result<Option<super::de::Key<'de>>, A::Error> {
+            map.next_key()
+        }
+        /// Reads a member's value into its slot (`null` is the value's to read).
+        pub fn value<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = Some(map.next_value()?);
+            Ok(())
+        }
+        /// Reads an optional member whose `null` reads as absent.
+        pub fn optional<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = map.next_value()?;
+            Ok(())
+        }
+        /// Keeps a member the API description does not list (a loose read).
+        pub fn unlisted<'de, A: MapAccess<'de>>(
+            map: &mut A,
+            rest: &mut serde_json::Map<String, serde_json::Value>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error> {
+            rest.insert(key.into_string(), map.next_value()?);
+            super::de::loose();
+            Ok(())
+        }
+        /// Keeps a member of the model's typed `additionalProperties`.
+        pub fn additional<'de, A, T>(
+            map: &mut A,
+            rest: &mut std::collections::BTreeMap<String, T>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            rest.insert(key.into_string(), map.next_value()?);
+            Ok(())
+        }
+        /// Reads past a member the model does not keep.
+        pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+            map.next_value::<serde::de::IgnoredAny>()?;
+            Ok(())
+        }
+        /// Writes a model's members as a map. The first error is kept and the writes
+        /// after it do nothing; [`Members::end`] returns it.
+        pub struct Members<S: serde::Serializer> {
+            map: Result<S::SerializeMap, S::Error>,
+        }
+        impl<S: serde::Serializer> Members<S> {
+            pub fn new(serializer: S) -> Self {
+                Self {
+                    map: serializer.serialize_map(None),
+                }
+            }
+            fn write<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+                if let Ok(map) = &mut self.map
+                    && let Err(e) = map.serialize_entry(name, value)
+                {
+                    self.map = Err(e);
+                }
+            }
+            /// A member always written (required, nullable or flattened).
+            pub fn value<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &'static str,
+                value: &T,
+            ) {
+                self.write(name, value);
+            }
+            /// An optional member: written when set.
+            pub fn optional<T: serde::Serialize>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+            ) {
+                if let Some(value) = value {
+                    self.write(name, value);
+                }
+            }
+            /// An optional member of a model that keeps other members: its value when
+            /// set; when unset, the kept entry of its name (an explicit `null` as it was
+            /// received), if there is one.
+            pub fn member<T: serde::Serialize, X: super::de::Kept>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+                others: &X,
+            ) {
+                match (value, others.kept(name)) {
+                    (Some(value), _) => self.write(name, value),
+                    (None, Some(kept)) => self.write(name, kept),
+                    (None, None) => {}
+                }
+            }
+            /// The model's other members, except those named like one of its optional
+            /// members (`members`, sorted): those are written in their member's place,
+            /// or not at all, so that no member is written twice.
+            pub fn rest<'a, X, I>(&mut self, others: I, members: &[&str])
+            where
+                X: serde::Serialize + 'a,
+                I: IntoIterator<Item = (&'a String, &'a X)>,
+            {
+                for (key, value) in others {
+                    if members.binary_search(&key.as_str()).is_err() {
+                        self.write(key, value);
+                    }
+                }
+            }
+            pub fn end(self) -> Result<S::Ok, S::Error> {
+                self.map?.end()
+            }
+        }
+    }
     pub use self::de::*;
+    pub use self::members::*;
 }
 
 /// Lets the file build as a binary (trybuild) as well as a module.

@@ -54,25 +54,23 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "at", &self.at, &self.extra)?;
-            super::runtime::member(&mut map, "day", &self.day, &self.extra)?;
-            super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
-            super::runtime::member(&mut map, "blob", &self.blob, &self.extra)?;
-            super::runtime::member(&mut map, "file", &self.file, &self.extra)?;
-            super::runtime::member(&mut map, "secret", &self.secret, &self.extra)?;
-            super::runtime::member(&mut map, "email", &self.email, &self.extra)?;
-            super::runtime::member(&mut map, "small", &self.small, &self.extra)?;
-            super::runtime::member(&mut map, "big", &self.big, &self.extra)?;
-            super::runtime::member(&mut map, "unsigned", &self.unsigned, &self.extra)?;
-            super::runtime::member(&mut map, "tiny", &self.tiny, &self.extra)?;
-            super::runtime::member(&mut map, "ratio", &self.ratio, &self.extra)?;
-            super::runtime::member(&mut map, "precise", &self.precise, &self.extra)?;
-            super::runtime::member(&mut map, "plain", &self.plain, &self.extra)?;
-            super::runtime::member(&mut map, "huge", &self.huge, &self.extra)?;
-            super::runtime::rest(
-                &mut map,
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("at", &self.at, &self.extra);
+            map.member("day", &self.day, &self.extra);
+            map.member("id", &self.id, &self.extra);
+            map.member("blob", &self.blob, &self.extra);
+            map.member("file", &self.file, &self.extra);
+            map.member("secret", &self.secret, &self.extra);
+            map.member("email", &self.email, &self.extra);
+            map.member("small", &self.small, &self.extra);
+            map.member("big", &self.big, &self.extra);
+            map.member("unsigned", &self.unsigned, &self.extra);
+            map.member("tiny", &self.tiny, &self.extra);
+            map.member("ratio", &self.ratio, &self.extra);
+            map.member("precise", &self.precise, &self.extra);
+            map.member("plain", &self.plain, &self.extra);
+            map.member("huge", &self.huge, &self.extra);
+            map.rest(
                 &self.extra,
                 &[
                     "at",
@@ -91,7 +89,7 @@ pub mod types {
                     "tiny",
                     "unsigned",
                 ],
-            )?;
+            );
             map.end()
         }
     }
@@ -134,28 +132,25 @@ pub mod types {
                 None,
             );
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "at" => f0 = Some(map.next_value()?),
-                    "day" => f1 = Some(map.next_value()?),
-                    "id" => f2 = Some(map.next_value()?),
-                    "blob" => f3 = Some(map.next_value()?),
-                    "file" => f4 = Some(map.next_value()?),
-                    "secret" => f5 = Some(map.next_value()?),
-                    "email" => f6 = Some(map.next_value()?),
-                    "small" => f7 = Some(map.next_value()?),
-                    "big" => f8 = Some(map.next_value()?),
-                    "unsigned" => f9 = Some(map.next_value()?),
-                    "tiny" => f10 = Some(map.next_value()?),
-                    "ratio" => f11 = Some(map.next_value()?),
-                    "precise" => f12 = Some(map.next_value()?),
-                    "plain" => f13 = Some(map.next_value()?),
-                    "huge" => f14 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "at" => super::runtime::value(&mut map, &mut f0),
+                    "day" => super::runtime::value(&mut map, &mut f1),
+                    "id" => super::runtime::value(&mut map, &mut f2),
+                    "blob" => super::runtime::value(&mut map, &mut f3),
+                    "file" => super::runtime::value(&mut map, &mut f4),
+                    "secret" => super::runtime::value(&mut map, &mut f5),
+                    "email" => super::runtime::value(&mut map, &mut f6),
+                    "small" => super::runtime::value(&mut map, &mut f7),
+                    "big" => super::runtime::value(&mut map, &mut f8),
+                    "unsigned" => super::runtime::value(&mut map, &mut f9),
+                    "tiny" => super::runtime::value(&mut map, &mut f10),
+                    "ratio" => super::runtime::value(&mut map, &mut f11),
+                    "precise" => super::runtime::value(&mut map, &mut f12),
+                    "plain" => super::runtime::value(&mut map, &mut f13),
+                    "huge" => super::runtime::value(&mut map, &mut f14),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 at: super::runtime::or_null(f0, &mut extra, "at"),
@@ -1048,6 +1043,146 @@ mod runtime {
             <i64 as serde::Deserialize>::deserialize(deserializer).map(T::from)
         }
     }
+    mod members {
+        //! The per-member steps of the models' own `Serialize` and `Deserialize` impls,
+        //! written once here.
+        //!
+        //! A generated `Object::visit` reads each member with one call
+        //! (`value`, `optional`, `unlisted`, `additional`, `skip`), and a generated
+        //! `Serialize` writes each with one call on [`Members`]. Each call is a plain
+        //! function call with no `?` of its own, so a model's impls are short for the
+        //! compiler to check: the generic bulk is type-checked once, here, rather than
+        //! once per member of every model.
+        use serde::de::MapAccess;
+        use serde::ser::SerializeMap;
+        /// The next member's name, or `None` after the last.
+        pub fn key<'de, A: MapAccess<'de>>(
+            map: &mut A,
+        ) -> Result<Option<super::de::Key<'de>>, A::Error> {
+            map.next_key()
+        }
+        /// Reads a member's value into its slot (`null` is the value's to read).
+        pub fn value<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = Some(map.next_value()?);
+            Ok(())
+        }
+        /// Reads an optional member whose `null` reads as absent.
+        pub fn optional<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = map.next_value()?;
+            Ok(())
+        }
+        /// Keeps a member the API description does not list (a loose read).
+        pub fn unlisted<'de, A: MapAccess<'de>>(
+            map: &mut A,
+            rest: &mut serde_json::Map<String, serde_json::Value>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error> {
+            rest.insert(key.into_string(), map.next_value()?);
+            super::de::loose();
+            Ok(())
+        }
+        /// Keeps a member of the model's typed `additionalProperties`.
+        pub fn additional<'de, A, T>(
+            map: &mut A,
+            rest: &mut std::collections::BTreeMap<String, T>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            rest.insert(key.into_string(), map.next_value()?);
+            Ok(())
+        }
+        /// Reads past a member the model does not keep.
+        pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+            map.next_value::<serde::de::IgnoredAny>()?;
+            Ok(())
+        }
+        /// Writes a model's members as a map. The first error is kept and the writes
+        /// after it do nothing; [`Members::end`] returns it.
+        pub struct Members<S: serde::Serializer> {
+            map: Result<S::SerializeMap, S::Error>,
+        }
+        impl<S: serde::Serializer> Members<S> {
+            pub fn new(serializer: S) -> Self {
+                Self {
+                    map: serializer.serialize_map(None),
+                }
+            }
+            fn write<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+                if let Ok(map) = &mut self.map
+                    && let Err(e) = map.serialize_entry(name, value)
+                {
+                    self.map = Err(e);
+                }
+            }
+            /// A member always written (required, nullable or flattened).
+            pub fn value<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &'static str,
+                value: &T,
+            ) {
+                self.write(name, value);
+            }
+            /// An optional member: written when set.
+            pub fn optional<T: serde::Serialize>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+            ) {
+                if let Some(value) = value {
+                    self.write(name, value);
+                }
+            }
+            /// An optional member of a model that keeps other members: its value when
+            /// set; when unset, the kept entry of its name (an explicit `null` as it was
+            /// received), if there is one.
+            pub fn member<T: serde::Serialize, X: super::de::Kept>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+                others: &X,
+            ) {
+                match (value, others.kept(name)) {
+                    (Some(value), _) => self.write(name, value),
+                    (None, Some(kept)) => self.write(name, kept),
+                    (None, None) => {}
+                }
+            }
+            /// The model's other members, except those named like one of its optional
+            /// members (`members`, sorted): those are written in their member's place,
+            /// or not at all, so that no member is written twice.
+            pub fn rest<'a, X, I>(&mut self, others: I, members: &[&str])
+            where
+                X: serde::Serialize + 'a,
+                I: IntoIterator<Item = (&'a String, &'a X)>,
+            {
+                for (key, value) in others {
+                    if members.binary_search(&key.as_str()).is_err() {
+                        self.write(key, value);
+                    }
+                }
+            }
+            pub fn end(self) -> Result<S::Ok, S::Error> {
+                self.map?.end()
+            }
+        }
+    }
     mod uuid_text {
         //! `format: uuid` values, kept exactly as the server sent them.
         //!
@@ -1124,6 +1259,7 @@ mod runtime {
     pub use self::base64_text::*;
     pub use self::datetime::*;
     pub use self::de::*;
+    pub use self::members::*;
     pub use self::uuid_text::*;
 }
 

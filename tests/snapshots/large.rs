@@ -48,25 +48,23 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("a", &self.a)?;
-            super::runtime::member(&mut map, "b", &self.b, &self.extra)?;
-            super::runtime::member(&mut map, "c", &self.c, &self.extra)?;
-            super::runtime::member(&mut map, "d", &self.d, &self.extra)?;
-            super::runtime::member(&mut map, "e", &self.e, &self.extra)?;
-            super::runtime::member(&mut map, "f", &self.f, &self.extra)?;
-            super::runtime::member(&mut map, "g", &self.g, &self.extra)?;
-            super::runtime::member(&mut map, "h", &self.h, &self.extra)?;
-            super::runtime::member(&mut map, "i", &self.i, &self.extra)?;
-            super::runtime::member(&mut map, "j", &self.j, &self.extra)?;
-            super::runtime::member(&mut map, "k", &self.k, &self.extra)?;
-            super::runtime::member(&mut map, "l", &self.l, &self.extra)?;
-            super::runtime::rest(
-                &mut map,
+            let mut map = super::runtime::Members::new(serializer);
+            map.value("a", &self.a);
+            map.member("b", &self.b, &self.extra);
+            map.member("c", &self.c, &self.extra);
+            map.member("d", &self.d, &self.extra);
+            map.member("e", &self.e, &self.extra);
+            map.member("f", &self.f, &self.extra);
+            map.member("g", &self.g, &self.extra);
+            map.member("h", &self.h, &self.extra);
+            map.member("i", &self.i, &self.extra);
+            map.member("j", &self.j, &self.extra);
+            map.member("k", &self.k, &self.extra);
+            map.member("l", &self.l, &self.extra);
+            map.rest(
                 &self.extra,
                 &["b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"],
-            )?;
+            );
             map.end()
         }
     }
@@ -90,25 +88,22 @@ pub mod types {
                 mut f11,
             ) = (None, None, None, None, None, None, None, None, None, None, None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "a" => f0 = Some(map.next_value()?),
-                    "b" => f1 = Some(map.next_value()?),
-                    "c" => f2 = Some(map.next_value()?),
-                    "d" => f3 = Some(map.next_value()?),
-                    "e" => f4 = Some(map.next_value()?),
-                    "f" => f5 = Some(map.next_value()?),
-                    "g" => f6 = Some(map.next_value()?),
-                    "h" => f7 = Some(map.next_value()?),
-                    "i" => f8 = Some(map.next_value()?),
-                    "j" => f9 = Some(map.next_value()?),
-                    "k" => f10 = Some(map.next_value()?),
-                    "l" => f11 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "a" => super::runtime::value(&mut map, &mut f0),
+                    "b" => super::runtime::value(&mut map, &mut f1),
+                    "c" => super::runtime::value(&mut map, &mut f2),
+                    "d" => super::runtime::value(&mut map, &mut f3),
+                    "e" => super::runtime::value(&mut map, &mut f4),
+                    "f" => super::runtime::value(&mut map, &mut f5),
+                    "g" => super::runtime::value(&mut map, &mut f6),
+                    "h" => super::runtime::value(&mut map, &mut f7),
+                    "i" => super::runtime::value(&mut map, &mut f8),
+                    "j" => super::runtime::value(&mut map, &mut f9),
+                    "k" => super::runtime::value(&mut map, &mut f10),
+                    "l" => super::runtime::value(&mut map, &mut f11),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 a: super::runtime::required(f0, "a")?,
@@ -180,19 +175,14 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::member(&mut map, "left", &self.left, &self.extra)?;
-            map.serialize_entry("middle", &self.middle)?;
-            super::runtime::member(&mut map, "right", &self.right, &self.extra)?;
-            super::runtime::member(&mut map, "leaves", &self.leaves, &self.extra)?;
-            super::runtime::member(&mut map, "byName", &self.by_name, &self.extra)?;
-            super::runtime::rest(
-                &mut map,
-                &self.extra,
-                &["byName", "leaves", "left", "name", "right"],
-            )?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.member("left", &self.left, &self.extra);
+            map.value("middle", &self.middle);
+            map.member("right", &self.right, &self.extra);
+            map.member("leaves", &self.leaves, &self.extra);
+            map.member("byName", &self.by_name, &self.extra);
+            map.rest(&self.extra, &["byName", "leaves", "left", "name", "right"]);
             map.end()
         }
     }
@@ -210,19 +200,16 @@ pub mod types {
                 None,
             );
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    "left" => f1 = Some(map.next_value()?),
-                    "middle" => f2 = Some(map.next_value()?),
-                    "right" => f3 = Some(map.next_value()?),
-                    "leaves" => f4 = Some(map.next_value()?),
-                    "byName" => f5 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    "left" => super::runtime::value(&mut map, &mut f1),
+                    "middle" => super::runtime::value(&mut map, &mut f2),
+                    "right" => super::runtime::value(&mut map, &mut f3),
+                    "leaves" => super::runtime::value(&mut map, &mut f4),
+                    "byName" => super::runtime::value(&mut map, &mut f5),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -282,19 +269,14 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::member(&mut map, "left", &self.left, &self.extra)?;
-            map.serialize_entry("middle", &self.middle)?;
-            super::runtime::member(&mut map, "right", &self.right, &self.extra)?;
-            super::runtime::member(&mut map, "leaves", &self.leaves, &self.extra)?;
-            super::runtime::member(&mut map, "byName", &self.by_name, &self.extra)?;
-            super::runtime::rest(
-                &mut map,
-                &self.extra,
-                &["byName", "leaves", "left", "name", "right"],
-            )?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.member("left", &self.left, &self.extra);
+            map.value("middle", &self.middle);
+            map.member("right", &self.right, &self.extra);
+            map.member("leaves", &self.leaves, &self.extra);
+            map.member("byName", &self.by_name, &self.extra);
+            map.rest(&self.extra, &["byName", "leaves", "left", "name", "right"]);
             map.end()
         }
     }
@@ -312,19 +294,16 @@ pub mod types {
                 None,
             );
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    "left" => f1 = Some(map.next_value()?),
-                    "middle" => f2 = Some(map.next_value()?),
-                    "right" => f3 = Some(map.next_value()?),
-                    "leaves" => f4 = Some(map.next_value()?),
-                    "byName" => f5 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    "left" => super::runtime::value(&mut map, &mut f1),
+                    "middle" => super::runtime::value(&mut map, &mut f2),
+                    "right" => super::runtime::value(&mut map, &mut f3),
+                    "leaves" => super::runtime::value(&mut map, &mut f4),
+                    "byName" => super::runtime::value(&mut map, &mut f5),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -384,19 +363,14 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::member(&mut map, "left", &self.left, &self.extra)?;
-            map.serialize_entry("middle", &self.middle)?;
-            super::runtime::member(&mut map, "right", &self.right, &self.extra)?;
-            super::runtime::member(&mut map, "leaves", &self.leaves, &self.extra)?;
-            super::runtime::member(&mut map, "byName", &self.by_name, &self.extra)?;
-            super::runtime::rest(
-                &mut map,
-                &self.extra,
-                &["byName", "leaves", "left", "name", "right"],
-            )?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.member("left", &self.left, &self.extra);
+            map.value("middle", &self.middle);
+            map.member("right", &self.right, &self.extra);
+            map.member("leaves", &self.leaves, &self.extra);
+            map.member("byName", &self.by_name, &self.extra);
+            map.rest(&self.extra, &["byName", "leaves", "left", "name", "right"]);
             map.end()
         }
     }
@@ -414,19 +388,16 @@ pub mod types {
                 None,
             );
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    "left" => f1 = Some(map.next_value()?),
-                    "middle" => f2 = Some(map.next_value()?),
-                    "right" => f3 = Some(map.next_value()?),
-                    "leaves" => f4 = Some(map.next_value()?),
-                    "byName" => f5 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    "left" => super::runtime::value(&mut map, &mut f1),
+                    "middle" => super::runtime::value(&mut map, &mut f2),
+                    "right" => super::runtime::value(&mut map, &mut f3),
+                    "leaves" => super::runtime::value(&mut map, &mut f4),
+                    "byName" => super::runtime::value(&mut map, &mut f5),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -486,19 +457,14 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::member(&mut map, "left", &self.left, &self.extra)?;
-            map.serialize_entry("middle", &self.middle)?;
-            super::runtime::member(&mut map, "right", &self.right, &self.extra)?;
-            super::runtime::member(&mut map, "leaves", &self.leaves, &self.extra)?;
-            super::runtime::member(&mut map, "byName", &self.by_name, &self.extra)?;
-            super::runtime::rest(
-                &mut map,
-                &self.extra,
-                &["byName", "leaves", "left", "name", "right"],
-            )?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.member("left", &self.left, &self.extra);
+            map.value("middle", &self.middle);
+            map.member("right", &self.right, &self.extra);
+            map.member("leaves", &self.leaves, &self.extra);
+            map.member("byName", &self.by_name, &self.extra);
+            map.rest(&self.extra, &["byName", "leaves", "left", "name", "right"]);
             map.end()
         }
     }
@@ -516,19 +482,16 @@ pub mod types {
                 None,
             );
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    "left" => f1 = Some(map.next_value()?),
-                    "middle" => f2 = Some(map.next_value()?),
-                    "right" => f3 = Some(map.next_value()?),
-                    "leaves" => f4 = Some(map.next_value()?),
-                    "byName" => f5 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    "left" => super::runtime::value(&mut map, &mut f1),
+                    "middle" => super::runtime::value(&mut map, &mut f2),
+                    "right" => super::runtime::value(&mut map, &mut f3),
+                    "leaves" => super::runtime::value(&mut map, &mut f4),
+                    "byName" => super::runtime::value(&mut map, &mut f5),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -588,19 +551,14 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::member(&mut map, "left", &self.left, &self.extra)?;
-            map.serialize_entry("middle", &self.middle)?;
-            super::runtime::member(&mut map, "right", &self.right, &self.extra)?;
-            super::runtime::member(&mut map, "leaves", &self.leaves, &self.extra)?;
-            super::runtime::member(&mut map, "byName", &self.by_name, &self.extra)?;
-            super::runtime::rest(
-                &mut map,
-                &self.extra,
-                &["byName", "leaves", "left", "name", "right"],
-            )?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.member("left", &self.left, &self.extra);
+            map.value("middle", &self.middle);
+            map.member("right", &self.right, &self.extra);
+            map.member("leaves", &self.leaves, &self.extra);
+            map.member("byName", &self.by_name, &self.extra);
+            map.rest(&self.extra, &["byName", "leaves", "left", "name", "right"]);
             map.end()
         }
     }
@@ -618,19 +576,16 @@ pub mod types {
                 None,
             );
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    "left" => f1 = Some(map.next_value()?),
-                    "middle" => f2 = Some(map.next_value()?),
-                    "right" => f3 = Some(map.next_value()?),
-                    "leaves" => f4 = Some(map.next_value()?),
-                    "byName" => f5 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    "left" => super::runtime::value(&mut map, &mut f1),
+                    "middle" => super::runtime::value(&mut map, &mut f2),
+                    "right" => super::runtime::value(&mut map, &mut f3),
+                    "leaves" => super::runtime::value(&mut map, &mut f4),
+                    "byName" => super::runtime::value(&mut map, &mut f5),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -690,19 +645,14 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::member(&mut map, "left", &self.left, &self.extra)?;
-            map.serialize_entry("middle", &self.middle)?;
-            super::runtime::member(&mut map, "right", &self.right, &self.extra)?;
-            super::runtime::member(&mut map, "leaves", &self.leaves, &self.extra)?;
-            super::runtime::member(&mut map, "byName", &self.by_name, &self.extra)?;
-            super::runtime::rest(
-                &mut map,
-                &self.extra,
-                &["byName", "leaves", "left", "name", "right"],
-            )?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.member("left", &self.left, &self.extra);
+            map.value("middle", &self.middle);
+            map.member("right", &self.right, &self.extra);
+            map.member("leaves", &self.leaves, &self.extra);
+            map.member("byName", &self.by_name, &self.extra);
+            map.rest(&self.extra, &["byName", "leaves", "left", "name", "right"]);
             map.end()
         }
     }
@@ -720,19 +670,16 @@ pub mod types {
                 None,
             );
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    "left" => f1 = Some(map.next_value()?),
-                    "middle" => f2 = Some(map.next_value()?),
-                    "right" => f3 = Some(map.next_value()?),
-                    "leaves" => f4 = Some(map.next_value()?),
-                    "byName" => f5 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    "left" => super::runtime::value(&mut map, &mut f1),
+                    "middle" => super::runtime::value(&mut map, &mut f2),
+                    "right" => super::runtime::value(&mut map, &mut f3),
+                    "leaves" => super::runtime::value(&mut map, &mut f4),
+                    "byName" => super::runtime::value(&mut map, &mut f5),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -784,11 +731,10 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "message", &self.message, &self.extra)?;
-            super::runtime::member(&mut map, "tree", &self.tree, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["message", "tree"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("message", &self.message, &self.extra);
+            map.member("tree", &self.tree, &self.extra);
+            map.rest(&self.extra, &["message", "tree"]);
             map.end()
         }
     }
@@ -799,15 +745,12 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "message" => f0 = Some(map.next_value()?),
-                    "tree" => f1 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "message" => super::runtime::value(&mut map, &mut f0),
+                    "tree" => super::runtime::value(&mut map, &mut f1),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 message: super::runtime::or_null(f0, &mut extra, "message"),
@@ -1052,12 +995,13 @@ pub mod client {
             request.path_segment("id", &self.id)?;
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(response.default_error_json(GetTreeError::Default)),
             }
         }
@@ -2256,6 +2200,146 @@ mod runtime {
         ) {
             for h in hooks {
                 h.after_response(outcome, attempt);
+            }
+        }
+    }
+    mod members {
+        //! The per-member steps of the models' own `Serialize` and `Deserialize` impls,
+        //! written once here.
+        //!
+        //! A generated `Object::visit` reads each member with one call
+        //! (`value`, `optional`, `unlisted`, `additional`, `skip`), and a generated
+        //! `Serialize` writes each with one call on [`Members`]. Each call is a plain
+        //! function call with no `?` of its own, so a model's impls are short for the
+        //! compiler to check: the generic bulk is type-checked once, here, rather than
+        //! once per member of every model.
+        use serde::de::MapAccess;
+        use serde::ser::SerializeMap;
+        /// The next member's name, or `None` after the last.
+        pub fn key<'de, A: MapAccess<'de>>(
+            map: &mut A,
+        ) -> Result<Option<super::de::Key<'de>>, A::Error> {
+            map.next_key()
+        }
+        /// Reads a member's value into its slot (`null` is the value's to read).
+        pub fn value<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = Some(map.next_value()?);
+            Ok(())
+        }
+        /// Reads an optional member whose `null` reads as absent.
+        pub fn optional<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = map.next_value()?;
+            Ok(())
+        }
+        /// Keeps a member the API description does not list (a loose read).
+        pub fn unlisted<'de, A: MapAccess<'de>>(
+            map: &mut A,
+            rest: &mut serde_json::Map<String, serde_json::Value>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error> {
+            rest.insert(key.into_string(), map.next_value()?);
+            super::de::loose();
+            Ok(())
+        }
+        /// Keeps a member of the model's typed `additionalProperties`.
+        pub fn additional<'de, A, T>(
+            map: &mut A,
+            rest: &mut std::collections::BTreeMap<String, T>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            rest.insert(key.into_string(), map.next_value()?);
+            Ok(())
+        }
+        /// Reads past a member the model does not keep.
+        pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+            map.next_value::<serde::de::IgnoredAny>()?;
+            Ok(())
+        }
+        /// Writes a model's members as a map. The first error is kept and the writes
+        /// after it do nothing; [`Members::end`] returns it.
+        pub struct Members<S: serde::Serializer> {
+            map: Result<S::SerializeMap, S::Error>,
+        }
+        impl<S: serde::Serializer> Members<S> {
+            pub fn new(serializer: S) -> Self {
+                Self {
+                    map: serializer.serialize_map(None),
+                }
+            }
+            fn write<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+                if let Ok(map) = &mut self.map
+                    && let Err(e) = map.serialize_entry(name, value)
+                {
+                    self.map = Err(e);
+                }
+            }
+            /// A member always written (required, nullable or flattened).
+            pub fn value<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &'static str,
+                value: &T,
+            ) {
+                self.write(name, value);
+            }
+            /// An optional member: written when set.
+            pub fn optional<T: serde::Serialize>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+            ) {
+                if let Some(value) = value {
+                    self.write(name, value);
+                }
+            }
+            /// An optional member of a model that keeps other members: its value when
+            /// set; when unset, the kept entry of its name (an explicit `null` as it was
+            /// received), if there is one.
+            pub fn member<T: serde::Serialize, X: super::de::Kept>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+                others: &X,
+            ) {
+                match (value, others.kept(name)) {
+                    (Some(value), _) => self.write(name, value),
+                    (None, Some(kept)) => self.write(name, kept),
+                    (None, None) => {}
+                }
+            }
+            /// The model's other members, except those named like one of its optional
+            /// members (`members`, sorted): those are written in their member's place,
+            /// or not at all, so that no member is written twice.
+            pub fn rest<'a, X, I>(&mut self, others: I, members: &[&str])
+            where
+                X: serde::Serialize + 'a,
+                I: IntoIterator<Item = (&'a String, &'a X)>,
+            {
+                for (key, value) in others {
+                    if members.binary_search(&key.as_str()).is_err() {
+                        self.write(key, value);
+                    }
+                }
+            }
+            pub fn end(self) -> Result<S::Ok, S::Error> {
+                self.map?.end()
             }
         }
     }
@@ -4138,6 +4222,7 @@ mod runtime {
     pub use self::de::*;
     pub use self::error::*;
     pub use self::hook::*;
+    pub use self::members::*;
     pub use self::params::*;
     pub use self::parts::*;
     pub use self::path::*;

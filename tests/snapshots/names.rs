@@ -26,10 +26,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "value", &self.value, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["value"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("value", &self.value, &self.extra);
+            map.rest(&self.extra, &["value"]);
             map.end()
         }
     }
@@ -40,14 +39,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "value" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "value" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 value: super::runtime::or_null(f0, &mut extra, "value"),
@@ -78,10 +74,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -92,14 +87,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -130,10 +122,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -144,14 +135,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -208,24 +196,22 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "@type", &self.at_type, &self.extra2)?;
-            super::runtime::member(&mut map, "type", &self.r#type, &self.extra2)?;
-            super::runtime::member(&mut map, "200", &self.v200, &self.extra2)?;
-            super::runtime::member(&mut map, "x-foo", &self.x_foo, &self.extra2)?;
-            super::runtime::member(&mut map, "self", &self.self_, &self.extra2)?;
-            super::runtime::member(&mut map, "fooBar", &self.foo_bar, &self.extra2)?;
-            super::runtime::member(&mut map, "foo_bar", &self.foo_bar2, &self.extra2)?;
-            super::runtime::member(&mut map, "FooBar", &self.foo_bar3, &self.extra2)?;
-            super::runtime::member(&mut map, "+1", &self.plus_1, &self.extra2)?;
-            super::runtime::member(&mut map, "-1", &self.minus_1, &self.extra2)?;
-            super::runtime::member(&mut map, "match", &self.r#match, &self.extra2)?;
-            super::runtime::member(&mut map, "extra", &self.extra, &self.extra2)?;
-            super::runtime::member(&mut map, "$ref", &self.dollar_ref, &self.extra2)?;
-            super::runtime::member(&mut map, "", &self.value, &self.extra2)?;
-            super::runtime::rest(
-                &mut map,
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("@type", &self.at_type, &self.extra2);
+            map.member("type", &self.r#type, &self.extra2);
+            map.member("200", &self.v200, &self.extra2);
+            map.member("x-foo", &self.x_foo, &self.extra2);
+            map.member("self", &self.self_, &self.extra2);
+            map.member("fooBar", &self.foo_bar, &self.extra2);
+            map.member("foo_bar", &self.foo_bar2, &self.extra2);
+            map.member("FooBar", &self.foo_bar3, &self.extra2);
+            map.member("+1", &self.plus_1, &self.extra2);
+            map.member("-1", &self.minus_1, &self.extra2);
+            map.member("match", &self.r#match, &self.extra2);
+            map.member("extra", &self.extra, &self.extra2);
+            map.member("$ref", &self.dollar_ref, &self.extra2);
+            map.member("", &self.value, &self.extra2);
+            map.rest(
                 &self.extra2,
                 &[
                     "",
@@ -243,7 +229,7 @@ pub mod types {
                     "type",
                     "x-foo",
                 ],
-            )?;
+            );
             map.end()
         }
     }
@@ -284,27 +270,24 @@ pub mod types {
                 None,
             );
             let mut extra2 = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "@type" => f0 = Some(map.next_value()?),
-                    "type" => f1 = Some(map.next_value()?),
-                    "200" => f2 = Some(map.next_value()?),
-                    "x-foo" => f3 = Some(map.next_value()?),
-                    "self" => f4 = Some(map.next_value()?),
-                    "fooBar" => f5 = Some(map.next_value()?),
-                    "foo_bar" => f6 = Some(map.next_value()?),
-                    "FooBar" => f7 = Some(map.next_value()?),
-                    "+1" => f8 = Some(map.next_value()?),
-                    "-1" => f9 = Some(map.next_value()?),
-                    "match" => f10 = Some(map.next_value()?),
-                    "extra" => f11 = Some(map.next_value()?),
-                    "$ref" => f12 = Some(map.next_value()?),
-                    "" => f13 = Some(map.next_value()?),
-                    _ => {
-                        extra2.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "@type" => super::runtime::value(&mut map, &mut f0),
+                    "type" => super::runtime::value(&mut map, &mut f1),
+                    "200" => super::runtime::value(&mut map, &mut f2),
+                    "x-foo" => super::runtime::value(&mut map, &mut f3),
+                    "self" => super::runtime::value(&mut map, &mut f4),
+                    "fooBar" => super::runtime::value(&mut map, &mut f5),
+                    "foo_bar" => super::runtime::value(&mut map, &mut f6),
+                    "FooBar" => super::runtime::value(&mut map, &mut f7),
+                    "+1" => super::runtime::value(&mut map, &mut f8),
+                    "-1" => super::runtime::value(&mut map, &mut f9),
+                    "match" => super::runtime::value(&mut map, &mut f10),
+                    "extra" => super::runtime::value(&mut map, &mut f11),
+                    "$ref" => super::runtime::value(&mut map, &mut f12),
+                    "" => super::runtime::value(&mut map, &mut f13),
+                    _ => super::runtime::unlisted(&mut map, &mut extra2, key),
+                }?;
             }
             Ok(Self {
                 at_type: super::runtime::or_null(f0, &mut extra2, "@type"),
@@ -721,7 +704,148 @@ mod runtime {
             <i64 as serde::Deserialize>::deserialize(deserializer).map(T::from)
         }
     }
+    mod members {
+        //! The per-member steps of the models' own `Serialize` and `Deserialize` impls,
+        //! written once here.
+        //!
+        //! A generated `Object::visit` reads each member with one call
+        //! (`value`, `optional`, `unlisted`, `additional`, `skip`), and a generated
+        //! `Serialize` writes each with one call on [`Members`]. Each call is a plain
+        //! function call with no `?` of its own, so a model's impls are short for the
+        //! compiler to check: the generic bulk is type-checked once, here, rather than
+        //! once per member of every model.
+        use serde::de::MapAccess;
+        use serde::ser::SerializeMap;
+        /// The next member's name, or `None` after the last.
+        pub fn key<'de, A: MapAccess<'de>>(
+            map: &mut A,
+        ) -> Result<Option<super::de::Key<'de>>, A::Error> {
+            map.next_key()
+        }
+        /// Reads a member's value into its slot (`null` is the value's to read).
+        pub fn value<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = Some(map.next_value()?);
+            Ok(())
+        }
+        /// Reads an optional member whose `null` reads as absent.
+        pub fn optional<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = map.next_value()?;
+            Ok(())
+        }
+        /// Keeps a member the API description does not list (a loose read).
+        pub fn unlisted<'de, A: MapAccess<'de>>(
+            map: &mut A,
+            rest: &mut serde_json::Map<String, serde_json::Value>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error> {
+            rest.insert(key.into_string(), map.next_value()?);
+            super::de::loose();
+            Ok(())
+        }
+        /// Keeps a member of the model's typed `additionalProperties`.
+        pub fn additional<'de, A, T>(
+            map: &mut A,
+            rest: &mut std::collections::BTreeMap<String, T>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            rest.insert(key.into_string(), map.next_value()?);
+            Ok(())
+        }
+        /// Reads past a member the model does not keep.
+        pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+            map.next_value::<serde::de::IgnoredAny>()?;
+            Ok(())
+        }
+        /// Writes a model's members as a map. The first error is kept and the writes
+        /// after it do nothing; [`Members::end`] returns it.
+        pub struct Members<S: serde::Serializer> {
+            map: Result<S::SerializeMap, S::Error>,
+        }
+        impl<S: serde::Serializer> Members<S> {
+            pub fn new(serializer: S) -> Self {
+                Self {
+                    map: serializer.serialize_map(None),
+                }
+            }
+            fn write<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+                if let Ok(map) = &mut self.map
+                    && let Err(e) = map.serialize_entry(name, value)
+                {
+                    self.map = Err(e);
+                }
+            }
+            /// A member always written (required, nullable or flattened).
+            pub fn value<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &'static str,
+                value: &T,
+            ) {
+                self.write(name, value);
+            }
+            /// An optional member: written when set.
+            pub fn optional<T: serde::Serialize>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+            ) {
+                if let Some(value) = value {
+                    self.write(name, value);
+                }
+            }
+            /// An optional member of a model that keeps other members: its value when
+            /// set; when unset, the kept entry of its name (an explicit `null` as it was
+            /// received), if there is one.
+            pub fn member<T: serde::Serialize, X: super::de::Kept>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+                others: &X,
+            ) {
+                match (value, others.kept(name)) {
+                    (Some(value), _) => self.write(name, value),
+                    (None, Some(kept)) => self.write(name, kept),
+                    (None, None) => {}
+                }
+            }
+            /// The model's other members, except those named like one of its optional
+            /// members (`members`, sorted): those are written in their member's place,
+            /// or not at all, so that no member is written twice.
+            pub fn rest<'a, X, I>(&mut self, others: I, members: &[&str])
+            where
+                X: serde::Serialize + 'a,
+                I: IntoIterator<Item = (&'a String, &'a X)>,
+            {
+                for (key, value) in others {
+                    if members.binary_search(&key.as_str()).is_err() {
+                        self.write(key, value);
+                    }
+                }
+            }
+            pub fn end(self) -> Result<S::Ok, S::Error> {
+                self.map?.end()
+            }
+        }
+    }
     pub use self::de::*;
+    pub use self::members::*;
 }
 
 /// Lets the file build as a binary (trybuild) as well as a module.

@@ -426,12 +426,13 @@ pub mod client {
             }
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -464,12 +465,13 @@ pub mod client {
             request.path_param("n", &self.n, runtime::PathStyle::Simple, false)?;
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -502,12 +504,13 @@ pub mod client {
             request.path_param("id", &self.id, runtime::PathStyle::Label, false)?;
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -540,12 +543,13 @@ pub mod client {
             request.path_param("id", &self.id, runtime::PathStyle::Matrix, false)?;
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -578,12 +582,13 @@ pub mod client {
             request.path_param("ids", &self.ids, runtime::PathStyle::Simple, false)?;
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -616,12 +621,13 @@ pub mod client {
             request.path_param("ids", &self.ids, runtime::PathStyle::Label, true)?;
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -654,12 +660,13 @@ pub mod client {
             request.path_param("ids", &self.ids, runtime::PathStyle::Matrix, true)?;
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }

@@ -46,21 +46,19 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("id", &self.id)?;
-            map.serialize_entry("at", &self.at)?;
-            super::runtime::member(&mut map, "day", &self.day, &self.extra)?;
-            super::runtime::member(&mut map, "signature", &self.signature, &self.extra)?;
-            super::runtime::member(&mut map, "seed", &self.seed, &self.extra)?;
-            super::runtime::member(&mut map, "counter", &self.counter, &self.extra)?;
-            super::runtime::member(&mut map, "count", &self.count, &self.extra)?;
-            super::runtime::member(&mut map, "readings", &self.readings, &self.extra)?;
-            super::runtime::member(&mut map, "owner", &self.owner, &self.extra)?;
-            super::runtime::member(&mut map, "parent", &self.parent, &self.extra)?;
-            super::runtime::member(&mut map, "label", &self.label, &self.extra)?;
-            super::runtime::rest(
-                &mut map,
+            let mut map = super::runtime::Members::new(serializer);
+            map.value("id", &self.id);
+            map.value("at", &self.at);
+            map.member("day", &self.day, &self.extra);
+            map.member("signature", &self.signature, &self.extra);
+            map.member("seed", &self.seed, &self.extra);
+            map.member("counter", &self.counter, &self.extra);
+            map.member("count", &self.count, &self.extra);
+            map.member("readings", &self.readings, &self.extra);
+            map.member("owner", &self.owner, &self.extra);
+            map.member("parent", &self.parent, &self.extra);
+            map.member("label", &self.label, &self.extra);
+            map.rest(
                 &self.extra,
                 &[
                     "count",
@@ -73,7 +71,7 @@ pub mod types {
                     "seed",
                     "signature",
                 ],
-            )?;
+            );
             map.end()
         }
     }
@@ -96,24 +94,21 @@ pub mod types {
                 mut f10,
             ) = (None, None, None, None, None, None, None, None, None, None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => f0 = Some(map.next_value()?),
-                    "at" => f1 = Some(map.next_value()?),
-                    "day" => f2 = Some(map.next_value()?),
-                    "signature" => f3 = Some(map.next_value()?),
-                    "seed" => f4 = Some(map.next_value()?),
-                    "counter" => f5 = Some(map.next_value()?),
-                    "count" => f6 = Some(map.next_value()?),
-                    "readings" => f7 = Some(map.next_value()?),
-                    "owner" => f8 = Some(map.next_value()?),
-                    "parent" => f9 = Some(map.next_value()?),
-                    "label" => f10 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "id" => super::runtime::value(&mut map, &mut f0),
+                    "at" => super::runtime::value(&mut map, &mut f1),
+                    "day" => super::runtime::value(&mut map, &mut f2),
+                    "signature" => super::runtime::value(&mut map, &mut f3),
+                    "seed" => super::runtime::value(&mut map, &mut f4),
+                    "counter" => super::runtime::value(&mut map, &mut f5),
+                    "count" => super::runtime::value(&mut map, &mut f6),
+                    "readings" => super::runtime::value(&mut map, &mut f7),
+                    "owner" => super::runtime::value(&mut map, &mut f8),
+                    "parent" => super::runtime::value(&mut map, &mut f9),
+                    "label" => super::runtime::value(&mut map, &mut f10),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 id: super::runtime::required(f0, "id")?,
@@ -176,10 +171,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -190,14 +184,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -1113,6 +1104,146 @@ mod runtime {
             <i64 as serde::Deserialize>::deserialize(deserializer).map(T::from)
         }
     }
+    mod members {
+        //! The per-member steps of the models' own `Serialize` and `Deserialize` impls,
+        //! written once here.
+        //!
+        //! A generated `Object::visit` reads each member with one call
+        //! (`value`, `optional`, `unlisted`, `additional`, `skip`), and a generated
+        //! `Serialize` writes each with one call on [`Members`]. Each call is a plain
+        //! function call with no `?` of its own, so a model's impls are short for the
+        //! compiler to check: the generic bulk is type-checked once, here, rather than
+        //! once per member of every model.
+        use serde::de::MapAccess;
+        use serde::ser::SerializeMap;
+        /// The next member's name, or `None` after the last.
+        pub fn key<'de, A: MapAccess<'de>>(
+            map: &mut A,
+        ) -> Result<Option<super::de::Key<'de>>, A::Error> {
+            map.next_key()
+        }
+        /// Reads a member's value into its slot (`null` is the value's to read).
+        pub fn value<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = Some(map.next_value()?);
+            Ok(())
+        }
+        /// Reads an optional member whose `null` reads as absent.
+        pub fn optional<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = map.next_value()?;
+            Ok(())
+        }
+        /// Keeps a member the API description does not list (a loose read).
+        pub fn unlisted<'de, A: MapAccess<'de>>(
+            map: &mut A,
+            rest: &mut serde_json::Map<String, serde_json::Value>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error> {
+            rest.insert(key.into_string(), map.next_value()?);
+            super::de::loose();
+            Ok(())
+        }
+        /// Keeps a member of the model's typed `additionalProperties`.
+        pub fn additional<'de, A, T>(
+            map: &mut A,
+            rest: &mut std::collections::BTreeMap<String, T>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            rest.insert(key.into_string(), map.next_value()?);
+            Ok(())
+        }
+        /// Reads past a member the model does not keep.
+        pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+            map.next_value::<serde::de::IgnoredAny>()?;
+            Ok(())
+        }
+        /// Writes a model's members as a map. The first error is kept and the writes
+        /// after it do nothing; [`Members::end`] returns it.
+        pub struct Members<S: serde::Serializer> {
+            map: Result<S::SerializeMap, S::Error>,
+        }
+        impl<S: serde::Serializer> Members<S> {
+            pub fn new(serializer: S) -> Self {
+                Self {
+                    map: serializer.serialize_map(None),
+                }
+            }
+            fn write<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+                if let Ok(map) = &mut self.map
+                    && let Err(e) = map.serialize_entry(name, value)
+                {
+                    self.map = Err(e);
+                }
+            }
+            /// A member always written (required, nullable or flattened).
+            pub fn value<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &'static str,
+                value: &T,
+            ) {
+                self.write(name, value);
+            }
+            /// An optional member: written when set.
+            pub fn optional<T: serde::Serialize>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+            ) {
+                if let Some(value) = value {
+                    self.write(name, value);
+                }
+            }
+            /// An optional member of a model that keeps other members: its value when
+            /// set; when unset, the kept entry of its name (an explicit `null` as it was
+            /// received), if there is one.
+            pub fn member<T: serde::Serialize, X: super::de::Kept>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+                others: &X,
+            ) {
+                match (value, others.kept(name)) {
+                    (Some(value), _) => self.write(name, value),
+                    (None, Some(kept)) => self.write(name, kept),
+                    (None, None) => {}
+                }
+            }
+            /// The model's other members, except those named like one of its optional
+            /// members (`members`, sorted): those are written in their member's place,
+            /// or not at all, so that no member is written twice.
+            pub fn rest<'a, X, I>(&mut self, others: I, members: &[&str])
+            where
+                X: serde::Serialize + 'a,
+                I: IntoIterator<Item = (&'a String, &'a X)>,
+            {
+                for (key, value) in others {
+                    if members.binary_search(&key.as_str()).is_err() {
+                        self.write(key, value);
+                    }
+                }
+            }
+            pub fn end(self) -> Result<S::Ok, S::Error> {
+                self.map?.end()
+            }
+        }
+    }
     mod uuid_text {
         //! `format: uuid` values, kept exactly as the server sent them.
         //!
@@ -1189,6 +1320,7 @@ mod runtime {
     pub use self::base64_text::*;
     pub use self::datetime::*;
     pub use self::de::*;
+    pub use self::members::*;
     pub use self::uuid_text::*;
 }
 

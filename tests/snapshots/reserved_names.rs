@@ -28,11 +28,10 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "client", &self.client, &self.extra2)?;
-            super::runtime::member(&mut map, "extra", &self.extra, &self.extra2)?;
-            super::runtime::rest(&mut map, &self.extra2, &["client", "extra"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("client", &self.client, &self.extra2);
+            map.member("extra", &self.extra, &self.extra2);
+            map.rest(&self.extra2, &["client", "extra"]);
             map.end()
         }
     }
@@ -43,15 +42,12 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra2 = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "client" => f0 = Some(map.next_value()?),
-                    "extra" => f1 = Some(map.next_value()?),
-                    _ => {
-                        extra2.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "client" => super::runtime::value(&mut map, &mut f0),
+                    "extra" => super::runtime::value(&mut map, &mut f1),
+                    _ => super::runtime::unlisted(&mut map, &mut extra2, key),
+                }?;
             }
             Ok(Self {
                 client: super::runtime::or_null(f0, &mut extra2, "client"),
@@ -1951,12 +1947,13 @@ pub mod client {
             }
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -1986,12 +1983,13 @@ pub mod client {
             request.path("/b");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2021,12 +2019,13 @@ pub mod client {
             request.path("/c");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2056,12 +2055,13 @@ pub mod client {
             request.path("/d");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2091,12 +2091,13 @@ pub mod client {
             request.path("/e");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2126,12 +2127,13 @@ pub mod client {
             request.path("/f");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2161,12 +2163,13 @@ pub mod client {
             request.path("/g");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2196,12 +2199,13 @@ pub mod client {
             request.path("/h");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2231,12 +2235,13 @@ pub mod client {
             request.path("/i");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2266,12 +2271,13 @@ pub mod client {
             request.path("/j");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2301,12 +2307,13 @@ pub mod client {
             request.path("/k");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2336,12 +2343,13 @@ pub mod client {
             request.path("/l");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2371,12 +2379,13 @@ pub mod client {
             request.path("/m");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2406,12 +2415,13 @@ pub mod client {
             request.path("/n");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2441,12 +2451,13 @@ pub mod client {
             request.path("/o");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2476,12 +2487,13 @@ pub mod client {
             request.path("/p");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2511,12 +2523,13 @@ pub mod client {
             request.path("/q");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2546,12 +2559,13 @@ pub mod client {
             request.path("/r");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2581,12 +2595,13 @@ pub mod client {
             request.path("/s");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2616,12 +2631,13 @@ pub mod client {
             request.path("/t");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2651,12 +2667,13 @@ pub mod client {
             request.path("/u");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2686,12 +2703,13 @@ pub mod client {
             request.path("/v");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2721,12 +2739,13 @@ pub mod client {
             request.path("/w");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2756,12 +2775,13 @@ pub mod client {
             request.path("/z0");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2791,12 +2811,13 @@ pub mod client {
             request.path("/z1");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2826,12 +2847,13 @@ pub mod client {
             request.path("/z2");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2861,12 +2883,13 @@ pub mod client {
             request.path("/z3");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2896,12 +2919,13 @@ pub mod client {
             request.path("/z4");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2931,12 +2955,13 @@ pub mod client {
             request.path("/z5");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2966,12 +2991,13 @@ pub mod client {
             request.path("/z6");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -3001,12 +3027,13 @@ pub mod client {
             request.path("/z7");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -3036,12 +3063,13 @@ pub mod client {
             request.path("/z8");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -3071,12 +3099,13 @@ pub mod client {
             request.path("/z9");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -3106,12 +3135,13 @@ pub mod client {
             request.path("/z10");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -3141,12 +3171,13 @@ pub mod client {
             request.path("/z11");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -4342,6 +4373,146 @@ mod runtime {
         ) {
             for h in hooks {
                 h.after_response(outcome, attempt);
+            }
+        }
+    }
+    mod members {
+        //! The per-member steps of the models' own `Serialize` and `Deserialize` impls,
+        //! written once here.
+        //!
+        //! A generated `Object::visit` reads each member with one call
+        //! (`value`, `optional`, `unlisted`, `additional`, `skip`), and a generated
+        //! `Serialize` writes each with one call on [`Members`]. Each call is a plain
+        //! function call with no `?` of its own, so a model's impls are short for the
+        //! compiler to check: the generic bulk is type-checked once, here, rather than
+        //! once per member of every model.
+        use serde::de::MapAccess;
+        use serde::ser::SerializeMap;
+        /// The next member's name, or `None` after the last.
+        pub fn key<'de, A: MapAccess<'de>>(
+            map: &mut A,
+        ) -> Result<Option<super::de::Key<'de>>, A::Error> {
+            map.next_key()
+        }
+        /// Reads a member's value into its slot (`null` is the value's to read).
+        pub fn value<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = Some(map.next_value()?);
+            Ok(())
+        }
+        /// Reads an optional member whose `null` reads as absent.
+        pub fn optional<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = map.next_value()?;
+            Ok(())
+        }
+        /// Keeps a member the API description does not list (a loose read).
+        pub fn unlisted<'de, A: MapAccess<'de>>(
+            map: &mut A,
+            rest: &mut serde_json::Map<String, serde_json::Value>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error> {
+            rest.insert(key.into_string(), map.next_value()?);
+            super::de::loose();
+            Ok(())
+        }
+        /// Keeps a member of the model's typed `additionalProperties`.
+        pub fn additional<'de, A, T>(
+            map: &mut A,
+            rest: &mut std::collections::BTreeMap<String, T>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            rest.insert(key.into_string(), map.next_value()?);
+            Ok(())
+        }
+        /// Reads past a member the model does not keep.
+        pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+            map.next_value::<serde::de::IgnoredAny>()?;
+            Ok(())
+        }
+        /// Writes a model's members as a map. The first error is kept and the writes
+        /// after it do nothing; [`Members::end`] returns it.
+        pub struct Members<S: serde::Serializer> {
+            map: Result<S::SerializeMap, S::Error>,
+        }
+        impl<S: serde::Serializer> Members<S> {
+            pub fn new(serializer: S) -> Self {
+                Self {
+                    map: serializer.serialize_map(None),
+                }
+            }
+            fn write<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+                if let Ok(map) = &mut self.map
+                    && let Err(e) = map.serialize_entry(name, value)
+                {
+                    self.map = Err(e);
+                }
+            }
+            /// A member always written (required, nullable or flattened).
+            pub fn value<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &'static str,
+                value: &T,
+            ) {
+                self.write(name, value);
+            }
+            /// An optional member: written when set.
+            pub fn optional<T: serde::Serialize>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+            ) {
+                if let Some(value) = value {
+                    self.write(name, value);
+                }
+            }
+            /// An optional member of a model that keeps other members: its value when
+            /// set; when unset, the kept entry of its name (an explicit `null` as it was
+            /// received), if there is one.
+            pub fn member<T: serde::Serialize, X: super::de::Kept>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+                others: &X,
+            ) {
+                match (value, others.kept(name)) {
+                    (Some(value), _) => self.write(name, value),
+                    (None, Some(kept)) => self.write(name, kept),
+                    (None, None) => {}
+                }
+            }
+            /// The model's other members, except those named like one of its optional
+            /// members (`members`, sorted): those are written in their member's place,
+            /// or not at all, so that no member is written twice.
+            pub fn rest<'a, X, I>(&mut self, others: I, members: &[&str])
+            where
+                X: serde::Serialize + 'a,
+                I: IntoIterator<Item = (&'a String, &'a X)>,
+            {
+                for (key, value) in others {
+                    if members.binary_search(&key.as_str()).is_err() {
+                        self.write(key, value);
+                    }
+                }
+            }
+            pub fn end(self) -> Result<S::Ok, S::Error> {
+                self.map?.end()
             }
         }
     }
@@ -7155,6 +7326,7 @@ mod runtime {
     pub use self::de::*;
     pub use self::error::*;
     pub use self::hook::*;
+    pub use self::members::*;
     pub use self::oauth2::*;
     pub use self::params::*;
     pub use self::parts::*;

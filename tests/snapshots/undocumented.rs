@@ -36,19 +36,14 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("id", &self.id)?;
-            super::runtime::member(&mut map, "note", &self.note, &self.extra)?;
-            super::runtime::member(&mut map, "age", &self.age, &self.extra)?;
-            super::runtime::member(&mut map, "owner", &self.owner, &self.extra)?;
-            super::runtime::member(&mut map, "tags", &self.tags, &self.extra)?;
-            super::runtime::member(&mut map, "tag", &self.tag, &self.extra)?;
-            super::runtime::rest(
-                &mut map,
-                &self.extra,
-                &["age", "note", "owner", "tag", "tags"],
-            )?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.value("id", &self.id);
+            map.member("note", &self.note, &self.extra);
+            map.member("age", &self.age, &self.extra);
+            map.member("owner", &self.owner, &self.extra);
+            map.member("tags", &self.tags, &self.extra);
+            map.member("tag", &self.tag, &self.extra);
+            map.rest(&self.extra, &["age", "note", "owner", "tag", "tags"]);
             map.end()
         }
     }
@@ -66,19 +61,16 @@ pub mod types {
                 None,
             );
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => f0 = Some(map.next_value()?),
-                    "note" => f1 = Some(map.next_value()?),
-                    "age" => f2 = Some(map.next_value()?),
-                    "owner" => f3 = Some(map.next_value()?),
-                    "tags" => f4 = Some(map.next_value()?),
-                    "tag" => f5 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "id" => super::runtime::value(&mut map, &mut f0),
+                    "note" => super::runtime::value(&mut map, &mut f1),
+                    "age" => super::runtime::value(&mut map, &mut f2),
+                    "owner" => super::runtime::value(&mut map, &mut f3),
+                    "tags" => super::runtime::value(&mut map, &mut f4),
+                    "tag" => super::runtime::value(&mut map, &mut f5),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 id: super::runtime::required(f0, "id")?,
@@ -130,11 +122,10 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::member(&mut map, "since", &self.since, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name", "since"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.member("since", &self.since, &self.extra);
+            map.rest(&self.extra, &["name", "since"]);
             map.end()
         }
     }
@@ -145,15 +136,12 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    "since" => f1 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    "since" => super::runtime::value(&mut map, &mut f1),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -187,11 +175,10 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("title", &self.title)?;
-            super::runtime::member(&mut map, "detail", &self.detail, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["detail"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.value("title", &self.title);
+            map.member("detail", &self.detail, &self.extra);
+            map.rest(&self.extra, &["detail"]);
             map.end()
         }
     }
@@ -202,15 +189,12 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "title" => f0 = Some(map.next_value()?),
-                    "detail" => f1 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "title" => super::runtime::value(&mut map, &mut f0),
+                    "detail" => super::runtime::value(&mut map, &mut f1),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 title: super::runtime::required(f0, "title")?,
@@ -252,10 +236,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -266,13 +249,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = std::collections::BTreeMap::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                    }
-                }
+                    "name" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::additional(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 name: super::runtime::or_null(f0, &mut extra, "name"),
@@ -302,10 +283,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["name"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
@@ -316,13 +296,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = std::collections::BTreeMap::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => f0 = map.next_value()?,
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                    }
-                }
+                    "name" => super::runtime::optional(&mut map, &mut f0),
+                    _ => super::runtime::additional(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self { name: f0, extra })
         }
@@ -350,10 +328,9 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            super::runtime::member(&mut map, "ticket", &self.ticket, &self.extra)?;
-            super::runtime::rest(&mut map, &self.extra, &["ticket"])?;
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("ticket", &self.ticket, &self.extra);
+            map.rest(&self.extra, &["ticket"]);
             map.end()
         }
     }
@@ -364,14 +341,11 @@ pub mod types {
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+            while let Some(key) = super::runtime::key(&mut map)? {
                 match key.as_str() {
-                    "ticket" => f0 = Some(map.next_value()?),
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                        super::runtime::loose();
-                    }
-                }
+                    "ticket" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
             }
             Ok(Self {
                 ticket: super::runtime::or_null(f0, &mut extra, "ticket"),
@@ -735,13 +709,14 @@ pub mod client {
             request.path_segment("id", &self.id)?;
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
                 404 => Err(response.error_json(GetPetError::NotFound)),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(response.default_error_json(GetPetError::Default)),
             }
         }
@@ -784,12 +759,13 @@ pub mod client {
             }
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -822,12 +798,13 @@ pub mod client {
             request.path_segment("id", &self.id)?;
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                status if (200..=299).contains(&status) => response.undocumented_empty(),
+                200..=299 => response.undocumented_empty(),
                 _ => Err(response.error_text(DeletePetError::Default)),
             }
         }
@@ -860,6 +837,7 @@ pub mod client {
             request.path("/pets");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -915,15 +893,14 @@ pub mod client {
             request.path_segment("id", &self.id)?;
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.text_body(),
-                status if (400..=499).contains(&status) => {
-                    Err(response.error_empty(GetNoteError::ClientError))
-                }
-                status if (200..=299).contains(&status) => response.undocumented_text(),
+                400..=499 => Err(response.error_empty(GetNoteError::ClientError)),
+                200..=299 => response.undocumented_text(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -956,12 +933,13 @@ pub mod client {
             request.path("/labels");
             Ok(())
         }
+        #[allow(clippy::match_overlapping_arm)]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                status if (200..=299).contains(&status) => response.undocumented_json(),
+                200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
@@ -2553,6 +2531,146 @@ mod runtime {
         ) {
             for h in hooks {
                 h.after_response(outcome, attempt);
+            }
+        }
+    }
+    mod members {
+        //! The per-member steps of the models' own `Serialize` and `Deserialize` impls,
+        //! written once here.
+        //!
+        //! A generated `Object::visit` reads each member with one call
+        //! (`value`, `optional`, `unlisted`, `additional`, `skip`), and a generated
+        //! `Serialize` writes each with one call on [`Members`]. Each call is a plain
+        //! function call with no `?` of its own, so a model's impls are short for the
+        //! compiler to check: the generic bulk is type-checked once, here, rather than
+        //! once per member of every model.
+        use serde::de::MapAccess;
+        use serde::ser::SerializeMap;
+        /// The next member's name, or `None` after the last.
+        pub fn key<'de, A: MapAccess<'de>>(
+            map: &mut A,
+        ) -> Result<Option<super::de::Key<'de>>, A::Error> {
+            map.next_key()
+        }
+        /// Reads a member's value into its slot (`null` is the value's to read).
+        pub fn value<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = Some(map.next_value()?);
+            Ok(())
+        }
+        /// Reads an optional member whose `null` reads as absent.
+        pub fn optional<'de, A, T>(
+            map: &mut A,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            *slot = map.next_value()?;
+            Ok(())
+        }
+        /// Keeps a member the API description does not list (a loose read).
+        pub fn unlisted<'de, A: MapAccess<'de>>(
+            map: &mut A,
+            rest: &mut serde_json::Map<String, serde_json::Value>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error> {
+            rest.insert(key.into_string(), map.next_value()?);
+            super::de::loose();
+            Ok(())
+        }
+        /// Keeps a member of the model's typed `additionalProperties`.
+        pub fn additional<'de, A, T>(
+            map: &mut A,
+            rest: &mut std::collections::BTreeMap<String, T>,
+            key: super::de::Key<'de>,
+        ) -> Result<(), A::Error>
+        where
+            A: MapAccess<'de>,
+            T: serde::Deserialize<'de>,
+        {
+            rest.insert(key.into_string(), map.next_value()?);
+            Ok(())
+        }
+        /// Reads past a member the model does not keep.
+        pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+            map.next_value::<serde::de::IgnoredAny>()?;
+            Ok(())
+        }
+        /// Writes a model's members as a map. The first error is kept and the writes
+        /// after it do nothing; [`Members::end`] returns it.
+        pub struct Members<S: serde::Serializer> {
+            map: Result<S::SerializeMap, S::Error>,
+        }
+        impl<S: serde::Serializer> Members<S> {
+            pub fn new(serializer: S) -> Self {
+                Self {
+                    map: serializer.serialize_map(None),
+                }
+            }
+            fn write<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+                if let Ok(map) = &mut self.map
+                    && let Err(e) = map.serialize_entry(name, value)
+                {
+                    self.map = Err(e);
+                }
+            }
+            /// A member always written (required, nullable or flattened).
+            pub fn value<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &'static str,
+                value: &T,
+            ) {
+                self.write(name, value);
+            }
+            /// An optional member: written when set.
+            pub fn optional<T: serde::Serialize>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+            ) {
+                if let Some(value) = value {
+                    self.write(name, value);
+                }
+            }
+            /// An optional member of a model that keeps other members: its value when
+            /// set; when unset, the kept entry of its name (an explicit `null` as it was
+            /// received), if there is one.
+            pub fn member<T: serde::Serialize, X: super::de::Kept>(
+                &mut self,
+                name: &'static str,
+                value: &Option<T>,
+                others: &X,
+            ) {
+                match (value, others.kept(name)) {
+                    (Some(value), _) => self.write(name, value),
+                    (None, Some(kept)) => self.write(name, kept),
+                    (None, None) => {}
+                }
+            }
+            /// The model's other members, except those named like one of its optional
+            /// members (`members`, sorted): those are written in their member's place,
+            /// or not at all, so that no member is written twice.
+            pub fn rest<'a, X, I>(&mut self, others: I, members: &[&str])
+            where
+                X: serde::Serialize + 'a,
+                I: IntoIterator<Item = (&'a String, &'a X)>,
+            {
+                for (key, value) in others {
+                    if members.binary_search(&key.as_str()).is_err() {
+                        self.write(key, value);
+                    }
+                }
+            }
+            pub fn end(self) -> Result<S::Ok, S::Error> {
+                self.map?.end()
             }
         }
     }
@@ -4436,6 +4554,7 @@ mod runtime {
     pub use self::de::*;
     pub use self::error::*;
     pub use self::hook::*;
+    pub use self::members::*;
     pub use self::params::*;
     pub use self::parts::*;
     pub use self::path::*;

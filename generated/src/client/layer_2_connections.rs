@@ -104,12 +104,13 @@ impl runtime::Operation for CreateLayer2Connection {
         }
         Ok(())
     }
+    #[allow(clippy::match_overlapping_arm)]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             200 => response.json(),
-            status if (200..=299).contains(&status) => response.undocumented_json(),
+            200..=299 => response.undocumented_json(),
             _ => Err(response.default_error_json(CreateLayer2ConnectionError::Default)),
         }
     }

@@ -133,12 +133,13 @@ impl runtime::Operation for ListCompanyMetros {
         request.path("/metro/capabilities");
         Ok(())
     }
+    #[allow(clippy::match_overlapping_arm)]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             200 => response.json(),
-            status if (200..=299).contains(&status) => response.undocumented_json(),
+            200..=299 => response.undocumented_json(),
             _ => Err(response.default_error_json(ListCompanyMetrosError::Default)),
         }
     }
@@ -233,13 +234,14 @@ impl runtime::Operation for GetMetro {
         request.path_segment("metroId", &self.metro_id)?;
         Ok(())
     }
+    #[allow(clippy::match_overlapping_arm)]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             200 => response.json(),
             404 => Err(response.error_json(GetMetroError::NotFound)),
-            status if (200..=299).contains(&status) => response.undocumented_json(),
+            200..=299 => response.undocumented_json(),
             _ => Err(response.default_error_json(GetMetroError::Default)),
         }
     }

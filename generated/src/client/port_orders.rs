@@ -247,12 +247,13 @@ impl runtime::Operation for ListPortOrders {
         request.path("/ports/orders");
         Ok(())
     }
+    #[allow(clippy::match_overlapping_arm)]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             200 => response.json(),
-            status if (200..=299).contains(&status) => response.undocumented_json(),
+            200..=299 => response.undocumented_json(),
             _ => Err(response.default_error_json(ListPortOrdersError::Default)),
         }
     }
@@ -353,13 +354,14 @@ impl runtime::Operation for CreatePortOrder {
         }
         Ok(())
     }
+    #[allow(clippy::match_overlapping_arm)]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             200 => response.json(),
             400 => Err(response.error_json(CreatePortOrderError::BadRequest)),
-            status if (200..=299).contains(&status) => response.undocumented_json(),
+            200..=299 => response.undocumented_json(),
             _ => Err(response.default_error_json(CreatePortOrderError::Default)),
         }
     }
@@ -469,12 +471,13 @@ impl runtime::Operation for GetPortOrder {
         request.path_segment("orderId", &self.order_id)?;
         Ok(())
     }
+    #[allow(clippy::match_overlapping_arm)]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             200 => response.json(),
-            status if (200..=299).contains(&status) => response.undocumented_json(),
+            200..=299 => response.undocumented_json(),
             _ => Err(response.default_error_json(GetPortOrderError::Default)),
         }
     }
@@ -583,12 +586,13 @@ impl runtime::Operation for RequestPortOrderLoa {
         request.path("/loa");
         Ok(())
     }
+    #[allow(clippy::match_overlapping_arm)]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             200 => response.json(),
-            status if (200..=299).contains(&status) => response.undocumented_json(),
+            200..=299 => response.undocumented_json(),
             _ => Err(response.default_error_json(RequestPortOrderLoaError::Default)),
         }
     }

@@ -160,12 +160,13 @@ impl runtime::Operation for ListPorts {
         }
         Ok(())
     }
+    #[allow(clippy::match_overlapping_arm)]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             200 => response.json(),
-            status if (200..=299).contains(&status) => response.undocumented_json(),
+            200..=299 => response.undocumented_json(),
             _ => Err(response.default_error_json(ListPortsError::Default)),
         }
     }
@@ -273,12 +274,13 @@ impl runtime::Operation for GetPort {
         request.path_segment("portId", &self.port_id)?;
         Ok(())
     }
+    #[allow(clippy::match_overlapping_arm)]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             200 => response.json(),
-            status if (200..=299).contains(&status) => response.undocumented_json(),
+            200..=299 => response.undocumented_json(),
             _ => Err(response.default_error_json(GetPortError::Default)),
         }
     }

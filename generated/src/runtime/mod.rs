@@ -14,6 +14,7 @@ mod datetime;
 mod de;
 mod error;
 mod hook;
+mod members;
 #[cfg(feature = "mock")]
 mod mock;
 mod pagination;
@@ -38,6 +39,7 @@ pub use self::datetime::*;
 pub use self::de::*;
 pub use self::error::*;
 pub use self::hook::*;
+pub use self::members::*;
 #[cfg(feature = "mock")]
 pub use self::mock::*;
 pub use self::pagination::*;

@@ -32,18 +32,13 @@ pub struct User {
 #[cfg(feature = "auth")]
 impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
-        super::runtime::member(&mut map, "username", &self.username, &self.extra)?;
-        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-        super::runtime::member(&mut map, "email", &self.email, &self.extra)?;
-        super::runtime::member(&mut map, "companies", &self.companies, &self.extra)?;
-        super::runtime::rest(
-            &mut map,
-            &self.extra,
-            &["companies", "email", "id", "name", "username"],
-        )?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("id", &self.id, &self.extra);
+        map.member("username", &self.username, &self.extra);
+        map.member("name", &self.name, &self.extra);
+        map.member("email", &self.email, &self.extra);
+        map.member("companies", &self.companies, &self.extra);
+        map.rest(&self.extra, &["companies", "email", "id", "name", "username"]);
         map.end()
     }
 }
@@ -54,18 +49,15 @@ impl super::runtime::Object for User {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3, mut f4) = (None, None, None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => f0 = Some(map.next_value()?),
-                "username" => f1 = Some(map.next_value()?),
-                "name" => f2 = Some(map.next_value()?),
-                "email" => f3 = Some(map.next_value()?),
-                "companies" => f4 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "id" => super::runtime::value(&mut map, &mut f0),
+                "username" => super::runtime::value(&mut map, &mut f1),
+                "name" => super::runtime::value(&mut map, &mut f2),
+                "email" => super::runtime::value(&mut map, &mut f3),
+                "companies" => super::runtime::value(&mut map, &mut f4),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             id: super::runtime::or_null(f0, &mut extra, "id"),
@@ -111,12 +103,11 @@ pub struct UserCompany {
 #[cfg(feature = "auth")]
 impl serde::Serialize for UserCompany {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
-        super::runtime::member(&mut map, "username", &self.username, &self.extra)?;
-        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-        super::runtime::rest(&mut map, &self.extra, &["id", "name", "username"])?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("id", &self.id, &self.extra);
+        map.member("username", &self.username, &self.extra);
+        map.member("name", &self.name, &self.extra);
+        map.rest(&self.extra, &["id", "name", "username"]);
         map.end()
     }
 }
@@ -127,16 +118,13 @@ impl super::runtime::Object for UserCompany {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2) = (None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => f0 = Some(map.next_value()?),
-                "username" => f1 = Some(map.next_value()?),
-                "name" => f2 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "id" => super::runtime::value(&mut map, &mut f0),
+                "username" => super::runtime::value(&mut map, &mut f1),
+                "name" => super::runtime::value(&mut map, &mut f2),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             id: super::runtime::or_null(f0, &mut extra, "id"),

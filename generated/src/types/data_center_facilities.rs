@@ -41,17 +41,12 @@ pub struct DataCenterFacilityFilter {
 #[cfg(feature = "data-center-facilities")]
 impl serde::Serialize for DataCenterFacilityFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "where", &self.r#where, &self.extra)?;
-        super::runtime::member(&mut map, "skip", &self.skip, &self.extra)?;
-        super::runtime::member(&mut map, "limit", &self.limit, &self.extra)?;
-        super::runtime::member(&mut map, "order", &self.order, &self.extra)?;
-        super::runtime::rest(
-            &mut map,
-            &self.extra,
-            &["limit", "order", "skip", "where"],
-        )?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("where", &self.r#where, &self.extra);
+        map.member("skip", &self.skip, &self.extra);
+        map.member("limit", &self.limit, &self.extra);
+        map.member("order", &self.order, &self.extra);
+        map.rest(&self.extra, &["limit", "order", "skip", "where"]);
         map.end()
     }
 }
@@ -62,17 +57,14 @@ impl super::runtime::Object for DataCenterFacilityFilter {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3) = (None, None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "where" => f0 = Some(map.next_value()?),
-                "skip" => f1 = Some(map.next_value()?),
-                "limit" => f2 = Some(map.next_value()?),
-                "order" => f3 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "where" => super::runtime::value(&mut map, &mut f0),
+                "skip" => super::runtime::value(&mut map, &mut f1),
+                "limit" => super::runtime::value(&mut map, &mut f2),
+                "order" => super::runtime::value(&mut map, &mut f3),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             r#where: super::runtime::or_null(f0, &mut extra, "where"),

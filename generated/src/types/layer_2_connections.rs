@@ -141,50 +141,23 @@ pub struct CreateLayer2ConnectionRequest {
 #[cfg(feature = "layer-2-connections")]
 impl serde::Serialize for CreateLayer2ConnectionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("portId", &self.port_id)?;
-        map.serialize_entry("speed", &self.speed)?;
-        map.serialize_entry("destCompany", &self.dest_company)?;
-        map.serialize_entry("destMetroId", &self.dest_metro_id)?;
-        super::runtime::member(&mut map, "destPortId", &self.dest_port_id, &self.extra)?;
-        super::runtime::member(&mut map, "destDcf", &self.dest_dcf, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "destRegionId",
-            &self.dest_region_id,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "duration", &self.duration, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "durationUnit",
-            &self.duration_unit,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "paymentType",
-            &self.payment_type,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "paymentTransactionId",
-            &self.payment_transaction_id,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "classOfService",
-            &self.class_of_service,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "evergreen", &self.evergreen, &self.extra)?;
-        super::runtime::rest(
-            &mut map,
+        let mut map = super::runtime::Members::new(serializer);
+        map.value("type", &self.r#type);
+        map.value("name", &self.name);
+        map.value("portId", &self.port_id);
+        map.value("speed", &self.speed);
+        map.value("destCompany", &self.dest_company);
+        map.value("destMetroId", &self.dest_metro_id);
+        map.member("destPortId", &self.dest_port_id, &self.extra);
+        map.member("destDcf", &self.dest_dcf, &self.extra);
+        map.member("destRegionId", &self.dest_region_id, &self.extra);
+        map.member("duration", &self.duration, &self.extra);
+        map.member("durationUnit", &self.duration_unit, &self.extra);
+        map.member("paymentType", &self.payment_type, &self.extra);
+        map.member("paymentTransactionId", &self.payment_transaction_id, &self.extra);
+        map.member("classOfService", &self.class_of_service, &self.extra);
+        map.member("evergreen", &self.evergreen, &self.extra);
+        map.rest(
             &self.extra,
             &[
                 "classOfService",
@@ -197,7 +170,7 @@ impl serde::Serialize for CreateLayer2ConnectionRequest {
                 "paymentTransactionId",
                 "paymentType",
             ],
-        )?;
+        );
         map.end()
     }
 }
@@ -240,28 +213,25 @@ impl super::runtime::Object for CreateLayer2ConnectionRequest {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "type" => f0 = Some(map.next_value()?),
-                "name" => f1 = Some(map.next_value()?),
-                "portId" => f2 = Some(map.next_value()?),
-                "speed" => f3 = Some(map.next_value()?),
-                "destCompany" => f4 = Some(map.next_value()?),
-                "destMetroId" => f5 = Some(map.next_value()?),
-                "destPortId" => f6 = Some(map.next_value()?),
-                "destDcf" => f7 = Some(map.next_value()?),
-                "destRegionId" => f8 = Some(map.next_value()?),
-                "duration" => f9 = Some(map.next_value()?),
-                "durationUnit" => f10 = Some(map.next_value()?),
-                "paymentType" => f11 = Some(map.next_value()?),
-                "paymentTransactionId" => f12 = Some(map.next_value()?),
-                "classOfService" => f13 = Some(map.next_value()?),
-                "evergreen" => f14 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "type" => super::runtime::value(&mut map, &mut f0),
+                "name" => super::runtime::value(&mut map, &mut f1),
+                "portId" => super::runtime::value(&mut map, &mut f2),
+                "speed" => super::runtime::value(&mut map, &mut f3),
+                "destCompany" => super::runtime::value(&mut map, &mut f4),
+                "destMetroId" => super::runtime::value(&mut map, &mut f5),
+                "destPortId" => super::runtime::value(&mut map, &mut f6),
+                "destDcf" => super::runtime::value(&mut map, &mut f7),
+                "destRegionId" => super::runtime::value(&mut map, &mut f8),
+                "duration" => super::runtime::value(&mut map, &mut f9),
+                "durationUnit" => super::runtime::value(&mut map, &mut f10),
+                "paymentType" => super::runtime::value(&mut map, &mut f11),
+                "paymentTransactionId" => super::runtime::value(&mut map, &mut f12),
+                "classOfService" => super::runtime::value(&mut map, &mut f13),
+                "evergreen" => super::runtime::value(&mut map, &mut f14),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             r#type: super::runtime::required(f0, "type")?,
@@ -372,43 +342,21 @@ pub struct Layer2Connection {
 #[cfg(feature = "layer-2-connections")]
 impl serde::Serialize for Layer2Connection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
-        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
-        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
-        super::runtime::member(&mut map, "speed", &self.speed, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "srcRegionId",
-            &self.src_region_id,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "destRegionId",
-            &self.dest_region_id,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "vlan", &self.vlan, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "subconnections",
-            &self.subconnections,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "cdrBillingType",
-            &self.cdr_billing_type,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "payg", &self.payg, &self.extra)?;
-        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
-        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
-        super::runtime::rest(
-            &mut map,
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("id", &self.id, &self.extra);
+        map.member("name", &self.name, &self.extra);
+        map.member("type", &self.r#type, &self.extra);
+        map.member("status", &self.status, &self.extra);
+        map.member("speed", &self.speed, &self.extra);
+        map.member("srcRegionId", &self.src_region_id, &self.extra);
+        map.member("destRegionId", &self.dest_region_id, &self.extra);
+        map.member("vlan", &self.vlan, &self.extra);
+        map.member("subconnections", &self.subconnections, &self.extra);
+        map.member("cdrBillingType", &self.cdr_billing_type, &self.extra);
+        map.member("payg", &self.payg, &self.extra);
+        map.member("createdAt", &self.created_at, &self.extra);
+        map.member("updatedAt", &self.updated_at, &self.extra);
+        map.rest(
             &self.extra,
             &[
                 "cdrBillingType",
@@ -425,7 +373,7 @@ impl serde::Serialize for Layer2Connection {
                 "updatedAt",
                 "vlan",
             ],
-        )?;
+        );
         map.end()
     }
 }
@@ -464,26 +412,23 @@ impl super::runtime::Object for Layer2Connection {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => f0 = Some(map.next_value()?),
-                "name" => f1 = Some(map.next_value()?),
-                "type" => f2 = Some(map.next_value()?),
-                "status" => f3 = Some(map.next_value()?),
-                "speed" => f4 = Some(map.next_value()?),
-                "srcRegionId" => f5 = Some(map.next_value()?),
-                "destRegionId" => f6 = Some(map.next_value()?),
-                "vlan" => f7 = Some(map.next_value()?),
-                "subconnections" => f8 = Some(map.next_value()?),
-                "cdrBillingType" => f9 = Some(map.next_value()?),
-                "payg" => f10 = Some(map.next_value()?),
-                "createdAt" => f11 = Some(map.next_value()?),
-                "updatedAt" => f12 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "id" => super::runtime::value(&mut map, &mut f0),
+                "name" => super::runtime::value(&mut map, &mut f1),
+                "type" => super::runtime::value(&mut map, &mut f2),
+                "status" => super::runtime::value(&mut map, &mut f3),
+                "speed" => super::runtime::value(&mut map, &mut f4),
+                "srcRegionId" => super::runtime::value(&mut map, &mut f5),
+                "destRegionId" => super::runtime::value(&mut map, &mut f6),
+                "vlan" => super::runtime::value(&mut map, &mut f7),
+                "subconnections" => super::runtime::value(&mut map, &mut f8),
+                "cdrBillingType" => super::runtime::value(&mut map, &mut f9),
+                "payg" => super::runtime::value(&mut map, &mut f10),
+                "createdAt" => super::runtime::value(&mut map, &mut f11),
+                "updatedAt" => super::runtime::value(&mut map, &mut f12),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             id: super::runtime::or_null(f0, &mut extra, "id"),
@@ -535,12 +480,11 @@ pub struct ConnectionVlan {
 #[cfg(feature = "layer-2-connections")]
 impl serde::Serialize for ConnectionVlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
-        super::runtime::member(&mut map, "service", &self.service, &self.extra)?;
-        super::runtime::member(&mut map, "customer", &self.customer, &self.extra)?;
-        super::runtime::rest(&mut map, &self.extra, &["customer", "id", "service"])?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("id", &self.id, &self.extra);
+        map.member("service", &self.service, &self.extra);
+        map.member("customer", &self.customer, &self.extra);
+        map.rest(&self.extra, &["customer", "id", "service"]);
         map.end()
     }
 }
@@ -551,16 +495,13 @@ impl super::runtime::Object for ConnectionVlan {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2) = (None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => f0 = Some(map.next_value()?),
-                "service" => f1 = Some(map.next_value()?),
-                "customer" => f2 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "id" => super::runtime::value(&mut map, &mut f0),
+                "service" => super::runtime::value(&mut map, &mut f1),
+                "customer" => super::runtime::value(&mut map, &mut f2),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             id: f0,

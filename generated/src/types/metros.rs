@@ -24,10 +24,9 @@ pub struct MetroList {
 #[cfg(feature = "metros")]
 impl serde::Serialize for MetroList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "results", &self.results, &self.extra)?;
-        super::runtime::rest(&mut map, &self.extra, &["results"])?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("results", &self.results, &self.extra);
+        map.rest(&self.extra, &["results"]);
         map.end()
     }
 }
@@ -38,14 +37,11 @@ impl super::runtime::Object for MetroList {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "results" => f0 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "results" => super::runtime::value(&mut map, &mut f0),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             results: super::runtime::or_null(f0, &mut extra, "results"),

@@ -140,31 +140,19 @@ pub struct CreatePortOrderRequest {
 #[cfg(feature = "port-orders")]
 impl serde::Serialize for CreatePortOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("dataCenterFacility", &self.data_center_facility)?;
-        map.serialize_entry("speed", &self.speed)?;
-        map.serialize_entry("portName", &self.port_name)?;
-        map.serialize_entry("paymentType", &self.payment_type)?;
-        super::runtime::member(&mut map, "billingId", &self.billing_id, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "paymentTransactionId",
-            &self.payment_transaction_id,
-            &self.extra,
-        )?;
-        map.serialize_entry("durationUnit", &self.duration_unit)?;
-        super::runtime::member(
-            &mut map,
-            "bundleCrossConnect",
-            &self.bundle_cross_connect,
-            &self.extra,
-        )?;
-        super::runtime::rest(
-            &mut map,
+        let mut map = super::runtime::Members::new(serializer);
+        map.value("dataCenterFacility", &self.data_center_facility);
+        map.value("speed", &self.speed);
+        map.value("portName", &self.port_name);
+        map.value("paymentType", &self.payment_type);
+        map.member("billingId", &self.billing_id, &self.extra);
+        map.member("paymentTransactionId", &self.payment_transaction_id, &self.extra);
+        map.value("durationUnit", &self.duration_unit);
+        map.member("bundleCrossConnect", &self.bundle_cross_connect, &self.extra);
+        map.rest(
             &self.extra,
             &["billingId", "bundleCrossConnect", "paymentTransactionId"],
-        )?;
+        );
         map.end()
     }
 }
@@ -184,21 +172,18 @@ impl super::runtime::Object for CreatePortOrderRequest {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "dataCenterFacility" => f0 = Some(map.next_value()?),
-                "speed" => f1 = Some(map.next_value()?),
-                "portName" => f2 = Some(map.next_value()?),
-                "paymentType" => f3 = Some(map.next_value()?),
-                "billingId" => f4 = Some(map.next_value()?),
-                "paymentTransactionId" => f5 = Some(map.next_value()?),
-                "durationUnit" => f6 = Some(map.next_value()?),
-                "bundleCrossConnect" => f7 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "dataCenterFacility" => super::runtime::value(&mut map, &mut f0),
+                "speed" => super::runtime::value(&mut map, &mut f1),
+                "portName" => super::runtime::value(&mut map, &mut f2),
+                "paymentType" => super::runtime::value(&mut map, &mut f3),
+                "billingId" => super::runtime::value(&mut map, &mut f4),
+                "paymentTransactionId" => super::runtime::value(&mut map, &mut f5),
+                "durationUnit" => super::runtime::value(&mut map, &mut f6),
+                "bundleCrossConnect" => super::runtime::value(&mut map, &mut f7),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             data_center_facility: super::runtime::required(f0, "dataCenterFacility")?,
@@ -372,143 +357,56 @@ pub struct PortOrder {
 #[cfg(feature = "port-orders")]
 impl serde::Serialize for PortOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
-        super::runtime::member(&mut map, "portName", &self.port_name, &self.extra)?;
-        super::runtime::member(&mut map, "speed", &self.speed, &self.extra)?;
-        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "statusDetail",
-            &self.status_detail,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "loaStatus", &self.loa_status, &self.extra)?;
-        super::runtime::member(&mut map, "loaSentAt", &self.loa_sent_at, &self.extra)?;
-        super::runtime::member(&mut map, "message", &self.message, &self.extra)?;
-        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "paymentType",
-            &self.payment_type,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "durationUnit",
-            &self.duration_unit,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "payg", &self.payg, &self.extra)?;
-        super::runtime::member(&mut map, "billingId", &self.billing_id, &self.extra)?;
-        super::runtime::member(&mut map, "discountId", &self.discount_id, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "salesRecordId",
-            &self.sales_record_id,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "paymentTransactionId",
-            &self.payment_transaction_id,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "externalId", &self.external_id, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "requestSource",
-            &self.request_source,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "isManualCreate",
-            &self.is_manual_create,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "isEdgePort", &self.is_edge_port, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "edgePayload",
-            &self.edge_payload,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "tags", &self.tags, &self.extra)?;
-        super::runtime::member(&mut map, "companyId", &self.company_id, &self.extra)?;
-        super::runtime::member(&mut map, "company", &self.company, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "dcpCompanyId",
-            &self.dcp_company_id,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "dataCenterFacilityId",
-            &self.data_center_facility_id,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "dataCenterFacility",
-            &self.data_center_facility,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "metroId", &self.metro_id, &self.extra)?;
-        super::runtime::member(&mut map, "metro", &self.metro, &self.extra)?;
-        super::runtime::member(&mut map, "popId", &self.pop_id, &self.extra)?;
-        super::runtime::member(&mut map, "locationId", &self.location_id, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "requestedLocation",
-            &self.requested_location,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "crossConnectId",
-            &self.cross_connect_id,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "createdPortId",
-            &self.created_port_id,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "portId", &self.port_id, &self.extra)?;
-        super::runtime::member(&mut map, "port", &self.port, &self.extra)?;
-        super::runtime::member(&mut map, "controller", &self.controller, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "capabilities",
-            &self.capabilities,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "cancelled", &self.cancelled, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "cancelledAt",
-            &self.cancelled_at,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "cancelledBy",
-            &self.cancelled_by,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "createdBy", &self.created_by, &self.extra)?;
-        super::runtime::member(&mut map, "updatedBy", &self.updated_by, &self.extra)?;
-        super::runtime::member(&mut map, "deletedBy", &self.deleted_by, &self.extra)?;
-        super::runtime::member(&mut map, "deleted", &self.deleted, &self.extra)?;
-        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
-        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
-        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
-        super::runtime::rest(
-            &mut map,
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("id", &self.id, &self.extra);
+        map.member("portName", &self.port_name, &self.extra);
+        map.member("speed", &self.speed, &self.extra);
+        map.member("status", &self.status, &self.extra);
+        map.member("statusDetail", &self.status_detail, &self.extra);
+        map.member("loaStatus", &self.loa_status, &self.extra);
+        map.member("loaSentAt", &self.loa_sent_at, &self.extra);
+        map.member("message", &self.message, &self.extra);
+        map.member("type", &self.r#type, &self.extra);
+        map.member("paymentType", &self.payment_type, &self.extra);
+        map.member("durationUnit", &self.duration_unit, &self.extra);
+        map.member("payg", &self.payg, &self.extra);
+        map.member("billingId", &self.billing_id, &self.extra);
+        map.member("discountId", &self.discount_id, &self.extra);
+        map.member("salesRecordId", &self.sales_record_id, &self.extra);
+        map.member("paymentTransactionId", &self.payment_transaction_id, &self.extra);
+        map.member("externalId", &self.external_id, &self.extra);
+        map.member("requestSource", &self.request_source, &self.extra);
+        map.member("isManualCreate", &self.is_manual_create, &self.extra);
+        map.member("isEdgePort", &self.is_edge_port, &self.extra);
+        map.member("edgePayload", &self.edge_payload, &self.extra);
+        map.member("tags", &self.tags, &self.extra);
+        map.member("companyId", &self.company_id, &self.extra);
+        map.member("company", &self.company, &self.extra);
+        map.member("dcpCompanyId", &self.dcp_company_id, &self.extra);
+        map.member("dataCenterFacilityId", &self.data_center_facility_id, &self.extra);
+        map.member("dataCenterFacility", &self.data_center_facility, &self.extra);
+        map.member("metroId", &self.metro_id, &self.extra);
+        map.member("metro", &self.metro, &self.extra);
+        map.member("popId", &self.pop_id, &self.extra);
+        map.member("locationId", &self.location_id, &self.extra);
+        map.member("requestedLocation", &self.requested_location, &self.extra);
+        map.member("crossConnectId", &self.cross_connect_id, &self.extra);
+        map.member("createdPortId", &self.created_port_id, &self.extra);
+        map.member("portId", &self.port_id, &self.extra);
+        map.member("port", &self.port, &self.extra);
+        map.member("controller", &self.controller, &self.extra);
+        map.member("capabilities", &self.capabilities, &self.extra);
+        map.member("cancelled", &self.cancelled, &self.extra);
+        map.member("cancelledAt", &self.cancelled_at, &self.extra);
+        map.member("cancelledBy", &self.cancelled_by, &self.extra);
+        map.member("createdBy", &self.created_by, &self.extra);
+        map.member("updatedBy", &self.updated_by, &self.extra);
+        map.member("deletedBy", &self.deleted_by, &self.extra);
+        map.member("deleted", &self.deleted, &self.extra);
+        map.member("deletedAt", &self.deleted_at, &self.extra);
+        map.member("createdAt", &self.created_at, &self.extra);
+        map.member("updatedAt", &self.updated_at, &self.extra);
+        map.rest(
             &self.extra,
             &[
                 "billingId",
@@ -560,7 +458,7 @@ impl serde::Serialize for PortOrder {
                 "updatedAt",
                 "updatedBy",
             ],
-        )?;
+        );
         map.end()
     }
 }
@@ -669,61 +567,58 @@ impl super::runtime::Object for PortOrder {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => f0 = Some(map.next_value()?),
-                "portName" => f1 = Some(map.next_value()?),
-                "speed" => f2 = Some(map.next_value()?),
-                "status" => f3 = Some(map.next_value()?),
-                "statusDetail" => f4 = Some(map.next_value()?),
-                "loaStatus" => f5 = Some(map.next_value()?),
-                "loaSentAt" => f6 = Some(map.next_value()?),
-                "message" => f7 = Some(map.next_value()?),
-                "type" => f8 = Some(map.next_value()?),
-                "paymentType" => f9 = Some(map.next_value()?),
-                "durationUnit" => f10 = Some(map.next_value()?),
-                "payg" => f11 = Some(map.next_value()?),
-                "billingId" => f12 = Some(map.next_value()?),
-                "discountId" => f13 = Some(map.next_value()?),
-                "salesRecordId" => f14 = Some(map.next_value()?),
-                "paymentTransactionId" => f15 = Some(map.next_value()?),
-                "externalId" => f16 = Some(map.next_value()?),
-                "requestSource" => f17 = Some(map.next_value()?),
-                "isManualCreate" => f18 = Some(map.next_value()?),
-                "isEdgePort" => f19 = Some(map.next_value()?),
-                "edgePayload" => f20 = Some(map.next_value()?),
-                "tags" => f21 = Some(map.next_value()?),
-                "companyId" => f22 = Some(map.next_value()?),
-                "company" => f23 = Some(map.next_value()?),
-                "dcpCompanyId" => f24 = Some(map.next_value()?),
-                "dataCenterFacilityId" => f25 = Some(map.next_value()?),
-                "dataCenterFacility" => f26 = Some(map.next_value()?),
-                "metroId" => f27 = Some(map.next_value()?),
-                "metro" => f28 = Some(map.next_value()?),
-                "popId" => f29 = Some(map.next_value()?),
-                "locationId" => f30 = Some(map.next_value()?),
-                "requestedLocation" => f31 = Some(map.next_value()?),
-                "crossConnectId" => f32 = Some(map.next_value()?),
-                "createdPortId" => f33 = Some(map.next_value()?),
-                "portId" => f34 = Some(map.next_value()?),
-                "port" => f35 = Some(map.next_value()?),
-                "controller" => f36 = Some(map.next_value()?),
-                "capabilities" => f37 = Some(map.next_value()?),
-                "cancelled" => f38 = Some(map.next_value()?),
-                "cancelledAt" => f39 = Some(map.next_value()?),
-                "cancelledBy" => f40 = Some(map.next_value()?),
-                "createdBy" => f41 = Some(map.next_value()?),
-                "updatedBy" => f42 = Some(map.next_value()?),
-                "deletedBy" => f43 = Some(map.next_value()?),
-                "deleted" => f44 = Some(map.next_value()?),
-                "deletedAt" => f45 = Some(map.next_value()?),
-                "createdAt" => f46 = Some(map.next_value()?),
-                "updatedAt" => f47 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "id" => super::runtime::value(&mut map, &mut f0),
+                "portName" => super::runtime::value(&mut map, &mut f1),
+                "speed" => super::runtime::value(&mut map, &mut f2),
+                "status" => super::runtime::value(&mut map, &mut f3),
+                "statusDetail" => super::runtime::value(&mut map, &mut f4),
+                "loaStatus" => super::runtime::value(&mut map, &mut f5),
+                "loaSentAt" => super::runtime::value(&mut map, &mut f6),
+                "message" => super::runtime::value(&mut map, &mut f7),
+                "type" => super::runtime::value(&mut map, &mut f8),
+                "paymentType" => super::runtime::value(&mut map, &mut f9),
+                "durationUnit" => super::runtime::value(&mut map, &mut f10),
+                "payg" => super::runtime::value(&mut map, &mut f11),
+                "billingId" => super::runtime::value(&mut map, &mut f12),
+                "discountId" => super::runtime::value(&mut map, &mut f13),
+                "salesRecordId" => super::runtime::value(&mut map, &mut f14),
+                "paymentTransactionId" => super::runtime::value(&mut map, &mut f15),
+                "externalId" => super::runtime::value(&mut map, &mut f16),
+                "requestSource" => super::runtime::value(&mut map, &mut f17),
+                "isManualCreate" => super::runtime::value(&mut map, &mut f18),
+                "isEdgePort" => super::runtime::value(&mut map, &mut f19),
+                "edgePayload" => super::runtime::value(&mut map, &mut f20),
+                "tags" => super::runtime::value(&mut map, &mut f21),
+                "companyId" => super::runtime::value(&mut map, &mut f22),
+                "company" => super::runtime::value(&mut map, &mut f23),
+                "dcpCompanyId" => super::runtime::value(&mut map, &mut f24),
+                "dataCenterFacilityId" => super::runtime::value(&mut map, &mut f25),
+                "dataCenterFacility" => super::runtime::value(&mut map, &mut f26),
+                "metroId" => super::runtime::value(&mut map, &mut f27),
+                "metro" => super::runtime::value(&mut map, &mut f28),
+                "popId" => super::runtime::value(&mut map, &mut f29),
+                "locationId" => super::runtime::value(&mut map, &mut f30),
+                "requestedLocation" => super::runtime::value(&mut map, &mut f31),
+                "crossConnectId" => super::runtime::value(&mut map, &mut f32),
+                "createdPortId" => super::runtime::value(&mut map, &mut f33),
+                "portId" => super::runtime::value(&mut map, &mut f34),
+                "port" => super::runtime::value(&mut map, &mut f35),
+                "controller" => super::runtime::value(&mut map, &mut f36),
+                "capabilities" => super::runtime::value(&mut map, &mut f37),
+                "cancelled" => super::runtime::value(&mut map, &mut f38),
+                "cancelledAt" => super::runtime::value(&mut map, &mut f39),
+                "cancelledBy" => super::runtime::value(&mut map, &mut f40),
+                "createdBy" => super::runtime::value(&mut map, &mut f41),
+                "updatedBy" => super::runtime::value(&mut map, &mut f42),
+                "deletedBy" => super::runtime::value(&mut map, &mut f43),
+                "deleted" => super::runtime::value(&mut map, &mut f44),
+                "deletedAt" => super::runtime::value(&mut map, &mut f45),
+                "createdAt" => super::runtime::value(&mut map, &mut f46),
+                "updatedAt" => super::runtime::value(&mut map, &mut f47),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             id: super::runtime::or_null(f0, &mut extra, "id"),
@@ -814,10 +709,9 @@ pub struct PortOrderList {
 #[cfg(feature = "port-orders")]
 impl serde::Serialize for PortOrderList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "results", &self.results, &self.extra)?;
-        super::runtime::rest(&mut map, &self.extra, &["results"])?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("results", &self.results, &self.extra);
+        map.rest(&self.extra, &["results"]);
         map.end()
     }
 }
@@ -828,14 +722,11 @@ impl super::runtime::Object for PortOrderList {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "results" => f0 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "results" => super::runtime::value(&mut map, &mut f0),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             results: super::runtime::or_null(f0, &mut extra, "results"),
@@ -904,36 +795,24 @@ pub struct PortOrderPort {
 #[cfg(feature = "port-orders")]
 impl serde::Serialize for PortOrderPort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
-        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-        super::runtime::member(&mut map, "portId", &self.port_id, &self.extra)?;
-        super::runtime::member(&mut map, "speed", &self.speed, &self.extra)?;
-        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
-        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "dataCenterFacilityId",
-            &self.data_center_facility_id,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "metroId", &self.metro_id, &self.extra)?;
-        super::runtime::member(&mut map, "locationId", &self.location_id, &self.extra)?;
-        super::runtime::member(&mut map, "ip", &self.ip, &self.extra)?;
-        super::runtime::member(&mut map, "vlan", &self.vlan, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "activeChangedAt",
-            &self.active_changed_at,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "deleted", &self.deleted, &self.extra)?;
-        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
-        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
-        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
-        super::runtime::rest(
-            &mut map,
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("id", &self.id, &self.extra);
+        map.member("name", &self.name, &self.extra);
+        map.member("portId", &self.port_id, &self.extra);
+        map.member("speed", &self.speed, &self.extra);
+        map.member("status", &self.status, &self.extra);
+        map.member("type", &self.r#type, &self.extra);
+        map.member("dataCenterFacilityId", &self.data_center_facility_id, &self.extra);
+        map.member("metroId", &self.metro_id, &self.extra);
+        map.member("locationId", &self.location_id, &self.extra);
+        map.member("ip", &self.ip, &self.extra);
+        map.member("vlan", &self.vlan, &self.extra);
+        map.member("activeChangedAt", &self.active_changed_at, &self.extra);
+        map.member("deleted", &self.deleted, &self.extra);
+        map.member("deletedAt", &self.deleted_at, &self.extra);
+        map.member("createdAt", &self.created_at, &self.extra);
+        map.member("updatedAt", &self.updated_at, &self.extra);
+        map.rest(
             &self.extra,
             &[
                 "activeChangedAt",
@@ -953,7 +832,7 @@ impl serde::Serialize for PortOrderPort {
                 "updatedAt",
                 "vlan",
             ],
-        )?;
+        );
         map.end()
     }
 }
@@ -998,29 +877,26 @@ impl super::runtime::Object for PortOrderPort {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => f0 = Some(map.next_value()?),
-                "name" => f1 = Some(map.next_value()?),
-                "portId" => f2 = Some(map.next_value()?),
-                "speed" => f3 = Some(map.next_value()?),
-                "status" => f4 = Some(map.next_value()?),
-                "type" => f5 = Some(map.next_value()?),
-                "dataCenterFacilityId" => f6 = Some(map.next_value()?),
-                "metroId" => f7 = Some(map.next_value()?),
-                "locationId" => f8 = Some(map.next_value()?),
-                "ip" => f9 = Some(map.next_value()?),
-                "vlan" => f10 = Some(map.next_value()?),
-                "activeChangedAt" => f11 = Some(map.next_value()?),
-                "deleted" => f12 = Some(map.next_value()?),
-                "deletedAt" => f13 = Some(map.next_value()?),
-                "createdAt" => f14 = Some(map.next_value()?),
-                "updatedAt" => f15 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "id" => super::runtime::value(&mut map, &mut f0),
+                "name" => super::runtime::value(&mut map, &mut f1),
+                "portId" => super::runtime::value(&mut map, &mut f2),
+                "speed" => super::runtime::value(&mut map, &mut f3),
+                "status" => super::runtime::value(&mut map, &mut f4),
+                "type" => super::runtime::value(&mut map, &mut f5),
+                "dataCenterFacilityId" => super::runtime::value(&mut map, &mut f6),
+                "metroId" => super::runtime::value(&mut map, &mut f7),
+                "locationId" => super::runtime::value(&mut map, &mut f8),
+                "ip" => super::runtime::value(&mut map, &mut f9),
+                "vlan" => super::runtime::value(&mut map, &mut f10),
+                "activeChangedAt" => super::runtime::value(&mut map, &mut f11),
+                "deleted" => super::runtime::value(&mut map, &mut f12),
+                "deletedAt" => super::runtime::value(&mut map, &mut f13),
+                "createdAt" => super::runtime::value(&mut map, &mut f14),
+                "updatedAt" => super::runtime::value(&mut map, &mut f15),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             id: super::runtime::or_null(f0, &mut extra, "id"),
@@ -1093,25 +969,18 @@ pub struct Controller {
 #[cfg(feature = "port-orders")]
 impl serde::Serialize for Controller {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
-        super::runtime::member(&mut map, "asn", &self.asn, &self.extra)?;
-        super::runtime::member(&mut map, "cerAsn", &self.cer_asn, &self.extra)?;
-        super::runtime::member(&mut map, "ip", &self.ip, &self.extra)?;
-        super::runtime::member(&mut map, "cerIp", &self.cer_ip, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "serviceLayerId",
-            &self.service_layer_id,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "vlan", &self.vlan, &self.extra)?;
-        super::runtime::rest(
-            &mut map,
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("id", &self.id, &self.extra);
+        map.member("asn", &self.asn, &self.extra);
+        map.member("cerAsn", &self.cer_asn, &self.extra);
+        map.member("ip", &self.ip, &self.extra);
+        map.member("cerIp", &self.cer_ip, &self.extra);
+        map.member("serviceLayerId", &self.service_layer_id, &self.extra);
+        map.member("vlan", &self.vlan, &self.extra);
+        map.rest(
             &self.extra,
             &["asn", "cerAsn", "cerIp", "id", "ip", "serviceLayerId", "vlan"],
-        )?;
+        );
         map.end()
     }
 }
@@ -1130,20 +999,17 @@ impl super::runtime::Object for Controller {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => f0 = Some(map.next_value()?),
-                "asn" => f1 = Some(map.next_value()?),
-                "cerAsn" => f2 = Some(map.next_value()?),
-                "ip" => f3 = Some(map.next_value()?),
-                "cerIp" => f4 = Some(map.next_value()?),
-                "serviceLayerId" => f5 = Some(map.next_value()?),
-                "vlan" => f6 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "id" => super::runtime::value(&mut map, &mut f0),
+                "asn" => super::runtime::value(&mut map, &mut f1),
+                "cerAsn" => super::runtime::value(&mut map, &mut f2),
+                "ip" => super::runtime::value(&mut map, &mut f3),
+                "cerIp" => super::runtime::value(&mut map, &mut f4),
+                "serviceLayerId" => super::runtime::value(&mut map, &mut f5),
+                "vlan" => super::runtime::value(&mut map, &mut f6),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             id: f0,

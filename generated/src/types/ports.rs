@@ -30,11 +30,10 @@ pub struct VlanRange {
 #[cfg(feature = "ports")]
 impl serde::Serialize for VlanRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "start", &self.start, &self.extra)?;
-        super::runtime::member(&mut map, "end", &self.end, &self.extra)?;
-        super::runtime::rest(&mut map, &self.extra, &["end", "start"])?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("start", &self.start, &self.extra);
+        map.member("end", &self.end, &self.extra);
+        map.rest(&self.extra, &["end", "start"]);
         map.end()
     }
 }
@@ -45,15 +44,12 @@ impl super::runtime::Object for VlanRange {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "start" => f0 = Some(map.next_value()?),
-                "end" => f1 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "start" => super::runtime::value(&mut map, &mut f0),
+                "end" => super::runtime::value(&mut map, &mut f1),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             start: super::runtime::or_null(f0, &mut extra, "start"),
@@ -245,312 +241,129 @@ pub struct Port {
 #[cfg(feature = "ports")]
 impl serde::Serialize for Port {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
-        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
-        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "serviceStatus",
-            &self.service_status,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "linkState", &self.link_state, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "linkStateUpSince",
-            &self.link_state_up_since,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "linkStateSyncedAt",
-            &self.link_state_synced_at,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "speed", &self.speed, &self.extra)?;
-        super::runtime::member(
-            &mut map,
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("id", &self.id, &self.extra);
+        map.member("name", &self.name, &self.extra);
+        map.member("type", &self.r#type, &self.extra);
+        map.member("status", &self.status, &self.extra);
+        map.member("serviceStatus", &self.service_status, &self.extra);
+        map.member("linkState", &self.link_state, &self.extra);
+        map.member("linkStateUpSince", &self.link_state_up_since, &self.extra);
+        map.member("linkStateSyncedAt", &self.link_state_synced_at, &self.extra);
+        map.member("speed", &self.speed, &self.extra);
+        map.member(
             "speedOverprovisioningFactor",
             &self.speed_overprovisioning_factor,
             &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "singleService",
-            &self.single_service,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "capacity", &self.capacity, &self.extra)?;
-        super::runtime::member(&mut map, "mediaType", &self.media_type, &self.extra)?;
-        super::runtime::member(&mut map, "isEdgePort", &self.is_edge_port, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "edgePayload",
-            &self.edge_payload,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "partner", &self.partner, &self.extra)?;
-        super::runtime::member(&mut map, "ip", &self.ip, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "capabilities",
-            &self.capabilities,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "vlanRanges", &self.vlan_ranges, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "supportedServices",
-            &self.supported_services,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "cosTransparency",
-            &self.cos_transparency,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "cosMapping", &self.cos_mapping, &self.extra)?;
-        super::runtime::member(&mut map, "iciLink", &self.ici_link, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "reportingLabels",
-            &self.reporting_labels,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "accessCircuit",
-            &self.access_circuit,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "companyId", &self.company_id, &self.extra)?;
-        super::runtime::member(&mut map, "company", &self.company, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "dcpCompanyId",
-            &self.dcp_company_id,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "dataCenterFacilityId",
-            &self.data_center_facility_id,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "dataCenterFacility",
-            &self.data_center_facility,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "metroId", &self.metro_id, &self.extra)?;
-        super::runtime::member(&mut map, "metro", &self.metro, &self.extra)?;
-        super::runtime::member(&mut map, "popId", &self.pop_id, &self.extra)?;
-        super::runtime::member(&mut map, "locationId", &self.location_id, &self.extra)?;
-        super::runtime::member(&mut map, "connections", &self.connections, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "paymentType",
-            &self.payment_type,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "payg", &self.payg, &self.extra)?;
-        super::runtime::member(&mut map, "billingId", &self.billing_id, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "salesRecordId",
-            &self.sales_record_id,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "externalId", &self.external_id, &self.extra)?;
-        super::runtime::member(&mut map, "ticketLink", &self.ticket_link, &self.extra)?;
-        super::runtime::member(&mut map, "importer", &self.importer, &self.extra)?;
-        super::runtime::member(&mut map, "importedAt", &self.imported_at, &self.extra)?;
-        super::runtime::member(&mut map, "onboarded", &self.onboarded, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "onboardedBy",
-            &self.onboarded_by,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "onboardedAt",
-            &self.onboarded_at,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "onboardedStatus",
-            &self.onboarded_status,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "onboardedStatusDetail",
-            &self.onboarded_status_detail,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "onboardedDeviceName",
-            &self.onboarded_device_name,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
+        );
+        map.member("singleService", &self.single_service, &self.extra);
+        map.member("capacity", &self.capacity, &self.extra);
+        map.member("mediaType", &self.media_type, &self.extra);
+        map.member("isEdgePort", &self.is_edge_port, &self.extra);
+        map.member("edgePayload", &self.edge_payload, &self.extra);
+        map.member("partner", &self.partner, &self.extra);
+        map.member("ip", &self.ip, &self.extra);
+        map.member("capabilities", &self.capabilities, &self.extra);
+        map.member("vlanRanges", &self.vlan_ranges, &self.extra);
+        map.member("supportedServices", &self.supported_services, &self.extra);
+        map.member("cosTransparency", &self.cos_transparency, &self.extra);
+        map.member("cosMapping", &self.cos_mapping, &self.extra);
+        map.member("iciLink", &self.ici_link, &self.extra);
+        map.member("reportingLabels", &self.reporting_labels, &self.extra);
+        map.member("accessCircuit", &self.access_circuit, &self.extra);
+        map.member("companyId", &self.company_id, &self.extra);
+        map.member("company", &self.company, &self.extra);
+        map.member("dcpCompanyId", &self.dcp_company_id, &self.extra);
+        map.member("dataCenterFacilityId", &self.data_center_facility_id, &self.extra);
+        map.member("dataCenterFacility", &self.data_center_facility, &self.extra);
+        map.member("metroId", &self.metro_id, &self.extra);
+        map.member("metro", &self.metro, &self.extra);
+        map.member("popId", &self.pop_id, &self.extra);
+        map.member("locationId", &self.location_id, &self.extra);
+        map.member("connections", &self.connections, &self.extra);
+        map.member("paymentType", &self.payment_type, &self.extra);
+        map.member("payg", &self.payg, &self.extra);
+        map.member("billingId", &self.billing_id, &self.extra);
+        map.member("salesRecordId", &self.sales_record_id, &self.extra);
+        map.member("externalId", &self.external_id, &self.extra);
+        map.member("ticketLink", &self.ticket_link, &self.extra);
+        map.member("importer", &self.importer, &self.extra);
+        map.member("importedAt", &self.imported_at, &self.extra);
+        map.member("onboarded", &self.onboarded, &self.extra);
+        map.member("onboardedBy", &self.onboarded_by, &self.extra);
+        map.member("onboardedAt", &self.onboarded_at, &self.extra);
+        map.member("onboardedStatus", &self.onboarded_status, &self.extra);
+        map.member("onboardedStatusDetail", &self.onboarded_status_detail, &self.extra);
+        map.member("onboardedDeviceName", &self.onboarded_device_name, &self.extra);
+        map.member(
             "onboardedInterfaceName",
             &self.onboarded_interface_name,
             &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
+        );
+        map.member(
             "onboardedAllocatedBandwidth",
             &self.onboarded_allocated_bandwidth,
             &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "crossConnectXcOwner",
-            &self.cross_connect_xc_owner,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
+        );
+        map.member("crossConnectXcOwner", &self.cross_connect_xc_owner, &self.extra);
+        map.member(
             "crossConnectFullDemarc",
             &self.cross_connect_full_demarc,
             &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "interconnectEnabled",
-            &self.interconnect_enabled,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "interconnectProvider",
-            &self.interconnect_provider,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
+        );
+        map.member("interconnectEnabled", &self.interconnect_enabled, &self.extra);
+        map.member("interconnectProvider", &self.interconnect_provider, &self.extra);
+        map.member(
             "interconnectOrderNumber",
             &self.interconnect_order_number,
             &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "interconnectCircuitId",
-            &self.interconnect_circuit_id,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
+        );
+        map.member("interconnectCircuitId", &self.interconnect_circuit_id, &self.extra);
+        map.member(
             "interconnectCompletedAt",
             &self.interconnect_completed_at,
             &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "interconnectVlanRange",
-            &self.interconnect_vlan_range,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
+        );
+        map.member("interconnectVlanRange", &self.interconnect_vlan_range, &self.extra);
+        map.member(
             "interconnectNniPortName",
             &self.interconnect_nni_port_name,
             &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "localLoopEnabled",
-            &self.local_loop_enabled,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "localLoopId",
-            &self.local_loop_id,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "localLoopCustomerId",
-            &self.local_loop_customer_id,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "localLoopProviderName",
-            &self.local_loop_provider_name,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
+        );
+        map.member("localLoopEnabled", &self.local_loop_enabled, &self.extra);
+        map.member("localLoopId", &self.local_loop_id, &self.extra);
+        map.member("localLoopCustomerId", &self.local_loop_customer_id, &self.extra);
+        map.member("localLoopProviderName", &self.local_loop_provider_name, &self.extra);
+        map.member(
             "localLoopSalesRecordId",
             &self.local_loop_sales_record_id,
             &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "localLoopBandwidth",
-            &self.local_loop_bandwidth,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "localLoopCompletedAt",
-            &self.local_loop_completed_at,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
+        );
+        map.member("localLoopBandwidth", &self.local_loop_bandwidth, &self.extra);
+        map.member("localLoopCompletedAt", &self.local_loop_completed_at, &self.extra);
+        map.member(
             "localLoopASideAddress",
             &self.local_loop_a_side_address,
             &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
+        );
+        map.member(
             "localLoopASideXConnectId",
             &self.local_loop_a_side_x_connect_id,
             &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
+        );
+        map.member(
             "localLoopZSideAddress",
             &self.local_loop_z_side_address,
             &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "localLoopGsmpId",
-            &self.local_loop_gsmp_id,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "activeChangedAt",
-            &self.active_changed_at,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "firstActiveAt",
-            &self.first_active_at,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "deleted", &self.deleted, &self.extra)?;
-        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
-        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
-        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
-        super::runtime::rest(
-            &mut map,
+        );
+        map.member("localLoopGsmpId", &self.local_loop_gsmp_id, &self.extra);
+        map.member("activeChangedAt", &self.active_changed_at, &self.extra);
+        map.member("firstActiveAt", &self.first_active_at, &self.extra);
+        map.member("deleted", &self.deleted, &self.extra);
+        map.member("deletedAt", &self.deleted_at, &self.extra);
+        map.member("createdAt", &self.created_at, &self.extra);
+        map.member("updatedAt", &self.updated_at, &self.extra);
+        map.rest(
             &self.extra,
             &[
                 "accessCircuit",
@@ -631,7 +444,7 @@ impl serde::Serialize for Port {
                 "updatedAt",
                 "vlanRanges",
             ],
-        )?;
+        );
         map.end()
     }
 }
@@ -798,90 +611,89 @@ impl super::runtime::Object for Port {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => f0 = Some(map.next_value()?),
-                "name" => f1 = Some(map.next_value()?),
-                "type" => f2 = Some(map.next_value()?),
-                "status" => f3 = Some(map.next_value()?),
-                "serviceStatus" => f4 = Some(map.next_value()?),
-                "linkState" => f5 = Some(map.next_value()?),
-                "linkStateUpSince" => f6 = Some(map.next_value()?),
-                "linkStateSyncedAt" => f7 = Some(map.next_value()?),
-                "speed" => f8 = Some(map.next_value()?),
-                "speedOverprovisioningFactor" => f9 = Some(map.next_value()?),
-                "singleService" => f10 = Some(map.next_value()?),
-                "capacity" => f11 = Some(map.next_value()?),
-                "mediaType" => f12 = Some(map.next_value()?),
-                "isEdgePort" => f13 = Some(map.next_value()?),
-                "edgePayload" => f14 = Some(map.next_value()?),
-                "partner" => f15 = Some(map.next_value()?),
-                "ip" => f16 = Some(map.next_value()?),
-                "capabilities" => f17 = Some(map.next_value()?),
-                "vlanRanges" => f18 = Some(map.next_value()?),
-                "supportedServices" => f19 = Some(map.next_value()?),
-                "cosTransparency" => f20 = Some(map.next_value()?),
-                "cosMapping" => f21 = Some(map.next_value()?),
-                "iciLink" => f22 = Some(map.next_value()?),
-                "reportingLabels" => f23 = Some(map.next_value()?),
-                "accessCircuit" => f24 = Some(map.next_value()?),
-                "companyId" => f25 = Some(map.next_value()?),
-                "company" => f26 = Some(map.next_value()?),
-                "dcpCompanyId" => f27 = Some(map.next_value()?),
-                "dataCenterFacilityId" => f28 = Some(map.next_value()?),
-                "dataCenterFacility" => f29 = Some(map.next_value()?),
-                "metroId" => f30 = Some(map.next_value()?),
-                "metro" => f31 = Some(map.next_value()?),
-                "popId" => f32 = Some(map.next_value()?),
-                "locationId" => f33 = Some(map.next_value()?),
-                "connections" => f34 = Some(map.next_value()?),
-                "paymentType" => f35 = Some(map.next_value()?),
-                "payg" => f36 = Some(map.next_value()?),
-                "billingId" => f37 = Some(map.next_value()?),
-                "salesRecordId" => f38 = Some(map.next_value()?),
-                "externalId" => f39 = Some(map.next_value()?),
-                "ticketLink" => f40 = Some(map.next_value()?),
-                "importer" => f41 = Some(map.next_value()?),
-                "importedAt" => f42 = Some(map.next_value()?),
-                "onboarded" => f43 = Some(map.next_value()?),
-                "onboardedBy" => f44 = Some(map.next_value()?),
-                "onboardedAt" => f45 = Some(map.next_value()?),
-                "onboardedStatus" => f46 = Some(map.next_value()?),
-                "onboardedStatusDetail" => f47 = Some(map.next_value()?),
-                "onboardedDeviceName" => f48 = Some(map.next_value()?),
-                "onboardedInterfaceName" => f49 = Some(map.next_value()?),
-                "onboardedAllocatedBandwidth" => f50 = Some(map.next_value()?),
-                "crossConnectXcOwner" => f51 = Some(map.next_value()?),
-                "crossConnectFullDemarc" => f52 = Some(map.next_value()?),
-                "interconnectEnabled" => f53 = Some(map.next_value()?),
-                "interconnectProvider" => f54 = Some(map.next_value()?),
-                "interconnectOrderNumber" => f55 = Some(map.next_value()?),
-                "interconnectCircuitId" => f56 = Some(map.next_value()?),
-                "interconnectCompletedAt" => f57 = Some(map.next_value()?),
-                "interconnectVlanRange" => f58 = Some(map.next_value()?),
-                "interconnectNniPortName" => f59 = Some(map.next_value()?),
-                "localLoopEnabled" => f60 = Some(map.next_value()?),
-                "localLoopId" => f61 = Some(map.next_value()?),
-                "localLoopCustomerId" => f62 = Some(map.next_value()?),
-                "localLoopProviderName" => f63 = Some(map.next_value()?),
-                "localLoopSalesRecordId" => f64 = Some(map.next_value()?),
-                "localLoopBandwidth" => f65 = Some(map.next_value()?),
-                "localLoopCompletedAt" => f66 = Some(map.next_value()?),
-                "localLoopASideAddress" => f67 = Some(map.next_value()?),
-                "localLoopASideXConnectId" => f68 = Some(map.next_value()?),
-                "localLoopZSideAddress" => f69 = Some(map.next_value()?),
-                "localLoopGsmpId" => f70 = Some(map.next_value()?),
-                "activeChangedAt" => f71 = Some(map.next_value()?),
-                "firstActiveAt" => f72 = Some(map.next_value()?),
-                "deleted" => f73 = Some(map.next_value()?),
-                "deletedAt" => f74 = Some(map.next_value()?),
-                "createdAt" => f75 = Some(map.next_value()?),
-                "updatedAt" => f76 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
+                "id" => super::runtime::value(&mut map, &mut f0),
+                "name" => super::runtime::value(&mut map, &mut f1),
+                "type" => super::runtime::value(&mut map, &mut f2),
+                "status" => super::runtime::value(&mut map, &mut f3),
+                "serviceStatus" => super::runtime::value(&mut map, &mut f4),
+                "linkState" => super::runtime::value(&mut map, &mut f5),
+                "linkStateUpSince" => super::runtime::value(&mut map, &mut f6),
+                "linkStateSyncedAt" => super::runtime::value(&mut map, &mut f7),
+                "speed" => super::runtime::value(&mut map, &mut f8),
+                "speedOverprovisioningFactor" => super::runtime::value(&mut map, &mut f9),
+                "singleService" => super::runtime::value(&mut map, &mut f10),
+                "capacity" => super::runtime::value(&mut map, &mut f11),
+                "mediaType" => super::runtime::value(&mut map, &mut f12),
+                "isEdgePort" => super::runtime::value(&mut map, &mut f13),
+                "edgePayload" => super::runtime::value(&mut map, &mut f14),
+                "partner" => super::runtime::value(&mut map, &mut f15),
+                "ip" => super::runtime::value(&mut map, &mut f16),
+                "capabilities" => super::runtime::value(&mut map, &mut f17),
+                "vlanRanges" => super::runtime::value(&mut map, &mut f18),
+                "supportedServices" => super::runtime::value(&mut map, &mut f19),
+                "cosTransparency" => super::runtime::value(&mut map, &mut f20),
+                "cosMapping" => super::runtime::value(&mut map, &mut f21),
+                "iciLink" => super::runtime::value(&mut map, &mut f22),
+                "reportingLabels" => super::runtime::value(&mut map, &mut f23),
+                "accessCircuit" => super::runtime::value(&mut map, &mut f24),
+                "companyId" => super::runtime::value(&mut map, &mut f25),
+                "company" => super::runtime::value(&mut map, &mut f26),
+                "dcpCompanyId" => super::runtime::value(&mut map, &mut f27),
+                "dataCenterFacilityId" => super::runtime::value(&mut map, &mut f28),
+                "dataCenterFacility" => super::runtime::value(&mut map, &mut f29),
+                "metroId" => super::runtime::value(&mut map, &mut f30),
+                "metro" => super::runtime::value(&mut map, &mut f31),
+                "popId" => super::runtime::value(&mut map, &mut f32),
+                "locationId" => super::runtime::value(&mut map, &mut f33),
+                "connections" => super::runtime::value(&mut map, &mut f34),
+                "paymentType" => super::runtime::value(&mut map, &mut f35),
+                "payg" => super::runtime::value(&mut map, &mut f36),
+                "billingId" => super::runtime::value(&mut map, &mut f37),
+                "salesRecordId" => super::runtime::value(&mut map, &mut f38),
+                "externalId" => super::runtime::value(&mut map, &mut f39),
+                "ticketLink" => super::runtime::value(&mut map, &mut f40),
+                "importer" => super::runtime::value(&mut map, &mut f41),
+                "importedAt" => super::runtime::value(&mut map, &mut f42),
+                "onboarded" => super::runtime::value(&mut map, &mut f43),
+                "onboardedBy" => super::runtime::value(&mut map, &mut f44),
+                "onboardedAt" => super::runtime::value(&mut map, &mut f45),
+                "onboardedStatus" => super::runtime::value(&mut map, &mut f46),
+                "onboardedStatusDetail" => super::runtime::value(&mut map, &mut f47),
+                "onboardedDeviceName" => super::runtime::value(&mut map, &mut f48),
+                "onboardedInterfaceName" => super::runtime::value(&mut map, &mut f49),
+                "onboardedAllocatedBandwidth" => {
+                    super::runtime::value(&mut map, &mut f50)
                 }
-            }
+                "crossConnectXcOwner" => super::runtime::value(&mut map, &mut f51),
+                "crossConnectFullDemarc" => super::runtime::value(&mut map, &mut f52),
+                "interconnectEnabled" => super::runtime::value(&mut map, &mut f53),
+                "interconnectProvider" => super::runtime::value(&mut map, &mut f54),
+                "interconnectOrderNumber" => super::runtime::value(&mut map, &mut f55),
+                "interconnectCircuitId" => super::runtime::value(&mut map, &mut f56),
+                "interconnectCompletedAt" => super::runtime::value(&mut map, &mut f57),
+                "interconnectVlanRange" => super::runtime::value(&mut map, &mut f58),
+                "interconnectNniPortName" => super::runtime::value(&mut map, &mut f59),
+                "localLoopEnabled" => super::runtime::value(&mut map, &mut f60),
+                "localLoopId" => super::runtime::value(&mut map, &mut f61),
+                "localLoopCustomerId" => super::runtime::value(&mut map, &mut f62),
+                "localLoopProviderName" => super::runtime::value(&mut map, &mut f63),
+                "localLoopSalesRecordId" => super::runtime::value(&mut map, &mut f64),
+                "localLoopBandwidth" => super::runtime::value(&mut map, &mut f65),
+                "localLoopCompletedAt" => super::runtime::value(&mut map, &mut f66),
+                "localLoopASideAddress" => super::runtime::value(&mut map, &mut f67),
+                "localLoopASideXConnectId" => super::runtime::value(&mut map, &mut f68),
+                "localLoopZSideAddress" => super::runtime::value(&mut map, &mut f69),
+                "localLoopGsmpId" => super::runtime::value(&mut map, &mut f70),
+                "activeChangedAt" => super::runtime::value(&mut map, &mut f71),
+                "firstActiveAt" => super::runtime::value(&mut map, &mut f72),
+                "deleted" => super::runtime::value(&mut map, &mut f73),
+                "deletedAt" => super::runtime::value(&mut map, &mut f74),
+                "createdAt" => super::runtime::value(&mut map, &mut f75),
+                "updatedAt" => super::runtime::value(&mut map, &mut f76),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             id: super::runtime::or_null(f0, &mut extra, "id"),
@@ -1013,10 +825,9 @@ pub struct PortList {
 #[cfg(feature = "ports")]
 impl serde::Serialize for PortList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "results", &self.results, &self.extra)?;
-        super::runtime::rest(&mut map, &self.extra, &["results"])?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("results", &self.results, &self.extra);
+        map.rest(&self.extra, &["results"]);
         map.end()
     }
 }
@@ -1027,14 +838,11 @@ impl super::runtime::Object for PortList {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "results" => f0 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "results" => super::runtime::value(&mut map, &mut f0),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             results: super::runtime::or_null(f0, &mut extra, "results"),
@@ -1074,16 +882,11 @@ pub struct PortCapacity {
 #[cfg(feature = "ports")]
 impl serde::Serialize for PortCapacity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "total", &self.total, &self.extra)?;
-        super::runtime::member(&mut map, "utilised", &self.utilised, &self.extra)?;
-        super::runtime::member(&mut map, "remaining", &self.remaining, &self.extra)?;
-        super::runtime::rest(
-            &mut map,
-            &self.extra,
-            &["remaining", "total", "utilised"],
-        )?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("total", &self.total, &self.extra);
+        map.member("utilised", &self.utilised, &self.extra);
+        map.member("remaining", &self.remaining, &self.extra);
+        map.rest(&self.extra, &["remaining", "total", "utilised"]);
         map.end()
     }
 }
@@ -1094,16 +897,13 @@ impl super::runtime::Object for PortCapacity {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2) = (None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "total" => f0 = Some(map.next_value()?),
-                "utilised" => f1 = Some(map.next_value()?),
-                "remaining" => f2 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "total" => super::runtime::value(&mut map, &mut f0),
+                "utilised" => super::runtime::value(&mut map, &mut f1),
+                "remaining" => super::runtime::value(&mut map, &mut f2),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             total: super::runtime::or_null(f0, &mut extra, "total"),
@@ -1143,16 +943,10 @@ pub struct PortPartner {
 #[cfg(feature = "ports")]
 impl serde::Serialize for PortPartner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "connectionSpeeds",
-            &self.connection_speeds,
-            &self.extra,
-        )?;
-        super::runtime::rest(&mut map, &self.extra, &["connectionSpeeds", "type"])?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("type", &self.r#type, &self.extra);
+        map.member("connectionSpeeds", &self.connection_speeds, &self.extra);
+        map.rest(&self.extra, &["connectionSpeeds", "type"]);
         map.end()
     }
 }
@@ -1163,15 +957,12 @@ impl super::runtime::Object for PortPartner {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "type" => f0 = Some(map.next_value()?),
-                "connectionSpeeds" => f1 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "type" => super::runtime::value(&mut map, &mut f0),
+                "connectionSpeeds" => super::runtime::value(&mut map, &mut f1),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             r#type: super::runtime::or_null(f0, &mut extra, "type"),
@@ -1216,31 +1007,11 @@ pub struct PortCapabilities {
 #[cfg(feature = "ports")]
 impl serde::Serialize for PortCapabilities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(
-            &mut map,
-            "model6Limit",
-            &self.model6_limit,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "model6LimitNumber",
-            &self.model6_limit_number,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "singleService",
-            &self.single_service,
-            &self.extra,
-        )?;
-        super::runtime::rest(
-            &mut map,
-            &self.extra,
-            &["model6Limit", "model6LimitNumber", "singleService"],
-        )?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("model6Limit", &self.model6_limit, &self.extra);
+        map.member("model6LimitNumber", &self.model6_limit_number, &self.extra);
+        map.member("singleService", &self.single_service, &self.extra);
+        map.rest(&self.extra, &["model6Limit", "model6LimitNumber", "singleService"]);
         map.end()
     }
 }
@@ -1251,16 +1022,13 @@ impl super::runtime::Object for PortCapabilities {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2) = (None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "model6Limit" => f0 = Some(map.next_value()?),
-                "model6LimitNumber" => f1 = Some(map.next_value()?),
-                "singleService" => f2 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "model6Limit" => super::runtime::value(&mut map, &mut f0),
+                "model6LimitNumber" => super::runtime::value(&mut map, &mut f1),
+                "singleService" => super::runtime::value(&mut map, &mut f2),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             model6_limit: super::runtime::or_null(f0, &mut extra, "model6Limit"),
@@ -1298,15 +1066,9 @@ pub struct AccessCircuit {
 #[cfg(feature = "ports")]
 impl serde::Serialize for AccessCircuit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(
-            &mut map,
-            "crossConnectMediaType",
-            &self.cross_connect_media_type,
-            &self.extra,
-        )?;
-        super::runtime::rest(&mut map, &self.extra, &["crossConnectMediaType"])?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("crossConnectMediaType", &self.cross_connect_media_type, &self.extra);
+        map.rest(&self.extra, &["crossConnectMediaType"]);
         map.end()
     }
 }
@@ -1317,14 +1079,11 @@ impl super::runtime::Object for AccessCircuit {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "crossConnectMediaType" => f0 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "crossConnectMediaType" => super::runtime::value(&mut map, &mut f0),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             cross_connect_media_type: f0,
@@ -1366,17 +1125,12 @@ pub struct CosMapping {
 #[cfg(feature = "ports")]
 impl serde::Serialize for CosMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "GOLD", &self.gold, &self.extra)?;
-        super::runtime::member(&mut map, "SILVERPLUS", &self.silverplus, &self.extra)?;
-        super::runtime::member(&mut map, "SILVER", &self.silver, &self.extra)?;
-        super::runtime::member(&mut map, "BRONZE", &self.bronze, &self.extra)?;
-        super::runtime::rest(
-            &mut map,
-            &self.extra,
-            &["BRONZE", "GOLD", "SILVER", "SILVERPLUS"],
-        )?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("GOLD", &self.gold, &self.extra);
+        map.member("SILVERPLUS", &self.silverplus, &self.extra);
+        map.member("SILVER", &self.silver, &self.extra);
+        map.member("BRONZE", &self.bronze, &self.extra);
+        map.rest(&self.extra, &["BRONZE", "GOLD", "SILVER", "SILVERPLUS"]);
         map.end()
     }
 }
@@ -1387,17 +1141,14 @@ impl super::runtime::Object for CosMapping {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3) = (None, None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "GOLD" => f0 = Some(map.next_value()?),
-                "SILVERPLUS" => f1 = Some(map.next_value()?),
-                "SILVER" => f2 = Some(map.next_value()?),
-                "BRONZE" => f3 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "GOLD" => super::runtime::value(&mut map, &mut f0),
+                "SILVERPLUS" => super::runtime::value(&mut map, &mut f1),
+                "SILVER" => super::runtime::value(&mut map, &mut f2),
+                "BRONZE" => super::runtime::value(&mut map, &mut f3),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             gold: super::runtime::or_null(f0, &mut extra, "GOLD"),
@@ -1448,30 +1199,18 @@ pub struct ConnectionSummary {
 #[cfg(feature = "ports")]
 impl serde::Serialize for ConnectionSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
-        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
-        super::runtime::member(&mut map, "speed", &self.speed, &self.extra)?;
-        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "typeFriendly",
-            &self.type_friendly,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "srcConfigTag",
-            &self.src_config_tag,
-            &self.extra,
-        )?;
-        super::runtime::rest(
-            &mut map,
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("id", &self.id, &self.extra);
+        map.member("name", &self.name, &self.extra);
+        map.member("status", &self.status, &self.extra);
+        map.member("speed", &self.speed, &self.extra);
+        map.member("type", &self.r#type, &self.extra);
+        map.member("typeFriendly", &self.type_friendly, &self.extra);
+        map.member("srcConfigTag", &self.src_config_tag, &self.extra);
+        map.rest(
             &self.extra,
             &["id", "name", "speed", "srcConfigTag", "status", "type", "typeFriendly"],
-        )?;
+        );
         map.end()
     }
 }
@@ -1490,20 +1229,17 @@ impl super::runtime::Object for ConnectionSummary {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => f0 = Some(map.next_value()?),
-                "name" => f1 = Some(map.next_value()?),
-                "status" => f2 = Some(map.next_value()?),
-                "speed" => f3 = Some(map.next_value()?),
-                "type" => f4 = Some(map.next_value()?),
-                "typeFriendly" => f5 = Some(map.next_value()?),
-                "srcConfigTag" => f6 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "id" => super::runtime::value(&mut map, &mut f0),
+                "name" => super::runtime::value(&mut map, &mut f1),
+                "status" => super::runtime::value(&mut map, &mut f2),
+                "speed" => super::runtime::value(&mut map, &mut f3),
+                "type" => super::runtime::value(&mut map, &mut f4),
+                "typeFriendly" => super::runtime::value(&mut map, &mut f5),
+                "srcConfigTag" => super::runtime::value(&mut map, &mut f6),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             id: super::runtime::or_null(f0, &mut extra, "id"),

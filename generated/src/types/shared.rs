@@ -409,11 +409,10 @@ pub struct Speed {
 )]
 impl serde::Serialize for Speed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "value", &self.value, &self.extra)?;
-        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-        super::runtime::rest(&mut map, &self.extra, &["name", "value"])?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("value", &self.value, &self.extra);
+        map.member("name", &self.name, &self.extra);
+        map.rest(&self.extra, &["name", "value"]);
         map.end()
     }
 }
@@ -431,15 +430,12 @@ impl super::runtime::Object for Speed {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "value" => f0 = Some(map.next_value()?),
-                "name" => f1 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "value" => super::runtime::value(&mut map, &mut f0),
+                "name" => super::runtime::value(&mut map, &mut f1),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             value: super::runtime::or_null(f0, &mut extra, "value"),
@@ -485,11 +481,10 @@ pub struct IpPair {
 #[cfg(any(feature = "port-orders", feature = "ports"))]
 impl serde::Serialize for IpPair {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "ipv4", &self.ipv4, &self.extra)?;
-        super::runtime::member(&mut map, "ipv6", &self.ipv6, &self.extra)?;
-        super::runtime::rest(&mut map, &self.extra, &["ipv4", "ipv6"])?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("ipv4", &self.ipv4, &self.extra);
+        map.member("ipv6", &self.ipv6, &self.extra);
+        map.rest(&self.extra, &["ipv4", "ipv6"]);
         map.end()
     }
 }
@@ -500,15 +495,12 @@ impl super::runtime::Object for IpPair {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "ipv4" => f0 = Some(map.next_value()?),
-                "ipv6" => f1 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "ipv4" => super::runtime::value(&mut map, &mut f0),
+                "ipv6" => super::runtime::value(&mut map, &mut f1),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self { ipv4: f0, ipv6: f1, extra })
     }
@@ -598,11 +590,10 @@ pub struct GeoPoint {
 )]
 impl serde::Serialize for GeoPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
-        super::runtime::member(&mut map, "coordinates", &self.coordinates, &self.extra)?;
-        super::runtime::rest(&mut map, &self.extra, &["coordinates", "type"])?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("type", &self.r#type, &self.extra);
+        map.member("coordinates", &self.coordinates, &self.extra);
+        map.rest(&self.extra, &["coordinates", "type"]);
         map.end()
     }
 }
@@ -615,15 +606,12 @@ impl super::runtime::Object for GeoPoint {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "type" => f0 = Some(map.next_value()?),
-                "coordinates" => f1 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "type" => super::runtime::value(&mut map, &mut f0),
+                "coordinates" => super::runtime::value(&mut map, &mut f1),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             r#type: super::runtime::or_null(f0, &mut extra, "type"),
@@ -687,20 +675,18 @@ pub struct Address {
 )]
 impl serde::Serialize for Address {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "geo", &self.geo, &self.extra)?;
-        super::runtime::member(&mut map, "primary", &self.primary, &self.extra)?;
-        super::runtime::member(&mut map, "registered", &self.registered, &self.extra)?;
-        super::runtime::member(&mut map, "address", &self.address, &self.extra)?;
-        super::runtime::member(&mut map, "city", &self.city, &self.extra)?;
-        super::runtime::member(&mut map, "state", &self.state, &self.extra)?;
-        super::runtime::member(&mut map, "zip", &self.zip, &self.extra)?;
-        super::runtime::member(&mut map, "country", &self.country, &self.extra)?;
-        super::runtime::member(&mut map, "email", &self.email, &self.extra)?;
-        super::runtime::member(&mut map, "phone", &self.phone, &self.extra)?;
-        super::runtime::rest(
-            &mut map,
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("geo", &self.geo, &self.extra);
+        map.member("primary", &self.primary, &self.extra);
+        map.member("registered", &self.registered, &self.extra);
+        map.member("address", &self.address, &self.extra);
+        map.member("city", &self.city, &self.extra);
+        map.member("state", &self.state, &self.extra);
+        map.member("zip", &self.zip, &self.extra);
+        map.member("country", &self.country, &self.extra);
+        map.member("email", &self.email, &self.extra);
+        map.member("phone", &self.phone, &self.extra);
+        map.rest(
             &self.extra,
             &[
                 "address",
@@ -714,7 +700,7 @@ impl serde::Serialize for Address {
                 "state",
                 "zip",
             ],
-        )?;
+        );
         map.end()
     }
 }
@@ -738,23 +724,20 @@ impl super::runtime::Object for Address {
             mut f9,
         ) = (None, None, None, None, None, None, None, None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "geo" => f0 = Some(map.next_value()?),
-                "primary" => f1 = Some(map.next_value()?),
-                "registered" => f2 = Some(map.next_value()?),
-                "address" => f3 = Some(map.next_value()?),
-                "city" => f4 = Some(map.next_value()?),
-                "state" => f5 = Some(map.next_value()?),
-                "zip" => f6 = Some(map.next_value()?),
-                "country" => f7 = Some(map.next_value()?),
-                "email" => f8 = Some(map.next_value()?),
-                "phone" => f9 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "geo" => super::runtime::value(&mut map, &mut f0),
+                "primary" => super::runtime::value(&mut map, &mut f1),
+                "registered" => super::runtime::value(&mut map, &mut f2),
+                "address" => super::runtime::value(&mut map, &mut f3),
+                "city" => super::runtime::value(&mut map, &mut f4),
+                "state" => super::runtime::value(&mut map, &mut f5),
+                "zip" => super::runtime::value(&mut map, &mut f6),
+                "country" => super::runtime::value(&mut map, &mut f7),
+                "email" => super::runtime::value(&mut map, &mut f8),
+                "phone" => super::runtime::value(&mut map, &mut f9),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             geo: super::runtime::or_null(f0, &mut extra, "geo"),
@@ -902,159 +885,65 @@ pub struct Company {
 #[cfg(any(feature = "port-orders", feature = "ports"))]
 impl serde::Serialize for Company {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
-        super::runtime::member(&mut map, "__v", &self.v, &self.extra)?;
-        super::runtime::member(&mut map, "username", &self.username, &self.extra)?;
-        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
-        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "officeAddress",
-            &self.office_address,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "system", &self.system, &self.extra)?;
-        super::runtime::member(&mut map, "company", &self.company, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "cloudProviderDetails",
-            &self.cloud_provider_details,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "capabilities",
-            &self.capabilities,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "stats", &self.stats, &self.extra)?;
-        super::runtime::member(&mut map, "external", &self.external, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "linkUserCompany",
-            &self.link_user_company,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "overviewImage",
-            &self.overview_image,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "avatar", &self.avatar, &self.extra)?;
-        super::runtime::member(&mut map, "avatarId", &self.avatar_id, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "oldAvatarId",
-            &self.old_avatar_id,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "background", &self.background, &self.extra)?;
-        super::runtime::member(&mut map, "summary", &self.summary, &self.extra)?;
-        super::runtime::member(&mut map, "headline", &self.headline, &self.extra)?;
-        super::runtime::member(&mut map, "location", &self.location, &self.extra)?;
-        super::runtime::member(&mut map, "phone", &self.phone, &self.extra)?;
-        super::runtime::member(&mut map, "tags", &self.tags, &self.extra)?;
-        super::runtime::member(&mut map, "categories", &self.categories, &self.extra)?;
-        super::runtime::member(&mut map, "groups", &self.groups, &self.extra)?;
-        super::runtime::member(&mut map, "companies", &self.companies, &self.extra)?;
-        super::runtime::member(&mut map, "popIds", &self.pop_ids, &self.extra)?;
-        super::runtime::member(
-            &mut map,
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("id", &self.id, &self.extra);
+        map.member("__v", &self.v, &self.extra);
+        map.member("username", &self.username, &self.extra);
+        map.member("name", &self.name, &self.extra);
+        map.member("type", &self.r#type, &self.extra);
+        map.member("status", &self.status, &self.extra);
+        map.member("officeAddress", &self.office_address, &self.extra);
+        map.member("system", &self.system, &self.extra);
+        map.member("company", &self.company, &self.extra);
+        map.member("cloudProviderDetails", &self.cloud_provider_details, &self.extra);
+        map.member("capabilities", &self.capabilities, &self.extra);
+        map.member("stats", &self.stats, &self.extra);
+        map.member("external", &self.external, &self.extra);
+        map.member("linkUserCompany", &self.link_user_company, &self.extra);
+        map.member("overviewImage", &self.overview_image, &self.extra);
+        map.member("avatar", &self.avatar, &self.extra);
+        map.member("avatarId", &self.avatar_id, &self.extra);
+        map.member("oldAvatarId", &self.old_avatar_id, &self.extra);
+        map.member("background", &self.background, &self.extra);
+        map.member("summary", &self.summary, &self.extra);
+        map.member("headline", &self.headline, &self.extra);
+        map.member("location", &self.location, &self.extra);
+        map.member("phone", &self.phone, &self.extra);
+        map.member("tags", &self.tags, &self.extra);
+        map.member("categories", &self.categories, &self.extra);
+        map.member("groups", &self.groups, &self.extra);
+        map.member("companies", &self.companies, &self.extra);
+        map.member("popIds", &self.pop_ids, &self.extra);
+        map.member(
             "selectiveQinQTunnelProvider",
             &self.selective_qin_q_tunnel_provider,
             &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "displayOrder",
-            &self.display_order,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "portsActive",
-            &self.ports_active,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "verified", &self.verified, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "verifiedIdentity",
-            &self.verified_identity,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "isCloudProvider",
-            &self.is_cloud_provider,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "isSupport", &self.is_support, &self.extra)?;
-        super::runtime::member(&mut map, "online", &self.online, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "optIntoMarketingEmail",
-            &self.opt_into_marketing_email,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "signedCompanyRefId",
-            &self.signed_company_ref_id,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "signedCompanyVerified",
-            &self.signed_company_verified,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
+        );
+        map.member("displayOrder", &self.display_order, &self.extra);
+        map.member("portsActive", &self.ports_active, &self.extra);
+        map.member("verified", &self.verified, &self.extra);
+        map.member("verifiedIdentity", &self.verified_identity, &self.extra);
+        map.member("isCloudProvider", &self.is_cloud_provider, &self.extra);
+        map.member("isSupport", &self.is_support, &self.extra);
+        map.member("online", &self.online, &self.extra);
+        map.member("optIntoMarketingEmail", &self.opt_into_marketing_email, &self.extra);
+        map.member("signedCompanyRefId", &self.signed_company_ref_id, &self.extra);
+        map.member("signedCompanyVerified", &self.signed_company_verified, &self.extra);
+        map.member(
             "businessRegistrationNumber",
             &self.business_registration_number,
             &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "billingAccount",
-            &self.billing_account,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "defaultPaymentType",
-            &self.default_payment_type,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "legalEntityId",
-            &self.legal_entity_id,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "accountManagerEmail",
-            &self.account_manager_email,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "accountManagerId",
-            &self.account_manager_id,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "deleted", &self.deleted, &self.extra)?;
-        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
-        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
-        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
-        super::runtime::rest(
-            &mut map,
+        );
+        map.member("billingAccount", &self.billing_account, &self.extra);
+        map.member("defaultPaymentType", &self.default_payment_type, &self.extra);
+        map.member("legalEntityId", &self.legal_entity_id, &self.extra);
+        map.member("accountManagerEmail", &self.account_manager_email, &self.extra);
+        map.member("accountManagerId", &self.account_manager_id, &self.extra);
+        map.member("deleted", &self.deleted, &self.extra);
+        map.member("deletedAt", &self.deleted_at, &self.extra);
+        map.member("createdAt", &self.created_at, &self.extra);
+        map.member("updatedAt", &self.updated_at, &self.extra);
+        map.rest(
             &self.extra,
             &[
                 "__v",
@@ -1107,7 +996,7 @@ impl serde::Serialize for Company {
                 "verified",
                 "verifiedIdentity",
             ],
-        )?;
+        );
         map.end()
     }
 }
@@ -1218,62 +1107,61 @@ impl super::runtime::Object for Company {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => f0 = Some(map.next_value()?),
-                "__v" => f1 = Some(map.next_value()?),
-                "username" => f2 = Some(map.next_value()?),
-                "name" => f3 = Some(map.next_value()?),
-                "type" => f4 = Some(map.next_value()?),
-                "status" => f5 = Some(map.next_value()?),
-                "officeAddress" => f6 = Some(map.next_value()?),
-                "system" => f7 = Some(map.next_value()?),
-                "company" => f8 = Some(map.next_value()?),
-                "cloudProviderDetails" => f9 = Some(map.next_value()?),
-                "capabilities" => f10 = Some(map.next_value()?),
-                "stats" => f11 = Some(map.next_value()?),
-                "external" => f12 = Some(map.next_value()?),
-                "linkUserCompany" => f13 = Some(map.next_value()?),
-                "overviewImage" => f14 = Some(map.next_value()?),
-                "avatar" => f15 = Some(map.next_value()?),
-                "avatarId" => f16 = Some(map.next_value()?),
-                "oldAvatarId" => f17 = Some(map.next_value()?),
-                "background" => f18 = Some(map.next_value()?),
-                "summary" => f19 = Some(map.next_value()?),
-                "headline" => f20 = Some(map.next_value()?),
-                "location" => f21 = Some(map.next_value()?),
-                "phone" => f22 = Some(map.next_value()?),
-                "tags" => f23 = Some(map.next_value()?),
-                "categories" => f24 = Some(map.next_value()?),
-                "groups" => f25 = Some(map.next_value()?),
-                "companies" => f26 = Some(map.next_value()?),
-                "popIds" => f27 = Some(map.next_value()?),
-                "selectiveQinQTunnelProvider" => f28 = Some(map.next_value()?),
-                "displayOrder" => f29 = Some(map.next_value()?),
-                "portsActive" => f30 = Some(map.next_value()?),
-                "verified" => f31 = Some(map.next_value()?),
-                "verifiedIdentity" => f32 = Some(map.next_value()?),
-                "isCloudProvider" => f33 = Some(map.next_value()?),
-                "isSupport" => f34 = Some(map.next_value()?),
-                "online" => f35 = Some(map.next_value()?),
-                "optIntoMarketingEmail" => f36 = Some(map.next_value()?),
-                "signedCompanyRefId" => f37 = Some(map.next_value()?),
-                "signedCompanyVerified" => f38 = Some(map.next_value()?),
-                "businessRegistrationNumber" => f39 = Some(map.next_value()?),
-                "billingAccount" => f40 = Some(map.next_value()?),
-                "defaultPaymentType" => f41 = Some(map.next_value()?),
-                "legalEntityId" => f42 = Some(map.next_value()?),
-                "accountManagerEmail" => f43 = Some(map.next_value()?),
-                "accountManagerId" => f44 = Some(map.next_value()?),
-                "deleted" => f45 = Some(map.next_value()?),
-                "deletedAt" => f46 = Some(map.next_value()?),
-                "createdAt" => f47 = Some(map.next_value()?),
-                "updatedAt" => f48 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
+                "id" => super::runtime::value(&mut map, &mut f0),
+                "__v" => super::runtime::value(&mut map, &mut f1),
+                "username" => super::runtime::value(&mut map, &mut f2),
+                "name" => super::runtime::value(&mut map, &mut f3),
+                "type" => super::runtime::value(&mut map, &mut f4),
+                "status" => super::runtime::value(&mut map, &mut f5),
+                "officeAddress" => super::runtime::value(&mut map, &mut f6),
+                "system" => super::runtime::value(&mut map, &mut f7),
+                "company" => super::runtime::value(&mut map, &mut f8),
+                "cloudProviderDetails" => super::runtime::value(&mut map, &mut f9),
+                "capabilities" => super::runtime::value(&mut map, &mut f10),
+                "stats" => super::runtime::value(&mut map, &mut f11),
+                "external" => super::runtime::value(&mut map, &mut f12),
+                "linkUserCompany" => super::runtime::value(&mut map, &mut f13),
+                "overviewImage" => super::runtime::value(&mut map, &mut f14),
+                "avatar" => super::runtime::value(&mut map, &mut f15),
+                "avatarId" => super::runtime::value(&mut map, &mut f16),
+                "oldAvatarId" => super::runtime::value(&mut map, &mut f17),
+                "background" => super::runtime::value(&mut map, &mut f18),
+                "summary" => super::runtime::value(&mut map, &mut f19),
+                "headline" => super::runtime::value(&mut map, &mut f20),
+                "location" => super::runtime::value(&mut map, &mut f21),
+                "phone" => super::runtime::value(&mut map, &mut f22),
+                "tags" => super::runtime::value(&mut map, &mut f23),
+                "categories" => super::runtime::value(&mut map, &mut f24),
+                "groups" => super::runtime::value(&mut map, &mut f25),
+                "companies" => super::runtime::value(&mut map, &mut f26),
+                "popIds" => super::runtime::value(&mut map, &mut f27),
+                "selectiveQinQTunnelProvider" => {
+                    super::runtime::value(&mut map, &mut f28)
                 }
-            }
+                "displayOrder" => super::runtime::value(&mut map, &mut f29),
+                "portsActive" => super::runtime::value(&mut map, &mut f30),
+                "verified" => super::runtime::value(&mut map, &mut f31),
+                "verifiedIdentity" => super::runtime::value(&mut map, &mut f32),
+                "isCloudProvider" => super::runtime::value(&mut map, &mut f33),
+                "isSupport" => super::runtime::value(&mut map, &mut f34),
+                "online" => super::runtime::value(&mut map, &mut f35),
+                "optIntoMarketingEmail" => super::runtime::value(&mut map, &mut f36),
+                "signedCompanyRefId" => super::runtime::value(&mut map, &mut f37),
+                "signedCompanyVerified" => super::runtime::value(&mut map, &mut f38),
+                "businessRegistrationNumber" => super::runtime::value(&mut map, &mut f39),
+                "billingAccount" => super::runtime::value(&mut map, &mut f40),
+                "defaultPaymentType" => super::runtime::value(&mut map, &mut f41),
+                "legalEntityId" => super::runtime::value(&mut map, &mut f42),
+                "accountManagerEmail" => super::runtime::value(&mut map, &mut f43),
+                "accountManagerId" => super::runtime::value(&mut map, &mut f44),
+                "deleted" => super::runtime::value(&mut map, &mut f45),
+                "deletedAt" => super::runtime::value(&mut map, &mut f46),
+                "createdAt" => super::runtime::value(&mut map, &mut f47),
+                "updatedAt" => super::runtime::value(&mut map, &mut f48),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             id: super::runtime::or_null(f0, &mut extra, "id"),
@@ -1444,103 +1332,60 @@ pub struct CompanyProfile {
 )]
 impl serde::Serialize for CompanyProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(
-            &mut map,
-            "registeredName",
-            &self.registered_name,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "businessType",
-            &self.business_type,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "industry", &self.industry, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "partnerType",
-            &self.partner_type,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "companySize",
-            &self.company_size,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "dateFounded",
-            &self.date_founded,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "website", &self.website, &self.extra)?;
-        super::runtime::member(&mut map, "clientId", &self.client_id, &self.extra)?;
-        super::runtime::member(&mut map, "first", &self.first, &self.extra)?;
-        super::runtime::member(&mut map, "last", &self.last, &self.extra)?;
-        super::runtime::member(&mut map, "address", &self.address, &self.extra)?;
-        super::runtime::member(&mut map, "city", &self.city, &self.extra)?;
-        super::runtime::member(&mut map, "state", &self.state, &self.extra)?;
-        super::runtime::member(&mut map, "zip", &self.zip, &self.extra)?;
-        super::runtime::member(&mut map, "phone", &self.phone, &self.extra)?;
-        super::runtime::member(&mut map, "fax", &self.fax, &self.extra)?;
-        super::runtime::member(&mut map, "addresses", &self.addresses, &self.extra)?;
-        super::runtime::member(&mut map, "privacy", &self.privacy, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "emailDomains",
-            &self.email_domains,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "parentIds", &self.parent_ids, &self.extra)?;
-        super::runtime::member(
-            &mut map,
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("registeredName", &self.registered_name, &self.extra);
+        map.member("businessType", &self.business_type, &self.extra);
+        map.member("industry", &self.industry, &self.extra);
+        map.member("partnerType", &self.partner_type, &self.extra);
+        map.member("companySize", &self.company_size, &self.extra);
+        map.member("dateFounded", &self.date_founded, &self.extra);
+        map.member("website", &self.website, &self.extra);
+        map.member("clientId", &self.client_id, &self.extra);
+        map.member("first", &self.first, &self.extra);
+        map.member("last", &self.last, &self.extra);
+        map.member("address", &self.address, &self.extra);
+        map.member("city", &self.city, &self.extra);
+        map.member("state", &self.state, &self.extra);
+        map.member("zip", &self.zip, &self.extra);
+        map.member("phone", &self.phone, &self.extra);
+        map.member("fax", &self.fax, &self.extra);
+        map.member("addresses", &self.addresses, &self.extra);
+        map.member("privacy", &self.privacy, &self.extra);
+        map.member("emailDomains", &self.email_domains, &self.extra);
+        map.member("parentIds", &self.parent_ids, &self.extra);
+        map.member(
             "regionalInternetRegistry",
             &self.regional_internet_registry,
             &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
+        );
+        map.member(
             "businessRegistrationCertVerified",
             &self.business_registration_cert_verified,
             &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
+        );
+        map.member(
             "businessRegistrationCertReference",
             &self.business_registration_cert_reference,
             &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
+        );
+        map.member(
             "businessRegistrationCertUploadedAt",
             &self.business_registration_cert_uploaded_at,
             &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
+        );
+        map.member(
             "businessRegistrationCertRejectedReason",
             &self.business_registration_cert_rejected_reason,
             &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
+        );
+        map.member(
             "businessDevelopmentManagerTypePreference",
             &self.business_development_manager_type_preference,
             &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "isIoTDemoCompany",
-            &self.is_io_t_demo_company,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "isSDWAN", &self.is_sdwan, &self.extra)?;
-        super::runtime::rest(
-            &mut map,
+        );
+        map.member("isIoTDemoCompany", &self.is_io_t_demo_company, &self.extra);
+        map.member("isSDWAN", &self.is_sdwan, &self.extra);
+        map.rest(
             &self.extra,
             &[
                 "address",
@@ -1572,7 +1417,7 @@ impl serde::Serialize for CompanyProfile {
                 "website",
                 "zip",
             ],
-        )?;
+        );
         map.end()
     }
 }
@@ -1643,43 +1488,48 @@ impl super::runtime::Object for CompanyProfile {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "registeredName" => f0 = Some(map.next_value()?),
-                "businessType" => f1 = Some(map.next_value()?),
-                "industry" => f2 = Some(map.next_value()?),
-                "partnerType" => f3 = Some(map.next_value()?),
-                "companySize" => f4 = Some(map.next_value()?),
-                "dateFounded" => f5 = Some(map.next_value()?),
-                "website" => f6 = Some(map.next_value()?),
-                "clientId" => f7 = Some(map.next_value()?),
-                "first" => f8 = Some(map.next_value()?),
-                "last" => f9 = Some(map.next_value()?),
-                "address" => f10 = Some(map.next_value()?),
-                "city" => f11 = Some(map.next_value()?),
-                "state" => f12 = Some(map.next_value()?),
-                "zip" => f13 = Some(map.next_value()?),
-                "phone" => f14 = Some(map.next_value()?),
-                "fax" => f15 = Some(map.next_value()?),
-                "addresses" => f16 = Some(map.next_value()?),
-                "privacy" => f17 = Some(map.next_value()?),
-                "emailDomains" => f18 = Some(map.next_value()?),
-                "parentIds" => f19 = Some(map.next_value()?),
-                "regionalInternetRegistry" => f20 = Some(map.next_value()?),
-                "businessRegistrationCertVerified" => f21 = Some(map.next_value()?),
-                "businessRegistrationCertReference" => f22 = Some(map.next_value()?),
-                "businessRegistrationCertUploadedAt" => f23 = Some(map.next_value()?),
-                "businessRegistrationCertRejectedReason" => f24 = Some(map.next_value()?),
+                "registeredName" => super::runtime::value(&mut map, &mut f0),
+                "businessType" => super::runtime::value(&mut map, &mut f1),
+                "industry" => super::runtime::value(&mut map, &mut f2),
+                "partnerType" => super::runtime::value(&mut map, &mut f3),
+                "companySize" => super::runtime::value(&mut map, &mut f4),
+                "dateFounded" => super::runtime::value(&mut map, &mut f5),
+                "website" => super::runtime::value(&mut map, &mut f6),
+                "clientId" => super::runtime::value(&mut map, &mut f7),
+                "first" => super::runtime::value(&mut map, &mut f8),
+                "last" => super::runtime::value(&mut map, &mut f9),
+                "address" => super::runtime::value(&mut map, &mut f10),
+                "city" => super::runtime::value(&mut map, &mut f11),
+                "state" => super::runtime::value(&mut map, &mut f12),
+                "zip" => super::runtime::value(&mut map, &mut f13),
+                "phone" => super::runtime::value(&mut map, &mut f14),
+                "fax" => super::runtime::value(&mut map, &mut f15),
+                "addresses" => super::runtime::value(&mut map, &mut f16),
+                "privacy" => super::runtime::value(&mut map, &mut f17),
+                "emailDomains" => super::runtime::value(&mut map, &mut f18),
+                "parentIds" => super::runtime::value(&mut map, &mut f19),
+                "regionalInternetRegistry" => super::runtime::value(&mut map, &mut f20),
+                "businessRegistrationCertVerified" => {
+                    super::runtime::value(&mut map, &mut f21)
+                }
+                "businessRegistrationCertReference" => {
+                    super::runtime::value(&mut map, &mut f22)
+                }
+                "businessRegistrationCertUploadedAt" => {
+                    super::runtime::value(&mut map, &mut f23)
+                }
+                "businessRegistrationCertRejectedReason" => {
+                    super::runtime::value(&mut map, &mut f24)
+                }
                 "businessDevelopmentManagerTypePreference" => {
-                    f25 = Some(map.next_value()?);
+                    super::runtime::value(&mut map, &mut f25)
                 }
-                "isIoTDemoCompany" => f26 = Some(map.next_value()?),
-                "isSDWAN" => f27 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "isIoTDemoCompany" => super::runtime::value(&mut map, &mut f26),
+                "isSDWAN" => super::runtime::value(&mut map, &mut f27),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             registered_name: f0,
@@ -1767,11 +1617,10 @@ pub struct CompanyPrivacy {
 )]
 impl serde::Serialize for CompanyPrivacy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "network", &self.network, &self.extra)?;
-        super::runtime::member(&mut map, "community", &self.community, &self.extra)?;
-        super::runtime::rest(&mut map, &self.extra, &["community", "network"])?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("network", &self.network, &self.extra);
+        map.member("community", &self.community, &self.extra);
+        map.rest(&self.extra, &["community", "network"]);
         map.end()
     }
 }
@@ -1784,15 +1633,12 @@ impl super::runtime::Object for CompanyPrivacy {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "network" => f0 = Some(map.next_value()?),
-                "community" => f1 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "network" => super::runtime::value(&mut map, &mut f0),
+                "community" => super::runtime::value(&mut map, &mut f1),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             network: super::runtime::or_null(f0, &mut extra, "network"),
@@ -1842,26 +1688,11 @@ pub struct PrivacySettings {
 )]
 impl serde::Serialize for PrivacySettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "mode", &self.mode, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "blackListIds",
-            &self.black_list_ids,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "whiteListIds",
-            &self.white_list_ids,
-            &self.extra,
-        )?;
-        super::runtime::rest(
-            &mut map,
-            &self.extra,
-            &["blackListIds", "mode", "whiteListIds"],
-        )?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("mode", &self.mode, &self.extra);
+        map.member("blackListIds", &self.black_list_ids, &self.extra);
+        map.member("whiteListIds", &self.white_list_ids, &self.extra);
+        map.rest(&self.extra, &["blackListIds", "mode", "whiteListIds"]);
         map.end()
     }
 }
@@ -1874,16 +1705,13 @@ impl super::runtime::Object for PrivacySettings {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2) = (None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "mode" => f0 = Some(map.next_value()?),
-                "blackListIds" => f1 = Some(map.next_value()?),
-                "whiteListIds" => f2 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "mode" => super::runtime::value(&mut map, &mut f0),
+                "blackListIds" => super::runtime::value(&mut map, &mut f1),
+                "whiteListIds" => super::runtime::value(&mut map, &mut f2),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             mode: super::runtime::or_null(f0, &mut extra, "mode"),
@@ -1928,15 +1756,9 @@ pub struct CompanySystem {
 )]
 impl serde::Serialize for CompanySystem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(
-            &mut map,
-            "welcomeMessage",
-            &self.welcome_message,
-            &self.extra,
-        )?;
-        super::runtime::rest(&mut map, &self.extra, &["welcomeMessage"])?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("welcomeMessage", &self.welcome_message, &self.extra);
+        map.rest(&self.extra, &["welcomeMessage"]);
         map.end()
     }
 }
@@ -1949,14 +1771,11 @@ impl super::runtime::Object for CompanySystem {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "welcomeMessage" => f0 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "welcomeMessage" => super::runtime::value(&mut map, &mut f0),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self { welcome_message: f0, extra })
     }
@@ -2014,40 +1833,18 @@ pub struct CompanyStats {
 )]
 impl serde::Serialize for CompanyStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "members", &self.members, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "interconnections",
-            &self.interconnections,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "followers", &self.followers, &self.extra)?;
-        super::runtime::member(&mut map, "following", &self.following, &self.extra)?;
-        super::runtime::member(&mut map, "articles", &self.articles, &self.extra)?;
-        super::runtime::member(&mut map, "events", &self.events, &self.extra)?;
-        super::runtime::member(&mut map, "posts", &self.posts, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "privateArticles",
-            &self.private_articles,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "privateEvents",
-            &self.private_events,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "privatePosts",
-            &self.private_posts,
-            &self.extra,
-        )?;
-        super::runtime::rest(
-            &mut map,
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("members", &self.members, &self.extra);
+        map.member("interconnections", &self.interconnections, &self.extra);
+        map.member("followers", &self.followers, &self.extra);
+        map.member("following", &self.following, &self.extra);
+        map.member("articles", &self.articles, &self.extra);
+        map.member("events", &self.events, &self.extra);
+        map.member("posts", &self.posts, &self.extra);
+        map.member("privateArticles", &self.private_articles, &self.extra);
+        map.member("privateEvents", &self.private_events, &self.extra);
+        map.member("privatePosts", &self.private_posts, &self.extra);
+        map.rest(
             &self.extra,
             &[
                 "articles",
@@ -2061,7 +1858,7 @@ impl serde::Serialize for CompanyStats {
                 "privateEvents",
                 "privatePosts",
             ],
-        )?;
+        );
         map.end()
     }
 }
@@ -2085,23 +1882,20 @@ impl super::runtime::Object for CompanyStats {
             mut f9,
         ) = (None, None, None, None, None, None, None, None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "members" => f0 = Some(map.next_value()?),
-                "interconnections" => f1 = Some(map.next_value()?),
-                "followers" => f2 = Some(map.next_value()?),
-                "following" => f3 = Some(map.next_value()?),
-                "articles" => f4 = Some(map.next_value()?),
-                "events" => f5 = Some(map.next_value()?),
-                "posts" => f6 = Some(map.next_value()?),
-                "privateArticles" => f7 = Some(map.next_value()?),
-                "privateEvents" => f8 = Some(map.next_value()?),
-                "privatePosts" => f9 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "members" => super::runtime::value(&mut map, &mut f0),
+                "interconnections" => super::runtime::value(&mut map, &mut f1),
+                "followers" => super::runtime::value(&mut map, &mut f2),
+                "following" => super::runtime::value(&mut map, &mut f3),
+                "articles" => super::runtime::value(&mut map, &mut f4),
+                "events" => super::runtime::value(&mut map, &mut f5),
+                "posts" => super::runtime::value(&mut map, &mut f6),
+                "privateArticles" => super::runtime::value(&mut map, &mut f7),
+                "privateEvents" => super::runtime::value(&mut map, &mut f8),
+                "privatePosts" => super::runtime::value(&mut map, &mut f9),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             members: super::runtime::or_null(f0, &mut extra, "members"),
@@ -2165,27 +1959,12 @@ pub struct CloudProviderDetails {
 )]
 impl serde::Serialize for CloudProviderDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "asn", &self.asn, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "bgpAuthority",
-            &self.bgp_authority,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "companyType",
-            &self.company_type,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "cloudType", &self.cloud_type, &self.extra)?;
-        super::runtime::rest(
-            &mut map,
-            &self.extra,
-            &["asn", "bgpAuthority", "cloudType", "companyType"],
-        )?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("asn", &self.asn, &self.extra);
+        map.member("bgpAuthority", &self.bgp_authority, &self.extra);
+        map.member("companyType", &self.company_type, &self.extra);
+        map.member("cloudType", &self.cloud_type, &self.extra);
+        map.rest(&self.extra, &["asn", "bgpAuthority", "cloudType", "companyType"]);
         map.end()
     }
 }
@@ -2198,17 +1977,14 @@ impl super::runtime::Object for CloudProviderDetails {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3) = (None, None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "asn" => f0 = Some(map.next_value()?),
-                "bgpAuthority" => f1 = Some(map.next_value()?),
-                "companyType" => f2 = Some(map.next_value()?),
-                "cloudType" => f3 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "asn" => super::runtime::value(&mut map, &mut f0),
+                "bgpAuthority" => super::runtime::value(&mut map, &mut f1),
+                "companyType" => super::runtime::value(&mut map, &mut f2),
+                "cloudType" => super::runtime::value(&mut map, &mut f3),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             asn: super::runtime::or_null(f0, &mut extra, "asn"),
@@ -2254,10 +2030,9 @@ pub struct CloudProviderAsn {
 )]
 impl serde::Serialize for CloudProviderAsn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "range", &self.range, &self.extra)?;
-        super::runtime::rest(&mut map, &self.extra, &["range"])?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("range", &self.range, &self.extra);
+        map.rest(&self.extra, &["range"]);
         map.end()
     }
 }
@@ -2270,14 +2045,11 @@ impl super::runtime::Object for CloudProviderAsn {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "range" => f0 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "range" => super::runtime::value(&mut map, &mut f0),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             range: super::runtime::or_null(f0, &mut extra, "range"),
@@ -2319,12 +2091,11 @@ pub struct CompanyExternal {
 #[cfg(any(feature = "port-orders", feature = "ports"))]
 impl serde::Serialize for CompanyExternal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
-        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
-        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
-        super::runtime::rest(&mut map, &self.extra, &["id", "status", "type"])?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("id", &self.id, &self.extra);
+        map.member("type", &self.r#type, &self.extra);
+        map.member("status", &self.status, &self.extra);
+        map.rest(&self.extra, &["id", "status", "type"]);
         map.end()
     }
 }
@@ -2335,16 +2106,13 @@ impl super::runtime::Object for CompanyExternal {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2) = (None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => f0 = Some(map.next_value()?),
-                "type" => f1 = Some(map.next_value()?),
-                "status" => f2 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "id" => super::runtime::value(&mut map, &mut f0),
+                "type" => super::runtime::value(&mut map, &mut f1),
+                "status" => super::runtime::value(&mut map, &mut f2),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             id: super::runtime::or_null(f0, &mut extra, "id"),
@@ -2392,36 +2160,14 @@ pub struct CompanyCapabilities {
 #[cfg(any(feature = "port-orders", feature = "ports"))]
 impl serde::Serialize for CompanyCapabilities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "layer2", &self.layer2, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "layer2Metros",
-            &self.layer2_metros,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "layer2Regions",
-            &self.layer2_regions,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "layer3", &self.layer3, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "layer3Metros",
-            &self.layer3_metros,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "layer3Regions",
-            &self.layer3_regions,
-            &self.extra,
-        )?;
-        super::runtime::rest(
-            &mut map,
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("layer2", &self.layer2, &self.extra);
+        map.member("layer2Metros", &self.layer2_metros, &self.extra);
+        map.member("layer2Regions", &self.layer2_regions, &self.extra);
+        map.member("layer3", &self.layer3, &self.extra);
+        map.member("layer3Metros", &self.layer3_metros, &self.extra);
+        map.member("layer3Regions", &self.layer3_regions, &self.extra);
+        map.rest(
             &self.extra,
             &[
                 "layer2",
@@ -2431,7 +2177,7 @@ impl serde::Serialize for CompanyCapabilities {
                 "layer3Metros",
                 "layer3Regions",
             ],
-        )?;
+        );
         map.end()
     }
 }
@@ -2449,19 +2195,16 @@ impl super::runtime::Object for CompanyCapabilities {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "layer2" => f0 = Some(map.next_value()?),
-                "layer2Metros" => f1 = Some(map.next_value()?),
-                "layer2Regions" => f2 = Some(map.next_value()?),
-                "layer3" => f3 = Some(map.next_value()?),
-                "layer3Metros" => f4 = Some(map.next_value()?),
-                "layer3Regions" => f5 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "layer2" => super::runtime::value(&mut map, &mut f0),
+                "layer2Metros" => super::runtime::value(&mut map, &mut f1),
+                "layer2Regions" => super::runtime::value(&mut map, &mut f2),
+                "layer3" => super::runtime::value(&mut map, &mut f3),
+                "layer3Metros" => super::runtime::value(&mut map, &mut f4),
+                "layer3Regions" => super::runtime::value(&mut map, &mut f5),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             layer2: super::runtime::or_null(f0, &mut extra, "layer2"),
@@ -2608,139 +2351,64 @@ pub struct DataCenterFacility {
 )]
 impl serde::Serialize for DataCenterFacility {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
-        super::runtime::member(&mut map, "username", &self.username, &self.extra)?;
-        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-        super::runtime::member(&mut map, "type", &self.r#type, &self.extra)?;
-        super::runtime::member(&mut map, "status", &self.status, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "dataCenterFacility",
-            &self.data_center_facility,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "system", &self.system, &self.extra)?;
-        super::runtime::member(&mut map, "company", &self.company, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "cloudProviderDetails",
-            &self.cloud_provider_details,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "stats", &self.stats, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "costbookLocationId",
-            &self.costbook_location_id,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "costbookLocation",
-            &self.costbook_location,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "l3CostbookLocationId",
-            &self.l3_costbook_location_id,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "popIds", &self.pop_ids, &self.extra)?;
-        super::runtime::member(&mut map, "provider", &self.provider, &self.extra)?;
-        super::runtime::member(&mut map, "nnis", &self.nnis, &self.extra)?;
-        super::runtime::member(
-            &mut map,
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("id", &self.id, &self.extra);
+        map.member("username", &self.username, &self.extra);
+        map.member("name", &self.name, &self.extra);
+        map.member("type", &self.r#type, &self.extra);
+        map.member("status", &self.status, &self.extra);
+        map.member("dataCenterFacility", &self.data_center_facility, &self.extra);
+        map.member("system", &self.system, &self.extra);
+        map.member("company", &self.company, &self.extra);
+        map.member("cloudProviderDetails", &self.cloud_provider_details, &self.extra);
+        map.member("stats", &self.stats, &self.extra);
+        map.member("costbookLocationId", &self.costbook_location_id, &self.extra);
+        map.member("costbookLocation", &self.costbook_location, &self.extra);
+        map.member("l3CostbookLocationId", &self.l3_costbook_location_id, &self.extra);
+        map.member("popIds", &self.pop_ids, &self.extra);
+        map.member("provider", &self.provider, &self.extra);
+        map.member("nnis", &self.nnis, &self.extra);
+        map.member(
             "selectiveQinQTunnelProvider",
             &self.selective_qin_q_tunnel_provider,
             &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "destinationPortOnly",
-            &self.destination_port_only,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
+        );
+        map.member("destinationPortOnly", &self.destination_port_only, &self.extra);
+        map.member(
             "bundleCrossConnectChargeId",
             &self.bundle_cross_connect_charge_id,
             &self.extra,
-        )?;
-        super::runtime::member(&mut map, "externalId", &self.external_id, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "overviewImage",
-            &self.overview_image,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "avatarId", &self.avatar_id, &self.extra)?;
-        super::runtime::member(&mut map, "background", &self.background, &self.extra)?;
-        super::runtime::member(&mut map, "summary", &self.summary, &self.extra)?;
-        super::runtime::member(&mut map, "headline", &self.headline, &self.extra)?;
-        super::runtime::member(&mut map, "location", &self.location, &self.extra)?;
-        super::runtime::member(&mut map, "tags", &self.tags, &self.extra)?;
-        super::runtime::member(&mut map, "categories", &self.categories, &self.extra)?;
-        super::runtime::member(&mut map, "groups", &self.groups, &self.extra)?;
-        super::runtime::member(&mut map, "companies", &self.companies, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "displayOrder",
-            &self.display_order,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "verified", &self.verified, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "verifiedIdentity",
-            &self.verified_identity,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "isCloudProvider",
-            &self.is_cloud_provider,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "online", &self.online, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "signedCompanyRefId",
-            &self.signed_company_ref_id,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "signedCompanyVerified",
-            &self.signed_company_verified,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
+        );
+        map.member("externalId", &self.external_id, &self.extra);
+        map.member("overviewImage", &self.overview_image, &self.extra);
+        map.member("avatarId", &self.avatar_id, &self.extra);
+        map.member("background", &self.background, &self.extra);
+        map.member("summary", &self.summary, &self.extra);
+        map.member("headline", &self.headline, &self.extra);
+        map.member("location", &self.location, &self.extra);
+        map.member("tags", &self.tags, &self.extra);
+        map.member("categories", &self.categories, &self.extra);
+        map.member("groups", &self.groups, &self.extra);
+        map.member("companies", &self.companies, &self.extra);
+        map.member("displayOrder", &self.display_order, &self.extra);
+        map.member("verified", &self.verified, &self.extra);
+        map.member("verifiedIdentity", &self.verified_identity, &self.extra);
+        map.member("isCloudProvider", &self.is_cloud_provider, &self.extra);
+        map.member("online", &self.online, &self.extra);
+        map.member("signedCompanyRefId", &self.signed_company_ref_id, &self.extra);
+        map.member("signedCompanyVerified", &self.signed_company_verified, &self.extra);
+        map.member(
             "businessRegistrationNumber",
             &self.business_registration_number,
             &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "accountManagerEmail",
-            &self.account_manager_email,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "accountManagerId",
-            &self.account_manager_id,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "deleted", &self.deleted, &self.extra)?;
-        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
-        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
-        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
-        super::runtime::rest(
-            &mut map,
+        );
+        map.member("accountManagerEmail", &self.account_manager_email, &self.extra);
+        map.member("accountManagerId", &self.account_manager_id, &self.extra);
+        map.member("deleted", &self.deleted, &self.extra);
+        map.member("deletedAt", &self.deleted_at, &self.extra);
+        map.member("createdAt", &self.created_at, &self.extra);
+        map.member("updatedAt", &self.updated_at, &self.extra);
+        map.rest(
             &self.extra,
             &[
                 "accountManagerEmail",
@@ -2788,7 +2456,7 @@ impl serde::Serialize for DataCenterFacility {
                 "verified",
                 "verifiedIdentity",
             ],
-        )?;
+        );
         map.end()
     }
 }
@@ -2891,57 +2559,56 @@ impl super::runtime::Object for DataCenterFacility {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => f0 = Some(map.next_value()?),
-                "username" => f1 = Some(map.next_value()?),
-                "name" => f2 = Some(map.next_value()?),
-                "type" => f3 = Some(map.next_value()?),
-                "status" => f4 = Some(map.next_value()?),
-                "dataCenterFacility" => f5 = Some(map.next_value()?),
-                "system" => f6 = Some(map.next_value()?),
-                "company" => f7 = Some(map.next_value()?),
-                "cloudProviderDetails" => f8 = Some(map.next_value()?),
-                "stats" => f9 = Some(map.next_value()?),
-                "costbookLocationId" => f10 = Some(map.next_value()?),
-                "costbookLocation" => f11 = Some(map.next_value()?),
-                "l3CostbookLocationId" => f12 = Some(map.next_value()?),
-                "popIds" => f13 = Some(map.next_value()?),
-                "provider" => f14 = Some(map.next_value()?),
-                "nnis" => f15 = Some(map.next_value()?),
-                "selectiveQinQTunnelProvider" => f16 = Some(map.next_value()?),
-                "destinationPortOnly" => f17 = Some(map.next_value()?),
-                "bundleCrossConnectChargeId" => f18 = Some(map.next_value()?),
-                "externalId" => f19 = Some(map.next_value()?),
-                "overviewImage" => f20 = Some(map.next_value()?),
-                "avatarId" => f21 = Some(map.next_value()?),
-                "background" => f22 = Some(map.next_value()?),
-                "summary" => f23 = Some(map.next_value()?),
-                "headline" => f24 = Some(map.next_value()?),
-                "location" => f25 = Some(map.next_value()?),
-                "tags" => f26 = Some(map.next_value()?),
-                "categories" => f27 = Some(map.next_value()?),
-                "groups" => f28 = Some(map.next_value()?),
-                "companies" => f29 = Some(map.next_value()?),
-                "displayOrder" => f30 = Some(map.next_value()?),
-                "verified" => f31 = Some(map.next_value()?),
-                "verifiedIdentity" => f32 = Some(map.next_value()?),
-                "isCloudProvider" => f33 = Some(map.next_value()?),
-                "online" => f34 = Some(map.next_value()?),
-                "signedCompanyRefId" => f35 = Some(map.next_value()?),
-                "signedCompanyVerified" => f36 = Some(map.next_value()?),
-                "businessRegistrationNumber" => f37 = Some(map.next_value()?),
-                "accountManagerEmail" => f38 = Some(map.next_value()?),
-                "accountManagerId" => f39 = Some(map.next_value()?),
-                "deleted" => f40 = Some(map.next_value()?),
-                "deletedAt" => f41 = Some(map.next_value()?),
-                "createdAt" => f42 = Some(map.next_value()?),
-                "updatedAt" => f43 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
+                "id" => super::runtime::value(&mut map, &mut f0),
+                "username" => super::runtime::value(&mut map, &mut f1),
+                "name" => super::runtime::value(&mut map, &mut f2),
+                "type" => super::runtime::value(&mut map, &mut f3),
+                "status" => super::runtime::value(&mut map, &mut f4),
+                "dataCenterFacility" => super::runtime::value(&mut map, &mut f5),
+                "system" => super::runtime::value(&mut map, &mut f6),
+                "company" => super::runtime::value(&mut map, &mut f7),
+                "cloudProviderDetails" => super::runtime::value(&mut map, &mut f8),
+                "stats" => super::runtime::value(&mut map, &mut f9),
+                "costbookLocationId" => super::runtime::value(&mut map, &mut f10),
+                "costbookLocation" => super::runtime::value(&mut map, &mut f11),
+                "l3CostbookLocationId" => super::runtime::value(&mut map, &mut f12),
+                "popIds" => super::runtime::value(&mut map, &mut f13),
+                "provider" => super::runtime::value(&mut map, &mut f14),
+                "nnis" => super::runtime::value(&mut map, &mut f15),
+                "selectiveQinQTunnelProvider" => {
+                    super::runtime::value(&mut map, &mut f16)
                 }
-            }
+                "destinationPortOnly" => super::runtime::value(&mut map, &mut f17),
+                "bundleCrossConnectChargeId" => super::runtime::value(&mut map, &mut f18),
+                "externalId" => super::runtime::value(&mut map, &mut f19),
+                "overviewImage" => super::runtime::value(&mut map, &mut f20),
+                "avatarId" => super::runtime::value(&mut map, &mut f21),
+                "background" => super::runtime::value(&mut map, &mut f22),
+                "summary" => super::runtime::value(&mut map, &mut f23),
+                "headline" => super::runtime::value(&mut map, &mut f24),
+                "location" => super::runtime::value(&mut map, &mut f25),
+                "tags" => super::runtime::value(&mut map, &mut f26),
+                "categories" => super::runtime::value(&mut map, &mut f27),
+                "groups" => super::runtime::value(&mut map, &mut f28),
+                "companies" => super::runtime::value(&mut map, &mut f29),
+                "displayOrder" => super::runtime::value(&mut map, &mut f30),
+                "verified" => super::runtime::value(&mut map, &mut f31),
+                "verifiedIdentity" => super::runtime::value(&mut map, &mut f32),
+                "isCloudProvider" => super::runtime::value(&mut map, &mut f33),
+                "online" => super::runtime::value(&mut map, &mut f34),
+                "signedCompanyRefId" => super::runtime::value(&mut map, &mut f35),
+                "signedCompanyVerified" => super::runtime::value(&mut map, &mut f36),
+                "businessRegistrationNumber" => super::runtime::value(&mut map, &mut f37),
+                "accountManagerEmail" => super::runtime::value(&mut map, &mut f38),
+                "accountManagerId" => super::runtime::value(&mut map, &mut f39),
+                "deleted" => super::runtime::value(&mut map, &mut f40),
+                "deletedAt" => super::runtime::value(&mut map, &mut f41),
+                "createdAt" => super::runtime::value(&mut map, &mut f42),
+                "updatedAt" => super::runtime::value(&mut map, &mut f43),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             id: super::runtime::or_null(f0, &mut extra, "id"),
@@ -3074,28 +2741,16 @@ pub struct DataCenterFacilityDetails {
 )]
 impl serde::Serialize for DataCenterFacilityDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
-        super::runtime::member(&mut map, "metroId", &self.metro_id, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "airportCodes",
-            &self.airport_codes,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "speeds", &self.speeds, &self.extra)?;
-        super::runtime::member(&mut map, "ready", &self.ready, &self.extra)?;
-        super::runtime::member(&mut map, "nniReady", &self.nni_ready, &self.extra)?;
-        super::runtime::member(&mut map, "brandId", &self.brand_id, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "canBundleCrossConnect",
-            &self.can_bundle_cross_connect,
-            &self.extra,
-        )?;
-        super::runtime::rest(
-            &mut map,
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("id", &self.id, &self.extra);
+        map.member("metroId", &self.metro_id, &self.extra);
+        map.member("airportCodes", &self.airport_codes, &self.extra);
+        map.member("speeds", &self.speeds, &self.extra);
+        map.member("ready", &self.ready, &self.extra);
+        map.member("nniReady", &self.nni_ready, &self.extra);
+        map.member("brandId", &self.brand_id, &self.extra);
+        map.member("canBundleCrossConnect", &self.can_bundle_cross_connect, &self.extra);
+        map.rest(
             &self.extra,
             &[
                 "airportCodes",
@@ -3107,7 +2762,7 @@ impl serde::Serialize for DataCenterFacilityDetails {
                 "ready",
                 "speeds",
             ],
-        )?;
+        );
         map.end()
     }
 }
@@ -3129,21 +2784,18 @@ impl super::runtime::Object for DataCenterFacilityDetails {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => f0 = Some(map.next_value()?),
-                "metroId" => f1 = Some(map.next_value()?),
-                "airportCodes" => f2 = Some(map.next_value()?),
-                "speeds" => f3 = Some(map.next_value()?),
-                "ready" => f4 = Some(map.next_value()?),
-                "nniReady" => f5 = Some(map.next_value()?),
-                "brandId" => f6 = Some(map.next_value()?),
-                "canBundleCrossConnect" => f7 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "id" => super::runtime::value(&mut map, &mut f0),
+                "metroId" => super::runtime::value(&mut map, &mut f1),
+                "airportCodes" => super::runtime::value(&mut map, &mut f2),
+                "speeds" => super::runtime::value(&mut map, &mut f3),
+                "ready" => super::runtime::value(&mut map, &mut f4),
+                "nniReady" => super::runtime::value(&mut map, &mut f5),
+                "brandId" => super::runtime::value(&mut map, &mut f6),
+                "canBundleCrossConnect" => super::runtime::value(&mut map, &mut f7),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             id: f0,
@@ -3217,20 +2869,18 @@ pub struct CostbookLocation {
 )]
 impl serde::Serialize for CostbookLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
-        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-        super::runtime::member(&mut map, "tags", &self.tags, &self.extra)?;
-        super::runtime::member(&mut map, "regionIds", &self.region_ids, &self.extra)?;
-        super::runtime::member(&mut map, "regions", &self.regions, &self.extra)?;
-        super::runtime::member(&mut map, "gatewayIds", &self.gateway_ids, &self.extra)?;
-        super::runtime::member(&mut map, "gateways", &self.gateways, &self.extra)?;
-        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
-        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
-        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
-        super::runtime::rest(
-            &mut map,
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("id", &self.id, &self.extra);
+        map.member("name", &self.name, &self.extra);
+        map.member("tags", &self.tags, &self.extra);
+        map.member("regionIds", &self.region_ids, &self.extra);
+        map.member("regions", &self.regions, &self.extra);
+        map.member("gatewayIds", &self.gateway_ids, &self.extra);
+        map.member("gateways", &self.gateways, &self.extra);
+        map.member("deletedAt", &self.deleted_at, &self.extra);
+        map.member("createdAt", &self.created_at, &self.extra);
+        map.member("updatedAt", &self.updated_at, &self.extra);
+        map.rest(
             &self.extra,
             &[
                 "createdAt",
@@ -3244,7 +2894,7 @@ impl serde::Serialize for CostbookLocation {
                 "tags",
                 "updatedAt",
             ],
-        )?;
+        );
         map.end()
     }
 }
@@ -3268,23 +2918,20 @@ impl super::runtime::Object for CostbookLocation {
             mut f9,
         ) = (None, None, None, None, None, None, None, None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => f0 = Some(map.next_value()?),
-                "name" => f1 = Some(map.next_value()?),
-                "tags" => f2 = Some(map.next_value()?),
-                "regionIds" => f3 = Some(map.next_value()?),
-                "regions" => f4 = Some(map.next_value()?),
-                "gatewayIds" => f5 = Some(map.next_value()?),
-                "gateways" => f6 = Some(map.next_value()?),
-                "deletedAt" => f7 = Some(map.next_value()?),
-                "createdAt" => f8 = Some(map.next_value()?),
-                "updatedAt" => f9 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "id" => super::runtime::value(&mut map, &mut f0),
+                "name" => super::runtime::value(&mut map, &mut f1),
+                "tags" => super::runtime::value(&mut map, &mut f2),
+                "regionIds" => super::runtime::value(&mut map, &mut f3),
+                "regions" => super::runtime::value(&mut map, &mut f4),
+                "gatewayIds" => super::runtime::value(&mut map, &mut f5),
+                "gateways" => super::runtime::value(&mut map, &mut f6),
+                "deletedAt" => super::runtime::value(&mut map, &mut f7),
+                "createdAt" => super::runtime::value(&mut map, &mut f8),
+                "updatedAt" => super::runtime::value(&mut map, &mut f9),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             id: super::runtime::or_null(f0, &mut extra, "id"),
@@ -3356,28 +3003,16 @@ pub struct Region {
 )]
 impl serde::Serialize for Region {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
-        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "insightRegion",
-            &self.insight_region,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "priceMultiplier",
-            &self.price_multiplier,
-            &self.extra,
-        )?;
-        super::runtime::member(&mut map, "deleted", &self.deleted, &self.extra)?;
-        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
-        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
-        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
-        super::runtime::rest(
-            &mut map,
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("id", &self.id, &self.extra);
+        map.member("name", &self.name, &self.extra);
+        map.member("insightRegion", &self.insight_region, &self.extra);
+        map.member("priceMultiplier", &self.price_multiplier, &self.extra);
+        map.member("deleted", &self.deleted, &self.extra);
+        map.member("deletedAt", &self.deleted_at, &self.extra);
+        map.member("createdAt", &self.created_at, &self.extra);
+        map.member("updatedAt", &self.updated_at, &self.extra);
+        map.rest(
             &self.extra,
             &[
                 "createdAt",
@@ -3389,7 +3024,7 @@ impl serde::Serialize for Region {
                 "priceMultiplier",
                 "updatedAt",
             ],
-        )?;
+        );
         map.end()
     }
 }
@@ -3411,21 +3046,18 @@ impl super::runtime::Object for Region {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => f0 = Some(map.next_value()?),
-                "name" => f1 = Some(map.next_value()?),
-                "insightRegion" => f2 = Some(map.next_value()?),
-                "priceMultiplier" => f3 = Some(map.next_value()?),
-                "deleted" => f4 = Some(map.next_value()?),
-                "deletedAt" => f5 = Some(map.next_value()?),
-                "createdAt" => f6 = Some(map.next_value()?),
-                "updatedAt" => f7 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "id" => super::runtime::value(&mut map, &mut f0),
+                "name" => super::runtime::value(&mut map, &mut f1),
+                "insightRegion" => super::runtime::value(&mut map, &mut f2),
+                "priceMultiplier" => super::runtime::value(&mut map, &mut f3),
+                "deleted" => super::runtime::value(&mut map, &mut f4),
+                "deletedAt" => super::runtime::value(&mut map, &mut f5),
+                "createdAt" => super::runtime::value(&mut map, &mut f6),
+                "updatedAt" => super::runtime::value(&mut map, &mut f7),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             id: super::runtime::or_null(f0, &mut extra, "id"),
@@ -3507,42 +3139,29 @@ pub struct Metro {
 #[cfg(any(feature = "port-orders", feature = "ports", feature = "metros"))]
 impl serde::Serialize for Metro {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "id", &self.id, &self.extra)?;
-        super::runtime::member(&mut map, "name", &self.name, &self.extra)?;
-        super::runtime::member(&mut map, "code", &self.code, &self.extra)?;
-        super::runtime::member(&mut map, "country", &self.country, &self.extra)?;
-        super::runtime::member(&mut map, "rir", &self.rir, &self.extra)?;
-        super::runtime::member(&mut map, "regionIds", &self.region_ids, &self.extra)?;
-        super::runtime::member(&mut map, "description", &self.description, &self.extra)?;
-        super::runtime::member(&mut map, "logo", &self.logo, &self.extra)?;
-        super::runtime::member(&mut map, "tags", &self.tags, &self.extra)?;
-        super::runtime::member(&mut map, "ready", &self.ready, &self.extra)?;
-        super::runtime::member(
-            &mut map,
-            "canCreateController",
-            &self.can_create_controller,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
-            "capabilities",
-            &self.capabilities,
-            &self.extra,
-        )?;
-        super::runtime::member(
-            &mut map,
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("id", &self.id, &self.extra);
+        map.member("name", &self.name, &self.extra);
+        map.member("code", &self.code, &self.extra);
+        map.member("country", &self.country, &self.extra);
+        map.member("rir", &self.rir, &self.extra);
+        map.member("regionIds", &self.region_ids, &self.extra);
+        map.member("description", &self.description, &self.extra);
+        map.member("logo", &self.logo, &self.extra);
+        map.member("tags", &self.tags, &self.extra);
+        map.member("ready", &self.ready, &self.extra);
+        map.member("canCreateController", &self.can_create_controller, &self.extra);
+        map.member("capabilities", &self.capabilities, &self.extra);
+        map.member(
             "firstDataCenterFacilityIdInMetro",
             &self.first_data_center_facility_id_in_metro,
             &self.extra,
-        )?;
-        super::runtime::member(&mut map, "deleted", &self.deleted, &self.extra)?;
-        super::runtime::member(&mut map, "deletedAt", &self.deleted_at, &self.extra)?;
-        super::runtime::member(&mut map, "createdAt", &self.created_at, &self.extra)?;
-        super::runtime::member(&mut map, "updatedAt", &self.updated_at, &self.extra)?;
-        super::runtime::rest(
-            &mut map,
+        );
+        map.member("deleted", &self.deleted, &self.extra);
+        map.member("deletedAt", &self.deleted_at, &self.extra);
+        map.member("createdAt", &self.created_at, &self.extra);
+        map.member("updatedAt", &self.updated_at, &self.extra);
+        map.rest(
             &self.extra,
             &[
                 "canCreateController",
@@ -3563,7 +3182,7 @@ impl serde::Serialize for Metro {
                 "tags",
                 "updatedAt",
             ],
-        )?;
+        );
         map.end()
     }
 }
@@ -3610,30 +3229,29 @@ impl super::runtime::Object for Metro {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => f0 = Some(map.next_value()?),
-                "name" => f1 = Some(map.next_value()?),
-                "code" => f2 = Some(map.next_value()?),
-                "country" => f3 = Some(map.next_value()?),
-                "rir" => f4 = Some(map.next_value()?),
-                "regionIds" => f5 = Some(map.next_value()?),
-                "description" => f6 = Some(map.next_value()?),
-                "logo" => f7 = Some(map.next_value()?),
-                "tags" => f8 = Some(map.next_value()?),
-                "ready" => f9 = Some(map.next_value()?),
-                "canCreateController" => f10 = Some(map.next_value()?),
-                "capabilities" => f11 = Some(map.next_value()?),
-                "firstDataCenterFacilityIdInMetro" => f12 = Some(map.next_value()?),
-                "deleted" => f13 = Some(map.next_value()?),
-                "deletedAt" => f14 = Some(map.next_value()?),
-                "createdAt" => f15 = Some(map.next_value()?),
-                "updatedAt" => f16 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
+                "id" => super::runtime::value(&mut map, &mut f0),
+                "name" => super::runtime::value(&mut map, &mut f1),
+                "code" => super::runtime::value(&mut map, &mut f2),
+                "country" => super::runtime::value(&mut map, &mut f3),
+                "rir" => super::runtime::value(&mut map, &mut f4),
+                "regionIds" => super::runtime::value(&mut map, &mut f5),
+                "description" => super::runtime::value(&mut map, &mut f6),
+                "logo" => super::runtime::value(&mut map, &mut f7),
+                "tags" => super::runtime::value(&mut map, &mut f8),
+                "ready" => super::runtime::value(&mut map, &mut f9),
+                "canCreateController" => super::runtime::value(&mut map, &mut f10),
+                "capabilities" => super::runtime::value(&mut map, &mut f11),
+                "firstDataCenterFacilityIdInMetro" => {
+                    super::runtime::value(&mut map, &mut f12)
                 }
-            }
+                "deleted" => super::runtime::value(&mut map, &mut f13),
+                "deletedAt" => super::runtime::value(&mut map, &mut f14),
+                "createdAt" => super::runtime::value(&mut map, &mut f15),
+                "updatedAt" => super::runtime::value(&mut map, &mut f16),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             id: super::runtime::or_null(f0, &mut extra, "id"),
@@ -3689,10 +3307,9 @@ pub struct MetroCapabilities {
 #[cfg(any(feature = "port-orders", feature = "ports", feature = "metros"))]
 impl serde::Serialize for MetroCapabilities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "layer2", &self.layer2, &self.extra)?;
-        super::runtime::rest(&mut map, &self.extra, &["layer2"])?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("layer2", &self.layer2, &self.extra);
+        map.rest(&self.extra, &["layer2"]);
         map.end()
     }
 }
@@ -3703,14 +3320,11 @@ impl super::runtime::Object for MetroCapabilities {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "layer2" => f0 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "layer2" => super::runtime::value(&mut map, &mut f0),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             layer2: super::runtime::or_null(f0, &mut extra, "layer2"),
@@ -3779,16 +3393,11 @@ pub struct Error {
 )]
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        super::runtime::member(&mut map, "message", &self.message, &self.extra)?;
-        super::runtime::member(&mut map, "statusCode", &self.status_code, &self.extra)?;
-        super::runtime::member(&mut map, "error", &self.error, &self.extra)?;
-        super::runtime::rest(
-            &mut map,
-            &self.extra,
-            &["error", "message", "statusCode"],
-        )?;
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("message", &self.message, &self.extra);
+        map.member("statusCode", &self.status_code, &self.extra);
+        map.member("error", &self.error, &self.extra);
+        map.rest(&self.extra, &["error", "message", "statusCode"]);
         map.end()
     }
 }
@@ -3808,16 +3417,13 @@ impl super::runtime::Object for Error {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2) = (None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+        while let Some(key) = super::runtime::key(&mut map)? {
             match key.as_str() {
-                "message" => f0 = Some(map.next_value()?),
-                "statusCode" => f1 = Some(map.next_value()?),
-                "error" => f2 = Some(map.next_value()?),
-                _ => {
-                    extra.insert(key.into_string(), map.next_value()?);
-                    super::runtime::loose();
-                }
-            }
+                "message" => super::runtime::value(&mut map, &mut f0),
+                "statusCode" => super::runtime::value(&mut map, &mut f1),
+                "error" => super::runtime::value(&mut map, &mut f2),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
         }
         Ok(Self {
             message: super::runtime::or_null(f0, &mut extra, "message"),

@@ -35,17 +35,11 @@ impl TypeEmitter<'_> {
                     let wire = &f.wire;
                     match (f.shape(), &extra) {
                         (FieldShape::Plain | FieldShape::Nullable | FieldShape::Flatten, _) => {
-                            quote!(map.serialize_entry(#wire, &self.#fname)?;)
+                            quote!(map.value(#wire, &self.#fname);)
                         }
                         // Unset, the kept entry of its name (an explicit `null`) is written.
-                        (_, Some(extra)) => quote! {
-                            super::runtime::member(&mut map, #wire, &self.#fname, &self.#extra)?;
-                        },
-                        (_, None) => quote! {
-                            if let Some(value) = &self.#fname {
-                                map.serialize_entry(#wire, value)?;
-                            }
-                        },
+                        (_, Some(extra)) => quote!(map.member(#wire, &self.#fname, &self.#extra);),
+                        (_, None) => quote!(map.optional(#wire, &self.#fname);),
                     }
                 })
                 .collect()
@@ -61,9 +55,9 @@ impl TypeEmitter<'_> {
                         // An optional member sent as null reads as absent (serde's derive
                         // does the same) where there is nowhere to keep the null.
                         (FieldShape::Optional, false) => {
-                            quote!(#wire => #local = map.next_value()?,)
+                            quote!(#wire => super::runtime::optional(&mut map, &mut #local),)
                         }
-                        _ => quote!(#wire => #local = Some(map.next_value()?),),
+                        _ => quote!(#wire => super::runtime::value(&mut map, &mut #local),),
                     }
                 })
                 .collect()
@@ -140,15 +134,14 @@ impl TypeEmitter<'_> {
             let (writes, members) = (&slots[0], &slots[1]);
             let extra_write = extra().map(|extra| {
                 quote! {
-                    super::runtime::rest(&mut map, &self.#extra, &[#members])?;
+                    map.rest(&self.#extra, &[#members]);
                 }
             });
             quote! {
                 #cfg
                 impl serde::Serialize for #name {
                     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        use serde::ser::SerializeMap as _;
-                        let mut map = serializer.serialize_map(None)?;
+                        let mut map = super::runtime::Members::new(serializer);
                         #writes
                         #extra_write
                         map.end()
@@ -177,26 +170,20 @@ impl TypeEmitter<'_> {
                     };
                     // A member the document does not describe is a loose read; one its
                     // `additionalProperties` types is not.
-                    let note = matches!(ty, Ty::Json).then(|| quote!(super::runtime::loose();));
+                    let keep = match ty {
+                        Ty::Json => quote!(super::runtime::unlisted),
+                        _ => quote!(super::runtime::additional),
+                    };
                     // The local has the field's name (never `map` or `key`).
                     (
                         quote!(let mut #extra = #map_ty;),
-                        quote! {
-                            _ => {
-                                #extra.insert(key.into_string(), map.next_value()?);
-                                #note
-                            }
-                        },
+                        quote!(_ => #keep(&mut map, &mut #extra, key),),
                         quote!(#extra,),
                     )
                 }
                 None => (
                     TokenStream::new(),
-                    quote! {
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    },
+                    quote!(_ => super::runtime::skip(&mut map),),
                     TokenStream::new(),
                 ),
             };
@@ -208,11 +195,11 @@ impl TypeEmitter<'_> {
                     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                         #declare
                         #extra_local
-                        while let Some(key) = map.next_key::<super::runtime::Key<'de>>()? {
+                        while let Some(key) = super::runtime::key(&mut map)? {
                             match key.as_str() {
                                 #arms
                                 #extra_arm
-                            }
+                            }?;
                         }
                         Ok(Self { #inits #extra_init })
                     }
