@@ -168,7 +168,8 @@ fn type_alias(name: &str) -> Option<(&'static str, Option<&'static str>)> {
 /// Spellings of older JSON Schema drafts and of Swagger tools: `required: true` on
 /// a property (the owner's `required` list meant) and `items` as a list of schemas.
 fn repair_draft_4_habits(obj: &mut Map<String, Value>, path: &[String], diags: &mut Diagnostics) {
-    let here = pointer(path);
+    // Built only for a diagnostic: most schemas have nothing to repair.
+    let here = std::cell::LazyCell::new(|| pointer(path));
     let mut newly_required = Vec::new();
     if let Some(Value::Object(props)) = obj.get_mut("properties") {
         for (name, p) in props.iter_mut() {

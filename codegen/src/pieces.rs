@@ -196,12 +196,14 @@ impl<'a> Pieced<'a> {
         what: &str,
     ) -> Result<String, Diagnostic> {
         let mut slots = empty.to_vec();
-        let (s, e) = self.markers(k);
-        let elements = (self.lists[k].elements)(range);
-        slots[k] = quote!(#s #elements #e);
+        let (mut slot, e) = self.markers(k);
+        // Moved in, not copied as `quote!` would copy them.
+        slot.extend((self.lists[k].elements)(range));
+        slot.extend(e);
+        slots[k] = slot;
         let text = format_chunk((self.template)(&slots), what)?;
         let (from, to) = marker_lines(&text, k, what)?;
-        Ok(text.split_inclusive('\n').take(to).skip(from + 1).collect())
+        Ok(text.get(from..to).unwrap_or_default().to_string())
     }
 }
 
@@ -234,20 +236,32 @@ fn starts_with_ident(line: &str, name: &str) -> bool {
     })
 }
 
-/// The indices of the lines of list `k`'s start and end markers.
+/// The byte range of the lines between list `k`'s start and end marker lines.
 fn marker_lines(text: &str, k: usize, what: &str) -> Result<(usize, usize), Diagnostic> {
-    let (start, end) = (start_name(k), end_name(k));
-    let mut lines = text.split_inclusive('\n').enumerate();
-    let from = lines
-        .by_ref()
-        .find(|(_, l)| starts_with_ident(l, &start))
-        .map(|(i, _)| i);
-    let to = lines
-        .find(|(_, l)| starts_with_ident(l, &end))
-        .map(|(i, _)| i);
+    let from = marker_line(text, 0, &start_name(k)).map(|(_, end)| end);
+    let to = from.and_then(|from| marker_line(text, from, &end_name(k)).map(|(start, _)| start));
     match (from, to) {
         (Some(from), Some(to)) => Ok((from, to)),
         _ => Err(internal(what)),
+    }
+}
+
+/// The first line at or after byte `from` that starts (indentation aside) with
+/// the identifier `name`: where it starts and where the next line starts. The
+/// name is looked for in the text, not line by line: a piece's text is long.
+fn marker_line(text: &str, from: usize, name: &str) -> Option<(usize, usize)> {
+    let mut at = from;
+    loop {
+        let found = at + text.get(at..)?.find(name)?;
+        let line_start = text[..found].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[found..]
+            .find('\n')
+            .map_or(text.len(), |i| found + i + 1);
+        let line = &text[line_start..line_end];
+        if line_start >= from && starts_with_ident(line, name) {
+            return Some((line_start, line_end));
+        }
+        at = found + name.len();
     }
 }
 

@@ -707,15 +707,25 @@ pub fn wide(root: &Path, build: bool) -> Result<()> {
     }
     let bin = root.join("target/release/xtask");
     let work = root.join("target/bench/wide");
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "unknown".into());
     let (rows, ok) = crate::wide::table(&bin, &work, |cmd| {
         let (t, peak, out) = measured(cmd)?;
-        Ok((t.as_secs_f64(), peak, out.status.success()))
+        Ok(crate::wide::Run {
+            seconds: t.as_secs_f64(),
+            mib: peak,
+            success: out.status.success(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        })
     })?;
     let report = format!(
-        "# Wide documents\n\nMeasured by `cargo xtask bench --only wide` on {}: `generate` of a document whose one schema is an enum, an object or a discriminated union of the width shown (release build, one run each, time and peak memory of the process). Linear growth shows as ratios near 2 between rows of one shape. Targets at ×8: ≤ {} s and ≤ {} MiB.\n\n{rows}\nTargets {}.\n",
+        "# Wide documents\n\nMeasured by `cargo xtask bench --only wide` on {}: `generate` of a document whose one schema is an enum, an object or a discriminated union of the width shown (release build, one run each: wall time, CPU time (user and system, all threads, as the process counts it: the figure that survives a loaded machine) and peak memory of the process). Linear growth shows as ratios near 2 between rows of one shape. Targets at ×8: ≤ {} s and ≤ {} MiB. Load average when it started: {}.\n\n{rows}\nTargets {}.\n",
         machine(),
         crate::wide::MAX_SECONDS,
         crate::wide::MAX_MIB,
+        load,
         if ok { "met" } else { "NOT met" }
     );
     println!("\n{report}");

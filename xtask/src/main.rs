@@ -446,14 +446,15 @@ fn generate(
         let t = output.stats.timings;
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
         println!(
-            "timings: parse {:.1} ms, resolve {:.1} ms, emit {:.1} ms + format {:.1} ms of CPU in {:.1} ms, write {:.1} ms; peak memory {}",
+            "timings: parse {:.1} ms, resolve {:.1} ms, emit {:.1} ms + format {:.1} ms of CPU in {:.1} ms, write {:.1} ms; peak memory {}; CPU {}",
             ms(t.parse),
             ms(t.resolve),
             ms(t.emit),
             ms(t.format),
             ms(t.emit_and_format),
             ms(write_start.elapsed()),
-            xtask::peak_rss_mib().map_or("unknown".into(), |m| format!("{m:.0} MiB"))
+            xtask::peak_rss_mib().map_or("unknown".into(), |m| format!("{m:.0} MiB")),
+            xtask::cpu_seconds().map_or("unknown".into(), |s| format!("{s:.2} s"))
         );
     }
     println!(

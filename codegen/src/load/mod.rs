@@ -34,7 +34,8 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Document> {
     check_version(&raw, diags)?;
     crate::normalize::normalize(&mut raw, diags);
     crate::inline::inline(&mut raw, diags);
-    let api = match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {
+    // Read plainly first: the path to an error is only wanted after repairs.
+    let api = match <OpenAPI as serde::Deserialize>::deserialize(&raw) {
         Ok(api) => api,
         Err(_) => {
             // Objects `openapiv3` cannot read are found one by one, and replaced (a

@@ -111,3 +111,18 @@ pub(super) fn merge_into(m: &mut MapFrame, value: Value) -> Result<(), &'static 
         Value::Bool(_) | Value::Number(_) | Value::String(_) => Err("a scalar"),
     }
 }
+
+/// How many values a value holds, itself included (without recursion).
+pub(super) fn count_values(value: &Value) -> usize {
+    let mut count = 0;
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        count += 1;
+        match v {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => stack.extend(map.values()),
+            _ => {}
+        }
+    }
+    count
+}

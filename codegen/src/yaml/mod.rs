@@ -21,9 +21,10 @@
 //!   defined twice, an unknown tag, a complex key), the text is still read, and
 //!   a diagnostic says how.
 //!
-//! Integers beyond 64 bits become floats, as JSON readers make them. The limits
-//! on alias expansion and nesting (`crate::limits`) hold throughout.
+//! Integers beyond 64 bits become floats, as JSON readers make them. The limits on
+//! alias expansion and nesting (`crate::limits`) hold throughout.
 
+mod json_positions;
 mod mapping;
 mod scalar;
 mod syntax;
@@ -31,7 +32,7 @@ mod syntax;
 use crate::diagnostics::{Diagnostic, pointer_push};
 use crate::limits::Limits;
 use libyaml_safer::{EventData, Mark, Parser};
-use mapping::{Key, MapFrame, Noted, insert, merge_into, with_merged};
+use mapping::{Key, MapFrame, Noted, count_values, insert, merge_into, with_merged};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use syntax::syntax_error;
@@ -78,8 +79,12 @@ pub fn to_json(text: &str) -> Result<Value, SyntaxError> {
     read(text).map(|r| r.value)
 }
 
-/// 1-based line and column of every member and item, by JSON pointer (`#/a/0`).
+/// 1-based line and column of every member and item, by JSON pointer (`#/a/0`);
+/// JSON text is scanned ([`json_positions`]), other text read through libyaml.
 pub fn positions(text: &str) -> Result<HashMap<String, (usize, usize)>, SyntaxError> {
+    if let Some(found) = json_positions::positions(text) {
+        return Ok(found);
+    }
     let mut b = Builder::new(true);
     run(text, &mut b)?;
     Ok(b.positions)
@@ -576,21 +581,6 @@ impl Builder {
 /// A value as a diagnostic shows it: JSON text.
 fn show(value: &Value) -> String {
     format!("`{value}`")
-}
-
-/// How many values a value holds, itself included (without recursion).
-fn count_values(value: &Value) -> usize {
-    let mut count = 0;
-    let mut stack = vec![value];
-    while let Some(v) = stack.pop() {
-        count += 1;
-        match v {
-            Value::Array(items) => stack.extend(items),
-            Value::Object(map) => stack.extend(map.values()),
-            _ => {}
-        }
-    }
-    count
 }
 
 #[cfg(test)]
