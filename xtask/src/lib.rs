@@ -12,6 +12,7 @@ pub mod fuzz;
 pub mod litellm;
 pub mod live;
 pub mod openapi_jsonschema;
+pub mod scratch;
 pub mod streaming_bench;
 pub mod tool_tests;
 pub mod wide;
