@@ -139,9 +139,8 @@ pub fn spec_program(spec: &str) -> PathBuf {
     xtask::fsutil::sync_dir(&dir, &output.files, false).unwrap();
     // Same dependency versions as the workspace, so its build is reused.
     let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
-    let out = std::process::Command::new(env!("CARGO"))
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", root.join("target"))
+    // The workspace's profile too (xtask::scratch says why).
+    let out = xtask::scratch::cargo(&dir, &root.join("target"))
         .args(["build", "--quiet", "--features", "cli", "--bin", &name])
         .arg("--message-format=json")
         .output()

@@ -150,9 +150,7 @@ fn random_schema_trees_generate_and_compile() {
     )
     .unwrap();
     let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
-    let out = std::process::Command::new(env!("CARGO"))
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", root.join("target"))
+    let out = xtask::scratch::cargo(&dir, &root.join("target"))
         .args(["clippy", "--quiet", "--", "-D", "warnings"])
         .output()
         .unwrap();

@@ -1,50 +1,37 @@
-//! Compile tests of the generated crate as a consumer sees it: correct use compiles;
-//! misuse (a missing required member, parameter or body; a wrong type) does not;
-//! the README's usage example compiles. Expected compiler output is in
-//! `tests/ui/fail/*.stderr` (accept changes with `cargo xtask codegen --bless`).
+//! Compile tests of the generated crate as a consumer sees it: misuse (a missing
+//! required member, parameter or body; a wrong type) does not compile, with the
+//! compiler output in `tests/ui/fail/*.stderr` (accept changes with
+//! `cargo xtask codegen --bless`). Correct use (`pass/*.rs`) and the README's
+//! usage example (`readme.rs`) are test programs of this crate that compile and
+//! run; this test checks each file of `pass/` is one.
 //!
 //! A crate of its own (`tests/ui/Cargo.toml` says why), and one `TestCases`, so
-//! trybuild builds its project (this crate and its dependencies, in a target
+//! trybuild checks its project (this crate and its dependencies, in a target
 //! directory of its own) and every case in one `cargo` run.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 #[test]
 fn ui() {
-    let readme = readme_example();
     let t = trybuild::TestCases::new();
-    t.pass("pass/*.rs");
-    t.pass(&readme);
     t.compile_fail("fail/*.rs");
 }
 
-/// The README's usage example, written out (rustdoc's hidden `# ` lines included)
-/// as a program for trybuild to build.
-fn readme_example() -> PathBuf {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let start = readme
-        .find("```rust")
-        .expect("the README has a Rust example");
-    let body = &readme[start..];
-    let body = &body[body.find('\n').unwrap() + 1..];
-    let code = &body[..body.find("```").unwrap()];
-    let code: String = code
-        .lines()
-        .map(|l| {
-            l.strip_prefix("# ")
-                .or_else(|| l.strip_prefix('#').filter(|r| r.is_empty()))
-                .unwrap_or(l)
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    let dir = root.join("target").join("readme-example");
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("readme.rs");
-    std::fs::write(
-        &file,
-        format!("#![deny(warnings)]\n{code}\n\nfn main() {{\n    let _ = run();\n}}\n"),
-    )
-    .unwrap();
-    file
+#[test]
+fn every_pass_case_is_a_test_program() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    let mut cases = 0;
+    for entry in std::fs::read_dir(dir.join("pass")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if let Some(stem) = name.strip_suffix(".rs") {
+            cases += 1;
+            assert!(
+                manifest.contains(&format!("path = \"pass/{name}\""))
+                    && manifest.contains(&format!("name = \"pass_{stem}\"")),
+                "pass/{name} is not a [[test]] of tests/ui/Cargo.toml"
+            );
+        }
+    }
+    assert!(cases >= 2, "the pass cases are in tests/ui/pass/");
 }

@@ -4,7 +4,6 @@
 
 use anyhow::{Context, Result};
 use std::path::Path;
-use std::process::Command;
 
 /// The features a generated crate declares (its `[features]` table, `default` aside).
 pub fn declared(manifest: &Path) -> Result<Vec<String>> {
@@ -39,10 +38,8 @@ pub fn clippy(
     package: &str,
     features: Option<&[String]>,
 ) -> Result<Result<(), String>> {
-    let mut cmd = Command::new(env!("CARGO"));
-    cmd.current_dir(workspace)
-        .env("CARGO_TARGET_DIR", target)
-        .args(["clippy", "--quiet", "-p", package]);
+    let mut cmd = crate::scratch::cargo(workspace, target);
+    cmd.args(["clippy", "--quiet", "-p", package]);
     if let Some(f) = features {
         cmd.arg("--no-default-features");
         if !f.is_empty() {

@@ -12,6 +12,7 @@ pub mod fuzz;
 pub mod litellm;
 pub mod live;
 pub mod openapi_jsonschema;
+pub mod scratch;
 pub mod streaming_bench;
 pub mod tool_tests;
 pub mod wide;
@@ -41,6 +42,14 @@ pub fn cargo_tool(root: &Path, krate: &str, version: &str, fast: bool) -> Result
     }
     println!("installing {krate} {version} into .tools/{krate}");
     let mut install = std::process::Command::new(env!("CARGO"));
+    // The compiler beside this cargo: run outside `cargo` (CI starts `xtask tools`
+    // as a program), rustup's `rustc` would pick the toolchain of each package's
+    // folder, and a crate that names nightly there was built by another compiler
+    // than its dependencies (E0514).
+    let rustc = Path::new(env!("CARGO")).with_file_name("rustc");
+    if rustc.exists() {
+        install.env("RUSTC", rustc);
+    }
     if fast {
         install
             .env("CARGO_PROFILE_RELEASE_LTO", "false")

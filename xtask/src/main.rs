@@ -84,9 +84,15 @@ enum Command {
         #[arg(long, default_value_t = 8)]
         features_sample: usize,
         /// Also build the program (crate feature `cli`) of this many crates, the
-        /// one with the most operations first, and check its `--help` (0: none).
-        #[arg(long, default_value_t = 3)]
+        /// one with the most operations (up to 200 without `--full`) first, and
+        /// check its `--help` (0: none).
+        #[arg(long, default_value_t = 2)]
         cli_sample: usize,
+        /// Let the program sample start with the largest crate of all (GitHub's,
+        /// 767 operations: minutes of building) rather than the largest of up to
+        /// 200 operations.
+        #[arg(long)]
+        full: bool,
     },
     /// The Console Connect crate and the crate of `tests/specs/crate_words.yaml`
     /// compile clippy-clean with every feature alone, with none and with all
@@ -179,6 +185,10 @@ enum Command {
     /// Install the tools some tests need (cargo-semver-checks, oidc-provider) and
     /// run those tests, which a plain `cargo test` lists as ignored.
     ToolTests,
+    /// Install every pinned tool the CI steps after `cargo test` use (Prism,
+    /// json-schema-faker, oidc-provider, LiteLLM, Chroma, cargo-semver-checks)
+    /// into `.tools/`; CI runs it in the background while it builds.
+    Tools,
     /// Report a document's problems without generating.
     Validate {
         path: PathBuf,
@@ -214,12 +224,16 @@ fn main() -> ExitCode {
             no_check,
             features_sample,
             cli_sample,
+            full,
         } => xtask::corpus::run(
             &xtask::workspace_root(),
             paths,
             !no_check,
             features_sample,
-            cli_sample,
+            xtask::corpus::ProgramSample {
+                count: cli_sample,
+                largest: full,
+            },
         ),
         Command::Fuzz { target, seconds } => {
             xtask::fuzz::run(&xtask::workspace_root(), &target, seconds)
@@ -248,6 +262,7 @@ fn main() -> ExitCode {
         Command::Contract => xtask::contract::run(&xtask::workspace_root()),
         Command::Features => xtask::features::run(&xtask::workspace_root()),
         Command::ToolTests => xtask::tool_tests::run(&xtask::workspace_root()),
+        Command::Tools => xtask::tool_tests::install(&xtask::workspace_root()),
         Command::Litellm => xtask::litellm::run(&xtask::workspace_root()),
         Command::ApiDiff { base } => api_diff(base),
         Command::Conformance {

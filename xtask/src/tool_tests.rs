@@ -30,6 +30,48 @@ pub const TESTS: &[(&str, &str)] = &[
     ),
 ];
 
+/// `cargo xtask tools`: installs every pinned tool that the CI steps after
+/// `cargo test` use, each skipped when present: Prism and json-schema-faker
+/// (npm; `contract`, `conformance`), oidc-provider (npm; `tool-tests`),
+/// LiteLLM and Chroma (pip; `litellm`, `live chroma`), and last
+/// cargo-semver-checks (`api-diff`, `tool-tests`), minutes of building from
+/// source. CI starts it in the background at the lowest priority when it
+/// begins, so that the downloads and that build use the time the cores would
+/// otherwise idle (single-threaded steps, test servers starting), and waits for
+/// it before `api-diff`. Every command also installs what it needs itself.
+pub fn install(root: &Path) -> Result<()> {
+    let started = std::time::Instant::now();
+    crate::contract::npm_tool(
+        root,
+        "prism",
+        "@stoplight/prism-cli",
+        crate::contract::PRISM_VERSION,
+        "prism",
+    )?;
+    crate::contract::npm_tool(
+        root,
+        "jsf",
+        "json-schema-faker",
+        crate::conformance::FAKER_VERSION,
+        "",
+    )?;
+    let status = Command::new("bash")
+        .arg(root.join("tests/oauth/install"))
+        .status()
+        .context("running tests/oauth/install")?;
+    if !status.success() {
+        bail!("tests/oauth/install failed (it needs npm)");
+    }
+    crate::litellm::install(root)?;
+    crate::live::CHROMA.install(root)?;
+    crate::api_diff::semver_checks_tool(root)?;
+    println!(
+        "tools: installed (or present) in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 /// Installs the tools, then runs the ignored tests of [`TESTS`]; fails unless
 /// each file ran at least one test and none failed.
 pub fn run(root: &Path) -> Result<()> {

@@ -1,12 +1,18 @@
 // The Console Connect models as a consumer uses them.
 use consoleconnect::types::{
-    ClassOfService, CreateLayer2ConnectionRequest, CreatePortOrderRequest, DurationUnit, PaymentType, PortOrder,
-    PortOrderStatus,
+    ClassOfService, CreateLayer2ConnectionRequest, CreatePortOrderRequest, DurationUnit,
+    PaymentType, PortOrder, PortOrderStatus,
 };
 
 fn main() {
     // Build a request with its required members, then set optional ones.
-    let mut order = CreatePortOrderRequest::new("demodatacenter", 1000, "Demo Port", PaymentType::Invoice, DurationUnit::Y);
+    let mut order = CreatePortOrderRequest::new(
+        "demodatacenter",
+        1000,
+        "Demo Port",
+        PaymentType::Invoice,
+        DurationUnit::Y,
+    );
     order.bundle_cross_connect = Some(true);
     let json = serde_json::to_value(&order).unwrap();
     assert_eq!(json["paymentType"], "invoice");
@@ -21,7 +27,8 @@ fn main() {
     assert_eq!(serde_json::to_value(&novel).unwrap(), "paused");
 
     // Responses: optional members are `Option`, nullable ones `Option<Option<_>>`.
-    let decoded: PortOrder = serde_json::from_str(r#"{"id": "1", "status": "done", "cancelledAt": null}"#).unwrap();
+    let decoded: PortOrder =
+        serde_json::from_str(r#"{"id": "1", "status": "done", "cancelledAt": null}"#).unwrap();
     match decoded.status {
         Some(PortOrderStatus::Done) => {}
         other => panic!("{other:?}"),
@@ -33,5 +40,8 @@ fn main() {
     assert_eq!(serde_json::to_value(&l2).unwrap()["type"], "LAYER2");
     l2.class_of_service = Some(ClassOfService::Silver);
     l2.evergreen = Some(true);
-    assert_eq!(serde_json::to_value(&l2).unwrap()["classOfService"], "SILVER");
+    assert_eq!(
+        serde_json::to_value(&l2).unwrap()["classOfService"],
+        "SILVER"
+    );
 }
