@@ -14,21 +14,26 @@ use crate::support::{Args, Called, Caller};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use serde_json::json;
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Mutex;
 
 /// One operation's call, as the generated `call` function returns it.
 pub type Call<'a> = Pin<Box<dyn Future<Output = Result<Called, String>> + 'a>>;
 
-/// The last request and response that went through the proxy.
-static LAST: Mutex<Option<serde_json::Value>> = Mutex::new(None);
+thread_local! {
+    /// The last request and response that went through this thread's proxy. Per
+    /// thread, not per process: a driver's runtime is current-thread, so its proxy
+    /// and its calls run on the thread that calls it, and two drivers on two
+    /// threads (the tests crate runs its tests in parallel) never read each other's.
+    static LAST: RefCell<Option<serde_json::Value>> = const { RefCell::new(None) };
+}
 
 /// The outcome of `send().await`, with the exchange the proxy recorded.
 pub fn called<T, E: std::fmt::Debug>(
     result: Result<api::ResponseValue<T>, api::Error<E>>,
 ) -> Called {
-    let exchange = LAST.lock().map(|mut l| l.take()).unwrap_or_default();
+    let exchange = LAST.with(|l| l.borrow_mut().take());
     let (status, outcome, error) = match &result {
         Ok(r) => (Some(r.status().as_u16()), "ok", None),
         Err(e) => {
@@ -169,7 +174,7 @@ async fn forward(
         Ok(r) => r,
         Err(e) => {
             exchange["proxy_error"] = json!(e.to_string());
-            *LAST.lock().expect("not poisoned") = Some(exchange);
+            LAST.with(|l| *l.borrow_mut() = Some(exchange));
             let mut bad = hyper::Response::new(Full::new(Bytes::new()));
             *bad.status_mut() = hyper::StatusCode::BAD_GATEWAY;
             return Ok(bad);
@@ -181,7 +186,7 @@ async fn forward(
     exchange["status"] = json!(status.as_u16());
     exchange["response_type"] = json!(content_type(&headers));
     exchange["response_body"] = json!(String::from_utf8_lossy(&bytes));
-    *LAST.lock().expect("not poisoned") = Some(exchange);
+    LAST.with(|l| *l.borrow_mut() = Some(exchange));
     let mut back = hyper::Response::new(Full::new(bytes));
     *back.status_mut() = status;
     for (name, value) in &headers {
