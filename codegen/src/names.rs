@@ -150,8 +150,9 @@ impl Namespace {
     /// Returns `candidate` or, if taken, `candidate2`, `candidate3`, … (compared without
     /// case, so that two names never differ only in case).
     pub fn claim(&mut self, candidate: &str) -> String {
-        if !self.is_taken(candidate) {
-            self.reserve(candidate);
+        let lower = candidate.to_ascii_lowercase();
+        if !self.taken.contains(&lower) {
+            self.taken.insert(lower);
             return candidate.to_string();
         }
         let sep = if candidate.ends_with(|c: char| c.is_ascii_digit()) {
@@ -159,19 +160,24 @@ impl Namespace {
         } else {
             ""
         };
-        let start = self
-            .next
-            .get(&candidate.to_ascii_lowercase())
-            .copied()
-            .unwrap_or(2);
-        let (n, name) = (start..)
-            .map(|n| (n, format!("{candidate}{sep}{n}")))
-            .find(|(_, name)| !self.is_taken(name))
+        let start = self.next.get(&lower).copied().unwrap_or(2);
+        // Digits and `_` have no case: the lower-case key of a numbered name is
+        // the lower-case candidate with the same suffix.
+        let (n, key) = (start..)
+            .map(|n| (n, format!("{lower}{sep}{n}")))
+            .find(|(_, key)| !self.taken.contains(key))
             // tidy: allow-panic (the numbers never run out; finitely many names are taken)
             .expect("an unused numbered name always exists");
-        self.reserve(&name);
-        self.next.insert(candidate.to_ascii_lowercase(), n + 1);
-        name
+        self.taken.insert(key);
+        self.next.insert(lower, n + 1);
+        format!("{candidate}{sep}{n}")
+    }
+
+    /// Claims `candidate` as it is if no name equal to it without case is taken.
+    pub fn claim_unchanged(&mut self, candidate: &str) -> Option<String> {
+        self.taken
+            .insert(candidate.to_ascii_lowercase())
+            .then(|| candidate.to_string())
     }
 }
 
@@ -214,5 +220,10 @@ mod tests {
         assert_eq!(ns.claim("v1"), "v1_2");
         let mut types = Namespace::for_types();
         assert_eq!(types.claim("Option"), "Option2");
+        assert_eq!(types.claim_unchanged("Value"), Some("Value".to_string()));
+        assert_eq!(types.claim_unchanged("VALUE"), None);
+        assert_eq!(types.claim("VALUE"), "VALUE2");
+        assert_eq!(types.claim("value"), "value3");
+        assert!(types.is_taken("value2") && types.is_taken("Value3"));
     }
 }

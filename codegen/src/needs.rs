@@ -14,6 +14,9 @@ pub struct Needs {
     pub bytes: bool,
     /// Models (structs, enums): the runtime's deserialisation helpers.
     pub models: bool,
+    /// An enum wide enough to list its values in a table
+    /// ([`crate::types::WIDE_ENUM`]): the runtime's lookups in it.
+    pub enum_tables: bool,
     /// The document has operations, so the crate has a client.
     pub client: bool,
     pub path_params: bool,
@@ -55,7 +58,10 @@ impl Needs {
                         types.push(extra);
                     }
                 }
-                TypeKind::Enum(_) => needs.models = true,
+                TypeKind::Enum(e) => {
+                    needs.models = true;
+                    needs.enum_tables |= e.variants.len() > crate::types::WIDE_ENUM;
+                }
                 TypeKind::Union(u) => {
                     needs.models = true;
                     types.extend(u.variants.iter().map(|v| &v.ty))

@@ -74,6 +74,7 @@ pub const MODULES: &[Module] = &[
     ),
     module!("datetime", [], ["serde", "chrono"]),
     module!("de", [], ["serde", "serde_json"]),
+    module!("enum_table", [], []),
     module!("error", ["auth", "raw"], ["reqwest"]),
     module!(
         "form",
@@ -177,6 +178,7 @@ pub fn modules(needs: &Needs) -> Vec<&'static Module> {
     want(needs.uuid, &["uuid_text"]);
     want(needs.base64, &["base64_text"]);
     want(needs.models, &["de", "members"]);
+    want(needs.enum_tables, &["enum_table"]);
     want(
         needs.client,
         &[

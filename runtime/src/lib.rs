@@ -21,6 +21,7 @@ pub mod cli_lines;
 pub mod cli_stream;
 pub mod datetime;
 pub mod de;
+pub mod enum_table;
 pub mod error;
 pub mod form;
 pub mod hook;

@@ -148,6 +148,47 @@ fn enums_are_distinct_printable_and_forward_compatible() {
     let _: Option<MaybeColour> = holder.colour.flatten();
 }
 
+/// Enums wider than `codegen::types::WIDE_ENUM` list their values in one table
+/// looked up both ways: every value decodes to its own variant and back, in every
+/// direction the narrow ones offer, and unknown values are kept.
+#[test]
+fn wide_enums_look_every_value_up_both_ways() {
+    use enums::types::{Wide, WideNumbers};
+    let mut seen = std::collections::BTreeSet::new();
+    for i in 0..128 {
+        let wire = format!("w-{i}");
+        let v: Wide = round_trip(json!(wire));
+        assert!(!matches!(v, Wide::Unknown(_)), "{wire}");
+        assert_eq!(v.as_str(), wire);
+        assert_eq!(v.to_string(), wire);
+        assert_eq!(wire.parse::<Wide>().unwrap(), v);
+        assert!(
+            seen.insert(format!("{v:?}")),
+            "{wire} has a variant of its own"
+        );
+    }
+    assert_eq!(Wide::from("w-127"), Wide::W127);
+    assert_eq!(Wide::W0.as_str(), "w-0");
+    assert_ne!(Wide::from("ASC"), Wide::from("asc"));
+    assert_eq!(Wide::from("asc").as_str(), "asc");
+    assert_eq!(Wide::from("ASC").as_str(), "ASC");
+    assert_eq!(Wide::default(), Wide::W5, "the documented default");
+    for other in ["w-128", "W-0", "", "w-0 "] {
+        let v: Wide = round_trip(json!(other));
+        assert_eq!(v, Wide::Unknown(other.into()));
+        assert_eq!(v.as_str(), other);
+    }
+    for i in 0..130 {
+        let n = i * 7 - 300;
+        let v: WideNumbers = round_trip(json!(n));
+        assert!(!matches!(v, WideNumbers::Unknown(_)), "{n}");
+        assert_eq!(v.as_i64(), n);
+        assert_eq!(n.to_string().parse::<WideNumbers>().unwrap(), v);
+    }
+    assert_eq!(WideNumbers::from(-300), WideNumbers::ValueMinus300);
+    assert_eq!(round_trip::<WideNumbers>(json!(2)), WideNumbers::Unknown(2));
+}
+
 #[test]
 fn discriminated_unions_follow_the_tag_and_its_mapping() {
     use comp::types::{Cat, Pet};

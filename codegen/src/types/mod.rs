@@ -197,6 +197,12 @@ pub enum FieldShape {
     Flatten,
 }
 
+/// Enums of more values than this list them once, in a table the runtime looks
+/// up both ways (`runtime/src/enum_table.rs`), instead of in two `match`es: an
+/// enum of 200,000 values printed three times took most of its generation time.
+/// Below it, the matches read better and need no runtime module.
+pub const WIDE_ENUM: usize = 128;
+
 #[derive(Debug, Clone)]
 pub struct EnumDef {
     pub repr: EnumRepr,

@@ -69,13 +69,7 @@ impl TypeEmitter<'_> {
                 let mut out = TokenStream::new();
                 for v in &e.variants[r] {
                     let vname = ident(&v.name);
-                    let wire = match (&v.value, repr) {
-                        (serde_json::Value::String(s), EnumRepr::String) => quote!(#s),
-                        (val, _) => {
-                            let n = Literal::i64_unsuffixed(val.as_i64().unwrap_or_default());
-                            quote!(#n)
-                        }
-                    };
+                    let wire = wire_literal(&v.value, repr);
                     out.extend(if to_wire {
                         quote!(Self::#vname => #wire,)
                     } else {
@@ -170,8 +164,22 @@ impl TypeEmitter<'_> {
                 }
             }
         };
+        let decl = Part::Pieced(Pieced::new(vec![variants], decl));
+        let rest = Part::Tokens({
+            let (name, _, cfg) = common();
+            Self::enum_impls(&name, repr, &cfg)
+        });
+        if n > WIDE_ENUM {
+            let (name, unknown, cfg) = common();
+            return vec![
+                decl,
+                Part::Pieced(Self::enum_table(e, common)),
+                Part::Tokens(Self::table_from_wire(&name, &unknown, repr, &cfg)),
+                rest,
+            ];
+        }
         vec![
-            Part::Pieced(Pieced::new(vec![variants], decl)),
+            decl,
             Part::Pieced(Pieced::new(
                 vec![List::new(ListKind::Arms, n, arms(true))],
                 to_wire,
@@ -180,11 +188,93 @@ impl TypeEmitter<'_> {
                 vec![List::new(ListKind::Arms, n, arms(false))],
                 from_wire,
             )),
-            Part::Tokens({
-                let (name, _, cfg) = common();
-                Self::enum_impls(&name, repr, &cfg)
-            }),
+            rest,
         ]
+    }
+
+    /// A wide enum's table of `(variant, wire value)`, in the order of the
+    /// variants, and `as_str` (or `as_i64`) looking a variant up in it: each value
+    /// is printed once here instead of once per `match` (see [`WIDE_ENUM`]).
+    fn enum_table<'s>(
+        e: &'s EnumDef,
+        common: impl Fn() -> (proc_macro2::Ident, proc_macro2::Ident, TokenStream) + Sync + 's,
+    ) -> Pieced<'s> {
+        let repr = e.repr;
+        let rows = List::new(
+            ListKind::Commas,
+            e.variants.len(),
+            move |r: Range<usize>| {
+                let mut out = TokenStream::new();
+                for v in &e.variants[r] {
+                    let vname = ident(&v.name);
+                    let wire = wire_literal(&v.value, repr);
+                    out.extend(quote!((Self::#vname, #wire),));
+                }
+                out
+            },
+        );
+        Pieced::new(vec![rows], move |slots| {
+            let (name, unknown, cfg) = common();
+            let rows = &slots[0];
+            let (held, method, kept) = match repr {
+                EnumRepr::String => (quote!(&'static str), quote!(as_str), quote!(value)),
+                EnumRepr::Integer => (quote!(i64), quote!(as_i64), quote!(*value)),
+            };
+            let returns = match repr {
+                EnumRepr::String => quote!(&str),
+                EnumRepr::Integer => quote!(i64),
+            };
+            quote! {
+                #cfg
+                impl #name {
+                    /// Every listed value and its wire value, in the order of the variants.
+                    const VALUES: &'static [(Self, #held)] = &[#rows];
+
+                    /// The value as it appears on the wire.
+                    pub fn #method(&self) -> #returns {
+                        match self {
+                            Self::#unknown(value) => #kept,
+                            known => super::runtime::enum_wire(Self::VALUES, known).unwrap_or_default(),
+                        }
+                    }
+                }
+            }
+        })
+    }
+
+    /// `From<&str>` (or `From<i64>`) of a wide enum: the value looked up in its table.
+    fn table_from_wire(
+        name: &proc_macro2::Ident,
+        unknown: &proc_macro2::Ident,
+        repr: EnumRepr,
+        cfg: &TokenStream,
+    ) -> TokenStream {
+        let (wire, key, known, keep) = match repr {
+            EnumRepr::String => (
+                quote!(&str),
+                quote!(value),
+                quote!(known.clone()),
+                quote!(super::runtime::unknown_str(value)),
+            ),
+            EnumRepr::Integer => (
+                quote!(i64),
+                quote!(&value),
+                quote!(*known),
+                quote!(super::runtime::unknown_int(value)),
+            ),
+        };
+        quote! {
+            #cfg
+            impl From<#wire> for #name {
+                fn from(value: #wire) -> Self {
+                    static INDEX: super::runtime::EnumIndex = super::runtime::EnumIndex::new();
+                    match INDEX.find(Self::VALUES, #key) {
+                        Some(known) => #known,
+                        None => Self::#unknown(#keep),
+                    }
+                }
+            }
+        }
     }
 
     /// The impls of an enum that do not list its values.
@@ -252,6 +342,17 @@ impl TypeEmitter<'_> {
                     }
                 }
             },
+        }
+    }
+}
+
+/// A value as a literal: a string, or an integer.
+fn wire_literal(value: &serde_json::Value, repr: EnumRepr) -> TokenStream {
+    match (value, repr) {
+        (serde_json::Value::String(s), EnumRepr::String) => quote!(#s),
+        (val, _) => {
+            let n = Literal::i64_unsuffixed(val.as_i64().unwrap_or_default());
+            quote!(#n)
         }
     }
 }

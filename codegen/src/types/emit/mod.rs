@@ -230,6 +230,38 @@ mod tests {
         }
     }
 
+    /// Past `WIDE_ENUM` values an enum prints each value once in its impls (a
+    /// table), not once per `match`; at `WIDE_ENUM` it keeps the matches.
+    #[test]
+    fn wide_enums_print_each_value_once_in_a_table() {
+        let values = |n: usize| (0..n).map(|i| format!("v-{i}")).collect::<Vec<_>>();
+        let r = resolve(
+            json!({
+                "Wide": {"type": "string", "enum": values(crate::types::WIDE_ENUM + 1)},
+                "Narrow": {"type": "string", "enum": values(crate::types::WIDE_ENUM)}
+            }),
+            json!({}),
+        );
+        let emitter = TypeEmitter::new(&r.space);
+        let wide = printed(&r, &emitter, "Wide");
+        for needle in [
+            "const VALUES: &'static [(Self, &'static str)] = &[",
+            "(Self::V0, \"v-0\"),",
+            "(Self::V128, \"v-128\"),",
+            "super::runtime::enum_wire(Self::VALUES, known)",
+            "match INDEX.find(Self::VALUES, value)",
+        ] {
+            assert!(wide.contains(needle), "{needle}\n{wide}");
+        }
+        for i in 0..=crate::types::WIDE_ENUM {
+            assert_eq!(wide.matches(&format!("\"v-{i}\"")).count(), 1, "v-{i}");
+        }
+        assert!(!wide.contains("=> Self::V"), "{wide}");
+        let narrow = printed(&r, &emitter, "Narrow");
+        assert!(narrow.contains("\"v-0\" => Self::V0,"), "{narrow}");
+        assert!(!narrow.contains("VALUES"), "{narrow}");
+    }
+
     /// A value called `Unknown` takes the plain name, so the catch-all becomes
     /// `Unknown2`, and the doc names that variant (issue #24, B3).
     #[test]
@@ -300,7 +332,8 @@ mod tests {
             let id = r.space.defs.iter().position(|d| d.name == name).unwrap();
             let whole = crate::output::format_chunk(emitter.emit_ids(&[id]), "test").unwrap();
             let pieced = crate::pieces::format_parts(emitter.emit_parts(&[id]), "test").unwrap();
-            assert!(whole.matches(" => ").count() > 2 * n, "{name}");
+            // Wide: one row of its table per value (see `WIDE_ENUM`).
+            assert_eq!(whole.matches("\n        (Self::").count(), n, "{name}");
             assert_eq!(pieced, whole, "{name}");
         }
     }

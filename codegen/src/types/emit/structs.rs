@@ -9,6 +9,10 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use std::ops::Range;
 
+/// Required members `new`'s documentation names one by one; past this many it
+/// gives their number (a struct of 40,000 members has a `new` of 13,000).
+const LISTED_ARGS: usize = 128;
+
 impl TypeEmitter<'_> {
     fn field_type(&self, f: &Field) -> TokenStream {
         let ty = self.ty(&f.ty);
@@ -195,13 +199,25 @@ impl TypeEmitter<'_> {
             }
             let mut ndoc_text = if arg_docs.is_empty() {
                 "A value with the members that must always be present.".to_string()
+            } else if arg_docs.len() > LISTED_ARGS {
+                // Printed with every piece of a wide struct's `new`: not a list as
+                // long as the struct.
+                format!(
+                    "A value with the {} required members, in the order of the fields. The others are unset.",
+                    arg_docs.len()
+                )
             } else {
                 format!(
                     "A value with the required members, in this order: {}. The others are unset.",
                     arg_docs.join(", ")
                 )
             };
-            if !fixed_docs.is_empty() {
+            if fixed_docs.len() > LISTED_ARGS {
+                ndoc_text.push_str(&format!(
+                    " {} members can only take one value each and are set to it.",
+                    fixed_docs.len()
+                ));
+            } else if !fixed_docs.is_empty() {
                 ndoc_text.push_str(&format!(
                     " {} can only take one value and is set to it.",
                     fixed_docs.join(", ")

@@ -82,10 +82,12 @@ impl<'d> Resolver<'d> {
         let mut variants: Vec<EnumVariant> = Vec::new();
         // Values seen (by JSON text) and variants by lower-case name: looked up
         // per value, so an enum of 200,000 values stays linear.
-        let mut seen: HashSet<String> = HashSet::with_capacity(shape.enumeration.len());
+        // Every value is a string or every one an integer: either is its own key.
+        let mut seen: HashSet<(Option<&str>, Option<i64>)> =
+            HashSet::with_capacity(shape.enumeration.len());
         let mut by_name: HashMap<String, usize> = HashMap::new();
         for (i, value) in shape.enumeration.iter().enumerate() {
-            if value.is_null() || !seen.insert(value.to_string()) {
+            if value.is_null() || !seen.insert((value.as_str(), value.as_i64())) {
                 continue;
             }
             let base = match (names_ext.and_then(|n| n[i].as_str()), value) {
@@ -101,14 +103,15 @@ impl<'d> Resolver<'d> {
                     }
                 }
             };
-            let name = match value.as_str() {
-                Some(raw) if ns.is_taken(&base) => {
+            let name = match (ns.claim_unchanged(&base), value.as_str()) {
+                (Some(name), _) => name,
+                (None, Some(raw)) => {
                     let other = by_name
                         .get(&base.to_ascii_lowercase())
                         .and_then(|&v| variants[v].value.as_str());
                     collision_name(&base, raw, other, &mut ns)
                 }
-                _ => ns.claim(&base),
+                (None, None) => ns.claim(&base),
             };
             by_name
                 .entry(name.to_ascii_lowercase())
