@@ -1871,7 +1871,7 @@ mod runtime {
                             .get(i)
                             .map_or(
                                 std::cmp::Ordering::Greater,
-                                |(_, key)| key.borrow().cmp(value),
+                                |(_, key)| { key.borrow().cmp(value) },
                             )
                     })
                     .ok()?;
