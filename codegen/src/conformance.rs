@@ -2,6 +2,23 @@
 //! `main.rs` that decodes and re-encodes values as the Rust types of given
 //! schemas, and calls each operation with arguments given as JSON. The fixed part
 //! of the driver (its line protocol) is `xtask/src/conformance/support.rs`.
+//!
+//! Beside it, the rest of conformance that needs no tool: the cases a document
+//! carries (`cases`), when a value came back unchanged (`compare`), how answers
+//! are judged (`judge`) and the report (`report`). `xtask` runs the processes.
+
+mod cases;
+mod compare;
+mod judge;
+mod report;
+
+pub use cases::{Example, at, examples, is_json, named_schemas};
+pub use compare::json_diff;
+pub use judge::{
+    Row, Validate, arguments, fragment, is_base64, judge_call, judge_round_trip, push_note,
+    response_schema, summary, verdict,
+};
+pub use report::{RunInfo, table};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::names::ident;

@@ -9,6 +9,7 @@
 //! Modules are private unless `xtask`, the tests or the fuzz targets use them,
 //! so that rustc reports what nothing uses.
 
+pub mod api_diff;
 mod assemble;
 mod client;
 mod commands;
@@ -18,6 +19,7 @@ mod docs;
 mod features;
 mod http;
 mod inline;
+pub mod json_schema;
 mod limits;
 pub mod load;
 mod names;

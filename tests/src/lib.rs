@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 pub mod fault_server;
 pub mod oauth_server;
-pub use xtask::openapi_jsonschema;
+pub use codegen::json_schema;
 
 /// The workspace root (the directory holding `spec/`, `generated/`, `tests/`).
 pub fn workspace_root() -> PathBuf {
@@ -25,7 +25,7 @@ pub fn examples_dir() -> PathBuf {
     workspace_root().join("spec").join("examples")
 }
 
-pub use xtask::conformance::json_diff;
+pub use codegen::conformance::json_diff;
 
 // The fixed parts of `cargo xtask conformance`'s drivers, compiled here against the
 // Console Connect crate so they are built, linted and tested like any module.

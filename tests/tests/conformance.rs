@@ -2,6 +2,12 @@
 //! calls.rs`, compiled by the tests crate against the Console Connect crate): what
 //! it makes of each answer a Prism mock can give.
 
+// The drivers' line protocol again, for its own unit tests: they run here, as the
+// tests crate's library is not built as a test harness (tests/Cargo.toml).
+#[allow(dead_code)]
+#[path = "../../xtask/src/conformance/support.rs"]
+mod protocol;
+
 use consoleconnect::{Client, RetryPolicy};
 use consoleconnect_tests::calls::{called, prism_error, request_errors};
 use consoleconnect_tests::support::Called;

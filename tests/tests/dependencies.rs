@@ -1,9 +1,12 @@
 //! The generated crate's manifest against what Cargo resolves for it: the
 //! `rust-version` it declares covers every dependency's own, the runtime crate
 //! of this workspace (compiled and tested here) asks for the same versions the
-//! generated crates get, and no crate is compiled twice on this platform.
+//! generated crates get, and no crate is compiled twice on this platform. And
+//! the workspace's own: `cargo xtask` builds its dependencies with the features
+//! `cargo test --workspace` builds them with.
 
 use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
 fn cargo(args: &[&str]) -> String {
@@ -202,4 +205,50 @@ fn each_tls_feature_brings_its_own_tls_and_no_other() {
             assert!(!names.contains(p), "{tls:?}: {p} present\n{tree}");
         }
     }
+}
+
+/// Every package of `cargo tree ARGS` with each set of features it is built
+/// with (a derive macro's dependencies and the code's own can differ).
+fn features(args: &[&str]) -> BTreeMap<String, BTreeSet<String>> {
+    let mut all = vec!["tree", "--locked", "--prefix", "none", "-f", "{p} {f}"];
+    all.extend_from_slice(args);
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for line in cargo(&all).lines() {
+        let line = line.trim_end_matches(" (*)");
+        let Some((package, features)) = line.rsplit_once(' ') else {
+            continue;
+        };
+        let name: Vec<&str> = package.split(' ').take(2).collect();
+        out.entry(name.join(" "))
+            .or_default()
+            .insert(features.to_string());
+    }
+    out
+}
+
+/// `cargo xtask` (`cargo run -p xtask`) resolves the features of xtask's
+/// dependencies without the rest of the workspace. Where it resolved fewer than
+/// `cargo test --workspace` does, the first `cargo test` after `cargo xtask
+/// codegen` built the generator and everything below it again; `xtask/Cargo.toml`
+/// asks for the rest (its feature pins).
+#[test]
+fn xtask_alone_builds_its_dependencies_as_the_workspace_does() {
+    let alone = features(&["-p", "xtask", "-e", "normal,build"]);
+    let workspace = features(&["--workspace", "-e", "normal,build,dev"]);
+    assert!(alone.contains_key("codegen v0.1.0"), "{alone:?}");
+    let differ: Vec<String> = alone
+        .iter()
+        .filter(|(package, set)| workspace.get(*package) != Some(*set))
+        .map(|(package, set)| {
+            format!(
+                "{package}: xtask alone {set:?}, the workspace {:?}",
+                workspace.get(package)
+            )
+        })
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "pin these features in xtask/Cargo.toml:\n{}",
+        differ.join("\n")
+    );
 }

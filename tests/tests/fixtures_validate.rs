@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use consoleconnect_tests::openapi_jsonschema::{close_objects, standalone_schema};
+use consoleconnect_tests::json_schema::{close_objects, standalone_schema};
 use consoleconnect_tests::{examples_dir, spec_path};
 use serde_json::{Value, json};
 

@@ -11,7 +11,6 @@ pub mod fsutil;
 pub mod fuzz;
 pub mod litellm;
 pub mod live;
-pub mod openapi_jsonschema;
 pub mod scratch;
 pub mod streaming_bench;
 pub mod tool_tests;

@@ -334,7 +334,7 @@ fn conformance(
         report: report.or_else(|| default_run.then(|| root.join("bench/conformance.md"))),
     };
     let rows = xtask::conformance::run(&root, &options)?;
-    xtask::conformance::verdict(&rows)
+    xtask::conformance::verdict(&rows).map_err(anyhow::Error::msg)
 }
 
 fn read_spec(path: &Path) -> Result<String> {

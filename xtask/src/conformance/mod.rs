@@ -12,12 +12,13 @@
 //!    the document: Prism must find no violation in any request.
 //!
 //! The table goes to stdout and `bench/conformance.md`.
+//!
+//! Here: writing and building the crates, running json-schema-faker, Prism and
+//! the drivers. What the document carries, how answers count and the table are
+//! `codegen::conformance`, tested there.
 
-pub mod cases;
-pub mod compare;
-mod report;
-
-pub use compare::json_diff;
+pub use codegen::conformance::{Row, json_diff, verdict};
+use codegen::conformance::{Validate, is_base64};
 
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
@@ -45,48 +46,6 @@ pub struct Options {
     pub report: Option<PathBuf>,
 }
 
-/// One document's results.
-#[derive(Debug, Default, Clone)]
-pub struct Row {
-    pub document: String,
-    pub problem: Option<String>,
-    pub examples_valid: usize,
-    pub examples_invalid: usize,
-    pub examples_untyped: usize,
-    pub examples_decoded: usize,
-    pub examples_exact: usize,
-    pub synthetic_valid: usize,
-    pub synthetic_invalid: usize,
-    pub synthetic_decoded: usize,
-    pub synthetic_exact: usize,
-    pub faker_failures: usize,
-    pub operations: usize,
-    pub called: usize,
-    pub violations: usize,
-    pub undecoded_responses: usize,
-    /// Responses Prism made from the document that break the document's own schema.
-    pub invalid_answers: usize,
-    /// Requests Prism rejects because the document contradicts itself.
-    pub document_faults: usize,
-    /// Calls whose valid arguments did not decode as the parameters' types.
-    pub argument_failures: usize,
-    /// Operations not called: no valid value for a required argument.
-    pub not_called: usize,
-    /// Calls Prism could not answer (the document defines no response).
-    pub unanswered: usize,
-    /// What is not a failure but a reader should know (for the report).
-    pub notes: Vec<String>,
-    pub prism: Option<String>,
-    /// The first failures of each kind, for the report.
-    pub failures: Vec<String>,
-    pub invalid_examples: Vec<String>,
-    pub faker_errors: Vec<String>,
-    pub invalid_synthetic: Vec<String>,
-    /// Where the time went.
-    pub phases: Vec<String>,
-    pub seconds: f64,
-}
-
 /// A document prepared for checking: its crate and driver written.
 struct Prepared {
     name: String,
@@ -94,7 +53,7 @@ struct Prepared {
     raw: Value,
     driver: codegen::conformance::Driver,
     pointers: Vec<String>,
-    examples: Vec<cases::Example>,
+    examples: Vec<codegen::conformance::Example>,
     synthetic_targets: Vec<String>,
     param_targets: Vec<String>,
 }
@@ -196,7 +155,7 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Row>> {
                         row.problem = Some(format!("{e:#}"));
                     }
                     row.seconds = started.elapsed().as_secs_f64();
-                    println!("{}", summary(&row));
+                    println!("{}", codegen::conformance::summary(&row));
                     checked.lock().expect("no check panicked").push(row);
                 }
             });
@@ -204,68 +163,21 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Row>> {
     });
     rows.extend(checked.into_inner().expect("no check panicked"));
     rows.sort_by(|a, b| a.document.cmp(&b.document));
-    let report = report::table(&rows, options);
+    let report = codegen::conformance::table(
+        &rows,
+        &codegen::conformance::RunInfo {
+            samples: options.samples,
+            seed: options.seed,
+            faker_version: FAKER_VERSION,
+            prism_version: options.prism.then_some(crate::contract::PRISM_VERSION),
+        },
+    );
     println!("\n{report}");
     if let Some(path) = &options.report {
         std::fs::write(path, &report).with_context(|| format!("writing {}", path.display()))?;
         println!("written to {}", path.display());
     }
     Ok(rows)
-}
-
-/// Whether the results meet the bar CI holds them to: every valid example and
-/// every valid synthetic instance decodes, examples come back exactly, and no
-/// request breaks the document. What fails is listed.
-pub fn verdict(rows: &[Row]) -> Result<()> {
-    let mut problems = Vec::new();
-    for r in rows {
-        if let Some(p) = &r.problem {
-            problems.push(format!("{}: {p}", r.document));
-        }
-        if r.examples_decoded < r.examples_valid || r.examples_exact < r.examples_decoded {
-            problems.push(format!(
-                "{}: {} of {} valid examples decode, {} round-trip exactly",
-                r.document, r.examples_decoded, r.examples_valid, r.examples_exact
-            ));
-        }
-        if r.synthetic_decoded < r.synthetic_valid {
-            problems.push(format!(
-                "{}: {} of {} valid synthetic instances decode",
-                r.document, r.synthetic_decoded, r.synthetic_valid
-            ));
-        }
-        if r.argument_failures > 0 {
-            problems.push(format!(
-                "{}: {} call(s) whose valid arguments do not decode as the parameters' types",
-                r.document, r.argument_failures
-            ));
-        }
-        if r.undecoded_responses > 0 {
-            problems.push(format!(
-                "{}: {} response(s) the document's schema allows do not decode",
-                r.document, r.undecoded_responses
-            ));
-        }
-        if r.violations > 0 {
-            problems.push(format!(
-                "{}: Prism finds {} request(s) breaking the document",
-                r.document, r.violations
-            ));
-        }
-    }
-    let (exact, decoded): (usize, usize) = rows.iter().fold((0, 0), |(e, d), r| {
-        (e + r.synthetic_exact, d + r.synthetic_decoded)
-    });
-    if decoded > 0 && (exact as f64) < 0.999 * decoded as f64 {
-        problems.push(format!(
-            "{exact} of {decoded} synthetic instances round-trip exactly (below 99.9 %)"
-        ));
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        bail!("conformance:\n  {}", problems.join("\n  "))
-    }
 }
 
 fn file_name(path: &Path) -> String {
@@ -302,8 +214,8 @@ fn prepare(work: &Path, path: &Path, name: &str) -> Result<Prepared> {
     })?;
     crate::fsutil::sync_dir(&work.join("crates").join(name), &output.files, false)?;
 
-    let examples = cases::examples(&raw);
-    let named = cases::named_schemas(&raw);
+    let examples = codegen::conformance::examples(&raw);
+    let named = codegen::conformance::named_schemas(&raw);
     // The driver is asked for every schema a value will be checked against.
     let mut pointers: Vec<String> = examples.iter().map(|e| e.schema.clone()).collect();
     pointers.extend(named.iter().cloned());
@@ -364,27 +276,6 @@ pub(crate) fn write_if_changed(path: &Path, text: &str) -> Result<()> {
     Ok(())
 }
 
-/// OpenAPI's `byte` format, as Prism checks it: standard base64, padded.
-pub(crate) fn is_base64(text: &str) -> bool {
-    let body = text.trim_end_matches('=');
-    text.len().is_multiple_of(4)
-        && text.len() - body.len() <= 2
-        && body
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
-}
-
-/// The schema of an operation's response with `status`: the status itself, then
-/// its range (`4XX`), then `default`, as OpenAPI picks them.
-pub(crate) fn response_schema(responses: &[(String, String)], status: u16) -> Option<&str> {
-    let code = status.to_string();
-    let range = format!("{}XX", status / 100);
-    [code.as_str(), range.as_str(), "default"]
-        .iter()
-        .find_map(|want| responses.iter().find(|(s, _)| s.eq_ignore_ascii_case(want)))
-        .map(|(_, p)| p.as_str())
-}
-
 /// Validators of a document's schemas by pointer, compiled once each.
 pub(crate) struct Schemas<'r> {
     pub(crate) registry: &'r jsonschema::Registry<'r>,
@@ -403,7 +294,7 @@ impl Schemas<'_> {
                 .with_registry(registry)
                 .should_validate_formats(formats)
                 .with_format("byte", is_base64)
-                .build(&json!({"$ref": format!("urn:document{}", fragment(pointer))}))
+                .build(&json!({"$ref": format!("urn:document{}", codegen::conformance::fragment(pointer))}))
                 .ok()
         });
         validator.as_ref().map(|v| v.is_valid(value))
@@ -422,18 +313,14 @@ impl Schemas<'_> {
     }
 }
 
-/// A `#/…` pointer as a URI fragment: characters a fragment may not hold
-/// (`{`, `}`, spaces, non-ASCII…) percent-encoded.
-fn fragment(pointer: &str) -> String {
-    let mut out = String::with_capacity(pointer.len());
-    for b in pointer.bytes() {
-        if b.is_ascii_alphanumeric() || b"#-._~!$&'()*+,;=:@/?".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
+impl Validate for Schemas<'_> {
+    fn valid(&mut self, pointer: &str, value: &Value) -> Option<bool> {
+        Schemas::valid(self, pointer, value)
     }
-    out
+
+    fn why(&mut self, pointer: &str, value: &Value) -> String {
+        Schemas::why(self, pointer, value)
+    }
 }
 
 fn check(
@@ -456,7 +343,7 @@ fn check(
         }
         _ => None,
     };
-    let converted = crate::openapi_jsonschema::convert_document(&p.raw);
+    let converted = codegen::json_schema::convert_document(&p.raw);
     let registry = jsonschema::Registry::new()
         .draft(jsonschema::Draft::Draft202012)
         .add("urn:document", &converted)
@@ -592,11 +479,11 @@ fn check(
     let mut calls = Vec::new();
     if mock.is_some() {
         for (i, op) in p.driver.operations.iter().enumerate() {
-            match arguments(op, p, &valid_instances, &mut strict) {
+            match codegen::conformance::arguments(op, &p.examples, &valid_instances, &mut strict) {
                 Ok(args) => calls.push((i, args)),
                 Err(missing) => {
                     row.not_called += 1;
-                    push_note(
+                    codegen::conformance::push_note(
                         row,
                         format!(
                             "{} {}: no valid value for `{missing}`, so not called",
@@ -639,99 +526,9 @@ fn check(
         };
         answered += 1;
         if let Some((what, _, value, is_example)) = checks.get(id) {
-            let outcome = match answer["encoded"].as_str() {
-                None => Err(answer["error"].as_str().unwrap_or("no answer").to_string()),
-                Some(text) => match serde_json::from_str::<Value>(text) {
-                    Ok(back) => Ok(json_diff(value, &back, "")),
-                    Err(e) => Err(format!("re-encoded text is not JSON: {e}")),
-                },
-            };
-            let (decoded, exact) = match &outcome {
-                Ok(None) => (1, 1),
-                Ok(Some(_)) => (1, 0),
-                Err(_) => (0, 0),
-            };
-            if *is_example {
-                row.examples_decoded += decoded;
-                row.examples_exact += exact;
-            } else {
-                row.synthetic_decoded += decoded;
-                row.synthetic_exact += exact;
-            }
-            match outcome {
-                Ok(Some(diff)) => {
-                    push_failure(row, format!("{what}: changed in a round trip: {diff}"))
-                }
-                Err(e) => push_failure(row, format!("{what}: does not decode: {e}")),
-                Ok(None) => {}
-            }
+            codegen::conformance::judge_round_trip(row, what, value, *is_example, &answer);
         } else if let Some((op, _)) = calls.get(id - checks.len()) {
-            let plan = &p.driver.operations[*op];
-            row.called += 1;
-            let misread = answer["violations"]
-                .as_str()
-                .and_then(|v| prism_misreads(plan, v));
-            if let Some(why) = misread {
-                // Prism's reading, not the request: counted apart, shown.
-                row.document_faults += 1;
-                push_note(row, format!("{} {}: {why}", plan.method, plan.path));
-            } else if let Some(v) = answer["violations"].as_str() {
-                row.violations += 1;
-                push_failure(row, format!("{} {}: Prism: {v}", plan.method, plan.path));
-            } else if let Some(e) = answer["arguments"].as_str() {
-                // A valid value that does not decode as the parameter's Rust type.
-                row.argument_failures += 1;
-                push_failure(
-                    row,
-                    format!("{} {}: arguments: {e}", plan.method, plan.path),
-                );
-            } else if let Some(e) = answer["unanswered"].as_str() {
-                row.unanswered += 1;
-                push_note(
-                    row,
-                    format!("{} {}: Prism cannot answer: {e}", plan.method, plan.path),
-                );
-            } else if let Some(e) = answer["error"].as_str() {
-                // Prism answers with the document's own examples (or values it makes
-                // up): one that breaks the document's schema is the document's fault.
-                let body = answer["body"]
-                    .as_str()
-                    .and_then(|b| serde_json::from_str::<Value>(b).ok());
-                let status = answer["status"].as_u64().map(|s| s as u16);
-                let schema = status.and_then(|s| response_schema(&plan.responses, s));
-                let broken = match (schema, &body) {
-                    (Some(pointer), Some(body)) => match schemas.valid(pointer, body) {
-                        Some(false) => Some(schemas.why(pointer, body)),
-                        _ => None,
-                    },
-                    _ => None,
-                };
-                if let Some(why) = broken {
-                    row.invalid_answers += 1;
-                    push_note(
-                        row,
-                        format!(
-                            "{} {}: Prism answered {} with a body the document's schema \
-                             rejects ({why}), so it did not decode",
-                            plan.method,
-                            plan.path,
-                            status.unwrap_or_default()
-                        ),
-                    );
-                } else {
-                    row.undecoded_responses += 1;
-                    let body: String = answer["body"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .chars()
-                        .take(300)
-                        .collect();
-                    push_failure(
-                        row,
-                        format!("{} {}: response: {e}; body: {body}", plan.method, plan.path),
-                    );
-                }
-            }
+            codegen::conformance::judge_call(row, &p.driver.operations[*op], &answer, &mut schemas);
         }
     }
     let _ = writer.join();
@@ -747,167 +544,6 @@ fn check(
     }
     drop(mock);
     Ok(())
-}
-
-fn push_note(row: &mut Row, text: String) {
-    if row.notes.len() < 12 {
-        row.notes.push(text);
-    }
-}
-
-fn push_failure(row: &mut Row, text: String) {
-    if row.failures.len() < 12 {
-        row.failures.push(text);
-    }
-}
-
-/// The arguments of a call: each parameter's own example if valid, else a valid
-/// synthetic instance of its schema; the name of a required one that has neither.
-fn arguments(
-    op: &codegen::conformance::OperationPlan,
-    p: &Prepared,
-    instances: &BTreeMap<String, Vec<Value>>,
-    schemas: &mut Schemas<'_>,
-) -> Result<Value, String> {
-    let mut args = serde_json::Map::new();
-    for arg in op.params.iter().chain(op.body.iter()) {
-        let Some(pointer) = &arg.schema_pointer else {
-            if arg.required {
-                // A path parameter the document forgot to declare: any segment.
-                args.insert(arg.name.clone(), json!("x"));
-            }
-            continue;
-        };
-        let usable = |v: &Value| {
-            prism_safe(v)
-                && match (arg.location, v) {
-                    // A path segment that is empty or holds `/` makes another path.
-                    ("path", Value::String(s)) => !s.is_empty() && !s.contains('/'),
-                    ("header", Value::String(s)) => s.bytes().all(|b| (32..127).contains(&b)),
-                    _ => true,
-                }
-        };
-        let examples = p
-            .examples
-            .iter()
-            .filter(|e| &e.schema == pointer)
-            .map(|e| e.value.clone());
-        let own = arg
-            .example
-            .clone()
-            .filter(|e| schemas.valid(pointer, e) == Some(true));
-        let valid: Vec<Value> = own
-            .into_iter()
-            .chain(examples.filter(|e| schemas.valid(pointer, e) == Some(true)))
-            .chain(instances.get(pointer).into_iter().flatten().cloned())
-            .collect();
-        // Failing a usable one, a valid one with its integers brought into Prism's
-        // range, or a plain value the schema accepts.
-        let plain = [
-            json!(1),
-            json!("1"),
-            json!("x"),
-            json!(true),
-            json!(0),
-            json!([]),
-            json!({}),
-        ];
-        let candidate = valid
-            .iter()
-            .find(|v| usable(v) && schemas.valid(pointer, v) == Some(true))
-            .cloned()
-            .or_else(|| {
-                valid
-                    .iter()
-                    .map(clamp)
-                    .chain(plain)
-                    .find(|v| usable(v) && schemas.valid(pointer, v) == Some(true))
-            });
-        match candidate {
-            Some(v) => {
-                args.insert(arg.name.clone(), v);
-            }
-            None if arg.required => return Err(arg.name.clone()),
-            None => {}
-        }
-    }
-    Ok(Value::Object(args))
-}
-
-/// Violations no request could avoid: a required path parameter the path
-/// template does not name (the document contradicts itself), or an array member
-/// of a form body sent as repeated keys, which Prism reads as a string.
-fn prism_misreads(plan: &codegen::conformance::OperationPlan, violations: &str) -> Option<String> {
-    let parts: Vec<&str> = violations.split("; ").collect();
-    let missing_path: Vec<&str> = parts
-        .iter()
-        .filter_map(|p| p.split("Request path must have required property '").nth(1))
-        .filter_map(|rest| rest.split('\'').next())
-        .collect();
-    if !missing_path.is_empty()
-        && missing_path
-            .iter()
-            .all(|name| !plan.path.contains(&format!("{{{name}}}")))
-    {
-        return Some(format!(
-            "the document requires path parameter(s) {missing_path:?} its path template does \
-             not name (its fault), so Prism rejects every request"
-        ));
-    }
-    let form = plan.body.as_ref().is_some_and(|b| {
-        b.content_type
-            .as_deref()
-            .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"))
-    });
-    let body: Vec<&&str> = parts.iter().filter(|p| p.starts_with("body.")).collect();
-    if form && !body.is_empty() && body.iter().all(|p| p.ends_with("must be array")) {
-        return Some(format!(
-            "Prism reads an array member of a form body, sent as repeated keys, as a \
-             string (its limit, not the request's): {violations}"
-        ));
-    }
-    None
-}
-
-/// Whether every integer of a value is within ±(2⁵³ − 1): Prism checks `int64`
-/// against JavaScript's safe range and would call a larger value a violation.
-fn prism_safe(v: &Value) -> bool {
-    const SAFE: u64 = (1 << 53) - 1;
-    let mut stack = vec![v];
-    while let Some(v) = stack.pop() {
-        match v {
-            Value::Number(n) => {
-                let ok = match (n.as_i64(), n.as_u64()) {
-                    (Some(i), _) => i.unsigned_abs() <= SAFE,
-                    (_, Some(u)) => u <= SAFE,
-                    _ => true,
-                };
-                if !ok {
-                    return false;
-                }
-            }
-            Value::Array(items) => stack.extend(items),
-            Value::Object(members) => stack.extend(members.values()),
-            _ => {}
-        }
-    }
-    true
-}
-
-/// The value with every integer beyond ±(2⁵³ − 1) cut to its last 15 digits.
-fn clamp(v: &Value) -> Value {
-    match v {
-        Value::Number(n) if !prism_safe(v) => {
-            let cut = n.as_i64().map(|i| json!(i % 1_000_000_000_000_000));
-            cut.or_else(|| n.as_u64().map(|u| json!(u % 1_000_000_000_000_000)))
-                .unwrap_or_else(|| v.clone())
-        }
-        Value::Array(items) => Value::Array(items.iter().map(clamp).collect()),
-        Value::Object(members) => {
-            Value::Object(members.iter().map(|(k, v)| (k.clone(), clamp(v))).collect())
-        }
-        _ => v.clone(),
-    }
 }
 
 struct Synthetic {
@@ -995,75 +631,9 @@ fn fake(
     Ok(synthetic)
 }
 
-fn summary(r: &Row) -> String {
-    match &r.problem {
-        Some(p) => format!("{}: {p}", r.document),
-        None => format!(
-            "{}: examples {}/{} exact, synthetic {}/{} exact, {} calls, {} violations ({:.0} s: {})",
-            r.document,
-            r.examples_exact,
-            r.examples_valid,
-            r.synthetic_exact,
-            r.synthetic_valid,
-            r.called,
-            r.violations,
-            r.seconds,
-            r.phases.join(", ")
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn violations_no_request_could_avoid_are_told_apart() {
-        let mut plan = codegen::conformance::OperationPlan {
-            id: "get".into(),
-            method: "GET".into(),
-            path: "/certificates/{certificate_id}".into(),
-            params: vec![],
-            body: None,
-            responses: vec![],
-        };
-        let v = "Invalid request; path: Request path must have required property 'cert_id'";
-        assert!(prism_misreads(&plan, v).unwrap().contains("cert_id"));
-        plan.path = "/certificates/{cert_id}".into();
-        assert_eq!(
-            prism_misreads(&plan, v),
-            None,
-            "a named one is the request's"
-        );
-        plan.body = Some(codegen::conformance::ArgPlan {
-            name: "$body".into(),
-            location: "body",
-            required: true,
-            schema_pointer: None,
-            example: None,
-            content_type: Some("application/x-www-form-urlencoded".into()),
-        });
-        let v = "Invalid request; body.MediaUrl: Request body property MediaUrl must be array";
-        assert!(prism_misreads(&plan, v).is_some());
-        let v = "Invalid request; body.To: Request body property To is required";
-        assert_eq!(prism_misreads(&plan, v), None);
-    }
-
-    #[test]
-    fn a_response_schema_is_found_by_status_then_range_then_default() {
-        let r = |s: &str, p: &str| (s.to_string(), p.to_string());
-        let responses = [r("200", "ok"), r("4xx", "client"), r("default", "other")];
-        assert_eq!(response_schema(&responses, 200), Some("ok"));
-        assert_eq!(response_schema(&responses, 404), Some("client"));
-        assert_eq!(response_schema(&responses, 503), Some("other"));
-        assert_eq!(response_schema(&responses[..1], 201), None);
-    }
-
-    #[test]
-    fn byte_is_padded_standard_base64() {
-        assert!(is_base64("aGk=") && is_base64("") && is_base64("aGVsbG8h"));
-        assert!(!is_base64("aGk") && !is_base64("a-k=") && !is_base64("a==="));
-    }
 
     #[test]
     fn a_faker_that_dies_on_one_target_loses_only_that_target() {

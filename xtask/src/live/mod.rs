@@ -27,9 +27,10 @@ mod servers;
 
 pub use servers::{AIRFLOW, ALL, CHROMA, Server};
 
-use crate::conformance::{Schemas, json_diff, response_schema, write_if_changed};
+use crate::conformance::{Schemas, write_if_changed};
 use anyhow::{Context, Result, bail};
 use codegen::conformance::{BODY, OperationPlan};
+use codegen::conformance::{json_diff, response_schema};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Write};
@@ -236,7 +237,7 @@ fn run_one(root: &Path, work: &Path, server: Server, r: &mut Report) -> Result<(
         &dir.join("driver.stderr.log"),
     )?;
     let raw: Value = serde_json::from_str(&text).context("the document is JSON")?;
-    let converted = crate::openapi_jsonschema::convert_document(&raw);
+    let converted = codegen::json_schema::convert_document(&raw);
     let registry = jsonschema::Registry::new()
         .draft(jsonschema::Draft::Draft202012)
         .add("urn:document", &converted)

@@ -1,7 +1,7 @@
 //! What a document says about its own data: the examples it carries, and the
 //! schemas synthetic instances are made for.
 
-use codegen::diagnostics::{pointer_push, pointer_unescape};
+use crate::diagnostics::{pointer_push, pointer_unescape};
 use serde_json::Value;
 
 /// An example: the value, where it is written, and the schema it is an example of.
@@ -148,7 +148,7 @@ fn example_value<'a>(doc: &'a Value, mut e: &'a Value) -> Option<&'a Value> {
         match e.get("$ref").and_then(Value::as_str) {
             Some(r) => {
                 let pointer = r.strip_prefix('#')?;
-                let decoded = codegen::diagnostics::percent_decode(pointer);
+                let decoded = crate::diagnostics::percent_decode(pointer);
                 e = doc.pointer(&decoded)?;
             }
             None => return e.get("value"),
@@ -159,7 +159,7 @@ fn example_value<'a>(doc: &'a Value, mut e: &'a Value) -> Option<&'a Value> {
 
 /// Whether a media type carries JSON.
 pub fn is_json(media: &str) -> bool {
-    codegen::operations::media_kind(media) == codegen::operations::BodyKind::Json
+    crate::operations::media_kind(media) == crate::operations::BodyKind::Json
 }
 
 /// The component schemas of a document, by pointer.

@@ -1,21 +1,32 @@
 //! The conformance table: what a maintainer deciding whether to trust the generator
 //! with an API wants to read, per document and in total.
 
-use super::{FAKER_VERSION, Options, Row};
+use super::Row;
 use std::fmt::Write;
 
-pub fn table(rows: &[Row], options: &Options) -> String {
+/// How a conformance run was made, as its report states it.
+#[derive(Debug, Clone, Copy)]
+pub struct RunInfo<'a> {
+    /// Synthetic instances per schema, and the faker's seed.
+    pub samples: usize,
+    pub seed: u64,
+    pub faker_version: &'a str,
+    /// Prism's version, when operations were called against it.
+    pub prism_version: Option<&'a str>,
+}
+
+/// The report of a run: the table, the totals, then the details of each document.
+pub fn table(rows: &[Row], run: &RunInfo<'_>) -> String {
     let mut s = String::new();
-    let prism = if options.prism {
-        format!(", Prism {}", crate::contract::PRISM_VERSION)
-    } else {
-        ", no Prism".to_string()
+    let prism = match run.prism_version {
+        Some(version) => format!(", Prism {version}"),
+        None => ", no Prism".to_string(),
     };
     let _ = write!(
         s,
         "# Conformance\n\nWritten by `cargo xtask conformance` ({} synthetic instances per schema, seed {}, \
-         json-schema-faker {FAKER_VERSION}{prism}).\n\n",
-        options.samples, options.seed,
+         json-schema-faker {}{prism}).\n\n",
+        run.samples, run.seed, run.faker_version,
     );
     s.push_str(
         "How to read it:\n\n\
@@ -166,4 +177,42 @@ fn add(total: &mut Row, r: &Row) {
     total.undecoded_responses += r.undecoded_responses;
     total.invalid_answers += r.invalid_answers;
     total.document_faults += r.document_faults;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_totals_the_documents_and_lists_their_failures() {
+        let row = |document: &str, valid: usize, failure: Option<&str>| Row {
+            document: document.into(),
+            examples_valid: valid,
+            examples_decoded: valid,
+            failures: failure.into_iter().map(String::from).collect(),
+            ..Row::default()
+        };
+        let rows = [
+            row("a.yaml", 2, None),
+            row("b.json", 3, Some("x: does not decode")),
+        ];
+        let run = RunInfo {
+            samples: 5,
+            seed: 7,
+            faker_version: "0.5.8",
+            prism_version: None,
+        };
+        let text = table(&rows, &run);
+        assert!(
+            text.contains("5 synthetic instances per schema, seed 7"),
+            "{text}"
+        );
+        assert!(text.contains("json-schema-faker 0.5.8, no Prism"), "{text}");
+        assert!(text.contains("| **total** | 5 / 0 | 5 |"), "{text}");
+        assert!(
+            text.contains("### `b.json`") && !text.contains("### `a.yaml`"),
+            "{text}"
+        );
+        assert!(text.contains("- **failure**: x: does not decode"), "{text}");
+    }
 }
