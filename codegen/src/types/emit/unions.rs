@@ -81,9 +81,9 @@ impl TypeEmitter<'_> {
                     let vname = ident(&v.name);
                     quote!(Self::#vname(value) => serde::Serialize::serialize(value, serializer),)
                 });
-                let unknown_write = unknown.as_ref().map(|u| {
-                    quote!(Self::#u(value) => serde::Serialize::serialize(value, serializer),)
-                });
+                let unknown_write = unknown.as_ref().map(
+                    |u| quote!(Self::#u(value) => serde::Serialize::serialize(value, serializer),),
+                );
                 quote! {
                     #doc
                     #cfg
