@@ -354,8 +354,7 @@ pub mod types {
     /// A number, or a number written as a string.
     ///
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub enum Coordinate {
         /// A `Number` value.
@@ -364,6 +363,18 @@ pub mod types {
         String(String),
         /// A value no listed variant accepts, kept as it was sent.
         Unknown(serde_json::Value),
+    }
+    impl serde::Serialize for Coordinate {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Number(value) => serde::Serialize::serialize(value, serializer),
+                Self::String(value) => serde::Serialize::serialize(value, serializer),
+                Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+            }
+        }
     }
     impl<'de> serde::Deserialize<'de> for Coordinate {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -389,8 +400,7 @@ pub mod types {
     /// Untagged objects, told apart by their required members.
     ///
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub enum Shape {
         /// A `Circle` value.
@@ -399,6 +409,18 @@ pub mod types {
         Square(ShapeSquare),
         /// A value no listed variant accepts, kept as it was sent.
         Unknown(serde_json::Value),
+    }
+    impl serde::Serialize for Shape {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Circle(value) => serde::Serialize::serialize(value, serializer),
+                Self::Square(value) => serde::Serialize::serialize(value, serializer),
+                Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+            }
+        }
     }
     impl<'de> serde::Deserialize<'de> for Shape {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -426,8 +448,7 @@ pub mod types {
     /// variant tolerates every event: the one that describes it must win, not the first.
     ///
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub enum StreamEvent {
         /// A `ThreadCreated` value.
@@ -436,6 +457,20 @@ pub mod types {
         RunCreated(StreamEventRunCreated),
         /// A value no listed variant accepts, kept as it was sent.
         Unknown(serde_json::Value),
+    }
+    impl serde::Serialize for StreamEvent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::ThreadCreated(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+                Self::RunCreated(value) => serde::Serialize::serialize(value, serializer),
+                Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+            }
+        }
     }
     impl<'de> serde::Deserialize<'de> for StreamEvent {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -587,8 +622,7 @@ pub mod types {
     /// A double or an integer; an integer must come back without a fraction.
     ///
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub enum Amount {
         /// An `Integer` value.
@@ -597,6 +631,18 @@ pub mod types {
         Number(f64),
         /// A value no listed variant accepts, kept as it was sent.
         Unknown(serde_json::Value),
+    }
+    impl serde::Serialize for Amount {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Integer(value) => serde::Serialize::serialize(value, serializer),
+                Self::Number(value) => serde::Serialize::serialize(value, serializer),
+                Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+            }
+        }
     }
     impl<'de> serde::Deserialize<'de> for Amount {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -622,8 +668,7 @@ pub mod types {
     /// anyOf of a string and an array.
     ///
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub enum Filter {
         /// An `Array` value.
@@ -632,6 +677,18 @@ pub mod types {
         String(String),
         /// A value no listed variant accepts, kept as it was sent.
         Unknown(serde_json::Value),
+    }
+    impl serde::Serialize for Filter {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Array(value) => serde::Serialize::serialize(value, serializer),
+                Self::String(value) => serde::Serialize::serialize(value, serializer),
+                Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+            }
+        }
     }
     impl<'de> serde::Deserialize<'de> for Filter {
         fn deserialize<D: serde::Deserializer<'de>>(

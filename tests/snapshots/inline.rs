@@ -331,8 +331,7 @@ pub mod types {
     /// One of several shapes (`OrderAddressGeoCoordinatesItem`).
     ///
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub enum OrderAddressGeoCoordinatesItem {
         /// A `Number` value.
@@ -341,6 +340,18 @@ pub mod types {
         String(String),
         /// A value no listed variant accepts, kept as it was sent.
         Unknown(serde_json::Value),
+    }
+    impl serde::Serialize for OrderAddressGeoCoordinatesItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Number(value) => serde::Serialize::serialize(value, serializer),
+                Self::String(value) => serde::Serialize::serialize(value, serializer),
+                Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+            }
+        }
     }
     impl<'de> serde::Deserialize<'de> for OrderAddressGeoCoordinatesItem {
         fn deserialize<D: serde::Deserializer<'de>>(

@@ -769,8 +769,7 @@ pub mod types {
     /// A union with one large member and one small.
     ///
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub enum Shape {
         /// A `Level3` value.
@@ -779,6 +778,18 @@ pub mod types {
         String(String),
         /// A value no listed variant accepts, kept as it was sent.
         Unknown(serde_json::Value),
+    }
+    impl serde::Serialize for Shape {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Level3(value) => serde::Serialize::serialize(value, serializer),
+                Self::String(value) => serde::Serialize::serialize(value, serializer),
+                Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+            }
+        }
     }
     impl<'de> serde::Deserialize<'de> for Shape {
         fn deserialize<D: serde::Deserializer<'de>>(

@@ -229,8 +229,7 @@ pub mod types {
     /// One of several shapes (`EventSize`).
     ///
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub enum EventSize {
         /// An `Integer` value.
@@ -239,6 +238,18 @@ pub mod types {
         String(String),
         /// A value no listed variant accepts, kept as it was sent.
         Unknown(serde_json::Value),
+    }
+    impl serde::Serialize for EventSize {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Integer(value) => serde::Serialize::serialize(value, serializer),
+                Self::String(value) => serde::Serialize::serialize(value, serializer),
+                Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+            }
+        }
     }
     impl<'de> serde::Deserialize<'de> for EventSize {
         fn deserialize<D: serde::Deserializer<'de>>(

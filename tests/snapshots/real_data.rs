@@ -208,8 +208,7 @@ pub mod types {
     /// One of several shapes (`EventLabel`).
     ///
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub enum EventLabel {
         /// A `String` value.
@@ -218,6 +217,18 @@ pub mod types {
         Owner(Option<Owner>),
         /// A value no listed variant accepts, kept as it was sent.
         Unknown(serde_json::Value),
+    }
+    impl serde::Serialize for EventLabel {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::String(value) => serde::Serialize::serialize(value, serializer),
+                Self::Owner(value) => serde::Serialize::serialize(value, serializer),
+                Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+            }
+        }
     }
     impl<'de> serde::Deserialize<'de> for EventLabel {
         fn deserialize<D: serde::Deserializer<'de>>(

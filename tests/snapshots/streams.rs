@@ -674,8 +674,7 @@ pub mod types {
     /// One of several shapes (`WatchTopicEvent`).
     ///
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-    #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub enum WatchTopicEvent {
         /// A `Delta` value.
@@ -684,6 +683,18 @@ pub mod types {
         Finished(Finished),
         /// A value no listed variant accepts, kept as it was sent.
         Unknown(serde_json::Value),
+    }
+    impl serde::Serialize for WatchTopicEvent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Delta(value) => serde::Serialize::serialize(value, serializer),
+                Self::Finished(value) => serde::Serialize::serialize(value, serializer),
+                Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+            }
+        }
     }
     impl<'de> serde::Deserialize<'de> for WatchTopicEvent {
         fn deserialize<D: serde::Deserializer<'de>>(

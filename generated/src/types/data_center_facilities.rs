@@ -92,8 +92,7 @@ impl<'de> serde::Deserialize<'de> for DataCenterFacilityFilter {
 ///
 /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
 #[cfg(feature = "data-center-facilities")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum SortOrder {
     /// An `Array` value.
@@ -102,6 +101,17 @@ pub enum SortOrder {
     String(String),
     /// A value no listed variant accepts, kept as it was sent.
     Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "data-center-facilities")]
+impl serde::Serialize for SortOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Array(value) => serde::Serialize::serialize(value, serializer),
+            Self::String(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 #[cfg(feature = "data-center-facilities")]

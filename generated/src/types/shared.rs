@@ -525,8 +525,7 @@ impl<'de> serde::Deserialize<'de> for IpPair {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GeoCoordinate {
     /// A `Number` value.
@@ -535,6 +534,19 @@ pub enum GeoCoordinate {
     String(String),
     /// A value no listed variant accepts, kept as it was sent.
     Unknown(serde_json::Value),
+}
+
+#[cfg(
+    any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
+)]
+impl serde::Serialize for GeoCoordinate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Number(value) => serde::Serialize::serialize(value, serializer),
+            Self::String(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 #[cfg(

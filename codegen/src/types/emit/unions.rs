@@ -75,15 +75,33 @@ impl TypeEmitter<'_> {
                     None => quote!(None),
                 };
                 let type_name = &def.name;
+                // Each variant writes its value as it is (what serde's `untagged`
+                // derive writes), without a derive macro to expand per union.
+                let writes = u.variants.iter().map(|v| {
+                    let vname = ident(&v.name);
+                    quote!(Self::#vname(value) => serde::Serialize::serialize(value, serializer),)
+                });
+                let unknown_write = unknown.as_ref().map(
+                    |u| quote!(Self::#u(value) => serde::Serialize::serialize(value, serializer),),
+                );
                 quote! {
                     #doc
                     #cfg
-                    #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-                    #[serde(untagged)]
+                    #[derive(Clone, Debug, PartialEq)]
                     #[non_exhaustive]
                     pub enum #name {
                         #variants
                         #unknown_variant
+                    }
+
+                    #cfg
+                    impl serde::Serialize for #name {
+                        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                            match self {
+                                #(#writes)*
+                                #unknown_write
+                            }
+                        }
                     }
 
                     #cfg
