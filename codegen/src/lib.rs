@@ -147,7 +147,7 @@ fn resolve_document(
 ) -> (types::TypeSpace, operations::OperationSet, Diagnostics) {
     let mut resolver = types::Resolver::new(doc);
     let mut checks = Diagnostics::default();
-    validate::check(&doc.raw, resolver.space(), &mut checks);
+    validate::check(&resolver.refs, resolver.space(), &mut checks);
     checks
         .into_vec()
         .into_iter()
