@@ -144,7 +144,8 @@ pub fn write_crate_words(root: &Path, dir: &Path) -> Result<Vec<std::path::PathB
 
 /// `cargo xtask features`: the Console Connect crate and the crate of
 /// `tests/specs/crate_words.yaml` compile clippy-clean with every feature alone,
-/// with none and with all. `cargo test` checks a sample of the same
+/// with none and with all; the crate of every focused document with all, none
+/// and a sample alone ([`snapshot_crates`]). `cargo test` checks a sample of the same
 /// (`tests/tests/features.rs`, `crate_words.rs`).
 pub fn run(root: &Path) -> Result<()> {
     let target = root.join(TARGET);
@@ -176,9 +177,10 @@ pub fn run(root: &Path) -> Result<()> {
         true,
         &combinations(&words),
     )?);
+    let mut count = features.len() + words.len() + 3;
+    count += snapshot_crates(root, &target, &mut failures)?;
     println!(
-        "features: {} combinations in {:.0?}",
-        features.len() + words.len() + 3,
+        "features: {count} combinations in {:.0?}",
         started.elapsed()
     );
     if failures.is_empty() {
@@ -186,6 +188,60 @@ pub fn run(root: &Path) -> Result<()> {
     } else {
         anyhow::bail!("{}", failures.join("\n"))
     }
+}
+
+/// Features alone checked per focused document's crate, besides all and none:
+/// the crates are 21, and all of their combinations would be about 150 checks.
+pub const SNAPSHOT_SAMPLE: usize = 2;
+
+/// The crates of the focused documents (snapshotted in `tests/snapshots/crates/`)
+/// with their default features, none, and a sample of features alone
+/// ([`SNAPSHOT_SAMPLE`], spread over the declared ones, TLS aside); each is
+/// written from its document under `target/snapshot-crates/`, with the runtime's
+/// files its snapshot leaves out. Returns how many combinations were checked.
+pub fn snapshot_crates(root: &Path, target: &Path, failures: &mut Vec<String>) -> Result<usize> {
+    let mut count = 0;
+    for spec in crate::snapshot_specs(root)? {
+        let started = std::time::Instant::now();
+        let stem = crate::spec_stem(&spec)?;
+        if stem == "crate_words" {
+            // Checked above with every feature alone.
+            continue;
+        }
+        let label = format!(
+            "{}/{}",
+            crate::SNAPSHOT_SPECS,
+            spec.file_name()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+        );
+        let dir = root.join("target/snapshot-crates").join(&stem);
+        let text = std::fs::read_to_string(&spec)
+            .with_context(|| format!("reading {}", spec.display()))?;
+        let mut settings = codegen::Settings::new(&stem, crate::SNAPSHOT_COMMAND, &label);
+        settings.layout = crate::SNAPSHOT_CRATE;
+        let out = codegen::generate(&text, &settings)
+            .map_err(|d| anyhow::anyhow!("{} does not generate: {d:?}", spec.display()))?;
+        let _ = std::fs::remove_dir_all(&dir);
+        for f in &out.files {
+            let path = dir.join(&f.path);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, &f.contents)?;
+        }
+        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+        let declared = declared(&dir.join("Cargo.toml"))?;
+        let combinations = sample(&without_tls(&declared), SNAPSHOT_SAMPLE + 1);
+        failures.extend(check(&dir, target, &stem, true, &combinations)?);
+        count += combinations.len() + 1;
+        println!(
+            "features: {stem}, all, none and {:?} alone ({:.0?})",
+            &combinations[1..],
+            started.elapsed()
+        );
+    }
+    Ok(count)
 }
 
 #[cfg(test)]

@@ -96,7 +96,8 @@ enum Command {
     },
     /// The Console Connect crate and the crate of `tests/specs/crate_words.yaml`
     /// compile clippy-clean with every feature alone, with none and with all
-    /// (`cargo test` checks a sample).
+    /// (`cargo test` checks a sample); the other focused documents' crates with
+    /// all, none and a sample alone.
     Features,
     /// Fuzz the generator (installs cargo-fuzz; needs no nightly toolchain).
     Fuzz {
