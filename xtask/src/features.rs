@@ -144,14 +144,27 @@ pub fn write_crate_words(root: &Path, dir: &Path) -> Result<Vec<std::path::PathB
 
 /// `cargo xtask features`: the Console Connect crate and the crate of
 /// `tests/specs/crate_words.yaml` compile clippy-clean with every feature alone,
-/// with none and with all; the crate of every focused document with all, none
-/// and a sample alone ([`snapshot_crates`]). `cargo test` checks a sample of the same
+/// with none and with all; the crate of every other focused document with all,
+/// none, a sample alone, the mock and the program ([`snapshot_crates`]; alone
+/// with `snapshots_only`). `cargo test` checks a sample of the same
 /// (`tests/tests/features.rs`, `crate_words.rs`).
-pub fn run(root: &Path) -> Result<()> {
+pub fn run(root: &Path, snapshots_only: bool) -> Result<()> {
     let target = root.join(TARGET);
     let features = declared(&root.join("generated/Cargo.toml"))?;
     let mut failures = Vec::new();
     let started = std::time::Instant::now();
+    if snapshots_only {
+        let count = snapshot_crates(root, &target, &mut failures)?;
+        println!(
+            "features: {count} combinations in {:.0?}",
+            started.elapsed()
+        );
+        return if failures.is_empty() {
+            Ok(())
+        } else {
+            anyhow::bail!("{}", failures.join("\n"))
+        };
+    }
     println!(
         "features: consoleconnect, none and each of {} alone",
         features.len()
@@ -190,13 +203,40 @@ pub fn run(root: &Path) -> Result<()> {
     }
 }
 
-/// Features alone checked per focused document's crate, besides all and none:
-/// the crates are 21, and all of their combinations would be about 150 checks.
+/// Tag features alone checked per focused document's crate, besides all, none,
+/// `mock` and `cli`: the crates are 20, and all of their combinations would be
+/// about 150 checks.
 pub const SNAPSHOT_SAMPLE: usize = 2;
 
+/// What a focused document's crate is checked with (its default features
+/// aside): none; a sample of its tags' features alone; `mock` alone, `cli`
+/// alone, and both with the first tag's feature (the mock and the program
+/// gated by tags).
+pub fn snapshot_combinations(declared: &[String]) -> Vec<Vec<String>> {
+    let own = ["mock", "cli"];
+    let tags: Vec<String> = without_tls(declared)
+        .into_iter()
+        .filter(|f| !own.contains(&f.as_str()))
+        .collect();
+    let mut combinations = sample(&tags, SNAPSHOT_SAMPLE + 1);
+    let present: Vec<String> = own
+        .iter()
+        .filter(|o| declared.iter().any(|f| f == *o))
+        .map(|o| o.to_string())
+        .collect();
+    combinations.extend(present.iter().map(|o| vec![o.clone()]));
+    if let Some(first) = tags.first()
+        && !present.is_empty()
+    {
+        let mut with_tag = vec![first.clone()];
+        with_tag.extend(present);
+        combinations.push(with_tag);
+    }
+    combinations
+}
+
 /// The crates of the focused documents (snapshotted in `tests/snapshots/crates/`)
-/// with their default features, none, and a sample of features alone
-/// ([`SNAPSHOT_SAMPLE`], spread over the declared ones, TLS aside); each is
+/// with their default features and [`snapshot_combinations`]; each is
 /// written from its document under `target/snapshot-crates/`, with the runtime's
 /// files its snapshot leaves out. Returns how many combinations were checked.
 pub fn snapshot_crates(root: &Path, target: &Path, failures: &mut Vec<String>) -> Result<usize> {
@@ -232,11 +272,11 @@ pub fn snapshot_crates(root: &Path, target: &Path, failures: &mut Vec<String>) -
         }
         std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
         let declared = declared(&dir.join("Cargo.toml"))?;
-        let combinations = sample(&without_tls(&declared), SNAPSHOT_SAMPLE + 1);
+        let combinations = snapshot_combinations(&declared);
         failures.extend(check(&dir, target, &stem, true, &combinations)?);
         count += combinations.len() + 1;
         println!(
-            "features: {stem}, all, none and {:?} alone ({:.0?})",
+            "features: {stem}, all, none, then {:?} ({:.0?})",
             &combinations[1..],
             started.elapsed()
         );
@@ -258,5 +298,22 @@ mod tests {
         assert_eq!(names(sample(&f, 1)), [""]);
         assert_eq!(names(sample(&f, 99)), names(combinations(&f)));
         assert_eq!(names(sample(&[], 3)), [""]);
+    }
+
+    #[test]
+    fn snapshot_crates_are_checked_with_the_mock_and_the_program() {
+        let f: Vec<String> = ["rustls", "native-tls", "a", "b", "c", "mock", "cli"]
+            .map(String::from)
+            .to_vec();
+        let names = |s: Vec<Vec<String>>| s.into_iter().map(|c| c.join("+")).collect::<Vec<_>>();
+        assert_eq!(
+            names(snapshot_combinations(&f)),
+            ["", "a", "c", "mock", "cli", "a+mock+cli"]
+        );
+        let types_only: Vec<String> = vec!["unreferenced-types".into()];
+        assert_eq!(
+            names(snapshot_combinations(&types_only)),
+            ["", "unreferenced-types"]
+        );
     }
 }

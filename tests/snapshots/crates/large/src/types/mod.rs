@@ -16,8 +16,12 @@ use super::runtime;
 mod untagged;
 #[cfg(feature = "unreferenced-types")]
 mod unreferenced;
+#[cfg(any(feature = "unreferenced-types", feature = "untagged"))]
+mod shared;
 
 #[cfg(feature = "untagged")]
 pub use self::untagged::*;
 #[cfg(feature = "unreferenced-types")]
 pub use self::unreferenced::*;
+#[cfg(any(feature = "unreferenced-types", feature = "untagged"))]
+pub use self::shared::*;
