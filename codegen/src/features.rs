@@ -150,10 +150,21 @@ impl Features {
             });
             list.len() - 1
         });
-        for fs in &mut of_type {
-            if fs.is_empty() {
-                fs.extend(unreferenced);
+        let lonely: Vec<usize> = (0..of_type.len())
+            .filter(|&i| of_type[i].is_empty())
+            .collect();
+        if let Some(u) = unreferenced {
+            // What a type no operation reaches names compiles with it too.
+            let mut stack: Vec<TypeId> = lonely.iter().map(|&i| TypeId(i)).collect();
+            while let Some(id) = stack.pop() {
+                let slot = &mut of_type[id.0];
+                if !slot.contains(&u) {
+                    slot.push(u);
+                    stack.extend(edges[id.0].iter().copied());
+                }
             }
+        }
+        for fs in &mut of_type {
             fs.sort_unstable();
         }
         Features {
@@ -246,6 +257,32 @@ mod tests {
             .map(|f| (f.name.as_str(), f.module.as_str()))
             .collect();
         assert_eq!(names, [("cli2", "cli2"), ("mock2", "mock2")]);
+    }
+
+    /// A type no operation reaches compiles with `unreferenced-types` alone,
+    /// and so must every type it names (found by the crate snapshot of
+    /// `tests/specs/large.yaml`: `Shape` named `Level3`, compiled only with
+    /// the operations' feature).
+    #[test]
+    fn what_an_unreferenced_type_names_compiles_with_it() {
+        let r = crate::test_support::resolve(
+            serde_json::json!({
+                "Used": {"type": "object", "properties": {"x": {"type": "string"}}},
+                "Lonely": {"type": "object", "properties": {"used": {"$ref": "#/components/schemas/Used"}}}
+            }),
+            serde_json::json!({"/a": {"get": {"operationId": "a", "responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Used"}}}}}}}}),
+        );
+        let f = Features::of(&r.space, &r.operations);
+        let names = |name: &str| -> Vec<&str> {
+            let id = r.space.defs.iter().position(|d| d.name == name).unwrap();
+            f.of_type[id]
+                .iter()
+                .map(|&i| f.list[i].name.as_str())
+                .collect()
+        };
+        assert_eq!(names("Lonely"), ["unreferenced-types"]);
+        assert_eq!(names("Used"), ["untagged", "unreferenced-types"]);
     }
 }
 

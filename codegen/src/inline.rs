@@ -15,8 +15,9 @@
 //! the type resolver's.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, pointer_push};
-use crate::refs::local_pointer;
+use crate::refs::{Refs, local_pointer};
 use serde_json::{Map, Value};
+use std::cell::OnceCell;
 use std::collections::HashSet;
 
 /// The objects whose members this walk visits.
@@ -75,7 +76,8 @@ pub(crate) fn inline(doc: &mut Value, diags: &mut Diagnostics) {
     // Targets are read from the document as written (taken when there is
     // something to replace): each round then adds one level to an object that
     // holds itself, where reading the grown document would double it.
-    let mut original: Option<Value> = None;
+    let original: OnceCell<Value> = OnceCell::new();
+    let refs: OnceCell<Refs<'_>> = OnceCell::new();
     for round in 0..=MAX_ROUNDS {
         let mut found = Vec::new();
         let mut seen = HashSet::new();
@@ -109,7 +111,7 @@ pub(crate) fn inline(doc: &mut Value, diags: &mut Diagnostics) {
                 );
                 kind.stand_in()
             } else {
-                let written = original.get_or_insert_with(|| doc.clone());
+                let written = refs.get_or_init(|| Refs::new(original.get_or_init(|| doc.clone())));
                 target(doc, written, &at, kind, diags)
             };
             let path = at.trim_start_matches('#').to_string();
@@ -135,7 +137,7 @@ fn repair(kind: Kind) -> String {
 /// The value the `$ref` object at `at` stands for, reported; `None` to leave it out.
 fn target(
     doc: &Value,
-    written: &Value,
+    written: &Refs<'_>,
     at: &str,
     kind: Kind,
     diags: &mut Diagnostics,
@@ -145,8 +147,7 @@ fn target(
     let Some(reference) = here.get("$ref").and_then(Value::as_str) else {
         return Some(here.clone());
     };
-    let limit = crate::limits::Limits::current().ref_depth;
-    let (value, pointer) = match crate::refs::follow(written, reference, limit) {
+    let (value, pointer) = match written.follow(reference) {
         Ok(t) => (t.value, t.pointer),
         Err(e) => {
             diags.push(e.diagnostic(reference, at, kind.noun(), &repair(kind)));

@@ -2,12 +2,13 @@
 //!
 //! Data flows one way: parse ([`load`]) → resolve every schema once into a type
 //! space (`types`) and every operation ([`operations`]) → emit tokens
-//! (`types::TypeEmitter`, `client`, `runtime`) → lay them out as files
-//! (`assemble`) and format them ([`output`]). Nothing here knows about any
-//! particular API.
+//! (`types::TypeEmitter`, `client`, `runtime`) into the modules of one plan
+//! (`plan`) → print the plan as a crate or as one file (`assemble`) and format
+//! it ([`output`]). Nothing here knows about any particular API.
 //!
 //! Modules are private unless `xtask`, the tests or the fuzz targets use them,
 //! so that rustc reports what nothing uses.
+#![forbid(unsafe_code)]
 
 pub mod api_diff;
 mod assemble;
@@ -29,6 +30,7 @@ pub mod operations;
 pub mod output;
 mod parallel;
 mod pieces;
+mod plan;
 mod refs;
 mod repair;
 pub mod reserved;
@@ -41,7 +43,6 @@ use diagnostics::{Diagnostic, Diagnostics};
 pub use output::GeneratedFile;
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::path::PathBuf;
 
 /// How to generate.
 #[derive(Debug, Clone)]
@@ -149,7 +150,7 @@ fn resolve_document(
 ) -> (types::TypeSpace, operations::OperationSet, Diagnostics) {
     let mut resolver = types::Resolver::new(doc);
     let mut checks = Diagnostics::default();
-    validate::check(&doc.raw, resolver.space(), &mut checks);
+    validate::check(&resolver.refs, resolver.space(), &mut checks);
     checks
         .into_vec()
         .into_iter()
@@ -194,7 +195,6 @@ fn generate_here(source: &str, settings: &Settings) -> Result<Output, Vec<Diagno
     needs.tls = needs.mock;
     needs.cli = needs.mock;
     let has_client = needs.client;
-    let runtime_modules = runtime::modules(&needs);
     let client_settings = client::ClientSettings {
         crate_ident: &crate_ident,
         crate_name: &settings.crate_name,
@@ -203,13 +203,24 @@ fn generate_here(source: &str, settings: &Settings) -> Result<Output, Vec<Diagno
         api_version: &info.version,
         default_server: server,
         tls: needs.tls,
+        mock: needs.mock,
     };
     let crate_doc = crate_doc_of(has_client);
     drop(doc);
     let header = output::rust_header(&settings.command, &settings.source_label);
-    let mut files = Vec::new();
-    let (emit_time, format_time);
-    match settings.layout {
+    // One plan; the layout only decides how it is printed. A single file is a
+    // module of another crate: it has no Cargo features to gate items by.
+    let features = matches!(settings.layout, Layout::Crate { .. });
+    let plan = plan::Plan::of(&space, &built, &needs, &client_settings, features);
+    let input = assemble::Input {
+        space: &space,
+        built: &built,
+        plan: &plan,
+        client: client_settings,
+        capture_unknown: settings.capture_unknown,
+        header: &header,
+    };
+    let assembled = match settings.layout {
         Layout::Crate {
             standalone,
             publish,
@@ -219,76 +230,29 @@ fn generate_here(source: &str, settings: &Settings) -> Result<Output, Vec<Diagno
                 info.title.trim(),
                 info.version.trim()
             );
-            let mut crates = vec!["serde", "serde_json"];
-            if needs.bytes || has_client {
-                crates.push("bytes");
-            }
-            let assembled = assemble::crate_files(assemble::Input {
-                space: &space,
-                built: &built,
-                needs: &needs,
-                client: client_settings,
-                capture_unknown: settings.capture_unknown,
-                crate_doc,
-                header: &header,
-                manifest: output::Manifest {
-                    name: &settings.crate_name,
-                    version: &settings.crate_version,
-                    description: description.trim(),
-                    standalone,
-                    publish,
-                    crates,
-                    features: Vec::new(),
+            assemble::crate_files(
+                input,
+                assemble::CrateParts {
+                    crate_doc,
+                    manifest: output::Manifest {
+                        name: &settings.crate_name,
+                        version: &settings.crate_version,
+                        description: description.trim(),
+                        standalone,
+                        publish,
+                        crates: Vec::new(),
+                        features: Vec::new(),
+                    },
+                    command: &settings.command,
+                    source: &settings.source_label,
                 },
-                command: &settings.command,
-                source: &settings.source_label,
-            })?;
-            (emit_time, format_time) = (assembled.emit, assembled.format);
-            files = assembled.files;
+            )?
         }
         Layout::SingleFile { deny_warnings } => {
-            let fmt = |tokens: TokenStream, what: &str| {
-                output::format_file(tokens, &header, what).map_err(|d| vec![d])
-            };
-            let mut reexports = runtime::reexports(&runtime_modules);
-            if has_client {
-                reexports.extend(quote!(
-                    pub use client::{Client, ClientBuilder};
-                ));
-            }
-            let start = std::time::Instant::now();
-            let emitter = types::TypeEmitter::new(&space).capture_unknown(settings.capture_unknown);
-            let types_header = types::TypeEmitter::header();
-            let types_tokens = emitter.emit_all();
-            let client_emitter =
-                client::ClientEmitter::new(&space, &emitter, &built, client_settings);
-            let client_tokens = has_client.then(|| client_emitter.emit());
-            let deny = deny_warnings.then(|| quote!(#![deny(warnings)]));
-            let client_mod = client_tokens.map(|c| quote!(pub mod client { #c }));
-            let runtime_mod = (!runtime_modules.is_empty()).then(|| {
-                let body = runtime::inline(&runtime_modules);
-                quote!(mod runtime { #body })
-            });
-            let file = quote! {
-                #deny
-                #![forbid(unsafe_code)]
-                pub mod types { #types_header #types_tokens }
-                #client_mod
-                #runtime_mod
-                #reexports
-                /// Lets the file build as a binary (trybuild) as well as a module.
-                pub fn main() {}
-            };
-            emit_time = start.elapsed();
-            let start = std::time::Instant::now();
-            let path = PathBuf::from(format!("{crate_ident}.rs"));
-            files.push(GeneratedFile {
-                path,
-                contents: fmt(file, "single-file output")?,
-            });
-            format_time = start.elapsed();
+            assemble::single_file(input, format!("{crate_ident}.rs"), deny_warnings)?
         }
-    }
+    };
+    let (files, emit_time, format_time) = (assembled.files, assembled.emit, assembled.format);
     let t4 = std::time::Instant::now();
     Ok(Output {
         files,

@@ -59,11 +59,42 @@ struct Done {
     format: Duration,
 }
 
-fn run(chunk: &Chunk, cx: &Context<'_>) -> Done {
-    let mut types = TypeEmitter::new(cx.space).capture_unknown(cx.capture_unknown);
-    if let Some(f) = cx.features {
-        types = types.gated_by(f);
+/// The type emitter every chunk uses.
+fn type_emitter<'a>(cx: &Context<'a>) -> TypeEmitter<'a> {
+    let types = TypeEmitter::new(cx.space).capture_unknown(cx.capture_unknown);
+    match cx.features {
+        Some(f) => types.gated_by(f),
+        None => types,
     }
+}
+
+/// The client emitter of the chunks of operations and of commands.
+fn client_emitter<'b>(cx: &'b Context<'_>, types: &'b TypeEmitter<'b>) -> ClientEmitter<'b> {
+    let mut client = ClientEmitter::new(cx.space, types, cx.built, cx.settings.clone());
+    if let Some(f) = cx.features {
+        client = client.gated_by(f);
+    }
+    if let Some(c) = cx.commands {
+        client = client.with_commands(c);
+    }
+    client
+}
+
+/// A chunk's items as tokens, unformatted (the single-file layout formats them
+/// with the rest of its file).
+pub fn tokens(chunk: &Chunk, cx: &Context<'_>) -> proc_macro2::TokenStream {
+    let types = type_emitter(cx);
+    match chunk {
+        Chunk::Types(ids) => types.emit_ids(ids),
+        Chunk::Ops(ops) => client_emitter(cx, &types).emit_ops(ops),
+        Chunk::Commands(ops) => {
+            crate::pieces::whole(client_emitter(cx, &types).emit_command_parts(ops))
+        }
+    }
+}
+
+fn run(chunk: &Chunk, cx: &Context<'_>) -> Done {
+    let types = type_emitter(cx);
     let start = Instant::now();
     let (tokens, what) = match chunk {
         // Long items are built while printed, a piece at a time: their time counts
@@ -79,21 +110,9 @@ fn run(chunk: &Chunk, cx: &Context<'_>) -> Done {
                 format: start.elapsed(),
             };
         }
-        Chunk::Ops(ops) => {
-            let mut client = ClientEmitter::new(cx.space, &types, cx.built, cx.settings.clone());
-            if let Some(f) = cx.features {
-                client = client.gated_by(f);
-            }
-            (client.emit_ops(ops), "client module")
-        }
+        Chunk::Ops(ops) => (client_emitter(cx, &types).emit_ops(ops), "client module"),
         Chunk::Commands(ops) => {
-            let mut client = ClientEmitter::new(cx.space, &types, cx.built, cx.settings.clone());
-            if let Some(f) = cx.features {
-                client = client.gated_by(f);
-            }
-            if let Some(c) = cx.commands {
-                client = client.with_commands(c);
-            }
+            let client = client_emitter(cx, &types);
             let parts = client.emit_command_parts(ops);
             let emit = start.elapsed();
             let start = Instant::now();

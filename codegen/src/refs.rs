@@ -16,8 +16,12 @@
 
 use crate::diagnostics::{Diagnostic, pointer_push};
 use crate::limits::Limits;
+use openapiv3::Schema;
+use serde::Deserialize;
 use serde_json::{Map, Value};
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 /// A local reference (`#/…`) as a JSON pointer with its percent-escapes decoded, or
 /// `None` for a reference outside the document.
@@ -28,7 +32,7 @@ pub fn local_pointer(reference: &str) -> Option<String> {
 }
 
 /// Where a chain of references ends: the value, and its pointer (`#/…`).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Target<'v> {
     pub value: &'v Value,
     pub pointer: String,
@@ -45,6 +49,80 @@ pub enum RefError {
     Loop,
     /// The chain is longer than `ref-depth` references.
     TooDeep { limit: usize },
+}
+
+/// The references of one document, each followed once: every pass that reaches
+/// into the document by `$ref` asks this (the type resolver, operations, the
+/// examples `validate` checks, `inline`), under the one limit `ref-depth`.
+/// Where a reference leads is kept by its text, and a schema read from a
+/// location other than a component by its pointer, so that a reference used
+/// a thousand times is walked and deserialised once.
+pub struct Refs<'v> {
+    root: &'v Value,
+    limit: usize,
+    targets: RefCell<HashMap<String, Result<Target<'v>, RefError>>>,
+    schemas: RefCell<HashMap<String, Result<Rc<Schema>, String>>>,
+}
+
+impl<'v> Refs<'v> {
+    /// The references of `root`, followed at most `ref-depth` deep
+    /// ([`Limits::current`]).
+    pub fn new(root: &'v Value) -> Self {
+        Self::with_limit(root, Limits::current().ref_depth)
+    }
+
+    pub fn with_limit(root: &'v Value, limit: usize) -> Self {
+        Refs {
+            root,
+            limit,
+            targets: RefCell::default(),
+            schemas: RefCell::default(),
+        }
+    }
+
+    /// The document.
+    pub fn root(&self) -> &'v Value {
+        self.root
+    }
+
+    /// `ref-depth`: how many references a chain may have, and how deep the type
+    /// resolver may nest schemas reached through references.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// [`follow`] through this document, once per reference.
+    pub fn follow(&self, reference: &str) -> Result<Target<'v>, RefError> {
+        if let Some(known) = self.targets.borrow().get(reference) {
+            return known.clone();
+        }
+        let found = follow(self.root, reference, self.limit);
+        self.targets
+            .borrow_mut()
+            .insert(reference.to_string(), found.clone());
+        found
+    }
+
+    /// The schema where a chain of references ends, read once per location;
+    /// the reader's error when the value there is no schema.
+    pub fn schema(&self, target: &Target<'v>) -> Result<Rc<Schema>, String> {
+        if let Some(known) = self.schemas.borrow().get(&target.pointer) {
+            return known.clone();
+        }
+        let read = openapiv3::ReferenceOr::<Schema>::deserialize(target.value)
+            .map_err(|e| e.to_string())
+            .and_then(|s| match s {
+                openapiv3::ReferenceOr::Item(s) => Ok(Rc::new(s)),
+                // `follow` ends at a value without `$ref`.
+                openapiv3::ReferenceOr::Reference { reference } => {
+                    Err(format!("it is a reference (`{reference}`)"))
+                }
+            });
+        self.schemas
+            .borrow_mut()
+            .insert(target.pointer.clone(), read.clone());
+        read
+    }
 }
 
 /// Follows `reference`, and every `$ref` it leads to, through `root` to a value
@@ -275,6 +353,25 @@ mod tests {
                 reference: "#/c".into()
             }
         );
+    }
+
+    #[test]
+    fn each_reference_is_followed_and_read_once() {
+        let root = json!({"a": {"$ref": "#/b"}, "b": {"type": "string"}, "c": {"$ref": "#/c"}});
+        let refs = Refs::with_limit(&root, 4);
+        let first = refs.follow("#/a").unwrap();
+        assert_eq!(first.pointer, "#/b");
+        assert_eq!(refs.targets.borrow().len(), 1);
+        assert!(std::ptr::eq(refs.follow("#/a").unwrap().value, first.value));
+        assert_eq!(refs.targets.borrow().len(), 1);
+        let schema = refs.schema(&first).unwrap();
+        assert!(Rc::ptr_eq(&schema, &refs.schema(&first).unwrap()));
+        assert_eq!(refs.follow("#/c").unwrap_err(), RefError::Loop);
+        assert_eq!(refs.follow("#/c").unwrap_err(), RefError::Loop);
+        let not_schema = json!({"s": {"type": 7}});
+        let refs = Refs::with_limit(&not_schema, 4);
+        let target = refs.follow("#/s").unwrap();
+        assert!(refs.schema(&target).is_err());
     }
 
     #[test]

@@ -6,16 +6,23 @@
 use crate::diagnostics::{Diagnostic, Diagnostics, pointer_push, pointer_unescape};
 use crate::http::HttpMethod;
 use crate::names::{camel, snake};
+use crate::refs::Refs;
 use crate::types::{TypeKind, TypeSpace};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 /// The checks of the raw document, with the type names the resolver has
 /// claimed for the component schemas (`Resolver::new` claims them first).
-pub fn check(raw: &Value, space: &TypeSpace, diags: &mut Diagnostics) {
+/// References are followed through `refs`, as the resolver follows them.
+pub fn check(refs: &Refs<'_>, space: &TypeSpace, diags: &mut Diagnostics) {
+    let raw = refs.root();
     operations(raw, diags);
     schema_names(space, diags);
-    let mut v = Visitor { root: raw, diags };
+    let mut v = Visitor {
+        root: raw,
+        refs,
+        diags,
+    };
     v.document();
 }
 
@@ -116,6 +123,7 @@ pub fn field_names(raw: &Value, space: &TypeSpace, diags: &mut Diagnostics) {
 
 struct Visitor<'a, 'd> {
     root: &'a Value,
+    refs: &'d Refs<'a>,
     diags: &'d mut Diagnostics,
 }
 
@@ -230,7 +238,7 @@ impl Visitor<'_, '_> {
     }
 
     fn conforms(&mut self, what: &str, value: &Value, schema: &Value, at: &str) {
-        if let Err(why) = check_value(value, schema, self.root, 0) {
+        if let Err(why) = check_value(value, schema, self.refs, 0) {
             // Both are warnings: the generator does not depend on either value.
             self.diags.push(
                 Diagnostic::warning(at, format!("this {what} does not match its schema: {why}"))
@@ -367,24 +375,28 @@ impl Visitor<'_, '_> {
     }
 }
 
-/// The schema a `$ref` leads to, the way generation follows it
-/// ([`crate::refs::follow`]); the schema itself when it is no reference or
-/// reaches nothing (generation reports those).
-fn resolve<'a>(schema: &'a Value, root: &'a Value) -> &'a Value {
+/// The schema a `$ref` leads to, the way generation follows it (through the
+/// same [`Refs`]); the schema itself when it is no reference or reaches nothing
+/// (generation reports those).
+fn resolve<'s, 'v: 's>(schema: &'s Value, refs: &Refs<'v>) -> &'s Value {
     let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
         return schema;
     };
-    let limit = crate::limits::Limits::current().ref_depth;
-    crate::refs::follow(root, reference, limit).map_or(schema, |t| t.value)
+    refs.follow(reference).map_or(schema, |t| t.value)
 }
 
 /// Whether a value fits a schema, as far as types, enums, required members and
 /// composition go. Returns why not.
-fn check_value(value: &Value, schema: &Value, root: &Value, depth: usize) -> Result<(), String> {
+fn check_value<'s, 'v: 's>(
+    value: &Value,
+    schema: &'s Value,
+    refs: &Refs<'v>,
+    depth: usize,
+) -> Result<(), String> {
     if depth > 32 {
         return Ok(());
     }
-    let schema = resolve(schema, root);
+    let schema = resolve(schema, refs);
     let Some(s) = schema.as_object() else {
         return Ok(());
     };
@@ -402,7 +414,7 @@ fn check_value(value: &Value, schema: &Value, root: &Value, depth: usize) -> Res
     }
     if let Some(list) = s.get("allOf").and_then(Value::as_array) {
         for part in list {
-            check_value(value, part, root, depth + 1)?;
+            check_value(value, part, refs, depth + 1)?;
         }
     }
     for key in ["oneOf", "anyOf"] {
@@ -410,7 +422,7 @@ fn check_value(value: &Value, schema: &Value, root: &Value, depth: usize) -> Res
             && !list.is_empty()
             && !list
                 .iter()
-                .any(|part| check_value(value, part, root, depth + 1).is_ok())
+                .any(|part| check_value(value, part, refs, depth + 1).is_ok())
         {
             return Err(format!("it fits none of the `{key}` alternatives"));
         }
@@ -446,7 +458,7 @@ fn check_value(value: &Value, schema: &Value, root: &Value, depth: usize) -> Res
             for r in required.iter().filter_map(Value::as_str) {
                 let read_only = props
                     .get(r)
-                    .map(|p| resolve(p, root))
+                    .map(|p| resolve(p, refs))
                     .and_then(|p| p.get("readOnly"))
                     == Some(&Value::Bool(true));
                 if !obj.contains_key(r) && !read_only {
@@ -456,13 +468,13 @@ fn check_value(value: &Value, schema: &Value, root: &Value, depth: usize) -> Res
         }
         for (k, v) in obj {
             if let Some(p) = props.get(k) {
-                check_value(v, p, root, depth + 1).map_err(|e| format!("`{k}`: {e}"))?;
+                check_value(v, p, refs, depth + 1).map_err(|e| format!("`{k}`: {e}"))?;
             }
         }
     }
     if let (Some(items), Some(schema)) = (value.as_array(), s.get("items")) {
         for (i, item) in items.iter().enumerate() {
-            check_value(item, schema, root, depth + 1).map_err(|e| format!("item {i}: {e}"))?;
+            check_value(item, schema, refs, depth + 1).map_err(|e| format!("item {i}: {e}"))?;
         }
     }
     Ok(())
@@ -487,7 +499,7 @@ mod tests {
 
     fn run(doc: Value) -> Vec<Diagnostic> {
         let mut d = Diagnostics::default();
-        check(&doc, &TypeSpace::default(), &mut d);
+        check(&Refs::new(&doc), &TypeSpace::default(), &mut d);
         d.into_vec()
     }
 
@@ -495,13 +507,13 @@ mod tests {
     fn values_are_checked_against_schemas() {
         let root = json!({"components": {"schemas": {"N": {"type": "integer"}}}});
         let s = json!({"type": "object", "required": ["a"], "properties": {"a": {"$ref": "#/components/schemas/N"}, "b": {"type": "string", "nullable": true}}});
-        assert!(check_value(&json!({"a": 1, "b": null}), &s, &root, 0).is_ok());
+        assert!(check_value(&json!({"a": 1, "b": null}), &s, &Refs::new(&root), 0).is_ok());
         assert_eq!(
-            check_value(&json!({"a": "x"}), &s, &root, 0).unwrap_err(),
+            check_value(&json!({"a": "x"}), &s, &Refs::new(&root), 0).unwrap_err(),
             "`a`: expected integer, found a string"
         );
         assert_eq!(
-            check_value(&json!({}), &s, &root, 0).unwrap_err(),
+            check_value(&json!({}), &s, &Refs::new(&root), 0).unwrap_err(),
             "the required member `a` is missing"
         );
     }
@@ -512,9 +524,9 @@ mod tests {
     fn percent_encoded_references_are_followed() {
         let root = json!({"components": {"schemas": {"A B": {"type": "integer"}}}});
         let s = json!({"$ref": "#/components/schemas/A%20B"});
-        assert!(check_value(&json!(1), &s, &root, 0).is_ok());
+        assert!(check_value(&json!(1), &s, &Refs::new(&root), 0).is_ok());
         assert_eq!(
-            check_value(&json!("x"), &s, &root, 0).unwrap_err(),
+            check_value(&json!("x"), &s, &Refs::new(&root), 0).unwrap_err(),
             "expected integer, found a string"
         );
     }

@@ -144,13 +144,27 @@ pub fn write_crate_words(root: &Path, dir: &Path) -> Result<Vec<std::path::PathB
 
 /// `cargo xtask features`: the Console Connect crate and the crate of
 /// `tests/specs/crate_words.yaml` compile clippy-clean with every feature alone,
-/// with none and with all. `cargo test` checks a sample of the same
+/// with none and with all; the crate of every other focused document with all,
+/// none, a sample alone, the mock and the program ([`snapshot_crates`]; alone
+/// with `snapshots_only`). `cargo test` checks a sample of the same
 /// (`tests/tests/features.rs`, `crate_words.rs`).
-pub fn run(root: &Path) -> Result<()> {
+pub fn run(root: &Path, snapshots_only: bool) -> Result<()> {
     let target = root.join(TARGET);
     let features = declared(&root.join("generated/Cargo.toml"))?;
     let mut failures = Vec::new();
     let started = std::time::Instant::now();
+    if snapshots_only {
+        let count = snapshot_crates(root, &target, &mut failures)?;
+        println!(
+            "features: {count} combinations in {:.0?}",
+            started.elapsed()
+        );
+        return if failures.is_empty() {
+            Ok(())
+        } else {
+            anyhow::bail!("{}", failures.join("\n"))
+        };
+    }
     println!(
         "features: consoleconnect, none and each of {} alone",
         features.len()
@@ -176,9 +190,10 @@ pub fn run(root: &Path) -> Result<()> {
         true,
         &combinations(&words),
     )?);
+    let mut count = features.len() + words.len() + 3;
+    count += snapshot_crates(root, &target, &mut failures)?;
     println!(
-        "features: {} combinations in {:.0?}",
-        features.len() + words.len() + 3,
+        "features: {count} combinations in {:.0?}",
         started.elapsed()
     );
     if failures.is_empty() {
@@ -186,6 +201,87 @@ pub fn run(root: &Path) -> Result<()> {
     } else {
         anyhow::bail!("{}", failures.join("\n"))
     }
+}
+
+/// Tag features alone checked per focused document's crate, besides all, none,
+/// `mock` and `cli`: the crates are 20, and all of their combinations would be
+/// about 150 checks.
+pub const SNAPSHOT_SAMPLE: usize = 2;
+
+/// What a focused document's crate is checked with (its default features
+/// aside): none; a sample of its tags' features alone; `mock` alone, `cli`
+/// alone, and both with the first tag's feature (the mock and the program
+/// gated by tags).
+pub fn snapshot_combinations(declared: &[String]) -> Vec<Vec<String>> {
+    let own = ["mock", "cli"];
+    let tags: Vec<String> = without_tls(declared)
+        .into_iter()
+        .filter(|f| !own.contains(&f.as_str()))
+        .collect();
+    let mut combinations = sample(&tags, SNAPSHOT_SAMPLE + 1);
+    let present: Vec<String> = own
+        .iter()
+        .filter(|o| declared.iter().any(|f| f == *o))
+        .map(|o| o.to_string())
+        .collect();
+    combinations.extend(present.iter().map(|o| vec![o.clone()]));
+    if let Some(first) = tags.first()
+        && !present.is_empty()
+    {
+        let mut with_tag = vec![first.clone()];
+        with_tag.extend(present);
+        combinations.push(with_tag);
+    }
+    combinations
+}
+
+/// The crates of the focused documents (snapshotted in `tests/snapshots/crates/`)
+/// with their default features and [`snapshot_combinations`]; each is
+/// written from its document under `target/snapshot-crates/`, with the runtime's
+/// files its snapshot leaves out. Returns how many combinations were checked.
+pub fn snapshot_crates(root: &Path, target: &Path, failures: &mut Vec<String>) -> Result<usize> {
+    let mut count = 0;
+    for spec in crate::snapshot_specs(root)? {
+        let started = std::time::Instant::now();
+        let stem = crate::spec_stem(&spec)?;
+        if stem == "crate_words" {
+            // Checked above with every feature alone.
+            continue;
+        }
+        let label = format!(
+            "{}/{}",
+            crate::SNAPSHOT_SPECS,
+            spec.file_name()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+        );
+        let dir = root.join("target/snapshot-crates").join(&stem);
+        let text = std::fs::read_to_string(&spec)
+            .with_context(|| format!("reading {}", spec.display()))?;
+        let mut settings = codegen::Settings::new(&stem, crate::SNAPSHOT_COMMAND, &label);
+        settings.layout = crate::SNAPSHOT_CRATE;
+        let out = codegen::generate(&text, &settings)
+            .map_err(|d| anyhow::anyhow!("{} does not generate: {d:?}", spec.display()))?;
+        let _ = std::fs::remove_dir_all(&dir);
+        for f in &out.files {
+            let path = dir.join(&f.path);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, &f.contents)?;
+        }
+        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+        let declared = declared(&dir.join("Cargo.toml"))?;
+        let combinations = snapshot_combinations(&declared);
+        failures.extend(check(&dir, target, &stem, true, &combinations)?);
+        count += combinations.len() + 1;
+        println!(
+            "features: {stem}, all, none, then {:?} ({:.0?})",
+            &combinations[1..],
+            started.elapsed()
+        );
+    }
+    Ok(count)
 }
 
 #[cfg(test)]
@@ -202,5 +298,22 @@ mod tests {
         assert_eq!(names(sample(&f, 1)), [""]);
         assert_eq!(names(sample(&f, 99)), names(combinations(&f)));
         assert_eq!(names(sample(&[], 3)), [""]);
+    }
+
+    #[test]
+    fn snapshot_crates_are_checked_with_the_mock_and_the_program() {
+        let f: Vec<String> = ["rustls", "native-tls", "a", "b", "c", "mock", "cli"]
+            .map(String::from)
+            .to_vec();
+        let names = |s: Vec<Vec<String>>| s.into_iter().map(|c| c.join("+")).collect::<Vec<_>>();
+        assert_eq!(
+            names(snapshot_combinations(&f)),
+            ["", "a", "c", "mock", "cli", "a+mock+cli"]
+        );
+        let types_only: Vec<String> = vec!["unreferenced-types".into()];
+        assert_eq!(
+            names(snapshot_combinations(&types_only)),
+            ["", "unreferenced-types"]
+        );
     }
 }

@@ -191,21 +191,33 @@ fn read_tree(root: &Path, dirs: &[&str]) -> Result<std::collections::BTreeMap<Pa
     Ok(out)
 }
 
-/// Regenerates (or, with `check`, compares) one single-file snapshot per focused document.
-pub fn snapshots(check: bool) -> Result<Vec<fsutil::Change>> {
-    let root = workspace_root();
-    let mut files = Vec::new();
+/// The focused documents (`tests/specs/*.yaml`, `*.json`), sorted.
+pub fn snapshot_specs(root: &Path) -> Result<Vec<PathBuf>> {
     let mut specs: Vec<PathBuf> = std::fs::read_dir(root.join(SNAPSHOT_SPECS))?
         .map(|e| e.map(|e| e.path()))
         .collect::<std::io::Result<_>>()?;
     specs.retain(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"));
     specs.sort();
-    for spec in specs {
-        let stem = spec
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .context("spec file name")?
-            .to_string();
+    Ok(specs)
+}
+
+/// A focused document's name (`client` for `tests/specs/client.yaml`): its
+/// snapshot's, its crate's and its package's.
+pub fn spec_stem(spec: &Path) -> Result<String> {
+    Ok(spec
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .context("spec file name")?
+        .to_string())
+}
+
+/// Regenerates (or, with `check`, compares) the snapshots of each focused
+/// document: one single file, and its crate (`crates/<document>/`).
+pub fn snapshots(check: bool) -> Result<Vec<fsutil::Change>> {
+    let root = workspace_root();
+    let mut files = Vec::new();
+    for spec in snapshot_specs(&root)? {
+        let stem = spec_stem(&spec)?;
         let text = std::fs::read_to_string(&spec)?;
         let label = format!(
             "{SNAPSHOT_SPECS}/{}",
@@ -217,15 +229,47 @@ pub fn snapshots(check: bool) -> Result<Vec<fsutil::Change>> {
         settings.layout = codegen::Layout::SingleFile {
             deny_warnings: true,
         };
-        let output = codegen::generate(&text, &settings).map_err(|diags| {
-            anyhow::anyhow!(
-                "{label} has errors:\n{}",
-                codegen::diagnostics::render_all(&diags, &label, &text)
-            )
-        })?;
-        files.extend(output.files);
+        let generate = |settings: &codegen::Settings| {
+            codegen::generate(&text, settings).map_err(|diags| {
+                anyhow::anyhow!(
+                    "{label} has errors:\n{}",
+                    codegen::diagnostics::render_all(&diags, &label, &text)
+                )
+            })
+        };
+        files.extend(generate(&settings)?.files);
+        settings.layout = SNAPSHOT_CRATE;
+        files.extend(
+            generate(&settings)?
+                .files
+                .into_iter()
+                .filter(|f| !is_runtime_copy(&f.path))
+                .map(|mut f| {
+                    f.path = Path::new(SNAPSHOT_CRATES).join(&stem).join(&f.path);
+                    f
+                }),
+        );
     }
     fsutil::sync_dir(&root.join(SNAPSHOTS), &files, check)
+}
+
+/// Where, below [`SNAPSHOTS`], each focused document's crate is snapshotted
+/// (`crates/<document>/`): its features, module files, mock and program.
+pub const SNAPSHOT_CRATES: &str = "crates";
+
+/// How the focused documents' crates are generated: each a workspace of its
+/// own (an empty `[workspace]`), so that Cargo run in its directory does not
+/// take it for a member of this one.
+pub const SNAPSHOT_CRATE: codegen::Layout = codegen::Layout::Crate {
+    standalone: true,
+    publish: false,
+};
+
+/// A module of the runtime copied into a crate (`src/runtime/<module>.rs`): the
+/// same text as `runtime/src/<module>.rs`, so its snapshots leave it out
+/// (`src/runtime/mod.rs`, which says which modules the crate has, stays).
+pub fn is_runtime_copy(path: &Path) -> bool {
+    path.starts_with("src/runtime") && path.file_name().is_some_and(|n| n != "mod.rs")
 }
 
 /// Peak resident memory of this process, from the kernel's own account.

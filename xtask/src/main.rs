@@ -96,8 +96,13 @@ enum Command {
     },
     /// The Console Connect crate and the crate of `tests/specs/crate_words.yaml`
     /// compile clippy-clean with every feature alone, with none and with all
-    /// (`cargo test` checks a sample).
-    Features,
+    /// (`cargo test` checks a sample); the other focused documents' crates with
+    /// all, none, a sample alone, the mock and the program.
+    Features {
+        /// Only the focused documents' crates.
+        #[arg(long)]
+        snapshots_only: bool,
+    },
     /// Fuzz the generator (installs cargo-fuzz; needs no nightly toolchain).
     Fuzz {
         /// `bytes` (any input), `structured` (edited real documents), `yaml`
@@ -260,7 +265,9 @@ fn main() -> ExitCode {
             }
         }
         Command::Contract => xtask::contract::run(&xtask::workspace_root()),
-        Command::Features => xtask::features::run(&xtask::workspace_root()),
+        Command::Features { snapshots_only } => {
+            xtask::features::run(&xtask::workspace_root(), snapshots_only)
+        }
         Command::ToolTests => xtask::tool_tests::run(&xtask::workspace_root()),
         Command::Tools => xtask::tool_tests::install(&xtask::workspace_root()),
         Command::Litellm => xtask::litellm::run(&xtask::workspace_root()),

@@ -37,6 +37,8 @@ pub struct ClientSettings<'a> {
     pub default_server: Option<String>,
     /// The crate chooses its TLS by features (`runtime::configure_tls`).
     pub tls: bool,
+    /// The crate has a mock server (crate feature `mock`).
+    pub mock: bool,
 }
 
 pub struct ClientEmitter<'a> {
@@ -83,13 +85,6 @@ impl<'a> ClientEmitter<'a> {
             .unwrap_or_default()
     }
 
-    pub fn emit(&self) -> TokenStream {
-        let mut out = self.emit_header();
-        let all: Vec<usize> = (0..self.built.operations.len()).collect();
-        out.extend(self.emit_ops(&all));
-        out
-    }
-
     /// Module docs, imports, and the `Client` with its builder.
     pub fn emit_header(&self) -> TokenStream {
         let types_use = self.mentions_types().then(|| {
@@ -129,8 +124,8 @@ impl<'a> ClientEmitter<'a> {
         };
         for (op, gate) in &ops {
             out.extend(self.items(op, gate));
-            // A crate (with features) has the `mock` feature; a single file has not.
-            if self.features.is_some() {
+            // A crate has the `mock` feature; a single file has not.
+            if self.settings.mock {
                 out.extend(self.mock(op, gate));
             }
         }
@@ -202,6 +197,7 @@ mod tests {
             api_version: "1",
             default_server: None,
             tls: false,
+            mock: false,
         };
         let emitter = ClientEmitter::new(&r.space, &types, &r.operations, settings);
         crate::output::format_chunk(emitter.emit_ops(&[0]), "test").unwrap()

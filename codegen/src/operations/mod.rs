@@ -416,7 +416,9 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> OperationSet {
     let mut operations = Vec::new();
     for (path, item) in api.paths.iter() {
         let listed_at = pointer_push("#/paths", path);
-        let Some((item, item_ptr)) = path_item(doc, item, &listed_at, &mut resolver.diags) else {
+        let Some((item, item_ptr)) =
+            path_item(&resolver.refs, item, &listed_at, &mut resolver.diags)
+        else {
             continue;
         };
         let template = PathTemplate::parse(path);

@@ -2,13 +2,12 @@
 //! any location of the document.
 
 use super::*;
-use crate::refs::local_pointer;
 use openapiv3::Schema;
 
 /// A path item, following a `$ref` to wherever in the document it points, and the
 /// pointer of the object itself.
 pub(super) fn path_item<'d>(
-    doc: &'d Document,
+    refs: &crate::refs::Refs<'_>,
     item: &'d ReferenceOr<PathItem>,
     at: &str,
     diags: &mut crate::diagnostics::Diagnostics,
@@ -17,7 +16,7 @@ pub(super) fn path_item<'d>(
         ReferenceOr::Item(i) => Some((Cow::Borrowed(i), at.to_string())),
         ReferenceOr::Reference { reference } => {
             let (value, target) = follow_raw(
-                doc,
+                refs,
                 reference,
                 at,
                 diags,
@@ -43,24 +42,20 @@ pub(super) fn path_item<'d>(
     }
 }
 
-/// Follows a chain of `$ref`s through the raw document to a value that is not a
-/// reference: the value and its pointer. Reports a reference that points
-/// nowhere, outside the document, into a loop or down a chain longer than
-/// `ref-depth` (in [`crate::refs`]' words), saying what is done instead
-/// (`repair`): an error `validate` fails on, and `generate` goes past.
-pub fn follow_raw<'d>(
-    doc: &'d Document,
+/// Follows a chain of `$ref`s through the raw document ([`crate::refs::Refs`])
+/// to a value that is not a reference: the value and its pointer. Reports a
+/// reference that points nowhere, outside the document, into a loop or down a
+/// chain longer than `ref-depth` (in [`crate::refs`]' words), saying what is
+/// done instead (`repair`): an error `validate` fails on, and `generate` goes past.
+pub fn follow_raw<'v>(
+    refs: &crate::refs::Refs<'v>,
     reference: &str,
     at: &str,
     diags: &mut crate::diagnostics::Diagnostics,
     noun: &str,
     repair: &str,
-) -> Option<(&'d Value, String)> {
-    match crate::refs::follow(
-        &doc.raw,
-        reference,
-        crate::limits::Limits::current().ref_depth,
-    ) {
+) -> Option<(&'v Value, String)> {
+    match refs.follow(reference) {
         Ok(target) => Some((target.value, target.pointer)),
         Err(e) => {
             diags.push(e.diagnostic(reference, at, noun, repair));
@@ -68,11 +63,6 @@ pub fn follow_raw<'d>(
         }
     }
 }
-
-/// References between entries of `components/<kind>` followed as typed before
-/// the chain is handed to [`crate::refs::follow`], which tells a loop from a
-/// long chain and applies `ref-depth`.
-const MAX_TYPED_HOPS: usize = 16;
 
 impl<'d> OperationResolver<'_, '_, 'd> {
     /// Follows `$ref`s, into `#/components/<kind>/…` or to any other location of
@@ -90,45 +80,43 @@ impl<'d> OperationResolver<'_, '_, 'd> {
         T: Clone + serde::de::DeserializeOwned + Repair,
     {
         let doc: &'x Document = self.doc;
-        let mut current = r;
-        let mut pointer = at.to_string();
-        let mut component = None;
-        // Entries of `components/<kind>` are borrowed as typed; a chain that
-        // leaves them, loops or runs long is followed (and reported) through the
-        // raw document instead.
-        let mut seen: Vec<String> = Vec::new();
-        let mut first = None;
-        loop {
-            let reference = match current {
-                ReferenceOr::Item(t) => {
-                    return Some(Found {
-                        value: Cow::Borrowed(t),
-                        pointer,
-                        component,
-                    });
-                }
-                ReferenceOr::Reference { reference } => reference,
-            };
-            let prefix = format!("#/components/{kind}/");
-            let name = local_pointer(reference).and_then(|p| {
-                p.strip_prefix(&prefix)
+        let reference = match r {
+            ReferenceOr::Item(t) => {
+                return Some(Found {
+                    value: Cow::Borrowed(t),
+                    pointer: at.to_string(),
+                    component: None,
+                });
+            }
+            ReferenceOr::Reference { reference } => reference,
+        };
+        // A chain that ends at an entry of `components/<kind>` borrows it as
+        // typed; any other end is read from the raw document.
+        let end = self
+            .resolver
+            .refs
+            .follow(reference)
+            .ok()
+            .and_then(|target| {
+                target
+                    .pointer
+                    .strip_prefix(&format!("#/components/{kind}/"))
                     .filter(|n| !n.contains('/'))
                     .map(crate::diagnostics::pointer_unescape)
             });
-            let first: &String = first.get_or_insert(reference);
-            let entry = name
-                .as_ref()
-                .filter(|name| !seen.contains(name) && seen.len() < MAX_TYPED_HOPS)
-                .and_then(|name| doc.api.components.as_ref().and_then(|c| map(c).get(name)));
-            match (entry, name) {
-                (Some(next), Some(name)) => {
-                    pointer = pointer_push(&format!("#/components/{kind}"), &name);
-                    seen.push(name.clone());
-                    component = Some(name);
-                    current = next;
-                }
-                _ => return self.deref_raw(first, kind, at),
+        let entry = end.and_then(|name| {
+            match doc.api.components.as_ref().and_then(|c| map(c).get(&name)) {
+                Some(ReferenceOr::Item(t)) => Some((name, t)),
+                _ => None,
             }
+        });
+        match entry {
+            Some((name, t)) => Some(Found {
+                value: Cow::Borrowed(t),
+                pointer: pointer_push(&format!("#/components/{kind}"), &name),
+                component: Some(name),
+            }),
+            None => self.deref_raw(reference, kind, at),
         }
     }
 
@@ -143,7 +131,7 @@ impl<'d> OperationResolver<'_, '_, 'd> {
         T: Clone + serde::de::DeserializeOwned + Repair,
     {
         let Some((value, target)) = follow_raw(
-            self.doc,
+            &self.resolver.refs,
             reference,
             at,
             &mut self.resolver.diags,

@@ -20,6 +20,7 @@ fn printed_command_both(paths: serde_json::Value) -> (String, String) {
         api_version: "1",
         default_server: None,
         tls: false,
+        mock: false,
     };
     let emitter =
         ClientEmitter::new(&r.space, &types, &r.operations, settings).with_commands(&commands);

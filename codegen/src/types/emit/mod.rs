@@ -104,12 +104,6 @@ impl<'a> TypeEmitter<'a> {
         }
     }
 
-    /// Every definition, in order.
-    pub fn emit_all(&self) -> TokenStream {
-        let all: Vec<usize> = (0..self.space.defs.len()).collect();
-        self.emit_ids(&all)
-    }
-
     /// The definitions with these ids, whole.
     pub fn emit_ids(&self, ids: &[usize]) -> TokenStream {
         crate::pieces::whole(self.emit_parts(ids))

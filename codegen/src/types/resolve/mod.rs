@@ -16,7 +16,6 @@ use crate::diagnostics::{Diagnostic, Diagnostics, pointer_push};
 use crate::load::Document;
 use crate::names::{Namespace, camel};
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
-use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -37,9 +36,11 @@ pub struct Resolver<'d> {
     by_pointer: HashMap<String, TypeId>,
     /// Every inline schema already resolved, by pointer.
     cache: HashMap<String, Resolved>,
-    /// References being followed, to stop `$ref` loops that never reach a type.
+    /// References being followed into, one inside another: how deep schemas
+    /// nest through references (bounded by `ref-depth`).
     following: Vec<String>,
-    limits: crate::limits::Limits,
+    /// The document's references, followed once each (and its one limit).
+    pub refs: crate::refs::Refs<'d>,
     too_deep_reported: bool,
     pub diags: Diagnostics,
 }
@@ -87,7 +88,7 @@ impl<'d> Resolver<'d> {
             by_pointer: HashMap::new(),
             cache: HashMap::new(),
             following: Vec::new(),
-            limits: crate::limits::Limits::current(),
+            refs: crate::refs::Refs::new(&doc.raw),
             too_deep_reported: false,
             diags: Diagnostics::default(),
         };
@@ -204,8 +205,9 @@ impl<'d> Resolver<'d> {
         if schema.schema_data.nullable {
             return true;
         }
-        // Composition chains are short; a deep one is treated as not nullable.
-        if depth > 16 {
+        // Composition chains are short; one deeper than `ref-depth` (a loop
+        // of references through `oneOf`, say) is treated as not nullable.
+        if depth > self.refs.limit() {
             return false;
         }
         let shape = Shape::of(schema);
@@ -227,10 +229,8 @@ impl<'d> Resolver<'d> {
         match part {
             ReferenceOr::Item(s) => self.nullable(s, depth + 1),
             ReferenceOr::Reference { reference } => {
-                let doc = self.doc;
-                let found = crate::refs::follow(&doc.raw, reference, self.limits.ref_depth)
-                    .ok()
-                    .and_then(|t| Schema::deserialize(t.value).ok());
+                // Reported where the reference is resolved, not here.
+                let found = self.schema_of(reference).ok();
                 found.is_some_and(|s| self.nullable(&s, depth + 1))
             }
         }

@@ -291,8 +291,7 @@ impl<'d> Resolver<'d> {
         'd: 's,
     {
         // Each level is a schema that is `allOf` the next: bounded like references.
-        if depth >= self.limits.ref_depth || self.too_deep_reported {
-            self.too_deep(ptr);
+        if self.past_depth(depth, ptr) {
             return;
         }
         let original = match &part {
@@ -307,7 +306,7 @@ impl<'d> Resolver<'d> {
                 if seen.contains(&target) {
                     return;
                 }
-                let Some(s) = self.lookup(&target, ptr) else {
+                let Some(s) = self.lookup(&reference, ptr) else {
                     return;
                 };
                 seen.push(target.clone());

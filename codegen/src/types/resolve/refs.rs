@@ -21,7 +21,7 @@ impl<'d> Resolver<'d> {
                 doc: Doc::default(),
             };
         };
-        let Some(schema) = self.lookup(&target, at) else {
+        let Some(schema) = self.lookup(reference, at) else {
             return Resolved {
                 ty: Ty::Json,
                 nullable: false,
@@ -38,17 +38,8 @@ impl<'d> Resolver<'d> {
             };
         }
         // Past the limit once, the document is refused: nothing more is followed.
-        if self.following.len() >= self.limits.ref_depth || self.too_deep_reported {
+        if self.past_depth(self.following.len(), at) {
             return self.too_deep(at);
-        }
-        if self.following.contains(&target) {
-            self.diags
-                .push(RefError::Loop.diagnostic(reference, at, "schema", ANY));
-            return Resolved {
-                ty: Ty::Json,
-                nullable,
-                doc,
-            };
         }
         let hint = target
             .rsplit('/')
@@ -68,12 +59,23 @@ impl<'d> Resolver<'d> {
         }
     }
 
+    /// Whether schemas nested `depth` deep through references (each holding the
+    /// next by `$ref`, `allOf` or a member) pass `ref-depth`, the limit
+    /// [`crate::refs::Refs`] follows chains by; reported (once) when they do.
+    pub(super) fn past_depth(&mut self, depth: usize, at: &str) -> bool {
+        let past = depth >= self.refs.limit() || self.too_deep_reported;
+        if past {
+            self.too_deep(at);
+        }
+        past
+    }
+
     /// References nested past the limit: a located, fatal error (the document
     /// is refused), reported once.
     pub(super) fn too_deep(&mut self, at: &str) -> Resolved {
         if !self.too_deep_reported {
             self.too_deep_reported = true;
-            let limit = self.limits.ref_depth;
+            let limit = self.refs.limit();
             self.diags.push(
                 Diagnostic::error(
                     at,
@@ -105,45 +107,24 @@ impl<'d> Resolver<'d> {
         pointer
     }
 
-    /// The schema object a local reference points at (borrowed when it is a component).
-    pub(super) fn lookup(&mut self, pointer: &str, at: &str) -> Option<Cow<'d, Schema>> {
-        let doc = self.doc;
-        if let Some(key) = pointer
-            .strip_prefix("#/components/schemas/")
-            .filter(|k| !k.contains('/'))
-        {
-            let key = pointer_unescape(key);
-            if let Some(found) = doc
-                .api
-                .components
-                .as_ref()
-                .and_then(|c| c.schemas.get(&key))
-            {
-                match found {
-                    ReferenceOr::Item(s) => return Some(Cow::Borrowed(s)),
-                    ReferenceOr::Reference { reference } => {
-                        return self.lookup_next(pointer, reference);
-                    }
+    /// The schema a `$ref` leads to through any chain of references, borrowed
+    /// when it is a component; reported when it reaches none.
+    pub(super) fn lookup(&mut self, reference: &str, at: &str) -> Option<Cow<'d, Schema>> {
+        match self.schema_of(reference) {
+            Ok(schema) => Some(schema),
+            Err(Unreached::Ref(RefError::TooDeep { .. })) if self.too_deep_reported => None,
+            Err(Unreached::Ref(e)) => {
+                if matches!(e, RefError::TooDeep { .. }) {
+                    self.too_deep_reported = true;
                 }
+                self.diags.push(e.diagnostic(reference, at, "schema", ANY));
+                None
             }
-        }
-        let found = doc.raw.pointer(pointer.trim_start_matches('#'));
-        let Some(value) = found else {
-            let nowhere = RefError::Nowhere {
-                reference: pointer.to_string(),
-            };
-            self.diags
-                .push(nowhere.diagnostic(pointer, at, "schema", ANY));
-            return None;
-        };
-        match serde_json::from_value::<ReferenceOr<Schema>>(value.clone()) {
-            Ok(ReferenceOr::Item(s)) => Some(Cow::Owned(s)),
-            Ok(ReferenceOr::Reference { reference }) => self.lookup_next(pointer, &reference),
-            Err(e) => {
+            Err(Unreached::NotSchema(e)) => {
                 self.diags.push(
                     Diagnostic::error(
                         at,
-                        format!("`$ref: {pointer}` does not point at a schema: {e}"),
+                        format!("`$ref: {reference}` does not point at a schema: {e}"),
                     )
                     .with_code("ref-not-schema")
                     .with_help("a schema reference must point at a Schema Object")
@@ -154,25 +135,31 @@ impl<'d> Resolver<'d> {
         }
     }
 
-    /// A reference to a reference: follow it to the schema.
-    pub(super) fn lookup_next(
-        &mut self,
-        pointer: &str,
-        reference: &str,
-    ) -> Option<Cow<'d, Schema>> {
-        if self.following.iter().any(|p| p == pointer) {
-            self.diags
-                .push(RefError::Loop.diagnostic(reference, pointer, "schema", ANY));
-            return None;
+    /// [`Self::lookup`] without a report (the caller has one of its own, or
+    /// needs none).
+    pub(super) fn schema_of(&self, reference: &str) -> Result<Cow<'d, Schema>, Unreached> {
+        let doc = self.doc;
+        let target = self.refs.follow(reference).map_err(Unreached::Ref)?;
+        if let Some(key) = target
+            .pointer
+            .strip_prefix("#/components/schemas/")
+            .filter(|k| !k.contains('/'))
+            && let Some(ReferenceOr::Item(s)) = doc
+                .api
+                .components
+                .as_ref()
+                .and_then(|c| c.schemas.get(&pointer_unescape(key)))
+        {
+            return Ok(Cow::Borrowed(s));
         }
-        if self.following.len() >= self.limits.ref_depth || self.too_deep_reported {
-            self.too_deep(pointer);
-            return None;
-        }
-        self.following.push(pointer.to_string());
-        let next = self.normalize_ref(reference, pointer);
-        let out = next.and_then(|n| self.lookup(&n, pointer));
-        self.following.pop();
-        out
+        let schema = self.refs.schema(&target).map_err(Unreached::NotSchema)?;
+        Ok(Cow::Owned(Schema::clone(&schema)))
     }
+}
+
+/// Why a `$ref` reaches no schema.
+pub(super) enum Unreached {
+    Ref(RefError),
+    /// What reading the value there as a schema said.
+    NotSchema(String),
 }
