@@ -347,8 +347,7 @@ impl<'de> serde::Deserialize<'de> for Pet {
 /// A number, or a number written as a string.
 ///
 /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Coordinate {
     /// A `Number` value.
@@ -357,6 +356,16 @@ pub enum Coordinate {
     String(String),
     /// A value no listed variant accepts, kept as it was sent.
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for Coordinate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Number(value) => serde::Serialize::serialize(value, serializer),
+            Self::String(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for Coordinate {
@@ -384,8 +393,7 @@ impl<'de> serde::Deserialize<'de> for Coordinate {
 /// Untagged objects, told apart by their required members.
 ///
 /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Shape {
     /// A `Circle` value.
@@ -394,6 +402,16 @@ pub enum Shape {
     Square(ShapeSquare),
     /// A value no listed variant accepts, kept as it was sent.
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for Shape {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Circle(value) => serde::Serialize::serialize(value, serializer),
+            Self::Square(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for Shape {
@@ -423,8 +441,7 @@ impl<'de> serde::Deserialize<'de> for Shape {
 /// variant tolerates every event: the one that describes it must win, not the first.
 ///
 /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum StreamEvent {
     /// A `ThreadCreated` value.
@@ -433,6 +450,16 @@ pub enum StreamEvent {
     RunCreated(StreamEventRunCreated),
     /// A value no listed variant accepts, kept as it was sent.
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for StreamEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ThreadCreated(value) => serde::Serialize::serialize(value, serializer),
+            Self::RunCreated(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for StreamEvent {
@@ -586,8 +613,7 @@ impl Run {
 /// A double or an integer; an integer must come back without a fraction.
 ///
 /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Amount {
     /// An `Integer` value.
@@ -596,6 +622,16 @@ pub enum Amount {
     Number(f64),
     /// A value no listed variant accepts, kept as it was sent.
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for Amount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Integer(value) => serde::Serialize::serialize(value, serializer),
+            Self::Number(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for Amount {
@@ -623,8 +659,7 @@ impl<'de> serde::Deserialize<'de> for Amount {
 /// anyOf of a string and an array.
 ///
 /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Filter {
     /// An `Array` value.
@@ -633,6 +668,16 @@ pub enum Filter {
     String(String),
     /// A value no listed variant accepts, kept as it was sent.
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for Filter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Array(value) => serde::Serialize::serialize(value, serializer),
+            Self::String(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for Filter {

@@ -6,7 +6,9 @@
 #![allow(dead_code, unused_imports, clippy::result_large_err)]
 
 mod de;
+mod enum_table;
 mod members;
 
 pub use self::de::*;
+pub use self::enum_table::*;
 pub use self::members::*;

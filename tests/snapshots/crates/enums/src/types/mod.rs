@@ -429,6 +429,910 @@ impl<'de> serde::Deserialize<'de> for MaybeColour {
     }
 }
 
+/// More values than `codegen::types::WIDE_ENUM`: listed once, in a table the runtime
+/// looks up both ways, instead of in two matches.
+///
+/// Values this version does not know are kept in `Unknown` and sent back unchanged.
+///
+/// Default: `"w-5"`
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum Wide {
+    /// `w-0`
+    W0,
+    /// `w-1`
+    W1,
+    /// `w-2`
+    W2,
+    /// `w-3`
+    W3,
+    /// `w-4`
+    W4,
+    /// `w-5`
+    #[default]
+    W5,
+    /// `w-6`
+    W6,
+    /// `w-7`
+    W7,
+    /// `w-8`
+    W8,
+    /// `w-9`
+    W9,
+    /// `w-10`
+    W10,
+    /// `w-11`
+    W11,
+    /// `w-12`
+    W12,
+    /// `w-13`
+    W13,
+    /// `w-14`
+    W14,
+    /// `w-15`
+    W15,
+    /// `w-16`
+    W16,
+    /// `w-17`
+    W17,
+    /// `w-18`
+    W18,
+    /// `w-19`
+    W19,
+    /// `w-20`
+    W20,
+    /// `w-21`
+    W21,
+    /// `w-22`
+    W22,
+    /// `w-23`
+    W23,
+    /// `w-24`
+    W24,
+    /// `w-25`
+    W25,
+    /// `w-26`
+    W26,
+    /// `w-27`
+    W27,
+    /// `w-28`
+    W28,
+    /// `w-29`
+    W29,
+    /// `w-30`
+    W30,
+    /// `w-31`
+    W31,
+    /// `w-32`
+    W32,
+    /// `w-33`
+    W33,
+    /// `w-34`
+    W34,
+    /// `w-35`
+    W35,
+    /// `w-36`
+    W36,
+    /// `w-37`
+    W37,
+    /// `w-38`
+    W38,
+    /// `w-39`
+    W39,
+    /// `w-40`
+    W40,
+    /// `w-41`
+    W41,
+    /// `w-42`
+    W42,
+    /// `w-43`
+    W43,
+    /// `w-44`
+    W44,
+    /// `w-45`
+    W45,
+    /// `w-46`
+    W46,
+    /// `w-47`
+    W47,
+    /// `w-48`
+    W48,
+    /// `w-49`
+    W49,
+    /// `w-50`
+    W50,
+    /// `w-51`
+    W51,
+    /// `w-52`
+    W52,
+    /// `w-53`
+    W53,
+    /// `w-54`
+    W54,
+    /// `w-55`
+    W55,
+    /// `w-56`
+    W56,
+    /// `w-57`
+    W57,
+    /// `w-58`
+    W58,
+    /// `w-59`
+    W59,
+    /// `w-60`
+    W60,
+    /// `w-61`
+    W61,
+    /// `w-62`
+    W62,
+    /// `w-63`
+    W63,
+    /// `w-64`
+    W64,
+    /// `w-65`
+    W65,
+    /// `w-66`
+    W66,
+    /// `w-67`
+    W67,
+    /// `w-68`
+    W68,
+    /// `w-69`
+    W69,
+    /// `w-70`
+    W70,
+    /// `w-71`
+    W71,
+    /// `w-72`
+    W72,
+    /// `w-73`
+    W73,
+    /// `w-74`
+    W74,
+    /// `w-75`
+    W75,
+    /// `w-76`
+    W76,
+    /// `w-77`
+    W77,
+    /// `w-78`
+    W78,
+    /// `w-79`
+    W79,
+    /// `w-80`
+    W80,
+    /// `w-81`
+    W81,
+    /// `w-82`
+    W82,
+    /// `w-83`
+    W83,
+    /// `w-84`
+    W84,
+    /// `w-85`
+    W85,
+    /// `w-86`
+    W86,
+    /// `w-87`
+    W87,
+    /// `w-88`
+    W88,
+    /// `w-89`
+    W89,
+    /// `w-90`
+    W90,
+    /// `w-91`
+    W91,
+    /// `w-92`
+    W92,
+    /// `w-93`
+    W93,
+    /// `w-94`
+    W94,
+    /// `w-95`
+    W95,
+    /// `w-96`
+    W96,
+    /// `w-97`
+    W97,
+    /// `w-98`
+    W98,
+    /// `w-99`
+    W99,
+    /// `w-100`
+    W100,
+    /// `w-101`
+    W101,
+    /// `w-102`
+    W102,
+    /// `w-103`
+    W103,
+    /// `w-104`
+    W104,
+    /// `w-105`
+    W105,
+    /// `w-106`
+    W106,
+    /// `w-107`
+    W107,
+    /// `w-108`
+    W108,
+    /// `w-109`
+    W109,
+    /// `w-110`
+    W110,
+    /// `w-111`
+    W111,
+    /// `w-112`
+    W112,
+    /// `w-113`
+    W113,
+    /// `w-114`
+    W114,
+    /// `w-115`
+    W115,
+    /// `w-116`
+    W116,
+    /// `w-117`
+    W117,
+    /// `w-118`
+    W118,
+    /// `w-119`
+    W119,
+    /// `w-120`
+    W120,
+    /// `w-121`
+    W121,
+    /// `w-122`
+    W122,
+    /// `w-123`
+    W123,
+    /// `w-124`
+    W124,
+    /// `w-125`
+    W125,
+    /// `w-126`
+    W126,
+    /// `w-127`
+    W127,
+    /// `ASC`
+    Asc,
+    /// `asc`
+    AscLower,
+    /// A value not listed in the API description, kept as it was sent.
+    Unknown(String),
+}
+
+impl Wide {
+    /// Every listed value and its wire value, in the order of the variants.
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::W0, "w-0"),
+        (Self::W1, "w-1"),
+        (Self::W2, "w-2"),
+        (Self::W3, "w-3"),
+        (Self::W4, "w-4"),
+        (Self::W5, "w-5"),
+        (Self::W6, "w-6"),
+        (Self::W7, "w-7"),
+        (Self::W8, "w-8"),
+        (Self::W9, "w-9"),
+        (Self::W10, "w-10"),
+        (Self::W11, "w-11"),
+        (Self::W12, "w-12"),
+        (Self::W13, "w-13"),
+        (Self::W14, "w-14"),
+        (Self::W15, "w-15"),
+        (Self::W16, "w-16"),
+        (Self::W17, "w-17"),
+        (Self::W18, "w-18"),
+        (Self::W19, "w-19"),
+        (Self::W20, "w-20"),
+        (Self::W21, "w-21"),
+        (Self::W22, "w-22"),
+        (Self::W23, "w-23"),
+        (Self::W24, "w-24"),
+        (Self::W25, "w-25"),
+        (Self::W26, "w-26"),
+        (Self::W27, "w-27"),
+        (Self::W28, "w-28"),
+        (Self::W29, "w-29"),
+        (Self::W30, "w-30"),
+        (Self::W31, "w-31"),
+        (Self::W32, "w-32"),
+        (Self::W33, "w-33"),
+        (Self::W34, "w-34"),
+        (Self::W35, "w-35"),
+        (Self::W36, "w-36"),
+        (Self::W37, "w-37"),
+        (Self::W38, "w-38"),
+        (Self::W39, "w-39"),
+        (Self::W40, "w-40"),
+        (Self::W41, "w-41"),
+        (Self::W42, "w-42"),
+        (Self::W43, "w-43"),
+        (Self::W44, "w-44"),
+        (Self::W45, "w-45"),
+        (Self::W46, "w-46"),
+        (Self::W47, "w-47"),
+        (Self::W48, "w-48"),
+        (Self::W49, "w-49"),
+        (Self::W50, "w-50"),
+        (Self::W51, "w-51"),
+        (Self::W52, "w-52"),
+        (Self::W53, "w-53"),
+        (Self::W54, "w-54"),
+        (Self::W55, "w-55"),
+        (Self::W56, "w-56"),
+        (Self::W57, "w-57"),
+        (Self::W58, "w-58"),
+        (Self::W59, "w-59"),
+        (Self::W60, "w-60"),
+        (Self::W61, "w-61"),
+        (Self::W62, "w-62"),
+        (Self::W63, "w-63"),
+        (Self::W64, "w-64"),
+        (Self::W65, "w-65"),
+        (Self::W66, "w-66"),
+        (Self::W67, "w-67"),
+        (Self::W68, "w-68"),
+        (Self::W69, "w-69"),
+        (Self::W70, "w-70"),
+        (Self::W71, "w-71"),
+        (Self::W72, "w-72"),
+        (Self::W73, "w-73"),
+        (Self::W74, "w-74"),
+        (Self::W75, "w-75"),
+        (Self::W76, "w-76"),
+        (Self::W77, "w-77"),
+        (Self::W78, "w-78"),
+        (Self::W79, "w-79"),
+        (Self::W80, "w-80"),
+        (Self::W81, "w-81"),
+        (Self::W82, "w-82"),
+        (Self::W83, "w-83"),
+        (Self::W84, "w-84"),
+        (Self::W85, "w-85"),
+        (Self::W86, "w-86"),
+        (Self::W87, "w-87"),
+        (Self::W88, "w-88"),
+        (Self::W89, "w-89"),
+        (Self::W90, "w-90"),
+        (Self::W91, "w-91"),
+        (Self::W92, "w-92"),
+        (Self::W93, "w-93"),
+        (Self::W94, "w-94"),
+        (Self::W95, "w-95"),
+        (Self::W96, "w-96"),
+        (Self::W97, "w-97"),
+        (Self::W98, "w-98"),
+        (Self::W99, "w-99"),
+        (Self::W100, "w-100"),
+        (Self::W101, "w-101"),
+        (Self::W102, "w-102"),
+        (Self::W103, "w-103"),
+        (Self::W104, "w-104"),
+        (Self::W105, "w-105"),
+        (Self::W106, "w-106"),
+        (Self::W107, "w-107"),
+        (Self::W108, "w-108"),
+        (Self::W109, "w-109"),
+        (Self::W110, "w-110"),
+        (Self::W111, "w-111"),
+        (Self::W112, "w-112"),
+        (Self::W113, "w-113"),
+        (Self::W114, "w-114"),
+        (Self::W115, "w-115"),
+        (Self::W116, "w-116"),
+        (Self::W117, "w-117"),
+        (Self::W118, "w-118"),
+        (Self::W119, "w-119"),
+        (Self::W120, "w-120"),
+        (Self::W121, "w-121"),
+        (Self::W122, "w-122"),
+        (Self::W123, "w-123"),
+        (Self::W124, "w-124"),
+        (Self::W125, "w-125"),
+        (Self::W126, "w-126"),
+        (Self::W127, "w-127"),
+        (Self::Asc, "ASC"),
+        (Self::AscLower, "asc"),
+    ];
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unknown(value) => value,
+            known => super::runtime::enum_wire(Self::VALUES, known).unwrap_or_default(),
+        }
+    }
+}
+
+impl From<&str> for Wide {
+    fn from(value: &str) -> Self {
+        static INDEX: super::runtime::EnumIndex = super::runtime::EnumIndex::new();
+        match INDEX.find(Self::VALUES, value) {
+            Some(known) => known.clone(),
+            None => Self::Unknown(super::runtime::unknown_str(value)),
+        }
+    }
+}
+
+impl std::str::FromStr for Wide {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for Wide {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Wide {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Wide {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+/// An integer enum wider than `WIDE_ENUM`.
+///
+/// Values this version does not know are kept in `Unknown` and sent back unchanged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WideNumbers {
+    /// `-300`
+    ValueMinus300,
+    /// `-293`
+    ValueMinus293,
+    /// `-286`
+    ValueMinus286,
+    /// `-279`
+    ValueMinus279,
+    /// `-272`
+    ValueMinus272,
+    /// `-265`
+    ValueMinus265,
+    /// `-258`
+    ValueMinus258,
+    /// `-251`
+    ValueMinus251,
+    /// `-244`
+    ValueMinus244,
+    /// `-237`
+    ValueMinus237,
+    /// `-230`
+    ValueMinus230,
+    /// `-223`
+    ValueMinus223,
+    /// `-216`
+    ValueMinus216,
+    /// `-209`
+    ValueMinus209,
+    /// `-202`
+    ValueMinus202,
+    /// `-195`
+    ValueMinus195,
+    /// `-188`
+    ValueMinus188,
+    /// `-181`
+    ValueMinus181,
+    /// `-174`
+    ValueMinus174,
+    /// `-167`
+    ValueMinus167,
+    /// `-160`
+    ValueMinus160,
+    /// `-153`
+    ValueMinus153,
+    /// `-146`
+    ValueMinus146,
+    /// `-139`
+    ValueMinus139,
+    /// `-132`
+    ValueMinus132,
+    /// `-125`
+    ValueMinus125,
+    /// `-118`
+    ValueMinus118,
+    /// `-111`
+    ValueMinus111,
+    /// `-104`
+    ValueMinus104,
+    /// `-97`
+    ValueMinus97,
+    /// `-90`
+    ValueMinus90,
+    /// `-83`
+    ValueMinus83,
+    /// `-76`
+    ValueMinus76,
+    /// `-69`
+    ValueMinus69,
+    /// `-62`
+    ValueMinus62,
+    /// `-55`
+    ValueMinus55,
+    /// `-48`
+    ValueMinus48,
+    /// `-41`
+    ValueMinus41,
+    /// `-34`
+    ValueMinus34,
+    /// `-27`
+    ValueMinus27,
+    /// `-20`
+    ValueMinus20,
+    /// `-13`
+    ValueMinus13,
+    /// `-6`
+    ValueMinus6,
+    /// `1`
+    Value1,
+    /// `8`
+    Value8,
+    /// `15`
+    Value15,
+    /// `22`
+    Value22,
+    /// `29`
+    Value29,
+    /// `36`
+    Value36,
+    /// `43`
+    Value43,
+    /// `50`
+    Value50,
+    /// `57`
+    Value57,
+    /// `64`
+    Value64,
+    /// `71`
+    Value71,
+    /// `78`
+    Value78,
+    /// `85`
+    Value85,
+    /// `92`
+    Value92,
+    /// `99`
+    Value99,
+    /// `106`
+    Value106,
+    /// `113`
+    Value113,
+    /// `120`
+    Value120,
+    /// `127`
+    Value127,
+    /// `134`
+    Value134,
+    /// `141`
+    Value141,
+    /// `148`
+    Value148,
+    /// `155`
+    Value155,
+    /// `162`
+    Value162,
+    /// `169`
+    Value169,
+    /// `176`
+    Value176,
+    /// `183`
+    Value183,
+    /// `190`
+    Value190,
+    /// `197`
+    Value197,
+    /// `204`
+    Value204,
+    /// `211`
+    Value211,
+    /// `218`
+    Value218,
+    /// `225`
+    Value225,
+    /// `232`
+    Value232,
+    /// `239`
+    Value239,
+    /// `246`
+    Value246,
+    /// `253`
+    Value253,
+    /// `260`
+    Value260,
+    /// `267`
+    Value267,
+    /// `274`
+    Value274,
+    /// `281`
+    Value281,
+    /// `288`
+    Value288,
+    /// `295`
+    Value295,
+    /// `302`
+    Value302,
+    /// `309`
+    Value309,
+    /// `316`
+    Value316,
+    /// `323`
+    Value323,
+    /// `330`
+    Value330,
+    /// `337`
+    Value337,
+    /// `344`
+    Value344,
+    /// `351`
+    Value351,
+    /// `358`
+    Value358,
+    /// `365`
+    Value365,
+    /// `372`
+    Value372,
+    /// `379`
+    Value379,
+    /// `386`
+    Value386,
+    /// `393`
+    Value393,
+    /// `400`
+    Value400,
+    /// `407`
+    Value407,
+    /// `414`
+    Value414,
+    /// `421`
+    Value421,
+    /// `428`
+    Value428,
+    /// `435`
+    Value435,
+    /// `442`
+    Value442,
+    /// `449`
+    Value449,
+    /// `456`
+    Value456,
+    /// `463`
+    Value463,
+    /// `470`
+    Value470,
+    /// `477`
+    Value477,
+    /// `484`
+    Value484,
+    /// `491`
+    Value491,
+    /// `498`
+    Value498,
+    /// `505`
+    Value505,
+    /// `512`
+    Value512,
+    /// `519`
+    Value519,
+    /// `526`
+    Value526,
+    /// `533`
+    Value533,
+    /// `540`
+    Value540,
+    /// `547`
+    Value547,
+    /// `554`
+    Value554,
+    /// `561`
+    Value561,
+    /// `568`
+    Value568,
+    /// `575`
+    Value575,
+    /// `582`
+    Value582,
+    /// `589`
+    Value589,
+    /// `596`
+    Value596,
+    /// `603`
+    Value603,
+    /// A value not listed in the API description, kept as it was sent.
+    Unknown(i64),
+}
+
+impl WideNumbers {
+    /// Every listed value and its wire value, in the order of the variants.
+    const VALUES: &'static [(Self, i64)] = &[
+        (Self::ValueMinus300, -300),
+        (Self::ValueMinus293, -293),
+        (Self::ValueMinus286, -286),
+        (Self::ValueMinus279, -279),
+        (Self::ValueMinus272, -272),
+        (Self::ValueMinus265, -265),
+        (Self::ValueMinus258, -258),
+        (Self::ValueMinus251, -251),
+        (Self::ValueMinus244, -244),
+        (Self::ValueMinus237, -237),
+        (Self::ValueMinus230, -230),
+        (Self::ValueMinus223, -223),
+        (Self::ValueMinus216, -216),
+        (Self::ValueMinus209, -209),
+        (Self::ValueMinus202, -202),
+        (Self::ValueMinus195, -195),
+        (Self::ValueMinus188, -188),
+        (Self::ValueMinus181, -181),
+        (Self::ValueMinus174, -174),
+        (Self::ValueMinus167, -167),
+        (Self::ValueMinus160, -160),
+        (Self::ValueMinus153, -153),
+        (Self::ValueMinus146, -146),
+        (Self::ValueMinus139, -139),
+        (Self::ValueMinus132, -132),
+        (Self::ValueMinus125, -125),
+        (Self::ValueMinus118, -118),
+        (Self::ValueMinus111, -111),
+        (Self::ValueMinus104, -104),
+        (Self::ValueMinus97, -97),
+        (Self::ValueMinus90, -90),
+        (Self::ValueMinus83, -83),
+        (Self::ValueMinus76, -76),
+        (Self::ValueMinus69, -69),
+        (Self::ValueMinus62, -62),
+        (Self::ValueMinus55, -55),
+        (Self::ValueMinus48, -48),
+        (Self::ValueMinus41, -41),
+        (Self::ValueMinus34, -34),
+        (Self::ValueMinus27, -27),
+        (Self::ValueMinus20, -20),
+        (Self::ValueMinus13, -13),
+        (Self::ValueMinus6, -6),
+        (Self::Value1, 1),
+        (Self::Value8, 8),
+        (Self::Value15, 15),
+        (Self::Value22, 22),
+        (Self::Value29, 29),
+        (Self::Value36, 36),
+        (Self::Value43, 43),
+        (Self::Value50, 50),
+        (Self::Value57, 57),
+        (Self::Value64, 64),
+        (Self::Value71, 71),
+        (Self::Value78, 78),
+        (Self::Value85, 85),
+        (Self::Value92, 92),
+        (Self::Value99, 99),
+        (Self::Value106, 106),
+        (Self::Value113, 113),
+        (Self::Value120, 120),
+        (Self::Value127, 127),
+        (Self::Value134, 134),
+        (Self::Value141, 141),
+        (Self::Value148, 148),
+        (Self::Value155, 155),
+        (Self::Value162, 162),
+        (Self::Value169, 169),
+        (Self::Value176, 176),
+        (Self::Value183, 183),
+        (Self::Value190, 190),
+        (Self::Value197, 197),
+        (Self::Value204, 204),
+        (Self::Value211, 211),
+        (Self::Value218, 218),
+        (Self::Value225, 225),
+        (Self::Value232, 232),
+        (Self::Value239, 239),
+        (Self::Value246, 246),
+        (Self::Value253, 253),
+        (Self::Value260, 260),
+        (Self::Value267, 267),
+        (Self::Value274, 274),
+        (Self::Value281, 281),
+        (Self::Value288, 288),
+        (Self::Value295, 295),
+        (Self::Value302, 302),
+        (Self::Value309, 309),
+        (Self::Value316, 316),
+        (Self::Value323, 323),
+        (Self::Value330, 330),
+        (Self::Value337, 337),
+        (Self::Value344, 344),
+        (Self::Value351, 351),
+        (Self::Value358, 358),
+        (Self::Value365, 365),
+        (Self::Value372, 372),
+        (Self::Value379, 379),
+        (Self::Value386, 386),
+        (Self::Value393, 393),
+        (Self::Value400, 400),
+        (Self::Value407, 407),
+        (Self::Value414, 414),
+        (Self::Value421, 421),
+        (Self::Value428, 428),
+        (Self::Value435, 435),
+        (Self::Value442, 442),
+        (Self::Value449, 449),
+        (Self::Value456, 456),
+        (Self::Value463, 463),
+        (Self::Value470, 470),
+        (Self::Value477, 477),
+        (Self::Value484, 484),
+        (Self::Value491, 491),
+        (Self::Value498, 498),
+        (Self::Value505, 505),
+        (Self::Value512, 512),
+        (Self::Value519, 519),
+        (Self::Value526, 526),
+        (Self::Value533, 533),
+        (Self::Value540, 540),
+        (Self::Value547, 547),
+        (Self::Value554, 554),
+        (Self::Value561, 561),
+        (Self::Value568, 568),
+        (Self::Value575, 575),
+        (Self::Value582, 582),
+        (Self::Value589, 589),
+        (Self::Value596, 596),
+        (Self::Value603, 603),
+    ];
+    /// The value as it appears on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Unknown(value) => *value,
+            known => super::runtime::enum_wire(Self::VALUES, known).unwrap_or_default(),
+        }
+    }
+}
+
+impl From<i64> for WideNumbers {
+    fn from(value: i64) -> Self {
+        static INDEX: super::runtime::EnumIndex = super::runtime::EnumIndex::new();
+        match INDEX.find(Self::VALUES, &value) {
+            Some(known) => *known,
+            None => Self::Unknown(super::runtime::unknown_int(value)),
+        }
+    }
+}
+
+impl std::fmt::Display for WideNumbers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.as_i64())
+    }
+}
+
+impl std::str::FromStr for WideNumbers {
+    type Err = std::num::ParseIntError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        value.parse::<i64>().map(Self::from)
+    }
+}
+
+impl serde::Serialize for WideNumbers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WideNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_int_enum(deserializer)
+    }
+}
+
 /// The `Holder` object.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]

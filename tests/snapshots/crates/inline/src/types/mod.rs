@@ -329,8 +329,7 @@ impl<'de> serde::Deserialize<'de> for OrderAddressGeo {
 /// One of several shapes (`OrderAddressGeoCoordinatesItem`).
 ///
 /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum OrderAddressGeoCoordinatesItem {
     /// A `Number` value.
@@ -339,6 +338,16 @@ pub enum OrderAddressGeoCoordinatesItem {
     String(String),
     /// A value no listed variant accepts, kept as it was sent.
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for OrderAddressGeoCoordinatesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Number(value) => serde::Serialize::serialize(value, serializer),
+            Self::String(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for OrderAddressGeoCoordinatesItem {

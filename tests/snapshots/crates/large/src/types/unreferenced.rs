@@ -12,8 +12,7 @@ use super::*;
 ///
 /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
 #[cfg(feature = "unreferenced-types")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Shape {
     /// A `Level3` value.
@@ -22,6 +21,17 @@ pub enum Shape {
     String(String),
     /// A value no listed variant accepts, kept as it was sent.
     Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "unreferenced-types")]
+impl serde::Serialize for Shape {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Level3(value) => serde::Serialize::serialize(value, serializer),
+            Self::String(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 #[cfg(feature = "unreferenced-types")]

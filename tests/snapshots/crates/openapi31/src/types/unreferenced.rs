@@ -250,8 +250,7 @@ impl<'de> serde::Deserialize<'de> for EventKind {
 ///
 /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
 #[cfg(feature = "unreferenced-types")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum EventSize {
     /// An `Integer` value.
@@ -260,6 +259,17 @@ pub enum EventSize {
     String(String),
     /// A value no listed variant accepts, kept as it was sent.
     Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "unreferenced-types")]
+impl serde::Serialize for EventSize {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Integer(value) => serde::Serialize::serialize(value, serializer),
+            Self::String(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 #[cfg(feature = "unreferenced-types")]

@@ -207,8 +207,7 @@ pub type Wrapper = Owner;
 /// One of several shapes (`EventLabel`).
 ///
 /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum EventLabel {
     /// A `String` value.
@@ -217,6 +216,16 @@ pub enum EventLabel {
     Owner(Option<Owner>),
     /// A value no listed variant accepts, kept as it was sent.
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for EventLabel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::String(value) => serde::Serialize::serialize(value, serializer),
+            Self::Owner(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for EventLabel {

@@ -196,8 +196,7 @@ impl Manager {
 /// One of several shapes (`Expr`).
 ///
 /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Expr {
     /// An `Integer` value.
@@ -206,6 +205,16 @@ pub enum Expr {
     Sum(Sum),
     /// A value no listed variant accepts, kept as it was sent.
     Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for Expr {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Integer(value) => serde::Serialize::serialize(value, serializer),
+            Self::Sum(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for Expr {

@@ -760,8 +760,7 @@ impl<'de> serde::Deserialize<'de> for FinishedType {
 ///
 /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
 #[cfg(feature = "untagged")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum WatchTopicEvent {
     /// A `Delta` value.
@@ -770,6 +769,17 @@ pub enum WatchTopicEvent {
     Finished(Finished),
     /// A value no listed variant accepts, kept as it was sent.
     Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "untagged")]
+impl serde::Serialize for WatchTopicEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Delta(value) => serde::Serialize::serialize(value, serializer),
+            Self::Finished(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 #[cfg(feature = "untagged")]
