@@ -164,14 +164,50 @@ pub fn run_tag(root: &Path, corpus: &Path) -> Result<()> {
     write_section(root, TAG_HEAD, &section)
 }
 
-/// `cargo xtask bench --only users`.
+/// What `--only users` has measured so far; the section is written after each
+/// step, so a run stopped early keeps what it measured.
+#[derive(Default)]
+struct Users {
+    started: String,
+    /// Table rows of the clean builds.
+    rows: String,
+    progenitor_note: String,
+    doc: Option<String>,
+    analyzer: Option<String>,
+}
+
+impl Users {
+    fn section(&self, done: bool) -> String {
+        let pending = "Not measured (the run stopped before).";
+        format!(
+            "{USERS_HEAD} (`--only users`)\n\nMeasured once, with other builds on the machine: load average {} when it started, {} {}; {}. Wall times under load are long; the CPU time (user + system of every process, from the kernel's account of finished children) is what a quiet machine's two cores would share.\n\n### A clean build of the nexus crate with its dependencies\n\n`cargo build --lib` (dev profile, Cargo's defaults) into an empty target directory, the sources already downloaded; the 193-operation crate with all its tags, for each TLS choice it offers (reqwest's TLS backends: `rustls` uses aws-lc-rs, whose C code is compiled; `rustls-ring` uses ring; `native-tls` the system's OpenSSL).{}\n\n| crate | wall | CPU | units compiled |\n|---|---|---|---|\n{}\n### `cargo doc` of the GitHub crate\n\n{}\n\n### rust-analyzer's first load of the GitHub crate\n\n{}\n",
+            self.started,
+            load(),
+            if done {
+                "when it ended"
+            } else {
+                "at its last step (it stopped early)"
+            },
+            machine(),
+            self.progenitor_note,
+            self.rows,
+            self.doc.as_deref().unwrap_or(pending),
+            self.analyzer.as_deref().unwrap_or(pending),
+        )
+    }
+}
+
+/// `cargo xtask bench --only users`: the default TLS choice beside progenitor's
+/// crate first, then `cargo doc`, rust-analyzer and the other TLS choices.
 pub fn run_users(root: &Path, corpus: &Path) -> Result<()> {
     let dir = root.join("target/bench/users");
     std::fs::create_dir_all(&dir)?;
-    let started = load();
-    let mut rows = String::new();
+    let mut users = Users {
+        started: load(),
+        ..Users::default()
+    };
+    let save = |users: &Users, done: bool| write_section(root, USERS_HEAD, &users.section(done));
 
-    // Clean builds: ours for each TLS choice, then progenitor's.
     let ours = dir.join("nexus");
     generate(corpus, "progenitor__nexus.json", "bench_nexus", &ours)?;
     let manifest = std::fs::read_to_string(ours.join("Cargo.toml"))?;
@@ -186,13 +222,15 @@ pub fn run_users(root: &Path, corpus: &Path) -> Result<()> {
         Ok(())
     };
     fetched(&ours)?;
-    for tls in TLS
+    let offered: Vec<&str> = TLS
         .iter()
+        .copied()
         .filter(|t| manifest.contains(&format!("\n{t} = [")))
-    {
+        .collect();
+    let clean = |tls: &str, users: &mut Users| -> Result<()> {
         let target = dir.join(format!("clean-{tls}"));
         let _ = std::fs::remove_dir_all(&target);
-        let features = std::iter::once(*tls)
+        let features = std::iter::once(tls)
             .chain(tags.iter().copied())
             .collect::<Vec<_>>()
             .join(",");
@@ -206,7 +244,7 @@ pub fn run_users(root: &Path, corpus: &Path) -> Result<()> {
         ]))?;
         let units = count_units(&target);
         println!("clean build, ours with `{tls}`: {wall:.1} s, CPU {cpu:.1} s, {units} units");
-        rows.push_str(&format!(
+        users.rows.push_str(&format!(
             "| ours, `{tls}`{} | {wall:.1} s | {cpu:.1} s | {units} |\n",
             if defaults.iter().any(|d| d == tls) {
                 " (default)"
@@ -214,9 +252,15 @@ pub fn run_users(root: &Path, corpus: &Path) -> Result<()> {
                 ""
             }
         ));
+        Ok(())
+    };
+    if let Some(first) = offered.first() {
+        clean(first, &mut users)?;
+        save(&users, false)?;
     }
+
     let theirs = dir.join("progenitor-nexus");
-    let progenitor_note = match progenitor_crate(root, corpus, &theirs) {
+    users.progenitor_note = match progenitor_crate(root, corpus, &theirs) {
         Ok(reqwest) => {
             fetched(&theirs)?;
             let target = dir.join("clean-progenitor");
@@ -225,8 +269,8 @@ pub fn run_users(root: &Path, corpus: &Path) -> Result<()> {
                 timed(cargo_in(&theirs, &target).args(["build", "--quiet", "--lib"]))?;
             let units = count_units(&target);
             println!("clean build, progenitor's: {wall:.1} s, CPU {cpu:.1} s, {units} units");
-            rows.push_str(&format!(
-                "| cargo-progenitor {}'s, its defaults | {wall:.1} s | {cpu:.1} s | {units} |\n",
+            users.rows.push_str(&format!(
+                "| cargo-progenitor {}'s nexus crate, its defaults | {wall:.1} s | {cpu:.1} s | {units} |\n",
                 crate::bench::PROGENITOR_VERSION
             ));
             format!(" cargo-progenitor's crate depends on `{reqwest}` (its own choice of TLS).")
@@ -236,6 +280,7 @@ pub fn run_users(root: &Path, corpus: &Path) -> Result<()> {
             format!(" cargo-progenitor's crate could not be built: {e:#}.")
         }
     };
+    save(&users, false)?;
 
     // `cargo doc` of the GitHub crate: dependencies documented first.
     let github = dir.join("github");
@@ -247,30 +292,31 @@ pub fn run_users(root: &Path, corpus: &Path) -> Result<()> {
     )?;
     let doc_target = dir.join("doc-target");
     let doc = |c: &mut Command| timed(c.args(["doc", "--quiet", "--no-deps", "--lib"]));
-    let first_doc = doc(&mut cargo_in(&github, &doc_target))?;
+    let first = doc(&mut cargo_in(&github, &doc_target))?;
     let lib = github.join("src/lib.rs");
     let text = std::fs::read_to_string(&lib)?;
     std::fs::write(&lib, text)?;
-    let again_doc = doc(&mut cargo_in(&github, &doc_target))?;
+    let again = doc(&mut cargo_in(&github, &doc_target))?;
     let html = dir_size(&doc_target.join("doc/bench_github"));
     println!(
         "cargo doc of github: {:.1} s, again {:.1} s",
-        first_doc.0, again_doc.0
+        first.0, again.0
     );
+    users.doc = Some(format!(
+        "`cargo doc --no-deps --lib` of the 767-operation crate with its default features: {:.1} s wall (CPU {:.1} s) the first time, its dependencies' metadata included; {:.1} s (CPU {:.1} s) for the crate alone after touching `src/lib.rs`; {html:.0} MiB of HTML.",
+        first.0, first.1, again.0, again.1
+    ));
+    save(&users, false)?;
 
     // rust-analyzer, headless.
-    let analyzer = analysis_stats(&github);
+    users.analyzer = Some(analysis_stats(&github));
+    save(&users, false)?;
 
-    let section = format!(
-        "{USERS_HEAD} (`--only users`)\n\nMeasured once, with other builds on the machine: load average {started} when it started, {} when it ended; {}. Wall times under load are long; the CPU time (user + system of every process, from the kernel's account of finished children) is what a quiet machine's two cores would share.\n\n### A clean build of the nexus crate with its dependencies\n\n`cargo build --lib` (dev profile, Cargo's defaults) into an empty target directory, the sources already downloaded; the 193-operation crate with all its tags, for each TLS choice it offers (reqwest's TLS backends: `rustls` uses aws-lc-rs, whose C code is compiled; `rustls-ring` uses ring; `native-tls` the system's OpenSSL).{progenitor_note}\n\n| crate | wall | CPU | units compiled |\n|---|---|---|---|\n{rows}\n### `cargo doc` of the GitHub crate\n\n`cargo doc --no-deps --lib` of the 767-operation crate with its default features: {:.1} s wall (CPU {:.1} s) the first time, its dependencies' metadata included; {:.1} s (CPU {:.1} s) for the crate alone after touching `src/lib.rs`; {html:.0} MiB of HTML.\n\n### rust-analyzer's first load of the GitHub crate\n\n{analyzer}\n",
-        load(),
-        machine(),
-        first_doc.0,
-        first_doc.1,
-        again_doc.0,
-        again_doc.1,
-    );
-    write_section(root, USERS_HEAD, &section)
+    for tls in offered.iter().skip(1) {
+        clean(tls, &mut users)?;
+        save(&users, false)?;
+    }
+    save(&users, true)
 }
 
 /// Generates progenitor's nexus crate in `dir` (a workspace of its own); returns
@@ -359,43 +405,33 @@ fn analyzer() -> Result<PathBuf> {
 fn run_analysis_stats(bin: &Path, krate: &Path) -> Result<String> {
     let version = Command::new(bin).arg("--version").output()?;
     let version = String::from_utf8_lossy(&version.stdout).trim().to_string();
-    let mut runs = Vec::new();
-    for _ in 0..2 {
-        let before = children_cpu()?;
-        let (wall, peak, out) = crate::bench::measured(
-            Command::new(bin)
-                .current_dir(krate)
-                .env("CARGO_TARGET_DIR", krate.join("target-ra"))
-                .args(["analysis-stats", "."]),
-        )?;
-        let cpu = children_cpu()? - before;
-        if !out.status.success() {
-            bail!(
-                "`rust-analyzer analysis-stats` failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-                    .lines()
-                    .last()
-                    .unwrap_or("")
-            );
-        }
-        let text = format!(
-            "{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
+    let before = children_cpu()?;
+    let (wall, peak, out) = crate::bench::measured(
+        Command::new(bin)
+            .current_dir(krate)
+            .env("CARGO_TARGET_DIR", krate.join("target-ra"))
+            .args(["analysis-stats", "."]),
+    )?;
+    let cpu = children_cpu()? - before;
+    if !out.status.success() {
+        bail!(
+            "`rust-analyzer analysis-stats` failed: {}",
             String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
         );
-        runs.push((wall.as_secs_f64(), cpu, peak, phases(&text)));
     }
-    let mut s = format!(
-        "`rust-analyzer analysis-stats .` in the crate's folder ({version}), run twice: the first run also builds the dependencies' build scripts and proc macros (`serde_derive`) as an editor's first opening does; the second finds them built. It loads the workspace, collects every item and infers the type of every body (an editor infers only what it shows, so this is the upper bound of a first load).\n\n| run | wall | CPU | peak memory | phases as rust-analyzer reports them |\n|---|---|---|---|---|\n"
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
     );
-    for (i, (wall, cpu, peak, phases)) in runs.iter().enumerate() {
-        s.push_str(&format!(
-            "| {} | {wall:.1} s | {cpu:.1} s | {peak:.0} MiB | {} |\n",
-            if i == 0 { "first" } else { "second" },
-            phases.replace('|', "\\|")
-        ));
-    }
-    Ok(s)
+    Ok(format!(
+        "`rust-analyzer analysis-stats .` in the crate's folder ({version}), once, as an editor's first opening: it also builds the dependencies' build scripts and proc macros (`serde_derive`). It loads the workspace, collects every item and infers the type of every body (an editor infers only what it shows, so this is the upper bound of a first load): {:.1} s wall, CPU {cpu:.1} s, peak memory {peak:.0} MiB. Its phases, as it reports them: {}.\n",
+        wall.as_secs_f64(),
+        phases(&text).replace('|', "\\|")
+    ))
 }
 
 /// The timing lines of `analysis-stats` (`Database loaded: 1.2s, …`), joined.
