@@ -428,7 +428,7 @@ fn run_analysis_stats(bin: &Path, krate: &Path) -> Result<String> {
         String::from_utf8_lossy(&out.stderr)
     );
     Ok(format!(
-        "`rust-analyzer analysis-stats .` in the crate's folder ({version}), once, as an editor's first opening: it also builds the dependencies' build scripts and proc macros (`serde_derive`). It loads the workspace, collects every item and infers the type of every body (an editor infers only what it shows, so this is the upper bound of a first load): {:.1} s wall, CPU {cpu:.1} s, peak memory {peak:.0} MiB. Its phases, as it reports them: {}.\n",
+        "`rust-analyzer analysis-stats .` in the crate's folder ({version}), once, as an editor's first opening: it also builds the dependencies' build scripts and proc macros (`serde_derive`). It loads the workspace, collects every item and infers the type of every body (an editor infers only what it shows, so this is the upper bound of a first load): {:.1} s wall, CPU {cpu:.1} s, peak memory {peak:.0} MiB. Its phases, as it reports them: {}.",
         wall.as_secs_f64(),
         phases(&text).replace('|', "\\|")
     ))
@@ -442,7 +442,7 @@ fn phases(text: &str) -> String {
         "Item Collection",
         "Body lowering",
         "Inference",
-        "Total",
+        "Total:",
     ];
     text.lines()
         .map(str::trim)
