@@ -180,7 +180,7 @@ impl Users {
     fn section(&self, done: bool) -> String {
         let pending = "Not measured (the run stopped before).";
         format!(
-            "{USERS_HEAD} (`--only users`)\n\nMeasured once, with other builds on the machine: load average {} when it started, {} {}; {}. Wall times under load are long; the CPU time (user + system of every process, from the kernel's account of finished children) is what a quiet machine's two cores would share.\n\n### A clean build of the nexus crate with its dependencies\n\n`cargo build --lib` (dev profile, Cargo's defaults) into an empty target directory, the sources already downloaded; the 193-operation crate with all its tags, for each TLS choice it offers (reqwest's TLS backends: `rustls` uses aws-lc-rs, whose C code is compiled; `rustls-ring` uses ring; `native-tls` the system's OpenSSL).{}\n\n| crate | wall | CPU | units compiled |\n|---|---|---|---|\n{}\n### `cargo doc` of the GitHub crate\n\n{}\n\n### rust-analyzer's first load of the GitHub crate\n\n{}\n",
+            "{USERS_HEAD} (`--only users`)\n\nMeasured once, with other builds on the machine: load average {} when it started, {} {}; {}. Wall times under load are long; the CPU time (user + system of every process, from the kernel's account of finished children) is what a quiet machine's two cores would share.\n\n### A clean build of the nexus crate with its dependencies\n\n`cargo build --lib` (dev profile, Cargo's defaults) into an empty target directory, the sources already downloaded; the 193-operation crate with all its tags, for each TLS choice it offers (reqwest's TLS backends: `rustls` uses aws-lc-rs, whose C code is compiled; `rustls-ring` uses ring; `native-tls` the system's OpenSSL), and without TLS (http only).{}\n\n| crate | wall | CPU | units compiled |\n|---|---|---|---|\n{}\n### `cargo doc` of the GitHub crate\n\n{}\n\n### rust-analyzer's first load of the GitHub crate\n\n{}\n",
             self.started,
             load(),
             if done {
@@ -227,10 +227,12 @@ pub fn run_users(root: &Path, corpus: &Path) -> Result<()> {
         .copied()
         .filter(|t| manifest.contains(&format!("\n{t} = [")))
         .collect();
-    let clean = |tls: &str, users: &mut Users| -> Result<()> {
-        let target = dir.join(format!("clean-{tls}"));
+    // `None`: no TLS at all (http only), as cargo-progenitor's crate comes.
+    let clean = |tls: Option<&str>, users: &mut Users| -> Result<()> {
+        let target = dir.join(format!("clean-{}", tls.unwrap_or("none")));
         let _ = std::fs::remove_dir_all(&target);
-        let features = std::iter::once(tls)
+        let features = tls
+            .into_iter()
             .chain(tags.iter().copied())
             .collect::<Vec<_>>()
             .join(",");
@@ -243,21 +245,22 @@ pub fn run_users(root: &Path, corpus: &Path) -> Result<()> {
             &features,
         ]))?;
         let units = count_units(&target);
-        println!("clean build, ours with `{tls}`: {wall:.1} s, CPU {cpu:.1} s, {units} units");
+        let name = match tls {
+            Some(tls) if defaults.iter().any(|d| d == tls) => format!("`{tls}` (default)"),
+            Some(tls) => format!("`{tls}`"),
+            None => "no TLS".to_string(),
+        };
+        println!("clean build, ours with {name}: {wall:.1} s, CPU {cpu:.1} s, {units} units");
         users.rows.push_str(&format!(
-            "| ours, `{tls}`{} | {wall:.1} s | {cpu:.1} s | {units} |\n",
-            if defaults.iter().any(|d| d == tls) {
-                " (default)"
-            } else {
-                ""
-            }
+            "| ours, {name} | {wall:.1} s | {cpu:.1} s | {units} |\n"
         ));
         Ok(())
     };
     if let Some(first) = offered.first() {
-        clean(first, &mut users)?;
-        save(&users, false)?;
+        clean(Some(first), &mut users)?;
     }
+    clean(None, &mut users)?;
+    save(&users, false)?;
 
     let theirs = dir.join("progenitor-nexus");
     users.progenitor_note = match progenitor_crate(root, corpus, &theirs) {
@@ -273,7 +276,9 @@ pub fn run_users(root: &Path, corpus: &Path) -> Result<()> {
                 "| cargo-progenitor {}'s nexus crate, its defaults | {wall:.1} s | {cpu:.1} s | {units} |\n",
                 crate::bench::PROGENITOR_VERSION
             ));
-            format!(" cargo-progenitor's crate depends on `{reqwest}` (its own choice of TLS).")
+            format!(
+                " cargo-progenitor's crate depends on `{reqwest}`: no TLS, so ours without TLS is built beside it."
+            )
         }
         Err(e) => {
             println!("progenitor's crate: {e:#}");
@@ -313,7 +318,7 @@ pub fn run_users(root: &Path, corpus: &Path) -> Result<()> {
     save(&users, false)?;
 
     for tls in offered.iter().skip(1) {
-        clean(tls, &mut users)?;
+        clean(Some(tls), &mut users)?;
         save(&users, false)?;
     }
     save(&users, true)
