@@ -74,6 +74,26 @@ fn documented_defaults_fill_default() {
     assert_eq!(decoded.theme, None);
 }
 
+/// `nullable-owner` repeats `Owner` only to allow `null`: one type, and each use
+/// keeps `null` apart as its own member's shape says.
+#[test]
+fn a_nullable_twin_is_the_type_it_repeats() {
+    use objects::types::{NullableOwner, Owner, Repo};
+    let twin: NullableOwner = Owner::new("ada");
+    let repo: Repo = round_trip(json!({"owner": null, "previous": null}));
+    assert_eq!((repo.owner, repo.previous), (None, Some(None)));
+    let repo: Repo = round_trip(
+        json!({"owner": {"login": "ada", "site": {"url": "https://a.example"}}, "creator": {"login": "bo"}}),
+    );
+    let owner: &Owner = repo.owner.as_ref().unwrap();
+    assert_eq!(owner.login, twin.login);
+    assert_eq!(
+        owner.site.as_ref().and_then(|s| s.url.as_deref()),
+        Some("https://a.example")
+    );
+    assert_eq!(repo.creator.map(|c| c.login).as_deref(), Some("bo"));
+}
+
 #[test]
 fn undeclared_members_are_kept_everywhere() {
     let value = json!({"a": 1, "nested": {"deep": [true]}});

@@ -123,8 +123,12 @@ enum Command {
         /// cargo-progenitor's, written to bench/generation.md), `streaming` (a 1 GiB download's peak memory,
         /// written to bench/streaming.md) or `wide` (the "wide documents" table,
         /// bench/wide.md: an enum, an object and a discriminated union at ×1, ×2,
-        /// ×4, ×8 of their width) or `program` (what the command-line program,
-        /// crate feature `cli`, costs to compile: that section of bench/results.md).
+        /// ×4, ×8 of their width), `program` (what the command-line program,
+        /// crate feature `cli`, costs to compile: that section of bench/results.md),
+        /// `users` (clean builds of the nexus crate for each TLS choice beside
+        /// cargo-progenitor's, `cargo doc` and rust-analyzer on the GitHub crate)
+        /// or `tag` (the GitHub crate checked with all features, only `repos`, none);
+        /// each of the last two writes its section of bench/results.md.
         #[arg(long)]
         only: Option<String>,
     },
@@ -259,8 +263,12 @@ fn main() -> ExitCode {
                 Some("program") => {
                     xtask::bench::run_program_only(&root, &root.join("../shared/corpus"))
                 }
+                Some("users") => {
+                    xtask::bench_users::run_users(&root, &root.join("../shared/corpus"))
+                }
+                Some("tag") => xtask::bench_users::run_tag(&root, &root.join("../shared/corpus")),
                 Some(other) => Err(anyhow::anyhow!(
-                    "no benchmark part `{other}` (there are: generation, streaming, wide, program)"
+                    "no benchmark part `{other}` (there are: generation, streaming, wide, program, users, tag)"
                 )),
             }
         }

@@ -6,6 +6,7 @@ mod enums;
 mod objects;
 mod refs;
 mod scalars;
+mod twins;
 mod unions;
 
 use scalars::int_type;
@@ -36,6 +37,9 @@ pub struct Resolver<'d> {
     by_pointer: HashMap<String, TypeId>,
     /// Every inline schema already resolved, by pointer.
     cache: HashMap<String, Resolved>,
+    /// Component schemas that only repeat another one to allow `null`
+    /// ([`twins`]), with the type they alias.
+    twins: HashMap<TypeId, TypeId>,
     /// References being followed into, one inside another: how deep schemas
     /// nest through references (bounded by `ref-depth`).
     following: Vec<String>,
@@ -87,6 +91,7 @@ impl<'d> Resolver<'d> {
             names: Namespace::for_types(),
             by_pointer: HashMap::new(),
             cache: HashMap::new(),
+            twins: HashMap::new(),
             following: Vec::new(),
             refs: crate::refs::Refs::new(&doc.raw),
             too_deep_reported: false,
@@ -98,6 +103,18 @@ impl<'d> Resolver<'d> {
                 let pointer = pointer_push(COMPONENTS, key);
                 let id = r.reserve(&camel(key), &pointer);
                 r.by_pointer.insert(pointer, id);
+            }
+        }
+        if let Some(schemas) = doc
+            .raw
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+        {
+            for (twin, of) in twins::nullable_twins(schemas) {
+                let id = |key: &str| r.by_pointer.get(&pointer_push(COMPONENTS, key)).copied();
+                if let (Some(twin), Some(of)) = (id(&twin), id(&of)) {
+                    r.twins.insert(twin, of);
+                }
             }
         }
         r
@@ -125,6 +142,13 @@ impl<'d> Resolver<'d> {
         let Some(components) = &doc.api.components else {
             return;
         };
+        // Twins first: what refers to them meets the alias, never a pending type.
+        for (key, schema) in &components.schemas {
+            let id = self.by_pointer[&pointer_push(COMPONENTS, key)];
+            if let (Some(&of), ReferenceOr::Item(s)) = (self.twins.get(&id), schema) {
+                self.define_twin(id, of, s);
+            }
+        }
         for (key, schema) in &components.schemas {
             let pointer = pointer_push(COMPONENTS, key);
             let id = self.by_pointer[&pointer];
@@ -149,6 +173,18 @@ impl<'d> Resolver<'d> {
                 }
             }
         }
+    }
+
+    /// A nullable twin: an alias of the type it repeats, with its own text.
+    fn define_twin(&mut self, id: TypeId, of: TypeId, schema: &Schema) {
+        let mut doc = doc_of(schema);
+        doc.notes.push(format!(
+            "The same type as `{}`: the document repeats that schema here only to allow `null` (a member that may be `null` is an `Option` of it).",
+            self.space.name(of)
+        ));
+        let def = &mut self.space.defs[id.0];
+        def.doc = doc;
+        def.kind = TypeKind::Alias(Ty::Named(of));
     }
 
     pub fn finish(mut self) -> (TypeSpace, Diagnostics) {

@@ -296,3 +296,182 @@ impl Default for Settings {
 
 /// No declared members; everything sent is kept.
 pub type Empty = serde_json::Map<String, serde_json::Value>;
+
+/// Who owns a repository.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Owner {
+    /// The `login` member.
+    pub login: String,
+    /// The `site` member.
+    pub site: Option<OwnerSite>,
+    /// Members the API description does not list, kept so that nothing the
+    /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Owner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = super::runtime::Members::new(serializer);
+        map.value("login", &self.login);
+        map.member("site", &self.site, &self.extra);
+        map.rest(&self.extra, &["site"]);
+        map.end()
+    }
+}
+
+impl super::runtime::Object for Owner {
+    const NAME: &'static str = "Owner";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1) = (None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = super::runtime::key(&mut map)? {
+            match key.as_str() {
+                "login" => super::runtime::value(&mut map, &mut f0),
+                "site" => super::runtime::value(&mut map, &mut f1),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
+        }
+        Ok(Self {
+            login: super::runtime::required(f0, "login")?,
+            site: super::runtime::or_null(f1, &mut extra, "site"),
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Owner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
+}
+
+impl Owner {
+    /// A value with the required members, in this order: `login`. The others are unset.
+    pub fn new(login: impl Into<String>) -> Self {
+        Self {
+            login: login.into(),
+            site: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+
+/// Owner or null
+///
+/// The members of `Owner` again, or `null` (a nullable twin, made an alias of `Owner`).
+///
+/// The same type as `Owner`: the document repeats that schema here only to allow `null`
+/// (a member that may be `null` is an `Option` of it).
+pub type NullableOwner = Owner;
+
+/// Members typed by a nullable twin, and by the type it repeats.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Repo {
+    /// Owner or null
+    ///
+    /// The members of `Owner` again, or `null` (a nullable twin, made an alias of `Owner`).
+    pub owner: Option<NullableOwner>,
+    /// Owner or null
+    ///
+    /// The members of `Owner` again, or `null` (a nullable twin, made an alias of `Owner`).
+    pub previous: Option<Option<NullableOwner>>,
+    /// Who owns a repository.
+    pub creator: Option<Owner>,
+    /// Members the API description does not list, kept so that nothing the
+    /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Repo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = super::runtime::Members::new(serializer);
+        map.value("owner", &self.owner);
+        map.member("previous", &self.previous, &self.extra);
+        map.member("creator", &self.creator, &self.extra);
+        map.rest(&self.extra, &["creator", "previous"]);
+        map.end()
+    }
+}
+
+impl super::runtime::Object for Repo {
+    const NAME: &'static str = "Repo";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1, mut f2) = (None, None, None);
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = super::runtime::key(&mut map)? {
+            match key.as_str() {
+                "owner" => super::runtime::value(&mut map, &mut f0),
+                "previous" => super::runtime::value(&mut map, &mut f1),
+                "creator" => super::runtime::value(&mut map, &mut f2),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
+        }
+        Ok(Self {
+            owner: super::runtime::nullable(f0),
+            previous: f1,
+            creator: super::runtime::or_null(f2, &mut extra, "creator"),
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Repo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
+}
+
+/// The `OwnerSite` object.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
+pub struct OwnerSite {
+    /// The `url` member.
+    pub url: Option<String>,
+    /// Members the API description does not list, kept so that nothing the
+    /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for OwnerSite {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("url", &self.url, &self.extra);
+        map.rest(&self.extra, &["url"]);
+        map.end()
+    }
+}
+
+impl super::runtime::Object for OwnerSite {
+    const NAME: &'static str = "OwnerSite";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = super::runtime::key(&mut map)? {
+            match key.as_str() {
+                "url" => super::runtime::value(&mut map, &mut f0),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
+        }
+        Ok(Self {
+            url: super::runtime::or_null(f0, &mut extra, "url"),
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OwnerSite {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
+}
