@@ -1,7 +1,7 @@
 //! One layer for reaching into the document by `$ref`.
 //!
 //! A reference is a URI fragment (`#/components/schemas/A%20B`): [`local_pointer`]
-//! turns it into the JSON pointer it names, percent-escapes decoded. [`follow`]
+//! turns it into the JSON pointer it names, percent-escapes decoded. [`Refs::follow`]
 //! walks a chain of references through the raw document to the first value that
 //! is not one, bounded by `ref-depth` ([`crate::limits::Limits`], raised with
 //! `CODEGEN_LIMITS`), and tells a loop from a chain that is merely long. Each way a
@@ -61,7 +61,22 @@ pub struct Refs<'v> {
     root: &'v Value,
     limit: usize,
     targets: RefCell<HashMap<String, Result<Target<'v>, RefError>>>,
+    /// Where the chain from each `$ref` location ends, and how many references
+    /// lie on the way: a chain is walked once, however many of its references
+    /// are followed (20,000 references in one chain are 20,000 steps, not
+    /// 20,000 × `ref-depth`).
+    ends: RefCell<HashMap<String, (End<'v>, usize)>>,
     schemas: RefCell<HashMap<String, Result<Rc<Schema>, String>>>,
+}
+
+/// How a chain of references ends, whatever reference it is entered by.
+#[derive(Debug, Clone)]
+enum End<'v> {
+    Found(Target<'v>),
+    Outside(String),
+    Nowhere(String),
+    /// It comes back to a location of its own.
+    Loop,
 }
 
 impl<'v> Refs<'v> {
@@ -76,6 +91,7 @@ impl<'v> Refs<'v> {
             root,
             limit,
             targets: RefCell::default(),
+            ends: RefCell::default(),
             schemas: RefCell::default(),
         }
     }
@@ -91,16 +107,78 @@ impl<'v> Refs<'v> {
         self.limit
     }
 
-    /// [`follow`] through this document, once per reference.
+    /// Follows `reference`, and every `$ref` it leads to, to a value that is not
+    /// a reference; at most `ref-depth` references (the plain walk, `follow`,
+    /// kept beside the tests as the reference answer).
     pub fn follow(&self, reference: &str) -> Result<Target<'v>, RefError> {
         if let Some(known) = self.targets.borrow().get(reference) {
             return known.clone();
         }
-        let found = follow(self.root, reference, self.limit);
+        let found = self.walk(reference);
         self.targets
             .borrow_mut()
             .insert(reference.to_string(), found.clone());
         found
+    }
+
+    /// The plain walk's answer, from the ends of chains already walked where the
+    /// walk meets one. A chain is walked to its end even past the limit, so that
+    /// its end is known to every reference on it; only a chain already known to
+    /// loop is cut at the limit (where it comes back depends on how it was entered).
+    fn walk(&self, reference: &str) -> Result<Target<'v>, RefError> {
+        let mut order: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut current = reference.to_string();
+        let mut looping = false;
+        let (end, at) = loop {
+            let at = order.len();
+            if looping && at > self.limit {
+                break (End::Loop, at);
+            }
+            let Some(pointer) = local_pointer(&current) else {
+                break (End::Outside(current), at);
+            };
+            let known = self.ends.borrow().get(&pointer).cloned();
+            match known {
+                Some((End::Loop, _)) => looping = true,
+                Some((end, hops)) => break (end, at + hops),
+                None => {}
+            }
+            if seen.contains(&pointer) {
+                break (End::Loop, at);
+            }
+            let Some(value) = self.root.pointer(pointer.trim_start_matches('#')) else {
+                break (End::Nowhere(current), at);
+            };
+            match value.get("$ref").and_then(Value::as_str) {
+                Some(next) => {
+                    seen.insert(pointer.clone());
+                    order.push(pointer);
+                    current = next.to_string();
+                }
+                None => break (End::Found(Target { value, pointer }), at),
+            }
+        };
+        let mut ends = self.ends.borrow_mut();
+        for (i, pointer) in order.into_iter().enumerate() {
+            ends.insert(pointer, (end.clone(), at - i));
+        }
+        self.judge(end, at)
+    }
+
+    /// What the plain walk answers for a chain that ends (`end`) after `at` references:
+    /// past the limit, every end is "too deep", as the plain walk stops there first.
+    fn judge(&self, end: End<'v>, at: usize) -> Result<Target<'v>, RefError> {
+        let limit = self.limit;
+        let too_deep = Err(RefError::TooDeep { limit });
+        match end {
+            End::Found(target) if at < limit => Ok(target),
+            End::Nowhere(reference) if at < limit => Err(RefError::Nowhere { reference }),
+            // The plain walk tells these before it counts the references.
+            End::Outside(reference) if at <= limit => Err(RefError::Outside { reference }),
+            End::Loop if at <= limit => Err(RefError::Loop),
+            _ => too_deep,
+        }
     }
 
     /// The schema where a chain of references ends, read once per location;
@@ -127,6 +205,8 @@ impl<'v> Refs<'v> {
 
 /// Follows `reference`, and every `$ref` it leads to, through `root` to a value
 /// that is not a reference. At most `limit` references are followed (`ref-depth`).
+/// The definition [`Refs::follow`] is held to by the tests.
+#[cfg(test)]
 pub fn follow<'v>(root: &'v Value, reference: &str, limit: usize) -> Result<Target<'v>, RefError> {
     let mut seen: HashSet<String> = HashSet::new();
     let mut current = reference.to_string();
@@ -372,6 +452,57 @@ mod tests {
         let refs = Refs::with_limit(&not_schema, 4);
         let target = refs.follow("#/s").unwrap();
         assert!(refs.schema(&target).is_err());
+    }
+
+    /// Small documents of every kind of chain (on, into and out of loops, to
+    /// nothing, outside, plain values), followed in a scrambled order through one
+    /// `Refs` at every limit from 0: the remembered ends give `follow`'s answers.
+    #[test]
+    fn remembered_ends_answer_as_follow_does() {
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        for _ in 0..400 {
+            let mut map = serde_json::Map::new();
+            for i in 0..8 {
+                let node = match next(10) {
+                    0 => continue,
+                    1 => json!({"$ref": "other.yaml#/x"}),
+                    2 => json!({"type": "string"}),
+                    _ => json!({"$ref": format!("#/n{}", next(9))}),
+                };
+                map.insert(format!("n{i}"), node);
+            }
+            let root = Value::Object(map);
+            for limit in 0..10 {
+                let refs = Refs::with_limit(&root, limit);
+                for _ in 0..12 {
+                    let reference = format!("#/n{}", next(9));
+                    let ours = refs.follow(&reference).map(|t| t.pointer);
+                    let theirs = follow(&root, &reference, limit).map(|t| t.pointer);
+                    assert_eq!(ours, theirs, "{reference} at limit {limit} in {root}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_chain_is_walked_once() {
+        let root = chain(2_000);
+        let refs = Refs::with_limit(&root, 16);
+        for i in 0..2_000 {
+            let expected = if 2_000 - i < 16 {
+                Ok("#/r2000".to_string())
+            } else {
+                Err(RefError::TooDeep { limit: 16 })
+            };
+            assert_eq!(refs.follow(&format!("#/r{i}")).map(|t| t.pointer), expected);
+        }
+        assert_eq!(refs.ends.borrow().len(), 2_000);
     }
 
     #[test]
