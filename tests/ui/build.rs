@@ -5,7 +5,10 @@
 use std::path::Path;
 
 fn main() {
-    let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
+    // Read when the script runs, not when it is compiled: a checkout moved or
+    // copied with its `target/` reuses the compiled script.
+    let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let readme = Path::new(&dir).join("../../README.md");
     println!("cargo::rerun-if-changed={}", readme.display());
     let text = std::fs::read_to_string(&readme).expect("README.md is readable");
     let start = text.find("```rust").expect("the README has a Rust example");
