@@ -143,25 +143,27 @@ pub fn bless() -> Result<Vec<(&'static str, PathBuf)>> {
         "tests/tests/snapshots",
     ];
     let before = read_tree(&root, &dirs)?;
-    for (test, env, value) in [
-        ("bad_specs", "INSTA_UPDATE", "always"),
-        ("cli", "INSTA_UPDATE", "always"),
-        ("ui", "TRYBUILD", "overwrite"),
-    ] {
+    // The tests crate's files are modules of its one test program (`all`).
+    for (package, test, filter, env, value) in [
+        (
+            "consoleconnect-tests",
+            "all",
+            &["bad_specs::", "cli::"][..],
+            "INSTA_UPDATE",
+            "always",
+        ),
         // The compile tests are a crate of their own (`tests/ui/Cargo.toml`).
-        let package = if test == "ui" {
-            "consoleconnect-ui"
-        } else {
-            "consoleconnect-tests"
-        };
+        ("consoleconnect-ui", "ui", &[][..], "TRYBUILD", "overwrite"),
+    ] {
         let status = std::process::Command::new(env!("CARGO"))
             .current_dir(&root)
             .env(env, value)
-            .args(["test", "--quiet", "-p", package, "--test", test])
+            .args(["test", "--quiet", "-p", package, "--test", test, "--"])
+            .args(filter)
             .status()
             .context("running cargo test")?;
         if !status.success() {
-            anyhow::bail!("`cargo test --test {test}` failed even in accept mode");
+            anyhow::bail!("`cargo test -p {package} --test {test}` failed even in accept mode");
         }
     }
     let after = read_tree(&root, &dirs)?;

@@ -84,13 +84,15 @@ pub fn run(root: &Path) -> Result<()> {
     if !status.success() {
         bail!("tests/oauth/install failed (it needs npm)");
     }
+    // The files of `tests/tests/` are modules of one test program; a filter
+    // per file selects its tests.
     let mut cmd = Command::new(env!("CARGO"));
     cmd.current_dir(root)
-        .args(["test", "-p", "consoleconnect-tests"]);
+        .args(["test", "-p", "consoleconnect-tests", "--test", "all", "--"])
+        .arg("--ignored");
     for (file, _) in TESTS {
-        cmd.args(["--test", file]);
+        cmd.arg(format!("{file}::"));
     }
-    cmd.args(["--", "--ignored"]);
     let out = cmd.output().context("running cargo test")?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     print!("{stdout}");
@@ -98,8 +100,11 @@ pub fn run(root: &Path) -> Result<()> {
     if !out.status.success() {
         bail!("the tool tests failed");
     }
-    let ran = ran_per_binary(&stdout);
-    if ran.len() != TESTS.len() || ran.contains(&0) {
+    let ran: Vec<usize> = TESTS
+        .iter()
+        .map(|(file, _)| passed_in(&stdout, file))
+        .collect();
+    if ran.contains(&0) {
         bail!(
             "expected each of {} test files to run a test; passed per file: {ran:?}",
             TESTS.len()
@@ -113,17 +118,14 @@ pub fn run(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// How many tests passed in each test binary, from libtest's summary lines
-/// (`test result: ok. 7 passed; 0 failed; …`).
-fn ran_per_binary(stdout: &str) -> Vec<usize> {
+/// How many tests of one file (a module of the test program) passed, from
+/// libtest's lines (`test oauth::a_token_is_refreshed ... ok`).
+fn passed_in(stdout: &str, file: &str) -> usize {
+    let prefix = format!("test {file}::");
     stdout
         .lines()
-        .filter_map(|l| l.strip_prefix("test result: "))
-        .filter_map(|l| {
-            let (_, rest) = l.split_once(". ")?;
-            rest.split_whitespace().next()?.parse().ok()
-        })
-        .collect()
+        .filter(|l| l.starts_with(&prefix) && l.ends_with(" ... ok"))
+        .count()
 }
 
 #[cfg(test)]
@@ -131,9 +133,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn passed_counts_are_read_from_each_summary() {
-        let out = "running 1 test\ntest each_edit_gets_its_verdict ... ok\n\ntest result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 9.10s\n\nrunning 0 tests\n\ntest result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n";
-        assert_eq!(ran_per_binary(out), vec![1, 0]);
-        assert_eq!(ran_per_binary("no summary"), Vec::<usize>::new());
+    fn passed_counts_are_read_per_file() {
+        let out = "running 3 tests\ntest oauth::a_token_is_refreshed ... ok\ntest oauth_logs::nothing_secret_is_logged ... ok\ntest oauth::the_code_flow_completes ... ok\ntest api_diff::each_edit_gets_its_verdict ... FAILED\n\ntest result: FAILED. 3 passed; 1 failed\n";
+        assert_eq!(passed_in(out, "oauth"), 2);
+        assert_eq!(passed_in(out, "oauth_logs"), 1);
+        assert_eq!(passed_in(out, "api_diff"), 0);
+        assert_eq!(passed_in("no summary", "oauth"), 0);
     }
 }
