@@ -3,7 +3,7 @@
 //! trybuild). Neither decides where an item goes; the plan did.
 
 use crate::client::ClientSettings;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::names::ident;
 use crate::operations::OperationSet;
 use crate::output::{self, GeneratedFile};
@@ -188,7 +188,7 @@ fn inline(plan: &Plan, index: usize, cx: &Context<'_>) -> Result<TokenStream, Ve
             // and a single file has no program.
             return Err(vec![
                 Diagnostic::error("#", "internal error: a module the single file cannot hold")
-                    .with_code("internal"),
+                    .with_code(Code::Internal),
             ]);
         };
         let name = ident(name);

@@ -5,7 +5,7 @@
 //! claimed against the program's own (`reserved::CLI_COMMANDS`, `CLI_FLAGS`).
 
 use crate::names::{Namespace, snake};
-use crate::operations::{BodyKind, Decode, EventData, Operation, OperationSet};
+use crate::operations::{BodyKind, EventData, Operation, OperationSet};
 use crate::reserved;
 use crate::types::{Field, IntKind, Ty, TypeKind, TypeSpace};
 
@@ -111,11 +111,7 @@ fn reading(op: &Operation) -> Reading {
     if events.is_none() && binary.is_none() {
         return Reading::Whole;
     }
-    let json = op
-        .responses
-        .iter()
-        .any(|c| c.success && matches!(c.decode, Decode::Json(_)));
-    let accept = match (json, binary) {
+    let accept = match (op.accept_json(), binary) {
         (true, _) => "application/json",
         (false, Some(media)) => media,
         (false, None) => "text/event-stream",

@@ -23,7 +23,7 @@ pub use report::{RunInfo, table};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::names::ident;
 use crate::operations::{BodyKind, Location, Operation, SchemeKind, StatusMatch};
-use crate::types::{Ty, TypeEmitter, TypeSpace};
+use crate::types::{Ty, TypeEmitter};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -292,7 +292,7 @@ fn plan(op: &Operation) -> OperationPlan {
     OperationPlan {
         id: op.id.clone(),
         method: op.http_method.as_str().to_string(),
-        path: op.path.clone(),
+        path: op.template.text.clone(),
         params: op
             .params
             .iter()
@@ -331,17 +331,6 @@ fn plan(op: &Operation) -> OperationPlan {
             })
             .collect(),
     }
-}
-
-/// The type space of a document, for tools that need the pointers of its schemas.
-pub fn type_space(source: &str) -> Option<TypeSpace> {
-    crate::limits::with_stack(|| type_space_here(source))
-}
-
-fn type_space_here(source: &str) -> Option<TypeSpace> {
-    let mut diags = Diagnostics::default();
-    let doc = crate::load::parse(source, &mut diags)?;
-    Some(crate::resolve_document(&doc).0)
 }
 
 #[cfg(test)]

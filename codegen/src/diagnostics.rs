@@ -21,6 +21,105 @@ impl fmt::Display for Severity {
     }
 }
 
+/// Declares [`Code`]: one variant per kind of problem and its stable name.
+macro_rules! codes {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal,)*) => {
+        /// The kind of a problem, with a short stable name (`unresolved-ref`) that
+        /// reports print and tools filter on. Every code is declared here, once.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in declaration order.
+            pub const ALL: &[Code] = &[$(Code::$variant,)*];
+
+            /// The stable name.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The document breaks the OpenAPI specification (an error's default).
+    Invalid = "invalid",
+    /// Something the generator worked around or left out (a warning's default).
+    Warning = "warning",
+    /// A `default` value does not match its schema.
+    DefaultMismatch = "default-mismatch",
+    /// A key written twice in one mapping; one of the two is kept.
+    DuplicateKey = "duplicate-key",
+    /// Two operations share an `operationId`.
+    DuplicateOperationId = "duplicate-operation-id",
+    /// Enum values that do not all match the declared type.
+    EnumType = "enum-type",
+    /// An example does not match its schema.
+    ExampleMismatch = "example-mismatch",
+    /// A `$ref` into another document, which is not read.
+    ExternalRef = "external-ref",
+    /// A schema the generator types loosely (`serde_json::Value`, a plain string).
+    Fallback = "fallback",
+    /// A schema no value can satisfy.
+    ImpossibleSchema = "impossible-schema",
+    /// The generator printed something it cannot format: a bug of ours.
+    Internal = "internal",
+    /// A keyword with a value of the wrong kind (`required: true`).
+    InvalidKeyword = "invalid-keyword",
+    /// An object that is not a valid OpenAPI object.
+    InvalidObject = "invalid-object",
+    /// A limit against hostile documents exceeded (depth, size, references).
+    Limit = "limit",
+    /// The `info` object or one of its required members is missing.
+    MissingInfo = "missing-info",
+    /// An operation without `operationId`; a name is made up.
+    MissingOperationId = "missing-operation-id",
+    /// A document without `paths`.
+    MissingPaths = "missing-paths",
+    /// Two things that would get the same Rust name.
+    NameCollision = "name-collision",
+    /// An operation without responses.
+    NoResponses = "no-responses",
+    /// An `x-pagination` extension that cannot be used.
+    Pagination = "pagination",
+    /// A parameter without a schema or content.
+    ParamNoSchema = "param-no-schema",
+    /// A `{name}` in a path with no parameter declared for it.
+    PathParamUndeclared = "path-param-undeclared",
+    /// A path parameter the path template does not contain.
+    PathParamUnused = "path-param-unused",
+    /// A chain of `$ref`s that comes back to itself.
+    RefLoop = "ref-loop",
+    /// A `$ref` where the specification does not allow one.
+    RefNotAllowed = "ref-not-allowed",
+    /// A `$ref` from a schema to something that is not a schema.
+    RefNotSchema = "ref-not-schema",
+    /// A `$ref` to an object of another kind than its place needs.
+    RefWrongKind = "ref-wrong-kind",
+    /// A required member that is not among the properties.
+    RequiredUnknown = "required-unknown",
+    /// Text that is not JSON or YAML.
+    Syntax = "syntax",
+    /// A `type` the specification does not define.
+    UnknownType = "unknown-type",
+    /// A `$ref` that points nowhere in the document.
+    UnresolvedRef = "unresolved-ref",
+    /// YAML the generator reads differently from, or refuses unlike, other readers.
+    Yaml = "yaml",
+    /// A plain scalar that YAML 1.1 readers (PyYAML) read differently from YAML 1.2.
+    Yaml11 = "yaml-1.1",
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One problem, with where it is and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -31,8 +130,8 @@ pub struct Diagnostic {
     pub pointer: String,
     /// What to do about it.
     pub help: Option<String>,
-    /// A short stable name for the kind of problem (`unresolved-ref`, `fallback`, …).
-    pub code: &'static str,
+    /// The kind of problem.
+    pub code: Code,
     /// Line and column (1-based) when known without the pointer (syntax errors).
     pub position: Option<(u32, u32)>,
     /// What the generator did instead, when it could go on. An error with a repair
@@ -47,7 +146,7 @@ impl Diagnostic {
             message: message.into(),
             pointer: pointer.into(),
             help: None,
-            code: "invalid",
+            code: Code::Invalid,
             position: None,
             repaired: None,
         }
@@ -59,7 +158,7 @@ impl Diagnostic {
             message: message.into(),
             pointer: pointer.into(),
             help: None,
-            code: "warning",
+            code: Code::Warning,
             position: None,
             repaired: None,
         }
@@ -71,7 +170,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_code(mut self, code: &'static str) -> Self {
+    pub fn with_code(mut self, code: Code) -> Self {
         self.code = code;
         self
     }
@@ -248,7 +347,7 @@ pub fn render(d: &Diagnostic, file: &str, map: Option<&SourceMap<'_>>) -> String
         .as_ref()
         .map(|r| format!("repaired: {r}"))
         .unwrap_or_default();
-    let message = level.title(&d.message).id(d.code);
+    let message = level.title(&d.message).id(d.code.as_str());
     let message = match source {
         Some((line, column, text)) => {
             // Mark the key or token that starts at the position.
@@ -310,6 +409,24 @@ pub fn render_all_with(diagnostics: &[Diagnostic], file: &str, map: &SourceMap<'
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn codes_have_distinct_kebab_case_names() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in super::Code::ALL {
+            let name = code.as_str();
+            assert!(seen.insert(name), "`{name}` twice");
+            assert!(
+                !name.is_empty()
+                    && name.chars().all(|c| c.is_ascii_lowercase()
+                        || c.is_ascii_digit()
+                        || c == '-'
+                        || c == '.'),
+                "`{name}` is not kebab-case"
+            );
+            assert_eq!(code.to_string(), name);
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -14,6 +14,7 @@
 //! (a `$ref` inside an example is not a reference), and schema references are
 //! the type resolver's.
 
+use crate::diagnostics::Code;
 use crate::diagnostics::{Diagnostic, Diagnostics, pointer_push};
 use crate::refs::{Refs, local_pointer};
 use serde_json::{Map, Value};
@@ -103,7 +104,7 @@ pub(crate) fn inline(doc: &mut Value, diags: &mut Diagnostics) {
                             kind.noun()
                         ),
                     )
-                    .with_code("ref-loop")
+                    .with_code(Code::RefLoop)
                     .with_help(
                         "make the reference point at an object that does not refer back to it",
                     )
@@ -163,7 +164,7 @@ fn target(
                         kind.noun()
                     ),
                 )
-                .with_code("ref-not-allowed")
+                .with_code(Code::RefNotAllowed)
                 .with_help(format!(
                     "write the {} here, or refer to the objects inside it (its `schema`, …)",
                     kind.noun()
@@ -368,7 +369,7 @@ mod tests {
             json!({"schema": {"type": "string"}})
         );
         assert_eq!(d.len(), 1);
-        assert_eq!(d[0].code, "ref-not-allowed");
+        assert_eq!(d[0].code, Code::RefNotAllowed);
         assert!(!d[0].is_error());
     }
 
@@ -394,7 +395,7 @@ mod tests {
             json!({"schema": {"type": "string"}})
         );
         assert!(doc["paths"]["/a"]["get"]["callbacks"]["cb"]["{$request.body#/url}"].is_object());
-        let codes: Vec<_> = d.iter().map(|d| d.code).collect();
+        let codes: Vec<_> = d.iter().map(|d| d.code.as_str()).collect();
         assert_eq!(
             codes,
             ["ref-not-allowed", "ref-not-allowed"],
@@ -421,7 +422,7 @@ mod tests {
                 "callbacks": {"again": {"$ref": "#/components/callbacks/C"}}}}}}}
         }));
         assert!(
-            d.iter().any(|d| d.code == "ref-loop" && !d.is_fatal()),
+            d.iter().any(|d| d.code == Code::RefLoop && !d.is_fatal()),
             "{d:?}"
         );
     }

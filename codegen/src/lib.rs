@@ -269,7 +269,10 @@ fn generate_here(source: &str, settings: &Settings) -> Result<Output, Vec<Diagno
                         .is_some_and(|rest| !rest.contains('/'))
                 })
                 .count(),
-            fallbacks: all.iter().filter(|d| d.code == "fallback").count(),
+            fallbacks: all
+                .iter()
+                .filter(|d| d.code == diagnostics::Code::Fallback)
+                .count(),
             timings: Timings {
                 parse: t1 - t0,
                 resolve: t2 - t1,

@@ -5,7 +5,7 @@
 //! becomes `minimum` + flag, …), and so are the few 3.0 constructs `openapiv3`
 //! rejects (integer bounds beyond `i64`). Each rewrite keeps the meaning.
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::http::HttpMethod;
 use serde_json::{Map, Value, json};
 
@@ -28,7 +28,7 @@ pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
     } else if !root.contains_key("paths") {
         diags.push(
             Diagnostic::error("#", "an OpenAPI 3.0 document must have `paths`")
-                .with_code("missing-paths")
+                .with_code(Code::MissingPaths)
                 .with_help("add `paths: {}` (a document of shared schemas has no operations)")
                 .with_repair("the crate has the document's types and no client"),
         );
@@ -37,7 +37,7 @@ pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
     if !root.get("info").is_some_and(Value::is_object) {
         diags.push(
             Diagnostic::error("#", "the document has no `info` object")
-                .with_code("missing-info")
+                .with_code(Code::MissingInfo)
                 .with_help("add `info: {title: …, version: …}`; OpenAPI requires it")
                 .with_repair("the API is called `API`, version `0.0.0`"),
         );
@@ -48,7 +48,7 @@ pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
             if !info.get(key).is_some_and(Value::is_string) {
                 diags.push(
                     Diagnostic::error("#/info", format!("`info.{key}` is missing or not a string"))
-                        .with_code("missing-info")
+                        .with_code(Code::MissingInfo)
                         .with_help(format!("add `{key}` under `info`; OpenAPI requires it"))
                         .with_repair(format!("`{fallback}` is used")),
                 );
@@ -191,7 +191,7 @@ fn repair_draft_4_habits(obj: &mut Map<String, Value>, path: &[String], diags: &
             );
             diags.push(
                 Diagnostic::error(at, "`required` of a property must be a list, not a boolean")
-                    .with_code("invalid-keyword")
+                    .with_code(Code::InvalidKeyword)
                     .with_help("list required members in the object's `required`")
                     .with_repair(if flag {
                         format!("`{name}` is a required member of the object")
@@ -208,7 +208,7 @@ fn repair_draft_4_habits(obj: &mut Map<String, Value>, path: &[String], diags: &
                 crate::diagnostics::pointer_push(&here, "required"),
                 "`required` of a schema must be a list of member names, not a boolean",
             )
-            .with_code("invalid-keyword")
+            .with_code(Code::InvalidKeyword)
             .with_help("list required members in the owning object's `required`")
             .with_repair("the flag is ignored"),
         );
@@ -238,7 +238,7 @@ fn repair_draft_4_habits(obj: &mut Map<String, Value>, path: &[String], diags: &
                 crate::diagnostics::pointer_push(&here, "items"),
                 "`items` must be a schema, not a list of schemas",
             )
-            .with_code("invalid-keyword")
+            .with_code(Code::InvalidKeyword)
             .with_help("write `items: {…}`; OpenAPI 3.0 has no tuple schemas")
             .with_repair(what),
         );
@@ -274,7 +274,7 @@ fn repair_type(obj: &mut Map<String, Value>, path: &[String], diags: &mut Diagno
     };
     diags.push(
         Diagnostic::error(at, format!("unknown schema type `{name}`"))
-            .with_code("unknown-type")
+            .with_code(Code::UnknownType)
             .with_help("use one of string, number, integer, boolean, array, object")
             .with_repair(repaired),
     );

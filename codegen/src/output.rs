@@ -1,6 +1,7 @@
 //! Assembling emitted tokens into files: format with prettyplease, add the
 //! generated-file header, write the crate manifest.
 
+use crate::diagnostics::Code;
 use crate::diagnostics::Diagnostic;
 use proc_macro2::TokenStream;
 use std::path::PathBuf;
@@ -25,7 +26,7 @@ pub fn format_chunk(tokens: TokenStream, what: &str) -> Result<String, Diagnosti
             "#",
             format!("internal error: the generated {what} is not valid Rust ({e})"),
         )
-        .with_code("internal")
+        .with_code(Code::Internal)
         .with_help("this is a bug in the generator; please report it with the document")
     })?;
     Ok(unparse(file))

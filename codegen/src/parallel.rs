@@ -7,7 +7,7 @@
 
 use crate::client::{ClientEmitter, ClientSettings};
 use crate::commands::Commands;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::features::Features;
 use crate::operations::OperationSet;
 use crate::output::format_chunk;
@@ -166,7 +166,7 @@ pub fn format_all(chunks: &[Chunk], cx: &Context<'_>) -> Result<Formatted, Diagn
     for slot in results {
         let done = slot.into_inner().ok().flatten().ok_or_else(|| {
             Diagnostic::error("#", "internal error: a generation thread failed")
-                .with_code("internal")
+                .with_code(Code::Internal)
         })?;
         texts.push(done.text?);
         emit += done.emit;

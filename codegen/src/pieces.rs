@@ -20,6 +20,7 @@
 //! pieces are of even length (at least half of [`PIECE_LEN`]) and markers are
 //! longer than half a line.
 
+use crate::diagnostics::Code;
 use crate::diagnostics::Diagnostic;
 use crate::output::format_chunk;
 use proc_macro2::TokenStream;
@@ -270,7 +271,7 @@ fn internal(what: &str) -> Diagnostic {
         "#",
         format!("internal error: a piece of the generated {what} was printed without its markers"),
     )
-    .with_code("internal")
+    .with_code(Code::Internal)
     .with_help("this is a bug in the generator; please report it with the document")
 }
 

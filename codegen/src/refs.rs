@@ -14,6 +14,7 @@
 //! form) is the one list of keywords that hold sub-schemas, which every walk
 //! over raw schemas uses (`normalize`, `repair`, `validate`).
 
+use crate::diagnostics::Code;
 use crate::diagnostics::{Diagnostic, pointer_push};
 use crate::limits::Limits;
 use openapiv3::Schema;
@@ -245,7 +246,7 @@ impl RefError {
                 at,
                 format!("`$ref: {reference}` points outside this document"),
             )
-            .with_code("external-ref")
+            .with_code(Code::ExternalRef)
             .with_help(
                 "bundle the document first (e.g. `redocly bundle`) so every reference is local",
             )
@@ -256,7 +257,7 @@ impl RefError {
                     "`$ref: {reference}` points nowhere: the document has nothing at that location"
                 ),
             )
-            .with_code("unresolved-ref")
+            .with_code(Code::UnresolvedRef)
             .with_help(format!(
                 "check the spelling of the reference, or add the {noun} it names"
             ))
@@ -267,7 +268,7 @@ impl RefError {
                     "`$ref: {reference}` is part of a loop of references that never reaches a {noun}"
                 ),
             )
-            .with_code("ref-loop")
+            .with_code(Code::RefLoop)
             .with_help(format!("make one of the references point at an actual {noun}"))
             .with_repair(repair),
             RefError::TooDeep { limit } => Diagnostic::error(
@@ -277,7 +278,7 @@ impl RefError {
                      (each a `$ref` to the next)"
                 ),
             )
-            .with_code("limit")
+            .with_code(Code::Limit)
             .with_help(Limits::how_to_raise("ref-depth", *limit)),
         }
     }
@@ -516,7 +517,7 @@ mod tests {
     #[test]
     fn a_chain_too_long_says_how_to_raise_the_limit() {
         let d = RefError::TooDeep { limit: 3 }.diagnostic("#/r0", "#/x", "schema", "unused");
-        assert_eq!(d.code, "limit");
+        assert_eq!(d.code, Code::Limit);
         assert!(d.is_fatal(), "{d}");
         assert!(d.to_string().contains("ref-depth=12"), "{d}");
     }

@@ -6,6 +6,7 @@
 //! is left out. Every repair is an error with the repair named, so `validate`
 //! still fails while `generate` goes on.
 
+use crate::diagnostics::Code;
 use crate::diagnostics::{Diagnostic, Diagnostics, pointer_push};
 use crate::http::HttpMethod;
 use openapiv3::{
@@ -78,7 +79,7 @@ fn report(diags: &mut Diagnostics, at: &str, what: &str, instead: &str) {
 fn report_why(diags: &mut Diagnostics, at: &str, what: &str, why: &str, instead: &str) {
     diags.push(
         Diagnostic::error(at, format!("{what} is not a valid OpenAPI 3.0 object{why}"))
-            .with_code("invalid-object")
+            .with_code(Code::InvalidObject)
             .with_help("compare the object with the OpenAPI 3.0 specification's schema for it")
             .with_repair(instead.to_string()),
     );

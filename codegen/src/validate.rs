@@ -3,6 +3,7 @@
 //! collide in Rust, impossible bounds, defaults and examples that contradict their
 //! schema, …). Every finding names its place by JSON pointer.
 
+use crate::diagnostics::Code;
 use crate::diagnostics::{Diagnostic, Diagnostics, pointer_push, pointer_unescape};
 use crate::http::HttpMethod;
 use crate::names::{camel, snake};
@@ -43,7 +44,7 @@ fn operations(raw: &Value, diags: &mut Diagnostics) {
             if responses.is_none_or(|r| r.keys().all(|k| k.starts_with("x-"))) {
                 diags.push(
                     Diagnostic::warning(&ptr, "operation has no responses, so the client cannot type its result")
-                        .with_code("no-responses")
+                        .with_code(Code::NoResponses)
                         .with_help("document at least the success response, e.g. `responses: {'200': {description: OK}}`"),
                 );
             }
@@ -82,7 +83,7 @@ fn schema_names(space: &TypeSpace, diags: &mut Diagnostics) {
         };
         diags.push(
             Diagnostic::warning(&def.pointer, message)
-                .with_code("name-collision")
+                .with_code(Code::NameCollision)
                 .with_help("rename one of them so the Rust names stay predictable"),
         );
     }
@@ -114,7 +115,7 @@ pub fn field_names(raw: &Value, space: &TypeSpace, diags: &mut Diagnostics) {
             };
             diags.push(
                 Diagnostic::warning(at, format!("properties `{first}` and `{}` both become the Rust field `{wanted}`; this one gets a number", f.wire))
-                    .with_code("name-collision")
+                    .with_code(Code::NameCollision)
                     .with_help("the wire names are kept exactly; only the Rust field names differ"),
             );
         }
@@ -243,9 +244,9 @@ impl Visitor<'_, '_> {
             self.diags.push(
                 Diagnostic::warning(at, format!("this {what} does not match its schema: {why}"))
                     .with_code(if what == "default" {
-                        "default-mismatch"
+                        Code::DefaultMismatch
                     } else {
-                        "example-mismatch"
+                        Code::ExampleMismatch
                     })
                     .with_help(format!("change the {what} or the schema so they agree")),
             );
@@ -281,7 +282,7 @@ impl Visitor<'_, '_> {
                             pointer_push(&pointer_push(at, "required"), &i.to_string()),
                             format!("`{r}` is required but is not among the properties"),
                         )
-                        .with_code("required-unknown")
+                        .with_code(Code::RequiredUnknown)
                         .with_help(format!(
                             "declare `{r}` under `properties`, or remove it from `required`"
                         )),
@@ -312,7 +313,7 @@ impl Visitor<'_, '_> {
                         pointer_push(at, lo),
                         format!("`{lo}: {a}` is above `{hi}: {b}`, so no value is valid"),
                     )
-                    .with_code("impossible-schema")
+                    .with_code(Code::ImpossibleSchema)
                     .with_help(format!("swap or correct `{lo}` and `{hi}`"))
                     .with_repair(
                         "the bounds are documentation only; the client does not check them",
@@ -330,7 +331,7 @@ impl Visitor<'_, '_> {
                     pointer_push(at, "enum"),
                     "`enum` is empty, so no value is valid",
                 )
-                .with_code("impossible-schema")
+                .with_code(Code::ImpossibleSchema)
                 .with_help("list the allowed values, or remove `enum`")
                 .with_repair("the empty `enum` is ignored; the schema's `type` is used"),
             );
@@ -340,7 +341,7 @@ impl Visitor<'_, '_> {
         {
             self.diags.push(
                 Diagnostic::error(at, "a schema cannot be both `readOnly` and `writeOnly`")
-                    .with_code("impossible-schema")
+                    .with_code(Code::ImpossibleSchema)
                     .with_help("keep one of the two flags")
                     .with_repair("the member is optional in both directions"),
             );
@@ -367,7 +368,7 @@ impl Visitor<'_, '_> {
                         pointer_push(at, key),
                         format!("`{key}` has no effect on a schema of type `{ty}`"),
                     )
-                    .with_code("impossible-schema")
+                    .with_code(Code::ImpossibleSchema)
                     .with_help(format!("remove `{key}`, or change the `type`")),
                 );
             }
@@ -551,7 +552,7 @@ mod tests {
         let found: Vec<(&str, &str)> = r
             .diagnostics
             .iter()
-            .filter(|d| d.code == "name-collision")
+            .filter(|d| d.code == Code::NameCollision)
             .map(|d| (d.pointer.as_str(), d.message.as_str()))
             .collect();
         assert_eq!(found.len(), 3, "{found:?}");
@@ -568,7 +569,7 @@ mod tests {
         let d = run(
             json!({"components": {"schemas": {"S": {"type": "integer", "minimum": 5, "maximum": 1}}}}),
         );
-        assert_eq!(d[0].code, "impossible-schema");
+        assert_eq!(d[0].code, Code::ImpossibleSchema);
         assert!(d[0].is_error());
     }
 }

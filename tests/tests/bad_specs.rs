@@ -76,7 +76,10 @@ fn every_problem_in_a_document_is_reported_in_one_run() {
             .join("tests/bad-specs/30-many-problems-at-once.yaml"),
     )
     .unwrap();
-    let codes: Vec<&str> = codegen::validate(&text).iter().map(|d| d.code).collect();
+    let codes: Vec<&str> = codegen::validate(&text)
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
     for expected in [
         "duplicate-operation-id",
         "no-responses",

@@ -118,7 +118,10 @@ fn hostile_documents_are_refused_with_a_located_limit() {
         assert!(!fatal.is_empty(), "{name}: refused");
         let limit = fatal
             .iter()
-            .find(|d| d.code == "limit" || d.code == "syntax")
+            .find(|d| {
+                d.code == codegen::diagnostics::Code::Limit
+                    || d.code == codegen::diagnostics::Code::Syntax
+            })
             .unwrap_or_else(|| panic!("{name}: a limit says so: {fatal:?}"));
         assert!(
             limit.position.is_some() || limit.pointer != "#" || name == "oversized.yaml",

@@ -20,7 +20,7 @@ fn every_class_is_read_and_reported_where_it_is() {
     let find = |code: &str| {
         diagnostics
             .iter()
-            .find(|d| d.code == code)
+            .find(|d| d.code.as_str() == code)
             .unwrap_or_else(|| panic!("no {code}: {diagnostics:?}"))
     };
     // `validate` calls each violation an error; `generate` goes past it.

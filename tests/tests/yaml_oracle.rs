@@ -29,7 +29,8 @@ fn the_generated_set_reads_as_pyyaml_reads_it() {
                     assert!(
                         read.diagnostics
                             .iter()
-                            .any(|d| d.code == "yaml" || d.code == "duplicate-key"),
+                            .any(|d| d.code == codegen::diagnostics::Code::Yaml
+                                || d.code == codegen::diagnostics::Code::DuplicateKey),
                         "{}: PyYAML refuses it; we read it without a word:\n{}",
                         case.name,
                         case.text

@@ -678,10 +678,10 @@ fn judge(text: &str, answer: &Value) -> Result<&'static str, String> {
         (None, Err(_)) => Ok("refused by both"),
         (None, Ok(read)) => {
             // A superset: we read what PyYAML refuses, and must say so.
-            let said = read
-                .diagnostics
-                .iter()
-                .any(|d| d.code == "yaml" || d.code == "duplicate-key");
+            let said = read.diagnostics.iter().any(|d| {
+                d.code == codegen::diagnostics::Code::Yaml
+                    || d.code == codegen::diagnostics::Code::DuplicateKey
+            });
             if said {
                 Ok("refused by PyYAML, read and reported by us")
             } else {
@@ -707,7 +707,7 @@ fn check_stock(read: &codegen::yaml::Read, stock: Option<&Value>) -> Result<(), 
     let warned: Vec<&str> = read
         .diagnostics
         .iter()
-        .filter(|d| d.code == "yaml-1.1")
+        .filter(|d| d.code == codegen::diagnostics::Code::Yaml11)
         .map(|d| d.pointer.as_str())
         .collect();
     if warned.is_empty() {
@@ -723,7 +723,7 @@ fn check_stock(read: &codegen::yaml::Read, stock: Option<&Value>) -> Result<(), 
     let replaced: Vec<&str> = read
         .diagnostics
         .iter()
-        .filter(|d| d.code == "duplicate-key")
+        .filter(|d| d.code == codegen::diagnostics::Code::DuplicateKey)
         .map(|d| d.pointer.as_str())
         .collect();
     for pointer in warned {

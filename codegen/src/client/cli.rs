@@ -212,7 +212,7 @@ impl ClientEmitter<'_> {
             }
         };
         let pages = op.pagination.is_some();
-        let errors = op.responses.iter().filter(|c| !c.success).map(|c| {
+        let errors = op.errors().map(|c| {
             let label = c.status.label();
             let variant = crate::names::ident_text(&c.variant);
             quote!((#label, #variant))
@@ -452,16 +452,14 @@ impl ClientEmitter<'_> {
         lines.push(format!(
             "{} {} (operation `{}`)",
             op.http_method.as_str(),
-            op.path,
+            op.template.text,
             op.id
         ));
         if op.deprecated {
             lines.push("Deprecated in the API description.".into());
         }
         let errors: Vec<String> = op
-            .responses
-            .iter()
-            .filter(|c| !c.success)
+            .errors()
             .map(|c| match c.status {
                 crate::operations::StatusMatch::Default => {
                     format!(

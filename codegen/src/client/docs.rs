@@ -23,7 +23,7 @@ impl ClientEmitter<'_> {
         lines.push(format!(
             "`{} {}` (operation `{}`)",
             op.http_method.as_str(),
-            op.path,
+            op.template.text,
             op.id
         ));
         if op.deprecated {
@@ -55,7 +55,7 @@ impl ClientEmitter<'_> {
         lines.push(String::new());
         lines.push("# Errors".into());
         lines.push(String::new());
-        for c in op.responses.iter().filter(|c| !c.success) {
+        for c in op.errors() {
             let otherwise = if c.status == StatusMatch::Default
                 && matches!(c.decode, Decode::Json(_))
             {

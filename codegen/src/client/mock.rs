@@ -96,7 +96,7 @@ impl ClientEmitter<'_> {
         let doc = docs::attrs(&[format!(
             "Expects `{} {}` ([`Client::{}`](crate::Client::{})): the requests `when` matches are answered as `then` says.",
             op.http_method.as_str(),
-            op.path,
+            op.template.text,
             op.method_name,
             op.method_name
         )]);

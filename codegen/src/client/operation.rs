@@ -121,7 +121,7 @@ impl ClientEmitter<'_> {
             "The parameters of [`Client::{}`] (`{} {}`), which returns them in a [`Request`](crate::Request).",
             op.method_name,
             op.http_method.as_str(),
-            op.path
+            op.template.text
         )];
         params_doc.extend(gate.note.iter().flat_map(|n| [String::new(), n.clone()]));
         let params_doc = docs::attrs(&params_doc);
@@ -158,7 +158,7 @@ impl ClientEmitter<'_> {
     fn info(&self, op: &Operation) -> TokenStream {
         let id = &op.id;
         let method = op.http_method.as_str();
-        let path = &op.path;
+        let path = &op.template.text;
         let security = &op.security;
         let accept_json = op.accept_json();
         quote! {
@@ -180,7 +180,7 @@ impl ClientEmitter<'_> {
             _ => {
                 let name = format_ident!("{}Response", op.type_name);
                 let mut variants = TokenStream::new();
-                for c in op.responses.iter().filter(|r| r.success) {
+                for c in op.successes() {
                     let v = ident(&c.variant);
                     let doc = docs::attrs(&[case_doc(c)]);
                     variants.extend(match &c.decode {
@@ -215,7 +215,7 @@ impl ClientEmitter<'_> {
         cfg: &TokenStream,
     ) -> TokenStream {
         let mut variants = TokenStream::new();
-        for c in op.responses.iter().filter(|c| !c.success) {
+        for c in op.errors() {
             let v = ident(&c.variant);
             let doc = docs::attrs(&[case_doc(c)]);
             variants.extend(match &c.decode {

@@ -2,6 +2,7 @@
 //! the last one without a word). Only whether there are any is found here, at
 //! no cost to the common case; the YAML reader then says where.
 
+use crate::diagnostics::Code;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use std::cell::Cell;
@@ -20,7 +21,7 @@ pub(super) fn read(text: &str) -> Result<(Value, bool), serde_json::Error> {
 /// does not read).
 pub(super) fn duplicates_somewhere() -> crate::diagnostics::Diagnostic {
     crate::diagnostics::Diagnostic::error("#", "a key is written twice in one object")
-        .with_code("duplicate-key")
+        .with_code(Code::DuplicateKey)
         .with_help("JSON readers keep one of them: remove the other")
         .with_repair("the last value of each such key is kept, as JSON readers keep it")
 }

@@ -4,6 +4,7 @@
 //! (integer keys, tags) out of the model, lets us repair what `openapiv3` cannot
 //! represent (numbers beyond `i64`), and is where OpenAPI 3.1 is lowered to 3.0.
 
+use crate::diagnostics::Code;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use openapiv3::OpenAPI;
 use serde_json::Value;
@@ -98,7 +99,7 @@ pub fn read_value(text: &str) -> Result<crate::yaml::Read, Diagnostic> {
                 limits.document_bytes
             ),
         )
-        .with_code("limit")
+        .with_code(Code::Limit)
         .with_help(crate::limits::Limits::how_to_raise(
             "document-bytes",
             limits.document_bytes,
@@ -121,7 +122,7 @@ pub fn read_value(text: &str) -> Result<crate::yaml::Read, Diagnostic> {
                     .map(|r| {
                         r.diagnostics
                             .into_iter()
-                            .filter(|d| d.code == "duplicate-key")
+                            .filter(|d| d.code == Code::DuplicateKey)
                             .map(|d| shift(d, text, trimmed))
                             .collect()
                     })
@@ -136,7 +137,7 @@ pub fn read_value(text: &str) -> Result<crate::yaml::Read, Diagnostic> {
                     "#",
                     format!("the document is not valid JSON: {e}"),
                 )
-                .with_code("syntax")
+                .with_code(Code::Syntax)
                 .with_help(
                     "the JSON document ends before this; remove what follows it, or restore \
                      what was cut",
@@ -154,7 +155,7 @@ pub fn read_value(text: &str) -> Result<crate::yaml::Read, Diagnostic> {
         if e.kind == crate::yaml::ErrorKind::Limit {
             // A limit, not a syntax error: the message says which and how to raise it.
             return Diagnostic::error("#", e.message.clone())
-                .with_code("limit")
+                .with_code(Code::Limit)
                 .with_help("a document this large or this deep is refused to bound time and memory")
                 .at_position(line, column);
         }
@@ -162,7 +163,7 @@ pub fn read_value(text: &str) -> Result<crate::yaml::Read, Diagnostic> {
         if let Some(j) = json_error {
             let (line, column) = position_in(text, trimmed, j.line(), j.column());
             return Diagnostic::error("#", format!("the document is not valid JSON: {j}"))
-                .with_code("syntax")
+                .with_code(Code::Syntax)
                 .with_help("fix the syntax error at that line")
                 .at_position(line, column);
         }
@@ -173,7 +174,7 @@ pub fn read_value(text: &str) -> Result<crate::yaml::Read, Diagnostic> {
                 e.message
             ),
         )
-        .with_code("syntax")
+        .with_code(Code::Syntax)
         .with_help("fix the syntax error at that line")
         .at_position(line, column)
     })?;

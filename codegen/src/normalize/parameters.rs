@@ -1,7 +1,7 @@
 //! Parameters without `schema` or `content`: each is reported and given a string
 //! schema, so the rest of the document can still be checked.
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use serde_json::{Map, Value, json};
 
 /// A parameter needs `schema` or `content`. Report each one without, and give it a
@@ -69,7 +69,7 @@ fn check_parameter(p: &mut Value, at: &str, diags: &mut Diagnostics) {
             at,
             format!("parameter `{name}` has neither `schema` nor `content`"),
         )
-        .with_code("param-no-schema")
+        .with_code(Code::ParamNoSchema)
         .with_help("add `schema: {type: string}` (or the parameter's real type)")
         .with_repair("the parameter is a string"),
     );

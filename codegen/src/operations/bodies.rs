@@ -149,7 +149,7 @@ impl<'d> OperationResolver<'_, '_, 'd> {
                 at,
                 format!("`{media}` has no schema; using `serde_json::Value`"),
             )
-            .with_code("fallback")
+            .with_code(Code::Fallback)
             .with_help("add a `schema` so the body gets a type"),
         );
         Ty::Json
@@ -173,7 +173,7 @@ impl<'d> OperationResolver<'_, '_, 'd> {
                     at,
                     format!("`{media}` bodies are carried as raw bytes; their schema is not used"),
                 )
-                .with_code("fallback")
+                .with_code(Code::Fallback)
                 .with_help("a JSON, form, multipart or text media type gets a typed body"),
             );
         }

@@ -14,7 +14,7 @@ use security::{schemes, security_names};
 pub use bodies::{is_event_stream, media_kind, reason};
 pub use refs::follow_raw;
 
-use crate::diagnostics::{Diagnostic, pointer_push};
+use crate::diagnostics::{Code, Diagnostic, pointer_push};
 use crate::http::{HttpMethod, PathTemplate};
 use crate::load::Document;
 use crate::names::{Namespace, camel, snake};
@@ -37,7 +37,7 @@ pub struct Operation {
     /// Base for the names of the operation's builder and enums (`ListPorts`).
     pub type_name: String,
     pub http_method: HttpMethod,
-    pub path: String,
+    /// The path as written is `template.text`.
     pub template: PathTemplate,
     pub pointer: String,
     pub summary: Option<String>,
@@ -61,22 +61,27 @@ impl Operation {
             .any(|c| c.status == StatusMatch::Default)
     }
 
+    /// The response cases a caller gets as `Ok`, in the document's order.
+    pub fn successes(&self) -> impl Iterator<Item = &ResponseCase> {
+        self.responses.iter().filter(|c| c.success)
+    }
+
+    /// The response cases a caller gets as the operation's error, in the
+    /// document's order.
+    pub fn errors(&self) -> impl Iterator<Item = &ResponseCase> {
+        self.responses.iter().filter(|c| !c.success)
+    }
+
     /// What the data of the operation's event stream decodes into, when a success
     /// offers `text/event-stream` (the request builder gets `events()`).
     pub fn events(&self) -> Option<&EventData> {
-        self.responses
-            .iter()
-            .filter(|c| c.success)
-            .find_map(|c| c.events.as_ref())
+        self.successes().find_map(|c| c.events.as_ref())
     }
 
     /// The binary media type of a success, when one offers it (the request
     /// builder gets `byte_stream()`, which asks for it).
     pub fn binary(&self) -> Option<&str> {
-        self.responses
-            .iter()
-            .filter(|c| c.success)
-            .find_map(|c| c.binary.as_deref())
+        self.successes().find_map(|c| c.binary.as_deref())
     }
 
     /// Every type the operation touches: its parameters', its body's, and those
@@ -92,9 +97,8 @@ impl Operation {
 
     /// Whether the request says `Accept: application/json`: a success decodes JSON.
     pub fn accept_json(&self) -> bool {
-        self.responses
-            .iter()
-            .any(|r| r.success && matches!(r.decode, Decode::Json(_)))
+        self.successes()
+            .any(|r| matches!(r.decode, Decode::Json(_)))
     }
 
     /// Every type the operation's responses decode into (event data included).
@@ -130,7 +134,7 @@ impl Operation {
     /// decoding; several mean an enum of them.
     pub fn success_decodings(&self) -> Vec<&Decode> {
         let mut distinct: Vec<&Decode> = Vec::new();
-        for c in self.responses.iter().filter(|r| r.success) {
+        for c in self.successes() {
             if !distinct.contains(&&c.decode) {
                 distinct.push(&c.decode);
             }
@@ -141,9 +145,7 @@ impl Operation {
     /// The `default` response when it describes errors: an error status the
     /// document does not list is tried against it.
     pub fn default_error(&self) -> Option<&ResponseCase> {
-        self.responses
-            .iter()
-            .find(|c| c.status == StatusMatch::Default && !c.success)
+        self.errors().find(|c| c.status == StatusMatch::Default)
     }
 }
 
@@ -434,7 +436,7 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> OperationSet {
             if op.operation_id.is_none() {
                 resolver.diags.push(
                     Diagnostic::warning(&ptr, format!("operation has no `operationId`; using `{id}`"))
-                        .with_code("missing-operation-id")
+                        .with_code(Code::MissingOperationId)
                         .with_help("add an `operationId` so the method name does not change when the path does"),
                 );
             }
@@ -448,7 +450,7 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> OperationSet {
             if let Some(first) = ids.get(&id) {
                 resolver.diags.push(
                     Diagnostic::error(&id_at, format!("operationId `{id}` is also used at {first}"))
-                        .with_code("duplicate-operation-id")
+                        .with_code(Code::DuplicateOperationId)
                         .with_help("operation ids must be unique in a document; rename one of them")
                         .with_repair(format!("this operation's method is `{method_name}` and its request builder `{type_name}`")),
                 );
@@ -460,7 +462,7 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> OperationSet {
                             "operationIds `{other}` and `{id}` both become the Rust method `{base}`"
                         ),
                     )
-                    .with_code("name-collision")
+                    .with_code(Code::NameCollision)
                     .with_help(format!("rename one of them (the other is at {other_at})"))
                     .with_repair(format!("this operation's method is `{method_name}`")),
                 );
@@ -472,7 +474,7 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> OperationSet {
                             "operationId `{id}` becomes `{base}`, a name the client uses for itself"
                         ),
                     )
-                    .with_code("name-collision")
+                    .with_code(Code::NameCollision)
                     .with_help("rename the operation if the numbered method name reads badly")
                     .with_repair(format!("this operation's method is `{method_name}`")),
                 );
@@ -518,7 +520,6 @@ pub fn build(doc: &Document, resolver: &mut Resolver<'_>) -> OperationSet {
                 method_name,
                 type_name,
                 http_method,
-                path: path.clone(),
                 template: template.clone(),
                 pointer: ptr,
                 summary: op.summary.clone(),

@@ -14,7 +14,7 @@ pub(super) fn pagination(
     let warn = |resolver: &mut Resolver<'_>, why: String| {
         resolver.diags.push(
             Diagnostic::warning(at, format!("`x-pagination` is ignored: {why}"))
-                .with_code("pagination")
+                .with_code(Code::Pagination)
                 .with_help("write `x-pagination: {offset: <param>[.<member>], limit: <param>[.<member>], items: <member>}`"),
         );
         None

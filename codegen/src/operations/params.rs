@@ -43,7 +43,7 @@ impl<'d> OperationResolver<'_, '_, 'd> {
             if loc == Location::Path && !template.has_param(name) {
                 self.resolver.diags.push(
                     Diagnostic::warning(at, format!("path parameter `{name}` is declared but the path `{}` has no `{{{name}}}`", template.text))
-                        .with_code("path-param-unused")
+                        .with_code(Code::PathParamUnused)
                         .with_help(format!("add `{{{name}}}` to the path, or remove the parameter"))
                         .with_repair("the parameter is left out"),
                 );
@@ -91,7 +91,7 @@ impl<'d> OperationResolver<'_, '_, 'd> {
                                 at,
                                 format!("parameter `{name}` has neither `schema` nor `content`"),
                             )
-                            .with_code("param-no-schema")
+                            .with_code(Code::ParamNoSchema)
                             .with_help(
                                 "add `schema: {type: string}` (or the parameter's real type)",
                             )
@@ -157,7 +157,7 @@ impl<'d> OperationResolver<'_, '_, 'd> {
             {
                 self.resolver.diags.push(
                     Diagnostic::warning(self.ptr, format!("the path `{}` has `{{{name}}}` but no path parameter `{name}` is declared", template.text))
-                        .with_code("path-param-undeclared")
+                        .with_code(Code::PathParamUndeclared)
                         .with_help(format!("declare it: `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}`"))
                         .with_repair("it is a required string argument"),
                 );

@@ -31,7 +31,7 @@ pub(super) fn path_item<'d>(
                             at,
                             format!("`$ref: {reference}` does not point at a path item: {e}"),
                         )
-                        .with_code("ref-wrong-kind")
+                        .with_code(Code::RefWrongKind)
                         .with_help("point the reference at a Path Item Object")
                         .with_repair("the path's operations are left out"),
                     );
@@ -160,7 +160,7 @@ impl<'d> OperationResolver<'_, '_, 'd> {
                 };
                 self.resolver.diags.push(
                     Diagnostic::error(at, format!("`$ref: {reference}` should point at a {} (an entry like those of `components/{kind}`), but points at {what}: {e}", T::NOUN))
-                        .with_code("ref-wrong-kind")
+                        .with_code(Code::RefWrongKind)
                         .with_help(format!("point the reference at a {} object", T::NOUN))
                         .with_repair(instead),
                 );

@@ -40,7 +40,7 @@ fn duplicate_operation_ids_are_repaired_errors() {
     assert_eq!(names, ["x", "x2"]);
     let dup = d
         .iter()
-        .find(|d| d.code == "duplicate-operation-id")
+        .find(|d| d.code == Code::DuplicateOperationId)
         .unwrap();
     assert_eq!(dup.pointer, "#/paths/~1b/get/operationId");
     assert!(dup.is_error() && !dup.is_fatal());
@@ -95,7 +95,7 @@ fn a_response_reference_to_a_schema_is_read_as_a_json_body() {
         "paths": {"/a": {"get": {"operationId": "a", "responses": {"200": {"$ref": "#/components/schemas/Pet"}}}}},
         "components": {"schemas": {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}}}
     }));
-    let wrong = d.iter().find(|d| d.code == "ref-wrong-kind").unwrap();
+    let wrong = d.iter().find(|d| d.code == Code::RefWrongKind).unwrap();
     assert!(!wrong.is_fatal());
     assert!(matches!(
         built.operations[0].responses[0].decode,
@@ -110,7 +110,7 @@ fn a_reference_to_nothing_is_a_repaired_error() {
     ));
     let unresolved = d
         .iter()
-        .find(|d| d.code == "unresolved-ref")
+        .find(|d| d.code == Code::UnresolvedRef)
         .expect("reported");
     assert!(unresolved.is_error() && !unresolved.is_fatal(), "{d:?}");
     assert!(matches!(
@@ -127,7 +127,7 @@ fn path_item_references_are_followed() {
         "x-shared": {"item": {"get": {"operationId": "shared", "responses": {"200": {"description": "ok"}}}}}
     }));
     assert!(d.is_empty(), "{d:?}");
-    assert_eq!(built.operations[0].path, "/a");
+    assert_eq!(built.operations[0].template.text, "/a");
     assert_eq!(built.operations[0].pointer, "#/x-shared/item/get");
 }
 
@@ -197,12 +197,12 @@ fn a_long_chain_of_references_is_not_a_loop() {
     assert_eq!(built.operations[0].params.len(), 1);
     let limit = crate::limits::Limits::current().ref_depth;
     let (_, d) = build_doc(chained_parameter(limit + 1));
-    let codes: Vec<&str> = d.iter().map(|d| d.code).collect();
+    let codes: Vec<&str> = d.iter().map(|d| d.code.as_str()).collect();
     assert!(
         codes.contains(&"limit") && !codes.contains(&"ref-loop"),
         "{codes:?}"
     );
-    let limit_diag = d.iter().find(|d| d.code == "limit").unwrap();
+    let limit_diag = d.iter().find(|d| d.code == Code::Limit).unwrap();
     assert!(limit_diag.to_string().contains("ref-depth"), "{limit_diag}");
 }
 
@@ -266,7 +266,7 @@ fn component_chains_are_followed_and_loops_reported() {
     assert_eq!(names, ["q"]);
     let loops: Vec<String> = d
         .iter()
-        .filter(|d| d.code == "ref-loop")
+        .filter(|d| d.code == Code::RefLoop)
         .map(ToString::to_string)
         .collect();
     assert_eq!(loops.len(), 1, "{loops:?}");
@@ -274,5 +274,5 @@ fn component_chains_are_followed_and_loops_reported() {
         loops[0].contains("`$ref: #/components/parameters/a` is part of a loop of references that never reaches a parameter"),
         "{loops:?}"
     );
-    assert!(d.iter().all(|d| d.code == "ref-loop"), "{d:?}");
+    assert!(d.iter().all(|d| d.code == Code::RefLoop), "{d:?}");
 }

@@ -138,6 +138,13 @@ pub struct StructDef {
 }
 
 impl StructDef {
+    /// Whether the struct gets its own written-out serde impls (through the
+    /// runtime's member helpers). Structs with flattened parts keep serde's
+    /// derive instead: it knows which members a part takes.
+    pub fn own_serde(&self) -> bool {
+        !self.fields.iter().any(|f| f.flatten)
+    }
+
     /// Whether the map of other members can hold a `null`: then an explicit `null`
     /// sent for an optional member the document does not mark nullable is kept
     /// there, under the member's name, and written back in the member's place.

@@ -29,7 +29,7 @@ mod mapping;
 mod scalar;
 mod syntax;
 
-use crate::diagnostics::{Diagnostic, pointer_push};
+use crate::diagnostics::{Code, Diagnostic, pointer_push};
 use crate::limits::Limits;
 use libyaml_safer::{EventData, Mark, Parser};
 use mapping::{Key, MapFrame, Noted, count_values, insert, merge_into, with_merged};
@@ -115,7 +115,7 @@ fn run(text: &str, b: &mut Builder) -> Result<(), SyntaxError> {
                             "#",
                             format!("the text holds a second YAML document (line {line}); an OpenAPI description is one document"),
                         )
-                        .with_code("yaml")
+                        .with_code(Code::Yaml)
                         .at_position(line, column)
                         .with_help("remove the `---` and what follows, or make it a file of its own")
                         .with_repair("only the first document is read"),
@@ -283,7 +283,7 @@ impl Builder {
                     self.pointer_here(),
                     format!("a merge key (`<<`) takes a mapping or a list of mappings, not {found}"),
                 )
-                .with_code("yaml")
+                .with_code(Code::Yaml)
                 .at_position(line, column)
                 .with_help("merge an anchored mapping (`<<: *base`), or quote `\"<<\"` to mean a member of that name")
                 .with_repair("this `<<` is left out");
@@ -295,7 +295,7 @@ impl Builder {
                     self.pointer_here(),
                     "a mapping or sequence is used as a key; JSON keys are strings (and PyYAML refuses it)",
                 )
-                .with_code("yaml")
+                .with_code(Code::Yaml)
                 .at_position(line, column)
                 .with_help("write the key as a string")
                 .with_repair(format!("the key is its JSON text, `{text}`"));
@@ -309,7 +309,7 @@ impl Builder {
                         "the key `{key}` is written twice in one mapping (lines {first} and {line}); YAML requires keys to be unique"
                     ),
                 )
-                .with_code("duplicate-key")
+                .with_code(Code::DuplicateKey)
                 .at_position(line, column)
                 .with_help("remove one of them, or join what they hold under one key")
                 .with_repair(format!(
@@ -335,7 +335,7 @@ impl Builder {
                     self.pointer_here(),
                     format!("the anchor `&{name}` is defined twice (lines {first} and {line}); aliases after this one refer to it"),
                 )
-                .with_code("yaml")
+                .with_code(Code::Yaml)
                 .at_position(line, column)
                 .with_help("give each anchor its own name: PyYAML refuses an anchor defined twice"),
             );
@@ -381,7 +381,7 @@ impl Builder {
                         show(v11)
                     ),
                 )
-                .with_code("yaml-1.1")
+                .with_code(Code::Yaml11)
                 .at_position(line, column)
                 .with_help("quote the text, or write the value so that both versions read it alike"),
             );
@@ -392,7 +392,7 @@ impl Builder {
                     pointer,
                     format!("the tag `{tag}` does not apply here; the {what} is read as if untagged: {}", show(&read.value)),
                 )
-                .with_code("yaml")
+                .with_code(Code::Yaml)
                 .at_position(line, column)
                 .with_help("JSON has strings, numbers, booleans, null, arrays and objects; tag a value with one of those (`!!str`, `!!int`, …) or none"),
             );
@@ -544,7 +544,7 @@ impl Builder {
                     "the tag `{tag}` does not apply here; the collection is read as if untagged"
                 ),
             )
-            .with_code("yaml")
+            .with_code(Code::Yaml)
             .at_position(line, column)
             .with_help("JSON has arrays and objects: leave the tag out"),
         );

@@ -8,7 +8,7 @@ fn codes(text: &str) -> Vec<&'static str> {
         .unwrap()
         .diagnostics
         .iter()
-        .map(|d| d.code)
+        .map(|d| d.code.as_str())
         .collect()
 }
 
@@ -34,7 +34,7 @@ fn readings_yaml_11_differs_on_are_warned_where_they_are() {
     assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
     let d = &r.diagnostics[0];
     assert_eq!(
-        (d.code, d.pointer.as_str(), d.position),
+        (d.code.as_str(), d.pointer.as_str(), d.position),
         ("yaml-1.1", "#/b", Some((2, 4)))
     );
     assert!(!d.is_error());
@@ -86,7 +86,7 @@ fn a_merge_of_something_else_is_reported_and_left_out() {
     let r = read("a:\n  <<: 1\n  b: 2\n").unwrap();
     assert_eq!(r.value, json!({"a": {"b": 2}}));
     let d = &r.diagnostics[0];
-    assert_eq!((d.code, d.pointer.as_str()), ("yaml", "#/a"));
+    assert_eq!((d.code.as_str(), d.pointer.as_str()), ("yaml", "#/a"));
     assert!(d.is_error() && !d.is_fatal());
 }
 
@@ -101,7 +101,7 @@ fn a_duplicate_key_names_both_lines_and_keeps_the_last() {
     assert_eq!(keys, ["/a", "/b"], "at the first one's place");
     assert_eq!(r.diagnostics.len(), 1);
     let d = &r.diagnostics[0];
-    assert_eq!(d.code, "duplicate-key");
+    assert_eq!(d.code, Code::DuplicateKey);
     assert_eq!(d.pointer, "#/paths/~1a");
     assert_eq!(d.position, Some((5, 3)));
     assert!(d.message.contains("lines 2 and 5"), "{}", d.message);
@@ -129,12 +129,12 @@ fn what_pyyaml_refuses_is_read_and_reported() {
     // A second document.
     let r = read("a: 1\n---\nb: 2\n").unwrap();
     assert_eq!(r.value, json!({"a": 1}));
-    assert_eq!(r.diagnostics[0].code, "yaml");
+    assert_eq!(r.diagnostics[0].code, Code::Yaml);
     assert_eq!(r.diagnostics[0].position, Some((2, 1)));
     // An anchor defined twice: aliases take the latest.
     let r = read("a: &x 1\nb: &x 2\nc: *x\n").unwrap();
     assert_eq!(r.value["c"], json!(2));
-    assert_eq!(r.diagnostics[0].code, "yaml");
+    assert_eq!(r.diagnostics[0].code, Code::Yaml);
     // Tags JSON has no use for.
     let r = read("a: !custom x\nb: !!set {x}\nc: !!int 12\n").unwrap();
     assert_eq!(r.value, json!({"a": "x", "b": {"x": null}, "c": 12}));

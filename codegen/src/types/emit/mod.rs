@@ -1,8 +1,7 @@
 //! Printing the type space as Rust items. Names, shapes, boxing, the catch-all
-//! variants, renames and how `Default` and `new` are made are settled in the
-//! model (the resolver, [`super::TypeSpace`], [`super::Field`]). One decision is
-//! still taken here and belongs in the model too (issue #24): whether a struct
-//! gets its own serde impls.
+//! variants, renames, how `Default` and `new` are made and whether a struct gets
+//! its own serde impls are settled in the model (the resolver,
+//! [`super::TypeSpace`], [`super::StructDef`], [`super::Field`]).
 
 mod enums;
 mod serde_impls;

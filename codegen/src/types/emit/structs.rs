@@ -93,9 +93,7 @@ impl TypeEmitter<'_> {
         s: &'s StructDef,
     ) -> Vec<Part<'s>> {
         let doc_lines = docs::lines(doc, &format!("The `{}` object.", def.name));
-        // Structs with flattened parts keep serde's derive (it knows which members
-        // a part takes); the others get their own, much smaller, impls.
-        let own_serde = !s.fields.iter().any(|f| f.flatten);
+        let own_serde = s.own_serde();
         let n = s.fields.len();
         let name = move || ident(&def.name);
         let cfg = move || self.gate(id).cfg;

@@ -3,6 +3,7 @@
 use super::super::shape::Shape;
 use super::super::*;
 use super::*;
+use crate::diagnostics::Code;
 use crate::diagnostics::{Diagnostic, pointer_push};
 use crate::names::{Namespace, camel};
 use openapiv3::{ReferenceOr, Schema};
@@ -37,7 +38,7 @@ impl<'d> Resolver<'d> {
                         pointer_push(ptr, "enum"),
                         format!("enum values do not all match the declared type `{t}`"),
                     )
-                    .with_code("enum-type")
+                    .with_code(Code::EnumType)
                     .with_help("make every listed value a value of the schema's type"),
                 );
             }
@@ -60,7 +61,7 @@ impl<'d> Resolver<'d> {
                                 pointer_push(ptr, "enum"),
                                 "enum mixes values of different kinds; using `serde_json::Value`",
                             )
-                            .with_code("fallback"),
+                            .with_code(Code::Fallback),
                         );
                     }
                     Ty::Json

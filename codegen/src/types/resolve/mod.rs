@@ -13,6 +13,7 @@ use scalars::int_type;
 
 use super::shape::Shape;
 use super::*;
+use crate::diagnostics::Code;
 use crate::diagnostics::{Diagnostic, Diagnostics, pointer_push};
 use crate::load::Document;
 use crate::names::{Namespace, camel};
@@ -375,7 +376,7 @@ impl<'d> Resolver<'d> {
                             ptr,
                             "`not` schemas have no Rust type; using `serde_json::Value`",
                         )
-                        .with_code("fallback"),
+                        .with_code(Code::Fallback),
                     );
                 }
                 Ty::Json
@@ -386,7 +387,7 @@ impl<'d> Resolver<'d> {
                         pointer_push(ptr, "type"),
                         format!("unknown schema type `{other}`"),
                     )
-                    .with_code("unknown-type")
+                    .with_code(Code::UnknownType)
                     .with_help("use one of string, number, integer, boolean, array, object")
                     .with_repair("the value may be any JSON (`serde_json::Value`)"),
                 );

@@ -3,6 +3,7 @@
 use super::super::shape::Shape;
 use super::super::*;
 use super::*;
+use crate::diagnostics::Code;
 use crate::diagnostics::{Diagnostic, pointer_push};
 use crate::names::{Namespace, camel, snake};
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
@@ -237,7 +238,7 @@ impl<'d> Resolver<'d> {
             if !self.flattenable(&r.ty) {
                 self.diags.push(
                     Diagnostic::warning(&other_ptr, "this `allOf` part is not an object, so it cannot be merged with the others; using `serde_json::Value` for the whole schema")
-                        .with_code("fallback"),
+                        .with_code(Code::Fallback),
                 );
                 return self.alias_or(Some(id), Ty::Json, doc, ptr);
             }

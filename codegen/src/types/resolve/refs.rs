@@ -2,6 +2,7 @@
 
 use super::super::*;
 use super::*;
+use crate::diagnostics::Code;
 use crate::diagnostics::{Diagnostic, pointer_unescape};
 use crate::refs::{RefError, local_pointer};
 use openapiv3::{ReferenceOr, Schema};
@@ -84,7 +85,7 @@ impl<'d> Resolver<'d> {
                          to the next, or holding the next through `allOf` or a member)"
                     ),
                 )
-                .with_code("limit")
+                .with_code(Code::Limit)
                 .with_help(crate::limits::Limits::how_to_raise("ref-depth", limit)),
             );
         }
@@ -126,7 +127,7 @@ impl<'d> Resolver<'d> {
                         at,
                         format!("`$ref: {reference}` does not point at a schema: {e}"),
                     )
-                    .with_code("ref-not-schema")
+                    .with_code(Code::RefNotSchema)
                     .with_help("a schema reference must point at a Schema Object")
                     .with_repair(ANY),
                 );

@@ -2,6 +2,7 @@
 
 use super::super::*;
 use super::*;
+use crate::diagnostics::Code;
 use crate::diagnostics::{Diagnostic, pointer_push};
 use crate::names::camel;
 use serde_json::Value;
@@ -70,7 +71,7 @@ impl<'d> Resolver<'d> {
                     pointer_push(ptr, "format"),
                     format!("unknown {ty} format `{format}`; using {rust}"),
                 )
-                .with_code("fallback")
+                .with_code(Code::Fallback)
                 .with_help(
                     "the value is kept exactly; a known format would give it a more precise type",
                 ),
