@@ -332,6 +332,25 @@ impl Features {
         )
     }
 
+    /// The feature whose own module (`types/<module>.rs`, gated by it) holds the
+    /// type: the only one that reaches it. A type several reach is in `shared`.
+    pub fn own_feature_of_type(&self, id: usize) -> Option<usize> {
+        match self.of_type.get(id).map(Vec::as_slice) {
+            Some([one]) => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// The gate an item of the type carries inside its module: no `#[cfg]` of
+    /// its own where the module is gated by the same feature, only the doc note.
+    pub fn type_item_gate(&self, id: TypeId) -> Gate {
+        let mut gate = self.type_gate(id);
+        if self.own_feature_of_type(id.0).is_some() {
+            gate.cfg = proc_macro2::TokenStream::new();
+        }
+        gate
+    }
+
     pub fn operation_gate(&self, index: usize) -> Gate {
         self.gate(
             self.of_operation

@@ -334,10 +334,10 @@ fn uses<'m, F: Iterator<Item = usize>>(
 fn type_groups(f: &Features) -> Vec<(String, String, Vec<usize>)> {
     let mut own: Vec<Vec<usize>> = vec![Vec::new(); f.list.len()];
     let mut shared = Vec::new();
-    for (id, fs) in f.of_type.iter().enumerate() {
-        match fs.as_slice() {
-            [one] => own[*one].push(id),
-            _ => shared.push(id),
+    for id in 0..f.of_type.len() {
+        match f.own_feature_of_type(id) {
+            Some(one) => own[one].push(id),
+            None => shared.push(id),
         }
     }
     let mut out = Vec::new();

@@ -9,7 +9,6 @@ use super::*;
 /// A platform user, as seen through their API key.
 ///
 /// Available with the crate feature `auth`.
-#[cfg(feature = "auth")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct User {
@@ -29,7 +28,6 @@ pub struct User {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "auth")]
 impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -43,7 +41,6 @@ impl serde::Serialize for User {
     }
 }
 
-#[cfg(feature = "auth")]
 impl super::runtime::Object for User {
     const NAME: &'static str = "User";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -70,7 +67,6 @@ impl super::runtime::Object for User {
     }
 }
 
-#[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -82,7 +78,6 @@ impl<'de> serde::Deserialize<'de> for User {
 /// A company the current user belongs to.
 ///
 /// Available with the crate feature `auth`.
-#[cfg(feature = "auth")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UserCompany {
@@ -100,7 +95,6 @@ pub struct UserCompany {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "auth")]
 impl serde::Serialize for UserCompany {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -112,7 +106,6 @@ impl serde::Serialize for UserCompany {
     }
 }
 
-#[cfg(feature = "auth")]
 impl super::runtime::Object for UserCompany {
     const NAME: &'static str = "UserCompany";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -135,7 +128,6 @@ impl super::runtime::Object for UserCompany {
     }
 }
 
-#[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for UserCompany {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -10,7 +10,6 @@ use super::*;
 /// order.
 ///
 /// Available with the crate feature `data-center-facilities`.
-#[cfg(feature = "data-center-facilities")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataCenterFacilityFilter {
@@ -38,7 +37,6 @@ pub struct DataCenterFacilityFilter {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "data-center-facilities")]
 impl serde::Serialize for DataCenterFacilityFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -51,7 +49,6 @@ impl serde::Serialize for DataCenterFacilityFilter {
     }
 }
 
-#[cfg(feature = "data-center-facilities")]
 impl super::runtime::Object for DataCenterFacilityFilter {
     const NAME: &'static str = "DataCenterFacilityFilter";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -76,7 +73,6 @@ impl super::runtime::Object for DataCenterFacilityFilter {
     }
 }
 
-#[cfg(feature = "data-center-facilities")]
 impl<'de> serde::Deserialize<'de> for DataCenterFacilityFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -91,7 +87,6 @@ impl<'de> serde::Deserialize<'de> for DataCenterFacilityFilter {
 /// Available with the crate feature `data-center-facilities`.
 ///
 /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-#[cfg(feature = "data-center-facilities")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum SortOrder {
@@ -103,7 +98,6 @@ pub enum SortOrder {
     Unknown(serde_json::Value),
 }
 
-#[cfg(feature = "data-center-facilities")]
 impl serde::Serialize for SortOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -114,7 +108,6 @@ impl serde::Serialize for SortOrder {
     }
 }
 
-#[cfg(feature = "data-center-facilities")]
 impl<'de> serde::Deserialize<'de> for SortOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -12,7 +12,6 @@ use super::*;
 /// Available with the crate feature `layer-2-connections`.
 ///
 /// Values this version does not know are kept in `Unknown` and sent back unchanged.
-#[cfg(feature = "layer-2-connections")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ClassOfService {
@@ -28,7 +27,6 @@ pub enum ClassOfService {
     Unknown(String),
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl ClassOfService {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -42,7 +40,6 @@ impl ClassOfService {
     }
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl From<&str> for ClassOfService {
     fn from(value: &str) -> Self {
         match value {
@@ -55,7 +52,6 @@ impl From<&str> for ClassOfService {
     }
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl std::str::FromStr for ClassOfService {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -63,21 +59,18 @@ impl std::str::FromStr for ClassOfService {
     }
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl std::fmt::Display for ClassOfService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl serde::Serialize for ClassOfService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl<'de> serde::Deserialize<'de> for ClassOfService {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -91,7 +84,6 @@ impl<'de> serde::Deserialize<'de> for ClassOfService {
 /// `destRegionId`.
 ///
 /// Available with the crate feature `layer-2-connections`.
-#[cfg(feature = "layer-2-connections")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLayer2ConnectionRequest {
@@ -138,7 +130,6 @@ pub struct CreateLayer2ConnectionRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl serde::Serialize for CreateLayer2ConnectionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -175,7 +166,6 @@ impl serde::Serialize for CreateLayer2ConnectionRequest {
     }
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl super::runtime::Object for CreateLayer2ConnectionRequest {
     const NAME: &'static str = "CreateLayer2ConnectionRequest";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -258,7 +248,6 @@ impl super::runtime::Object for CreateLayer2ConnectionRequest {
     }
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl<'de> serde::Deserialize<'de> for CreateLayer2ConnectionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -267,7 +256,6 @@ impl<'de> serde::Deserialize<'de> for CreateLayer2ConnectionRequest {
     }
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl CreateLayer2ConnectionRequest {
     /// A value with the required members, in this order: `name`, `portId`, `speed`,
     /// `destCompany`, `destMetroId`. The others are unset. `type` can only take one value
@@ -303,7 +291,6 @@ impl CreateLayer2ConnectionRequest {
 /// A Layer 2 connection as returned when it is requested.
 ///
 /// Available with the crate feature `layer-2-connections`.
-#[cfg(feature = "layer-2-connections")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Layer2Connection {
@@ -339,7 +326,6 @@ pub struct Layer2Connection {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl serde::Serialize for Layer2Connection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -378,7 +364,6 @@ impl serde::Serialize for Layer2Connection {
     }
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl super::runtime::Object for Layer2Connection {
     const NAME: &'static str = "Layer2Connection";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -449,7 +434,6 @@ impl super::runtime::Object for Layer2Connection {
     }
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl<'de> serde::Deserialize<'de> for Layer2Connection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -461,7 +445,6 @@ impl<'de> serde::Deserialize<'de> for Layer2Connection {
 /// VLAN tags of a Layer 2 connection.
 ///
 /// Available with the crate feature `layer-2-connections`.
-#[cfg(feature = "layer-2-connections")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConnectionVlan {
@@ -477,7 +460,6 @@ pub struct ConnectionVlan {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl serde::Serialize for ConnectionVlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -489,7 +471,6 @@ impl serde::Serialize for ConnectionVlan {
     }
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl super::runtime::Object for ConnectionVlan {
     const NAME: &'static str = "ConnectionVlan";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -512,7 +493,6 @@ impl super::runtime::Object for ConnectionVlan {
     }
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl<'de> serde::Deserialize<'de> for ConnectionVlan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -526,7 +506,6 @@ impl<'de> serde::Deserialize<'de> for ConnectionVlan {
 /// Available with the crate feature `layer-2-connections`.
 ///
 /// Values this version does not know are kept in `Unknown` and sent back unchanged.
-#[cfg(feature = "layer-2-connections")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CreateLayer2ConnectionRequestType {
@@ -536,7 +515,6 @@ pub enum CreateLayer2ConnectionRequestType {
     Unknown(String),
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl CreateLayer2ConnectionRequestType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -547,7 +525,6 @@ impl CreateLayer2ConnectionRequestType {
     }
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl From<&str> for CreateLayer2ConnectionRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -557,7 +534,6 @@ impl From<&str> for CreateLayer2ConnectionRequestType {
     }
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl std::str::FromStr for CreateLayer2ConnectionRequestType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -565,21 +541,18 @@ impl std::str::FromStr for CreateLayer2ConnectionRequestType {
     }
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl std::fmt::Display for CreateLayer2ConnectionRequestType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl serde::Serialize for CreateLayer2ConnectionRequestType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl<'de> serde::Deserialize<'de> for CreateLayer2ConnectionRequestType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

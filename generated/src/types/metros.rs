@@ -9,7 +9,6 @@ use super::*;
 /// A list of metros.
 ///
 /// Available with the crate feature `metros`.
-#[cfg(feature = "metros")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MetroList {
@@ -21,7 +20,6 @@ pub struct MetroList {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "metros")]
 impl serde::Serialize for MetroList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for MetroList {
     }
 }
 
-#[cfg(feature = "metros")]
 impl super::runtime::Object for MetroList {
     const NAME: &'static str = "MetroList";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for MetroList {
     }
 }
 
-#[cfg(feature = "metros")]
 impl<'de> serde::Deserialize<'de> for MetroList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

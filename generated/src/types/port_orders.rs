@@ -16,7 +16,6 @@ use super::*;
 /// Available with the crate feature `port-orders`.
 ///
 /// Values this version does not know are kept in `Unknown` and sent back unchanged.
-#[cfg(feature = "port-orders")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PortOrderStatus {
@@ -36,7 +35,6 @@ pub enum PortOrderStatus {
     Unknown(String),
 }
 
-#[cfg(feature = "port-orders")]
 impl PortOrderStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -52,7 +50,6 @@ impl PortOrderStatus {
     }
 }
 
-#[cfg(feature = "port-orders")]
 impl From<&str> for PortOrderStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -67,7 +64,6 @@ impl From<&str> for PortOrderStatus {
     }
 }
 
-#[cfg(feature = "port-orders")]
 impl std::str::FromStr for PortOrderStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -75,21 +71,18 @@ impl std::str::FromStr for PortOrderStatus {
     }
 }
 
-#[cfg(feature = "port-orders")]
 impl std::fmt::Display for PortOrderStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(feature = "port-orders")]
 impl serde::Serialize for PortOrderStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-#[cfg(feature = "port-orders")]
 impl<'de> serde::Deserialize<'de> for PortOrderStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -101,7 +94,6 @@ impl<'de> serde::Deserialize<'de> for PortOrderStatus {
 /// An order for a physical port.
 ///
 /// Available with the crate feature `port-orders`.
-#[cfg(feature = "port-orders")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePortOrderRequest {
@@ -137,7 +129,6 @@ pub struct CreatePortOrderRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "port-orders")]
 impl serde::Serialize for CreatePortOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -157,7 +148,6 @@ impl serde::Serialize for CreatePortOrderRequest {
     }
 }
 
-#[cfg(feature = "port-orders")]
 impl super::runtime::Object for CreatePortOrderRequest {
     const NAME: &'static str = "CreatePortOrderRequest";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -207,7 +197,6 @@ impl super::runtime::Object for CreatePortOrderRequest {
     }
 }
 
-#[cfg(feature = "port-orders")]
 impl<'de> serde::Deserialize<'de> for CreatePortOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -216,7 +205,6 @@ impl<'de> serde::Deserialize<'de> for CreatePortOrderRequest {
     }
 }
 
-#[cfg(feature = "port-orders")]
 impl CreatePortOrderRequest {
     /// A value with the required members, in this order: `dataCenterFacility`, `speed`,
     /// `portName`, `paymentType`, `durationUnit`. The others are unset.
@@ -245,7 +233,6 @@ impl CreatePortOrderRequest {
 /// different subsets of these fields, with more or less embedded detail.
 ///
 /// Available with the crate feature `port-orders`.
-#[cfg(feature = "port-orders")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PortOrder {
@@ -354,7 +341,6 @@ pub struct PortOrder {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "port-orders")]
 impl serde::Serialize for PortOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -463,7 +449,6 @@ impl serde::Serialize for PortOrder {
     }
 }
 
-#[cfg(feature = "port-orders")]
 impl super::runtime::Object for PortOrder {
     const NAME: &'static str = "PortOrder";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -682,7 +667,6 @@ impl super::runtime::Object for PortOrder {
     }
 }
 
-#[cfg(feature = "port-orders")]
 impl<'de> serde::Deserialize<'de> for PortOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -694,7 +678,6 @@ impl<'de> serde::Deserialize<'de> for PortOrder {
 /// A list of port orders.
 ///
 /// Available with the crate feature `port-orders`.
-#[cfg(feature = "port-orders")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PortOrderList {
@@ -706,7 +689,6 @@ pub struct PortOrderList {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "port-orders")]
 impl serde::Serialize for PortOrderList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -716,7 +698,6 @@ impl serde::Serialize for PortOrderList {
     }
 }
 
-#[cfg(feature = "port-orders")]
 impl super::runtime::Object for PortOrderList {
     const NAME: &'static str = "PortOrderList";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -735,7 +716,6 @@ impl super::runtime::Object for PortOrderList {
     }
 }
 
-#[cfg(feature = "port-orders")]
 impl<'de> serde::Deserialize<'de> for PortOrderList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -748,7 +728,6 @@ impl<'de> serde::Deserialize<'de> for PortOrderList {
 /// `speed` is a bare number of Mbps.
 ///
 /// Available with the crate feature `port-orders`.
-#[cfg(feature = "port-orders")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PortOrderPort {
@@ -792,7 +771,6 @@ pub struct PortOrderPort {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "port-orders")]
 impl serde::Serialize for PortOrderPort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -837,7 +815,6 @@ impl serde::Serialize for PortOrderPort {
     }
 }
 
-#[cfg(feature = "port-orders")]
 impl super::runtime::Object for PortOrderPort {
     const NAME: &'static str = "PortOrderPort";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -924,7 +901,6 @@ impl super::runtime::Object for PortOrderPort {
     }
 }
 
-#[cfg(feature = "port-orders")]
 impl<'de> serde::Deserialize<'de> for PortOrderPort {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -936,13 +912,11 @@ impl<'de> serde::Deserialize<'de> for PortOrderPort {
 /// Capabilities of a port order; only empty objects have been seen.
 ///
 /// Available with the crate feature `port-orders`.
-#[cfg(feature = "port-orders")]
 pub type PortOrderCapabilities = serde_json::Map<String, serde_json::Value>;
 
 /// A Layer 3 controller (routing endpoint) attached to a port order.
 ///
 /// Available with the crate feature `port-orders`.
-#[cfg(feature = "port-orders")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Controller {
@@ -966,7 +940,6 @@ pub struct Controller {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "port-orders")]
 impl serde::Serialize for Controller {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -985,7 +958,6 @@ impl serde::Serialize for Controller {
     }
 }
 
-#[cfg(feature = "port-orders")]
 impl super::runtime::Object for Controller {
     const NAME: &'static str = "Controller";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -1024,7 +996,6 @@ impl super::runtime::Object for Controller {
     }
 }
 
-#[cfg(feature = "port-orders")]
 impl<'de> serde::Deserialize<'de> for Controller {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

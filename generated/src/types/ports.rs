@@ -9,7 +9,6 @@ use super::*;
 /// An inclusive range of VLAN ids.
 ///
 /// Available with the crate feature `ports`.
-#[cfg(feature = "ports")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VlanRange {
@@ -27,7 +26,6 @@ pub struct VlanRange {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "ports")]
 impl serde::Serialize for VlanRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -38,7 +36,6 @@ impl serde::Serialize for VlanRange {
     }
 }
 
-#[cfg(feature = "ports")]
 impl super::runtime::Object for VlanRange {
     const NAME: &'static str = "VlanRange";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -59,7 +56,6 @@ impl super::runtime::Object for VlanRange {
     }
 }
 
-#[cfg(feature = "ports")]
 impl<'de> serde::Deserialize<'de> for VlanRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -71,7 +67,6 @@ impl<'de> serde::Deserialize<'de> for VlanRange {
 /// A physical port of a company, with embedded company, facility, metro and connections.
 ///
 /// Available with the crate feature `ports`.
-#[cfg(feature = "ports")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Port {
@@ -238,7 +233,6 @@ pub struct Port {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "ports")]
 impl serde::Serialize for Port {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -449,7 +443,6 @@ impl serde::Serialize for Port {
     }
 }
 
-#[cfg(feature = "ports")]
 impl super::runtime::Object for Port {
     const NAME: &'static str = "Port";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -798,7 +791,6 @@ impl super::runtime::Object for Port {
     }
 }
 
-#[cfg(feature = "ports")]
 impl<'de> serde::Deserialize<'de> for Port {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -810,7 +802,6 @@ impl<'de> serde::Deserialize<'de> for Port {
 /// A list of ports.
 ///
 /// Available with the crate feature `ports`.
-#[cfg(feature = "ports")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PortList {
@@ -822,7 +813,6 @@ pub struct PortList {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "ports")]
 impl serde::Serialize for PortList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -832,7 +822,6 @@ impl serde::Serialize for PortList {
     }
 }
 
-#[cfg(feature = "ports")]
 impl super::runtime::Object for PortList {
     const NAME: &'static str = "PortList";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -851,7 +840,6 @@ impl super::runtime::Object for PortList {
     }
 }
 
-#[cfg(feature = "ports")]
 impl<'de> serde::Deserialize<'de> for PortList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -863,7 +851,6 @@ impl<'de> serde::Deserialize<'de> for PortList {
 /// Bandwidth of a port, in Mbps.
 ///
 /// Available with the crate feature `ports`.
-#[cfg(feature = "ports")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PortCapacity {
@@ -879,7 +866,6 @@ pub struct PortCapacity {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "ports")]
 impl serde::Serialize for PortCapacity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -891,7 +877,6 @@ impl serde::Serialize for PortCapacity {
     }
 }
 
-#[cfg(feature = "ports")]
 impl super::runtime::Object for PortCapacity {
     const NAME: &'static str = "PortCapacity";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -914,7 +899,6 @@ impl super::runtime::Object for PortCapacity {
     }
 }
 
-#[cfg(feature = "ports")]
 impl<'de> serde::Deserialize<'de> for PortCapacity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -926,7 +910,6 @@ impl<'de> serde::Deserialize<'de> for PortCapacity {
 /// Cloud partner a port is dedicated to.
 ///
 /// Available with the crate feature `ports`.
-#[cfg(feature = "ports")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PortPartner {
@@ -940,7 +923,6 @@ pub struct PortPartner {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "ports")]
 impl serde::Serialize for PortPartner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -951,7 +933,6 @@ impl serde::Serialize for PortPartner {
     }
 }
 
-#[cfg(feature = "ports")]
 impl super::runtime::Object for PortPartner {
     const NAME: &'static str = "PortPartner";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -976,7 +957,6 @@ impl super::runtime::Object for PortPartner {
     }
 }
 
-#[cfg(feature = "ports")]
 impl<'de> serde::Deserialize<'de> for PortPartner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -988,7 +968,6 @@ impl<'de> serde::Deserialize<'de> for PortPartner {
 /// Limits on what a port can carry.
 ///
 /// Available with the crate feature `ports`.
-#[cfg(feature = "ports")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PortCapabilities {
@@ -1004,7 +983,6 @@ pub struct PortCapabilities {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "ports")]
 impl serde::Serialize for PortCapabilities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -1016,7 +994,6 @@ impl serde::Serialize for PortCapabilities {
     }
 }
 
-#[cfg(feature = "ports")]
 impl super::runtime::Object for PortCapabilities {
     const NAME: &'static str = "PortCapabilities";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -1039,7 +1016,6 @@ impl super::runtime::Object for PortCapabilities {
     }
 }
 
-#[cfg(feature = "ports")]
 impl<'de> serde::Deserialize<'de> for PortCapabilities {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1051,7 +1027,6 @@ impl<'de> serde::Deserialize<'de> for PortCapabilities {
 /// The circuit that gives access to a port.
 ///
 /// Available with the crate feature `ports`.
-#[cfg(feature = "ports")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessCircuit {
@@ -1063,7 +1038,6 @@ pub struct AccessCircuit {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "ports")]
 impl serde::Serialize for AccessCircuit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -1073,7 +1047,6 @@ impl serde::Serialize for AccessCircuit {
     }
 }
 
-#[cfg(feature = "ports")]
 impl super::runtime::Object for AccessCircuit {
     const NAME: &'static str = "AccessCircuit";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -1092,7 +1065,6 @@ impl super::runtime::Object for AccessCircuit {
     }
 }
 
-#[cfg(feature = "ports")]
 impl<'de> serde::Deserialize<'de> for AccessCircuit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1104,7 +1076,6 @@ impl<'de> serde::Deserialize<'de> for AccessCircuit {
 /// Traffic markings (for example DSCP values) mapped to each class of service of a port.
 ///
 /// Available with the crate feature `ports`.
-#[cfg(feature = "ports")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CosMapping {
@@ -1122,7 +1093,6 @@ pub struct CosMapping {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "ports")]
 impl serde::Serialize for CosMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -1135,7 +1105,6 @@ impl serde::Serialize for CosMapping {
     }
 }
 
-#[cfg(feature = "ports")]
 impl super::runtime::Object for CosMapping {
     const NAME: &'static str = "CosMapping";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -1160,7 +1129,6 @@ impl super::runtime::Object for CosMapping {
     }
 }
 
-#[cfg(feature = "ports")]
 impl<'de> serde::Deserialize<'de> for CosMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1172,7 +1140,6 @@ impl<'de> serde::Deserialize<'de> for CosMapping {
 /// A connection configured on a port, in brief.
 ///
 /// Available with the crate feature `ports`.
-#[cfg(feature = "ports")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConnectionSummary {
@@ -1196,7 +1163,6 @@ pub struct ConnectionSummary {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "ports")]
 impl serde::Serialize for ConnectionSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -1215,7 +1181,6 @@ impl serde::Serialize for ConnectionSummary {
     }
 }
 
-#[cfg(feature = "ports")]
 impl super::runtime::Object for ConnectionSummary {
     const NAME: &'static str = "ConnectionSummary";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -1254,7 +1219,6 @@ impl super::runtime::Object for ConnectionSummary {
     }
 }
 
-#[cfg(feature = "ports")]
 impl<'de> serde::Deserialize<'de> for ConnectionSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1268,7 +1232,6 @@ impl<'de> serde::Deserialize<'de> for ConnectionSummary {
 /// Available with the crate feature `ports`.
 ///
 /// Values this version does not know are kept in `Unknown` and sent back unchanged.
-#[cfg(feature = "ports")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Deleted {
@@ -1280,7 +1243,6 @@ pub enum Deleted {
     Unknown(String),
 }
 
-#[cfg(feature = "ports")]
 impl Deleted {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1292,7 +1254,6 @@ impl Deleted {
     }
 }
 
-#[cfg(feature = "ports")]
 impl From<&str> for Deleted {
     fn from(value: &str) -> Self {
         match value {
@@ -1303,7 +1264,6 @@ impl From<&str> for Deleted {
     }
 }
 
-#[cfg(feature = "ports")]
 impl std::str::FromStr for Deleted {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -1311,21 +1271,18 @@ impl std::str::FromStr for Deleted {
     }
 }
 
-#[cfg(feature = "ports")]
 impl std::fmt::Display for Deleted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(feature = "ports")]
 impl serde::Serialize for Deleted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-#[cfg(feature = "ports")]
 impl<'de> serde::Deserialize<'de> for Deleted {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -37,7 +37,9 @@ impl<'a> TypeEmitter<'a> {
     }
 
     fn gate(&self, id: TypeId) -> crate::features::Gate {
-        self.features.map(|f| f.type_gate(id)).unwrap_or_default()
+        self.features
+            .map(|f| f.type_item_gate(id))
+            .unwrap_or_default()
     }
 
     /// Whether structs keep undeclared members in an `extra` map (the default). Off
@@ -376,19 +378,35 @@ mod tests {
     }
 
     #[test]
-    fn gated_types_carry_their_cfg_on_every_item_and_say_so() {
+    fn shared_types_carry_their_cfg_on_every_item_and_own_types_leave_it_to_the_module() {
+        let ok = |schema: &str| json!({"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}}});
         let r = resolve(
-            json!({"P": {"type": "object", "properties": {"id": {"type": "string"}}}}),
-            json!({"/p": {"get": {"operationId": "get", "tags": ["Pets"], "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/P"}}}}}}}}),
+            json!({
+                "P": {"type": "object", "properties": {"id": {"type": "string"}}},
+                "S": {"type": "object", "properties": {"id": {"type": "string"}}},
+            }),
+            json!({
+                "/p": {"get": {"operationId": "get", "tags": ["Pets"], "responses": ok("P")}},
+                "/s": {"get": {"operationId": "shared", "tags": ["Pets"], "responses": ok("S")}},
+                "/o": {"get": {"operationId": "other", "tags": ["Owners"], "responses": ok("S")}},
+            }),
         );
         let features = crate::features::Features::of(&r.space, &r.operations);
-        let text = printed(&r, &TypeEmitter::new(&r.space).gated_by(&features), "P");
-        let items = text.matches("\npub struct P").count() + text.matches("\nimpl").count();
+        let types = TypeEmitter::new(&r.space).gated_by(&features);
+        // Only `pets` reaches P: it is in `types/pets.rs`, gated there once.
+        let own = printed(&r, &types, "P");
+        assert!(!own.contains("#[cfg("), "{own}");
+        assert!(own.contains("Available with the crate feature `pets`."));
+        // Both reach S: it is in `types/shared.rs`, each item gated by either.
+        let shared = printed(&r, &types, "S");
+        let items = shared.matches("\npub struct S").count() + shared.matches("\nimpl").count();
+        assert!(items >= 3, "{shared}");
         assert_eq!(
-            text.matches("#[cfg(feature = \"pets\")]").count(),
+            shared
+                .matches("#[cfg(any(feature = \"pets\", feature = \"owners\"))]")
+                .count(),
             items,
-            "{text}"
+            "{shared}"
         );
-        assert!(text.contains("Available with the crate feature `pets`."));
     }
 }

@@ -9,7 +9,6 @@ use super::*;
 /// The `Part` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Part {
@@ -23,7 +22,6 @@ pub struct Part {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for Part {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -34,7 +32,6 @@ impl serde::Serialize for Part {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for Part {
     const NAME: &'static str = "Part";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -55,7 +52,6 @@ impl super::runtime::Object for Part {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for Part {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -64,7 +60,6 @@ impl<'de> serde::Deserialize<'de> for Part {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl Part {
     /// A value with the required members, in this order: `name`. The others are unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -79,7 +74,6 @@ impl Part {
 /// The `Problem` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Problem {
@@ -93,7 +87,6 @@ pub struct Problem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for Problem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -104,7 +97,6 @@ impl serde::Serialize for Problem {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for Problem {
     const NAME: &'static str = "Problem";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -125,7 +117,6 @@ impl super::runtime::Object for Problem {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for Problem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -137,7 +128,6 @@ impl<'de> serde::Deserialize<'de> for Problem {
 /// The `GetPartFilter` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetPartFilter {
@@ -151,7 +141,6 @@ pub struct GetPartFilter {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for GetPartFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -162,7 +151,6 @@ impl serde::Serialize for GetPartFilter {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for GetPartFilter {
     const NAME: &'static str = "GetPartFilter";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -183,7 +171,6 @@ impl super::runtime::Object for GetPartFilter {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for GetPartFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -195,7 +182,6 @@ impl<'de> serde::Deserialize<'de> for GetPartFilter {
 /// The `PostItemsResponse` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PostItemsResponse {
@@ -207,7 +193,6 @@ pub struct PostItemsResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for PostItemsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -217,7 +202,6 @@ impl serde::Serialize for PostItemsResponse {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for PostItemsResponse {
     const NAME: &'static str = "PostItemsResponse";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -236,7 +220,6 @@ impl super::runtime::Object for PostItemsResponse {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for PostItemsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -248,7 +231,6 @@ impl<'de> serde::Deserialize<'de> for PostItemsResponse {
 /// The `SubmitFormBody` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubmitFormBody {
@@ -262,7 +244,6 @@ pub struct SubmitFormBody {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for SubmitFormBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -273,7 +254,6 @@ impl serde::Serialize for SubmitFormBody {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for SubmitFormBody {
     const NAME: &'static str = "SubmitFormBody";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -294,7 +274,6 @@ impl super::runtime::Object for SubmitFormBody {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for SubmitFormBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -306,7 +285,6 @@ impl<'de> serde::Deserialize<'de> for SubmitFormBody {
 /// The `UploadBody` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UploadBody {
@@ -320,7 +298,6 @@ pub struct UploadBody {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for UploadBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -331,7 +308,6 @@ impl serde::Serialize for UploadBody {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for UploadBody {
     const NAME: &'static str = "UploadBody";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -352,7 +328,6 @@ impl super::runtime::Object for UploadBody {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for UploadBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

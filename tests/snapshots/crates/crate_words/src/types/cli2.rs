@@ -9,7 +9,6 @@ use super::*;
 /// The `Thing19` object.
 ///
 /// Available with the crate feature `cli2`.
-#[cfg(feature = "cli2")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing19 {
@@ -21,7 +20,6 @@ pub struct Thing19 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "cli2")]
 impl serde::Serialize for Thing19 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for Thing19 {
     }
 }
 
-#[cfg(feature = "cli2")]
 impl super::runtime::Object for Thing19 {
     const NAME: &'static str = "Thing19";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for Thing19 {
     }
 }
 
-#[cfg(feature = "cli2")]
 impl<'de> serde::Deserialize<'de> for Thing19 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

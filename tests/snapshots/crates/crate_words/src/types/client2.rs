@@ -9,7 +9,6 @@ use super::*;
 /// The `Thing11` object.
 ///
 /// Available with the crate feature `client`.
-#[cfg(feature = "client")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing11 {
@@ -21,7 +20,6 @@ pub struct Thing11 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "client")]
 impl serde::Serialize for Thing11 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for Thing11 {
     }
 }
 
-#[cfg(feature = "client")]
 impl super::runtime::Object for Thing11 {
     const NAME: &'static str = "Thing11";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for Thing11 {
     }
 }
 
-#[cfg(feature = "client")]
 impl<'de> serde::Deserialize<'de> for Thing11 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

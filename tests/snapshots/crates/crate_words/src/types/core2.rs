@@ -9,7 +9,6 @@ use super::*;
 /// The `Thing8` object.
 ///
 /// Available with the crate feature `core`.
-#[cfg(feature = "core")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing8 {
@@ -21,7 +20,6 @@ pub struct Thing8 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "core")]
 impl serde::Serialize for Thing8 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for Thing8 {
     }
 }
 
-#[cfg(feature = "core")]
 impl super::runtime::Object for Thing8 {
     const NAME: &'static str = "Thing8";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for Thing8 {
     }
 }
 
-#[cfg(feature = "core")]
 impl<'de> serde::Deserialize<'de> for Thing8 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

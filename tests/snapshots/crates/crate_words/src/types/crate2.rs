@@ -9,7 +9,6 @@ use super::*;
 /// The `Thing6` object.
 ///
 /// Available with the crate feature `crate`.
-#[cfg(feature = "crate")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing6 {
@@ -21,7 +20,6 @@ pub struct Thing6 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "crate")]
 impl serde::Serialize for Thing6 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for Thing6 {
     }
 }
 
-#[cfg(feature = "crate")]
 impl super::runtime::Object for Thing6 {
     const NAME: &'static str = "Thing6";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for Thing6 {
     }
 }
 
-#[cfg(feature = "crate")]
 impl<'de> serde::Deserialize<'de> for Thing6 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

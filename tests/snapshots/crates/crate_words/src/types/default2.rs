@@ -9,7 +9,6 @@ use super::*;
 /// The `Thing10` object.
 ///
 /// Available with the crate feature `default3`.
-#[cfg(feature = "default3")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing10 {
@@ -21,7 +20,6 @@ pub struct Thing10 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "default3")]
 impl serde::Serialize for Thing10 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for Thing10 {
     }
 }
 
-#[cfg(feature = "default3")]
 impl super::runtime::Object for Thing10 {
     const NAME: &'static str = "Thing10";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for Thing10 {
     }
 }
 
-#[cfg(feature = "default3")]
 impl<'de> serde::Deserialize<'de> for Thing10 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -9,7 +9,6 @@ use super::*;
 /// The `Thing22` object.
 ///
 /// Available with the crate feature `lib`.
-#[cfg(feature = "lib")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing22 {
@@ -21,7 +20,6 @@ pub struct Thing22 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "lib")]
 impl serde::Serialize for Thing22 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for Thing22 {
     }
 }
 
-#[cfg(feature = "lib")]
 impl super::runtime::Object for Thing22 {
     const NAME: &'static str = "Thing22";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for Thing22 {
     }
 }
 
-#[cfg(feature = "lib")]
 impl<'de> serde::Deserialize<'de> for Thing22 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

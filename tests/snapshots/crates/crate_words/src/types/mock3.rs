@@ -9,7 +9,6 @@ use super::*;
 /// The `Thing1` object.
 ///
 /// Available with the crate feature `mock3`.
-#[cfg(feature = "mock3")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing1 {
@@ -21,7 +20,6 @@ pub struct Thing1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "mock3")]
 impl serde::Serialize for Thing1 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for Thing1 {
     }
 }
 
-#[cfg(feature = "mock3")]
 impl super::runtime::Object for Thing1 {
     const NAME: &'static str = "Thing1";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for Thing1 {
     }
 }
 
-#[cfg(feature = "mock3")]
 impl<'de> serde::Deserialize<'de> for Thing1 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -9,7 +9,6 @@ use super::*;
 /// The `Thing2` object.
 ///
 /// Available with the crate feature `mod`.
-#[cfg(feature = "mod")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing2 {
@@ -21,7 +20,6 @@ pub struct Thing2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "mod")]
 impl serde::Serialize for Thing2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for Thing2 {
     }
 }
 
-#[cfg(feature = "mod")]
 impl super::runtime::Object for Thing2 {
     const NAME: &'static str = "Thing2";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for Thing2 {
     }
 }
 
-#[cfg(feature = "mod")]
 impl<'de> serde::Deserialize<'de> for Thing2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -9,7 +9,6 @@ use super::*;
 /// The `Thing18` object.
 ///
 /// Available with the crate feature `other-tags`.
-#[cfg(feature = "other-tags")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing18 {
@@ -21,7 +20,6 @@ pub struct Thing18 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "other-tags")]
 impl serde::Serialize for Thing18 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for Thing18 {
     }
 }
 
-#[cfg(feature = "other-tags")]
 impl super::runtime::Object for Thing18 {
     const NAME: &'static str = "Thing18";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for Thing18 {
     }
 }
 
-#[cfg(feature = "other-tags")]
 impl<'de> serde::Deserialize<'de> for Thing18 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

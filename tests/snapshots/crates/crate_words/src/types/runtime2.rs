@@ -9,7 +9,6 @@ use super::*;
 /// The `Thing13` object.
 ///
 /// Available with the crate feature `runtime`.
-#[cfg(feature = "runtime")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing13 {
@@ -21,7 +20,6 @@ pub struct Thing13 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "runtime")]
 impl serde::Serialize for Thing13 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for Thing13 {
     }
 }
 
-#[cfg(feature = "runtime")]
 impl super::runtime::Object for Thing13 {
     const NAME: &'static str = "Thing13";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for Thing13 {
     }
 }
 
-#[cfg(feature = "runtime")]
 impl<'de> serde::Deserialize<'de> for Thing13 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

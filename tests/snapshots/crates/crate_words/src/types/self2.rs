@@ -9,7 +9,6 @@ use super::*;
 /// The `Thing3` object.
 ///
 /// Available with the crate feature `self`.
-#[cfg(feature = "self")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing3 {
@@ -21,7 +20,6 @@ pub struct Thing3 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "self")]
 impl serde::Serialize for Thing3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for Thing3 {
     }
 }
 
-#[cfg(feature = "self")]
 impl super::runtime::Object for Thing3 {
     const NAME: &'static str = "Thing3";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for Thing3 {
     }
 }
 
-#[cfg(feature = "self")]
 impl<'de> serde::Deserialize<'de> for Thing3 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

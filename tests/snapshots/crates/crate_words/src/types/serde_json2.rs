@@ -9,7 +9,6 @@ use super::*;
 /// The `Thing20` object.
 ///
 /// Available with the crate feature `serde-json`.
-#[cfg(feature = "serde-json")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing20 {
@@ -21,7 +20,6 @@ pub struct Thing20 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "serde-json")]
 impl serde::Serialize for Thing20 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for Thing20 {
     }
 }
 
-#[cfg(feature = "serde-json")]
 impl super::runtime::Object for Thing20 {
     const NAME: &'static str = "Thing20";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for Thing20 {
     }
 }
 
-#[cfg(feature = "serde-json")]
 impl<'de> serde::Deserialize<'de> for Thing20 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -9,7 +9,6 @@ use super::*;
 /// The `Thing14` object.
 ///
 /// Available with the crate feature `shared`.
-#[cfg(feature = "shared")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing14 {
@@ -21,7 +20,6 @@ pub struct Thing14 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "shared")]
 impl serde::Serialize for Thing14 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for Thing14 {
     }
 }
 
-#[cfg(feature = "shared")]
 impl super::runtime::Object for Thing14 {
     const NAME: &'static str = "Thing14";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for Thing14 {
     }
 }
 
-#[cfg(feature = "shared")]
 impl<'de> serde::Deserialize<'de> for Thing14 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

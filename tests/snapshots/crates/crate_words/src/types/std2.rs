@@ -9,7 +9,6 @@ use super::*;
 /// The `Thing7` object.
 ///
 /// Available with the crate feature `std2`.
-#[cfg(feature = "std2")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing7 {
@@ -21,7 +20,6 @@ pub struct Thing7 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "std2")]
 impl serde::Serialize for Thing7 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for Thing7 {
     }
 }
 
-#[cfg(feature = "std2")]
 impl super::runtime::Object for Thing7 {
     const NAME: &'static str = "Thing7";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for Thing7 {
     }
 }
 
-#[cfg(feature = "std2")]
 impl<'de> serde::Deserialize<'de> for Thing7 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

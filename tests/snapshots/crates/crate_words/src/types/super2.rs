@@ -9,7 +9,6 @@ use super::*;
 /// The `Thing5` object.
 ///
 /// Available with the crate feature `super`.
-#[cfg(feature = "super")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing5 {
@@ -21,7 +20,6 @@ pub struct Thing5 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "super")]
 impl serde::Serialize for Thing5 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for Thing5 {
     }
 }
 
-#[cfg(feature = "super")]
 impl super::runtime::Object for Thing5 {
     const NAME: &'static str = "Thing5";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for Thing5 {
     }
 }
 
-#[cfg(feature = "super")]
 impl<'de> serde::Deserialize<'de> for Thing5 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -9,7 +9,6 @@ use super::*;
 /// The `Thing21` object.
 ///
 /// Available with the crate feature `type`.
-#[cfg(feature = "type")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing21 {
@@ -21,7 +20,6 @@ pub struct Thing21 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "type")]
 impl serde::Serialize for Thing21 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for Thing21 {
     }
 }
 
-#[cfg(feature = "type")]
 impl super::runtime::Object for Thing21 {
     const NAME: &'static str = "Thing21";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for Thing21 {
     }
 }
 
-#[cfg(feature = "type")]
 impl<'de> serde::Deserialize<'de> for Thing21 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

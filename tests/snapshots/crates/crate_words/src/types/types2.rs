@@ -9,7 +9,6 @@ use super::*;
 /// The `Thing12` object.
 ///
 /// Available with the crate feature `types`.
-#[cfg(feature = "types")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing12 {
@@ -21,7 +20,6 @@ pub struct Thing12 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "types")]
 impl serde::Serialize for Thing12 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for Thing12 {
     }
 }
 
-#[cfg(feature = "types")]
 impl super::runtime::Object for Thing12 {
     const NAME: &'static str = "Thing12";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for Thing12 {
     }
 }
 
-#[cfg(feature = "types")]
 impl<'de> serde::Deserialize<'de> for Thing12 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

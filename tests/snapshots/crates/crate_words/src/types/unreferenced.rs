@@ -9,7 +9,6 @@ use super::*;
 /// The `Lonely` object.
 ///
 /// Available with the crate feature `unreferenced-types2`.
-#[cfg(feature = "unreferenced-types2")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Lonely {
@@ -21,7 +20,6 @@ pub struct Lonely {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "unreferenced-types2")]
 impl serde::Serialize for Lonely {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for Lonely {
     }
 }
 
-#[cfg(feature = "unreferenced-types2")]
 impl super::runtime::Object for Lonely {
     const NAME: &'static str = "Lonely";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for Lonely {
     }
 }
 
-#[cfg(feature = "unreferenced-types2")]
 impl<'de> serde::Deserialize<'de> for Lonely {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -9,7 +9,6 @@ use super::*;
 /// The `Thing15` object.
 ///
 /// Available with the crate feature `unreferenced`.
-#[cfg(feature = "unreferenced")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing15 {
@@ -21,7 +20,6 @@ pub struct Thing15 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "unreferenced")]
 impl serde::Serialize for Thing15 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for Thing15 {
     }
 }
 
-#[cfg(feature = "unreferenced")]
 impl super::runtime::Object for Thing15 {
     const NAME: &'static str = "Thing15";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for Thing15 {
     }
 }
 
-#[cfg(feature = "unreferenced")]
 impl<'de> serde::Deserialize<'de> for Thing15 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

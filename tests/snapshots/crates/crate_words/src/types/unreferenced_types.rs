@@ -9,7 +9,6 @@ use super::*;
 /// The `Thing16` object.
 ///
 /// Available with the crate feature `unreferenced-types`.
-#[cfg(feature = "unreferenced-types")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing16 {
@@ -21,7 +20,6 @@ pub struct Thing16 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl serde::Serialize for Thing16 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for Thing16 {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl super::runtime::Object for Thing16 {
     const NAME: &'static str = "Thing16";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for Thing16 {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl<'de> serde::Deserialize<'de> for Thing16 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

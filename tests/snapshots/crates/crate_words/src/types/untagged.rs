@@ -9,7 +9,6 @@ use super::*;
 /// The `Thing17` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing17 {
@@ -21,7 +20,6 @@ pub struct Thing17 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for Thing17 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -31,7 +29,6 @@ impl serde::Serialize for Thing17 {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for Thing17 {
     const NAME: &'static str = "Thing17";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +47,6 @@ impl super::runtime::Object for Thing17 {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for Thing17 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -11,7 +11,6 @@ use super::*;
 /// Available with the crate feature `unreferenced-types`.
 ///
 /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-#[cfg(feature = "unreferenced-types")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Shape {
@@ -23,7 +22,6 @@ pub enum Shape {
     Unknown(serde_json::Value),
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl serde::Serialize for Shape {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -34,7 +32,6 @@ impl serde::Serialize for Shape {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl<'de> serde::Deserialize<'de> for Shape {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

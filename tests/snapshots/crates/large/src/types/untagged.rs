@@ -9,7 +9,6 @@ use super::*;
 /// The `Level0` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Level0 {
@@ -31,7 +30,6 @@ pub struct Level0 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for Level0 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -46,7 +44,6 @@ impl serde::Serialize for Level0 {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for Level0 {
     const NAME: &'static str = "Level0";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -82,7 +79,6 @@ impl super::runtime::Object for Level0 {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for Level0 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -91,7 +87,6 @@ impl<'de> serde::Deserialize<'de> for Level0 {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl Level0 {
     /// A value with the required members, in this order: `middle`. The others are unset.
     pub fn new(middle: impl Into<Level1>) -> Self {
@@ -110,7 +105,6 @@ impl Level0 {
 /// The `Level1` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Level1 {
@@ -132,7 +126,6 @@ pub struct Level1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for Level1 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -147,7 +140,6 @@ impl serde::Serialize for Level1 {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for Level1 {
     const NAME: &'static str = "Level1";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -183,7 +175,6 @@ impl super::runtime::Object for Level1 {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for Level1 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -192,7 +183,6 @@ impl<'de> serde::Deserialize<'de> for Level1 {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl Level1 {
     /// A value with the required members, in this order: `middle`. The others are unset.
     pub fn new(middle: impl Into<Box<Level2>>) -> Self {
@@ -211,7 +201,6 @@ impl Level1 {
 /// The `Level2` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Level2 {
@@ -233,7 +222,6 @@ pub struct Level2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for Level2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -248,7 +236,6 @@ impl serde::Serialize for Level2 {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for Level2 {
     const NAME: &'static str = "Level2";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -284,7 +271,6 @@ impl super::runtime::Object for Level2 {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for Level2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -293,7 +279,6 @@ impl<'de> serde::Deserialize<'de> for Level2 {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl Level2 {
     /// A value with the required members, in this order: `middle`. The others are unset.
     pub fn new(middle: impl Into<Level3>) -> Self {
@@ -312,7 +297,6 @@ impl Level2 {
 /// The `Failure` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Failure {
@@ -326,7 +310,6 @@ pub struct Failure {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for Failure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -337,7 +320,6 @@ impl serde::Serialize for Failure {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for Failure {
     const NAME: &'static str = "Failure";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -358,7 +340,6 @@ impl super::runtime::Object for Failure {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for Failure {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -9,7 +9,6 @@ use super::*;
 /// The `Identity` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Identity {
@@ -23,7 +22,6 @@ pub struct Identity {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for Identity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -34,7 +32,6 @@ impl serde::Serialize for Identity {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for Identity {
     const NAME: &'static str = "Identity";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -55,7 +52,6 @@ impl super::runtime::Object for Identity {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for Identity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -64,7 +60,6 @@ impl<'de> serde::Deserialize<'de> for Identity {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl Identity {
     /// A value with the required members, in this order: `clientId`. The others are unset.
     pub fn new(client_id: impl Into<String>) -> Self {
@@ -79,7 +74,6 @@ impl Identity {
 /// The `OAuthError` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OAuthError {
@@ -91,7 +85,6 @@ pub struct OAuthError {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for OAuthError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -101,7 +94,6 @@ impl serde::Serialize for OAuthError {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for OAuthError {
     const NAME: &'static str = "OAuthError";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -120,7 +112,6 @@ impl super::runtime::Object for OAuthError {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for OAuthError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

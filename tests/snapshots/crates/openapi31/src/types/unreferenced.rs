@@ -9,7 +9,6 @@ use super::*;
 /// The `Event` object.
 ///
 /// Available with the crate feature `unreferenced-types`.
-#[cfg(feature = "unreferenced-types")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Event {
@@ -37,7 +36,6 @@ pub struct Event {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl serde::Serialize for Event {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -54,7 +52,6 @@ impl serde::Serialize for Event {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl super::runtime::Object for Event {
     const NAME: &'static str = "Event";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -96,7 +93,6 @@ impl super::runtime::Object for Event {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl<'de> serde::Deserialize<'de> for Event {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -105,7 +101,6 @@ impl<'de> serde::Deserialize<'de> for Event {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl Event {
     /// A value with the required members, in this order: `at`. The others are unset. `kind`
     /// can only take one value and is set to it.
@@ -127,7 +122,6 @@ impl Event {
 /// The `Owner` object.
 ///
 /// Available with the crate feature `unreferenced-types`.
-#[cfg(feature = "unreferenced-types")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Owner {
@@ -139,7 +133,6 @@ pub struct Owner {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl serde::Serialize for Owner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -149,7 +142,6 @@ impl serde::Serialize for Owner {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl super::runtime::Object for Owner {
     const NAME: &'static str = "Owner";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -168,7 +160,6 @@ impl super::runtime::Object for Owner {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl<'de> serde::Deserialize<'de> for Owner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -182,7 +173,6 @@ impl<'de> serde::Deserialize<'de> for Owner {
 /// Available with the crate feature `unreferenced-types`.
 ///
 /// Values this version does not know are kept in `Unknown` and sent back unchanged.
-#[cfg(feature = "unreferenced-types")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EventKind {
@@ -192,7 +182,6 @@ pub enum EventKind {
     Unknown(String),
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl EventKind {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -203,7 +192,6 @@ impl EventKind {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl From<&str> for EventKind {
     fn from(value: &str) -> Self {
         match value {
@@ -213,7 +201,6 @@ impl From<&str> for EventKind {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl std::str::FromStr for EventKind {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -221,21 +208,18 @@ impl std::str::FromStr for EventKind {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl std::fmt::Display for EventKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl serde::Serialize for EventKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl<'de> serde::Deserialize<'de> for EventKind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -249,7 +233,6 @@ impl<'de> serde::Deserialize<'de> for EventKind {
 /// Available with the crate feature `unreferenced-types`.
 ///
 /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-#[cfg(feature = "unreferenced-types")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum EventSize {
@@ -261,7 +244,6 @@ pub enum EventSize {
     Unknown(serde_json::Value),
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl serde::Serialize for EventSize {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -272,7 +254,6 @@ impl serde::Serialize for EventSize {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl<'de> serde::Deserialize<'de> for EventSize {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

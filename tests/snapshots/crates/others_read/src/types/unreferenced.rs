@@ -11,7 +11,6 @@ use super::*;
 /// Available with the crate feature `unreferenced-types`.
 ///
 /// Example: `{"id":"p1","name":"Rex"}`
-#[cfg(feature = "unreferenced-types")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Base {
@@ -25,7 +24,6 @@ pub struct Base {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl serde::Serialize for Base {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -36,7 +34,6 @@ impl serde::Serialize for Base {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl super::runtime::Object for Base {
     const NAME: &'static str = "Base";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -57,7 +54,6 @@ impl super::runtime::Object for Base {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl<'de> serde::Deserialize<'de> for Base {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -71,7 +67,6 @@ impl<'de> serde::Deserialize<'de> for Base {
 /// Available with the crate feature `unreferenced-types`.
 ///
 /// Example: `{"id":"p1","name":"Rex"}`
-#[cfg(feature = "unreferenced-types")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Owned {
@@ -87,7 +82,6 @@ pub struct Owned {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl serde::Serialize for Owned {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -99,7 +93,6 @@ impl serde::Serialize for Owned {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl super::runtime::Object for Owned {
     const NAME: &'static str = "Owned";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -122,7 +115,6 @@ impl super::runtime::Object for Owned {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl<'de> serde::Deserialize<'de> for Owned {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -134,7 +126,6 @@ impl<'de> serde::Deserialize<'de> for Owned {
 /// The `Owner` object.
 ///
 /// Available with the crate feature `unreferenced-types`.
-#[cfg(feature = "unreferenced-types")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Owner {
@@ -146,7 +137,6 @@ pub struct Owner {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl serde::Serialize for Owner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -156,7 +146,6 @@ impl serde::Serialize for Owner {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl super::runtime::Object for Owner {
     const NAME: &'static str = "Owner";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -175,7 +164,6 @@ impl super::runtime::Object for Owner {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl<'de> serde::Deserialize<'de> for Owner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -11,7 +11,6 @@ use super::*;
 /// Available with the crate feature `untagged`.
 ///
 /// Example: `{"id":"p1","name":"Rex"}`
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Full {
@@ -25,7 +24,6 @@ pub struct Full {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for Full {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -36,7 +34,6 @@ impl serde::Serialize for Full {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for Full {
     const NAME: &'static str = "Full";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -57,7 +54,6 @@ impl super::runtime::Object for Full {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for Full {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -66,7 +62,6 @@ impl<'de> serde::Deserialize<'de> for Full {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl Full {
     /// A value with the required members, in this order: `id`. The others are unset.
     pub fn new(id: impl Into<String>) -> Self {
@@ -83,7 +78,6 @@ impl Full {
 /// Available with the crate feature `untagged`.
 ///
 /// Values this version does not know are kept in `Unknown` and sent back unchanged.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListPetsKind {
@@ -95,7 +89,6 @@ pub enum ListPetsKind {
     Unknown(String),
 }
 
-#[cfg(feature = "untagged")]
 impl ListPetsKind {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -107,7 +100,6 @@ impl ListPetsKind {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl From<&str> for ListPetsKind {
     fn from(value: &str) -> Self {
         match value {
@@ -118,7 +110,6 @@ impl From<&str> for ListPetsKind {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl std::str::FromStr for ListPetsKind {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -126,21 +117,18 @@ impl std::str::FromStr for ListPetsKind {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl std::fmt::Display for ListPetsKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for ListPetsKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for ListPetsKind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

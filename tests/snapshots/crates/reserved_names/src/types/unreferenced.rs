@@ -9,7 +9,6 @@ use super::*;
 /// The `ClientBuilder` schema.
 ///
 /// Available with the crate feature `unreferenced-types`.
-#[cfg(feature = "unreferenced-types")]
 pub type ClientBuilder = String;
 
 /// The `Error` values.
@@ -17,7 +16,6 @@ pub type ClientBuilder = String;
 /// Available with the crate feature `unreferenced-types`.
 ///
 /// Values this version does not know are kept in `Unknown2` and sent back unchanged.
-#[cfg(feature = "unreferenced-types")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Error {
@@ -29,7 +27,6 @@ pub enum Error {
     Unknown2(String),
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl Error {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -41,7 +38,6 @@ impl Error {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl From<&str> for Error {
     fn from(value: &str) -> Self {
         match value {
@@ -52,7 +48,6 @@ impl From<&str> for Error {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl std::str::FromStr for Error {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -60,21 +55,18 @@ impl std::str::FromStr for Error {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl<'de> serde::Deserialize<'de> for Error {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -86,41 +78,34 @@ impl<'de> serde::Deserialize<'de> for Error {
 /// The `ResponseValue` schema.
 ///
 /// Available with the crate feature `unreferenced-types`.
-#[cfg(feature = "unreferenced-types")]
 pub type ResponseValue = String;
 
 /// The `Option2` schema.
 ///
 /// Available with the crate feature `unreferenced-types`.
-#[cfg(feature = "unreferenced-types")]
 pub type Option2 = String;
 
 /// The `Result2` schema.
 ///
 /// Available with the crate feature `unreferenced-types`.
-#[cfg(feature = "unreferenced-types")]
 pub type Result2 = String;
 
 /// The `String2` schema.
 ///
 /// Available with the crate feature `unreferenced-types`.
-#[cfg(feature = "unreferenced-types")]
 pub type String2 = i64;
 
 /// The `Vec2` schema.
 ///
 /// Available with the crate feature `unreferenced-types`.
-#[cfg(feature = "unreferenced-types")]
 pub type Vec2 = String;
 
 /// The `Box2` schema.
 ///
 /// Available with the crate feature `unreferenced-types`.
-#[cfg(feature = "unreferenced-types")]
 pub type Box2 = String;
 
 /// The `Default2` schema.
 ///
 /// Available with the crate feature `unreferenced-types`.
-#[cfg(feature = "unreferenced-types")]
 pub type Default2 = String;

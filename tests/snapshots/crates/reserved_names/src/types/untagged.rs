@@ -9,7 +9,6 @@ use super::*;
 /// The `Client` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Client {
@@ -23,7 +22,6 @@ pub struct Client {
     pub extra2: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for Client {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -34,7 +32,6 @@ impl serde::Serialize for Client {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for Client {
     const NAME: &'static str = "Client";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -55,7 +52,6 @@ impl super::runtime::Object for Client {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for Client {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

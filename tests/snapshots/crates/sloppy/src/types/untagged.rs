@@ -9,13 +9,11 @@ use super::*;
 /// The `AccountList` schema.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 pub type AccountList = Vec<Account>;
 
 /// The `Account` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Account {
@@ -31,7 +29,6 @@ pub struct Account {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for Account {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -43,7 +40,6 @@ impl serde::Serialize for Account {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for Account {
     const NAME: &'static str = "Account";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -66,7 +62,6 @@ impl super::runtime::Object for Account {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for Account {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -75,7 +70,6 @@ impl<'de> serde::Deserialize<'de> for Account {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl Account {
     /// A value with the required members, in this order: `id`. The others are unset.
     pub fn new(id: impl Into<i64>) -> Self {
@@ -91,7 +85,6 @@ impl Account {
 /// The `ListAccountsUnauthorizedBody` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAccountsUnauthorizedBody {
@@ -103,7 +96,6 @@ pub struct ListAccountsUnauthorizedBody {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for ListAccountsUnauthorizedBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -113,7 +105,6 @@ impl serde::Serialize for ListAccountsUnauthorizedBody {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for ListAccountsUnauthorizedBody {
     const NAME: &'static str = "ListAccountsUnauthorizedBody";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -132,7 +123,6 @@ impl super::runtime::Object for ListAccountsUnauthorizedBody {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for ListAccountsUnauthorizedBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

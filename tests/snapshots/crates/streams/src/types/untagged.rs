@@ -9,7 +9,6 @@ use super::*;
 /// The `ChatRequest` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChatRequest {
@@ -23,7 +22,6 @@ pub struct ChatRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for ChatRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -34,7 +32,6 @@ impl serde::Serialize for ChatRequest {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for ChatRequest {
     const NAME: &'static str = "ChatRequest";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -55,7 +52,6 @@ impl super::runtime::Object for ChatRequest {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for ChatRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -64,7 +60,6 @@ impl<'de> serde::Deserialize<'de> for ChatRequest {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl ChatRequest {
     /// A value with the required members, in this order: `prompt`. The others are unset.
     pub fn new(prompt: impl Into<String>) -> Self {
@@ -79,7 +74,6 @@ impl ChatRequest {
 /// The `Chat` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Chat {
@@ -93,7 +87,6 @@ pub struct Chat {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for Chat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -104,7 +97,6 @@ impl serde::Serialize for Chat {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for Chat {
     const NAME: &'static str = "Chat";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -125,7 +117,6 @@ impl super::runtime::Object for Chat {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for Chat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -134,7 +125,6 @@ impl<'de> serde::Deserialize<'de> for Chat {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl Chat {
     /// A value with the required members, in this order: `id`, `text`. The others are unset.
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
@@ -149,7 +139,6 @@ impl Chat {
 /// The `ChatChunk` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChatChunk {
@@ -165,7 +154,6 @@ pub struct ChatChunk {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for ChatChunk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -177,7 +165,6 @@ impl serde::Serialize for ChatChunk {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for ChatChunk {
     const NAME: &'static str = "ChatChunk";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -200,7 +187,6 @@ impl super::runtime::Object for ChatChunk {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for ChatChunk {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -209,7 +195,6 @@ impl<'de> serde::Deserialize<'de> for ChatChunk {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl ChatChunk {
     /// A value with the required members, in this order: `id`, `choices`. The others are
     /// unset.
@@ -229,7 +214,6 @@ impl ChatChunk {
 /// The `Delta` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Delta {
@@ -243,7 +227,6 @@ pub struct Delta {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for Delta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -254,7 +237,6 @@ impl serde::Serialize for Delta {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for Delta {
     const NAME: &'static str = "Delta";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -275,7 +257,6 @@ impl super::runtime::Object for Delta {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for Delta {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -284,7 +265,6 @@ impl<'de> serde::Deserialize<'de> for Delta {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl Delta {
     /// A value with the required members, in this order: `text`. The others are unset.
     /// `type` can only take one value and is set to it.
@@ -300,7 +280,6 @@ impl Delta {
 /// The `Finished` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Finished {
@@ -314,7 +293,6 @@ pub struct Finished {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for Finished {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -325,7 +303,6 @@ impl serde::Serialize for Finished {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for Finished {
     const NAME: &'static str = "Finished";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -346,7 +323,6 @@ impl super::runtime::Object for Finished {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for Finished {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -355,7 +331,6 @@ impl<'de> serde::Deserialize<'de> for Finished {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl Finished {
     /// A value with the required members, in this order: `reason`. The others are unset.
     /// `type` can only take one value and is set to it.
@@ -371,7 +346,6 @@ impl Finished {
 /// The `Problem` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Problem {
@@ -383,7 +357,6 @@ pub struct Problem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for Problem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -393,7 +366,6 @@ impl serde::Serialize for Problem {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for Problem {
     const NAME: &'static str = "Problem";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -412,7 +384,6 @@ impl super::runtime::Object for Problem {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for Problem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -421,7 +392,6 @@ impl<'de> serde::Deserialize<'de> for Problem {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl Problem {
     /// A value with the required members, in this order: `message`. The others are unset.
     pub fn new(message: impl Into<String>) -> Self {
@@ -435,7 +405,6 @@ impl Problem {
 /// The `Stored` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Stored {
@@ -447,7 +416,6 @@ pub struct Stored {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for Stored {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -457,7 +425,6 @@ impl serde::Serialize for Stored {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for Stored {
     const NAME: &'static str = "Stored";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -476,7 +443,6 @@ impl super::runtime::Object for Stored {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for Stored {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -485,7 +451,6 @@ impl<'de> serde::Deserialize<'de> for Stored {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl Stored {
     /// A value with the required members, in this order: `size`. The others are unset.
     pub fn new(size: impl Into<i64>) -> Self {
@@ -499,7 +464,6 @@ impl Stored {
 /// The `ChatChunkChoicesItem` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChatChunkChoicesItem {
@@ -513,7 +477,6 @@ pub struct ChatChunkChoicesItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for ChatChunkChoicesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -524,7 +487,6 @@ impl serde::Serialize for ChatChunkChoicesItem {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for ChatChunkChoicesItem {
     const NAME: &'static str = "ChatChunkChoicesItem";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -545,7 +507,6 @@ impl super::runtime::Object for ChatChunkChoicesItem {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for ChatChunkChoicesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -554,7 +515,6 @@ impl<'de> serde::Deserialize<'de> for ChatChunkChoicesItem {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl ChatChunkChoicesItem {
     /// A value with the required members, in this order: `index`, `delta`. The others are
     /// unset.
@@ -570,7 +530,6 @@ impl ChatChunkChoicesItem {
 /// The `ChatChunkUsage` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatChunkUsage {
@@ -582,7 +541,6 @@ pub struct ChatChunkUsage {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for ChatChunkUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -592,7 +550,6 @@ impl serde::Serialize for ChatChunkUsage {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for ChatChunkUsage {
     const NAME: &'static str = "ChatChunkUsage";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -611,7 +568,6 @@ impl super::runtime::Object for ChatChunkUsage {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for ChatChunkUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -625,7 +581,6 @@ impl<'de> serde::Deserialize<'de> for ChatChunkUsage {
 /// Available with the crate feature `untagged`.
 ///
 /// Values this version does not know are kept in `Unknown` and sent back unchanged.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DeltaType {
@@ -635,7 +590,6 @@ pub enum DeltaType {
     Unknown(String),
 }
 
-#[cfg(feature = "untagged")]
 impl DeltaType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -646,7 +600,6 @@ impl DeltaType {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl From<&str> for DeltaType {
     fn from(value: &str) -> Self {
         match value {
@@ -656,7 +609,6 @@ impl From<&str> for DeltaType {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl std::str::FromStr for DeltaType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -664,21 +616,18 @@ impl std::str::FromStr for DeltaType {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl std::fmt::Display for DeltaType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for DeltaType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for DeltaType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -692,7 +641,6 @@ impl<'de> serde::Deserialize<'de> for DeltaType {
 /// Available with the crate feature `untagged`.
 ///
 /// Values this version does not know are kept in `Unknown` and sent back unchanged.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FinishedType {
@@ -702,7 +650,6 @@ pub enum FinishedType {
     Unknown(String),
 }
 
-#[cfg(feature = "untagged")]
 impl FinishedType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -713,7 +660,6 @@ impl FinishedType {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl From<&str> for FinishedType {
     fn from(value: &str) -> Self {
         match value {
@@ -723,7 +669,6 @@ impl From<&str> for FinishedType {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl std::str::FromStr for FinishedType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -731,21 +676,18 @@ impl std::str::FromStr for FinishedType {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl std::fmt::Display for FinishedType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for FinishedType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for FinishedType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -759,7 +701,6 @@ impl<'de> serde::Deserialize<'de> for FinishedType {
 /// Available with the crate feature `untagged`.
 ///
 /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum WatchTopicEvent {
@@ -771,7 +712,6 @@ pub enum WatchTopicEvent {
     Unknown(serde_json::Value),
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for WatchTopicEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -782,7 +722,6 @@ impl serde::Serialize for WatchTopicEvent {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for WatchTopicEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

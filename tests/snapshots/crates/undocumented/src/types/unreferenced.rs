@@ -9,7 +9,6 @@ use super::*;
 /// The `Counts` object.
 ///
 /// Available with the crate feature `unreferenced-types`.
-#[cfg(feature = "unreferenced-types")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Counts {
@@ -20,7 +19,6 @@ pub struct Counts {
     pub extra: std::collections::BTreeMap<String, i64>,
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl serde::Serialize for Counts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -30,7 +28,6 @@ impl serde::Serialize for Counts {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl super::runtime::Object for Counts {
     const NAME: &'static str = "Counts";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -46,7 +43,6 @@ impl super::runtime::Object for Counts {
     }
 }
 
-#[cfg(feature = "unreferenced-types")]
 impl<'de> serde::Deserialize<'de> for Counts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

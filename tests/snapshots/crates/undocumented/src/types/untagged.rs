@@ -9,7 +9,6 @@ use super::*;
 /// The `Pet` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Pet {
@@ -31,7 +30,6 @@ pub struct Pet {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for Pet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -46,7 +44,6 @@ impl serde::Serialize for Pet {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for Pet {
     const NAME: &'static str = "Pet";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -82,7 +79,6 @@ impl super::runtime::Object for Pet {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for Pet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -91,7 +87,6 @@ impl<'de> serde::Deserialize<'de> for Pet {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl Pet {
     /// A value with the required members, in this order: `id`. The others are unset.
     pub fn new(id: impl Into<String>) -> Self {
@@ -110,7 +105,6 @@ impl Pet {
 /// The `Owner` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Owner {
@@ -124,7 +118,6 @@ pub struct Owner {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for Owner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -135,7 +128,6 @@ impl serde::Serialize for Owner {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for Owner {
     const NAME: &'static str = "Owner";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -156,7 +148,6 @@ impl super::runtime::Object for Owner {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for Owner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -168,7 +159,6 @@ impl<'de> serde::Deserialize<'de> for Owner {
 /// The `Problem` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Problem {
@@ -182,7 +172,6 @@ pub struct Problem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for Problem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -193,7 +182,6 @@ impl serde::Serialize for Problem {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for Problem {
     const NAME: &'static str = "Problem";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -214,7 +202,6 @@ impl super::runtime::Object for Problem {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for Problem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -223,7 +210,6 @@ impl<'de> serde::Deserialize<'de> for Problem {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl Problem {
     /// A value with the required members, in this order: `title`. The others are unset.
     pub fn new(title: impl Into<String>) -> Self {
@@ -238,7 +224,6 @@ impl Problem {
 /// The `Labels` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Labels {
@@ -250,7 +235,6 @@ pub struct Labels {
     pub extra: std::collections::BTreeMap<String, Option<String>>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for Labels {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -260,7 +244,6 @@ impl serde::Serialize for Labels {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for Labels {
     const NAME: &'static str = "Labels";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -279,7 +262,6 @@ impl super::runtime::Object for Labels {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for Labels {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -291,7 +273,6 @@ impl<'de> serde::Deserialize<'de> for Labels {
 /// The `ListPetsResponse` object.
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListPetsResponse {
@@ -303,7 +284,6 @@ pub struct ListPetsResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "untagged")]
 impl serde::Serialize for ListPetsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = super::runtime::Members::new(serializer);
@@ -313,7 +293,6 @@ impl serde::Serialize for ListPetsResponse {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl super::runtime::Object for ListPetsResponse {
     const NAME: &'static str = "ListPetsResponse";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -332,7 +311,6 @@ impl super::runtime::Object for ListPetsResponse {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl<'de> serde::Deserialize<'de> for ListPetsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
