@@ -66,15 +66,6 @@ fn edges(space: &TypeSpace, kind: &TypeKind) -> Vec<(TypeId, Slot)> {
     }
 }
 
-/// Named types mentioned anywhere in a type expression.
-fn mentioned(ty: &Ty, out: &mut Vec<TypeId>) {
-    match ty {
-        Ty::Named(id) => out.push(*id),
-        Ty::Vec(t) | Ty::Map(t) | Ty::Option(t) | Ty::Box(t) => mentioned(t, out),
-        _ => {}
-    }
-}
-
 /// Aliases that reach themselves through other aliases only (`A = Vec<B>`,
 /// `B = Option<A>`) are illegal in Rust; one alias of each such loop becomes a
 /// newtype, which ends the expansion.
@@ -91,9 +82,7 @@ fn alias_loops_to_newtypes(space: &mut TypeSpace) {
             let TypeKind::Alias(t) = &space.defs[n].kind else {
                 continue;
             };
-            let mut next = Vec::new();
-            mentioned(t, &mut next);
-            for id in next {
+            for id in t.named() {
                 if id.0 == start {
                     looped = true;
                 } else if !seen[id.0] {

@@ -84,6 +84,27 @@ impl Ty {
         Ty::Option(Box::new(self))
     }
 
+    /// This type expression and every one nested in it, outermost first:
+    /// `Vec<Option<T>>` gives the `Vec`, the `Option`, then `T`. Every wrapper
+    /// holds one type, so this is a chain, walked without recursion.
+    pub fn parts(&self) -> impl Iterator<Item = &Ty> {
+        std::iter::successors(Some(self), |t| match t {
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Box(inner) => Some(inner),
+            _ => None,
+        })
+    }
+
+    /// The named types this expression mentions, however deeply they are
+    /// wrapped (`Vec`, map, `Option` and `Box` alike). Walks that care whether a
+    /// type is held by value (sizes, cycles) stop at the heap wrappers instead and
+    /// keep their own match.
+    pub fn named(&self) -> impl Iterator<Item = TypeId> + '_ {
+        self.parts().filter_map(|t| match t {
+            Ty::Named(id) => Some(*id),
+            _ => None,
+        })
+    }
+
     /// Whether `Default` is available for this type without knowing named types.
     pub fn is_container(&self) -> bool {
         matches!(
@@ -368,4 +389,32 @@ pub enum DefaultImpl {
     ViaNew,
     /// `new` needs arguments: no `Default`.
     None,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn named_sees_through_every_wrapper() {
+        let wrap: [fn(Ty) -> Ty; 4] = [
+            |t| Ty::Vec(Box::new(t)),
+            |t| Ty::Map(Box::new(t)),
+            Ty::option,
+            |t| Ty::Box(Box::new(t)),
+        ];
+        // Each wrapper alone, then all four nested, around a named type.
+        for w in wrap {
+            let ty = w(Ty::Named(TypeId(7)));
+            assert_eq!(ty.named().collect::<Vec<_>>(), [TypeId(7)], "{ty:?}");
+        }
+        let nested = wrap.iter().fold(Ty::Named(TypeId(3)), |t, w| w(t));
+        assert_eq!(nested.named().collect::<Vec<_>>(), [TypeId(3)]);
+        assert_eq!(nested.parts().count(), 5);
+        assert!(matches!(nested.parts().last(), Some(Ty::Named(TypeId(3)))));
+        // Leaves name nothing, however wrapped.
+        let leaf = wrap.iter().fold(Ty::Uuid, |t, w| w(t));
+        assert_eq!(leaf.named().count(), 0);
+        assert!(matches!(leaf.parts().last(), Some(Ty::Uuid)));
+    }
 }
