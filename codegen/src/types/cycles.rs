@@ -11,22 +11,14 @@ use std::collections::HashSet;
 /// The named type `ty` holds by value (not behind `Vec`, a map or `Box`), looking
 /// through aliases.
 fn direct(space: &TypeSpace, ty: &Ty) -> Option<TypeId> {
-    match ty {
-        Ty::Named(id) => {
-            let mut id = *id;
-            for _ in 0..64 {
-                match &space.get(id).kind {
-                    TypeKind::Alias(Ty::Named(next)) => id = *next,
-                    TypeKind::Alias(Ty::Option(inner)) => return direct(space, inner),
-                    TypeKind::Alias(_) => return None,
-                    _ => return Some(id),
-                }
-            }
-            None
+    let mut id = ty.named_by_value().next()?;
+    for _ in 0..64 {
+        match &space.get(id).kind {
+            TypeKind::Alias(t) => id = t.named_by_value().next()?,
+            _ => return Some(id),
         }
-        Ty::Option(inner) => direct(space, inner),
-        _ => None,
     }
+    None
 }
 
 fn boxed(ty: Ty) -> Ty {

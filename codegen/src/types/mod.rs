@@ -95,14 +95,27 @@ impl Ty {
     }
 
     /// The named types this expression mentions, however deeply they are
-    /// wrapped (`Vec`, map, `Option` and `Box` alike). Walks that care whether a
-    /// type is held by value (sizes, cycles) stop at the heap wrappers instead and
-    /// keep their own match.
+    /// wrapped (`Vec`, map, `Option` and `Box` alike): what a type needs
+    /// generated, imported or gated with it.
     pub fn named(&self) -> impl Iterator<Item = TypeId> + '_ {
-        self.parts().filter_map(|t| match t {
+        self.parts().filter_map(Ty::id)
+    }
+
+    /// The named types this expression holds by value: seen through `Option`
+    /// only. `Vec`, maps and `Box` keep their content behind a pointer, so what
+    /// they hold adds nothing to a type's size and closes no infinite-size cycle;
+    /// the size and cycle walks use this where [`Ty::named`] would count too much.
+    pub fn named_by_value(&self) -> impl Iterator<Item = TypeId> + '_ {
+        self.parts()
+            .take_while(|t| matches!(t, Ty::Option(_) | Ty::Named(_)))
+            .filter_map(Ty::id)
+    }
+
+    fn id(&self) -> Option<TypeId> {
+        match self {
             Ty::Named(id) => Some(*id),
             _ => None,
-        })
+        }
     }
 
     /// Whether `Default` is available for this type without knowing named types.
@@ -396,7 +409,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn named_sees_through_every_wrapper() {
+    fn named_sees_through_every_wrapper_and_named_by_value_through_option_only() {
         let wrap: [fn(Ty) -> Ty; 4] = [
             |t| Ty::Vec(Box::new(t)),
             |t| Ty::Map(Box::new(t)),
@@ -412,6 +425,16 @@ mod tests {
         assert_eq!(nested.named().collect::<Vec<_>>(), [TypeId(3)]);
         assert_eq!(nested.parts().count(), 5);
         assert!(matches!(nested.parts().last(), Some(Ty::Named(TypeId(3)))));
+        // By value: through `Option` only.
+        let by_value = |t: &Ty| t.named_by_value().collect::<Vec<_>>();
+        let option = Ty::Named(TypeId(5)).option().option();
+        assert_eq!(by_value(&option), [TypeId(5)]);
+        for w in [wrap[0], wrap[1], wrap[3]] {
+            assert_eq!(by_value(&w(Ty::Named(TypeId(5)))), []);
+            assert_eq!(by_value(&w(option.clone())), []);
+            assert_eq!(by_value(&Ty::option(w(Ty::Named(TypeId(5))))), []);
+        }
+        assert_eq!(by_value(&nested), []);
         // Leaves name nothing, however wrapped.
         let leaf = wrap.iter().fold(Ty::Uuid, |t, w| w(t));
         assert_eq!(leaf.named().count(), 0);
