@@ -122,10 +122,7 @@ impl Features {
         let edges: Vec<Vec<TypeId>> = space.defs.iter().map(|d| referenced(&d.kind)).collect();
         let mut of_type: Vec<Vec<usize>> = vec![Vec::new(); space.defs.len()];
         for (op, features) in built.operations.iter().zip(&of_operation) {
-            let mut stack: Vec<TypeId> = Vec::new();
-            for t in op.types() {
-                named_in(t, &mut stack);
-            }
+            let mut stack: Vec<TypeId> = op.types().flat_map(Ty::named).collect();
             // Each feature walks the graph once per operation root set; a type
             // already carrying every feature of the operation is not walked again.
             while let Some(id) = stack.pop() {
@@ -195,36 +192,22 @@ fn referenced(kind: &TypeKind) -> Vec<TypeId> {
     let mut out = Vec::new();
     match kind {
         TypeKind::Pending | TypeKind::Enum(_) => {}
-        TypeKind::Alias(t) | TypeKind::Newtype(t) => named_in(t, &mut out),
+        TypeKind::Alias(t) | TypeKind::Newtype(t) => out.extend(t.named()),
         TypeKind::Struct(s) => {
             for f in &s.fields {
-                named_in(&f.ty, &mut out);
+                out.extend(f.ty.named());
             }
             if let Some((_, t)) = &s.extra {
-                named_in(t, &mut out);
+                out.extend(t.named());
             }
         }
         TypeKind::Union(u) => {
             for v in &u.variants {
-                named_in(&v.ty, &mut out);
+                out.extend(v.ty.named());
             }
         }
     }
     out
-}
-
-/// The named types in a type expression.
-fn named_in(ty: &Ty, out: &mut Vec<TypeId>) {
-    let mut stack = vec![ty];
-    while let Some(t) = stack.pop() {
-        match t {
-            Ty::Named(id) => out.push(*id),
-            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Box(inner) => {
-                stack.push(inner)
-            }
-            _ => {}
-        }
-    }
 }
 
 #[cfg(test)]

@@ -89,16 +89,13 @@ impl Needs {
             needs.pagination |= op.pagination.is_some();
             needs.streams |= op.events().is_some() || op.binary().is_some();
         }
-        // Type expressions nest (`Vec<Option<T>>`); walk them without recursion.
-        while let Some(ty) = types.pop() {
+        // Type expressions nest (`Vec<Option<T>>`); every part counts.
+        for ty in types.into_iter().flat_map(Ty::parts) {
             match ty {
                 Ty::DateTime | Ty::Date => needs.date_time = true,
                 Ty::Uuid => needs.uuid = true,
                 Ty::Base64 => needs.base64 = true,
                 Ty::Bytes => needs.bytes = true,
-                Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Box(inner) => {
-                    types.push(inner)
-                }
                 _ => {}
             }
         }

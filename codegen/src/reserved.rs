@@ -1,7 +1,9 @@
 //! Every name the generated crate uses for itself, in one place. Names taken from a
 //! document (operation ids, parameters, security schemes, tags, schemas) are
 //! claimed after these, so they can never collide with them. A test parses the
-//! generated client and checks that each of its own items is listed here.
+//! generated client and checks that each of its own items is listed here; another
+//! parses the runtime's sources and checks the same of the methods of the runtime
+//! types that generated impls extend (`Request`, `MockServer`, `When`, `Then`).
 
 /// Methods a type gets from the traits it implements or derives (`Clone`, `Debug`,
 /// `Default`, conversions). An inherent method of that name would shadow them.
@@ -59,10 +61,16 @@ pub const CLIENT_BUILDER: &[&str] = &[
     "core",
 ];
 
-/// Methods of the runtime's `Request` (shared by every operation), besides one
-/// setter per optional parameter; and the names of its fields.
+/// Methods of the runtime's `Request` (shared by every operation, its
+/// crate-private ones included: they clash as much), besides one setter per
+/// optional parameter; and the names of its fields.
 pub const REQUEST_BUILDER: &[&str] = &[
     "send",
+    "send_events",
+    "send_bytes",
+    "send_streaming",
+    "call",
+    "into_parts",
     "with_timeout",
     "with_retry",
     "with_header",
@@ -373,5 +381,96 @@ mod tests {
             ),
             Vec::<String>::new()
         );
+    }
+
+    /// The methods of the runtime's type `name` that a generated impl of it sits
+    /// beside: every inherent method, whatever its visibility (the runtime is a
+    /// module of the generated crate, and two inherent methods of one name clash
+    /// however private either is), in impls for any operation (`impl<O>
+    /// When<O>`), not for one concrete type (`impl Request<'a, Raw>`).
+    fn runtime_methods(items: &[syn::Item], name: &str, out: &mut BTreeSet<String>) {
+        for item in items {
+            match item {
+                syn::Item::Mod(m) if !m.attrs.iter().any(|a| a.path().is_ident("cfg")) => {
+                    if let Some((_, items)) = &m.content {
+                        runtime_methods(items, name, out);
+                    }
+                }
+                syn::Item::Impl(i) if i.trait_.is_none() => {
+                    let syn::Type::Path(p) = &*i.self_ty else {
+                        continue;
+                    };
+                    let Some(last) = p.path.segments.last() else {
+                        continue;
+                    };
+                    let params: BTreeSet<String> = i
+                        .generics
+                        .type_params()
+                        .map(|t| t.ident.to_string())
+                        .collect();
+                    let for_any_operation = match &last.arguments {
+                        syn::PathArguments::AngleBracketed(a) => a.args.iter().all(|g| match g {
+                            syn::GenericArgument::Lifetime(_) => true,
+                            syn::GenericArgument::Type(syn::Type::Path(t)) => t
+                                .path
+                                .get_ident()
+                                .is_some_and(|i| params.contains(&i.to_string())),
+                            _ => false,
+                        }),
+                        _ => true,
+                    };
+                    if last.ident != name || !for_any_operation {
+                        continue;
+                    }
+                    out.extend(i.items.iter().filter_map(|it| match it {
+                        syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+                        _ => None,
+                    }));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Every method of the runtime types the generated code adds methods to
+    /// (`Request`, `MockServer`, `When`, `Then`) is in the list the generator
+    /// claims those methods after: a method added to the runtime cannot then
+    /// silently take the name of a generated setter or mock method. (`Client`
+    /// and `ClientBuilder` are generated; they hold the runtime's `Core` in a
+    /// field, so its methods meet no generated one: the test above checks them.)
+    #[test]
+    fn the_runtimes_own_methods_are_all_registered() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime/src");
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("the runtime's sources") {
+            let path = entry.expect("a directory entry").path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("readable");
+                let file =
+                    syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                files.push(file);
+            }
+        }
+        assert!(files.len() > 10, "{} files in {dir}", files.len());
+        for (name, list) in [
+            ("Request", REQUEST_BUILDER),
+            ("MockServer", MOCK_SERVER),
+            ("When", MOCK_WHEN),
+            ("Then", MOCK_THEN),
+        ] {
+            let mut methods = BTreeSet::new();
+            for file in &files {
+                runtime_methods(&file.items, name, &mut methods);
+            }
+            assert!(!methods.is_empty(), "no methods of `{name}` found");
+            let missing: Vec<&String> = methods
+                .iter()
+                .filter(|m| !list.contains(&m.as_str()))
+                .collect();
+            assert!(
+                missing.is_empty(),
+                "methods of the runtime's `{name}` missing from its list in reserved.rs: {missing:?}"
+            );
+        }
     }
 }

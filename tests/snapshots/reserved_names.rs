@@ -836,6 +836,11 @@ pub mod client {
         /// - `with_query2` (query `with_query`, optional, set with `.with_query2(…)`)
         /// - `with_body_member2` (query `with_body_member`, optional, set with
         ///   `.with_body_member2(…)`)
+        /// - `send_events2` (query `send_events`, optional, set with `.send_events2(…)`)
+        /// - `send_bytes2` (query `send_bytes`, optional, set with `.send_bytes2(…)`)
+        /// - `send_streaming2` (query `send_streaming`, optional, set with `.send_streaming2(…)`)
+        /// - `call2` (query `call`, optional, set with `.call2(…)`)
+        /// - `into_parts2` (query `into_parts`, optional, set with `.into_parts2(…)`)
         ///
         /// # Errors
         ///
@@ -877,6 +882,11 @@ pub mod client {
                     with_header2: None,
                     with_query2: None,
                     with_body_member2: None,
+                    send_events2: None,
+                    send_bytes2: None,
+                    send_streaming2: None,
+                    call2: None,
+                    into_parts2: None,
                 },
             )
         }
@@ -1753,6 +1763,11 @@ pub mod client {
         with_header2: Option<String>,
         with_query2: Option<String>,
         with_body_member2: Option<String>,
+        send_events2: Option<String>,
+        send_bytes2: Option<String>,
+        send_streaming2: Option<String>,
+        call2: Option<String>,
+        into_parts2: Option<String>,
     }
     impl<'a> runtime::Request<'a, Authorize> {
         /// Sets the `client` query parameter.
@@ -1843,6 +1858,31 @@ pub mod client {
         /// Sets the `with_body_member` query parameter.
         pub fn with_body_member2(mut self, value: impl Into<String>) -> Self {
             self.op.with_body_member2 = Some(value.into());
+            self
+        }
+        /// Sets the `send_events` query parameter.
+        pub fn send_events2(mut self, value: impl Into<String>) -> Self {
+            self.op.send_events2 = Some(value.into());
+            self
+        }
+        /// Sets the `send_bytes` query parameter.
+        pub fn send_bytes2(mut self, value: impl Into<String>) -> Self {
+            self.op.send_bytes2 = Some(value.into());
+            self
+        }
+        /// Sets the `send_streaming` query parameter.
+        pub fn send_streaming2(mut self, value: impl Into<String>) -> Self {
+            self.op.send_streaming2 = Some(value.into());
+            self
+        }
+        /// Sets the `call` query parameter.
+        pub fn call2(mut self, value: impl Into<String>) -> Self {
+            self.op.call2 = Some(value.into());
+            self
+        }
+        /// Sets the `into_parts` query parameter.
+        pub fn into_parts2(mut self, value: impl Into<String>) -> Self {
+            self.op.into_parts2 = Some(value.into());
             self
         }
         /// Sends the request asking for an event stream (`Accept: text/event-stream`)
@@ -1944,6 +1984,21 @@ pub mod client {
             }
             if let Some(value) = &self.with_body_member2 {
                 request.query("with_body_member", value, runtime::Style::Form, true)?;
+            }
+            if let Some(value) = &self.send_events2 {
+                request.query("send_events", value, runtime::Style::Form, true)?;
+            }
+            if let Some(value) = &self.send_bytes2 {
+                request.query("send_bytes", value, runtime::Style::Form, true)?;
+            }
+            if let Some(value) = &self.send_streaming2 {
+                request.query("send_streaming", value, runtime::Style::Form, true)?;
+            }
+            if let Some(value) = &self.call2 {
+                request.query("call", value, runtime::Style::Form, true)?;
+            }
+            if let Some(value) = &self.into_parts2 {
+                request.query("into_parts", value, runtime::Style::Form, true)?;
             }
             Ok(())
         }

@@ -152,14 +152,10 @@ impl<'a> ClientEmitter<'a> {
 
     /// Whether the client code names anything in `types`.
     fn mentions_types(&self) -> bool {
-        fn named(ty: &Ty) -> bool {
-            match ty {
-                Ty::Named(_) => true,
-                Ty::Vec(t) | Ty::Map(t) | Ty::Option(t) | Ty::Box(t) => named(t),
-                _ => false,
-            }
-        }
-        self.built.operations.iter().any(|op| op.types().any(named))
+        self.built
+            .operations
+            .iter()
+            .any(|op| op.types().any(|t| t.named().next().is_some()))
     }
 
     fn decode_type(&self, d: &Decode) -> TokenStream {

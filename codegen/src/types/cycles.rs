@@ -11,22 +11,14 @@ use std::collections::HashSet;
 /// The named type `ty` holds by value (not behind `Vec`, a map or `Box`), looking
 /// through aliases.
 fn direct(space: &TypeSpace, ty: &Ty) -> Option<TypeId> {
-    match ty {
-        Ty::Named(id) => {
-            let mut id = *id;
-            for _ in 0..64 {
-                match &space.get(id).kind {
-                    TypeKind::Alias(Ty::Named(next)) => id = *next,
-                    TypeKind::Alias(Ty::Option(inner)) => return direct(space, inner),
-                    TypeKind::Alias(_) => return None,
-                    _ => return Some(id),
-                }
-            }
-            None
+    let mut id = ty.named_by_value().next()?;
+    for _ in 0..64 {
+        match &space.get(id).kind {
+            TypeKind::Alias(t) => id = t.named_by_value().next()?,
+            _ => return Some(id),
         }
-        Ty::Option(inner) => direct(space, inner),
-        _ => None,
     }
+    None
 }
 
 fn boxed(ty: Ty) -> Ty {
@@ -66,15 +58,6 @@ fn edges(space: &TypeSpace, kind: &TypeKind) -> Vec<(TypeId, Slot)> {
     }
 }
 
-/// Named types mentioned anywhere in a type expression.
-fn mentioned(ty: &Ty, out: &mut Vec<TypeId>) {
-    match ty {
-        Ty::Named(id) => out.push(*id),
-        Ty::Vec(t) | Ty::Map(t) | Ty::Option(t) | Ty::Box(t) => mentioned(t, out),
-        _ => {}
-    }
-}
-
 /// Aliases that reach themselves through other aliases only (`A = Vec<B>`,
 /// `B = Option<A>`) are illegal in Rust; one alias of each such loop becomes a
 /// newtype, which ends the expansion.
@@ -91,9 +74,7 @@ fn alias_loops_to_newtypes(space: &mut TypeSpace) {
             let TypeKind::Alias(t) = &space.defs[n].kind else {
                 continue;
             };
-            let mut next = Vec::new();
-            mentioned(t, &mut next);
-            for id in next {
+            for id in t.named() {
                 if id.0 == start {
                     looped = true;
                 } else if !seen[id.0] {

@@ -84,6 +84,40 @@ impl Ty {
         Ty::Option(Box::new(self))
     }
 
+    /// This type expression and every one nested in it, outermost first:
+    /// `Vec<Option<T>>` gives the `Vec`, the `Option`, then `T`. Every wrapper
+    /// holds one type, so this is a chain, walked without recursion.
+    pub fn parts(&self) -> impl Iterator<Item = &Ty> {
+        std::iter::successors(Some(self), |t| match t {
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Box(inner) => Some(inner),
+            _ => None,
+        })
+    }
+
+    /// The named types this expression mentions, however deeply they are
+    /// wrapped (`Vec`, map, `Option` and `Box` alike): what a type needs
+    /// generated, imported or gated with it.
+    pub fn named(&self) -> impl Iterator<Item = TypeId> + '_ {
+        self.parts().filter_map(Ty::id)
+    }
+
+    /// The named types this expression holds by value: seen through `Option`
+    /// only. `Vec`, maps and `Box` keep their content behind a pointer, so what
+    /// they hold adds nothing to a type's size and closes no infinite-size cycle;
+    /// the size and cycle walks use this where [`Ty::named`] would count too much.
+    pub fn named_by_value(&self) -> impl Iterator<Item = TypeId> + '_ {
+        self.parts()
+            .take_while(|t| matches!(t, Ty::Option(_) | Ty::Named(_)))
+            .filter_map(Ty::id)
+    }
+
+    fn id(&self) -> Option<TypeId> {
+        match self {
+            Ty::Named(id) => Some(*id),
+            _ => None,
+        }
+    }
+
     /// Whether `Default` is available for this type without knowing named types.
     pub fn is_container(&self) -> bool {
         matches!(
@@ -375,4 +409,42 @@ pub enum DefaultImpl {
     ViaNew,
     /// `new` needs arguments: no `Default`.
     None,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn named_sees_through_every_wrapper_and_named_by_value_through_option_only() {
+        let wrap: [fn(Ty) -> Ty; 4] = [
+            |t| Ty::Vec(Box::new(t)),
+            |t| Ty::Map(Box::new(t)),
+            Ty::option,
+            |t| Ty::Box(Box::new(t)),
+        ];
+        // Each wrapper alone, then all four nested, around a named type.
+        for w in wrap {
+            let ty = w(Ty::Named(TypeId(7)));
+            assert_eq!(ty.named().collect::<Vec<_>>(), [TypeId(7)], "{ty:?}");
+        }
+        let nested = wrap.iter().fold(Ty::Named(TypeId(3)), |t, w| w(t));
+        assert_eq!(nested.named().collect::<Vec<_>>(), [TypeId(3)]);
+        assert_eq!(nested.parts().count(), 5);
+        assert!(matches!(nested.parts().last(), Some(Ty::Named(TypeId(3)))));
+        // By value: through `Option` only.
+        let by_value = |t: &Ty| t.named_by_value().collect::<Vec<_>>();
+        let option = Ty::Named(TypeId(5)).option().option();
+        assert_eq!(by_value(&option), [TypeId(5)]);
+        for w in [wrap[0], wrap[1], wrap[3]] {
+            assert_eq!(by_value(&w(Ty::Named(TypeId(5)))), []);
+            assert_eq!(by_value(&w(option.clone())), []);
+            assert_eq!(by_value(&Ty::option(w(Ty::Named(TypeId(5))))), []);
+        }
+        assert_eq!(by_value(&nested), []);
+        // Leaves name nothing, however wrapped.
+        let leaf = wrap.iter().fold(Ty::Uuid, |t, w| w(t));
+        assert_eq!(leaf.named().count(), 0);
+        assert!(matches!(leaf.parts().last(), Some(Ty::Uuid)));
+    }
 }

@@ -45,11 +45,7 @@ fn size_of(ty: &Ty, named: &dyn Fn(TypeId) -> usize) -> usize {
 
 /// Named types a type expression holds by value.
 fn by_value(ty: &Ty, out: &mut Vec<TypeId>) {
-    match ty {
-        Ty::Named(id) => out.push(*id),
-        Ty::Option(inner) => by_value(inner, out),
-        _ => {}
-    }
+    out.extend(ty.named_by_value());
 }
 
 fn boxed(ty: Ty) -> Ty {

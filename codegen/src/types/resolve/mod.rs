@@ -315,11 +315,16 @@ impl<'d> Resolver<'d> {
                 );
                 return self.alias_or(target, inner.ty, doc, ptr);
             }
+            let site = unions::Site {
+                target,
+                hint,
+                ptr,
+                doc,
+            };
             if shape.has_properties() {
-                return self
-                    .object_with_union_type(schema, &shape, target, hint, ptr, doc, key, members);
+                return self.object_with_union_type(schema, &shape, site, key, members);
             }
-            return self.union_type(schema, target, hint, ptr, doc, key, members);
+            return self.union_type(schema, site, &pointer_push(ptr, key), members);
         }
         if !shape.enumeration.is_empty() {
             return self.enum_type(schema, &shape, target, hint, ptr, doc);

@@ -11,27 +11,40 @@ use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
 use std::collections::HashMap;
 
+/// Where a type is being resolved: what its resolver passes down unchanged to the
+/// function that defines it.
+pub(super) struct Site<'a> {
+    /// The id already reserved for it (a component), or `None` to reserve one.
+    pub target: Option<TypeId>,
+    /// The name to reserve when there is no target.
+    pub hint: &'a str,
+    /// Its pointer in the document.
+    pub ptr: &'a str,
+    pub doc: Doc,
+}
+
 impl<'d> Resolver<'d> {
-    #[allow(clippy::too_many_arguments)]
+    /// An object with properties and a `oneOf`/`anyOf`: a struct whose flattened
+    /// `variant` field is the union, defined at the pointer of the member list.
     pub(super) fn object_with_union_type(
         &mut self,
         schema: &Schema,
         shape: &Shape<'_>,
-        target: Option<TypeId>,
-        hint: &str,
-        ptr: &str,
-        doc: Doc,
+        site: Site<'_>,
         key: &str,
         members: &[ReferenceOr<Schema>],
     ) -> Ty {
-        let name = self.type_name(target, hint);
+        let name = self.type_name(site.target, site.hint);
+        let list_ptr = pointer_push(site.ptr, key);
         let union = self.union_type(
             schema,
-            None,
-            &format!("{name}Variant"),
-            &pointer_push(ptr, key),
-            Doc::default(),
-            key,
+            Site {
+                target: None,
+                hint: &format!("{name}Variant"),
+                ptr: &list_ptr,
+                doc: Doc::default(),
+            },
+            &list_ptr,
             members,
         );
         let field = Field {
@@ -46,20 +59,31 @@ impl<'d> Resolver<'d> {
                 ..Doc::default()
             },
         };
+        let Site {
+            target,
+            hint,
+            ptr,
+            doc,
+        } = site;
         self.struct_type(shape, target, hint, ptr, doc, vec![field])
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// A union defined at `site`, whose members are listed at `members_ptr`
+    /// (`site.ptr` plus the key, or the list itself when the union is the
+    /// `variant` of an object with properties).
     pub(super) fn union_type(
         &mut self,
         schema: &Schema,
-        target: Option<TypeId>,
-        hint: &str,
-        ptr: &str,
-        doc: Doc,
-        key: &str,
+        site: Site<'_>,
+        members_ptr: &str,
         members: &[ReferenceOr<Schema>],
     ) -> Ty {
+        let Site {
+            target,
+            hint,
+            ptr,
+            doc,
+        } = site;
         let id = match target {
             Some(id) => id,
             None => {
@@ -69,11 +93,6 @@ impl<'d> Resolver<'d> {
             }
         };
         let name = self.space.defs[id.0].name.clone();
-        let members_ptr = if ptr.ends_with(key) {
-            ptr.to_string()
-        } else {
-            pointer_push(ptr, key)
-        };
         let mut ns = Namespace::new();
         let mut variants = Vec::new();
         let mut any_catch_all = false;
@@ -93,7 +112,7 @@ impl<'d> Resolver<'d> {
                 .push((i, value));
         }
         for (i, member) in members.iter().enumerate() {
-            let mptr = pointer_push(&members_ptr, &i.to_string());
+            let mptr = pointer_push(members_ptr, &i.to_string());
             let label = self.variant_label(member, i);
             let r = self.schema_type(member, &format!("{name}{label}"), &mptr);
             if is_null_only(member) {
@@ -232,5 +251,49 @@ impl<'d> Resolver<'d> {
             }
         };
         variants.sort_by_key(|v| rank(&v.ty));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::resolve;
+    use serde_json::json;
+
+    /// A union's members sit under its `oneOf`/`anyOf` key, even when the
+    /// union's own pointer happens to end in those letters.
+    #[test]
+    fn members_are_found_under_the_key_whatever_the_union_is_called() {
+        let member = json!({"type": "object", "properties": {"a": {"type": "string"}}});
+        let r = resolve(
+            json!({
+                "PickoneOf": {"oneOf": [member.clone(), {"type": "integer"}]},
+                "ChoiceanyOf": {"anyOf": [member.clone(), {"type": "integer"}]},
+                "Holder": {"type": "object", "properties": {
+                    "oneOf": {"oneOf": [member.clone(), {"type": "integer"}]}
+                }},
+                "Mixed": {"type": "object", "properties": {"b": {"type": "string"}},
+                    "oneOf": [member, {"type": "integer"}]}
+            }),
+            json!({}),
+        );
+        let mut members: Vec<&str> = r
+            .space
+            .defs
+            .iter()
+            .filter(|d| d.name.ends_with("Object1"))
+            .map(|d| d.pointer.as_str())
+            .collect();
+        members.sort_unstable();
+        assert_eq!(
+            members,
+            [
+                "#/components/schemas/ChoiceanyOf/anyOf/0",
+                "#/components/schemas/Holder/properties/oneOf/oneOf/0",
+                "#/components/schemas/Mixed/oneOf/0",
+                "#/components/schemas/PickoneOf/oneOf/0",
+            ],
+            "{:?}",
+            r.names()
+        );
     }
 }

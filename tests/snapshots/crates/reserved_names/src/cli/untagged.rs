@@ -250,6 +250,51 @@ const AUTHORIZE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
             multiple: false,
             member: None,
         },
+        runtime::FlagSpec {
+            name: "send-events",
+            value_name: "SEND_EVENTS",
+            help: "The query parameter `send_events`",
+            kind: runtime::FlagKind::Text,
+            required: false,
+            multiple: false,
+            member: None,
+        },
+        runtime::FlagSpec {
+            name: "send-bytes",
+            value_name: "SEND_BYTES",
+            help: "The query parameter `send_bytes`",
+            kind: runtime::FlagKind::Text,
+            required: false,
+            multiple: false,
+            member: None,
+        },
+        runtime::FlagSpec {
+            name: "send-streaming",
+            value_name: "SEND_STREAMING",
+            help: "The query parameter `send_streaming`",
+            kind: runtime::FlagKind::Text,
+            required: false,
+            multiple: false,
+            member: None,
+        },
+        runtime::FlagSpec {
+            name: "call",
+            value_name: "CALL",
+            help: "The query parameter `call`",
+            kind: runtime::FlagKind::Text,
+            required: false,
+            multiple: false,
+            member: None,
+        },
+        runtime::FlagSpec {
+            name: "into-parts",
+            value_name: "INTO_PARTS",
+            help: "The query parameter `into_parts`",
+            kind: runtime::FlagKind::Text,
+            required: false,
+            multiple: false,
+            member: None,
+        },
     ],
     body: None,
     pages: false,
@@ -317,6 +362,21 @@ fn authorize<'a>(
     }
     if let Some(value) = inv.optional::<String>("with-body-member")? {
         request = request.with_body_member2(value);
+    }
+    if let Some(value) = inv.optional::<String>("send-events")? {
+        request = request.send_events2(value);
+    }
+    if let Some(value) = inv.optional::<String>("send-bytes")? {
+        request = request.send_bytes2(value);
+    }
+    if let Some(value) = inv.optional::<String>("send-streaming")? {
+        request = request.send_streaming2(value);
+    }
+    if let Some(value) = inv.optional::<String>("call")? {
+        request = request.call2(value);
+    }
+    if let Some(value) = inv.optional::<String>("into-parts")? {
+        request = request.into_parts2(value);
     }
     Ok(
         inv

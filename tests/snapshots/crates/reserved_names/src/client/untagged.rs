@@ -32,6 +32,11 @@ impl Client {
     /// - `with_query2` (query `with_query`, optional, set with `.with_query2(…)`)
     /// - `with_body_member2` (query `with_body_member`, optional, set with
     ///   `.with_body_member2(…)`)
+    /// - `send_events2` (query `send_events`, optional, set with `.send_events2(…)`)
+    /// - `send_bytes2` (query `send_bytes`, optional, set with `.send_bytes2(…)`)
+    /// - `send_streaming2` (query `send_streaming`, optional, set with `.send_streaming2(…)`)
+    /// - `call2` (query `call`, optional, set with `.call2(…)`)
+    /// - `into_parts2` (query `into_parts`, optional, set with `.into_parts2(…)`)
     ///
     /// # Errors
     ///
@@ -76,6 +81,11 @@ impl Client {
                 with_header2: None,
                 with_query2: None,
                 with_body_member2: None,
+                send_events2: None,
+                send_bytes2: None,
+                send_streaming2: None,
+                call2: None,
+                into_parts2: None,
             },
         )
     }
@@ -498,6 +508,11 @@ pub struct Authorize {
     with_header2: Option<String>,
     with_query2: Option<String>,
     with_body_member2: Option<String>,
+    send_events2: Option<String>,
+    send_bytes2: Option<String>,
+    send_streaming2: Option<String>,
+    call2: Option<String>,
+    into_parts2: Option<String>,
 }
 
 #[cfg(feature = "untagged")]
@@ -590,6 +605,31 @@ impl<'a> runtime::Request<'a, Authorize> {
     /// Sets the `with_body_member` query parameter.
     pub fn with_body_member2(mut self, value: impl Into<String>) -> Self {
         self.op.with_body_member2 = Some(value.into());
+        self
+    }
+    /// Sets the `send_events` query parameter.
+    pub fn send_events2(mut self, value: impl Into<String>) -> Self {
+        self.op.send_events2 = Some(value.into());
+        self
+    }
+    /// Sets the `send_bytes` query parameter.
+    pub fn send_bytes2(mut self, value: impl Into<String>) -> Self {
+        self.op.send_bytes2 = Some(value.into());
+        self
+    }
+    /// Sets the `send_streaming` query parameter.
+    pub fn send_streaming2(mut self, value: impl Into<String>) -> Self {
+        self.op.send_streaming2 = Some(value.into());
+        self
+    }
+    /// Sets the `call` query parameter.
+    pub fn call2(mut self, value: impl Into<String>) -> Self {
+        self.op.call2 = Some(value.into());
+        self
+    }
+    /// Sets the `into_parts` query parameter.
+    pub fn into_parts2(mut self, value: impl Into<String>) -> Self {
+        self.op.into_parts2 = Some(value.into());
         self
     }
     /// Sends the request asking for an event stream (`Accept: text/event-stream`)
@@ -693,6 +733,21 @@ impl runtime::Operation for Authorize {
         }
         if let Some(value) = &self.with_body_member2 {
             request.query("with_body_member", value, runtime::Style::Form, true)?;
+        }
+        if let Some(value) = &self.send_events2 {
+            request.query("send_events", value, runtime::Style::Form, true)?;
+        }
+        if let Some(value) = &self.send_bytes2 {
+            request.query("send_bytes", value, runtime::Style::Form, true)?;
+        }
+        if let Some(value) = &self.send_streaming2 {
+            request.query("send_streaming", value, runtime::Style::Form, true)?;
+        }
+        if let Some(value) = &self.call2 {
+            request.query("call", value, runtime::Style::Form, true)?;
+        }
+        if let Some(value) = &self.into_parts2 {
+            request.query("into_parts", value, runtime::Style::Form, true)?;
         }
         Ok(())
     }
@@ -949,6 +1004,70 @@ impl runtime::When<Authorize> {
             |request| {
                 let value = &value;
                 request.query("with_body_member", value, runtime::Style::Form, true)?;
+                Ok(())
+            },
+        )
+    }
+    /// Matches requests whose query parameter `send_events` is `value`, as the client sends
+    /// it.
+    pub fn send_events2(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.param(
+            "send_events",
+            |request| {
+                let value = &value;
+                request.query("send_events", value, runtime::Style::Form, true)?;
+                Ok(())
+            },
+        )
+    }
+    /// Matches requests whose query parameter `send_bytes` is `value`, as the client sends
+    /// it.
+    pub fn send_bytes2(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.param(
+            "send_bytes",
+            |request| {
+                let value = &value;
+                request.query("send_bytes", value, runtime::Style::Form, true)?;
+                Ok(())
+            },
+        )
+    }
+    /// Matches requests whose query parameter `send_streaming` is `value`, as the client
+    /// sends it.
+    pub fn send_streaming2(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.param(
+            "send_streaming",
+            |request| {
+                let value = &value;
+                request.query("send_streaming", value, runtime::Style::Form, true)?;
+                Ok(())
+            },
+        )
+    }
+    /// Matches requests whose query parameter `call` is `value`, as the client sends it.
+    pub fn call2(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.param(
+            "call",
+            |request| {
+                let value = &value;
+                request.query("call", value, runtime::Style::Form, true)?;
+                Ok(())
+            },
+        )
+    }
+    /// Matches requests whose query parameter `into_parts` is `value`, as the client sends
+    /// it.
+    pub fn into_parts2(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.param(
+            "into_parts",
+            |request| {
+                let value = &value;
+                request.query("into_parts", value, runtime::Style::Form, true)?;
                 Ok(())
             },
         )
