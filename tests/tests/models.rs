@@ -473,3 +473,22 @@ fn wide_structs_read_and_write_as_narrow_ones_do() {
     wrong.insert("m7".into(), json!("seven"));
     assert!(serde_json::from_value::<WideOpen>(Value::Object(wrong)).is_err());
 }
+
+/// A wide struct's `new` takes its required members in order and leaves the
+/// others unset, as a narrow struct's does.
+#[test]
+fn a_wide_structs_new_sets_the_required_members_only() {
+    use objects::types::WideOpen;
+    let v = WideOpen::new(
+        "0", "6", "12", "18", "24", "30", "36", "42", "48", "54", "60", "66", "72", "78", "84",
+        "90", "96", "102", "108", "114", "120", "126",
+    );
+    let mut expected = serde_json::Map::new();
+    for i in (0..131).step_by(6) {
+        expected.insert(format!("m{i}"), json!(i.to_string()));
+        expected.insert(format!("m{}", i + 2), json!(null));
+    }
+    expected.remove("m132");
+    assert_eq!(serde_json::to_value(&v).unwrap(), Value::Object(expected));
+    assert_eq!((v.m1, v.m3, v.m4, v.m5), (None, None, None, None));
+}

@@ -61,11 +61,15 @@ impl TypeEmitter<'_> {
         }
     }
 
-    /// `name: default,` in `Default` and in `new`.
-    fn default_init(&self, f: &Field) -> TokenStream {
+    /// `name: default,` in `Default` and in `new`. A wide struct's (see
+    /// [`WIDE_STRUCT`]) optional members are `None`, the same value in fewer tokens.
+    fn default_init(&self, f: &Field, wide: bool) -> TokenStream {
         let fname = ident(&f.name);
         match self.default_expr(f) {
             Some(e) => quote!(#fname: #e,),
+            None if wide && !matches!(f.shape(), FieldShape::Plain | FieldShape::Flatten) => {
+                quote!(#fname: None,)
+            }
             None => quote!(#fname: Default::default(),),
         }
     }
@@ -97,6 +101,7 @@ impl TypeEmitter<'_> {
         // a part takes); the others get their own, much smaller, impls.
         let own_serde = !s.fields.iter().any(|f| f.flatten);
         let n = s.fields.len();
+        let wide = n > WIDE_STRUCT;
         let name = move || ident(&def.name);
         let cfg = move || self.gate(id).cfg;
         let extra_field = move || {
@@ -161,7 +166,10 @@ impl TypeEmitter<'_> {
             out.extend(self.serde_impls(id, def, s));
         }
         let inits = move |r: Range<usize>| -> TokenStream {
-            s.fields[r].iter().map(|f| self.default_init(f)).collect()
+            s.fields[r]
+                .iter()
+                .map(|f| self.default_init(f, wide))
+                .collect()
         };
         if defaultable && has_defaults {
             out.push(Part::Pieced(Pieced::new(
@@ -251,7 +259,7 @@ impl TypeEmitter<'_> {
                         {
                             quote!(#fname: #value,)
                         } else {
-                            self.default_init(f)
+                            self.default_init(f, wide)
                         }
                     })
                     .collect()
