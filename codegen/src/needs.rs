@@ -17,6 +17,9 @@ pub struct Needs {
     /// An enum wide enough to list its values in a table
     /// ([`crate::types::WIDE_ENUM`]): the runtime's lookups in it.
     pub enum_tables: bool,
+    /// A struct wide enough that its decoder calls the runtime's methods
+    /// ([`crate::types::WIDE_STRUCT`]): those methods.
+    pub wide_structs: bool,
     /// The document has operations, so the crate has a client.
     pub client: bool,
     pub path_params: bool,
@@ -53,6 +56,7 @@ impl Needs {
                 TypeKind::Alias(ty) | TypeKind::Newtype(ty) => types.push(ty),
                 TypeKind::Struct(s) => {
                     needs.models = true;
+                    needs.wide_structs |= s.fields.len() > crate::types::WIDE_STRUCT;
                     types.extend(s.fields.iter().map(|f| &f.ty));
                     if let Some((_, extra)) = &s.extra {
                         types.push(extra);

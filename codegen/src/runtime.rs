@@ -160,6 +160,7 @@ pub const MODULES: &[Module] = &[
         ]
     ),
     module!("uuid_text", [], ["serde", "uuid"]),
+    module!("wide_members", ["de", "members"], ["serde"]),
 ];
 
 fn module(name: &str) -> Option<&'static Module> {
@@ -179,6 +180,7 @@ pub fn modules(needs: &Needs) -> Vec<&'static Module> {
     want(needs.base64, &["base64_text"]);
     want(needs.models, &["de", "members"]);
     want(needs.enum_tables, &["enum_table"]);
+    want(needs.wide_structs, &["wide_members"]);
     want(
         needs.client,
         &[

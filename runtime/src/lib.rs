@@ -46,3 +46,4 @@ pub mod tls;
 pub mod transport;
 pub mod upload;
 pub mod uuid_text;
+pub mod wide_members;

@@ -394,3 +394,101 @@ fn openapi_31_constructs_are_typed() {
     let e: Event = round_trip(json!({"kind": "event", "at": "2025-01-01T00:00:00Z", "size": 3}));
     assert!(matches!(e.size, Some(EventSize::Integer(3))));
 }
+
+/// A struct wider than `WIDE_STRUCT` reads its members with the runtime's
+/// methods: every shape of member decodes, encodes back the same, and is
+/// checked as a narrow struct's is (a missing required member is named, a
+/// `null` for an optional member is kept where it can be, unlisted members are kept).
+#[test]
+fn wide_structs_read_and_write_as_narrow_ones_do() {
+    use objects::types::{WideOpen, WideTyped};
+    let n = 131;
+    // i % 6: 0 required string, 1 optional integer, 2 required nullable string,
+    // 3 optional nullable boolean, 4 optional any value, 5 optional array.
+    let full = |i: usize| match i % 6 {
+        0 => json!(format!("s{i}")),
+        1 => json!(i as i64 * -1000),
+        2 => json!(null),
+        3 => json!(i % 4 == 3),
+        4 => json!({"any": [i]}),
+        _ => json!(["a", format!("b{i}")]),
+    };
+    let mut every = serde_json::Map::new();
+    let mut required = serde_json::Map::new();
+    for i in 0..n {
+        every.insert(format!("m{i}"), full(i));
+        if i % 6 == 0 {
+            required.insert(format!("m{i}"), json!(format!("r{i}")));
+        } else if i % 6 == 2 {
+            required.insert(format!("m{i}"), json!(format!("n{i}")));
+        }
+    }
+    let open: WideOpen = round_trip(Value::Object(every.clone()));
+    assert_eq!(open.m0, "s0");
+    assert_eq!(open.m1, Some(-1000));
+    assert_eq!(open.m2, None);
+    assert_eq!(open.m3, Some(Some(true)));
+    assert_eq!(open.m4, Some(json!({"any": [4]})));
+    assert_eq!(open.m5, Some(vec!["a".to_string(), "b5".to_string()]));
+    assert_eq!(open.m129, Some(Some(false)));
+    assert!(open.extra.is_empty());
+    let closed: WideTyped = round_trip(Value::Object(every.clone()));
+    assert_eq!(closed.m128, None);
+    assert_eq!(closed.m126, "s126");
+
+    let small: WideOpen = round_trip(Value::Object(required.clone()));
+    assert_eq!((small.m1, small.m2.as_deref()), (None, Some("n2")));
+    let small: WideTyped = round_trip(Value::Object(required.clone()));
+    assert_eq!(small.m130, None);
+
+    // A missing required member is named, as a narrow struct names it.
+    let mut missing = required.clone();
+    missing.remove("m126");
+    let err = serde_json::from_value::<WideOpen>(Value::Object(missing.clone())).unwrap_err();
+    assert!(err.to_string().contains("missing field `m126`"), "{err}");
+    assert!(serde_json::from_value::<WideTyped>(Value::Object(missing)).is_err());
+    // A missing required nullable member reads as null.
+    let mut no_nullable = required.clone();
+    no_nullable.remove("m2");
+    let v: WideOpen = serde_json::from_value(Value::Object(no_nullable)).unwrap();
+    assert_eq!(v.m2, None);
+
+    // `null` for an optional member: kept (and sent back) where there is a map of
+    // other members, read as absent where there is none.
+    let mut nulls = required.clone();
+    nulls.insert("m1".into(), json!(null));
+    nulls.insert("other".into(), json!(7));
+    let v: WideOpen = round_trip(Value::Object(nulls.clone()));
+    assert_eq!(v.m1, None);
+    assert_eq!(v.extra.get("m1"), Some(&json!(null)));
+    assert_eq!(v.extra.get("other"), Some(&json!(7)));
+    let v: WideTyped = serde_json::from_value(Value::Object(nulls)).unwrap();
+    assert_eq!(v.m1, None);
+    assert_eq!(v.extra.get("other"), Some(&7));
+    let mut back = required;
+    back.insert("other".into(), json!(7));
+    assert_eq!(serde_json::to_value(&v).unwrap(), Value::Object(back));
+    // A member of the wrong type is an error, as it is for a narrow struct.
+    let mut wrong = every;
+    wrong.insert("m7".into(), json!("seven"));
+    assert!(serde_json::from_value::<WideOpen>(Value::Object(wrong)).is_err());
+}
+
+/// A wide struct's `new` takes its required members in order and leaves the
+/// others unset, as a narrow struct's does.
+#[test]
+fn a_wide_structs_new_sets_the_required_members_only() {
+    use objects::types::WideOpen;
+    let v = WideOpen::new(
+        "0", "6", "12", "18", "24", "30", "36", "42", "48", "54", "60", "66", "72", "78", "84",
+        "90", "96", "102", "108", "114", "120", "126",
+    );
+    let mut expected = serde_json::Map::new();
+    for i in (0..131).step_by(6) {
+        expected.insert(format!("m{i}"), json!(i.to_string()));
+        expected.insert(format!("m{}", i + 2), json!(null));
+    }
+    expected.remove("m132");
+    assert_eq!(serde_json::to_value(&v).unwrap(), Value::Object(expected));
+    assert_eq!((v.m1, v.m3, v.m4, v.m5), (None, None, None, None));
+}

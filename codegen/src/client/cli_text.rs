@@ -9,7 +9,20 @@ use crate::types::IntKind;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub(super) fn flag_spec(f: &Flag, help: &str, required: bool, member: Option<&str>) -> TokenStream {
+/// Flags of one command past which its body members' flags are written as calls
+/// of `FlagSpec::member`, half the tokens of the struct expression: a command of a
+/// body of 40,000 members prints 40,000 flags.
+pub(super) const WIDE_COMMAND: usize = 128;
+
+/// The `FlagSpec` of a flag: a struct expression, or (`compact`, for a body
+/// member's flag) the call of `FlagSpec::member` that makes the same value.
+pub(super) fn flag_spec(
+    f: &Flag,
+    help: &str,
+    required: bool,
+    member: Option<&str>,
+    compact: bool,
+) -> TokenStream {
     let name = &f.name;
     let value_name = match &f.kind {
         FlagKind::Integer(_) => "INTEGER".to_string(),
@@ -33,6 +46,11 @@ pub(super) fn flag_spec(f: &Flag, help: &str, required: bool, member: Option<&st
         FlagKind::Any => quote!(Any),
     };
     let multiple = f.multiple;
+    if let (true, false, Some(member)) = (compact, required, member) {
+        return quote! {
+            runtime::FlagSpec::member(#name, #value_name, #help, runtime::FlagKind::#kind, #multiple, #member)
+        };
+    }
     let member = match member {
         Some(m) => quote!(Some(#m)),
         None => quote!(None),

@@ -51,8 +51,38 @@ fn the_flags_of_a_wide_body_print_in_pieces_as_they_print_whole() {
         "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": properties}}}},
         "responses": {"204": {"description": "ok"}}
     }}}));
-    assert!(whole.matches("runtime::FlagSpec {").count() > n, "{whole}");
+    // Past `WIDE_COMMAND` flags, each member's is the call of `FlagSpec::member`
+    // (half the tokens); the parameter's stays a struct expression.
+    assert_eq!(whole.matches("runtime::FlagSpec::member(").count(), n);
+    assert_eq!(whole.matches("runtime::FlagSpec {").count(), 1, "{whole}");
+    assert!(
+        whole.contains("runtime::FlagSpec::member(\n            \"m1\",\n            \"INTEGER\",\n            \"Sets the body member `m1`\",\n            runtime::FlagKind::Integer {"),
+        "{whole}"
+    );
+    assert!(whole.contains("            \"A member\",\n            runtime::FlagKind::Text,\n            false,\n            \"m0\",\n        ),"), "{whole}");
     assert_eq!(pieced, whole);
+}
+
+/// Up to `WIDE_COMMAND` flags, members' flags are struct expressions: the text of
+/// ordinary documents' commands is as it was.
+#[test]
+fn the_flags_of_a_narrow_body_are_struct_expressions() {
+    let n = super::super::cli_text::WIDE_COMMAND - 1;
+    let properties: serde_json::Map<String, serde_json::Value> = (0..n)
+        .map(|i| (format!("m{i}"), serde_json::json!({"type": "boolean"})))
+        .collect();
+    let text = printed_command(serde_json::json!({"/w": {"post": {
+        "operationId": "narrow",
+        "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
+        "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": properties}}}},
+        "responses": {"204": {"description": "ok"}}
+    }}}));
+    assert_eq!(text.matches("runtime::FlagSpec {").count(), n + 1);
+    assert!(!text.contains("FlagSpec::member"), "{text}");
+    assert!(
+        text.contains("multiple: false,\n            member: Some(\"m3\"),"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -369,10 +369,9 @@ mod tests {
             let id = r.space.defs.iter().position(|d| d.name == name).unwrap();
             let whole = crate::output::format_chunk(emitter.emit_ids(&[id]), "test").unwrap();
             let pieced = crate::pieces::format_parts(emitter.emit_parts(&[id]), "test").unwrap();
-            assert!(
-                whole.matches("\" => super::runtime::").count() >= n,
-                "{name}"
-            );
+            // Past `WIDE_STRUCT` members the decoder reads with the runtime's methods.
+            assert!(whole.matches("\" => map.").count() >= n, "{name}");
+            assert!(!whole.contains("\" => super::runtime::"), "{name}");
             assert_eq!(pieced, whole, "{name}");
         }
     }

@@ -44,6 +44,8 @@ impl TypeEmitter<'_> {
                 })
                 .collect()
         });
+        // A wide struct's decoder calls the runtime's methods (see `WIDE_STRUCT`).
+        let wide = n > WIDE_STRUCT;
         let arms = List::new(ListKind::Arms, n, move |r: Range<usize>| {
             let start = r.start;
             s.fields[r]
@@ -51,13 +53,19 @@ impl TypeEmitter<'_> {
                 .enumerate()
                 .map(|(j, f)| {
                     let (wire, local) = (&f.wire, local(start + j));
-                    match (f.shape(), keeps_nulls) {
+                    match (f.shape(), keeps_nulls, wide) {
                         // An optional member sent as null reads as absent (serde's derive
                         // does the same) where there is nowhere to keep the null.
-                        (FieldShape::Optional, false) => {
+                        (FieldShape::Optional, false, false) => {
                             quote!(#wire => super::runtime::optional(&mut map, &mut #local),)
                         }
-                        _ => quote!(#wire => super::runtime::value(&mut map, &mut #local),),
+                        (FieldShape::Optional, false, true) => {
+                            quote!(#wire => map.optional(&mut #local),)
+                        }
+                        (_, _, false) => {
+                            quote!(#wire => super::runtime::value(&mut map, &mut #local),)
+                        }
+                        (_, _, true) => quote!(#wire => map.value(&mut #local),),
                     }
                 })
                 .collect()
@@ -73,14 +81,21 @@ impl TypeEmitter<'_> {
                     match (f.shape(), extra.as_ref().filter(|_| keeps_nulls)) {
                         // An optional member sent as `null` is `None`, the `null` kept with
                         // the other members; nullable ones keep null apart in their own type.
+                        (FieldShape::Optional, Some(extra)) if wide => {
+                            quote!(#fname: #local.or_null(&mut #extra, #wire),)
+                        }
                         (FieldShape::Optional, Some(extra)) => {
                             quote!(#fname: super::runtime::or_null(#local, &mut #extra, #wire),)
+                        }
+                        (FieldShape::Plain, _) if wide => {
+                            quote!(#fname: #local.required(#wire)?,)
                         }
                         (FieldShape::Plain, _) => {
                             quote!(#fname: super::runtime::required(#local, #wire)?,)
                         }
                         // A missing nullable member reads as null, as serde's derive does
                         // (noted as a loose read: see `runtime::best_fit`).
+                        (FieldShape::Nullable, _) if wide => quote!(#fname: #local.nullable(),),
                         (FieldShape::Nullable, _) => {
                             quote!(#fname: super::runtime::nullable(#local),)
                         }
@@ -153,6 +168,12 @@ impl TypeEmitter<'_> {
         let visit = Pieced::new(vec![locals, nones, arms, inits], move |slots| {
             let (name, cfg) = (name(), cfg());
             let (locals, nones, arms, inits) = (&slots[0], &slots[1], &slots[2], &slots[3]);
+            let methods = wide.then(|| {
+                quote! {
+                    #[allow(unused_imports)]
+                    use super::runtime::{NullSlot as _, ReadMembers as _, Slot as _};
+                }
+            });
             let declare = match n {
                 0 => None,
                 1 => {
@@ -193,6 +214,7 @@ impl TypeEmitter<'_> {
                     const NAME: &'static str = #type_name;
 
                     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                        #methods
                         #declare
                         #extra_local
                         while let Some(key) = super::runtime::key(&mut map)? {

@@ -61,11 +61,15 @@ impl TypeEmitter<'_> {
         }
     }
 
-    /// `name: default,` in `Default` and in `new`.
-    fn default_init(&self, f: &Field) -> TokenStream {
+    /// `name: default,` in `Default` and in `new`. A wide struct's (see
+    /// [`WIDE_STRUCT`]) optional members are `None`, the same value in fewer tokens.
+    fn default_init(&self, f: &Field, wide: bool) -> TokenStream {
         let fname = ident(&f.name);
         match self.default_expr(f) {
             Some(e) => quote!(#fname: #e,),
+            None if wide && !matches!(f.shape(), FieldShape::Plain | FieldShape::Flatten) => {
+                quote!(#fname: None,)
+            }
             None => quote!(#fname: Default::default(),),
         }
     }
@@ -95,6 +99,7 @@ impl TypeEmitter<'_> {
         let doc_lines = docs::lines(doc, &format!("The `{}` object.", def.name));
         let own_serde = s.own_serde();
         let n = s.fields.len();
+        let wide = n > WIDE_STRUCT;
         let name = move || ident(&def.name);
         let cfg = move || self.gate(id).cfg;
         let extra_field = move || {
@@ -159,7 +164,10 @@ impl TypeEmitter<'_> {
             out.extend(self.serde_impls(id, def, s));
         }
         let inits = move |r: Range<usize>| -> TokenStream {
-            s.fields[r].iter().map(|f| self.default_init(f)).collect()
+            s.fields[r]
+                .iter()
+                .map(|f| self.default_init(f, wide))
+                .collect()
         };
         if defaultable && has_defaults {
             out.push(Part::Pieced(Pieced::new(
@@ -249,7 +257,7 @@ impl TypeEmitter<'_> {
                         {
                             quote!(#fname: #value,)
                         } else {
-                            self.default_init(f)
+                            self.default_init(f, wide)
                         }
                     })
                     .collect()

@@ -8,7 +8,9 @@
 mod datetime;
 mod de;
 mod members;
+mod wide_members;
 
 pub use self::datetime::*;
 pub use self::de::*;
 pub use self::members::*;
+pub use self::wide_members::*;

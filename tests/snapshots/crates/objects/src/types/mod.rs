@@ -429,6 +429,2448 @@ impl<'de> serde::Deserialize<'de> for Repo {
     }
 }
 
+/// More members than `codegen::types::WIDE_STRUCT`: its decoder calls the runtime's
+/// methods instead of its functions, and reads and writes as a narrow object does.
+/// Unlisted members are kept.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct WideOpen {
+    /// The `m0` member.
+    pub m0: String,
+    /// The `m1` member.
+    pub m1: Option<i64>,
+    /// The `m2` member.
+    pub m2: Option<String>,
+    /// The `m3` member.
+    pub m3: Option<Option<bool>>,
+    /// The `m4` member.
+    pub m4: Option<serde_json::Value>,
+    /// The `m5` member.
+    pub m5: Option<Vec<String>>,
+    /// The `m6` member.
+    pub m6: String,
+    /// The `m7` member.
+    pub m7: Option<i64>,
+    /// The `m8` member.
+    pub m8: Option<String>,
+    /// The `m9` member.
+    pub m9: Option<Option<bool>>,
+    /// The `m10` member.
+    pub m10: Option<serde_json::Value>,
+    /// The `m11` member.
+    pub m11: Option<Vec<String>>,
+    /// The `m12` member.
+    pub m12: String,
+    /// The `m13` member.
+    pub m13: Option<i64>,
+    /// The `m14` member.
+    pub m14: Option<String>,
+    /// The `m15` member.
+    pub m15: Option<Option<bool>>,
+    /// The `m16` member.
+    pub m16: Option<serde_json::Value>,
+    /// The `m17` member.
+    pub m17: Option<Vec<String>>,
+    /// The `m18` member.
+    pub m18: String,
+    /// The `m19` member.
+    pub m19: Option<i64>,
+    /// The `m20` member.
+    pub m20: Option<String>,
+    /// The `m21` member.
+    pub m21: Option<Option<bool>>,
+    /// The `m22` member.
+    pub m22: Option<serde_json::Value>,
+    /// The `m23` member.
+    pub m23: Option<Vec<String>>,
+    /// The `m24` member.
+    pub m24: String,
+    /// The `m25` member.
+    pub m25: Option<i64>,
+    /// The `m26` member.
+    pub m26: Option<String>,
+    /// The `m27` member.
+    pub m27: Option<Option<bool>>,
+    /// The `m28` member.
+    pub m28: Option<serde_json::Value>,
+    /// The `m29` member.
+    pub m29: Option<Vec<String>>,
+    /// The `m30` member.
+    pub m30: String,
+    /// The `m31` member.
+    pub m31: Option<i64>,
+    /// The `m32` member.
+    pub m32: Option<String>,
+    /// The `m33` member.
+    pub m33: Option<Option<bool>>,
+    /// The `m34` member.
+    pub m34: Option<serde_json::Value>,
+    /// The `m35` member.
+    pub m35: Option<Vec<String>>,
+    /// The `m36` member.
+    pub m36: String,
+    /// The `m37` member.
+    pub m37: Option<i64>,
+    /// The `m38` member.
+    pub m38: Option<String>,
+    /// The `m39` member.
+    pub m39: Option<Option<bool>>,
+    /// The `m40` member.
+    pub m40: Option<serde_json::Value>,
+    /// The `m41` member.
+    pub m41: Option<Vec<String>>,
+    /// The `m42` member.
+    pub m42: String,
+    /// The `m43` member.
+    pub m43: Option<i64>,
+    /// The `m44` member.
+    pub m44: Option<String>,
+    /// The `m45` member.
+    pub m45: Option<Option<bool>>,
+    /// The `m46` member.
+    pub m46: Option<serde_json::Value>,
+    /// The `m47` member.
+    pub m47: Option<Vec<String>>,
+    /// The `m48` member.
+    pub m48: String,
+    /// The `m49` member.
+    pub m49: Option<i64>,
+    /// The `m50` member.
+    pub m50: Option<String>,
+    /// The `m51` member.
+    pub m51: Option<Option<bool>>,
+    /// The `m52` member.
+    pub m52: Option<serde_json::Value>,
+    /// The `m53` member.
+    pub m53: Option<Vec<String>>,
+    /// The `m54` member.
+    pub m54: String,
+    /// The `m55` member.
+    pub m55: Option<i64>,
+    /// The `m56` member.
+    pub m56: Option<String>,
+    /// The `m57` member.
+    pub m57: Option<Option<bool>>,
+    /// The `m58` member.
+    pub m58: Option<serde_json::Value>,
+    /// The `m59` member.
+    pub m59: Option<Vec<String>>,
+    /// The `m60` member.
+    pub m60: String,
+    /// The `m61` member.
+    pub m61: Option<i64>,
+    /// The `m62` member.
+    pub m62: Option<String>,
+    /// The `m63` member.
+    pub m63: Option<Option<bool>>,
+    /// The `m64` member.
+    pub m64: Option<serde_json::Value>,
+    /// The `m65` member.
+    pub m65: Option<Vec<String>>,
+    /// The `m66` member.
+    pub m66: String,
+    /// The `m67` member.
+    pub m67: Option<i64>,
+    /// The `m68` member.
+    pub m68: Option<String>,
+    /// The `m69` member.
+    pub m69: Option<Option<bool>>,
+    /// The `m70` member.
+    pub m70: Option<serde_json::Value>,
+    /// The `m71` member.
+    pub m71: Option<Vec<String>>,
+    /// The `m72` member.
+    pub m72: String,
+    /// The `m73` member.
+    pub m73: Option<i64>,
+    /// The `m74` member.
+    pub m74: Option<String>,
+    /// The `m75` member.
+    pub m75: Option<Option<bool>>,
+    /// The `m76` member.
+    pub m76: Option<serde_json::Value>,
+    /// The `m77` member.
+    pub m77: Option<Vec<String>>,
+    /// The `m78` member.
+    pub m78: String,
+    /// The `m79` member.
+    pub m79: Option<i64>,
+    /// The `m80` member.
+    pub m80: Option<String>,
+    /// The `m81` member.
+    pub m81: Option<Option<bool>>,
+    /// The `m82` member.
+    pub m82: Option<serde_json::Value>,
+    /// The `m83` member.
+    pub m83: Option<Vec<String>>,
+    /// The `m84` member.
+    pub m84: String,
+    /// The `m85` member.
+    pub m85: Option<i64>,
+    /// The `m86` member.
+    pub m86: Option<String>,
+    /// The `m87` member.
+    pub m87: Option<Option<bool>>,
+    /// The `m88` member.
+    pub m88: Option<serde_json::Value>,
+    /// The `m89` member.
+    pub m89: Option<Vec<String>>,
+    /// The `m90` member.
+    pub m90: String,
+    /// The `m91` member.
+    pub m91: Option<i64>,
+    /// The `m92` member.
+    pub m92: Option<String>,
+    /// The `m93` member.
+    pub m93: Option<Option<bool>>,
+    /// The `m94` member.
+    pub m94: Option<serde_json::Value>,
+    /// The `m95` member.
+    pub m95: Option<Vec<String>>,
+    /// The `m96` member.
+    pub m96: String,
+    /// The `m97` member.
+    pub m97: Option<i64>,
+    /// The `m98` member.
+    pub m98: Option<String>,
+    /// The `m99` member.
+    pub m99: Option<Option<bool>>,
+    /// The `m100` member.
+    pub m100: Option<serde_json::Value>,
+    /// The `m101` member.
+    pub m101: Option<Vec<String>>,
+    /// The `m102` member.
+    pub m102: String,
+    /// The `m103` member.
+    pub m103: Option<i64>,
+    /// The `m104` member.
+    pub m104: Option<String>,
+    /// The `m105` member.
+    pub m105: Option<Option<bool>>,
+    /// The `m106` member.
+    pub m106: Option<serde_json::Value>,
+    /// The `m107` member.
+    pub m107: Option<Vec<String>>,
+    /// The `m108` member.
+    pub m108: String,
+    /// The `m109` member.
+    pub m109: Option<i64>,
+    /// The `m110` member.
+    pub m110: Option<String>,
+    /// The `m111` member.
+    pub m111: Option<Option<bool>>,
+    /// The `m112` member.
+    pub m112: Option<serde_json::Value>,
+    /// The `m113` member.
+    pub m113: Option<Vec<String>>,
+    /// The `m114` member.
+    pub m114: String,
+    /// The `m115` member.
+    pub m115: Option<i64>,
+    /// The `m116` member.
+    pub m116: Option<String>,
+    /// The `m117` member.
+    pub m117: Option<Option<bool>>,
+    /// The `m118` member.
+    pub m118: Option<serde_json::Value>,
+    /// The `m119` member.
+    pub m119: Option<Vec<String>>,
+    /// The `m120` member.
+    pub m120: String,
+    /// The `m121` member.
+    pub m121: Option<i64>,
+    /// The `m122` member.
+    pub m122: Option<String>,
+    /// The `m123` member.
+    pub m123: Option<Option<bool>>,
+    /// The `m124` member.
+    pub m124: Option<serde_json::Value>,
+    /// The `m125` member.
+    pub m125: Option<Vec<String>>,
+    /// The `m126` member.
+    pub m126: String,
+    /// The `m127` member.
+    pub m127: Option<i64>,
+    /// The `m128` member.
+    pub m128: Option<String>,
+    /// The `m129` member.
+    pub m129: Option<Option<bool>>,
+    /// The `m130` member.
+    pub m130: Option<serde_json::Value>,
+    /// Members the API description does not list, kept so that nothing the
+    /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for WideOpen {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = super::runtime::Members::new(serializer);
+        map.value("m0", &self.m0);
+        map.member("m1", &self.m1, &self.extra);
+        map.value("m2", &self.m2);
+        map.member("m3", &self.m3, &self.extra);
+        map.member("m4", &self.m4, &self.extra);
+        map.member("m5", &self.m5, &self.extra);
+        map.value("m6", &self.m6);
+        map.member("m7", &self.m7, &self.extra);
+        map.value("m8", &self.m8);
+        map.member("m9", &self.m9, &self.extra);
+        map.member("m10", &self.m10, &self.extra);
+        map.member("m11", &self.m11, &self.extra);
+        map.value("m12", &self.m12);
+        map.member("m13", &self.m13, &self.extra);
+        map.value("m14", &self.m14);
+        map.member("m15", &self.m15, &self.extra);
+        map.member("m16", &self.m16, &self.extra);
+        map.member("m17", &self.m17, &self.extra);
+        map.value("m18", &self.m18);
+        map.member("m19", &self.m19, &self.extra);
+        map.value("m20", &self.m20);
+        map.member("m21", &self.m21, &self.extra);
+        map.member("m22", &self.m22, &self.extra);
+        map.member("m23", &self.m23, &self.extra);
+        map.value("m24", &self.m24);
+        map.member("m25", &self.m25, &self.extra);
+        map.value("m26", &self.m26);
+        map.member("m27", &self.m27, &self.extra);
+        map.member("m28", &self.m28, &self.extra);
+        map.member("m29", &self.m29, &self.extra);
+        map.value("m30", &self.m30);
+        map.member("m31", &self.m31, &self.extra);
+        map.value("m32", &self.m32);
+        map.member("m33", &self.m33, &self.extra);
+        map.member("m34", &self.m34, &self.extra);
+        map.member("m35", &self.m35, &self.extra);
+        map.value("m36", &self.m36);
+        map.member("m37", &self.m37, &self.extra);
+        map.value("m38", &self.m38);
+        map.member("m39", &self.m39, &self.extra);
+        map.member("m40", &self.m40, &self.extra);
+        map.member("m41", &self.m41, &self.extra);
+        map.value("m42", &self.m42);
+        map.member("m43", &self.m43, &self.extra);
+        map.value("m44", &self.m44);
+        map.member("m45", &self.m45, &self.extra);
+        map.member("m46", &self.m46, &self.extra);
+        map.member("m47", &self.m47, &self.extra);
+        map.value("m48", &self.m48);
+        map.member("m49", &self.m49, &self.extra);
+        map.value("m50", &self.m50);
+        map.member("m51", &self.m51, &self.extra);
+        map.member("m52", &self.m52, &self.extra);
+        map.member("m53", &self.m53, &self.extra);
+        map.value("m54", &self.m54);
+        map.member("m55", &self.m55, &self.extra);
+        map.value("m56", &self.m56);
+        map.member("m57", &self.m57, &self.extra);
+        map.member("m58", &self.m58, &self.extra);
+        map.member("m59", &self.m59, &self.extra);
+        map.value("m60", &self.m60);
+        map.member("m61", &self.m61, &self.extra);
+        map.value("m62", &self.m62);
+        map.member("m63", &self.m63, &self.extra);
+        map.member("m64", &self.m64, &self.extra);
+        map.member("m65", &self.m65, &self.extra);
+        map.value("m66", &self.m66);
+        map.member("m67", &self.m67, &self.extra);
+        map.value("m68", &self.m68);
+        map.member("m69", &self.m69, &self.extra);
+        map.member("m70", &self.m70, &self.extra);
+        map.member("m71", &self.m71, &self.extra);
+        map.value("m72", &self.m72);
+        map.member("m73", &self.m73, &self.extra);
+        map.value("m74", &self.m74);
+        map.member("m75", &self.m75, &self.extra);
+        map.member("m76", &self.m76, &self.extra);
+        map.member("m77", &self.m77, &self.extra);
+        map.value("m78", &self.m78);
+        map.member("m79", &self.m79, &self.extra);
+        map.value("m80", &self.m80);
+        map.member("m81", &self.m81, &self.extra);
+        map.member("m82", &self.m82, &self.extra);
+        map.member("m83", &self.m83, &self.extra);
+        map.value("m84", &self.m84);
+        map.member("m85", &self.m85, &self.extra);
+        map.value("m86", &self.m86);
+        map.member("m87", &self.m87, &self.extra);
+        map.member("m88", &self.m88, &self.extra);
+        map.member("m89", &self.m89, &self.extra);
+        map.value("m90", &self.m90);
+        map.member("m91", &self.m91, &self.extra);
+        map.value("m92", &self.m92);
+        map.member("m93", &self.m93, &self.extra);
+        map.member("m94", &self.m94, &self.extra);
+        map.member("m95", &self.m95, &self.extra);
+        map.value("m96", &self.m96);
+        map.member("m97", &self.m97, &self.extra);
+        map.value("m98", &self.m98);
+        map.member("m99", &self.m99, &self.extra);
+        map.member("m100", &self.m100, &self.extra);
+        map.member("m101", &self.m101, &self.extra);
+        map.value("m102", &self.m102);
+        map.member("m103", &self.m103, &self.extra);
+        map.value("m104", &self.m104);
+        map.member("m105", &self.m105, &self.extra);
+        map.member("m106", &self.m106, &self.extra);
+        map.member("m107", &self.m107, &self.extra);
+        map.value("m108", &self.m108);
+        map.member("m109", &self.m109, &self.extra);
+        map.value("m110", &self.m110);
+        map.member("m111", &self.m111, &self.extra);
+        map.member("m112", &self.m112, &self.extra);
+        map.member("m113", &self.m113, &self.extra);
+        map.value("m114", &self.m114);
+        map.member("m115", &self.m115, &self.extra);
+        map.value("m116", &self.m116);
+        map.member("m117", &self.m117, &self.extra);
+        map.member("m118", &self.m118, &self.extra);
+        map.member("m119", &self.m119, &self.extra);
+        map.value("m120", &self.m120);
+        map.member("m121", &self.m121, &self.extra);
+        map.value("m122", &self.m122);
+        map.member("m123", &self.m123, &self.extra);
+        map.member("m124", &self.m124, &self.extra);
+        map.member("m125", &self.m125, &self.extra);
+        map.value("m126", &self.m126);
+        map.member("m127", &self.m127, &self.extra);
+        map.value("m128", &self.m128);
+        map.member("m129", &self.m129, &self.extra);
+        map.member("m130", &self.m130, &self.extra);
+        map.rest(
+            &self.extra,
+            &[
+                "m1",
+                "m10",
+                "m100",
+                "m101",
+                "m103",
+                "m105",
+                "m106",
+                "m107",
+                "m109",
+                "m11",
+                "m111",
+                "m112",
+                "m113",
+                "m115",
+                "m117",
+                "m118",
+                "m119",
+                "m121",
+                "m123",
+                "m124",
+                "m125",
+                "m127",
+                "m129",
+                "m13",
+                "m130",
+                "m15",
+                "m16",
+                "m17",
+                "m19",
+                "m21",
+                "m22",
+                "m23",
+                "m25",
+                "m27",
+                "m28",
+                "m29",
+                "m3",
+                "m31",
+                "m33",
+                "m34",
+                "m35",
+                "m37",
+                "m39",
+                "m4",
+                "m40",
+                "m41",
+                "m43",
+                "m45",
+                "m46",
+                "m47",
+                "m49",
+                "m5",
+                "m51",
+                "m52",
+                "m53",
+                "m55",
+                "m57",
+                "m58",
+                "m59",
+                "m61",
+                "m63",
+                "m64",
+                "m65",
+                "m67",
+                "m69",
+                "m7",
+                "m70",
+                "m71",
+                "m73",
+                "m75",
+                "m76",
+                "m77",
+                "m79",
+                "m81",
+                "m82",
+                "m83",
+                "m85",
+                "m87",
+                "m88",
+                "m89",
+                "m9",
+                "m91",
+                "m93",
+                "m94",
+                "m95",
+                "m97",
+                "m99",
+            ],
+        );
+        map.end()
+    }
+}
+
+impl super::runtime::Object for WideOpen {
+    const NAME: &'static str = "WideOpen";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        #[allow(unused_imports)]
+        use super::runtime::{NullSlot as _, ReadMembers as _, Slot as _};
+        let (
+            mut f0,
+            mut f1,
+            mut f2,
+            mut f3,
+            mut f4,
+            mut f5,
+            mut f6,
+            mut f7,
+            mut f8,
+            mut f9,
+            mut f10,
+            mut f11,
+            mut f12,
+            mut f13,
+            mut f14,
+            mut f15,
+            mut f16,
+            mut f17,
+            mut f18,
+            mut f19,
+            mut f20,
+            mut f21,
+            mut f22,
+            mut f23,
+            mut f24,
+            mut f25,
+            mut f26,
+            mut f27,
+            mut f28,
+            mut f29,
+            mut f30,
+            mut f31,
+            mut f32,
+            mut f33,
+            mut f34,
+            mut f35,
+            mut f36,
+            mut f37,
+            mut f38,
+            mut f39,
+            mut f40,
+            mut f41,
+            mut f42,
+            mut f43,
+            mut f44,
+            mut f45,
+            mut f46,
+            mut f47,
+            mut f48,
+            mut f49,
+            mut f50,
+            mut f51,
+            mut f52,
+            mut f53,
+            mut f54,
+            mut f55,
+            mut f56,
+            mut f57,
+            mut f58,
+            mut f59,
+            mut f60,
+            mut f61,
+            mut f62,
+            mut f63,
+            mut f64,
+            mut f65,
+            mut f66,
+            mut f67,
+            mut f68,
+            mut f69,
+            mut f70,
+            mut f71,
+            mut f72,
+            mut f73,
+            mut f74,
+            mut f75,
+            mut f76,
+            mut f77,
+            mut f78,
+            mut f79,
+            mut f80,
+            mut f81,
+            mut f82,
+            mut f83,
+            mut f84,
+            mut f85,
+            mut f86,
+            mut f87,
+            mut f88,
+            mut f89,
+            mut f90,
+            mut f91,
+            mut f92,
+            mut f93,
+            mut f94,
+            mut f95,
+            mut f96,
+            mut f97,
+            mut f98,
+            mut f99,
+            mut f100,
+            mut f101,
+            mut f102,
+            mut f103,
+            mut f104,
+            mut f105,
+            mut f106,
+            mut f107,
+            mut f108,
+            mut f109,
+            mut f110,
+            mut f111,
+            mut f112,
+            mut f113,
+            mut f114,
+            mut f115,
+            mut f116,
+            mut f117,
+            mut f118,
+            mut f119,
+            mut f120,
+            mut f121,
+            mut f122,
+            mut f123,
+            mut f124,
+            mut f125,
+            mut f126,
+            mut f127,
+            mut f128,
+            mut f129,
+            mut f130,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = super::runtime::key(&mut map)? {
+            match key.as_str() {
+                "m0" => map.value(&mut f0),
+                "m1" => map.value(&mut f1),
+                "m2" => map.value(&mut f2),
+                "m3" => map.value(&mut f3),
+                "m4" => map.value(&mut f4),
+                "m5" => map.value(&mut f5),
+                "m6" => map.value(&mut f6),
+                "m7" => map.value(&mut f7),
+                "m8" => map.value(&mut f8),
+                "m9" => map.value(&mut f9),
+                "m10" => map.value(&mut f10),
+                "m11" => map.value(&mut f11),
+                "m12" => map.value(&mut f12),
+                "m13" => map.value(&mut f13),
+                "m14" => map.value(&mut f14),
+                "m15" => map.value(&mut f15),
+                "m16" => map.value(&mut f16),
+                "m17" => map.value(&mut f17),
+                "m18" => map.value(&mut f18),
+                "m19" => map.value(&mut f19),
+                "m20" => map.value(&mut f20),
+                "m21" => map.value(&mut f21),
+                "m22" => map.value(&mut f22),
+                "m23" => map.value(&mut f23),
+                "m24" => map.value(&mut f24),
+                "m25" => map.value(&mut f25),
+                "m26" => map.value(&mut f26),
+                "m27" => map.value(&mut f27),
+                "m28" => map.value(&mut f28),
+                "m29" => map.value(&mut f29),
+                "m30" => map.value(&mut f30),
+                "m31" => map.value(&mut f31),
+                "m32" => map.value(&mut f32),
+                "m33" => map.value(&mut f33),
+                "m34" => map.value(&mut f34),
+                "m35" => map.value(&mut f35),
+                "m36" => map.value(&mut f36),
+                "m37" => map.value(&mut f37),
+                "m38" => map.value(&mut f38),
+                "m39" => map.value(&mut f39),
+                "m40" => map.value(&mut f40),
+                "m41" => map.value(&mut f41),
+                "m42" => map.value(&mut f42),
+                "m43" => map.value(&mut f43),
+                "m44" => map.value(&mut f44),
+                "m45" => map.value(&mut f45),
+                "m46" => map.value(&mut f46),
+                "m47" => map.value(&mut f47),
+                "m48" => map.value(&mut f48),
+                "m49" => map.value(&mut f49),
+                "m50" => map.value(&mut f50),
+                "m51" => map.value(&mut f51),
+                "m52" => map.value(&mut f52),
+                "m53" => map.value(&mut f53),
+                "m54" => map.value(&mut f54),
+                "m55" => map.value(&mut f55),
+                "m56" => map.value(&mut f56),
+                "m57" => map.value(&mut f57),
+                "m58" => map.value(&mut f58),
+                "m59" => map.value(&mut f59),
+                "m60" => map.value(&mut f60),
+                "m61" => map.value(&mut f61),
+                "m62" => map.value(&mut f62),
+                "m63" => map.value(&mut f63),
+                "m64" => map.value(&mut f64),
+                "m65" => map.value(&mut f65),
+                "m66" => map.value(&mut f66),
+                "m67" => map.value(&mut f67),
+                "m68" => map.value(&mut f68),
+                "m69" => map.value(&mut f69),
+                "m70" => map.value(&mut f70),
+                "m71" => map.value(&mut f71),
+                "m72" => map.value(&mut f72),
+                "m73" => map.value(&mut f73),
+                "m74" => map.value(&mut f74),
+                "m75" => map.value(&mut f75),
+                "m76" => map.value(&mut f76),
+                "m77" => map.value(&mut f77),
+                "m78" => map.value(&mut f78),
+                "m79" => map.value(&mut f79),
+                "m80" => map.value(&mut f80),
+                "m81" => map.value(&mut f81),
+                "m82" => map.value(&mut f82),
+                "m83" => map.value(&mut f83),
+                "m84" => map.value(&mut f84),
+                "m85" => map.value(&mut f85),
+                "m86" => map.value(&mut f86),
+                "m87" => map.value(&mut f87),
+                "m88" => map.value(&mut f88),
+                "m89" => map.value(&mut f89),
+                "m90" => map.value(&mut f90),
+                "m91" => map.value(&mut f91),
+                "m92" => map.value(&mut f92),
+                "m93" => map.value(&mut f93),
+                "m94" => map.value(&mut f94),
+                "m95" => map.value(&mut f95),
+                "m96" => map.value(&mut f96),
+                "m97" => map.value(&mut f97),
+                "m98" => map.value(&mut f98),
+                "m99" => map.value(&mut f99),
+                "m100" => map.value(&mut f100),
+                "m101" => map.value(&mut f101),
+                "m102" => map.value(&mut f102),
+                "m103" => map.value(&mut f103),
+                "m104" => map.value(&mut f104),
+                "m105" => map.value(&mut f105),
+                "m106" => map.value(&mut f106),
+                "m107" => map.value(&mut f107),
+                "m108" => map.value(&mut f108),
+                "m109" => map.value(&mut f109),
+                "m110" => map.value(&mut f110),
+                "m111" => map.value(&mut f111),
+                "m112" => map.value(&mut f112),
+                "m113" => map.value(&mut f113),
+                "m114" => map.value(&mut f114),
+                "m115" => map.value(&mut f115),
+                "m116" => map.value(&mut f116),
+                "m117" => map.value(&mut f117),
+                "m118" => map.value(&mut f118),
+                "m119" => map.value(&mut f119),
+                "m120" => map.value(&mut f120),
+                "m121" => map.value(&mut f121),
+                "m122" => map.value(&mut f122),
+                "m123" => map.value(&mut f123),
+                "m124" => map.value(&mut f124),
+                "m125" => map.value(&mut f125),
+                "m126" => map.value(&mut f126),
+                "m127" => map.value(&mut f127),
+                "m128" => map.value(&mut f128),
+                "m129" => map.value(&mut f129),
+                "m130" => map.value(&mut f130),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
+        }
+        Ok(Self {
+            m0: f0.required("m0")?,
+            m1: f1.or_null(&mut extra, "m1"),
+            m2: f2.nullable(),
+            m3: f3,
+            m4: f4,
+            m5: f5.or_null(&mut extra, "m5"),
+            m6: f6.required("m6")?,
+            m7: f7.or_null(&mut extra, "m7"),
+            m8: f8.nullable(),
+            m9: f9,
+            m10: f10,
+            m11: f11.or_null(&mut extra, "m11"),
+            m12: f12.required("m12")?,
+            m13: f13.or_null(&mut extra, "m13"),
+            m14: f14.nullable(),
+            m15: f15,
+            m16: f16,
+            m17: f17.or_null(&mut extra, "m17"),
+            m18: f18.required("m18")?,
+            m19: f19.or_null(&mut extra, "m19"),
+            m20: f20.nullable(),
+            m21: f21,
+            m22: f22,
+            m23: f23.or_null(&mut extra, "m23"),
+            m24: f24.required("m24")?,
+            m25: f25.or_null(&mut extra, "m25"),
+            m26: f26.nullable(),
+            m27: f27,
+            m28: f28,
+            m29: f29.or_null(&mut extra, "m29"),
+            m30: f30.required("m30")?,
+            m31: f31.or_null(&mut extra, "m31"),
+            m32: f32.nullable(),
+            m33: f33,
+            m34: f34,
+            m35: f35.or_null(&mut extra, "m35"),
+            m36: f36.required("m36")?,
+            m37: f37.or_null(&mut extra, "m37"),
+            m38: f38.nullable(),
+            m39: f39,
+            m40: f40,
+            m41: f41.or_null(&mut extra, "m41"),
+            m42: f42.required("m42")?,
+            m43: f43.or_null(&mut extra, "m43"),
+            m44: f44.nullable(),
+            m45: f45,
+            m46: f46,
+            m47: f47.or_null(&mut extra, "m47"),
+            m48: f48.required("m48")?,
+            m49: f49.or_null(&mut extra, "m49"),
+            m50: f50.nullable(),
+            m51: f51,
+            m52: f52,
+            m53: f53.or_null(&mut extra, "m53"),
+            m54: f54.required("m54")?,
+            m55: f55.or_null(&mut extra, "m55"),
+            m56: f56.nullable(),
+            m57: f57,
+            m58: f58,
+            m59: f59.or_null(&mut extra, "m59"),
+            m60: f60.required("m60")?,
+            m61: f61.or_null(&mut extra, "m61"),
+            m62: f62.nullable(),
+            m63: f63,
+            m64: f64,
+            m65: f65.or_null(&mut extra, "m65"),
+            m66: f66.required("m66")?,
+            m67: f67.or_null(&mut extra, "m67"),
+            m68: f68.nullable(),
+            m69: f69,
+            m70: f70,
+            m71: f71.or_null(&mut extra, "m71"),
+            m72: f72.required("m72")?,
+            m73: f73.or_null(&mut extra, "m73"),
+            m74: f74.nullable(),
+            m75: f75,
+            m76: f76,
+            m77: f77.or_null(&mut extra, "m77"),
+            m78: f78.required("m78")?,
+            m79: f79.or_null(&mut extra, "m79"),
+            m80: f80.nullable(),
+            m81: f81,
+            m82: f82,
+            m83: f83.or_null(&mut extra, "m83"),
+            m84: f84.required("m84")?,
+            m85: f85.or_null(&mut extra, "m85"),
+            m86: f86.nullable(),
+            m87: f87,
+            m88: f88,
+            m89: f89.or_null(&mut extra, "m89"),
+            m90: f90.required("m90")?,
+            m91: f91.or_null(&mut extra, "m91"),
+            m92: f92.nullable(),
+            m93: f93,
+            m94: f94,
+            m95: f95.or_null(&mut extra, "m95"),
+            m96: f96.required("m96")?,
+            m97: f97.or_null(&mut extra, "m97"),
+            m98: f98.nullable(),
+            m99: f99,
+            m100: f100,
+            m101: f101.or_null(&mut extra, "m101"),
+            m102: f102.required("m102")?,
+            m103: f103.or_null(&mut extra, "m103"),
+            m104: f104.nullable(),
+            m105: f105,
+            m106: f106,
+            m107: f107.or_null(&mut extra, "m107"),
+            m108: f108.required("m108")?,
+            m109: f109.or_null(&mut extra, "m109"),
+            m110: f110.nullable(),
+            m111: f111,
+            m112: f112,
+            m113: f113.or_null(&mut extra, "m113"),
+            m114: f114.required("m114")?,
+            m115: f115.or_null(&mut extra, "m115"),
+            m116: f116.nullable(),
+            m117: f117,
+            m118: f118,
+            m119: f119.or_null(&mut extra, "m119"),
+            m120: f120.required("m120")?,
+            m121: f121.or_null(&mut extra, "m121"),
+            m122: f122.nullable(),
+            m123: f123,
+            m124: f124,
+            m125: f125.or_null(&mut extra, "m125"),
+            m126: f126.required("m126")?,
+            m127: f127.or_null(&mut extra, "m127"),
+            m128: f128.nullable(),
+            m129: f129,
+            m130: f130,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WideOpen {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
+}
+
+impl WideOpen {
+    /// A value with the required members, in this order: `m0`, `m6`, `m12`, `m18`, `m24`,
+    /// `m30`, `m36`, `m42`, `m48`, `m54`, `m60`, `m66`, `m72`, `m78`, `m84`, `m90`, `m96`,
+    /// `m102`, `m108`, `m114`, `m120`, `m126`. The others are unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        m0: impl Into<String>,
+        m6: impl Into<String>,
+        m12: impl Into<String>,
+        m18: impl Into<String>,
+        m24: impl Into<String>,
+        m30: impl Into<String>,
+        m36: impl Into<String>,
+        m42: impl Into<String>,
+        m48: impl Into<String>,
+        m54: impl Into<String>,
+        m60: impl Into<String>,
+        m66: impl Into<String>,
+        m72: impl Into<String>,
+        m78: impl Into<String>,
+        m84: impl Into<String>,
+        m90: impl Into<String>,
+        m96: impl Into<String>,
+        m102: impl Into<String>,
+        m108: impl Into<String>,
+        m114: impl Into<String>,
+        m120: impl Into<String>,
+        m126: impl Into<String>,
+    ) -> Self {
+        Self {
+            m0: m0.into(),
+            m1: None,
+            m2: None,
+            m3: None,
+            m4: None,
+            m5: None,
+            m6: m6.into(),
+            m7: None,
+            m8: None,
+            m9: None,
+            m10: None,
+            m11: None,
+            m12: m12.into(),
+            m13: None,
+            m14: None,
+            m15: None,
+            m16: None,
+            m17: None,
+            m18: m18.into(),
+            m19: None,
+            m20: None,
+            m21: None,
+            m22: None,
+            m23: None,
+            m24: m24.into(),
+            m25: None,
+            m26: None,
+            m27: None,
+            m28: None,
+            m29: None,
+            m30: m30.into(),
+            m31: None,
+            m32: None,
+            m33: None,
+            m34: None,
+            m35: None,
+            m36: m36.into(),
+            m37: None,
+            m38: None,
+            m39: None,
+            m40: None,
+            m41: None,
+            m42: m42.into(),
+            m43: None,
+            m44: None,
+            m45: None,
+            m46: None,
+            m47: None,
+            m48: m48.into(),
+            m49: None,
+            m50: None,
+            m51: None,
+            m52: None,
+            m53: None,
+            m54: m54.into(),
+            m55: None,
+            m56: None,
+            m57: None,
+            m58: None,
+            m59: None,
+            m60: m60.into(),
+            m61: None,
+            m62: None,
+            m63: None,
+            m64: None,
+            m65: None,
+            m66: m66.into(),
+            m67: None,
+            m68: None,
+            m69: None,
+            m70: None,
+            m71: None,
+            m72: m72.into(),
+            m73: None,
+            m74: None,
+            m75: None,
+            m76: None,
+            m77: None,
+            m78: m78.into(),
+            m79: None,
+            m80: None,
+            m81: None,
+            m82: None,
+            m83: None,
+            m84: m84.into(),
+            m85: None,
+            m86: None,
+            m87: None,
+            m88: None,
+            m89: None,
+            m90: m90.into(),
+            m91: None,
+            m92: None,
+            m93: None,
+            m94: None,
+            m95: None,
+            m96: m96.into(),
+            m97: None,
+            m98: None,
+            m99: None,
+            m100: None,
+            m101: None,
+            m102: m102.into(),
+            m103: None,
+            m104: None,
+            m105: None,
+            m106: None,
+            m107: None,
+            m108: m108.into(),
+            m109: None,
+            m110: None,
+            m111: None,
+            m112: None,
+            m113: None,
+            m114: m114.into(),
+            m115: None,
+            m116: None,
+            m117: None,
+            m118: None,
+            m119: None,
+            m120: m120.into(),
+            m121: None,
+            m122: None,
+            m123: None,
+            m124: None,
+            m125: None,
+            m126: m126.into(),
+            m127: None,
+            m128: None,
+            m129: None,
+            m130: None,
+            extra: Default::default(),
+        }
+    }
+}
+
+/// As `WideOpen`, its other members integers: a `null` sent for an optional member has
+/// nowhere to be kept, and reads as absent.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct WideTyped {
+    /// The `m0` member.
+    pub m0: String,
+    /// The `m1` member.
+    pub m1: Option<i64>,
+    /// The `m2` member.
+    pub m2: Option<String>,
+    /// The `m3` member.
+    pub m3: Option<Option<bool>>,
+    /// The `m4` member.
+    pub m4: Option<serde_json::Value>,
+    /// The `m5` member.
+    pub m5: Option<Vec<String>>,
+    /// The `m6` member.
+    pub m6: String,
+    /// The `m7` member.
+    pub m7: Option<i64>,
+    /// The `m8` member.
+    pub m8: Option<String>,
+    /// The `m9` member.
+    pub m9: Option<Option<bool>>,
+    /// The `m10` member.
+    pub m10: Option<serde_json::Value>,
+    /// The `m11` member.
+    pub m11: Option<Vec<String>>,
+    /// The `m12` member.
+    pub m12: String,
+    /// The `m13` member.
+    pub m13: Option<i64>,
+    /// The `m14` member.
+    pub m14: Option<String>,
+    /// The `m15` member.
+    pub m15: Option<Option<bool>>,
+    /// The `m16` member.
+    pub m16: Option<serde_json::Value>,
+    /// The `m17` member.
+    pub m17: Option<Vec<String>>,
+    /// The `m18` member.
+    pub m18: String,
+    /// The `m19` member.
+    pub m19: Option<i64>,
+    /// The `m20` member.
+    pub m20: Option<String>,
+    /// The `m21` member.
+    pub m21: Option<Option<bool>>,
+    /// The `m22` member.
+    pub m22: Option<serde_json::Value>,
+    /// The `m23` member.
+    pub m23: Option<Vec<String>>,
+    /// The `m24` member.
+    pub m24: String,
+    /// The `m25` member.
+    pub m25: Option<i64>,
+    /// The `m26` member.
+    pub m26: Option<String>,
+    /// The `m27` member.
+    pub m27: Option<Option<bool>>,
+    /// The `m28` member.
+    pub m28: Option<serde_json::Value>,
+    /// The `m29` member.
+    pub m29: Option<Vec<String>>,
+    /// The `m30` member.
+    pub m30: String,
+    /// The `m31` member.
+    pub m31: Option<i64>,
+    /// The `m32` member.
+    pub m32: Option<String>,
+    /// The `m33` member.
+    pub m33: Option<Option<bool>>,
+    /// The `m34` member.
+    pub m34: Option<serde_json::Value>,
+    /// The `m35` member.
+    pub m35: Option<Vec<String>>,
+    /// The `m36` member.
+    pub m36: String,
+    /// The `m37` member.
+    pub m37: Option<i64>,
+    /// The `m38` member.
+    pub m38: Option<String>,
+    /// The `m39` member.
+    pub m39: Option<Option<bool>>,
+    /// The `m40` member.
+    pub m40: Option<serde_json::Value>,
+    /// The `m41` member.
+    pub m41: Option<Vec<String>>,
+    /// The `m42` member.
+    pub m42: String,
+    /// The `m43` member.
+    pub m43: Option<i64>,
+    /// The `m44` member.
+    pub m44: Option<String>,
+    /// The `m45` member.
+    pub m45: Option<Option<bool>>,
+    /// The `m46` member.
+    pub m46: Option<serde_json::Value>,
+    /// The `m47` member.
+    pub m47: Option<Vec<String>>,
+    /// The `m48` member.
+    pub m48: String,
+    /// The `m49` member.
+    pub m49: Option<i64>,
+    /// The `m50` member.
+    pub m50: Option<String>,
+    /// The `m51` member.
+    pub m51: Option<Option<bool>>,
+    /// The `m52` member.
+    pub m52: Option<serde_json::Value>,
+    /// The `m53` member.
+    pub m53: Option<Vec<String>>,
+    /// The `m54` member.
+    pub m54: String,
+    /// The `m55` member.
+    pub m55: Option<i64>,
+    /// The `m56` member.
+    pub m56: Option<String>,
+    /// The `m57` member.
+    pub m57: Option<Option<bool>>,
+    /// The `m58` member.
+    pub m58: Option<serde_json::Value>,
+    /// The `m59` member.
+    pub m59: Option<Vec<String>>,
+    /// The `m60` member.
+    pub m60: String,
+    /// The `m61` member.
+    pub m61: Option<i64>,
+    /// The `m62` member.
+    pub m62: Option<String>,
+    /// The `m63` member.
+    pub m63: Option<Option<bool>>,
+    /// The `m64` member.
+    pub m64: Option<serde_json::Value>,
+    /// The `m65` member.
+    pub m65: Option<Vec<String>>,
+    /// The `m66` member.
+    pub m66: String,
+    /// The `m67` member.
+    pub m67: Option<i64>,
+    /// The `m68` member.
+    pub m68: Option<String>,
+    /// The `m69` member.
+    pub m69: Option<Option<bool>>,
+    /// The `m70` member.
+    pub m70: Option<serde_json::Value>,
+    /// The `m71` member.
+    pub m71: Option<Vec<String>>,
+    /// The `m72` member.
+    pub m72: String,
+    /// The `m73` member.
+    pub m73: Option<i64>,
+    /// The `m74` member.
+    pub m74: Option<String>,
+    /// The `m75` member.
+    pub m75: Option<Option<bool>>,
+    /// The `m76` member.
+    pub m76: Option<serde_json::Value>,
+    /// The `m77` member.
+    pub m77: Option<Vec<String>>,
+    /// The `m78` member.
+    pub m78: String,
+    /// The `m79` member.
+    pub m79: Option<i64>,
+    /// The `m80` member.
+    pub m80: Option<String>,
+    /// The `m81` member.
+    pub m81: Option<Option<bool>>,
+    /// The `m82` member.
+    pub m82: Option<serde_json::Value>,
+    /// The `m83` member.
+    pub m83: Option<Vec<String>>,
+    /// The `m84` member.
+    pub m84: String,
+    /// The `m85` member.
+    pub m85: Option<i64>,
+    /// The `m86` member.
+    pub m86: Option<String>,
+    /// The `m87` member.
+    pub m87: Option<Option<bool>>,
+    /// The `m88` member.
+    pub m88: Option<serde_json::Value>,
+    /// The `m89` member.
+    pub m89: Option<Vec<String>>,
+    /// The `m90` member.
+    pub m90: String,
+    /// The `m91` member.
+    pub m91: Option<i64>,
+    /// The `m92` member.
+    pub m92: Option<String>,
+    /// The `m93` member.
+    pub m93: Option<Option<bool>>,
+    /// The `m94` member.
+    pub m94: Option<serde_json::Value>,
+    /// The `m95` member.
+    pub m95: Option<Vec<String>>,
+    /// The `m96` member.
+    pub m96: String,
+    /// The `m97` member.
+    pub m97: Option<i64>,
+    /// The `m98` member.
+    pub m98: Option<String>,
+    /// The `m99` member.
+    pub m99: Option<Option<bool>>,
+    /// The `m100` member.
+    pub m100: Option<serde_json::Value>,
+    /// The `m101` member.
+    pub m101: Option<Vec<String>>,
+    /// The `m102` member.
+    pub m102: String,
+    /// The `m103` member.
+    pub m103: Option<i64>,
+    /// The `m104` member.
+    pub m104: Option<String>,
+    /// The `m105` member.
+    pub m105: Option<Option<bool>>,
+    /// The `m106` member.
+    pub m106: Option<serde_json::Value>,
+    /// The `m107` member.
+    pub m107: Option<Vec<String>>,
+    /// The `m108` member.
+    pub m108: String,
+    /// The `m109` member.
+    pub m109: Option<i64>,
+    /// The `m110` member.
+    pub m110: Option<String>,
+    /// The `m111` member.
+    pub m111: Option<Option<bool>>,
+    /// The `m112` member.
+    pub m112: Option<serde_json::Value>,
+    /// The `m113` member.
+    pub m113: Option<Vec<String>>,
+    /// The `m114` member.
+    pub m114: String,
+    /// The `m115` member.
+    pub m115: Option<i64>,
+    /// The `m116` member.
+    pub m116: Option<String>,
+    /// The `m117` member.
+    pub m117: Option<Option<bool>>,
+    /// The `m118` member.
+    pub m118: Option<serde_json::Value>,
+    /// The `m119` member.
+    pub m119: Option<Vec<String>>,
+    /// The `m120` member.
+    pub m120: String,
+    /// The `m121` member.
+    pub m121: Option<i64>,
+    /// The `m122` member.
+    pub m122: Option<String>,
+    /// The `m123` member.
+    pub m123: Option<Option<bool>>,
+    /// The `m124` member.
+    pub m124: Option<serde_json::Value>,
+    /// The `m125` member.
+    pub m125: Option<Vec<String>>,
+    /// The `m126` member.
+    pub m126: String,
+    /// The `m127` member.
+    pub m127: Option<i64>,
+    /// The `m128` member.
+    pub m128: Option<String>,
+    /// The `m129` member.
+    pub m129: Option<Option<bool>>,
+    /// The `m130` member.
+    pub m130: Option<serde_json::Value>,
+    /// Members the API description does not list, kept so that nothing the
+    /// server sends is lost and a value serialises back unchanged.
+    pub extra: std::collections::BTreeMap<String, i64>,
+}
+
+impl serde::Serialize for WideTyped {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = super::runtime::Members::new(serializer);
+        map.value("m0", &self.m0);
+        map.member("m1", &self.m1, &self.extra);
+        map.value("m2", &self.m2);
+        map.member("m3", &self.m3, &self.extra);
+        map.member("m4", &self.m4, &self.extra);
+        map.member("m5", &self.m5, &self.extra);
+        map.value("m6", &self.m6);
+        map.member("m7", &self.m7, &self.extra);
+        map.value("m8", &self.m8);
+        map.member("m9", &self.m9, &self.extra);
+        map.member("m10", &self.m10, &self.extra);
+        map.member("m11", &self.m11, &self.extra);
+        map.value("m12", &self.m12);
+        map.member("m13", &self.m13, &self.extra);
+        map.value("m14", &self.m14);
+        map.member("m15", &self.m15, &self.extra);
+        map.member("m16", &self.m16, &self.extra);
+        map.member("m17", &self.m17, &self.extra);
+        map.value("m18", &self.m18);
+        map.member("m19", &self.m19, &self.extra);
+        map.value("m20", &self.m20);
+        map.member("m21", &self.m21, &self.extra);
+        map.member("m22", &self.m22, &self.extra);
+        map.member("m23", &self.m23, &self.extra);
+        map.value("m24", &self.m24);
+        map.member("m25", &self.m25, &self.extra);
+        map.value("m26", &self.m26);
+        map.member("m27", &self.m27, &self.extra);
+        map.member("m28", &self.m28, &self.extra);
+        map.member("m29", &self.m29, &self.extra);
+        map.value("m30", &self.m30);
+        map.member("m31", &self.m31, &self.extra);
+        map.value("m32", &self.m32);
+        map.member("m33", &self.m33, &self.extra);
+        map.member("m34", &self.m34, &self.extra);
+        map.member("m35", &self.m35, &self.extra);
+        map.value("m36", &self.m36);
+        map.member("m37", &self.m37, &self.extra);
+        map.value("m38", &self.m38);
+        map.member("m39", &self.m39, &self.extra);
+        map.member("m40", &self.m40, &self.extra);
+        map.member("m41", &self.m41, &self.extra);
+        map.value("m42", &self.m42);
+        map.member("m43", &self.m43, &self.extra);
+        map.value("m44", &self.m44);
+        map.member("m45", &self.m45, &self.extra);
+        map.member("m46", &self.m46, &self.extra);
+        map.member("m47", &self.m47, &self.extra);
+        map.value("m48", &self.m48);
+        map.member("m49", &self.m49, &self.extra);
+        map.value("m50", &self.m50);
+        map.member("m51", &self.m51, &self.extra);
+        map.member("m52", &self.m52, &self.extra);
+        map.member("m53", &self.m53, &self.extra);
+        map.value("m54", &self.m54);
+        map.member("m55", &self.m55, &self.extra);
+        map.value("m56", &self.m56);
+        map.member("m57", &self.m57, &self.extra);
+        map.member("m58", &self.m58, &self.extra);
+        map.member("m59", &self.m59, &self.extra);
+        map.value("m60", &self.m60);
+        map.member("m61", &self.m61, &self.extra);
+        map.value("m62", &self.m62);
+        map.member("m63", &self.m63, &self.extra);
+        map.member("m64", &self.m64, &self.extra);
+        map.member("m65", &self.m65, &self.extra);
+        map.value("m66", &self.m66);
+        map.member("m67", &self.m67, &self.extra);
+        map.value("m68", &self.m68);
+        map.member("m69", &self.m69, &self.extra);
+        map.member("m70", &self.m70, &self.extra);
+        map.member("m71", &self.m71, &self.extra);
+        map.value("m72", &self.m72);
+        map.member("m73", &self.m73, &self.extra);
+        map.value("m74", &self.m74);
+        map.member("m75", &self.m75, &self.extra);
+        map.member("m76", &self.m76, &self.extra);
+        map.member("m77", &self.m77, &self.extra);
+        map.value("m78", &self.m78);
+        map.member("m79", &self.m79, &self.extra);
+        map.value("m80", &self.m80);
+        map.member("m81", &self.m81, &self.extra);
+        map.member("m82", &self.m82, &self.extra);
+        map.member("m83", &self.m83, &self.extra);
+        map.value("m84", &self.m84);
+        map.member("m85", &self.m85, &self.extra);
+        map.value("m86", &self.m86);
+        map.member("m87", &self.m87, &self.extra);
+        map.member("m88", &self.m88, &self.extra);
+        map.member("m89", &self.m89, &self.extra);
+        map.value("m90", &self.m90);
+        map.member("m91", &self.m91, &self.extra);
+        map.value("m92", &self.m92);
+        map.member("m93", &self.m93, &self.extra);
+        map.member("m94", &self.m94, &self.extra);
+        map.member("m95", &self.m95, &self.extra);
+        map.value("m96", &self.m96);
+        map.member("m97", &self.m97, &self.extra);
+        map.value("m98", &self.m98);
+        map.member("m99", &self.m99, &self.extra);
+        map.member("m100", &self.m100, &self.extra);
+        map.member("m101", &self.m101, &self.extra);
+        map.value("m102", &self.m102);
+        map.member("m103", &self.m103, &self.extra);
+        map.value("m104", &self.m104);
+        map.member("m105", &self.m105, &self.extra);
+        map.member("m106", &self.m106, &self.extra);
+        map.member("m107", &self.m107, &self.extra);
+        map.value("m108", &self.m108);
+        map.member("m109", &self.m109, &self.extra);
+        map.value("m110", &self.m110);
+        map.member("m111", &self.m111, &self.extra);
+        map.member("m112", &self.m112, &self.extra);
+        map.member("m113", &self.m113, &self.extra);
+        map.value("m114", &self.m114);
+        map.member("m115", &self.m115, &self.extra);
+        map.value("m116", &self.m116);
+        map.member("m117", &self.m117, &self.extra);
+        map.member("m118", &self.m118, &self.extra);
+        map.member("m119", &self.m119, &self.extra);
+        map.value("m120", &self.m120);
+        map.member("m121", &self.m121, &self.extra);
+        map.value("m122", &self.m122);
+        map.member("m123", &self.m123, &self.extra);
+        map.member("m124", &self.m124, &self.extra);
+        map.member("m125", &self.m125, &self.extra);
+        map.value("m126", &self.m126);
+        map.member("m127", &self.m127, &self.extra);
+        map.value("m128", &self.m128);
+        map.member("m129", &self.m129, &self.extra);
+        map.member("m130", &self.m130, &self.extra);
+        map.rest(
+            &self.extra,
+            &[
+                "m1",
+                "m10",
+                "m100",
+                "m101",
+                "m103",
+                "m105",
+                "m106",
+                "m107",
+                "m109",
+                "m11",
+                "m111",
+                "m112",
+                "m113",
+                "m115",
+                "m117",
+                "m118",
+                "m119",
+                "m121",
+                "m123",
+                "m124",
+                "m125",
+                "m127",
+                "m129",
+                "m13",
+                "m130",
+                "m15",
+                "m16",
+                "m17",
+                "m19",
+                "m21",
+                "m22",
+                "m23",
+                "m25",
+                "m27",
+                "m28",
+                "m29",
+                "m3",
+                "m31",
+                "m33",
+                "m34",
+                "m35",
+                "m37",
+                "m39",
+                "m4",
+                "m40",
+                "m41",
+                "m43",
+                "m45",
+                "m46",
+                "m47",
+                "m49",
+                "m5",
+                "m51",
+                "m52",
+                "m53",
+                "m55",
+                "m57",
+                "m58",
+                "m59",
+                "m61",
+                "m63",
+                "m64",
+                "m65",
+                "m67",
+                "m69",
+                "m7",
+                "m70",
+                "m71",
+                "m73",
+                "m75",
+                "m76",
+                "m77",
+                "m79",
+                "m81",
+                "m82",
+                "m83",
+                "m85",
+                "m87",
+                "m88",
+                "m89",
+                "m9",
+                "m91",
+                "m93",
+                "m94",
+                "m95",
+                "m97",
+                "m99",
+            ],
+        );
+        map.end()
+    }
+}
+
+impl super::runtime::Object for WideTyped {
+    const NAME: &'static str = "WideTyped";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        #[allow(unused_imports)]
+        use super::runtime::{NullSlot as _, ReadMembers as _, Slot as _};
+        let (
+            mut f0,
+            mut f1,
+            mut f2,
+            mut f3,
+            mut f4,
+            mut f5,
+            mut f6,
+            mut f7,
+            mut f8,
+            mut f9,
+            mut f10,
+            mut f11,
+            mut f12,
+            mut f13,
+            mut f14,
+            mut f15,
+            mut f16,
+            mut f17,
+            mut f18,
+            mut f19,
+            mut f20,
+            mut f21,
+            mut f22,
+            mut f23,
+            mut f24,
+            mut f25,
+            mut f26,
+            mut f27,
+            mut f28,
+            mut f29,
+            mut f30,
+            mut f31,
+            mut f32,
+            mut f33,
+            mut f34,
+            mut f35,
+            mut f36,
+            mut f37,
+            mut f38,
+            mut f39,
+            mut f40,
+            mut f41,
+            mut f42,
+            mut f43,
+            mut f44,
+            mut f45,
+            mut f46,
+            mut f47,
+            mut f48,
+            mut f49,
+            mut f50,
+            mut f51,
+            mut f52,
+            mut f53,
+            mut f54,
+            mut f55,
+            mut f56,
+            mut f57,
+            mut f58,
+            mut f59,
+            mut f60,
+            mut f61,
+            mut f62,
+            mut f63,
+            mut f64,
+            mut f65,
+            mut f66,
+            mut f67,
+            mut f68,
+            mut f69,
+            mut f70,
+            mut f71,
+            mut f72,
+            mut f73,
+            mut f74,
+            mut f75,
+            mut f76,
+            mut f77,
+            mut f78,
+            mut f79,
+            mut f80,
+            mut f81,
+            mut f82,
+            mut f83,
+            mut f84,
+            mut f85,
+            mut f86,
+            mut f87,
+            mut f88,
+            mut f89,
+            mut f90,
+            mut f91,
+            mut f92,
+            mut f93,
+            mut f94,
+            mut f95,
+            mut f96,
+            mut f97,
+            mut f98,
+            mut f99,
+            mut f100,
+            mut f101,
+            mut f102,
+            mut f103,
+            mut f104,
+            mut f105,
+            mut f106,
+            mut f107,
+            mut f108,
+            mut f109,
+            mut f110,
+            mut f111,
+            mut f112,
+            mut f113,
+            mut f114,
+            mut f115,
+            mut f116,
+            mut f117,
+            mut f118,
+            mut f119,
+            mut f120,
+            mut f121,
+            mut f122,
+            mut f123,
+            mut f124,
+            mut f125,
+            mut f126,
+            mut f127,
+            mut f128,
+            mut f129,
+            mut f130,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(key) = super::runtime::key(&mut map)? {
+            match key.as_str() {
+                "m0" => map.value(&mut f0),
+                "m1" => map.optional(&mut f1),
+                "m2" => map.value(&mut f2),
+                "m3" => map.value(&mut f3),
+                "m4" => map.value(&mut f4),
+                "m5" => map.optional(&mut f5),
+                "m6" => map.value(&mut f6),
+                "m7" => map.optional(&mut f7),
+                "m8" => map.value(&mut f8),
+                "m9" => map.value(&mut f9),
+                "m10" => map.value(&mut f10),
+                "m11" => map.optional(&mut f11),
+                "m12" => map.value(&mut f12),
+                "m13" => map.optional(&mut f13),
+                "m14" => map.value(&mut f14),
+                "m15" => map.value(&mut f15),
+                "m16" => map.value(&mut f16),
+                "m17" => map.optional(&mut f17),
+                "m18" => map.value(&mut f18),
+                "m19" => map.optional(&mut f19),
+                "m20" => map.value(&mut f20),
+                "m21" => map.value(&mut f21),
+                "m22" => map.value(&mut f22),
+                "m23" => map.optional(&mut f23),
+                "m24" => map.value(&mut f24),
+                "m25" => map.optional(&mut f25),
+                "m26" => map.value(&mut f26),
+                "m27" => map.value(&mut f27),
+                "m28" => map.value(&mut f28),
+                "m29" => map.optional(&mut f29),
+                "m30" => map.value(&mut f30),
+                "m31" => map.optional(&mut f31),
+                "m32" => map.value(&mut f32),
+                "m33" => map.value(&mut f33),
+                "m34" => map.value(&mut f34),
+                "m35" => map.optional(&mut f35),
+                "m36" => map.value(&mut f36),
+                "m37" => map.optional(&mut f37),
+                "m38" => map.value(&mut f38),
+                "m39" => map.value(&mut f39),
+                "m40" => map.value(&mut f40),
+                "m41" => map.optional(&mut f41),
+                "m42" => map.value(&mut f42),
+                "m43" => map.optional(&mut f43),
+                "m44" => map.value(&mut f44),
+                "m45" => map.value(&mut f45),
+                "m46" => map.value(&mut f46),
+                "m47" => map.optional(&mut f47),
+                "m48" => map.value(&mut f48),
+                "m49" => map.optional(&mut f49),
+                "m50" => map.value(&mut f50),
+                "m51" => map.value(&mut f51),
+                "m52" => map.value(&mut f52),
+                "m53" => map.optional(&mut f53),
+                "m54" => map.value(&mut f54),
+                "m55" => map.optional(&mut f55),
+                "m56" => map.value(&mut f56),
+                "m57" => map.value(&mut f57),
+                "m58" => map.value(&mut f58),
+                "m59" => map.optional(&mut f59),
+                "m60" => map.value(&mut f60),
+                "m61" => map.optional(&mut f61),
+                "m62" => map.value(&mut f62),
+                "m63" => map.value(&mut f63),
+                "m64" => map.value(&mut f64),
+                "m65" => map.optional(&mut f65),
+                "m66" => map.value(&mut f66),
+                "m67" => map.optional(&mut f67),
+                "m68" => map.value(&mut f68),
+                "m69" => map.value(&mut f69),
+                "m70" => map.value(&mut f70),
+                "m71" => map.optional(&mut f71),
+                "m72" => map.value(&mut f72),
+                "m73" => map.optional(&mut f73),
+                "m74" => map.value(&mut f74),
+                "m75" => map.value(&mut f75),
+                "m76" => map.value(&mut f76),
+                "m77" => map.optional(&mut f77),
+                "m78" => map.value(&mut f78),
+                "m79" => map.optional(&mut f79),
+                "m80" => map.value(&mut f80),
+                "m81" => map.value(&mut f81),
+                "m82" => map.value(&mut f82),
+                "m83" => map.optional(&mut f83),
+                "m84" => map.value(&mut f84),
+                "m85" => map.optional(&mut f85),
+                "m86" => map.value(&mut f86),
+                "m87" => map.value(&mut f87),
+                "m88" => map.value(&mut f88),
+                "m89" => map.optional(&mut f89),
+                "m90" => map.value(&mut f90),
+                "m91" => map.optional(&mut f91),
+                "m92" => map.value(&mut f92),
+                "m93" => map.value(&mut f93),
+                "m94" => map.value(&mut f94),
+                "m95" => map.optional(&mut f95),
+                "m96" => map.value(&mut f96),
+                "m97" => map.optional(&mut f97),
+                "m98" => map.value(&mut f98),
+                "m99" => map.value(&mut f99),
+                "m100" => map.value(&mut f100),
+                "m101" => map.optional(&mut f101),
+                "m102" => map.value(&mut f102),
+                "m103" => map.optional(&mut f103),
+                "m104" => map.value(&mut f104),
+                "m105" => map.value(&mut f105),
+                "m106" => map.value(&mut f106),
+                "m107" => map.optional(&mut f107),
+                "m108" => map.value(&mut f108),
+                "m109" => map.optional(&mut f109),
+                "m110" => map.value(&mut f110),
+                "m111" => map.value(&mut f111),
+                "m112" => map.value(&mut f112),
+                "m113" => map.optional(&mut f113),
+                "m114" => map.value(&mut f114),
+                "m115" => map.optional(&mut f115),
+                "m116" => map.value(&mut f116),
+                "m117" => map.value(&mut f117),
+                "m118" => map.value(&mut f118),
+                "m119" => map.optional(&mut f119),
+                "m120" => map.value(&mut f120),
+                "m121" => map.optional(&mut f121),
+                "m122" => map.value(&mut f122),
+                "m123" => map.value(&mut f123),
+                "m124" => map.value(&mut f124),
+                "m125" => map.optional(&mut f125),
+                "m126" => map.value(&mut f126),
+                "m127" => map.optional(&mut f127),
+                "m128" => map.value(&mut f128),
+                "m129" => map.value(&mut f129),
+                "m130" => map.value(&mut f130),
+                _ => super::runtime::additional(&mut map, &mut extra, key),
+            }?;
+        }
+        Ok(Self {
+            m0: f0.required("m0")?,
+            m1: f1,
+            m2: f2.nullable(),
+            m3: f3,
+            m4: f4,
+            m5: f5,
+            m6: f6.required("m6")?,
+            m7: f7,
+            m8: f8.nullable(),
+            m9: f9,
+            m10: f10,
+            m11: f11,
+            m12: f12.required("m12")?,
+            m13: f13,
+            m14: f14.nullable(),
+            m15: f15,
+            m16: f16,
+            m17: f17,
+            m18: f18.required("m18")?,
+            m19: f19,
+            m20: f20.nullable(),
+            m21: f21,
+            m22: f22,
+            m23: f23,
+            m24: f24.required("m24")?,
+            m25: f25,
+            m26: f26.nullable(),
+            m27: f27,
+            m28: f28,
+            m29: f29,
+            m30: f30.required("m30")?,
+            m31: f31,
+            m32: f32.nullable(),
+            m33: f33,
+            m34: f34,
+            m35: f35,
+            m36: f36.required("m36")?,
+            m37: f37,
+            m38: f38.nullable(),
+            m39: f39,
+            m40: f40,
+            m41: f41,
+            m42: f42.required("m42")?,
+            m43: f43,
+            m44: f44.nullable(),
+            m45: f45,
+            m46: f46,
+            m47: f47,
+            m48: f48.required("m48")?,
+            m49: f49,
+            m50: f50.nullable(),
+            m51: f51,
+            m52: f52,
+            m53: f53,
+            m54: f54.required("m54")?,
+            m55: f55,
+            m56: f56.nullable(),
+            m57: f57,
+            m58: f58,
+            m59: f59,
+            m60: f60.required("m60")?,
+            m61: f61,
+            m62: f62.nullable(),
+            m63: f63,
+            m64: f64,
+            m65: f65,
+            m66: f66.required("m66")?,
+            m67: f67,
+            m68: f68.nullable(),
+            m69: f69,
+            m70: f70,
+            m71: f71,
+            m72: f72.required("m72")?,
+            m73: f73,
+            m74: f74.nullable(),
+            m75: f75,
+            m76: f76,
+            m77: f77,
+            m78: f78.required("m78")?,
+            m79: f79,
+            m80: f80.nullable(),
+            m81: f81,
+            m82: f82,
+            m83: f83,
+            m84: f84.required("m84")?,
+            m85: f85,
+            m86: f86.nullable(),
+            m87: f87,
+            m88: f88,
+            m89: f89,
+            m90: f90.required("m90")?,
+            m91: f91,
+            m92: f92.nullable(),
+            m93: f93,
+            m94: f94,
+            m95: f95,
+            m96: f96.required("m96")?,
+            m97: f97,
+            m98: f98.nullable(),
+            m99: f99,
+            m100: f100,
+            m101: f101,
+            m102: f102.required("m102")?,
+            m103: f103,
+            m104: f104.nullable(),
+            m105: f105,
+            m106: f106,
+            m107: f107,
+            m108: f108.required("m108")?,
+            m109: f109,
+            m110: f110.nullable(),
+            m111: f111,
+            m112: f112,
+            m113: f113,
+            m114: f114.required("m114")?,
+            m115: f115,
+            m116: f116.nullable(),
+            m117: f117,
+            m118: f118,
+            m119: f119,
+            m120: f120.required("m120")?,
+            m121: f121,
+            m122: f122.nullable(),
+            m123: f123,
+            m124: f124,
+            m125: f125,
+            m126: f126.required("m126")?,
+            m127: f127,
+            m128: f128.nullable(),
+            m129: f129,
+            m130: f130,
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WideTyped {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
+}
+
+impl WideTyped {
+    /// A value with the required members, in this order: `m0`, `m6`, `m12`, `m18`, `m24`,
+    /// `m30`, `m36`, `m42`, `m48`, `m54`, `m60`, `m66`, `m72`, `m78`, `m84`, `m90`, `m96`,
+    /// `m102`, `m108`, `m114`, `m120`, `m126`. The others are unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        m0: impl Into<String>,
+        m6: impl Into<String>,
+        m12: impl Into<String>,
+        m18: impl Into<String>,
+        m24: impl Into<String>,
+        m30: impl Into<String>,
+        m36: impl Into<String>,
+        m42: impl Into<String>,
+        m48: impl Into<String>,
+        m54: impl Into<String>,
+        m60: impl Into<String>,
+        m66: impl Into<String>,
+        m72: impl Into<String>,
+        m78: impl Into<String>,
+        m84: impl Into<String>,
+        m90: impl Into<String>,
+        m96: impl Into<String>,
+        m102: impl Into<String>,
+        m108: impl Into<String>,
+        m114: impl Into<String>,
+        m120: impl Into<String>,
+        m126: impl Into<String>,
+    ) -> Self {
+        Self {
+            m0: m0.into(),
+            m1: None,
+            m2: None,
+            m3: None,
+            m4: None,
+            m5: None,
+            m6: m6.into(),
+            m7: None,
+            m8: None,
+            m9: None,
+            m10: None,
+            m11: None,
+            m12: m12.into(),
+            m13: None,
+            m14: None,
+            m15: None,
+            m16: None,
+            m17: None,
+            m18: m18.into(),
+            m19: None,
+            m20: None,
+            m21: None,
+            m22: None,
+            m23: None,
+            m24: m24.into(),
+            m25: None,
+            m26: None,
+            m27: None,
+            m28: None,
+            m29: None,
+            m30: m30.into(),
+            m31: None,
+            m32: None,
+            m33: None,
+            m34: None,
+            m35: None,
+            m36: m36.into(),
+            m37: None,
+            m38: None,
+            m39: None,
+            m40: None,
+            m41: None,
+            m42: m42.into(),
+            m43: None,
+            m44: None,
+            m45: None,
+            m46: None,
+            m47: None,
+            m48: m48.into(),
+            m49: None,
+            m50: None,
+            m51: None,
+            m52: None,
+            m53: None,
+            m54: m54.into(),
+            m55: None,
+            m56: None,
+            m57: None,
+            m58: None,
+            m59: None,
+            m60: m60.into(),
+            m61: None,
+            m62: None,
+            m63: None,
+            m64: None,
+            m65: None,
+            m66: m66.into(),
+            m67: None,
+            m68: None,
+            m69: None,
+            m70: None,
+            m71: None,
+            m72: m72.into(),
+            m73: None,
+            m74: None,
+            m75: None,
+            m76: None,
+            m77: None,
+            m78: m78.into(),
+            m79: None,
+            m80: None,
+            m81: None,
+            m82: None,
+            m83: None,
+            m84: m84.into(),
+            m85: None,
+            m86: None,
+            m87: None,
+            m88: None,
+            m89: None,
+            m90: m90.into(),
+            m91: None,
+            m92: None,
+            m93: None,
+            m94: None,
+            m95: None,
+            m96: m96.into(),
+            m97: None,
+            m98: None,
+            m99: None,
+            m100: None,
+            m101: None,
+            m102: m102.into(),
+            m103: None,
+            m104: None,
+            m105: None,
+            m106: None,
+            m107: None,
+            m108: m108.into(),
+            m109: None,
+            m110: None,
+            m111: None,
+            m112: None,
+            m113: None,
+            m114: m114.into(),
+            m115: None,
+            m116: None,
+            m117: None,
+            m118: None,
+            m119: None,
+            m120: m120.into(),
+            m121: None,
+            m122: None,
+            m123: None,
+            m124: None,
+            m125: None,
+            m126: m126.into(),
+            m127: None,
+            m128: None,
+            m129: None,
+            m130: None,
+            extra: Default::default(),
+        }
+    }
+}
+
 /// The `OwnerSite` object.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
