@@ -73,14 +73,16 @@ fn wait_until_listening(port: u16, child: &mut Child, log: &Path) -> Result<()> 
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let deadline = Instant::now() + Duration::from_secs(120);
     while Instant::now() < deadline {
-        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-            return Ok(());
-        }
+        let connected = TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok();
+        // Prism may have stopped while another process took the port.
         if let Some(status) = child.try_wait()? {
             bail!(
                 "Prism exited ({status}) before listening: {}",
                 log_tail(log, 3).join(" / ")
             );
+        }
+        if connected {
+            return Ok(());
         }
         std::thread::sleep(Duration::from_millis(250));
     }
