@@ -112,13 +112,13 @@ fn reading(op: &Operation) -> Reading {
         return Reading::Whole;
     }
     let accept = match (op.accept_json(), binary) {
-        (true, _) => "application/json",
-        (false, Some(media)) => media,
-        (false, None) => "text/event-stream",
+        (true, _) => op.accept(),
+        (false, Some(media)) => media.to_string(),
+        (false, None) => "text/event-stream".to_string(),
     };
     Reading::Streamed {
         ask_events: events.is_some() && accept != "text/event-stream",
-        accept: accept.to_string(),
+        accept,
         events,
     }
 }

@@ -72,7 +72,7 @@ impl Invocation {
     ) -> Pending<'a> {
         Box::pin(async move {
             let mut slot = None;
-            let call = Call::of(info, &options, &*write);
+            let call = Call::of(info, accept, &options, &*write);
             let raw = match core.execute_stream(&call, accept, &mut slot).await {
                 Ok(raw) => raw,
                 Err(failure) => return self.failed(&Error::from(failure)),

@@ -17,6 +17,9 @@ pub trait Operation: Sync {
     /// The operation's enum of documented error responses.
     type Error;
     const INFO: OperationInfo;
+    /// The `Accept` header sent when a success is JSON (`INFO.accept_json`):
+    /// the media types the document reads successes in.
+    const ACCEPT: &'static str = "application/json";
     /// Puts the parameters and body on the request.
     fn write(&self, request: &mut RequestParts) -> Result<(), RequestError>;
     /// Decodes a response by its status.
@@ -133,7 +136,7 @@ impl<O: Operation> Request<'_, O> {
 
     /// The call the transport sends: the operation's facts and this request's options.
     pub(crate) fn call<'c>(&'c self, write: Write<'c>) -> Call<'c> {
-        Call::of(&O::INFO, &self.options, write)
+        Call::of(&O::INFO, O::ACCEPT, &self.options, write)
     }
 }
 
@@ -216,7 +219,7 @@ impl<'a> Request<'a, Raw> {
             method: op.method.as_str(),
             path: &op.path,
             security: op.security,
-            accept_json: false,
+            accept: None,
             options: &self.options,
             write: &|parts: &mut RequestParts| {
                 parts.path(&op.path);

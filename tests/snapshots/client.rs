@@ -333,6 +333,54 @@ pub mod types {
             super::runtime::deserialize_object(deserializer)
         }
     }
+    /// The `GetScimUserResponse` object.
+    #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct GetScimUserResponse {
+        /// The `userName` member.
+        pub user_name: Option<String>,
+        /// Members the API description does not list, kept so that nothing the
+        /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+    impl serde::Serialize for GetScimUserResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("userName", &self.user_name, &self.extra);
+            map.rest(&self.extra, &["userName"]);
+            map.end()
+        }
+    }
+    impl super::runtime::Object for GetScimUserResponse {
+        const NAME: &'static str = "GetScimUserResponse";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let mut f0 = None;
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = super::runtime::key(&mut map)? {
+                match key.as_str() {
+                    "userName" => super::runtime::value(&mut map, &mut f0),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
+            }
+            Ok(Self {
+                user_name: super::runtime::or_null(f0, &mut extra, "userName"),
+                extra,
+            })
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GetScimUserResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
+    }
 }
 
 pub mod client {
@@ -797,6 +845,39 @@ pub mod client {
         ) -> runtime::Request<'_, PostNote> {
             runtime::Request::new(&self.core, PostNote { body: body.into() })
         }
+        /// A body in a JSON media type other than `application/json`.
+        ///
+        /// `GET /scim/users/{id}` (operation `getScimUser`)
+        ///
+        /// # Parameters
+        ///
+        /// - `id` (path `id`, required)
+        ///
+        /// # Errors
+        ///
+        /// - `404`: [`GetScimUserError::NotFound`] in [`Error::Api`](crate::Error::Api)
+        /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+        ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        ///   when the body is not that type
+        /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+        /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+        ///   [`Error::Transport`](crate::Error::Transport)
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &client::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// let response = client.get_scim_user("id").send().await?;
+        /// println!("{} {:?}", response.status(), response.headers());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn get_scim_user(
+            &self,
+            id: impl Into<String>,
+        ) -> runtime::Request<'_, GetScimUser> {
+            runtime::Request::new(&self.core, GetScimUser { id: id.into() })
+        }
     }
     /// The parameters of [`Client::get_part`] (`GET /items/{itemId}/parts/{part}`), which
     /// returns them in a [`Request`](crate::Request).
@@ -1156,6 +1237,50 @@ pub mod client {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub enum PostNoteError {}
+    /// The parameters of [`Client::get_scim_user`] (`GET /scim/users/{id}`), which returns
+    /// them in a [`Request`](crate::Request).
+    #[derive(Debug, Clone)]
+    pub struct GetScimUser {
+        id: String,
+    }
+    impl runtime::Operation for GetScimUser {
+        type Success = types::GetScimUserResponse;
+        type Error = GetScimUserError;
+        const INFO: runtime::OperationInfo = runtime::OperationInfo {
+            operation_id: "getScimUser",
+            method: "GET",
+            path: "/scim/users/{id}",
+            security: &["bearer", "key"],
+            accept_json: true,
+        };
+        const ACCEPT: &'static str = "application/scim+json";
+        fn write(
+            &self,
+            request: &mut runtime::RequestParts,
+        ) -> Result<(), runtime::RequestError> {
+            request.path("/scim/users/");
+            request.path_segment("id", &self.id)?;
+            Ok(())
+        }
+        #[allow(clippy::match_overlapping_arm)]
+        fn decode(
+            response: runtime::RawResponse,
+        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            match response.status.as_u16() {
+                200 => response.json(),
+                404 => Err(response.error_json(GetScimUserError::NotFound)),
+                200..=299 => response.undocumented_json(),
+                _ => Err(runtime::Error::UnexpectedStatus(response)),
+            }
+        }
+    }
+    /// The documented error responses of [`Client::get_scim_user`].
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum GetScimUserError {
+        /// `404`: No such user.
+        NotFound(serde_json::Map<String, serde_json::Value>),
+    }
 }
 
 mod runtime {
@@ -3157,6 +3282,9 @@ mod runtime {
             /// The operation's enum of documented error responses.
             type Error;
             const INFO: OperationInfo;
+            /// The `Accept` header sent when a success is JSON (`INFO.accept_json`):
+            /// the media types the document reads successes in.
+            const ACCEPT: &'static str = "application/json";
             /// Puts the parameters and body on the request.
             fn write(&self, request: &mut RequestParts) -> Result<(), RequestError>;
             /// Decodes a response by its status.
@@ -3285,7 +3413,7 @@ mod runtime {
             }
             /// The call the transport sends: the operation's facts and this request's options.
             pub(crate) fn call<'c>(&'c self, write: Write<'c>) -> Call<'c> {
-                Call::of(&O::INFO, &self.options, write)
+                Call::of(&O::INFO, O::ACCEPT, &self.options, write)
             }
         }
         /// A call to a path the API description does not have: see `Client::raw`.
@@ -3370,7 +3498,7 @@ mod runtime {
                     method: op.method.as_str(),
                     path: &op.path,
                     security: op.security,
-                    accept_json: false,
+                    accept: None,
                     options: &self.options,
                     write: &|parts: &mut RequestParts| {
                         parts.path(&op.path);
@@ -5147,7 +5275,8 @@ mod runtime {
             pub(crate) path: &'a str,
             /// The security schemes whose credentials are sent (those the client has).
             pub(crate) security: &'a [&'static str],
-            pub(crate) accept_json: bool,
+            /// The `Accept` header to send, unless the request sets its own.
+            pub(crate) accept: Option<&'a str>,
             pub(crate) options: &'a RequestOptions,
             /// Puts the operation's parameters and body on each attempt's request.
             pub(crate) write: &'a (dyn Fn(
@@ -5158,6 +5287,7 @@ mod runtime {
             /// A call of a documented operation.
             pub(crate) fn of(
                 info: &'static OperationInfo,
+                accept: &'static str,
                 options: &'a RequestOptions,
                 write: &'a (dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
             ) -> Self {
@@ -5166,7 +5296,7 @@ mod runtime {
                     method: info.method,
                     path: info.path,
                     security: info.security,
-                    accept_json: info.accept_json,
+                    accept: info.accept_json.then_some(accept),
                     options,
                     write,
                 }
@@ -5372,9 +5502,8 @@ mod runtime {
                 if !parts.headers.is_empty() {
                     request = request.headers(parts.headers);
                 }
-                if call.accept_json && !accept_set {
-                    request = request
-                        .header(reqwest::header::ACCEPT, "application/json");
+                if let Some(accept) = call.accept && !accept_set {
+                    request = request.header(reqwest::header::ACCEPT, accept);
                 }
                 if !call.security.is_empty() {
                     request = self

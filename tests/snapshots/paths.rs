@@ -1917,6 +1917,9 @@ mod runtime {
             /// The operation's enum of documented error responses.
             type Error;
             const INFO: OperationInfo;
+            /// The `Accept` header sent when a success is JSON (`INFO.accept_json`):
+            /// the media types the document reads successes in.
+            const ACCEPT: &'static str = "application/json";
             /// Puts the parameters and body on the request.
             fn write(&self, request: &mut RequestParts) -> Result<(), RequestError>;
             /// Decodes a response by its status.
@@ -2045,7 +2048,7 @@ mod runtime {
             }
             /// The call the transport sends: the operation's facts and this request's options.
             pub(crate) fn call<'c>(&'c self, write: Write<'c>) -> Call<'c> {
-                Call::of(&O::INFO, &self.options, write)
+                Call::of(&O::INFO, O::ACCEPT, &self.options, write)
             }
         }
         /// A call to a path the API description does not have: see `Client::raw`.
@@ -2130,7 +2133,7 @@ mod runtime {
                     method: op.method.as_str(),
                     path: &op.path,
                     security: op.security,
-                    accept_json: false,
+                    accept: None,
                     options: &self.options,
                     write: &|parts: &mut RequestParts| {
                         parts.path(&op.path);
@@ -3091,7 +3094,8 @@ mod runtime {
             pub(crate) path: &'a str,
             /// The security schemes whose credentials are sent (those the client has).
             pub(crate) security: &'a [&'static str],
-            pub(crate) accept_json: bool,
+            /// The `Accept` header to send, unless the request sets its own.
+            pub(crate) accept: Option<&'a str>,
             pub(crate) options: &'a RequestOptions,
             /// Puts the operation's parameters and body on each attempt's request.
             pub(crate) write: &'a (dyn Fn(
@@ -3102,6 +3106,7 @@ mod runtime {
             /// A call of a documented operation.
             pub(crate) fn of(
                 info: &'static OperationInfo,
+                accept: &'static str,
                 options: &'a RequestOptions,
                 write: &'a (dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
             ) -> Self {
@@ -3110,7 +3115,7 @@ mod runtime {
                     method: info.method,
                     path: info.path,
                     security: info.security,
-                    accept_json: info.accept_json,
+                    accept: info.accept_json.then_some(accept),
                     options,
                     write,
                 }
@@ -3316,9 +3321,8 @@ mod runtime {
                 if !parts.headers.is_empty() {
                     request = request.headers(parts.headers);
                 }
-                if call.accept_json && !accept_set {
-                    request = request
-                        .header(reqwest::header::ACCEPT, "application/json");
+                if let Some(accept) = call.accept && !accept_set {
+                    request = request.header(reqwest::header::ACCEPT, accept);
                 }
                 if !call.security.is_empty() {
                     request = self

@@ -306,3 +306,20 @@ async fn the_default_server_has_its_variables_filled_in() {
         .unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn accept_names_the_json_media_type_the_document_offers() {
+    let (server, client) = server_and_client(|b| b).await;
+    Mock::given(method("GET"))
+        .and(path("/v1/scim/users/u1"))
+        .and(header("accept", "application/scim+json"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(r#"{"userName":"ada"}"#, "application/scim+json"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let user = client.get_scim_user("u1").send().await.unwrap();
+    assert_eq!(user.user_name.as_deref(), Some("ada"));
+}

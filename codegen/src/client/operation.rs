@@ -126,6 +126,10 @@ impl ClientEmitter<'_> {
         params_doc.extend(gate.note.iter().flat_map(|n| [String::new(), n.clone()]));
         let params_doc = docs::attrs(&params_doc);
         let info = self.info(op);
+        // The runtime's default is `application/json`; only other lists are printed.
+        let accept = op.accept();
+        let accept = (op.accept_json() && accept != "application/json")
+            .then(|| quote!(const ACCEPT: &'static str = #accept;));
         let write = self.write_fn(op);
         let decode = self.decode_fn(op, success_enum.is_some());
         let error_enum = self.error_enum(op, &error, cfg);
@@ -145,6 +149,7 @@ impl ClientEmitter<'_> {
                 type Success = #success;
                 type Error = #error;
                 const INFO: runtime::OperationInfo = #info;
+                #accept
 
                 #write
                 #decode

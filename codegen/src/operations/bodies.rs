@@ -85,7 +85,9 @@ impl<'d> OperationResolver<'_, '_, 'd> {
                 .find(|m| media_kind(m) == BodyKind::Bytes && !is_event_stream(m))
                 .cloned();
             let mut schema_pointer = None;
-            let decode = match pick_media(&resp.content) {
+            let picked = pick_media(&resp.content);
+            let media = picked.map(|(m, _)| m.clone());
+            let decode = match picked {
                 None => Decode::Empty,
                 Some((media, mt)) => match media_kind(media) {
                     BodyKind::Json | BodyKind::Form | BodyKind::Multipart => {
@@ -111,6 +113,7 @@ impl<'d> OperationResolver<'_, '_, 'd> {
             out.push(ResponseCase {
                 status,
                 decode,
+                media,
                 events,
                 binary,
                 description: resp.description.clone(),

@@ -276,3 +276,32 @@ fn component_chains_are_followed_and_loops_reported() {
     );
     assert!(d.iter().all(|d| d.code == Code::RefLoop), "{d:?}");
 }
+
+#[test]
+fn accept_names_the_media_types_the_document_reads_successes_in() {
+    let body = |media: &str| json!({"description": "ok", "content": {media: {"schema": {"type": "object"}}}});
+    let (built, _) = build_doc(doc(json!({
+        "/scim": {"get": {"operationId": "scim", "responses": {
+            "200": body("application/scim+json"),
+            "201": body("application/json"),
+            "202": body("Application/SCIM+json"),
+            "404": body("application/problem+json")}}},
+        "/plain": {"get": {"operationId": "plain", "responses": {"200": body("application/json")}}},
+        "/bad": {"get": {"operationId": "bad", "responses": {"200": body("application/x\r\nX-Evil: 1+json")}}},
+        "/text": {"get": {"operationId": "text", "responses": {"200": {"description": "ok",
+            "content": {"text/plain": {"schema": {"type": "string"}}}}}}}
+    })));
+    let accept = |id: &str| {
+        let op = built.operations.iter().find(|o| o.id == id).unwrap();
+        (op.accept_json(), op.accept())
+    };
+    // Successes only, each once (media types compare without case), in order.
+    assert_eq!(
+        accept("scim"),
+        (true, "application/scim+json, application/json".to_string())
+    );
+    assert_eq!(accept("plain"), (true, "application/json".to_string()));
+    // A media type that cannot be a header value is never sent.
+    assert_eq!(accept("bad"), (true, "application/json".to_string()));
+    assert!(!accept("text").0);
+}

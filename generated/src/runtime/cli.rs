@@ -597,6 +597,7 @@ impl Invocation {
         self.call(
             core,
             &O::INFO,
+            O::ACCEPT,
             options,
             Box::new(move |parts| op.write(parts)),
             |raw| O::decode(raw).err().map(without_body),
@@ -607,12 +608,13 @@ impl Invocation {
         &'a self,
         core: &'a Core,
         info: &'static OperationInfo,
+        accept: &'static str,
         options: RequestOptions,
         write: Box<WriteParts<'a>>,
         check: fn(RawResponse) -> Option<Error<()>>,
     ) -> Pending<'a> {
         Box::pin(async move {
-            let raw = match core.execute(&Call::of(info, &options, &*write)).await {
+            let raw = match core.execute(&Call::of(info, accept, &options, &*write)).await {
                 Ok(raw) => raw,
                 Err(failure) => return self.failed(&Error::from(failure)),
             };

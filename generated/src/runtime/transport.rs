@@ -44,7 +44,8 @@ pub(crate) struct Call<'a> {
     pub(crate) path: &'a str,
     /// The security schemes whose credentials are sent (those the client has).
     pub(crate) security: &'a [&'static str],
-    pub(crate) accept_json: bool,
+    /// The `Accept` header to send, unless the request sets its own.
+    pub(crate) accept: Option<&'a str>,
     pub(crate) options: &'a RequestOptions,
     /// Puts the operation's parameters and body on each attempt's request.
     pub(crate) write: &'a (dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
@@ -54,6 +55,7 @@ impl<'a> Call<'a> {
     /// A call of a documented operation.
     pub(crate) fn of(
         info: &'static OperationInfo,
+        accept: &'static str,
         options: &'a RequestOptions,
         write: &'a (dyn Fn(&mut RequestParts) -> Result<(), RequestError> + Sync),
     ) -> Self {
@@ -62,7 +64,7 @@ impl<'a> Call<'a> {
             method: info.method,
             path: info.path,
             security: info.security,
-            accept_json: info.accept_json,
+            accept: info.accept_json.then_some(accept),
             options,
             write,
         }
@@ -267,8 +269,10 @@ impl Core {
         if !parts.headers.is_empty() {
             request = request.headers(parts.headers);
         }
-        if call.accept_json && !accept_set {
-            request = request.header(reqwest::header::ACCEPT, "application/json");
+        if let Some(accept) = call.accept
+            && !accept_set
+        {
+            request = request.header(reqwest::header::ACCEPT, accept);
         }
         if !call.security.is_empty() {
             request =

@@ -20,6 +20,8 @@ pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
     PUT_RAW_COMMAND,
     #[cfg(feature = "untagged")]
     POST_NOTE_COMMAND,
+    #[cfg(feature = "untagged")]
+    GET_SCIM_USER_COMMAND,
 ];
 
 #[cfg(feature = "untagged")]
@@ -348,5 +350,39 @@ fn post_note<'a>(
     inv: &'a runtime::Invocation,
 ) -> Result<runtime::Pending<'a>, runtime::UsageError> {
     let request = client.post_note(inv.text_body()?);
+    Ok(inv.send(request))
+}
+
+#[cfg(feature = "untagged")]
+const GET_SCIM_USER_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
+    name: "get-scim-user",
+    group: "",
+    summary: "A body in a JSON media type other than `application/json`",
+    about: "A body in a JSON media type other than `application/json`.\n\nGET /scim/users/{id} (operation `getScimUser`)\nDocumented errors: 404 (`NotFound`).",
+    example: "Example:\n  client get-scim-user --id <id>",
+    flags: &[
+        runtime::FlagSpec {
+            name: "id",
+            value_name: "ID",
+            help: "The path parameter `id`",
+            kind: runtime::FlagKind::Text,
+            required: true,
+            multiple: false,
+            member: None,
+        },
+    ],
+    body: None,
+    pages: false,
+    ask_events: false,
+    errors: &[("404", "NotFound")],
+    run: get_scim_user,
+};
+
+#[cfg(feature = "untagged")]
+fn get_scim_user<'a>(
+    client: &'a Client,
+    inv: &'a runtime::Invocation,
+) -> Result<runtime::Pending<'a>, runtime::UsageError> {
+    let request = client.get_scim_user(inv.required::<String>("id")?);
     Ok(inv.send(request))
 }

@@ -234,6 +234,42 @@ impl Client {
     pub fn post_note(&self, body: impl Into<String>) -> runtime::Request<'_, PostNote> {
         runtime::Request::new(&self.core, PostNote { body: body.into() })
     }
+    /// A body in a JSON media type other than `application/json`.
+    ///
+    /// `GET /scim/users/{id}` (operation `getScimUser`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id` (path `id`, required)
+    ///
+    /// # Errors
+    ///
+    /// - `404`: [`GetScimUserError::NotFound`] in [`Error::Api`](crate::Error::Api)
+    /// - an undocumented 2xx status: decoded as the success type (its status kept in the
+    ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    ///   when the body is not that type
+    /// - any other status: [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
+    /// - a body that does not decode: [`Error::Decode`](crate::Error::Decode); no response:
+    ///   [`Error::Transport`](crate::Error::Transport)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_scim_user("id").send().await?;
+    /// println!("{} {:?}", response.status(), response.headers());
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// Available with the crate feature `untagged`.
+    #[cfg(feature = "untagged")]
+    pub fn get_scim_user(
+        &self,
+        id: impl Into<String>,
+    ) -> runtime::Request<'_, GetScimUser> {
+        runtime::Request::new(&self.core, GetScimUser { id: id.into() })
+    }
 }
 
 /// The parameters of [`Client::get_part`] (`GET /items/{itemId}/parts/{part}`), which
@@ -931,5 +967,102 @@ impl runtime::Then<PostNote> {
     /// Answers as documented for any other status (`default`): Whatever the server says.
     pub fn default(self, status: u16, body: &serde_json::Value) -> Self {
         self.json(status, body)
+    }
+}
+
+/// The parameters of [`Client::get_scim_user`] (`GET /scim/users/{id}`), which returns
+/// them in a [`Request`](crate::Request).
+///
+/// Available with the crate feature `untagged`.
+#[cfg(feature = "untagged")]
+#[derive(Debug, Clone)]
+pub struct GetScimUser {
+    id: String,
+}
+
+#[cfg(feature = "untagged")]
+impl runtime::Operation for GetScimUser {
+    type Success = types::GetScimUserResponse;
+    type Error = GetScimUserError;
+    const INFO: runtime::OperationInfo = runtime::OperationInfo {
+        operation_id: "getScimUser",
+        method: "GET",
+        path: "/scim/users/{id}",
+        security: &["bearer", "key"],
+        accept_json: true,
+    };
+    const ACCEPT: &'static str = "application/scim+json";
+    fn write(
+        &self,
+        request: &mut runtime::RequestParts,
+    ) -> Result<(), runtime::RequestError> {
+        request.path("/scim/users/");
+        request.path_segment("id", &self.id)?;
+        Ok(())
+    }
+    #[allow(clippy::match_overlapping_arm)]
+    fn decode(
+        response: runtime::RawResponse,
+    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        match response.status.as_u16() {
+            200 => response.json(),
+            404 => Err(response.error_json(GetScimUserError::NotFound)),
+            200..=299 => response.undocumented_json(),
+            _ => Err(runtime::Error::UnexpectedStatus(response)),
+        }
+    }
+}
+
+/// The documented error responses of [`Client::get_scim_user`].
+#[cfg(feature = "untagged")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetScimUserError {
+    /// `404`: No such user.
+    NotFound(serde_json::Map<String, serde_json::Value>),
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "untagged")]
+impl runtime::MockServer {
+    /// Expects `GET /scim/users/{id}`
+    /// ([`Client::get_scim_user`](crate::Client::get_scim_user)): the requests `when`
+    /// matches are answered as `then` says.
+    pub fn get_scim_user(
+        &self,
+        when: impl FnOnce(runtime::When<GetScimUser>) -> runtime::When<GetScimUser>,
+        then: impl FnOnce(runtime::Then<GetScimUser>) -> runtime::Then<GetScimUser>,
+    ) -> runtime::Expectation<'_> {
+        self.expect(when, then)
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "untagged")]
+impl runtime::When<GetScimUser> {
+    /// Matches requests whose path parameter `id` is `value`, as the client sends it.
+    pub fn id(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.path_param(
+            "id",
+            |request| {
+                let value = &value;
+                request.path_segment("id", value)?;
+                Ok(())
+            },
+        )
+    }
+}
+
+#[cfg(feature = "mock")]
+#[cfg(feature = "untagged")]
+impl runtime::Then<GetScimUser> {
+    /// Answers as documented for `200`: The user, only as `application/scim+json`.
+    pub fn ok(self, body: &types::GetScimUserResponse) -> Self {
+        self.json(200, body)
+    }
+    /// Answers as documented for `404`: No such user.
+    pub fn not_found(self, body: &serde_json::Map<String, serde_json::Value>) -> Self {
+        self.json(404, body)
     }
 }

@@ -335,3 +335,52 @@ impl<'de> serde::Deserialize<'de> for UploadBody {
         super::runtime::deserialize_object(deserializer)
     }
 }
+
+/// The `GetScimUserResponse` object.
+///
+/// Available with the crate feature `untagged`.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
+pub struct GetScimUserResponse {
+    /// The `userName` member.
+    pub user_name: Option<String>,
+    /// Members the API description does not list, kept so that nothing the
+    /// server sends is lost and a value serialises back unchanged.
+    /// So is an explicit `null` sent for an optional member, under its name.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for GetScimUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = super::runtime::Members::new(serializer);
+        map.member("userName", &self.user_name, &self.extra);
+        map.rest(&self.extra, &["userName"]);
+        map.end()
+    }
+}
+
+impl super::runtime::Object for GetScimUserResponse {
+    const NAME: &'static str = "GetScimUserResponse";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(key) = super::runtime::key(&mut map)? {
+            match key.as_str() {
+                "userName" => super::runtime::value(&mut map, &mut f0),
+                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+            }?;
+        }
+        Ok(Self {
+            user_name: super::runtime::or_null(f0, &mut extra, "userName"),
+            extra,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetScimUserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_object(deserializer)
+    }
+}
