@@ -111,7 +111,8 @@ impl Operation {
         for r in self.successes() {
             if let (Decode::Json(_), Some(m)) = (&r.decode, &r.media) {
                 let m = m.trim();
-                let printable = !m.is_empty() && m.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b',');
+                let printable =
+                    !m.is_empty() && m.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b',');
                 if printable && !seen.iter().any(|s| s.eq_ignore_ascii_case(m)) {
                     seen.push(m);
                 }
