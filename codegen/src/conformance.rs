@@ -12,7 +12,7 @@ mod compare;
 mod judge;
 mod report;
 
-pub use cases::{Example, at, examples, is_json, named_schemas};
+pub use cases::{Example, at, examples, is_json, named_schemas, without_outside_refs};
 pub use compare::json_diff;
 pub use judge::{
     Row, Validate, arguments, fragment, is_base64, judge_call, judge_round_trip, push_note,

@@ -1915,6 +1915,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -1923,6 +1924,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1951,6 +1953,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -1959,6 +1962,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1987,6 +1991,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -1995,6 +2000,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2023,6 +2029,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2031,6 +2038,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2059,6 +2067,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2067,6 +2076,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2095,6 +2105,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2103,6 +2114,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2131,6 +2143,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2139,6 +2152,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2167,6 +2181,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2175,6 +2190,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2203,6 +2219,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2211,6 +2228,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2239,6 +2257,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2247,6 +2266,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2275,6 +2295,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2283,6 +2304,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2311,6 +2333,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2319,6 +2342,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2347,6 +2371,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2355,6 +2380,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2383,6 +2409,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2391,6 +2418,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2419,6 +2447,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2427,6 +2456,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2455,6 +2485,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2463,6 +2494,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2491,6 +2523,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2499,6 +2532,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2527,6 +2561,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2535,6 +2570,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2563,6 +2599,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2571,6 +2608,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2599,6 +2637,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2607,6 +2646,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2635,6 +2675,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2643,6 +2684,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2671,6 +2713,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2679,6 +2722,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2707,6 +2751,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2715,6 +2760,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2743,6 +2789,7 @@ pub mod client {
             security: &[],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2751,6 +2798,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

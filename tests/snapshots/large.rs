@@ -998,6 +998,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -1007,6 +1008,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

@@ -394,6 +394,7 @@ pub mod client {
             security: &["oauth"],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -402,6 +403,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -434,6 +436,7 @@ pub mod client {
             security: &["oauth"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -442,6 +445,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

@@ -456,6 +456,7 @@ pub mod client {
             security: &[],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -464,6 +465,7 @@ pub mod client {
             request.path_segment("id", &self.id)?;
             Ok(())
         }
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

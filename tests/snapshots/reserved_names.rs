@@ -1926,6 +1926,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2003,6 +2004,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2031,6 +2033,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2039,6 +2042,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2067,6 +2071,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2075,6 +2080,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2103,6 +2109,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2111,6 +2118,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2139,6 +2147,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2147,6 +2156,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2175,6 +2185,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2183,6 +2194,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2211,6 +2223,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2219,6 +2232,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2247,6 +2261,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2255,6 +2270,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2283,6 +2299,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2291,6 +2308,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2319,6 +2337,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2327,6 +2346,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2355,6 +2375,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2363,6 +2384,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2391,6 +2413,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2399,6 +2422,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2427,6 +2451,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2435,6 +2460,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2463,6 +2489,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2471,6 +2498,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2499,6 +2527,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2507,6 +2536,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2535,6 +2565,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2543,6 +2574,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2571,6 +2603,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2579,6 +2612,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2607,6 +2641,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2615,6 +2650,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2643,6 +2679,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2651,6 +2688,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2679,6 +2717,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2687,6 +2726,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2715,6 +2755,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2723,6 +2764,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2751,6 +2793,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2759,6 +2802,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2787,6 +2831,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2795,6 +2840,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2823,6 +2869,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2831,6 +2878,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2859,6 +2907,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2867,6 +2916,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2895,6 +2945,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2903,6 +2954,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2931,6 +2983,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2939,6 +2992,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2967,6 +3021,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -2975,6 +3030,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -3003,6 +3059,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -3011,6 +3068,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -3039,6 +3097,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -3047,6 +3106,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -3075,6 +3135,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -3083,6 +3144,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -3111,6 +3173,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -3119,6 +3182,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -3147,6 +3211,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -3155,6 +3220,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -3183,6 +3249,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -3191,6 +3258,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -3219,6 +3287,7 @@ pub mod client {
             security: &["authorize"],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -3227,6 +3296,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

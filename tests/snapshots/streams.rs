@@ -1087,6 +1087,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -1099,6 +1100,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1153,6 +1155,7 @@ pub mod client {
             security: &[],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -1163,6 +1166,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1208,6 +1212,7 @@ pub mod client {
             security: &[],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -1216,6 +1221,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1260,6 +1266,7 @@ pub mod client {
             security: &[],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -1269,6 +1276,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1304,6 +1312,7 @@ pub mod client {
             security: &[],
             accept_json: true,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -1317,6 +1326,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1378,6 +1388,7 @@ pub mod client {
             security: &[],
             accept_json: false,
         };
+        #[inline]
         fn write(
             &self,
             request: &mut runtime::RequestParts,
@@ -1390,6 +1401,7 @@ pub mod client {
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
+        #[inline]
         fn decode(
             response: runtime::RawResponse,
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

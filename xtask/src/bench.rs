@@ -125,6 +125,151 @@ struct Consumer {
     github_all: Option<f64>,
     release_ours: Option<f64>,
     release_theirs: Option<f64>,
+    /// The release build of a program calling every operation of each.
+    release_ours_caller: Option<f64>,
+    release_theirs_caller: Option<f64>,
+}
+
+/// The scratch workspace of the generated crates (and the programs calling the
+/// nexus crates' operations, returned). It sits above the crates: cargo looks
+/// for a crate's workspace in its ancestors, and would otherwise find this
+/// repository's.
+fn scratch_workspace(bench: &Path, generation: &[Generation]) -> Result<Vec<(String, PathBuf)>> {
+    let mut members = Vec::new();
+    for g in generation {
+        members.push(format!("\"ours/{}\"", g.doc));
+        if g.theirs.is_ok() {
+            members.push(format!("\"progenitor/{}\"", g.doc));
+        }
+    }
+    // Programs that call every operation of the nexus crates (release builds).
+    let consumers = consumers(bench, generation)?;
+    for (package, _) in &consumers {
+        members.push(format!("\"consumers/{package}\""));
+    }
+    std::fs::write(
+        bench.join("Cargo.toml"),
+        format!(
+            "# Written by `cargo xtask bench`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\nexclude = [\"plain\"]\n\n[profile.dev]\ndebug = 0\n",
+            members.join(", ")
+        ),
+    )?;
+    // Our crates are generated standalone (own `[workspace]`); members must not be.
+    for g in generation {
+        for side in ["ours", "progenitor"] {
+            let manifest = bench.join(side).join(g.doc).join("Cargo.toml");
+            if let Ok(text) = std::fs::read_to_string(&manifest) {
+                let text = text.replace("\n[workspace]\n", "\n");
+                std::fs::write(&manifest, text)?;
+            }
+        }
+    }
+    Ok(consumers)
+}
+
+/// Release builds of the nexus crates, then of the programs calling their
+/// operations: ours, cargo-progenitor's, our caller, theirs.
+fn release_builds(
+    bench: &Path,
+    generation: &[Generation],
+    consumers: &[(String, PathBuf)],
+) -> [Option<f64>; 4] {
+    let release_target = bench.join("release-target");
+    let release_ours = cargo_time(
+        bench,
+        &release_target,
+        "bench_nexus",
+        &bench.join("ours/nexus/src/lib.rs"),
+        &["build", "--release"],
+    )
+    .map_err(|e| eprintln!("{e}"))
+    .ok();
+    let release_theirs = if generation
+        .iter()
+        .any(|g| g.doc == "nexus" && g.theirs.is_ok())
+    {
+        cargo_time(
+            bench,
+            &release_target,
+            "progenitor_nexus",
+            &bench.join("progenitor/nexus/src/lib.rs"),
+            &["build", "--release"],
+        )
+        .map_err(|e| eprintln!("{e}"))
+        .ok()
+    } else {
+        None
+    };
+    let mut callers = [None, None];
+    for (package, lib) in consumers {
+        let side = usize::from(package.ends_with("progenitor"));
+        callers[side] = cargo_time(
+            bench,
+            &release_target,
+            package,
+            lib,
+            &["build", "--release"],
+        )
+        .map_err(|e| eprintln!("{e}"))
+        .ok();
+    }
+    [release_ours, release_theirs, callers[0], callers[1]]
+}
+
+/// The lines of a manifest's `[dependencies]` table, optional ones left out.
+fn dependencies_of(manifest: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for line in manifest.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            inside = trimmed == "[dependencies]";
+        } else if inside && !trimmed.is_empty() && !trimmed.contains("optional = true") {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The crates of `bench/consumers`: (package, its `src/lib.rs`), ours first,
+/// then cargo-progenitor's when it generated the nexus crate.
+fn consumers(bench: &Path, generation: &[Generation]) -> Result<Vec<(String, PathBuf)>> {
+    let mut out = Vec::new();
+    let theirs = generation
+        .iter()
+        .any(|g| g.doc == "nexus" && g.theirs.is_ok());
+    let sides = [
+        ("ours", "bench_nexus", true),
+        ("progenitor", "progenitor_nexus", theirs),
+    ];
+    for (side, lib, present) in sides {
+        if !present {
+            continue;
+        }
+        let package = format!("calls_{side}");
+        let dir = bench.join("consumers").join(&package);
+        let source = if side == "ours" {
+            crate::bench_consumer::ours(&bench.join("ours/nexus"), lib)?
+        } else {
+            crate::bench_consumer::progenitor(&bench.join("progenitor/nexus/src/lib.rs"), lib)?
+        };
+        // The crate's own dependencies too: its signatures name their types
+        // (`::uuid::Uuid` in cargo-progenitor's).
+        let manifest = std::fs::read_to_string(bench.join(side).join("nexus/Cargo.toml"))?;
+        let dependencies = dependencies_of(&manifest);
+        std::fs::create_dir_all(dir.join("src"))?;
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            format!(
+                "# Written by `cargo xtask bench`.\n[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{lib} = {{ path = \"../../{side}/nexus\" }}\n{dependencies}"
+            ),
+        )?;
+        let lib_rs = dir.join("src/lib.rs");
+        std::fs::write(&lib_rs, source)?;
+        out.push((package, lib_rs));
+    }
+    Ok(out)
 }
 
 /// Median `cargo check` of one crate of a scratch workspace, dependencies built first.
@@ -340,12 +485,13 @@ fn section_of<'r>(report: &'r str, head: &str) -> Option<&'r str> {
 fn generation(
     bench: &Path,
     corpus: &Path,
+    documents: &[(&'static str, &'static str)],
     ours_bin: &Path,
     theirs_bin: Option<&Path>,
 ) -> Result<(Vec<Generation>, String)> {
     let mut generation = Vec::new();
     let mut stages = String::new();
-    for (name, file) in DOCUMENTS {
+    for &(name, file) in documents {
         let spec = corpus.join(file);
         let (mut times, mut peaks) = (Vec::new(), Vec::new());
         let mut stage_lines = Vec::new();
@@ -456,6 +602,7 @@ pub fn run_generation_only(root: &Path, corpus: &Path) -> Result<()> {
     let (generation, stages) = generation(
         &bench,
         corpus,
+        &DOCUMENTS,
         &root.join("target/release/xtask"),
         Some(&theirs_bin),
     )?;
@@ -511,6 +658,67 @@ pub fn run_program_only(root: &Path, corpus: &Path) -> Result<()> {
     Ok(())
 }
 
+/// `--only release`: the nexus crate of each generator and a program calling all
+/// of its operations, built in release; the section of bench/results.md.
+pub fn run_release_only(root: &Path, corpus: &Path) -> Result<()> {
+    let bench = root.join("target/bench-release");
+    std::fs::create_dir_all(&bench)?;
+    println!("building the generator (release)");
+    if !cargo(root)
+        .args(["build", "--quiet", "--release", "-p", "xtask"])
+        .status()?
+        .success()
+    {
+        bail!("release build failed");
+    }
+    let ours_bin = root.join("target/release/xtask");
+    let theirs_bin = progenitor(root)?;
+    let (generation, _) = generation(
+        &bench,
+        corpus,
+        &DOCUMENTS[..1],
+        &ours_bin,
+        Some(theirs_bin.as_path()),
+    )?;
+    let consumers = scratch_workspace(&bench, &generation)?;
+    let [ours, theirs, ours_caller, theirs_caller] =
+        release_builds(&bench, &generation, &consumers);
+    let section = release_section(ours, theirs, ours_caller, theirs_caller);
+    println!("\n{section}");
+    let path = root.join("bench/results.md");
+    let report = std::fs::read_to_string(&path).unwrap_or_default();
+    std::fs::write(&path, splice_section(&report, RELEASE_HEAD, &section))?;
+    println!("written to bench/results.md");
+    Ok(())
+}
+
+const RELEASE_HEAD: &str = "## Release builds of the nexus crate";
+
+fn release_section(
+    ours: Option<f64>,
+    theirs: Option<f64>,
+    ours_caller: Option<f64>,
+    theirs_caller: Option<f64>,
+) -> String {
+    let secs = |t: Option<f64>| t.map_or("failed".to_string(), |t| format!("{t:.2} s"));
+    let ratio =
+        |a: Option<f64>, b: Option<f64>| a.zip(b).map_or("—".to_string(), |(a, b)| ratio(a, b));
+    let sum = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| a + b);
+    let (ours_all, theirs_all) = (sum(ours, ours_caller), sum(theirs, theirs_caller));
+    format!(
+        "{RELEASE_HEAD}\n\n`cargo build --release`, dependencies built, incremental compilation off, median of {CHECK_RUNS} runs after touching the crate's `src/lib.rs` (`cargo xtask bench --only release`). The program (`bench/consumers`, written by the benchmark from the generated sources) has one function per operation returning the boxed call, so that the call's sending and decoding are compiled: what a program calling every operation adds to the crate's build.\n\n| build | ours | cargo-progenitor's | ours / theirs |\n|---|---|---|---|\n| the crate | {} | {} | {} |\n| a program calling all its operations | {} | {} | {} |\n| both | {} | {} | {} |\n",
+        secs(ours),
+        secs(theirs),
+        ratio(ours, theirs),
+        secs(ours_caller),
+        secs(theirs_caller),
+        ratio(ours_caller, theirs_caller),
+        secs(ours_all),
+        secs(theirs_all),
+        ratio(ours_all, theirs_all),
+    )
+}
+
 pub fn run(root: &Path, corpus: &Path, skip_progenitor: bool) -> Result<()> {
     let bench = root.join("target/bench");
     std::fs::create_dir_all(&bench)?;
@@ -530,36 +738,14 @@ pub fn run(root: &Path, corpus: &Path, skip_progenitor: bool) -> Result<()> {
     };
 
     // 1 and 3: generation.
-    let (generation, stages) = generation(&bench, corpus, &ours_bin, theirs_bin.as_deref())?;
+    let (generation, stages) =
+        generation(&bench, corpus, &DOCUMENTS, &ours_bin, theirs_bin.as_deref())?;
 
     // 2: cargo check of each generated crate alone.
     // The scratch workspace sits above the crates: cargo looks for a crate's
     // workspace in its ancestors, and would otherwise find this repository's.
     let check_ws = bench.clone();
-    let mut members = Vec::new();
-    for g in &generation {
-        members.push(format!("\"ours/{}\"", g.doc));
-        if g.theirs.is_ok() {
-            members.push(format!("\"progenitor/{}\"", g.doc));
-        }
-    }
-    std::fs::write(
-        check_ws.join("Cargo.toml"),
-        format!(
-            "# Written by `cargo xtask bench`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\nexclude = [\"plain\"]\n\n[profile.dev]\ndebug = 0\n",
-            members.join(", ")
-        ),
-    )?;
-    // Our crates are generated standalone (own `[workspace]`); members must not be.
-    for g in &generation {
-        for side in ["ours", "progenitor"] {
-            let manifest = bench.join(side).join(g.doc).join("Cargo.toml");
-            if let Ok(text) = std::fs::read_to_string(&manifest) {
-                let text = text.replace("\n[workspace]\n", "\n");
-                std::fs::write(&manifest, text)?;
-            }
-        }
-    }
+    let consumers = scratch_workspace(&bench, &generation)?;
     let check_target = bench.join("check-target");
     let mut checks = Vec::new();
     for g in &generation {
@@ -603,34 +789,16 @@ pub fn run(root: &Path, corpus: &Path, skip_progenitor: bool) -> Result<()> {
     .map_err(|e| eprintln!("{e}"))
     .ok();
     println!("checked github with only `repos`");
-    let release_target = bench.join("release-target");
-    let release_ours = cargo_time(
-        &check_ws,
-        &release_target,
-        "bench_nexus",
-        &bench.join("ours/nexus/src/lib.rs"),
-        &["build", "--release"],
-    )
-    .map_err(|e| eprintln!("{e}"))
-    .ok();
-    let release_theirs = if generation
-        .iter()
-        .any(|g| g.doc == "nexus" && g.theirs.is_ok())
-    {
-        cargo_time(
-            &check_ws,
-            &release_target,
-            "progenitor_nexus",
-            &bench.join("progenitor/nexus/src/lib.rs"),
-            &["build", "--release"],
-        )
-        .map_err(|e| eprintln!("{e}"))
-        .ok()
-    } else {
-        None
-    };
+    let [
+        release_ours,
+        release_theirs,
+        release_ours_caller,
+        release_theirs_caller,
+    ] = release_builds(&bench, &generation, &consumers);
     println!("built nexus (release)");
     let consumer = Consumer {
+        release_ours_caller,
+        release_theirs_caller,
         repos_only,
         github_all: checks
             .iter()
@@ -705,7 +873,16 @@ pub fn run(root: &Path, corpus: &Path, skip_progenitor: bool) -> Result<()> {
     );
     // The parts measured alone (`--only users`, `--only tag`) keep their last figures.
     let previous = std::fs::read_to_string(root.join("bench/results.md")).unwrap_or_default();
-    let mut report = report;
+    let mut report = splice_section(
+        &report,
+        RELEASE_HEAD,
+        &release_section(
+            consumer.release_ours,
+            consumer.release_theirs,
+            consumer.release_ours_caller,
+            consumer.release_theirs_caller,
+        ),
+    );
     for head in [crate::bench_users::TAG_HEAD, crate::bench_users::USERS_HEAD] {
         if let Some(kept) = section_of(&previous, head) {
             report = splice_section(&report, head, kept);
@@ -869,6 +1046,12 @@ fn table(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_consumer_takes_the_crates_required_dependencies() {
+        let manifest = "[package]\nname = \"x\"\n\n[dependencies]\nuuid = \"1\"\nclap = { version = \"4\", optional = true }\n\n[features]\ncli = [\"dep:clap\"]\n";
+        assert_eq!(dependencies_of(manifest), "uuid = \"1\"\n");
+    }
 
     #[test]
     fn the_program_section_is_replaced_in_place() {

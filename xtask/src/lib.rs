@@ -3,6 +3,7 @@
 
 pub mod api_diff;
 pub mod bench;
+pub mod bench_consumer;
 pub mod bench_users;
 pub mod conformance;
 pub mod contract;

@@ -125,6 +125,8 @@ enum Command {
         /// bench/wide.md: an enum, an object and a discriminated union at ×1, ×2,
         /// ×4, ×8 of their width), `program` (what the command-line program,
         /// crate feature `cli`, costs to compile: that section of bench/results.md),
+        /// `release` (release builds of the nexus crate of each generator and of a
+        /// program calling all its operations: that section of bench/results.md),
         /// `users` (clean builds of the nexus crate for each TLS choice beside
         /// cargo-progenitor's, `cargo doc` and rust-analyzer on the GitHub crate)
         /// or `tag` (the GitHub crate checked with all features, only `repos`, none);
@@ -263,12 +265,15 @@ fn main() -> ExitCode {
                 Some("program") => {
                     xtask::bench::run_program_only(&root, &root.join("../shared/corpus"))
                 }
+                Some("release") => {
+                    xtask::bench::run_release_only(&root, &root.join("../shared/corpus"))
+                }
                 Some("users") => {
                     xtask::bench_users::run_users(&root, &root.join("../shared/corpus"))
                 }
                 Some("tag") => xtask::bench_users::run_tag(&root, &root.join("../shared/corpus")),
                 Some(other) => Err(anyhow::anyhow!(
-                    "no benchmark part `{other}` (there are: generation, streaming, wide, program, users, tag)"
+                    "no benchmark part `{other}` (there are: generation, streaming, wide, program, release, users, tag)"
                 )),
             }
         }

@@ -198,6 +198,27 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn references_to_outside_the_document_are_dropped_for_prism() {
+        let doc = json!({
+            "paths": {"/a": {"get": {"responses": {"200": {"description": "ok", "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/A"},
+                    "examples": {"x": {"value": {"members": [{"$ref": "https://api.example.com/u/1"}]}}}}}}}}}},
+            "components": {"schemas": {"A": {"$ref": "other.yaml#/B"}}}
+        });
+        let (copy, dropped) = without_outside_refs(&doc).expect("two to drop");
+        assert_eq!(dropped, 2);
+        let ok = &copy["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"];
+        assert_eq!(
+            ok["schema"],
+            json!({"$ref": "#/components/schemas/A"}),
+            "kept"
+        );
+        assert_eq!(ok["examples"]["x"]["value"]["members"][0], json!({}));
+        assert_eq!(copy["components"]["schemas"]["A"], json!({}));
+        assert!(without_outside_refs(&json!({"a": {"$ref": "#/b"}})).is_none());
+    }
+
+    #[test]
     fn examples_are_found_in_schemas_media_types_and_references() {
         let doc = json!({
             "paths": {"/a": {"get": {"responses": {"200": {"content": {
@@ -227,4 +248,33 @@ mod tests {
         assert!(!found.iter().any(|(_, v)| v == &json!("skipped")));
         assert_eq!(found.len(), 6);
     }
+}
+
+/// The document with every `$ref` to outside it removed, and how many there
+/// were; `None` when it has none. Prism resolves every `$ref` it loads, example
+/// data included, and stops when one names a URL it cannot fetch (GitHub's
+/// examples point at `https://api.github.com/...`); our generator reads such a
+/// reference as any JSON value, so Prism is given the same reading.
+pub fn without_outside_refs(doc: &Value) -> Option<(Value, usize)> {
+    let mut copy = doc.clone();
+    let mut dropped = 0;
+    let mut stack = vec![&mut copy];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(members) => {
+                let outside = members
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .is_some_and(|r| !r.starts_with('#'));
+                if outside {
+                    members.remove("$ref");
+                    dropped += 1;
+                }
+                stack.extend(members.values_mut());
+            }
+            Value::Array(items) => stack.extend(items.iter_mut()),
+            _ => {}
+        }
+    }
+    (dropped > 0).then_some((copy, dropped))
 }

@@ -63,6 +63,7 @@ impl runtime::Operation for GetCurrentUser {
         security: &["api-key"],
         accept_json: true,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -71,6 +72,7 @@ impl runtime::Operation for GetCurrentUser {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

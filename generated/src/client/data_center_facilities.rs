@@ -122,6 +122,7 @@ impl runtime::Operation for SearchDataCenterFacilities {
         security: &["api-key"],
         accept_json: true,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -134,6 +135,7 @@ impl runtime::Operation for SearchDataCenterFacilities {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

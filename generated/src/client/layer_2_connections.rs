@@ -91,6 +91,7 @@ impl runtime::Operation for CreateLayer2Connection {
         security: &["api-key"],
         accept_json: true,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -105,6 +106,7 @@ impl runtime::Operation for CreateLayer2Connection {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

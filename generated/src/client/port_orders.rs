@@ -238,6 +238,7 @@ impl runtime::Operation for ListPortOrders {
         security: &["api-key"],
         accept_json: true,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -248,6 +249,7 @@ impl runtime::Operation for ListPortOrders {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -341,6 +343,7 @@ impl runtime::Operation for CreatePortOrder {
         security: &["api-key"],
         accept_json: true,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -355,6 +358,7 @@ impl runtime::Operation for CreatePortOrder {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -461,6 +465,7 @@ impl runtime::Operation for GetPortOrder {
         security: &["api-key"],
         accept_json: true,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -472,6 +477,7 @@ impl runtime::Operation for GetPortOrder {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -575,6 +581,7 @@ impl runtime::Operation for RequestPortOrderLoa {
         security: &["api-key"],
         accept_json: true,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -587,6 +594,7 @@ impl runtime::Operation for RequestPortOrderLoa {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

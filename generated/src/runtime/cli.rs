@@ -614,7 +614,10 @@ impl Invocation {
         check: fn(RawResponse) -> Option<Error<()>>,
     ) -> Pending<'a> {
         Box::pin(async move {
-            let raw = match core.execute(&Call::of(info, accept, &options, &*write)).await {
+            let raw = match core
+                .execute(&Call::of(info, accept, &options, &*write))
+                .await
+            {
                 Ok(raw) => raw,
                 Err(failure) => return self.failed(&Error::from(failure)),
             };

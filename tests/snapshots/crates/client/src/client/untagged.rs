@@ -335,6 +335,7 @@ impl runtime::Operation for GetPart {
         security: &["bearer", "key"],
         accept_json: true,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -368,6 +369,7 @@ impl runtime::Operation for GetPart {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -568,6 +570,7 @@ impl runtime::Operation for PostItems {
         security: &["bearer", "key"],
         accept_json: true,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -580,6 +583,7 @@ impl runtime::Operation for PostItems {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -689,6 +693,7 @@ impl runtime::Operation for SubmitForm {
         security: &[],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -700,6 +705,7 @@ impl runtime::Operation for SubmitForm {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -777,6 +783,7 @@ impl runtime::Operation for Upload {
         security: &["basic"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -789,6 +796,7 @@ impl runtime::Operation for Upload {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -850,6 +858,7 @@ impl runtime::Operation for PutRaw {
         security: &["query_key"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -862,6 +871,7 @@ impl runtime::Operation for PutRaw {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -923,6 +933,7 @@ impl runtime::Operation for PostNote {
         security: &["bearer", "key"],
         accept_json: true,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -934,6 +945,7 @@ impl runtime::Operation for PostNote {
         }
         Ok(())
     }
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -992,6 +1004,7 @@ impl runtime::Operation for GetScimUser {
         accept_json: true,
     };
     const ACCEPT: &'static str = "application/scim+json";
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -1001,6 +1014,7 @@ impl runtime::Operation for GetScimUser {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

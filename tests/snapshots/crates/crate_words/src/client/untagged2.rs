@@ -56,6 +56,7 @@ impl runtime::Operation for UntaggedOne {
         security: &[],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -64,6 +65,7 @@ impl runtime::Operation for UntaggedOne {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

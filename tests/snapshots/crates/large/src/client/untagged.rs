@@ -64,6 +64,7 @@ impl runtime::Operation for GetTree {
         security: &[],
         accept_json: true,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -73,6 +74,7 @@ impl runtime::Operation for GetTree {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

@@ -86,6 +86,7 @@ impl runtime::Operation for Whoami {
         security: &["oauth"],
         accept_json: true,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -94,6 +95,7 @@ impl runtime::Operation for Whoami {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -161,6 +163,7 @@ impl runtime::Operation for ForbiddenZone {
         security: &["oauth"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -169,6 +172,7 @@ impl runtime::Operation for ForbiddenZone {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

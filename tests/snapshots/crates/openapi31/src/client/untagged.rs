@@ -61,6 +61,7 @@ impl runtime::Operation for GetEvent {
         security: &[],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -69,6 +70,7 @@ impl runtime::Operation for GetEvent {
         request.path_segment("id", &self.id)?;
         Ok(())
     }
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

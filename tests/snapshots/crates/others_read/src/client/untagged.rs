@@ -103,6 +103,7 @@ impl runtime::Operation for ListPets {
         security: &[],
         accept_json: true,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -114,6 +115,7 @@ impl runtime::Operation for ListPets {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -192,6 +194,7 @@ impl runtime::Operation for FetchPet {
         security: &[],
         accept_json: true,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -201,6 +204,7 @@ impl runtime::Operation for FetchPet {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

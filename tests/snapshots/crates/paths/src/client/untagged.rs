@@ -297,6 +297,7 @@ impl runtime::Operation for GetPort {
         security: &[],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -311,6 +312,7 @@ impl runtime::Operation for GetPort {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -414,6 +416,7 @@ impl runtime::Operation for GetNumber {
         security: &[],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -423,6 +426,7 @@ impl runtime::Operation for GetNumber {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -501,6 +505,7 @@ impl runtime::Operation for GetLabel {
         security: &[],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -510,6 +515,7 @@ impl runtime::Operation for GetLabel {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -588,6 +594,7 @@ impl runtime::Operation for GetMatrix {
         security: &[],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -597,6 +604,7 @@ impl runtime::Operation for GetMatrix {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -675,6 +683,7 @@ impl runtime::Operation for GetList {
         security: &[],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -684,6 +693,7 @@ impl runtime::Operation for GetList {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -762,6 +772,7 @@ impl runtime::Operation for GetLabelsExploded {
         security: &[],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -771,6 +782,7 @@ impl runtime::Operation for GetLabelsExploded {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -854,6 +866,7 @@ impl runtime::Operation for GetMatrixExploded {
         security: &[],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -863,6 +876,7 @@ impl runtime::Operation for GetMatrixExploded {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

@@ -675,6 +675,7 @@ impl runtime::Operation for Authorize {
         security: &["authorize"],
         accept_json: true,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -752,6 +753,7 @@ impl runtime::Operation for Authorize {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1102,6 +1104,7 @@ impl runtime::Operation for Builder {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -1110,6 +1113,7 @@ impl runtime::Operation for Builder {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1169,6 +1173,7 @@ impl runtime::Operation for New {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -1177,6 +1182,7 @@ impl runtime::Operation for New {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1236,6 +1242,7 @@ impl runtime::Operation for FromEnv {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -1244,6 +1251,7 @@ impl runtime::Operation for FromEnv {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1303,6 +1311,7 @@ impl runtime::Operation for BaseUrl {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -1311,6 +1320,7 @@ impl runtime::Operation for BaseUrl {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1370,6 +1380,7 @@ impl runtime::Operation for Http {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -1378,6 +1389,7 @@ impl runtime::Operation for Http {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1437,6 +1449,7 @@ impl runtime::Operation for Settings {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -1445,6 +1458,7 @@ impl runtime::Operation for Settings {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1504,6 +1518,7 @@ impl runtime::Operation for Clone2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -1512,6 +1527,7 @@ impl runtime::Operation for Clone2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1571,6 +1587,7 @@ impl runtime::Operation for Fmt {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -1579,6 +1596,7 @@ impl runtime::Operation for Fmt {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1638,6 +1656,7 @@ impl runtime::Operation for Default2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -1646,6 +1665,7 @@ impl runtime::Operation for Default2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1705,6 +1725,7 @@ impl runtime::Operation for Error2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -1713,6 +1734,7 @@ impl runtime::Operation for Error2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1772,6 +1794,7 @@ impl runtime::Operation for ClientBuilder2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -1780,6 +1803,7 @@ impl runtime::Operation for ClientBuilder2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1841,6 +1865,7 @@ impl runtime::Operation for ResponseValue2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -1849,6 +1874,7 @@ impl runtime::Operation for ResponseValue2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1910,6 +1936,7 @@ impl runtime::Operation for RetryPolicy2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -1918,6 +1945,7 @@ impl runtime::Operation for RetryPolicy2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -1977,6 +2005,7 @@ impl runtime::Operation for RawResponse2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -1985,6 +2014,7 @@ impl runtime::Operation for RawResponse2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2467,6 +2497,7 @@ impl runtime::Operation for Secret2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -2475,6 +2506,7 @@ impl runtime::Operation for Secret2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2534,6 +2566,7 @@ impl runtime::Operation for ConfigError2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -2542,6 +2575,7 @@ impl runtime::Operation for ConfigError2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2601,6 +2635,7 @@ impl runtime::Operation for OperationInfo2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -2609,6 +2644,7 @@ impl runtime::Operation for OperationInfo2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2670,6 +2706,7 @@ impl runtime::Operation for RequestError2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -2678,6 +2715,7 @@ impl runtime::Operation for RequestError2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2737,6 +2775,7 @@ impl runtime::Operation for DecodeError2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -2745,6 +2784,7 @@ impl runtime::Operation for DecodeError2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2804,6 +2844,7 @@ impl runtime::Operation for ToString2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -2812,6 +2853,7 @@ impl runtime::Operation for ToString2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2871,6 +2913,7 @@ impl runtime::Operation for Core {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -2879,6 +2922,7 @@ impl runtime::Operation for Core {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -2938,6 +2982,7 @@ impl runtime::Operation for Request2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -2946,6 +2991,7 @@ impl runtime::Operation for Request2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -3005,6 +3051,7 @@ impl runtime::Operation for Raw2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -3013,6 +3060,7 @@ impl runtime::Operation for Raw2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -3072,6 +3120,7 @@ impl runtime::Operation for Raw3 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -3080,6 +3129,7 @@ impl runtime::Operation for Raw3 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -3139,6 +3189,7 @@ impl runtime::Operation for Hook2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -3147,6 +3198,7 @@ impl runtime::Operation for Hook2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -3206,6 +3258,7 @@ impl runtime::Operation for Attempt2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -3214,6 +3267,7 @@ impl runtime::Operation for Attempt2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -3273,6 +3327,7 @@ impl runtime::Operation for Outcome2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -3281,6 +3336,7 @@ impl runtime::Operation for Outcome2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -3340,6 +3396,7 @@ impl runtime::Operation for CredentialProvider2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -3348,6 +3405,7 @@ impl runtime::Operation for CredentialProvider2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -3412,6 +3470,7 @@ impl runtime::Operation for CredentialFuture2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -3420,6 +3479,7 @@ impl runtime::Operation for CredentialFuture2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -3626,6 +3686,7 @@ impl runtime::Operation for CredentialError2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -3634,6 +3695,7 @@ impl runtime::Operation for CredentialError2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -3697,6 +3759,7 @@ impl runtime::Operation for ProviderContext2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -3705,6 +3768,7 @@ impl runtime::Operation for ProviderContext2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -3768,6 +3832,7 @@ impl runtime::Operation for Token2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -3776,6 +3841,7 @@ impl runtime::Operation for Token2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -3835,6 +3901,7 @@ impl runtime::Operation for ClientCredentials2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -3843,6 +3910,7 @@ impl runtime::Operation for ClientCredentials2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -3907,6 +3975,7 @@ impl runtime::Operation for ClientAuth2 {
         security: &["authorize"],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -3915,6 +3984,7 @@ impl runtime::Operation for ClientAuth2 {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

@@ -262,6 +262,7 @@ impl runtime::Operation for CreateChat {
         security: &[],
         accept_json: true,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -274,6 +275,7 @@ impl runtime::Operation for CreateChat {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -375,6 +377,7 @@ impl runtime::Operation for WatchTopic {
         security: &[],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -385,6 +388,7 @@ impl runtime::Operation for WatchTopic {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -481,6 +485,7 @@ impl runtime::Operation for TailLog {
         security: &[],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -489,6 +494,7 @@ impl runtime::Operation for TailLog {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -566,6 +572,7 @@ impl runtime::Operation for Download {
         security: &[],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -575,6 +582,7 @@ impl runtime::Operation for Download {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -662,6 +670,7 @@ impl runtime::Operation for Upload {
         security: &[],
         accept_json: true,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -675,6 +684,7 @@ impl runtime::Operation for Upload {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -783,6 +793,7 @@ impl runtime::Operation for Speak {
         security: &[],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -795,6 +806,7 @@ impl runtime::Operation for Speak {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {

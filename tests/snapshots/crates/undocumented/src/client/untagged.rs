@@ -229,6 +229,7 @@ impl runtime::Operation for GetPet {
         security: &[],
         accept_json: true,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -238,6 +239,7 @@ impl runtime::Operation for GetPet {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -331,6 +333,7 @@ impl runtime::Operation for PutPet {
         security: &[],
         accept_json: true,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -344,6 +347,7 @@ impl runtime::Operation for PutPet {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -427,6 +431,7 @@ impl runtime::Operation for DeletePet {
         security: &[],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -436,6 +441,7 @@ impl runtime::Operation for DeletePet {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -519,6 +525,7 @@ impl runtime::Operation for ListPets {
         security: &[],
         accept_json: true,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -527,6 +534,7 @@ impl runtime::Operation for ListPets {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -611,6 +619,7 @@ impl runtime::Operation for GetNote {
         security: &[],
         accept_json: false,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -620,6 +629,7 @@ impl runtime::Operation for GetNote {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
@@ -704,6 +714,7 @@ impl runtime::Operation for GetLabels {
         security: &[],
         accept_json: true,
     };
+    #[inline]
     fn write(
         &self,
         request: &mut runtime::RequestParts,
@@ -712,6 +723,7 @@ impl runtime::Operation for GetLabels {
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
+    #[inline]
     fn decode(
         response: runtime::RawResponse,
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
