@@ -195,11 +195,14 @@ pub fn arguments(
             .example
             .clone()
             .filter(|e| schemas.valid(pointer, e) == Some(true));
-        let valid: Vec<Value> = own
+        let mut valid: Vec<Value> = own
             .into_iter()
             .chain(examples.filter(|e| schemas.valid(pointer, e) == Some(true)))
             .chain(instances.get(pointer).into_iter().flatten().cloned())
             .collect();
+        // `null` last: a value tests more of the request, and Prism reads a
+        // required body of `null` as no body at all.
+        valid.sort_by_key(Value::is_null);
         // Failing a usable one, a valid one with its integers brought into Prism's
         // range, or a plain value the schema accepts.
         let plain = [
@@ -234,10 +237,37 @@ pub fn arguments(
 }
 
 /// Violations no request could avoid: a required path parameter the path
-/// template does not name (the document contradicts itself), or an array member
-/// of a form body sent as repeated keys, which Prism reads as a string.
+/// template does not name (the document contradicts itself), an array member
+/// of a form body sent as repeated keys, which Prism reads as a string, or a
+/// parameter whose `oneOf` branches overlap as text.
 pub fn prism_misreads(plan: &OperationPlan, violations: &str) -> Option<String> {
     let parts: Vec<&str> = violations.split("; ").collect();
+    // A parameter is text: Prism tries the text as each branch's type, so `7`
+    // is both the `integer` and the `string` of `oneOf: [integer, string]`, and
+    // "exactly one" fails whatever the request holds.
+    let param_one_of: Vec<&str> = parts
+        .iter()
+        .filter(|p| {
+            ["path.", "query.", "header."]
+                .iter()
+                .any(|l| p.starts_with(l))
+                && p.ends_with("must match exactly one schema in oneOf")
+        })
+        .copied()
+        .collect();
+    let others = parts.iter().filter(|p| {
+        !param_one_of.contains(p)
+            && !p.starts_with("Invalid request")
+            && !p.starts_with("Your request")
+    });
+    if !param_one_of.is_empty() && others.count() == 0 {
+        return Some(format!(
+            "Prism reads a parameter's text as every type of its `oneOf`, so one that is \
+             text of several (an integer is also a string) matches more than one branch \
+             (its reading, not the request's): {}",
+            param_one_of.join("; ")
+        ));
+    }
     let missing_path: Vec<&str> = parts
         .iter()
         .filter_map(|p| p.split("Request path must have required property '").nth(1))

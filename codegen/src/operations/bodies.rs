@@ -219,16 +219,24 @@ pub fn is_event_stream(media: &str) -> bool {
         .eq_ignore_ascii_case("text/event-stream")
 }
 
-/// The media type we prefer when several are offered: JSON first, an event
-/// stream last (it has `events()` of its own; `send()` reads a whole body).
+/// The media type we prefer when several are offered: JSON first (plain
+/// `application/json` before its variants: GitHub offers `application/json+sarif`
+/// as a string beside the object as `application/json`), an event stream last
+/// (it has `events()` of its own; `send()` reads a whole body).
 fn pick_media(content: &IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
+    let plain = |m: &str| {
+        m.split(';')
+            .next()
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+    };
     let rank = |m: &str| match media_kind(m) {
-        _ if is_event_stream(m) => 5,
-        BodyKind::Json => 0,
-        BodyKind::Form => 1,
-        BodyKind::Multipart => 2,
-        BodyKind::Text => 3,
-        BodyKind::Bytes => 4,
+        _ if is_event_stream(m) => 6,
+        BodyKind::Json if plain(m) => 0,
+        BodyKind::Json => 1,
+        BodyKind::Form => 2,
+        BodyKind::Multipart => 3,
+        BodyKind::Text => 4,
+        BodyKind::Bytes => 5,
     };
     content.iter().min_by_key(|(m, _)| rank(m))
 }

@@ -305,3 +305,17 @@ fn accept_names_the_media_types_the_document_reads_successes_in() {
     assert_eq!(accept("bad"), (true, "application/json".to_string()));
     assert!(!accept("text").0);
 }
+
+#[test]
+fn plain_json_is_preferred_to_its_variants_whatever_their_order() {
+    let (built, _) = build_doc(doc(
+        json!({"/a": {"get": {"operationId": "a", "responses": {
+        "200": {"description": "ok", "content": {
+            "application/json+sarif": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"type": "object", "properties": {"id": {"type": "integer"}}}}
+        }}}}}}),
+    ));
+    let op = &built.operations[0];
+    assert!(matches!(op.responses[0].decode, Decode::Json(Ty::Named(_))));
+    assert_eq!(op.accept(), "application/json");
+}

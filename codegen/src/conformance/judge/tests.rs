@@ -11,6 +11,7 @@ impl Validate for ByType {
         Some(match want {
             "string" => value.is_string(),
             "integer" => value.is_i64() || value.is_u64(),
+            "nullable" => value.is_null() || value.is_string(),
             _ => return None,
         })
     }
@@ -74,6 +75,29 @@ fn arguments_are_valid_values_a_request_can_carry() {
         arguments(&op, &[], &bare, &mut ByType),
         Err("id".to_string())
     );
+}
+
+#[test]
+fn a_value_is_preferred_to_null() {
+    let op = crate::conformance::OperationPlan {
+        id: "patch".into(),
+        method: "PATCH".into(),
+        path: "/a".into(),
+        params: vec![],
+        body: Some(arg("$body", "body", "#/nullable", true)),
+        responses: vec![],
+    };
+    let instances: BTreeMap<String, Vec<Value>> =
+        [("#/nullable".to_string(), vec![json!(null), json!("text")])]
+            .into_iter()
+            .collect();
+    let args = arguments(&op, &[], &instances, &mut ByType).unwrap();
+    assert_eq!(args, json!({"$body": "text"}));
+    let only_null: BTreeMap<String, Vec<Value>> = [("#/nullable".to_string(), vec![json!(null)])]
+        .into_iter()
+        .collect();
+    let args = arguments(&op, &[], &only_null, &mut ByType).unwrap();
+    assert_eq!(args, json!({"$body": null}), "null when it is all there is");
 }
 
 #[test]
@@ -166,6 +190,23 @@ fn violations_no_request_could_avoid_are_told_apart() {
     assert!(prism_misreads(&plan, v).is_some());
     let v = "Invalid request; body.To: Request body property To is required";
     assert_eq!(prism_misreads(&plan, v), None);
+    let one_of = "path.workflow_id: Request path parameter workflow_id must match exactly one schema in oneOf";
+    let v = format!(
+        "Invalid request; Your request is not valid and no HTTP validation response was found in the spec, so Prism is generating this error for you.; {one_of}"
+    );
+    assert!(prism_misreads(&plan, &v).unwrap().contains("workflow_id"));
+    let v = format!("Invalid request; {one_of}; body.To: Request body property To is required");
+    assert_eq!(
+        prism_misreads(&plan, &v),
+        None,
+        "with another violation, the request's"
+    );
+    let v = "Invalid request; body.kind: Request body property kind must match exactly one schema in oneOf";
+    assert_eq!(
+        prism_misreads(&plan, v),
+        None,
+        "a body's oneOf is JSON, not text"
+    );
 }
 
 #[test]
