@@ -192,6 +192,35 @@ pub fn at<'a>(doc: &'a Value, pointer: &str) -> Option<&'a Value> {
     Some(current)
 }
 
+/// The document with every `$ref` to outside it removed, and how many there
+/// were; `None` when it has none. Prism resolves every `$ref` it loads, example
+/// data included, and stops when one names a URL it cannot fetch (GitHub's
+/// examples point at `https://api.github.com/...`); our generator reads such a
+/// reference as any JSON value, so Prism is given the same reading.
+pub fn without_outside_refs(doc: &Value) -> Option<(Value, usize)> {
+    let mut copy = doc.clone();
+    let mut dropped = 0;
+    let mut stack = vec![&mut copy];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(members) => {
+                let outside = members
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .is_some_and(|r| !r.starts_with('#'));
+                if outside {
+                    members.remove("$ref");
+                    dropped += 1;
+                }
+                stack.extend(members.values_mut());
+            }
+            Value::Array(items) => stack.extend(items.iter_mut()),
+            _ => {}
+        }
+    }
+    (dropped > 0).then_some((copy, dropped))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,33 +277,4 @@ mod tests {
         assert!(!found.iter().any(|(_, v)| v == &json!("skipped")));
         assert_eq!(found.len(), 6);
     }
-}
-
-/// The document with every `$ref` to outside it removed, and how many there
-/// were; `None` when it has none. Prism resolves every `$ref` it loads, example
-/// data included, and stops when one names a URL it cannot fetch (GitHub's
-/// examples point at `https://api.github.com/...`); our generator reads such a
-/// reference as any JSON value, so Prism is given the same reading.
-pub fn without_outside_refs(doc: &Value) -> Option<(Value, usize)> {
-    let mut copy = doc.clone();
-    let mut dropped = 0;
-    let mut stack = vec![&mut copy];
-    while let Some(v) = stack.pop() {
-        match v {
-            Value::Object(members) => {
-                let outside = members
-                    .get("$ref")
-                    .and_then(Value::as_str)
-                    .is_some_and(|r| !r.starts_with('#'));
-                if outside {
-                    members.remove("$ref");
-                    dropped += 1;
-                }
-                stack.extend(members.values_mut());
-            }
-            Value::Array(items) => stack.extend(items.iter_mut()),
-            _ => {}
-        }
-    }
-    (dropped > 0).then_some((copy, dropped))
 }
