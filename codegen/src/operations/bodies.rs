@@ -219,6 +219,32 @@ pub fn is_event_stream(media: &str) -> bool {
         .eq_ignore_ascii_case("text/event-stream")
 }
 
+impl Operation {
+    /// The `Accept` header of a request whose success decodes JSON: the media
+    /// types the successes are read in, as the document lists them (a server
+    /// that offers only `application/scim+json` may refuse `application/json`).
+    /// Media types that are not plain visible ASCII cannot be a header value and
+    /// are left out; `application/json` when none is left.
+    pub fn accept(&self) -> String {
+        let mut seen: Vec<&str> = Vec::new();
+        for r in self.successes() {
+            if let (Decode::Json(_), Some(m)) = (&r.decode, &r.media) {
+                let m = m.trim();
+                let printable =
+                    !m.is_empty() && m.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b',');
+                if printable && !seen.iter().any(|s| s.eq_ignore_ascii_case(m)) {
+                    seen.push(m);
+                }
+            }
+        }
+        if seen.is_empty() {
+            "application/json".to_string()
+        } else {
+            seen.join(", ")
+        }
+    }
+}
+
 /// The media type we prefer when several are offered: JSON first (plain
 /// `application/json` before its variants: GitHub offers `application/json+sarif`
 /// as a string beside the object as `application/json`), an event stream last

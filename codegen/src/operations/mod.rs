@@ -101,30 +101,6 @@ impl Operation {
             .any(|r| matches!(r.decode, Decode::Json(_)))
     }
 
-    /// The `Accept` header of a request whose success decodes JSON: the media
-    /// types the successes are read in, as the document lists them (a server
-    /// that offers only `application/scim+json` may refuse `application/json`).
-    /// Media types that are not plain visible ASCII cannot be a header value and
-    /// are left out; `application/json` when none is left.
-    pub fn accept(&self) -> String {
-        let mut seen: Vec<&str> = Vec::new();
-        for r in self.successes() {
-            if let (Decode::Json(_), Some(m)) = (&r.decode, &r.media) {
-                let m = m.trim();
-                let printable =
-                    !m.is_empty() && m.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b',');
-                if printable && !seen.iter().any(|s| s.eq_ignore_ascii_case(m)) {
-                    seen.push(m);
-                }
-            }
-        }
-        if seen.is_empty() {
-            "application/json".to_string()
-        } else {
-            seen.join(", ")
-        }
-    }
-
     /// Every type the operation's responses decode into (event data included).
     pub fn response_types(&self) -> impl Iterator<Item = &Ty> {
         self.responses.iter().flat_map(|c| {
