@@ -68,6 +68,65 @@ pub mod types {
             super::runtime::deserialize_object(deserializer)
         }
     }
+    /// Repeats `Order`'s inline objects member for member (as bundled documents do): each
+    /// copy is an alias of the type it repeats.
+    #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct Shipment {
+        /// The `speed` member.
+        pub speed: Option<ShipmentSpeed>,
+        /// The `lines` member.
+        pub lines: Option<Vec<ShipmentLinesItem>>,
+        /// The same members as `Order`'s speed and other text, so a type of its own.
+        pub note: Option<ShipmentNote>,
+        /// Members the API description does not list, kept so that nothing the
+        /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+    impl serde::Serialize for Shipment {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("speed", &self.speed, &self.extra);
+            map.member("lines", &self.lines, &self.extra);
+            map.member("note", &self.note, &self.extra);
+            map.rest(&self.extra, &["lines", "note", "speed"]);
+            map.end()
+        }
+    }
+    impl super::runtime::Object for Shipment {
+        const NAME: &'static str = "Shipment";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (mut f0, mut f1, mut f2) = (None, None, None);
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = super::runtime::key(&mut map)? {
+                match key.as_str() {
+                    "speed" => super::runtime::value(&mut map, &mut f0),
+                    "lines" => super::runtime::value(&mut map, &mut f1),
+                    "note" => super::runtime::value(&mut map, &mut f2),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
+            }
+            Ok(Self {
+                speed: super::runtime::or_null(f0, &mut extra, "speed"),
+                lines: super::runtime::or_null(f1, &mut extra, "lines"),
+                note: super::runtime::or_null(f2, &mut extra, "note"),
+                extra,
+            })
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Shipment {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
+        }
+    }
     /// The `OrderSpeed` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -372,6 +431,71 @@ pub mod types {
                 Some(Self::Unknown),
                 "OrderAddressGeoCoordinatesItem",
             )
+        }
+    }
+    /// The `ShipmentSpeed` schema.
+    ///
+    /// The same type as `OrderSpeed`: the document repeats that schema here.
+    pub type ShipmentSpeed = OrderSpeed;
+    /// The `ShipmentLinesItem` schema.
+    ///
+    /// The same type as `OrderLinesItem`: the document repeats that schema here.
+    pub type ShipmentLinesItem = OrderLinesItem;
+    /// The `ShipmentLinesItemState` schema.
+    ///
+    /// The same type as `OrderLinesItemState`: the document repeats that schema here.
+    pub type ShipmentLinesItemState = OrderLinesItemState;
+    /// The same members as `Order`'s speed and other text, so a type of its own.
+    #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct ShipmentNote {
+        /// In Mbps.
+        pub value: Option<i64>,
+        /// The `name` member.
+        pub name: Option<String>,
+        /// Members the API description does not list, kept so that nothing the
+        /// server sends is lost and a value serialises back unchanged.
+        /// So is an explicit `null` sent for an optional member, under its name.
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+    impl serde::Serialize for ShipmentNote {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            let mut map = super::runtime::Members::new(serializer);
+            map.member("value", &self.value, &self.extra);
+            map.member("name", &self.name, &self.extra);
+            map.rest(&self.extra, &["name", "value"]);
+            map.end()
+        }
+    }
+    impl super::runtime::Object for ShipmentNote {
+        const NAME: &'static str = "ShipmentNote";
+        fn visit<'de, A: serde::de::MapAccess<'de>>(
+            mut map: A,
+        ) -> Result<Self, A::Error> {
+            let (mut f0, mut f1) = (None, None);
+            let mut extra = serde_json::Map::new();
+            while let Some(key) = super::runtime::key(&mut map)? {
+                match key.as_str() {
+                    "value" => super::runtime::value(&mut map, &mut f0),
+                    "name" => super::runtime::value(&mut map, &mut f1),
+                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                }?;
+            }
+            Ok(Self {
+                value: super::runtime::or_null(f0, &mut extra, "value"),
+                name: super::runtime::or_null(f1, &mut extra, "name"),
+                extra,
+            })
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ShipmentNote {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::runtime::deserialize_object(deserializer)
         }
     }
 }

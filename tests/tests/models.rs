@@ -328,6 +328,26 @@ fn inline_schemas_get_names_from_where_they_stand() {
     assert_eq!(line.state, Some(OrderLinesItemState::Shipped));
 }
 
+/// An inline schema that repeats another member for member is that type, under
+/// its own name: a value of one is a value of the other, nested copies included;
+/// the same members with other text stay a type of their own.
+#[test]
+fn inline_copies_are_the_type_they_repeat() {
+    use inline::types::{Order, OrderSpeed, Shipment, ShipmentNote, ShipmentSpeed};
+    use std::any::TypeId;
+    let order: Order = round_trip(
+        json!({"speed": {"value": 10, "name": "10 Mbps"}, "lines": [{"sku": "a", "state": "shipped"}]}),
+    );
+    let mut shipment = Shipment::default();
+    shipment.speed = order.speed.clone();
+    shipment.lines = order.lines.clone();
+    assert_eq!(shipment.speed, order.speed);
+    let shipment: Shipment = round_trip(serde_json::to_value(&shipment).unwrap());
+    assert_eq!(shipment.lines, order.lines);
+    assert_eq!(TypeId::of::<ShipmentSpeed>(), TypeId::of::<OrderSpeed>());
+    assert_ne!(TypeId::of::<ShipmentNote>(), TypeId::of::<OrderSpeed>());
+}
+
 #[test]
 fn formats_map_to_typed_values() {
     use formats::types::Formats;

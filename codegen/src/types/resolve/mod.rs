@@ -2,6 +2,7 @@
 //! by JSON pointer, so a schema reached twice (through `allOf`, or a `$ref` to a
 //! nested location) yields the same Rust type.
 
+mod copies;
 mod enums;
 mod objects;
 mod refs;
@@ -194,6 +195,7 @@ impl<'d> Resolver<'d> {
                 def.kind = TypeKind::Alias(Ty::Json);
             }
         }
+        copies::merge_copies(&mut self.space);
         super::cycles::box_cycles(&mut self.space);
         super::sizes::box_large(&mut self.space);
         (self.space, self.diags)
