@@ -585,11 +585,8 @@ fn generation(
     Ok((generation, stages))
 }
 
-/// `cargo xtask bench --only generation`: the generation table alone (parts 1 and
-/// 3), written to `bench/generation.md`.
-pub fn run_generation_only(root: &Path, corpus: &Path) -> Result<()> {
-    let bench = root.join("target/bench");
-    std::fs::create_dir_all(&bench)?;
+/// Builds the generator in release, as every part measures it; returns its path.
+fn release_generator(root: &Path) -> Result<PathBuf> {
     println!("building the generator (release)");
     if !cargo(root)
         .args(["build", "--quiet", "--release", "-p", "xtask"])
@@ -598,14 +595,18 @@ pub fn run_generation_only(root: &Path, corpus: &Path) -> Result<()> {
     {
         bail!("release build failed");
     }
+    Ok(root.join("target/release/xtask"))
+}
+
+/// `cargo xtask bench --only generation`: the generation table alone (parts 1 and
+/// 3), written to `bench/generation.md`.
+pub fn run_generation_only(root: &Path, corpus: &Path) -> Result<()> {
+    let bench = root.join("target/bench");
+    std::fs::create_dir_all(&bench)?;
+    let ours_bin = release_generator(root)?;
     let theirs_bin = progenitor(root)?;
-    let (generation, stages) = generation(
-        &bench,
-        corpus,
-        &DOCUMENTS,
-        &root.join("target/release/xtask"),
-        Some(&theirs_bin),
-    )?;
+    let (generation, stages) =
+        generation(&bench, corpus, &DOCUMENTS, &ours_bin, Some(&theirs_bin))?;
     let report = format!(
         "# Generation\n\nWritten by `cargo xtask bench --only generation`. Machine: {}.\nEach figure is the median of {RUNS} runs.\n\n{}\n## Stages, GitHub document (median run)\n\n`{stages}`\n",
         machine(),
@@ -663,15 +664,7 @@ pub fn run_program_only(root: &Path, corpus: &Path) -> Result<()> {
 pub fn run_release_only(root: &Path, corpus: &Path) -> Result<()> {
     let bench = root.join("target/bench-release");
     std::fs::create_dir_all(&bench)?;
-    println!("building the generator (release)");
-    if !cargo(root)
-        .args(["build", "--quiet", "--release", "-p", "xtask"])
-        .status()?
-        .success()
-    {
-        bail!("release build failed");
-    }
-    let ours_bin = root.join("target/release/xtask");
+    let ours_bin = release_generator(root)?;
     let theirs_bin = progenitor(root)?;
     let (generation, _) = generation(
         &bench,
@@ -722,15 +715,7 @@ fn release_section(
 pub fn run(root: &Path, corpus: &Path, skip_progenitor: bool) -> Result<()> {
     let bench = root.join("target/bench");
     std::fs::create_dir_all(&bench)?;
-    println!("building the generator (release)");
-    if !cargo(root)
-        .args(["build", "--quiet", "--release", "-p", "xtask"])
-        .status()?
-        .success()
-    {
-        bail!("release build failed");
-    }
-    let ours_bin = root.join("target/release/xtask");
+    let ours_bin = release_generator(root)?;
     let theirs_bin = if skip_progenitor {
         None
     } else {
@@ -898,17 +883,11 @@ pub fn run(root: &Path, corpus: &Path, skip_progenitor: bool) -> Result<()> {
 /// of its width, time and peak memory of the release generator, written to
 /// `bench/wide.md`. `build`: build the release generator first.
 pub fn wide(root: &Path, build: bool) -> Result<()> {
-    if build {
-        println!("building the generator (release)");
-        if !cargo(root)
-            .args(["build", "--quiet", "--release", "-p", "xtask"])
-            .status()?
-            .success()
-        {
-            bail!("release build failed");
-        }
-    }
-    let bin = root.join("target/release/xtask");
+    let bin = if build {
+        release_generator(root)?
+    } else {
+        root.join("target/release/xtask")
+    };
     let work = root.join("target/bench/wide");
     let load = std::fs::read_to_string("/proc/loadavg")
         .ok()
