@@ -399,3 +399,31 @@ pub fn program_against(root: &Path, program: &Path, flow: &[String], url: &str) 
     }
     failures
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A port that answers belongs to Prism only while Prism is alive: a Prism
+    /// that stopped while another process holds its port is reported, with its log.
+    #[test]
+    fn a_port_held_by_another_process_is_not_a_started_prism() {
+        let holder = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = holder.local_addr().unwrap().port();
+        let log = std::env::temp_dir().join(format!("contract-test-{}.log", std::process::id()));
+        std::fs::write(&log, "could not load the document\n").unwrap();
+        let mut stopped = Command::new("sh").args(["-c", "exit 3"]).spawn().unwrap();
+        stopped.wait().unwrap();
+        let err = wait_until_listening(port, &mut stopped, &log).unwrap_err();
+        let err = err.to_string();
+        assert!(err.contains("Prism exited"), "{err}");
+        assert!(err.contains("could not load the document"), "{err}");
+        // Alive and listening: started.
+        let mut alive = Command::new("sleep").arg("30").spawn().unwrap();
+        let started = wait_until_listening(port, &mut alive, &log);
+        let _ = alive.kill();
+        let _ = alive.wait();
+        let _ = std::fs::remove_file(&log);
+        started.unwrap();
+    }
+}
