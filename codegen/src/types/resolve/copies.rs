@@ -86,15 +86,12 @@ fn inline(pointer: &str) -> bool {
     }
 }
 
-/// The type an alias of a named type stands for, through chains of them.
-fn representative(space: &TypeSpace, mut id: TypeId) -> TypeId {
-    for _ in 0..64 {
-        match &space.get(id).kind {
-            TypeKind::Alias(Ty::Named(of)) => id = *of,
-            _ => break,
-        }
+/// The named type an alias stands for ([`TypeSpace::unalias`]), or the type itself.
+fn representative(space: &TypeSpace, id: TypeId) -> TypeId {
+    match space.unalias(&Ty::Named(id)) {
+        Ty::Named(of) => *of,
+        _ => id,
     }
-    id
 }
 
 /// A hash of what a copy must share, cheap to take: the kind and its members'
