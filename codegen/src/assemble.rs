@@ -33,6 +33,7 @@ impl<'a> Input<'a> {
             capture_unknown: self.capture_unknown,
             features: self.plan.features.as_ref(),
             commands: self.plan.commands.as_ref(),
+            errors: &self.plan.errors,
         }
     }
 

@@ -5,7 +5,7 @@
 //! emitted and formatted on its own and the texts come back in order, so the
 //! output does not depend on the number of threads.
 
-use crate::client::{ClientEmitter, ClientSettings};
+use crate::client::{ClientEmitter, ClientSettings, ErrorEnums};
 use crate::commands::Commands;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::features::Features;
@@ -43,6 +43,7 @@ pub struct Context<'a> {
     pub capture_unknown: bool,
     pub features: Option<&'a Features>,
     pub commands: Option<&'a Commands>,
+    pub errors: &'a ErrorEnums,
 }
 
 /// The formatted text of each chunk, in order, and the CPU time spent building
@@ -70,7 +71,8 @@ fn type_emitter<'a>(cx: &Context<'a>) -> TypeEmitter<'a> {
 
 /// The client emitter of the chunks of operations and of commands.
 fn client_emitter<'b>(cx: &'b Context<'_>, types: &'b TypeEmitter<'b>) -> ClientEmitter<'b> {
-    let mut client = ClientEmitter::new(cx.space, types, cx.built, cx.settings.clone());
+    let mut client =
+        ClientEmitter::new(cx.space, types, cx.built, cx.settings.clone()).sharing(cx.errors);
     if let Some(f) = cx.features {
         client = client.gated_by(f);
     }

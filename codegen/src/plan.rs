@@ -12,7 +12,7 @@
 //! of another crate has no features of its own) `types` and `client` are one
 //! module each.
 
-use crate::client::{ClientEmitter, ClientSettings};
+use crate::client::{ClientEmitter, ClientSettings, ErrorEnums};
 use crate::commands::Commands;
 use crate::features::{Features, Gate};
 use crate::names::ident;
@@ -34,6 +34,8 @@ pub struct Plan {
     pub features: Option<Features>,
     /// The program's commands (crate feature `cli`).
     pub commands: Option<Commands>,
+    /// Which operations share an error enum.
+    pub errors: ErrorEnums,
     pub runtime: Vec<&'static runtime::Module>,
     /// The crates.io dependencies, by name (`output::dependency`).
     pub crates: Vec<&'static str>,
@@ -86,6 +88,7 @@ impl Plan {
             modules: Vec::new(),
             features: None,
             commands: None,
+            errors: ErrorEnums::default(),
             runtime: runtime_modules,
             crates,
         };
@@ -100,6 +103,9 @@ impl Plan {
         plan.types(space, features.as_ref());
         if has_client {
             plan.client(space, built, client, features.as_ref());
+            let types = TypeEmitter::new(space);
+            let emitter = ClientEmitter::new(space, &types, built, client.clone());
+            plan.errors = ErrorEnums::of(&emitter, features.as_ref());
         }
         if let (Some(f), Some(c)) = (&features, &commands) {
             plan.program(space, built, client, f, c);

@@ -1055,6 +1055,10 @@ pub mod client {
         NoContent,
     }
     /// The documented error responses of [`Client::post_items`].
+    ///
+    /// Also those of [`Client::submit_form`], [`Client::upload`], [`Client::put_raw`],
+    /// [`Client::post_note`]: the document describes them alike, and each operation's own
+    /// name for them is an alias of this enum.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub enum PostItemsError {}
@@ -1073,7 +1077,7 @@ pub mod client {
     }
     impl runtime::Operation for SubmitForm {
         type Success = ();
-        type Error = SubmitFormError;
+        type Error = PostItemsError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "submitForm",
             method: "PUT",
@@ -1104,10 +1108,9 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::submit_form`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum SubmitFormError {}
+    /// The documented error responses of [`Client::submit_form`]: the document describes
+    /// them as it does other operations', so they share the enum [`PostItemsError`].
+    pub type SubmitFormError = PostItemsError;
     /// The parameters of [`Client::upload`] (`POST /upload`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
@@ -1123,14 +1126,14 @@ pub mod client {
         pub fn byte_stream(
             self,
         ) -> impl std::future::Future<
-            Output = Result<runtime::ByteStream, runtime::Error<UploadError>>,
+            Output = Result<runtime::ByteStream, runtime::Error<PostItemsError>>,
         > + 'a {
             self.send_bytes("application/octet-stream")
         }
     }
     impl runtime::Operation for Upload {
         type Success = bytes::Bytes;
-        type Error = UploadError;
+        type Error = PostItemsError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "upload",
             method: "POST",
@@ -1162,10 +1165,9 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::upload`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum UploadError {}
+    /// The documented error responses of [`Client::upload`]: the document describes them as
+    /// it does other operations', so they share the enum [`PostItemsError`].
+    pub type UploadError = PostItemsError;
     /// The parameters of [`Client::put_raw`] (`PUT /raw`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
@@ -1174,7 +1176,7 @@ pub mod client {
     }
     impl runtime::Operation for PutRaw {
         type Success = String;
-        type Error = PutRawError;
+        type Error = PostItemsError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "putRaw",
             method: "PUT",
@@ -1206,10 +1208,9 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::put_raw`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum PutRawError {}
+    /// The documented error responses of [`Client::put_raw`]: the document describes them as
+    /// it does other operations', so they share the enum [`PostItemsError`].
+    pub type PutRawError = PostItemsError;
     /// The parameters of [`Client::post_note`] (`POST /notes`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
@@ -1218,7 +1219,7 @@ pub mod client {
     }
     impl runtime::Operation for PostNote {
         type Success = serde_json::Value;
-        type Error = PostNoteError;
+        type Error = PostItemsError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "postNote",
             method: "POST",
@@ -1245,10 +1246,9 @@ pub mod client {
             response.json()
         }
     }
-    /// The documented error responses of [`Client::post_note`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum PostNoteError {}
+    /// The documented error responses of [`Client::post_note`]: the document describes them
+    /// as it does other operations', so they share the enum [`PostItemsError`].
+    pub type PostNoteError = PostItemsError;
     /// The parameters of [`Client::get_scim_user`] (`GET /scim/users/{id}`), which returns
     /// them in a [`Request`](crate::Request).
     #[derive(Debug, Clone)]

@@ -359,7 +359,7 @@ pub mod client {
         ///
         /// # Errors
         ///
-        /// - `401`: [`ForbiddenZoneError::Unauthorized`] in [`Error::Api`](crate::Error::Api)
+        /// - `401`: [`WhoamiError::Unauthorized`] in [`Error::Api`](crate::Error::Api)
         /// - an undocumented 2xx status: decoded as the success type (its status kept in the
         ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         ///   when the body is not that type
@@ -416,6 +416,9 @@ pub mod client {
         }
     }
     /// The documented error responses of [`Client::whoami`].
+    ///
+    /// Also those of [`Client::forbidden_zone`]: the document describes them alike, and each
+    /// operation's own name for them is an alias of this enum.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub enum WhoamiError {
@@ -428,7 +431,7 @@ pub mod client {
     pub struct ForbiddenZone {}
     impl runtime::Operation for ForbiddenZone {
         type Success = ();
-        type Error = ForbiddenZoneError;
+        type Error = WhoamiError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "forbiddenZone",
             method: "GET",
@@ -451,19 +454,15 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 204 => response.empty(),
-                401 => Err(response.error_json(ForbiddenZoneError::Unauthorized)),
+                401 => Err(response.error_json(WhoamiError::Unauthorized)),
                 200..=299 => response.undocumented_empty(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
     }
-    /// The documented error responses of [`Client::forbidden_zone`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum ForbiddenZoneError {
-        /// `401`: No valid token.
-        Unauthorized(types::OAuthError),
-    }
+    /// The documented error responses of [`Client::forbidden_zone`]: the document describes
+    /// them as it does other operations', so they share the enum [`WhoamiError`].
+    pub type ForbiddenZoneError = WhoamiError;
 }
 
 mod runtime {

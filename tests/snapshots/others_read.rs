@@ -543,6 +543,9 @@ pub mod client {
         }
     }
     /// The documented error responses of [`Client::list_pets`].
+    ///
+    /// Also those of [`Client::fetch_pet`]: the document describes them alike, and each
+    /// operation's own name for them is an alias of this enum.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub enum ListPetsError {}
@@ -554,7 +557,7 @@ pub mod client {
     }
     impl runtime::Operation for FetchPet {
         type Success = types::Full;
-        type Error = FetchPetError;
+        type Error = ListPetsError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "fetchPet",
             method: "GET",
@@ -583,10 +586,9 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::fetch_pet`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum FetchPetError {}
+    /// The documented error responses of [`Client::fetch_pet`]: the document describes them
+    /// as it does other operations', so they share the enum [`ListPetsError`].
+    pub type FetchPetError = ListPetsError;
 }
 
 mod runtime {

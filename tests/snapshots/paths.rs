@@ -440,6 +440,11 @@ pub mod client {
         }
     }
     /// The documented error responses of [`Client::get_port`].
+    ///
+    /// Also those of [`Client::get_number`], [`Client::get_label`], [`Client::get_matrix`],
+    /// [`Client::get_list`], [`Client::get_labels_exploded`],
+    /// [`Client::get_matrix_exploded`]: the document describes them alike, and each
+    /// operation's own name for them is an alias of this enum.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub enum GetPortError {}
@@ -451,7 +456,7 @@ pub mod client {
     }
     impl runtime::Operation for GetNumber {
         type Success = ();
-        type Error = GetNumberError;
+        type Error = GetPortError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "getNumber",
             method: "GET",
@@ -480,10 +485,9 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::get_number`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum GetNumberError {}
+    /// The documented error responses of [`Client::get_number`]: the document describes them
+    /// as it does other operations', so they share the enum [`GetPortError`].
+    pub type GetNumberError = GetPortError;
     /// The parameters of [`Client::get_label`] (`GET /labels/{id}`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
@@ -492,7 +496,7 @@ pub mod client {
     }
     impl runtime::Operation for GetLabel {
         type Success = ();
-        type Error = GetLabelError;
+        type Error = GetPortError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "getLabel",
             method: "GET",
@@ -521,10 +525,9 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::get_label`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum GetLabelError {}
+    /// The documented error responses of [`Client::get_label`]: the document describes them
+    /// as it does other operations', so they share the enum [`GetPortError`].
+    pub type GetLabelError = GetPortError;
     /// The parameters of [`Client::get_matrix`] (`GET /matrix/{id}`), which returns them in
     /// a [`Request`](crate::Request).
     #[derive(Debug, Clone)]
@@ -533,7 +536,7 @@ pub mod client {
     }
     impl runtime::Operation for GetMatrix {
         type Success = ();
-        type Error = GetMatrixError;
+        type Error = GetPortError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "getMatrix",
             method: "GET",
@@ -562,10 +565,9 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::get_matrix`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum GetMatrixError {}
+    /// The documented error responses of [`Client::get_matrix`]: the document describes them
+    /// as it does other operations', so they share the enum [`GetPortError`].
+    pub type GetMatrixError = GetPortError;
     /// The parameters of [`Client::get_list`] (`GET /lists/{ids}`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
@@ -574,7 +576,7 @@ pub mod client {
     }
     impl runtime::Operation for GetList {
         type Success = ();
-        type Error = GetListError;
+        type Error = GetPortError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "getList",
             method: "GET",
@@ -603,10 +605,9 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::get_list`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum GetListError {}
+    /// The documented error responses of [`Client::get_list`]: the document describes them
+    /// as it does other operations', so they share the enum [`GetPortError`].
+    pub type GetListError = GetPortError;
     /// The parameters of [`Client::get_labels_exploded`] (`GET /labels-exploded/{ids}`),
     /// which returns them in a [`Request`](crate::Request).
     #[derive(Debug, Clone)]
@@ -615,7 +616,7 @@ pub mod client {
     }
     impl runtime::Operation for GetLabelsExploded {
         type Success = ();
-        type Error = GetLabelsExplodedError;
+        type Error = GetPortError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "getLabelsExploded",
             method: "GET",
@@ -644,10 +645,9 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::get_labels_exploded`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum GetLabelsExplodedError {}
+    /// The documented error responses of [`Client::get_labels_exploded`]: the document
+    /// describes them as it does other operations', so they share the enum [`GetPortError`].
+    pub type GetLabelsExplodedError = GetPortError;
     /// The parameters of [`Client::get_matrix_exploded`] (`GET /matrix-exploded/{ids}`),
     /// which returns them in a [`Request`](crate::Request).
     #[derive(Debug, Clone)]
@@ -656,7 +656,7 @@ pub mod client {
     }
     impl runtime::Operation for GetMatrixExploded {
         type Success = ();
-        type Error = GetMatrixExplodedError;
+        type Error = GetPortError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "getMatrixExploded",
             method: "GET",
@@ -685,10 +685,9 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::get_matrix_exploded`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum GetMatrixExplodedError {}
+    /// The documented error responses of [`Client::get_matrix_exploded`]: the document
+    /// describes them as it does other operations', so they share the enum [`GetPortError`].
+    pub type GetMatrixExplodedError = GetPortError;
 }
 
 mod runtime {

@@ -2016,6 +2016,11 @@ pub mod client {
         }
     }
     /// The documented error responses of [`Client::authorize`].
+    ///
+    /// Also those of [`Client::builder2`], [`Client::new2`], [`Client::from_env2`],
+    /// [`Client::base_url2`], [`Client::http`], [`Client::settings`], [`Client::clone2`],
+    /// [`Client::fmt2`], 26 more: the document describes them alike, and each operation's
+    /// own name for them is an alias of this enum.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub enum AuthorizeError {}
@@ -2025,7 +2030,7 @@ pub mod client {
     pub struct Builder {}
     impl runtime::Operation for Builder {
         type Success = ();
-        type Error = BuilderError;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "builder",
             method: "GET",
@@ -2053,17 +2058,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::builder2`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum BuilderError {}
+    /// The documented error responses of [`Client::builder2`]: the document describes them
+    /// as it does other operations', so they share the enum [`AuthorizeError`].
+    pub type BuilderError = AuthorizeError;
     /// The parameters of [`Client::new2`] (`GET /c`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct New {}
     impl runtime::Operation for New {
         type Success = ();
-        type Error = NewError;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "new",
             method: "GET",
@@ -2091,17 +2095,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::new2`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum NewError {}
+    /// The documented error responses of [`Client::new2`]: the document describes them as it
+    /// does other operations', so they share the enum [`AuthorizeError`].
+    pub type NewError = AuthorizeError;
     /// The parameters of [`Client::from_env2`] (`GET /d`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct FromEnv {}
     impl runtime::Operation for FromEnv {
         type Success = ();
-        type Error = FromEnvError;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "from_env",
             method: "GET",
@@ -2129,17 +2132,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::from_env2`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum FromEnvError {}
+    /// The documented error responses of [`Client::from_env2`]: the document describes them
+    /// as it does other operations', so they share the enum [`AuthorizeError`].
+    pub type FromEnvError = AuthorizeError;
     /// The parameters of [`Client::base_url2`] (`GET /e`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct BaseUrl {}
     impl runtime::Operation for BaseUrl {
         type Success = ();
-        type Error = BaseUrlError;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "base_url",
             method: "GET",
@@ -2167,17 +2169,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::base_url2`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum BaseUrlError {}
+    /// The documented error responses of [`Client::base_url2`]: the document describes them
+    /// as it does other operations', so they share the enum [`AuthorizeError`].
+    pub type BaseUrlError = AuthorizeError;
     /// The parameters of [`Client::http`] (`GET /f`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct Http {}
     impl runtime::Operation for Http {
         type Success = ();
-        type Error = HttpError;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "http",
             method: "GET",
@@ -2205,17 +2206,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::http`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum HttpError {}
+    /// The documented error responses of [`Client::http`]: the document describes them as it
+    /// does other operations', so they share the enum [`AuthorizeError`].
+    pub type HttpError = AuthorizeError;
     /// The parameters of [`Client::settings`] (`GET /g`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct Settings {}
     impl runtime::Operation for Settings {
         type Success = ();
-        type Error = SettingsError;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "settings",
             method: "GET",
@@ -2243,17 +2243,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::settings`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum SettingsError {}
+    /// The documented error responses of [`Client::settings`]: the document describes them
+    /// as it does other operations', so they share the enum [`AuthorizeError`].
+    pub type SettingsError = AuthorizeError;
     /// The parameters of [`Client::clone2`] (`GET /h`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct Clone2 {}
     impl runtime::Operation for Clone2 {
         type Success = ();
-        type Error = Clone2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "clone",
             method: "GET",
@@ -2281,17 +2280,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::clone2`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum Clone2Error {}
+    /// The documented error responses of [`Client::clone2`]: the document describes them as
+    /// it does other operations', so they share the enum [`AuthorizeError`].
+    pub type Clone2Error = AuthorizeError;
     /// The parameters of [`Client::fmt2`] (`GET /i`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct Fmt {}
     impl runtime::Operation for Fmt {
         type Success = ();
-        type Error = FmtError;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "fmt",
             method: "GET",
@@ -2319,17 +2317,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::fmt2`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum FmtError {}
+    /// The documented error responses of [`Client::fmt2`]: the document describes them as it
+    /// does other operations', so they share the enum [`AuthorizeError`].
+    pub type FmtError = AuthorizeError;
     /// The parameters of [`Client::default2`] (`GET /j`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct Default2 {}
     impl runtime::Operation for Default2 {
         type Success = ();
-        type Error = Default2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "default",
             method: "GET",
@@ -2357,17 +2354,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::default2`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum Default2Error {}
+    /// The documented error responses of [`Client::default2`]: the document describes them
+    /// as it does other operations', so they share the enum [`AuthorizeError`].
+    pub type Default2Error = AuthorizeError;
     /// The parameters of [`Client::error`] (`GET /k`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct Error2 {}
     impl runtime::Operation for Error2 {
         type Success = ();
-        type Error = Error2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "Error",
             method: "GET",
@@ -2395,17 +2391,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::error`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum Error2Error {}
+    /// The documented error responses of [`Client::error`]: the document describes them as
+    /// it does other operations', so they share the enum [`AuthorizeError`].
+    pub type Error2Error = AuthorizeError;
     /// The parameters of [`Client::client_builder`] (`GET /l`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct ClientBuilder2 {}
     impl runtime::Operation for ClientBuilder2 {
         type Success = ();
-        type Error = ClientBuilder2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "ClientBuilder",
             method: "GET",
@@ -2433,17 +2428,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::client_builder`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum ClientBuilder2Error {}
+    /// The documented error responses of [`Client::client_builder`]: the document describes
+    /// them as it does other operations', so they share the enum [`AuthorizeError`].
+    pub type ClientBuilder2Error = AuthorizeError;
     /// The parameters of [`Client::response_value`] (`GET /m`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct ResponseValue2 {}
     impl runtime::Operation for ResponseValue2 {
         type Success = ();
-        type Error = ResponseValue2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "ResponseValue",
             method: "GET",
@@ -2471,17 +2465,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::response_value`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum ResponseValue2Error {}
+    /// The documented error responses of [`Client::response_value`]: the document describes
+    /// them as it does other operations', so they share the enum [`AuthorizeError`].
+    pub type ResponseValue2Error = AuthorizeError;
     /// The parameters of [`Client::retry_policy`] (`GET /n`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct RetryPolicy2 {}
     impl runtime::Operation for RetryPolicy2 {
         type Success = ();
-        type Error = RetryPolicy2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "RetryPolicy",
             method: "GET",
@@ -2509,17 +2502,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::retry_policy`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum RetryPolicy2Error {}
+    /// The documented error responses of [`Client::retry_policy`]: the document describes
+    /// them as it does other operations', so they share the enum [`AuthorizeError`].
+    pub type RetryPolicy2Error = AuthorizeError;
     /// The parameters of [`Client::raw_response`] (`GET /o`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct RawResponse2 {}
     impl runtime::Operation for RawResponse2 {
         type Success = ();
-        type Error = RawResponse2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "RawResponse",
             method: "GET",
@@ -2547,17 +2539,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::raw_response`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum RawResponse2Error {}
+    /// The documented error responses of [`Client::raw_response`]: the document describes
+    /// them as it does other operations', so they share the enum [`AuthorizeError`].
+    pub type RawResponse2Error = AuthorizeError;
     /// The parameters of [`Client::secret`] (`GET /p`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct Secret2 {}
     impl runtime::Operation for Secret2 {
         type Success = ();
-        type Error = Secret2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "Secret",
             method: "GET",
@@ -2585,17 +2576,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::secret`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum Secret2Error {}
+    /// The documented error responses of [`Client::secret`]: the document describes them as
+    /// it does other operations', so they share the enum [`AuthorizeError`].
+    pub type Secret2Error = AuthorizeError;
     /// The parameters of [`Client::config_error`] (`GET /q`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct ConfigError2 {}
     impl runtime::Operation for ConfigError2 {
         type Success = ();
-        type Error = ConfigError2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "ConfigError",
             method: "GET",
@@ -2623,17 +2613,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::config_error`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum ConfigError2Error {}
+    /// The documented error responses of [`Client::config_error`]: the document describes
+    /// them as it does other operations', so they share the enum [`AuthorizeError`].
+    pub type ConfigError2Error = AuthorizeError;
     /// The parameters of [`Client::operation_info`] (`GET /r`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct OperationInfo2 {}
     impl runtime::Operation for OperationInfo2 {
         type Success = ();
-        type Error = OperationInfo2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "OperationInfo",
             method: "GET",
@@ -2661,17 +2650,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::operation_info`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum OperationInfo2Error {}
+    /// The documented error responses of [`Client::operation_info`]: the document describes
+    /// them as it does other operations', so they share the enum [`AuthorizeError`].
+    pub type OperationInfo2Error = AuthorizeError;
     /// The parameters of [`Client::request_error`] (`GET /s`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct RequestError2 {}
     impl runtime::Operation for RequestError2 {
         type Success = ();
-        type Error = RequestError2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "RequestError",
             method: "GET",
@@ -2699,17 +2687,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::request_error`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum RequestError2Error {}
+    /// The documented error responses of [`Client::request_error`]: the document describes
+    /// them as it does other operations', so they share the enum [`AuthorizeError`].
+    pub type RequestError2Error = AuthorizeError;
     /// The parameters of [`Client::decode_error`] (`GET /t`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct DecodeError2 {}
     impl runtime::Operation for DecodeError2 {
         type Success = ();
-        type Error = DecodeError2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "DecodeError",
             method: "GET",
@@ -2737,17 +2724,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::decode_error`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum DecodeError2Error {}
+    /// The documented error responses of [`Client::decode_error`]: the document describes
+    /// them as it does other operations', so they share the enum [`AuthorizeError`].
+    pub type DecodeError2Error = AuthorizeError;
     /// The parameters of [`Client::to_string2`] (`GET /u`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct ToString2 {}
     impl runtime::Operation for ToString2 {
         type Success = ();
-        type Error = ToString2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "to_string",
             method: "GET",
@@ -2775,17 +2761,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::to_string2`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum ToString2Error {}
+    /// The documented error responses of [`Client::to_string2`]: the document describes them
+    /// as it does other operations', so they share the enum [`AuthorizeError`].
+    pub type ToString2Error = AuthorizeError;
     /// The parameters of [`Client::core2`] (`GET /v`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct Core {}
     impl runtime::Operation for Core {
         type Success = ();
-        type Error = CoreError;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "core",
             method: "GET",
@@ -2813,17 +2798,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::core2`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum CoreError {}
+    /// The documented error responses of [`Client::core2`]: the document describes them as
+    /// it does other operations', so they share the enum [`AuthorizeError`].
+    pub type CoreError = AuthorizeError;
     /// The parameters of [`Client::request`] (`GET /w`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct Request2 {}
     impl runtime::Operation for Request2 {
         type Success = ();
-        type Error = Request2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "Request",
             method: "GET",
@@ -2851,17 +2835,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::request`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum Request2Error {}
+    /// The documented error responses of [`Client::request`]: the document describes them as
+    /// it does other operations', so they share the enum [`AuthorizeError`].
+    pub type Request2Error = AuthorizeError;
     /// The parameters of [`Client::raw2`] (`GET /z0`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct Raw2 {}
     impl runtime::Operation for Raw2 {
         type Success = ();
-        type Error = Raw2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "raw",
             method: "GET",
@@ -2889,17 +2872,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::raw2`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum Raw2Error {}
+    /// The documented error responses of [`Client::raw2`]: the document describes them as it
+    /// does other operations', so they share the enum [`AuthorizeError`].
+    pub type Raw2Error = AuthorizeError;
     /// The parameters of [`Client::raw3`] (`GET /z1`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct Raw3 {}
     impl runtime::Operation for Raw3 {
         type Success = ();
-        type Error = Raw3Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "Raw",
             method: "GET",
@@ -2927,17 +2909,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::raw3`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum Raw3Error {}
+    /// The documented error responses of [`Client::raw3`]: the document describes them as it
+    /// does other operations', so they share the enum [`AuthorizeError`].
+    pub type Raw3Error = AuthorizeError;
     /// The parameters of [`Client::hook`] (`GET /z2`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct Hook2 {}
     impl runtime::Operation for Hook2 {
         type Success = ();
-        type Error = Hook2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "Hook",
             method: "GET",
@@ -2965,17 +2946,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::hook`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum Hook2Error {}
+    /// The documented error responses of [`Client::hook`]: the document describes them as it
+    /// does other operations', so they share the enum [`AuthorizeError`].
+    pub type Hook2Error = AuthorizeError;
     /// The parameters of [`Client::attempt`] (`GET /z3`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct Attempt2 {}
     impl runtime::Operation for Attempt2 {
         type Success = ();
-        type Error = Attempt2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "Attempt",
             method: "GET",
@@ -3003,17 +2983,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::attempt`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum Attempt2Error {}
+    /// The documented error responses of [`Client::attempt`]: the document describes them as
+    /// it does other operations', so they share the enum [`AuthorizeError`].
+    pub type Attempt2Error = AuthorizeError;
     /// The parameters of [`Client::outcome`] (`GET /z4`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct Outcome2 {}
     impl runtime::Operation for Outcome2 {
         type Success = ();
-        type Error = Outcome2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "Outcome",
             method: "GET",
@@ -3041,17 +3020,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::outcome`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum Outcome2Error {}
+    /// The documented error responses of [`Client::outcome`]: the document describes them as
+    /// it does other operations', so they share the enum [`AuthorizeError`].
+    pub type Outcome2Error = AuthorizeError;
     /// The parameters of [`Client::credential_provider`] (`GET /z5`), which returns them in
     /// a [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct CredentialProvider2 {}
     impl runtime::Operation for CredentialProvider2 {
         type Success = ();
-        type Error = CredentialProvider2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "CredentialProvider",
             method: "GET",
@@ -3079,17 +3057,17 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::credential_provider`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum CredentialProvider2Error {}
+    /// The documented error responses of [`Client::credential_provider`]: the document
+    /// describes them as it does other operations', so they share the enum
+    /// [`AuthorizeError`].
+    pub type CredentialProvider2Error = AuthorizeError;
     /// The parameters of [`Client::credential_future`] (`GET /z6`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct CredentialFuture2 {}
     impl runtime::Operation for CredentialFuture2 {
         type Success = ();
-        type Error = CredentialFuture2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "CredentialFuture",
             method: "GET",
@@ -3117,17 +3095,17 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::credential_future`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum CredentialFuture2Error {}
+    /// The documented error responses of [`Client::credential_future`]: the document
+    /// describes them as it does other operations', so they share the enum
+    /// [`AuthorizeError`].
+    pub type CredentialFuture2Error = AuthorizeError;
     /// The parameters of [`Client::credential_error`] (`GET /z7`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct CredentialError2 {}
     impl runtime::Operation for CredentialError2 {
         type Success = ();
-        type Error = CredentialError2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "CredentialError",
             method: "GET",
@@ -3155,17 +3133,17 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::credential_error`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum CredentialError2Error {}
+    /// The documented error responses of [`Client::credential_error`]: the document
+    /// describes them as it does other operations', so they share the enum
+    /// [`AuthorizeError`].
+    pub type CredentialError2Error = AuthorizeError;
     /// The parameters of [`Client::provider_context`] (`GET /z8`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct ProviderContext2 {}
     impl runtime::Operation for ProviderContext2 {
         type Success = ();
-        type Error = ProviderContext2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "ProviderContext",
             method: "GET",
@@ -3193,17 +3171,17 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::provider_context`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum ProviderContext2Error {}
+    /// The documented error responses of [`Client::provider_context`]: the document
+    /// describes them as it does other operations', so they share the enum
+    /// [`AuthorizeError`].
+    pub type ProviderContext2Error = AuthorizeError;
     /// The parameters of [`Client::token`] (`GET /z9`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct Token2 {}
     impl runtime::Operation for Token2 {
         type Success = ();
-        type Error = Token2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "Token",
             method: "GET",
@@ -3231,17 +3209,16 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::token`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum Token2Error {}
+    /// The documented error responses of [`Client::token`]: the document describes them as
+    /// it does other operations', so they share the enum [`AuthorizeError`].
+    pub type Token2Error = AuthorizeError;
     /// The parameters of [`Client::client_credentials`] (`GET /z10`), which returns them in
     /// a [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct ClientCredentials2 {}
     impl runtime::Operation for ClientCredentials2 {
         type Success = ();
-        type Error = ClientCredentials2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "ClientCredentials",
             method: "GET",
@@ -3269,17 +3246,17 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::client_credentials`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum ClientCredentials2Error {}
+    /// The documented error responses of [`Client::client_credentials`]: the document
+    /// describes them as it does other operations', so they share the enum
+    /// [`AuthorizeError`].
+    pub type ClientCredentials2Error = AuthorizeError;
     /// The parameters of [`Client::client_auth`] (`GET /z11`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct ClientAuth2 {}
     impl runtime::Operation for ClientAuth2 {
         type Success = ();
-        type Error = ClientAuth2Error;
+        type Error = AuthorizeError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "ClientAuth",
             method: "GET",
@@ -3307,10 +3284,9 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::client_auth`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum ClientAuth2Error {}
+    /// The documented error responses of [`Client::client_auth`]: the document describes
+    /// them as it does other operations', so they share the enum [`AuthorizeError`].
+    pub type ClientAuth2Error = AuthorizeError;
 }
 
 mod runtime {

@@ -307,7 +307,7 @@ pub mod client {
         ///
         /// # Errors
         ///
-        /// - `401`: [`GetAccountError::Unauthorized`] in [`Error::Api`](crate::Error::Api)
+        /// - `401`: [`ListAccountsError::Unauthorized`] in [`Error::Api`](crate::Error::Api)
         /// - an undocumented 2xx status: decoded as the success type (its status kept in the
         ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
         ///   when the body is not that type
@@ -443,6 +443,9 @@ pub mod client {
         }
     }
     /// The documented error responses of [`Client::list_accounts`].
+    ///
+    /// Also those of [`Client::get_account`]: the document describes them alike, and each
+    /// operation's own name for them is an alias of this enum.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub enum ListAccountsError {
@@ -457,7 +460,7 @@ pub mod client {
     }
     impl runtime::Operation for GetAccount {
         type Success = types::Account;
-        type Error = GetAccountError;
+        type Error = ListAccountsError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "getAccount",
             method: "GET",
@@ -481,19 +484,15 @@ pub mod client {
         ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
             match response.status.as_u16() {
                 200 => response.json(),
-                401 => Err(response.error_json(GetAccountError::Unauthorized)),
+                401 => Err(response.error_json(ListAccountsError::Unauthorized)),
                 200..=299 => response.undocumented_json(),
                 _ => Err(runtime::Error::UnexpectedStatus(response)),
             }
         }
     }
-    /// The documented error responses of [`Client::get_account`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum GetAccountError {
-        /// `401`: Not signed in.
-        Unauthorized(types::ListAccountsUnauthorizedBody),
-    }
+    /// The documented error responses of [`Client::get_account`]: the document describes
+    /// them as it does other operations', so they share the enum [`ListAccountsError`].
+    pub type GetAccountError = ListAccountsError;
     /// The parameters of [`Client::get_account2`] (`GET /accounts/{id}/copy`), which returns
     /// them in a [`Request`](crate::Request).
     #[derive(Debug, Clone)]
@@ -533,6 +532,9 @@ pub mod client {
         }
     }
     /// The documented error responses of [`Client::get_account2`].
+    ///
+    /// Also those of [`Client::share`]: the document describes them alike, and each
+    /// operation's own name for them is an alias of this enum.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub enum GetAccount2Error {}
@@ -544,7 +546,7 @@ pub mod client {
     }
     impl runtime::Operation for Share {
         type Success = ();
-        type Error = ShareError;
+        type Error = GetAccount2Error;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "share",
             method: "POST",
@@ -576,10 +578,9 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::share`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum ShareError {}
+    /// The documented error responses of [`Client::share`]: the document describes them as
+    /// it does other operations', so they share the enum [`GetAccount2Error`].
+    pub type ShareError = GetAccount2Error;
 }
 
 mod runtime {

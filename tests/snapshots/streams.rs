@@ -1178,6 +1178,10 @@ pub mod client {
         }
     }
     /// The documented error responses of [`Client::watch_topic`].
+    ///
+    /// Also those of [`Client::tail_log`], [`Client::upload`], [`Client::speak`]: the
+    /// document describes them alike, and each operation's own name for them is an alias of
+    /// this enum.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub enum WatchTopicError {}
@@ -1197,14 +1201,17 @@ pub mod client {
         pub fn events(
             self,
         ) -> impl std::future::Future<
-            Output = Result<runtime::EventStream<String>, runtime::Error<TailLogError>>,
+            Output = Result<
+                runtime::EventStream<String>,
+                runtime::Error<WatchTopicError>,
+            >,
         > + 'a {
             self.send_events(runtime::text_data)
         }
     }
     impl runtime::Operation for TailLog {
         type Success = String;
-        type Error = TailLogError;
+        type Error = WatchTopicError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "tailLog",
             method: "GET",
@@ -1232,10 +1239,9 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::tail_log`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum TailLogError {}
+    /// The documented error responses of [`Client::tail_log`]: the document describes them
+    /// as it does other operations', so they share the enum [`WatchTopicError`].
+    pub type TailLogError = WatchTopicError;
     /// The parameters of [`Client::download`] (`GET /files/{name}`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
@@ -1304,7 +1310,7 @@ pub mod client {
     }
     impl runtime::Operation for Upload {
         type Success = types::Stored;
-        type Error = UploadError;
+        type Error = WatchTopicError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "upload",
             method: "PUT",
@@ -1337,10 +1343,9 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::upload`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum UploadError {}
+    /// The documented error responses of [`Client::upload`]: the document describes them as
+    /// it does other operations', so they share the enum [`WatchTopicError`].
+    pub type UploadError = WatchTopicError;
     /// The parameters of [`Client::speak`] (`POST /speech`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
@@ -1361,7 +1366,7 @@ pub mod client {
         ) -> impl std::future::Future<
             Output = Result<
                 runtime::EventStream<types::Delta>,
-                runtime::Error<SpeakError>,
+                runtime::Error<WatchTopicError>,
             >,
         > + 'a {
             self.send_events(runtime::json_data::<types::Delta>)
@@ -1373,14 +1378,14 @@ pub mod client {
         pub fn byte_stream(
             self,
         ) -> impl std::future::Future<
-            Output = Result<runtime::ByteStream, runtime::Error<SpeakError>>,
+            Output = Result<runtime::ByteStream, runtime::Error<WatchTopicError>>,
         > + 'a {
             self.send_bytes("audio/mpeg")
         }
     }
     impl runtime::Operation for Speak {
         type Success = bytes::Bytes;
-        type Error = SpeakError;
+        type Error = WatchTopicError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "speak",
             method: "POST",
@@ -1412,10 +1417,9 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::speak`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum SpeakError {}
+    /// The documented error responses of [`Client::speak`]: the document describes them as
+    /// it does other operations', so they share the enum [`WatchTopicError`].
+    pub type SpeakError = WatchTopicError;
 }
 
 mod runtime {

@@ -775,6 +775,9 @@ pub mod client {
         }
     }
     /// The documented error responses of [`Client::put_pet`].
+    ///
+    /// Also those of [`Client::list_pets`], [`Client::get_labels`]: the document describes
+    /// them alike, and each operation's own name for them is an alias of this enum.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub enum PutPetError {}
@@ -828,7 +831,7 @@ pub mod client {
     pub struct ListPets {}
     impl runtime::Operation for ListPets {
         type Success = ListPetsResponse;
-        type Error = ListPetsError;
+        type Error = PutPetError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "listPets",
             method: "GET",
@@ -873,10 +876,9 @@ pub mod client {
         /// `202`: Still counting.
         Accepted(types::ListPetsResponse),
     }
-    /// The documented error responses of [`Client::list_pets`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum ListPetsError {}
+    /// The documented error responses of [`Client::list_pets`]: the document describes them
+    /// as it does other operations', so they share the enum [`PutPetError`].
+    pub type ListPetsError = PutPetError;
     /// The parameters of [`Client::get_note`] (`GET /notes/{id}`), which returns them in a
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
@@ -928,7 +930,7 @@ pub mod client {
     pub struct GetLabels {}
     impl runtime::Operation for GetLabels {
         type Success = types::Labels;
-        type Error = GetLabelsError;
+        type Error = PutPetError;
         const INFO: runtime::OperationInfo = runtime::OperationInfo {
             operation_id: "getLabels",
             method: "GET",
@@ -956,10 +958,9 @@ pub mod client {
             }
         }
     }
-    /// The documented error responses of [`Client::get_labels`].
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub enum GetLabelsError {}
+    /// The documented error responses of [`Client::get_labels`]: the document describes them
+    /// as it does other operations', so they share the enum [`PutPetError`].
+    pub type GetLabelsError = PutPetError;
 }
 
 mod runtime {

@@ -64,9 +64,9 @@ impl ClientEmitter<'_> {
                 ""
             };
             lines.push(format!(
-                "- {}: [`{}Error::{}`] in [`Error::Api`](crate::Error::Api){otherwise}",
+                "- {}: [`{}::{}`] in [`Error::Api`](crate::Error::Api){otherwise}",
                 status_text(c.status),
-                op.type_name,
+                self.error_enum_name(op),
                 ident_text(&c.variant)
             ));
         }

@@ -10,11 +10,14 @@ mod cli;
 mod cli_text;
 mod config;
 mod docs;
+mod errors;
 mod mock;
 mod operation;
 mod paging;
 mod streams;
 mod wire;
+
+pub use errors::ErrorEnums;
 
 use crate::commands::Commands;
 use crate::features::{Features, Gate};
@@ -48,6 +51,7 @@ pub struct ClientEmitter<'a> {
     pub settings: ClientSettings<'a>,
     features: Option<&'a Features>,
     commands: Option<&'a Commands>,
+    errors: Option<&'a ErrorEnums>,
 }
 
 impl<'a> ClientEmitter<'a> {
@@ -64,6 +68,21 @@ impl<'a> ClientEmitter<'a> {
             settings,
             features: None,
             commands: None,
+            errors: None,
+        }
+    }
+
+    /// Prints the error enums as `errors` decided: shared where alike.
+    pub fn sharing(mut self, errors: &'a ErrorEnums) -> Self {
+        self.errors = Some(errors);
+        self
+    }
+
+    /// The error enum of an operation: its own, or the one it shares.
+    fn error_enum_name(&self, op: &Operation) -> proc_macro2::Ident {
+        match self.errors {
+            Some(e) => e.enum_of(&op.type_name),
+            None => quote::format_ident!("{}Error", op.type_name),
         }
     }
 

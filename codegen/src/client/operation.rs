@@ -56,7 +56,7 @@ impl ClientEmitter<'_> {
     pub(super) fn items(&self, op: &Operation, gate: &Gate) -> TokenStream {
         let cfg = &gate.cfg;
         let params = format_ident!("{}", op.type_name);
-        let error = format_ident!("{}Error", op.type_name);
+        let error = self.error_enum_name(op);
         let (success, success_enum) = self.success_type(op);
         let mut fields = TokenStream::new();
         let mut setters = TokenStream::new();
@@ -132,7 +132,7 @@ impl ClientEmitter<'_> {
             .then(|| quote!(const ACCEPT: &'static str = #accept;));
         let write = self.write_fn(op);
         let decode = self.decode_fn(op, success_enum.is_some());
-        let error_enum = self.error_enum(op, &error, cfg);
+        let error_enum = self.error_enum(op, cfg);
         let success_enum = success_enum.map(|e| quote!(#cfg #e));
         quote! {
             #params_doc
@@ -213,12 +213,9 @@ impl ClientEmitter<'_> {
         }
     }
 
-    fn error_enum(
-        &self,
-        op: &Operation,
-        name: &proc_macro2::Ident,
-        cfg: &TokenStream,
-    ) -> TokenStream {
+    /// The variants of an operation's error enum, as printed: what decides
+    /// whether two operations share one (`errors`).
+    pub(super) fn error_variants(&self, op: &Operation) -> TokenStream {
         let mut variants = TokenStream::new();
         for c in op.errors() {
             let v = ident(&c.variant);
@@ -231,10 +228,50 @@ impl ClientEmitter<'_> {
                 }
             });
         }
-        let doc = docs::attrs(&[format!(
+        variants
+    }
+
+    /// The operation's error enum, or the alias naming the enum it shares.
+    fn error_enum(&self, op: &Operation, cfg: &TokenStream) -> TokenStream {
+        let name = format_ident!("{}Error", op.type_name);
+        let errors = self.errors;
+        if let Some(owner) = errors.and_then(|e| e.alias_of(&op.type_name)) {
+            let shared = format_ident!("{owner}Error");
+            let doc = docs::attrs(&[format!(
+                "The documented error responses of [`Client::{}`]: the document describes them \
+                 as it does other operations', so they share the enum [`{shared}`].",
+                op.method_name
+            )]);
+            return quote! {
+                #doc
+                #cfg
+                pub type #name = #shared;
+            };
+        }
+        let variants = self.error_variants(op);
+        let mut lines = vec![format!(
             "The documented error responses of [`Client::{}`].",
             op.method_name
-        )]);
+        )];
+        let users = errors.map_or(&[][..], |e| e.users(&op.type_name));
+        if !users.is_empty() {
+            const LISTED: usize = 8;
+            let mut named: Vec<String> = users
+                .iter()
+                .take(LISTED)
+                .map(|m| format!("[`Client::{m}`]"))
+                .collect();
+            if users.len() > LISTED {
+                named.push(format!("{} more", users.len() - LISTED));
+            }
+            lines.push(String::new());
+            lines.push(format!(
+                "Also those of {}: the document describes them alike, and each \
+                 operation's own name for them is an alias of this enum.",
+                named.join(", ")
+            ));
+        }
+        let doc = docs::attrs(&lines);
         quote! {
             #doc
             #cfg

@@ -57,7 +57,7 @@ impl ClientEmitter<'_> {
     /// `Operation::decode`: exact statuses, then ranges, then an undocumented 2xx,
     /// then `default`.
     pub(super) fn decode_fn(&self, op: &Operation, success_is_enum: bool) -> TokenStream {
-        let error_name = format_ident!("{}Error", op.type_name);
+        let error_name = self.error_enum_name(op);
         let response_name = format_ident!("{}Response", op.type_name);
         let mut ordered: Vec<_> = op.responses.iter().collect();
         ordered.sort_by_key(|c| match c.status {

@@ -128,7 +128,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - any other status (`default`): [`GetPortOrderError::Default`] in
+    /// - any other status (`default`): [`ListPortOrdersError::Default`] in
     ///   [`Error::Api`](crate::Error::Api); a body that is not its type:
     ///   [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
     /// - an undocumented 2xx status: decoded as the success type (its status kept in the
@@ -180,7 +180,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - any other status (`default`): [`RequestPortOrderLoaError::Default`] in
+    /// - any other status (`default`): [`ListPortOrdersError::Default`] in
     ///   [`Error::Api`](crate::Error::Api); a body that is not its type:
     ///   [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
     /// - an undocumented 2xx status: decoded as the success type (its status kept in the
@@ -262,6 +262,10 @@ impl runtime::Operation for ListPortOrders {
 }
 
 /// The documented error responses of [`Client::list_port_orders`].
+///
+/// Also those of [`Client::get_port_order`], [`Client::request_port_order_loa`]: the
+/// document describes them alike, and each operation's own name for them is an alias of
+/// this enum.
 #[cfg(feature = "port-orders")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -457,7 +461,7 @@ pub struct GetPortOrder {
 #[cfg(feature = "port-orders")]
 impl runtime::Operation for GetPortOrder {
     type Success = types::PortOrder;
-    type Error = GetPortOrderError;
+    type Error = ListPortOrdersError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "getPortOrder",
         method: "GET",
@@ -484,20 +488,15 @@ impl runtime::Operation for GetPortOrder {
         match response.status.as_u16() {
             200 => response.json(),
             200..=299 => response.undocumented_json(),
-            _ => Err(response.default_error_json(GetPortOrderError::Default)),
+            _ => Err(response.default_error_json(ListPortOrdersError::Default)),
         }
     }
 }
 
-/// The documented error responses of [`Client::get_port_order`].
+/// The documented error responses of [`Client::get_port_order`]: the document describes
+/// them as it does other operations', so they share the enum [`ListPortOrdersError`].
 #[cfg(feature = "port-orders")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetPortOrderError {
-    /// any other status (`default`): Any other failure. The body is JSON when the server
-    /// produces one; its shape is not documented.
-    Default(types::Error),
-}
+pub type GetPortOrderError = ListPortOrdersError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "port-orders")]
@@ -573,7 +572,7 @@ pub struct RequestPortOrderLoa {
 #[cfg(feature = "port-orders")]
 impl runtime::Operation for RequestPortOrderLoa {
     type Success = types::PortOrder;
-    type Error = RequestPortOrderLoaError;
+    type Error = ListPortOrdersError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "requestPortOrderLoa",
         method: "POST",
@@ -601,20 +600,16 @@ impl runtime::Operation for RequestPortOrderLoa {
         match response.status.as_u16() {
             200 => response.json(),
             200..=299 => response.undocumented_json(),
-            _ => Err(response.default_error_json(RequestPortOrderLoaError::Default)),
+            _ => Err(response.default_error_json(ListPortOrdersError::Default)),
         }
     }
 }
 
-/// The documented error responses of [`Client::request_port_order_loa`].
+/// The documented error responses of [`Client::request_port_order_loa`]: the document
+/// describes them as it does other operations', so they share the enum
+/// [`ListPortOrdersError`].
 #[cfg(feature = "port-orders")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum RequestPortOrderLoaError {
-    /// any other status (`default`): Any other failure. The body is JSON when the server
-    /// produces one; its shape is not documented.
-    Default(types::Error),
-}
+pub type RequestPortOrderLoaError = ListPortOrdersError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "port-orders")]

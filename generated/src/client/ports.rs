@@ -77,7 +77,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - any other status (`default`): [`GetPortError::Default`] in
+    /// - any other status (`default`): [`ListPortsError::Default`] in
     ///   [`Error::Api`](crate::Error::Api); a body that is not its type:
     ///   [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
     /// - an undocumented 2xx status: decoded as the success type (its status kept in the
@@ -175,6 +175,9 @@ impl runtime::Operation for ListPorts {
 }
 
 /// The documented error responses of [`Client::list_ports`].
+///
+/// Also those of [`Client::get_port`]: the document describes them alike, and each
+/// operation's own name for them is an alias of this enum.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -258,7 +261,7 @@ pub struct GetPort {
 #[cfg(feature = "ports")]
 impl runtime::Operation for GetPort {
     type Success = types::Port;
-    type Error = GetPortError;
+    type Error = ListPortsError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "getPort",
         method: "GET",
@@ -285,20 +288,15 @@ impl runtime::Operation for GetPort {
         match response.status.as_u16() {
             200 => response.json(),
             200..=299 => response.undocumented_json(),
-            _ => Err(response.default_error_json(GetPortError::Default)),
+            _ => Err(response.default_error_json(ListPortsError::Default)),
         }
     }
 }
 
-/// The documented error responses of [`Client::get_port`].
+/// The documented error responses of [`Client::get_port`]: the document describes them
+/// as it does other operations', so they share the enum [`ListPortsError`].
 #[cfg(feature = "ports")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetPortError {
-    /// any other status (`default`): Any other failure. The body is JSON when the server
-    /// produces one; its shape is not documented.
-    Default(types::Error),
-}
+pub type GetPortError = ListPortsError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "ports")]

@@ -618,6 +618,10 @@ pub enum PostItemsResponse {
 }
 
 /// The documented error responses of [`Client::post_items`].
+///
+/// Also those of [`Client::submit_form`], [`Client::upload`], [`Client::put_raw`],
+/// [`Client::post_note`]: the document describes them alike, and each operation's own
+/// name for them is an alias of this enum.
 #[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -685,7 +689,7 @@ impl<'a> runtime::Request<'a, SubmitForm> {
 #[cfg(feature = "untagged")]
 impl runtime::Operation for SubmitForm {
     type Success = ();
-    type Error = SubmitFormError;
+    type Error = PostItemsError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "submitForm",
         method: "PUT",
@@ -717,11 +721,10 @@ impl runtime::Operation for SubmitForm {
     }
 }
 
-/// The documented error responses of [`Client::submit_form`].
+/// The documented error responses of [`Client::submit_form`]: the document describes
+/// them as it does other operations', so they share the enum [`PostItemsError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum SubmitFormError {}
+pub type SubmitFormError = PostItemsError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -766,7 +769,7 @@ impl<'a> runtime::Request<'a, Upload> {
     pub fn byte_stream(
         self,
     ) -> impl std::future::Future<
-        Output = Result<runtime::ByteStream, runtime::Error<UploadError>>,
+        Output = Result<runtime::ByteStream, runtime::Error<PostItemsError>>,
     > + 'a {
         self.send_bytes("application/octet-stream")
     }
@@ -775,7 +778,7 @@ impl<'a> runtime::Request<'a, Upload> {
 #[cfg(feature = "untagged")]
 impl runtime::Operation for Upload {
     type Success = bytes::Bytes;
-    type Error = UploadError;
+    type Error = PostItemsError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "upload",
         method: "POST",
@@ -808,11 +811,10 @@ impl runtime::Operation for Upload {
     }
 }
 
-/// The documented error responses of [`Client::upload`].
+/// The documented error responses of [`Client::upload`]: the document describes them as
+/// it does other operations', so they share the enum [`PostItemsError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UploadError {}
+pub type UploadError = PostItemsError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -850,7 +852,7 @@ pub struct PutRaw {
 #[cfg(feature = "untagged")]
 impl runtime::Operation for PutRaw {
     type Success = String;
-    type Error = PutRawError;
+    type Error = PostItemsError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "putRaw",
         method: "PUT",
@@ -883,11 +885,10 @@ impl runtime::Operation for PutRaw {
     }
 }
 
-/// The documented error responses of [`Client::put_raw`].
+/// The documented error responses of [`Client::put_raw`]: the document describes them as
+/// it does other operations', so they share the enum [`PostItemsError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum PutRawError {}
+pub type PutRawError = PostItemsError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -925,7 +926,7 @@ pub struct PostNote {
 #[cfg(feature = "untagged")]
 impl runtime::Operation for PostNote {
     type Success = serde_json::Value;
-    type Error = PostNoteError;
+    type Error = PostItemsError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "postNote",
         method: "POST",
@@ -953,11 +954,10 @@ impl runtime::Operation for PostNote {
     }
 }
 
-/// The documented error responses of [`Client::post_note`].
+/// The documented error responses of [`Client::post_note`]: the document describes them
+/// as it does other operations', so they share the enum [`PostItemsError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum PostNoteError {}
+pub type PostNoteError = PostItemsError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]

@@ -42,7 +42,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `401`: [`ForbiddenZoneError::Unauthorized`] in [`Error::Api`](crate::Error::Api)
+    /// - `401`: [`WhoamiError::Unauthorized`] in [`Error::Api`](crate::Error::Api)
     /// - an undocumented 2xx status: decoded as the success type (its status kept in the
     ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
     ///   when the body is not that type
@@ -109,6 +109,9 @@ impl runtime::Operation for Whoami {
 }
 
 /// The documented error responses of [`Client::whoami`].
+///
+/// Also those of [`Client::forbidden_zone`]: the document describes them alike, and each
+/// operation's own name for them is an alias of this enum.
 #[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -155,7 +158,7 @@ pub struct ForbiddenZone {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for ForbiddenZone {
     type Success = ();
-    type Error = ForbiddenZoneError;
+    type Error = WhoamiError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "forbiddenZone",
         method: "GET",
@@ -178,21 +181,17 @@ impl runtime::Operation for ForbiddenZone {
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             204 => response.empty(),
-            401 => Err(response.error_json(ForbiddenZoneError::Unauthorized)),
+            401 => Err(response.error_json(WhoamiError::Unauthorized)),
             200..=299 => response.undocumented_empty(),
             _ => Err(runtime::Error::UnexpectedStatus(response)),
         }
     }
 }
 
-/// The documented error responses of [`Client::forbidden_zone`].
+/// The documented error responses of [`Client::forbidden_zone`]: the document describes
+/// them as it does other operations', so they share the enum [`WhoamiError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ForbiddenZoneError {
-    /// `401`: No valid token.
-    Unauthorized(types::OAuthError),
-}
+pub type ForbiddenZoneError = WhoamiError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]

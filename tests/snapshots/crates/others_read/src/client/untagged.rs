@@ -128,6 +128,9 @@ impl runtime::Operation for ListPets {
 }
 
 /// The documented error responses of [`Client::list_pets`].
+///
+/// Also those of [`Client::fetch_pet`]: the document describes them alike, and each
+/// operation's own name for them is an alias of this enum.
 #[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -186,7 +189,7 @@ pub struct FetchPet {
 #[cfg(feature = "untagged")]
 impl runtime::Operation for FetchPet {
     type Success = types::Full;
-    type Error = FetchPetError;
+    type Error = ListPetsError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "fetchPet",
         method: "GET",
@@ -216,11 +219,10 @@ impl runtime::Operation for FetchPet {
     }
 }
 
-/// The documented error responses of [`Client::fetch_pet`].
+/// The documented error responses of [`Client::fetch_pet`]: the document describes them
+/// as it does other operations', so they share the enum [`ListPetsError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum FetchPetError {}
+pub type FetchPetError = ListPetsError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]

@@ -325,6 +325,11 @@ impl runtime::Operation for GetPort {
 }
 
 /// The documented error responses of [`Client::get_port`].
+///
+/// Also those of [`Client::get_number`], [`Client::get_label`], [`Client::get_matrix`],
+/// [`Client::get_list`], [`Client::get_labels_exploded`],
+/// [`Client::get_matrix_exploded`]: the document describes them alike, and each
+/// operation's own name for them is an alias of this enum.
 #[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -408,7 +413,7 @@ pub struct GetNumber {
 #[cfg(feature = "untagged")]
 impl runtime::Operation for GetNumber {
     type Success = ();
-    type Error = GetNumberError;
+    type Error = GetPortError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "getNumber",
         method: "GET",
@@ -438,11 +443,10 @@ impl runtime::Operation for GetNumber {
     }
 }
 
-/// The documented error responses of [`Client::get_number`].
+/// The documented error responses of [`Client::get_number`]: the document describes them
+/// as it does other operations', so they share the enum [`GetPortError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetNumberError {}
+pub type GetNumberError = GetPortError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -497,7 +501,7 @@ pub struct GetLabel {
 #[cfg(feature = "untagged")]
 impl runtime::Operation for GetLabel {
     type Success = ();
-    type Error = GetLabelError;
+    type Error = GetPortError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "getLabel",
         method: "GET",
@@ -527,11 +531,10 @@ impl runtime::Operation for GetLabel {
     }
 }
 
-/// The documented error responses of [`Client::get_label`].
+/// The documented error responses of [`Client::get_label`]: the document describes them
+/// as it does other operations', so they share the enum [`GetPortError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetLabelError {}
+pub type GetLabelError = GetPortError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -586,7 +589,7 @@ pub struct GetMatrix {
 #[cfg(feature = "untagged")]
 impl runtime::Operation for GetMatrix {
     type Success = ();
-    type Error = GetMatrixError;
+    type Error = GetPortError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "getMatrix",
         method: "GET",
@@ -616,11 +619,10 @@ impl runtime::Operation for GetMatrix {
     }
 }
 
-/// The documented error responses of [`Client::get_matrix`].
+/// The documented error responses of [`Client::get_matrix`]: the document describes them
+/// as it does other operations', so they share the enum [`GetPortError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetMatrixError {}
+pub type GetMatrixError = GetPortError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -675,7 +677,7 @@ pub struct GetList {
 #[cfg(feature = "untagged")]
 impl runtime::Operation for GetList {
     type Success = ();
-    type Error = GetListError;
+    type Error = GetPortError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "getList",
         method: "GET",
@@ -705,11 +707,10 @@ impl runtime::Operation for GetList {
     }
 }
 
-/// The documented error responses of [`Client::get_list`].
+/// The documented error responses of [`Client::get_list`]: the document describes them
+/// as it does other operations', so they share the enum [`GetPortError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetListError {}
+pub type GetListError = GetPortError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -764,7 +765,7 @@ pub struct GetLabelsExploded {
 #[cfg(feature = "untagged")]
 impl runtime::Operation for GetLabelsExploded {
     type Success = ();
-    type Error = GetLabelsExplodedError;
+    type Error = GetPortError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "getLabelsExploded",
         method: "GET",
@@ -794,11 +795,10 @@ impl runtime::Operation for GetLabelsExploded {
     }
 }
 
-/// The documented error responses of [`Client::get_labels_exploded`].
+/// The documented error responses of [`Client::get_labels_exploded`]: the document
+/// describes them as it does other operations', so they share the enum [`GetPortError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetLabelsExplodedError {}
+pub type GetLabelsExplodedError = GetPortError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -858,7 +858,7 @@ pub struct GetMatrixExploded {
 #[cfg(feature = "untagged")]
 impl runtime::Operation for GetMatrixExploded {
     type Success = ();
-    type Error = GetMatrixExplodedError;
+    type Error = GetPortError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "getMatrixExploded",
         method: "GET",
@@ -888,11 +888,10 @@ impl runtime::Operation for GetMatrixExploded {
     }
 }
 
-/// The documented error responses of [`Client::get_matrix_exploded`].
+/// The documented error responses of [`Client::get_matrix_exploded`]: the document
+/// describes them as it does other operations', so they share the enum [`GetPortError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetMatrixExplodedError {}
+pub type GetMatrixExplodedError = GetPortError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]

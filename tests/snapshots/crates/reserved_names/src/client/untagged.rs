@@ -766,6 +766,11 @@ impl runtime::Operation for Authorize {
 }
 
 /// The documented error responses of [`Client::authorize`].
+///
+/// Also those of [`Client::builder2`], [`Client::new2`], [`Client::from_env2`],
+/// [`Client::base_url2`], [`Client::http`], [`Client::settings`], [`Client::clone2`],
+/// [`Client::fmt2`], 26 more: the document describes them alike, and each operation's
+/// own name for them is an alias of this enum.
 #[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1096,7 +1101,7 @@ pub struct Builder {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for Builder {
     type Success = ();
-    type Error = BuilderError;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "builder",
         method: "GET",
@@ -1125,11 +1130,10 @@ impl runtime::Operation for Builder {
     }
 }
 
-/// The documented error responses of [`Client::builder2`].
+/// The documented error responses of [`Client::builder2`]: the document describes them
+/// as it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum BuilderError {}
+pub type BuilderError = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -1165,7 +1169,7 @@ pub struct New {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for New {
     type Success = ();
-    type Error = NewError;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "new",
         method: "GET",
@@ -1194,11 +1198,10 @@ impl runtime::Operation for New {
     }
 }
 
-/// The documented error responses of [`Client::new2`].
+/// The documented error responses of [`Client::new2`]: the document describes them as it
+/// does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum NewError {}
+pub type NewError = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -1234,7 +1237,7 @@ pub struct FromEnv {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for FromEnv {
     type Success = ();
-    type Error = FromEnvError;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "from_env",
         method: "GET",
@@ -1263,11 +1266,10 @@ impl runtime::Operation for FromEnv {
     }
 }
 
-/// The documented error responses of [`Client::from_env2`].
+/// The documented error responses of [`Client::from_env2`]: the document describes them
+/// as it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum FromEnvError {}
+pub type FromEnvError = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -1303,7 +1305,7 @@ pub struct BaseUrl {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for BaseUrl {
     type Success = ();
-    type Error = BaseUrlError;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "base_url",
         method: "GET",
@@ -1332,11 +1334,10 @@ impl runtime::Operation for BaseUrl {
     }
 }
 
-/// The documented error responses of [`Client::base_url2`].
+/// The documented error responses of [`Client::base_url2`]: the document describes them
+/// as it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum BaseUrlError {}
+pub type BaseUrlError = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -1372,7 +1373,7 @@ pub struct Http {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for Http {
     type Success = ();
-    type Error = HttpError;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "http",
         method: "GET",
@@ -1401,11 +1402,10 @@ impl runtime::Operation for Http {
     }
 }
 
-/// The documented error responses of [`Client::http`].
+/// The documented error responses of [`Client::http`]: the document describes them as it
+/// does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum HttpError {}
+pub type HttpError = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -1441,7 +1441,7 @@ pub struct Settings {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for Settings {
     type Success = ();
-    type Error = SettingsError;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "settings",
         method: "GET",
@@ -1470,11 +1470,10 @@ impl runtime::Operation for Settings {
     }
 }
 
-/// The documented error responses of [`Client::settings`].
+/// The documented error responses of [`Client::settings`]: the document describes them
+/// as it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum SettingsError {}
+pub type SettingsError = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -1510,7 +1509,7 @@ pub struct Clone2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for Clone2 {
     type Success = ();
-    type Error = Clone2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "clone",
         method: "GET",
@@ -1539,11 +1538,10 @@ impl runtime::Operation for Clone2 {
     }
 }
 
-/// The documented error responses of [`Client::clone2`].
+/// The documented error responses of [`Client::clone2`]: the document describes them as
+/// it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Clone2Error {}
+pub type Clone2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -1579,7 +1577,7 @@ pub struct Fmt {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for Fmt {
     type Success = ();
-    type Error = FmtError;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "fmt",
         method: "GET",
@@ -1608,11 +1606,10 @@ impl runtime::Operation for Fmt {
     }
 }
 
-/// The documented error responses of [`Client::fmt2`].
+/// The documented error responses of [`Client::fmt2`]: the document describes them as it
+/// does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum FmtError {}
+pub type FmtError = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -1648,7 +1645,7 @@ pub struct Default2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for Default2 {
     type Success = ();
-    type Error = Default2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "default",
         method: "GET",
@@ -1677,11 +1674,10 @@ impl runtime::Operation for Default2 {
     }
 }
 
-/// The documented error responses of [`Client::default2`].
+/// The documented error responses of [`Client::default2`]: the document describes them
+/// as it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Default2Error {}
+pub type Default2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -1717,7 +1713,7 @@ pub struct Error2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for Error2 {
     type Success = ();
-    type Error = Error2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "Error",
         method: "GET",
@@ -1746,11 +1742,10 @@ impl runtime::Operation for Error2 {
     }
 }
 
-/// The documented error responses of [`Client::error`].
+/// The documented error responses of [`Client::error`]: the document describes them as
+/// it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Error2Error {}
+pub type Error2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -1786,7 +1781,7 @@ pub struct ClientBuilder2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for ClientBuilder2 {
     type Success = ();
-    type Error = ClientBuilder2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "ClientBuilder",
         method: "GET",
@@ -1815,11 +1810,10 @@ impl runtime::Operation for ClientBuilder2 {
     }
 }
 
-/// The documented error responses of [`Client::client_builder`].
+/// The documented error responses of [`Client::client_builder`]: the document describes
+/// them as it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ClientBuilder2Error {}
+pub type ClientBuilder2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -1857,7 +1851,7 @@ pub struct ResponseValue2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for ResponseValue2 {
     type Success = ();
-    type Error = ResponseValue2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "ResponseValue",
         method: "GET",
@@ -1886,11 +1880,10 @@ impl runtime::Operation for ResponseValue2 {
     }
 }
 
-/// The documented error responses of [`Client::response_value`].
+/// The documented error responses of [`Client::response_value`]: the document describes
+/// them as it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ResponseValue2Error {}
+pub type ResponseValue2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -1928,7 +1921,7 @@ pub struct RetryPolicy2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for RetryPolicy2 {
     type Success = ();
-    type Error = RetryPolicy2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "RetryPolicy",
         method: "GET",
@@ -1957,11 +1950,10 @@ impl runtime::Operation for RetryPolicy2 {
     }
 }
 
-/// The documented error responses of [`Client::retry_policy`].
+/// The documented error responses of [`Client::retry_policy`]: the document describes
+/// them as it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum RetryPolicy2Error {}
+pub type RetryPolicy2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -1997,7 +1989,7 @@ pub struct RawResponse2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for RawResponse2 {
     type Success = ();
-    type Error = RawResponse2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "RawResponse",
         method: "GET",
@@ -2026,11 +2018,10 @@ impl runtime::Operation for RawResponse2 {
     }
 }
 
-/// The documented error responses of [`Client::raw_response`].
+/// The documented error responses of [`Client::raw_response`]: the document describes
+/// them as it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum RawResponse2Error {}
+pub type RawResponse2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -2489,7 +2480,7 @@ pub struct Secret2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for Secret2 {
     type Success = ();
-    type Error = Secret2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "Secret",
         method: "GET",
@@ -2518,11 +2509,10 @@ impl runtime::Operation for Secret2 {
     }
 }
 
-/// The documented error responses of [`Client::secret`].
+/// The documented error responses of [`Client::secret`]: the document describes them as
+/// it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Secret2Error {}
+pub type Secret2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -2558,7 +2548,7 @@ pub struct ConfigError2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for ConfigError2 {
     type Success = ();
-    type Error = ConfigError2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "ConfigError",
         method: "GET",
@@ -2587,11 +2577,10 @@ impl runtime::Operation for ConfigError2 {
     }
 }
 
-/// The documented error responses of [`Client::config_error`].
+/// The documented error responses of [`Client::config_error`]: the document describes
+/// them as it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ConfigError2Error {}
+pub type ConfigError2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -2627,7 +2616,7 @@ pub struct OperationInfo2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for OperationInfo2 {
     type Success = ();
-    type Error = OperationInfo2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "OperationInfo",
         method: "GET",
@@ -2656,11 +2645,10 @@ impl runtime::Operation for OperationInfo2 {
     }
 }
 
-/// The documented error responses of [`Client::operation_info`].
+/// The documented error responses of [`Client::operation_info`]: the document describes
+/// them as it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum OperationInfo2Error {}
+pub type OperationInfo2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -2698,7 +2686,7 @@ pub struct RequestError2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for RequestError2 {
     type Success = ();
-    type Error = RequestError2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "RequestError",
         method: "GET",
@@ -2727,11 +2715,10 @@ impl runtime::Operation for RequestError2 {
     }
 }
 
-/// The documented error responses of [`Client::request_error`].
+/// The documented error responses of [`Client::request_error`]: the document describes
+/// them as it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum RequestError2Error {}
+pub type RequestError2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -2767,7 +2754,7 @@ pub struct DecodeError2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for DecodeError2 {
     type Success = ();
-    type Error = DecodeError2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "DecodeError",
         method: "GET",
@@ -2796,11 +2783,10 @@ impl runtime::Operation for DecodeError2 {
     }
 }
 
-/// The documented error responses of [`Client::decode_error`].
+/// The documented error responses of [`Client::decode_error`]: the document describes
+/// them as it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DecodeError2Error {}
+pub type DecodeError2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -2836,7 +2822,7 @@ pub struct ToString2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for ToString2 {
     type Success = ();
-    type Error = ToString2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "to_string",
         method: "GET",
@@ -2865,11 +2851,10 @@ impl runtime::Operation for ToString2 {
     }
 }
 
-/// The documented error responses of [`Client::to_string2`].
+/// The documented error responses of [`Client::to_string2`]: the document describes them
+/// as it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ToString2Error {}
+pub type ToString2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -2905,7 +2890,7 @@ pub struct Core {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for Core {
     type Success = ();
-    type Error = CoreError;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "core",
         method: "GET",
@@ -2934,11 +2919,10 @@ impl runtime::Operation for Core {
     }
 }
 
-/// The documented error responses of [`Client::core2`].
+/// The documented error responses of [`Client::core2`]: the document describes them as
+/// it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CoreError {}
+pub type CoreError = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -2974,7 +2958,7 @@ pub struct Request2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for Request2 {
     type Success = ();
-    type Error = Request2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "Request",
         method: "GET",
@@ -3003,11 +2987,10 @@ impl runtime::Operation for Request2 {
     }
 }
 
-/// The documented error responses of [`Client::request`].
+/// The documented error responses of [`Client::request`]: the document describes them as
+/// it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Request2Error {}
+pub type Request2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -3043,7 +3026,7 @@ pub struct Raw2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for Raw2 {
     type Success = ();
-    type Error = Raw2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "raw",
         method: "GET",
@@ -3072,11 +3055,10 @@ impl runtime::Operation for Raw2 {
     }
 }
 
-/// The documented error responses of [`Client::raw2`].
+/// The documented error responses of [`Client::raw2`]: the document describes them as it
+/// does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Raw2Error {}
+pub type Raw2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -3112,7 +3094,7 @@ pub struct Raw3 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for Raw3 {
     type Success = ();
-    type Error = Raw3Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "Raw",
         method: "GET",
@@ -3141,11 +3123,10 @@ impl runtime::Operation for Raw3 {
     }
 }
 
-/// The documented error responses of [`Client::raw3`].
+/// The documented error responses of [`Client::raw3`]: the document describes them as it
+/// does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Raw3Error {}
+pub type Raw3Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -3181,7 +3162,7 @@ pub struct Hook2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for Hook2 {
     type Success = ();
-    type Error = Hook2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "Hook",
         method: "GET",
@@ -3210,11 +3191,10 @@ impl runtime::Operation for Hook2 {
     }
 }
 
-/// The documented error responses of [`Client::hook`].
+/// The documented error responses of [`Client::hook`]: the document describes them as it
+/// does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Hook2Error {}
+pub type Hook2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -3250,7 +3230,7 @@ pub struct Attempt2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for Attempt2 {
     type Success = ();
-    type Error = Attempt2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "Attempt",
         method: "GET",
@@ -3279,11 +3259,10 @@ impl runtime::Operation for Attempt2 {
     }
 }
 
-/// The documented error responses of [`Client::attempt`].
+/// The documented error responses of [`Client::attempt`]: the document describes them as
+/// it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Attempt2Error {}
+pub type Attempt2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -3319,7 +3298,7 @@ pub struct Outcome2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for Outcome2 {
     type Success = ();
-    type Error = Outcome2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "Outcome",
         method: "GET",
@@ -3348,11 +3327,10 @@ impl runtime::Operation for Outcome2 {
     }
 }
 
-/// The documented error responses of [`Client::outcome`].
+/// The documented error responses of [`Client::outcome`]: the document describes them as
+/// it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Outcome2Error {}
+pub type Outcome2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -3388,7 +3366,7 @@ pub struct CredentialProvider2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for CredentialProvider2 {
     type Success = ();
-    type Error = CredentialProvider2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "CredentialProvider",
         method: "GET",
@@ -3417,11 +3395,11 @@ impl runtime::Operation for CredentialProvider2 {
     }
 }
 
-/// The documented error responses of [`Client::credential_provider`].
+/// The documented error responses of [`Client::credential_provider`]: the document
+/// describes them as it does other operations', so they share the enum
+/// [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CredentialProvider2Error {}
+pub type CredentialProvider2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -3462,7 +3440,7 @@ pub struct CredentialFuture2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for CredentialFuture2 {
     type Success = ();
-    type Error = CredentialFuture2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "CredentialFuture",
         method: "GET",
@@ -3491,11 +3469,11 @@ impl runtime::Operation for CredentialFuture2 {
     }
 }
 
-/// The documented error responses of [`Client::credential_future`].
+/// The documented error responses of [`Client::credential_future`]: the document
+/// describes them as it does other operations', so they share the enum
+/// [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CredentialFuture2Error {}
+pub type CredentialFuture2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -3678,7 +3656,7 @@ pub struct CredentialError2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for CredentialError2 {
     type Success = ();
-    type Error = CredentialError2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "CredentialError",
         method: "GET",
@@ -3707,11 +3685,11 @@ impl runtime::Operation for CredentialError2 {
     }
 }
 
-/// The documented error responses of [`Client::credential_error`].
+/// The documented error responses of [`Client::credential_error`]: the document
+/// describes them as it does other operations', so they share the enum
+/// [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CredentialError2Error {}
+pub type CredentialError2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -3751,7 +3729,7 @@ pub struct ProviderContext2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for ProviderContext2 {
     type Success = ();
-    type Error = ProviderContext2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "ProviderContext",
         method: "GET",
@@ -3780,11 +3758,11 @@ impl runtime::Operation for ProviderContext2 {
     }
 }
 
-/// The documented error responses of [`Client::provider_context`].
+/// The documented error responses of [`Client::provider_context`]: the document
+/// describes them as it does other operations', so they share the enum
+/// [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ProviderContext2Error {}
+pub type ProviderContext2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -3824,7 +3802,7 @@ pub struct Token2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for Token2 {
     type Success = ();
-    type Error = Token2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "Token",
         method: "GET",
@@ -3853,11 +3831,10 @@ impl runtime::Operation for Token2 {
     }
 }
 
-/// The documented error responses of [`Client::token`].
+/// The documented error responses of [`Client::token`]: the document describes them as
+/// it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Token2Error {}
+pub type Token2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -3893,7 +3870,7 @@ pub struct ClientCredentials2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for ClientCredentials2 {
     type Success = ();
-    type Error = ClientCredentials2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "ClientCredentials",
         method: "GET",
@@ -3922,11 +3899,11 @@ impl runtime::Operation for ClientCredentials2 {
     }
 }
 
-/// The documented error responses of [`Client::client_credentials`].
+/// The documented error responses of [`Client::client_credentials`]: the document
+/// describes them as it does other operations', so they share the enum
+/// [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ClientCredentials2Error {}
+pub type ClientCredentials2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -3967,7 +3944,7 @@ pub struct ClientAuth2 {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for ClientAuth2 {
     type Success = ();
-    type Error = ClientAuth2Error;
+    type Error = AuthorizeError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "ClientAuth",
         method: "GET",
@@ -3996,11 +3973,10 @@ impl runtime::Operation for ClientAuth2 {
     }
 }
 
-/// The documented error responses of [`Client::client_auth`].
+/// The documented error responses of [`Client::client_auth`]: the document describes
+/// them as it does other operations', so they share the enum [`AuthorizeError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ClientAuth2Error {}
+pub type ClientAuth2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]

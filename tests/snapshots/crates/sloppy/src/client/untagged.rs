@@ -50,7 +50,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - `401`: [`GetAccountError::Unauthorized`] in [`Error::Api`](crate::Error::Api)
+    /// - `401`: [`ListAccountsError::Unauthorized`] in [`Error::Api`](crate::Error::Api)
     /// - an undocumented 2xx status: decoded as the success type (its status kept in the
     ///   `ResponseValue`), or [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus)
     ///   when the body is not that type
@@ -198,6 +198,9 @@ impl runtime::Operation for ListAccounts {
 }
 
 /// The documented error responses of [`Client::list_accounts`].
+///
+/// Also those of [`Client::get_account`]: the document describes them alike, and each
+/// operation's own name for them is an alias of this enum.
 #[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -263,7 +266,7 @@ pub struct GetAccount {
 #[cfg(feature = "untagged")]
 impl runtime::Operation for GetAccount {
     type Success = types::Account;
-    type Error = GetAccountError;
+    type Error = ListAccountsError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "getAccount",
         method: "GET",
@@ -287,21 +290,17 @@ impl runtime::Operation for GetAccount {
     ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
         match response.status.as_u16() {
             200 => response.json(),
-            401 => Err(response.error_json(GetAccountError::Unauthorized)),
+            401 => Err(response.error_json(ListAccountsError::Unauthorized)),
             200..=299 => response.undocumented_json(),
             _ => Err(runtime::Error::UnexpectedStatus(response)),
         }
     }
 }
 
-/// The documented error responses of [`Client::get_account`].
+/// The documented error responses of [`Client::get_account`]: the document describes
+/// them as it does other operations', so they share the enum [`ListAccountsError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetAccountError {
-    /// `401`: Not signed in.
-    Unauthorized(types::ListAccountsUnauthorizedBody),
-}
+pub type GetAccountError = ListAccountsError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -392,6 +391,9 @@ impl runtime::Operation for GetAccount2 {
 }
 
 /// The documented error responses of [`Client::get_account2`].
+///
+/// Also those of [`Client::share`]: the document describes them alike, and each
+/// operation's own name for them is an alias of this enum.
 #[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -451,7 +453,7 @@ pub struct Share {
 #[cfg(feature = "untagged")]
 impl runtime::Operation for Share {
     type Success = ();
-    type Error = ShareError;
+    type Error = GetAccount2Error;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "share",
         method: "POST",
@@ -484,11 +486,10 @@ impl runtime::Operation for Share {
     }
 }
 
-/// The documented error responses of [`Client::share`].
+/// The documented error responses of [`Client::share`]: the document describes them as
+/// it does other operations', so they share the enum [`GetAccount2Error`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ShareError {}
+pub type ShareError = GetAccount2Error;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]

@@ -401,6 +401,10 @@ impl runtime::Operation for WatchTopic {
 }
 
 /// The documented error responses of [`Client::watch_topic`].
+///
+/// Also those of [`Client::tail_log`], [`Client::upload`], [`Client::speak`]: the
+/// document describes them alike, and each operation's own name for them is an alias of
+/// this enum.
 #[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -468,7 +472,7 @@ impl<'a> runtime::Request<'a, TailLog> {
     pub fn events(
         self,
     ) -> impl std::future::Future<
-        Output = Result<runtime::EventStream<String>, runtime::Error<TailLogError>>,
+        Output = Result<runtime::EventStream<String>, runtime::Error<WatchTopicError>>,
     > + 'a {
         self.send_events(runtime::text_data)
     }
@@ -477,7 +481,7 @@ impl<'a> runtime::Request<'a, TailLog> {
 #[cfg(feature = "untagged")]
 impl runtime::Operation for TailLog {
     type Success = String;
-    type Error = TailLogError;
+    type Error = WatchTopicError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "tailLog",
         method: "GET",
@@ -506,11 +510,10 @@ impl runtime::Operation for TailLog {
     }
 }
 
-/// The documented error responses of [`Client::tail_log`].
+/// The documented error responses of [`Client::tail_log`]: the document describes them
+/// as it does other operations', so they share the enum [`WatchTopicError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum TailLogError {}
+pub type TailLogError = WatchTopicError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -662,7 +665,7 @@ pub struct Upload {
 #[cfg(feature = "untagged")]
 impl runtime::Operation for Upload {
     type Success = types::Stored;
-    type Error = UploadError;
+    type Error = WatchTopicError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "upload",
         method: "PUT",
@@ -696,11 +699,10 @@ impl runtime::Operation for Upload {
     }
 }
 
-/// The documented error responses of [`Client::upload`].
+/// The documented error responses of [`Client::upload`]: the document describes them as
+/// it does other operations', so they share the enum [`WatchTopicError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UploadError {}
+pub type UploadError = WatchTopicError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -765,7 +767,10 @@ impl<'a> runtime::Request<'a, Speak> {
     pub fn events(
         self,
     ) -> impl std::future::Future<
-        Output = Result<runtime::EventStream<types::Delta>, runtime::Error<SpeakError>>,
+        Output = Result<
+            runtime::EventStream<types::Delta>,
+            runtime::Error<WatchTopicError>,
+        >,
     > + 'a {
         self.send_events(runtime::json_data::<types::Delta>)
     }
@@ -776,7 +781,7 @@ impl<'a> runtime::Request<'a, Speak> {
     pub fn byte_stream(
         self,
     ) -> impl std::future::Future<
-        Output = Result<runtime::ByteStream, runtime::Error<SpeakError>>,
+        Output = Result<runtime::ByteStream, runtime::Error<WatchTopicError>>,
     > + 'a {
         self.send_bytes("audio/mpeg")
     }
@@ -785,7 +790,7 @@ impl<'a> runtime::Request<'a, Speak> {
 #[cfg(feature = "untagged")]
 impl runtime::Operation for Speak {
     type Success = bytes::Bytes;
-    type Error = SpeakError;
+    type Error = WatchTopicError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "speak",
         method: "POST",
@@ -818,11 +823,10 @@ impl runtime::Operation for Speak {
     }
 }
 
-/// The documented error responses of [`Client::speak`].
+/// The documented error responses of [`Client::speak`]: the document describes them as
+/// it does other operations', so they share the enum [`WatchTopicError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum SpeakError {}
+pub type SpeakError = WatchTopicError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]

@@ -360,6 +360,9 @@ impl runtime::Operation for PutPet {
 }
 
 /// The documented error responses of [`Client::put_pet`].
+///
+/// Also those of [`Client::list_pets`], [`Client::get_labels`]: the document describes
+/// them alike, and each operation's own name for them is an alias of this enum.
 #[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -517,7 +520,7 @@ pub struct ListPets {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for ListPets {
     type Success = ListPetsResponse;
-    type Error = ListPetsError;
+    type Error = PutPetError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "listPets",
         method: "GET",
@@ -565,11 +568,10 @@ pub enum ListPetsResponse {
     Accepted(types::ListPetsResponse),
 }
 
-/// The documented error responses of [`Client::list_pets`].
+/// The documented error responses of [`Client::list_pets`]: the document describes them
+/// as it does other operations', so they share the enum [`PutPetError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListPetsError {}
+pub type ListPetsError = PutPetError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
@@ -706,7 +708,7 @@ pub struct GetLabels {}
 #[cfg(feature = "untagged")]
 impl runtime::Operation for GetLabels {
     type Success = types::Labels;
-    type Error = GetLabelsError;
+    type Error = PutPetError;
     const INFO: runtime::OperationInfo = runtime::OperationInfo {
         operation_id: "getLabels",
         method: "GET",
@@ -735,11 +737,10 @@ impl runtime::Operation for GetLabels {
     }
 }
 
-/// The documented error responses of [`Client::get_labels`].
+/// The documented error responses of [`Client::get_labels`]: the document describes them
+/// as it does other operations', so they share the enum [`PutPetError`].
 #[cfg(feature = "untagged")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetLabelsError {}
+pub type GetLabelsError = PutPetError;
 
 #[cfg(feature = "mock")]
 #[cfg(feature = "untagged")]
