@@ -223,28 +223,62 @@ impl super::runtime::Object for CreateLayer2ConnectionRequest {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            r#type: super::runtime::required(f0, "type")?,
-            name: super::runtime::required(f1, "name")?,
-            port_id: super::runtime::required(f2, "portId")?,
-            speed: super::runtime::required(f3, "speed")?,
-            dest_company: super::runtime::required(f4, "destCompany")?,
-            dest_metro_id: super::runtime::required(f5, "destMetroId")?,
-            dest_port_id: super::runtime::or_null(f6, &mut extra, "destPortId"),
-            dest_dcf: super::runtime::or_null(f7, &mut extra, "destDcf"),
-            dest_region_id: super::runtime::or_null(f8, &mut extra, "destRegionId"),
-            duration: super::runtime::or_null(f9, &mut extra, "duration"),
-            duration_unit: super::runtime::or_null(f10, &mut extra, "durationUnit"),
-            payment_type: super::runtime::or_null(f11, &mut extra, "paymentType"),
-            payment_transaction_id: super::runtime::or_null(
-                f12,
-                &mut extra,
-                "paymentTransactionId",
-            ),
-            class_of_service: super::runtime::or_null(f13, &mut extra, "classOfService"),
-            evergreen: super::runtime::or_null(f14, &mut extra, "evergreen"),
-            extra,
-        })
+        match (f0, f1, f2, f3, f4, f5) {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(Self {
+                    r#type: f0,
+                    name: f1,
+                    port_id: f2,
+                    speed: f3,
+                    dest_company: f4,
+                    dest_metro_id: f5,
+                    dest_port_id: super::runtime::or_null(f6, &mut extra, "destPortId"),
+                    dest_dcf: super::runtime::or_null(f7, &mut extra, "destDcf"),
+                    dest_region_id: super::runtime::or_null(
+                        f8,
+                        &mut extra,
+                        "destRegionId",
+                    ),
+                    duration: super::runtime::or_null(f9, &mut extra, "duration"),
+                    duration_unit: super::runtime::or_null(
+                        f10,
+                        &mut extra,
+                        "durationUnit",
+                    ),
+                    payment_type: super::runtime::or_null(
+                        f11,
+                        &mut extra,
+                        "paymentType",
+                    ),
+                    payment_transaction_id: super::runtime::or_null(
+                        f12,
+                        &mut extra,
+                        "paymentTransactionId",
+                    ),
+                    class_of_service: super::runtime::or_null(
+                        f13,
+                        &mut extra,
+                        "classOfService",
+                    ),
+                    evergreen: super::runtime::or_null(f14, &mut extra, "evergreen"),
+                    extra,
+                })
+            }
+            (f0, f1, f2, f3, f4, f5) => {
+                Err(
+                    super::runtime::missing(
+                        &[
+                            (f0.is_none(), "type"),
+                            (f1.is_none(), "name"),
+                            (f2.is_none(), "portId"),
+                            (f3.is_none(), "speed"),
+                            (f4.is_none(), "destCompany"),
+                            (f5.is_none(), "destMetroId"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

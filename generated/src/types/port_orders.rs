@@ -175,25 +175,42 @@ impl super::runtime::Object for CreatePortOrderRequest {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            data_center_facility: super::runtime::required(f0, "dataCenterFacility")?,
-            speed: super::runtime::required(f1, "speed")?,
-            port_name: super::runtime::required(f2, "portName")?,
-            payment_type: super::runtime::required(f3, "paymentType")?,
-            billing_id: super::runtime::or_null(f4, &mut extra, "billingId"),
-            payment_transaction_id: super::runtime::or_null(
-                f5,
-                &mut extra,
-                "paymentTransactionId",
-            ),
-            duration_unit: super::runtime::required(f6, "durationUnit")?,
-            bundle_cross_connect: super::runtime::or_null(
-                f7,
-                &mut extra,
-                "bundleCrossConnect",
-            ),
-            extra,
-        })
+        match (f0, f1, f2, f3, f6) {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f6)) => {
+                Ok(Self {
+                    data_center_facility: f0,
+                    speed: f1,
+                    port_name: f2,
+                    payment_type: f3,
+                    billing_id: super::runtime::or_null(f4, &mut extra, "billingId"),
+                    payment_transaction_id: super::runtime::or_null(
+                        f5,
+                        &mut extra,
+                        "paymentTransactionId",
+                    ),
+                    duration_unit: f6,
+                    bundle_cross_connect: super::runtime::or_null(
+                        f7,
+                        &mut extra,
+                        "bundleCrossConnect",
+                    ),
+                    extra,
+                })
+            }
+            (f0, f1, f2, f3, f6) => {
+                Err(
+                    super::runtime::missing(
+                        &[
+                            (f0.is_none(), "dataCenterFacility"),
+                            (f1.is_none(), "speed"),
+                            (f2.is_none(), "portName"),
+                            (f3.is_none(), "paymentType"),
+                            (f6.is_none(), "durationUnit"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -199,7 +199,8 @@ mod tests {
             "pub extra: serde_json::Map<String, serde_json::Value>,",
             "impl serde::Serialize for P",
             "\"id\" => super::runtime::value(&mut map, &mut f0),",
-            "id: super::runtime::required(f0, \"id\")?,",
+            "(Some(f0),) => Ok(Self { id: f0,",
+            "(f0,) => Err(super::runtime::missing(&[(f0.is_none(), \"id\")])),",
             "pub fn new(id: impl Into<String>) -> Self",
         ] {
             assert!(text.contains(needle), "{needle}\n{text}");

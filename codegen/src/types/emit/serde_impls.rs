@@ -90,9 +90,6 @@ impl TypeEmitter<'_> {
                         (FieldShape::Plain, _) if wide => {
                             quote!(#fname: #local.required(#wire)?,)
                         }
-                        (FieldShape::Plain, _) => {
-                            quote!(#fname: super::runtime::required(#local, #wire)?,)
-                        }
                         // A missing nullable member reads as null, as serde's derive does
                         // (noted as a loose read: see `runtime::best_fit`).
                         (FieldShape::Nullable, _) if wide => quote!(#fname: #local.nullable(),),
@@ -101,6 +98,45 @@ impl TypeEmitter<'_> {
                         }
                         _ => quote!(#fname: #local,),
                     }
+                })
+                .collect()
+        });
+        // Below `WIDE_STRUCT`, the required members are checked in one `match`
+        // (`(Some(f0), Some(f2)) => Ok(Self { .. })`): one `?` per member made a
+        // drop path per member, and the decoders are the most costly bodies of
+        // `cargo check`. Their indices:
+        let required: Vec<usize> = match wide {
+            true => Vec::new(),
+            false => (0..n)
+                .filter(|&i| matches!(s.fields[i].shape(), FieldShape::Plain))
+                .collect(),
+        };
+        let any_required = !required.is_empty();
+        let (checked_of, somes_of) = (required.clone(), required.clone());
+        let checked = List::new(ListKind::Commas, required.len(), move |r: Range<usize>| {
+            checked_of[r]
+                .iter()
+                .map(|&i| {
+                    let l = local(i);
+                    quote!(#l,)
+                })
+                .collect()
+        });
+        let somes = List::new(ListKind::Commas, required.len(), move |r: Range<usize>| {
+            somes_of[r]
+                .iter()
+                .map(|&i| {
+                    let l = local(i);
+                    quote!(Some(#l),)
+                })
+                .collect()
+        });
+        let absent = List::new(ListKind::Commas, required.len(), move |r: Range<usize>| {
+            required[r]
+                .iter()
+                .map(|&i| {
+                    let (l, wire) = (local(i), &s.fields[i].wire);
+                    quote!((#l.is_none(), #wire),)
                 })
                 .collect()
         });
@@ -165,69 +201,83 @@ impl TypeEmitter<'_> {
             }
         });
         let type_name = def.name.as_str();
-        let visit = Pieced::new(vec![locals, nones, arms, inits], move |slots| {
-            let (name, cfg) = (name(), cfg());
-            let (locals, nones, arms, inits) = (&slots[0], &slots[1], &slots[2], &slots[3]);
-            let methods = wide.then(|| {
-                quote! {
-                    #[allow(unused_imports)]
-                    use super::runtime::{NullSlot as _, ReadMembers as _, Slot as _};
-                }
-            });
-            let declare = match n {
-                0 => None,
-                1 => {
-                    let l = local(0);
-                    Some(quote!(let mut #l = None;))
-                }
-                _ => Some(quote!(let (#locals) = (#nones);)),
-            };
-            let (extra_local, extra_arm, extra_init) = match self.extra(s) {
-                Some((extra, ty)) => {
-                    let extra = ident(extra);
-                    let map_ty = match ty {
-                        Ty::Json => quote!(serde_json::Map::new()),
-                        _ => quote!(std::collections::BTreeMap::new()),
-                    };
-                    // A member the document does not describe is a loose read; one its
-                    // `additionalProperties` types is not.
-                    let keep = match ty {
-                        Ty::Json => quote!(super::runtime::unlisted),
-                        _ => quote!(super::runtime::additional),
-                    };
-                    // The local has the field's name (never `map` or `key`).
-                    (
-                        quote!(let mut #extra = #map_ty;),
-                        quote!(_ => #keep(&mut map, &mut #extra, key),),
-                        quote!(#extra,),
-                    )
-                }
-                None => (
-                    TokenStream::new(),
-                    quote!(_ => super::runtime::skip(&mut map),),
-                    TokenStream::new(),
-                ),
-            };
-            quote! {
-                #cfg
-                impl super::runtime::Object for #name {
-                    const NAME: &'static str = #type_name;
-
-                    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                        #methods
-                        #declare
-                        #extra_local
-                        while let Some(key) = super::runtime::key(&mut map)? {
-                            match key.as_str() {
-                                #arms
-                                #extra_arm
-                            }?;
+        let visit = Pieced::new(
+            vec![locals, nones, arms, inits, checked, somes, absent],
+            move |slots| {
+                let (name, cfg) = (name(), cfg());
+                let (locals, nones, arms, inits) = (&slots[0], &slots[1], &slots[2], &slots[3]);
+                let (checked, somes, absent) = (&slots[4], &slots[5], &slots[6]);
+                let methods = wide.then(|| {
+                    quote! {
+                        #[allow(unused_imports)]
+                        use super::runtime::{NullSlot as _, ReadMembers as _, Slot as _};
+                    }
+                });
+                let declare = match n {
+                    0 => None,
+                    1 => {
+                        let l = local(0);
+                        Some(quote!(let mut #l = None;))
+                    }
+                    _ => Some(quote!(let (#locals) = (#nones);)),
+                };
+                let (extra_local, extra_arm, extra_init) = match self.extra(s) {
+                    Some((extra, ty)) => {
+                        let extra = ident(extra);
+                        let map_ty = match ty {
+                            Ty::Json => quote!(serde_json::Map::new()),
+                            _ => quote!(std::collections::BTreeMap::new()),
+                        };
+                        // A member the document does not describe is a loose read; one its
+                        // `additionalProperties` types is not.
+                        let keep = match ty {
+                            Ty::Json => quote!(super::runtime::unlisted),
+                            _ => quote!(super::runtime::additional),
+                        };
+                        // The local has the field's name (never `map` or `key`).
+                        (
+                            quote!(let mut #extra = #map_ty;),
+                            quote!(_ => #keep(&mut map, &mut #extra, key),),
+                            quote!(#extra,),
+                        )
+                    }
+                    None => (
+                        TokenStream::new(),
+                        quote!(_ => super::runtime::skip(&mut map),),
+                        TokenStream::new(),
+                    ),
+                };
+                let value = quote!(Ok(Self { #inits #extra_init }));
+                let value = match any_required {
+                    true => quote! {
+                        match (#checked) {
+                            (#somes) => #value,
+                            (#checked) => Err(super::runtime::missing(&[#absent])),
                         }
-                        Ok(Self { #inits #extra_init })
+                    },
+                    false => value,
+                };
+                quote! {
+                    #cfg
+                    impl super::runtime::Object for #name {
+                        const NAME: &'static str = #type_name;
+
+                        fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                            #methods
+                            #declare
+                            #extra_local
+                            while let Some(key) = super::runtime::key(&mut map)? {
+                                match key.as_str() {
+                                    #arms
+                                    #extra_arm
+                                }?;
+                            }
+                            #value
+                        }
                     }
                 }
-            }
-        });
+            },
+        );
         let (name, cfg) = (name(), cfg());
         vec![
             Part::Pieced(serialize),

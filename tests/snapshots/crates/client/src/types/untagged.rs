@@ -44,11 +44,16 @@ impl super::runtime::Object for Part {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            name: super::runtime::required(f0, "name")?,
-            weight: super::runtime::or_null(f1, &mut extra, "weight"),
-            extra,
-        })
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    name: f0,
+                    weight: super::runtime::or_null(f1, &mut extra, "weight"),
+                    extra,
+                })
+            }
+            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "name")])),
+        }
     }
 }
 

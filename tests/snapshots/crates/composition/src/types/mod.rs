@@ -45,11 +45,16 @@ impl super::runtime::Object for Base {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            id: super::runtime::required(f0, "id")?,
-            created: super::runtime::or_null(f1, &mut extra, "created"),
-            extra,
-        })
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    id: f0,
+                    created: super::runtime::or_null(f1, &mut extra, "created"),
+                    extra,
+                })
+            }
+            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "id")])),
+        }
     }
 }
 
@@ -104,10 +109,10 @@ impl super::runtime::Object for Named {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            name: super::runtime::required(f0, "name")?,
-            extra,
-        })
+        match (f0,) {
+            (Some(f0),) => Ok(Self { name: f0, extra }),
+            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "name")])),
+        }
     }
 }
 
@@ -177,14 +182,29 @@ impl super::runtime::Object for Dog {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            id: super::runtime::required(f0, "id")?,
-            created: super::runtime::or_null(f1, &mut extra, "created"),
-            name: super::runtime::required(f2, "name")?,
-            pet_type: super::runtime::required(f3, "petType")?,
-            barks: super::runtime::or_null(f4, &mut extra, "barks"),
-            extra,
-        })
+        match (f0, f2, f3) {
+            (Some(f0), Some(f2), Some(f3)) => {
+                Ok(Self {
+                    id: f0,
+                    created: super::runtime::or_null(f1, &mut extra, "created"),
+                    name: f2,
+                    pet_type: f3,
+                    barks: super::runtime::or_null(f4, &mut extra, "barks"),
+                    extra,
+                })
+            }
+            (f0, f2, f3) => {
+                Err(
+                    super::runtime::missing(
+                        &[
+                            (f0.is_none(), "id"),
+                            (f2.is_none(), "name"),
+                            (f3.is_none(), "petType"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -259,13 +279,24 @@ impl super::runtime::Object for Cat {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            id: super::runtime::required(f0, "id")?,
-            created: super::runtime::or_null(f1, &mut extra, "created"),
-            pet_type: super::runtime::required(f2, "petType")?,
-            lives: super::runtime::or_null(f3, &mut extra, "lives"),
-            extra,
-        })
+        match (f0, f2) {
+            (Some(f0), Some(f2)) => {
+                Ok(Self {
+                    id: f0,
+                    created: super::runtime::or_null(f1, &mut extra, "created"),
+                    pet_type: f2,
+                    lives: super::runtime::or_null(f3, &mut extra, "lives"),
+                    extra,
+                })
+            }
+            (f0, f2) => {
+                Err(
+                    super::runtime::missing(
+                        &[(f0.is_none(), "id"), (f2.is_none(), "petType")],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -520,11 +551,16 @@ impl super::runtime::Object for Thread {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            id: super::runtime::required(f0, "id")?,
-            tool_resources: super::runtime::nullable(f1),
-            extra,
-        })
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    id: f0,
+                    tool_resources: super::runtime::nullable(f1),
+                    extra,
+                })
+            }
+            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "id")])),
+        }
     }
 }
 
@@ -583,11 +619,16 @@ impl super::runtime::Object for Run {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            id: super::runtime::required(f0, "id")?,
-            thread_id: super::runtime::or_null(f1, &mut extra, "thread_id"),
-            extra,
-        })
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    id: f0,
+                    thread_id: super::runtime::or_null(f1, &mut extra, "thread_id"),
+                    extra,
+                })
+            }
+            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "id")])),
+        }
     }
 }
 
@@ -817,10 +858,10 @@ impl super::runtime::Object for ShapeCircle {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            radius: super::runtime::required(f0, "radius")?,
-            extra,
-        })
+        match (f0,) {
+            (Some(f0),) => Ok(Self { radius: f0, extra }),
+            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "radius")])),
+        }
     }
 }
 
@@ -874,10 +915,10 @@ impl super::runtime::Object for ShapeSquare {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            side: super::runtime::required(f0, "side")?,
-            extra,
-        })
+        match (f0,) {
+            (Some(f0),) => Ok(Self { side: f0, extra }),
+            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "side")])),
+        }
     }
 }
 
@@ -935,11 +976,16 @@ impl super::runtime::Object for StreamEventThreadCreated {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            event: super::runtime::required(f0, "event")?,
-            data: super::runtime::required(f1, "data")?,
-            extra,
-        })
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { event: f0, data: f1, extra }),
+            (f0, f1) => {
+                Err(
+                    super::runtime::missing(
+                        &[(f0.is_none(), "event"), (f1.is_none(), "data")],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -1057,11 +1103,16 @@ impl super::runtime::Object for StreamEventRunCreated {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            event: super::runtime::required(f0, "event")?,
-            data: super::runtime::required(f1, "data")?,
-            extra,
-        })
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { event: f0, data: f1, extra }),
+            (f0, f1) => {
+                Err(
+                    super::runtime::missing(
+                        &[(f0.is_none(), "event"), (f1.is_none(), "data")],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -100,21 +100,26 @@ impl super::runtime::Object for Leaf {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            a: super::runtime::required(f0, "a")?,
-            b: super::runtime::or_null(f1, &mut extra, "b"),
-            c: super::runtime::or_null(f2, &mut extra, "c"),
-            d: super::runtime::or_null(f3, &mut extra, "d"),
-            e: super::runtime::or_null(f4, &mut extra, "e"),
-            f: super::runtime::or_null(f5, &mut extra, "f"),
-            g: super::runtime::or_null(f6, &mut extra, "g"),
-            h: super::runtime::or_null(f7, &mut extra, "h"),
-            i: super::runtime::or_null(f8, &mut extra, "i"),
-            j: super::runtime::or_null(f9, &mut extra, "j"),
-            k: super::runtime::or_null(f10, &mut extra, "k"),
-            l: super::runtime::or_null(f11, &mut extra, "l"),
-            extra,
-        })
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    a: f0,
+                    b: super::runtime::or_null(f1, &mut extra, "b"),
+                    c: super::runtime::or_null(f2, &mut extra, "c"),
+                    d: super::runtime::or_null(f3, &mut extra, "d"),
+                    e: super::runtime::or_null(f4, &mut extra, "e"),
+                    f: super::runtime::or_null(f5, &mut extra, "f"),
+                    g: super::runtime::or_null(f6, &mut extra, "g"),
+                    h: super::runtime::or_null(f7, &mut extra, "h"),
+                    i: super::runtime::or_null(f8, &mut extra, "i"),
+                    j: super::runtime::or_null(f9, &mut extra, "j"),
+                    k: super::runtime::or_null(f10, &mut extra, "k"),
+                    l: super::runtime::or_null(f11, &mut extra, "l"),
+                    extra,
+                })
+            }
+            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "a")])),
+        }
     }
 }
 
@@ -213,15 +218,20 @@ impl super::runtime::Object for Level3 {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            name: super::runtime::or_null(f0, &mut extra, "name"),
-            left: super::runtime::or_null(f1, &mut extra, "left"),
-            middle: super::runtime::required(f2, "middle")?,
-            right: f3,
-            leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
-            by_name: super::runtime::or_null(f5, &mut extra, "byName"),
-            extra,
-        })
+        match (f2,) {
+            (Some(f2),) => {
+                Ok(Self {
+                    name: super::runtime::or_null(f0, &mut extra, "name"),
+                    left: super::runtime::or_null(f1, &mut extra, "left"),
+                    middle: f2,
+                    right: f3,
+                    leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
+                    by_name: super::runtime::or_null(f5, &mut extra, "byName"),
+                    extra,
+                })
+            }
+            (f2,) => Err(super::runtime::missing(&[(f2.is_none(), "middle")])),
+        }
     }
 }
 
@@ -314,15 +324,20 @@ impl super::runtime::Object for Level4 {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            name: super::runtime::or_null(f0, &mut extra, "name"),
-            left: super::runtime::or_null(f1, &mut extra, "left"),
-            middle: super::runtime::required(f2, "middle")?,
-            right: f3,
-            leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
-            by_name: super::runtime::or_null(f5, &mut extra, "byName"),
-            extra,
-        })
+        match (f2,) {
+            (Some(f2),) => {
+                Ok(Self {
+                    name: super::runtime::or_null(f0, &mut extra, "name"),
+                    left: super::runtime::or_null(f1, &mut extra, "left"),
+                    middle: f2,
+                    right: f3,
+                    leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
+                    by_name: super::runtime::or_null(f5, &mut extra, "byName"),
+                    extra,
+                })
+            }
+            (f2,) => Err(super::runtime::missing(&[(f2.is_none(), "middle")])),
+        }
     }
 }
 
@@ -415,15 +430,20 @@ impl super::runtime::Object for Level5 {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            name: super::runtime::or_null(f0, &mut extra, "name"),
-            left: super::runtime::or_null(f1, &mut extra, "left"),
-            middle: super::runtime::required(f2, "middle")?,
-            right: f3,
-            leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
-            by_name: super::runtime::or_null(f5, &mut extra, "byName"),
-            extra,
-        })
+        match (f2,) {
+            (Some(f2),) => {
+                Ok(Self {
+                    name: super::runtime::or_null(f0, &mut extra, "name"),
+                    left: super::runtime::or_null(f1, &mut extra, "left"),
+                    middle: f2,
+                    right: f3,
+                    leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
+                    by_name: super::runtime::or_null(f5, &mut extra, "byName"),
+                    extra,
+                })
+            }
+            (f2,) => Err(super::runtime::missing(&[(f2.is_none(), "middle")])),
+        }
     }
 }
 

@@ -67,15 +67,20 @@ impl super::runtime::Object for Level0 {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            name: super::runtime::or_null(f0, &mut extra, "name"),
-            left: super::runtime::or_null(f1, &mut extra, "left"),
-            middle: super::runtime::required(f2, "middle")?,
-            right: f3,
-            leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
-            by_name: super::runtime::or_null(f5, &mut extra, "byName"),
-            extra,
-        })
+        match (f2,) {
+            (Some(f2),) => {
+                Ok(Self {
+                    name: super::runtime::or_null(f0, &mut extra, "name"),
+                    left: super::runtime::or_null(f1, &mut extra, "left"),
+                    middle: f2,
+                    right: f3,
+                    leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
+                    by_name: super::runtime::or_null(f5, &mut extra, "byName"),
+                    extra,
+                })
+            }
+            (f2,) => Err(super::runtime::missing(&[(f2.is_none(), "middle")])),
+        }
     }
 }
 
@@ -163,15 +168,20 @@ impl super::runtime::Object for Level1 {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            name: super::runtime::or_null(f0, &mut extra, "name"),
-            left: super::runtime::or_null(f1, &mut extra, "left"),
-            middle: super::runtime::required(f2, "middle")?,
-            right: f3,
-            leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
-            by_name: super::runtime::or_null(f5, &mut extra, "byName"),
-            extra,
-        })
+        match (f2,) {
+            (Some(f2),) => {
+                Ok(Self {
+                    name: super::runtime::or_null(f0, &mut extra, "name"),
+                    left: super::runtime::or_null(f1, &mut extra, "left"),
+                    middle: f2,
+                    right: f3,
+                    leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
+                    by_name: super::runtime::or_null(f5, &mut extra, "byName"),
+                    extra,
+                })
+            }
+            (f2,) => Err(super::runtime::missing(&[(f2.is_none(), "middle")])),
+        }
     }
 }
 
@@ -259,15 +269,20 @@ impl super::runtime::Object for Level2 {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            name: super::runtime::or_null(f0, &mut extra, "name"),
-            left: super::runtime::or_null(f1, &mut extra, "left"),
-            middle: super::runtime::required(f2, "middle")?,
-            right: f3,
-            leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
-            by_name: super::runtime::or_null(f5, &mut extra, "byName"),
-            extra,
-        })
+        match (f2,) {
+            (Some(f2),) => {
+                Ok(Self {
+                    name: super::runtime::or_null(f0, &mut extra, "name"),
+                    left: super::runtime::or_null(f1, &mut extra, "left"),
+                    middle: f2,
+                    right: f3,
+                    leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
+                    by_name: super::runtime::or_null(f5, &mut extra, "byName"),
+                    extra,
+                })
+            }
+            (f2,) => Err(super::runtime::missing(&[(f2.is_none(), "middle")])),
+        }
     }
 }
 

@@ -45,11 +45,22 @@ impl super::runtime::Object for Money {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            amount: super::runtime::required(f0, "amount")?,
-            currency: super::runtime::required(f1, "currency")?,
-            extra,
-        })
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    amount: f0,
+                    currency: f1,
+                    extra,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    super::runtime::missing(
+                        &[(f0.is_none(), "amount"), (f1.is_none(), "currency")],
+                    ),
+                )
+            }
+        }
     }
 }
 

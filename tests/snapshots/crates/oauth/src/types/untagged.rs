@@ -44,11 +44,16 @@ impl super::runtime::Object for Identity {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            client_id: super::runtime::required(f0, "clientId")?,
-            scope: super::runtime::or_null(f1, &mut extra, "scope"),
-            extra,
-        })
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    client_id: f0,
+                    scope: super::runtime::or_null(f1, &mut extra, "scope"),
+                    extra,
+                })
+            }
+            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "clientId")])),
+        }
     }
 }
 

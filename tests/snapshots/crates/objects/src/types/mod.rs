@@ -99,19 +99,30 @@ impl super::runtime::Object for Account {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            id: super::runtime::or_null(f0, &mut extra, "id"),
-            name: super::runtime::required(f1, "name")?,
-            nickname: super::runtime::nullable(f2),
-            bio: super::runtime::or_null(f3, &mut extra, "bio"),
-            deleted_at: f4,
-            password: super::runtime::or_null(f5, &mut extra, "password"),
-            created: super::runtime::required(f6, "created")?,
-            tags: super::runtime::or_null(f7, &mut extra, "tags"),
-            limit: super::runtime::or_null(f8, &mut extra, "limit"),
-            plan: super::runtime::or_null(f9, &mut extra, "plan"),
-            extra,
-        })
+        match (f1, f6) {
+            (Some(f1), Some(f6)) => {
+                Ok(Self {
+                    id: super::runtime::or_null(f0, &mut extra, "id"),
+                    name: f1,
+                    nickname: super::runtime::nullable(f2),
+                    bio: super::runtime::or_null(f3, &mut extra, "bio"),
+                    deleted_at: f4,
+                    password: super::runtime::or_null(f5, &mut extra, "password"),
+                    created: f6,
+                    tags: super::runtime::or_null(f7, &mut extra, "tags"),
+                    limit: super::runtime::or_null(f8, &mut extra, "limit"),
+                    plan: super::runtime::or_null(f9, &mut extra, "plan"),
+                    extra,
+                })
+            }
+            (f1, f6) => {
+                Err(
+                    super::runtime::missing(
+                        &[(f1.is_none(), "name"), (f6.is_none(), "created")],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -333,11 +344,16 @@ impl super::runtime::Object for Owner {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            login: super::runtime::required(f0, "login")?,
-            site: super::runtime::or_null(f1, &mut extra, "site"),
-            extra,
-        })
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    login: f0,
+                    site: super::runtime::or_null(f1, &mut extra, "site"),
+                    extra,
+                })
+            }
+            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "login")])),
+        }
     }
 }
 

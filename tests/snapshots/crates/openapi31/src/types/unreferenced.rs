@@ -79,17 +79,28 @@ impl super::runtime::Object for Event {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            kind: super::runtime::required(f0, "kind")?,
-            at: super::runtime::required(f1, "at")?,
-            note: f2,
-            score: super::runtime::or_null(f3, &mut extra, "score"),
-            size: super::runtime::or_null(f4, &mut extra, "size"),
-            parent: f5,
-            owner: super::runtime::or_null(f6, &mut extra, "owner"),
-            nothing: f7,
-            extra,
-        })
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    kind: f0,
+                    at: f1,
+                    note: f2,
+                    score: super::runtime::or_null(f3, &mut extra, "score"),
+                    size: super::runtime::or_null(f4, &mut extra, "size"),
+                    parent: f5,
+                    owner: super::runtime::or_null(f6, &mut extra, "owner"),
+                    nothing: f7,
+                    extra,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    super::runtime::missing(
+                        &[(f0.is_none(), "kind"), (f1.is_none(), "at")],
+                    ),
+                )
+            }
+        }
     }
 }
 

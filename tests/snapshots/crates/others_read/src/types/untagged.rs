@@ -46,11 +46,16 @@ impl super::runtime::Object for Full {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            id: super::runtime::required(f0, "id")?,
-            name: super::runtime::or_null(f1, &mut extra, "name"),
-            extra,
-        })
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    id: f0,
+                    name: super::runtime::or_null(f1, &mut extra, "name"),
+                    extra,
+                })
+            }
+            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "id")])),
+        }
     }
 }
 

@@ -106,20 +106,31 @@ impl super::runtime::Object for Event {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            id: super::runtime::required(f0, "id")?,
-            at: super::runtime::required(f1, "at")?,
-            day: super::runtime::or_null(f2, &mut extra, "day"),
-            signature: super::runtime::or_null(f3, &mut extra, "signature"),
-            seed: super::runtime::or_null(f4, &mut extra, "seed"),
-            counter: super::runtime::or_null(f5, &mut extra, "counter"),
-            count: super::runtime::or_null(f6, &mut extra, "count"),
-            readings: super::runtime::or_null(f7, &mut extra, "readings"),
-            owner: f8,
-            parent: f9,
-            label: f10,
-            extra,
-        })
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    id: f0,
+                    at: f1,
+                    day: super::runtime::or_null(f2, &mut extra, "day"),
+                    signature: super::runtime::or_null(f3, &mut extra, "signature"),
+                    seed: super::runtime::or_null(f4, &mut extra, "seed"),
+                    counter: super::runtime::or_null(f5, &mut extra, "counter"),
+                    count: super::runtime::or_null(f6, &mut extra, "count"),
+                    readings: super::runtime::or_null(f7, &mut extra, "readings"),
+                    owner: f8,
+                    parent: f9,
+                    label: f10,
+                    extra,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    super::runtime::missing(
+                        &[(f0.is_none(), "id"), (f1.is_none(), "at")],
+                    ),
+                )
+            }
+        }
     }
 }
 

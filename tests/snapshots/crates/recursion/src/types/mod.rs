@@ -49,12 +49,17 @@ impl super::runtime::Object for Node {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            value: super::runtime::required(f0, "value")?,
-            children: super::runtime::or_null(f1, &mut extra, "children"),
-            parent: super::runtime::or_null(f2, &mut extra, "parent"),
-            extra,
-        })
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    value: f0,
+                    children: super::runtime::or_null(f1, &mut extra, "children"),
+                    parent: super::runtime::or_null(f2, &mut extra, "parent"),
+                    extra,
+                })
+            }
+            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "value")])),
+        }
     }
 }
 
@@ -166,11 +171,16 @@ impl super::runtime::Object for Manager {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            self_: super::runtime::required(f0, "self")?,
-            reports: super::runtime::or_null(f1, &mut extra, "reports"),
-            extra,
-        })
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    self_: f0,
+                    reports: super::runtime::or_null(f1, &mut extra, "reports"),
+                    extra,
+                })
+            }
+            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "self")])),
+        }
     }
 }
 
@@ -275,11 +285,16 @@ impl super::runtime::Object for Sum {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            left: super::runtime::required(f0, "left")?,
-            right: super::runtime::required(f1, "right")?,
-            extra,
-        })
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { left: f0, right: f1, extra }),
+            (f0, f1) => {
+                Err(
+                    super::runtime::missing(
+                        &[(f0.is_none(), "left"), (f1.is_none(), "right")],
+                    ),
+                )
+            }
+        }
     }
 }
 

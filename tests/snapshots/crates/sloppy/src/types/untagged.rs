@@ -53,12 +53,17 @@ impl super::runtime::Object for Account {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            id: super::runtime::required(f0, "id")?,
-            tags: super::runtime::or_null(f1, &mut extra, "tags"),
-            balance: super::runtime::or_null(f2, &mut extra, "balance"),
-            extra,
-        })
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    id: f0,
+                    tags: super::runtime::or_null(f1, &mut extra, "tags"),
+                    balance: super::runtime::or_null(f2, &mut extra, "balance"),
+                    extra,
+                })
+            }
+            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "id")])),
+        }
     }
 }
 

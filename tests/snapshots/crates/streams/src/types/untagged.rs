@@ -44,11 +44,16 @@ impl super::runtime::Object for ChatRequest {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            prompt: super::runtime::required(f0, "prompt")?,
-            stream: super::runtime::or_null(f1, &mut extra, "stream"),
-            extra,
-        })
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    prompt: f0,
+                    stream: super::runtime::or_null(f1, &mut extra, "stream"),
+                    extra,
+                })
+            }
+            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "prompt")])),
+        }
     }
 }
 
@@ -109,11 +114,16 @@ impl super::runtime::Object for Chat {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            id: super::runtime::required(f0, "id")?,
-            text: super::runtime::required(f1, "text")?,
-            extra,
-        })
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { id: f0, text: f1, extra }),
+            (f0, f1) => {
+                Err(
+                    super::runtime::missing(
+                        &[(f0.is_none(), "id"), (f1.is_none(), "text")],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -178,12 +188,23 @@ impl super::runtime::Object for ChatChunk {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            id: super::runtime::required(f0, "id")?,
-            choices: super::runtime::required(f1, "choices")?,
-            usage: f2,
-            extra,
-        })
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    id: f0,
+                    choices: f1,
+                    usage: f2,
+                    extra,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    super::runtime::missing(
+                        &[(f0.is_none(), "id"), (f1.is_none(), "choices")],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -249,11 +270,22 @@ impl super::runtime::Object for Delta {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            r#type: super::runtime::required(f0, "type")?,
-            text: super::runtime::required(f1, "text")?,
-            extra,
-        })
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    r#type: f0,
+                    text: f1,
+                    extra,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    super::runtime::missing(
+                        &[(f0.is_none(), "type"), (f1.is_none(), "text")],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -315,11 +347,22 @@ impl super::runtime::Object for Finished {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            r#type: super::runtime::required(f0, "type")?,
-            reason: super::runtime::required(f1, "reason")?,
-            extra,
-        })
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    r#type: f0,
+                    reason: f1,
+                    extra,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    super::runtime::missing(
+                        &[(f0.is_none(), "type"), (f1.is_none(), "reason")],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -377,10 +420,10 @@ impl super::runtime::Object for Problem {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            message: super::runtime::required(f0, "message")?,
-            extra,
-        })
+        match (f0,) {
+            (Some(f0),) => Ok(Self { message: f0, extra }),
+            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "message")])),
+        }
     }
 }
 
@@ -436,10 +479,10 @@ impl super::runtime::Object for Stored {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            size: super::runtime::required(f0, "size")?,
-            extra,
-        })
+        match (f0,) {
+            (Some(f0),) => Ok(Self { size: f0, extra }),
+            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "size")])),
+        }
     }
 }
 
@@ -499,11 +542,22 @@ impl super::runtime::Object for ChatChunkChoicesItem {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            index: super::runtime::required(f0, "index")?,
-            delta: super::runtime::required(f1, "delta")?,
-            extra,
-        })
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    index: f0,
+                    delta: f1,
+                    extra,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    super::runtime::missing(
+                        &[(f0.is_none(), "index"), (f1.is_none(), "delta")],
+                    ),
+                )
+            }
+        }
     }
 }
 

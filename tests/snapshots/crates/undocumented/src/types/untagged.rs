@@ -67,15 +67,20 @@ impl super::runtime::Object for Pet {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            id: super::runtime::required(f0, "id")?,
-            note: super::runtime::or_null(f1, &mut extra, "note"),
-            age: super::runtime::or_null(f2, &mut extra, "age"),
-            owner: super::runtime::or_null(f3, &mut extra, "owner"),
-            tags: super::runtime::or_null(f4, &mut extra, "tags"),
-            tag: f5,
-            extra,
-        })
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    id: f0,
+                    note: super::runtime::or_null(f1, &mut extra, "note"),
+                    age: super::runtime::or_null(f2, &mut extra, "age"),
+                    owner: super::runtime::or_null(f3, &mut extra, "owner"),
+                    tags: super::runtime::or_null(f4, &mut extra, "tags"),
+                    tag: f5,
+                    extra,
+                })
+            }
+            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "id")])),
+        }
     }
 }
 
@@ -194,11 +199,16 @@ impl super::runtime::Object for Problem {
                 _ => super::runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
-        Ok(Self {
-            title: super::runtime::required(f0, "title")?,
-            detail: super::runtime::or_null(f1, &mut extra, "detail"),
-            extra,
-        })
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    title: f0,
+                    detail: super::runtime::or_null(f1, &mut extra, "detail"),
+                    extra,
+                })
+            }
+            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "title")])),
+        }
     }
 }
 
