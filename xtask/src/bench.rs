@@ -27,6 +27,8 @@ use std::time::{Duration, Instant};
 pub const PROGENITOR_VERSION: &str = "0.15.1";
 const RUNS: usize = 5;
 const CHECK_RUNS: usize = 3;
+/// Rounds of a `cargo check` compared side by side (ours, then theirs).
+const PAIRED_RUNS: usize = 5;
 
 const DOCUMENTS: [(&str, &str); 4] = [
     ("nexus", "progenitor__nexus.json"),
@@ -117,12 +119,17 @@ struct Check {
     doc: &'static str,
     ours: Option<f64>,
     theirs: Option<f64>,
+    /// The median of the alternated rounds' ratios, when both crates checked.
+    ratio: Option<f64>,
 }
 
 /// One tag's consumer, and release builds.
 struct Consumer {
     repos_only: Option<f64>,
+    /// All features, in the rounds alternated with `repos_only`.
     github_all: Option<f64>,
+    /// The median of those rounds' ratios.
+    repos_share: Option<f64>,
     release_ours: Option<f64>,
     release_theirs: Option<f64>,
     /// The release build of a program calling every operation of each.
@@ -290,13 +297,31 @@ fn cargo_time(
     lib: &Path,
     args: &[&str],
 ) -> Result<f64> {
-    let run = || -> Result<f64> {
+    let times = cargo_rounds(workspace, target, &[(package, lib, args)], CHECK_RUNS)?;
+    Ok(median(times.into_iter().flatten().collect()))
+}
+
+/// One build of a side of [`cargo_rounds`]: its package, crate root and cargo's
+/// arguments.
+type Side<'a> = (&'a str, &'a Path, &'a [&'a str]);
+
+/// The times of `cargo <args> -p <package>` of each side, `rounds` times, the
+/// sides alternated within each round (so that a machine's drift falls on both
+/// alike), each after touching its crate root; the dependencies built first.
+/// `out[round][side]`.
+fn cargo_rounds(
+    workspace: &Path,
+    target: &Path,
+    sides: &[Side<'_>],
+    rounds: usize,
+) -> Result<Vec<Vec<f64>>> {
+    let run = |(package, _, args): &Side<'_>| -> Result<f64> {
         let start = Instant::now();
         let out = Command::new(env!("CARGO"))
             .current_dir(workspace)
             .env("CARGO_TARGET_DIR", target)
             .env("CARGO_INCREMENTAL", "0")
-            .args(args)
+            .args(*args)
             .args(["--quiet", "-p", package])
             .output()?;
         if !out.status.success() {
@@ -308,15 +333,42 @@ fn cargo_time(
         }
         Ok(start.elapsed().as_secs_f64())
     };
-    run()?; // dependencies
-    let mut times = Vec::new();
-    for _ in 0..CHECK_RUNS {
-        // Touching the crate root makes cargo check the crate again, and only it.
-        let text = std::fs::read_to_string(lib)?;
-        std::fs::write(lib, text)?;
-        times.push(run()?);
+    for side in sides {
+        run(side)?; // dependencies
     }
-    Ok(median(times))
+    let mut out = Vec::new();
+    for _ in 0..rounds {
+        let mut round = Vec::new();
+        for side in sides {
+            // Touching the crate root makes cargo check the crate again, and only it.
+            let text = std::fs::read_to_string(side.1)?;
+            std::fs::write(side.1, text)?;
+            round.push(run(side)?);
+        }
+        out.push(round);
+    }
+    Ok(out)
+}
+
+/// Our crate's and cargo-progenitor's `cargo check`, alternated for
+/// [`PAIRED_RUNS`] rounds: the median of each, and the median of the rounds'
+/// ratios (ours / theirs).
+fn paired_check(
+    workspace: &Path,
+    target: &Path,
+    ours: (&str, &Path),
+    theirs: (&str, &Path),
+) -> Result<(f64, f64, f64)> {
+    let check: &[&str] = &["check"];
+    let rounds = cargo_rounds(
+        workspace,
+        target,
+        &[(ours.0, ours.1, check), (theirs.0, theirs.1, check)],
+        PAIRED_RUNS,
+    )?;
+    let side = |i: usize| median(rounds.iter().map(|r| r[i]).collect());
+    let ratio = median(rounds.iter().map(|r| r[0] / r[1]).collect());
+    Ok((side(0), side(1), ratio))
 }
 
 /// What the program (crate feature `cli`) of the nexus crate costs to compile.
@@ -734,45 +786,67 @@ pub fn run(root: &Path, corpus: &Path, skip_progenitor: bool) -> Result<()> {
     let check_target = bench.join("check-target");
     let mut checks = Vec::new();
     for g in &generation {
-        let ours = check_time(
-            &check_ws,
-            &check_target,
-            &format!("bench_{}", g.doc),
-            &bench.join("ours").join(g.doc).join("src/lib.rs"),
-        )
-        .map_err(|e| eprintln!("{e}"))
-        .ok();
-        let theirs = if g.theirs.is_ok() {
-            check_time(
+        let ours_lib = bench.join("ours").join(g.doc).join("src/lib.rs");
+        let theirs_lib = bench.join("progenitor").join(g.doc).join("src/lib.rs");
+        let (ours_pkg, theirs_pkg) = (format!("bench_{}", g.doc), format!("progenitor_{}", g.doc));
+        let check = match g.theirs.is_ok() {
+            // Side by side, so that the ratio is of one moment of the machine.
+            true => paired_check(
                 &check_ws,
                 &check_target,
-                &format!("progenitor_{}", g.doc),
-                &bench.join("progenitor").join(g.doc).join("src/lib.rs"),
+                (&ours_pkg, &ours_lib),
+                (&theirs_pkg, &theirs_lib),
             )
-            .map_err(|e| eprintln!("{e}"))
-            .ok()
-        } else {
-            None
+            .map(|(ours, theirs, ratio)| Check {
+                doc: g.doc,
+                ours: Some(ours),
+                theirs: Some(theirs),
+                ratio: Some(ratio),
+            }),
+            false => check_time(&check_ws, &check_target, &ours_pkg, &ours_lib).map(|ours| Check {
+                doc: g.doc,
+                ours: Some(ours),
+                theirs: None,
+                ratio: None,
+            }),
         };
         println!("checked {}", g.doc);
-        checks.push(Check {
-            doc: g.doc,
-            ours,
-            theirs,
-        });
+        checks.push(check.unwrap_or_else(|e| {
+            eprintln!("{e}");
+            Check {
+                doc: g.doc,
+                ours: None,
+                theirs: None,
+                ratio: None,
+            }
+        }));
     }
 
     // 2b: what a consumer of one tag pays, and release builds.
     let github_lib = bench.join("ours/github/src/lib.rs");
-    let repos_only = cargo_time(
+    // Alternated with the crate with all its features, as the nexus crates are.
+    let check: &[&str] = &["check"];
+    let repos: &[&str] = &["check", "--no-default-features", "--features", "repos"];
+    let repos_rounds = cargo_rounds(
         &check_ws,
         &check_target,
-        "bench_github",
-        &github_lib,
-        &["check", "--no-default-features", "--features", "repos"],
+        &[
+            ("bench_github", &github_lib, check),
+            ("bench_github", &github_lib, repos),
+        ],
+        CHECK_RUNS,
     )
     .map_err(|e| eprintln!("{e}"))
     .ok();
+    let side = |i: usize| {
+        repos_rounds
+            .as_ref()
+            .map(|rounds| median(rounds.iter().map(|r| r[i]).collect()))
+    };
+    let (github_all, repos_only) = (side(0), side(1));
+    let repos_share = repos_rounds
+        .as_ref()
+        .map(|rounds| median(rounds.iter().map(|r| r[1] / r[0]).collect()));
     println!("checked github with only `repos`");
     let [
         release_ours,
@@ -785,10 +859,8 @@ pub fn run(root: &Path, corpus: &Path, skip_progenitor: bool) -> Result<()> {
         release_ours_caller,
         release_theirs_caller,
         repos_only,
-        github_all: checks
-            .iter()
-            .find(|c| c.doc == "github")
-            .and_then(|c| c.ours),
+        github_all,
+        repos_share,
         release_ours,
         release_theirs,
     };
@@ -958,7 +1030,7 @@ fn table(
     writes: usize,
 ) -> String {
     let mut s = format!(
-        "# Benchmarks\n\nWritten by `cargo xtask bench`. Machine: {}.\nEach figure is the median of {RUNS} runs ({CHECK_RUNS} for `cargo check`).\n\n",
+        "# Benchmarks\n\nWritten by `cargo xtask bench`. Machine: {}.\nEach figure is the median of {RUNS} runs ({CHECK_RUNS} for `cargo check`; {PAIRED_RUNS} where both generators' crates are checked: the two alternated, and the ratio is the median of the rounds' ratios).\n\n",
         machine()
     );
     s.push_str("## Generation (release build; wall time and peak memory)\n\n");
@@ -967,19 +1039,21 @@ fn table(
     for c in checks {
         let ours = c.ours.map_or("failed".into(), |t| format!("{t:.2} s"));
         let (theirs, r) = match (c.ours, c.theirs) {
-            (Some(o), Some(t)) => (format!("{t:.2} s"), ratio(o, t)),
+            (Some(_), Some(t)) => (
+                format!("{t:.2} s"),
+                c.ratio.map_or("—".into(), |r| format!("{r:.2}×")),
+            ),
             (_, Some(t)) => (format!("{t:.2} s"), "—".into()),
             _ => ("— (no crate)".into(), "—".into()),
         };
         s.push_str(&format!("| {} | {ours} | {theirs} | {r} |\n", c.doc));
     }
     let secs = |t: Option<f64>| t.map_or("failed".to_string(), |t| format!("{t:.2} s"));
-    let share = match (consumer.repos_only, consumer.github_all) {
-        (Some(a), Some(b)) => format!("{:.0} %", 100.0 * a / b),
-        _ => "—".into(),
-    };
+    let share = consumer
+        .repos_share
+        .map_or("—".into(), |r| format!("{:.0} %", 100.0 * r));
     s.push_str(&format!(
-        "\n## Paying for what you use\n\n| measure | time | against |\n|---|---|---|\n| `cargo check` of the GitHub crate with only the `repos` feature (`--no-default-features --features repos`) | {} | {share} of all features ({}) |\n",
+        "\n## Paying for what you use\n\n| measure | time | against |\n|---|---|---|\n| `cargo check` of the GitHub crate with only the `repos` feature (`--no-default-features --features repos`) | {} | {share} of all features ({}, checked alternately with it) |\n",
         secs(consumer.repos_only),
         secs(consumer.github_all)
     ));
