@@ -413,4 +413,18 @@ pub(crate) mod test_support {
             self.space.defs.iter().map(|d| d.name.as_str()).collect()
         }
     }
+
+    /// The client's settings of a crate `t` (API `T` 1, no server, TLS or mock).
+    pub fn client_settings() -> crate::client::ClientSettings<'static> {
+        crate::client::ClientSettings {
+            crate_ident: "t",
+            crate_name: "t",
+            env_prefix: "T",
+            title: "T",
+            api_version: "1",
+            default_server: None,
+            tls: false,
+            mock: false,
+        }
+    }
 }

@@ -77,7 +77,6 @@ impl ErrorEnums {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::ClientSettings;
     use crate::test_support::resolve;
     use crate::types::TypeEmitter;
     use serde_json::json;
@@ -111,16 +110,7 @@ mod tests {
             }),
         );
         let types = TypeEmitter::new(&r.space);
-        let settings = ClientSettings {
-            crate_ident: "t",
-            crate_name: "t",
-            env_prefix: "T",
-            title: "T",
-            api_version: "1",
-            default_server: None,
-            tls: false,
-            mock: false,
-        };
+        let settings = crate::test_support::client_settings();
         let emitter = ClientEmitter::new(&r.space, &types, &r.operations, settings);
         let features = Features::of(&r.space, &r.operations);
         let e = ErrorEnums::of(&emitter, Some(&features));

@@ -204,16 +204,7 @@ mod tests {
     fn printed_op(paths: serde_json::Value) -> String {
         let r = resolve(json!({}), paths);
         let types = TypeEmitter::new(&r.space);
-        let settings = ClientSettings {
-            crate_ident: "t",
-            crate_name: "t",
-            env_prefix: "T",
-            title: "T",
-            api_version: "1",
-            default_server: None,
-            tls: false,
-            mock: false,
-        };
+        let settings = crate::test_support::client_settings();
         let emitter = ClientEmitter::new(&r.space, &types, &r.operations, settings);
         crate::output::format_chunk(emitter.emit_ops(&[0]), "test").unwrap()
     }

@@ -12,16 +12,7 @@ fn printed_command_both(paths: serde_json::Value) -> (String, String) {
     let r = crate::test_support::resolve(serde_json::json!({}), paths);
     let types = crate::types::TypeEmitter::new(&r.space);
     let commands = crate::commands::Commands::of(&r.space, &r.operations);
-    let settings = super::super::ClientSettings {
-        crate_ident: "t",
-        crate_name: "t",
-        env_prefix: "T",
-        title: "T",
-        api_version: "1",
-        default_server: None,
-        tls: false,
-        mock: false,
-    };
+    let settings = crate::test_support::client_settings();
     let emitter =
         ClientEmitter::new(&r.space, &types, &r.operations, settings).with_commands(&commands);
     (
