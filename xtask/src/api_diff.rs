@@ -126,7 +126,10 @@ fn lint_levels(tool: &Path) -> Result<BTreeMap<String, String>> {
 }
 
 /// The revision to compare with when none is given: the merge base with `main`
-/// on another branch, the previous commit on `main`.
+/// on another branch; on `main`, the commit that set the crate's previous
+/// version (`spec/crate-version`), so that the version carries every change
+/// since that release, not only the last commit's (a breaking change followed
+/// by another commit is still judged); `HEAD~1` when the version never changed.
 pub fn default_base(root: &Path) -> Result<String> {
     let git = |args: &[&str]| -> Option<String> {
         let out = Command::new("git")
@@ -144,8 +147,35 @@ pub fn default_base(root: &Path) -> Result<String> {
     {
         return Ok(base);
     }
+    let file = crate::CRATE_VERSION_FILE;
+    if let Ok(current) = std::fs::read_to_string(root.join(file)) {
+        let commits = git(&["log", "--format=%H", "--", file]).unwrap_or_default();
+        let versions = commits
+            .lines()
+            .map(|c| (c, git(&["show", &format!("{c}:{file}")])));
+        if let Some(base) = previous_release(versions, &current) {
+            return Ok(base.to_string());
+        }
+    }
     git(&["rev-parse", "--verify", "HEAD~1"])
         .context("no previous commit to compare with; name one with --base REV")
+}
+
+/// The newest of the commits that changed the version file (newest first, with
+/// the file's text there: `None` where it was deleted) whose version is not
+/// `current`: the commit that set the previous version.
+fn previous_release<'a>(
+    commits: impl IntoIterator<Item = (&'a str, Option<String>)>,
+    current: &str,
+) -> Option<&'a str> {
+    commits
+        .into_iter()
+        .find(|(_, version)| {
+            version
+                .as_deref()
+                .is_some_and(|v| v.trim() != current.trim())
+        })
+        .map(|(commit, _)| commit)
 }
 
 /// Compares the generated crate at `base` with the working tree.
@@ -208,4 +238,25 @@ pub fn run(root: &Path, base: Option<String>) -> Result<Report> {
         crate::GENERATED
     );
     compare(root, &old, &new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::previous_release;
+
+    #[test]
+    fn the_base_is_the_commit_that_set_the_previous_version() {
+        let v = |s: &str| Some(format!("{s}\n"));
+        // Newest first: 0.4.0 set by c, 0.3.1 by b, 0.3.0 by a.
+        let log = || vec![("c", v("0.4.0")), ("b", v("0.3.1")), ("a", v("0.3.0"))];
+        assert_eq!(previous_release(log(), "0.4.0\n"), Some("b"));
+        // A version set in the working tree, not yet committed.
+        assert_eq!(previous_release(log(), "0.4.1"), Some("c"));
+        // Set back to an earlier text in between: the newest other version counts.
+        let back = vec![("d", v("0.4.0")), ("c", v("0.3.1")), ("b", v("0.4.0"))];
+        assert_eq!(previous_release(back, "0.4.0"), Some("c"));
+        // Never another version (or only a deleted file): no base from the file.
+        assert_eq!(previous_release(vec![("a", v("0.1.0"))], "0.1.0"), None);
+        assert_eq!(previous_release(vec![("a", None)], "0.1.0"), None);
+    }
 }

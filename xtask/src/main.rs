@@ -145,8 +145,8 @@ enum Command {
     /// first use). Fails when the crate's version does not carry the release the
     /// change needs (set it in `spec/crate-version`).
     ApiDiff {
-        /// The revision to compare with (default: the merge base with `main`,
-        /// or `HEAD~1` on `main`).
+        /// The revision to compare with (default: the merge base with `main`;
+        /// on `main`, the commit that set the crate's previous version).
         #[arg(long)]
         base: Option<String>,
     },
