@@ -166,6 +166,14 @@ fn enums_are_distinct_printable_and_forward_compatible() {
     assert_eq!(holder.colour, Some(None));
     assert_eq!(holder.inline, Some(enums::types::HolderInline::Two));
     let _: Option<MaybeColour> = holder.colour.flatten();
+    // A `oneOf` of documented one-value lists is one enum.
+    let mode: enums::types::SortMode = round_trip(json!("name_descending"));
+    assert_eq!(mode, enums::types::SortMode::NameDescending);
+    let later: enums::types::SortMode = round_trip(json!("id_descending"));
+    assert_eq!(
+        later,
+        enums::types::SortMode::Unknown("id_descending".into())
+    );
 }
 
 /// Enums wider than `codegen::types::WIDE_ENUM` list their values in one table

@@ -79,51 +79,12 @@ impl<'d> Resolver<'d> {
             .find_map(|k| schema.schema_data.extensions.get(*k))
             .and_then(Value::as_array)
             .filter(|a| a.len() == shape.enumeration.len());
-        let mut ns = Namespace::new();
-        let mut variants: Vec<EnumVariant> = Vec::new();
-        // Values seen (by JSON text) and variants by lower-case name: looked up
-        // per value, so an enum of 200,000 values stays linear.
-        // Every value is a string or every one an integer: either is its own key.
-        let mut seen: HashSet<(Option<&str>, Option<i64>)> =
-            HashSet::with_capacity(shape.enumeration.len());
-        let mut by_name: HashMap<String, usize> = HashMap::new();
-        for (i, value) in shape.enumeration.iter().enumerate() {
-            if value.is_null() || !seen.insert((value.as_str(), value.as_i64())) {
-                continue;
-            }
-            let base = match (names_ext.and_then(|n| n[i].as_str()), value) {
-                (Some(n), _) => camel(n),
-                (None, Value::String(s)) if s.is_empty() => "Empty".to_string(),
-                (None, Value::String(s)) => camel(s),
-                (None, v) => {
-                    let n = v.as_i64().unwrap_or_default();
-                    if n < 0 {
-                        format!("ValueMinus{}", n.unsigned_abs())
-                    } else {
-                        format!("Value{n}")
-                    }
-                }
-            };
-            let name = match (ns.claim_unchanged(&base), value.as_str()) {
-                (Some(name), _) => name,
-                (None, Some(raw)) => {
-                    let other = by_name
-                        .get(&base.to_ascii_lowercase())
-                        .and_then(|&v| variants[v].value.as_str());
-                    collision_name(&base, raw, other, &mut ns)
-                }
-                (None, None) => ns.claim(&base),
-            };
-            by_name
-                .entry(name.to_ascii_lowercase())
-                .or_insert(variants.len());
-            variants.push(EnumVariant {
-                name,
-                value: value.clone(),
-                doc: descriptions.and_then(|d| d[i].as_str()).map(str::to_string),
-            });
-        }
-        let unknown = ns.claim("Unknown");
+        let (variants, unknown) =
+            variants_of(shape.enumeration.iter().enumerate().map(|(i, v)| {
+                let name = names_ext.and_then(|n| n[i].as_str());
+                let doc = descriptions.and_then(|d| d[i].as_str()).map(str::to_string);
+                (v, name, doc)
+            }));
         self.new_def(
             target,
             hint,
@@ -136,6 +97,117 @@ impl<'d> Resolver<'d> {
             }),
         )
     }
+
+    /// One string enum of a `oneOf`/`anyOf` whose members are each a list of
+    /// strings ([`documented_values`]): each value documented by its member.
+    pub(super) fn documented_enum_type(
+        &mut self,
+        values: &[(Value, Option<String>)],
+        target: Option<TypeId>,
+        hint: &str,
+        ptr: &str,
+        doc: Doc,
+    ) -> Ty {
+        let (variants, unknown) = variants_of(values.iter().map(|(v, doc)| (v, None, doc.clone())));
+        self.new_def(
+            target,
+            hint,
+            ptr,
+            doc,
+            TypeKind::Enum(EnumDef {
+                repr: EnumRepr::String,
+                variants,
+                unknown,
+            }),
+        )
+    }
+}
+
+/// The values of a `oneOf`/`anyOf` whose every member is written out as a list
+/// of strings (`{type: string, enum: [a]}` or `{const: a}`), each with the
+/// member's description: the idiom for documenting an enum value by value
+/// (schemars and Dropshot write it). One enum of all the values reads as the
+/// document means; a union of one-value enums would make users write
+/// `Mode::Known2(ModeKnown2::B)`. `None` for any other union.
+pub(super) fn documented_values(
+    members: &[ReferenceOr<Schema>],
+) -> Option<Vec<(Value, Option<String>)>> {
+    let mut out = Vec::new();
+    for member in members {
+        let ReferenceOr::Item(s) = member else {
+            return None;
+        };
+        let shape = Shape::of(s);
+        let plain = matches!(shape.ty, None | Some("string"))
+            && shape.format.is_none()
+            && shape.properties.is_none()
+            && shape.items.is_none()
+            && shape.one_of.is_empty()
+            && shape.any_of.is_empty()
+            && shape.all_of.is_empty()
+            && !shape.has_not
+            && !s.schema_data.nullable;
+        if !plain || shape.enumeration.is_empty() || !shape.enumeration.iter().all(Value::is_string)
+        {
+            return None;
+        }
+        let doc = s.schema_data.description.clone();
+        out.extend(shape.enumeration.into_iter().map(|v| (v, doc.clone())));
+    }
+    Some(out)
+}
+
+/// The variants of an enum of these values (each with a name given by the
+/// document, if any, and its documentation), and the name of its catch-all:
+/// a value listed twice is one variant; names that collide are told apart.
+fn variants_of<'v>(
+    values: impl Iterator<Item = (&'v Value, Option<&'v str>, Option<String>)>,
+) -> (Vec<EnumVariant>, String) {
+    let mut ns = Namespace::new();
+    let mut variants: Vec<EnumVariant> = Vec::new();
+    // Values seen (by JSON text) and variants by lower-case name: looked up
+    // per value, so an enum of 200,000 values stays linear.
+    // Every value is a string or every one an integer: either is its own key.
+    let mut seen: HashSet<(Option<&str>, Option<i64>)> = HashSet::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    for (value, given, doc) in values {
+        if value.is_null() || !seen.insert((value.as_str(), value.as_i64())) {
+            continue;
+        }
+        let base = match (given, value) {
+            (Some(n), _) => camel(n),
+            (None, Value::String(s)) if s.is_empty() => "Empty".to_string(),
+            (None, Value::String(s)) => camel(s),
+            (None, v) => {
+                let n = v.as_i64().unwrap_or_default();
+                if n < 0 {
+                    format!("ValueMinus{}", n.unsigned_abs())
+                } else {
+                    format!("Value{n}")
+                }
+            }
+        };
+        let name = match (ns.claim_unchanged(&base), value.as_str()) {
+            (Some(name), _) => name,
+            (None, Some(raw)) => {
+                let other = by_name
+                    .get(&base.to_ascii_lowercase())
+                    .and_then(|&v| variants[v].value.as_str());
+                collision_name(&base, raw, other, &mut ns)
+            }
+            (None, None) => ns.claim(&base),
+        };
+        by_name
+            .entry(name.to_ascii_lowercase())
+            .or_insert(variants.len());
+        variants.push(EnumVariant {
+            name,
+            value: value.clone(),
+            doc,
+        });
+    }
+    let unknown = ns.claim("Unknown");
+    (variants, unknown)
 }
 
 /// A readable name for an enum value whose plain name is taken: values that differ

@@ -309,6 +309,12 @@ impl<'d> Resolver<'d> {
             } else {
                 ("anyOf", shape.any_of)
             };
+            if !shape.has_properties()
+                && schema.schema_data.discriminator.is_none()
+                && let Some(values) = enums::documented_values(members)
+            {
+                return self.documented_enum_type(&values, target, hint, ptr, doc);
+            }
             if members.len() == 1 && !shape.has_properties() {
                 let inner = self.schema_type(
                     &members[0],

@@ -257,7 +257,61 @@ impl<'d> Resolver<'d> {
 #[cfg(test)]
 mod tests {
     use crate::test_support::resolve;
+    use crate::types::TypeKind;
     use serde_json::json;
+
+    /// A `oneOf` of one-value string lists, each with its description (`const`
+    /// or `enum`), is one enum whose variants carry those descriptions; a
+    /// member that is anything else keeps the union.
+    #[test]
+    fn a_union_of_documented_values_is_one_enum() {
+        let r = resolve(
+            json!({
+                "Mode": {"description": "Sort modes", "oneOf": [
+                    {"description": "by name", "type": "string", "enum": ["name_asc"]},
+                    {"description": "by id", "const": "id_asc"},
+                    {"type": "string", "enum": ["a", "b"]}
+                ]},
+                "One": {"oneOf": [{"description": "only", "type": "string", "enum": ["x"]}]},
+                "Open": {"oneOf": [
+                    {"type": "string", "enum": ["a"]},
+                    {"type": "string"}
+                ]},
+                "Dated": {"oneOf": [
+                    {"type": "string", "enum": ["a"]},
+                    {"type": "string", "format": "date", "enum": ["2020-01-01"]}
+                ]}
+            }),
+            json!({}),
+        );
+        let variants = |name: &str| match &r.def(name).kind {
+            TypeKind::Enum(e) => e
+                .variants
+                .iter()
+                .map(|v| (v.name.clone(), v.doc.clone()))
+                .collect::<Vec<_>>(),
+            other => panic!("{name} is not an enum: {other:?}"),
+        };
+        let s = |t: &str| Some(t.to_string());
+        assert_eq!(
+            variants("Mode"),
+            [
+                ("NameAsc".into(), s("by name")),
+                ("IdAsc".into(), s("by id")),
+                ("A".into(), None),
+                ("B".into(), None),
+            ]
+        );
+        assert_eq!(r.def("Mode").doc.description.as_deref(), Some("Sort modes"));
+        assert_eq!(variants("One"), [("X".into(), s("only"))]);
+        for union in ["Open", "Dated"] {
+            assert!(
+                matches!(r.def(union).kind, TypeKind::Union(_)),
+                "{union}: {:?}",
+                r.def(union).kind
+            );
+        }
+    }
 
     /// A union's members sit under its `oneOf`/`anyOf` key, even when the
     /// union's own pointer happens to end in those letters.

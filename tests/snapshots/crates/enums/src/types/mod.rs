@@ -367,6 +367,79 @@ impl<'de> serde::Deserialize<'de> for Named {
     }
 }
 
+/// Values documented one by one, as schemars and Dropshot write them: one enum whose
+/// variants carry the descriptions, not a union of one-value enums.
+///
+/// Values this version does not know are kept in `Unknown` and sent back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SortMode {
+    /// `name_ascending`
+    ///
+    /// sort in increasing order of "name"
+    NameAscending,
+    /// `name_descending`
+    ///
+    /// sort in decreasing order of "name"
+    NameDescending,
+    /// `id_ascending`
+    ///
+    /// sort in increasing order of "id"
+    IdAscending,
+    /// A value not listed in the API description, kept as it was sent.
+    Unknown(String),
+}
+
+impl SortMode {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NameAscending => "name_ascending",
+            Self::NameDescending => "name_descending",
+            Self::IdAscending => "id_ascending",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for SortMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "name_ascending" => Self::NameAscending,
+            "name_descending" => Self::NameDescending,
+            "id_ascending" => Self::IdAscending,
+            other => Self::Unknown(super::runtime::unknown_str(other)),
+        }
+    }
+}
+
+impl std::str::FromStr for SortMode {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for SortMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for SortMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SortMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::deserialize_str_enum(deserializer)
+    }
+}
+
 /// The `MaybeColour` values.
 ///
 /// Values this version does not know are kept in `Unknown` and sent back unchanged.
