@@ -79,23 +79,12 @@ impl<'d> Resolver<'d> {
             .find_map(|k| schema.schema_data.extensions.get(*k))
             .and_then(Value::as_array)
             .filter(|a| a.len() == shape.enumeration.len());
-        let (variants, unknown) =
-            variants_of(shape.enumeration.iter().enumerate().map(|(i, v)| {
-                let name = names_ext.and_then(|n| n[i].as_str());
-                let doc = descriptions.and_then(|d| d[i].as_str()).map(str::to_string);
-                (v, name, doc)
-            }));
-        self.new_def(
-            target,
-            hint,
-            ptr,
-            doc,
-            TypeKind::Enum(EnumDef {
-                repr,
-                variants,
-                unknown,
-            }),
-        )
+        let values = shape.enumeration.iter().enumerate().map(|(i, v)| {
+            let name = names_ext.and_then(|n| n[i].as_str());
+            let doc = descriptions.and_then(|d| d[i].as_str()).map(str::to_string);
+            (v, name, doc)
+        });
+        self.enum_def(target, hint, ptr, doc, repr, values)
     }
 
     /// One string enum of a `oneOf`/`anyOf` whose members are each a list of
@@ -108,14 +97,28 @@ impl<'d> Resolver<'d> {
         ptr: &str,
         doc: Doc,
     ) -> Ty {
-        let (variants, unknown) = variants_of(values.iter().map(|(v, doc)| (v, None, doc.clone())));
+        let values = values.iter().map(|(v, doc)| (v, None, doc.clone()));
+        self.enum_def(target, hint, ptr, doc, EnumRepr::String, values)
+    }
+
+    /// Defines the enum of these values ([`variants_of`]).
+    fn enum_def<'v>(
+        &mut self,
+        target: Option<TypeId>,
+        hint: &str,
+        ptr: &str,
+        doc: Doc,
+        repr: EnumRepr,
+        values: impl Iterator<Item = (&'v Value, Option<&'v str>, Option<String>)>,
+    ) -> Ty {
+        let (variants, unknown) = variants_of(values);
         self.new_def(
             target,
             hint,
             ptr,
             doc,
             TypeKind::Enum(EnumDef {
-                repr: EnumRepr::String,
+                repr,
                 variants,
                 unknown,
             }),
