@@ -352,22 +352,16 @@ fn cargo_rounds(
     Ok(out)
 }
 
-/// Our crate's and cargo-progenitor's `cargo check`, alternated for
-/// [`PAIRED_RUNS`] rounds: the median of each, and the median of the rounds'
-/// ratios (ours / theirs).
-fn paired_check(
+/// Two builds alternated for `rounds` rounds ([`cargo_rounds`]): the median
+/// time of each, and the median of the rounds' ratios (`a / b`).
+fn paired(
     workspace: &Path,
     target: &Path,
-    ours: (&str, &Path),
-    theirs: (&str, &Path),
+    a: Side<'_>,
+    b: Side<'_>,
+    rounds: usize,
 ) -> Result<(f64, f64, f64)> {
-    let check: &[&str] = &["check"];
-    let rounds = cargo_rounds(
-        workspace,
-        target,
-        &[(ours.0, ours.1, check), (theirs.0, theirs.1, check)],
-        PAIRED_RUNS,
-    )?;
+    let rounds = cargo_rounds(workspace, target, &[a, b], rounds)?;
     let side = |i: usize| median(rounds.iter().map(|r| r[i]).collect());
     let ratio = median(rounds.iter().map(|r| r[0] / r[1]).collect());
     Ok((side(0), side(1), ratio))
@@ -802,26 +796,35 @@ pub fn run(root: &Path, corpus: &Path, skip_progenitor: bool) -> Result<()> {
         let ours_lib = bench.join("ours").join(g.doc).join("src/lib.rs");
         let theirs_lib = bench.join("progenitor").join(g.doc).join("src/lib.rs");
         let (ours_pkg, theirs_pkg) = (format!("bench_{}", g.doc), format!("progenitor_{}", g.doc));
+        let alone = || {
+            check_time(&check_ws, &check_target, &ours_pkg, &ours_lib).map(|ours| Check {
+                doc: g.doc,
+                ours: Some(ours),
+                theirs: None,
+                ratio: None,
+            })
+        };
         let check = match g.theirs.is_ok() {
-            // Side by side, so that the ratio is of one moment of the machine.
-            true => paired_check(
+            // Side by side, so that the ratio is of one moment of the machine; ours
+            // alone when theirs does not check.
+            true => paired(
                 &check_ws,
                 &check_target,
-                (&ours_pkg, &ours_lib),
-                (&theirs_pkg, &theirs_lib),
+                (&ours_pkg, &ours_lib, &["check"]),
+                (&theirs_pkg, &theirs_lib, &["check"]),
+                PAIRED_RUNS,
             )
             .map(|(ours, theirs, ratio)| Check {
                 doc: g.doc,
                 ours: Some(ours),
                 theirs: Some(theirs),
                 ratio: Some(ratio),
+            })
+            .or_else(|e| {
+                eprintln!("{e}");
+                alone()
             }),
-            false => check_time(&check_ws, &check_target, &ours_pkg, &ours_lib).map(|ours| Check {
-                doc: g.doc,
-                ours: Some(ours),
-                theirs: None,
-                ratio: None,
-            }),
+            false => alone(),
         };
         println!("checked {}", g.doc);
         checks.push(check.unwrap_or_else(|e| {
@@ -840,26 +843,19 @@ pub fn run(root: &Path, corpus: &Path, skip_progenitor: bool) -> Result<()> {
     // Alternated with the crate with all its features, as the nexus crates are.
     let check: &[&str] = &["check"];
     let repos: &[&str] = &["check", "--no-default-features", "--features", "repos"];
-    let repos_rounds = cargo_rounds(
+    let (repos_only, github_all, repos_share) = match paired(
         &check_ws,
         &check_target,
-        &[
-            ("bench_github", &github_lib, check),
-            ("bench_github", &github_lib, repos),
-        ],
+        ("bench_github", &github_lib, repos),
+        ("bench_github", &github_lib, check),
         CHECK_RUNS,
-    )
-    .map_err(|e| eprintln!("{e}"))
-    .ok();
-    let side = |i: usize| {
-        repos_rounds
-            .as_ref()
-            .map(|rounds| median(rounds.iter().map(|r| r[i]).collect()))
+    ) {
+        Ok((repos, all, share)) => (Some(repos), Some(all), Some(share)),
+        Err(e) => {
+            eprintln!("{e}");
+            (None, None, None)
+        }
     };
-    let (github_all, repos_only) = (side(0), side(1));
-    let repos_share = repos_rounds
-        .as_ref()
-        .map(|rounds| median(rounds.iter().map(|r| r[1] / r[0]).collect()));
     println!("checked github with only `repos`");
     let [
         release_ours,

@@ -171,7 +171,8 @@ fn variants_of<'v>(
     // Values seen (by JSON text) and variants by lower-case name: looked up
     // per value, so an enum of 200,000 values stays linear.
     // Every value is a string or every one an integer: either is its own key.
-    let mut seen: HashSet<(Option<&str>, Option<i64>)> = HashSet::new();
+    let mut seen: HashSet<(Option<&str>, Option<i64>)> =
+        HashSet::with_capacity(values.size_hint().0);
     let mut by_name: HashMap<String, usize> = HashMap::new();
     for (value, given, doc) in values {
         if value.is_null() || !seen.insert((value.as_str(), value.as_i64())) {
