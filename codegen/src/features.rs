@@ -36,6 +36,10 @@ pub struct Features {
     /// By type id: the features that enable it (the unreferenced feature for types
     /// no operation reaches).
     pub of_type: Vec<Vec<usize>>,
+    /// By feature: whether its client module (that of the operations whose first
+    /// feature it is) holds only operations that need it alone, so the module is
+    /// gated by it alone.
+    alone_in_module: Vec<bool>,
 }
 
 impl Features {
@@ -164,10 +168,17 @@ impl Features {
         for fs in &mut of_type {
             fs.sort_unstable();
         }
+        let mut alone_in_module = vec![true; list.len()];
+        for fs in &of_operation {
+            if let [first, _, ..] = fs.as_slice() {
+                alone_in_module[*first] = false;
+            }
+        }
         Features {
             list,
             of_operation,
             of_type,
+            alone_in_module,
         }
     }
 }
@@ -240,6 +251,46 @@ mod tests {
             .map(|f| (f.name.as_str(), f.module.as_str()))
             .collect();
         assert_eq!(names, [("cli2", "cli2"), ("mock2", "mock2")]);
+    }
+
+    /// An operation's items repeat no `#[cfg]` their module already has, and
+    /// keep it where the module is also compiled for another feature.
+    #[test]
+    fn operations_repeat_no_cfg_of_their_module() {
+        let op = |id: &str, tags: &[&str]| {
+            serde_json::json!({"operationId": id, "tags": tags,
+                "responses": {"204": {"description": "none"}}})
+        };
+        let r = crate::test_support::resolve(
+            serde_json::json!({}),
+            serde_json::json!({
+                "/a": {"get": op("a", &["a"])},
+                "/ab": {"get": op("ab", &["a", "b"])},
+                "/b": {"get": op("b", &["b"])},
+                "/c": {"get": op("c", &["c"])}
+            }),
+        );
+        let f = Features::of(&r.space, &r.operations);
+        let cfg = |id: &str| {
+            let i = r
+                .operations
+                .operations
+                .iter()
+                .position(|o| o.method_name == id)
+                .unwrap();
+            let gate = f.operation_item_gate(i);
+            assert!(gate.note.is_some(), "{id} keeps its doc note");
+            gate.cfg.to_string()
+        };
+        // Module `a` is compiled with `a` or `b` (it holds `ab`).
+        assert_eq!(cfg("a"), quote::quote!(#[cfg(feature = "a")]).to_string());
+        assert_eq!(
+            cfg("ab"),
+            quote::quote!(#[cfg(any(feature = "a", feature = "b"))]).to_string()
+        );
+        // Modules `b` and `c` are compiled with their one feature.
+        assert_eq!(cfg("b"), "");
+        assert_eq!(cfg("c"), "");
     }
 
     /// A type no operation reaches compiles with `unreferenced-types` alone,
@@ -341,6 +392,19 @@ impl Features {
                 .map(Vec::as_slice)
                 .unwrap_or_default(),
         )
+    }
+
+    /// The gate an operation's items carry inside their module: no `#[cfg]` of
+    /// their own where the module is gated by the same one feature, only the doc
+    /// note (a third of the crate's `#[cfg]`s were such repeats).
+    pub fn operation_item_gate(&self, index: usize) -> Gate {
+        let mut gate = self.operation_gate(index);
+        if let Some(&[one]) = self.of_operation.get(index).map(Vec::as_slice)
+            && self.alone_in_module.get(one).copied().unwrap_or(false)
+        {
+            gate.cfg = proc_macro2::TokenStream::new();
+        }
+        gate
     }
 
     fn gate(&self, features: &[usize]) -> Gate {

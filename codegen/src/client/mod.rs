@@ -100,7 +100,7 @@ impl<'a> ClientEmitter<'a> {
 
     fn gate(&self, index: usize) -> Gate {
         self.features
-            .map(|f| f.operation_gate(index))
+            .map(|f| f.operation_item_gate(index))
             .unwrap_or_default()
     }
 

@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "auth")]
-    GET_CURRENT_USER_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET_CURRENT_USER_COMMAND];
 
-#[cfg(feature = "auth")]
 const GET_CURRENT_USER_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get-current-user",
     group: "Auth",
@@ -27,7 +23,6 @@ const GET_CURRENT_USER_COMMAND: runtime::CommandSpec<Client> = runtime::CommandS
     run: get_current_user,
 };
 
-#[cfg(feature = "auth")]
 fn get_current_user<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

@@ -8,11 +8,9 @@ use super::*;
 
 /// The commands of this module, in the order of the API description.
 pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "data-center-facilities")]
     SEARCH_DATA_CENTER_FACILITIES_COMMAND,
 ];
 
-#[cfg(feature = "data-center-facilities")]
 const SEARCH_DATA_CENTER_FACILITIES_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "search-data-center-facilities",
     group: "Data Center Facilities",
@@ -37,7 +35,6 @@ const SEARCH_DATA_CENTER_FACILITIES_COMMAND: runtime::CommandSpec<Client> = runt
     run: search_data_center_facilities,
 };
 
-#[cfg(feature = "data-center-facilities")]
 fn search_data_center_facilities<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

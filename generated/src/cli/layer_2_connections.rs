@@ -8,11 +8,9 @@ use super::*;
 
 /// The commands of this module, in the order of the API description.
 pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "layer-2-connections")]
     CREATE_LAYER2_CONNECTION_COMMAND,
 ];
 
-#[cfg(feature = "layer-2-connections")]
 const CREATE_LAYER2_CONNECTION_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "create-layer2-connection",
     group: "Layer 2 Connections",
@@ -194,7 +192,6 @@ const CREATE_LAYER2_CONNECTION_COMMAND: runtime::CommandSpec<Client> = runtime::
     run: create_layer2_connection,
 };
 
-#[cfg(feature = "layer-2-connections")]
 fn create_layer2_connection<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

@@ -8,13 +8,10 @@ use super::*;
 
 /// The commands of this module, in the order of the API description.
 pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "metros")]
     LIST_COMPANY_METROS_COMMAND,
-    #[cfg(feature = "metros")]
     GET_METRO_COMMAND,
 ];
 
-#[cfg(feature = "metros")]
 const LIST_COMPANY_METROS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "list-company-metros",
     group: "Metros",
@@ -39,7 +36,6 @@ const LIST_COMPANY_METROS_COMMAND: runtime::CommandSpec<Client> = runtime::Comma
     run: list_company_metros,
 };
 
-#[cfg(feature = "metros")]
 fn list_company_metros<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -48,7 +44,6 @@ fn list_company_metros<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "metros")]
 const GET_METRO_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get-metro",
     group: "Metros",
@@ -73,7 +68,6 @@ const GET_METRO_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get_metro,
 };
 
-#[cfg(feature = "metros")]
 fn get_metro<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

@@ -8,17 +8,12 @@ use super::*;
 
 /// The commands of this module, in the order of the API description.
 pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "port-orders")]
     LIST_PORT_ORDERS_COMMAND,
-    #[cfg(feature = "port-orders")]
     CREATE_PORT_ORDER_COMMAND,
-    #[cfg(feature = "port-orders")]
     GET_PORT_ORDER_COMMAND,
-    #[cfg(feature = "port-orders")]
     REQUEST_PORT_ORDER_LOA_COMMAND,
 ];
 
-#[cfg(feature = "port-orders")]
 const LIST_PORT_ORDERS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "list-port-orders",
     group: "Port Orders",
@@ -43,7 +38,6 @@ const LIST_PORT_ORDERS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandS
     run: list_port_orders,
 };
 
-#[cfg(feature = "port-orders")]
 fn list_port_orders<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -52,7 +46,6 @@ fn list_port_orders<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "port-orders")]
 const CREATE_PORT_ORDER_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "create-port-order",
     group: "Port Orders",
@@ -162,7 +155,6 @@ const CREATE_PORT_ORDER_COMMAND: runtime::CommandSpec<Client> = runtime::Command
     run: create_port_order,
 };
 
-#[cfg(feature = "port-orders")]
 fn create_port_order<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -175,7 +167,6 @@ fn create_port_order<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "port-orders")]
 const GET_PORT_ORDER_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get-port-order",
     group: "Port Orders",
@@ -209,7 +200,6 @@ const GET_PORT_ORDER_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpe
     run: get_port_order,
 };
 
-#[cfg(feature = "port-orders")]
 fn get_port_order<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -222,7 +212,6 @@ fn get_port_order<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "port-orders")]
 const REQUEST_PORT_ORDER_LOA_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "request-port-order-loa",
     group: "Port Orders",
@@ -256,7 +245,6 @@ const REQUEST_PORT_ORDER_LOA_COMMAND: runtime::CommandSpec<Client> = runtime::Co
     run: request_port_order_loa,
 };
 
-#[cfg(feature = "port-orders")]
 fn request_port_order_loa<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

@@ -8,13 +8,10 @@ use super::*;
 
 /// The commands of this module, in the order of the API description.
 pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "ports")]
     LIST_PORTS_COMMAND,
-    #[cfg(feature = "ports")]
     GET_PORT_COMMAND,
 ];
 
-#[cfg(feature = "ports")]
 const LIST_PORTS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "list-ports",
     group: "Ports",
@@ -51,7 +48,6 @@ const LIST_PORTS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: list_ports,
 };
 
-#[cfg(feature = "ports")]
 fn list_ports<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -63,7 +59,6 @@ fn list_ports<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "ports")]
 const GET_PORT_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get-port",
     group: "Ports",
@@ -97,7 +92,6 @@ const GET_PORT_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get_port,
 };
 
-#[cfg(feature = "ports")]
 fn get_port<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

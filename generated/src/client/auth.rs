@@ -38,7 +38,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `auth`.
-    #[cfg(feature = "auth")]
     pub fn get_current_user(&self) -> runtime::Request<'_, GetCurrentUser> {
         runtime::Request::new(&self.core, GetCurrentUser {})
     }
@@ -48,11 +47,9 @@ impl Client {
 /// them in a [`Request`](crate::Request).
 ///
 /// Available with the crate feature `auth`.
-#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 pub struct GetCurrentUser {}
 
-#[cfg(feature = "auth")]
 impl runtime::Operation for GetCurrentUser {
     type Success = types::User;
     type Error = GetCurrentUserError;
@@ -86,7 +83,6 @@ impl runtime::Operation for GetCurrentUser {
 }
 
 /// The documented error responses of [`Client::get_current_user`].
-#[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetCurrentUserError {
@@ -98,7 +94,6 @@ pub enum GetCurrentUserError {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "auth")]
 impl runtime::MockServer {
     /// Expects `GET /api/auth/token`
     /// ([`Client::get_current_user`](crate::Client::get_current_user)): the requests `when`
@@ -115,7 +110,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "auth")]
 impl runtime::Then<GetCurrentUser> {
     /// Answers as documented for `200`: The user behind the API key.
     pub fn ok(self, body: &types::User) -> Self {

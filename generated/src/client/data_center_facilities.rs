@@ -50,7 +50,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `data-center-facilities`.
-    #[cfg(feature = "data-center-facilities")]
     pub fn search_data_center_facilities(
         &self,
         filter: impl Into<types::DataCenterFacilityFilter>,
@@ -68,13 +67,11 @@ impl Client {
 /// /v2/data-center-facility`), which returns them in a [`Request`](crate::Request).
 ///
 /// Available with the crate feature `data-center-facilities`.
-#[cfg(feature = "data-center-facilities")]
 #[derive(Debug, Clone)]
 pub struct SearchDataCenterFacilities {
     filter: types::DataCenterFacilityFilter,
 }
 
-#[cfg(feature = "data-center-facilities")]
 impl<'a> runtime::Request<'a, SearchDataCenterFacilities> {
     /// Every item of every page, fetched lazily: the next page is requested only
     /// when the items so far are used up, and the stream ends after a page shorter
@@ -111,7 +108,6 @@ impl<'a> runtime::Request<'a, SearchDataCenterFacilities> {
     }
 }
 
-#[cfg(feature = "data-center-facilities")]
 impl runtime::Operation for SearchDataCenterFacilities {
     type Success = Vec<types::DataCenterFacility>;
     type Error = SearchDataCenterFacilitiesError;
@@ -152,7 +148,6 @@ impl runtime::Operation for SearchDataCenterFacilities {
 }
 
 /// The documented error responses of [`Client::search_data_center_facilities`].
-#[cfg(feature = "data-center-facilities")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SearchDataCenterFacilitiesError {
@@ -162,7 +157,6 @@ pub enum SearchDataCenterFacilitiesError {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "data-center-facilities")]
 impl runtime::MockServer {
     /// Expects `GET /v2/data-center-facility`
     /// ([`Client::search_data_center_facilities`](crate::Client::search_data_center_facilities)): the requests `when` matches are answered as `then` says.
@@ -180,7 +174,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "data-center-facilities")]
 impl runtime::When<SearchDataCenterFacilities> {
     /// Matches requests whose query parameter `filter` is `value`, as the client sends it.
     pub fn filter(self, value: impl Into<types::DataCenterFacilityFilter>) -> Self {
@@ -197,7 +190,6 @@ impl runtime::When<SearchDataCenterFacilities> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "data-center-facilities")]
 impl runtime::Then<SearchDataCenterFacilities> {
     /// Answers as documented for `200`: The matching facilities, as a bare array (not
     /// wrapped in `results`).

@@ -52,7 +52,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `layer-2-connections`.
-    #[cfg(feature = "layer-2-connections")]
     pub fn create_layer2_connection(
         &self,
         company_username: impl Into<String>,
@@ -73,14 +72,12 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `layer-2-connections`.
-#[cfg(feature = "layer-2-connections")]
 #[derive(Debug, Clone)]
 pub struct CreateLayer2Connection {
     company_username: String,
     body: types::CreateLayer2ConnectionRequest,
 }
 
-#[cfg(feature = "layer-2-connections")]
 impl runtime::Operation for CreateLayer2Connection {
     type Success = types::Layer2Connection;
     type Error = CreateLayer2ConnectionError;
@@ -119,7 +116,6 @@ impl runtime::Operation for CreateLayer2Connection {
 }
 
 /// The documented error responses of [`Client::create_layer2_connection`].
-#[cfg(feature = "layer-2-connections")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateLayer2ConnectionError {
@@ -129,7 +125,6 @@ pub enum CreateLayer2ConnectionError {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "layer-2-connections")]
 impl runtime::MockServer {
     /// Expects `PUT /api/v2/company/{companyUsername}/connections/layer2`
     /// ([`Client::create_layer2_connection`](crate::Client::create_layer2_connection)): the
@@ -148,7 +143,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "layer-2-connections")]
 impl runtime::When<CreateLayer2Connection> {
     /// Matches requests whose path parameter `companyUsername` is `value`, as the client
     /// sends it.
@@ -170,7 +164,6 @@ impl runtime::When<CreateLayer2Connection> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "layer-2-connections")]
 impl runtime::Then<CreateLayer2Connection> {
     /// Answers as documented for `200`: The connection request was accepted for processing.
     pub fn ok(self, body: &types::Layer2Connection) -> Self {

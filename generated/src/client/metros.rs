@@ -42,7 +42,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `metros`.
-    #[cfg(feature = "metros")]
     pub fn list_company_metros(
         &self,
         username: impl Into<String>,
@@ -88,7 +87,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `metros`.
-    #[cfg(feature = "metros")]
     pub fn get_metro(
         &self,
         metro_id: impl Into<String>,
@@ -107,13 +105,11 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `metros`.
-#[cfg(feature = "metros")]
 #[derive(Debug, Clone)]
 pub struct ListCompanyMetros {
     username: String,
 }
 
-#[cfg(feature = "metros")]
 impl runtime::Operation for ListCompanyMetros {
     type Success = types::MetroList;
     type Error = ListCompanyMetrosError;
@@ -148,7 +144,6 @@ impl runtime::Operation for ListCompanyMetros {
 }
 
 /// The documented error responses of [`Client::list_company_metros`].
-#[cfg(feature = "metros")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListCompanyMetrosError {
@@ -158,7 +153,6 @@ pub enum ListCompanyMetrosError {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "metros")]
 impl runtime::MockServer {
     /// Expects `GET /api/company/{username}/metro/capabilities`
     /// ([`Client::list_company_metros`](crate::Client::list_company_metros)): the requests
@@ -177,7 +171,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "metros")]
 impl runtime::When<ListCompanyMetros> {
     /// Matches requests whose path parameter `username` is `value`, as the client sends it.
     pub fn username(self, value: impl Into<String>) -> Self {
@@ -194,7 +187,6 @@ impl runtime::When<ListCompanyMetros> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "metros")]
 impl runtime::Then<ListCompanyMetros> {
     /// Answers as documented for `200`: The company's metros.
     pub fn ok(self, body: &types::MetroList) -> Self {
@@ -211,13 +203,11 @@ impl runtime::Then<ListCompanyMetros> {
 /// them in a [`Request`](crate::Request).
 ///
 /// Available with the crate feature `metros`.
-#[cfg(feature = "metros")]
 #[derive(Debug, Clone)]
 pub struct GetMetro {
     metro_id: String,
 }
 
-#[cfg(feature = "metros")]
 impl runtime::Operation for GetMetro {
     type Success = types::Metro;
     type Error = GetMetroError;
@@ -252,7 +242,6 @@ impl runtime::Operation for GetMetro {
 }
 
 /// The documented error responses of [`Client::get_metro`].
-#[cfg(feature = "metros")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetMetroError {
@@ -264,7 +253,6 @@ pub enum GetMetroError {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "metros")]
 impl runtime::MockServer {
     /// Expects `GET /api/metro/{metroId}` ([`Client::get_metro`](crate::Client::get_metro)):
     /// the requests `when` matches are answered as `then` says.
@@ -278,7 +266,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "metros")]
 impl runtime::When<GetMetro> {
     /// Matches requests whose path parameter `metroId` is `value`, as the client sends it.
     pub fn metro_id(self, value: impl Into<String>) -> Self {
@@ -295,7 +282,6 @@ impl runtime::When<GetMetro> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "metros")]
 impl runtime::Then<GetMetro> {
     /// Answers as documented for `200`: The metro.
     pub fn ok(self, body: &types::Metro) -> Self {

@@ -43,7 +43,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `port-orders`.
-    #[cfg(feature = "port-orders")]
     pub fn list_port_orders(
         &self,
         company_name: impl Into<String>,
@@ -96,7 +95,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `port-orders`.
-    #[cfg(feature = "port-orders")]
     pub fn create_port_order(
         &self,
         company_name: impl Into<String>,
@@ -148,7 +146,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `port-orders`.
-    #[cfg(feature = "port-orders")]
     pub fn get_port_order(
         &self,
         company_name: impl Into<String>,
@@ -200,7 +197,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `port-orders`.
-    #[cfg(feature = "port-orders")]
     pub fn request_port_order_loa(
         &self,
         company_name: impl Into<String>,
@@ -221,13 +217,11 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `port-orders`.
-#[cfg(feature = "port-orders")]
 #[derive(Debug, Clone)]
 pub struct ListPortOrders {
     company_name: String,
 }
 
-#[cfg(feature = "port-orders")]
 impl runtime::Operation for ListPortOrders {
     type Success = types::PortOrderList;
     type Error = ListPortOrdersError;
@@ -266,7 +260,6 @@ impl runtime::Operation for ListPortOrders {
 /// Also those of [`Client::get_port_order`], [`Client::request_port_order_loa`]: the
 /// document describes them alike, and each operation's own name for them is an alias of
 /// this enum.
-#[cfg(feature = "port-orders")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListPortOrdersError {
@@ -276,7 +269,6 @@ pub enum ListPortOrdersError {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "port-orders")]
 impl runtime::MockServer {
     /// Expects `GET /api/company/{companyName}/ports/orders`
     /// ([`Client::list_port_orders`](crate::Client::list_port_orders)): the requests `when`
@@ -293,7 +285,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "port-orders")]
 impl runtime::When<ListPortOrders> {
     /// Matches requests whose path parameter `companyName` is `value`, as the client sends
     /// it.
@@ -311,7 +302,6 @@ impl runtime::When<ListPortOrders> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "port-orders")]
 impl runtime::Then<ListPortOrders> {
     /// Answers as documented for `200`: The company's port orders.
     pub fn ok(self, body: &types::PortOrderList) -> Self {
@@ -329,14 +319,12 @@ impl runtime::Then<ListPortOrders> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `port-orders`.
-#[cfg(feature = "port-orders")]
 #[derive(Debug, Clone)]
 pub struct CreatePortOrder {
     company_name: String,
     body: types::CreatePortOrderRequest,
 }
 
-#[cfg(feature = "port-orders")]
 impl runtime::Operation for CreatePortOrder {
     type Success = types::PortOrder;
     type Error = CreatePortOrderError;
@@ -376,7 +364,6 @@ impl runtime::Operation for CreatePortOrder {
 }
 
 /// The documented error responses of [`Client::create_port_order`].
-#[cfg(feature = "port-orders")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreatePortOrderError {
@@ -388,7 +375,6 @@ pub enum CreatePortOrderError {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "port-orders")]
 impl runtime::MockServer {
     /// Expects `PUT /api/company/{companyName}/ports/orders`
     /// ([`Client::create_port_order`](crate::Client::create_port_order)): the requests
@@ -407,7 +393,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "port-orders")]
 impl runtime::When<CreatePortOrder> {
     /// Matches requests whose path parameter `companyName` is `value`, as the client sends
     /// it.
@@ -429,7 +414,6 @@ impl runtime::When<CreatePortOrder> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "port-orders")]
 impl runtime::Then<CreatePortOrder> {
     /// Answers as documented for `200`: The order was created.
     pub fn ok(self, body: &types::PortOrder) -> Self {
@@ -451,14 +435,12 @@ impl runtime::Then<CreatePortOrder> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `port-orders`.
-#[cfg(feature = "port-orders")]
 #[derive(Debug, Clone)]
 pub struct GetPortOrder {
     company_name: String,
     order_id: String,
 }
 
-#[cfg(feature = "port-orders")]
 impl runtime::Operation for GetPortOrder {
     type Success = types::PortOrder;
     type Error = ListPortOrdersError;
@@ -495,11 +477,9 @@ impl runtime::Operation for GetPortOrder {
 
 /// The documented error responses of [`Client::get_port_order`]: the document describes
 /// them as it does other operations', so they share the enum [`ListPortOrdersError`].
-#[cfg(feature = "port-orders")]
 pub type GetPortOrderError = ListPortOrdersError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "port-orders")]
 impl runtime::MockServer {
     /// Expects `GET /api/company/{companyName}/ports/orders/{orderId}`
     /// ([`Client::get_port_order`](crate::Client::get_port_order)): the requests `when`
@@ -514,7 +494,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "port-orders")]
 impl runtime::When<GetPortOrder> {
     /// Matches requests whose path parameter `companyName` is `value`, as the client sends
     /// it.
@@ -544,7 +523,6 @@ impl runtime::When<GetPortOrder> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "port-orders")]
 impl runtime::Then<GetPortOrder> {
     /// Answers as documented for `200`: The port order.
     pub fn ok(self, body: &types::PortOrder) -> Self {
@@ -562,14 +540,12 @@ impl runtime::Then<GetPortOrder> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `port-orders`.
-#[cfg(feature = "port-orders")]
 #[derive(Debug, Clone)]
 pub struct RequestPortOrderLoa {
     company_name: String,
     order_id: String,
 }
 
-#[cfg(feature = "port-orders")]
 impl runtime::Operation for RequestPortOrderLoa {
     type Success = types::PortOrder;
     type Error = ListPortOrdersError;
@@ -608,11 +584,9 @@ impl runtime::Operation for RequestPortOrderLoa {
 /// The documented error responses of [`Client::request_port_order_loa`]: the document
 /// describes them as it does other operations', so they share the enum
 /// [`ListPortOrdersError`].
-#[cfg(feature = "port-orders")]
 pub type RequestPortOrderLoaError = ListPortOrdersError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "port-orders")]
 impl runtime::MockServer {
     /// Expects `POST /api/company/{companyName}/ports/orders/{orderId}/loa`
     /// ([`Client::request_port_order_loa`](crate::Client::request_port_order_loa)): the
@@ -631,7 +605,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "port-orders")]
 impl runtime::When<RequestPortOrderLoa> {
     /// Matches requests whose path parameter `companyName` is `value`, as the client sends
     /// it.
@@ -661,7 +634,6 @@ impl runtime::When<RequestPortOrderLoa> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "port-orders")]
 impl runtime::Then<RequestPortOrderLoa> {
     /// Answers as documented for `200`: The port order the LOA belongs to.
     pub fn ok(self, body: &types::PortOrder) -> Self {

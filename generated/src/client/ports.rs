@@ -47,7 +47,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `ports`.
-    #[cfg(feature = "ports")]
     pub fn list_ports(
         &self,
         company_name: impl Into<String>,
@@ -97,7 +96,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `ports`.
-    #[cfg(feature = "ports")]
     pub fn get_port(
         &self,
         company_name: impl Into<String>,
@@ -117,14 +115,12 @@ impl Client {
 /// which returns them in a [`Request`](crate::Request).
 ///
 /// Available with the crate feature `ports`.
-#[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
 pub struct ListPorts {
     company_name: String,
     deleted: Option<types::Deleted>,
 }
 
-#[cfg(feature = "ports")]
 impl<'a> runtime::Request<'a, ListPorts> {
     /// Filter on the ports' deleted flag. Send `false` to leave out ports that have been
     /// deleted; the docs show no other use. The docs type this parameter as a string,
@@ -137,7 +133,6 @@ impl<'a> runtime::Request<'a, ListPorts> {
     }
 }
 
-#[cfg(feature = "ports")]
 impl runtime::Operation for ListPorts {
     type Success = types::PortList;
     type Error = ListPortsError;
@@ -178,7 +173,6 @@ impl runtime::Operation for ListPorts {
 ///
 /// Also those of [`Client::get_port`]: the document describes them alike, and each
 /// operation's own name for them is an alias of this enum.
-#[cfg(feature = "ports")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListPortsError {
@@ -188,7 +182,6 @@ pub enum ListPortsError {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "ports")]
 impl runtime::MockServer {
     /// Expects `GET /api/company/{companyName}/ports`
     /// ([`Client::list_ports`](crate::Client::list_ports)): the requests `when` matches are
@@ -203,7 +196,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "ports")]
 impl runtime::When<ListPorts> {
     /// Matches requests whose path parameter `companyName` is `value`, as the client sends
     /// it.
@@ -233,7 +225,6 @@ impl runtime::When<ListPorts> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "ports")]
 impl runtime::Then<ListPorts> {
     /// Answers as documented for `200`: The company's ports.
     pub fn ok(self, body: &types::PortList) -> Self {
@@ -251,14 +242,12 @@ impl runtime::Then<ListPorts> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `ports`.
-#[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
 pub struct GetPort {
     company_name: String,
     port_id: String,
 }
 
-#[cfg(feature = "ports")]
 impl runtime::Operation for GetPort {
     type Success = types::Port;
     type Error = ListPortsError;
@@ -295,11 +284,9 @@ impl runtime::Operation for GetPort {
 
 /// The documented error responses of [`Client::get_port`]: the document describes them
 /// as it does other operations', so they share the enum [`ListPortsError`].
-#[cfg(feature = "ports")]
 pub type GetPortError = ListPortsError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "ports")]
 impl runtime::MockServer {
     /// Expects `GET /api/company/{companyName}/ports/{portId}`
     /// ([`Client::get_port`](crate::Client::get_port)): the requests `when` matches are
@@ -314,7 +301,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "ports")]
 impl runtime::When<GetPort> {
     /// Matches requests whose path parameter `companyName` is `value`, as the client sends
     /// it.
@@ -344,7 +330,6 @@ impl runtime::When<GetPort> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "ports")]
 impl runtime::Then<GetPort> {
     /// Answers as documented for `200`: The port.
     pub fn ok(self, body: &types::Port) -> Self {

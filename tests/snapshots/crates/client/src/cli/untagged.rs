@@ -8,23 +8,15 @@ use super::*;
 
 /// The commands of this module, in the order of the API description.
 pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "untagged")]
     GET_PART_COMMAND,
-    #[cfg(feature = "untagged")]
     POST_ITEMS_COMMAND,
-    #[cfg(feature = "untagged")]
     SUBMIT_FORM_COMMAND,
-    #[cfg(feature = "untagged")]
     UPLOAD_COMMAND,
-    #[cfg(feature = "untagged")]
     PUT_RAW_COMMAND,
-    #[cfg(feature = "untagged")]
     POST_NOTE_COMMAND,
-    #[cfg(feature = "untagged")]
     GET_SCIM_USER_COMMAND,
 ];
 
-#[cfg(feature = "untagged")]
 const GET_PART_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get-part",
     group: "",
@@ -127,7 +119,6 @@ const GET_PART_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get_part,
 };
 
-#[cfg(feature = "untagged")]
 fn get_part<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -159,7 +150,6 @@ fn get_part<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const POST_ITEMS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "post-items",
     group: "",
@@ -197,7 +187,6 @@ const POST_ITEMS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: post_items,
 };
 
-#[cfg(feature = "untagged")]
 fn post_items<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -206,7 +195,6 @@ fn post_items<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const SUBMIT_FORM_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "submit-form",
     group: "",
@@ -235,7 +223,6 @@ const SUBMIT_FORM_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: submit_form,
 };
 
-#[cfg(feature = "untagged")]
 fn submit_form<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -247,7 +234,6 @@ fn submit_form<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const UPLOAD_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "upload",
     group: "",
@@ -288,7 +274,6 @@ const UPLOAD_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: upload,
 };
 
-#[cfg(feature = "untagged")]
 fn upload<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -297,7 +282,6 @@ fn upload<'a>(
     Ok(inv.stream(request, "application/octet-stream", None))
 }
 
-#[cfg(feature = "untagged")]
 const PUT_RAW_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "put-raw",
     group: "",
@@ -316,7 +300,6 @@ const PUT_RAW_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: put_raw,
 };
 
-#[cfg(feature = "untagged")]
 fn put_raw<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -325,7 +308,6 @@ fn put_raw<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const POST_NOTE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "post-note",
     group: "",
@@ -344,7 +326,6 @@ const POST_NOTE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: post_note,
 };
 
-#[cfg(feature = "untagged")]
 fn post_note<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -353,7 +334,6 @@ fn post_note<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const GET_SCIM_USER_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get-scim-user",
     group: "",
@@ -378,7 +358,6 @@ const GET_SCIM_USER_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec
     run: get_scim_user,
 };
 
-#[cfg(feature = "untagged")]
 fn get_scim_user<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

@@ -47,7 +47,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn get_part(
         &self,
         item_id: impl Into<i64>,
@@ -96,7 +95,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn post_items(
         &self,
         body: impl Into<types::Part>,
@@ -132,7 +130,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn submit_form(&self) -> runtime::Request<'_, SubmitForm> {
         runtime::Request::new(&self.core, SubmitForm { body: None })
     }
@@ -164,7 +161,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn upload(
         &self,
         body: impl Into<types::UploadBody>,
@@ -199,7 +195,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn put_raw(
         &self,
         body: impl Into<super::runtime::Upload>,
@@ -230,7 +225,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn post_note(&self, body: impl Into<String>) -> runtime::Request<'_, PostNote> {
         runtime::Request::new(&self.core, PostNote { body: body.into() })
     }
@@ -263,7 +257,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn get_scim_user(
         &self,
         id: impl Into<String>,
@@ -276,7 +269,6 @@ impl Client {
 /// returns them in a [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct GetPart {
     item_id: i64,
@@ -290,7 +282,6 @@ pub struct GetPart {
     client: Option<String>,
 }
 
-#[cfg(feature = "untagged")]
 impl<'a> runtime::Request<'a, GetPart> {
     /// Sets the `tags` query parameter.
     pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
@@ -324,7 +315,6 @@ impl<'a> runtime::Request<'a, GetPart> {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for GetPart {
     type Success = types::Part;
     type Error = GetPartError;
@@ -384,7 +374,6 @@ impl runtime::Operation for GetPart {
 }
 
 /// The documented error responses of [`Client::get_part`].
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetPartError {
@@ -397,7 +386,6 @@ pub enum GetPartError {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /items/{itemId}/parts/{part}`
     /// ([`Client::get_part`](crate::Client::get_part)): the requests `when` matches are
@@ -412,7 +400,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<GetPart> {
     /// Matches requests whose path parameter `itemId` is `value`, as the client sends it.
     pub fn item_id(self, value: impl Into<i64>) -> Self {
@@ -529,7 +516,6 @@ impl runtime::When<GetPart> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<GetPart> {
     /// Answers as documented for `200`: The part.
     pub fn ok(self, body: &types::Part) -> Self {
@@ -553,13 +539,11 @@ impl runtime::Then<GetPart> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct PostItems {
     body: types::Part,
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for PostItems {
     type Success = PostItemsResponse;
     type Error = PostItemsError;
@@ -604,7 +588,6 @@ impl runtime::Operation for PostItems {
     }
 }
 
-#[cfg(feature = "untagged")]
 /// The successful responses of [`Client::post_items`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -622,13 +605,11 @@ pub enum PostItemsResponse {
 /// Also those of [`Client::submit_form`], [`Client::upload`], [`Client::put_raw`],
 /// [`Client::post_note`]: the document describes them alike, and each operation's own
 /// name for them is an alias of this enum.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PostItemsError {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `POST /items` ([`Client::post_items`](crate::Client::post_items)): the
     /// requests `when` matches are answered as `then` says.
@@ -642,7 +623,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<PostItems> {
     /// Matches requests whose JSON body equals `body`.
     pub fn body(self, body: &types::Part) -> Self {
@@ -651,7 +631,6 @@ impl runtime::When<PostItems> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<PostItems> {
     /// Answers as documented for `201`: Created.
     pub fn created(self, body: &types::Part) -> Self {
@@ -671,13 +650,11 @@ impl runtime::Then<PostItems> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct SubmitForm {
     body: Option<types::SubmitFormBody>,
 }
 
-#[cfg(feature = "untagged")]
 impl<'a> runtime::Request<'a, SubmitForm> {
     /// Sets the request body.
     pub fn body(mut self, value: impl Into<types::SubmitFormBody>) -> Self {
@@ -686,7 +663,6 @@ impl<'a> runtime::Request<'a, SubmitForm> {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for SubmitForm {
     type Success = ();
     type Error = PostItemsError;
@@ -723,11 +699,9 @@ impl runtime::Operation for SubmitForm {
 
 /// The documented error responses of [`Client::submit_form`]: the document describes
 /// them as it does other operations', so they share the enum [`PostItemsError`].
-#[cfg(feature = "untagged")]
 pub type SubmitFormError = PostItemsError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `PUT /forms` ([`Client::submit_form`](crate::Client::submit_form)): the
     /// requests `when` matches are answered as `then` says.
@@ -741,7 +715,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<SubmitForm> {
     /// Answers as documented for `204`: Done.
     pub fn no_content(self) -> Self {
@@ -753,13 +726,11 @@ impl runtime::Then<SubmitForm> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Upload {
     body: types::UploadBody,
 }
 
-#[cfg(feature = "untagged")]
 impl<'a> runtime::Request<'a, Upload> {
     /// Sends the request (`Accept: application/octet-stream`) and returns the body as a
     /// stream of bytes
@@ -775,7 +746,6 @@ impl<'a> runtime::Request<'a, Upload> {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Upload {
     type Success = bytes::Bytes;
     type Error = PostItemsError;
@@ -813,11 +783,9 @@ impl runtime::Operation for Upload {
 
 /// The documented error responses of [`Client::upload`]: the document describes them as
 /// it does other operations', so they share the enum [`PostItemsError`].
-#[cfg(feature = "untagged")]
 pub type UploadError = PostItemsError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `POST /upload` ([`Client::upload`](crate::Client::upload)): the requests
     /// `when` matches are answered as `then` says.
@@ -831,7 +799,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Upload> {
     /// Answers as documented for `200`: Stored.
     pub fn ok(self, body: impl Into<Vec<u8>>) -> Self {
@@ -843,13 +810,11 @@ impl runtime::Then<Upload> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct PutRaw {
     body: super::runtime::Upload,
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for PutRaw {
     type Success = String;
     type Error = PostItemsError;
@@ -887,11 +852,9 @@ impl runtime::Operation for PutRaw {
 
 /// The documented error responses of [`Client::put_raw`]: the document describes them as
 /// it does other operations', so they share the enum [`PostItemsError`].
-#[cfg(feature = "untagged")]
 pub type PutRawError = PostItemsError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `PUT /raw` ([`Client::put_raw`](crate::Client::put_raw)): the requests `when`
     /// matches are answered as `then` says.
@@ -905,7 +868,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<PutRaw> {
     /// Answers as documented for `200`: Echo as text.
     pub fn ok(self, body: impl Into<String>) -> Self {
@@ -917,13 +879,11 @@ impl runtime::Then<PutRaw> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct PostNote {
     body: String,
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for PostNote {
     type Success = serde_json::Value;
     type Error = PostItemsError;
@@ -956,11 +916,9 @@ impl runtime::Operation for PostNote {
 
 /// The documented error responses of [`Client::post_note`]: the document describes them
 /// as it does other operations', so they share the enum [`PostItemsError`].
-#[cfg(feature = "untagged")]
 pub type PostNoteError = PostItemsError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `POST /notes` ([`Client::post_note`](crate::Client::post_note)): the requests
     /// `when` matches are answered as `then` says.
@@ -974,7 +932,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<PostNote> {
     /// Answers as documented for any other status (`default`): Whatever the server says.
     pub fn default(self, status: u16, body: &serde_json::Value) -> Self {
@@ -986,13 +943,11 @@ impl runtime::Then<PostNote> {
 /// them in a [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct GetScimUser {
     id: String,
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for GetScimUser {
     type Success = types::GetScimUserResponse;
     type Error = GetScimUserError;
@@ -1028,7 +983,6 @@ impl runtime::Operation for GetScimUser {
 }
 
 /// The documented error responses of [`Client::get_scim_user`].
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetScimUserError {
@@ -1037,7 +991,6 @@ pub enum GetScimUserError {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /scim/users/{id}`
     /// ([`Client::get_scim_user`](crate::Client::get_scim_user)): the requests `when`
@@ -1052,7 +1005,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<GetScimUser> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<String>) -> Self {
@@ -1069,7 +1021,6 @@ impl runtime::When<GetScimUser> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<GetScimUser> {
     /// Answers as documented for `200`: The user, only as `application/scim+json`.
     pub fn ok(self, body: &types::GetScimUserResponse) -> Self {

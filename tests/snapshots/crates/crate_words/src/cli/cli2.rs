@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "cli2")]
-    GET19_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET19_COMMAND];
 
-#[cfg(feature = "cli2")]
 const GET19_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get19",
     group: "cli",
@@ -27,7 +23,6 @@ const GET19_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get19,
 };
 
-#[cfg(feature = "cli2")]
 fn get19<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "client")]
-    GET11_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET11_COMMAND];
 
-#[cfg(feature = "client")]
 const GET11_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get11",
     group: "client",
@@ -27,7 +23,6 @@ const GET11_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get11,
 };
 
-#[cfg(feature = "client")]
 fn get11<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

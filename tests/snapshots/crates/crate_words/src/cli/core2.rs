@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "core")]
-    GET8_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET8_COMMAND];
 
-#[cfg(feature = "core")]
 const GET8_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get8",
     group: "core",
@@ -27,7 +23,6 @@ const GET8_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get8,
 };
 
-#[cfg(feature = "core")]
 fn get8<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

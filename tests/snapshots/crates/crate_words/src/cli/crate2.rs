@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "crate")]
-    GET6_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET6_COMMAND];
 
-#[cfg(feature = "crate")]
 const GET6_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get6",
     group: "crate",
@@ -27,7 +23,6 @@ const GET6_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get6,
 };
 
-#[cfg(feature = "crate")]
 fn get6<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

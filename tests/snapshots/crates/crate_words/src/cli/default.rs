@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "default2")]
-    GET9_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET9_COMMAND];
 
-#[cfg(feature = "default2")]
 const GET9_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get9",
     group: "default",
@@ -27,7 +23,6 @@ const GET9_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get9,
 };
 
-#[cfg(feature = "default2")]
 fn get9<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

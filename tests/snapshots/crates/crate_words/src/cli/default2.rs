@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "default3")]
-    GET10_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET10_COMMAND];
 
-#[cfg(feature = "default3")]
 const GET10_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get10",
     group: "Default",
@@ -27,7 +23,6 @@ const GET10_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get10,
 };
 
-#[cfg(feature = "default3")]
 fn get10<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "lib")]
-    GET22_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET22_COMMAND];
 
-#[cfg(feature = "lib")]
 const GET22_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get22",
     group: "lib",
@@ -27,7 +23,6 @@ const GET22_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get22,
 };
 
-#[cfg(feature = "lib")]
 fn get22<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

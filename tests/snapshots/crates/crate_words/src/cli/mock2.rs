@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "mock2")]
-    GET0_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET0_COMMAND];
 
-#[cfg(feature = "mock2")]
 const GET0_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get0",
     group: "Mock",
@@ -27,7 +23,6 @@ const GET0_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get0,
 };
 
-#[cfg(feature = "mock2")]
 fn get0<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

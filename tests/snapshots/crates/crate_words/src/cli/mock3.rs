@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "mock3")]
-    GET1_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET1_COMMAND];
 
-#[cfg(feature = "mock3")]
 const GET1_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get1",
     group: "mock",
@@ -27,7 +23,6 @@ const GET1_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get1,
 };
 
-#[cfg(feature = "mock3")]
 fn get1<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

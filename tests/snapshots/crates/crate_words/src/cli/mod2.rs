@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "mod")]
-    GET2_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET2_COMMAND];
 
-#[cfg(feature = "mod")]
 const GET2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get2",
     group: "mod",
@@ -27,7 +23,6 @@ const GET2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get2,
 };
 
-#[cfg(feature = "mod")]
 fn get2<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

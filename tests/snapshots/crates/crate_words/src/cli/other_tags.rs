@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "other-tags")]
-    GET18_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET18_COMMAND];
 
-#[cfg(feature = "other-tags")]
 const GET18_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get18",
     group: "other-tags",
@@ -27,7 +23,6 @@ const GET18_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get18,
 };
 
-#[cfg(feature = "other-tags")]
 fn get18<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "runtime")]
-    GET13_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET13_COMMAND];
 
-#[cfg(feature = "runtime")]
 const GET13_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get13",
     group: "runtime",
@@ -27,7 +23,6 @@ const GET13_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get13,
 };
 
-#[cfg(feature = "runtime")]
 fn get13<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "self")]
-    GET3_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET3_COMMAND];
 
-#[cfg(feature = "self")]
 const GET3_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get3",
     group: "self",
@@ -27,7 +23,6 @@ const GET3_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get3,
 };
 
-#[cfg(feature = "self")]
 fn get3<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "self2")]
-    GET4_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET4_COMMAND];
 
-#[cfg(feature = "self2")]
 const GET4_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get4",
     group: "Self",
@@ -27,7 +23,6 @@ const GET4_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get4,
 };
 
-#[cfg(feature = "self2")]
 fn get4<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "serde-json")]
-    GET20_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET20_COMMAND];
 
-#[cfg(feature = "serde-json")]
 const GET20_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get20",
     group: "serde_json",
@@ -27,7 +23,6 @@ const GET20_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get20,
 };
 
-#[cfg(feature = "serde-json")]
 fn get20<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "shared")]
-    GET14_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET14_COMMAND];
 
-#[cfg(feature = "shared")]
 const GET14_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get14",
     group: "shared",
@@ -27,7 +23,6 @@ const GET14_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get14,
 };
 
-#[cfg(feature = "shared")]
 fn get14<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

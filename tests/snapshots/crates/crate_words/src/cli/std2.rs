@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "std2")]
-    GET7_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET7_COMMAND];
 
-#[cfg(feature = "std2")]
 const GET7_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get7",
     group: "std",
@@ -27,7 +23,6 @@ const GET7_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get7,
 };
 
-#[cfg(feature = "std2")]
 fn get7<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

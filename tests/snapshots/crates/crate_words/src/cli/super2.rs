@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "super")]
-    GET5_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET5_COMMAND];
 
-#[cfg(feature = "super")]
 const GET5_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get5",
     group: "super",
@@ -27,7 +23,6 @@ const GET5_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get5,
 };
 
-#[cfg(feature = "super")]
 fn get5<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "type")]
-    GET21_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET21_COMMAND];
 
-#[cfg(feature = "type")]
 const GET21_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get21",
     group: "type",
@@ -27,7 +23,6 @@ const GET21_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get21,
 };
 
-#[cfg(feature = "type")]
 fn get21<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

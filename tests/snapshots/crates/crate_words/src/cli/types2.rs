@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "types")]
-    GET12_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET12_COMMAND];
 
-#[cfg(feature = "types")]
 const GET12_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get12",
     group: "types",
@@ -27,7 +23,6 @@ const GET12_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get12,
 };
 
-#[cfg(feature = "types")]
 fn get12<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

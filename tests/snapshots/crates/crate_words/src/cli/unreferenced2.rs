@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "unreferenced")]
-    GET15_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET15_COMMAND];
 
-#[cfg(feature = "unreferenced")]
 const GET15_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get15",
     group: "unreferenced",
@@ -27,7 +23,6 @@ const GET15_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get15,
 };
 
-#[cfg(feature = "unreferenced")]
 fn get15<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

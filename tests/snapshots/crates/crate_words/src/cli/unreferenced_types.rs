@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "unreferenced-types")]
-    GET16_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET16_COMMAND];
 
-#[cfg(feature = "unreferenced-types")]
 const GET16_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get16",
     group: "unreferenced-types",
@@ -27,7 +23,6 @@ const GET16_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get16,
 };
 
-#[cfg(feature = "unreferenced-types")]
 fn get16<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

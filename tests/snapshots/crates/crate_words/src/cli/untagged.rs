@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "untagged")]
-    GET17_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET17_COMMAND];
 
-#[cfg(feature = "untagged")]
 const GET17_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get17",
     group: "untagged",
@@ -27,7 +23,6 @@ const GET17_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get17,
 };
 
-#[cfg(feature = "untagged")]
 fn get17<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

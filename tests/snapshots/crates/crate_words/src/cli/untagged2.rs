@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "untagged2")]
-    UNTAGGED_ONE_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[UNTAGGED_ONE_COMMAND];
 
-#[cfg(feature = "untagged2")]
 const UNTAGGED_ONE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "untagged-one",
     group: "",
@@ -27,7 +23,6 @@ const UNTAGGED_ONE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec 
     run: untagged_one,
 };
 
-#[cfg(feature = "untagged2")]
 fn untagged_one<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

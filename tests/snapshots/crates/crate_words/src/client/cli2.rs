@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `cli2`.
-    #[cfg(feature = "cli2")]
     pub fn get19(&self) -> runtime::Request<'_, Get19> {
         runtime::Request::new(&self.core, Get19 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `cli2`.
-#[cfg(feature = "cli2")]
 #[derive(Debug, Clone)]
 pub struct Get19 {}
 
-#[cfg(feature = "cli2")]
 impl runtime::Operation for Get19 {
     type Success = types::Thing19;
     type Error = Get19Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get19 {
 }
 
 /// The documented error responses of [`Client::get19`].
-#[cfg(feature = "cli2")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get19Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "cli2")]
 impl runtime::MockServer {
     /// Expects `GET /w19` ([`Client::get19`](crate::Client::get19)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "cli2")]
 impl runtime::Then<Get19> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing19) -> Self {

@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `client`.
-    #[cfg(feature = "client")]
     pub fn get11(&self) -> runtime::Request<'_, Get11> {
         runtime::Request::new(&self.core, Get11 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `client`.
-#[cfg(feature = "client")]
 #[derive(Debug, Clone)]
 pub struct Get11 {}
 
-#[cfg(feature = "client")]
 impl runtime::Operation for Get11 {
     type Success = types::Thing11;
     type Error = Get11Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get11 {
 }
 
 /// The documented error responses of [`Client::get11`].
-#[cfg(feature = "client")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get11Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "client")]
 impl runtime::MockServer {
     /// Expects `GET /w11` ([`Client::get11`](crate::Client::get11)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "client")]
 impl runtime::Then<Get11> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing11) -> Self {

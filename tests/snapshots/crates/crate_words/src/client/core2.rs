@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `core`.
-    #[cfg(feature = "core")]
     pub fn get8(&self) -> runtime::Request<'_, Get8> {
         runtime::Request::new(&self.core, Get8 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `core`.
-#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct Get8 {}
 
-#[cfg(feature = "core")]
 impl runtime::Operation for Get8 {
     type Success = types::Thing8;
     type Error = Get8Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get8 {
 }
 
 /// The documented error responses of [`Client::get8`].
-#[cfg(feature = "core")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get8Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "core")]
 impl runtime::MockServer {
     /// Expects `GET /w8` ([`Client::get8`](crate::Client::get8)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "core")]
 impl runtime::Then<Get8> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing8) -> Self {

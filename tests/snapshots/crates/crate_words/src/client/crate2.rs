@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `crate`.
-    #[cfg(feature = "crate")]
     pub fn get6(&self) -> runtime::Request<'_, Get6> {
         runtime::Request::new(&self.core, Get6 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `crate`.
-#[cfg(feature = "crate")]
 #[derive(Debug, Clone)]
 pub struct Get6 {}
 
-#[cfg(feature = "crate")]
 impl runtime::Operation for Get6 {
     type Success = types::Thing6;
     type Error = Get6Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get6 {
 }
 
 /// The documented error responses of [`Client::get6`].
-#[cfg(feature = "crate")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get6Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "crate")]
 impl runtime::MockServer {
     /// Expects `GET /w6` ([`Client::get6`](crate::Client::get6)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "crate")]
 impl runtime::Then<Get6> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing6) -> Self {

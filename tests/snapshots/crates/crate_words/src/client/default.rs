@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `default2`.
-    #[cfg(feature = "default2")]
     pub fn get9(&self) -> runtime::Request<'_, Get9> {
         runtime::Request::new(&self.core, Get9 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `default2`.
-#[cfg(feature = "default2")]
 #[derive(Debug, Clone)]
 pub struct Get9 {}
 
-#[cfg(feature = "default2")]
 impl runtime::Operation for Get9 {
     type Success = types::Thing9;
     type Error = Get9Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get9 {
 }
 
 /// The documented error responses of [`Client::get9`].
-#[cfg(feature = "default2")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get9Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "default2")]
 impl runtime::MockServer {
     /// Expects `GET /w9` ([`Client::get9`](crate::Client::get9)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "default2")]
 impl runtime::Then<Get9> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing9) -> Self {

@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `default3`.
-    #[cfg(feature = "default3")]
     pub fn get10(&self) -> runtime::Request<'_, Get10> {
         runtime::Request::new(&self.core, Get10 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `default3`.
-#[cfg(feature = "default3")]
 #[derive(Debug, Clone)]
 pub struct Get10 {}
 
-#[cfg(feature = "default3")]
 impl runtime::Operation for Get10 {
     type Success = types::Thing10;
     type Error = Get10Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get10 {
 }
 
 /// The documented error responses of [`Client::get10`].
-#[cfg(feature = "default3")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get10Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "default3")]
 impl runtime::MockServer {
     /// Expects `GET /w10` ([`Client::get10`](crate::Client::get10)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "default3")]
 impl runtime::Then<Get10> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing10) -> Self {

@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `lib`.
-    #[cfg(feature = "lib")]
     pub fn get22(&self) -> runtime::Request<'_, Get22> {
         runtime::Request::new(&self.core, Get22 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `lib`.
-#[cfg(feature = "lib")]
 #[derive(Debug, Clone)]
 pub struct Get22 {}
 
-#[cfg(feature = "lib")]
 impl runtime::Operation for Get22 {
     type Success = types::Thing22;
     type Error = Get22Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get22 {
 }
 
 /// The documented error responses of [`Client::get22`].
-#[cfg(feature = "lib")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get22Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "lib")]
 impl runtime::MockServer {
     /// Expects `GET /w22` ([`Client::get22`](crate::Client::get22)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "lib")]
 impl runtime::Then<Get22> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing22) -> Self {

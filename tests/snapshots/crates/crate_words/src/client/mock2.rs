@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `mock2`.
-    #[cfg(feature = "mock2")]
     pub fn get0(&self) -> runtime::Request<'_, Get0> {
         runtime::Request::new(&self.core, Get0 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `mock2`.
-#[cfg(feature = "mock2")]
 #[derive(Debug, Clone)]
 pub struct Get0 {}
 
-#[cfg(feature = "mock2")]
 impl runtime::Operation for Get0 {
     type Success = types::Thing0;
     type Error = Get0Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get0 {
 }
 
 /// The documented error responses of [`Client::get0`].
-#[cfg(feature = "mock2")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get0Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "mock2")]
 impl runtime::MockServer {
     /// Expects `GET /w0` ([`Client::get0`](crate::Client::get0)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "mock2")]
 impl runtime::Then<Get0> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing0) -> Self {

@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `mock3`.
-    #[cfg(feature = "mock3")]
     pub fn get1(&self) -> runtime::Request<'_, Get1> {
         runtime::Request::new(&self.core, Get1 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `mock3`.
-#[cfg(feature = "mock3")]
 #[derive(Debug, Clone)]
 pub struct Get1 {}
 
-#[cfg(feature = "mock3")]
 impl runtime::Operation for Get1 {
     type Success = types::Thing1;
     type Error = Get1Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get1 {
 }
 
 /// The documented error responses of [`Client::get1`].
-#[cfg(feature = "mock3")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get1Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "mock3")]
 impl runtime::MockServer {
     /// Expects `GET /w1` ([`Client::get1`](crate::Client::get1)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "mock3")]
 impl runtime::Then<Get1> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing1) -> Self {

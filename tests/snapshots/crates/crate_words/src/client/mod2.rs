@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `mod`.
-    #[cfg(feature = "mod")]
     pub fn get2(&self) -> runtime::Request<'_, Get2> {
         runtime::Request::new(&self.core, Get2 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `mod`.
-#[cfg(feature = "mod")]
 #[derive(Debug, Clone)]
 pub struct Get2 {}
 
-#[cfg(feature = "mod")]
 impl runtime::Operation for Get2 {
     type Success = types::Thing2;
     type Error = Get2Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get2 {
 }
 
 /// The documented error responses of [`Client::get2`].
-#[cfg(feature = "mod")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get2Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "mod")]
 impl runtime::MockServer {
     /// Expects `GET /w2` ([`Client::get2`](crate::Client::get2)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "mod")]
 impl runtime::Then<Get2> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing2) -> Self {

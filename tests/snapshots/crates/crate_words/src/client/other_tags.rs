@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `other-tags`.
-    #[cfg(feature = "other-tags")]
     pub fn get18(&self) -> runtime::Request<'_, Get18> {
         runtime::Request::new(&self.core, Get18 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `other-tags`.
-#[cfg(feature = "other-tags")]
 #[derive(Debug, Clone)]
 pub struct Get18 {}
 
-#[cfg(feature = "other-tags")]
 impl runtime::Operation for Get18 {
     type Success = types::Thing18;
     type Error = Get18Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get18 {
 }
 
 /// The documented error responses of [`Client::get18`].
-#[cfg(feature = "other-tags")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get18Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "other-tags")]
 impl runtime::MockServer {
     /// Expects `GET /w18` ([`Client::get18`](crate::Client::get18)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "other-tags")]
 impl runtime::Then<Get18> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing18) -> Self {

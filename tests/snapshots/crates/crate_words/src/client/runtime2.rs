@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `runtime`.
-    #[cfg(feature = "runtime")]
     pub fn get13(&self) -> runtime::Request<'_, Get13> {
         runtime::Request::new(&self.core, Get13 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `runtime`.
-#[cfg(feature = "runtime")]
 #[derive(Debug, Clone)]
 pub struct Get13 {}
 
-#[cfg(feature = "runtime")]
 impl runtime::Operation for Get13 {
     type Success = types::Thing13;
     type Error = Get13Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get13 {
 }
 
 /// The documented error responses of [`Client::get13`].
-#[cfg(feature = "runtime")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get13Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "runtime")]
 impl runtime::MockServer {
     /// Expects `GET /w13` ([`Client::get13`](crate::Client::get13)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "runtime")]
 impl runtime::Then<Get13> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing13) -> Self {

@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `self`.
-    #[cfg(feature = "self")]
     pub fn get3(&self) -> runtime::Request<'_, Get3> {
         runtime::Request::new(&self.core, Get3 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `self`.
-#[cfg(feature = "self")]
 #[derive(Debug, Clone)]
 pub struct Get3 {}
 
-#[cfg(feature = "self")]
 impl runtime::Operation for Get3 {
     type Success = types::Thing3;
     type Error = Get3Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get3 {
 }
 
 /// The documented error responses of [`Client::get3`].
-#[cfg(feature = "self")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get3Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "self")]
 impl runtime::MockServer {
     /// Expects `GET /w3` ([`Client::get3`](crate::Client::get3)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "self")]
 impl runtime::Then<Get3> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing3) -> Self {

@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `self2`.
-    #[cfg(feature = "self2")]
     pub fn get4(&self) -> runtime::Request<'_, Get4> {
         runtime::Request::new(&self.core, Get4 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `self2`.
-#[cfg(feature = "self2")]
 #[derive(Debug, Clone)]
 pub struct Get4 {}
 
-#[cfg(feature = "self2")]
 impl runtime::Operation for Get4 {
     type Success = types::Thing4;
     type Error = Get4Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get4 {
 }
 
 /// The documented error responses of [`Client::get4`].
-#[cfg(feature = "self2")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get4Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "self2")]
 impl runtime::MockServer {
     /// Expects `GET /w4` ([`Client::get4`](crate::Client::get4)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "self2")]
 impl runtime::Then<Get4> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing4) -> Self {

@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `serde-json`.
-    #[cfg(feature = "serde-json")]
     pub fn get20(&self) -> runtime::Request<'_, Get20> {
         runtime::Request::new(&self.core, Get20 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `serde-json`.
-#[cfg(feature = "serde-json")]
 #[derive(Debug, Clone)]
 pub struct Get20 {}
 
-#[cfg(feature = "serde-json")]
 impl runtime::Operation for Get20 {
     type Success = types::Thing20;
     type Error = Get20Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get20 {
 }
 
 /// The documented error responses of [`Client::get20`].
-#[cfg(feature = "serde-json")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get20Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "serde-json")]
 impl runtime::MockServer {
     /// Expects `GET /w20` ([`Client::get20`](crate::Client::get20)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "serde-json")]
 impl runtime::Then<Get20> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing20) -> Self {

@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `shared`.
-    #[cfg(feature = "shared")]
     pub fn get14(&self) -> runtime::Request<'_, Get14> {
         runtime::Request::new(&self.core, Get14 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `shared`.
-#[cfg(feature = "shared")]
 #[derive(Debug, Clone)]
 pub struct Get14 {}
 
-#[cfg(feature = "shared")]
 impl runtime::Operation for Get14 {
     type Success = types::Thing14;
     type Error = Get14Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get14 {
 }
 
 /// The documented error responses of [`Client::get14`].
-#[cfg(feature = "shared")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get14Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "shared")]
 impl runtime::MockServer {
     /// Expects `GET /w14` ([`Client::get14`](crate::Client::get14)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "shared")]
 impl runtime::Then<Get14> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing14) -> Self {

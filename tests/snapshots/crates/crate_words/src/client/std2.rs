@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `std2`.
-    #[cfg(feature = "std2")]
     pub fn get7(&self) -> runtime::Request<'_, Get7> {
         runtime::Request::new(&self.core, Get7 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `std2`.
-#[cfg(feature = "std2")]
 #[derive(Debug, Clone)]
 pub struct Get7 {}
 
-#[cfg(feature = "std2")]
 impl runtime::Operation for Get7 {
     type Success = types::Thing7;
     type Error = Get7Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get7 {
 }
 
 /// The documented error responses of [`Client::get7`].
-#[cfg(feature = "std2")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get7Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "std2")]
 impl runtime::MockServer {
     /// Expects `GET /w7` ([`Client::get7`](crate::Client::get7)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "std2")]
 impl runtime::Then<Get7> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing7) -> Self {

@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `super`.
-    #[cfg(feature = "super")]
     pub fn get5(&self) -> runtime::Request<'_, Get5> {
         runtime::Request::new(&self.core, Get5 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `super`.
-#[cfg(feature = "super")]
 #[derive(Debug, Clone)]
 pub struct Get5 {}
 
-#[cfg(feature = "super")]
 impl runtime::Operation for Get5 {
     type Success = types::Thing5;
     type Error = Get5Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get5 {
 }
 
 /// The documented error responses of [`Client::get5`].
-#[cfg(feature = "super")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get5Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "super")]
 impl runtime::MockServer {
     /// Expects `GET /w5` ([`Client::get5`](crate::Client::get5)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "super")]
 impl runtime::Then<Get5> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing5) -> Self {

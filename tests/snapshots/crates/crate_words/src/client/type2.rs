@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `type`.
-    #[cfg(feature = "type")]
     pub fn get21(&self) -> runtime::Request<'_, Get21> {
         runtime::Request::new(&self.core, Get21 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `type`.
-#[cfg(feature = "type")]
 #[derive(Debug, Clone)]
 pub struct Get21 {}
 
-#[cfg(feature = "type")]
 impl runtime::Operation for Get21 {
     type Success = types::Thing21;
     type Error = Get21Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get21 {
 }
 
 /// The documented error responses of [`Client::get21`].
-#[cfg(feature = "type")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get21Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "type")]
 impl runtime::MockServer {
     /// Expects `GET /w21` ([`Client::get21`](crate::Client::get21)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "type")]
 impl runtime::Then<Get21> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing21) -> Self {

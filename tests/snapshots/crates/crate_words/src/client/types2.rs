@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `types`.
-    #[cfg(feature = "types")]
     pub fn get12(&self) -> runtime::Request<'_, Get12> {
         runtime::Request::new(&self.core, Get12 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `types`.
-#[cfg(feature = "types")]
 #[derive(Debug, Clone)]
 pub struct Get12 {}
 
-#[cfg(feature = "types")]
 impl runtime::Operation for Get12 {
     type Success = types::Thing12;
     type Error = Get12Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get12 {
 }
 
 /// The documented error responses of [`Client::get12`].
-#[cfg(feature = "types")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get12Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "types")]
 impl runtime::MockServer {
     /// Expects `GET /w12` ([`Client::get12`](crate::Client::get12)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "types")]
 impl runtime::Then<Get12> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing12) -> Self {

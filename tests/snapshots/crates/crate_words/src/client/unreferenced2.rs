@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `unreferenced`.
-    #[cfg(feature = "unreferenced")]
     pub fn get15(&self) -> runtime::Request<'_, Get15> {
         runtime::Request::new(&self.core, Get15 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `unreferenced`.
-#[cfg(feature = "unreferenced")]
 #[derive(Debug, Clone)]
 pub struct Get15 {}
 
-#[cfg(feature = "unreferenced")]
 impl runtime::Operation for Get15 {
     type Success = types::Thing15;
     type Error = Get15Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get15 {
 }
 
 /// The documented error responses of [`Client::get15`].
-#[cfg(feature = "unreferenced")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get15Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "unreferenced")]
 impl runtime::MockServer {
     /// Expects `GET /w15` ([`Client::get15`](crate::Client::get15)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "unreferenced")]
 impl runtime::Then<Get15> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing15) -> Self {

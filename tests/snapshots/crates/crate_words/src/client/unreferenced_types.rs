@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `unreferenced-types`.
-    #[cfg(feature = "unreferenced-types")]
     pub fn get16(&self) -> runtime::Request<'_, Get16> {
         runtime::Request::new(&self.core, Get16 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `unreferenced-types`.
-#[cfg(feature = "unreferenced-types")]
 #[derive(Debug, Clone)]
 pub struct Get16 {}
 
-#[cfg(feature = "unreferenced-types")]
 impl runtime::Operation for Get16 {
     type Success = types::Thing16;
     type Error = Get16Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get16 {
 }
 
 /// The documented error responses of [`Client::get16`].
-#[cfg(feature = "unreferenced-types")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get16Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "unreferenced-types")]
 impl runtime::MockServer {
     /// Expects `GET /w16` ([`Client::get16`](crate::Client::get16)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "unreferenced-types")]
 impl runtime::Then<Get16> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing16) -> Self {

@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn get17(&self) -> runtime::Request<'_, Get17> {
         runtime::Request::new(&self.core, Get17 {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Get17 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Get17 {
     type Success = types::Thing17;
     type Error = Get17Error;
@@ -78,13 +75,11 @@ impl runtime::Operation for Get17 {
 }
 
 /// The documented error responses of [`Client::get17`].
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Get17Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /w17` ([`Client::get17`](crate::Client::get17)): the requests `when`
     /// matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Get17> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Thing17) -> Self {

@@ -31,7 +31,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged2`.
-    #[cfg(feature = "untagged2")]
     pub fn untagged_one(&self) -> runtime::Request<'_, UntaggedOne> {
         runtime::Request::new(&self.core, UntaggedOne {})
     }
@@ -41,11 +40,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged2`.
-#[cfg(feature = "untagged2")]
 #[derive(Debug, Clone)]
 pub struct UntaggedOne {}
 
-#[cfg(feature = "untagged2")]
 impl runtime::Operation for UntaggedOne {
     type Success = ();
     type Error = UntaggedOneError;
@@ -78,13 +75,11 @@ impl runtime::Operation for UntaggedOne {
 }
 
 /// The documented error responses of [`Client::untagged_one`].
-#[cfg(feature = "untagged2")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UntaggedOneError {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged2")]
 impl runtime::MockServer {
     /// Expects `GET /none` ([`Client::untagged_one`](crate::Client::untagged_one)): the
     /// requests `when` matches are answered as `then` says.
@@ -98,7 +93,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged2")]
 impl runtime::Then<UntaggedOne> {
     /// Answers as documented for `204`: nothing
     pub fn no_content(self) -> Self {

@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "untagged")]
-    GET_TREE_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET_TREE_COMMAND];
 
-#[cfg(feature = "untagged")]
 const GET_TREE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get-tree",
     group: "",
@@ -37,7 +33,6 @@ const GET_TREE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get_tree,
 };
 
-#[cfg(feature = "untagged")]
 fn get_tree<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

@@ -37,7 +37,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn get_tree(&self, id: impl Into<String>) -> runtime::Request<'_, GetTree> {
         runtime::Request::new(&self.core, GetTree { id: id.into() })
     }
@@ -47,13 +46,11 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct GetTree {
     id: String,
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for GetTree {
     type Success = types::Level0;
     type Error = GetTreeError;
@@ -87,7 +84,6 @@ impl runtime::Operation for GetTree {
 }
 
 /// The documented error responses of [`Client::get_tree`].
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetTreeError {
@@ -96,7 +92,6 @@ pub enum GetTreeError {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /trees/{id}` ([`Client::get_tree`](crate::Client::get_tree)): the
     /// requests `when` matches are answered as `then` says.
@@ -110,7 +105,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<GetTree> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<String>) -> Self {
@@ -127,7 +121,6 @@ impl runtime::When<GetTree> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<GetTree> {
     /// Answers as documented for `200`: A tree.
     pub fn ok(self, body: &types::Level0) -> Self {

@@ -8,13 +8,10 @@ use super::*;
 
 /// The commands of this module, in the order of the API description.
 pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "untagged")]
     WHOAMI_COMMAND,
-    #[cfg(feature = "untagged")]
     FORBIDDEN_ZONE_COMMAND,
 ];
 
-#[cfg(feature = "untagged")]
 const WHOAMI_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "whoami",
     group: "",
@@ -29,7 +26,6 @@ const WHOAMI_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: whoami,
 };
 
-#[cfg(feature = "untagged")]
 fn whoami<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -38,7 +34,6 @@ fn whoami<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const FORBIDDEN_ZONE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "forbidden-zone",
     group: "",
@@ -53,7 +48,6 @@ const FORBIDDEN_ZONE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpe
     run: forbidden_zone,
 };
 
-#[cfg(feature = "untagged")]
 fn forbidden_zone<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

@@ -32,7 +32,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn whoami(&self) -> runtime::Request<'_, Whoami> {
         runtime::Request::new(&self.core, Whoami {})
     }
@@ -61,7 +60,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn forbidden_zone(&self) -> runtime::Request<'_, ForbiddenZone> {
         runtime::Request::new(&self.core, ForbiddenZone {})
     }
@@ -71,11 +69,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Whoami {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Whoami {
     type Success = types::Identity;
     type Error = WhoamiError;
@@ -112,7 +108,6 @@ impl runtime::Operation for Whoami {
 ///
 /// Also those of [`Client::forbidden_zone`]: the document describes them alike, and each
 /// operation's own name for them is an alias of this enum.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum WhoamiError {
@@ -121,7 +116,6 @@ pub enum WhoamiError {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /api/whoami` ([`Client::whoami`](crate::Client::whoami)): the requests
     /// `when` matches are answered as `then` says.
@@ -135,7 +129,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Whoami> {
     /// Answers as documented for `200`: The token's client and scope.
     pub fn ok(self, body: &types::Identity) -> Self {
@@ -151,11 +144,9 @@ impl runtime::Then<Whoami> {
 /// returns them in a [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct ForbiddenZone {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for ForbiddenZone {
     type Success = ();
     type Error = WhoamiError;
@@ -190,11 +181,9 @@ impl runtime::Operation for ForbiddenZone {
 
 /// The documented error responses of [`Client::forbidden_zone`]: the document describes
 /// them as it does other operations', so they share the enum [`WhoamiError`].
-#[cfg(feature = "untagged")]
 pub type ForbiddenZoneError = WhoamiError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /api/forbidden-zone`
     /// ([`Client::forbidden_zone`](crate::Client::forbidden_zone)): the requests `when`
@@ -209,7 +198,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<ForbiddenZone> {
     /// Answers as documented for `204`: Never.
     pub fn no_content(self) -> Self {

@@ -7,12 +7,8 @@
 use super::*;
 
 /// The commands of this module, in the order of the API description.
-pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "untagged")]
-    GET_EVENT_COMMAND,
-];
+pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[GET_EVENT_COMMAND];
 
-#[cfg(feature = "untagged")]
 const GET_EVENT_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get-event",
     group: "",
@@ -37,7 +33,6 @@ const GET_EVENT_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get_event,
 };
 
-#[cfg(feature = "untagged")]
 fn get_event<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

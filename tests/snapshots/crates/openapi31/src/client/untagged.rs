@@ -34,7 +34,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn get_event(&self, id: impl Into<String>) -> runtime::Request<'_, GetEvent> {
         runtime::Request::new(&self.core, GetEvent { id: id.into() })
     }
@@ -44,13 +43,11 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct GetEvent {
     id: String,
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for GetEvent {
     type Success = ();
     type Error = GetEventError;
@@ -79,13 +76,11 @@ impl runtime::Operation for GetEvent {
 }
 
 /// The documented error responses of [`Client::get_event`].
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetEventError {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /events/{id}` ([`Client::get_event`](crate::Client::get_event)): the
     /// requests `when` matches are answered as `then` says.
@@ -99,7 +94,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<GetEvent> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<String>) -> Self {

@@ -8,13 +8,10 @@ use super::*;
 
 /// The commands of this module, in the order of the API description.
 pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "untagged")]
     LIST_PETS_COMMAND,
-    #[cfg(feature = "untagged")]
     FETCH_PET_COMMAND,
 ];
 
-#[cfg(feature = "untagged")]
 const LIST_PETS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "list-pets",
     group: "",
@@ -42,7 +39,6 @@ const LIST_PETS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: list_pets,
 };
 
-#[cfg(feature = "untagged")]
 fn list_pets<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -54,7 +50,6 @@ fn list_pets<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const FETCH_PET_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "fetch-pet",
     group: "",
@@ -79,7 +74,6 @@ const FETCH_PET_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: fetch_pet,
 };
 
-#[cfg(feature = "untagged")]
 fn fetch_pet<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

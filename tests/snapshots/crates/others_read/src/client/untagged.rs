@@ -35,7 +35,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn list_pets(&self) -> runtime::Request<'_, ListPets> {
         runtime::Request::new(&self.core, ListPets { kind: None })
     }
@@ -67,7 +66,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn fetch_pet(&self, id: impl Into<String>) -> runtime::Request<'_, FetchPet> {
         runtime::Request::new(&self.core, FetchPet { id: id.into() })
     }
@@ -77,13 +75,11 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct ListPets {
     kind: Option<types::ListPetsKind>,
 }
 
-#[cfg(feature = "untagged")]
 impl<'a> runtime::Request<'a, ListPets> {
     /// Sets the `kind` query parameter.
     pub fn kind(mut self, value: impl Into<types::ListPetsKind>) -> Self {
@@ -92,7 +88,6 @@ impl<'a> runtime::Request<'a, ListPets> {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for ListPets {
     type Success = Vec<types::Full>;
     type Error = ListPetsError;
@@ -131,13 +126,11 @@ impl runtime::Operation for ListPets {
 ///
 /// Also those of [`Client::fetch_pet`]: the document describes them alike, and each
 /// operation's own name for them is an alias of this enum.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListPetsError {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /pets` ([`Client::list_pets`](crate::Client::list_pets)): the requests
     /// `when` matches are answered as `then` says.
@@ -151,7 +144,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<ListPets> {
     /// Matches requests whose query parameter `kind` is `value`, as the client sends it.
     pub fn kind(self, value: impl Into<types::ListPetsKind>) -> Self {
@@ -168,7 +160,6 @@ impl runtime::When<ListPets> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<ListPets> {
     /// Answers as documented for `200`: The pets.
     pub fn ok(self, body: &Vec<types::Full>) -> Self {
@@ -180,13 +171,11 @@ impl runtime::Then<ListPets> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct FetchPet {
     id: String,
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for FetchPet {
     type Success = types::Full;
     type Error = ListPetsError;
@@ -221,11 +210,9 @@ impl runtime::Operation for FetchPet {
 
 /// The documented error responses of [`Client::fetch_pet`]: the document describes them
 /// as it does other operations', so they share the enum [`ListPetsError`].
-#[cfg(feature = "untagged")]
 pub type FetchPetError = ListPetsError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /pets/{id}` ([`Client::fetch_pet`](crate::Client::fetch_pet)): the
     /// requests `when` matches are answered as `then` says.
@@ -239,7 +226,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<FetchPet> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<String>) -> Self {
@@ -256,7 +242,6 @@ impl runtime::When<FetchPet> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<FetchPet> {
     /// Answers as documented for `200`: A pet.
     pub fn ok(self, body: &types::Full) -> Self {

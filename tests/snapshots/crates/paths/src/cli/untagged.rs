@@ -8,23 +8,15 @@ use super::*;
 
 /// The commands of this module, in the order of the API description.
 pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "untagged")]
     GET_PORT_COMMAND,
-    #[cfg(feature = "untagged")]
     GET_NUMBER_COMMAND,
-    #[cfg(feature = "untagged")]
     GET_LABEL_COMMAND,
-    #[cfg(feature = "untagged")]
     GET_MATRIX_COMMAND,
-    #[cfg(feature = "untagged")]
     GET_LIST_COMMAND,
-    #[cfg(feature = "untagged")]
     GET_LABELS_EXPLODED_COMMAND,
-    #[cfg(feature = "untagged")]
     GET_MATRIX_EXPLODED_COMMAND,
 ];
 
-#[cfg(feature = "untagged")]
 const GET_PORT_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get-port",
     group: "",
@@ -67,7 +59,6 @@ const GET_PORT_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get_port,
 };
 
-#[cfg(feature = "untagged")]
 fn get_port<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -83,7 +74,6 @@ fn get_port<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const GET_NUMBER_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get-number",
     group: "",
@@ -111,7 +101,6 @@ const GET_NUMBER_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get_number,
 };
 
-#[cfg(feature = "untagged")]
 fn get_number<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -120,7 +109,6 @@ fn get_number<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const GET_LABEL_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get-label",
     group: "",
@@ -145,7 +133,6 @@ const GET_LABEL_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get_label,
 };
 
-#[cfg(feature = "untagged")]
 fn get_label<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -154,7 +141,6 @@ fn get_label<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const GET_MATRIX_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get-matrix",
     group: "",
@@ -179,7 +165,6 @@ const GET_MATRIX_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get_matrix,
 };
 
-#[cfg(feature = "untagged")]
 fn get_matrix<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -188,7 +173,6 @@ fn get_matrix<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const GET_LIST_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get-list",
     group: "",
@@ -213,7 +197,6 @@ const GET_LIST_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get_list,
 };
 
-#[cfg(feature = "untagged")]
 fn get_list<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -222,7 +205,6 @@ fn get_list<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const GET_LABELS_EXPLODED_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get-labels-exploded",
     group: "",
@@ -247,7 +229,6 @@ const GET_LABELS_EXPLODED_COMMAND: runtime::CommandSpec<Client> = runtime::Comma
     run: get_labels_exploded,
 };
 
-#[cfg(feature = "untagged")]
 fn get_labels_exploded<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -256,7 +237,6 @@ fn get_labels_exploded<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const GET_MATRIX_EXPLODED_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get-matrix-exploded",
     group: "",
@@ -281,7 +261,6 @@ const GET_MATRIX_EXPLODED_COMMAND: runtime::CommandSpec<Client> = runtime::Comma
     run: get_matrix_exploded,
 };
 
-#[cfg(feature = "untagged")]
 fn get_matrix_exploded<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

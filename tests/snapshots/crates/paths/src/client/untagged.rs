@@ -37,7 +37,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn get_port(
         &self,
         company: impl Into<String>,
@@ -80,7 +79,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn get_number(&self, n: impl Into<i64>) -> runtime::Request<'_, GetNumber> {
         runtime::Request::new(&self.core, GetNumber { n: n.into() })
     }
@@ -112,7 +110,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn get_label(&self, id: impl Into<String>) -> runtime::Request<'_, GetLabel> {
         runtime::Request::new(&self.core, GetLabel { id: id.into() })
     }
@@ -144,7 +141,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn get_matrix(&self, id: impl Into<String>) -> runtime::Request<'_, GetMatrix> {
         runtime::Request::new(&self.core, GetMatrix { id: id.into() })
     }
@@ -176,7 +172,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn get_list(
         &self,
         ids: impl Into<Vec<String>>,
@@ -211,7 +206,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn get_labels_exploded(
         &self,
         ids: impl Into<Vec<String>>,
@@ -251,7 +245,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn get_matrix_exploded(
         &self,
         ids: impl Into<Vec<String>>,
@@ -269,7 +262,6 @@ impl Client {
 /// which returns them in a [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct GetPort {
     company: String,
@@ -277,7 +269,6 @@ pub struct GetPort {
     x_trace: Option<String>,
 }
 
-#[cfg(feature = "untagged")]
 impl<'a> runtime::Request<'a, GetPort> {
     /// Sets the `X-Trace` header parameter.
     pub fn x_trace(mut self, value: impl Into<String>) -> Self {
@@ -286,7 +277,6 @@ impl<'a> runtime::Request<'a, GetPort> {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for GetPort {
     type Success = ();
     type Error = GetPortError;
@@ -330,13 +320,11 @@ impl runtime::Operation for GetPort {
 /// [`Client::get_list`], [`Client::get_labels_exploded`],
 /// [`Client::get_matrix_exploded`]: the document describes them alike, and each
 /// operation's own name for them is an alias of this enum.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetPortError {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /companies/{company}/ports/{portId}`
     /// ([`Client::get_port`](crate::Client::get_port)): the requests `when` matches are
@@ -351,7 +339,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<GetPort> {
     /// Matches requests whose path parameter `company` is `value`, as the client sends it.
     pub fn company(self, value: impl Into<String>) -> Self {
@@ -392,7 +379,6 @@ impl runtime::When<GetPort> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<GetPort> {
     /// Answers as documented for `200`: The port.
     pub fn ok(self) -> Self {
@@ -404,13 +390,11 @@ impl runtime::Then<GetPort> {
 /// a [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct GetNumber {
     n: i64,
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for GetNumber {
     type Success = ();
     type Error = GetPortError;
@@ -445,11 +429,9 @@ impl runtime::Operation for GetNumber {
 
 /// The documented error responses of [`Client::get_number`]: the document describes them
 /// as it does other operations', so they share the enum [`GetPortError`].
-#[cfg(feature = "untagged")]
 pub type GetNumberError = GetPortError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /numbers/{n}` ([`Client::get_number`](crate::Client::get_number)): the
     /// requests `when` matches are answered as `then` says.
@@ -463,7 +445,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<GetNumber> {
     /// Matches requests whose path parameter `n` is `value`, as the client sends it.
     pub fn n(self, value: impl Into<i64>) -> Self {
@@ -480,7 +461,6 @@ impl runtime::When<GetNumber> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<GetNumber> {
     /// Answers as documented for `200`: The number.
     pub fn ok(self) -> Self {
@@ -492,13 +472,11 @@ impl runtime::Then<GetNumber> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct GetLabel {
     id: String,
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for GetLabel {
     type Success = ();
     type Error = GetPortError;
@@ -533,11 +511,9 @@ impl runtime::Operation for GetLabel {
 
 /// The documented error responses of [`Client::get_label`]: the document describes them
 /// as it does other operations', so they share the enum [`GetPortError`].
-#[cfg(feature = "untagged")]
 pub type GetLabelError = GetPortError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /labels/{id}` ([`Client::get_label`](crate::Client::get_label)): the
     /// requests `when` matches are answered as `then` says.
@@ -551,7 +527,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<GetLabel> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<String>) -> Self {
@@ -568,7 +543,6 @@ impl runtime::When<GetLabel> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<GetLabel> {
     /// Answers as documented for `200`: Found.
     pub fn ok(self) -> Self {
@@ -580,13 +554,11 @@ impl runtime::Then<GetLabel> {
 /// a [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct GetMatrix {
     id: String,
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for GetMatrix {
     type Success = ();
     type Error = GetPortError;
@@ -621,11 +593,9 @@ impl runtime::Operation for GetMatrix {
 
 /// The documented error responses of [`Client::get_matrix`]: the document describes them
 /// as it does other operations', so they share the enum [`GetPortError`].
-#[cfg(feature = "untagged")]
 pub type GetMatrixError = GetPortError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /matrix/{id}` ([`Client::get_matrix`](crate::Client::get_matrix)): the
     /// requests `when` matches are answered as `then` says.
@@ -639,7 +609,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<GetMatrix> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<String>) -> Self {
@@ -656,7 +625,6 @@ impl runtime::When<GetMatrix> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<GetMatrix> {
     /// Answers as documented for `200`: Found.
     pub fn ok(self) -> Self {
@@ -668,13 +636,11 @@ impl runtime::Then<GetMatrix> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct GetList {
     ids: Vec<String>,
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for GetList {
     type Success = ();
     type Error = GetPortError;
@@ -709,11 +675,9 @@ impl runtime::Operation for GetList {
 
 /// The documented error responses of [`Client::get_list`]: the document describes them
 /// as it does other operations', so they share the enum [`GetPortError`].
-#[cfg(feature = "untagged")]
 pub type GetListError = GetPortError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /lists/{ids}` ([`Client::get_list`](crate::Client::get_list)): the
     /// requests `when` matches are answered as `then` says.
@@ -727,7 +691,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<GetList> {
     /// Matches requests whose path parameter `ids` is `value`, as the client sends it.
     pub fn ids(self, value: impl Into<Vec<String>>) -> Self {
@@ -744,7 +707,6 @@ impl runtime::When<GetList> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<GetList> {
     /// Answers as documented for `200`: Found.
     pub fn ok(self) -> Self {
@@ -756,13 +718,11 @@ impl runtime::Then<GetList> {
 /// which returns them in a [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct GetLabelsExploded {
     ids: Vec<String>,
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for GetLabelsExploded {
     type Success = ();
     type Error = GetPortError;
@@ -797,11 +757,9 @@ impl runtime::Operation for GetLabelsExploded {
 
 /// The documented error responses of [`Client::get_labels_exploded`]: the document
 /// describes them as it does other operations', so they share the enum [`GetPortError`].
-#[cfg(feature = "untagged")]
 pub type GetLabelsExplodedError = GetPortError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /labels-exploded/{ids}`
     /// ([`Client::get_labels_exploded`](crate::Client::get_labels_exploded)): the requests
@@ -820,7 +778,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<GetLabelsExploded> {
     /// Matches requests whose path parameter `ids` is `value`, as the client sends it.
     pub fn ids(self, value: impl Into<Vec<String>>) -> Self {
@@ -837,7 +794,6 @@ impl runtime::When<GetLabelsExploded> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<GetLabelsExploded> {
     /// Answers as documented for `200`: Found.
     pub fn ok(self) -> Self {
@@ -849,13 +805,11 @@ impl runtime::Then<GetLabelsExploded> {
 /// which returns them in a [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct GetMatrixExploded {
     ids: Vec<String>,
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for GetMatrixExploded {
     type Success = ();
     type Error = GetPortError;
@@ -890,11 +844,9 @@ impl runtime::Operation for GetMatrixExploded {
 
 /// The documented error responses of [`Client::get_matrix_exploded`]: the document
 /// describes them as it does other operations', so they share the enum [`GetPortError`].
-#[cfg(feature = "untagged")]
 pub type GetMatrixExplodedError = GetPortError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /matrix-exploded/{ids}`
     /// ([`Client::get_matrix_exploded`](crate::Client::get_matrix_exploded)): the requests
@@ -913,7 +865,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<GetMatrixExploded> {
     /// Matches requests whose path parameter `ids` is `value`, as the client sends it.
     pub fn ids(self, value: impl Into<Vec<String>>) -> Self {
@@ -930,7 +881,6 @@ impl runtime::When<GetMatrixExploded> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<GetMatrixExploded> {
     /// Answers as documented for `200`: Found.
     pub fn ok(self) -> Self {

@@ -8,79 +8,43 @@ use super::*;
 
 /// The commands of this module, in the order of the API description.
 pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "untagged")]
     AUTHORIZE_COMMAND,
-    #[cfg(feature = "untagged")]
     BUILDER2_COMMAND,
-    #[cfg(feature = "untagged")]
     NEW2_COMMAND,
-    #[cfg(feature = "untagged")]
     FROM_ENV2_COMMAND,
-    #[cfg(feature = "untagged")]
     BASE_URL2_COMMAND,
-    #[cfg(feature = "untagged")]
     HTTP_COMMAND,
-    #[cfg(feature = "untagged")]
     SETTINGS_COMMAND,
-    #[cfg(feature = "untagged")]
     CLONE2_COMMAND,
-    #[cfg(feature = "untagged")]
     FMT2_COMMAND,
-    #[cfg(feature = "untagged")]
     DEFAULT2_COMMAND,
-    #[cfg(feature = "untagged")]
     ERROR_COMMAND,
-    #[cfg(feature = "untagged")]
     CLIENT_BUILDER_COMMAND,
-    #[cfg(feature = "untagged")]
     RESPONSE_VALUE_COMMAND,
-    #[cfg(feature = "untagged")]
     RETRY_POLICY_COMMAND,
-    #[cfg(feature = "untagged")]
     RAW_RESPONSE_COMMAND,
-    #[cfg(feature = "untagged")]
     SECRET_COMMAND,
-    #[cfg(feature = "untagged")]
     CONFIG_ERROR_COMMAND,
-    #[cfg(feature = "untagged")]
     OPERATION_INFO_COMMAND,
-    #[cfg(feature = "untagged")]
     REQUEST_ERROR_COMMAND,
-    #[cfg(feature = "untagged")]
     DECODE_ERROR_COMMAND,
-    #[cfg(feature = "untagged")]
     TO_STRING2_COMMAND,
-    #[cfg(feature = "untagged")]
     CORE2_COMMAND,
-    #[cfg(feature = "untagged")]
     REQUEST_COMMAND,
-    #[cfg(feature = "untagged")]
     RAW2_COMMAND,
-    #[cfg(feature = "untagged")]
     RAW3_COMMAND,
-    #[cfg(feature = "untagged")]
     HOOK_COMMAND,
-    #[cfg(feature = "untagged")]
     ATTEMPT_COMMAND,
-    #[cfg(feature = "untagged")]
     OUTCOME_COMMAND,
-    #[cfg(feature = "untagged")]
     CREDENTIAL_PROVIDER_COMMAND,
-    #[cfg(feature = "untagged")]
     CREDENTIAL_FUTURE_COMMAND,
-    #[cfg(feature = "untagged")]
     CREDENTIAL_ERROR_COMMAND,
-    #[cfg(feature = "untagged")]
     PROVIDER_CONTEXT_COMMAND,
-    #[cfg(feature = "untagged")]
     TOKEN_COMMAND,
-    #[cfg(feature = "untagged")]
     CLIENT_CREDENTIALS_COMMAND,
-    #[cfg(feature = "untagged")]
     CLIENT_AUTH_COMMAND,
 ];
 
-#[cfg(feature = "untagged")]
 const AUTHORIZE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "authorize",
     group: "",
@@ -303,7 +267,6 @@ const AUTHORIZE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: authorize,
 };
 
-#[cfg(feature = "untagged")]
 fn authorize<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -388,7 +351,6 @@ fn authorize<'a>(
     )
 }
 
-#[cfg(feature = "untagged")]
 const BUILDER2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "builder2",
     group: "",
@@ -403,7 +365,6 @@ const BUILDER2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: builder2,
 };
 
-#[cfg(feature = "untagged")]
 fn builder2<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -412,7 +373,6 @@ fn builder2<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const NEW2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "new2",
     group: "",
@@ -427,7 +387,6 @@ const NEW2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: new2,
 };
 
-#[cfg(feature = "untagged")]
 fn new2<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -436,7 +395,6 @@ fn new2<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const FROM_ENV2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "from-env2",
     group: "",
@@ -451,7 +409,6 @@ const FROM_ENV2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: from_env2,
 };
 
-#[cfg(feature = "untagged")]
 fn from_env2<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -460,7 +417,6 @@ fn from_env2<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const BASE_URL2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "base-url2",
     group: "",
@@ -475,7 +431,6 @@ const BASE_URL2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: base_url2,
 };
 
-#[cfg(feature = "untagged")]
 fn base_url2<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -484,7 +439,6 @@ fn base_url2<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const HTTP_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "http",
     group: "",
@@ -499,7 +453,6 @@ const HTTP_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: http,
 };
 
-#[cfg(feature = "untagged")]
 fn http<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -508,7 +461,6 @@ fn http<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const SETTINGS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "settings",
     group: "",
@@ -523,7 +475,6 @@ const SETTINGS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: settings,
 };
 
-#[cfg(feature = "untagged")]
 fn settings<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -532,7 +483,6 @@ fn settings<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const CLONE2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "clone2",
     group: "",
@@ -547,7 +497,6 @@ const CLONE2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: clone2,
 };
 
-#[cfg(feature = "untagged")]
 fn clone2<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -556,7 +505,6 @@ fn clone2<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const FMT2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "fmt2",
     group: "",
@@ -571,7 +519,6 @@ const FMT2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: fmt2,
 };
 
-#[cfg(feature = "untagged")]
 fn fmt2<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -580,7 +527,6 @@ fn fmt2<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const DEFAULT2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "default2",
     group: "",
@@ -595,7 +541,6 @@ const DEFAULT2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: default2,
 };
 
-#[cfg(feature = "untagged")]
 fn default2<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -604,7 +549,6 @@ fn default2<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const ERROR_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "error",
     group: "",
@@ -619,7 +563,6 @@ const ERROR_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: error,
 };
 
-#[cfg(feature = "untagged")]
 fn error<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -628,7 +571,6 @@ fn error<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const CLIENT_BUILDER_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "client-builder",
     group: "",
@@ -643,7 +585,6 @@ const CLIENT_BUILDER_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpe
     run: client_builder,
 };
 
-#[cfg(feature = "untagged")]
 fn client_builder<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -652,7 +593,6 @@ fn client_builder<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const RESPONSE_VALUE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "response-value",
     group: "",
@@ -667,7 +607,6 @@ const RESPONSE_VALUE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpe
     run: response_value,
 };
 
-#[cfg(feature = "untagged")]
 fn response_value<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -676,7 +615,6 @@ fn response_value<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const RETRY_POLICY_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "retry-policy",
     group: "",
@@ -691,7 +629,6 @@ const RETRY_POLICY_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec 
     run: retry_policy,
 };
 
-#[cfg(feature = "untagged")]
 fn retry_policy<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -700,7 +637,6 @@ fn retry_policy<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const RAW_RESPONSE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "raw-response",
     group: "",
@@ -715,7 +651,6 @@ const RAW_RESPONSE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec 
     run: raw_response,
 };
 
-#[cfg(feature = "untagged")]
 fn raw_response<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -724,7 +659,6 @@ fn raw_response<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const SECRET_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "secret",
     group: "",
@@ -739,7 +673,6 @@ const SECRET_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: secret,
 };
 
-#[cfg(feature = "untagged")]
 fn secret<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -748,7 +681,6 @@ fn secret<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const CONFIG_ERROR_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "config-error",
     group: "",
@@ -763,7 +695,6 @@ const CONFIG_ERROR_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec 
     run: config_error,
 };
 
-#[cfg(feature = "untagged")]
 fn config_error<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -772,7 +703,6 @@ fn config_error<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const OPERATION_INFO_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "operation-info",
     group: "",
@@ -787,7 +717,6 @@ const OPERATION_INFO_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpe
     run: operation_info,
 };
 
-#[cfg(feature = "untagged")]
 fn operation_info<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -796,7 +725,6 @@ fn operation_info<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const REQUEST_ERROR_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "request-error",
     group: "",
@@ -811,7 +739,6 @@ const REQUEST_ERROR_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec
     run: request_error,
 };
 
-#[cfg(feature = "untagged")]
 fn request_error<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -820,7 +747,6 @@ fn request_error<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const DECODE_ERROR_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "decode-error",
     group: "",
@@ -835,7 +761,6 @@ const DECODE_ERROR_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec 
     run: decode_error,
 };
 
-#[cfg(feature = "untagged")]
 fn decode_error<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -844,7 +769,6 @@ fn decode_error<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const TO_STRING2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "to-string2",
     group: "",
@@ -859,7 +783,6 @@ const TO_STRING2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: to_string2,
 };
 
-#[cfg(feature = "untagged")]
 fn to_string2<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -868,7 +791,6 @@ fn to_string2<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const CORE2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "core2",
     group: "",
@@ -883,7 +805,6 @@ const CORE2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: core2,
 };
 
-#[cfg(feature = "untagged")]
 fn core2<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -892,7 +813,6 @@ fn core2<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const REQUEST_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "request",
     group: "",
@@ -907,7 +827,6 @@ const REQUEST_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: request,
 };
 
-#[cfg(feature = "untagged")]
 fn request<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -916,7 +835,6 @@ fn request<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const RAW2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "raw2",
     group: "",
@@ -931,7 +849,6 @@ const RAW2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: raw2,
 };
 
-#[cfg(feature = "untagged")]
 fn raw2<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -940,7 +857,6 @@ fn raw2<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const RAW3_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "raw3",
     group: "",
@@ -955,7 +871,6 @@ const RAW3_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: raw3,
 };
 
-#[cfg(feature = "untagged")]
 fn raw3<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -964,7 +879,6 @@ fn raw3<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const HOOK_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "hook",
     group: "",
@@ -979,7 +893,6 @@ const HOOK_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: hook,
 };
 
-#[cfg(feature = "untagged")]
 fn hook<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -988,7 +901,6 @@ fn hook<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const ATTEMPT_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "attempt",
     group: "",
@@ -1003,7 +915,6 @@ const ATTEMPT_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: attempt,
 };
 
-#[cfg(feature = "untagged")]
 fn attempt<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -1012,7 +923,6 @@ fn attempt<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const OUTCOME_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "outcome",
     group: "",
@@ -1027,7 +937,6 @@ const OUTCOME_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: outcome,
 };
 
-#[cfg(feature = "untagged")]
 fn outcome<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -1036,7 +945,6 @@ fn outcome<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const CREDENTIAL_PROVIDER_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "credential-provider",
     group: "",
@@ -1051,7 +959,6 @@ const CREDENTIAL_PROVIDER_COMMAND: runtime::CommandSpec<Client> = runtime::Comma
     run: credential_provider,
 };
 
-#[cfg(feature = "untagged")]
 fn credential_provider<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -1060,7 +967,6 @@ fn credential_provider<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const CREDENTIAL_FUTURE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "credential-future",
     group: "",
@@ -1075,7 +981,6 @@ const CREDENTIAL_FUTURE_COMMAND: runtime::CommandSpec<Client> = runtime::Command
     run: credential_future,
 };
 
-#[cfg(feature = "untagged")]
 fn credential_future<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -1084,7 +989,6 @@ fn credential_future<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const CREDENTIAL_ERROR_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "credential-error",
     group: "",
@@ -1099,7 +1003,6 @@ const CREDENTIAL_ERROR_COMMAND: runtime::CommandSpec<Client> = runtime::CommandS
     run: credential_error,
 };
 
-#[cfg(feature = "untagged")]
 fn credential_error<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -1108,7 +1011,6 @@ fn credential_error<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const PROVIDER_CONTEXT_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "provider-context",
     group: "",
@@ -1123,7 +1025,6 @@ const PROVIDER_CONTEXT_COMMAND: runtime::CommandSpec<Client> = runtime::CommandS
     run: provider_context,
 };
 
-#[cfg(feature = "untagged")]
 fn provider_context<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -1132,7 +1033,6 @@ fn provider_context<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const TOKEN_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "token",
     group: "",
@@ -1147,7 +1047,6 @@ const TOKEN_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: token,
 };
 
-#[cfg(feature = "untagged")]
 fn token<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -1156,7 +1055,6 @@ fn token<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const CLIENT_CREDENTIALS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "client-credentials",
     group: "",
@@ -1171,7 +1069,6 @@ const CLIENT_CREDENTIALS_COMMAND: runtime::CommandSpec<Client> = runtime::Comman
     run: client_credentials,
 };
 
-#[cfg(feature = "untagged")]
 fn client_credentials<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -1180,7 +1077,6 @@ fn client_credentials<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const CLIENT_AUTH_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "client-auth",
     group: "",
@@ -1195,7 +1091,6 @@ const CLIENT_AUTH_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: client_auth,
 };
 
-#[cfg(feature = "untagged")]
 fn client_auth<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

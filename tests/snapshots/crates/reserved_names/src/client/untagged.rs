@@ -58,7 +58,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn authorize(&self) -> runtime::Request<'_, Authorize> {
         runtime::Request::new(
             &self.core,
@@ -113,7 +112,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn builder2(&self) -> runtime::Request<'_, Builder> {
         runtime::Request::new(&self.core, Builder {})
     }
@@ -141,7 +139,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn new2(&self) -> runtime::Request<'_, New> {
         runtime::Request::new(&self.core, New {})
     }
@@ -169,7 +166,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn from_env2(&self) -> runtime::Request<'_, FromEnv> {
         runtime::Request::new(&self.core, FromEnv {})
     }
@@ -197,7 +193,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn base_url2(&self) -> runtime::Request<'_, BaseUrl> {
         runtime::Request::new(&self.core, BaseUrl {})
     }
@@ -225,7 +220,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn http(&self) -> runtime::Request<'_, Http> {
         runtime::Request::new(&self.core, Http {})
     }
@@ -253,7 +247,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn settings(&self) -> runtime::Request<'_, Settings> {
         runtime::Request::new(&self.core, Settings {})
     }
@@ -281,7 +274,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn clone2(&self) -> runtime::Request<'_, Clone2> {
         runtime::Request::new(&self.core, Clone2 {})
     }
@@ -309,7 +301,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn fmt2(&self) -> runtime::Request<'_, Fmt> {
         runtime::Request::new(&self.core, Fmt {})
     }
@@ -337,7 +328,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn default2(&self) -> runtime::Request<'_, Default2> {
         runtime::Request::new(&self.core, Default2 {})
     }
@@ -365,7 +355,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn error(&self) -> runtime::Request<'_, Error2> {
         runtime::Request::new(&self.core, Error2 {})
     }
@@ -393,7 +382,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn client_builder(&self) -> runtime::Request<'_, ClientBuilder2> {
         runtime::Request::new(&self.core, ClientBuilder2 {})
     }
@@ -421,7 +409,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn response_value(&self) -> runtime::Request<'_, ResponseValue2> {
         runtime::Request::new(&self.core, ResponseValue2 {})
     }
@@ -449,7 +436,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn retry_policy(&self) -> runtime::Request<'_, RetryPolicy2> {
         runtime::Request::new(&self.core, RetryPolicy2 {})
     }
@@ -477,7 +463,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn raw_response(&self) -> runtime::Request<'_, RawResponse2> {
         runtime::Request::new(&self.core, RawResponse2 {})
     }
@@ -487,7 +472,6 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Authorize {
     client: Option<String>,
@@ -515,7 +499,6 @@ pub struct Authorize {
     into_parts2: Option<String>,
 }
 
-#[cfg(feature = "untagged")]
 impl<'a> runtime::Request<'a, Authorize> {
     /// Sets the `client` query parameter.
     pub fn client(mut self, value: impl Into<String>) -> Self {
@@ -664,7 +647,6 @@ impl<'a> runtime::Request<'a, Authorize> {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Authorize {
     type Success = types::Client;
     type Error = AuthorizeError;
@@ -771,13 +753,11 @@ impl runtime::Operation for Authorize {
 /// [`Client::base_url2`], [`Client::http`], [`Client::settings`], [`Client::clone2`],
 /// [`Client::fmt2`], 26 more: the document describes them alike, and each operation's
 /// own name for them is an alias of this enum.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AuthorizeError {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /a` ([`Client::authorize`](crate::Client::authorize)): the requests
     /// `when` matches are answered as `then` says.
@@ -791,7 +771,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<Authorize> {
     /// Matches requests whose query parameter `client` is `value`, as the client sends it.
     pub fn client(self, value: impl Into<String>) -> Self {
@@ -1082,7 +1061,6 @@ impl runtime::When<Authorize> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Authorize> {
     /// Answers as documented for `200`: ok
     pub fn ok(self, body: &types::Client) -> Self {
@@ -1094,11 +1072,9 @@ impl runtime::Then<Authorize> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Builder {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Builder {
     type Success = ();
     type Error = AuthorizeError;
@@ -1132,11 +1108,9 @@ impl runtime::Operation for Builder {
 
 /// The documented error responses of [`Client::builder2`]: the document describes them
 /// as it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type BuilderError = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /b` ([`Client::builder2`](crate::Client::builder2)): the requests `when`
     /// matches are answered as `then` says.
@@ -1150,7 +1124,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Builder> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -1162,11 +1135,9 @@ impl runtime::Then<Builder> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct New {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for New {
     type Success = ();
     type Error = AuthorizeError;
@@ -1200,11 +1171,9 @@ impl runtime::Operation for New {
 
 /// The documented error responses of [`Client::new2`]: the document describes them as it
 /// does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type NewError = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /c` ([`Client::new2`](crate::Client::new2)): the requests `when` matches
     /// are answered as `then` says.
@@ -1218,7 +1187,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<New> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -1230,11 +1198,9 @@ impl runtime::Then<New> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct FromEnv {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for FromEnv {
     type Success = ();
     type Error = AuthorizeError;
@@ -1268,11 +1234,9 @@ impl runtime::Operation for FromEnv {
 
 /// The documented error responses of [`Client::from_env2`]: the document describes them
 /// as it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type FromEnvError = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /d` ([`Client::from_env2`](crate::Client::from_env2)): the requests
     /// `when` matches are answered as `then` says.
@@ -1286,7 +1250,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<FromEnv> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -1298,11 +1261,9 @@ impl runtime::Then<FromEnv> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct BaseUrl {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for BaseUrl {
     type Success = ();
     type Error = AuthorizeError;
@@ -1336,11 +1297,9 @@ impl runtime::Operation for BaseUrl {
 
 /// The documented error responses of [`Client::base_url2`]: the document describes them
 /// as it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type BaseUrlError = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /e` ([`Client::base_url2`](crate::Client::base_url2)): the requests
     /// `when` matches are answered as `then` says.
@@ -1354,7 +1313,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<BaseUrl> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -1366,11 +1324,9 @@ impl runtime::Then<BaseUrl> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Http {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Http {
     type Success = ();
     type Error = AuthorizeError;
@@ -1404,11 +1360,9 @@ impl runtime::Operation for Http {
 
 /// The documented error responses of [`Client::http`]: the document describes them as it
 /// does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type HttpError = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /f` ([`Client::http`](crate::Client::http)): the requests `when` matches
     /// are answered as `then` says.
@@ -1422,7 +1376,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Http> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -1434,11 +1387,9 @@ impl runtime::Then<Http> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Settings {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Settings {
     type Success = ();
     type Error = AuthorizeError;
@@ -1472,11 +1423,9 @@ impl runtime::Operation for Settings {
 
 /// The documented error responses of [`Client::settings`]: the document describes them
 /// as it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type SettingsError = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /g` ([`Client::settings`](crate::Client::settings)): the requests `when`
     /// matches are answered as `then` says.
@@ -1490,7 +1439,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Settings> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -1502,11 +1450,9 @@ impl runtime::Then<Settings> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Clone2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Clone2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -1540,11 +1486,9 @@ impl runtime::Operation for Clone2 {
 
 /// The documented error responses of [`Client::clone2`]: the document describes them as
 /// it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type Clone2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /h` ([`Client::clone2`](crate::Client::clone2)): the requests `when`
     /// matches are answered as `then` says.
@@ -1558,7 +1502,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Clone2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -1570,11 +1513,9 @@ impl runtime::Then<Clone2> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Fmt {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Fmt {
     type Success = ();
     type Error = AuthorizeError;
@@ -1608,11 +1549,9 @@ impl runtime::Operation for Fmt {
 
 /// The documented error responses of [`Client::fmt2`]: the document describes them as it
 /// does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type FmtError = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /i` ([`Client::fmt2`](crate::Client::fmt2)): the requests `when` matches
     /// are answered as `then` says.
@@ -1626,7 +1565,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Fmt> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -1638,11 +1576,9 @@ impl runtime::Then<Fmt> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Default2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Default2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -1676,11 +1612,9 @@ impl runtime::Operation for Default2 {
 
 /// The documented error responses of [`Client::default2`]: the document describes them
 /// as it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type Default2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /j` ([`Client::default2`](crate::Client::default2)): the requests `when`
     /// matches are answered as `then` says.
@@ -1694,7 +1628,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Default2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -1706,11 +1639,9 @@ impl runtime::Then<Default2> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Error2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Error2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -1744,11 +1675,9 @@ impl runtime::Operation for Error2 {
 
 /// The documented error responses of [`Client::error`]: the document describes them as
 /// it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type Error2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /k` ([`Client::error`](crate::Client::error)): the requests `when`
     /// matches are answered as `then` says.
@@ -1762,7 +1691,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Error2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -1774,11 +1702,9 @@ impl runtime::Then<Error2> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct ClientBuilder2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for ClientBuilder2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -1812,11 +1738,9 @@ impl runtime::Operation for ClientBuilder2 {
 
 /// The documented error responses of [`Client::client_builder`]: the document describes
 /// them as it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type ClientBuilder2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /l` ([`Client::client_builder`](crate::Client::client_builder)): the
     /// requests `when` matches are answered as `then` says.
@@ -1832,7 +1756,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<ClientBuilder2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -1844,11 +1767,9 @@ impl runtime::Then<ClientBuilder2> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct ResponseValue2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for ResponseValue2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -1882,11 +1803,9 @@ impl runtime::Operation for ResponseValue2 {
 
 /// The documented error responses of [`Client::response_value`]: the document describes
 /// them as it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type ResponseValue2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /m` ([`Client::response_value`](crate::Client::response_value)): the
     /// requests `when` matches are answered as `then` says.
@@ -1902,7 +1821,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<ResponseValue2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -1914,11 +1832,9 @@ impl runtime::Then<ResponseValue2> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct RetryPolicy2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for RetryPolicy2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -1952,11 +1868,9 @@ impl runtime::Operation for RetryPolicy2 {
 
 /// The documented error responses of [`Client::retry_policy`]: the document describes
 /// them as it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type RetryPolicy2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /n` ([`Client::retry_policy`](crate::Client::retry_policy)): the
     /// requests `when` matches are answered as `then` says.
@@ -1970,7 +1884,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<RetryPolicy2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -1982,11 +1895,9 @@ impl runtime::Then<RetryPolicy2> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct RawResponse2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for RawResponse2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -2020,11 +1931,9 @@ impl runtime::Operation for RawResponse2 {
 
 /// The documented error responses of [`Client::raw_response`]: the document describes
 /// them as it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type RawResponse2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /o` ([`Client::raw_response`](crate::Client::raw_response)): the
     /// requests `when` matches are answered as `then` says.
@@ -2038,7 +1947,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<RawResponse2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -2071,7 +1979,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn secret(&self) -> runtime::Request<'_, Secret2> {
         runtime::Request::new(&self.core, Secret2 {})
     }
@@ -2099,7 +2006,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn config_error(&self) -> runtime::Request<'_, ConfigError2> {
         runtime::Request::new(&self.core, ConfigError2 {})
     }
@@ -2127,7 +2033,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn operation_info(&self) -> runtime::Request<'_, OperationInfo2> {
         runtime::Request::new(&self.core, OperationInfo2 {})
     }
@@ -2155,7 +2060,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn request_error(&self) -> runtime::Request<'_, RequestError2> {
         runtime::Request::new(&self.core, RequestError2 {})
     }
@@ -2183,7 +2087,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn decode_error(&self) -> runtime::Request<'_, DecodeError2> {
         runtime::Request::new(&self.core, DecodeError2 {})
     }
@@ -2211,7 +2114,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn to_string2(&self) -> runtime::Request<'_, ToString2> {
         runtime::Request::new(&self.core, ToString2 {})
     }
@@ -2239,7 +2141,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn core2(&self) -> runtime::Request<'_, Core> {
         runtime::Request::new(&self.core, Core {})
     }
@@ -2267,7 +2168,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn request(&self) -> runtime::Request<'_, Request2> {
         runtime::Request::new(&self.core, Request2 {})
     }
@@ -2295,7 +2195,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn raw2(&self) -> runtime::Request<'_, Raw2> {
         runtime::Request::new(&self.core, Raw2 {})
     }
@@ -2323,7 +2222,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn raw3(&self) -> runtime::Request<'_, Raw3> {
         runtime::Request::new(&self.core, Raw3 {})
     }
@@ -2351,7 +2249,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn hook(&self) -> runtime::Request<'_, Hook2> {
         runtime::Request::new(&self.core, Hook2 {})
     }
@@ -2379,7 +2276,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn attempt(&self) -> runtime::Request<'_, Attempt2> {
         runtime::Request::new(&self.core, Attempt2 {})
     }
@@ -2407,7 +2303,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn outcome(&self) -> runtime::Request<'_, Outcome2> {
         runtime::Request::new(&self.core, Outcome2 {})
     }
@@ -2435,7 +2330,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn credential_provider(&self) -> runtime::Request<'_, CredentialProvider2> {
         runtime::Request::new(&self.core, CredentialProvider2 {})
     }
@@ -2463,7 +2357,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn credential_future(&self) -> runtime::Request<'_, CredentialFuture2> {
         runtime::Request::new(&self.core, CredentialFuture2 {})
     }
@@ -2473,11 +2366,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Secret2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Secret2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -2511,11 +2402,9 @@ impl runtime::Operation for Secret2 {
 
 /// The documented error responses of [`Client::secret`]: the document describes them as
 /// it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type Secret2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /p` ([`Client::secret`](crate::Client::secret)): the requests `when`
     /// matches are answered as `then` says.
@@ -2529,7 +2418,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Secret2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -2541,11 +2429,9 @@ impl runtime::Then<Secret2> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct ConfigError2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for ConfigError2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -2579,11 +2465,9 @@ impl runtime::Operation for ConfigError2 {
 
 /// The documented error responses of [`Client::config_error`]: the document describes
 /// them as it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type ConfigError2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /q` ([`Client::config_error`](crate::Client::config_error)): the
     /// requests `when` matches are answered as `then` says.
@@ -2597,7 +2481,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<ConfigError2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -2609,11 +2492,9 @@ impl runtime::Then<ConfigError2> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct OperationInfo2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for OperationInfo2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -2647,11 +2528,9 @@ impl runtime::Operation for OperationInfo2 {
 
 /// The documented error responses of [`Client::operation_info`]: the document describes
 /// them as it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type OperationInfo2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /r` ([`Client::operation_info`](crate::Client::operation_info)): the
     /// requests `when` matches are answered as `then` says.
@@ -2667,7 +2546,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<OperationInfo2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -2679,11 +2557,9 @@ impl runtime::Then<OperationInfo2> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct RequestError2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for RequestError2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -2717,11 +2593,9 @@ impl runtime::Operation for RequestError2 {
 
 /// The documented error responses of [`Client::request_error`]: the document describes
 /// them as it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type RequestError2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /s` ([`Client::request_error`](crate::Client::request_error)): the
     /// requests `when` matches are answered as `then` says.
@@ -2735,7 +2609,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<RequestError2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -2747,11 +2620,9 @@ impl runtime::Then<RequestError2> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct DecodeError2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for DecodeError2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -2785,11 +2656,9 @@ impl runtime::Operation for DecodeError2 {
 
 /// The documented error responses of [`Client::decode_error`]: the document describes
 /// them as it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type DecodeError2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /t` ([`Client::decode_error`](crate::Client::decode_error)): the
     /// requests `when` matches are answered as `then` says.
@@ -2803,7 +2672,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<DecodeError2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -2815,11 +2683,9 @@ impl runtime::Then<DecodeError2> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct ToString2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for ToString2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -2853,11 +2719,9 @@ impl runtime::Operation for ToString2 {
 
 /// The documented error responses of [`Client::to_string2`]: the document describes them
 /// as it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type ToString2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /u` ([`Client::to_string2`](crate::Client::to_string2)): the requests
     /// `when` matches are answered as `then` says.
@@ -2871,7 +2735,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<ToString2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -2883,11 +2746,9 @@ impl runtime::Then<ToString2> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Core {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Core {
     type Success = ();
     type Error = AuthorizeError;
@@ -2921,11 +2782,9 @@ impl runtime::Operation for Core {
 
 /// The documented error responses of [`Client::core2`]: the document describes them as
 /// it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type CoreError = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /v` ([`Client::core2`](crate::Client::core2)): the requests `when`
     /// matches are answered as `then` says.
@@ -2939,7 +2798,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Core> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -2951,11 +2809,9 @@ impl runtime::Then<Core> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Request2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Request2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -2989,11 +2845,9 @@ impl runtime::Operation for Request2 {
 
 /// The documented error responses of [`Client::request`]: the document describes them as
 /// it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type Request2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /w` ([`Client::request`](crate::Client::request)): the requests `when`
     /// matches are answered as `then` says.
@@ -3007,7 +2861,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Request2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -3019,11 +2872,9 @@ impl runtime::Then<Request2> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Raw2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Raw2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -3057,11 +2908,9 @@ impl runtime::Operation for Raw2 {
 
 /// The documented error responses of [`Client::raw2`]: the document describes them as it
 /// does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type Raw2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /z0` ([`Client::raw2`](crate::Client::raw2)): the requests `when`
     /// matches are answered as `then` says.
@@ -3075,7 +2924,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Raw2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -3087,11 +2935,9 @@ impl runtime::Then<Raw2> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Raw3 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Raw3 {
     type Success = ();
     type Error = AuthorizeError;
@@ -3125,11 +2971,9 @@ impl runtime::Operation for Raw3 {
 
 /// The documented error responses of [`Client::raw3`]: the document describes them as it
 /// does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type Raw3Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /z1` ([`Client::raw3`](crate::Client::raw3)): the requests `when`
     /// matches are answered as `then` says.
@@ -3143,7 +2987,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Raw3> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -3155,11 +2998,9 @@ impl runtime::Then<Raw3> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Hook2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Hook2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -3193,11 +3034,9 @@ impl runtime::Operation for Hook2 {
 
 /// The documented error responses of [`Client::hook`]: the document describes them as it
 /// does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type Hook2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /z2` ([`Client::hook`](crate::Client::hook)): the requests `when`
     /// matches are answered as `then` says.
@@ -3211,7 +3050,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Hook2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -3223,11 +3061,9 @@ impl runtime::Then<Hook2> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Attempt2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Attempt2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -3261,11 +3097,9 @@ impl runtime::Operation for Attempt2 {
 
 /// The documented error responses of [`Client::attempt`]: the document describes them as
 /// it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type Attempt2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /z3` ([`Client::attempt`](crate::Client::attempt)): the requests `when`
     /// matches are answered as `then` says.
@@ -3279,7 +3113,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Attempt2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -3291,11 +3124,9 @@ impl runtime::Then<Attempt2> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Outcome2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Outcome2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -3329,11 +3160,9 @@ impl runtime::Operation for Outcome2 {
 
 /// The documented error responses of [`Client::outcome`]: the document describes them as
 /// it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type Outcome2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /z4` ([`Client::outcome`](crate::Client::outcome)): the requests `when`
     /// matches are answered as `then` says.
@@ -3347,7 +3176,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Outcome2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -3359,11 +3187,9 @@ impl runtime::Then<Outcome2> {
 /// a [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct CredentialProvider2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for CredentialProvider2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -3398,11 +3224,9 @@ impl runtime::Operation for CredentialProvider2 {
 /// The documented error responses of [`Client::credential_provider`]: the document
 /// describes them as it does other operations', so they share the enum
 /// [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type CredentialProvider2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /z5`
     /// ([`Client::credential_provider`](crate::Client::credential_provider)): the requests
@@ -3421,7 +3245,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<CredentialProvider2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -3433,11 +3256,9 @@ impl runtime::Then<CredentialProvider2> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct CredentialFuture2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for CredentialFuture2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -3472,11 +3293,9 @@ impl runtime::Operation for CredentialFuture2 {
 /// The documented error responses of [`Client::credential_future`]: the document
 /// describes them as it does other operations', so they share the enum
 /// [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type CredentialFuture2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /z6` ([`Client::credential_future`](crate::Client::credential_future)):
     /// the requests `when` matches are answered as `then` says.
@@ -3494,7 +3313,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<CredentialFuture2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -3527,7 +3345,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn credential_error(&self) -> runtime::Request<'_, CredentialError2> {
         runtime::Request::new(&self.core, CredentialError2 {})
     }
@@ -3555,7 +3372,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn provider_context(&self) -> runtime::Request<'_, ProviderContext2> {
         runtime::Request::new(&self.core, ProviderContext2 {})
     }
@@ -3583,7 +3399,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn token(&self) -> runtime::Request<'_, Token2> {
         runtime::Request::new(&self.core, Token2 {})
     }
@@ -3611,7 +3426,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn client_credentials(&self) -> runtime::Request<'_, ClientCredentials2> {
         runtime::Request::new(&self.core, ClientCredentials2 {})
     }
@@ -3639,7 +3453,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn client_auth(&self) -> runtime::Request<'_, ClientAuth2> {
         runtime::Request::new(&self.core, ClientAuth2 {})
     }
@@ -3649,11 +3462,9 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct CredentialError2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for CredentialError2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -3688,11 +3499,9 @@ impl runtime::Operation for CredentialError2 {
 /// The documented error responses of [`Client::credential_error`]: the document
 /// describes them as it does other operations', so they share the enum
 /// [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type CredentialError2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /z7` ([`Client::credential_error`](crate::Client::credential_error)):
     /// the requests `when` matches are answered as `then` says.
@@ -3710,7 +3519,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<CredentialError2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -3722,11 +3530,9 @@ impl runtime::Then<CredentialError2> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct ProviderContext2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for ProviderContext2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -3761,11 +3567,9 @@ impl runtime::Operation for ProviderContext2 {
 /// The documented error responses of [`Client::provider_context`]: the document
 /// describes them as it does other operations', so they share the enum
 /// [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type ProviderContext2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /z8` ([`Client::provider_context`](crate::Client::provider_context)):
     /// the requests `when` matches are answered as `then` says.
@@ -3783,7 +3587,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<ProviderContext2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -3795,11 +3598,9 @@ impl runtime::Then<ProviderContext2> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Token2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Token2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -3833,11 +3634,9 @@ impl runtime::Operation for Token2 {
 
 /// The documented error responses of [`Client::token`]: the document describes them as
 /// it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type Token2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /z9` ([`Client::token`](crate::Client::token)): the requests `when`
     /// matches are answered as `then` says.
@@ -3851,7 +3650,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Token2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -3863,11 +3661,9 @@ impl runtime::Then<Token2> {
 /// a [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct ClientCredentials2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for ClientCredentials2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -3902,11 +3698,9 @@ impl runtime::Operation for ClientCredentials2 {
 /// The documented error responses of [`Client::client_credentials`]: the document
 /// describes them as it does other operations', so they share the enum
 /// [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type ClientCredentials2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /z10`
     /// ([`Client::client_credentials`](crate::Client::client_credentials)): the requests
@@ -3925,7 +3719,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<ClientCredentials2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {
@@ -3937,11 +3730,9 @@ impl runtime::Then<ClientCredentials2> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct ClientAuth2 {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for ClientAuth2 {
     type Success = ();
     type Error = AuthorizeError;
@@ -3975,11 +3766,9 @@ impl runtime::Operation for ClientAuth2 {
 
 /// The documented error responses of [`Client::client_auth`]: the document describes
 /// them as it does other operations', so they share the enum [`AuthorizeError`].
-#[cfg(feature = "untagged")]
 pub type ClientAuth2Error = AuthorizeError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /z11` ([`Client::client_auth`](crate::Client::client_auth)): the
     /// requests `when` matches are answered as `then` says.
@@ -3993,7 +3782,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<ClientAuth2> {
     /// Answers as documented for `204`: ok
     pub fn no_content(self) -> Self {

@@ -8,17 +8,12 @@ use super::*;
 
 /// The commands of this module, in the order of the API description.
 pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "untagged")]
     LIST_ACCOUNTS_COMMAND,
-    #[cfg(feature = "untagged")]
     GET_ACCOUNT_COMMAND,
-    #[cfg(feature = "untagged")]
     GET_ACCOUNT2_COMMAND,
-    #[cfg(feature = "untagged")]
     SHARE_COMMAND,
 ];
 
-#[cfg(feature = "untagged")]
 const LIST_ACCOUNTS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "list-accounts",
     group: "",
@@ -43,7 +38,6 @@ const LIST_ACCOUNTS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec
     run: list_accounts,
 };
 
-#[cfg(feature = "untagged")]
 fn list_accounts<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -55,7 +49,6 @@ fn list_accounts<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const GET_ACCOUNT_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get-account",
     group: "",
@@ -83,7 +76,6 @@ const GET_ACCOUNT_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get_account,
 };
 
-#[cfg(feature = "untagged")]
 fn get_account<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -92,7 +84,6 @@ fn get_account<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const GET_ACCOUNT2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get-account2",
     group: "",
@@ -117,7 +108,6 @@ const GET_ACCOUNT2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec 
     run: get_account2,
 };
 
-#[cfg(feature = "untagged")]
 fn get_account2<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -126,7 +116,6 @@ fn get_account2<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const SHARE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "share",
     group: "",
@@ -176,7 +165,6 @@ const SHARE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: share,
 };
 
-#[cfg(feature = "untagged")]
 fn share<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

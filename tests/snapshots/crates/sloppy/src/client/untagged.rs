@@ -36,7 +36,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn list_accounts(&self) -> runtime::Request<'_, ListAccounts> {
         runtime::Request::new(&self.core, ListAccounts { sort: None })
     }
@@ -69,7 +68,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn get_account(&self, id: impl Into<i64>) -> runtime::Request<'_, GetAccount> {
         runtime::Request::new(&self.core, GetAccount { id: id.into() })
     }
@@ -101,7 +99,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn get_account2(
         &self,
         id: impl Into<String>,
@@ -136,7 +133,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn share(&self, body: impl Into<types::Account>) -> runtime::Request<'_, Share> {
         runtime::Request::new(&self.core, Share { body: body.into() })
     }
@@ -146,13 +142,11 @@ impl Client {
 /// a [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct ListAccounts {
     sort: Option<String>,
 }
 
-#[cfg(feature = "untagged")]
 impl<'a> runtime::Request<'a, ListAccounts> {
     /// Sets the `sort` query parameter.
     pub fn sort(mut self, value: impl Into<String>) -> Self {
@@ -161,7 +155,6 @@ impl<'a> runtime::Request<'a, ListAccounts> {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for ListAccounts {
     type Success = types::AccountList;
     type Error = ListAccountsError;
@@ -201,7 +194,6 @@ impl runtime::Operation for ListAccounts {
 ///
 /// Also those of [`Client::get_account`]: the document describes them alike, and each
 /// operation's own name for them is an alias of this enum.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListAccountsError {
@@ -210,7 +202,6 @@ pub enum ListAccountsError {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /accounts` ([`Client::list_accounts`](crate::Client::list_accounts)):
     /// the requests `when` matches are answered as `then` says.
@@ -224,7 +215,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<ListAccounts> {
     /// Matches requests whose query parameter `sort` is `value`, as the client sends it.
     pub fn sort(self, value: impl Into<String>) -> Self {
@@ -241,7 +231,6 @@ impl runtime::When<ListAccounts> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<ListAccounts> {
     /// Answers as documented for `200`
     pub fn ok(self, body: &types::AccountList) -> Self {
@@ -257,13 +246,11 @@ impl runtime::Then<ListAccounts> {
 /// in a [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct GetAccount {
     id: i64,
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for GetAccount {
     type Success = types::Account;
     type Error = ListAccountsError;
@@ -299,11 +286,9 @@ impl runtime::Operation for GetAccount {
 
 /// The documented error responses of [`Client::get_account`]: the document describes
 /// them as it does other operations', so they share the enum [`ListAccountsError`].
-#[cfg(feature = "untagged")]
 pub type GetAccountError = ListAccountsError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /accounts/{id}` ([`Client::get_account`](crate::Client::get_account)):
     /// the requests `when` matches are answered as `then` says.
@@ -317,7 +302,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<GetAccount> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<i64>) -> Self {
@@ -334,7 +318,6 @@ impl runtime::When<GetAccount> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<GetAccount> {
     /// Answers as documented for `200`: The account.
     pub fn ok(self, body: &types::Account) -> Self {
@@ -350,13 +333,11 @@ impl runtime::Then<GetAccount> {
 /// them in a [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct GetAccount2 {
     id: String,
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for GetAccount2 {
     type Success = types::Account;
     type Error = GetAccount2Error;
@@ -394,13 +375,11 @@ impl runtime::Operation for GetAccount2 {
 ///
 /// Also those of [`Client::share`]: the document describes them alike, and each
 /// operation's own name for them is an alias of this enum.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetAccount2Error {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /accounts/{id}/copy`
     /// ([`Client::get_account2`](crate::Client::get_account2)): the requests `when` matches
@@ -415,7 +394,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<GetAccount2> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<String>) -> Self {
@@ -432,7 +410,6 @@ impl runtime::When<GetAccount2> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<GetAccount2> {
     /// Answers as documented for `200`: The same account, again.
     pub fn ok(self, body: &types::Account) -> Self {
@@ -444,13 +421,11 @@ impl runtime::Then<GetAccount2> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Share {
     body: types::Account,
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Share {
     type Success = ();
     type Error = GetAccount2Error;
@@ -488,11 +463,9 @@ impl runtime::Operation for Share {
 
 /// The documented error responses of [`Client::share`]: the document describes them as
 /// it does other operations', so they share the enum [`GetAccount2Error`].
-#[cfg(feature = "untagged")]
 pub type ShareError = GetAccount2Error;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `POST /shared` ([`Client::share`](crate::Client::share)): the requests `when`
     /// matches are answered as `then` says.
@@ -506,7 +479,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<Share> {
     /// Matches requests whose JSON body equals `body`.
     pub fn body(self, body: &types::Account) -> Self {
@@ -515,7 +487,6 @@ impl runtime::When<Share> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Share> {
     /// Answers as documented for `204`: Shared.
     pub fn no_content(self) -> Self {

@@ -8,21 +8,14 @@ use super::*;
 
 /// The commands of this module, in the order of the API description.
 pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "untagged")]
     CREATE_CHAT_COMMAND,
-    #[cfg(feature = "untagged")]
     WATCH_TOPIC_COMMAND,
-    #[cfg(feature = "untagged")]
     TAIL_LOG_COMMAND,
-    #[cfg(feature = "untagged")]
     DOWNLOAD_COMMAND,
-    #[cfg(feature = "untagged")]
     UPLOAD_COMMAND,
-    #[cfg(feature = "untagged")]
     SPEAK_COMMAND,
 ];
 
-#[cfg(feature = "untagged")]
 const CREATE_CHAT_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "create-chat",
     group: "",
@@ -60,7 +53,6 @@ const CREATE_CHAT_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: create_chat,
 };
 
-#[cfg(feature = "untagged")]
 fn create_chat<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -76,7 +68,6 @@ fn create_chat<'a>(
     )
 }
 
-#[cfg(feature = "untagged")]
 const WATCH_TOPIC_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "watch-topic",
     group: "",
@@ -101,7 +92,6 @@ const WATCH_TOPIC_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: watch_topic,
 };
 
-#[cfg(feature = "untagged")]
 fn watch_topic<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -117,7 +107,6 @@ fn watch_topic<'a>(
     )
 }
 
-#[cfg(feature = "untagged")]
 const TAIL_LOG_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "tail-log",
     group: "",
@@ -132,7 +121,6 @@ const TAIL_LOG_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: tail_log,
 };
 
-#[cfg(feature = "untagged")]
 fn tail_log<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -141,7 +129,6 @@ fn tail_log<'a>(
     Ok(inv.stream(request, "text/event-stream", None))
 }
 
-#[cfg(feature = "untagged")]
 const DOWNLOAD_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "download",
     group: "",
@@ -166,7 +153,6 @@ const DOWNLOAD_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: download,
 };
 
-#[cfg(feature = "untagged")]
 fn download<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -175,7 +161,6 @@ fn download<'a>(
     Ok(inv.stream(request, "application/octet-stream", None))
 }
 
-#[cfg(feature = "untagged")]
 const UPLOAD_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "upload",
     group: "",
@@ -204,7 +189,6 @@ const UPLOAD_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: upload,
 };
 
-#[cfg(feature = "untagged")]
 fn upload<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -213,7 +197,6 @@ fn upload<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const SPEAK_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "speak",
     group: "",
@@ -251,7 +234,6 @@ const SPEAK_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: speak,
 };
 
-#[cfg(feature = "untagged")]
 fn speak<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

@@ -36,7 +36,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn create_chat(
         &self,
         body: impl Into<types::ChatRequest>,
@@ -71,7 +70,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn watch_topic(
         &self,
         topic: impl Into<String>,
@@ -102,7 +100,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn tail_log(&self) -> runtime::Request<'_, TailLog> {
         runtime::Request::new(&self.core, TailLog {})
     }
@@ -135,7 +132,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn download(&self, name: impl Into<String>) -> runtime::Request<'_, Download> {
         runtime::Request::new(&self.core, Download { name: name.into() })
     }
@@ -168,7 +164,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn upload(
         &self,
         name: impl Into<String>,
@@ -210,7 +205,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn speak(
         &self,
         body: impl Into<types::ChatRequest>,
@@ -223,13 +217,11 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct CreateChat {
     body: types::ChatRequest,
 }
 
-#[cfg(feature = "untagged")]
 impl<'a> runtime::Request<'a, CreateChat> {
     /// Sends the request asking for an event stream (`Accept: text/event-stream`)
     /// and returns its events as they arrive, each one's data decoded from JSON
@@ -251,7 +243,6 @@ impl<'a> runtime::Request<'a, CreateChat> {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for CreateChat {
     type Success = types::Chat;
     type Error = CreateChatError;
@@ -289,7 +280,6 @@ impl runtime::Operation for CreateChat {
 }
 
 /// The documented error responses of [`Client::create_chat`].
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateChatError {
@@ -298,7 +288,6 @@ pub enum CreateChatError {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `POST /chat` ([`Client::create_chat`](crate::Client::create_chat)): the
     /// requests `when` matches are answered as `then` says.
@@ -312,7 +301,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<CreateChat> {
     /// Matches requests whose JSON body equals `body`.
     pub fn body(self, body: &types::ChatRequest) -> Self {
@@ -321,7 +309,6 @@ impl runtime::When<CreateChat> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<CreateChat> {
     /// Answers as documented for `200`: The answer, whole (JSON) or as it is written
     /// (events).
@@ -338,13 +325,11 @@ impl runtime::Then<CreateChat> {
 /// returns them in a [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct WatchTopic {
     topic: String,
 }
 
-#[cfg(feature = "untagged")]
 impl<'a> runtime::Request<'a, WatchTopic> {
     /// Sends the request asking for an event stream (`Accept: text/event-stream`)
     /// and returns its events as they arrive, each one's data decoded from JSON
@@ -366,7 +351,6 @@ impl<'a> runtime::Request<'a, WatchTopic> {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for WatchTopic {
     type Success = String;
     type Error = WatchTopicError;
@@ -405,13 +389,11 @@ impl runtime::Operation for WatchTopic {
 /// Also those of [`Client::tail_log`], [`Client::upload`], [`Client::speak`]: the
 /// document describes them alike, and each operation's own name for them is an alias of
 /// this enum.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum WatchTopicError {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /topics/{topic}/events`
     /// ([`Client::watch_topic`](crate::Client::watch_topic)): the requests `when` matches
@@ -426,7 +408,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<WatchTopic> {
     /// Matches requests whose path parameter `topic` is `value`, as the client sends it.
     pub fn topic(self, value: impl Into<String>) -> Self {
@@ -443,7 +424,6 @@ impl runtime::When<WatchTopic> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<WatchTopic> {
     /// Answers as documented for `200`: What happens on the topic, as it happens.
     pub fn ok(self, body: impl Into<String>) -> Self {
@@ -455,11 +435,9 @@ impl runtime::Then<WatchTopic> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct TailLog {}
 
-#[cfg(feature = "untagged")]
 impl<'a> runtime::Request<'a, TailLog> {
     /// Sends the request asking for an event stream (`Accept: text/event-stream`)
     /// and returns its events as they arrive, each one's data as the text it is
@@ -478,7 +456,6 @@ impl<'a> runtime::Request<'a, TailLog> {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for TailLog {
     type Success = String;
     type Error = WatchTopicError;
@@ -512,11 +489,9 @@ impl runtime::Operation for TailLog {
 
 /// The documented error responses of [`Client::tail_log`]: the document describes them
 /// as it does other operations', so they share the enum [`WatchTopicError`].
-#[cfg(feature = "untagged")]
 pub type TailLogError = WatchTopicError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /log` ([`Client::tail_log`](crate::Client::tail_log)): the requests
     /// `when` matches are answered as `then` says.
@@ -530,7 +505,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<TailLog> {
     /// Answers as documented for `200`: Log lines, one event each.
     pub fn ok(self, body: impl Into<String>) -> Self {
@@ -542,13 +516,11 @@ impl runtime::Then<TailLog> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Download {
     name: String,
 }
 
-#[cfg(feature = "untagged")]
 impl<'a> runtime::Request<'a, Download> {
     /// Sends the request (`Accept: application/octet-stream`) and returns the body as a
     /// stream of bytes
@@ -564,7 +536,6 @@ impl<'a> runtime::Request<'a, Download> {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Download {
     type Success = bytes::Bytes;
     type Error = DownloadError;
@@ -599,7 +570,6 @@ impl runtime::Operation for Download {
 }
 
 /// The documented error responses of [`Client::download`].
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DownloadError {
@@ -608,7 +578,6 @@ pub enum DownloadError {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /files/{name}` ([`Client::download`](crate::Client::download)): the
     /// requests `when` matches are answered as `then` says.
@@ -622,7 +591,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<Download> {
     /// Matches requests whose path parameter `name` is `value`, as the client sends it.
     pub fn name(self, value: impl Into<String>) -> Self {
@@ -639,7 +607,6 @@ impl runtime::When<Download> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Download> {
     /// Answers as documented for `200`: The file.
     pub fn ok(self, body: impl Into<Vec<u8>>) -> Self {
@@ -655,14 +622,12 @@ impl runtime::Then<Download> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Upload {
     name: String,
     body: super::runtime::Upload,
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Upload {
     type Success = types::Stored;
     type Error = WatchTopicError;
@@ -701,11 +666,9 @@ impl runtime::Operation for Upload {
 
 /// The documented error responses of [`Client::upload`]: the document describes them as
 /// it does other operations', so they share the enum [`WatchTopicError`].
-#[cfg(feature = "untagged")]
 pub type UploadError = WatchTopicError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `PUT /files/{name}` ([`Client::upload`](crate::Client::upload)): the requests
     /// `when` matches are answered as `then` says.
@@ -719,7 +682,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<Upload> {
     /// Matches requests whose path parameter `name` is `value`, as the client sends it.
     pub fn name(self, value: impl Into<String>) -> Self {
@@ -736,7 +698,6 @@ impl runtime::When<Upload> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Upload> {
     /// Answers as documented for `201`: Stored.
     pub fn created(self, body: &types::Stored) -> Self {
@@ -748,13 +709,11 @@ impl runtime::Then<Upload> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct Speak {
     body: types::ChatRequest,
 }
 
-#[cfg(feature = "untagged")]
 impl<'a> runtime::Request<'a, Speak> {
     /// Sends the request asking for an event stream (`Accept: text/event-stream`)
     /// and returns its events as they arrive, each one's data decoded from JSON
@@ -787,7 +746,6 @@ impl<'a> runtime::Request<'a, Speak> {
     }
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for Speak {
     type Success = bytes::Bytes;
     type Error = WatchTopicError;
@@ -825,11 +783,9 @@ impl runtime::Operation for Speak {
 
 /// The documented error responses of [`Client::speak`]: the document describes them as
 /// it does other operations', so they share the enum [`WatchTopicError`].
-#[cfg(feature = "untagged")]
 pub type SpeakError = WatchTopicError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `POST /speech` ([`Client::speak`](crate::Client::speak)): the requests `when`
     /// matches are answered as `then` says.
@@ -843,7 +799,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<Speak> {
     /// Matches requests whose JSON body equals `body`.
     pub fn body(self, body: &types::ChatRequest) -> Self {
@@ -852,7 +807,6 @@ impl runtime::When<Speak> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<Speak> {
     /// Answers as documented for `200`: Audio, whole or as events.
     pub fn ok(self, body: impl Into<Vec<u8>>) -> Self {

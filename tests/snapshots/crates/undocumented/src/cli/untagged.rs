@@ -8,21 +8,14 @@ use super::*;
 
 /// The commands of this module, in the order of the API description.
 pub(super) const COMMANDS: &[runtime::CommandSpec<Client>] = &[
-    #[cfg(feature = "untagged")]
     GET_PET_COMMAND,
-    #[cfg(feature = "untagged")]
     PUT_PET_COMMAND,
-    #[cfg(feature = "untagged")]
     DELETE_PET_COMMAND,
-    #[cfg(feature = "untagged")]
     LIST_PETS_COMMAND,
-    #[cfg(feature = "untagged")]
     GET_NOTE_COMMAND,
-    #[cfg(feature = "untagged")]
     GET_LABELS_COMMAND,
 ];
 
-#[cfg(feature = "untagged")]
 const GET_PET_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get-pet",
     group: "",
@@ -47,7 +40,6 @@ const GET_PET_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get_pet,
 };
 
-#[cfg(feature = "untagged")]
 fn get_pet<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -56,7 +48,6 @@ fn get_pet<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const PUT_PET_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "put-pet",
     group: "",
@@ -133,7 +124,6 @@ const PUT_PET_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: put_pet,
 };
 
-#[cfg(feature = "untagged")]
 fn put_pet<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -143,7 +133,6 @@ fn put_pet<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const DELETE_PET_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "delete-pet",
     group: "",
@@ -168,7 +157,6 @@ const DELETE_PET_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: delete_pet,
 };
 
-#[cfg(feature = "untagged")]
 fn delete_pet<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -177,7 +165,6 @@ fn delete_pet<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const LIST_PETS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "list-pets",
     group: "",
@@ -192,7 +179,6 @@ const LIST_PETS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: list_pets,
 };
 
-#[cfg(feature = "untagged")]
 fn list_pets<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -201,7 +187,6 @@ fn list_pets<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const GET_NOTE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get-note",
     group: "",
@@ -226,7 +211,6 @@ const GET_NOTE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get_note,
 };
 
-#[cfg(feature = "untagged")]
 fn get_note<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,
@@ -235,7 +219,6 @@ fn get_note<'a>(
     Ok(inv.send(request))
 }
 
-#[cfg(feature = "untagged")]
 const GET_LABELS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     name: "get-labels",
     group: "",
@@ -250,7 +233,6 @@ const GET_LABELS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     run: get_labels,
 };
 
-#[cfg(feature = "untagged")]
 fn get_labels<'a>(
     client: &'a Client,
     inv: &'a runtime::Invocation,

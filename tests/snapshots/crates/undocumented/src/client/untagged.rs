@@ -38,7 +38,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn get_pet(&self, id: impl Into<String>) -> runtime::Request<'_, GetPet> {
         runtime::Request::new(&self.core, GetPet { id: id.into() })
     }
@@ -71,7 +70,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn put_pet(
         &self,
         id: impl Into<String>,
@@ -114,7 +112,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn delete_pet(&self, id: impl Into<String>) -> runtime::Request<'_, DeletePet> {
         runtime::Request::new(&self.core, DeletePet { id: id.into() })
     }
@@ -141,7 +138,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn list_pets(&self) -> runtime::Request<'_, ListPets> {
         runtime::Request::new(&self.core, ListPets {})
     }
@@ -174,7 +170,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn get_note(&self, id: impl Into<String>) -> runtime::Request<'_, GetNote> {
         runtime::Request::new(&self.core, GetNote { id: id.into() })
     }
@@ -202,7 +197,6 @@ impl Client {
     /// ```
     ///
     /// Available with the crate feature `untagged`.
-    #[cfg(feature = "untagged")]
     pub fn get_labels(&self) -> runtime::Request<'_, GetLabels> {
         runtime::Request::new(&self.core, GetLabels {})
     }
@@ -212,13 +206,11 @@ impl Client {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct GetPet {
     id: String,
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for GetPet {
     type Success = types::Pet;
     type Error = GetPetError;
@@ -253,7 +245,6 @@ impl runtime::Operation for GetPet {
 }
 
 /// The documented error responses of [`Client::get_pet`].
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetPetError {
@@ -264,7 +255,6 @@ pub enum GetPetError {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /pets/{id}` ([`Client::get_pet`](crate::Client::get_pet)): the requests
     /// `when` matches are answered as `then` says.
@@ -278,7 +268,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<GetPet> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<String>) -> Self {
@@ -295,7 +284,6 @@ impl runtime::When<GetPet> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<GetPet> {
     /// Answers as documented for `200`: The pet.
     pub fn ok(self, body: &types::Pet) -> Self {
@@ -315,14 +303,12 @@ impl runtime::Then<GetPet> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct PutPet {
     id: String,
     body: types::Pet,
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for PutPet {
     type Success = types::Pet;
     type Error = PutPetError;
@@ -363,13 +349,11 @@ impl runtime::Operation for PutPet {
 ///
 /// Also those of [`Client::list_pets`], [`Client::get_labels`]: the document describes
 /// them alike, and each operation's own name for them is an alias of this enum.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PutPetError {}
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `PUT /pets/{id}` ([`Client::put_pet`](crate::Client::put_pet)): the requests
     /// `when` matches are answered as `then` says.
@@ -383,7 +367,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<PutPet> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<String>) -> Self {
@@ -404,7 +387,6 @@ impl runtime::When<PutPet> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<PutPet> {
     /// Answers as documented for `200`: Stored (a framework's document says 200; the server
     /// answers 201).
@@ -417,13 +399,11 @@ impl runtime::Then<PutPet> {
 /// a [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct DeletePet {
     id: String,
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for DeletePet {
     type Success = ();
     type Error = DeletePetError;
@@ -457,7 +437,6 @@ impl runtime::Operation for DeletePet {
 }
 
 /// The documented error responses of [`Client::delete_pet`].
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeletePetError {
@@ -466,7 +445,6 @@ pub enum DeletePetError {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `DELETE /pets/{id}` ([`Client::delete_pet`](crate::Client::delete_pet)): the
     /// requests `when` matches are answered as `then` says.
@@ -480,7 +458,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<DeletePet> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<String>) -> Self {
@@ -497,7 +474,6 @@ impl runtime::When<DeletePet> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<DeletePet> {
     /// Answers as documented for `204`: Deleted.
     pub fn no_content(self) -> Self {
@@ -513,11 +489,9 @@ impl runtime::Then<DeletePet> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct ListPets {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for ListPets {
     type Success = ListPetsResponse;
     type Error = PutPetError;
@@ -557,7 +531,6 @@ impl runtime::Operation for ListPets {
     }
 }
 
-#[cfg(feature = "untagged")]
 /// The successful responses of [`Client::list_pets`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -570,11 +543,9 @@ pub enum ListPetsResponse {
 
 /// The documented error responses of [`Client::list_pets`]: the document describes them
 /// as it does other operations', so they share the enum [`PutPetError`].
-#[cfg(feature = "untagged")]
 pub type ListPetsError = PutPetError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /pets` ([`Client::list_pets`](crate::Client::list_pets)): the requests
     /// `when` matches are answered as `then` says.
@@ -588,7 +559,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<ListPets> {
     /// Answers as documented for `200`: The pets.
     pub fn ok(self, body: &Vec<types::Pet>) -> Self {
@@ -604,13 +574,11 @@ impl runtime::Then<ListPets> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct GetNote {
     id: String,
 }
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for GetNote {
     type Success = String;
     type Error = GetNoteError;
@@ -645,7 +613,6 @@ impl runtime::Operation for GetNote {
 }
 
 /// The documented error responses of [`Client::get_note`].
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetNoteError {
@@ -654,7 +621,6 @@ pub enum GetNoteError {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /notes/{id}` ([`Client::get_note`](crate::Client::get_note)): the
     /// requests `when` matches are answered as `then` says.
@@ -668,7 +634,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::When<GetNote> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<String>) -> Self {
@@ -685,7 +650,6 @@ impl runtime::When<GetNote> {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<GetNote> {
     /// Answers as documented for `200`: The note as text.
     pub fn ok(self, body: impl Into<String>) -> Self {
@@ -701,11 +665,9 @@ impl runtime::Then<GetNote> {
 /// [`Request`](crate::Request).
 ///
 /// Available with the crate feature `untagged`.
-#[cfg(feature = "untagged")]
 #[derive(Debug, Clone)]
 pub struct GetLabels {}
 
-#[cfg(feature = "untagged")]
 impl runtime::Operation for GetLabels {
     type Success = types::Labels;
     type Error = PutPetError;
@@ -739,11 +701,9 @@ impl runtime::Operation for GetLabels {
 
 /// The documented error responses of [`Client::get_labels`]: the document describes them
 /// as it does other operations', so they share the enum [`PutPetError`].
-#[cfg(feature = "untagged")]
 pub type GetLabelsError = PutPetError;
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::MockServer {
     /// Expects `GET /labels` ([`Client::get_labels`](crate::Client::get_labels)): the
     /// requests `when` matches are answered as `then` says.
@@ -757,7 +717,6 @@ impl runtime::MockServer {
 }
 
 #[cfg(feature = "mock")]
-#[cfg(feature = "untagged")]
 impl runtime::Then<GetLabels> {
     /// Answers as documented for `200`: Labels, typed.
     pub fn ok(self, body: &types::Labels) -> Self {

@@ -1,0 +1,167 @@
+//! Documentation lines as `#[doc]` attributes: prose wrapped to fit, and the
+//! literals built so that formatting them stays cheap.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+/// `#[doc]` attributes for the given lines (prettyplease prints them as `///`).
+/// Prose is wrapped so that generated lines stay within 100 columns.
+pub fn attrs(lines: &[String]) -> TokenStream {
+    let mut out = TokenStream::new();
+    // Trailing blank lines would print as empty `///` lines.
+    let end = lines
+        .iter()
+        .rposition(|l| !l.trim().is_empty())
+        .map_or(0, |i| i + 1);
+    let mut fence: Option<&str> = None;
+    for line in &lines[..end] {
+        let trimmed = line.trim_start();
+        let marker = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
+        let wrapped = match (fence, marker) {
+            (Some(open), Some(m)) if m == open => {
+                fence = None;
+                vec![line.clone()]
+            }
+            (None, Some(m)) => {
+                fence = Some(m);
+                vec![line.clone()]
+            }
+            (Some(_), _) => vec![line.clone()],
+            (None, None) => wrap(line, WRAP_AT),
+        };
+        for l in wrapped {
+            let text = if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            };
+            let text = literal(&text);
+            out.extend(quote!(#[doc = #text]));
+        }
+    }
+    out
+}
+
+/// A doc line as a raw string literal. A cooked literal is escaped character by
+/// character here, then unescaped the same way by syn, twice (once to parse it,
+/// once when prettyplease prints it as `///`): a third of a document's output is
+/// docs, and that round trip was the largest cost of formatting them. A raw
+/// literal is copied both ways. Lines a raw string cannot hold (a bare carriage
+/// return) stay cooked.
+fn literal(text: &str) -> Literal {
+    // One more `#` than the longest run of them after a `"` in the text.
+    let mut hashes = 0;
+    for (i, _) in text.match_indices('"') {
+        let run = text[i + 1..].bytes().take_while(|&b| b == b'#').count();
+        hashes = hashes.max(run + 1);
+    }
+    if !text.contains('\r') {
+        let fence = "#".repeat(hashes);
+        if let Ok(lit) = format!("r{fence}\"{text}\"{fence}").parse() {
+            return lit;
+        }
+    }
+    Literal::string(text)
+}
+
+/// Prose is wrapped at this many characters: with the indentation and `/// ` of
+/// the most nested documented items, lines stay within 100 columns.
+const WRAP_AT: usize = 86;
+
+/// Splits a Markdown prose line at spaces so each piece fits `width`. Tables,
+/// headings and lines without room to break stay whole; a continuation never
+/// starts with what Markdown would read as a new block (`- `, `1.`, `#`, …), and
+/// keeps a list item's indentation.
+pub(super) fn wrap(line: &str, width: usize) -> Vec<String> {
+    let trimmed = line.trim_start();
+    if line.chars().count() <= width || trimmed.starts_with('|') || trimmed.starts_with('#') {
+        return vec![line.to_string()];
+    }
+    let indent = line.len() - trimmed.len();
+    let marker = list_marker(trimmed);
+    let continuation = " ".repeat(indent + marker);
+    let starts_block = |rest: &str| {
+        let t = rest.trim_start();
+        t.starts_with(['-', '*', '+', '#', '>', '|', '='])
+            || list_marker(t) > 0
+            || t.starts_with("```")
+            || t.starts_with("~~~")
+    };
+    // The line being cut is `prefix` (the continuation's indentation, after the
+    // first cut) followed by `rest`, a slice of `line`: each cut looks at a
+    // width's worth of text, so a long line is wrapped in linear time.
+    let mut out = Vec::new();
+    let mut prefix = "";
+    let mut rest = line;
+    loop {
+        let prefix_chars = prefix.chars().count();
+        let shown = rest
+            .chars()
+            .take(width.saturating_sub(prefix_chars) + 1)
+            .count();
+        if prefix_chars + shown <= width {
+            out.push(format!("{prefix}{rest}"));
+            break;
+        }
+        // The first `width` characters, where the cut is looked for.
+        let head: String = prefix.chars().chain(rest.chars()).take(width).collect();
+        // The last space within the width (past any indentation and marker) after
+        // which the rest does not start a block. Past the floor, a cut is in `rest`.
+        let floor = indent + marker.max(prefix.len());
+        let after = |i: usize| rest.get(i + 1 - prefix.len()..).unwrap_or("");
+        let cut = head
+            .rmatch_indices(' ')
+            .map(|(i, _)| i)
+            .find(|&i| i > floor && i >= prefix.len() && !starts_block(after(i)));
+        let Some(cut) = cut else {
+            out.push(format!("{prefix}{rest}"));
+            break;
+        };
+        out.push(head[..cut].trim_end().to_string());
+        rest = after(cut).trim_start();
+        prefix = &continuation;
+    }
+    out
+}
+
+/// The width of a list item's marker with the spaces after it (`- `, `*   `,
+/// `12. `): where the item's text starts. 0 when the text is not a list item.
+fn list_marker(text: &str) -> usize {
+    let marker = if text.starts_with("- ") || text.starts_with("* ") || text.starts_with("+ ") {
+        1
+    } else {
+        let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && (text[digits..].starts_with(". ") || text[digits..].starts_with(") ")) {
+            digits + 1
+        } else {
+            return 0;
+        }
+    };
+    let spaces = text[marker..].bytes().take_while(|&b| b == b' ').count();
+    marker + spaces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whatever a line holds, its literal reads back as the line, and is raw
+    /// unless it cannot be.
+    #[test]
+    fn doc_literals_hold_their_line() {
+        for text in [
+            "plain",
+            r#"a "quoted" word"#,
+            r###"a "#tag" and "## two"###,
+            r"back\slashes \n stay",
+            "",
+            "a bare \r carriage return",
+        ] {
+            let lit = literal(text);
+            let parsed: syn::LitStr = syn::parse2(quote!(#lit)).unwrap();
+            assert_eq!(parsed.value(), text);
+            let raw = lit.to_string().starts_with('r');
+            assert_eq!(raw, !text.contains('\r'), "{lit}");
+        }
+    }
+}
