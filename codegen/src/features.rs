@@ -168,18 +168,27 @@ impl Features {
         for fs in &mut of_type {
             fs.sort_unstable();
         }
-        let mut alone_in_module = vec![true; list.len()];
-        for fs in &of_operation {
-            if let [first, _, ..] = fs.as_slice() {
-                alone_in_module[*first] = false;
-            }
-        }
-        Features {
+        let mut features = Features {
+            alone_in_module: vec![true; list.len()],
             list,
             of_operation,
             of_type,
-            alone_in_module,
+        };
+        for op in 0..features.of_operation.len() {
+            if let Some(module) = features.module_of_operation(op)
+                && features.of_operation[op].len() > 1
+            {
+                features.alone_in_module[module] = false;
+            }
         }
+        features
+    }
+
+    /// The feature whose client module holds an operation's items: its first.
+    /// The one place this is decided (the plan groups by it, the item gates
+    /// rely on it).
+    pub fn module_of_operation(&self, op: usize) -> Option<usize> {
+        self.of_operation.get(op)?.first().copied()
     }
 }
 

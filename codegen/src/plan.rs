@@ -381,8 +381,8 @@ fn type_groups(f: &Features) -> Vec<(String, String, Vec<usize>)> {
 fn client_groups(f: &Features, operations: usize) -> Vec<(String, String, Vec<usize>)> {
     let mut by_feature: Vec<Vec<usize>> = vec![Vec::new(); f.list.len()];
     for op in 0..operations {
-        if let Some(first) = f.of_operation[op].first() {
-            by_feature[*first].push(op);
+        if let Some(module) = f.module_of_operation(op) {
+            by_feature[module].push(op);
         }
     }
     by_feature
