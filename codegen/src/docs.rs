@@ -10,8 +10,8 @@ use crate::types::Doc;
 use serde_json::Value;
 
 mod attrs;
-pub use attrs::attrs;
 use attrs::wrap;
+pub use attrs::{attrs, expand};
 
 /// The lines of a type's or field's documentation.
 pub fn lines(doc: &Doc, fallback: &str) -> Vec<String> {

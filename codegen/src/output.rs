@@ -29,7 +29,14 @@ pub fn format_chunk(tokens: TokenStream, what: &str) -> Result<String, Diagnosti
         .with_code(Code::Internal)
         .with_help("this is a bug in the generator; please report it with the document")
     })?;
-    Ok(unparse(file))
+    crate::docs::expand(unparse(file)).ok_or_else(|| {
+        Diagnostic::error(
+            "#",
+            format!("internal error: a doc block of the generated {what} was printed where a doc comment cannot be"),
+        )
+        .with_code(Code::Internal)
+        .with_help("this is a bug in the generator; please report it with the document")
+    })
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
