@@ -33,6 +33,16 @@ impl RequestParts {
         Ok(())
     }
 
+    /// A path parameter of any type in the default style (`simple`, not
+    /// exploded), spelled short in generated code where it is most common.
+    pub(crate) fn path_simple<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), RequestError> {
+        self.path_param(name, value, PathStyle::Simple, false)
+    }
+
     /// A path parameter of any type, in its style, percent-encoded: the
     /// delimiters the style adds are written as they are, the values escaped.
     pub(crate) fn path_param<T: serde::Serialize + ?Sized>(
@@ -226,6 +236,14 @@ mod tests {
             .unwrap();
         // Delimiters the style adds stay; a comma inside an item is escaped.
         assert_eq!(parts.path, "42/a%20b,c%2Cd");
+        // The short call of the default style writes the same.
+        let mut short = RequestParts::default();
+        short.path_simple("n", &42).unwrap();
+        short.path("/");
+        short.path_simple("l", &vec!["a b", "c,d"]).unwrap();
+        assert_eq!(short.path, parts.path);
+        // And refuses what the general one refuses.
+        assert!(short.path_simple("e", "").is_err());
     }
 
     /// The examples of the OpenAPI specification's style table.

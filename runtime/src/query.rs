@@ -25,6 +25,16 @@ impl RequestParts {
         query_param(&mut self.query, name, value, style, explode)
     }
 
+    /// A query parameter in the default style (`form`, exploded), spelled
+    /// short in generated code where it is most common.
+    pub(crate) fn query_form<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), RequestError> {
+        query_param(&mut self.query, name, value, Style::Form, true)
+    }
+
     /// A query parameter whose value is JSON text (`content: application/json`).
     pub(crate) fn query_json<T: serde::Serialize + ?Sized>(
         &mut self,
@@ -156,5 +166,18 @@ mod tests {
         parts.query_json("f", &json!({"a": 1})).unwrap();
         parts.query("g", &2, Style::Form, true).unwrap();
         assert_eq!(parts.query, pairs(&[("f", r#"{"a":1}"#), ("g", "2")]));
+    }
+
+    /// The short call of the default style writes what the general one does.
+    #[test]
+    fn query_form_is_form_exploded() {
+        for value in [json!(["a b", "c"]), json!({"x": 1, "y": "z"}), json!(3)] {
+            let mut short = RequestParts::default();
+            short.query_form("p", &value).unwrap();
+            let mut general = RequestParts::default();
+            general.query("p", &value, Style::Form, true).unwrap();
+            assert_eq!(short.query, general.query);
+            assert!(!short.query.is_empty());
+        }
     }
 }

@@ -946,12 +946,11 @@ pub mod client {
             request: &mut runtime::RequestParts,
         ) -> Result<(), runtime::RequestError> {
             request.path("/items/");
-            request
-                .path_param("itemId", &self.item_id, runtime::PathStyle::Simple, false)?;
+            request.path_simple("itemId", &self.item_id)?;
             request.path("/parts/");
             request.path_segment("part", &self.part)?;
             if let Some(value) = &self.tags {
-                request.query("tags", value, runtime::Style::Form, true)?;
+                request.query_form("tags", value)?;
             }
             if let Some(value) = &self.ids {
                 request.query("ids", value, runtime::Style::Form, false)?;
@@ -970,7 +969,7 @@ pub mod client {
                 request.cookie("session", value)?;
             }
             if let Some(value) = &self.client {
-                request.query("client", value, runtime::Style::Form, true)?;
+                request.query_form("client", value)?;
             }
             Ok(())
         }
@@ -2904,6 +2903,15 @@ mod runtime {
                 push_encoded(&mut self.path, value);
                 Ok(())
             }
+            /// A path parameter of any type in the default style (`simple`, not
+            /// exploded), spelled short in generated code where it is most common.
+            pub(crate) fn path_simple<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &str,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                self.path_param(name, value, PathStyle::Simple, false)
+            }
             /// A path parameter of any type, in its style, percent-encoded: the
             /// delimiters the style adds are written as they are, the values escaped.
             pub(crate) fn path_param<T: serde::Serialize + ?Sized>(
@@ -3108,6 +3116,15 @@ mod runtime {
                 explode: bool,
             ) -> Result<(), RequestError> {
                 query_param(&mut self.query, name, value, style, explode)
+            }
+            /// A query parameter in the default style (`form`, exploded), spelled
+            /// short in generated code where it is most common.
+            pub(crate) fn query_form<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &str,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                query_param(&mut self.query, name, value, Style::Form, true)
             }
             /// A query parameter whose value is JSON text (`content: application/json`).
             pub(crate) fn query_json<T: serde::Serialize + ?Sized>(

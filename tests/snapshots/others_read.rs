@@ -531,7 +531,7 @@ pub mod client {
         ) -> Result<(), runtime::RequestError> {
             request.path("/pets");
             if let Some(value) = &self.kind {
-                request.query("kind", value, runtime::Style::Form, true)?;
+                request.query_form("kind", value)?;
             }
             Ok(())
         }
@@ -2091,6 +2091,15 @@ mod runtime {
                 push_encoded(&mut self.path, value);
                 Ok(())
             }
+            /// A path parameter of any type in the default style (`simple`, not
+            /// exploded), spelled short in generated code where it is most common.
+            pub(crate) fn path_simple<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &str,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                self.path_param(name, value, PathStyle::Simple, false)
+            }
             /// A path parameter of any type, in its style, percent-encoded: the
             /// delimiters the style adds are written as they are, the values escaped.
             pub(crate) fn path_param<T: serde::Serialize + ?Sized>(
@@ -2295,6 +2304,15 @@ mod runtime {
                 explode: bool,
             ) -> Result<(), RequestError> {
                 query_param(&mut self.query, name, value, style, explode)
+            }
+            /// A query parameter in the default style (`form`, exploded), spelled
+            /// short in generated code where it is most common.
+            pub(crate) fn query_form<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &str,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                query_param(&mut self.query, name, value, Style::Form, true)
             }
             /// A query parameter whose value is JSON text (`content: application/json`).
             pub(crate) fn query_json<T: serde::Serialize + ?Sized>(

@@ -470,7 +470,7 @@ pub mod client {
             request: &mut runtime::RequestParts,
         ) -> Result<(), runtime::RequestError> {
             request.path("/numbers/");
-            request.path_param("n", &self.n, runtime::PathStyle::Simple, false)?;
+            request.path_simple("n", &self.n)?;
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
@@ -590,7 +590,7 @@ pub mod client {
             request: &mut runtime::RequestParts,
         ) -> Result<(), runtime::RequestError> {
             request.path("/lists/");
-            request.path_param("ids", &self.ids, runtime::PathStyle::Simple, false)?;
+            request.path_simple("ids", &self.ids)?;
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
@@ -1651,6 +1651,15 @@ mod runtime {
                 check_path_value(name, value)?;
                 push_encoded(&mut self.path, value);
                 Ok(())
+            }
+            /// A path parameter of any type in the default style (`simple`, not
+            /// exploded), spelled short in generated code where it is most common.
+            pub(crate) fn path_simple<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &str,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                self.path_param(name, value, PathStyle::Simple, false)
             }
             /// A path parameter of any type, in its style, percent-encoded: the
             /// delimiters the style adds are written as they are, the values escaped.

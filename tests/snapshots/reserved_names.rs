@@ -1933,73 +1933,73 @@ pub mod client {
         ) -> Result<(), runtime::RequestError> {
             request.path("/a");
             if let Some(value) = &self.client {
-                request.query("client", value, runtime::Style::Form, true)?;
+                request.query_form("client", value)?;
             }
             if let Some(value) = &self.options2 {
-                request.query("options", value, runtime::Style::Form, true)?;
+                request.query_form("options", value)?;
             }
             if let Some(value) = &self.send2 {
-                request.query("send", value, runtime::Style::Form, true)?;
+                request.query_form("send", value)?;
             }
             if let Some(value) = &self.with_timeout2 {
-                request.query("with_timeout", value, runtime::Style::Form, true)?;
+                request.query_form("with_timeout", value)?;
             }
             if let Some(value) = &self.with_retry2 {
-                request.query("with_retry", value, runtime::Style::Form, true)?;
+                request.query_form("with_retry", value)?;
             }
             if let Some(value) = &self.stream2 {
-                request.query("stream", value, runtime::Style::Form, true)?;
+                request.query_form("stream", value)?;
             }
             if let Some(value) = &self.events2 {
-                request.query("events", value, runtime::Style::Form, true)?;
+                request.query_form("events", value)?;
             }
             if let Some(value) = &self.byte_stream2 {
-                request.query("byte_stream", value, runtime::Style::Form, true)?;
+                request.query_form("byte_stream", value)?;
             }
             if let Some(value) = &self.self2 {
-                request.query("self", value, runtime::Style::Form, true)?;
+                request.query_form("self", value)?;
             }
             if let Some(value) = &self.clone2 {
-                request.query("clone", value, runtime::Style::Form, true)?;
+                request.query_form("clone", value)?;
             }
             if let Some(value) = &self.fmt2 {
-                request.query("fmt", value, runtime::Style::Form, true)?;
+                request.query_form("fmt", value)?;
             }
             if let Some(value) = &self.body {
-                request.query("body", value, runtime::Style::Form, true)?;
+                request.query_form("body", value)?;
             }
             if let Some(value) = &self.core2 {
-                request.query("core", value, runtime::Style::Form, true)?;
+                request.query_form("core", value)?;
             }
             if let Some(value) = &self.op2 {
-                request.query("op", value, runtime::Style::Form, true)?;
+                request.query_form("op", value)?;
             }
             if let Some(value) = &self.new2 {
-                request.query("new", value, runtime::Style::Form, true)?;
+                request.query_form("new", value)?;
             }
             if let Some(value) = &self.with_header2 {
-                request.query("with_header", value, runtime::Style::Form, true)?;
+                request.query_form("with_header", value)?;
             }
             if let Some(value) = &self.with_query2 {
-                request.query("with_query", value, runtime::Style::Form, true)?;
+                request.query_form("with_query", value)?;
             }
             if let Some(value) = &self.with_body_member2 {
-                request.query("with_body_member", value, runtime::Style::Form, true)?;
+                request.query_form("with_body_member", value)?;
             }
             if let Some(value) = &self.send_events2 {
-                request.query("send_events", value, runtime::Style::Form, true)?;
+                request.query_form("send_events", value)?;
             }
             if let Some(value) = &self.send_bytes2 {
-                request.query("send_bytes", value, runtime::Style::Form, true)?;
+                request.query_form("send_bytes", value)?;
             }
             if let Some(value) = &self.send_streaming2 {
-                request.query("send_streaming", value, runtime::Style::Form, true)?;
+                request.query_form("send_streaming", value)?;
             }
             if let Some(value) = &self.call2 {
-                request.query("call", value, runtime::Style::Form, true)?;
+                request.query_form("call", value)?;
             }
             if let Some(value) = &self.into_parts2 {
-                request.query("into_parts", value, runtime::Style::Form, true)?;
+                request.query_form("into_parts", value)?;
             }
             Ok(())
         }
@@ -4974,6 +4974,15 @@ mod runtime {
                 explode: bool,
             ) -> Result<(), RequestError> {
                 query_param(&mut self.query, name, value, style, explode)
+            }
+            /// A query parameter in the default style (`form`, exploded), spelled
+            /// short in generated code where it is most common.
+            pub(crate) fn query_form<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &str,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                query_param(&mut self.query, name, value, Style::Form, true)
             }
             /// A query parameter whose value is JSON text (`content: application/json`).
             pub(crate) fn query_json<T: serde::Serialize + ?Sized>(

@@ -430,7 +430,7 @@ pub mod client {
         ) -> Result<(), runtime::RequestError> {
             request.path("/accounts");
             if let Some(value) = &self.sort {
-                request.query("sort", value, runtime::Style::Form, true)?;
+                request.query_form("sort", value)?;
             }
             Ok(())
         }
@@ -479,7 +479,7 @@ pub mod client {
             request: &mut runtime::RequestParts,
         ) -> Result<(), runtime::RequestError> {
             request.path("/accounts/");
-            request.path_param("id", &self.id, runtime::PathStyle::Simple, false)?;
+            request.path_simple("id", &self.id)?;
             Ok(())
         }
         #[allow(clippy::match_overlapping_arm)]
@@ -2083,6 +2083,15 @@ mod runtime {
                 push_encoded(&mut self.path, value);
                 Ok(())
             }
+            /// A path parameter of any type in the default style (`simple`, not
+            /// exploded), spelled short in generated code where it is most common.
+            pub(crate) fn path_simple<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &str,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                self.path_param(name, value, PathStyle::Simple, false)
+            }
             /// A path parameter of any type, in its style, percent-encoded: the
             /// delimiters the style adds are written as they are, the values escaped.
             pub(crate) fn path_param<T: serde::Serialize + ?Sized>(
@@ -2287,6 +2296,15 @@ mod runtime {
                 explode: bool,
             ) -> Result<(), RequestError> {
                 query_param(&mut self.query, name, value, style, explode)
+            }
+            /// A query parameter in the default style (`form`, exploded), spelled
+            /// short in generated code where it is most common.
+            pub(crate) fn query_form<T: serde::Serialize + ?Sized>(
+                &mut self,
+                name: &str,
+                value: &T,
+            ) -> Result<(), RequestError> {
+                query_param(&mut self.query, name, value, Style::Form, true)
             }
             /// A query parameter whose value is JSON text (`content: application/json`).
             pub(crate) fn query_json<T: serde::Serialize + ?Sized>(

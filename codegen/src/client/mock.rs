@@ -5,7 +5,7 @@
 
 use super::ClientEmitter;
 use super::operation::case_doc;
-use super::wire::put;
+use super::wire::call as wire_call;
 use crate::docs;
 use crate::features::Gate;
 use crate::names::ident;
@@ -24,8 +24,8 @@ impl ClientEmitter<'_> {
             let name = ident(&p.mock_name);
             let t = self.ty(&p.ty);
             let wire = &p.wire;
-            let put = put(p);
-            let call = if p.location == Location::Path {
+            let call = wire_call(p, quote!(value));
+            let matcher = if p.location == Location::Path {
                 quote!(path_param)
             } else {
                 quote!(param)
@@ -38,12 +38,8 @@ impl ClientEmitter<'_> {
             when.extend(quote! {
                 #doc
                 pub fn #name(self, value: impl Into<#t>) -> Self {
-                    let value: #t = value.into();
-                    self.#call(#wire, |request| {
-                        let value = &value;
-                        #put
-                        Ok(())
-                    })
+                    let value: &#t = &value.into();
+                    self.#matcher(#wire, |request| #call)
                 }
             });
         }

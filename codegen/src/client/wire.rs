@@ -176,45 +176,48 @@ impl ClientEmitter<'_> {
     }
 }
 
-/// The statement that writes parameter `p`, bound to `value`, on `request`: the
-/// client's `write` and the mock's matchers share it.
+/// The statement that writes parameter `p`, bound to `value`, on `request`.
 pub(super) fn put(p: &Param) -> TokenStream {
-    let wire = &p.wire;
-    match p.location {
-        Location::Query => match p.style {
-            Style::Json => quote!(request.query_json(#wire, value)?;),
-            style => {
-                let s = match style {
-                    Style::SpaceDelimited => quote!(runtime::Style::SpaceDelimited),
-                    Style::PipeDelimited => quote!(runtime::Style::PipeDelimited),
-                    Style::DeepObject => quote!(runtime::Style::DeepObject),
-                    _ => quote!(runtime::Style::Form),
-                };
-                let explode = p.explode;
-                quote!(request.query(#wire, value, #s, #explode)?;)
-            }
-        },
-        Location::Header => quote!(request.header(#wire, value)?;),
-        Location::Cookie => quote!(request.cookie(#wire, value)?;),
-        Location::Path => path_param(p, quote!(value)),
-    }
+    let call = call(p, quote!(value));
+    quote!(#call?;)
 }
 
-/// The statement that writes path parameter `p` (its value is `value`): checked,
-/// in its style, percent-encoded.
-fn path_param(p: &Param, value: TokenStream) -> TokenStream {
+/// The call that writes parameter `p` (its value is `value`, a reference) on
+/// `request`: the client's `write` and the mock's matchers share it. Path
+/// parameters are checked, in their style, and percent-encoded; the default
+/// styles have short calls of their own, being the most common.
+pub(super) fn call(p: &Param, value: TokenStream) -> TokenStream {
     let wire = &p.wire;
-    match p.style {
+    match (p.location, p.style) {
+        (Location::Query, Style::Json) => quote!(request.query_json(#wire, #value)),
+        (Location::Query, Style::Form) if p.explode => quote!(request.query_form(#wire, #value)),
+        (Location::Query, style) => {
+            let s = match style {
+                Style::SpaceDelimited => quote!(runtime::Style::SpaceDelimited),
+                Style::PipeDelimited => quote!(runtime::Style::PipeDelimited),
+                Style::DeepObject => quote!(runtime::Style::DeepObject),
+                _ => quote!(runtime::Style::Form),
+            };
+            let explode = p.explode;
+            quote!(request.query(#wire, #value, #s, #explode))
+        }
+        (Location::Header, _) => quote!(request.header(#wire, #value)),
+        (Location::Cookie, _) => quote!(request.cookie(#wire, #value)),
         // Strings, the common case, skip the detour through `serde_json`.
-        Style::Simple if p.ty == Ty::String => quote!(request.path_segment(#wire, #value)?;),
-        style => {
+        (Location::Path, Style::Simple) if p.ty == Ty::String => {
+            quote!(request.path_segment(#wire, #value))
+        }
+        (Location::Path, Style::Simple) if !p.explode => {
+            quote!(request.path_simple(#wire, #value))
+        }
+        (Location::Path, style) => {
             let style = match style {
                 Style::Label => quote!(runtime::PathStyle::Label),
                 Style::Matrix => quote!(runtime::PathStyle::Matrix),
                 _ => quote!(runtime::PathStyle::Simple),
             };
             let explode = p.explode;
-            quote!(request.path_param(#wire, #value, #style, #explode)?;)
+            quote!(request.path_param(#wire, #value, #style, #explode))
         }
     }
 }
@@ -235,7 +238,8 @@ fn path(op: &Operation) -> TokenStream {
                     continue;
                 };
                 let n = ident(&p.name);
-                out.extend(path_param(p, quote!(&self.#n)));
+                let call = call(p, quote!(&self.#n));
+                out.extend(quote!(#call?;));
             }
         }
     }

@@ -177,15 +177,8 @@ impl runtime::MockServer {
 impl runtime::When<SearchDataCenterFacilities> {
     /// Matches requests whose query parameter `filter` is `value`, as the client sends it.
     pub fn filter(self, value: impl Into<types::DataCenterFacilityFilter>) -> Self {
-        let value: types::DataCenterFacilityFilter = value.into();
-        self.param(
-            "filter",
-            |request| {
-                let value = &value;
-                request.query_json("filter", value)?;
-                Ok(())
-            },
-        )
+        let value: &types::DataCenterFacilityFilter = &value.into();
+        self.param("filter", |request| request.query_json("filter", value))
     }
 }
 

@@ -147,14 +147,10 @@ impl runtime::When<CreateLayer2Connection> {
     /// Matches requests whose path parameter `companyUsername` is `value`, as the client
     /// sends it.
     pub fn company_username(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
+        let value: &String = &value.into();
         self.path_param(
             "companyUsername",
-            |request| {
-                let value = &value;
-                request.path_segment("companyUsername", value)?;
-                Ok(())
-            },
+            |request| request.path_segment("companyUsername", value),
         )
     }
     /// Matches requests whose JSON body equals `body`.

@@ -174,15 +174,8 @@ impl runtime::MockServer {
 impl runtime::When<ListCompanyMetros> {
     /// Matches requests whose path parameter `username` is `value`, as the client sends it.
     pub fn username(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.path_param(
-            "username",
-            |request| {
-                let value = &value;
-                request.path_segment("username", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.path_param("username", |request| request.path_segment("username", value))
     }
 }
 
@@ -269,15 +262,8 @@ impl runtime::MockServer {
 impl runtime::When<GetMetro> {
     /// Matches requests whose path parameter `metroId` is `value`, as the client sends it.
     pub fn metro_id(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.path_param(
-            "metroId",
-            |request| {
-                let value = &value;
-                request.path_segment("metroId", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.path_param("metroId", |request| request.path_segment("metroId", value))
     }
 }
 

@@ -289,14 +289,10 @@ impl runtime::When<ListPortOrders> {
     /// Matches requests whose path parameter `companyName` is `value`, as the client sends
     /// it.
     pub fn company_name(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
+        let value: &String = &value.into();
         self.path_param(
             "companyName",
-            |request| {
-                let value = &value;
-                request.path_segment("companyName", value)?;
-                Ok(())
-            },
+            |request| request.path_segment("companyName", value),
         )
     }
 }
@@ -397,14 +393,10 @@ impl runtime::When<CreatePortOrder> {
     /// Matches requests whose path parameter `companyName` is `value`, as the client sends
     /// it.
     pub fn company_name(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
+        let value: &String = &value.into();
         self.path_param(
             "companyName",
-            |request| {
-                let value = &value;
-                request.path_segment("companyName", value)?;
-                Ok(())
-            },
+            |request| request.path_segment("companyName", value),
         )
     }
     /// Matches requests whose JSON body equals `body`.
@@ -498,27 +490,16 @@ impl runtime::When<GetPortOrder> {
     /// Matches requests whose path parameter `companyName` is `value`, as the client sends
     /// it.
     pub fn company_name(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
+        let value: &String = &value.into();
         self.path_param(
             "companyName",
-            |request| {
-                let value = &value;
-                request.path_segment("companyName", value)?;
-                Ok(())
-            },
+            |request| request.path_segment("companyName", value),
         )
     }
     /// Matches requests whose path parameter `orderId` is `value`, as the client sends it.
     pub fn order_id(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.path_param(
-            "orderId",
-            |request| {
-                let value = &value;
-                request.path_segment("orderId", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.path_param("orderId", |request| request.path_segment("orderId", value))
     }
 }
 
@@ -609,27 +590,16 @@ impl runtime::When<RequestPortOrderLoa> {
     /// Matches requests whose path parameter `companyName` is `value`, as the client sends
     /// it.
     pub fn company_name(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
+        let value: &String = &value.into();
         self.path_param(
             "companyName",
-            |request| {
-                let value = &value;
-                request.path_segment("companyName", value)?;
-                Ok(())
-            },
+            |request| request.path_segment("companyName", value),
         )
     }
     /// Matches requests whose path parameter `orderId` is `value`, as the client sends it.
     pub fn order_id(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.path_param(
-            "orderId",
-            |request| {
-                let value = &value;
-                request.path_segment("orderId", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.path_param("orderId", |request| request.path_segment("orderId", value))
     }
 }
 

@@ -152,7 +152,7 @@ impl runtime::Operation for ListPorts {
         request.path_segment("companyName", &self.company_name)?;
         request.path("/ports");
         if let Some(value) = &self.deleted {
-            request.query("deleted", value, runtime::Style::Form, true)?;
+            request.query_form("deleted", value)?;
         }
         Ok(())
     }
@@ -200,27 +200,16 @@ impl runtime::When<ListPorts> {
     /// Matches requests whose path parameter `companyName` is `value`, as the client sends
     /// it.
     pub fn company_name(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
+        let value: &String = &value.into();
         self.path_param(
             "companyName",
-            |request| {
-                let value = &value;
-                request.path_segment("companyName", value)?;
-                Ok(())
-            },
+            |request| request.path_segment("companyName", value),
         )
     }
     /// Matches requests whose query parameter `deleted` is `value`, as the client sends it.
     pub fn deleted(self, value: impl Into<types::Deleted>) -> Self {
-        let value: types::Deleted = value.into();
-        self.param(
-            "deleted",
-            |request| {
-                let value = &value;
-                request.query("deleted", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &types::Deleted = &value.into();
+        self.param("deleted", |request| request.query_form("deleted", value))
     }
 }
 
@@ -305,27 +294,16 @@ impl runtime::When<GetPort> {
     /// Matches requests whose path parameter `companyName` is `value`, as the client sends
     /// it.
     pub fn company_name(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
+        let value: &String = &value.into();
         self.path_param(
             "companyName",
-            |request| {
-                let value = &value;
-                request.path_segment("companyName", value)?;
-                Ok(())
-            },
+            |request| request.path_segment("companyName", value),
         )
     }
     /// Matches requests whose path parameter `portId` is `value`, as the client sends it.
     pub fn port_id(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.path_param(
-            "portId",
-            |request| {
-                let value = &value;
-                request.path_segment("portId", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.path_param("portId", |request| request.path_segment("portId", value))
     }
 }
 

@@ -36,6 +36,16 @@ impl RequestParts {
         Ok(())
     }
 
+    /// A path parameter of any type in the default style (`simple`, not
+    /// exploded), spelled short in generated code where it is most common.
+    pub(crate) fn path_simple<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), RequestError> {
+        self.path_param(name, value, PathStyle::Simple, false)
+    }
+
     /// A path parameter of any type, in its style, percent-encoded: the
     /// delimiters the style adds are written as they are, the values escaped.
     pub(crate) fn path_param<T: serde::Serialize + ?Sized>(

@@ -28,6 +28,16 @@ impl RequestParts {
         query_param(&mut self.query, name, value, style, explode)
     }
 
+    /// A query parameter in the default style (`form`, exploded), spelled
+    /// short in generated code where it is most common.
+    pub(crate) fn query_form<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), RequestError> {
+        query_param(&mut self.query, name, value, Style::Form, true)
+    }
+
     /// A query parameter whose value is JSON text (`content: application/json`).
     pub(crate) fn query_json<T: serde::Serialize + ?Sized>(
         &mut self,

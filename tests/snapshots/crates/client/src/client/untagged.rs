@@ -331,11 +331,11 @@ impl runtime::Operation for GetPart {
         request: &mut runtime::RequestParts,
     ) -> Result<(), runtime::RequestError> {
         request.path("/items/");
-        request.path_param("itemId", &self.item_id, runtime::PathStyle::Simple, false)?;
+        request.path_simple("itemId", &self.item_id)?;
         request.path("/parts/");
         request.path_segment("part", &self.part)?;
         if let Some(value) = &self.tags {
-            request.query("tags", value, runtime::Style::Form, true)?;
+            request.query_form("tags", value)?;
         }
         if let Some(value) = &self.ids {
             request.query("ids", value, runtime::Style::Form, false)?;
@@ -354,7 +354,7 @@ impl runtime::Operation for GetPart {
             request.cookie("session", value)?;
         }
         if let Some(value) = &self.client {
-            request.query("client", value, runtime::Style::Form, true)?;
+            request.query_form("client", value)?;
         }
         Ok(())
     }
@@ -403,62 +403,33 @@ impl runtime::MockServer {
 impl runtime::When<GetPart> {
     /// Matches requests whose path parameter `itemId` is `value`, as the client sends it.
     pub fn item_id(self, value: impl Into<i64>) -> Self {
-        let value: i64 = value.into();
-        self.path_param(
-            "itemId",
-            |request| {
-                let value = &value;
-                request.path_param("itemId", value, runtime::PathStyle::Simple, false)?;
-                Ok(())
-            },
-        )
+        let value: &i64 = &value.into();
+        self.path_param("itemId", |request| request.path_simple("itemId", value))
     }
     /// Matches requests whose path parameter `part` is `value`, as the client sends it.
     pub fn part(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.path_param(
-            "part",
-            |request| {
-                let value = &value;
-                request.path_segment("part", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.path_param("part", |request| request.path_segment("part", value))
     }
     /// Matches requests whose query parameter `tags` is `value`, as the client sends it.
     pub fn tags(self, value: impl Into<Vec<String>>) -> Self {
-        let value: Vec<String> = value.into();
-        self.param(
-            "tags",
-            |request| {
-                let value = &value;
-                request.query("tags", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &Vec<String> = &value.into();
+        self.param("tags", |request| request.query_form("tags", value))
     }
     /// Matches requests whose query parameter `ids` is `value`, as the client sends it.
     pub fn ids(self, value: impl Into<Vec<i64>>) -> Self {
-        let value: Vec<i64> = value.into();
+        let value: &Vec<i64> = &value.into();
         self.param(
             "ids",
-            |request| {
-                let value = &value;
-                request.query("ids", value, runtime::Style::Form, false)?;
-                Ok(())
-            },
+            |request| request.query("ids", value, runtime::Style::Form, false),
         )
     }
     /// Matches requests whose query parameter `filter` is `value`, as the client sends it.
     pub fn filter(self, value: impl Into<types::GetPartFilter>) -> Self {
-        let value: types::GetPartFilter = value.into();
+        let value: &types::GetPartFilter = &value.into();
         self.param(
             "filter",
-            |request| {
-                let value = &value;
-                request.query("filter", value, runtime::Style::DeepObject, true)?;
-                Ok(())
-            },
+            |request| request.query("filter", value, runtime::Style::DeepObject, true),
         )
     }
     /// Matches requests whose query parameter `where` is `value`, as the client sends it.
@@ -466,52 +437,24 @@ impl runtime::When<GetPart> {
         self,
         value: impl Into<serde_json::Map<String, serde_json::Value>>,
     ) -> Self {
-        let value: serde_json::Map<String, serde_json::Value> = value.into();
-        self.param(
-            "where",
-            |request| {
-                let value = &value;
-                request.query_json("where", value)?;
-                Ok(())
-            },
-        )
+        let value: &serde_json::Map<String, serde_json::Value> = &value.into();
+        self.param("where", |request| request.query_json("where", value))
     }
     /// Matches requests whose header parameter `X-Request-Id` is `value`, as the client
     /// sends it.
     pub fn x_request_id(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "X-Request-Id",
-            |request| {
-                let value = &value;
-                request.header("X-Request-Id", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("X-Request-Id", |request| request.header("X-Request-Id", value))
     }
     /// Matches requests whose cookie parameter `session` is `value`, as the client sends it.
     pub fn session(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "session",
-            |request| {
-                let value = &value;
-                request.cookie("session", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("session", |request| request.cookie("session", value))
     }
     /// Matches requests whose query parameter `client` is `value`, as the client sends it.
     pub fn client(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "client",
-            |request| {
-                let value = &value;
-                request.query("client", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("client", |request| request.query_form("client", value))
     }
 }
 
@@ -1008,15 +951,8 @@ impl runtime::MockServer {
 impl runtime::When<GetScimUser> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.path_param(
-            "id",
-            |request| {
-                let value = &value;
-                request.path_segment("id", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.path_param("id", |request| request.path_segment("id", value))
     }
 }
 

@@ -108,15 +108,8 @@ impl runtime::MockServer {
 impl runtime::When<GetTree> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.path_param(
-            "id",
-            |request| {
-                let value = &value;
-                request.path_segment("id", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.path_param("id", |request| request.path_segment("id", value))
     }
 }
 

@@ -105,7 +105,7 @@ impl runtime::Operation for ListPets {
     ) -> Result<(), runtime::RequestError> {
         request.path("/pets");
         if let Some(value) = &self.kind {
-            request.query("kind", value, runtime::Style::Form, true)?;
+            request.query_form("kind", value)?;
         }
         Ok(())
     }
@@ -147,15 +147,8 @@ impl runtime::MockServer {
 impl runtime::When<ListPets> {
     /// Matches requests whose query parameter `kind` is `value`, as the client sends it.
     pub fn kind(self, value: impl Into<types::ListPetsKind>) -> Self {
-        let value: types::ListPetsKind = value.into();
-        self.param(
-            "kind",
-            |request| {
-                let value = &value;
-                request.query("kind", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &types::ListPetsKind = &value.into();
+        self.param("kind", |request| request.query_form("kind", value))
     }
 }
 
@@ -229,15 +222,8 @@ impl runtime::MockServer {
 impl runtime::When<FetchPet> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.path_param(
-            "id",
-            |request| {
-                let value = &value;
-                request.path_segment("id", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.path_param("id", |request| request.path_segment("id", value))
     }
 }
 

@@ -342,39 +342,18 @@ impl runtime::MockServer {
 impl runtime::When<GetPort> {
     /// Matches requests whose path parameter `company` is `value`, as the client sends it.
     pub fn company(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.path_param(
-            "company",
-            |request| {
-                let value = &value;
-                request.path_segment("company", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.path_param("company", |request| request.path_segment("company", value))
     }
     /// Matches requests whose path parameter `portId` is `value`, as the client sends it.
     pub fn port_id(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.path_param(
-            "portId",
-            |request| {
-                let value = &value;
-                request.path_segment("portId", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.path_param("portId", |request| request.path_segment("portId", value))
     }
     /// Matches requests whose header parameter `X-Trace` is `value`, as the client sends it.
     pub fn x_trace(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "X-Trace",
-            |request| {
-                let value = &value;
-                request.header("X-Trace", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("X-Trace", |request| request.header("X-Trace", value))
     }
 }
 
@@ -411,7 +390,7 @@ impl runtime::Operation for GetNumber {
         request: &mut runtime::RequestParts,
     ) -> Result<(), runtime::RequestError> {
         request.path("/numbers/");
-        request.path_param("n", &self.n, runtime::PathStyle::Simple, false)?;
+        request.path_simple("n", &self.n)?;
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
@@ -448,15 +427,8 @@ impl runtime::MockServer {
 impl runtime::When<GetNumber> {
     /// Matches requests whose path parameter `n` is `value`, as the client sends it.
     pub fn n(self, value: impl Into<i64>) -> Self {
-        let value: i64 = value.into();
-        self.path_param(
-            "n",
-            |request| {
-                let value = &value;
-                request.path_param("n", value, runtime::PathStyle::Simple, false)?;
-                Ok(())
-            },
-        )
+        let value: &i64 = &value.into();
+        self.path_param("n", |request| request.path_simple("n", value))
     }
 }
 
@@ -530,14 +502,10 @@ impl runtime::MockServer {
 impl runtime::When<GetLabel> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
+        let value: &String = &value.into();
         self.path_param(
             "id",
-            |request| {
-                let value = &value;
-                request.path_param("id", value, runtime::PathStyle::Label, false)?;
-                Ok(())
-            },
+            |request| request.path_param("id", value, runtime::PathStyle::Label, false),
         )
     }
 }
@@ -612,14 +580,10 @@ impl runtime::MockServer {
 impl runtime::When<GetMatrix> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
+        let value: &String = &value.into();
         self.path_param(
             "id",
-            |request| {
-                let value = &value;
-                request.path_param("id", value, runtime::PathStyle::Matrix, false)?;
-                Ok(())
-            },
+            |request| request.path_param("id", value, runtime::PathStyle::Matrix, false),
         )
     }
 }
@@ -657,7 +621,7 @@ impl runtime::Operation for GetList {
         request: &mut runtime::RequestParts,
     ) -> Result<(), runtime::RequestError> {
         request.path("/lists/");
-        request.path_param("ids", &self.ids, runtime::PathStyle::Simple, false)?;
+        request.path_simple("ids", &self.ids)?;
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
@@ -694,15 +658,8 @@ impl runtime::MockServer {
 impl runtime::When<GetList> {
     /// Matches requests whose path parameter `ids` is `value`, as the client sends it.
     pub fn ids(self, value: impl Into<Vec<String>>) -> Self {
-        let value: Vec<String> = value.into();
-        self.path_param(
-            "ids",
-            |request| {
-                let value = &value;
-                request.path_param("ids", value, runtime::PathStyle::Simple, false)?;
-                Ok(())
-            },
-        )
+        let value: &Vec<String> = &value.into();
+        self.path_param("ids", |request| request.path_simple("ids", value))
     }
 }
 
@@ -781,14 +738,10 @@ impl runtime::MockServer {
 impl runtime::When<GetLabelsExploded> {
     /// Matches requests whose path parameter `ids` is `value`, as the client sends it.
     pub fn ids(self, value: impl Into<Vec<String>>) -> Self {
-        let value: Vec<String> = value.into();
+        let value: &Vec<String> = &value.into();
         self.path_param(
             "ids",
-            |request| {
-                let value = &value;
-                request.path_param("ids", value, runtime::PathStyle::Label, true)?;
-                Ok(())
-            },
+            |request| request.path_param("ids", value, runtime::PathStyle::Label, true),
         )
     }
 }
@@ -868,14 +821,10 @@ impl runtime::MockServer {
 impl runtime::When<GetMatrixExploded> {
     /// Matches requests whose path parameter `ids` is `value`, as the client sends it.
     pub fn ids(self, value: impl Into<Vec<String>>) -> Self {
-        let value: Vec<String> = value.into();
+        let value: &Vec<String> = &value.into();
         self.path_param(
             "ids",
-            |request| {
-                let value = &value;
-                request.path_param("ids", value, runtime::PathStyle::Matrix, true)?;
-                Ok(())
-            },
+            |request| request.path_param("ids", value, runtime::PathStyle::Matrix, true),
         )
     }
 }

@@ -664,73 +664,73 @@ impl runtime::Operation for Authorize {
     ) -> Result<(), runtime::RequestError> {
         request.path("/a");
         if let Some(value) = &self.client {
-            request.query("client", value, runtime::Style::Form, true)?;
+            request.query_form("client", value)?;
         }
         if let Some(value) = &self.options2 {
-            request.query("options", value, runtime::Style::Form, true)?;
+            request.query_form("options", value)?;
         }
         if let Some(value) = &self.send2 {
-            request.query("send", value, runtime::Style::Form, true)?;
+            request.query_form("send", value)?;
         }
         if let Some(value) = &self.with_timeout2 {
-            request.query("with_timeout", value, runtime::Style::Form, true)?;
+            request.query_form("with_timeout", value)?;
         }
         if let Some(value) = &self.with_retry2 {
-            request.query("with_retry", value, runtime::Style::Form, true)?;
+            request.query_form("with_retry", value)?;
         }
         if let Some(value) = &self.stream2 {
-            request.query("stream", value, runtime::Style::Form, true)?;
+            request.query_form("stream", value)?;
         }
         if let Some(value) = &self.events2 {
-            request.query("events", value, runtime::Style::Form, true)?;
+            request.query_form("events", value)?;
         }
         if let Some(value) = &self.byte_stream2 {
-            request.query("byte_stream", value, runtime::Style::Form, true)?;
+            request.query_form("byte_stream", value)?;
         }
         if let Some(value) = &self.self2 {
-            request.query("self", value, runtime::Style::Form, true)?;
+            request.query_form("self", value)?;
         }
         if let Some(value) = &self.clone2 {
-            request.query("clone", value, runtime::Style::Form, true)?;
+            request.query_form("clone", value)?;
         }
         if let Some(value) = &self.fmt2 {
-            request.query("fmt", value, runtime::Style::Form, true)?;
+            request.query_form("fmt", value)?;
         }
         if let Some(value) = &self.body {
-            request.query("body", value, runtime::Style::Form, true)?;
+            request.query_form("body", value)?;
         }
         if let Some(value) = &self.core2 {
-            request.query("core", value, runtime::Style::Form, true)?;
+            request.query_form("core", value)?;
         }
         if let Some(value) = &self.op2 {
-            request.query("op", value, runtime::Style::Form, true)?;
+            request.query_form("op", value)?;
         }
         if let Some(value) = &self.new2 {
-            request.query("new", value, runtime::Style::Form, true)?;
+            request.query_form("new", value)?;
         }
         if let Some(value) = &self.with_header2 {
-            request.query("with_header", value, runtime::Style::Form, true)?;
+            request.query_form("with_header", value)?;
         }
         if let Some(value) = &self.with_query2 {
-            request.query("with_query", value, runtime::Style::Form, true)?;
+            request.query_form("with_query", value)?;
         }
         if let Some(value) = &self.with_body_member2 {
-            request.query("with_body_member", value, runtime::Style::Form, true)?;
+            request.query_form("with_body_member", value)?;
         }
         if let Some(value) = &self.send_events2 {
-            request.query("send_events", value, runtime::Style::Form, true)?;
+            request.query_form("send_events", value)?;
         }
         if let Some(value) = &self.send_bytes2 {
-            request.query("send_bytes", value, runtime::Style::Form, true)?;
+            request.query_form("send_bytes", value)?;
         }
         if let Some(value) = &self.send_streaming2 {
-            request.query("send_streaming", value, runtime::Style::Form, true)?;
+            request.query_form("send_streaming", value)?;
         }
         if let Some(value) = &self.call2 {
-            request.query("call", value, runtime::Style::Form, true)?;
+            request.query_form("call", value)?;
         }
         if let Some(value) = &self.into_parts2 {
-            request.query("into_parts", value, runtime::Style::Form, true)?;
+            request.query_form("into_parts", value)?;
         }
         Ok(())
     }
@@ -774,289 +774,134 @@ impl runtime::MockServer {
 impl runtime::When<Authorize> {
     /// Matches requests whose query parameter `client` is `value`, as the client sends it.
     pub fn client(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "client",
-            |request| {
-                let value = &value;
-                request.query("client", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("client", |request| request.query_form("client", value))
     }
     /// Matches requests whose query parameter `options` is `value`, as the client sends it.
     pub fn options2(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "options",
-            |request| {
-                let value = &value;
-                request.query("options", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("options", |request| request.query_form("options", value))
     }
     /// Matches requests whose query parameter `send` is `value`, as the client sends it.
     pub fn send2(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "send",
-            |request| {
-                let value = &value;
-                request.query("send", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("send", |request| request.query_form("send", value))
     }
     /// Matches requests whose query parameter `with_timeout` is `value`, as the client sends
     /// it.
     pub fn with_timeout2(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "with_timeout",
-            |request| {
-                let value = &value;
-                request.query("with_timeout", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("with_timeout", |request| request.query_form("with_timeout", value))
     }
     /// Matches requests whose query parameter `with_retry` is `value`, as the client sends
     /// it.
     pub fn with_retry2(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "with_retry",
-            |request| {
-                let value = &value;
-                request.query("with_retry", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("with_retry", |request| request.query_form("with_retry", value))
     }
     /// Matches requests whose query parameter `stream` is `value`, as the client sends it.
     pub fn stream2(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "stream",
-            |request| {
-                let value = &value;
-                request.query("stream", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("stream", |request| request.query_form("stream", value))
     }
     /// Matches requests whose query parameter `events` is `value`, as the client sends it.
     pub fn events2(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "events",
-            |request| {
-                let value = &value;
-                request.query("events", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("events", |request| request.query_form("events", value))
     }
     /// Matches requests whose query parameter `byte_stream` is `value`, as the client sends
     /// it.
     pub fn byte_stream2(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "byte_stream",
-            |request| {
-                let value = &value;
-                request.query("byte_stream", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("byte_stream", |request| request.query_form("byte_stream", value))
     }
     /// Matches requests whose query parameter `self` is `value`, as the client sends it.
     pub fn self2(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "self",
-            |request| {
-                let value = &value;
-                request.query("self", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("self", |request| request.query_form("self", value))
     }
     /// Matches requests whose query parameter `clone` is `value`, as the client sends it.
     pub fn clone2(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "clone",
-            |request| {
-                let value = &value;
-                request.query("clone", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("clone", |request| request.query_form("clone", value))
     }
     /// Matches requests whose query parameter `fmt` is `value`, as the client sends it.
     pub fn fmt2(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "fmt",
-            |request| {
-                let value = &value;
-                request.query("fmt", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("fmt", |request| request.query_form("fmt", value))
     }
     /// Matches requests whose query parameter `body` is `value`, as the client sends it.
     pub fn body_param(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "body",
-            |request| {
-                let value = &value;
-                request.query("body", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("body", |request| request.query_form("body", value))
     }
     /// Matches requests whose query parameter `core` is `value`, as the client sends it.
     pub fn core2(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "core",
-            |request| {
-                let value = &value;
-                request.query("core", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("core", |request| request.query_form("core", value))
     }
     /// Matches requests whose query parameter `op` is `value`, as the client sends it.
     pub fn op2(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "op",
-            |request| {
-                let value = &value;
-                request.query("op", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("op", |request| request.query_form("op", value))
     }
     /// Matches requests whose query parameter `new` is `value`, as the client sends it.
     pub fn new2(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "new",
-            |request| {
-                let value = &value;
-                request.query("new", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("new", |request| request.query_form("new", value))
     }
     /// Matches requests whose query parameter `with_header` is `value`, as the client sends
     /// it.
     pub fn with_header2(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "with_header",
-            |request| {
-                let value = &value;
-                request.query("with_header", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("with_header", |request| request.query_form("with_header", value))
     }
     /// Matches requests whose query parameter `with_query` is `value`, as the client sends
     /// it.
     pub fn with_query2(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "with_query",
-            |request| {
-                let value = &value;
-                request.query("with_query", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("with_query", |request| request.query_form("with_query", value))
     }
     /// Matches requests whose query parameter `with_body_member` is `value`, as the client
     /// sends it.
     pub fn with_body_member2(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
+        let value: &String = &value.into();
         self.param(
             "with_body_member",
-            |request| {
-                let value = &value;
-                request.query("with_body_member", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
+            |request| request.query_form("with_body_member", value),
         )
     }
     /// Matches requests whose query parameter `send_events` is `value`, as the client sends
     /// it.
     pub fn send_events2(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "send_events",
-            |request| {
-                let value = &value;
-                request.query("send_events", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("send_events", |request| request.query_form("send_events", value))
     }
     /// Matches requests whose query parameter `send_bytes` is `value`, as the client sends
     /// it.
     pub fn send_bytes2(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "send_bytes",
-            |request| {
-                let value = &value;
-                request.query("send_bytes", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("send_bytes", |request| request.query_form("send_bytes", value))
     }
     /// Matches requests whose query parameter `send_streaming` is `value`, as the client
     /// sends it.
     pub fn send_streaming2(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
+        let value: &String = &value.into();
         self.param(
             "send_streaming",
-            |request| {
-                let value = &value;
-                request.query("send_streaming", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
+            |request| request.query_form("send_streaming", value),
         )
     }
     /// Matches requests whose query parameter `call` is `value`, as the client sends it.
     pub fn call2(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "call",
-            |request| {
-                let value = &value;
-                request.query("call", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("call", |request| request.query_form("call", value))
     }
     /// Matches requests whose query parameter `into_parts` is `value`, as the client sends
     /// it.
     pub fn into_parts2(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "into_parts",
-            |request| {
-                let value = &value;
-                request.query("into_parts", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("into_parts", |request| request.query_form("into_parts", value))
     }
 }
 

@@ -172,7 +172,7 @@ impl runtime::Operation for ListAccounts {
     ) -> Result<(), runtime::RequestError> {
         request.path("/accounts");
         if let Some(value) = &self.sort {
-            request.query("sort", value, runtime::Style::Form, true)?;
+            request.query_form("sort", value)?;
         }
         Ok(())
     }
@@ -218,15 +218,8 @@ impl runtime::MockServer {
 impl runtime::When<ListAccounts> {
     /// Matches requests whose query parameter `sort` is `value`, as the client sends it.
     pub fn sort(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.param(
-            "sort",
-            |request| {
-                let value = &value;
-                request.query("sort", value, runtime::Style::Form, true)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.param("sort", |request| request.query_form("sort", value))
     }
 }
 
@@ -267,7 +260,7 @@ impl runtime::Operation for GetAccount {
         request: &mut runtime::RequestParts,
     ) -> Result<(), runtime::RequestError> {
         request.path("/accounts/");
-        request.path_param("id", &self.id, runtime::PathStyle::Simple, false)?;
+        request.path_simple("id", &self.id)?;
         Ok(())
     }
     #[allow(clippy::match_overlapping_arm)]
@@ -305,15 +298,8 @@ impl runtime::MockServer {
 impl runtime::When<GetAccount> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<i64>) -> Self {
-        let value: i64 = value.into();
-        self.path_param(
-            "id",
-            |request| {
-                let value = &value;
-                request.path_param("id", value, runtime::PathStyle::Simple, false)?;
-                Ok(())
-            },
-        )
+        let value: &i64 = &value.into();
+        self.path_param("id", |request| request.path_simple("id", value))
     }
 }
 
@@ -397,15 +383,8 @@ impl runtime::MockServer {
 impl runtime::When<GetAccount2> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.path_param(
-            "id",
-            |request| {
-                let value = &value;
-                request.path_segment("id", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.path_param("id", |request| request.path_segment("id", value))
     }
 }
 

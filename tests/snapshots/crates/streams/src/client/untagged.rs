@@ -411,15 +411,8 @@ impl runtime::MockServer {
 impl runtime::When<WatchTopic> {
     /// Matches requests whose path parameter `topic` is `value`, as the client sends it.
     pub fn topic(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.path_param(
-            "topic",
-            |request| {
-                let value = &value;
-                request.path_segment("topic", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.path_param("topic", |request| request.path_segment("topic", value))
     }
 }
 
@@ -594,15 +587,8 @@ impl runtime::MockServer {
 impl runtime::When<Download> {
     /// Matches requests whose path parameter `name` is `value`, as the client sends it.
     pub fn name(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.path_param(
-            "name",
-            |request| {
-                let value = &value;
-                request.path_segment("name", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.path_param("name", |request| request.path_segment("name", value))
     }
 }
 
@@ -685,15 +671,8 @@ impl runtime::MockServer {
 impl runtime::When<Upload> {
     /// Matches requests whose path parameter `name` is `value`, as the client sends it.
     pub fn name(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.path_param(
-            "name",
-            |request| {
-                let value = &value;
-                request.path_segment("name", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.path_param("name", |request| request.path_segment("name", value))
     }
 }
 

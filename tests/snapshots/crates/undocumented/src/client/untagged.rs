@@ -271,15 +271,8 @@ impl runtime::MockServer {
 impl runtime::When<GetPet> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.path_param(
-            "id",
-            |request| {
-                let value = &value;
-                request.path_segment("id", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.path_param("id", |request| request.path_segment("id", value))
     }
 }
 
@@ -370,15 +363,8 @@ impl runtime::MockServer {
 impl runtime::When<PutPet> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.path_param(
-            "id",
-            |request| {
-                let value = &value;
-                request.path_segment("id", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.path_param("id", |request| request.path_segment("id", value))
     }
     /// Matches requests whose JSON body equals `body`.
     pub fn body(self, body: &types::Pet) -> Self {
@@ -461,15 +447,8 @@ impl runtime::MockServer {
 impl runtime::When<DeletePet> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.path_param(
-            "id",
-            |request| {
-                let value = &value;
-                request.path_segment("id", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.path_param("id", |request| request.path_segment("id", value))
     }
 }
 
@@ -637,15 +616,8 @@ impl runtime::MockServer {
 impl runtime::When<GetNote> {
     /// Matches requests whose path parameter `id` is `value`, as the client sends it.
     pub fn id(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.path_param(
-            "id",
-            |request| {
-                let value = &value;
-                request.path_segment("id", value)?;
-                Ok(())
-            },
-        )
+        let value: &String = &value.into();
+        self.path_param("id", |request| request.path_segment("id", value))
     }
 }
 
