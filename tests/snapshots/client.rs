@@ -61,13 +61,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Part {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Part);
     impl Part {
         /// A value with the required members, in this order: `name`. The others are unset.
         pub fn new(name: impl Into<String>) -> Self {
@@ -124,13 +118,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Problem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Problem);
     /// The `GetPartFilter` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -177,13 +165,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for GetPartFilter {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(GetPartFilter);
     /// The `PostItemsResponse` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -225,13 +207,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for PostItemsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(PostItemsResponse);
     /// The `SubmitFormBody` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -278,13 +254,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for SubmitFormBody {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(SubmitFormBody);
     /// The `UploadBody` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -331,13 +301,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for UploadBody {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(UploadBody);
     /// The `GetScimUserResponse` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -379,13 +343,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for GetScimUserResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(GetScimUserResponse);
 }
 
 pub mod client {
@@ -1774,6 +1732,20 @@ mod runtime {
             }
             deserializer.deserialize_map(Visitor(std::marker::PhantomData))
         }
+        /// `Deserialize` of a generated struct, through its [`Object`] impl: one line
+        /// per model in generated code instead of an impl block to parse and print.
+        /// The path to the runtime is the one generated types modules use, resolved
+        /// where the macro is called.
+        #[allow(unused_macros)]
+        macro_rules! impl_deserialize {
+            ($t:ty) => {
+                impl <'de > serde::Deserialize <'de > for $t { fn deserialize < D :
+                serde::Deserializer <'de >> (deserializer : D) -> Result < Self, D::Error
+                > { super::runtime::deserialize_object(deserializer) } }
+            };
+        }
+        #[allow(unused_imports)]
+        pub(crate) use impl_deserialize;
         /// Written once, not per model.
         fn expecting_object(
             f: &mut std::fmt::Formatter<'_>,

@@ -61,13 +61,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Base {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Base);
     impl Base {
         /// A value with the required members, in this order: `id`. The others are unset.
         pub fn new(id: impl Into<String>) -> Self {
@@ -119,13 +113,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Named {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Named);
     impl Named {
         /// A value with the required members, in this order: `name`. The others are unset.
         pub fn new(name: impl Into<String>) -> Self {
@@ -217,13 +205,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Dog {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Dog);
     impl Dog {
         /// A value with the required members, in this order: `id`, `name`, `petType`. The others
         /// are unset.
@@ -309,13 +291,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Cat {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Cat);
     impl Cat {
         /// A value with the required members, in this order: `id`, `petType`. The others are
         /// unset.
@@ -575,13 +551,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thread {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thread);
     impl Thread {
         /// A value with the required members, in this order: `id`. The others are unset.
         pub fn new(id: impl Into<String>) -> Self {
@@ -643,13 +613,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Run {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Run);
     impl Run {
         /// A value with the required members, in this order: `id`. The others are unset.
         pub fn new(id: impl Into<String>) -> Self {
@@ -798,13 +762,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for NullableRef {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(NullableRef);
     /// allOf with a part that is not a plain object.
     #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
@@ -875,13 +833,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for ShapeCircle {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(ShapeCircle);
     impl ShapeCircle {
         /// A value with the required members, in this order: `radius`. The others are unset.
         pub fn new(radius: impl Into<f64>) -> Self {
@@ -932,13 +884,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for ShapeSquare {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(ShapeSquare);
     impl ShapeSquare {
         /// A value with the required members, in this order: `side`. The others are unset.
         pub fn new(side: impl Into<f64>) -> Self {
@@ -999,13 +945,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for StreamEventThreadCreated {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(StreamEventThreadCreated);
     impl StreamEventThreadCreated {
         /// A value with the required members, in this order: `data`. The others are unset.
         /// `event` can only take one value and is set to it.
@@ -1122,13 +1062,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for StreamEventRunCreated {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(StreamEventRunCreated);
     impl StreamEventRunCreated {
         /// A value with the required members, in this order: `data`. The others are unset.
         /// `event` can only take one value and is set to it.
@@ -1633,6 +1567,20 @@ mod runtime {
             }
             deserializer.deserialize_map(Visitor(std::marker::PhantomData))
         }
+        /// `Deserialize` of a generated struct, through its [`Object`] impl: one line
+        /// per model in generated code instead of an impl block to parse and print.
+        /// The path to the runtime is the one generated types modules use, resolved
+        /// where the macro is called.
+        #[allow(unused_macros)]
+        macro_rules! impl_deserialize {
+            ($t:ty) => {
+                impl <'de > serde::Deserialize <'de > for $t { fn deserialize < D :
+                serde::Deserializer <'de >> (deserializer : D) -> Result < Self, D::Error
+                > { super::runtime::deserialize_object(deserializer) } }
+            };
+        }
+        #[allow(unused_imports)]
+        pub(crate) use impl_deserialize;
         /// Written once, not per model.
         fn expecting_object(
             f: &mut std::fmt::Formatter<'_>,

@@ -51,13 +51,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing0 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing0);
     /// The `Thing1` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -99,13 +93,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing1 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing1);
     /// The `Thing2` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -147,13 +135,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing2 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing2);
     /// The `Thing3` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -195,13 +177,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing3 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing3);
     /// The `Thing4` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -243,13 +219,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing4 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing4);
     /// The `Thing5` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -291,13 +261,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing5 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing5);
     /// The `Thing6` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -339,13 +303,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing6 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing6);
     /// The `Thing7` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -387,13 +345,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing7 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing7);
     /// The `Thing8` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -435,13 +387,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing8 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing8);
     /// The `Thing9` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -483,13 +429,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing9 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing9);
     /// The `Thing10` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -531,13 +471,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing10 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing10);
     /// The `Thing11` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -579,13 +513,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing11 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing11);
     /// The `Thing12` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -627,13 +555,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing12 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing12);
     /// The `Thing13` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -675,13 +597,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing13 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing13);
     /// The `Thing14` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -723,13 +639,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing14 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing14);
     /// The `Thing15` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -771,13 +681,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing15 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing15);
     /// The `Thing16` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -819,13 +723,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing16 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing16);
     /// The `Thing17` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -867,13 +765,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing17 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing17);
     /// The `Thing18` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -915,13 +807,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing18 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing18);
     /// The `Thing19` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -963,13 +849,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing19 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing19);
     /// The `Thing20` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -1011,13 +891,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing20 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing20);
     /// The `Thing21` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -1059,13 +933,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing21 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing21);
     /// The `Thing22` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -1107,13 +975,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Thing22 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Thing22);
     /// The `Lonely` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -1155,13 +1017,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Lonely {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Lonely);
 }
 
 pub mod client {
@@ -3270,6 +3126,20 @@ mod runtime {
             }
             deserializer.deserialize_map(Visitor(std::marker::PhantomData))
         }
+        /// `Deserialize` of a generated struct, through its [`Object`] impl: one line
+        /// per model in generated code instead of an impl block to parse and print.
+        /// The path to the runtime is the one generated types modules use, resolved
+        /// where the macro is called.
+        #[allow(unused_macros)]
+        macro_rules! impl_deserialize {
+            ($t:ty) => {
+                impl <'de > serde::Deserialize <'de > for $t { fn deserialize < D :
+                serde::Deserializer <'de >> (deserializer : D) -> Result < Self, D::Error
+                > { super::runtime::deserialize_object(deserializer) } }
+            };
+        }
+        #[allow(unused_imports)]
+        pub(crate) use impl_deserialize;
         /// Written once, not per model.
         fn expecting_object(
             f: &mut std::fmt::Formatter<'_>,

@@ -61,13 +61,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Order {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Order);
     /// Repeats `Order`'s inline objects member for member (as bundled documents do): each
     /// copy is an alias of the type it repeats.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -120,13 +114,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Shipment {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Shipment);
     /// The `OrderSpeed` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -173,13 +161,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for OrderSpeed {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(OrderSpeed);
     /// The `OrderLinesItem` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -226,13 +208,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for OrderLinesItem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(OrderLinesItem);
     /// The `OrderLinesItemState` values.
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
@@ -332,13 +308,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for OrderAddress {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(OrderAddress);
     /// The `OrderAddressGeo` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -380,13 +350,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for OrderAddressGeo {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(OrderAddressGeo);
     /// One of several shapes (`OrderAddressGeoCoordinatesItem`).
     ///
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
@@ -491,13 +455,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for ShipmentNote {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(ShipmentNote);
 }
 
 mod runtime {
@@ -541,6 +499,20 @@ mod runtime {
             }
             deserializer.deserialize_map(Visitor(std::marker::PhantomData))
         }
+        /// `Deserialize` of a generated struct, through its [`Object`] impl: one line
+        /// per model in generated code instead of an impl block to parse and print.
+        /// The path to the runtime is the one generated types modules use, resolved
+        /// where the macro is called.
+        #[allow(unused_macros)]
+        macro_rules! impl_deserialize {
+            ($t:ty) => {
+                impl <'de > serde::Deserialize <'de > for $t { fn deserialize < D :
+                serde::Deserializer <'de >> (deserializer : D) -> Result < Self, D::Error
+                > { super::runtime::deserialize_object(deserializer) } }
+            };
+        }
+        #[allow(unused_imports)]
+        pub(crate) use impl_deserialize;
         /// Written once, not per model.
         fn expecting_object(
             f: &mut std::fmt::Formatter<'_>,

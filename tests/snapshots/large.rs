@@ -127,13 +127,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Leaf {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Leaf);
     impl Leaf {
         /// A value with the required members, in this order: `a`. The others are unset.
         pub fn new(a: impl Into<String>) -> Self {
@@ -232,13 +226,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Level0 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Level0);
     impl Level0 {
         /// A value with the required members, in this order: `middle`. The others are unset.
         pub fn new(middle: impl Into<Level1>) -> Self {
@@ -331,13 +319,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Level1 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Level1);
     impl Level1 {
         /// A value with the required members, in this order: `middle`. The others are unset.
         pub fn new(middle: impl Into<Box<Level2>>) -> Self {
@@ -430,13 +412,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Level2 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Level2);
     impl Level2 {
         /// A value with the required members, in this order: `middle`. The others are unset.
         pub fn new(middle: impl Into<Level3>) -> Self {
@@ -529,13 +505,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Level3 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Level3);
     impl Level3 {
         /// A value with the required members, in this order: `middle`. The others are unset.
         pub fn new(middle: impl Into<Box<Level4>>) -> Self {
@@ -628,13 +598,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Level4 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Level4);
     impl Level4 {
         /// A value with the required members, in this order: `middle`. The others are unset.
         pub fn new(middle: impl Into<Level5>) -> Self {
@@ -727,13 +691,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Level5 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Level5);
     impl Level5 {
         /// A value with the required members, in this order: `middle`. The others are unset.
         pub fn new(middle: impl Into<Box<Leaf>>) -> Self {
@@ -794,13 +752,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Failure {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Failure);
     /// A union with one large member and one small.
     ///
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
@@ -1536,6 +1488,20 @@ mod runtime {
             }
             deserializer.deserialize_map(Visitor(std::marker::PhantomData))
         }
+        /// `Deserialize` of a generated struct, through its [`Object`] impl: one line
+        /// per model in generated code instead of an impl block to parse and print.
+        /// The path to the runtime is the one generated types modules use, resolved
+        /// where the macro is called.
+        #[allow(unused_macros)]
+        macro_rules! impl_deserialize {
+            ($t:ty) => {
+                impl <'de > serde::Deserialize <'de > for $t { fn deserialize < D :
+                serde::Deserializer <'de >> (deserializer : D) -> Result < Self, D::Error
+                > { super::runtime::deserialize_object(deserializer) } }
+            };
+        }
+        #[allow(unused_imports)]
+        pub(crate) use impl_deserialize;
         /// Written once, not per model.
         fn expecting_object(
             f: &mut std::fmt::Formatter<'_>,

@@ -51,13 +51,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Option2 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Option2);
     /// A title with spaces and punctuation.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -99,13 +93,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for PetOwnerLegacy {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(PetOwnerLegacy);
     /// Collides with the previous one after case conversion.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -147,13 +135,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for PetOwnerLegacy2 {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(PetOwnerLegacy2);
     /// The `Nasty` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -308,13 +290,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Nasty {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Nasty);
 }
 
 mod runtime {
@@ -358,6 +334,20 @@ mod runtime {
             }
             deserializer.deserialize_map(Visitor(std::marker::PhantomData))
         }
+        /// `Deserialize` of a generated struct, through its [`Object`] impl: one line
+        /// per model in generated code instead of an impl block to parse and print.
+        /// The path to the runtime is the one generated types modules use, resolved
+        /// where the macro is called.
+        #[allow(unused_macros)]
+        macro_rules! impl_deserialize {
+            ($t:ty) => {
+                impl <'de > serde::Deserialize <'de > for $t { fn deserialize < D :
+                serde::Deserializer <'de >> (deserializer : D) -> Result < Self, D::Error
+                > { super::runtime::deserialize_object(deserializer) } }
+            };
+        }
+        #[allow(unused_imports)]
+        pub(crate) use impl_deserialize;
         /// Written once, not per model.
         fn expecting_object(
             f: &mut std::fmt::Formatter<'_>,

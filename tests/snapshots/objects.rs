@@ -129,13 +129,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Account {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Account);
     impl Account {
         /// A value with the required members, in this order: `name`, `created`. The others are
         /// unset.
@@ -283,13 +277,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Settings {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Settings);
     impl Default for Settings {
         /// Every member unset, except those with a documented default.
         fn default() -> Self {
@@ -355,13 +343,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Owner {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Owner);
     impl Owner {
         /// A value with the required members, in this order: `login`. The others are unset.
         pub fn new(login: impl Into<String>) -> Self {
@@ -434,13 +416,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Repo {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Repo);
     /// More members than `codegen::types::WIDE_STRUCT`: its decoder calls the runtime's
     /// methods instead of its functions, and reads and writes as a narrow object does.
     /// Unlisted members are kept.
@@ -1491,13 +1467,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for WideOpen {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(WideOpen);
     impl WideOpen {
         /// A value with the required members, in this order: `m0`, `m6`, `m12`, `m18`, `m24`,
         /// `m30`, `m36`, `m42`, `m48`, `m54`, `m60`, `m66`, `m72`, `m78`, `m84`, `m90`, `m96`,
@@ -2711,13 +2681,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for WideTyped {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(WideTyped);
     impl WideTyped {
         /// A value with the required members, in this order: `m0`, `m6`, `m12`, `m18`, `m24`,
         /// `m30`, `m36`, `m42`, `m48`, `m54`, `m60`, `m66`, `m72`, `m78`, `m84`, `m90`, `m96`,
@@ -2924,13 +2888,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for OwnerSite {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(OwnerSite);
 }
 
 mod runtime {
@@ -3370,6 +3328,20 @@ mod runtime {
             }
             deserializer.deserialize_map(Visitor(std::marker::PhantomData))
         }
+        /// `Deserialize` of a generated struct, through its [`Object`] impl: one line
+        /// per model in generated code instead of an impl block to parse and print.
+        /// The path to the runtime is the one generated types modules use, resolved
+        /// where the macro is called.
+        #[allow(unused_macros)]
+        macro_rules! impl_deserialize {
+            ($t:ty) => {
+                impl <'de > serde::Deserialize <'de > for $t { fn deserialize < D :
+                serde::Deserializer <'de >> (deserializer : D) -> Result < Self, D::Error
+                > { super::runtime::deserialize_object(deserializer) } }
+            };
+        }
+        #[allow(unused_imports)]
+        pub(crate) use impl_deserialize;
         /// Written once, not per model.
         fn expecting_object(
             f: &mut std::fmt::Formatter<'_>,

@@ -58,13 +58,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Base {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Base);
     /// A pet with its owner.
     ///
     /// Example: `{"id":"p1","name":"Rex"}`
@@ -118,13 +112,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Full {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Full);
     impl Full {
         /// A value with the required members, in this order: `id`. The others are unset.
         pub fn new(id: impl Into<String>) -> Self {
@@ -188,13 +176,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Owned {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Owned);
     /// The `Owner` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -236,13 +218,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Owner {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Owner);
     /// The `ListPetsKind` values.
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
@@ -1069,6 +1045,20 @@ mod runtime {
             }
             deserializer.deserialize_map(Visitor(std::marker::PhantomData))
         }
+        /// `Deserialize` of a generated struct, through its [`Object`] impl: one line
+        /// per model in generated code instead of an impl block to parse and print.
+        /// The path to the runtime is the one generated types modules use, resolved
+        /// where the macro is called.
+        #[allow(unused_macros)]
+        macro_rules! impl_deserialize {
+            ($t:ty) => {
+                impl <'de > serde::Deserialize <'de > for $t { fn deserialize < D :
+                serde::Deserializer <'de >> (deserializer : D) -> Result < Self, D::Error
+                > { super::runtime::deserialize_object(deserializer) } }
+            };
+        }
+        #[allow(unused_imports)]
+        pub(crate) use impl_deserialize;
         /// Written once, not per model.
         fn expecting_object(
             f: &mut std::fmt::Formatter<'_>,

@@ -66,13 +66,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Node {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Node);
     impl Node {
         /// A value with the required members, in this order: `value`. The others are unset.
         pub fn new(value: impl Into<i64>) -> Self {
@@ -130,13 +124,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Employee {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Employee);
     /// The `Manager` object.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -188,13 +176,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Manager {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Manager);
     impl Manager {
         /// A value with the required members, in this order: `self`. The others are unset.
         pub fn new(self_: impl Into<Box<Employee>>) -> Self {
@@ -302,13 +284,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Sum {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Sum);
     impl Sum {
         /// A value with the required members, in this order: `left`, `right`. The others are
         /// unset.
@@ -363,6 +339,20 @@ mod runtime {
             }
             deserializer.deserialize_map(Visitor(std::marker::PhantomData))
         }
+        /// `Deserialize` of a generated struct, through its [`Object`] impl: one line
+        /// per model in generated code instead of an impl block to parse and print.
+        /// The path to the runtime is the one generated types modules use, resolved
+        /// where the macro is called.
+        #[allow(unused_macros)]
+        macro_rules! impl_deserialize {
+            ($t:ty) => {
+                impl <'de > serde::Deserialize <'de > for $t { fn deserialize < D :
+                serde::Deserializer <'de >> (deserializer : D) -> Result < Self, D::Error
+                > { super::runtime::deserialize_object(deserializer) } }
+            };
+        }
+        #[allow(unused_imports)]
+        pub(crate) use impl_deserialize;
         /// Written once, not per model.
         fn expecting_object(
             f: &mut std::fmt::Formatter<'_>,

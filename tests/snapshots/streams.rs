@@ -61,13 +61,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for ChatRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(ChatRequest);
     impl ChatRequest {
         /// A value with the required members, in this order: `prompt`. The others are unset.
         pub fn new(prompt: impl Into<String>) -> Self {
@@ -129,13 +123,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Chat {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Chat);
     impl Chat {
         /// A value with the required members, in this order: `id`, `text`. The others are unset.
         pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
@@ -208,13 +196,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for ChatChunk {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(ChatChunk);
     impl ChatChunk {
         /// A value with the required members, in this order: `id`, `choices`. The others are
         /// unset.
@@ -287,13 +269,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Delta {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Delta);
     impl Delta {
         /// A value with the required members, in this order: `text`. The others are unset.
         /// `type` can only take one value and is set to it.
@@ -362,13 +338,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Finished {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Finished);
     impl Finished {
         /// A value with the required members, in this order: `reason`. The others are unset.
         /// `type` can only take one value and is set to it.
@@ -421,13 +391,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Problem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Problem);
     impl Problem {
         /// A value with the required members, in this order: `message`. The others are unset.
         pub fn new(message: impl Into<String>) -> Self {
@@ -478,13 +442,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Stored {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Stored);
     impl Stored {
         /// A value with the required members, in this order: `size`. The others are unset.
         pub fn new(size: impl Into<i64>) -> Self {
@@ -551,13 +509,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for ChatChunkChoicesItem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(ChatChunkChoicesItem);
     impl ChatChunkChoicesItem {
         /// A value with the required members, in this order: `index`, `delta`. The others are
         /// unset.
@@ -610,13 +562,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for ChatChunkUsage {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(ChatChunkUsage);
     /// The `DeltaType` values.
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
@@ -1949,6 +1895,20 @@ mod runtime {
             }
             deserializer.deserialize_map(Visitor(std::marker::PhantomData))
         }
+        /// `Deserialize` of a generated struct, through its [`Object`] impl: one line
+        /// per model in generated code instead of an impl block to parse and print.
+        /// The path to the runtime is the one generated types modules use, resolved
+        /// where the macro is called.
+        #[allow(unused_macros)]
+        macro_rules! impl_deserialize {
+            ($t:ty) => {
+                impl <'de > serde::Deserialize <'de > for $t { fn deserialize < D :
+                serde::Deserializer <'de >> (deserializer : D) -> Result < Self, D::Error
+                > { super::runtime::deserialize_object(deserializer) } }
+            };
+        }
+        #[allow(unused_imports)]
+        pub(crate) use impl_deserialize;
         /// Written once, not per model.
         fn expecting_object(
             f: &mut std::fmt::Formatter<'_>,

@@ -88,13 +88,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Pet {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Pet);
     impl Pet {
         /// A value with the required members, in this order: `id`. The others are unset.
         pub fn new(id: impl Into<String>) -> Self {
@@ -155,13 +149,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Owner {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Owner);
     /// The `Problem` object.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -213,13 +201,7 @@ pub mod types {
             }
         }
     }
-    impl<'de> serde::Deserialize<'de> for Problem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Problem);
     impl Problem {
         /// A value with the required members, in this order: `title`. The others are unset.
         pub fn new(title: impl Into<String>) -> Self {
@@ -271,13 +253,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Labels {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Labels);
     /// The `Counts` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -315,13 +291,7 @@ pub mod types {
             Ok(Self { name: f0, extra })
         }
     }
-    impl<'de> serde::Deserialize<'de> for Counts {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(Counts);
     /// The `ListPetsResponse` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -363,13 +333,7 @@ pub mod types {
             })
         }
     }
-    impl<'de> serde::Deserialize<'de> for ListPetsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_object(deserializer)
-        }
-    }
+    super::runtime::impl_deserialize!(ListPetsResponse);
 }
 
 pub mod client {
@@ -1842,6 +1806,20 @@ mod runtime {
             }
             deserializer.deserialize_map(Visitor(std::marker::PhantomData))
         }
+        /// `Deserialize` of a generated struct, through its [`Object`] impl: one line
+        /// per model in generated code instead of an impl block to parse and print.
+        /// The path to the runtime is the one generated types modules use, resolved
+        /// where the macro is called.
+        #[allow(unused_macros)]
+        macro_rules! impl_deserialize {
+            ($t:ty) => {
+                impl <'de > serde::Deserialize <'de > for $t { fn deserialize < D :
+                serde::Deserializer <'de >> (deserializer : D) -> Result < Self, D::Error
+                > { super::runtime::deserialize_object(deserializer) } }
+            };
+        }
+        #[allow(unused_imports)]
+        pub(crate) use impl_deserialize;
         /// Written once, not per model.
         fn expecting_object(
             f: &mut std::fmt::Formatter<'_>,

@@ -37,6 +37,23 @@ pub fn deserialize_object<'de, T: Object, D: serde::Deserializer<'de>>(
     deserializer.deserialize_map(Visitor(std::marker::PhantomData))
 }
 
+/// `Deserialize` of a generated struct, through its [`Object`] impl: one line
+/// per model in generated code instead of an impl block to parse and print.
+/// The path to the runtime is the one generated types modules use, resolved
+/// where the macro is called.
+#[allow(unused_macros)]
+macro_rules! impl_deserialize {
+    ($t:ty) => {
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                super::runtime::deserialize_object(deserializer)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use impl_deserialize;
+
 /// Written once, not per model.
 fn expecting_object(f: &mut std::fmt::Formatter<'_>, name: &str) -> std::fmt::Result {
     write!(f, "an object ({name})")

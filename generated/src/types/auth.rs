@@ -67,13 +67,7 @@ impl super::runtime::Object for User {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for User {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(User);
 
 /// A company the current user belongs to.
 ///
@@ -128,10 +122,4 @@ impl super::runtime::Object for UserCompany {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for UserCompany {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(UserCompany);

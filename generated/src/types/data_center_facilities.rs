@@ -73,13 +73,7 @@ impl super::runtime::Object for DataCenterFacilityFilter {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for DataCenterFacilityFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(DataCenterFacilityFilter);
 
 /// Sort order of a search: a field name followed by `ASC` or `DESC`, or a list of such
 /// clauses applied in turn.

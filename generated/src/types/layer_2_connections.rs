@@ -282,13 +282,7 @@ impl super::runtime::Object for CreateLayer2ConnectionRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateLayer2ConnectionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(CreateLayer2ConnectionRequest);
 
 impl CreateLayer2ConnectionRequest {
     /// A value with the required members, in this order: `name`, `portId`, `speed`,
@@ -468,13 +462,7 @@ impl super::runtime::Object for Layer2Connection {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Layer2Connection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Layer2Connection);
 
 /// VLAN tags of a Layer 2 connection.
 ///
@@ -527,13 +515,7 @@ impl super::runtime::Object for ConnectionVlan {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ConnectionVlan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(ConnectionVlan);
 
 /// Kind of connection; always `LAYER2`.
 ///

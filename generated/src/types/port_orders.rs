@@ -214,13 +214,7 @@ impl super::runtime::Object for CreatePortOrderRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreatePortOrderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(CreatePortOrderRequest);
 
 impl CreatePortOrderRequest {
     /// A value with the required members, in this order: `dataCenterFacility`, `speed`,
@@ -684,13 +678,7 @@ impl super::runtime::Object for PortOrder {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for PortOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(PortOrder);
 
 /// A list of port orders.
 ///
@@ -733,13 +721,7 @@ impl super::runtime::Object for PortOrderList {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for PortOrderList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(PortOrderList);
 
 /// The port allocated to an order, as recorded on the order. Unlike a `Port`, its
 /// `speed` is a bare number of Mbps.
@@ -918,13 +900,7 @@ impl super::runtime::Object for PortOrderPort {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for PortOrderPort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(PortOrderPort);
 
 /// Capabilities of a port order; only empty objects have been seen.
 ///
@@ -1013,10 +989,4 @@ impl super::runtime::Object for Controller {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Controller {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Controller);

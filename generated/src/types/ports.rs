@@ -56,13 +56,7 @@ impl super::runtime::Object for VlanRange {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VlanRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(VlanRange);
 
 /// A physical port of a company, with embedded company, facility, metro and connections.
 ///
@@ -791,13 +785,7 @@ impl super::runtime::Object for Port {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Port {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Port);
 
 /// A list of ports.
 ///
@@ -840,13 +828,7 @@ impl super::runtime::Object for PortList {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for PortList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(PortList);
 
 /// Bandwidth of a port, in Mbps.
 ///
@@ -899,13 +881,7 @@ impl super::runtime::Object for PortCapacity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for PortCapacity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(PortCapacity);
 
 /// Cloud partner a port is dedicated to.
 ///
@@ -957,13 +933,7 @@ impl super::runtime::Object for PortPartner {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for PortPartner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(PortPartner);
 
 /// Limits on what a port can carry.
 ///
@@ -1016,13 +986,7 @@ impl super::runtime::Object for PortCapabilities {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for PortCapabilities {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(PortCapabilities);
 
 /// The circuit that gives access to a port.
 ///
@@ -1065,13 +1029,7 @@ impl super::runtime::Object for AccessCircuit {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AccessCircuit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(AccessCircuit);
 
 /// Traffic markings (for example DSCP values) mapped to each class of service of a port.
 ///
@@ -1129,13 +1087,7 @@ impl super::runtime::Object for CosMapping {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CosMapping {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(CosMapping);
 
 /// A connection configured on a port, in brief.
 ///
@@ -1219,13 +1171,7 @@ impl super::runtime::Object for ConnectionSummary {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ConnectionSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(ConnectionSummary);
 
 /// The `Deleted` values.
 ///

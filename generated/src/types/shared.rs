@@ -453,13 +453,7 @@ impl super::runtime::Object for Speed {
         feature = "layer-2-connections"
     )
 )]
-impl<'de> serde::Deserialize<'de> for Speed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Speed);
 
 /// An IPv4 and an IPv6 address, either of which may be unset.
 ///
@@ -507,13 +501,7 @@ impl super::runtime::Object for IpPair {
 }
 
 #[cfg(any(feature = "port-orders", feature = "ports"))]
-impl<'de> serde::Deserialize<'de> for IpPair {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(IpPair);
 
 /// One coordinate of a point. The published samples give coordinates as strings
 /// (`"114.177216"`); numbers are accepted too.
@@ -636,13 +624,7 @@ impl super::runtime::Object for GeoPoint {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl<'de> serde::Deserialize<'de> for GeoPoint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(GeoPoint);
 
 /// A postal address of a company.
 ///
@@ -770,13 +752,7 @@ impl super::runtime::Object for Address {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl<'de> serde::Deserialize<'de> for Address {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Address);
 
 /// A company's public record, as embedded in orders and ports. Which fields appear
 /// depends on the route.
@@ -1259,13 +1235,7 @@ impl super::runtime::Object for Company {
 }
 
 #[cfg(any(feature = "port-orders", feature = "ports"))]
-impl<'de> serde::Deserialize<'de> for Company {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Company);
 
 /// The descriptive profile of a company (the `company` object inside a company record).
 ///
@@ -1596,13 +1566,7 @@ impl super::runtime::Object for CompanyProfile {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl<'de> serde::Deserialize<'de> for CompanyProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(CompanyProfile);
 
 /// Visibility settings of a company.
 ///
@@ -1663,13 +1627,7 @@ impl super::runtime::Object for CompanyPrivacy {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl<'de> serde::Deserialize<'de> for CompanyPrivacy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(CompanyPrivacy);
 
 /// One visibility setting, with allow and deny lists.
 ///
@@ -1737,13 +1695,7 @@ impl super::runtime::Object for PrivacySettings {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl<'de> serde::Deserialize<'de> for PrivacySettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(PrivacySettings);
 
 /// Platform bookkeeping for a company.
 ///
@@ -1796,13 +1748,7 @@ impl super::runtime::Object for CompanySystem {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl<'de> serde::Deserialize<'de> for CompanySystem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(CompanySystem);
 
 /// Activity counters of a company.
 ///
@@ -1932,13 +1878,7 @@ impl super::runtime::Object for CompanyStats {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl<'de> serde::Deserialize<'de> for CompanyStats {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(CompanyStats);
 
 /// Routing and provider details of a company.
 ///
@@ -2011,13 +1951,7 @@ impl super::runtime::Object for CloudProviderDetails {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl<'de> serde::Deserialize<'de> for CloudProviderDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(CloudProviderDetails);
 
 /// A set of autonomous system numbers.
 ///
@@ -2073,13 +2007,7 @@ impl super::runtime::Object for CloudProviderAsn {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl<'de> serde::Deserialize<'de> for CloudProviderAsn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(CloudProviderAsn);
 
 /// A company's record in an external system.
 ///
@@ -2136,13 +2064,7 @@ impl super::runtime::Object for CompanyExternal {
 }
 
 #[cfg(any(feature = "port-orders", feature = "ports"))]
-impl<'de> serde::Deserialize<'de> for CompanyExternal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(CompanyExternal);
 
 /// Services a company can offer and where.
 ///
@@ -2231,13 +2153,7 @@ impl super::runtime::Object for CompanyCapabilities {
 }
 
 #[cfg(any(feature = "port-orders", feature = "ports"))]
-impl<'de> serde::Deserialize<'de> for CompanyCapabilities {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(CompanyCapabilities);
 
 /// Link between the requesting user and a company; only empty objects have been seen.
 ///
@@ -2707,13 +2623,7 @@ impl super::runtime::Object for DataCenterFacility {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl<'de> serde::Deserialize<'de> for DataCenterFacility {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(DataCenterFacility);
 
 /// What a data centre offers for ports.
 ///
@@ -2830,13 +2740,7 @@ impl super::runtime::Object for DataCenterFacilityDetails {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl<'de> serde::Deserialize<'de> for DataCenterFacilityDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(DataCenterFacilityDetails);
 
 /// A pricing location (a group of facilities priced alike).
 ///
@@ -2964,13 +2868,7 @@ impl super::runtime::Object for CostbookLocation {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl<'de> serde::Deserialize<'de> for CostbookLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(CostbookLocation);
 
 /// A large geographic region used for pricing, such as APAC.
 ///
@@ -3088,13 +2986,7 @@ impl super::runtime::Object for Region {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl<'de> serde::Deserialize<'de> for Region {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Region);
 
 /// A metropolitan area served by the network. The company metro list adds
 /// `capabilities` and `firstDataCenterFacilityIdInMetro`.
@@ -3293,13 +3185,7 @@ impl super::runtime::Object for Metro {
 }
 
 #[cfg(any(feature = "port-orders", feature = "ports", feature = "metros"))]
-impl<'de> serde::Deserialize<'de> for Metro {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Metro);
 
 /// Services available in a metro.
 ///
@@ -3346,13 +3232,7 @@ impl super::runtime::Object for MetroCapabilities {
 }
 
 #[cfg(any(feature = "port-orders", feature = "ports", feature = "metros"))]
-impl<'de> serde::Deserialize<'de> for MetroCapabilities {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(MetroCapabilities);
 
 /// Vendor and price details of an Edge port order; its fields are not documented.
 ///
@@ -3456,10 +3336,4 @@ impl super::runtime::Object for Error {
         feature = "layer-2-connections"
     )
 )]
-impl<'de> serde::Deserialize<'de> for Error {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Error);

@@ -284,11 +284,7 @@ impl TypeEmitter<'_> {
             Part::Pieced(visit),
             Part::Tokens(quote! {
                 #cfg
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        super::runtime::deserialize_object(deserializer)
-                    }
-                }
+                super::runtime::impl_deserialize!(#name);
             }),
         ]
     }

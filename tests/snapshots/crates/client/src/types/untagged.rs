@@ -57,13 +57,7 @@ impl super::runtime::Object for Part {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Part {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Part);
 
 impl Part {
     /// A value with the required members, in this order: `name`. The others are unset.
@@ -122,13 +116,7 @@ impl super::runtime::Object for Problem {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Problem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Problem);
 
 /// The `GetPartFilter` object.
 ///
@@ -176,13 +164,7 @@ impl super::runtime::Object for GetPartFilter {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetPartFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(GetPartFilter);
 
 /// The `PostItemsResponse` object.
 ///
@@ -225,13 +207,7 @@ impl super::runtime::Object for PostItemsResponse {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for PostItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(PostItemsResponse);
 
 /// The `SubmitFormBody` object.
 ///
@@ -279,13 +255,7 @@ impl super::runtime::Object for SubmitFormBody {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SubmitFormBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(SubmitFormBody);
 
 /// The `UploadBody` object.
 ///
@@ -333,13 +303,7 @@ impl super::runtime::Object for UploadBody {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for UploadBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(UploadBody);
 
 /// The `GetScimUserResponse` object.
 ///
@@ -382,10 +346,4 @@ impl super::runtime::Object for GetScimUserResponse {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetScimUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(GetScimUserResponse);

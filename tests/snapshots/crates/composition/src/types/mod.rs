@@ -58,13 +58,7 @@ impl super::runtime::Object for Base {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Base {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Base);
 
 impl Base {
     /// A value with the required members, in this order: `id`. The others are unset.
@@ -116,13 +110,7 @@ impl super::runtime::Object for Named {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Named {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Named);
 
 impl Named {
     /// A value with the required members, in this order: `name`. The others are unset.
@@ -208,13 +196,7 @@ impl super::runtime::Object for Dog {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Dog {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Dog);
 
 impl Dog {
     /// A value with the required members, in this order: `id`, `name`, `petType`. The others
@@ -300,13 +282,7 @@ impl super::runtime::Object for Cat {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Cat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Cat);
 
 impl Cat {
     /// A value with the required members, in this order: `id`, `petType`. The others are
@@ -564,13 +540,7 @@ impl super::runtime::Object for Thread {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Thread {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Thread);
 
 impl Thread {
     /// A value with the required members, in this order: `id`. The others are unset.
@@ -632,13 +602,7 @@ impl super::runtime::Object for Run {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Run {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Run);
 
 impl Run {
     /// A value with the required members, in this order: `id`. The others are unset.
@@ -787,13 +751,7 @@ impl super::runtime::Object for NullableRef {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for NullableRef {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(NullableRef);
 
 /// allOf with a part that is not a plain object.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -865,13 +823,7 @@ impl super::runtime::Object for ShapeCircle {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ShapeCircle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(ShapeCircle);
 
 impl ShapeCircle {
     /// A value with the required members, in this order: `radius`. The others are unset.
@@ -922,13 +874,7 @@ impl super::runtime::Object for ShapeSquare {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ShapeSquare {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(ShapeSquare);
 
 impl ShapeSquare {
     /// A value with the required members, in this order: `side`. The others are unset.
@@ -989,13 +935,7 @@ impl super::runtime::Object for StreamEventThreadCreated {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for StreamEventThreadCreated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(StreamEventThreadCreated);
 
 impl StreamEventThreadCreated {
     /// A value with the required members, in this order: `data`. The others are unset.
@@ -1116,13 +1056,7 @@ impl super::runtime::Object for StreamEventRunCreated {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for StreamEventRunCreated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(StreamEventRunCreated);
 
 impl StreamEventRunCreated {
     /// A value with the required members, in this order: `data`. The others are unset.

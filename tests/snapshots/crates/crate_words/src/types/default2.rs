@@ -47,10 +47,4 @@ impl super::runtime::Object for Thing10 {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Thing10 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Thing10);

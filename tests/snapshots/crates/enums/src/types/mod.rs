@@ -1460,13 +1460,7 @@ impl super::runtime::Object for Holder {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Holder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Holder);
 
 /// The `HolderInline` values.
 ///

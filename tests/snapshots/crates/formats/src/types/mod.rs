@@ -169,10 +169,4 @@ impl super::runtime::Object for Formats {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Formats {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Formats);

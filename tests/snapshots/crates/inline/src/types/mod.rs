@@ -58,13 +58,7 @@ impl super::runtime::Object for Order {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Order {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Order);
 
 /// Repeats `Order`'s inline objects member for member (as bundled documents do): each
 /// copy is an alias of the type it repeats.
@@ -116,13 +110,7 @@ impl super::runtime::Object for Shipment {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Shipment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Shipment);
 
 /// The `OrderSpeed` object.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -168,13 +156,7 @@ impl super::runtime::Object for OrderSpeed {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for OrderSpeed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(OrderSpeed);
 
 /// The `OrderLinesItem` object.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -220,13 +202,7 @@ impl super::runtime::Object for OrderLinesItem {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for OrderLinesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(OrderLinesItem);
 
 /// The `OrderLinesItemState` values.
 ///
@@ -329,13 +305,7 @@ impl super::runtime::Object for OrderAddress {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for OrderAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(OrderAddress);
 
 /// The `OrderAddressGeo` object.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -376,13 +346,7 @@ impl super::runtime::Object for OrderAddressGeo {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for OrderAddressGeo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(OrderAddressGeo);
 
 /// One of several shapes (`OrderAddressGeoCoordinatesItem`).
 ///
@@ -489,10 +453,4 @@ impl super::runtime::Object for ShipmentNote {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ShipmentNote {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(ShipmentNote);

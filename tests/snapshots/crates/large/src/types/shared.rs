@@ -124,13 +124,7 @@ impl super::runtime::Object for Leaf {
 }
 
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
-impl<'de> serde::Deserialize<'de> for Leaf {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Leaf);
 
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
 impl Leaf {
@@ -236,13 +230,7 @@ impl super::runtime::Object for Level3 {
 }
 
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
-impl<'de> serde::Deserialize<'de> for Level3 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Level3);
 
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
 impl Level3 {
@@ -342,13 +330,7 @@ impl super::runtime::Object for Level4 {
 }
 
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
-impl<'de> serde::Deserialize<'de> for Level4 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Level4);
 
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
 impl Level4 {
@@ -448,13 +430,7 @@ impl super::runtime::Object for Level5 {
 }
 
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
-impl<'de> serde::Deserialize<'de> for Level5 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Level5);
 
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
 impl Level5 {

@@ -84,13 +84,7 @@ impl super::runtime::Object for Level0 {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Level0 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Level0);
 
 impl Level0 {
     /// A value with the required members, in this order: `middle`. The others are unset.
@@ -185,13 +179,7 @@ impl super::runtime::Object for Level1 {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Level1 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Level1);
 
 impl Level1 {
     /// A value with the required members, in this order: `middle`. The others are unset.
@@ -286,13 +274,7 @@ impl super::runtime::Object for Level2 {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Level2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Level2);
 
 impl Level2 {
     /// A value with the required members, in this order: `middle`. The others are unset.
@@ -355,10 +337,4 @@ impl super::runtime::Object for Failure {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Failure {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Failure);

@@ -64,13 +64,7 @@ impl super::runtime::Object for Money {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Money {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Money);
 
 impl Money {
     /// A value with the required members, in this order: `amount`, `currency`. The others

@@ -57,13 +57,7 @@ impl super::runtime::Object for Closed {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Closed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Closed);
 
 /// Declared members plus typed extra members.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -100,13 +94,7 @@ impl super::runtime::Object for Typed {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Typed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Typed);
 
 /// The `Nested` object.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -159,10 +147,4 @@ impl super::runtime::Object for Nested {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Nested {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Nested);

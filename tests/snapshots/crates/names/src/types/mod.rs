@@ -48,13 +48,7 @@ impl super::runtime::Object for Option2 {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Option2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Option2);
 
 /// A title with spaces and punctuation.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -95,13 +89,7 @@ impl super::runtime::Object for PetOwnerLegacy {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for PetOwnerLegacy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(PetOwnerLegacy);
 
 /// Collides with the previous one after case conversion.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -142,13 +130,7 @@ impl super::runtime::Object for PetOwnerLegacy2 {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for PetOwnerLegacy2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(PetOwnerLegacy2);
 
 /// The `Nasty` object.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -302,10 +284,4 @@ impl super::runtime::Object for Nasty {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Nasty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Nasty);

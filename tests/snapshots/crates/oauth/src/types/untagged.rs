@@ -57,13 +57,7 @@ impl super::runtime::Object for Identity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Identity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Identity);
 
 impl Identity {
     /// A value with the required members, in this order: `clientId`. The others are unset.
@@ -117,10 +111,4 @@ impl super::runtime::Object for OAuthError {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for OAuthError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(OAuthError);

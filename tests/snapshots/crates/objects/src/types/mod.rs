@@ -126,13 +126,7 @@ impl super::runtime::Object for Account {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Account {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Account);
 
 impl Account {
     /// A value with the required members, in this order: `name`, `created`. The others are
@@ -284,13 +278,7 @@ impl super::runtime::Object for Settings {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Settings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Settings);
 
 impl Default for Settings {
     /// Every member unset, except those with a documented default.
@@ -357,13 +345,7 @@ impl super::runtime::Object for Owner {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Owner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Owner);
 
 impl Owner {
     /// A value with the required members, in this order: `login`. The others are unset.
@@ -437,13 +419,7 @@ impl super::runtime::Object for Repo {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Repo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Repo);
 
 /// More members than `codegen::types::WIDE_STRUCT`: its decoder calls the runtime's
 /// methods instead of its functions, and reads and writes as a narrow object does.
@@ -1493,13 +1469,7 @@ impl super::runtime::Object for WideOpen {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for WideOpen {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(WideOpen);
 
 impl WideOpen {
     /// A value with the required members, in this order: `m0`, `m6`, `m12`, `m18`, `m24`,
@@ -2713,13 +2683,7 @@ impl super::runtime::Object for WideTyped {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for WideTyped {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(WideTyped);
 
 impl WideTyped {
     /// A value with the required members, in this order: `m0`, `m6`, `m12`, `m18`, `m24`,
@@ -2926,10 +2890,4 @@ impl super::runtime::Object for OwnerSite {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for OwnerSite {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(OwnerSite);

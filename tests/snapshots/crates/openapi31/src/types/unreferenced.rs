@@ -104,13 +104,7 @@ impl super::runtime::Object for Event {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Event {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Event);
 
 impl Event {
     /// A value with the required members, in this order: `at`. The others are unset. `kind`
@@ -171,13 +165,7 @@ impl super::runtime::Object for Owner {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Owner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Owner);
 
 /// Always `event`.
 ///

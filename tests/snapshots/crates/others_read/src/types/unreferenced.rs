@@ -54,13 +54,7 @@ impl super::runtime::Object for Base {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Base {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Base);
 
 /// The `Owned` object.
 ///
@@ -115,13 +109,7 @@ impl super::runtime::Object for Owned {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Owned {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Owned);
 
 /// The `Owner` object.
 ///
@@ -164,10 +152,4 @@ impl super::runtime::Object for Owner {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Owner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Owner);

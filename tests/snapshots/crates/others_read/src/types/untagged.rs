@@ -59,13 +59,7 @@ impl super::runtime::Object for Full {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Full {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Full);
 
 impl Full {
     /// A value with the required members, in this order: `id`. The others are unset.

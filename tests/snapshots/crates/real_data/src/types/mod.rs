@@ -134,13 +134,7 @@ impl super::runtime::Object for Event {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Event {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Event);
 
 impl Event {
     /// A value with the required members, in this order: `id`, `at`. The others are unset.
@@ -204,13 +198,7 @@ impl super::runtime::Object for Owner {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Owner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Owner);
 
 /// A component that is only an `allOf` of a nullable schema.
 pub type Wrapper = Owner;

@@ -63,13 +63,7 @@ impl super::runtime::Object for Node {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Node);
 
 impl Node {
     /// A value with the required members, in this order: `value`. The others are unset.
@@ -127,13 +121,7 @@ impl super::runtime::Object for Employee {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Employee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Employee);
 
 /// The `Manager` object.
 #[derive(Clone, Debug, PartialEq)]
@@ -184,13 +172,7 @@ impl super::runtime::Object for Manager {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Manager {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Manager);
 
 impl Manager {
     /// A value with the required members, in this order: `self`. The others are unset.
@@ -298,13 +280,7 @@ impl super::runtime::Object for Sum {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Sum {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Sum);
 
 impl Sum {
     /// A value with the required members, in this order: `left`, `right`. The others are

@@ -52,10 +52,4 @@ impl super::runtime::Object for Client {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Client {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Client);

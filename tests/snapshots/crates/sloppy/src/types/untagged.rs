@@ -67,13 +67,7 @@ impl super::runtime::Object for Account {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Account {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Account);
 
 impl Account {
     /// A value with the required members, in this order: `id`. The others are unset.
@@ -128,10 +122,4 @@ impl super::runtime::Object for ListAccountsUnauthorizedBody {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ListAccountsUnauthorizedBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(ListAccountsUnauthorizedBody);

@@ -57,13 +57,7 @@ impl super::runtime::Object for ChatRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ChatRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(ChatRequest);
 
 impl ChatRequest {
     /// A value with the required members, in this order: `prompt`. The others are unset.
@@ -127,13 +121,7 @@ impl super::runtime::Object for Chat {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Chat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Chat);
 
 impl Chat {
     /// A value with the required members, in this order: `id`, `text`. The others are unset.
@@ -208,13 +196,7 @@ impl super::runtime::Object for ChatChunk {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ChatChunk {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(ChatChunk);
 
 impl ChatChunk {
     /// A value with the required members, in this order: `id`, `choices`. The others are
@@ -289,13 +271,7 @@ impl super::runtime::Object for Delta {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Delta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Delta);
 
 impl Delta {
     /// A value with the required members, in this order: `text`. The others are unset.
@@ -366,13 +342,7 @@ impl super::runtime::Object for Finished {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Finished {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Finished);
 
 impl Finished {
     /// A value with the required members, in this order: `reason`. The others are unset.
@@ -427,13 +397,7 @@ impl super::runtime::Object for Problem {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Problem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Problem);
 
 impl Problem {
     /// A value with the required members, in this order: `message`. The others are unset.
@@ -486,13 +450,7 @@ impl super::runtime::Object for Stored {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Stored {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Stored);
 
 impl Stored {
     /// A value with the required members, in this order: `size`. The others are unset.
@@ -561,13 +519,7 @@ impl super::runtime::Object for ChatChunkChoicesItem {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ChatChunkChoicesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(ChatChunkChoicesItem);
 
 impl ChatChunkChoicesItem {
     /// A value with the required members, in this order: `index`, `delta`. The others are
@@ -622,13 +574,7 @@ impl super::runtime::Object for ChatChunkUsage {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ChatChunkUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(ChatChunkUsage);
 
 /// The `DeltaType` values.
 ///

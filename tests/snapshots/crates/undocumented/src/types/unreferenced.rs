@@ -43,10 +43,4 @@ impl super::runtime::Object for Counts {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Counts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Counts);

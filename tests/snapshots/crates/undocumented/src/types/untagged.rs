@@ -84,13 +84,7 @@ impl super::runtime::Object for Pet {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Pet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Pet);
 
 impl Pet {
     /// A value with the required members, in this order: `id`. The others are unset.
@@ -153,13 +147,7 @@ impl super::runtime::Object for Owner {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Owner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Owner);
 
 /// The `Problem` object.
 ///
@@ -212,13 +200,7 @@ impl super::runtime::Object for Problem {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Problem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Problem);
 
 impl Problem {
     /// A value with the required members, in this order: `title`. The others are unset.
@@ -272,13 +254,7 @@ impl super::runtime::Object for Labels {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Labels {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(Labels);
 
 /// The `ListPetsResponse` object.
 ///
@@ -321,10 +297,4 @@ impl super::runtime::Object for ListPetsResponse {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ListPetsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_object(deserializer)
-    }
-}
+super::runtime::impl_deserialize!(ListPetsResponse);
