@@ -280,7 +280,9 @@ fn plain_inline(line: &str) -> String {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        let rest: String = chars[i..].iter().collect();
+        // The rest of the line, as text, only where a construct is looked for:
+        // built for every character, a long line was quadratic.
+        let rest = || -> String { chars[i..].iter().collect() };
         if c == '`' {
             // Inline code stays as it is.
             let run = chars[i..].iter().take_while(|c| **c == '`').count();
@@ -293,6 +295,7 @@ fn plain_inline(line: &str) -> String {
         }
         if c == '[' {
             // `[text](url)` → `text (url)`.
+            let rest = rest();
             if let Some(mid) = rest.find("](")
                 && let Some(close) = rest[mid..].find(')')
             {
@@ -310,6 +313,7 @@ fn plain_inline(line: &str) -> String {
         }
         if c == '<' {
             // Autolinks keep their URL; tags go.
+            let rest = rest();
             if let Some(end) = rest.find('>') {
                 let inner = &rest[1..end];
                 if inner.starts_with("http://") || inner.starts_with("https://") {
@@ -338,6 +342,7 @@ fn plain_inline(line: &str) -> String {
             continue;
         }
         if c == '&' {
+            let rest: String = chars[i..chars.len().min(i + 6)].iter().collect();
             let entity = [
                 ("&amp;", '&'),
                 ("&lt;", '<'),
@@ -442,8 +447,13 @@ fn inline(line: &str) -> String {
         }
         if c == '<' {
             // Autolinks stay; anything else could be read as an HTML tag.
-            let rest: String = chars[i + 1..].iter().collect();
-            if (rest.starts_with("http://") || rest.starts_with("https://"))
+            let url = url_at(&chars, i + 1);
+            let rest: String = if url {
+                chars[i + 1..].iter().collect()
+            } else {
+                String::new()
+            };
+            if url
                 && let Some(end) = rest.find('>')
                 && !rest[..end].contains(' ')
             {
@@ -456,14 +466,15 @@ fn inline(line: &str) -> String {
             i += 1;
             continue;
         }
-        if c == 'h' && (i == 0 || !chars[i - 1].is_alphanumeric()) {
-            let rest: String = chars[i..].iter().collect();
+        if c == 'h' && (i == 0 || !chars[i - 1].is_alphanumeric()) && url_at(&chars, i) {
             let after_link = i >= 2 && chars[i - 1] == '(' && chars[i - 2] == ']';
-            if !after_link && (rest.starts_with("http://") || rest.starts_with("https://")) {
-                let len = rest
-                    .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
-                    .unwrap_or(rest.len());
-                let mut url = &rest[..len];
+            if !after_link {
+                let len = chars[i..]
+                    .iter()
+                    .position(|&c| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+                    .unwrap_or(chars.len() - i);
+                let rest: String = chars[i..i + len].iter().collect();
+                let mut url = rest.as_str();
                 while url.ends_with(['.', ',', ';', ':', ')', '\'', '!', '?']) {
                     url = &url[..url.len() - 1];
                 }
@@ -480,6 +491,19 @@ fn inline(line: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// Whether an `http://` or `https://` URL starts at `chars[i]`: checked before
+/// the rest of the line is copied to look at it, so that a line is read in
+/// linear time whatever it holds.
+fn url_at(chars: &[char], i: usize) -> bool {
+    let at = |prefix: &str| {
+        prefix
+            .chars()
+            .enumerate()
+            .all(|(k, c)| chars.get(i + k) == Some(&c))
+    };
+    at("http://") || at("https://")
 }
 
 #[cfg(test)]
