@@ -222,7 +222,7 @@ mod tests {
         }}}));
         for needle in [
             "request.path(\"/items/\");",
-            "request.path_param(\"id\", &self.id, runtime::PathStyle::Simple, false)?;",
+            "request.path_simple(\"id\", &self.id)?;",
             "request.query(\"tags\", value, runtime::Style::PipeDelimited, false)?;",
             "request.header(\"X-Trace\", value)?;",
             "pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self",

@@ -399,7 +399,11 @@ mod tests {
         assert!(own.contains("Available with the crate feature `pets`."));
         // Both reach S: it is in `types/shared.rs`, each item gated by either.
         let shared = printed(&r, &types, "S");
-        let items = shared.matches("\npub struct S").count() + shared.matches("\nimpl").count();
+        let items = shared.matches("\npub struct S").count()
+            + shared.matches("\nimpl").count()
+            + shared
+                .matches("\nsuper::runtime::impl_deserialize!(S);")
+                .count();
         assert!(items >= 3, "{shared}");
         assert_eq!(
             shared
