@@ -110,17 +110,14 @@ pub struct FlagSpec {
 }
 
 impl FlagSpec {
-    /// The flag of a body member (never required: `--body` may give it). The
-    /// generator writes this call for a command of many flags (a body of thousands
-    /// of members): printed, it is half the tokens of the struct expression it
-    /// stands for, and generation time goes with the tokens printed.
-    pub const fn member(
+    /// A flag given at most once that sets no body member; the modifiers below
+    /// say otherwise. The generator writes these calls rather than the struct
+    /// expression: half the tokens, and generation time goes with the tokens.
+    pub const fn new(
         name: &'static str,
         value_name: &'static str,
         help: &'static str,
         kind: FlagKind,
-        multiple: bool,
-        member: &'static str,
     ) -> Self {
         Self {
             name,
@@ -128,9 +125,27 @@ impl FlagSpec {
             help,
             kind,
             required: false,
-            multiple,
-            member: Some(member),
+            multiple: false,
+            member: None,
         }
+    }
+
+    /// The argument parser insists on it.
+    pub const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    /// An array: the flag is repeated, once per item.
+    pub const fn repeated(mut self) -> Self {
+        self.multiple = true;
+        self
+    }
+
+    /// The flag of this body member (its JSON name).
+    pub const fn of_member(mut self, member: &'static str) -> Self {
+        self.member = Some(member);
+        self
     }
 }
 
@@ -1027,15 +1042,10 @@ mod tests {
     }
 
     #[test]
-    fn a_member_flag_is_the_struct_it_stands_for() {
-        const BY_CALL: FlagSpec = FlagSpec::member(
-            "dry-run",
-            "BOOL",
-            "Sets it",
-            FlagKind::Boolean,
-            true,
-            "dryRun",
-        );
+    fn a_flag_by_calls_is_the_struct_it_stands_for() {
+        const BY_CALL: FlagSpec = FlagSpec::new("dry-run", "BOOL", "Sets it", FlagKind::Boolean)
+            .repeated()
+            .of_member("dryRun");
         let written = FlagSpec {
             name: "dry-run",
             value_name: "BOOL",
@@ -1046,9 +1056,9 @@ mod tests {
             member: Some("dryRun"),
         };
         assert_eq!(format!("{BY_CALL:?}"), format!("{written:?}"));
-        let other = FlagSpec::member("n", "N", "", FlagKind::Text, false, "n");
-        assert!(!other.required && !other.multiple);
-        assert_eq!(other.member, Some("n"));
+        let plain = FlagSpec::new("n", "N", "", FlagKind::Text);
+        assert!(!plain.required && !plain.multiple && plain.member.is_none());
+        assert!(plain.required().required);
     }
 
     #[test]

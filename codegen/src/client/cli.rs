@@ -5,7 +5,7 @@
 //! reading `--body`, printing and exit codes are the runtime's (`runtime/src/cli.rs`).
 
 use super::ClientEmitter;
-use super::cli_text::{WIDE_COMMAND, example_words, first_sentence, flag_spec, param_help};
+use super::cli_text::{example_words, first_sentence, flag_spec, param_help};
 use crate::commands::{Command, Reading};
 use crate::docs;
 use crate::features::Gate;
@@ -124,19 +124,18 @@ impl ClientEmitter<'_> {
         };
         let op = &self.built.operations[index];
         let params = command.params.len();
-        let compact = params + command.members.len() > WIDE_COMMAND;
         let mut out = TokenStream::new();
         for i in range {
             let flag = if i < params {
                 let (p, f) = (&op.params[i], &command.params[i]);
-                flag_spec(f, &param_help(p), p.required, None, false)
+                flag_spec(f, &param_help(p), p.required, None)
             } else {
                 let m = &command.members[i - params];
                 let mut help = first_sentence(m.field.doc.description.as_deref());
                 if help.is_empty() {
                     help = format!("Sets the body member `{}`", m.field.wire);
                 }
-                flag_spec(&m.flag, &help, false, Some(&m.field.wire), compact)
+                flag_spec(&m.flag, &help, false, Some(&m.field.wire))
             };
             out.extend(quote!(#flag,));
         }

@@ -9,20 +9,10 @@ use crate::types::IntKind;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// Flags of one command past which its body members' flags are written as calls
-/// of `FlagSpec::member`, half the tokens of the struct expression: a command of a
-/// body of 40,000 members prints 40,000 flags.
-pub(super) const WIDE_COMMAND: usize = 128;
-
-/// The `FlagSpec` of a flag: a struct expression, or (`compact`, for a body
-/// member's flag) the call of `FlagSpec::member` that makes the same value.
-pub(super) fn flag_spec(
-    f: &Flag,
-    help: &str,
-    required: bool,
-    member: Option<&str>,
-    compact: bool,
-) -> TokenStream {
+/// The `FlagSpec` of a flag: the call of `FlagSpec::new` with a modifier for
+/// each of required, repeated and a body member's (a call is half the tokens of
+/// the struct expression, and a wide body prints tens of thousands of flags).
+pub(super) fn flag_spec(f: &Flag, help: &str, required: bool, member: Option<&str>) -> TokenStream {
     let name = &f.name;
     let value_name = match &f.kind {
         FlagKind::Integer(_) => "INTEGER".to_string(),
@@ -45,27 +35,18 @@ pub(super) fn flag_spec(
         FlagKind::Json => quote!(Json),
         FlagKind::Any => quote!(Any),
     };
-    let multiple = f.multiple;
-    if let (true, false, Some(member)) = (compact, required, member) {
-        return quote! {
-            runtime::FlagSpec::member(#name, #value_name, #help, runtime::FlagKind::#kind, #multiple, #member)
-        };
+    let mut spec =
+        quote!(runtime::FlagSpec::new(#name, #value_name, #help, runtime::FlagKind::#kind));
+    if required {
+        spec.extend(quote!(.required()));
     }
-    let member = match member {
-        Some(m) => quote!(Some(#m)),
-        None => quote!(None),
-    };
-    quote! {
-        runtime::FlagSpec {
-            name: #name,
-            value_name: #value_name,
-            help: #help,
-            kind: runtime::FlagKind::#kind,
-            required: #required,
-            multiple: #multiple,
-            member: #member,
-        }
+    if f.multiple {
+        spec.extend(quote!(.repeated()));
     }
+    if let Some(member) = member {
+        spec.extend(quote!(.of_member(#member)));
+    }
+    spec
 }
 
 /// An integer kind's bounds as `i128` constants.

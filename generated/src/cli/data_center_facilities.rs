@@ -18,15 +18,13 @@ const SEARCH_DATA_CENTER_FACILITIES_COMMAND: runtime::CommandSpec<Client> = runt
     about: "Search data centre facilities\n\nSearches the data centres known to the platform, on and off the network. Narrow\nthe search with the `filter` query parameter: for example `{\"where\":\n{\"dataCenterFacility.ready\": true}}` keeps the facilities where physical ports\ncan be ordered, and `dataCenterFacility.nniReady` those supporting hybrid NNI.\nThe `id` of a result is what `createLayer2Connection` expects as `destDcf`, and\nits `username` is what `createPortOrder` expects as `dataCenterFacility`.\n\nNote that this route has no `/api` prefix.\n\nResults come in pages of `filter.limit` items starting at `filter.skip`; the\ngenerated client's `stream()` walks every page.\n\nGET /v2/data-center-facility (operation `searchDataCenterFacilities`)\nDocumented errors: any other status (`Default`).",
     example: "Example:\n  consoleconnect search-data-center-facilities --filter <filter>",
     flags: &[
-        runtime::FlagSpec {
-            name: "filter",
-            value_name: "JSON",
-            help: "Search criteria, serialised as a JSON object in the query string (`?filter={\"where\":{...},\"skip\":0,\"limit\":100}`, URL-encoded)",
-            kind: runtime::FlagKind::Json,
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "filter",
+                "JSON",
+                "Search criteria, serialised as a JSON object in the query string (`?filter={\"where\":{...},\"skip\":0,\"limit\":100}`, URL-encoded)",
+                runtime::FlagKind::Json,
+            )
+            .required(),
     ],
     body: None,
     pages: true,

@@ -18,168 +18,136 @@ const CREATE_LAYER2_CONNECTION_COMMAND: runtime::CommandSpec<Client> = runtime::
     about: "Request a Layer 2 connection\n\nRequests a Layer 2 connection from one of your ports (`portId`) to a\ndestination in a metro (`destMetroId`).\n\n- Self-to-self (S2S): both ends are yours. Set `destCompany` to your own\n  company username and `destPortId` to the other port.\n- Business-to-business (B2B): the far end belongs to another company, which\n  picks the port when it accepts. Set `destCompany` to that company's username\n  and give the destination data centre (`destDcf`) and region (`destRegionId`).\n\nSpeeds are in Mbps. Give the term (`duration`, `durationUnit`), the payment\ntype and whether the connection renews after its term (`evergreen`).\n\nPUT /api/v2/company/{companyUsername}/connections/layer2 (operation `createLayer2Connection`)\nDocumented errors: any other status (`Default`).",
     example: "Example:\n  consoleconnect create-layer2-connection --company-username samplecompanyname --type LAYER2 --name DEMO-L2-S2S --port-id <port-id> --speed 100 --dest-company <dest-company> --dest-metro-id <dest-metro-id>",
     flags: &[
-        runtime::FlagSpec {
-            name: "company-username",
-            value_name: "COMPANY_USERNAME",
-            help: "Username of your company, the one requesting the connection (example: samplecompanyname)",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
-        runtime::FlagSpec {
-            name: "type",
-            value_name: "TYPE",
-            help: "Kind of connection; always `LAYER2`",
-            kind: runtime::FlagKind::Choice {
-                values: &["LAYER2"],
-                quoted: true,
-            },
-            required: false,
-            multiple: false,
-            member: Some("type"),
-        },
-        runtime::FlagSpec {
-            name: "name",
-            value_name: "NAME",
-            help: "Name to give the connection",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: Some("name"),
-        },
-        runtime::FlagSpec {
-            name: "port-id",
-            value_name: "PORT_ID",
-            help: "Id of your port the connection starts from",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: Some("portId"),
-        },
-        runtime::FlagSpec {
-            name: "speed",
-            value_name: "INTEGER",
-            help: "Connection speed in Mbps",
-            kind: runtime::FlagKind::Integer {
-                min: i32::MIN as i128,
-                max: i32::MAX as i128,
-            },
-            required: false,
-            multiple: false,
-            member: Some("speed"),
-        },
-        runtime::FlagSpec {
-            name: "dest-company",
-            value_name: "DEST_COMPANY",
-            help: "Username of the destination company (your own for a self-to-self connection)",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: Some("destCompany"),
-        },
-        runtime::FlagSpec {
-            name: "dest-metro-id",
-            value_name: "DEST_METRO_ID",
-            help: "Id of the metro of the destination",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: Some("destMetroId"),
-        },
-        runtime::FlagSpec {
-            name: "dest-port-id",
-            value_name: "DEST_PORT_ID",
-            help: "Id of the destination port (self-to-self connections)",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: Some("destPortId"),
-        },
-        runtime::FlagSpec {
-            name: "dest-dcf",
-            value_name: "DEST_DCF",
-            help: "Id of the destination data centre facility (business-to-business connections)",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: Some("destDcf"),
-        },
-        runtime::FlagSpec {
-            name: "dest-region-id",
-            value_name: "DEST_REGION_ID",
-            help: "Id of the destination region, one of the metro's `regionIds` (business-to-business connections)",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: Some("destRegionId"),
-        },
-        runtime::FlagSpec {
-            name: "duration",
-            value_name: "INTEGER",
-            help: "Length of the contract term, in `durationUnit`s",
-            kind: runtime::FlagKind::Integer {
-                min: i32::MIN as i128,
-                max: i32::MAX as i128,
-            },
-            required: false,
-            multiple: false,
-            member: Some("duration"),
-        },
-        runtime::FlagSpec {
-            name: "duration-unit",
-            value_name: "DURATION_UNIT",
-            help: "Unit of the contract term",
-            kind: runtime::FlagKind::Choice {
-                values: &["m", "y"],
-                quoted: true,
-            },
-            required: false,
-            multiple: false,
-            member: Some("durationUnit"),
-        },
-        runtime::FlagSpec {
-            name: "payment-type",
-            value_name: "PAYMENT_TYPE",
-            help: "How to pay for the connection",
-            kind: runtime::FlagKind::Choice {
-                values: &["plan", "creditcard", "invoice"],
-                quoted: true,
-            },
-            required: false,
-            multiple: false,
-            member: Some("paymentType"),
-        },
-        runtime::FlagSpec {
-            name: "payment-transaction-id",
-            value_name: "PAYMENT_TRANSACTION_ID",
-            help: "Id of the card payment; needed when `paymentType` is `creditcard`",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: Some("paymentTransactionId"),
-        },
-        runtime::FlagSpec {
-            name: "class-of-service",
-            value_name: "CLASS_OF_SERVICE",
-            help: "Class of service of the connection",
-            kind: runtime::FlagKind::Choice {
-                values: &["GOLD", "SILVERPLUS", "SILVER", "BRONZE"],
-                quoted: true,
-            },
-            required: false,
-            multiple: false,
-            member: Some("classOfService"),
-        },
-        runtime::FlagSpec {
-            name: "evergreen",
-            value_name: "BOOL",
-            help: "Whether the connection renews month by month after its term",
-            kind: runtime::FlagKind::Boolean,
-            required: false,
-            multiple: false,
-            member: Some("evergreen"),
-        },
+        runtime::FlagSpec::new(
+                "company-username",
+                "COMPANY_USERNAME",
+                "Username of your company, the one requesting the connection (example: samplecompanyname)",
+                runtime::FlagKind::Text,
+            )
+            .required(),
+        runtime::FlagSpec::new(
+                "type",
+                "TYPE",
+                "Kind of connection; always `LAYER2`",
+                runtime::FlagKind::Choice {
+                    values: &["LAYER2"],
+                    quoted: true,
+                },
+            )
+            .of_member("type"),
+        runtime::FlagSpec::new(
+                "name",
+                "NAME",
+                "Name to give the connection",
+                runtime::FlagKind::Text,
+            )
+            .of_member("name"),
+        runtime::FlagSpec::new(
+                "port-id",
+                "PORT_ID",
+                "Id of your port the connection starts from",
+                runtime::FlagKind::Text,
+            )
+            .of_member("portId"),
+        runtime::FlagSpec::new(
+                "speed",
+                "INTEGER",
+                "Connection speed in Mbps",
+                runtime::FlagKind::Integer {
+                    min: i32::MIN as i128,
+                    max: i32::MAX as i128,
+                },
+            )
+            .of_member("speed"),
+        runtime::FlagSpec::new(
+                "dest-company",
+                "DEST_COMPANY",
+                "Username of the destination company (your own for a self-to-self connection)",
+                runtime::FlagKind::Text,
+            )
+            .of_member("destCompany"),
+        runtime::FlagSpec::new(
+                "dest-metro-id",
+                "DEST_METRO_ID",
+                "Id of the metro of the destination",
+                runtime::FlagKind::Text,
+            )
+            .of_member("destMetroId"),
+        runtime::FlagSpec::new(
+                "dest-port-id",
+                "DEST_PORT_ID",
+                "Id of the destination port (self-to-self connections)",
+                runtime::FlagKind::Text,
+            )
+            .of_member("destPortId"),
+        runtime::FlagSpec::new(
+                "dest-dcf",
+                "DEST_DCF",
+                "Id of the destination data centre facility (business-to-business connections)",
+                runtime::FlagKind::Text,
+            )
+            .of_member("destDcf"),
+        runtime::FlagSpec::new(
+                "dest-region-id",
+                "DEST_REGION_ID",
+                "Id of the destination region, one of the metro's `regionIds` (business-to-business connections)",
+                runtime::FlagKind::Text,
+            )
+            .of_member("destRegionId"),
+        runtime::FlagSpec::new(
+                "duration",
+                "INTEGER",
+                "Length of the contract term, in `durationUnit`s",
+                runtime::FlagKind::Integer {
+                    min: i32::MIN as i128,
+                    max: i32::MAX as i128,
+                },
+            )
+            .of_member("duration"),
+        runtime::FlagSpec::new(
+                "duration-unit",
+                "DURATION_UNIT",
+                "Unit of the contract term",
+                runtime::FlagKind::Choice {
+                    values: &["m", "y"],
+                    quoted: true,
+                },
+            )
+            .of_member("durationUnit"),
+        runtime::FlagSpec::new(
+                "payment-type",
+                "PAYMENT_TYPE",
+                "How to pay for the connection",
+                runtime::FlagKind::Choice {
+                    values: &["plan", "creditcard", "invoice"],
+                    quoted: true,
+                },
+            )
+            .of_member("paymentType"),
+        runtime::FlagSpec::new(
+                "payment-transaction-id",
+                "PAYMENT_TRANSACTION_ID",
+                "Id of the card payment; needed when `paymentType` is `creditcard`",
+                runtime::FlagKind::Text,
+            )
+            .of_member("paymentTransactionId"),
+        runtime::FlagSpec::new(
+                "class-of-service",
+                "CLASS_OF_SERVICE",
+                "Class of service of the connection",
+                runtime::FlagKind::Choice {
+                    values: &["GOLD", "SILVERPLUS", "SILVER", "BRONZE"],
+                    quoted: true,
+                },
+            )
+            .of_member("classOfService"),
+        runtime::FlagSpec::new(
+                "evergreen",
+                "BOOL",
+                "Whether the connection renews month by month after its term",
+                runtime::FlagKind::Boolean,
+            )
+            .of_member("evergreen"),
     ],
     body: Some(runtime::BodySpec {
         required: true,

@@ -19,15 +19,13 @@ const LIST_COMPANY_METROS_COMMAND: runtime::CommandSpec<Client> = runtime::Comma
     about: "List the metros where a company is present\n\nReturns the metros where the company has a presence (typically a port), each\nwith the services available there. A metro's `id` is the `destMetroId` of a\nLayer 2 connection request and its `regionIds` supply `destRegionId`.\n\nGET /api/company/{username}/metro/capabilities (operation `listCompanyMetros`)\nDocumented errors: any other status (`Default`).",
     example: "Example:\n  consoleconnect list-company-metros --username consoleconnect",
     flags: &[
-        runtime::FlagSpec {
-            name: "username",
-            value_name: "USERNAME",
-            help: "Username of the company whose metros to list (example: consoleconnect)",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "username",
+                "USERNAME",
+                "Username of the company whose metros to list (example: consoleconnect)",
+                runtime::FlagKind::Text,
+            )
+            .required(),
     ],
     body: None,
     pages: false,
@@ -51,15 +49,13 @@ const GET_METRO_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Get a metro\n\nReturns one metro by its id.\n\nGET /api/metro/{metroId} (operation `getMetro`)\nDocumented errors: 404 (`NotFound`), any other status (`Default`).",
     example: "Example:\n  consoleconnect get-metro --metro-id 21ab4746f3ba6c3462def3e8",
     flags: &[
-        runtime::FlagSpec {
-            name: "metro-id",
-            value_name: "METRO_ID",
-            help: "Id of the metro (example: 21ab4746f3ba6c3462def3e8)",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "metro-id",
+                "METRO_ID",
+                "Id of the metro (example: 21ab4746f3ba6c3462def3e8)",
+                runtime::FlagKind::Text,
+            )
+            .required(),
     ],
     body: None,
     pages: false,

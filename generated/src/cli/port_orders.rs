@@ -21,15 +21,13 @@ const LIST_PORT_ORDERS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandS
     about: "List a company's port orders\n\nReturns every port order placed by the company, each with its current status\nand the company, facility and metro it concerns. When an order is `done`, its\n`createdPortId` can be passed to `getPort` to read the port it produced.\n\nGET /api/company/{companyName}/ports/orders (operation `listPortOrders`)\nDocumented errors: any other status (`Default`).",
     example: "Example:\n  consoleconnect list-port-orders --company-name samplecompanyname",
     flags: &[
-        runtime::FlagSpec {
-            name: "company-name",
-            value_name: "COMPANY_NAME",
-            help: "Username of the company that owns the orders or ports (not its display name) (example: samplecompanyname)",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "company-name",
+                "COMPANY_NAME",
+                "Username of the company that owns the orders or ports (not its display name) (example: samplecompanyname)",
+                runtime::FlagKind::Text,
+            )
+            .required(),
     ],
     body: None,
     pages: false,
@@ -53,96 +51,78 @@ const CREATE_PORT_ORDER_COMMAND: runtime::CommandSpec<Client> = runtime::Command
     about: "Order a port\n\nOrders (reserves) a physical port of the given speed in a data centre facility,\nidentified by the facility's username. The new order starts in status `created`.\n\nPay by `invoice`, or with a `plan` subscription (pass its `billingId`). The\n`creditcard` payment type is only usable from the Console Connect web\napplication and then needs a `paymentTransactionId`.\n\nPUT /api/company/{companyName}/ports/orders (operation `createPortOrder`)\nDocumented errors: 400 (`BadRequest`), any other status (`Default`).",
     example: "Example:\n  consoleconnect create-port-order --company-name samplecompanyname --data-center-facility demodatacenter --speed 1000 --port-name 'Demo Port' --payment-type plan --duration-unit m",
     flags: &[
-        runtime::FlagSpec {
-            name: "company-name",
-            value_name: "COMPANY_NAME",
-            help: "Username of the company that owns the orders or ports (not its display name) (example: samplecompanyname)",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
-        runtime::FlagSpec {
-            name: "data-center-facility",
-            value_name: "DATA_CENTER_FACILITY",
-            help: "Username of the data centre facility to put the port in",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: Some("dataCenterFacility"),
-        },
-        runtime::FlagSpec {
-            name: "speed",
-            value_name: "INTEGER",
-            help: "Port speed in Mbps, at least 100 (1000 is 1 Gbps, 10000 is 10 Gbps)",
-            kind: runtime::FlagKind::Integer {
-                min: i32::MIN as i128,
-                max: i32::MAX as i128,
-            },
-            required: false,
-            multiple: false,
-            member: Some("speed"),
-        },
-        runtime::FlagSpec {
-            name: "port-name",
-            value_name: "PORT_NAME",
-            help: "Name to give the port",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: Some("portName"),
-        },
-        runtime::FlagSpec {
-            name: "payment-type",
-            value_name: "PAYMENT_TYPE",
-            help: "How to pay for the port",
-            kind: runtime::FlagKind::Choice {
-                values: &["plan", "creditcard", "invoice"],
-                quoted: true,
-            },
-            required: false,
-            multiple: false,
-            member: Some("paymentType"),
-        },
-        runtime::FlagSpec {
-            name: "billing-id",
-            value_name: "BILLING_ID",
-            help: "Id of the plan subscription to bill; needed when `paymentType` is `plan`",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: Some("billingId"),
-        },
-        runtime::FlagSpec {
-            name: "payment-transaction-id",
-            value_name: "PAYMENT_TRANSACTION_ID",
-            help: "Id of the card payment; needed when `paymentType` is `creditcard`",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: Some("paymentTransactionId"),
-        },
-        runtime::FlagSpec {
-            name: "duration-unit",
-            value_name: "DURATION_UNIT",
-            help: "Unit of the contract term; `y` (the default) for yearly, `m` where the data centre accepts month-to-month port orders",
-            kind: runtime::FlagKind::Choice {
-                values: &["m", "y"],
-                quoted: true,
-            },
-            required: false,
-            multiple: false,
-            member: Some("durationUnit"),
-        },
-        runtime::FlagSpec {
-            name: "bundle-cross-connect",
-            value_name: "BOOL",
-            help: "Add the cross connect to the order where the data centre supports it (see `canBundleCrossConnect`); restricted to 12-month contracts",
-            kind: runtime::FlagKind::Boolean,
-            required: false,
-            multiple: false,
-            member: Some("bundleCrossConnect"),
-        },
+        runtime::FlagSpec::new(
+                "company-name",
+                "COMPANY_NAME",
+                "Username of the company that owns the orders or ports (not its display name) (example: samplecompanyname)",
+                runtime::FlagKind::Text,
+            )
+            .required(),
+        runtime::FlagSpec::new(
+                "data-center-facility",
+                "DATA_CENTER_FACILITY",
+                "Username of the data centre facility to put the port in",
+                runtime::FlagKind::Text,
+            )
+            .of_member("dataCenterFacility"),
+        runtime::FlagSpec::new(
+                "speed",
+                "INTEGER",
+                "Port speed in Mbps, at least 100 (1000 is 1 Gbps, 10000 is 10 Gbps)",
+                runtime::FlagKind::Integer {
+                    min: i32::MIN as i128,
+                    max: i32::MAX as i128,
+                },
+            )
+            .of_member("speed"),
+        runtime::FlagSpec::new(
+                "port-name",
+                "PORT_NAME",
+                "Name to give the port",
+                runtime::FlagKind::Text,
+            )
+            .of_member("portName"),
+        runtime::FlagSpec::new(
+                "payment-type",
+                "PAYMENT_TYPE",
+                "How to pay for the port",
+                runtime::FlagKind::Choice {
+                    values: &["plan", "creditcard", "invoice"],
+                    quoted: true,
+                },
+            )
+            .of_member("paymentType"),
+        runtime::FlagSpec::new(
+                "billing-id",
+                "BILLING_ID",
+                "Id of the plan subscription to bill; needed when `paymentType` is `plan`",
+                runtime::FlagKind::Text,
+            )
+            .of_member("billingId"),
+        runtime::FlagSpec::new(
+                "payment-transaction-id",
+                "PAYMENT_TRANSACTION_ID",
+                "Id of the card payment; needed when `paymentType` is `creditcard`",
+                runtime::FlagKind::Text,
+            )
+            .of_member("paymentTransactionId"),
+        runtime::FlagSpec::new(
+                "duration-unit",
+                "DURATION_UNIT",
+                "Unit of the contract term; `y` (the default) for yearly, `m` where the data centre accepts month-to-month port orders",
+                runtime::FlagKind::Choice {
+                    values: &["m", "y"],
+                    quoted: true,
+                },
+            )
+            .of_member("durationUnit"),
+        runtime::FlagSpec::new(
+                "bundle-cross-connect",
+                "BOOL",
+                "Add the cross connect to the order where the data centre supports it (see `canBundleCrossConnect`); restricted to 12-month contracts",
+                runtime::FlagKind::Boolean,
+            )
+            .of_member("bundleCrossConnect"),
     ],
     body: Some(runtime::BodySpec {
         required: true,
@@ -174,24 +154,20 @@ const GET_PORT_ORDER_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpe
     about: "Get a port order\n\nReturns one of the company's port orders, with the company, metro, controller\nand (once allocated) the port embedded. Edge orders have the same shape, with\n`isEdgePort` set and the vendor details in `edgePayload`.\n\nGET /api/company/{companyName}/ports/orders/{orderId} (operation `getPortOrder`)\nDocumented errors: any other status (`Default`).",
     example: "Example:\n  consoleconnect get-port-order --company-name samplecompanyname --order-id 56d691309a90128d55831db1",
     flags: &[
-        runtime::FlagSpec {
-            name: "company-name",
-            value_name: "COMPANY_NAME",
-            help: "Username of the company that owns the orders or ports (not its display name) (example: samplecompanyname)",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
-        runtime::FlagSpec {
-            name: "order-id",
-            value_name: "ORDER_ID",
-            help: "Id of the port order (its `id`) (example: 56d691309a90128d55831db1)",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "company-name",
+                "COMPANY_NAME",
+                "Username of the company that owns the orders or ports (not its display name) (example: samplecompanyname)",
+                runtime::FlagKind::Text,
+            )
+            .required(),
+        runtime::FlagSpec::new(
+                "order-id",
+                "ORDER_ID",
+                "Id of the port order (its `id`) (example: 56d691309a90128d55831db1)",
+                runtime::FlagKind::Text,
+            )
+            .required(),
     ],
     body: None,
     pages: false,
@@ -219,24 +195,20 @@ const REQUEST_PORT_ORDER_LOA_COMMAND: runtime::CommandSpec<Client> = runtime::Co
     about: "Request the Letter of Authorisation for a port order\n\nAsks for the Letter of Authorisation (LOA) of a port order. The data centre\nneeds the LOA before it will connect anything to the port. Returns the updated\norder.\n\nPOST /api/company/{companyName}/ports/orders/{orderId}/loa (operation `requestPortOrderLoa`)\nDocumented errors: any other status (`Default`).",
     example: "Example:\n  consoleconnect request-port-order-loa --company-name samplecompanyname --order-id 56d691309a90128d55831db1",
     flags: &[
-        runtime::FlagSpec {
-            name: "company-name",
-            value_name: "COMPANY_NAME",
-            help: "Username of the company that owns the orders or ports (not its display name) (example: samplecompanyname)",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
-        runtime::FlagSpec {
-            name: "order-id",
-            value_name: "ORDER_ID",
-            help: "Id of the port order (its `id`) (example: 56d691309a90128d55831db1)",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "company-name",
+                "COMPANY_NAME",
+                "Username of the company that owns the orders or ports (not its display name) (example: samplecompanyname)",
+                runtime::FlagKind::Text,
+            )
+            .required(),
+        runtime::FlagSpec::new(
+                "order-id",
+                "ORDER_ID",
+                "Id of the port order (its `id`) (example: 56d691309a90128d55831db1)",
+                runtime::FlagKind::Text,
+            )
+            .required(),
     ],
     body: None,
     pages: false,

@@ -19,27 +19,22 @@ const LIST_PORTS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "List a company's ports\n\nReturns the company's ports with their data centre, metro, capacity and the\nconnections configured on them. A port's `id`, `speed` and `metroId` are what a\nLayer 2 connection request needs. Port lists are publicly visible.\n\nGET /api/company/{companyName}/ports (operation `listPorts`)\nDocumented errors: any other status (`Default`).",
     example: "Example:\n  consoleconnect list-ports --company-name samplecompanyname",
     flags: &[
-        runtime::FlagSpec {
-            name: "company-name",
-            value_name: "COMPANY_NAME",
-            help: "Username of the company that owns the orders or ports (not its display name) (example: samplecompanyname)",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
-        runtime::FlagSpec {
-            name: "deleted",
-            value_name: "DELETED",
-            help: "Filter on the ports' deleted flag (example: false)",
-            kind: runtime::FlagKind::Choice {
+        runtime::FlagSpec::new(
+                "company-name",
+                "COMPANY_NAME",
+                "Username of the company that owns the orders or ports (not its display name) (example: samplecompanyname)",
+                runtime::FlagKind::Text,
+            )
+            .required(),
+        runtime::FlagSpec::new(
+            "deleted",
+            "DELETED",
+            "Filter on the ports' deleted flag (example: false)",
+            runtime::FlagKind::Choice {
                 values: &["true", "false"],
                 quoted: true,
             },
-            required: false,
-            multiple: false,
-            member: None,
-        },
+        ),
     ],
     body: None,
     pages: false,
@@ -66,24 +61,20 @@ const GET_PORT_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Get a port\n\nReturns one of the company's ports. Use the `createdPortId` of a finished port\norder to find the port it produced. Port details are publicly visible.\n\nGET /api/company/{companyName}/ports/{portId} (operation `getPort`)\nDocumented errors: any other status (`Default`).",
     example: "Example:\n  consoleconnect get-port --company-name samplecompanyname --port-id 66ac8136f8ff98229a26f954",
     flags: &[
-        runtime::FlagSpec {
-            name: "company-name",
-            value_name: "COMPANY_NAME",
-            help: "Username of the company that owns the orders or ports (not its display name) (example: samplecompanyname)",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
-        runtime::FlagSpec {
-            name: "port-id",
-            value_name: "PORT_ID",
-            help: "Id of the port (a port's `id`, or a finished order's `createdPortId`) (example: 66ac8136f8ff98229a26f954)",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "company-name",
+                "COMPANY_NAME",
+                "Username of the company that owns the orders or ports (not its display name) (example: samplecompanyname)",
+                runtime::FlagKind::Text,
+            )
+            .required(),
+        runtime::FlagSpec::new(
+                "port-id",
+                "PORT_ID",
+                "Id of the port (a port's `id`, or a finished order's `createdPortId`) (example: 66ac8136f8ff98229a26f954)",
+                runtime::FlagKind::Text,
+            )
+            .required(),
     ],
     body: None,
     pages: false,

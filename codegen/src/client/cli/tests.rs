@@ -42,38 +42,45 @@ fn the_flags_of_a_wide_body_print_in_pieces_as_they_print_whole() {
         "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": properties}}}},
         "responses": {"204": {"description": "ok"}}
     }}}));
-    // Past `WIDE_COMMAND` flags, each member's is the call of `FlagSpec::member`
-    // (half the tokens); the parameter's stays a struct expression.
-    assert_eq!(whole.matches("runtime::FlagSpec::member(").count(), n);
-    assert_eq!(whole.matches("runtime::FlagSpec {").count(), 1, "{whole}");
+    // Each flag is a call; each member's names its member.
+    assert_eq!(whole.matches("runtime::FlagSpec::new(").count(), n + 1);
+    assert_eq!(whole.matches(".of_member(").count(), n);
     assert!(
-        whole.contains("runtime::FlagSpec::member(\n            \"m1\",\n            \"INTEGER\",\n            \"Sets the body member `m1`\",\n            runtime::FlagKind::Integer {"),
+        whole.contains("        runtime::FlagSpec::new(\n                \"m1\",\n                \"INTEGER\",\n                \"Sets the body member `m1`\",\n                runtime::FlagKind::Integer {"),
         "{whole}"
     );
-    assert!(whole.contains("            \"A member\",\n            runtime::FlagKind::Text,\n            false,\n            \"m0\",\n        ),"), "{whole}");
+    assert!(
+        whole.contains("        runtime::FlagSpec::new(\"m0\", \"M0\", \"A member\", runtime::FlagKind::Text)\n            .of_member(\"m0\"),"),
+        "{whole}"
+    );
     assert_eq!(pieced, whole);
 }
 
-/// Up to `WIDE_COMMAND` flags, members' flags are struct expressions: the text of
-/// ordinary documents' commands is as it was.
+/// A flag is the call of `FlagSpec::new`, with a modifier for what it is
+/// besides optional, single and a parameter's.
 #[test]
-fn the_flags_of_a_narrow_body_are_struct_expressions() {
-    let n = super::super::cli_text::WIDE_COMMAND - 1;
-    let properties: serde_json::Map<String, serde_json::Value> = (0..n)
-        .map(|i| (format!("m{i}"), serde_json::json!({"type": "boolean"})))
-        .collect();
-    let text = printed_command(serde_json::json!({"/w": {"post": {
+fn flags_are_calls_with_a_modifier_for_each_difference() {
+    let text = printed_command(serde_json::json!({"/w/{id}": {"post": {
         "operationId": "narrow",
-        "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
-        "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": properties}}}},
+        "parameters": [
+            {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+            {"name": "q", "in": "query", "schema": {"type": "string"}}
+        ],
+        "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "on": {"type": "boolean"}
+        }}}}},
         "responses": {"204": {"description": "ok"}}
     }}}));
-    assert_eq!(text.matches("runtime::FlagSpec {").count(), n + 1);
-    assert!(!text.contains("FlagSpec::member"), "{text}");
+    assert_eq!(text.matches("runtime::FlagSpec::new(").count(), 4, "{text}");
+    assert!(!text.contains("runtime::FlagSpec {"), "{text}");
+    assert_eq!(text.matches(".required()").count(), 1, "{text}");
+    assert_eq!(text.matches(".repeated()").count(), 1, "{text}");
     assert!(
-        text.contains("multiple: false,\n            member: Some(\"m3\"),"),
+        text.contains(".repeated()\n            .of_member(\"tags\"),"),
         "{text}"
     );
+    assert!(text.contains(".of_member(\"on\"),"), "{text}");
 }
 
 #[test]
@@ -97,7 +104,7 @@ fn a_command_reads_its_flags_into_the_request_and_pages_with_all() {
         "request = request.skip(value);",
         "inv.lines(request.stream())",
         "summary: \"Put an item\",",
-        "kind: runtime::FlagKind::Integer {\n                min: i32::MIN as i128,",
+        "runtime::FlagKind::Integer {\n                    min: i32::MIN as i128,",
         "errors: &[(\"404\", \"NotFound\")],",
         "example: \"Example:\\n  t put-item --id <id> --body @body.txt\",",
         "pages: true,",

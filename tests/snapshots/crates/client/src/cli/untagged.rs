@@ -24,93 +24,71 @@ const GET_PART_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Read one part.\n\nGET /items/{itemId}/parts/{part} (operation `getPart`)\nDocumented errors: 404 (`NotFound`), 4XX (`ClientError`), any other status (`Default`).",
     example: "Example:\n  client get-part --item-id <item-id> --part <part> --where <where>",
     flags: &[
-        runtime::FlagSpec {
-            name: "item-id",
-            value_name: "INTEGER",
-            help: "The path parameter `itemId`",
-            kind: runtime::FlagKind::Integer {
-                min: i64::MIN as i128,
-                max: i64::MAX as i128,
-            },
-            required: true,
-            multiple: false,
-            member: None,
-        },
-        runtime::FlagSpec {
-            name: "part",
-            value_name: "PART",
-            help: "The path parameter `part`",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
-        runtime::FlagSpec {
-            name: "tags",
-            value_name: "TAGS",
-            help: "The query parameter `tags`",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: true,
-            member: None,
-        },
-        runtime::FlagSpec {
-            name: "ids",
-            value_name: "INTEGER",
-            help: "The query parameter `ids`",
-            kind: runtime::FlagKind::Integer {
-                min: i64::MIN as i128,
-                max: i64::MAX as i128,
-            },
-            required: false,
-            multiple: true,
-            member: None,
-        },
-        runtime::FlagSpec {
-            name: "filter",
-            value_name: "JSON",
-            help: "The query parameter `filter`",
-            kind: runtime::FlagKind::Json,
-            required: false,
-            multiple: false,
-            member: None,
-        },
-        runtime::FlagSpec {
-            name: "where",
-            value_name: "JSON",
-            help: "The query parameter `where`",
-            kind: runtime::FlagKind::Json,
-            required: true,
-            multiple: false,
-            member: None,
-        },
-        runtime::FlagSpec {
-            name: "x-request-id",
-            value_name: "X_REQUEST_ID",
-            help: "The header parameter `X-Request-Id`",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: None,
-        },
-        runtime::FlagSpec {
-            name: "session",
-            value_name: "SESSION",
-            help: "The cookie parameter `session`",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: None,
-        },
-        runtime::FlagSpec {
-            name: "client",
-            value_name: "CLIENT",
-            help: "Named like the builder's own field",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "item-id",
+                "INTEGER",
+                "The path parameter `itemId`",
+                runtime::FlagKind::Integer {
+                    min: i64::MIN as i128,
+                    max: i64::MAX as i128,
+                },
+            )
+            .required(),
+        runtime::FlagSpec::new(
+                "part",
+                "PART",
+                "The path parameter `part`",
+                runtime::FlagKind::Text,
+            )
+            .required(),
+        runtime::FlagSpec::new(
+                "tags",
+                "TAGS",
+                "The query parameter `tags`",
+                runtime::FlagKind::Text,
+            )
+            .repeated(),
+        runtime::FlagSpec::new(
+                "ids",
+                "INTEGER",
+                "The query parameter `ids`",
+                runtime::FlagKind::Integer {
+                    min: i64::MIN as i128,
+                    max: i64::MAX as i128,
+                },
+            )
+            .repeated(),
+        runtime::FlagSpec::new(
+            "filter",
+            "JSON",
+            "The query parameter `filter`",
+            runtime::FlagKind::Json,
+        ),
+        runtime::FlagSpec::new(
+                "where",
+                "JSON",
+                "The query parameter `where`",
+                runtime::FlagKind::Json,
+            )
+            .required(),
+        runtime::FlagSpec::new(
+            "x-request-id",
+            "X_REQUEST_ID",
+            "The header parameter `X-Request-Id`",
+            runtime::FlagKind::Text,
+        ),
+        runtime::FlagSpec::new(
+            "session",
+            "SESSION",
+            "The cookie parameter `session`",
+            runtime::FlagKind::Text,
+        ),
+        runtime::FlagSpec::new(
+            "client",
+            "CLIENT",
+            "Named like the builder's own field",
+            runtime::FlagKind::Text,
+        ),
     ],
     body: None,
     pages: false,
@@ -157,24 +135,20 @@ const POST_ITEMS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Create an item (no operationId).\n\nPOST /items (operation `PostItems`)",
     example: "Example:\n  client post-items --name <name>",
     flags: &[
-        runtime::FlagSpec {
-            name: "name",
-            value_name: "NAME",
-            help: "Sets the body member `name`",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: Some("name"),
-        },
-        runtime::FlagSpec {
-            name: "weight",
-            value_name: "NUMBER",
-            help: "Sets the body member `weight`",
-            kind: runtime::FlagKind::Number,
-            required: false,
-            multiple: false,
-            member: Some("weight"),
-        },
+        runtime::FlagSpec::new(
+                "name",
+                "NAME",
+                "Sets the body member `name`",
+                runtime::FlagKind::Text,
+            )
+            .of_member("name"),
+        runtime::FlagSpec::new(
+                "weight",
+                "NUMBER",
+                "Sets the body member `weight`",
+                runtime::FlagKind::Number,
+            )
+            .of_member("weight"),
     ],
     body: Some(runtime::BodySpec {
         required: true,
@@ -202,15 +176,13 @@ const SUBMIT_FORM_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `submitForm`.\n\nPUT /forms (operation `submitForm`)",
     example: "Example:\n  client submit-form",
     flags: &[
-        runtime::FlagSpec {
-            name: "name",
-            value_name: "NAME",
-            help: "Sets the body member `name`",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: Some("name"),
-        },
+        runtime::FlagSpec::new(
+                "name",
+                "NAME",
+                "Sets the body member `name`",
+                runtime::FlagKind::Text,
+            )
+            .of_member("name"),
     ],
     body: Some(runtime::BodySpec {
         required: false,
@@ -241,27 +213,23 @@ const UPLOAD_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `upload`.\n\nPOST /upload (operation `upload`)\n\nThe response is `application/octet-stream`, written to stdout as it arrives,\nnever held whole.",
     example: "Example:\n  client upload --body @body.json",
     flags: &[
-        runtime::FlagSpec {
-            name: "title",
-            value_name: "TITLE",
-            help: "Sets the body member `title`",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: Some("title"),
-        },
-        runtime::FlagSpec {
-            name: "count",
-            value_name: "INTEGER",
-            help: "Sets the body member `count`",
-            kind: runtime::FlagKind::Integer {
-                min: i64::MIN as i128,
-                max: i64::MAX as i128,
-            },
-            required: false,
-            multiple: false,
-            member: Some("count"),
-        },
+        runtime::FlagSpec::new(
+                "title",
+                "TITLE",
+                "Sets the body member `title`",
+                runtime::FlagKind::Text,
+            )
+            .of_member("title"),
+        runtime::FlagSpec::new(
+                "count",
+                "INTEGER",
+                "Sets the body member `count`",
+                runtime::FlagKind::Integer {
+                    min: i64::MIN as i128,
+                    max: i64::MAX as i128,
+                },
+            )
+            .of_member("count"),
     ],
     body: Some(runtime::BodySpec {
         required: true,
@@ -341,15 +309,13 @@ const GET_SCIM_USER_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec
     about: "A body in a JSON media type other than `application/json`.\n\nGET /scim/users/{id} (operation `getScimUser`)\nDocumented errors: 404 (`NotFound`).",
     example: "Example:\n  client get-scim-user --id <id>",
     flags: &[
-        runtime::FlagSpec {
-            name: "id",
-            value_name: "ID",
-            help: "The path parameter `id`",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "id",
+                "ID",
+                "The path parameter `id`",
+                runtime::FlagKind::Text,
+            )
+            .required(),
     ],
     body: None,
     pages: false,

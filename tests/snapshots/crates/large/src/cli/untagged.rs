@@ -16,15 +16,13 @@ const GET_TREE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `getTree`.\n\nGET /trees/{id} (operation `getTree`)\nDocumented errors: any other status (`Default`).",
     example: "Example:\n  large get-tree --id <id>",
     flags: &[
-        runtime::FlagSpec {
-            name: "id",
-            value_name: "ID",
-            help: "The path parameter `id`",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "id",
+                "ID",
+                "The path parameter `id`",
+                runtime::FlagKind::Text,
+            )
+            .required(),
     ],
     body: None,
     pages: false,

@@ -16,15 +16,13 @@ const GET_EVENT_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `getEvent`.\n\nGET /events/{id} (operation `getEvent`)",
     example: "Example:\n  openapi31 get-event --id <id>",
     flags: &[
-        runtime::FlagSpec {
-            name: "id",
-            value_name: "ID",
-            help: "The path parameter `id`",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "id",
+                "ID",
+                "The path parameter `id`",
+                runtime::FlagKind::Text,
+            )
+            .required(),
     ],
     body: None,
     pages: false,

@@ -19,18 +19,15 @@ const LIST_PETS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `listPets`.\n\nGET /pets (operation `listPets`)",
     example: "Example:\n  others_read list-pets",
     flags: &[
-        runtime::FlagSpec {
-            name: "kind",
-            value_name: "KIND",
-            help: "The query parameter `kind`",
-            kind: runtime::FlagKind::Choice {
+        runtime::FlagSpec::new(
+            "kind",
+            "KIND",
+            "The query parameter `kind`",
+            runtime::FlagKind::Choice {
                 values: &["cat", "dog"],
                 quoted: true,
             },
-            required: false,
-            multiple: false,
-            member: None,
-        },
+        ),
     ],
     body: None,
     pages: false,
@@ -57,15 +54,13 @@ const FETCH_PET_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `fetchPet`.\n\nGET /pets/{id} (operation `fetchPet`)",
     example: "Example:\n  others_read fetch-pet --id <id>",
     flags: &[
-        runtime::FlagSpec {
-            name: "id",
-            value_name: "ID",
-            help: "The path parameter `id`",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "id",
+                "ID",
+                "The path parameter `id`",
+                runtime::FlagKind::Text,
+            )
+            .required(),
     ],
     body: None,
     pages: false,

@@ -24,33 +24,26 @@ const GET_PORT_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `getPort`.\n\nGET /companies/{company}/ports/{portId} (operation `getPort`)",
     example: "Example:\n  paths get-port --company <company> --port-id <port-id>",
     flags: &[
-        runtime::FlagSpec {
-            name: "company",
-            value_name: "COMPANY",
-            help: "The path parameter `company`",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
-        runtime::FlagSpec {
-            name: "port-id",
-            value_name: "PORT_ID",
-            help: "The path parameter `portId`",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
-        runtime::FlagSpec {
-            name: "x-trace",
-            value_name: "X_TRACE",
-            help: "The header parameter `X-Trace`",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "company",
+                "COMPANY",
+                "The path parameter `company`",
+                runtime::FlagKind::Text,
+            )
+            .required(),
+        runtime::FlagSpec::new(
+                "port-id",
+                "PORT_ID",
+                "The path parameter `portId`",
+                runtime::FlagKind::Text,
+            )
+            .required(),
+        runtime::FlagSpec::new(
+            "x-trace",
+            "X_TRACE",
+            "The header parameter `X-Trace`",
+            runtime::FlagKind::Text,
+        ),
     ],
     body: None,
     pages: false,
@@ -81,18 +74,16 @@ const GET_NUMBER_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `getNumber`.\n\nGET /numbers/{n} (operation `getNumber`)",
     example: "Example:\n  paths get-number --n <n>",
     flags: &[
-        runtime::FlagSpec {
-            name: "n",
-            value_name: "INTEGER",
-            help: "The path parameter `n`",
-            kind: runtime::FlagKind::Integer {
-                min: i64::MIN as i128,
-                max: i64::MAX as i128,
-            },
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "n",
+                "INTEGER",
+                "The path parameter `n`",
+                runtime::FlagKind::Integer {
+                    min: i64::MIN as i128,
+                    max: i64::MAX as i128,
+                },
+            )
+            .required(),
     ],
     body: None,
     pages: false,
@@ -116,15 +107,13 @@ const GET_LABEL_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `getLabel`.\n\nGET /labels/{id} (operation `getLabel`)",
     example: "Example:\n  paths get-label --id <id>",
     flags: &[
-        runtime::FlagSpec {
-            name: "id",
-            value_name: "ID",
-            help: "The path parameter `id`",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "id",
+                "ID",
+                "The path parameter `id`",
+                runtime::FlagKind::Text,
+            )
+            .required(),
     ],
     body: None,
     pages: false,
@@ -148,15 +137,13 @@ const GET_MATRIX_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `getMatrix`.\n\nGET /matrix/{id} (operation `getMatrix`)",
     example: "Example:\n  paths get-matrix --id <id>",
     flags: &[
-        runtime::FlagSpec {
-            name: "id",
-            value_name: "ID",
-            help: "The path parameter `id`",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "id",
+                "ID",
+                "The path parameter `id`",
+                runtime::FlagKind::Text,
+            )
+            .required(),
     ],
     body: None,
     pages: false,
@@ -180,15 +167,14 @@ const GET_LIST_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `getList`.\n\nGET /lists/{ids} (operation `getList`)",
     example: "Example:\n  paths get-list --ids <ids>",
     flags: &[
-        runtime::FlagSpec {
-            name: "ids",
-            value_name: "IDS",
-            help: "The path parameter `ids`",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: true,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "ids",
+                "IDS",
+                "The path parameter `ids`",
+                runtime::FlagKind::Text,
+            )
+            .required()
+            .repeated(),
     ],
     body: None,
     pages: false,
@@ -212,15 +198,14 @@ const GET_LABELS_EXPLODED_COMMAND: runtime::CommandSpec<Client> = runtime::Comma
     about: "Calls `getLabelsExploded`.\n\nGET /labels-exploded/{ids} (operation `getLabelsExploded`)",
     example: "Example:\n  paths get-labels-exploded --ids <ids>",
     flags: &[
-        runtime::FlagSpec {
-            name: "ids",
-            value_name: "IDS",
-            help: "The path parameter `ids`",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: true,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "ids",
+                "IDS",
+                "The path parameter `ids`",
+                runtime::FlagKind::Text,
+            )
+            .required()
+            .repeated(),
     ],
     body: None,
     pages: false,
@@ -244,15 +229,14 @@ const GET_MATRIX_EXPLODED_COMMAND: runtime::CommandSpec<Client> = runtime::Comma
     about: "Calls `getMatrixExploded`.\n\nGET /matrix-exploded/{ids} (operation `getMatrixExploded`)",
     example: "Example:\n  paths get-matrix-exploded --ids <ids>",
     flags: &[
-        runtime::FlagSpec {
-            name: "ids",
-            value_name: "IDS",
-            help: "The path parameter `ids`",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: true,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "ids",
+                "IDS",
+                "The path parameter `ids`",
+                runtime::FlagKind::Text,
+            )
+            .required()
+            .repeated(),
     ],
     body: None,
     pages: false,

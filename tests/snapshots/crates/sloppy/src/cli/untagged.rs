@@ -21,15 +21,12 @@ const LIST_ACCOUNTS_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec
     about: "Calls `listAccounts`.\n\nGET /accounts (operation `listAccounts`)\nDocumented errors: 401 (`Unauthorized`).",
     example: "Example:\n  sloppy list-accounts",
     flags: &[
-        runtime::FlagSpec {
-            name: "sort",
-            value_name: "SORT",
-            help: "The query parameter `sort`",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+            "sort",
+            "SORT",
+            "The query parameter `sort`",
+            runtime::FlagKind::Text,
+        ),
     ],
     body: None,
     pages: false,
@@ -56,18 +53,16 @@ const GET_ACCOUNT_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `getAccount`.\n\nGET /accounts/{id} (operation `getAccount`)\nDocumented errors: 401 (`Unauthorized`).",
     example: "Example:\n  sloppy get-account --id <id>",
     flags: &[
-        runtime::FlagSpec {
-            name: "id",
-            value_name: "INTEGER",
-            help: "The path parameter `id`",
-            kind: runtime::FlagKind::Integer {
-                min: i64::MIN as i128,
-                max: i64::MAX as i128,
-            },
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "id",
+                "INTEGER",
+                "The path parameter `id`",
+                runtime::FlagKind::Integer {
+                    min: i64::MIN as i128,
+                    max: i64::MAX as i128,
+                },
+            )
+            .required(),
     ],
     body: None,
     pages: false,
@@ -91,15 +86,13 @@ const GET_ACCOUNT2_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec 
     about: "Calls `getAccount`.\n\nGET /accounts/{id}/copy (operation `getAccount`)",
     example: "Example:\n  sloppy get-account2 --id <id>",
     flags: &[
-        runtime::FlagSpec {
-            name: "id",
-            value_name: "ID",
-            help: "The path parameter `id`",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "id",
+                "ID",
+                "The path parameter `id`",
+                runtime::FlagKind::Text,
+            )
+            .required(),
     ],
     body: None,
     pages: false,
@@ -123,36 +116,31 @@ const SHARE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `share`.\n\nPOST /shared (operation `share`)",
     example: "Example:\n  sloppy share --id <id>",
     flags: &[
-        runtime::FlagSpec {
-            name: "id",
-            value_name: "INTEGER",
-            help: "Sets the body member `id`",
-            kind: runtime::FlagKind::Integer {
-                min: i64::MIN as i128,
-                max: i64::MAX as i128,
-            },
-            required: false,
-            multiple: false,
-            member: Some("id"),
-        },
-        runtime::FlagSpec {
-            name: "tags",
-            value_name: "TAGS",
-            help: "Sets the body member `tags`",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: true,
-            member: Some("tags"),
-        },
-        runtime::FlagSpec {
-            name: "balance",
-            value_name: "NUMBER",
-            help: "Sets the body member `balance`",
-            kind: runtime::FlagKind::Number,
-            required: false,
-            multiple: false,
-            member: Some("balance"),
-        },
+        runtime::FlagSpec::new(
+                "id",
+                "INTEGER",
+                "Sets the body member `id`",
+                runtime::FlagKind::Integer {
+                    min: i64::MIN as i128,
+                    max: i64::MAX as i128,
+                },
+            )
+            .of_member("id"),
+        runtime::FlagSpec::new(
+                "tags",
+                "TAGS",
+                "Sets the body member `tags`",
+                runtime::FlagKind::Text,
+            )
+            .repeated()
+            .of_member("tags"),
+        runtime::FlagSpec::new(
+                "balance",
+                "NUMBER",
+                "Sets the body member `balance`",
+                runtime::FlagKind::Number,
+            )
+            .of_member("balance"),
     ],
     body: Some(runtime::BodySpec {
         required: true,

@@ -23,24 +23,20 @@ const CREATE_CHAT_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `createChat`.\n\nPOST /chat (operation `createChat`)\nDocumented errors: 429 (`TooManyRequests`).\n\nThe response is JSON, printed whole; with --events the command asks for an\nevent stream instead, and each event is printed as a line of JSON as it arrives\n(as it is whenever the server answers with one).",
     example: "Example:\n  streams create-chat --prompt <prompt>",
     flags: &[
-        runtime::FlagSpec {
-            name: "prompt",
-            value_name: "PROMPT",
-            help: "Sets the body member `prompt`",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: Some("prompt"),
-        },
-        runtime::FlagSpec {
-            name: "stream",
-            value_name: "BOOL",
-            help: "Sets the body member `stream`",
-            kind: runtime::FlagKind::Boolean,
-            required: false,
-            multiple: false,
-            member: Some("stream"),
-        },
+        runtime::FlagSpec::new(
+                "prompt",
+                "PROMPT",
+                "Sets the body member `prompt`",
+                runtime::FlagKind::Text,
+            )
+            .of_member("prompt"),
+        runtime::FlagSpec::new(
+                "stream",
+                "BOOL",
+                "Sets the body member `stream`",
+                runtime::FlagKind::Boolean,
+            )
+            .of_member("stream"),
     ],
     body: Some(runtime::BodySpec {
         required: true,
@@ -75,15 +71,13 @@ const WATCH_TOPIC_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `watchTopic`.\n\nGET /topics/{topic}/events (operation `watchTopic`)\n\nThe response is an event stream: each event is printed as a line of JSON as it\narrives.",
     example: "Example:\n  streams watch-topic --topic <topic>",
     flags: &[
-        runtime::FlagSpec {
-            name: "topic",
-            value_name: "TOPIC",
-            help: "The path parameter `topic`",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "topic",
+                "TOPIC",
+                "The path parameter `topic`",
+                runtime::FlagKind::Text,
+            )
+            .required(),
     ],
     body: None,
     pages: false,
@@ -136,15 +130,13 @@ const DOWNLOAD_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `download`.\n\nGET /files/{name} (operation `download`)\nDocumented errors: 404 (`NotFound`).\n\nThe response is `application/octet-stream`, written to stdout as it arrives,\nnever held whole.",
     example: "Example:\n  streams download --name <name>",
     flags: &[
-        runtime::FlagSpec {
-            name: "name",
-            value_name: "NAME",
-            help: "The path parameter `name`",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "name",
+                "NAME",
+                "The path parameter `name`",
+                runtime::FlagKind::Text,
+            )
+            .required(),
     ],
     body: None,
     pages: false,
@@ -168,15 +160,13 @@ const UPLOAD_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `upload`.\n\nPUT /files/{name} (operation `upload`)",
     example: "Example:\n  streams upload --name <name> --body @body.bin",
     flags: &[
-        runtime::FlagSpec {
-            name: "name",
-            value_name: "NAME",
-            help: "The path parameter `name`",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "name",
+                "NAME",
+                "The path parameter `name`",
+                runtime::FlagKind::Text,
+            )
+            .required(),
     ],
     body: Some(runtime::BodySpec {
         required: true,
@@ -204,24 +194,20 @@ const SPEAK_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `speak`.\n\nPOST /speech (operation `speak`)\n\nThe response is `audio/mpeg`, written to stdout as it arrives, never held\nwhole; with --events the command asks for an event stream instead, and each\nevent is printed as a line of JSON as it arrives (as it is whenever the server\nanswers with one).",
     example: "Example:\n  streams speak --prompt <prompt>",
     flags: &[
-        runtime::FlagSpec {
-            name: "prompt",
-            value_name: "PROMPT",
-            help: "Sets the body member `prompt`",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: Some("prompt"),
-        },
-        runtime::FlagSpec {
-            name: "stream",
-            value_name: "BOOL",
-            help: "Sets the body member `stream`",
-            kind: runtime::FlagKind::Boolean,
-            required: false,
-            multiple: false,
-            member: Some("stream"),
-        },
+        runtime::FlagSpec::new(
+                "prompt",
+                "PROMPT",
+                "Sets the body member `prompt`",
+                runtime::FlagKind::Text,
+            )
+            .of_member("prompt"),
+        runtime::FlagSpec::new(
+                "stream",
+                "BOOL",
+                "Sets the body member `stream`",
+                runtime::FlagKind::Boolean,
+            )
+            .of_member("stream"),
     ],
     body: Some(runtime::BodySpec {
         required: true,

@@ -23,15 +23,13 @@ const GET_PET_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `getPet`.\n\nGET /pets/{id} (operation `getPet`)\nDocumented errors: 404 (`NotFound`), any other status (`Default`).",
     example: "Example:\n  undocumented get-pet --id <id>",
     flags: &[
-        runtime::FlagSpec {
-            name: "id",
-            value_name: "ID",
-            help: "The path parameter `id`",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "id",
+                "ID",
+                "The path parameter `id`",
+                runtime::FlagKind::Text,
+            )
+            .required(),
     ],
     body: None,
     pages: false,
@@ -55,63 +53,52 @@ const PUT_PET_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `putPet`.\n\nPUT /pets/{id} (operation `putPet`)",
     example: "Example:\n  undocumented put-pet --id <id> --id2 <id2>",
     flags: &[
-        runtime::FlagSpec {
-            name: "id",
-            value_name: "ID",
-            help: "The path parameter `id`",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
-        runtime::FlagSpec {
-            name: "id2",
-            value_name: "ID2",
-            help: "Sets the body member `id`",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: Some("id"),
-        },
-        runtime::FlagSpec {
-            name: "note",
-            value_name: "NOTE",
-            help: "Sets the body member `note`",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: Some("note"),
-        },
-        runtime::FlagSpec {
-            name: "age",
-            value_name: "INTEGER",
-            help: "Sets the body member `age`",
-            kind: runtime::FlagKind::Integer {
-                min: i64::MIN as i128,
-                max: i64::MAX as i128,
-            },
-            required: false,
-            multiple: false,
-            member: Some("age"),
-        },
-        runtime::FlagSpec {
-            name: "tags",
-            value_name: "TAGS",
-            help: "Sets the body member `tags`",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: true,
-            member: Some("tags"),
-        },
-        runtime::FlagSpec {
-            name: "tag",
-            value_name: "TAG",
-            help: "Sets the body member `tag`",
-            kind: runtime::FlagKind::Text,
-            required: false,
-            multiple: false,
-            member: Some("tag"),
-        },
+        runtime::FlagSpec::new(
+                "id",
+                "ID",
+                "The path parameter `id`",
+                runtime::FlagKind::Text,
+            )
+            .required(),
+        runtime::FlagSpec::new(
+                "id2",
+                "ID2",
+                "Sets the body member `id`",
+                runtime::FlagKind::Text,
+            )
+            .of_member("id"),
+        runtime::FlagSpec::new(
+                "note",
+                "NOTE",
+                "Sets the body member `note`",
+                runtime::FlagKind::Text,
+            )
+            .of_member("note"),
+        runtime::FlagSpec::new(
+                "age",
+                "INTEGER",
+                "Sets the body member `age`",
+                runtime::FlagKind::Integer {
+                    min: i64::MIN as i128,
+                    max: i64::MAX as i128,
+                },
+            )
+            .of_member("age"),
+        runtime::FlagSpec::new(
+                "tags",
+                "TAGS",
+                "Sets the body member `tags`",
+                runtime::FlagKind::Text,
+            )
+            .repeated()
+            .of_member("tags"),
+        runtime::FlagSpec::new(
+                "tag",
+                "TAG",
+                "Sets the body member `tag`",
+                runtime::FlagKind::Text,
+            )
+            .of_member("tag"),
     ],
     body: Some(runtime::BodySpec {
         required: true,
@@ -140,15 +127,13 @@ const DELETE_PET_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `deletePet`.\n\nDELETE /pets/{id} (operation `deletePet`)\nDocumented errors: any other status (`Default`).",
     example: "Example:\n  undocumented delete-pet --id <id>",
     flags: &[
-        runtime::FlagSpec {
-            name: "id",
-            value_name: "ID",
-            help: "The path parameter `id`",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "id",
+                "ID",
+                "The path parameter `id`",
+                runtime::FlagKind::Text,
+            )
+            .required(),
     ],
     body: None,
     pages: false,
@@ -194,15 +179,13 @@ const GET_NOTE_COMMAND: runtime::CommandSpec<Client> = runtime::CommandSpec {
     about: "Calls `getNote`.\n\nGET /notes/{id} (operation `getNote`)\nDocumented errors: 4XX (`ClientError`).",
     example: "Example:\n  undocumented get-note --id <id>",
     flags: &[
-        runtime::FlagSpec {
-            name: "id",
-            value_name: "ID",
-            help: "The path parameter `id`",
-            kind: runtime::FlagKind::Text,
-            required: true,
-            multiple: false,
-            member: None,
-        },
+        runtime::FlagSpec::new(
+                "id",
+                "ID",
+                "The path parameter `id`",
+                runtime::FlagKind::Text,
+            )
+            .required(),
     ],
     body: None,
     pages: false,
