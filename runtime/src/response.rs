@@ -83,6 +83,12 @@ impl RawResponse {
         }
     }
 
+    /// A status the operation does not expect: `Error::UnexpectedStatus`, the
+    /// response kept whole.
+    pub(crate) fn unexpected<T, E>(self) -> Result<T, Error<E>> {
+        Err(Error::UnexpectedStatus(self))
+    }
+
     /// `Error::Decode` with this response (not generic in the body type).
     fn undecodable<E>(self, source: DecodeError) -> Error<E> {
         Error::Decode {

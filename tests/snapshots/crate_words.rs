@@ -1029,7 +1029,8 @@ pub mod client {
     #![allow(
         clippy::too_many_arguments,
         clippy::large_enum_variant,
-        clippy::result_large_err
+        clippy::result_large_err,
+        clippy::match_overlapping_arm
     )]
     use super::runtime;
     #[allow(unused_imports)]
@@ -1772,22 +1773,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w0");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -1815,22 +1810,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w1");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -1852,22 +1841,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w2");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -1889,22 +1872,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w3");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -1926,22 +1903,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w4");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -1963,22 +1934,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w5");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2000,22 +1965,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w6");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2037,22 +1996,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w7");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2074,22 +2027,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w8");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2111,22 +2058,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w9");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2148,22 +2089,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w10");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2185,22 +2120,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w11");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2222,22 +2151,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w12");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2259,22 +2182,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w13");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2296,22 +2213,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w14");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2333,22 +2244,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w15");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2370,22 +2275,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w16");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2407,22 +2306,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w17");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2444,22 +2337,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w18");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2481,22 +2368,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w19");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2518,22 +2399,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w20");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2555,22 +2430,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w21");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2592,22 +2461,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w22");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2629,22 +2492,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/none");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -4228,12 +4085,17 @@ mod runtime {
             /// the media types the document reads successes in.
             const ACCEPT: &'static str = "application/json";
             /// Puts the parameters and body on the request.
-            fn write(&self, request: &mut RequestParts) -> Result<(), RequestError>;
+            fn write(&self, request: &mut RequestParts) -> Written;
             /// Decodes a response by its status.
-            fn decode(
-                response: RawResponse,
-            ) -> Result<ResponseValue<Self::Success>, Error<Self::Error>>;
+            fn decode(response: RawResponse) -> Decoded<Self>;
         }
+        /// What [`Operation::write`] returns; spelled short in every operation.
+        pub type Written = Result<(), RequestError>;
+        /// What [`Operation::decode`] returns: the success or the error of `O`.
+        pub type Decoded<O> = Result<
+            ResponseValue<<O as Operation>::Success>,
+            Error<<O as Operation>::Error>,
+        >;
         /// A call being prepared: set optional parameters with the operation's setters,
         /// override the client's timeout or retry policy, then `send().await`.
         #[derive(Debug, Clone)]
@@ -4702,6 +4564,11 @@ mod runtime {
                     Ok(value) => Ok(self.value(value)),
                     Err(source) => Err(self.undecodable(source)),
                 }
+            }
+            /// A status the operation does not expect: `Error::UnexpectedStatus`, the
+            /// response kept whole.
+            pub(crate) fn unexpected<T, E>(self) -> Result<T, Error<E>> {
+                Err(Error::UnexpectedStatus(self))
             }
             /// `Error::Decode` with this response (not generic in the body type).
             fn undecodable<E>(self, source: DecodeError) -> Error<E> {

@@ -282,7 +282,8 @@ pub mod client {
     #![allow(
         clippy::too_many_arguments,
         clippy::large_enum_variant,
-        clippy::result_large_err
+        clippy::result_large_err,
+        clippy::match_overlapping_arm
     )]
     use super::runtime;
     /// A client for the OpenAPI 3.1.
@@ -456,19 +457,14 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/events/");
             request.path_segment("id", &self.id)?;
             Ok(())
         }
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
-            Err(runtime::Error::UnexpectedStatus(response))
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
+            response.unexpected()
         }
     }
     /// The documented error responses of [`Client::get_event`].
@@ -2673,12 +2669,17 @@ mod runtime {
             /// the media types the document reads successes in.
             const ACCEPT: &'static str = "application/json";
             /// Puts the parameters and body on the request.
-            fn write(&self, request: &mut RequestParts) -> Result<(), RequestError>;
+            fn write(&self, request: &mut RequestParts) -> Written;
             /// Decodes a response by its status.
-            fn decode(
-                response: RawResponse,
-            ) -> Result<ResponseValue<Self::Success>, Error<Self::Error>>;
+            fn decode(response: RawResponse) -> Decoded<Self>;
         }
+        /// What [`Operation::write`] returns; spelled short in every operation.
+        pub type Written = Result<(), RequestError>;
+        /// What [`Operation::decode`] returns: the success or the error of `O`.
+        pub type Decoded<O> = Result<
+            ResponseValue<<O as Operation>::Success>,
+            Error<<O as Operation>::Error>,
+        >;
         /// A call being prepared: set optional parameters with the operation's setters,
         /// override the client's timeout or retry policy, then `send().await`.
         #[derive(Debug, Clone)]
@@ -3147,6 +3148,11 @@ mod runtime {
                     Ok(value) => Ok(self.value(value)),
                     Err(source) => Err(self.undecodable(source)),
                 }
+            }
+            /// A status the operation does not expect: `Error::UnexpectedStatus`, the
+            /// response kept whole.
+            pub(crate) fn unexpected<T, E>(self) -> Result<T, Error<E>> {
+                Err(Error::UnexpectedStatus(self))
             }
             /// `Error::Decode` with this response (not generic in the body type).
             fn undecodable<E>(self, source: DecodeError) -> Error<E> {

@@ -21,7 +21,8 @@ pub mod client {
     #![allow(
         clippy::too_many_arguments,
         clippy::large_enum_variant,
-        clippy::result_large_err
+        clippy::result_large_err,
+        clippy::match_overlapping_arm
     )]
     use super::runtime;
     /// A client for the Path safety.
@@ -414,10 +415,7 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/companies/");
             request.path_segment("company", &self.company)?;
             request.path("/ports/");
@@ -427,15 +425,12 @@ pub mod client {
             }
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -465,23 +460,17 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/numbers/");
             request.path_simple("n", &self.n)?;
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -505,23 +494,17 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/labels/");
             request.path_param("id", &self.id, runtime::PathStyle::Label, false)?;
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -545,23 +528,17 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/matrix/");
             request.path_param("id", &self.id, runtime::PathStyle::Matrix, false)?;
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -585,23 +562,17 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/lists/");
             request.path_simple("ids", &self.ids)?;
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -625,23 +596,17 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/labels-exploded/");
             request.path_param("ids", &self.ids, runtime::PathStyle::Label, true)?;
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -665,23 +630,17 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/matrix-exploded/");
             request.path_param("ids", &self.ids, runtime::PathStyle::Matrix, true)?;
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -1943,12 +1902,17 @@ mod runtime {
             /// the media types the document reads successes in.
             const ACCEPT: &'static str = "application/json";
             /// Puts the parameters and body on the request.
-            fn write(&self, request: &mut RequestParts) -> Result<(), RequestError>;
+            fn write(&self, request: &mut RequestParts) -> Written;
             /// Decodes a response by its status.
-            fn decode(
-                response: RawResponse,
-            ) -> Result<ResponseValue<Self::Success>, Error<Self::Error>>;
+            fn decode(response: RawResponse) -> Decoded<Self>;
         }
+        /// What [`Operation::write`] returns; spelled short in every operation.
+        pub type Written = Result<(), RequestError>;
+        /// What [`Operation::decode`] returns: the success or the error of `O`.
+        pub type Decoded<O> = Result<
+            ResponseValue<<O as Operation>::Success>,
+            Error<<O as Operation>::Error>,
+        >;
         /// A call being prepared: set optional parameters with the operation's setters,
         /// override the client's timeout or retry policy, then `send().await`.
         #[derive(Debug, Clone)]
@@ -2417,6 +2381,11 @@ mod runtime {
                     Ok(value) => Ok(self.value(value)),
                     Err(source) => Err(self.undecodable(source)),
                 }
+            }
+            /// A status the operation does not expect: `Error::UnexpectedStatus`, the
+            /// response kept whole.
+            pub(crate) fn unexpected<T, E>(self) -> Result<T, Error<E>> {
+                Err(Error::UnexpectedStatus(self))
             }
             /// `Error::Decode` with this response (not generic in the body type).
             fn undecodable<E>(self, source: DecodeError) -> Error<E> {

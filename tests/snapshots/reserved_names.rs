@@ -142,7 +142,8 @@ pub mod client {
     #![allow(
         clippy::too_many_arguments,
         clippy::large_enum_variant,
-        clippy::result_large_err
+        clippy::result_large_err,
+        clippy::match_overlapping_arm
     )]
     use super::runtime;
     #[allow(unused_imports)]
@@ -1921,10 +1922,7 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/a");
             if let Some(value) = &self.client {
                 request.query_form("client", value)?;
@@ -1997,15 +1995,12 @@ pub mod client {
             }
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2033,22 +2028,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/b");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2070,22 +2059,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/c");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2107,22 +2090,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/d");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2144,22 +2121,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/e");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2181,22 +2152,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/f");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2218,22 +2183,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/g");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2255,22 +2214,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/h");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2292,22 +2245,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/i");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2329,22 +2276,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/j");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2366,22 +2307,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/k");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2403,22 +2338,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/l");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2440,22 +2369,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/m");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2477,22 +2400,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/n");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2514,22 +2431,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/o");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2551,22 +2462,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/p");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2588,22 +2493,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/q");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2625,22 +2524,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/r");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2662,22 +2555,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/s");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2699,22 +2586,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/t");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2736,22 +2617,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/u");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2773,22 +2648,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/v");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2810,22 +2679,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/w");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2847,22 +2710,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/z0");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2884,22 +2741,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/z1");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2921,22 +2772,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/z2");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2958,22 +2803,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/z3");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -2995,22 +2834,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/z4");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -3032,22 +2865,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/z5");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -3070,22 +2897,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/z6");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -3108,22 +2929,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/z7");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -3146,22 +2961,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/z8");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -3184,22 +2993,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/z9");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -3221,22 +3024,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/z10");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -3259,22 +3056,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/z11");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -5198,12 +4989,17 @@ mod runtime {
             /// the media types the document reads successes in.
             const ACCEPT: &'static str = "application/json";
             /// Puts the parameters and body on the request.
-            fn write(&self, request: &mut RequestParts) -> Result<(), RequestError>;
+            fn write(&self, request: &mut RequestParts) -> Written;
             /// Decodes a response by its status.
-            fn decode(
-                response: RawResponse,
-            ) -> Result<ResponseValue<Self::Success>, Error<Self::Error>>;
+            fn decode(response: RawResponse) -> Decoded<Self>;
         }
+        /// What [`Operation::write`] returns; spelled short in every operation.
+        pub type Written = Result<(), RequestError>;
+        /// What [`Operation::decode`] returns: the success or the error of `O`.
+        pub type Decoded<O> = Result<
+            ResponseValue<<O as Operation>::Success>,
+            Error<<O as Operation>::Error>,
+        >;
         /// A call being prepared: set optional parameters with the operation's setters,
         /// override the client's timeout or retry policy, then `send().await`.
         #[derive(Debug, Clone)]
@@ -5672,6 +5468,11 @@ mod runtime {
                     Ok(value) => Ok(self.value(value)),
                     Err(source) => Err(self.undecodable(source)),
                 }
+            }
+            /// A status the operation does not expect: `Error::UnexpectedStatus`, the
+            /// response kept whole.
+            pub(crate) fn unexpected<T, E>(self) -> Result<T, Error<E>> {
+                Err(Error::UnexpectedStatus(self))
             }
             /// `Error::Decode` with this response (not generic in the body type).
             fn undecodable<E>(self, source: DecodeError) -> Error<E> {

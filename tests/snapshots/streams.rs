@@ -728,7 +728,8 @@ pub mod client {
     #![allow(
         clippy::too_many_arguments,
         clippy::large_enum_variant,
-        clippy::result_large_err
+        clippy::result_large_err,
+        clippy::match_overlapping_arm
     )]
     use super::runtime;
     #[allow(unused_imports)]
@@ -1088,10 +1089,7 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/chat");
             {
                 let body = &self.body;
@@ -1099,16 +1097,13 @@ pub mod client {
             }
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 429 => Err(response.error_json(CreateChatError::TooManyRequests)),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -1156,24 +1151,18 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/topics/");
             request.path_segment("topic", &self.topic)?;
             request.path("/events");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.text_body(),
                 200..=299 => response.undocumented_text(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -1220,22 +1209,16 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/log");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.text_body(),
                 200..=299 => response.undocumented_text(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -1273,24 +1256,18 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/files/");
             request.path_segment("name", &self.name)?;
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.bytes_body(),
                 404 => Err(response.error_json(DownloadError::NotFound)),
                 200..=299 => response.bytes_body(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -1319,10 +1296,7 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/files/");
             request.path_segment("name", &self.name)?;
             {
@@ -1331,15 +1305,12 @@ pub mod client {
             }
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 201 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -1394,10 +1365,7 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/speech");
             {
                 let body = &self.body;
@@ -1405,15 +1373,12 @@ pub mod client {
             }
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.bytes_body(),
                 200..=299 => response.bytes_body(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -3222,12 +3187,17 @@ mod runtime {
             /// the media types the document reads successes in.
             const ACCEPT: &'static str = "application/json";
             /// Puts the parameters and body on the request.
-            fn write(&self, request: &mut RequestParts) -> Result<(), RequestError>;
+            fn write(&self, request: &mut RequestParts) -> Written;
             /// Decodes a response by its status.
-            fn decode(
-                response: RawResponse,
-            ) -> Result<ResponseValue<Self::Success>, Error<Self::Error>>;
+            fn decode(response: RawResponse) -> Decoded<Self>;
         }
+        /// What [`Operation::write`] returns; spelled short in every operation.
+        pub type Written = Result<(), RequestError>;
+        /// What [`Operation::decode`] returns: the success or the error of `O`.
+        pub type Decoded<O> = Result<
+            ResponseValue<<O as Operation>::Success>,
+            Error<<O as Operation>::Error>,
+        >;
         /// A call being prepared: set optional parameters with the operation's setters,
         /// override the client's timeout or retry policy, then `send().await`.
         #[derive(Debug, Clone)]
@@ -3696,6 +3666,11 @@ mod runtime {
                     Ok(value) => Ok(self.value(value)),
                     Err(source) => Err(self.undecodable(source)),
                 }
+            }
+            /// A status the operation does not expect: `Error::UnexpectedStatus`, the
+            /// response kept whole.
+            pub(crate) fn unexpected<T, E>(self) -> Result<T, Error<E>> {
+                Err(Error::UnexpectedStatus(self))
             }
             /// `Error::Decode` with this response (not generic in the body type).
             fn undecodable<E>(self, source: DecodeError) -> Error<E> {

@@ -345,7 +345,8 @@ pub mod client {
     #![allow(
         clippy::too_many_arguments,
         clippy::large_enum_variant,
-        clippy::result_large_err
+        clippy::result_large_err,
+        clippy::match_overlapping_arm
     )]
     use super::runtime;
     #[allow(unused_imports)]
@@ -676,19 +677,13 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/pets/");
             request.path_segment("id", &self.id)?;
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 404 => Err(response.error_json(GetPetError::NotFound)),
@@ -724,10 +719,7 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/pets/");
             request.path_segment("id", &self.id)?;
             {
@@ -736,15 +728,12 @@ pub mod client {
             }
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -772,19 +761,13 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/pets/");
             request.path_segment("id", &self.id)?;
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 204 => response.empty(),
                 200..=299 => response.undocumented_empty(),
@@ -814,18 +797,12 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/pets");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => {
                     response
@@ -837,7 +814,7 @@ pub mod client {
                         .json::<types::ListPetsResponse, _>()
                         .map(|r| r.map(ListPetsResponse::Accepted))
                 }
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -870,24 +847,18 @@ pub mod client {
             accept_json: false,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/notes/");
             request.path_segment("id", &self.id)?;
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.text_body(),
                 400..=499 => Err(response.error_empty(GetNoteError::ClientError)),
                 200..=299 => response.undocumented_text(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -913,22 +884,16 @@ pub mod client {
             accept_json: true,
         };
         #[inline]
-        fn write(
-            &self,
-            request: &mut runtime::RequestParts,
-        ) -> Result<(), runtime::RequestError> {
+        fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
             request.path("/labels");
             Ok(())
         }
-        #[allow(clippy::match_overlapping_arm)]
         #[inline]
-        fn decode(
-            response: runtime::RawResponse,
-        ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
             match response.status.as_u16() {
                 200 => response.json(),
                 200..=299 => response.undocumented_json(),
-                _ => Err(runtime::Error::UnexpectedStatus(response)),
+                _ => response.unexpected(),
             }
         }
     }
@@ -3133,12 +3098,17 @@ mod runtime {
             /// the media types the document reads successes in.
             const ACCEPT: &'static str = "application/json";
             /// Puts the parameters and body on the request.
-            fn write(&self, request: &mut RequestParts) -> Result<(), RequestError>;
+            fn write(&self, request: &mut RequestParts) -> Written;
             /// Decodes a response by its status.
-            fn decode(
-                response: RawResponse,
-            ) -> Result<ResponseValue<Self::Success>, Error<Self::Error>>;
+            fn decode(response: RawResponse) -> Decoded<Self>;
         }
+        /// What [`Operation::write`] returns; spelled short in every operation.
+        pub type Written = Result<(), RequestError>;
+        /// What [`Operation::decode`] returns: the success or the error of `O`.
+        pub type Decoded<O> = Result<
+            ResponseValue<<O as Operation>::Success>,
+            Error<<O as Operation>::Error>,
+        >;
         /// A call being prepared: set optional parameters with the operation's setters,
         /// override the client's timeout or retry policy, then `send().await`.
         #[derive(Debug, Clone)]
@@ -3607,6 +3577,11 @@ mod runtime {
                     Ok(value) => Ok(self.value(value)),
                     Err(source) => Err(self.undecodable(source)),
                 }
+            }
+            /// A status the operation does not expect: `Error::UnexpectedStatus`, the
+            /// response kept whole.
+            pub(crate) fn unexpected<T, E>(self) -> Result<T, Error<E>> {
+                Err(Error::UnexpectedStatus(self))
             }
             /// `Error::Decode` with this response (not generic in the body type).
             fn undecodable<E>(self, source: DecodeError) -> Error<E> {

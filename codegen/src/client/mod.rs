@@ -120,7 +120,9 @@ impl<'a> ClientEmitter<'a> {
             //! Each method takes the operation's required parameters and returns a
             //! [`Request`](super::Request); optional parameters are set on it, and
             //! `send().await` performs the call.
-            #![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::result_large_err)]
+            // `match_overlapping_arm`: a `decode` lists a status before its range,
+            // and ranges before the undocumented 2xx, on purpose.
+            #![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::result_large_err, clippy::match_overlapping_arm)]
 
             use super::runtime;
             #types_use
@@ -262,7 +264,7 @@ mod tests {
             "default": ok(json!({"type": "object"}))
         }}}}));
         assert!(
-            text.contains("200..=299 => Err(runtime::Error::UnexpectedStatus(response))"),
+            text.contains("200..=299 => response.unexpected()"),
             "{text}"
         );
         // The same type twice is one type; a `2XX` range covers every success itself.

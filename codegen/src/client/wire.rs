@@ -47,7 +47,7 @@ impl ClientEmitter<'_> {
         // release` measures both builds).
         quote! {
             #[inline]
-            fn write(&self, #request: &mut runtime::RequestParts) -> Result<(), runtime::RequestError> {
+            fn write(&self, #request: &mut runtime::RequestParts) -> runtime::Written {
                 #out
                 Ok(())
             }
@@ -80,7 +80,7 @@ impl ClientEmitter<'_> {
             Undocumented2xx::Unexpected => op
                 .default_error()
                 .is_some()
-                .then(|| quote!(Err(runtime::Error::UnexpectedStatus(response)))),
+                .then(|| quote!(response.unexpected())),
         };
         for c in ordered {
             let pattern = match c.status {
@@ -148,28 +148,24 @@ impl ClientEmitter<'_> {
             });
         }
         if only_default.is_none() {
-            arms.extend(quote!(_ => Err(runtime::Error::UnexpectedStatus(response)),));
+            arms.extend(quote!(_ => response.unexpected(),));
         }
         // Range patterns (`400..=499`) are cheaper to compile than guards; a code
-        // before its range, or a range before the undocumented 2xx, is meant.
-        let mut allow = None;
+        // before its range, or a range before the undocumented 2xx, is meant (the
+        // client module allows `clippy::match_overlapping_arm`).
         let body = match (op.responses.as_slice(), only_default) {
             // A lone `default` response covers every status: no dispatch needed.
             ([_], Some(expr)) => expr,
-            ([], _) => quote!(Err(runtime::Error::UnexpectedStatus(response))),
-            _ => {
-                allow = Some(quote!(#[allow(clippy::match_overlapping_arm)]));
-                quote! {
-                    match response.status.as_u16() {
-                        #arms
-                    }
+            ([], _) => quote!(response.unexpected()),
+            _ => quote! {
+                match response.status.as_u16() {
+                    #arms
                 }
-            }
+            },
         };
         quote! {
-            #allow
             #[inline]
-            fn decode(response: runtime::RawResponse) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+            fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
                 #body
             }
         }

@@ -44,27 +44,34 @@ pub fn attrs(lines: &[String]) -> TokenStream {
 /// indentation and `///`, then the text without trailing spaces. `None` when a
 /// marker is found anywhere else, which would be a bug of the generator.
 pub fn expand(text: String) -> Option<String> {
-    if !text.contains(BLOCK) {
+    let Some(mut at) = text.find(BLOCK) else {
         return Some(text);
-    }
+    };
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for line in text.split_inclusive('\n') {
-        let Some(at) = line.find(BLOCK) else {
-            out.push_str(line);
-            continue;
-        };
-        let head = &line[..at];
+    // The text is copied a span at a time, from one marked line to the next.
+    let mut rest = text.as_str();
+    loop {
+        let start = rest[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = rest[at..].find('\n').map_or(rest.len(), |i| at + i);
+        out.push_str(&rest[..start]);
+        let head = &rest[start..at];
         if !matches!(head.trim_start_matches(' '), "///" | "//!") {
             return None;
         }
-        let body = line[at + BLOCK.len_utf8()..].trim_end_matches('\n');
-        for part in body.split(LINE) {
+        for part in rest[at + BLOCK.len_utf8()..end].split(LINE) {
             out.push_str(head);
             out.push_str(part.trim_end_matches(' '));
             out.push('\n');
         }
+        rest = rest.get(end + 1..).unwrap_or_default();
+        match rest.find(BLOCK) {
+            Some(next) => at = next,
+            None => {
+                out.push_str(rest);
+                return Some(out);
+            }
+        }
     }
-    Some(out)
 }
 
 /// The text of each doc line: wrapped, with the space that follows `///`.

@@ -119,10 +119,7 @@ impl runtime::Operation for SearchDataCenterFacilities {
         accept_json: true,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/v2/data-center-facility");
         {
             let value = &self.filter;
@@ -130,11 +127,8 @@ impl runtime::Operation for SearchDataCenterFacilities {
         }
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             200 => response.json(),
             200..=299 => response.undocumented_json(),

@@ -121,20 +121,14 @@ impl runtime::Operation for ListCompanyMetros {
         accept_json: true,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/api/company/");
         request.path_segment("username", &self.username)?;
         request.path("/metro/capabilities");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             200 => response.json(),
             200..=299 => response.undocumented_json(),
@@ -212,19 +206,13 @@ impl runtime::Operation for GetMetro {
         accept_json: true,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/api/metro/");
         request.path_segment("metroId", &self.metro_id)?;
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             200 => response.json(),
             404 => Err(response.error_json(GetMetroError::NotFound)),

@@ -144,10 +144,7 @@ impl runtime::Operation for ListPorts {
         accept_json: true,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/api/company/");
         request.path_segment("companyName", &self.company_name)?;
         request.path("/ports");
@@ -156,11 +153,8 @@ impl runtime::Operation for ListPorts {
         }
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             200 => response.json(),
             200..=299 => response.undocumented_json(),
@@ -248,21 +242,15 @@ impl runtime::Operation for GetPort {
         accept_json: true,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/api/company/");
         request.path_segment("companyName", &self.company_name)?;
         request.path("/ports/");
         request.path_segment("portId", &self.port_id)?;
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             200 => response.json(),
             200..=299 => response.undocumented_json(),

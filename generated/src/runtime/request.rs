@@ -24,10 +24,17 @@ pub trait Operation: Sync {
     /// the media types the document reads successes in.
     const ACCEPT: &'static str = "application/json";
     /// Puts the parameters and body on the request.
-    fn write(&self, request: &mut RequestParts) -> Result<(), RequestError>;
+    fn write(&self, request: &mut RequestParts) -> Written;
     /// Decodes a response by its status.
-    fn decode(response: RawResponse) -> Result<ResponseValue<Self::Success>, Error<Self::Error>>;
+    fn decode(response: RawResponse) -> Decoded<Self>;
 }
+
+/// What [`Operation::write`] returns; spelled short in every operation.
+pub type Written = Result<(), RequestError>;
+
+/// What [`Operation::decode`] returns: the success or the error of `O`.
+pub type Decoded<O> =
+    Result<ResponseValue<<O as Operation>::Success>, Error<<O as Operation>::Error>>;
 
 /// A call being prepared: set optional parameters with the operation's setters,
 /// override the client's timeout or retry policy, then `send().await`.

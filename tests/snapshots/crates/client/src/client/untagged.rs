@@ -326,10 +326,7 @@ impl runtime::Operation for GetPart {
         accept_json: true,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/items/");
         request.path_simple("itemId", &self.item_id)?;
         request.path("/parts/");
@@ -358,11 +355,8 @@ impl runtime::Operation for GetPart {
         }
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             200 => response.json(),
             404 => Err(response.error_json(GetPartError::NotFound)),
@@ -498,10 +492,7 @@ impl runtime::Operation for PostItems {
         accept_json: true,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/items");
         {
             let body = &self.body;
@@ -509,11 +500,8 @@ impl runtime::Operation for PostItems {
         }
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             201 => {
                 response
@@ -526,7 +514,7 @@ impl runtime::Operation for PostItems {
                     .map(|r| r.map(PostItemsResponse::Accepted))
             }
             204 => response.empty().map(|r| r.map(|()| PostItemsResponse::NoContent)),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -617,25 +605,19 @@ impl runtime::Operation for SubmitForm {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/forms");
         if let Some(body) = &self.body {
             request.form("application/x-www-form-urlencoded", body)?;
         }
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -700,10 +682,7 @@ impl runtime::Operation for Upload {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/upload");
         {
             let body = &self.body;
@@ -711,15 +690,12 @@ impl runtime::Operation for Upload {
         }
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             200 => response.bytes_body(),
             200..=299 => response.bytes_body(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -769,10 +745,7 @@ impl runtime::Operation for PutRaw {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/raw");
         {
             let body = &self.body;
@@ -780,15 +753,12 @@ impl runtime::Operation for PutRaw {
         }
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             200 => response.text_body(),
             200..=299 => response.undocumented_text(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -838,10 +808,7 @@ impl runtime::Operation for PostNote {
         accept_json: true,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/notes");
         {
             let body = &self.body;
@@ -850,9 +817,7 @@ impl runtime::Operation for PostNote {
         Ok(())
     }
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         response.json()
     }
 }
@@ -903,24 +868,18 @@ impl runtime::Operation for GetScimUser {
     };
     const ACCEPT: &'static str = "application/scim+json";
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/scim/users/");
         request.path_segment("id", &self.id)?;
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             200 => response.json(),
             404 => Err(response.error_json(GetScimUserError::NotFound)),
             200..=299 => response.undocumented_json(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }

@@ -9,7 +9,8 @@
 #![allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
-    clippy::result_large_err
+    clippy::result_large_err,
+    clippy::match_overlapping_arm
 )]
 
 use super::runtime;

@@ -83,23 +83,17 @@ impl runtime::Operation for Whoami {
         accept_json: true,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/api/whoami");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             200 => response.json(),
             401 => Err(response.error_json(WhoamiError::Unauthorized)),
             200..=299 => response.undocumented_json(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -158,23 +152,17 @@ impl runtime::Operation for ForbiddenZone {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/api/forbidden-zone");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             401 => Err(response.error_json(WhoamiError::Unauthorized)),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }

@@ -59,19 +59,14 @@ impl runtime::Operation for GetEvent {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/events/");
         request.path_segment("id", &self.id)?;
         Ok(())
     }
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
-        Err(runtime::Error::UnexpectedStatus(response))
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
+        response.unexpected()
     }
 }
 

@@ -658,10 +658,7 @@ impl runtime::Operation for Authorize {
         accept_json: true,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/a");
         if let Some(value) = &self.client {
             request.query_form("client", value)?;
@@ -734,15 +731,12 @@ impl runtime::Operation for Authorize {
         }
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             200 => response.json(),
             200..=299 => response.undocumented_json(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -931,22 +925,16 @@ impl runtime::Operation for Builder {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/b");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -994,22 +982,16 @@ impl runtime::Operation for New {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/c");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -1057,22 +1039,16 @@ impl runtime::Operation for FromEnv {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/d");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -1120,22 +1096,16 @@ impl runtime::Operation for BaseUrl {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/e");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -1183,22 +1153,16 @@ impl runtime::Operation for Http {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/f");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -1246,22 +1210,16 @@ impl runtime::Operation for Settings {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/g");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -1309,22 +1267,16 @@ impl runtime::Operation for Clone2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/h");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -1372,22 +1324,16 @@ impl runtime::Operation for Fmt {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/i");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -1435,22 +1381,16 @@ impl runtime::Operation for Default2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/j");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -1498,22 +1438,16 @@ impl runtime::Operation for Error2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/k");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -1561,22 +1495,16 @@ impl runtime::Operation for ClientBuilder2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/l");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -1626,22 +1554,16 @@ impl runtime::Operation for ResponseValue2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/m");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -1691,22 +1613,16 @@ impl runtime::Operation for RetryPolicy2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/n");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -1754,22 +1670,16 @@ impl runtime::Operation for RawResponse2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/o");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -2225,22 +2135,16 @@ impl runtime::Operation for Secret2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/p");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -2288,22 +2192,16 @@ impl runtime::Operation for ConfigError2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/q");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -2351,22 +2249,16 @@ impl runtime::Operation for OperationInfo2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/r");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -2416,22 +2308,16 @@ impl runtime::Operation for RequestError2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/s");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -2479,22 +2365,16 @@ impl runtime::Operation for DecodeError2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/t");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -2542,22 +2422,16 @@ impl runtime::Operation for ToString2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/u");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -2605,22 +2479,16 @@ impl runtime::Operation for Core {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/v");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -2668,22 +2536,16 @@ impl runtime::Operation for Request2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/w");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -2731,22 +2593,16 @@ impl runtime::Operation for Raw2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/z0");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -2794,22 +2650,16 @@ impl runtime::Operation for Raw3 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/z1");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -2857,22 +2707,16 @@ impl runtime::Operation for Hook2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/z2");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -2920,22 +2764,16 @@ impl runtime::Operation for Attempt2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/z3");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -2983,22 +2821,16 @@ impl runtime::Operation for Outcome2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/z4");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -3046,22 +2878,16 @@ impl runtime::Operation for CredentialProvider2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/z5");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -3115,22 +2941,16 @@ impl runtime::Operation for CredentialFuture2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/z6");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -3321,22 +3141,16 @@ impl runtime::Operation for CredentialError2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/z7");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -3389,22 +3203,16 @@ impl runtime::Operation for ProviderContext2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/z8");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -3457,22 +3265,16 @@ impl runtime::Operation for Token2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/z9");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -3520,22 +3322,16 @@ impl runtime::Operation for ClientCredentials2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/z10");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -3589,22 +3385,16 @@ impl runtime::Operation for ClientAuth2 {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/z11");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             204 => response.empty(),
             200..=299 => response.undocumented_empty(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }

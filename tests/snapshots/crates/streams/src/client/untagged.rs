@@ -254,10 +254,7 @@ impl runtime::Operation for CreateChat {
         accept_json: true,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/chat");
         {
             let body = &self.body;
@@ -265,16 +262,13 @@ impl runtime::Operation for CreateChat {
         }
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             200 => response.json(),
             429 => Err(response.error_json(CreateChatError::TooManyRequests)),
             200..=299 => response.undocumented_json(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -362,24 +356,18 @@ impl runtime::Operation for WatchTopic {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/topics/");
         request.path_segment("topic", &self.topic)?;
         request.path("/events");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             200 => response.text_body(),
             200..=299 => response.undocumented_text(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -460,22 +448,16 @@ impl runtime::Operation for TailLog {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/log");
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             200 => response.text_body(),
             200..=299 => response.undocumented_text(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -540,24 +522,18 @@ impl runtime::Operation for Download {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/files/");
         request.path_segment("name", &self.name)?;
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             200 => response.bytes_body(),
             404 => Err(response.error_json(DownloadError::NotFound)),
             200..=299 => response.bytes_body(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -625,10 +601,7 @@ impl runtime::Operation for Upload {
         accept_json: true,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/files/");
         request.path_segment("name", &self.name)?;
         {
@@ -637,15 +610,12 @@ impl runtime::Operation for Upload {
         }
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             201 => response.json(),
             200..=299 => response.undocumented_json(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
@@ -736,10 +706,7 @@ impl runtime::Operation for Speak {
         accept_json: false,
     };
     #[inline]
-    fn write(
-        &self,
-        request: &mut runtime::RequestParts,
-    ) -> Result<(), runtime::RequestError> {
+    fn write(&self, request: &mut runtime::RequestParts) -> runtime::Written {
         request.path("/speech");
         {
             let body = &self.body;
@@ -747,15 +714,12 @@ impl runtime::Operation for Speak {
         }
         Ok(())
     }
-    #[allow(clippy::match_overlapping_arm)]
     #[inline]
-    fn decode(
-        response: runtime::RawResponse,
-    ) -> Result<runtime::ResponseValue<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
         match response.status.as_u16() {
             200 => response.bytes_body(),
             200..=299 => response.bytes_body(),
-            _ => Err(runtime::Error::UnexpectedStatus(response)),
+            _ => response.unexpected(),
         }
     }
 }
