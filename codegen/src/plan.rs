@@ -163,6 +163,14 @@ impl Plan {
     }
 
     fn types(&mut self, space: &TypeSpace, features: Option<&Features>) {
+        // Types name the runtime as `runtime::`; modules below bring it in with
+        // `use super::*`.
+        let runtime_use = (!self.runtime.is_empty()).then(|| {
+            quote! {
+                #[allow(unused_imports)]
+                use super::runtime;
+            }
+        });
         let header = TypeEmitter::header();
         let all: Vec<usize> = (0..space.defs.len()).collect();
         let Some(f) = features else {
@@ -170,19 +178,12 @@ impl Plan {
             self.add(
                 &["types"],
                 Some(quote!(pub)),
-                header,
+                quote!(#header #runtime_use),
                 TokenStream::new(),
                 chunks.collect(),
             );
             return;
         };
-        // The modules below bring the runtime in with `use super::*`.
-        let runtime_use = (!self.runtime.is_empty()).then(|| {
-            quote! {
-                #[allow(unused_imports)]
-                use super::runtime;
-            }
-        });
         let groups = type_groups(f);
         let uses = uses(
             f,

@@ -10,6 +10,8 @@ pub mod types {
         clippy::type_complexity,
         clippy::too_many_arguments
     )]
+    #[allow(unused_imports)]
+    use super::runtime;
     /// The `Part` object.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -28,40 +30,40 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("name", &self.name);
             map.member("weight", &self.weight, &self.extra);
             map.rest(&self.extra, &["weight"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Part {
+    impl runtime::Object for Part {
         const NAME: &'static str = "Part";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    "weight" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    "weight" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0,) {
                 (Some(f0),) => {
                     Ok(Self {
                         name: f0,
-                        weight: super::runtime::or_null(f1, &mut extra, "weight"),
+                        weight: runtime::or_null(f1, &mut extra, "weight"),
                         extra,
                     })
                 }
-                (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "name")])),
+                (f0,) => Err(runtime::missing(&[(f0.is_none(), "name")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Part);
+    runtime::impl_deserialize!(Part);
     impl Part {
         /// A value with the required members, in this order: `name`. The others are unset.
         pub fn new(name: impl Into<String>) -> Self {
@@ -90,35 +92,35 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("title", &self.title, &self.extra);
             map.member("status", &self.status, &self.extra);
             map.rest(&self.extra, &["status", "title"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Problem {
+    impl runtime::Object for Problem {
         const NAME: &'static str = "Problem";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "title" => super::runtime::value(&mut map, &mut f0),
-                    "status" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "title" => runtime::value(&mut map, &mut f0),
+                    "status" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                title: super::runtime::or_null(f0, &mut extra, "title"),
-                status: super::runtime::or_null(f1, &mut extra, "status"),
+                title: runtime::or_null(f0, &mut extra, "title"),
+                status: runtime::or_null(f1, &mut extra, "status"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Problem);
+    runtime::impl_deserialize!(Problem);
     /// The `GetPartFilter` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -137,35 +139,35 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.member("size", &self.size, &self.extra);
             map.rest(&self.extra, &["name", "size"]);
             map.end()
         }
     }
-    impl super::runtime::Object for GetPartFilter {
+    impl runtime::Object for GetPartFilter {
         const NAME: &'static str = "GetPartFilter";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    "size" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    "size" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
-                size: super::runtime::or_null(f1, &mut extra, "size"),
+                name: runtime::or_null(f0, &mut extra, "name"),
+                size: runtime::or_null(f1, &mut extra, "size"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(GetPartFilter);
+    runtime::impl_deserialize!(GetPartFilter);
     /// The `PostItemsResponse` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -182,32 +184,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("ticket", &self.ticket, &self.extra);
             map.rest(&self.extra, &["ticket"]);
             map.end()
         }
     }
-    impl super::runtime::Object for PostItemsResponse {
+    impl runtime::Object for PostItemsResponse {
         const NAME: &'static str = "PostItemsResponse";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "ticket" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "ticket" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                ticket: super::runtime::or_null(f0, &mut extra, "ticket"),
+                ticket: runtime::or_null(f0, &mut extra, "ticket"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(PostItemsResponse);
+    runtime::impl_deserialize!(PostItemsResponse);
     /// The `SubmitFormBody` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -226,35 +228,35 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.member("meta", &self.meta, &self.extra);
             map.rest(&self.extra, &["meta", "name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for SubmitFormBody {
+    impl runtime::Object for SubmitFormBody {
         const NAME: &'static str = "SubmitFormBody";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    "meta" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    "meta" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
-                meta: super::runtime::or_null(f1, &mut extra, "meta"),
+                name: runtime::or_null(f0, &mut extra, "name"),
+                meta: runtime::or_null(f1, &mut extra, "meta"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(SubmitFormBody);
+    runtime::impl_deserialize!(SubmitFormBody);
     /// The `UploadBody` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -273,35 +275,35 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("title", &self.title, &self.extra);
             map.member("count", &self.count, &self.extra);
             map.rest(&self.extra, &["count", "title"]);
             map.end()
         }
     }
-    impl super::runtime::Object for UploadBody {
+    impl runtime::Object for UploadBody {
         const NAME: &'static str = "UploadBody";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "title" => super::runtime::value(&mut map, &mut f0),
-                    "count" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "title" => runtime::value(&mut map, &mut f0),
+                    "count" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                title: super::runtime::or_null(f0, &mut extra, "title"),
-                count: super::runtime::or_null(f1, &mut extra, "count"),
+                title: runtime::or_null(f0, &mut extra, "title"),
+                count: runtime::or_null(f1, &mut extra, "count"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(UploadBody);
+    runtime::impl_deserialize!(UploadBody);
     /// The `GetScimUserResponse` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -318,32 +320,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("userName", &self.user_name, &self.extra);
             map.rest(&self.extra, &["userName"]);
             map.end()
         }
     }
-    impl super::runtime::Object for GetScimUserResponse {
+    impl runtime::Object for GetScimUserResponse {
         const NAME: &'static str = "GetScimUserResponse";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "userName" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "userName" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                user_name: super::runtime::or_null(f0, &mut extra, "userName"),
+                user_name: runtime::or_null(f0, &mut extra, "userName"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(GetScimUserResponse);
+    runtime::impl_deserialize!(GetScimUserResponse);
 }
 
 pub mod client {
@@ -777,7 +779,7 @@ pub mod client {
         /// ```
         pub fn put_raw(
             &self,
-            body: impl Into<super::runtime::Upload>,
+            body: impl Into<runtime::Upload>,
         ) -> runtime::Request<'_, PutRaw> {
             runtime::Request::new(&self.core, PutRaw { body: body.into() })
         }
@@ -1111,7 +1113,7 @@ pub mod client {
     /// [`Request`](crate::Request).
     #[derive(Debug, Clone)]
     pub struct PutRaw {
-        body: super::runtime::Upload,
+        body: runtime::Upload,
     }
     impl runtime::Operation for PutRaw {
         type Success = String;

@@ -10,6 +10,8 @@ pub mod types {
         clippy::type_complexity,
         clippy::too_many_arguments
     )]
+    #[allow(unused_imports)]
+    use super::runtime;
     /// The `Base` object.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -17,7 +19,7 @@ pub mod types {
         /// The `id` member.
         pub id: String,
         /// The `created` member.
-        pub created: Option<super::runtime::DateTime>,
+        pub created: Option<runtime::DateTime>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
         /// So is an explicit `null` sent for an optional member, under its name.
@@ -28,40 +30,40 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("id", &self.id);
             map.member("created", &self.created, &self.extra);
             map.rest(&self.extra, &["created"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Base {
+    impl runtime::Object for Base {
         const NAME: &'static str = "Base";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => super::runtime::value(&mut map, &mut f0),
-                    "created" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "id" => runtime::value(&mut map, &mut f0),
+                    "created" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0,) {
                 (Some(f0),) => {
                     Ok(Self {
                         id: f0,
-                        created: super::runtime::or_null(f1, &mut extra, "created"),
+                        created: runtime::or_null(f1, &mut extra, "created"),
                         extra,
                     })
                 }
-                (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "id")])),
+                (f0,) => Err(runtime::missing(&[(f0.is_none(), "id")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Base);
+    runtime::impl_deserialize!(Base);
     impl Base {
         /// A value with the required members, in this order: `id`. The others are unset.
         pub fn new(id: impl Into<String>) -> Self {
@@ -88,32 +90,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("name", &self.name);
             map.rest(&self.extra, &[]);
             map.end()
         }
     }
-    impl super::runtime::Object for Named {
+    impl runtime::Object for Named {
         const NAME: &'static str = "Named";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0,) {
                 (Some(f0),) => Ok(Self { name: f0, extra }),
-                (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "name")])),
+                (f0,) => Err(runtime::missing(&[(f0.is_none(), "name")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Named);
+    runtime::impl_deserialize!(Named);
     impl Named {
         /// A value with the required members, in this order: `name`. The others are unset.
         pub fn new(name: impl Into<String>) -> Self {
@@ -130,7 +132,7 @@ pub mod types {
         /// The `id` member.
         pub id: String,
         /// The `created` member.
-        pub created: Option<super::runtime::DateTime>,
+        pub created: Option<runtime::DateTime>,
         /// The `name` member.
         pub name: String,
         /// The `petType` member.
@@ -147,7 +149,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("id", &self.id);
             map.member("created", &self.created, &self.extra);
             map.value("name", &self.name);
@@ -157,7 +159,7 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Dog {
+    impl runtime::Object for Dog {
         const NAME: &'static str = "Dog";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
@@ -170,30 +172,30 @@ pub mod types {
                 None,
             );
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => super::runtime::value(&mut map, &mut f0),
-                    "created" => super::runtime::value(&mut map, &mut f1),
-                    "name" => super::runtime::value(&mut map, &mut f2),
-                    "petType" => super::runtime::value(&mut map, &mut f3),
-                    "barks" => super::runtime::value(&mut map, &mut f4),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "id" => runtime::value(&mut map, &mut f0),
+                    "created" => runtime::value(&mut map, &mut f1),
+                    "name" => runtime::value(&mut map, &mut f2),
+                    "petType" => runtime::value(&mut map, &mut f3),
+                    "barks" => runtime::value(&mut map, &mut f4),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0, f2, f3) {
                 (Some(f0), Some(f2), Some(f3)) => {
                     Ok(Self {
                         id: f0,
-                        created: super::runtime::or_null(f1, &mut extra, "created"),
+                        created: runtime::or_null(f1, &mut extra, "created"),
                         name: f2,
                         pet_type: f3,
-                        barks: super::runtime::or_null(f4, &mut extra, "barks"),
+                        barks: runtime::or_null(f4, &mut extra, "barks"),
                         extra,
                     })
                 }
                 (f0, f2, f3) => {
                     Err(
-                        super::runtime::missing(
+                        runtime::missing(
                             &[
                                 (f0.is_none(), "id"),
                                 (f2.is_none(), "name"),
@@ -205,7 +207,7 @@ pub mod types {
             }
         }
     }
-    super::runtime::impl_deserialize!(Dog);
+    runtime::impl_deserialize!(Dog);
     impl Dog {
         /// A value with the required members, in this order: `id`, `name`, `petType`. The others
         /// are unset.
@@ -231,7 +233,7 @@ pub mod types {
         /// The `id` member.
         pub id: String,
         /// The `created` member.
-        pub created: Option<super::runtime::DateTime>,
+        pub created: Option<runtime::DateTime>,
         /// The `petType` member.
         pub pet_type: String,
         /// The `lives` member.
@@ -246,7 +248,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("id", &self.id);
             map.member("created", &self.created, &self.extra);
             map.value("petType", &self.pet_type);
@@ -255,35 +257,35 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Cat {
+    impl runtime::Object for Cat {
         const NAME: &'static str = "Cat";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1, mut f2, mut f3) = (None, None, None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => super::runtime::value(&mut map, &mut f0),
-                    "created" => super::runtime::value(&mut map, &mut f1),
-                    "petType" => super::runtime::value(&mut map, &mut f2),
-                    "lives" => super::runtime::value(&mut map, &mut f3),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "id" => runtime::value(&mut map, &mut f0),
+                    "created" => runtime::value(&mut map, &mut f1),
+                    "petType" => runtime::value(&mut map, &mut f2),
+                    "lives" => runtime::value(&mut map, &mut f3),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0, f2) {
                 (Some(f0), Some(f2)) => {
                     Ok(Self {
                         id: f0,
-                        created: super::runtime::or_null(f1, &mut extra, "created"),
+                        created: runtime::or_null(f1, &mut extra, "created"),
                         pet_type: f2,
-                        lives: super::runtime::or_null(f3, &mut extra, "lives"),
+                        lives: runtime::or_null(f3, &mut extra, "lives"),
                         extra,
                     })
                 }
                 (f0, f2) => {
                     Err(
-                        super::runtime::missing(
+                        runtime::missing(
                             &[(f0.is_none(), "id"), (f2.is_none(), "petType")],
                         ),
                     )
@@ -291,7 +293,7 @@ pub mod types {
             }
         }
     }
-    super::runtime::impl_deserialize!(Cat);
+    runtime::impl_deserialize!(Cat);
     impl Cat {
         /// A value with the required members, in this order: `id`, `petType`. The others are
         /// unset.
@@ -387,15 +389,15 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::best_fit(
+            runtime::best_fit(
                 deserializer,
                 &[
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::Number(v), fit, loose))
                     },
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::String(v), fit, loose))
                     },
                 ],
@@ -433,15 +435,15 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::best_fit(
+            runtime::best_fit(
                 deserializer,
                 &[
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::Circle(v), fit, loose))
                     },
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::Square(v), fit, loose))
                     },
                 ],
@@ -483,15 +485,15 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::best_fit(
+            runtime::best_fit(
                 deserializer,
                 &[
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::ThreadCreated(v), fit, loose))
                     },
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::RunCreated(v), fit, loose))
                     },
                 ],
@@ -518,40 +520,40 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("id", &self.id);
             map.value("tool_resources", &self.tool_resources);
             map.rest(&self.extra, &[]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thread {
+    impl runtime::Object for Thread {
         const NAME: &'static str = "Thread";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => super::runtime::value(&mut map, &mut f0),
-                    "tool_resources" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "id" => runtime::value(&mut map, &mut f0),
+                    "tool_resources" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0,) {
                 (Some(f0),) => {
                     Ok(Self {
                         id: f0,
-                        tool_resources: super::runtime::nullable(f1),
+                        tool_resources: runtime::nullable(f1),
                         extra,
                     })
                 }
-                (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "id")])),
+                (f0,) => Err(runtime::missing(&[(f0.is_none(), "id")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Thread);
+    runtime::impl_deserialize!(Thread);
     impl Thread {
         /// A value with the required members, in this order: `id`. The others are unset.
         pub fn new(id: impl Into<String>) -> Self {
@@ -580,40 +582,40 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("id", &self.id);
             map.member("thread_id", &self.thread_id, &self.extra);
             map.rest(&self.extra, &["thread_id"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Run {
+    impl runtime::Object for Run {
         const NAME: &'static str = "Run";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => super::runtime::value(&mut map, &mut f0),
-                    "thread_id" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "id" => runtime::value(&mut map, &mut f0),
+                    "thread_id" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0,) {
                 (Some(f0),) => {
                     Ok(Self {
                         id: f0,
-                        thread_id: super::runtime::or_null(f1, &mut extra, "thread_id"),
+                        thread_id: runtime::or_null(f1, &mut extra, "thread_id"),
                         extra,
                     })
                 }
-                (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "id")])),
+                (f0,) => Err(runtime::missing(&[(f0.is_none(), "id")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Run);
+    runtime::impl_deserialize!(Run);
     impl Run {
         /// A value with the required members, in this order: `id`. The others are unset.
         pub fn new(id: impl Into<String>) -> Self {
@@ -653,15 +655,15 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::best_fit(
+            runtime::best_fit(
                 deserializer,
                 &[
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::Integer(v), fit, loose))
                     },
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::Number(v), fit, loose))
                     },
                 ],
@@ -699,15 +701,15 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::best_fit(
+            runtime::best_fit(
                 deserializer,
                 &[
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::Array(v), fit, loose))
                     },
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::String(v), fit, loose))
                     },
                 ],
@@ -734,35 +736,35 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("pet", &self.pet, &self.extra);
             map.member("owner", &self.owner, &self.extra);
             map.rest(&self.extra, &["owner", "pet"]);
             map.end()
         }
     }
-    impl super::runtime::Object for NullableRef {
+    impl runtime::Object for NullableRef {
         const NAME: &'static str = "NullableRef";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "pet" => super::runtime::value(&mut map, &mut f0),
-                    "owner" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "pet" => runtime::value(&mut map, &mut f0),
+                    "owner" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
                 pet: f0,
-                owner: super::runtime::or_null(f1, &mut extra, "owner"),
+                owner: runtime::or_null(f1, &mut extra, "owner"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(NullableRef);
+    runtime::impl_deserialize!(NullableRef);
     /// allOf with a part that is not a plain object.
     #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
@@ -771,7 +773,7 @@ pub mod types {
         pub id: String,
         /// The `created` member.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub created: Option<super::runtime::DateTime>,
+        pub created: Option<runtime::DateTime>,
         /// Members from a part of this schema that is not a plain object.
         #[serde(flatten)]
         pub coordinate: Coordinate,
@@ -808,32 +810,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("radius", &self.radius);
             map.rest(&self.extra, &[]);
             map.end()
         }
     }
-    impl super::runtime::Object for ShapeCircle {
+    impl runtime::Object for ShapeCircle {
         const NAME: &'static str = "ShapeCircle";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "radius" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "radius" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0,) {
                 (Some(f0),) => Ok(Self { radius: f0, extra }),
-                (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "radius")])),
+                (f0,) => Err(runtime::missing(&[(f0.is_none(), "radius")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(ShapeCircle);
+    runtime::impl_deserialize!(ShapeCircle);
     impl ShapeCircle {
         /// A value with the required members, in this order: `radius`. The others are unset.
         pub fn new(radius: impl Into<f64>) -> Self {
@@ -859,32 +861,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("side", &self.side);
             map.rest(&self.extra, &[]);
             map.end()
         }
     }
-    impl super::runtime::Object for ShapeSquare {
+    impl runtime::Object for ShapeSquare {
         const NAME: &'static str = "ShapeSquare";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "side" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "side" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0,) {
                 (Some(f0),) => Ok(Self { side: f0, extra }),
-                (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "side")])),
+                (f0,) => Err(runtime::missing(&[(f0.is_none(), "side")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(ShapeSquare);
+    runtime::impl_deserialize!(ShapeSquare);
     impl ShapeSquare {
         /// A value with the required members, in this order: `side`. The others are unset.
         pub fn new(side: impl Into<f64>) -> Self {
@@ -912,32 +914,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("event", &self.event);
             map.value("data", &self.data);
             map.rest(&self.extra, &[]);
             map.end()
         }
     }
-    impl super::runtime::Object for StreamEventThreadCreated {
+    impl runtime::Object for StreamEventThreadCreated {
         const NAME: &'static str = "StreamEventThreadCreated";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "event" => super::runtime::value(&mut map, &mut f0),
-                    "data" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "event" => runtime::value(&mut map, &mut f0),
+                    "data" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0, f1) {
                 (Some(f0), Some(f1)) => Ok(Self { event: f0, data: f1, extra }),
                 (f0, f1) => {
                     Err(
-                        super::runtime::missing(
+                        runtime::missing(
                             &[(f0.is_none(), "event"), (f1.is_none(), "data")],
                         ),
                     )
@@ -945,7 +947,7 @@ pub mod types {
             }
         }
     }
-    super::runtime::impl_deserialize!(StreamEventThreadCreated);
+    runtime::impl_deserialize!(StreamEventThreadCreated);
     impl StreamEventThreadCreated {
         /// A value with the required members, in this order: `data`. The others are unset.
         /// `event` can only take one value and is set to it.
@@ -981,7 +983,7 @@ pub mod types {
         fn from(value: &str) -> Self {
             match value {
                 "thread.created" => Self::ThreadCreated,
-                other => Self::Unknown(super::runtime::unknown_str(other)),
+                other => Self::Unknown(runtime::unknown_str(other)),
             }
         }
     }
@@ -1008,7 +1010,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_str_enum(deserializer)
+            runtime::deserialize_str_enum(deserializer)
         }
     }
     /// run created
@@ -1029,32 +1031,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("event", &self.event);
             map.value("data", &self.data);
             map.rest(&self.extra, &[]);
             map.end()
         }
     }
-    impl super::runtime::Object for StreamEventRunCreated {
+    impl runtime::Object for StreamEventRunCreated {
         const NAME: &'static str = "StreamEventRunCreated";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "event" => super::runtime::value(&mut map, &mut f0),
-                    "data" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "event" => runtime::value(&mut map, &mut f0),
+                    "data" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0, f1) {
                 (Some(f0), Some(f1)) => Ok(Self { event: f0, data: f1, extra }),
                 (f0, f1) => {
                     Err(
-                        super::runtime::missing(
+                        runtime::missing(
                             &[(f0.is_none(), "event"), (f1.is_none(), "data")],
                         ),
                     )
@@ -1062,7 +1064,7 @@ pub mod types {
             }
         }
     }
-    super::runtime::impl_deserialize!(StreamEventRunCreated);
+    runtime::impl_deserialize!(StreamEventRunCreated);
     impl StreamEventRunCreated {
         /// A value with the required members, in this order: `data`. The others are unset.
         /// `event` can only take one value and is set to it.
@@ -1098,7 +1100,7 @@ pub mod types {
         fn from(value: &str) -> Self {
             match value {
                 "run.created" => Self::RunCreated,
-                other => Self::Unknown(super::runtime::unknown_str(other)),
+                other => Self::Unknown(runtime::unknown_str(other)),
             }
         }
     }
@@ -1125,7 +1127,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_str_enum(deserializer)
+            runtime::deserialize_str_enum(deserializer)
         }
     }
 }

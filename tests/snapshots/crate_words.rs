@@ -10,6 +10,8 @@ pub mod types {
         clippy::type_complexity,
         clippy::too_many_arguments
     )]
+    #[allow(unused_imports)]
+    use super::runtime;
     /// The `Thing0` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -26,32 +28,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing0 {
+    impl runtime::Object for Thing0 {
         const NAME: &'static str = "Thing0";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing0);
+    runtime::impl_deserialize!(Thing0);
     /// The `Thing1` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -68,32 +70,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing1 {
+    impl runtime::Object for Thing1 {
         const NAME: &'static str = "Thing1";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing1);
+    runtime::impl_deserialize!(Thing1);
     /// The `Thing2` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -110,32 +112,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing2 {
+    impl runtime::Object for Thing2 {
         const NAME: &'static str = "Thing2";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing2);
+    runtime::impl_deserialize!(Thing2);
     /// The `Thing3` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -152,32 +154,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing3 {
+    impl runtime::Object for Thing3 {
         const NAME: &'static str = "Thing3";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing3);
+    runtime::impl_deserialize!(Thing3);
     /// The `Thing4` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -194,32 +196,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing4 {
+    impl runtime::Object for Thing4 {
         const NAME: &'static str = "Thing4";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing4);
+    runtime::impl_deserialize!(Thing4);
     /// The `Thing5` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -236,32 +238,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing5 {
+    impl runtime::Object for Thing5 {
         const NAME: &'static str = "Thing5";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing5);
+    runtime::impl_deserialize!(Thing5);
     /// The `Thing6` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -278,32 +280,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing6 {
+    impl runtime::Object for Thing6 {
         const NAME: &'static str = "Thing6";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing6);
+    runtime::impl_deserialize!(Thing6);
     /// The `Thing7` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -320,32 +322,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing7 {
+    impl runtime::Object for Thing7 {
         const NAME: &'static str = "Thing7";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing7);
+    runtime::impl_deserialize!(Thing7);
     /// The `Thing8` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -362,32 +364,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing8 {
+    impl runtime::Object for Thing8 {
         const NAME: &'static str = "Thing8";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing8);
+    runtime::impl_deserialize!(Thing8);
     /// The `Thing9` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -404,32 +406,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing9 {
+    impl runtime::Object for Thing9 {
         const NAME: &'static str = "Thing9";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing9);
+    runtime::impl_deserialize!(Thing9);
     /// The `Thing10` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -446,32 +448,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing10 {
+    impl runtime::Object for Thing10 {
         const NAME: &'static str = "Thing10";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing10);
+    runtime::impl_deserialize!(Thing10);
     /// The `Thing11` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -488,32 +490,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing11 {
+    impl runtime::Object for Thing11 {
         const NAME: &'static str = "Thing11";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing11);
+    runtime::impl_deserialize!(Thing11);
     /// The `Thing12` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -530,32 +532,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing12 {
+    impl runtime::Object for Thing12 {
         const NAME: &'static str = "Thing12";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing12);
+    runtime::impl_deserialize!(Thing12);
     /// The `Thing13` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -572,32 +574,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing13 {
+    impl runtime::Object for Thing13 {
         const NAME: &'static str = "Thing13";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing13);
+    runtime::impl_deserialize!(Thing13);
     /// The `Thing14` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -614,32 +616,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing14 {
+    impl runtime::Object for Thing14 {
         const NAME: &'static str = "Thing14";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing14);
+    runtime::impl_deserialize!(Thing14);
     /// The `Thing15` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -656,32 +658,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing15 {
+    impl runtime::Object for Thing15 {
         const NAME: &'static str = "Thing15";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing15);
+    runtime::impl_deserialize!(Thing15);
     /// The `Thing16` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -698,32 +700,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing16 {
+    impl runtime::Object for Thing16 {
         const NAME: &'static str = "Thing16";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing16);
+    runtime::impl_deserialize!(Thing16);
     /// The `Thing17` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -740,32 +742,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing17 {
+    impl runtime::Object for Thing17 {
         const NAME: &'static str = "Thing17";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing17);
+    runtime::impl_deserialize!(Thing17);
     /// The `Thing18` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -782,32 +784,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing18 {
+    impl runtime::Object for Thing18 {
         const NAME: &'static str = "Thing18";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing18);
+    runtime::impl_deserialize!(Thing18);
     /// The `Thing19` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -824,32 +826,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing19 {
+    impl runtime::Object for Thing19 {
         const NAME: &'static str = "Thing19";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing19);
+    runtime::impl_deserialize!(Thing19);
     /// The `Thing20` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -866,32 +868,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing20 {
+    impl runtime::Object for Thing20 {
         const NAME: &'static str = "Thing20";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing20);
+    runtime::impl_deserialize!(Thing20);
     /// The `Thing21` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -908,32 +910,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing21 {
+    impl runtime::Object for Thing21 {
         const NAME: &'static str = "Thing21";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing21);
+    runtime::impl_deserialize!(Thing21);
     /// The `Thing22` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -950,32 +952,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Thing22 {
+    impl runtime::Object for Thing22 {
         const NAME: &'static str = "Thing22";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Thing22);
+    runtime::impl_deserialize!(Thing22);
     /// The `Lonely` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -992,32 +994,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("id", &self.id, &self.extra);
             map.rest(&self.extra, &["id"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Lonely {
+    impl runtime::Object for Lonely {
         const NAME: &'static str = "Lonely";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "id" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                id: super::runtime::or_null(f0, &mut extra, "id"),
+                id: runtime::or_null(f0, &mut extra, "id"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Lonely);
+    runtime::impl_deserialize!(Lonely);
 }
 
 pub mod client {

@@ -10,6 +10,8 @@ pub mod types {
         clippy::type_complexity,
         clippy::too_many_arguments
     )]
+    #[allow(unused_imports)]
+    use super::runtime;
     /// Values with spaces, case and punctuation.
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
@@ -54,7 +56,7 @@ pub mod types {
                 "in-progress" => Self::InProgress,
                 "1080p" => Self::V1080p,
                 "" => Self::Empty,
-                other => Self::Unknown(super::runtime::unknown_str(other)),
+                other => Self::Unknown(runtime::unknown_str(other)),
             }
         }
     }
@@ -81,7 +83,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_str_enum(deserializer)
+            runtime::deserialize_str_enum(deserializer)
         }
     }
     /// Values equal up to case.
@@ -120,7 +122,7 @@ pub mod types {
                 "asc" => Self::AscLower,
                 "DESC" => Self::Desc,
                 "desc" => Self::DescLower,
-                other => Self::Unknown(super::runtime::unknown_str(other)),
+                other => Self::Unknown(runtime::unknown_str(other)),
             }
         }
     }
@@ -147,7 +149,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_str_enum(deserializer)
+            runtime::deserialize_str_enum(deserializer)
         }
     }
     /// The `Punctuation` values.
@@ -190,7 +192,7 @@ pub mod types {
                 "a.b" => Self::ADotB,
                 "+1" => Self::Plus1,
                 "-1" => Self::Minus1,
-                other => Self::Unknown(super::runtime::unknown_str(other)),
+                other => Self::Unknown(runtime::unknown_str(other)),
             }
         }
     }
@@ -217,7 +219,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_str_enum(deserializer)
+            runtime::deserialize_str_enum(deserializer)
         }
     }
     /// An integer enum.
@@ -256,7 +258,7 @@ pub mod types {
                 2 => Self::Value2,
                 3 => Self::Value3,
                 -1 => Self::ValueMinus1,
-                other => Self::Unknown(super::runtime::unknown_int(other)),
+                other => Self::Unknown(runtime::unknown_int(other)),
             }
         }
     }
@@ -283,7 +285,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_int_enum(deserializer)
+            runtime::deserialize_int_enum(deserializer)
         }
     }
     /// The `Named` values.
@@ -318,7 +320,7 @@ pub mod types {
             match value {
                 0 => Self::Off,
                 1 => Self::On,
-                other => Self::Unknown(super::runtime::unknown_int(other)),
+                other => Self::Unknown(runtime::unknown_int(other)),
             }
         }
     }
@@ -345,7 +347,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_int_enum(deserializer)
+            runtime::deserialize_int_enum(deserializer)
         }
     }
     /// Values documented one by one, as schemars and Dropshot write them: one enum whose
@@ -387,7 +389,7 @@ pub mod types {
                 "name_ascending" => Self::NameAscending,
                 "name_descending" => Self::NameDescending,
                 "id_ascending" => Self::IdAscending,
-                other => Self::Unknown(super::runtime::unknown_str(other)),
+                other => Self::Unknown(runtime::unknown_str(other)),
             }
         }
     }
@@ -414,7 +416,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_str_enum(deserializer)
+            runtime::deserialize_str_enum(deserializer)
         }
     }
     /// The `MaybeColour` values.
@@ -445,7 +447,7 @@ pub mod types {
             match value {
                 "red" => Self::Red,
                 "green" => Self::Green,
-                other => Self::Unknown(super::runtime::unknown_str(other)),
+                other => Self::Unknown(runtime::unknown_str(other)),
             }
         }
     }
@@ -472,7 +474,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_str_enum(deserializer)
+            runtime::deserialize_str_enum(deserializer)
         }
     }
     /// More values than `codegen::types::WIDE_ENUM`: listed once, in a table the runtime
@@ -886,18 +888,16 @@ pub mod types {
         pub fn as_str(&self) -> &str {
             match self {
                 Self::Unknown(value) => value,
-                known => {
-                    super::runtime::enum_wire(Self::VALUES, known).unwrap_or_default()
-                }
+                known => runtime::enum_wire(Self::VALUES, known).unwrap_or_default(),
             }
         }
     }
     impl From<&str> for Wide {
         fn from(value: &str) -> Self {
-            static INDEX: super::runtime::EnumIndex = super::runtime::EnumIndex::new();
+            static INDEX: runtime::EnumIndex = runtime::EnumIndex::new();
             match INDEX.find(Self::VALUES, value) {
                 Some(known) => known.clone(),
-                None => Self::Unknown(super::runtime::unknown_str(value)),
+                None => Self::Unknown(runtime::unknown_str(value)),
             }
         }
     }
@@ -924,7 +924,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_str_enum(deserializer)
+            runtime::deserialize_str_enum(deserializer)
         }
     }
     /// An integer enum wider than `WIDE_ENUM`.
@@ -1334,18 +1334,16 @@ pub mod types {
         pub fn as_i64(&self) -> i64 {
             match self {
                 Self::Unknown(value) => *value,
-                known => {
-                    super::runtime::enum_wire(Self::VALUES, known).unwrap_or_default()
-                }
+                known => runtime::enum_wire(Self::VALUES, known).unwrap_or_default(),
             }
         }
     }
     impl From<i64> for WideNumbers {
         fn from(value: i64) -> Self {
-            static INDEX: super::runtime::EnumIndex = super::runtime::EnumIndex::new();
+            static INDEX: runtime::EnumIndex = runtime::EnumIndex::new();
             match INDEX.find(Self::VALUES, &value) {
                 Some(known) => *known,
-                None => Self::Unknown(super::runtime::unknown_int(value)),
+                None => Self::Unknown(runtime::unknown_int(value)),
             }
         }
     }
@@ -1372,7 +1370,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_int_enum(deserializer)
+            runtime::deserialize_int_enum(deserializer)
         }
     }
     /// The `Holder` object.
@@ -1397,7 +1395,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("status", &self.status, &self.extra);
             map.member("colour", &self.colour, &self.extra);
             map.member("inline", &self.inline, &self.extra);
@@ -1406,32 +1404,32 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Holder {
+    impl runtime::Object for Holder {
         const NAME: &'static str = "Holder";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1, mut f2, mut f3) = (None, None, None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "status" => super::runtime::value(&mut map, &mut f0),
-                    "colour" => super::runtime::value(&mut map, &mut f1),
-                    "inline" => super::runtime::value(&mut map, &mut f2),
-                    "flag" => super::runtime::value(&mut map, &mut f3),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "status" => runtime::value(&mut map, &mut f0),
+                    "colour" => runtime::value(&mut map, &mut f1),
+                    "inline" => runtime::value(&mut map, &mut f2),
+                    "flag" => runtime::value(&mut map, &mut f3),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                status: super::runtime::or_null(f0, &mut extra, "status"),
+                status: runtime::or_null(f0, &mut extra, "status"),
                 colour: f1,
-                inline: super::runtime::or_null(f2, &mut extra, "inline"),
-                flag: super::runtime::or_null(f3, &mut extra, "flag"),
+                inline: runtime::or_null(f2, &mut extra, "inline"),
+                flag: runtime::or_null(f3, &mut extra, "flag"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Holder);
+    runtime::impl_deserialize!(Holder);
     /// The `HolderInline` values.
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
@@ -1460,7 +1458,7 @@ pub mod types {
             match value {
                 "one" => Self::One,
                 "two" => Self::Two,
-                other => Self::Unknown(super::runtime::unknown_str(other)),
+                other => Self::Unknown(runtime::unknown_str(other)),
             }
         }
     }
@@ -1487,7 +1485,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_str_enum(deserializer)
+            runtime::deserialize_str_enum(deserializer)
         }
     }
 }

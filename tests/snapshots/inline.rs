@@ -10,6 +10,8 @@ pub mod types {
         clippy::type_complexity,
         clippy::too_many_arguments
     )]
+    #[allow(unused_imports)]
+    use super::runtime;
     /// The `Order` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -30,7 +32,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("speed", &self.speed, &self.extra);
             map.member("lines", &self.lines, &self.extra);
             map.member("address", &self.address, &self.extra);
@@ -38,30 +40,30 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Order {
+    impl runtime::Object for Order {
         const NAME: &'static str = "Order";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1, mut f2) = (None, None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "speed" => super::runtime::value(&mut map, &mut f0),
-                    "lines" => super::runtime::value(&mut map, &mut f1),
-                    "address" => super::runtime::value(&mut map, &mut f2),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "speed" => runtime::value(&mut map, &mut f0),
+                    "lines" => runtime::value(&mut map, &mut f1),
+                    "address" => runtime::value(&mut map, &mut f2),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                speed: super::runtime::or_null(f0, &mut extra, "speed"),
-                lines: super::runtime::or_null(f1, &mut extra, "lines"),
-                address: super::runtime::or_null(f2, &mut extra, "address"),
+                speed: runtime::or_null(f0, &mut extra, "speed"),
+                lines: runtime::or_null(f1, &mut extra, "lines"),
+                address: runtime::or_null(f2, &mut extra, "address"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Order);
+    runtime::impl_deserialize!(Order);
     /// Repeats `Order`'s inline objects member for member (as bundled documents do): each
     /// copy is an alias of the type it repeats.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -83,7 +85,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("speed", &self.speed, &self.extra);
             map.member("lines", &self.lines, &self.extra);
             map.member("note", &self.note, &self.extra);
@@ -91,30 +93,30 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Shipment {
+    impl runtime::Object for Shipment {
         const NAME: &'static str = "Shipment";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1, mut f2) = (None, None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "speed" => super::runtime::value(&mut map, &mut f0),
-                    "lines" => super::runtime::value(&mut map, &mut f1),
-                    "note" => super::runtime::value(&mut map, &mut f2),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "speed" => runtime::value(&mut map, &mut f0),
+                    "lines" => runtime::value(&mut map, &mut f1),
+                    "note" => runtime::value(&mut map, &mut f2),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                speed: super::runtime::or_null(f0, &mut extra, "speed"),
-                lines: super::runtime::or_null(f1, &mut extra, "lines"),
-                note: super::runtime::or_null(f2, &mut extra, "note"),
+                speed: runtime::or_null(f0, &mut extra, "speed"),
+                lines: runtime::or_null(f1, &mut extra, "lines"),
+                note: runtime::or_null(f2, &mut extra, "note"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Shipment);
+    runtime::impl_deserialize!(Shipment);
     /// The `OrderSpeed` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -133,35 +135,35 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("value", &self.value, &self.extra);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name", "value"]);
             map.end()
         }
     }
-    impl super::runtime::Object for OrderSpeed {
+    impl runtime::Object for OrderSpeed {
         const NAME: &'static str = "OrderSpeed";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "value" => super::runtime::value(&mut map, &mut f0),
-                    "name" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "value" => runtime::value(&mut map, &mut f0),
+                    "name" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                value: super::runtime::or_null(f0, &mut extra, "value"),
-                name: super::runtime::or_null(f1, &mut extra, "name"),
+                value: runtime::or_null(f0, &mut extra, "value"),
+                name: runtime::or_null(f1, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(OrderSpeed);
+    runtime::impl_deserialize!(OrderSpeed);
     /// The `OrderLinesItem` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -180,35 +182,35 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("sku", &self.sku, &self.extra);
             map.member("state", &self.state, &self.extra);
             map.rest(&self.extra, &["sku", "state"]);
             map.end()
         }
     }
-    impl super::runtime::Object for OrderLinesItem {
+    impl runtime::Object for OrderLinesItem {
         const NAME: &'static str = "OrderLinesItem";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "sku" => super::runtime::value(&mut map, &mut f0),
-                    "state" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "sku" => runtime::value(&mut map, &mut f0),
+                    "state" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                sku: super::runtime::or_null(f0, &mut extra, "sku"),
-                state: super::runtime::or_null(f1, &mut extra, "state"),
+                sku: runtime::or_null(f0, &mut extra, "sku"),
+                state: runtime::or_null(f1, &mut extra, "state"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(OrderLinesItem);
+    runtime::impl_deserialize!(OrderLinesItem);
     /// The `OrderLinesItemState` values.
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
@@ -237,7 +239,7 @@ pub mod types {
             match value {
                 "open" => Self::Open,
                 "shipped" => Self::Shipped,
-                other => Self::Unknown(super::runtime::unknown_str(other)),
+                other => Self::Unknown(runtime::unknown_str(other)),
             }
         }
     }
@@ -264,7 +266,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_str_enum(deserializer)
+            runtime::deserialize_str_enum(deserializer)
         }
     }
     /// The `OrderAddress` object.
@@ -283,32 +285,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("geo", &self.geo, &self.extra);
             map.rest(&self.extra, &["geo"]);
             map.end()
         }
     }
-    impl super::runtime::Object for OrderAddress {
+    impl runtime::Object for OrderAddress {
         const NAME: &'static str = "OrderAddress";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "geo" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "geo" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                geo: super::runtime::or_null(f0, &mut extra, "geo"),
+                geo: runtime::or_null(f0, &mut extra, "geo"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(OrderAddress);
+    runtime::impl_deserialize!(OrderAddress);
     /// The `OrderAddressGeo` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -325,32 +327,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("coordinates", &self.coordinates, &self.extra);
             map.rest(&self.extra, &["coordinates"]);
             map.end()
         }
     }
-    impl super::runtime::Object for OrderAddressGeo {
+    impl runtime::Object for OrderAddressGeo {
         const NAME: &'static str = "OrderAddressGeo";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "coordinates" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "coordinates" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                coordinates: super::runtime::or_null(f0, &mut extra, "coordinates"),
+                coordinates: runtime::or_null(f0, &mut extra, "coordinates"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(OrderAddressGeo);
+    runtime::impl_deserialize!(OrderAddressGeo);
     /// One of several shapes (`OrderAddressGeoCoordinatesItem`).
     ///
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
@@ -380,15 +382,15 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::best_fit(
+            runtime::best_fit(
                 deserializer,
                 &[
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::Number(v), fit, loose))
                     },
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::String(v), fit, loose))
                     },
                 ],
@@ -427,35 +429,35 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("value", &self.value, &self.extra);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name", "value"]);
             map.end()
         }
     }
-    impl super::runtime::Object for ShipmentNote {
+    impl runtime::Object for ShipmentNote {
         const NAME: &'static str = "ShipmentNote";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "value" => super::runtime::value(&mut map, &mut f0),
-                    "name" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "value" => runtime::value(&mut map, &mut f0),
+                    "name" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                value: super::runtime::or_null(f0, &mut extra, "value"),
-                name: super::runtime::or_null(f1, &mut extra, "name"),
+                value: runtime::or_null(f0, &mut extra, "value"),
+                name: runtime::or_null(f1, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(ShipmentNote);
+    runtime::impl_deserialize!(ShipmentNote);
 }
 
 mod runtime {

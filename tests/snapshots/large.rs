@@ -10,6 +10,8 @@ pub mod types {
         clippy::type_complexity,
         clippy::too_many_arguments
     )]
+    #[allow(unused_imports)]
+    use super::runtime;
     /// Twelve strings, larger than a member kept by value.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -48,7 +50,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("a", &self.a);
             map.member("b", &self.b, &self.extra);
             map.member("c", &self.c, &self.extra);
@@ -68,7 +70,7 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Leaf {
+    impl runtime::Object for Leaf {
         const NAME: &'static str = "Leaf";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
@@ -88,46 +90,46 @@ pub mod types {
                 mut f11,
             ) = (None, None, None, None, None, None, None, None, None, None, None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "a" => super::runtime::value(&mut map, &mut f0),
-                    "b" => super::runtime::value(&mut map, &mut f1),
-                    "c" => super::runtime::value(&mut map, &mut f2),
-                    "d" => super::runtime::value(&mut map, &mut f3),
-                    "e" => super::runtime::value(&mut map, &mut f4),
-                    "f" => super::runtime::value(&mut map, &mut f5),
-                    "g" => super::runtime::value(&mut map, &mut f6),
-                    "h" => super::runtime::value(&mut map, &mut f7),
-                    "i" => super::runtime::value(&mut map, &mut f8),
-                    "j" => super::runtime::value(&mut map, &mut f9),
-                    "k" => super::runtime::value(&mut map, &mut f10),
-                    "l" => super::runtime::value(&mut map, &mut f11),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "a" => runtime::value(&mut map, &mut f0),
+                    "b" => runtime::value(&mut map, &mut f1),
+                    "c" => runtime::value(&mut map, &mut f2),
+                    "d" => runtime::value(&mut map, &mut f3),
+                    "e" => runtime::value(&mut map, &mut f4),
+                    "f" => runtime::value(&mut map, &mut f5),
+                    "g" => runtime::value(&mut map, &mut f6),
+                    "h" => runtime::value(&mut map, &mut f7),
+                    "i" => runtime::value(&mut map, &mut f8),
+                    "j" => runtime::value(&mut map, &mut f9),
+                    "k" => runtime::value(&mut map, &mut f10),
+                    "l" => runtime::value(&mut map, &mut f11),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0,) {
                 (Some(f0),) => {
                     Ok(Self {
                         a: f0,
-                        b: super::runtime::or_null(f1, &mut extra, "b"),
-                        c: super::runtime::or_null(f2, &mut extra, "c"),
-                        d: super::runtime::or_null(f3, &mut extra, "d"),
-                        e: super::runtime::or_null(f4, &mut extra, "e"),
-                        f: super::runtime::or_null(f5, &mut extra, "f"),
-                        g: super::runtime::or_null(f6, &mut extra, "g"),
-                        h: super::runtime::or_null(f7, &mut extra, "h"),
-                        i: super::runtime::or_null(f8, &mut extra, "i"),
-                        j: super::runtime::or_null(f9, &mut extra, "j"),
-                        k: super::runtime::or_null(f10, &mut extra, "k"),
-                        l: super::runtime::or_null(f11, &mut extra, "l"),
+                        b: runtime::or_null(f1, &mut extra, "b"),
+                        c: runtime::or_null(f2, &mut extra, "c"),
+                        d: runtime::or_null(f3, &mut extra, "d"),
+                        e: runtime::or_null(f4, &mut extra, "e"),
+                        f: runtime::or_null(f5, &mut extra, "f"),
+                        g: runtime::or_null(f6, &mut extra, "g"),
+                        h: runtime::or_null(f7, &mut extra, "h"),
+                        i: runtime::or_null(f8, &mut extra, "i"),
+                        j: runtime::or_null(f9, &mut extra, "j"),
+                        k: runtime::or_null(f10, &mut extra, "k"),
+                        l: runtime::or_null(f11, &mut extra, "l"),
                         extra,
                     })
                 }
-                (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "a")])),
+                (f0,) => Err(runtime::missing(&[(f0.is_none(), "a")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Leaf);
+    runtime::impl_deserialize!(Leaf);
     impl Leaf {
         /// A value with the required members, in this order: `a`. The others are unset.
         pub fn new(a: impl Into<String>) -> Self {
@@ -174,7 +176,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.member("left", &self.left, &self.extra);
             map.value("middle", &self.middle);
@@ -185,7 +187,7 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Level0 {
+    impl runtime::Object for Level0 {
         const NAME: &'static str = "Level0";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
@@ -199,34 +201,34 @@ pub mod types {
                 None,
             );
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    "left" => super::runtime::value(&mut map, &mut f1),
-                    "middle" => super::runtime::value(&mut map, &mut f2),
-                    "right" => super::runtime::value(&mut map, &mut f3),
-                    "leaves" => super::runtime::value(&mut map, &mut f4),
-                    "byName" => super::runtime::value(&mut map, &mut f5),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    "left" => runtime::value(&mut map, &mut f1),
+                    "middle" => runtime::value(&mut map, &mut f2),
+                    "right" => runtime::value(&mut map, &mut f3),
+                    "leaves" => runtime::value(&mut map, &mut f4),
+                    "byName" => runtime::value(&mut map, &mut f5),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f2,) {
                 (Some(f2),) => {
                     Ok(Self {
-                        name: super::runtime::or_null(f0, &mut extra, "name"),
-                        left: super::runtime::or_null(f1, &mut extra, "left"),
+                        name: runtime::or_null(f0, &mut extra, "name"),
+                        left: runtime::or_null(f1, &mut extra, "left"),
                         middle: f2,
                         right: f3,
-                        leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
-                        by_name: super::runtime::or_null(f5, &mut extra, "byName"),
+                        leaves: runtime::or_null(f4, &mut extra, "leaves"),
+                        by_name: runtime::or_null(f5, &mut extra, "byName"),
                         extra,
                     })
                 }
-                (f2,) => Err(super::runtime::missing(&[(f2.is_none(), "middle")])),
+                (f2,) => Err(runtime::missing(&[(f2.is_none(), "middle")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Level0);
+    runtime::impl_deserialize!(Level0);
     impl Level0 {
         /// A value with the required members, in this order: `middle`. The others are unset.
         pub fn new(middle: impl Into<Level1>) -> Self {
@@ -267,7 +269,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.member("left", &self.left, &self.extra);
             map.value("middle", &self.middle);
@@ -278,7 +280,7 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Level1 {
+    impl runtime::Object for Level1 {
         const NAME: &'static str = "Level1";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
@@ -292,34 +294,34 @@ pub mod types {
                 None,
             );
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    "left" => super::runtime::value(&mut map, &mut f1),
-                    "middle" => super::runtime::value(&mut map, &mut f2),
-                    "right" => super::runtime::value(&mut map, &mut f3),
-                    "leaves" => super::runtime::value(&mut map, &mut f4),
-                    "byName" => super::runtime::value(&mut map, &mut f5),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    "left" => runtime::value(&mut map, &mut f1),
+                    "middle" => runtime::value(&mut map, &mut f2),
+                    "right" => runtime::value(&mut map, &mut f3),
+                    "leaves" => runtime::value(&mut map, &mut f4),
+                    "byName" => runtime::value(&mut map, &mut f5),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f2,) {
                 (Some(f2),) => {
                     Ok(Self {
-                        name: super::runtime::or_null(f0, &mut extra, "name"),
-                        left: super::runtime::or_null(f1, &mut extra, "left"),
+                        name: runtime::or_null(f0, &mut extra, "name"),
+                        left: runtime::or_null(f1, &mut extra, "left"),
                         middle: f2,
                         right: f3,
-                        leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
-                        by_name: super::runtime::or_null(f5, &mut extra, "byName"),
+                        leaves: runtime::or_null(f4, &mut extra, "leaves"),
+                        by_name: runtime::or_null(f5, &mut extra, "byName"),
                         extra,
                     })
                 }
-                (f2,) => Err(super::runtime::missing(&[(f2.is_none(), "middle")])),
+                (f2,) => Err(runtime::missing(&[(f2.is_none(), "middle")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Level1);
+    runtime::impl_deserialize!(Level1);
     impl Level1 {
         /// A value with the required members, in this order: `middle`. The others are unset.
         pub fn new(middle: impl Into<Box<Level2>>) -> Self {
@@ -360,7 +362,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.member("left", &self.left, &self.extra);
             map.value("middle", &self.middle);
@@ -371,7 +373,7 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Level2 {
+    impl runtime::Object for Level2 {
         const NAME: &'static str = "Level2";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
@@ -385,34 +387,34 @@ pub mod types {
                 None,
             );
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    "left" => super::runtime::value(&mut map, &mut f1),
-                    "middle" => super::runtime::value(&mut map, &mut f2),
-                    "right" => super::runtime::value(&mut map, &mut f3),
-                    "leaves" => super::runtime::value(&mut map, &mut f4),
-                    "byName" => super::runtime::value(&mut map, &mut f5),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    "left" => runtime::value(&mut map, &mut f1),
+                    "middle" => runtime::value(&mut map, &mut f2),
+                    "right" => runtime::value(&mut map, &mut f3),
+                    "leaves" => runtime::value(&mut map, &mut f4),
+                    "byName" => runtime::value(&mut map, &mut f5),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f2,) {
                 (Some(f2),) => {
                     Ok(Self {
-                        name: super::runtime::or_null(f0, &mut extra, "name"),
-                        left: super::runtime::or_null(f1, &mut extra, "left"),
+                        name: runtime::or_null(f0, &mut extra, "name"),
+                        left: runtime::or_null(f1, &mut extra, "left"),
                         middle: f2,
                         right: f3,
-                        leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
-                        by_name: super::runtime::or_null(f5, &mut extra, "byName"),
+                        leaves: runtime::or_null(f4, &mut extra, "leaves"),
+                        by_name: runtime::or_null(f5, &mut extra, "byName"),
                         extra,
                     })
                 }
-                (f2,) => Err(super::runtime::missing(&[(f2.is_none(), "middle")])),
+                (f2,) => Err(runtime::missing(&[(f2.is_none(), "middle")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Level2);
+    runtime::impl_deserialize!(Level2);
     impl Level2 {
         /// A value with the required members, in this order: `middle`. The others are unset.
         pub fn new(middle: impl Into<Level3>) -> Self {
@@ -453,7 +455,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.member("left", &self.left, &self.extra);
             map.value("middle", &self.middle);
@@ -464,7 +466,7 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Level3 {
+    impl runtime::Object for Level3 {
         const NAME: &'static str = "Level3";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
@@ -478,34 +480,34 @@ pub mod types {
                 None,
             );
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    "left" => super::runtime::value(&mut map, &mut f1),
-                    "middle" => super::runtime::value(&mut map, &mut f2),
-                    "right" => super::runtime::value(&mut map, &mut f3),
-                    "leaves" => super::runtime::value(&mut map, &mut f4),
-                    "byName" => super::runtime::value(&mut map, &mut f5),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    "left" => runtime::value(&mut map, &mut f1),
+                    "middle" => runtime::value(&mut map, &mut f2),
+                    "right" => runtime::value(&mut map, &mut f3),
+                    "leaves" => runtime::value(&mut map, &mut f4),
+                    "byName" => runtime::value(&mut map, &mut f5),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f2,) {
                 (Some(f2),) => {
                     Ok(Self {
-                        name: super::runtime::or_null(f0, &mut extra, "name"),
-                        left: super::runtime::or_null(f1, &mut extra, "left"),
+                        name: runtime::or_null(f0, &mut extra, "name"),
+                        left: runtime::or_null(f1, &mut extra, "left"),
                         middle: f2,
                         right: f3,
-                        leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
-                        by_name: super::runtime::or_null(f5, &mut extra, "byName"),
+                        leaves: runtime::or_null(f4, &mut extra, "leaves"),
+                        by_name: runtime::or_null(f5, &mut extra, "byName"),
                         extra,
                     })
                 }
-                (f2,) => Err(super::runtime::missing(&[(f2.is_none(), "middle")])),
+                (f2,) => Err(runtime::missing(&[(f2.is_none(), "middle")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Level3);
+    runtime::impl_deserialize!(Level3);
     impl Level3 {
         /// A value with the required members, in this order: `middle`. The others are unset.
         pub fn new(middle: impl Into<Box<Level4>>) -> Self {
@@ -546,7 +548,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.member("left", &self.left, &self.extra);
             map.value("middle", &self.middle);
@@ -557,7 +559,7 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Level4 {
+    impl runtime::Object for Level4 {
         const NAME: &'static str = "Level4";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
@@ -571,34 +573,34 @@ pub mod types {
                 None,
             );
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    "left" => super::runtime::value(&mut map, &mut f1),
-                    "middle" => super::runtime::value(&mut map, &mut f2),
-                    "right" => super::runtime::value(&mut map, &mut f3),
-                    "leaves" => super::runtime::value(&mut map, &mut f4),
-                    "byName" => super::runtime::value(&mut map, &mut f5),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    "left" => runtime::value(&mut map, &mut f1),
+                    "middle" => runtime::value(&mut map, &mut f2),
+                    "right" => runtime::value(&mut map, &mut f3),
+                    "leaves" => runtime::value(&mut map, &mut f4),
+                    "byName" => runtime::value(&mut map, &mut f5),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f2,) {
                 (Some(f2),) => {
                     Ok(Self {
-                        name: super::runtime::or_null(f0, &mut extra, "name"),
-                        left: super::runtime::or_null(f1, &mut extra, "left"),
+                        name: runtime::or_null(f0, &mut extra, "name"),
+                        left: runtime::or_null(f1, &mut extra, "left"),
                         middle: f2,
                         right: f3,
-                        leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
-                        by_name: super::runtime::or_null(f5, &mut extra, "byName"),
+                        leaves: runtime::or_null(f4, &mut extra, "leaves"),
+                        by_name: runtime::or_null(f5, &mut extra, "byName"),
                         extra,
                     })
                 }
-                (f2,) => Err(super::runtime::missing(&[(f2.is_none(), "middle")])),
+                (f2,) => Err(runtime::missing(&[(f2.is_none(), "middle")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Level4);
+    runtime::impl_deserialize!(Level4);
     impl Level4 {
         /// A value with the required members, in this order: `middle`. The others are unset.
         pub fn new(middle: impl Into<Level5>) -> Self {
@@ -639,7 +641,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.member("left", &self.left, &self.extra);
             map.value("middle", &self.middle);
@@ -650,7 +652,7 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Level5 {
+    impl runtime::Object for Level5 {
         const NAME: &'static str = "Level5";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
@@ -664,34 +666,34 @@ pub mod types {
                 None,
             );
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    "left" => super::runtime::value(&mut map, &mut f1),
-                    "middle" => super::runtime::value(&mut map, &mut f2),
-                    "right" => super::runtime::value(&mut map, &mut f3),
-                    "leaves" => super::runtime::value(&mut map, &mut f4),
-                    "byName" => super::runtime::value(&mut map, &mut f5),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    "left" => runtime::value(&mut map, &mut f1),
+                    "middle" => runtime::value(&mut map, &mut f2),
+                    "right" => runtime::value(&mut map, &mut f3),
+                    "leaves" => runtime::value(&mut map, &mut f4),
+                    "byName" => runtime::value(&mut map, &mut f5),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f2,) {
                 (Some(f2),) => {
                     Ok(Self {
-                        name: super::runtime::or_null(f0, &mut extra, "name"),
-                        left: super::runtime::or_null(f1, &mut extra, "left"),
+                        name: runtime::or_null(f0, &mut extra, "name"),
+                        left: runtime::or_null(f1, &mut extra, "left"),
                         middle: f2,
                         right: f3,
-                        leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
-                        by_name: super::runtime::or_null(f5, &mut extra, "byName"),
+                        leaves: runtime::or_null(f4, &mut extra, "leaves"),
+                        by_name: runtime::or_null(f5, &mut extra, "byName"),
                         extra,
                     })
                 }
-                (f2,) => Err(super::runtime::missing(&[(f2.is_none(), "middle")])),
+                (f2,) => Err(runtime::missing(&[(f2.is_none(), "middle")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Level5);
+    runtime::impl_deserialize!(Level5);
     impl Level5 {
         /// A value with the required members, in this order: `middle`. The others are unset.
         pub fn new(middle: impl Into<Box<Leaf>>) -> Self {
@@ -724,35 +726,35 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("message", &self.message, &self.extra);
             map.member("tree", &self.tree, &self.extra);
             map.rest(&self.extra, &["message", "tree"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Failure {
+    impl runtime::Object for Failure {
         const NAME: &'static str = "Failure";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "message" => super::runtime::value(&mut map, &mut f0),
-                    "tree" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "message" => runtime::value(&mut map, &mut f0),
+                    "tree" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                message: super::runtime::or_null(f0, &mut extra, "message"),
-                tree: super::runtime::or_null(f1, &mut extra, "tree"),
+                message: runtime::or_null(f0, &mut extra, "message"),
+                tree: runtime::or_null(f1, &mut extra, "tree"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Failure);
+    runtime::impl_deserialize!(Failure);
     /// A union with one large member and one small.
     ///
     /// A value matching no listed variant is kept in `Unknown` and sent back unchanged.
@@ -782,15 +784,15 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::best_fit(
+            runtime::best_fit(
                 deserializer,
                 &[
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::Level3(v), fit, loose))
                     },
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::String(v), fit, loose))
                     },
                 ],

@@ -10,6 +10,8 @@ pub mod types {
         clippy::type_complexity,
         clippy::too_many_arguments
     )]
+    #[allow(unused_imports)]
+    use super::runtime;
     /// The `Money` object.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -28,25 +30,25 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("amount", &self.amount);
             map.value("currency", &self.currency);
             map.rest(&self.extra, &[]);
             map.end()
         }
     }
-    impl super::runtime::Object for Money {
+    impl runtime::Object for Money {
         const NAME: &'static str = "Money";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "amount" => super::runtime::value(&mut map, &mut f0),
-                    "currency" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "amount" => runtime::value(&mut map, &mut f0),
+                    "currency" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0, f1) {
@@ -59,7 +61,7 @@ pub mod types {
                 }
                 (f0, f1) => {
                     Err(
-                        super::runtime::missing(
+                        runtime::missing(
                             &[(f0.is_none(), "amount"), (f1.is_none(), "currency")],
                         ),
                     )
@@ -67,7 +69,7 @@ pub mod types {
             }
         }
     }
-    super::runtime::impl_deserialize!(Money);
+    runtime::impl_deserialize!(Money);
     impl Money {
         /// A value with the required members, in this order: `amount`, `currency`. The others
         /// are unset.

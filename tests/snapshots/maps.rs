@@ -10,6 +10,8 @@ pub mod types {
         clippy::type_complexity,
         clippy::too_many_arguments
     )]
+    #[allow(unused_imports)]
+    use super::runtime;
     /// String values only.
     pub type Labels = std::collections::BTreeMap<String, String>;
     /// The `Counts` schema.
@@ -32,32 +34,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("a", &self.a, &self.extra);
             map.rest(&self.extra, &["a"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Closed {
+    impl runtime::Object for Closed {
         const NAME: &'static str = "Closed";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "a" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "a" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                a: super::runtime::or_null(f0, &mut extra, "a"),
+                a: runtime::or_null(f0, &mut extra, "a"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Closed);
+    runtime::impl_deserialize!(Closed);
     /// Declared members plus typed extra members.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -73,29 +75,29 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("kind", &self.kind, &self.extra);
             map.rest(&self.extra, &["kind"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Typed {
+    impl runtime::Object for Typed {
         const NAME: &'static str = "Typed";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = std::collections::BTreeMap::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "kind" => super::runtime::optional(&mut map, &mut f0),
-                    _ => super::runtime::additional(&mut map, &mut extra, key),
+                    "kind" => runtime::optional(&mut map, &mut f0),
+                    _ => runtime::additional(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self { kind: f0, extra })
         }
     }
-    super::runtime::impl_deserialize!(Typed);
+    runtime::impl_deserialize!(Typed);
     /// The `Nested` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -121,7 +123,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("labels", &self.labels, &self.extra);
             map.member("matrix", &self.matrix, &self.extra);
             map.member("anything", &self.anything, &self.extra);
@@ -129,30 +131,30 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Nested {
+    impl runtime::Object for Nested {
         const NAME: &'static str = "Nested";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1, mut f2) = (None, None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "labels" => super::runtime::value(&mut map, &mut f0),
-                    "matrix" => super::runtime::value(&mut map, &mut f1),
-                    "anything" => super::runtime::value(&mut map, &mut f2),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "labels" => runtime::value(&mut map, &mut f0),
+                    "matrix" => runtime::value(&mut map, &mut f1),
+                    "anything" => runtime::value(&mut map, &mut f2),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                labels: super::runtime::or_null(f0, &mut extra, "labels"),
-                matrix: super::runtime::or_null(f1, &mut extra, "matrix"),
+                labels: runtime::or_null(f0, &mut extra, "labels"),
+                matrix: runtime::or_null(f1, &mut extra, "matrix"),
                 anything: f2,
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Nested);
+    runtime::impl_deserialize!(Nested);
 }
 
 mod runtime {

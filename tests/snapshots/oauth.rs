@@ -10,6 +10,8 @@ pub mod types {
         clippy::type_complexity,
         clippy::too_many_arguments
     )]
+    #[allow(unused_imports)]
+    use super::runtime;
     /// The `Identity` object.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -28,40 +30,40 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("clientId", &self.client_id);
             map.member("scope", &self.scope, &self.extra);
             map.rest(&self.extra, &["scope"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Identity {
+    impl runtime::Object for Identity {
         const NAME: &'static str = "Identity";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "clientId" => super::runtime::value(&mut map, &mut f0),
-                    "scope" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "clientId" => runtime::value(&mut map, &mut f0),
+                    "scope" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0,) {
                 (Some(f0),) => {
                     Ok(Self {
                         client_id: f0,
-                        scope: super::runtime::or_null(f1, &mut extra, "scope"),
+                        scope: runtime::or_null(f1, &mut extra, "scope"),
                         extra,
                     })
                 }
-                (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "clientId")])),
+                (f0,) => Err(runtime::missing(&[(f0.is_none(), "clientId")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Identity);
+    runtime::impl_deserialize!(Identity);
     impl Identity {
         /// A value with the required members, in this order: `clientId`. The others are unset.
         pub fn new(client_id: impl Into<String>) -> Self {
@@ -88,32 +90,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("error", &self.error, &self.extra);
             map.rest(&self.extra, &["error"]);
             map.end()
         }
     }
-    impl super::runtime::Object for OAuthError {
+    impl runtime::Object for OAuthError {
         const NAME: &'static str = "OAuthError";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "error" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "error" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                error: super::runtime::or_null(f0, &mut extra, "error"),
+                error: runtime::or_null(f0, &mut extra, "error"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(OAuthError);
+    runtime::impl_deserialize!(OAuthError);
 }
 
 pub mod client {

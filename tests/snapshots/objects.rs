@@ -10,6 +10,8 @@ pub mod types {
         clippy::type_complexity,
         clippy::too_many_arguments
     )]
+    #[allow(unused_imports)]
+    use super::runtime;
     /// Every combination of required and nullable.
     ///
     /// Example: `{"id":"a1","name":"Ada"}`
@@ -27,13 +29,13 @@ pub mod types {
         /// Optional, never null.
         pub bio: Option<String>,
         /// Optional and nullable; null and absent stay apart.
-        pub deleted_at: Option<Option<super::runtime::DateTime>>,
+        pub deleted_at: Option<Option<runtime::DateTime>>,
         /// Only sent, never returned.
         ///
         /// Write-only: sent in requests, not returned by the server.
         pub password: Option<String>,
         /// The `created` member.
-        pub created: super::runtime::DateTime,
+        pub created: runtime::DateTime,
         /// The `tags` member.
         pub tags: Option<Vec<String>>,
         /// Page size, defaulted.
@@ -52,7 +54,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("id", &self.id, &self.extra);
             map.value("name", &self.name);
             map.value("nickname", &self.nickname);
@@ -70,7 +72,7 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Account {
+    impl runtime::Object for Account {
         const NAME: &'static str = "Account";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
@@ -88,40 +90,40 @@ pub mod types {
                 mut f9,
             ) = (None, None, None, None, None, None, None, None, None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => super::runtime::value(&mut map, &mut f0),
-                    "name" => super::runtime::value(&mut map, &mut f1),
-                    "nickname" => super::runtime::value(&mut map, &mut f2),
-                    "bio" => super::runtime::value(&mut map, &mut f3),
-                    "deletedAt" => super::runtime::value(&mut map, &mut f4),
-                    "password" => super::runtime::value(&mut map, &mut f5),
-                    "created" => super::runtime::value(&mut map, &mut f6),
-                    "tags" => super::runtime::value(&mut map, &mut f7),
-                    "limit" => super::runtime::value(&mut map, &mut f8),
-                    "plan" => super::runtime::value(&mut map, &mut f9),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "id" => runtime::value(&mut map, &mut f0),
+                    "name" => runtime::value(&mut map, &mut f1),
+                    "nickname" => runtime::value(&mut map, &mut f2),
+                    "bio" => runtime::value(&mut map, &mut f3),
+                    "deletedAt" => runtime::value(&mut map, &mut f4),
+                    "password" => runtime::value(&mut map, &mut f5),
+                    "created" => runtime::value(&mut map, &mut f6),
+                    "tags" => runtime::value(&mut map, &mut f7),
+                    "limit" => runtime::value(&mut map, &mut f8),
+                    "plan" => runtime::value(&mut map, &mut f9),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f1, f6) {
                 (Some(f1), Some(f6)) => {
                     Ok(Self {
-                        id: super::runtime::or_null(f0, &mut extra, "id"),
+                        id: runtime::or_null(f0, &mut extra, "id"),
                         name: f1,
-                        nickname: super::runtime::nullable(f2),
-                        bio: super::runtime::or_null(f3, &mut extra, "bio"),
+                        nickname: runtime::nullable(f2),
+                        bio: runtime::or_null(f3, &mut extra, "bio"),
                         deleted_at: f4,
-                        password: super::runtime::or_null(f5, &mut extra, "password"),
+                        password: runtime::or_null(f5, &mut extra, "password"),
                         created: f6,
-                        tags: super::runtime::or_null(f7, &mut extra, "tags"),
-                        limit: super::runtime::or_null(f8, &mut extra, "limit"),
-                        plan: super::runtime::or_null(f9, &mut extra, "plan"),
+                        tags: runtime::or_null(f7, &mut extra, "tags"),
+                        limit: runtime::or_null(f8, &mut extra, "limit"),
+                        plan: runtime::or_null(f9, &mut extra, "plan"),
                         extra,
                     })
                 }
                 (f1, f6) => {
                     Err(
-                        super::runtime::missing(
+                        runtime::missing(
                             &[(f1.is_none(), "name"), (f6.is_none(), "created")],
                         ),
                     )
@@ -129,13 +131,13 @@ pub mod types {
             }
         }
     }
-    super::runtime::impl_deserialize!(Account);
+    runtime::impl_deserialize!(Account);
     impl Account {
         /// A value with the required members, in this order: `name`, `created`. The others are
         /// unset.
         pub fn new(
             name: impl Into<String>,
-            created: impl Into<super::runtime::DateTime>,
+            created: impl Into<runtime::DateTime>,
         ) -> Self {
             Self {
                 id: Default::default(),
@@ -183,7 +185,7 @@ pub mod types {
             match value {
                 "free" => Self::Free,
                 "pro" => Self::Pro,
-                other => Self::Unknown(super::runtime::unknown_str(other)),
+                other => Self::Unknown(runtime::unknown_str(other)),
             }
         }
     }
@@ -210,7 +212,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_str_enum(deserializer)
+            runtime::deserialize_str_enum(deserializer)
         }
     }
     /// All members optional, with documented defaults.
@@ -243,7 +245,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("theme", &self.theme, &self.extra);
             map.member("retries", &self.retries, &self.extra);
             map.member("plan", &self.plan, &self.extra);
@@ -252,32 +254,32 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Settings {
+    impl runtime::Object for Settings {
         const NAME: &'static str = "Settings";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1, mut f2, mut f3) = (None, None, None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "theme" => super::runtime::value(&mut map, &mut f0),
-                    "retries" => super::runtime::value(&mut map, &mut f1),
-                    "plan" => super::runtime::value(&mut map, &mut f2),
-                    "verbose" => super::runtime::value(&mut map, &mut f3),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "theme" => runtime::value(&mut map, &mut f0),
+                    "retries" => runtime::value(&mut map, &mut f1),
+                    "plan" => runtime::value(&mut map, &mut f2),
+                    "verbose" => runtime::value(&mut map, &mut f3),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                theme: super::runtime::or_null(f0, &mut extra, "theme"),
-                retries: super::runtime::or_null(f1, &mut extra, "retries"),
-                plan: super::runtime::or_null(f2, &mut extra, "plan"),
-                verbose: super::runtime::or_null(f3, &mut extra, "verbose"),
+                theme: runtime::or_null(f0, &mut extra, "theme"),
+                retries: runtime::or_null(f1, &mut extra, "retries"),
+                plan: runtime::or_null(f2, &mut extra, "plan"),
+                verbose: runtime::or_null(f3, &mut extra, "verbose"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Settings);
+    runtime::impl_deserialize!(Settings);
     impl Default for Settings {
         /// Every member unset, except those with a documented default.
         fn default() -> Self {
@@ -310,40 +312,40 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("login", &self.login);
             map.member("site", &self.site, &self.extra);
             map.rest(&self.extra, &["site"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Owner {
+    impl runtime::Object for Owner {
         const NAME: &'static str = "Owner";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "login" => super::runtime::value(&mut map, &mut f0),
-                    "site" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "login" => runtime::value(&mut map, &mut f0),
+                    "site" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0,) {
                 (Some(f0),) => {
                     Ok(Self {
                         login: f0,
-                        site: super::runtime::or_null(f1, &mut extra, "site"),
+                        site: runtime::or_null(f1, &mut extra, "site"),
                         extra,
                     })
                 }
-                (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "login")])),
+                (f0,) => Err(runtime::missing(&[(f0.is_none(), "login")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Owner);
+    runtime::impl_deserialize!(Owner);
     impl Owner {
         /// A value with the required members, in this order: `login`. The others are unset.
         pub fn new(login: impl Into<String>) -> Self {
@@ -385,7 +387,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("owner", &self.owner);
             map.member("previous", &self.previous, &self.extra);
             map.member("creator", &self.creator, &self.extra);
@@ -393,30 +395,30 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Repo {
+    impl runtime::Object for Repo {
         const NAME: &'static str = "Repo";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1, mut f2) = (None, None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "owner" => super::runtime::value(&mut map, &mut f0),
-                    "previous" => super::runtime::value(&mut map, &mut f1),
-                    "creator" => super::runtime::value(&mut map, &mut f2),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "owner" => runtime::value(&mut map, &mut f0),
+                    "previous" => runtime::value(&mut map, &mut f1),
+                    "creator" => runtime::value(&mut map, &mut f2),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                owner: super::runtime::nullable(f0),
+                owner: runtime::nullable(f0),
                 previous: f1,
-                creator: super::runtime::or_null(f2, &mut extra, "creator"),
+                creator: runtime::or_null(f2, &mut extra, "creator"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Repo);
+    runtime::impl_deserialize!(Repo);
     /// More members than `codegen::types::WIDE_STRUCT`: its decoder calls the runtime's
     /// methods instead of its functions, and reads and writes as a narrow object does.
     /// Unlisted members are kept.
@@ -695,7 +697,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("m0", &self.m0);
             map.member("m1", &self.m1, &self.extra);
             map.value("m2", &self.m2);
@@ -922,13 +924,13 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for WideOpen {
+    impl runtime::Object for WideOpen {
         const NAME: &'static str = "WideOpen";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             #[allow(unused_imports)]
-            use super::runtime::{NullSlot as _, ReadMembers as _, Slot as _};
+            use runtime::{NullSlot as _, ReadMembers as _, Slot as _};
             let (
                 mut f0,
                 mut f1,
@@ -1195,7 +1197,7 @@ pub mod types {
                 None,
             );
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
                     "m0" => map.value(&mut f0),
                     "m1" => map.value(&mut f1),
@@ -1328,7 +1330,7 @@ pub mod types {
                     "m128" => map.value(&mut f128),
                     "m129" => map.value(&mut f129),
                     "m130" => map.value(&mut f130),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
@@ -1467,7 +1469,7 @@ pub mod types {
             })
         }
     }
-    super::runtime::impl_deserialize!(WideOpen);
+    runtime::impl_deserialize!(WideOpen);
     impl WideOpen {
         /// A value with the required members, in this order: `m0`, `m6`, `m12`, `m18`, `m24`,
         /// `m30`, `m36`, `m42`, `m48`, `m54`, `m60`, `m66`, `m72`, `m78`, `m84`, `m90`, `m96`,
@@ -1909,7 +1911,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("m0", &self.m0);
             map.member("m1", &self.m1, &self.extra);
             map.value("m2", &self.m2);
@@ -2136,13 +2138,13 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for WideTyped {
+    impl runtime::Object for WideTyped {
         const NAME: &'static str = "WideTyped";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             #[allow(unused_imports)]
-            use super::runtime::{NullSlot as _, ReadMembers as _, Slot as _};
+            use runtime::{NullSlot as _, ReadMembers as _, Slot as _};
             let (
                 mut f0,
                 mut f1,
@@ -2409,7 +2411,7 @@ pub mod types {
                 None,
             );
             let mut extra = std::collections::BTreeMap::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
                     "m0" => map.value(&mut f0),
                     "m1" => map.optional(&mut f1),
@@ -2542,7 +2544,7 @@ pub mod types {
                     "m128" => map.value(&mut f128),
                     "m129" => map.value(&mut f129),
                     "m130" => map.value(&mut f130),
-                    _ => super::runtime::additional(&mut map, &mut extra, key),
+                    _ => runtime::additional(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
@@ -2681,7 +2683,7 @@ pub mod types {
             })
         }
     }
-    super::runtime::impl_deserialize!(WideTyped);
+    runtime::impl_deserialize!(WideTyped);
     impl WideTyped {
         /// A value with the required members, in this order: `m0`, `m6`, `m12`, `m18`, `m24`,
         /// `m30`, `m36`, `m42`, `m48`, `m54`, `m60`, `m66`, `m72`, `m78`, `m84`, `m90`, `m96`,
@@ -2863,32 +2865,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("url", &self.url, &self.extra);
             map.rest(&self.extra, &["url"]);
             map.end()
         }
     }
-    impl super::runtime::Object for OwnerSite {
+    impl runtime::Object for OwnerSite {
         const NAME: &'static str = "OwnerSite";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "url" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "url" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                url: super::runtime::or_null(f0, &mut extra, "url"),
+                url: runtime::or_null(f0, &mut extra, "url"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(OwnerSite);
+    runtime::impl_deserialize!(OwnerSite);
 }
 
 mod runtime {

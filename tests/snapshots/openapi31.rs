@@ -10,6 +10,8 @@ pub mod types {
         clippy::type_complexity,
         clippy::too_many_arguments
     )]
+    #[allow(unused_imports)]
+    use super::runtime;
     /// The `Event` object.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -17,7 +19,7 @@ pub mod types {
         /// Always `event`.
         pub kind: EventKind,
         /// The `at` member.
-        pub at: super::runtime::DateTime,
+        pub at: runtime::DateTime,
         /// The `note` member.
         ///
         /// Example: `"hello"`
@@ -42,7 +44,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("kind", &self.kind);
             map.value("at", &self.at);
             map.member("note", &self.note, &self.extra);
@@ -58,7 +60,7 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Event {
+    impl runtime::Object for Event {
         const NAME: &'static str = "Event";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
@@ -74,17 +76,17 @@ pub mod types {
                 None,
             );
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "kind" => super::runtime::value(&mut map, &mut f0),
-                    "at" => super::runtime::value(&mut map, &mut f1),
-                    "note" => super::runtime::value(&mut map, &mut f2),
-                    "score" => super::runtime::value(&mut map, &mut f3),
-                    "size" => super::runtime::value(&mut map, &mut f4),
-                    "parent" => super::runtime::value(&mut map, &mut f5),
-                    "owner" => super::runtime::value(&mut map, &mut f6),
-                    "nothing" => super::runtime::value(&mut map, &mut f7),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "kind" => runtime::value(&mut map, &mut f0),
+                    "at" => runtime::value(&mut map, &mut f1),
+                    "note" => runtime::value(&mut map, &mut f2),
+                    "score" => runtime::value(&mut map, &mut f3),
+                    "size" => runtime::value(&mut map, &mut f4),
+                    "parent" => runtime::value(&mut map, &mut f5),
+                    "owner" => runtime::value(&mut map, &mut f6),
+                    "nothing" => runtime::value(&mut map, &mut f7),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0, f1) {
@@ -93,29 +95,27 @@ pub mod types {
                         kind: f0,
                         at: f1,
                         note: f2,
-                        score: super::runtime::or_null(f3, &mut extra, "score"),
-                        size: super::runtime::or_null(f4, &mut extra, "size"),
+                        score: runtime::or_null(f3, &mut extra, "score"),
+                        size: runtime::or_null(f4, &mut extra, "size"),
                         parent: f5,
-                        owner: super::runtime::or_null(f6, &mut extra, "owner"),
+                        owner: runtime::or_null(f6, &mut extra, "owner"),
                         nothing: f7,
                         extra,
                     })
                 }
                 (f0, f1) => {
                     Err(
-                        super::runtime::missing(
-                            &[(f0.is_none(), "kind"), (f1.is_none(), "at")],
-                        ),
+                        runtime::missing(&[(f0.is_none(), "kind"), (f1.is_none(), "at")]),
                     )
                 }
             }
         }
     }
-    super::runtime::impl_deserialize!(Event);
+    runtime::impl_deserialize!(Event);
     impl Event {
         /// A value with the required members, in this order: `at`. The others are unset. `kind`
         /// can only take one value and is set to it.
-        pub fn new(at: impl Into<super::runtime::DateTime>) -> Self {
+        pub fn new(at: impl Into<runtime::DateTime>) -> Self {
             Self {
                 kind: EventKind::Event,
                 at: at.into(),
@@ -145,32 +145,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Owner {
+    impl runtime::Object for Owner {
         const NAME: &'static str = "Owner";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Owner);
+    runtime::impl_deserialize!(Owner);
     /// Always `event`.
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
@@ -195,7 +195,7 @@ pub mod types {
         fn from(value: &str) -> Self {
             match value {
                 "event" => Self::Event,
-                other => Self::Unknown(super::runtime::unknown_str(other)),
+                other => Self::Unknown(runtime::unknown_str(other)),
             }
         }
     }
@@ -222,7 +222,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_str_enum(deserializer)
+            runtime::deserialize_str_enum(deserializer)
         }
     }
     /// One of several shapes (`EventSize`).
@@ -254,15 +254,15 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::best_fit(
+            runtime::best_fit(
                 deserializer,
                 &[
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::Integer(v), fit, loose))
                     },
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::String(v), fit, loose))
                     },
                 ],

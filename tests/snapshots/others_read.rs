@@ -10,6 +10,8 @@ pub mod types {
         clippy::type_complexity,
         clippy::too_many_arguments
     )]
+    #[allow(unused_imports)]
+    use super::runtime;
     /// The `Base` object.
     ///
     /// Example: `{"id":"p1","name":"Rex"}`
@@ -30,35 +32,35 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("id", &self.id, &self.extra);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["id", "name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Base {
+    impl runtime::Object for Base {
         const NAME: &'static str = "Base";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => super::runtime::value(&mut map, &mut f0),
-                    "name" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "id" => runtime::value(&mut map, &mut f0),
+                    "name" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                id: super::runtime::or_null(f0, &mut extra, "id"),
-                name: super::runtime::or_null(f1, &mut extra, "name"),
+                id: runtime::or_null(f0, &mut extra, "id"),
+                name: runtime::or_null(f1, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Base);
+    runtime::impl_deserialize!(Base);
     /// A pet with its owner.
     ///
     /// Example: `{"id":"p1","name":"Rex"}`
@@ -79,40 +81,40 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("id", &self.id);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Full {
+    impl runtime::Object for Full {
         const NAME: &'static str = "Full";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => super::runtime::value(&mut map, &mut f0),
-                    "name" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "id" => runtime::value(&mut map, &mut f0),
+                    "name" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0,) {
                 (Some(f0),) => {
                     Ok(Self {
                         id: f0,
-                        name: super::runtime::or_null(f1, &mut extra, "name"),
+                        name: runtime::or_null(f1, &mut extra, "name"),
                         extra,
                     })
                 }
-                (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "id")])),
+                (f0,) => Err(runtime::missing(&[(f0.is_none(), "id")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Full);
+    runtime::impl_deserialize!(Full);
     impl Full {
         /// A value with the required members, in this order: `id`. The others are unset.
         pub fn new(id: impl Into<String>) -> Self {
@@ -145,7 +147,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("id", &self.id, &self.extra);
             map.member("owner", &self.owner, &self.extra);
             map.member("licence", &self.licence, &self.extra);
@@ -153,30 +155,30 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Owned {
+    impl runtime::Object for Owned {
         const NAME: &'static str = "Owned";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1, mut f2) = (None, None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => super::runtime::value(&mut map, &mut f0),
-                    "owner" => super::runtime::value(&mut map, &mut f1),
-                    "licence" => super::runtime::value(&mut map, &mut f2),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "id" => runtime::value(&mut map, &mut f0),
+                    "owner" => runtime::value(&mut map, &mut f1),
+                    "licence" => runtime::value(&mut map, &mut f2),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                id: super::runtime::or_null(f0, &mut extra, "id"),
-                owner: super::runtime::or_null(f1, &mut extra, "owner"),
+                id: runtime::or_null(f0, &mut extra, "id"),
+                owner: runtime::or_null(f1, &mut extra, "owner"),
                 licence: f2,
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Owned);
+    runtime::impl_deserialize!(Owned);
     /// The `Owner` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -193,32 +195,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Owner {
+    impl runtime::Object for Owner {
         const NAME: &'static str = "Owner";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Owner);
+    runtime::impl_deserialize!(Owner);
     /// The `ListPetsKind` values.
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
@@ -247,7 +249,7 @@ pub mod types {
             match value {
                 "cat" => Self::Cat,
                 "dog" => Self::Dog,
-                other => Self::Unknown(super::runtime::unknown_str(other)),
+                other => Self::Unknown(runtime::unknown_str(other)),
             }
         }
     }
@@ -274,7 +276,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_str_enum(deserializer)
+            runtime::deserialize_str_enum(deserializer)
         }
     }
 }

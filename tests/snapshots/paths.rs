@@ -10,6 +10,8 @@ pub mod types {
         clippy::type_complexity,
         clippy::too_many_arguments
     )]
+    #[allow(unused_imports)]
+    use super::runtime;
 }
 
 pub mod client {

@@ -10,18 +10,20 @@ pub mod types {
         clippy::type_complexity,
         clippy::too_many_arguments
     )]
+    #[allow(unused_imports)]
+    use super::runtime;
     /// The `Event` object.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Event {
         /// The `id` member.
-        pub id: super::runtime::Uuid,
+        pub id: runtime::Uuid,
         /// The `at` member.
-        pub at: super::runtime::DateTime,
+        pub at: runtime::DateTime,
         /// The `day` member.
-        pub day: Option<super::runtime::Date>,
+        pub day: Option<runtime::Date>,
         /// The `signature` member.
-        pub signature: Option<super::runtime::Base64>,
+        pub signature: Option<runtime::Base64>,
         /// Bounds as JavaScript prints ±2⁶³.
         pub seed: Option<i128>,
         /// The `counter` member.
@@ -46,7 +48,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("id", &self.id);
             map.value("at", &self.at);
             map.member("day", &self.day, &self.extra);
@@ -75,7 +77,7 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Event {
+    impl runtime::Object for Event {
         const NAME: &'static str = "Event";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
@@ -94,20 +96,20 @@ pub mod types {
                 mut f10,
             ) = (None, None, None, None, None, None, None, None, None, None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => super::runtime::value(&mut map, &mut f0),
-                    "at" => super::runtime::value(&mut map, &mut f1),
-                    "day" => super::runtime::value(&mut map, &mut f2),
-                    "signature" => super::runtime::value(&mut map, &mut f3),
-                    "seed" => super::runtime::value(&mut map, &mut f4),
-                    "counter" => super::runtime::value(&mut map, &mut f5),
-                    "count" => super::runtime::value(&mut map, &mut f6),
-                    "readings" => super::runtime::value(&mut map, &mut f7),
-                    "owner" => super::runtime::value(&mut map, &mut f8),
-                    "parent" => super::runtime::value(&mut map, &mut f9),
-                    "label" => super::runtime::value(&mut map, &mut f10),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "id" => runtime::value(&mut map, &mut f0),
+                    "at" => runtime::value(&mut map, &mut f1),
+                    "day" => runtime::value(&mut map, &mut f2),
+                    "signature" => runtime::value(&mut map, &mut f3),
+                    "seed" => runtime::value(&mut map, &mut f4),
+                    "counter" => runtime::value(&mut map, &mut f5),
+                    "count" => runtime::value(&mut map, &mut f6),
+                    "readings" => runtime::value(&mut map, &mut f7),
+                    "owner" => runtime::value(&mut map, &mut f8),
+                    "parent" => runtime::value(&mut map, &mut f9),
+                    "label" => runtime::value(&mut map, &mut f10),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0, f1) {
@@ -115,12 +117,12 @@ pub mod types {
                     Ok(Self {
                         id: f0,
                         at: f1,
-                        day: super::runtime::or_null(f2, &mut extra, "day"),
-                        signature: super::runtime::or_null(f3, &mut extra, "signature"),
-                        seed: super::runtime::or_null(f4, &mut extra, "seed"),
-                        counter: super::runtime::or_null(f5, &mut extra, "counter"),
-                        count: super::runtime::or_null(f6, &mut extra, "count"),
-                        readings: super::runtime::or_null(f7, &mut extra, "readings"),
+                        day: runtime::or_null(f2, &mut extra, "day"),
+                        signature: runtime::or_null(f3, &mut extra, "signature"),
+                        seed: runtime::or_null(f4, &mut extra, "seed"),
+                        counter: runtime::or_null(f5, &mut extra, "counter"),
+                        count: runtime::or_null(f6, &mut extra, "count"),
+                        readings: runtime::or_null(f7, &mut extra, "readings"),
                         owner: f8,
                         parent: f9,
                         label: f10,
@@ -128,21 +130,17 @@ pub mod types {
                     })
                 }
                 (f0, f1) => {
-                    Err(
-                        super::runtime::missing(
-                            &[(f0.is_none(), "id"), (f1.is_none(), "at")],
-                        ),
-                    )
+                    Err(runtime::missing(&[(f0.is_none(), "id"), (f1.is_none(), "at")]))
                 }
             }
         }
     }
-    super::runtime::impl_deserialize!(Event);
+    runtime::impl_deserialize!(Event);
     impl Event {
         /// A value with the required members, in this order: `id`, `at`. The others are unset.
         pub fn new(
-            id: impl Into<super::runtime::Uuid>,
-            at: impl Into<super::runtime::DateTime>,
+            id: impl Into<runtime::Uuid>,
+            at: impl Into<runtime::DateTime>,
         ) -> Self {
             Self {
                 id: id.into(),
@@ -176,32 +174,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Owner {
+    impl runtime::Object for Owner {
         const NAME: &'static str = "Owner";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Owner);
+    runtime::impl_deserialize!(Owner);
     /// A component that is only an `allOf` of a nullable schema.
     pub type Wrapper = Owner;
     /// One of several shapes (`EventLabel`).
@@ -233,15 +231,15 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::best_fit(
+            runtime::best_fit(
                 deserializer,
                 &[
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::String(v), fit, loose))
                     },
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::Owner(v), fit, loose))
                     },
                 ],

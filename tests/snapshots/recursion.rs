@@ -10,6 +10,8 @@ pub mod types {
         clippy::type_complexity,
         clippy::too_many_arguments
     )]
+    #[allow(unused_imports)]
+    use super::runtime;
     /// The `Node` object.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -30,7 +32,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("value", &self.value);
             map.member("children", &self.children, &self.extra);
             map.member("parent", &self.parent, &self.extra);
@@ -38,35 +40,35 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Node {
+    impl runtime::Object for Node {
         const NAME: &'static str = "Node";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1, mut f2) = (None, None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "value" => super::runtime::value(&mut map, &mut f0),
-                    "children" => super::runtime::value(&mut map, &mut f1),
-                    "parent" => super::runtime::value(&mut map, &mut f2),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "value" => runtime::value(&mut map, &mut f0),
+                    "children" => runtime::value(&mut map, &mut f1),
+                    "parent" => runtime::value(&mut map, &mut f2),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0,) {
                 (Some(f0),) => {
                     Ok(Self {
                         value: f0,
-                        children: super::runtime::or_null(f1, &mut extra, "children"),
-                        parent: super::runtime::or_null(f2, &mut extra, "parent"),
+                        children: runtime::or_null(f1, &mut extra, "children"),
+                        parent: runtime::or_null(f2, &mut extra, "parent"),
                         extra,
                     })
                 }
-                (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "value")])),
+                (f0,) => Err(runtime::missing(&[(f0.is_none(), "value")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Node);
+    runtime::impl_deserialize!(Node);
     impl Node {
         /// A value with the required members, in this order: `value`. The others are unset.
         pub fn new(value: impl Into<i64>) -> Self {
@@ -96,35 +98,35 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.member("manager", &self.manager, &self.extra);
             map.rest(&self.extra, &["manager", "name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Employee {
+    impl runtime::Object for Employee {
         const NAME: &'static str = "Employee";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    "manager" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    "manager" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
-                manager: super::runtime::or_null(f1, &mut extra, "manager"),
+                name: runtime::or_null(f0, &mut extra, "name"),
+                manager: runtime::or_null(f1, &mut extra, "manager"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Employee);
+    runtime::impl_deserialize!(Employee);
     /// The `Manager` object.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -143,40 +145,40 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("self", &self.self_);
             map.member("reports", &self.reports, &self.extra);
             map.rest(&self.extra, &["reports"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Manager {
+    impl runtime::Object for Manager {
         const NAME: &'static str = "Manager";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "self" => super::runtime::value(&mut map, &mut f0),
-                    "reports" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "self" => runtime::value(&mut map, &mut f0),
+                    "reports" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0,) {
                 (Some(f0),) => {
                     Ok(Self {
                         self_: f0,
-                        reports: super::runtime::or_null(f1, &mut extra, "reports"),
+                        reports: runtime::or_null(f1, &mut extra, "reports"),
                         extra,
                     })
                 }
-                (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "self")])),
+                (f0,) => Err(runtime::missing(&[(f0.is_none(), "self")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Manager);
+    runtime::impl_deserialize!(Manager);
     impl Manager {
         /// A value with the required members, in this order: `self`. The others are unset.
         pub fn new(self_: impl Into<Box<Employee>>) -> Self {
@@ -216,15 +218,15 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::best_fit(
+            runtime::best_fit(
                 deserializer,
                 &[
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::Integer(v), fit, loose))
                     },
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::Sum(v), fit, loose))
                     },
                 ],
@@ -251,32 +253,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("left", &self.left);
             map.value("right", &self.right);
             map.rest(&self.extra, &[]);
             map.end()
         }
     }
-    impl super::runtime::Object for Sum {
+    impl runtime::Object for Sum {
         const NAME: &'static str = "Sum";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "left" => super::runtime::value(&mut map, &mut f0),
-                    "right" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "left" => runtime::value(&mut map, &mut f0),
+                    "right" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0, f1) {
                 (Some(f0), Some(f1)) => Ok(Self { left: f0, right: f1, extra }),
                 (f0, f1) => {
                     Err(
-                        super::runtime::missing(
+                        runtime::missing(
                             &[(f0.is_none(), "left"), (f1.is_none(), "right")],
                         ),
                     )
@@ -284,7 +286,7 @@ pub mod types {
             }
         }
     }
-    super::runtime::impl_deserialize!(Sum);
+    runtime::impl_deserialize!(Sum);
     impl Sum {
         /// A value with the required members, in this order: `left`, `right`. The others are
         /// unset.

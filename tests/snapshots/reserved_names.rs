@@ -10,6 +10,8 @@ pub mod types {
         clippy::type_complexity,
         clippy::too_many_arguments
     )]
+    #[allow(unused_imports)]
+    use super::runtime;
     /// The `Client` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -28,35 +30,35 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("client", &self.client, &self.extra2);
             map.member("extra", &self.extra, &self.extra2);
             map.rest(&self.extra2, &["client", "extra"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Client {
+    impl runtime::Object for Client {
         const NAME: &'static str = "Client";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra2 = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "client" => super::runtime::value(&mut map, &mut f0),
-                    "extra" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra2, key),
+                    "client" => runtime::value(&mut map, &mut f0),
+                    "extra" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra2, key),
                 }?;
             }
             Ok(Self {
-                client: super::runtime::or_null(f0, &mut extra2, "client"),
-                extra: super::runtime::or_null(f1, &mut extra2, "extra"),
+                client: runtime::or_null(f0, &mut extra2, "client"),
+                extra: runtime::or_null(f1, &mut extra2, "extra"),
                 extra2,
             })
         }
     }
-    super::runtime::impl_deserialize!(Client);
+    runtime::impl_deserialize!(Client);
     /// The `ClientBuilder` schema.
     pub type ClientBuilder = String;
     /// The `Error` values.
@@ -87,7 +89,7 @@ pub mod types {
             match value {
                 "Unknown" => Self::Unknown,
                 "unknown" => Self::UnknownLower,
-                other => Self::Unknown2(super::runtime::unknown_str(other)),
+                other => Self::Unknown2(runtime::unknown_str(other)),
             }
         }
     }
@@ -114,7 +116,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_str_enum(deserializer)
+            runtime::deserialize_str_enum(deserializer)
         }
     }
     /// The `ResponseValue` schema.

@@ -10,6 +10,8 @@ pub mod types {
         clippy::type_complexity,
         clippy::too_many_arguments
     )]
+    #[allow(unused_imports)]
+    use super::runtime;
     /// The `AccountList` schema.
     pub type AccountList = Vec<Account>;
     /// The `Account` object.
@@ -32,7 +34,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("id", &self.id);
             map.member("tags", &self.tags, &self.extra);
             map.member("balance", &self.balance, &self.extra);
@@ -40,35 +42,35 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Account {
+    impl runtime::Object for Account {
         const NAME: &'static str = "Account";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1, mut f2) = (None, None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => super::runtime::value(&mut map, &mut f0),
-                    "tags" => super::runtime::value(&mut map, &mut f1),
-                    "balance" => super::runtime::value(&mut map, &mut f2),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "id" => runtime::value(&mut map, &mut f0),
+                    "tags" => runtime::value(&mut map, &mut f1),
+                    "balance" => runtime::value(&mut map, &mut f2),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0,) {
                 (Some(f0),) => {
                     Ok(Self {
                         id: f0,
-                        tags: super::runtime::or_null(f1, &mut extra, "tags"),
-                        balance: super::runtime::or_null(f2, &mut extra, "balance"),
+                        tags: runtime::or_null(f1, &mut extra, "tags"),
+                        balance: runtime::or_null(f2, &mut extra, "balance"),
                         extra,
                     })
                 }
-                (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "id")])),
+                (f0,) => Err(runtime::missing(&[(f0.is_none(), "id")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Account);
+    runtime::impl_deserialize!(Account);
     impl Account {
         /// A value with the required members, in this order: `id`. The others are unset.
         pub fn new(id: impl Into<i64>) -> Self {
@@ -96,32 +98,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("message", &self.message, &self.extra);
             map.rest(&self.extra, &["message"]);
             map.end()
         }
     }
-    impl super::runtime::Object for ListAccountsUnauthorizedBody {
+    impl runtime::Object for ListAccountsUnauthorizedBody {
         const NAME: &'static str = "ListAccountsUnauthorizedBody";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "message" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "message" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                message: super::runtime::or_null(f0, &mut extra, "message"),
+                message: runtime::or_null(f0, &mut extra, "message"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(ListAccountsUnauthorizedBody);
+    runtime::impl_deserialize!(ListAccountsUnauthorizedBody);
 }
 
 pub mod client {

@@ -10,6 +10,8 @@ pub mod types {
         clippy::type_complexity,
         clippy::too_many_arguments
     )]
+    #[allow(unused_imports)]
+    use super::runtime;
     /// The `ChatRequest` object.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -28,40 +30,40 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("prompt", &self.prompt);
             map.member("stream", &self.stream, &self.extra);
             map.rest(&self.extra, &["stream"]);
             map.end()
         }
     }
-    impl super::runtime::Object for ChatRequest {
+    impl runtime::Object for ChatRequest {
         const NAME: &'static str = "ChatRequest";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "prompt" => super::runtime::value(&mut map, &mut f0),
-                    "stream" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "prompt" => runtime::value(&mut map, &mut f0),
+                    "stream" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0,) {
                 (Some(f0),) => {
                     Ok(Self {
                         prompt: f0,
-                        stream: super::runtime::or_null(f1, &mut extra, "stream"),
+                        stream: runtime::or_null(f1, &mut extra, "stream"),
                         extra,
                     })
                 }
-                (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "prompt")])),
+                (f0,) => Err(runtime::missing(&[(f0.is_none(), "prompt")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(ChatRequest);
+    runtime::impl_deserialize!(ChatRequest);
     impl ChatRequest {
         /// A value with the required members, in this order: `prompt`. The others are unset.
         pub fn new(prompt: impl Into<String>) -> Self {
@@ -90,40 +92,38 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("id", &self.id);
             map.value("text", &self.text);
             map.rest(&self.extra, &[]);
             map.end()
         }
     }
-    impl super::runtime::Object for Chat {
+    impl runtime::Object for Chat {
         const NAME: &'static str = "Chat";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => super::runtime::value(&mut map, &mut f0),
-                    "text" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "id" => runtime::value(&mut map, &mut f0),
+                    "text" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0, f1) {
                 (Some(f0), Some(f1)) => Ok(Self { id: f0, text: f1, extra }),
                 (f0, f1) => {
                     Err(
-                        super::runtime::missing(
-                            &[(f0.is_none(), "id"), (f1.is_none(), "text")],
-                        ),
+                        runtime::missing(&[(f0.is_none(), "id"), (f1.is_none(), "text")]),
                     )
                 }
             }
         }
     }
-    super::runtime::impl_deserialize!(Chat);
+    runtime::impl_deserialize!(Chat);
     impl Chat {
         /// A value with the required members, in this order: `id`, `text`. The others are unset.
         pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
@@ -154,7 +154,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("id", &self.id);
             map.value("choices", &self.choices);
             map.member("usage", &self.usage, &self.extra);
@@ -162,19 +162,19 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for ChatChunk {
+    impl runtime::Object for ChatChunk {
         const NAME: &'static str = "ChatChunk";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1, mut f2) = (None, None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => super::runtime::value(&mut map, &mut f0),
-                    "choices" => super::runtime::value(&mut map, &mut f1),
-                    "usage" => super::runtime::value(&mut map, &mut f2),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "id" => runtime::value(&mut map, &mut f0),
+                    "choices" => runtime::value(&mut map, &mut f1),
+                    "usage" => runtime::value(&mut map, &mut f2),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0, f1) {
@@ -188,7 +188,7 @@ pub mod types {
                 }
                 (f0, f1) => {
                     Err(
-                        super::runtime::missing(
+                        runtime::missing(
                             &[(f0.is_none(), "id"), (f1.is_none(), "choices")],
                         ),
                     )
@@ -196,7 +196,7 @@ pub mod types {
             }
         }
     }
-    super::runtime::impl_deserialize!(ChatChunk);
+    runtime::impl_deserialize!(ChatChunk);
     impl ChatChunk {
         /// A value with the required members, in this order: `id`, `choices`. The others are
         /// unset.
@@ -230,25 +230,25 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("type", &self.r#type);
             map.value("text", &self.text);
             map.rest(&self.extra, &[]);
             map.end()
         }
     }
-    impl super::runtime::Object for Delta {
+    impl runtime::Object for Delta {
         const NAME: &'static str = "Delta";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "type" => super::runtime::value(&mut map, &mut f0),
-                    "text" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "type" => runtime::value(&mut map, &mut f0),
+                    "text" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0, f1) {
@@ -261,7 +261,7 @@ pub mod types {
                 }
                 (f0, f1) => {
                     Err(
-                        super::runtime::missing(
+                        runtime::missing(
                             &[(f0.is_none(), "type"), (f1.is_none(), "text")],
                         ),
                     )
@@ -269,7 +269,7 @@ pub mod types {
             }
         }
     }
-    super::runtime::impl_deserialize!(Delta);
+    runtime::impl_deserialize!(Delta);
     impl Delta {
         /// A value with the required members, in this order: `text`. The others are unset.
         /// `type` can only take one value and is set to it.
@@ -299,25 +299,25 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("type", &self.r#type);
             map.value("reason", &self.reason);
             map.rest(&self.extra, &[]);
             map.end()
         }
     }
-    impl super::runtime::Object for Finished {
+    impl runtime::Object for Finished {
         const NAME: &'static str = "Finished";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "type" => super::runtime::value(&mut map, &mut f0),
-                    "reason" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "type" => runtime::value(&mut map, &mut f0),
+                    "reason" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0, f1) {
@@ -330,7 +330,7 @@ pub mod types {
                 }
                 (f0, f1) => {
                     Err(
-                        super::runtime::missing(
+                        runtime::missing(
                             &[(f0.is_none(), "type"), (f1.is_none(), "reason")],
                         ),
                     )
@@ -338,7 +338,7 @@ pub mod types {
             }
         }
     }
-    super::runtime::impl_deserialize!(Finished);
+    runtime::impl_deserialize!(Finished);
     impl Finished {
         /// A value with the required members, in this order: `reason`. The others are unset.
         /// `type` can only take one value and is set to it.
@@ -366,32 +366,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("message", &self.message);
             map.rest(&self.extra, &[]);
             map.end()
         }
     }
-    impl super::runtime::Object for Problem {
+    impl runtime::Object for Problem {
         const NAME: &'static str = "Problem";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "message" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "message" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0,) {
                 (Some(f0),) => Ok(Self { message: f0, extra }),
-                (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "message")])),
+                (f0,) => Err(runtime::missing(&[(f0.is_none(), "message")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Problem);
+    runtime::impl_deserialize!(Problem);
     impl Problem {
         /// A value with the required members, in this order: `message`. The others are unset.
         pub fn new(message: impl Into<String>) -> Self {
@@ -417,32 +417,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("size", &self.size);
             map.rest(&self.extra, &[]);
             map.end()
         }
     }
-    impl super::runtime::Object for Stored {
+    impl runtime::Object for Stored {
         const NAME: &'static str = "Stored";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "size" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "size" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0,) {
                 (Some(f0),) => Ok(Self { size: f0, extra }),
-                (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "size")])),
+                (f0,) => Err(runtime::missing(&[(f0.is_none(), "size")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Stored);
+    runtime::impl_deserialize!(Stored);
     impl Stored {
         /// A value with the required members, in this order: `size`. The others are unset.
         pub fn new(size: impl Into<i64>) -> Self {
@@ -470,25 +470,25 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("index", &self.index);
             map.value("delta", &self.delta);
             map.rest(&self.extra, &[]);
             map.end()
         }
     }
-    impl super::runtime::Object for ChatChunkChoicesItem {
+    impl runtime::Object for ChatChunkChoicesItem {
         const NAME: &'static str = "ChatChunkChoicesItem";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "index" => super::runtime::value(&mut map, &mut f0),
-                    "delta" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "index" => runtime::value(&mut map, &mut f0),
+                    "delta" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0, f1) {
@@ -501,7 +501,7 @@ pub mod types {
                 }
                 (f0, f1) => {
                     Err(
-                        super::runtime::missing(
+                        runtime::missing(
                             &[(f0.is_none(), "index"), (f1.is_none(), "delta")],
                         ),
                     )
@@ -509,7 +509,7 @@ pub mod types {
             }
         }
     }
-    super::runtime::impl_deserialize!(ChatChunkChoicesItem);
+    runtime::impl_deserialize!(ChatChunkChoicesItem);
     impl ChatChunkChoicesItem {
         /// A value with the required members, in this order: `index`, `delta`. The others are
         /// unset.
@@ -537,32 +537,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("total", &self.total, &self.extra);
             map.rest(&self.extra, &["total"]);
             map.end()
         }
     }
-    impl super::runtime::Object for ChatChunkUsage {
+    impl runtime::Object for ChatChunkUsage {
         const NAME: &'static str = "ChatChunkUsage";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "total" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "total" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                total: super::runtime::or_null(f0, &mut extra, "total"),
+                total: runtime::or_null(f0, &mut extra, "total"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(ChatChunkUsage);
+    runtime::impl_deserialize!(ChatChunkUsage);
     /// The `DeltaType` values.
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
@@ -587,7 +587,7 @@ pub mod types {
         fn from(value: &str) -> Self {
             match value {
                 "delta" => Self::Delta,
-                other => Self::Unknown(super::runtime::unknown_str(other)),
+                other => Self::Unknown(runtime::unknown_str(other)),
             }
         }
     }
@@ -614,7 +614,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_str_enum(deserializer)
+            runtime::deserialize_str_enum(deserializer)
         }
     }
     /// The `FinishedType` values.
@@ -641,7 +641,7 @@ pub mod types {
         fn from(value: &str) -> Self {
             match value {
                 "finished" => Self::Finished,
-                other => Self::Unknown(super::runtime::unknown_str(other)),
+                other => Self::Unknown(runtime::unknown_str(other)),
             }
         }
     }
@@ -668,7 +668,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::deserialize_str_enum(deserializer)
+            runtime::deserialize_str_enum(deserializer)
         }
     }
     /// One of several shapes (`WatchTopicEvent`).
@@ -700,15 +700,15 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            super::runtime::best_fit(
+            runtime::best_fit(
                 deserializer,
                 &[
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::Delta(v), fit, loose))
                     },
                     |text, value| {
-                        super::runtime::fit(text, value)
+                        runtime::fit(text, value)
                             .map(|(v, fit, loose)| (Self::Finished(v), fit, loose))
                     },
                 ],
@@ -1009,7 +1009,7 @@ pub mod client {
         pub fn upload(
             &self,
             name: impl Into<String>,
-            body: impl Into<super::runtime::Upload>,
+            body: impl Into<runtime::Upload>,
         ) -> runtime::Request<'_, Upload> {
             runtime::Request::new(
                 &self.core,
@@ -1283,7 +1283,7 @@ pub mod client {
     #[derive(Debug, Clone)]
     pub struct Upload {
         name: String,
-        body: super::runtime::Upload,
+        body: runtime::Upload,
     }
     impl runtime::Operation for Upload {
         type Success = types::Stored;

@@ -10,6 +10,8 @@ pub mod types {
         clippy::type_complexity,
         clippy::too_many_arguments
     )]
+    #[allow(unused_imports)]
+    use super::runtime;
     /// The `Pet` object.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -36,7 +38,7 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("id", &self.id);
             map.member("note", &self.note, &self.extra);
             map.member("age", &self.age, &self.extra);
@@ -47,7 +49,7 @@ pub mod types {
             map.end()
         }
     }
-    impl super::runtime::Object for Pet {
+    impl runtime::Object for Pet {
         const NAME: &'static str = "Pet";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
@@ -61,34 +63,34 @@ pub mod types {
                 None,
             );
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "id" => super::runtime::value(&mut map, &mut f0),
-                    "note" => super::runtime::value(&mut map, &mut f1),
-                    "age" => super::runtime::value(&mut map, &mut f2),
-                    "owner" => super::runtime::value(&mut map, &mut f3),
-                    "tags" => super::runtime::value(&mut map, &mut f4),
-                    "tag" => super::runtime::value(&mut map, &mut f5),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "id" => runtime::value(&mut map, &mut f0),
+                    "note" => runtime::value(&mut map, &mut f1),
+                    "age" => runtime::value(&mut map, &mut f2),
+                    "owner" => runtime::value(&mut map, &mut f3),
+                    "tags" => runtime::value(&mut map, &mut f4),
+                    "tag" => runtime::value(&mut map, &mut f5),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0,) {
                 (Some(f0),) => {
                     Ok(Self {
                         id: f0,
-                        note: super::runtime::or_null(f1, &mut extra, "note"),
-                        age: super::runtime::or_null(f2, &mut extra, "age"),
-                        owner: super::runtime::or_null(f3, &mut extra, "owner"),
-                        tags: super::runtime::or_null(f4, &mut extra, "tags"),
+                        note: runtime::or_null(f1, &mut extra, "note"),
+                        age: runtime::or_null(f2, &mut extra, "age"),
+                        owner: runtime::or_null(f3, &mut extra, "owner"),
+                        tags: runtime::or_null(f4, &mut extra, "tags"),
                         tag: f5,
                         extra,
                     })
                 }
-                (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "id")])),
+                (f0,) => Err(runtime::missing(&[(f0.is_none(), "id")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Pet);
+    runtime::impl_deserialize!(Pet);
     impl Pet {
         /// A value with the required members, in this order: `id`. The others are unset.
         pub fn new(id: impl Into<String>) -> Self {
@@ -110,7 +112,7 @@ pub mod types {
         /// The `name` member.
         pub name: Option<String>,
         /// The `since` member.
-        pub since: Option<super::runtime::DateTime>,
+        pub since: Option<runtime::DateTime>,
         /// Members the API description does not list, kept so that nothing the
         /// server sends is lost and a value serialises back unchanged.
         /// So is an explicit `null` sent for an optional member, under its name.
@@ -121,35 +123,35 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.member("since", &self.since, &self.extra);
             map.rest(&self.extra, &["name", "since"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Owner {
+    impl runtime::Object for Owner {
         const NAME: &'static str = "Owner";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    "since" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    "since" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
-                since: super::runtime::or_null(f1, &mut extra, "since"),
+                name: runtime::or_null(f0, &mut extra, "name"),
+                since: runtime::or_null(f1, &mut extra, "since"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Owner);
+    runtime::impl_deserialize!(Owner);
     /// The `Problem` object.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -168,40 +170,40 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.value("title", &self.title);
             map.member("detail", &self.detail, &self.extra);
             map.rest(&self.extra, &["detail"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Problem {
+    impl runtime::Object for Problem {
         const NAME: &'static str = "Problem";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let (mut f0, mut f1) = (None, None);
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "title" => super::runtime::value(&mut map, &mut f0),
-                    "detail" => super::runtime::value(&mut map, &mut f1),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "title" => runtime::value(&mut map, &mut f0),
+                    "detail" => runtime::value(&mut map, &mut f1),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             match (f0,) {
                 (Some(f0),) => {
                     Ok(Self {
                         title: f0,
-                        detail: super::runtime::or_null(f1, &mut extra, "detail"),
+                        detail: runtime::or_null(f1, &mut extra, "detail"),
                         extra,
                     })
                 }
-                (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "title")])),
+                (f0,) => Err(runtime::missing(&[(f0.is_none(), "title")])),
             }
         }
     }
-    super::runtime::impl_deserialize!(Problem);
+    runtime::impl_deserialize!(Problem);
     impl Problem {
         /// A value with the required members, in this order: `title`. The others are unset.
         pub fn new(title: impl Into<String>) -> Self {
@@ -228,32 +230,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Labels {
+    impl runtime::Object for Labels {
         const NAME: &'static str = "Labels";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = std::collections::BTreeMap::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::additional(&mut map, &mut extra, key),
+                    "name" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::additional(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                name: super::runtime::or_null(f0, &mut extra, "name"),
+                name: runtime::or_null(f0, &mut extra, "name"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(Labels);
+    runtime::impl_deserialize!(Labels);
     /// The `Counts` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -269,29 +271,29 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("name", &self.name, &self.extra);
             map.rest(&self.extra, &["name"]);
             map.end()
         }
     }
-    impl super::runtime::Object for Counts {
+    impl runtime::Object for Counts {
         const NAME: &'static str = "Counts";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = std::collections::BTreeMap::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "name" => super::runtime::optional(&mut map, &mut f0),
-                    _ => super::runtime::additional(&mut map, &mut extra, key),
+                    "name" => runtime::optional(&mut map, &mut f0),
+                    _ => runtime::additional(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self { name: f0, extra })
         }
     }
-    super::runtime::impl_deserialize!(Counts);
+    runtime::impl_deserialize!(Counts);
     /// The `ListPetsResponse` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -308,32 +310,32 @@ pub mod types {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            let mut map = super::runtime::Members::new(serializer);
+            let mut map = runtime::Members::new(serializer);
             map.member("ticket", &self.ticket, &self.extra);
             map.rest(&self.extra, &["ticket"]);
             map.end()
         }
     }
-    impl super::runtime::Object for ListPetsResponse {
+    impl runtime::Object for ListPetsResponse {
         const NAME: &'static str = "ListPetsResponse";
         fn visit<'de, A: serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
             let mut f0 = None;
             let mut extra = serde_json::Map::new();
-            while let Some(key) = super::runtime::key(&mut map)? {
+            while let Some(key) = runtime::key(&mut map)? {
                 match key.as_str() {
-                    "ticket" => super::runtime::value(&mut map, &mut f0),
-                    _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                    "ticket" => runtime::value(&mut map, &mut f0),
+                    _ => runtime::unlisted(&mut map, &mut extra, key),
                 }?;
             }
             Ok(Self {
-                ticket: super::runtime::or_null(f0, &mut extra, "ticket"),
+                ticket: runtime::or_null(f0, &mut extra, "ticket"),
                 extra,
             })
         }
     }
-    super::runtime::impl_deserialize!(ListPetsResponse);
+    runtime::impl_deserialize!(ListPetsResponse);
 }
 
 pub mod client {

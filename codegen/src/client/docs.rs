@@ -179,11 +179,24 @@ fn param_line(p: &Param) -> String {
     text
 }
 
-/// Type text usable in a doctest (paths from the crate root).
+/// Type text usable in a doctest (paths from the crate root): a path that starts
+/// at `types` or `runtime` (the generated modules' names for them) starts at the
+/// crate instead, whose name may hold those words.
 fn rust_type_text(tokens: &proc_macro2::TokenStream, krate: &str) -> String {
-    let text = tokens.to_string().replace(' ', "");
-    let text = text.replace("types::", &format!("{krate}::types::"));
-    let text = text.replace("super::runtime::", &format!("{krate}::"));
+    let mut text = String::new();
+    let mut previous = "";
+    let tokens = tokens.to_string();
+    for word in tokens.split_whitespace() {
+        match word {
+            "types" if previous != "::" => {
+                text.push_str(krate);
+                text.push_str("::types");
+            }
+            "runtime" if previous != "::" => text.push_str(krate),
+            _ => text.push_str(word),
+        }
+        previous = word;
+    }
     text.replace(",", ", ")
 }
 

@@ -190,7 +190,7 @@ impl<'a> ClientEmitter<'a> {
 
     fn body_type(&self, b: &Body) -> TokenStream {
         match b.kind {
-            BodyKind::Bytes => quote!(super::runtime::Upload),
+            BodyKind::Bytes => quote!(runtime::Upload),
             BodyKind::Text => quote!(String),
             _ => self.ty(&b.ty),
         }

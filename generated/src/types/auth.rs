@@ -30,7 +30,7 @@ pub struct User {
 
 impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("id", &self.id, &self.extra);
         map.member("username", &self.username, &self.extra);
         map.member("name", &self.name, &self.extra);
@@ -41,33 +41,33 @@ impl serde::Serialize for User {
     }
 }
 
-impl super::runtime::Object for User {
+impl runtime::Object for User {
     const NAME: &'static str = "User";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3, mut f4) = (None, None, None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "username" => super::runtime::value(&mut map, &mut f1),
-                "name" => super::runtime::value(&mut map, &mut f2),
-                "email" => super::runtime::value(&mut map, &mut f3),
-                "companies" => super::runtime::value(&mut map, &mut f4),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "username" => runtime::value(&mut map, &mut f1),
+                "name" => runtime::value(&mut map, &mut f2),
+                "email" => runtime::value(&mut map, &mut f3),
+                "companies" => runtime::value(&mut map, &mut f4),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            id: super::runtime::or_null(f0, &mut extra, "id"),
-            username: super::runtime::or_null(f1, &mut extra, "username"),
+            id: runtime::or_null(f0, &mut extra, "id"),
+            username: runtime::or_null(f1, &mut extra, "username"),
             name: f2,
             email: f3,
-            companies: super::runtime::or_null(f4, &mut extra, "companies"),
+            companies: runtime::or_null(f4, &mut extra, "companies"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(User);
+runtime::impl_deserialize!(User);
 
 /// A company the current user belongs to.
 ///
@@ -91,7 +91,7 @@ pub struct UserCompany {
 
 impl serde::Serialize for UserCompany {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("id", &self.id, &self.extra);
         map.member("username", &self.username, &self.extra);
         map.member("name", &self.name, &self.extra);
@@ -100,26 +100,26 @@ impl serde::Serialize for UserCompany {
     }
 }
 
-impl super::runtime::Object for UserCompany {
+impl runtime::Object for UserCompany {
     const NAME: &'static str = "UserCompany";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2) = (None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "username" => super::runtime::value(&mut map, &mut f1),
-                "name" => super::runtime::value(&mut map, &mut f2),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "username" => runtime::value(&mut map, &mut f1),
+                "name" => runtime::value(&mut map, &mut f2),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            id: super::runtime::or_null(f0, &mut extra, "id"),
-            username: super::runtime::or_null(f1, &mut extra, "username"),
-            name: super::runtime::or_null(f2, &mut extra, "name"),
+            id: runtime::or_null(f0, &mut extra, "id"),
+            username: runtime::or_null(f1, &mut extra, "username"),
+            name: runtime::or_null(f2, &mut extra, "name"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(UserCompany);
+runtime::impl_deserialize!(UserCompany);

@@ -39,7 +39,7 @@ pub struct DataCenterFacilityFilter {
 
 impl serde::Serialize for DataCenterFacilityFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("where", &self.r#where, &self.extra);
         map.member("skip", &self.skip, &self.extra);
         map.member("limit", &self.limit, &self.extra);
@@ -49,31 +49,31 @@ impl serde::Serialize for DataCenterFacilityFilter {
     }
 }
 
-impl super::runtime::Object for DataCenterFacilityFilter {
+impl runtime::Object for DataCenterFacilityFilter {
     const NAME: &'static str = "DataCenterFacilityFilter";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3) = (None, None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "where" => super::runtime::value(&mut map, &mut f0),
-                "skip" => super::runtime::value(&mut map, &mut f1),
-                "limit" => super::runtime::value(&mut map, &mut f2),
-                "order" => super::runtime::value(&mut map, &mut f3),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "where" => runtime::value(&mut map, &mut f0),
+                "skip" => runtime::value(&mut map, &mut f1),
+                "limit" => runtime::value(&mut map, &mut f2),
+                "order" => runtime::value(&mut map, &mut f3),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            r#where: super::runtime::or_null(f0, &mut extra, "where"),
-            skip: super::runtime::or_null(f1, &mut extra, "skip"),
-            limit: super::runtime::or_null(f2, &mut extra, "limit"),
-            order: super::runtime::or_null(f3, &mut extra, "order"),
+            r#where: runtime::or_null(f0, &mut extra, "where"),
+            skip: runtime::or_null(f1, &mut extra, "skip"),
+            limit: runtime::or_null(f2, &mut extra, "limit"),
+            order: runtime::or_null(f3, &mut extra, "order"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(DataCenterFacilityFilter);
+runtime::impl_deserialize!(DataCenterFacilityFilter);
 
 /// Sort order of a search: a field name followed by `ASC` or `DESC`, or a list of such
 /// clauses applied in turn.
@@ -106,15 +106,15 @@ impl<'de> serde::Deserialize<'de> for SortOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::best_fit(
+        runtime::best_fit(
             deserializer,
             &[
                 |text, value| {
-                    super::runtime::fit(text, value)
+                    runtime::fit(text, value)
                         .map(|(v, fit, loose)| (Self::Array(v), fit, loose))
                 },
                 |text, value| {
-                    super::runtime::fit(text, value)
+                    runtime::fit(text, value)
                         .map(|(v, fit, loose)| (Self::String(v), fit, loose))
                 },
             ],

@@ -47,7 +47,7 @@ impl From<&str> for ClassOfService {
             "SILVERPLUS" => Self::Silverplus,
             "SILVER" => Self::Silver,
             "BRONZE" => Self::Bronze,
-            other => Self::Unknown(super::runtime::unknown_str(other)),
+            other => Self::Unknown(runtime::unknown_str(other)),
         }
     }
 }
@@ -75,7 +75,7 @@ impl<'de> serde::Deserialize<'de> for ClassOfService {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_str_enum(deserializer)
+        runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -132,7 +132,7 @@ pub struct CreateLayer2ConnectionRequest {
 
 impl serde::Serialize for CreateLayer2ConnectionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("type", &self.r#type);
         map.value("name", &self.name);
         map.value("portId", &self.port_id);
@@ -166,7 +166,7 @@ impl serde::Serialize for CreateLayer2ConnectionRequest {
     }
 }
 
-impl super::runtime::Object for CreateLayer2ConnectionRequest {
+impl runtime::Object for CreateLayer2ConnectionRequest {
     const NAME: &'static str = "CreateLayer2ConnectionRequest";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (
@@ -203,24 +203,24 @@ impl super::runtime::Object for CreateLayer2ConnectionRequest {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "type" => super::runtime::value(&mut map, &mut f0),
-                "name" => super::runtime::value(&mut map, &mut f1),
-                "portId" => super::runtime::value(&mut map, &mut f2),
-                "speed" => super::runtime::value(&mut map, &mut f3),
-                "destCompany" => super::runtime::value(&mut map, &mut f4),
-                "destMetroId" => super::runtime::value(&mut map, &mut f5),
-                "destPortId" => super::runtime::value(&mut map, &mut f6),
-                "destDcf" => super::runtime::value(&mut map, &mut f7),
-                "destRegionId" => super::runtime::value(&mut map, &mut f8),
-                "duration" => super::runtime::value(&mut map, &mut f9),
-                "durationUnit" => super::runtime::value(&mut map, &mut f10),
-                "paymentType" => super::runtime::value(&mut map, &mut f11),
-                "paymentTransactionId" => super::runtime::value(&mut map, &mut f12),
-                "classOfService" => super::runtime::value(&mut map, &mut f13),
-                "evergreen" => super::runtime::value(&mut map, &mut f14),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "type" => runtime::value(&mut map, &mut f0),
+                "name" => runtime::value(&mut map, &mut f1),
+                "portId" => runtime::value(&mut map, &mut f2),
+                "speed" => runtime::value(&mut map, &mut f3),
+                "destCompany" => runtime::value(&mut map, &mut f4),
+                "destMetroId" => runtime::value(&mut map, &mut f5),
+                "destPortId" => runtime::value(&mut map, &mut f6),
+                "destDcf" => runtime::value(&mut map, &mut f7),
+                "destRegionId" => runtime::value(&mut map, &mut f8),
+                "duration" => runtime::value(&mut map, &mut f9),
+                "durationUnit" => runtime::value(&mut map, &mut f10),
+                "paymentType" => runtime::value(&mut map, &mut f11),
+                "paymentTransactionId" => runtime::value(&mut map, &mut f12),
+                "classOfService" => runtime::value(&mut map, &mut f13),
+                "evergreen" => runtime::value(&mut map, &mut f14),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0, f1, f2, f3, f4, f5) {
@@ -232,41 +232,29 @@ impl super::runtime::Object for CreateLayer2ConnectionRequest {
                     speed: f3,
                     dest_company: f4,
                     dest_metro_id: f5,
-                    dest_port_id: super::runtime::or_null(f6, &mut extra, "destPortId"),
-                    dest_dcf: super::runtime::or_null(f7, &mut extra, "destDcf"),
-                    dest_region_id: super::runtime::or_null(
-                        f8,
-                        &mut extra,
-                        "destRegionId",
-                    ),
-                    duration: super::runtime::or_null(f9, &mut extra, "duration"),
-                    duration_unit: super::runtime::or_null(
-                        f10,
-                        &mut extra,
-                        "durationUnit",
-                    ),
-                    payment_type: super::runtime::or_null(
-                        f11,
-                        &mut extra,
-                        "paymentType",
-                    ),
-                    payment_transaction_id: super::runtime::or_null(
+                    dest_port_id: runtime::or_null(f6, &mut extra, "destPortId"),
+                    dest_dcf: runtime::or_null(f7, &mut extra, "destDcf"),
+                    dest_region_id: runtime::or_null(f8, &mut extra, "destRegionId"),
+                    duration: runtime::or_null(f9, &mut extra, "duration"),
+                    duration_unit: runtime::or_null(f10, &mut extra, "durationUnit"),
+                    payment_type: runtime::or_null(f11, &mut extra, "paymentType"),
+                    payment_transaction_id: runtime::or_null(
                         f12,
                         &mut extra,
                         "paymentTransactionId",
                     ),
-                    class_of_service: super::runtime::or_null(
+                    class_of_service: runtime::or_null(
                         f13,
                         &mut extra,
                         "classOfService",
                     ),
-                    evergreen: super::runtime::or_null(f14, &mut extra, "evergreen"),
+                    evergreen: runtime::or_null(f14, &mut extra, "evergreen"),
                     extra,
                 })
             }
             (f0, f1, f2, f3, f4, f5) => {
                 Err(
-                    super::runtime::missing(
+                    runtime::missing(
                         &[
                             (f0.is_none(), "type"),
                             (f1.is_none(), "name"),
@@ -282,7 +270,7 @@ impl super::runtime::Object for CreateLayer2ConnectionRequest {
     }
 }
 
-super::runtime::impl_deserialize!(CreateLayer2ConnectionRequest);
+runtime::impl_deserialize!(CreateLayer2ConnectionRequest);
 
 impl CreateLayer2ConnectionRequest {
     /// A value with the required members, in this order: `name`, `portId`, `speed`,
@@ -345,9 +333,9 @@ pub struct Layer2Connection {
     /// Whether the connection is billed pay-as-you-go.
     pub payg: Option<Option<bool>>,
     /// When the connection was requested.
-    pub created_at: Option<super::runtime::DateTime>,
+    pub created_at: Option<runtime::DateTime>,
     /// When the connection was last changed.
-    pub updated_at: Option<super::runtime::DateTime>,
+    pub updated_at: Option<runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
     /// So is an explicit `null` sent for an optional member, under its name.
@@ -356,7 +344,7 @@ pub struct Layer2Connection {
 
 impl serde::Serialize for Layer2Connection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("id", &self.id, &self.extra);
         map.member("name", &self.name, &self.extra);
         map.member("type", &self.r#type, &self.extra);
@@ -392,7 +380,7 @@ impl serde::Serialize for Layer2Connection {
     }
 }
 
-impl super::runtime::Object for Layer2Connection {
+impl runtime::Object for Layer2Connection {
     const NAME: &'static str = "Layer2Connection";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (
@@ -425,44 +413,44 @@ impl super::runtime::Object for Layer2Connection {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "name" => super::runtime::value(&mut map, &mut f1),
-                "type" => super::runtime::value(&mut map, &mut f2),
-                "status" => super::runtime::value(&mut map, &mut f3),
-                "speed" => super::runtime::value(&mut map, &mut f4),
-                "srcRegionId" => super::runtime::value(&mut map, &mut f5),
-                "destRegionId" => super::runtime::value(&mut map, &mut f6),
-                "vlan" => super::runtime::value(&mut map, &mut f7),
-                "subconnections" => super::runtime::value(&mut map, &mut f8),
-                "cdrBillingType" => super::runtime::value(&mut map, &mut f9),
-                "payg" => super::runtime::value(&mut map, &mut f10),
-                "createdAt" => super::runtime::value(&mut map, &mut f11),
-                "updatedAt" => super::runtime::value(&mut map, &mut f12),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "name" => runtime::value(&mut map, &mut f1),
+                "type" => runtime::value(&mut map, &mut f2),
+                "status" => runtime::value(&mut map, &mut f3),
+                "speed" => runtime::value(&mut map, &mut f4),
+                "srcRegionId" => runtime::value(&mut map, &mut f5),
+                "destRegionId" => runtime::value(&mut map, &mut f6),
+                "vlan" => runtime::value(&mut map, &mut f7),
+                "subconnections" => runtime::value(&mut map, &mut f8),
+                "cdrBillingType" => runtime::value(&mut map, &mut f9),
+                "payg" => runtime::value(&mut map, &mut f10),
+                "createdAt" => runtime::value(&mut map, &mut f11),
+                "updatedAt" => runtime::value(&mut map, &mut f12),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            id: super::runtime::or_null(f0, &mut extra, "id"),
-            name: super::runtime::or_null(f1, &mut extra, "name"),
-            r#type: super::runtime::or_null(f2, &mut extra, "type"),
-            status: super::runtime::or_null(f3, &mut extra, "status"),
-            speed: super::runtime::or_null(f4, &mut extra, "speed"),
+            id: runtime::or_null(f0, &mut extra, "id"),
+            name: runtime::or_null(f1, &mut extra, "name"),
+            r#type: runtime::or_null(f2, &mut extra, "type"),
+            status: runtime::or_null(f3, &mut extra, "status"),
+            speed: runtime::or_null(f4, &mut extra, "speed"),
             src_region_id: f5,
             dest_region_id: f6,
-            vlan: super::runtime::or_null(f7, &mut extra, "vlan"),
-            subconnections: super::runtime::or_null(f8, &mut extra, "subconnections"),
-            cdr_billing_type: super::runtime::or_null(f9, &mut extra, "cdrBillingType"),
+            vlan: runtime::or_null(f7, &mut extra, "vlan"),
+            subconnections: runtime::or_null(f8, &mut extra, "subconnections"),
+            cdr_billing_type: runtime::or_null(f9, &mut extra, "cdrBillingType"),
             payg: f10,
-            created_at: super::runtime::or_null(f11, &mut extra, "createdAt"),
-            updated_at: super::runtime::or_null(f12, &mut extra, "updatedAt"),
+            created_at: runtime::or_null(f11, &mut extra, "createdAt"),
+            updated_at: runtime::or_null(f12, &mut extra, "updatedAt"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(Layer2Connection);
+runtime::impl_deserialize!(Layer2Connection);
 
 /// VLAN tags of a Layer 2 connection.
 ///
@@ -484,7 +472,7 @@ pub struct ConnectionVlan {
 
 impl serde::Serialize for ConnectionVlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("id", &self.id, &self.extra);
         map.member("service", &self.service, &self.extra);
         map.member("customer", &self.customer, &self.extra);
@@ -493,29 +481,29 @@ impl serde::Serialize for ConnectionVlan {
     }
 }
 
-impl super::runtime::Object for ConnectionVlan {
+impl runtime::Object for ConnectionVlan {
     const NAME: &'static str = "ConnectionVlan";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2) = (None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "service" => super::runtime::value(&mut map, &mut f1),
-                "customer" => super::runtime::value(&mut map, &mut f2),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "service" => runtime::value(&mut map, &mut f1),
+                "customer" => runtime::value(&mut map, &mut f2),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
             id: f0,
             service: f1,
-            customer: super::runtime::or_null(f2, &mut extra, "customer"),
+            customer: runtime::or_null(f2, &mut extra, "customer"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(ConnectionVlan);
+runtime::impl_deserialize!(ConnectionVlan);
 
 /// Kind of connection; always `LAYER2`.
 ///
@@ -545,7 +533,7 @@ impl From<&str> for CreateLayer2ConnectionRequestType {
     fn from(value: &str) -> Self {
         match value {
             "LAYER2" => Self::Layer2,
-            other => Self::Unknown(super::runtime::unknown_str(other)),
+            other => Self::Unknown(runtime::unknown_str(other)),
         }
     }
 }
@@ -573,6 +561,6 @@ impl<'de> serde::Deserialize<'de> for CreateLayer2ConnectionRequestType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_str_enum(deserializer)
+        runtime::deserialize_str_enum(deserializer)
     }
 }

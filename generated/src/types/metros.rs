@@ -22,29 +22,29 @@ pub struct MetroList {
 
 impl serde::Serialize for MetroList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("results", &self.results, &self.extra);
         map.rest(&self.extra, &["results"]);
         map.end()
     }
 }
 
-impl super::runtime::Object for MetroList {
+impl runtime::Object for MetroList {
     const NAME: &'static str = "MetroList";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "results" => super::runtime::value(&mut map, &mut f0),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "results" => runtime::value(&mut map, &mut f0),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            results: super::runtime::or_null(f0, &mut extra, "results"),
+            results: runtime::or_null(f0, &mut extra, "results"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(MetroList);
+runtime::impl_deserialize!(MetroList);

@@ -59,7 +59,7 @@ impl From<&str> for PortOrderStatus {
             "loa_sent" => Self::LoaSent,
             "setup_xc" => Self::SetupXc,
             "done" => Self::Done,
-            other => Self::Unknown(super::runtime::unknown_str(other)),
+            other => Self::Unknown(runtime::unknown_str(other)),
         }
     }
 }
@@ -87,7 +87,7 @@ impl<'de> serde::Deserialize<'de> for PortOrderStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_str_enum(deserializer)
+        runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -131,7 +131,7 @@ pub struct CreatePortOrderRequest {
 
 impl serde::Serialize for CreatePortOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("dataCenterFacility", &self.data_center_facility);
         map.value("speed", &self.speed);
         map.value("portName", &self.port_name);
@@ -148,7 +148,7 @@ impl serde::Serialize for CreatePortOrderRequest {
     }
 }
 
-impl super::runtime::Object for CreatePortOrderRequest {
+impl runtime::Object for CreatePortOrderRequest {
     const NAME: &'static str = "CreatePortOrderRequest";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3, mut f4, mut f5, mut f6, mut f7) = (
@@ -162,17 +162,17 @@ impl super::runtime::Object for CreatePortOrderRequest {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "dataCenterFacility" => super::runtime::value(&mut map, &mut f0),
-                "speed" => super::runtime::value(&mut map, &mut f1),
-                "portName" => super::runtime::value(&mut map, &mut f2),
-                "paymentType" => super::runtime::value(&mut map, &mut f3),
-                "billingId" => super::runtime::value(&mut map, &mut f4),
-                "paymentTransactionId" => super::runtime::value(&mut map, &mut f5),
-                "durationUnit" => super::runtime::value(&mut map, &mut f6),
-                "bundleCrossConnect" => super::runtime::value(&mut map, &mut f7),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "dataCenterFacility" => runtime::value(&mut map, &mut f0),
+                "speed" => runtime::value(&mut map, &mut f1),
+                "portName" => runtime::value(&mut map, &mut f2),
+                "paymentType" => runtime::value(&mut map, &mut f3),
+                "billingId" => runtime::value(&mut map, &mut f4),
+                "paymentTransactionId" => runtime::value(&mut map, &mut f5),
+                "durationUnit" => runtime::value(&mut map, &mut f6),
+                "bundleCrossConnect" => runtime::value(&mut map, &mut f7),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0, f1, f2, f3, f6) {
@@ -182,14 +182,14 @@ impl super::runtime::Object for CreatePortOrderRequest {
                     speed: f1,
                     port_name: f2,
                     payment_type: f3,
-                    billing_id: super::runtime::or_null(f4, &mut extra, "billingId"),
-                    payment_transaction_id: super::runtime::or_null(
+                    billing_id: runtime::or_null(f4, &mut extra, "billingId"),
+                    payment_transaction_id: runtime::or_null(
                         f5,
                         &mut extra,
                         "paymentTransactionId",
                     ),
                     duration_unit: f6,
-                    bundle_cross_connect: super::runtime::or_null(
+                    bundle_cross_connect: runtime::or_null(
                         f7,
                         &mut extra,
                         "bundleCrossConnect",
@@ -199,7 +199,7 @@ impl super::runtime::Object for CreatePortOrderRequest {
             }
             (f0, f1, f2, f3, f6) => {
                 Err(
-                    super::runtime::missing(
+                    runtime::missing(
                         &[
                             (f0.is_none(), "dataCenterFacility"),
                             (f1.is_none(), "speed"),
@@ -214,7 +214,7 @@ impl super::runtime::Object for CreatePortOrderRequest {
     }
 }
 
-super::runtime::impl_deserialize!(CreatePortOrderRequest);
+runtime::impl_deserialize!(CreatePortOrderRequest);
 
 impl CreatePortOrderRequest {
     /// A value with the required members, in this order: `dataCenterFacility`, `speed`,
@@ -260,7 +260,7 @@ pub struct PortOrder {
     /// State of the Letter of Authorisation, for example `TODO`.
     pub loa_status: Option<Option<String>>,
     /// When the Letter of Authorisation was sent.
-    pub loa_sent_at: Option<Option<super::runtime::DateTime>>,
+    pub loa_sent_at: Option<Option<runtime::DateTime>>,
     /// Message attached to the order.
     pub message: Option<Option<String>>,
     /// Kind of port ordered, for example `PHYSICAL`.
@@ -329,7 +329,7 @@ pub struct PortOrder {
     /// Whether the order was cancelled.
     pub cancelled: Option<bool>,
     /// When the order was cancelled (`1970-01-01T00:00:00.000Z` when it was not).
-    pub cancelled_at: Option<Option<super::runtime::DateTime>>,
+    pub cancelled_at: Option<Option<runtime::DateTime>>,
     /// Who cancelled the order.
     pub cancelled_by: Option<Option<String>>,
     /// Who placed the order (may be empty).
@@ -341,11 +341,11 @@ pub struct PortOrder {
     /// Whether the order has been deleted.
     pub deleted: Option<bool>,
     /// When the order was deleted (`1970-01-01T00:00:00.000Z` when it was not).
-    pub deleted_at: Option<Option<super::runtime::DateTime>>,
+    pub deleted_at: Option<Option<runtime::DateTime>>,
     /// When the order was placed.
-    pub created_at: Option<super::runtime::DateTime>,
+    pub created_at: Option<runtime::DateTime>,
     /// When the order was last changed.
-    pub updated_at: Option<super::runtime::DateTime>,
+    pub updated_at: Option<runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
     /// So is an explicit `null` sent for an optional member, under its name.
@@ -354,7 +354,7 @@ pub struct PortOrder {
 
 impl serde::Serialize for PortOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("id", &self.id, &self.extra);
         map.member("portName", &self.port_name, &self.extra);
         map.member("speed", &self.speed, &self.extra);
@@ -460,7 +460,7 @@ impl serde::Serialize for PortOrder {
     }
 }
 
-impl super::runtime::Object for PortOrder {
+impl runtime::Object for PortOrder {
     const NAME: &'static str = "PortOrder";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (
@@ -563,122 +563,122 @@ impl super::runtime::Object for PortOrder {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "portName" => super::runtime::value(&mut map, &mut f1),
-                "speed" => super::runtime::value(&mut map, &mut f2),
-                "status" => super::runtime::value(&mut map, &mut f3),
-                "statusDetail" => super::runtime::value(&mut map, &mut f4),
-                "loaStatus" => super::runtime::value(&mut map, &mut f5),
-                "loaSentAt" => super::runtime::value(&mut map, &mut f6),
-                "message" => super::runtime::value(&mut map, &mut f7),
-                "type" => super::runtime::value(&mut map, &mut f8),
-                "paymentType" => super::runtime::value(&mut map, &mut f9),
-                "durationUnit" => super::runtime::value(&mut map, &mut f10),
-                "payg" => super::runtime::value(&mut map, &mut f11),
-                "billingId" => super::runtime::value(&mut map, &mut f12),
-                "discountId" => super::runtime::value(&mut map, &mut f13),
-                "salesRecordId" => super::runtime::value(&mut map, &mut f14),
-                "paymentTransactionId" => super::runtime::value(&mut map, &mut f15),
-                "externalId" => super::runtime::value(&mut map, &mut f16),
-                "requestSource" => super::runtime::value(&mut map, &mut f17),
-                "isManualCreate" => super::runtime::value(&mut map, &mut f18),
-                "isEdgePort" => super::runtime::value(&mut map, &mut f19),
-                "edgePayload" => super::runtime::value(&mut map, &mut f20),
-                "tags" => super::runtime::value(&mut map, &mut f21),
-                "companyId" => super::runtime::value(&mut map, &mut f22),
-                "company" => super::runtime::value(&mut map, &mut f23),
-                "dcpCompanyId" => super::runtime::value(&mut map, &mut f24),
-                "dataCenterFacilityId" => super::runtime::value(&mut map, &mut f25),
-                "dataCenterFacility" => super::runtime::value(&mut map, &mut f26),
-                "metroId" => super::runtime::value(&mut map, &mut f27),
-                "metro" => super::runtime::value(&mut map, &mut f28),
-                "popId" => super::runtime::value(&mut map, &mut f29),
-                "locationId" => super::runtime::value(&mut map, &mut f30),
-                "requestedLocation" => super::runtime::value(&mut map, &mut f31),
-                "crossConnectId" => super::runtime::value(&mut map, &mut f32),
-                "createdPortId" => super::runtime::value(&mut map, &mut f33),
-                "portId" => super::runtime::value(&mut map, &mut f34),
-                "port" => super::runtime::value(&mut map, &mut f35),
-                "controller" => super::runtime::value(&mut map, &mut f36),
-                "capabilities" => super::runtime::value(&mut map, &mut f37),
-                "cancelled" => super::runtime::value(&mut map, &mut f38),
-                "cancelledAt" => super::runtime::value(&mut map, &mut f39),
-                "cancelledBy" => super::runtime::value(&mut map, &mut f40),
-                "createdBy" => super::runtime::value(&mut map, &mut f41),
-                "updatedBy" => super::runtime::value(&mut map, &mut f42),
-                "deletedBy" => super::runtime::value(&mut map, &mut f43),
-                "deleted" => super::runtime::value(&mut map, &mut f44),
-                "deletedAt" => super::runtime::value(&mut map, &mut f45),
-                "createdAt" => super::runtime::value(&mut map, &mut f46),
-                "updatedAt" => super::runtime::value(&mut map, &mut f47),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "portName" => runtime::value(&mut map, &mut f1),
+                "speed" => runtime::value(&mut map, &mut f2),
+                "status" => runtime::value(&mut map, &mut f3),
+                "statusDetail" => runtime::value(&mut map, &mut f4),
+                "loaStatus" => runtime::value(&mut map, &mut f5),
+                "loaSentAt" => runtime::value(&mut map, &mut f6),
+                "message" => runtime::value(&mut map, &mut f7),
+                "type" => runtime::value(&mut map, &mut f8),
+                "paymentType" => runtime::value(&mut map, &mut f9),
+                "durationUnit" => runtime::value(&mut map, &mut f10),
+                "payg" => runtime::value(&mut map, &mut f11),
+                "billingId" => runtime::value(&mut map, &mut f12),
+                "discountId" => runtime::value(&mut map, &mut f13),
+                "salesRecordId" => runtime::value(&mut map, &mut f14),
+                "paymentTransactionId" => runtime::value(&mut map, &mut f15),
+                "externalId" => runtime::value(&mut map, &mut f16),
+                "requestSource" => runtime::value(&mut map, &mut f17),
+                "isManualCreate" => runtime::value(&mut map, &mut f18),
+                "isEdgePort" => runtime::value(&mut map, &mut f19),
+                "edgePayload" => runtime::value(&mut map, &mut f20),
+                "tags" => runtime::value(&mut map, &mut f21),
+                "companyId" => runtime::value(&mut map, &mut f22),
+                "company" => runtime::value(&mut map, &mut f23),
+                "dcpCompanyId" => runtime::value(&mut map, &mut f24),
+                "dataCenterFacilityId" => runtime::value(&mut map, &mut f25),
+                "dataCenterFacility" => runtime::value(&mut map, &mut f26),
+                "metroId" => runtime::value(&mut map, &mut f27),
+                "metro" => runtime::value(&mut map, &mut f28),
+                "popId" => runtime::value(&mut map, &mut f29),
+                "locationId" => runtime::value(&mut map, &mut f30),
+                "requestedLocation" => runtime::value(&mut map, &mut f31),
+                "crossConnectId" => runtime::value(&mut map, &mut f32),
+                "createdPortId" => runtime::value(&mut map, &mut f33),
+                "portId" => runtime::value(&mut map, &mut f34),
+                "port" => runtime::value(&mut map, &mut f35),
+                "controller" => runtime::value(&mut map, &mut f36),
+                "capabilities" => runtime::value(&mut map, &mut f37),
+                "cancelled" => runtime::value(&mut map, &mut f38),
+                "cancelledAt" => runtime::value(&mut map, &mut f39),
+                "cancelledBy" => runtime::value(&mut map, &mut f40),
+                "createdBy" => runtime::value(&mut map, &mut f41),
+                "updatedBy" => runtime::value(&mut map, &mut f42),
+                "deletedBy" => runtime::value(&mut map, &mut f43),
+                "deleted" => runtime::value(&mut map, &mut f44),
+                "deletedAt" => runtime::value(&mut map, &mut f45),
+                "createdAt" => runtime::value(&mut map, &mut f46),
+                "updatedAt" => runtime::value(&mut map, &mut f47),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            id: super::runtime::or_null(f0, &mut extra, "id"),
-            port_name: super::runtime::or_null(f1, &mut extra, "portName"),
-            speed: super::runtime::or_null(f2, &mut extra, "speed"),
-            status: super::runtime::or_null(f3, &mut extra, "status"),
+            id: runtime::or_null(f0, &mut extra, "id"),
+            port_name: runtime::or_null(f1, &mut extra, "portName"),
+            speed: runtime::or_null(f2, &mut extra, "speed"),
+            status: runtime::or_null(f3, &mut extra, "status"),
             status_detail: f4,
             loa_status: f5,
             loa_sent_at: f6,
             message: f7,
-            r#type: super::runtime::or_null(f8, &mut extra, "type"),
-            payment_type: super::runtime::or_null(f9, &mut extra, "paymentType"),
-            duration_unit: super::runtime::or_null(f10, &mut extra, "durationUnit"),
+            r#type: runtime::or_null(f8, &mut extra, "type"),
+            payment_type: runtime::or_null(f9, &mut extra, "paymentType"),
+            duration_unit: runtime::or_null(f10, &mut extra, "durationUnit"),
             payg: f11,
             billing_id: f12,
             discount_id: f13,
             sales_record_id: f14,
             payment_transaction_id: f15,
             external_id: f16,
-            request_source: super::runtime::or_null(f17, &mut extra, "requestSource"),
-            is_manual_create: super::runtime::or_null(f18, &mut extra, "isManualCreate"),
-            is_edge_port: super::runtime::or_null(f19, &mut extra, "isEdgePort"),
+            request_source: runtime::or_null(f17, &mut extra, "requestSource"),
+            is_manual_create: runtime::or_null(f18, &mut extra, "isManualCreate"),
+            is_edge_port: runtime::or_null(f19, &mut extra, "isEdgePort"),
             edge_payload: f20,
-            tags: super::runtime::or_null(f21, &mut extra, "tags"),
-            company_id: super::runtime::or_null(f22, &mut extra, "companyId"),
-            company: super::runtime::or_null(f23, &mut extra, "company"),
+            tags: runtime::or_null(f21, &mut extra, "tags"),
+            company_id: runtime::or_null(f22, &mut extra, "companyId"),
+            company: runtime::or_null(f23, &mut extra, "company"),
             dcp_company_id: f24,
-            data_center_facility_id: super::runtime::or_null(
+            data_center_facility_id: runtime::or_null(
                 f25,
                 &mut extra,
                 "dataCenterFacilityId",
             ),
-            data_center_facility: super::runtime::or_null(
+            data_center_facility: runtime::or_null(
                 f26,
                 &mut extra,
                 "dataCenterFacility",
             ),
-            metro_id: super::runtime::or_null(f27, &mut extra, "metroId"),
-            metro: super::runtime::or_null(f28, &mut extra, "metro"),
+            metro_id: runtime::or_null(f27, &mut extra, "metroId"),
+            metro: runtime::or_null(f28, &mut extra, "metro"),
             pop_id: f29,
             location_id: f30,
             requested_location: f31,
             cross_connect_id: f32,
             created_port_id: f33,
             port_id: f34,
-            port: super::runtime::or_null(f35, &mut extra, "port"),
-            controller: super::runtime::or_null(f36, &mut extra, "controller"),
-            capabilities: super::runtime::or_null(f37, &mut extra, "capabilities"),
-            cancelled: super::runtime::or_null(f38, &mut extra, "cancelled"),
+            port: runtime::or_null(f35, &mut extra, "port"),
+            controller: runtime::or_null(f36, &mut extra, "controller"),
+            capabilities: runtime::or_null(f37, &mut extra, "capabilities"),
+            cancelled: runtime::or_null(f38, &mut extra, "cancelled"),
             cancelled_at: f39,
             cancelled_by: f40,
             created_by: f41,
             updated_by: f42,
             deleted_by: f43,
-            deleted: super::runtime::or_null(f44, &mut extra, "deleted"),
+            deleted: runtime::or_null(f44, &mut extra, "deleted"),
             deleted_at: f45,
-            created_at: super::runtime::or_null(f46, &mut extra, "createdAt"),
-            updated_at: super::runtime::or_null(f47, &mut extra, "updatedAt"),
+            created_at: runtime::or_null(f46, &mut extra, "createdAt"),
+            updated_at: runtime::or_null(f47, &mut extra, "updatedAt"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(PortOrder);
+runtime::impl_deserialize!(PortOrder);
 
 /// A list of port orders.
 ///
@@ -696,32 +696,32 @@ pub struct PortOrderList {
 
 impl serde::Serialize for PortOrderList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("results", &self.results, &self.extra);
         map.rest(&self.extra, &["results"]);
         map.end()
     }
 }
 
-impl super::runtime::Object for PortOrderList {
+impl runtime::Object for PortOrderList {
     const NAME: &'static str = "PortOrderList";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "results" => super::runtime::value(&mut map, &mut f0),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "results" => runtime::value(&mut map, &mut f0),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            results: super::runtime::or_null(f0, &mut extra, "results"),
+            results: runtime::or_null(f0, &mut extra, "results"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(PortOrderList);
+runtime::impl_deserialize!(PortOrderList);
 
 /// The port allocated to an order, as recorded on the order. Unlike a `Port`, its
 /// `speed` is a bare number of Mbps.
@@ -755,15 +755,15 @@ pub struct PortOrderPort {
     /// VLAN id of the port.
     pub vlan: Option<Option<i32>>,
     /// When the port last became active or inactive.
-    pub active_changed_at: Option<Option<super::runtime::DateTime>>,
+    pub active_changed_at: Option<Option<runtime::DateTime>>,
     /// Whether the port has been deleted.
     pub deleted: Option<bool>,
     /// When the port was deleted (`1970-01-01T00:00:00.000Z` when it was not).
-    pub deleted_at: Option<Option<super::runtime::DateTime>>,
+    pub deleted_at: Option<Option<runtime::DateTime>>,
     /// When the port was created.
-    pub created_at: Option<super::runtime::DateTime>,
+    pub created_at: Option<runtime::DateTime>,
     /// When the port was last changed.
-    pub updated_at: Option<super::runtime::DateTime>,
+    pub updated_at: Option<runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
     /// So is an explicit `null` sent for an optional member, under its name.
@@ -772,7 +772,7 @@ pub struct PortOrderPort {
 
 impl serde::Serialize for PortOrderPort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("id", &self.id, &self.extra);
         map.member("name", &self.name, &self.extra);
         map.member("portId", &self.port_id, &self.extra);
@@ -814,7 +814,7 @@ impl serde::Serialize for PortOrderPort {
     }
 }
 
-impl super::runtime::Object for PortOrderPort {
+impl runtime::Object for PortOrderPort {
     const NAME: &'static str = "PortOrderPort";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (
@@ -853,54 +853,54 @@ impl super::runtime::Object for PortOrderPort {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "name" => super::runtime::value(&mut map, &mut f1),
-                "portId" => super::runtime::value(&mut map, &mut f2),
-                "speed" => super::runtime::value(&mut map, &mut f3),
-                "status" => super::runtime::value(&mut map, &mut f4),
-                "type" => super::runtime::value(&mut map, &mut f5),
-                "dataCenterFacilityId" => super::runtime::value(&mut map, &mut f6),
-                "metroId" => super::runtime::value(&mut map, &mut f7),
-                "locationId" => super::runtime::value(&mut map, &mut f8),
-                "ip" => super::runtime::value(&mut map, &mut f9),
-                "vlan" => super::runtime::value(&mut map, &mut f10),
-                "activeChangedAt" => super::runtime::value(&mut map, &mut f11),
-                "deleted" => super::runtime::value(&mut map, &mut f12),
-                "deletedAt" => super::runtime::value(&mut map, &mut f13),
-                "createdAt" => super::runtime::value(&mut map, &mut f14),
-                "updatedAt" => super::runtime::value(&mut map, &mut f15),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "name" => runtime::value(&mut map, &mut f1),
+                "portId" => runtime::value(&mut map, &mut f2),
+                "speed" => runtime::value(&mut map, &mut f3),
+                "status" => runtime::value(&mut map, &mut f4),
+                "type" => runtime::value(&mut map, &mut f5),
+                "dataCenterFacilityId" => runtime::value(&mut map, &mut f6),
+                "metroId" => runtime::value(&mut map, &mut f7),
+                "locationId" => runtime::value(&mut map, &mut f8),
+                "ip" => runtime::value(&mut map, &mut f9),
+                "vlan" => runtime::value(&mut map, &mut f10),
+                "activeChangedAt" => runtime::value(&mut map, &mut f11),
+                "deleted" => runtime::value(&mut map, &mut f12),
+                "deletedAt" => runtime::value(&mut map, &mut f13),
+                "createdAt" => runtime::value(&mut map, &mut f14),
+                "updatedAt" => runtime::value(&mut map, &mut f15),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            id: super::runtime::or_null(f0, &mut extra, "id"),
-            name: super::runtime::or_null(f1, &mut extra, "name"),
+            id: runtime::or_null(f0, &mut extra, "id"),
+            name: runtime::or_null(f1, &mut extra, "name"),
             port_id: f2,
-            speed: super::runtime::or_null(f3, &mut extra, "speed"),
-            status: super::runtime::or_null(f4, &mut extra, "status"),
-            r#type: super::runtime::or_null(f5, &mut extra, "type"),
-            data_center_facility_id: super::runtime::or_null(
+            speed: runtime::or_null(f3, &mut extra, "speed"),
+            status: runtime::or_null(f4, &mut extra, "status"),
+            r#type: runtime::or_null(f5, &mut extra, "type"),
+            data_center_facility_id: runtime::or_null(
                 f6,
                 &mut extra,
                 "dataCenterFacilityId",
             ),
-            metro_id: super::runtime::or_null(f7, &mut extra, "metroId"),
+            metro_id: runtime::or_null(f7, &mut extra, "metroId"),
             location_id: f8,
-            ip: super::runtime::or_null(f9, &mut extra, "ip"),
+            ip: runtime::or_null(f9, &mut extra, "ip"),
             vlan: f10,
             active_changed_at: f11,
-            deleted: super::runtime::or_null(f12, &mut extra, "deleted"),
+            deleted: runtime::or_null(f12, &mut extra, "deleted"),
             deleted_at: f13,
-            created_at: super::runtime::or_null(f14, &mut extra, "createdAt"),
-            updated_at: super::runtime::or_null(f15, &mut extra, "updatedAt"),
+            created_at: runtime::or_null(f14, &mut extra, "createdAt"),
+            updated_at: runtime::or_null(f15, &mut extra, "updatedAt"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(PortOrderPort);
+runtime::impl_deserialize!(PortOrderPort);
 
 /// Capabilities of a port order; only empty objects have been seen.
 ///
@@ -935,7 +935,7 @@ pub struct Controller {
 
 impl serde::Serialize for Controller {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("id", &self.id, &self.extra);
         map.member("asn", &self.asn, &self.extra);
         map.member("cerAsn", &self.cer_asn, &self.extra);
@@ -951,7 +951,7 @@ impl serde::Serialize for Controller {
     }
 }
 
-impl super::runtime::Object for Controller {
+impl runtime::Object for Controller {
     const NAME: &'static str = "Controller";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3, mut f4, mut f5, mut f6) = (
@@ -964,24 +964,24 @@ impl super::runtime::Object for Controller {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "asn" => super::runtime::value(&mut map, &mut f1),
-                "cerAsn" => super::runtime::value(&mut map, &mut f2),
-                "ip" => super::runtime::value(&mut map, &mut f3),
-                "cerIp" => super::runtime::value(&mut map, &mut f4),
-                "serviceLayerId" => super::runtime::value(&mut map, &mut f5),
-                "vlan" => super::runtime::value(&mut map, &mut f6),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "asn" => runtime::value(&mut map, &mut f1),
+                "cerAsn" => runtime::value(&mut map, &mut f2),
+                "ip" => runtime::value(&mut map, &mut f3),
+                "cerIp" => runtime::value(&mut map, &mut f4),
+                "serviceLayerId" => runtime::value(&mut map, &mut f5),
+                "vlan" => runtime::value(&mut map, &mut f6),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
             id: f0,
             asn: f1,
             cer_asn: f2,
-            ip: super::runtime::or_null(f3, &mut extra, "ip"),
-            cer_ip: super::runtime::or_null(f4, &mut extra, "cerIp"),
+            ip: runtime::or_null(f3, &mut extra, "ip"),
+            cer_ip: runtime::or_null(f4, &mut extra, "cerIp"),
             service_layer_id: f5,
             vlan: f6,
             extra,
@@ -989,4 +989,4 @@ impl super::runtime::Object for Controller {
     }
 }
 
-super::runtime::impl_deserialize!(Controller);
+runtime::impl_deserialize!(Controller);

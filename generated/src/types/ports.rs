@@ -28,7 +28,7 @@ pub struct VlanRange {
 
 impl serde::Serialize for VlanRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("start", &self.start, &self.extra);
         map.member("end", &self.end, &self.extra);
         map.rest(&self.extra, &["end", "start"]);
@@ -36,27 +36,27 @@ impl serde::Serialize for VlanRange {
     }
 }
 
-impl super::runtime::Object for VlanRange {
+impl runtime::Object for VlanRange {
     const NAME: &'static str = "VlanRange";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "start" => super::runtime::value(&mut map, &mut f0),
-                "end" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "start" => runtime::value(&mut map, &mut f0),
+                "end" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            start: super::runtime::or_null(f0, &mut extra, "start"),
-            end: super::runtime::or_null(f1, &mut extra, "end"),
+            start: runtime::or_null(f0, &mut extra, "start"),
+            end: runtime::or_null(f1, &mut extra, "end"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(VlanRange);
+runtime::impl_deserialize!(VlanRange);
 
 /// A physical port of a company, with embedded company, facility, metro and connections.
 ///
@@ -77,9 +77,9 @@ pub struct Port {
     /// Physical link state, for example `UP`.
     pub link_state: Option<String>,
     /// Since when the link has been up.
-    pub link_state_up_since: Option<Option<super::runtime::DateTime>>,
+    pub link_state_up_since: Option<Option<runtime::DateTime>>,
     /// When the link state was last read from the network.
-    pub link_state_synced_at: Option<Option<super::runtime::DateTime>>,
+    pub link_state_synced_at: Option<Option<runtime::DateTime>>,
     /// Port speed.
     pub speed: Option<Speed>,
     /// Factor by which the port's speed may be oversold.
@@ -151,13 +151,13 @@ pub struct Port {
     /// Who or what imported the port.
     pub importer: Option<Option<String>>,
     /// When the port was imported from another system.
-    pub imported_at: Option<Option<super::runtime::DateTime>>,
+    pub imported_at: Option<Option<runtime::DateTime>>,
     /// Whether the port has been onboarded onto the network.
     pub onboarded: Option<bool>,
     /// Id of whoever onboarded the port.
     pub onboarded_by: Option<Option<String>>,
     /// When the port was onboarded.
-    pub onboarded_at: Option<Option<super::runtime::DateTime>>,
+    pub onboarded_at: Option<Option<runtime::DateTime>>,
     /// State of the onboarding, for example `COMPLETE`.
     pub onboarded_status: Option<Option<String>>,
     /// Detail about the onboarding state.
@@ -182,7 +182,7 @@ pub struct Port {
     /// Circuit id of the interconnect.
     pub interconnect_circuit_id: Option<Option<String>>,
     /// When the interconnect was completed.
-    pub interconnect_completed_at: Option<Option<super::runtime::DateTime>>,
+    pub interconnect_completed_at: Option<Option<runtime::DateTime>>,
     /// VLAN range of the interconnect; only `null` has been seen, so its shape is unknown.
     pub interconnect_vlan_range: Option<serde_json::Value>,
     /// Name of the NNI port of the interconnect.
@@ -200,7 +200,7 @@ pub struct Port {
     /// Bandwidth of the local loop; only `null` has been seen, so its shape is unknown.
     pub local_loop_bandwidth: Option<serde_json::Value>,
     /// When the local loop was completed.
-    pub local_loop_completed_at: Option<Option<super::runtime::DateTime>>,
+    pub local_loop_completed_at: Option<Option<runtime::DateTime>>,
     /// Address of the local loop's A end; only `null` has been seen, so its shape is unknown.
     pub local_loop_a_side_address: Option<serde_json::Value>,
     /// Cross connect id at the local loop's A end.
@@ -210,17 +210,17 @@ pub struct Port {
     /// Id of the local loop in the provider's service management platform.
     pub local_loop_gsmp_id: Option<Option<String>>,
     /// When the port last became active or inactive.
-    pub active_changed_at: Option<Option<super::runtime::DateTime>>,
+    pub active_changed_at: Option<Option<runtime::DateTime>>,
     /// When the port first became active.
-    pub first_active_at: Option<Option<super::runtime::DateTime>>,
+    pub first_active_at: Option<Option<runtime::DateTime>>,
     /// Whether the port has been deleted.
     pub deleted: Option<bool>,
     /// When the port was deleted.
-    pub deleted_at: Option<Option<super::runtime::DateTime>>,
+    pub deleted_at: Option<Option<runtime::DateTime>>,
     /// When the port was created.
-    pub created_at: Option<super::runtime::DateTime>,
+    pub created_at: Option<runtime::DateTime>,
     /// When the port was last changed.
-    pub updated_at: Option<super::runtime::DateTime>,
+    pub updated_at: Option<runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
     /// So is an explicit `null` sent for an optional member, under its name.
@@ -229,7 +229,7 @@ pub struct Port {
 
 impl serde::Serialize for Port {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("id", &self.id, &self.extra);
         map.member("name", &self.name, &self.extra);
         map.member("type", &self.r#type, &self.extra);
@@ -437,7 +437,7 @@ impl serde::Serialize for Port {
     }
 }
 
-impl super::runtime::Object for Port {
+impl runtime::Object for Port {
     const NAME: &'static str = "Port";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (
@@ -598,147 +598,137 @@ impl super::runtime::Object for Port {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "name" => super::runtime::value(&mut map, &mut f1),
-                "type" => super::runtime::value(&mut map, &mut f2),
-                "status" => super::runtime::value(&mut map, &mut f3),
-                "serviceStatus" => super::runtime::value(&mut map, &mut f4),
-                "linkState" => super::runtime::value(&mut map, &mut f5),
-                "linkStateUpSince" => super::runtime::value(&mut map, &mut f6),
-                "linkStateSyncedAt" => super::runtime::value(&mut map, &mut f7),
-                "speed" => super::runtime::value(&mut map, &mut f8),
-                "speedOverprovisioningFactor" => super::runtime::value(&mut map, &mut f9),
-                "singleService" => super::runtime::value(&mut map, &mut f10),
-                "capacity" => super::runtime::value(&mut map, &mut f11),
-                "mediaType" => super::runtime::value(&mut map, &mut f12),
-                "isEdgePort" => super::runtime::value(&mut map, &mut f13),
-                "edgePayload" => super::runtime::value(&mut map, &mut f14),
-                "partner" => super::runtime::value(&mut map, &mut f15),
-                "ip" => super::runtime::value(&mut map, &mut f16),
-                "capabilities" => super::runtime::value(&mut map, &mut f17),
-                "vlanRanges" => super::runtime::value(&mut map, &mut f18),
-                "supportedServices" => super::runtime::value(&mut map, &mut f19),
-                "cosTransparency" => super::runtime::value(&mut map, &mut f20),
-                "cosMapping" => super::runtime::value(&mut map, &mut f21),
-                "iciLink" => super::runtime::value(&mut map, &mut f22),
-                "reportingLabels" => super::runtime::value(&mut map, &mut f23),
-                "accessCircuit" => super::runtime::value(&mut map, &mut f24),
-                "companyId" => super::runtime::value(&mut map, &mut f25),
-                "company" => super::runtime::value(&mut map, &mut f26),
-                "dcpCompanyId" => super::runtime::value(&mut map, &mut f27),
-                "dataCenterFacilityId" => super::runtime::value(&mut map, &mut f28),
-                "dataCenterFacility" => super::runtime::value(&mut map, &mut f29),
-                "metroId" => super::runtime::value(&mut map, &mut f30),
-                "metro" => super::runtime::value(&mut map, &mut f31),
-                "popId" => super::runtime::value(&mut map, &mut f32),
-                "locationId" => super::runtime::value(&mut map, &mut f33),
-                "connections" => super::runtime::value(&mut map, &mut f34),
-                "paymentType" => super::runtime::value(&mut map, &mut f35),
-                "payg" => super::runtime::value(&mut map, &mut f36),
-                "billingId" => super::runtime::value(&mut map, &mut f37),
-                "salesRecordId" => super::runtime::value(&mut map, &mut f38),
-                "externalId" => super::runtime::value(&mut map, &mut f39),
-                "ticketLink" => super::runtime::value(&mut map, &mut f40),
-                "importer" => super::runtime::value(&mut map, &mut f41),
-                "importedAt" => super::runtime::value(&mut map, &mut f42),
-                "onboarded" => super::runtime::value(&mut map, &mut f43),
-                "onboardedBy" => super::runtime::value(&mut map, &mut f44),
-                "onboardedAt" => super::runtime::value(&mut map, &mut f45),
-                "onboardedStatus" => super::runtime::value(&mut map, &mut f46),
-                "onboardedStatusDetail" => super::runtime::value(&mut map, &mut f47),
-                "onboardedDeviceName" => super::runtime::value(&mut map, &mut f48),
-                "onboardedInterfaceName" => super::runtime::value(&mut map, &mut f49),
-                "onboardedAllocatedBandwidth" => {
-                    super::runtime::value(&mut map, &mut f50)
-                }
-                "crossConnectXcOwner" => super::runtime::value(&mut map, &mut f51),
-                "crossConnectFullDemarc" => super::runtime::value(&mut map, &mut f52),
-                "interconnectEnabled" => super::runtime::value(&mut map, &mut f53),
-                "interconnectProvider" => super::runtime::value(&mut map, &mut f54),
-                "interconnectOrderNumber" => super::runtime::value(&mut map, &mut f55),
-                "interconnectCircuitId" => super::runtime::value(&mut map, &mut f56),
-                "interconnectCompletedAt" => super::runtime::value(&mut map, &mut f57),
-                "interconnectVlanRange" => super::runtime::value(&mut map, &mut f58),
-                "interconnectNniPortName" => super::runtime::value(&mut map, &mut f59),
-                "localLoopEnabled" => super::runtime::value(&mut map, &mut f60),
-                "localLoopId" => super::runtime::value(&mut map, &mut f61),
-                "localLoopCustomerId" => super::runtime::value(&mut map, &mut f62),
-                "localLoopProviderName" => super::runtime::value(&mut map, &mut f63),
-                "localLoopSalesRecordId" => super::runtime::value(&mut map, &mut f64),
-                "localLoopBandwidth" => super::runtime::value(&mut map, &mut f65),
-                "localLoopCompletedAt" => super::runtime::value(&mut map, &mut f66),
-                "localLoopASideAddress" => super::runtime::value(&mut map, &mut f67),
-                "localLoopASideXConnectId" => super::runtime::value(&mut map, &mut f68),
-                "localLoopZSideAddress" => super::runtime::value(&mut map, &mut f69),
-                "localLoopGsmpId" => super::runtime::value(&mut map, &mut f70),
-                "activeChangedAt" => super::runtime::value(&mut map, &mut f71),
-                "firstActiveAt" => super::runtime::value(&mut map, &mut f72),
-                "deleted" => super::runtime::value(&mut map, &mut f73),
-                "deletedAt" => super::runtime::value(&mut map, &mut f74),
-                "createdAt" => super::runtime::value(&mut map, &mut f75),
-                "updatedAt" => super::runtime::value(&mut map, &mut f76),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "name" => runtime::value(&mut map, &mut f1),
+                "type" => runtime::value(&mut map, &mut f2),
+                "status" => runtime::value(&mut map, &mut f3),
+                "serviceStatus" => runtime::value(&mut map, &mut f4),
+                "linkState" => runtime::value(&mut map, &mut f5),
+                "linkStateUpSince" => runtime::value(&mut map, &mut f6),
+                "linkStateSyncedAt" => runtime::value(&mut map, &mut f7),
+                "speed" => runtime::value(&mut map, &mut f8),
+                "speedOverprovisioningFactor" => runtime::value(&mut map, &mut f9),
+                "singleService" => runtime::value(&mut map, &mut f10),
+                "capacity" => runtime::value(&mut map, &mut f11),
+                "mediaType" => runtime::value(&mut map, &mut f12),
+                "isEdgePort" => runtime::value(&mut map, &mut f13),
+                "edgePayload" => runtime::value(&mut map, &mut f14),
+                "partner" => runtime::value(&mut map, &mut f15),
+                "ip" => runtime::value(&mut map, &mut f16),
+                "capabilities" => runtime::value(&mut map, &mut f17),
+                "vlanRanges" => runtime::value(&mut map, &mut f18),
+                "supportedServices" => runtime::value(&mut map, &mut f19),
+                "cosTransparency" => runtime::value(&mut map, &mut f20),
+                "cosMapping" => runtime::value(&mut map, &mut f21),
+                "iciLink" => runtime::value(&mut map, &mut f22),
+                "reportingLabels" => runtime::value(&mut map, &mut f23),
+                "accessCircuit" => runtime::value(&mut map, &mut f24),
+                "companyId" => runtime::value(&mut map, &mut f25),
+                "company" => runtime::value(&mut map, &mut f26),
+                "dcpCompanyId" => runtime::value(&mut map, &mut f27),
+                "dataCenterFacilityId" => runtime::value(&mut map, &mut f28),
+                "dataCenterFacility" => runtime::value(&mut map, &mut f29),
+                "metroId" => runtime::value(&mut map, &mut f30),
+                "metro" => runtime::value(&mut map, &mut f31),
+                "popId" => runtime::value(&mut map, &mut f32),
+                "locationId" => runtime::value(&mut map, &mut f33),
+                "connections" => runtime::value(&mut map, &mut f34),
+                "paymentType" => runtime::value(&mut map, &mut f35),
+                "payg" => runtime::value(&mut map, &mut f36),
+                "billingId" => runtime::value(&mut map, &mut f37),
+                "salesRecordId" => runtime::value(&mut map, &mut f38),
+                "externalId" => runtime::value(&mut map, &mut f39),
+                "ticketLink" => runtime::value(&mut map, &mut f40),
+                "importer" => runtime::value(&mut map, &mut f41),
+                "importedAt" => runtime::value(&mut map, &mut f42),
+                "onboarded" => runtime::value(&mut map, &mut f43),
+                "onboardedBy" => runtime::value(&mut map, &mut f44),
+                "onboardedAt" => runtime::value(&mut map, &mut f45),
+                "onboardedStatus" => runtime::value(&mut map, &mut f46),
+                "onboardedStatusDetail" => runtime::value(&mut map, &mut f47),
+                "onboardedDeviceName" => runtime::value(&mut map, &mut f48),
+                "onboardedInterfaceName" => runtime::value(&mut map, &mut f49),
+                "onboardedAllocatedBandwidth" => runtime::value(&mut map, &mut f50),
+                "crossConnectXcOwner" => runtime::value(&mut map, &mut f51),
+                "crossConnectFullDemarc" => runtime::value(&mut map, &mut f52),
+                "interconnectEnabled" => runtime::value(&mut map, &mut f53),
+                "interconnectProvider" => runtime::value(&mut map, &mut f54),
+                "interconnectOrderNumber" => runtime::value(&mut map, &mut f55),
+                "interconnectCircuitId" => runtime::value(&mut map, &mut f56),
+                "interconnectCompletedAt" => runtime::value(&mut map, &mut f57),
+                "interconnectVlanRange" => runtime::value(&mut map, &mut f58),
+                "interconnectNniPortName" => runtime::value(&mut map, &mut f59),
+                "localLoopEnabled" => runtime::value(&mut map, &mut f60),
+                "localLoopId" => runtime::value(&mut map, &mut f61),
+                "localLoopCustomerId" => runtime::value(&mut map, &mut f62),
+                "localLoopProviderName" => runtime::value(&mut map, &mut f63),
+                "localLoopSalesRecordId" => runtime::value(&mut map, &mut f64),
+                "localLoopBandwidth" => runtime::value(&mut map, &mut f65),
+                "localLoopCompletedAt" => runtime::value(&mut map, &mut f66),
+                "localLoopASideAddress" => runtime::value(&mut map, &mut f67),
+                "localLoopASideXConnectId" => runtime::value(&mut map, &mut f68),
+                "localLoopZSideAddress" => runtime::value(&mut map, &mut f69),
+                "localLoopGsmpId" => runtime::value(&mut map, &mut f70),
+                "activeChangedAt" => runtime::value(&mut map, &mut f71),
+                "firstActiveAt" => runtime::value(&mut map, &mut f72),
+                "deleted" => runtime::value(&mut map, &mut f73),
+                "deletedAt" => runtime::value(&mut map, &mut f74),
+                "createdAt" => runtime::value(&mut map, &mut f75),
+                "updatedAt" => runtime::value(&mut map, &mut f76),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            id: super::runtime::or_null(f0, &mut extra, "id"),
-            name: super::runtime::or_null(f1, &mut extra, "name"),
-            r#type: super::runtime::or_null(f2, &mut extra, "type"),
-            status: super::runtime::or_null(f3, &mut extra, "status"),
-            service_status: super::runtime::or_null(f4, &mut extra, "serviceStatus"),
-            link_state: super::runtime::or_null(f5, &mut extra, "linkState"),
+            id: runtime::or_null(f0, &mut extra, "id"),
+            name: runtime::or_null(f1, &mut extra, "name"),
+            r#type: runtime::or_null(f2, &mut extra, "type"),
+            status: runtime::or_null(f3, &mut extra, "status"),
+            service_status: runtime::or_null(f4, &mut extra, "serviceStatus"),
+            link_state: runtime::or_null(f5, &mut extra, "linkState"),
             link_state_up_since: f6,
             link_state_synced_at: f7,
-            speed: super::runtime::or_null(f8, &mut extra, "speed"),
-            speed_overprovisioning_factor: super::runtime::or_null(
+            speed: runtime::or_null(f8, &mut extra, "speed"),
+            speed_overprovisioning_factor: runtime::or_null(
                 f9,
                 &mut extra,
                 "speedOverprovisioningFactor",
             ),
-            single_service: super::runtime::or_null(f10, &mut extra, "singleService"),
-            capacity: super::runtime::or_null(f11, &mut extra, "capacity"),
-            media_type: super::runtime::or_null(f12, &mut extra, "mediaType"),
-            is_edge_port: super::runtime::or_null(f13, &mut extra, "isEdgePort"),
+            single_service: runtime::or_null(f10, &mut extra, "singleService"),
+            capacity: runtime::or_null(f11, &mut extra, "capacity"),
+            media_type: runtime::or_null(f12, &mut extra, "mediaType"),
+            is_edge_port: runtime::or_null(f13, &mut extra, "isEdgePort"),
             edge_payload: f14,
-            partner: super::runtime::or_null(f15, &mut extra, "partner"),
-            ip: super::runtime::or_null(f16, &mut extra, "ip"),
-            capabilities: super::runtime::or_null(f17, &mut extra, "capabilities"),
-            vlan_ranges: super::runtime::or_null(f18, &mut extra, "vlanRanges"),
-            supported_services: super::runtime::or_null(
-                f19,
-                &mut extra,
-                "supportedServices",
-            ),
+            partner: runtime::or_null(f15, &mut extra, "partner"),
+            ip: runtime::or_null(f16, &mut extra, "ip"),
+            capabilities: runtime::or_null(f17, &mut extra, "capabilities"),
+            vlan_ranges: runtime::or_null(f18, &mut extra, "vlanRanges"),
+            supported_services: runtime::or_null(f19, &mut extra, "supportedServices"),
             cos_transparency: f20,
-            cos_mapping: super::runtime::or_null(f21, &mut extra, "cosMapping"),
+            cos_mapping: runtime::or_null(f21, &mut extra, "cosMapping"),
             ici_link: f22,
-            reporting_labels: super::runtime::or_null(
-                f23,
-                &mut extra,
-                "reportingLabels",
-            ),
-            access_circuit: super::runtime::or_null(f24, &mut extra, "accessCircuit"),
-            company_id: super::runtime::or_null(f25, &mut extra, "companyId"),
-            company: super::runtime::or_null(f26, &mut extra, "company"),
+            reporting_labels: runtime::or_null(f23, &mut extra, "reportingLabels"),
+            access_circuit: runtime::or_null(f24, &mut extra, "accessCircuit"),
+            company_id: runtime::or_null(f25, &mut extra, "companyId"),
+            company: runtime::or_null(f26, &mut extra, "company"),
             dcp_company_id: f27,
-            data_center_facility_id: super::runtime::or_null(
+            data_center_facility_id: runtime::or_null(
                 f28,
                 &mut extra,
                 "dataCenterFacilityId",
             ),
-            data_center_facility: super::runtime::or_null(
+            data_center_facility: runtime::or_null(
                 f29,
                 &mut extra,
                 "dataCenterFacility",
             ),
-            metro_id: super::runtime::or_null(f30, &mut extra, "metroId"),
-            metro: super::runtime::or_null(f31, &mut extra, "metro"),
+            metro_id: runtime::or_null(f30, &mut extra, "metroId"),
+            metro: runtime::or_null(f31, &mut extra, "metro"),
             pop_id: f32,
             location_id: f33,
-            connections: super::runtime::or_null(f34, &mut extra, "connections"),
-            payment_type: super::runtime::or_null(f35, &mut extra, "paymentType"),
+            connections: runtime::or_null(f34, &mut extra, "connections"),
+            payment_type: runtime::or_null(f35, &mut extra, "paymentType"),
             payg: f36,
             billing_id: f37,
             sales_record_id: f38,
@@ -746,7 +736,7 @@ impl super::runtime::Object for Port {
             ticket_link: f40,
             importer: f41,
             imported_at: f42,
-            onboarded: super::runtime::or_null(f43, &mut extra, "onboarded"),
+            onboarded: runtime::or_null(f43, &mut extra, "onboarded"),
             onboarded_by: f44,
             onboarded_at: f45,
             onboarded_status: f46,
@@ -776,16 +766,16 @@ impl super::runtime::Object for Port {
             local_loop_gsmp_id: f70,
             active_changed_at: f71,
             first_active_at: f72,
-            deleted: super::runtime::or_null(f73, &mut extra, "deleted"),
+            deleted: runtime::or_null(f73, &mut extra, "deleted"),
             deleted_at: f74,
-            created_at: super::runtime::or_null(f75, &mut extra, "createdAt"),
-            updated_at: super::runtime::or_null(f76, &mut extra, "updatedAt"),
+            created_at: runtime::or_null(f75, &mut extra, "createdAt"),
+            updated_at: runtime::or_null(f76, &mut extra, "updatedAt"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(Port);
+runtime::impl_deserialize!(Port);
 
 /// A list of ports.
 ///
@@ -803,32 +793,32 @@ pub struct PortList {
 
 impl serde::Serialize for PortList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("results", &self.results, &self.extra);
         map.rest(&self.extra, &["results"]);
         map.end()
     }
 }
 
-impl super::runtime::Object for PortList {
+impl runtime::Object for PortList {
     const NAME: &'static str = "PortList";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "results" => super::runtime::value(&mut map, &mut f0),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "results" => runtime::value(&mut map, &mut f0),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            results: super::runtime::or_null(f0, &mut extra, "results"),
+            results: runtime::or_null(f0, &mut extra, "results"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(PortList);
+runtime::impl_deserialize!(PortList);
 
 /// Bandwidth of a port, in Mbps.
 ///
@@ -850,7 +840,7 @@ pub struct PortCapacity {
 
 impl serde::Serialize for PortCapacity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("total", &self.total, &self.extra);
         map.member("utilised", &self.utilised, &self.extra);
         map.member("remaining", &self.remaining, &self.extra);
@@ -859,29 +849,29 @@ impl serde::Serialize for PortCapacity {
     }
 }
 
-impl super::runtime::Object for PortCapacity {
+impl runtime::Object for PortCapacity {
     const NAME: &'static str = "PortCapacity";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2) = (None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "total" => super::runtime::value(&mut map, &mut f0),
-                "utilised" => super::runtime::value(&mut map, &mut f1),
-                "remaining" => super::runtime::value(&mut map, &mut f2),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "total" => runtime::value(&mut map, &mut f0),
+                "utilised" => runtime::value(&mut map, &mut f1),
+                "remaining" => runtime::value(&mut map, &mut f2),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            total: super::runtime::or_null(f0, &mut extra, "total"),
-            utilised: super::runtime::or_null(f1, &mut extra, "utilised"),
-            remaining: super::runtime::or_null(f2, &mut extra, "remaining"),
+            total: runtime::or_null(f0, &mut extra, "total"),
+            utilised: runtime::or_null(f1, &mut extra, "utilised"),
+            remaining: runtime::or_null(f2, &mut extra, "remaining"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(PortCapacity);
+runtime::impl_deserialize!(PortCapacity);
 
 /// Cloud partner a port is dedicated to.
 ///
@@ -901,7 +891,7 @@ pub struct PortPartner {
 
 impl serde::Serialize for PortPartner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("type", &self.r#type, &self.extra);
         map.member("connectionSpeeds", &self.connection_speeds, &self.extra);
         map.rest(&self.extra, &["connectionSpeeds", "type"]);
@@ -909,31 +899,27 @@ impl serde::Serialize for PortPartner {
     }
 }
 
-impl super::runtime::Object for PortPartner {
+impl runtime::Object for PortPartner {
     const NAME: &'static str = "PortPartner";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "type" => super::runtime::value(&mut map, &mut f0),
-                "connectionSpeeds" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "type" => runtime::value(&mut map, &mut f0),
+                "connectionSpeeds" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            r#type: super::runtime::or_null(f0, &mut extra, "type"),
-            connection_speeds: super::runtime::or_null(
-                f1,
-                &mut extra,
-                "connectionSpeeds",
-            ),
+            r#type: runtime::or_null(f0, &mut extra, "type"),
+            connection_speeds: runtime::or_null(f1, &mut extra, "connectionSpeeds"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(PortPartner);
+runtime::impl_deserialize!(PortPartner);
 
 /// Limits on what a port can carry.
 ///
@@ -955,7 +941,7 @@ pub struct PortCapabilities {
 
 impl serde::Serialize for PortCapabilities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("model6Limit", &self.model6_limit, &self.extra);
         map.member("model6LimitNumber", &self.model6_limit_number, &self.extra);
         map.member("singleService", &self.single_service, &self.extra);
@@ -964,29 +950,29 @@ impl serde::Serialize for PortCapabilities {
     }
 }
 
-impl super::runtime::Object for PortCapabilities {
+impl runtime::Object for PortCapabilities {
     const NAME: &'static str = "PortCapabilities";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2) = (None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "model6Limit" => super::runtime::value(&mut map, &mut f0),
-                "model6LimitNumber" => super::runtime::value(&mut map, &mut f1),
-                "singleService" => super::runtime::value(&mut map, &mut f2),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "model6Limit" => runtime::value(&mut map, &mut f0),
+                "model6LimitNumber" => runtime::value(&mut map, &mut f1),
+                "singleService" => runtime::value(&mut map, &mut f2),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            model6_limit: super::runtime::or_null(f0, &mut extra, "model6Limit"),
+            model6_limit: runtime::or_null(f0, &mut extra, "model6Limit"),
             model6_limit_number: f1,
-            single_service: super::runtime::or_null(f2, &mut extra, "singleService"),
+            single_service: runtime::or_null(f2, &mut extra, "singleService"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(PortCapabilities);
+runtime::impl_deserialize!(PortCapabilities);
 
 /// The circuit that gives access to a port.
 ///
@@ -1004,22 +990,22 @@ pub struct AccessCircuit {
 
 impl serde::Serialize for AccessCircuit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("crossConnectMediaType", &self.cross_connect_media_type, &self.extra);
         map.rest(&self.extra, &["crossConnectMediaType"]);
         map.end()
     }
 }
 
-impl super::runtime::Object for AccessCircuit {
+impl runtime::Object for AccessCircuit {
     const NAME: &'static str = "AccessCircuit";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "crossConnectMediaType" => super::runtime::value(&mut map, &mut f0),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "crossConnectMediaType" => runtime::value(&mut map, &mut f0),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
@@ -1029,7 +1015,7 @@ impl super::runtime::Object for AccessCircuit {
     }
 }
 
-super::runtime::impl_deserialize!(AccessCircuit);
+runtime::impl_deserialize!(AccessCircuit);
 
 /// Traffic markings (for example DSCP values) mapped to each class of service of a port.
 ///
@@ -1053,7 +1039,7 @@ pub struct CosMapping {
 
 impl serde::Serialize for CosMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("GOLD", &self.gold, &self.extra);
         map.member("SILVERPLUS", &self.silverplus, &self.extra);
         map.member("SILVER", &self.silver, &self.extra);
@@ -1063,31 +1049,31 @@ impl serde::Serialize for CosMapping {
     }
 }
 
-impl super::runtime::Object for CosMapping {
+impl runtime::Object for CosMapping {
     const NAME: &'static str = "CosMapping";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3) = (None, None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "GOLD" => super::runtime::value(&mut map, &mut f0),
-                "SILVERPLUS" => super::runtime::value(&mut map, &mut f1),
-                "SILVER" => super::runtime::value(&mut map, &mut f2),
-                "BRONZE" => super::runtime::value(&mut map, &mut f3),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "GOLD" => runtime::value(&mut map, &mut f0),
+                "SILVERPLUS" => runtime::value(&mut map, &mut f1),
+                "SILVER" => runtime::value(&mut map, &mut f2),
+                "BRONZE" => runtime::value(&mut map, &mut f3),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            gold: super::runtime::or_null(f0, &mut extra, "GOLD"),
-            silverplus: super::runtime::or_null(f1, &mut extra, "SILVERPLUS"),
-            silver: super::runtime::or_null(f2, &mut extra, "SILVER"),
-            bronze: super::runtime::or_null(f3, &mut extra, "BRONZE"),
+            gold: runtime::or_null(f0, &mut extra, "GOLD"),
+            silverplus: runtime::or_null(f1, &mut extra, "SILVERPLUS"),
+            silver: runtime::or_null(f2, &mut extra, "SILVER"),
+            bronze: runtime::or_null(f3, &mut extra, "BRONZE"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(CosMapping);
+runtime::impl_deserialize!(CosMapping);
 
 /// A connection configured on a port, in brief.
 ///
@@ -1117,7 +1103,7 @@ pub struct ConnectionSummary {
 
 impl serde::Serialize for ConnectionSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("id", &self.id, &self.extra);
         map.member("name", &self.name, &self.extra);
         map.member("status", &self.status, &self.extra);
@@ -1133,7 +1119,7 @@ impl serde::Serialize for ConnectionSummary {
     }
 }
 
-impl super::runtime::Object for ConnectionSummary {
+impl runtime::Object for ConnectionSummary {
     const NAME: &'static str = "ConnectionSummary";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3, mut f4, mut f5, mut f6) = (
@@ -1146,32 +1132,32 @@ impl super::runtime::Object for ConnectionSummary {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "name" => super::runtime::value(&mut map, &mut f1),
-                "status" => super::runtime::value(&mut map, &mut f2),
-                "speed" => super::runtime::value(&mut map, &mut f3),
-                "type" => super::runtime::value(&mut map, &mut f4),
-                "typeFriendly" => super::runtime::value(&mut map, &mut f5),
-                "srcConfigTag" => super::runtime::value(&mut map, &mut f6),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "name" => runtime::value(&mut map, &mut f1),
+                "status" => runtime::value(&mut map, &mut f2),
+                "speed" => runtime::value(&mut map, &mut f3),
+                "type" => runtime::value(&mut map, &mut f4),
+                "typeFriendly" => runtime::value(&mut map, &mut f5),
+                "srcConfigTag" => runtime::value(&mut map, &mut f6),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            id: super::runtime::or_null(f0, &mut extra, "id"),
-            name: super::runtime::or_null(f1, &mut extra, "name"),
-            status: super::runtime::or_null(f2, &mut extra, "status"),
-            speed: super::runtime::or_null(f3, &mut extra, "speed"),
-            r#type: super::runtime::or_null(f4, &mut extra, "type"),
-            type_friendly: super::runtime::or_null(f5, &mut extra, "typeFriendly"),
+            id: runtime::or_null(f0, &mut extra, "id"),
+            name: runtime::or_null(f1, &mut extra, "name"),
+            status: runtime::or_null(f2, &mut extra, "status"),
+            speed: runtime::or_null(f3, &mut extra, "speed"),
+            r#type: runtime::or_null(f4, &mut extra, "type"),
+            type_friendly: runtime::or_null(f5, &mut extra, "typeFriendly"),
             src_config_tag: f6,
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(ConnectionSummary);
+runtime::impl_deserialize!(ConnectionSummary);
 
 /// The `Deleted` values.
 ///
@@ -1205,7 +1191,7 @@ impl From<&str> for Deleted {
         match value {
             "true" => Self::True,
             "false" => Self::False,
-            other => Self::Unknown(super::runtime::unknown_str(other)),
+            other => Self::Unknown(runtime::unknown_str(other)),
         }
     }
 }
@@ -1233,6 +1219,6 @@ impl<'de> serde::Deserialize<'de> for Deleted {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_str_enum(deserializer)
+        runtime::deserialize_str_enum(deserializer)
     }
 }

@@ -48,7 +48,7 @@ impl From<&str> for PaymentType {
             "plan" => Self::Plan,
             "creditcard" => Self::Creditcard,
             "invoice" => Self::Invoice,
-            other => Self::Unknown(super::runtime::unknown_str(other)),
+            other => Self::Unknown(runtime::unknown_str(other)),
         }
     }
 }
@@ -80,7 +80,7 @@ impl<'de> serde::Deserialize<'de> for PaymentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_str_enum(deserializer)
+        runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -119,7 +119,7 @@ impl From<&str> for DurationUnit {
         match value {
             "m" => Self::M,
             "y" => Self::Y,
-            other => Self::Unknown(super::runtime::unknown_str(other)),
+            other => Self::Unknown(runtime::unknown_str(other)),
         }
     }
 }
@@ -151,7 +151,7 @@ impl<'de> serde::Deserialize<'de> for DurationUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_str_enum(deserializer)
+        runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -220,7 +220,7 @@ impl From<&str> for PortStatus {
             "DELETED" => Self::Deleted,
             "UNKNOWN" => Self::Unknown,
             "ONBOARDING" => Self::Onboarding,
-            other => Self::Unknown2(super::runtime::unknown_str(other)),
+            other => Self::Unknown2(runtime::unknown_str(other)),
         }
     }
 }
@@ -252,7 +252,7 @@ impl<'de> serde::Deserialize<'de> for PortStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_str_enum(deserializer)
+        runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -334,7 +334,7 @@ impl From<&str> for ConnectionStatus {
             "MANUAL" => Self::Manual,
             "ERROR" => Self::Error,
             "CREATING" => Self::Creating,
-            other => Self::Unknown(super::runtime::unknown_str(other)),
+            other => Self::Unknown(runtime::unknown_str(other)),
         }
     }
 }
@@ -366,7 +366,7 @@ impl<'de> serde::Deserialize<'de> for ConnectionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_str_enum(deserializer)
+        runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -409,7 +409,7 @@ pub struct Speed {
 )]
 impl serde::Serialize for Speed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("value", &self.value, &self.extra);
         map.member("name", &self.name, &self.extra);
         map.rest(&self.extra, &["name", "value"]);
@@ -425,21 +425,21 @@ impl serde::Serialize for Speed {
         feature = "layer-2-connections"
     )
 )]
-impl super::runtime::Object for Speed {
+impl runtime::Object for Speed {
     const NAME: &'static str = "Speed";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "value" => super::runtime::value(&mut map, &mut f0),
-                "name" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "value" => runtime::value(&mut map, &mut f0),
+                "name" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            value: super::runtime::or_null(f0, &mut extra, "value"),
-            name: super::runtime::or_null(f1, &mut extra, "name"),
+            value: runtime::or_null(f0, &mut extra, "value"),
+            name: runtime::or_null(f1, &mut extra, "name"),
             extra,
         })
     }
@@ -453,7 +453,7 @@ impl super::runtime::Object for Speed {
         feature = "layer-2-connections"
     )
 )]
-super::runtime::impl_deserialize!(Speed);
+runtime::impl_deserialize!(Speed);
 
 /// An IPv4 and an IPv6 address, either of which may be unset.
 ///
@@ -475,7 +475,7 @@ pub struct IpPair {
 #[cfg(any(feature = "port-orders", feature = "ports"))]
 impl serde::Serialize for IpPair {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("ipv4", &self.ipv4, &self.extra);
         map.member("ipv6", &self.ipv6, &self.extra);
         map.rest(&self.extra, &["ipv4", "ipv6"]);
@@ -484,16 +484,16 @@ impl serde::Serialize for IpPair {
 }
 
 #[cfg(any(feature = "port-orders", feature = "ports"))]
-impl super::runtime::Object for IpPair {
+impl runtime::Object for IpPair {
     const NAME: &'static str = "IpPair";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "ipv4" => super::runtime::value(&mut map, &mut f0),
-                "ipv6" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "ipv4" => runtime::value(&mut map, &mut f0),
+                "ipv6" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self { ipv4: f0, ipv6: f1, extra })
@@ -501,7 +501,7 @@ impl super::runtime::Object for IpPair {
 }
 
 #[cfg(any(feature = "port-orders", feature = "ports"))]
-super::runtime::impl_deserialize!(IpPair);
+runtime::impl_deserialize!(IpPair);
 
 /// One coordinate of a point. The published samples give coordinates as strings
 /// (`"114.177216"`); numbers are accepted too.
@@ -544,15 +544,15 @@ impl<'de> serde::Deserialize<'de> for GeoCoordinate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::best_fit(
+        runtime::best_fit(
             deserializer,
             &[
                 |text, value| {
-                    super::runtime::fit(text, value)
+                    runtime::fit(text, value)
                         .map(|(v, fit, loose)| (Self::Number(v), fit, loose))
                 },
                 |text, value| {
-                    super::runtime::fit(text, value)
+                    runtime::fit(text, value)
                         .map(|(v, fit, loose)| (Self::String(v), fit, loose))
                 },
             ],
@@ -590,7 +590,7 @@ pub struct GeoPoint {
 )]
 impl serde::Serialize for GeoPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("type", &self.r#type, &self.extra);
         map.member("coordinates", &self.coordinates, &self.extra);
         map.rest(&self.extra, &["coordinates", "type"]);
@@ -601,21 +601,21 @@ impl serde::Serialize for GeoPoint {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl super::runtime::Object for GeoPoint {
+impl runtime::Object for GeoPoint {
     const NAME: &'static str = "GeoPoint";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "type" => super::runtime::value(&mut map, &mut f0),
-                "coordinates" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "type" => runtime::value(&mut map, &mut f0),
+                "coordinates" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            r#type: super::runtime::or_null(f0, &mut extra, "type"),
-            coordinates: super::runtime::or_null(f1, &mut extra, "coordinates"),
+            r#type: runtime::or_null(f0, &mut extra, "type"),
+            coordinates: runtime::or_null(f1, &mut extra, "coordinates"),
             extra,
         })
     }
@@ -624,7 +624,7 @@ impl super::runtime::Object for GeoPoint {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-super::runtime::impl_deserialize!(GeoPoint);
+runtime::impl_deserialize!(GeoPoint);
 
 /// A postal address of a company.
 ///
@@ -669,7 +669,7 @@ pub struct Address {
 )]
 impl serde::Serialize for Address {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("geo", &self.geo, &self.extra);
         map.member("primary", &self.primary, &self.extra);
         map.member("registered", &self.registered, &self.extra);
@@ -702,7 +702,7 @@ impl serde::Serialize for Address {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl super::runtime::Object for Address {
+impl runtime::Object for Address {
     const NAME: &'static str = "Address";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (
@@ -718,25 +718,25 @@ impl super::runtime::Object for Address {
             mut f9,
         ) = (None, None, None, None, None, None, None, None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "geo" => super::runtime::value(&mut map, &mut f0),
-                "primary" => super::runtime::value(&mut map, &mut f1),
-                "registered" => super::runtime::value(&mut map, &mut f2),
-                "address" => super::runtime::value(&mut map, &mut f3),
-                "city" => super::runtime::value(&mut map, &mut f4),
-                "state" => super::runtime::value(&mut map, &mut f5),
-                "zip" => super::runtime::value(&mut map, &mut f6),
-                "country" => super::runtime::value(&mut map, &mut f7),
-                "email" => super::runtime::value(&mut map, &mut f8),
-                "phone" => super::runtime::value(&mut map, &mut f9),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "geo" => runtime::value(&mut map, &mut f0),
+                "primary" => runtime::value(&mut map, &mut f1),
+                "registered" => runtime::value(&mut map, &mut f2),
+                "address" => runtime::value(&mut map, &mut f3),
+                "city" => runtime::value(&mut map, &mut f4),
+                "state" => runtime::value(&mut map, &mut f5),
+                "zip" => runtime::value(&mut map, &mut f6),
+                "country" => runtime::value(&mut map, &mut f7),
+                "email" => runtime::value(&mut map, &mut f8),
+                "phone" => runtime::value(&mut map, &mut f9),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            geo: super::runtime::or_null(f0, &mut extra, "geo"),
-            primary: super::runtime::or_null(f1, &mut extra, "primary"),
-            registered: super::runtime::or_null(f2, &mut extra, "registered"),
+            geo: runtime::or_null(f0, &mut extra, "geo"),
+            primary: runtime::or_null(f1, &mut extra, "primary"),
+            registered: runtime::or_null(f2, &mut extra, "registered"),
             address: f3,
             city: f4,
             state: f5,
@@ -752,7 +752,7 @@ impl super::runtime::Object for Address {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-super::runtime::impl_deserialize!(Address);
+runtime::impl_deserialize!(Address);
 
 /// A company's public record, as embedded in orders and ports. Which fields appear
 /// depends on the route.
@@ -859,11 +859,11 @@ pub struct Company {
     /// Whether the company has been deleted.
     pub deleted: Option<bool>,
     /// When the company was deleted.
-    pub deleted_at: Option<Option<super::runtime::DateTime>>,
+    pub deleted_at: Option<Option<runtime::DateTime>>,
     /// When the company was created.
-    pub created_at: Option<super::runtime::DateTime>,
+    pub created_at: Option<runtime::DateTime>,
     /// When the company was last changed.
-    pub updated_at: Option<super::runtime::DateTime>,
+    pub updated_at: Option<runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
     /// So is an explicit `null` sent for an optional member, under its name.
@@ -873,7 +873,7 @@ pub struct Company {
 #[cfg(any(feature = "port-orders", feature = "ports"))]
 impl serde::Serialize for Company {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("id", &self.id, &self.extra);
         map.member("__v", &self.v, &self.extra);
         map.member("username", &self.username, &self.extra);
@@ -990,7 +990,7 @@ impl serde::Serialize for Company {
 }
 
 #[cfg(any(feature = "port-orders", feature = "ports"))]
-impl super::runtime::Object for Company {
+impl runtime::Object for Company {
     const NAME: &'static str = "Company";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (
@@ -1095,85 +1095,79 @@ impl super::runtime::Object for Company {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "__v" => super::runtime::value(&mut map, &mut f1),
-                "username" => super::runtime::value(&mut map, &mut f2),
-                "name" => super::runtime::value(&mut map, &mut f3),
-                "type" => super::runtime::value(&mut map, &mut f4),
-                "status" => super::runtime::value(&mut map, &mut f5),
-                "officeAddress" => super::runtime::value(&mut map, &mut f6),
-                "system" => super::runtime::value(&mut map, &mut f7),
-                "company" => super::runtime::value(&mut map, &mut f8),
-                "cloudProviderDetails" => super::runtime::value(&mut map, &mut f9),
-                "capabilities" => super::runtime::value(&mut map, &mut f10),
-                "stats" => super::runtime::value(&mut map, &mut f11),
-                "external" => super::runtime::value(&mut map, &mut f12),
-                "linkUserCompany" => super::runtime::value(&mut map, &mut f13),
-                "overviewImage" => super::runtime::value(&mut map, &mut f14),
-                "avatar" => super::runtime::value(&mut map, &mut f15),
-                "avatarId" => super::runtime::value(&mut map, &mut f16),
-                "oldAvatarId" => super::runtime::value(&mut map, &mut f17),
-                "background" => super::runtime::value(&mut map, &mut f18),
-                "summary" => super::runtime::value(&mut map, &mut f19),
-                "headline" => super::runtime::value(&mut map, &mut f20),
-                "location" => super::runtime::value(&mut map, &mut f21),
-                "phone" => super::runtime::value(&mut map, &mut f22),
-                "tags" => super::runtime::value(&mut map, &mut f23),
-                "categories" => super::runtime::value(&mut map, &mut f24),
-                "groups" => super::runtime::value(&mut map, &mut f25),
-                "companies" => super::runtime::value(&mut map, &mut f26),
-                "popIds" => super::runtime::value(&mut map, &mut f27),
-                "selectiveQinQTunnelProvider" => {
-                    super::runtime::value(&mut map, &mut f28)
-                }
-                "displayOrder" => super::runtime::value(&mut map, &mut f29),
-                "portsActive" => super::runtime::value(&mut map, &mut f30),
-                "verified" => super::runtime::value(&mut map, &mut f31),
-                "verifiedIdentity" => super::runtime::value(&mut map, &mut f32),
-                "isCloudProvider" => super::runtime::value(&mut map, &mut f33),
-                "isSupport" => super::runtime::value(&mut map, &mut f34),
-                "online" => super::runtime::value(&mut map, &mut f35),
-                "optIntoMarketingEmail" => super::runtime::value(&mut map, &mut f36),
-                "signedCompanyRefId" => super::runtime::value(&mut map, &mut f37),
-                "signedCompanyVerified" => super::runtime::value(&mut map, &mut f38),
-                "businessRegistrationNumber" => super::runtime::value(&mut map, &mut f39),
-                "billingAccount" => super::runtime::value(&mut map, &mut f40),
-                "defaultPaymentType" => super::runtime::value(&mut map, &mut f41),
-                "legalEntityId" => super::runtime::value(&mut map, &mut f42),
-                "accountManagerEmail" => super::runtime::value(&mut map, &mut f43),
-                "accountManagerId" => super::runtime::value(&mut map, &mut f44),
-                "deleted" => super::runtime::value(&mut map, &mut f45),
-                "deletedAt" => super::runtime::value(&mut map, &mut f46),
-                "createdAt" => super::runtime::value(&mut map, &mut f47),
-                "updatedAt" => super::runtime::value(&mut map, &mut f48),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "__v" => runtime::value(&mut map, &mut f1),
+                "username" => runtime::value(&mut map, &mut f2),
+                "name" => runtime::value(&mut map, &mut f3),
+                "type" => runtime::value(&mut map, &mut f4),
+                "status" => runtime::value(&mut map, &mut f5),
+                "officeAddress" => runtime::value(&mut map, &mut f6),
+                "system" => runtime::value(&mut map, &mut f7),
+                "company" => runtime::value(&mut map, &mut f8),
+                "cloudProviderDetails" => runtime::value(&mut map, &mut f9),
+                "capabilities" => runtime::value(&mut map, &mut f10),
+                "stats" => runtime::value(&mut map, &mut f11),
+                "external" => runtime::value(&mut map, &mut f12),
+                "linkUserCompany" => runtime::value(&mut map, &mut f13),
+                "overviewImage" => runtime::value(&mut map, &mut f14),
+                "avatar" => runtime::value(&mut map, &mut f15),
+                "avatarId" => runtime::value(&mut map, &mut f16),
+                "oldAvatarId" => runtime::value(&mut map, &mut f17),
+                "background" => runtime::value(&mut map, &mut f18),
+                "summary" => runtime::value(&mut map, &mut f19),
+                "headline" => runtime::value(&mut map, &mut f20),
+                "location" => runtime::value(&mut map, &mut f21),
+                "phone" => runtime::value(&mut map, &mut f22),
+                "tags" => runtime::value(&mut map, &mut f23),
+                "categories" => runtime::value(&mut map, &mut f24),
+                "groups" => runtime::value(&mut map, &mut f25),
+                "companies" => runtime::value(&mut map, &mut f26),
+                "popIds" => runtime::value(&mut map, &mut f27),
+                "selectiveQinQTunnelProvider" => runtime::value(&mut map, &mut f28),
+                "displayOrder" => runtime::value(&mut map, &mut f29),
+                "portsActive" => runtime::value(&mut map, &mut f30),
+                "verified" => runtime::value(&mut map, &mut f31),
+                "verifiedIdentity" => runtime::value(&mut map, &mut f32),
+                "isCloudProvider" => runtime::value(&mut map, &mut f33),
+                "isSupport" => runtime::value(&mut map, &mut f34),
+                "online" => runtime::value(&mut map, &mut f35),
+                "optIntoMarketingEmail" => runtime::value(&mut map, &mut f36),
+                "signedCompanyRefId" => runtime::value(&mut map, &mut f37),
+                "signedCompanyVerified" => runtime::value(&mut map, &mut f38),
+                "businessRegistrationNumber" => runtime::value(&mut map, &mut f39),
+                "billingAccount" => runtime::value(&mut map, &mut f40),
+                "defaultPaymentType" => runtime::value(&mut map, &mut f41),
+                "legalEntityId" => runtime::value(&mut map, &mut f42),
+                "accountManagerEmail" => runtime::value(&mut map, &mut f43),
+                "accountManagerId" => runtime::value(&mut map, &mut f44),
+                "deleted" => runtime::value(&mut map, &mut f45),
+                "deletedAt" => runtime::value(&mut map, &mut f46),
+                "createdAt" => runtime::value(&mut map, &mut f47),
+                "updatedAt" => runtime::value(&mut map, &mut f48),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            id: super::runtime::or_null(f0, &mut extra, "id"),
-            v: super::runtime::or_null(f1, &mut extra, "__v"),
-            username: super::runtime::or_null(f2, &mut extra, "username"),
-            name: super::runtime::or_null(f3, &mut extra, "name"),
-            r#type: super::runtime::or_null(f4, &mut extra, "type"),
-            status: super::runtime::or_null(f5, &mut extra, "status"),
+            id: runtime::or_null(f0, &mut extra, "id"),
+            v: runtime::or_null(f1, &mut extra, "__v"),
+            username: runtime::or_null(f2, &mut extra, "username"),
+            name: runtime::or_null(f3, &mut extra, "name"),
+            r#type: runtime::or_null(f4, &mut extra, "type"),
+            status: runtime::or_null(f5, &mut extra, "status"),
             office_address: f6,
-            system: super::runtime::or_null(f7, &mut extra, "system"),
-            company: super::runtime::or_null(f8, &mut extra, "company"),
-            cloud_provider_details: super::runtime::or_null(
+            system: runtime::or_null(f7, &mut extra, "system"),
+            company: runtime::or_null(f8, &mut extra, "company"),
+            cloud_provider_details: runtime::or_null(
                 f9,
                 &mut extra,
                 "cloudProviderDetails",
             ),
-            capabilities: super::runtime::or_null(f10, &mut extra, "capabilities"),
-            stats: super::runtime::or_null(f11, &mut extra, "stats"),
-            external: super::runtime::or_null(f12, &mut extra, "external"),
-            link_user_company: super::runtime::or_null(
-                f13,
-                &mut extra,
-                "linkUserCompany",
-            ),
+            capabilities: runtime::or_null(f10, &mut extra, "capabilities"),
+            stats: runtime::or_null(f11, &mut extra, "stats"),
+            external: runtime::or_null(f12, &mut extra, "external"),
+            link_user_company: runtime::or_null(f13, &mut extra, "linkUserCompany"),
             overview_image: f14,
             avatar: f15,
             avatar_id: f16,
@@ -1183,38 +1177,30 @@ impl super::runtime::Object for Company {
             headline: f20,
             location: f21,
             phone: f22,
-            tags: super::runtime::or_null(f23, &mut extra, "tags"),
-            categories: super::runtime::or_null(f24, &mut extra, "categories"),
-            groups: super::runtime::or_null(f25, &mut extra, "groups"),
-            companies: super::runtime::or_null(f26, &mut extra, "companies"),
-            pop_ids: super::runtime::or_null(f27, &mut extra, "popIds"),
-            selective_qin_q_tunnel_provider: super::runtime::or_null(
+            tags: runtime::or_null(f23, &mut extra, "tags"),
+            categories: runtime::or_null(f24, &mut extra, "categories"),
+            groups: runtime::or_null(f25, &mut extra, "groups"),
+            companies: runtime::or_null(f26, &mut extra, "companies"),
+            pop_ids: runtime::or_null(f27, &mut extra, "popIds"),
+            selective_qin_q_tunnel_provider: runtime::or_null(
                 f28,
                 &mut extra,
                 "selectiveQinQTunnelProvider",
             ),
-            display_order: super::runtime::or_null(f29, &mut extra, "displayOrder"),
-            ports_active: super::runtime::or_null(f30, &mut extra, "portsActive"),
-            verified: super::runtime::or_null(f31, &mut extra, "verified"),
-            verified_identity: super::runtime::or_null(
-                f32,
-                &mut extra,
-                "verifiedIdentity",
-            ),
-            is_cloud_provider: super::runtime::or_null(
-                f33,
-                &mut extra,
-                "isCloudProvider",
-            ),
-            is_support: super::runtime::or_null(f34, &mut extra, "isSupport"),
-            online: super::runtime::or_null(f35, &mut extra, "online"),
-            opt_into_marketing_email: super::runtime::or_null(
+            display_order: runtime::or_null(f29, &mut extra, "displayOrder"),
+            ports_active: runtime::or_null(f30, &mut extra, "portsActive"),
+            verified: runtime::or_null(f31, &mut extra, "verified"),
+            verified_identity: runtime::or_null(f32, &mut extra, "verifiedIdentity"),
+            is_cloud_provider: runtime::or_null(f33, &mut extra, "isCloudProvider"),
+            is_support: runtime::or_null(f34, &mut extra, "isSupport"),
+            online: runtime::or_null(f35, &mut extra, "online"),
+            opt_into_marketing_email: runtime::or_null(
                 f36,
                 &mut extra,
                 "optIntoMarketingEmail",
             ),
             signed_company_ref_id: f37,
-            signed_company_verified: super::runtime::or_null(
+            signed_company_verified: runtime::or_null(
                 f38,
                 &mut extra,
                 "signedCompanyVerified",
@@ -1225,17 +1211,17 @@ impl super::runtime::Object for Company {
             legal_entity_id: f42,
             account_manager_email: f43,
             account_manager_id: f44,
-            deleted: super::runtime::or_null(f45, &mut extra, "deleted"),
+            deleted: runtime::or_null(f45, &mut extra, "deleted"),
             deleted_at: f46,
-            created_at: super::runtime::or_null(f47, &mut extra, "createdAt"),
-            updated_at: super::runtime::or_null(f48, &mut extra, "updatedAt"),
+            created_at: runtime::or_null(f47, &mut extra, "createdAt"),
+            updated_at: runtime::or_null(f48, &mut extra, "updatedAt"),
             extra,
         })
     }
 }
 
 #[cfg(any(feature = "port-orders", feature = "ports"))]
-super::runtime::impl_deserialize!(Company);
+runtime::impl_deserialize!(Company);
 
 /// The descriptive profile of a company (the `company` object inside a company record).
 ///
@@ -1294,7 +1280,7 @@ pub struct CompanyProfile {
     /// Reference of the uploaded business registration certificate.
     pub business_registration_cert_reference: Option<Option<String>>,
     /// When the certificate was uploaded.
-    pub business_registration_cert_uploaded_at: Option<Option<super::runtime::DateTime>>,
+    pub business_registration_cert_uploaded_at: Option<Option<runtime::DateTime>>,
     /// Why the certificate was rejected.
     pub business_registration_cert_rejected_reason: Option<Option<String>>,
     /// Preferred kind of business development manager, for example `UNSPECIFIED`.
@@ -1314,7 +1300,7 @@ pub struct CompanyProfile {
 )]
 impl serde::Serialize for CompanyProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("registeredName", &self.registered_name, &self.extra);
         map.member("businessType", &self.business_type, &self.extra);
         map.member("industry", &self.industry, &self.extra);
@@ -1407,7 +1393,7 @@ impl serde::Serialize for CompanyProfile {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl super::runtime::Object for CompanyProfile {
+impl runtime::Object for CompanyProfile {
     const NAME: &'static str = "CompanyProfile";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (
@@ -1470,47 +1456,43 @@ impl super::runtime::Object for CompanyProfile {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "registeredName" => super::runtime::value(&mut map, &mut f0),
-                "businessType" => super::runtime::value(&mut map, &mut f1),
-                "industry" => super::runtime::value(&mut map, &mut f2),
-                "partnerType" => super::runtime::value(&mut map, &mut f3),
-                "companySize" => super::runtime::value(&mut map, &mut f4),
-                "dateFounded" => super::runtime::value(&mut map, &mut f5),
-                "website" => super::runtime::value(&mut map, &mut f6),
-                "clientId" => super::runtime::value(&mut map, &mut f7),
-                "first" => super::runtime::value(&mut map, &mut f8),
-                "last" => super::runtime::value(&mut map, &mut f9),
-                "address" => super::runtime::value(&mut map, &mut f10),
-                "city" => super::runtime::value(&mut map, &mut f11),
-                "state" => super::runtime::value(&mut map, &mut f12),
-                "zip" => super::runtime::value(&mut map, &mut f13),
-                "phone" => super::runtime::value(&mut map, &mut f14),
-                "fax" => super::runtime::value(&mut map, &mut f15),
-                "addresses" => super::runtime::value(&mut map, &mut f16),
-                "privacy" => super::runtime::value(&mut map, &mut f17),
-                "emailDomains" => super::runtime::value(&mut map, &mut f18),
-                "parentIds" => super::runtime::value(&mut map, &mut f19),
-                "regionalInternetRegistry" => super::runtime::value(&mut map, &mut f20),
-                "businessRegistrationCertVerified" => {
-                    super::runtime::value(&mut map, &mut f21)
-                }
-                "businessRegistrationCertReference" => {
-                    super::runtime::value(&mut map, &mut f22)
-                }
+                "registeredName" => runtime::value(&mut map, &mut f0),
+                "businessType" => runtime::value(&mut map, &mut f1),
+                "industry" => runtime::value(&mut map, &mut f2),
+                "partnerType" => runtime::value(&mut map, &mut f3),
+                "companySize" => runtime::value(&mut map, &mut f4),
+                "dateFounded" => runtime::value(&mut map, &mut f5),
+                "website" => runtime::value(&mut map, &mut f6),
+                "clientId" => runtime::value(&mut map, &mut f7),
+                "first" => runtime::value(&mut map, &mut f8),
+                "last" => runtime::value(&mut map, &mut f9),
+                "address" => runtime::value(&mut map, &mut f10),
+                "city" => runtime::value(&mut map, &mut f11),
+                "state" => runtime::value(&mut map, &mut f12),
+                "zip" => runtime::value(&mut map, &mut f13),
+                "phone" => runtime::value(&mut map, &mut f14),
+                "fax" => runtime::value(&mut map, &mut f15),
+                "addresses" => runtime::value(&mut map, &mut f16),
+                "privacy" => runtime::value(&mut map, &mut f17),
+                "emailDomains" => runtime::value(&mut map, &mut f18),
+                "parentIds" => runtime::value(&mut map, &mut f19),
+                "regionalInternetRegistry" => runtime::value(&mut map, &mut f20),
+                "businessRegistrationCertVerified" => runtime::value(&mut map, &mut f21),
+                "businessRegistrationCertReference" => runtime::value(&mut map, &mut f22),
                 "businessRegistrationCertUploadedAt" => {
-                    super::runtime::value(&mut map, &mut f23)
+                    runtime::value(&mut map, &mut f23)
                 }
                 "businessRegistrationCertRejectedReason" => {
-                    super::runtime::value(&mut map, &mut f24)
+                    runtime::value(&mut map, &mut f24)
                 }
                 "businessDevelopmentManagerTypePreference" => {
-                    super::runtime::value(&mut map, &mut f25)
+                    runtime::value(&mut map, &mut f25)
                 }
-                "isIoTDemoCompany" => super::runtime::value(&mut map, &mut f26),
-                "isSDWAN" => super::runtime::value(&mut map, &mut f27),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "isIoTDemoCompany" => runtime::value(&mut map, &mut f26),
+                "isSDWAN" => runtime::value(&mut map, &mut f27),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
@@ -1530,16 +1512,16 @@ impl super::runtime::Object for CompanyProfile {
             zip: f13,
             phone: f14,
             fax: f15,
-            addresses: super::runtime::or_null(f16, &mut extra, "addresses"),
-            privacy: super::runtime::or_null(f17, &mut extra, "privacy"),
-            email_domains: super::runtime::or_null(f18, &mut extra, "emailDomains"),
-            parent_ids: super::runtime::or_null(f19, &mut extra, "parentIds"),
-            regional_internet_registry: super::runtime::or_null(
+            addresses: runtime::or_null(f16, &mut extra, "addresses"),
+            privacy: runtime::or_null(f17, &mut extra, "privacy"),
+            email_domains: runtime::or_null(f18, &mut extra, "emailDomains"),
+            parent_ids: runtime::or_null(f19, &mut extra, "parentIds"),
+            regional_internet_registry: runtime::or_null(
                 f20,
                 &mut extra,
                 "regionalInternetRegistry",
             ),
-            business_registration_cert_verified: super::runtime::or_null(
+            business_registration_cert_verified: runtime::or_null(
                 f21,
                 &mut extra,
                 "businessRegistrationCertVerified",
@@ -1547,17 +1529,13 @@ impl super::runtime::Object for CompanyProfile {
             business_registration_cert_reference: f22,
             business_registration_cert_uploaded_at: f23,
             business_registration_cert_rejected_reason: f24,
-            business_development_manager_type_preference: super::runtime::or_null(
+            business_development_manager_type_preference: runtime::or_null(
                 f25,
                 &mut extra,
                 "businessDevelopmentManagerTypePreference",
             ),
-            is_io_t_demo_company: super::runtime::or_null(
-                f26,
-                &mut extra,
-                "isIoTDemoCompany",
-            ),
-            is_sdwan: super::runtime::or_null(f27, &mut extra, "isSDWAN"),
+            is_io_t_demo_company: runtime::or_null(f26, &mut extra, "isIoTDemoCompany"),
+            is_sdwan: runtime::or_null(f27, &mut extra, "isSDWAN"),
             extra,
         })
     }
@@ -1566,7 +1544,7 @@ impl super::runtime::Object for CompanyProfile {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-super::runtime::impl_deserialize!(CompanyProfile);
+runtime::impl_deserialize!(CompanyProfile);
 
 /// Visibility settings of a company.
 ///
@@ -1593,7 +1571,7 @@ pub struct CompanyPrivacy {
 )]
 impl serde::Serialize for CompanyPrivacy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("network", &self.network, &self.extra);
         map.member("community", &self.community, &self.extra);
         map.rest(&self.extra, &["community", "network"]);
@@ -1604,21 +1582,21 @@ impl serde::Serialize for CompanyPrivacy {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl super::runtime::Object for CompanyPrivacy {
+impl runtime::Object for CompanyPrivacy {
     const NAME: &'static str = "CompanyPrivacy";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "network" => super::runtime::value(&mut map, &mut f0),
-                "community" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "network" => runtime::value(&mut map, &mut f0),
+                "community" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            network: super::runtime::or_null(f0, &mut extra, "network"),
-            community: super::runtime::or_null(f1, &mut extra, "community"),
+            network: runtime::or_null(f0, &mut extra, "network"),
+            community: runtime::or_null(f1, &mut extra, "community"),
             extra,
         })
     }
@@ -1627,7 +1605,7 @@ impl super::runtime::Object for CompanyPrivacy {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-super::runtime::impl_deserialize!(CompanyPrivacy);
+runtime::impl_deserialize!(CompanyPrivacy);
 
 /// One visibility setting, with allow and deny lists.
 ///
@@ -1658,7 +1636,7 @@ pub struct PrivacySettings {
 )]
 impl serde::Serialize for PrivacySettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("mode", &self.mode, &self.extra);
         map.member("blackListIds", &self.black_list_ids, &self.extra);
         map.member("whiteListIds", &self.white_list_ids, &self.extra);
@@ -1670,23 +1648,23 @@ impl serde::Serialize for PrivacySettings {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl super::runtime::Object for PrivacySettings {
+impl runtime::Object for PrivacySettings {
     const NAME: &'static str = "PrivacySettings";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2) = (None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "mode" => super::runtime::value(&mut map, &mut f0),
-                "blackListIds" => super::runtime::value(&mut map, &mut f1),
-                "whiteListIds" => super::runtime::value(&mut map, &mut f2),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "mode" => runtime::value(&mut map, &mut f0),
+                "blackListIds" => runtime::value(&mut map, &mut f1),
+                "whiteListIds" => runtime::value(&mut map, &mut f2),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            mode: super::runtime::or_null(f0, &mut extra, "mode"),
-            black_list_ids: super::runtime::or_null(f1, &mut extra, "blackListIds"),
-            white_list_ids: super::runtime::or_null(f2, &mut extra, "whiteListIds"),
+            mode: runtime::or_null(f0, &mut extra, "mode"),
+            black_list_ids: runtime::or_null(f1, &mut extra, "blackListIds"),
+            white_list_ids: runtime::or_null(f2, &mut extra, "whiteListIds"),
             extra,
         })
     }
@@ -1695,7 +1673,7 @@ impl super::runtime::Object for PrivacySettings {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-super::runtime::impl_deserialize!(PrivacySettings);
+runtime::impl_deserialize!(PrivacySettings);
 
 /// Platform bookkeeping for a company.
 ///
@@ -1720,7 +1698,7 @@ pub struct CompanySystem {
 )]
 impl serde::Serialize for CompanySystem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("welcomeMessage", &self.welcome_message, &self.extra);
         map.rest(&self.extra, &["welcomeMessage"]);
         map.end()
@@ -1730,15 +1708,15 @@ impl serde::Serialize for CompanySystem {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl super::runtime::Object for CompanySystem {
+impl runtime::Object for CompanySystem {
     const NAME: &'static str = "CompanySystem";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "welcomeMessage" => super::runtime::value(&mut map, &mut f0),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "welcomeMessage" => runtime::value(&mut map, &mut f0),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self { welcome_message: f0, extra })
@@ -1748,7 +1726,7 @@ impl super::runtime::Object for CompanySystem {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-super::runtime::impl_deserialize!(CompanySystem);
+runtime::impl_deserialize!(CompanySystem);
 
 /// Activity counters of a company.
 ///
@@ -1791,7 +1769,7 @@ pub struct CompanyStats {
 )]
 impl serde::Serialize for CompanyStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("members", &self.members, &self.extra);
         map.member("interconnections", &self.interconnections, &self.extra);
         map.member("followers", &self.followers, &self.extra);
@@ -1824,7 +1802,7 @@ impl serde::Serialize for CompanyStats {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl super::runtime::Object for CompanyStats {
+impl runtime::Object for CompanyStats {
     const NAME: &'static str = "CompanyStats";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (
@@ -1840,36 +1818,32 @@ impl super::runtime::Object for CompanyStats {
             mut f9,
         ) = (None, None, None, None, None, None, None, None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "members" => super::runtime::value(&mut map, &mut f0),
-                "interconnections" => super::runtime::value(&mut map, &mut f1),
-                "followers" => super::runtime::value(&mut map, &mut f2),
-                "following" => super::runtime::value(&mut map, &mut f3),
-                "articles" => super::runtime::value(&mut map, &mut f4),
-                "events" => super::runtime::value(&mut map, &mut f5),
-                "posts" => super::runtime::value(&mut map, &mut f6),
-                "privateArticles" => super::runtime::value(&mut map, &mut f7),
-                "privateEvents" => super::runtime::value(&mut map, &mut f8),
-                "privatePosts" => super::runtime::value(&mut map, &mut f9),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "members" => runtime::value(&mut map, &mut f0),
+                "interconnections" => runtime::value(&mut map, &mut f1),
+                "followers" => runtime::value(&mut map, &mut f2),
+                "following" => runtime::value(&mut map, &mut f3),
+                "articles" => runtime::value(&mut map, &mut f4),
+                "events" => runtime::value(&mut map, &mut f5),
+                "posts" => runtime::value(&mut map, &mut f6),
+                "privateArticles" => runtime::value(&mut map, &mut f7),
+                "privateEvents" => runtime::value(&mut map, &mut f8),
+                "privatePosts" => runtime::value(&mut map, &mut f9),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            members: super::runtime::or_null(f0, &mut extra, "members"),
-            interconnections: super::runtime::or_null(
-                f1,
-                &mut extra,
-                "interconnections",
-            ),
-            followers: super::runtime::or_null(f2, &mut extra, "followers"),
-            following: super::runtime::or_null(f3, &mut extra, "following"),
-            articles: super::runtime::or_null(f4, &mut extra, "articles"),
-            events: super::runtime::or_null(f5, &mut extra, "events"),
-            posts: super::runtime::or_null(f6, &mut extra, "posts"),
-            private_articles: super::runtime::or_null(f7, &mut extra, "privateArticles"),
-            private_events: super::runtime::or_null(f8, &mut extra, "privateEvents"),
-            private_posts: super::runtime::or_null(f9, &mut extra, "privatePosts"),
+            members: runtime::or_null(f0, &mut extra, "members"),
+            interconnections: runtime::or_null(f1, &mut extra, "interconnections"),
+            followers: runtime::or_null(f2, &mut extra, "followers"),
+            following: runtime::or_null(f3, &mut extra, "following"),
+            articles: runtime::or_null(f4, &mut extra, "articles"),
+            events: runtime::or_null(f5, &mut extra, "events"),
+            posts: runtime::or_null(f6, &mut extra, "posts"),
+            private_articles: runtime::or_null(f7, &mut extra, "privateArticles"),
+            private_events: runtime::or_null(f8, &mut extra, "privateEvents"),
+            private_posts: runtime::or_null(f9, &mut extra, "privatePosts"),
             extra,
         })
     }
@@ -1878,7 +1852,7 @@ impl super::runtime::Object for CompanyStats {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-super::runtime::impl_deserialize!(CompanyStats);
+runtime::impl_deserialize!(CompanyStats);
 
 /// Routing and provider details of a company.
 ///
@@ -1911,7 +1885,7 @@ pub struct CloudProviderDetails {
 )]
 impl serde::Serialize for CloudProviderDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("asn", &self.asn, &self.extra);
         map.member("bgpAuthority", &self.bgp_authority, &self.extra);
         map.member("companyType", &self.company_type, &self.extra);
@@ -1924,25 +1898,25 @@ impl serde::Serialize for CloudProviderDetails {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl super::runtime::Object for CloudProviderDetails {
+impl runtime::Object for CloudProviderDetails {
     const NAME: &'static str = "CloudProviderDetails";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3) = (None, None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "asn" => super::runtime::value(&mut map, &mut f0),
-                "bgpAuthority" => super::runtime::value(&mut map, &mut f1),
-                "companyType" => super::runtime::value(&mut map, &mut f2),
-                "cloudType" => super::runtime::value(&mut map, &mut f3),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "asn" => runtime::value(&mut map, &mut f0),
+                "bgpAuthority" => runtime::value(&mut map, &mut f1),
+                "companyType" => runtime::value(&mut map, &mut f2),
+                "cloudType" => runtime::value(&mut map, &mut f3),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            asn: super::runtime::or_null(f0, &mut extra, "asn"),
-            bgp_authority: super::runtime::or_null(f1, &mut extra, "bgpAuthority"),
-            company_type: super::runtime::or_null(f2, &mut extra, "companyType"),
-            cloud_type: super::runtime::or_null(f3, &mut extra, "cloudType"),
+            asn: runtime::or_null(f0, &mut extra, "asn"),
+            bgp_authority: runtime::or_null(f1, &mut extra, "bgpAuthority"),
+            company_type: runtime::or_null(f2, &mut extra, "companyType"),
+            cloud_type: runtime::or_null(f3, &mut extra, "cloudType"),
             extra,
         })
     }
@@ -1951,7 +1925,7 @@ impl super::runtime::Object for CloudProviderDetails {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-super::runtime::impl_deserialize!(CloudProviderDetails);
+runtime::impl_deserialize!(CloudProviderDetails);
 
 /// A set of autonomous system numbers.
 ///
@@ -1976,7 +1950,7 @@ pub struct CloudProviderAsn {
 )]
 impl serde::Serialize for CloudProviderAsn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("range", &self.range, &self.extra);
         map.rest(&self.extra, &["range"]);
         map.end()
@@ -1986,19 +1960,19 @@ impl serde::Serialize for CloudProviderAsn {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl super::runtime::Object for CloudProviderAsn {
+impl runtime::Object for CloudProviderAsn {
     const NAME: &'static str = "CloudProviderAsn";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "range" => super::runtime::value(&mut map, &mut f0),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "range" => runtime::value(&mut map, &mut f0),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            range: super::runtime::or_null(f0, &mut extra, "range"),
+            range: runtime::or_null(f0, &mut extra, "range"),
             extra,
         })
     }
@@ -2007,7 +1981,7 @@ impl super::runtime::Object for CloudProviderAsn {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-super::runtime::impl_deserialize!(CloudProviderAsn);
+runtime::impl_deserialize!(CloudProviderAsn);
 
 /// A company's record in an external system.
 ///
@@ -2031,7 +2005,7 @@ pub struct CompanyExternal {
 #[cfg(any(feature = "port-orders", feature = "ports"))]
 impl serde::Serialize for CompanyExternal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("id", &self.id, &self.extra);
         map.member("type", &self.r#type, &self.extra);
         map.member("status", &self.status, &self.extra);
@@ -2041,30 +2015,30 @@ impl serde::Serialize for CompanyExternal {
 }
 
 #[cfg(any(feature = "port-orders", feature = "ports"))]
-impl super::runtime::Object for CompanyExternal {
+impl runtime::Object for CompanyExternal {
     const NAME: &'static str = "CompanyExternal";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2) = (None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "type" => super::runtime::value(&mut map, &mut f1),
-                "status" => super::runtime::value(&mut map, &mut f2),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "type" => runtime::value(&mut map, &mut f1),
+                "status" => runtime::value(&mut map, &mut f2),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            id: super::runtime::or_null(f0, &mut extra, "id"),
-            r#type: super::runtime::or_null(f1, &mut extra, "type"),
-            status: super::runtime::or_null(f2, &mut extra, "status"),
+            id: runtime::or_null(f0, &mut extra, "id"),
+            r#type: runtime::or_null(f1, &mut extra, "type"),
+            status: runtime::or_null(f2, &mut extra, "status"),
             extra,
         })
     }
 }
 
 #[cfg(any(feature = "port-orders", feature = "ports"))]
-super::runtime::impl_deserialize!(CompanyExternal);
+runtime::impl_deserialize!(CompanyExternal);
 
 /// Services a company can offer and where.
 ///
@@ -2094,7 +2068,7 @@ pub struct CompanyCapabilities {
 #[cfg(any(feature = "port-orders", feature = "ports"))]
 impl serde::Serialize for CompanyCapabilities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("layer2", &self.layer2, &self.extra);
         map.member("layer2Metros", &self.layer2_metros, &self.extra);
         map.member("layer2Regions", &self.layer2_regions, &self.extra);
@@ -2117,7 +2091,7 @@ impl serde::Serialize for CompanyCapabilities {
 }
 
 #[cfg(any(feature = "port-orders", feature = "ports"))]
-impl super::runtime::Object for CompanyCapabilities {
+impl runtime::Object for CompanyCapabilities {
     const NAME: &'static str = "CompanyCapabilities";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3, mut f4, mut f5) = (
@@ -2129,31 +2103,31 @@ impl super::runtime::Object for CompanyCapabilities {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "layer2" => super::runtime::value(&mut map, &mut f0),
-                "layer2Metros" => super::runtime::value(&mut map, &mut f1),
-                "layer2Regions" => super::runtime::value(&mut map, &mut f2),
-                "layer3" => super::runtime::value(&mut map, &mut f3),
-                "layer3Metros" => super::runtime::value(&mut map, &mut f4),
-                "layer3Regions" => super::runtime::value(&mut map, &mut f5),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "layer2" => runtime::value(&mut map, &mut f0),
+                "layer2Metros" => runtime::value(&mut map, &mut f1),
+                "layer2Regions" => runtime::value(&mut map, &mut f2),
+                "layer3" => runtime::value(&mut map, &mut f3),
+                "layer3Metros" => runtime::value(&mut map, &mut f4),
+                "layer3Regions" => runtime::value(&mut map, &mut f5),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            layer2: super::runtime::or_null(f0, &mut extra, "layer2"),
-            layer2_metros: super::runtime::or_null(f1, &mut extra, "layer2Metros"),
-            layer2_regions: super::runtime::or_null(f2, &mut extra, "layer2Regions"),
-            layer3: super::runtime::or_null(f3, &mut extra, "layer3"),
-            layer3_metros: super::runtime::or_null(f4, &mut extra, "layer3Metros"),
-            layer3_regions: super::runtime::or_null(f5, &mut extra, "layer3Regions"),
+            layer2: runtime::or_null(f0, &mut extra, "layer2"),
+            layer2_metros: runtime::or_null(f1, &mut extra, "layer2Metros"),
+            layer2_regions: runtime::or_null(f2, &mut extra, "layer2Regions"),
+            layer3: runtime::or_null(f3, &mut extra, "layer3"),
+            layer3_metros: runtime::or_null(f4, &mut extra, "layer3Metros"),
+            layer3_regions: runtime::or_null(f5, &mut extra, "layer3Regions"),
             extra,
         })
     }
 }
 
 #[cfg(any(feature = "port-orders", feature = "ports"))]
-super::runtime::impl_deserialize!(CompanyCapabilities);
+runtime::impl_deserialize!(CompanyCapabilities);
 
 /// Link between the requesting user and a company; only empty objects have been seen.
 ///
@@ -2263,11 +2237,11 @@ pub struct DataCenterFacility {
     /// Whether the facility has been deleted.
     pub deleted: Option<bool>,
     /// When the facility was deleted.
-    pub deleted_at: Option<Option<super::runtime::DateTime>>,
+    pub deleted_at: Option<Option<runtime::DateTime>>,
     /// When the facility was created.
-    pub created_at: Option<super::runtime::DateTime>,
+    pub created_at: Option<runtime::DateTime>,
     /// When the facility was last changed.
-    pub updated_at: Option<super::runtime::DateTime>,
+    pub updated_at: Option<runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
     /// So is an explicit `null` sent for an optional member, under its name.
@@ -2279,7 +2253,7 @@ pub struct DataCenterFacility {
 )]
 impl serde::Serialize for DataCenterFacility {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("id", &self.id, &self.extra);
         map.member("username", &self.username, &self.extra);
         map.member("name", &self.name, &self.extra);
@@ -2392,7 +2366,7 @@ impl serde::Serialize for DataCenterFacility {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl super::runtime::Object for DataCenterFacility {
+impl runtime::Object for DataCenterFacility {
     const NAME: &'static str = "DataCenterFacility";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (
@@ -2487,92 +2461,82 @@ impl super::runtime::Object for DataCenterFacility {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "username" => super::runtime::value(&mut map, &mut f1),
-                "name" => super::runtime::value(&mut map, &mut f2),
-                "type" => super::runtime::value(&mut map, &mut f3),
-                "status" => super::runtime::value(&mut map, &mut f4),
-                "dataCenterFacility" => super::runtime::value(&mut map, &mut f5),
-                "system" => super::runtime::value(&mut map, &mut f6),
-                "company" => super::runtime::value(&mut map, &mut f7),
-                "cloudProviderDetails" => super::runtime::value(&mut map, &mut f8),
-                "stats" => super::runtime::value(&mut map, &mut f9),
-                "costbookLocationId" => super::runtime::value(&mut map, &mut f10),
-                "costbookLocation" => super::runtime::value(&mut map, &mut f11),
-                "l3CostbookLocationId" => super::runtime::value(&mut map, &mut f12),
-                "popIds" => super::runtime::value(&mut map, &mut f13),
-                "provider" => super::runtime::value(&mut map, &mut f14),
-                "nnis" => super::runtime::value(&mut map, &mut f15),
-                "selectiveQinQTunnelProvider" => {
-                    super::runtime::value(&mut map, &mut f16)
-                }
-                "destinationPortOnly" => super::runtime::value(&mut map, &mut f17),
-                "bundleCrossConnectChargeId" => super::runtime::value(&mut map, &mut f18),
-                "externalId" => super::runtime::value(&mut map, &mut f19),
-                "overviewImage" => super::runtime::value(&mut map, &mut f20),
-                "avatarId" => super::runtime::value(&mut map, &mut f21),
-                "background" => super::runtime::value(&mut map, &mut f22),
-                "summary" => super::runtime::value(&mut map, &mut f23),
-                "headline" => super::runtime::value(&mut map, &mut f24),
-                "location" => super::runtime::value(&mut map, &mut f25),
-                "tags" => super::runtime::value(&mut map, &mut f26),
-                "categories" => super::runtime::value(&mut map, &mut f27),
-                "groups" => super::runtime::value(&mut map, &mut f28),
-                "companies" => super::runtime::value(&mut map, &mut f29),
-                "displayOrder" => super::runtime::value(&mut map, &mut f30),
-                "verified" => super::runtime::value(&mut map, &mut f31),
-                "verifiedIdentity" => super::runtime::value(&mut map, &mut f32),
-                "isCloudProvider" => super::runtime::value(&mut map, &mut f33),
-                "online" => super::runtime::value(&mut map, &mut f34),
-                "signedCompanyRefId" => super::runtime::value(&mut map, &mut f35),
-                "signedCompanyVerified" => super::runtime::value(&mut map, &mut f36),
-                "businessRegistrationNumber" => super::runtime::value(&mut map, &mut f37),
-                "accountManagerEmail" => super::runtime::value(&mut map, &mut f38),
-                "accountManagerId" => super::runtime::value(&mut map, &mut f39),
-                "deleted" => super::runtime::value(&mut map, &mut f40),
-                "deletedAt" => super::runtime::value(&mut map, &mut f41),
-                "createdAt" => super::runtime::value(&mut map, &mut f42),
-                "updatedAt" => super::runtime::value(&mut map, &mut f43),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "username" => runtime::value(&mut map, &mut f1),
+                "name" => runtime::value(&mut map, &mut f2),
+                "type" => runtime::value(&mut map, &mut f3),
+                "status" => runtime::value(&mut map, &mut f4),
+                "dataCenterFacility" => runtime::value(&mut map, &mut f5),
+                "system" => runtime::value(&mut map, &mut f6),
+                "company" => runtime::value(&mut map, &mut f7),
+                "cloudProviderDetails" => runtime::value(&mut map, &mut f8),
+                "stats" => runtime::value(&mut map, &mut f9),
+                "costbookLocationId" => runtime::value(&mut map, &mut f10),
+                "costbookLocation" => runtime::value(&mut map, &mut f11),
+                "l3CostbookLocationId" => runtime::value(&mut map, &mut f12),
+                "popIds" => runtime::value(&mut map, &mut f13),
+                "provider" => runtime::value(&mut map, &mut f14),
+                "nnis" => runtime::value(&mut map, &mut f15),
+                "selectiveQinQTunnelProvider" => runtime::value(&mut map, &mut f16),
+                "destinationPortOnly" => runtime::value(&mut map, &mut f17),
+                "bundleCrossConnectChargeId" => runtime::value(&mut map, &mut f18),
+                "externalId" => runtime::value(&mut map, &mut f19),
+                "overviewImage" => runtime::value(&mut map, &mut f20),
+                "avatarId" => runtime::value(&mut map, &mut f21),
+                "background" => runtime::value(&mut map, &mut f22),
+                "summary" => runtime::value(&mut map, &mut f23),
+                "headline" => runtime::value(&mut map, &mut f24),
+                "location" => runtime::value(&mut map, &mut f25),
+                "tags" => runtime::value(&mut map, &mut f26),
+                "categories" => runtime::value(&mut map, &mut f27),
+                "groups" => runtime::value(&mut map, &mut f28),
+                "companies" => runtime::value(&mut map, &mut f29),
+                "displayOrder" => runtime::value(&mut map, &mut f30),
+                "verified" => runtime::value(&mut map, &mut f31),
+                "verifiedIdentity" => runtime::value(&mut map, &mut f32),
+                "isCloudProvider" => runtime::value(&mut map, &mut f33),
+                "online" => runtime::value(&mut map, &mut f34),
+                "signedCompanyRefId" => runtime::value(&mut map, &mut f35),
+                "signedCompanyVerified" => runtime::value(&mut map, &mut f36),
+                "businessRegistrationNumber" => runtime::value(&mut map, &mut f37),
+                "accountManagerEmail" => runtime::value(&mut map, &mut f38),
+                "accountManagerId" => runtime::value(&mut map, &mut f39),
+                "deleted" => runtime::value(&mut map, &mut f40),
+                "deletedAt" => runtime::value(&mut map, &mut f41),
+                "createdAt" => runtime::value(&mut map, &mut f42),
+                "updatedAt" => runtime::value(&mut map, &mut f43),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            id: super::runtime::or_null(f0, &mut extra, "id"),
-            username: super::runtime::or_null(f1, &mut extra, "username"),
-            name: super::runtime::or_null(f2, &mut extra, "name"),
-            r#type: super::runtime::or_null(f3, &mut extra, "type"),
-            status: super::runtime::or_null(f4, &mut extra, "status"),
-            data_center_facility: super::runtime::or_null(
-                f5,
-                &mut extra,
-                "dataCenterFacility",
-            ),
-            system: super::runtime::or_null(f6, &mut extra, "system"),
-            company: super::runtime::or_null(f7, &mut extra, "company"),
-            cloud_provider_details: super::runtime::or_null(
+            id: runtime::or_null(f0, &mut extra, "id"),
+            username: runtime::or_null(f1, &mut extra, "username"),
+            name: runtime::or_null(f2, &mut extra, "name"),
+            r#type: runtime::or_null(f3, &mut extra, "type"),
+            status: runtime::or_null(f4, &mut extra, "status"),
+            data_center_facility: runtime::or_null(f5, &mut extra, "dataCenterFacility"),
+            system: runtime::or_null(f6, &mut extra, "system"),
+            company: runtime::or_null(f7, &mut extra, "company"),
+            cloud_provider_details: runtime::or_null(
                 f8,
                 &mut extra,
                 "cloudProviderDetails",
             ),
-            stats: super::runtime::or_null(f9, &mut extra, "stats"),
+            stats: runtime::or_null(f9, &mut extra, "stats"),
             costbook_location_id: f10,
-            costbook_location: super::runtime::or_null(
-                f11,
-                &mut extra,
-                "costbookLocation",
-            ),
+            costbook_location: runtime::or_null(f11, &mut extra, "costbookLocation"),
             l3_costbook_location_id: f12,
-            pop_ids: super::runtime::or_null(f13, &mut extra, "popIds"),
-            provider: super::runtime::or_null(f14, &mut extra, "provider"),
+            pop_ids: runtime::or_null(f13, &mut extra, "popIds"),
+            provider: runtime::or_null(f14, &mut extra, "provider"),
             nnis: f15,
-            selective_qin_q_tunnel_provider: super::runtime::or_null(
+            selective_qin_q_tunnel_provider: runtime::or_null(
                 f16,
                 &mut extra,
                 "selectiveQinQTunnelProvider",
             ),
-            destination_port_only: super::runtime::or_null(
+            destination_port_only: runtime::or_null(
                 f17,
                 &mut extra,
                 "destinationPortOnly",
@@ -2585,25 +2549,17 @@ impl super::runtime::Object for DataCenterFacility {
             summary: f23,
             headline: f24,
             location: f25,
-            tags: super::runtime::or_null(f26, &mut extra, "tags"),
-            categories: super::runtime::or_null(f27, &mut extra, "categories"),
-            groups: super::runtime::or_null(f28, &mut extra, "groups"),
-            companies: super::runtime::or_null(f29, &mut extra, "companies"),
-            display_order: super::runtime::or_null(f30, &mut extra, "displayOrder"),
-            verified: super::runtime::or_null(f31, &mut extra, "verified"),
-            verified_identity: super::runtime::or_null(
-                f32,
-                &mut extra,
-                "verifiedIdentity",
-            ),
-            is_cloud_provider: super::runtime::or_null(
-                f33,
-                &mut extra,
-                "isCloudProvider",
-            ),
-            online: super::runtime::or_null(f34, &mut extra, "online"),
+            tags: runtime::or_null(f26, &mut extra, "tags"),
+            categories: runtime::or_null(f27, &mut extra, "categories"),
+            groups: runtime::or_null(f28, &mut extra, "groups"),
+            companies: runtime::or_null(f29, &mut extra, "companies"),
+            display_order: runtime::or_null(f30, &mut extra, "displayOrder"),
+            verified: runtime::or_null(f31, &mut extra, "verified"),
+            verified_identity: runtime::or_null(f32, &mut extra, "verifiedIdentity"),
+            is_cloud_provider: runtime::or_null(f33, &mut extra, "isCloudProvider"),
+            online: runtime::or_null(f34, &mut extra, "online"),
             signed_company_ref_id: f35,
-            signed_company_verified: super::runtime::or_null(
+            signed_company_verified: runtime::or_null(
                 f36,
                 &mut extra,
                 "signedCompanyVerified",
@@ -2611,10 +2567,10 @@ impl super::runtime::Object for DataCenterFacility {
             business_registration_number: f37,
             account_manager_email: f38,
             account_manager_id: f39,
-            deleted: super::runtime::or_null(f40, &mut extra, "deleted"),
+            deleted: runtime::or_null(f40, &mut extra, "deleted"),
             deleted_at: f41,
-            created_at: super::runtime::or_null(f42, &mut extra, "createdAt"),
-            updated_at: super::runtime::or_null(f43, &mut extra, "updatedAt"),
+            created_at: runtime::or_null(f42, &mut extra, "createdAt"),
+            updated_at: runtime::or_null(f43, &mut extra, "updatedAt"),
             extra,
         })
     }
@@ -2623,7 +2579,7 @@ impl super::runtime::Object for DataCenterFacility {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-super::runtime::impl_deserialize!(DataCenterFacility);
+runtime::impl_deserialize!(DataCenterFacility);
 
 /// What a data centre offers for ports.
 ///
@@ -2663,7 +2619,7 @@ pub struct DataCenterFacilityDetails {
 )]
 impl serde::Serialize for DataCenterFacilityDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("id", &self.id, &self.extra);
         map.member("metroId", &self.metro_id, &self.extra);
         map.member("airportCodes", &self.airport_codes, &self.extra);
@@ -2692,7 +2648,7 @@ impl serde::Serialize for DataCenterFacilityDetails {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl super::runtime::Object for DataCenterFacilityDetails {
+impl runtime::Object for DataCenterFacilityDetails {
     const NAME: &'static str = "DataCenterFacilityDetails";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3, mut f4, mut f5, mut f6, mut f7) = (
@@ -2706,28 +2662,28 @@ impl super::runtime::Object for DataCenterFacilityDetails {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "metroId" => super::runtime::value(&mut map, &mut f1),
-                "airportCodes" => super::runtime::value(&mut map, &mut f2),
-                "speeds" => super::runtime::value(&mut map, &mut f3),
-                "ready" => super::runtime::value(&mut map, &mut f4),
-                "nniReady" => super::runtime::value(&mut map, &mut f5),
-                "brandId" => super::runtime::value(&mut map, &mut f6),
-                "canBundleCrossConnect" => super::runtime::value(&mut map, &mut f7),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "metroId" => runtime::value(&mut map, &mut f1),
+                "airportCodes" => runtime::value(&mut map, &mut f2),
+                "speeds" => runtime::value(&mut map, &mut f3),
+                "ready" => runtime::value(&mut map, &mut f4),
+                "nniReady" => runtime::value(&mut map, &mut f5),
+                "brandId" => runtime::value(&mut map, &mut f6),
+                "canBundleCrossConnect" => runtime::value(&mut map, &mut f7),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
             id: f0,
-            metro_id: super::runtime::or_null(f1, &mut extra, "metroId"),
-            airport_codes: super::runtime::or_null(f2, &mut extra, "airportCodes"),
-            speeds: super::runtime::or_null(f3, &mut extra, "speeds"),
-            ready: super::runtime::or_null(f4, &mut extra, "ready"),
-            nni_ready: super::runtime::or_null(f5, &mut extra, "nniReady"),
+            metro_id: runtime::or_null(f1, &mut extra, "metroId"),
+            airport_codes: runtime::or_null(f2, &mut extra, "airportCodes"),
+            speeds: runtime::or_null(f3, &mut extra, "speeds"),
+            ready: runtime::or_null(f4, &mut extra, "ready"),
+            nni_ready: runtime::or_null(f5, &mut extra, "nniReady"),
             brand_id: f6,
-            can_bundle_cross_connect: super::runtime::or_null(
+            can_bundle_cross_connect: runtime::or_null(
                 f7,
                 &mut extra,
                 "canBundleCrossConnect",
@@ -2740,7 +2696,7 @@ impl super::runtime::Object for DataCenterFacilityDetails {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-super::runtime::impl_deserialize!(DataCenterFacilityDetails);
+runtime::impl_deserialize!(DataCenterFacilityDetails);
 
 /// A pricing location (a group of facilities priced alike).
 ///
@@ -2769,11 +2725,11 @@ pub struct CostbookLocation {
     /// The gateways of the location; only empty lists have been seen.
     pub gateways: Option<Vec<serde_json::Value>>,
     /// When the location was deleted.
-    pub deleted_at: Option<Option<super::runtime::DateTime>>,
+    pub deleted_at: Option<Option<runtime::DateTime>>,
     /// When the location was created.
-    pub created_at: Option<super::runtime::DateTime>,
+    pub created_at: Option<runtime::DateTime>,
     /// When the location was last changed.
-    pub updated_at: Option<super::runtime::DateTime>,
+    pub updated_at: Option<runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
     /// So is an explicit `null` sent for an optional member, under its name.
@@ -2785,7 +2741,7 @@ pub struct CostbookLocation {
 )]
 impl serde::Serialize for CostbookLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("id", &self.id, &self.extra);
         map.member("name", &self.name, &self.extra);
         map.member("tags", &self.tags, &self.extra);
@@ -2818,7 +2774,7 @@ impl serde::Serialize for CostbookLocation {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl super::runtime::Object for CostbookLocation {
+impl runtime::Object for CostbookLocation {
     const NAME: &'static str = "CostbookLocation";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (
@@ -2834,32 +2790,32 @@ impl super::runtime::Object for CostbookLocation {
             mut f9,
         ) = (None, None, None, None, None, None, None, None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "name" => super::runtime::value(&mut map, &mut f1),
-                "tags" => super::runtime::value(&mut map, &mut f2),
-                "regionIds" => super::runtime::value(&mut map, &mut f3),
-                "regions" => super::runtime::value(&mut map, &mut f4),
-                "gatewayIds" => super::runtime::value(&mut map, &mut f5),
-                "gateways" => super::runtime::value(&mut map, &mut f6),
-                "deletedAt" => super::runtime::value(&mut map, &mut f7),
-                "createdAt" => super::runtime::value(&mut map, &mut f8),
-                "updatedAt" => super::runtime::value(&mut map, &mut f9),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "name" => runtime::value(&mut map, &mut f1),
+                "tags" => runtime::value(&mut map, &mut f2),
+                "regionIds" => runtime::value(&mut map, &mut f3),
+                "regions" => runtime::value(&mut map, &mut f4),
+                "gatewayIds" => runtime::value(&mut map, &mut f5),
+                "gateways" => runtime::value(&mut map, &mut f6),
+                "deletedAt" => runtime::value(&mut map, &mut f7),
+                "createdAt" => runtime::value(&mut map, &mut f8),
+                "updatedAt" => runtime::value(&mut map, &mut f9),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            id: super::runtime::or_null(f0, &mut extra, "id"),
-            name: super::runtime::or_null(f1, &mut extra, "name"),
-            tags: super::runtime::or_null(f2, &mut extra, "tags"),
-            region_ids: super::runtime::or_null(f3, &mut extra, "regionIds"),
-            regions: super::runtime::or_null(f4, &mut extra, "regions"),
-            gateway_ids: super::runtime::or_null(f5, &mut extra, "gatewayIds"),
-            gateways: super::runtime::or_null(f6, &mut extra, "gateways"),
+            id: runtime::or_null(f0, &mut extra, "id"),
+            name: runtime::or_null(f1, &mut extra, "name"),
+            tags: runtime::or_null(f2, &mut extra, "tags"),
+            region_ids: runtime::or_null(f3, &mut extra, "regionIds"),
+            regions: runtime::or_null(f4, &mut extra, "regions"),
+            gateway_ids: runtime::or_null(f5, &mut extra, "gatewayIds"),
+            gateways: runtime::or_null(f6, &mut extra, "gateways"),
             deleted_at: f7,
-            created_at: super::runtime::or_null(f8, &mut extra, "createdAt"),
-            updated_at: super::runtime::or_null(f9, &mut extra, "updatedAt"),
+            created_at: runtime::or_null(f8, &mut extra, "createdAt"),
+            updated_at: runtime::or_null(f9, &mut extra, "updatedAt"),
             extra,
         })
     }
@@ -2868,7 +2824,7 @@ impl super::runtime::Object for CostbookLocation {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-super::runtime::impl_deserialize!(CostbookLocation);
+runtime::impl_deserialize!(CostbookLocation);
 
 /// A large geographic region used for pricing, such as APAC.
 ///
@@ -2897,11 +2853,11 @@ pub struct Region {
     /// Whether the region has been deleted.
     pub deleted: Option<bool>,
     /// When the region was deleted.
-    pub deleted_at: Option<Option<super::runtime::DateTime>>,
+    pub deleted_at: Option<Option<runtime::DateTime>>,
     /// When the region was created.
-    pub created_at: Option<super::runtime::DateTime>,
+    pub created_at: Option<runtime::DateTime>,
     /// When the region was last changed.
-    pub updated_at: Option<super::runtime::DateTime>,
+    pub updated_at: Option<runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
     /// So is an explicit `null` sent for an optional member, under its name.
@@ -2913,7 +2869,7 @@ pub struct Region {
 )]
 impl serde::Serialize for Region {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("id", &self.id, &self.extra);
         map.member("name", &self.name, &self.extra);
         map.member("insightRegion", &self.insight_region, &self.extra);
@@ -2942,7 +2898,7 @@ impl serde::Serialize for Region {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-impl super::runtime::Object for Region {
+impl runtime::Object for Region {
     const NAME: &'static str = "Region";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3, mut f4, mut f5, mut f6, mut f7) = (
@@ -2956,28 +2912,28 @@ impl super::runtime::Object for Region {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "name" => super::runtime::value(&mut map, &mut f1),
-                "insightRegion" => super::runtime::value(&mut map, &mut f2),
-                "priceMultiplier" => super::runtime::value(&mut map, &mut f3),
-                "deleted" => super::runtime::value(&mut map, &mut f4),
-                "deletedAt" => super::runtime::value(&mut map, &mut f5),
-                "createdAt" => super::runtime::value(&mut map, &mut f6),
-                "updatedAt" => super::runtime::value(&mut map, &mut f7),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "name" => runtime::value(&mut map, &mut f1),
+                "insightRegion" => runtime::value(&mut map, &mut f2),
+                "priceMultiplier" => runtime::value(&mut map, &mut f3),
+                "deleted" => runtime::value(&mut map, &mut f4),
+                "deletedAt" => runtime::value(&mut map, &mut f5),
+                "createdAt" => runtime::value(&mut map, &mut f6),
+                "updatedAt" => runtime::value(&mut map, &mut f7),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            id: super::runtime::or_null(f0, &mut extra, "id"),
-            name: super::runtime::or_null(f1, &mut extra, "name"),
-            insight_region: super::runtime::or_null(f2, &mut extra, "insightRegion"),
-            price_multiplier: super::runtime::or_null(f3, &mut extra, "priceMultiplier"),
-            deleted: super::runtime::or_null(f4, &mut extra, "deleted"),
+            id: runtime::or_null(f0, &mut extra, "id"),
+            name: runtime::or_null(f1, &mut extra, "name"),
+            insight_region: runtime::or_null(f2, &mut extra, "insightRegion"),
+            price_multiplier: runtime::or_null(f3, &mut extra, "priceMultiplier"),
+            deleted: runtime::or_null(f4, &mut extra, "deleted"),
             deleted_at: f5,
-            created_at: super::runtime::or_null(f6, &mut extra, "createdAt"),
-            updated_at: super::runtime::or_null(f7, &mut extra, "updatedAt"),
+            created_at: runtime::or_null(f6, &mut extra, "createdAt"),
+            updated_at: runtime::or_null(f7, &mut extra, "updatedAt"),
             extra,
         })
     }
@@ -2986,7 +2942,7 @@ impl super::runtime::Object for Region {
 #[cfg(
     any(feature = "data-center-facilities", feature = "port-orders", feature = "ports")
 )]
-super::runtime::impl_deserialize!(Region);
+runtime::impl_deserialize!(Region);
 
 /// A metropolitan area served by the network. The company metro list adds
 /// `capabilities` and `firstDataCenterFacilityIdInMetro`.
@@ -3029,11 +2985,11 @@ pub struct Metro {
     /// Whether the metro has been deleted.
     pub deleted: Option<bool>,
     /// When the metro was deleted.
-    pub deleted_at: Option<Option<super::runtime::DateTime>>,
+    pub deleted_at: Option<Option<runtime::DateTime>>,
     /// When the metro was created.
-    pub created_at: Option<super::runtime::DateTime>,
+    pub created_at: Option<runtime::DateTime>,
     /// When the metro was last changed.
-    pub updated_at: Option<super::runtime::DateTime>,
+    pub updated_at: Option<runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
     /// So is an explicit `null` sent for an optional member, under its name.
@@ -3043,7 +2999,7 @@ pub struct Metro {
 #[cfg(any(feature = "port-orders", feature = "ports", feature = "metros"))]
 impl serde::Serialize for Metro {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("id", &self.id, &self.extra);
         map.member("name", &self.name, &self.extra);
         map.member("code", &self.code, &self.extra);
@@ -3092,7 +3048,7 @@ impl serde::Serialize for Metro {
 }
 
 #[cfg(any(feature = "port-orders", feature = "ports", feature = "metros"))]
-impl super::runtime::Object for Metro {
+impl runtime::Object for Metro {
     const NAME: &'static str = "Metro";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (
@@ -3133,59 +3089,57 @@ impl super::runtime::Object for Metro {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "name" => super::runtime::value(&mut map, &mut f1),
-                "code" => super::runtime::value(&mut map, &mut f2),
-                "country" => super::runtime::value(&mut map, &mut f3),
-                "rir" => super::runtime::value(&mut map, &mut f4),
-                "regionIds" => super::runtime::value(&mut map, &mut f5),
-                "description" => super::runtime::value(&mut map, &mut f6),
-                "logo" => super::runtime::value(&mut map, &mut f7),
-                "tags" => super::runtime::value(&mut map, &mut f8),
-                "ready" => super::runtime::value(&mut map, &mut f9),
-                "canCreateController" => super::runtime::value(&mut map, &mut f10),
-                "capabilities" => super::runtime::value(&mut map, &mut f11),
-                "firstDataCenterFacilityIdInMetro" => {
-                    super::runtime::value(&mut map, &mut f12)
-                }
-                "deleted" => super::runtime::value(&mut map, &mut f13),
-                "deletedAt" => super::runtime::value(&mut map, &mut f14),
-                "createdAt" => super::runtime::value(&mut map, &mut f15),
-                "updatedAt" => super::runtime::value(&mut map, &mut f16),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "name" => runtime::value(&mut map, &mut f1),
+                "code" => runtime::value(&mut map, &mut f2),
+                "country" => runtime::value(&mut map, &mut f3),
+                "rir" => runtime::value(&mut map, &mut f4),
+                "regionIds" => runtime::value(&mut map, &mut f5),
+                "description" => runtime::value(&mut map, &mut f6),
+                "logo" => runtime::value(&mut map, &mut f7),
+                "tags" => runtime::value(&mut map, &mut f8),
+                "ready" => runtime::value(&mut map, &mut f9),
+                "canCreateController" => runtime::value(&mut map, &mut f10),
+                "capabilities" => runtime::value(&mut map, &mut f11),
+                "firstDataCenterFacilityIdInMetro" => runtime::value(&mut map, &mut f12),
+                "deleted" => runtime::value(&mut map, &mut f13),
+                "deletedAt" => runtime::value(&mut map, &mut f14),
+                "createdAt" => runtime::value(&mut map, &mut f15),
+                "updatedAt" => runtime::value(&mut map, &mut f16),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            id: super::runtime::or_null(f0, &mut extra, "id"),
-            name: super::runtime::or_null(f1, &mut extra, "name"),
-            code: super::runtime::or_null(f2, &mut extra, "code"),
-            country: super::runtime::or_null(f3, &mut extra, "country"),
-            rir: super::runtime::or_null(f4, &mut extra, "rir"),
-            region_ids: super::runtime::or_null(f5, &mut extra, "regionIds"),
+            id: runtime::or_null(f0, &mut extra, "id"),
+            name: runtime::or_null(f1, &mut extra, "name"),
+            code: runtime::or_null(f2, &mut extra, "code"),
+            country: runtime::or_null(f3, &mut extra, "country"),
+            rir: runtime::or_null(f4, &mut extra, "rir"),
+            region_ids: runtime::or_null(f5, &mut extra, "regionIds"),
             description: f6,
             logo: f7,
-            tags: super::runtime::or_null(f8, &mut extra, "tags"),
-            ready: super::runtime::or_null(f9, &mut extra, "ready"),
-            can_create_controller: super::runtime::or_null(
+            tags: runtime::or_null(f8, &mut extra, "tags"),
+            ready: runtime::or_null(f9, &mut extra, "ready"),
+            can_create_controller: runtime::or_null(
                 f10,
                 &mut extra,
                 "canCreateController",
             ),
-            capabilities: super::runtime::or_null(f11, &mut extra, "capabilities"),
+            capabilities: runtime::or_null(f11, &mut extra, "capabilities"),
             first_data_center_facility_id_in_metro: f12,
-            deleted: super::runtime::or_null(f13, &mut extra, "deleted"),
+            deleted: runtime::or_null(f13, &mut extra, "deleted"),
             deleted_at: f14,
-            created_at: super::runtime::or_null(f15, &mut extra, "createdAt"),
-            updated_at: super::runtime::or_null(f16, &mut extra, "updatedAt"),
+            created_at: runtime::or_null(f15, &mut extra, "createdAt"),
+            updated_at: runtime::or_null(f16, &mut extra, "updatedAt"),
             extra,
         })
     }
 }
 
 #[cfg(any(feature = "port-orders", feature = "ports", feature = "metros"))]
-super::runtime::impl_deserialize!(Metro);
+runtime::impl_deserialize!(Metro);
 
 /// Services available in a metro.
 ///
@@ -3205,7 +3159,7 @@ pub struct MetroCapabilities {
 #[cfg(any(feature = "port-orders", feature = "ports", feature = "metros"))]
 impl serde::Serialize for MetroCapabilities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("layer2", &self.layer2, &self.extra);
         map.rest(&self.extra, &["layer2"]);
         map.end()
@@ -3213,26 +3167,26 @@ impl serde::Serialize for MetroCapabilities {
 }
 
 #[cfg(any(feature = "port-orders", feature = "ports", feature = "metros"))]
-impl super::runtime::Object for MetroCapabilities {
+impl runtime::Object for MetroCapabilities {
     const NAME: &'static str = "MetroCapabilities";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "layer2" => super::runtime::value(&mut map, &mut f0),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "layer2" => runtime::value(&mut map, &mut f0),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            layer2: super::runtime::or_null(f0, &mut extra, "layer2"),
+            layer2: runtime::or_null(f0, &mut extra, "layer2"),
             extra,
         })
     }
 }
 
 #[cfg(any(feature = "port-orders", feature = "ports", feature = "metros"))]
-super::runtime::impl_deserialize!(MetroCapabilities);
+runtime::impl_deserialize!(MetroCapabilities);
 
 /// Vendor and price details of an Edge port order; its fields are not documented.
 ///
@@ -3285,7 +3239,7 @@ pub struct Error {
 )]
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("message", &self.message, &self.extra);
         map.member("statusCode", &self.status_code, &self.extra);
         map.member("error", &self.error, &self.extra);
@@ -3304,22 +3258,22 @@ impl serde::Serialize for Error {
         feature = "layer-2-connections"
     )
 )]
-impl super::runtime::Object for Error {
+impl runtime::Object for Error {
     const NAME: &'static str = "Error";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2) = (None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "message" => super::runtime::value(&mut map, &mut f0),
-                "statusCode" => super::runtime::value(&mut map, &mut f1),
-                "error" => super::runtime::value(&mut map, &mut f2),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "message" => runtime::value(&mut map, &mut f0),
+                "statusCode" => runtime::value(&mut map, &mut f1),
+                "error" => runtime::value(&mut map, &mut f2),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            message: super::runtime::or_null(f0, &mut extra, "message"),
-            status_code: super::runtime::or_null(f1, &mut extra, "statusCode"),
+            message: runtime::or_null(f0, &mut extra, "message"),
+            status_code: runtime::or_null(f1, &mut extra, "statusCode"),
             error: f2,
             extra,
         })
@@ -3336,4 +3290,4 @@ impl super::runtime::Object for Error {
         feature = "layer-2-connections"
     )
 )]
-super::runtime::impl_deserialize!(Error);
+runtime::impl_deserialize!(Error);

@@ -145,7 +145,7 @@ impl TypeEmitter<'_> {
                             fn from(value: &str) -> Self {
                                 match value {
                                     #arms
-                                    other => Self::#unknown(super::runtime::unknown_str(other)),
+                                    other => Self::#unknown(runtime::unknown_str(other)),
                                 }
                             }
                         }
@@ -156,7 +156,7 @@ impl TypeEmitter<'_> {
                             fn from(value: i64) -> Self {
                                 match value {
                                     #arms
-                                    other => Self::#unknown(super::runtime::unknown_int(other)),
+                                    other => Self::#unknown(runtime::unknown_int(other)),
                                 }
                             }
                         }
@@ -234,7 +234,7 @@ impl TypeEmitter<'_> {
                     pub fn #method(&self) -> #returns {
                         match self {
                             Self::#unknown(value) => #kept,
-                            known => super::runtime::enum_wire(Self::VALUES, known).unwrap_or_default(),
+                            known => runtime::enum_wire(Self::VALUES, known).unwrap_or_default(),
                         }
                     }
                 }
@@ -254,20 +254,20 @@ impl TypeEmitter<'_> {
                 quote!(&str),
                 quote!(value),
                 quote!(known.clone()),
-                quote!(super::runtime::unknown_str(value)),
+                quote!(runtime::unknown_str(value)),
             ),
             EnumRepr::Integer => (
                 quote!(i64),
                 quote!(&value),
                 quote!(*known),
-                quote!(super::runtime::unknown_int(value)),
+                quote!(runtime::unknown_int(value)),
             ),
         };
         quote! {
             #cfg
             impl From<#wire> for #name {
                 fn from(value: #wire) -> Self {
-                    static INDEX: super::runtime::EnumIndex = super::runtime::EnumIndex::new();
+                    static INDEX: runtime::EnumIndex = runtime::EnumIndex::new();
                     match INDEX.find(Self::VALUES, #key) {
                         Some(known) => #known,
                         None => Self::#unknown(#keep),
@@ -307,7 +307,7 @@ impl TypeEmitter<'_> {
                 #cfg
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        super::runtime::deserialize_str_enum(deserializer)
+                        runtime::deserialize_str_enum(deserializer)
                     }
                 }
             },
@@ -338,7 +338,7 @@ impl TypeEmitter<'_> {
                 #cfg
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        super::runtime::deserialize_int_enum(deserializer)
+                        runtime::deserialize_int_enum(deserializer)
                     }
                 }
             },

@@ -55,12 +55,12 @@ impl<'a> TypeEmitter<'a> {
 
     /// The type at a use site inside the `types` module.
     pub fn ty(&self, ty: &Ty) -> TokenStream {
-        self.ty_in(ty, &TokenStream::new(), &quote!(super::runtime::))
+        self.ty_in(ty, &TokenStream::new(), &quote!(runtime::))
     }
 
     /// The type at a use site outside the `types` module (`types::Name`).
     pub fn ty_outside(&self, ty: &Ty) -> TokenStream {
-        self.ty_in(ty, &quote!(types::), &quote!(super::runtime::))
+        self.ty_in(ty, &quote!(types::), &quote!(runtime::))
     }
 
     /// The type as another crate names it (`krate::types::Name`, `krate::DateTime`).
@@ -198,9 +198,9 @@ mod tests {
             "pub tag: Option<Option<String>>,",
             "pub extra: serde_json::Map<String, serde_json::Value>,",
             "impl serde::Serialize for P",
-            "\"id\" => super::runtime::value(&mut map, &mut f0),",
+            "\"id\" => runtime::value(&mut map, &mut f0),",
             "(Some(f0),) => Ok(Self { id: f0,",
-            "(f0,) => Err(super::runtime::missing(&[(f0.is_none(), \"id\")])),",
+            "(f0,) => Err(runtime::missing(&[(f0.is_none(), \"id\")])),",
             "pub fn new(id: impl Into<String>) -> Self",
         ] {
             assert!(text.contains(needle), "{needle}\n{text}");
@@ -220,7 +220,7 @@ mod tests {
             "Off,",
             "Unknown(String),",
             "\"on\" => Self::On,",
-            "other => Self::Unknown(super::runtime::unknown_str(other))",
+            "other => Self::Unknown(runtime::unknown_str(other))",
         ] {
             assert!(text.contains(needle), "{needle}\n{text}");
         }
@@ -244,7 +244,7 @@ mod tests {
             "const VALUES: &'static [(Self, &'static str)] = &[",
             "(Self::V0, \"v-0\"),",
             "(Self::V128, \"v-128\"),",
-            "super::runtime::enum_wire(Self::VALUES, known)",
+            "runtime::enum_wire(Self::VALUES, known)",
             "match INDEX.find(Self::VALUES, value)",
         ] {
             assert!(wide.contains(needle), "{needle}\n{wide}");
@@ -372,7 +372,7 @@ mod tests {
             let pieced = crate::pieces::format_parts(emitter.emit_parts(&[id]), "test").unwrap();
             // Past `WIDE_STRUCT` members the decoder reads with the runtime's methods.
             assert!(whole.matches("\" => map.").count() >= n, "{name}");
-            assert!(!whole.contains("\" => super::runtime::"), "{name}");
+            assert!(!whole.contains("\" => runtime::"), "{name}");
             assert_eq!(pieced, whole, "{name}");
         }
     }
@@ -401,9 +401,7 @@ mod tests {
         let shared = printed(&r, &types, "S");
         let items = shared.matches("\npub struct S").count()
             + shared.matches("\nimpl").count()
-            + shared
-                .matches("\nsuper::runtime::impl_deserialize!(S);")
-                .count();
+            + shared.matches("\nruntime::impl_deserialize!(S);").count();
         assert!(items >= 3, "{shared}");
         assert_eq!(
             shared

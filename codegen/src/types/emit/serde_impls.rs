@@ -57,13 +57,13 @@ impl TypeEmitter<'_> {
                         // An optional member sent as null reads as absent (serde's derive
                         // does the same) where there is nowhere to keep the null.
                         (FieldShape::Optional, false, false) => {
-                            quote!(#wire => super::runtime::optional(&mut map, &mut #local),)
+                            quote!(#wire => runtime::optional(&mut map, &mut #local),)
                         }
                         (FieldShape::Optional, false, true) => {
                             quote!(#wire => map.optional(&mut #local),)
                         }
                         (_, _, false) => {
-                            quote!(#wire => super::runtime::value(&mut map, &mut #local),)
+                            quote!(#wire => runtime::value(&mut map, &mut #local),)
                         }
                         (_, _, true) => quote!(#wire => map.value(&mut #local),),
                     }
@@ -85,7 +85,7 @@ impl TypeEmitter<'_> {
                             quote!(#fname: #local.or_null(&mut #extra, #wire),)
                         }
                         (FieldShape::Optional, Some(extra)) => {
-                            quote!(#fname: super::runtime::or_null(#local, &mut #extra, #wire),)
+                            quote!(#fname: runtime::or_null(#local, &mut #extra, #wire),)
                         }
                         (FieldShape::Plain, _) if wide => {
                             quote!(#fname: #local.required(#wire)?,)
@@ -94,7 +94,7 @@ impl TypeEmitter<'_> {
                         // (noted as a loose read: see `runtime::best_fit`).
                         (FieldShape::Nullable, _) if wide => quote!(#fname: #local.nullable(),),
                         (FieldShape::Nullable, _) => {
-                            quote!(#fname: super::runtime::nullable(#local),)
+                            quote!(#fname: runtime::nullable(#local),)
                         }
                         _ => quote!(#fname: #local,),
                     }
@@ -192,7 +192,7 @@ impl TypeEmitter<'_> {
                 #cfg
                 impl serde::Serialize for #name {
                     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        let mut map = super::runtime::Members::new(serializer);
+                        let mut map = runtime::Members::new(serializer);
                         #writes
                         #extra_write
                         map.end()
@@ -210,7 +210,7 @@ impl TypeEmitter<'_> {
                 let methods = wide.then(|| {
                     quote! {
                         #[allow(unused_imports)]
-                        use super::runtime::{NullSlot as _, ReadMembers as _, Slot as _};
+                        use runtime::{NullSlot as _, ReadMembers as _, Slot as _};
                     }
                 });
                 let declare = match n {
@@ -231,8 +231,8 @@ impl TypeEmitter<'_> {
                         // A member the document does not describe is a loose read; one its
                         // `additionalProperties` types is not.
                         let keep = match ty {
-                            Ty::Json => quote!(super::runtime::unlisted),
-                            _ => quote!(super::runtime::additional),
+                            Ty::Json => quote!(runtime::unlisted),
+                            _ => quote!(runtime::additional),
                         };
                         // The local has the field's name (never `map` or `key`).
                         (
@@ -243,7 +243,7 @@ impl TypeEmitter<'_> {
                     }
                     None => (
                         TokenStream::new(),
-                        quote!(_ => super::runtime::skip(&mut map),),
+                        quote!(_ => runtime::skip(&mut map),),
                         TokenStream::new(),
                     ),
                 };
@@ -252,21 +252,21 @@ impl TypeEmitter<'_> {
                     true => quote! {
                         match (#checked) {
                             (#somes) => #value,
-                            (#checked) => Err(super::runtime::missing(&[#absent])),
+                            (#checked) => Err(runtime::missing(&[#absent])),
                         }
                     },
                     false => value,
                 };
                 quote! {
                     #cfg
-                    impl super::runtime::Object for #name {
+                    impl runtime::Object for #name {
                         const NAME: &'static str = #type_name;
 
                         fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                             #methods
                             #declare
                             #extra_local
-                            while let Some(key) = super::runtime::key(&mut map)? {
+                            while let Some(key) = runtime::key(&mut map)? {
                                 match key.as_str() {
                                     #arms
                                     #extra_arm
@@ -284,7 +284,7 @@ impl TypeEmitter<'_> {
             Part::Pieced(visit),
             Part::Tokens(quote! {
                 #cfg
-                super::runtime::impl_deserialize!(#name);
+                runtime::impl_deserialize!(#name);
             }),
         ]
     }

@@ -48,10 +48,10 @@ impl TypeEmitter<'_> {
                 quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")])
             }
             FieldShape::OptionalJson => {
-                quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "super::runtime::keep_null")])
+                quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "runtime::keep_null")])
             }
             FieldShape::OptionalNullable => {
-                quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "super::runtime::double_option")])
+                quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "runtime::double_option")])
             }
         };
         quote! {

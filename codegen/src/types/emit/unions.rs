@@ -68,7 +68,7 @@ impl TypeEmitter<'_> {
                 // open enum, unknown members kept) would swallow a later one's.
                 let tries = u.variants.iter().map(|v| {
                     let vname = ident(&v.name);
-                    quote!(|text, value| super::runtime::fit(text, value).map(|(v, fit, loose)| (Self::#vname(v), fit, loose)))
+                    quote!(|text, value| runtime::fit(text, value).map(|(v, fit, loose)| (Self::#vname(v), fit, loose)))
                 });
                 let fallback = match &unknown {
                     Some(u) => quote!(Some(Self::#u)),
@@ -108,7 +108,7 @@ impl TypeEmitter<'_> {
 
                     impl<'de> serde::Deserialize<'de> for #name {
                         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                            super::runtime::best_fit(deserializer, &[#(#tries),*], #fallback, #type_name)
+                            runtime::best_fit(deserializer, &[#(#tries),*], #fallback, #type_name)
                         }
                     }
                 }

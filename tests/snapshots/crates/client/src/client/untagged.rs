@@ -197,7 +197,7 @@ impl Client {
     /// Available with the crate feature `untagged`.
     pub fn put_raw(
         &self,
-        body: impl Into<super::runtime::Upload>,
+        body: impl Into<runtime::Upload>,
     ) -> runtime::Request<'_, PutRaw> {
         runtime::Request::new(&self.core, PutRaw { body: body.into() })
     }
@@ -731,7 +731,7 @@ impl runtime::Then<Upload> {
 /// Available with the crate feature `untagged`.
 #[derive(Debug, Clone)]
 pub struct PutRaw {
-    body: super::runtime::Upload,
+    body: runtime::Upload,
 }
 
 impl runtime::Operation for PutRaw {

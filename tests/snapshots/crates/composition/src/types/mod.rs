@@ -9,6 +9,9 @@
     clippy::too_many_arguments
 )]
 
+#[allow(unused_imports)]
+use super::runtime;
+
 /// The `Base` object.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -16,7 +19,7 @@ pub struct Base {
     /// The `id` member.
     pub id: String,
     /// The `created` member.
-    pub created: Option<super::runtime::DateTime>,
+    pub created: Option<runtime::DateTime>,
     /// Members the API description does not list, kept so that nothing the
     /// server sends is lost and a value serialises back unchanged.
     /// So is an explicit `null` sent for an optional member, under its name.
@@ -25,7 +28,7 @@ pub struct Base {
 
 impl serde::Serialize for Base {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("id", &self.id);
         map.member("created", &self.created, &self.extra);
         map.rest(&self.extra, &["created"]);
@@ -33,32 +36,32 @@ impl serde::Serialize for Base {
     }
 }
 
-impl super::runtime::Object for Base {
+impl runtime::Object for Base {
     const NAME: &'static str = "Base";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "created" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "created" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0,) {
             (Some(f0),) => {
                 Ok(Self {
                     id: f0,
-                    created: super::runtime::or_null(f1, &mut extra, "created"),
+                    created: runtime::or_null(f1, &mut extra, "created"),
                     extra,
                 })
             }
-            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "id")])),
+            (f0,) => Err(runtime::missing(&[(f0.is_none(), "id")])),
         }
     }
 }
 
-super::runtime::impl_deserialize!(Base);
+runtime::impl_deserialize!(Base);
 
 impl Base {
     /// A value with the required members, in this order: `id`. The others are unset.
@@ -85,32 +88,32 @@ pub struct Named {
 
 impl serde::Serialize for Named {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("name", &self.name);
         map.rest(&self.extra, &[]);
         map.end()
     }
 }
 
-impl super::runtime::Object for Named {
+impl runtime::Object for Named {
     const NAME: &'static str = "Named";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "name" => super::runtime::value(&mut map, &mut f0),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "name" => runtime::value(&mut map, &mut f0),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0,) {
             (Some(f0),) => Ok(Self { name: f0, extra }),
-            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "name")])),
+            (f0,) => Err(runtime::missing(&[(f0.is_none(), "name")])),
         }
     }
 }
 
-super::runtime::impl_deserialize!(Named);
+runtime::impl_deserialize!(Named);
 
 impl Named {
     /// A value with the required members, in this order: `name`. The others are unset.
@@ -129,7 +132,7 @@ pub struct Dog {
     /// The `id` member.
     pub id: String,
     /// The `created` member.
-    pub created: Option<super::runtime::DateTime>,
+    pub created: Option<runtime::DateTime>,
     /// The `name` member.
     pub name: String,
     /// The `petType` member.
@@ -144,7 +147,7 @@ pub struct Dog {
 
 impl serde::Serialize for Dog {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("id", &self.id);
         map.member("created", &self.created, &self.extra);
         map.value("name", &self.name);
@@ -155,35 +158,35 @@ impl serde::Serialize for Dog {
     }
 }
 
-impl super::runtime::Object for Dog {
+impl runtime::Object for Dog {
     const NAME: &'static str = "Dog";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3, mut f4) = (None, None, None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "created" => super::runtime::value(&mut map, &mut f1),
-                "name" => super::runtime::value(&mut map, &mut f2),
-                "petType" => super::runtime::value(&mut map, &mut f3),
-                "barks" => super::runtime::value(&mut map, &mut f4),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "created" => runtime::value(&mut map, &mut f1),
+                "name" => runtime::value(&mut map, &mut f2),
+                "petType" => runtime::value(&mut map, &mut f3),
+                "barks" => runtime::value(&mut map, &mut f4),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0, f2, f3) {
             (Some(f0), Some(f2), Some(f3)) => {
                 Ok(Self {
                     id: f0,
-                    created: super::runtime::or_null(f1, &mut extra, "created"),
+                    created: runtime::or_null(f1, &mut extra, "created"),
                     name: f2,
                     pet_type: f3,
-                    barks: super::runtime::or_null(f4, &mut extra, "barks"),
+                    barks: runtime::or_null(f4, &mut extra, "barks"),
                     extra,
                 })
             }
             (f0, f2, f3) => {
                 Err(
-                    super::runtime::missing(
+                    runtime::missing(
                         &[
                             (f0.is_none(), "id"),
                             (f2.is_none(), "name"),
@@ -196,7 +199,7 @@ impl super::runtime::Object for Dog {
     }
 }
 
-super::runtime::impl_deserialize!(Dog);
+runtime::impl_deserialize!(Dog);
 
 impl Dog {
     /// A value with the required members, in this order: `id`, `name`, `petType`. The others
@@ -224,7 +227,7 @@ pub struct Cat {
     /// The `id` member.
     pub id: String,
     /// The `created` member.
-    pub created: Option<super::runtime::DateTime>,
+    pub created: Option<runtime::DateTime>,
     /// The `petType` member.
     pub pet_type: String,
     /// The `lives` member.
@@ -237,7 +240,7 @@ pub struct Cat {
 
 impl serde::Serialize for Cat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("id", &self.id);
         map.member("created", &self.created, &self.extra);
         map.value("petType", &self.pet_type);
@@ -247,42 +250,38 @@ impl serde::Serialize for Cat {
     }
 }
 
-impl super::runtime::Object for Cat {
+impl runtime::Object for Cat {
     const NAME: &'static str = "Cat";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3) = (None, None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "created" => super::runtime::value(&mut map, &mut f1),
-                "petType" => super::runtime::value(&mut map, &mut f2),
-                "lives" => super::runtime::value(&mut map, &mut f3),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "created" => runtime::value(&mut map, &mut f1),
+                "petType" => runtime::value(&mut map, &mut f2),
+                "lives" => runtime::value(&mut map, &mut f3),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0, f2) {
             (Some(f0), Some(f2)) => {
                 Ok(Self {
                     id: f0,
-                    created: super::runtime::or_null(f1, &mut extra, "created"),
+                    created: runtime::or_null(f1, &mut extra, "created"),
                     pet_type: f2,
-                    lives: super::runtime::or_null(f3, &mut extra, "lives"),
+                    lives: runtime::or_null(f3, &mut extra, "lives"),
                     extra,
                 })
             }
             (f0, f2) => {
-                Err(
-                    super::runtime::missing(
-                        &[(f0.is_none(), "id"), (f2.is_none(), "petType")],
-                    ),
-                )
+                Err(runtime::missing(&[(f0.is_none(), "id"), (f2.is_none(), "petType")]))
             }
         }
     }
 }
 
-super::runtime::impl_deserialize!(Cat);
+runtime::impl_deserialize!(Cat);
 
 impl Cat {
     /// A value with the required members, in this order: `id`, `petType`. The others are
@@ -379,15 +378,15 @@ impl<'de> serde::Deserialize<'de> for Coordinate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::best_fit(
+        runtime::best_fit(
             deserializer,
             &[
                 |text, value| {
-                    super::runtime::fit(text, value)
+                    runtime::fit(text, value)
                         .map(|(v, fit, loose)| (Self::Number(v), fit, loose))
                 },
                 |text, value| {
-                    super::runtime::fit(text, value)
+                    runtime::fit(text, value)
                         .map(|(v, fit, loose)| (Self::String(v), fit, loose))
                 },
             ],
@@ -425,15 +424,15 @@ impl<'de> serde::Deserialize<'de> for Shape {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::best_fit(
+        runtime::best_fit(
             deserializer,
             &[
                 |text, value| {
-                    super::runtime::fit(text, value)
+                    runtime::fit(text, value)
                         .map(|(v, fit, loose)| (Self::Circle(v), fit, loose))
                 },
                 |text, value| {
-                    super::runtime::fit(text, value)
+                    runtime::fit(text, value)
                         .map(|(v, fit, loose)| (Self::Square(v), fit, loose))
                 },
             ],
@@ -473,15 +472,15 @@ impl<'de> serde::Deserialize<'de> for StreamEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::best_fit(
+        runtime::best_fit(
             deserializer,
             &[
                 |text, value| {
-                    super::runtime::fit(text, value)
+                    runtime::fit(text, value)
                         .map(|(v, fit, loose)| (Self::ThreadCreated(v), fit, loose))
                 },
                 |text, value| {
-                    super::runtime::fit(text, value)
+                    runtime::fit(text, value)
                         .map(|(v, fit, loose)| (Self::RunCreated(v), fit, loose))
                 },
             ],
@@ -507,7 +506,7 @@ pub struct Thread {
 
 impl serde::Serialize for Thread {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("id", &self.id);
         map.value("tool_resources", &self.tool_resources);
         map.rest(&self.extra, &[]);
@@ -515,32 +514,32 @@ impl serde::Serialize for Thread {
     }
 }
 
-impl super::runtime::Object for Thread {
+impl runtime::Object for Thread {
     const NAME: &'static str = "Thread";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "tool_resources" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "tool_resources" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0,) {
             (Some(f0),) => {
                 Ok(Self {
                     id: f0,
-                    tool_resources: super::runtime::nullable(f1),
+                    tool_resources: runtime::nullable(f1),
                     extra,
                 })
             }
-            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "id")])),
+            (f0,) => Err(runtime::missing(&[(f0.is_none(), "id")])),
         }
     }
 }
 
-super::runtime::impl_deserialize!(Thread);
+runtime::impl_deserialize!(Thread);
 
 impl Thread {
     /// A value with the required members, in this order: `id`. The others are unset.
@@ -569,7 +568,7 @@ pub struct Run {
 
 impl serde::Serialize for Run {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("id", &self.id);
         map.member("thread_id", &self.thread_id, &self.extra);
         map.rest(&self.extra, &["thread_id"]);
@@ -577,32 +576,32 @@ impl serde::Serialize for Run {
     }
 }
 
-impl super::runtime::Object for Run {
+impl runtime::Object for Run {
     const NAME: &'static str = "Run";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "thread_id" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "thread_id" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0,) {
             (Some(f0),) => {
                 Ok(Self {
                     id: f0,
-                    thread_id: super::runtime::or_null(f1, &mut extra, "thread_id"),
+                    thread_id: runtime::or_null(f1, &mut extra, "thread_id"),
                     extra,
                 })
             }
-            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "id")])),
+            (f0,) => Err(runtime::missing(&[(f0.is_none(), "id")])),
         }
     }
 }
 
-super::runtime::impl_deserialize!(Run);
+runtime::impl_deserialize!(Run);
 
 impl Run {
     /// A value with the required members, in this order: `id`. The others are unset.
@@ -643,15 +642,15 @@ impl<'de> serde::Deserialize<'de> for Amount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::best_fit(
+        runtime::best_fit(
             deserializer,
             &[
                 |text, value| {
-                    super::runtime::fit(text, value)
+                    runtime::fit(text, value)
                         .map(|(v, fit, loose)| (Self::Integer(v), fit, loose))
                 },
                 |text, value| {
-                    super::runtime::fit(text, value)
+                    runtime::fit(text, value)
                         .map(|(v, fit, loose)| (Self::Number(v), fit, loose))
                 },
             ],
@@ -689,15 +688,15 @@ impl<'de> serde::Deserialize<'de> for Filter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::best_fit(
+        runtime::best_fit(
             deserializer,
             &[
                 |text, value| {
-                    super::runtime::fit(text, value)
+                    runtime::fit(text, value)
                         .map(|(v, fit, loose)| (Self::Array(v), fit, loose))
                 },
                 |text, value| {
-                    super::runtime::fit(text, value)
+                    runtime::fit(text, value)
                         .map(|(v, fit, loose)| (Self::String(v), fit, loose))
                 },
             ],
@@ -723,7 +722,7 @@ pub struct NullableRef {
 
 impl serde::Serialize for NullableRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("pet", &self.pet, &self.extra);
         map.member("owner", &self.owner, &self.extra);
         map.rest(&self.extra, &["owner", "pet"]);
@@ -731,27 +730,27 @@ impl serde::Serialize for NullableRef {
     }
 }
 
-impl super::runtime::Object for NullableRef {
+impl runtime::Object for NullableRef {
     const NAME: &'static str = "NullableRef";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "pet" => super::runtime::value(&mut map, &mut f0),
-                "owner" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "pet" => runtime::value(&mut map, &mut f0),
+                "owner" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
             pet: f0,
-            owner: super::runtime::or_null(f1, &mut extra, "owner"),
+            owner: runtime::or_null(f1, &mut extra, "owner"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(NullableRef);
+runtime::impl_deserialize!(NullableRef);
 
 /// allOf with a part that is not a plain object.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -761,7 +760,7 @@ pub struct Mixed {
     pub id: String,
     /// The `created` member.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<super::runtime::DateTime>,
+    pub created: Option<runtime::DateTime>,
     /// Members from a part of this schema that is not a plain object.
     #[serde(flatten)]
     pub coordinate: Coordinate,
@@ -798,32 +797,32 @@ pub struct ShapeCircle {
 
 impl serde::Serialize for ShapeCircle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("radius", &self.radius);
         map.rest(&self.extra, &[]);
         map.end()
     }
 }
 
-impl super::runtime::Object for ShapeCircle {
+impl runtime::Object for ShapeCircle {
     const NAME: &'static str = "ShapeCircle";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "radius" => super::runtime::value(&mut map, &mut f0),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "radius" => runtime::value(&mut map, &mut f0),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0,) {
             (Some(f0),) => Ok(Self { radius: f0, extra }),
-            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "radius")])),
+            (f0,) => Err(runtime::missing(&[(f0.is_none(), "radius")])),
         }
     }
 }
 
-super::runtime::impl_deserialize!(ShapeCircle);
+runtime::impl_deserialize!(ShapeCircle);
 
 impl ShapeCircle {
     /// A value with the required members, in this order: `radius`. The others are unset.
@@ -849,32 +848,32 @@ pub struct ShapeSquare {
 
 impl serde::Serialize for ShapeSquare {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("side", &self.side);
         map.rest(&self.extra, &[]);
         map.end()
     }
 }
 
-impl super::runtime::Object for ShapeSquare {
+impl runtime::Object for ShapeSquare {
     const NAME: &'static str = "ShapeSquare";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "side" => super::runtime::value(&mut map, &mut f0),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "side" => runtime::value(&mut map, &mut f0),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0,) {
             (Some(f0),) => Ok(Self { side: f0, extra }),
-            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "side")])),
+            (f0,) => Err(runtime::missing(&[(f0.is_none(), "side")])),
         }
     }
 }
 
-super::runtime::impl_deserialize!(ShapeSquare);
+runtime::impl_deserialize!(ShapeSquare);
 
 impl ShapeSquare {
     /// A value with the required members, in this order: `side`. The others are unset.
@@ -902,7 +901,7 @@ pub struct StreamEventThreadCreated {
 
 impl serde::Serialize for StreamEventThreadCreated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("event", &self.event);
         map.value("data", &self.data);
         map.rest(&self.extra, &[]);
@@ -910,32 +909,28 @@ impl serde::Serialize for StreamEventThreadCreated {
     }
 }
 
-impl super::runtime::Object for StreamEventThreadCreated {
+impl runtime::Object for StreamEventThreadCreated {
     const NAME: &'static str = "StreamEventThreadCreated";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "event" => super::runtime::value(&mut map, &mut f0),
-                "data" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "event" => runtime::value(&mut map, &mut f0),
+                "data" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0, f1) {
             (Some(f0), Some(f1)) => Ok(Self { event: f0, data: f1, extra }),
             (f0, f1) => {
-                Err(
-                    super::runtime::missing(
-                        &[(f0.is_none(), "event"), (f1.is_none(), "data")],
-                    ),
-                )
+                Err(runtime::missing(&[(f0.is_none(), "event"), (f1.is_none(), "data")]))
             }
         }
     }
 }
 
-super::runtime::impl_deserialize!(StreamEventThreadCreated);
+runtime::impl_deserialize!(StreamEventThreadCreated);
 
 impl StreamEventThreadCreated {
     /// A value with the required members, in this order: `data`. The others are unset.
@@ -975,7 +970,7 @@ impl From<&str> for StreamEventThreadCreatedEvent {
     fn from(value: &str) -> Self {
         match value {
             "thread.created" => Self::ThreadCreated,
-            other => Self::Unknown(super::runtime::unknown_str(other)),
+            other => Self::Unknown(runtime::unknown_str(other)),
         }
     }
 }
@@ -1003,7 +998,7 @@ impl<'de> serde::Deserialize<'de> for StreamEventThreadCreatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_str_enum(deserializer)
+        runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -1023,7 +1018,7 @@ pub struct StreamEventRunCreated {
 
 impl serde::Serialize for StreamEventRunCreated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("event", &self.event);
         map.value("data", &self.data);
         map.rest(&self.extra, &[]);
@@ -1031,32 +1026,28 @@ impl serde::Serialize for StreamEventRunCreated {
     }
 }
 
-impl super::runtime::Object for StreamEventRunCreated {
+impl runtime::Object for StreamEventRunCreated {
     const NAME: &'static str = "StreamEventRunCreated";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "event" => super::runtime::value(&mut map, &mut f0),
-                "data" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "event" => runtime::value(&mut map, &mut f0),
+                "data" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0, f1) {
             (Some(f0), Some(f1)) => Ok(Self { event: f0, data: f1, extra }),
             (f0, f1) => {
-                Err(
-                    super::runtime::missing(
-                        &[(f0.is_none(), "event"), (f1.is_none(), "data")],
-                    ),
-                )
+                Err(runtime::missing(&[(f0.is_none(), "event"), (f1.is_none(), "data")]))
             }
         }
     }
 }
 
-super::runtime::impl_deserialize!(StreamEventRunCreated);
+runtime::impl_deserialize!(StreamEventRunCreated);
 
 impl StreamEventRunCreated {
     /// A value with the required members, in this order: `data`. The others are unset.
@@ -1096,7 +1087,7 @@ impl From<&str> for StreamEventRunCreatedEvent {
     fn from(value: &str) -> Self {
         match value {
             "run.created" => Self::RunCreated,
-            other => Self::Unknown(super::runtime::unknown_str(other)),
+            other => Self::Unknown(runtime::unknown_str(other)),
         }
     }
 }
@@ -1124,6 +1115,6 @@ impl<'de> serde::Deserialize<'de> for StreamEventRunCreatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_str_enum(deserializer)
+        runtime::deserialize_str_enum(deserializer)
     }
 }

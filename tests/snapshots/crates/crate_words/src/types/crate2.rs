@@ -22,29 +22,29 @@ pub struct Thing6 {
 
 impl serde::Serialize for Thing6 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("name", &self.name, &self.extra);
         map.rest(&self.extra, &["name"]);
         map.end()
     }
 }
 
-impl super::runtime::Object for Thing6 {
+impl runtime::Object for Thing6 {
     const NAME: &'static str = "Thing6";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "name" => super::runtime::value(&mut map, &mut f0),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "name" => runtime::value(&mut map, &mut f0),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            name: super::runtime::or_null(f0, &mut extra, "name"),
+            name: runtime::or_null(f0, &mut extra, "name"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(Thing6);
+runtime::impl_deserialize!(Thing6);

@@ -22,29 +22,29 @@ pub struct Lonely {
 
 impl serde::Serialize for Lonely {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("id", &self.id, &self.extra);
         map.rest(&self.extra, &["id"]);
         map.end()
     }
 }
 
-impl super::runtime::Object for Lonely {
+impl runtime::Object for Lonely {
     const NAME: &'static str = "Lonely";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            id: super::runtime::or_null(f0, &mut extra, "id"),
+            id: runtime::or_null(f0, &mut extra, "id"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(Lonely);
+runtime::impl_deserialize!(Lonely);

@@ -9,6 +9,9 @@
     clippy::too_many_arguments
 )]
 
+#[allow(unused_imports)]
+use super::runtime;
+
 /// Values with spaces, case and punctuation.
 ///
 /// Values this version does not know are kept in `Unknown` and sent back unchanged.
@@ -55,7 +58,7 @@ impl From<&str> for Status {
             "in-progress" => Self::InProgress,
             "1080p" => Self::V1080p,
             "" => Self::Empty,
-            other => Self::Unknown(super::runtime::unknown_str(other)),
+            other => Self::Unknown(runtime::unknown_str(other)),
         }
     }
 }
@@ -83,7 +86,7 @@ impl<'de> serde::Deserialize<'de> for Status {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_str_enum(deserializer)
+        runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -125,7 +128,7 @@ impl From<&str> for SortDirection {
             "asc" => Self::AscLower,
             "DESC" => Self::Desc,
             "desc" => Self::DescLower,
-            other => Self::Unknown(super::runtime::unknown_str(other)),
+            other => Self::Unknown(runtime::unknown_str(other)),
         }
     }
 }
@@ -153,7 +156,7 @@ impl<'de> serde::Deserialize<'de> for SortDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_str_enum(deserializer)
+        runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -199,7 +202,7 @@ impl From<&str> for Punctuation {
             "a.b" => Self::ADotB,
             "+1" => Self::Plus1,
             "-1" => Self::Minus1,
-            other => Self::Unknown(super::runtime::unknown_str(other)),
+            other => Self::Unknown(runtime::unknown_str(other)),
         }
     }
 }
@@ -227,7 +230,7 @@ impl<'de> serde::Deserialize<'de> for Punctuation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_str_enum(deserializer)
+        runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -269,7 +272,7 @@ impl From<i64> for Priority {
             2 => Self::Value2,
             3 => Self::Value3,
             -1 => Self::ValueMinus1,
-            other => Self::Unknown(super::runtime::unknown_int(other)),
+            other => Self::Unknown(runtime::unknown_int(other)),
         }
     }
 }
@@ -297,7 +300,7 @@ impl<'de> serde::Deserialize<'de> for Priority {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_int_enum(deserializer)
+        runtime::deserialize_int_enum(deserializer)
     }
 }
 
@@ -335,7 +338,7 @@ impl From<i64> for Named {
         match value {
             0 => Self::Off,
             1 => Self::On,
-            other => Self::Unknown(super::runtime::unknown_int(other)),
+            other => Self::Unknown(runtime::unknown_int(other)),
         }
     }
 }
@@ -363,7 +366,7 @@ impl<'de> serde::Deserialize<'de> for Named {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_int_enum(deserializer)
+        runtime::deserialize_int_enum(deserializer)
     }
 }
 
@@ -408,7 +411,7 @@ impl From<&str> for SortMode {
             "name_ascending" => Self::NameAscending,
             "name_descending" => Self::NameDescending,
             "id_ascending" => Self::IdAscending,
-            other => Self::Unknown(super::runtime::unknown_str(other)),
+            other => Self::Unknown(runtime::unknown_str(other)),
         }
     }
 }
@@ -436,7 +439,7 @@ impl<'de> serde::Deserialize<'de> for SortMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_str_enum(deserializer)
+        runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -470,7 +473,7 @@ impl From<&str> for MaybeColour {
         match value {
             "red" => Self::Red,
             "green" => Self::Green,
-            other => Self::Unknown(super::runtime::unknown_str(other)),
+            other => Self::Unknown(runtime::unknown_str(other)),
         }
     }
 }
@@ -498,7 +501,7 @@ impl<'de> serde::Deserialize<'de> for MaybeColour {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_str_enum(deserializer)
+        runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -914,17 +917,17 @@ impl Wide {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown(value) => value,
-            known => super::runtime::enum_wire(Self::VALUES, known).unwrap_or_default(),
+            known => runtime::enum_wire(Self::VALUES, known).unwrap_or_default(),
         }
     }
 }
 
 impl From<&str> for Wide {
     fn from(value: &str) -> Self {
-        static INDEX: super::runtime::EnumIndex = super::runtime::EnumIndex::new();
+        static INDEX: runtime::EnumIndex = runtime::EnumIndex::new();
         match INDEX.find(Self::VALUES, value) {
             Some(known) => known.clone(),
-            None => Self::Unknown(super::runtime::unknown_str(value)),
+            None => Self::Unknown(runtime::unknown_str(value)),
         }
     }
 }
@@ -952,7 +955,7 @@ impl<'de> serde::Deserialize<'de> for Wide {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_str_enum(deserializer)
+        runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -1364,17 +1367,17 @@ impl WideNumbers {
     pub fn as_i64(&self) -> i64 {
         match self {
             Self::Unknown(value) => *value,
-            known => super::runtime::enum_wire(Self::VALUES, known).unwrap_or_default(),
+            known => runtime::enum_wire(Self::VALUES, known).unwrap_or_default(),
         }
     }
 }
 
 impl From<i64> for WideNumbers {
     fn from(value: i64) -> Self {
-        static INDEX: super::runtime::EnumIndex = super::runtime::EnumIndex::new();
+        static INDEX: runtime::EnumIndex = runtime::EnumIndex::new();
         match INDEX.find(Self::VALUES, &value) {
             Some(known) => *known,
-            None => Self::Unknown(super::runtime::unknown_int(value)),
+            None => Self::Unknown(runtime::unknown_int(value)),
         }
     }
 }
@@ -1402,7 +1405,7 @@ impl<'de> serde::Deserialize<'de> for WideNumbers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_int_enum(deserializer)
+        runtime::deserialize_int_enum(deserializer)
     }
 }
 
@@ -1426,7 +1429,7 @@ pub struct Holder {
 
 impl serde::Serialize for Holder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("status", &self.status, &self.extra);
         map.member("colour", &self.colour, &self.extra);
         map.member("inline", &self.inline, &self.extra);
@@ -1436,31 +1439,31 @@ impl serde::Serialize for Holder {
     }
 }
 
-impl super::runtime::Object for Holder {
+impl runtime::Object for Holder {
     const NAME: &'static str = "Holder";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3) = (None, None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "status" => super::runtime::value(&mut map, &mut f0),
-                "colour" => super::runtime::value(&mut map, &mut f1),
-                "inline" => super::runtime::value(&mut map, &mut f2),
-                "flag" => super::runtime::value(&mut map, &mut f3),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "status" => runtime::value(&mut map, &mut f0),
+                "colour" => runtime::value(&mut map, &mut f1),
+                "inline" => runtime::value(&mut map, &mut f2),
+                "flag" => runtime::value(&mut map, &mut f3),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            status: super::runtime::or_null(f0, &mut extra, "status"),
+            status: runtime::or_null(f0, &mut extra, "status"),
             colour: f1,
-            inline: super::runtime::or_null(f2, &mut extra, "inline"),
-            flag: super::runtime::or_null(f3, &mut extra, "flag"),
+            inline: runtime::or_null(f2, &mut extra, "inline"),
+            flag: runtime::or_null(f3, &mut extra, "flag"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(Holder);
+runtime::impl_deserialize!(Holder);
 
 /// The `HolderInline` values.
 ///
@@ -1492,7 +1495,7 @@ impl From<&str> for HolderInline {
         match value {
             "one" => Self::One,
             "two" => Self::Two,
-            other => Self::Unknown(super::runtime::unknown_str(other)),
+            other => Self::Unknown(runtime::unknown_str(other)),
         }
     }
 }
@@ -1520,6 +1523,6 @@ impl<'de> serde::Deserialize<'de> for HolderInline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_str_enum(deserializer)
+        runtime::deserialize_str_enum(deserializer)
     }
 }

@@ -9,18 +9,21 @@
     clippy::too_many_arguments
 )]
 
+#[allow(unused_imports)]
+use super::runtime;
+
 /// The `Formats` object.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Formats {
     /// The `at` member.
-    pub at: Option<super::runtime::DateTime>,
+    pub at: Option<runtime::DateTime>,
     /// The `day` member.
-    pub day: Option<super::runtime::Date>,
+    pub day: Option<runtime::Date>,
     /// The `id` member.
-    pub id: Option<super::runtime::Uuid>,
+    pub id: Option<runtime::Uuid>,
     /// The `blob` member.
-    pub blob: Option<super::runtime::Base64>,
+    pub blob: Option<runtime::Base64>,
     /// The `file` member.
     pub file: Option<String>,
     /// The `secret` member.
@@ -51,7 +54,7 @@ pub struct Formats {
 
 impl serde::Serialize for Formats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("at", &self.at, &self.extra);
         map.member("day", &self.day, &self.extra);
         map.member("id", &self.id, &self.extra);
@@ -91,7 +94,7 @@ impl serde::Serialize for Formats {
     }
 }
 
-impl super::runtime::Object for Formats {
+impl runtime::Object for Formats {
     const NAME: &'static str = "Formats";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (
@@ -128,45 +131,45 @@ impl super::runtime::Object for Formats {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "at" => super::runtime::value(&mut map, &mut f0),
-                "day" => super::runtime::value(&mut map, &mut f1),
-                "id" => super::runtime::value(&mut map, &mut f2),
-                "blob" => super::runtime::value(&mut map, &mut f3),
-                "file" => super::runtime::value(&mut map, &mut f4),
-                "secret" => super::runtime::value(&mut map, &mut f5),
-                "email" => super::runtime::value(&mut map, &mut f6),
-                "small" => super::runtime::value(&mut map, &mut f7),
-                "big" => super::runtime::value(&mut map, &mut f8),
-                "unsigned" => super::runtime::value(&mut map, &mut f9),
-                "tiny" => super::runtime::value(&mut map, &mut f10),
-                "ratio" => super::runtime::value(&mut map, &mut f11),
-                "precise" => super::runtime::value(&mut map, &mut f12),
-                "plain" => super::runtime::value(&mut map, &mut f13),
-                "huge" => super::runtime::value(&mut map, &mut f14),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "at" => runtime::value(&mut map, &mut f0),
+                "day" => runtime::value(&mut map, &mut f1),
+                "id" => runtime::value(&mut map, &mut f2),
+                "blob" => runtime::value(&mut map, &mut f3),
+                "file" => runtime::value(&mut map, &mut f4),
+                "secret" => runtime::value(&mut map, &mut f5),
+                "email" => runtime::value(&mut map, &mut f6),
+                "small" => runtime::value(&mut map, &mut f7),
+                "big" => runtime::value(&mut map, &mut f8),
+                "unsigned" => runtime::value(&mut map, &mut f9),
+                "tiny" => runtime::value(&mut map, &mut f10),
+                "ratio" => runtime::value(&mut map, &mut f11),
+                "precise" => runtime::value(&mut map, &mut f12),
+                "plain" => runtime::value(&mut map, &mut f13),
+                "huge" => runtime::value(&mut map, &mut f14),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            at: super::runtime::or_null(f0, &mut extra, "at"),
-            day: super::runtime::or_null(f1, &mut extra, "day"),
-            id: super::runtime::or_null(f2, &mut extra, "id"),
-            blob: super::runtime::or_null(f3, &mut extra, "blob"),
-            file: super::runtime::or_null(f4, &mut extra, "file"),
-            secret: super::runtime::or_null(f5, &mut extra, "secret"),
-            email: super::runtime::or_null(f6, &mut extra, "email"),
-            small: super::runtime::or_null(f7, &mut extra, "small"),
-            big: super::runtime::or_null(f8, &mut extra, "big"),
-            unsigned: super::runtime::or_null(f9, &mut extra, "unsigned"),
-            tiny: super::runtime::or_null(f10, &mut extra, "tiny"),
-            ratio: super::runtime::or_null(f11, &mut extra, "ratio"),
-            precise: super::runtime::or_null(f12, &mut extra, "precise"),
-            plain: super::runtime::or_null(f13, &mut extra, "plain"),
-            huge: super::runtime::or_null(f14, &mut extra, "huge"),
+            at: runtime::or_null(f0, &mut extra, "at"),
+            day: runtime::or_null(f1, &mut extra, "day"),
+            id: runtime::or_null(f2, &mut extra, "id"),
+            blob: runtime::or_null(f3, &mut extra, "blob"),
+            file: runtime::or_null(f4, &mut extra, "file"),
+            secret: runtime::or_null(f5, &mut extra, "secret"),
+            email: runtime::or_null(f6, &mut extra, "email"),
+            small: runtime::or_null(f7, &mut extra, "small"),
+            big: runtime::or_null(f8, &mut extra, "big"),
+            unsigned: runtime::or_null(f9, &mut extra, "unsigned"),
+            tiny: runtime::or_null(f10, &mut extra, "tiny"),
+            ratio: runtime::or_null(f11, &mut extra, "ratio"),
+            precise: runtime::or_null(f12, &mut extra, "precise"),
+            plain: runtime::or_null(f13, &mut extra, "plain"),
+            huge: runtime::or_null(f14, &mut extra, "huge"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(Formats);
+runtime::impl_deserialize!(Formats);

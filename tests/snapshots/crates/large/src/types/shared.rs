@@ -46,7 +46,7 @@ pub struct Leaf {
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
 impl serde::Serialize for Leaf {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("a", &self.a);
         map.member("b", &self.b, &self.extra);
         map.member("c", &self.c, &self.extra);
@@ -65,7 +65,7 @@ impl serde::Serialize for Leaf {
 }
 
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
-impl super::runtime::Object for Leaf {
+impl runtime::Object for Leaf {
     const NAME: &'static str = "Leaf";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (
@@ -83,48 +83,48 @@ impl super::runtime::Object for Leaf {
             mut f11,
         ) = (None, None, None, None, None, None, None, None, None, None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "a" => super::runtime::value(&mut map, &mut f0),
-                "b" => super::runtime::value(&mut map, &mut f1),
-                "c" => super::runtime::value(&mut map, &mut f2),
-                "d" => super::runtime::value(&mut map, &mut f3),
-                "e" => super::runtime::value(&mut map, &mut f4),
-                "f" => super::runtime::value(&mut map, &mut f5),
-                "g" => super::runtime::value(&mut map, &mut f6),
-                "h" => super::runtime::value(&mut map, &mut f7),
-                "i" => super::runtime::value(&mut map, &mut f8),
-                "j" => super::runtime::value(&mut map, &mut f9),
-                "k" => super::runtime::value(&mut map, &mut f10),
-                "l" => super::runtime::value(&mut map, &mut f11),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "a" => runtime::value(&mut map, &mut f0),
+                "b" => runtime::value(&mut map, &mut f1),
+                "c" => runtime::value(&mut map, &mut f2),
+                "d" => runtime::value(&mut map, &mut f3),
+                "e" => runtime::value(&mut map, &mut f4),
+                "f" => runtime::value(&mut map, &mut f5),
+                "g" => runtime::value(&mut map, &mut f6),
+                "h" => runtime::value(&mut map, &mut f7),
+                "i" => runtime::value(&mut map, &mut f8),
+                "j" => runtime::value(&mut map, &mut f9),
+                "k" => runtime::value(&mut map, &mut f10),
+                "l" => runtime::value(&mut map, &mut f11),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0,) {
             (Some(f0),) => {
                 Ok(Self {
                     a: f0,
-                    b: super::runtime::or_null(f1, &mut extra, "b"),
-                    c: super::runtime::or_null(f2, &mut extra, "c"),
-                    d: super::runtime::or_null(f3, &mut extra, "d"),
-                    e: super::runtime::or_null(f4, &mut extra, "e"),
-                    f: super::runtime::or_null(f5, &mut extra, "f"),
-                    g: super::runtime::or_null(f6, &mut extra, "g"),
-                    h: super::runtime::or_null(f7, &mut extra, "h"),
-                    i: super::runtime::or_null(f8, &mut extra, "i"),
-                    j: super::runtime::or_null(f9, &mut extra, "j"),
-                    k: super::runtime::or_null(f10, &mut extra, "k"),
-                    l: super::runtime::or_null(f11, &mut extra, "l"),
+                    b: runtime::or_null(f1, &mut extra, "b"),
+                    c: runtime::or_null(f2, &mut extra, "c"),
+                    d: runtime::or_null(f3, &mut extra, "d"),
+                    e: runtime::or_null(f4, &mut extra, "e"),
+                    f: runtime::or_null(f5, &mut extra, "f"),
+                    g: runtime::or_null(f6, &mut extra, "g"),
+                    h: runtime::or_null(f7, &mut extra, "h"),
+                    i: runtime::or_null(f8, &mut extra, "i"),
+                    j: runtime::or_null(f9, &mut extra, "j"),
+                    k: runtime::or_null(f10, &mut extra, "k"),
+                    l: runtime::or_null(f11, &mut extra, "l"),
                     extra,
                 })
             }
-            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "a")])),
+            (f0,) => Err(runtime::missing(&[(f0.is_none(), "a")])),
         }
     }
 }
 
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
-super::runtime::impl_deserialize!(Leaf);
+runtime::impl_deserialize!(Leaf);
 
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
 impl Leaf {
@@ -176,7 +176,7 @@ pub struct Level3 {
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
 impl serde::Serialize for Level3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("name", &self.name, &self.extra);
         map.member("left", &self.left, &self.extra);
         map.value("middle", &self.middle);
@@ -189,7 +189,7 @@ impl serde::Serialize for Level3 {
 }
 
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
-impl super::runtime::Object for Level3 {
+impl runtime::Object for Level3 {
     const NAME: &'static str = "Level3";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3, mut f4, mut f5) = (
@@ -201,36 +201,36 @@ impl super::runtime::Object for Level3 {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "name" => super::runtime::value(&mut map, &mut f0),
-                "left" => super::runtime::value(&mut map, &mut f1),
-                "middle" => super::runtime::value(&mut map, &mut f2),
-                "right" => super::runtime::value(&mut map, &mut f3),
-                "leaves" => super::runtime::value(&mut map, &mut f4),
-                "byName" => super::runtime::value(&mut map, &mut f5),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "name" => runtime::value(&mut map, &mut f0),
+                "left" => runtime::value(&mut map, &mut f1),
+                "middle" => runtime::value(&mut map, &mut f2),
+                "right" => runtime::value(&mut map, &mut f3),
+                "leaves" => runtime::value(&mut map, &mut f4),
+                "byName" => runtime::value(&mut map, &mut f5),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f2,) {
             (Some(f2),) => {
                 Ok(Self {
-                    name: super::runtime::or_null(f0, &mut extra, "name"),
-                    left: super::runtime::or_null(f1, &mut extra, "left"),
+                    name: runtime::or_null(f0, &mut extra, "name"),
+                    left: runtime::or_null(f1, &mut extra, "left"),
                     middle: f2,
                     right: f3,
-                    leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
-                    by_name: super::runtime::or_null(f5, &mut extra, "byName"),
+                    leaves: runtime::or_null(f4, &mut extra, "leaves"),
+                    by_name: runtime::or_null(f5, &mut extra, "byName"),
                     extra,
                 })
             }
-            (f2,) => Err(super::runtime::missing(&[(f2.is_none(), "middle")])),
+            (f2,) => Err(runtime::missing(&[(f2.is_none(), "middle")])),
         }
     }
 }
 
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
-super::runtime::impl_deserialize!(Level3);
+runtime::impl_deserialize!(Level3);
 
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
 impl Level3 {
@@ -276,7 +276,7 @@ pub struct Level4 {
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
 impl serde::Serialize for Level4 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("name", &self.name, &self.extra);
         map.member("left", &self.left, &self.extra);
         map.value("middle", &self.middle);
@@ -289,7 +289,7 @@ impl serde::Serialize for Level4 {
 }
 
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
-impl super::runtime::Object for Level4 {
+impl runtime::Object for Level4 {
     const NAME: &'static str = "Level4";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3, mut f4, mut f5) = (
@@ -301,36 +301,36 @@ impl super::runtime::Object for Level4 {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "name" => super::runtime::value(&mut map, &mut f0),
-                "left" => super::runtime::value(&mut map, &mut f1),
-                "middle" => super::runtime::value(&mut map, &mut f2),
-                "right" => super::runtime::value(&mut map, &mut f3),
-                "leaves" => super::runtime::value(&mut map, &mut f4),
-                "byName" => super::runtime::value(&mut map, &mut f5),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "name" => runtime::value(&mut map, &mut f0),
+                "left" => runtime::value(&mut map, &mut f1),
+                "middle" => runtime::value(&mut map, &mut f2),
+                "right" => runtime::value(&mut map, &mut f3),
+                "leaves" => runtime::value(&mut map, &mut f4),
+                "byName" => runtime::value(&mut map, &mut f5),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f2,) {
             (Some(f2),) => {
                 Ok(Self {
-                    name: super::runtime::or_null(f0, &mut extra, "name"),
-                    left: super::runtime::or_null(f1, &mut extra, "left"),
+                    name: runtime::or_null(f0, &mut extra, "name"),
+                    left: runtime::or_null(f1, &mut extra, "left"),
                     middle: f2,
                     right: f3,
-                    leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
-                    by_name: super::runtime::or_null(f5, &mut extra, "byName"),
+                    leaves: runtime::or_null(f4, &mut extra, "leaves"),
+                    by_name: runtime::or_null(f5, &mut extra, "byName"),
                     extra,
                 })
             }
-            (f2,) => Err(super::runtime::missing(&[(f2.is_none(), "middle")])),
+            (f2,) => Err(runtime::missing(&[(f2.is_none(), "middle")])),
         }
     }
 }
 
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
-super::runtime::impl_deserialize!(Level4);
+runtime::impl_deserialize!(Level4);
 
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
 impl Level4 {
@@ -376,7 +376,7 @@ pub struct Level5 {
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
 impl serde::Serialize for Level5 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("name", &self.name, &self.extra);
         map.member("left", &self.left, &self.extra);
         map.value("middle", &self.middle);
@@ -389,7 +389,7 @@ impl serde::Serialize for Level5 {
 }
 
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
-impl super::runtime::Object for Level5 {
+impl runtime::Object for Level5 {
     const NAME: &'static str = "Level5";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3, mut f4, mut f5) = (
@@ -401,36 +401,36 @@ impl super::runtime::Object for Level5 {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "name" => super::runtime::value(&mut map, &mut f0),
-                "left" => super::runtime::value(&mut map, &mut f1),
-                "middle" => super::runtime::value(&mut map, &mut f2),
-                "right" => super::runtime::value(&mut map, &mut f3),
-                "leaves" => super::runtime::value(&mut map, &mut f4),
-                "byName" => super::runtime::value(&mut map, &mut f5),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "name" => runtime::value(&mut map, &mut f0),
+                "left" => runtime::value(&mut map, &mut f1),
+                "middle" => runtime::value(&mut map, &mut f2),
+                "right" => runtime::value(&mut map, &mut f3),
+                "leaves" => runtime::value(&mut map, &mut f4),
+                "byName" => runtime::value(&mut map, &mut f5),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f2,) {
             (Some(f2),) => {
                 Ok(Self {
-                    name: super::runtime::or_null(f0, &mut extra, "name"),
-                    left: super::runtime::or_null(f1, &mut extra, "left"),
+                    name: runtime::or_null(f0, &mut extra, "name"),
+                    left: runtime::or_null(f1, &mut extra, "left"),
                     middle: f2,
                     right: f3,
-                    leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
-                    by_name: super::runtime::or_null(f5, &mut extra, "byName"),
+                    leaves: runtime::or_null(f4, &mut extra, "leaves"),
+                    by_name: runtime::or_null(f5, &mut extra, "byName"),
                     extra,
                 })
             }
-            (f2,) => Err(super::runtime::missing(&[(f2.is_none(), "middle")])),
+            (f2,) => Err(runtime::missing(&[(f2.is_none(), "middle")])),
         }
     }
 }
 
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
-super::runtime::impl_deserialize!(Level5);
+runtime::impl_deserialize!(Level5);
 
 #[cfg(any(feature = "untagged", feature = "unreferenced-types"))]
 impl Level5 {

@@ -36,15 +36,15 @@ impl<'de> serde::Deserialize<'de> for Shape {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::best_fit(
+        runtime::best_fit(
             deserializer,
             &[
                 |text, value| {
-                    super::runtime::fit(text, value)
+                    runtime::fit(text, value)
                         .map(|(v, fit, loose)| (Self::Level3(v), fit, loose))
                 },
                 |text, value| {
-                    super::runtime::fit(text, value)
+                    runtime::fit(text, value)
                         .map(|(v, fit, loose)| (Self::String(v), fit, loose))
                 },
             ],

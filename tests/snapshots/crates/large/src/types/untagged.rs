@@ -32,7 +32,7 @@ pub struct Level0 {
 
 impl serde::Serialize for Level0 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("name", &self.name, &self.extra);
         map.member("left", &self.left, &self.extra);
         map.value("middle", &self.middle);
@@ -44,7 +44,7 @@ impl serde::Serialize for Level0 {
     }
 }
 
-impl super::runtime::Object for Level0 {
+impl runtime::Object for Level0 {
     const NAME: &'static str = "Level0";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3, mut f4, mut f5) = (
@@ -56,35 +56,35 @@ impl super::runtime::Object for Level0 {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "name" => super::runtime::value(&mut map, &mut f0),
-                "left" => super::runtime::value(&mut map, &mut f1),
-                "middle" => super::runtime::value(&mut map, &mut f2),
-                "right" => super::runtime::value(&mut map, &mut f3),
-                "leaves" => super::runtime::value(&mut map, &mut f4),
-                "byName" => super::runtime::value(&mut map, &mut f5),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "name" => runtime::value(&mut map, &mut f0),
+                "left" => runtime::value(&mut map, &mut f1),
+                "middle" => runtime::value(&mut map, &mut f2),
+                "right" => runtime::value(&mut map, &mut f3),
+                "leaves" => runtime::value(&mut map, &mut f4),
+                "byName" => runtime::value(&mut map, &mut f5),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f2,) {
             (Some(f2),) => {
                 Ok(Self {
-                    name: super::runtime::or_null(f0, &mut extra, "name"),
-                    left: super::runtime::or_null(f1, &mut extra, "left"),
+                    name: runtime::or_null(f0, &mut extra, "name"),
+                    left: runtime::or_null(f1, &mut extra, "left"),
                     middle: f2,
                     right: f3,
-                    leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
-                    by_name: super::runtime::or_null(f5, &mut extra, "byName"),
+                    leaves: runtime::or_null(f4, &mut extra, "leaves"),
+                    by_name: runtime::or_null(f5, &mut extra, "byName"),
                     extra,
                 })
             }
-            (f2,) => Err(super::runtime::missing(&[(f2.is_none(), "middle")])),
+            (f2,) => Err(runtime::missing(&[(f2.is_none(), "middle")])),
         }
     }
 }
 
-super::runtime::impl_deserialize!(Level0);
+runtime::impl_deserialize!(Level0);
 
 impl Level0 {
     /// A value with the required members, in this order: `middle`. The others are unset.
@@ -127,7 +127,7 @@ pub struct Level1 {
 
 impl serde::Serialize for Level1 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("name", &self.name, &self.extra);
         map.member("left", &self.left, &self.extra);
         map.value("middle", &self.middle);
@@ -139,7 +139,7 @@ impl serde::Serialize for Level1 {
     }
 }
 
-impl super::runtime::Object for Level1 {
+impl runtime::Object for Level1 {
     const NAME: &'static str = "Level1";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3, mut f4, mut f5) = (
@@ -151,35 +151,35 @@ impl super::runtime::Object for Level1 {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "name" => super::runtime::value(&mut map, &mut f0),
-                "left" => super::runtime::value(&mut map, &mut f1),
-                "middle" => super::runtime::value(&mut map, &mut f2),
-                "right" => super::runtime::value(&mut map, &mut f3),
-                "leaves" => super::runtime::value(&mut map, &mut f4),
-                "byName" => super::runtime::value(&mut map, &mut f5),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "name" => runtime::value(&mut map, &mut f0),
+                "left" => runtime::value(&mut map, &mut f1),
+                "middle" => runtime::value(&mut map, &mut f2),
+                "right" => runtime::value(&mut map, &mut f3),
+                "leaves" => runtime::value(&mut map, &mut f4),
+                "byName" => runtime::value(&mut map, &mut f5),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f2,) {
             (Some(f2),) => {
                 Ok(Self {
-                    name: super::runtime::or_null(f0, &mut extra, "name"),
-                    left: super::runtime::or_null(f1, &mut extra, "left"),
+                    name: runtime::or_null(f0, &mut extra, "name"),
+                    left: runtime::or_null(f1, &mut extra, "left"),
                     middle: f2,
                     right: f3,
-                    leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
-                    by_name: super::runtime::or_null(f5, &mut extra, "byName"),
+                    leaves: runtime::or_null(f4, &mut extra, "leaves"),
+                    by_name: runtime::or_null(f5, &mut extra, "byName"),
                     extra,
                 })
             }
-            (f2,) => Err(super::runtime::missing(&[(f2.is_none(), "middle")])),
+            (f2,) => Err(runtime::missing(&[(f2.is_none(), "middle")])),
         }
     }
 }
 
-super::runtime::impl_deserialize!(Level1);
+runtime::impl_deserialize!(Level1);
 
 impl Level1 {
     /// A value with the required members, in this order: `middle`. The others are unset.
@@ -222,7 +222,7 @@ pub struct Level2 {
 
 impl serde::Serialize for Level2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("name", &self.name, &self.extra);
         map.member("left", &self.left, &self.extra);
         map.value("middle", &self.middle);
@@ -234,7 +234,7 @@ impl serde::Serialize for Level2 {
     }
 }
 
-impl super::runtime::Object for Level2 {
+impl runtime::Object for Level2 {
     const NAME: &'static str = "Level2";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2, mut f3, mut f4, mut f5) = (
@@ -246,35 +246,35 @@ impl super::runtime::Object for Level2 {
             None,
         );
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "name" => super::runtime::value(&mut map, &mut f0),
-                "left" => super::runtime::value(&mut map, &mut f1),
-                "middle" => super::runtime::value(&mut map, &mut f2),
-                "right" => super::runtime::value(&mut map, &mut f3),
-                "leaves" => super::runtime::value(&mut map, &mut f4),
-                "byName" => super::runtime::value(&mut map, &mut f5),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "name" => runtime::value(&mut map, &mut f0),
+                "left" => runtime::value(&mut map, &mut f1),
+                "middle" => runtime::value(&mut map, &mut f2),
+                "right" => runtime::value(&mut map, &mut f3),
+                "leaves" => runtime::value(&mut map, &mut f4),
+                "byName" => runtime::value(&mut map, &mut f5),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f2,) {
             (Some(f2),) => {
                 Ok(Self {
-                    name: super::runtime::or_null(f0, &mut extra, "name"),
-                    left: super::runtime::or_null(f1, &mut extra, "left"),
+                    name: runtime::or_null(f0, &mut extra, "name"),
+                    left: runtime::or_null(f1, &mut extra, "left"),
                     middle: f2,
                     right: f3,
-                    leaves: super::runtime::or_null(f4, &mut extra, "leaves"),
-                    by_name: super::runtime::or_null(f5, &mut extra, "byName"),
+                    leaves: runtime::or_null(f4, &mut extra, "leaves"),
+                    by_name: runtime::or_null(f5, &mut extra, "byName"),
                     extra,
                 })
             }
-            (f2,) => Err(super::runtime::missing(&[(f2.is_none(), "middle")])),
+            (f2,) => Err(runtime::missing(&[(f2.is_none(), "middle")])),
         }
     }
 }
 
-super::runtime::impl_deserialize!(Level2);
+runtime::impl_deserialize!(Level2);
 
 impl Level2 {
     /// A value with the required members, in this order: `middle`. The others are unset.
@@ -309,7 +309,7 @@ pub struct Failure {
 
 impl serde::Serialize for Failure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("message", &self.message, &self.extra);
         map.member("tree", &self.tree, &self.extra);
         map.rest(&self.extra, &["message", "tree"]);
@@ -317,24 +317,24 @@ impl serde::Serialize for Failure {
     }
 }
 
-impl super::runtime::Object for Failure {
+impl runtime::Object for Failure {
     const NAME: &'static str = "Failure";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "message" => super::runtime::value(&mut map, &mut f0),
-                "tree" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "message" => runtime::value(&mut map, &mut f0),
+                "tree" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            message: super::runtime::or_null(f0, &mut extra, "message"),
-            tree: super::runtime::or_null(f1, &mut extra, "tree"),
+            message: runtime::or_null(f0, &mut extra, "message"),
+            tree: runtime::or_null(f1, &mut extra, "tree"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(Failure);
+runtime::impl_deserialize!(Failure);

@@ -9,6 +9,9 @@
     clippy::too_many_arguments
 )]
 
+#[allow(unused_imports)]
+use super::runtime;
+
 /// Named like a prelude type.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
@@ -23,32 +26,32 @@ pub struct Option2 {
 
 impl serde::Serialize for Option2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("value", &self.value, &self.extra);
         map.rest(&self.extra, &["value"]);
         map.end()
     }
 }
 
-impl super::runtime::Object for Option2 {
+impl runtime::Object for Option2 {
     const NAME: &'static str = "Option2";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "value" => super::runtime::value(&mut map, &mut f0),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "value" => runtime::value(&mut map, &mut f0),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            value: super::runtime::or_null(f0, &mut extra, "value"),
+            value: runtime::or_null(f0, &mut extra, "value"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(Option2);
+runtime::impl_deserialize!(Option2);
 
 /// A title with spaces and punctuation.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -64,32 +67,32 @@ pub struct PetOwnerLegacy {
 
 impl serde::Serialize for PetOwnerLegacy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("name", &self.name, &self.extra);
         map.rest(&self.extra, &["name"]);
         map.end()
     }
 }
 
-impl super::runtime::Object for PetOwnerLegacy {
+impl runtime::Object for PetOwnerLegacy {
     const NAME: &'static str = "PetOwnerLegacy";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "name" => super::runtime::value(&mut map, &mut f0),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "name" => runtime::value(&mut map, &mut f0),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            name: super::runtime::or_null(f0, &mut extra, "name"),
+            name: runtime::or_null(f0, &mut extra, "name"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(PetOwnerLegacy);
+runtime::impl_deserialize!(PetOwnerLegacy);
 
 /// Collides with the previous one after case conversion.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -105,32 +108,32 @@ pub struct PetOwnerLegacy2 {
 
 impl serde::Serialize for PetOwnerLegacy2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("name", &self.name, &self.extra);
         map.rest(&self.extra, &["name"]);
         map.end()
     }
 }
 
-impl super::runtime::Object for PetOwnerLegacy2 {
+impl runtime::Object for PetOwnerLegacy2 {
     const NAME: &'static str = "PetOwnerLegacy2";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "name" => super::runtime::value(&mut map, &mut f0),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "name" => runtime::value(&mut map, &mut f0),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            name: super::runtime::or_null(f0, &mut extra, "name"),
+            name: runtime::or_null(f0, &mut extra, "name"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(PetOwnerLegacy2);
+runtime::impl_deserialize!(PetOwnerLegacy2);
 
 /// The `Nasty` object.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -172,7 +175,7 @@ pub struct Nasty {
 
 impl serde::Serialize for Nasty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("@type", &self.at_type, &self.extra2);
         map.member("type", &self.r#type, &self.extra2);
         map.member("200", &self.v200, &self.extra2);
@@ -210,7 +213,7 @@ impl serde::Serialize for Nasty {
     }
 }
 
-impl super::runtime::Object for Nasty {
+impl runtime::Object for Nasty {
     const NAME: &'static str = "Nasty";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (
@@ -245,43 +248,43 @@ impl super::runtime::Object for Nasty {
             None,
         );
         let mut extra2 = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "@type" => super::runtime::value(&mut map, &mut f0),
-                "type" => super::runtime::value(&mut map, &mut f1),
-                "200" => super::runtime::value(&mut map, &mut f2),
-                "x-foo" => super::runtime::value(&mut map, &mut f3),
-                "self" => super::runtime::value(&mut map, &mut f4),
-                "fooBar" => super::runtime::value(&mut map, &mut f5),
-                "foo_bar" => super::runtime::value(&mut map, &mut f6),
-                "FooBar" => super::runtime::value(&mut map, &mut f7),
-                "+1" => super::runtime::value(&mut map, &mut f8),
-                "-1" => super::runtime::value(&mut map, &mut f9),
-                "match" => super::runtime::value(&mut map, &mut f10),
-                "extra" => super::runtime::value(&mut map, &mut f11),
-                "$ref" => super::runtime::value(&mut map, &mut f12),
-                "" => super::runtime::value(&mut map, &mut f13),
-                _ => super::runtime::unlisted(&mut map, &mut extra2, key),
+                "@type" => runtime::value(&mut map, &mut f0),
+                "type" => runtime::value(&mut map, &mut f1),
+                "200" => runtime::value(&mut map, &mut f2),
+                "x-foo" => runtime::value(&mut map, &mut f3),
+                "self" => runtime::value(&mut map, &mut f4),
+                "fooBar" => runtime::value(&mut map, &mut f5),
+                "foo_bar" => runtime::value(&mut map, &mut f6),
+                "FooBar" => runtime::value(&mut map, &mut f7),
+                "+1" => runtime::value(&mut map, &mut f8),
+                "-1" => runtime::value(&mut map, &mut f9),
+                "match" => runtime::value(&mut map, &mut f10),
+                "extra" => runtime::value(&mut map, &mut f11),
+                "$ref" => runtime::value(&mut map, &mut f12),
+                "" => runtime::value(&mut map, &mut f13),
+                _ => runtime::unlisted(&mut map, &mut extra2, key),
             }?;
         }
         Ok(Self {
-            at_type: super::runtime::or_null(f0, &mut extra2, "@type"),
-            r#type: super::runtime::or_null(f1, &mut extra2, "type"),
-            v200: super::runtime::or_null(f2, &mut extra2, "200"),
-            x_foo: super::runtime::or_null(f3, &mut extra2, "x-foo"),
-            self_: super::runtime::or_null(f4, &mut extra2, "self"),
-            foo_bar: super::runtime::or_null(f5, &mut extra2, "fooBar"),
-            foo_bar2: super::runtime::or_null(f6, &mut extra2, "foo_bar"),
-            foo_bar3: super::runtime::or_null(f7, &mut extra2, "FooBar"),
-            plus_1: super::runtime::or_null(f8, &mut extra2, "+1"),
-            minus_1: super::runtime::or_null(f9, &mut extra2, "-1"),
-            r#match: super::runtime::or_null(f10, &mut extra2, "match"),
-            extra: super::runtime::or_null(f11, &mut extra2, "extra"),
-            dollar_ref: super::runtime::or_null(f12, &mut extra2, "$ref"),
-            value: super::runtime::or_null(f13, &mut extra2, ""),
+            at_type: runtime::or_null(f0, &mut extra2, "@type"),
+            r#type: runtime::or_null(f1, &mut extra2, "type"),
+            v200: runtime::or_null(f2, &mut extra2, "200"),
+            x_foo: runtime::or_null(f3, &mut extra2, "x-foo"),
+            self_: runtime::or_null(f4, &mut extra2, "self"),
+            foo_bar: runtime::or_null(f5, &mut extra2, "fooBar"),
+            foo_bar2: runtime::or_null(f6, &mut extra2, "foo_bar"),
+            foo_bar3: runtime::or_null(f7, &mut extra2, "FooBar"),
+            plus_1: runtime::or_null(f8, &mut extra2, "+1"),
+            minus_1: runtime::or_null(f9, &mut extra2, "-1"),
+            r#match: runtime::or_null(f10, &mut extra2, "match"),
+            extra: runtime::or_null(f11, &mut extra2, "extra"),
+            dollar_ref: runtime::or_null(f12, &mut extra2, "$ref"),
+            value: runtime::or_null(f13, &mut extra2, ""),
             extra2,
         })
     }
 }
 
-super::runtime::impl_deserialize!(Nasty);
+runtime::impl_deserialize!(Nasty);

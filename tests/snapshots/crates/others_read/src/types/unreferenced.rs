@@ -26,7 +26,7 @@ pub struct Base {
 
 impl serde::Serialize for Base {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("id", &self.id, &self.extra);
         map.member("name", &self.name, &self.extra);
         map.rest(&self.extra, &["id", "name"]);
@@ -34,27 +34,27 @@ impl serde::Serialize for Base {
     }
 }
 
-impl super::runtime::Object for Base {
+impl runtime::Object for Base {
     const NAME: &'static str = "Base";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "name" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "name" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            id: super::runtime::or_null(f0, &mut extra, "id"),
-            name: super::runtime::or_null(f1, &mut extra, "name"),
+            id: runtime::or_null(f0, &mut extra, "id"),
+            name: runtime::or_null(f1, &mut extra, "name"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(Base);
+runtime::impl_deserialize!(Base);
 
 /// The `Owned` object.
 ///
@@ -78,7 +78,7 @@ pub struct Owned {
 
 impl serde::Serialize for Owned {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("id", &self.id, &self.extra);
         map.member("owner", &self.owner, &self.extra);
         map.member("licence", &self.licence, &self.extra);
@@ -87,29 +87,29 @@ impl serde::Serialize for Owned {
     }
 }
 
-impl super::runtime::Object for Owned {
+impl runtime::Object for Owned {
     const NAME: &'static str = "Owned";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2) = (None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "owner" => super::runtime::value(&mut map, &mut f1),
-                "licence" => super::runtime::value(&mut map, &mut f2),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "owner" => runtime::value(&mut map, &mut f1),
+                "licence" => runtime::value(&mut map, &mut f2),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            id: super::runtime::or_null(f0, &mut extra, "id"),
-            owner: super::runtime::or_null(f1, &mut extra, "owner"),
+            id: runtime::or_null(f0, &mut extra, "id"),
+            owner: runtime::or_null(f1, &mut extra, "owner"),
             licence: f2,
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(Owned);
+runtime::impl_deserialize!(Owned);
 
 /// The `Owner` object.
 ///
@@ -127,29 +127,29 @@ pub struct Owner {
 
 impl serde::Serialize for Owner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("name", &self.name, &self.extra);
         map.rest(&self.extra, &["name"]);
         map.end()
     }
 }
 
-impl super::runtime::Object for Owner {
+impl runtime::Object for Owner {
     const NAME: &'static str = "Owner";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "name" => super::runtime::value(&mut map, &mut f0),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "name" => runtime::value(&mut map, &mut f0),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            name: super::runtime::or_null(f0, &mut extra, "name"),
+            name: runtime::or_null(f0, &mut extra, "name"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(Owner);
+runtime::impl_deserialize!(Owner);

@@ -26,7 +26,7 @@ pub struct Full {
 
 impl serde::Serialize for Full {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("id", &self.id);
         map.member("name", &self.name, &self.extra);
         map.rest(&self.extra, &["name"]);
@@ -34,32 +34,32 @@ impl serde::Serialize for Full {
     }
 }
 
-impl super::runtime::Object for Full {
+impl runtime::Object for Full {
     const NAME: &'static str = "Full";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "name" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "name" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0,) {
             (Some(f0),) => {
                 Ok(Self {
                     id: f0,
-                    name: super::runtime::or_null(f1, &mut extra, "name"),
+                    name: runtime::or_null(f1, &mut extra, "name"),
                     extra,
                 })
             }
-            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "id")])),
+            (f0,) => Err(runtime::missing(&[(f0.is_none(), "id")])),
         }
     }
 }
 
-super::runtime::impl_deserialize!(Full);
+runtime::impl_deserialize!(Full);
 
 impl Full {
     /// A value with the required members, in this order: `id`. The others are unset.
@@ -104,7 +104,7 @@ impl From<&str> for ListPetsKind {
         match value {
             "cat" => Self::Cat,
             "dog" => Self::Dog,
-            other => Self::Unknown(super::runtime::unknown_str(other)),
+            other => Self::Unknown(runtime::unknown_str(other)),
         }
     }
 }
@@ -132,6 +132,6 @@ impl<'de> serde::Deserialize<'de> for ListPetsKind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_str_enum(deserializer)
+        runtime::deserialize_str_enum(deserializer)
     }
 }

@@ -9,6 +9,9 @@
     clippy::too_many_arguments
 )]
 
+#[allow(unused_imports)]
+use super::runtime;
+
 /// The `Node` object.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -27,7 +30,7 @@ pub struct Node {
 
 impl serde::Serialize for Node {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("value", &self.value);
         map.member("children", &self.children, &self.extra);
         map.member("parent", &self.parent, &self.extra);
@@ -36,34 +39,34 @@ impl serde::Serialize for Node {
     }
 }
 
-impl super::runtime::Object for Node {
+impl runtime::Object for Node {
     const NAME: &'static str = "Node";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2) = (None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "value" => super::runtime::value(&mut map, &mut f0),
-                "children" => super::runtime::value(&mut map, &mut f1),
-                "parent" => super::runtime::value(&mut map, &mut f2),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "value" => runtime::value(&mut map, &mut f0),
+                "children" => runtime::value(&mut map, &mut f1),
+                "parent" => runtime::value(&mut map, &mut f2),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0,) {
             (Some(f0),) => {
                 Ok(Self {
                     value: f0,
-                    children: super::runtime::or_null(f1, &mut extra, "children"),
-                    parent: super::runtime::or_null(f2, &mut extra, "parent"),
+                    children: runtime::or_null(f1, &mut extra, "children"),
+                    parent: runtime::or_null(f2, &mut extra, "parent"),
                     extra,
                 })
             }
-            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "value")])),
+            (f0,) => Err(runtime::missing(&[(f0.is_none(), "value")])),
         }
     }
 }
 
-super::runtime::impl_deserialize!(Node);
+runtime::impl_deserialize!(Node);
 
 impl Node {
     /// A value with the required members, in this order: `value`. The others are unset.
@@ -93,7 +96,7 @@ pub struct Employee {
 
 impl serde::Serialize for Employee {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("name", &self.name, &self.extra);
         map.member("manager", &self.manager, &self.extra);
         map.rest(&self.extra, &["manager", "name"]);
@@ -101,27 +104,27 @@ impl serde::Serialize for Employee {
     }
 }
 
-impl super::runtime::Object for Employee {
+impl runtime::Object for Employee {
     const NAME: &'static str = "Employee";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "name" => super::runtime::value(&mut map, &mut f0),
-                "manager" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "name" => runtime::value(&mut map, &mut f0),
+                "manager" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            name: super::runtime::or_null(f0, &mut extra, "name"),
-            manager: super::runtime::or_null(f1, &mut extra, "manager"),
+            name: runtime::or_null(f0, &mut extra, "name"),
+            manager: runtime::or_null(f1, &mut extra, "manager"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(Employee);
+runtime::impl_deserialize!(Employee);
 
 /// The `Manager` object.
 #[derive(Clone, Debug, PartialEq)]
@@ -139,7 +142,7 @@ pub struct Manager {
 
 impl serde::Serialize for Manager {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("self", &self.self_);
         map.member("reports", &self.reports, &self.extra);
         map.rest(&self.extra, &["reports"]);
@@ -147,32 +150,32 @@ impl serde::Serialize for Manager {
     }
 }
 
-impl super::runtime::Object for Manager {
+impl runtime::Object for Manager {
     const NAME: &'static str = "Manager";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "self" => super::runtime::value(&mut map, &mut f0),
-                "reports" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "self" => runtime::value(&mut map, &mut f0),
+                "reports" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0,) {
             (Some(f0),) => {
                 Ok(Self {
                     self_: f0,
-                    reports: super::runtime::or_null(f1, &mut extra, "reports"),
+                    reports: runtime::or_null(f1, &mut extra, "reports"),
                     extra,
                 })
             }
-            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "self")])),
+            (f0,) => Err(runtime::missing(&[(f0.is_none(), "self")])),
         }
     }
 }
 
-super::runtime::impl_deserialize!(Manager);
+runtime::impl_deserialize!(Manager);
 
 impl Manager {
     /// A value with the required members, in this order: `self`. The others are unset.
@@ -213,15 +216,15 @@ impl<'de> serde::Deserialize<'de> for Expr {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::best_fit(
+        runtime::best_fit(
             deserializer,
             &[
                 |text, value| {
-                    super::runtime::fit(text, value)
+                    runtime::fit(text, value)
                         .map(|(v, fit, loose)| (Self::Integer(v), fit, loose))
                 },
                 |text, value| {
-                    super::runtime::fit(text, value)
+                    runtime::fit(text, value)
                         .map(|(v, fit, loose)| (Self::Sum(v), fit, loose))
                 },
             ],
@@ -247,7 +250,7 @@ pub struct Sum {
 
 impl serde::Serialize for Sum {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("left", &self.left);
         map.value("right", &self.right);
         map.rest(&self.extra, &[]);
@@ -255,32 +258,28 @@ impl serde::Serialize for Sum {
     }
 }
 
-impl super::runtime::Object for Sum {
+impl runtime::Object for Sum {
     const NAME: &'static str = "Sum";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "left" => super::runtime::value(&mut map, &mut f0),
-                "right" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "left" => runtime::value(&mut map, &mut f0),
+                "right" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0, f1) {
             (Some(f0), Some(f1)) => Ok(Self { left: f0, right: f1, extra }),
             (f0, f1) => {
-                Err(
-                    super::runtime::missing(
-                        &[(f0.is_none(), "left"), (f1.is_none(), "right")],
-                    ),
-                )
+                Err(runtime::missing(&[(f0.is_none(), "left"), (f1.is_none(), "right")]))
             }
         }
     }
 }
 
-super::runtime::impl_deserialize!(Sum);
+runtime::impl_deserialize!(Sum);
 
 impl Sum {
     /// A value with the required members, in this order: `left`, `right`. The others are

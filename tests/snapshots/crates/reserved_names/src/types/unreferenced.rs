@@ -43,7 +43,7 @@ impl From<&str> for Error {
         match value {
             "Unknown" => Self::Unknown,
             "unknown" => Self::UnknownLower,
-            other => Self::Unknown2(super::runtime::unknown_str(other)),
+            other => Self::Unknown2(runtime::unknown_str(other)),
         }
     }
 }
@@ -71,7 +71,7 @@ impl<'de> serde::Deserialize<'de> for Error {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_str_enum(deserializer)
+        runtime::deserialize_str_enum(deserializer)
     }
 }
 

@@ -24,7 +24,7 @@ pub struct Client {
 
 impl serde::Serialize for Client {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("client", &self.client, &self.extra2);
         map.member("extra", &self.extra, &self.extra2);
         map.rest(&self.extra2, &["client", "extra"]);
@@ -32,24 +32,24 @@ impl serde::Serialize for Client {
     }
 }
 
-impl super::runtime::Object for Client {
+impl runtime::Object for Client {
     const NAME: &'static str = "Client";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra2 = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "client" => super::runtime::value(&mut map, &mut f0),
-                "extra" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra2, key),
+                "client" => runtime::value(&mut map, &mut f0),
+                "extra" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra2, key),
             }?;
         }
         Ok(Self {
-            client: super::runtime::or_null(f0, &mut extra2, "client"),
-            extra: super::runtime::or_null(f1, &mut extra2, "extra"),
+            client: runtime::or_null(f0, &mut extra2, "client"),
+            extra: runtime::or_null(f1, &mut extra2, "extra"),
             extra2,
         })
     }
 }
 
-super::runtime::impl_deserialize!(Client);
+runtime::impl_deserialize!(Client);

@@ -167,7 +167,7 @@ impl Client {
     pub fn upload(
         &self,
         name: impl Into<String>,
-        body: impl Into<super::runtime::Upload>,
+        body: impl Into<runtime::Upload>,
     ) -> runtime::Request<'_, Upload> {
         runtime::Request::new(
             &self.core,
@@ -587,7 +587,7 @@ impl runtime::Then<Download> {
 #[derive(Debug, Clone)]
 pub struct Upload {
     name: String,
-    body: super::runtime::Upload,
+    body: runtime::Upload,
 }
 
 impl runtime::Operation for Upload {

@@ -24,7 +24,7 @@ pub struct ChatRequest {
 
 impl serde::Serialize for ChatRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("prompt", &self.prompt);
         map.member("stream", &self.stream, &self.extra);
         map.rest(&self.extra, &["stream"]);
@@ -32,32 +32,32 @@ impl serde::Serialize for ChatRequest {
     }
 }
 
-impl super::runtime::Object for ChatRequest {
+impl runtime::Object for ChatRequest {
     const NAME: &'static str = "ChatRequest";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "prompt" => super::runtime::value(&mut map, &mut f0),
-                "stream" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "prompt" => runtime::value(&mut map, &mut f0),
+                "stream" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0,) {
             (Some(f0),) => {
                 Ok(Self {
                     prompt: f0,
-                    stream: super::runtime::or_null(f1, &mut extra, "stream"),
+                    stream: runtime::or_null(f1, &mut extra, "stream"),
                     extra,
                 })
             }
-            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "prompt")])),
+            (f0,) => Err(runtime::missing(&[(f0.is_none(), "prompt")])),
         }
     }
 }
 
-super::runtime::impl_deserialize!(ChatRequest);
+runtime::impl_deserialize!(ChatRequest);
 
 impl ChatRequest {
     /// A value with the required members, in this order: `prompt`. The others are unset.
@@ -88,7 +88,7 @@ pub struct Chat {
 
 impl serde::Serialize for Chat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("id", &self.id);
         map.value("text", &self.text);
         map.rest(&self.extra, &[]);
@@ -96,32 +96,28 @@ impl serde::Serialize for Chat {
     }
 }
 
-impl super::runtime::Object for Chat {
+impl runtime::Object for Chat {
     const NAME: &'static str = "Chat";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "text" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "text" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0, f1) {
             (Some(f0), Some(f1)) => Ok(Self { id: f0, text: f1, extra }),
             (f0, f1) => {
-                Err(
-                    super::runtime::missing(
-                        &[(f0.is_none(), "id"), (f1.is_none(), "text")],
-                    ),
-                )
+                Err(runtime::missing(&[(f0.is_none(), "id"), (f1.is_none(), "text")]))
             }
         }
     }
 }
 
-super::runtime::impl_deserialize!(Chat);
+runtime::impl_deserialize!(Chat);
 
 impl Chat {
     /// A value with the required members, in this order: `id`, `text`. The others are unset.
@@ -154,7 +150,7 @@ pub struct ChatChunk {
 
 impl serde::Serialize for ChatChunk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("id", &self.id);
         map.value("choices", &self.choices);
         map.member("usage", &self.usage, &self.extra);
@@ -163,17 +159,17 @@ impl serde::Serialize for ChatChunk {
     }
 }
 
-impl super::runtime::Object for ChatChunk {
+impl runtime::Object for ChatChunk {
     const NAME: &'static str = "ChatChunk";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2) = (None, None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "id" => super::runtime::value(&mut map, &mut f0),
-                "choices" => super::runtime::value(&mut map, &mut f1),
-                "usage" => super::runtime::value(&mut map, &mut f2),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "id" => runtime::value(&mut map, &mut f0),
+                "choices" => runtime::value(&mut map, &mut f1),
+                "usage" => runtime::value(&mut map, &mut f2),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0, f1) {
@@ -186,17 +182,13 @@ impl super::runtime::Object for ChatChunk {
                 })
             }
             (f0, f1) => {
-                Err(
-                    super::runtime::missing(
-                        &[(f0.is_none(), "id"), (f1.is_none(), "choices")],
-                    ),
-                )
+                Err(runtime::missing(&[(f0.is_none(), "id"), (f1.is_none(), "choices")]))
             }
         }
     }
 }
 
-super::runtime::impl_deserialize!(ChatChunk);
+runtime::impl_deserialize!(ChatChunk);
 
 impl ChatChunk {
     /// A value with the required members, in this order: `id`, `choices`. The others are
@@ -232,7 +224,7 @@ pub struct Delta {
 
 impl serde::Serialize for Delta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("type", &self.r#type);
         map.value("text", &self.text);
         map.rest(&self.extra, &[]);
@@ -240,16 +232,16 @@ impl serde::Serialize for Delta {
     }
 }
 
-impl super::runtime::Object for Delta {
+impl runtime::Object for Delta {
     const NAME: &'static str = "Delta";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "type" => super::runtime::value(&mut map, &mut f0),
-                "text" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "type" => runtime::value(&mut map, &mut f0),
+                "text" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0, f1) {
@@ -261,17 +253,13 @@ impl super::runtime::Object for Delta {
                 })
             }
             (f0, f1) => {
-                Err(
-                    super::runtime::missing(
-                        &[(f0.is_none(), "type"), (f1.is_none(), "text")],
-                    ),
-                )
+                Err(runtime::missing(&[(f0.is_none(), "type"), (f1.is_none(), "text")]))
             }
         }
     }
 }
 
-super::runtime::impl_deserialize!(Delta);
+runtime::impl_deserialize!(Delta);
 
 impl Delta {
     /// A value with the required members, in this order: `text`. The others are unset.
@@ -303,7 +291,7 @@ pub struct Finished {
 
 impl serde::Serialize for Finished {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("type", &self.r#type);
         map.value("reason", &self.reason);
         map.rest(&self.extra, &[]);
@@ -311,16 +299,16 @@ impl serde::Serialize for Finished {
     }
 }
 
-impl super::runtime::Object for Finished {
+impl runtime::Object for Finished {
     const NAME: &'static str = "Finished";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "type" => super::runtime::value(&mut map, &mut f0),
-                "reason" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "type" => runtime::value(&mut map, &mut f0),
+                "reason" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0, f1) {
@@ -333,16 +321,14 @@ impl super::runtime::Object for Finished {
             }
             (f0, f1) => {
                 Err(
-                    super::runtime::missing(
-                        &[(f0.is_none(), "type"), (f1.is_none(), "reason")],
-                    ),
+                    runtime::missing(&[(f0.is_none(), "type"), (f1.is_none(), "reason")]),
                 )
             }
         }
     }
 }
 
-super::runtime::impl_deserialize!(Finished);
+runtime::impl_deserialize!(Finished);
 
 impl Finished {
     /// A value with the required members, in this order: `reason`. The others are unset.
@@ -372,32 +358,32 @@ pub struct Problem {
 
 impl serde::Serialize for Problem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("message", &self.message);
         map.rest(&self.extra, &[]);
         map.end()
     }
 }
 
-impl super::runtime::Object for Problem {
+impl runtime::Object for Problem {
     const NAME: &'static str = "Problem";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "message" => super::runtime::value(&mut map, &mut f0),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "message" => runtime::value(&mut map, &mut f0),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0,) {
             (Some(f0),) => Ok(Self { message: f0, extra }),
-            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "message")])),
+            (f0,) => Err(runtime::missing(&[(f0.is_none(), "message")])),
         }
     }
 }
 
-super::runtime::impl_deserialize!(Problem);
+runtime::impl_deserialize!(Problem);
 
 impl Problem {
     /// A value with the required members, in this order: `message`. The others are unset.
@@ -425,32 +411,32 @@ pub struct Stored {
 
 impl serde::Serialize for Stored {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("size", &self.size);
         map.rest(&self.extra, &[]);
         map.end()
     }
 }
 
-impl super::runtime::Object for Stored {
+impl runtime::Object for Stored {
     const NAME: &'static str = "Stored";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "size" => super::runtime::value(&mut map, &mut f0),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "size" => runtime::value(&mut map, &mut f0),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0,) {
             (Some(f0),) => Ok(Self { size: f0, extra }),
-            (f0,) => Err(super::runtime::missing(&[(f0.is_none(), "size")])),
+            (f0,) => Err(runtime::missing(&[(f0.is_none(), "size")])),
         }
     }
 }
 
-super::runtime::impl_deserialize!(Stored);
+runtime::impl_deserialize!(Stored);
 
 impl Stored {
     /// A value with the required members, in this order: `size`. The others are unset.
@@ -480,7 +466,7 @@ pub struct ChatChunkChoicesItem {
 
 impl serde::Serialize for ChatChunkChoicesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.value("index", &self.index);
         map.value("delta", &self.delta);
         map.rest(&self.extra, &[]);
@@ -488,16 +474,16 @@ impl serde::Serialize for ChatChunkChoicesItem {
     }
 }
 
-impl super::runtime::Object for ChatChunkChoicesItem {
+impl runtime::Object for ChatChunkChoicesItem {
     const NAME: &'static str = "ChatChunkChoicesItem";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1) = (None, None);
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "index" => super::runtime::value(&mut map, &mut f0),
-                "delta" => super::runtime::value(&mut map, &mut f1),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "index" => runtime::value(&mut map, &mut f0),
+                "delta" => runtime::value(&mut map, &mut f1),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         match (f0, f1) {
@@ -510,16 +496,14 @@ impl super::runtime::Object for ChatChunkChoicesItem {
             }
             (f0, f1) => {
                 Err(
-                    super::runtime::missing(
-                        &[(f0.is_none(), "index"), (f1.is_none(), "delta")],
-                    ),
+                    runtime::missing(&[(f0.is_none(), "index"), (f1.is_none(), "delta")]),
                 )
             }
         }
     }
 }
 
-super::runtime::impl_deserialize!(ChatChunkChoicesItem);
+runtime::impl_deserialize!(ChatChunkChoicesItem);
 
 impl ChatChunkChoicesItem {
     /// A value with the required members, in this order: `index`, `delta`. The others are
@@ -549,32 +533,32 @@ pub struct ChatChunkUsage {
 
 impl serde::Serialize for ChatChunkUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("total", &self.total, &self.extra);
         map.rest(&self.extra, &["total"]);
         map.end()
     }
 }
 
-impl super::runtime::Object for ChatChunkUsage {
+impl runtime::Object for ChatChunkUsage {
     const NAME: &'static str = "ChatChunkUsage";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = serde_json::Map::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "total" => super::runtime::value(&mut map, &mut f0),
-                _ => super::runtime::unlisted(&mut map, &mut extra, key),
+                "total" => runtime::value(&mut map, &mut f0),
+                _ => runtime::unlisted(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self {
-            total: super::runtime::or_null(f0, &mut extra, "total"),
+            total: runtime::or_null(f0, &mut extra, "total"),
             extra,
         })
     }
 }
 
-super::runtime::impl_deserialize!(ChatChunkUsage);
+runtime::impl_deserialize!(ChatChunkUsage);
 
 /// The `DeltaType` values.
 ///
@@ -604,7 +588,7 @@ impl From<&str> for DeltaType {
     fn from(value: &str) -> Self {
         match value {
             "delta" => Self::Delta,
-            other => Self::Unknown(super::runtime::unknown_str(other)),
+            other => Self::Unknown(runtime::unknown_str(other)),
         }
     }
 }
@@ -632,7 +616,7 @@ impl<'de> serde::Deserialize<'de> for DeltaType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_str_enum(deserializer)
+        runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -664,7 +648,7 @@ impl From<&str> for FinishedType {
     fn from(value: &str) -> Self {
         match value {
             "finished" => Self::Finished,
-            other => Self::Unknown(super::runtime::unknown_str(other)),
+            other => Self::Unknown(runtime::unknown_str(other)),
         }
     }
 }
@@ -692,7 +676,7 @@ impl<'de> serde::Deserialize<'de> for FinishedType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::deserialize_str_enum(deserializer)
+        runtime::deserialize_str_enum(deserializer)
     }
 }
 
@@ -726,15 +710,15 @@ impl<'de> serde::Deserialize<'de> for WatchTopicEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        super::runtime::best_fit(
+        runtime::best_fit(
             deserializer,
             &[
                 |text, value| {
-                    super::runtime::fit(text, value)
+                    runtime::fit(text, value)
                         .map(|(v, fit, loose)| (Self::Delta(v), fit, loose))
                 },
                 |text, value| {
-                    super::runtime::fit(text, value)
+                    runtime::fit(text, value)
                         .map(|(v, fit, loose)| (Self::Finished(v), fit, loose))
                 },
             ],

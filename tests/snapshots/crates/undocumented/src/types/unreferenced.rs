@@ -21,26 +21,26 @@ pub struct Counts {
 
 impl serde::Serialize for Counts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = super::runtime::Members::new(serializer);
+        let mut map = runtime::Members::new(serializer);
         map.member("name", &self.name, &self.extra);
         map.rest(&self.extra, &["name"]);
         map.end()
     }
 }
 
-impl super::runtime::Object for Counts {
+impl runtime::Object for Counts {
     const NAME: &'static str = "Counts";
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut extra = std::collections::BTreeMap::new();
-        while let Some(key) = super::runtime::key(&mut map)? {
+        while let Some(key) = runtime::key(&mut map)? {
             match key.as_str() {
-                "name" => super::runtime::optional(&mut map, &mut f0),
-                _ => super::runtime::additional(&mut map, &mut extra, key),
+                "name" => runtime::optional(&mut map, &mut f0),
+                _ => runtime::additional(&mut map, &mut extra, key),
             }?;
         }
         Ok(Self { name: f0, extra })
     }
 }
 
-super::runtime::impl_deserialize!(Counts);
+runtime::impl_deserialize!(Counts);
