@@ -246,7 +246,7 @@ pub const WIDE_ENUM: usize = 128;
 
 /// Structs of more members than this read each member in their decoder with
 /// the runtime's methods (`map.value(&mut f7)`, `f7.or_null(&mut extra, "m")`,
-/// `runtime/src/members.rs`) instead of its functions (`super::runtime::value(&mut
+/// `runtime/src/members.rs`) instead of its functions (`runtime::value(&mut
 /// map, &mut f7)`): the same steps in two thirds of the tokens, and generation
 /// time goes with the tokens printed (a struct of 40,000 members prints each
 /// step 40,000 times). Below it, the output is as it always was.
