@@ -10,8 +10,10 @@ use crate::types::Doc;
 use serde_json::Value;
 
 mod attrs;
+mod scan;
 use attrs::wrap;
 pub use attrs::{attrs, expand};
+use std::cell::OnceCell;
 
 /// The lines of a type's or field's documentation.
 pub fn lines(doc: &Doc, fallback: &str) -> Vec<String> {
@@ -277,17 +279,24 @@ pub fn plain(text: &str, width: usize) -> Vec<String> {
 fn plain_inline(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let chars: Vec<char> = line.chars().collect();
+    let n = chars.len();
+    // Look-ahead tables, built the first time a construct asks.
+    let ticks = OnceCell::new();
+    let link_mid = OnceCell::new();
+    let (next_paren, next_open, next_space) = (OnceCell::new(), OnceCell::new(), OnceCell::new());
+    let (next_gt, next_lt) = (OnceCell::new(), OnceCell::new());
+    let next = |table: &OnceCell<Vec<usize>>, c: char, at: usize| {
+        table.get_or_init(|| scan::next_char(&chars, c))[at]
+    };
     let mut i = 0;
-    while i < chars.len() {
+    while i < n {
         let c = chars[i];
-        // The rest of the line, as text, only where a construct is looked for:
-        // built for every character, a long line was quadratic.
-        let rest = || -> String { chars[i..].iter().collect() };
         if c == '`' {
             // Inline code stays as it is.
             let run = chars[i..].iter().take_while(|c| **c == '`').count();
-            let close = (i + run..chars.len())
-                .find(|&j| chars[j..].iter().take_while(|c| **c == '`').count() == run);
+            let close = ticks
+                .get_or_init(|| scan::Backticks::of(&chars))
+                .close_any(i);
             let end = close.map_or(i + run, |j| j + run);
             out.extend(&chars[i..end]);
             i = end;
@@ -295,32 +304,44 @@ fn plain_inline(line: &str) -> String {
         }
         if c == '[' {
             // `[text](url)` → `text (url)`.
-            let rest = rest();
-            if let Some(mid) = rest.find("](")
-                && let Some(close) = rest[mid..].find(')')
+            let mid = link_mid.get_or_init(|| {
+                scan::next_where(n, |j| chars[j] == ']' && chars.get(j + 1) == Some(&'('))
+            })[i];
+            let close = if mid < n {
+                next(&next_paren, ')', mid)
+            } else {
+                n
+            };
+            if close < n
+                && next(&next_open, '[', i + 1) >= mid
+                && next(&next_space, ' ', mid + 2) >= close
             {
-                let label = &rest[1..mid];
-                let url = &rest[mid + 2..mid + close];
-                if !label.contains('[') && !url.contains(' ') {
-                    out.push_str(&plain_inline(label));
-                    if url != label && !url.starts_with('#') {
-                        out.push_str(&format!(" ({url})"));
-                    }
-                    i += rest[..mid + close + 1].chars().count();
-                    continue;
+                let label: String = chars[i + 1..mid].iter().collect();
+                let url: String = chars[mid + 2..close].iter().collect();
+                out.push_str(&plain_inline(&label));
+                if url != label && !url.starts_with('#') {
+                    out.push_str(&format!(" ({url})"));
                 }
+                i = close + 1;
+                continue;
             }
         }
         if c == '<' {
             // Autolinks keep their URL; tags go.
-            let rest = rest();
-            if let Some(end) = rest.find('>') {
-                let inner = &rest[1..end];
-                if inner.starts_with("http://") || inner.starts_with("https://") {
-                    out.push_str(inner);
-                    i += rest[..=end].chars().count();
+            let end = next(&next_gt, '>', i);
+            if end < n {
+                if url_at(&chars, i + 1) {
+                    out.extend(&chars[i + 1..end]);
+                    i = end + 1;
                     continue;
                 }
+                // A `<` before the `>` is part of the name, which it spoils: the
+                // name is only read when it is not, so each is read once.
+                let inner: String = if next(&next_lt, '<', i + 1) > end {
+                    chars[i + 1..end].iter().collect()
+                } else {
+                    String::new()
+                };
                 let name = inner.trim_start_matches('/').trim_end_matches('/').trim();
                 if !name.is_empty()
                     && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
@@ -331,7 +352,7 @@ fn plain_inline(line: &str) -> String {
                     if name.eq_ignore_ascii_case("br") {
                         out.push(' ');
                     }
-                    i += rest[..=end].chars().count();
+                    i = end + 1;
                     continue;
                 }
             }
@@ -342,7 +363,7 @@ fn plain_inline(line: &str) -> String {
             continue;
         }
         if c == '&' {
-            let rest: String = chars[i..chars.len().min(i + 6)].iter().collect();
+            let rest: String = chars[i..n.min(i + 6)].iter().collect();
             let entity = [
                 ("&amp;", '&'),
                 ("&lt;", '<'),
@@ -397,16 +418,22 @@ fn list_item_indent(line: &str) -> Option<usize> {
 fn inline(line: &str) -> String {
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len() + 8);
+    // Look-ahead tables, built the first time a construct asks.
+    let ticks = OnceCell::new();
+    let (next_close, next_gt, next_space) = (OnceCell::new(), OnceCell::new(), OnceCell::new());
+    let next = |table: &OnceCell<Vec<usize>>, c: char, at: usize| {
+        table.get_or_init(|| scan::next_char(&chars, c))[at]
+    };
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         if c == '`' {
-            // Copy an inline code span untouched (up to the matching run of backticks).
+            // Copy an inline code span untouched (up to the next run of backticks
+            // as long). Every branch stops past a backtick run, so `i` starts one.
             let run = chars[i..].iter().take_while(|c| **c == '`').count();
-            let close = (i + run..chars.len()).find(|&j| {
-                chars[j..].iter().take_while(|c| **c == '`').count() == run
-                    && (j == 0 || chars[j - 1] != '`')
-            });
+            let close = ticks
+                .get_or_init(|| scan::Backticks::of(&chars))
+                .close_same(i);
             match close {
                 Some(j) => {
                     out.extend(&chars[i..j + run]);
@@ -424,12 +451,9 @@ fn inline(line: &str) -> String {
         }
         if c == '[' {
             // Keep real Markdown links `[text](url)`; escape everything else.
-            let close = chars[i + 1..]
-                .iter()
-                .position(|c| *c == ']')
-                .map(|p| p + i + 1);
+            let close = next(&next_close, ']', i + 1);
             match close {
-                Some(j) if chars.get(j + 1) == Some(&'(') => {
+                j if j < chars.len() && chars.get(j + 1) == Some(&'(') => {
                     out.extend(&chars[i..=j]);
                     i = j + 1;
                 }
@@ -447,20 +471,13 @@ fn inline(line: &str) -> String {
         }
         if c == '<' {
             // Autolinks stay; anything else could be read as an HTML tag.
-            let url = url_at(&chars, i + 1);
-            let rest: String = if url {
-                chars[i + 1..].iter().collect()
-            } else {
-                String::new()
-            };
-            if url
-                && let Some(end) = rest.find('>')
-                && !rest[..end].contains(' ')
-            {
-                out.push('<');
-                out.push_str(&rest[..=end]);
-                i += end + 2;
-                continue;
+            if url_at(&chars, i + 1) {
+                let end = next(&next_gt, '>', i + 1);
+                if end < chars.len() && next(&next_space, ' ', i + 1) > end {
+                    out.extend(&chars[i..=end]);
+                    i = end + 1;
+                    continue;
+                }
             }
             out.push_str("&lt;");
             i += 1;

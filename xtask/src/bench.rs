@@ -984,7 +984,7 @@ pub fn wide(root: &Path, build: bool) -> Result<()> {
         })
     })?;
     let report = format!(
-        "# Wide documents\n\nMeasured by `cargo xtask bench --only wide` on {}: `generate` of a document whose one schema is an enum, an object or a discriminated union of the width shown (release build, one run each: wall time, CPU time (user and system, all threads, as the process counts it: the figure that survives a loaded machine) and peak memory of the process). Linear growth shows as ratios near 2 between rows of one shape. Targets at ×8: ≤ {} s and ≤ {} MiB. Load average when it started: {}.\n\n{rows}\nTargets {}.\n",
+        "# Wide documents\n\nMeasured by `cargo xtask bench --only wide` on {}: `generate` of a document whose one schema is an enum, an object or a discriminated union of the width shown, or whose descriptions are one line of that many unclosed Markdown openers (`prose`; release build, one run each: wall time, CPU time (user and system, all threads, as the process counts it: the figure that survives a loaded machine) and peak memory of the process). Linear growth shows as ratios near 2 between rows of one shape. Targets at ×8: ≤ {} s and ≤ {} MiB. Load average when it started: {}.\n\n{rows}\nTargets {}.\n",
         machine(),
         crate::wide::MAX_SECONDS,
         crate::wide::MAX_MIB,

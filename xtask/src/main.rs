@@ -122,8 +122,8 @@ enum Command {
         /// Run one part alone: `generation` (the generation table, ours against
         /// cargo-progenitor's, written to bench/generation.md), `streaming` (a 1 GiB download's peak memory,
         /// written to bench/streaming.md) or `wide` (the "wide documents" table,
-        /// bench/wide.md: an enum, an object and a discriminated union at ×1, ×2,
-        /// ×4, ×8 of their width), `program` (what the command-line program,
+        /// bench/wide.md: an enum, an object, a discriminated union and a line of
+        /// description at ×1, ×2, ×4, ×8 of their width), `program` (what the command-line program,
         /// crate feature `cli`, costs to compile: that section of bench/results.md),
         /// `release` (release builds of the nexus crate of each generator and of a
         /// program calling all its operations: that section of bench/results.md),

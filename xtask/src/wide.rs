@@ -1,12 +1,14 @@
 //! Wide documents: one schema made very wide (an enum of many values, an object
 //! of many properties, a discriminated union of many variants), to show that
-//! generation time and memory grow linearly with a schema's width. A document
-//! nobody here controls must not be a denial of service.
+//! generation time and memory grow linearly with a schema's width; and one line of
+//! description made of Markdown that never closes. A document nobody here
+//! controls must not be a denial of service.
 //!
 //! `cargo xtask bench --only wide` measures each shape at ×1, ×2, ×4 and ×8 of its
 //! base width with the release build and writes `bench/wide.md`; the largest
 //! sizes are the targets (an enum of 200,000 values, an object of 40,000
-//! properties, a union of 3,000 variants: each ≤ 2 s and ≤ 256 MiB).
+//! properties, a union of 3,000 variants, a description line of 80,000 unclosed
+//! openers (2 MB): each ≤ 2 s and ≤ 256 MiB).
 
 use anyhow::{Result, bail};
 use serde_json::{Map, Value, json};
@@ -15,7 +17,12 @@ use std::path::Path;
 use std::process::Command;
 
 /// The shapes, and the width of each at ×1 (×8 is the target).
-pub const SHAPES: [(&str, usize); 3] = [("enum", 25_000), ("object", 5_000), ("union", 375)];
+pub const SHAPES: [(&str, usize); 4] = [
+    ("enum", 25_000),
+    ("object", 5_000),
+    ("union", 375),
+    ("prose", 10_000),
+];
 pub const FACTORS: [usize; 4] = [1, 2, 4, 8];
 /// The targets at ×8.
 pub const MAX_SECONDS: f64 = 2.0;
@@ -93,10 +100,32 @@ pub fn union_of(n: usize) -> Value {
     document(schemas, "Wide")
 }
 
+/// The openers of [`prose_of`]: a link, an autolink, a tag and a code span, none
+/// closed.
+const UNCLOSED: &str = "[a <https://b <c ``d ";
+
+/// An operation, a schema and a property, each described by one line of `n`
+/// copies of [`UNCLOSED`]: a reader that looks for a closing by scanning the
+/// rest of the line from each opener takes time quadratic in the line.
+pub fn prose_of(n: usize) -> Value {
+    let line = UNCLOSED.repeat(n);
+    let mut schemas = Map::new();
+    schemas.insert(
+        "Wide".into(),
+        json!({"type": "object", "description": line, "properties": {
+            "property": {"type": "string", "description": line}
+        }}),
+    );
+    let mut doc = document(schemas, "Wide");
+    doc["paths"]["/wide"]["post"]["description"] = json!(line);
+    doc
+}
+
 pub fn shape(name: &str, n: usize) -> Value {
     match name {
         "enum" => enum_of(n),
         "object" => object_of(n),
+        "prose" => prose_of(n),
         _ => union_of(n),
     }
 }
@@ -222,6 +251,13 @@ mod tests {
             5
         );
         assert_eq!(u["components"]["schemas"].as_object().unwrap().len(), 6);
+        let p = prose_of(3);
+        let line = p["paths"]["/wide"]["post"]["description"].as_str().unwrap();
+        assert_eq!(line.matches(UNCLOSED).count(), 3);
+        assert_eq!(
+            p["components"]["schemas"]["Wide"]["properties"]["property"]["description"],
+            line
+        );
     }
 
     #[test]
