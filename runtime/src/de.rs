@@ -51,6 +51,77 @@ macro_rules! impl_deserialize {
 #[allow(unused_imports)]
 pub(crate) use impl_deserialize;
 
+/// The impls of a string enum that do not list its values (`FromStr`,
+/// `Display`, `Serialize`, `Deserialize`), through its `as_str` and
+/// `From<&str>`: one line per enum in generated code instead of four impl
+/// blocks to parse and print. Paths as in [`impl_deserialize`].
+#[allow(unused_macros)]
+macro_rules! impl_str_enum {
+    ($t:ty) => {
+        impl std::str::FromStr for $t {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                super::runtime::deserialize_str_enum(deserializer)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use impl_str_enum;
+
+/// [`impl_str_enum`] for an integer enum, through its `as_i64` and `From<i64>`.
+#[allow(unused_macros)]
+macro_rules! impl_int_enum {
+    ($t:ty) => {
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.as_i64())
+            }
+        }
+
+        impl std::str::FromStr for $t {
+            type Err = std::num::ParseIntError;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                value.parse::<i64>().map(Self::from)
+            }
+        }
+
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.as_i64())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                super::runtime::deserialize_int_enum(deserializer)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use impl_int_enum;
+
 /// Written once, not per model.
 fn expecting_object(f: &mut std::fmt::Formatter<'_>, name: &str) -> std::fmt::Result {
     write!(f, "an object ({name})")
@@ -444,12 +515,95 @@ mod tests {
 
     /// The runtime as generated types modules see it (`super::runtime`).
     mod runtime {
-        pub(crate) use crate::de::{deserialize_object, impl_deserialize};
+        pub(crate) use crate::de::{
+            deserialize_int_enum, deserialize_object, deserialize_str_enum, impl_deserialize,
+            impl_int_enum, impl_str_enum,
+        };
     }
 
     mod model {
-        use super::Pet;
+        use super::{Level, Pet, Size};
         super::runtime::impl_deserialize!(Pet);
+        super::runtime::impl_str_enum!(Size);
+        super::runtime::impl_int_enum!(Level);
+    }
+
+    /// What the generator writes for `{type: string, enum: [small, large]}`,
+    /// less the impls the macro writes.
+    #[derive(Debug, PartialEq)]
+    enum Size {
+        Small,
+        Large,
+        Unknown(String),
+    }
+
+    impl Size {
+        fn as_str(&self) -> &str {
+            match self {
+                Self::Small => "small",
+                Self::Large => "large",
+                Self::Unknown(value) => value,
+            }
+        }
+    }
+
+    impl From<&str> for Size {
+        fn from(value: &str) -> Self {
+            match value {
+                "small" => Self::Small,
+                "large" => Self::Large,
+                other => Self::Unknown(unknown_str(other)),
+            }
+        }
+    }
+
+    /// The same for `{type: integer, enum: [1, 2]}`.
+    #[derive(Debug, PartialEq)]
+    enum Level {
+        One,
+        Two,
+        Unknown(i64),
+    }
+
+    impl Level {
+        fn as_i64(&self) -> i64 {
+            match self {
+                Self::One => 1,
+                Self::Two => 2,
+                Self::Unknown(value) => *value,
+            }
+        }
+    }
+
+    impl From<i64> for Level {
+        fn from(value: i64) -> Self {
+            match value {
+                1 => Self::One,
+                2 => Self::Two,
+                other => Self::Unknown(unknown_int(other)),
+            }
+        }
+    }
+
+    #[test]
+    fn enum_macros_read_write_parse_and_print_through_the_wire_value() {
+        assert_eq!("large".parse::<Size>(), Ok(Size::Large));
+        assert_eq!(Size::Small.to_string(), "small");
+        assert_eq!(serde_json::to_string(&Size::Large).unwrap(), r#""large""#);
+        let kept: Size = serde_json::from_str(r#""medium""#).unwrap();
+        assert_eq!(kept, Size::Unknown("medium".into()));
+        assert_eq!(serde_json::to_string(&kept).unwrap(), r#""medium""#);
+        assert!(serde_json::from_str::<Size>("1").is_err());
+
+        assert_eq!("2".parse::<Level>(), Ok(Level::Two));
+        assert!("two".parse::<Level>().is_err());
+        assert_eq!(Level::One.to_string(), "1");
+        assert_eq!(serde_json::to_string(&Level::Unknown(7)).unwrap(), "7");
+        assert_eq!(serde_json::from_str::<Level>("2").unwrap(), Level::Two);
+        assert_eq!(
+            serde_json::from_str::<Level>("9").unwrap(),
+            Level::Unknown(9)
+        );
     }
 
     #[test]

@@ -60,32 +60,7 @@ pub mod types {
             }
         }
     }
-    impl std::str::FromStr for Status {
-        type Err = std::convert::Infallible;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            runtime::deserialize_str_enum(deserializer)
-        }
-    }
+    runtime::impl_str_enum!(Status);
     /// Values equal up to case.
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
@@ -126,32 +101,7 @@ pub mod types {
             }
         }
     }
-    impl std::str::FromStr for SortDirection {
-        type Err = std::convert::Infallible;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl std::fmt::Display for SortDirection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for SortDirection {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SortDirection {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            runtime::deserialize_str_enum(deserializer)
-        }
-    }
+    runtime::impl_str_enum!(SortDirection);
     /// The `Punctuation` values.
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
@@ -196,32 +146,7 @@ pub mod types {
             }
         }
     }
-    impl std::str::FromStr for Punctuation {
-        type Err = std::convert::Infallible;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl std::fmt::Display for Punctuation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Punctuation {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Punctuation {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            runtime::deserialize_str_enum(deserializer)
-        }
-    }
+    runtime::impl_str_enum!(Punctuation);
     /// An integer enum.
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
@@ -262,32 +187,7 @@ pub mod types {
             }
         }
     }
-    impl std::fmt::Display for Priority {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            write!(f, "{}", self.as_i64())
-        }
-    }
-    impl std::str::FromStr for Priority {
-        type Err = std::num::ParseIntError;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            value.parse::<i64>().map(Self::from)
-        }
-    }
-    impl serde::Serialize for Priority {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_i64(self.as_i64())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Priority {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            runtime::deserialize_int_enum(deserializer)
-        }
-    }
+    runtime::impl_int_enum!(Priority);
     /// The `Named` values.
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
@@ -324,32 +224,7 @@ pub mod types {
             }
         }
     }
-    impl std::fmt::Display for Named {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            write!(f, "{}", self.as_i64())
-        }
-    }
-    impl std::str::FromStr for Named {
-        type Err = std::num::ParseIntError;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            value.parse::<i64>().map(Self::from)
-        }
-    }
-    impl serde::Serialize for Named {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_i64(self.as_i64())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Named {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            runtime::deserialize_int_enum(deserializer)
-        }
-    }
+    runtime::impl_int_enum!(Named);
     /// Values documented one by one, as schemars and Dropshot write them: one enum whose
     /// variants carry the descriptions, not a union of one-value enums.
     ///
@@ -393,32 +268,7 @@ pub mod types {
             }
         }
     }
-    impl std::str::FromStr for SortMode {
-        type Err = std::convert::Infallible;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl std::fmt::Display for SortMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for SortMode {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SortMode {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            runtime::deserialize_str_enum(deserializer)
-        }
-    }
+    runtime::impl_str_enum!(SortMode);
     /// The `MaybeColour` values.
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
@@ -451,32 +301,7 @@ pub mod types {
             }
         }
     }
-    impl std::str::FromStr for MaybeColour {
-        type Err = std::convert::Infallible;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl std::fmt::Display for MaybeColour {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for MaybeColour {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for MaybeColour {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            runtime::deserialize_str_enum(deserializer)
-        }
-    }
+    runtime::impl_str_enum!(MaybeColour);
     /// More values than `codegen::types::WIDE_ENUM`: listed once, in a table the runtime
     /// looks up both ways, instead of in two matches.
     ///
@@ -901,32 +726,7 @@ pub mod types {
             }
         }
     }
-    impl std::str::FromStr for Wide {
-        type Err = std::convert::Infallible;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl std::fmt::Display for Wide {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Wide {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Wide {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            runtime::deserialize_str_enum(deserializer)
-        }
-    }
+    runtime::impl_str_enum!(Wide);
     /// An integer enum wider than `WIDE_ENUM`.
     ///
     /// Values this version does not know are kept in `Unknown` and sent back unchanged.
@@ -1347,32 +1147,7 @@ pub mod types {
             }
         }
     }
-    impl std::fmt::Display for WideNumbers {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            write!(f, "{}", self.as_i64())
-        }
-    }
-    impl std::str::FromStr for WideNumbers {
-        type Err = std::num::ParseIntError;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            value.parse::<i64>().map(Self::from)
-        }
-    }
-    impl serde::Serialize for WideNumbers {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_i64(self.as_i64())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for WideNumbers {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            runtime::deserialize_int_enum(deserializer)
-        }
-    }
+    runtime::impl_int_enum!(WideNumbers);
     /// The `Holder` object.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
@@ -1462,32 +1237,7 @@ pub mod types {
             }
         }
     }
-    impl std::str::FromStr for HolderInline {
-        type Err = std::convert::Infallible;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl std::fmt::Display for HolderInline {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for HolderInline {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for HolderInline {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            runtime::deserialize_str_enum(deserializer)
-        }
-    }
+    runtime::impl_str_enum!(HolderInline);
 }
 
 mod runtime {
@@ -1545,6 +1295,46 @@ mod runtime {
         }
         #[allow(unused_imports)]
         pub(crate) use impl_deserialize;
+        /// The impls of a string enum that do not list its values (`FromStr`,
+        /// `Display`, `Serialize`, `Deserialize`), through its `as_str` and
+        /// `From<&str>`: one line per enum in generated code instead of four impl
+        /// blocks to parse and print. Paths as in [`impl_deserialize`].
+        #[allow(unused_macros)]
+        macro_rules! impl_str_enum {
+            ($t:ty) => {
+                impl std::str::FromStr for $t { type Err = std::convert::Infallible; fn
+                from_str(value : & str) -> Result < Self, Self::Err > {
+                Ok(Self::from(value)) } } impl std::fmt::Display for $t { fn fmt(& self,
+                f : & mut std::fmt::Formatter <'_ >) -> std::fmt::Result { f
+                .write_str(self.as_str()) } } impl serde::Serialize for $t { fn serialize
+                < S : serde::Serializer > (& self, serializer : S) -> Result < S::Ok,
+                S::Error > { serializer.serialize_str(self.as_str()) } } impl <'de >
+                serde::Deserialize <'de > for $t { fn deserialize < D :
+                serde::Deserializer <'de >> (deserializer : D) -> Result < Self, D::Error
+                > { super::runtime::deserialize_str_enum(deserializer) } }
+            };
+        }
+        #[allow(unused_imports)]
+        pub(crate) use impl_str_enum;
+        /// [`impl_str_enum`] for an integer enum, through its `as_i64` and `From<i64>`.
+        #[allow(unused_macros)]
+        macro_rules! impl_int_enum {
+            ($t:ty) => {
+                impl std::fmt::Display for $t { fn fmt(& self, f : & mut
+                std::fmt::Formatter <'_ >) -> std::fmt::Result { write!(f, "{}", self
+                .as_i64()) } } impl std::str::FromStr for $t { type Err =
+                std::num::ParseIntError; fn from_str(value : & str) -> Result < Self,
+                Self::Err > { value.parse::< i64 > ().map(Self::from) } } impl
+                serde::Serialize for $t { fn serialize < S : serde::Serializer > (& self,
+                serializer : S) -> Result < S::Ok, S::Error > { serializer
+                .serialize_i64(self.as_i64()) } } impl <'de > serde::Deserialize <'de >
+                for $t { fn deserialize < D : serde::Deserializer <'de >> (deserializer :
+                D) -> Result < Self, D::Error > {
+                super::runtime::deserialize_int_enum(deserializer) } }
+            };
+        }
+        #[allow(unused_imports)]
+        pub(crate) use impl_int_enum;
         /// Written once, not per model.
         fn expecting_object(
             f: &mut std::fmt::Formatter<'_>,

@@ -1787,6 +1787,46 @@ mod runtime {
         }
         #[allow(unused_imports)]
         pub(crate) use impl_deserialize;
+        /// The impls of a string enum that do not list its values (`FromStr`,
+        /// `Display`, `Serialize`, `Deserialize`), through its `as_str` and
+        /// `From<&str>`: one line per enum in generated code instead of four impl
+        /// blocks to parse and print. Paths as in [`impl_deserialize`].
+        #[allow(unused_macros)]
+        macro_rules! impl_str_enum {
+            ($t:ty) => {
+                impl std::str::FromStr for $t { type Err = std::convert::Infallible; fn
+                from_str(value : & str) -> Result < Self, Self::Err > {
+                Ok(Self::from(value)) } } impl std::fmt::Display for $t { fn fmt(& self,
+                f : & mut std::fmt::Formatter <'_ >) -> std::fmt::Result { f
+                .write_str(self.as_str()) } } impl serde::Serialize for $t { fn serialize
+                < S : serde::Serializer > (& self, serializer : S) -> Result < S::Ok,
+                S::Error > { serializer.serialize_str(self.as_str()) } } impl <'de >
+                serde::Deserialize <'de > for $t { fn deserialize < D :
+                serde::Deserializer <'de >> (deserializer : D) -> Result < Self, D::Error
+                > { super::runtime::deserialize_str_enum(deserializer) } }
+            };
+        }
+        #[allow(unused_imports)]
+        pub(crate) use impl_str_enum;
+        /// [`impl_str_enum`] for an integer enum, through its `as_i64` and `From<i64>`.
+        #[allow(unused_macros)]
+        macro_rules! impl_int_enum {
+            ($t:ty) => {
+                impl std::fmt::Display for $t { fn fmt(& self, f : & mut
+                std::fmt::Formatter <'_ >) -> std::fmt::Result { write!(f, "{}", self
+                .as_i64()) } } impl std::str::FromStr for $t { type Err =
+                std::num::ParseIntError; fn from_str(value : & str) -> Result < Self,
+                Self::Err > { value.parse::< i64 > ().map(Self::from) } } impl
+                serde::Serialize for $t { fn serialize < S : serde::Serializer > (& self,
+                serializer : S) -> Result < S::Ok, S::Error > { serializer
+                .serialize_i64(self.as_i64()) } } impl <'de > serde::Deserialize <'de >
+                for $t { fn deserialize < D : serde::Deserializer <'de >> (deserializer :
+                D) -> Result < Self, D::Error > {
+                super::runtime::deserialize_int_enum(deserializer) } }
+            };
+        }
+        #[allow(unused_imports)]
+        pub(crate) use impl_int_enum;
         /// Written once, not per model.
         fn expecting_object(
             f: &mut std::fmt::Formatter<'_>,

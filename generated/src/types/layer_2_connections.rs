@@ -52,32 +52,7 @@ impl From<&str> for ClassOfService {
     }
 }
 
-impl std::str::FromStr for ClassOfService {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ClassOfService {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ClassOfService {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClassOfService {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_str_enum(deserializer)
-    }
-}
+runtime::impl_str_enum!(ClassOfService);
 
 /// A request for a Layer 2 connection. For a self-to-self connection give
 /// `destPortId`; for a business-to-business connection give `destDcf` and
@@ -538,29 +513,4 @@ impl From<&str> for CreateLayer2ConnectionRequestType {
     }
 }
 
-impl std::str::FromStr for CreateLayer2ConnectionRequestType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for CreateLayer2ConnectionRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CreateLayer2ConnectionRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateLayer2ConnectionRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_str_enum(deserializer)
-    }
-}
+runtime::impl_str_enum!(CreateLayer2ConnectionRequestType);

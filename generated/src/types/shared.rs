@@ -54,35 +54,7 @@ impl From<&str> for PaymentType {
 }
 
 #[cfg(any(feature = "port-orders", feature = "ports", feature = "layer-2-connections"))]
-impl std::str::FromStr for PaymentType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-#[cfg(any(feature = "port-orders", feature = "ports", feature = "layer-2-connections"))]
-impl std::fmt::Display for PaymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "port-orders", feature = "ports", feature = "layer-2-connections"))]
-impl serde::Serialize for PaymentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "port-orders", feature = "ports", feature = "layer-2-connections"))]
-impl<'de> serde::Deserialize<'de> for PaymentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_str_enum(deserializer)
-    }
-}
+runtime::impl_str_enum!(PaymentType);
 
 /// Unit of a contract term, `m` for months or `y` for years. The server may add values.
 ///
@@ -125,35 +97,7 @@ impl From<&str> for DurationUnit {
 }
 
 #[cfg(any(feature = "port-orders", feature = "layer-2-connections"))]
-impl std::str::FromStr for DurationUnit {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-#[cfg(any(feature = "port-orders", feature = "layer-2-connections"))]
-impl std::fmt::Display for DurationUnit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "port-orders", feature = "layer-2-connections"))]
-impl serde::Serialize for DurationUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "port-orders", feature = "layer-2-connections"))]
-impl<'de> serde::Deserialize<'de> for DurationUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_str_enum(deserializer)
-    }
-}
+runtime::impl_str_enum!(DurationUnit);
 
 /// Operational state of a port: `ACTIVATING`, `READY` (allocated, waiting for the
 /// physical connection), `ACTIVE`, `DISABLING`, `DISABLED`, `DELETING`, `DELETED`,
@@ -226,35 +170,7 @@ impl From<&str> for PortStatus {
 }
 
 #[cfg(any(feature = "port-orders", feature = "ports"))]
-impl std::str::FromStr for PortStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-#[cfg(any(feature = "port-orders", feature = "ports"))]
-impl std::fmt::Display for PortStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "port-orders", feature = "ports"))]
-impl serde::Serialize for PortStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "port-orders", feature = "ports"))]
-impl<'de> serde::Deserialize<'de> for PortStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_str_enum(deserializer)
-    }
-}
+runtime::impl_str_enum!(PortStatus);
 
 /// State of a connection. `PENDING ACCEPTANCE` (with a space) waits for the
 /// destination company; `ERROR` comes with an error reason on the connection;
@@ -340,35 +256,7 @@ impl From<&str> for ConnectionStatus {
 }
 
 #[cfg(any(feature = "ports", feature = "layer-2-connections"))]
-impl std::str::FromStr for ConnectionStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-#[cfg(any(feature = "ports", feature = "layer-2-connections"))]
-impl std::fmt::Display for ConnectionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "ports", feature = "layer-2-connections"))]
-impl serde::Serialize for ConnectionStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "ports", feature = "layer-2-connections"))]
-impl<'de> serde::Deserialize<'de> for ConnectionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_str_enum(deserializer)
-    }
-}
+runtime::impl_str_enum!(ConnectionStatus);
 
 /// A bandwidth, as a number and a label.
 ///

@@ -277,70 +277,17 @@ impl TypeEmitter<'_> {
         }
     }
 
-    /// The impls of an enum that do not list its values.
+    /// The impls of an enum that do not list its values: the runtime's macro
+    /// writes them.
     fn enum_impls(name: &proc_macro2::Ident, repr: EnumRepr, cfg: &TokenStream) -> TokenStream {
         match repr {
             EnumRepr::String => quote! {
                 #cfg
-                impl std::str::FromStr for #name {
-                    type Err = std::convert::Infallible;
-
-                    fn from_str(value: &str) -> Result<Self, Self::Err> {
-                        Ok(Self::from(value))
-                    }
-                }
-
-                #cfg
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-
-                #cfg
-                impl serde::Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
-                    }
-                }
-
-                #cfg
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        runtime::deserialize_str_enum(deserializer)
-                    }
-                }
+                runtime::impl_str_enum!(#name);
             },
             EnumRepr::Integer => quote! {
                 #cfg
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(f, "{}", self.as_i64())
-                    }
-                }
-
-                #cfg
-                impl std::str::FromStr for #name {
-                    type Err = std::num::ParseIntError;
-
-                    fn from_str(value: &str) -> Result<Self, Self::Err> {
-                        value.parse::<i64>().map(Self::from)
-                    }
-                }
-
-                #cfg
-                impl serde::Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_i64(self.as_i64())
-                    }
-                }
-
-                #cfg
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        runtime::deserialize_int_enum(deserializer)
-                    }
-                }
+                runtime::impl_int_enum!(#name);
             },
         }
     }

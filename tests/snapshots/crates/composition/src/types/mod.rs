@@ -975,32 +975,7 @@ impl From<&str> for StreamEventThreadCreatedEvent {
     }
 }
 
-impl std::str::FromStr for StreamEventThreadCreatedEvent {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for StreamEventThreadCreatedEvent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for StreamEventThreadCreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for StreamEventThreadCreatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_str_enum(deserializer)
-    }
-}
+runtime::impl_str_enum!(StreamEventThreadCreatedEvent);
 
 /// run created
 #[derive(Clone, Debug, PartialEq)]
@@ -1092,29 +1067,4 @@ impl From<&str> for StreamEventRunCreatedEvent {
     }
 }
 
-impl std::str::FromStr for StreamEventRunCreatedEvent {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for StreamEventRunCreatedEvent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for StreamEventRunCreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for StreamEventRunCreatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_str_enum(deserializer)
-    }
-}
+runtime::impl_str_enum!(StreamEventRunCreatedEvent);

@@ -242,32 +242,7 @@ impl From<&str> for OrderLinesItemState {
     }
 }
 
-impl std::str::FromStr for OrderLinesItemState {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for OrderLinesItemState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for OrderLinesItemState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OrderLinesItemState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::deserialize_str_enum(deserializer)
-    }
-}
+runtime::impl_str_enum!(OrderLinesItemState);
 
 /// The `OrderAddress` object.
 #[derive(Clone, Debug, PartialEq, Default)]
