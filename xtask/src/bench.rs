@@ -14,7 +14,9 @@
 //!    this part alone and updates its section of `bench/results.md`);
 //! 7. measured alone only (`--only users`, `--only tag`, in `bench_users`): clean
 //!    builds for each TLS choice, `cargo doc`, rust-analyzer, and one tag's cost
-//!    against none; the full run keeps their sections as they were.
+//!    against none; and (`--only instructions`) the instructions the compiler
+//!    runs to check the nexus crates; the full run keeps their sections as they
+//!    were.
 //!
 //! Every figure is the median of several runs. The table is printed and written to
 //! `bench/results.md` with a description of the machine.
@@ -949,7 +951,11 @@ pub fn run(root: &Path, corpus: &Path, skip_progenitor: bool) -> Result<()> {
             consumer.release_theirs_caller,
         ),
     );
-    for head in [crate::bench_users::TAG_HEAD, crate::bench_users::USERS_HEAD] {
+    for head in [
+        crate::bench_users::TAG_HEAD,
+        crate::bench_users::USERS_HEAD,
+        INSTRUCTIONS_HEAD,
+    ] {
         if let Some(kept) = section_of(&previous, head) {
             report = splice_section(&report, head, kept);
         }
@@ -1153,5 +1159,153 @@ mod tests {
         assert_eq!(out.stderr, b"err\n");
         assert!(elapsed >= Duration::from_millis(200));
         assert!(peak > 0.0, "a running child has a resident set");
+    }
+}
+
+const INSTRUCTIONS_HEAD: &str = "## Instructions of `cargo check` (`--only instructions`)";
+
+/// `cargo xtask bench --only instructions`: the instructions the compiler runs
+/// to check the nexus crate, ours and cargo-progenitor's, counted by callgrind.
+/// Wall times here drift by a quarter between identical runs, so a change of a
+/// few percent to a crate's check cost is invisible in them; the instruction
+/// count of the same compiler command repeats to a fraction of a percent.
+/// Needs valgrind (Debian package `valgrind`).
+pub fn run_instructions_only(root: &Path, corpus: &Path) -> Result<()> {
+    let valgrind = Command::new("valgrind").arg("--version").output();
+    if !valgrind.is_ok_and(|o| o.status.success()) {
+        bail!("`--only instructions` needs valgrind: install the Debian package `valgrind`");
+    }
+    let bench = root.join("target/bench-instructions");
+    std::fs::create_dir_all(&bench)?;
+    let ours_bin = release_generator(root)?;
+    let theirs_bin = progenitor(root)?;
+    let (generation, _) = generation(
+        &bench,
+        corpus,
+        &DOCUMENTS[..1],
+        &ours_bin,
+        Some(theirs_bin.as_path()),
+    )?;
+    scratch_workspace(&bench, &generation)?;
+    let target = bench.join("check-target");
+    let mut counts = Vec::new();
+    for (side, package) in [("ours", "bench_nexus"), ("progenitor", "progenitor_nexus")] {
+        let lib = bench.join(side).join("nexus/src/lib.rs");
+        // Dependencies first (a plain check: no timed rounds), then the crate
+        // alone, under callgrind.
+        cargo_rounds(&bench, &target, &[(package, &lib, &["check"])], 0)?;
+        let text = std::fs::read_to_string(&lib)?;
+        std::fs::write(&lib, text)?;
+        let out_dir = bench.join(format!("callgrind-{side}"));
+        let _ = std::fs::remove_dir_all(&out_dir);
+        std::fs::create_dir_all(&out_dir)?;
+        println!("counting the instructions of checking {package} (a few minutes)");
+        let status = Command::new("valgrind")
+            .current_dir(&bench)
+            .env("CARGO_TARGET_DIR", &target)
+            .env("CARGO_INCREMENTAL", "0")
+            .args([
+                "--tool=callgrind",
+                "--trace-children=yes",
+                "--log-file=/dev/null",
+            ])
+            .arg(format!(
+                "--callgrind-out-file={}/callgrind.%p",
+                out_dir.display()
+            ))
+            .args([env!("CARGO"), "check", "--quiet", "-p", package])
+            .status()?;
+        if !status.success() {
+            bail!("cargo check -p {package} under callgrind failed");
+        }
+        counts.push(compiler_instructions(&out_dir, package)?);
+    }
+    let section = instructions_section(counts[0], counts[1]);
+    println!("\n{section}");
+    let path = root.join("bench/results.md");
+    let report = std::fs::read_to_string(&path).unwrap_or_default();
+    std::fs::write(&path, splice_section(&report, INSTRUCTIONS_HEAD, &section))?;
+    println!("written to bench/results.md");
+    Ok(())
+}
+
+/// The instruction count of the compiler process that checked `package`, among
+/// the callgrind files of every process `cargo check` ran (cargo, its probes).
+fn compiler_instructions(dir: &Path, package: &str) -> Result<u64> {
+    let crate_name = format!("--crate-name {package} ");
+    for entry in std::fs::read_dir(dir)? {
+        let text = std::fs::read_to_string(entry?.path())?;
+        let command = text.lines().find_map(|l| l.strip_prefix("cmd: "));
+        if !command.is_some_and(|c| c.contains(&crate_name)) {
+            continue;
+        }
+        if let Some(count) = callgrind_total(&text) {
+            return Ok(count);
+        }
+    }
+    bail!(
+        "no callgrind file in {} is of the compiler checking {package}",
+        dir.display()
+    )
+}
+
+/// The `summary:` (or `totals:`) line of a callgrind file: instructions run.
+fn callgrind_total(text: &str) -> Option<u64> {
+    text.lines()
+        .find_map(|l| {
+            l.strip_prefix("summary: ")
+                .or_else(|| l.strip_prefix("totals: "))
+        })
+        .and_then(|n| n.trim().parse().ok())
+}
+
+fn instructions_section(ours: u64, theirs: u64) -> String {
+    let billions = |n: u64| format!("{:.3} billion", n as f64 / 1e9);
+    format!(
+        "{INSTRUCTIONS_HEAD}\n\nThe compiler process of `cargo check -p <crate>` of the nexus crate (dependencies built, incremental compilation off, after touching `src/lib.rs`), run under `valgrind --tool=callgrind --trace-children=yes`: the instructions it executed. Unlike wall time, this repeats to a fraction of a percent between runs and machines of one architecture, so it shows what a change to the generated code costs the check. {}.\n\n| crate | instructions | ours / theirs |\n|---|---|---|\n| ours | {} | {} |\n| cargo-progenitor {PROGENITOR_VERSION}'s | {} | |\n",
+        machine(),
+        billions(ours),
+        ratio(ours as f64, theirs as f64),
+        billions(theirs),
+    )
+}
+
+#[cfg(test)]
+mod instruction_tests {
+    use super::*;
+
+    #[test]
+    fn the_compilers_file_is_found_by_its_command() {
+        let dir = std::env::temp_dir().join(format!("callgrind-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("callgrind.1"),
+            "version: 1\ncmd: cargo check -p bench_nexus\nsummary: 900\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("callgrind.2"),
+            "version: 1\ncmd: rustc --crate-name bench_nexus_extra --edition=2024\nsummary: 7\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("callgrind.3"),
+            "version: 1\ncmd: rustc --crate-name bench_nexus --edition=2024 src/lib.rs\nevents: Ir\ntotals: 123456\n",
+        )
+        .unwrap();
+        assert_eq!(compiler_instructions(&dir, "bench_nexus").unwrap(), 123456);
+        assert!(compiler_instructions(&dir, "progenitor_nexus").is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn each_crate_has_its_row() {
+        let section = instructions_section(1_000_000_000, 4_000_000_000);
+        assert!(
+            section.contains("| ours | 1.000 billion | 0.25× |"),
+            "{section}"
+        );
+        assert!(section.contains("'s | 4.000 billion | |"), "{section}");
     }
 }

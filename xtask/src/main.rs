@@ -129,8 +129,10 @@ enum Command {
         /// program calling all its operations: that section of bench/results.md),
         /// `users` (clean builds of the nexus crate for each TLS choice beside
         /// cargo-progenitor's, `cargo doc` and rust-analyzer on the GitHub crate)
-        /// or `tag` (the GitHub crate checked with all features, only `repos`, none);
-        /// each of the last two writes its section of bench/results.md.
+        /// `tag` (the GitHub crate checked with all features, only `repos`, none)
+        /// or `instructions` (callgrind's instruction count of `cargo check` of the
+        /// nexus crate, ours and cargo-progenitor's; needs valgrind); each of the
+        /// last three writes its section of bench/results.md.
         #[arg(long)]
         only: Option<String>,
     },
@@ -272,8 +274,11 @@ fn main() -> ExitCode {
                     xtask::bench_users::run_users(&root, &root.join("../shared/corpus"))
                 }
                 Some("tag") => xtask::bench_users::run_tag(&root, &root.join("../shared/corpus")),
+                Some("instructions") => {
+                    xtask::bench::run_instructions_only(&root, &root.join("../shared/corpus"))
+                }
                 Some(other) => Err(anyhow::anyhow!(
-                    "no benchmark part `{other}` (there are: generation, streaming, wide, program, release, users, tag)"
+                    "no benchmark part `{other}` (there are: generation, streaming, wide, program, release, users, tag, instructions)"
                 )),
             }
         }
