@@ -724,16 +724,7 @@ pub fn run_program_only(root: &Path, corpus: &Path) -> Result<()> {
 /// of its operations, built in release; the section of bench/results.md.
 pub fn run_release_only(root: &Path, corpus: &Path) -> Result<()> {
     let bench = root.join("target/bench-release");
-    std::fs::create_dir_all(&bench)?;
-    let ours_bin = release_generator(root)?;
-    let theirs_bin = progenitor(root)?;
-    let (generation, _) = generation(
-        &bench,
-        corpus,
-        &DOCUMENTS[..1],
-        &ours_bin,
-        Some(theirs_bin.as_path()),
-    )?;
+    let generation = nexus_of_both(root, corpus, &bench)?;
     let consumers = scratch_workspace(&bench, &generation)?;
     let [ours, theirs, ours_caller, theirs_caller] =
         release_builds(&bench, &generation, &consumers);
@@ -744,6 +735,22 @@ pub fn run_release_only(root: &Path, corpus: &Path) -> Result<()> {
     std::fs::write(&path, splice_section(&report, RELEASE_HEAD, &section))?;
     println!("written to bench/results.md");
     Ok(())
+}
+
+/// The nexus crate of each generator, generated into `bench` (the parts of
+/// the benchmark that compare the two on nexus alone).
+fn nexus_of_both(root: &Path, corpus: &Path, bench: &Path) -> Result<Vec<Generation>> {
+    std::fs::create_dir_all(bench)?;
+    let ours_bin = release_generator(root)?;
+    let theirs_bin = progenitor(root)?;
+    let (generation, _) = generation(
+        bench,
+        corpus,
+        &DOCUMENTS[..1],
+        &ours_bin,
+        Some(theirs_bin.as_path()),
+    )?;
+    Ok(generation)
 }
 
 const RELEASE_HEAD: &str = "## Release builds of the nexus crate";
@@ -1176,16 +1183,7 @@ pub fn run_instructions_only(root: &Path, corpus: &Path) -> Result<()> {
         bail!("`--only instructions` needs valgrind: install the Debian package `valgrind`");
     }
     let bench = root.join("target/bench-instructions");
-    std::fs::create_dir_all(&bench)?;
-    let ours_bin = release_generator(root)?;
-    let theirs_bin = progenitor(root)?;
-    let (generation, _) = generation(
-        &bench,
-        corpus,
-        &DOCUMENTS[..1],
-        &ours_bin,
-        Some(theirs_bin.as_path()),
-    )?;
+    let generation = nexus_of_both(root, corpus, &bench)?;
     scratch_workspace(&bench, &generation)?;
     let target = bench.join("check-target");
     let mut counts = Vec::new();
