@@ -13,7 +13,6 @@ mod attrs;
 mod scan;
 use attrs::wrap;
 pub use attrs::{attrs, expand};
-use std::cell::OnceCell;
 
 /// The lines of a type's or field's documentation.
 pub fn lines(doc: &Doc, fallback: &str) -> Vec<String> {
@@ -280,23 +279,14 @@ fn plain_inline(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let chars: Vec<char> = line.chars().collect();
     let n = chars.len();
-    // Look-ahead tables, built the first time a construct asks.
-    let ticks = OnceCell::new();
-    let link_mid = OnceCell::new();
-    let (next_paren, next_open, next_space) = (OnceCell::new(), OnceCell::new(), OnceCell::new());
-    let (next_gt, next_lt) = (OnceCell::new(), OnceCell::new());
-    let next = |table: &OnceCell<Vec<usize>>, c: char, at: usize| {
-        table.get_or_init(|| scan::next_char(&chars, c))[at]
-    };
+    let ahead = scan::Ahead::new(&chars);
     let mut i = 0;
     while i < n {
         let c = chars[i];
         if c == '`' {
             // Inline code stays as it is.
             let run = chars[i..].iter().take_while(|c| **c == '`').count();
-            let close = ticks
-                .get_or_init(|| scan::Backticks::of(&chars))
-                .close_any(i);
+            let close = ahead.ticks().close_any(i);
             let end = close.map_or(i + run, |j| j + run);
             out.extend(&chars[i..end]);
             i = end;
@@ -304,18 +294,9 @@ fn plain_inline(line: &str) -> String {
         }
         if c == '[' {
             // `[text](url)` → `text (url)`.
-            let mid = link_mid.get_or_init(|| {
-                scan::next_where(n, |j| chars[j] == ']' && chars.get(j + 1) == Some(&'('))
-            })[i];
-            let close = if mid < n {
-                next(&next_paren, ')', mid)
-            } else {
-                n
-            };
-            if close < n
-                && next(&next_open, '[', i + 1) >= mid
-                && next(&next_space, ' ', mid + 2) >= close
-            {
+            let mid = ahead.link_mid(i);
+            let close = if mid < n { ahead.next(')', mid) } else { n };
+            if close < n && ahead.next('[', i + 1) >= mid && ahead.next(' ', mid + 2) >= close {
                 let label: String = chars[i + 1..mid].iter().collect();
                 let url: String = chars[mid + 2..close].iter().collect();
                 out.push_str(&plain_inline(&label));
@@ -328,7 +309,7 @@ fn plain_inline(line: &str) -> String {
         }
         if c == '<' {
             // Autolinks keep their URL; tags go.
-            let end = next(&next_gt, '>', i);
+            let end = ahead.next('>', i);
             if end < n {
                 if url_at(&chars, i + 1) {
                     out.extend(&chars[i + 1..end]);
@@ -337,7 +318,7 @@ fn plain_inline(line: &str) -> String {
                 }
                 // A `<` before the `>` is part of the name, which it spoils: the
                 // name is only read when it is not, so each is read once.
-                let inner: String = if next(&next_lt, '<', i + 1) > end {
+                let inner: String = if ahead.next('<', i + 1) > end {
                     chars[i + 1..end].iter().collect()
                 } else {
                     String::new()
@@ -418,12 +399,7 @@ fn list_item_indent(line: &str) -> Option<usize> {
 fn inline(line: &str) -> String {
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len() + 8);
-    // Look-ahead tables, built the first time a construct asks.
-    let ticks = OnceCell::new();
-    let (next_close, next_gt, next_space) = (OnceCell::new(), OnceCell::new(), OnceCell::new());
-    let next = |table: &OnceCell<Vec<usize>>, c: char, at: usize| {
-        table.get_or_init(|| scan::next_char(&chars, c))[at]
-    };
+    let ahead = scan::Ahead::new(&chars);
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -431,9 +407,7 @@ fn inline(line: &str) -> String {
             // Copy an inline code span untouched (up to the next run of backticks
             // as long). Every branch stops past a backtick run, so `i` starts one.
             let run = chars[i..].iter().take_while(|c| **c == '`').count();
-            let close = ticks
-                .get_or_init(|| scan::Backticks::of(&chars))
-                .close_same(i);
+            let close = ahead.ticks().close_same(i);
             match close {
                 Some(j) => {
                     out.extend(&chars[i..j + run]);
@@ -451,7 +425,7 @@ fn inline(line: &str) -> String {
         }
         if c == '[' {
             // Keep real Markdown links `[text](url)`; escape everything else.
-            let close = next(&next_close, ']', i + 1);
+            let close = ahead.next(']', i + 1);
             match close {
                 j if j < chars.len() && chars.get(j + 1) == Some(&'(') => {
                     out.extend(&chars[i..=j]);
@@ -472,8 +446,8 @@ fn inline(line: &str) -> String {
         if c == '<' {
             // Autolinks stay; anything else could be read as an HTML tag.
             if url_at(&chars, i + 1) {
-                let end = next(&next_gt, '>', i + 1);
-                if end < chars.len() && next(&next_space, ' ', i + 1) > end {
+                let end = ahead.next('>', i + 1);
+                if end < chars.len() && ahead.next(' ', i + 1) > end {
                     out.extend(&chars[i..=end]);
                     i = end + 1;
                     continue;

@@ -4,11 +4,61 @@
 //! quadratic in its length (a description of one long line is enough). Each
 //! table is built in one pass, so a line is read in linear time.
 
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
+
+/// The look-ahead of one line, each table built the first time a reader asks
+/// for it: most lines have none of the constructs and pay nothing.
+pub(super) struct Ahead<'a> {
+    chars: &'a [char],
+    /// [`next_char`] tables, by character.
+    next: RefCell<Vec<(char, Vec<usize>)>>,
+    /// [`next_where`] of a link's middle `](`.
+    link_mid: OnceCell<Vec<usize>>,
+    ticks: OnceCell<Backticks>,
+}
+
+impl<'a> Ahead<'a> {
+    pub(super) fn new(chars: &'a [char]) -> Self {
+        Ahead {
+            chars,
+            next: RefCell::new(Vec::new()),
+            link_mid: OnceCell::new(),
+            ticks: OnceCell::new(),
+        }
+    }
+
+    /// The first position from `at` (up to the line's length) holding `c`, or
+    /// the line's length.
+    pub(super) fn next(&self, c: char, at: usize) -> usize {
+        let mut tables = self.next.borrow_mut();
+        if let Some((_, table)) = tables.iter().find(|(k, _)| *k == c) {
+            return table[at];
+        }
+        let table = next_char(self.chars, c);
+        let found = table[at];
+        tables.push((c, table));
+        found
+    }
+
+    /// The first position from `at` where `](` starts, or the line's length.
+    pub(super) fn link_mid(&self, at: usize) -> usize {
+        let chars = self.chars;
+        self.link_mid.get_or_init(|| {
+            next_where(chars.len(), |j| {
+                chars[j] == ']' && chars.get(j + 1) == Some(&'(')
+            })
+        })[at]
+    }
+
+    pub(super) fn ticks(&self) -> &Backticks {
+        self.ticks.get_or_init(|| Backticks::of(self.chars))
+    }
+}
 
 /// `next[i]`: the first position `j >= i` where `hit(j)`, or the line's length;
 /// defined for `i` up to and including the length.
-pub(super) fn next_where(len: usize, hit: impl Fn(usize) -> bool) -> Vec<usize> {
+fn next_where(len: usize, hit: impl Fn(usize) -> bool) -> Vec<usize> {
     let mut next = vec![len; len + 1];
     for i in (0..len).rev() {
         next[i] = if hit(i) { i } else { next[i + 1] };
@@ -17,7 +67,7 @@ pub(super) fn next_where(len: usize, hit: impl Fn(usize) -> bool) -> Vec<usize> 
 }
 
 /// `next[i]` of [`next_where`] for one character.
-pub(super) fn next_char(chars: &[char], c: char) -> Vec<usize> {
+fn next_char(chars: &[char], c: char) -> Vec<usize> {
     next_where(chars.len(), |i| chars[i] == c)
 }
 
