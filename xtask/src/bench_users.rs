@@ -6,12 +6,15 @@
 //!   `cargo doc` of the GitHub crate; rust-analyzer's first load of it
 //!   (`rust-analyzer analysis-stats`, headless), when rust-analyzer is there.
 //! - `tag`: `cargo check` of the GitHub crate with all its features, with only
-//!   `repos` and with none (what every feature pays), side by side.
+//!   `repos` and with none (what every feature pays), side by side; then the
+//!   compiler's self-profile of all features and of `repos`, split by module
+//!   (the tag's own code, the shared types it reaches, the rest).
 //!
 //! Each writes its own section of `bench/results.md`, which the full run keeps.
 
 use crate::bench::{children_cpu, machine, splice_section};
 use anyhow::{Context, Result, bail};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -153,8 +156,12 @@ pub fn run_tag(root: &Path, corpus: &Path) -> Result<()> {
             share(t.1, all.1, none.1)
         )
     };
+    let parts = where_it_goes(&krate, &target, "repos").unwrap_or_else(|e| {
+        eprintln!("{e:#}");
+        format!("\n\nWhere the time goes: not measured ({e}).\n")
+    });
     let section = format!(
-        "{TAG_HEAD} (`--only tag`)\n\n`cargo check --lib` of the GitHub crate (767 operations), generated standalone; dependencies built, incremental compilation off; median of 3 runs after touching `src/lib.rs`, wall time and the compilers' CPU time. The floor is the crate with no feature: the client, the runtime and nothing of any tag. Load average {started} when it started, {} when it ended; {}.\n\n| features | wall | CPU | wall against all features | CPU against all features |\n|---|---|---|---|---|\n{}{}{}",
+        "{TAG_HEAD} (`--only tag`)\n\n`cargo check --lib` of the GitHub crate (767 operations), generated standalone; dependencies built, incremental compilation off; median of 3 runs after touching `src/lib.rs`, wall time and the compilers' CPU time. The floor is the crate with no feature: the client, the runtime and nothing of any tag. Load average {started} when it started, {} when it ended; {}.\n\n| features | wall | CPU | wall against all features | CPU against all features |\n|---|---|---|---|---|\n{}{}{}{parts}",
         load(),
         machine(),
         row("all (default)", all),
@@ -162,6 +169,106 @@ pub fn run_tag(root: &Path, corpus: &Path) -> Result<()> {
         row("none (`--no-default-features`)", none),
     );
     write_section(root, TAG_HEAD, &section)
+}
+
+/// The parts of the crate a check of all features and of `tag` alone spends
+/// its time on, from the compiler's self-profile (one run each), as a
+/// Markdown paragraph and table.
+fn where_it_goes(krate: &Path, target: &Path, tag: &str) -> Result<String> {
+    let modules: std::collections::BTreeSet<String> = std::fs::read_dir(krate.join("src/client"))?
+        .filter_map(|e| e.ok()?.path().file_stem()?.to_str().map(str::to_owned))
+        .chain(["unreferenced".to_owned()])
+        .filter(|m| m != "mod")
+        .collect();
+    let lib = krate.join("src/lib.rs");
+    let profile = |features: &[&str], name: &str| -> Result<BTreeMap<&'static str, u64>> {
+        let dir = krate
+            .parent()
+            .unwrap_or(krate)
+            .join(format!("profile-{name}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(&lib, std::fs::read_to_string(&lib)?)?;
+        timed(
+            cargo_in(krate, target)
+                .env("RUSTC_BOOTSTRAP", "1")
+                .args(crate::scratch::PROFILE)
+                .args(["rustc", "--quiet", "--lib", "--profile", "check"])
+                .args(features)
+                .arg("--")
+                .arg(format!("-Zself-profile={}", dir.display()))
+                .arg("-Zself-profile-events=default,args"),
+        )?;
+        let events = crate::self_profile::read_dir(&dir)?;
+        let mut parts = BTreeMap::new();
+        for (path, t) in crate::self_profile::self_time_by_item(&events, "bench_github") {
+            *parts.entry(part(&path, tag, &modules)).or_default() += t;
+        }
+        Ok(parts)
+    };
+    let all = profile(&[], "all")?;
+    let one = profile(&["--no-default-features", "--features", tag], tag)?;
+    let (all_total, one_total) = (all.values().sum::<u64>(), one.values().sum::<u64>());
+    if all_total == 0 {
+        bail!("the profile of the check of all features holds no time");
+    }
+    let pct = |x: u64| 100.0 * x as f64 / all_total as f64;
+    let mut rows = String::new();
+    for name in PARTS {
+        let (a, o) = (
+            all.get(name).copied().unwrap_or(0),
+            one.get(name).copied().unwrap_or(0),
+        );
+        rows += &format!(
+            "| {name} | {:.2} s | {:.1} % | {:.2} s | {:.1} % |\n",
+            a as f64 / 1e9,
+            pct(a),
+            o as f64 / 1e9,
+            pct(o)
+        );
+    }
+    let shared = one.get(SHARED).copied().unwrap_or(0);
+    Ok(format!(
+        "\n### Where the time goes\n\nThe compiler's own account (`RUSTC_BOOTSTRAP=1 cargo rustc --profile check -- -Zself-profile -Zself-profile-events=default,args`, one run each): the self time of every query, given to the item it works on (or to the item whose query it serves), summed by module; the profiler's own bookkeeping left out. Shares are of the check of all features. `{tag}` alone takes {:.1} % of it; of that, the shared types it reaches are {:.1} points, so `{tag}` would cost {:.1} % if it reached no shared type at all: its own operations and types alone are that much.\n\n| part | all features | share | `{tag}` only | share |\n|---|---|---|---|---|\n{rows}| total | {:.2} s | 100 % | {:.2} s | {:.1} % |\n",
+        pct(one_total),
+        pct(shared),
+        pct(one_total - shared),
+        all_total as f64 / 1e9,
+        one_total as f64 / 1e9,
+        pct(one_total),
+    ))
+}
+
+const SHARED: &str = "types shared by several tags (`types::shared`)";
+
+/// The rows of [`where_it_goes`], in order.
+const PARTS: [&str; 9] = [
+    "no item: parsing, expansion, name resolution, metadata",
+    "runtime",
+    "client, common (`client::Client`, its builder)",
+    "client, the tag's operations",
+    "client, other tags' operations",
+    "types, the tag's own",
+    SHARED,
+    "types, other tags' own and unreferenced",
+    "other (`cli`, crate root)",
+];
+
+/// Which row of [`PARTS`] an item path (under the crate) belongs to.
+fn part(path: &[String], tag: &str, modules: &std::collections::BTreeSet<String>) -> &'static str {
+    let tag = tag.replace('-', "_");
+    let names: Vec<&str> = path.iter().map(String::as_str).collect();
+    match names.as_slice() {
+        [] => PARTS[0],
+        ["runtime", ..] => PARTS[1],
+        ["client", m, ..] if *m == tag => PARTS[3],
+        ["client", m, ..] if modules.contains(*m) => PARTS[4],
+        ["client", ..] => PARTS[2],
+        ["types", m, ..] if *m == tag => PARTS[5],
+        ["types", "shared", ..] => PARTS[6],
+        ["types", ..] => PARTS[7],
+        _ => PARTS[8],
+    }
 }
 
 /// What `--only users` has measured so far; the section is written after each
@@ -466,6 +573,29 @@ mod tests {
         let manifest = "[features]\ndefault = [\"rustls\", \"auth\", \"ports\"]\nrustls = []\n";
         assert_eq!(default_features(manifest), ["rustls", "auth", "ports"]);
         assert!(default_features("[features]\n").is_empty());
+    }
+
+    #[test]
+    fn items_fall_in_their_modules_row() {
+        let modules = ["code_scanning", "repos", "unreferenced"]
+            .map(String::from)
+            .into();
+        let row = |p: &str| {
+            part(
+                &p.split("::").map(String::from).collect::<Vec<_>>(),
+                "code-scanning",
+                &modules,
+            )
+        };
+        assert_eq!(part(&[], "repos", &modules), PARTS[0]);
+        assert_eq!(row("runtime::retry::attempts"), PARTS[1]);
+        assert_eq!(row("client::{{impl}}[3]"), PARTS[2]);
+        assert_eq!(row("client::code_scanning::{{impl}}[1]"), PARTS[3]);
+        assert_eq!(row("client::repos"), PARTS[4]);
+        assert_eq!(row("types::code_scanning::Alert"), PARTS[5]);
+        assert_eq!(row("types::shared::{{impl}}[9]"), PARTS[6]);
+        assert_eq!(row("types::unreferenced::X"), PARTS[7]);
+        assert_eq!(row("cli::run"), PARTS[8]);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod fuzz;
 pub mod litellm;
 pub mod live;
 pub mod scratch;
+pub mod self_profile;
 pub mod streaming_bench;
 pub mod tool_tests;
 pub mod wide;
