@@ -229,7 +229,7 @@ fn where_it_goes(krate: &Path, target: &Path, tag: &str) -> Result<String> {
     }
     let shared = one.get(SHARED).copied().unwrap_or(0);
     Ok(format!(
-        "\n### Where the time goes\n\nThe compiler's own account (`RUSTC_BOOTSTRAP=1 cargo rustc --profile check -- -Zself-profile -Zself-profile-events=default,args`, one run each): the self time of every query, given to the item it works on (or to the item whose query it serves), summed by module; the profiler's own bookkeeping left out. Shares are of the check of all features. `{tag}` alone takes {:.1} % of it; of that, the shared types it reaches are {:.1} points, so `{tag}` would cost {:.1} % if it reached no shared type at all: its own operations and types alone are that much.\n\n| part | all features | share | `{tag}` only | share |\n|---|---|---|---|---|\n{rows}| total | {:.2} s | 100 % | {:.2} s | {:.1} % |\n",
+        "\n### Where the time goes\n\nThe compiler's own account (`RUSTC_BOOTSTRAP=1 cargo rustc --profile check -- -Zself-profile -Zself-profile-events=default,args`, one run each): the self time of every query, given to the item it works on (or to the item whose query it serves), summed by module; the profiler's own bookkeeping left out. Shares are of the check of all features. `{tag}` alone takes {:.1} % of it; of that, the shared types it reaches are {:.1} points, so `{tag}` would cost {:.1} % if it reached no shared type at all: that much is its own operations and types with the runtime and the crate-wide work every build does.\n\n| part | all features | share | `{tag}` only | share |\n|---|---|---|---|---|\n{rows}| total | {:.2} s | 100 % | {:.2} s | {:.1} % |\n",
         pct(one_total),
         pct(shared),
         pct(one_total - shared),
