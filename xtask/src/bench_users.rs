@@ -12,7 +12,7 @@
 //!
 //! Each writes its own section of `bench/results.md`, which the full run keeps.
 
-use crate::bench::{children_cpu, machine, splice_section};
+use crate::bench::{children_cpu, machine, splice_section, touch};
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -21,6 +21,9 @@ use std::time::Instant;
 
 pub const USERS_HEAD: &str = "## What users feel";
 pub const TAG_HEAD: &str = "## One tag of the GitHub crate";
+
+/// The name the GitHub document's crate is generated under.
+const GITHUB: &str = "bench_github";
 
 /// The TLS features a generated crate may offer, the default first.
 const TLS: [&str; 3] = ["rustls", "rustls-ring", "native-tls"];
@@ -101,12 +104,7 @@ fn write_section(root: &Path, head: &str, section: &str) -> Result<()> {
 pub fn run_tag(root: &Path, corpus: &Path) -> Result<()> {
     let dir = root.join("target/bench/tag");
     let krate = dir.join("github");
-    generate(
-        corpus,
-        "progenitor__api.github.com.json",
-        "bench_github",
-        &krate,
-    )?;
+    generate(corpus, "progenitor__api.github.com.json", GITHUB, &krate)?;
     let target = dir.join("target");
     let lib = krate.join("src/lib.rs");
     let started = load();
@@ -122,8 +120,7 @@ pub fn run_tag(root: &Path, corpus: &Path) -> Result<()> {
         run()?; // dependencies
         let (mut walls, mut cpus) = (Vec::new(), Vec::new());
         for _ in 0..3 {
-            let text = std::fs::read_to_string(&lib)?;
-            std::fs::write(&lib, text)?;
+            touch(&lib)?;
             let (w, c) = run()?;
             walls.push(w);
             cpus.push(c);
@@ -188,7 +185,7 @@ fn where_it_goes(krate: &Path, target: &Path, tag: &str) -> Result<String> {
             .join(format!("profile-{name}"));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
-        std::fs::write(&lib, std::fs::read_to_string(&lib)?)?;
+        touch(&lib)?;
         timed(
             cargo_in(krate, target)
                 .env("RUSTC_BOOTSTRAP", "1")
@@ -201,7 +198,7 @@ fn where_it_goes(krate: &Path, target: &Path, tag: &str) -> Result<String> {
         )?;
         let events = crate::self_profile::read_dir(&dir)?;
         let mut parts = BTreeMap::new();
-        for (path, t) in crate::self_profile::self_time_by_item(&events, "bench_github") {
+        for (path, t) in crate::self_profile::self_time_by_item(&events, GITHUB) {
             *parts.entry(part(&path, tag, &modules)).or_default() += t;
         }
         Ok(parts)
@@ -396,20 +393,14 @@ pub fn run_users(root: &Path, corpus: &Path) -> Result<()> {
 
     // `cargo doc` of the GitHub crate: dependencies documented first.
     let github = dir.join("github");
-    generate(
-        corpus,
-        "progenitor__api.github.com.json",
-        "bench_github",
-        &github,
-    )?;
+    generate(corpus, "progenitor__api.github.com.json", GITHUB, &github)?;
     let doc_target = dir.join("doc-target");
     let doc = |c: &mut Command| timed(c.args(["doc", "--quiet", "--no-deps", "--lib"]));
     let first = doc(&mut cargo_in(&github, &doc_target))?;
     let lib = github.join("src/lib.rs");
-    let text = std::fs::read_to_string(&lib)?;
-    std::fs::write(&lib, text)?;
+    touch(&lib)?;
     let again = doc(&mut cargo_in(&github, &doc_target))?;
-    let html = dir_size(&doc_target.join("doc/bench_github"));
+    let html = dir_size(&doc_target.join("doc").join(GITHUB));
     println!(
         "cargo doc of github: {:.1} s, again {:.1} s",
         first.0, again.0
